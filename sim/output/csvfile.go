@@ -1,0 +1,154 @@
+package output
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// tmpSuffix marks a file that is still being written. Nothing with a final
+// name is ever half-written: a file is streamed under NAME.tmp and renamed
+// when the run is closed.
+const tmpSuffix = ".tmp"
+
+// csvFile streams one CSV table into NAME.tmp. Rows are assembled in line
+// with the strconv.Append* functions and written through a bufio.Writer.
+// The writer is flushed at the end of every year, and good is the size of
+// the file after the last year that every table of the run wrote: after an
+// I/O error the file is cut back to it, so a renamed file only ever holds
+// whole years.
+type csvFile struct {
+	path string // final name
+	f    *os.File
+	w    *bufio.Writer
+	line []byte // the row being assembled
+	good int64  // bytes in the file after the last whole year
+	size int64  // bytes handed to w so far
+	err  error  // first write error
+}
+
+func createCSV(path string, header []string) (*csvFile, error) {
+	f, err := os.OpenFile(path+tmpSuffix, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	c := &csvFile{path: path, f: f, w: bufio.NewWriterSize(f, 256<<10), line: make([]byte, 0, chunk+1024)}
+	c.line = append(c.line, strings.Join(header, ",")...)
+	c.endRow()
+	c.flush()
+	c.commit()
+	if c.err != nil {
+		f.Close()
+		os.Remove(path + tmpSuffix)
+		return nil, c.err
+	}
+	return c, nil
+}
+
+func (c *csvFile) int(v int64) {
+	c.line = strconv.AppendInt(c.line, v, 10)
+	c.line = append(c.line, ',')
+}
+
+// float appends v with prec decimals.
+func (c *csvFile) float(v float64, prec int) {
+	c.line = strconv.AppendFloat(c.line, v, 'f', prec, 64)
+	c.line = append(c.line, ',')
+}
+
+// raw appends b, which must be a CSV field (already quoted if need be)
+// followed by a comma.
+func (c *csvFile) raw(b []byte) { c.line = append(c.line, b...) }
+
+// field returns s as a CSV field followed by a comma, for raw.
+func field(s string) []byte {
+	var c csvFile
+	c.str(s)
+	return c.line
+}
+
+// str appends s, quoted as RFC 4180 requires when it holds a comma, a quote
+// or a line break.
+func (c *csvFile) str(s string) {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		c.line = append(c.line, s...)
+	} else {
+		c.line = append(c.line, '"')
+		for i := 0; i < len(s); i++ {
+			if s[i] == '"' {
+				c.line = append(c.line, '"')
+			}
+			c.line = append(c.line, s[i])
+		}
+		c.line = append(c.line, '"')
+	}
+	c.line = append(c.line, ',')
+}
+
+// chunk is how many bytes of rows are gathered before they are handed to
+// the bufio.Writer (fewer, larger writes).
+const chunk = 32 << 10
+
+// endRow replaces the trailing comma of the row by a newline.
+func (c *csvFile) endRow() {
+	if n := len(c.line); n > 0 && c.line[n-1] == ',' {
+		c.line = c.line[:n-1]
+	}
+	c.line = append(c.line, '\n')
+	if len(c.line) >= chunk {
+		c.write()
+	}
+}
+
+// write hands the gathered rows to the bufio.Writer.
+func (c *csvFile) write() {
+	if c.err == nil {
+		_, c.err = c.w.Write(c.line)
+		c.size += int64(len(c.line))
+	}
+	c.line = c.line[:0]
+}
+
+// flush writes the buffer out at the end of a year.
+func (c *csvFile) flush() {
+	c.write()
+	if c.err == nil {
+		c.err = c.w.Flush()
+	}
+}
+
+// commit marks the file as holding whole years up to here (after a flush of
+// every table of the run succeeded).
+func (c *csvFile) commit() { c.good = c.size }
+
+// finish closes the file and gives it its final name. When the run failed
+// to write a year (in this or another table), the file is first cut back to
+// its last committed year, so all tables end with the same whole year; if
+// even that fails the file is removed, so no final name ever holds a
+// partial year.
+func (c *csvFile) finish(failed bool) error {
+	if !failed {
+		c.flush()
+	}
+	if failed || c.err != nil {
+		if err := c.f.Truncate(c.good); err != nil {
+			c.f.Close()
+			os.Remove(c.path + tmpSuffix)
+			return fmt.Errorf("writing %s: %w (the file was removed)", c.path, errors.Join(c.err, err))
+		}
+	}
+	if err := errors.Join(c.f.Sync(), c.f.Close()); err != nil {
+		os.Remove(c.path + tmpSuffix)
+		return fmt.Errorf("writing %s: %w (the file was removed)", c.path, err)
+	}
+	if err := os.Rename(c.path+tmpSuffix, c.path); err != nil {
+		return err
+	}
+	if c.err != nil {
+		return fmt.Errorf("writing %s: %w (the file keeps the years written before the error)", c.path, c.err)
+	}
+	return nil
+}

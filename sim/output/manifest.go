@@ -1,0 +1,127 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Manifest describes a run well enough to reproduce it bit for bit: the
+// same engine version, scenario (checked by its SHA-256), seed, scale and
+// years give the same CSVs for any number of workers.
+type Manifest struct {
+	EngineVersion  string  `json:"engine_version"`
+	ScenarioFile   string  `json:"scenario_file"`   // path as given on the command line
+	ScenarioSHA256 string  `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
+	ScenarioName   string  `json:"scenario_name"`
+	World          string  `json:"world"`
+	Seed           uint64  `json:"seed"`
+	Scale          float64 `json:"scale"`
+	Workers        int     `json:"workers"` // never changes the results
+	StartYear      int     `json:"start_year"`
+	// Years is the number of years asked for; YearsCompleted how many were
+	// simulated and written (the start population is not counted), the last
+	// being LastYear.
+	Years          int  `json:"years"`
+	YearsCompleted int  `json:"years_completed"`
+	LastYear       int  `json:"last_year,omitempty"`
+	Complete       bool `json:"complete"`
+	// Stopped says why an incomplete run ended.
+	Stopped     string    `json:"stopped,omitempty"`
+	StartTime   time.Time `json:"start_time"` // RFC 3339
+	EndTime     time.Time `json:"end_time,omitzero"`
+	CommandLine []string  `json:"command_line"`
+	GoVersion   string    `json:"go_version"`
+	Hostname    string    `json:"hostname,omitempty"`
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, ManifestFile), append(b, '\n'))
+}
+
+// ReadManifest reads the manifest.json of a run folder.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	m := new(Manifest)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return m, nil
+}
+
+// writeFileAtomic writes data to path.tmp, syncs it and renames it to path.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + tmpSuffix
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// incompleteText is the content of the INCOMPLETE file: how far the run
+// got, why it stopped and how to run it again.
+func incompleteText(m *Manifest, records int, why string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "This run is incomplete: %s.\n\n", why)
+	done := max(records-1, 0)
+	switch {
+	case records == 0:
+		b.WriteString("No year was written; the tables hold only their header rows.\n")
+	case done == 0:
+		fmt.Fprintf(&b, "Only the start population (%d) was written; none of the %d years was simulated.\n", m.LastYear, m.Years)
+	default:
+		fmt.Fprintf(&b, "%d of %d years were simulated. regions.csv, flows.csv and migration_by_age.csv\n"+
+			"hold the start year and every simulated year up to %d, each year complete.\n", done, m.Years, m.LastYear)
+	}
+	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
+	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
+	if len(m.CommandLine) > 0 {
+		fmt.Fprintf(&b, "    %s\n", shellJoin(m.CommandLine))
+	} else {
+		fmt.Fprintf(&b, "    settle run %s --seed %d\n", shellQuote(m.ScenarioFile), m.Seed)
+	}
+	return b.String()
+}
+
+// shellJoin joins args into a line a POSIX shell splits back into them.
+func shellJoin(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = shellQuote(a)
+	}
+	return strings.Join(q, " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

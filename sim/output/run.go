@@ -1,0 +1,358 @@
+// Package output writes the results of one simulation run to a folder:
+// regions.csv, flows.csv, migration_by_age.csv and manifest.json (see
+// results/README.md for the columns; their names are a contract that later
+// tools rely on).
+//
+// Start with Create, call Run.Write once with the start record
+// (engine.Sim.Observe) and once per simulated year (engine.Sim.Step), then
+// Run.Close. The tables are streamed into NAME.tmp and renamed by Close, so
+// no file under its final name is ever half-written; until Close finishes a
+// complete run, the folder holds an INCOMPLETE file and a manifest with
+// "complete": false, which also mark a run that was killed outright.
+//
+// Counts in a record are of simulated (sampled) persons. Run scales them
+// back to the real population by record.Year.Weight, rounding in a way that
+// keeps the accounting identity exact in the files at any scale:
+//
+//	population(t+1) = population(t) + births − deaths + in_domestic − out_domestic + immigrants − emigrants
+//
+// Each flow component is rounded to an integer and the population is
+// carried forward from the rounded start population, rather than rounded
+// afresh each year. At scale 1 every figure is the exact simulated integer.
+//
+// The CSV bytes depend only on the records and the world: no maps are
+// iterated and no clock is read, so the same run gives the same files.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// File names in a run folder.
+const (
+	RegionsFile    = "regions.csv"
+	FlowsFile      = "flows.csv"
+	AgesFile       = "migration_by_age.csv"
+	ManifestFile   = "manifest.json"
+	IncompleteFile = "INCOMPLETE"
+)
+
+// RegionsHeader, FlowsHeader and AgesHeader are the CSV headers: the
+// contract later tools rely on. Change them only with a new major version.
+var (
+	RegionsHeader = []string{"year", "code", "name", "population", "births", "deaths",
+		"in_domestic", "out_domestic", "immigrants", "emigrants", "net_migration",
+		"age_0_19", "age_20_39", "age_40_66", "age_67_plus", "higher_education",
+		"employed", "unemployed", "jobs", "vacancies", "in_commuters", "out_commuters",
+		"remote_workers", "students", "part_time_residents", "dwellings", "price_index"}
+	FlowsHeader = []string{"year", "origin", "destination", "age_group", "motive", "moves"}
+	AgesHeader  = []string{"year", "age", "sex", "population", "moves"}
+)
+
+// sexNames are the sex codes of migration_by_age.csv, indexed like
+// record.Year.Population.
+var sexNames = [2]string{"f", "m"}
+
+// Run writes one run folder. It is not safe for concurrent use.
+type Run struct {
+	dir      string
+	regions  []world.Region
+	manifest Manifest
+
+	regionsCSV, flowsCSV, agesCSV *csvFile
+
+	// CSV fields (each with its comma) prepared once.
+	codes, names       [][]byte
+	ageGroups, motives [][]byte
+	yearField          []byte
+
+	records  int     // records written; the first is the start population
+	lastYear int     // Year of the last record
+	pop      []int64 // population carried forward at real scale, per region
+	sum      summer
+	closed   bool
+}
+
+// Create starts writing a run into dir for a simulation of w. dir is
+// created (with its parents) if it does not exist; if it exists it must be
+// empty, else Create refuses to touch it. m describes the run: Create sets
+// its StartTime if it is zero, and Close sets EndTime, Complete and
+// YearsCompleted.
+//
+// Create writes manifest.json with "complete": false and an INCOMPLETE
+// file at once, so a run that dies without Close is marked as such.
+func Create(dir string, w *world.World, m Manifest) (*Run, error) {
+	if w == nil || w.N() == 0 {
+		return nil, errors.New("output: a run needs a world with at least one region")
+	}
+	if err := claimDir(dir); err != nil {
+		return nil, err
+	}
+	if m.StartTime.IsZero() {
+		m.StartTime = time.Now()
+	}
+	m.Complete = false
+	r := &Run{
+		dir:      dir,
+		regions:  w.Regions,
+		manifest: m,
+		pop:      make([]int64, w.N()),
+	}
+	r.sum.init(w.N())
+	for i := range w.Regions {
+		r.codes = append(r.codes, field(w.Regions[i].Code))
+		r.names = append(r.names, field(w.Regions[i].Name))
+	}
+	for _, s := range record.AgeGroupNames {
+		r.ageGroups = append(r.ageGroups, field(s))
+	}
+	for _, s := range record.MotiveNames {
+		r.motives = append(r.motives, field(s))
+	}
+	var err error
+	if err = r.writeMarkers("it is still running, or it stopped without finishing (crashed or was killed)"); err == nil {
+		r.regionsCSV, err = createCSV(filepath.Join(dir, RegionsFile), RegionsHeader)
+	}
+	if err == nil {
+		r.flowsCSV, err = createCSV(filepath.Join(dir, FlowsFile), FlowsHeader)
+	}
+	if err == nil {
+		r.agesCSV, err = createCSV(filepath.Join(dir, AgesFile), AgesHeader)
+	}
+	if err != nil {
+		for _, c := range r.csvs() {
+			if c != nil {
+				c.f.Close()
+				os.Remove(c.path + tmpSuffix)
+			}
+		}
+		return nil, fmt.Errorf("creating the run folder %s: %w", dir, err)
+	}
+	return r, nil
+}
+
+// Dir returns the run folder.
+func (r *Run) Dir() string { return r.dir }
+
+// YearsCompleted returns the number of simulated years written (not
+// counting the start population).
+func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
+
+func (r *Run) csvs() []*csvFile { return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV} }
+
+// scaled converts a sampled count to the real population.
+func scaled(x int64, weight float64) int64 {
+	if weight == 1 {
+		return x
+	}
+	return int64(math.Round(float64(x) * weight))
+}
+
+// Write appends one year's record to the tables. The first record is the
+// start population (its flows are expected to be zero); each later one must
+// be the next year. It costs O(regions + flows + ages) and does not retain
+// y, so the engine may reuse it.
+//
+// Write panics if y does not fit the world (a broken engine invariant). An
+// I/O error is returned, and Close then keeps the years written before it.
+func (r *Run) Write(y *record.Year) error {
+	if r.closed {
+		panic("output: Write after Close")
+	}
+	if len(y.Regions) != len(r.regions) {
+		panic(fmt.Sprintf("output: record of %d has %d regions, the world has %d", y.Year, len(y.Regions), len(r.regions)))
+	}
+	if r.records > 0 && y.Year != r.lastYear+1 {
+		panic(fmt.Sprintf("output: record of %d follows %d", y.Year, r.lastYear))
+	}
+	if !(y.Weight >= 1) || math.IsInf(y.Weight, 0) {
+		panic(fmt.Sprintf("output: record of %d has weight %g; it must be 1/scale ≥ 1", y.Year, y.Weight))
+	}
+	if err := r.err(); err != nil {
+		return err
+	}
+	first := r.records == 0
+	r.yearField = strconv.AppendInt(r.yearField[:0], int64(y.Year), 10)
+	r.yearField = append(r.yearField, ',')
+	pop := slices.Clone(r.pop)
+	r.writeRegions(y, first)
+	r.writeFlows(y)
+	r.writeAges(y)
+	for _, c := range r.csvs() {
+		c.flush()
+	}
+	if err := r.err(); err != nil {
+		r.pop = pop // the year is not in the files
+		return err
+	}
+	for _, c := range r.csvs() {
+		c.commit()
+	}
+	r.sum.add(y, r.pop, first)
+	r.records++
+	r.lastYear = y.Year
+	r.manifest.LastYear = y.Year
+	return nil
+}
+
+// err returns the first write error of the tables.
+func (r *Run) err() error {
+	for _, c := range r.csvs() {
+		if c.err != nil {
+			return fmt.Errorf("writing %s: %w", c.path+tmpSuffix, c.err)
+		}
+	}
+	return nil
+}
+
+func (r *Run) writeRegions(y *record.Year, first bool) {
+	c, w := r.regionsCSV, y.Weight
+	for i := range y.Regions {
+		in := &y.Regions[i]
+		births, deaths := scaled(in.Births, w), scaled(in.Deaths, w)
+		inDom, outDom := scaled(in.InDomestic, w), scaled(in.OutDomestic, w)
+		imm, emi := scaled(in.Immigrants, w), scaled(in.Emigrants, w)
+		if first {
+			r.pop[i] = scaled(in.Population, w)
+		} else {
+			r.pop[i] += births - deaths + inDom - outDom + imm - emi
+		}
+		c.raw(r.yearField)
+		c.raw(r.codes[i])
+		c.raw(r.names[i])
+		c.int(r.pop[i])
+		c.int(births)
+		c.int(deaths)
+		c.int(inDom)
+		c.int(outDom)
+		c.int(imm)
+		c.int(emi)
+		c.int(inDom - outDom + imm - emi)
+		for _, v := range [...]int64{
+			in.Age0to19, in.Age20to39, in.Age40to66, in.Age67Plus, in.HigherEducation,
+			in.Employed, in.Unemployed, in.Jobs, in.Vacancies,
+			in.InCommuters, in.OutCommuters, in.RemoteWorkers,
+			in.Students, in.PartTimeResidents, in.Dwellings,
+		} {
+			c.int(scaled(v, w))
+		}
+		c.float(in.PriceIndex, 4)
+		c.endRow()
+	}
+}
+
+func (r *Run) writeFlows(y *record.Year) {
+	c := r.flowsCSV
+	for i := range y.Flows {
+		f := &y.Flows[i]
+		if int(f.Origin) >= len(r.regions) || int(f.Destination) >= len(r.regions) ||
+			int(f.AgeGroup) >= record.NumAgeGroups || int(f.Motive) >= record.NumMotives {
+			panic(fmt.Sprintf("output: flow %+v of %d is outside the world or the categories", f.FlowKey, y.Year))
+		}
+		c.raw(r.yearField)
+		c.raw(r.codes[f.Origin])
+		c.raw(r.codes[f.Destination])
+		c.raw(r.ageGroups[f.AgeGroup])
+		c.raw(r.motives[f.Motive])
+		c.int(scaled(f.Moves, y.Weight))
+		c.endRow()
+	}
+}
+
+// at returns s[i], or 0 beyond the end of s (a nil Moves in the start record).
+func at(s []int64, i int) int64 {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+func (r *Run) writeAges(y *record.Year) {
+	c := r.agesCSV
+	for sex := range y.Population {
+		if len(y.Population[sex]) > world.MaxAge+1 || len(y.Moves[sex]) > world.MaxAge+1 {
+			panic(fmt.Sprintf("output: record of %d has ages beyond world.MaxAge = %d", y.Year, world.MaxAge))
+		}
+	}
+	for age := 0; age <= world.MaxAge; age++ {
+		for sex, name := range sexNames {
+			c.raw(r.yearField)
+			c.int(int64(age))
+			c.str(name)
+			c.int(scaled(at(y.Population[sex], age), y.Weight))
+			c.int(scaled(at(y.Moves[sex], age), y.Weight))
+			c.endRow()
+		}
+	}
+}
+
+// Close finishes the run. stop is why the run ended early (an interrupt, an
+// engine error), or nil when every year was simulated. Close renames the
+// tables to their final names, each holding the whole years written so far,
+// and rewrites manifest.json. A complete run (stop == nil, no write error)
+// loses its INCOMPLETE file; an incomplete one gets an INCOMPLETE file that
+// says how far it got and how to rerun it.
+//
+// Close returns the first error it met writing; calling it twice panics.
+func (r *Run) Close(stop error) error {
+	if r.closed {
+		panic("output: Close called twice")
+	}
+	r.closed = true
+	var errs []error
+	failed := r.err() != nil
+	for _, c := range r.csvs() {
+		if err := c.finish(failed); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	m := &r.manifest
+	m.EndTime = time.Now()
+	m.YearsCompleted = r.YearsCompleted()
+	m.Complete = stop == nil && len(errs) == 0 && m.YearsCompleted >= m.Years
+	m.Stopped = ""
+	if !m.Complete {
+		switch {
+		case stop != nil:
+			m.Stopped = stop.Error()
+		case len(errs) > 0:
+			m.Stopped = errs[0].Error()
+		default:
+			m.Stopped = fmt.Sprintf("only %d of %d years were written", m.YearsCompleted, m.Years)
+		}
+	}
+	if m.Complete {
+		if err := writeManifest(r.dir, m); err != nil {
+			errs = append(errs, err)
+		} else if err := os.Remove(filepath.Join(r.dir, IncompleteFile)); err != nil {
+			errs = append(errs, err)
+		}
+	} else if err := r.writeMarkers(m.Stopped); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// writeMarkers writes the manifest as it is and an INCOMPLETE file that
+// says why the run is not (yet) complete.
+func (r *Run) writeMarkers(why string) error {
+	if err := writeManifest(r.dir, &r.manifest); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(r.dir, IncompleteFile), []byte(incompleteText(&r.manifest, r.records, why)))
+}
+
+// Summary returns the key figures of the run so far (see Summary).
+func (r *Run) Summary() *Summary {
+	return r.sum.summary(r.regions, r.pop, r.dir)
+}

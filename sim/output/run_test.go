@@ -1,0 +1,524 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+func testWorld() *world.World {
+	return &world.World{
+		Name:      "test",
+		StartYear: 2024,
+		Regions: []world.Region{
+			{Index: 0, Code: "0301", Name: "Oslo", Centrality: 1},
+			{Index: 1, Code: "4601", Name: "Bergen", Centrality: 1},
+			{Index: 2, Code: "1508", Name: "Ålesund, by", Centrality: 3},
+			{Index: 3, Code: "5444", Name: `Sør-"Varanger"`, Centrality: 6},
+			{Index: 4, Code: "9999", Name: "Nowhere"},
+		},
+	}
+}
+
+// fakeRecords simulates a sampled population crudely but with an exact
+// accounting identity in sampled counts.
+func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*record.Year {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	n := w.N()
+	pop := make([]int64, n)
+	for i := range pop {
+		pop[i] = int64(float64(1000+rng.IntN(5000)) * scale)
+	}
+	var out []*record.Year
+	for y := 0; y <= years; y++ {
+		rec := &record.Year{Year: w.StartYear + y, Regions: make([]record.Region, n), Weight: 1 / scale}
+		for s := range 2 {
+			rec.Population[s] = make([]int64, world.MaxAge+1)
+			rec.Moves[s] = make([]int64, world.MaxAge+1)
+		}
+		if y > 0 {
+			for i := range n {
+				r := &rec.Regions[i]
+				r.Births = int64(rng.IntN(int(pop[i]/50 + 1)))
+				r.Deaths = int64(rng.IntN(int(pop[i]/60 + 1)))
+				r.Immigrants = int64(rng.IntN(int(pop[i]/80 + 1)))
+				r.Emigrants = int64(rng.IntN(int(pop[i]/120 + 1)))
+			}
+			for i := range n {
+				for j := range n {
+					if i == j || rng.IntN(3) == 0 {
+						continue
+					}
+					m := int64(rng.IntN(int(pop[i]/100 + 2)))
+					if m == 0 {
+						continue
+					}
+					rec.Regions[i].OutDomestic += m
+					rec.Regions[j].InDomestic += m
+					rec.Flows = append(rec.Flows, record.Flow{
+						FlowKey: record.FlowKey{Origin: uint16(i), Destination: uint16(j), AgeGroup: uint8(rng.IntN(record.NumAgeGroups)), Motive: uint8(rng.IntN(record.NumMotives))},
+						Moves:   m,
+					})
+					a := 18 + rng.IntN(15)
+					rec.Moves[rng.IntN(2)][a] += m
+				}
+			}
+		}
+		for i := range n {
+			r := &rec.Regions[i]
+			pop[i] += r.Births - r.Deaths + r.InDomestic - r.OutDomestic + r.Immigrants - r.Emigrants
+			r.Population = pop[i]
+			r.Age0to19 = pop[i] / 4
+			r.Employed = pop[i] / 2
+			r.Dwellings = pop[i] / 2
+			r.PriceIndex = 0.5 + float64(i)/7
+			for a := range world.MaxAge + 1 {
+				rec.Population[a%2][a] += pop[i] / (world.MaxAge + 1)
+			}
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+func writeRun(t testing.TB, dir string, w *world.World, recs []*record.Year, stop error) *Run {
+	t.Helper()
+	r, err := Create(dir, w, Manifest{ScenarioName: "test", Years: len(recs) - 1, StartYear: recs[0].Year, CommandLine: []string{"settle", "run", "x y.toml"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range recs {
+		if err := r.Write(y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Close(stop); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// CheckIdentity checks the accounting identity of a regions.csv for every
+// region and year, and that net_migration is its components' sum.
+func checkIdentity(t testing.TB, path string) (rows int) {
+	t.Helper()
+	table := readCSV(t, path)
+	if !slices.Equal(table[0], RegionsHeader) {
+		t.Fatalf("header %v", table[0])
+	}
+	col := map[string]int{}
+	for i, h := range table[0] {
+		col[h] = i
+	}
+	num := func(row []string, name string) int64 {
+		v, err := strconv.ParseInt(row[col[name]], 10, 64)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, name, err)
+		}
+		return v
+	}
+	last := map[string]int64{}
+	lastYear := map[string]int64{}
+	for _, row := range table[1:] {
+		code, year := row[col["code"]], num(row, "year")
+		flow := num(row, "births") - num(row, "deaths") + num(row, "in_domestic") - num(row, "out_domestic") + num(row, "immigrants") - num(row, "emigrants")
+		if net := num(row, "in_domestic") - num(row, "out_domestic") + num(row, "immigrants") - num(row, "emigrants"); net != num(row, "net_migration") {
+			t.Errorf("%s %d: net_migration %d, components give %d", code, year, num(row, "net_migration"), net)
+		}
+		if p, ok := last[code]; ok {
+			if lastYear[code] != year-1 {
+				t.Errorf("%s: year %d follows %d", code, year, lastYear[code])
+			}
+			if got := p + flow; got != num(row, "population") {
+				t.Errorf("%s %d: population %d, but %d + components = %d", code, year, num(row, "population"), p, got)
+			}
+		} else if flow != 0 {
+			t.Errorf("%s %d: the start row has flows", code, year)
+		}
+		last[code], lastYear[code] = num(row, "population"), year
+		rows++
+	}
+	return rows
+}
+
+func TestIdentity(t *testing.T) {
+	w := testWorld()
+	for _, scale := range []float64{1, 0.3, 0.07} {
+		t.Run(strconv.FormatFloat(scale, 'g', -1, 64), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			recs := fakeRecords(w, 12, scale, 7)
+			writeRun(t, dir, w, recs, nil)
+			if n := checkIdentity(t, filepath.Join(dir, RegionsFile)); n != 13*w.N() {
+				t.Errorf("%d rows, want %d", n, 13*w.N())
+			}
+			if scale == 1 {
+				// Exact integers: the file's population is the record's.
+				table := readCSV(t, filepath.Join(dir, RegionsFile))
+				last := table[len(table)-1]
+				if want := strconv.FormatInt(recs[12].Regions[w.N()-1].Population, 10); last[3] != want {
+					t.Errorf("population %s, want %s", last[3], want)
+				}
+			}
+		})
+	}
+}
+
+func TestFiles(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 3, 0.5, 1)
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	r := writeRun(t, dir, w, recs, nil)
+	if r.YearsCompleted() != 3 {
+		t.Errorf("YearsCompleted = %d", r.YearsCompleted())
+	}
+
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{FlowsFile, ManifestFile, AgesFile, RegionsFile}; !slices.Equal(names, want) {
+		t.Errorf("files %v, want %v", names, want)
+	}
+
+	flows := readCSV(t, filepath.Join(dir, FlowsFile))
+	if !slices.Equal(flows[0], FlowsHeader) {
+		t.Errorf("flows header %v", flows[0])
+	}
+	nflows := 0
+	for _, y := range recs {
+		nflows += len(y.Flows)
+	}
+	if len(flows)-1 != nflows {
+		t.Errorf("%d flow rows, want %d", len(flows)-1, nflows)
+	}
+	f0 := recs[1].Flows[0]
+	want := []string{"2025", w.Regions[f0.Origin].Code, w.Regions[f0.Destination].Code,
+		record.AgeGroupNames[f0.AgeGroup], record.MotiveNames[f0.Motive], strconv.FormatInt(2*f0.Moves, 10)}
+	if !slices.Equal(flows[1], want) {
+		t.Errorf("first flow %v, want %v", flows[1], want)
+	}
+
+	ages := readCSV(t, filepath.Join(dir, AgesFile))
+	if !slices.Equal(ages[0], AgesHeader) {
+		t.Errorf("ages header %v", ages[0])
+	}
+	if n := len(ages) - 1; n != 4*2*(world.MaxAge+1) {
+		t.Errorf("%d age rows", n)
+	}
+	for _, row := range ages[1 : 1+2*(world.MaxAge+1)] {
+		if row[0] != "2024" || row[4] != "0" {
+			t.Errorf("start year row %v: want zero moves", row)
+		}
+	}
+	if got := ages[1][:3]; !slices.Equal(got, []string{"2024", "0", "f"}) {
+		t.Errorf("first age row %v", got)
+	}
+	if got := ages[2][:3]; !slices.Equal(got, []string{"2024", "0", "m"}) {
+		t.Errorf("second age row %v", got)
+	}
+
+	// Names with a comma or quotes survive a CSV round trip; price index has 4 decimals.
+	regions := readCSV(t, filepath.Join(dir, RegionsFile))
+	if regions[3][2] != "Ålesund, by" || regions[4][2] != `Sør-"Varanger"` {
+		t.Errorf("names %q %q", regions[3][2], regions[4][2])
+	}
+	if got := regions[2][len(regions[2])-1]; got != "0.6429" {
+		t.Errorf("price_index %s, want 0.6429", got)
+	}
+
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Complete || m.YearsCompleted != 3 || m.LastYear != 2027 || m.Stopped != "" || m.EndTime.Before(m.StartTime) {
+		t.Errorf("manifest %+v", m)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 5, 0.25, 3)
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	writeRun(t, a, w, recs, nil)
+	writeRun(t, b, w, recs, nil)
+	for _, name := range []string{RegionsFile, FlowsFile, AgesFile} {
+		x, _ := os.ReadFile(filepath.Join(a, name))
+		y, _ := os.ReadFile(filepath.Join(b, name))
+		if !bytes.Equal(x, y) || len(x) == 0 {
+			t.Errorf("%s differs between identical runs", name)
+		}
+	}
+}
+
+func TestIncomplete(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 10, 1, 5)
+	dir := filepath.Join(t.TempDir(), "run")
+	r, err := Create(dir, w, Manifest{ScenarioName: "test", Years: 10, StartYear: 2024, CommandLine: []string{"settle", "run", "s.toml", "--out", "my dir"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// While running, the folder says it is incomplete and nothing has a final name.
+	if _, err := os.Stat(filepath.Join(dir, IncompleteFile)); err != nil {
+		t.Error("no INCOMPLETE while running")
+	}
+	if m, err := ReadManifest(dir); err != nil || m.Complete {
+		t.Errorf("manifest while running: %+v, %v", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, RegionsFile)); err == nil {
+		t.Error("regions.csv has its final name before Close")
+	}
+	for _, y := range recs[:3] {
+		if err := r.Write(y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Close(errors.New("interrupted")); err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, filepath.Join(dir, RegionsFile))
+	if rows := readCSV(t, filepath.Join(dir, RegionsFile)); len(rows) != 1+3*w.N() || rows[len(rows)-1][0] != "2026" {
+		t.Errorf("%d rows, last year %s", len(rows), rows[len(rows)-1][0])
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Complete || m.YearsCompleted != 2 || m.Stopped != "interrupted" || m.LastYear != 2026 {
+		t.Errorf("manifest %+v", m)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, IncompleteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"interrupted", "2 of 10 years", "up to 2026", "settle run s.toml --out 'my dir'"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("INCOMPLETE lacks %q:\n%s", want, b)
+		}
+	}
+	assertNoTmp(t, dir)
+}
+
+func assertNoTmp(t testing.TB, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), tmpSuffix) {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+}
+
+// A write error keeps the whole years written before it and nothing of the
+// year being written.
+func TestWriteError(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 4, 1, 5)
+	dir := filepath.Join(t.TempDir(), "run")
+	r, err := Create(dir, w, Manifest{Years: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range recs[:2] {
+		if err := r.Write(y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Make the next flush of flows.csv fail, then let Close recover it.
+	f := r.flowsCSV.f
+	ro, err := os.Open(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.flowsCSV.f = ro
+	r.flowsCSV.w.Reset(ro)
+	if err := r.Write(recs[2]); err == nil {
+		t.Fatal("no error from a failing write")
+	}
+	ro.Close()
+	r.flowsCSV.f = f
+	if err := r.Close(nil); err == nil {
+		t.Error("Close reports no error after a failed write")
+	}
+	for _, name := range []string{FlowsFile, RegionsFile, AgesFile} {
+		rows := readCSV(t, filepath.Join(dir, name))
+		if last := rows[len(rows)-1][0]; last != "2025" {
+			t.Errorf("%s ends with year %s, want 2025", name, last)
+		}
+	}
+	checkIdentity(t, filepath.Join(dir, RegionsFile))
+	if m, _ := ReadManifest(dir); m == nil || m.Complete {
+		t.Errorf("manifest %+v", m)
+	}
+	if _, err := os.Stat(filepath.Join(dir, IncompleteFile)); err != nil {
+		t.Error("no INCOMPLETE after a write error")
+	}
+	assertNoTmp(t, dir)
+}
+
+func TestNoOverwrite(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 1, 1, 5)
+	dir := filepath.Join(t.TempDir(), "run")
+	writeRun(t, dir, w, recs, nil)
+	before, _ := os.ReadFile(filepath.Join(dir, RegionsFile))
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := CheckDir(d); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "refusing to overwrite the earlier run in "+d+"; choose another --out or delete it") {
+			t.Errorf("CheckDir(%s) = %v", d, err)
+		}
+		if _, err := Create(d, w, Manifest{}); !errors.Is(err, ErrNotEmpty) {
+			t.Errorf("Create(%s) = %v", d, err)
+		}
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, RegionsFile))
+	if !bytes.Equal(before, after) {
+		t.Error("the earlier run changed")
+	}
+	file := filepath.Join(dir, RegionsFile)
+	if err := CheckDir(file); err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("CheckDir(file) = %v", err)
+	}
+	empty := t.TempDir()
+	if err := CheckDir(empty); err != nil {
+		t.Errorf("CheckDir(empty) = %v", err)
+	}
+	if _, err := Create(empty, w, Manifest{}); err != nil {
+		t.Errorf("Create(empty) = %v", err)
+	}
+}
+
+func TestNewRunDir(t *testing.T) {
+	base := t.TempDir()
+	start := time.Date(2025, 3, 4, 5, 6, 7, 0, time.Local)
+	var dirs []string
+	for range 3 {
+		d, err := NewRunDir(base, "my scenario/ø", 42, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, d)
+	}
+	parent := filepath.Join(base, "my-scenario-ø")
+	want := []string{
+		filepath.Join(parent, "20250304-050607-s42"),
+		filepath.Join(parent, "20250304-050607-s42-2"),
+		filepath.Join(parent, "20250304-050607-s42-3"),
+	}
+	if !slices.Equal(dirs, want) {
+		t.Errorf("dirs %v, want %v", dirs, want)
+	}
+	for _, c := range []struct{ in, want string }{{"", "unnamed"}, {"..", "unnamed"}, {"baseline", "baseline"}, {"a b", "a-b"}} {
+		if got := SafeName(c.in); got != c.want {
+			t.Errorf("SafeName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSummary(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 4, 1, 9)
+	dir := filepath.Join(t.TempDir(), "run")
+	r := writeRun(t, dir, w, recs, nil)
+	s := r.Summary()
+	if s.FirstYear != 2024 || s.LastYear != 2028 || s.Years != 4 || s.Dir != dir {
+		t.Errorf("summary %+v", s)
+	}
+	var classes []int
+	var start, end int64
+	for _, c := range s.Classes {
+		classes = append(classes, c.Class)
+		start += c.Start
+		end += c.End
+	}
+	if !slices.Equal(classes, []int{1, 3, 6, 0}) {
+		t.Errorf("classes %v", classes)
+	}
+	var wantStart, wantEnd int64
+	for i := range w.Regions {
+		wantStart += recs[0].Regions[i].Population
+		wantEnd += recs[4].Regions[i].Population
+	}
+	if start != wantStart || end != wantEnd {
+		t.Errorf("classes sum to %d → %d, want %d → %d", start, end, wantStart, wantEnd)
+	}
+	if len(s.Gainers) != 2 || len(s.Losers) != 2 || s.Gainers[0].Change() < s.Gainers[1].Change() || s.Losers[0].Change() > s.Losers[1].Change() {
+		t.Errorf("gainers %v losers %v", s.Gainers, s.Losers)
+	}
+	if s.PeakAge < 18 || s.PeakAge > 32 || !(s.MovesPer1000 > 0) {
+		t.Errorf("peak age %d, moves per 1000 %g", s.PeakAge, s.MovesPer1000)
+	}
+	var b strings.Builder
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"class", "Largest gainers", "Largest losers", "per 1000", "Peak migration age", dir} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary text lacks %q:\n%s", want, b.String())
+		}
+	}
+	t.Logf("\n%s", b.String())
+}
+
+func TestGroup(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {-5550203, "-5,550,203"}, {123456, "123,456"}} {
+		if got := group(c.n); got != c.want {
+			t.Errorf("group(%d) = %s, want %s", c.n, got, c.want)
+		}
+	}
+}
+
+// BenchmarkWriteFlows writes a year of 200,000 flows (about the size of a
+// full-scale Norwegian year).
+func BenchmarkWriteFlows(b *testing.B) {
+	w := &world.World{StartYear: 2024}
+	for i := range 357 {
+		w.Regions = append(w.Regions, world.Region{Index: i, Code: strconv.Itoa(1000 + i), Name: "R" + strconv.Itoa(i)})
+	}
+	rec := &record.Year{Year: 2024, Regions: make([]record.Region, 357), Weight: 1}
+	for i := range 200_000 {
+		rec.Flows = append(rec.Flows, record.Flow{FlowKey: record.FlowKey{Origin: uint16(i % 357), Destination: uint16(i / 357 % 357), AgeGroup: uint8(i % 7), Motive: uint8(i % 6)}, Moves: int64(i%13 + 1)})
+	}
+	r, err := Create(filepath.Join(b.TempDir(), "run"), w, Manifest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec.Year = 2024 + i
+		if err := r.Write(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	r.Close(nil)
+}
