@@ -1,0 +1,388 @@
+package world
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strings"
+)
+
+//go:embed data/norway-2024/municipalities-2024.csv data/norway-2024/campuses.csv data/norway-2024/municipalities-2024.geojson
+//go:embed data/teaching/regions.csv data/teaching/travel.csv
+var dataFS embed.FS
+
+// Columns of a regions CSV (the columns of municipalities-2024.csv, plus
+// study_places). Any order; names are case-insensitive.
+var (
+	// RequiredColumns must be present in a regions CSV.
+	RequiredColumns = []string{"code", "name", "lat", "lon", "population"}
+	// OptionalColumns may be present; a missing or empty value is
+	// synthesised (centrality) or left at zero (the rest).
+	OptionalColumns = []string{"county_code", "county", "admin_centre", "area_km2",
+		"centrality_class", "centrality_index", "study_places"}
+	// TravelColumns are the columns of a travel-time CSV.
+	TravelColumns = []string{"from", "to", "minutes"}
+)
+
+// Info describes a world for `settle worlds`.
+type Info struct {
+	Name        string
+	Description string
+	Regions     int
+	Population  int // total at the start year
+}
+
+// embeddedWorld is a world shipped in the binary. Paths are inside dataFS.
+type embeddedWorld struct {
+	name, description string
+	regions           string // regions CSV
+	travel            string // optional travel-time CSV
+	campuses          string // optional campuses CSV (code, students_approx)
+	sources           []string
+}
+
+func embeddedWorlds() []embeddedWorld {
+	return []embeddedWorld{
+		{
+			name:        "norway-2024",
+			description: "Norway's 357 municipalities on 1 January 2024 (SSB population and centrality, Kartverket borders)",
+			regions:     "data/norway-2024/municipalities-2024.csv",
+			campuses:    "data/norway-2024/campuses.csv",
+			sources: []string{
+				"population 1 January 2024, names, counties, areas: Statistics Norway (SSB) table 07459 and SSB/Kartverket, NLOD 2.0 / CC BY 4.0",
+				"centrality class and index: SSB classification KLASS 128 (index of the 2018 edition mapped to 2024 codes)",
+				"centroids and borders: derived from Kartverket's administrative borders, © Kartverket, CC BY 4.0",
+				"study places: approximate, rounded campus enrolment compiled by hand (campuses.csv, total ≈ 256,000)",
+			},
+		},
+		{
+			name:        "teaching",
+			description: "an invented country of 14 regions: a university city, towns, rural valleys and a ferry island (for classrooms and fast tests)",
+			regions:     "data/teaching/regions.csv",
+			travel:      "data/teaching/travel.csv",
+			sources: []string{
+				"invented regions for teaching (sim/world/data/teaching/regions.csv); the island's ferry times in travel.csv",
+			},
+		},
+	}
+}
+
+// Embedded lists the worlds built into the binary, in a fixed order.
+// It loads each one (a few milliseconds).
+func Embedded() []Info {
+	var out []Info
+	for _, e := range embeddedWorlds() {
+		w, err := loadEmbedded(e, "")
+		if err != nil {
+			panic("world: embedded world " + e.name + ": " + err.Error())
+		}
+		out = append(out, Info{Name: e.name, Description: e.description, Regions: w.N(), Population: w.Population()})
+	}
+	return out
+}
+
+// NorwayGeoJSON returns the simplified municipal borders of Norway 2024 as a
+// GeoJSON FeatureCollection (357 features with properties kommunenummer and
+// kommunenavn; WGS84). Derived from Kartverket's administrative borders,
+// © Kartverket, CC BY 4.0. The caller must not modify the returned slice.
+func NorwayGeoJSON() []byte {
+	b, err := dataFS.ReadFile("data/norway-2024/municipalities-2024.geojson")
+	if err != nil {
+		panic("world: embedded geojson missing: " + err.Error())
+	}
+	return b
+}
+
+// Load returns a world. nameOrPath is the name of an embedded world
+// ("norway-2024", "teaching"; see Embedded) or the path of a regions CSV
+// with the columns RequiredColumns and optionally OptionalColumns. travelPath,
+// if not empty, is a CSV with columns from,to,minutes (region codes or names
+// and one-way minutes) whose pairs replace the estimated travel times; a pair
+// given in one direction only is used for both. The national rates of a user
+// world are those of Norway 2024 (NorwayRates).
+//
+// Errors name the file, the line, the column and the fix.
+func Load(nameOrPath, travelPath string) (*World, error) {
+	var names []string
+	for _, e := range embeddedWorlds() {
+		if e.name == nameOrPath {
+			return loadEmbedded(e, travelPath)
+		}
+		names = append(names, e.name)
+	}
+	if nameOrPath == "" {
+		return nil, fmt.Errorf("no world given; name an embedded world (%s) or give the path of a regions CSV", strings.Join(names, ", "))
+	}
+	data, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		looksLikeName := !strings.ContainsAny(nameOrPath, `/\.`)
+		if errors.Is(err, fs.ErrNotExist) && looksLikeName {
+			msg := fmt.Sprintf("unknown world %q; name an embedded world (%s) or give the path of a regions CSV", nameOrPath, strings.Join(names, ", "))
+			if s := suggest(nameOrPath, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			return nil, errors.New(msg)
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("regions file %s does not exist; give the path of a regions CSV (relative to the scenario file) or an embedded world (%s)", nameOrPath, strings.Join(names, ", "))
+		}
+		return nil, fmt.Errorf("regions file: %w", err)
+	}
+	regions, err := parseRegions(nameOrPath, data)
+	if err != nil {
+		return nil, err
+	}
+	w := &World{Name: nameOrPath, StartYear: 2024, Regions: regions}
+	w.Sources = append(w.Sources, "regions: "+nameOrPath)
+	if err := w.finish(nil, travelPath); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func loadEmbedded(e embeddedWorld, travelPath string) (*World, error) {
+	file := strings.TrimPrefix(e.regions, "data/")
+	data, err := dataFS.ReadFile(e.regions)
+	if err != nil {
+		return nil, err
+	}
+	regions, err := parseRegions(file, data)
+	if err != nil {
+		return nil, err
+	}
+	w := &World{Name: e.name, StartYear: 2024, Regions: regions}
+	w.Sources = append(w.Sources, e.sources...)
+	if e.campuses != "" {
+		data, err := dataFS.ReadFile(e.campuses)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.applyCampuses(strings.TrimPrefix(e.campuses, "data/"), data); err != nil {
+			return nil, err
+		}
+	}
+	var travel []travelFile
+	if e.travel != "" {
+		data, err := dataFS.ReadFile(e.travel)
+		if err != nil {
+			return nil, err
+		}
+		travel = append(travel, travelFile{strings.TrimPrefix(e.travel, "data/"), data})
+	}
+	if err := w.finish(travel, travelPath); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+type travelFile struct {
+	name string
+	data []byte
+}
+
+// finish builds the travel matrix (estimate, then the given files in order,
+// then the user's travelPath), synthesises what the data lacks and sets the
+// national rates.
+func (w *World) finish(travel []travelFile, travelPath string) error {
+	w.Minutes = estimateMatrix(w.Regions)
+	if travelPath != "" {
+		data, err := os.ReadFile(travelPath)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("travel-time file %s does not exist; give the path of a CSV with columns from,to,minutes, or leave it out to use estimated times", travelPath)
+			}
+			return fmt.Errorf("travel-time file: %w", err)
+		}
+		travel = append(travel, travelFile{travelPath, data})
+	}
+	measured := 0
+	for _, f := range travel {
+		k, err := w.applyTravel(f.name, f.data)
+		if err != nil {
+			return err
+		}
+		measured += k
+		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d pairs)", f.name, k))
+	}
+	w.Sources = append(w.Sources, fmt.Sprintf("travel times: %d of %d pairs estimated from centroids (great-circle × %.2f ÷ %d km/h + %d min)",
+		w.N()*w.N()-measured, w.N()*w.N(), DetourFactor, RoadSpeedKmh, AccessMinutes))
+	synthesise(w)
+	w.Rates = NorwayRates()
+	w.Sources = append(w.Sources,
+		"synthesised: centrality where missing, age shift, education bias, price index, dwellings per household, jobs per worker, amenities (sim/world/synth.go)",
+		"national rates: Norway 2024, approximated from SSB statistics (sim/world/rates.go)")
+	return nil
+}
+
+// parseRegions parses a regions CSV. Centrality left empty is marked with
+// class 0 and index NaN for synthesise to fill.
+func parseRegions(file string, data []byte) ([]Region, error) {
+	t, err := readTable(file, data, RequiredColumns, OptionalColumns, "region",
+		"code,name,lat,lon,population")
+	if err != nil {
+		return nil, err
+	}
+	regions := make([]Region, len(t.rows))
+	codeLine := make(map[string]int, len(t.rows))
+	for k := range t.rows {
+		r := &regions[k]
+		r.Index = k
+		r.Code = t.cell(k, "code")
+		if r.Code == "" {
+			return nil, t.errf(k, "code", "is empty; give every region a unique code, e.g. 0301")
+		}
+		key := strings.ToLower(r.Code)
+		if first, dup := codeLine[key]; dup {
+			return nil, t.errf(k, "code", "%q is already used on line %d; codes must be unique", r.Code, first)
+		}
+		codeLine[key] = t.lines[k]
+		r.Name = t.cell(k, "name")
+		if r.Name == "" {
+			return nil, t.errf(k, "name", "is empty; give region %s a name", r.Code)
+		}
+		r.CountyCode = t.cell(k, "county_code")
+		r.County = t.cell(k, "county")
+		r.AdminCentre = t.cell(k, "admin_centre")
+		if r.Lat, err = t.number(k, "lat", -90, 90, "write the latitude of the region's centre in decimal degrees (WGS84), e.g. 59.91"); err != nil {
+			return nil, err
+		}
+		if r.Lon, err = t.number(k, "lon", -180, 180, "write the longitude of the region's centre in decimal degrees (WGS84, east positive), e.g. 10.75"); err != nil {
+			return nil, err
+		}
+		if r.Population, err = t.whole(k, "population", "write the number of residents, e.g. 1204"); err != nil {
+			return nil, err
+		}
+		if t.cell(k, "area_km2") != "" {
+			if r.AreaKm2, err = t.number(k, "area_km2", 0, 1e7, "write the land area in square kilometres, e.g. 454.1, or leave it empty"); err != nil {
+				return nil, err
+			}
+		}
+		r.CentralityIndex = math.NaN()
+		if t.cell(k, "centrality_class") != "" {
+			c, err := t.whole(k, "centrality_class", "write an SSB centrality class from 1 (most central) to 6 (least), or leave it empty to derive it")
+			if err != nil {
+				return nil, err
+			}
+			if c < 1 || c > 6 {
+				return nil, t.errf(k, "centrality_class", "%d is out of range; write 1 (most central) to 6 (least), or leave it empty to derive it", c)
+			}
+			r.Centrality = c
+		}
+		if t.cell(k, "centrality_index") != "" {
+			if r.CentralityIndex, err = t.number(k, "centrality_index", 0, 1000, "write an SSB centrality index from 0 to 1000, or leave it empty to derive it"); err != nil {
+				return nil, err
+			}
+		}
+		if t.cell(k, "study_places") != "" {
+			if r.StudyPlaces, err = t.whole(k, "study_places", "write the number of higher-education study places, e.g. 2500, or 0"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	total := 0
+	for i := range regions {
+		total += regions[i].Population
+	}
+	if total == 0 {
+		return nil, fmt.Errorf("%s: every region has population 0; write the number of residents of each region", file)
+	}
+	return regions, nil
+}
+
+// applyCampuses adds the students_approx of each campus to its region's
+// StudyPlaces (several campuses in a municipality are summed).
+func (w *World) applyCampuses(file string, data []byte) error {
+	t, err := readTable(file, data, []string{"code", "students_approx"},
+		[]string{"municipality", "campus", "institutions"}, "campus", "code,students_approx")
+	if err != nil {
+		return err
+	}
+	byCode := make(map[string]int, w.N())
+	for i := range w.Regions {
+		byCode[w.Regions[i].Code] = i
+	}
+	for k := range t.rows {
+		code := t.cell(k, "code")
+		i, ok := byCode[code]
+		if !ok {
+			return t.errf(k, "code", "no region has code %q", code)
+		}
+		n, err := t.whole(k, "students_approx", "write the approximate number of students, e.g. 2500")
+		if err != nil {
+			return err
+		}
+		w.Regions[i].StudyPlaces += n
+	}
+	return nil
+}
+
+// applyTravel sets the travel times listed in a from,to,minutes CSV and
+// returns the number of matrix cells set (a one-direction pair counts twice).
+func (w *World) applyTravel(file string, data []byte) (int, error) {
+	t, err := readTable(file, data, TravelColumns, nil, "travel time", "from,to,minutes")
+	if err != nil {
+		return 0, err
+	}
+	n := w.N()
+	byCode := make(map[string]int, n) // exact codes first: a full matrix has n² lines
+	for i := range w.Regions {
+		byCode[w.Regions[i].Code] = i
+	}
+	given := make([]int32, n*n) // line that set each cell, 0 = not given
+	count := 0
+	for k := range t.rows {
+		var ij [2]int
+		for c, col := range []string{"from", "to"} {
+			s := t.cell(k, col)
+			if s == "" {
+				return 0, t.errf(k, col, "is empty; write a region code, e.g. %s", w.Regions[0].Code)
+			}
+			i, ok := byCode[s]
+			if !ok {
+				var err error
+				if i, err = w.Lookup(s); err != nil {
+					return 0, t.errf(k, col, "%v", err)
+				}
+			}
+			ij[c] = i
+		}
+		m, err := t.number(k, "minutes", 0, 1e6, "write the one-way travel time in minutes, e.g. 45")
+		if err != nil {
+			return 0, err
+		}
+		if m <= 0 {
+			return 0, t.errf(k, "minutes", "%s must be more than 0; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
+		}
+		cell := ij[0]*n + ij[1]
+		if first := given[cell]; first != 0 {
+			return 0, fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",
+				t.file, t.lines[k], w.Regions[ij[0]].Code, w.Regions[ij[1]].Code, first)
+		}
+		given[cell] = int32(t.lines[k])
+		w.Minutes[cell] = float32(m)
+		count++
+	}
+	// A pair given in one direction only is used for both.
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			if given[i*n+j] != 0 && given[j*n+i] == 0 {
+				w.Minutes[j*n+i] = w.Minutes[i*n+j]
+				count++
+			}
+		}
+	}
+	return count, nil
+}
+
+// Clone returns a deep copy of w that can be changed (an intervention
+// shortening travel times, say) without affecting w. Cost O(n²).
+func (w *World) Clone() *World {
+	c := *w
+	c.Regions = append([]Region(nil), w.Regions...)
+	c.Minutes = append([]float32(nil), w.Minutes...)
+	c.Sources = append([]string(nil), w.Sources...)
+	return &c
+}
