@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+const validateHelpHead = `Usage: settle validate FILE
+       settle validate --params
+
+Checks the scenario FILE without running it: loads it and its world,
+resolves the interventions' target regions and prints a summary (world,
+regions, population, years, scale, the behaviour parameters the file
+overrides, the interventions and their targets). Every problem in the file
+is reported at once, with its line, its key and how to fix it.
+
+With --params, lists every behaviour parameter a scenario's [behaviour]
+table can set, with its default, its range and what it does.
+
+Flags:
+`
+
+// validateOptions are the options of settle validate.
+type validateOptions struct {
+	File   string // the scenario to check; may be "" with Params
+	Params bool   // list the behaviour parameters
+}
+
+func validateFlags(opts *validateOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.BoolVar(&opts.Params, "params", false, "list every behaviour parameter with its default, range and doc")
+	return fs
+}
+
+func validateHelp() string {
+	var o validateOptions
+	return validateHelpHead + flagsHelp(validateFlags(&o), "params") + "\n" + exitCodesHelp
+}
+
+func cmdValidate(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
+	var opts validateOptions
+	pos, err := parseArgs(validateFlags(&opts), args, validateHelp(), stdout)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 1:
+		return usagef("give one scenario file, not %d arguments: %q", len(pos), pos)
+	case len(pos) == 1:
+		opts.File = pos[0]
+	case !opts.Params:
+		return usagef("which scenario? Give its file (settle validate FILE), or --params for the behaviour parameters")
+	}
+	return runValidate(ctx, opts, stdout, stderr)
+}
+
+// runValidate checks opts.File and prints its summary, and/or lists the
+// behaviour parameters.
+func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writer) error {
+	p := newPrinter(stdout, stderr, false)
+	if opts.Params {
+		if err := writeParams(stdout); err != nil {
+			return err
+		}
+		if opts.File != "" {
+			p.Printf("\n")
+		}
+	}
+	if opts.File == "" {
+		return nil
+	}
+	s, err := scenario.Load(opts.File)
+	if err != nil {
+		return err
+	}
+	w, err := s.LoadWorld()
+	if err != nil {
+		return err
+	}
+	return writeScenario(stdout, s, w)
+}
+
+// writeScenario prints what a scenario will run.
+func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s: valid\n", s.File)
+	fmt.Fprintf(tw, "  name\t%s\n", s.Name)
+	if s.Description != "" {
+		fmt.Fprintf(tw, "  description\t%s\n", s.Description)
+	}
+	fmt.Fprintf(tw, "  world\t%s\n", s.World)
+	if s.TravelTimes != "" {
+		fmt.Fprintf(tw, "  travel times\t%s\n", s.TravelTimes)
+	}
+	fmt.Fprintf(tw, "  regions\t%d\n", w.N())
+	fmt.Fprintf(tw, "  population\t%s on 1 January %d\n", group(int64(w.Population())), w.StartYear)
+	fmt.Fprintf(tw, "  years\t%d (%d–%d)\n", s.Years, s.StartYear, s.StartYear+s.Years)
+	fmt.Fprintf(tw, "  seed\t%d\n", s.Seed)
+	fmt.Fprintf(tw, "  scale\t%g (about %s simulated persons, scaled back in the outputs)\n",
+		s.Scale, group(int64(math.Round(float64(w.Population())*s.Scale))))
+	fmt.Fprintf(tw, "  sha256\t%s\n", s.SHA256)
+
+	names := make([]string, 0, len(s.Overrides))
+	for name := range s.Overrides {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	def := params.Default()
+	if len(names) == 0 {
+		fmt.Fprintf(tw, "  behaviour\tthe defaults (settle validate --params lists them)\n")
+	} else {
+		fmt.Fprintf(tw, "  behaviour\t%d overridden:\n", len(names))
+		for _, name := range names {
+			d, _ := def.Get(name)
+			fmt.Fprintf(tw, "    %s\t%g (default %g)\n", name, s.Overrides[name], d)
+		}
+	}
+	if len(s.Interventions) == 0 {
+		fmt.Fprintf(tw, "  interventions\tnone\n")
+	} else {
+		fmt.Fprintf(tw, "  interventions\t%d:\n", len(s.Interventions))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i := range s.Interventions {
+		writeIntervention(out, i+1, &s.Interventions[i], w)
+	}
+	return nil
+}
+
+// maxTargets is how many target regions validate names before "… and N more".
+const maxTargets = 12
+
+func writeIntervention(out io.Writer, n int, sp *intervention.Spec, w *world.World) {
+	label := sp.Kind
+	if sp.Name != "" && sp.Name != sp.Kind {
+		label = fmt.Sprintf("%s (%s)", sp.Name, sp.Kind)
+	}
+	years := fmt.Sprintf("from %d", sp.FromYear)
+	if sp.ToYear != 0 {
+		years = fmt.Sprintf("%d–%d", sp.FromYear, sp.ToYear)
+	}
+	if sp.PhaseInYears > 0 {
+		years += fmt.Sprintf(", phased in over %d years", sp.PhaseInYears)
+	}
+	fmt.Fprintf(out, "    %d. %s, %s (%s:%d)\n", n, label, years, sp.File, sp.Line)
+
+	if len(sp.Regions) == 0 {
+		fmt.Fprintf(out, "       targets: national (all %d regions)\n", w.N())
+	} else {
+		var names []string
+		for k, r := range sp.Regions {
+			if k == maxTargets {
+				names = append(names, fmt.Sprintf("… and %d more", len(sp.Regions)-maxTargets))
+				break
+			}
+			names = append(names, fmt.Sprintf("%s (%s)", w.Regions[r].Name, w.Regions[r].Code))
+		}
+		fmt.Fprintf(out, "       targets: %d region%s: %s\n", len(sp.Regions), plural(len(sp.Regions)), strings.Join(names, ", "))
+	}
+
+	keys := make([]string, 0, len(sp.Params))
+	for k := range sp.Params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	kind := intervention.Kinds[sp.Kind]
+	for _, k := range keys {
+		v := sp.Params[k]
+		var text string
+		switch {
+		case v.IsBool:
+			text = strconv.FormatBool(v.Bool)
+		case v.IsNum:
+			text = strconv.FormatFloat(v.Num, 'g', -1, 64)
+		case v.IsList:
+			text = "[" + strings.Join(v.List, ", ") + "]"
+		default:
+			text = strconv.Quote(v.Str)
+		}
+		if kind != nil {
+			for _, ps := range kind.Params {
+				if ps.Key == k && ps.Unit != "" {
+					text += " [" + ps.Unit + "]"
+				}
+			}
+		}
+		fmt.Fprintf(out, "       %s = %s\n", k, text)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// writeParams lists every behaviour parameter.
+func writeParams(out io.Writer) error {
+	def := params.Default()
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "parameter\tdefault\trange\tdoc\n")
+	for _, info := range params.All() {
+		d, err := def.Get(info.Name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%g\t%g…%g\t%s\n", info.Name, d, info.Min, info.Max, info.Doc)
+	}
+	fmt.Fprintf(tw, "\nSet them in a scenario's [behaviour] table: move_scale = 1.2, util_home.family = 2.5\n"+
+		"(a per-phase parameter also as a table: util_home = { family = 2.5, senior = 2 }).\n")
+	return tw.Flush()
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/settle-sim/settle/sim/engine"
+)
+
+const versionHelp = `Usage: settle version
+
+Prints the version of settle (the engine version recorded in every run's
+manifest.json), the Go version it was built with and the platform.
+
+` + exitCodesHelp
+
+// versionOptions are the options of settle version (none yet).
+type versionOptions struct{}
+
+func cmdVersion(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	pos, err := parseArgs(fs, args, versionHelp, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("no arguments expected, got %q", pos)
+	}
+	return runVersion(ctx, versionOptions{}, stdout, stderr)
+}
+
+// runVersion prints the version.
+func runVersion(_ context.Context, _ versionOptions, stdout, _ io.Writer) error {
+	_, err := fmt.Fprintf(stdout, "settle %s (%s, %s/%s)\n", engine.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
+}

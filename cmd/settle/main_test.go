@@ -1,0 +1,396 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+)
+
+// scenarioFile writes a scenario on the teaching world into dir.
+func scenarioFile(t testing.TB, dir string, years int, scale float64) string {
+	t.Helper()
+	path := filepath.Join(dir, "test.toml")
+	text := fmt.Sprintf("[scenario]\nname = \"test\"\nworld = \"teaching\"\nyears = %d\nseed = 3\nscale = %g\n", years, scale)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// checkIdentity parses regions.csv back and checks, for every region and
+// year, population(t+1) = population(t) + births − deaths + in − out +
+// immigrants − emigrants, and net_migration. It returns the years found.
+func checkIdentity(t testing.TB, path string) []int {
+	t.Helper()
+	table := readCSV(t, path)
+	if !slices.Equal(table[0], output.RegionsHeader) {
+		t.Fatalf("%s: header %v", path, table[0])
+	}
+	col := map[string]int{}
+	for i, h := range table[0] {
+		col[h] = i
+	}
+	get := func(row []string, name string) int64 {
+		v, err := strconv.ParseInt(row[col[name]], 10, 64)
+		if err != nil {
+			t.Fatalf("%s: column %s: %v", path, name, err)
+		}
+		return v
+	}
+	type state struct{ year, pop int64 }
+	last := map[string]state{}
+	var years []int
+	for _, row := range table[1:] {
+		code, year, pop := row[col["code"]], get(row, "year"), get(row, "population")
+		if len(years) == 0 || years[len(years)-1] != int(year) {
+			years = append(years, int(year))
+		}
+		net := get(row, "in_domestic") - get(row, "out_domestic") + get(row, "immigrants") - get(row, "emigrants")
+		if net != get(row, "net_migration") {
+			t.Errorf("%s %d: net_migration %d ≠ %d", code, year, get(row, "net_migration"), net)
+		}
+		prev, ok := last[code]
+		switch {
+		case !ok && get(row, "births")+get(row, "deaths")+get(row, "in_domestic")+get(row, "out_domestic")+get(row, "immigrants")+get(row, "emigrants") != 0:
+			t.Errorf("%s %d: the start row has flows", code, year)
+		case ok && prev.year != year-1:
+			t.Errorf("%s: year %d follows %d", code, year, prev.year)
+		case ok && prev.pop+get(row, "births")-get(row, "deaths")+net != pop:
+			t.Errorf("%s %d: population %d ≠ %d + births − deaths + net migration", code, year, pop, prev.pop)
+		}
+		last[code] = state{year, pop}
+	}
+	return years
+}
+
+func assertNoTmp(t testing.TB, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if strings.HasSuffix(path, ".tmp") {
+			t.Errorf("%s left behind", path)
+		}
+		return nil
+	})
+}
+
+func TestRun(t *testing.T) {
+	for _, scale := range []float64{1, 0.3} {
+		t.Run(strconv.FormatFloat(scale, 'g', -1, 64), func(t *testing.T) {
+			tmp := t.TempDir()
+			out := filepath.Join(tmp, "out")
+			var stdout, stderr bytes.Buffer
+			opts := runOptions{File: scenarioFile(t, tmp, 4, scale), Out: out, Workers: 2, newSim: newFake(nil)}
+			if err := runRun(context.Background(), opts, &stdout, &stderr); err != nil {
+				t.Fatalf("%v\n%s", err, stderr.String())
+			}
+			if years := checkIdentity(t, filepath.Join(out, output.RegionsFile)); !slices.Equal(years, []int{2024, 2025, 2026, 2027, 2028}) {
+				t.Errorf("years %v", years)
+			}
+			m, err := output.ReadManifest(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !m.Complete || m.YearsCompleted != 4 || m.Scale != scale || m.Seed != 3 || m.Workers != 2 ||
+				m.ScenarioName != "test" || m.World != "teaching" || m.EngineVersion != engine.Version || len(m.ScenarioSHA256) != 64 {
+				t.Errorf("manifest %+v", m)
+			}
+			if _, err := os.Stat(filepath.Join(out, output.IncompleteFile)); err == nil {
+				t.Error("a complete run has an INCOMPLETE file")
+			}
+			assertNoTmp(t, out)
+			for _, want := range []string{"test: teaching, scale " + strconv.FormatFloat(scale, 'g', -1, 64), "centrality class", "Largest gainers", "Largest losers", "per 1000 residents", "Peak migration age", out} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("stderr without a terminal: %q", stderr.String())
+			}
+		})
+	}
+}
+
+// Flags override the scenario.
+func TestRunOverrides(t *testing.T) {
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "out")
+	seed := uint64(99)
+	var stdout, stderr bytes.Buffer
+	opts := runOptions{File: scenarioFile(t, tmp, 10, 1), Out: out, Seed: &seed, Years: 2, Scale: 0.5, Quiet: true, newSim: newFake(nil)}
+	if err := runRun(context.Background(), opts, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	m, err := output.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Seed != 99 || m.Years != 2 || m.YearsCompleted != 2 || m.Scale != 0.5 {
+		t.Errorf("manifest %+v", m)
+	}
+	// Quiet prints only where the results are.
+	if got := stdout.String(); got != out+"\n" {
+		t.Errorf("quiet stdout %q", got)
+	}
+}
+
+func TestRunNoOverwrite(t *testing.T) {
+	tmp := t.TempDir()
+	file := scenarioFile(t, tmp, 1, 1)
+	results := filepath.Join(tmp, "results")
+	run := func(out string) error {
+		var stdout, stderr bytes.Buffer
+		return runRun(context.Background(), runOptions{File: file, Out: out, Results: results, newSim: newFake(nil)}, &stdout, &stderr)
+	}
+	// Default folders: results/<name>/<run id>, a new one each time.
+	for range 2 {
+		if err := run(""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(results, "test"))
+	if err != nil || len(entries) != 2 || !strings.HasSuffix(entries[0].Name(), "-s3") || entries[1].Name() != entries[0].Name()+"-2" {
+		t.Errorf("run folders %v, %v", entries, err)
+	}
+
+	out := filepath.Join(tmp, "out")
+	if err := run(out); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, output.RegionsFile))
+	err = run(out)
+	want := "refusing to overwrite the earlier run in " + out + "; choose another --out or delete it"
+	if err == nil || err.Error() != want || exitCode(err) != exitError {
+		t.Errorf("second run into %s: %v, want %q", out, err, want)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, output.RegionsFile))
+	if !bytes.Equal(before, after) {
+		t.Error("the earlier run was changed")
+	}
+
+	// Any non-empty folder is refused, and left as it was.
+	other := filepath.Join(tmp, "other")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	if err := run(other); !errors.Is(err, output.ErrNotEmpty) {
+		t.Errorf("run into a non-empty folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 1 {
+		t.Errorf("the non-empty folder changed: %v", entries)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	file := scenarioFile(t, t.TempDir(), 1, 1)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", file, "--scale", "2"}, "--scale 2 is out of range"},
+		{[]string{"run", file, "--scale", "-0.5"}, "--scale -0.5 is out of range"},
+		{[]string{"run", file, "--scale", "0"}, "--scale 0 is out of range"},
+		{[]string{"run", file, "--scale", "x"}, `invalid value "x" for flag --scale`},
+		{[]string{"run", "--workers", "0", file}, "--workers 0: give a number of goroutines of 1 or more"},
+		{[]string{"run", file, "--workers=-2"}, "--workers -2: give a number of goroutines of 1 or more"},
+		{[]string{"run", file, "--years", "0"}, "--years 0: give a number of years from 1 to"},
+		{[]string{"run", file, "--years", "100000"}, "--years 100000: give a number of years from 1 to"},
+		{[]string{"run", file, "--wrokers", "2"}, "unknown flag --wrokers; did you mean --workers?"},
+		{[]string{"run", file, "--frobnicate"}, "unknown flag --frobnicate\n"},
+		{[]string{"run", file, "--out"}, "flag --out needs a value"},
+		{[]string{"run", file, "--out", ""}, "--out needs a folder name"},
+		{[]string{"run"}, "which scenario?"},
+		{[]string{"run", file, "other.toml"}, "give one scenario file, not 2 arguments"},
+		{[]string{"validate"}, "which scenario?"},
+		{[]string{"worlds", "x"}, "no arguments expected"},
+		{[]string{"rnu", file}, `unknown command "rnu"; did you mean "run"?`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runMain(context.Background(), c.args, nil, &stdout, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("settle %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, stderr.String(), c.want)
+		}
+	}
+
+	// runRun checks options given in code too.
+	for _, opts := range []runOptions{{File: file, Workers: -1}, {File: file, Scale: 1.5}, {File: file, Years: -1}} {
+		if err := runRun(context.Background(), opts, new(bytes.Buffer), new(bytes.Buffer)); exitCode(err) != exitUsage {
+			t.Errorf("runRun(%+v) = %v, want a usage error", opts, err)
+		}
+	}
+}
+
+// Flags may follow FILE, and parse into the options.
+func TestParseRun(t *testing.T) {
+	opts, err := parseRun([]string{"--quiet", "s.toml", "--seed", "0", "--years=3", "--scale", "0.25", "--out", "o", "--workers", "8"}, []string{"settle"}, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.File != "s.toml" || opts.Seed == nil || *opts.Seed != 0 || opts.Years != 3 || opts.Scale != 0.25 || opts.Out != "o" || opts.Workers != 8 || !opts.Quiet {
+		t.Errorf("options %+v", opts)
+	}
+	opts, err = parseRun([]string{"--", "-odd.toml"}, nil, new(bytes.Buffer))
+	if err != nil || opts.File != "-odd.toml" || opts.Seed != nil {
+		t.Errorf("-- FILE: %+v, %v", opts, err)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"run", "--help"}, {"help", "run"}, {"validate", "-h"}, {"worlds", "--help"}, {"version", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := runMain(context.Background(), args, nil, &stdout, &stderr); code != exitOK {
+			t.Errorf("settle %v: exit %d", args, code)
+		}
+		if !strings.HasSuffix(stdout.String(), exitCodesHelp) {
+			t.Errorf("settle %v: help does not end with the exit codes:\n%s", args, stdout.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runMain(context.Background(), nil, nil, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "Commands:") {
+		t.Errorf("settle without a command: exit %d, %q", code, stderr.String())
+	}
+}
+
+// A run interrupted after a year keeps the years done, complete, and says
+// that it is incomplete.
+func TestRunInterrupted(t *testing.T) {
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	opts := runOptions{File: scenarioFile(t, tmp, 10, 0.5), Out: out, Cmdline: []string{"settle", "run", "test.toml"},
+		newSim: newFake(func(year int) { cancel() })}
+	err := runRun(ctx, opts, &stdout, &stderr)
+	if exitCode(err) != exitInterrupted || !strings.Contains(err.Error(), "interrupted after 1 of 10 years") || !strings.Contains(err.Error(), out) {
+		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	}
+	if years := checkIdentity(t, filepath.Join(out, output.RegionsFile)); !slices.Equal(years, []int{2024, 2025}) {
+		t.Errorf("regions.csv years %v, want 2024 and 2025", years)
+	}
+	for _, name := range []string{output.FlowsFile, output.AgesFile} {
+		rows := readCSV(t, filepath.Join(out, name))
+		if rows[len(rows)-1][0] != "2025" {
+			t.Errorf("%s ends with %v", name, rows[len(rows)-1])
+		}
+	}
+	m, err := output.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Complete || m.YearsCompleted != 1 || m.LastYear != 2025 || !strings.Contains(m.Stopped, "interrupted") {
+		t.Errorf("manifest %+v", m)
+	}
+	b, err := os.ReadFile(filepath.Join(out, output.IncompleteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"interrupted", "1 of 10 years", "settle run test.toml"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("INCOMPLETE lacks %q:\n%s", want, b)
+		}
+	}
+	assertNoTmp(t, out)
+
+	// Through runMain: the exit code is 130 and stderr says where the results are.
+	out2 := filepath.Join(tmp, "out2")
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	stderr.Reset()
+	if code := runMain(ctx2, []string{"run", opts.File, "--out", out2}, nil, &stdout, &stderr); code != exitInterrupted {
+		t.Errorf("exit %d, want 130; stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(out2); err == nil {
+		t.Errorf("a run interrupted before it started created %s", out2)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := runValidate(context.Background(), validateOptions{File: "../../scenarios/rogfast.toml"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"valid", "norway-2024", "357", "5,550,203", "years", "Rogfast (region_enlargement)", "Stavanger (1103)", "Haugesund", "travel_time_factor = 0.6"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("validate output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	// Overridden parameters are listed with their defaults.
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "b.toml")
+	os.WriteFile(path, []byte("[scenario]\nname = \"b\"\nworld = \"teaching\"\nyears = 3\n\n[behaviour]\nmove_scale = 1.5\n"), 0o644)
+	stdout.Reset()
+	if err := runValidate(context.Background(), validateOptions{File: path}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "move_scale") || !strings.Contains(stdout.String(), "1.5 (default 1)") {
+		t.Errorf("validate output lacks the override:\n%s", stdout.String())
+	}
+
+	// A bad scenario is an error (exit 1) naming the file.
+	os.WriteFile(path, []byte("[scenario]\nname = \"b\"\nworld = \"teaching\"\nyears = 3\n\n[behaviour]\nmove_scael = 1.5\n"), 0o644)
+	stderr.Reset()
+	if code := runMain(context.Background(), []string{"validate", path}, nil, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "b.toml:7") {
+		t.Errorf("bad scenario: exit %d, stderr %q", code, stderr.String())
+	}
+
+	stdout.Reset()
+	if err := runValidate(context.Background(), validateOptions{Params: true}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"parameter", "default", "move_scale", "util_home.family", "0…10"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--params lacks %q", want)
+		}
+	}
+}
+
+func TestWorlds(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := runWorlds(context.Background(), worldsOptions{}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], "world") {
+		t.Fatalf("worlds:\n%s", stdout.String())
+	}
+	for _, want := range []string{"norway-2024", "357", "5,550,203", "teaching"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("worlds lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runMain(context.Background(), []string{"version"}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if got := stdout.String(); !strings.HasPrefix(got, "settle "+engine.Version+" (go") || !strings.HasSuffix(got, ")\n") {
+		t.Errorf("version %q", got)
+	}
+}

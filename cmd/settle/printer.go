@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// printer is the one way settle writes to the terminal. Results and
+// summaries go to stdout, errors and progress to stderr. Quiet drops
+// everything but errors and the one line that says where results are.
+// Progress (a spinner, a bar) is drawn only when stderr is a terminal and
+// the printer is not quiet, so pipes and logs never see control codes.
+type printer struct {
+	stdout, stderr io.Writer
+	quiet          bool
+	progress       bool
+}
+
+func newPrinter(stdout, stderr io.Writer, quiet bool) *printer {
+	p := &printer{stdout: stdout, stderr: stderr, quiet: quiet}
+	if f, ok := stderr.(*os.File); ok && !quiet {
+		p.progress = term.IsTerminal(int(f.Fd()))
+	}
+	return p
+}
+
+// Printf writes to stdout unless quiet.
+func (p *printer) Printf(format string, args ...any) {
+	if !p.quiet {
+		fmt.Fprintf(p.stdout, format, args...)
+	}
+}
+
+// Resultf writes to stdout even when quiet: what a script needs (where the
+// results are).
+func (p *printer) Resultf(format string, args ...any) {
+	fmt.Fprintf(p.stdout, format, args...)
+}
+
+// Errorf writes a line to stderr, always.
+func (p *printer) Errorf(format string, args ...any) {
+	fmt.Fprintf(p.stderr, format+"\n", args...)
+}
+
+// Phase shows a spinner with desc on a terminal until the returned function
+// is called.
+func (p *printer) Phase(desc string) (done func()) {
+	if !p.progress {
+		return func() {}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(p.stderr),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+	bar.RenderBlank()
+	return func() { bar.Finish() }
+}
+
+// progressBar counts finished steps (years) on a terminal.
+type progressBar struct{ bar *progressbar.ProgressBar }
+
+// Bar starts a bar of n steps, or an invisible one when there is no
+// terminal.
+func (p *printer) Bar(n int, desc, unit string) *progressBar {
+	if !p.progress || n <= 0 {
+		return &progressBar{}
+	}
+	bar := progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(p.stderr),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString(unit),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(50*time.Millisecond),
+		progressbar.OptionFullWidth(),
+		progressbar.OptionClearOnFinish(),
+	)
+	bar.RenderBlank()
+	return &progressBar{bar}
+}
+
+// Add counts one more step.
+func (b *progressBar) Add() {
+	if b.bar != nil {
+		b.bar.Add(1)
+	}
+}
+
+// Done removes the bar, finished or not.
+func (b *progressBar) Done() {
+	if b.bar == nil {
+		return
+	}
+	if !b.bar.IsFinished() {
+		b.bar.Clear()
+		b.bar.Exit()
+	}
+}
+
+// group formats n with thousands separators: 5,550,203.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
