@@ -1,0 +1,273 @@
+// Package demography is step 2 of the tick: deaths, births, ageing, young
+// adults leaving home, and couples forming and splitting.
+//
+// Event draws run in parallel over chunks of persons; the events are then
+// applied in chunk order, so the result does not depend on the workers.
+package demography
+
+import (
+	"math"
+	"sort"
+
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Model holds the per-chunk event buffers, reused every tick.
+type Model struct {
+	chunks []events
+	women  [][]int32 // couple seekers by region
+	men    [][]int32
+}
+
+type events struct {
+	deaths, births, leave, seek, split []int32
+}
+
+// Fertility multipliers for women in and out of a couple, chosen so that
+// with about 60 % of women aged 25–40 in a couple the national age-specific
+// rates are reproduced (0.6·1.35 + 0.4·0.47 ≈ 1).
+const (
+	fertilityPartnered = 1.35
+	fertilitySingle    = 0.47
+)
+
+// Step runs deaths, births, ageing, leaving home and couple dynamics.
+func (m *Model) Step(s *state.State) {
+	p := &s.Persons
+	nc := s.NumChunks()
+	for len(m.chunks) < nc {
+		m.chunks = append(m.chunks, events{})
+	}
+	rates := &s.World.Rates
+	P := &s.P
+	var mort [2][world.MaxAge + 1]float64
+	for sx := 0; sx < 2; sx++ {
+		for a := range mort[sx] {
+			mort[sx][a] = math.Min(1, rates.Mortality[sx][a]*P.MortalityScale)
+		}
+	}
+	var fert [2][world.MaxAge + 1]float64 // [single, partnered]
+	for a := range fert[0] {
+		f := rates.Fertility[a] * P.FertilityScale
+		fert[0][a], fert[1][a] = f*fertilitySingle, f*fertilityPartnered
+	}
+	var leave, couple [world.MaxAge + 1]float64
+	for a := 18; a < 30; a++ {
+		leave[a] = P.LeaveHomeRate
+	}
+	for a := 20; a < 60; a++ {
+		// Couple formation peaks around 27 and falls with age.
+		couple[a] = P.CoupleRate * math.Exp(-math.Abs(float64(a)-27)/12)
+	}
+
+	s.ForChunks(state.StreamDemography, func(c, lo, hi int, g *state.RNG) {
+		ev := &m.chunks[c]
+		ev.deaths, ev.births, ev.leave, ev.seek, ev.split = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0]
+		for i := lo; i < hi; i++ {
+			f := p.Flags[i]
+			if f&population.Alive == 0 {
+				continue
+			}
+			age, sex := p.Age[i], p.Sex[i]
+			u1, u2 := g.Two()
+			if u1 < mort[sex][age] {
+				ev.deaths = append(ev.deaths, int32(i))
+				continue
+			}
+			partnered := p.Partner[i] != population.None
+			if sex == 0 && age >= 15 && age < 50 {
+				k := 0
+				if partnered {
+					k = 1
+				}
+				if u2 < fert[k][age] {
+					ev.births = append(ev.births, int32(i))
+				}
+			}
+			if age >= 18 {
+				u3, u4 := g.Two()
+				switch {
+				case f&population.AtHome != 0:
+					if u3 < leave[age] {
+						ev.leave = append(ev.leave, int32(i))
+					}
+				case partnered:
+					// Each couple is considered once, through the woman
+					// (or the partner in the lower slot for same-sex couples).
+					if (sex == 0 || p.Sex[p.Partner[i]] == 1 && int32(i) < p.Partner[i]) && u3 < P.SplitRate {
+						ev.split = append(ev.split, int32(i))
+					}
+				default:
+					if u4 < couple[age] {
+						ev.seek = append(ev.seek, int32(i))
+					}
+				}
+			}
+			// Ageing, tenure and years since arrival (capped).
+			if age < world.MaxAge {
+				p.Age[i] = age + 1
+			}
+			if p.Tenure[i] < 255 {
+				p.Tenure[i]++
+			}
+			if f&population.Immigrant != 0 && p.Years[i] < 255 {
+				p.Years[i]++
+			}
+		}
+	})
+
+	acc := s.Ledger.Accounts
+	// Deaths, in chunk order.
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c].deaths {
+			r := p.Region[i]
+			acc[r].Deaths++
+			if p.Act[i] == population.Employed {
+				s.Regions[p.Work[i]].Filled[p.JobSkill[i]]--
+			}
+			p.Remove(i)
+		}
+	}
+	// Births: a child joins the mother's household. Girls are 48.7 % of
+	// births (SSB: about 1,055 boys per 1,000 girls).
+	g := s.Stream(state.StreamDemography, 1<<31)
+	for c := 0; c < nc; c++ {
+		for _, mo := range m.chunks[c].births {
+			if !p.Live(mo) {
+				continue
+			}
+			sex := uint8(1)
+			if g.Float64() < 0.487 {
+				sex = 0
+			}
+			r := p.Region[mo]
+			child := p.Add(population.Person{Age: 0, Sex: sex, Act: population.Child,
+				Flags: population.AtHome, Region: r, Work: population.NoRegion, Home: r, Second: p.Second[mo]})
+			p.Join(child, p.HH[mo])
+			acc[r].Births++
+		}
+	}
+	// Leaving home: a new one-person household in the same region.
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c].leave {
+			if !p.Live(i) || p.Flags[i]&population.AtHome == 0 {
+				continue
+			}
+			p.Leave(i)
+			p.NewHousehold(i)
+			p.Flags[i] &^= population.AtHome
+		}
+	}
+	// Splits: the man (or the second partner) leaves with a household of
+	// his own; children stay with the mother. Both may then move.
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c].split {
+			q := p.Partner[i]
+			if !p.Live(i) || q == population.None {
+				continue
+			}
+			p.Partner[i], p.Partner[q] = population.None, population.None
+			p.Leave(q)
+			p.NewHousehold(q)
+			p.Flags[i] |= population.NewPartner
+			p.Flags[q] |= population.NewPartner
+		}
+	}
+	m.couples(s)
+}
+
+// couples pairs this year's seekers: first within their region, then the
+// remaining women with remaining men in regions within commuting reach.
+// When partners live in different regions, the smaller household moves to
+// the other's region (a family move).
+func (m *Model) couples(s *state.State) {
+	p := &s.Persons
+	n := s.N()
+	if len(m.women) != n {
+		m.women = make([][]int32, n)
+		m.men = make([][]int32, n)
+	}
+	for r := 0; r < n; r++ {
+		m.women[r], m.men[r] = m.women[r][:0], m.men[r][:0]
+	}
+	for c := range m.chunks[:s.NumChunks()] {
+		for _, i := range m.chunks[c].seek {
+			if !p.Live(i) || p.Partner[i] != population.None || p.Flags[i]&population.AtHome != 0 {
+				continue
+			}
+			r := p.Region[i]
+			if p.Sex[i] == 0 {
+				m.women[r] = append(m.women[r], i)
+			} else {
+				m.men[r] = append(m.men[r], i)
+			}
+		}
+	}
+	byAge := func(l []int32) {
+		sort.Slice(l, func(a, b int) bool {
+			if p.Age[l[a]] != p.Age[l[b]] {
+				return p.Age[l[a]] < p.Age[l[b]]
+			}
+			return l[a] < l[b]
+		})
+	}
+	g := s.Stream(state.StreamCouples, 0)
+	// Within the region: sorted by age, so partners are of similar age; a
+	// random share of each list is held back for partners from nearby
+	// regions (about a third of couples are formed across municipalities).
+	for r := 0; r < n; r++ {
+		w, mm := m.women[r], m.men[r]
+		byAge(w)
+		byAge(mm)
+		k := min(len(w), len(mm))
+		var restW, restM []int32
+		wi, mi := 0, 0
+		for wi < len(w) && mi < len(mm) {
+			if g.Float64() < 0.33 {
+				restW = append(restW, w[wi])
+				wi++
+				continue
+			}
+			pair(s, w[wi], mm[mi], &g)
+			wi++
+			mi++
+		}
+		_ = k
+		restW = append(restW, w[wi:]...)
+		restM = append(restM, mm[mi:]...)
+		m.women[r], m.men[r] = restW, restM
+	}
+	// Across regions within commuting reach.
+	for r := 0; r < n; r++ {
+		for _, wv := range m.women[r] {
+			for _, q := range s.Reach[r] {
+				if int(q) == r || len(m.men[q]) == 0 {
+					continue
+				}
+				l := m.men[q]
+				pair(s, wv, l[len(l)-1], &g)
+				m.men[q] = l[:len(l)-1]
+				break
+			}
+		}
+	}
+}
+
+// pair makes a and b partners in one household. If they live in different
+// regions, the smaller household moves (ties: a random one).
+func pair(s *state.State, a, b int32, g *state.RNG) {
+	p := &s.Persons
+	p.Partner[a], p.Partner[b] = b, a
+	p.Flags[a] |= population.NewPartner
+	p.Flags[b] |= population.NewPartner
+	ha, hb := p.HH[a], p.HH[b]
+	mover, stayer := hb, ha
+	if sa, sb := p.Size(ha), p.Size(hb); sa < sb || sa == sb && g.Float64() < 0.5 {
+		mover, stayer = ha, hb
+	}
+	dest := int(p.Region[p.First[stayer]])
+	s.MoveHousehold(mover, dest, state.MotiveFamily)
+	p.Merge(mover, stayer)
+}

@@ -1,0 +1,25 @@
+// Package engine runs the simulation: it synthesises the population of a
+// world, then advances it one year at a time through the eight steps of
+// MODEL.md, in parallel and deterministically (the same scenario and seed
+// give the same results for any number of workers).
+//
+// Start with New, then call Step once per simulated year.
+package engine
+
+import (
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+)
+
+// Config is what a simulation needs besides the world. A scenario.Scenario
+// provides it (Scenario.Config).
+type Config struct {
+	Seed          uint64
+	Scale         float64 // 0 < Scale ≤ 1: the sampled share of the population
+	StartYear     int     // 0 = the world's start year
+	Behaviour     params.Params
+	Interventions []intervention.Spec
+	// Workers is the number of goroutines; 0 = runtime.NumCPU(). It never
+	// changes the results.
+	Workers int
+}

@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/settle-sim/settle/sim/demography"
+	"github.com/settle-sim/settle/sim/education"
+	"github.com/settle-sim/settle/sim/housing"
+	"github.com/settle-sim/settle/sim/international"
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/labour"
+	"github.com/settle-sim/settle/sim/migration"
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/synth"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Version is the engine version written to every manifest.
+const Version = "0.1.0"
+
+// Sim is one simulation run. It is not safe for concurrent use; its own
+// parallelism is internal.
+type Sim struct {
+	s             *state.State
+	interventions []intervention.Spec
+
+	demography    demography.Model
+	education     education.Model
+	labour        labour.Model
+	housing       housing.Model
+	migration     migration.Model
+	international international.Model
+
+	obs observer
+}
+
+// New synthesises the population of w and returns a Sim at the start year.
+// Cost: O(population), about 2 s for Norway at scale 1 on two cores.
+func New(w *world.World, cfg Config) (*Sim, error) {
+	if !(cfg.Scale > 0 && cfg.Scale <= 1) {
+		return nil, fmt.Errorf("engine: scale %g is out of range; use 0 < scale ≤ 1", cfg.Scale)
+	}
+	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
+		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)
+	}
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("engine: workers %d; use a positive number (0 = all CPUs)", cfg.Workers)
+	}
+	for _, sp := range cfg.Interventions {
+		if err := intervention.Check(sp, w); err != nil {
+			return nil, err
+		}
+	}
+	n := w.N()
+	s := &state.State{
+		World:   w,
+		P:       cfg.Behaviour,
+		Regions: make([]state.RegionState, n),
+		Minutes: append([]float32(nil), w.Minutes...),
+		Year:    w.StartYear,
+		Seed:    cfg.Seed,
+		Scale:   cfg.Scale,
+	}
+	s.SetWorkers(cfg.Workers)
+	for r := range s.Regions {
+		reg := &w.Regions[r]
+		rs := &s.Regions[r]
+		rs.StudyPlaces = float64(reg.StudyPlaces) * cfg.Scale
+		rs.Broadband = reg.Amenities.Broadband
+		rs.Cooperation = -1
+	}
+	s.RebuildReach()
+	s.Persons = *synth.Population(w, cfg.Scale, cfg.Seed, s.ForEach)
+	sim := &Sim{s: s, interventions: cfg.Interventions}
+	secondHomes(s)
+	s.BeginTick() // an empty ledger for the start row
+	sim.observe() // census for the initial jobs and dwellings
+	sim.labour.Init(s)
+	sim.housing.Init(s)
+	sim.observe()
+	return sim, nil
+}
+
+// Year returns the current year (the state describes 1 January of it).
+func (sim *Sim) Year() int { return sim.s.Year }
+
+// Workers returns the number of goroutines used.
+func (sim *Sim) Workers() int { return sim.s.Workers }
+
+// World returns the simulated world.
+func (sim *Sim) World() *world.World { return sim.s.World }
+
+// State gives read access to the state for tests and tools; callers must
+// not change it.
+func (sim *Sim) State() *state.State { return sim.s }
+
+// Step simulates one year in the order of MODEL.md and returns the record of
+// the new 1 January, valid until the next Step.
+func (sim *Sim) Step() *record.Year {
+	s := sim.s
+	s.BeginTick()
+	intervention.Apply(s, sim.interventions) // 1. interventions in force this year
+	sim.demography.Step(s)                   // 2. deaths, births, ageing, households
+	sim.education.Step(s)                    // 3. study entry and graduation
+	sim.labour.Step(s)                       // 4. jobs, retirement, matching
+	sim.housing.Step(s)                      // 5. prices and construction
+	sim.migration.Step(s)                    // 6. internal migration
+	sim.international.Step(s)                // 7. emigration and immigration
+	s.Year++
+	sim.observe() // 8. record
+	return &sim.obs.rec
+}
+
+// Observe returns the record of the current 1 January: stocks counted then,
+// flows of the tick that led there (zero for the start row). It is valid
+// until the next Step.
+func (sim *Sim) Observe() *record.Year { return &sim.obs.rec }
+
+// secondHomes gives about one household in five whose head is 45 or older
+// a second home (SSB: about 440,000 holiday homes for 2.6 million
+// households), in a region other than their own chosen by nature amenity and
+// decaying with travel time (most cabins are within three hours). Its owners
+// are that region's part-time residents.
+func secondHomes(s *state.State) {
+	n := s.N()
+	p := &s.Persons
+	cdf := make([][]float64, n)
+	s.ForEach(n, func(o int) {
+		c := make([]float64, n)
+		acc := 0.0
+		for d := 0; d < n; d++ {
+			if d != o {
+				acc += (0.1 + s.World.Regions[d].Amenities.Nature) * math.Exp(-float64(s.Minutes[o*n+d])/90)
+			}
+			c[d] = acc
+		}
+		cdf[o] = c
+	})
+	g := s.Stream(state.StreamSynthesis, 1<<33)
+	for h, head := range p.First {
+		if head == population.None || p.Age[head] < 45 || g.Float64() >= 0.2 {
+			continue
+		}
+		o := int(p.Region[head])
+		c := cdf[o]
+		d := 0
+		x := g.Float64() * c[n-1]
+		for lo, hi := 0, n-1; lo <= hi; {
+			mid := (lo + hi) / 2
+			if c[mid] < x {
+				lo = mid + 1
+			} else {
+				d, hi = mid, mid-1
+			}
+		}
+		for j := p.First[h]; j != population.None; j = p.Next[j] {
+			if p.Age[j] >= 18 {
+				p.Second[j] = uint16(d)
+			}
+		}
+	}
+}

@@ -1,0 +1,426 @@
+// Package labour is step 4 of the tick: job creation and loss by region and
+// skill level, retirements, separations, entry into and exit from the
+// labour force, and the matching of job seekers to vacancies they can
+// reach: in their region, within the accepted commute, or anywhere for
+// remote-capable jobs.
+package labour
+
+import (
+	"math"
+	"sort"
+
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Flow rates between non-employment states (yearly), chosen to keep the
+// registered unemployment rate near Norway's 3–4 % (SSB LFS 2024) and the
+// employment rate of 20–66-year-olds near 78 %.
+const (
+	entrySeeking   = 0.6  // share of 18-year-olds who start seeking work (the rest are in school or inactive)
+	inactiveToSeek = 0.15 // inactive persons under 62 who start seeking
+	youngToSeek    = 0.3  // the same under 30
+	seekToInactive = 0.12 // seekers who give up
+	matchEff       = 2.5  // matching efficiency: P(job) = 1 − exp(−matchEff·V/S) over reachable V and S
+	matchRounds    = 3    // rounds of offers per year
+	commuteScale   = 20.0 // minutes: job offers decay as exp(−minutes/commuteScale) within the commute
+)
+
+// Model holds per-chunk seeker lists and matching scratch space.
+type Model struct {
+	chunks  [][]int32
+	offers  [][]offer
+	cdf     [][world.NumSkills][]float64 // per region and skill, over Reach
+	vac     [][world.NumSkills]float64
+	seek    [][world.NumSkills]float64
+	vReach  [][world.NumSkills]float64
+	sReach  [][world.NumSkills]float64
+	layoff  [][world.NumSkills]float64
+	lastPop []float64
+	filled  [][]int32   // per chunk: region*NumSkills+skill
+	decay   [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
+	decayOf []float32   // the travel matrix decay was computed for
+}
+
+// Init assigns every employed person of a freshly synthesised population a
+// work region within the commute (weighted by the jobs located there,
+// world.Region.JobsPerWorker, and by distance), makes them remote-capable
+// with the parameter's share, and creates each region's jobs: those filled
+// plus a 3 % vacancy rate (SSB: about 3 % of jobs vacant in 2023–24).
+func (m *Model) Init(s *state.State) {
+	p := &s.Persons
+	n := s.N()
+	// Attractiveness of a work region: its population times jobs per worker.
+	attr := make([]float64, n)
+	for r := 0; r < n; r++ {
+		attr[r] = float64(s.World.Regions[r].Population) * s.World.Regions[r].JobsPerWorker
+	}
+	cdfs := make([][]float64, n)
+	for r := 0; r < n; r++ {
+		reach := s.Reach[r]
+		c := make([]float64, len(reach))
+		acc := 0.0
+		for k, j := range reach {
+			wgt := attr[j] * math.Exp(-float64(s.Minutes[r*n+int(j)])/commuteScale)
+			if int(j) == r {
+				wgt *= 3 // most people work where they live
+			}
+			acc += wgt
+			c[k] = acc
+		}
+		cdfs[r] = c
+	}
+	s.ForChunks(state.StreamSynthesis, func(c, lo, hi int, g *state.RNG) {
+		for i := lo; i < hi; i++ {
+			if p.Flags[i]&population.Alive == 0 || p.Act[i] != population.Employed {
+				if p.Flags[i]&population.Alive != 0 && p.Act[i] == population.Student {
+					p.Work[i] = nearestCampus(s, int(p.Region[i]))
+				}
+				continue
+			}
+			r := int(p.Region[i])
+			u1, u2 := g.Two()
+			cdf := cdfs[r]
+			k := 0
+			for k < len(cdf)-1 && cdf[k] < u1*cdf[len(cdf)-1] {
+				k++
+			}
+			p.Work[i] = uint16(s.Reach[r][k])
+			if p.JobSkill[i] == world.SkillHigh && u2 < s.P.RemoteShareHigh {
+				p.Flags[i] |= population.Remote
+			}
+		}
+	})
+	m.recount(s)
+	for r := range s.Regions {
+		for k := 0; k < world.NumSkills; k++ {
+			s.Regions[r].Jobs[k] = float64(s.Regions[r].Filled[k]) * 1.03
+		}
+	}
+	m.lastPop = make([]float64, n)
+	for r := range s.Regions {
+		m.lastPop[r] = float64(s.Regions[r].Residents)
+	}
+}
+
+func nearestCampus(s *state.State, r int) uint16 {
+	n := s.N()
+	best, bestM := r, float32(math.MaxFloat32)
+	for j := 0; j < n; j++ {
+		if s.Regions[j].StudyPlaces > 0 && s.Minutes[r*n+j] < bestM {
+			best, bestM = j, s.Minutes[r*n+j]
+		}
+	}
+	return uint16(best)
+}
+
+// recount sets Filled from the persons (sequential; called once a tick).
+func (m *Model) recount(s *state.State) {
+	p := &s.Persons
+	for r := range s.Regions {
+		s.Regions[r].Filled = [world.NumSkills]int32{}
+	}
+	for i := range p.Act {
+		if p.Act[i] == population.Employed && p.Flags[i]&population.Alive != 0 {
+			s.Regions[p.Work[i]].Filled[p.JobSkill[i]]++
+		}
+	}
+}
+
+// Step runs the labour market for one year.
+func (m *Model) Step(s *state.State) {
+	p := &s.Persons
+	n := s.N()
+	P := &s.P
+	m.jobs(s)
+	if len(m.layoff) != n {
+		m.layoff = make([][world.NumSkills]float64, n)
+	}
+	// Where jobs fell below the workers holding them, the excess is laid off.
+	for r := 0; r < n; r++ {
+		for k := 0; k < world.NumSkills; k++ {
+			f := float64(s.Regions[r].Filled[k])
+			m.layoff[r][k] = 0
+			if f > s.Regions[r].Jobs[k] && f > 0 {
+				m.layoff[r][k] = (f - s.Regions[r].Jobs[k]) / f
+			}
+		}
+	}
+	// Retirement hazard: logistic in age around RetirementAge, certain at 75.
+	var retire [world.MaxAge + 1]float64
+	for a := 55; a <= world.MaxAge; a++ {
+		retire[a] = 1 / (1 + math.Exp(-(float64(a)-P.RetirementAge)/1.5))
+		if a >= 75 {
+			retire[a] = 1
+		}
+	}
+	nc := s.NumChunks()
+	for len(m.chunks) < nc {
+		m.chunks = append(m.chunks, nil)
+		m.filled = append(m.filled, make([]int32, n*world.NumSkills))
+	}
+	sep := P.SeparationRate
+	s.ForChunks(state.StreamLabour, func(c, lo, hi int, g *state.RNG) {
+		seekers := m.chunks[c][:0]
+		filled := m.filled[c]
+		clear(filled)
+		for i := lo; i < hi; i++ {
+			if p.Flags[i]&population.Alive == 0 {
+				continue
+			}
+			if p.Act[i] == population.Employed {
+				// Counted now; undone below if the job ends this year.
+				filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]++
+			}
+			act, age := p.Act[i], p.Age[i]
+			if act == population.Child {
+				if age >= 18 {
+					p.Act[i] = population.Inactive
+					if g.Float64() < entrySeeking {
+						p.Act[i] = population.Unemployed
+						seekers = append(seekers, int32(i))
+					}
+				}
+				continue
+			}
+			if act == population.Student || act == population.Retired {
+				continue
+			}
+			u1, u2 := g.Two()
+			if u1 < retire[age] {
+				if act == population.Employed {
+					filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]--
+					p.Work[i] = population.NoRegion
+				}
+				p.Act[i] = population.Retired
+				p.Flags[i] |= population.NewRetiree
+				continue
+			}
+			switch act {
+			case population.Employed:
+				if u2 < sep+m.layoff[p.Work[i]][p.JobSkill[i]] {
+					filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]--
+					p.Act[i] = population.Unemployed
+					p.Work[i] = population.NoRegion
+					p.Flags[i] |= population.LostJob
+					seekers = append(seekers, int32(i))
+				}
+			case population.Unemployed:
+				if u2 < seekToInactive {
+					p.Act[i] = population.Inactive
+				} else {
+					seekers = append(seekers, int32(i))
+				}
+			case population.Inactive:
+				rate := inactiveToSeek
+				if age < 30 {
+					rate = youngToSeek
+				}
+				if age < 62 && u2 < rate {
+					p.Act[i] = population.Unemployed
+					seekers = append(seekers, int32(i))
+				}
+			}
+		}
+		m.chunks[c] = seekers
+	})
+	for r := 0; r < n; r++ {
+		var f [world.NumSkills]int32
+		for c := 0; c < nc; c++ {
+			for k := range f {
+				f[k] += m.filled[c][r*world.NumSkills+k]
+			}
+		}
+		s.Regions[r].Filled = f
+	}
+	m.match(s)
+}
+
+// jobs updates the jobs of every region and skill level: the trend part
+// grows at the skill's national rate, knowledge jobs faster in central
+// regions and around campuses (MODEL.md: academisation); the local-service
+// part follows the region's population.
+func (m *Model) jobs(s *state.State) {
+	n := s.N()
+	P := &s.P
+	pop := make([]float64, n)
+	for r := range pop {
+		pop[r] = float64(s.Regions[r].Residents)
+	}
+	growth := [world.NumSkills]float64{P.JobGrowthLow, P.JobGrowthMedium, P.JobGrowthHigh}
+	for r := 0; r < n; r++ {
+		reg := &s.World.Regions[r]
+		popGrowth := 0.0
+		if m.lastPop[r] > 0 {
+			popGrowth = pop[r]/m.lastPop[r] - 1
+		}
+		for k := 0; k < world.NumSkills; k++ {
+			g := growth[k]
+			if k == world.SkillHigh {
+				g += P.JobCentrality * (float64(3.5) - float64(reg.Centrality))
+				if s.Regions[r].StudyPlaces > 0 {
+					g += P.JobCentrality
+				}
+			}
+			s.Regions[r].Jobs[k] *= 1 + (1-P.LocalServiceJobs)*g + P.LocalServiceJobs*popGrowth
+			s.Regions[r].Jobs[k] = math.Max(0, s.Regions[r].Jobs[k])
+		}
+	}
+	m.lastPop = pop
+}
+
+// match assigns seekers to vacancies within reach. A seeker finds a job
+// with probability 1 − exp(−matchEff·V/S), where V and S are the vacancies
+// (weighted by the regions' recruitment visibility) and seekers of their
+// skill within reach; the job's region is drawn in proportion to its
+// vacancies, decaying with commuting time. Seekers with higher education
+// take medium-skill jobs when none of their own level is within reach.
+//
+// The draws are made in parallel from the vacancies at the start of
+// matching; offers are then taken up in slot order while vacancies last, so
+// the result does not depend on the workers.
+func (m *Model) match(s *state.State) {
+	p := &s.Persons
+	n := s.N()
+	if len(m.vac) != n {
+		m.vac = make([][world.NumSkills]float64, n)
+		m.seek = make([][world.NumSkills]float64, n)
+		m.vReach = make([][world.NumSkills]float64, n)
+		m.sReach = make([][world.NumSkills]float64, n)
+		m.cdf = make([][world.NumSkills][]float64, n)
+	}
+	for r := 0; r < n; r++ {
+		for k := 0; k < world.NumSkills; k++ {
+			m.vac[r][k] = math.Max(0, s.Regions[r].Jobs[k]-float64(s.Regions[r].Filled[k]))
+		}
+		m.seek[r] = [world.NumSkills]float64{}
+	}
+	nc := s.NumChunks()
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c] {
+			m.seek[p.Region[i]][state.Skill(p.Edu[i])]++
+		}
+	}
+	m.decays(s)
+	// Offers that collide with a vacancy already taken are redrawn from the
+	// remaining vacancies, for a few rounds.
+	for round := 0; round < matchRounds; round++ {
+		if !m.matchRound(s, round) {
+			break
+		}
+	}
+}
+
+// matchRound draws offers for the seekers in m.chunks and takes them up; it
+// leaves the seekers whose offer was taken by someone else in m.chunks for
+// another round and reports whether there are any.
+func (m *Model) matchRound(s *state.State, round int) bool {
+	p := &s.Persons
+	n := s.N()
+	nc := s.NumChunks()
+	s.ForEach(n, func(r int) {
+		var v, sr [world.NumSkills]float64
+		reach := s.Reach[r]
+		for _, j := range reach {
+			for k := 0; k < world.NumSkills; k++ {
+				v[k] += m.vac[j][k] * (1 + s.Regions[j].Visibility)
+				sr[k] += m.seek[j][k]
+			}
+		}
+		m.vReach[r], m.sReach[r] = v, sr
+		for k := 0; k < world.NumSkills; k++ {
+			c := m.cdf[r][k][:0]
+			acc := 0.0
+			for x, j := range reach {
+				acc += m.vac[j][k] * (1 + s.Regions[j].Visibility) * m.decay[r][x]
+				c = append(c, acc)
+			}
+			m.cdf[r][k] = c
+		}
+	})
+	for len(m.offers) < nc {
+		m.offers = append(m.offers, nil)
+	}
+	s.ForEach(nc, func(c int) {
+		g := s.Stream(state.StreamMatching, uint64(round)<<32|uint64(c))
+		offers := m.offers[c][:0]
+		for _, i := range m.chunks[c] {
+			r := int(p.Region[i])
+			k := state.Skill(p.Edu[i])
+			if m.vReach[r][k] < 1 && k == world.SkillHigh {
+				k = world.SkillMedium
+			}
+			u1, u2 := g.Two()
+			pj := 1 - math.Exp(-matchEff*m.vReach[r][k]/math.Max(1, m.sReach[r][k]))
+			cdf := m.cdf[r][k]
+			if u1 >= pj || len(cdf) == 0 || cdf[len(cdf)-1] <= 0 {
+				continue
+			}
+			x := sort.SearchFloat64s(cdf, u2*cdf[len(cdf)-1])
+			x = min(x, len(cdf)-1)
+			remote := k == world.SkillHigh && g.Float64() < s.Regions[s.Reach[r][x]].RemoteShare[k]+s.P.RemoteShareHigh
+			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote})
+		}
+		m.offers[c] = offers
+	})
+	again := false
+	for c := 0; c < nc; c++ {
+		left := m.chunks[c][:0]
+		for _, o := range m.offers[c] {
+			j, k := o.region, int(o.skill)
+			if m.vac[j][k] < 1 {
+				left = append(left, o.person) // taken by an earlier seeker
+				again = true
+				continue
+			}
+			m.vac[j][k]--
+			i := o.person
+			p.Act[i] = population.Employed
+			p.Work[i] = uint16(j)
+			p.JobSkill[i] = uint8(k)
+			s.Regions[j].Filled[k]++
+			if o.remote {
+				p.Flags[i] |= population.Remote
+			} else {
+				p.Flags[i] &^= population.Remote
+			}
+		}
+		m.chunks[c] = left
+	}
+	return again
+}
+
+type offer struct {
+	person int32
+	region int32
+	skill  uint8
+	remote bool
+}
+
+// decays caches exp(−minutes/commuteScale) for every Reach entry; rebuilt
+// when the travel matrix in force changes.
+func (m *Model) decays(s *state.State) {
+	n := s.N()
+	if len(m.decayOf) == len(s.Minutes) && len(m.decay) == n {
+		same := true
+		for i := range s.Minutes {
+			if s.Minutes[i] != m.decayOf[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return
+		}
+	}
+	m.decayOf = append(m.decayOf[:0], s.Minutes...)
+	m.decay = make([][]float64, n)
+	for r := 0; r < n; r++ {
+		d := make([]float64, len(s.Reach[r]))
+		for x, j := range s.Reach[r] {
+			d[x] = math.Exp(-float64(s.Minutes[r*n+int(j)]) / commuteScale)
+		}
+		m.decay[r] = d
+	}
+}

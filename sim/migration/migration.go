@@ -1,0 +1,387 @@
+// Package migration is step 6 of the tick: internal migration by household.
+//
+// First, whether to move: a household head's yearly probability is a base
+// hazard by age (the young-adult and constant components of a Rogers–Castro
+// schedule; children move with their parents), scaled by life phase, by
+// triggers this year (job loss, graduation, a new or lost partner,
+// retirement), by cumulative inertia (years in the region), for women aged
+// 18–26 and recent immigrants, and by how much better the alternatives are
+// than the current region (the log-sum of destination utilities). Young
+// adults still living with their parents decide for themselves and leave
+// home when they move.
+//
+// Then where: a multinomial logit over all other regions with utility
+//
+//	U(o→d) = V_phase,skill(d) + β_distance·log(minutes(o,d) + 10) + β_home·[d = home]
+//
+// where V weighs reachable matching jobs and vacancies, price, size,
+// services, culture, nature, study places, vacant dwellings and reputation
+// with weights that depend on the life phase (params.Util*). The choice is
+// sampled exactly, home bonus included. The move's dominant motive is the
+// component of the utility gain that is largest (career, housing, amenity,
+// study), unless a trigger or the home region decides it (family, return).
+package migration
+
+import (
+	"math"
+	"sort"
+
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+const (
+	numPhases = params.NumPhases
+	numSkills = world.NumSkills
+)
+
+// Motive components of a region's utility.
+const (
+	compCareer = iota
+	compHousing
+	compAmenity
+	compStudy
+	numComp
+)
+
+// Model holds the destination-choice tables, rebuilt every tick.
+type Model struct {
+	n int
+	// cdf[((ph*numSkills+k)*n+o)*n + d]: cumulative choice weights from o.
+	cdf []float64
+	// v and comp per (phase, skill, region).
+	v    []float64
+	comp [][numComp]float64
+	// opp is the opportunity multiplier per (phase, skill, origin).
+	opp []float64
+	// dist[ph][o*n+d] = (minutes+10)^β_distance, cached per travel matrix.
+	dist     [numPhases][]float64
+	distKey  []float32
+	distBeta [numPhases]float64
+	chunks   [][]decision
+	base     [world.MaxAge + 1]float64
+	trigger  [population.Triggers + 1]float64 // multiplier by trigger bits
+}
+
+// triggerFactor returns the product of the multipliers of the trigger flags in t.
+func (m *Model) triggerFactor(t uint16) float64 { return m.trigger[t] }
+
+type decision struct {
+	person int32
+	dest   int32
+	motive uint8
+	alone  bool // a young adult leaving the parental home
+}
+
+func (m *Model) idx(ph, k, o int) int { return (ph*numSkills+k)*m.n + o }
+
+// Step decides and carries out this year's internal moves.
+func (m *Model) Step(s *state.State) {
+	m.tables(s)
+	p := &s.Persons
+	nc := s.NumChunks()
+	for len(m.chunks) < nc {
+		m.chunks = append(m.chunks, nil)
+	}
+	P := &s.P
+	n := m.n
+	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
+		out := m.chunks[c][:0]
+		for i := lo; i < hi; i++ {
+			f := p.Flags[i]
+			if f&population.Alive == 0 || p.Tenure[i] == 0 {
+				continue
+			}
+			alone := f&population.AtHome != 0 && p.Age[i] >= 18
+			if !alone && f&population.Head == 0 {
+				continue
+			}
+			// The phase is settled without looking at the household except
+			// for the family test, which is only made when the draw could
+			// lead to a move (thinning: exact, since the bound is ≥ the
+			// probability of either phase).
+			ph, family := s.PhaseNoFamily(int32(i))
+			if alone {
+				ph, family = params.EarlyCareer, false
+				if p.Act[i] == population.Student {
+					ph = params.Student
+				}
+			}
+			if ph == params.Child {
+				continue
+			}
+			age := p.Age[i]
+			o := int(p.Region[i])
+			k := state.Skill(p.Edu[i])
+			phaseFactor := P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
+			if family {
+				phaseFactor = max(phaseFactor, P.PhaseFactor[params.Family]*m.opp[m.idx(params.Family, k, o)])
+			}
+			prob := m.base[age] * phaseFactor * P.MoveScale
+			if p.Sex[i] == 0 && age >= 18 && age <= 26 {
+				prob *= P.YoungWomen
+			}
+			if f&population.Immigrant != 0 && p.Years[i] <= 5 {
+				prob *= P.ImmigrantMove
+			}
+			prob *= math.Max(0.3, 1-P.TenureDecay*float64(min(p.Tenure[i], 10)))
+			// Triggers of the head and, looked up only when the draw
+			// could lead to a move (thinning again), of the partner.
+			trig := f & population.Triggers
+			bound := prob * m.triggerFactor(trig)
+			q := p.Partner[i]
+			if q != population.None {
+				bound = prob * m.triggerFactor(population.Triggers)
+			}
+			u1, u2 := g.Two()
+			if u1 >= min(bound, 0.95) {
+				continue
+			}
+			if q != population.None {
+				trig |= p.Flags[q] & population.Triggers
+			}
+			prob *= m.triggerFactor(trig)
+			if u1 >= min(prob, 0.95) {
+				continue
+			}
+			if family && s.HasChildren(int32(i)) {
+				exact := prob / phaseFactor * P.PhaseFactor[params.Family] * m.opp[m.idx(params.Family, k, o)]
+				ph = params.Family
+				if u1 >= min(exact, 0.95) {
+					continue
+				}
+			} else if family {
+				exact := prob / phaseFactor * P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
+				if u1 >= min(exact, 0.95) {
+					continue
+				}
+			}
+			home := int(p.Home[i])
+			d := m.choose(s, ph, k, o, home, u2, g)
+			if d < 0 {
+				continue
+			}
+			out = append(out, decision{int32(i), int32(d), uint8(m.motive(ph, k, o, d, home, trig)), alone})
+		}
+		m.chunks[c] = out
+	})
+	for c := 0; c < nc; c++ {
+		for _, dc := range m.chunks[c] {
+			i := dc.person
+			if dc.alone {
+				p.Leave(i)
+				p.NewHousehold(i)
+				p.Flags[i] &^= population.AtHome
+				s.MovePerson(i, int(dc.dest), int(dc.motive))
+				continue
+			}
+			s.MoveHousehold(p.HH[i], int(dc.dest), int(dc.motive))
+		}
+	}
+	_ = n
+}
+
+// choose samples a destination from o for a person of phase ph and skill k
+// with home region home, from the logit with the home bonus added exactly:
+// P(home) = w_h·e^B / (W − w_h + w_h·e^B); otherwise the choice is drawn
+// from the table without the home bonus, rejecting home.
+func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.RNG) int {
+	n := m.n
+	row := m.cdf[m.idx(ph, k, o)*n : m.idx(ph, k, o)*n+n]
+	total := row[n-1]
+	if total <= 0 {
+		return -1
+	}
+	if home != o {
+		wh := row[home]
+		if home > 0 {
+			wh -= row[home-1]
+		}
+		bonus := math.Exp(s.P.UtilHome[ph] + s.Regions[home].AttachBoost)
+		ph := wh * bonus / (total - wh + wh*bonus)
+		if u < ph {
+			return home
+		}
+		// Rescale u to a fresh uniform over the non-home part.
+		u = (u - ph) / (1 - ph)
+		for try := 0; try < 64; try++ {
+			d := sort.SearchFloat64s(row, u*total)
+			d = min(d, n-1)
+			if d != home && d != o {
+				return d
+			}
+			u = g.Float64()
+		}
+		return -1
+	}
+	d := sort.SearchFloat64s(row, u*total)
+	d = min(d, n-1)
+	if d == o { // zero-weight origin cell hit by rounding
+		return -1
+	}
+	return d
+}
+
+// motive returns the dominant motive of a move from o to d.
+func (m *Model) motive(ph, k, o, d, home int, trig uint16) int {
+	switch {
+	case d == home && home != o:
+		return state.MotiveReturn
+	case trig&population.NewPartner != 0:
+		return state.MotiveFamily
+	case trig&(population.LostJob|population.Graduated) != 0:
+		return state.MotiveCareer
+	case ph == params.Student:
+		return state.MotiveStudy
+	}
+	co, cd := m.comp[m.idx(ph, k, o)], m.comp[m.idx(ph, k, d)]
+	best, bestGain := state.MotiveHousing, 0.0
+	motives := [numComp]int{state.MotiveCareer, state.MotiveHousing, state.MotiveAmenity, state.MotiveStudy}
+	for c := 0; c < numComp; c++ {
+		if gain := cd[c] - co[c]; gain > bestGain {
+			best, bestGain = motives[c], gain
+		}
+	}
+	if trig&population.NewRetiree != 0 && best == state.MotiveCareer {
+		return state.MotiveAmenity
+	}
+	return best
+}
+
+// tables rebuilds the utilities, the choice tables and the opportunity
+// multipliers from the current state.
+func (m *Model) tables(s *state.State) {
+	n := s.N()
+	P := &s.P
+	if m.n != n {
+		m.n = n
+		m.cdf = make([]float64, numPhases*numSkills*n*n)
+		m.v = make([]float64, numPhases*numSkills*n)
+		m.comp = make([][numComp]float64, numPhases*numSkills*n)
+		m.opp = make([]float64, numPhases*numSkills*n)
+	}
+	// Base hazard by age (Rogers–Castro labour and constant components).
+	for a := range m.base {
+		x := float64(a) - P.BaseMu2
+		m.base[a] = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
+	}
+	for t := range m.trigger {
+		f := 1.0
+		if t&population.LostJob != 0 {
+			f *= P.JobLossMove
+		}
+		if t&population.Graduated != 0 {
+			f *= P.GraduateMove
+		}
+		if t&population.NewPartner != 0 {
+			f *= P.PartnerMove
+		}
+		if t&population.NewRetiree != 0 {
+			f *= P.RetireMove
+		}
+		m.trigger[t] = f
+	}
+	m.distances(s)
+	inv := 1 / s.Scale // utilities use real-scale counts, so they do not depend on scale
+	var reachJobs, reachVac [numSkills]float64
+	for j := 0; j < n; j++ {
+		rs := &s.Regions[j]
+		reg := &s.World.Regions[j]
+		reachJobs, reachVac = [numSkills]float64{}, [numSkills]float64{}
+		for _, q := range s.Reach[j] {
+			for k := 0; k < numSkills; k++ {
+				reachJobs[k] += s.Regions[q].Jobs[k]
+				reachVac[k] += math.Max(0, s.Regions[q].Jobs[k]-float64(s.Regions[q].Filled[k]))
+			}
+		}
+		vacantDw := math.Max(1, rs.Dwellings-float64(rs.Households))
+		a := reg.Amenities
+		b := rs.AmenityBoost
+		for ph := 1; ph < numPhases; ph++ {
+			amen := P.UtilSize[ph]*math.Log(1+float64(rs.Residents)*inv) +
+				P.UtilServices[ph]*(a.Services+b.Services) +
+				P.UtilCulture[ph]*(a.Culture+b.Culture+0.5*(a.Centre+b.Centre)) +
+				P.UtilNature[ph]*(a.Nature+b.Nature) +
+				rs.Reputation
+			house := P.UtilPrice[ph]*math.Log(rs.Price*(1-rs.Subsidy)) + P.UtilDwell*math.Log(vacantDw*inv)
+			study := P.UtilCampus[ph] * math.Log(1+rs.StudyPlaces*inv)
+			for k := 0; k < numSkills; k++ {
+				career := P.UtilJobs[ph]*math.Log(1+reachJobs[k]*inv) +
+					P.UtilVacancy[ph]*math.Log(1+reachVac[k]*inv*(1+rs.Visibility))
+				x := m.idx(ph, k, j)
+				m.comp[x] = [numComp]float64{career, house, amen, study}
+				m.v[x] = career + house + amen + study
+			}
+		}
+	}
+	// Choice tables per origin, and log-sums.
+	ls := make([]float64, numPhases*numSkills*n)
+	s.ForEach(n, func(o int) {
+		for ph := 1; ph < numPhases; ph++ {
+			dist := m.dist[ph][o*n : o*n+n]
+			for k := 0; k < numSkills; k++ {
+				vrow := m.v[m.idx(ph, k, 0) : m.idx(ph, k, 0)+n]
+				// Shift by the row maximum for numerical safety.
+				mx := math.Inf(-1)
+				for d := 0; d < n; d++ {
+					mx = math.Max(mx, vrow[d])
+				}
+				row := m.cdf[m.idx(ph, k, o)*n : m.idx(ph, k, o)*n+n]
+				acc := 0.0
+				for d := 0; d < n; d++ {
+					if d != o {
+						acc += math.Exp(vrow[d]-mx) * dist[d]
+					}
+					row[d] = acc
+				}
+				ls[m.idx(ph, k, o)] = math.Log(acc) + mx
+			}
+		}
+	})
+	// Opportunity: exp(w·(Δ_o − mean Δ)), Δ_o = log-sum − V_o, mean weighted
+	// by residents so the national moving rate is unchanged.
+	for ph := 1; ph < numPhases; ph++ {
+		for k := 0; k < numSkills; k++ {
+			mean, wsum := 0.0, 0.0
+			for o := 0; o < n; o++ {
+				w := float64(s.Regions[o].Residents)
+				mean += w * (ls[m.idx(ph, k, o)] - m.v[m.idx(ph, k, o)])
+				wsum += w
+			}
+			mean /= math.Max(wsum, 1)
+			for o := 0; o < n; o++ {
+				delta := ls[m.idx(ph, k, o)] - m.v[m.idx(ph, k, o)] - mean
+				m.opp[m.idx(ph, k, o)] = math.Exp(P.OpportunityW * math.Max(-3, math.Min(3, delta)))
+			}
+		}
+	}
+}
+
+// distances caches (minutes + 10)^β per phase; rebuilt when the travel
+// matrix in force or the distance weights change.
+func (m *Model) distances(s *state.State) {
+	n := m.n
+	same := len(m.distKey) == len(s.Minutes)
+	for ph := 0; same && ph < numPhases; ph++ {
+		same = m.distBeta[ph] == s.P.UtilDistance[ph]
+	}
+	for i := 0; same && i < len(s.Minutes); i++ {
+		same = m.distKey[i] == s.Minutes[i]
+	}
+	if same {
+		return
+	}
+	m.distKey = append(m.distKey[:0], s.Minutes...)
+	for ph := 1; ph < numPhases; ph++ {
+		beta := s.P.UtilDistance[ph]
+		m.distBeta[ph] = beta
+		if len(m.dist[ph]) != n*n {
+			m.dist[ph] = make([]float64, n*n)
+		}
+		for i, mins := range s.Minutes {
+			m.dist[ph][i] = math.Pow(float64(mins)+10, beta)
+		}
+	}
+}

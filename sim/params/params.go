@@ -1,0 +1,324 @@
+// Package params holds the behavioural parameters of the model, each with a
+// documented name by which a scenario's [behaviour] table can override it.
+//
+// Default returns the defaults; Set and Get address a parameter by name
+// ("move_scale", "util_jobs.early_career"); All lists every parameter with its
+// documentation, in declaration order, for `settle validate` and the docs.
+//
+// Parameters indexed by life phase are arrays of NumPhases values and are
+// addressed as name.phase, where phase is one of PhaseNames.
+package params
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Life phases (MODEL.md): they weigh motives differently.
+const (
+	Child       = iota // under 18 living with parents: moves with them
+	Student            // in higher education
+	EarlyCareer        // 18–34, no children in the household
+	Family             // a household with children under 18
+	Established        // 35–66 without children at home
+	Senior             // 67 and older
+	NumPhases
+)
+
+// PhaseNames are the names used in parameter keys and outputs.
+var PhaseNames = [NumPhases]string{"child", "student", "early_career", "family", "established", "senior"}
+
+// Phased is one value per life phase.
+type Phased [NumPhases]float64
+
+// Params are the behavioural parameters. The zero value is not useful; use
+// Default. Every field has a `param` tag (its name), a `doc` tag and a
+// `range` tag "min,max" checked by Set.
+type Params struct {
+	// Demography.
+	FertilityScale float64 `param:"fertility_scale" range:"0,5" doc:"multiplier on the national age-specific fertility rates"`
+	MortalityScale float64 `param:"mortality_scale" range:"0,5" doc:"multiplier on the national age- and sex-specific death probabilities"`
+	LeaveHomeRate  float64 `param:"leave_home_rate" range:"0,1" doc:"yearly probability that a person aged 18–29 still living with parents sets up their own household (before study start, which always leaves home)"`
+	CoupleRate     float64 `param:"couple_rate" range:"0,1" doc:"yearly probability that a single person aged 20–59 forms a couple (peaks at 27, scaled down with distance from it)"`
+	SplitRate      float64 `param:"split_rate" range:"0,1" doc:"yearly probability that a couple splits (SSB: roughly 1 in 100 marriages and more cohabitations dissolve each year)"`
+
+	// Education.
+	StudyEntryShare float64 `param:"study_entry_share" range:"0,1" doc:"share of a cohort that starts higher education at 19–21 (SSB: about half of young people enter higher education)"`
+	MasterShare     float64 `param:"master_share" range:"0,1" doc:"share of new students who study for five years (master) rather than three (bachelor)"`
+	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
+
+	// Labour market.
+	SeparationRate   float64 `param:"job_separation_rate" range:"0,1" doc:"yearly probability that an employed person loses or leaves their job and searches again"`
+	RetirementAge    float64 `param:"retirement_age" range:"55,80" doc:"mean age of retirement (Norway: about 65)"`
+	CommuteMinutes   float64 `param:"commute_minutes" range:"0,240" doc:"longest accepted one-way daily commute, minutes (MODEL.md: about 45–60)"`
+	RemoteShareHigh  float64 `param:"remote_share_high" range:"0,1" doc:"share of high-skill jobs that are remote-capable (location-independent) at the start"`
+	JobGrowthHigh    float64 `param:"job_growth_high" range:"-0.2,0.2" doc:"yearly national trend growth of high-skill (knowledge) jobs"`
+	JobGrowthMedium  float64 `param:"job_growth_medium" range:"-0.2,0.2" doc:"yearly national trend growth of medium-skill jobs"`
+	JobGrowthLow     float64 `param:"job_growth_low" range:"-0.2,0.2" doc:"yearly national trend growth of low-skill jobs"`
+	JobCentrality    float64 `param:"job_growth_centrality" range:"0,0.2" doc:"extra yearly growth of knowledge jobs per step up the centrality scale (class 6 → 1), and around campuses"`
+	LocalServiceJobs float64 `param:"local_service_jobs" range:"0,1" doc:"share of jobs that follow the resident population (schools, care, retail) rather than trend"`
+
+	// Housing.
+	PriceElasticity    float64 `param:"price_elasticity" range:"0,5" doc:"yearly relative price change per unit of excess demand (occupied share above the normal 0.95)"`
+	ConstructionRate   float64 `param:"construction_rate" range:"0,0.2" doc:"yearly new dwellings as a share of the stock at the national price level"`
+	ConstructionPrice  float64 `param:"construction_price_elasticity" range:"0,10" doc:"how strongly construction responds to the price level"`
+	ConstructionRemote float64 `param:"construction_periphery" range:"0,1" doc:"construction response in the least central class relative to the most central (slower in the periphery)"`
+
+	// Internal migration: whether to move.
+	MoveScale float64 `param:"move_scale" range:"0,10" doc:"multiplier on every household's yearly probability of moving to another municipality"`
+	// The base moving hazard of a household head by age has the shape of the
+	// labour-force and constant components of a Rogers–Castro schedule; the
+	// childhood component arises from children moving with their parents.
+	BaseA2        float64 `param:"base_a2" range:"0,2" doc:"height of the young-adult peak of the base moving hazard (Rogers–Castro a2)"`
+	BaseMu2       float64 `param:"base_mu2" range:"10,40" doc:"position of the young-adult peak (Rogers–Castro mu2, years)"`
+	BaseAlpha2    float64 `param:"base_alpha2" range:"0.01,2" doc:"rate of descent after the peak (Rogers–Castro alpha2)"`
+	BaseLambda2   float64 `param:"base_lambda2" range:"0.01,2" doc:"rate of ascent before the peak (Rogers–Castro lambda2)"`
+	BaseC         float64 `param:"base_c" range:"0,0.5" doc:"constant component of the base moving hazard (Rogers–Castro c)"`
+	PhaseFactor   Phased  `param:"phase_factor" range:"0,10" doc:"multiplier on the base moving hazard for a household head in this life phase"`
+	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
+	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
+	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
+	GraduateMove  float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
+	PartnerMove   float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
+	RetireMove    float64 `param:"trigger_retirement" range:"0,50" doc:"multiplier in the year of retirement"`
+	OpportunityW  float64 `param:"opportunity_weight" range:"0,5" doc:"how much better alternatives (log-sum of destination utilities against the current region's) raise the moving propensity"`
+	ImmigrantMove float64 `param:"immigrant_move_factor" range:"0,10" doc:"multiplier on moving propensity in the first five years after immigration (secondary migration)"`
+
+	// Internal migration: where to (multinomial logit over regions).
+	UtilJobs     Phased  `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
+	UtilVacancy  Phased  `param:"util_vacancies" range:"-10,10" doc:"weight on the log of vacancies matching the household's skill reachable within the commute"`
+	UtilPrice    Phased  `param:"util_price" range:"-10,10" doc:"weight on the log dwelling price index (negative: expensive places deter)"`
+	UtilSize     Phased  `param:"util_size" range:"-10,10" doc:"weight on the log population (city life, critical mass)"`
+	UtilServices Phased  `param:"util_services" range:"-10,10" doc:"weight on services and childcare"`
+	UtilCulture  Phased  `param:"util_culture" range:"-10,10" doc:"weight on culture and urban life"`
+	UtilNature   Phased  `param:"util_nature" range:"-10,10" doc:"weight on nature"`
+	UtilCampus   Phased  `param:"util_campus" range:"-10,10" doc:"weight on the log of study places"`
+	UtilHome     Phased  `param:"util_home" range:"-10,10" doc:"attachment to the home region (where the person grew up): added utility of moving back"`
+	UtilDistance Phased  `param:"util_distance" range:"-10,10" doc:"distance decay: weight on the log of travel minutes from the origin (negative)"`
+	UtilDwell    float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of vacant dwellings (soft capacity: full places are hard to move into)"`
+
+	// International migration.
+	ImmigrationScale float64 `param:"immigration_scale" range:"0,10" doc:"multiplier on the national immigration rate"`
+	EmigrationScale  float64 `param:"emigration_scale" range:"0,10" doc:"multiplier on the national emigration rate"`
+	RefugeeShare     float64 `param:"refugee_share" range:"0,1" doc:"share of immigrants settled by the national programme in proportion to population (the rest choose by jobs and networks)"`
+	ImmigrantEmig    float64 `param:"immigrant_emigration_factor" range:"0,20" doc:"multiplier on the emigration rate of immigrants in their first ten years (return migration)"`
+}
+
+// Default returns the default parameters. The migration values reproduce the
+// Norwegian targets in targets/ (see their provenance there); the others cite
+// their source in the doc tags above.
+func Default() Params {
+	return Params{
+		FertilityScale: 1,
+		MortalityScale: 1,
+		LeaveHomeRate:  0.12,
+		CoupleRate:     0.12,
+		SplitRate:      0.02,
+
+		StudyEntryShare: 0.5,
+		MasterShare:     0.4,
+		StudyDistance:   1.5,
+
+		SeparationRate:   0.06,
+		RetirementAge:    65,
+		CommuteMinutes:   60,
+		RemoteShareHigh:  0.1,
+		JobGrowthHigh:    0.02,
+		JobGrowthMedium:  0.003,
+		JobGrowthLow:     -0.006,
+		JobCentrality:    0.004,
+		LocalServiceJobs: 0.35,
+
+		PriceElasticity:    0.6,
+		ConstructionRate:   0.011,
+		ConstructionPrice:  1.5,
+		ConstructionRemote: 0.4,
+
+		MoveScale:     1,
+		BaseA2:        0.26,
+		BaseMu2:       20,
+		BaseAlpha2:    0.13,
+		BaseLambda2:   0.4,
+		BaseC:         0.02,
+		PhaseFactor:   Phased{0, 0.6, 1, 1, 1, 1},
+		YoungWomen:    1.25,
+		TenureDecay:   0.08,
+		JobLossMove:   2.5,
+		GraduateMove:  3,
+		PartnerMove:   3,
+		RetireMove:    1.8,
+		OpportunityW:  0.3,
+		ImmigrantMove: 2,
+
+		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
+		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
+		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
+		UtilSize:     Phased{0, 0.4, 0.4, 0, 0.1, 0.1},
+		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
+		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
+		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
+		UtilCampus:   Phased{0, 1.0, 0.1, 0, 0, 0},
+		UtilHome:     Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
+		UtilDistance: Phased{0, -1.3, -1.4, -1.6, -1.6, -1.7},
+		UtilDwell:    0.5,
+
+		ImmigrationScale: 1,
+		EmigrationScale:  1,
+		RefugeeShare:     0.25,
+		ImmigrantEmig:    3,
+	}
+}
+
+// Info describes one parameter.
+type Info struct {
+	Name     string
+	Doc      string
+	Min, Max float64
+}
+
+type entry struct {
+	Info
+	field int // struct field index
+	phase int // -1 for scalars
+}
+
+var registry = func() []entry {
+	var es []entry
+	t := reflect.TypeOf(Params{})
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := f.Tag.Get("param")
+		if name == "" {
+			panic("params: field " + f.Name + " has no param tag")
+		}
+		var lo, hi float64
+		if _, err := fmt.Sscanf(f.Tag.Get("range"), "%g,%g", &lo, &hi); err != nil {
+			panic("params: field " + f.Name + " has a bad range tag")
+		}
+		info := Info{Name: name, Doc: f.Tag.Get("doc"), Min: lo, Max: hi}
+		if f.Type == reflect.TypeOf(Phased{}) {
+			for p := 0; p < NumPhases; p++ {
+				pi := info
+				pi.Name = name + "." + PhaseNames[p]
+				es = append(es, entry{pi, i, p})
+			}
+			continue
+		}
+		es = append(es, entry{info, i, -1})
+	}
+	return es
+}()
+
+// All lists every parameter in declaration order.
+func All() []Info {
+	out := make([]Info, len(registry))
+	for i, e := range registry {
+		out[i] = e.Info
+	}
+	return out
+}
+
+func lookup(name string) (entry, bool) {
+	for _, e := range registry {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+func (p *Params) slot(e entry) reflect.Value {
+	v := reflect.ValueOf(p).Elem().Field(e.field)
+	if e.phase >= 0 {
+		v = v.Index(e.phase)
+	}
+	return v
+}
+
+// Get returns the value of the named parameter.
+func (p *Params) Get(name string) (float64, error) {
+	e, ok := lookup(name)
+	if !ok {
+		return 0, unknown(name)
+	}
+	return p.slot(e).Float(), nil
+}
+
+// Set sets the named parameter, checking its range. The error says what is
+// wrong and how to fix it.
+func (p *Params) Set(name string, v float64) error {
+	e, ok := lookup(name)
+	if !ok {
+		return unknown(name)
+	}
+	if math.IsNaN(v) || v < e.Min || v > e.Max {
+		return fmt.Errorf("%s = %g is out of range; use a value between %g and %g (%s)", name, v, e.Min, e.Max, e.Doc)
+	}
+	p.slot(e).SetFloat(v)
+	return nil
+}
+
+// IsPhased reports whether name is a per-phase parameter (addressed as name.phase).
+func IsPhased(name string) bool {
+	_, ok := lookup(name + "." + PhaseNames[0])
+	return ok
+}
+
+func unknown(name string) error {
+	if IsPhased(name) {
+		return fmt.Errorf("%s is set per life phase; write %s.<phase> = value (or a table %s = { early_career = … }) with phase one of %s",
+			name, name, name, strings.Join(PhaseNames[:], ", "))
+	}
+	names := make([]string, len(registry))
+	for i, e := range registry {
+		names[i] = e.Name
+	}
+	if s := Suggest(name, names); s != "" {
+		return fmt.Errorf("unknown behaviour parameter %q; did you mean %q? (`settle validate --params` lists them all)", name, s)
+	}
+	return fmt.Errorf("unknown behaviour parameter %q; `settle validate --params` lists them all", name)
+}
+
+// Suggest returns the candidate closest to s by edit distance, or "" when
+// none is close (more than a third of the longer string differs).
+func Suggest(s string, candidates []string) string {
+	best, bestD := "", math.MaxInt
+	ls := strings.ToLower(s)
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted) // ties go to the alphabetically first, deterministically
+	for _, c := range sorted {
+		d := levenshtein(ls, strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := max(len([]rune(s)), len([]rune(best)))/3 + 1
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,312 @@
+// Package population stores the synthetic persons and households of a
+// simulation as a structure of arrays: one slice per attribute, indexed by a
+// person's slot. Slots of the dead and emigrated are reused by births and
+// immigrants, so the arrays stay compact and an update of one attribute over
+// all persons streams through memory.
+//
+// Households are the units that move together: a linked list of member slots
+// (First, Next). The package keeps the two structures consistent; callers
+// change attributes directly.
+package population
+
+import "fmt"
+
+// NoRegion marks an empty region field (no work region, no second home).
+const NoRegion = ^uint16(0)
+
+// None marks an empty person or household reference.
+const None = int32(-1)
+
+// Education levels (MODEL.md).
+const (
+	EduBasic = iota
+	EduUpperSecondary
+	EduBachelor
+	EduMaster
+)
+
+// Activities (MODEL.md).
+const (
+	Child      = iota // under 18, not in the labour force
+	Student           // in higher education
+	Employed          // holds a job in Work
+	Unemployed        // seeking work
+	Inactive          // of working age, not seeking
+	Retired
+)
+
+// Flags, one bit each.
+const (
+	Alive      = 1 << iota // the slot holds a living resident
+	Immigrant              // born abroad
+	Remote                 // holds or seeks a remote-capable job
+	AtHome                 // an adult still living with their parents
+	Graduated              // graduated this year (migration trigger)
+	LostJob                // lost a job this year (migration trigger)
+	NewPartner             // formed or left a couple this year (migration trigger)
+	NewRetiree             // retired this year (migration trigger)
+	Head                   // first member of a household (kept by the household operations)
+)
+
+// Triggers are the flags cleared at the start of every tick.
+const Triggers = Graduated | LostJob | NewPartner | NewRetiree
+
+// Persons is the structure of arrays. All slices have the same length (the
+// number of slots); a slot without the Alive flag is free.
+type Persons struct {
+	Age       []uint8
+	Sex       []uint8 // 0 female, 1 male
+	Edu       []uint8
+	Act       []uint8
+	JobSkill  []uint8  // skill level of the job held (world.Skill*)
+	Flags     []uint16 // Alive, Immigrant, …
+	Tenure    []uint8  // years in the current region (capped at 255)
+	Years     []uint8  // years since arrival for immigrants
+	StudyLeft []uint8  // years of study left for students
+	Region    []uint16 // residence
+	Work      []uint16 // work region, NoRegion when not employed
+	Home      []uint16 // where the person grew up (attachment)
+	Second    []uint16 // second-home region, NoRegion if none
+	Partner   []int32  // partner's slot or None
+	HH        []int32  // household
+	Next      []int32  // next member of the same household or None
+
+	free []int32 // free slots, used last-in first-out
+
+	// Households.
+	First  []int32 // first member (the head) of each household, None if free
+	hhFree []int32
+}
+
+// Len returns the number of slots (living or free).
+func (p *Persons) Len() int { return len(p.Age) }
+
+// Live reports whether slot i holds a living resident.
+func (p *Persons) Live(i int32) bool { return p.Flags[i]&Alive != 0 }
+
+// Grow makes room for n more slots without reallocating later.
+func (p *Persons) Grow(n int) {
+	p.Age = growU8(p.Age, n)
+	p.Sex = growU8(p.Sex, n)
+	p.Edu = growU8(p.Edu, n)
+	p.Act = growU8(p.Act, n)
+	p.JobSkill = growU8(p.JobSkill, n)
+	p.Flags = growU16(p.Flags, n)
+	p.Tenure = growU8(p.Tenure, n)
+	p.Years = growU8(p.Years, n)
+	p.StudyLeft = growU8(p.StudyLeft, n)
+	p.Region = growU16(p.Region, n)
+	p.Work = growU16(p.Work, n)
+	p.Home = growU16(p.Home, n)
+	p.Second = growU16(p.Second, n)
+	p.Partner = growI32(p.Partner, n)
+	p.HH = growI32(p.HH, n)
+	p.Next = growI32(p.Next, n)
+}
+
+func growU8(s []uint8, n int) []uint8 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]uint8, len(s), len(s)+n)
+	copy(t, s)
+	return t
+}
+
+func growU16(s []uint16, n int) []uint16 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]uint16, len(s), len(s)+n)
+	copy(t, s)
+	return t
+}
+
+func growI32(s []int32, n int) []int32 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]int32, len(s), len(s)+n)
+	copy(t, s)
+	return t
+}
+
+// Person is the attribute set of a new person.
+type Person struct {
+	Age, Sex, Edu, Act, JobSkill uint8
+	Flags                        uint16
+	Years, StudyLeft, Tenure     uint8
+	Region, Work, Home, Second   uint16
+}
+
+// Add places a new person in a free slot (or a new one) and returns the slot.
+// The person belongs to no household until Join or NewHousehold.
+func (p *Persons) Add(x Person) int32 {
+	var i int32
+	if n := len(p.free); n > 0 {
+		i = p.free[n-1]
+		p.free = p.free[:n-1]
+	} else {
+		i = int32(len(p.Age))
+		p.Age = append(p.Age, 0)
+		p.Sex = append(p.Sex, 0)
+		p.Edu = append(p.Edu, 0)
+		p.Act = append(p.Act, 0)
+		p.JobSkill = append(p.JobSkill, 0)
+		p.Flags = append(p.Flags, 0)
+		p.Tenure = append(p.Tenure, 0)
+		p.Years = append(p.Years, 0)
+		p.StudyLeft = append(p.StudyLeft, 0)
+		p.Region = append(p.Region, 0)
+		p.Work = append(p.Work, 0)
+		p.Home = append(p.Home, 0)
+		p.Second = append(p.Second, 0)
+		p.Partner = append(p.Partner, 0)
+		p.HH = append(p.HH, 0)
+		p.Next = append(p.Next, 0)
+	}
+	p.Age[i], p.Sex[i], p.Edu[i], p.Act[i], p.JobSkill[i] = x.Age, x.Sex, x.Edu, x.Act, x.JobSkill
+	p.Flags[i] = x.Flags | Alive
+	p.Tenure[i], p.Years[i], p.StudyLeft[i] = x.Tenure, x.Years, x.StudyLeft
+	p.Region[i], p.Work[i], p.Home[i], p.Second[i] = x.Region, x.Work, x.Home, x.Second
+	p.Partner[i], p.HH[i], p.Next[i] = None, None, None
+	return i
+}
+
+// Remove frees slot i (death or emigration): it leaves its household and its
+// partner becomes single. The slot is reused by a later Add.
+func (p *Persons) Remove(i int32) {
+	if !p.Live(i) {
+		panic(fmt.Sprintf("population: Remove of free slot %d", i))
+	}
+	p.Leave(i)
+	if q := p.Partner[i]; q != None {
+		p.Partner[q] = None
+		p.Partner[i] = None
+	}
+	p.Flags[i] = 0
+	p.free = append(p.free, i)
+}
+
+// NewHousehold makes i the only member of a new household and returns its id.
+// i must not belong to a household.
+func (p *Persons) NewHousehold(i int32) int32 {
+	if p.HH[i] != None {
+		panic(fmt.Sprintf("population: person %d already in household %d", i, p.HH[i]))
+	}
+	var h int32
+	if n := len(p.hhFree); n > 0 {
+		h = p.hhFree[n-1]
+		p.hhFree = p.hhFree[:n-1]
+	} else {
+		h = int32(len(p.First))
+		p.First = append(p.First, None)
+	}
+	p.First[h] = i
+	p.HH[i] = h
+	p.Next[i] = None
+	p.Flags[i] |= Head
+	return h
+}
+
+// Join adds i (in no household) to household h, after its head.
+func (p *Persons) Join(i, h int32) {
+	if p.HH[i] != None {
+		panic(fmt.Sprintf("population: person %d already in household %d", i, p.HH[i]))
+	}
+	head := p.First[h]
+	p.HH[i] = h
+	p.Next[i] = p.Next[head]
+	p.Next[head] = i
+}
+
+// Leave takes i out of its household (freeing the household if it empties).
+// Cost O(household size).
+func (p *Persons) Leave(i int32) {
+	h := p.HH[i]
+	if h == None {
+		return
+	}
+	if p.First[h] == i {
+		p.Flags[i] &^= Head
+		p.First[h] = p.Next[i]
+		if p.First[h] == None {
+			p.hhFree = append(p.hhFree, h)
+		} else {
+			p.Flags[p.First[h]] |= Head
+		}
+	} else {
+		for j := p.First[h]; j != None; j = p.Next[j] {
+			if p.Next[j] == i {
+				p.Next[j] = p.Next[i]
+				break
+			}
+		}
+	}
+	p.HH[i] = None
+	p.Next[i] = None
+}
+
+// Merge moves every member of household from into household into, freeing from.
+func (p *Persons) Merge(from, into int32) {
+	if from == into {
+		return
+	}
+	head := p.First[into]
+	last := p.First[from]
+	for j := last; j != None; j = p.Next[j] {
+		p.HH[j] = into
+		last = j
+	}
+	p.Flags[p.First[from]] &^= Head
+	p.Next[last] = p.Next[head]
+	p.Next[head] = p.First[from]
+	p.First[from] = None
+	p.hhFree = append(p.hhFree, from)
+}
+
+// Households returns the number of household ids (live or free).
+func (p *Persons) Households() int { return len(p.First) }
+
+// Size returns the number of members of household h. Cost O(size).
+func (p *Persons) Size(h int32) int {
+	n := 0
+	for j := p.First[h]; j != None; j = p.Next[j] {
+		n++
+	}
+	return n
+}
+
+// Append adds all persons and households of q after those of p, shifting
+// q's references. q must have no free slots or households.
+func (p *Persons) Append(q *Persons) {
+	off := int32(p.Len())
+	hoff := int32(len(p.First))
+	shift := func(v, by int32) int32 {
+		if v == None {
+			return None
+		}
+		return v + by
+	}
+	p.Age = append(p.Age, q.Age...)
+	p.Sex = append(p.Sex, q.Sex...)
+	p.Edu = append(p.Edu, q.Edu...)
+	p.Act = append(p.Act, q.Act...)
+	p.JobSkill = append(p.JobSkill, q.JobSkill...)
+	p.Flags = append(p.Flags, q.Flags...)
+	p.Tenure = append(p.Tenure, q.Tenure...)
+	p.Years = append(p.Years, q.Years...)
+	p.StudyLeft = append(p.StudyLeft, q.StudyLeft...)
+	p.Region = append(p.Region, q.Region...)
+	p.Work = append(p.Work, q.Work...)
+	p.Home = append(p.Home, q.Home...)
+	p.Second = append(p.Second, q.Second...)
+	for i := range q.Age {
+		p.Partner = append(p.Partner, shift(q.Partner[i], off))
+		p.HH = append(p.HH, shift(q.HH[i], hoff))
+		p.Next = append(p.Next, shift(q.Next[i], off))
+	}
+	for _, f := range q.First {
+		p.First = append(p.First, shift(f, off))
+	}
+}

@@ -1,0 +1,100 @@
+// Package record holds what a simulation observes each year: per-region
+// accounts, origin–destination flows by age group and motive, and moves by
+// single year of age and sex. All counts are of simulated (sampled) persons;
+// multiply by Year.Weight to get real-population figures (the output package
+// does this).
+package record
+
+// Motives of a move (MODEL.md): the dominant reason recorded with each move.
+const (
+	MotiveStudy = iota
+	MotiveCareer
+	MotiveHousing
+	MotiveFamily
+	MotiveReturn
+	MotiveAmenity
+	NumMotives
+)
+
+// MotiveNames are the names written to flows.csv.
+var MotiveNames = [NumMotives]string{"study", "career", "housing", "family", "return", "amenity"}
+
+// Age groups of flows.csv.
+const NumAgeGroups = 7
+
+// AgeGroupNames are the labels written to flows.csv.
+var AgeGroupNames = [NumAgeGroups]string{"0-17", "18-24", "25-34", "35-44", "45-54", "55-66", "67+"}
+
+// AgeGroup returns the flows.csv age group of an age in years.
+func AgeGroup(age int) int {
+	switch {
+	case age < 18:
+		return 0
+	case age < 25:
+		return 1
+	case age < 35:
+		return 2
+	case age < 45:
+		return 3
+	case age < 55:
+		return 4
+	case age < 67:
+		return 5
+	}
+	return 6
+}
+
+// Region is one region's account for one year. Stocks (Population, the age
+// groups, Employed …) are on 1 January of the row's year, after the events;
+// flows (Births … Emigrants) happened during the year before it. In the first
+// row of a run the flows are zero.
+type Region struct {
+	Population                                int64
+	Births, Deaths                            int64
+	InDomestic, OutDomestic                   int64
+	Immigrants, Emigrants                     int64
+	Age0to19, Age20to39, Age40to66, Age67Plus int64
+	HigherEducation                           int64 // residents aged 25+ with bachelor or more
+	Employed, Unemployed                      int64 // residents
+	Jobs, Vacancies                           int64 // located in the region (real scale already: see Year)
+	InCommuters, OutCommuters, RemoteWorkers  int64
+	Students                                  int64
+	PartTimeResidents                         int64 // second-home residents from elsewhere
+	Dwellings                                 int64
+	PriceIndex                                float64
+	NetMigrationHigherEd                      int64 // net domestic+international migration of persons with higher education
+}
+
+// NetMigration returns domestic and international net migration.
+func (r *Region) NetMigration() int64 {
+	return r.InDomestic - r.OutDomestic + r.Immigrants - r.Emigrants
+}
+
+// FlowKey identifies a cell of the flow table.
+type FlowKey struct {
+	Origin, Destination uint16 // region indices
+	AgeGroup, Motive    uint8
+}
+
+// Flow is a nonzero cell of the flow table.
+type Flow struct {
+	FlowKey
+	Moves int64
+}
+
+// Year is everything observed for one year.
+type Year struct {
+	Year    int
+	Regions []Region
+	// Flows are the moves between regions during the year before Year,
+	// sorted by origin, destination, age group, motive.
+	Flows []Flow
+	// Population[sex][age] on 1 January of Year and Moves[sex][age]: moves
+	// between regions during the year before it, by age at the move.
+	// sex 0 = female, 1 = male.
+	Population [2][]int64
+	Moves      [2][]int64
+	// Weight converts sampled counts to the real population (1/scale, exact
+	// at scale 1). Jobs, Vacancies and Dwellings are sampled like persons.
+	Weight float64
+}

@@ -1,0 +1,373 @@
+// Package state holds everything that changes during a simulation: the
+// persons and households, the regions' jobs, dwellings and prices, the
+// travel times in force, and the random streams. The submodel packages
+// (demography, education, labour, housing, migration, international) read
+// and change a *State; the engine owns the order in which they run.
+//
+// Parallel work goes through ForChunks, which splits the person slots into
+// fixed chunks with their own random stream, so results never depend on the
+// number of workers.
+package state
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// ChunkSize is the number of person slots in one unit of parallel work.
+// It fixes the random streams: changing it changes results (not so the
+// number of workers).
+const ChunkSize = 1 << 15
+
+// Stages name the random streams of the tick's steps.
+const (
+	StreamSynthesis = iota + 1
+	StreamDemography
+	StreamCouples
+	StreamEducation
+	StreamLabour
+	StreamMatching
+	StreamHousing
+	StreamMigration
+	StreamInternational
+	StreamInterventions
+)
+
+// RegionState is the changing part of a region, in sampled units.
+type RegionState struct {
+	Jobs      [world.NumSkills]float64 // jobs located here
+	Filled    [world.NumSkills]int32   // jobs held (recounted each tick)
+	Dwellings float64
+	Price     float64 // price index, national start mean = 1
+	// Counted at the end of every tick (SetCensus).
+	Households int32 // households living here
+	Residents  int32 // persons living here
+	Immigrants int32 // residents born abroad (networks for newcomers)
+	Students   int32 // students whose study place is here
+
+	// Levers set by interventions (neutral values: 1 for factors, 0 for boosts).
+	Broadband     float64                  // coverage 0–1
+	RemoteShare   [world.NumSkills]float64 // share of jobs here that are remote-capable
+	AmenityBoost  world.Amenities          // added to the amenity scores
+	Reputation    float64                  // added utility in destination choice
+	Visibility    float64                  // recruitment: added weight on vacancies seen from elsewhere
+	AttachBoost   float64                  // youth: added home-region attachment
+	StudyPlaces   float64                  // study places (sampled)
+	Retention     float64                  // integration: cut in emigration of immigrants (0–1)
+	SecondHomeAdd float64                  // extra second homes (sampled)
+	Conversion    float64                  // yearly conversion of part-time to full residents
+	HousingBoost  [3]float64               // dwellings for young, families, all added this year
+	Subsidy       float64                  // price subsidy 0–1 for targeted groups
+	Cooperation   int32                    // municipal cooperation group, −1 none
+}
+
+// State is the simulation state.
+type State struct {
+	World   *world.World
+	P       params.Params
+	Persons population.Persons
+	Regions []RegionState
+	// Minutes is the travel-time matrix in force (interventions change it).
+	Minutes []float32
+	// Reach[r] lists the regions within the accepted commute of r (incl. r).
+	Reach [][]int32
+
+	// Ledger records the current tick's events.
+	Ledger Ledger
+
+	// National counts from the census (SetCensus).
+	Residents, RecentImmigrants int64
+
+	Year    int
+	Seed    uint64
+	Scale   float64
+	Workers int
+}
+
+// N is the number of regions.
+func (s *State) N() int { return len(s.Regions) }
+
+// TravelMinutes returns the travel time in force from i to j.
+func (s *State) TravelMinutes(i, j int) float32 { return s.Minutes[i*len(s.Regions)+j] }
+
+// SetWorkers sets the number of goroutines used by ForChunks (0 = all CPUs).
+func (s *State) SetWorkers(n int) {
+	if n <= 0 {
+		n = runtime.NumCPU()
+	}
+	s.Workers = n
+}
+
+// RebuildReach recomputes Reach from Minutes and the accepted commute.
+func (s *State) RebuildReach() {
+	n := s.N()
+	lim := float32(s.P.CommuteMinutes)
+	if s.Reach == nil {
+		s.Reach = make([][]int32, n)
+	}
+	for i := 0; i < n; i++ {
+		r := s.Reach[i][:0]
+		for j := 0; j < n; j++ {
+			if i == j || s.Minutes[i*n+j] <= lim {
+				r = append(r, int32(j))
+			}
+		}
+		s.Reach[i] = r
+	}
+}
+
+// NumChunks returns the number of chunks the current slots split into.
+func (s *State) NumChunks() int { return (s.Persons.Len() + ChunkSize - 1) / ChunkSize }
+
+// ForChunks calls fn(chunk, lo, hi, rng) for every chunk of person slots
+// [lo, hi), on s.Workers goroutines. rng is the chunk's own stream for this
+// year and stage. fn must only write to slots in [lo, hi) and to per-chunk
+// buffers; it returns when all chunks are done.
+func (s *State) ForChunks(stage int, fn func(chunk, lo, hi int, rng *RNG)) {
+	n := s.Persons.Len()
+	chunks := s.NumChunks()
+	s.ForEach(chunks, func(c int) {
+		lo := c * ChunkSize
+		hi := min(lo+ChunkSize, n)
+		rng := s.Stream(stage, uint64(c))
+		fn(c, lo, hi, &rng)
+	})
+}
+
+// ForEach calls fn(k) for k in [0, n) on s.Workers goroutines.
+func (s *State) ForEach(n int, fn func(k int)) {
+	w := min(s.Workers, n)
+	if w <= 1 {
+		for k := 0; k < n; k++ {
+			fn(k)
+		}
+		return
+	}
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := 0; g < w; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				k := int(next)
+				next++
+				mu.Unlock()
+				if k >= n {
+					return
+				}
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Stream returns the random stream for this year, a stage and a sub-stream
+// index (a chunk, a region …). Streams are independent of each other and of
+// the number of workers.
+func (s *State) Stream(stage int, sub uint64) RNG {
+	return rng.New(s.Seed, uint64(s.Year)<<40^uint64(stage)<<32^sub)
+}
+
+// RNG is the random stream type used by the submodels.
+type RNG = rng.RNG
+
+// PhaseNoFamily returns the life phase of person i without the family test,
+// which needs the household: when maybeFamily is true, the phase is Family
+// if HasChildren(i), else the returned one.
+func (s *State) PhaseNoFamily(i int32) (phase int, maybeFamily bool) {
+	p := &s.Persons
+	age := p.Age[i]
+	switch {
+	case p.Act[i] == population.Child || (age < 18 && p.Flags[i]&population.AtHome != 0):
+		return params.Child, false
+	case p.Act[i] == population.Student:
+		return params.Student, false
+	case age >= 67:
+		return params.Senior, false
+	case age < 35:
+		return params.EarlyCareer, p.HH[i] != population.None
+	}
+	return params.Established, p.HH[i] != population.None
+}
+
+// HasChildren reports whether anyone else in i's household is under 18.
+// Cost O(household size).
+func (s *State) HasChildren(i int32) bool {
+	p := &s.Persons
+	for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
+		if p.Age[j] < 18 && j != i {
+			return true
+		}
+	}
+	return false
+}
+
+// Phase returns the life phase of person i (params.Child … params.Senior).
+func (s *State) Phase(i int32) int {
+	p := &s.Persons
+	age := p.Age[i]
+	switch {
+	case p.Act[i] == population.Child || (age < 18 && p.Flags[i]&population.AtHome != 0):
+		return params.Child
+	case p.Act[i] == population.Student:
+		return params.Student
+	case age >= 67:
+		return params.Senior
+	}
+	// A household with a child under 18 is in the family phase.
+	if h := p.HH[i]; h != population.None {
+		for j := p.First[h]; j != population.None; j = p.Next[j] {
+			if p.Age[j] < 18 && j != i {
+				return params.Family
+			}
+		}
+	}
+	if age < 35 {
+		return params.EarlyCareer
+	}
+	return params.Established
+}
+
+// Skill returns the skill level an education qualifies for.
+func Skill(edu uint8) int {
+	switch edu {
+	case population.EduBasic:
+		return world.SkillLow
+	case population.EduUpperSecondary:
+		return world.SkillMedium
+	}
+	return world.SkillHigh
+}
+
+// Account holds one region's flows during the current tick (sampled units).
+type Account struct {
+	Births, Deaths          int64
+	InDomestic, OutDomestic int64
+	Immigrants, Emigrants   int64
+	NetHigherEd             int64 // net migration of persons with higher education
+}
+
+// Motives, as in record.MotiveNames.
+const (
+	MotiveStudy = iota
+	MotiveCareer
+	MotiveHousing
+	MotiveFamily
+	MotiveReturn
+	MotiveAmenity
+)
+
+// NumAgeGroups and NumMotives size the flow table.
+const (
+	NumAgeGroups = 7
+	NumMotives   = 6
+)
+
+// Ledger is what the tick records while it runs: per-region accounts, the
+// dense origin × destination × age group × motive flow table and moves by
+// sex and single year of age. Reset at the start of every tick.
+type Ledger struct {
+	Accounts []Account
+	Flows    []int32 // ((o*n+d)*NumAgeGroups+ag)*NumMotives+motive
+	Moves    [2][world.MaxAge + 1]int64
+}
+
+func (l *Ledger) reset(n int) {
+	if len(l.Accounts) != n {
+		l.Accounts = make([]Account, n)
+		l.Flows = make([]int32, n*n*NumAgeGroups*NumMotives)
+	}
+	clear(l.Accounts)
+	clear(l.Flows)
+	l.Moves = [2][world.MaxAge + 1]int64{}
+}
+
+// BeginTick clears the ledger. The persons' trigger flags and the census
+// (RegionState.Residents …) are refreshed by the engine's observation pass
+// at the end of the previous tick (SetCensus).
+func (s *State) BeginTick() { s.Ledger.reset(s.N()) }
+
+// Census holds one region's counts from the observation pass.
+type Census struct {
+	Residents, Households, Immigrants, RecentImmigrants, Students int32
+}
+
+// SetCensus stores the counts of the observation pass in the regions.
+func (s *State) SetCensus(c []Census) {
+	s.RecentImmigrants, s.Residents = 0, 0
+	for r := range c {
+		rs := &s.Regions[r]
+		rs.Residents, rs.Households, rs.Immigrants, rs.Students = c[r].Residents, c[r].Households, c[r].Immigrants, c[r].Students
+		s.RecentImmigrants += int64(c[r].RecentImmigrants)
+		s.Residents += int64(c[r].Residents)
+	}
+}
+
+// ageGroup maps an age to its flow-table group (record.AgeGroup).
+func ageGroup(age uint8) int {
+	switch {
+	case age < 18:
+		return 0
+	case age < 25:
+		return 1
+	case age < 35:
+		return 2
+	case age < 45:
+		return 3
+	case age < 55:
+		return 4
+	case age < 67:
+		return 5
+	}
+	return 6
+}
+
+// MoveHousehold moves every member of household h to region dest, records
+// the moves with motive, and applies their consequences: tenure restarts,
+// and a job (not remote-capable) beyond the accepted commute from dest is
+// lost. Members already in dest are not counted. Sequential use only.
+func (s *State) MoveHousehold(h int32, dest int, motive int) {
+	p := &s.Persons
+	for j := p.First[h]; j != population.None; j = p.Next[j] {
+		s.MovePerson(j, dest, motive)
+	}
+}
+
+// MovePerson moves one person (see MoveHousehold). Sequential use only.
+func (s *State) MovePerson(j int32, dest int, motive int) {
+	p := &s.Persons
+	n := s.N()
+	from := int(p.Region[j])
+	if from == dest {
+		return
+	}
+	age := p.Age[j]
+	s.Ledger.Flows[((from*n+dest)*NumAgeGroups+ageGroup(age))*NumMotives+motive]++
+	s.Ledger.Accounts[from].OutDomestic++
+	s.Ledger.Accounts[dest].InDomestic++
+	if p.Edu[j] >= population.EduBachelor {
+		s.Ledger.Accounts[from].NetHigherEd--
+		s.Ledger.Accounts[dest].NetHigherEd++
+	}
+	s.Ledger.Moves[p.Sex[j]][age]++
+	p.Region[j] = uint16(dest)
+	p.Tenure[j] = 0
+	if p.Act[j] == population.Employed && p.Flags[j]&population.Remote == 0 &&
+		s.Minutes[dest*n+int(p.Work[j])] > float32(s.P.CommuteMinutes) {
+		s.Regions[p.Work[j]].Filled[p.JobSkill[j]]--
+		p.Act[j] = population.Unemployed
+		p.Work[j] = population.NoRegion
+	}
+	if p.Second[j] == uint16(dest) {
+		p.Second[j] = population.NoRegion
+	}
+}

@@ -1,0 +1,406 @@
+// Package synth creates the synthetic population of a world at its start
+// year: persons with age, sex, education, activity, home region and
+// immigrant status, grouped into households of couples and their children.
+//
+// What the data lacks is synthesised from national schedules (world.Rates)
+// tilted per region (world.Region.AgeShift, EducationBias); see each step's
+// comment for the method. Regions are synthesised in parallel, each from its
+// own random stream, and concatenated in region order, so the result does
+// not depend on the number of workers.
+package synth
+
+import (
+	"math"
+	"sort"
+
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+const maxAge = world.MaxAge
+
+// Stream ids for synthesis (distinct from the tick's).
+const streamSynth = 1 << 62
+
+// SampleSize returns the number of simulated persons for a region of real
+// population pop at the given scale (at least 1 for a non-empty region).
+func SampleSize(pop int, scale float64) int {
+	if pop <= 0 {
+		return 0
+	}
+	return max(1, int(math.Round(float64(pop)*scale)))
+}
+
+// Population synthesises the persons of every region of w at scale, using
+// workers goroutines (via forEach), deterministically from seed.
+func Population(w *world.World, scale float64, seed uint64, forEach func(n int, fn func(k int))) *population.Persons {
+	n := w.N()
+	homeCDF := homeChoice(w)
+	parts := make([]population.Persons, n)
+	forEach(n, func(r int) {
+		g := rng.New(seed, streamSynth+uint64(r))
+		parts[r] = region(w, r, SampleSize(w.Regions[r].Population, scale), &g, homeCDF[r])
+	})
+	total := 0
+	for r := range parts {
+		total += parts[r].Len()
+	}
+	all := &population.Persons{}
+	// Room for 30 years of growth without reallocation.
+	all.Grow(total + total/4)
+	for r := range parts {
+		all.Append(&parts[r])
+		parts[r] = population.Persons{}
+	}
+	return all
+}
+
+// homeChoice returns, for each region, a cumulative distribution over the
+// regions people who live there grew up in, other than the region itself:
+// proportional to population and decaying with the square of travel time
+// (a gravity model; MODEL.md: migration falls off with distance).
+func homeChoice(w *world.World) [][]float64 {
+	n := w.N()
+	out := make([][]float64, n)
+	for i := 0; i < n; i++ {
+		c := make([]float64, n)
+		acc := 0.0
+		for j := 0; j < n; j++ {
+			if j != i {
+				m := float64(w.TravelMinutes(i, j)) + 15
+				acc += float64(w.Regions[j].Population) / (m * m)
+			}
+			c[j] = acc
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func pick(cdf []float64, u float64) int {
+	x := u * cdf[len(cdf)-1]
+	return sort.SearchFloat64s(cdf, x)
+}
+
+// ageSexWeights returns the region's population shares by sex and age: the
+// national structure shifted older by AgeShift years (linear interpolation),
+// which makes peripheral municipalities older (SSB: the share aged 67+ is
+// about twice as high in the least central municipalities as in the most
+// central).
+func ageSexWeights(w *world.World, r int) [2][maxAge + 1]float64 {
+	var out [2][maxAge + 1]float64
+	shift := w.Regions[r].AgeShift
+	// Children follow the shift of their parents' ages (~30), so young and
+	// old shift together, but the shift is damped below 18 and applied
+	// fully from 30.
+	for s := 0; s < 2; s++ {
+		total := 0.0
+		for a := 0; a <= maxAge; a++ {
+			src := float64(a) - shift
+			v := interp(w.Rates.AgeStructure[s][:], src)
+			out[s][a] = v
+			total += v
+		}
+		_ = total
+	}
+	// Renormalise to the national sex ratio.
+	var tot float64
+	for s := 0; s < 2; s++ {
+		for a := 0; a <= maxAge; a++ {
+			tot += out[s][a]
+		}
+	}
+	for s := 0; s < 2; s++ {
+		for a := 0; a <= maxAge; a++ {
+			out[s][a] /= tot
+		}
+	}
+	return out
+}
+
+func interp(x []float64, at float64) float64 {
+	if at <= 0 {
+		return x[0]
+	}
+	if at >= float64(len(x)-1) {
+		return x[len(x)-1]
+	}
+	i := int(at)
+	f := at - float64(i)
+	return x[i]*(1-f) + x[i+1]*f
+}
+
+// partnerShare is the share of persons living in a couple by age (SSB
+// household statistics: few before 22, about 70 % at 35–65, falling in old
+// age as partners die, faster for women).
+func partnerShare(age int, sex uint8) float64 {
+	switch {
+	case age < 19:
+		return 0
+	case age < 35:
+		return 0.7 * float64(age-19) / 16
+	case age < 67:
+		return 0.7
+	}
+	drop := 0.012
+	if sex == 0 {
+		drop = 0.02
+	}
+	return max(0.1, 0.7-drop*float64(age-67))
+}
+
+// atHomeShare is the share of young adults still living with a parent
+// (SSB: most leave home between 18 and 25; median age about 21).
+func atHomeShare(age int) float64 {
+	switch {
+	case age < 18:
+		return 1
+	case age > 27:
+		return 0
+	}
+	return [...]float64{0.92, 0.8, 0.62, 0.45, 0.33, 0.25, 0.18, 0.13, 0.09, 0.06}[age-18]
+}
+
+// immigrantShare is the share born abroad by age (SSB 2024: 16.8 % of the
+// population are immigrants, concentrated at ages 25–50), higher in central
+// regions.
+func immigrantShare(age int, centralityIndex float64) float64 {
+	base := 0.06
+	switch {
+	case age >= 25 && age < 50:
+		base = 0.27
+	case age >= 18 && age < 25:
+		base = 0.16
+	case age >= 50 && age < 67:
+		base = 0.14
+	case age >= 67:
+		base = 0.06
+	}
+	return base * (0.6 + 0.8*centralityIndex/1000)
+}
+
+// region synthesises n persons of region r.
+func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.Persons {
+	var p population.Persons
+	p.Grow(n)
+	reg := &w.Regions[r]
+	rates := &w.Rates
+	ws := ageSexWeights(w, r)
+
+	// Systematic sampling of n (sex, age) cells: exact total, low variance.
+	step := 1.0 / float64(n)
+	u := g.Float64() * step
+	acc := 0.0
+	// Candidates for forming households, by sex and age.
+	var bySexAge [2][maxAge + 1][]int32
+	central := reg.CentralityIndex / 1000
+	movedInShare := 0.2 + 0.35*central // adults who grew up elsewhere
+	for s := 0; s < 2; s++ {
+		for a := 0; a <= maxAge; a++ {
+			acc += ws[s][a]
+			for u < acc && p.Len() < n {
+				u += step
+				i := p.Add(person(w, r, a, uint8(s), g, central, movedInShare, homeCDF))
+				bySexAge[s][a] = append(bySexAge[s][a], i)
+			}
+		}
+	}
+	for p.Len() < n { // floating-point shortfall: oldest women
+		i := p.Add(person(w, r, 80, 0, g, central, movedInShare, homeCDF))
+		bySexAge[0][80] = append(bySexAge[0][80], i)
+	}
+	_ = rates
+
+	// Couples: women who live in a couple are matched to single men about
+	// two years older (SSB: median age gap about 2 years).
+	for a := 19; a <= maxAge; a++ {
+		for _, i := range bySexAge[0][a] {
+			if g.Float64() >= partnerShare(a, 0) || p.Flags[i]&population.AtHome != 0 {
+				continue
+			}
+			for _, d := range [...]int{2, 1, 3, 0, 4, 5, -1, 6, 7, -2, 8} {
+				b := a + d
+				if b < 19 || b > maxAge {
+					continue
+				}
+				list := bySexAge[1][b]
+				if k := len(list); k > 0 {
+					m := list[k-1]
+					if p.Partner[m] != population.None || p.Flags[m]&population.AtHome != 0 {
+						bySexAge[1][b] = list[:k-1]
+						continue
+					}
+					bySexAge[1][b] = list[:k-1]
+					p.Partner[i], p.Partner[m] = m, i
+					h := p.NewHousehold(i)
+					p.Join(m, h)
+					break
+				}
+			}
+		}
+	}
+	// Children and young adults at home live with a mother aged 20–40
+	// years older (SSB: mean age at birth about 31), preferring mothers in
+	// couples. Mothers without a household yet get one.
+	mothers := func(a int) []int32 {
+		var c []int32
+		for d := 24; d <= 38; d++ {
+			if a+d <= maxAge {
+				c = append(c, bySexAge[0][a+d]...)
+			}
+		}
+		return c
+	}
+	_ = mothers
+	for a := 0; a <= 27; a++ {
+		for s := 0; s < 2; s++ {
+			for _, i := range bySexAge[s][a] {
+				if p.HH[i] != population.None {
+					continue
+				}
+				if a >= 18 && p.Flags[i]&population.AtHome == 0 {
+					continue
+				}
+				mo := findMother(&p, &bySexAge, a, g)
+				if mo == population.None {
+					p.NewHousehold(i)
+					p.Flags[i] &^= population.AtHome
+					continue
+				}
+				h := p.HH[mo]
+				if h == population.None {
+					h = p.NewHousehold(mo)
+				}
+				p.Join(i, h)
+			}
+		}
+	}
+	for i := int32(0); i < int32(p.Len()); i++ {
+		if p.HH[i] == population.None {
+			p.NewHousehold(i)
+		}
+	}
+	// Second homes: about one household in five with a head aged 45+ owns
+	// a cabin or second home (SSB: ~440,000 holiday homes), in a region
+	// chosen by nature and distance; they are its part-time residents.
+	return p
+}
+
+// findMother returns a woman 22–40 years older than age, trying a few random
+// candidates, or None.
+func findMother(p *population.Persons, by *[2][maxAge + 1][]int32, age int, g *rng.RNG) int32 {
+	for try := 0; try < 12; try++ {
+		d := 22 + g.IntN(19) // 22–40
+		if age+d > maxAge {
+			continue
+		}
+		list := by[0][age+d]
+		if len(list) == 0 {
+			continue
+		}
+		m := list[g.IntN(len(list))]
+		// Prefer mothers in couples (about 75 % of children live with both parents).
+		if p.Partner[m] == population.None && try < 6 && g.Float64() < 0.75 {
+			continue
+		}
+		return m
+	}
+	return population.None
+}
+
+// person draws the attributes of one person aged a of sex s in region r.
+func person(w *world.World, r, a int, s uint8, g *rng.RNG, central, movedIn float64, homeCDF []float64) population.Person {
+	reg := &w.Regions[r]
+	rates := &w.Rates
+	x := population.Person{Age: uint8(a), Sex: s, Region: uint16(r), Work: population.NoRegion,
+		Home: uint16(r), Second: population.NoRegion}
+	u1, u2 := g.Two()
+	// Education: national shares by age, tilted by the region's bias.
+	he := math.Min(0.95, rates.HigherEducation[a]*reg.EducationBias)
+	us := rates.UpperSecondary[a]
+	switch {
+	case u1 < he:
+		x.Edu = population.EduBachelor
+		if u2 < rates.MasterShare*math.Min(1.5, reg.EducationBias) {
+			x.Edu = population.EduMaster
+		}
+	case u1 < he+us*(1-he)/math.Max(1e-9, 1-rates.HigherEducation[a]):
+		x.Edu = population.EduUpperSecondary
+	default:
+		x.Edu = population.EduBasic
+	}
+	u3, u4 := g.Two()
+	switch {
+	case a < 18:
+		x.Act = population.Child
+		x.Flags |= population.AtHome
+	case a <= 27 && u3 < studentShare(a):
+		x.Act = population.Student
+		x.StudyLeft = uint8(1 + g.IntN(3))
+		x.Edu = max(x.Edu, population.EduUpperSecondary)
+	case a >= 67:
+		x.Act = population.Retired
+	default:
+		emp := rates.Employment[a]
+		if x.Edu >= population.EduBachelor {
+			emp = math.Min(0.97, emp*1.08)
+		} else if x.Edu == population.EduBasic {
+			emp *= 0.85
+		}
+		switch {
+		case u3 < emp:
+			x.Act = population.Employed
+			x.JobSkill = uint8(skillOf(x.Edu))
+		case a >= 62:
+			x.Act = population.Retired
+		case u4 < 0.2:
+			x.Act = population.Unemployed
+		default:
+			x.Act = population.Inactive
+		}
+	}
+	if a >= 18 && a <= 27 && u4 < atHomeShare(a) && x.Act != population.Student {
+		x.Flags |= population.AtHome
+	}
+	u5, u6 := g.Two()
+	if u5 < immigrantShare(a, reg.CentralityIndex) {
+		x.Flags |= population.Immigrant
+		x.Years = uint8(min(a, 1+g.IntN(25)))
+		x.Home = uint16(r)
+	} else if a >= 20 && u6 < movedIn*math.Min(1, float64(a-18)/10) {
+		x.Home = uint16(pick(homeCDF, g.Float64()))
+	}
+	x.Years = min(x.Years, uint8(a))
+	// Years in the region: exponential with a mean of 15 years (about 4 %
+	// of adults move between municipalities a year, most of them young and
+	// repeatedly), at most the age, and the years since arrival for immigrants.
+	x.Tenure = uint8(min(float64(a), -15*math.Log(1-g.Float64())))
+	if x.Flags&population.Immigrant != 0 {
+		x.Tenure = min(x.Tenure, x.Years)
+	}
+	_ = central
+	return x
+}
+
+// studentShare is the share of an age in higher education (SSB: about 30 %
+// of 19–24-year-olds are students).
+func studentShare(a int) float64 {
+	switch {
+	case a < 19:
+		return 0
+	case a <= 24:
+		return 0.33
+	}
+	return 0.12 * float64(28-a) / 3
+}
+
+func skillOf(edu uint8) int {
+	switch edu {
+	case population.EduBasic:
+		return world.SkillLow
+	case population.EduUpperSecondary:
+		return world.SkillMedium
+	}
+	return world.SkillHigh
+}
