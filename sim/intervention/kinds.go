@@ -1,0 +1,169 @@
+package intervention
+
+import "math"
+
+// The catalogue: every kind a scenario may name, with the schema of its own
+// parameters. Validate checks a Spec against it; the mechanisms that turn a
+// kind into changes of the model live in the engine and are documented in
+// docs/interventions.md.
+//
+// ParamSpec.Kind is one of:
+//   - "number" (or ""): any number within [Min, Max];
+//   - "integer": a whole number within [Min, Max];
+//   - "bool": true/false (1/0 accepted);
+//   - "string": one of Choices; when optional its default is Choices[0];
+//   - "list": a list of distinct Choices; when optional its default is all Choices.
+//
+// An optional number's default is Default; a "bool" default is Default != 0.
+
+var inf = math.Inf(1)
+
+// Skill levels of jobs, in the order of world.SkillLow, SkillMedium, SkillHigh.
+var skillLevels = []string{"low", "medium", "high"}
+
+// rules are the checks that do not fit one ParamSpec.
+type rules struct {
+	// minRegions is the least number of resolved target regions.
+	minRegions int
+	// anyOf: at least one of these keys must be given; with exclusive, exactly one.
+	anyOf     []string
+	exclusive bool
+	// openMin lists keys whose Min is excluded (the value must be above it).
+	openMin []string
+}
+
+// kindRules is keyed by kind; it is never modified after initialisation.
+var kindRules = map[string]rules{
+	"region_enlargement":    {minRegions: 2, anyOf: []string{"travel_time_factor", "minutes_saved"}, exclusive: true, openMin: []string{"travel_time_factor"}},
+	"recruitment":           {anyOf: []string{"visibility", "relocation_grant"}},
+	"immigration":           {anyOf: []string{"workers_per_year", "refugees_per_year", "integration"}},
+	"part_time_residents":   {anyOf: []string{"second_homes", "days_per_year", "conversion_rate"}},
+	"municipal_cooperation": {minRegions: 2},
+}
+
+// examples are valid values used in error messages ("add share = 0.2").
+var examples = map[string]string{
+	"travel_time_factor": "0.6", "minutes_saved": "15", "share": "0.2", "office_days_per_week": "2",
+	"coverage": "0.95", "dwellings_per_year": "50", "years": "5", "price_subsidy": "0.1",
+	"students": "500", "visibility": "0.5", "relocation_grant": "100000", "workers_per_year": "200",
+	"refugees_per_year": "100", "integration": "0.3", "second_homes": "100", "days_per_year": "60",
+	"conversion_rate": "0.02", "attachment_boost": "0.5", "boost": "0.1", "jobs": "200",
+}
+
+func boost(what string) ParamSpec {
+	return ParamSpec{Key: "boost", Doc: "change of " + what + " (amenity scores are 0–1; the result is kept within 0–1)",
+		Unit: "score", Min: -1, Max: 1, Required: true}
+}
+
+func init() {
+	for _, k := range []*KindSpec{
+		{
+			Kind: "region_enlargement",
+			Doc:  "a new road, tunnel, bridge or ferry-free connection: travel times between every pair of the listed regions are cut (needs at least two regions)",
+			Params: []ParamSpec{
+				{Key: "travel_time_factor", Doc: "factor on the travel time between each pair of listed regions (0.6 = 40 % shorter); give this or minutes_saved", Unit: "factor", Min: 0, Max: 1, Default: 1},
+				{Key: "minutes_saved", Doc: "minutes cut from the one-way travel time between each pair of listed regions; give this or travel_time_factor", Unit: "minutes", Min: 0, Max: inf},
+			},
+		},
+		{
+			Kind:     "remote_work",
+			Doc:      "a share of jobs becomes location-independent (remote-capable); national when no regions are given, otherwise the jobs located in the target regions",
+			National: true,
+			Params: []ParamSpec{
+				{Key: "share", Doc: "share of the jobs at the listed skill levels that become remote-capable", Unit: "share", Min: 0, Max: 1, Required: true},
+				{Key: "skill_levels", Doc: "skill levels of the jobs concerned", Kind: "list", Choices: skillLevels},
+				{Key: "office_days_per_week", Doc: "days a week a remote worker still travels to the workplace (hybrid work; 0 = fully remote)", Unit: "days/week", Min: 0, Max: 5},
+				{Key: "requires_broadband", Doc: "whether a remote worker must live in a region with high-speed broadband", Kind: "bool"},
+			},
+		},
+		{
+			Kind:     "broadband",
+			Doc:      "high-speed broadband build-out: raises the broadband coverage of the target regions (or of every region when none are given)",
+			National: true,
+			Params: []ParamSpec{
+				{Key: "coverage", Doc: "share of households with high-speed broadband once the build-out is complete (coverage already above it is kept)", Unit: "share", Min: 0, Max: 1, Required: true},
+			},
+		},
+		{
+			Kind: "housing",
+			Doc:  "active housing policy: dwellings built in the target regions each year, optionally aimed at a group and with a price subsidy",
+			Params: []ParamSpec{
+				{Key: "dwellings_per_year", Doc: "dwellings built each year in each target region, on top of market construction (real scale)", Unit: "dwellings/year", Min: 0, Max: inf, Required: true, Kind: "integer"},
+				{Key: "years", Doc: "number of years of building, counted from from_year (default 0: every year the intervention is in force)", Unit: "years", Min: 1, Max: inf, Kind: "integer"},
+				{Key: "for", Doc: "who the dwellings are for: all, young (starter homes for people under 35) or families (households with children)", Kind: "string", Choices: []string{"all", "young", "families"}},
+				{Key: "price_subsidy", Doc: "share of the price (or rent) of these dwellings paid by the programme", Unit: "share", Min: 0, Max: 1},
+			},
+		},
+		{
+			Kind: "campus",
+			Doc:  "opens, expands, shrinks or closes higher-education study places in the target regions",
+			Params: []ParamSpec{
+				{Key: "students", Doc: "study places added in each target region (negative: removed; a closure removes all of them)", Unit: "study places", Min: -inf, Max: inf, Required: true, Kind: "integer"},
+			},
+		},
+		{
+			Kind: "recruitment",
+			Doc:  "makes the target regions' careers visible to job seekers elsewhere, and pays people who move there",
+			Params: []ParamSpec{
+				{Key: "visibility", Doc: "how much of the information gap about the target regions' jobs is closed for job seekers elsewhere (1 = as well known as local jobs)", Unit: "share", Min: 0, Max: 1},
+				{Key: "relocation_grant", Doc: "one-off grant to a household that moves to a target region for a job", Unit: "NOK", Min: 0, Max: inf},
+			},
+		},
+		{
+			Kind:     "immigration",
+			Doc:      "extra labour or refugee immigration settled in the target regions (or nationally), and an integration programme that raises retention",
+			National: true,
+			Params: []ParamSpec{
+				{Key: "workers_per_year", Doc: "extra labour immigrants arriving each year (real scale, spread over the target regions by their jobs)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "refugees_per_year", Doc: "extra refugees settled each year (real scale, spread over the target regions by population)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "integration", Doc: "strength of the integration programme: the share by which immigrants' onward and return migration from the target regions is cut", Unit: "share", Min: 0, Max: 1},
+			},
+		},
+		{
+			Kind: "part_time_residents",
+			Doc:  "second-home owners in the target regions: more of them, longer stays, and easier conversion to full residents",
+			Params: []ParamSpec{
+				{Key: "second_homes", Doc: "extra second homes used by part-time residents in each target region (real scale)", Unit: "dwellings", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "days_per_year", Doc: "days a year a part-time resident spends in the region", Unit: "days/year", Min: 0, Max: 365},
+				{Key: "conversion_rate", Doc: "yearly probability that a part-time resident becomes a full resident", Unit: "share/year", Min: 0, Max: 1},
+			},
+		},
+		{
+			Kind: "youth",
+			Doc:  "mobilising youth: a stronger attachment to the target regions among those who grew up there, so more of them return",
+			Params: []ParamSpec{
+				{Key: "attachment_boost", Doc: "added to the home-region attachment (util_home) of people who grew up in a target region", Unit: "utility", Min: 0, Max: inf, Required: true},
+			},
+		},
+		{
+			Kind:   "place_development",
+			Doc:    "place and town-centre development: centre quality, culture and nature amenities of the target regions",
+			Params: []ParamSpec{boost("the centre, culture and nature scores")},
+		},
+		{
+			Kind:   "childcare_services",
+			Doc:    "better kindergartens, schools and health and care services in the target regions",
+			Params: []ParamSpec{boost("the services score")},
+		},
+		{
+			Kind:   "reputation",
+			Doc:    "a region's image: how attractive it appears to people choosing where to live",
+			Params: []ParamSpec{boost("the region's attractiveness, as an amenity score")},
+		},
+		{
+			Kind: "business_development",
+			Doc:  "jobs added (or, with a negative number, lost: a plant closure or a relocated state agency) in the target regions",
+			Params: []ParamSpec{
+				{Key: "jobs", Doc: "jobs added in each target region (negative: jobs lost)", Unit: "jobs", Min: -inf, Max: inf, Required: true, Kind: "integer"},
+				{Key: "skill_level", Doc: "skill level of the jobs", Kind: "string", Choices: skillLevels, Required: true},
+				{Key: "years", Doc: "years over which the jobs are added in equal steps", Unit: "years", Min: 1, Max: inf, Default: 1, Kind: "integer"},
+			},
+		},
+		{
+			Kind: "municipal_cooperation",
+			Doc:  "the target municipalities act as one housing and labour market in recruitment and planning (needs at least two regions)",
+		},
+	} {
+		register(k)
+	}
+}

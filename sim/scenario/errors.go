@@ -1,0 +1,147 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Error is one problem in a scenario file. Its text has the form
+//
+//	FILE:LINE: KEY: what is wrong; how to fix it
+//
+// where KEY is the key's path: scenario.years, behaviour.move_scale,
+// intervention[2].regions (the second [[intervention]] entry).
+type Error struct {
+	File string
+	Line int
+	Key  string
+	Msg  string // what is wrong; how to fix it (may continue on indented lines)
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
+}
+
+// Errors is every problem found in a scenario file, sorted by line. Its text
+// is one Error a line.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// problems collects the errors of one file.
+type problems struct {
+	file  string
+	lines keyLines
+	errs  Errors
+}
+
+// add records a problem at the line of key (or of its nearest written ancestor).
+func (p *problems) add(key string, format string, args ...any) {
+	p.addAt(p.lines.line(key), key, format, args...)
+}
+
+func (p *problems) addAt(line int, key string, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: displayKey(key), Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns the problems sorted by line, or nil.
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+	return p.errs
+}
+
+// displayKey strips element indices of array values (regions[3] → regions):
+// the line already says which element.
+func displayKey(path string) string {
+	for strings.HasSuffix(path, "]") {
+		i := strings.LastIndexByte(path, '[')
+		if i <= 0 || strings.HasSuffix(path[:i], ".intervention") || path[:i] == "intervention" {
+			break
+		}
+		path = path[:i]
+	}
+	return path
+}
+
+var interventionHeader = regexp.MustCompile(`^\s*\[\[\s*intervention\s*\]\]`)
+
+// syntaxError turns the decoder's error into an Error. Only syntax errors
+// (toml.ParseError) carry a position.
+func syntaxError(file string, data []byte, err error) error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}
+	}
+	line := pe.Position.Line
+	lines := strings.Split(string(data), "\n")
+	key := pe.LastKey
+	if key == "" {
+		key = "toml"
+	}
+	// The decoder does not number the entries of an array of tables.
+	if rest, ok := strings.CutPrefix(key, "intervention."); ok || key == "intervention" {
+		n := 0
+		for i := 0; i < line && i < len(lines); i++ {
+			if interventionHeader.MatchString(lines[i]) {
+				n++
+			}
+		}
+		if n > 0 {
+			key = fmt.Sprintf("intervention[%d]", n)
+			if ok {
+				key += "." + rest
+			}
+		}
+	}
+	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines)
+	if line >= 1 && line <= len(lines) {
+		text := strings.ReplaceAll(strings.TrimRight(lines[line-1], "\r"), "\t", " ")
+		msg += fmt.Sprintf("\n\t%5d | %s", line, text)
+		// Point at the error when the decoder's column lies on the line.
+		if col, n := pe.Position.Col, max(pe.Position.Len, 1); col >= 1 && col-1+n <= len(text) {
+			msg += fmt.Sprintf("\n\t        %s%s", strings.Repeat(" ", col-1), strings.Repeat("^", n))
+		}
+	}
+	if pe.Usage != "" {
+		msg += "\n\t" + strings.ReplaceAll(strings.TrimSpace(pe.Usage), "\n", "\n\t")
+	}
+	return &Error{File: file, Line: line, Key: key, Msg: msg}
+}
+
+// syntaxFix says how to fix the commonest mistakes.
+func syntaxFix(pe toml.ParseError, lines []string) string {
+	m := pe.Message
+	switch {
+	case strings.Contains(m, "has already been defined"):
+		return "each key may be set once in a table; remove one of them"
+	case strings.Contains(m, "cannot contain newlines"):
+		return `close the text with " on the same line`
+	case strings.HasPrefix(m, "expected value but found '\\n'"):
+		return "give a value after ="
+	case strings.HasPrefix(m, "expected value but found"):
+		if l := pe.Position.Line; l >= 1 && l <= len(lines) {
+			if k, v, ok := strings.Cut(lines[l-1], "="); ok {
+				v, _, _ = strings.Cut(v, "#")
+				return fmt.Sprintf("put text in quotes: %s = %q", strings.TrimSpace(k), strings.TrimSpace(v))
+			}
+		}
+		return "put text in quotes"
+	case strings.Contains(m, "table name"):
+		return "close the table name with ], e.g. [scenario]"
+	}
+	return "fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"
+}

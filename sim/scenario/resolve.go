@@ -1,0 +1,231 @@
+package scenario
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// LoadWorld loads the scenario's world (world.Load) and calls Resolve with it.
+func (s *Scenario) LoadWorld() (*world.World, error) {
+	w, err := world.Load(s.World, s.TravelTimes)
+	if err != nil {
+		key := "scenario.world"
+		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
+			key = "scenario.travel_times"
+		}
+		p := &problems{file: s.File, lines: s.lines}
+		p.add(key, "%v", err)
+		return nil, p.err()
+	}
+	if err := s.Resolve(w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Resolve checks s against the world w (start_year, the interventions'
+// years) and resolves every intervention's targets to region indices,
+// sorted and without duplicates: a regions list by code or name
+// (World.Lookup), centrality classes and counties (by name or code; both
+// together select the regions that match both). On success it sets
+// StartYear and each Interventions[i].Regions; on error s is unchanged and
+// the error is Errors.
+func (s *Scenario) Resolve(w *world.World) error {
+	p := &problems{file: s.File, lines: s.lines}
+	if s.StartYear != 0 && s.StartYear != w.StartYear {
+		p.add("scenario.start_year", "start_year = %d but the world %s describes the population on 1 January %d; set start_year = %d or leave it out",
+			s.StartYear, filepath.Base(w.Name), w.StartYear, w.StartYear)
+	}
+	s.checkYears(p, w.StartYear)
+	resolved := make([][]int, len(s.Interventions))
+	for i := range s.Interventions {
+		sp := &s.Interventions[i]
+		t := &s.targets[i]
+		regions := resolveTargets(p, w, t)
+		if regions == nil && t.any() {
+			continue // the problem is reported
+		}
+		check := *sp
+		check.Regions = regions
+		if fe := intervention.CheckTargets(&check); fe != nil {
+			key := t.path + "." + fe.Key
+			if t.regions == nil {
+				for _, sel := range []string{"county", "centrality"} {
+					if _, ok := s.lines[t.path+"."+sel]; ok {
+						key = t.path + "." + sel
+					}
+				}
+			}
+			p.add(key, "%s", fe.Msg)
+			continue
+		}
+		resolved[i] = regions
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	s.StartYear = w.StartYear
+	for i := range s.Interventions {
+		s.Interventions[i].Regions = resolved[i]
+	}
+	s.resolved = w
+	return nil
+}
+
+// resolveTargets returns the sorted, unique region indices t selects in w,
+// or nil (national, or after reporting a problem).
+func resolveTargets(p *problems, w *world.World, t *targets) []int {
+	if t.regions != nil {
+		var out []int
+		bad := false
+		for _, r := range t.regions {
+			i, err := w.Lookup(r.s)
+			if err != nil {
+				p.addAt(r.line, t.path+".regions", "%v", err)
+				bad = true
+				continue
+			}
+			out = append(out, i)
+		}
+		if bad || len(out) == 0 {
+			return nil
+		}
+		return uniqueSorted(out)
+	}
+	if t.centrality == nil && t.county == nil {
+		return nil
+	}
+	inCounty := make([]bool, w.N())
+	if t.county == nil {
+		for i := range inCounty {
+			inCounty[i] = true
+		}
+	}
+	bad := false
+	for _, c := range t.county {
+		found := false
+		for i := range w.Regions {
+			r := &w.Regions[i]
+			if (r.County != "" && strings.EqualFold(r.County, strings.TrimSpace(c.s))) ||
+				(r.CountyCode != "" && r.CountyCode == strings.TrimSpace(c.s)) {
+				inCounty[i] = true
+				found = true
+			}
+		}
+		if !found {
+			p.addAt(c.line, t.path+".county", "%s", unknownCounty(w, c.s))
+			bad = true
+		}
+	}
+	if bad {
+		return nil
+	}
+	var out []int
+	for i := range w.Regions {
+		if inCounty[i] && (t.centrality == nil || slices.Contains(t.centrality, w.Regions[i].Centrality)) {
+			out = append(out, i)
+		}
+	}
+	if len(out) == 0 {
+		key := t.path + ".centrality"
+		if t.centrality == nil {
+			key = t.path + ".county"
+		}
+		p.add(key, "no region of world %s matches %s; widen the selection (classes present: %s)",
+			filepath.Base(w.Name), describeSelection(t), classesPresent(w, inCounty))
+		return nil
+	}
+	return out
+}
+
+func unknownCounty(w *world.World, c string) string {
+	var cands []string
+	seen := map[string]bool{}
+	for i := range w.Regions {
+		for _, x := range []string{w.Regions[i].County, w.Regions[i].CountyCode} {
+			if x != "" && !seen[x] {
+				seen[x] = true
+				cands = append(cands, x)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return fmt.Sprintf("the world %s has no counties (its regions file has no county column); list the regions instead: regions = [\"…\"]", filepath.Base(w.Name))
+	}
+	msg := fmt.Sprintf("unknown county %q in world %s; ", c, filepath.Base(w.Name))
+	if sug := params.Suggest(c, cands); sug != "" {
+		return msg + fmt.Sprintf("did you mean %q?", sug)
+	}
+	sort.Strings(cands)
+	return msg + "use a county name or code: " + strings.Join(cands, ", ")
+}
+
+func describeSelection(t *targets) string {
+	var parts []string
+	if t.county != nil {
+		var cs []string
+		for _, c := range t.county {
+			cs = append(cs, fmt.Sprintf("%q", c.s))
+		}
+		parts = append(parts, "county "+strings.Join(cs, ", "))
+	}
+	if t.centrality != nil {
+		parts = append(parts, fmt.Sprintf("centrality %v", t.centrality))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func classesPresent(w *world.World, in []bool) string {
+	var seen [7]bool
+	var out []string
+	for i := range w.Regions {
+		c := w.Regions[i].Centrality
+		if in[i] && c >= 1 && c <= 6 && !seen[c] {
+			seen[c] = true
+		}
+	}
+	for c := 1; c <= 6; c++ {
+		if seen[c] {
+			out = append(out, fmt.Sprint(c))
+		}
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
+}
+
+func uniqueSorted(x []int) []int {
+	sort.Ints(x)
+	return slices.Compact(x)
+}
+
+// Config returns the engine's configuration for this scenario in world w,
+// which must be the world LoadWorld returned (or Resolve was given): before
+// that the interventions' targets are unknown, and Config panics. The
+// interventions are copied; their Params maps are shared and must not be
+// modified.
+func (s *Scenario) Config(w *world.World) engine.Config {
+	if s.resolved == nil || s.resolved != w {
+		panic("scenario: Config needs the world returned by LoadWorld (or given to Resolve)")
+	}
+	start := s.StartYear
+	if start == 0 {
+		start = w.StartYear
+	}
+	return engine.Config{
+		Seed:          s.Seed,
+		Scale:         s.Scale,
+		StartYear:     start,
+		Behaviour:     s.Behaviour,
+		Interventions: slices.Clone(s.Interventions),
+	}
+}

@@ -1,0 +1,675 @@
+// Package scenario reads scenario files: TOML that names a world, a horizon,
+// a seed and a sample scale ([scenario]), overrides behavioural parameters
+// ([behaviour]) and schedules policy interventions ([[intervention]]). The
+// format is documented in scenarios/README.md.
+//
+// Start with Load (or Parse for bytes in memory), then LoadWorld, which loads
+// the scenario's world and resolves every intervention's target regions, and
+// Config, which gives the engine its configuration:
+//
+//	s, err := scenario.Load("scenarios/baseline.toml")
+//	w, err := s.LoadWorld()
+//	sim := engine.New(w, s.Config(w))
+//
+// Every error names the file, the line, the key and the fix:
+//
+//	rogfast.toml:14: intervention[1].regions: unknown region "Stavangr"; did you mean "Stavanger"?
+//
+// Parse and LoadWorld report every problem they find at once (as Errors).
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Limits of [scenario] values.
+const (
+	MaxYears      = 200
+	DefaultWorld  = "norway-2024"
+	DefaultSeed   = 1
+	DefaultScale  = 1.0
+	maxNameLength = 100
+)
+
+// Scenario is a parsed scenario file. Parse fills everything but the
+// interventions' target regions, which need the world: LoadWorld resolves
+// them (and StartYear when the file leaves it out).
+type Scenario struct {
+	File        string // the path as given to Load, or the name given to Parse
+	SHA256      string // hex SHA-256 of the file's bytes, for the manifest
+	Name        string // letters, digits, - and _: names the results folder
+	Description string
+	// World is an embedded world's name, or the absolute path of a regions CSV.
+	World string
+	// TravelTimes is the absolute path of a travel-time CSV, or "".
+	TravelTimes string
+	// StartYear is the year whose 1 January the population describes; 0
+	// until LoadWorld when the file does not give it.
+	StartYear int
+	Years     int // simulated years, 1..MaxYears
+	Seed      uint64
+	Scale     float64 // 0 < Scale ≤ 1: the sampled share of the population
+	// Behaviour is params.Default with the file's [behaviour] overrides applied.
+	Behaviour params.Params
+	// Overrides are the parameters the file set, by name.
+	Overrides map[string]float64
+	// Interventions are the [[intervention]] entries in file order. Their
+	// Regions are empty until LoadWorld resolves the targets.
+	Interventions []intervention.Spec
+
+	targets   []targets // parallel to Interventions
+	fileYears int       // years as the file gave it (a caller may change Years)
+	lines     keyLines
+	resolved  *world.World // the world the targets were resolved against
+}
+
+// targets is what an [[intervention]] entry said about its regions, kept
+// until the world is known.
+type targets struct {
+	path       string    // "intervention[n]"
+	regions    []rawName // regions = [...]
+	centrality []int     // centrality = [...]
+	county     []rawName // county = "..." or [...]
+}
+
+type rawName struct {
+	s    string
+	line int
+}
+
+func (t *targets) any() bool {
+	return t.regions != nil || t.centrality != nil || t.county != nil
+}
+
+// Load reads and parses the scenario file at path.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; check the path of the scenario file", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses data as the scenario file named file; a world or travel-time
+// path in it is relative to file's directory. It checks everything that
+// does not need the world, and returns Errors listing every problem.
+func Parse(file string, data []byte) (*Scenario, error) {
+	sum := sha256.Sum256(data)
+	s := &Scenario{
+		File:      file,
+		SHA256:    hex.EncodeToString(sum[:]),
+		Seed:      DefaultSeed,
+		Scale:     DefaultScale,
+		Behaviour: params.Default(),
+		Overrides: map[string]float64{},
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		return nil, syntaxError(file, data, err)
+	}
+	s.lines = scanKeyLines(string(data))
+	p := &problems{file: file, lines: s.lines}
+
+	for _, key := range sortedKeys(doc) {
+		switch key {
+		case "scenario", "behaviour", "intervention":
+		default:
+			p.add(key, "%s", unknownTop(key, doc[key]))
+		}
+	}
+	if sc, ok := doc["scenario"]; !ok {
+		p.addAt(1, "scenario", "missing [scenario] table; start the file with [scenario] and at least name, world and years")
+	} else if m, ok := sc.(map[string]any); !ok {
+		p.add("scenario", "expected a table, got %s; write it as a [scenario] table", describe(sc))
+	} else {
+		s.parseScenario(p, m)
+	}
+	if b, ok := doc["behaviour"]; ok {
+		if m, ok := b.(map[string]any); ok {
+			s.parseBehaviour(p, m)
+		} else {
+			p.add("behaviour", "expected a table, got %s; write it as a [behaviour] table of name = value lines", describe(b))
+		}
+	}
+	if iv, ok := doc["intervention"]; ok {
+		if list, ok := iv.([]map[string]any); ok {
+			for i, m := range list {
+				s.parseIntervention(p, fmt.Sprintf("intervention[%d]", i+1), m)
+			}
+		} else {
+			p.add("intervention", "expected [[intervention]] entries (double brackets), got %s; write each intervention as its own [[intervention]] table", describe(iv))
+		}
+	}
+	s.checkNames(p)
+	if s.StartYear != 0 {
+		s.checkYears(p, s.StartYear)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// scenarioKeys are the keys of [scenario].
+var scenarioKeys = []string{"name", "description", "world", "travel_times", "start_year", "years", "seed", "scale"}
+
+// unknownTop explains a key outside the three tables.
+func unknownTop(key string, v any) string {
+	if _, isTable := v.(map[string]any); !isTable {
+		what := "a key outside the tables"
+		switch _, err := new(params.Params).Get(key); {
+		case slices.Contains(scenarioKeys, key):
+			return fmt.Sprintf("%s; %s belongs in the [scenario] table: move it below [scenario]", what, key)
+		case err == nil || params.IsPhased(key):
+			return fmt.Sprintf("%s; %s is a behaviour parameter: move it below [behaviour]", what, key)
+		case slices.Contains(intervention.CommonKeys, key):
+			return fmt.Sprintf("%s; %s belongs in an [[intervention]] entry: move it below [[intervention]]", what, key)
+		}
+		return what + "; a scenario has [scenario], [behaviour] and [[intervention]] tables, and every key belongs in one of them"
+	}
+	msg := fmt.Sprintf("unknown table [%s]; ", key)
+	if sug := params.Suggest(key, []string{"scenario", "behaviour", "intervention"}); sug != "" {
+		return msg + fmt.Sprintf("did you mean %q?", sug)
+	}
+	return msg + "a scenario has [scenario], [behaviour] and [[intervention]] tables"
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+func (s *Scenario) parseScenario(p *problems, m map[string]any) {
+	for _, key := range sortedKeys(m) {
+		path := "scenario." + key
+		v := m[key]
+		switch key {
+		case "name":
+			name, ok := text(p, path, v, `"baseline"`)
+			if !ok {
+				continue
+			}
+			switch {
+			case name == "":
+				p.add(path, `the name is empty; give the scenario a name of letters, digits, - and _, e.g. name = "baseline"`)
+			case len(name) > maxNameLength:
+				p.add(path, "the name is %d characters long; use at most %d", len(name), maxNameLength)
+			case !validName.MatchString(name):
+				p.add(path, "%q has characters other than letters, digits, - and _ (it names the results folder); use e.g. name = %q", name, sanitize(name))
+			}
+			s.Name = name
+		case "description":
+			s.Description, _ = text(p, path, v, `"what this scenario asks"`)
+		case "world":
+			w, ok := text(p, path, v, `"norway-2024"`)
+			if ok {
+				s.World = w
+			}
+		case "travel_times":
+			t, ok := text(p, path, v, `"travel-times.csv"`)
+			if ok {
+				s.TravelTimes = t
+			}
+		case "start_year":
+			if y, ok := integer(p, path, v); ok {
+				if y <= 0 {
+					p.add(path, "start_year = %d is not a year; give the world's start year, e.g. start_year = 2024, or leave it out", y)
+				} else {
+					s.StartYear = int(y)
+				}
+			}
+		case "years":
+			if y, ok := integer(p, path, v); ok {
+				if y < 1 || y > MaxYears {
+					p.add(path, "years = %d is out of range; simulate between 1 and %d years, e.g. years = 30", y, MaxYears)
+				} else {
+					s.Years, s.fileYears = int(y), int(y)
+				}
+			}
+		case "seed":
+			if n, ok := integer(p, path, v); ok {
+				if n < 0 {
+					p.add(path, "seed = %d is negative; use a whole number 0 or above, e.g. seed = 1", n)
+				} else {
+					s.Seed = uint64(n)
+				}
+			}
+		case "scale":
+			if x, ok := number(p, path, v); ok {
+				if !(x > 0 && x <= 1) {
+					p.add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)", x)
+				} else {
+					s.Scale = x
+				}
+			}
+		default:
+			unknownKey(p, path, key, scenarioKeys, "[scenario]")
+		}
+	}
+	if _, ok := m["name"]; !ok {
+		p.add("scenario", `missing name; add name = "…" (letters, digits, - and _: it names the results folder)`)
+	}
+	if _, ok := m["years"]; !ok {
+		p.add("scenario", "missing years; add years = 30 (the number of years to simulate, 1 to %d)", MaxYears)
+	}
+	if _, ok := m["world"]; !ok {
+		p.add("scenario", "missing world; add world = %q (or the path of a regions CSV)", DefaultWorld)
+	}
+	if s.World != "" {
+		s.resolveWorldPath(p)
+	}
+}
+
+// isPath reports whether a world value is a file path rather than the name
+// of an embedded world.
+func isPath(w string) bool {
+	return strings.ContainsAny(w, `/\`) || strings.HasSuffix(strings.ToLower(w), ".csv")
+}
+
+func (s *Scenario) resolveWorldPath(p *problems) {
+	dir := filepath.Dir(s.File)
+	abs := func(rel string) string {
+		if !filepath.IsAbs(rel) {
+			rel = filepath.Join(dir, rel)
+		}
+		if a, err := filepath.Abs(rel); err == nil {
+			return a
+		}
+		return rel
+	}
+	// An embedded world's name is checked by LoadWorld (world.Load knows them).
+	if isPath(s.World) {
+		s.World = abs(s.World)
+		if _, err := os.Stat(s.World); err != nil {
+			p.add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, unwrapPathErr(err), DefaultWorld)
+		}
+	}
+	if s.TravelTimes != "" {
+		s.TravelTimes = abs(s.TravelTimes)
+		if _, err := os.Stat(s.TravelTimes); err != nil {
+			p.add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, unwrapPathErr(err))
+		}
+	}
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (s *Scenario) parseBehaviour(p *problems, m map[string]any) {
+	for _, key := range sortedKeys(m) {
+		path := "behaviour." + key
+		if sub, ok := m[key].(map[string]any); ok {
+			if !params.IsPhased(key) {
+				if _, err := s.Behaviour.Get(key); err != nil {
+					p.add(path, "%v", err)
+				} else {
+					p.add(path, "%s is a single number, not set per life phase; write %s = value", key, key)
+				}
+				continue
+			}
+			for _, phase := range sortedKeys(sub) {
+				s.setParam(p, path+"."+phase, key+"."+phase, sub[phase])
+			}
+			continue
+		}
+		s.setParam(p, path, key, m[key])
+	}
+}
+
+func (s *Scenario) setParam(p *problems, path, name string, v any) {
+	if _, ok := v.(map[string]any); ok {
+		p.add(path, "expected a number, got a table; write %s = value", name)
+		return
+	}
+	x, ok := number(p, path, v)
+	if !ok {
+		return
+	}
+	if err := s.Behaviour.Set(name, x); err != nil {
+		msg := err.Error()
+		if i := strings.LastIndexByte(name, '.'); i >= 0 && strings.HasPrefix(msg, "unknown") && params.IsPhased(name[:i]) {
+			msg = fmt.Sprintf("%q is not a life phase of %s; use one of %s", name[i+1:], name[:i], strings.Join(params.PhaseNames[:], ", "))
+			if sug := params.Suggest(name[i+1:], params.PhaseNames[:]); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			}
+		}
+		p.add(path, "%s", msg)
+		return
+	}
+	s.Overrides[name] = x
+}
+
+func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any) {
+	sp := intervention.Spec{File: s.File, Line: s.lines.line(path), Params: map[string]intervention.Value{}}
+	t := targets{path: path}
+	for _, key := range sortedKeys(m) {
+		kp := path + "." + key
+		v := m[key]
+		switch key {
+		case "kind":
+			sp.Kind, _ = text(p, kp, v, `"region_enlargement"`)
+		case "name":
+			sp.Name, _ = text(p, kp, v, `"Rogfast"`)
+		case "regions":
+			t.regions = names(p, kp, v, `["Stavanger", "Haugesund"]`)
+			if t.regions != nil && len(t.regions) == 0 {
+				p.add(kp, `the regions list is empty; list at least one region code or name, e.g. regions = ["Stavanger"], or leave regions out for a national intervention`)
+			}
+		case "county":
+			t.county = names(p, kp, v, `"Vestland"`)
+			if t.county != nil && len(t.county) == 0 {
+				p.add(kp, `the county list is empty; give a county name or code, e.g. county = "Vestland"`)
+			}
+		case "centrality":
+			t.centrality = s.centrality(p, kp, v)
+		case "from_year":
+			if y, ok := integer(p, kp, v); ok {
+				sp.FromYear = int(y)
+			}
+		case "to_year":
+			if y, ok := integer(p, kp, v); ok {
+				sp.ToYear = int(y)
+			}
+		case "phase_in_years":
+			if y, ok := integer(p, kp, v); ok {
+				if y < 0 {
+					p.add(kp, "phase_in_years = %d is negative; use 0 (full effect from from_year) or more years, e.g. phase_in_years = 3", y)
+				} else {
+					sp.PhaseInYears = int(y)
+				}
+			}
+		default:
+			if val, ok := s.value(p, kp, v); ok {
+				sp.Params[key] = val
+			}
+		}
+	}
+	if _, ok := m["kind"]; !ok {
+		p.add(path, "missing kind; add kind = \"…\", one of %s", strings.Join(intervention.KindNames(), ", "))
+	} else if _, isText := m["kind"].(string); isText {
+		for _, fe := range intervention.Validate(&sp) {
+			key := path + "." + fe.Key
+			line := fe.Line
+			if line == 0 {
+				line = s.lines.line(key)
+			}
+			p.addAt(line, key, "%s", fe.Msg)
+		}
+	}
+	if sp.Name == "" {
+		sp.Name = sp.Kind
+	}
+	if _, ok := m["from_year"]; !ok {
+		p.add(path, "missing from_year; add from_year = YEAR, the first year the intervention is in force")
+	}
+	if _, ok := m["to_year"]; ok && sp.ToYear < sp.FromYear {
+		p.add(path+".to_year", "to_year = %d is before from_year = %d; give a last year on or after from_year, or leave to_year out (no end)", sp.ToYear, sp.FromYear)
+	}
+	if t.regions != nil && (t.centrality != nil || t.county != nil) {
+		other := "centrality"
+		if t.county != nil {
+			other = "county"
+		}
+		p.add(path+"."+other, "both regions and %s are given; list the regions, or select them by centrality and/or county, not both", other)
+	}
+	if k, ok := intervention.Kinds[sp.Kind]; ok && !k.National && !t.any() {
+		p.add(path, "%s needs target regions; add regions = [\"…\"] (codes or names), centrality = [5, 6] or county = \"…\"", sp.Kind)
+	}
+	s.Interventions = append(s.Interventions, sp)
+	s.targets = append(s.targets, t)
+}
+
+// centrality reads a class or a list of classes 1..6.
+func (s *Scenario) centrality(p *problems, path string, v any) []int {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	out := []int{}
+	for i, el := range list {
+		ep := path
+		if _, isList := v.([]any); isList {
+			ep = fmt.Sprintf("%s[%d]", path, i+1)
+		}
+		c, ok := integer(p, ep, el)
+		if !ok {
+			continue
+		}
+		if c < 1 || c > 6 {
+			p.add(ep, "centrality class %d does not exist; SSB's classes run from 1 (most central) to 6 (least central), e.g. centrality = [5, 6]", c)
+			continue
+		}
+		out = append(out, int(c))
+	}
+	if len(list) == 0 {
+		p.add(path, "the centrality list is empty; list classes from 1 (most central) to 6 (least), e.g. centrality = [5, 6]")
+	}
+	return out
+}
+
+// value converts a kind-specific TOML value.
+func (s *Scenario) value(p *problems, path string, v any) (intervention.Value, bool) {
+	val := intervention.Value{Line: s.lines.line(path)}
+	switch x := v.(type) {
+	case int64:
+		val.Num, val.IsNum = float64(x), true
+	case float64:
+		val.Num, val.IsNum = x, true
+	case string:
+		val.Str = x
+	case bool:
+		val.Bool, val.IsBool = x, true
+		if x {
+			val.Num = 1
+		}
+	case []any:
+		val.IsList = true
+		val.List = []string{}
+		for i, el := range x {
+			str, ok := el.(string)
+			if !ok {
+				p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
+				return val, false
+			}
+			val.List = append(val.List, str)
+		}
+	default:
+		p.add(path, "expected a number, text, true/false or a list of text, got %s; see the kind's parameters in scenarios/README.md", describe(v))
+		return val, false
+	}
+	return val, true
+}
+
+// checkNames rejects two interventions with the same explicit name.
+func (s *Scenario) checkNames(p *problems) {
+	seen := map[string]int{}
+	for i := range s.Interventions {
+		path := s.targets[i].path
+		if _, given := s.lines[path+".name"]; !given {
+			continue
+		}
+		name := s.Interventions[i].Name
+		if j, dup := seen[name]; dup {
+			p.add(path+".name", "the name %q is already used by the intervention at line %d; give each intervention its own name", name, s.Interventions[j].Line)
+			continue
+		}
+		seen[name] = i
+	}
+}
+
+// checkYears checks the interventions' years against the years the file
+// simulates, start … start+years−1. A caller that shortens Years after
+// Parse (settle run --years 2) does not make the file wrong: interventions
+// beyond the shorter horizon simply never take effect.
+func (s *Scenario) checkYears(p *problems, start int) {
+	last := start + s.fileYears - 1
+	for i := range s.Interventions {
+		sp := &s.Interventions[i]
+		path := s.targets[i].path + ".from_year"
+		if _, given := s.lines[path]; !given {
+			continue
+		}
+		switch {
+		case sp.FromYear < start:
+			p.add(path, "from_year = %d is before the start year %d; use %d or later (the population describes 1 January %d)", sp.FromYear, start, start, start)
+		case s.fileYears > 0 && sp.FromYear > last:
+			p.add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or simulate more years", sp.FromYear, last, start, last)
+		}
+	}
+}
+
+// Helpers that read a TOML value of one type, adding a problem otherwise.
+
+func text(p *problems, path string, v any, example string) (string, bool) {
+	s, ok := v.(string)
+	if !ok {
+		p.add(path, "expected text in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
+	}
+	return s, ok
+}
+
+func integer(p *problems, path string, v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int64(x), true
+		}
+		p.add(path, "expected a whole number, got %g; write %s = %g", x, lastKey(path), math.Round(x))
+		return 0, false
+	case string:
+		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			p.add(path, "expected a whole number, got the text %q; write %s = %d without quotes", x, lastKey(path), n)
+			return 0, false
+		}
+	}
+	p.add(path, "expected a whole number, got %s; write e.g. %s = 1", describe(v), lastKey(path))
+	return 0, false
+}
+
+func number(p *problems, path string, v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case string:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+			p.add(path, "expected a number, got the text %q; write %s = %s without quotes", x, lastKey(path), strconv.FormatFloat(f, 'g', -1, 64))
+			return 0, false
+		}
+	}
+	p.add(path, "expected a number, got %s; write e.g. %s = 1.0", describe(v), lastKey(path))
+	return 0, false
+}
+
+// names reads a string or a list of strings, with each one's line.
+func names(p *problems, path string, v any, example string) []rawName {
+	if str, ok := v.(string); ok {
+		return []rawName{{str, p.lines.line(path)}}
+	}
+	list, ok := v.([]any)
+	if !ok {
+		p.add(path, "expected a list of codes or names in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
+		return nil
+	}
+	out := []rawName{}
+	for i, el := range list {
+		ep := fmt.Sprintf("%s[%d]", path, i+1)
+		switch x := el.(type) {
+		case string:
+			out = append(out, rawName{x, p.lines.line(ep)})
+		case int64:
+			p.add(ep, "expected a code or name in quotes, got the number %d; write it as %q (codes keep their leading zeros, e.g. \"0301\")", x, fmt.Sprint(x))
+		default:
+			p.add(ep, "expected a code or name in quotes, got %s; write %s = %s", describe(el), lastKey(path), example)
+		}
+	}
+	return out
+}
+
+func unknownKey(p *problems, path, key string, known []string, where string) {
+	msg := fmt.Sprintf("unknown key %q in %s; ", key, where)
+	if sug := params.Suggest(key, known); sug != "" {
+		msg += fmt.Sprintf("did you mean %q?", sug)
+	} else {
+		msg += "the keys are " + strings.Join(known, ", ")
+	}
+	p.add(path, "%s", msg)
+}
+
+func lastKey(path string) string {
+	path = displayKey(path)
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "the text " + strconv.Quote(x)
+	case int64:
+		return "the whole number " + strconv.FormatInt(x, 10)
+	case float64:
+		return "the number " + strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// sanitize turns s into a valid name, for the fix hint.
+func sanitize(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" {
+		return "my-scenario"
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,471 @@
+package scenario
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// head is a valid [scenario] table of 4 lines; entries after it start on line 5.
+const head = "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n"
+
+type badCase struct {
+	name string
+	src  string
+	line int
+	key  string
+	want []string // substrings of the message, including the fix
+}
+
+// checkBad asserts that err has an error at exactly file:line: key: whose
+// message contains every want.
+func checkBad(t *testing.T, c badCase, err error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error; want %d: %s", c.line, c.key)
+	}
+	var list Errors
+	var one *Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = Errors{one}
+	default:
+		t.Fatalf("error %T is not Errors or *Error: %v", err, err)
+	}
+	prefix := "test.toml:" + strconv.Itoa(c.line) + ": " + c.key + ": "
+	for _, e := range list {
+		msg := e.Error()
+		if !strings.HasPrefix(msg, prefix) {
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("error %q\nlacks %q", msg, w)
+			}
+		}
+		if !strings.Contains(e.Msg, ";") {
+			t.Errorf("error %q has no fix (what; how)", msg)
+		}
+		return
+	}
+	t.Errorf("no error starting %q; got:\n%v", prefix, err)
+}
+
+var parseCases = []badCase{
+	{"missing scenario", "[behaviour]\nmove_scale = 1\n", 1, "scenario", []string{"missing [scenario]", "name, world and years"}},
+	{"missing name", "[scenario]\nworld = \"teaching\"\nyears = 10\n", 1, "scenario", []string{"missing name", `name = "…"`}},
+	{"bad name", "[scenario]\nname = \"my run 2\"\nworld = \"teaching\"\nyears = 10\n", 2, "scenario.name", []string{"letters, digits, - and _", `name = "my-run-2"`}},
+	{"empty name", "[scenario]\nname = \"\"\nworld = \"teaching\"\nyears = 10\n", 2, "scenario.name", []string{"empty"}},
+	{"missing years", "[scenario]\nname = \"t\"\nworld = \"teaching\"\n", 1, "scenario", []string{"missing years", "years = 30"}},
+	{"missing world", "[scenario]\nname = \"t\"\nyears = 10\n", 1, "scenario", []string{"missing world", `world = "norway-2024"`}},
+	{"years as text", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = \"30\"\n", 4, "scenario.years", []string{"expected a whole number", "years = 30 without quotes"}},
+	{"years zero", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 0\n", 4, "scenario.years", []string{"out of range", "between 1 and 200"}},
+	{"years too many", "[scenario]\nname = \"t\"\nworld = \"teaching\"\n\nyears = 201 # long\n", 5, "scenario.years", []string{"between 1 and 200"}},
+	{"years fraction", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10.5\n", 4, "scenario.years", []string{"expected a whole number", "years = 11"}},
+	{"sub-table in scenario", head + "[scenario.x]\n", 5, "scenario.x", []string{"unknown key", "the keys are name"}},
+	{"scale zero", head + "scale = 0\n", 5, "scenario.scale", []string{"out of range", "above 0 and at most 1"}},
+	{"scale above one", head + "scale = 1.5\n", 5, "scenario.scale", []string{"1 = the whole population"}},
+	{"scale as bool", head + "scale = true\n", 5, "scenario.scale", []string{"expected a number, got true", "scale = 1.0"}},
+	{"negative seed", head + "seed = -3\n", 5, "scenario.seed", []string{"negative", "seed = 1"}},
+	{"unknown scenario key", head + "yeras = 10\n", 5, "scenario.yeras", []string{`did you mean "years"`}},
+	{"unknown table", head + "[behavior]\nmove_scale = 1\n", 5, "behavior", []string{`did you mean "behaviour"`}},
+	{"key outside tables", "seed = 1\n" + head, 1, "seed", []string{"outside the tables", "move it below [scenario]"}},
+	{"parameter outside tables", "move_scale = 1\n" + head, 1, "move_scale", []string{"outside the tables", "move it below [behaviour]"}},
+	{"unknown top-level key", "colour = \"red\"\n" + head, 1, "colour", []string{"outside the tables", "every key belongs in one of them"}},
+	{"unknown parameter", head + "[behaviour]\nmov_scale = 1.1\n", 6, "behaviour.mov_scale", []string{`did you mean "move_scale"`}},
+	{"parameter out of range", head + "[behaviour]\nmove_scale = 11\n", 6, "behaviour.move_scale", []string{"out of range", "between 0 and 10"}},
+	{"parameter as text", head + "[behaviour]\n\nmove_scale = \"1.1\"\n", 7, "behaviour.move_scale", []string{"move_scale = 1.1 without quotes"}},
+	{"phased without phase", head + "[behaviour]\nutil_jobs = 1.0\n", 6, "behaviour.util_jobs", []string{"per life phase", "util_jobs.<phase>"}},
+	{"bad phase dotted", head + "[behaviour]\nutil_jobs.early_carer = 1.0\n", 6, "behaviour.util_jobs.early_carer", []string{"not a life phase", `did you mean "early_career"`}},
+	{"bad phase inline", head + "[behaviour]\nmove_scale = 1\nutil_home = { family = 2.0,\n  famly = 2.0 }\n", 8, "behaviour.util_home.famly", []string{`did you mean "family"`}},
+	{"phase of a scalar", head + "[behaviour]\nmove_scale.family = 1\n", 6, "behaviour.move_scale", []string{"single number", "move_scale = value"}},
+	{"unknown kind", head + "[[intervention]]\nkind = \"region_enlargment\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 6, "intervention[1].kind", []string{`did you mean "region_enlargement"`, "campus"}},
+	{"missing kind", head + "[[intervention]]\nregions = [\"T01\"]\nfrom_year = 2025\n", 5, "intervention[1]", []string{"missing kind", "region_enlargement"}},
+	{"missing from_year", head + "[[intervention]]\nkind = \"broadband\"\ncoverage = 0.9\n", 5, "intervention[1]", []string{"missing from_year", "from_year = YEAR"}},
+	{"missing kind parameter", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 5, "intervention[1].travel_time_factor", []string{"needs one of travel_time_factor or minutes_saved", "travel_time_factor = 0.6"}},
+	{"both exclusive parameters", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\ntravel_time_factor = 0.5\nminutes_saved = 5\n", 10, "intervention[1].minutes_saved", []string{"either", "not both"}},
+	{"missing required parameter", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\nfrom_year = 2025\n", 5, "intervention[1].students", []string{"campus needs students", "students = 500"}},
+	{"unknown kind parameter", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\ntravel_time_factr = 0.5\n", 9, "intervention[1].travel_time_factr", []string{`did you mean "travel_time_factor"`}},
+	{"parameter of another kind", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 0.9\nstudents = 10\n", 9, "intervention[1].students", []string{"(students is a parameter of campus); its parameters are coverage"}},
+	{"kind parameter out of range", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\ntravel_time_factor = 0\n", 9, "intervention[1].travel_time_factor", []string{"out of range", "above 0 and at most 1"}},
+	{"kind parameter as text", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = \"0.9\"\n", 8, "intervention[1].coverage", []string{"coverage = 0.9 without quotes"}},
+	{"whole number parameter", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\nfrom_year = 2025\nstudents = 10.5\n", 9, "intervention[1].students", []string{"not a whole number", "students = 11"}},
+	{"bad choice", head + "[[intervention]]\nkind = \"housing\"\nregions = [\"T07\"]\nfrom_year = 2025\ndwellings_per_year = 10\nfor = \"youth\"\n", 10, "intervention[1].for", []string{`did you mean "young"`}},
+	{"list given as text", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nskill_levels = \"high\"\n", 9, "intervention[1].skill_levels", []string{`skill_levels = ["high"]`}},
+	{"bad list element", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nskill_levels = [\"high\", \"hihg\"]\n", 9, "intervention[1].skill_levels", []string{`did you mean "high"`}},
+	{"bool as text", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nrequires_broadband = \"yes\"\n", 9, "intervention[1].requires_broadband", []string{"expected true or false", "requires_broadband = true"}},
+	{"to_year before from_year", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2030\nto_year = 2029\ncoverage = 0.9\n", 8, "intervention[1].to_year", []string{"before from_year", "leave to_year out"}},
+	{"from_year before start", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2020\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"before the start year 2024", "2024 or later"}},
+	{"from_year after end", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"after the last simulated year 2033", "simulate more years"}},
+	{"negative phase-in", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = -2\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"negative", "phase_in_years = 3"}},
+	{"regions and selector", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\ncounty = \"Dal\"\nfrom_year = 2025\nstudents = 100\n", 8, "intervention[1].county", []string{"both regions and county", "not both"}},
+	{"empty regions", head + "[[intervention]]\nkind = \"campus\"\nregions = []\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{"empty", `regions = ["Stavanger"]`}},
+	{"no target", head + "[[intervention]]\nkind = \"campus\"\nfrom_year = 2025\nstudents = 100\n", 5, "intervention[1]", []string{"campus needs target regions", "centrality = [5, 6]"}},
+	{"bad centrality", head + "[[intervention]]\nkind = \"youth\"\ncentrality = [5,\n  7]\nfrom_year = 2025\nattachment_boost = 0.5\n", 8, "intervention[1].centrality", []string{"class 7 does not exist", "1 (most central) to 6"}},
+	{"region as number", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"T07\",\n  301,\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{"got the number 301", `"0301"`}},
+	{"second entry", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 0.9\n\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 1.9\n", 13, "intervention[2].coverage", []string{"between 0 and 1"}},
+	{"duplicate names", head + "[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2025\ncoverage = 0.9\n[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2026\ncoverage = 0.9\n", 12, "intervention[2].name", []string{"already used by the intervention at line 5"}},
+	{"single brackets", head + "[intervention]\nkind = \"broadband\"\n", 5, "intervention", []string{"double brackets", "[[intervention]]"}},
+	{"unknown world file", "[scenario]\nname = \"t\"\nworld = \"nothere/regions.csv\"\nyears = 10\n", 3, "scenario.world", []string{"cannot read the world file", "relative to the scenario file"}},
+	{"syntax: unquoted text", "[scenario]\nname = \"t\"\nworld = teaching\nyears = 10\n", 3, "scenario.world", []string{"invalid TOML", `put text in quotes: world = "teaching"`, "^"}},
+	{"syntax: duplicate key", head + "years = 12\n", 5, "scenario.years", []string{"already been defined", "remove one of them"}},
+	{"syntax: in an intervention", head + "[[intervention]]\nkind = \"broadband\"\n[[intervention]]\nkind = broadband\n", 8, "intervention[2].kind", []string{"put text in quotes"}},
+}
+
+func TestParseErrors(t *testing.T) {
+	if len(parseCases) < 20 {
+		t.Fatalf("only %d cases", len(parseCases))
+	}
+	for _, c := range parseCases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("test.toml", []byte(c.src))
+			checkBad(t, c, err)
+		})
+	}
+}
+
+// Resolution errors need the world.
+var resolveCases = []badCase{
+	{"unknown world", "[scenario]\nname = \"t\"\nworld = \"teachng\"\nyears = 10\n", 3, "scenario.world", []string{`did you mean "teaching"`}},
+	{"start_year mismatch", head + "start_year = 2020\n", 5, "scenario.start_year", []string{"1 January 2024", "start_year = 2024 or leave it out"}},
+	{"from_year before world start", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"before the start year 2024"}},
+	{"unknown region", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Storhavn\",\n  \"Lindvk\",\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{"unknown region", `did you mean "Lindvik"`}},
+	{"one region for enlargement", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Sjøvik\", \"T13\"]\nfrom_year = 2025\nminutes_saved = 30\n", 7, "intervention[1].regions", []string{"at least 2 regions", "select 1"}},
+	{"unknown county", head + "[[intervention]]\nkind = \"youth\"\ncounty = \"Dall\"\nfrom_year = 2025\nattachment_boost = 0.5\n", 7, "intervention[1].county", []string{`did you mean "Dal"`}},
+	{"empty selection", head + "[[intervention]]\nkind = \"youth\"\ncounty = \"Midt\"\ncentrality = [6]\nfrom_year = 2025\nattachment_boost = 0.5\n", 8, "intervention[1].centrality", []string{"no region", "classes present: 1, 2, 3, 4"}},
+}
+
+func TestResolveErrors(t *testing.T) {
+	for _, c := range resolveCases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("test.toml", []byte(c.src))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			_, err = s.LoadWorld()
+			checkBad(t, c, err)
+		})
+	}
+}
+
+func TestResolveNorway(t *testing.T) {
+	src := head[:strings.Index(head, "world")] + "world = \"norway-2024\"\nyears = 30\n" + `
+[[intervention]]
+kind = "place_development"
+regions = ["Herøy"]
+from_year = 2025
+boost = 0.1
+
+[[intervention]]
+kind = "youth"
+county = "Vestlnd"
+from_year = 2025
+attachment_boost = 0.2
+`
+	s, err := Parse("test.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.LoadWorld()
+	t.Log(err)
+	checkBad(t, badCase{"ambiguous", "", 8, "intervention[1].regions", []string{"shared by several regions", "use the code"}}, err)
+	checkBad(t, badCase{"county", "", 14, "intervention[2].county", []string{`did you mean "Vestland"`}}, err)
+}
+
+func TestGood(t *testing.T) {
+	src := `# a comment
+[scenario]
+name = "good-1"
+description = "all the syntax"
+world = "teaching"
+start_year = 2024
+years = 15
+seed = 42
+scale = 0.5
+
+[behaviour]
+move_scale = 1.1
+"util_jobs.family" = 0.7
+util_jobs.early_career = 1
+util_home = { family = 2.5, senior = 1.5 }
+
+[[intervention]]
+kind = "region_enlargement"
+name = "Holmøy bridge"
+regions = ["Sjøvik", "T14", "sjøvik"]
+from_year = 2030
+to_year = 2040
+phase_in_years = 2
+minutes_saved = 45
+
+[[intervention]]
+kind = "remote_work"
+from_year = 2025
+share = 0.3
+skill_levels = ["high", "medium"]
+requires_broadband = true
+office_days_per_week = 2
+
+[[intervention]]
+kind = "youth"
+county = "Dal"
+centrality = 6
+from_year = 2026
+attachment_boost = 0.5
+
+[[intervention]]
+kind = "remote_work"
+name = "rw2"
+centrality = [1, 2]
+from_year = 2026
+share = 0.1
+requires_broadband = 0
+`
+	s, err := Parse("dir/good.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "good-1" || s.Description != "all the syntax" || s.World != "teaching" || s.TravelTimes != "" ||
+		s.StartYear != 2024 || s.Years != 15 || s.Seed != 42 || s.Scale != 0.5 || s.File != "dir/good.toml" || len(s.SHA256) != 64 {
+		t.Errorf("scenario = %+v", s)
+	}
+	want := map[string]float64{"move_scale": 1.1, "util_jobs.family": 0.7, "util_jobs.early_career": 1, "util_home.family": 2.5, "util_home.senior": 1.5}
+	if !reflect.DeepEqual(s.Overrides, want) {
+		t.Errorf("Overrides = %v, want %v", s.Overrides, want)
+	}
+	def := params.Default()
+	if s.Behaviour.MoveScale != 1.1 || s.Behaviour.UtilJobs[params.Family] != 0.7 || s.Behaviour.UtilJobs[params.EarlyCareer] != 1 ||
+		s.Behaviour.UtilHome[params.Senior] != 1.5 || s.Behaviour.UtilJobs[params.Student] != def.UtilJobs[params.Student] {
+		t.Errorf("Behaviour not applied: %+v", s.Behaviour)
+	}
+	if len(s.Interventions) != 4 {
+		t.Fatalf("%d interventions", len(s.Interventions))
+	}
+	iv := s.Interventions[0]
+	if iv.Kind != "region_enlargement" || iv.Name != "Holmøy bridge" || iv.FromYear != 2030 || iv.ToYear != 2040 ||
+		iv.PhaseInYears != 2 || iv.Line != 17 || iv.File != "dir/good.toml" || iv.Num("minutes_saved") != 45 ||
+		iv.Num("travel_time_factor") != 1 || iv.Params["minutes_saved"].Line != 24 {
+		t.Errorf("intervention 1 = %+v", iv)
+	}
+	rw := s.Interventions[1]
+	if rw.Name != "remote_work" || !rw.Flag("requires_broadband") || rw.Num("share") != 0.3 ||
+		!reflect.DeepEqual(rw.Strings("skill_levels"), []string{"high", "medium"}) || rw.Num("office_days_per_week") != 2 {
+		t.Errorf("intervention 2 = %+v", rw)
+	}
+	if rw2 := s.Interventions[3]; rw2.Flag("requires_broadband") || !rw2.Params["requires_broadband"].IsBool {
+		t.Errorf("requires_broadband = 0 not normalised: %+v", rw2.Params)
+	}
+	for i := range s.Interventions {
+		if s.Interventions[i].Regions != nil {
+			t.Errorf("intervention %d resolved before LoadWorld", i)
+		}
+	}
+
+	w, err := s.LoadWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(idx []int) []string {
+		var out []string
+		for _, i := range idx {
+			out = append(out, w.Regions[i].Name)
+		}
+		return out
+	}
+	if got := names(s.Interventions[0].Regions); !reflect.DeepEqual(got, []string{"Sjøvik", "Holmøy"}) {
+		t.Errorf("bridge regions = %v", got)
+	}
+	if got := s.Interventions[1].Regions; got != nil {
+		t.Errorf("national remote work has regions %v", got)
+	}
+	if got := names(s.Interventions[2].Regions); !reflect.DeepEqual(got, []string{"Fjellstue", "Øvre Dal"}) {
+		t.Errorf("Dal class 6 = %v", got)
+	}
+	if got := names(s.Interventions[3].Regions); !reflect.DeepEqual(got, []string{"Storhavn", "Lindvik", "Åsen"}) {
+		t.Errorf("class 1-2 = %v", got)
+	}
+
+	cfg := s.Config(w)
+	if cfg.Seed != 42 || cfg.Scale != 0.5 || cfg.StartYear != 2024 || cfg.Behaviour != s.Behaviour || len(cfg.Interventions) != 4 {
+		t.Errorf("Config = %+v", cfg)
+	}
+}
+
+func TestConfigBeforeLoadWorldPanics(t *testing.T) {
+	s, err := Parse("t.toml", []byte(head))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic")
+		}
+	}()
+	s.Config(&world.World{})
+}
+
+func TestDefaults(t *testing.T) {
+	s, err := Parse("t.toml", []byte(head))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Seed != DefaultSeed || s.Scale != DefaultScale || s.StartYear != 0 || len(s.Overrides) != 0 || s.Behaviour != params.Default() {
+		t.Errorf("defaults: %+v", s)
+	}
+	w, err := s.LoadWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.StartYear != w.StartYear {
+		t.Errorf("StartYear = %d, want the world's %d", s.StartYear, w.StartYear)
+	}
+}
+
+// A user world: paths relative to the scenario file, made absolute.
+func TestUserWorld(t *testing.T) {
+	dir := t.TempDir()
+	regions := "code,name,lat,lon,population\nA1,Alpha,60,10,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61,11,1200\n"
+	travel := "from,to,minutes\nAlpha,Beta,35\n"
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"data/regions.csv": regions, "data/travel.csv": travel} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "my.toml")
+	src := "[scenario]\nname = \"mine\"\nworld = \"data/regions.csv\"\ntravel_times = \"data/travel.csv\"\nyears = 5\n\n" +
+		"[[intervention]]\nkind = \"municipal_cooperation\"\nregions = [\"Alpha\", \"B2\"]\nfrom_year = 2024\n\n" +
+		"[[intervention]]\nkind = \"youth\"\ncounty = \"Nord\"\nfrom_year = 2024\nattachment_boost = 1\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.World != filepath.Join(dir, "data/regions.csv") || s.TravelTimes != filepath.Join(dir, "data/travel.csv") {
+		t.Errorf("paths: %q %q", s.World, s.TravelTimes)
+	}
+	_, err = s.LoadWorld()
+	t.Log(err)
+	checkBad(t, badCase{"no counties", "", 14, "intervention[2].county", []string{"has no counties", "regions = ["}},
+		rename(err, file))
+}
+
+// rename makes errors of file read as test.toml, for checkBad.
+func rename(err error, file string) error {
+	var list Errors
+	if errors.As(err, &list) {
+		for _, e := range list {
+			if e.File == file {
+				e.File = "test.toml"
+			}
+		}
+	}
+	return err
+}
+
+// Shortening Years after Parse (settle run --years 2) does not turn later
+// interventions into errors.
+func TestShorterYears(t *testing.T) {
+	s, err := Load("../../scenarios/rogfast.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Years = 2
+	if _, err := s.LoadWorld(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("no/such/file.toml")
+	if err == nil || !strings.Contains(err.Error(), "no/such/file.toml") || !strings.Contains(err.Error(), "check the path") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// Every problem is reported, sorted by line.
+func TestManyErrors(t *testing.T) {
+	src := "[scenario]\nname = \"a b\"\nworld = \"teaching\"\nyears = 0\nscale = 2\n[behaviour]\nmove_scal = 1\n"
+	_, err := Parse("test.toml", []byte(src))
+	var list Errors
+	if !errors.As(err, &list) || len(list) != 4 {
+		t.Fatalf("err = %v", err)
+	}
+	for i, line := range []int{2, 4, 5, 7} {
+		if list[i].Line != line {
+			t.Errorf("error %d at line %d, want %d", i, list[i].Line, line)
+		}
+	}
+}
+
+// Every file in scenarios/ parses and resolves against its world.
+func TestScenarioFiles(t *testing.T) {
+	files, err := filepath.Glob("../../scenarios/*.toml")
+	if err != nil || len(files) < 4 {
+		t.Fatalf("scenario files: %v %v", files, err)
+	}
+	seen := map[string]string{}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			s, err := Load(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev, dup := seen[s.Name]; dup {
+				t.Errorf("name %q also used by %s (results folders would mix)", s.Name, prev)
+			}
+			seen[s.Name] = f
+			if _, err := s.LoadWorld(); err != nil {
+				t.Fatal(err)
+			}
+			for _, iv := range s.Interventions {
+				if len(iv.Regions) < intervention.MinRegions(iv.Kind) {
+					t.Errorf("%s: %d regions", iv.Name, len(iv.Regions))
+				}
+			}
+		})
+	}
+}
+
+func TestExampleScenarios(t *testing.T) {
+	s, err := Load("../../scenarios/baseline.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "baseline" || s.World != "norway-2024" || s.Years != 30 || s.Seed != 1 || s.Scale != 1 || len(s.Interventions) != 0 {
+		t.Errorf("baseline = %+v", s)
+	}
+	s, err = Load("../../scenarios/teaching.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.World != "teaching" || s.Years != 20 {
+		t.Errorf("teaching = %+v", s)
+	}
+	s, err = Load("../../scenarios/rogfast.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.LoadWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv := s.Interventions[0]
+	if len(iv.Regions) != 2 || w.Regions[iv.Regions[0]].Code != "1103" || w.Regions[iv.Regions[1]].Code != "1106" ||
+		iv.FromYear != 2033 || iv.Num("travel_time_factor") != 0.6 {
+		t.Errorf("Rogfast = %+v", iv)
+	}
+}
