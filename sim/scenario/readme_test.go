@@ -51,7 +51,7 @@ func TestREADME(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("%s is out of date; run go test ./sim/scenario -run TestREADME -update", readme)
+	t.Errorf("%s is out of date (sim/params or the intervention catalogue changed); run go test ./sim/scenario -run TestREADME -update", readme)
 }
 
 func behaviourTable() string {

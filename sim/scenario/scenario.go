@@ -9,11 +9,11 @@
 //
 //	s, err := scenario.Load("scenarios/baseline.toml")
 //	w, err := s.LoadWorld()
-//	sim := engine.New(w, s.Config(w))
+//	sim, err := engine.New(w, s.Config(w))
 //
 // Every error names the file, the line, the key and the fix:
 //
-//	rogfast.toml:14: intervention[1].regions: unknown region "Stavangr"; did you mean "Stavanger"?
+//	rogfast.toml:19: intervention[1].regions: unknown region "Stavangr" in world norway-2024; did you mean "Stavanger" (1103)?
 //
 // Parse and LoadWorld report every problem they find at once (as Errors).
 package scenario
