@@ -430,7 +430,10 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 		}
 		p.add(path+"."+other, "both regions and %s are given; list the regions, or select them by centrality and/or county, not both", other)
 	}
-	if k, ok := intervention.Kinds[sp.Kind]; ok && !k.National && !t.any() {
+	_, hasRegions := m["regions"]
+	_, hasCentrality := m["centrality"]
+	_, hasCounty := m["county"]
+	if k, ok := intervention.Kinds[sp.Kind]; ok && !k.National && !hasRegions && !hasCentrality && !hasCounty {
 		p.add(path, "%s needs target regions; add regions = [\"…\"] (codes or names), centrality = [5, 6] or county = \"…\"", sp.Kind)
 	}
 	s.Interventions = append(s.Interventions, sp)
@@ -589,6 +592,9 @@ func names(p *problems, path string, v any, example string) []rawName {
 	}
 	list, ok := v.([]any)
 	if !ok {
+		if n, isInt := v.(int64); isInt {
+			example = fmt.Sprintf("[%q]", strconv.FormatInt(n, 10))
+		}
 		p.add(path, "expected a list of codes or names in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
 		return nil
 	}
