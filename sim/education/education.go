@@ -46,9 +46,9 @@ func (m *Model) Step(s *state.State) {
 		m.grads = append(m.grads, nil)
 	}
 	m.tables(s)
-	// Yearly entry probability at 19, 20 and 21 so that StudyEntryShare of
-	// those eligible enter within the three years.
-	entry3 := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/3)
+	// Yearly entry probability at 19–24 so that StudyEntryShare of those
+	// eligible enter within the six years.
+	entryP := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
 	master := s.P.MasterShare
 	s.ForChunks(state.StreamEducation, func(c, lo, hi int, g *state.RNG) {
 		es, gs := m.chunks[c][:0], m.grads[c][:0]
@@ -70,9 +70,9 @@ func (m *Model) Step(s *state.State) {
 					p.Edu[i] = population.EduUpperSecondary
 				}
 				fallthrough
-			case age >= 19 && age <= 21 && p.Edu[i] == population.EduUpperSecondary:
+			case age >= 19 && age <= 24 && p.Edu[i] == population.EduUpperSecondary:
 				u1, u2 := g.Two()
-				if u1 < entry3 && len(m.campuses) > 0 {
+				if u1 < entryP && len(m.campuses) > 0 {
 					o := int(p.Region[i])
 					k := sort.SearchFloat64s(m.cdf[o], u2*m.cdf[o][len(m.campuses)-1])
 					es = append(es, entry{int32(i), m.campuses[min(k, len(m.campuses)-1)]})

@@ -19,12 +19,24 @@ import (
 // employment rate of 20–66-year-olds near 78 %.
 const (
 	entrySeeking   = 0.6  // share of 18-year-olds who start seeking work (the rest are in school or inactive)
-	inactiveToSeek = 0.15 // inactive persons under 62 who start seeking
-	youngToSeek    = 0.3  // the same under 30
-	seekToInactive = 0.12 // seekers who give up
+	inactiveToSeek = 0.08 // inactive persons under 62 who start seeking
+	youngToSeek    = 0.15 // the same under 30
+	seekToInactive = 0.2  // seekers who give up
 	matchEff       = 2.5  // matching efficiency: P(job) = 1 − exp(−matchEff·V/S) over reachable V and S
 	matchRounds    = 3    // rounds of offers per year
-	commuteScale   = 20.0 // minutes: job offers decay as exp(−minutes/commuteScale) within the commute
+)
+
+// Compatibility[seeker skill][job level] weighs the vacancies a seeker can
+// take: their own level and below (over-qualified work is common for the
+// young and for immigrants), and with experience one level up.
+var Compatibility = [world.NumSkills][world.NumSkills]float64{
+	{1, 0.5, 0},
+	{0.5, 1, 0.1},
+	{0.2, 0.5, 1},
+}
+
+const (
+	commuteScale = 20.0 // minutes: job offers decay as exp(−minutes/commuteScale) within the commute
 )
 
 // Model holds per-chunk seeker lists and matching scratch space.
@@ -347,12 +359,25 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 		offers := m.offers[c][:0]
 		for _, i := range m.chunks[c] {
 			r := int(p.Region[i])
-			k := state.Skill(p.Edu[i])
-			if m.vReach[r][k] < 1 && k == world.SkillHigh {
-				k = world.SkillMedium
+			own := state.Skill(p.Edu[i])
+			// Effective vacancies over the job levels the seeker can take,
+			// and the level of the offer in proportion to them.
+			veff := 0.0
+			for l := 0; l < world.NumSkills; l++ {
+				veff += Compatibility[own][l] * m.vReach[r][l]
 			}
 			u1, u2 := g.Two()
-			pj := 1 - math.Exp(-matchEff*m.vReach[r][k]/math.Max(1, m.sReach[r][k]))
+			pj := 1 - math.Exp(-matchEff*veff/math.Max(1, m.sReach[r][own]))
+			if u1 >= pj {
+				continue
+			}
+			k, t := 0, g.Float64()*veff
+			for ; k < world.NumSkills-1; k++ {
+				t -= Compatibility[own][k] * m.vReach[r][k]
+				if t < 0 {
+					break
+				}
+			}
 			cdf := m.cdf[r][k]
 			if u1 >= pj || len(cdf) == 0 || cdf[len(cdf)-1] <= 0 {
 				continue

@@ -46,7 +46,7 @@ type Params struct {
 	SplitRate      float64 `param:"split_rate" range:"0,1" doc:"yearly probability that a couple splits (SSB: roughly 1 in 100 marriages and more cohabitations dissolve each year)"`
 
 	// Education.
-	StudyEntryShare float64 `param:"study_entry_share" range:"0,1" doc:"share of a cohort that starts higher education at 19–21 (SSB: about half of young people enter higher education)"`
+	StudyEntryShare float64 `param:"study_entry_share" range:"0,1" doc:"share of those with upper secondary education who start higher education between 19 and 24 (SSB: about half of each cohort enters higher education)"`
 	MasterShare     float64 `param:"master_share" range:"0,1" doc:"share of new students who study for five years (master) rather than three (bachelor)"`
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
 
@@ -118,7 +118,7 @@ func Default() Params {
 		CoupleRate:     0.12,
 		SplitRate:      0.02,
 
-		StudyEntryShare: 0.5,
+		StudyEntryShare: 0.65,
 		MasterShare:     0.4,
 		StudyDistance:   1.5,
 
@@ -138,11 +138,11 @@ func Default() Params {
 		ConstructionRemote: 0.4,
 
 		MoveScale:     1,
-		BaseA2:        0.26,
+		BaseA2:        0.27,
 		BaseMu2:       20,
 		BaseAlpha2:    0.13,
 		BaseLambda2:   0.4,
-		BaseC:         0.02,
+		BaseC:         0.027,
 		PhaseFactor:   Phased{0, 0.6, 1, 1, 1, 1},
 		YoungWomen:    1.25,
 		TenureDecay:   0.08,

@@ -310,3 +310,40 @@ func (p *Persons) Append(q *Persons) {
 		p.First = append(p.First, shift(f, off))
 	}
 }
+
+// Check verifies the invariants that tie persons and households together
+// and returns the first violation: every living person is in exactly one
+// household, listed from its head, which carries the Head flag; partners
+// are mutual and alive; free slots are in no household. Cost O(slots).
+func (p *Persons) Check() error {
+	seen := make([]bool, p.Len())
+	for h, head := range p.First {
+		for j := head; j != None; j = p.Next[j] {
+			if !p.Live(j) {
+				return fmt.Errorf("household %d lists free slot %d", h, j)
+			}
+			if p.HH[j] != int32(h) {
+				return fmt.Errorf("person %d listed in household %d but records %d", j, h, p.HH[j])
+			}
+			if seen[j] {
+				return fmt.Errorf("person %d listed twice", j)
+			}
+			seen[j] = true
+			if (p.Flags[j]&Head != 0) != (j == head) {
+				return fmt.Errorf("person %d: Head flag %v but head of household %d is %d", j, p.Flags[j]&Head != 0, h, head)
+			}
+		}
+	}
+	for i := range p.Age {
+		if !p.Live(int32(i)) {
+			continue
+		}
+		if !seen[i] {
+			return fmt.Errorf("living person %d is in no household", i)
+		}
+		if q := p.Partner[i]; q != None && (!p.Live(q) || p.Partner[q] != int32(i)) {
+			return fmt.Errorf("person %d has partner %d who is not theirs", i, q)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package engine_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func load(t testing.TB, name string) *world.World {
+	t.Helper()
+	w, err := world.Load(name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// run simulates years and writes the run folder into dir.
+func run(t testing.TB, w *world.World, scale float64, years, workers int, dir string) {
+	t.Helper()
+	sim, err := engine.New(w, engine.Config{Seed: 7, Scale: scale, Behaviour: params.Default(), Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := output.Create(dir, w, output.Manifest{ScenarioName: "test", Seed: 7, Scale: scale, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Write(sim.Observe()); err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < years; y++ {
+		if err := out.Write(sim.Step()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := out.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile}
+
+// TestWorkersSameBytes checks that 1, 2 and 8 workers write byte-identical
+// outputs, on the teaching world and on Norway at a small scale (many
+// chunks, so the chunk order matters).
+func TestWorkersSameBytes(t *testing.T) {
+	cases := []struct {
+		world string
+		scale float64
+		years int
+	}{
+		{"teaching", 1, 5},
+		{"norway-2024", 0.03, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.world, func(t *testing.T) {
+			w := load(t, c.world)
+			var ref map[string][]byte
+			for _, workers := range []int{1, 2, 8} {
+				dir := filepath.Join(t.TempDir(), "run")
+				run(t, w, c.scale, c.years, workers, dir)
+				got := map[string][]byte{}
+				for _, f := range csvs {
+					b, err := os.ReadFile(filepath.Join(dir, f))
+					if err != nil {
+						t.Fatal(err)
+					}
+					got[f] = b
+				}
+				if ref == nil {
+					ref = got
+					continue
+				}
+				for _, f := range csvs {
+					if !bytes.Equal(ref[f], got[f]) {
+						t.Errorf("%s with %d workers differs from 1 worker", f, workers)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAccounting checks population(t+1) = population(t) + births − deaths +
+// in − out + immigrants − emigrants for every region and year, that domestic
+// moves balance nationally, that the flow table adds up to the in and out
+// counts, and that the population invariants hold after every tick.
+func TestAccounting(t *testing.T) {
+	w := load(t, "norway-2024")
+	sim, err := engine.New(w, engine.Config{Seed: 3, Scale: 0.02, Behaviour: params.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := append([]record.Region(nil), sim.Observe().Regions...)
+	for y := 0; y < 6; y++ {
+		rec := sim.Step()
+		var in, out, flows int64
+		inByRegion := make([]int64, w.N())
+		for _, f := range rec.Flows {
+			flows += f.Moves
+			inByRegion[f.Destination] += f.Moves
+		}
+		var births, moves int64
+		for r, x := range rec.Regions {
+			want := prev[r].Population + x.Births - x.Deaths + x.InDomestic - x.OutDomestic + x.Immigrants - x.Emigrants
+			if x.Population != want {
+				t.Fatalf("%d %s: population %d, accounts give %d", rec.Year, w.Regions[r].Name, x.Population, want)
+			}
+			if inByRegion[r] != x.InDomestic {
+				t.Fatalf("%d %s: flows into it %d, in_domestic %d", rec.Year, w.Regions[r].Name, inByRegion[r], x.InDomestic)
+			}
+			in += x.InDomestic
+			out += x.OutDomestic
+			births += x.Births
+		}
+		for sx := 0; sx < 2; sx++ {
+			for _, m := range rec.Moves[sx] {
+				moves += m
+			}
+		}
+		if in != out || in != flows || in != moves {
+			t.Fatalf("%d: in %d, out %d, flows %d, moves by age %d should all be equal", rec.Year, in, out, flows, moves)
+		}
+		if births == 0 || in == 0 {
+			t.Fatalf("%d: no births or no moves", rec.Year)
+		}
+		if err := sim.State().Persons.Check(); err != nil {
+			t.Fatalf("%d: %v", rec.Year, err)
+		}
+		prev = append(prev[:0], rec.Regions...)
+	}
+}
+
+// TestGoldenTeaching compares three years on the teaching world with the
+// files in testdata/teaching (regenerate with go test -update).
+func TestGoldenTeaching(t *testing.T) {
+	w := load(t, "teaching")
+	dir := filepath.Join(t.TempDir(), "run")
+	run(t, w, 1, 3, 2, dir)
+	for _, f := range csvs {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "teaching", f)
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s; if the change is intended, run go test ./sim/engine -update and review the diff", f, golden)
+		}
+	}
+}
