@@ -187,9 +187,6 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) (err
 	if opts.Seed != nil {
 		s.Seed = *opts.Seed
 	}
-	if opts.Years != 0 {
-		s.Years = opts.Years
-	}
 	if opts.Scale != 0 {
 		s.Scale = opts.Scale
 	}
@@ -203,6 +200,18 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) (err
 	if err != nil {
 		return err
 	}
+	if opts.Years != 0 {
+		// After LoadWorld, which checks the interventions against the
+		// file's years: a shorter --years trial run is no mistake in the
+		// file, but say what it leaves out.
+		s.Years = opts.Years
+		for _, sp := range s.Interventions {
+			if last := s.StartYear + s.Years; sp.FromYear > last {
+				p.Errorf("note: %s (%s:%d) starts in %d, after the last simulated year %d (--years %d)",
+					sp.Name, sp.File, sp.Line, sp.FromYear, last, s.Years)
+			}
+		}
+	}
 	cfg := s.Config(w)
 	cfg.Workers = opts.Workers
 	newSim := opts.newSim
@@ -215,7 +224,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) (err
 	sim, err := newSim(w, cfg)
 	done()
 	if err != nil {
-		return fmt.Errorf("%s: %w", opts.File, err)
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return &interruptedError{years: s.Years, cause: err}
@@ -290,12 +299,10 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) (err
 	}
 
 	if run.YearsCompleted() > 0 {
-		p.Printf("%s: %s, scale %g, seed %d, %d workers: %d years in %.1f s\n\n",
-			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), run.YearsCompleted(), time.Since(start).Seconds())
-		if !opts.Quiet {
-			if err := run.Summary().WriteText(stdout); err != nil {
-				return err
-			}
+		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %d years in %.1f s\n\n",
+			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), run.YearsCompleted(), time.Since(start).Seconds())
+		if err := run.Summary().WriteText(p.Stdout()); err != nil {
+			return err
 		}
 	}
 	if stop != nil {

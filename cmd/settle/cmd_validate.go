@@ -71,7 +71,7 @@ func cmdValidate(ctx context.Context, args, _ []string, stdout, stderr io.Writer
 func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, false)
 	if opts.Params {
-		if err := writeParams(stdout); err != nil {
+		if err := writeParams(p.Stdout()); err != nil {
 			return err
 		}
 		if opts.File != "" {
@@ -89,7 +89,7 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	return writeScenario(stdout, s, w)
+	return writeScenario(p.Stdout(), s, w)
 }
 
 // writeScenario prints what a scenario will run.

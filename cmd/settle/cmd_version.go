@@ -33,7 +33,7 @@ func cmdVersion(ctx context.Context, args, _ []string, stdout, stderr io.Writer)
 }
 
 // runVersion prints the version.
-func runVersion(_ context.Context, _ versionOptions, stdout, _ io.Writer) error {
-	_, err := fmt.Fprintf(stdout, "settle %s (%s, %s/%s)\n", engine.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+func runVersion(_ context.Context, _ versionOptions, stdout, stderr io.Writer) error {
+	_, err := fmt.Fprintf(newPrinter(stdout, stderr, false).Stdout(), "settle %s (%s, %s/%s)\n", engine.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return err
 }

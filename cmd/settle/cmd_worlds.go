@@ -33,8 +33,9 @@ func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) 
 }
 
 // runWorlds prints the embedded worlds as a table.
-func runWorlds(_ context.Context, _ worldsOptions, stdout, _ io.Writer) error {
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+func runWorlds(_ context.Context, _ worldsOptions, stdout, stderr io.Writer) error {
+	p := newPrinter(stdout, stderr, false)
+	tw := tabwriter.NewWriter(p.Stdout(), 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "world\tregions\tpopulation\tdescription\n")
 	for _, info := range world.Embedded() {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", info.Name, info.Regions, group(int64(info.Population)), info.Description)

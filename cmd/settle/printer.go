@@ -38,6 +38,14 @@ func (p *printer) Printf(format string, args ...any) {
 	}
 }
 
+// Stdout is where tables go: stdout, or io.Discard when quiet.
+func (p *printer) Stdout() io.Writer {
+	if p.quiet {
+		return io.Discard
+	}
+	return p.stdout
+}
+
 // Resultf writes to stdout even when quiet: what a script needs (where the
 // results are).
 func (p *printer) Resultf(format string, args ...any) {
@@ -84,7 +92,7 @@ func (p *printer) Bar(n int, desc, unit string) *progressBar {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionThrottle(50*time.Millisecond),
-		progressbar.OptionFullWidth(),
+		progressbar.OptionSetWidth(30),
 		progressbar.OptionClearOnFinish(),
 	)
 	bar.RenderBlank()
