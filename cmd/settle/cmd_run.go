@@ -174,7 +174,7 @@ func (e *interruptedError) Error() string {
 func (e *interruptedError) Unwrap() error { return e.cause }
 
 // runRun simulates the scenario opts.File and writes its results.
-func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) (err error) {
+func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
