@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -88,6 +89,16 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	w, err := s.LoadWorld()
 	if err != nil {
 		return err
+	}
+	// What engine.New checks too, so that "valid" means the run can start.
+	var errs []error
+	for _, sp := range s.Interventions {
+		if err := intervention.Check(sp, w); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	return writeScenario(p.Stdout(), s, w)
 }

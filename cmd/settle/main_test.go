@@ -15,6 +15,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/scenario"
 )
 
 // scenarioFile writes a scenario on the teaching world into dir.
@@ -329,8 +330,17 @@ func TestRunInterrupted(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	// The summary (runValidate also refuses kinds the engine cannot simulate yet).
 	var stdout, stderr bytes.Buffer
-	if err := runValidate(context.Background(), validateOptions{File: "../../scenarios/rogfast.toml"}, &stdout, &stderr); err != nil {
+	s, err := scenario.Load("../../scenarios/rogfast.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.LoadWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeScenario(&stdout, s, w); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"valid", "norway-2024", "357", "5,550,203", "years", "Rogfast (region_enlargement)", "Stavanger (1103)", "Haugesund", "travel_time_factor = 0.6"} {
