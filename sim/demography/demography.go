@@ -22,7 +22,7 @@ type Model struct {
 }
 
 type events struct {
-	deaths, births, leave, seek, split []int32
+	deaths, births, leave, seek, split, adults []int32
 }
 
 // Fertility multipliers for women in and out of a couple, chosen so that
@@ -64,7 +64,7 @@ func (m *Model) Step(s *state.State) {
 
 	s.ForChunks(state.StreamDemography, func(c, lo, hi int, g *state.RNG) {
 		ev := &m.chunks[c]
-		ev.deaths, ev.births, ev.leave, ev.seek, ev.split = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0]
+		ev.deaths, ev.births, ev.leave, ev.seek, ev.split, ev.adults = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0], ev.adults[:0]
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
 			if f&population.Alive == 0 {
@@ -109,6 +109,9 @@ func (m *Model) Step(s *state.State) {
 			if age < world.MaxAge {
 				p.Age[i] = age + 1
 			}
+			if age == 17 {
+				ev.adults = append(ev.adults, int32(i))
+			}
 			if p.Tenure[i] < 255 {
 				p.Tenure[i]++
 			}
@@ -119,6 +122,11 @@ func (m *Model) Step(s *state.State) {
 	})
 
 	acc := s.Ledger.Accounts
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c].adults {
+			p.TurnedAdult(i)
+		}
+	}
 	// Deaths, in chunk order.
 	for c := 0; c < nc; c++ {
 		for _, i := range m.chunks[c].deaths {

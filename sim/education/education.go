@@ -97,7 +97,7 @@ func (m *Model) Step(s *state.State) {
 			p.StudyLeft[i] = 0
 			p.Act[i] = population.Unemployed
 			p.Work[i] = population.NoRegion
-			p.Flags[i] |= population.Graduated
+			p.ShareTrigger(i, population.Graduated)
 		}
 		for _, e := range m.chunks[c] {
 			i := e.person

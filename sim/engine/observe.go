@@ -26,8 +26,19 @@ const (
 	cImmigrants
 	cRecentImmigrants
 	cStudyPlace // students whose study place is here
+	cOther      // activities without a counter of their own
 	numCounters
 )
+
+// actCounter maps an activity to the counter it adds to (cOther: none).
+var actCounter = [...]int{
+	population.Child:      cOther,
+	population.Student:    cStudents,
+	population.Employed:   cEmployed,
+	population.Unemployed: cUnemployed,
+	population.Inactive:   cOther,
+	population.Retired:    cOther,
+}
 
 // ageBand maps an age to its regions.csv age group (0–19, 20–39, 40–66, 67+).
 var ageBand = func() (b [world.MaxAge + 1]uint8) {
@@ -75,7 +86,9 @@ func (sim *Sim) observe() {
 			if f&population.Alive == 0 {
 				continue
 			}
-			p.Flags[i] = f &^ population.Triggers
+			if f&population.Triggers != 0 {
+				p.Flags[i] = f &^ population.Triggers
+			}
 			r := int(p.Region[i]) * numCounters
 			if f&population.Head != 0 {
 				cnt[r+cHouseholds]++
@@ -91,9 +104,10 @@ func (sim *Sim) observe() {
 			cnt[r+cPop]++
 			cnt[r+cAge0+int(ageBand[age])]++
 			cnt[r+cHigherEd] += int64(p.Edu[i] >> 1) // EduBachelor and EduMaster are 2 and 3
-			switch p.Act[i] {
+			act := p.Act[i]
+			cnt[r+actCounter[act]]++
+			switch act {
 			case population.Employed:
-				cnt[r+cEmployed]++
 				if f&population.Remote != 0 {
 					cnt[r+cRemote]++
 				}
@@ -101,10 +115,7 @@ func (sim *Sim) observe() {
 					cnt[r+cOutCommuters]++
 					cnt[w*numCounters+cInCommuters]++
 				}
-			case population.Unemployed:
-				cnt[r+cUnemployed]++
 			case population.Student:
-				cnt[r+cStudents]++
 				if w := p.Work[i]; w != population.NoRegion {
 					cnt[int(w)*numCounters+cStudyPlace]++
 				}

@@ -42,6 +42,7 @@ const (
 // Model holds per-chunk seeker lists and matching scratch space.
 type Model struct {
 	chunks  [][]int32
+	retired [][]int32 // per chunk: retired this year
 	offers  [][]offer
 	cdf     [][world.NumSkills][]float64 // per region and skill, over Reach
 	vac     [][world.NumSkills]float64
@@ -171,10 +172,12 @@ func (m *Model) Step(s *state.State) {
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
 		m.filled = append(m.filled, make([]int32, n*world.NumSkills))
+		m.retired = append(m.retired, nil)
 	}
 	sep := P.SeparationRate
 	s.ForChunks(state.StreamLabour, func(c, lo, hi int, g *state.RNG) {
 		seekers := m.chunks[c][:0]
+		retired := m.retired[c][:0]
 		filled := m.filled[c]
 		clear(filled)
 		for i := lo; i < hi; i++ {
@@ -206,7 +209,7 @@ func (m *Model) Step(s *state.State) {
 					p.Work[i] = population.NoRegion
 				}
 				p.Act[i] = population.Retired
-				p.Flags[i] |= population.NewRetiree
+				retired = append(retired, int32(i))
 				continue
 			}
 			switch act {
@@ -215,7 +218,7 @@ func (m *Model) Step(s *state.State) {
 					filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]--
 					p.Act[i] = population.Unemployed
 					p.Work[i] = population.NoRegion
-					p.Flags[i] |= population.LostJob
+					p.Flags[i] |= population.LostJob // shared with the partner below
 					seekers = append(seekers, int32(i))
 				}
 			case population.Unemployed:
@@ -236,7 +239,20 @@ func (m *Model) Step(s *state.State) {
 			}
 		}
 		m.chunks[c] = seekers
+		m.retired[c] = retired
 	})
+	// Triggers concern the household: share them with partners (sequential,
+	// as partners may sit in other chunks).
+	for c := 0; c < nc; c++ {
+		for _, i := range m.chunks[c] {
+			if p.Flags[i]&population.LostJob != 0 {
+				p.ShareTrigger(i, population.LostJob)
+			}
+		}
+		for _, i := range m.retired[c] {
+			p.ShareTrigger(i, population.NewRetiree)
+		}
+	}
 	for r := 0; r < n; r++ {
 		var f [world.NumSkills]int32
 		for c := 0; c < nc; c++ {
@@ -329,6 +345,7 @@ func (m *Model) match(s *state.State) {
 // another round and reports whether there are any.
 func (m *Model) matchRound(s *state.State, round int) bool {
 	p := &s.Persons
+	baseRemote := [world.NumSkills]float64{world.SkillHigh: s.P.RemoteShareHigh}
 	n := s.N()
 	nc := s.NumChunks()
 	s.ForEach(n, func(r int) {
@@ -384,7 +401,8 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			}
 			x := sort.SearchFloat64s(cdf, u2*cdf[len(cdf)-1])
 			x = min(x, len(cdf)-1)
-			remote := k == world.SkillHigh && g.Float64() < s.Regions[s.Reach[r][x]].RemoteShare[k]+s.P.RemoteShareHigh
+			// A remote-capable job needs broadband where the worker lives.
+			remote := g.Float64() < (s.Regions[s.Reach[r][x]].RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband
 			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote})
 		}
 		m.offers[c] = offers

@@ -63,6 +63,7 @@ type Model struct {
 	chunks   [][]decision
 	base     [world.MaxAge + 1]float64
 	trigger  [population.Triggers + 1]float64 // multiplier by trigger bits
+	tenure   [11]float64                      // multiplier by years in the region (cumulative inertia)
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -91,7 +92,9 @@ func (m *Model) Step(s *state.State) {
 		out := m.chunks[c][:0]
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
-			if f&population.Alive == 0 || p.Tenure[i] == 0 {
+			// Only household heads and young adults at home decide; the
+			// flags alone rule out everyone else.
+			if f&population.Alive == 0 || f&(population.Head|population.AtHome) == 0 || p.Tenure[i] == 0 {
 				continue
 			}
 			alone := f&population.AtHome != 0 && p.Age[i] >= 18
@@ -126,23 +129,11 @@ func (m *Model) Step(s *state.State) {
 			if f&population.Immigrant != 0 && p.Years[i] <= 5 {
 				prob *= P.ImmigrantMove
 			}
-			prob *= math.Max(0.3, 1-P.TenureDecay*float64(min(p.Tenure[i], 10)))
-			// Triggers of the head and, looked up only when the draw
-			// could lead to a move (thinning again), of the partner.
+			prob *= m.tenure[min(p.Tenure[i], 10)]
+			// Triggers (shared by partners, see population.Triggers).
 			trig := f & population.Triggers
-			bound := prob * m.triggerFactor(trig)
-			q := p.Partner[i]
-			if q != population.None {
-				bound = prob * m.triggerFactor(population.Triggers)
-			}
-			u1, u2 := g.Two()
-			if u1 >= min(bound, 0.95) {
-				continue
-			}
-			if q != population.None {
-				trig |= p.Flags[q] & population.Triggers
-			}
 			prob *= m.triggerFactor(trig)
+			u1, u2 := g.Two()
 			if u1 >= min(prob, 0.95) {
 				continue
 			}
@@ -266,6 +257,9 @@ func (m *Model) tables(s *state.State) {
 	for a := range m.base {
 		x := float64(a) - P.BaseMu2
 		m.base[a] = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
+	}
+	for y := range m.tenure {
+		m.tenure[y] = math.Max(0.3, 1-P.TenureDecay*float64(y))
 	}
 	for t := range m.trigger {
 		f := 1.0

@@ -48,7 +48,9 @@ const (
 	Head                   // first member of a household (kept by the household operations)
 )
 
-// Triggers are the flags cleared at the start of every tick.
+// Triggers are the flags cleared after every tick. A trigger concerns the
+// household's move: whoever sets one on a person sets it on their partner
+// too (ShareTrigger), so the decision needs only the head's flags.
 const Triggers = Graduated | LostJob | NewPartner | NewRetiree
 
 // Persons is the structure of arrays. All slices have the same length (the
@@ -74,7 +76,11 @@ type Persons struct {
 	free []int32 // free slots, used last-in first-out
 
 	// Households.
-	First  []int32 // first member (the head) of each household, None if free
+	First []int32 // first member (the head) of each household, None if free
+	// Kids counts the members under 18 of each household. Kept by the
+	// household operations; a member turning 18 must be reported with
+	// TurnedAdult.
+	Kids   []int32
 	hhFree []int32
 }
 
@@ -201,8 +207,13 @@ func (p *Persons) NewHousehold(i int32) int32 {
 	} else {
 		h = int32(len(p.First))
 		p.First = append(p.First, None)
+		p.Kids = append(p.Kids, 0)
 	}
 	p.First[h] = i
+	p.Kids[h] = 0
+	if p.Age[i] < 18 {
+		p.Kids[h] = 1
+	}
 	p.HH[i] = h
 	p.Next[i] = None
 	p.Flags[i] |= Head
@@ -216,6 +227,9 @@ func (p *Persons) Join(i, h int32) {
 	}
 	head := p.First[h]
 	p.HH[i] = h
+	if p.Age[i] < 18 {
+		p.Kids[h]++
+	}
 	p.Next[i] = p.Next[head]
 	p.Next[head] = i
 }
@@ -226,6 +240,9 @@ func (p *Persons) Leave(i int32) {
 	h := p.HH[i]
 	if h == None {
 		return
+	}
+	if p.Age[i] < 18 {
+		p.Kids[h]--
 	}
 	if p.First[h] == i {
 		p.Flags[i] &^= Head
@@ -259,10 +276,27 @@ func (p *Persons) Merge(from, into int32) {
 		last = j
 	}
 	p.Flags[p.First[from]] &^= Head
+	p.Kids[into] += p.Kids[from]
+	p.Kids[from] = 0
 	p.Next[last] = p.Next[head]
 	p.Next[head] = p.First[from]
 	p.First[from] = None
 	p.hhFree = append(p.hhFree, from)
+}
+
+// ShareTrigger sets trigger t on i and on i's partner.
+func (p *Persons) ShareTrigger(i int32, t uint16) {
+	p.Flags[i] |= t
+	if q := p.Partner[i]; q != None {
+		p.Flags[q] |= t
+	}
+}
+
+// TurnedAdult records that member i of a household has just turned 18.
+func (p *Persons) TurnedAdult(i int32) {
+	if h := p.HH[i]; h != None {
+		p.Kids[h]--
+	}
 }
 
 // Households returns the number of household ids (live or free).
@@ -309,6 +343,7 @@ func (p *Persons) Append(q *Persons) {
 	for _, f := range q.First {
 		p.First = append(p.First, shift(f, off))
 	}
+	p.Kids = append(p.Kids, q.Kids...)
 }
 
 // Check verifies the invariants that tie persons and households together
@@ -318,7 +353,11 @@ func (p *Persons) Append(q *Persons) {
 func (p *Persons) Check() error {
 	seen := make([]bool, p.Len())
 	for h, head := range p.First {
+		kids := int32(0)
 		for j := head; j != None; j = p.Next[j] {
+			if p.Age[j] < 18 {
+				kids++
+			}
 			if !p.Live(j) {
 				return fmt.Errorf("household %d lists free slot %d", h, j)
 			}
@@ -333,6 +372,9 @@ func (p *Persons) Check() error {
 				return fmt.Errorf("person %d: Head flag %v but head of household %d is %d", j, p.Flags[j]&Head != 0, h, head)
 			}
 		}
+		if kids != p.Kids[h] {
+			return fmt.Errorf("household %d has %d members under 18 but counts %d", h, kids, p.Kids[h])
+		}
 	}
 	for i := range p.Age {
 		if !p.Live(int32(i)) {
@@ -346,4 +388,89 @@ func (p *Persons) Check() error {
 		}
 	}
 	return nil
+}
+
+// Compact lays the persons out again so that the members of each household
+// are adjacent (households in the order of their lowest slot, members from
+// the head), drops free slots and renumbers households densely. Passes
+// that look at a household's members then read neighbouring memory. The
+// layout is a deterministic function of the current one. Cost O(slots).
+func (p *Persons) Compact() {
+	n := p.Len()
+	perm := make([]int32, 0, n) // new slot -> old slot
+	newOf := make([]int32, n)   // old slot -> new slot
+	for i := range newOf {
+		newOf[i] = None
+	}
+	for i := 0; i < n; i++ {
+		if !p.Live(int32(i)) || newOf[i] != None {
+			continue
+		}
+		h := p.HH[i]
+		if h == None {
+			newOf[i] = int32(len(perm))
+			perm = append(perm, int32(i))
+			continue
+		}
+		for j := p.First[h]; j != None; j = p.Next[j] {
+			newOf[j] = int32(len(perm))
+			perm = append(perm, j)
+		}
+	}
+	m := len(perm)
+	remap := func(v int32) int32 {
+		if v == None {
+			return None
+		}
+		return newOf[v]
+	}
+	// Households renumbered in order of their head's new slot.
+	hhNew := make([]int32, len(p.First))
+	for h := range hhNew {
+		hhNew[h] = None
+	}
+	var first, kids []int32
+	for _, old := range perm {
+		if h := p.HH[old]; h != None && hhNew[h] == None {
+			hhNew[h] = int32(len(first))
+			first = append(first, newOf[p.First[h]])
+			kids = append(kids, p.Kids[h])
+		}
+	}
+	permU8 := func(s []uint8) []uint8 {
+		t := make([]uint8, m, cap(s))
+		for k, old := range perm {
+			t[k] = s[old]
+		}
+		return t
+	}
+	permU16 := func(s []uint16) []uint16 {
+		t := make([]uint16, m, cap(s))
+		for k, old := range perm {
+			t[k] = s[old]
+		}
+		return t
+	}
+	permRef := func(s []int32, f func(int32) int32) []int32 {
+		t := make([]int32, m, cap(s))
+		for k, old := range perm {
+			t[k] = f(s[old])
+		}
+		return t
+	}
+	p.Age, p.Sex, p.Edu, p.Act = permU8(p.Age), permU8(p.Sex), permU8(p.Edu), permU8(p.Act)
+	p.JobSkill, p.Tenure, p.Years, p.StudyLeft = permU8(p.JobSkill), permU8(p.Tenure), permU8(p.Years), permU8(p.StudyLeft)
+	p.Flags = permU16(p.Flags)
+	p.Region, p.Work, p.Home, p.Second = permU16(p.Region), permU16(p.Work), permU16(p.Home), permU16(p.Second)
+	p.Partner = permRef(p.Partner, remap)
+	p.Next = permRef(p.Next, remap)
+	p.HH = permRef(p.HH, func(h int32) int32 {
+		if h == None {
+			return None
+		}
+		return hhNew[h]
+	})
+	p.First, p.Kids = first, kids
+	p.free = p.free[:0]
+	p.hhFree = p.hhFree[:0]
 }

@@ -199,16 +199,14 @@ func (s *State) PhaseNoFamily(i int32) (phase int, maybeFamily bool) {
 	return params.Established, p.HH[i] != population.None
 }
 
-// HasChildren reports whether anyone else in i's household is under 18.
-// Cost O(household size).
+// HasChildren reports whether anyone else in i's household is under 18. O(1).
 func (s *State) HasChildren(i int32) bool {
 	p := &s.Persons
-	for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
-		if p.Age[j] < 18 && j != i {
-			return true
-		}
+	k := p.Kids[p.HH[i]]
+	if p.Age[i] < 18 {
+		k--
 	}
-	return false
+	return k > 0
 }
 
 // Phase returns the life phase of person i (params.Child … params.Senior).
@@ -224,12 +222,8 @@ func (s *State) Phase(i int32) int {
 		return params.Senior
 	}
 	// A household with a child under 18 is in the family phase.
-	if h := p.HH[i]; h != population.None {
-		for j := p.First[h]; j != population.None; j = p.Next[j] {
-			if p.Age[j] < 18 && j != i {
-				return params.Family
-			}
-		}
+	if p.HH[i] != population.None && s.HasChildren(i) {
+		return params.Family
 	}
 	if age < 35 {
 		return params.EarlyCareer

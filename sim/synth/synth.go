@@ -281,6 +281,7 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 			p.NewHousehold(i)
 		}
 	}
+	p.Compact() // members of a household side by side
 	// Second homes: about one household in five with a head aged 45+ owns
 	// a cabin or second home (SSB: ~440,000 holiday homes), in a region
 	// chosen by nature and distance; they are its part-time residents.
