@@ -56,7 +56,7 @@ type Region struct {
 	Age0to19, Age20to39, Age40to66, Age67Plus int64
 	HigherEducation                           int64 // residents aged 25+ with bachelor or more
 	Employed, Unemployed                      int64 // residents
-	Jobs, Vacancies                           int64 // located in the region (real scale already: see Year)
+	Jobs, Vacancies                           int64 // located in the region (sampled, like persons)
 	InCommuters, OutCommuters, RemoteWorkers  int64
 	Students                                  int64
 	PartTimeResidents                         int64 // second-home residents from elsewhere
