@@ -6,8 +6,9 @@
 package demography
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/state"
@@ -213,13 +214,11 @@ func (m *Model) couples(s *state.State) {
 			}
 		}
 	}
-	byAge := func(l []int32) {
-		sort.Slice(l, func(a, b int) bool {
-			if p.Age[l[a]] != p.Age[l[b]] {
-				return p.Age[l[a]] < p.Age[l[b]]
-			}
-			return l[a] < l[b]
-		})
+	byAge := func(a, b int32) int {
+		if c := cmp.Compare(p.Age[a], p.Age[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
 	}
 	g := s.Stream(state.StreamCouples, 0)
 	// Within the region: sorted by age, so partners are of similar age; a
@@ -227,10 +226,10 @@ func (m *Model) couples(s *state.State) {
 	// regions (about a third of couples are formed across municipalities).
 	for r := 0; r < n; r++ {
 		w, mm := m.women[r], m.men[r]
-		byAge(w)
-		byAge(mm)
-		k := min(len(w), len(mm))
-		var restW, restM []int32
+		slices.SortFunc(w, byAge)
+		slices.SortFunc(mm, byAge)
+		// The unpaired are kept in place at the front of each list.
+		restW, restM := w[:0], mm[:0]
 		wi, mi := 0, 0
 		for wi < len(w) && mi < len(mm) {
 			if g.Float64() < 0.33 {
@@ -242,7 +241,6 @@ func (m *Model) couples(s *state.State) {
 			wi++
 			mi++
 		}
-		_ = k
 		restW = append(restW, w[wi:]...)
 		restM = append(restM, mm[mi:]...)
 		m.women[r], m.men[r] = restW, restM
