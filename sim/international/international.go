@@ -49,18 +49,29 @@ func (m *Model) Step(s *state.State) {
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
 	}
+	// Thinning: candidates among the heads arrive as a Bernoulli process with
+	// the highest rate pmax, drawn by geometric skips, and each is accepted
+	// with its own rate / pmax. Exact, with one draw per candidate instead
+	// of one per household.
+	pmax := math.Min(1, base*math.Max(native, F))
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
+		skip := geometric(g, pmax)
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
 			if f&population.Alive == 0 || f&population.Head == 0 {
 				continue
 			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			skip = geometric(g, pmax)
 			r := base * native
 			if f&population.Immigrant != 0 && p.Years[i] < 10 {
 				r = base * F * (1 - s.Regions[p.Region[i]].Retention)
 			}
-			if g.Float64() < r {
+			if g.Float64()*pmax < r {
 				out = append(out, int32(i))
 			}
 		}
@@ -86,6 +97,18 @@ func (m *Model) Step(s *state.State) {
 		}
 	}
 	m.immigrate(s, total)
+}
+
+// geometric returns the number of failures before the first success of
+// Bernoulli(p) trials.
+func geometric(g *state.RNG, p float64) int {
+	switch {
+	case p <= 0:
+		return math.MaxInt
+	case p >= 1:
+		return 0
+	}
+	return int(math.Log(1-g.Float64()) / math.Log1p(-p))
 }
 
 // immigrate adds this year's immigrants.

@@ -51,9 +51,9 @@ type Model struct {
 	n int
 	// cdf[((ph*numSkills+k)*n+o)*n + d]: cumulative choice weights from o.
 	cdf []float64
-	// v and comp per (phase, skill, region).
-	v    []float64
-	comp [][numComp]float64
+	// v and comp per (phase, skill, region); ev = exp(v − max v), ls the log-sums.
+	v, ev, ls []float64
+	comp      [][numComp]float64
 	// opp is the opportunity multiplier per (phase, skill, origin).
 	opp []float64
 	// dist[ph][o*n+d] = (minutes+10)^β_distance, cached per travel matrix.
@@ -310,27 +310,43 @@ func (m *Model) tables(s *state.State) {
 			}
 		}
 	}
+	// exp(U) = exp(V_d − max V)·(minutes + 10)^β: the exponentials of V
+	// (shifted by their maximum for numerical safety) once per phase and
+	// skill, the distance factors from the cache.
+	if len(m.ev) != len(m.v) {
+		m.ev = make([]float64, len(m.v))
+		m.ls = make([]float64, len(m.v))
+	}
+	var vmax [numPhases][numSkills]float64
+	for ph := 1; ph < numPhases; ph++ {
+		for k := 0; k < numSkills; k++ {
+			vrow := m.v[m.idx(ph, k, 0) : m.idx(ph, k, 0)+n]
+			mx := math.Inf(-1)
+			for _, v := range vrow {
+				mx = math.Max(mx, v)
+			}
+			vmax[ph][k] = mx
+			for d, v := range vrow {
+				m.ev[m.idx(ph, k, d)] = math.Exp(v - mx)
+			}
+		}
+	}
 	// Choice tables per origin, and log-sums.
-	ls := make([]float64, numPhases*numSkills*n)
+	ls := m.ls
 	s.ForEach(n, func(o int) {
 		for ph := 1; ph < numPhases; ph++ {
 			dist := m.dist[ph][o*n : o*n+n]
 			for k := 0; k < numSkills; k++ {
-				vrow := m.v[m.idx(ph, k, 0) : m.idx(ph, k, 0)+n]
-				// Shift by the row maximum for numerical safety.
-				mx := math.Inf(-1)
-				for d := 0; d < n; d++ {
-					mx = math.Max(mx, vrow[d])
-				}
+				ev := m.ev[m.idx(ph, k, 0) : m.idx(ph, k, 0)+n]
 				row := m.cdf[m.idx(ph, k, o)*n : m.idx(ph, k, o)*n+n]
 				acc := 0.0
 				for d := 0; d < n; d++ {
 					if d != o {
-						acc += math.Exp(vrow[d]-mx) * dist[d]
+						acc += ev[d] * dist[d]
 					}
 					row[d] = acc
 				}
-				ls[m.idx(ph, k, o)] = math.Log(acc) + mx
+				ls[m.idx(ph, k, o)] = math.Log(acc) + vmax[ph][k]
 			}
 		}
 	})
