@@ -172,3 +172,23 @@ func TestGoldenTeaching(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAllocationsPerAgent checks that a tick in steady state allocates a
+// bounded number of times, independent of the population: the teaching world
+// has about 400,000 persons, and a year may allocate only a few thousand
+// times (goroutines, per-tick tables), never per person.
+func TestNoAllocationsPerAgent(t *testing.T) {
+	w := load(t, "teaching")
+	sim, err := engine.New(w, engine.Config{Seed: 1, Scale: 1, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 3; y++ { // buffers reach their steady-state sizes
+		sim.Step()
+	}
+	allocs := testing.AllocsPerRun(3, func() { sim.Step() })
+	t.Logf("%.0f allocations per simulated year for %d persons", allocs, w.Population())
+	if allocs > 5000 {
+		t.Errorf("%.0f allocations per simulated year: more than a per-tick overhead; something allocates per person", allocs)
+	}
+}
