@@ -87,7 +87,6 @@ func (m *Model) Step(s *state.State) {
 		m.chunks = append(m.chunks, nil)
 	}
 	P := &s.P
-	n := m.n
 	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		for i := lo; i < hi; i++ {
@@ -171,7 +170,6 @@ func (m *Model) Step(s *state.State) {
 			s.MoveHousehold(p.HH[i], int(dc.dest), int(dc.motive))
 		}
 	}
-	_ = n
 }
 
 // choose samples a destination from o for a person of phase ph and skill k

@@ -91,18 +91,10 @@ func pick(cdf []float64, u float64) int {
 func ageSexWeights(w *world.World, r int) [2][maxAge + 1]float64 {
 	var out [2][maxAge + 1]float64
 	shift := w.Regions[r].AgeShift
-	// Children follow the shift of their parents' ages (~30), so young and
-	// old shift together, but the shift is damped below 18 and applied
-	// fully from 30.
 	for s := 0; s < 2; s++ {
-		total := 0.0
 		for a := 0; a <= maxAge; a++ {
-			src := float64(a) - shift
-			v := interp(w.Rates.AgeStructure[s][:], src)
-			out[s][a] = v
-			total += v
+			out[s][a] = interp(w.Rates.AgeStructure[s][:], float64(a)-shift)
 		}
-		_ = total
 	}
 	// Renormalise to the national sex ratio.
 	var tot float64
@@ -185,7 +177,6 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 	var p population.Persons
 	p.Grow(n)
 	reg := &w.Regions[r]
-	rates := &w.Rates
 	ws := ageSexWeights(w, r)
 
 	// Systematic sampling of n (sex, age) cells: exact total, low variance.
@@ -201,16 +192,15 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 			acc += ws[s][a]
 			for u < acc && p.Len() < n {
 				u += step
-				i := p.Add(person(w, r, a, uint8(s), g, central, movedInShare, homeCDF))
+				i := p.Add(person(w, r, a, uint8(s), g, movedInShare, homeCDF))
 				bySexAge[s][a] = append(bySexAge[s][a], i)
 			}
 		}
 	}
 	for p.Len() < n { // floating-point shortfall: oldest women
-		i := p.Add(person(w, r, 80, 0, g, central, movedInShare, homeCDF))
+		i := p.Add(person(w, r, 80, 0, g, movedInShare, homeCDF))
 		bySexAge[0][80] = append(bySexAge[0][80], i)
 	}
-	_ = rates
 
 	// Couples: women who live in a couple are matched to single men about
 	// two years older (SSB: median age gap about 2 years).
@@ -243,16 +233,6 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 	// Children and young adults at home live with a mother aged 20–40
 	// years older (SSB: mean age at birth about 31), preferring mothers in
 	// couples. Mothers without a household yet get one.
-	mothers := func(a int) []int32 {
-		var c []int32
-		for d := 24; d <= 38; d++ {
-			if a+d <= maxAge {
-				c = append(c, bySexAge[0][a+d]...)
-			}
-		}
-		return c
-	}
-	_ = mothers
 	for a := 0; a <= 27; a++ {
 		for s := 0; s < 2; s++ {
 			for _, i := range bySexAge[s][a] {
@@ -282,9 +262,8 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 		}
 	}
 	p.Compact() // members of a household side by side
-	// Second homes: about one household in five with a head aged 45+ owns
-	// a cabin or second home (SSB: ~440,000 holiday homes), in a region
-	// chosen by nature and distance; they are its part-time residents.
+	// Second homes are given by the engine (engine.secondHomes), which
+	// knows the travel times in force.
 	return p
 }
 
@@ -311,7 +290,7 @@ func findMother(p *population.Persons, by *[2][maxAge + 1][]int32, age int, g *r
 }
 
 // person draws the attributes of one person aged a of sex s in region r.
-func person(w *world.World, r, a int, s uint8, g *rng.RNG, central, movedIn float64, homeCDF []float64) population.Person {
+func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn float64, homeCDF []float64) population.Person {
 	reg := &w.Regions[r]
 	rates := &w.Rates
 	x := population.Person{Age: uint8(a), Sex: s, Region: uint16(r), Work: population.NoRegion,
@@ -380,7 +359,6 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, central, movedIn floa
 	if x.Flags&population.Immigrant != 0 {
 		x.Tenure = min(x.Tenure, x.Years)
 	}
-	_ = central
 	return x
 }
 
