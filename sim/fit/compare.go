@@ -1,0 +1,288 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/settle-sim/settle/sim/targets"
+)
+
+// Row is one target statistic against its simulated value.
+type Row struct {
+	Name string
+	// Target is the target value: the rate of an age group, the preferred
+	// point of an interval (Min…Max), 1 for a women/men ratio, 0 for a
+	// share change that must be positive or negative.
+	Target    float64
+	Simulated float64
+	// Error is (Simulated − Target)/Target when Relative, else
+	// Simulated − Target in the statistic's unit.
+	Error    float64
+	Relative bool
+	// Tolerance is the accepted relative error of an age-group rate; NaN
+	// for the other rows, which are checked against Min…Max or a sign.
+	Tolerance float64
+	Min, Max  float64 // the accepted range; NaN when the row has none
+	// OK reports whether the target is met. Rows that are not Checked
+	// (reference values) are always OK.
+	OK      bool
+	Checked bool
+	Unit    string // "per 1000", "years", "pp" …
+	Detail  string // how it is checked, or why it could not be measured
+	Source  string
+}
+
+// Compare returns one row per target statistic of t, in the order of the
+// targets file: age-group rates, moves per 1000, peak age, women over men,
+// the Rogers–Castro reference, distance exponent, same-county share,
+// centrality classes. A statistic that cannot be measured (NaN) misses its
+// target. When t targets no same-county share, the simulated share is given
+// as an unchecked row.
+func Compare(t *targets.Targets, s Stats) []Row {
+	nan := math.NaN()
+	var rows []Row
+	for _, r := range t.AgeRates {
+		sim := s.Rate(r.Lo, r.Hi, r.Sex)
+		var name string
+		switch r.Sex {
+		case "f":
+			name = fmt.Sprintf("moves per 1000, women %s", ageText(r.Lo, r.Hi))
+		case "m":
+			name = fmt.Sprintf("moves per 1000, men %s", ageText(r.Lo, r.Hi))
+		default:
+			name = "moves per 1000, ages " + ageText(r.Lo, r.Hi)
+		}
+		e := (sim - r.PerThousand) / r.PerThousand
+		row := Row{Name: name, Target: r.PerThousand, Simulated: sim, Error: e, Relative: true,
+			Tolerance: r.Tolerance, Min: r.PerThousand * (1 - r.Tolerance), Max: r.PerThousand * (1 + r.Tolerance),
+			Checked: !r.ReportOnly, Unit: "per 1000", Source: r.Source}
+		row.OK = math.Abs(e) <= r.Tolerance
+		if r.ReportOnly {
+			row.OK = true
+			row.Detail = "reported only"
+		} else {
+			row.Detail = fmt.Sprintf("within ±%.0f %%", 100*r.Tolerance)
+		}
+		if math.IsNaN(sim) {
+			row.OK = r.ReportOnly
+			row.Detail = "no persons of these ages in the window"
+		}
+		rows = append(rows, row)
+	}
+	if iv := t.MovesPerThousand; iv != nil {
+		rows = append(rows, interval("moves per 1000 residents", iv, s.MovesPerThousand, true, "per 1000"))
+	}
+	if iv := t.PeakAge; iv != nil {
+		rows = append(rows, interval("peak age of the schedule", iv, s.PeakAge, false, "years"))
+	}
+	if r := t.WomenOverMen; r != nil {
+		f, m := s.Rate(r.Lo, r.Hi, "f"), s.Rate(r.Lo, r.Hi, "m")
+		ratio := f / m
+		row := Row{Name: "women/men moving rate, ages " + ageText(r.Lo, r.Hi), Target: 1, Simulated: ratio,
+			Error: ratio - 1, Relative: true, Tolerance: nan, Min: 1, Max: nan, Checked: true, OK: f > m,
+			Unit: "ratio", Source: r.Source}
+		row.Detail = fmt.Sprintf("women %.0f, men %.0f per 1000; must be > 1", f, m)
+		if math.IsNaN(ratio) || math.IsInf(ratio, 0) {
+			row.OK = false
+			row.Detail = "no moves or persons of these ages"
+		}
+		rows = append(rows, row)
+	}
+	if rc := t.RogersCastro; rc != nil {
+		fitted := s.RC.Schedule
+		ok := s.RCErr == ""
+		ref := []struct {
+			name      string
+			want, got float64
+			unit      string
+		}{
+			{"a1", rc.A1, fitted.A1, ""}, {"alpha1", rc.Alpha1, fitted.Alpha1, ""},
+			{"a2", rc.A2, fitted.A2, ""}, {"mu2", rc.Mu2, fitted.Mu2, "years"},
+			{"alpha2", rc.Alpha2, fitted.Alpha2, ""}, {"lambda2", rc.Lambda2, fitted.Lambda2, ""},
+			{"c", rc.C, fitted.C, ""},
+		}
+		wantAge, wantRate := rc.Peak()
+		gotAge, gotRate := fitted.Peak()
+		ref = append(ref, struct {
+			name      string
+			want, got float64
+			unit      string
+		}{"peak rate", 1000 * wantRate, 1000 * gotRate, "per 1000"}, struct {
+			name      string
+			want, got float64
+			unit      string
+		}{"peak age", wantAge, gotAge, "years"})
+		for _, p := range ref {
+			row := Row{Name: "Rogers–Castro " + p.name, Target: p.want, Simulated: p.got, Error: (p.got - p.want) / p.want,
+				Relative: true, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: p.unit,
+				Detail: "reference, not checked", Source: rc.Source}
+			if !ok {
+				row.Simulated, row.Error = nan, nan
+				row.Detail = "reference; " + s.RCErr
+			}
+			rows = append(rows, row)
+		}
+	}
+	if iv := t.DistanceExponent; iv != nil {
+		row := interval("distance exponent", iv, s.DistanceExponent, false, "")
+		row.Detail += fmt.Sprintf("; %d pairs", len(s.Pairs))
+		rows = append(rows, row)
+	}
+	if iv := t.SameCountyShare; iv != nil {
+		rows = append(rows, interval("same-county share of moves", iv, s.SameCountyShare, false, "share"))
+	} else if !math.IsNaN(s.SameCountyShare) {
+		rows = append(rows, Row{Name: "same-county share of moves", Target: nan, Simulated: s.SameCountyShare,
+			Error: nan, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share", Detail: "not targeted"})
+	}
+	for _, c := range t.CentralityGain {
+		v := classChange(s, c.Classes)
+		row := Row{Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: 100 * v, Tolerance: nan, Min: nan, Max: nan,
+			Checked: true, Unit: "pp", Source: c.Source}
+		if c.Gain {
+			row.OK = v > 0
+			row.Min = 0
+			row.Detail = "must gain (> 0 percentage points)"
+		} else {
+			row.OK = v < 0
+			row.Max = 0
+			row.Detail = "must lose (< 0 percentage points)"
+		}
+		if math.IsNaN(v) {
+			row.OK = false
+			row.Detail = "not measurable: the window is empty"
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func classWord(c targets.ClassShare) string {
+	l := c.Label()
+	if c.Gain {
+		return l[:len(l)-len(" gain")]
+	}
+	return l[:len(l)-len(" lose")]
+}
+
+// classChange sums the share change of the classes.
+func classChange(s Stats, classes []int) float64 {
+	if len(s.ClassShareChange) == 0 {
+		return math.NaN()
+	}
+	v := 0.0
+	for _, c := range classes {
+		v += s.ClassShareChange[c] // a class absent from the world adds nothing
+	}
+	return v
+}
+
+func ageText(lo, hi int) string {
+	if hi >= Ages-1 {
+		return fmt.Sprintf("%d+", lo)
+	}
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+func interval(name string, iv *targets.Interval, sim float64, relative bool, unit string) Row {
+	p := iv.Point()
+	row := Row{Name: name, Target: p, Simulated: sim, Relative: relative, Tolerance: math.NaN(),
+		Min: iv.Min, Max: iv.Max, Checked: true, OK: iv.Contains(sim), Unit: unit, Source: iv.Source}
+	if relative && p != 0 {
+		row.Error = (sim - p) / p
+	} else {
+		row.Relative = false
+		row.Error = sim - p
+	}
+	row.Detail = fmt.Sprintf("within %g–%g", iv.Min, iv.Max)
+	if math.IsNaN(sim) {
+		row.Detail = "not measurable in this run"
+	}
+	return row
+}
+
+// Met counts the checked rows that are OK and the checked rows.
+func Met(rows []Row) (ok, checked int) {
+	for _, r := range rows {
+		if r.Checked {
+			checked++
+			if r.OK {
+				ok++
+			}
+		}
+	}
+	return ok, checked
+}
+
+// Loss weights of the terms (see Loss).
+const (
+	// MissingPenalty is the loss term of a statistic that cannot be
+	// measured (NaN), times its weight: a term 100 times that of a value at
+	// the edge of its tolerance.
+	MissingPenalty = 100
+	// RatioScale is the relative shortfall of women's rate below men's that
+	// counts as one tolerance (10 %).
+	RatioScale = 0.1
+	// ShareScale is the wrong-signed share change that counts as one
+	// tolerance: half a percentage point.
+	ShareScale = 0.005
+)
+
+// Loss returns a smooth scalar for optimisers, 0 when every statistic hits
+// its target point; each term is 1 at the edge of its tolerance:
+//
+//   - an age-group rate (not report-only): weight · (relative error / tolerance)²;
+//   - an interval: weight · ((value − point) / half-width)², where the point
+//     is the interval's Target or midpoint (moves per 1000, peak age,
+//     distance exponent, same-county share);
+//   - women over men: (shortfall of f/m − 1 below 0 / RatioScale)², zero
+//     when women move more;
+//   - a centrality group: weight · (wrong-signed share change / ShareScale)²,
+//     zero when the sign is right.
+//
+// The Rogers–Castro reference is not part of the loss (the age-group rates
+// are). A statistic that cannot be measured adds weight · MissingPenalty.
+func Loss(t *targets.Targets, s Stats) float64 {
+	var loss float64
+	term := func(weight, x float64) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			loss += weight * MissingPenalty
+			return
+		}
+		loss += weight * x * x
+	}
+	for _, r := range t.AgeRates {
+		if r.ReportOnly {
+			continue
+		}
+		term(r.Weight, (s.Rate(r.Lo, r.Hi, r.Sex)-r.PerThousand)/r.PerThousand/r.Tolerance)
+	}
+	iv := func(iv *targets.Interval, v float64) {
+		if iv == nil {
+			return
+		}
+		half := (iv.Max - iv.Min) / 2
+		if half <= 0 {
+			half = math.Max(math.Abs(iv.Point())*0.05, 1e-9)
+		}
+		term(iv.Weight, (v-iv.Point())/half)
+	}
+	iv(t.MovesPerThousand, s.MovesPerThousand)
+	iv(t.PeakAge, s.PeakAge)
+	iv(t.DistanceExponent, s.DistanceExponent)
+	iv(t.SameCountyShare, s.SameCountyShare)
+	if r := t.WomenOverMen; r != nil {
+		d := s.Rate(r.Lo, r.Hi, "f")/s.Rate(r.Lo, r.Hi, "m") - 1
+		term(1, math.Min(d, 0)/RatioScale)
+	}
+	for _, c := range t.CentralityGain {
+		v := classChange(s, c.Classes)
+		if !c.Gain {
+			v = -v
+		}
+		term(c.Weight, math.Min(v, 0)/ShareScale)
+	}
+	return loss
+}

@@ -1,0 +1,472 @@
+// Package fit measures how well a simulated run reproduces calibration
+// targets (package targets): it computes the targeted statistics from a
+// run's yearly records, compares them with the targets, scores the
+// comparison for optimisers and draws the charts of `settle fit`.
+//
+// Start with NewAccumulator and feed it a run's records (engine.Sim.Observe,
+// then every Step) to score a run in memory, as calibration does; or call
+// FromRunDir on a run folder written by `settle run`. Both give the same
+// Stats for the same run. Then Compare gives the table of `settle fit` and
+// Loss a scalar for an optimiser.
+//
+// # Definitions
+//
+// All counts are real-population counts: a record's sampled counts are
+// scaled by its Weight and rounded cell by cell exactly as package output
+// writes them, so the statistics of a run folder and of the records that
+// produced it are identical. A run's row for year t holds the stocks of
+// 1 January t and the moves during t−1. The window of the targets
+// (StartYear, Years) selects the rows t with StartYear < t ≤ StartYear+Years.
+//
+//   - Moving rate of an age group (per 1000): the moves between regions of
+//     persons aged a at the move (migration_by_age.csv, row t), divided by
+//     the persons aged a−1 on 1 January of t−1 (they turned a during the
+//     year), summed over the ages of the group and the years of the window,
+//     times 1000. Age 0 is divided by the persons aged 0 on 1 January of t
+//     (those born during the year who survived it); the open age MaxAge by
+//     those aged MaxAge−1 and MaxAge a year earlier.
+//   - Moves per 1000 residents: all moves between regions in the window
+//     divided by the sum over its years of the mean of the national
+//     population on 1 January of t−1 and of t, times 1000.
+//   - Peak age: the age at the move (completed years) where the single-year
+//     rate of both sexes, smoothed by a centred three-year moving sum of
+//     moves and persons, is highest among ages 10–50, refined to a fraction
+//     of a year by the parabola through the peak and its two neighbours.
+//   - Distance exponent: minus the slope of a weighted least-squares line of
+//     ln(F_ij / (P_i·P_j)) against ln(d_ij) over the origin–destination pairs
+//     with moves in the window, where F_ij is the pair's moves (all ages and
+//     motives, summed over the years), P_i the mean population of region i
+//     on the 1 Januaries the window's years start, d_ij the great-circle
+//     distance in km between the centroids (at least 1 km), and the weights
+//     are F_ij (the inverse of the Poisson variance of ln F_ij).
+//   - Same-county share: the moves between two regions of the same county
+//     divided by all moves between regions; NaN when a region has no county.
+//   - Class share change: for each centrality class, the cumulative net
+//     domestic migration (in − out) of its regions over the window divided by
+//     the national population on 1 January of the window's start: the change
+//     of the class's population share that domestic migration accounts for.
+package fit
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/targets"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Ages is the number of single years of age, 0…world.MaxAge.
+const Ages = world.MaxAge + 1
+
+// Sex indices of Stats' schedules: those of record.Year, plus both sexes.
+const (
+	Female = 0
+	Male   = 1
+	Both   = 2
+)
+
+// Stats are the statistics of one run over the targets' window. Rates are
+// per 1000 unless said otherwise; NaN means "not measurable" (no moves, no
+// persons of those ages, no counties).
+type Stats struct {
+	// FirstYear is the 1 January the window starts, LastYear the last row
+	// counted; Years = LastYear − FirstYear rows were counted.
+	FirstYear, LastYear, Years int
+
+	// Moves[sex][age] and Persons[sex][age] are the numerators and
+	// denominators of the single-year rates, summed over the window (see
+	// the package doc); sex Female, Male or Both.
+	Moves, Persons [3][Ages]float64
+	// RatesByAgeSex[sex][age] is 1000·Moves/Persons (NaN where Persons is 0).
+	RatesByAgeSex [3][Ages]float64
+
+	MovesPerThousand float64 // moves between regions per 1000 residents per year
+	TotalMoves       float64 // moves between regions in the window
+
+	PeakAge  float64 // age of the peak of the smoothed single-year schedule (both sexes)
+	PeakRate float64 // the smoothed rate there, per 1000
+
+	// RC is the Rogers–Castro schedule fitted to the single-year rates of
+	// both sexes at ages 0–79 (moves per person); RCErr says why there is
+	// none ("" when RC is valid).
+	RC    RC
+	RCErr string
+
+	DistanceExponent  float64 // positive: flows fall off as distance^−DistanceExponent
+	DistanceIntercept float64 // of the fitted line ln(F/(PP)) = intercept − exponent·ln(km)
+	Pairs             []Pair  // the pairs with moves, for the chart
+
+	SameCountyShare float64
+
+	// ClassShareChange[c] is the change of centrality class c's share of the
+	// national population that its net domestic migration over the window
+	// accounts for (a fraction: 0.01 = one percentage point).
+	ClassShareChange map[int]float64
+	// ClassPopulation[c] is the population of class c on 1 January of the
+	// window's first and last year; ClassNetDomestic[c] its cumulative net
+	// domestic migration in the window.
+	ClassPopulation  map[int][2]float64
+	ClassNetDomestic map[int]float64
+	// NationalPopulation on 1 January of the window's first and last year.
+	NationalPopulation [2]float64
+}
+
+// Pair is the moves between two regions over the window.
+type Pair struct {
+	Origin, Destination int     // region indices
+	Km                  float64 // great-circle distance between centroids, at least 1
+	Moves               float64
+	PopProduct          float64 // P_origin · P_destination (mean populations)
+}
+
+// Rate returns the moving rate per 1000 of ages lo…hi (inclusive) for sex
+// "" (both), "f" or "m", as defined in the package doc.
+func (s *Stats) Rate(lo, hi int, sex string) float64 {
+	sx := Both
+	switch sex {
+	case "f":
+		sx = Female
+	case "m":
+		sx = Male
+	}
+	var m, p float64
+	for a := max(lo, 0); a <= min(hi, Ages-1); a++ {
+		m += s.Moves[sx][a]
+		p += s.Persons[sx][a]
+	}
+	if p == 0 {
+		return math.NaN()
+	}
+	return 1000 * m / p
+}
+
+// Accumulator computes Stats from the records of one run. Feed it the start
+// record (Observe) and then every year's record (Step) in order; it does not
+// retain the records, so the engine may reuse them. It is not safe for
+// concurrent use. Add costs O(regions + flows + ages).
+type Accumulator struct {
+	w     *world.World
+	start int // the window's first 1 January; 0 until the first record when the targets leave it open
+	years int // 0 = to the end
+
+	n       int
+	records int
+	year    int        // Year of the last record
+	regPop  []int64    // population carried forward like package output
+	agePop  [2][]int64 // persons by sex and age on the last record's 1 January
+	km      []float64  // n×n
+	county  []int      // county index per region; nil when a region has none
+	class   []int      // centrality class per region
+
+	moves, persons [2][Ages]float64
+	meanPop        float64 // Σ over counted years of (P(t−1)+P(t))/2
+	pair           []float64
+	popSum         []float64 // Σ over counted years of the region's population on 1 January t−1
+	netDom         []float64
+	startPop       []float64 // regions' population on the window's first 1 January
+	endPop         []float64
+	counted        int
+	last           int // last counted row
+}
+
+// NewAccumulator returns an Accumulator for a run of w over the window of t
+// (the whole run when t is nil). Cost O(regions²) for the distance matrix.
+func NewAccumulator(w *world.World, t *targets.Targets) *Accumulator {
+	n := w.N()
+	a := &Accumulator{w: w, n: n,
+		regPop: make([]int64, n), km: make([]float64, n*n), class: make([]int, n),
+		pair: make([]float64, n*n), popSum: make([]float64, n), netDom: make([]float64, n),
+	}
+	if t != nil {
+		a.start, a.years = t.StartYear, t.Years
+	}
+	a.agePop = [2][]int64{make([]int64, Ages), make([]int64, Ages)}
+	counties := map[string]int{}
+	a.county = make([]int, n)
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		a.class[i] = r.Centrality
+		if a.county != nil {
+			if r.CountyCode == "" {
+				a.county = nil
+			} else {
+				if _, ok := counties[r.CountyCode]; !ok {
+					counties[r.CountyCode] = len(counties)
+				}
+				a.county[i] = counties[r.CountyCode]
+			}
+		}
+		for j := range w.Regions {
+			q := &w.Regions[j]
+			a.km[i*n+j] = math.Max(1, world.GreatCircleKm(r.Lat, r.Lon, q.Lat, q.Lon))
+		}
+	}
+	return a
+}
+
+// scaled converts a sampled count to the real population exactly as
+// package output does (output.scaled): rounded to the nearest integer,
+// untouched at weight 1.
+func scaled(x int64, weight float64) int64 {
+	if weight == 1 {
+		return x
+	}
+	return int64(math.Round(float64(x) * weight))
+}
+
+// Add consumes the record of the next year. The first call takes the start
+// record (its flows are ignored). Add panics if y does not follow the
+// previous record or does not fit the world (a caller's bug).
+func (a *Accumulator) Add(y *record.Year) {
+	if len(y.Regions) != a.n {
+		panic(fmt.Sprintf("fit: record of %d has %d regions, the world has %d", y.Year, len(y.Regions), a.n))
+	}
+	if a.records > 0 && y.Year != a.year+1 {
+		panic(fmt.Sprintf("fit: record of %d follows %d; add the records in order, starting with Observe", y.Year, a.year))
+	}
+	w := y.Weight
+	if w == 0 {
+		w = 1
+	}
+	first := a.records == 0
+	if first && a.start == 0 {
+		a.start = y.Year
+	}
+	prevPop := append([]int64(nil), a.regPop...)
+	var prevTotal, total int64
+	for i := range y.Regions {
+		r := &y.Regions[i]
+		prevTotal += a.regPop[i]
+		if first {
+			a.regPop[i] = scaled(r.Population, w)
+		} else {
+			a.regPop[i] += scaled(r.Births, w) - scaled(r.Deaths, w) + scaled(r.InDomestic, w) -
+				scaled(r.OutDomestic, w) + scaled(r.Immigrants, w) - scaled(r.Emigrants, w)
+		}
+		total += a.regPop[i]
+	}
+	counted := !first && y.Year-1 >= a.start && (a.years == 0 || y.Year <= a.start+a.years)
+	if y.Year == a.start {
+		a.startPop = toFloat(a.regPop)
+	}
+	if counted {
+		a.counted++
+		a.last = y.Year
+		a.meanPop += float64(prevTotal+total) / 2
+		for i := range y.Regions {
+			r := &y.Regions[i]
+			a.popSum[i] += float64(prevPop[i])
+			a.netDom[i] += float64(scaled(r.InDomestic, w) - scaled(r.OutDomestic, w))
+		}
+		for k := range y.Flows {
+			f := &y.Flows[k]
+			a.pair[int(f.Origin)*a.n+int(f.Destination)] += float64(scaled(f.Moves, w))
+		}
+		for sx := 0; sx < 2; sx++ {
+			for age := 0; age < Ages; age++ {
+				a.moves[sx][age] += float64(scaled(at(y.Moves[sx], age), w))
+				var p int64
+				switch age {
+				case 0:
+					p = scaled(at(y.Population[sx], 0), w)
+				case Ages - 1:
+					p = a.agePop[sx][age-1] + a.agePop[sx][age]
+				default:
+					p = a.agePop[sx][age-1]
+				}
+				a.persons[sx][age] += float64(p)
+			}
+		}
+		a.endPop = toFloat(a.regPop)
+	}
+	for sx := 0; sx < 2; sx++ {
+		for age := 0; age < Ages; age++ {
+			a.agePop[sx][age] = scaled(at(y.Population[sx], age), w)
+		}
+	}
+	a.records++
+	a.year = y.Year
+}
+
+func at(s []int64, i int) int64 {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+func toFloat(x []int64) []float64 {
+	f := make([]float64, len(x))
+	for i, v := range x {
+		f[i] = float64(v)
+	}
+	return f
+}
+
+// Stats returns the statistics of the records added so far. It may be
+// called at any time; it fits a Rogers–Castro schedule (a few milliseconds).
+func (a *Accumulator) Stats() Stats {
+	s := Stats{FirstYear: a.start, LastYear: a.last, Years: a.counted,
+		ClassShareChange: map[int]float64{}, ClassPopulation: map[int][2]float64{}, ClassNetDomestic: map[int]float64{}}
+	if a.counted == 0 {
+		s.LastYear = a.start
+	}
+	for sx := 0; sx < 2; sx++ {
+		for age := 0; age < Ages; age++ {
+			s.Moves[sx][age] = a.moves[sx][age]
+			s.Persons[sx][age] = a.persons[sx][age]
+			s.Moves[Both][age] += a.moves[sx][age]
+			s.Persons[Both][age] += a.persons[sx][age]
+		}
+	}
+	for sx := 0; sx < 3; sx++ {
+		for age := 0; age < Ages; age++ {
+			s.RatesByAgeSex[sx][age] = math.NaN()
+			if s.Persons[sx][age] > 0 {
+				s.RatesByAgeSex[sx][age] = 1000 * s.Moves[sx][age] / s.Persons[sx][age]
+			}
+		}
+	}
+	for age := 0; age < Ages; age++ {
+		s.TotalMoves += s.Moves[Both][age]
+	}
+	s.MovesPerThousand = math.NaN()
+	if a.meanPop > 0 {
+		s.MovesPerThousand = 1000 * s.TotalMoves / a.meanPop
+	}
+	s.PeakAge, s.PeakRate = peak(&s.Moves[Both], &s.Persons[Both])
+
+	var ages, rates []float64
+	for age := 0; age < 80; age++ {
+		if s.Persons[Both][age] > 0 {
+			ages = append(ages, float64(age))
+			rates = append(rates, s.Moves[Both][age]/s.Persons[Both][age])
+		}
+	}
+	if rc, err := FitRogersCastro(ages, rates); err != nil {
+		s.RCErr = err.Error()
+	} else {
+		s.RC = rc
+	}
+
+	s.distance(a)
+
+	s.SameCountyShare = math.NaN()
+	if a.county != nil {
+		var same, all float64
+		for i := 0; i < a.n; i++ {
+			for j := 0; j < a.n; j++ {
+				f := a.pair[i*a.n+j]
+				all += f
+				if a.county[i] == a.county[j] {
+					same += f
+				}
+			}
+		}
+		if all > 0 {
+			s.SameCountyShare = same / all
+		}
+	}
+
+	if a.startPop != nil {
+		end := a.endPop
+		if end == nil {
+			end = a.startPop
+		}
+		var nat0, nat1 float64
+		for i := 0; i < a.n; i++ {
+			c := a.class[i]
+			p := s.ClassPopulation[c]
+			p[0] += a.startPop[i]
+			p[1] += end[i]
+			s.ClassPopulation[c] = p
+			s.ClassNetDomestic[c] += a.netDom[i]
+			nat0 += a.startPop[i]
+			nat1 += end[i]
+		}
+		s.NationalPopulation = [2]float64{nat0, nat1}
+		for c, net := range s.ClassNetDomestic {
+			s.ClassShareChange[c] = math.NaN()
+			if nat0 > 0 {
+				s.ClassShareChange[c] = net / nat0
+			}
+		}
+	}
+	return s
+}
+
+// peak finds the peak of the smoothed schedule among ages 10–50.
+func peak(moves, persons *[Ages]float64) (age, rate float64) {
+	smooth := func(a int) float64 {
+		var m, p float64
+		for k := a - 1; k <= a+1; k++ {
+			m += moves[k]
+			p += persons[k]
+		}
+		if p == 0 {
+			return math.NaN()
+		}
+		return 1000 * m / p
+	}
+	best, bestRate := -1, math.Inf(-1)
+	for a := 10; a <= 50; a++ {
+		if r := smooth(a); r > bestRate {
+			best, bestRate = a, r
+		}
+	}
+	if best < 0 {
+		return math.NaN(), math.NaN()
+	}
+	// Vertex of the parabola through (best−1, best, best+1).
+	l, c, r := smooth(best-1), bestRate, smooth(best+1)
+	age = float64(best)
+	if d := l - 2*c + r; d < 0 && !math.IsNaN(d) {
+		off := 0.5 * (l - r) / d
+		age += off
+		rate = c - 0.25*(l-r)*off
+		return age, rate
+	}
+	return age, bestRate
+}
+
+// distance fits the gravity line over the pairs with moves.
+func (s *Stats) distance(a *Accumulator) {
+	s.DistanceExponent, s.DistanceIntercept = math.NaN(), math.NaN()
+	if a.counted == 0 {
+		return
+	}
+	var sw, sx, sy, sxx, sxy float64
+	for i := 0; i < a.n; i++ {
+		pi := a.popSum[i] / float64(a.counted)
+		for j := 0; j < a.n; j++ {
+			f := a.pair[i*a.n+j]
+			if f <= 0 || i == j {
+				continue
+			}
+			pj := a.popSum[j] / float64(a.counted)
+			if pi <= 0 || pj <= 0 {
+				continue
+			}
+			p := Pair{Origin: i, Destination: j, Km: a.km[i*a.n+j], Moves: f, PopProduct: pi * pj}
+			s.Pairs = append(s.Pairs, p)
+			x, y := math.Log(p.Km), math.Log(f/p.PopProduct)
+			sw += f
+			sx += f * x
+			sy += f * y
+			sxx += f * x * x
+			sxy += f * x * y
+		}
+	}
+	if len(s.Pairs) < 3 {
+		return
+	}
+	mx, my := sx/sw, sy/sw
+	vx := sxx/sw - mx*mx
+	if vx <= 0 {
+		return
+	}
+	slope := (sxy/sw - mx*my) / vx
+	s.DistanceExponent = -slope
+	s.DistanceIntercept = my - slope*mx
+}

@@ -1,0 +1,745 @@
+// Package targets reads calibration targets: statistics a simulated baseline
+// should reproduce (moving rates by age and sex, overall moves per 1000, the
+// peak age of the migration schedule, the distance decay of flows, the
+// centralisation of the population), each with the source it comes from.
+//
+// Targets are data in a TOML file (targets/norway.toml holds Norway's, from
+// MODEL.md); start with Load. Package fit computes the same statistics from
+// a run and compares them with the targets.
+//
+// Every error names the file, the line, the key and the fix:
+//
+//	norway.toml:12: moves_per_thousand: min 46 is above max 41; swap them
+package targets
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Targets are statistics a simulated baseline should reproduce, with
+// sources. A nil pointer or empty slice means the statistic is not targeted.
+type Targets struct {
+	File         string // the path given to Load, or the name given to Parse
+	Name, Source string // provenance text
+	// StartYear and Years are the window the statistics are computed over:
+	// the moves of the Years years from 1 January StartYear, that is the
+	// record rows StartYear+1 … StartYear+Years of a run. StartYear 0 means
+	// the run's start year; Years 0 means to the end of the run.
+	StartYear, Years int
+
+	// AgeRates are moves between regions per 1000 by age group (and
+	// optionally sex); see fit for how the simulated rates are measured.
+	AgeRates []AgeRate
+	// MovesPerThousand is the overall number of moves between regions per
+	// 1000 residents (mean population) per year.
+	MovesPerThousand *Interval
+	// PeakAge is the age of the peak of the single-year migration schedule.
+	PeakAge *Interval
+	// WomenOverMen is an age range in which women must move more than men.
+	WomenOverMen *AgeRange
+	// RogersCastro is a reference model schedule; it is reported against the
+	// one fitted to the simulated rates, not checked.
+	RogersCastro *RogersCastro
+	// DistanceExponent is the gravity exponent of flows against distance
+	// (a positive number: flows fall off as distance^−exponent).
+	DistanceExponent *Interval
+	// SameCountyShare is the share of moves between regions of the same county.
+	SameCountyShare *Interval
+	// CentralityGain are groups of centrality classes whose share of the
+	// population must rise (or fall) through domestic migration over the window.
+	CentralityGain []ClassShare
+}
+
+// AgeRate is a target moving rate of an age group.
+type AgeRate struct {
+	Lo, Hi      int    // ages, inclusive; Hi = world.MaxAge for an open group ("70+")
+	Sex         string // "" (both), "f" or "m"
+	PerThousand float64
+	// Tolerance is the accepted relative error: 0.2 accepts 80–120 % of PerThousand.
+	Tolerance float64
+	// ReportOnly rows are shown but neither checked nor part of the loss.
+	ReportOnly bool
+	Weight     float64 // weight in fit.Loss (Load defaults it to 1)
+	Source     string
+}
+
+// Label returns the group as written in a targets file: "20-24", "70+",
+// with " f" or " m" for one sex.
+func (r AgeRate) Label() string {
+	s := fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+	if r.Hi >= world.MaxAge {
+		s = fmt.Sprintf("%d+", r.Lo)
+	}
+	if r.Sex != "" {
+		s += " " + r.Sex
+	}
+	return s
+}
+
+// Interval is an accepted range with an optional preferred point.
+type Interval struct {
+	Min, Max float64
+	// Target is the preferred value in [Min, Max]; NaN (as Load sets it when
+	// the file gives none) means the midpoint. Use Point.
+	Target float64
+	Weight float64 // weight in fit.Loss (Load defaults it to 1)
+	Source string
+}
+
+// Point returns Target, or the midpoint of the interval when Target is NaN.
+func (iv *Interval) Point() float64 {
+	if math.IsNaN(iv.Target) {
+		return (iv.Min + iv.Max) / 2
+	}
+	return iv.Target
+}
+
+// Contains reports whether Min ≤ x ≤ Max.
+func (iv *Interval) Contains(x float64) bool { return x >= iv.Min && x <= iv.Max }
+
+// AgeRange is a range of ages, inclusive.
+type AgeRange struct {
+	Lo, Hi int
+	Source string
+}
+
+// ClassShare says that the population share of the centrality classes
+// Classes, taken together, must rise (Gain) or fall through domestic
+// migration over the window.
+type ClassShare struct {
+	Classes []int // SSB centrality classes 1 (most central) … 6
+	Gain    bool
+	Weight  float64 // weight in fit.Loss (Load defaults it to 1)
+	Source  string
+}
+
+// Label returns "classes 1-3 gain" or similar.
+func (c ClassShare) Label() string {
+	s := make([]string, len(c.Classes))
+	for i, k := range c.Classes {
+		s[i] = strconv.Itoa(k)
+	}
+	dir := "lose"
+	if c.Gain {
+		dir = "gain"
+	}
+	name := "classes "
+	if len(s) == 1 {
+		name = "class "
+	}
+	return name + compactList(c.Classes) + " " + dir
+}
+
+// compactList writes 1,2,3,5 as "1-3,5".
+func compactList(x []int) string {
+	var b strings.Builder
+	for i := 0; i < len(x); {
+		j := i
+		for j+1 < len(x) && x[j+1] == x[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%d-%d", x[i], x[j])
+		} else {
+			fmt.Fprintf(&b, "%d", x[i])
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// Schedule is a Rogers–Castro model migration schedule (Rogers and Castro
+// 1981) with its childhood and labour-force components and a constant:
+//
+//	m(x) = A1·exp(−Alpha1·x) + A2·exp(−Alpha2·(x−Mu2) − exp(−Lambda2·(x−Mu2))) + C
+//
+// in moves per person per year at age x.
+type Schedule struct {
+	A1, Alpha1               float64
+	A2, Mu2, Alpha2, Lambda2 float64
+	C                        float64
+}
+
+// Rate returns m(x), moves per person per year at age x.
+func (s Schedule) Rate(x float64) float64 {
+	u := x - s.Mu2
+	return s.A1*math.Exp(-s.Alpha1*x) + s.A2*math.Exp(-s.Alpha2*u-math.Exp(-s.Lambda2*u)) + s.C
+}
+
+// Peak returns the age in [10, 50] where the schedule is highest and the
+// rate there. The labour-force component alone peaks at
+// Mu2 + ln(Lambda2/Alpha2)/Lambda2; the childhood component shifts it a
+// little, so the peak is found numerically (a grid, then golden section).
+func (s Schedule) Peak() (age, rate float64) {
+	best := 10.0
+	for x := 10.0; x <= 50; x += 0.25 {
+		if s.Rate(x) > s.Rate(best) {
+			best = x
+		}
+	}
+	lo, hi := math.Max(10, best-0.25), math.Min(50, best+0.25)
+	g := (math.Sqrt(5) - 1) / 2
+	for range 60 {
+		a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+		if s.Rate(a) > s.Rate(b) {
+			hi = b
+		} else {
+			lo = a
+		}
+	}
+	age = (lo + hi) / 2
+	return age, s.Rate(age)
+}
+
+// RogersCastro is a reference schedule with its source.
+type RogersCastro struct {
+	Schedule
+	Source string
+}
+
+// Load reads and parses the targets file at path.
+func Load(path string) (*Targets, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; check the path of the targets file (e.g. targets/norway.toml)", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Error is one problem in a targets file: FILE:LINE: KEY: what is wrong; the fix.
+type Error struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg) }
+
+// Errors is every problem found in a file, sorted by line.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// The file's layout, decoded by BurntSushi/toml.
+type (
+	fileIntv struct {
+		Min    *float64 `toml:"min"`
+		Max    *float64 `toml:"max"`
+		Target *float64 `toml:"target"`
+		Weight *float64 `toml:"weight"`
+		Source string   `toml:"source"`
+	}
+	fileGroup struct {
+		Ages        string   `toml:"ages"`
+		Sex         string   `toml:"sex"`
+		PerThousand *float64 `toml:"per_thousand"`
+		Tolerance   *float64 `toml:"tolerance"`
+		ReportOnly  bool     `toml:"report_only"`
+		Weight      *float64 `toml:"weight"`
+		Source      string   `toml:"source"`
+	}
+	fileRates struct {
+		Tolerance *float64    `toml:"tolerance"`
+		Weight    *float64    `toml:"weight"`
+		Source    string      `toml:"source"`
+		Groups    []fileGroup `toml:"groups"`
+	}
+	fileRange struct {
+		Ages   string `toml:"ages"`
+		Source string `toml:"source"`
+	}
+	fileRC struct {
+		A1      *float64 `toml:"a1"`
+		Alpha1  *float64 `toml:"alpha1"`
+		A2      *float64 `toml:"a2"`
+		Mu2     *float64 `toml:"mu2"`
+		Alpha2  *float64 `toml:"alpha2"`
+		Lambda2 *float64 `toml:"lambda2"`
+		C       *float64 `toml:"c"`
+		Source  string   `toml:"source"`
+	}
+	fileClass struct {
+		Classes []int    `toml:"classes"`
+		Change  string   `toml:"change"`
+		Weight  *float64 `toml:"weight"`
+		Source  string   `toml:"source"`
+	}
+	file struct {
+		Name             string      `toml:"name"`
+		Source           string      `toml:"source"`
+		StartYear        int         `toml:"start_year"`
+		Years            int         `toml:"years"`
+		AgeRates         *fileRates  `toml:"age_rates"`
+		MovesPerThousand *fileIntv   `toml:"moves_per_thousand"`
+		PeakAge          *fileIntv   `toml:"peak_age"`
+		WomenOverMen     *fileRange  `toml:"women_over_men"`
+		RogersCastro     *fileRC     `toml:"rogers_castro"`
+		DistanceExponent *fileIntv   `toml:"distance_exponent"`
+		SameCountyShare  *fileIntv   `toml:"same_county_share"`
+		CentralityShare  []fileClass `toml:"centrality_share"`
+	}
+)
+
+// topKeys are the known top-level keys, for did-you-mean hints.
+var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
+	"peak_age", "women_over_men", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share"}
+
+var tableKeys = map[string][]string{
+	"age_rates":        {"tolerance", "weight", "source", "groups"},
+	"age_rates.groups": {"ages", "sex", "per_thousand", "tolerance", "report_only", "weight", "source"},
+	"interval":         {"min", "max", "target", "weight", "source"},
+	"women_over_men":   {"ages", "source"},
+	"rogers_castro":    {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
+	"centrality_share": {"classes", "change", "weight", "source"},
+}
+
+var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// Parse parses data as the targets file named file.
+func Parse(name string, data []byte) (*Targets, error) {
+	var f file
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return nil, decodeError(name, err)
+	}
+	p := &problems{file: name, lines: scanLines(string(data))}
+	for _, k := range md.Undecoded() {
+		p.unknown(k)
+	}
+	t := &Targets{File: name, Name: f.Name, Source: f.Source, StartYear: f.StartYear, Years: f.Years}
+	if f.StartYear < 0 {
+		p.add("start_year", "%d is negative; give the calendar year the window starts (e.g. 2024) or 0 for the run's start", f.StartYear)
+	}
+	if f.Years < 0 {
+		p.add("years", "%d is negative; give the number of years in the window, or 0 for the whole run", f.Years)
+	}
+	if r := f.AgeRates; r != nil {
+		t.AgeRates = p.ageRates(r)
+	}
+	t.MovesPerThousand = p.interval("moves_per_thousand", f.MovesPerThousand, 0, math.Inf(1))
+	t.PeakAge = p.interval("peak_age", f.PeakAge, 0, world.MaxAge)
+	t.DistanceExponent = p.interval("distance_exponent", f.DistanceExponent, math.Inf(-1), math.Inf(1))
+	t.SameCountyShare = p.interval("same_county_share", f.SameCountyShare, 0, 1)
+	if r := f.WomenOverMen; r != nil {
+		lo, hi, ok := p.ages("women_over_men.ages", r.Ages)
+		if ok {
+			t.WomenOverMen = &AgeRange{Lo: lo, Hi: hi, Source: r.Source}
+		}
+	}
+	if rc := f.RogersCastro; rc != nil {
+		t.RogersCastro = p.rogersCastro(rc)
+	}
+	for i, c := range f.CentralityShare {
+		key := fmt.Sprintf("centrality_share[%d]", i+1)
+		cs := ClassShare{Classes: append([]int(nil), c.Classes...), Weight: p.weight(key+".weight", c.Weight, 1), Source: c.Source}
+		switch strings.ToLower(c.Change) {
+		case "gain":
+			cs.Gain = true
+		case "lose":
+		case "":
+			p.add(key, `missing change; write change = "gain" or change = "lose"`)
+		default:
+			p.add(key+".change", `%q is not a change; write change = "gain" or change = "lose"`, c.Change)
+		}
+		if len(cs.Classes) == 0 {
+			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")
+		}
+		sort.Ints(cs.Classes)
+		for j, k := range cs.Classes {
+			if k < 1 || k > 6 {
+				p.add(key+".classes", "class %d does not exist; SSB centrality classes are 1 (most central) to 6", k)
+			} else if j > 0 && cs.Classes[j-1] == k {
+				p.add(key+".classes", "class %d is listed twice; list each class once", k)
+			}
+		}
+		t.CentralityGain = append(t.CentralityGain, cs)
+	}
+	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+		return nil, p.errs
+	}
+	if t.empty() {
+		return nil, &Error{File: name, Line: 1, Key: "targets", Msg: "the file sets no targets; add e.g. [moves_per_thousand] with min and max (see targets/norway.toml)"}
+	}
+	return t, nil
+}
+
+func (t *Targets) empty() bool {
+	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil &&
+		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0
+}
+
+// decodeError turns a decoder error into an Error with a line.
+func decodeError(name string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		key := pe.LastKey
+		if key == "" {
+			key = "toml"
+		}
+		msg := strings.TrimSuffix(pe.Message, ".")
+		if strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot") {
+			return &Error{File: name, Line: pe.Position.Line, Key: key, Msg: msg + "; give a value of the right type (numbers without quotes, text in quotes)"}
+		}
+		return &Error{File: name, Line: pe.Position.Line, Key: key, Msg: "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"}
+	}
+	if m := decodeLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: name, Line: line, Key: m[2], Msg: m[3] + "; give a value of the right type (numbers without quotes, text in quotes)"}
+	}
+	return &Error{File: name, Line: 1, Key: "toml", Msg: err.Error()}
+}
+
+// problems collects the errors of one file.
+type problems struct {
+	file  string
+	lines map[string]int
+	errs  Errors
+}
+
+func (p *problems) line(key string) int {
+	for key != "" {
+		if l, ok := p.lines[key]; ok {
+			return l
+		}
+		switch i := strings.LastIndexAny(key, ".["); {
+		case i < 0:
+			key = ""
+		default:
+			key = key[:i]
+		}
+	}
+	return 1
+}
+
+func (p *problems) add(key, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: p.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// unknown reports a key the file layout does not have.
+func (p *problems) unknown(k toml.Key) {
+	path := []string(k)
+	var table string
+	last := path[len(path)-1]
+	known := topKeys
+	if len(path) > 1 {
+		table = path[0]
+		switch table {
+		case "moves_per_thousand", "peak_age", "distance_exponent", "same_county_share":
+			known = tableKeys["interval"]
+		case "age_rates":
+			known = tableKeys["age_rates"]
+			if len(path) > 2 {
+				known = tableKeys["age_rates.groups"]
+			}
+		default:
+			known = tableKeys[table]
+		}
+	}
+	key := strings.Join(path, ".")
+	// The decoder's key has no element numbers: find the first line that
+	// sets this key in any element ("centrality_share[2].clases").
+	line := 0
+	for k, l := range p.lines {
+		if stripIndices(k) == key && (line == 0 || l < line) {
+			line = l
+		}
+	}
+	if line == 0 {
+		line = p.line(key)
+	}
+	msg := fmt.Sprintf("unknown key %q; ", last)
+	if s := suggest(last, known); s != "" {
+		msg += fmt.Sprintf("did you mean %q?", s)
+	} else {
+		msg += "the keys here are " + strings.Join(known, ", ")
+	}
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: key, Msg: msg})
+}
+
+var indexRe = regexp.MustCompile(`\[\d+\]`)
+
+// stripIndices turns "age_rates.groups[3].ages" into "age_rates.groups.ages".
+func stripIndices(k string) string { return indexRe.ReplaceAllString(k, "") }
+
+func (p *problems) weight(key string, w *float64, def float64) float64 {
+	if w == nil {
+		return def
+	}
+	if !(*w >= 0) || math.IsInf(*w, 0) {
+		p.add(key, "weight %g must be a number ≥ 0 (0 leaves the statistic out of the loss)", *w)
+		return def
+	}
+	return *w
+}
+
+func (p *problems) interval(key string, f *fileIntv, lo, hi float64) *Interval {
+	if f == nil {
+		return nil
+	}
+	iv := &Interval{Target: math.NaN(), Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
+	switch {
+	case f.Min == nil && f.Max == nil:
+		p.add(key, "missing min and max; write min = … and max = … (the accepted range)")
+		return nil
+	case f.Min == nil:
+		p.add(key, "missing min; write min = … (the lower end of the accepted range)")
+		return nil
+	case f.Max == nil:
+		p.add(key, "missing max; write max = … (the upper end of the accepted range)")
+		return nil
+	}
+	iv.Min, iv.Max = *f.Min, *f.Max
+	ok := true
+	for _, x := range []struct {
+		k string
+		v float64
+	}{{"min", iv.Min}, {"max", iv.Max}} {
+		if math.IsNaN(x.v) || math.IsInf(x.v, 0) || x.v < lo || x.v > hi {
+			p.add(key+"."+x.k, "%g is out of range; give a finite number from %g to %g", x.v, lo, hi)
+			ok = false
+		}
+	}
+	if ok && iv.Min > iv.Max {
+		p.add(key+".min", "min %g is above max %g; swap them", iv.Min, iv.Max)
+		ok = false
+	}
+	if f.Target != nil {
+		iv.Target = *f.Target
+		if ok && !iv.Contains(iv.Target) {
+			p.add(key+".target", "target %g lies outside min %g … max %g; give a target inside the range, or leave it out for the midpoint", iv.Target, iv.Min, iv.Max)
+		}
+	}
+	return iv
+}
+
+// ages parses "20-24", "70+" or "23".
+func (p *problems) ages(key, s string) (lo, hi int, ok bool) {
+	bad := func() (int, int, bool) {
+		p.add(key, `%q is not an age range; write e.g. "20-24", "70+" or "23" (ages 0–%d)`, s, world.MaxAge)
+		return 0, 0, false
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		p.add(key, `missing ages; write e.g. ages = "20-24" or ages = "70+"`)
+		return 0, 0, false
+	}
+	var err1, err2 error
+	switch {
+	case strings.HasSuffix(s, "+"):
+		lo, err1 = strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(s, "+")))
+		hi = world.MaxAge
+	case strings.Contains(s, "-"):
+		a, b, _ := strings.Cut(s, "-")
+		lo, err1 = strconv.Atoi(strings.TrimSpace(a))
+		hi, err2 = strconv.Atoi(strings.TrimSpace(b))
+	default:
+		lo, err1 = strconv.Atoi(s)
+		hi = lo
+	}
+	if err1 != nil || err2 != nil {
+		return bad()
+	}
+	if lo < 0 || hi > world.MaxAge || lo > hi {
+		p.add(key, "ages %q: give 0 ≤ first ≤ last ≤ %d, e.g. \"20-24\"", s, world.MaxAge)
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+func (p *problems) ageRates(r *fileRates) []AgeRate {
+	tol := 0.0
+	if r.Tolerance != nil {
+		tol = *r.Tolerance
+		if !(tol > 0) || tol >= 1 {
+			p.add("age_rates.tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", tol)
+		}
+	}
+	w := p.weight("age_rates.weight", r.Weight, 1)
+	if len(r.Groups) == 0 {
+		p.add("age_rates", `no groups; write groups = [ { ages = "20-24", per_thousand = 130 }, … ]`)
+	}
+	var out []AgeRate
+	seen := map[string]int{}
+	for i, g := range r.Groups {
+		key := fmt.Sprintf("age_rates.groups[%d]", i+1)
+		lo, hi, ok := p.ages(key+".ages", g.Ages)
+		a := AgeRate{Lo: lo, Hi: hi, Sex: g.Sex, Tolerance: tol, ReportOnly: g.ReportOnly, Weight: p.weight(key+".weight", g.Weight, w), Source: g.Source}
+		if a.Source == "" {
+			a.Source = r.Source
+		}
+		if g.Tolerance != nil {
+			a.Tolerance = *g.Tolerance
+			if !(a.Tolerance > 0) || a.Tolerance >= 1 {
+				p.add(key+".tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", a.Tolerance)
+			}
+		} else if r.Tolerance == nil && !g.ReportOnly {
+			p.add(key, "no tolerance; set tolerance = 0.2 (±20 %%) in [age_rates] or in the group, or report_only = true")
+		}
+		switch g.Sex {
+		case "", "f", "m":
+		default:
+			p.add(key+".sex", `%q is not a sex; write sex = "f" or sex = "m", or leave it out for both`, g.Sex)
+		}
+		if g.PerThousand == nil {
+			p.add(key, "missing per_thousand; write per_thousand = … (moves per 1000 residents of these ages per year)")
+		} else if v := *g.PerThousand; !(v > 0) || v > 1000 {
+			p.add(key+".per_thousand", "%g is out of range; give moves per 1000 per year, more than 0 and at most 1000", v)
+		} else {
+			a.PerThousand = v
+		}
+		if ok {
+			if j, dup := seen[a.Label()]; dup {
+				p.add(key+".ages", "ages %s are already targeted by group %d; give each group once", a.Label(), j)
+			}
+			seen[a.Label()] = i + 1
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func (p *problems) rogersCastro(f *fileRC) *RogersCastro {
+	rc := &RogersCastro{Source: f.Source}
+	fields := []struct {
+		k   string
+		src *float64
+		dst *float64
+	}{{"a1", f.A1, &rc.A1}, {"alpha1", f.Alpha1, &rc.Alpha1}, {"a2", f.A2, &rc.A2}, {"mu2", f.Mu2, &rc.Mu2},
+		{"alpha2", f.Alpha2, &rc.Alpha2}, {"lambda2", f.Lambda2, &rc.Lambda2}, {"c", f.C, &rc.C}}
+	ok := true
+	for _, x := range fields {
+		if x.src == nil {
+			p.add("rogers_castro", "missing %s; the schedule needs a1, alpha1, a2, mu2, alpha2, lambda2 and c", x.k)
+			ok = false
+			continue
+		}
+		if v := *x.src; math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			p.add("rogers_castro."+x.k, "%g is out of range; give a finite number ≥ 0", v)
+			ok = false
+		}
+		*x.dst = *x.src
+	}
+	if !ok {
+		return nil
+	}
+	return rc
+}
+
+// suggest returns the candidate closest to s (edit distance at most 2 or a
+// third of its length), or "".
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	if l := len(s) / 3; l > bestD {
+		bestD = l
+	}
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// scanLines maps key paths to lines for error messages: top-level keys
+// ("years"), keys of [tables] ("peak_age.min"), the n-th [[table]]
+// ("centrality_share[2]", "centrality_share[2].classes") and the n-th
+// element of an array value that starts a line with "{" ("age_rates.groups[3]",
+// "age_rates.groups[3].ages"). It is a line scanner for the simple layout
+// targets files have, not a TOML parser; unknown paths fall back to their
+// parent's line.
+func scanLines(src string) map[string]int {
+	out := map[string]int{}
+	table := ""
+	arrays := map[string]int{}
+	array, elems := "", 0 // inside a multi-line array value
+	keyRe := regexp.MustCompile(`^\s*([A-Za-z0-9_]+)\s*=`)
+	inlineRe := regexp.MustCompile(`([A-Za-z0-9_]+)\s*=`)
+	for i, raw := range strings.Split(src, "\n") {
+		line := i + 1
+		s, _, _ := strings.Cut(raw, "#") // no '#' in our keys; good enough for line numbers
+		s = strings.TrimSpace(s)
+		set := func(k string) {
+			if _, ok := out[k]; !ok {
+				out[k] = line
+			}
+		}
+		join := func(k string) string {
+			if table == "" {
+				return k
+			}
+			return table + "." + k
+		}
+		switch {
+		case s == "":
+			continue
+		case array != "" && strings.HasPrefix(s, "{"):
+			elems++
+			el := fmt.Sprintf("%s[%d]", array, elems)
+			set(el)
+			for _, m := range inlineRe.FindAllStringSubmatch(s, -1) {
+				set(el + "." + m[1])
+			}
+		case array != "" && strings.HasPrefix(s, "]"):
+			array = ""
+		case strings.HasPrefix(s, "[["):
+			name := strings.TrimSpace(strings.Trim(s, "[]"))
+			arrays[name]++
+			table = fmt.Sprintf("%s[%d]", name, arrays[name])
+			set(table)
+		case strings.HasPrefix(s, "["):
+			table = strings.TrimSpace(strings.Trim(s, "[]"))
+			set(table)
+		default:
+			if m := keyRe.FindStringSubmatch(s); m != nil {
+				k := join(m[1])
+				set(k)
+				if _, v, _ := strings.Cut(s, "="); strings.TrimSpace(v) == "[" {
+					array, elems = k, 0
+				}
+			}
+		}
+	}
+	return out
+}
