@@ -22,7 +22,7 @@ const (
 	inactiveToSeek = 0.08 // inactive persons under 62 who start seeking
 	youngToSeek    = 0.15 // the same under 30
 	seekToInactive = 0.2  // seekers who give up
-	matchEff       = 2.5  // matching efficiency: P(job) = 1 − exp(−matchEff·V/S) over reachable V and S
+	matchEff       = 4.0  // matching efficiency: P(job) = 1 − exp(−matchEff·V/S) over reachable V and S
 	matchRounds    = 3    // rounds of offers per year
 )
 
@@ -54,6 +54,11 @@ type Model struct {
 	filled  [][]int32   // per chunk: region*NumSkills+skill
 	decay   [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
 	decayOf []float32   // the travel matrix decay was computed for
+
+	// After matching: seekers left unemployed by their own skill level, and
+	// jobs held by job level (national), for the next year's labour demand.
+	unemployed, employed [world.NumSkills]float64
+	matched              [world.NumSkills]float64
 }
 
 // Init assigns every employed person of a freshly synthesised population a
@@ -296,6 +301,26 @@ func (m *Model) jobs(s *state.State) {
 		}
 	}
 	m.lastPop = pop
+	// Labour demand follows supply in the long run: where seekers exceed the
+	// natural rate, SupplyResponse of the excess becomes jobs at that skill
+	// level, spread over the regions in proportion to their jobs.
+	for k := 0; k < world.NumSkills; k++ {
+		excess := m.unemployed[k] - P.NaturalUnemp/(1-P.NaturalUnemp)*m.employed[k]
+		if excess <= 0 {
+			continue
+		}
+		total := 0.0
+		for r := 0; r < n; r++ {
+			total += s.Regions[r].Jobs[k]
+		}
+		if total <= 0 {
+			continue
+		}
+		f := 1 + P.SupplyResponse*excess/total
+		for r := 0; r < n; r++ {
+			s.Regions[r].Jobs[k] *= f
+		}
+	}
 }
 
 // match assigns seekers to vacancies within reach. A seeker finds a job
@@ -331,12 +356,21 @@ func (m *Model) match(s *state.State) {
 		}
 	}
 	m.decays(s)
+	m.matched = [world.NumSkills]float64{}
 	// Offers that collide with a vacancy already taken are redrawn from the
 	// remaining vacancies, for a few rounds.
 	for round := 0; round < matchRounds; round++ {
 		if !m.matchRound(s, round) {
 			break
 		}
+	}
+	for k := 0; k < world.NumSkills; k++ {
+		seekers, held := 0.0, 0.0
+		for r := 0; r < n; r++ {
+			seekers += m.seek[r][k]
+			held += float64(s.Regions[r].Filled[k])
+		}
+		m.unemployed[k], m.employed[k] = seekers-m.matched[k], held
 	}
 }
 
@@ -419,6 +453,7 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			}
 			m.vac[j][k]--
 			i := o.person
+			m.matched[state.Skill(p.Edu[i])]++
 			p.Act[i] = population.Employed
 			p.Work[i] = uint16(j)
 			p.JobSkill[i] = uint8(k)

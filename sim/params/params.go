@@ -59,6 +59,8 @@ type Params struct {
 	JobGrowthMedium  float64 `param:"job_growth_medium" range:"-0.2,0.2" doc:"yearly national trend growth of medium-skill jobs"`
 	JobGrowthLow     float64 `param:"job_growth_low" range:"-0.2,0.2" doc:"yearly national trend growth of low-skill jobs"`
 	JobCentrality    float64 `param:"job_growth_centrality" range:"0,0.2" doc:"extra yearly growth of knowledge jobs per step up the centrality scale (class 6 → 1), and around campuses"`
+	NaturalUnemp     float64 `param:"natural_unemployment" range:"0,0.5" doc:"unemployment rate towards which labour demand adjusts in the long run (SSB Labour Force Survey: about 4 % in 2023–24)"`
+	SupplyResponse   float64 `param:"job_supply_response" range:"0,1" doc:"share of the excess of job seekers over the natural rate that becomes new jobs the next year, by skill level (employment follows the labour force in the long run)"`
 	LocalServiceJobs float64 `param:"local_service_jobs" range:"0,1" doc:"share of jobs that follow the resident population (schools, care, retail) rather than trend"`
 
 	// Housing.
@@ -131,6 +133,8 @@ func Default() Params {
 		JobGrowthLow:     -0.006,
 		JobCentrality:    0.004,
 		LocalServiceJobs: 0.35,
+		NaturalUnemp:     0.04,
+		SupplyResponse:   0.3,
 
 		PriceElasticity:    0.6,
 		ConstructionRate:   0.011,
