@@ -15,6 +15,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -250,20 +251,16 @@ type Account struct {
 	NetHigherEd             int64 // net migration of persons with higher education
 }
 
-// Motives, as in record.MotiveNames.
+// Motives of moves (record.MotiveNames) and the flow table's sizes.
 const (
-	MotiveStudy = iota
-	MotiveCareer
-	MotiveHousing
-	MotiveFamily
-	MotiveReturn
-	MotiveAmenity
-)
-
-// NumAgeGroups and NumMotives size the flow table.
-const (
-	NumAgeGroups = 7
-	NumMotives   = 6
+	MotiveStudy   = record.MotiveStudy
+	MotiveCareer  = record.MotiveCareer
+	MotiveHousing = record.MotiveHousing
+	MotiveFamily  = record.MotiveFamily
+	MotiveReturn  = record.MotiveReturn
+	MotiveAmenity = record.MotiveAmenity
+	NumAgeGroups  = record.NumAgeGroups
+	NumMotives    = record.NumMotives
 )
 
 // Ledger is what the tick records while it runs: per-region accounts, the
@@ -306,25 +303,6 @@ func (s *State) SetCensus(c []Census) {
 	}
 }
 
-// ageGroup maps an age to its flow-table group (record.AgeGroup).
-func ageGroup(age uint8) int {
-	switch {
-	case age < 18:
-		return 0
-	case age < 25:
-		return 1
-	case age < 35:
-		return 2
-	case age < 45:
-		return 3
-	case age < 55:
-		return 4
-	case age < 67:
-		return 5
-	}
-	return 6
-}
-
 // MoveHousehold moves every member of household h to region dest, records
 // the moves with motive, and applies their consequences: tenure restarts,
 // and a job (not remote-capable) beyond the accepted commute from dest is
@@ -345,7 +323,7 @@ func (s *State) MovePerson(j int32, dest int, motive int) {
 		return
 	}
 	age := p.Age[j]
-	s.Ledger.Flows[((from*n+dest)*NumAgeGroups+ageGroup(age))*NumMotives+motive]++
+	s.Ledger.Flows[((from*n+dest)*NumAgeGroups+record.AgeGroup(int(age)))*NumMotives+motive]++
 	s.Ledger.Accounts[from].OutDomestic++
 	s.Ledger.Accounts[dest].InDomestic++
 	if p.Edu[j] >= population.EduBachelor {

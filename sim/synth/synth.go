@@ -15,6 +15,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -331,7 +332,7 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn float64, home
 		switch {
 		case u3 < emp:
 			x.Act = population.Employed
-			x.JobSkill = uint8(skillOf(x.Edu))
+			x.JobSkill = uint8(state.Skill(x.Edu))
 		case a >= 62:
 			x.Act = population.Retired
 		case u4 < 0.2:
@@ -372,14 +373,4 @@ func studentShare(a int) float64 {
 		return 0.33
 	}
 	return 0.12 * float64(28-a) / 3
-}
-
-func skillOf(edu uint8) int {
-	switch edu {
-	case population.EduBasic:
-		return world.SkillLow
-	case population.EduUpperSecondary:
-		return world.SkillMedium
-	}
-	return world.SkillHigh
 }
