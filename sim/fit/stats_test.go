@@ -1,0 +1,295 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/targets"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// tinyWorld has three regions: A and B in county 01, C in county 02; A is
+// centrality class 1, B class 3, C class 6.
+func tinyWorld() *world.World {
+	return &world.World{Name: "tiny", StartYear: 2000, Regions: []world.Region{
+		{Index: 0, Code: "A", CountyCode: "01", Lat: 60, Lon: 10, Centrality: 1},
+		{Index: 1, Code: "B", CountyCode: "01", Lat: 60.5, Lon: 10, Centrality: 3},
+		{Index: 2, Code: "C", CountyCode: "02", Lat: 62, Lon: 6, Centrality: 6},
+	}}
+}
+
+func ages() [2][]int64 { return [2][]int64{make([]int64, Ages), make([]int64, Ages)} }
+
+// tinyRun is a start record and two years. The numbers are chosen so that
+// every statistic can be worked out by hand.
+func tinyRun() []*record.Year {
+	y0 := &record.Year{Year: 2000, Weight: 1, Population: ages(), Moves: ages(),
+		Regions: []record.Region{{Population: 100}, {Population: 50}, {Population: 50}}}
+	// 10 women and 20 men at every age 0…104, 5 of each at 105 in 2000.
+	for a := 0; a < Ages; a++ {
+		y0.Population[0][a], y0.Population[1][a] = 10, 20
+	}
+	y0.Population[0][Ages-1], y0.Population[1][Ages-1] = 5, 5
+
+	// 2001: A→B 4, B→A 6, A→C 2, C→A 1, B→C 3 (16 moves); 2 births and
+	// 1 death in A.
+	y1 := &record.Year{Year: 2001, Weight: 1, Population: ages(), Moves: ages(),
+		Regions: []record.Region{
+			{Population: 999, Births: 2, Deaths: 1, InDomestic: 7, OutDomestic: 6},
+			{Population: 999, InDomestic: 4, OutDomestic: 9},
+			{Population: 999, InDomestic: 5, OutDomestic: 1},
+		},
+		Flows: []record.Flow{
+			{FlowKey: record.FlowKey{Origin: 0, Destination: 1, AgeGroup: 1}, Moves: 3},
+			{FlowKey: record.FlowKey{Origin: 0, Destination: 1, AgeGroup: 2, Motive: 2}, Moves: 1},
+			{FlowKey: record.FlowKey{Origin: 0, Destination: 2}, Moves: 2},
+			{FlowKey: record.FlowKey{Origin: 1, Destination: 0}, Moves: 6},
+			{FlowKey: record.FlowKey{Origin: 1, Destination: 2}, Moves: 3},
+			{FlowKey: record.FlowKey{Origin: 2, Destination: 0}, Moves: 1},
+		}}
+	for a := 0; a < Ages; a++ {
+		y1.Population[0][a], y1.Population[1][a] = 8, 16 // not used but age 0
+	}
+	// Moves by age: women 20: 4, women 23: 2, men 22: 6, men 0: 2, women 105: 2.
+	y1.Moves[0][20], y1.Moves[0][23], y1.Moves[1][22], y1.Moves[1][0], y1.Moves[0][105] = 4, 2, 6, 2, 2
+
+	// 2002: only B→A 2.
+	y2 := &record.Year{Year: 2002, Weight: 1, Population: ages(), Moves: ages(),
+		Regions: []record.Region{{InDomestic: 2}, {OutDomestic: 2}, {}},
+		Flows:   []record.Flow{{FlowKey: record.FlowKey{Origin: 1, Destination: 0}, Moves: 2}}}
+	y2.Moves[0][21] = 2
+	return []*record.Year{y0, y1, y2}
+}
+
+func TestAccumulatorArithmetic(t *testing.T) {
+	w := tinyWorld()
+	acc := NewAccumulator(w, nil)
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	if s.FirstYear != 2000 || s.LastYear != 2002 || s.Years != 2 {
+		t.Errorf("window %d–%d, %d years; want 2000–2002, 2", s.FirstYear, s.LastYear, s.Years)
+	}
+	// Women 20–24: moves 4 (age 20, 2001) + 2 (23, 2001) + 2 (21, 2002) = 8;
+	// persons: women aged 19–23 on 1 January 2000 (5·10) and 2001 (5·8).
+	if got, want := s.Rate(20, 24, "f"), 1000*8.0/90; got != want {
+		t.Errorf("women 20–24: %v, want %v", got, want)
+	}
+	// Men 20–24: 6 moves; 5·20 + 5·16 persons.
+	if got, want := s.Rate(20, 24, "m"), 1000*6.0/180; got != want {
+		t.Errorf("men 20–24: %v, want %v", got, want)
+	}
+	if got, want := s.Rate(20, 24, ""), 1000*14.0/270; got != want {
+		t.Errorf("both 20–24: %v, want %v", got, want)
+	}
+	// Age 0 is divided by the persons aged 0 at the end of the year: 2 moves
+	// of boys; 16 boys aged 0 on 1 January 2001 and 0 in 2002.
+	if got, want := s.Rate(0, 0, "m"), 1000*2.0/16; got != want {
+		t.Errorf("boys aged 0: %v, want %v", got, want)
+	}
+	// The open age 105: 2 moves; women aged 104 and 105 a year earlier:
+	// 10+5 in 2000 and 8+8 in 2001.
+	if got, want := s.Rate(105, 105, "f"), 1000*2.0/31; got != want {
+		t.Errorf("women 105: %v, want %v", got, want)
+	}
+	// Population: 200 on 1 January 2000; 2001: 200 + 2 − 1 = 201 (moves
+	// balance); 2002: 201. Moves 16 + 2 = 18.
+	if got, want := s.MovesPerThousand, 1000*18.0/((200+201)/2.0+(201+201)/2.0); got != want {
+		t.Errorf("moves per 1000: %v, want %v", got, want)
+	}
+	if s.TotalMoves != 18 {
+		t.Errorf("total moves %v, want 18", s.TotalMoves)
+	}
+	// Same county: A↔B: 4 + 6 + 2 = 12 of 18.
+	if got, want := s.SameCountyShare, 12.0/18; got != want {
+		t.Errorf("same-county share %v, want %v", got, want)
+	}
+	// Net domestic: A +1 (2001) +2 (2002) = 3; B −5 −2 = −7; C +4. Divided
+	// by the 200 residents of 2000.
+	for c, want := range map[int]float64{1: 3.0 / 200, 3: -7.0 / 200, 6: 4.0 / 200} {
+		if got := s.ClassShareChange[c]; math.Abs(got-want) > 1e-15 {
+			t.Errorf("class %d share change %v, want %v", c, got, want)
+		}
+	}
+	if p := s.ClassPopulation[1]; p != [2]float64{100, 104} {
+		t.Errorf("class 1 population %v, want [100 104] (+1 birth, +3 net)", p)
+	}
+	// Distance: a weighted regression over the 5 pairs with moves, with the
+	// mean populations on 1 January 2000 and 2001: A (100+104)/2… computed
+	// independently with gonum/stat.
+	popA, popB, popC := (100.0+102)/2, (50.0+45)/2, (50.0+54)/2
+	pop := []float64{popA, popB, popC}
+	flows := map[[2]int]float64{{0, 1}: 4, {0, 2}: 2, {1, 0}: 8, {1, 2}: 3, {2, 0}: 1}
+	var xs, ys, ws []float64
+	for _, p := range s.Pairs {
+		o, d := p.Origin, p.Destination
+		if flows[[2]int{o, d}] != p.Moves {
+			t.Errorf("pair %d→%d: %v moves, want %v", o, d, p.Moves, flows[[2]int{o, d}])
+		}
+		r1, r2 := w.Regions[o], w.Regions[d]
+		km := world.GreatCircleKm(r1.Lat, r1.Lon, r2.Lat, r2.Lon)
+		xs = append(xs, math.Log(km))
+		ys = append(ys, math.Log(p.Moves/(pop[o]*pop[d])))
+		ws = append(ws, p.Moves)
+	}
+	if len(s.Pairs) != 5 {
+		t.Fatalf("%d pairs, want 5", len(s.Pairs))
+	}
+	alpha, beta := stat.LinearRegression(xs, ys, ws, false)
+	if math.Abs(s.DistanceExponent+beta) > 1e-9 || math.Abs(s.DistanceIntercept-alpha) > 1e-9 {
+		t.Errorf("distance exponent %v, intercept %v; want %v, %v", s.DistanceExponent, s.DistanceIntercept, -beta, alpha)
+	}
+}
+
+// TestAccumulatorWindow counts only the second year.
+func TestAccumulatorWindow(t *testing.T) {
+	acc := NewAccumulator(tinyWorld(), &targets.Targets{StartYear: 2001, Years: 1})
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	if s.FirstYear != 2001 || s.LastYear != 2002 || s.Years != 1 || s.TotalMoves != 2 {
+		t.Errorf("window %d–%d, %d years, %v moves; want 2001–2002, 1, 2", s.FirstYear, s.LastYear, s.Years, s.TotalMoves)
+	}
+	if got, want := s.Rate(20, 24, "f"), 1000*2.0/40; got != want {
+		t.Errorf("women 20–24: %v, want %v", got, want)
+	}
+	if got, want := s.ClassShareChange[3], -2.0/201; got != want {
+		t.Errorf("class 3: %v, want %v", got, want)
+	}
+}
+
+// TestAccumulatorScaling: at weight 2 each cell is doubled before summing,
+// as output writes it.
+func TestAccumulatorScaling(t *testing.T) {
+	run := tinyRun()
+	one := NewAccumulator(tinyWorld(), nil)
+	two := NewAccumulator(tinyWorld(), nil)
+	for _, y := range run {
+		one.Add(y)
+		y.Weight = 2
+		two.Add(y)
+	}
+	a, b := one.Stats(), two.Stats()
+	if b.TotalMoves != 2*a.TotalMoves || b.MovesPerThousand != a.MovesPerThousand || b.Rate(20, 24, "") != a.Rate(20, 24, "") {
+		t.Errorf("weight 2: %v moves, %v per 1000; weight 1: %v, %v", b.TotalMoves, b.MovesPerThousand, a.TotalMoves, a.MovesPerThousand)
+	}
+}
+
+func TestAccumulatorOutOfOrder(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("no panic for a record that skips a year")
+		}
+	}()
+	acc := NewAccumulator(tinyWorld(), nil)
+	run := tinyRun()
+	acc.Add(run[0])
+	acc.Add(run[2])
+}
+
+func TestCompareAndLoss(t *testing.T) {
+	acc := NewAccumulator(tinyWorld(), nil)
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	f := s.Rate(20, 24, "f")
+	tg := &targets.Targets{
+		AgeRates: []targets.AgeRate{
+			{Lo: 20, Hi: 24, Sex: "f", PerThousand: f / 1.1, Tolerance: 0.2, Weight: 1},    // +10 %: met, loss 0.25
+			{Lo: 20, Hi: 24, Sex: "m", PerThousand: 1000, Tolerance: 0.2, Weight: 2},       // far off
+			{Lo: 70, Hi: 105, PerThousand: 5, Tolerance: 0.2, ReportOnly: true, Weight: 1}, // not in the loss
+		},
+		MovesPerThousand: &targets.Interval{Min: 0, Max: 2 * s.MovesPerThousand, Target: math.NaN(), Weight: 1},
+		WomenOverMen:     &targets.AgeRange{Lo: 20, Hi: 24},
+		CentralityGain: []targets.ClassShare{
+			{Classes: []int{1}, Gain: true, Weight: 1},    // +1.5 pp: met
+			{Classes: []int{3}, Gain: true, Weight: 1},    // −3.5 pp: missed
+			{Classes: []int{6}, Gain: false, Weight: 0.5}, // +2 pp: missed
+		},
+	}
+	rows := Compare(tg, s)
+	ok, checked := Met(rows)
+	// Checked: women, men, moves, women/men, three class rows (the report-only
+	// rate and the untargeted same-county row are not).
+	if checked != 7 || ok != 4 {
+		for _, r := range rows {
+			t.Logf("%+v", r)
+		}
+		t.Errorf("%d of %d met, want 4 of 7", ok, checked)
+	}
+	if r := rows[0]; !r.OK || math.Abs(r.Error-0.1) > 1e-12 {
+		t.Errorf("women row %+v", r)
+	}
+	m := s.Rate(20, 24, "m")
+	want := 0.25 + 2*math.Pow((m-1000)/1000/0.2, 2) + 0 + 0 +
+		0 + math.Pow(3.5/100/ShareScale, 2) + 0.5*math.Pow(2.0/100/ShareScale, 2)
+	if got := Loss(tg, s); math.Abs(got-want) > 1e-9 {
+		t.Errorf("loss %v, want %v", got, want)
+	}
+}
+
+// TestFromRunDirMatchesAccumulator runs the teaching world for 4 years at
+// scale 0.5, writes the run folder with package output while accumulating
+// the records in memory, and checks that the folder gives the same numbers.
+func TestFromRunDirMatchesAccumulator(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := targets.Load("../../targets/norway.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Years = 3 // a window shorter than the run
+	const scale = 0.5
+	sim, err := engine.New(w, engine.Config{Seed: 3, Scale: scale, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	out, err := output.Create(dir, w, output.Manifest{ScenarioName: "test", World: "teaching", Seed: 3, Scale: scale, StartYear: w.StartYear, Years: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := NewAccumulator(w, tg)
+	y := sim.Observe()
+	for i := 0; ; i++ {
+		if err := out.Write(y); err != nil {
+			t.Fatal(err)
+		}
+		acc.Add(y)
+		if i == 4 {
+			break
+		}
+		y = sim.Step()
+	}
+	if err := out.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	mem := acc.Stats()
+	disk, err := FromRunDir(dir, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// %v prints NaN as NaN and maps sorted, so equal texts are equal stats.
+	if a, b := fmt.Sprintf("%+v", mem), fmt.Sprintf("%+v", disk); a != b {
+		t.Errorf("stats differ:\nmemory %s\nfolder %s", a, b)
+	}
+	if mem.Years != 3 || mem.TotalMoves == 0 || math.IsNaN(mem.DistanceExponent) || mem.RCErr != "" {
+		t.Errorf("window %d years, %v moves, exponent %v, RC %q", mem.Years, mem.TotalMoves, mem.DistanceExponent, mem.RCErr)
+	}
+	if Loss(tg, mem) != Loss(tg, disk) {
+		t.Error("losses differ")
+	}
+}

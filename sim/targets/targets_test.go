@@ -1,0 +1,113 @@
+package targets
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestLoadNorway(t *testing.T) {
+	tg, err := Load("../../targets/norway.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.Name != "norway" || tg.Years != 20 || tg.StartYear != 0 {
+		t.Errorf("name %q, window %d+%d; want norway, 0+20", tg.Name, tg.StartYear, tg.Years)
+	}
+	// MODEL.md: 15 age groups 0-4 … 70+, and women and men 20-24.
+	if len(tg.AgeRates) != 17 {
+		t.Fatalf("%d age rates, want 17", len(tg.AgeRates))
+	}
+	first, open := tg.AgeRates[0], tg.AgeRates[14]
+	if first.Lo != 0 || first.Hi != 4 || first.PerThousand != 57 || first.Tolerance != 0.2 || first.Weight != 1 || first.Source == "" {
+		t.Errorf("first group %+v", first)
+	}
+	if open.Label() != "70+" || !open.ReportOnly || open.PerThousand != 5 {
+		t.Errorf("70+ group %+v (label %q)", open, open.Label())
+	}
+	if f := tg.AgeRates[15]; f.Sex != "f" || f.PerThousand != 146 || f.Label() != "20-24 f" {
+		t.Errorf("women 20-24: %+v", f)
+	}
+	if iv := tg.MovesPerThousand; iv == nil || iv.Min != 41 || iv.Max != 46 || !math.IsNaN(iv.Target) || iv.Point() != 43.5 {
+		t.Errorf("moves per 1000: %+v", iv)
+	}
+	if iv := tg.PeakAge; iv == nil || iv.Point() != 23.9 {
+		t.Errorf("peak age: %+v", iv)
+	}
+	if tg.WomenOverMen == nil || tg.WomenOverMen.Lo != 20 || tg.WomenOverMen.Hi != 24 {
+		t.Errorf("women over men: %+v", tg.WomenOverMen)
+	}
+	rc := tg.RogersCastro
+	if rc == nil || rc.Mu2 != 21.4 || rc.C != 0.0126 {
+		t.Fatalf("Rogers–Castro: %+v", rc)
+	}
+	// MODEL.md: "a peak of 0.135 moves per person per year at age 23.9".
+	if age, rate := rc.Peak(); math.Abs(age-23.9) > 0.05 || math.Abs(rate-0.135) > 0.0005 {
+		t.Errorf("Rogers–Castro peak %.3f at %.2f, want 0.135 at 23.9", rate, age)
+	}
+	if len(tg.CentralityGain) != 2 || !tg.CentralityGain[0].Gain || tg.CentralityGain[1].Gain ||
+		tg.CentralityGain[0].Label() != "classes 1-3 gain" || tg.CentralityGain[1].Label() != "classes 5-6 lose" {
+		t.Errorf("centrality: %+v", tg.CentralityGain)
+	}
+	if tg.DistanceExponent == nil || tg.DistanceExponent.Min != 1 || tg.DistanceExponent.Max != 2 {
+		t.Errorf("distance exponent: %+v", tg.DistanceExponent)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string // substrings of the error
+	}{
+		{"unknown top key", "nmae = \"x\"\n[peak_age]\nmin = 1\nmax = 2\n",
+			[]string{`t.toml:1: nmae: unknown key "nmae"; did you mean "name"?`}},
+		{"unknown interval key", "[peak_age]\nmin = 21\nmaks = 27\n",
+			[]string{`t.toml:3: peak_age.maks: unknown key "maks"; did you mean "max"?`, `t.toml:1: peak_age: missing max`}},
+		{"min above max", "[moves_per_thousand]\nmin = 46\nmax = 41\n",
+			[]string{"t.toml:2: moves_per_thousand.min: min 46 is above max 41; swap them"}},
+		{"target outside", "[peak_age]\nmin = 21\nmax = 27\ntarget = 30\n",
+			[]string{"t.toml:4: peak_age.target: target 30 lies outside"}},
+		{"bad ages", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"9-5\", per_thousand = 27 },\n]\n",
+			[]string{`t.toml:5: age_rates.groups[2].ages: ages "9-5"`}},
+		{"unknown group key", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"5-9\", per_thusand = 27 },\n]\n",
+			[]string{`t.toml:5: age_rates.groups.per_thusand: unknown key "per_thusand"; did you mean "per_thousand"?`, "t.toml:5: age_rates.groups[2]: missing per_thousand"}},
+		{"bad sex and tolerance", "[age_rates]\ntolerance = 2\ngroups = [\n  { ages = \"20-24\", sex = \"w\", per_thousand = 146 },\n]\n",
+			[]string{"t.toml:2: age_rates.tolerance: 2 is not a relative tolerance", `t.toml:4: age_rates.groups[1].sex: "w" is not a sex`}},
+		{"bad change", "[[centrality_share]]\nclasses = [1, 2]\nchange = \"grow\"\n[[centrality_share]]\nclasses = [7]\nchange = \"lose\"\n",
+			[]string{`t.toml:3: centrality_share[1].change: "grow" is not a change`, "t.toml:5: centrality_share[2].classes: class 7 does not exist"}},
+		{"wrong type", "[peak_age]\nmin = \"21\"\nmax = 27\n",
+			[]string{"t.toml:2: peak_age.min:", "right type"}},
+		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:2:", "invalid TOML"}},
+		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
+		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("t.toml", []byte(c.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error\n%v\ndoes not contain\n%s", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("no/such/targets.toml")
+	if err == nil || !strings.Contains(err.Error(), "check the path of the targets file") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestSchedulePeak(t *testing.T) {
+	// Without a childhood curve or constant the labour-force component peaks
+	// at Mu2 + ln(Lambda2/Alpha2)/Lambda2.
+	s := Schedule{A2: 0.3, Mu2: 20, Alpha2: 0.12, Lambda2: 0.4}
+	want := 20 + math.Log(0.4/0.12)/0.4
+	if age, _ := s.Peak(); math.Abs(age-want) > 1e-6 {
+		t.Errorf("peak at %.6f, want %.6f", age, want)
+	}
+}
