@@ -1,0 +1,326 @@
+package calibrate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+func TestTransformRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, b := range [][2]float64{{0, 1}, {0, 2}, {10, 40}, {-10, 10}, {0.01, 2}, {55, 80}, {-0.2, 0.2}} {
+		lo, hi := b[0], b[1]
+		for range 1000 {
+			// Values well inside the bounds come back (edge·width from a
+			// bound they are moved inside, by design).
+			x := lo + (hi-lo)*(edge+(1-2*edge)*rng.Float64())
+			z := toUnbounded(x, lo, hi)
+			if got := toBounded(z, lo, hi); math.Abs(got-x) > 1e-9*(hi-lo) {
+				t.Fatalf("[%g, %g]: %g → z %g → %g", lo, hi, x, z, got)
+			}
+		}
+	}
+}
+
+func TestTransformBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	zs := []float64{math.Inf(-1), math.Inf(1), -1e308, 1e308, -800, 800, -40, 40, 0}
+	for range 1000 {
+		zs = append(zs, rng.NormFloat64()*50)
+	}
+	for _, b := range [][2]float64{{0, 1}, {0.01, 2}, {-10, 10}, {55, 80}, {0.1, 0.3}} {
+		lo, hi := b[0], b[1]
+		for _, z := range zs {
+			if x := toBounded(z, lo, hi); !(x >= lo && x <= hi) {
+				t.Fatalf("[%g, %g]: z %g gives %g outside the bounds", lo, hi, z, x)
+			}
+		}
+		// Monotone: the optimiser's order is the parameter's order.
+		if !(toBounded(-1, lo, hi) < toBounded(0, lo, hi) && toBounded(0, lo, hi) < toBounded(1, lo, hi)) {
+			t.Errorf("[%g, %g]: not increasing", lo, hi)
+		}
+		// Values on or past a bound map to finite z just inside it.
+		for _, x := range []float64{lo, hi, lo - 1, hi + 1} {
+			z := toUnbounded(x, lo, hi)
+			if math.IsInf(z, 0) || math.IsNaN(z) {
+				t.Errorf("[%g, %g]: %g → z %g", lo, hi, x, z)
+			}
+			if back := toBounded(z, lo, hi); back <= lo || back >= hi {
+				t.Errorf("[%g, %g]: %g → %g is not strictly inside", lo, hi, x, back)
+			}
+		}
+	}
+}
+
+func TestParseSpecDefaults(t *testing.T) {
+	s, err := ParseSpec("targets.toml", []byte("[moves]\nper_1000 = 43\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.World != DefaultWorld || s.Scale != DefaultScale || s.Years != DefaultYears || len(s.Seeds) != 2 || s.Method != DefaultMethod {
+		t.Errorf("defaults: %+v", s)
+	}
+	if len(s.Params) != len(DefaultParams) || s.Params[1].Name != "base_mu2" || s.Params[1].Min != 10 || s.Params[1].Max != 40 {
+		t.Errorf("params: %+v", s.Params)
+	}
+	if len(s.SHA256) != 64 {
+		t.Errorf("sha256 %q", s.SHA256)
+	}
+	scale, seeds := s.validation()
+	if scale != 0.1 || len(seeds) != 2 || seeds[0] == 1 || seeds[0] == 2 {
+		t.Errorf("validation: scale %g seeds %v", scale, seeds)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	s, err := ParseSpec("dir/t.toml", []byte(`
+[calibration]
+world = "regions.csv"
+scale = 0.1
+years = 5
+seeds = [7, 8, 9]
+params = ["base_mu2", "phase_factor.student", "util_distance.family"]
+max_evals = 50
+
+[calibration.bounds]
+base_mu2 = [15, 30]
+phase_factor.student = [0.1, 3]
+util_distance = { family = [-3, -0.5] }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Param{{"base_mu2", 15, 30}, {"phase_factor.student", 0.1, 3}, {"util_distance.family", -3, -0.5}}
+	for i, p := range want {
+		if s.Params[i] != p {
+			t.Errorf("param %d = %+v, want %+v", i, s.Params[i], p)
+		}
+	}
+	if s.World != "dir/regions.csv" || s.Scale != 0.1 || s.Years != 5 || len(s.Seeds) != 3 || s.MaxEvals != 50 {
+		t.Errorf("spec %+v", s)
+	}
+}
+
+func TestParseSpecErrors(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{"[calibration]\nscael = 0.1\n", `calibration.scael: unknown key "scael" in [calibration]; did you mean "scale"?`},
+		{"[calibration]\nparams = [\"base_a3\"]\n", `calibration.params: unknown behaviour parameter "base_a3"; did you mean "base_a2"?`},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0, 3]\n", "calibration.bounds.base_a2: [0, 3] reaches outside the parameter's range [0, 2]"},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [1, 0.5]\n", "is not an interval"},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_mu2 = [15, 30]\n", "calibration.bounds.base_mu2: base_mu2 has bounds but is not in calibration.params"},
+		{"[calibration]\nparams = []\n", "no parameters to fit"},
+		{"[calibration]\nscale = 2\n", "calibration.scale: 2 is out of range"},
+		{"[calibration]\nmethod = \"bfgs\"\n", `unknown method "bfgs"; use one of nelder-mead`},
+		{"[calibration]\nseeds = [1, 1]\n", "seed 1 is listed twice"},
+		{"[calibration]\nparams = [\"util_jobs\"]\n", "util_jobs is set per life phase"},
+		{"[calibration]\nmax_evals = 3\n", "cannot fit 9 parameters"},
+		{"calibration = 3\n", "expected a table"},
+	} {
+		_, err := ParseSpec("t.toml", []byte(c.body))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "t.toml: ") {
+			t.Errorf("%q:\n got %v\nwant …%s…", c.body, err, c.want)
+		}
+	}
+}
+
+// quadratic is an analytic stand-in loss with its minimum at want.
+func quadratic(s *Spec, want []float64) func(context.Context, params.Params) ([]float64, error) {
+	return func(_ context.Context, p params.Params) ([]float64, error) {
+		var l float64
+		for i, pr := range s.Params {
+			v, _ := p.Get(pr.Name)
+			d := (v - want[i]) / (pr.Max - pr.Min)
+			l += d * d
+		}
+		return []float64{l}, nil
+	}
+}
+
+func TestFitFindsKnownOptimum(t *testing.T) {
+	for _, method := range Methods {
+		t.Run(method, func(t *testing.T) {
+			s, err := ParseSpec("t.toml", []byte(`[calibration]
+params = ["base_a2", "base_mu2", "young_women_factor", "util_distance.early_career"]
+method = "`+method+`"
+max_evals = 2000
+tolerance = 1e-12
+seeds = [1]
+`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []float64{0.41, 23.5, 1.6, -1.9}
+			var n int
+			res, err := fit(context.Background(), s, nil, quadratic(s, want), func(e Eval) {
+				n++
+				if e.N != n {
+					t.Fatalf("evaluation %d reported as %d", n, e.N)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, pr := range s.Params {
+				got, _ := res.Params.Get(pr.Name)
+				if math.Abs(got-want[i]) > 1e-3*(pr.Max-pr.Min) {
+					t.Errorf("%s = %g, want %g", pr.Name, got, want[i])
+				}
+			}
+			if res.Start.N != 1 || res.Start.Values[0] != 0.27 || !res.Complete || res.Evals != n || res.Evals > s.MaxEvals+1 {
+				t.Errorf("start %+v, complete %v, evals %d (reported %d)", res.Start, res.Complete, res.Evals, n)
+			}
+			t.Logf("%s: %d evaluations, loss %.3g → %.3g (%s)", method, res.Evals, res.Start.Loss, res.Best.Loss, res.Status)
+		})
+	}
+}
+
+func TestFitInterrupted(t *testing.T) {
+	s, err := ParseSpec("t.toml", []byte("[calibration]\nparams = [\"base_a2\", \"base_c\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	q := quadratic(s, []float64{0.5, 0.1})
+	calls := 0
+	eval := func(ctx context.Context, p params.Params) ([]float64, error) {
+		calls++
+		if calls == 6 {
+			cancel() // Ctrl-C during the sixth evaluation
+			return nil, ctx.Err()
+		}
+		return q(ctx, p)
+	}
+	res, err := fit(ctx, s, nil, eval, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Complete || res.Evals != 5 || res.Status != "interrupted" || calls != 6 {
+		t.Fatalf("result %+v after %d calls", res, calls)
+	}
+	if v, _ := res.Params.Get("base_a2"); v != Round(res.Best.Values[0], 0, 2) {
+		t.Errorf("params hold %g, best %g", v, res.Best.Values[0])
+	}
+	var b bytes.Buffer
+	if err := WriteFitted(&b, s, res, Provenance{CommandLine: []string{"settle", "calibrate", "t.toml"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "# INCOMPLETE: the fit was interrupted after 5 evaluations") {
+		t.Errorf("fitted file:\n%s", b.String())
+	}
+}
+
+// movesScorer is a stand-in for sim/fit: squared relative errors of moves
+// per 1000 residents in three age bands against targets.
+type movesScorer struct{ target [3]float64 }
+
+var bands = [3][2]int{{0, 105}, {20, 29}, {50, 59}}
+
+type movesRun struct {
+	target     [3]float64
+	moves, pop [3]float64
+}
+
+func (m movesScorer) NewRun(*world.World) RunScorer { return &movesRun{target: m.target} }
+
+func (r *movesRun) Add(y *record.Year) {
+	for sx := range 2 {
+		for b, band := range bands {
+			for a := band[0]; a <= band[1] && a < len(y.Population[sx]); a++ {
+				r.pop[b] += float64(y.Population[sx][a])
+				if a < len(y.Moves[sx]) {
+					r.moves[b] += float64(y.Moves[sx][a])
+				}
+			}
+		}
+	}
+}
+
+func (r *movesRun) rates() [3]float64 {
+	var out [3]float64
+	for b := range out {
+		out[b] = 1000 * r.moves[b] / r.pop[b]
+	}
+	return out
+}
+
+func (r *movesRun) Loss() float64 {
+	var l float64
+	for b, x := range r.rates() {
+		d := x/r.target[b] - 1
+		l += d * d
+	}
+	return l
+}
+
+// TestFitTeaching calibrates two parameters of the engine on the teaching
+// world against targets from a run with known values, and checks that the
+// loss falls and that 1 and 2 workers give the same fit.
+func TestFitTeaching(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := params.Default()
+	truth.BaseA2, truth.BaseC = 0.4, 0.045
+	ref, err := Simulate(context.Background(), w, truth, 0.2, 3, []uint64{11}, 2, movesScorer{}.NewRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := movesScorer{target: ref[0].(*movesRun).rates()}
+	s, err := ParseSpec("t.toml", []byte(`[calibration]
+world = "teaching"
+params = ["base_a2", "base_c"]
+scale = 0.2
+years = 3
+max_evals = 15
+step = 0.5
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []*Result
+	for _, workers := range []int{1, 2} {
+		res, err := Fit(context.Background(), Problem{Spec: s, World: w, Scorer: sc, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+		t.Logf("%d workers: loss %.4g → %.4g in %d evaluations, %v: %v", workers, res.Start.Loss, res.Best.Loss, res.Evals, res.Elapsed, res.Best.Values)
+	}
+	r := results[0]
+	if !(r.Best.Loss < r.Start.Loss/2) {
+		t.Errorf("loss %.4g → %.4g: want at least halved", r.Start.Loss, r.Best.Loss)
+	}
+	if r.Evals < 15 {
+		t.Errorf("%d evaluations, want 15 (%s)", r.Evals, r.Status)
+	}
+	for i := range r.Best.Values {
+		if r.Best.Values[i] != results[1].Best.Values[i] || r.Best.Loss != results[1].Best.Loss {
+			t.Errorf("1 worker: %v (loss %g), 2 workers: %v (loss %g)", r.Best.Values, r.Best.Loss, results[1].Best.Values, results[1].Best.Loss)
+			break
+		}
+	}
+
+	// The fitted table reads back as a scenario's [behaviour].
+	var b bytes.Buffer
+	if err := WriteFitted(&b, s, r, Provenance{CommandLine: []string{"settle", "calibrate", "t.toml"}}); err != nil {
+		t.Fatal(err)
+	}
+	sn, err := scenario.Parse("fitted-scenario.toml", []byte("[scenario]\nname = \"fitted\"\nworld = \"teaching\"\nyears = 1\n\n"+b.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if sn.Behaviour != r.Params {
+		t.Errorf("scenario behaviour differs from the fit:\n%s", b.String())
+	}
+}
