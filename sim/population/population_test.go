@@ -484,8 +484,8 @@ func TestCheckFindsViolations(t *testing.T) {
 		return &p, a, b, c
 	}
 	cases := []struct {
-		name  string
-		break_ func(p *Persons, a, b, c int32)
+		name    string
+		corrupt func(p *Persons, a, b, c int32)
 	}{
 		{"one-sided partner", func(p *Persons, a, b, c int32) { p.Partner[b] = c }},
 		{"wrong kids count", func(p *Persons, a, b, c int32) { p.Kids[0] = 2 }},
@@ -503,7 +503,7 @@ func TestCheckFindsViolations(t *testing.T) {
 	}
 	for _, tc := range cases {
 		p, a, b, c := mk()
-		tc.break_(p, a, b, c)
+		tc.corrupt(p, a, b, c)
 		if err := p.Check(); err == nil {
 			t.Errorf("%s: Check found nothing", tc.name)
 		}
