@@ -64,6 +64,7 @@ func commands() []command {
 	return []command{
 		{"run", "simulate a scenario and write its results", cmdRun},
 		{"validate", "check a scenario and summarise it; --params lists the behaviour parameters", cmdValidate},
+		{"calibrate", "fit behaviour parameters to calibration targets", cmdCalibrate},
 		{"worlds", "list the embedded worlds", cmdWorlds},
 		{"version", "print the version", cmdVersion},
 	}

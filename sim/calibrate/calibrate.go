@@ -118,12 +118,12 @@ func Fit(ctx context.Context, p Problem) (*Result, error) {
 	eval := func(ctx context.Context, pp params.Params) ([]float64, error) {
 		return Evaluate(ctx, p.World, pp, s.Scale, s.Years, s.Seeds, p.Workers, p.Scorer)
 	}
-	return fit(ctx, s, p.Base, eval, p.OnEval)
+	return minimise(ctx, s, p.Base, eval, p.OnEval)
 }
 
-// fit minimises the mean of eval's losses over the parameters of s (the
+// minimise minimises the mean of eval's losses over the parameters of s (the
 // seam for tests with an analytic loss).
-func fit(ctx context.Context, s *Spec, basep *params.Params, eval func(context.Context, params.Params) ([]float64, error), onEval func(Eval)) (*Result, error) {
+func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(context.Context, params.Params) ([]float64, error), onEval func(Eval)) (*Result, error) {
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func fit(ctx context.Context, s *Spec, basep *params.Params, eval func(context.C
 	}
 	dim := len(s.Params)
 	lo, hi := make([]float64, dim), make([]float64, dim)
-	z0 := make([]float64, dim)
+	x0, z0 := make([]float64, dim), make([]float64, dim)
 	for i, pr := range s.Params {
 		lo[i], hi[i] = pr.Min, pr.Max
 		v, err := base.Get(pr.Name)
@@ -141,6 +141,13 @@ func fit(ctx context.Context, s *Spec, basep *params.Params, eval func(context.C
 			return nil, err
 		}
 		z0[i] = toUnbounded(v, lo[i], hi[i])
+		// The start is the base value itself, not its round trip through
+		// the logit (which may differ in the last bits), unless the
+		// transform had to move it inside the bounds.
+		x0[i] = v
+		if !(v > lo[i] && v < hi[i]) {
+			x0[i] = toBounded(z0[i], lo[i], hi[i])
+		}
 	}
 
 	start := time.Now()
@@ -159,6 +166,9 @@ func fit(ctx context.Context, s *Spec, basep *params.Params, eval func(context.C
 			pp := base
 			for i, pr := range s.Params {
 				x[i] = toBounded(z[i], lo[i], hi[i])
+				if n == 0 {
+					x[i] = x0[i]
+				}
 				if err := pp.Set(pr.Name, x[i]); err != nil {
 					panic("calibrate: " + err.Error()) // Check keeps bounds inside the ranges
 				}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,7 +163,7 @@ seeds = [1]
 			}
 			want := []float64{0.41, 23.5, 1.6, -1.9}
 			var n int
-			res, err := fit(context.Background(), s, nil, quadratic(s, want), func(e Eval) {
+			res, err := minimise(context.Background(), s, nil, quadratic(s, want), func(e Eval) {
 				n++
 				if e.N != n {
 					t.Fatalf("evaluation %d reported as %d", n, e.N)
@@ -200,7 +203,7 @@ func TestFitInterrupted(t *testing.T) {
 		}
 		return q(ctx, p)
 	}
-	res, err := fit(ctx, s, nil, eval, nil)
+	res, err := minimise(ctx, s, nil, eval, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -322,5 +325,61 @@ step = 0.5
 	}
 	if sn.Behaviour != r.Params {
 		t.Errorf("scenario behaviour differs from the fit:\n%s", b.String())
+	}
+}
+
+func TestLoadTargets(t *testing.T) {
+	dir := t.TempDir()
+	norway, err := os.ReadFile(filepath.Join("..", "..", "targets", "norway.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The targets and the spec in one file: package targets never sees the
+	// [calibration] tables, and its errors keep their line numbers.
+	spec := "\n[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0.1, 1]\n"
+	one := filepath.Join(dir, "one.toml")
+	os.WriteFile(one, append(append([]byte(nil), norway...), spec...), 0o644)
+	s, err := LoadSpec(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := LoadTargets(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.File != one || len(tg.AgeRates) == 0 || tg.MovesPerThousand == nil || s.Params[0] != (Param{"base_a2", 0.1, 1}) {
+		t.Errorf("targets %+v, spec %+v", tg, s)
+	}
+	lines := strings.Count(string(norway), "\n")
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte(strings.Replace(string(norway), "[moves_per_thousand]\n", "[moves_per_thousand]\nmni = 3\n", 1)+spec), 0o644)
+	s, err = LoadSpec(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadTargets(s)
+	want := strings.Count(strings.Split(string(norway), "[moves_per_thousand]\n")[0], "\n") + 2
+	if err == nil || !strings.Contains(err.Error(), "bad.toml:"+strconv.Itoa(want)+":") {
+		t.Errorf("error %v, want one at line %d of %d", err, want, lines)
+	}
+
+	// A spec of its own that names the targets, relative to itself.
+	os.Mkdir(filepath.Join(dir, "t"), 0o755)
+	os.WriteFile(filepath.Join(dir, "t", "norway.toml"), norway, 0o644)
+	own := filepath.Join(dir, "calibration.toml")
+	os.WriteFile(own, []byte("[calibration]\ntargets = \"t/norway.toml\"\nparams = [\"base_c\"]\n"), 0o644)
+	if s, err = LoadSpec(own); err != nil {
+		t.Fatal(err)
+	}
+	if tg, err = LoadTargets(s); err != nil || tg.File != filepath.Join(dir, "t", "norway.toml") {
+		t.Fatalf("targets %v, %v", tg, err)
+	}
+	var b bytes.Buffer
+	res := &Result{Start: Eval{N: 1, Values: []float64{0.027}}, Best: Eval{N: 1, Values: []float64{0.027}}, Evals: 1, Complete: true, Status: "done", Params: params.Default()}
+	if err := WriteFitted(&b, s, res, Provenance{TargetsFile: tg.File, TargetsSHA256: tg.SHA256}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "# calibration: "+own) || !strings.Contains(b.String(), "# targets:     "+tg.File+" (sha256 "+tg.SHA256) {
+		t.Errorf("provenance of a separate spec:\n%s", b.String())
 	}
 }

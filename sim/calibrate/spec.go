@@ -64,6 +64,10 @@ type Param struct {
 type Spec struct {
 	File   string // the file it was read from, for errors and provenance
 	SHA256 string // hex SHA-256 of the file's bytes
+	// Targets is the targets file (relative paths resolved against File's
+	// folder), or "" when the targets are in File itself beside the
+	// [calibration] table.
+	Targets string
 
 	Params []Param
 	// World is an embedded world's name or the path of a regions CSV
@@ -90,7 +94,7 @@ type Spec struct {
 }
 
 // specKeys are the keys of the [calibration] table.
-var specKeys = []string{"world", "scale", "years", "seeds", "params", "bounds", "method",
+var specKeys = []string{"targets", "world", "scale", "years", "seeds", "params", "bounds", "method",
 	"max_evals", "step", "tolerance", "patience", "validate_scale", "validate_seeds"}
 
 // LoadSpec reads the [calibration] table of the TOML file at path (see
@@ -131,6 +135,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	if strings.ContainsAny(s.World, `/\.`) && !filepath.IsAbs(s.World) {
 		s.World = filepath.Join(filepath.Dir(file), s.World)
 	}
+	if s.Targets != "" && !filepath.IsAbs(s.Targets) {
+		s.Targets = filepath.Join(filepath.Dir(file), s.Targets)
+	}
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
@@ -160,6 +167,11 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 		v := c[k]
 		key := "calibration." + k
 		switch k {
+		case "targets":
+			s.Targets = p.str(key, v)
+			if s.Targets == "" {
+				p.add(key, "empty; give the path of the targets file, relative to this file, or leave the key out when the targets are in this file")
+			}
 		case "world":
 			s.World = p.str(key, v)
 		case "method":

@@ -16,6 +16,9 @@ import (
 type Provenance struct {
 	CommandLine []string
 	Date        time.Time
+	// TargetsFile and TargetsSHA256 name the targets when they are not in
+	// the spec's own file (Spec.Targets); see LoadTargets.
+	TargetsFile, TargetsSHA256 string
 	// Validation is a one-line summary of the validation run, if any.
 	Validation string
 }
@@ -33,7 +36,12 @@ func WriteFitted(w io.Writer, s *Spec, res *Result, prov Provenance) error {
 	}
 	fmt.Fprintf(b, "# Behaviour fitted by settle calibrate.\n#\n")
 	fmt.Fprintf(b, "# command:     %s\n", commandLine(prov.CommandLine))
-	fmt.Fprintf(b, "# targets:     %s (sha256 %s)\n", s.File, s.SHA256)
+	if prov.TargetsFile != "" && prov.TargetsFile != s.File {
+		fmt.Fprintf(b, "# calibration: %s (sha256 %s)\n", s.File, s.SHA256)
+		fmt.Fprintf(b, "# targets:     %s (sha256 %s)\n", prov.TargetsFile, prov.TargetsSHA256)
+	} else {
+		fmt.Fprintf(b, "# targets:     %s (sha256 %s)\n", s.File, s.SHA256)
+	}
 	fmt.Fprintf(b, "# world:       %s, scale %g, %d years, seeds %s (common random numbers, losses averaged)\n", s.World, s.Scale, s.Years, seedList(s.Seeds))
 	fmt.Fprintf(b, "# method:      %s from gonum optimize on the logit of each parameter's bounds, step %g\n", s.Method, s.Step)
 	fmt.Fprintf(b, "# evaluations: %d of at most %d; stopped: %s; %s\n", res.Evals, s.MaxEvals, res.Status, res.Elapsed.Round(time.Second))

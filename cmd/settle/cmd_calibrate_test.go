@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/calibrate"
+	"github.com/settle-sim/settle/sim/scenario"
+)
+
+// calibrationFile writes Norway's targets with a [calibration] table for a
+// tiny fit on the teaching world into dir: three parameters, 15
+// evaluations, scale 0.2, 3 years, seeds 1 and 2.
+func calibrationFile(t testing.TB, dir string) string {
+	t.Helper()
+	targets, err := os.ReadFile(filepath.Join("..", "..", "targets", "norway.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := `
+[calibration]
+world = "teaching"
+params = ["base_a2", "base_c", "young_women_factor"]
+scale = 0.2
+years = 3
+max_evals = 15
+step = 0.5
+
+[calibration.bounds]
+base_c = [0.005, 0.1]
+`
+	path := filepath.Join(dir, "teaching-targets.toml")
+	if err := os.WriteFile(path, append(targets, spec...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// behaviourTable returns the [behaviour] table of a fitted.toml.
+func behaviourTable(t testing.TB, fitted string) string {
+	t.Helper()
+	_, table, ok := strings.Cut(fitted, "[behaviour]\n")
+	if !ok {
+		t.Fatalf("no [behaviour] table in\n%s", fitted)
+	}
+	return table
+}
+
+func TestCalibrate(t *testing.T) {
+	tmp := t.TempDir()
+	file := calibrationFile(t, tmp)
+	var tables []string
+	for _, workers := range []int{1, 2} {
+		out := filepath.Join(tmp, "out"+strconv.Itoa(workers))
+		var stdout, stderr bytes.Buffer
+		opts := calibrateOptions{File: file, Out: out, Workers: workers, Quiet: true,
+			Cmdline: []string{"settle", "calibrate", file, "--out", out}}
+		if err := runCalibrate(context.Background(), opts, &stdout, &stderr); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		if got := strings.TrimSpace(stdout.String()); got != out {
+			t.Errorf("--quiet printed %q, want the folder %s", got, out)
+		}
+		for _, name := range []string{"fitted.toml", "report.txt", "report.csv", "trace.csv"} {
+			if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+				t.Error(err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "INCOMPLETE")); err == nil {
+			t.Error("INCOMPLETE left in a finished calibration")
+		}
+
+		// The trace has the 15 evaluations, and the fit improved on the start.
+		trace := readCSV(t, filepath.Join(out, "trace.csv"))
+		if len(trace) != 16 || trace[0][0] != "evaluation" || trace[0][1] != "loss" {
+			t.Fatalf("trace: %d rows, header %v", len(trace), trace[0])
+		}
+		first, _ := strconv.ParseFloat(trace[1][1], 64)
+		best := first
+		for _, row := range trace[2:] {
+			l, _ := strconv.ParseFloat(row[1], 64)
+			best = min(best, l)
+		}
+		if !(best < first) {
+			t.Errorf("loss %g at the start, best %g: no improvement", first, best)
+		}
+
+		// fitted.toml is a [behaviour] table that a scenario accepts.
+		b, err := os.ReadFile(filepath.Join(out, "fitted.toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fitted := string(b)
+		for _, want := range []string{"# command:     settle calibrate " + file, "sha256 ", "seeds 1, 2", "# engine:", "# evaluations: 15 of at most 15", "# validation:", "base_a2 "} {
+			if !strings.Contains(fitted, want) {
+				t.Errorf("fitted.toml lacks %q:\n%s", want, fitted)
+			}
+		}
+		s, err := scenario.Parse("with-fitted.toml", []byte("[scenario]\nname = \"fitted\"\nworld = \"teaching\"\nyears = 1\n\n"+fitted))
+		if err != nil {
+			t.Fatalf("a scenario with fitted.toml: %v", err)
+		}
+		if len(s.Overrides) != 3 || s.Overrides["young_women_factor"] == 0 {
+			t.Errorf("overrides %v", s.Overrides)
+		}
+		tables = append(tables, behaviourTable(t, fitted))
+
+		report, err := os.ReadFile(filepath.Join(out, "report.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"moves per 1000, ages 20–24", "distance exponent", "validation", "scale 0.4"} {
+			if !strings.Contains(string(report), want) {
+				t.Errorf("report.txt lacks %q:\n%s", want, report)
+			}
+		}
+	}
+	if tables[0] != tables[1] {
+		t.Errorf("1 worker fitted\n%s\n2 workers\n%s", tables[0], tables[1])
+	}
+}
+
+func TestCalibrateInterrupted(t *testing.T) {
+	tmp := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(tmp, "out")
+	var stdout, stderr bytes.Buffer
+	err := runCalibrate(ctx, calibrateOptions{File: calibrationFile(t, tmp), Out: out, Quiet: true}, &stdout, &stderr)
+	if !errors.Is(err, context.Canceled) || exitCode(err) != exitInterrupted {
+		t.Fatalf("err %v (exit %d), want an interruption", err, exitCode(err))
+	}
+	if _, err := os.Stat(filepath.Join(out, "INCOMPLETE")); err != nil {
+		t.Error("no INCOMPLETE in an interrupted calibration's folder")
+	}
+}
+
+func TestCalibrateUsage(t *testing.T) {
+	tmp := t.TempDir()
+	file := calibrationFile(t, tmp)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "which targets?"},
+		{[]string{file, file}, "give one targets file"},
+		{[]string{file, "--seeds", "0"}, "--seeds 0"},
+		{[]string{file, "--scale", "2"}, "--scale 2 is out of range"},
+		{[]string{file, "--max-evals", "-1"}, "--max-evals -1"},
+		{[]string{file, "--max-eval", "3"}, "did you mean --max-evals?"},
+		{[]string{file, "--max-evals", "2"}, "calibration.max_evals: 2 evaluations cannot fit 3 parameters"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := runMain(context.Background(), append([]string{"calibrate"}, c.args...), nil, &stdout, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+	// --seeds extends the file's seeds with the next numbers.
+	opts := calibrateOptions{Seeds: 4}
+	s, err := calibrate.LoadSpec(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.apply(s)
+	if len(s.Seeds) != 4 || s.Seeds[2] != 3 || s.Seeds[3] != 4 {
+		t.Errorf("--seeds 4: %v", s.Seeds)
+	}
+}

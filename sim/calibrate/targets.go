@@ -1,0 +1,97 @@
+package calibrate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/settle-sim/settle/sim/fit"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/targets"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Targets is a targets file as a calibration reads it.
+type Targets struct {
+	*targets.Targets
+	File   string // the file the targets were read from
+	SHA256 string // hex SHA-256 of its bytes
+}
+
+// LoadTargets reads the targets of s: the file s.Targets names, or, when it
+// is empty, s.File itself without its [calibration] tables (which package
+// targets does not know). Errors keep the file's line numbers.
+func LoadTargets(s *Spec) (*Targets, error) {
+	file := s.Targets
+	if file == "" {
+		file = s.File
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; check calibration.targets in %s", file, err, s.File)
+	}
+	sum := sha256.Sum256(data)
+	if s.Targets == "" {
+		data = withoutCalibration(data)
+	}
+	t, err := targets.Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Targets{Targets: t, File: file, SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+var tableHeader = regexp.MustCompile(`^\s*\[\[?\s*([^\]\s]+)\s*\]\]?`)
+
+// withoutCalibration blanks the lines of [calibration] and its sub-tables
+// ([calibration.bounds]), keeping every other line where it was.
+func withoutCalibration(data []byte) []byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	in := false
+	for i, l := range lines {
+		if m := tableHeader.FindStringSubmatch(l); m != nil {
+			key := strings.Trim(m[1], `"`)
+			in = key == "calibration" || strings.HasPrefix(key, "calibration.")
+		}
+		if in {
+			lines[i] = l[len(strings.TrimRight(l, "\r\n")):] // keep the line break
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+// FitScorer scores runs with fit.Loss against t: the statistics of
+// fit.NewAccumulator over the targets' window (cut short by a shorter run).
+func FitScorer(t *targets.Targets) Scorer { return fitScorer{t} }
+
+type fitScorer struct{ t *targets.Targets }
+
+func (f fitScorer) NewRun(w *world.World) RunScorer {
+	return &FitRun{t: f.t, acc: fit.NewAccumulator(w, f.t)}
+}
+
+// FitRun is the RunScorer of FitScorer; Stats gives the run's statistics
+// after the last Add.
+type FitRun struct {
+	t     *targets.Targets
+	acc   *fit.Accumulator
+	stats *fit.Stats
+}
+
+// Add implements RunScorer.
+func (r *FitRun) Add(y *record.Year) { r.acc.Add(y); r.stats = nil }
+
+// Stats returns the statistics of the years added so far.
+func (r *FitRun) Stats() fit.Stats {
+	if r.stats == nil {
+		s := r.acc.Stats()
+		r.stats = &s
+	}
+	return *r.stats
+}
+
+// Loss implements RunScorer.
+func (r *FitRun) Loss() float64 { return fit.Loss(r.t, r.Stats()) }
