@@ -65,6 +65,7 @@ func commands() []command {
 		{"run", "simulate a scenario and write its results", cmdRun},
 		{"validate", "check a scenario and summarise it; --params lists the behaviour parameters", cmdValidate},
 		{"calibrate", "fit behaviour parameters to calibration targets", cmdCalibrate},
+		{"fit", "compare a run with calibration targets: a table and charts", cmdFit},
 		{"worlds", "list the embedded worlds", cmdWorlds},
 		{"version", "print the version", cmdVersion},
 	}

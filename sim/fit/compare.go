@@ -125,7 +125,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	if iv := t.DistanceExponent; iv != nil {
 		row := interval("distance exponent", iv, s.DistanceExponent, false, "")
-		row.Detail += fmt.Sprintf("; %d pairs", len(s.Pairs))
+		row.Detail += fmt.Sprintf("; PPML over all pairs, %d with moves; least squares over those alone: %.2f", len(s.Pairs), s.DistanceExponentWLS)
 		rows = append(rows, row)
 	}
 	if iv := t.SameCountyShare; iv != nil {
@@ -136,7 +136,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	for _, c := range t.CentralityGain {
 		v := classChange(s, c.Classes)
-		row := Row{Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: 100 * v, Tolerance: nan, Min: nan, Max: nan,
+		row := Row{Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: nan, Tolerance: nan, Min: nan, Max: nan,
 			Checked: true, Unit: "pp", Source: c.Source}
 		if c.Gain {
 			row.OK = v > 0

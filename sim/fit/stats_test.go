@@ -123,30 +123,59 @@ func TestAccumulatorArithmetic(t *testing.T) {
 	if p := s.ClassPopulation[1]; p != [2]float64{100, 104} {
 		t.Errorf("class 1 population %v, want [100 104] (+1 birth, +3 net)", p)
 	}
-	// Distance: a weighted regression over the 5 pairs with moves, with the
-	// mean populations on 1 January 2000 and 2001: A (100+104)/2… computed
-	// independently with gonum/stat.
+	// Distance: the mean populations on 1 January 2000 and 2001.
 	popA, popB, popC := (100.0+102)/2, (50.0+45)/2, (50.0+54)/2
 	pop := []float64{popA, popB, popC}
-	flows := map[[2]int]float64{{0, 1}: 4, {0, 2}: 2, {1, 0}: 8, {1, 2}: 3, {2, 0}: 1}
+	flows := map[[2]int]float64{{0, 1}: 4, {0, 2}: 2, {1, 0}: 8, {1, 2}: 3, {2, 0}: 1} // C→B: none
+	km := func(o, d int) float64 {
+		r1, r2 := w.Regions[o], w.Regions[d]
+		return world.GreatCircleKm(r1.Lat, r1.Lon, r2.Lat, r2.Lon)
+	}
+	// The least-squares line over the 5 pairs with moves, computed
+	// independently with gonum/stat.
 	var xs, ys, ws []float64
 	for _, p := range s.Pairs {
 		o, d := p.Origin, p.Destination
 		if flows[[2]int{o, d}] != p.Moves {
 			t.Errorf("pair %d→%d: %v moves, want %v", o, d, p.Moves, flows[[2]int{o, d}])
 		}
-		r1, r2 := w.Regions[o], w.Regions[d]
-		km := world.GreatCircleKm(r1.Lat, r1.Lon, r2.Lat, r2.Lon)
-		xs = append(xs, math.Log(km))
+		xs = append(xs, math.Log(km(o, d)))
 		ys = append(ys, math.Log(p.Moves/(pop[o]*pop[d])))
 		ws = append(ws, p.Moves)
 	}
 	if len(s.Pairs) != 5 {
 		t.Fatalf("%d pairs, want 5", len(s.Pairs))
 	}
-	alpha, beta := stat.LinearRegression(xs, ys, ws, false)
-	if math.Abs(s.DistanceExponent+beta) > 1e-9 || math.Abs(s.DistanceIntercept-alpha) > 1e-9 {
-		t.Errorf("distance exponent %v, intercept %v; want %v, %v", s.DistanceExponent, s.DistanceIntercept, -beta, alpha)
+	_, beta := stat.LinearRegression(xs, ys, ws, false)
+	if math.Abs(s.DistanceExponentWLS+beta) > 1e-9 {
+		t.Errorf("least-squares exponent %v, want %v", s.DistanceExponentWLS, -beta)
+	}
+	// PPML over all 6 pairs: at the estimate the Poisson score equations
+	// hold, Σ (F − μ) = 0 and Σ (F − μ)·ln d = 0, with μ = exp(c)·P·P·d^−k.
+	var s0, s1, scale float64
+	for o := 0; o < 3; o++ {
+		for d := 0; d < 3; d++ {
+			if o == d {
+				continue
+			}
+			x := math.Log(km(o, d))
+			mu := math.Exp(s.DistanceIntercept-s.DistanceExponent*x) * pop[o] * pop[d]
+			f := flows[[2]int{o, d}]
+			s0 += f - mu
+			s1 += (f - mu) * x
+			scale += f
+		}
+	}
+	if math.Abs(s0) > 1e-9*scale || math.Abs(s1) > 1e-9*scale || !(s.DistanceExponent > 0) {
+		t.Errorf("PPML exponent %v, intercept %v: scores %g, %g, want 0", s.DistanceExponent, s.DistanceIntercept, s0, s1)
+	}
+	// Bands hold every pair once, with or without moves.
+	n := 0
+	for _, b := range s.DistanceBands {
+		n += b.Pairs
+	}
+	if n != 6 {
+		t.Errorf("distance bands hold %d pairs, want 6", n)
 	}
 }
 

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/sim/fit"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/targets"
+)
+
+const fitHelpHead = `Usage: settle fit RUN_DIR [flags]
+
+Compares the run in RUN_DIR (a folder written by settle run) with calibration
+targets (default targets/norway.toml: Norway's moving rates by age and sex,
+moves per 1000, the peak age, the distance decay of flows and the
+centralisation of the population, with their sources) and prints a table:
+each target, the simulated value, the error and whether it is met. The
+statistics are defined in docs/calibration.md.
+
+It writes into RUN_DIR/fit (or --out DIR), which must not exist or be empty:
+  fit.csv          the table
+  ages.csv         the simulated moves per 1000 by single year of age and sex
+  schedule.png     moves per 1000 by age and sex against the targets and the
+                   Rogers–Castro curve (and .svg)
+  distance.png     flows against distance, log-log, with the fitted exponent
+  centrality.png   population change by centrality class, total and by
+                   domestic migration
+
+Missed targets are reported, not an error, unless --strict is given.
+
+Flags:
+`
+
+// fitOptions are the options of settle fit.
+type fitOptions struct {
+	RunDir  string
+	Targets string // the targets file
+	Out     string // "" = RunDir/fit
+	Strict  bool   // missed targets are an error (exit code 1)
+}
+
+// defaultTargets is the targets file used when --targets is not given,
+// relative to the working directory (the repository root).
+const defaultTargets = "targets/norway.toml"
+
+func fitFlags(opts *fitOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
+	fs.StringVar(&opts.Targets, "targets", defaultTargets, "compare with the targets `FILE` (TOML, see docs/calibration.md)")
+	fs.StringVar(&opts.Out, "out", "", "write the table and charts to `DIR`, which must not exist or be empty\n(default RUN_DIR/fit)")
+	fs.BoolVar(&opts.Strict, "strict", false, "exit with code 1 if any target is missed")
+	return fs
+}
+
+func fitHelp() string {
+	var o fitOptions
+	return fitHelpHead + flagsHelp(fitFlags(&o), "targets", "out", "strict") + "\n" + strings.Replace(exitCodesHelp,
+		"1    error (a bad scenario, a failed run …)", "1    error (a bad run folder or targets file; with --strict, a missed target)", 1)
+}
+
+func cmdFit(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
+	var opts fitOptions
+	fs := fitFlags(&opts)
+	pos, err := parseArgs(fs, args, fitHelp(), stdout)
+	if err != nil {
+		return err
+	}
+	switch len(pos) {
+	case 0:
+		return usagef("which run? Give its folder: settle fit RUN_DIR (for example settle fit results/baseline/20250304-141502-s1)")
+	case 1:
+		opts.RunDir = pos[0]
+	default:
+		return usagef("give one run folder, not %d arguments: %q", len(pos), pos)
+	}
+	if isSet(fs, "out") && opts.Out == "" {
+		return usagef("--out needs a folder name; leave it out for RUN_DIR/fit")
+	}
+	if opts.Targets == "" {
+		return usagef("--targets needs a file name; leave it out for %s", defaultTargets)
+	}
+	return runFit(ctx, opts, stdout, stderr)
+}
+
+// missedError reports missed targets under --strict (exit code 1).
+type missedError struct{ missed, checked int }
+
+func (e *missedError) Error() string {
+	return fmt.Sprintf("%d of %d targets missed (--strict)", e.missed, e.checked)
+}
+
+// runFit compares the run in opts.RunDir with the targets and writes the
+// table and charts.
+func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) error {
+	p := newPrinter(stdout, stderr, false)
+	t, err := targets.Load(opts.Targets)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {
+			return fmt.Errorf("%w\n(run settle from the repository root, or give --targets FILE)", err)
+		}
+		return err
+	}
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(opts.RunDir, "fit")
+	}
+	if err := output.CheckDir(out); err != nil {
+		if errors.Is(err, output.ErrNotEmpty) {
+			return fmt.Errorf("refusing to overwrite the earlier fit in %s; give --out DIR for a new folder, or delete it", out)
+		}
+		return err
+	}
+	m, w, err := fit.LoadRun(opts.RunDir)
+	if err != nil {
+		return err
+	}
+	if !m.Complete {
+		p.Errorf("note: the run in %s is incomplete (%s); comparing the %d years it holds", opts.RunDir, m.Stopped, m.YearsCompleted)
+	}
+	acc := fit.NewAccumulator(w, t)
+	if err := fit.ReadRun(opts.RunDir, w, acc.Add); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s := acc.Stats()
+	if s.Years == 0 {
+		return fmt.Errorf("the window of %s (%s) holds no simulated year of the run in %s (%d–%d); change start_year in the targets file",
+			t.File, windowText(t), opts.RunDir, m.StartYear, m.StartYear+m.YearsCompleted)
+	}
+	if t.Years > 0 && s.Years < t.Years {
+		p.Errorf("note: the run has %d of the %d years of the targets' window; comparing those", s.Years, t.Years)
+	}
+	rows := fit.Compare(t, s)
+
+	p.Printf("%s (%s, scale %g, seed %d) against %s, moves %d–%d:\n\n", opts.RunDir, m.World, m.Scale, m.Seed, t.File, s.FirstYear, s.LastYear)
+	if err := writeFitTable(p.Stdout(), rows); err != nil {
+		return err
+	}
+	ok, checked := fit.Met(rows)
+	p.Printf("\n%d of %d targets met (loss %.3g; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
+
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	if err := writeFitCSV(filepath.Join(out, "fit.csv"), rows); err != nil {
+		return err
+	}
+	if err := writeAgesCSV(filepath.Join(out, "ages.csv"), &s); err != nil {
+		return err
+	}
+	if _, err := fit.WriteCharts(out, t, s); err != nil {
+		return err
+	}
+	p.Printf("Table and charts (schedule, distance, centrality; PNG and SVG) in %s\n", out)
+	if opts.Strict && ok < checked {
+		return &missedError{checked - ok, checked}
+	}
+	return nil
+}
+
+func windowText(t *targets.Targets) string {
+	start := "the run's start"
+	if t.StartYear != 0 {
+		start = strconv.Itoa(t.StartYear)
+	}
+	if t.Years == 0 {
+		return "from " + start + " to the end"
+	}
+	return fmt.Sprintf("%d years from %s", t.Years, start)
+}
+
+// writeFitTable prints the rows as an aligned table.
+func writeFitTable(w io.Writer, rows []fit.Row) error {
+	// Left-aligned cells; the numbers are right-aligned in fixed widths.
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "target statistic\t%12s\t%10s\t%8s\tok\n", "target", "simulated", "error")
+	for _, r := range rows {
+		okText := "yes"
+		switch {
+		case !r.Checked:
+			okText = "–"
+		case !r.OK:
+			okText = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%12s\t%10s\t%8s\t%s\n", r.Name, targetText(r), num(r.Simulated, r.Unit), errorText(r), okText)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// targetText writes what a row must reach: "130 ±20%", "41–46", "> 1".
+func targetText(r fit.Row) string {
+	switch {
+	case !r.Checked:
+		return num(r.Target, r.Unit)
+	case r.Unit == "pp" && r.Min == 0:
+		return "> 0 pp"
+	case r.Unit == "pp" && r.Max == 0:
+		return "< 0 pp"
+	case !math.IsNaN(r.Tolerance):
+		return fmt.Sprintf("%s ±%.0f%%", num(r.Target, r.Unit), 100*r.Tolerance)
+	case !math.IsNaN(r.Min) && !math.IsNaN(r.Max):
+		return fmt.Sprintf("%s–%s", num(r.Min, r.Unit), num(r.Max, r.Unit))
+	case !math.IsNaN(r.Min):
+		return "> " + num(r.Min, r.Unit)
+	case !math.IsNaN(r.Max):
+		return "< " + num(r.Max, r.Unit)
+	}
+	return num(r.Target, r.Unit)
+}
+
+func errorText(r fit.Row) string {
+	switch {
+	case math.IsNaN(r.Error):
+		return ""
+	case r.Relative:
+		return fmt.Sprintf("%+.1f%%", 100*r.Error)
+	case r.Unit == "years":
+		return fmt.Sprintf("%+.1f y", r.Error)
+	}
+	return fmt.Sprintf("%+.3g", r.Error)
+}
+
+// num formats a value with a precision that suits its size.
+func num(x float64, unit string) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case unit == "pp":
+		return fmt.Sprintf("%+.2f pp", x)
+	case unit == "years":
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	case x == 0:
+		return "0"
+	case math.Abs(x) >= 100:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	case math.Abs(x) >= 10:
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
+// fitCSVHeader are the columns of fit.csv.
+var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "relative_error", "checked", "ok", "unit", "detail", "source"}
+
+func writeFitCSV(path string, rows []fit.Row) error {
+	records := [][]string{fitCSVHeader}
+	f := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	}
+	for _, r := range rows {
+		records = append(records, []string{r.Name, f(r.Target), f(r.Min), f(r.Max), f(r.Tolerance), f(r.Simulated), f(r.Error),
+			strconv.FormatBool(r.Relative), strconv.FormatBool(r.Checked), strconv.FormatBool(r.OK), r.Unit, r.Detail, r.Source})
+	}
+	return writeCSV(path, records)
+}
+
+// writeAgesCSV writes the single-year schedule: age, sex (f, m, all),
+// persons at risk, moves and moves per 1000, summed over the window.
+func writeAgesCSV(path string, s *fit.Stats) error {
+	records := [][]string{{"age", "sex", "persons", "moves", "per_thousand"}}
+	for a := 0; a < fit.Ages; a++ {
+		for sx, name := range []string{"f", "m", "all"} {
+			rate := ""
+			if v := s.RatesByAgeSex[sx][a]; !math.IsNaN(v) {
+				rate = strconv.FormatFloat(v, 'f', 3, 64)
+			}
+			records = append(records, []string{strconv.Itoa(a), name,
+				strconv.FormatFloat(s.Persons[sx][a], 'f', 0, 64), strconv.FormatFloat(s.Moves[sx][a], 'f', 0, 64), rate})
+		}
+	}
+	return writeCSV(path, records)
+}
+
+func writeCSV(path string, records [][]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	if err := cw.WriteAll(records); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
