@@ -15,6 +15,7 @@ package targets
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"regexp"
@@ -215,6 +216,10 @@ type RogersCastro struct {
 func Load(path string) (*Targets, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is said once
+		}
 		return nil, fmt.Errorf("%s: %w; check the path of the targets file (e.g. targets/norway.toml)", path, err)
 	}
 	return Parse(path, data)
