@@ -213,7 +213,7 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 		},
 	}
 	settings := &optimize.Settings{
-		FuncEvaluations: s.MaxEvals,
+		FuncEvaluations: s.MaxEvals - 1, // the start is evaluated first, below
 		Converger: &optimize.FunctionConverge{
 			Relative:   s.Tolerance,
 			Iterations: s.patience(),
@@ -239,7 +239,6 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 		return nil, err
 	}
 	settings.InitValues = &optimize.Location{F: f0}
-	settings.FuncEvaluations = s.MaxEvals - 1
 	r, err := optimize.Minimize(prob, z0, settings, method)
 	res.Elapsed = time.Since(start)
 	if evalErr != nil {
