@@ -174,7 +174,7 @@ func scheduleChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 			}
 			sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(5), Shape: draw.BoxGlyph{}}
 			p.Add(sc)
-			p.Legend.Add([]string{"target women", "target men"}[sx], sc)
+			p.Legend.Add([]string{"target women (age group)", "target men (age group)"}[sx], sc)
 		}
 	}
 	if rc := t.RogersCastro; rc != nil {
@@ -194,6 +194,21 @@ func scheduleChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 		p.Add(f)
 		a, r := fitted.Peak()
 		p.Legend.Add(fmt.Sprintf("Rogers–Castro fitted to simulation (peak %.0f at %.1f)", 1000*r, a), f)
+	}
+	// Headroom above the highest curve.
+	top := 0.0
+	for _, r := range t.AgeRates {
+		top = math.Max(top, r.PerThousand)
+	}
+	for sx := 0; sx < 3; sx++ {
+		for a := 0; a <= maxAge; a++ {
+			if v := s.RatesByAgeSex[sx][a]; !math.IsNaN(v) {
+				top = math.Max(top, v)
+			}
+		}
+	}
+	if top > 0 {
+		p.Y.Max = 20 * math.Ceil(top*1.05/20)
 	}
 	return p, nil
 }
