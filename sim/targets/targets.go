@@ -465,10 +465,10 @@ func (p *problems) unknown(k toml.Key) {
 	key := strings.Join(path, ".")
 	// The decoder's key has no element numbers: find the first line that
 	// sets this key in any element ("centrality_share[2].clases").
-	line := 0
+	line, where := 0, key
 	for k, l := range p.lines {
 		if stripIndices(k) == key && (line == 0 || l < line) {
-			line = l
+			line, where = l, k
 		}
 	}
 	if line == 0 {
@@ -480,7 +480,7 @@ func (p *problems) unknown(k toml.Key) {
 	} else {
 		msg += "the keys here are " + strings.Join(known, ", ")
 	}
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: key, Msg: msg})
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: where, Msg: msg})
 }
 
 var indexRe = regexp.MustCompile(`\[\d+\]`)

@@ -70,7 +70,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad ages", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"9-5\", per_thousand = 27 },\n]\n",
 			[]string{`t.toml:5: age_rates.groups[2].ages: ages "9-5"`}},
 		{"unknown group key", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"5-9\", per_thusand = 27 },\n]\n",
-			[]string{`t.toml:5: age_rates.groups.per_thusand: unknown key "per_thusand"; did you mean "per_thousand"?`, "t.toml:5: age_rates.groups[2]: missing per_thousand"}},
+			[]string{`t.toml:5: age_rates.groups[2].per_thusand: unknown key "per_thusand"; did you mean "per_thousand"?`, "t.toml:5: age_rates.groups[2]: missing per_thousand"}},
 		{"bad sex and tolerance", "[age_rates]\ntolerance = 2\ngroups = [\n  { ages = \"20-24\", sex = \"w\", per_thousand = 146 },\n]\n",
 			[]string{"t.toml:2: age_rates.tolerance: 2 is not a relative tolerance", `t.toml:4: age_rates.groups[1].sex: "w" is not a sex`}},
 		{"bad change", "[[centrality_share]]\nclasses = [1, 2]\nchange = \"grow\"\n[[centrality_share]]\nclasses = [7]\nchange = \"lose\"\n",
