@@ -1,0 +1,172 @@
+package international
+
+import (
+	"math"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// TestGeometric checks the skip lengths of the thinned sampler: the number
+// of failures before the first success of Bernoulli(p) trials has mean
+// (1 − p)/p and P(0) = p.
+func TestGeometric(t *testing.T) {
+	for _, p := range []float64{0.003, 0.05, 0.3, 0.9} {
+		g := rng.New(4, uint64(p*1000))
+		const n = 400_000
+		var sum, zeros float64
+		for i := 0; i < n; i++ {
+			k := geometric(&g, p)
+			sum += float64(k)
+			if k == 0 {
+				zeros++
+			}
+		}
+		mean, sd := (1-p)/p, math.Sqrt(1-p)/p/math.Sqrt(n)
+		if math.Abs(sum/n-mean) > 5*sd {
+			t.Errorf("p = %g: mean skip %.4f, want %.4f ± %.4f", p, sum/n, mean, sd)
+		}
+		if se := math.Sqrt(p * (1 - p) / n); math.Abs(zeros/n-p) > 5*se {
+			t.Errorf("p = %g: P(0) = %.4f, want %.4f", p, zeros/n, p)
+		}
+	}
+	g := rng.New(1, 1)
+	if geometric(&g, 0) != math.MaxInt || geometric(&g, 1) != 0 || geometric(&g, 1.5) != 0 {
+		t.Error("geometric at p = 0 should never succeed and at p ≥ 1 always")
+	}
+}
+
+// group is one kind of household in the emigration test.
+type group struct {
+	name         string
+	region       uint16
+	immigrant    bool
+	years, size  int
+	households   int
+	rate         float64 // the yearly emigration probability of the household
+	gotHH, gotPP float64
+}
+
+// TestEmigrationThinned checks the thinned emigration draw against plain
+// Bernoulli expectations: households of natives, of recent immigrants in a
+// region with and without the integration lever (Retention) and of
+// immigrants who arrived long ago, mixed in the slots and spread over
+// several chunks, emigrate at base·native, base·F·(1 − retention) and
+// base·native, with native = (1 − share·F)/(1 − share) for the share of
+// recent immigrants; whole households leave, the ledger counts them and
+// jobs they held are freed.
+func TestEmigrationThinned(t *testing.T) {
+	const base = 0.04
+	groups := []*group{
+		{name: "natives, alone", region: 0, size: 1, households: 60_000},
+		{name: "natives, families", region: 1, size: 3, households: 20_000},
+		{name: "recent immigrants", region: 0, immigrant: true, years: 2, size: 2, households: 15_000},
+		{name: "recent immigrants, retention 0.5", region: 1, immigrant: true, years: 9, size: 1, households: 20_000},
+		{name: "immigrants arrived long ago", region: 1, immigrant: true, years: 10, size: 1, households: 10_000},
+	}
+	w := &world.World{Regions: make([]world.Region, 2)}
+	w.Rates.EmigrationRate = base
+	s := &state.State{World: w, P: params.Default(), Regions: make([]state.RegionState, 2), Seed: 5, Year: 2030, Scale: 1}
+	s.SetWorkers(2)
+	s.Regions[1].Retention = 0.5
+	p := &s.Persons
+	// Households interleaved group by group, so chunks mix them.
+	type hh struct {
+		g     *group
+		slots []int32
+	}
+	var all []hh
+	left := make([]int, len(groups))
+	for k, g := range groups {
+		left[k] = g.households
+	}
+	var recent, residents int64
+	for more := true; more; {
+		more = false
+		for k, g := range groups {
+			if left[k] == 0 {
+				continue
+			}
+			more = true
+			left[k]--
+			var flags uint16
+			if g.immigrant {
+				flags = population.Immigrant
+			}
+			x := hh{g: g}
+			for m := 0; m < g.size; m++ {
+				i := p.Add(population.Person{Age: uint8(40 - 15*m), Flags: flags, Years: uint8(g.years), Act: population.Employed,
+					Edu: population.EduMaster, JobSkill: world.SkillHigh, Region: g.region, Work: 1 - g.region, Home: g.region, Second: population.NoRegion})
+				if m == 0 {
+					p.NewHousehold(i)
+				} else {
+					p.Join(i, p.HH[x.slots[0]])
+				}
+				x.slots = append(x.slots, i)
+				s.Regions[1-g.region].Filled[world.SkillHigh]++
+				residents++
+				if g.immigrant && g.years < 10 {
+					recent++
+				}
+			}
+			all = append(all, x)
+		}
+	}
+	s.Residents, s.RecentImmigrants = residents, recent
+	share := float64(recent) / float64(residents)
+	F := s.P.ImmigrantEmig
+	native := (1 - share*F) / (1 - share)
+	for _, g := range groups {
+		g.rate = base * native
+		if g.immigrant && g.years < 10 {
+			g.rate = base * F * (1 - s.Regions[g.region].Retention)
+		}
+	}
+	filled := [2]int32{s.Regions[0].Filled[world.SkillHigh], s.Regions[1].Filled[world.SkillHigh]}
+	s.BeginTick()
+	var m Model
+	m.Step(s)
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	var gone [2]int32
+	for _, x := range all {
+		n := 0
+		for _, i := range x.slots {
+			if !p.Live(i) {
+				n++
+			}
+		}
+		if n != 0 && n != len(x.slots) {
+			t.Fatalf("%s: %d of %d members emigrated", x.g.name, n, len(x.slots))
+		}
+		if n > 0 {
+			x.g.gotHH++
+			x.g.gotPP += float64(n)
+			gone[1-x.g.region] += int32(n)
+		}
+	}
+	var byRegion [2]int64
+	for _, g := range groups {
+		e := float64(g.households) * g.rate
+		sd := math.Sqrt(e * (1 - g.rate))
+		t.Logf("%s: %.0f of %d households emigrated, expected %.1f ± %.1f", g.name, g.gotHH, g.households, e, sd)
+		if math.Abs(g.gotHH-e) > 5*sd {
+			t.Errorf("%s: %.0f households emigrated, expected %.1f ± %.1f", g.name, g.gotHH, e, sd)
+		}
+		byRegion[g.region] += int64(g.gotPP)
+	}
+	for r := 0; r < 2; r++ {
+		a := s.Ledger.Accounts[r]
+		if a.Emigrants != byRegion[r] || a.NetHigherEd != -byRegion[r] {
+			t.Errorf("region %d: ledger has %d emigrants (higher education %+d), counted %d", r, a.Emigrants, a.NetHigherEd, byRegion[r])
+		}
+		if got := s.Regions[r].Filled[world.SkillHigh]; got != filled[r]-gone[r] {
+			t.Errorf("region %d: %d jobs filled after emigration, want %d", r, got, filled[r]-gone[r])
+		}
+	}
+}
