@@ -459,7 +459,14 @@ func (s *Stats) distance(a *Accumulator) {
 		return
 	}
 	type obs struct{ x, e, f float64 } // ln km, P_i·P_j, moves
-	var all []obs
+	all := make([]obs, 0, a.n*(a.n-1))
+	nPairs := 0
+	for _, f := range a.pair {
+		if f > 0 {
+			nPairs++
+		}
+	}
+	s.Pairs = make([]Pair, 0, nPairs)
 	var sw, sx, sy, sxx, sxy float64
 	bands := map[int]*struct {
 		x, e, f float64
@@ -542,7 +549,7 @@ func (s *Stats) distance(a *Accumulator) {
 		}
 		step := math.Max(-1, math.Min(1, -g/h))
 		k += step
-		if math.Abs(step) < 1e-12 {
+		if math.Abs(step) < 1e-9 {
 			break
 		}
 	}
