@@ -168,9 +168,11 @@ func (s *Stats) Rate(lo, hi int, sex string) float64 {
 // retain the records, so the engine may reuse them. It is not safe for
 // concurrent use. Add costs O(regions + flows + ages).
 type Accumulator struct {
-	w     *world.World
-	start int // the window's first 1 January; 0 until the first record when the targets leave it open
-	years int // 0 = to the end
+	w *world.World
+	// The window: the rows start < t ≤ end. Before the first record, start
+	// is the targets' StartYear (0 = open) and years their Years; the first
+	// record fixes start (at least its year) and end (0 = open).
+	start, end, years int
 
 	n       int
 	records int
@@ -252,8 +254,15 @@ func (a *Accumulator) Add(y *record.Year) {
 		w = 1
 	}
 	first := a.records == 0
-	if first && a.start == 0 {
-		a.start = y.Year
+	if first {
+		if a.start == 0 {
+			a.start = y.Year
+		}
+		if a.years > 0 {
+			a.end = a.start + a.years
+		}
+		// A window that opens before the run starts begins with the run.
+		a.start = max(a.start, y.Year)
 	}
 	prevPop := append([]int64(nil), a.regPop...)
 	var prevTotal, total int64
@@ -268,7 +277,7 @@ func (a *Accumulator) Add(y *record.Year) {
 		}
 		total += a.regPop[i]
 	}
-	counted := !first && y.Year-1 >= a.start && (a.years == 0 || y.Year <= a.start+a.years)
+	counted := !first && y.Year-1 >= a.start && (a.end == 0 || y.Year <= a.end)
 	if y.Year == a.start {
 		a.startPop = toFloat(a.regPop)
 	}

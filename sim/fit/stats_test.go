@@ -197,6 +197,20 @@ func TestAccumulatorWindow(t *testing.T) {
 	}
 }
 
+// TestAccumulatorEarlyWindow: a window opening before the run starts with
+// the run and keeps its end.
+func TestAccumulatorEarlyWindow(t *testing.T) {
+	acc := NewAccumulator(tinyWorld(), &targets.Targets{StartYear: 1999, Years: 2})
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	if s.FirstYear != 2000 || s.LastYear != 2001 || s.Years != 1 || s.TotalMoves != 16 || s.ClassShareChange[1] != 1.0/200 {
+		t.Errorf("window %d–%d, %d years, %v moves, class 1 %v; want 2000–2001, 1, 16, 0.005",
+			s.FirstYear, s.LastYear, s.Years, s.TotalMoves, s.ClassShareChange[1])
+	}
+}
+
 // TestAccumulatorScaling: at weight 2 each cell is doubled before summing,
 // as output writes it.
 func TestAccumulatorScaling(t *testing.T) {
