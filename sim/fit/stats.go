@@ -16,7 +16,8 @@
 // writes them, so the statistics of a run folder and of the records that
 // produced it are identical. A run's row for year t holds the stocks of
 // 1 January t and the moves during t−1. The window of the targets
-// (StartYear, Years) selects the rows t with StartYear < t ≤ StartYear+Years.
+// (StartYear, Years) selects the rows t with StartYear < t ≤ StartYear+Years;
+// a window that opens before the run starts with the run.
 //
 //   - Moving rate of an age group (per 1000): the moves between regions of
 //     persons aged a at the move (migration_by_age.csv, row t), divided by
