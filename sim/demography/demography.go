@@ -26,13 +26,13 @@ type events struct {
 	deaths, births, leave, seek, split, adults []int32
 }
 
-// Fertility multipliers for women in and out of a couple, chosen so that
-// with about 60 % of women aged 25–40 in a couple the national age-specific
-// rates are reproduced (0.6·1.35 + 0.4·0.47 ≈ 1).
-const (
-	fertilityPartnered = 1.35
-	fertilitySingle    = 0.47
-)
+// PartneredFertility is how many times more often a woman in a couple gives
+// birth than a single woman of the same age. With it, about 90 % of births
+// are to mothers in a couple (SSB: about 89 % of births are to married or
+// cohabiting mothers). Each year the rates of both groups are set from the
+// share of women of each age in a couple, so that the national age-specific
+// rates are reproduced exactly in expectation.
+const PartneredFertility = 6.0
 
 // Step runs deaths, births, ageing, leaving home and couple dynamics.
 func (m *Model) Step(s *state.State) {
@@ -51,8 +51,9 @@ func (m *Model) Step(s *state.State) {
 	}
 	var fert [2][world.MaxAge + 1]float64 // [single, partnered]
 	for a := range fert[0] {
-		f := rates.Fertility[a] * P.FertilityScale
-		fert[0][a], fert[1][a] = f*fertilitySingle, f*fertilityPartnered
+		pi := s.PartneredWomen[a]
+		single := rates.Fertility[a] * P.FertilityScale / (1 - pi + pi*PartneredFertility)
+		fert[0][a], fert[1][a] = single, single*PartneredFertility
 	}
 	var leave, couple [world.MaxAge + 1]float64
 	for a := 18; a < 30; a++ {
@@ -151,6 +152,12 @@ func (m *Model) Step(s *state.State) {
 			if g.Float64() < 0.487 {
 				sex = 0
 			}
+			if p.Flags[mo]&population.AtHome != 0 {
+				// A mother living with her parents sets up her own household.
+				p.Leave(mo)
+				p.NewHousehold(mo)
+				p.Flags[mo] &^= population.AtHome
+			}
 			r := p.Region[mo]
 			child := p.Add(population.Person{Age: 0, Sex: sex, Act: population.Child,
 				Flags: population.AtHome, Region: r, Work: population.NoRegion, Home: r, Second: p.Second[mo]})
@@ -184,14 +191,15 @@ func (m *Model) Step(s *state.State) {
 			p.Flags[q] |= population.NewPartner
 		}
 	}
-	m.couples(s)
+	m.couples(s, nc)
 }
 
 // couples pairs this year's seekers: first within their region, then the
 // remaining women with remaining men in regions within commuting reach.
 // When partners live in different regions, the smaller household moves to
 // the other's region (a family move).
-func (m *Model) couples(s *state.State) {
+// nc is the number of chunks of this tick's event pass.
+func (m *Model) couples(s *state.State, nc int) {
 	p := &s.Persons
 	n := s.N()
 	if len(m.women) != n {
@@ -201,7 +209,7 @@ func (m *Model) couples(s *state.State) {
 	for r := 0; r < n; r++ {
 		m.women[r], m.men[r] = m.women[r][:0], m.men[r][:0]
 	}
-	for c := range m.chunks[:s.NumChunks()] {
+	for c := range m.chunks[:nc] {
 		for _, i := range m.chunks[c].seek {
 			if !p.Live(i) || p.Partner[i] != population.None || p.Flags[i]&population.AtHome != 0 {
 				continue

@@ -65,12 +65,13 @@ func (m *Model) Step(s *state.State) {
 				if left == 0 {
 					gs = append(gs, int32(i))
 				}
-			case age == 19 && p.Edu[i] == population.EduBasic:
-				if g.Float64() < UpperSecondaryCompletion {
+			case age >= 19 && age <= 24:
+				if age == 19 && p.Edu[i] == population.EduBasic && g.Float64() < UpperSecondaryCompletion {
 					p.Edu[i] = population.EduUpperSecondary
 				}
-				fallthrough
-			case age >= 19 && age <= 24 && p.Edu[i] == population.EduUpperSecondary:
+				if p.Edu[i] != population.EduUpperSecondary {
+					continue // higher education needs upper secondary
+				}
 				u1, u2 := g.Two()
 				if u1 < entryP && len(m.campuses) > 0 {
 					o := int(p.Region[i])
@@ -107,8 +108,11 @@ func (m *Model) Step(s *state.State) {
 			p.Act[i] = population.Student
 			p.Work[i] = uint16(e.campus)
 			r := int(p.Region[i])
-			if s.Minutes[r*n+int(e.campus)] <= lim || p.Partner[i] != population.None {
-				continue // commutes to the study place
+			// Within the commute, or with a partner or children at home, the
+			// student commutes rather than moving.
+			parent := p.Flags[i]&population.AtHome == 0 && s.HasChildren(i)
+			if s.Minutes[r*n+int(e.campus)] <= lim || p.Partner[i] != population.None || parent {
+				continue
 			}
 			p.Flags[i] &^= population.AtHome
 			if p.Size(p.HH[i]) > 1 {

@@ -59,6 +59,7 @@ var ageBand = func() (b [world.MaxAge + 1]uint8) {
 type observer struct {
 	chunks [][]int64                    // per chunk: n*numCounters
 	pop    [][2][world.MaxAge + 1]int64 // per chunk
+	wp     [][world.MaxAge + 1]int64    // per chunk: women in a couple by age
 	rec    record.Year
 	census []state.Census
 }
@@ -75,12 +76,15 @@ func (sim *Sim) observe() {
 	for len(o.chunks) < nc {
 		o.chunks = append(o.chunks, make([]int64, n*numCounters))
 		o.pop = append(o.pop, [2][world.MaxAge + 1]int64{})
+		o.wp = append(o.wp, [world.MaxAge + 1]int64{})
 	}
 	s.ForChunks(0, func(c, lo, hi int, _ *state.RNG) {
 		cnt := o.chunks[c]
 		clear(cnt)
 		pop := &o.pop[c]
 		*pop = [2][world.MaxAge + 1]int64{}
+		wp := &o.wp[c]
+		*wp = [world.MaxAge + 1]int64{}
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
 			if f&population.Alive == 0 {
@@ -101,6 +105,9 @@ func (sim *Sim) observe() {
 			}
 			age := p.Age[i]
 			pop[p.Sex[i]][age]++
+			if p.Sex[i] == 0 && p.Partner[i] != population.None {
+				wp[age]++
+			}
 			cnt[r+cPop]++
 			cnt[r+cAge0+int(ageBand[age])]++
 			cnt[r+cHigherEd] += int64(p.Edu[i] >> 1) // EduBachelor and EduMaster are 2 and 3
@@ -178,6 +185,13 @@ func (sim *Sim) observe() {
 			rec.Population[sx][a] = t
 			rec.Moves[sx][a] = s.Ledger.Moves[sx][a]
 		}
+	}
+	for a := 0; a <= world.MaxAge; a++ {
+		var t int64
+		for c := 0; c < nc; c++ {
+			t += o.wp[c][a]
+		}
+		s.PartneredWomen[a] = float64(t) / float64(max(1, rec.Population[0][a]))
 	}
 	rec.Flows = rec.Flows[:0]
 	fl := s.Ledger.Flows

@@ -162,6 +162,18 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 		r := k % n
 		age := min(sort.SearchFloat64s(m.ageCDF, g.Float64()*m.ageCDF[len(m.ageCDF)-1]), world.MaxAge)
 		sex := uint8(g.IntN(2))
+		if age < 18 && added+2 > target {
+			age = 18 + g.IntN(30) // room for one more person only: an adult
+		}
+		if age < 18 {
+			// A child arrives with a parent 22–39 years older (children
+			// come as family members), who heads the household.
+			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), &g)
+			h := p.NewHousehold(parent)
+			p.Join(m.add(s, r, age, sex, &g), h)
+			added += 2
+			continue
+		}
 		head := m.add(s, r, age, sex, &g)
 		h := p.NewHousehold(head)
 		added++

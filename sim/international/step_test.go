@@ -81,8 +81,11 @@ func TestStepRates(t *testing.T) {
 	if math.Abs(emigrants-want) > 4.5*sd {
 		t.Errorf("%.0f emigrants, expected %.1f ± %.1f", emigrants, want, sd)
 	}
-	if r := emigrants / (base * residents); math.Abs(r-1) > 0.05 {
-		t.Errorf("%.0f emigrants, %.3f times the national rate × population", emigrants, r)
+	// The expectation itself (households emigrate together, so the per-person
+	// rate is only approximately the national one) is within 5 % of it; the
+	// draw is checked against the expectation above.
+	if r := want / (base * residents); math.Abs(r-1) > 0.05 {
+		t.Errorf("expected emigrants %.1f are %.3f times the national rate × population", want, r)
 	}
 	if target := rates.ImmigrationRate * P.ImmigrationScale * residents; math.Abs(immigrants-target) >= 1 {
 		t.Errorf("%.0f immigrants, want the national rate × population %.2f rounded", immigrants, target)
@@ -112,11 +115,6 @@ func TestStepRates(t *testing.T) {
 // TestImmigrantChildrenArriveWithAdults checks that no immigrant under 18
 // arrives alone.
 func TestImmigrantChildrenArriveWithAdults(t *testing.T) {
-	t.Skip("BUG: every immigrant drawn from world.Rates.ImmigrantAge becomes the head of a household, and 15 % of " +
-		"that distribution is children (most under 10), who then live alone: about 485 households of one child a " +
-		"year at scale 0.05 (about 9,700 a year for Norway, 14 % of immigrants); only adults aged 25–45 bring " +
-		"children; fix: draw the head from the adult part of the distribution and let the children's share arrive " +
-		"as family members (or attach a child drawn alone to an immigrant household of the same region)")
 	s := norway(t)
 	p := &s.Persons
 	s.BeginTick()

@@ -165,14 +165,7 @@ func (m *Model) Step(s *state.State) {
 			}
 		}
 	}
-	// Retirement hazard: logistic in age around RetirementAge, certain at 75.
-	var retire [world.MaxAge + 1]float64
-	for a := 55; a <= world.MaxAge; a++ {
-		retire[a] = 1 / (1 + math.Exp(-(float64(a)-P.RetirementAge)/1.5))
-		if a >= 75 {
-			retire[a] = 1
-		}
-	}
+	retire := RetirementHazard(P.RetirementAge)
 	nc := s.NumChunks()
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
@@ -268,6 +261,37 @@ func (m *Model) Step(s *state.State) {
 		s.Regions[r].Filled = f
 	}
 	m.match(s)
+}
+
+// RetirementHazard returns the yearly probability of retiring by age: a
+// logistic in age (scale 1.5 years) from 55, certain at 75, centred so that
+// the mean age of retirement of a cohort reaching 55 is mean (mortality
+// aside). The centre is found by bisection.
+func RetirementHazard(mean float64) [world.MaxAge + 1]float64 {
+	var h [world.MaxAge + 1]float64
+	fill := func(centre float64) float64 {
+		surv, m := 1.0, 0.0
+		for a := 55; a <= world.MaxAge; a++ {
+			h[a] = 1 / (1 + math.Exp(-(float64(a)-centre)/1.5))
+			if a >= 75 {
+				h[a] = 1
+			}
+			m += float64(a) * surv * h[a]
+			surv *= 1 - h[a]
+		}
+		return m
+	}
+	lo, hi := 40.0, 90.0
+	for k := 0; k < 60; k++ {
+		c := (lo + hi) / 2
+		if fill(c) < mean {
+			lo = c
+		} else {
+			hi = c
+		}
+	}
+	fill((lo + hi) / 2)
+	return h
 }
 
 // jobs updates the jobs of every region and skill level: the trend part

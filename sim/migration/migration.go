@@ -157,17 +157,23 @@ func (m *Model) Step(s *state.State) {
 		}
 		m.chunks[c] = out
 	})
+	// Young adults leaving home first, so a household that also moves no
+	// longer takes them along; then the households.
 	for c := 0; c < nc; c++ {
 		for _, dc := range m.chunks[c] {
-			i := dc.person
-			if dc.alone {
+			if i := dc.person; dc.alone {
 				p.Leave(i)
 				p.NewHousehold(i)
 				p.Flags[i] &^= population.AtHome
 				s.MovePerson(i, int(dc.dest), int(dc.motive))
-				continue
 			}
-			s.MoveHousehold(p.HH[i], int(dc.dest), int(dc.motive))
+		}
+	}
+	for c := 0; c < nc; c++ {
+		for _, dc := range m.chunks[c] {
+			if !dc.alone {
+				s.MoveHousehold(p.HH[dc.person], int(dc.dest), int(dc.motive))
+			}
 		}
 	}
 }
@@ -175,7 +181,8 @@ func (m *Model) Step(s *state.State) {
 // choose samples a destination from o for a person of phase ph and skill k
 // with home region home, from the logit with the home bonus added exactly:
 // P(home) = w_h·e^B / (W − w_h + w_h·e^B); otherwise the choice is drawn
-// from the table without the home bonus, rejecting home.
+// from the table over the other regions in one search (the draw skips
+// home's interval). It returns −1 only when no region has weight.
 func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.RNG) int {
 	n := m.n
 	row := m.cdf[m.idx(ph, k, o)*n : m.idx(ph, k, o)*n+n]
@@ -183,32 +190,39 @@ func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.R
 	if total <= 0 {
 		return -1
 	}
-	if home != o {
-		wh := row[home]
-		if home > 0 {
-			wh -= row[home-1]
-		}
-		bonus := math.Exp(s.P.UtilHome[ph] + s.Regions[home].AttachBoost)
-		ph := wh * bonus / (total - wh + wh*bonus)
-		if u < ph {
-			return home
-		}
-		// Rescale u to a fresh uniform over the non-home part.
-		u = (u - ph) / (1 - ph)
-		for try := 0; try < 64; try++ {
-			d := sort.SearchFloat64s(row, u*total)
-			d = min(d, n-1)
-			if d != home && d != o {
-				return d
-			}
-			u = g.Float64()
-		}
+	if home == o {
+		return m.search(row, u*total, o)
+	}
+	start := 0.0 // cumulative weight before home
+	if home > 0 {
+		start = row[home-1]
+	}
+	wh := row[home] - start
+	bonus := math.Exp(s.P.UtilHome[ph] + s.Regions[home].AttachBoost)
+	pHome := wh * bonus / (total - wh + wh*bonus)
+	if u < pHome {
+		return home
+	}
+	if total-wh <= 0 {
 		return -1
 	}
-	d := sort.SearchFloat64s(row, u*total)
-	d = min(d, n-1)
-	if d == o { // zero-weight origin cell hit by rounding
-		return -1
+	// A fresh uniform over the other regions' weight, mapped past home.
+	x := (u - pHome) / (1 - pHome) * (total - wh)
+	if x >= start {
+		x += wh
+	}
+	return m.search(row, x, o)
+}
+
+// search returns the region whose interval of the cumulative row holds x,
+// never o (whose interval is empty) or a region of zero weight.
+func (m *Model) search(row []float64, x float64, o int) int {
+	d := sort.Search(len(row), func(i int) bool { return row[i] > x })
+	if d >= len(row) {
+		d = len(row) - 1
+		for d > 0 && (d == o || row[d] == row[d-1]) {
+			d--
+		}
 	}
 	return d
 }

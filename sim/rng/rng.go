@@ -39,6 +39,17 @@ func (r *RNG) next() uint64 {
 	return out
 }
 
+// Mix combines the parts of a stream id (a year, a stage, a sub-stream …)
+// into one id by chained SplitMix64, so ids made of different parts differ
+// with overwhelming probability whatever the parts' sizes.
+func Mix(parts ...uint64) uint64 {
+	h := uint64(0x243f6a8885a308d3)
+	for _, p := range parts {
+		h = splitmix(h ^ splitmix(p))
+	}
+	return h
+}
+
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9

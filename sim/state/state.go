@@ -83,6 +83,8 @@ type State struct {
 
 	// National counts from the census (SetCensus).
 	Residents, RecentImmigrants int64
+	// PartneredWomen[age] is the share of women of that age living in a couple.
+	PartneredWomen [world.MaxAge + 1]float64
 
 	Year    int
 	Seed    uint64
@@ -175,7 +177,7 @@ func (s *State) ForEach(n int, fn func(k int)) {
 // index (a chunk, a region …). Streams are independent of each other and of
 // the number of workers.
 func (s *State) Stream(stage int, sub uint64) RNG {
-	return rng.New(s.Seed, uint64(s.Year)<<40^uint64(stage)<<32^sub)
+	return rng.New(s.Seed, rng.Mix(uint64(s.Year), uint64(stage), sub))
 }
 
 // RNG is the random stream type used by the submodels.

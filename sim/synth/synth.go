@@ -38,10 +38,11 @@ func SampleSize(pop int, scale float64) int {
 func Population(w *world.World, scale float64, seed uint64, forEach func(n int, fn func(k int))) *population.Persons {
 	n := w.N()
 	homeCDF := homeChoice(w)
+	immigrants := immigrantFactor(w)
 	parts := make([]population.Persons, n)
 	forEach(n, func(r int) {
 		g := rng.New(seed, streamSynth+uint64(r))
-		parts[r] = region(w, r, SampleSize(w.Regions[r].Population, scale), &g, homeCDF[r])
+		parts[r] = region(w, r, SampleSize(w.Regions[r].Population, scale), &g, homeCDF[r], immigrants[r])
 	})
 	total := 0
 	for r := range parts {
@@ -156,25 +157,42 @@ func atHomeShare(age int) float64 {
 }
 
 // immigrantShare is the share born abroad by age (SSB 2024: 16.8 % of the
-// population are immigrants, concentrated at ages 25–50), higher in central
-// regions.
-func immigrantShare(age int, centralityIndex float64) float64 {
-	base := 0.06
+// population are immigrants, concentrated at ages 25–50), times the region's
+// factor (immigrantFactor).
+func immigrantShare(age int, factor float64) float64 {
+	base := 0.065
 	switch {
 	case age >= 25 && age < 50:
-		base = 0.27
+		base = 0.29
 	case age >= 18 && age < 25:
-		base = 0.16
+		base = 0.17
 	case age >= 50 && age < 67:
-		base = 0.14
+		base = 0.15
 	case age >= 67:
-		base = 0.06
+		base = 0.065
 	}
-	return base * (0.6 + 0.8*centralityIndex/1000)
+	return base * factor
+}
+
+// immigrantFactor returns each region's multiplier on the immigrant shares:
+// 0.6 + 0.8·centrality index/1000 (more immigrants in central regions),
+// normalised to a population-weighted mean of 1 so the national share stays.
+func immigrantFactor(w *world.World) []float64 {
+	f := make([]float64, w.N())
+	var sum, pop float64
+	for r := range w.Regions {
+		f[r] = 0.6 + 0.8*w.Regions[r].CentralityIndex/1000
+		sum += f[r] * float64(w.Regions[r].Population)
+		pop += float64(w.Regions[r].Population)
+	}
+	for r := range f {
+		f[r] *= pop / sum
+	}
+	return f
 }
 
 // region synthesises n persons of region r.
-func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.Persons {
+func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64) population.Persons {
 	var p population.Persons
 	p.Grow(n)
 	reg := &w.Regions[r]
@@ -193,13 +211,13 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 			acc += ws[s][a]
 			for u < acc && p.Len() < n {
 				u += step
-				i := p.Add(person(w, r, a, uint8(s), g, movedInShare, homeCDF))
+				i := p.Add(person(w, r, a, uint8(s), g, movedInShare, immigrants, homeCDF))
 				bySexAge[s][a] = append(bySexAge[s][a], i)
 			}
 		}
 	}
 	for p.Len() < n { // floating-point shortfall: oldest women
-		i := p.Add(person(w, r, 80, 0, g, movedInShare, homeCDF))
+		i := p.Add(person(w, r, 80, 0, g, movedInShare, immigrants, homeCDF))
 		bySexAge[0][80] = append(bySexAge[0][80], i)
 	}
 
@@ -268,8 +286,10 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64) population.
 	return p
 }
 
-// findMother returns a woman 22–40 years older than age, trying a few random
-// candidates, or None.
+// findMother returns a woman 22–40 years older than age who does not live
+// with her own parents, trying a few random candidates; in a small region
+// without one, the woman of 20 or more nearest to 31 years older; failing
+// that, any adult not living with their parents; or None.
 func findMother(p *population.Persons, by *[2][maxAge + 1][]int32, age int, g *rng.RNG) int32 {
 	for try := 0; try < 12; try++ {
 		d := 22 + g.IntN(19) // 22–40
@@ -281,17 +301,35 @@ func findMother(p *population.Persons, by *[2][maxAge + 1][]int32, age int, g *r
 			continue
 		}
 		m := list[g.IntN(len(list))]
+		if p.Flags[m]&population.AtHome != 0 {
+			continue
+		}
 		// Prefer mothers in couples (about 75 % of children live with both parents).
 		if p.Partner[m] == population.None && try < 6 && g.Float64() < 0.75 {
 			continue
 		}
 		return m
 	}
+	// Small regions: the nearest suitable age, then anyone adult.
+	for _, sex := range [...]int{0, 1} {
+		for d := 0; d <= maxAge; d++ {
+			for _, a := range [...]int{age + 31 + d, age + 31 - d} {
+				if a < max(20, age+16) || a > maxAge {
+					continue
+				}
+				for _, m := range by[sex][a] {
+					if p.Flags[m]&population.AtHome == 0 {
+						return m
+					}
+				}
+			}
+		}
+	}
 	return population.None
 }
 
 // person draws the attributes of one person aged a of sex s in region r.
-func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn float64, homeCDF []float64) population.Person {
+func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants float64, homeCDF []float64) population.Person {
 	reg := &w.Regions[r]
 	rates := &w.Rates
 	x := population.Person{Age: uint8(a), Sex: s, Region: uint16(r), Work: population.NoRegion,
@@ -345,7 +383,7 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn float64, home
 		x.Flags |= population.AtHome
 	}
 	u5, u6 := g.Two()
-	if u5 < immigrantShare(a, reg.CentralityIndex) {
+	if u5 < immigrantShare(a, immigrants) {
 		x.Flags |= population.Immigrant
 		x.Years = uint8(min(a, 1+g.IntN(25)))
 		x.Home = uint16(r)

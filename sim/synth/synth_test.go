@@ -321,9 +321,6 @@ func TestChildrenLiveWithAdults(t *testing.T) {
 // TestChildrenLiveWithAdultsSmallRegions is the same check in the smallest
 // sampled regions.
 func TestChildrenLiveWithAdultsSmallRegions(t *testing.T) {
-	t.Skip("BUG: in regions of under 100 sampled persons (Norway at scale 0.02, seed 1: 66 households), " +
-		"findMother finds no woman 22–40 years older in 12 random tries and the child gets a household of its own; " +
-		"fix: fall back to any woman (or adult) of the region before making a child its own household")
 	w, p := norway(t)
 	if alone, n := childrenAlone(w, p, 0); alone > 0 {
 		t.Errorf("%d of %d children live in a household without an adult", alone, n)
@@ -336,11 +333,6 @@ func TestChildrenLiveWithAdultsSmallRegions(t *testing.T) {
 // adult out of the household, which would leave its other members (their
 // children) behind without an adult.
 func TestAtHomeAdultsAreNotHeads(t *testing.T) {
-	t.Skip("BUG: a woman aged 22–27 flagged AtHome and still without a household can be drawn by findMother; " +
-		"she then gets a household of her own (NewHousehold(mo)) with her child but keeps AtHome, " +
-		"so demography's leave-home and migration's lone moves later leave the child behind without an adult " +
-		"(Norway at scale 0.02, seed 1: 58 such households); " +
-		"fix: clear AtHome on a mother who becomes the head of a new household, or do not draw AtHome women as mothers")
 	_, p := norway(t)
 	bad := 0
 	for h, head := range p.First {
@@ -356,9 +348,6 @@ func TestAtHomeAdultsAreNotHeads(t *testing.T) {
 // TestImmigrantShare checks the share born abroad against SSB's 16.8 %
 // (1 January 2024) within two points.
 func TestImmigrantShare(t *testing.T) {
-	t.Skip("BUG: immigrantShare's age profile (27 % at 25–49, …) times the centrality factor 0.6 + 0.8·index/1000 " +
-		"gives 19.9 % immigrants (Norway at scale 0.02, seed 1), not the 16.8 % its comment cites, because the population-weighted mean of that factor is 1.26 (the age profile alone gives 15.5 %; most people " +
-		"live in central municipalities); fix: normalise the factor to a population-weighted mean of 1")
 	_, p := norway(t)
 	n := 0
 	for i := range p.Flags {
