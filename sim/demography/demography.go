@@ -253,10 +253,14 @@ func (m *Model) couples(s *state.State, nc int) {
 		restM = append(restM, mm[mi:]...)
 		m.women[r], m.men[r] = restW, restM
 	}
-	// Across regions within commuting reach.
+	// Across regions within commuting reach: the first region with a man
+	// seeking, scanning the reachable regions from a random one.
 	for r := 0; r < n; r++ {
+		reach := s.Reach[r]
 		for _, wv := range m.women[r] {
-			for _, q := range s.Reach[r] {
+			start := g.IntN(len(reach))
+			for k := range reach {
+				q := reach[(start+k)%len(reach)]
 				if int(q) == r || len(m.men[q]) == 0 {
 					continue
 				}

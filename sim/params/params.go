@@ -64,9 +64,9 @@ type Params struct {
 	LocalServiceJobs float64 `param:"local_service_jobs" range:"0,1" doc:"share of jobs that follow the resident population (schools, care, retail) rather than trend"`
 
 	// Housing.
-	PriceElasticity    float64 `param:"price_elasticity" range:"0,5" doc:"yearly relative price change per unit of excess demand (occupied share above the normal 0.95)"`
+	PriceElasticity    float64 `param:"price_elasticity" range:"0,5" doc:"yearly relative price change per unit of excess demand (households relative to those the stock normally houses, minus one)"`
 	ConstructionRate   float64 `param:"construction_rate" range:"0,0.2" doc:"yearly new dwellings as a share of the stock at the national price level"`
-	ConstructionPrice  float64 `param:"construction_price_elasticity" range:"0,10" doc:"how strongly construction responds to the price level"`
+	ConstructionPrice  float64 `param:"construction_price_elasticity" range:"0,10" doc:"how strongly construction responds to excess demand (construction rate × max(0, 1 + 10·this·excess demand))"`
 	ConstructionRemote float64 `param:"construction_periphery" range:"0,1" doc:"construction response in the least central class relative to the most central (slower in the periphery)"`
 
 	// Internal migration: whether to move.
