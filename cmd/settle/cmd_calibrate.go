@@ -278,6 +278,8 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		}
 	}
 	if report != nil {
+		f := report.Columns[1]
+		prov.Rerun = fmt.Sprintf("loss %.6g with the rounded values below, same scale and seeds", f.MeanLoss())
 		v := report.Columns[2]
 		ok, n := v.Met()
 		prov.Validation = fmt.Sprintf("loss %.6g at scale %g with seeds %s; %d of %d checked targets met", v.MeanLoss(), v.Scale, seedText(v.Seeds), ok, n)

@@ -97,7 +97,7 @@ func TestCalibrate(t *testing.T) {
 			t.Fatal(err)
 		}
 		fitted := string(b)
-		for _, want := range []string{"# command:     settle calibrate " + file, "sha256 ", "seeds 1, 2", "# engine:", "# evaluations: 15 of at most 15", "# validation:", "base_a2 "} {
+		for _, want := range []string{"# command:     settle calibrate " + file, "sha256 ", "seeds 1, 2", "# engine:", "# evaluations: 15 of at most 15,", "# rerun:", "# validation:", "base_a2 "} {
 			if !strings.Contains(fitted, want) {
 				t.Errorf("fitted.toml lacks %q:\n%s", want, fitted)
 			}

@@ -85,6 +85,9 @@ type Result struct {
 	// digits, as WriteFitted writes them.
 	Best  Eval
 	Evals int
+	// Restarts is the number of times the method was restarted around
+	// the best point after it converged (Spec.Restarts).
+	Restarts int
 	// Status is why the optimiser stopped (gonum's status name, or
 	// "interrupted"). Complete is false when the fit was interrupted.
 	Status   string
@@ -156,6 +159,7 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 		evalErr     error
 		n           int
 		interrupted bool
+		bestZ       []float64 // the optimiser's coordinates of res.Best
 	)
 	prob := optimize.Problem{
 		Func: func(z []float64) float64 {
@@ -194,6 +198,7 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 			if n == 1 || e.Loss < res.Best.Loss {
 				e.Best = true
 				res.Best = e
+				bestZ = append(bestZ[:0], z...)
 			}
 			res.Evals = n
 			if onEval != nil {
@@ -220,11 +225,11 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 		},
 		Concurrent: 1, // one evaluation at a time: the parallelism is inside it
 	}
-	var method optimize.Method
-	switch s.Method {
-	case "nelder-mead":
-		method = &optimize.NelderMead{SimplexSize: s.Step}
-	default:
+	newMethod := func() optimize.Method {
+		switch s.Method {
+		case "nelder-mead":
+			return &optimize.NelderMead{SimplexSize: s.Step}
+		}
 		panic("calibrate: method " + s.Method) // Check knows the methods
 	}
 	// Evaluate the start point first, whatever the method: it is the
@@ -239,7 +244,17 @@ func minimise(ctx context.Context, s *Spec, basep *params.Params, eval func(cont
 		return nil, err
 	}
 	settings.InitValues = &optimize.Location{F: f0}
-	r, err := optimize.Minimize(prob, z0, settings, method)
+	r, err := optimize.Minimize(prob, z0, settings, newMethod())
+	// On a rugged loss (common random numbers make it deterministic, not
+	// smooth) a simplex can shrink around a point that is only locally
+	// lucky. A restart builds a fresh simplex of the first size around the
+	// best point, as long as evaluations remain.
+	for restart := 0; restart < s.Restarts && err == nil && r.Status == optimize.FunctionConvergence && n < s.MaxEvals-len(s.Params)-1; restart++ {
+		settings.InitValues = &optimize.Location{F: res.Best.Loss}
+		settings.FuncEvaluations = s.MaxEvals - n
+		res.Restarts++
+		r, err = optimize.Minimize(prob, append([]float64(nil), bestZ...), settings, newMethod())
+	}
 	res.Elapsed = time.Since(start)
 	if evalErr != nil {
 		return nil, evalErr

@@ -383,3 +383,29 @@ func TestLoadTargets(t *testing.T) {
 		t.Errorf("provenance of a separate spec:\n%s", b.String())
 	}
 }
+
+func TestFitRestarts(t *testing.T) {
+	var runs []*Result
+	for _, restarts := range []int{0, 2} {
+		s, err := ParseSpec("t.toml", []byte(`[calibration]
+params = ["base_a2", "base_mu2"]
+max_evals = 500
+tolerance = 0.5
+patience = 2
+restarts = `+strconv.Itoa(restarts)+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := minimise(context.Background(), s, nil, quadratic(s, []float64{0.6, 30}), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Restarts != restarts {
+			t.Errorf("restarts = %d, want %d (%s after %d evaluations)", res.Restarts, restarts, res.Status, res.Evals)
+		}
+		runs = append(runs, res)
+	}
+	if !(runs[1].Evals > runs[0].Evals && runs[1].Best.Loss < runs[0].Best.Loss) {
+		t.Errorf("without restarts %d evaluations, loss %g; with 2: %d, %g", runs[0].Evals, runs[0].Best.Loss, runs[1].Evals, runs[1].Best.Loss)
+	}
+}

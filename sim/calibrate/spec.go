@@ -36,6 +36,9 @@ const (
 	// DefaultTolerance is the relative fall in the best loss that counts as
 	// progress for the convergence test.
 	DefaultTolerance = 1e-3
+	// DefaultRestarts restarts a converged simplex twice around its best
+	// point: on a rugged loss the first convergence is often premature.
+	DefaultRestarts = 2
 )
 
 // DefaultSeeds are the common random numbers of a calibration: every
@@ -84,6 +87,9 @@ type Spec struct {
 	// Patience is how many iterations of the method may pass without that
 	// much improvement before the fit stops; 0 means 10 + 4 per parameter.
 	Patience int
+	// Restarts is how many times a converged fit starts again around its
+	// best point with a fresh simplex, while evaluations remain.
+	Restarts int
 
 	// The validation run at the fitted point: a larger scale and other
 	// seeds, to show the fit is not an artefact of the calibration's sample.
@@ -91,11 +97,12 @@ type Spec struct {
 	ValidateSeeds []uint64 // nil = two seeds that the calibration does not use
 
 	unusedBounds []string // bounds given for parameters not fitted
+	restartsSet  bool     // restarts was given (0 is a valid choice)
 }
 
 // specKeys are the keys of the [calibration] table.
 var specKeys = []string{"targets", "world", "scale", "years", "seeds", "params", "bounds", "method",
-	"max_evals", "step", "tolerance", "patience", "validate_scale", "validate_seeds"}
+	"max_evals", "step", "tolerance", "patience", "restarts", "validate_scale", "validate_seeds"}
 
 // LoadSpec reads the [calibration] table of the TOML file at path (see
 // ParseSpec).
@@ -190,6 +197,9 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 			s.MaxEvals = p.int(key, v)
 		case "patience":
 			s.Patience = p.int(key, v)
+		case "restarts":
+			s.Restarts = p.int(key, v)
+			s.restartsSet = true
 		case "seeds":
 			s.Seeds = p.seeds(key, v)
 		case "validate_seeds":
@@ -328,6 +338,9 @@ func (s *Spec) fill(bounds map[string][2]float64) {
 	if s.Tolerance == 0 {
 		s.Tolerance = DefaultTolerance
 	}
+	if !s.restartsSet {
+		s.Restarts = DefaultRestarts
+	}
 	if s.Params == nil {
 		for _, n := range DefaultParams {
 			s.Params = append(s.Params, Param{Name: n})
@@ -405,6 +418,8 @@ func (s *Spec) Check() error {
 		return at("step", "%g is out of range; give an initial step in logit units between 0 and 10 (default %g)", s.Step, DefaultStep)
 	case !(s.Tolerance >= 0 && s.Tolerance < 1):
 		return at("tolerance", "%g is out of range; give a relative improvement between 0 and 1 (default %g)", s.Tolerance, DefaultTolerance)
+	case s.Restarts < 0:
+		return at("restarts", "%d is negative; give a number of restarts, or 0 for none", s.Restarts)
 	case s.Patience < 0:
 		return at("patience", "%d is negative; give a number of iterations, or 0 for the default", s.Patience)
 	case s.ValidateScale < 0 || s.ValidateScale > 1 || math.IsNaN(s.ValidateScale):

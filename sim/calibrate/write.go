@@ -19,6 +19,11 @@ type Provenance struct {
 	// TargetsFile and TargetsSHA256 name the targets when they are not in
 	// the spec's own file (Spec.Targets); see LoadTargets.
 	TargetsFile, TargetsSHA256 string
+	// Rerun is a one-line summary of the fitted point re-simulated with the
+	// rounded values written (the report's fitted column), if any: on a
+	// rugged loss it is the honest figure, while the best evaluation's loss
+	// is the luckiest of many.
+	Rerun string
 	// Validation is a one-line summary of the validation run, if any.
 	Validation string
 }
@@ -44,8 +49,11 @@ func WriteFitted(w io.Writer, s *Spec, res *Result, prov Provenance) error {
 	}
 	fmt.Fprintf(b, "# world:       %s, scale %g, %d years, seeds %s (common random numbers, losses averaged)\n", s.World, s.Scale, s.Years, seedList(s.Seeds))
 	fmt.Fprintf(b, "# method:      %s from gonum optimize on the logit of each parameter's bounds, step %g\n", s.Method, s.Step)
-	fmt.Fprintf(b, "# evaluations: %d of at most %d; stopped: %s; %s\n", res.Evals, s.MaxEvals, res.Status, res.Elapsed.Round(time.Second))
+	fmt.Fprintf(b, "# evaluations: %d of at most %d, %d restart%s; stopped: %s; %s\n", res.Evals, s.MaxEvals, res.Restarts, plural(res.Restarts), res.Status, res.Elapsed.Round(time.Second))
 	fmt.Fprintf(b, "# loss:        %.6g at the start, %.6g fitted (evaluation %d)\n", res.Start.Loss, res.Best.Loss, res.Best.N)
+	if prov.Rerun != "" {
+		fmt.Fprintf(b, "# rerun:       %s\n", prov.Rerun)
+	}
 	if prov.Validation != "" {
 		fmt.Fprintf(b, "# validation:  %s\n", prov.Validation)
 	}
@@ -125,4 +133,11 @@ func TraceRow(e Eval) []string {
 		r = append(r, strconv.FormatFloat(v, 'g', 8, 64))
 	}
 	return append(r, strconv.FormatFloat(e.Elapsed.Seconds(), 'f', 2, 64), strconv.FormatBool(e.Best))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
