@@ -178,7 +178,7 @@ seeds = [1]
 					t.Errorf("%s = %g, want %g", pr.Name, got, want[i])
 				}
 			}
-			if res.Start.N != 1 || res.Start.Values[0] != 0.27 || !res.Complete || res.Evals != n || res.Evals > s.MaxEvals+1 {
+			if res.Start.N != 1 || res.Start.Values[0] != params.Default().BaseA2 || !res.Complete || res.Evals != n || res.Evals > s.MaxEvals+1 {
 				t.Errorf("start %+v, complete %v, evals %d (reported %d)", res.Start, res.Complete, res.Evals, n)
 			}
 			t.Logf("%s: %d evaluations, loss %.3g → %.3g (%s)", method, res.Evals, res.Start.Loss, res.Best.Loss, res.Status)

@@ -109,9 +109,17 @@ type Params struct {
 	ImmigrantEmig    float64 `param:"immigrant_emigration_factor" range:"0,20" doc:"multiplier on the emigration rate of immigrants in their first ten years (return migration)"`
 }
 
-// Default returns the default parameters. The migration values reproduce the
-// Norwegian targets in targets/ (see their provenance there); the others cite
-// their source in the doc tags above.
+// Default returns the default parameters. The twelve that shape the
+// migration schedule and its distance decay (base_*, phase_factor.student,
+// .family and .senior, young_women_factor, util_distance.student,
+// .early_career and .family) are the result of
+//
+//	settle calibrate targets/fitted/calibration.toml
+//
+// against targets/norway.toml (targets/fitted/norway-2026-11-25: loss 8.27 at
+// the hand-set values, 6.16 fitted, 6.54 in validation at scale 0.1 with
+// other seeds; 40 of 44 checked targets met). The others are set by hand
+// from the sources in their doc tags; calibrating them is future work.
 func Default() Params {
 	return Params{
 		FertilityScale: 1,
@@ -142,13 +150,13 @@ func Default() Params {
 		ConstructionRemote: 0.4,
 
 		MoveScale:     1,
-		BaseA2:        0.27,
-		BaseMu2:       20,
-		BaseAlpha2:    0.13,
-		BaseLambda2:   0.4,
-		BaseC:         0.027,
-		PhaseFactor:   Phased{0, 0.6, 1, 1, 1, 1},
-		YoungWomen:    1.25,
+		BaseA2:        0.28932,
+		BaseMu2:       19.917,
+		BaseAlpha2:    0.13101,
+		BaseLambda2:   0.35619,
+		BaseC:         0.026278,
+		PhaseFactor:   Phased{0, 0.58954, 1, 0.89625, 1, 0.9757},
+		YoungWomen:    1.2796,
 		TenureDecay:   0.08,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
@@ -166,7 +174,7 @@ func Default() Params {
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
 		UtilCampus:   Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:     Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance: Phased{0, -1.3, -1.4, -1.6, -1.6, -1.7},
+		UtilDistance: Phased{0, -0.78688, -1.3377, -1.9911, -1.6, -1.7},
 		UtilDwell:    0.5,
 
 		ImmigrationScale: 1,
