@@ -6,6 +6,8 @@
 //	settle run scenarios/baseline.toml
 //	settle validate scenarios/rogfast.toml
 //	settle validate --params
+//	settle fit results/baseline/<run id>
+//	settle calibrate targets/fitted/calibration.toml
 //	settle worlds
 //	settle version
 //
