@@ -214,24 +214,11 @@ func (s *State) HasChildren(i int32) bool {
 
 // Phase returns the life phase of person i (params.Child … params.Senior).
 func (s *State) Phase(i int32) int {
-	p := &s.Persons
-	age := p.Age[i]
-	switch {
-	case p.Act[i] == population.Child || (age < 18 && p.Flags[i]&population.AtHome != 0):
-		return params.Child
-	case p.Act[i] == population.Student:
-		return params.Student
-	case age >= 67:
-		return params.Senior
-	}
-	// A household with a child under 18 is in the family phase.
-	if p.HH[i] != population.None && s.HasChildren(i) {
+	ph, maybeFamily := s.PhaseNoFamily(i)
+	if maybeFamily && s.HasChildren(i) {
 		return params.Family
 	}
-	if age < 35 {
-		return params.EarlyCareer
-	}
-	return params.Established
+	return ph
 }
 
 // Skill returns the skill level an education qualifies for.
