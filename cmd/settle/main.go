@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -62,8 +63,20 @@ type command struct {
 	run func(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error
 }
 
+// order fixes where a command appears in the help: commands registered by
+// their own files (register) are listed by it, unknown names last.
+var order = []string{"run", "validate", "compare", "explain", "fit", "calibrate", "sweep", "sensitivity", "serve", "worlds", "version"}
+
+// registered holds the commands added by register; it is only written by
+// init functions.
+var registered []command
+
+// register adds a command; a subcommand's file calls it from init, so that
+// adding a command does not touch this file.
+func register(c command) { registered = append(registered, c) }
+
 func commands() []command {
-	return []command{
+	cs := []command{
 		{"run", "simulate a scenario and write its results", cmdRun},
 		{"validate", "check a scenario and summarise it; --params lists the behaviour parameters", cmdValidate},
 		{"calibrate", "fit behaviour parameters to calibration targets", cmdCalibrate},
@@ -71,6 +84,15 @@ func commands() []command {
 		{"worlds", "list the embedded worlds", cmdWorlds},
 		{"version", "print the version", cmdVersion},
 	}
+	cs = append(cs, registered...)
+	rank := func(name string) int {
+		if i := slices.Index(order, name); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(cs, func(a, b command) int { return rank(a.name) - rank(b.name) })
+	return cs
 }
 
 func mainHelp() string {
@@ -84,7 +106,7 @@ Usage:
 Commands:
 `
 	for _, c := range commands() {
-		s += fmt.Sprintf("  %-9s %s\n", c.name, c.summary)
+		s += fmt.Sprintf("  %-12s %s\n", c.name, c.summary)
 	}
 	s += `
 Run 'settle COMMAND --help' for a command's flags.
