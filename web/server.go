@@ -1,0 +1,694 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Request limits.
+const (
+	// maxBody bounds a request body: a scenario with a hundred
+	// interventions of a hundred regions each is about 60 kB of JSON.
+	maxBody = 256 << 10
+	// maxScenarioFile bounds a file read from the scenarios folder.
+	maxScenarioFile = 1 << 20
+)
+
+// Options configure a Server. The zero value serves no scenarios folder,
+// runs one simulation at a time with nobody waiting, and allows scale 0.1
+// and 50 years.
+type Options struct {
+	// ScenariosDir is the folder whose *.toml files the app may load; ""
+	// for none. Nothing else is read from disk.
+	ScenariosDir string
+	// MaxRuns is the number of simulations run at once (at least 1);
+	// MaxQueue the number of users who may wait for one.
+	MaxRuns, MaxQueue int
+	Limits            Limits
+	// Workers is the goroutines per simulation; 0 shares the CPUs between
+	// MaxRuns simulations. Results do not depend on it.
+	Workers int
+	// LoopbackOnly refuses requests whose Host header is not a loopback
+	// name, so that a web page elsewhere cannot reach a server on
+	// 127.0.0.1 through a rebound DNS name.
+	LoopbackOnly bool
+	// Logf logs runs and errors; nil discards.
+	Logf func(format string, args ...any)
+}
+
+// Server is the web app: the embedded page, the JSON API and the
+// simulations it streams. Create it with New; it is an http.Handler and
+// safe for concurrent use.
+type Server struct {
+	opts   Options
+	worlds map[string]*world.World
+	infos  []world.Info
+	queue  *Queue
+	mux    *http.ServeMux
+	static fs.FS
+	maps   map[string]func() (*mapBytes, error) // drawn on first use
+}
+
+// mapBytes is a world's Map as JSON, plain and gzipped.
+type mapBytes struct{ js, gz []byte }
+
+// New returns a Server. It loads the embedded worlds (a few milliseconds);
+// the maps are drawn on first request.
+func New(opts Options) (*Server, error) {
+	if opts.MaxRuns < 1 {
+		opts.MaxRuns = 1
+	}
+	if opts.Limits.MaxScale <= 0 {
+		opts.Limits.MaxScale = 0.1
+	}
+	if opts.Limits.MaxYears <= 0 {
+		opts.Limits.MaxYears = 50
+	}
+	if opts.Limits.MaxScale > 1 || math.IsNaN(opts.Limits.MaxScale) {
+		return nil, fmt.Errorf("web: the scale limit %g is out of range; use 0 < limit ≤ 1", opts.Limits.MaxScale)
+	}
+	if opts.Limits.MaxYears > scenario.MaxYears {
+		return nil, fmt.Errorf("web: the years limit %d is above the scenario format's %d", opts.Limits.MaxYears, scenario.MaxYears)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = max(1, runtime.NumCPU()/opts.MaxRuns)
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	if opts.ScenariosDir != "" {
+		if st, err := os.Stat(opts.ScenariosDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("web: scenarios folder %s: not a readable folder; give an existing folder with --scenarios, or run from the repository root", opts.ScenariosDir)
+		}
+	}
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, worlds: map[string]*world.World{}, queue: NewQueue(opts.MaxRuns, opts.MaxQueue),
+		static: static, maps: map[string]func() (*mapBytes, error){}}
+	for _, info := range world.Embedded() {
+		w, err := world.Load(info.Name, "")
+		if err != nil {
+			return nil, err
+		}
+		s.worlds[info.Name] = w
+		s.infos = append(s.infos, info)
+		s.maps[info.Name] = sync.OnceValues(func() (*mapBytes, error) {
+			m, err := NewMap(w)
+			if err != nil {
+				return nil, err
+			}
+			js, err := json.Marshal(m)
+			if err != nil {
+				return nil, err
+			}
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write(js)
+			zw.Close()
+			return &mapBytes{js, gz.Bytes()}, nil
+		})
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /api/config", s.config)
+	mux.HandleFunc("GET /api/map/{world}", s.worldMap)
+	mux.HandleFunc("GET /api/scenarios", s.scenarioList)
+	mux.HandleFunc("GET /api/scenarios/{file}", s.scenarioFile)
+	mux.HandleFunc("POST /api/toml", s.toml)
+	mux.HandleFunc("POST /api/run", s.run)
+	mux.HandleFunc("GET /api/status", s.status)
+	s.mux = mux
+	return s, nil
+}
+
+// Queue returns the server's simulation queue.
+func (s *Server) Queue() *Queue { return s.queue }
+
+// ServeHTTP serves the app with headers that keep the page to its own
+// assets.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	if s.opts.LoopbackOnly && !loopbackHost(r.Host) {
+		jsonError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this server answers only to localhost, 127.0.0.1 or [::1], not %q; open http://127.0.0.1 with its port, or start settle serve with --addr on the address you use", r.Host), nil)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.static, "index.html")
+	if err != nil {
+		http.Error(w, "index.html missing from the binary", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b)
+}
+
+// jsonError answers with {"error": msg, "problems": [...]}.
+func jsonError(w http.ResponseWriter, code int, msg string, problems []Problem) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(struct {
+		Error    string    `json:"error"`
+		Problems []Problem `json:"problems,omitempty"`
+	}{msg, problems})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// Defaults of the scenario panel per world: a sample that answers in
+// seconds (Norway at 5 %: about 280,000 persons, some 30 ms a year; the
+// teaching world at half scale: 200,000) and the horizon of the example
+// scenarios.
+var worldDefaults = map[string]struct {
+	Scale float64
+	Years int
+}{
+	"norway-2024": {0.05, 30},
+	"teaching":    {0.5, 20},
+}
+
+// sliderRange gives the sliders of parameters without an upper bound (or
+// lower bound) in the catalogue a range that covers sensible policies; the
+// number field beside a slider still accepts any value the catalogue
+// allows.
+var sliderRange = map[string][2]float64{
+	"minutes_saved":      {0, 120},
+	"dwellings_per_year": {0, 1000},
+	"years":              {1, 30},
+	"students":           {-5000, 5000},
+	"relocation_grant":   {0, 300000},
+	"workers_per_year":   {0, 10000},
+	"refugees_per_year":  {0, 5000},
+	"second_homes":       {0, 2000},
+	"attachment_boost":   {0, 3},
+	"jobs":               {-3000, 3000},
+	"days_per_year":      {0, 365},
+}
+
+type paramJSON struct {
+	Key       string   `json:"key"`
+	Doc       string   `json:"doc"`
+	Unit      string   `json:"unit,omitempty"`
+	Kind      string   `json:"kind"`
+	Min       *float64 `json:"min"`
+	Max       *float64 `json:"max"`
+	OpenMin   bool     `json:"openMin,omitempty"`
+	Required  bool     `json:"required,omitempty"`
+	Default   float64  `json:"default"`
+	Choices   []string `json:"choices,omitempty"`
+	SliderMin float64  `json:"sliderMin"`
+	SliderMax float64  `json:"sliderMax"`
+}
+
+type kindJSON struct {
+	Kind       string      `json:"kind"`
+	Doc        string      `json:"doc"`
+	National   bool        `json:"national"`
+	Available  bool        `json:"available"`
+	MinRegions int         `json:"minRegions"`
+	AnyOf      []string    `json:"anyOf,omitempty"`
+	Exclusive  bool        `json:"exclusive,omitempty"`
+	Params     []paramJSON `json:"params"`
+}
+
+func finite(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
+}
+
+// catalogue is intervention.Kinds for the form.
+func catalogue() []kindJSON {
+	var out []kindJSON
+	for _, name := range intervention.KindNames() {
+		k := intervention.Kinds[name]
+		any, excl := intervention.AnyOf(name)
+		kj := kindJSON{Kind: name, Doc: k.Doc, National: k.National, Available: intervention.Available(name),
+			MinRegions: intervention.MinRegions(name), AnyOf: any, Exclusive: excl, Params: []paramJSON{}}
+		for _, p := range k.Params {
+			kind := p.Kind
+			if kind == "" {
+				kind = "number"
+			}
+			pj := paramJSON{Key: p.Key, Doc: p.Doc, Unit: p.Unit, Kind: kind, Min: finite(p.Min), Max: finite(p.Max),
+				OpenMin: intervention.OpenMin(name, p.Key), Required: p.Required, Default: p.Default, Choices: p.Choices}
+			pj.SliderMin, pj.SliderMax = p.Min, p.Max
+			if rg, ok := sliderRange[p.Key]; ok {
+				pj.SliderMin, pj.SliderMax = max(p.Min, rg[0]), min(p.Max, rg[1])
+			}
+			if math.IsInf(pj.SliderMin, 0) || math.IsInf(pj.SliderMax, 0) {
+				pj.SliderMin, pj.SliderMax = 0, 100 // a number without a slider range in sliderRange
+			}
+			kj.Params = append(kj.Params, pj)
+		}
+		out = append(out, kj)
+	}
+	return out
+}
+
+func (s *Server) config(w http.ResponseWriter, r *http.Request) {
+	type worldJSON struct {
+		Name         string  `json:"name"`
+		Description  string  `json:"description"`
+		Regions      int     `json:"regions"`
+		Population   int     `json:"population"`
+		StartYear    int     `json:"startYear"`
+		DefaultScale float64 `json:"defaultScale"`
+		DefaultYears int     `json:"defaultYears"`
+	}
+	var ws []worldJSON
+	for _, info := range s.infos {
+		d, ok := worldDefaults[info.Name]
+		if !ok {
+			d.Scale, d.Years = 0.1, 20
+		}
+		ws = append(ws, worldJSON{Name: info.Name, Description: info.Description, Regions: info.Regions,
+			Population: info.Population, StartYear: s.worlds[info.Name].StartYear,
+			DefaultScale: min(d.Scale, s.opts.Limits.MaxScale), DefaultYears: min(d.Years, s.opts.Limits.MaxYears)})
+	}
+	writeJSON(w, map[string]any{
+		"worlds":    ws,
+		"kinds":     catalogue(),
+		"limits":    map[string]any{"maxScale": s.opts.Limits.MaxScale, "maxYears": s.opts.Limits.MaxYears},
+		"maxRuns":   s.opts.MaxRuns,
+		"motives":   record.MotiveNames,
+		"scenarios": s.opts.ScenariosDir != "",
+	})
+}
+
+func (s *Server) worldMap(w http.ResponseWriter, r *http.Request) {
+	get, ok := s.maps[r.PathValue("world")]
+	if !ok {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no world %q; the worlds are %s", r.PathValue("world"), strings.Join(sortedKeys(s.maps), ", ")), nil)
+		return
+	}
+	mb, err := get()
+	if err != nil {
+		s.opts.Logf("map of %s: %v", r.PathValue("world"), err)
+		jsonError(w, http.StatusInternalServerError, err.Error(), nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	w.Header().Set("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(mb.gz)
+		return
+	}
+	w.Write(mb.js)
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	running, waiting := s.queue.Status()
+	writeJSON(w, map[string]int{"running": running, "waiting": waiting, "maxRuns": s.opts.MaxRuns})
+}
+
+// scenarioName is what a file in the scenarios folder may be called: no
+// separators, no leading dot, .toml.
+var scenarioName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$`)
+
+// scenarioFiles lists the loadable files of the scenarios folder, sorted.
+func (s *Server) scenarioFiles() ([]string, error) {
+	if s.opts.ScenariosDir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(s.opts.ScenariosDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && scenarioName.MatchString(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// readScenario reads name from the scenarios folder, through an os.Root so
+// that no name or link leads outside it.
+func (s *Server) readScenario(name string) ([]byte, error) {
+	files, err := s.scenarioFiles()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(files, name) {
+		return nil, fs.ErrNotExist
+	}
+	root, err := os.OpenRoot(s.opts.ScenariosDir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxScenarioFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxScenarioFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes", name, maxScenarioFile)
+	}
+	return data, nil
+}
+
+// loaded is a scenario file opened in the app.
+type loaded struct {
+	File  string   `json:"file"`
+	Spec  *Spec    `json:"spec,omitempty"`
+	TOML  string   `json:"toml,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	Error string   `json:"error,omitempty"`
+}
+
+// loadScenario parses a file of the scenarios folder into a Spec for the
+// form, fitting scale and years into the server's limits (with a note).
+func (s *Server) loadScenario(name string) (loaded, error) {
+	out := loaded{File: name}
+	data, err := s.readScenario(name)
+	if err != nil {
+		return out, err
+	}
+	out.TOML = string(data)
+	display := path.Join(path.Base(s.opts.ScenariosDir), name)
+	sc, err := scenario.Parse(display, data)
+	if err != nil {
+		out.Error = err.Error()
+		return out, nil
+	}
+	w, ok := s.worlds[sc.World]
+	if !ok {
+		out.Error = fmt.Sprintf("%s: its world %s is not embedded; the web app runs the worlds %s (run this file with settle run)", display, sc.World, strings.Join(sortedKeys(s.worlds), ", "))
+		return out, nil
+	}
+	if err := sc.Resolve(w); err != nil {
+		out.Error = err.Error()
+		return out, nil
+	}
+	sp := SpecOf(sc, w)
+	if sp.Scale > s.opts.Limits.MaxScale {
+		d := worldDefaults[sp.World].Scale
+		if d == 0 || d > s.opts.Limits.MaxScale {
+			d = s.opts.Limits.MaxScale
+		}
+		out.Notes = append(out.Notes, fmt.Sprintf("The file asks for scale %g; this server allows at most %g, so the form uses %g (a %g %% sample).", sp.Scale, s.opts.Limits.MaxScale, d, 100*d))
+		sp.Scale = d
+	}
+	if sp.Years > s.opts.Limits.MaxYears {
+		out.Notes = append(out.Notes, fmt.Sprintf("The file simulates %d years; this server allows %d.", sp.Years, s.opts.Limits.MaxYears))
+		sp.Years = s.opts.Limits.MaxYears
+	}
+	out.Spec = &sp
+	return out, nil
+}
+
+func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
+	files, err := s.scenarioFiles()
+	if err != nil {
+		s.opts.Logf("scenarios folder: %v", err)
+		jsonError(w, http.StatusInternalServerError, "the scenarios folder cannot be read", nil)
+		return
+	}
+	type entry struct {
+		File        string `json:"file"`
+		Description string `json:"description,omitempty"`
+		World       string `json:"world,omitempty"`
+	}
+	list := []entry{}
+	for _, f := range files {
+		e := entry{File: f}
+		if data, err := s.readScenario(f); err == nil {
+			if sc, err := scenario.Parse(f, data); err == nil {
+				e.Description, e.World = sc.Description, sc.World
+			}
+		}
+		list = append(list, e)
+	}
+	writeJSON(w, list)
+}
+
+func (s *Server) scenarioFile(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if !scenarioName.MatchString(name) {
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("%q is not a scenario file name; pick one of the files listed (NAME.toml in the scenarios folder)", name), nil)
+		return
+	}
+	l, err := s.loadScenario(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no scenario %s in the scenarios folder", name), nil)
+		return
+	}
+	if err != nil {
+		s.opts.Logf("scenario %s: %v", name, err)
+		jsonError(w, http.StatusInternalServerError, fmt.Sprintf("%s cannot be read", name), nil)
+		return
+	}
+	writeJSON(w, l)
+}
+
+// decode reads a JSON request body of at most maxBody bytes into v,
+// refusing unknown fields; it answers the error itself and returns false.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is larger than %d kB; a scenario needs far less: remove some interventions or regions", maxBody>>10), nil)
+		return false
+	case err != nil:
+		jsonError(w, http.StatusBadRequest, "the request is not a scenario the app understands ("+err.Error()+"); reload the page", nil)
+		return false
+	}
+	return true
+}
+
+// compile checks a Spec and answers 400 with its problems when it fails.
+func (s *Server) compile(w http.ResponseWriter, sp *Spec) (*scenario.Scenario, *world.World, []byte, bool) {
+	sc, wd, data, err := sp.compile(s.opts.Limits, s.worlds)
+	var se *SpecError
+	if errors.As(err, &se) {
+		msg := fmt.Sprintf("the scenario has %d problem%s", len(se.Problems), plural(len(se.Problems)))
+		jsonError(w, http.StatusBadRequest, msg, se.Problems)
+		return nil, nil, nil, false
+	}
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error(), nil)
+		return nil, nil, nil, false
+	}
+	return sc, wd, data, true
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (s *Server) toml(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Spec Spec `json:"spec"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	sc, _, data, ok := s.compile(w, &req.Spec)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "application/toml; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.toml"`, sc.Name))
+	w.Write(data)
+}
+
+// runRequest is the body of POST /api/run.
+type runRequest struct {
+	Spec Spec `json:"spec"`
+	// Compare also runs the baseline: the same scenario without its
+	// interventions, with the same seed.
+	Compare bool `json:"compare"`
+}
+
+// stream writes Server-Sent Events to one response.
+type stream struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	started bool
+}
+
+func (st *stream) send(event string, v any) error {
+	if !st.started {
+		h := st.w.Header()
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Accel-Buffering", "no")
+		st.w.WriteHeader(http.StatusOK)
+		st.started = true
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(st.w, "event: %s\ndata: %s\n\n", event, data); err != nil {
+		return err
+	}
+	return st.rc.Flush()
+}
+
+// run checks the scenario, waits for a slot in the queue (telling the
+// page its position), then simulates and streams one "frame" event per
+// year and side. The simulation stops when the request's context ends:
+// the page was closed or reloaded, or Stop was pressed.
+func (s *Server) run(w http.ResponseWriter, r *http.Request) {
+	var req runRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	sc, wd, _, ok := s.compile(w, &req.Spec)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	st := &stream{w: w, rc: http.NewResponseController(w)}
+	release, err := s.queue.Acquire(ctx, func(pos int) {
+		st.send("queue", map[string]int{"position": pos})
+	})
+	if errors.Is(err, ErrQueueFull) {
+		jsonError(w, http.StatusServiceUnavailable, err.Error(), nil)
+		return
+	}
+	if err != nil {
+		return // the page went away while waiting
+	}
+	defer release()
+	start := time.Now()
+	years, err := s.simulate(ctx, sc, wd, req.Compare, st.send)
+	what := fmt.Sprintf("%s (%s, scale %g, seed %d, compare %v)", sc.Name, sc.World, sc.Scale, sc.Seed, req.Compare)
+	switch {
+	case ctx.Err() != nil:
+		s.opts.Logf("run %s: stopped by the page after %d of %d years (%.1f s)", what, years, sc.Years, time.Since(start).Seconds())
+	case err != nil:
+		s.opts.Logf("run %s: %v", what, err)
+		st.send("fail", map[string]string{"message": err.Error()})
+	default:
+		s.opts.Logf("run %s: %d years in %.1f s", what, years, time.Since(start).Seconds())
+		st.send("done", map[string]float64{"seconds": time.Since(start).Seconds()})
+	}
+}
+
+// simulate runs sc (and with compare its baseline) in lockstep, sending a
+// frame per year and side; it returns the years completed.
+func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, send func(string, any) error) (years int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the engine failed: %v", r)
+		}
+	}()
+	type side struct {
+		name string
+		sim  *engine.Sim
+		fm   frameMaker
+	}
+	cfg := sc.Config(w)
+	cfg.Workers = s.opts.Workers
+	sides := []*side{{name: "scenario"}}
+	if compare {
+		sides = append(sides, &side{name: "baseline"})
+	}
+	if err := send("start", map[string]any{"name": sc.Name, "world": sc.World, "startYear": sc.StartYear,
+		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare}); err != nil {
+		return 0, err
+	}
+	for _, sd := range sides {
+		c := cfg
+		if sd.name == "baseline" {
+			c.Interventions = nil
+		}
+		sim, err := engine.New(w, c)
+		if err != nil {
+			return 0, err
+		}
+		sd.sim, sd.fm.w = sim, w
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if err := send("frame", sd.fm.frame(sd.name, sim, sim.Observe())); err != nil {
+			return 0, err
+		}
+	}
+	for y := range sc.Years {
+		for _, sd := range sides {
+			if err := ctx.Err(); err != nil {
+				return y, err
+			}
+			rec := sd.sim.Step()
+			if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec)); err != nil {
+				return y, err
+			}
+		}
+	}
+	return sc.Years, nil
+}

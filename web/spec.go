@@ -1,0 +1,377 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Spec is a scenario as the browser's form holds it. The server turns it
+// into scenario TOML (Spec.TOML) and checks it with sim/scenario, so the
+// web app accepts exactly what `settle run` accepts, with the same
+// messages; it adds only the server's own limits (Limits).
+type Spec struct {
+	Name          string             `json:"name"`
+	Description   string             `json:"description,omitempty"`
+	World         string             `json:"world"`
+	Years         int                `json:"years"`
+	Seed          uint64             `json:"seed"`
+	Scale         float64            `json:"scale"`
+	Behaviour     map[string]float64 `json:"behaviour,omitempty"`
+	Interventions []Intervention     `json:"interventions,omitempty"`
+}
+
+// Intervention is one [[intervention]] entry of a Spec. Regions are codes
+// (or names) of the world's regions; Params holds the kind's own
+// parameters as JSON gives them: numbers, text, true/false or lists of text.
+type Intervention struct {
+	Kind         string         `json:"kind"`
+	Name         string         `json:"name,omitempty"`
+	Regions      []string       `json:"regions,omitempty"`
+	FromYear     int            `json:"fromYear"`
+	ToYear       int            `json:"toYear,omitempty"`
+	PhaseInYears int            `json:"phaseInYears,omitempty"`
+	Params       map[string]any `json:"params,omitempty"`
+}
+
+// Limits are what a server allows beyond the scenario format's own checks:
+// they keep one user from occupying the machine.
+type Limits struct {
+	MaxScale float64 // the largest sample share
+	MaxYears int     // the longest run
+}
+
+// Problem is one thing wrong with a Spec. Key uses the scenario's key paths
+// (scenario.scale, intervention[2].regions) so the browser can point at
+// the field; Line is the line of the generated TOML (0 for the server's own
+// limits).
+type Problem struct {
+	Key     string `json:"key"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// SpecError lists the problems of a Spec; its text is one problem a line.
+type SpecError struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *SpecError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if p.Line > 0 {
+			fmt.Fprintf(&b, "%s:%d: %s: %s", e.File, p.Line, p.Key, p.Message)
+		} else {
+			fmt.Fprintf(&b, "%s: %s", p.Key, p.Message)
+		}
+	}
+	return b.String()
+}
+
+// bareKey is what TOML allows as an unquoted key.
+var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// checkLimits checks what the TOML cannot express safely or what the server
+// refuses, before the scenario package sees the text.
+func (sp *Spec) checkLimits(lim Limits, worlds []string) []Problem {
+	var ps []Problem
+	add := func(key, format string, args ...any) {
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	if !slices.Contains(worlds, sp.World) {
+		add("scenario.world", "unknown world %q; the web app runs the embedded worlds %s", sp.World, strings.Join(worlds, ", "))
+	}
+	if math.IsNaN(sp.Scale) || sp.Scale <= 0 || sp.Scale > lim.MaxScale {
+		add("scenario.scale", "scale %g is out of range for this server; use a share above 0 and at most %g (settle serve --max-scale raises the limit)", sp.Scale, lim.MaxScale)
+	}
+	if sp.Years < 1 || sp.Years > lim.MaxYears {
+		add("scenario.years", "years %d is out of range for this server; simulate 1 to %d years (settle serve --max-years raises the limit)", sp.Years, lim.MaxYears)
+	}
+	for name := range sp.Behaviour {
+		for _, part := range strings.Split(name, ".") {
+			if !bareKey.MatchString(part) {
+				add("behaviour", "%q is not a parameter name; names are letters, digits and _ (settle validate --params lists them)", name)
+				break
+			}
+		}
+	}
+	for i, iv := range sp.Interventions {
+		path := fmt.Sprintf("intervention[%d]", i+1)
+		for key, v := range iv.Params {
+			if !bareKey.MatchString(key) {
+				add(path, "%q is not a parameter name; the kind's parameters are in docs/interventions.md", key)
+				continue
+			}
+			switch x := v.(type) {
+			case float64, string, bool:
+				if f, ok := x.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
+					add(path+"."+key, "give a finite number")
+				}
+			case []any:
+				for _, el := range x {
+					if _, ok := el.(string); !ok {
+						add(path+"."+key, "expected a list of text, got %v", el)
+						break
+					}
+				}
+			default:
+				add(path+"."+key, "expected a number, text, true/false or a list of text")
+			}
+		}
+	}
+	return ps
+}
+
+// TOML writes the Spec as a scenario file. Region targets are written as
+// codes with their names in a comment when w is given. The output is the
+// same for the same Spec (keys sorted where the form has no order).
+func (sp *Spec) TOML(w *world.World) []byte {
+	var b strings.Builder
+	b.WriteString("# Written by settle serve. Run it with: settle run FILE\n\n")
+	b.WriteString("[scenario]\n")
+	fmt.Fprintf(&b, "name = %s\n", tomlString(sp.Name))
+	if sp.Description != "" {
+		fmt.Fprintf(&b, "description = %s\n", tomlString(sp.Description))
+	}
+	fmt.Fprintf(&b, "world = %s\n", tomlString(sp.World))
+	fmt.Fprintf(&b, "years = %d\n", sp.Years)
+	fmt.Fprintf(&b, "seed = %d\n", sp.Seed)
+	fmt.Fprintf(&b, "scale = %s\n", tomlNumber(sp.Scale))
+	if len(sp.Behaviour) > 0 {
+		b.WriteString("\n[behaviour]\n")
+		for _, name := range sortedKeys(sp.Behaviour) {
+			fmt.Fprintf(&b, "%s = %s\n", name, tomlNumber(sp.Behaviour[name]))
+		}
+	}
+	for _, iv := range sp.Interventions {
+		b.WriteString("\n[[intervention]]\n")
+		fmt.Fprintf(&b, "kind = %s\n", tomlString(iv.Kind))
+		if iv.Name != "" {
+			fmt.Fprintf(&b, "name = %s\n", tomlString(iv.Name))
+		}
+		if len(iv.Regions) > 0 {
+			q := make([]string, len(iv.Regions))
+			var names []string
+			for k, r := range iv.Regions {
+				q[k] = tomlString(r)
+				if w != nil {
+					if i, err := w.Lookup(r); err == nil && w.Regions[i].Code == r {
+						names = append(names, w.Regions[i].Name)
+					}
+				}
+			}
+			fmt.Fprintf(&b, "regions = [%s]", strings.Join(q, ", "))
+			if len(names) == len(iv.Regions) {
+				b.WriteString("  # " + oneLine(strings.Join(names, ", ")))
+			}
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "from_year = %d\n", iv.FromYear)
+		if iv.ToYear != 0 {
+			fmt.Fprintf(&b, "to_year = %d\n", iv.ToYear)
+		}
+		if iv.PhaseInYears != 0 {
+			fmt.Fprintf(&b, "phase_in_years = %d\n", iv.PhaseInYears)
+		}
+		for _, key := range paramOrder(iv) {
+			fmt.Fprintf(&b, "%s = %s\n", key, tomlValue(iv.Params[key]))
+		}
+	}
+	return []byte(b.String())
+}
+
+// paramOrder lists an intervention's parameters in the catalogue's order,
+// unknown ones last (sorted): the scenario check reports those.
+func paramOrder(iv Intervention) []string {
+	var keys []string
+	if k, ok := intervention.Kinds[iv.Kind]; ok {
+		for _, p := range k.Params {
+			if _, given := iv.Params[p.Key]; given {
+				keys = append(keys, p.Key)
+			}
+		}
+	}
+	for _, key := range sortedKeys(iv.Params) {
+		if !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	return keys
+}
+
+func tomlValue(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return tomlNumber(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case string:
+		return tomlString(x)
+	case []any:
+		q := make([]string, len(x))
+		for i, el := range x {
+			q[i] = tomlValue(el)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case []string:
+		q := make([]string, len(x))
+		for i, el := range x {
+			q[i] = tomlString(el)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return `""` // checkLimits refuses other types
+}
+
+// tomlNumber writes whole numbers without a decimal point (so that integer
+// parameters read as integers) and others in the shortest exact form.
+func tomlNumber(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatInt(int64(x), 10)
+	}
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return s
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func oneLine(s string) string { return strings.Map(func(r rune) rune { return max(r, ' ') }, s) }
+
+// compile turns the Spec into a checked scenario in world w: the server's
+// limits, then scenario.Parse of the TOML (every key and range, as settle
+// run checks them), then Resolve against w (region names, years) and
+// intervention.Check (kinds the engine cannot simulate yet). On failure
+// the error is a *SpecError.
+func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.Scenario, *world.World, []byte, error) {
+	file := "web-scenario.toml"
+	if bareKey.MatchString(sp.Name) {
+		file = sp.Name + ".toml"
+	}
+	if ps := sp.checkLimits(lim, sortedKeys(worlds)); len(ps) > 0 {
+		return nil, nil, nil, &SpecError{File: file, Problems: ps}
+	}
+	w := worlds[sp.World]
+	data := sp.TOML(w)
+	s, err := scenario.Parse(file, data)
+	if err == nil {
+		err = s.Resolve(w)
+	}
+	if err != nil {
+		return nil, nil, data, specError(file, err)
+	}
+	var ps []Problem
+	for i, iv := range s.Interventions {
+		if err := intervention.Check(iv, w); err != nil {
+			ps = append(ps, Problem{Key: fmt.Sprintf("intervention[%d].kind", i+1), Line: iv.Line, Message: err.Error()})
+		}
+	}
+	if len(ps) > 0 {
+		return nil, nil, data, &SpecError{File: file, Problems: ps}
+	}
+	return s, w, data, nil
+}
+
+// specError converts the scenario package's errors to a SpecError.
+func specError(file string, err error) error {
+	var es scenario.Errors
+	var e *scenario.Error
+	switch {
+	case errors.As(err, &es):
+		ps := make([]Problem, len(es))
+		for i, e := range es {
+			ps[i] = Problem{Key: e.Key, Line: e.Line, Message: e.Msg}
+		}
+		return &SpecError{File: file, Problems: ps}
+	case errors.As(err, &e):
+		return &SpecError{File: file, Problems: []Problem{{Key: e.Key, Line: e.Line, Message: e.Msg}}}
+	}
+	return &SpecError{File: file, Problems: []Problem{{Key: "scenario", Message: err.Error()}}}
+}
+
+// SpecOf returns the Spec of a scenario resolved in world w: its targets
+// as region codes (a county or centrality selection becomes the list of
+// regions it selected), its parameters as JSON values.
+func SpecOf(s *scenario.Scenario, w *world.World) Spec {
+	sp := Spec{Name: s.Name, Description: s.Description, World: s.World, Years: s.Years, Seed: s.Seed, Scale: s.Scale}
+	if len(s.Overrides) > 0 {
+		sp.Behaviour = map[string]float64{}
+		for k, v := range s.Overrides {
+			sp.Behaviour[k] = v
+		}
+	}
+	for _, in := range s.Interventions {
+		iv := Intervention{Kind: in.Kind, Name: in.Name, FromYear: in.FromYear, ToYear: in.ToYear, PhaseInYears: in.PhaseInYears, Params: map[string]any{}}
+		for _, r := range in.Regions {
+			iv.Regions = append(iv.Regions, w.Regions[r].Code)
+		}
+		for k, v := range in.Params {
+			switch {
+			case v.IsList:
+				l := make([]any, len(v.List))
+				for i, s := range v.List {
+					l[i] = s
+				}
+				iv.Params[k] = l
+			case v.IsBool:
+				iv.Params[k] = v.Bool
+			case v.IsNum:
+				iv.Params[k] = v.Num
+			default:
+				iv.Params[k] = v.Str
+			}
+		}
+		sp.Interventions = append(sp.Interventions, iv)
+	}
+	return sp
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
