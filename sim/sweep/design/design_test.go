@@ -1,0 +1,176 @@
+package design
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+)
+
+// The unshifted sequence starts as Joe and Kuo's (and SciPy's unscrambled
+// qmc.Sobol) does.
+func TestSobolFirstPoints(t *testing.T) {
+	want := [][2]float64{{0, 0}, {0.5, 0.5}, {0.75, 0.25}, {0.25, 0.75},
+		{0.375, 0.375}, {0.875, 0.875}, {0.625, 0.125}, {0.125, 0.625}}
+	s, err := NewSobol(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]float64, 2)
+	for i, w := range want {
+		s.Next(p)
+		if p[0] != w[0] || p[1] != w[1] {
+			t.Fatalf("point %d = %v, want %v", i, p, w)
+		}
+	}
+}
+
+// Every one-dimensional projection of the first 2^m points, shifted or
+// not, puts exactly one point in each interval [j/2^m, (j+1)/2^m): the
+// defining property of a Sobol' sequence, which wrong direction numbers
+// (even or too large m_i) would break.
+func TestSobolStratified(t *testing.T) {
+	if len(joeKuo) != 39 {
+		t.Fatalf("%d rows of direction numbers, want 39 (dimensions 2 … 40)", len(joeKuo))
+	}
+	for i, row := range joeKuo {
+		if len(row.m) != row.s {
+			t.Fatalf("dimension %d: %d initial numbers for degree %d", i+2, len(row.m), row.s)
+		}
+		for j, m := range row.m {
+			if m%2 != 1 || m >= 1<<(j+1) {
+				t.Fatalf("dimension %d: m_%d = %d must be odd and below 2^%d", i+2, j+1, m, j+1)
+			}
+		}
+	}
+	for _, shift := range []uint64{0, 7} {
+		s, _ := NewSobol(MaxSobolDim)
+		if shift != 0 {
+			s.Shift(shift)
+		}
+		const m = 10
+		n := 1 << m
+		seen := make([][]bool, MaxSobolDim)
+		for d := range seen {
+			seen[d] = make([]bool, n)
+		}
+		p := make([]float64, MaxSobolDim)
+		for range n {
+			s.Next(p)
+			for d, x := range p {
+				if x < 0 || x >= 1 {
+					t.Fatalf("coordinate %g outside [0,1)", x)
+				}
+				seen[d][int(x*float64(n))] = true
+			}
+		}
+		for d := range seen {
+			if slices.Contains(seen[d], false) {
+				t.Errorf("shift %d, dimension %d: the first %d points leave a stratum empty", shift, d+1, n)
+			}
+		}
+	}
+}
+
+// The first two dimensions form a (0,m,2)-net: every elementary box of
+// area 2^-m holds exactly one of the first 2^m points.
+func TestSobolTwoDimensionalNet(t *testing.T) {
+	const m = 8
+	n := 1 << m
+	s, _ := NewSobol(2)
+	pts := make([][2]float64, n)
+	p := make([]float64, 2)
+	for i := range pts {
+		s.Next(p)
+		pts[i] = [2]float64{p[0], p[1]}
+	}
+	for a := 0; a <= m; a++ {
+		nx, ny := 1<<a, 1<<(m-a)
+		count := make([]int, nx*ny)
+		for _, q := range pts {
+			count[int(q[0]*float64(nx))*ny+int(q[1]*float64(ny))]++
+		}
+		for _, c := range count {
+			if c != 1 {
+				t.Fatalf("boxes %d×%d: a box holds %d points", nx, ny, c)
+			}
+		}
+	}
+}
+
+func TestSobolDimension(t *testing.T) {
+	for _, d := range []int{0, MaxSobolDim + 1} {
+		if _, err := NewSobol(d); err == nil {
+			t.Errorf("NewSobol(%d) gave no error", d)
+		}
+	}
+}
+
+func TestGrid(t *testing.T) {
+	got := Grid([]int{2, 1, 3})
+	want := [][]int{{0, 0, 0}, {0, 0, 1}, {0, 0, 2}, {1, 0, 0}, {1, 0, 1}, {1, 0, 2}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Grid = %v, want %v", got, want)
+	}
+	if Grid([]int{2, 0}) != nil {
+		t.Fatal("a dimension without levels must give no points")
+	}
+	if got := Grid(nil); len(got) != 1 || len(got[0]) != 0 {
+		t.Fatalf("Grid(nil) = %v, want one empty point", got)
+	}
+}
+
+func TestLatinHypercube(t *testing.T) {
+	const n, k = 50, 4
+	pts := LatinHypercube(n, k, 3)
+	for d := range k {
+		seen := make([]bool, n)
+		for _, p := range pts {
+			seen[int(p[d]*n)] = true
+		}
+		if slices.Contains(seen, false) {
+			t.Fatalf("dimension %d leaves a stratum empty", d)
+		}
+	}
+	if fmt.Sprint(LatinHypercube(n, k, 3)) != fmt.Sprint(pts) {
+		t.Fatal("the same seed gave other points")
+	}
+	if fmt.Sprint(LatinHypercube(n, k, 4)) == fmt.Sprint(pts) {
+		t.Fatal("another seed gave the same points")
+	}
+}
+
+func TestSaltelli(t *testing.T) {
+	const n, k = 8, 3
+	pts, err := Saltelli(n, k, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != n*(k+2) {
+		t.Fatalf("%d points, want %d", len(pts), n*(k+2))
+	}
+	for j := range n {
+		a, b := pts[j*(k+2)], pts[j*(k+2)+1]
+		for i := range k {
+			ab := pts[j*(k+2)+2+i]
+			for c := range k {
+				want := a[c]
+				if c == i {
+					want = b[c]
+				}
+				if ab[c] != want {
+					t.Fatalf("sample %d: AB%d column %d = %g, want %g", j, i+1, c+1, ab[c], want)
+				}
+			}
+		}
+	}
+	if b := SaltelliBlock(2*(k+2)+3, k); b.Sample != 2 || b.Name() != "AB2" {
+		t.Fatalf("SaltelliBlock = %+v (%s)", b, b.Name())
+	}
+	if _, err := Saltelli(n, MaxSobolDim/2+1, 1); err == nil {
+		t.Fatal("too many parameters gave no error")
+	}
+	if math.IsNaN(pts[0][0]) {
+		t.Fatal("NaN")
+	}
+}
