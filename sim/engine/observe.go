@@ -152,7 +152,8 @@ func (sim *Sim) observe() {
 			}
 		}
 		o.census[r] = state.Census{Residents: int32(tot[cPop]), Households: int32(tot[cHouseholds]),
-			Immigrants: int32(tot[cImmigrants]), RecentImmigrants: int32(tot[cRecentImmigrants]), Students: int32(tot[cStudyPlace])}
+			Immigrants: int32(tot[cImmigrants]), RecentImmigrants: int32(tot[cRecentImmigrants]), Students: int32(tot[cStudyPlace]),
+			PartTime: int32(tot[cPartTime])}
 		rs := &s.Regions[r]
 		acc := &s.Ledger.Accounts[r]
 		var jobs, vac float64

@@ -6,6 +6,7 @@ package housing
 import (
 	"math"
 
+	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/state"
 )
 
@@ -56,5 +57,98 @@ func (m *Model) Step(s *state.State) {
 		for k := range rs.HousingBoost {
 			rs.Dwellings += rs.HousingBoost[k]
 		}
+		// Dwellings built for a group stay reserved for it until a
+		// household of the group moves in (state.TakeReserved), and never
+		// more of them than stand empty.
+		vacant := math.Max(0, rs.Dwellings-float64(rs.Households))
+		for g := range rs.Reserved {
+			rs.Reserved[g] = math.Min(vacant, (1-Depreciation)*rs.Reserved[g]+rs.HousingBoost[g])
+		}
 	}
+	m.secondHomes(s)
+}
+
+// secondHomes gives this year's extra second homes (RegionState.
+// SecondHomeAdd, from part_time_residents) to households elsewhere: a
+// household whose head is 30 or older and has no second home gets one in
+// target region d with probability add_d·w(o,d)/Z_d, where o is its region,
+// w(o,d) = exp(−minutes/90) (most holiday homes are within a few hours'
+// drive, SSB) and Z_d sums w over the eligible households, so the expected
+// number of new part-time households in d is add_d. Every adult of the
+// household becomes a part-time resident of d. It draws nothing when no
+// region has second homes added.
+func (m *Model) secondHomes(s *state.State) {
+	n := s.N()
+	var targets []int
+	for r := range s.Regions {
+		if s.Regions[r].SecondHomeAdd > 0 {
+			targets = append(targets, r)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+	p := &s.Persons
+	eligible := func(i int) bool {
+		return p.Flags[i]&(population.Alive|population.Head) == population.Alive|population.Head &&
+			p.Age[i] >= 30 && p.Second[i] == population.NoRegion
+	}
+	// Eligible households by region.
+	nc := s.NumChunks()
+	counts := make([][]float64, nc)
+	s.ForEach(nc, func(c int) {
+		cnt := make([]float64, n)
+		for i := c * state.ChunkSize; i < min((c+1)*state.ChunkSize, p.Len()); i++ {
+			if eligible(i) {
+				cnt[p.Region[i]]++
+			}
+		}
+		counts[c] = cnt
+	})
+	households := make([]float64, n)
+	for _, cnt := range counts {
+		for r, x := range cnt {
+			households[r] += x
+		}
+	}
+	// prob[o*len(targets)+t]: the chance that an eligible household in o
+	// gets a second home in targets[t].
+	prob := make([]float64, n*len(targets))
+	for t, d := range targets {
+		z := 0.0
+		for o := 0; o < n; o++ {
+			if o != d {
+				z += households[o] * math.Exp(-float64(s.Minutes[o*n+d])/90)
+			}
+		}
+		if z <= 0 {
+			continue
+		}
+		for o := 0; o < n; o++ {
+			if o != d {
+				prob[o*len(targets)+t] = math.Min(1, s.Regions[d].SecondHomeAdd*math.Exp(-float64(s.Minutes[o*n+d])/90)/z)
+			}
+		}
+	}
+	// Each household's members are written only by the chunk of its head.
+	s.ForChunks(state.StreamHousing, func(c, lo, hi int, g *state.RNG) {
+		for i := lo; i < hi; i++ {
+			if !eligible(i) {
+				continue
+			}
+			u := g.Float64()
+			row := prob[int(p.Region[i])*len(targets):][:len(targets)]
+			for t, q := range row {
+				if u < q {
+					for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
+						if p.Age[j] >= 18 {
+							p.Second[j] = uint16(targets[t])
+						}
+					}
+					break
+				}
+				u -= q
+			}
+		}
+	})
 }

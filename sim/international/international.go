@@ -113,7 +113,6 @@ func geometric(g *state.RNG, p float64) int {
 
 // immigrate adds this year's immigrants.
 func (m *Model) immigrate(s *state.State, pop float64) {
-	p := &s.Persons
 	P := &s.P
 	n := s.N()
 	g := s.Stream(state.StreamInternational, 1<<31)
@@ -156,11 +155,71 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 			m.ageCDF = append(m.ageCDF, a)
 		}
 	}
+	m.arrive(s, target, func() int { return sort.SearchFloat64s(m.cdf, g.Float64()*acc) % n }, m.drawAge, &g)
+	m.extra(s)
+}
+
+// drawAge draws an immigrant's age from the world's age distribution.
+func (m *Model) drawAge(g *state.RNG) int {
+	return min(sort.SearchFloat64s(m.ageCDF, g.Float64()*m.ageCDF[len(m.ageCDF)-1]), world.MaxAge)
+}
+
+// Labour immigrants recruited by an immigration programme are 20–49 years
+// old (SSB: most labour immigrants arrive in their twenties and thirties).
+const workerMinAge, workerAges = 20, 30
+
+// extra settles the immigrants that immigration programmes add on top of
+// the national inflow (RegionState.ExtraImmigrants, sampled, rounded at
+// random): refugees with the national immigrants' ages, and labour
+// immigrants aged 20–49 who arrive with a job when one at their skill
+// level is vacant in the region (they were recruited for it), with
+// partners and children as other immigrants. It draws nothing when no
+// region has any.
+func (m *Model) extra(s *state.State) {
+	for r := range s.Regions {
+		ex := s.Regions[r].ExtraImmigrants
+		if ex[state.ExtraWorkers] <= 0 && ex[state.ExtraRefugees] <= 0 {
+			continue
+		}
+		g := s.Stream(state.StreamArrivals, uint64(r))
+		region := func() int { return r }
+		m.arrive(s, g.Round(ex[state.ExtraRefugees]), region, m.drawAge, &g)
+		first := int32(s.Persons.Len())
+		m.arrive(s, g.Round(ex[state.ExtraWorkers]), region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
+		employ(s, r, first)
+	}
+}
+
+// employ gives the working-age adults added from slot first onwards a
+// vacant job at their skill level in region r, while any is vacant.
+func employ(s *state.State, r int, first int32) {
+	p := &s.Persons
+	rs := &s.Regions[r]
+	for i := first; i < int32(p.Len()); i++ {
+		if p.Act[i] != population.Unemployed {
+			continue
+		}
+		k := state.Skill(p.Edu[i])
+		if rs.Jobs[k]-float64(rs.Filled[k]) < 1 {
+			continue
+		}
+		rs.Filled[k]++
+		p.Act[i] = population.Employed
+		p.Work[i] = uint16(r)
+		p.JobSkill[i] = uint8(k)
+	}
+}
+
+// arrive adds target immigrants in households: each household's region from
+// region and the age of its first member from age; children come with a
+// parent, and adults aged 25–45 with a partner (partnerShare) and children
+// (childShare).
+func (m *Model) arrive(s *state.State, target int, region func() int, age func(*state.RNG) int, g *state.RNG) {
+	p := &s.Persons
 	added := 0
 	for added < target {
-		k := sort.SearchFloat64s(m.cdf, g.Float64()*acc)
-		r := k % n
-		age := min(sort.SearchFloat64s(m.ageCDF, g.Float64()*m.ageCDF[len(m.ageCDF)-1]), world.MaxAge)
+		r := region()
+		age := age(g)
 		sex := uint8(g.IntN(2))
 		if age < 18 && added+2 > target {
 			age = 18 + g.IntN(30) // room for one more person only: an adult
@@ -168,23 +227,23 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 		if age < 18 {
 			// A child arrives with a parent 22–39 years older (children
 			// come as family members), who heads the household.
-			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), &g)
+			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), g)
 			h := p.NewHousehold(parent)
-			p.Join(m.add(s, r, age, sex, &g), h)
+			p.Join(m.add(s, r, age, sex, g), h)
 			added += 2
 			continue
 		}
-		head := m.add(s, r, age, sex, &g)
+		head := m.add(s, r, age, sex, g)
 		h := p.NewHousehold(head)
 		added++
 		if age >= 25 && age <= 45 && added < target && g.Float64() < partnerShare {
-			q := m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, &g)
+			q := m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
 			p.Join(q, h)
 			p.Partner[head], p.Partner[q] = q, head
 			added++
 			if g.Float64() < childShare {
 				for c := 1 + g.IntN(2); c > 0 && added < target; c-- {
-					ch := m.add(s, r, g.IntN(13), uint8(g.IntN(2)), &g)
+					ch := m.add(s, r, g.IntN(13), uint8(g.IntN(2)), g)
 					p.Join(ch, h)
 					added++
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -28,10 +29,9 @@ var mechanisms = map[string]mechanism{}
 
 // pending says, for a catalogue kind without a mechanism, what engine
 // support it waits for.
-var pending = map[string]string{
-	"part_time_residents":   "it needs engine support that this version lacks: extra second homes and their conversion to full residents (the SecondHomeAdd and Conversion levers) are not yet read by the engine",
-	"municipal_cooperation": "it needs engine support that this version lacks: matching and destination choice do not yet treat a cooperation group (the Cooperation lever) as one housing and labour market",
-}
+// (Every kind of the catalogue has a mechanism in this version; the map
+// stays for kinds added to the catalogue before their mechanism.)
+var pending = map[string]string{}
 
 func registerMechanism(kind string, m mechanism) {
 	if _, ok := Kinds[kind]; !ok {
@@ -114,7 +114,9 @@ func Apply(s *state.State, specs []Spec) {
 
 // resetLevers sets every region's levers to the neutral values engine.New
 // starts from: the world's broadband coverage and study places (sampled),
-// no cooperation group (−1), and zero for every boost, share and subsidy.
+// no cooperation group (−1), and zero for every boost, share, subsidy and
+// flow (a StayDays of 0 means state.BaseStayDays). The stocks (jobs,
+// dwellings, Reserved) are kept.
 // Travel times are reset by Apply.
 func resetLevers(s *state.State) {
 	for r := range s.Regions {
@@ -122,16 +124,20 @@ func resetLevers(s *state.State) {
 		rs := &s.Regions[r]
 		rs.Broadband = reg.Amenities.Broadband
 		rs.RemoteShare = [world.NumSkills]float64{}
+		rs.RemoteAnywhere = [world.NumSkills]float64{}
+		rs.OfficeDays = 0
 		rs.AmenityBoost = world.Amenities{}
 		rs.Reputation = 0
 		rs.Visibility = 0
 		rs.AttachBoost = 0
 		rs.StudyPlaces = float64(reg.StudyPlaces) * s.Scale
 		rs.Retention = 0
+		rs.ExtraImmigrants = [2]float64{}
 		rs.SecondHomeAdd = 0
+		rs.StayDays = 0
 		rs.Conversion = 0
 		rs.HousingBoost = [3]float64{}
-		rs.Subsidy = 0
+		rs.Subsidy = [params.NumPhases]float64{}
 		rs.Cooperation = -1
 	}
 }

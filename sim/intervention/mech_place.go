@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/state"
 )
 
@@ -21,13 +22,6 @@ const ReputationUtility = 0.5
 // price_subsidy are refused, and several programmes together are capped
 // here.
 const MaxSubsidy = 0.9
-
-// Indices of state.RegionState.HousingBoost by the housing kind's `for`.
-const (
-	housingYoung = iota
-	housingFamilies
-	housingAll
-)
 
 func init() {
 	registerMechanism("campus", mechanism{apply: campus})
@@ -53,21 +47,26 @@ func campus(s *state.State, sp *Spec, st float64) {
 // housing adds strength × dwellings_per_year dwellings (sampled: × scale)
 // in each target region to HousingBoost[for] in each of the first `years`
 // years in force (every year in force when years is not given); the housing
-// step adds them to the stock, where they stay. price_subsidy lowers the
-// price seen in destination choice in the target regions: Subsidy =
-// strength × price_subsidy (combined with other programmes as
-// 1 − (1 − a)(1 − b), at most MaxSubsidy), for every year in force.
+// step adds them to the stock, where they stay. Dwellings for the young
+// (households in the student and early-career phases: under 35 without
+// children) or for families (households with children) are reserved for
+// them while they stand empty (state.Reserved): destination choice counts
+// them among the vacant dwellings only for that group. price_subsidy
+// lowers the price that the group (everyone for for = "all") sees in
+// destination choice: Subsidy = strength × price_subsidy, combined with
+// other programmes as 1 − (1 − a)(1 − b), at most MaxSubsidy, for every
+// year in force.
 func housing(s *state.State, sp *Spec, st float64) {
 	build := true
 	if y := int(sp.Num("years")); y > 0 && s.Year-sp.FromYear >= y {
 		build = false
 	}
-	g := housingAll
+	g, phases := state.HousingAll, allPhases
 	switch sp.Text("for") {
 	case "young":
-		g = housingYoung
+		g, phases = state.ReservedYoung, youngPhases
 	case "families":
-		g = housingFamilies
+		g, phases = state.ReservedFamilies, familyPhases
 	}
 	add := st * sp.Num("dwellings_per_year") * s.Scale
 	sub := st * sp.Num("price_subsidy")
@@ -76,7 +75,27 @@ func housing(s *state.State, sp *Spec, st float64) {
 		if build {
 			rs.HousingBoost[g] += add
 		}
-		rs.Subsidy = math.Min(MaxSubsidy, combine(rs.Subsidy, sub))
+		subsidise(rs, phases, sub)
+	}
+}
+
+// Life phases that housing programmes and relocation grants address.
+var (
+	allPhases     = []int{params.Student, params.EarlyCareer, params.Family, params.Established, params.Senior}
+	youngPhases   = []int{params.Student, params.EarlyCareer}
+	familyPhases  = []int{params.Family}
+	workingPhases = []int{params.EarlyCareer, params.Family, params.Established}
+)
+
+// subsidise adds a price subsidy sub for the households of the given life
+// phases: combined with the subsidies in force as 1 − (1 − a)(1 − b), at
+// most MaxSubsidy.
+func subsidise(rs *state.RegionState, phases []int, sub float64) {
+	if sub <= 0 {
+		return
+	}
+	for _, ph := range phases {
+		rs.Subsidy[ph] = math.Min(MaxSubsidy, combine(rs.Subsidy[ph], sub))
 	}
 }
 

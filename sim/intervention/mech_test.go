@@ -333,13 +333,13 @@ price_subsidy = 0.5
 `, start, start+3, start))
 	s := bare(w, 0.5)
 	for y, c := range []struct {
-		young, all, subEl, subSk float64
+		young, all, subEl, subSk, allSk float64
 	}{
-		{100, 25, 0.2, 1 - 0.8*0.75},
-		{100, 50, 0.2, 1 - 0.8*0.5},
-		{0, 50, 0.2, 1 - 0.8*0.5},
-		{0, 50, 0.2, 1 - 0.8*0.5},
-		{0, 50, 0, 0.5},
+		{100, 25, 0.2, 1 - 0.8*0.75, 0.25},
+		{100, 50, 0.2, 1 - 0.8*0.5, 0.5},
+		{0, 50, 0.2, 1 - 0.8*0.5, 0.5},
+		{0, 50, 0.2, 1 - 0.8*0.5, 0.5},
+		{0, 50, 0, 0.5, 0.5},
 	} {
 		s.Year = start + y
 		intervention.Apply(s, sp)
@@ -349,8 +349,14 @@ price_subsidy = 0.5
 		if hb := s.Regions[sk].HousingBoost; !near(hb[0], c.young) || hb[1] != 0 || !near(hb[2], c.all) {
 			t.Errorf("%d: Skogli HousingBoost %v, want young %g, all %g", s.Year, hb, c.young, c.all)
 		}
-		if !near(s.Regions[el].Subsidy, c.subEl) || !near(s.Regions[sk].Subsidy, c.subSk) {
-			t.Errorf("%d: subsidies %g, %g, want %g, %g", s.Year, s.Regions[el].Subsidy, s.Regions[sk].Subsidy, c.subEl, c.subSk)
+		// Starter-home subsidies are for the young only; the Skogli
+		// programme for all adds to theirs.
+		el, sk := &s.Regions[el].Subsidy, &s.Regions[sk].Subsidy
+		if !near(el[params.Student], c.subEl) || !near(el[params.EarlyCareer], c.subEl) || el[params.Family] != 0 || el[params.Senior] != 0 {
+			t.Errorf("%d: Elvestad subsidies by phase %v, want %g for the young only", s.Year, *el, c.subEl)
+		}
+		if !near(sk[params.EarlyCareer], c.subSk) || !near(sk[params.Family], c.allSk) || !near(sk[params.Senior], c.allSk) {
+			t.Errorf("%d: Skogli subsidies by phase %v, want young %g, others %g", s.Year, *sk, c.subSk, c.allSk)
 		}
 	}
 }
@@ -377,7 +383,7 @@ price_subsidy = 0.7
 `, start, start))
 	s := bare(w, 1)
 	intervention.Apply(s, sp)
-	if got := s.Regions[sk].Subsidy; got != intervention.MaxSubsidy {
+	if got := s.Regions[sk].Subsidy[params.Family]; got != intervention.MaxSubsidy {
 		t.Errorf("two subsidies of 0.7: %g, want the cap %g", got, intervention.MaxSubsidy)
 	}
 }
@@ -828,26 +834,6 @@ integration = 0.8
 func TestRefused(t *testing.T) {
 	w := load(t)
 	for _, c := range []struct{ body, want string }{
-		{`kind = "part_time_residents"
-regions = ["Skogli"]
-second_homes = 100`, `test.toml:7: intervention "part_time_residents": kind "part_time_residents" cannot be simulated yet: it needs engine support`},
-		{`kind = "municipal_cooperation"
-regions = ["Skogli", "Dalheim"]`, `kind "municipal_cooperation" cannot be simulated yet: it needs engine support`},
-		{`kind = "immigration"
-workers_per_year = 200
-integration = 0.3`, "test.toml:10: immigration.workers_per_year: extra immigration needs engine support"},
-		{`kind = "immigration"
-refugees_per_year = 50`, "test.toml:10: immigration.refugees_per_year: extra immigration needs engine support"},
-		{`kind = "remote_work"
-share = 0.2
-office_days_per_week = 2`, "test.toml:11: remote_work.office_days_per_week: hybrid work"},
-		{`kind = "remote_work"
-share = 0.2
-requires_broadband = false`, "test.toml:11: remote_work.requires_broadband: remote work without broadband needs engine support"},
-		{`kind = "recruitment"
-regions = ["Nordmo"]
-visibility = 0.3
-relocation_grant = 100000`, "test.toml:12: recruitment.relocation_grant: relocation grants need engine support"},
 		{`kind = "housing"
 regions = ["Nordmo"]
 dwellings_per_year = 10
@@ -871,6 +857,11 @@ attachment_boost = 11`, "test.toml:11: youth.attachment_boost: attachment_boost 
 		"kind = \"immigration\"\nworkers_per_year = 0\nintegration = 0.3",
 		"kind = \"remote_work\"\nshare = 0.2\noffice_days_per_week = 0\nrequires_broadband = true",
 		"kind = \"recruitment\"\nregions = [\"Nordmo\"]\nvisibility = 0.3\nrelocation_grant = 0",
+		"kind = \"part_time_residents\"\nregions = [\"Skogli\"]\nsecond_homes = 100",
+		"kind = \"municipal_cooperation\"\nregions = [\"Skogli\", \"Dalheim\"]",
+		"kind = \"immigration\"\nworkers_per_year = 200\nrefugees_per_year = 50\nintegration = 0.3",
+		"kind = \"remote_work\"\nshare = 0.2\noffice_days_per_week = 2\nrequires_broadband = false",
+		"kind = \"recruitment\"\nregions = [\"Nordmo\"]\nrelocation_grant = 100000",
 	} {
 		sp := specs(t, w, fmt.Sprintf("\n[[intervention]]\nfrom_year = %d\n%s\n", start, body))
 		if err := intervention.Check(sp[0], w); err != nil {
@@ -1061,5 +1052,330 @@ func TestDocExamples(t *testing.T) {
 		if intervention.Available(k) && !kinds[k] {
 			t.Errorf("docs/interventions.md has no example of %s", k)
 		}
+	}
+}
+
+// --- part_time_residents ----------------------------------------------------
+
+func TestPartTimeLevers(t *testing.T) {
+	w := load(t)
+	sk := region(t, w, "Skogli")
+	sp := specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "part_time_residents"
+regions = ["Skogli"]
+from_year = %d
+to_year = %d
+phase_in_years = 3
+second_homes = 300
+days_per_year = 100
+conversion_rate = 0.06
+`, start, start+3))
+	s := bare(w, 0.5)
+	for y, c := range []struct{ add, days, conv float64 }{
+		{50, 40 + 60.0/3, 0.02},
+		{50, 40 + 2*60.0/3, 0.04},
+		{50, 100, 0.06},
+		{0, 100, 0.06},
+		{0, 0, 0}, // after to_year: no flow, the default stay, no conversion
+	} {
+		s.Year = start + y
+		intervention.Apply(s, sp)
+		rs := &s.Regions[sk]
+		if !near(rs.SecondHomeAdd, c.add) || !near(rs.StayDays, c.days) || !near(rs.Conversion, c.conv) {
+			t.Errorf("%d: second homes %g, stay %g, conversion %g; want %g, %g, %g", s.Year, rs.SecondHomeAdd, rs.StayDays, rs.Conversion, c.add, c.days, c.conv)
+		}
+	}
+}
+
+// Second homes go to households elsewhere, whose adults become part-time
+// residents; conversion moves some of them in, and the longer stays add
+// local-service jobs.
+func TestPartTimeEffect(t *testing.T) {
+	w := load(t)
+	sk := region(t, w, "Skogli")
+	var pt, jobs [2]int64
+	var conv [2]int64
+	pair(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "part_time_residents"
+regions = ["Skogli"]
+from_year = %d
+second_homes = 1000
+days_per_year = 120
+conversion_rate = 0.05
+`, start), 3, func(y int, _, _ *engine.Sim, rb, rs *record.Year) {
+		if y == 0 {
+			pt = [2]int64{rb.Regions[sk].PartTimeResidents, rs.Regions[sk].PartTimeResidents}
+		}
+		jobs = [2]int64{rb.Regions[sk].Jobs, rs.Regions[sk].Jobs}
+		for i, r := range []*record.Year{rb, rs} {
+			for _, f := range r.Flows {
+				if int(f.Destination) == sk && f.Motive == record.MotiveAmenity {
+					conv[i] += f.Moves
+				}
+			}
+		}
+	})
+	t.Logf("Skogli: part-time residents after a year %d → %d; amenity moves in 3 years %d → %d; jobs %d → %d", pt[0], pt[1], conv[0], conv[1], jobs[0], jobs[1])
+	// 1,000 households with 1–2 adults each, less a year's conversions.
+	if d := pt[1] - pt[0]; d < 1000 || d > 2200 {
+		t.Errorf("part-time residents gained %d, want 1,000–2,200 (1,000 second homes)", d)
+	}
+	if conv[1] < conv[0]+100 {
+		t.Errorf("amenity moves into Skogli: baseline %d, scenario %d: want at least 100 more from conversions", conv[0], conv[1])
+	}
+	if jobs[1] <= jobs[0] {
+		t.Errorf("jobs in Skogli: baseline %d, scenario %d: want more (local demand of part-time residents)", jobs[0], jobs[1])
+	}
+}
+
+// --- immigration inflows ----------------------------------------------------
+
+// Labour immigrants arrive on top of the national inflow, in the target
+// region, and take vacant jobs there; refugees are spread by residents.
+func TestImmigrationInflow(t *testing.T) {
+	w := load(t)
+	nm, vb := region(t, w, "Nordmo"), region(t, w, "Vestbygd")
+	var imm [2][3]int64
+	var emp [2]int64
+	pair(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "immigration"
+regions = ["Nordmo"]
+from_year = %d
+workers_per_year = 400
+
+[[intervention]]
+kind = "immigration"
+name = "refugees"
+regions = ["Nordmo", "Vestbygd"]
+from_year = %d
+refugees_per_year = 300
+`, start, start), 1, func(_ int, base, scen *engine.Sim, rb, rs *record.Year) {
+		for i, r := range []*record.Year{rb, rs} {
+			imm[i] = [3]int64{r.Regions[nm].Immigrants, r.Regions[vb].Immigrants, 0}
+			for _, reg := range r.Regions {
+				imm[i][2] += reg.Immigrants
+			}
+		}
+		emp = [2]int64{rb.Regions[nm].Employed, rs.Regions[nm].Employed}
+	})
+	// Same seed: the national inflow is the same in the first year, so the
+	// difference is exactly the programme's arrivals.
+	// (Each region's arrivals are rounded on their own.)
+	if d := imm[1][2] - imm[0][2]; d < 698 || d > 702 {
+		t.Errorf("immigrants nationally: %d more, want 700", d)
+	}
+	share := float64(w.Regions[nm].Population) / float64(w.Regions[nm].Population+w.Regions[vb].Population)
+	dn, dv := imm[1][0]-imm[0][0], imm[1][1]-imm[0][1]
+	t.Logf("extra immigrants: Nordmo %d, Vestbygd %d; employed in Nordmo %d → %d", dn, dv, emp[0], emp[1])
+	if want := 400 + 300*share; math.Abs(float64(dn)-want) > 5 {
+		t.Errorf("Nordmo: %d extra immigrants, want about %.0f", dn, want)
+	}
+	if emp[1]-emp[0] < 100 {
+		t.Errorf("employed in Nordmo: %d → %d: want the recruited workers in vacant jobs", emp[0], emp[1])
+	}
+}
+
+// --- remote_work: hybrid and without broadband ------------------------------
+
+func TestHybridCommute(t *testing.T) {
+	for _, c := range []struct{ days, want float64 }{{5, 60}, {2, 150}, {1, 240}, {0.5, 240}, {4, 75}} {
+		if got := state.HybridCommute(60, c.days); !near(got, c.want) {
+			t.Errorf("HybridCommute(60, %g) = %g, want %g", c.days, got, c.want)
+		}
+	}
+}
+
+func TestRemoteWorkHybridLevers(t *testing.T) {
+	w := load(t)
+	sp := specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "remote_work"
+from_year = %d
+share = 0.2
+skill_levels = ["high"]
+office_days_per_week = 2
+
+[[intervention]]
+kind = "remote_work"
+name = "anywhere"
+from_year = %d
+share = 0.2
+skill_levels = ["high", "medium"]
+requires_broadband = false
+`, start, start))
+	s := bare(w, 1)
+	intervention.Apply(s, sp)
+	rs := &s.Regions[0]
+	// 0.1 at the start (fully remote), 0.2 hybrid with 2 days, then 0.4
+	// (0.2 high + 0.2 medium) fully remote: (0·0.1 + 2·0.2 + 0·0.4) / 0.7.
+	if !near(rs.OfficeDays, 0.4/0.7) {
+		t.Errorf("office days %g, want %g", rs.OfficeDays, 0.4/0.7)
+	}
+	if rs.RemoteShare[world.SkillHigh] != 0.2 || rs.RemoteAnywhere[world.SkillHigh] != 0.2 || rs.RemoteAnywhere[world.SkillMedium] != 0.2 || rs.RemoteShare[world.SkillMedium] != 0 {
+		t.Errorf("shares with broadband %v, anywhere %v", rs.RemoteShare, rs.RemoteAnywhere)
+	}
+}
+
+// Hybrid workers keep their job only within the hybrid commute: with the
+// same share of remote-capable jobs, fewer remote workers live beyond the
+// accepted commute of their job than with fully remote work.
+func TestHybridEffect(t *testing.T) {
+	w := load(t)
+	far := func(sim *engine.Sim) int {
+		s := sim.State()
+		return count(sim, func(p *population.Persons, i int) bool {
+			return p.Act[i] == population.Employed && p.Flags[i]&population.Remote != 0 &&
+				float64(s.TravelMinutes(int(p.Region[i]), int(p.Work[i]))) > s.P.CommuteMinutes
+		})
+	}
+	body := `
+[[intervention]]
+kind = "remote_work"
+from_year = %d
+share = 0.5
+office_days_per_week = %d
+`
+	var n [2]int
+	for i, days := range []int{0, 3} {
+		sim := newSim(t, w, 7, specs(t, w, fmt.Sprintf(body, start, days)))
+		for y := 0; y < 4; y++ {
+			sim.Step()
+		}
+		n[i] = far(sim)
+	}
+	t.Logf("remote workers living beyond the accepted commute after 4 years: fully remote %d, 3 office days %d", n[0], n[1])
+	if n[1] >= n[0] {
+		t.Errorf("remote workers beyond the commute: fully remote %d, hybrid %d: want fewer with hybrid work", n[0], n[1])
+	}
+}
+
+// --- recruitment: relocation grant ------------------------------------------
+
+func TestRelocationGrantLevers(t *testing.T) {
+	w := load(t)
+	nm := region(t, w, "Nordmo")
+	sp := specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "recruitment"
+regions = ["Nordmo"]
+from_year = %d
+relocation_grant = 180000
+`, start))
+	s := bare(w, 1)
+	s.Regions[nm].Price = 0.8
+	intervention.Apply(s, sp)
+	want := 180000 / (intervention.MeanDwellingPrice * 0.8)
+	sub := s.Regions[nm].Subsidy
+	for ph := range sub {
+		working := ph == params.EarlyCareer || ph == params.Family || ph == params.Established
+		if working && !near(sub[ph], want) || !working && sub[ph] != 0 {
+			t.Errorf("subsidy for %s %g (working phases want %g, others 0)", params.PhaseNames[ph], sub[ph], want)
+		}
+	}
+}
+
+// --- municipal_cooperation --------------------------------------------------
+
+func TestCooperationLevers(t *testing.T) {
+	w := load(t)
+	sk, da, fj, ov := region(t, w, "Skogli"), region(t, w, "Dalheim"), region(t, w, "Fjellstue"), region(t, w, "Øvre Dal")
+	sp := specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "municipal_cooperation"
+regions = ["Skogli", "Dalheim"]
+from_year = %d
+
+[[intervention]]
+kind = "municipal_cooperation"
+name = "upper valley"
+regions = ["Fjellstue", "Øvre Dal"]
+from_year = %d
+to_year = %d
+
+[[intervention]]
+kind = "municipal_cooperation"
+name = "joined"
+regions = ["Dalheim", "Fjellstue"]
+from_year = %d
+`, start, start, start+1, start))
+	s := bare(w, 1)
+	intervention.Apply(s, sp)
+	g := s.Regions[sk].Cooperation
+	for _, r := range []int{da, fj, ov} {
+		if s.Regions[r].Cooperation != g || g < 0 {
+			t.Errorf("%s in group %d, Skogli in %d: want one group (the third entry joins the two)", w.Regions[r].Name, s.Regions[r].Cooperation, g)
+		}
+	}
+	for r := range s.Regions {
+		if r != sk && r != da && r != fj && r != ov && s.Regions[r].Cooperation != -1 {
+			t.Errorf("%s in group %d, want none", w.Regions[r].Name, s.Regions[r].Cooperation)
+		}
+	}
+	s.Year = start + 2 // the upper valley's entry has ended; Fjellstue stays by the third
+	intervention.Apply(s, sp)
+	if s.Regions[ov].Cooperation != -1 || s.Regions[fj].Cooperation != s.Regions[sk].Cooperation {
+		t.Errorf("after the upper valley's to_year: Øvre Dal %d, Fjellstue %d, Skogli %d", s.Regions[ov].Cooperation, s.Regions[fj].Cooperation, s.Regions[sk].Cooperation)
+	}
+}
+
+// --- housing for a group ----------------------------------------------------
+
+// Starter homes stay reserved for the young while they stand empty, and
+// young households that move in take them.
+func TestReservedDwellings(t *testing.T) {
+	w := load(t)
+	sk := region(t, w, "Skogli")
+	var young [2]int64
+	var reserved []float64
+	pair(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "housing"
+regions = ["Skogli"]
+from_year = %d
+years = 2
+dwellings_per_year = 300
+for = "young"
+`, start), 4, func(_ int, _, scen *engine.Sim, rb, rs *record.Year) {
+		reserved = append(reserved, scen.State().Regions[sk].Reserved[state.ReservedYoung])
+		for i, r := range []*record.Year{rb, rs} {
+			for _, f := range r.Flows {
+				if int(f.Destination) == sk && f.AgeGroup >= 1 && f.AgeGroup <= 2 {
+					young[i] += f.Moves
+				}
+			}
+		}
+	})
+	t.Logf("reserved starter homes in Skogli by year %.0f; moves in aged 18–34: baseline %d, scenario %d", reserved, young[0], young[1])
+	if reserved[0] <= 0 || reserved[0] > 300 || reserved[3] >= reserved[1] {
+		t.Errorf("reserved starter homes %v: want some of the 300 a year, falling once building stops", reserved)
+	}
+	if young[1] <= young[0] {
+		t.Errorf("young moving into Skogli: baseline %d, starter homes %d: want more", young[0], young[1])
+	}
+}
+
+// The small members of a cooperation with a town share its labour and
+// housing market: more people move into them.
+func TestCooperationEffect(t *testing.T) {
+	w := load(t)
+	small := []int{region(t, w, "Skogli"), region(t, w, "Dalheim")}
+	var in [2]int64
+	pair(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "municipal_cooperation"
+regions = ["Elvestad", "Skogli", "Dalheim"]
+from_year = %d
+`, start), 3, func(_ int, _, _ *engine.Sim, rb, rs *record.Year) {
+		for _, r := range small {
+			in[0] += rb.Regions[r].InDomestic
+			in[1] += rs.Regions[r].InDomestic
+		}
+	})
+	t.Logf("moves into Skogli and Dalheim in 3 years: baseline %d, cooperation %d", in[0], in[1])
+	if float64(in[1]) < 1.05*float64(in[0]) {
+		t.Errorf("moves into the small members: baseline %d, cooperation %d: want at least 5 %% more", in[0], in[1])
 	}
 }

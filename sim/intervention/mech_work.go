@@ -10,9 +10,9 @@ import (
 
 func init() {
 	registerMechanism("business_development", mechanism{apply: businessDevelopment})
-	registerMechanism("remote_work", mechanism{apply: remoteWork, check: checkRemoteWork})
+	registerMechanism("remote_work", mechanism{apply: remoteWork})
 	registerMechanism("broadband", mechanism{apply: broadband})
-	registerMechanism("recruitment", mechanism{apply: recruitment, check: checkRecruitment})
+	registerMechanism("recruitment", mechanism{apply: recruitment})
 }
 
 // skillIndex maps a skill_level choice to world.SkillLow … SkillHigh.
@@ -52,32 +52,40 @@ func businessDevelopment(s *state.State, sp *Spec, _ float64) {
 // those that already are (remote_share_high of the high-skill jobs), and
 // never more than all of them. The labour step gives a matched worker a
 // remote-capable job with probability (remote_share_high + RemoteShare) ×
-// the broadband coverage where the worker lives; a remote worker keeps the
-// job after moving beyond the accepted commute.
+// the broadband coverage where the worker lives, + RemoteAnywhere: with
+// requires_broadband = false (default true) the share goes to
+// RemoteAnywhere, which needs no broadband. A remote worker keeps the job
+// after moving beyond the accepted commute: anywhere when fully remote,
+// within state.HybridCommute(commute_minutes, office_days_per_week) of the
+// job when hybrid. A region's OfficeDays is the average of its remote-work
+// programmes' office days weighted by the shares they add (summed over skill
+// levels), the remote-capable jobs already there counting as fully remote.
 func remoteWork(s *state.State, sp *Spec, st float64) {
 	base := [world.NumSkills]float64{world.SkillHigh: s.P.RemoteShareHigh}
 	add := st * sp.Num("share")
-	for _, level := range sp.Strings("skill_levels") {
-		k := skillIndex(level)
-		for _, r := range targets(s, sp) {
-			rs := &s.Regions[r]
-			rs.RemoteShare[k] = math.Max(0, math.Min(1-base[k], rs.RemoteShare[k]+add))
+	days := sp.Num("office_days_per_week")
+	anywhere := sp.Has("requires_broadband") && !sp.Flag("requires_broadband")
+	for _, r := range targets(s, sp) {
+		rs := &s.Regions[r]
+		before, added := 0.0, 0.0
+		for k := range base {
+			before += base[k] + rs.RemoteShare[k] + rs.RemoteAnywhere[k]
+		}
+		for _, level := range sp.Strings("skill_levels") {
+			k := skillIndex(level)
+			room := math.Max(0, 1-base[k]-rs.RemoteShare[k]-rs.RemoteAnywhere[k])
+			x := math.Min(room, add)
+			if anywhere {
+				rs.RemoteAnywhere[k] += x
+			} else {
+				rs.RemoteShare[k] += x
+			}
+			added += x
+		}
+		if added > 0 {
+			rs.OfficeDays = (rs.OfficeDays*before + days*added) / (before + added)
 		}
 	}
-}
-
-// checkRemoteWork refuses what the engine cannot simulate yet: hybrid work
-// (the accepted commute does not widen with office days) and remote work
-// without broadband (the engine always scales the chance of a remote job
-// by the coverage where the worker lives).
-func checkRemoteWork(sp *Spec) (string, string) {
-	if sp.Num("office_days_per_week") > 0 {
-		return "office_days_per_week", "hybrid work (office days that widen the accepted commute) needs engine support that this version lacks; remove office_days_per_week (remote workers are simulated as fully remote)"
-	}
-	if sp.Has("requires_broadband") && !sp.Flag("requires_broadband") {
-		return "requires_broadband", "remote work without broadband needs engine support that this version lacks: the engine always requires high-speed broadband where a remote worker lives; remove requires_broadband or write requires_broadband = true"
-	}
-	return "", ""
 }
 
 // broadband raises the coverage of the target regions (or of every region)
@@ -94,24 +102,28 @@ func broadband(s *state.State, sp *Spec, st float64) {
 	}
 }
 
+// MeanDwellingPrice is the average price of a dwelling sold in Norway in
+// 2024, in NOK (Eiendom Norge's housing price statistics: about 4.5
+// million); a region's price is this times its price index.
+const MeanDwellingPrice = 4.5e6
+
 // recruitment makes the target regions' vacancies more visible: Visibility
 // = strength × visibility (two programmes combine as 1 − (1 − a)(1 − b)).
 // Job matching weighs the region's vacancies by 1 + Visibility for every
 // seeker within reach, and destination choice weighs the vacancies
-// reachable from it by 1 + Visibility.
+// reachable from it by 1 + Visibility. A relocation_grant lowers the cost
+// of settling there for households that move for work (the early-career,
+// family and established phases): it acts in destination choice as a price
+// subsidy of strength × grant / (MeanDwellingPrice × the region's price
+// index in force), at most MaxSubsidy, combined with other subsidies.
 func recruitment(s *state.State, sp *Spec, st float64) {
 	v := st * sp.Num("visibility")
+	grant := st * sp.Num("relocation_grant")
 	for _, r := range sp.Regions {
 		rs := &s.Regions[r]
 		rs.Visibility = combine(rs.Visibility, v)
+		if grant > 0 {
+			subsidise(rs, workingPhases, math.Min(MaxSubsidy, grant/(MeanDwellingPrice*rs.Price)))
+		}
 	}
-}
-
-// checkRecruitment refuses relocation grants: the engine has no income or
-// moving-cost term to pay them into.
-func checkRecruitment(sp *Spec) (string, string) {
-	if sp.Num("relocation_grant") > 0 {
-		return "relocation_grant", "relocation grants need engine support that this version lacks (destination choice has no moving-cost term to lower); remove relocation_grant and use visibility"
-	}
-	return "", ""
 }

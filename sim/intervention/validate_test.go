@@ -163,7 +163,7 @@ func TestAccessors(t *testing.T) {
 		t.Errorf("housing accessors")
 	}
 	r := &Spec{Kind: "remote_work", Params: map[string]Value{}}
-	if !reflect.DeepEqual(r.Strings("skill_levels"), []string{"low", "medium", "high"}) || r.Flag("requires_broadband") {
+	if !reflect.DeepEqual(r.Strings("skill_levels"), []string{"low", "medium", "high"}) || !r.Flag("requires_broadband") {
 		t.Errorf("remote_work defaults")
 	}
 	e := &Spec{Kind: "region_enlargement", Params: map[string]Value{"minutes_saved": {Num: 20, IsNum: true}}}

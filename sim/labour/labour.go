@@ -301,9 +301,16 @@ func RetirementHazard(mean float64) [world.MaxAge + 1]float64 {
 func (m *Model) jobs(s *state.State) {
 	n := s.N()
 	P := &s.P
+	// Local demand: residents, and part-time residents for the share of the
+	// year they spend here.
 	pop := make([]float64, n)
 	for r := range pop {
-		pop[r] = float64(s.Regions[r].Residents)
+		rs := &s.Regions[r]
+		days := rs.StayDays
+		if days <= 0 {
+			days = state.BaseStayDays
+		}
+		pop[r] = float64(rs.Residents) + float64(rs.PartTime)*days/365
 	}
 	growth := [world.NumSkills]float64{P.JobGrowthLow, P.JobGrowthMedium, P.JobGrowthHigh}
 	for r := 0; r < n; r++ {
@@ -410,8 +417,9 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 		var v, sr [world.NumSkills]float64
 		reach := s.Reach[r]
 		for _, j := range reach {
+			vis := visibility(s, r, int(j))
 			for k := 0; k < world.NumSkills; k++ {
-				v[k] += m.vac[j][k] * (1 + s.Regions[j].Visibility)
+				v[k] += m.vac[j][k] * vis
 				sr[k] += m.seek[j][k]
 			}
 		}
@@ -420,7 +428,7 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			c := m.cdf[r][k][:0]
 			acc := 0.0
 			for x, j := range reach {
-				acc += m.vac[j][k] * (1 + s.Regions[j].Visibility) * m.decay[r][x]
+				acc += m.vac[j][k] * visibility(s, r, int(j)) * m.decay[r][x]
 				c = append(c, acc)
 			}
 			m.cdf[r][k] = c
@@ -460,7 +468,9 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			x := sort.SearchFloat64s(cdf, u2*cdf[len(cdf)-1])
 			x = min(x, len(cdf)-1)
 			// A remote-capable job needs broadband where the worker lives.
-			remote := g.Float64() < (s.Regions[s.Reach[r][x]].RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband
+			// (or, for jobs made remote without that need, none).
+			job := &s.Regions[s.Reach[r][x]]
+			remote := g.Float64() < (job.RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband+job.RemoteAnywhere[k]
 			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote})
 		}
 		m.offers[c] = offers
@@ -491,6 +501,25 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 		m.chunks[c] = left
 	}
 	return again
+}
+
+// CooperationVisibility is the weight added to the vacancies of a member
+// of a municipal cooperation for seekers living in another member: the
+// members recruit jointly (one job portal, joint recruitment campaigns), so
+// their vacancies are as visible across the group as full recruitment
+// visibility makes them.
+const CooperationVisibility = 1
+
+// visibility returns the weight of region j's vacancies for a seeker living
+// in region r: 1, plus j's recruitment visibility, plus
+// CooperationVisibility when r and j are different members of one
+// municipal cooperation.
+func visibility(s *state.State, r, j int) float64 {
+	v := 1 + s.Regions[j].Visibility
+	if g := s.Regions[r].Cooperation; g >= 0 && r != j && s.Regions[j].Cooperation == g {
+		v += CooperationVisibility
+	}
+	return v
 }
 
 type offer struct {

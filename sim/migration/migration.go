@@ -64,6 +64,11 @@ type Model struct {
 	base     [world.MaxAge + 1]float64
 	trigger  [population.Triggers + 1]float64 // multiplier by trigger bits
 	tenure   [11]float64                      // multiplier by years in the region (cumulative inertia)
+	// The labour and housing market seen from each region (markets).
+	reachJobs, reachVac [][numSkills]float64
+	vacantDw            []float64
+	seen                []int32 // scratch: the group that last counted a region
+	conv                [][]int32
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -165,6 +170,7 @@ func (m *Model) Step(s *state.State) {
 				p.Leave(i)
 				p.NewHousehold(i)
 				p.Flags[i] &^= population.AtHome
+				s.TakeReserved(int(dc.dest), params.EarlyCareer)
 				s.MovePerson(i, int(dc.dest), int(dc.motive))
 			}
 		}
@@ -174,6 +180,48 @@ func (m *Model) Step(s *state.State) {
 			if !dc.alone {
 				s.MoveHousehold(p.HH[dc.person], int(dc.dest), int(dc.motive))
 			}
+		}
+	}
+	m.convert(s)
+}
+
+// convert moves part-time residents to their second-home region for good:
+// each household whose head has a second home in a region with a
+// Conversion rate (part_time_residents) moves there with that yearly
+// probability, with the motive amenity. It draws nothing when no region has
+// a rate, so the baseline is unchanged.
+func (m *Model) convert(s *state.State) {
+	any := false
+	for r := range s.Regions {
+		any = any || s.Regions[r].Conversion > 0
+	}
+	if !any {
+		return
+	}
+	p := &s.Persons
+	nc := s.NumChunks()
+	for len(m.conv) < nc {
+		m.conv = append(m.conv, nil)
+	}
+	s.ForChunks(state.StreamConversion, func(c, lo, hi int, g *state.RNG) {
+		out := m.conv[c][:0]
+		for i := lo; i < hi; i++ {
+			if p.Flags[i]&(population.Alive|population.Head) != population.Alive|population.Head {
+				continue
+			}
+			sh := p.Second[i]
+			if sh == population.NoRegion || sh == p.Region[i] {
+				continue
+			}
+			if rate := s.Regions[sh].Conversion; rate > 0 && g.Float64() < rate {
+				out = append(out, int32(i))
+			}
+		}
+		m.conv[c] = out
+	})
+	for c := 0; c < nc; c++ {
+		for _, i := range m.conv[c] {
+			s.MoveHousehold(p.HH[i], int(p.Second[i]), state.MotiveAmenity)
 		}
 	}
 }
@@ -291,18 +339,17 @@ func (m *Model) tables(s *state.State) {
 	}
 	m.distances(s)
 	inv := 1 / s.Scale // utilities use real-scale counts, so they do not depend on scale
-	var reachJobs, reachVac [numSkills]float64
+	m.markets(s)
 	for j := 0; j < n; j++ {
 		rs := &s.Regions[j]
 		reg := &s.World.Regions[j]
-		reachJobs, reachVac = [numSkills]float64{}, [numSkills]float64{}
-		for _, q := range s.Reach[j] {
-			for k := 0; k < numSkills; k++ {
-				reachJobs[k] += s.Regions[q].Jobs[k]
-				reachVac[k] += math.Max(0, s.Regions[q].Jobs[k]-float64(s.Regions[q].Filled[k]))
-			}
+		reachJobs, reachVac, vacant := m.reachJobs[j], m.reachVac[j], m.vacantDw[j]
+		// Dwellings built for a group stand empty for the others.
+		reserved := 0.0
+		for g := range rs.Reserved {
+			reserved += rs.Reserved[g]
 		}
-		vacantDw := math.Max(1, rs.Dwellings-float64(rs.Households))
+		reserved = min(reserved, vacant)
 		a := reg.Amenities
 		b := rs.AmenityBoost
 		for ph := 1; ph < numPhases; ph++ {
@@ -311,7 +358,12 @@ func (m *Model) tables(s *state.State) {
 				P.UtilCulture[ph]*(a.Culture+b.Culture+0.5*(a.Centre+b.Centre)) +
 				P.UtilNature[ph]*(a.Nature+b.Nature) +
 				rs.Reputation
-			house := P.UtilPrice[ph]*math.Log(rs.Price*(1-rs.Subsidy)) + P.UtilDwell*math.Log(vacantDw*inv)
+			vacantDw := vacant - reserved
+			if g := state.ReservedFor(ph); g >= 0 {
+				vacantDw += min(rs.Reserved[g], reserved)
+			}
+			vacantDw = math.Max(1, vacantDw)
+			house := P.UtilPrice[ph]*math.Log(rs.Price*(1-rs.Subsidy[ph])) + P.UtilDwell*math.Log(vacantDw*inv)
 			study := P.UtilCampus[ph] * math.Log(1+rs.StudyPlaces*inv)
 			for k := 0; k < numSkills; k++ {
 				career := P.UtilJobs[ph]*math.Log(1+reachJobs[k]*inv) +
@@ -378,6 +430,70 @@ func (m *Model) tables(s *state.State) {
 				m.opp[m.idx(ph, k, o)] = math.Exp(P.OpportunityW * math.Max(-3, math.Min(3, delta)))
 			}
 		}
+	}
+}
+
+// markets sets, for every region, the jobs and vacancies within the
+// accepted commute and the vacant dwellings (sampled units). The members of
+// a municipal cooperation (RegionState.Cooperation) act as one labour
+// market: each sees the jobs and vacancies within commuting reach of any
+// member (each region counted once); each keeps its own dwellings.
+func (m *Model) markets(s *state.State) {
+	n := s.N()
+	if len(m.vacantDw) != n {
+		m.reachJobs = make([][numSkills]float64, n)
+		m.reachVac = make([][numSkills]float64, n)
+		m.vacantDw = make([]float64, n)
+		m.seen = make([]int32, n)
+	}
+	groups := false
+	for j := 0; j < n; j++ {
+		var jobs, vac [numSkills]float64
+		for _, q := range s.Reach[j] {
+			for k := 0; k < numSkills; k++ {
+				jobs[k] += s.Regions[q].Jobs[k]
+				vac[k] += math.Max(0, s.Regions[q].Jobs[k]-float64(s.Regions[q].Filled[k]))
+			}
+		}
+		m.reachJobs[j], m.reachVac[j] = jobs, vac
+		m.vacantDw[j] = math.Max(0, s.Regions[j].Dwellings-float64(s.Regions[j].Households))
+		groups = groups || s.Regions[j].Cooperation >= 0
+	}
+	if !groups {
+		return
+	}
+	// Pool each group once, at its first member, then copy to the others.
+	for j := range m.seen {
+		m.seen[j] = -1
+	}
+	done := map[int32]int{}
+	for j := 0; j < n; j++ {
+		g := s.Regions[j].Cooperation
+		if g < 0 {
+			continue
+		}
+		if first, ok := done[g]; ok {
+			m.reachJobs[j], m.reachVac[j] = m.reachJobs[first], m.reachVac[first]
+			continue
+		}
+		done[g] = j
+		var jobs, vac [numSkills]float64
+		for i := j; i < n; i++ {
+			if s.Regions[i].Cooperation != g {
+				continue
+			}
+			for _, q := range s.Reach[i] {
+				if m.seen[q] == g {
+					continue
+				}
+				m.seen[q] = g
+				for k := 0; k < numSkills; k++ {
+					jobs[k] += s.Regions[q].Jobs[k]
+					vac[k] += math.Max(0, s.Regions[q].Jobs[k]-float64(s.Regions[q].Filled[k]))
+				}
+			}
+		}
+		m.reachJobs[j], m.reachVac[j] = jobs, vac
 	}
 }
 

@@ -10,6 +10,7 @@
 package state
 
 import (
+	"math"
 	"runtime"
 	"sync"
 
@@ -37,6 +38,8 @@ const (
 	StreamMigration
 	StreamInternational
 	StreamInterventions
+	StreamConversion // part-time residents who become full residents
+	StreamArrivals   // immigrants on top of the national inflow
 )
 
 // RegionState is the changing part of a region, in sampled units.
@@ -51,21 +54,80 @@ type RegionState struct {
 	Immigrants int32 // residents born abroad (networks for newcomers)
 	Students   int32 // students whose study place is here
 
-	// Levers set by interventions (neutral values: 1 for factors, 0 for boosts).
-	Broadband     float64                  // coverage 0–1
-	RemoteShare   [world.NumSkills]float64 // share of jobs here that are remote-capable
-	AmenityBoost  world.Amenities          // added to the amenity scores
-	Reputation    float64                  // added utility in destination choice
-	Visibility    float64                  // recruitment: added weight on vacancies seen from elsewhere
-	AttachBoost   float64                  // youth: added home-region attachment
-	StudyPlaces   float64                  // study places (sampled)
-	Retention     float64                  // integration: cut in emigration of immigrants (0–1)
-	SecondHomeAdd float64                  // extra second homes (sampled)
-	Conversion    float64                  // yearly conversion of part-time to full residents
-	HousingBoost  [3]float64               // dwellings for young, families, all added this year
-	Subsidy       float64                  // price subsidy 0–1 for targeted groups
-	Cooperation   int32                    // municipal cooperation group, −1 none
+	// Stocks that interventions build and the tick keeps (never reset).
+	// Reserved[g] is the part of the vacant dwellings built for group g
+	// (ReservedYoung, ReservedFamilies) and not yet taken by a household of
+	// that group; it is part of Dwellings.
+	Reserved [NumReserved]float64
+	// Census of part-time residents: adults from elsewhere with a second
+	// home here (SetCensus).
+	PartTime int32
+
+	// Levers set by interventions each year (neutral values: 1 for factors,
+	// 0 for boosts).
+	Broadband   float64                  // coverage 0–1
+	RemoteShare [world.NumSkills]float64 // share of jobs here that are remote-capable, with broadband required where the worker lives
+	// RemoteAnywhere is the share of jobs here that are remote-capable
+	// without broadband (remote_work with requires_broadband = false).
+	RemoteAnywhere [world.NumSkills]float64
+	// OfficeDays is the days a week a remote worker of a job here still
+	// travels to it (hybrid work; 0 = fully remote), averaged over the
+	// remote-capable jobs.
+	OfficeDays   float64
+	AmenityBoost world.Amenities // added to the amenity scores
+	Reputation   float64         // added utility in destination choice
+	Visibility   float64         // recruitment: added weight on vacancies seen from elsewhere
+	AttachBoost  float64         // youth: added home-region attachment
+	StudyPlaces  float64         // study places (sampled)
+	Retention    float64         // integration: cut in emigration of immigrants (0–1)
+	// ExtraImmigrants are the immigrants settled here this year on top of
+	// the national inflow, by ExtraWorkers and ExtraRefugees (sampled).
+	ExtraImmigrants [2]float64
+	SecondHomeAdd   float64 // second homes added this year (sampled), held by households elsewhere
+	StayDays        float64 // days a year a part-time resident spends here; 0 = BaseStayDays
+	Conversion      float64 // yearly probability that a part-time resident's household moves here
+	// HousingBoost holds the dwellings built this year by programmes, for
+	// the young, families and all (HousingYoung …).
+	HousingBoost [3]float64
+	// Subsidy is the share of the price paid by programmes, as seen by the
+	// households of each life phase that choose this region.
+	Subsidy     [params.NumPhases]float64
+	Cooperation int32 // municipal cooperation group, −1 none
 }
+
+// Groups of targeted dwellings: the index of RegionState.HousingBoost
+// (with HousingAll) and of RegionState.Reserved.
+const (
+	ReservedYoung    = iota // households in the student and early-career phases
+	ReservedFamilies        // households with children
+	NumReserved
+	HousingAll = NumReserved // HousingBoost index of dwellings for everyone
+)
+
+// ReservedFor returns the group of targeted dwellings a household of life
+// phase ph may take, or −1.
+func ReservedFor(ph int) int {
+	switch ph {
+	case params.Student, params.EarlyCareer:
+		return ReservedYoung
+	case params.Family:
+		return ReservedFamilies
+	}
+	return -1
+}
+
+// Extra immigrant kinds: the index of RegionState.ExtraImmigrants.
+const (
+	ExtraWorkers = iota
+	ExtraRefugees
+)
+
+// BaseStayDays is the days a year a part-time resident spends in the
+// second-home region when no intervention says otherwise: Norwegian
+// holiday homes are used about 40–50 days a year (Ellingsen & Arnesen,
+// Fritidsboliger og fritidsboligbruk, Østlandsforskning 2014; SSB's
+// travel surveys).
+const BaseStayDays = 40
 
 // State is the simulation state.
 type State struct {
@@ -279,6 +341,7 @@ func (s *State) BeginTick() { s.Ledger.reset(s.N()) }
 // Census holds one region's counts from the observation pass.
 type Census struct {
 	Residents, Households, Immigrants, RecentImmigrants, Students int32
+	PartTime                                                      int32 // adults from elsewhere with a second home here
 }
 
 // SetCensus stores the counts of the observation pass in the regions.
@@ -287,6 +350,7 @@ func (s *State) SetCensus(c []Census) {
 	for r := range c {
 		rs := &s.Regions[r]
 		rs.Residents, rs.Households, rs.Immigrants, rs.Students = c[r].Residents, c[r].Households, c[r].Immigrants, c[r].Students
+		rs.PartTime = c[r].PartTime
 		s.RecentImmigrants += int64(c[r].RecentImmigrants)
 		s.Residents += int64(c[r].Residents)
 	}
@@ -294,13 +358,62 @@ func (s *State) SetCensus(c []Census) {
 
 // MoveHousehold moves every member of household h to region dest, records
 // the moves with motive, and applies their consequences: tenure restarts,
-// and a job (not remote-capable) beyond the accepted commute from dest is
-// lost. Members already in dest are not counted. Sequential use only.
+// and a job beyond the accepted commute from dest is lost unless KeepsJob. Members already in dest are not counted. Sequential use only.
+//
+// A household of a group that targeted dwellings are built for (see
+// ReservedFor, by the life phase of its head) takes one of them in dest
+// while any stand empty there.
 func (s *State) MoveHousehold(h int32, dest int, motive int) {
 	p := &s.Persons
+	if head := p.First[h]; head != population.None && int(p.Region[head]) != dest {
+		s.TakeReserved(dest, s.Phase(head))
+	}
 	for j := p.First[h]; j != population.None; j = p.Next[j] {
 		s.MovePerson(j, dest, motive)
 	}
+}
+
+// TakeReserved records that a household of life phase ph moves into a
+// dwelling in region r: when dwellings built for its group stand empty
+// there, it takes one of them. Sequential use only.
+func (s *State) TakeReserved(r, ph int) {
+	if g := ReservedFor(ph); g >= 0 {
+		rs := &s.Regions[r]
+		rs.Reserved[g] = math.Max(0, rs.Reserved[g]-1)
+	}
+}
+
+// MaxHybridMinutes is the longest one-way travel time a hybrid worker
+// accepts however few office days: beyond four hours the trip is weekly
+// commuting with a second dwelling, which the model does not represent.
+const MaxHybridMinutes = 240
+
+// HybridCommute returns the longest one-way travel time accepted by a
+// worker who travels to the workplace days a week (0 < days ≤ 5): the time
+// that keeps the weekly commuting time of a daily commuter with the
+// accepted commute c, c·5/days, at most MaxHybridMinutes (and never less
+// than c).
+func HybridCommute(c, days float64) float64 {
+	return max(c, min(c*5/days, MaxHybridMinutes))
+}
+
+// KeepsJob reports whether employed person j keeps the job after moving to
+// region dest: when the job is within the accepted commute from dest, or
+// when it is remote-capable and either fully remote or hybrid with the job
+// within the hybrid commute (HybridCommute with the office days of the
+// job's region).
+func (s *State) KeepsJob(j int32, dest int) bool {
+	p := &s.Persons
+	w := int(p.Work[j])
+	m := float64(s.Minutes[dest*s.N()+w])
+	if m <= s.P.CommuteMinutes {
+		return true
+	}
+	if p.Flags[j]&population.Remote == 0 {
+		return false
+	}
+	days := s.Regions[w].OfficeDays
+	return days <= 0 || m <= HybridCommute(s.P.CommuteMinutes, days)
 }
 
 // MovePerson moves one person (see MoveHousehold). Sequential use only.
@@ -322,8 +435,7 @@ func (s *State) MovePerson(j int32, dest int, motive int) {
 	s.Ledger.Moves[p.Sex[j]][age]++
 	p.Region[j] = uint16(dest)
 	p.Tenure[j] = 0
-	if p.Act[j] == population.Employed && p.Flags[j]&population.Remote == 0 &&
-		s.Minutes[dest*n+int(p.Work[j])] > float32(s.P.CommuteMinutes) {
+	if p.Act[j] == population.Employed && !s.KeepsJob(j, dest) {
 		s.Regions[p.Work[j]].Filled[p.JobSkill[j]]--
 		p.Act[j] = population.Unemployed
 		p.Work[j] = population.NoRegion
