@@ -171,9 +171,8 @@ const workerMinAge, workerAges = 20, 30
 // extra settles the immigrants that immigration programmes add on top of
 // the national inflow (RegionState.ExtraImmigrants, sampled, rounded at
 // random): refugees with the national immigrants' ages, and labour
-// immigrants aged 20–49 who arrive with a job when one at their skill
-// level is vacant in the region (they were recruited for it), with
-// partners and children as other immigrants. It draws nothing when no
+// immigrants aged 20–49 who arrive with a job in the region (see employ),
+// with partners and children as other immigrants. It draws nothing when no
 // region has any.
 func (m *Model) extra(s *state.State) {
 	for r := range s.Regions {
@@ -190,18 +189,21 @@ func (m *Model) extra(s *state.State) {
 	}
 }
 
-// employ gives the working-age adults added from slot first onwards a
-// vacant job at their skill level in region r, while any is vacant.
+// employ gives the labour immigrants added from slot first onwards (the
+// adults of working age who head their household; partners seek work like
+// other immigrants) a job at their skill level in region r: a vacant one
+// while any is vacant, else a new one. Employers recruited them for those
+// jobs, so recruitment from abroad is also labour demand.
 func employ(s *state.State, r int, first int32) {
 	p := &s.Persons
 	rs := &s.Regions[r]
 	for i := first; i < int32(p.Len()); i++ {
-		if p.Act[i] != population.Unemployed {
+		if p.Act[i] != population.Unemployed || p.Flags[i]&population.Head == 0 {
 			continue
 		}
 		k := state.Skill(p.Edu[i])
 		if rs.Jobs[k]-float64(rs.Filled[k]) < 1 {
-			continue
+			rs.Jobs[k]++
 		}
 		rs.Filled[k]++
 		p.Act[i] = population.Employed

@@ -44,13 +44,14 @@ func checkYouth(sp *Spec) (string, string) {
 // strength × scale) are spread over the target regions (or all regions):
 // labour immigrants in proportion to the jobs located there, refugees in
 // proportion to the residents; the international step adds them on top of
-// the national inflow (labour immigrants aged 20–49, taking a vacant job at
-// their skill level in the region when there is one; refugees with the
-// national immigrants' ages, children with a parent). Integration:
+// the national inflow (labour immigrants aged 20–49 who head their
+// household arrive with a job at their skill level in the region, a vacant
+// one or, when none is vacant, a new one: employers recruited them; refugees
+// with the national immigrants' ages, children with a parent). Integration:
 // Retention = strength × integration in the target regions, combined with
 // other programmes as 1 − (1 − a)(1 − b); the international step multiplies
-// the emigration rate of immigrants in their first ten years who live there
-// by 1 − Retention.
+// the emigration rate, and internal migration the moving propensity, of
+// immigrants in their first ten years who live there by 1 − Retention.
 func immigration(s *state.State, sp *Spec, st float64) {
 	v := st * sp.Num("integration")
 	ts := targets(s, sp)

@@ -133,6 +133,11 @@ func (m *Model) Step(s *state.State) {
 			if f&population.Immigrant != 0 && p.Years[i] <= 5 {
 				prob *= P.ImmigrantMove
 			}
+			// An integration programme where they live keeps newcomers
+			// (intervention "immigration": integration).
+			if ret := s.Regions[o].Retention; ret > 0 && f&population.Immigrant != 0 && p.Years[i] < 10 {
+				prob *= 1 - ret
+			}
 			prob *= m.tenure[min(p.Tenure[i], 10)]
 			// Triggers (shared by partners, see population.Triggers).
 			trig := f & population.Triggers
