@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/report"
+)
+
+func init() {
+	register(command{"explain", "why people moved into and out of a region of a run: motives, ages, origins, jobs and housing", cmdExplain})
+}
+
+const explainHelpHead = `Usage: settle explain RUN_DIR --region NAME [--year Y]
+
+Explains the moves into and out of one region of the run in RUN_DIR (a
+folder written by settle run, or a run kept by settle compare --keep-runs),
+from its regions.csv and flows.csv: the parts of its population change, its
+net moves by motive (study, career, housing, family, return, amenity) and
+age group, the regions its movers came from and went to, and the jobs,
+housing and commuting behind them, over the whole run or (--year) the moves
+of one year.
+
+Flags:
+`
+
+// explainOptions are the options of settle explain.
+type explainOptions struct {
+	RunDir string
+	Region string // code or name
+	Year   int    // 0 = the whole run
+	Top    int    // origins and destinations listed
+}
+
+func explainFlags(opts *explainOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.StringVar(&opts.Region, "region", "", "the region `NAME` or code to explain (required)")
+	fs.IntVar(&opts.Year, "year", 0, "explain the moves recorded in year `Y` (during the year before it);\ndefault the whole run")
+	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins and destinations")
+	return fs
+}
+
+func explainHelp() string {
+	var o explainOptions
+	return explainHelpHead + flagsHelp(explainFlags(&o), "region", "year", "top") + "\n" +
+		strings.Replace(exitCodesHelp, "1    error (a bad scenario, a failed run …)", "1    error (a bad run folder, an unknown region, a year outside the run)", 1)
+}
+
+func cmdExplain(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
+	var opts explainOptions
+	fs := explainFlags(&opts)
+	pos, err := parseArgs(fs, args, explainHelp(), stdout)
+	if err != nil {
+		return err
+	}
+	switch len(pos) {
+	case 0:
+		return usagef("which run? Give its folder and a region: settle explain RUN_DIR --region NAME (for example settle explain results/baseline/20250304-141502-s1 --region Stord)")
+	case 1:
+		opts.RunDir = pos[0]
+	default:
+		return usagef("give one run folder, not %d arguments: %q", len(pos), pos)
+	}
+	if opts.Region == "" {
+		return usagef("which region? Give --region NAME (a name or a code, for example --region Stord or --region 4614)")
+	}
+	if opts.Top < 1 {
+		return usagef("--top %d: give 1 or more", opts.Top)
+	}
+	return runExplain(ctx, opts, stdout, stderr)
+}
+
+// runExplain prints the explanation of opts.Region in opts.RunDir.
+func runExplain(_ context.Context, opts explainOptions, stdout, stderr io.Writer) error {
+	p := newPrinter(stdout, stderr, false)
+	e, err := report.Explain(opts.RunDir, opts.Region, opts.Year)
+	if err != nil {
+		return err
+	}
+	if !e.Manifest.Complete {
+		p.Errorf("note: the run in %s is incomplete (%s); explaining the years it holds", opts.RunDir, e.Manifest.Stopped)
+	}
+	return writeExplanation(p.Stdout(), e, opts.Top)
+}
+
+func signedGroup(n int64) string {
+	if n > 0 {
+		return "+" + group(n)
+	}
+	return group(n)
+}
+
+func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
+	reg := &e.World.Regions[e.Region]
+	name := func(i int) string { return e.World.Regions[i].Name }
+	where := ""
+	if reg.County != "" {
+		where = ", " + reg.County
+	}
+	period := fmt.Sprintf("%d–%d", e.From+1, e.To)
+	if e.To == e.From+1 {
+		period = fmt.Sprint(e.To)
+	}
+	fmt.Fprintf(w, "%s (%s)%s, centrality class %d: run %s (%s, scale %g, seed %d), moves recorded %s\n\n",
+		reg.Name, reg.Code, where, reg.Centrality, e.Dir, e.Manifest.ScenarioName, e.Manifest.Scale, e.Manifest.Seed, period)
+
+	c := e.Components
+	netDom := c.InDomestic - c.OutDomestic
+	fmt.Fprintf(w, "Residents %d → %d: %s → %s (%s)\n", e.From, e.To, group(e.Start.Population), group(e.End.Population), signedGroup(e.End.Population-e.Start.Population))
+	fmt.Fprintf(w, "  births %s, deaths %s; moves in %s, out %s (net %s); immigrants %s, emigrants %s\n\n",
+		signedGroup(c.Births), signedGroup(-c.Deaths), signedGroup(c.InDomestic), signedGroup(-c.OutDomestic), signedGroup(netDom),
+		signedGroup(c.Immigrants), signedGroup(-c.Emigrants))
+
+	// Net moves by age group and motive.
+	fmt.Fprintf(w, "Net moves between regions (in − out) by age group and motive, %s:\n", period)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, left("age", 9)+"\t")
+	for _, m := range record.MotiveNames {
+		fmt.Fprintf(tw, "%s\t", m)
+	}
+	fmt.Fprint(tw, "all\t\n")
+	var byMotive [record.NumMotives]int64
+	var inMotive, outMotive [record.NumMotives]int64
+	var byAge [record.NumAgeGroups]int64
+	for g, ag := range record.AgeGroupNames {
+		fmt.Fprintf(tw, "%s\t", left(ag, 9))
+		for m := range record.NumMotives {
+			v := e.Net(g, m)
+			byMotive[m] += v
+			byAge[g] += v
+			inMotive[m] += e.In[g][m]
+			outMotive[m] += e.Out[g][m]
+			fmt.Fprintf(tw, "%s\t", signedGroup(v))
+		}
+		fmt.Fprintf(tw, "%s\t\n", signedGroup(byAge[g]))
+	}
+	fmt.Fprint(tw, left("all", 9)+"\t")
+	for m := range record.NumMotives {
+		fmt.Fprintf(tw, "%s\t", signedGroup(byMotive[m]))
+	}
+	fmt.Fprintf(tw, "%s\t\n", signedGroup(netDom))
+	fmt.Fprint(tw, left("moves in", 9)+"\t")
+	for m := range record.NumMotives {
+		fmt.Fprintf(tw, "%s\t", group(inMotive[m]))
+	}
+	fmt.Fprintf(tw, "%s\t\n", group(c.InDomestic))
+	fmt.Fprint(tw, left("moves out", 9)+"\t")
+	for m := range record.NumMotives {
+		fmt.Fprintf(tw, "%s\t", group(outMotive[m]))
+	}
+	fmt.Fprintf(tw, "%s\t\n", group(c.OutDomestic))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	// Partners.
+	for _, side := range []struct {
+		title string
+		list  []report.Partner
+	}{
+		{"Where movers came from", e.TopOrigins(top)},
+		{"Where movers went", e.TopDestinations(top)},
+	} {
+		fmt.Fprintf(w, "\n%s (moves, %s):\n", side.title, period)
+		if len(side.list) == 0 {
+			fmt.Fprintln(w, "  none")
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, "in\tout\tnet\tminutes\t\tregion\n")
+		for _, q := range side.list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t\t%s (%s)\n", group(q.In), group(q.Out), signedGroup(q.Net()),
+				e.World.TravelMinutes(e.Region, q.Region), name(q.Region), e.World.Regions[q.Region].Code)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+
+	// Jobs, housing and commuting.
+	fmt.Fprintf(w, "\nJobs, housing and commuting on 1 January:\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\t%d\t%d\tchange\t\n", left("", 20), e.From, e.To)
+	s0, s1 := e.Start, e.End
+	rows := []struct {
+		label string
+		a, b  int64
+	}{
+		{"jobs", s0.Jobs, s1.Jobs},
+		{"vacancies", s0.Vacancies, s1.Vacancies},
+		{"employed residents", s0.Employed, s1.Employed},
+		{"unemployed residents", s0.Unemployed, s1.Unemployed},
+		{"in-commuters", s0.InCommuters, s1.InCommuters},
+		{"out-commuters", s0.OutCommuters, s1.OutCommuters},
+		{"remote workers", s0.RemoteWorkers, s1.RemoteWorkers},
+		{"students", s0.Students, s1.Students},
+		{"dwellings", s0.Dwellings, s1.Dwellings},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", left(r.label, 20), group(r.a), group(r.b), pctChange(float64(r.a), float64(r.b)))
+	}
+	fmt.Fprintf(tw, left("unemployment rate", 20)+"\t%s\t%s\t%s\t\n", rate(s0.Unemployed, s0.Employed), rate(s1.Unemployed, s1.Employed), "")
+	fmt.Fprintf(tw, left("price level", 20)+"\t%.3f\t%.3f\t%s\t\n", s0.PriceIndex, s1.PriceIndex, pctChange(s0.PriceIndex, s1.PriceIndex))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	// In words.
+	fmt.Fprintf(w, "\n%s\n", explainSentence(e, byAge[:], byMotive[:], netDom, period))
+	return nil
+}
+
+func pctChange(a, b float64) string {
+	if a == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%+.1f%%", 100*(b-a)/a)
+}
+
+func rate(unemployed, employed int64) string {
+	if unemployed+employed == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(unemployed)/float64(unemployed+employed))
+}
+
+// explainSentence sums the explanation up in plain words.
+func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, period string) string {
+	reg := e.World.Regions[e.Region].Name
+	var b strings.Builder
+	switch {
+	case net > 0:
+		fmt.Fprintf(&b, "%s gained %s residents net from other regions over %s", reg, group(net), period)
+	case net < 0:
+		fmt.Fprintf(&b, "%s lost %s residents net to other regions over %s", reg, group(-net), period)
+	default:
+		fmt.Fprintf(&b, "%s's moves in and out balanced over %s", reg, period)
+	}
+	if net != 0 {
+		sign := int64(1)
+		if net < 0 {
+			sign = -1
+		}
+		g, m := 0, 0
+		for i := range byAge {
+			if byAge[i]*sign > byAge[g]*sign {
+				g = i
+			}
+		}
+		for i := range byMotive {
+			if byMotive[i]*sign > byMotive[m]*sign {
+				m = i
+			}
+		}
+		fmt.Fprintf(&b, "; the largest part were people %s (%s) and moves for %s (%s)",
+			compare.AgeGroupText(g), signedGroup(byAge[g]), motiveWord(m), signedGroup(byMotive[m]))
+	}
+	b.WriteString(".")
+	if o := e.TopOrigins(1); len(o) > 0 {
+		fmt.Fprintf(&b, " Most movers came from %s (%s)", e.World.Regions[o[0].Region].Name, group(o[0].In))
+		if d := e.TopDestinations(1); len(d) > 0 {
+			fmt.Fprintf(&b, " and most left for %s (%s)", e.World.Regions[d[0].Region].Name, group(d[0].Out))
+		}
+		b.WriteString(".")
+	}
+	s0, s1 := e.Start, e.End
+	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, the price level from %.2f to %.2f, and %s of its employed residents worked elsewhere at the end.",
+		group(s0.Jobs), group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), group(s0.Dwellings), group(s1.Dwellings),
+		s0.PriceIndex, s1.PriceIndex, share(s1.OutCommuters, s1.Employed))
+	return b.String()
+}
+
+func motiveWord(m int) string {
+	return [record.NumMotives]string{"study", "career", "housing", "family", "return to the home region", "amenities"}[m]
+}
+
+func share(a, b int64) string {
+	if b == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(b))
+}
+
+// left pads s with spaces to n characters, so that it stays left-aligned
+// in a right-aligned table.
+func left(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestExplain(t *testing.T) {
+	dir := teachingRun(t) // 5 years, 2024–2029
+	var stdout, stderr bytes.Buffer
+	if err := runExplain(context.Background(), explainOptions{RunDir: dir, Region: "Holmoy", Top: 3}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"Holmøy (T14), Kyst, centrality class 6", "moves recorded 2025–2029", "Residents 2024 → 2029",
+		"study  career  housing  family  return  amenity", "Where movers came from", "Where movers went", "Jobs, housing and commuting",
+		"unemployment rate", "price level", "Holmøy lost"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The table's net moves and moves in and out are regions.csv's.
+	rows := readCSV(t, filepath.Join(dir, "regions.csv"))
+	var in, outMoves, pop0, pop1 int64
+	for _, r := range rows[1:] {
+		if r[1] != "T14" {
+			continue
+		}
+		y, _ := strconv.Atoi(r[0])
+		v := func(c int) int64 { n, _ := strconv.ParseInt(r[c], 10, 64); return n }
+		switch y {
+		case 2024:
+			pop0 = v(3)
+		case 2029:
+			pop1 = v(3)
+		}
+		if y > 2024 {
+			in += v(6)
+			outMoves += v(7)
+		}
+	}
+	for _, want := range []string{
+		"Residents 2024 → 2029: " + group(pop0) + " → " + group(pop1),
+		"moves in " + signedGroup(in) + ", out " + signedGroup(-outMoves) + " (net " + signedGroup(in-outMoves) + ")",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	last := func(label string) string {
+		m := regexp.MustCompile(`(?m)^  ` + label + `\s.*\s(\S+)$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no row %q in\n%s", label, out)
+		}
+		return m[1]
+	}
+	if got := last("moves in"); got != group(in) {
+		t.Errorf("moves in: table total %s, regions.csv %s", got, group(in))
+	}
+	if got := last("moves out"); got != group(outMoves) {
+		t.Errorf("moves out: table total %s, regions.csv %s", got, group(outMoves))
+	}
+	if got := last("all"); got != signedGroup(in-outMoves) {
+		t.Errorf("net: table total %s, regions.csv %s", got, signedGroup(in-outMoves))
+	}
+
+	// One year.
+	stdout.Reset()
+	if err := runExplain(context.Background(), explainOptions{RunDir: dir, Region: "T01", Year: 2027, Top: 5}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "Storhavn (T01)") || !strings.Contains(stdout.String(), "moves recorded 2027") ||
+		!strings.Contains(stdout.String(), "Residents 2026 → 2027") {
+		t.Errorf("--year 2027:\n%s", stdout.String())
+	}
+}
+
+func TestExplainErrors(t *testing.T) {
+	dir := teachingRun(t)
+	for _, c := range []struct {
+		opts explainOptions
+		want string
+	}{
+		{explainOptions{RunDir: dir, Region: "Holmøyy", Top: 5}, `unknown region "Holmøyy" in world teaching; did you mean "Holmøy" (T14)?`},
+		{explainOptions{RunDir: dir, Region: "Holmøy", Year: 2024, Top: 5}, "--year 2024: the run " + dir + " has the moves of 2025–2029"},
+		{explainOptions{RunDir: dir, Region: "Holmøy", Year: 2031, Top: 5}, "--year 2031"},
+		{explainOptions{RunDir: t.TempDir(), Region: "Holmøy", Top: 5}, "is not a run folder"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := runExplain(context.Background(), c.opts, &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.opts, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explain"}, "which run?"},
+		{[]string{"explain", dir}, "which region?"},
+		{[]string{"explain", dir, "--region", "Holmøy", "--top", "0"}, "--top 0"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runMain(context.Background(), c.args, nil, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: exit %d, %q", c.args, code, stderr.String())
+		}
+	}
+}

@@ -1,0 +1,407 @@
+// Package compare runs scenarios side by side and measures what an
+// intervention changes: each scenario is simulated in several replicates
+// with common random numbers (replicate k uses seed base+k in every
+// scenario, so the runs differ only by what the scenarios change), and the
+// replicates give each difference a 90 % interval.
+//
+// Start with NewPlan, which checks that the scenarios can be compared (the
+// same world, start year, years and scale), then Plan.Run, which simulates
+// every run in turn and keeps only the aggregated figures (memory does not
+// grow with the number of replicates), then Result.Write for the tables:
+//
+//	deltas.csv            every region, centrality class, county, the
+//	                      nation and the interventions' target groups, every
+//	                      year and metric: baseline mean, scenario mean, the
+//	                      difference and its 90 % interval
+//	attractiveness.csv    net domestic migration over the run split into what
+//	                      job growth explains and the residual attractiveness
+//	attractiveness_model.csv  the yearly regressions behind it
+//	flows.csv             net moves into the focus units by age group and motive
+//	pyramids.csv          the focus units' residents by sex and age group,
+//	                      first and last year
+//	compare.json          what was compared, how, and every run's manifest
+//
+// The interval of a difference is the t-interval of the mean of the paired
+// differences across replicates: mean ± t(0.95, n−1)·sd/√n. It says how
+// precisely the replicates pin down the model's expected effect, narrows as
+// replicates are added, and does not include uncertainty in the model's
+// parameters. A scenario compared with itself gives differences and
+// intervals of exactly zero. Summary sentences (Result.Sentences) are made
+// from the same numbers as deltas.csv. sim/report draws the charts, the map
+// and report.html.
+package compare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// PlanOptions override the scenario files for every scenario; zero values
+// keep the files' values.
+type PlanOptions struct {
+	Replicates int      // runs per scenario (≥ 1)
+	Seed       *uint64  // base seed; nil = the baseline file's seed
+	Years      int      // 0 = the files' years
+	Scale      float64  // 0 = the files' scale
+	Cmdline    []string // the command line, for compare.json
+}
+
+// Plan is a checked comparison, ready to run.
+type Plan struct {
+	// Scenarios are the scenarios compared; the first is the baseline. They
+	// are resolved against World.
+	Scenarios  []*scenario.Scenario
+	World      *world.World
+	Replicates int
+	Seed       uint64 // replicate k (0-based) runs with Seed+k
+	StartYear  int
+	Years      int
+	Scale      float64
+	// Units are the reporting units (every region first, in the world's
+	// order, then the groups); Focus indexes the units charted and summarised.
+	Units []Unit
+	Focus []int
+	// Notes are remarks for the user (a scenario whose own seed is
+	// overridden …).
+	Notes   []string
+	Cmdline []string
+}
+
+// IncompatibleError reports two scenarios that cannot be compared.
+type IncompatibleError struct {
+	Baseline, File string // scenario files
+	Key            string // the [scenario] key that differs
+	BaselineValue  string
+	Value          string
+	Flag           string // the flag that sets it for all, if any
+}
+
+func (e *IncompatibleError) Error() string {
+	fix := "use the same value in both files"
+	if e.Flag != "" {
+		fix += ", or give " + e.Flag + " to set it for every scenario"
+	}
+	return fmt.Sprintf("%s: scenario.%s = %s differs from the baseline %s (%s = %s); every scenario of a comparison needs the same world, start_year, years and scale: %s",
+		e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, fix)
+}
+
+// NewPlan checks the scenarios (the first is the baseline) and loads their
+// world once. The scenarios are changed: opts' overrides are applied and
+// their interventions resolved.
+func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
+	if len(scenarios) < 2 {
+		return nil, errors.New("compare: give a baseline and at least one scenario")
+	}
+	if opts.Replicates < 1 {
+		return nil, fmt.Errorf("compare: %d replicates; give 1 or more", opts.Replicates)
+	}
+	for _, s := range scenarios {
+		if opts.Years != 0 {
+			s.Years = opts.Years
+		}
+		if opts.Scale != 0 {
+			s.Scale = opts.Scale
+		}
+	}
+	b := scenarios[0]
+	for _, s := range scenarios[1:] {
+		diff := func(key, bv, v, flag string) error {
+			if bv == v {
+				return nil
+			}
+			return &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag}
+		}
+		if err := errors.Join(
+			diff("world", strconv.Quote(b.World), strconv.Quote(s.World), ""),
+			diff("travel_times", strconv.Quote(b.TravelTimes), strconv.Quote(s.TravelTimes), ""),
+			diff("start_year", yearText(b.StartYear), yearText(s.StartYear), ""),
+			diff("years", strconv.Itoa(b.Years), strconv.Itoa(s.Years), "--years N"),
+			diff("scale", strconv.FormatFloat(b.Scale, 'g', -1, 64), strconv.FormatFloat(s.Scale, 'g', -1, 64), "--scale X"),
+		); err != nil {
+			return nil, err
+		}
+	}
+	w, err := b.LoadWorld()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range scenarios[1:] {
+		if err := s.Resolve(w); err != nil {
+			return nil, err
+		}
+	}
+	p := &Plan{Scenarios: scenarios, World: w, Replicates: opts.Replicates, Seed: b.Seed,
+		StartYear: w.StartYear, Years: b.Years, Scale: b.Scale, Cmdline: opts.Cmdline}
+	if b.StartYear != 0 {
+		p.StartYear = b.StartYear
+	}
+	if opts.Seed != nil {
+		p.Seed = *opts.Seed
+	} else {
+		for _, s := range scenarios[1:] {
+			if s.Seed != b.Seed {
+				p.Notes = append(p.Notes, fmt.Sprintf("%s has seed = %d, the baseline %s seed = %d: every scenario runs with the seeds %s (common random numbers)",
+					s.File, s.Seed, b.File, b.Seed, p.seedText()))
+			}
+		}
+	}
+	names := map[string]string{}
+	for _, s := range scenarios {
+		if f, ok := names[s.Name]; ok && f != s.File {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s and %s have the same name %q; the tables tell them apart by file only in compare.json", f, s.File, s.Name))
+		}
+		names[s.Name] = s.File
+	}
+	p.Units, p.Focus = buildUnits(w, scenarios)
+	return p, nil
+}
+
+func yearText(y int) string {
+	if y == 0 {
+		return "the world's"
+	}
+	return strconv.Itoa(y)
+}
+
+func (p *Plan) seedText() string {
+	if p.Replicates == 1 {
+		return strconv.FormatUint(p.Seed, 10)
+	}
+	return fmt.Sprintf("%d…%d", p.Seed, p.Seed+uint64(p.Replicates)-1)
+}
+
+// Runs returns the number of simulations the plan makes.
+func (p *Plan) Runs() int { return p.Replicates * len(p.Scenarios) }
+
+// RunOptions control Plan.Run.
+type RunOptions struct {
+	Workers int // goroutines per run; 0 = one per CPU. Never changes the results.
+	// Progress, if not nil, is called after every simulated year with the
+	// number of runs finished and the years done of the current run.
+	Progress func(runsDone, year int)
+	// RunsDir, if not empty, is a folder into which every run also writes
+	// its own run folder (regions.csv, flows.csv … as settle run does):
+	// RunsDir/<scenario>-r<replicate>.
+	RunsDir string
+}
+
+// Run is one simulation of a comparison.
+type Run struct {
+	Scenario  int // index in Plan.Scenarios
+	Replicate int // 1-based
+	Seed      uint64
+	Dir       string // its run folder under RunsDir, or ""
+	Manifest  output.Manifest
+}
+
+// RunName is the folder name of a run under the runs folder.
+func (p *Plan) RunName(s, replicate int) string {
+	return output.SafeName(p.Scenarios[s].Name) + "-r" + strconv.Itoa(replicate)
+}
+
+// Run simulates every scenario Replicates times, run after run, with all
+// workers, and returns the aggregated figures. Replicate k of every
+// scenario runs with seed Seed+k−1. Cost: Runs() simulations; memory holds
+// two runs' tables and the accumulators, whatever the number of replicates.
+// Ctrl-C (ctx) stops after the current year with ctx's error.
+func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
+	start := time.Now()
+	years := p.Years + 1
+	nu, nf := len(p.Units), len(p.Focus)
+	res := &Result{Plan: p, Start: start, YearList: make([]int, years)}
+	for i := range res.YearList {
+		res.YearList[i] = p.StartYear + i
+	}
+	ns := len(p.Scenarios)
+	size := int(NumMetrics) * nu * years
+	res.level = make([]*welford, ns)
+	res.diff = make([]*welford, ns)
+	res.flows = make([]*welford, ns)
+	res.pyramids = make([]*welford, ns)
+	res.models = make([][]Model, ns)
+	res.totals = make([]*welford, ns)
+	res.totalDiff = make([]*welford, ns)
+	for s := range ns {
+		res.level[s] = newWelford(size)
+		res.diff[s] = newWelford(size)
+		res.flows[s] = newWelford(nf * years * flowCells)
+		res.pyramids[s] = newWelford(2 * nf * 2 * PyramidGroups)
+		res.models[s] = make([]Model, years)
+		res.totals[s] = newWelford(numTotals * nu)
+		res.totalDiff[s] = newWelford(numTotals * nu)
+	}
+	obs := newObserver(p.Units, p.Focus, p.World.N(), years)
+	base := newTable(nu, years, nf)
+	baseTotals := make([]float64, numTotals*nu)
+	totals := make([]float64, numTotals*nu)
+	done := 0
+	for k := range p.Replicates {
+		seed := p.Seed + uint64(k)
+		for s, sc := range p.Scenarios {
+			obs.reset()
+			run, err := p.simulate(ctx, sc, s, k+1, seed, obs, opts, func(y int) {
+				if opts.Progress != nil {
+					opts.Progress(done, y)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+			res.Runs = append(res.Runs, run)
+			t := obs.t
+			t.periodTotals(totals)
+			res.level[s].add(t.vals)
+			res.flows[s].add(t.flows)
+			res.pyramids[s].add(t.pyramids)
+			res.totals[s].add(totals)
+			for i, m := range t.model {
+				a := &res.models[s][i]
+				a.Slope += m.Slope / float64(p.Replicates)
+				a.Intercept += m.Intercept / float64(p.Replicates)
+				a.R2 += m.R2 / float64(p.Replicates)
+				a.Regions = m.Regions
+			}
+			if s == 0 {
+				copy(base.vals, t.vals)
+				copy(baseTotals, totals)
+			}
+			res.diff[s].addDiff(t.vals, base.vals)
+			res.totalDiff[s].addDiff(totals, baseTotals)
+			done++
+			if opts.Progress != nil {
+				opts.Progress(done, 0)
+			}
+		}
+	}
+	res.End = time.Now()
+	return res, nil
+}
+
+// simulate runs one scenario with one seed into obs.
+func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate int, seed uint64, obs *observer, opts RunOptions, progress func(year int)) (Run, error) {
+	cfg := sc.Config(p.World)
+	cfg.Seed = seed
+	cfg.Scale = p.Scale
+	cfg.Workers = opts.Workers
+	run := Run{Scenario: s, Replicate: replicate, Seed: seed}
+	started := time.Now()
+	sim, err := engine.New(p.World, cfg)
+	if err != nil {
+		return run, fmt.Errorf("%s: %w", sc.File, err)
+	}
+	host, _ := os.Hostname()
+	run.Manifest = output.Manifest{
+		EngineVersion:  engine.Version,
+		ScenarioFile:   sc.File,
+		ScenarioSHA256: sc.SHA256,
+		ScenarioName:   sc.Name,
+		World:          sc.World,
+		Seed:           seed,
+		Scale:          p.Scale,
+		Workers:        sim.Workers(),
+		StartYear:      p.StartYear,
+		Years:          p.Years,
+		StartTime:      started,
+		// The settle run command that reproduces this run bit for bit.
+		CommandLine: []string{"settle", "run", sc.File, "--seed", strconv.FormatUint(seed, 10),
+			"--scale", strconv.FormatFloat(p.Scale, 'g', -1, 64), "--years", strconv.Itoa(p.Years)},
+		GoVersion: runtime.Version(),
+		Hostname:  host,
+	}
+	var out *output.Run
+	if opts.RunsDir != "" {
+		run.Dir = filepath.Join(opts.RunsDir, p.RunName(s, replicate))
+		if out, err = output.Create(run.Dir, p.World, run.Manifest); err != nil {
+			return run, err
+		}
+	}
+	write := func() error {
+		if out == nil {
+			return nil
+		}
+		return out.Write(sim.Observe())
+	}
+	step := func() error {
+		rec := sim.Observe()
+		obs.observe(rec, 0)
+		obs.pyramid(sim.State(), false)
+		if err := write(); err != nil {
+			return err
+		}
+		for y := 1; y <= p.Years; y++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			obs.observe(sim.Step(), y)
+			if err := write(); err != nil {
+				return err
+			}
+			progress(y)
+		}
+		obs.pyramid(sim.State(), true)
+		return nil
+	}()
+	if out != nil {
+		if err := out.Close(step); err != nil && step == nil {
+			step = err
+		}
+	}
+	if step != nil {
+		return run, step
+	}
+	run.Manifest.EndTime = time.Now()
+	run.Manifest.YearsCompleted = p.Years
+	run.Manifest.LastYear = p.StartYear + p.Years
+	run.Manifest.Complete = true
+	return run, nil
+}
+
+// Period totals of the flow metrics per unit, for attractiveness.csv.
+const (
+	totalNetDomestic = iota
+	totalExplained
+	totalAttractiveness
+	numTotals
+)
+
+var totalMetrics = [numTotals]Metric{NetDomestic, ExplainedByJobs, Attractiveness}
+
+// periodTotals sums the flow metrics of every unit over the run's years.
+func (t *table) periodTotals(out []float64) {
+	for k, m := range totalMetrics {
+		for u := range t.units {
+			s := 0.0
+			for y := range t.years {
+				s += *t.at(m, u, y)
+			}
+			out[k*t.units+u] = s
+		}
+	}
+}
+
+// flowCells is the number of age group × motive cells of a unit's year.
+const flowCells = record.NumAgeGroups * record.NumMotives
+
+// tQuantile returns the 95th percentile of Student's t with n−1 degrees of
+// freedom, for the two-sided 90 % interval of a mean of n values.
+func tQuantile(n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.95)
+}

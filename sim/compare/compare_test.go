@@ -1,0 +1,241 @@
+package compare
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/scenario"
+)
+
+func load(t *testing.T, files ...string) []*scenario.Scenario {
+	t.Helper()
+	var out []*scenario.Scenario
+	for _, f := range files {
+		s, err := scenario.Load(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func runPlan(t *testing.T, opts PlanOptions, workers int, files ...string) *Result {
+	t.Helper()
+	p, err := NewPlan(load(t, files...), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(context.Background(), RunOptions{Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// A scenario compared with itself differs by exactly zero everywhere, with
+// intervals of zero width.
+func TestCompareSelfIsZero(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2}, 0, "base.toml", "base.toml")
+	dir := t.TempDir()
+	if err := res.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, filepath.Join(dir, DeltasFile))
+	if got, want := strings.Join(rows[0], ","), strings.Join(DeltasHeader, ","); got != want {
+		t.Fatalf("header %s, want %s", got, want)
+	}
+	want := len(res.Plan.Units) * int(NumMetrics) * len(res.YearList)
+	if len(rows)-1 != want {
+		t.Errorf("%d rows, want %d", len(rows)-1, want)
+	}
+	nonzero := 0
+	for _, r := range rows[1:] {
+		for _, c := range []int{8, 9, 10, 11} {
+			if v, err := strconv.ParseFloat(r[c], 64); err != nil || v != 0 {
+				t.Fatalf("row %q: column %s = %q, want 0", r, rows[0][c], r[c])
+			}
+		}
+		if r[6] != r[7] {
+			t.Fatalf("row %q: baseline and scenario means differ", r)
+		}
+		if v, _ := strconv.ParseFloat(r[6], 64); v != 0 {
+			nonzero++
+		}
+	}
+	if nonzero < len(rows)/2 {
+		t.Errorf("only %d of %d rows have a nonzero baseline", nonzero, len(rows)-1)
+	}
+	for _, s := range res.Sentences(0) {
+		if !strings.Contains(s.Text, "as many residents as in the baseline") {
+			t.Errorf("sentence %q", s.Text)
+		}
+	}
+}
+
+func TestCompareRefusesDifferentScenarios(t *testing.T) {
+	for _, c := range []struct {
+		file, key string
+	}{
+		{"years.toml", "years"},
+		{"norway.toml", "world"},
+	} {
+		_, err := NewPlan(load(t, "base.toml", c.file), PlanOptions{Replicates: 2})
+		var ie *IncompatibleError
+		if !errors.As(err, &ie) {
+			t.Fatalf("%s: error %v, want IncompatibleError", c.file, err)
+		}
+		msg := err.Error()
+		for _, want := range []string{"testdata/base.toml", "testdata/" + c.file, "scenario." + c.key} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: %q does not name %q", c.file, msg, want)
+			}
+		}
+	}
+	// --years for all makes them comparable.
+	if _, err := NewPlan(load(t, "base.toml", "years.toml"), PlanOptions{Replicates: 1, Years: 2}); err != nil {
+		t.Errorf("with Years: %v", err)
+	}
+}
+
+// The numbers of a summary sentence are those of deltas.csv.
+func TestSentenceMatchesDeltas(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 3}, 0, "base.toml", "bridge.toml")
+	dir := t.TempDir()
+	if err := res.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, filepath.Join(dir, DeltasFile))
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	ss := res.Sentences(0)
+	if len(ss) != len(res.Plan.Focus) {
+		t.Fatalf("%d sentences for %d focus units", len(ss), len(res.Plan.Focus))
+	}
+	number := regexp.MustCompile(`-?[0-9][0-9,]*`)
+	checked := 0
+	for _, s := range ss {
+		unit := res.Plan.Units[s.Unit]
+		var row []string
+		for _, r := range rows[1:] {
+			if r[col["level"]] == unit.Level && r[col["code"]] == unit.Code && r[col["year"]] == strconv.Itoa(s.Year) && r[col["metric"]] == "population" {
+				row = r
+			}
+		}
+		if row == nil {
+			t.Fatalf("no deltas.csv row for %s %s %d", unit.Level, unit.Code, s.Year)
+		}
+		// "By 2028 Holmøy has 107 more residents … 90 % interval 27 to 186 …"
+		text := s.Text
+		if i := strings.Index(text, unit.Name); i >= 0 {
+			text = text[i+len(unit.Name):]
+		}
+		nums := number.FindAllString(strings.ReplaceAll(text, "90 %", ""), -1)
+		csvNum := func(c string) string {
+			v, err := strconv.ParseFloat(row[col[c]], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return Count(v)
+		}
+		diff := csvNum("difference")
+		if strings.Contains(text, "fewer") {
+			diff = strings.TrimPrefix(diff, "-")
+		}
+		if len(nums) == 0 || nums[0] != diff {
+			t.Errorf("%q: first number %v, deltas.csv difference %s", s.Text, nums, row[col["difference"]])
+		}
+		if i := strings.Index(text, "interval"); i >= 0 {
+			iv := number.FindAllString(text[i:], 2)
+			if len(iv) != 2 || iv[0] != csvNum("diff_lo90") || iv[1] != csvNum("diff_hi90") {
+				t.Errorf("%q: interval %v, deltas.csv %s to %s", s.Text, iv, row[col["diff_lo90"]], row[col["diff_hi90"]])
+			}
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no sentence checked")
+	}
+}
+
+// The tables are the same bytes for any number of workers.
+func TestCompareWorkersSameBytes(t *testing.T) {
+	var want []byte
+	for _, workers := range []int{1, 3} {
+		res := runPlan(t, PlanOptions{Replicates: 2, Years: 2}, workers, "base.toml", "bridge.toml")
+		dir := t.TempDir()
+		if err := res.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		var got []byte
+		for _, f := range []string{DeltasFile, AttractivenessFile, AttractModelFile, FlowsFile, PyramidsFile} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, b...)
+		}
+		if want == nil {
+			want = got
+		} else if !bytes.Equal(got, want) {
+			t.Errorf("workers %d: the tables differ from workers 1", workers)
+		}
+	}
+}
+
+// Over the whole country the attractiveness decomposition adds up: what job
+// growth explains and the residual each sum to zero, as net domestic
+// migration does, and a region's parts add up to its net migration.
+func TestAttractivenessAddsUp(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2}, 0, "base.toml", "bridge.toml")
+	nation := -1
+	for u, unit := range res.Plan.Units {
+		if unit.Level == LevelNation {
+			nation = u
+		}
+	}
+	for s := range res.Plan.Scenarios {
+		d := res.Decomposition(s, nation)
+		for _, v := range []float64{d.NetDomestic, d.Explained, d.Attractiveness} {
+			if math.Abs(v) > 1e-6 {
+				t.Errorf("scenario %d: national decomposition %+v, want zeros", s, d)
+			}
+		}
+		for u := range res.Plan.World.N() {
+			d := res.Decomposition(s, u)
+			if math.Abs(d.Explained+d.Attractiveness-d.NetDomestic) > 1e-6 {
+				t.Errorf("region %d: %+v does not add up", u, d)
+			}
+		}
+		for yi := 1; yi < len(res.YearList); yi++ {
+			if m := res.Models(s)[yi]; m.Regions != res.Plan.World.N() || m.R2 < 0 || m.R2 > 1 {
+				t.Errorf("scenario %d year %d: model %+v", s, res.YearList[yi], m)
+			}
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package compare
+
+import (
+	"math"
+	"time"
+
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// Result holds the aggregated figures of a comparison: for every scenario,
+// unit, metric and year the mean over the replicates and, against the
+// baseline, the mean of the paired differences with its spread.
+type Result struct {
+	Plan       *Plan
+	Start, End time.Time
+	YearList   []int // the years of the rows: the start year, then each simulated year
+	Runs       []Run // in the order they ran: replicate by replicate, scenario by scenario
+
+	level, diff   []*welford // per scenario: [metric][unit][year]
+	flows         []*welford // per scenario: [focus][year][age group][motive]
+	pyramids      []*welford // per scenario: [start/end][focus][sex][group]
+	totals        []*welford // per scenario: [total][unit]
+	totalDiff     []*welford
+	models        [][]Model // per scenario and year: the mean over replicates
+	tcrit         float64
+	tcritComputed bool
+}
+
+// Delta is a difference between a scenario and the baseline.
+type Delta struct {
+	Baseline, Scenario float64 // means over the replicates
+	Difference         float64 // the mean of the paired differences (= Scenario − Baseline up to rounding)
+	Lo, Hi             float64 // its 90 % interval; NaN with one replicate
+	SD                 float64 // standard deviation of the paired differences; NaN with one replicate
+	Replicates         int
+}
+
+// Includes0 reports whether the interval contains zero (true when there is
+// no interval).
+func (d Delta) Includes0() bool { return !(d.Lo > 0 || d.Hi < 0) }
+
+func (r *Result) t90() float64 {
+	if !r.tcritComputed {
+		r.tcrit = tQuantile(r.Plan.Replicates)
+		r.tcritComputed = true
+	}
+	return r.tcrit
+}
+
+func (r *Result) index(u int, m Metric, yi int) int {
+	return (int(m)*len(r.Plan.Units)+u)*len(r.YearList) + yi
+}
+
+// YearIndex returns the row index of year, or −1.
+func (r *Result) YearIndex(year int) int {
+	i := year - r.Plan.StartYear
+	if i < 0 || i >= len(r.YearList) {
+		return -1
+	}
+	return i
+}
+
+// LastYear returns the last simulated year.
+func (r *Result) LastYear() int { return r.YearList[len(r.YearList)-1] }
+
+// Delta returns scenario s (≥ 1) against the baseline for unit u, metric m
+// and year index yi.
+func (r *Result) Delta(s, u int, m Metric, yi int) Delta {
+	i := r.index(u, m, yi)
+	return r.delta(r.level[0].mean[i], r.level[s].mean[i], r.diff[s], i)
+}
+
+func (r *Result) delta(base, scen float64, d *welford, i int) Delta {
+	out := Delta{Baseline: base, Scenario: scen, Difference: d.mean[i], SD: d.sd(i), Replicates: d.n}
+	half := r.t90() * out.SD / math.Sqrt(float64(d.n))
+	out.Lo, out.Hi = out.Difference-half, out.Difference+half
+	return out
+}
+
+// Level returns the mean over the replicates of scenario s (0 = baseline)
+// for unit u, metric m and year index yi, and the 90 % interval of that mean
+// (NaN with one replicate).
+func (r *Result) Level(s, u int, m Metric, yi int) (mean, lo, hi float64) {
+	i := r.index(u, m, yi)
+	a := r.level[s]
+	mean = a.mean[i]
+	half := r.t90() * a.sd(i) / math.Sqrt(float64(a.n))
+	return mean, mean - half, mean + half
+}
+
+// Flows returns the mean net moves into focus unit f (an index into
+// Plan.Focus) of scenario s by age group and motive, summed over the years
+// after the start up to year index yi.
+func (r *Result) Flows(s, f, yi int) [record.NumAgeGroups][record.NumMotives]float64 {
+	var out [record.NumAgeGroups][record.NumMotives]float64
+	a := r.flows[s]
+	for y := 1; y <= yi; y++ {
+		base := (f*len(r.YearList) + y) * flowCells
+		for g := range record.NumAgeGroups {
+			for m := range record.NumMotives {
+				out[g][m] += a.mean[base+g*record.NumMotives+m]
+			}
+		}
+	}
+	return out
+}
+
+// Pyramid returns the mean residents of focus unit f in scenario s by sex
+// (0 women, 1 men) and five-year age group, in the first year or (end) the
+// last.
+func (r *Result) Pyramid(s, f int, end bool) [2][PyramidGroups]float64 {
+	var out [2][PyramidGroups]float64
+	nf := len(r.Plan.Focus)
+	off := 0
+	if end {
+		off = nf * 2 * PyramidGroups
+	}
+	for sx := range 2 {
+		for g := range PyramidGroups {
+			out[sx][g] = r.pyramids[s].mean[off+(f*2+sx)*PyramidGroups+g]
+		}
+	}
+	return out
+}
+
+// Models returns the attractiveness regression of each year of scenario s,
+// averaged over the replicates (the start year's is zero).
+func (r *Result) Models(s int) []Model { return r.models[s] }
+
+// Decomposition is net domestic migration of a unit over the whole run split
+// into what job growth explains and the residual attractiveness (means over
+// the replicates).
+type Decomposition struct {
+	NetDomestic, Explained, Attractiveness float64
+}
+
+// Decomposition returns unit u's split in scenario s over the run.
+func (r *Result) Decomposition(s, u int) Decomposition {
+	nu := len(r.Plan.Units)
+	m := r.totals[s].mean
+	return Decomposition{m[totalNetDomestic*nu+u], m[totalExplained*nu+u], m[totalAttractiveness*nu+u]}
+}
+
+// DecompositionDelta returns scenario s (≥ 1) against the baseline for one
+// part of unit u's split over the run: metric is NetDomestic,
+// ExplainedByJobs or Attractiveness.
+func (r *Result) DecompositionDelta(s, u int, metric Metric) Delta {
+	k := -1
+	for i, m := range totalMetrics {
+		if m == metric {
+			k = i
+		}
+	}
+	if k < 0 {
+		panic("compare: DecompositionDelta of " + MetricNames[metric])
+	}
+	i := k*len(r.Plan.Units) + u
+	return r.delta(r.totals[0].mean[i], r.totals[s].mean[i], r.totalDiff[s], i)
+}

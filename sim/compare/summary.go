@@ -1,0 +1,213 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// Sentence is one plain-language finding, made from the numbers written to
+// deltas.csv: the population difference of a focus unit in a year, with its
+// interval, and who made the difference in net moves.
+type Sentence struct {
+	Scenario int // index in Plan.Scenarios (≥ 1)
+	Unit     int // index in Plan.Units
+	Year     int
+	Delta    Delta // of Population, as in deltas.csv
+	// AgeGroup and Motive are those that account for most of the change in
+	// net moves into the unit (−1 when the moves do not explain it).
+	AgeGroup, Motive int
+	Text             string
+}
+
+// motiveText says why people moved, for "who moved …".
+var motiveText = [record.NumMotives]string{"to study", "for work", "for housing", "for family reasons", "back to where they grew up", "for the place's qualities"}
+
+// MotiveLabel is a short plain name of a motive, for tables.
+var MotiveLabel = [record.NumMotives]string{"study", "work (career)", "housing", "family", "return home", "place qualities"}
+
+// AgeGroupText returns a flows age group in words: "aged 25–34", "under 18".
+func AgeGroupText(g int) string {
+	s := record.AgeGroupNames[g]
+	switch {
+	case g == 0:
+		return "under 18"
+	case strings.HasSuffix(s, "+"):
+		return "aged " + strings.TrimSuffix(s, "+") + " and over"
+	}
+	return "aged " + strings.Replace(s, "-", "–", 1)
+}
+
+// Sentences returns the findings for every scenario and focus unit in year
+// (0 = the last year).
+func (r *Result) Sentences(year int) []Sentence {
+	if year == 0 {
+		year = r.LastYear()
+	}
+	yi := r.YearIndex(year)
+	if yi < 0 {
+		return nil
+	}
+	var out []Sentence
+	for s := 1; s < len(r.Plan.Scenarios); s++ {
+		for f := range r.Plan.Focus {
+			out = append(out, r.sentence(s, f, yi))
+		}
+	}
+	return out
+}
+
+func (r *Result) sentence(s, f, yi int) Sentence {
+	p := r.Plan
+	u := p.Focus[f]
+	unit := &p.Units[u]
+	d := r.Delta(s, u, Population, yi)
+	out := Sentence{Scenario: s, Unit: u, Year: r.YearList[yi], Delta: d, AgeGroup: -1, Motive: -1}
+	diff := math.Round(d.Difference)
+	var b strings.Builder
+	name := unit.Name
+	if unit.Level == LevelCentrality || unit.Level == LevelTarget {
+		name = "the regions of " + name
+	}
+	has := "has"
+	if unit.Level == LevelCentrality || unit.Level == LevelTarget {
+		has = "have"
+	}
+	verdict := ""
+	switch {
+	case d.Replicates < 2:
+		verdict = "one replicate gives no interval"
+	case d.Includes0():
+		verdict = fmt.Sprintf("but the 90 %% interval (%s to %s) includes zero: with %d replicates the difference cannot be told from chance", Count(d.Lo), Count(d.Hi), d.Replicates)
+	}
+	pct := ""
+	if d.Baseline > 0 {
+		pct = fmt.Sprintf("%+.1f %%", 100*d.Difference/d.Baseline)
+		if pct == "+0.0 %" || pct == "-0.0 %" {
+			pct = "0.0 %"
+		}
+	}
+	switch {
+	case diff == 0:
+		fmt.Fprintf(&b, "By %d %s %s as many residents as in the baseline", out.Year, name, has)
+	case diff > 0:
+		fmt.Fprintf(&b, "By %d %s %s %s more residents than in the baseline", out.Year, name, has, Count(diff))
+	default:
+		fmt.Fprintf(&b, "By %d %s %s %s fewer residents than in the baseline", out.Year, name, has, Count(-diff))
+	}
+	switch {
+	case verdict == "" && pct != "":
+		fmt.Fprintf(&b, " (%s; 90 %% interval %s to %s)", pct, Count(d.Lo), Count(d.Hi))
+	case verdict == "":
+		fmt.Fprintf(&b, " (90 %% interval %s to %s)", Count(d.Lo), Count(d.Hi))
+	case diff != 0 || d.Replicates < 2:
+		fmt.Fprintf(&b, ", %s", verdict)
+	}
+	// Who made the difference: the change in net moves by age and motive.
+	if verdict == "" && diff != 0 {
+		bs, ss := r.Flows(0, f, yi), r.Flows(s, f, yi)
+		var byAge [record.NumAgeGroups]float64
+		var byMotive [record.NumMotives]float64
+		total := 0.0
+		for g := range record.NumAgeGroups {
+			for m := range record.NumMotives {
+				v := ss[g][m] - bs[g][m]
+				byAge[g] += v
+				byMotive[m] += v
+				total += v
+			}
+		}
+		sign := math.Copysign(1, diff)
+		if total*sign > 0.25*math.Abs(diff) {
+			g := argmax(byAge[:], sign)
+			m := argmax(byMotive[:], sign)
+			out.AgeGroup, out.Motive = g, m
+			shareAge, shareMotive := byAge[g]/total, byMotive[m]/total
+			switch {
+			case shareAge >= 0.5 && shareMotive >= 0.5 && sign > 0:
+				fmt.Fprintf(&b, ", mostly people %s who moved %s", AgeGroupText(g), motiveText[m])
+			case shareAge >= 0.5 && shareMotive >= 0.5:
+				fmt.Fprintf(&b, ", mostly among people %s moving %s", AgeGroupText(g), motiveText[m])
+			default:
+				fmt.Fprintf(&b, "; the change in net moves into it (%s) is largest among people %s (%s) and in moves %s (%s)",
+					signed(total), AgeGroupText(g), signed(byAge[g]), motiveText[m], signed(byMotive[m]))
+			}
+		}
+	}
+	b.WriteByte('.')
+	out.Text = b.String()
+	if len(p.Scenarios) > 2 {
+		out.Text = p.Scenarios[s].Name + ": " + out.Text
+	}
+	return out
+}
+
+func argmax(x []float64, sign float64) int {
+	best := 0
+	for i := range x {
+		if x[i]*sign > x[best]*sign {
+			best = i
+		}
+	}
+	return best
+}
+
+// signed formats a count with its sign: +1,240, -35, 0.
+func signed(x float64) string {
+	c := Count(x)
+	if c != "0" && c[0] != '-' {
+		c = "+" + c
+	}
+	return c
+}
+
+// Largest returns the regions (unit indices) with the largest absolute
+// population differences of scenario s in year index yi, at most k.
+func (r *Result) Largest(s, yi, k int) []int {
+	n := r.Plan.World.N()
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	abs := func(u int) float64 { return math.Abs(r.Delta(s, u, Population, yi).Difference) }
+	slices.SortStableFunc(idx, func(a, b int) int {
+		da, db := abs(a), abs(b)
+		switch {
+		case da > db:
+			return -1
+		case da < db:
+			return 1
+		}
+		return 0
+	})
+	return idx[:min(k, n)]
+}
+
+// Count formats a number of persons rounded to a whole number, with
+// thousands separators: 1,240 and -35.
+func Count(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	v := int64(math.Round(x))
+	s := strconv.FormatInt(v, 10)
+	neg := v < 0
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

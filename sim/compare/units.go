@@ -1,0 +1,157 @@
+package compare
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Levels of a Unit, as written in the level column of deltas.csv.
+const (
+	LevelRegion     = "region"     // one region (municipality)
+	LevelCentrality = "centrality" // the regions of an SSB centrality class
+	LevelCounty     = "county"     // the regions of a county
+	LevelNation     = "nation"     // every region of the world
+	LevelTarget     = "target"     // the target regions of one intervention, together
+)
+
+// Unit is a region or a group of regions whose figures are reported: the
+// sums of its regions' figures (the price index: their mean weighted by
+// dwellings).
+type Unit struct {
+	Level   string
+	Code    string // region code; class 1–6; county code (or name); world name; T1, T2 … for targets
+	Name    string
+	Regions []int // region indices, sorted
+}
+
+// maxFocus is the most units charted and summarised.
+const maxFocus = 8
+
+// maxSingleTargets is the most target regions of one intervention that are
+// also charted one by one (besides their group).
+const maxSingleTargets = 4
+
+// buildUnits returns the reporting units of w for the scenarios: every
+// region, the centrality classes and counties present, the nation, and one
+// target group for each intervention (of any scenario but the baseline)
+// with more than one target region. It also returns the focus units: the
+// regions and groups the interventions target, or, when none targets
+// regions, the nation and the centrality classes.
+func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int) {
+	n := w.N()
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		units = append(units, Unit{Level: LevelRegion, Code: r.Code, Name: r.Name, Regions: []int{i}})
+	}
+	var classUnits []int
+	for c := 1; c <= 6; c++ {
+		var rs []int
+		for i := range w.Regions {
+			if w.Regions[i].Centrality == c {
+				rs = append(rs, i)
+			}
+		}
+		if len(rs) > 0 {
+			classUnits = append(classUnits, len(units))
+			units = append(units, Unit{Level: LevelCentrality, Code: strconv.Itoa(c), Name: "centrality class " + strconv.Itoa(c), Regions: rs})
+		}
+	}
+	// Counties in order of their code (or name when the world has no codes).
+	type county struct{ code, name string }
+	var counties []county
+	members := map[county][]int{}
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		if r.County == "" && r.CountyCode == "" {
+			continue
+		}
+		c := county{r.CountyCode, r.County}
+		if c.code == "" {
+			c.code = c.name
+		}
+		if c.name == "" {
+			c.name = c.code
+		}
+		if _, ok := members[c]; !ok {
+			counties = append(counties, c)
+		}
+		members[c] = append(members[c], i)
+	}
+	slices.SortStableFunc(counties, func(a, b county) int { return strings.Compare(a.code, b.code) })
+	for _, c := range counties {
+		units = append(units, Unit{Level: LevelCounty, Code: c.code, Name: c.name, Regions: members[c]})
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	nation := len(units)
+	units = append(units, Unit{Level: LevelNation, Code: w.Name, Name: nationName(w), Regions: all})
+
+	// Targets, in scenario and file order.
+	seenGroup := map[string]int{}
+	addFocus := func(u int) {
+		if !slices.Contains(focus, u) {
+			focus = append(focus, u)
+		}
+	}
+	for _, s := range scenarios[min(1, len(scenarios)-1):] {
+		for _, sp := range s.Interventions {
+			rs := slices.Clone(sp.Regions)
+			slices.Sort(rs)
+			rs = slices.Compact(rs)
+			if len(rs) == 0 {
+				continue
+			}
+			if len(rs) <= maxSingleTargets {
+				for _, r := range rs {
+					addFocus(r)
+				}
+			}
+			if len(rs) == 1 {
+				continue
+			}
+			key := intsKey(rs)
+			u, ok := seenGroup[key]
+			if !ok {
+				u = len(units)
+				seenGroup[key] = u
+				name := sp.Name
+				if name == "" {
+					name = sp.Kind
+				}
+				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)),
+					Name: name + " (" + strconv.Itoa(len(rs)) + " regions)", Regions: rs})
+			}
+			addFocus(u)
+		}
+	}
+	if len(focus) == 0 {
+		focus = append([]int{nation}, classUnits...)
+	}
+	if len(focus) > maxFocus {
+		focus = focus[:maxFocus]
+	}
+	return units, focus
+}
+
+func intsKey(x []int) string {
+	var b strings.Builder
+	for _, v := range x {
+		b.WriteString(strconv.Itoa(v))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// nationName names the whole of a world in sentences.
+func nationName(w *world.World) string {
+	if strings.HasPrefix(w.Name, "norway") {
+		return "Norway"
+	}
+	return "the whole country"
+}

@@ -1,0 +1,285 @@
+package compare
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// File names written by Result.Write.
+const (
+	DeltasFile          = "deltas.csv"
+	AttractivenessFile  = "attractiveness.csv"
+	AttractModelFile    = "attractiveness_model.csv"
+	FlowsFile           = "flows_by_age_motive.csv"
+	PyramidsFile        = "pyramids.csv"
+	ManifestFile        = "compare.json"
+	IntervalDescription = "90 % t-interval of the mean of the paired differences across replicates: mean ± t(0.95, n−1)·sd/√n"
+)
+
+// DeltasHeader is the header of deltas.csv.
+var DeltasHeader = []string{"scenario", "level", "code", "name", "year", "metric",
+	"baseline_mean", "scenario_mean", "difference", "diff_lo90", "diff_hi90", "diff_sd", "replicates"}
+
+// Write writes the tables and compare.json into dir, which must exist. Each
+// file is written under a temporary name and renamed when complete.
+func (r *Result) Write(dir string) error {
+	for _, f := range []func(string) error{r.writeDeltas, r.writeAttractiveness, r.writeModels, r.writeFlows, r.writePyramids, r.writeManifest} {
+		if err := f(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// num formats x with dec decimals; NaN is an empty cell and −0 is 0.
+func num(x float64, dec int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	s := strconv.FormatFloat(x, 'f', dec, 64)
+	if s[0] == '-' {
+		zero := true
+		for _, c := range s[1:] {
+			if c != '0' && c != '.' {
+				zero = false
+				break
+			}
+		}
+		if zero {
+			s = s[1:]
+		}
+	}
+	return s
+}
+
+// Num formats x as in the tables with the decimals of metric m.
+func Num(x float64, m Metric) string { return num(x, m.Decimals()) }
+
+func (r *Result) writeDeltas(dir string) error {
+	return writeTable(filepath.Join(dir, DeltasFile), DeltasHeader, func(row func(...string) error) error {
+		for s := 1; s < len(r.Plan.Scenarios); s++ {
+			name := r.Plan.Scenarios[s].Name
+			for u := range r.Plan.Units {
+				unit := &r.Plan.Units[u]
+				for m := range NumMetrics {
+					dec := m.Decimals()
+					for yi, year := range r.YearList {
+						d := r.Delta(s, u, m, yi)
+						if err := row(name, unit.Level, unit.Code, unit.Name, strconv.Itoa(year), MetricNames[m],
+							num(d.Baseline, dec), num(d.Scenario, dec), num(d.Difference, dec),
+							num(d.Lo, dec), num(d.Hi, dec), num(d.SD, dec), strconv.Itoa(d.Replicates)); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (r *Result) writeAttractiveness(dir string) error {
+	header := []string{"scenario", "level", "code", "name", "from_year", "to_year", "net_domestic", "explained_by_jobs",
+		"attractiveness", "attractiveness_difference", "diff_lo90", "diff_hi90"}
+	from, to := strconv.Itoa(r.YearList[min(1, len(r.YearList)-1)]), strconv.Itoa(r.LastYear())
+	return writeTable(filepath.Join(dir, AttractivenessFile), header, func(row func(...string) error) error {
+		for s, sc := range r.Plan.Scenarios {
+			for u := range r.Plan.Units {
+				unit := &r.Plan.Units[u]
+				d := r.Decomposition(s, u)
+				diff, lo, hi := "", "", ""
+				if s > 0 {
+					dd := r.DecompositionDelta(s, u, Attractiveness)
+					diff, lo, hi = num(dd.Difference, 1), num(dd.Lo, 1), num(dd.Hi, 1)
+				}
+				if err := row(sc.Name, unit.Level, unit.Code, unit.Name, from, to,
+					num(d.NetDomestic, 1), num(d.Explained, 1), num(d.Attractiveness, 1), diff, lo, hi); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (r *Result) writeModels(dir string) error {
+	header := []string{"scenario", "year", "slope", "intercept", "r2", "regions", "replicates"}
+	return writeTable(filepath.Join(dir, AttractModelFile), header, func(row func(...string) error) error {
+		for s, sc := range r.Plan.Scenarios {
+			for yi := 1; yi < len(r.YearList); yi++ {
+				m := r.models[s][yi]
+				if err := row(sc.Name, strconv.Itoa(r.YearList[yi]), num(m.Slope, 4), num(m.Intercept, 4), num(m.R2, 4),
+					strconv.Itoa(m.Regions), strconv.Itoa(r.Plan.Replicates)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (r *Result) writeFlows(dir string) error {
+	header := []string{"scenario", "level", "code", "name", "from_year", "to_year", "age_group", "motive",
+		"baseline_net_moves", "scenario_net_moves", "difference"}
+	yi := len(r.YearList) - 1
+	from, to := strconv.Itoa(r.YearList[min(1, yi)]), strconv.Itoa(r.LastYear())
+	return writeTable(filepath.Join(dir, FlowsFile), header, func(row func(...string) error) error {
+		for s := 1; s < len(r.Plan.Scenarios); s++ {
+			for f, u := range r.Plan.Focus {
+				unit := &r.Plan.Units[u]
+				b, sc := r.Flows(0, f, yi), r.Flows(s, f, yi)
+				for g := range record.NumAgeGroups {
+					for m := range record.NumMotives {
+						if err := row(r.Plan.Scenarios[s].Name, unit.Level, unit.Code, unit.Name, from, to,
+							record.AgeGroupNames[g], record.MotiveNames[m], num(b[g][m], 1), num(sc[g][m], 1), num(sc[g][m]-b[g][m], 1)); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (r *Result) writePyramids(dir string) error {
+	header := []string{"scenario", "level", "code", "name", "year", "sex", "age_group", "residents"}
+	years := [2]int{r.YearList[0], r.LastYear()}
+	return writeTable(filepath.Join(dir, PyramidsFile), header, func(row func(...string) error) error {
+		for s, sc := range r.Plan.Scenarios {
+			for f, u := range r.Plan.Focus {
+				unit := &r.Plan.Units[u]
+				for e, end := range []bool{false, true} {
+					p := r.Pyramid(s, f, end)
+					for sx, sex := range []string{"f", "m"} {
+						for g := range PyramidGroups {
+							if err := row(sc.Name, unit.Level, unit.Code, unit.Name, strconv.Itoa(years[e]), sex,
+								PyramidGroupName(g), num(p[sx][g], 1)); err != nil {
+								return err
+							}
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// ManifestScenario describes a compared scenario in compare.json.
+type ManifestScenario struct {
+	Role   string `json:"role"` // baseline or scenario
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// ManifestRun is one run in compare.json.
+type ManifestRun struct {
+	Scenario  string          `json:"scenario"`
+	Replicate int             `json:"replicate"`
+	Seed      uint64          `json:"seed"`
+	Dir       string          `json:"dir,omitempty"` // its run folder, when the runs were kept
+	Manifest  output.Manifest `json:"manifest"`
+}
+
+// Manifest is compare.json: what was compared and how, and the manifest of
+// every run, each enough to reproduce that run bit for bit with settle run.
+type Manifest struct {
+	EngineVersion string             `json:"engine_version"`
+	CommandLine   []string           `json:"command_line"`
+	World         string             `json:"world"`
+	StartYear     int                `json:"start_year"`
+	Years         int                `json:"years"`
+	Scale         float64            `json:"scale"`
+	Replicates    int                `json:"replicates"`
+	Seeds         []uint64           `json:"seeds"`
+	Interval      string             `json:"interval"`
+	StartTime     time.Time          `json:"start_time"`
+	EndTime       time.Time          `json:"end_time"`
+	Scenarios     []ManifestScenario `json:"scenarios"`
+	Runs          []ManifestRun      `json:"runs"`
+}
+
+// Manifest returns what compare.json holds.
+func (r *Result) Manifest() Manifest {
+	p := r.Plan
+	m := Manifest{EngineVersion: engine.Version, CommandLine: p.Cmdline, World: p.World.Name, StartYear: p.StartYear,
+		Years: p.Years, Scale: p.Scale, Replicates: p.Replicates, Interval: IntervalDescription,
+		StartTime: r.Start, EndTime: r.End}
+	for k := range p.Replicates {
+		m.Seeds = append(m.Seeds, p.Seed+uint64(k))
+	}
+	for i, s := range p.Scenarios {
+		role := "scenario"
+		if i == 0 {
+			role = "baseline"
+		}
+		m.Scenarios = append(m.Scenarios, ManifestScenario{role, s.Name, s.File, s.SHA256})
+	}
+	for _, run := range r.Runs {
+		m.Runs = append(m.Runs, ManifestRun{p.Scenarios[run.Scenario].Name, run.Replicate, run.Seed, run.Dir, run.Manifest})
+	}
+	return m
+}
+
+func (r *Result) writeManifest(dir string) error {
+	b, err := json.MarshalIndent(r.Manifest(), "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, ManifestFile), append(b, '\n'))
+}
+
+// writeTable writes a CSV file through path.tmp, renamed when complete.
+func writeTable(path string, header []string, rows func(row func(...string) error) error) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	err = cw.Write(header)
+	if err == nil {
+		err = rows(func(rec ...string) error { return cw.Write(rec) })
+	}
+	cw.Flush()
+	if err == nil {
+		err = cw.Error()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteFileAtomic writes data to path.tmp and renames it to path.
+func WriteFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	err := os.WriteFile(tmp, data, 0o644)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

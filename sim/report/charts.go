@@ -1,0 +1,439 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// Chart sizes (PNG at 96 dpi: 960 × 576 pixels for a wide chart).
+const (
+	wideWidth, wideHeight = 10 * vg.Inch, 6 * vg.Inch
+	pyramidWidth          = 9 * vg.Inch
+	pyramidHeight         = 7 * vg.Inch
+)
+
+// Colours: the Okabe–Ito palette, safe for the common kinds of colour
+// blindness (Okabe and Ito 2008, "Color Universal Design"); the baseline
+// is black.
+var (
+	black   = color.RGBA{A: 255}
+	grey    = color.RGBA{R: 150, G: 150, B: 150, A: 255}
+	palette = []color.RGBA{
+		{R: 0xE6, G: 0x9F, B: 0x00, A: 255}, // orange
+		{R: 0x00, G: 0x72, B: 0xB2, A: 255}, // blue
+		{R: 0x00, G: 0x9E, B: 0x73, A: 255}, // bluish green
+		{R: 0xD5, G: 0x5E, B: 0x00, A: 255}, // vermillion
+		{R: 0xCC, G: 0x79, B: 0xA7, A: 255}, // reddish purple
+		{R: 0x56, G: 0xB4, B: 0xE9, A: 255}, // sky blue
+	}
+)
+
+// scenarioColour is the colour of scenario s (0 = the baseline).
+func scenarioColour(s int) color.RGBA {
+	if s == 0 {
+		return black
+	}
+	return palette[(s-1)%len(palette)]
+}
+
+func faded(c color.RGBA, a uint8) color.NRGBA { return color.NRGBA{R: c.R, G: c.G, B: c.B, A: a} }
+
+// Chart is a drawn chart: its files (PNG for slides, SVG for the web) and
+// the SVG for inlining into report.html.
+type Chart struct {
+	Name    string // file name without extension
+	Title   string
+	Caption string
+	PNG     string // path
+	SVG     string // path
+	Inline  []byte // the SVG without the XML prolog
+}
+
+// save writes p as name.png and name.svg into dir.
+func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart, error) {
+	c := Chart{Name: name, Title: title, Caption: caption,
+		PNG: filepath.Join(dir, name+".png"), SVG: filepath.Join(dir, name+".svg")}
+	if err := p.Save(w, h, c.PNG); err != nil {
+		return c, fmt.Errorf("report: writing %s: %w", c.PNG, err)
+	}
+	canvas := vgsvg.New(w, h)
+	p.Draw(draw.New(canvas))
+	var b bytes.Buffer
+	if _, err := canvas.WriteTo(&b); err != nil {
+		return c, err
+	}
+	if err := compare.WriteFileAtomic(c.SVG, b.Bytes()); err != nil {
+		return c, err
+	}
+	c.Inline = inlineSVG(b.Bytes())
+	return c, nil
+}
+
+// inlineSVG strips the XML prolog and comment from an SVG document so that
+// it can be placed in HTML, and lets it scale with the page.
+func inlineSVG(b []byte) []byte {
+	if i := bytes.Index(b, []byte("<svg")); i >= 0 {
+		b = b[i:]
+	}
+	// Width and height in points fix the size; the viewBox keeps the
+	// proportions when CSS sets the width.
+	b = bytes.Replace(b, []byte("<svg "), []byte(`<svg role="img" preserveAspectRatio="xMidYMid meet" `), 1)
+	// gonum/plot lays text out with the Liberation fonts; where they are
+	// missing, the metric-compatible Times New Roman and Arial keep the
+	// widths it measured.
+	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Serif;"), []byte("font-family:'Liberation Serif','Times New Roman',Times,serif;"))
+	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+	return b
+}
+
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.X.Label.TextStyle.Font.Size = vg.Points(12)
+	p.Y.Label.TextStyle.Font.Size = vg.Points(12)
+	p.X.Tick.Label.Font.Size = vg.Points(11)
+	p.Y.Tick.Label.Font.Size = vg.Points(11)
+	p.Legend.TextStyle.Font.Size = vg.Points(11)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// countTicks labels an axis of persons at about six round values, with
+// thousands separators (abs: without the sign, for pyramids).
+type countTicks struct{ abs bool }
+
+func (c countTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := niceStep((hi - lo) / 6)
+	if step < 10 {
+		step = math.Ceil(step) // whole persons
+	}
+	var out []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		x := v
+		if c.abs {
+			x = math.Abs(v)
+		}
+		out = append(out, plot.Tick{Value: v, Label: compare.Count(x)})
+		if minor := v + step/2; minor < hi {
+			out = append(out, plot.Tick{Value: minor})
+		}
+	}
+	return out
+}
+
+// headroom raises the top of the y axis by frac of its range, so that the
+// legend at the top does not cover the data.
+func headroom(p *plot.Plot, frac float64) {
+	if p.Y.Max > p.Y.Min {
+		p.Y.Max += frac * (p.Y.Max - p.Y.Min)
+	}
+}
+
+// yearTicks labels every year when there are few, else every fifth.
+type yearTicks struct{}
+
+func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := 1
+	if hi-lo > 12 {
+		step = 5
+	}
+	var out []plot.Tick
+	for y := int(math.Ceil(lo)); float64(y) <= hi; y++ {
+		t := plot.Tick{Value: float64(y)}
+		if y%step == 0 {
+			t.Label = strconv.Itoa(y)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// band returns the polygon between lo and hi over years.
+func band(years []int, lo, hi []float64, c color.RGBA) (*plotter.Polygon, error) {
+	var pts plotter.XYs
+	for i, y := range years {
+		if math.IsNaN(hi[i]) {
+			return nil, nil
+		}
+		pts = append(pts, plotter.XY{X: float64(y), Y: hi[i]})
+	}
+	for i := len(years) - 1; i >= 0; i-- {
+		pts = append(pts, plotter.XY{X: float64(years[i]), Y: lo[i]})
+	}
+	pg, err := plotter.NewPolygon(pts)
+	if err != nil {
+		return nil, err
+	}
+	pg.Color = faded(c, 60)
+	pg.LineStyle.Width = 0
+	return pg, nil
+}
+
+func unitFile(u *compare.Unit) string {
+	switch u.Level {
+	case compare.LevelRegion:
+		return output.SafeName(u.Code)
+	case compare.LevelNation:
+		return "nation"
+	}
+	return u.Level + "-" + output.SafeName(u.Code)
+}
+
+func replicatesText(n int) string {
+	if n == 1 {
+		return "one run"
+	}
+	return fmt.Sprintf("mean of %d runs, band: 90 %% interval of the mean", n)
+}
+
+// trajectoryChart: the population of focus unit f in every scenario over
+// the years, with 90 % bands.
+func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
+	p := r.Plan
+	u := &p.Units[p.Focus[f]]
+	title := fmt.Sprintf("Population of %s, %d–%d", u.Name, r.YearList[0], r.LastYear())
+	pl := newPlot(title+"\n"+replicatesText(p.Replicates), "year (1 January)", "residents")
+	pl.X.Tick.Marker = yearTicks{}
+	pl.Y.Tick.Marker = countTicks{}
+	for s := range p.Scenarios {
+		n := len(r.YearList)
+		mean, lo, hi := make([]float64, n), make([]float64, n), make([]float64, n)
+		var pts plotter.XYs
+		for yi, y := range r.YearList {
+			mean[yi], lo[yi], hi[yi] = r.Level(s, p.Focus[f], compare.Population, yi)
+			pts = append(pts, plotter.XY{X: float64(y), Y: mean[yi]})
+		}
+		c := scenarioColour(s)
+		if b, err := band(r.YearList, lo, hi, c); err != nil {
+			return Chart{}, err
+		} else if b != nil {
+			pl.Add(b)
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return Chart{}, err
+		}
+		l.Color, l.Width = c, vg.Points(2)
+		if s > 0 {
+			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		}
+		pl.Add(l)
+		pl.Legend.Add(scenarioLabel(r, s), l)
+	}
+	headroom(pl, 0.08*float64(len(p.Scenarios)))
+	return save(pl, wideWidth, wideHeight, dir, "trajectory-"+unitFile(u), title, "")
+}
+
+func scenarioLabel(r *compare.Result, s int) string {
+	name := r.Plan.Scenarios[s].Name
+	if s == 0 {
+		return name + " (baseline)"
+	}
+	return name
+}
+
+// differenceChart: the population difference against the baseline over
+// the years for every focus unit, for scenario s.
+func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
+	p := r.Plan
+	title := fmt.Sprintf("%s minus baseline: residents, %d–%d", p.Scenarios[s].Name, r.YearList[0], r.LastYear())
+	pl := newPlot(title+"\n"+strings90(p.Replicates), "year (1 January)", "difference in residents")
+	pl.X.Tick.Marker = yearTicks{}
+	pl.Y.Tick.Marker = countTicks{}
+	n := len(r.YearList)
+	for f, u := range p.Focus {
+		c := palette[f%len(palette)]
+		lo, hi := make([]float64, n), make([]float64, n)
+		var pts plotter.XYs
+		for yi, y := range r.YearList {
+			d := r.Delta(s, u, compare.Population, yi)
+			lo[yi], hi[yi] = d.Lo, d.Hi
+			pts = append(pts, plotter.XY{X: float64(y), Y: d.Difference})
+		}
+		if b, err := band(r.YearList, lo, hi, c); err != nil {
+			return Chart{}, err
+		} else if b != nil {
+			pl.Add(b)
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return Chart{}, err
+		}
+		l.Color, l.Width = c, vg.Points(2)
+		if f >= len(palette) {
+			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		}
+		pl.Add(l)
+		pl.Legend.Add(p.Units[u].Name, l)
+	}
+	zero, err := plotter.NewLine(plotter.XYs{{X: float64(r.YearList[0]), Y: 0}, {X: float64(r.LastYear()), Y: 0}})
+	if err != nil {
+		return Chart{}, err
+	}
+	zero.Color, zero.Width = black, vg.Points(1)
+	pl.Add(zero)
+	headroom(pl, 0.07*float64(len(p.Focus)))
+	return save(pl, wideWidth, wideHeight, dir, "difference-"+output.SafeName(p.Scenarios[s].Name), title, "")
+}
+
+func strings90(n int) string {
+	if n == 1 {
+		return "one run per scenario: no interval"
+	}
+	return fmt.Sprintf("mean of %d paired runs, band: 90 %% interval", n)
+}
+
+// pyramidChart: residents of focus unit f by sex and five-year age group:
+// the first year shaded, the last year of the baseline and each scenario as
+// lines.
+func pyramidChart(r *compare.Result, f int, dir string) (Chart, error) {
+	p := r.Plan
+	u := &p.Units[p.Focus[f]]
+	title := fmt.Sprintf("Age pyramid of %s: %d and %d", u.Name, r.YearList[0], r.LastYear())
+	pl := newPlot(title, "residents (men left, women right)", "age (years)")
+	pl.X.Tick.Marker = countTicks{abs: true}
+	pl.Y.Tick.Marker = plot.ConstantTicks(ageTicks())
+	pl.Legend.Left = false
+	const top = compare.PyramidGroups * 5
+	start := r.Pyramid(0, f, false)
+	max := 0.0
+	for sx, sign := range []float64{1, -1} { // women (0) right, men (1) left
+		var pts plotter.XYs
+		pts = append(pts, plotter.XY{X: 0, Y: 0})
+		for g := range compare.PyramidGroups {
+			v := sign * start[sx][g]
+			pts = append(pts, plotter.XY{X: v, Y: float64(g * 5)}, plotter.XY{X: v, Y: float64(g*5 + 5)})
+			max = math.Max(max, start[sx][g])
+		}
+		pts = append(pts, plotter.XY{X: 0, Y: top})
+		pg, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return Chart{}, err
+		}
+		pg.Color = color.NRGBA{R: 200, G: 200, B: 200, A: 255}
+		pg.LineStyle.Width = 0
+		pl.Add(pg)
+		if sx == 0 {
+			pl.Legend.Add(fmt.Sprintf("%d (all scenarios)", r.YearList[0]), pg)
+		}
+	}
+	for s := range p.Scenarios {
+		end := r.Pyramid(s, f, true)
+		c := scenarioColour(s)
+		for sx, sign := range []float64{1, -1} {
+			var pts plotter.XYs
+			for g := range compare.PyramidGroups {
+				v := sign * end[sx][g]
+				pts = append(pts, plotter.XY{X: v, Y: float64(g * 5)}, plotter.XY{X: v, Y: float64(g*5 + 5)})
+				max = math.Max(max, end[sx][g])
+			}
+			l, err := plotter.NewLine(pts)
+			if err != nil {
+				return Chart{}, err
+			}
+			l.Color, l.Width = c, vg.Points(2)
+			if s > 0 {
+				l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			}
+			pl.Add(l)
+			if sx == 0 {
+				pl.Legend.Add(fmt.Sprintf("%d %s", r.LastYear(), scenarioLabel(r, s)), l)
+			}
+		}
+	}
+	mid, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 0, Y: top}})
+	if err != nil {
+		return Chart{}, err
+	}
+	mid.Color, mid.Width = black, vg.Points(0.75)
+	pl.Add(mid)
+	pl.X.Min, pl.X.Max = -max*1.05, max*1.05
+	pl.Y.Min, pl.Y.Max = 0, top*(1+0.05*float64(len(p.Scenarios)+1))
+	return save(pl, pyramidWidth, pyramidHeight, dir, "pyramid-"+unitFile(u), title, "")
+}
+
+func ageTicks() []plot.Tick {
+	var out []plot.Tick
+	for a := 0; a <= compare.PyramidGroups*5; a += 5 {
+		t := plot.Tick{Value: float64(a)}
+		if a%10 == 0 && a < compare.PyramidGroups*5 {
+			t.Label = strconv.Itoa(a)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// migrationChart: net domestic moves into focus unit f over the run by age
+// group, baseline and scenarios side by side.
+func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
+	p := r.Plan
+	u := &p.Units[p.Focus[f]]
+	yi := len(r.YearList) - 1
+	title := fmt.Sprintf("Net domestic moves into %s by age, %d–%d", u.Name, r.YearList[min(1, yi)], r.LastYear())
+	sub := "one run per scenario"
+	if p.Replicates > 1 {
+		sub = fmt.Sprintf("mean of %d runs per scenario", p.Replicates)
+	}
+	pl := newPlot(title+"\n"+sub, "age group at the move", "net moves (in − out), sum over the years")
+	pl.Y.Tick.Marker = countTicks{}
+	ns := len(p.Scenarios)
+	width := vg.Points(math.Min(24, 300/float64(ns*record.NumAgeGroups)))
+	lo, hi := 0.0, 0.0
+	for s := range p.Scenarios {
+		fl := r.Flows(s, f, yi)
+		vals := make(plotter.Values, record.NumAgeGroups)
+		for g := range record.NumAgeGroups {
+			for m := range record.NumMotives {
+				vals[g] += fl[g][m]
+			}
+			lo, hi = math.Min(lo, vals[g]), math.Max(hi, vals[g])
+		}
+		b, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return Chart{}, err
+		}
+		b.Color = scenarioColour(s)
+		b.LineStyle.Width = 0
+		b.Offset = width * vg.Length(float64(s)-float64(ns-1)/2)
+		pl.Add(b)
+		pl.Legend.Add(scenarioLabel(r, s), b)
+	}
+	names := make([]string, record.NumAgeGroups)
+	for g, s := range record.AgeGroupNames {
+		names[g] = s
+	}
+	pl.NominalX(names...)
+	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(record.NumAgeGroups) - 0.5, Y: 0}})
+	if err != nil {
+		return Chart{}, err
+	}
+	zero.Color, zero.Width = black, vg.Points(1)
+	pl.Add(zero)
+	pad := 0.1 * math.Max(hi-lo, 1)
+	pl.Y.Min, pl.Y.Max = lo-pad, hi+pad+0.07*float64(ns)*(hi-lo)
+	pl.Legend.Left = false
+	return save(pl, wideWidth, wideHeight, dir, "migration-"+unitFile(u), title, "")
+}

@@ -1,0 +1,329 @@
+package report
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Stocks are a region's row of regions.csv that explain cares about.
+type Stocks struct {
+	Year                                              int
+	Population, Jobs, Vacancies, Employed, Unemployed int64
+	InCommuters, OutCommuters, RemoteWorkers          int64
+	Students, Dwellings, HigherEducation              int64
+	PriceIndex                                        float64
+}
+
+// Components are the flows of regions.csv summed over the years explained.
+type Components struct {
+	Births, Deaths, InDomestic, OutDomestic, Immigrants, Emigrants int64
+}
+
+// Partner is another region's moves with the explained region.
+type Partner struct {
+	Region  int
+	In, Out int64 // moves from it into the region, and from the region to it
+}
+
+// Net returns In − Out.
+func (p Partner) Net() int64 { return p.In - p.Out }
+
+// Explanation says why people moved into and out of one region of a run:
+// the components of its population change, its net moves by age group and
+// motive, its partners in migration, and its jobs, housing and commuting at
+// the start and the end of the years explained.
+type Explanation struct {
+	Dir      string
+	Manifest *output.Manifest
+	World    *world.World
+	Region   int
+	// From and To are the years of the stocks compared; the flows are those
+	// of the rows From+1 … To (the moves during the years From … To−1).
+	From, To   int
+	Start, End Stocks
+	Components Components
+	// In and Out are the moves into and out of the region by age group and
+	// motive.
+	In, Out [record.NumAgeGroups][record.NumMotives]int64
+	// Partners are every other region with moves to or from it, in the
+	// world's order.
+	Partners []Partner
+}
+
+// Net returns the net moves by age group and motive.
+func (e *Explanation) Net(g, m int) int64 { return e.In[g][m] - e.Out[g][m] }
+
+// TopOrigins returns the k regions that sent the most movers.
+func (e *Explanation) TopOrigins(k int) []Partner {
+	return top(e.Partners, k, func(p Partner) int64 { return p.In })
+}
+
+// TopDestinations returns the k regions that received the most movers.
+func (e *Explanation) TopDestinations(k int) []Partner {
+	return top(e.Partners, k, func(p Partner) int64 { return p.Out })
+}
+
+func top(ps []Partner, k int, key func(Partner) int64) []Partner {
+	s := slices.Clone(ps)
+	slices.SortStableFunc(s, func(a, b Partner) int {
+		switch ka, kb := key(a), key(b); {
+		case ka > kb:
+			return -1
+		case ka < kb:
+			return 1
+		}
+		return 0
+	})
+	for len(s) > 0 && key(s[len(s)-1]) == 0 {
+		s = s[:len(s)-1]
+	}
+	return s[:min(k, len(s))]
+}
+
+// Explain reads the run folder dir (regions.csv, flows.csv and
+// manifest.json, written by settle run) and explains the region named
+// region (a code or name; world.Lookup, with did-you-mean): over the whole
+// run when year is 0, else the moves recorded in year (during the year
+// before it). It streams the files once. Cost: O(rows of flows.csv).
+func Explain(dir, region string, year int) (*Explanation, error) {
+	m, err := output.ReadManifest(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a run folder: it has no %s; give a folder written by settle run (for a comparison, one of its runs/ folders, kept with --keep-runs)", dir, output.ManifestFile)
+		}
+		return nil, err
+	}
+	w, err := world.Load(m.World, "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: world %q: %w", filepath.Join(dir, output.ManifestFile), m.World, err)
+	}
+	r, err := w.Lookup(region)
+	if err != nil {
+		return nil, fmt.Errorf("--region: %w", err)
+	}
+	e := &Explanation{Dir: dir, Manifest: m, World: w, Region: r}
+	first, last := m.StartYear, m.StartYear+m.YearsCompleted
+	if m.YearsCompleted == 0 && m.LastYear > 0 {
+		last = m.LastYear
+	}
+	switch {
+	case year == 0:
+		e.From, e.To = first, last
+	case year <= first || year > last:
+		return nil, fmt.Errorf("--year %d: the run %s has the moves of %d–%d (the row %d is the start population); give a year in that range, or leave --year out for the whole run",
+			year, dir, first+1, last, first)
+	default:
+		e.From, e.To = year-1, year
+	}
+	if e.From == e.To {
+		return nil, fmt.Errorf("the run %s holds only its start population (%d); there are no moves to explain", dir, first)
+	}
+	code := w.Regions[r].Code
+	if err := e.readRegions(filepath.Join(dir, output.RegionsFile), code); err != nil {
+		return nil, err
+	}
+	if err := e.readFlows(filepath.Join(dir, output.FlowsFile), code); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// csvTable opens a CSV file of a run and maps its header to columns.
+type csvTable struct {
+	path string
+	f    *os.File
+	r    *csv.Reader
+	col  map[string]int
+	line int
+}
+
+func openCSV(path string, need []string) (*csvTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s is missing; is the run complete? (a run still writing has %s.tmp)", path, filepath.Base(path))
+		}
+		return nil, err
+	}
+	t := &csvTable{path: path, f: f, r: csv.NewReader(f), col: map[string]int{}}
+	t.r.ReuseRecord = true
+	h, err := t.r.Read()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: reading the header: %w", path, err)
+	}
+	t.line = 1
+	for i, c := range h {
+		t.col[c] = i
+	}
+	for _, c := range need {
+		if _, ok := t.col[c]; !ok {
+			f.Close()
+			return nil, fmt.Errorf("%s:1: no column %q; is this a settle run's %s?", path, c, filepath.Base(path))
+		}
+	}
+	return t, nil
+}
+
+func (t *csvTable) next() ([]string, error) {
+	row, err := t.r.Read()
+	if err == io.EOF {
+		return nil, nil
+	}
+	t.line++
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.path, err)
+	}
+	return row, nil
+}
+
+func (t *csvTable) int(row []string, name string) (int64, error) {
+	v, err := strconv.ParseInt(row[t.col[name]], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s:%d: %s = %q is not a whole number", t.path, t.line, name, row[t.col[name]])
+	}
+	return v, nil
+}
+
+func (e *Explanation) readRegions(path, code string) error {
+	stockCols := []string{"population", "jobs", "vacancies", "employed", "unemployed", "in_commuters", "out_commuters",
+		"remote_workers", "students", "dwellings", "higher_education"}
+	flowCols := []string{"births", "deaths", "in_domestic", "out_domestic", "immigrants", "emigrants"}
+	t, err := openCSV(path, append(append([]string{"year", "code", "price_index"}, stockCols...), flowCols...))
+	if err != nil {
+		return err
+	}
+	defer t.f.Close()
+	found := 0
+	for {
+		row, err := t.next()
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		if row[t.col["code"]] != code {
+			continue
+		}
+		year, err := strconv.Atoi(row[t.col["year"]])
+		if err != nil {
+			return fmt.Errorf("%s:%d: year %q is not a whole number", t.path, t.line, row[t.col["year"]])
+		}
+		if year < e.From || year > e.To {
+			continue
+		}
+		var s Stocks
+		s.Year = year
+		for i, dst := range []*int64{&s.Population, &s.Jobs, &s.Vacancies, &s.Employed, &s.Unemployed, &s.InCommuters,
+			&s.OutCommuters, &s.RemoteWorkers, &s.Students, &s.Dwellings, &s.HigherEducation} {
+			if *dst, err = t.int(row, stockCols[i]); err != nil {
+				return err
+			}
+		}
+		if s.PriceIndex, err = strconv.ParseFloat(row[t.col["price_index"]], 64); err != nil {
+			return fmt.Errorf("%s:%d: price_index %q is not a number", t.path, t.line, row[t.col["price_index"]])
+		}
+		switch year {
+		case e.From:
+			e.Start = s
+		case e.To:
+			e.End = s
+		}
+		if year > e.From {
+			c := &e.Components
+			for i, dst := range []*int64{&c.Births, &c.Deaths, &c.InDomestic, &c.OutDomestic, &c.Immigrants, &c.Emigrants} {
+				v, err := t.int(row, flowCols[i])
+				if err != nil {
+					return err
+				}
+				*dst += v
+			}
+		}
+		found++
+	}
+	if found != e.To-e.From+1 {
+		return fmt.Errorf("%s: region %s has %d rows for %d–%d, want %d; the file is damaged or of another run", path, code, found, e.From, e.To, e.To-e.From+1)
+	}
+	return nil
+}
+
+func (e *Explanation) readFlows(path, code string) error {
+	t, err := openCSV(path, output.FlowsHeader)
+	if err != nil {
+		return err
+	}
+	defer t.f.Close()
+	w := e.World
+	index := make(map[string]int, w.N())
+	for i := range w.Regions {
+		index[w.Regions[i].Code] = i
+	}
+	ageGroup, motive := map[string]int{}, map[string]int{}
+	for i, s := range record.AgeGroupNames {
+		ageGroup[s] = i
+	}
+	for i, s := range record.MotiveNames {
+		motive[s] = i
+	}
+	partners := make([]Partner, w.N())
+	cy, co, cd, cg, cm := t.col["year"], t.col["origin"], t.col["destination"], t.col["age_group"], t.col["motive"]
+	for {
+		row, err := t.next()
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		in, out := row[cd] == code, row[co] == code
+		if !in && !out {
+			continue
+		}
+		year, err := strconv.Atoi(row[cy])
+		if err != nil {
+			return fmt.Errorf("%s:%d: year %q is not a whole number", t.path, t.line, row[cy])
+		}
+		if year <= e.From || year > e.To {
+			continue
+		}
+		g, ok1 := ageGroup[row[cg]]
+		m, ok2 := motive[row[cm]]
+		other := row[co]
+		if out {
+			other = row[cd]
+		}
+		p, ok3 := index[other]
+		if !ok1 || !ok2 || !ok3 {
+			return fmt.Errorf("%s:%d: unknown region, age group or motive in %q; is this a run of world %s?", t.path, t.line, row, w.Name)
+		}
+		v, err := t.int(row, "moves")
+		if err != nil {
+			return err
+		}
+		if in {
+			e.In[g][m] += v
+			partners[p].In += v
+		} else {
+			e.Out[g][m] += v
+			partners[p].Out += v
+		}
+	}
+	for i := range partners {
+		if partners[i].In != 0 || partners[i].Out != 0 {
+			partners[i].Region = i
+			e.Partners = append(e.Partners, partners[i])
+		}
+	}
+	return nil
+}

@@ -1,0 +1,373 @@
+// Package report draws what sim/compare measured: charts (PNG for slides,
+// SVG for the web, made with gonum.org/v1/plot), a map of the regions
+// coloured by the difference, and report.html, one self-contained file
+// (inline CSS and SVG, nothing fetched from the network) with the summary
+// sentences, the tables, the charts, the map, the attractiveness
+// decomposition and the manifest of every run. It also explains a single
+// run (Explain): why people moved into and out of a region.
+//
+// Start with Write, after compare.Result.Write.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// File names written by Write.
+const (
+	ChartsDir  = "charts"
+	ReportFile = "report.html"
+)
+
+// Write draws the charts and maps of r into dir/charts and writes
+// dir/report.html. It returns the charts drawn.
+func Write(r *compare.Result, dir string) ([]Chart, error) {
+	cdir := filepath.Join(dir, ChartsDir)
+	if err := os.MkdirAll(cdir, 0o755); err != nil {
+		return nil, err
+	}
+	var charts []Chart
+	v := &view{R: r, P: r.Plan, Created: r.End.Format("2 January 2006 15:04")}
+	add := func(c Chart, err error) (Chart, error) {
+		if err == nil {
+			charts = append(charts, c)
+		}
+		return c, err
+	}
+	for s := 1; s < len(r.Plan.Scenarios); s++ {
+		sv := scenarioView{Index: s, Name: r.Plan.Scenarios[s].Name, Description: r.Plan.Scenarios[s].Description}
+		c, err := add(differenceChart(r, s, cdir))
+		if err != nil {
+			return charts, err
+		}
+		sv.Difference = c
+		for _, zoom := range []bool{false, true} {
+			c, ok, err := mapChart(r, s, zoom, cdir)
+			if err != nil {
+				return charts, err
+			}
+			if ok {
+				charts = append(charts, c)
+				sv.Maps = append(sv.Maps, c)
+			}
+		}
+		v.Scenarios = append(v.Scenarios, sv)
+	}
+	for f := range r.Plan.Focus {
+		fv := focusView{Unit: &r.Plan.Units[r.Plan.Focus[f]]}
+		var err error
+		if fv.Trajectory, err = add(trajectoryChart(r, f, cdir)); err != nil {
+			return charts, err
+		}
+		if fv.Pyramid, err = add(pyramidChart(r, f, cdir)); err != nil {
+			return charts, err
+		}
+		if fv.Migration, err = add(migrationChart(r, f, cdir)); err != nil {
+			return charts, err
+		}
+		v.Focus = append(v.Focus, fv)
+	}
+	var b bytes.Buffer
+	if err := page.Execute(&b, v); err != nil {
+		return charts, fmt.Errorf("report: %w", err)
+	}
+	return charts, compare.WriteFileAtomic(filepath.Join(dir, ReportFile), b.Bytes())
+}
+
+type view struct {
+	R         *compare.Result
+	P         *compare.Plan
+	Created   string
+	Scenarios []scenarioView
+	Focus     []focusView
+}
+
+type scenarioView struct {
+	Index       int
+	Name        string
+	Description string
+	Difference  Chart
+	Maps        []Chart
+}
+
+type focusView struct {
+	Unit                           *compare.Unit
+	Trajectory, Pyramid, Migration Chart
+}
+
+// Sentences are the summary in the last year.
+func (v *view) Sentences() []compare.Sentence { return v.R.Sentences(0) }
+
+func (v *view) Baseline() string { return v.P.Scenarios[0].Name }
+
+func (v *view) ScenarioNames() string {
+	var names []string
+	for _, s := range v.P.Scenarios[1:] {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (v *view) FirstYear() int { return v.R.YearList[0] }
+func (v *view) LastYear() int  { return v.R.LastYear() }
+func (v *view) Seeds() string {
+	if v.P.Replicates == 1 {
+		return fmt.Sprint(v.P.Seed)
+	}
+	return fmt.Sprintf("%d–%d", v.P.Seed, v.P.Seed+uint64(v.P.Replicates)-1)
+}
+
+// row is a table row of a unit's difference.
+type row struct {
+	Name, Level                         string
+	Baseline, Scenario, Difference, Pct string
+	Interval                            string
+	Class                               string // "gain", "loss" or "unclear"
+}
+
+func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
+	r := row{Name: name, Level: level}
+	count := m != compare.PriceIndex
+	f := func(x float64) string {
+		if count {
+			return compare.Count(x)
+		}
+		return compare.Num(x, m)
+	}
+	r.Baseline, r.Scenario, r.Difference = f(d.Baseline), f(d.Scenario), f(d.Difference)
+	if count && !strings.HasPrefix(r.Difference, "-") && r.Difference != "0" {
+		r.Difference = "+" + r.Difference
+	}
+	if d.Baseline != 0 && !m.Flow() {
+		r.Pct = fmt.Sprintf("%+.1f %%", 100*d.Difference/d.Baseline)
+	}
+	r.Interval = "–"
+	if d.Replicates > 1 {
+		r.Interval = f(d.Lo) + " to " + f(d.Hi)
+	}
+	switch {
+	case d.Replicates > 1 && d.Includes0():
+		r.Class = "unclear"
+	case d.Difference > 0:
+		r.Class = "gain"
+	case d.Difference < 0:
+		r.Class = "loss"
+	}
+	return r
+}
+
+// KeyRows are the focus units' population difference in the last year.
+func (v *view) KeyRows(s int) []row {
+	yi := len(v.R.YearList) - 1
+	var out []row
+	for _, u := range v.P.Focus {
+		unit := &v.P.Units[u]
+		out = append(out, deltaRow(unit.Name, unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population))
+	}
+	return out
+}
+
+// LargestRows are the regions with the largest population differences.
+func (v *view) LargestRows(s int) []row {
+	yi := len(v.R.YearList) - 1
+	var out []row
+	for _, u := range v.R.Largest(s, yi, 10) {
+		unit := &v.P.Units[u]
+		out = append(out, deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population))
+	}
+	return out
+}
+
+// MetricRows are every metric of focus unit u in the last year (flows: the
+// last year's).
+func (v *view) MetricRows(s, u int) []row {
+	yi := len(v.R.YearList) - 1
+	var out []row
+	for m := range compare.NumMetrics {
+		out = append(out, deltaRow(compare.MetricText[m], compare.MetricNames[m], v.R.Delta(s, u, m, yi), m))
+	}
+	return out
+}
+
+// flowTable is the difference in net moves into a focus unit by age group
+// (rows) and motive (columns) over the run.
+type flowTable struct {
+	Unit    string
+	Motives []string
+	Rows    []flowRow
+	Total   flowRow
+}
+
+type flowRow struct {
+	Age   string
+	Cells []flowCell
+}
+
+type flowCell struct {
+	Text  string
+	Style template.CSS
+}
+
+func (v *view) FlowTables(s int) []flowTable {
+	yi := len(v.R.YearList) - 1
+	var out []flowTable
+	for f, u := range v.P.Focus {
+		b, sc := v.R.Flows(0, f, yi), v.R.Flows(s, f, yi)
+		var d [record.NumAgeGroups + 1][record.NumMotives + 1]float64
+		m := 0.0
+		for g := range record.NumAgeGroups {
+			for k := range record.NumMotives {
+				x := sc[g][k] - b[g][k]
+				d[g][k] += x
+				d[g][record.NumMotives] += x
+				d[record.NumAgeGroups][k] += x
+				d[record.NumAgeGroups][record.NumMotives] += x
+				m = math.Max(m, math.Abs(x))
+			}
+		}
+		t := flowTable{Unit: v.P.Units[u].Name}
+		for k := range record.NumMotives {
+			t.Motives = append(t.Motives, compare.MotiveLabel[k])
+		}
+		t.Motives = append(t.Motives, "all motives")
+		for g := 0; g <= record.NumAgeGroups; g++ {
+			r := flowRow{Age: "all ages"}
+			if g < record.NumAgeGroups {
+				r.Age = record.AgeGroupNames[g]
+			}
+			for k := 0; k <= record.NumMotives; k++ {
+				x := d[g][k]
+				c := flowCell{Text: signedCount(x)}
+				if g < record.NumAgeGroups && k < record.NumMotives && m > 0 {
+					a := math.Min(math.Abs(x)/m, 1) * 0.6
+					if x > 0 {
+						c.Style = template.CSS(fmt.Sprintf("background: rgba(33,102,172,%.2f)", a))
+					} else if x < 0 {
+						c.Style = template.CSS(fmt.Sprintf("background: rgba(178,24,43,%.2f)", a))
+					}
+				}
+				r.Cells = append(r.Cells, c)
+			}
+			if g == record.NumAgeGroups {
+				t.Total = r
+			} else {
+				t.Rows = append(t.Rows, r)
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func signedCount(x float64) string {
+	c := compare.Count(x)
+	if c != "0" && c[0] != '-' {
+		c = "+" + c
+	}
+	return c
+}
+
+// attractRow is a unit's decomposition over the run.
+type attractRow struct {
+	Name                                      string
+	BaseNet, BaseExplained, BaseAttract       string
+	ScenNet, ScenExplained, ScenAttract       string
+	DiffAttract, Interval, DiffNet, DiffClass string
+}
+
+func (v *view) AttractRows(s int) []attractRow {
+	var out []attractRow
+	units := append([]int(nil), v.P.Focus...)
+	for u := range v.P.Units {
+		if v.P.Units[u].Level == compare.LevelCentrality {
+			units = append(units, u)
+		}
+	}
+	for _, u := range units {
+		b, sc := v.R.Decomposition(0, u), v.R.Decomposition(s, u)
+		d := v.R.DecompositionDelta(s, u, compare.Attractiveness)
+		dn := v.R.DecompositionDelta(s, u, compare.NetDomestic)
+		row := attractRow{Name: v.P.Units[u].Name,
+			BaseNet: signedCount(b.NetDomestic), BaseExplained: signedCount(b.Explained), BaseAttract: signedCount(b.Attractiveness),
+			ScenNet: signedCount(sc.NetDomestic), ScenExplained: signedCount(sc.Explained), ScenAttract: signedCount(sc.Attractiveness),
+			DiffAttract: signedCount(d.Difference), DiffNet: signedCount(dn.Difference), Interval: "–"}
+		if d.Replicates > 1 {
+			row.Interval = compare.Count(d.Lo) + " to " + compare.Count(d.Hi)
+			if d.Includes0() {
+				row.DiffClass = "unclear"
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// ModelText describes the yearly regressions of scenario s in words.
+func (v *view) ModelText(s int) string {
+	ms := v.R.Models(s)
+	slope, r2, n := 0.0, 0.0, 0
+	for _, m := range ms[1:] {
+		slope += m.Slope
+		r2 += m.R2
+		n++
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
+		v.P.Scenarios[s].Name, slope/float64(n), r2/float64(n))
+}
+
+// runView is a run's manifest for the table.
+type runView struct {
+	Scenario  string
+	Replicate int
+	Seed      uint64
+	Workers   int
+	Seconds   string
+	SHA       string
+	Command   string
+	JSON      string
+	Dir       string
+}
+
+func (v *view) Runs() []runView {
+	m := v.R.Manifest()
+	var out []runView
+	for _, run := range m.Runs {
+		b, _ := json.MarshalIndent(run.Manifest, "", "  ")
+		out = append(out, runView{Scenario: run.Scenario, Replicate: run.Replicate, Seed: run.Seed,
+			Workers: run.Manifest.Workers, Seconds: fmt.Sprintf("%.1f", run.Manifest.EndTime.Sub(run.Manifest.StartTime).Seconds()),
+			SHA: run.Manifest.ScenarioSHA256[:min(12, len(run.Manifest.ScenarioSHA256))], Command: strings.Join(run.Manifest.CommandLine, " "),
+			JSON: string(b), Dir: run.Dir})
+	}
+	return out
+}
+
+func (v *view) CompareJSON() string {
+	m := v.R.Manifest()
+	m.Runs = nil
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return string(b)
+}
+
+func (v *view) Duration() string {
+	return v.R.End.Sub(v.R.Start).Round(100 * time.Millisecond).String()
+}
+
+func (v *view) Interval() string { return compare.IntervalDescription }
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"svg": func(b []byte) template.HTML { return template.HTML(b) },
+}).Parse(pageTemplate))

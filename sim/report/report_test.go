@@ -1,0 +1,180 @@
+package report
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/scenario"
+)
+
+// bridgeResult compares the teaching world with a bridge to its ferry
+// island: 2 replicates of 3 years at scale 0.1 (well under a second).
+func bridgeResult(t *testing.T) *compare.Result {
+	t.Helper()
+	var ss []*scenario.Scenario
+	for _, f := range []string{"base.toml", "bridge.toml"} {
+		s, err := scenario.Load(filepath.Join("..", "compare", "testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestWriteReport(t *testing.T) {
+	r := bridgeResult(t)
+	dir := t.TempDir()
+	charts, err := Write(r, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// difference + map per scenario, and trajectory, pyramid and migration
+	// per focus unit (the teaching world has no borders: no zoom map).
+	if want := 2 + 3*len(r.Plan.Focus); len(charts) != want {
+		t.Errorf("%d charts, want %d", len(charts), want)
+	}
+	for _, c := range charts {
+		for _, f := range []string{c.PNG, c.SVG} {
+			st, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Size() < 2000 {
+				t.Errorf("%s: only %d bytes", f, st.Size())
+			}
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSelfContained(t, string(html))
+	for _, s := range r.Sentences(0) {
+		if !strings.Contains(string(html), templateEscape(s.Text)) {
+			t.Errorf("report.html lacks the sentence %q", s.Text)
+		}
+	}
+	if n := strings.Count(string(html), "<svg"); n != len(charts) {
+		t.Errorf("report.html has %d inline SVGs, want %d", n, len(charts))
+	}
+}
+
+// templateEscape escapes s as html/template does in text.
+func templateEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "+", "&#43;").Replace(s)
+}
+
+// checkSelfContained fails if the page would fetch anything: no external
+// scripts, style sheets or images, no URLs but XML namespaces.
+func checkSelfContained(t *testing.T, html string) {
+	t.Helper()
+	for _, bad := range []string{"<script", "<link", "<img", "<iframe", "@import", "url("} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report.html contains %q", bad)
+		}
+	}
+	for _, m := range regexp.MustCompile(`https?://[^"'\s<]+`).FindAllString(html, -1) {
+		if !strings.HasPrefix(m, "http://www.w3.org/") {
+			t.Errorf("report.html refers to %s", m)
+		}
+	}
+}
+
+// probe is appended to a copy of report.html for the browser test: it
+// records each chart's drawn size and element count in the DOM, which
+// --dump-dom then prints.
+const probe = `<script>
+window.addEventListener("load", () => {
+  for (const f of document.querySelectorAll("figure.chart")) {
+    const svg = f.querySelector("svg");
+    const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    f.setAttribute("data-drawn", Math.round(r.width) + "x" + Math.round(r.height) + "x" + (svg ? svg.querySelectorAll("path,text").length : 0));
+  }
+  document.body.setAttribute("data-probed", "yes");
+});
+</script>`
+
+// TestReportInChromium opens report.html in headless Chromium and checks
+// that every chart and the map are drawn with a real size, and takes a
+// screenshot (kept in $SETTLE_SCREENSHOT if set, to look at).
+func TestReportInChromium(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (CI installs it with .ci/setup.d/10-chromium.sh)")
+	}
+	r := bridgeResult(t)
+	dir := t.TempDir()
+	charts, err := Write(r, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probed := filepath.Join(dir, "probed.html")
+	page := strings.Replace(string(html), "</body>", probe+"</body>", 1)
+	if err := os.WriteFile(probed, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+			"--user-data-dir=" + filepath.Join(dir, "profile")}
+		out, err := exec.CommandContext(ctx, chromium, append(base, args...)...).Output()
+		if err != nil {
+			t.Fatalf("chromium %v: %v", args, err)
+		}
+		return out
+	}
+	dom := string(run("--virtual-time-budget=5000", "--window-size=1200,900", "--dump-dom", "file://"+probed))
+	if !strings.Contains(dom, `data-probed="yes"`) {
+		t.Fatalf("the probe did not run; the DOM starts %.300q", dom)
+	}
+	drawn := regexp.MustCompile(`data-chart="([^"]+)"[^>]*data-drawn="(\d+)x(\d+)x(\d+)"`).FindAllStringSubmatch(dom, -1)
+	if len(drawn) != len(charts) {
+		t.Errorf("%d charts drawn, want %d", len(drawn), len(charts))
+	}
+	for _, d := range drawn {
+		w, _ := strconv.Atoi(d[2])
+		h, _ := strconv.Atoi(d[3])
+		n, _ := strconv.Atoi(d[4])
+		if w < 400 || h < 200 || n < 10 {
+			t.Errorf("chart %s drawn %d×%d px with %d elements", d[1], w, h, n)
+		}
+	}
+	if !strings.Contains(dom, `data-chart="map-bridge"`) {
+		t.Error("the map is missing")
+	}
+	shot := filepath.Join(dir, "report.png")
+	run("--window-size=1200,4000", "--screenshot="+shot, "file://"+filepath.Join(dir, ReportFile))
+	st, err := os.Stat(shot)
+	if err != nil || st.Size() < 50_000 {
+		t.Fatalf("screenshot: %v (%v)", st, err)
+	}
+	if keep := os.Getenv("SETTLE_SCREENSHOT"); keep != "" {
+		b, _ := os.ReadFile(shot)
+		if err := os.WriteFile(keep, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot in %s", keep)
+	}
+}

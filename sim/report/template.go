@@ -1,0 +1,139 @@
+package report
+
+// pageTemplate is report.html: everything inline, nothing fetched.
+const pageTemplate = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Settle: {{.ScenarioNames}} compared with {{.Baseline}}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1b1b1b; margin: 0; line-height: 1.45; }
+main { max-width: 1040px; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
+h1 { font-size: 1.7rem; margin: 0.2rem 0 0.4rem; }
+h2 { font-size: 1.3rem; margin-top: 2.4rem; border-bottom: 2px solid #ddd; padding-bottom: 0.2rem; }
+h3 { font-size: 1.08rem; margin-top: 1.6rem; }
+p.meta { color: #555; margin-top: 0; }
+ul.summary li { margin: 0.45rem 0; font-size: 1.06rem; }
+.note { color: #555; font-size: 0.92rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; }
+th { background: #f4f4f4; font-weight: 600; }
+td.name, th.name { text-align: left; }
+tr.gain td.diff { color: #2166ac; font-weight: 600; }
+tr.loss td.diff { color: #b2182b; font-weight: 600; }
+tr.unclear td.diff, td.unclear { color: #777; }
+figure { margin: 1.2rem 0 1.8rem; }
+figure svg { width: 100%; height: auto; max-width: 960px; display: block; border: 1px solid #eee; overflow: visible; }
+figure.map svg { max-width: 720px; }
+figcaption { color: #555; font-size: 0.9rem; margin-top: 0.3rem; }
+details { margin: 0.4rem 0; }
+pre { background: #f7f7f7; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
+nav a { margin-right: 0.9rem; }
+code { font-size: 0.9em; }
+</style>
+</head>
+<body>
+<main>
+<h1>{{.ScenarioNames}} compared with {{.Baseline}}</h1>
+<p class="meta">World {{.P.World.Name}}, {{.FirstYear}}–{{.LastYear}}, scale {{.P.Scale}},
+{{.P.Replicates}} replicate{{if gt .P.Replicates 1}}s{{end}} per scenario (seeds {{.Seeds}}, the same in every scenario).
+Made by Settle on {{.Created}} in {{.Duration}}.</p>
+<nav><a href="#summary">Summary</a><a href="#figures">Key figures</a><a href="#charts">Charts</a><a href="#moves">Who moved</a><a href="#attractiveness">Attractiveness</a><a href="#metrics">All metrics</a><a href="#runs">Runs</a><a href="#method">Method</a></nav>
+
+{{range .Scenarios}}<p><b>{{.Name}}</b>{{if .Description}}: {{.Description}}{{end}}</p>
+{{end}}
+<h2 id="summary">Summary</h2>
+<ul class="summary">
+{{range .Sentences}}<li>{{.Text}}</li>
+{{end}}</ul>
+<p class="note">Each scenario ran {{.P.Replicates}} time{{if gt .P.Replicates 1}}s{{end}} with the same seeds as the baseline, so each difference compares runs that differ only by the scenario.
+The 90 % interval shows how precisely these runs pin down the model's expected difference; it narrows with more replicates and
+does not include uncertainty about the model itself. Figures are real-population counts (the simulation at scale {{.P.Scale}} scaled back).</p>
+
+<h2 id="figures">Key figures, {{.LastYear}}</h2>
+{{range $s := .Scenarios}}
+<h3>{{$s.Name}}: residents in {{$.LastYear}}</h3>
+<table>
+<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
+{{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+{{end}}</table>
+<h3>{{$s.Name}}: the largest differences of any region</h3>
+<table>
+<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
+{{range $.LargestRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+{{end}}</table>
+{{end}}
+
+<h2 id="charts">Charts</h2>
+<p class="note">Every chart is also in the folder <code>charts/</code> as PNG (for slides) and SVG (for the web).</p>
+{{range .Scenarios}}
+<figure class="chart" data-chart="{{.Difference.Name}}">{{svg .Difference.Inline}}<figcaption>{{.Difference.Title}}: the mean difference and its 90 % interval. <code>charts/{{.Difference.Name}}.png</code></figcaption></figure>
+{{range .Maps}}<figure class="chart map" data-chart="{{.Name}}">{{svg .Inline}}<figcaption>{{.Caption}} <code>charts/{{.Name}}.png</code></figcaption></figure>
+{{end}}{{end}}
+{{range .Focus}}
+<h3>{{.Unit.Name}}</h3>
+<figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
+<figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
+<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>
+{{end}}
+
+<h2 id="moves">Who moved: the change in net moves by age and motive</h2>
+<p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstYear}}–{{.LastYear}}:
+the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
+The whole table is in <code>flows_by_age_motive.csv</code>.</p>
+{{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
+<h3>{{$s.Name}}: {{.Unit}}</h3>
+<table>
+<tr><th class="name">age</th>{{range .Motives}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr><td class="name">{{.Age}}</td>{{range .Cells}}<td style="{{.Style}}">{{.Text}}</td>{{end}}</tr>
+{{end}}<tr><th class="name">{{.Total.Age}}</th>{{range .Total.Cells}}<th>{{.Text}}</th>{{end}}</tr>
+</table>
+{{end}}{{end}}
+
+<h2 id="attractiveness">Attractiveness: net migration beyond what job growth explains</h2>
+<p class="note">Telemarksforsking's attractiveness model (Vareide and Nygaard 2014): every year, across all regions, net domestic migration
+(per cent of the population) is regressed on job growth (per cent, relative to the nation), weighted by population. The fitted part is what
+job growth explains; the rest is the region's attractiveness as a place to live. Sums over {{.FirstYear}}–{{.LastYear}}, mean of the runs; the whole
+table, every region, is in <code>attractiveness.csv</code>, and every year's value in <code>deltas.csv</code>.</p>
+{{range $s := .Scenarios}}
+<h3>{{$s.Name}}</h3>
+<p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}}</p>
+<table>
+<tr><th class="name" rowspan="2">region</th><th colspan="3">baseline</th><th colspan="3">{{$s.Name}}</th><th colspan="3">difference</th></tr>
+<tr><th>net domestic</th><th>job growth</th><th>attractiveness</th><th>net domestic</th><th>job growth</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>90 % interval</th></tr>
+{{range $.AttractRows $s.Index}}<tr><td class="name">{{.Name}}</td><td>{{.BaseNet}}</td><td>{{.BaseExplained}}</td><td>{{.BaseAttract}}</td><td>{{.ScenNet}}</td><td>{{.ScenExplained}}</td><td>{{.ScenAttract}}</td><td>{{.DiffNet}}</td><td class="{{.DiffClass}}">{{.DiffAttract}}</td><td class="{{.DiffClass}}">{{.Interval}}</td></tr>
+{{end}}</table>
+{{end}}
+
+<h2 id="metrics">All metrics in {{.LastYear}}</h2>
+<p class="note">Stocks on 1 January {{.LastYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.</p>
+{{range $s := .Scenarios}}{{range $u := $.P.Focus}}
+<details{{if eq $u (index $.P.Focus 0)}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
+<table>
+<tr><th class="name">metric</th><th class="name">column</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
+{{range $.MetricRows $s.Index $u}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td class="name"><code>{{.Level}}</code></td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+{{end}}</table>
+</details>
+{{end}}{{end}}
+
+<h2 id="runs">Runs</h2>
+<p class="note">Every run can be reproduced bit for bit with the command shown (the same engine version, scenario file and seed).</p>
+<table>
+<tr><th class="name">scenario</th><th>replicate</th><th>seed</th><th>workers</th><th>seconds</th><th class="name">scenario sha256</th><th class="name">reproduce with</th></tr>
+{{range .Runs}}<tr><td class="name">{{.Scenario}}</td><td>{{.Replicate}}</td><td>{{.Seed}}</td><td>{{.Workers}}</td><td>{{.Seconds}}</td><td class="name"><code>{{.SHA}}…</code></td><td class="name"><code>{{.Command}}</code></td></tr>
+{{end}}</table>
+{{range .Runs}}<details><summary>manifest of {{.Scenario}}, replicate {{.Replicate}}{{if .Dir}} ({{.Dir}}){{end}}</summary><pre>{{.JSON}}</pre></details>
+{{end}}
+<details><summary>compare.json (without the runs)</summary><pre>{{.CompareJSON}}</pre></details>
+
+<h2 id="method">Method</h2>
+<p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}}+k−1, so random draws line up across scenarios
+and the paired differences are far less noisy than differences of independent runs. Interval: {{.Interval}}. Groups of regions (centrality classes,
+counties, the target regions of an intervention) are sums of their regions; the price level is their mean weighted by dwellings.
+The files of this comparison: <code>deltas.csv</code>, <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,
+<code>flows_by_age_motive.csv</code>, <code>pyramids.csv</code>, <code>compare.json</code> and <code>charts/</code>; see docs/compare.md.</p>
+</main>
+</body>
+</html>
+`
