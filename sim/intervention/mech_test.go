@@ -388,8 +388,8 @@ price_subsidy = 0.7
 	}
 }
 
-// Starter homes add their dwellings to the stock (and nothing after
-// `years`); with a price subsidy, the town draws more movers.
+// A housing programme adds its dwellings to the stock (and nothing after
+// `years`); with a price subsidy for all, the town draws more movers.
 func TestHousingEffect(t *testing.T) {
 	w := load(t)
 	sk := region(t, w, "Skogli")
@@ -402,7 +402,6 @@ regions = ["Skogli"]
 from_year = %d
 dwellings_per_year = 150
 years = 2
-for = "young"
 price_subsidy = 0.3
 `, start), 4, func(y int, base, scen *engine.Sim, rb, rs *record.Year) {
 		extra = append(extra, scen.State().Regions[sk].Dwellings-base.State().Regions[sk].Dwellings)

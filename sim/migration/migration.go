@@ -148,6 +148,9 @@ func (m *Model) Step(s *state.State) {
 			}
 			if family && s.HasChildren(int32(i)) {
 				exact := prob / phaseFactor * P.PhaseFactor[params.Family] * m.opp[m.idx(params.Family, k, o)]
+				if P.SchoolChild < 1 && schoolChild(p, p.HH[i]) {
+					exact *= P.SchoolChild
+				}
 				ph = params.Family
 				if u1 >= min(exact, 0.95) {
 					continue
@@ -229,6 +232,16 @@ func (m *Model) convert(s *state.State) {
 			s.MoveHousehold(p.HH[i], int(p.Second[i]), state.MotiveAmenity)
 		}
 	}
+}
+
+// schoolChild reports whether household h has a member aged 6–15.
+func schoolChild(p *population.Persons, h int32) bool {
+	for j := p.First[h]; j != population.None; j = p.Next[j] {
+		if a := p.Age[j]; a >= 6 && a <= 15 {
+			return true
+		}
+	}
+	return false
 }
 
 // choose samples a destination from o for a person of phase ph and skill k

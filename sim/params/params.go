@@ -80,6 +80,7 @@ type Params struct {
 	BaseLambda2   float64 `param:"base_lambda2" range:"0.01,2" doc:"rate of ascent before the peak (Rogers–Castro lambda2)"`
 	BaseC         float64 `param:"base_c" range:"0,0.5" doc:"constant component of the base moving hazard (Rogers–Castro c)"`
 	PhaseFactor   Phased  `param:"phase_factor" range:"0,10" doc:"multiplier on the base moving hazard for a household head in this life phase"`
+	SchoolChild   float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
 	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
 	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
 	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
@@ -149,19 +150,20 @@ func Default() Params {
 		ConstructionPrice:  1.5,
 		ConstructionRemote: 0.4,
 
-		MoveScale:     1,
-		BaseA2:        0.28932,
-		BaseMu2:       19.917,
+		MoveScale:     1.04,
+		BaseA2:        0.235,
+		BaseMu2:       20.5,
 		BaseAlpha2:    0.13101,
 		BaseLambda2:   0.35619,
-		BaseC:         0.026278,
-		PhaseFactor:   Phased{0, 0.58954, 1, 0.89625, 1, 0.9757},
-		YoungWomen:    1.2796,
+		BaseC:         0.032,
+		PhaseFactor:   Phased{0, 0.58954, 1, 0.89625, 0.93, 0.7},
+		SchoolChild:   0.8,
+		YoungWomen:    1.38,
 		TenureDecay:   0.08,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
 		PartnerMove:   3,
-		RetireMove:    1.8,
+		RetireMove:    1.4,
 		OpportunityW:  0.3,
 		ImmigrantMove: 2,
 
@@ -174,7 +176,7 @@ func Default() Params {
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
 		UtilCampus:   Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:     Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance: Phased{0, -0.78688, -1.3377, -1.9911, -1.6, -1.7},
+		UtilDistance: Phased{0, -0.9836, -1.6721, -2.4889, -2.0, -2.125},
 		UtilDwell:    0.5,
 
 		ImmigrationScale: 1,
