@@ -46,8 +46,25 @@ type Intervention struct {
 // Limits are what a server allows beyond the scenario format's own checks:
 // they keep one user from occupying the machine.
 type Limits struct {
-	MaxScale float64 // the largest sample share
-	MaxYears int     // the longest run
+	// MaxPersons is the largest simulated population (scale × the world's
+	// population): the cost of a simulated year grows with it.
+	MaxPersons int
+	MaxYears   int // the longest run
+}
+
+// MaxScale returns the largest scale the limits allow in w (at most 1).
+func (lim Limits) MaxScale(w *world.World) float64 {
+	if w.Population() <= 0 {
+		return 1
+	}
+	// Rounded down to three significant digits, so that the number shown
+	// is itself allowed.
+	x := float64(lim.MaxPersons) / float64(w.Population())
+	if x >= 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x))-2)
+	return math.Floor(x/p) * p
 }
 
 // Problem is one thing wrong with a Spec. Key uses the scenario's key paths
@@ -86,16 +103,21 @@ var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // checkLimits checks what the TOML cannot express safely or what the server
 // refuses, before the scenario package sees the text.
-func (sp *Spec) checkLimits(lim Limits, worlds []string) []Problem {
+func (sp *Spec) checkLimits(lim Limits, worlds map[string]*world.World) []Problem {
 	var ps []Problem
 	add := func(key, format string, args ...any) {
 		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
-	if !slices.Contains(worlds, sp.World) {
-		add("scenario.world", "unknown world %q; the web app runs the embedded worlds %s", sp.World, strings.Join(worlds, ", "))
+	w, ok := worlds[sp.World]
+	if !ok {
+		add("scenario.world", "unknown world %q; the web app runs the embedded worlds %s", sp.World, strings.Join(sortedKeys(worlds), ", "))
 	}
-	if math.IsNaN(sp.Scale) || sp.Scale <= 0 || sp.Scale > lim.MaxScale {
-		add("scenario.scale", "scale %g is out of range for this server; use a share above 0 and at most %g (settle serve --max-scale raises the limit)", sp.Scale, lim.MaxScale)
+	switch {
+	case math.IsNaN(sp.Scale) || sp.Scale <= 0 || sp.Scale > 1:
+		add("scenario.scale", "scale %g is out of range; use a share above 0 and at most 1 (0.05 = a 5 %% sample)", sp.Scale)
+	case ok && sp.Scale > lim.MaxScale(w):
+		add("scenario.scale", "scale %g would simulate %s persons; this server allows at most %s, so use a scale of at most %g in %s (settle serve --max-persons raises the limit)",
+			sp.Scale, group(int64(math.Round(sp.Scale*float64(w.Population())))), group(int64(lim.MaxPersons)), lim.MaxScale(w), sp.World)
 	}
 	if sp.Years < 1 || sp.Years > lim.MaxYears {
 		add("scenario.years", "years %d is out of range for this server; simulate 1 to %d years (settle serve --max-years raises the limit)", sp.Years, lim.MaxYears)
@@ -277,6 +299,20 @@ func tomlString(s string) string {
 	return b.String()
 }
 
+// group writes n with thousands separators: 1,200,000.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
 func oneLine(s string) string { return strings.Map(func(r rune) rune { return max(r, ' ') }, s) }
 
 // compile turns the Spec into a checked scenario in world w: the server's
@@ -289,7 +325,7 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 	if bareKey.MatchString(sp.Name) {
 		file = sp.Name + ".toml"
 	}
-	if ps := sp.checkLimits(lim, sortedKeys(worlds)); len(ps) > 0 {
+	if ps := sp.checkLimits(lim, worlds); len(ps) > 0 {
 		return nil, nil, nil, &SpecError{File: file, Problems: ps}
 	}
 	w := worlds[sp.World]

@@ -1,0 +1,271 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/settle-sim/settle/web"
+)
+
+// chromium returns the browser to drive, or skips the test.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("SETTLE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium here: install Debian's chromium (.ci/setup.d/10-chromium.sh does in CI) or set SETTLE_CHROMIUM")
+	return ""
+}
+
+// TestBrowser drives the app in headless Chromium at projector size
+// (1280×720) as a teacher would: Norway at the classroom scale, a click on
+// a municipality, a scenario file compared with its baseline, teaching
+// mode, a mistake in the form. Screenshots go to $SETTLE_SCREENSHOTS (or a
+// temporary folder); look at them after a change to the page.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives a browser; skipped with -short")
+	}
+	exe := chromium(t)
+	srv, err := web.New(web.Options{ScenariosDir: "../scenarios", MaxRuns: 2, MaxQueue: 4,
+		Limits: web.Limits{MaxPersons: web.DefaultMaxPersons, MaxYears: 50}, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	shots := os.Getenv("SETTLE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 720), chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	defer cancel()
+	// The first call starts the browser, on a context without a timeout (a
+	// timeout there would stop the browser); the steps get one.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+
+	var mu sync.Mutex
+	var consoleErrors []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			// The 400 answer to the deliberate mistake below is expected.
+			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.Contains(m.Text, "status of 400") {
+				mu.Lock()
+				consoleErrors = append(consoleErrors, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		p := filepath.Join(shots, name)
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot %s", p)
+	}
+
+	// 1. The page loads with Norway's 357 municipalities.
+	run("load the page",
+		chromedp.EmulateViewport(1280, 720),
+		chromedp.Navigate(ts.URL),
+		chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="0301"]`)),
+	)
+	paths := evalJS[int](t, ctx, "count regions", `document.querySelectorAll('#map1 path').length`)
+	if paths != 357 {
+		t.Fatalf("%d regions on the map, want Norway's 357", paths)
+	}
+	shot("01-loaded.png")
+
+	// 2. Run (12 years, to keep the test short): the first frame must be on
+	// the map within 2 s.
+	run("years", chromedp.SetValue(chromedp.CSS(`#years`), "12"))
+	start := time.Now()
+	run("run", chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-frames]:not([data-frames="0"])`)))
+	wall := time.Since(start)
+	toFirst := evalJS[float64](t, ctx, "timing", `settle.timing.firstFrame - settle.timing.clicked`)
+	t.Logf("first map frame %.0f ms after pressing Run (page clock; %.0f ms seen by the test)", toFirst, float64(wall.Milliseconds()))
+	if toFirst <= 0 || toFirst > 2000 {
+		t.Errorf("the first frame came %.0f ms after Run; it must come within 2000 ms", toFirst)
+	}
+	run("wait for the run", chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)))
+	// The map has changed: the regions are coloured, and not all alike.
+	run("wait for animation", waitJS(`+document.body.dataset.shownYear >= 2030`))
+	fills := evalJS[int](t, ctx, "fills", `new Set([...document.querySelectorAll('#map1 path')].map(p => p.getAttribute('fill'))).size`)
+	if fills < 20 {
+		t.Errorf("%d distinct colours on the map after the run; the map did not change", fills)
+	}
+
+	// 3. Click a municipality where it is drawn (a point inside its shape),
+	// and its charts appear.
+	type point struct {
+		X, Y float64
+		Code string
+	}
+	pt := evalJS[point](t, ctx, "find a point in Hamar", `(() => {
+		const p = document.querySelector('#map1 path[data-code="3403"]');
+		const b = p.getBBox(), svg = p.ownerSVGElement, m = p.getScreenCTM();
+		for (let fy = 0.5; fy < 1; fy += 0.05) for (const s of [1, -1]) {
+			const y = b.y + b.height * (s > 0 ? fy : 1 - fy);
+			for (let fx = 0.1; fx < 1; fx += 0.1) {
+				const q = svg.createSVGPoint(); q.x = b.x + b.width * fx; q.y = y;
+				if (!p.isPointInFill(q)) continue;
+				const r = q.matrixTransform(m);
+				if (document.elementFromPoint(r.x, r.y) === p) return {X: r.x, Y: r.y, Code: p.dataset.code};
+			}
+		}
+		return null;
+	})()`)
+	run("click the municipality", chromedp.MouseClickXY(pt.X, pt.Y),
+		chromedp.WaitVisible(chromedp.CSS(`#region-charts:not([hidden]) #c-traj polyline`)),
+		chromedp.WaitVisible(chromedp.CSS(`#c-rpyr rect`)), chromedp.WaitVisible(chromedp.CSS(`#c-motive rect`)))
+	selected := evalJS[string](t, ctx, "selected", `document.body.dataset.selected`)
+	title := evalJS[string](t, ctx, "title", `document.getElementById('region-title').textContent`)
+	if selected != "3403" || !strings.Contains(title, "Hamar") {
+		t.Errorf("after clicking Hamar (3403) at %.0f,%.0f: selected %q, panel %q", pt.X, pt.Y, selected, title)
+	}
+	shot("02-norway-run.png")
+
+	// 4. A scenario file, compared with its baseline: the difference map.
+	run("load rogfast", chromedp.SetValue(chromedp.CSS(`#file`), "rogfast.toml"), chromedp.Click(chromedp.CSS(`#load`)),
+		chromedp.WaitVisible(chromedp.CSS(`.card[data-kind="region_enlargement"] .chip`)))
+	note := evalJS[string](t, ctx, "file note", `document.getElementById('file-notes').textContent`)
+	if !strings.Contains(note, "rogfast") {
+		t.Errorf("after loading rogfast.toml the note says %q", note)
+	}
+	run("compare", chromedp.SetValue(chromedp.CSS(`#years`), "10"), // Rogfast opens in 2033, the tenth year
+		chromedp.Click(chromedp.CSS(`#compare`)), chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)),
+		waitJS(`+document.body.dataset.shownYear >= 2034`))
+	legendText := evalJS[string](t, ctx, "legend", `document.getElementById('legend').textContent`)
+	if !strings.Contains(legendText, "Scenario − baseline") {
+		t.Errorf("compare: legend %q, want the difference", legendText)
+	}
+	paths = evalJS[int](t, ctx, "compare lines", `document.querySelectorAll('#c-central polyline').length`)
+	if paths != 2 {
+		t.Errorf("compare: %d lines in the central-share chart, want scenario and baseline", paths)
+	}
+	shot("03-compare.png")
+	run("side by side", chromedp.SetValue(chromedp.CSS(`#view`), "side"),
+		jsStep(`document.getElementById('view').dispatchEvent(new Event('change'))`),
+		chromedp.WaitVisible(chromedp.CSS(`#fig2:not([hidden]) #map2 path`)))
+	shot("04-side-by-side.png")
+
+	// 5. Teaching mode: the teaching world, play/pause/step, explanations.
+	run("teaching", chromedp.Click(chromedp.CSS(`#teaching`)), chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="T14"]`)),
+		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)),
+		chromedp.Click(chromedp.CSS(`#play`)), // pause
+		jsStep(`(() => { const y = document.getElementById('year'); y.value = 3; y.dispatchEvent(new Event('input')); })()`),
+		chromedp.Click(chromedp.CSS(`#step`)),
+		chromedp.Click(chromedp.CSS(`#map1 path[data-code="T01"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#c-motive rect`)))
+	explain := evalJS[string](t, ctx, "explain", `document.getElementById('explain').textContent`)
+	year := evalJS[string](t, ctx, "year", `document.getElementById('year-out').textContent`)
+	if year != "2028" || !strings.Contains(explain, "moved to another region") {
+		t.Errorf("teaching after stepping to the fourth year: year %s, explanation %q", year, explain)
+	}
+	shot("05-teaching.png")
+
+	// 6. Every control has a name a screen reader can say, and Tab reaches them.
+	unnamed := evalJS[[]string](t, ctx, "labels", `[...document.querySelectorAll('input, select, button')].filter(e => e.offsetParent !== null)
+		.filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+		.map(e => e.outerHTML.slice(0, 80))`)
+	if len(unnamed) > 0 {
+		t.Errorf("controls without a label: %v", unnamed)
+	}
+	var focused []string
+	for range 6 {
+		run("tab", chromedp.KeyEvent("\t"))
+		id := evalJS[string](t, ctx, "focus", `document.activeElement.id || document.activeElement.tagName`)
+		focused = append(focused, id)
+	}
+	moved := 0
+	for _, id := range focused {
+		if id != "BODY" {
+			moved++
+		}
+	}
+	if moved < 5 {
+		t.Errorf("Tab does not move the focus through the controls: %v", focused)
+	}
+
+	// 7. A mistake gets a clear message next to the field.
+	run("bad scale", jsStep(`document.getElementById('scale').value = 5`), chromedp.Click(chromedp.CSS(`#run`)),
+		chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
+	problem := evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
+	invalid := evalJS[bool](t, ctx, "invalid", `document.getElementById('scale').getAttribute('aria-invalid') === 'true'`)
+	if !strings.Contains(problem, "scale 5 is out of range") || !invalid {
+		t.Errorf("scale 5: problems %q, field marked %v", problem, invalid)
+	}
+	shot("06-mistake.png")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(consoleErrors) > 0 {
+		t.Errorf("console errors: %s", fmt.Sprint(consoleErrors))
+	}
+}
+
+func evalJS[T any](t *testing.T, ctx context.Context, what, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// jsStep runs JavaScript for its effect.
+func jsStep(js string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[any](js)(ctx, t)
+		return err
+	})
+}
+
+// waitJS waits until the expression is true, at most 30 s.
+func waitJS(js string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
+		return err
+	})
+}

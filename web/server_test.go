@@ -1,0 +1,558 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/scenario"
+)
+
+// logBuf collects a server's log lines.
+type logBuf struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logBuf) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logBuf) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range l.lines {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server, *logBuf) {
+	t.Helper()
+	log := &logBuf{}
+	if opts.Logf == nil {
+		opts.Logf = log.logf
+	}
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts, log
+}
+
+func get(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func post(t *testing.T, url string, body any) (*http.Response, []byte) {
+	t.Helper()
+	var data []byte
+	switch b := body.(type) {
+	case []byte:
+		data = b
+	default:
+		data, _ = json.Marshal(b)
+	}
+	resp, err := http.Post(url, "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+// teachingSpec is a small, fast scenario: the teaching world at 10 %.
+func teachingSpec(years int) Spec {
+	return Spec{Name: "test", World: "teaching", Years: years, Seed: 1, Scale: 0.1}
+}
+
+func TestStaticAndHeaders(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	resp, body := get(t, ts.URL+"/")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<title>Settle") {
+		t.Fatalf("GET /: %d %.80q", resp.StatusCode, body)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	for _, f := range []string{"app.js", "draw.js", "app.css", "icon.svg"} {
+		resp, body := get(t, ts.URL+"/static/"+f)
+		if resp.StatusCode != 200 || len(body) == 0 {
+			t.Errorf("GET /static/%s: %d", f, resp.StatusCode)
+		}
+		// No asset may reach for the network: the classroom may be offline.
+		if bytes.Contains(body, []byte("https://")) && !strings.HasSuffix(f, ".svg") {
+			t.Errorf("%s refers to an outside address", f)
+		}
+	}
+	if ct := mustHeader(t, ts.URL+"/static/app.js", "Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Errorf("app.js served as %q", ct)
+	}
+}
+
+func mustHeader(t *testing.T, url, key string) string {
+	resp, _ := get(t, url)
+	return resp.Header.Get(key)
+}
+
+// TestNothingElseServed: the page's assets and the scenario files are all
+// that can be read; no path leaves them.
+func TestNothingElseServed(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.toml")
+	os.WriteFile(secret, []byte("secret = true\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "ok.toml"), []byte("[scenario]\nname = \"ok\"\nworld = \"teaching\"\nyears = 2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a scenario"), 0o644)
+	if err := os.Symlink(secret, filepath.Join(dir, "link.toml")); err != nil {
+		t.Fatal(err)
+	}
+	_, ts, _ := newTestServer(t, Options{ScenariosDir: dir})
+
+	_, body := get(t, ts.URL+"/api/scenarios")
+	var list []struct{ File string }
+	json.Unmarshal(body, &list)
+	if len(list) != 1 || list[0].File != "ok.toml" {
+		t.Errorf("listed %s; want only ok.toml (no links, no other files)", body)
+	}
+	for _, path := range []string{
+		"/api/scenarios/link.toml", "/api/scenarios/notes.txt", "/api/scenarios/..%2Fsecret.toml",
+		"/api/scenarios/%2e%2e%2fgo.mod", "/static/../server.go", "/static/%2e%2e/server.go",
+		"/server.go", "/go.mod", "/api/scenarios/.hidden.toml", "/static/static/app.js",
+	} {
+		resp, body := get(t, ts.URL+path)
+		if resp.StatusCode == 200 || bytes.Contains(body, []byte("secret = true")) || bytes.Contains(body, []byte("package web")) {
+			t.Errorf("GET %s: %d %.60q; want it refused", path, resp.StatusCode, body)
+		}
+	}
+	resp, body := get(t, ts.URL+"/api/scenarios/ok.toml")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"name":"ok"`) {
+		t.Errorf("GET ok.toml: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{LoopbackOnly: true})
+	req, _ := http.NewRequest("GET", ts.URL+"/api/status", nil)
+	req.Host = "attacker.example:8080"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("Host attacker.example: %d, want 421", resp.StatusCode)
+	}
+	for _, host := range []string{"localhost:8080", "127.0.0.1:9", "[::1]:8080"} {
+		if !loopbackHost(host) {
+			t.Errorf("%s is loopback", host)
+		}
+	}
+}
+
+func TestConfigAndMaps(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	_, body := get(t, ts.URL+"/api/config")
+	var cfg struct {
+		Worlds []struct {
+			Name     string
+			MaxScale float64
+		}
+		Kinds []kindJSON
+	}
+	if err := json.Unmarshal(body, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Kinds) != len(intervention.Kinds) || len(cfg.Worlds) != 2 {
+		t.Fatalf("config: %d kinds (want %d), %d worlds", len(cfg.Kinds), len(intervention.Kinds), len(cfg.Worlds))
+	}
+	for _, w := range cfg.Worlds {
+		// 1,200,000 persons: Norway at 0.216, the teaching world whole.
+		if want := map[string]float64{"norway-2024": 0.216, "teaching": 1}[w.Name]; w.MaxScale != want {
+			t.Errorf("%s: max scale %g, want %g", w.Name, w.MaxScale, want)
+		}
+	}
+	for _, k := range cfg.Kinds {
+		for _, p := range k.Params {
+			if (p.Kind == "number" || p.Kind == "integer") && !(p.SliderMin < p.SliderMax) {
+				t.Errorf("%s.%s: slider %g..%g", k.Kind, p.Key, p.SliderMin, p.SliderMax)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/api/map/norway-2024", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("map not gzipped: %v", resp.Header)
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Map
+	if err := json.NewDecoder(zr).Decode(&m); err != nil || len(m.Regions) != 357 {
+		t.Fatalf("map: %v, %d regions", err, len(m.Regions))
+	}
+	if resp, _ := get(t, ts.URL+"/api/map/atlantis"); resp.StatusCode != 404 {
+		t.Errorf("unknown world: %d", resp.StatusCode)
+	}
+}
+
+type problemsBody struct {
+	Error    string
+	Problems []Problem
+}
+
+// TestBadInput: every mistake gets a 400 with a message that names the
+// field and the fix, before anything runs.
+func TestBadInput(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	withIV := func(iv Intervention) Spec {
+		s := teachingSpec(5)
+		s.Interventions = []Intervention{iv}
+		return s
+	}
+	norway := teachingSpec(5)
+	norway.World, norway.Scale = "norway-2024", 0.5
+	for _, c := range []struct {
+		name string
+		spec Spec
+		key  string
+		msg  string
+	}{
+		{"scale", func() Spec { s := teachingSpec(5); s.Scale = 5; return s }(), "scenario.scale", "scale 5 is out of range"},
+		{"persons", norway, "scenario.scale", "this server allows at most 1,200,000"},
+		{"years", teachingSpec(0), "scenario.years", "simulate 1 to 50 years"},
+		{"world", func() Spec { s := teachingSpec(5); s.World = "../etc/passwd"; return s }(), "scenario.world", "unknown world"},
+		{"name", func() Spec { s := teachingSpec(5); s.Name = "my run"; return s }(), "scenario.name", "letters, digits"},
+		{"region", withIV(Intervention{Kind: "housing", Regions: []string{"Storhvn"}, FromYear: 2025, Params: map[string]any{"dwellings_per_year": 50.0}}),
+			"intervention[1].regions", `did you mean "Storhavn"`},
+		{"range", withIV(Intervention{Kind: "remote_work", FromYear: 2025, Params: map[string]any{"share": 1.5}}),
+			"intervention[1].share", "1.5"},
+		{"from_year", withIV(Intervention{Kind: "remote_work", FromYear: 2040, Params: map[string]any{"share": 0.5}}),
+			"intervention[1].from_year", "after the last simulated year"},
+		{"param name", withIV(Intervention{Kind: "remote_work", FromYear: 2025, Params: map[string]any{"share\n[x]": 0.5}}),
+			"intervention[1]", "not a parameter name"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, path := range []string{"/api/run", "/api/toml"} {
+				resp, body := post(t, ts.URL+path, map[string]any{"spec": c.spec})
+				var pb problemsBody
+				json.Unmarshal(body, &pb)
+				ok := resp.StatusCode == 400
+				found := false
+				for _, p := range pb.Problems {
+					found = found || (p.Key == c.key && strings.Contains(p.Message, c.msg))
+				}
+				if !ok || !found {
+					t.Errorf("POST %s: %d %.300s; want 400 with %s: …%s…", path, resp.StatusCode, body, c.key, c.msg)
+				}
+			}
+		})
+	}
+	// A kind of the catalogue that the engine cannot simulate yet (if any).
+	for _, k := range intervention.KindNames() {
+		if intervention.Available(k) {
+			continue
+		}
+		iv := Intervention{Kind: k, Regions: []string{"T01", "T02"}, FromYear: 2025, Params: map[string]any{}}
+		for _, p := range intervention.Kinds[k].Params {
+			iv.Params[p.Key] = 1.0
+		}
+		resp, body := post(t, ts.URL+"/api/run", map[string]any{"spec": withIV(iv)})
+		if resp.StatusCode != 400 || !strings.Contains(string(body), "cannot be simulated yet") {
+			t.Errorf("%s (no mechanism yet): %d %.300s; want 400, cannot be simulated yet", k, resp.StatusCode, body)
+		}
+	}
+	// Requests that are not a scenario at all.
+	for _, c := range []struct {
+		name string
+		body []byte
+		code int
+	}{
+		{"not JSON", []byte("[scenario]\nname = 1"), 400},
+		{"unknown field", []byte(`{"spec": {"name": "x"}, "run": "rm -rf"}`), 400},
+		{"two values", []byte(`{"spec": {}} {}`), 400},
+		{"too large", append([]byte(`{"spec": {"name": "`), bytes.Repeat([]byte("x"), maxBody)...), 413},
+	} {
+		resp, body := post(t, ts.URL+"/api/run", c.body)
+		if resp.StatusCode != c.code || !strings.Contains(string(body), `"error"`) {
+			t.Errorf("%s: %d %.100s; want %d with an error message", c.name, resp.StatusCode, body, c.code)
+		}
+	}
+}
+
+// TestScenarioFilesRoundTrip: every file of scenarios/ loads into the form,
+// and the TOML the app writes from it parses with sim/scenario to the same
+// scenario (targets, years, parameters).
+func TestScenarioFilesRoundTrip(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{ScenariosDir: "../scenarios"})
+	files, _ := filepath.Glob("../scenarios/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no scenario files")
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			_, body := get(t, ts.URL+"/api/scenarios/"+name)
+			var l loaded
+			if err := json.Unmarshal(body, &l); err != nil || l.Spec == nil {
+				t.Fatalf("load: %v %s", err, body)
+			}
+			resp, data := post(t, ts.URL+"/api/toml", map[string]any{"spec": l.Spec})
+			if resp.StatusCode != 200 {
+				t.Fatalf("toml: %d %s", resp.StatusCode, data)
+			}
+			if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, l.Spec.Name+".toml") {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			got, err := scenario.Parse("downloaded.toml", data)
+			if err != nil {
+				t.Fatalf("the downloaded TOML does not parse: %v\n%s", err, data)
+			}
+			w, err := got.LoadWorld()
+			if err != nil {
+				t.Fatalf("resolve: %v\n%s", err, data)
+			}
+			orig, err := scenario.Load(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := orig.LoadWorld(); err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != orig.Name || got.Years != orig.Years || got.Seed != orig.Seed || got.World != orig.World ||
+				!reflect.DeepEqual(got.Overrides, orig.Overrides) || len(got.Interventions) != len(orig.Interventions) {
+				t.Fatalf("the download differs from %s:\n%s", f, data)
+			}
+			for i, a := range got.Interventions {
+				b := orig.Interventions[i]
+				if a.Kind != b.Kind || a.Name != b.Name || !slices.Equal(a.Regions, b.Regions) || a.FromYear != b.FromYear ||
+					a.ToYear != b.ToYear || a.PhaseInYears != b.PhaseInYears || len(a.Params) != len(b.Params) {
+					t.Errorf("intervention %d: %+v, file has %+v", i+1, a, b)
+				}
+				for k, v := range a.Params {
+					if o := b.Params[k]; o.Num != v.Num || o.Str != v.Str || !slices.Equal(o.List, v.List) || o.Bool != v.Bool {
+						t.Errorf("intervention %d: %s = %+v, file has %+v", i+1, k, v, o)
+					}
+				}
+			}
+			if w.N() > 100 && !strings.Contains(string(data), "# ") {
+				t.Errorf("no region names in the comments:\n%s", data)
+			}
+		})
+	}
+}
+
+func TestTOMLStrings(t *testing.T) {
+	s := teachingSpec(3)
+	s.Description = "quotes \" and \\ backslash,\nnewline\tand tab, æøå, \x01"
+	s.Interventions = []Intervention{{Kind: "reputation", Name: `"Holmøy" brand`, Regions: []string{"T14"}, FromYear: 2025, Params: map[string]any{"boost": 0.25}}}
+	data := s.TOML(loadWorld(t, "teaching"))
+	got, err := scenario.Parse("x.toml", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if got.Description != s.Description || got.Interventions[0].Name != s.Interventions[0].Name {
+		t.Errorf("round trip: %q, %q", got.Description, got.Interventions[0].Name)
+	}
+	if !strings.Contains(string(data), "# Holmøy") {
+		t.Errorf("no region name comment:\n%s", data)
+	}
+}
+
+// event is one Server-Sent Event.
+type event struct {
+	name string
+	data []byte
+}
+
+// events reads the SSE stream of resp into ch until it ends.
+func events(resp *http.Response, ch chan<- event) {
+	defer close(ch)
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 8<<20)
+	var e event
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			e.name = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			e.data = []byte(line[6:])
+		case line == "":
+			ch <- e
+			e = event{}
+		}
+	}
+}
+
+// startRun posts a run and returns its events; cancel ends the request as a
+// closed page would.
+func startRun(t *testing.T, url string, req runRequest) (<-chan event, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	body, _ := json.Marshal(req)
+	hr, _ := http.NewRequestWithContext(ctx, "POST", url+"/api/run", bytes.NewReader(body))
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		cancel()
+		t.Fatalf("run: %d %s", resp.StatusCode, b)
+	}
+	ch := make(chan event, 64)
+	go events(resp, ch)
+	t.Cleanup(func() { cancel(); resp.Body.Close() })
+	return ch, cancel
+}
+
+func next(t *testing.T, ch <-chan event) event {
+	t.Helper()
+	select {
+	case e, ok := <-ch:
+		if !ok {
+			t.Fatal("the stream ended")
+		}
+		return e
+	case <-time.After(20 * time.Second):
+		t.Fatal("no event in 20 s")
+	}
+	return event{}
+}
+
+func TestRunStreams(t *testing.T) {
+	_, ts, log := newTestServer(t, Options{MaxRuns: 1})
+	spec := teachingSpec(4)
+	spec.Interventions = []Intervention{{Kind: "business_development", Regions: []string{"Øvre Dal"}, FromYear: 2026,
+		Params: map[string]any{"jobs": 400.0, "skill_level": "high"}}}
+	ch, _ := startRun(t, ts.URL, runRequest{Spec: spec, Compare: true})
+	if e := next(t, ch); e.name != "start" {
+		t.Fatalf("first event %q, want start", e.name)
+	}
+	frames := map[string][]Frame{}
+	raw := map[string][][]byte{}
+	for e := range ch {
+		if e.name == "done" {
+			break
+		}
+		if e.name != "frame" {
+			t.Fatalf("event %q %s", e.name, e.data)
+		}
+		var f Frame
+		if err := json.Unmarshal(e.data, &f); err != nil {
+			t.Fatal(err)
+		}
+		frames[f.Side] = append(frames[f.Side], f)
+		raw[f.Side] = append(raw[f.Side], bytes.Replace(e.data, []byte(`"side":"baseline"`), []byte(`"side":"scenario"`), 1))
+	}
+	for _, side := range []string{"scenario", "baseline"} {
+		fs := frames[side]
+		if len(fs) != 5 {
+			t.Fatalf("%s: %d frames, want the start and 4 years", side, len(fs))
+		}
+		for i, f := range fs {
+			if f.Year != 2024+i || len(f.Pop) != 14 || len(f.Pyr) != 14 || len(f.In) != 14 {
+				t.Fatalf("%s frame %d: year %d, %d regions", side, i, f.Year, len(f.Pop))
+			}
+			var sum, pyr int64
+			for r := range f.Pop {
+				sum += f.Pop[r]
+				for _, c := range f.Pyr[r] {
+					pyr += c
+				}
+				if f.Median[r] < 20 || f.Median[r] > 60 {
+					t.Errorf("%s %d region %d: median age %g", side, f.Year, r, f.Median[r])
+				}
+			}
+			// Rounding each region's scaled count: within one person a region.
+			if d := sum - f.Population; d < -14 || d > 14 {
+				t.Errorf("%s %d: regions sum to %d, total %d", side, f.Year, sum, f.Population)
+			}
+			if d := pyr - f.Population; d < -14*38 || d > 14*38 {
+				t.Errorf("%s %d: pyramids sum to %d, total %d", side, f.Year, pyr, f.Population)
+			}
+			if i > 0 && (f.Moves == 0 || f.MoveRate[22] == 0) {
+				t.Errorf("%s %d: no moves", side, f.Year)
+			}
+		}
+	}
+	// Common random numbers: before the intervention starts (2026) the
+	// baseline is the same simulation, byte for byte.
+	for i := range 3 {
+		if !bytes.Equal(raw["scenario"][i], raw["baseline"][i]) {
+			t.Errorf("year %d: the baseline differs from the scenario before the intervention", 2024+i)
+		}
+	}
+	if bytes.Equal(raw["scenario"][4], raw["baseline"][4]) {
+		t.Error("2028: the intervention changed nothing")
+	}
+	waitFor(t, "the log", func() bool { return log.has("4 years in") })
+}
+
+// TestRunStopsWithPage: closing the page ends the simulation and frees its
+// slot; the next in the queue is told its place and then runs.
+func TestRunStopsWithPage(t *testing.T) {
+	s, ts, log := newTestServer(t, Options{MaxRuns: 1, MaxQueue: 1})
+	long := teachingSpec(50)
+	long.Scale = 1 // about 0.5 s of work a year here: far longer than the test
+	first, stopFirst := startRun(t, ts.URL, runRequest{Spec: long})
+	next(t, first) // start
+	next(t, first) // the first frame
+	second, stopSecond := startRun(t, ts.URL, runRequest{Spec: teachingSpec(2)})
+	if e := next(t, second); e.name != "queue" || string(e.data) != `{"position":1}` {
+		t.Fatalf("second run: %s %s, want its place in the queue", e.name, e.data)
+	}
+	// A third finds the queue full.
+	resp, body := post(t, ts.URL+"/api/run", runRequest{Spec: teachingSpec(2)})
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "busy") {
+		t.Errorf("third run: %d %s, want 503 busy", resp.StatusCode, body)
+	}
+	stopFirst()
+	if e := next(t, second); e.name != "start" {
+		t.Fatalf("after the first page closed the second got %q, want start", e.name)
+	}
+	waitFor(t, "the first run to stop", func() bool { return log.has("stopped by the page") })
+	for e := range second {
+		if e.name == "done" {
+			break
+		}
+	}
+	stopSecond()
+	waitFor(t, "no run left", func() bool { r, w := s.Queue().Status(); return r == 0 && w == 0 })
+}

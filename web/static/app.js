@@ -1,0 +1,971 @@
+// The Settle web app: the scenario form, the run stream, the map and the
+// charts. The server (web/server.go) checks every scenario with the same
+// code as `settle run`; this file only builds the request and shows what
+// comes back.
+import { el, clear, Scale, legend, lineChart, pyramid, butterfly, fmt, fmtInt, signed } from './draw.js';
+
+const $ = id => document.getElementById(id);
+
+// Metrics the map colours by. value(frames, i, r) is region r's value in
+// frame i; palette and the unit of the legend follow.
+const METRICS = {
+  change: { label: 'Population change since the start (%)', palette: 'diverging', digits: 1,
+    value: (f, i, r) => (f[0].pop[r] > 0 ? (100 * (f[i].pop[r] - f[0].pop[r])) / f[0].pop[r] : NaN) },
+  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN) },
+  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN) },
+  net: { label: 'Net migration in the year, per 1000 residents', palette: 'diverging', digits: 0,
+    value: (f, i, r) => (i === 0 ? NaN : f[i].pop[r] > 0 ? (1000 * f[i].net[r]) / f[i].pop[r] : NaN) },
+  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN) },
+};
+const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', family: 'family', return: 'return home', amenity: 'amenities' };
+
+const state = {
+  config: null, maps: {}, map: null, world: null,
+  frames: { scenario: [], baseline: [] },
+  run: null, // {startYear, years, compare, name}
+  shown: -1, playing: false, timer: null, abort: null,
+  selected: -1, paths: [[], []],
+  timing: { clicked: 0, firstFrame: 0 },
+};
+window.settle = state; // for the browser test and the curious
+
+// ---------- start ----------
+
+async function getJSON(url, opts) {
+  const r = await fetch(url, opts);
+  let body = null;
+  try { body = await r.json(); } catch { /* not JSON */ }
+  if (!r.ok) throw Object.assign(new Error(body?.error || `${url}: ${r.status} ${r.statusText}`), { body, status: r.status });
+  return body;
+}
+
+function setStatus(text, bad = false) {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.toggle('bad', bad);
+}
+
+async function init() {
+  try {
+    state.config = await getJSON('/api/config');
+  } catch (e) {
+    setStatus('The server does not answer: ' + e.message, true);
+    return;
+  }
+  const cfg = state.config;
+  for (const w of cfg.worlds) {
+    const o = document.createElement('option');
+    o.value = w.name;
+    o.textContent = `${w.name} (${w.regions} regions)`;
+    $('world').appendChild(o);
+  }
+  for (const [k, m] of Object.entries(METRICS)) {
+    const o = document.createElement('option');
+    o.value = k;
+    o.textContent = m.label;
+    $('metric').appendChild(o);
+  }
+  const first = document.createElement('option');
+  first.value = '';
+  first.textContent = 'Add an intervention…';
+  $('add-kind').appendChild(first);
+  for (const k of cfg.kinds) {
+    const o = document.createElement('option');
+    o.value = k.kind;
+    o.textContent = kindLabel(k.kind) + (k.available ? '' : ' (not simulated yet)');
+    o.disabled = !k.available;
+    $('add-kind').appendChild(o);
+  }
+  if (cfg.scenarios) {
+    try {
+      for (const f of await getJSON('/api/scenarios')) {
+        const o = document.createElement('option');
+        o.value = f.file;
+        o.textContent = f.file + (f.description ? ' — ' + f.description : '');
+        $('file').appendChild(o);
+      }
+    } catch (e) { $('file-notes').textContent = e.message; }
+  } else {
+    $('files-box').hidden = true;
+  }
+  bindControls();
+  await setWorld(cfg.worlds[0].name, true);
+  setStatus(`Ready. Up to ${cfg.maxRuns} simulation${cfg.maxRuns > 1 ? 's' : ''} run at once on this server.`);
+}
+
+function kindLabel(k) { return k.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase()); }
+function worldInfo(name) { return state.config.worlds.find(w => w.name === name); }
+
+function bindControls() {
+  $('scenario-form').addEventListener('submit', e => { e.preventDefault(); run(); });
+  $('stop').addEventListener('click', stop);
+  $('download').addEventListener('click', download);
+  $('load').addEventListener('click', loadFile);
+  $('world').addEventListener('change', () => setWorld($('world').value, true));
+  $('scale').addEventListener('input', scaleHelp);
+  $('add').addEventListener('click', () => { if ($('add-kind').value) addIntervention({ kind: $('add-kind').value }); });
+  $('add-kind').addEventListener('change', () => {
+    const k = state.config.kinds.find(k => k.kind === $('add-kind').value);
+    $('kind-doc').textContent = k ? k.doc : '';
+  });
+  $('metric').addEventListener('change', () => show(state.shown));
+  $('view').addEventListener('change', () => show(state.shown));
+  $('year').addEventListener('input', () => { pause(); show(+$('year').value); });
+  $('play').addEventListener('click', () => (state.playing ? pause() : play()));
+  $('step').addEventListener('click', () => { pause(); if (state.shown < available() - 1) show(state.shown + 1); });
+  $('find').addEventListener('change', () => {
+    const v = $('find').value.trim().toLowerCase();
+    const i = state.map.regions.findIndex(r => r.name.toLowerCase() === v || r.code === v || `${r.name} (${r.code})`.toLowerCase() === v);
+    if (i >= 0) select(i);
+  });
+  $('teaching').addEventListener('change', teachingMode);
+  window.addEventListener('resize', () => placeLabels());
+}
+
+// ---------- world, map ----------
+
+async function setWorld(name, defaults) {
+  $('world').value = name;
+  const info = worldInfo(name);
+  if (defaults) {
+    $('scale').value = info.defaultScale;
+    $('years').value = info.defaultYears;
+    if (!$('seed').value) $('seed').value = 1;
+    if (!$('name').value) $('name').value = 'classroom';
+  }
+  $('scale').max = info.maxScale;
+  $('years').max = state.config.limits.maxYears;
+  scaleHelp();
+  if (state.world !== name) {
+    for (const card of [...$('interventions').children]) card.remove();
+    state.world = name;
+    state.frames = { scenario: [], baseline: [] };
+    state.run = null;
+    state.selected = -1;
+    if (!state.maps[name]) {
+      setStatus(`Loading the map of ${name}…`);
+      state.maps[name] = await getJSON('/api/map/' + encodeURIComponent(name));
+    }
+    state.map = state.maps[name];
+    const dl = $('region-names');
+    clear(dl);
+    for (const r of state.map.regions) {
+      const o = document.createElement('option');
+      o.value = `${r.name} (${r.code})`;
+      dl.appendChild(o);
+    }
+    drawMaps();
+    resetTimeline();
+    regionPanel();
+    nationalCharts();
+    $('attribution').textContent = state.map.note;
+  }
+}
+
+function scaleHelp() {
+  const info = worldInfo($('world').value);
+  const x = +$('scale').value;
+  $('scale-help').textContent = x > 0
+    ? `≈ ${fmtInt(info.population * x)} simulated persons of ${fmtInt(info.population)}; at most ${info.maxScale} here`
+    : `a share above 0, at most ${info.maxScale}`;
+}
+
+function drawMaps() {
+  const m = state.map;
+  state.paths = [[], []];
+  const focusable = m.regions.length <= 40; // more would be a long tab trail: use the search box
+  ['map1', 'map2'].forEach((id, k) => {
+    const svg = $(id);
+    clear(svg);
+    svg.setAttribute('viewBox', `0 0 ${m.width} ${m.height}`);
+    svg.setAttribute('aria-label', `Map of ${m.world}: ${m.regions.length} regions` + (focusable ? '; Tab to a region and press Enter to open its charts' : '; find a municipality with the search box above'));
+    const g = el(svg, 'g');
+    m.regions.forEach((r, i) => {
+      const p = el(g, 'path', { d: r.path, fill: '#d9d9d9', 'data-code': r.code, 'data-index': i });
+      if (focusable) {
+        p.setAttribute('tabindex', '0');
+        p.setAttribute('role', 'button');
+        p.setAttribute('aria-label', r.name);
+      }
+      p.addEventListener('click', () => select(i));
+      p.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(i); } });
+      p.addEventListener('mousemove', e => tooltip(e, i, k));
+      p.addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
+      p.addEventListener('focus', () => tooltip(null, i, k));
+      p.addEventListener('blur', () => { $('tooltip').hidden = true; });
+      state.paths[k].push(p);
+    });
+    el(svg, 'g', { class: 'labels' });
+  });
+  placeLabels();
+}
+
+// placeLabels names the regions that are large enough on screen: all of
+// them in a small world, the largest towns in Norway.
+function placeLabels() {
+  const m = state.map;
+  if (!m) return;
+  const big = m.regions.length > 40;
+  const order = m.regions.map((r, i) => i).sort((a, b) => m.regions[b].population - m.regions[a].population);
+  const pick = big ? order.slice(0, 14) : order;
+  for (const id of ['map1', 'map2']) {
+    const g = $(id).querySelector('g.labels');
+    clear(g);
+    // The map is fitted into its box (preserveAspectRatio meet): one screen
+    // pixel is the larger of the two ratios in map units.
+    const svg = $(id);
+    const scale = Math.max(m.width / Math.max(1, svg.clientWidth || 600), m.height / Math.max(1, svg.clientHeight || 400));
+    const px = big ? 11 : document.body.classList.contains('teaching') ? 15 : 13;
+    const fs = px * scale, boxes = [];
+    // Larger places first; a label that would overlap one already placed is
+    // left out (its region still has its tooltip and the search box).
+    for (const i of pick) {
+      const r = m.regions[i];
+      const text = r.name + (r.island ? ' (island)' : '');
+      const w = 0.6 * fs * text.length, h = fs;
+      const x = Math.min(Math.max(r.x, w / 2 + 2 * scale), m.width - w / 2 - 2 * scale);
+      const y = big ? r.y - 4 * scale : r.y + fs / 3;
+      const box = [x - w / 2, y - h, x + w / 2, y + 0.2 * h];
+      if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      boxes.push(box);
+      el(g, 'text', { x, y, 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
+      if (big) el(g, 'circle', { cx: r.x, cy: r.y, r: 2 * scale, fill: '#111' });
+    }
+  }
+}
+
+function tooltip(e, i, k) {
+  const t = $('tooltip');
+  const r = state.map.regions[i];
+  const v = regionValue(k, i);
+  const m = METRICS[$('metric').value];
+  t.textContent = `${r.name} (${r.code})` + (Number.isFinite(v) ? `: ${fmt(v, m.digits)}` : view() === 'diff' && state.shown >= 0 && tooFew(i) ? ': too few simulated persons to tell' : '');
+  t.hidden = false;
+  const box = $('maps').getBoundingClientRect();
+  let x, y;
+  if (e) { x = e.clientX - box.left + 12; y = e.clientY - box.top + 12; } else {
+    const b = state.paths[k][i].getBoundingClientRect();
+    x = b.left - box.left + b.width / 2; y = b.top - box.top + b.height / 2;
+  }
+  t.style.left = Math.min(x, box.width - t.offsetWidth - 4) + 'px';
+  t.style.top = Math.min(y, box.height - t.offsetHeight - 4) + 'px';
+}
+
+// ---------- what the map shows ----------
+
+function view() {
+  return state.run?.compare ? $('view').value : 'scenario';
+}
+
+// complete returns how many years both sides have (compare) or the scenario has.
+function available() {
+  const s = state.frames.scenario.length;
+  return state.run?.compare ? Math.min(s, state.frames.baseline.length) : s;
+}
+
+function metricOf(side, i, r) {
+  const f = state.frames[side];
+  return f[i] ? METRICS[$('metric').value].value(f, i, r) : NaN;
+}
+
+// MIN_SAMPLED: in a region with fewer simulated persons a difference between
+// scenario and baseline is mostly chance (a few moves more or less), so the
+// difference map leaves it grey. 500 persons give a relative standard error
+// of one count of about 4.5 % (1/√500).
+const MIN_SAMPLED = 500;
+
+function tooFew(r) {
+  const f = state.frames.scenario[0];
+  return f && f.pop[r] * state.run.scale < MIN_SAMPLED;
+}
+
+// regionValue is what map k (0 the main map, 1 the second) shows for r.
+function regionValue(k, r) {
+  const i = state.shown;
+  if (i < 0) return NaN;
+  const v = view();
+  if (v === 'diff') return tooFew(r) ? NaN : metricOf('scenario', i, r) - metricOf('baseline', i, r);
+  if (v === 'side') return metricOf(k === 0 ? 'baseline' : 'scenario', i, r);
+  return metricOf(v, i, r);
+}
+
+// domain: over every year received, the 2nd to 98th percentile (tiny
+// municipalities in a small sample are noisy; they are clamped to the ends).
+function scaleFor() {
+  const m = METRICS[$('metric').value];
+  const v = view();
+  const vals = [];
+  const n = available();
+  const R = state.map.regions.length;
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < R; r++) {
+      if (v === 'diff') vals.push(tooFew(r) ? NaN : metricOf('scenario', i, r) - metricOf('baseline', i, r));
+      else if (v === 'side') vals.push(metricOf('scenario', i, r), metricOf('baseline', i, r));
+      else vals.push(metricOf(v, i, r));
+    }
+  }
+  const fin = vals.filter(Number.isFinite).sort((a, b) => a - b);
+  const q = p => (fin.length ? fin[Math.min(fin.length - 1, Math.floor(p * fin.length))] : 0);
+  const diverging = v === 'diff' || m.palette === 'diverging';
+  let label = m.label;
+  if (v === 'diff') label = 'Scenario − baseline: ' + m.label.replace(/ \(%\)$/, ' (% points)');
+  if (diverging) {
+    let d = Math.max(Math.abs(q(0.02)), Math.abs(q(0.98)));
+    d = niceUp(d || 1);
+    return new Scale('diverging', -d, d, label, d < 2 ? 1 : 0);
+  }
+  let lo = q(0.02), hi = q(0.98);
+  if (!(hi > lo)) { lo -= 1; hi += 1; }
+  return new Scale(m.palette, Math.floor(lo), Math.ceil(hi), label, 0);
+}
+
+function niceUp(x) {
+  const mag = Math.pow(10, Math.floor(Math.log10(x)));
+  for (const k of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (k * mag >= x) return k * mag;
+  return 10 * mag;
+}
+
+// show displays year index i on the maps and charts.
+function show(i) {
+  const n = available();
+  if (n === 0) return;
+  i = Math.max(0, Math.min(i, n - 1));
+  state.shown = i;
+  const v = view();
+  $('fig2').hidden = v !== 'side';
+  $('cap1').hidden = v !== 'side';
+  $('cap1').textContent = 'Baseline';
+  $('cap2').textContent = 'Scenario';
+  const sc = scaleFor();
+  for (let k = 0; k < (v === 'side' ? 2 : 1); k++) {
+    state.paths[k].forEach((p, r) => p.setAttribute('fill', sc.colour(regionValue(k, r))));
+  }
+  legend($('legend'), sc);
+  if (v === 'diff') {
+    const grey = state.map.regions.filter((_, r) => tooFew(r)).length;
+    if (grey) {
+      const p = document.createElement('p');
+      p.className = 'note';
+      p.textContent = `Grey: ${grey} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. A larger scale shows more of them.`;
+      $('legend').appendChild(p);
+    }
+  }
+  const year = state.run.startYear + i;
+  $('year').max = Math.max(0, n - 1);
+  $('year').value = i;
+  $('year').disabled = false;
+  $('year').setAttribute('aria-valuetext', String(year));
+  $('year-out').textContent = year;
+  document.body.dataset.shownYear = year;
+  nationalCharts();
+  regionPanel();
+  explain();
+  placeLabels(); // the maps' boxes change with the view
+}
+
+function resetTimeline() {
+  pause();
+  state.shown = -1;
+  $('year').max = 0;
+  $('year').value = 0;
+  $('year').disabled = true;
+  $('year-out').textContent = '–';
+  $('legend').textContent = '';
+  $('explain').textContent = document.body.classList.contains('teaching') ? teachingIntro() : '';
+  for (const ps of state.paths) for (const p of ps) p.setAttribute('fill', '#d9d9d9');
+}
+
+// ---------- playback ----------
+
+function delay() { return document.body.classList.contains('teaching') ? 1600 : 220; }
+
+function play() {
+  state.playing = true;
+  $('play').textContent = '❚❚ Pause';
+  $('play').setAttribute('aria-label', 'Pause');
+  if (state.shown >= available() - 1 && !state.abort && available() > 0) show(0);
+  tick();
+}
+
+function pause() {
+  state.playing = false;
+  clearTimeout(state.timer);
+  state.timer = null;
+  $('play').textContent = '▶ Play';
+  $('play').setAttribute('aria-label', 'Play');
+}
+
+// tick advances one year while playing, waiting for frames still to come.
+function tick() {
+  clearTimeout(state.timer);
+  if (!state.playing) return;
+  if (state.shown < available() - 1) show(state.shown + 1);
+  else if (!state.abort && state.run && available() >= state.run.years + 1) { pause(); return; }
+  state.timer = setTimeout(tick, delay());
+}
+
+// ---------- the form ----------
+
+let cardSeq = 0;
+
+function addIntervention(iv) {
+  const kind = state.config.kinds.find(k => k.kind === iv.kind);
+  if (!kind) return;
+  const info = worldInfo($('world').value);
+  const card = document.createElement('div');
+  card.className = 'card';
+  card.dataset.kind = kind.kind;
+  const id = 'iv' + ++cardSeq;
+  const h = document.createElement('h4');
+  h.textContent = kindLabel(kind.kind);
+  const rm = document.createElement('button');
+  rm.type = 'button';
+  rm.textContent = '×';
+  rm.setAttribute('aria-label', 'Remove ' + kindLabel(kind.kind));
+  rm.addEventListener('click', () => card.remove());
+  h.appendChild(rm);
+  card.appendChild(h);
+  const doc = document.createElement('p');
+  doc.className = 'help';
+  doc.textContent = kind.doc;
+  card.appendChild(doc);
+  card.appendChild(field(id + '-name', 'Name', input('text', iv.name || kindLabel(kind.kind), { maxlength: 100 }), 'name'));
+  const years = document.createElement('div');
+  years.className = 'years';
+  const start = info.startYear;
+  years.appendChild(field(id + '-from', 'From year', input('number', iv.fromYear || start + 2, { min: start, step: 1 }), 'from_year'));
+  years.appendChild(field(id + '-to', 'To year', input('number', iv.toYear || '', { min: start, step: 1, placeholder: 'no end' }), 'to_year'));
+  years.appendChild(field(id + '-phase', 'Phase in', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0 years' }), 'phase_in_years'));
+  card.appendChild(years);
+  card.appendChild(regionPicker(id, kind, iv.regions || []));
+  const anyOf = kind.anyOf || [];
+  for (const p of kind.params) {
+    const given = iv.params && p.key in iv.params;
+    const on = iv.params ? given : p.required || p.key === anyOf[0];
+    card.appendChild(paramField(id, p, on, given ? iv.params[p.key] : undefined));
+  }
+  const msg = document.createElement('div');
+  msg.className = 'msgs';
+  card.appendChild(msg);
+  $('interventions').appendChild(card);
+  $('add-kind').value = '';
+  $('kind-doc').textContent = '';
+  card.querySelector('input').focus();
+  return card;
+}
+
+function input(type, value, attrs = {}) {
+  const i = document.createElement('input');
+  i.type = type;
+  if (value !== undefined) i.value = value;
+  for (const [k, v] of Object.entries(attrs)) i.setAttribute(k, v);
+  return i;
+}
+
+function field(id, label, control, key) {
+  const d = document.createElement('div');
+  d.className = 'field';
+  const l = document.createElement('label');
+  l.htmlFor = id;
+  l.textContent = label;
+  control.id = id;
+  control.dataset.key = key;
+  d.append(l, control);
+  return d;
+}
+
+function regionPicker(id, kind, codes) {
+  const d = document.createElement('div');
+  d.className = 'field regions';
+  d.dataset.key = 'regions';
+  const l = document.createElement('label');
+  l.htmlFor = id + '-region';
+  const need = kind.minRegions;
+  l.textContent = need === 0 ? 'Regions (none: the whole country)' : need === 1 ? 'Regions' : `Regions (at least ${need})`;
+  const chips = document.createElement('div');
+  chips.className = 'chips';
+  const row = document.createElement('div');
+  row.className = 'row';
+  const inp = input('text', '', { list: 'region-names', placeholder: 'type a name', autocomplete: 'off' });
+  inp.id = id + '-region';
+  const add = document.createElement('button');
+  add.type = 'button';
+  add.textContent = 'Add';
+  add.setAttribute('aria-label', 'Add region');
+  const addRegion = () => {
+    const v = inp.value.trim().toLowerCase();
+    if (!v) return;
+    const r = state.map.regions.find(r => `${r.name} (${r.code})`.toLowerCase() === v || r.name.toLowerCase() === v || r.code.toLowerCase() === v);
+    if (!r) { inp.setAttribute('aria-invalid', 'true'); inp.title = 'no region of this name; pick one from the list'; return; }
+    inp.removeAttribute('aria-invalid');
+    chip(chips, r.code);
+    inp.value = '';
+  };
+  add.addEventListener('click', addRegion);
+  inp.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); addRegion(); } });
+  inp.addEventListener('change', addRegion);
+  row.append(inp, add);
+  d.append(l, chips, row);
+  for (const c of codes) chip(chips, c);
+  return d;
+}
+
+function chip(chips, code) {
+  if ([...chips.children].some(c => c.dataset.code === code)) return;
+  const r = state.map.regions.find(r => r.code === code);
+  const s = document.createElement('span');
+  s.className = 'chip';
+  s.dataset.code = code;
+  s.textContent = r ? r.name : code;
+  const x = document.createElement('button');
+  x.type = 'button';
+  x.textContent = '×';
+  x.setAttribute('aria-label', 'Remove ' + (r ? r.name : code));
+  x.addEventListener('click', () => s.remove());
+  s.appendChild(x);
+  chips.appendChild(s);
+}
+
+function paramField(id, p, on, value) {
+  const d = document.createElement('div');
+  d.className = 'param field' + (on ? '' : ' off');
+  d.dataset.param = p.key;
+  d.dataset.kindOf = p.kind;
+  const fid = `${id}-${p.key}`;
+  const use = input('checkbox', undefined);
+  use.checked = on;
+  use.disabled = !!p.required;
+  use.id = fid + '-use';
+  use.className = 'use';
+  const l = document.createElement('label');
+  l.className = 'check';
+  l.htmlFor = use.id;
+  l.append(use, document.createTextNode(p.key.replace(/_/g, ' ') + (p.unit ? ` (${p.unit})` : '') + (p.required ? '' : ' — optional')));
+  l.title = p.doc;
+  d.appendChild(l);
+  const help = document.createElement('small');
+  help.className = 'help';
+  help.textContent = p.doc;
+  let ctl;
+  if (p.kind === 'number' || p.kind === 'integer') {
+    const step = p.kind === 'integer' ? 1 : stepFor(p.sliderMax - p.sliderMin);
+    let v = value ?? (p.default && p.default >= p.sliderMin && p.default <= p.sliderMax && p.default !== p.sliderMax ? p.default : start(p));
+    const row = document.createElement('div');
+    row.className = 'slider';
+    const range = input('range', v, { min: p.sliderMin, max: p.sliderMax, step, 'aria-label': p.key.replace(/_/g, ' ') + ' slider' });
+    const num = input('number', v, { step });
+    if (p.min !== null) num.min = p.min;
+    if (p.max !== null) num.max = p.max;
+    num.id = fid;
+    num.className = 'value';
+    num.setAttribute('aria-label', p.key.replace(/_/g, ' '));
+    range.addEventListener('input', () => { num.value = range.value; });
+    num.addEventListener('input', () => { range.value = num.value; });
+    row.append(range, num);
+    ctl = row;
+  } else if (p.kind === 'string') {
+    ctl = document.createElement('select');
+    ctl.className = 'value';
+    ctl.id = fid;
+    ctl.setAttribute('aria-label', p.key.replace(/_/g, ' '));
+    for (const c of p.choices) {
+      const o = document.createElement('option');
+      o.value = o.textContent = c;
+      ctl.appendChild(o);
+    }
+    if (value !== undefined) ctl.value = value;
+  } else if (p.kind === 'list') {
+    ctl = document.createElement('div');
+    ctl.className = 'choices row';
+    for (const c of p.choices) {
+      const cb = input('checkbox', undefined);
+      cb.value = c;
+      cb.checked = value === undefined || value.includes(c);
+      cb.id = `${fid}-${c}`;
+      const cl = document.createElement('label');
+      cl.htmlFor = cb.id;
+      cl.className = 'check';
+      cl.append(cb, document.createTextNode(c));
+      ctl.appendChild(cl);
+    }
+  } else { // bool
+    ctl = document.createElement('select');
+    ctl.className = 'value';
+    ctl.id = fid;
+    ctl.setAttribute('aria-label', p.key.replace(/_/g, ' '));
+    for (const c of ['true', 'false']) {
+      const o = document.createElement('option');
+      o.value = o.textContent = c;
+      ctl.appendChild(o);
+    }
+    if (value !== undefined) ctl.value = String(value);
+  }
+  use.addEventListener('change', () => d.classList.toggle('off', !use.checked));
+  d.append(ctl, help);
+  return d;
+}
+
+function stepFor(span) { return span <= 1 ? 0.01 : span <= 10 ? 0.1 : span <= 200 ? 1 : span <= 2000 ? 10 : span <= 20000 ? 100 : 1000; }
+function start(p) {
+  const v = p.sliderMin + (p.sliderMax - p.sliderMin) * (p.sliderMin < 0 ? 0.6 : 0.2);
+  return p.kind === 'integer' ? Math.round(v) : +v.toPrecision(2);
+}
+
+// spec reads the form into the JSON the server expects (web.Spec).
+function spec() {
+  const num = id => ($(id).value === '' ? NaN : Number($(id).value));
+  const s = {
+    name: $('name').value.trim(), world: $('world').value, years: num('years'), seed: num('seed'), scale: num('scale'),
+    interventions: [],
+  };
+  if (state.behaviour) s.behaviour = state.behaviour;
+  if (state.description) s.description = state.description;
+  for (const card of $('interventions').children) {
+    const q = key => card.querySelector(`[data-key="${key}"]`);
+    const iv = { kind: card.dataset.kind, name: q('name').value.trim(), fromYear: Number(q('from_year').value) || 0, params: {} };
+    if (q('to_year').value) iv.toYear = Number(q('to_year').value);
+    if (q('phase_in_years').value) iv.phaseInYears = Number(q('phase_in_years').value);
+    const codes = [...card.querySelectorAll('.chip')].map(c => c.dataset.code);
+    if (codes.length) iv.regions = codes;
+    for (const d of card.querySelectorAll('.param')) {
+      if (!d.querySelector('.use').checked) continue;
+      const k = d.dataset.param, kind = d.dataset.kindOf;
+      if (kind === 'number' || kind === 'integer') iv.params[k] = Number(d.querySelector('input.value').value);
+      else if (kind === 'string') iv.params[k] = d.querySelector('select').value;
+      else if (kind === 'bool') iv.params[k] = d.querySelector('select').value === 'true';
+      else iv.params[k] = [...d.querySelectorAll('.choices input:checked')].map(c => c.value);
+    }
+    s.interventions.push(iv);
+  }
+  for (const k of ['years', 'seed', 'scale']) if (!Number.isFinite(s[k])) s[k] = -1;
+  return s;
+}
+
+// problems shows the server's problems next to the fields they concern.
+function problems(err) {
+  const box = $('problems');
+  box.textContent = '';
+  for (const n of document.querySelectorAll('[aria-invalid=true]')) n.removeAttribute('aria-invalid');
+  for (const c of document.querySelectorAll('.card')) { c.classList.remove('bad'); c.querySelector('.msgs').textContent = ''; }
+  if (!err) return;
+  const h = document.createElement('strong');
+  h.textContent = err.message;
+  box.appendChild(h);
+  const list = err.body?.problems || [];
+  const ul = document.createElement('ul');
+  let focus = null;
+  for (const p of list) {
+    const li = document.createElement('li');
+    li.textContent = `${p.key}: ${p.message}`;
+    ul.appendChild(li);
+    const m = /^intervention\[(\d+)\](?:\.([a-z_]+))?/.exec(p.key);
+    let target = null;
+    if (m) {
+      const card = $('interventions').children[Number(m[1]) - 1];
+      if (card) {
+        card.classList.add('bad');
+        const msg = document.createElement('p');
+        msg.className = 'msg';
+        msg.textContent = p.message;
+        card.querySelector('.msgs').appendChild(msg);
+        target = (m[2] && (card.querySelector(`[data-key="${m[2]}"]`) || card.querySelector(`[data-param="${m[2]}"] .value`) || card.querySelector(`[data-key="${m[2]}"] input`))) || card.querySelector('input');
+      }
+    } else {
+      target = document.querySelector(`[data-key="${p.key}"]`);
+    }
+    if (target) { (target.querySelector?.('input') || target).setAttribute('aria-invalid', 'true'); focus ??= target; }
+  }
+  if (list.length) box.appendChild(ul);
+  (focus?.querySelector?.('input') || focus)?.focus?.();
+}
+
+// ---------- loading and downloading ----------
+
+async function loadFile() {
+  const f = $('file').value;
+  if (!f) return;
+  problems(null);
+  try {
+    const l = await getJSON('/api/scenarios/' + encodeURIComponent(f));
+    if (l.error) {
+      problems({ message: l.error });
+      return;
+    }
+    const s = l.spec;
+    await setWorld(s.world, false);
+    for (const card of [...$('interventions').children]) card.remove();
+    $('scale').value = s.scale;
+    $('years').value = s.years;
+    $('seed').value = s.seed;
+    $('name').value = s.name;
+    state.behaviour = s.behaviour || null;
+    state.description = s.description || '';
+    $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
+    for (const iv of s.interventions || []) addIntervention(iv);
+    scaleHelp();
+    $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
+  } catch (e) {
+    problems(e);
+  }
+}
+
+async function download() {
+  problems(null);
+  const s = spec();
+  try {
+    const r = await fetch('/api/toml', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s }) });
+    if (!r.ok) {
+      const body = await r.json();
+      throw Object.assign(new Error(body.error), { body });
+    }
+    const blob = await r.blob();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = (s.name || 'scenario') + '.toml';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    setStatus(`Downloaded ${a.download}: run it with settle run ${a.download}`);
+  } catch (e) {
+    problems(e);
+  }
+}
+
+// ---------- running ----------
+
+async function run() {
+  stop();
+  problems(null);
+  const s = spec();
+  const compare = $('compare').checked;
+  const ctl = new AbortController();
+  state.abort = ctl;
+  state.timing = { clicked: performance.now(), firstFrame: 0 };
+  delete document.body.dataset.done;
+  $('run').disabled = true;
+  $('stop').disabled = false;
+  setStatus('Starting…');
+  let resp;
+  try {
+    resp = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s, compare }), signal: ctl.signal });
+    if (!resp.ok) {
+      let body = null;
+      try { body = await resp.json(); } catch { /* */ }
+      throw Object.assign(new Error(body?.error || `the server answered ${resp.status}`), { body });
+    }
+    await readEvents(resp.body, ctl);
+  } catch (e) {
+    if (e.name === 'AbortError') setStatus('Stopped.');
+    else { problems(e); setStatus(e.message, true); }
+  } finally {
+    if (state.abort === ctl) {
+      state.abort = null;
+      $('run').disabled = false;
+      $('stop').disabled = true;
+    }
+  }
+}
+
+function stop() {
+  if (state.abort) state.abort.abort();
+  state.abort = null;
+  $('run').disabled = false;
+  $('stop').disabled = true;
+}
+
+// readEvents parses the Server-Sent Events of a run.
+async function readEvents(body, ctl) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += value;
+    let k;
+    while ((k = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, k);
+      buf = buf.slice(k + 2);
+      let event = 'message', data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (state.abort !== ctl) return;
+      handle(event, data ? JSON.parse(data) : null);
+    }
+  }
+}
+
+function handle(event, d) {
+  switch (event) {
+    case 'queue':
+      setStatus(`Waiting for a free slot: you are number ${d.position} in the queue.`);
+      document.body.dataset.queue = d.position;
+      break;
+    case 'start':
+      delete document.body.dataset.queue;
+      state.run = d;
+      state.frames = { scenario: [], baseline: [] };
+      document.body.dataset.frames = 0;
+      delete document.body.dataset.done;
+      $('view-box').hidden = !d.compare;
+      resetTimeline();
+      setStatus(`Simulating ${d.name}: ${d.world}, scale ${d.scale}, seed ${d.seed}, ${d.years} years${d.compare ? ', with the baseline' : ''}…`);
+      play();
+      break;
+    case 'frame': {
+      state.frames[d.side].push(d);
+      const n = available();
+      document.body.dataset.frames = state.frames.scenario.length;
+      if (n === 1 && state.shown < 0) {
+        state.timing.firstFrame = performance.now();
+        show(0);
+      }
+      $('year').max = Math.max(0, n - 1);
+      break;
+    }
+    case 'done':
+      setStatus(`Done: ${state.run.years} years of ${state.run.name} in ${fmt(d.seconds, 1)} s. Drag the year slider, click a municipality, or change what the map shows.`);
+      document.body.dataset.done = '1';
+      state.abort = null;
+      $('run').disabled = false;
+      $('stop').disabled = true;
+      if (!state.playing) show(state.shown);
+      break;
+    case 'fail':
+      setStatus('The simulation failed: ' + d.message, true);
+      break;
+  }
+}
+
+// ---------- charts ----------
+
+function years() {
+  const n = available();
+  return Array.from({ length: n }, (_, i) => state.run.startYear + i);
+}
+
+function sides() {
+  return state.run?.compare ? [['scenario', 'scenario', 'scenario'], ['baseline', 'baseline', 'baseline']] : [['scenario', 'scenario', 'scenario']];
+}
+
+const BAND_LABELS = Array.from({ length: 19 }, (_, i) => (i === 18 ? '90+' : `${i * 5}–${i * 5 + 4}`));
+
+function nationalCharts() {
+  const n = available();
+  if (!state.run || n === 0) {
+    for (const id of ['c-central', 'c-pyr', 'c-rate']) clear($(id));
+    return;
+  }
+  const xs = years();
+  const i = state.shown;
+  lineChart($('c-central'), xs, sides().map(([side, cls, label]) => ({ values: state.frames[side].slice(0, n).map(f => f.central), cls, label })),
+    xs[i], { digits: 1, lastYear: state.run.startYear + state.run.years });
+  const f = state.frames.scenario[i];
+  const ages = Array.from({ length: 101 }, (_, a) => String(a));
+  const b = state.run.compare ? state.frames.baseline[i] : null;
+  pyramid($('c-pyr'), f.pyramid[0].slice(0, 101), f.pyramid[1].slice(0, 101), ages, 10, b ? [b.pyramid[0].slice(0, 101), b.pyramid[1].slice(0, 101)] : null);
+  $('c-pyr-cap').textContent = `Age pyramid, whole country, ${xs[i]}` + (b ? ' (line: baseline)' : '');
+  // Moving rates: the year shown (from its second year on) and the mean so far.
+  const j = Math.max(1, i);
+  if (n > 1) {
+    const rate = k => state.frames.scenario[k].moveRate.slice(0, 91);
+    const mean = rate(1).map((_, a) => { let s = 0; for (let k = 1; k < n; k++) s += state.frames.scenario[k].moveRate[a]; return s / (n - 1); });
+    const ages91 = Array.from({ length: 91 }, (_, a) => a);
+    lineChart($('c-rate'), ages91, [{ values: rate(Math.min(j, n - 1)), cls: 'scenario', label: String(xs[Math.min(j, n - 1)]) }, { values: mean, cls: 'baseline', label: 'mean of all years' }], undefined, { zero: true, lastYear: 90 });
+    $('c-rate-cap').textContent = 'Moves between regions per 1000, by age (x: age)';
+  } else clear($('c-rate'));
+}
+
+function select(i) {
+  state.selected = i;
+  for (const ps of state.paths) ps.forEach((p, r) => p.classList.toggle('selected', r === i));
+  for (const ps of state.paths) if (ps[i]) ps[i].parentNode.appendChild(ps[i]); // draw its border on top
+  const r = state.map.regions[i];
+  $('find').value = `${r.name} (${r.code})`;
+  regionPanel();
+  document.body.dataset.selected = r.code;
+}
+
+function regionPanel() {
+  const i = state.selected;
+  if (i < 0 || !state.map) {
+    $('region-title').textContent = 'Click a municipality on the map';
+    $('region-charts').hidden = true;
+    return;
+  }
+  const r = state.map.regions[i];
+  $('region-title').textContent = `${r.name} (${r.code})` + (r.county ? `, ${r.county}` : '') + (r.centrality ? ` · centrality ${r.centrality}` : '');
+  const n = available();
+  if (!state.run || n === 0) {
+    $('region-summary').textContent = `${fmtInt(r.population)} residents on 1 January. Press Run to simulate.`;
+    $('region-charts').hidden = true;
+    return;
+  }
+  const s = state.frames.scenario, k = state.shown, xs = years();
+  const change = s[0].pop[i] > 0 ? (100 * (s[k].pop[i] - s[0].pop[i])) / s[0].pop[i] : NaN;
+  $('region-summary').textContent = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
+  $('region-charts').hidden = false;
+  lineChart($('c-traj'), xs, sides().map(([side, cls, label]) => ({ values: state.frames[side].slice(0, n).map(f => f.pop[i]), cls, label })), xs[k], { lastYear: state.run.startYear + state.run.years });
+  const pyr = s[k].pyr[i];
+  pyramid($('c-rpyr'), pyr.slice(0, 19), pyr.slice(19), BAND_LABELS, 2, null);
+  $('c-rpyr-cap').textContent = `Age pyramid, ${xs[k]}`;
+  const motives = state.config.motives;
+  const ins = motives.map(() => 0), outs = motives.map(() => 0);
+  for (let y = 1; y <= k; y++) motives.forEach((_, m) => { ins[m] += s[y].in[i][m]; outs[m] += s[y].out[i][m]; });
+  butterfly($('c-motive'), motives.map(m => MOTIVE_LABEL[m] || m), ins, outs);
+  $('c-motive-cap').textContent = k > 0 ? `Why did they move? Moves ${xs[0]}–${xs[k]} by motive` : 'Why did they move? (after the first year)';
+}
+
+// ---------- teaching ----------
+
+function teachingIntro() {
+  return 'Each step is one year. Press Run: every person in the model gets a year older, some are born, some die, some study, find work and move. The colours show how each region changes.';
+}
+
+function explain() {
+  const box = $('explain');
+  const i = state.shown, s = state.frames.scenario;
+  if (i <= 0) {
+    box.textContent = document.body.classList.contains('teaching') ? teachingIntro() : '';
+    return;
+  }
+  const f = s[i], year = state.run.startYear + i;
+  const motives = state.config.motives.map((m, k) => [MOTIVE_LABEL[m] || m, f.motives[k]]).sort((a, b) => b[1] - a[1]);
+  const tot = f.moves || 1;
+  let best = -1, worst = -1, bv = -Infinity, wv = Infinity;
+  for (let r = 0; r < f.pop.length; r++) {
+    if (s[i - 1].pop[r] * state.run.scale < 200) continue; // few simulated persons: their change is mostly chance
+    const c = (f.pop[r] - s[i - 1].pop[r]) / s[i - 1].pop[r];
+    if (c > bv) { bv = c; best = r; }
+    if (c < wv) { wv = c; worst = r; }
+  }
+  let peak = 0; // up to 90: the few oldest are too few for a rate
+  f.moveRate.slice(0, 91).forEach((v, a) => { if (v > f.moveRate[peak]) peak = a; });
+  const name = r => state.map.regions[r].name;
+  const parts = [
+    `${year - 1} → ${year}: ${fmtInt(f.births)} babies were born and ${fmtInt(f.deaths)} people died.`,
+    `${fmtInt(f.moves)} people moved to another region, most often for ${motives[0][0]} (${fmt((100 * motives[0][1]) / tot)} %) and ${motives[1][0]} (${fmt((100 * motives[1][1]) / tot)} %).`,
+    `Those aged ${peak} moved most: ${fmt(f.moveRate[peak])} in 1000.`,
+  ];
+  if (best >= 0) parts.push(`${name(best)} grew most (${signed(100 * bv)} %), ${name(worst)} shrank most (${signed(100 * wv)} %).`);
+  parts.push(`${fmtInt(f.immigrants)} came from abroad and ${fmtInt(f.emigrants)} left the country.`);
+  box.textContent = parts.join(' ');
+}
+
+async function teachingMode() {
+  const on = $('teaching').checked;
+  document.body.classList.toggle('teaching', on);
+  for (const n of document.querySelectorAll('.advanced')) n.hidden = on;
+  if (on) {
+    stop();
+    if (state.config.worlds.some(w => w.name === 'teaching')) await setWorld('teaching', true);
+    $('explain').textContent = teachingIntro();
+  } else if (state.shown <= 0) {
+    $('explain').textContent = '';
+  }
+  placeLabels();
+}
+
+init();
