@@ -30,6 +30,16 @@ const (
 	numCounters
 )
 
+// Bit positions of the flags counted without a branch.
+const (
+	immigrantBit = 1 // population.Immigrant
+	remoteBit    = 2 // population.Remote
+	headBit      = 8 // population.Head
+)
+
+// The bit positions above must be those of the flags (a compile-time check).
+var _ = [1]int{}[population.Immigrant^1<<immigrantBit|population.Remote^1<<remoteBit|population.Head^1<<headBit]
+
 // actCounter maps an activity to the counter it adds to (cOther: none).
 var actCounter = [...]int{
 	population.Child:      cOther,
@@ -57,11 +67,23 @@ var ageBand = func() (b [world.MaxAge + 1]uint8) {
 }()
 
 type observer struct {
-	chunks [][]int64                    // per chunk: n*numCounters
-	pop    [][2][world.MaxAge + 1]int64 // per chunk
-	wp     [][world.MaxAge + 1]int64    // per chunk: women in a couple by age
+	// Per worker (integer counts, so the sums do not depend on which
+	// worker counted which chunk): (n+1)*numCounters region counters, the
+	// last row absorbing NoRegion; persons by sex and age; women in a
+	// couple by age.
+	cnt    [][]int32
+	pop    [][2][world.MaxAge + 1]int32
+	wp     [][world.MaxAge + 1]int32
 	rec    record.Year
 	census []state.Census
+}
+
+// b2i is 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // observe counts the state in one parallel pass: the record of the current
@@ -72,64 +94,60 @@ func (sim *Sim) observe() {
 	o := &sim.obs
 	p := &s.Persons
 	n := s.N()
-	nc := s.NumChunks()
-	for len(o.chunks) < nc {
-		o.chunks = append(o.chunks, make([]int64, n*numCounters))
-		o.pop = append(o.pop, [2][world.MaxAge + 1]int64{})
-		o.wp = append(o.wp, [world.MaxAge + 1]int64{})
+	nw := s.Workers
+	if len(o.cnt) != nw || len(o.cnt[0]) != (n+1)*numCounters {
+		o.cnt = make([][]int32, nw)
+		for w := range o.cnt {
+			o.cnt[w] = make([]int32, (n+1)*numCounters)
+		}
+		o.pop = make([][2][world.MaxAge + 1]int32, nw)
+		o.wp = make([][world.MaxAge + 1]int32, nw)
 	}
-	s.ForChunks(0, func(c, lo, hi int, _ *state.RNG) {
-		cnt := o.chunks[c]
-		clear(cnt)
-		pop := &o.pop[c]
-		*pop = [2][world.MaxAge + 1]int64{}
-		wp := &o.wp[c]
-		*wp = [world.MaxAge + 1]int64{}
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
+	for w := 0; w < nw; w++ {
+		clear(o.cnt[w])
+		o.pop[w] = [2][world.MaxAge + 1]int32{}
+		o.wp[w] = [world.MaxAge + 1]int32{}
+	}
+	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
+		cnt := o.cnt[w]
+		pop := &o.pop[w]
+		wp := &o.wp[w]
+		flags := p.Flags[lo:hi]
+		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
+		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
+		// Every count is added without a branch on the person's
+		// attributes: the outcomes are unpredictable, the additions cheap.
+		for i, f := range flags {
 			if f&population.Alive == 0 {
 				continue
 			}
 			if f&population.Triggers != 0 {
-				p.Flags[i] = f &^ population.Triggers
+				flags[i] = f &^ population.Triggers
 			}
-			r := int(p.Region[i]) * numCounters
-			if f&population.Head != 0 {
-				cnt[r+cHouseholds]++
-			}
-			if f&population.Immigrant != 0 {
-				cnt[r+cImmigrants]++
-				if p.Years[i] < 10 {
-					cnt[r+cRecentImmigrants]++
-				}
-			}
-			age := p.Age[i]
-			pop[p.Sex[i]][age]++
-			if p.Sex[i] == 0 && p.Partner[i] != population.None {
-				wp[age]++
-			}
-			cnt[r+cPop]++
-			cnt[r+cAge0+int(ageBand[age])]++
-			cnt[r+cHigherEd] += int64(p.Edu[i] >> 1) // EduBachelor and EduMaster are 2 and 3
-			act := p.Act[i]
-			cnt[r+actCounter[act]]++
-			switch act {
-			case population.Employed:
-				if f&population.Remote != 0 {
-					cnt[r+cRemote]++
-				}
-				if w := int(p.Work[i]); w != int(p.Region[i]) && p.Work[i] != population.NoRegion {
-					cnt[r+cOutCommuters]++
-					cnt[w*numCounters+cInCommuters]++
-				}
-			case population.Student:
-				if w := p.Work[i]; w != population.NoRegion {
-					cnt[int(w)*numCounters+cStudyPlace]++
-				}
-			}
-			if sh := p.Second[i]; sh != population.NoRegion {
-				cnt[int(sh)*numCounters+cPartTime]++
-			}
+			r := int(region[i])
+			row := cnt[r*numCounters : r*numCounters+numCounters]
+			age := ages[i] // ≤ world.MaxAge
+			sx := sexes[i] & 1
+			pop[sx][age]++
+			wp[age] += int32(1-sx) & b2i(partners[i] != population.None)
+			imm := int32(f>>immigrantBit) & 1
+			row[cPop]++
+			row[cHouseholds] += int32(f>>headBit) & 1
+			row[cImmigrants] += imm
+			row[cRecentImmigrants] += imm & b2i(years[i] < 10)
+			row[cAge0+int(ageBand[age])]++
+			row[cHigherEd] += int32(edus[i] >> 1) // EduBachelor and EduMaster are 2 and 3
+			act := acts[i]
+			row[actCounter[act]]++
+			employed := b2i(act == population.Employed)
+			wk := int(work[i])
+			commuter := employed & b2i(wk != r) & b2i(wk != int(population.NoRegion))
+			row[cRemote] += employed & int32(f>>remoteBit) & 1
+			row[cOutCommuters] += commuter
+			wr := min(wk, n) * numCounters // NoRegion counts in the spare row
+			cnt[wr+cInCommuters] += commuter
+			cnt[wr+cStudyPlace] += b2i(act == population.Student)
+			cnt[min(int(second[i]), n)*numCounters+cPartTime]++
 		}
 	})
 	rec := &o.rec
@@ -146,9 +164,10 @@ func (sim *Sim) observe() {
 	var tot [numCounters]int64
 	for r := 0; r < n; r++ {
 		tot = [numCounters]int64{}
-		for c := 0; c < nc; c++ {
-			for k := 0; k < numCounters; k++ {
-				tot[k] += o.chunks[c][r*numCounters+k]
+		for w := 0; w < nw; w++ {
+			row := o.cnt[w][r*numCounters : r*numCounters+numCounters]
+			for k := range tot {
+				tot[k] += int64(row[k])
 			}
 		}
 		o.census[r] = state.Census{Residents: int32(tot[cPop]), Households: int32(tot[cHouseholds]),
@@ -180,8 +199,8 @@ func (sim *Sim) observe() {
 	for sx := 0; sx < 2; sx++ {
 		for a := 0; a <= world.MaxAge; a++ {
 			var t int64
-			for c := 0; c < nc; c++ {
-				t += o.pop[c][sx][a]
+			for w := 0; w < nw; w++ {
+				t += int64(o.pop[w][sx][a])
 			}
 			rec.Population[sx][a] = t
 			rec.Moves[sx][a] = s.Ledger.Moves[sx][a]
@@ -189,25 +208,28 @@ func (sim *Sim) observe() {
 	}
 	for a := 0; a <= world.MaxAge; a++ {
 		var t int64
-		for c := 0; c < nc; c++ {
-			t += o.wp[c][a]
+		for w := 0; w < nw; w++ {
+			t += int64(o.wp[w][a])
 		}
 		s.PartneredWomen[a] = float64(t) / float64(max(1, rec.Population[0][a]))
 	}
 	rec.Flows = rec.Flows[:0]
 	fl := s.Ledger.Flows
-	for k, v := range fl {
-		if v == 0 {
-			continue
+	s.Ledger.EachBlock(func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			v := fl[k]
+			if v == 0 {
+				continue
+			}
+			mo := k % state.NumMotives
+			rest := k / state.NumMotives
+			ag := rest % state.NumAgeGroups
+			rest /= state.NumAgeGroups
+			rec.Flows = append(rec.Flows, record.Flow{
+				FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
+				Moves:   int64(v),
+			})
 		}
-		mo := k % state.NumMotives
-		rest := k / state.NumMotives
-		ag := rest % state.NumAgeGroups
-		rest /= state.NumAgeGroups
-		rec.Flows = append(rec.Flows, record.Flow{
-			FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
-			Moves:   int64(v),
-		})
-	}
+	})
 	s.SetCensus(o.census)
 }

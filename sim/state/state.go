@@ -11,8 +11,10 @@ package state
 
 import (
 	"math"
+	mbits "math/bits"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/population"
@@ -194,41 +196,51 @@ func (s *State) NumChunks() int { return (s.Persons.Len() + ChunkSize - 1) / Chu
 // year and stage. fn must only write to slots in [lo, hi) and to per-chunk
 // buffers; it returns when all chunks are done.
 func (s *State) ForChunks(stage int, fn func(chunk, lo, hi int, rng *RNG)) {
+	s.ForChunksW(stage, func(_, c, lo, hi int, rng *RNG) { fn(c, lo, hi, rng) })
+}
+
+// ForChunksW is ForChunks that also passes the index w ∈ [0, s.Workers) of
+// the goroutine running the chunk, for per-worker accumulators. Which worker
+// runs which chunk changes from run to run, so fn may use w only for sums
+// whose result does not depend on the order of the terms (integer counts).
+func (s *State) ForChunksW(stage int, fn func(w, chunk, lo, hi int, rng *RNG)) {
 	n := s.Persons.Len()
-	chunks := s.NumChunks()
-	s.ForEach(chunks, func(c int) {
+	s.ForEachW(s.NumChunks(), func(w, c int) {
 		lo := c * ChunkSize
 		hi := min(lo+ChunkSize, n)
 		rng := s.Stream(stage, uint64(c))
-		fn(c, lo, hi, &rng)
+		fn(w, c, lo, hi, &rng)
 	})
 }
 
 // ForEach calls fn(k) for k in [0, n) on s.Workers goroutines.
 func (s *State) ForEach(n int, fn func(k int)) {
-	w := min(s.Workers, n)
-	if w <= 1 {
+	s.ForEachW(n, func(_, k int) { fn(k) })
+}
+
+// ForEachW is ForEach that also passes the index w ∈ [0, s.Workers) of the
+// goroutine making the call (see ForChunksW for what w may be used for).
+// The items are handed out one at a time in increasing order.
+func (s *State) ForEachW(n int, fn func(w, k int)) {
+	nw := min(s.Workers, n)
+	if nw <= 1 {
 		for k := 0; k < n; k++ {
-			fn(k)
+			fn(0, k)
 		}
 		return
 	}
-	var next int64
-	var mu sync.Mutex
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for g := 0; g < w; g++ {
+	for w := 0; w < nw; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				mu.Lock()
-				k := int(next)
-				next++
-				mu.Unlock()
+				k := int(next.Add(1) - 1)
 				if k >= n {
 					return
 				}
-				fn(k)
+				fn(w, k)
 			}
 		}()
 	}
@@ -319,18 +331,49 @@ const (
 // sex and single year of age. Reset at the start of every tick.
 type Ledger struct {
 	Accounts []Account
-	Flows    []int32 // ((o*n+d)*NumAgeGroups+ag)*NumMotives+motive
-	Moves    [2][world.MaxAge + 1]int64
+	// Flows is written only by MovePerson, which also marks the block of
+	// the entry in touched, so that reset and EachFlow visit only the
+	// blocks written this tick instead of all n²·NumAgeGroups·NumMotives
+	// entries.
+	Flows   []int32 // ((o*n+d)*NumAgeGroups+ag)*NumMotives+motive
+	Moves   [2][world.MaxAge + 1]int64
+	touched []uint64 // bit b: block b of flowBlock entries of Flows written
 }
+
+// flowBlock is the number of Flows entries per touched bit (one cache line).
+const flowBlock = 16
 
 func (l *Ledger) reset(n int) {
 	if len(l.Accounts) != n {
 		l.Accounts = make([]Account, n)
 		l.Flows = make([]int32, n*n*NumAgeGroups*NumMotives)
+		l.touched = make([]uint64, (len(l.Flows)/flowBlock+64)/64)
 	}
 	clear(l.Accounts)
-	clear(l.Flows)
+	l.EachBlock(func(lo, hi int) { clear(l.Flows[lo:hi]) })
+	clear(l.touched)
 	l.Moves = [2][world.MaxAge + 1]int64{}
+}
+
+// addFlow adds one move to entry k of Flows.
+func (l *Ledger) addFlow(k int) {
+	l.Flows[k]++
+	b := k / flowBlock
+	l.touched[b/64] |= 1 << (b % 64)
+}
+
+// EachBlock calls fn(lo, hi) for every block Flows[lo:hi] written this
+// tick, in increasing order; every non-zero entry of Flows is in one.
+// Cost O(n²·NumAgeGroups·NumMotives/1024 + written blocks).
+func (l *Ledger) EachBlock(fn func(lo, hi int)) {
+	for w, bits := range l.touched {
+		for bits != 0 {
+			b := w*64 + mbits.TrailingZeros64(bits)
+			bits &= bits - 1
+			lo := b * flowBlock
+			fn(lo, min(lo+flowBlock, len(l.Flows)))
+		}
+	}
 }
 
 // BeginTick clears the ledger. The persons' trigger flags and the census
@@ -425,7 +468,7 @@ func (s *State) MovePerson(j int32, dest int, motive int) {
 		return
 	}
 	age := p.Age[j]
-	s.Ledger.Flows[((from*n+dest)*NumAgeGroups+record.AgeGroup(int(age)))*NumMotives+motive]++
+	s.Ledger.addFlow(((from*n+dest)*NumAgeGroups+record.AgeGroup(int(age)))*NumMotives + motive)
 	s.Ledger.Accounts[from].OutDomestic++
 	s.Ledger.Accounts[dest].InDomestic++
 	if p.Edu[j] >= population.EduBachelor {
