@@ -138,6 +138,10 @@ async function setWorld(name, defaults) {
   scaleHelp();
   if (state.world !== name) {
     for (const card of [...$('interventions').children]) card.remove();
+    $('file-notes').textContent = '';
+    $('behaviour-note').textContent = '';
+    state.behaviour = null;
+    state.description = '';
     state.world = name;
     state.frames = { scenario: [], baseline: [] };
     state.run = null;
@@ -647,6 +651,7 @@ function problems(err) {
   box.textContent = '';
   for (const n of document.querySelectorAll('[aria-invalid=true]')) n.removeAttribute('aria-invalid');
   for (const c of document.querySelectorAll('.card')) { c.classList.remove('bad'); c.querySelector('.msgs').textContent = ''; }
+  for (const m of document.querySelectorAll('.field > .msg')) m.remove();
   if (!err) return;
   const h = document.createElement('strong');
   h.textContent = err.message;
@@ -672,11 +677,18 @@ function problems(err) {
       }
     } else {
       target = document.querySelector(`[data-key="${p.key}"]`);
+      if (target?.parentNode?.classList.contains('field')) {
+        const msg = document.createElement('p');
+        msg.className = 'msg';
+        msg.textContent = p.message;
+        target.parentNode.appendChild(msg);
+      }
     }
     if (target) { (target.querySelector?.('input') || target).setAttribute('aria-invalid', 'true'); focus ??= target; }
   }
   if (list.length) box.appendChild(ul);
-  (focus?.querySelector?.('input') || focus)?.focus?.();
+  const f = focus?.querySelector?.('input') || focus;
+  if (f?.focus) { f.focus(); f.scrollIntoView({ block: 'center' }); } else box.scrollIntoView({ block: 'nearest' });
 }
 
 // ---------- loading and downloading ----------
@@ -703,6 +715,7 @@ async function loadFile() {
     $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
     for (const iv of s.interventions || []) addIntervention(iv);
     scaleHelp();
+    $('file').dataset.world = s.world;
     $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
   } catch (e) {
     problems(e);
@@ -757,7 +770,11 @@ async function run() {
     await readEvents(resp.body, ctl);
   } catch (e) {
     if (e.name === 'AbortError') setStatus('Stopped.');
-    else { problems(e); setStatus(e.message, true); }
+    else {
+      problems(e);
+      const first = e.body?.problems?.[0];
+      setStatus(first ? `${e.message}: ${first.message}` : e.message, true);
+    }
   } finally {
     if (state.abort === ctl) {
       state.abort = null;
@@ -855,7 +872,12 @@ const BAND_LABELS = Array.from({ length: 19 }, (_, i) => (i === 18 ? '90+' : `${
 function nationalCharts() {
   const n = available();
   if (!state.run || n === 0) {
-    for (const id of ['c-central', 'c-pyr', 'c-rate']) clear($(id));
+    for (const id of ['c-central', 'c-pyr', 'c-rate']) {
+      const svg = $(id);
+      clear(svg);
+      svg.setAttribute('viewBox', '0 0 320 60');
+      el(svg, 'text', { x: 160, y: 34, 'text-anchor': 'middle', fill: '#666' }, 'Press Run: the chart follows the simulation.');
+    }
     return;
   }
   const xs = years();
