@@ -1,0 +1,574 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/sweep"
+)
+
+func init() {
+	register(command{"sweep", "run a parameter sweep (also: sweep merge, sweep slurm for clusters)", cmdSweep})
+}
+
+const sweepHelpHead = `Usage: settle sweep FILE [flags]
+       settle sweep merge [--out DIR] DIR...
+       settle sweep slurm FILE --tasks N [flags]
+
+Runs the parameter sweep FILE (TOML, see docs/sweeps.md): the base scenario
+it names, once per point of its design (grid, latin_hypercube or sobol) and
+replicate, and records its metrics of each run. Every point is checked
+before anything runs. The runs go side by side, --workers at a time, each on
+one CPU, so memory grows with the workers, not with the runs.
+
+It writes to a new folder results/<sweep name>/<date-time>-s<seed>/ (or
+--out DIR, which must not exist or be empty):
+  runs.csv       run_id,point,replicate,seed,<parameters…>,metric,value: one
+                 row per run and metric, in run order
+  runs.parquet   the same table as Parquet (pandas, polars, R's arrow)
+  points.csv     the design: each point's parameter values
+  manifest.json  the sweep file's and scenario's SHA-256, seeds, engine …
+  runs.journal   the finished runs, as they finished
+
+Replicate r of every point runs with seed s+r (s: the sweep's seed), the same
+at every point. The files are the same bytes for any --workers.
+
+Ctrl-C stops after the runs in progress (they are dropped); the finished runs
+stay in runs.journal and the same command with --resume runs only the others.
+
+On a cluster, --shard I/N runs the runs whose id ≡ I (mod N) into
+DIR/shard-I-of-N (--out DIR is required). Without --shard, the shard is read
+from SLURM_ARRAY_TASK_ID (and SLURM_ARRAY_TASK_COUNT) or from Kubernetes'
+JOB_COMPLETION_INDEX (with --shards N). Then
+  settle sweep merge DIR
+joins the shards into DIR with the same runs.csv and runs.parquet as one
+machine writes, and
+  settle sweep slurm FILE --tasks N
+writes a ready sbatch job-array script. docs/sweeps.md shows Slurm and
+Kubernetes Indexed Jobs.
+
+Flags:
+`
+
+// sweepOptions are the options of settle sweep.
+type sweepOptions struct {
+	File    string
+	Out     string // "" = a new folder under Results
+	Workers int    // runs side by side; 0 = one per CPU
+	Resume  bool
+	Shard   string // "I/N", or "" for the environment or the whole sweep
+	Shards  int    // the number of shards with JOB_COMPLETION_INDEX
+	DryRun  bool
+	Quiet   bool
+	Cmdline []string
+
+	// Results is the base folder of default sweep folders ("results").
+	Results string
+	// getenv reads the environment (nil: os.Getenv); tests give their own.
+	getenv func(string) string
+	// progress, when not nil, is called after each finished run (tests).
+	progress func(done, total int)
+}
+
+func sweepFlags(o *sweepOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.StringVar(&o.Out, "out", "", "write to `DIR`, which must not exist or be empty (with --resume: the\nsweep to continue; with shards: the folder all shards share)\n(default results/<sweep name>/<date-time>-s<seed>)")
+	fs.IntVar(&o.Workers, "workers", 0, "run `N` simulations side by side, one CPU each (default one per\nCPU: "+strconv.Itoa(runtime.NumCPU())+"); the results are the same for any N")
+	fs.BoolVar(&o.Resume, "resume", false, "continue the sweep in --out DIR: keep its finished runs, run the\nothers (starts afresh when DIR does not exist yet)")
+	fs.StringVar(&o.Shard, "shard", "", "run shard `I/N` only: the runs whose id ≡ I (mod N), into\nDIR/shard-I-of-N (default: from SLURM_ARRAY_TASK_ID or\nJOB_COMPLETION_INDEX when set, else the whole sweep)")
+	fs.IntVar(&o.Shards, "shards", 0, "the number of shards `N` when the index comes from\nJOB_COMPLETION_INDEX (a Kubernetes Indexed Job's completions)")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "check the sweep and list its points; run nothing")
+	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors and the results folder")
+	return fs
+}
+
+func sweepHelp() string {
+	var o sweepOptions
+	return sweepHelpHead + flagsHelp(sweepFlags(&o), "out", "workers", "resume", "shard", "shards", "dry-run", "quiet") + "\n" + exitCodesHelp
+}
+
+func cmdSweep(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "merge":
+			return cmdSweepMerge(ctx, args[1:], cmdline, stdout, stderr)
+		case "slurm":
+			return cmdSweepSlurm(ctx, args[1:], cmdline, stdout, stderr)
+		}
+	}
+	opts, err := parseSweep(args, cmdline, stdout)
+	if err != nil {
+		return err
+	}
+	return runSweep(ctx, opts, stdout, stderr)
+}
+
+func parseSweep(args, cmdline []string, stdout io.Writer) (sweepOptions, error) {
+	var opts sweepOptions
+	fs := sweepFlags(&opts)
+	pos, err := parseArgs(fs, args, sweepHelp(), stdout)
+	if err != nil {
+		return opts, err
+	}
+	switch len(pos) {
+	case 0:
+		return opts, usagef("which sweep? Give its file: settle sweep FILE [flags] (for example settle sweep scenarios/sweeps/teaching-levers.toml)")
+	case 1:
+		opts.File = pos[0]
+	default:
+		return opts, usagef("give one sweep file, not %d arguments: %q (settle sweep merge DIR... merges shards)", len(pos), pos)
+	}
+	switch {
+	case isSet(fs, "workers") && opts.Workers < 1:
+		return opts, workersError(opts.Workers)
+	case isSet(fs, "out") && opts.Out == "":
+		return opts, usagef("--out needs a folder name; leave it out for a new folder under results/")
+	case isSet(fs, "shards") && opts.Shards < 1:
+		return opts, usagef("--shards %d: give the number of shards, 1 or more", opts.Shards)
+	case opts.Resume && opts.Out == "":
+		return opts, usagef("--resume needs --out DIR: the folder of the sweep to continue")
+	}
+	if opts.Shard != "" {
+		if _, err := sweep.ParseShard(opts.Shard); err != nil {
+			return opts, usagef("--shard: %v", err)
+		}
+	}
+	opts.Cmdline = cmdline
+	return opts, nil
+}
+
+// runSweep runs the sweep opts.File.
+func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) error {
+	p := newPrinter(stdout, stderr, opts.Quiet)
+	sw, err := sweep.Load(opts.File)
+	if err != nil {
+		return err
+	}
+	shard, from := sweep.Shard{}, ""
+	if opts.Shard != "" {
+		if shard, err = sweep.ParseShard(opts.Shard); err != nil {
+			return usagef("--shard: %v", err)
+		}
+	} else {
+		getenv := opts.getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		if shard, from, err = sweep.ShardFromEnv(getenv, opts.Shards); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	runs := sw.Runs()
+	if !shard.Whole() {
+		runs = (sw.Runs() - shard.Index + shard.Count - 1) / shard.Count
+	}
+	if opts.DryRun {
+		return printSweepPlan(p.Stdout(), sw, shard)
+	}
+
+	dir := opts.Out
+	switch {
+	case !shard.Whole():
+		if dir == "" {
+			return usagef("shard %s needs --out DIR, the folder all shards write into (each its own DIR/shard-I-of-N)", shard)
+		}
+		dir = filepath.Join(dir, shard.Folder())
+	case dir != "":
+		if !opts.Resume {
+			if err := output.CheckDir(dir); err != nil {
+				return err
+			}
+		}
+	default:
+		base := opts.Results
+		if base == "" {
+			base = "results"
+		}
+		if dir, err = output.NewRunDir(base, sw.Name, sw.Seed, time.Now()); err != nil {
+			return err
+		}
+	}
+
+	workers := opts.Workers
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	what := fmt.Sprintf("%d points × %d replicate%s = %d runs", len(sw.Points), sw.Replicates, plural(sw.Replicates), sw.Runs())
+	if !shard.Whole() {
+		what += fmt.Sprintf("; shard %s: %d runs", shard, runs)
+		if from != "" {
+			what += " (" + from + ")"
+		}
+	}
+	p.Printf("%s: %s design on %s, %s, %d at a time\n", sw.Name, sw.Design, filepath.Base(sw.Scenario.File), what, min(workers, runs))
+
+	var bar *progressBar
+	last := 0
+	res, err := sweep.Run(ctx, sw, sweep.Options{
+		Dir: dir, Workers: opts.Workers, Resume: opts.Resume, Shard: shard, CommandLine: opts.Cmdline,
+		Progress: func(done, total int) {
+			if bar == nil {
+				bar = p.Bar(total, "sweep "+sw.Name, "runs")
+				last = 0
+			}
+			for ; last < done; last++ {
+				bar.Add()
+			}
+			if opts.progress != nil {
+				opts.progress(done, total)
+			}
+		},
+	})
+	if bar != nil {
+		bar.Done()
+	}
+	if err != nil {
+		return err // an *sweep.InterruptedError matches context.Canceled: exit code 130
+	}
+	if res.Resumed > 0 {
+		p.Printf("resumed: %d runs were done already, %d run now\n", res.Resumed, res.Computed)
+	}
+	secs := res.Elapsed.Seconds()
+	p.Printf("%d runs in %.1f s: %.2f runs/s, %s agent-years/s\n", res.Computed, secs, float64(res.Computed)/secs, si(res.AgentYears/secs))
+	if !shard.Whole() {
+		p.Printf("\nShard %s is done. When every shard is: settle sweep merge %s\n", shard, opts.Out)
+		p.Printf("Results:   %s\n", dir)
+		if opts.Quiet {
+			p.Resultf("%s\n", dir)
+		}
+		return nil
+	}
+	if err := printSweepSummary(p.Stdout(), dir); err != nil {
+		return err
+	}
+	p.Printf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", dir)
+	if opts.Quiet {
+		p.Resultf("%s\n", dir)
+	}
+	return nil
+}
+
+// si formats x with a k/M/G suffix: 4.2 M.
+func si(x float64) string {
+	switch {
+	case x >= 1e9:
+		return fmt.Sprintf("%.1f G", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.1f M", x/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.1f k", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+// printSweepPlan lists what the sweep would run.
+func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
+	fmt.Fprintf(w, "%s: valid\n", sw.File)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  scenario\t%s (%s, %d years from %d, scale %g)\n", sw.Scenario.File, sw.World.Name, sw.Scenario.Years, sw.World.StartYear, sw.Scenario.Scale)
+	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
+	fmt.Fprintf(tw, "  runs\t%d points × %d replicate%s = %d runs (seeds %d … %d)\n", len(sw.Points), sw.Replicates, plural(sw.Replicates), sw.Runs(), sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
+	if !shard.Whole() {
+		fmt.Fprintf(tw, "  shard\t%s\n", shard)
+	}
+	for _, pr := range sw.Params {
+		fmt.Fprintf(tw, "  parameter\t%s\t%s\n", pr.Path, describeParam(&pr))
+	}
+	for _, m := range sw.Metrics {
+		fmt.Fprintf(tw, "  metric\t%s\t%s, %s\n", m.Name, m.Expr, m.Years())
+	}
+	tw.Flush()
+	const show = 10
+	fmt.Fprintf(w, "\nPoints (the first %d of %d):\n", min(show, len(sw.Points)), len(sw.Points))
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "  point\t")
+	if sw.Design == sweep.Sobol {
+		fmt.Fprint(tw, "block\t")
+	}
+	for _, pr := range sw.Params {
+		fmt.Fprintf(tw, "%s\t", pr.Path)
+	}
+	fmt.Fprintln(tw)
+	for _, pt := range sw.Points[:min(show, len(sw.Points))] {
+		fmt.Fprintf(tw, "  %d\t", pt.Index)
+		if sw.Design == sweep.Sobol {
+			fmt.Fprintf(tw, "%s\t", pt.Block)
+		}
+		for _, v := range pt.Values {
+			fmt.Fprintf(tw, "%.4g\t", v)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func describeDesign(sw *sweep.Sweep) string {
+	k := len(sw.VaryingParams())
+	switch sw.Design {
+	case sweep.LatinHypercube:
+		return fmt.Sprintf("latin_hypercube: %d points over %d parameters (seed %d)", sw.Samples, k, sw.Seed)
+	case sweep.Sobol:
+		return fmt.Sprintf("sobol: N = %d samples × (%d parameters + 2) matrices A, B, AB_i (seed %d)", sw.Samples, k, sw.Seed)
+	}
+	return fmt.Sprintf("grid: every combination of %d varying parameters", k)
+}
+
+func describeParam(pr *sweep.Param) string {
+	switch {
+	case pr.Range && pr.Steps > 0:
+		return fmt.Sprintf("%d steps from %g to %g", pr.Steps, pr.Min, pr.Max)
+	case pr.Range:
+		return fmt.Sprintf("from %g to %g", pr.Min, pr.Max)
+	case pr.List && len(pr.Values) > 1:
+		var s []string
+		for _, v := range pr.Values {
+			s = append(s, sweep.FormatValue(v))
+		}
+		return strings.Join(s, ", ")
+	}
+	return sweep.FormatValue(pr.Values[0]) + " (fixed)"
+}
+
+// printSweepSummary prints each metric's range over the runs.
+func printSweepSummary(w io.Writer, dir string) error {
+	res, err := sweep.ReadResults(dir)
+	if err != nil {
+		return err
+	}
+	const show = 20
+	fmt.Fprintf(w, "\nMetrics over the %d runs:\n", len(res.Values))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "  metric\tmin\tmean\tmax\tsd between points\tsd within points\t\n")
+	for mi, name := range res.Metrics[:min(show, len(res.Metrics))] {
+		lo, hi, sum := math.Inf(1), math.Inf(-1), 0.0
+		for _, v := range res.Values {
+			lo, hi, sum = min(lo, v[mi]), max(hi, v[mi]), sum+v[mi]
+		}
+		mean := sum / float64(len(res.Values))
+		between, within := spread(res, mi)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t\n", name, num4(lo), num4(mean), num4(hi), num4(between), num4(within))
+	}
+	if len(res.Metrics) > show {
+		fmt.Fprintf(tw, "  … %d more in runs.csv\t\t\t\t\t\t\n", len(res.Metrics)-show)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	return nil
+}
+
+// spread returns the standard deviation of metric m's point means, and
+// the mean standard deviation of the replicates within a point (NaN with
+// one replicate).
+func spread(res *sweep.Results, m int) (between, within float64) {
+	means := res.PointMeans(m)
+	var mu float64
+	for _, v := range means {
+		mu += v
+	}
+	mu /= float64(len(means))
+	for _, v := range means {
+		between += (v - mu) * (v - mu)
+	}
+	if len(means) > 1 {
+		between = math.Sqrt(between / float64(len(means)-1))
+	} else {
+		between = math.NaN()
+	}
+	reps := res.Manifest.Replicates
+	if reps < 2 {
+		return between, math.NaN()
+	}
+	for p := range means {
+		var ss float64
+		for k := range reps {
+			d := res.Values[p*reps+k][m] - means[p]
+			ss += d * d
+		}
+		within += math.Sqrt(ss / float64(reps-1))
+	}
+	return between, within / float64(len(means))
+}
+
+// num4 formats x to 4 significant digits, with thousands separators for
+// large numbers; NaN as –.
+func num4(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case math.Abs(x) >= 1000:
+		return group(int64(math.Round(x)))
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// settle sweep merge.
+
+const sweepMergeHelpHead = `Usage: settle sweep merge [--out DIR] DIR...
+
+Merges the shards of a sweep (settle sweep --shard I/N --out DIR) into one
+folder with the same runs.csv, runs.parquet and points.csv, byte for byte,
+as the whole sweep run on one machine. Each DIR is a shard's folder or a
+folder holding shard-* folders; every shard must be there once and complete.
+
+The merged files go to --out DIR, or, when one DIR holding the shards is
+given, into it. Existing results are never overwritten.
+
+Flags:
+`
+
+func cmdSweepMerge(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
+	var out string
+	var quiet bool
+	fs := flag.NewFlagSet("sweep merge", flag.ContinueOnError)
+	fs.StringVar(&out, "out", "", "write the merged results to `DIR` (default: the one DIR given)")
+	fs.BoolVar(&quiet, "quiet", false, "print only errors and the results folder")
+	help := sweepMergeHelpHead + flagsHelp(fs, "out", "quiet") + "\n" + exitCodesHelp
+	dirs, err := parseArgs(fs, args, help, stdout)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		return usagef("which shards? Give the sweep's folder: settle sweep merge DIR (the --out of the shards)")
+	}
+	if out == "" {
+		if len(dirs) > 1 {
+			return usagef("give --out DIR for the merged results of %d folders", len(dirs))
+		}
+		out = dirs[0]
+	}
+	p := newPrinter(stdout, stderr, quiet)
+	m, err := sweep.Merge(out, dirs, cmdline)
+	if err != nil {
+		return err
+	}
+	p.Printf("%s: merged %d shards, %d runs\n", m.Name, len(m.MergedFrom), m.Runs)
+	if err := printSweepSummary(p.Stdout(), out); err != nil {
+		return err
+	}
+	p.Resultf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", out)
+	return nil
+}
+
+// settle sweep slurm.
+
+const sweepSlurmHelpHead = `Usage: settle sweep slurm FILE --tasks N [flags]
+
+Checks the sweep FILE and writes a Slurm job-array script of N tasks into
+its folder (--out DIR, default results/<sweep name>/<date-time>-s<seed>):
+DIR/submit.sbatch, with the logs going to DIR/logs. Task I runs shard I/N,
+--cpus-per-task runs at a time, with --resume, so a failed or preempted task
+continues where it stopped when submitted again. The settle binary, FILE
+and DIR must be on a file system the compute nodes share.
+
+  sbatch DIR/submit.sbatch
+  settle sweep merge DIR        # when every task is done
+
+Flags:
+`
+
+type sweepSlurmOptions struct {
+	File                          string
+	Out                           string
+	Tasks, CPUs                   int
+	Time, Mem, Partition, Account string
+	Settle                        string
+	Results                       string
+}
+
+func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
+	var o sweepSlurmOptions
+	fs := flag.NewFlagSet("sweep slurm", flag.ContinueOnError)
+	fs.IntVar(&o.Tasks, "tasks", 0, "the array's `N` tasks (shards)")
+	fs.IntVar(&o.CPUs, "cpus-per-task", 1, "CPUs of each task (`C`): the runs it does side by side")
+	fs.StringVar(&o.Out, "out", "", "the sweep's folder `DIR` (default results/<sweep name>/<date-time>-s<seed>)")
+	fs.StringVar(&o.Time, "time", "", "#SBATCH --time of each task (`LIMIT`, e.g. 2:00:00)")
+	fs.StringVar(&o.Mem, "mem", "", "#SBATCH --mem of each task (`SIZE`, e.g. 4G)")
+	fs.StringVar(&o.Partition, "partition", "", "#SBATCH --partition (`NAME`)")
+	fs.StringVar(&o.Account, "account", "", "#SBATCH --account (`NAME`)")
+	fs.StringVar(&o.Settle, "settle", "", "the settle binary the tasks run (`PATH`; default this one)")
+	help := sweepSlurmHelpHead + flagsHelp(fs, "tasks", "cpus-per-task", "out", "time", "mem", "partition", "account", "settle") + "\n" + exitCodesHelp
+	pos, err := parseArgs(fs, args, help, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("give one sweep file: settle sweep slurm FILE --tasks N")
+	}
+	o.File = pos[0]
+	if o.Tasks < 1 {
+		return usagef("--tasks N: give the number of array tasks, 1 or more (for example --tasks 16)")
+	}
+	if o.CPUs < 1 {
+		return usagef("--cpus-per-task %d: give 1 or more", o.CPUs)
+	}
+	return runSweepSlurm(o, stdout)
+}
+
+func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
+	sw, err := sweep.Load(o.File)
+	if err != nil {
+		return err
+	}
+	if o.Tasks > sw.Runs() {
+		return usagef("--tasks %d is more than the %d runs of the sweep; use at most %d tasks", o.Tasks, sw.Runs(), sw.Runs())
+	}
+	if o.Settle == "" {
+		if o.Settle, err = os.Executable(); err != nil {
+			return fmt.Errorf("finding the settle binary: %w; give --settle PATH", err)
+		}
+	}
+	dir := o.Out
+	if dir == "" {
+		base := o.Results
+		if base == "" {
+			base = "results"
+		}
+		if dir, err = output.NewRunDir(base, sw.Name, sw.Seed, time.Now()); err != nil {
+			return err
+		}
+	}
+	abs := func(s string) string {
+		a, err := filepath.Abs(s)
+		if err != nil {
+			return s
+		}
+		return a
+	}
+	script := filepath.Join(dir, "submit.sbatch")
+	if _, err := os.Stat(script); err == nil {
+		return fmt.Errorf("refusing to overwrite %s; choose another --out", script)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(script, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	err = sweep.WriteSlurm(f, sweep.SlurmOptions{
+		Settle: abs(o.Settle), Sweep: abs(o.File), Out: abs(dir), Name: "settle-" + sw.Name,
+		Tasks: o.Tasks, CPUs: o.CPUs, Time: o.Time, Mem: o.Mem, Partition: o.Partition, Account: o.Account,
+	})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(script)
+		return err
+	}
+	per := float64(sw.Runs()) / float64(o.Tasks)
+	fmt.Fprintf(stdout, "%s: %d runs in %d tasks (%.3g runs each, %d at a time)\n", sw.Name, sw.Runs(), o.Tasks, per, o.CPUs)
+	fmt.Fprintf(stdout, "Wrote %s. Submit it, then merge when every task is done:\n\n  sbatch %s\n  settle sweep merge %s\n", script, script, dir)
+	return nil
+}

@@ -1,0 +1,345 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/output"
+)
+
+const engineVersion = engine.Version
+
+// Options say where and how a sweep runs.
+type Options struct {
+	// Dir is the sweep's folder: it must not exist or be empty, unless
+	// Resume.
+	Dir string
+	// Workers is the number of runs side by side, each a single-threaded
+	// engine (Workers 1), so memory is bounded by Workers runs; 0 = one per
+	// CPU.
+	Workers int
+	// Resume continues the sweep in Dir: the runs in its journal are kept,
+	// the others run. A Dir that does not exist yet starts afresh.
+	Resume bool
+	// Shard runs one part of the sweep (zero: all of it).
+	Shard Shard
+	// Progress, when not nil, is called after each finished run with the
+	// runs done and the runs of the shard (done counts resumed runs), from
+	// one goroutine.
+	Progress func(done, total int)
+	// Manifest fields that describe the invocation.
+	CommandLine []string
+}
+
+// Result says what Run did.
+type Result struct {
+	Dir      string
+	Runs     int // runs of the shard (all runs when whole)
+	Resumed  int // runs found finished in the journal
+	Computed int // runs simulated now
+	// AgentYears is the persons advanced through a year by the runs
+	// computed now (the simulated, sampled persons), for throughput.
+	AgentYears float64
+	Elapsed    time.Duration
+}
+
+// InterruptedError says how far a cancelled sweep got; it matches
+// context.Canceled.
+type InterruptedError struct {
+	Dir         string
+	Done, Total int
+	Cause       error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("interrupted: %d of %d runs are done and kept in %s; run the same command with --resume to finish the others", e.Done, e.Total, e.Dir)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// Run runs the runs of opts.Shard that are not done yet, journals each as
+// it finishes, and when all are done writes runs.csv and runs.parquet (in
+// run-id order, so the same bytes for any Workers and any interruptions).
+// It checks ctx between simulated years: on cancellation it keeps the
+// finished runs and returns an *InterruptedError.
+func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.Dir == "" {
+		return nil, errors.New("sweep: no folder given")
+	}
+	if !opts.Shard.Whole() && (opts.Shard.Index < 0 || opts.Shard.Index >= opts.Shard.Count) {
+		return nil, fmt.Errorf("sweep: shard %s does not exist", opts.Shard)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	dir := opts.Dir
+	ids := sw.shardIDs(opts.Shard)
+	res := &Result{Dir: dir, Runs: len(ids)}
+	t := sw.table()
+
+	fresh, m, err := prepare(sw, opts)
+	if err != nil {
+		return nil, err
+	}
+	journal := filepath.Join(dir, JournalFile)
+	jf, err := os.OpenFile(journal, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening the journal: %w", err)
+	}
+	defer jf.Close()
+	if err := lock(jf); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	done := map[int]entry{}
+	if !fresh {
+		var valid int64
+		if done, valid, err = readJournal(journal, len(sw.Metrics)); err != nil {
+			return nil, err
+		}
+		for id := range done {
+			if !opts.Shard.Has(id) || id >= sw.Runs() {
+				return nil, fmt.Errorf("%s: the journal holds run %d, which is not in shard %s; the folder belongs to another sweep", dir, id, opts.Shard)
+			}
+		}
+		if err := jf.Truncate(valid); err != nil { // drop a partial last line
+			return nil, fmt.Errorf("repairing the journal: %w", err)
+		}
+	}
+	if _, err := jf.Seek(0, io.SeekEnd); err != nil {
+		return nil, err
+	}
+	res.Resumed = len(done)
+	var todo []int
+	for _, id := range ids {
+		if _, ok := done[id]; !ok {
+			todo = append(todo, id)
+		}
+	}
+	m.Workers = min(workers, max(len(todo), 1))
+	m.CommandLine = opts.CommandLine
+	if err := writeManifest(dir, m); err != nil {
+		return nil, err
+	}
+	if opts.Progress != nil {
+		opts.Progress(len(done), len(ids))
+	}
+
+	// W workers take runs in id order; this goroutine journals them.
+	type result struct {
+		id     int
+		seed   uint64
+		values []float64
+		agents float64
+		err    error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range m.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				j := sw.Job(id)
+				vals, agents, err := simulate(ctx, sw, j)
+				results <- result{id, j.Seed, vals, agents, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, id := range todo {
+			select {
+			case jobs <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var failed error // the first failure other than cancellation
+	for r := range results {
+		switch {
+		case r.err != nil:
+			if failed == nil && !errors.Is(r.err, context.Canceled) {
+				failed = r.err
+				cancel()
+			}
+			continue
+		case failed != nil:
+			continue
+		}
+		// A run that finished is kept, even after a cancellation.
+		line := journalLine(r.id, r.seed, r.values)
+		if _, err := jf.Write(line); err != nil {
+			failed = fmt.Errorf("writing the journal: %w", err)
+			cancel()
+			continue
+		}
+		id, e, _ := parseJournalLine(strings.TrimSuffix(string(line), "\n"), len(sw.Metrics))
+		done[id] = e
+		res.Computed++
+		res.AgentYears += r.agents
+		if opts.Progress != nil {
+			opts.Progress(len(done), len(ids))
+		}
+	}
+	res.Elapsed = time.Since(start)
+	if err := jf.Sync(); err != nil && failed == nil {
+		failed = fmt.Errorf("writing the journal: %w", err)
+	}
+	m.RunsDone = len(done)
+	if failed != nil || len(done) < len(ids) {
+		m.EndTime = time.Now()
+		writeManifest(dir, m)
+		if failed != nil {
+			return res, failed
+		}
+		cause := context.Cause(ctx)
+		if cause == nil {
+			cause = context.Canceled
+		}
+		return res, &InterruptedError{Dir: dir, Done: len(done), Total: len(ids), Cause: cause}
+	}
+	if err := finish(dir, t, ids, done, m); err != nil {
+		return res, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// prepare claims a fresh folder, or checks that a folder to resume holds
+// this sweep and shard. It returns whether the folder is fresh and the
+// manifest to write.
+func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
+	dir := opts.Dir
+	m := sw.manifest(opts.Shard)
+	host, _ := os.Hostname()
+	m.GoVersion, m.Hostname, m.StartTime = runtime.Version(), host, time.Now()
+	err := output.CheckDir(dir)
+	if err == nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return false, m, fmt.Errorf("creating the sweep folder: %w", err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, IncompleteFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return false, m, fmt.Errorf("another sweep started in %s at the same moment; choose another --out", dir)
+		}
+		if err != nil {
+			return false, m, fmt.Errorf("creating the sweep folder: %w", err)
+		}
+		fmt.Fprintf(f, "This sweep is not finished: runs.csv and runs.parquet are written when every run is done.\nThe runs finished so far are in %s. To finish it, run the same command again with --resume:\n\n  %s --resume\n",
+			JournalFile, strings.Join(opts.CommandLine, " "))
+		f.Close()
+		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
+			return false, m, err
+		}
+		return true, m, nil
+	}
+	if !errors.Is(err, output.ErrNotEmpty) {
+		return false, m, err
+	}
+	if !opts.Resume {
+		return false, m, fmt.Errorf("refusing to overwrite the earlier sweep in %s; add --resume to continue it, or choose another --out", dir)
+	}
+	old, err := ReadManifest(dir)
+	if err != nil {
+		return false, m, fmt.Errorf("cannot resume in %s: %w", dir, err)
+	}
+	switch {
+	case old.SweepSHA256 != sw.SHA256:
+		return false, m, fmt.Errorf("cannot resume in %s: the sweep file %s changed since the sweep started there (SHA-256 %.12s…, now %.12s…); undo the change, or start the changed sweep in another folder",
+			dir, sw.File, old.SweepSHA256, sw.SHA256)
+	case old.ScenarioSHA256 != sw.Scenario.SHA256:
+		return false, m, fmt.Errorf("cannot resume in %s: the base scenario %s changed since the sweep started there; undo the change, or start the sweep in another folder",
+			dir, sw.Scenario.File)
+	case old.EngineVersion != engineVersion:
+		return false, m, fmt.Errorf("cannot resume in %s: it was started by engine %s, this is %s; the runs would not be comparable, so start the sweep in another folder",
+			dir, old.EngineVersion, engineVersion)
+	case old.Shard != m.Shard:
+		return false, m, fmt.Errorf("cannot resume in %s: it holds shard %s, not %s", dir, old.Shard, m.Shard)
+	case len(old.MergedFrom) > 0:
+		return false, m, fmt.Errorf("cannot resume in %s: it is the merge of shards, complete already", dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, PointsFile)); err != nil {
+		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
+			return false, m, err
+		}
+	}
+	m.StartTime = old.StartTime
+	return false, m, nil
+}
+
+// finish writes runs.csv and runs.parquet and marks the folder complete.
+func finish(dir string, t table, ids []int, done map[int]entry, m Manifest) error {
+	if err := writeRuns(filepath.Join(dir, RunsFile), t, ids, done); err != nil {
+		return err
+	}
+	if err := writeParquet(filepath.Join(dir, ParquetFile), t, ids, done); err != nil {
+		return err
+	}
+	m.RunsDone, m.Complete, m.EndTime = len(ids), true, time.Now()
+	if err := writeManifest(dir, m); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, IncompleteFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// simulate runs r with a single-threaded engine and returns its metrics
+// and the persons advanced through a year.
+func simulate(ctx context.Context, sw *Sweep, r Job) ([]float64, float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	cfg := r.Config
+	cfg.Workers = 1
+	sim, err := engine.New(sw.World, cfg)
+	if err != nil {
+		return nil, 0, fmt.Errorf("run %d (point %d, replicate %d): %w", r.ID, r.Point, r.Replicate, err)
+	}
+	c := newCollector(sw.Metrics, sw.World.StartYear, r.Years)
+	c.add(sim.Observe())
+	var agents float64
+	for range r.Years {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		rec := sim.Step()
+		for i := range rec.Regions {
+			agents += float64(rec.Regions[i].Population)
+		}
+		c.add(rec)
+	}
+	return c.values(), agents, nil
+}
+
+// sortedIDs returns the keys of runs, ascending.
+func sortedIDs(runs map[int]entry) []int {
+	ids := make([]int, 0, len(runs))
+	for id := range runs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}

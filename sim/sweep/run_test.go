@@ -1,0 +1,385 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// outputs are the files that must be the same bytes however a sweep ran.
+var outputs = []string{RunsFile, ParquetFile, PointsFile}
+
+func readFiles(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, f := range outputs {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = b
+	}
+	return out
+}
+
+func sameFiles(t testing.TB, what string, a, b map[string][]byte) {
+	t.Helper()
+	for _, f := range outputs {
+		if !bytes.Equal(a[f], b[f]) {
+			t.Errorf("%s: %s differs (%d and %d bytes)", what, f, len(a[f]), len(b[f]))
+		}
+	}
+}
+
+func runSweep(t testing.TB, sw *Sweep, opts Options) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), sw, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// The same bytes for 1 and 3 workers, whatever order the runs finish in.
+func TestWorkersSameBytes(t *testing.T) {
+	sw := load(t, smallGrid)
+	dir1 := filepath.Join(t.TempDir(), "w1")
+	res := runSweep(t, sw, Options{Dir: dir1, Workers: 1})
+	if res.Computed != 8 || res.Runs != 8 || res.Resumed != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	dir3 := filepath.Join(t.TempDir(), "w3")
+	runSweep(t, sw, Options{Dir: dir3, Workers: 3})
+	one := readFiles(t, dir1)
+	sameFiles(t, "1 and 3 workers", one, readFiles(t, dir3))
+
+	rows := strings.Split(strings.TrimSpace(string(one[RunsFile])), "\n")
+	if rows[0] != "run_id,point,replicate,seed,behaviour.move_scale,intervention.Holmøy bridge.travel_time_factor,years,metric,value" {
+		t.Errorf("header %s", rows[0])
+	}
+	if len(rows) != 1+8*len(sw.Metrics) {
+		t.Errorf("%d rows, want %d", len(rows)-1, 8*len(sw.Metrics))
+	}
+	if !strings.HasPrefix(rows[len(rows)-1], "7,3,1,4,1.2,0.9,2,change,") {
+		t.Errorf("last row %s", rows[len(rows)-1])
+	}
+	m, err := ReadManifest(dir1)
+	if err != nil || !m.Complete || m.RunsDone != 8 || m.Runs != 8 {
+		t.Fatalf("manifest %+v, %v", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir1, IncompleteFile)); err == nil {
+		t.Error("a complete sweep still has INCOMPLETE")
+	}
+	// An existing sweep is never overwritten.
+	if _, err := Run(context.Background(), sw, Options{Dir: dir1}); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Errorf("rerun into a full folder: %v", err)
+	}
+	// Resuming a complete sweep computes nothing and keeps the bytes.
+	res = runSweep(t, sw, Options{Dir: dir1, Resume: true})
+	if res.Computed != 0 || res.Resumed != 8 {
+		t.Errorf("resume of a complete sweep: %+v", res)
+	}
+	sameFiles(t, "resumed complete sweep", one, readFiles(t, dir1))
+}
+
+// A sweep cancelled midway keeps its finished runs; --resume computes only
+// the others and gives the bytes of an uninterrupted sweep. A partial line
+// left by a killed process is dropped and its run computed again.
+func TestResume(t *testing.T) {
+	sw := load(t, smallGrid)
+	whole := filepath.Join(t.TempDir(), "whole")
+	runSweep(t, sw, Options{Dir: whole, Workers: 2})
+	want := readFiles(t, whole)
+
+	dir := filepath.Join(t.TempDir(), "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := Run(ctx, sw, Options{Dir: dir, Workers: 2, Progress: func(done, total int) {
+		if done >= 3 {
+			cancel()
+		}
+	}})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled sweep: %v", err)
+	}
+	if res.Computed < 3 || res.Computed >= 8 || ie.Done != res.Computed || ie.Total != 8 {
+		t.Fatalf("cancelled after %d runs (interrupted error says %d of %d)", res.Computed, ie.Done, ie.Total)
+	}
+	for _, f := range []string{RunsFile, ParquetFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("an interrupted sweep wrote %s", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, IncompleteFile)); err != nil {
+		t.Error("an interrupted sweep has no INCOMPLETE file")
+	}
+	first := res.Computed
+	journal := filepath.Join(dir, JournalFile)
+	kept, _, err := readJournal(journal, len(sw.Metrics))
+	if err != nil || len(kept) != first {
+		t.Fatalf("journal holds %d runs (%v), want %d", len(kept), err, first)
+	}
+	// A process killed while writing leaves a partial line.
+	f, _ := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("7\t4\t41")
+	f.Close()
+
+	var computed []int
+	res, err = Run(context.Background(), sw, Options{Dir: dir, Workers: 2, Resume: true, Progress: func(done, total int) {
+		computed = append(computed, done)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != first || res.Computed != 8-first {
+		t.Errorf("resume: %d resumed and %d computed, want %d and %d", res.Resumed, res.Computed, first, 8-first)
+	}
+	if computed[0] != first {
+		t.Errorf("progress started at %d, want %d", computed[0], first)
+	}
+	sameFiles(t, "interrupted and resumed", want, readFiles(t, dir))
+	// Every run is in the journal once.
+	data, _ := os.ReadFile(journal)
+	ids := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		ids[strings.Split(line, "\t")[0]]++
+	}
+	for id := range 8 {
+		if ids[strconv.Itoa(id)] != 1 {
+			t.Errorf("run %d is in the journal %d times", id, ids[strconv.Itoa(id)])
+		}
+	}
+}
+
+// Resuming with a changed sweep file is refused.
+func TestResumeChangedSweep(t *testing.T) {
+	path := write(t, smallGrid)
+	sw, _ := Load(path)
+	dir := filepath.Join(t.TempDir(), "s")
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	os.WriteFile(path, []byte(strings.Replace(smallGrid, "0.8, 1.2", "0.8, 1.3", 1)), 0o644)
+	sw2, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), sw2, Options{Dir: dir, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "changed since the sweep started there") {
+		t.Fatalf("resume with a changed file: %v", err)
+	}
+}
+
+// Shards merged give the bytes of the whole sweep, in any order given.
+func TestShardsMerge(t *testing.T) {
+	sw := load(t, smallGrid)
+	whole := filepath.Join(t.TempDir(), "whole")
+	runSweep(t, sw, Options{Dir: whole, Workers: 2})
+	want := readFiles(t, whole)
+
+	base := t.TempDir()
+	for i := range 3 {
+		s := Shard{Index: i, Count: 3}
+		res := runSweep(t, sw, Options{Dir: filepath.Join(base, s.Folder()), Workers: 1, Shard: s})
+		if wantRuns := len(shardIDs(8, s)); res.Runs != wantRuns {
+			t.Errorf("shard %s: %d runs, want %d", s, res.Runs, wantRuns)
+		}
+	}
+	// Missing and incomplete shards are refused.
+	if _, err := Merge(filepath.Join(t.TempDir(), "m"), []string{filepath.Join(base, "shard-0-of-3"), filepath.Join(base, "shard-2-of-3")}, nil); err == nil ||
+		!strings.Contains(err.Error(), "shards 1/3 are missing") {
+		t.Errorf("merge without shard 1: %v", err)
+	}
+	m, err := Merge(base, []string{base}, []string{"settle", "sweep", "merge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.MergedFrom) != 3 || !m.Complete || m.Runs != 8 {
+		t.Errorf("merged manifest %+v", m)
+	}
+	sameFiles(t, "merged shards", want, readFiles(t, base))
+	if _, err := Merge(base, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Errorf("a second merge into the same folder: %v", err)
+	}
+	r, err := ReadResults(base)
+	if err != nil || len(r.Values) != 8 {
+		t.Fatalf("reading the merged results: %v", err)
+	}
+	if _, err := ReadResults(filepath.Join(base, "shard-0-of-3")); err == nil {
+		t.Error("a shard read as a whole sweep")
+	}
+}
+
+func TestMergeIncompleteShard(t *testing.T) {
+	sw := load(t, smallGrid)
+	base := t.TempDir()
+	runSweep(t, sw, Options{Dir: filepath.Join(base, "shard-0-of-2"), Shard: Shard{0, 2}})
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	_, err := Merge(base, []string{base}, nil)
+	if err == nil || !strings.Contains(err.Error(), "shard 1/2 in") || !strings.Contains(err.Error(), "is not complete") {
+		t.Fatalf("merge with an incomplete shard: %v", err)
+	}
+}
+
+// runs.parquet holds the rows of runs.csv, read back with parquet-go.
+func TestParquet(t *testing.T) {
+	sw := load(t, smallGrid)
+	dir := filepath.Join(t.TempDir(), "p")
+	runSweep(t, sw, Options{Dir: dir, Workers: 2})
+	f, err := os.Open(filepath.Join(dir, ParquetFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range pf.Schema().Fields() {
+		cols = append(cols, c.Name())
+	}
+	csvRows := strings.Split(strings.TrimSpace(string(readFiles(t, dir)[RunsFile])), "\n")
+	if strings.Join(cols, ",") != csvRows[0] {
+		t.Fatalf("Parquet columns %v, want %s", cols, csvRows[0])
+	}
+	if pf.NumRows() != int64(len(csvRows)-1) {
+		t.Fatalf("%d Parquet rows, %d CSV rows", pf.NumRows(), len(csvRows)-1)
+	}
+	rd := parquet.NewReader(pf)
+	rows := make([]parquet.Row, len(csvRows))
+	n, _ := rd.ReadRows(rows)
+	for i, row := range rows[:n] {
+		var fields []string
+		for _, v := range row {
+			switch v.Kind() {
+			case parquet.Double:
+				fields = append(fields, FormatValue(v.Double()))
+			case parquet.ByteArray:
+				fields = append(fields, string(v.ByteArray()))
+			default:
+				fields = append(fields, fmt.Sprint(v.Int64()))
+			}
+		}
+		if got := strings.Join(fields, ","); got != csvRows[i+1] {
+			t.Fatalf("row %d: Parquet %s, CSV %s", i, got, csvRows[i+1])
+		}
+	}
+}
+
+func TestShardFromEnv(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	cases := []struct {
+		env   func(string) string
+		count int
+		want  Shard
+		err   string
+	}{
+		{env(), 0, Shard{}, ""},
+		{env("SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "8", "SLURM_ARRAY_TASK_MIN", "0"), 0, Shard{3, 8}, ""},
+		{env("SLURM_ARRAY_TASK_ID", "5", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_MAX", "8"), 0, Shard{4, 8}, ""},
+		{env("SLURM_ARRAY_TASK_ID", "4", "SLURM_ARRAY_TASK_MIN", "0", "SLURM_ARRAY_TASK_STEP", "2", "SLURM_ARRAY_TASK_COUNT", "4"), 0, Shard{2, 4}, ""},
+		{env("SLURM_ARRAY_TASK_ID", "3", "SLURM_ARRAY_TASK_COUNT", "8"), 4, Shard{}, "the Slurm array has 8 tasks"},
+		{env("SLURM_ARRAY_TASK_ID", "x", "SLURM_ARRAY_TASK_COUNT", "8"), 0, Shard{}, "is not a whole number"},
+		{env("JOB_COMPLETION_INDEX", "2"), 5, Shard{2, 5}, ""},
+		{env("JOB_COMPLETION_INDEX", "2"), 0, Shard{}, "add --shards N"},
+		{env("JOB_COMPLETION_INDEX", "5"), 5, Shard{}, "must be below"},
+		{env(), 3, Shard{}, "neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX"},
+	}
+	for i, c := range cases {
+		got, _, err := ShardFromEnv(c.env, c.count)
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("case %d: error %v, want %q", i, err, c.err)
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("case %d: %v, %v; want %v", i, got, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want Shard
+		ok   bool
+	}{{"0/4", Shard{0, 4}, true}, {"3/4", Shard{3, 4}, true}, {"4/4", Shard{}, false}, {"1", Shard{}, false}, {"-1/2", Shard{}, false}, {"0/0", Shard{}, false}} {
+		got, err := ParseShard(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("ParseShard(%q) = %v, %v", c.in, got, err)
+		}
+	}
+	if f := (Shard{3, 16}).Folder(); f != "shard-03-of-16" {
+		t.Errorf("folder %s", f)
+	}
+}
+
+func TestSlurmScript(t *testing.T) {
+	var b strings.Builder
+	err := WriteSlurm(&b, SlurmOptions{Settle: "/opt/settle/bin/settle", Sweep: "/home/a b/s.toml", Out: "/scratch/run", Name: "settle-x",
+		Tasks: 16, CPUs: 4, Time: "1:00:00", Mem: "8G"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, want := range []string{
+		"#!/bin/bash\n",
+		"#SBATCH --array=0-15\n",
+		"#SBATCH --cpus-per-task=4\n",
+		"#SBATCH --output=/scratch/run/logs/%x-%A_%a.out\n",
+		"#SBATCH --time=1:00:00\n#SBATCH --mem=8G\n",
+		`exec /opt/settle/bin/settle sweep '/home/a b/s.toml' --out /scratch/run --shard "${SLURM_ARRAY_TASK_ID}/16" --workers 4 --resume --quiet`,
+		"/opt/settle/bin/settle sweep merge /scratch/run",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("script lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "--partition") {
+		t.Error("an unset partition is written")
+	}
+}
+
+// Every example sweep in scenarios/sweeps loads, and one of its shards of
+// about two runs runs.
+func TestExampleSweeps(t *testing.T) {
+	files, err := filepath.Glob("../../scenarios/sweeps/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example sweeps: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			sw, err := Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := Shard{Index: 0, Count: max(1, sw.Runs()/2)}
+			res := runSweep(t, sw, Options{Dir: filepath.Join(t.TempDir(), s.Folder()), Shard: s, Workers: 2})
+			if res.Computed != len(shardIDs(sw.Runs(), s)) {
+				t.Errorf("%d runs computed, want %d", res.Computed, len(shardIDs(sw.Runs(), s)))
+			}
+		})
+	}
+}

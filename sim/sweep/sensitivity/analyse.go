@@ -1,0 +1,122 @@
+package sensitivity
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/settle-sim/settle/sim/sweep"
+)
+
+// Methods of an Analysis.
+const (
+	MethodSobol = "sobol" // Sobol' first-order and total indices
+	MethodSRC   = "src"   // standardised regression coefficients
+)
+
+// DefaultBootstrap is the number of bootstrap resamples of the intervals.
+const DefaultBootstrap = 500
+
+// Analysis is the sensitivity of every metric of a sweep to every
+// parameter that varies.
+type Analysis struct {
+	Method string   // MethodSobol for a sobol design, MethodSRC otherwise
+	Params []string // the parameters that vary, in the sweep file's order
+	// Samples is N of a sobol design, or the points regressed on.
+	Samples int
+	Metrics []MetricResult
+}
+
+// MetricResult is one metric's sensitivity; Sobol or SRC is set by Method.
+type MetricResult struct {
+	Name  string
+	Sobol *SobolResult
+	SRC   *SRCResult
+}
+
+// Analyse computes the sensitivity of each metric of res (each point's
+// mean over its replicates) with boot bootstrap resamples for the
+// intervals, drawn from a stream of the sweep's seed.
+func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
+	m := res.Manifest
+	var vary []int
+	for i, p := range m.Parameters {
+		if p.Varies {
+			vary = append(vary, i)
+		}
+	}
+	if len(vary) == 0 {
+		return nil, fmt.Errorf("no parameter of the sweep varies; there is nothing to attribute the metrics to")
+	}
+	a := &Analysis{Method: MethodSRC, Samples: len(res.Points)}
+	for _, i := range vary {
+		a.Params = append(a.Params, m.Parameters[i].Path)
+	}
+	if m.Design == sweep.Sobol {
+		a.Method = MethodSobol
+		a.Samples = m.Samples
+		if len(res.Points) != m.Samples*(len(vary)+2) {
+			return nil, fmt.Errorf("a sobol design of %d parameters and %d samples has %d points, this sweep %d; the folder is damaged", len(vary), m.Samples, m.Samples*(len(vary)+2), len(res.Points))
+		}
+	}
+	x := make([][]float64, len(res.Points))
+	for p, vals := range res.Points {
+		x[p] = make([]float64, len(vary))
+		for j, i := range vary {
+			x[p][j] = vals[i]
+		}
+	}
+	for mi, name := range res.Metrics {
+		y := res.PointMeans(mi)
+		r := MetricResult{Name: name}
+		if a.Method == MethodSobol {
+			s, err := SobolIndices(y, len(vary), boot, m.Seed)
+			if err != nil {
+				return nil, err
+			}
+			r.Sobol = &s
+		} else {
+			s, err := SRC(x, y, boot, m.Seed)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			r.SRC = &s
+		}
+		a.Metrics = append(a.Metrics, r)
+	}
+	return a, nil
+}
+
+// CSVHeader are the columns of sensitivity.csv.
+var CSVHeader = []string{"metric", "parameter", "measure", "value", "low", "high"}
+
+// WriteCSV writes the analysis as a tidy table: one row per metric,
+// parameter and measure (S1 and ST for Sobol' indices, SRC for regression
+// coefficients, with their 95 % bootstrap interval low–high), and for a
+// regression one row per metric with measure R2 and no parameter. Numbers
+// are written in full; an undefined one as NaN.
+func (a *Analysis) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(CSVHeader)
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	row := func(metric, param, measure string, ix Index) {
+		cw.Write([]string{metric, param, measure, f(ix.Value), f(ix.Low), f(ix.High)})
+	}
+	for _, m := range a.Metrics {
+		for i, p := range a.Params {
+			if m.Sobol != nil {
+				row(m.Name, p, "S1", m.Sobol.First[i])
+				row(m.Name, p, "ST", m.Sobol.Total[i])
+			} else {
+				row(m.Name, p, "SRC", m.SRC.Coef[i])
+			}
+		}
+		if m.SRC != nil {
+			row(m.Name, "", "R2", Index{m.SRC.R2, math.NaN(), math.NaN()})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,141 @@
+package sensitivity
+
+import (
+	"math"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/sweep/design"
+)
+
+// ishigami is Ishigami and Homma's (1990) test function with a = 7,
+// b = 0.1 on [−π, π]³.
+func ishigami(x []float64) float64 {
+	return math.Sin(x[0]) + 7*math.Pow(math.Sin(x[1]), 2) + 0.1*math.Pow(x[2], 4)*math.Sin(x[0])
+}
+
+// The estimators recover the Ishigami function's analytic indices
+// (Sobol' and Levitan 1999; the values SALib's tests use): S = 0.3139,
+// 0.4424, 0 and ST = 0.5576, 0.4424, 0.2437.
+func TestSobolIshigami(t *testing.T) {
+	const k = 3
+	wantS := []float64{0.3139, 0.4424, 0}
+	wantST := []float64{0.5576, 0.4424, 0.2437}
+	pts, err := design.Saltelli(1<<13, k, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := make([]float64, len(pts))
+	x := make([]float64, k)
+	for p, u := range pts {
+		for i := range x {
+			x[i] = -math.Pi + 2*math.Pi*u[i]
+		}
+		y[p] = ishigami(x)
+	}
+	res, err := SobolIndices(y, k, 200, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tol = 0.02
+	for i := range k {
+		s, st := res.First[i], res.Total[i]
+		t.Logf("x%d: S = %.4f [%.4f, %.4f] (want %.4f), ST = %.4f [%.4f, %.4f] (want %.4f)",
+			i+1, s.Value, s.Low, s.High, wantS[i], st.Value, st.Low, st.High, wantST[i])
+		if math.Abs(s.Value-wantS[i]) > tol || math.Abs(st.Value-wantST[i]) > tol {
+			t.Errorf("x%d: S = %.4f, ST = %.4f; want %.4f, %.4f within %g", i+1, s.Value, st.Value, wantS[i], wantST[i], tol)
+		}
+		if !(s.Low <= s.Value && s.Value <= s.High && st.Low <= st.Value && st.Value <= st.High) {
+			t.Errorf("x%d: the intervals do not hold the estimates", i+1)
+		}
+		if s.High-s.Low > 0.1 || st.High-st.Low > 0.1 {
+			t.Errorf("x%d: intervals wider than 0.1 with 8192 samples", i+1)
+		}
+	}
+	// The analytic variance: a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2.
+	v := 49.0/8 + 0.1*math.Pow(math.Pi, 4)/5 + 0.01*math.Pow(math.Pi, 8)/18 + 0.5
+	if math.Abs(res.Variance-v)/v > 0.02 {
+		t.Errorf("variance %.4f, want %.4f", res.Variance, v)
+	}
+}
+
+// An additive function has S_i = ST_i = a_i²·var(x_i)/V.
+func TestSobolAdditive(t *testing.T) {
+	const k = 4
+	a := []float64{1, 2, 0.5, 0}
+	pts, _ := design.Saltelli(1<<12, k, 5)
+	y := make([]float64, len(pts))
+	for p, u := range pts {
+		for i := range k {
+			y[p] += a[i] * u[i]
+		}
+	}
+	res, err := SobolIndices(y, k, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v float64
+	for _, ai := range a {
+		v += ai * ai
+	}
+	for i := range k {
+		want := a[i] * a[i] / v
+		if math.Abs(res.First[i].Value-want) > 0.01 || math.Abs(res.Total[i].Value-want) > 0.01 {
+			t.Errorf("x%d: S = %.4f, ST = %.4f, want %.4f", i+1, res.First[i].Value, res.Total[i].Value, want)
+		}
+		if !math.IsNaN(res.First[i].Low) {
+			t.Errorf("no bootstrap asked, but an interval")
+		}
+	}
+}
+
+func TestSobolConstant(t *testing.T) {
+	y := make([]float64, 5*4)
+	res, err := SobolIndices(y, 3, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(res.First[0].Value) || !math.IsNaN(res.Total[2].Value) {
+		t.Fatalf("a constant output has undefined indices, got %+v", res)
+	}
+	if _, err := SobolIndices(make([]float64, 7), 3, 0, 1); err == nil {
+		t.Fatal("7 outputs for 3 parameters gave no error")
+	}
+}
+
+// For y = 2·x1 + x2 + noise with x uniform, SRC_i = a_i·σ_i/σ_y.
+func TestSRCLinear(t *testing.T) {
+	const n = 2000
+	g := rng.New(1, 2)
+	x := make([][]float64, n)
+	y := make([]float64, n)
+	for i := range x {
+		x[i] = []float64{g.Float64(), g.Float64(), 0.5, g.Float64()}
+		y[i] = 2*x[i][0] + x[i][1] + 0.1*(g.Float64()-0.5)
+	}
+	res, err := SRC(x, y, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sx := math.Sqrt(1.0 / 12)
+	sy := math.Sqrt(5.0/12 + 0.01/12)
+	want := []float64{2 * sx / sy, sx / sy, math.NaN(), 0}
+	for i, w := range want {
+		c := res.Coef[i]
+		if math.IsNaN(w) {
+			if !math.IsNaN(c.Value) {
+				t.Errorf("constant x%d: SRC %g, want NaN", i+1, c.Value)
+			}
+			continue
+		}
+		if math.Abs(c.Value-w) > 0.02 || !(c.Low <= c.Value && c.Value <= c.High) {
+			t.Errorf("x%d: SRC %.4f [%.4f, %.4f], want %.4f", i+1, c.Value, c.Low, c.High, w)
+		}
+	}
+	if res.R2 < 0.99 {
+		t.Errorf("R² = %.4f, want about 0.998", res.R2)
+	}
+	if _, err := SRC(x[:3], y[:3], 0, 1); err == nil {
+		t.Error("3 points for 3 parameters gave no error")
+	}
+}

@@ -1,0 +1,978 @@
+// Package sweep runs parameter sweeps: many simulations of one base
+// scenario with some of its values varied (behaviour parameters,
+// intervention parameters, the scale, the years, the seed), each measured
+// by a few metrics, written as one tidy table. The sweep file format and
+// the metric language are documented in docs/sweeps.md.
+//
+// Start with Load, which reads a sweep file, its base scenario and world,
+// expands the design into points and checks every point before anything
+// runs; then Run, which runs the points' replicates side by side (each a
+// single-threaded engine, so memory grows with the workers, not with the
+// runs) and writes runs.csv and runs.parquet:
+//
+//	sw, err := sweep.Load("scenarios/sweeps/teaching-levers.toml")
+//	res, err := sweep.Run(ctx, sw, sweep.Options{Dir: "results/sweep", Workers: 2})
+//
+// A sweep can be cut into shards (Options.Shard) that run on different
+// machines, for example as a Slurm job array; Merge joins their folders
+// into the same bytes a single machine writes.
+//
+// Seeds: replicate r of every point runs with seed s+r, where s is the
+// sweep's seed (or the point's value of a swept seed). The same replicate
+// thus uses the same random numbers at every point (common random numbers):
+// differences between points are the parameters', not the seed's. A run is
+// reproduced by settle run with the base scenario, the point's values and
+// --seed s+r.
+package sweep
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/sweep/design"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// Designs a sweep file may name.
+const (
+	Grid           = "grid"
+	LatinHypercube = "latin_hypercube"
+	Sobol          = "sobol"
+)
+
+// Designs lists the designs in the order the docs give them.
+var Designs = []string{Grid, LatinHypercube, Sobol}
+
+// Limits of a sweep.
+const (
+	MaxPoints     = 1_000_000
+	MaxRuns       = 10_000_000
+	MaxReplicates = 10_000
+)
+
+// Sweep is a loaded, checked sweep file: its base scenario and world, its
+// parameters, metrics and points. It is read-only once Load returns and safe
+// for concurrent use.
+type Sweep struct {
+	File   string // the path as given to Load
+	SHA256 string // hex SHA-256 of the file's bytes
+	Name   string // letters, digits, - and _: names the results folder
+
+	Design     string // one of Designs
+	Samples    int    // latin_hypercube: points; sobol: base samples N (points N·(k+2)); grid: 0
+	Replicates int    // runs per point, each with its own seed
+	Seed       uint64 // base seed of the runs and the seed of the design's sampling
+
+	Params  []Param  // in file order
+	Metrics []Metric // expanded, in file order
+	Points  []Point
+
+	Scenario *scenario.Scenario // the base scenario, resolved against World
+	World    *world.World
+
+	base engine.Config
+}
+
+// Param is one [[parameter]] entry.
+type Param struct {
+	Path string // as written: behaviour.move_scale, intervention.Rogfast.travel_time_factor, scale …
+	Line int    // line of its values or range
+	// Values is the list given (List), or the one fixed value.
+	Values []float64
+	List   bool
+	// Range: values from Min to Max; a grid takes Steps evenly spaced ones
+	// (Min and Max included), other designs sample the interval.
+	Range    bool
+	Min, Max float64
+	Steps    int
+	// Integer parameters (years, seed, an intervention's whole-number
+	// parameters and years) only take whole values.
+	Integer bool
+
+	key    string // parameter[n]
+	target target
+}
+
+// Varies reports whether the parameter takes more than one value.
+func (p *Param) Varies() bool { return p.Range || (p.List && len(p.Values) > 1) }
+
+// at maps u in [0,1) onto the parameter: a range linearly (whole numbers
+// uniformly for an integer range), a list by taking one of its values,
+// each with the same probability.
+func (p *Param) at(u float64) float64 {
+	switch {
+	case p.List:
+		return p.Values[min(int(u*float64(len(p.Values))), len(p.Values)-1)]
+	case p.Integer:
+		return min(math.Floor(p.Min+u*(p.Max-p.Min+1)), p.Max)
+	}
+	return p.Min + u*(p.Max-p.Min)
+}
+
+// levels returns a grid's values of the parameter.
+func (p *Param) levels() []float64 {
+	if !p.Range {
+		return p.Values
+	}
+	out := make([]float64, p.Steps)
+	for i := range out {
+		out[i] = p.Min + (p.Max-p.Min)*float64(i)/float64(p.Steps-1)
+		if p.Integer {
+			out[i] = math.Round(out[i])
+		}
+	}
+	out[p.Steps-1] = p.Max
+	return out
+}
+
+// Kinds of target.
+const (
+	tBehaviour = iota
+	tIntervention
+	tScale
+	tYears
+	tSeed
+)
+
+// target is what a parameter path addresses.
+type target struct {
+	kind int
+	name string // the behaviour parameter, or the intervention's key
+	iv   int    // the intervention's index in the scenario
+}
+
+// Point is one combination of the parameters' values.
+type Point struct {
+	Index int
+	// Block is the point's matrix in a sobol design: A, B, AB1 …; "" otherwise.
+	Block  string
+	Values []float64 // one per Param
+}
+
+// Runs returns the number of runs: points × replicates.
+func (sw *Sweep) Runs() int { return len(sw.Points) * sw.Replicates }
+
+// Job is one run of a sweep: run id = point·replicates + replicate.
+type Job struct {
+	ID, Point, Replicate int
+	Seed                 uint64
+	Years                int
+	Config               engine.Config // Workers 0: the caller decides
+}
+
+// Job returns the run with id id (0 ≤ id < Runs()).
+func (sw *Sweep) Job(id int) Job {
+	pt, rep := id/sw.Replicates, id%sw.Replicates
+	cfg, years, _ := sw.apply(sw.Points[pt].Values)
+	cfg.Seed += uint64(rep)
+	return Job{ID: id, Point: pt, Replicate: rep, Seed: cfg.Seed, Years: years, Config: cfg}
+}
+
+// VaryingParams returns the indices of the parameters that vary.
+func (sw *Sweep) VaryingParams() []int {
+	var out []int
+	for i := range sw.Params {
+		if sw.Params[i].Varies() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Load reads and checks the sweep file at path (see Parse).
+func Load(path string) (*Sweep, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; check the path of the sweep file", path, err)
+	}
+	return Parse(path, data)
+}
+
+// problems collects the errors of a sweep file as scenario.Errors: one
+// FILE:LINE: KEY: what is wrong; the fix, a line each.
+type problems struct {
+	file  string
+	lines keyLines
+	errs  scenario.Errors
+}
+
+func (p *problems) add(key, format string, args ...any) {
+	p.addAt(p.lines.line(key), key, format, args...)
+}
+
+func (p *problems) addAt(line int, key, format string, args ...any) {
+	// The line says which element of a list: values[2] is shown as values.
+	for strings.HasSuffix(key, "]") {
+		i := strings.LastIndexByte(key, '[')
+		if i <= 0 || strings.HasSuffix(key[:i], "parameter") {
+			break
+		}
+		key = key[:i]
+	}
+	p.errs = append(p.errs, &scenario.Error{File: p.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+	return p.errs
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// sweepKeys are the keys of [sweep].
+var sweepKeys = []string{"name", "description", "scenario", "design", "samples", "replicates", "seed"}
+
+// paramKeys are the keys of a [[parameter]] entry.
+var paramKeys = []string{"path", "values", "range", "steps"}
+
+// Parse parses data as the sweep file named file, loads its base scenario
+// (a path relative to file) and world, expands the design into points and
+// checks every point: a value a point would give that the scenario does
+// not accept is an error naming the sweep file, the line and the
+// parameter. It returns scenario.Errors listing every problem found.
+func Parse(file string, data []byte) (*Sweep, error) {
+	sum := sha256.Sum256(data)
+	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1}
+	var doc map[string]any
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, scenario.Errors{{File: file, Line: pe.Position.Line, Key: "toml", Msg: "invalid TOML: " + pe.Message + "; fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"}}
+		}
+		return nil, scenario.Errors{{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}}
+	}
+	p := &problems{file: file, lines: scanLines(string(data))}
+	for _, key := range sortedKeys(doc) {
+		if !slices.Contains([]string{"sweep", "parameter", "metrics"}, key) {
+			msg := fmt.Sprintf("unknown key %q; a sweep file has a [sweep] table, [[parameter]] entries and a [metrics] table", key)
+			if s := params.Suggest(key, []string{"sweep", "parameter", "metrics"}); s != "" {
+				msg = fmt.Sprintf("unknown key %q; did you mean %q?", key, s)
+			} else if slices.Contains(sweepKeys, key) {
+				msg = fmt.Sprintf("%s belongs in the [sweep] table; move it below [sweep]", key)
+			}
+			p.add(key, "%s", msg)
+		}
+	}
+	tbl, ok := doc["sweep"].(map[string]any)
+	if !ok {
+		p.addAt(1, "sweep", "missing [sweep] table; start the file with [sweep] and scenario = \"the base scenario file\"")
+		return nil, p.err()
+	}
+	sw.parseTable(p, tbl)
+	if sw.Scenario == nil {
+		return nil, p.err()
+	}
+	if _, given := tbl["seed"]; !given {
+		sw.Seed = sw.Scenario.Seed
+	}
+	sw.base = sw.Scenario.Config(sw.World)
+
+	switch list := doc["parameter"].(type) {
+	case nil:
+		p.addAt(1, "parameter", "no [[parameter]] entries; add at least one, e.g.\n\t[[parameter]]\n\tpath = \"behaviour.move_scale\"\n\tvalues = [0.9, 1.0, 1.1]")
+	case []map[string]any:
+		for i, m := range list {
+			sw.parseParam(p, fmt.Sprintf("parameter[%d]", i+1), m)
+		}
+	default:
+		p.add("parameter", "expected [[parameter]] entries (double brackets); write each parameter as its own [[parameter]] table")
+	}
+	seen := map[string]string{}
+	for _, pr := range sw.Params {
+		id := fmt.Sprint(pr.target)
+		if other, dup := seen[id]; dup {
+			p.add(pr.key+".path", "%s addresses the same value as %s; give each parameter once", pr.Path, other)
+		}
+		seen[id] = pr.key
+	}
+
+	start := sw.World.StartYear
+	switch m := doc["metrics"].(type) {
+	case nil:
+		for _, d := range [][2]string{{"population", "population"}, {"moves_per_1000", "moves_per_1000"}} {
+			ms, _ := parseMetric(d[0], d[1], 1, sw.World, start)
+			sw.Metrics = append(sw.Metrics, ms...)
+		}
+	case map[string]any:
+		// In file order: the decoder's keys come in document order.
+		for _, k := range md.Keys() {
+			if len(k) != 2 || k[0] != "metrics" {
+				continue
+			}
+			name := k[1]
+			key := "metrics." + name
+			expr, ok := m[name].(string)
+			if !ok {
+				p.add(key, "expected an expression in quotes, e.g. %s = \"population(centrality=1..3)\"", name)
+				continue
+			}
+			ms, msg := parseMetric(name, expr, p.lines.line(key), sw.World, start)
+			if msg != "" {
+				p.add(key, "%s", msg)
+				continue
+			}
+			sw.Metrics = append(sw.Metrics, ms...)
+		}
+		if len(m) == 0 {
+			p.add("metrics", "the [metrics] table is empty; add name = \"expression\" lines, e.g. central = \"population(centrality=1..3)\", or leave the table out for population and moves_per_1000")
+		}
+	default:
+		p.add("metrics", "expected a [metrics] table of name = \"expression\" lines")
+	}
+	names := map[string]bool{}
+	for _, m := range sw.Metrics {
+		if names[m.Name] {
+			p.addAt(m.Line, "metrics", "two metrics are named %s (an expansion by region, class or year can make a name another entry uses); rename one", m.Name)
+		}
+		names[m.Name] = true
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	sw.expand(p)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	sw.check(p)
+	return sw, p.err()
+}
+
+func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
+	for _, key := range sortedKeys(tbl) {
+		path := "sweep." + key
+		v := tbl[key]
+		switch key {
+		case "name":
+			s, ok := v.(string)
+			if !ok || !validName.MatchString(s) || len(s) > 100 {
+				p.add(path, "%s is not a name of letters, digits, - and _ (it names the results folder); e.g. name = \"teaching-levers\"", describe(v))
+				continue
+			}
+			sw.Name = s
+		case "description":
+			if _, ok := v.(string); !ok {
+				p.add(path, "expected text in quotes")
+			}
+		case "design":
+			s, _ := v.(string)
+			if !slices.Contains(Designs, s) {
+				msg := fmt.Sprintf("%s is not a design; use one of %s", describe(v), strings.Join(Designs, ", "))
+				if sug := params.Suggest(s, Designs); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sug)
+				}
+				p.add(path, "%s", msg)
+				continue
+			}
+			sw.Design = s
+		case "samples":
+			n, ok := v.(int64)
+			if !ok || n < 2 || n > MaxPoints {
+				p.add(path, "samples = %s; give a whole number from 2 to %d (for sobol a power of two, e.g. 64)", describe(v), MaxPoints)
+				continue
+			}
+			sw.Samples = int(n)
+		case "replicates":
+			n, ok := v.(int64)
+			if !ok || n < 1 || n > MaxReplicates {
+				p.add(path, "replicates = %s; give a whole number from 1 to %d (runs per point, each with its own seed)", describe(v), MaxReplicates)
+				continue
+			}
+			sw.Replicates = int(n)
+		case "seed":
+			n, ok := v.(int64)
+			if !ok || n < 0 {
+				p.add(path, "seed = %s; give a whole number 0 or above, e.g. seed = 1", describe(v))
+				continue
+			}
+			sw.Seed = uint64(n)
+		case "scenario":
+		default:
+			msg := fmt.Sprintf("unknown key %q in [sweep]; ", key)
+			if s := params.Suggest(key, sweepKeys); s != "" {
+				msg += fmt.Sprintf("did you mean %q?", s)
+			} else {
+				msg += "the keys are " + strings.Join(sweepKeys, ", ")
+			}
+			p.add(path, "%s", msg)
+		}
+	}
+	if sw.Name == "" {
+		sw.Name = strings.TrimSuffix(filepath.Base(sw.File), filepath.Ext(sw.File))
+		if !validName.MatchString(sw.Name) {
+			sw.Name = "sweep"
+		}
+	}
+	switch {
+	case sw.Design == Grid && sw.Samples != 0:
+		p.add("sweep.samples", "a grid runs every combination of the values; samples is for latin_hypercube and sobol designs: remove it")
+	case sw.Design != Grid && sw.Samples == 0 && p.lines["sweep.samples"] == 0:
+		p.add("sweep.design", "a %s design needs samples = N (the number of points for latin_hypercube; the base samples for sobol, a power of two such as 64)", sw.Design)
+	case sw.Design == Sobol && sw.Samples&(sw.Samples-1) != 0:
+		lo := 1 << (63 - bits.LeadingZeros64(uint64(sw.Samples)))
+		p.add("sweep.samples", "samples = %d is not a power of two; Sobol' points are balanced in blocks of 2^m: use %d or %d", sw.Samples, lo, 2*lo)
+	}
+
+	sc, ok := tbl["scenario"].(string)
+	if !ok || sc == "" {
+		p.add("sweep", "missing scenario; add scenario = \"../baseline.toml\" (the base scenario, relative to this file)")
+		return
+	}
+	path := sc
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(sw.File), sc)
+	}
+	s, err := scenario.Load(path)
+	if err != nil {
+		p.add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
+		return
+	}
+	w, err := s.LoadWorld()
+	if err != nil {
+		p.add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
+		return
+	}
+	sw.Scenario, sw.World = s, w
+}
+
+func indent(err error) string {
+	return "\t" + strings.ReplaceAll(err.Error(), "\n", "\n\t")
+}
+
+func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
+	pr := Param{key: key, Line: p.lines.line(key)}
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(paramKeys, k) {
+			msg := fmt.Sprintf("unknown key %q in [[parameter]]; ", k)
+			if s := params.Suggest(k, append(paramKeys, "min", "max", "value")); s == "min" || s == "max" {
+				msg += "write the range as range = { min = …, max = … }"
+			} else if s == "value" {
+				msg += "did you mean \"values\"? (one value stays fixed, a list expands)"
+			} else if s != "" {
+				msg += fmt.Sprintf("did you mean %q?", s)
+			} else {
+				msg += "the keys are " + strings.Join(paramKeys, ", ")
+			}
+			p.add(key+"."+k, "%s", msg)
+		}
+	}
+	path, ok := m["path"].(string)
+	if !ok {
+		p.add(key, "missing path; add path = \"behaviour.move_scale\" (behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed)")
+		return
+	}
+	pr.Path = path
+	if strings.ContainsAny(path, ",\"\n") {
+		p.add(key+".path", "%q has a comma or quote, which cannot name a column of runs.parquet; address an intervention by its number, e.g. intervention.2.share", path)
+		return
+	}
+	t, integer, msg := sw.resolve(path)
+	if msg != "" {
+		p.add(key+".path", "%s", msg)
+		return
+	}
+	pr.target, pr.Integer = t, integer
+
+	_, hasValues := m["values"]
+	_, hasRange := m["range"]
+	switch {
+	case hasValues && hasRange:
+		p.add(key+".range", "both values and range are given; give a list of values or a range, not both")
+		return
+	case hasValues:
+		pr.Line = p.lines.line(key + ".values")
+		sw.parseValues(p, &pr, key+".values", m["values"])
+	case hasRange:
+		pr.Line = p.lines.line(key + ".range")
+		pr.Range = true
+		r, ok := m["range"].(map[string]any)
+		if !ok {
+			p.add(key+".range", "expected range = { min = …, max = … }, got %s", describe(m["range"]))
+			return
+		}
+		for _, k := range sortedKeys(r) {
+			if k != "min" && k != "max" {
+				p.add(key+".range."+k, "unknown key %q in the range; write range = { min = …, max = … }", k)
+			}
+		}
+		lo, ok1 := num(r["min"])
+		hi, ok2 := num(r["max"])
+		switch {
+		case !ok1 || !ok2:
+			p.add(key+".range", "a range needs numbers min and max; write range = { min = 0.5, max = 1.5 }")
+			return
+		case !(lo < hi):
+			p.add(key+".range", "min = %g is not below max = %g; give min < max, or values = %g to keep it fixed", lo, hi, lo)
+			return
+		case integer && (lo != math.Trunc(lo) || hi != math.Trunc(hi)):
+			p.add(key+".range", "%s takes whole numbers; give whole min and max, e.g. range = { min = %g, max = %g }", path, math.Ceil(lo), math.Floor(hi))
+			return
+		}
+		pr.Min, pr.Max = lo, hi
+	default:
+		p.add(key, "missing values; give values = [a, b, …] (each value a point), values = x (fixed) or range = { min = …, max = … }")
+		return
+	}
+	if s, ok := m["steps"]; ok {
+		n, isInt := s.(int64)
+		switch {
+		case !pr.Range:
+			p.add(key+".steps", "steps is for a range; with values the list gives the points: remove steps")
+		case sw.Design != Grid:
+			p.add(key+".steps", "steps is for a grid; a %s design samples the range itself: remove steps", sw.Design)
+		case !isInt || n < 2:
+			p.add(key+".steps", "steps = %s; give a whole number of 2 or more (values evenly spaced from min to max, both included)", describe(s))
+		default:
+			pr.Steps = int(n)
+			if pr.Integer && float64(n) > pr.Max-pr.Min+1 {
+				p.add(key+".steps", "steps = %d gives repeated whole numbers between %g and %g; use at most %g steps", n, pr.Min, pr.Max, pr.Max-pr.Min+1)
+			}
+		}
+	} else if pr.Range && sw.Design == Grid {
+		p.add(key+".range", "a grid needs the number of values of a range; add steps = N (evenly spaced from min to max), or list the values")
+	}
+	sw.Params = append(sw.Params, pr)
+}
+
+func (sw *Sweep) parseValues(p *problems, pr *Param, key string, v any) {
+	one := func(path string, x any) (float64, bool) {
+		f, ok := num(x)
+		if b, isBool := x.(bool); isBool {
+			f, ok = b2f(b), true
+		}
+		if !ok {
+			p.add(path, "expected a number, got %s; write e.g. values = [0.9, 1.1]", describe(x))
+			return 0, false
+		}
+		if pr.Integer && f != math.Trunc(f) {
+			p.add(path, "%s takes whole numbers, got %g; write %g", pr.Path, f, math.Round(f))
+			return 0, false
+		}
+		return f, true
+	}
+	list, isList := v.([]any)
+	if !isList {
+		if f, ok := one(key, v); ok {
+			pr.Values = []float64{f}
+		}
+		return
+	}
+	pr.List = true
+	if len(list) == 0 {
+		p.add(key, "the list is empty; give at least one value (a list expands, one value stays fixed), e.g. values = [0.9, 1.1]")
+		return
+	}
+	for i, x := range list {
+		if f, ok := one(fmt.Sprintf("%s[%d]", key, i+1), x); ok {
+			if slices.Contains(pr.Values, f) {
+				p.add(fmt.Sprintf("%s[%d]", key, i+1), "%g is listed twice; list each value once", f)
+				continue
+			}
+			pr.Values = append(pr.Values, f)
+		}
+	}
+}
+
+// resolve finds what path addresses in the base scenario; it returns the
+// target, whether it takes whole numbers, or an error message.
+func (sw *Sweep) resolve(path string) (target, bool, string) {
+	top := strings.TrimPrefix(path, "scenario.")
+	switch top {
+	case "scale":
+		return target{kind: tScale}, false, ""
+	case "years":
+		return target{kind: tYears}, true, ""
+	case "seed":
+		return target{kind: tSeed}, true, ""
+	}
+	if name, ok := strings.CutPrefix(path, "behaviour."); ok {
+		if _, err := new(params.Params).Get(name); err != nil {
+			return target{}, false, fmt.Sprintf("%v", err)
+		}
+		return target{kind: tBehaviour, name: name}, false, ""
+	}
+	rest, ok := strings.CutPrefix(path, "intervention")
+	if !ok {
+		msg := fmt.Sprintf("unknown parameter path %q; ", path)
+		if _, err := new(params.Params).Get(path); err == nil || params.IsPhased(strings.Split(path, ".")[0]) {
+			return target{}, false, msg + fmt.Sprintf("behaviour parameters are written behaviour.%s", path)
+		}
+		return target{}, false, msg + "use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed"
+	}
+	// intervention.NAME.KEY, intervention.N.KEY or intervention[N].KEY.
+	i := strings.LastIndexByte(rest, '.')
+	if i <= 0 {
+		return target{}, false, fmt.Sprintf("%q names no key of an intervention; write intervention.<name or number>.<key>, e.g. intervention.Rogfast.travel_time_factor", path)
+	}
+	who, key := strings.TrimPrefix(rest[:i], "."), rest[i+1:]
+	if strings.HasPrefix(who, "[") && strings.HasSuffix(who, "]") {
+		who = who[1 : len(who)-1]
+	}
+	ivs := sw.Scenario.Interventions
+	iv := -1
+	if n, err := strconv.Atoi(who); err == nil && n >= 1 && n <= len(ivs) {
+		iv = n - 1
+	} else {
+		for j := range ivs {
+			if ivs[j].Name == who {
+				iv = j
+				break
+			}
+		}
+		for j := range ivs {
+			if iv < 0 && strings.EqualFold(ivs[j].Name, who) {
+				iv = j
+			}
+		}
+	}
+	if iv < 0 {
+		if len(ivs) == 0 {
+			return target{}, false, fmt.Sprintf("the base scenario %s has no [[intervention]] entries; add the intervention to it, then sweep its parameters", sw.Scenario.File)
+		}
+		var names []string
+		for j, sp := range ivs {
+			names = append(names, fmt.Sprintf("%q (%d)", sp.Name, j+1))
+		}
+		return target{}, false, fmt.Sprintf("the base scenario has no intervention %q; its interventions are %s", who, strings.Join(names, ", "))
+	}
+	sp := &ivs[iv]
+	switch key {
+	case "from_year", "to_year", "phase_in_years":
+		return target{kind: tIntervention, name: key, iv: iv}, true, ""
+	}
+	if slices.Contains(intervention.CommonKeys, key) {
+		return target{}, false, fmt.Sprintf("%s of %s is not a number; a sweep varies numbers only (the numbers are its kind's parameters and from_year, to_year, phase_in_years); for other choices make one base scenario each", key, sp.Name)
+	}
+	k := intervention.Kinds[sp.Kind]
+	var numeric []string
+	var found *intervention.ParamSpec
+	for j := range k.Params {
+		ps := &k.Params[j]
+		if ps.Kind == "" || ps.Kind == "number" || ps.Kind == "integer" || ps.Kind == "bool" {
+			numeric = append(numeric, ps.Key)
+		}
+		if ps.Key == key {
+			found = ps
+		}
+	}
+	numeric = append(numeric, "from_year", "to_year", "phase_in_years")
+	switch {
+	case found == nil:
+		msg := fmt.Sprintf("%s (%s) has no parameter %q", sp.Name, sp.Kind, key)
+		if s := params.Suggest(key, numeric); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return target{}, false, msg + "; the parameters a sweep can vary are " + strings.Join(numeric, ", ")
+	case !slices.Contains(numeric, key):
+		return target{}, false, fmt.Sprintf("%s of %s is %s, not a number; a sweep varies numbers only (make one base scenario per choice); the numbers are %s",
+			key, sp.Kind, found.Kind, strings.Join(numeric, ", "))
+	}
+	return target{kind: tIntervention, name: key, iv: iv}, found.Kind == "integer" || found.Kind == "bool", ""
+}
+
+// expand makes the points of the design.
+func (sw *Sweep) expand(p *problems) {
+	vary := sw.VaryingParams()
+	fixed := func() []float64 {
+		v := make([]float64, len(sw.Params))
+		for i := range sw.Params {
+			if !sw.Params[i].Range {
+				v[i] = sw.Params[i].Values[0]
+			}
+		}
+		return v
+	}
+	switch sw.Design {
+	case Grid:
+		levels := make([]int, len(sw.Params))
+		vals := make([][]float64, len(sw.Params))
+		n := 1
+		for i := range sw.Params {
+			vals[i] = sw.Params[i].levels()
+			levels[i] = len(vals[i])
+			n *= levels[i]
+			if n > MaxPoints {
+				p.add("parameter", "the grid has more than %d points; list fewer values, or use design = \"latin_hypercube\" with samples", MaxPoints)
+				return
+			}
+		}
+		for k, idx := range design.Grid(levels) {
+			v := make([]float64, len(sw.Params))
+			for i, l := range idx {
+				v[i] = vals[i][l]
+			}
+			sw.Points = append(sw.Points, Point{Index: k, Values: v})
+		}
+	case LatinHypercube, Sobol:
+		if len(vary) == 0 {
+			p.add("sweep.design", "no parameter varies; give a parameter a list of values or a range")
+			return
+		}
+		var us [][]float64
+		if sw.Design == LatinHypercube {
+			us = design.LatinHypercube(sw.Samples, len(vary), sw.Seed)
+		} else {
+			if len(vary) > design.MaxSobolDim/2 {
+				p.add("sweep.design", "a sobol design can vary at most %d parameters (%d vary); fix some, or use latin_hypercube", design.MaxSobolDim/2, len(vary))
+				return
+			}
+			if sw.Samples*(len(vary)+2) > MaxPoints {
+				p.add("sweep.samples", "samples = %d gives %d points; use fewer samples", sw.Samples, sw.Samples*(len(vary)+2))
+				return
+			}
+			var err error
+			if us, err = design.Saltelli(sw.Samples, len(vary), sw.Seed); err != nil {
+				p.add("sweep.design", "%v", err)
+				return
+			}
+		}
+		for k, u := range us {
+			v := fixed()
+			for j, i := range vary {
+				v[i] = sw.Params[i].at(u[j])
+			}
+			pt := Point{Index: k, Values: v}
+			if sw.Design == Sobol {
+				pt.Block = design.SaltelliBlock(k, len(vary)).Name()
+			}
+			sw.Points = append(sw.Points, pt)
+		}
+	}
+	if len(sw.Points)*sw.Replicates > MaxRuns {
+		p.add("sweep.replicates", "%d points × %d replicates is more than %d runs; run fewer", len(sw.Points), sw.Replicates, MaxRuns)
+	}
+}
+
+// check applies every point and reports, per parameter, the first value
+// the scenario does not accept, and per metric the first point whose years
+// it does not fit.
+func (sw *Sweep) check(p *problems) {
+	reported := map[string]bool{}
+	for _, pt := range sw.Points {
+		_, years, errs := sw.apply(pt.Values)
+		for _, e := range errs {
+			pr := &sw.Params[e.param]
+			if reported[pr.key] {
+				continue
+			}
+			reported[pr.key] = true
+			where := ""
+			if len(sw.Points) > 1 {
+				where = fmt.Sprintf(" (point %d: %s)", pt.Index, sw.describePoint(pt))
+			}
+			key := pr.key + ".values"
+			if pr.Range {
+				key = pr.key + ".range"
+			}
+			line := pr.Line
+			if pr.List {
+				if j := slices.Index(pr.Values, pt.Values[e.param]); j >= 0 {
+					line = p.lines.line(fmt.Sprintf("%s[%d]", key, j+1))
+				}
+			}
+			p.addAt(line, key, "%s%s", e.msg, where)
+		}
+		for i := range sw.Metrics {
+			m := &sw.Metrics[i]
+			if reported["metrics."+m.Name] {
+				continue
+			}
+			if msg := m.checkYears(sw.World.StartYear, years); msg != "" {
+				reported["metrics."+m.Name] = true
+				p.addAt(m.Line, "metrics."+m.Name, "%s (point %d simulates %d years)", msg, pt.Index, years)
+			}
+		}
+	}
+}
+
+func (sw *Sweep) describePoint(pt Point) string {
+	var parts []string
+	for i := range sw.Params {
+		if sw.Params[i].Varies() {
+			parts = append(parts, sw.Params[i].Path+" = "+FormatValue(pt.Values[i]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+type paramError struct {
+	param int
+	msg   string
+}
+
+// apply returns the engine configuration (seed of replicate 0) and the
+// years of the point with the parameters' values vals, and what the
+// scenario would not accept.
+func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
+	cfg := sw.base
+	cfg.Seed = sw.Seed
+	cfg.Interventions = slices.Clone(sw.base.Interventions)
+	years := sw.Scenario.Years
+	var errs []paramError
+	touched := map[int][]int{} // intervention → parameters that set it
+	for i := range sw.Params {
+		pr := &sw.Params[i]
+		v := vals[i]
+		t := pr.target
+		switch t.kind {
+		case tBehaviour:
+			if err := cfg.Behaviour.Set(t.name, v); err != nil {
+				errs = append(errs, paramError{i, err.Error()})
+			}
+		case tScale:
+			if !(v > 0 && v <= 1) {
+				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1", v)})
+			}
+			cfg.Scale = v
+		case tYears:
+			if v < 1 || v > scenario.MaxYears {
+				errs = append(errs, paramError{i, fmt.Sprintf("years = %g is out of range; simulate between 1 and %d years", v, scenario.MaxYears)})
+			}
+			years = int(v)
+		case tSeed:
+			if v < 0 || v >= 1<<53 {
+				errs = append(errs, paramError{i, fmt.Sprintf("seed = %g is out of range; use a whole number from 0 to 2^53", v)})
+			}
+			cfg.Seed = uint64(v)
+		case tIntervention:
+			if _, done := touched[t.iv]; !done {
+				sp := cfg.Interventions[t.iv]
+				sp.Params = maps(sp.Params)
+				cfg.Interventions[t.iv] = sp
+			}
+			touched[t.iv] = append(touched[t.iv], i)
+			sp := &cfg.Interventions[t.iv]
+			switch t.name {
+			case "from_year":
+				sp.FromYear = int(v)
+			case "to_year":
+				sp.ToYear = int(v)
+			case "phase_in_years":
+				sp.PhaseInYears = int(v)
+			default:
+				sp.Params[t.name] = intervention.Value{Num: v, IsNum: true, Line: pr.Line}
+			}
+		}
+	}
+	start := sw.World.StartYear
+	ivs := make([]int, 0, len(touched))
+	for iv := range touched {
+		ivs = append(ivs, iv)
+	}
+	slices.Sort(ivs)
+	for _, iv := range ivs {
+		sp := &cfg.Interventions[iv]
+		who := touched[iv]
+		blame := func(key string) int {
+			for _, i := range who {
+				if sw.Params[i].target.name == key {
+					return i
+				}
+			}
+			return who[0]
+		}
+		bad := false
+		for _, fe := range intervention.Validate(sp) {
+			errs = append(errs, paramError{blame(fe.Key), fmt.Sprintf("%s (intervention %q)", fe.Msg, sp.Name)})
+			bad = true
+		}
+		last := start + sw.Scenario.Years - 1
+		switch {
+		case sp.FromYear < start:
+			errs = append(errs, paramError{blame("from_year"), fmt.Sprintf("from_year = %d is before the start year %d (intervention %q); use %d or later", sp.FromYear, start, sp.Name, start)})
+			bad = true
+		case sp.FromYear > last:
+			errs = append(errs, paramError{blame("from_year"), fmt.Sprintf("from_year = %d is after the last year %d the base scenario simulates (intervention %q)", sp.FromYear, last, sp.Name)})
+			bad = true
+		case sp.ToYear != 0 && sp.ToYear < sp.FromYear:
+			errs = append(errs, paramError{blame("to_year"), fmt.Sprintf("to_year = %d is before from_year = %d (intervention %q); give a later year", sp.ToYear, sp.FromYear, sp.Name)})
+			bad = true
+		case sp.PhaseInYears < 0:
+			errs = append(errs, paramError{blame("phase_in_years"), fmt.Sprintf("phase_in_years = %d is negative (intervention %q); use 0 or more", sp.PhaseInYears, sp.Name)})
+			bad = true
+		}
+		if !bad {
+			if err := intervention.Check(*sp, sw.World); err != nil {
+				errs = append(errs, paramError{who[0], err.Error()})
+			}
+		}
+	}
+	return cfg, years, errs
+}
+
+func maps(m map[string]intervention.Value) map[string]intervention.Value {
+	out := make(map[string]intervention.Value, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// FormatValue formats a parameter value or metric value as runs.csv
+// writes it: the shortest decimal that reads back as the same float64.
+func FormatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func num(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return 0, false
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return FormatValue(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, cmp.Compare)
+	return keys
+}

@@ -1,0 +1,331 @@
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/record"
+)
+
+// baseScenario is a small teaching-world scenario with an intervention.
+const baseScenario = `[scenario]
+name = "base"
+world = "teaching"
+years = 2
+seed = 3
+scale = 0.05
+
+[[intervention]]
+kind = "region_enlargement"
+name = "Holmøy bridge"
+regions = ["Sjøvik", "Holmøy"]
+from_year = 2025
+travel_time_factor = 0.5
+`
+
+// write puts the base scenario and a sweep file with body into a new
+// folder and returns the sweep file's path.
+func write(t testing.TB, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "base.toml"), []byte(baseScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sweep.toml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func load(t testing.TB, body string) *Sweep {
+	t.Helper()
+	sw, err := Load(write(t, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sw
+}
+
+// smallGrid is 2 × 2 points, 2 replicates: 8 runs of 2 years at scale 0.05.
+const smallGrid = `[sweep]
+scenario = "base.toml"
+replicates = 2
+
+[[parameter]]
+path = "behaviour.move_scale"
+values = [0.8, 1.2]
+
+[[parameter]]
+path = "intervention.Holmøy bridge.travel_time_factor"
+range = { min = 0.3, max = 0.9 }
+steps = 2
+
+[[parameter]]
+path = "years"
+values = 2
+
+[metrics]
+pop = "population"
+island = "population(region=Holmøy, year=2026)"
+classes = "population(by=centrality)"
+moves = "moves_per_1000"
+net = "net_domestic(region=Sjøvik|Holmøy)"
+young = "share_20_39(centrality=4..6, year=2025..2026)"
+change = "population_change(region=Storhavn)"
+`
+
+// Lists expand, scalars stay fixed, a range expands by its steps in a
+// grid, the first parameter varying slowest.
+func TestGridExpansion(t *testing.T) {
+	sw := load(t, smallGrid)
+	want := [][]float64{{0.8, 0.3, 2}, {0.8, 0.9, 2}, {1.2, 0.3, 2}, {1.2, 0.9, 2}}
+	if len(sw.Points) != len(want) {
+		t.Fatalf("%d points, want %d", len(sw.Points), len(want))
+	}
+	for i, pt := range sw.Points {
+		if !slices.Equal(pt.Values, want[i]) || pt.Index != i {
+			t.Errorf("point %d = %v, want %v", i, pt.Values, want[i])
+		}
+	}
+	if sw.Runs() != 8 || sw.Name != "sweep" || sw.Seed != 3 {
+		t.Errorf("runs %d, name %q, seed %d; want 8, \"sweep\", the scenario's 3", sw.Runs(), sw.Name, sw.Seed)
+	}
+	if got := sw.VaryingParams(); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("varying %v, want [0 1]", got)
+	}
+	var names []string
+	for _, m := range sw.Metrics {
+		names = append(names, m.Name)
+	}
+	wantNames := "pop island classes_c1 classes_c2 classes_c3 classes_c4 classes_c5 classes_c6 moves net young change"
+	if strings.Join(names, " ") != wantNames {
+		t.Errorf("metrics %v,\nwant %s", names, wantNames)
+	}
+	// Seeds: replicate r of every point runs with the sweep's seed + r.
+	for id := range sw.Runs() {
+		j := sw.Job(id)
+		if j.Point != id/2 || j.Replicate != id%2 || j.Seed != 3+uint64(id%2) || j.Years != 2 {
+			t.Errorf("job %d = point %d replicate %d seed %d years %d", id, j.Point, j.Replicate, j.Seed, j.Years)
+		}
+	}
+	j := sw.Job(7)
+	if j.Config.Behaviour.MoveScale != 1.2 || j.Config.Interventions[0].Num("travel_time_factor") != 0.9 {
+		t.Errorf("job 7 config: move_scale %g, factor %g", j.Config.Behaviour.MoveScale, j.Config.Interventions[0].Num("travel_time_factor"))
+	}
+	if sw.Scenario.Interventions[0].Params["travel_time_factor"].Num != 0.5 {
+		t.Error("a job changed the base scenario's intervention")
+	}
+}
+
+func TestSampledDesigns(t *testing.T) {
+	lhs := load(t, `[sweep]
+scenario = "base.toml"
+design = "latin_hypercube"
+samples = 10
+seed = 7
+[[parameter]]
+path = "behaviour.move_scale"
+range = { min = 0.5, max = 1.5 }
+[[parameter]]
+path = "years"
+range = { min = 1, max = 2 }
+[[parameter]]
+path = "behaviour.commute_minutes"
+values = [45, 60, 75]
+[[parameter]]
+path = "scale"
+values = 0.02
+`)
+	if len(lhs.Points) != 10 {
+		t.Fatalf("%d points, want 10", len(lhs.Points))
+	}
+	seen := map[float64]bool{}
+	for _, pt := range lhs.Points {
+		v := pt.Values
+		if v[0] < 0.5 || v[0] >= 1.5 || (v[1] != 1 && v[1] != 2) || !slices.Contains([]float64{45, 60, 75}, v[2]) || v[3] != 0.02 {
+			t.Errorf("point %d = %v outside the ranges", pt.Index, v)
+		}
+		seen[v[2]] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("the list's values %v: want all three in 10 stratified points", seen)
+	}
+	sob := load(t, `[sweep]
+scenario = "base.toml"
+design = "sobol"
+samples = 4
+[[parameter]]
+path = "behaviour.move_scale"
+range = { min = 0.5, max = 1.5 }
+[[parameter]]
+path = "intervention.1.travel_time_factor"
+range = { min = 0.2, max = 0.8 }
+`)
+	if len(sob.Points) != 4*(2+2) {
+		t.Fatalf("%d points, want 16", len(sob.Points))
+	}
+	for j := range 4 {
+		a, b, ab1, ab2 := sob.Points[4*j], sob.Points[4*j+1], sob.Points[4*j+2], sob.Points[4*j+3]
+		if a.Block != "A" || b.Block != "B" || ab1.Block != "AB1" || ab2.Block != "AB2" {
+			t.Fatalf("blocks %s %s %s %s", a.Block, b.Block, ab1.Block, ab2.Block)
+		}
+		if ab1.Values[0] != b.Values[0] || ab1.Values[1] != a.Values[1] || ab2.Values[0] != a.Values[0] || ab2.Values[1] != b.Values[1] {
+			t.Errorf("sample %d: AB_i is not A with column i from B", j)
+		}
+	}
+}
+
+// Every problem names the file, the line, the key and the fix.
+func TestParseErrors(t *testing.T) {
+	head := "[sweep]\nscenario = \"base.toml\"\n"
+	param := "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [0.9, 1.1]\n"
+	cases := []struct{ body, want string }{
+		{head + "desing = \"grid\"\n" + param, `sweep.toml:3: sweep.desing: unknown key "desing" in [sweep]; did you mean "design"?`},
+		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = []\n", "sweep.toml:5: parameter[1].values: the list is empty; give at least one value"},
+		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [\n  1.0,\n  20,\n]\n", "sweep.toml:7: parameter[1].values: move_scale = 20 is out of range; use a value between 0 and 10"},
+		{head + "[[parameter]]\npath = \"behaviour.move_scal\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown behaviour parameter "move_scal"; did you mean "move_scale"?`},
+		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 0.5, max = 1.5 }\n", "sweep.toml:5: parameter[1].range: a grid needs the number of values of a range; add steps = N"},
+		{head + "design = \"sobol\"\nsamples = 100\n" + param, "sweep.toml:4: sweep.samples: samples = 100 is not a power of two; Sobol' points are balanced in blocks of 2^m: use 64 or 128"},
+		{head + param + "[metrics]\nx = \"populaton\"\n", `sweep.toml:7: metrics.x: unknown quantity "populaton"; did you mean "population"?`},
+		{head + param + "[metrics]\nx = \"population(year=2040)\"\n", "sweep.toml:7: metrics.x: year 2040 is after the last simulated year 2026 (2 years from 2024)"},
+		{head + param + "[metrics]\nx = \"births(year=2024)\"\n", "sweep.toml:7: metrics.x: births is a flow during the year before each 1 January, and the start year 2024 has none; ask for 2025 or later"},
+		{head + param + "[metrics]\nx = \"population(region=Storhamn)\"\n", `sweep.toml:7: metrics.x: region=Storhamn: unknown region "Storhamn"`},
+		{head + param + "[metrics]\nx = \"population(sex=f)\"\n", `sweep.toml:7: metrics.x: unknown argument "sex"`},
+		{head + param + "[metric]\nx = \"population\"\n", `sweep.toml:6: metric: unknown key "metric"; did you mean "metrics"?`},
+		{"[sweep]\ndesign = \"grid\"\n" + param, `sweep.toml:1: sweep: missing scenario; add scenario = "../baseline.toml"`},
+		{head + "[[parameter]]\npath = \"intervention.Holmoy.travel_time_factor\"\nvalues = 0.5\n", `sweep.toml:4: parameter[1].path: the base scenario has no intervention "Holmoy"; its interventions are "Holmøy bridge" (1)`},
+		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factr\"\nvalues = 0.5\n", `did you mean "travel_time_factor"?`},
+		{head + "design = \"latin_hypercube\"\nsamples = 4\n[[parameter]]\npath = \"scale\"\nrange = { min = 0.01, max = 0.05 }\nsteps = 3\n", "sweep.toml:8: parameter[1].steps: steps is for a grid; a latin_hypercube design samples the range itself: remove steps"},
+		{head + "[[parameter]]\npath = \"years\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: years takes whole numbers, got 2.5; write 3"},
+		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factor\"\nvalues = [0.5, 1.5]\n", "sweep.toml:5: parameter[1].values: travel_time_factor = 1.5 is out of range"},
+		{head + "[[parameter]]\npath = \"move_scale\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown parameter path "move_scale"; behaviour parameters are written behaviour.move_scale`},
+		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
+		{head + param + param, "sweep.toml:7: parameter[2].path: behaviour.move_scale addresses the same value as parameter[1]"},
+		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1 (point 1: scale = 2)"},
+		{head + "[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n[metrics]\nx = \"population(year=2026)\"\n", "sweep.toml:7: metrics.x: year 2026 is after the last simulated year 2025 (1 years from 2024); ask for years up to 2025, or simulate more years (point 0 simulates 1 years)"},
+		{head + param + "[[parameter]]\npath = \"intervention.1.regions\"\nvalues = 1\n", "sweep.toml:7: parameter[2].path: regions of Holmøy bridge is not a number; a sweep varies numbers only"},
+	}
+	for _, c := range cases {
+		path := write(t, c.body)
+		_, err := Load(path)
+		if err == nil {
+			t.Errorf("no error for\n%s", c.body)
+			continue
+		}
+		msg := strings.ReplaceAll(err.Error(), path, "sweep.toml")
+		if !strings.Contains(msg, c.want) {
+			t.Errorf("error\n  %s\nwant it to contain\n  %s", msg, c.want)
+		}
+	}
+}
+
+// The base scenario's own errors are shown, under the sweep's line.
+func TestBadBaseScenario(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.toml"), []byte("[scenario]\nname = \"x\"\nworld = \"teaching\"\nyears = 2\nscael = 1\n"), 0o644)
+	path := filepath.Join(dir, "sweep.toml")
+	os.WriteFile(path, []byte("[sweep]\nscenario = \"bad.toml\"\n[[parameter]]\npath = \"scale\"\nvalues = 0.1\n"), 0o644)
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), path+":2: sweep.scenario: the base scenario bad.toml cannot be used") ||
+		!strings.Contains(err.Error(), `bad.toml:5: scenario.scael: unknown key "scael" in [scenario]; did you mean "scale"?`) {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// The metrics of a run are what the records say, computed here anew.
+func TestMetricValues(t *testing.T) {
+	sw := load(t, smallGrid)
+	j := sw.Job(3)
+	got, _, err := simulate(t.Context(), sw, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := j.Config
+	cfg.Workers = 2 // any number of workers gives the same run
+	sim, err := engine.New(sw.World, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := sw.World
+	idx := func(name string) int {
+		i, err := w.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	var recs []record.Year
+	copyRec := func(r *record.Year) {
+		c := *r
+		c.Regions = slices.Clone(r.Regions)
+		recs = append(recs, c)
+	}
+	copyRec(sim.Observe())
+	for range j.Years {
+		copyRec(sim.Step())
+	}
+	last := recs[len(recs)-1]
+	sum := func(r *record.Year, keep func(i int) bool, f func(*record.Region) float64) float64 {
+		var s float64
+		for i := range r.Regions {
+			if keep(i) {
+				s += f(&r.Regions[i])
+			}
+		}
+		return s
+	}
+	all := func(int) bool { return true }
+	pop := func(r *record.Region) float64 { return float64(r.Population) }
+	want := map[string]float64{
+		"pop":    sum(&last, all, pop) * last.Weight,
+		"island": sum(&recs[2], func(i int) bool { return i == idx("Holmøy") }, pop) * last.Weight,
+	}
+	for c := 1; c <= 6; c++ {
+		want[fmt.Sprintf("classes_c%d", c)] = sum(&last, func(i int) bool { return w.Regions[i].Centrality == c }, pop) * last.Weight
+	}
+	var moves, net float64
+	for y := 1; y < len(recs); y++ {
+		out := sum(&recs[y], all, func(r *record.Region) float64 { return float64(r.OutDomestic) })
+		moves += 1000 * out / ((sum(&recs[y-1], all, pop) + sum(&recs[y], all, pop)) / 2)
+		net += sum(&recs[y], func(i int) bool { return i == idx("Sjøvik") || i == idx("Holmøy") },
+			func(r *record.Region) float64 { return float64(r.InDomestic - r.OutDomestic) }) * recs[y].Weight
+	}
+	want["moves"] = moves / float64(len(recs)-1)
+	want["net"] = net
+	periph := func(i int) bool { return w.Regions[i].Centrality >= 4 }
+	young := func(r *record.Region) float64 { return float64(r.Age20to39) }
+	want["young"] = (sum(&recs[1], periph, young)/sum(&recs[1], periph, pop) + sum(&recs[2], periph, young)/sum(&recs[2], periph, pop)) / 2
+	st := func(i int) bool { return i == idx("Storhavn") }
+	want["change"] = 100 * (sum(&last, st, pop) - sum(&recs[0], st, pop)) / sum(&recs[0], st, pop)
+	for i, m := range sw.Metrics {
+		if w, ok := want[m.Name]; !ok || math.Abs(got[i]-w) > 1e-9*math.Max(1, math.Abs(w)) {
+			t.Errorf("%s = %v, want %v", m.Name, got[i], w)
+		}
+	}
+	if want["pop"] < 350_000 || want["moves"] < 5 || want["moves"] > 100 {
+		t.Errorf("implausible: population %g, moves per 1000 %g", want["pop"], want["moves"])
+	}
+}
+
+func TestScanLines(t *testing.T) {
+	src := "# c\n[sweep]\nname = \"x\" # n\n\n[[parameter]]\npath = \"a\"\nvalues = [\n 1,\n 2, # two\n]\nrange = { min = 1,\n max = 2 }\n[[parameter]]\n\"path\" = 'b'\n[metrics]\nm = \"\"\"x\ny\"\"\"\nn = 'z'\n"
+	kl := scanLines(src)
+	want := map[string]int{"sweep": 2, "sweep.name": 3, "parameter[1]": 5, "parameter[1].path": 6, "parameter[1].values": 7,
+		"parameter[1].values[1]": 8, "parameter[1].values[2]": 9, "parameter[1].range.max": 12, "parameter[2].path": 14,
+		"metrics.m": 16, "metrics.n": 18}
+	for k, l := range want {
+		if kl[k] != l {
+			t.Errorf("%s on line %d, want %d", k, kl[k], l)
+		}
+	}
+	if kl.line("parameter[2].values") != 13 {
+		t.Errorf("a missing key should give its parent's line")
+	}
+}
