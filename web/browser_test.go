@@ -194,7 +194,7 @@ func TestBrowser(t *testing.T) {
 	// 5. Teaching mode: the teaching world, play/pause/step, explanations.
 	run("teaching", chromedp.Click(chromedp.CSS(`#teaching`)), chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="T14"]`)),
 		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)),
-		chromedp.Click(chromedp.CSS(`#play`)), // pause
+		jsStep(`settle.playing && document.getElementById('play').click()`), // Pause, if still playing
 		jsStep(`(() => { const y = document.getElementById('year'); y.value = 3; y.dispatchEvent(new Event('input')); })()`),
 		chromedp.Click(chromedp.CSS(`#step`)),
 		chromedp.Click(chromedp.CSS(`#map1 path[data-code="T01"]`)),
