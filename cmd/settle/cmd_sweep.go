@@ -557,7 +557,7 @@ func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
 		return err
 	}
 	err = sweep.WriteSlurm(f, sweep.SlurmOptions{
-		Settle: abs(o.Settle), Sweep: abs(o.File), Out: abs(dir), Name: "settle-" + sw.Name,
+		Settle: abs(o.Settle), Sweep: abs(o.File), Out: abs(dir), Name: sw.Name,
 		Tasks: o.Tasks, CPUs: o.CPUs, Time: o.Time, Mem: o.Mem, Partition: o.Partition, Account: o.Account,
 	})
 	if cerr := f.Close(); err == nil {

@@ -338,7 +338,7 @@ func TestShardFromEnv(t *testing.T) {
 
 func TestSlurmScript(t *testing.T) {
 	var b strings.Builder
-	err := WriteSlurm(&b, SlurmOptions{Settle: "/opt/settle/bin/settle", Sweep: "/home/a b/s.toml", Out: "/scratch/run", Name: "settle-x",
+	err := WriteSlurm(&b, SlurmOptions{Settle: "/opt/settle/bin/settle", Sweep: "/home/a b/s.toml", Out: "/scratch/run", Name: "x",
 		Tasks: 16, CPUs: 4, Time: "1:00:00", Mem: "8G"})
 	if err != nil {
 		t.Fatal(err)
@@ -346,6 +346,7 @@ func TestSlurmScript(t *testing.T) {
 	s := b.String()
 	for _, want := range []string{
 		"#!/bin/bash\n",
+		"#SBATCH --job-name=settle-x\n",
 		"#SBATCH --array=0-15\n",
 		"#SBATCH --cpus-per-task=4\n",
 		"#SBATCH --output=/scratch/run/logs/%x-%A_%a.out\n",

@@ -11,7 +11,7 @@ type SlurmOptions struct {
 	Settle string // absolute path of the settle binary (on a shared file system)
 	Sweep  string // absolute path of the sweep file
 	Out    string // absolute path of the sweep's folder; shard I writes Out/shard-I-of-N
-	Name   string // the job's name
+	Name   string // the sweep's name; the job is settle-<name>
 	Tasks  int    // array tasks = shards
 	CPUs   int    // CPUs per task = runs side by side
 	// Optional #SBATCH settings; "" leaves them to the cluster's defaults.
@@ -56,7 +56,7 @@ func WriteSlurm(w io.Writer, o SlurmOptions) error {
 #
 # A task that failed or was preempted continues where it stopped when
 # submitted again: sbatch --array=3,7 %[4]s/submit.sbatch reruns tasks 3 and 7.
-#SBATCH --job-name=%[7]s
+#SBATCH --job-name=settle-%[7]s
 #SBATCH --array=0-%[8]d
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=%[3]d

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/sweep/sensitivity"
+)
+
+func TestSensitivityCommand(t *testing.T) {
+	for _, design := range []string{"grid", "sobol"} {
+		t.Run(design, func(t *testing.T) {
+			file := sweepFiles(t, design)
+			dir := filepath.Join(t.TempDir(), "sweep")
+			if code, _, errs := settle(t, "sweep", file, "--out", dir, "--quiet"); code != 0 {
+				t.Fatal(errs)
+			}
+			code, out, errs := settle(t, "sensitivity", dir, "--bootstrap", "50")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			head := "standardised regression coefficients of 2 metrics on 1 parameters (3 points of a grid design, 2 replicates a point)"
+			measures := []string{"SRC", "R2"}
+			if design == "sobol" {
+				head = "Sobol' indices of 1 metrics to 2 parameters (N = 4, 1 replicate a point)"
+				measures = []string{"S1", "ST"}
+			}
+			if !strings.Contains(out, head) {
+				t.Errorf("output lacks %q:\n%s", head, out)
+			}
+			f, err := os.Open(filepath.Join(dir, "sensitivity", "sensitivity.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(f).ReadAll()
+			f.Close()
+			if err != nil || strings.Join(rows[0], ",") != strings.Join(sensitivity.CSVHeader, ",") {
+				t.Fatalf("sensitivity.csv: %v %v", rows, err)
+			}
+			got := map[string]bool{}
+			for _, r := range rows[1:] {
+				got[r[2]] = true
+			}
+			for _, m := range measures {
+				if !got[m] {
+					t.Errorf("no %s rows in %v", m, rows)
+				}
+			}
+			for _, ext := range []string{".png", ".svg"} {
+				if st, err := os.Stat(filepath.Join(dir, "sensitivity", "sensitivity"+ext)); err != nil || st.Size() < 1000 {
+					t.Errorf("chart %s: %v", ext, err)
+				}
+			}
+			if code, _, errs := settle(t, "sensitivity", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite the earlier analysis") {
+				t.Errorf("second analysis: exit %d %s", code, errs)
+			}
+		})
+	}
+	if code, _, errs := settle(t, "sensitivity", t.TempDir()); code != 1 || !strings.Contains(errs, "is not a sweep folder") {
+		t.Errorf("not a sweep: exit %d %s", code, errs)
+	}
+}

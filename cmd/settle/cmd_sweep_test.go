@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/sweep"
+)
+
+// sweepFiles writes a teaching-world base scenario and a sweep of 3 points
+// × 2 replicates (6 runs of one year at scale 0.02) into a new folder and
+// returns the sweep file.
+func sweepFiles(t testing.TB, design string) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"teaching\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
+	body := "[sweep]\nname = \"cmdtest\"\nscenario = \"base.toml\"\nreplicates = 2\n[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [0.8, 1.0, 1.2]\n[metrics]\npop = \"population(centrality=1..2)\"\nmoves = \"moves_per_1000\"\n"
+	if design == "sobol" {
+		body = "[sweep]\nname = \"cmdsobol\"\nscenario = \"base.toml\"\ndesign = \"sobol\"\nsamples = 4\n[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 0.5, max = 1.5 }\n[[parameter]]\npath = \"behaviour.util_jobs.early_career\"\nrange = { min = 0.5, max = 2 }\n[metrics]\nmoves = \"moves_per_1000\"\n"
+	}
+	path := filepath.Join(dir, "sweep.toml")
+	os.WriteFile(path, []byte(body), 0o644)
+	return path
+}
+
+func settle(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = runMain(context.Background(), args, append([]string{"settle"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestSweepCommand(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := settle(t, "sweep", file, "--out", dir, "--workers", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"cmdtest: grid design on base.toml, 3 points × 2 replicates = 6 runs, 2 at a time",
+		"6 runs in", "Metrics over the 6 runs:", "moves", "Results:   " + dir} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{sweep.RunsFile, sweep.ParquetFile, sweep.PointsFile, sweep.ManifestFile, sweep.JournalFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// Never over an earlier sweep.
+	if code, _, errs := settle(t, "sweep", file, "--out", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite") {
+		t.Errorf("second sweep into %s: exit %d, %s", dir, code, errs)
+	}
+	// Quiet prints the folder only.
+	dir2 := filepath.Join(t.TempDir(), "q")
+	if code, out, _ := settle(t, "sweep", file, "--out", dir2, "--quiet"); code != 0 || out != dir2+"\n" {
+		t.Errorf("quiet: exit %d, %q", code, out)
+	}
+}
+
+func TestSweepUsage(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"sweep"}, 2, "which sweep? Give its file"},
+		{[]string{"sweep", file, "--resume"}, 2, "--resume needs --out DIR"},
+		{[]string{"sweep", file, "--shard", "3/3", "--out", "x"}, 2, "--shard: shard \"3/3\": the index must be from 0 to 2"},
+		{[]string{"sweep", file, "--workers", "0"}, 2, "--workers 0"},
+		{[]string{"sweep", file, "--worker", "2"}, 2, "unknown flag --worker; did you mean --workers?"},
+		{[]string{"sweep", file, "--shard", "1/2"}, 2, "shard 1/2 needs --out DIR"},
+		{[]string{"sweep", file, "--shards", "4"}, 2, "neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set"},
+		{[]string{"sweep", "merge"}, 2, "which shards?"},
+		{[]string{"sweep", "slurm", file}, 2, "--tasks N"},
+		{[]string{"sweep", "slurm", file, "--tasks", "7"}, 2, "--tasks 7 is more than the 6 runs"},
+		{[]string{"sweep", filepath.Join(t.TempDir(), "nope.toml")}, 1, "nope.toml: open"},
+		{[]string{"sensitivity"}, 2, "which sweep? Give its folder"},
+	}
+	for _, c := range cases {
+		code, _, errs := settle(t, c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("settle %s: exit %d, %q; want exit %d and %q", strings.Join(c.args, " "), code, errs, c.code, c.want)
+		}
+	}
+	code, out, _ := settle(t, "sweep", "--help")
+	if code != 0 || !strings.Contains(out, "Usage: settle sweep FILE [flags]") || !strings.Contains(out, "--shard I/N") {
+		t.Errorf("sweep --help: exit %d\n%s", code, out)
+	}
+	if code, out, _ := settle(t, "--help"); code != 0 || !strings.Contains(out, "sweep ") || !strings.Contains(out, "sensitivity ") {
+		t.Errorf("settle --help lists no sweep or sensitivity:\n%s", out)
+	}
+}
+
+// A mistake in a sweep file names the file, the line and the fix.
+func TestSweepBadFile(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	data, _ := os.ReadFile(file)
+	os.WriteFile(file, bytes.Replace(data, []byte("[0.8, 1.0, 1.2]"), []byte("[0.8, 12]"), 1), 0o644)
+	code, _, errs := settle(t, "sweep", file)
+	want := file + ":7: parameter[1].values: move_scale = 12 is out of range; use a value between 0 and 10"
+	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(errs, "(point 1: behaviour.move_scale = 12)") {
+		t.Errorf("exit %d\n%s\nwant %s", code, errs, want)
+	}
+}
+
+func TestSweepDryRun(t *testing.T) {
+	file := sweepFiles(t, "sobol")
+	code, out, errs := settle(t, "sweep", file, "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{file + ": valid", "sobol: N = 4 samples × (2 parameters + 2) matrices A, B, AB_i", "16 points × 1 replicate = 16 runs", "block", "AB2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat("results/cmdsobol"); err == nil {
+		t.Error("a dry run created a results folder")
+	}
+}
+
+// Ctrl-C keeps the finished runs (exit 130); --resume finishes the sweep
+// with the bytes of an uninterrupted one.
+func TestSweepInterruptResume(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	whole := filepath.Join(t.TempDir(), "whole")
+	if code, _, errs := settle(t, "sweep", file, "--out", whole); code != 0 {
+		t.Fatal(errs)
+	}
+	dir := filepath.Join(t.TempDir(), "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	opts, err := parseSweep([]string{file, "--out", dir, "--workers", "1"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.progress = func(done, total int) {
+		if done == 2 {
+			cancel()
+		}
+	}
+	var out, errb bytes.Buffer
+	err = runSweep(ctx, opts, &out, &errb)
+	// The run in progress when Ctrl-C came may still finish (and is kept).
+	var ie *sweep.InterruptedError
+	if code := exitCode(err); code != exitInterrupted || !errors.As(err, &ie) || ie.Done < 2 || ie.Done > 3 ||
+		!strings.Contains(err.Error(), fmt.Sprintf("interrupted: %d of 6 runs are done and kept in %s; run the same command with --resume", ie.Done, dir)) {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	code, stdout, errs := settle(t, "sweep", file, "--out", dir, "--resume")
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("resumed: %d runs were done already, %d run now", ie.Done, 6-ie.Done)) {
+		t.Fatalf("resume: exit %d\n%s%s", code, stdout, errs)
+	}
+	for _, f := range []string{sweep.RunsFile, sweep.ParquetFile} {
+		a, _ := os.ReadFile(filepath.Join(whole, f))
+		b, _ := os.ReadFile(filepath.Join(dir, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs after an interruption and --resume", f)
+		}
+	}
+}
+
+// Shards found in the environment (Slurm, Kubernetes), merged, are the
+// bytes of the whole sweep.
+func TestSweepShardsFromEnv(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	whole := filepath.Join(t.TempDir(), "whole")
+	if code, _, errs := settle(t, "sweep", file, "--out", whole); code != 0 {
+		t.Fatal(errs)
+	}
+	base := filepath.Join(t.TempDir(), "shards")
+	envs := []map[string]string{
+		{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3"}, // shard 0/3
+		{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"},
+		{"JOB_COMPLETION_INDEX": "2"},
+	}
+	for i, env := range envs {
+		args := []string{file, "--out", base}
+		if _, k8s := env["JOB_COMPLETION_INDEX"]; k8s {
+			args = append(args, "--shards", "3")
+		}
+		opts, err := parseSweep(args, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.getenv = func(k string) string { return env[k] }
+		var out, errb bytes.Buffer
+		if err := runSweep(context.Background(), opts, &out, &errb); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		if !strings.Contains(out.String(), "shard "+string(rune('0'+i))+"/3: 2 runs") {
+			t.Errorf("shard %d output:\n%s", i, out.String())
+		}
+	}
+	code, out, errs := settle(t, "sweep", "merge", base)
+	if code != 0 || !strings.Contains(out, "cmdtest: merged 3 shards, 6 runs") {
+		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	for _, f := range []string{sweep.RunsFile, sweep.ParquetFile, sweep.PointsFile} {
+		a, _ := os.ReadFile(filepath.Join(whole, f))
+		b, _ := os.ReadFile(filepath.Join(base, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: merged shards differ from the whole sweep", f)
+		}
+	}
+}
+
+func TestSweepSlurmScript(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	dir := filepath.Join(t.TempDir(), "cluster")
+	code, out, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", dir, "--cpus-per-task", "2", "--partition", "normal")
+	if code != 0 || !strings.Contains(out, "cmdtest: 6 runs in 3 tasks (2 runs each, 2 at a time)") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	script, err := os.ReadFile(filepath.Join(dir, "submit.sbatch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(file)
+	for _, want := range []string{"#SBATCH --array=0-2", "#SBATCH --partition=normal", "sweep " + abs + " --out " + dir + " --shard \"${SLURM_ARRAY_TASK_ID}/3\" --workers 2 --resume"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("script lacks %q:\n%s", want, script)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "logs")); err != nil || !st.IsDir() {
+		t.Error("no logs folder for Slurm's output")
+	}
+	if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite") {
+		t.Errorf("second script: exit %d, %s", code, errs)
+	}
+}
