@@ -306,8 +306,9 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 	for s := 1; s < len(p.Scenarios); s++ {
 		fmt.Fprintf(w, "Residents on 1 January %d, %s against %s:\n", year, p.Scenarios[s].Name, p.Scenarios[0].Name)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "baseline\t%s\tdifference\t90 %% interval\t\t\n", p.Scenarios[s].Name)
-		for _, u := range p.Focus {
+		fmt.Fprintf(tw, "baseline\t%s\tdifference\t90 %% interval\t\tregion\n", p.Scenarios[s].Name)
+		for _, f := range p.ScenarioFocus(s) {
+			u := p.Focus[f]
 			d := res.Delta(s, u, compare.Population, yi)
 			iv := "–"
 			if d.Replicates > 1 {

@@ -73,9 +73,12 @@ type Plan struct {
 	Years      int
 	Scale      float64
 	// Units are the reporting units (every region first, in the world's
-	// order, then the groups); Focus indexes the units charted and summarised.
+	// order, then the groups); Focus indexes the units charted and
+	// summarised: the union of the scenarios' own, which ScenarioFocus
+	// gives.
 	Units []Unit
 	Focus []int
+	own   [][]int
 	// Notes are remarks for the user (a scenario whose own seed is
 	// overridden …).
 	Notes   []string
@@ -167,7 +170,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 		names[s.Name] = s.File
 	}
-	p.Units, p.Focus = buildUnits(w, scenarios)
+	p.Units, p.Focus, p.own = buildUnits(w, scenarios)
 	return p, nil
 }
 
@@ -184,6 +187,13 @@ func (p *Plan) seedText() string {
 	}
 	return fmt.Sprintf("%d…%d", p.Seed, p.Seed+uint64(p.Replicates)-1)
 }
+
+// ScenarioFocus returns the focus units of scenario s (indices into Focus):
+// the regions its interventions target, one by one when an intervention
+// targets at most four, and each intervention's targets together; or the
+// nation and the centrality classes when none targets regions. The
+// baseline (0) has none.
+func (p *Plan) ScenarioFocus(s int) []int { return p.own[s] }
 
 // Runs returns the number of simulations the plan makes.
 func (p *Plan) Runs() int { return p.Replicates * len(p.Scenarios) }

@@ -239,3 +239,41 @@ func TestAttractivenessAddsUp(t *testing.T) {
 		}
 	}
 }
+
+// Each scenario is summarised for the regions it targets, the focus of the
+// charts is their union, and a scenario without regional targets gets the
+// nation and the centrality classes.
+func TestScenarioFocus(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "bridge.toml", "campus.toml", "base.toml"), PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(s int) string {
+		var out []string
+		for _, f := range p.ScenarioFocus(s) {
+			out = append(out, p.Units[p.Focus[f]].Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	for s, want := range []string{"", "Sjøvik, Holmøy, Holmøy bridge (2 regions)", "Bergåsen",
+		"the whole country, centrality class 1, centrality class 2, centrality class 3, centrality class 4, centrality class 5, centrality class 6"} {
+		if got := names(s); got != want {
+			t.Errorf("scenario %d: focus %q, want %q", s, got, want)
+		}
+	}
+	if len(p.Focus) != 11 {
+		t.Errorf("%d focus units, want 11", len(p.Focus))
+	}
+	res, err := p.Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Sentences(0) {
+		if s.Scenario == 2 && !strings.Contains(s.Text, "Bergåsen") {
+			t.Errorf("campus sentence %q", s.Text)
+		}
+		if !strings.HasPrefix(s.Text, p.Scenarios[s.Scenario].Name+": By 2025") {
+			t.Errorf("sentence %q does not start with its scenario and year", s.Text)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (r *Result) Sentences(year int) []Sentence {
 	}
 	var out []Sentence
 	for s := 1; s < len(r.Plan.Scenarios); s++ {
-		for f := range r.Plan.Focus {
+		for _, f := range r.Plan.ScenarioFocus(s) {
 			out = append(out, r.sentence(s, f, yi))
 		}
 	}
@@ -129,12 +129,12 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			shareAge, shareMotive := byAge[g]/total, byMotive[m]/total
 			switch {
 			case shareAge >= 0.5 && shareMotive >= 0.5 && sign > 0:
-				fmt.Fprintf(&b, ", mostly people %s who moved %s", AgeGroupText(g), motiveText[m])
+				fmt.Fprintf(&b, ", mostly %s who moved %s", people(g, true), motiveText[m])
 			case shareAge >= 0.5 && shareMotive >= 0.5:
-				fmt.Fprintf(&b, ", mostly among people %s moving %s", AgeGroupText(g), motiveText[m])
+				fmt.Fprintf(&b, ", mostly among %s moving %s", people(g, true), motiveText[m])
 			default:
-				fmt.Fprintf(&b, "; the change in net moves into it (%s) is largest among people %s (%s) and in moves %s (%s)",
-					signed(total), AgeGroupText(g), signed(byAge[g]), motiveText[m], signed(byMotive[m]))
+				fmt.Fprintf(&b, "; the change in net moves into it (%s) is largest among %s (%s) and in moves %s (%s)",
+					signed(total), people(g, false), signed(byAge[g]), motiveText[m], signed(byMotive[m]))
 			}
 		}
 	}
@@ -144,6 +144,18 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 		out.Text = p.Scenarios[s].Name + ": " + out.Text
 	}
 	return out
+}
+
+// people names the persons of age group g. Children move with their
+// parents, under the parents' motive: families for short.
+func people(g int, short bool) string {
+	switch {
+	case g == 0 && short:
+		return "families with children"
+	case g == 0:
+		return "children under 18 (moving with their families)"
+	}
+	return "people " + AgeGroupText(g)
 }
 
 func argmax(x []float64, sign float64) int {

@@ -28,8 +28,12 @@ type Unit struct {
 	Regions []int // region indices, sorted
 }
 
-// maxFocus is the most units charted and summarised.
-const maxFocus = 8
+// maxFocus is the most units a scenario is summarised for, and
+// maxFocusAll the most charted over all scenarios.
+const (
+	maxFocus    = 8
+	maxFocusAll = 24
+)
 
 // maxSingleTargets is the most target regions of one intervention that are
 // also charted one by one (besides their group).
@@ -38,11 +42,12 @@ const maxSingleTargets = 4
 // buildUnits returns the reporting units of w for the scenarios: every
 // region, the centrality classes and counties present, the nation, and one
 // target group for each intervention (of any scenario but the baseline)
-// with more than one target region. It also returns the focus units: the
-// regions and groups the interventions target, or, when none targets
-// regions, the nation and the centrality classes.
-func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int) {
-	n := w.N()
+// with more than one target region. It also returns the focus units, the
+// union of every scenario's own (the regions and groups its interventions
+// target, or the nation and the centrality classes when none targets
+// regions), and for each scenario the indices into focus of its own (none
+// for the baseline).
+func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int, own [][]int) {
 	for i := range w.Regions {
 		r := &w.Regions[i]
 		units = append(units, Unit{Level: LevelRegion, Code: r.Code, Name: r.Name, Regions: []int{i}})
@@ -85,7 +90,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 	for _, c := range counties {
 		units = append(units, Unit{Level: LevelCounty, Code: c.code, Name: c.name, Regions: members[c]})
 	}
-	all := make([]int, n)
+	all := make([]int, w.N())
 	for i := range all {
 		all[i] = i
 	}
@@ -94,12 +99,17 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 
 	// Targets, in scenario and file order.
 	seenGroup := map[string]int{}
-	addFocus := func(u int) {
-		if !slices.Contains(focus, u) {
-			focus = append(focus, u)
+	own = make([][]int, len(scenarios))
+	for si, s := range scenarios {
+		if si == 0 {
+			continue
 		}
-	}
-	for _, s := range scenarios[min(1, len(scenarios)-1):] {
+		var mine []int
+		add := func(u int) {
+			if !slices.Contains(mine, u) {
+				mine = append(mine, u)
+			}
+		}
 		for _, sp := range s.Interventions {
 			rs := slices.Clone(sp.Regions)
 			slices.Sort(rs)
@@ -109,7 +119,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			}
 			if len(rs) <= maxSingleTargets {
 				for _, r := range rs {
-					addFocus(r)
+					add(r)
 				}
 			}
 			if len(rs) == 1 {
@@ -127,16 +137,27 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)),
 					Name: name + " (" + strconv.Itoa(len(rs)) + " regions)", Regions: rs})
 			}
-			addFocus(u)
+			add(u)
+		}
+		if len(mine) == 0 {
+			mine = append([]int{nation}, classUnits...)
+		}
+		if len(mine) > maxFocus {
+			mine = mine[:maxFocus]
+		}
+		for _, u := range mine {
+			f := slices.Index(focus, u)
+			if f < 0 {
+				if len(focus) == maxFocusAll {
+					continue
+				}
+				f = len(focus)
+				focus = append(focus, u)
+			}
+			own[si] = append(own[si], f)
 		}
 	}
-	if len(focus) == 0 {
-		focus = append([]int{nation}, classUnits...)
-	}
-	if len(focus) > maxFocus {
-		focus = focus[:maxFocus]
-	}
-	return units, focus
+	return units, focus, own
 }
 
 func intsKey(x []int) string {

@@ -135,8 +135,8 @@ func (r *Result) writeFlows(dir string) error {
 	from, to := strconv.Itoa(r.YearList[min(1, yi)]), strconv.Itoa(r.LastYear())
 	return writeTable(filepath.Join(dir, FlowsFile), header, func(row func(...string) error) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
-			for f, u := range r.Plan.Focus {
-				unit := &r.Plan.Units[u]
+			for _, f := range r.Plan.ScenarioFocus(s) {
+				unit := &r.Plan.Units[r.Plan.Focus[f]]
 				b, sc := r.Flows(0, f, yi), r.Flows(s, f, yi)
 				for g := range record.NumAgeGroups {
 					for m := range record.NumMotives {

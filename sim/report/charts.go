@@ -122,7 +122,7 @@ func newPlot(title, x, y string) *plot.Plot {
 type countTicks struct{ abs bool }
 
 func (c countTicks) Ticks(lo, hi float64) []plot.Tick {
-	step := niceStep((hi - lo) / 6)
+	step := niceStep((hi - lo) / 7)
 	if step < 10 {
 		step = math.Ceil(step) // whole persons
 	}
@@ -248,7 +248,7 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 
 func scenarioLabel(r *compare.Result, s int) string {
 	name := r.Plan.Scenarios[s].Name
-	if s == 0 {
+	if s == 0 && name != "baseline" {
 		return name + " (baseline)"
 	}
 	return name
@@ -263,8 +263,9 @@ func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
 	n := len(r.YearList)
-	for f, u := range p.Focus {
-		c := palette[f%len(palette)]
+	for k, f := range p.ScenarioFocus(s) {
+		u := p.Focus[f]
+		c := palette[k%len(palette)]
 		lo, hi := make([]float64, n), make([]float64, n)
 		var pts plotter.XYs
 		for yi, y := range r.YearList {
@@ -282,7 +283,7 @@ func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 			return Chart{}, err
 		}
 		l.Color, l.Width = c, vg.Points(2)
-		if f >= len(palette) {
+		if k >= len(palette) {
 			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
 		pl.Add(l)
@@ -294,7 +295,7 @@ func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	}
 	zero.Color, zero.Width = black, vg.Points(1)
 	pl.Add(zero)
-	headroom(pl, 0.07*float64(len(p.Focus)))
+	headroom(pl, 0.07*float64(len(p.ScenarioFocus(s))))
 	return save(pl, wideWidth, wideHeight, dir, "difference-"+output.SafeName(p.Scenarios[s].Name), title, "")
 }
 

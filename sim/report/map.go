@@ -101,6 +101,7 @@ type mapLayer struct {
 	centres  []point      // per region
 	radius   []float64    // per region, circles only: relative to the view's size
 	labels   []int        // regions named on the map
+	outlined []bool       // per region: a target, drawn with a thick border
 	names    []string     // per region
 	min, max point        // the view
 	legend   []legendEntry
@@ -143,12 +144,31 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 				}
 			}
 		}
+		thick := draw.LineStyle{Color: color.Black, Width: vg.Points(1.3)}
+		for _, s := range m.shapes {
+			if !m.outlined[s.region] {
+				continue
+			}
+			for _, ring := range s.rings {
+				pts := make([]vg.Point, len(ring)+1)
+				for i, p := range ring {
+					pts[i] = at(p)
+				}
+				pts[len(ring)] = pts[0]
+				for _, l := range c.ClipLinesXY(pts) {
+					c.StrokeLines(thick, l)
+				}
+			}
+		}
 	} else {
 		size := math.Max(dx, dy) * k
 		for i, p := range m.centres {
 			rad := vg.Length(m.radius[i] * size)
 			c.DrawGlyph(draw.GlyphStyle{Color: m.fill[i], Radius: rad, Shape: draw.CircleGlyph{}}, at(p))
 			c.DrawGlyph(draw.GlyphStyle{Color: border, Radius: rad, Shape: draw.RingGlyph{}}, at(p))
+			if m.outlined[i] {
+				c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: rad + vg.Points(1.5), Shape: draw.RingGlyph{}}, at(p))
+			}
 		}
 	}
 	sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
@@ -159,7 +179,12 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 			continue
 		}
 		c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, p)
-		c.FillText(sty, vg.Point{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, m.names[i])
+		at := vg.Point{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}
+		// A light box behind the name keeps it readable on any colour.
+		w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
+		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 190}, []vg.Point{
+			{X: at.X - 1, Y: at.Y - h*0.25}, {X: at.X + w + 1, Y: at.Y - h*0.25}, {X: at.X + w + 1, Y: at.Y + h*0.8}, {X: at.X - 1, Y: at.Y + h*0.8}})
+		c.FillText(sty, at, m.names[i])
 	}
 	m.drawLegend(c)
 }
@@ -227,7 +252,11 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	if len(spread) > 0 {
 		top = spread[len(spread)*9/10]
 	}
-	for _, u := range p.Focus {
+	var mine []int
+	for _, f := range p.ScenarioFocus(s) {
+		mine = append(mine, p.Focus[f])
+	}
+	for _, u := range mine {
 		for _, i := range p.Units[u].Regions {
 			if p.Units[u].Level == compare.LevelRegion && !math.IsNaN(pct[i]) {
 				top = math.Max(top, math.Abs(pct[i]))
@@ -253,12 +282,20 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 		m.min.X, m.min.Y = math.Min(m.min.X, p.X), math.Min(m.min.Y, p.Y)
 		m.max.X, m.max.Y = math.Max(m.max.X, p.X), math.Max(m.max.Y, p.Y)
 	}
-	// Focus regions are labelled.
-	var focusRegions []int
-	for _, u := range p.Focus {
-		if p.Units[u].Level == compare.LevelRegion || p.Units[u].Level == compare.LevelTarget {
+	// The focus regions; those focused on one by one are labelled.
+	var focusRegions, named []int
+	for _, u := range mine {
+		switch p.Units[u].Level {
+		case compare.LevelRegion:
+			named = append(named, p.Units[u].Regions...)
+			focusRegions = append(focusRegions, p.Units[u].Regions...)
+		case compare.LevelTarget:
 			focusRegions = append(focusRegions, p.Units[u].Regions...)
 		}
+	}
+	m.outlined = make([]bool, n)
+	for _, i := range focusRegions {
+		m.outlined[i] = true
 	}
 	if zoom && (len(focusRegions) == 0 || shapes == nil) {
 		return Chart{}, false, nil
@@ -308,7 +345,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 			m.labels[i] = i
 		}
 	} else {
-		m.labels = focusRegions
+		m.labels = named
 	}
 	if shapes == nil {
 		// Room for the legend: widen the view to the west.
@@ -340,7 +377,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	// The figure takes the proportions of the view (plus the title).
 	width := 8 * vg.Inch
 	height := vg.Length(math.Min(math.Max(float64(width)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + vg.Points(30)
-	caption := "Colour: the population difference in the last year in per cent of the baseline mean; grey: its 90 % interval includes zero " +
+	caption := "Black borders: the regions the scenario targets. Colour: the population difference in the last year in per cent of the baseline mean; grey: its 90 % interval includes zero " +
 		"(with 90 % intervals, about one region in ten is coloured by chance even where the scenario changes nothing)."
 	if shapes == nil {
 		caption += " Circle area: the baseline population."

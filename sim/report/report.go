@@ -167,11 +167,21 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 	return r
 }
 
+// FocusUnits are the units (indices into Plan.Units) of scenario s's
+// focus.
+func (v *view) FocusUnits(s int) []int {
+	var out []int
+	for _, f := range v.P.ScenarioFocus(s) {
+		out = append(out, v.P.Focus[f])
+	}
+	return out
+}
+
 // KeyRows are the focus units' population difference in the last year.
 func (v *view) KeyRows(s int) []row {
 	yi := len(v.R.YearList) - 1
 	var out []row
-	for _, u := range v.P.Focus {
+	for _, u := range v.FocusUnits(s) {
 		unit := &v.P.Units[u]
 		out = append(out, deltaRow(unit.Name, unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population))
 	}
@@ -222,7 +232,8 @@ type flowCell struct {
 func (v *view) FlowTables(s int) []flowTable {
 	yi := len(v.R.YearList) - 1
 	var out []flowTable
-	for f, u := range v.P.Focus {
+	for _, f := range v.P.ScenarioFocus(s) {
+		u := v.P.Focus[f]
 		b, sc := v.R.Flows(0, f, yi), v.R.Flows(s, f, yi)
 		var d [record.NumAgeGroups + 1][record.NumMotives + 1]float64
 		m := 0.0
@@ -288,7 +299,7 @@ type attractRow struct {
 
 func (v *view) AttractRows(s int) []attractRow {
 	var out []attractRow
-	units := append([]int(nil), v.P.Focus...)
+	units := v.FocusUnits(s)
 	for u := range v.P.Units {
 		if v.P.Units[u].Level == compare.LevelCentrality {
 			units = append(units, u)

@@ -108,8 +108,8 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 
 <h2 id="metrics">All metrics in {{.LastYear}}</h2>
 <p class="note">Stocks on 1 January {{.LastYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.</p>
-{{range $s := .Scenarios}}{{range $u := $.P.Focus}}
-<details{{if eq $u (index $.P.Focus 0)}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
+{{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
+<details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
 <table>
 <tr><th class="name">metric</th><th class="name">column</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
 {{range $.MetricRows $s.Index $u}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td class="name"><code>{{.Level}}</code></td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
