@@ -15,7 +15,7 @@ import (
 func lock(f *os.File) error {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
-		return fmt.Errorf("another settle sweep is running in %s; wait for it, or stop it first", f.Name())
+		return errLocked
 	}
 	if err != nil && !errors.Is(err, syscall.ENOTSUP) && !errors.Is(err, syscall.ENOSYS) {
 		return fmt.Errorf("locking %s: %w", f.Name(), err)

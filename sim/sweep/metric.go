@@ -172,11 +172,10 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 	}
 	q := lookupQuantity(qname)
 	if q == nil {
-		msg := fmt.Sprintf("unknown quantity %q", qname)
 		if s := params.Suggest(qname, quantityNames()); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
+			return nil, fmt.Sprintf("unknown quantity %q; did you mean %q? (docs/sweeps.md#metrics lists them)", qname, s)
 		}
-		return nil, msg + "; the quantities are " + strings.Join(quantityNames(), ", ") + " (docs/sweeps.md#metrics)"
+		return nil, fmt.Sprintf("unknown quantity %q; the quantities are %s (docs/sweeps.md#metrics)", qname, strings.Join(quantityNames(), ", "))
 	}
 	base := Metric{Name: name, Expr: expr, Line: line, q: q}
 	sel := make([]bool, w.N()) // the regions the filters keep
@@ -195,11 +194,10 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			return nil, fmt.Sprintf("%q is not key=value; write e.g. %s(year=2030)", arg, qname)
 		}
 		if !slices.Contains(metricKeys, k) {
-			msg := fmt.Sprintf("unknown argument %q", k)
 			if s := params.Suggest(k, metricKeys); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
+				return nil, fmt.Sprintf("unknown argument %q; did you mean %q?", k, s)
 			}
-			return nil, msg + "; the arguments are " + strings.Join(metricKeys, ", ")
+			return nil, fmt.Sprintf("unknown argument %q; the arguments are %s", k, strings.Join(metricKeys, ", "))
 		}
 		if seen[k] {
 			return nil, fmt.Sprintf("%s is given twice; give it once (a list is written a|b, a range a..b)", k)

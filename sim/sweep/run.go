@@ -20,6 +20,9 @@ import (
 
 const engineVersion = engine.Version
 
+// errLocked is lock's error when another process holds the folder.
+var errLocked = errors.New("sweep: the folder is locked")
+
 // Options say where and how a sweep runs.
 type Options struct {
 	// Dir is the sweep's folder: it must not exist or be empty, unless
@@ -100,8 +103,10 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("opening the journal: %w", err)
 	}
 	defer jf.Close()
-	if err := lock(jf); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	if err := lock(jf); errors.Is(err, errLocked) {
+		return nil, fmt.Errorf("another settle sweep is running in %s; wait for it to finish, or stop it first", dir)
+	} else if err != nil {
+		return nil, err
 	}
 	done := map[int]entry{}
 	if !fresh {

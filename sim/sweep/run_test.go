@@ -159,6 +159,30 @@ func TestResume(t *testing.T) {
 	}
 }
 
+// Two processes never run one folder at once: the journal is locked.
+func TestResumeLocked(t *testing.T) {
+	sw := load(t, smallGrid)
+	dir := filepath.Join(t.TempDir(), "s")
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	f, err := os.OpenFile(filepath.Join(dir, JournalFile), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := lock(f); err != nil {
+		t.Skipf("no advisory locks here: %v", err)
+	}
+	_, err = Run(context.Background(), sw, Options{Dir: dir, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "another settle sweep is running in "+dir) {
+		t.Fatalf("resume of a locked folder: %v", err)
+	}
+}
+
 // Resuming with a changed sweep file is refused.
 func TestResumeChangedSweep(t *testing.T) {
 	path := write(t, smallGrid)

@@ -329,3 +329,22 @@ func TestScanLines(t *testing.T) {
 		t.Errorf("a missing key should give its parent's line")
 	}
 }
+
+// docs/sweeps.md documents every quantity of the metric language, and
+// every key of the file.
+func TestDocs(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/sweeps.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range quantityNames() {
+		if !strings.Contains(string(doc), "`"+q+"`") {
+			t.Errorf("docs/sweeps.md does not document the quantity %s", q)
+		}
+	}
+	for _, k := range append(append(slices.Clone(sweepKeys), paramKeys...), metricKeys...) {
+		if !strings.Contains(string(doc), "| `"+k+"` |") {
+			t.Errorf("docs/sweeps.md has no table row for the key %s", k)
+		}
+	}
+}
