@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/web"
 )
 
@@ -89,7 +93,11 @@ func TestBrowser(t *testing.T) {
 	}()
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
+		// A step that cannot finish (a selector that never matches) fails
+		// in 30 s, not at the end of the whole test's time.
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, steps...); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
@@ -206,7 +214,36 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("05-teaching.png")
 
-	// 6. Every control has a name a screen reader can say, and Tab reaches them.
+	// 6. An intervention added with the form is written as TOML that
+	// sim/scenario reads back: what Download TOML saves.
+	run("add housing", chromedp.SetValue(chromedp.CSS(`#add-kind`), "housing"), chromedp.Click(chromedp.CSS(`#add`)),
+		chromedp.SendKeys(chromedp.CSS(`.card[data-kind="housing"] .regions input`), "Holmøy (T14)"),
+		chromedp.Click(chromedp.CSS(`.card[data-kind="housing"] .regions button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.card[data-kind="housing"] .chip`)))
+	run("show the card", jsStep(`document.querySelector('.card[data-kind="housing"]').scrollIntoView()`))
+	// The page fits the projector: only the columns scroll, never the page
+	// (its header would scroll away).
+	if h := evalJS[int](t, ctx, "page height", `document.documentElement.scrollHeight`); h > 720 {
+		t.Errorf("the page is %d px tall at 1280×720; only the panels may scroll", h)
+	}
+	shot("06-form.png")
+	specJSON := evalJS[string](t, ctx, "spec", `JSON.stringify(settle.spec())`)
+	resp, err := http.Post(ts.URL+"/api/toml", "application/json", strings.NewReader(`{"spec": `+specJSON+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	sc, err := scenario.Parse("download.toml", toml)
+	if err == nil {
+		_, err = sc.LoadWorld()
+	}
+	if resp.StatusCode != 200 || err != nil || len(sc.Interventions) != 1 || sc.Interventions[0].Kind != "housing" ||
+		!slices.Equal(sc.Interventions[0].Regions, []int{13}) || !sc.Interventions[0].Params["dwellings_per_year"].IsNum {
+		t.Errorf("the form's TOML (%d): %v\n%s", resp.StatusCode, err, toml)
+	}
+
+	// 7. Every control has a name a screen reader can say, and Tab reaches them.
 	unnamed := evalJS[[]string](t, ctx, "labels", `[...document.querySelectorAll('input, select, button')].filter(e => e.offsetParent !== null)
 		.filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
 		.map(e => e.outerHTML.slice(0, 80))`)
@@ -229,7 +266,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("Tab does not move the focus through the controls: %v", focused)
 	}
 
-	// 7. A mistake gets a clear message next to the field.
+	// 8. A mistake gets a clear message next to the field.
 	run("bad scale", jsStep(`document.getElementById('scale').value = 5`), chromedp.Click(chromedp.CSS(`#run`)),
 		chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
 	problem := evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
@@ -237,7 +274,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(problem, "scale 5 is out of range") || !invalid {
 		t.Errorf("scale 5: problems %q, field marked %v", problem, invalid)
 	}
-	shot("06-mistake.png")
+	shot("07-mistake.png")
 	mu.Lock()
 	defer mu.Unlock()
 	if len(consoleErrors) > 0 {

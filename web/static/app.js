@@ -28,6 +28,7 @@ const state = {
   timing: { clicked: 0, firstFrame: 0 },
 };
 window.settle = state; // for the browser test and the curious
+state.spec = () => spec(); // the form as the server gets it
 
 // ---------- start ----------
 
@@ -438,8 +439,8 @@ function addIntervention(iv) {
   years.className = 'years';
   const start = info.startYear;
   years.appendChild(field(id + '-from', 'From year', input('number', iv.fromYear || start + 2, { min: start, step: 1 }), 'from_year'));
-  years.appendChild(field(id + '-to', 'To year', input('number', iv.toYear || '', { min: start, step: 1, placeholder: 'no end' }), 'to_year'));
-  years.appendChild(field(id + '-phase', 'Phase in', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0 years' }), 'phase_in_years'));
+  years.appendChild(field(id + '-to', 'To year', input('number', iv.toYear || '', { min: start, step: 1, placeholder: 'none' }), 'to_year'));
+  years.appendChild(field(id + '-phase', 'Phase-in years', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0' }), 'phase_in_years'));
   card.appendChild(years);
   card.appendChild(regionPicker(id, kind, iv.regions || []));
   const anyOf = kind.anyOf || [];
@@ -544,7 +545,9 @@ function paramField(id, p, on, value) {
   const l = document.createElement('label');
   l.className = 'check';
   l.htmlFor = use.id;
-  l.append(use, document.createTextNode(p.key.replace(/_/g, ' ') + (p.unit ? ` (${p.unit})` : '') + (p.required ? '' : ' — optional')));
+  const words = p.key.replace(/_/g, ' ');
+  const unit = p.unit && p.unit.replace('/', ' per ') !== words && p.unit !== words ? ` (${p.unit})` : '';
+  l.append(use, document.createTextNode(words + unit + (p.required ? '' : ' — optional')));
   l.title = p.doc;
   d.appendChild(l);
   const help = document.createElement('small');
