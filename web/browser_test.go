@@ -3,9 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
