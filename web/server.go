@@ -517,6 +517,11 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err == nil && dec.More() {
 		err = errors.New("more than one JSON value")
 	}
+	if err == nil {
+		// Read to the end: only then does the server notice a client that
+		// goes away while its request waits in the queue.
+		_, err = io.Copy(io.Discard, r.Body)
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):

@@ -526,7 +526,8 @@ func TestRunStreams(t *testing.T) {
 }
 
 // TestRunStopsWithPage: closing the page ends the simulation and frees its
-// slot; the next in the queue is told its place and then runs.
+// slot, or its place in the queue; the next in the queue is told its place
+// and then runs.
 func TestRunStopsWithPage(t *testing.T) {
 	s, ts, log := newTestServer(t, Options{MaxRuns: 1, MaxQueue: 1})
 	long := teachingSpec(50)
@@ -538,21 +539,28 @@ func TestRunStopsWithPage(t *testing.T) {
 	if e := next(t, second); e.name != "queue" || string(e.data) != `{"position":1}` {
 		t.Fatalf("second run: %s %s, want its place in the queue", e.name, e.data)
 	}
-	// A third finds the queue full.
+	// Another finds the queue full.
 	resp, body := post(t, ts.URL+"/api/run", runRequest{Spec: teachingSpec(2)})
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "busy") {
-		t.Errorf("third run: %d %s, want 503 busy", resp.StatusCode, body)
+		t.Errorf("a run beyond the queue: %d %s, want 503 busy", resp.StatusCode, body)
+	}
+	// The second page closes while it waits: it leaves the line.
+	stopSecond()
+	waitFor(t, "the second to leave the queue", func() bool { _, w := s.Queue().Status(); return w == 0 })
+	third, stopThird := startRun(t, ts.URL, runRequest{Spec: teachingSpec(2)})
+	if e := next(t, third); e.name != "queue" || string(e.data) != `{"position":1}` {
+		t.Fatalf("third run: %s %s, want position 1", e.name, e.data)
 	}
 	stopFirst()
-	if e := next(t, second); e.name != "start" {
-		t.Fatalf("after the first page closed the second got %q, want start", e.name)
+	if e := next(t, third); e.name != "start" {
+		t.Fatalf("after the first page closed the next got %q, want start", e.name)
 	}
 	waitFor(t, "the first run to stop", func() bool { return log.has("stopped by the page") })
-	for e := range second {
+	for e := range third {
 		if e.name == "done" {
 			break
 		}
 	}
-	stopSecond()
+	stopThird()
 	waitFor(t, "no run left", func() bool { r, w := s.Queue().Status(); return r == 0 && w == 0 })
 }
