@@ -297,8 +297,11 @@ func checkEffect(t *testing.T, env *effectEnv, ec *effectCase, ch *effectCheck, 
 	// crn is the spread of the differences against that of two
 	// independent runs (√2 × the baseline's spread): below 1, common random
 	// numbers sharpen the comparison.
-	crn := stat.StdDev(d, nil) / (math.Sqrt2 * stat.StdDev(base, nil))
-	t.Logf("%s: %s: baseline %.0f, Δ by replicate %.0f: mean %+.0f ± %.0f (95 %%), SE %.0f, t %.1f; sd(Δ)/(√2·sd(baseline)) %.2f",
+	crn := "n/a (the baseline does not vary)"
+	if sb := stat.StdDev(base, nil); sb > 0 {
+		crn = fmt.Sprintf("%.2f", stat.StdDev(d, nil)/(math.Sqrt2*sb))
+	}
+	t.Logf("%s: %s: baseline %.0f, Δ by replicate %.0f: mean %+.0f ± %.0f (95 %%), SE %.0f, t %.1f; sd(Δ)/(√2·sd(baseline)) %s",
 		ec.what, ch.metric, res.base, d, res.mean, res.ci, res.se, res.mean/res.se, crn)
 	var fails []string
 	sign := float64(ch.sign)
