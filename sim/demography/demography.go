@@ -20,6 +20,33 @@ type Model struct {
 	chunks []events
 	women  [][]int32 // couple seekers by region
 	men    [][]int32
+	// Event probabilities by key, set every tick.
+	death, fert, adult state.Rates
+}
+
+// The status of a person for the adult events (the key of Model.adult is
+// status·(MaxAge+1) + age).
+const (
+	statusAtHome = iota // living with their parents: may leave home
+	statusSplit         // in a couple, in the lower slot of the two: the couple may split
+	statusSingle        // single: may seek a partner
+	statusNone          // in a couple, in the higher slot
+)
+
+// status[atHome<<2 | partnered<<1 | partner in a higher slot] (an adult at
+// home never splits: the parental home comes first).
+var status = [8]uint8{
+	0b000: statusSingle, 0b010: statusNone, 0b011: statusSplit,
+	0b100: statusAtHome, 0b110: statusAtHome, 0b111: statusAtHome,
+	0b001: statusSingle, 0b101: statusAtHome, // impossible: no partner above
+}
+
+// b2u8 is 1 for true and 0 for false (compiled without a branch).
+func b2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 type events struct {
@@ -63,63 +90,75 @@ func (m *Model) Step(s *state.State) {
 		// Couple formation peaks around 27 and falls with age.
 		couple[a] = P.CoupleRate * math.Exp(-math.Abs(float64(a)-27)/12)
 	}
+	// The event probabilities by key, drawn by thinning (state.Rates):
+	// death by sex and age; birth by sex, partnered and age (women 15–49);
+	// for adults, one of three exclusive events by status and age: leaving
+	// the parental home (adults at home), a split (for each couple once,
+	// through the partner in the lower slot) or seeking a partner (singles).
+	const A = world.MaxAge + 1
+	var tab [4 * A]float64
+	copy(tab[:], mort[0][:])
+	copy(tab[A:], mort[1][:])
+	m.death.Set(tab[:2*A])
+	tab = [4 * A]float64{}
+	for a := 15; a < 50; a++ {
+		tab[a], tab[A+a] = fert[0][a], fert[1][a]
+	}
+	m.fert.Set(tab[:]) // keys 2A… (men) have probability 0
+	tab = [4 * A]float64{}
+	for a := 18; a < A; a++ {
+		tab[statusAtHome*A+a] = leave[a]
+		tab[statusSplit*A+a] = P.SplitRate
+		tab[statusSingle*A+a] = couple[a]
+	}
+	m.adult.Set(tab[:])
 
 	s.ForChunks(state.StreamDemography, func(c, lo, hi int, g *state.RNG) {
 		ev := &m.chunks[c]
 		ev.deaths, ev.births, ev.leave, ev.seek, ev.split, ev.adults = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0], ev.adults[:0]
+		var dDeath, dFert, dAdult state.Draws
+		dDeath.Start(&m.death, g)
+		dFert.Start(&m.fert, g)
+		dAdult.Start(&m.adult, g)
+		// The keys are computed without branches on the person's
+		// attributes (their outcomes are unpredictable); only events, which
+		// are rare, branch.
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
 			if f&population.Alive == 0 {
 				continue
 			}
-			age, sex := p.Age[i], p.Sex[i]
-			u1, u2 := g.Two()
-			if u1 < mort[sex][age] {
+			age, sex := int(p.Age[i]), int(p.Sex[i])&1
+			if k := sex*A + age; dDeath.Candidate(k) && dDeath.Accept(k, g) {
 				ev.deaths = append(ev.deaths, int32(i))
 				continue
 			}
-			partnered := p.Partner[i] != population.None
-			if sex == 0 && age >= 15 && age < 50 {
-				k := 0
-				if partnered {
-					k = 1
-				}
-				if u2 < fert[k][age] {
-					ev.births = append(ev.births, int32(i))
-				}
+			q := p.Partner[i]
+			partnered := int(b2u8(q != population.None))
+			if k := (2*sex+partnered)*A + age; dFert.Candidate(k) && dFert.Accept(k, g) {
+				ev.births = append(ev.births, int32(i))
 			}
-			if age >= 18 {
-				u3, u4 := g.Two()
-				switch {
-				case f&population.AtHome != 0:
-					if u3 < leave[age] {
-						ev.leave = append(ev.leave, int32(i))
-					}
-				case partnered:
-					// Each couple is considered once, through the woman
-					// (or the partner in the lower slot for same-sex couples).
-					if (sex == 0 || p.Sex[p.Partner[i]] == 1 && int32(i) < p.Partner[i]) && u3 < P.SplitRate {
-						ev.split = append(ev.split, int32(i))
-					}
-				default:
-					if u4 < couple[age] {
-						ev.seek = append(ev.seek, int32(i))
-					}
+			atHome := int(f/population.AtHome) & 1
+			st := int(status[atHome<<2|partnered<<1|int(b2u8(q > int32(i)))])
+			if k := st*A + age; dAdult.Candidate(k) && dAdult.Accept(k, g) {
+				switch st {
+				case statusAtHome:
+					ev.leave = append(ev.leave, int32(i))
+				case statusSplit:
+					ev.split = append(ev.split, int32(i))
+				case statusSingle:
+					ev.seek = append(ev.seek, int32(i))
 				}
 			}
 			// Ageing, tenure and years since arrival (capped).
-			if age < world.MaxAge {
-				p.Age[i] = age + 1
-			}
+			p.Age[i] = uint8(age) + b2u8(age < world.MaxAge)
 			if age == 17 {
 				ev.adults = append(ev.adults, int32(i))
 			}
-			if p.Tenure[i] < 255 {
-				p.Tenure[i]++
-			}
-			if f&population.Immigrant != 0 && p.Years[i] < 255 {
-				p.Years[i]++
-			}
+			t := p.Tenure[i]
+			p.Tenure[i] = t + b2u8(t < 255)
+			y := p.Years[i]
+			p.Years[i] = y + uint8(f/population.Immigrant)&1&b2u8(y < 255)
 		}
 	})
 
@@ -176,13 +215,18 @@ func (m *Model) Step(s *state.State) {
 			p.Flags[i] &^= population.AtHome
 		}
 	}
-	// Splits: the man (or the second partner) leaves with a household of
-	// his own; children stay with the mother. Both may then move.
+	// Splits (drawn through the partner in the lower slot): the man (or,
+	// in a same-sex couple, the partner in the higher slot) leaves with a
+	// household of his own; children stay with the mother. Both may then
+	// move.
 	for c := 0; c < nc; c++ {
 		for _, i := range m.chunks[c].split {
 			q := p.Partner[i]
 			if !p.Live(i) || q == population.None {
 				continue
+			}
+			if p.Sex[i] == 1 && p.Sex[q] == 0 {
+				i, q = q, i
 			}
 			p.Partner[i], p.Partner[q] = population.None, population.None
 			p.Leave(q)

@@ -61,7 +61,8 @@ func within(got, want, sd, k float64) bool { return math.Abs(got-want) <= k*sd+1
 // sex against Σ q(age, sex), births against Σ (1 − q)·ASFR·multiplier
 // (partnered or single), leaving home against the leave-home rate and
 // splits against the split rate, each within 4.5 standard deviations. It
-// also checks ageing, the ledger and the population invariants.
+// also checks ageing, that the man leaves a split couple alone, the
+// ledger and the population invariants.
 func TestOneTick(t *testing.T) {
 	s := teaching(t)
 	p := &s.Persons
@@ -139,6 +140,10 @@ func TestOneTick(t *testing.T) {
 		}
 		if x.partnered && x.sex == 0 && survived(p, b[x.partner], int(x.partner)) && p.Partner[i] != x.partner {
 			split++
+			// The man leaves alone; the children stay with the mother.
+			if q := x.partner; b[q].sex == 1 && (p.Size(p.HH[q]) != 1 || p.HH[q] == p.HH[i]) {
+				t.Fatalf("couple %d, %d split: the man's household has %d members", i, q, p.Size(p.HH[q]))
+			}
 		}
 	}
 	var births, totalDeaths, ledgerBirths, ledgerDeaths float64
@@ -272,4 +277,55 @@ func TestCouplesAfterTicks(t *testing.T) {
 			t.Errorf("%d: no family moves recorded", rec.Year)
 		}
 	}
+}
+
+// TestSplitManLeaves checks who leaves when couples split, whichever
+// partner holds the lower slot: after a few years of the whole engine (so
+// couples formed in the simulation sit in any slot order), with the split
+// rate set to 1 and no deaths, every couple splits, the man leaves alone
+// and the children stay with the mother.
+func TestSplitManLeaves(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := engine.New(w, engine.Config{Seed: 6, Scale: 0.3, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 3; y++ {
+		sim.Step()
+	}
+	s := sim.State()
+	p := &s.Persons
+	type couple struct{ woman, man int32 }
+	var couples []couple
+	manLower := 0
+	for i := int32(0); i < int32(p.Len()); i++ {
+		if q := p.Partner[i]; p.Live(i) && q != population.None && p.Sex[i] == 0 && p.Sex[q] == 1 && p.Flags[i]&population.AtHome == 0 {
+			couples = append(couples, couple{i, q})
+			if q < i {
+				manLower++
+			}
+		}
+	}
+	if manLower == 0 {
+		t.Fatalf("no couple with the man in the lower slot among %d", len(couples))
+	}
+	s.P.SplitRate, s.P.MortalityScale, s.P.CoupleRate = 1, 0, 0
+	s.BeginTick()
+	var m demography.Model
+	m.Step(s)
+	for _, c := range couples {
+		if p.Partner[c.woman] != population.None || p.Partner[c.man] != population.None {
+			t.Fatalf("couple %d, %d did not split", c.woman, c.man)
+		}
+		if p.Size(p.HH[c.man]) != 1 || p.Flags[c.man]&population.Head == 0 {
+			t.Fatalf("man %d: household of %d after the split, want alone", c.man, p.Size(p.HH[c.man]))
+		}
+	}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d couples split, %d with the man in the lower slot", len(couples), manLower)
 }
