@@ -229,7 +229,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		return err
 	}
 
-	p.Printf("%s against %s: %s, scale %g, %d replicate%s (seeds %s), %d runs in %.1f s\n\n",
+	p.Printf("%s against %s: %s, scale %g, %d replicate%s (%s), %d runs in %.1f s\n\n",
 		strings.Join(opts.Files[1:], ", "), opts.Files[0], plan.World.Name, plan.Scale, plan.Replicates, plural(plan.Replicates),
 		seedRange(plan), plan.Runs(), time.Since(start).Seconds())
 	if err := writeCompareSummary(p.Stdout(), res, opts.Year); err != nil {
@@ -245,9 +245,9 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 
 func seedRange(p *compare.Plan) string {
 	if p.Replicates == 1 {
-		return strconv.FormatUint(p.Seed, 10)
+		return "seed " + strconv.FormatUint(p.Seed, 10)
 	}
-	return fmt.Sprintf("%d–%d", p.Seed, p.Seed+uint64(p.Replicates)-1)
+	return fmt.Sprintf("seeds %d–%d", p.Seed, p.Seed+uint64(p.Replicates)-1)
 }
 
 // claimCompareDir creates dir (if need be) and marks it INCOMPLETE until

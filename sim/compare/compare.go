@@ -122,22 +122,33 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 	}
 	b := scenarios[0]
-	for _, s := range scenarios[1:] {
-		diff := func(key, bv, v, flag string) error {
-			if bv == v {
-				return nil
+	check := func(keys ...string) error {
+		var errs []error
+		for _, s := range scenarios[1:] {
+			diff := func(key, bv, v, flag string) {
+				if bv != v {
+					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag})
+				}
 			}
-			return &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag}
+			for _, k := range keys {
+				switch k {
+				case "world":
+					diff(k, strconv.Quote(b.World), strconv.Quote(s.World), "")
+				case "travel_times":
+					diff(k, strconv.Quote(b.TravelTimes), strconv.Quote(s.TravelTimes), "")
+				case "start_year":
+					diff(k, strconv.Itoa(b.StartYear), strconv.Itoa(s.StartYear), "")
+				case "years":
+					diff(k, strconv.Itoa(b.Years), strconv.Itoa(s.Years), "--years N")
+				case "scale":
+					diff(k, strconv.FormatFloat(b.Scale, 'g', -1, 64), strconv.FormatFloat(s.Scale, 'g', -1, 64), "--scale X")
+				}
+			}
 		}
-		if err := errors.Join(
-			diff("world", strconv.Quote(b.World), strconv.Quote(s.World), ""),
-			diff("travel_times", strconv.Quote(b.TravelTimes), strconv.Quote(s.TravelTimes), ""),
-			diff("start_year", yearText(b.StartYear), yearText(s.StartYear), ""),
-			diff("years", strconv.Itoa(b.Years), strconv.Itoa(s.Years), "--years N"),
-			diff("scale", strconv.FormatFloat(b.Scale, 'g', -1, 64), strconv.FormatFloat(s.Scale, 'g', -1, 64), "--scale X"),
-		); err != nil {
-			return nil, err
-		}
+		return errors.Join(errs...)
+	}
+	if err := check("world", "travel_times"); err != nil {
+		return nil, err
 	}
 	w, err := b.LoadWorld()
 	if err != nil {
@@ -148,10 +159,23 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			return nil, err
 		}
 	}
+	// After Resolve, which gives start_year the world's when the file
+	// leaves it out and checks the interventions against the file's years.
+	if err := check("start_year", "years", "scale"); err != nil {
+		return nil, err
+	}
 	p := &Plan{Scenarios: scenarios, World: w, Replicates: opts.Replicates, Seed: b.Seed,
 		StartYear: w.StartYear, Years: b.Years, Scale: b.Scale, Cmdline: opts.Cmdline}
 	if b.StartYear != 0 {
 		p.StartYear = b.StartYear
+	}
+	for _, s := range scenarios {
+		for _, sp := range s.Interventions {
+			if last := p.StartYear + p.Years; sp.FromYear > last {
+				p.Notes = append(p.Notes, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d: it has no effect in this comparison",
+					sp.Name, sp.File, sp.Line, sp.FromYear, last))
+			}
+		}
 	}
 	if opts.Seed != nil {
 		p.Seed = *opts.Seed
@@ -172,13 +196,6 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	}
 	p.Units, p.Focus, p.own = buildUnits(w, scenarios)
 	return p, nil
-}
-
-func yearText(y int) string {
-	if y == 0 {
-		return "the world's"
-	}
-	return strconv.Itoa(y)
 }
 
 func (p *Plan) seedText() string {

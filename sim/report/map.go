@@ -293,9 +293,13 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 			focusRegions = append(focusRegions, p.Units[u].Regions...)
 		}
 	}
+	// Targets are outlined where they are large enough to see: on the
+	// zoomed map and as circles.
 	m.outlined = make([]bool, n)
-	for _, i := range focusRegions {
-		m.outlined[i] = true
+	if zoom || shapes == nil {
+		for _, i := range focusRegions {
+			m.outlined[i] = true
+		}
 	}
 	if zoom && (len(focusRegions) == 0 || shapes == nil) {
 		return Chart{}, false, nil
@@ -377,10 +381,13 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	// The figure takes the proportions of the view (plus the title).
 	width := 8 * vg.Inch
 	height := vg.Length(math.Min(math.Max(float64(width)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + vg.Points(30)
-	caption := "Black borders: the regions the scenario targets. Colour: the population difference in the last year in per cent of the baseline mean; grey: its 90 % interval includes zero " +
+	caption := "Colour: the population difference in the last year in per cent of the baseline mean; grey: its 90 % interval includes zero " +
 		"(with 90 % intervals, about one region in ten is coloured by chance even where the scenario changes nothing)."
 	if shapes == nil {
 		caption += " Circle area: the baseline population."
+	}
+	if zoom || shapes == nil {
+		caption += " Black borders: the regions the scenario targets."
 	}
 	c, err := save(pl, width, height, dir, name, title, caption)
 	return c, true, err

@@ -17,9 +17,9 @@ p.meta { color: #555; margin-top: 0; }
 ul.summary li { margin: 0.45rem 0; font-size: 1.06rem; }
 .note { color: #555; font-size: 0.92rem; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; }
-th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
 th { background: #f4f4f4; font-weight: 600; }
-td.name, th.name { text-align: left; }
+td.name, th.name { text-align: left; white-space: normal; }
 tr.gain td.diff { color: #2166ac; font-weight: 600; }
 tr.loss td.diff { color: #b2182b; font-weight: 600; }
 tr.unclear td.diff, td.unclear { color: #777; }
@@ -101,7 +101,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 <p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}}</p>
 <table>
 <tr><th class="name" rowspan="2">region</th><th colspan="3">baseline</th><th colspan="3">{{$s.Name}}</th><th colspan="3">difference</th></tr>
-<tr><th>net domestic</th><th>job growth</th><th>attractiveness</th><th>net domestic</th><th>job growth</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>90 % interval</th></tr>
+<tr><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>90 % interval</th></tr>
 {{range $.AttractRows $s.Index}}<tr><td class="name">{{.Name}}</td><td>{{.BaseNet}}</td><td>{{.BaseExplained}}</td><td>{{.BaseAttract}}</td><td>{{.ScenNet}}</td><td>{{.ScenExplained}}</td><td>{{.ScenAttract}}</td><td>{{.DiffNet}}</td><td class="{{.DiffClass}}">{{.DiffAttract}}</td><td class="{{.DiffClass}}">{{.Interval}}</td></tr>
 {{end}}</table>
 {{end}}
