@@ -213,10 +213,20 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	}
 	p.Printf("%s: %s design on %s, %s, %d at a time\n", sw.Name, sw.Design, filepath.Base(sw.Scenario.File), what, min(workers, runs))
 
+	// The command that finishes the sweep if it stops early.
+	resume := "settle sweep " + shellWord(opts.File) + " --out " + shellWord(dir)
+	if !shard.Whole() {
+		resume = fmt.Sprintf("settle sweep %s --out %s --shard %s", shellWord(opts.File), shellWord(opts.Out), shard)
+	}
+	if opts.Workers != 0 {
+		resume += fmt.Sprintf(" --workers %d", opts.Workers)
+	}
+	resume += " --resume"
+
 	var bar *progressBar
 	last := 0
 	res, err := sweep.Run(ctx, sw, sweep.Options{
-		Dir: dir, Workers: opts.Workers, Resume: opts.Resume, Shard: shard, CommandLine: opts.Cmdline,
+		Dir: dir, Workers: opts.Workers, Resume: opts.Resume, Shard: shard, CommandLine: opts.Cmdline, ResumeCommand: resume,
 		Progress: func(done, total int) {
 			if bar == nil {
 				bar = p.Bar(total, "sweep "+sw.Name, "runs")
@@ -239,8 +249,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if res.Resumed > 0 {
 		p.Printf("resumed: %d runs were done already, %d run now\n", res.Resumed, res.Computed)
 	}
-	secs := res.Elapsed.Seconds()
-	p.Printf("%d runs in %.1f s: %.2f runs/s, %s agent-years/s\n", res.Computed, secs, float64(res.Computed)/secs, si(res.AgentYears/secs))
+	if secs := res.Elapsed.Seconds(); res.Computed > 0 {
+		p.Printf("%d runs in %.1f s: %.2f runs/s, %s agent-years/s\n", res.Computed, secs, float64(res.Computed)/secs, si(res.AgentYears/secs))
+	}
 	if !shard.Whole() {
 		p.Printf("\nShard %s is done. When every shard is: settle sweep merge %s\n", shard, opts.Out)
 		p.Printf("Results:   %s\n", dir)
@@ -257,6 +268,14 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		p.Resultf("%s\n", dir)
 	}
 	return nil
+}
+
+// shellWord quotes s for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]#~!{}") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // si formats x with a k/M/G suffix: 4.2 M.

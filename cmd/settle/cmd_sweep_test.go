@@ -152,7 +152,7 @@ func TestSweepInterruptResume(t *testing.T) {
 	// The run in progress when Ctrl-C came may still finish (and is kept).
 	var ie *sweep.InterruptedError
 	if code := exitCode(err); code != exitInterrupted || !errors.As(err, &ie) || ie.Done < 2 || ie.Done > 3 ||
-		!strings.Contains(err.Error(), fmt.Sprintf("interrupted: %d of 6 runs are done and kept in %s; run the same command with --resume", ie.Done, dir)) {
+		!strings.Contains(err.Error(), fmt.Sprintf("interrupted: %d of 6 runs are done and kept in %s; to finish the others, run settle sweep %s --out %s --workers 1 --resume", ie.Done, dir, file, dir)) {
 		t.Fatalf("exit %d: %v", code, err)
 	}
 	code, stdout, errs := settle(t, "sweep", file, "--out", dir, "--resume")

@@ -41,8 +41,12 @@ type Options struct {
 	// runs done and the runs of the shard (done counts resumed runs), from
 	// one goroutine.
 	Progress func(done, total int)
-	// Manifest fields that describe the invocation.
+	// CommandLine is recorded in the manifest.
 	CommandLine []string
+	// ResumeCommand is the command that finishes the sweep if it stops
+	// early, for the INCOMPLETE file and the InterruptedError ("" for a
+	// generic hint).
+	ResumeCommand string
 }
 
 // Result says what Run did.
@@ -62,11 +66,16 @@ type Result struct {
 type InterruptedError struct {
 	Dir         string
 	Done, Total int
+	Resume      string // the command that finishes the sweep, or ""
 	Cause       error
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("interrupted: %d of %d runs are done and kept in %s; run the same command with --resume to finish the others", e.Done, e.Total, e.Dir)
+	how := "run the same command with --resume to finish the others"
+	if e.Resume != "" {
+		how = "to finish the others, run " + e.Resume
+	}
+	return fmt.Sprintf("interrupted: %d of %d runs are done and kept in %s; %s", e.Done, e.Total, e.Dir, how)
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }
@@ -181,6 +190,7 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 		close(results)
 	}()
 	var failed error // the first failure other than cancellation
+	journalOK := true
 	for r := range results {
 		switch {
 		case r.err != nil:
@@ -189,13 +199,17 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 				cancel()
 			}
 			continue
-		case failed != nil:
+		case !journalOK:
 			continue
 		}
-		// A run that finished is kept, even after a cancellation.
+		// A run that finished is kept, even after a cancellation or
+		// another run's failure.
 		line := journalLine(r.id, r.seed, r.values)
 		if _, err := jf.Write(line); err != nil {
-			failed = fmt.Errorf("writing the journal: %w", err)
+			journalOK = false
+			if failed == nil {
+				failed = fmt.Errorf("writing the journal: %w", err)
+			}
 			cancel()
 			continue
 		}
@@ -222,7 +236,7 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 		if cause == nil {
 			cause = context.Canceled
 		}
-		return res, &InterruptedError{Dir: dir, Done: len(done), Total: len(ids), Cause: cause}
+		return res, &InterruptedError{Dir: dir, Done: len(done), Total: len(ids), Resume: opts.ResumeCommand, Cause: cause}
 	}
 	if err := finish(dir, t, ids, done, m); err != nil {
 		return res, err
@@ -251,9 +265,15 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 		if err != nil {
 			return false, m, fmt.Errorf("creating the sweep folder: %w", err)
 		}
-		fmt.Fprintf(f, "This sweep is not finished: runs.csv and runs.parquet are written when every run is done.\nThe runs finished so far are in %s. To finish it, run the same command again with --resume:\n\n  %s --resume\n",
-			JournalFile, strings.Join(opts.CommandLine, " "))
+		resume := opts.ResumeCommand
+		if resume == "" {
+			resume = strings.Join(opts.CommandLine, " ") + " --resume"
+		}
+		fmt.Fprintf(f, "This sweep is not finished: runs.csv and runs.parquet are written when every run is done.\nThe runs finished so far are in %s. To finish it, run:\n\n  %s\n", JournalFile, resume)
 		f.Close()
+		if err := writeManifest(dir, m); err != nil {
+			return false, m, err
+		}
 		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
 			return false, m, err
 		}
