@@ -554,11 +554,11 @@ years = 5
 	},
 	{
 		kind: "campus",
-		what: "a campus of 1,000 study places in each of Vefsn (Mosjøen), Sør-Varanger (Kirkenes) and Tynset, which have none within 100 minutes",
+		what: "a campus of 1,000 study places in each of six towns with none within 75 minutes: Vefsn (Mosjøen), Brønnøy, Vestvågøy (Leknes), Sør-Varanger (Kirkenes), Tynset and Ullensvang",
 		entries: `
 [[intervention]]
 kind = "campus"
-regions = ["Vefsn", "Sør-Varanger", "Tynset"]
+regions = ["Vefsn", "Brønnøy", "Vestvågøy", "Sør-Varanger", "Tynset", "Ullensvang"]
 from_year = 2024
 students = 1000
 `,
