@@ -133,8 +133,12 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			case shareAge >= 0.5 && shareMotive >= 0.5:
 				fmt.Fprintf(&b, ", mostly among %s moving %s", people(g, true), motiveText[m])
 			default:
+				n := signed(byAge[g])
+				if g == 0 {
+					n += ", moving with their parents"
+				}
 				fmt.Fprintf(&b, "; the change in net moves into it (%s) is largest among %s (%s) and in moves %s (%s)",
-					signed(total), people(g, false), signed(byAge[g]), motiveText[m], signed(byMotive[m]))
+					signed(total), people(g, false), n, motiveText[m], signed(byMotive[m]))
 			}
 		}
 	}
@@ -153,7 +157,7 @@ func people(g int, short bool) string {
 	case g == 0 && short:
 		return "families with children"
 	case g == 0:
-		return "children under 18 (moving with their families)"
+		return "children under 18"
 	}
 	return "people " + AgeGroupText(g)
 }
