@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	register(command{"compare", "compare scenarios with a baseline: replicates, differences with intervals, charts, a map and report.html", cmdCompare})
+	register(command{"compare", "compare scenarios with a baseline: differences with intervals, charts, a map, report.html", cmdCompare})
 }
 
 const compareHelpHead = `Usage: settle compare BASELINE.toml SCENARIO.toml [MORE.toml ...] [flags]
@@ -77,13 +77,13 @@ const defaultReplicates = 5
 
 func compareFlags(opts *compareOptions, seed *uint64) *flag.FlagSet {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.IntVar(&opts.Replicates, "replicates", defaultReplicates, "run every scenario `N` times (seeds base … base+N−1)")
+	fs.IntVar(&opts.Replicates, "replicates", defaultReplicates, "run every scenario `N` times, with the seeds base … base+N−1\n(default "+strconv.Itoa(defaultReplicates)+"; 2 or more give intervals)")
 	fs.StringVar(&opts.Out, "out", "", "write into `DIR`, which must not exist or be empty\n(default results/compare/<date-time>-s<seed>)")
 	fs.IntVar(&opts.Workers, "workers", 0, "simulate with `N` goroutines (default one per CPU: "+strconv.Itoa(runtime.NumCPU())+");\nthe results are the same for any N")
 	fs.Uint64Var(seed, "seed", 0, "base seed `N` (default the baseline's seed)")
 	fs.IntVar(&opts.Years, "years", 0, "simulate `N` years in every scenario (default the files' years)")
 	fs.Float64Var(&opts.Scale, "scale", 0, "simulate the share `X` of the population in every scenario, 0 < X ≤ 1\n(default the files' scale)")
-	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` (default the last year)")
+	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` on the terminal (default the last year)")
 	fs.BoolVar(&opts.KeepRuns, "keep-runs", false, "also write every run's own folder (regions.csv, flows.csv …) under runs/")
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only errors and the results folder")
 	return fs

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{"explain", "why people moved into and out of a region of a run: motives, ages, origins, jobs and housing", cmdExplain})
+	register(command{"explain", "why people moved into and out of a region of a run: motives, ages, origins, jobs", cmdExplain})
 }
 
 const explainHelpHead = `Usage: settle explain RUN_DIR --region NAME [--year Y]
@@ -43,14 +43,15 @@ func explainFlags(opts *explainOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.StringVar(&opts.Region, "region", "", "the region `NAME` or code to explain (required)")
 	fs.IntVar(&opts.Year, "year", 0, "explain the moves recorded in year `Y` (during the year before it);\ndefault the whole run")
-	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins and destinations")
+	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins and destinations (default 5)")
 	return fs
 }
 
 func explainHelp() string {
 	var o explainOptions
 	return explainHelpHead + flagsHelp(explainFlags(&o), "region", "year", "top") + "\n" +
-		strings.Replace(exitCodesHelp, "1    error (a bad scenario, a failed run …)", "1    error (a bad run folder, an unknown region, a year outside the run)", 1)
+		strings.Replace(strings.Replace(exitCodesHelp, "1    error (a bad scenario, a failed run …)", "1    error (a bad run folder, an unknown region, a year outside the run)", 1),
+			"; a run's folder is then marked INCOMPLETE", "", 1)
 }
 
 func cmdExplain(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
