@@ -18,6 +18,7 @@ type Model struct {
 	chunks [][]int32
 	cdf    []float64
 	ageCDF []float64
+	heads  []int32 // the household heads the last arrive added
 }
 
 // Immigrant households: adults aged 25–45 bring a partner with this
@@ -183,22 +184,21 @@ func (m *Model) extra(s *state.State) {
 		g := s.Stream(state.StreamArrivals, uint64(r))
 		region := func() int { return r }
 		m.arrive(s, g.Round(ex[state.ExtraRefugees]), region, m.drawAge, &g)
-		first := int32(s.Persons.Len())
 		m.arrive(s, g.Round(ex[state.ExtraWorkers]), region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
-		employ(s, r, first)
+		employ(s, r, m.heads)
 	}
 }
 
-// employ gives the labour immigrants added from slot first onwards (the
-// adults of working age who head their household; partners seek work like
-// other immigrants) a job at their skill level in region r: a vacant one
+// employ gives the labour immigrants heads (the adults of working age who
+// head the households just added; partners seek work like other
+// immigrants) a job at their skill level in region r: a vacant one
 // while any is vacant, else a new one. Employers recruited them for those
 // jobs, so recruitment from abroad is also labour demand.
-func employ(s *state.State, r int, first int32) {
+func employ(s *state.State, r int, heads []int32) {
 	p := &s.Persons
 	rs := &s.Regions[r]
-	for i := first; i < int32(p.Len()); i++ {
-		if p.Act[i] != population.Unemployed || p.Flags[i]&population.Head == 0 {
+	for _, i := range heads {
+		if p.Act[i] != population.Unemployed {
 			continue
 		}
 		k := state.Skill(p.Edu[i])
@@ -215,10 +215,12 @@ func employ(s *state.State, r int, first int32) {
 // arrive adds target immigrants in households: each household's region from
 // region and the age of its first member from age; children come with a
 // parent, and adults aged 25–45 with a partner (partnerShare) and children
-// (childShare).
+// (childShare). It leaves the heads of the households it added in m.heads
+// (slots may be reused ones, anywhere in the population).
 func (m *Model) arrive(s *state.State, target int, region func() int, age func(*state.RNG) int, g *state.RNG) {
 	p := &s.Persons
 	added := 0
+	m.heads = m.heads[:0]
 	for added < target {
 		r := region()
 		age := age(g)
@@ -231,12 +233,14 @@ func (m *Model) arrive(s *state.State, target int, region func() int, age func(*
 			// come as family members), who heads the household.
 			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), g)
 			h := p.NewHousehold(parent)
+			m.heads = append(m.heads, parent)
 			p.Join(m.add(s, r, age, sex, g), h)
 			added += 2
 			continue
 		}
 		head := m.add(s, r, age, sex, g)
 		h := p.NewHousehold(head)
+		m.heads = append(m.heads, head)
 		added++
 		if age >= 25 && age <= 45 && added < target && g.Float64() < partnerShare {
 			q := m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
