@@ -14,13 +14,13 @@ import (
 	"github.com/settle-sim/settle/sim/engine"
 )
 
-// benchSweep is a grid of 4 runs of the teaching world at a quarter of its
+// benchSweep is a grid of 8 runs of the teaching world at a quarter of its
 // population (about 100,000 persons) for 5 years.
 const benchSweep = `[sweep]
 scenario = "base.toml"
 [[parameter]]
 path = "behaviour.move_scale"
-values = [0.9, 1.0, 1.1, 1.2]
+values = [0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2]
 [[parameter]]
 path = "scale"
 values = 0.25
@@ -68,7 +68,7 @@ func BenchmarkThroughput(b *testing.B) {
 		b.ReportMetric(cpu/b.Elapsed().Seconds(), "cores")
 	}
 	b.Run("single", func(b *testing.B) { one(b, 1) })
-	for _, w := range []int{2} {
+	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("engine/workers=%d", w), func(b *testing.B) { one(b, w) })
 		b.Run(fmt.Sprintf("sweep/workers=%d", w), func(b *testing.B) {
 			var agents float64

@@ -124,6 +124,30 @@ func TestGridExpansion(t *testing.T) {
 	}
 }
 
+// A list of one value stays fixed, like a single value; scenario.scale is
+// scale.
+func TestListOfOne(t *testing.T) {
+	sw := load(t, `[sweep]
+scenario = "base.toml"
+[[parameter]]
+path = "behaviour.move_scale"
+values = [0.9]
+[[parameter]]
+path = "scenario.scale"
+values = 0.02
+[[parameter]]
+path = "intervention[1].from_year"
+values = [2024, 2025]
+`)
+	if sw.Params[0].Varies() || sw.Params[1].Varies() || !sw.Params[2].Varies() || len(sw.Points) != 2 {
+		t.Fatalf("varies %v %v %v, %d points", sw.Params[0].Varies(), sw.Params[1].Varies(), sw.Params[2].Varies(), len(sw.Points))
+	}
+	j := sw.Job(0)
+	if j.Config.Scale != 0.02 || j.Config.Behaviour.MoveScale != 0.9 || j.Config.Interventions[0].FromYear != 2024 || sw.Scenario.Interventions[0].FromYear != 2025 {
+		t.Errorf("job 0: %+v (the base scenario's from_year: %d)", j.Config, sw.Scenario.Interventions[0].FromYear)
+	}
+}
+
 func TestSampledDesigns(t *testing.T) {
 	lhs := load(t, `[sweep]
 scenario = "base.toml"
@@ -211,6 +235,8 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1 (point 1: scale = 2)"},
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n[metrics]\nx = \"population(year=2026)\"\n", "sweep.toml:7: metrics.x: year 2026 is after the last simulated year 2025 (1 years from 2024); ask for years up to 2025, or simulate more years (point 0 simulates 1 years)"},
 		{head + param + "[[parameter]]\npath = \"intervention.1.regions\"\nvalues = 1\n", "sweep.toml:7: parameter[2].path: regions of Holmøy bridge is not a number; a sweep varies numbers only"},
+		{head + "[[parameter]]\npath = \"intervention[1].minutes_saved\"\nvalues = [10, 20]\n", "sweep.toml:5: parameter[1].values: region_enlargement takes either travel_time_factor or minutes_saved, not both; remove one of them (intervention \"Holmøy bridge\") (point 0: intervention[1].minutes_saved = 10)"},
+		{head + "[[parameter]]\npath = \"intervention.1.from_year\"\nvalues = [2023, 2025]\n", "sweep.toml:5: parameter[1].values: from_year = 2023 is before the start year 2024 (intervention \"Holmøy bridge\"); use 2024 or later"},
 	}
 	for _, c := range cases {
 		path := write(t, c.body)
