@@ -89,9 +89,9 @@ func init() {
 			Doc:  "active housing policy: dwellings built in the target regions each year, optionally aimed at a group and with a price subsidy",
 			Params: []ParamSpec{
 				{Key: "dwellings_per_year", Doc: "dwellings built each year in each target region, on top of market construction (real scale)", Unit: "dwellings/year", Min: 0, Max: inf, Required: true, Kind: "integer"},
-				{Key: "years", Doc: "number of years of building, counted from from_year (default 0: every year the intervention is in force)", Unit: "years", Min: 1, Max: inf, Kind: "integer"},
+				{Key: "years", Doc: "number of years of building, counted from from_year (default: every year the intervention is in force)", Unit: "years", Min: 1, Max: inf, Kind: "integer"},
 				{Key: "for", Doc: "who the dwellings are for: all, young (starter homes for people under 35) or families (households with children)", Kind: "string", Choices: []string{"all", "young", "families"}},
-				{Key: "price_subsidy", Doc: "share of the price (or rent) of these dwellings paid by the programme", Unit: "share", Min: 0, Max: 1},
+				{Key: "price_subsidy", Doc: "share of the price (or rent) paid by the programme, for the group the dwellings are for (at most 0.9: destination choice weighs the log of the net price, so a free dwelling would be infinitely attractive)", Unit: "share", Min: 0, Max: MaxSubsidy},
 			},
 		},
 		{
@@ -132,7 +132,7 @@ func init() {
 			Kind: "youth",
 			Doc:  "mobilising youth: a stronger attachment to the target regions among those who grew up there, so more of them return",
 			Params: []ParamSpec{
-				{Key: "attachment_boost", Doc: "added to the home-region attachment (util_home) of people who grew up in a target region", Unit: "utility", Min: 0, Max: inf, Required: true},
+				{Key: "attachment_boost", Doc: "added to the home-region attachment (util_home, 0.5–2.2 by default) of people who grew up in a target region (at most 10: beyond that returning home is all but certain for anyone who moves)", Unit: "utility", Min: 0, Max: MaxAttachBoost, Required: true},
 			},
 		},
 		{
@@ -148,7 +148,7 @@ func init() {
 		{
 			Kind:   "reputation",
 			Doc:    "a region's image: how attractive it appears to people choosing where to live",
-			Params: []ParamSpec{boost("the region's attractiveness, as an amenity score")},
+			Params: []ParamSpec{{Key: "boost", Doc: "change of the region's standing in destination choice, in amenity-score steps: boost × 0.5 utility for every household (negative: a worse image)", Unit: "score", Min: -1, Max: 1, Required: true}},
 		},
 		{
 			Kind: "business_development",

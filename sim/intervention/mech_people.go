@@ -1,7 +1,6 @@
 package intervention
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/settle-sim/settle/sim/state"
@@ -14,7 +13,7 @@ import (
 const MaxAttachBoost = 10
 
 func init() {
-	registerMechanism("youth", mechanism{apply: youth, check: checkYouth})
+	registerMechanism("youth", mechanism{apply: youth})
 	registerMechanism("immigration", mechanism{apply: immigration})
 	registerMechanism("part_time_residents", mechanism{apply: partTimeResidents})
 	registerMechanism("municipal_cooperation", mechanism{apply: cooperation})
@@ -29,14 +28,6 @@ func youth(s *state.State, sp *Spec, st float64) {
 	for _, r := range sp.Regions {
 		s.Regions[r].AttachBoost += b
 	}
-}
-
-// checkYouth refuses a boost beyond the range of util_home.
-func checkYouth(sp *Spec) (string, string) {
-	if v := sp.Num("attachment_boost"); v > MaxAttachBoost {
-		return "attachment_boost", fmt.Sprintf("attachment_boost = %g is beyond the range of util_home (at most %d utility; util_home is 0.5–2.2 by default); use at most %d, e.g. attachment_boost = 0.5", v, MaxAttachBoost, MaxAttachBoost)
-	}
-	return "", ""
 }
 
 // immigration settles extra immigrants and runs the integration

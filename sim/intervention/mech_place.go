@@ -1,7 +1,6 @@
 package intervention
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/settle-sim/settle/sim/params"
@@ -25,7 +24,7 @@ const MaxSubsidy = 0.9
 
 func init() {
 	registerMechanism("campus", mechanism{apply: campus})
-	registerMechanism("housing", mechanism{apply: housing, check: checkHousing})
+	registerMechanism("housing", mechanism{apply: housing})
 	registerMechanism("place_development", mechanism{apply: placeDevelopment})
 	registerMechanism("childcare_services", mechanism{apply: childcareServices})
 	registerMechanism("reputation", mechanism{apply: reputation})
@@ -97,14 +96,6 @@ func subsidise(rs *state.RegionState, phases []int, sub float64) {
 	for _, ph := range phases {
 		rs.Subsidy[ph] = math.Min(MaxSubsidy, combine(rs.Subsidy[ph], sub))
 	}
-}
-
-// checkHousing refuses a subsidy the price term cannot represent.
-func checkHousing(sp *Spec) (string, string) {
-	if v := sp.Num("price_subsidy"); v > MaxSubsidy {
-		return "price_subsidy", fmt.Sprintf("price_subsidy = %g is more than the engine simulates: destination choice weighs the log of the price net of the subsidy, so a (nearly) free dwelling would be (nearly) infinitely attractive; use at most %g", v, MaxSubsidy)
-	}
-	return "", ""
 }
 
 // boostAmenity adds b to *boost so that the world's score plus the boost

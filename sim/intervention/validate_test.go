@@ -121,7 +121,9 @@ func TestValidateErrors(t *testing.T) {
 		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "high"}, "years": {Num: 0, IsNum: true}}, "years", "at least 1"},
 		{"municipal_cooperation", map[string]Value{"share": {Num: 1, IsNum: true}}, "share", "takes no parameters"},
 		{"part_time_residents", map[string]Value{"days_per_year": {Num: 400, IsNum: true}}, "days_per_year", "between 0 and 365"},
-		{"youth", map[string]Value{"attachment_boost": {Num: -1, IsNum: true}}, "attachment_boost", "at least 0"},
+		{"youth", map[string]Value{"attachment_boost": {Num: -1, IsNum: true}}, "attachment_boost", "between 0 and 10"},
+		{"youth", map[string]Value{"attachment_boost": {Num: 11, IsNum: true}}, "attachment_boost", "between 0 and 10"},
+		{"housing", map[string]Value{"dwellings_per_year": {Num: 10, IsNum: true}, "price_subsidy": {Num: 0.95, IsNum: true}}, "price_subsidy", "between 0 and 0.9"},
 		{"reputation", map[string]Value{"boost": {Num: 2, IsNum: true, Line: 7}}, "boost", "between -1 and 1"},
 	} {
 		errs := Validate(&Spec{Kind: c.kind, Params: c.params})
