@@ -32,33 +32,33 @@ const (
 // runs.parquet and points.csv; their manifests differ in times, hosts and
 // shards.
 type Manifest struct {
-	EngineVersion  string          `json:"engine_version"`
-	Name           string          `json:"name"`
-	SweepFile      string          `json:"sweep_file"`
-	SweepSHA256    string          `json:"sweep_sha256"`
-	ScenarioFile   string          `json:"scenario_file"`
-	ScenarioSHA256 string          `json:"scenario_sha256"`
-	World          string          `json:"world"`
-	StartYear      int             `json:"start_year"`
-	Design         string          `json:"design"`
-	Samples        int             `json:"samples,omitempty"`
-	Replicates     int             `json:"replicates"`
-	Seed           uint64          `json:"seed"`
-	Parameters     []ManifestParam `json:"parameters"`
-	Metrics        []ManifestMetric
-	Points         int       `json:"points"`
-	Runs           int       `json:"runs"`
-	Shard          Shard     `json:"shard"`
-	ShardRuns      int       `json:"shard_runs"` // runs of this shard (all runs when whole)
-	RunsDone       int       `json:"runs_done"`
-	MergedFrom     []string  `json:"merged_from,omitempty"`
-	Workers        int       `json:"workers,omitempty"` // runs side by side
-	StartTime      time.Time `json:"start_time"`
-	EndTime        time.Time `json:"end_time,omitzero"`
-	Complete       bool      `json:"complete"`
-	CommandLine    []string  `json:"command_line,omitempty"`
-	GoVersion      string    `json:"go_version"`
-	Hostname       string    `json:"hostname,omitempty"`
+	EngineVersion  string           `json:"engine_version"`
+	Name           string           `json:"name"`
+	SweepFile      string           `json:"sweep_file"`
+	SweepSHA256    string           `json:"sweep_sha256"`
+	ScenarioFile   string           `json:"scenario_file"`
+	ScenarioSHA256 string           `json:"scenario_sha256"`
+	World          string           `json:"world"`
+	StartYear      int              `json:"start_year"`
+	Design         string           `json:"design"`
+	Samples        int              `json:"samples,omitempty"`
+	Replicates     int              `json:"replicates"`
+	Seed           uint64           `json:"seed"`
+	Parameters     []ManifestParam  `json:"parameters"`
+	Metrics        []ManifestMetric `json:"metrics"`
+	Points         int              `json:"points"`
+	Runs           int              `json:"runs"`
+	Shard          Shard            `json:"shard"`
+	ShardRuns      int              `json:"shard_runs"` // runs of this shard (all runs when whole)
+	RunsDone       int              `json:"runs_done"`
+	MergedFrom     []string         `json:"merged_from,omitempty"`
+	Workers        int              `json:"workers,omitempty"` // runs side by side
+	StartTime      time.Time        `json:"start_time"`
+	EndTime        time.Time        `json:"end_time,omitzero"`
+	Complete       bool             `json:"complete"`
+	CommandLine    []string         `json:"command_line,omitempty"`
+	GoVersion      string           `json:"go_version"`
+	Hostname       string           `json:"hostname,omitempty"`
 }
 
 // ManifestParam describes a swept parameter.
