@@ -769,6 +769,25 @@ func (sw *Sweep) expand(p *problems) {
 // it does not fit.
 func (sw *Sweep) check(p *problems) {
 	reported := map[string]bool{}
+	// A sampled design need not draw a range's ends: check them first, at
+	// the first point's other values.
+	for i := range sw.Params {
+		pr := &sw.Params[i]
+		if !pr.Range || len(sw.Points) == 0 {
+			continue
+		}
+		for _, end := range []float64{pr.Min, pr.Max} {
+			vals := slices.Clone(sw.Points[0].Values)
+			vals[i] = end
+			_, _, errs := sw.apply(vals)
+			for _, e := range errs {
+				if e.param == i && !reported[pr.key] {
+					reported[pr.key] = true
+					p.addAt(pr.Line, pr.key+".range", "%s (the range's end %s = %s)", e.msg, pr.Path, FormatValue(end))
+				}
+			}
+		}
+	}
 	for _, pt := range sw.Points {
 		_, years, errs := sw.apply(pt.Values)
 		for _, e := range errs {

@@ -236,6 +236,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n[metrics]\nx = \"population(year=2026)\"\n", "sweep.toml:7: metrics.x: year 2026 is after the last simulated year 2025 (1 years from 2024); ask for years up to 2025, or simulate more years (point 0 simulates 1 years)"},
 		{head + param + "[[parameter]]\npath = \"intervention.1.regions\"\nvalues = 1\n", "sweep.toml:7: parameter[2].path: regions of Holmøy bridge is not a number; a sweep varies numbers only"},
 		{head + "[[parameter]]\npath = \"intervention[1].minutes_saved\"\nvalues = [10, 20]\n", "sweep.toml:5: parameter[1].values: region_enlargement takes either travel_time_factor or minutes_saved, not both; remove one of them (intervention \"Holmøy bridge\") (point 0: intervention[1].minutes_saved = 10)"},
+		{head + "design = \"latin_hypercube\"\nsamples = 2\n[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 0.5, max = 40 }\n", "sweep.toml:7: parameter[1].range: move_scale = 40 is out of range; use a value between 0 and 10"},
 		{head + "[[parameter]]\npath = \"intervention.1.from_year\"\nvalues = [2023, 2025]\n", "sweep.toml:5: parameter[1].values: from_year = 2023 is before the start year 2024 (intervention \"Holmøy bridge\"); use 2024 or later"},
 	}
 	for _, c := range cases {
