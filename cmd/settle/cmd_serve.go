@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -65,7 +66,7 @@ func serveFlags(opts *serveOptions) *flag.FlagSet {
 	fs.IntVar(&opts.MaxQueue, "max-queue", 20, "let at most `N` users wait for a free slot (default 20); more are told to try later")
 	fs.IntVar(&opts.MaxPersons, "max-persons", web.DefaultMaxPersons, "the largest population `N` a user may simulate (default 1200000: Norway\nat scale 0.216, about 0.1 s a simulated year on two cores; the teaching world whole)")
 	fs.IntVar(&opts.MaxYears, "max-years", 50, "the longest run a user may ask for, `N` years (default 50)")
-	fs.IntVar(&opts.Workers, "workers", 0, "`N` goroutines per simulation (default the CPUs shared by --max-runs: "+strconv.Itoa(max(1, runtime.NumCPU()/2))+");\nthe results are the same for any N")
+	fs.IntVar(&opts.Workers, "workers", 0, "`N` goroutines per simulation (default: the CPUs divided among the\n--max-runs simulations, here "+strconv.Itoa(max(1, runtime.NumCPU()/2))+"); the results are the same for any N")
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only the address and errors, not every run")
 	return fs
 }
@@ -163,7 +164,16 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 		BaseContext: func(net.Listener) context.Context { return ctx },
 	}
 	addr := ln.Addr().String()
-	p.Resultf("settle serve: open http://%s in a browser (Ctrl-C stops)\n", addr)
+	if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		// Listening on every address: name this machine as others reach it.
+		name, err := os.Hostname()
+		if err != nil {
+			name = "THIS-MACHINE"
+		}
+		p.Resultf("settle serve: open http://%s:%d in a browser on this network, or http://127.0.0.1:%d here (Ctrl-C stops)\n", name, ta.Port, ta.Port)
+	} else {
+		p.Resultf("settle serve: open http://%s in a browser (Ctrl-C stops)\n", addr)
+	}
 	if !loopback {
 		p.Errorf("note: listening on %s: anyone who can reach it can run simulations (at most %d at once, of at most %s persons)", addr, opts.MaxRuns, group(int64(opts.MaxPersons)))
 	}
