@@ -108,15 +108,7 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(out, "sensitivity.csv"))
-	if err != nil {
-		return err
-	}
-	err = a.WriteCSV(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := sweep.WriteFile(filepath.Join(out, "sensitivity.csv"), a.WriteCSV); err != nil {
 		return err
 	}
 	if _, err := a.WriteCharts(out); err != nil {

@@ -141,15 +141,16 @@ func writeManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+	return WriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
 }
 
-// writeFile writes path through a temporary file renamed when complete, so
-// the final name never holds half a file.
-func writeFile(path string, write func(io.Writer) error) error {
+// WriteFile writes path through a temporary file (path.tmp), synced and
+// renamed when write returns without error, so the final name never holds
+// half a file; on an error nothing is left behind.
+func WriteFile(path string, write func(io.Writer) error) error {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -211,7 +212,7 @@ func (sw *Sweep) table() table {
 
 // writePoints writes points.csv: point,[block,]<parameters…>.
 func writePoints(path string, t table) error {
-	return writeFile(path, func(w io.Writer) error {
+	return WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		head := []string{"point"}
 		if t.blocks != nil {
@@ -282,7 +283,7 @@ func (t table) runsHeader() []string {
 // writeRuns writes runs.csv for the runs ids (ascending) from the journal
 // entries: one row per run and metric.
 func writeRuns(path string, t table, ids []int, runs map[int]entry) error {
-	return writeFile(path, func(w io.Writer) error {
+	return WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(t.runsHeader())
 		row := make([]string, 0, 6+len(t.params))
@@ -336,7 +337,7 @@ func writeParquet(path string, t table, ids []int, runs map[int]entry) error {
 			pvals[p][i] = v
 		}
 	}
-	return writeFile(path, func(w io.Writer) error {
+	return WriteFile(path, func(w io.Writer) error {
 		pw := parquet.NewWriter(w, schema, parquet.Compression(&parquet.Snappy), parquet.CreatedBy("settle", engineVersion, "sweep"))
 		const group = 1 << 16
 		rows := make([]parquet.Row, 0, 1024)

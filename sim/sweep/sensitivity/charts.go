@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,6 +14,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/settle-sim/settle/sim/sweep"
 )
 
 // ChartName is the name (without extension) of the chart WriteCharts
@@ -100,32 +101,15 @@ func (a *Analysis) WriteCharts(dir string) ([]string, error) {
 			draw1(draw.New(svg))
 			wt = svg
 		}
-		if err := save(path, wt); err != nil {
-			return files, err
+		if err := sweep.WriteFile(path, func(w io.Writer) error {
+			_, err := wt.WriteTo(w)
+			return err
+		}); err != nil {
+			return files, fmt.Errorf("sensitivity: %w", err)
 		}
 		files = append(files, path)
 	}
 	return files, nil
-}
-
-func save(path string, wt io.WriterTo) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("sensitivity: writing %s: %w", path, err)
-	}
-	return nil
 }
 
 // label shortens a parameter path for an axis: behaviour.move_scale →
