@@ -451,8 +451,24 @@ func (m *Model) tables(s *state.State) {
 	}
 }
 
+// Turnover is the share of a region's dwellings that come on the market in
+// a year besides those standing empty: sold or let to a new household when
+// their occupants move or die (Eiendom Norge: about 100,000 dwellings sold
+// a year of some 2.6 million, and a similar number of rentals changing
+// tenant, about 8 % in all).
+const Turnover = 0.08
+
+// available returns the dwellings a household choosing region rs can find
+// there in a year (sampled units): those standing empty plus the turnover.
+// Without the turnover a region whose households fill its stock would offer
+// nothing, its utility would collapse, it would empty, fill again the year
+// after, and so on (a two-year cycle that Oslo showed).
+func available(rs *state.RegionState) float64 {
+	return math.Max(0, rs.Dwellings-float64(rs.Households)) + Turnover*rs.Dwellings
+}
+
 // markets sets, for every region, the jobs and vacancies within the
-// accepted commute and the vacant dwellings (sampled units). The members of
+// accepted commute and the dwellings available (available; sampled units). The members of
 // a municipal cooperation (RegionState.Cooperation) act as one labour
 // market: each sees the jobs and vacancies within commuting reach of any
 // member (each region counted once); each keeps its own dwellings.
@@ -474,7 +490,7 @@ func (m *Model) markets(s *state.State) {
 			}
 		}
 		m.reachJobs[j], m.reachVac[j] = jobs, vac
-		m.vacantDw[j] = math.Max(0, s.Regions[j].Dwellings-float64(s.Regions[j].Households))
+		m.vacantDw[j] = available(&s.Regions[j])
 		groups = groups || s.Regions[j].Cooperation >= 0
 	}
 	if !groups {
