@@ -69,6 +69,7 @@ type Model struct {
 	vacantDw            []float64
 	seen                []int32 // scratch: the group that last counted a region
 	conv                [][]int32
+	bnd                 bounds // the bound on moveProb
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -91,82 +92,51 @@ func (m *Model) Step(s *state.State) {
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
 	}
-	P := &s.P
+	m.setBounds(s)
 	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
-			// Only household heads and young adults at home decide; the
-			// flags alone rule out everyone else.
-			if f&population.Alive == 0 || f&(population.Head|population.AtHome) == 0 || p.Tenure[i] == 0 {
+		// Thinning (state.Bounded): a cheap bound on each decision-maker's
+		// moving probability from the flags, sex, age, tenure, education
+		// and region picks the candidates; only theirs is computed exactly.
+		var d state.Bounded
+		d.Start(g)
+		b := &m.bnd
+		bound := b.region
+		flags := p.Flags[lo:hi]
+		tenure, ages, sexes, edus, regions, acts := p.Tenure[lo:hi], p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Region[lo:hi], p.Act[lo:hi]
+		for j, f := range flags {
+			// Household heads and young adults at home decide, once they
+			// have lived a year in the region.
+			if f&population.Alive == 0 || f&(population.Head|population.AtHome) == 0 {
 				continue
 			}
-			alone := f&population.AtHome != 0 && p.Age[i] >= 18
-			if !alone && f&population.Head == 0 {
+			t := tenure[j]
+			age := min(int(ages[j]), world.MaxAge)
+			alone := f&population.AtHome != 0 && age >= 18
+			if t == 0 || !alone && f&population.Head == 0 {
 				continue
 			}
-			// The phase is settled without looking at the household except
-			// for the family test, which is only made when the draw could
-			// lead to a move (thinning: exact, since the bound is ≥ the
-			// probability of either phase).
-			ph, family := s.PhaseNoFamily(int32(i))
-			if alone {
-				ph, family = params.EarlyCareer, false
-				if p.Act[i] == population.Student {
-					ph = params.Student
-				}
-			}
-			if ph == params.Child {
-				continue
-			}
-			age := p.Age[i]
-			o := int(p.Region[i])
-			k := state.Skill(p.Edu[i])
-			phaseFactor := P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
-			if family {
-				phaseFactor = max(phaseFactor, P.PhaseFactor[params.Family]*m.opp[m.idx(params.Family, k, o)])
-			}
-			prob := m.base[age] * phaseFactor * P.MoveScale
-			if p.Sex[i] == 0 && age >= 18 && age <= 26 {
-				prob *= P.YoungWomen
-			}
-			if f&population.Immigrant != 0 && p.Years[i] <= 5 {
-				prob *= P.ImmigrantMove
-			}
-			// An integration programme where they live keeps newcomers
-			// (intervention "immigration": integration).
-			if ret := s.Regions[o].Retention; ret > 0 && f&population.Immigrant != 0 && p.Years[i] < 10 {
-				prob *= 1 - ret
-			}
-			prob *= m.tenure[min(p.Tenure[i], 10)]
-			// Triggers (shared by partners, see population.Triggers).
+			i := lo + j
 			trig := f & population.Triggers
-			prob *= m.triggerFactor(trig)
-			u1, u2 := g.Two()
-			if u1 >= min(prob, 0.95) {
+			o := int(regions[j])
+			band := int(b.band[2*b2i(acts[j] == population.Student)+b2i(alone)][age])
+			x := b.base[sexes[j]&1][age] * b.tenure[min(t, 10)] * b.trigger[trig] *
+				b.immigrant[f/population.Immigrant&1] *
+				bound[(o*numBands+band)*numSkills+int(skillOf[edus[j]&3])]
+			cl, cand := d.Candidate(x)
+			if !cand {
 				continue
 			}
-			if family && s.HasChildren(int32(i)) {
-				exact := prob / phaseFactor * P.PhaseFactor[params.Family] * m.opp[m.idx(params.Family, k, o)]
-				if P.SchoolChild < 1 && schoolChild(p, p.HH[i]) {
-					exact *= P.SchoolChild
-				}
-				ph = params.Family
-				if u1 >= min(exact, 0.95) {
-					continue
-				}
-			} else if family {
-				exact := prob / phaseFactor * P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
-				if u1 >= min(exact, 0.95) {
-					continue
-				}
+			prob, ph, k := m.moveProb(s, int32(i), alone)
+			if !d.Accept(cl, prob, g) {
+				continue
 			}
 			home := int(p.Home[i])
-			d := m.choose(s, ph, k, o, home, u2, g)
-			if d < 0 {
+			dst := m.choose(s, ph, k, o, home, g.Float64(), g)
+			if dst < 0 {
 				continue
 			}
-			out = append(out, decision{int32(i), int32(d), uint8(m.motive(ph, k, o, d, home, trig)), alone})
+			out = append(out, decision{int32(i), int32(dst), uint8(m.motive(ph, k, o, dst, home, trig)), alone})
 		}
 		m.chunks[c] = out
 	})
@@ -191,6 +161,157 @@ func (m *Model) Step(s *state.State) {
 		}
 	}
 	m.convert(s)
+}
+
+// b2f is 1 for true and 0 for false.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// skillOf is state.Skill by education level.
+var skillOf = [4]uint8{world.SkillLow, world.SkillMedium, world.SkillHigh, world.SkillHigh}
+
+// Bands of decision-makers for the bound on the moving probability: the
+// life phases each can be in.
+const (
+	bandYoung   = iota // under 35: early career or family
+	bandMiddle         // 35–66: established or family
+	bandOld            // 67 and over: senior
+	bandAlone          // an adult leaving the parental home: early career
+	bandStudent        // a student, at any age
+	numBands
+)
+
+// bandPhases lists the phases of each band.
+var bandPhases = [numBands][]int{
+	bandYoung:   {params.EarlyCareer, params.Family},
+	bandMiddle:  {params.Established, params.Family},
+	bandOld:     {params.Senior},
+	bandAlone:   {params.EarlyCareer},
+	bandStudent: {params.Student},
+}
+
+// bounds holds the factors of the bound on a decision-maker's moving
+// probability (moveProb), rebuilt every tick: each is the exact factor or
+// one at least as large.
+type bounds struct {
+	base      [2][world.MaxAge + 1]float64 // by sex and age: base hazard, move scale, young women
+	band      [4][world.MaxAge + 1]uint8   // by 2·student + alone, and age
+	tenure    [11]float64
+	trigger   [population.Triggers + 1]float64
+	immigrant [2]float64 // by the Immigrant flag: the recent-immigrant factor if above 1
+	// region[(o*numBands+band)*numSkills+k]: the largest phase factor times
+	// opportunity over the band's phases, with the school-child and
+	// integration factors where they exceed 1.
+	region []float64
+}
+
+// setBounds fills m.bnd from the tables of this tick.
+func (m *Model) setBounds(s *state.State) {
+	P := &s.P
+	b := &m.bnd
+	for a := 0; a <= world.MaxAge; a++ {
+		for sx := 0; sx < 2; sx++ {
+			b.base[sx][a] = m.base[a] * P.MoveScale
+		}
+		if a >= 18 && a <= 26 {
+			b.base[0][a] *= P.YoungWomen
+		}
+		switch {
+		case a < 35:
+			b.band[0][a] = bandYoung
+		case a < 67:
+			b.band[0][a] = bandMiddle
+		default:
+			b.band[0][a] = bandOld
+		}
+		b.band[1][a] = bandAlone
+		b.band[2][a], b.band[3][a] = bandStudent, bandStudent
+	}
+	b.tenure = m.tenure
+	b.trigger = m.trigger
+	b.immigrant = [2]float64{1, max(1, P.ImmigrantMove)}
+	n := m.n
+	if len(b.region) != n*numBands*numSkills {
+		b.region = make([]float64, n*numBands*numSkills)
+	}
+	for o := 0; o < n; o++ {
+		extra := max(1, 1-s.Regions[o].Retention)
+		for band, phases := range bandPhases {
+			for k := 0; k < numSkills; k++ {
+				x := 0.0
+				for _, ph := range phases {
+					f := P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
+					if ph == params.Family {
+						f *= max(1, P.SchoolChild)
+					}
+					x = max(x, f)
+				}
+				b.region[(o*numBands+band)*numSkills+k] = x * extra
+			}
+		}
+	}
+}
+
+// moveProb returns the probability that decision-maker i moves this year
+// (capped at 0.95), the life phase and the skill level: a household head,
+// or a young adult leaving the parental home (alone). It is a yearly
+// hazard by age (base), times the phase factor and the opportunity of
+// the origin for the phase and skill, for women aged 18–26, recent
+// immigrants, an integration programme where they live, tenure, triggers
+// and, for families, school-age children. It is at most the bound made of
+// the factors in m.bnd.
+func (m *Model) moveProb(s *state.State, i int32, alone bool) (prob float64, ph, k int) {
+	p := &s.Persons
+	P := &s.P
+	ph, family := s.PhaseNoFamily(i)
+	if alone {
+		ph, family = params.EarlyCareer, false
+		if p.Act[i] == population.Student {
+			ph = params.Student
+		}
+	}
+	if ph == params.Child {
+		return 0, ph, 0
+	}
+	f := p.Flags[i]
+	age := p.Age[i]
+	o := int(p.Region[i])
+	k = state.Skill(p.Edu[i])
+	prob = m.base[age] * P.MoveScale
+	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
+		prob *= P.YoungWomen
+	}
+	if f&population.Immigrant != 0 && p.Years[i] <= 5 {
+		prob *= P.ImmigrantMove
+	}
+	// An integration programme where they live keeps newcomers
+	// (intervention "immigration": integration).
+	if ret := s.Regions[o].Retention; ret > 0 && f&population.Immigrant != 0 && p.Years[i] < 10 {
+		prob *= 1 - ret
+	}
+	prob *= m.tenure[min(p.Tenure[i], 10)]
+	// Triggers (shared by partners, see population.Triggers).
+	prob *= m.triggerFactor(f & population.Triggers)
+	if family && s.HasChildren(i) {
+		ph = params.Family
+		if P.SchoolChild < 1 && schoolChild(p, p.HH[i]) {
+			prob *= P.SchoolChild
+		}
+	}
+	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
+	return min(prob, 0.95), ph, k
 }
 
 // convert moves part-time residents to their second-home region for good:

@@ -383,3 +383,145 @@ func TestStepMovesEachPersonOnce(t *testing.T) {
 		t.Errorf("ledger: %d in, %d out; %d persons changed region", in, out, movers)
 	}
 }
+
+// refMoveProb is the documented moving probability of person i, written
+// out independently of moveProb and of the thinned draw: 0 unless i is a
+// household head or a young adult (18+) at home who has lived a year in the
+// region and is not in the child phase; else the Rogers–Castro base hazard
+// by age times the phase factor and the opportunity of the origin (phase
+// Family for a head whose household has children, with the school-child
+// factor when one of them is 6–15), the move scale, and the young-women,
+// recent-immigrant, integration, tenure and trigger factors, capped at 0.95.
+func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
+	p := &s.Persons
+	P := &s.P
+	f := p.Flags[i]
+	age := p.Age[i]
+	alone := f&population.AtHome != 0 && age >= 18
+	if !p.Live(i) || p.Tenure[i] == 0 || !alone && f&population.Head == 0 {
+		return 0, params.Child
+	}
+	switch {
+	case alone && p.Act[i] == population.Student:
+		ph = params.Student
+	case alone:
+		ph = params.EarlyCareer
+	default:
+		ph = s.Phase(i)
+	}
+	if ph == params.Child {
+		return 0, ph
+	}
+	x := float64(age) - P.BaseMu2
+	prob = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
+	o := int(p.Region[i])
+	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, state.Skill(p.Edu[i]), o)] * P.MoveScale
+	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
+		prob *= P.YoungWomen
+	}
+	imm := f&population.Immigrant != 0
+	if imm && p.Years[i] <= 5 {
+		prob *= P.ImmigrantMove
+	}
+	if imm && p.Years[i] < 10 {
+		prob *= 1 - s.Regions[o].Retention
+	}
+	prob *= math.Max(0.3, 1-P.TenureDecay*float64(min(p.Tenure[i], 10)))
+	for _, tr := range []struct {
+		flag uint16
+		f    float64
+	}{{population.LostJob, P.JobLossMove}, {population.Graduated, P.GraduateMove}, {population.NewPartner, P.PartnerMove}, {population.NewRetiree, P.RetireMove}} {
+		if f&tr.flag != 0 {
+			prob *= tr.f
+		}
+	}
+	if ph == params.Family && P.SchoolChild < 1 {
+		for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
+			if p.Age[j] >= 6 && p.Age[j] <= 15 {
+				prob *= P.SchoolChild
+				break
+			}
+		}
+	}
+	return math.Min(prob, 0.95), ph
+}
+
+// TestMoveRates checks that the step's decisions to move (drawn by
+// thinning from a bound) happen with the documented probabilities
+// (refMoveProb): on Norway at scale 0.05 with triggers on a fifth of the
+// heads, recent immigrants and an integration programme in a third of the
+// regions, the decisions of each life phase, with and without a trigger,
+// are within 5 standard deviations of the sum of the probabilities.
+func TestMoveRates(t *testing.T) {
+	s := newState(t, "norway-2024", 0.05, 9)
+	p := &s.Persons
+	g := rng.New(2, 2)
+	for i := int32(0); i < int32(p.Len()); i++ {
+		if p.Live(i) && p.Flags[i]&population.Head != 0 {
+			switch u := g.Float64(); {
+			case u < 0.1:
+				p.ShareTrigger(i, population.NewPartner)
+			case u < 0.15:
+				p.ShareTrigger(i, population.LostJob)
+			case u < 0.2:
+				p.ShareTrigger(i, population.Graduated|population.NewRetiree)
+			case u < 0.3:
+				p.Flags[i] |= population.Immigrant
+				p.Years[i] = uint8(g.IntN(12))
+			}
+		}
+	}
+	for r := range s.Regions {
+		if r%3 == 0 {
+			s.Regions[r].Retention = 0.4
+		}
+	}
+	s.BeginTick()
+	m := &Model{}
+	m.tables(s) // as Step will: the tables depend on the state only
+	type group struct{ want, vari, got float64 }
+	var groups [params.NumPhases][2]group
+	key := func(i int32) (int, int) {
+		trig := 0
+		if p.Flags[i]&population.Triggers != 0 {
+			trig = 1
+		}
+		_, ph := refMoveProb(m, s, i)
+		return ph, trig
+	}
+	phase := make([]int8, p.Len())
+	for i := int32(0); i < int32(p.Len()); i++ {
+		q, ph := refMoveProb(m, s, i)
+		phase[i] = int8(ph)
+		_, trig := key(i)
+		x := &groups[ph][trig]
+		x.want += q
+		x.vari += q * (1 - q)
+	}
+	trigOf := make([]uint16, p.Len())
+	for i := range trigOf {
+		trigOf[i] = p.Flags[i] & population.Triggers
+	}
+	m.Step(s)
+	for c := 0; c < s.NumChunks(); c++ {
+		for _, dc := range m.chunks[c] {
+			trig := 0
+			if trigOf[dc.person] != 0 {
+				trig = 1
+			}
+			groups[phase[dc.person]][trig].got++
+		}
+	}
+	for ph := range groups {
+		for trig, x := range groups[ph] {
+			if x.want == 0 && x.got == 0 {
+				continue
+			}
+			sd := math.Sqrt(x.vari)
+			t.Logf("phase %d, trigger %d: %.0f decisions, expected %.1f ± %.1f", ph, trig, x.got, x.want, sd)
+			if math.Abs(x.got-x.want) > 5*sd+1 {
+				t.Errorf("phase %d, trigger %d: %.0f decisions, expected %.1f ± %.1f", ph, trig, x.got, x.want, sd)
+			}
+		}
+	}
+}

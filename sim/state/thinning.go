@@ -1,6 +1,9 @@
 package state
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Rates draws independent yes/no events for a long sequence of items (the
 // persons of a chunk) whose probabilities come from a small table indexed by
@@ -112,4 +115,72 @@ func Skip(g *RNG, logq float64) int {
 		return 1 << 61
 	}
 	return int(x)
+}
+
+// Bounded draws independent yes/no events for a sequence of items whose
+// probabilities are costly to compute but have a cheap upper bound: items
+// are grouped by their bound into classes a quarter of an octave wide (the
+// bound's exponent and first two mantissa bits), each thinned with its
+// class's upper end as the candidate rate, and only a candidate's exact
+// probability p ≤ bound is computed, for acceptance with p/upper end. For
+// every item in order,
+//
+//	if c, ok := d.Candidate(bound); ok && d.Accept(c, exactP(), g) { … }
+//
+// Every candidate must go through Accept, which draws the gap to its
+// class's next candidate.
+type Bounded struct {
+	left [numBounded + 1]int
+}
+
+// numBounded is the number of classes of Bounded: bounds below 2^−48 share
+// the last one; class numBounded takes no part.
+const numBounded = 4 * 48
+
+// boundedTop[c] is the upper end of class c = 4·(−e−1) + 3 − q for bounds
+// 2^e·(1 + q/4 + …), q the first two mantissa bits: 2^e·(5 + q)/4 (1 for
+// class 0, which also holds bounds ≥ 1); boundedLogq[c] = log(1 − top).
+var boundedTop, boundedLogq = func() (top, logq [numBounded]float64) {
+	for c := range top {
+		e, q := -(c/4)-1, 3-c%4
+		top[c] = math.Ldexp(float64(5+q)/4, e)
+		logq[c] = math.Log1p(-top[c])
+	}
+	return top, logq
+}()
+
+// Start begins a sequence of items drawn with g: it draws the first skip of
+// every class.
+func (d *Bounded) Start(g *RNG) {
+	for c := range d.left[:numBounded] {
+		d.left[c] = Skip(g, boundedLogq[c]) + 1
+	}
+	d.left[numBounded] = math.MaxInt
+}
+
+// Candidate advances the sequence by one item with the given bound on its
+// probability and reports its class and whether it is a candidate. A bound
+// ≤ 0 makes the item take no part (never a candidate). Inlined.
+func (d *Bounded) Candidate(bound float64) (int, bool) {
+	x := math.Float64bits(bound)
+	e := int(x>>52) - 1023 // sign bit set (bound < 0): huge e
+	c := min(max(4*(-e-1)+3-int(x>>50&3), 0), numBounded-1)
+	if !(bound > 0) {
+		c = numBounded
+	}
+	d.left[c]--
+	return c, d.left[c] == 0
+}
+
+// Accept decides a candidate of class c with exact probability p (≤ its
+// bound): it draws the gap to the class's next candidate, and accepts with
+// probability p/top. It panics if p exceeds the class's upper end, which
+// means a bound below its probability.
+func (d *Bounded) Accept(c int, p float64, g *RNG) bool {
+	d.left[c] = Skip(g, boundedLogq[c]) + 1
+	x := p / boundedTop[c]
+	if x > 1+1e-9 {
+		panic(fmt.Sprintf("state: Bounded.Accept: probability %g above its bound's class, whose upper end is %g", p, boundedTop[c]))
+	}
+	return g.Float64() < x
 }

@@ -80,3 +80,38 @@ func TestSkip(t *testing.T) {
 		t.Error("Skip at p = 1 should be 0 and at p = 0 never end")
 	}
 }
+
+// TestBoundedExact checks that items drawn through their bounds have their
+// exact probabilities: for each probability, bounds from p to 8p (and 1 and
+// above, and p itself at class boundaries), interleaved, over many
+// sequences, within 5 standard deviations; items with bound 0 never happen
+// and draw nothing.
+func TestBoundedExact(t *testing.T) {
+	probs := []float64{1e-7, 0.0009, 0.01, 0.0625, 0.1, 0.25, 0.3, 0.5, 0.7, 0.95, 1}
+	factors := []float64{1, 1.0001, 1.9, 2, 3.7, 8, 1e6}
+	const seqs, perSeq = 300, 3000
+	count := make([]float64, len(probs))
+	for q := 0; q < seqs; q++ {
+		g := rng.New(12, uint64(q))
+		var d Bounded
+		d.Start(&g)
+		for i := 0; i < perSeq; i++ {
+			for k, p := range probs {
+				b := p * factors[(i+k)%len(factors)]
+				if c, ok := d.Candidate(b); ok && d.Accept(c, p, &g) {
+					count[k]++
+				}
+				if _, ok := d.Candidate(0); ok {
+					t.Fatal("an item with bound 0 became a candidate")
+				}
+			}
+		}
+	}
+	n := float64(seqs * perSeq)
+	for k, p := range probs {
+		sd := math.Sqrt(n * p * (1 - p))
+		if math.Abs(count[k]-n*p) > 5*sd+1e-9 {
+			t.Errorf("p = %g: %.0f events in %.0f items, want %.1f ± %.1f", p, count[k], n, n*p, sd)
+		}
+	}
+}
