@@ -800,4 +800,108 @@ years = 3
 			metric: "persons working in Rana (end)", measure: targetWorkers, sign: +1,
 		}},
 	},
+	{
+		kind: "remote_work",
+		name: "remote_work (hybrid)",
+		what: "20 % of medium- and high-skill jobs remote-capable with 2 office days a week, nationally",
+		entries: `
+[[intervention]]
+kind = "remote_work"
+from_year = 2024
+share = 0.2
+skill_levels = ["medium", "high"]
+office_days_per_week = 2
+`,
+		checks: []effectCheck{{
+			metric: "remote workers in Norway (end)",
+			measure: func(e *effectEnv, r *effectRun) float64 {
+				return stockEnd(e, r, byCentrality(e.w, 1, 2, 3, 4, 5, 6), func(g *record.Region) int64 { return g.RemoteWorkers })
+			},
+			sign: +1,
+		}, {
+			// Hybrid workers keep their job up to 150 minutes away (60 × 5
+			// / 2), not beyond.
+			metric:  "workers living 60–150 minutes from their job (end)",
+			measure: commuteBand(60, 150),
+			sign:    +1,
+		}},
+	},
+	{
+		kind: "remote_work",
+		name: "remote_work (no broadband needed)",
+		what: "20 % of medium- and high-skill jobs remote-capable without broadband, nationally",
+		entries: `
+[[intervention]]
+kind = "remote_work"
+from_year = 2024
+share = 0.2
+skill_levels = ["medium", "high"]
+requires_broadband = false
+`,
+		checks: []effectCheck{{
+			metric: "remote workers living in classes 5–6 (end)",
+			measure: func(e *effectEnv, r *effectRun) float64 {
+				return stockEnd(e, r, byCentrality(e.w, 5, 6), func(g *record.Region) int64 { return g.RemoteWorkers })
+			},
+			sign: +1,
+		}},
+	},
+	{
+		kind: "recruitment",
+		name: "recruitment (relocation grant)",
+		what: "a relocation grant of 200,000 NOK in every municipality of classes 5–6",
+		entries: `
+[[intervention]]
+kind = "recruitment"
+centrality = [5, 6]
+from_year = 2024
+relocation_grant = 200000
+`,
+		checks: []effectCheck{{metric: "moves into the targets from elsewhere", measure: targetInMoves, sign: +1}},
+	},
+	{
+		kind: "housing",
+		name: "housing (starter homes)",
+		what: "40 starter homes a year for 5 years for the young, 20 % below market price, in each municipality of classes 5–6",
+		entries: `
+[[intervention]]
+kind = "housing"
+centrality = [5, 6]
+from_year = 2024
+dwellings_per_year = 40
+years = 5
+for = "young"
+price_subsidy = 0.2
+`,
+		checks: []effectCheck{{
+			metric: "moves of people aged 18–34 into the targets from elsewhere",
+			measure: func(e *effectEnv, r *effectRun) float64 {
+				var n int64
+				for y := range r.years {
+					for _, f := range r.years[y].Flows {
+						if in(e.targets, int(f.Destination)) && !in(e.targets, int(f.Origin)) && (f.AgeGroup == 1 || f.AgeGroup == 2) {
+							n += f.Moves
+						}
+					}
+				}
+				return float64(n) * e.weight
+			},
+			sign: +1,
+		}},
+	},
+}
+
+// commuteBand returns a metric: the employed persons of the final state
+// who live between lo and hi minutes (exclusive, inclusive) from their job.
+func commuteBand(lo, hi float32) func(e *effectEnv, r *effectRun) float64 {
+	return func(e *effectEnv, r *effectRun) float64 {
+		s := r.sim.State()
+		return persons(e, r, func(p *population.Persons, i int) bool {
+			if p.Act[i] != population.Employed {
+				return false
+			}
+			m := s.TravelMinutes(int(p.Region[i]), int(p.Work[i]))
+			return m > lo && m <= hi
+		})
+	}
 }
