@@ -153,13 +153,16 @@ func (m *Model) Step(s *state.State) {
 			}
 		}
 	}
-	for c := 0; c < nc; c++ {
+	// Each decision moves its own household (one decision-maker per
+	// household, and those leaving alone have left it), so the households
+	// move in parallel.
+	s.ForMoves(nc, func(mv *state.Mover, c int) {
 		for _, dc := range m.chunks[c] {
 			if !dc.alone {
-				s.MoveHousehold(p.HH[dc.person], int(dc.dest), int(dc.motive))
+				mv.MoveHousehold(p.HH[dc.person], int(dc.dest), int(dc.motive))
 			}
 		}
-	}
+	})
 	m.convert(s)
 }
 

@@ -10,7 +10,6 @@
 package state
 
 import (
-	"math"
 	mbits "math/bits"
 	"runtime"
 	"sync"
@@ -154,6 +153,8 @@ type State struct {
 	Seed    uint64
 	Scale   float64
 	Workers int
+
+	movers []Mover // per worker, for ForMoves
 }
 
 // N is the number of regions.
@@ -401,29 +402,24 @@ func (s *State) SetCensus(c []Census) {
 
 // MoveHousehold moves every member of household h to region dest, records
 // the moves with motive, and applies their consequences: tenure restarts,
-// and a job beyond the accepted commute from dest is lost unless KeepsJob. Members already in dest are not counted. Sequential use only.
+// and a job beyond the accepted commute from dest is lost unless KeepsJob.
+// Members already in dest are not counted. Sequential use only (see
+// ForMoves for moves in parallel).
 //
 // A household of a group that targeted dwellings are built for (see
 // ReservedFor, by the life phase of its head) takes one of them in dest
 // while any stand empty there.
 func (s *State) MoveHousehold(h int32, dest int, motive int) {
-	p := &s.Persons
-	if head := p.First[h]; head != population.None && int(p.Region[head]) != dest {
-		s.TakeReserved(dest, s.Phase(head))
-	}
-	for j := p.First[h]; j != population.None; j = p.Next[j] {
-		s.MovePerson(j, dest, motive)
-	}
+	mv := Mover{s: s}
+	mv.MoveHousehold(h, dest, motive)
 }
 
 // TakeReserved records that a household of life phase ph moves into a
 // dwelling in region r: when dwellings built for its group stand empty
 // there, it takes one of them. Sequential use only.
 func (s *State) TakeReserved(r, ph int) {
-	if g := ReservedFor(ph); g >= 0 {
-		rs := &s.Regions[r]
-		rs.Reserved[g] = math.Max(0, rs.Reserved[g]-1)
-	}
+	mv := Mover{s: s}
+	mv.TakeReserved(r, ph)
 }
 
 // MaxHybridMinutes is the longest one-way travel time a hybrid worker
@@ -461,29 +457,6 @@ func (s *State) KeepsJob(j int32, dest int) bool {
 
 // MovePerson moves one person (see MoveHousehold). Sequential use only.
 func (s *State) MovePerson(j int32, dest int, motive int) {
-	p := &s.Persons
-	n := s.N()
-	from := int(p.Region[j])
-	if from == dest {
-		return
-	}
-	age := p.Age[j]
-	s.Ledger.addFlow(((from*n+dest)*NumAgeGroups+record.AgeGroup(int(age)))*NumMotives + motive)
-	s.Ledger.Accounts[from].OutDomestic++
-	s.Ledger.Accounts[dest].InDomestic++
-	if p.Edu[j] >= population.EduBachelor {
-		s.Ledger.Accounts[from].NetHigherEd--
-		s.Ledger.Accounts[dest].NetHigherEd++
-	}
-	s.Ledger.Moves[p.Sex[j]][age]++
-	p.Region[j] = uint16(dest)
-	p.Tenure[j] = 0
-	if p.Act[j] == population.Employed && !s.KeepsJob(j, dest) {
-		s.Regions[p.Work[j]].Filled[p.JobSkill[j]]--
-		p.Act[j] = population.Unemployed
-		p.Work[j] = population.NoRegion
-	}
-	if p.Second[j] == uint16(dest) {
-		p.Second[j] = population.NoRegion
-	}
+	mv := Mover{s: s}
+	mv.MovePerson(j, dest, motive)
 }
