@@ -48,12 +48,20 @@ type Model struct {
 	vac     [][world.NumSkills]float64
 	seek    [][world.NumSkills]float64
 	vReach  [][world.NumSkills]float64
+	veff    [][world.NumSkills]float64 // by region and own skill: vacancies the seeker can take, this round
+	pjob    [][world.NumSkills]float64 // by region and own skill: probability of an offer, this round
 	sReach  [][world.NumSkills]float64
 	layoff  [][world.NumSkills]float64
 	lastPop []float64
-	filled  [][]int32   // per chunk: region*NumSkills+skill
-	decay   [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
-	decayOf []float32   // the travel matrix decay was computed for
+	// Per worker (integer counts, so the sums do not depend on which worker
+	// counted which chunk): jobs held by region*NumSkills+skill, and
+	// seekers by region*NumSkills+own skill.
+	filled, seekers [][]int32
+	rates           []float64 // scratch for move
+	// Transition probabilities by key, set every tick (Step).
+	retire, move state.Rates
+	decay        [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
+	decayOf      []float32   // the travel matrix decay was computed for
 
 	// After matching: seekers left unemployed by their own skill level, and
 	// jobs held by job level (national), for the next year's labour demand.
@@ -169,72 +177,133 @@ func (m *Model) Step(s *state.State) {
 	nc := s.NumChunks()
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
-		m.filled = append(m.filled, make([]int32, n*world.NumSkills))
 		m.retired = append(m.retired, nil)
 	}
-	sep := P.SeparationRate
-	s.ForChunks(state.StreamLabour, func(c, lo, hi int, g *state.RNG) {
+	nw := s.Workers
+	if len(m.filled) != nw || len(m.filled[0]) != (n+1)*world.NumSkills {
+		m.filled = make([][]int32, nw)
+		for w := range m.filled {
+			m.filled[w] = make([]int32, (n+1)*world.NumSkills)
+		}
+	}
+	for w := range m.filled {
+		clear(m.filled[w])
+	}
+	if len(m.seekers) != nw || len(m.seekers[0]) != n*world.NumSkills {
+		m.seekers = make([][]int32, nw)
+		for w := range m.seekers {
+			m.seekers[w] = make([]int32, n*world.NumSkills)
+		}
+	}
+	for w := range m.seekers {
+		clear(m.seekers[w])
+	}
+	// The yearly transitions, drawn by thinning (state.Rates): retirement
+	// by age; then, for those who stay, by activity: a job ends
+	// (separation, plus the layoffs where jobs fell below the workers
+	// holding them) by work region and skill, a seeker gives up, an
+	// inactive person starts seeking, by age.
+	m.retire.Set(retire[:])
+	A := world.MaxAge + 1
+	keyUnemployed, keyInactive := n*world.NumSkills, n*world.NumSkills+1
+	if cap(m.rates) < keyInactive+A {
+		m.rates = make([]float64, keyInactive+A)
+	}
+	rates := m.rates[:keyInactive+A]
+	for r := 0; r < n; r++ {
+		for k := 0; k < world.NumSkills; k++ {
+			rates[r*world.NumSkills+k] = P.SeparationRate + m.layoff[r][k]
+		}
+	}
+	rates[keyUnemployed] = seekToInactive
+	for a := 0; a < A; a++ {
+		rate := 0.0
+		switch {
+		case a < 30:
+			rate = youngToSeek
+		case a < 62:
+			rate = inactiveToSeek
+		}
+		rates[keyInactive+a] = rate
+	}
+	m.move.Set(rates)
+	s.ForChunksW(state.StreamLabour, func(w, c, lo, hi int, g *state.RNG) {
 		seekers := m.chunks[c][:0]
 		retired := m.retired[c][:0]
-		filled := m.filled[c]
-		clear(filled)
-		for i := lo; i < hi; i++ {
-			if p.Flags[i]&population.Alive == 0 {
+		filled := m.filled[w] // (n+1)*NumSkills: the last row counts nobody
+		var dRetire, dMove state.Draws
+		dRetire.Start(&m.retire, g)
+		dMove.Start(&m.move, g)
+		flags, acts, ages, works, skills := p.Flags[lo:hi], p.Act[lo:hi], p.Age[lo:hi], p.Work[lo:hi], p.JobSkill[lo:hi]
+		for j, f := range flags {
+			if f&population.Alive == 0 {
 				continue
 			}
-			if p.Act[i] == population.Employed {
-				// Counted now; undone below if the job ends this year.
-				filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]++
+			i := lo + j
+			act, age := acts[j], int(ages[j])
+			job := int(works[j])*world.NumSkills + int(skills[j])
+			// Jobs held are counted now and undone below if they end this
+			// year (without a branch: others count in the spare row).
+			if act != population.Employed {
+				job = n * world.NumSkills
 			}
-			act, age := p.Act[i], p.Age[i]
-			if act == population.Child {
+			filled[job]++
+			switch act {
+			case population.Child:
 				if age >= 18 {
-					p.Act[i] = population.Inactive
+					acts[j] = population.Inactive
 					if g.Float64() < entrySeeking {
-						p.Act[i] = population.Unemployed
+						acts[j] = population.Unemployed
 						seekers = append(seekers, int32(i))
 					}
 				}
 				continue
-			}
-			if act == population.Student || act == population.Retired {
+			case population.Student, population.Retired:
 				continue
 			}
-			u1, u2 := g.Two()
-			if u1 < retire[age] {
+			if dRetire.Candidate(age) && dRetire.Accept(age, g) {
 				if act == population.Employed {
-					filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]--
-					p.Work[i] = population.NoRegion
+					filled[job]--
+					works[j] = population.NoRegion
 				}
-				p.Act[i] = population.Retired
+				acts[j] = population.Retired
 				retired = append(retired, int32(i))
 				continue
 			}
+			key := job
+			switch act {
+			case population.Unemployed:
+				key = keyUnemployed
+			case population.Inactive:
+				key = keyInactive + age
+			}
+			event := dMove.Candidate(key) && dMove.Accept(key, g)
 			switch act {
 			case population.Employed:
-				if u2 < sep+m.layoff[p.Work[i]][p.JobSkill[i]] {
-					filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]--
-					p.Act[i] = population.Unemployed
-					p.Work[i] = population.NoRegion
-					p.Flags[i] |= population.LostJob // shared with the partner below
+				if event {
+					filled[job]--
+					acts[j] = population.Unemployed
+					works[j] = population.NoRegion
+					flags[j] |= population.LostJob // shared with the partner below
 					seekers = append(seekers, int32(i))
 				}
 			case population.Unemployed:
-				if u2 < seekToInactive {
-					p.Act[i] = population.Inactive
+				if event {
+					acts[j] = population.Inactive
 				} else {
 					seekers = append(seekers, int32(i))
 				}
 			case population.Inactive:
-				rate := inactiveToSeek
-				if age < 30 {
-					rate = youngToSeek
-				}
-				if age < 62 && u2 < rate {
-					p.Act[i] = population.Unemployed
+				if event {
+					acts[j] = population.Unemployed
 					seekers = append(seekers, int32(i))
 				}
 			}
+		}
+		// Seekers by region and own skill level, for matching.
+		counts := m.seekers[w]
+		for _, i := range seekers {
+			counts[int(p.Region[i])*world.NumSkills+state.Skill(p.Edu[i])]++
 		}
 		m.chunks[c] = seekers
 		m.retired[c] = retired
@@ -253,9 +322,9 @@ func (m *Model) Step(s *state.State) {
 	}
 	for r := 0; r < n; r++ {
 		var f [world.NumSkills]int32
-		for c := 0; c < nc; c++ {
+		for w := range m.filled {
 			for k := range f {
-				f[k] += m.filled[c][r*world.NumSkills+k]
+				f[k] += m.filled[w][r*world.NumSkills+k]
 			}
 		}
 		s.Regions[r].Filled = f
@@ -365,7 +434,6 @@ func (m *Model) jobs(s *state.State) {
 // matching; offers are then taken up in slot order while vacancies last, so
 // the result does not depend on the workers.
 func (m *Model) match(s *state.State) {
-	p := &s.Persons
 	n := s.N()
 	if len(m.vac) != n {
 		m.vac = make([][world.NumSkills]float64, n)
@@ -373,17 +441,17 @@ func (m *Model) match(s *state.State) {
 		m.vReach = make([][world.NumSkills]float64, n)
 		m.sReach = make([][world.NumSkills]float64, n)
 		m.cdf = make([][world.NumSkills][]float64, n)
+		m.veff = make([][world.NumSkills]float64, n)
+		m.pjob = make([][world.NumSkills]float64, n)
 	}
 	for r := 0; r < n; r++ {
 		for k := 0; k < world.NumSkills; k++ {
 			m.vac[r][k] = math.Max(0, s.Regions[r].Jobs[k]-float64(s.Regions[r].Filled[k]))
-		}
-		m.seek[r] = [world.NumSkills]float64{}
-	}
-	nc := s.NumChunks()
-	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c] {
-			m.seek[p.Region[i]][state.Skill(p.Edu[i])]++
+			seekers := int32(0) // counted in Step's pass
+			for w := range m.seekers {
+				seekers += m.seekers[w][r*world.NumSkills+k]
+			}
+			m.seek[r][k] = float64(seekers)
 		}
 	}
 	m.decays(s)
@@ -424,6 +492,17 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			}
 		}
 		m.vReach[r], m.sReach[r] = v, sr
+		// A seeker of skill own living in r finds a job with probability
+		// 1 − exp(−matchEff·veff/seekers), veff the vacancies of the job
+		// levels own can take.
+		for own := 0; own < world.NumSkills; own++ {
+			veff := 0.0
+			for l := 0; l < world.NumSkills; l++ {
+				veff += Compatibility[own][l] * v[l]
+			}
+			m.veff[r][own] = veff
+			m.pjob[r][own] = 1 - math.Exp(-matchEff*veff/math.Max(1, sr[own]))
+		}
 		for k := 0; k < world.NumSkills; k++ {
 			c := m.cdf[r][k][:0]
 			acc := 0.0
@@ -445,12 +524,9 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			own := state.Skill(p.Edu[i])
 			// Effective vacancies over the job levels the seeker can take,
 			// and the level of the offer in proportion to them.
-			veff := 0.0
-			for l := 0; l < world.NumSkills; l++ {
-				veff += Compatibility[own][l] * m.vReach[r][l]
-			}
+			veff := m.veff[r][own]
 			u1, u2 := g.Two()
-			pj := 1 - math.Exp(-matchEff*veff/math.Max(1, m.sReach[r][own]))
+			pj := m.pjob[r][own]
 			if u1 >= pj {
 				continue
 			}
