@@ -30,7 +30,7 @@ params = ["base_a2", "base_c", "young_women_factor"]
 scale = 0.2
 years = 3
 max_evals = 15
-step = 0.5
+step = 0.2
 
 [calibration.bounds]
 base_c = [0.005, 0.1]

@@ -849,13 +849,13 @@ requires_broadband = false
 	{
 		kind: "recruitment",
 		name: "recruitment (relocation grant)",
-		what: "a relocation grant of 200,000 NOK in every municipality of classes 5–6",
+		what: "a relocation grant of 400,000 NOK in every municipality of classes 5–6 (about a sixth of a dwelling's price there)",
 		entries: `
 [[intervention]]
 kind = "recruitment"
 centrality = [5, 6]
 from_year = 2024
-relocation_grant = 200000
+relocation_grant = 400000
 `,
 		checks: []effectCheck{{metric: "moves into the targets from elsewhere", measure: targetInMoves, sign: +1}},
 	},
