@@ -527,13 +527,13 @@ coverage = 1
 	},
 	{
 		kind: "housing",
-		what: "20 dwellings a year for 5 years in each municipality of classes 5–6 (212)",
+		what: "40 dwellings a year for 5 years in each municipality of classes 5–6 (212)",
 		entries: `
 [[intervention]]
 kind = "housing"
 centrality = [5, 6]
 from_year = 2024
-dwellings_per_year = 20
+dwellings_per_year = 40
 years = 5
 `,
 		checks: []effectCheck{{
@@ -543,7 +543,7 @@ years = 5
 			},
 			sign: +1,
 			size: func(e *effectEnv) (float64, float64, float64) {
-				return 20 * float64(min(5, effectYears)*len(e.targets)), 0.5, 1.5
+				return 40 * float64(min(5, effectYears)*len(e.targets)), 0.5, 1.5
 			},
 		}, {
 			// The population at the end follows, but it also moves with
