@@ -509,7 +509,7 @@ travel_time_factor = 0.6
 				return flowSum(e, r, byCentrality(e.w, 5, 6), func(g *record.Region) int64 { return g.InDomestic - g.OutDomestic })
 			},
 			sign:  +1,
-			known: "a weak channel only: a remote worker keeps the job after moving beyond the commute, but destination choice does not value that, and matching offers remote jobs only within the commute",
+			known: "a weak channel only: remote jobs are now matched anywhere and kept after a move, but destination choice does not value that a remote worker's job goes along",
 		}},
 	},
 	{

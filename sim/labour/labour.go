@@ -67,6 +67,12 @@ type Model struct {
 	// jobs held by job level (national), for the next year's labour demand.
 	unemployed, employed [world.NumSkills]float64
 	matched              [world.NumSkills]float64
+
+	// The national pool of jobs made remote-capable by interventions
+	// (remotePool): per job level, cumulative vacancies over the regions
+	// needing broadband [0] or not [1]; seekers in the country by skill.
+	rcdf    [world.NumSkills][2][]float64
+	seekNat [world.NumSkills]float64
 }
 
 // Init assigns every employed person of a freshly synthesised population a
@@ -516,6 +522,7 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 	for len(m.offers) < nc {
 		m.offers = append(m.offers, nil)
 	}
+	anywhere := m.remotePool(s)
 	s.ForEach(nc, func(c int) {
 		g := s.Stream(state.StreamMatching, uint64(round)<<32|uint64(c))
 		offers := m.offers[c][:0]
@@ -528,6 +535,11 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			u1, u2 := g.Two()
 			pj := m.pjob[r][own]
 			if u1 >= pj {
+				if anywhere {
+					if o, ok := m.remoteOffer(s, i, r, own, &g); ok {
+						offers = append(offers, o)
+					}
+				}
 				continue
 			}
 			k, t := 0, g.Float64()*veff
@@ -596,6 +608,79 @@ func visibility(s *state.State, r, j int) float64 {
 		v += CooperationVisibility
 	}
 	return v
+}
+
+// remotePool sets, for this round, the vacancies of jobs made remote-capable
+// by interventions (RegionState.RemoteShare and RemoteAnywhere): per job
+// level, the cumulative vacancies over the regions, of those that need
+// broadband where the worker lives and of those that do not, and the
+// seekers in the whole country by skill. It reports whether there are any
+// such vacancies (none in a scenario without remote_work, whose matching is
+// then unchanged).
+func (m *Model) remotePool(s *state.State) bool {
+	n := s.N()
+	found := false
+	for l := 0; l < world.NumSkills; l++ {
+		for b := 0; b < 2; b++ {
+			c := m.rcdf[l][b][:0]
+			acc := 0.0
+			for j := 0; j < n; j++ {
+				share := s.Regions[j].RemoteShare[l]
+				if b == 1 {
+					share = s.Regions[j].RemoteAnywhere[l]
+				}
+				acc += m.vac[j][l] * share
+				c = append(c, acc)
+			}
+			m.rcdf[l][b] = c
+			found = found || acc > 0
+		}
+	}
+	m.seekNat = [world.NumSkills]float64{}
+	for r := 0; r < n; r++ {
+		for k := 0; k < world.NumSkills; k++ {
+			m.seekNat[k] += m.seek[r][k]
+		}
+	}
+	return found
+}
+
+// remoteOffer draws, for seeker i of skill own living in r who had no
+// offer within the commute, an offer of a job made remote-capable by an
+// intervention anywhere in the country (MODEL.md: matching reaches
+// anywhere for remote-capable jobs). The seeker competes with every seeker
+// of the country: the chance is 1 − exp(−matchEff·V/S) with V the remote
+// vacancies of the levels own can take (those needing broadband weighed by
+// the coverage where the seeker lives) and S the seekers of own's skill in
+// the country; the level, then the region, are drawn in proportion to the
+// vacancies.
+func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (offer, bool) {
+	bb := s.Regions[r].Broadband
+	var w [world.NumSkills][2]float64
+	v := 0.0
+	for l := 0; l < world.NumSkills; l++ {
+		c := &m.rcdf[l]
+		w[l][0] = Compatibility[own][l] * bb * c[0][len(c[0])-1]
+		w[l][1] = Compatibility[own][l] * c[1][len(c[1])-1]
+		v += w[l][0] + w[l][1]
+	}
+	u1, u2 := g.Two()
+	if v <= 0 || u1 >= 1-math.Exp(-matchEff*v/math.Max(1, m.seekNat[own])) {
+		return offer{}, false
+	}
+	t := u2 * v
+	for l := 0; l < world.NumSkills; l++ {
+		for b := 0; b < 2; b++ {
+			if t >= w[l][b] || w[l][b] <= 0 {
+				t -= w[l][b]
+				continue
+			}
+			c := m.rcdf[l][b]
+			x := sort.SearchFloat64s(c, t/w[l][b]*c[len(c)-1])
+			return offer{i, int32(min(x, len(c)-1)), uint8(l), true}, true
+		}
+	}
+	return offer{}, false
 }
 
 type offer struct {
