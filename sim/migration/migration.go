@@ -51,6 +51,10 @@ type Model struct {
 	n int
 	// cdf[((ph*numSkills+k)*n+o)*n + d]: cumulative choice weights from o.
 	cdf []float64
+	// rcdf[(ph*n+o)*n + d]: the same without the labour market, for remote
+	// workers (chooseRemote); rv their utilities per (phase, region), then
+	// exp(V − max V).
+	rcdf, rv []float64
 	// v and comp per (phase, skill, region); ev = exp(v − max v), ls the log-sums.
 	v, ev, ls []float64
 	comp      [][numComp]float64
@@ -132,7 +136,12 @@ func (m *Model) Step(s *state.State) {
 				continue
 			}
 			home := int(p.Home[i])
-			dst := m.choose(s, ph, k, o, home, g.Float64(), g)
+			var dst int
+			if f&population.Remote != 0 && acts[j] == population.Employed {
+				dst = m.chooseRemote(s, ph, o, home, g.Float64())
+			} else {
+				dst = m.choose(s, ph, k, o, home, g.Float64(), g)
+			}
 			if dst < 0 {
 				continue
 			}
@@ -375,7 +384,20 @@ func schoolChild(p *population.Persons, h int32) bool {
 // home's interval). It returns −1 only when no region has weight.
 func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.RNG) int {
 	n := m.n
-	row := m.cdf[m.idx(ph, k, o)*n : m.idx(ph, k, o)*n+n]
+	return m.chooseIn(s, m.cdf[m.idx(ph, k, o)*n:m.idx(ph, k, o)*n+n], ph, o, home, u)
+}
+
+// chooseRemote is choose for a household whose decision-maker works
+// remotely: the job goes along, so the destinations are weighed without
+// their labour market (remote tables, see tables).
+func (m *Model) chooseRemote(s *state.State, ph, o, home int, u float64) int {
+	n := m.n
+	return m.chooseIn(s, m.rcdf[(ph*n+o)*n:(ph*n+o)*n+n], ph, o, home, u)
+}
+
+// chooseIn draws from one origin's cumulative row (see choose).
+func (m *Model) chooseIn(s *state.State, row []float64, ph, o, home int, u float64) int {
+	n := m.n
 	total := row[n-1]
 	if total <= 0 {
 		return -1
@@ -454,6 +476,8 @@ func (m *Model) tables(s *state.State) {
 		m.v = make([]float64, numPhases*numSkills*n)
 		m.comp = make([][numComp]float64, numPhases*numSkills*n)
 		m.opp = make([]float64, numPhases*numSkills*n)
+		m.rcdf = make([]float64, numPhases*n*n)
+		m.rv = make([]float64, numPhases*n)
 	}
 	// Base hazard by age (Rogers–Castro labour and constant components).
 	for a := range m.base {
@@ -514,6 +538,7 @@ func (m *Model) tables(s *state.State) {
 				m.comp[x] = [numComp]float64{career, house, amen, study}
 				m.v[x] = career + house + amen + study
 			}
+			m.rv[ph*n+j] = house + amen + study
 		}
 	}
 	// exp(U) = exp(V_d − max V)·(minutes + 10)^β: the exponentials of V
@@ -537,6 +562,31 @@ func (m *Model) tables(s *state.State) {
 			}
 		}
 	}
+	// Remote tables: the same utilities without the labour market, for
+	// households whose decision-maker's job goes along (chooseRemote).
+	for ph := 1; ph < numPhases; ph++ {
+		mx := math.Inf(-1)
+		for _, v := range m.rv[ph*n : ph*n+n] {
+			mx = math.Max(mx, v)
+		}
+		for j, v := range m.rv[ph*n : ph*n+n] {
+			m.rv[ph*n+j] = math.Exp(v - mx) // from here on exp(V − max V)
+		}
+	}
+	s.ForEach(n, func(o int) {
+		for ph := 1; ph < numPhases; ph++ {
+			dist := m.dist[ph][o*n : o*n+n]
+			ev := m.rv[ph*n : ph*n+n]
+			row := m.rcdf[(ph*n+o)*n : (ph*n+o)*n+n]
+			acc := 0.0
+			for d := 0; d < n; d++ {
+				if d != o {
+					acc += ev[d] * dist[d]
+				}
+				row[d] = acc
+			}
+		}
+	})
 	// Choice tables per origin, and log-sums.
 	ls := m.ls
 	s.ForEach(n, func(o int) {
