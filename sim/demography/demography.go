@@ -6,7 +6,6 @@
 package demography
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -20,6 +19,7 @@ type Model struct {
 	chunks []events
 	women  [][]int32 // couple seekers by region
 	men    [][]int32
+	keys   []uint64 // scratch for sorting seekers
 	// Event probabilities by key, set every tick.
 	death, fert, adult state.Rates
 }
@@ -266,11 +266,17 @@ func (m *Model) couples(s *state.State, nc int) {
 			}
 		}
 	}
-	byAge := func(a, b int32) int {
-		if c := cmp.Compare(p.Age[a], p.Age[b]); c != 0 {
-			return c
+	// byAge sorts seekers by age, then slot: through keys age<<32 | slot,
+	// so that the sort reads each seeker's age once.
+	byAge := func(l []int32) {
+		m.keys = m.keys[:0]
+		for _, i := range l {
+			m.keys = append(m.keys, uint64(p.Age[i])<<32|uint64(uint32(i)))
 		}
-		return cmp.Compare(a, b)
+		slices.Sort(m.keys)
+		for k, x := range m.keys {
+			l[k] = int32(uint32(x))
+		}
 	}
 	g := s.Stream(state.StreamCouples, 0)
 	// Within the region: sorted by age, so partners are of similar age; a
@@ -278,8 +284,8 @@ func (m *Model) couples(s *state.State, nc int) {
 	// regions (about a third of couples are formed across municipalities).
 	for r := 0; r < n; r++ {
 		w, mm := m.women[r], m.men[r]
-		slices.SortFunc(w, byAge)
-		slices.SortFunc(mm, byAge)
+		byAge(w)
+		byAge(mm)
 		// The unpaired are kept in place at the front of each list.
 		restW, restM := w[:0], mm[:0]
 		wi, mi := 0, 0
