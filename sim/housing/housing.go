@@ -15,6 +15,16 @@ import (
 // more in the periphery where dwellings stand empty).
 const Depreciation = 0.002
 
+// Prices are sticky downwards: a region's price index changes by at most
+// these shares a year. Norway's regional house price indices (SSB, Eiendom
+// Norge) have risen by up to about 10 % in a year in booming cities, while
+// in shrinking municipalities prices stagnate or fall slowly in real terms
+// rather than collapse: owners hold on to dwellings they cannot sell.
+const (
+	MaxPriceRise = 0.08
+	MaxPriceFall = 0.03
+)
+
 // Model holds the regions' normal occupancy at the start.
 type Model struct {
 	normal []float64 // households per dwelling at the start
@@ -35,7 +45,8 @@ func (m *Model) Init(s *state.State) {
 
 // Step updates prices and the stock. Excess demand d is the households
 // relative to the households the stock normally holds, minus one. Prices
-// change by exp(PriceElasticity·d) (bounded to ±15 % a year); construction
+// change by exp(PriceElasticity·d), at most MaxPriceRise up and MaxPriceFall
+// down a year; construction
 // is ConstructionRate of the stock, scaled by the periphery factor and by
 // max(0, 1 + ConstructionPrice·10·d) (no building where dwellings stand empty).
 //
@@ -50,7 +61,7 @@ func (m *Model) Step(s *state.State) {
 		if capacity > 0 {
 			d = float64(rs.Households)/capacity - 1
 		}
-		rs.Price *= math.Exp(math.Max(-0.15, math.Min(0.15, P.PriceElasticity*d)))
+		rs.Price *= math.Exp(math.Max(-MaxPriceFall, math.Min(MaxPriceRise, P.PriceElasticity*d)))
 		periph := 1 - (1-P.ConstructionRemote)*float64(reg.Centrality-1)/5
 		build := rs.Dwellings * P.ConstructionRate * periph * math.Max(0, 1+P.ConstructionPrice*10*d)
 		rs.Dwellings += build - Depreciation*rs.Dwellings

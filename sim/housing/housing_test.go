@@ -13,7 +13,7 @@ import (
 // TestStep checks prices and construction against the documented formula
 // for regions with excess demand, balance and empty dwellings, central and
 // peripheral: with d = households/(dwellings·normal occupancy) − 1, the
-// price changes by exp(clamp(elasticity·d, ±0.15)) and the stock by
+// price changes by exp(clamp(elasticity·d, −MaxPriceFall, MaxPriceRise)) and the stock by
 // rate·periphery·max(0, 1 + 10·price_elasticity_of_construction·d) −
 // depreciation, plus the housing boosts.
 func TestStep(t *testing.T) {
@@ -53,7 +53,7 @@ func TestStep(t *testing.T) {
 	for r, c := range cases {
 		rs := &s.Regions[r]
 		d := float64(rs.Households)/1000 - 1
-		wantPrice := w.Regions[r].PriceIndex * math.Exp(math.Max(-0.15, math.Min(0.15, P.PriceElasticity*d)))
+		wantPrice := w.Regions[r].PriceIndex * math.Exp(math.Max(-housing.MaxPriceFall, math.Min(housing.MaxPriceRise, P.PriceElasticity*d)))
 		periph := 1 - (1-P.ConstructionRemote)*float64(c.centrality-1)/5
 		build := 1050 * P.ConstructionRate * periph * math.Max(0, 1+P.ConstructionPrice*10*d)
 		wantDw := 1050 + build - housing.Depreciation*1050 + c.boost
@@ -74,8 +74,8 @@ func TestStep(t *testing.T) {
 	if g := grow(2); math.Abs(g) > 1e-9 {
 		t.Errorf("%.2f dwellings built where 10 %% of the stock stands empty beyond normal", g)
 	}
-	if r := s.Regions[4].Price / w.Regions[4].PriceIndex; math.Abs(r-math.Exp(0.15)) > 1e-12 {
-		t.Errorf("price rose by %.4f under 50 %% excess demand, want the cap exp(0.15)", r)
+	if r := s.Regions[4].Price / w.Regions[4].PriceIndex; math.Abs(r-math.Exp(housing.MaxPriceRise)) > 1e-12 {
+		t.Errorf("price rose by %.4f under 50 %% excess demand, want the cap exp(%g)", r, housing.MaxPriceRise)
 	}
 }
 
