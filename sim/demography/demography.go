@@ -6,6 +6,7 @@
 package demography
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -22,6 +23,8 @@ type Model struct {
 	keys   []uint64 // scratch for sorting seekers
 	// Event probabilities by key, set every tick.
 	death, fert, adult state.Rates
+	byRegion           []regionEvents
+	filled             [][]int32 // per worker: jobs given up by deaths, by region*NumSkills+skill
 }
 
 // The status of a person for the adult events (the key of Model.adult is
@@ -49,8 +52,18 @@ func b2u8(b bool) uint8 {
 	return 0
 }
 
+// events are one chunk's draws, in slot order. Those applied by region
+// (applyByRegion) carry the person's region; seekers are paired later.
 type events struct {
-	deaths, births, leave, seek, split, adults []int32
+	deaths, births, leave, split, adults []event
+	seek                                 []int32
+}
+
+// event is a person with an event this tick.
+type event struct {
+	i      int32
+	region uint16
+	atHome bool // births: the mother lives with her parents
 }
 
 // PartneredFertility is how many times more often a woman in a couple gives
@@ -116,6 +129,8 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamDemography, func(c, lo, hi int, g *state.RNG) {
 		ev := &m.chunks[c]
 		ev.deaths, ev.births, ev.leave, ev.seek, ev.split, ev.adults = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0], ev.adults[:0]
+		// An event records the region, read only for the few with one.
+		at := func(i int) event { return event{i: int32(i), region: p.Region[i]} }
 		var dDeath, dFert, dAdult state.Draws
 		dDeath.Start(&m.death, g)
 		dFert.Start(&m.fert, g)
@@ -130,22 +145,29 @@ func (m *Model) Step(s *state.State) {
 			}
 			age, sex := int(p.Age[i]), int(p.Sex[i])&1
 			if k := sex*A + age; dDeath.Candidate(k) && dDeath.Accept(k, g) {
-				ev.deaths = append(ev.deaths, int32(i))
+				ev.deaths = append(ev.deaths, at(i))
 				continue
 			}
 			q := p.Partner[i]
 			partnered := int(b2u8(q != population.None))
-			if k := (2*sex+partnered)*A + age; dFert.Candidate(k) && dFert.Accept(k, g) {
-				ev.births = append(ev.births, int32(i))
-			}
 			atHome := int(f/population.AtHome) & 1
+			birth := false
+			if k := (2*sex+partnered)*A + age; dFert.Candidate(k) && dFert.Accept(k, g) {
+				e := at(i)
+				e.atHome = atHome != 0
+				ev.births = append(ev.births, e)
+				birth = true
+			}
 			st := int(status[atHome<<2|partnered<<1|int(b2u8(q > int32(i)))])
 			if k := st*A + age; dAdult.Candidate(k) && dAdult.Accept(k, g) {
 				switch st {
 				case statusAtHome:
-					ev.leave = append(ev.leave, int32(i))
+					// A mother at home leaves home with her child anyway.
+					if !birth {
+						ev.leave = append(ev.leave, at(i))
+					}
 				case statusSplit:
-					ev.split = append(ev.split, int32(i))
+					ev.split = append(ev.split, at(i))
 				case statusSingle:
 					ev.seek = append(ev.seek, int32(i))
 				}
@@ -153,7 +175,7 @@ func (m *Model) Step(s *state.State) {
 			// Ageing, tenure and years since arrival (capped).
 			p.Age[i] = uint8(age) + b2u8(age < world.MaxAge)
 			if age == 17 {
-				ev.adults = append(ev.adults, int32(i))
+				ev.adults = append(ev.adults, at(i))
 			}
 			t := p.Tenure[i]
 			p.Tenure[i] = t + b2u8(t < 255)
@@ -162,81 +184,198 @@ func (m *Model) Step(s *state.State) {
 		}
 	})
 
-	acc := s.Ledger.Accounts
+	m.applyByRegion(s, nc)
+	m.couples(s, nc)
+}
+
+// applyByRegion carries out the year's deaths, births, departures from the
+// parental home and splits. Every event concerns one household, and a
+// household lives in one region, so the regions are processed in
+// parallel, each in chunk order; what regions share is handed out
+// beforehand in the order a sequential pass would use it (the slots of the
+// newborn, household ids, the sex of each child), jobs given up are added
+// up per worker, and freed slots and households are returned in chunk
+// order. The result is that of applying the events one after the other:
+// adults (members turning 18), deaths, births, departures, splits.
+func (m *Model) applyByRegion(s *state.State, nc int) {
+	p := &s.Persons
+	n := s.N()
+	if len(m.byRegion) != n {
+		m.byRegion = make([]regionEvents, n)
+	}
+	for r := range m.byRegion {
+		e := &m.byRegion[r]
+		e.adults, e.deaths, e.births, e.leave, e.split = e.adults[:0], e.deaths[:0], e.births[:0], e.leave[:0], e.split[:0]
+	}
 	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c].adults {
+		ev := &m.chunks[c]
+		for k := range ev.adults {
+			e := &m.byRegion[ev.adults[k].region]
+			e.adults = append(e.adults, ev.adults[k].i)
+		}
+		for k := range ev.deaths {
+			e := &m.byRegion[ev.deaths[k].region]
+			e.deaths = append(e.deaths, ev.deaths[k].i)
+		}
+	}
+	nw := s.Workers
+	if len(m.filled) != nw || len(m.filled[0]) != n*world.NumSkills {
+		m.filled = make([][]int32, nw)
+		for w := range m.filled {
+			m.filled[w] = make([]int32, n*world.NumSkills)
+		}
+	}
+	for w := range m.filled {
+		clear(m.filled[w])
+	}
+	// Deaths (after the adults' household counts): each emptied household
+	// is kept with the death for release in chunk order.
+	s.ForEachW(n, func(w, r int) {
+		e := &m.byRegion[r]
+		for _, i := range e.adults {
 			p.TurnedAdult(i)
 		}
-	}
-	// Deaths, in chunk order.
-	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c].deaths {
-			r := p.Region[i]
-			acc[r].Deaths++
+		filled := m.filled[w]
+		for k, i := range e.deaths {
 			if p.Act[i] == population.Employed {
-				s.Regions[p.Work[i]].Filled[p.JobSkill[i]]--
+				filled[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]++
 			}
-			p.Remove(i)
+			e.deaths[k] = p.RemoveHeld(i) // the slot is in the chunk's list
+		}
+		s.Ledger.Accounts[r].Deaths += int64(len(e.deaths))
+	})
+	for r := range s.Regions {
+		for k := 0; k < world.NumSkills; k++ {
+			for w := range m.filled {
+				s.Regions[r].Filled[k] -= m.filled[w][r*world.NumSkills+k]
+			}
 		}
 	}
-	// Births: a child joins the mother's household. Girls are 48.7 % of
-	// births (SSB: about 1,055 boys per 1,000 girls).
+	// Free the slots and households in chunk order.
+	for r := range m.byRegion {
+		m.byRegion[r].next = 0
+	}
+	for c := 0; c < nc; c++ {
+		for _, d := range m.chunks[c].deaths {
+			e := &m.byRegion[d.region]
+			if h := e.deaths[e.next]; h != population.None {
+				p.ReleaseHousehold(h)
+			}
+			e.next++
+			p.Release(d.i)
+		}
+	}
+	// Hand out, in chunk order, the newborns' slots and sexes (girls are
+	// 48.7 % of births; SSB: about 1,055 boys per 1,000 girls) and a
+	// household for each mother at home, each departure from home and each
+	// split whose partner is alive.
 	g := s.Stream(state.StreamDemography, 1<<31)
 	for c := 0; c < nc; c++ {
-		for _, mo := range m.chunks[c].births {
-			if !p.Live(mo) {
-				continue
-			}
-			sex := uint8(1)
+		ev := &m.chunks[c]
+		for _, b := range ev.births {
+			x := birth{mother: b.i, child: p.Reserve(), household: population.None, sex: 1}
 			if g.Float64() < 0.487 {
-				sex = 0
+				x.sex = 0
 			}
-			if p.Flags[mo]&population.AtHome != 0 {
+			if b.atHome {
+				x.household = p.ReserveHousehold()
+			}
+			e := &m.byRegion[b.region]
+			e.births = append(e.births, x)
+		}
+	}
+	for c := 0; c < nc; c++ {
+		for _, l := range m.chunks[c].leave {
+			e := &m.byRegion[l.region]
+			e.leave = append(e.leave, move{l.i, p.ReserveHousehold()})
+		}
+	}
+	for c := 0; c < nc; c++ {
+		for _, sp := range m.chunks[c].split {
+			if p.Partner[sp.i] == population.None {
+				continue // the partner died this year
+			}
+			e := &m.byRegion[sp.region]
+			e.split = append(e.split, move{sp.i, p.ReserveHousehold()})
+		}
+	}
+	// Births, departures and splits, by region.
+	s.ForEach(n, func(r int) {
+		e := &m.byRegion[r]
+		e.unused = e.unused[:0]
+		// leave takes i out of its household into household h; a person
+		// alone keeps their household and h is returned later.
+		leave := func(i, h int32) {
+			if old := p.LeaveHeld(i); old != population.None {
+				e.unused = append(e.unused, h)
+				h = old
+			}
+			p.NewHouseholdAt(i, h)
+		}
+		for _, b := range e.births {
+			mo := b.mother
+			if !p.Live(mo) {
+				panic(fmt.Sprintf("demography: birth to slot %d, which is free", mo))
+			}
+			if b.household != population.None {
 				// A mother living with her parents sets up her own household.
-				p.Leave(mo)
-				p.NewHousehold(mo)
+				leave(mo, b.household)
 				p.Flags[mo] &^= population.AtHome
 			}
-			r := p.Region[mo]
-			child := p.Add(population.Person{Age: 0, Sex: sex, Act: population.Child,
-				Flags: population.AtHome, Region: r, Work: population.NoRegion, Home: r, Second: p.Second[mo]})
-			p.Join(child, p.HH[mo])
-			acc[r].Births++
+			p.AddAt(b.child, population.Person{Age: 0, Sex: b.sex, Act: population.Child,
+				Flags: population.AtHome, Region: uint16(r), Work: population.NoRegion, Home: uint16(r), Second: p.Second[mo]})
+			p.Join(b.child, p.HH[mo])
 		}
-	}
-	// Leaving home: a new one-person household in the same region.
-	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c].leave {
-			if !p.Live(i) || p.Flags[i]&population.AtHome == 0 {
-				continue
-			}
-			p.Leave(i)
-			p.NewHousehold(i)
-			p.Flags[i] &^= population.AtHome
+		s.Ledger.Accounts[r].Births += int64(len(e.births))
+		// Leaving home: a new one-person household in the same region.
+		for _, l := range e.leave {
+			leave(l.i, l.household)
+			p.Flags[l.i] &^= population.AtHome
 		}
-	}
-	// Splits (drawn through the partner in the lower slot): the man (or,
-	// in a same-sex couple, the partner in the higher slot) leaves with a
-	// household of his own; children stay with the mother. Both may then
-	// move.
-	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c].split {
+		// Splits (drawn through the partner in the lower slot): the man
+		// (or, in a same-sex couple, the partner in the higher slot) leaves
+		// with a household of his own; children stay with the mother. Both
+		// may then move.
+		for _, sp := range e.split {
+			i := sp.i
 			q := p.Partner[i]
-			if !p.Live(i) || q == population.None {
-				continue
-			}
 			if p.Sex[i] == 1 && p.Sex[q] == 0 {
 				i, q = q, i
 			}
 			p.Partner[i], p.Partner[q] = population.None, population.None
-			p.Leave(q)
-			p.NewHousehold(q)
+			leave(q, sp.household)
 			p.Flags[i] |= population.NewPartner
 			p.Flags[q] |= population.NewPartner
 		}
+	})
+	for r := range m.byRegion {
+		for _, h := range m.byRegion[r].unused {
+			p.ReleaseHousehold(h)
+		}
 	}
-	m.couples(s, nc)
 }
+
+// regionEvents are one region's events of the year in chunk order.
+type regionEvents struct {
+	adults []int32
+	deaths []int32 // slots, then (after removal) the households they emptied
+	next   int     // the next death to release
+	births []birth
+	leave  []move // departures from home
+	split  []move // splits, through the partner in the lower slot
+	unused []int32
+}
+
+// birth is a birth with what it was handed: the child's slot and sex, and
+// a household for a mother at home (else None).
+type birth struct {
+	mother, child, household int32
+	sex                      uint8
+}
+
+// move is a person who leaves their household (or whose partner does) for
+// a new one.
+type move struct{ i, household int32 }
 
 // couples pairs this year's seekers: first within their region, then the
 // remaining women with remaining men in regions within commuting reach.

@@ -148,66 +148,114 @@ type Person struct {
 // Add places a new person in a free slot (or a new one) and returns the slot.
 // The person belongs to no household until Join or NewHousehold.
 func (p *Persons) Add(x Person) int32 {
-	var i int32
+	i := p.Reserve()
+	p.AddAt(i, x)
+	return i
+}
+
+// Reserve takes the slot the next Add would use (a free one, last freed
+// first, or a new one) and holds it for AddAt, so that slots can be handed
+// out in a fixed order before persons are added concurrently. Sequential
+// use only.
+func (p *Persons) Reserve() int32 {
 	if n := len(p.free); n > 0 {
-		i = p.free[n-1]
+		i := p.free[n-1]
 		p.free = p.free[:n-1]
-	} else {
-		i = int32(len(p.Age))
-		p.Age = append(p.Age, 0)
-		p.Sex = append(p.Sex, 0)
-		p.Edu = append(p.Edu, 0)
-		p.Act = append(p.Act, 0)
-		p.JobSkill = append(p.JobSkill, 0)
-		p.Flags = append(p.Flags, 0)
-		p.Tenure = append(p.Tenure, 0)
-		p.Years = append(p.Years, 0)
-		p.StudyLeft = append(p.StudyLeft, 0)
-		p.Region = append(p.Region, 0)
-		p.Work = append(p.Work, 0)
-		p.Home = append(p.Home, 0)
-		p.Second = append(p.Second, 0)
-		p.Partner = append(p.Partner, 0)
-		p.HH = append(p.HH, 0)
-		p.Next = append(p.Next, 0)
+		return i
 	}
+	i := int32(len(p.Age))
+	p.Age = append(p.Age, 0)
+	p.Sex = append(p.Sex, 0)
+	p.Edu = append(p.Edu, 0)
+	p.Act = append(p.Act, 0)
+	p.JobSkill = append(p.JobSkill, 0)
+	p.Flags = append(p.Flags, 0)
+	p.Tenure = append(p.Tenure, 0)
+	p.Years = append(p.Years, 0)
+	p.StudyLeft = append(p.StudyLeft, 0)
+	p.Region = append(p.Region, 0)
+	p.Work = append(p.Work, 0)
+	p.Home = append(p.Home, 0)
+	p.Second = append(p.Second, 0)
+	p.Partner = append(p.Partner, 0)
+	p.HH = append(p.HH, 0)
+	p.Next = append(p.Next, 0)
+	return i
+}
+
+// AddAt places a new person in slot i, which Reserve returned (see Add).
+// It writes slot i only, so calls for different slots may run concurrently.
+func (p *Persons) AddAt(i int32, x Person) {
 	p.Age[i], p.Sex[i], p.Edu[i], p.Act[i], p.JobSkill[i] = x.Age, x.Sex, x.Edu, x.Act, x.JobSkill
 	p.Flags[i] = x.Flags | Alive
 	p.Tenure[i], p.Years[i], p.StudyLeft[i] = x.Tenure, x.Years, x.StudyLeft
 	p.Region[i], p.Work[i], p.Home[i], p.Second[i] = x.Region, x.Work, x.Home, x.Second
 	p.Partner[i], p.HH[i], p.Next[i] = None, None, None
-	return i
 }
 
 // Remove frees slot i (death or emigration): it leaves its household and its
 // partner becomes single. The slot is reused by a later Add.
 func (p *Persons) Remove(i int32) {
+	if h := p.RemoveHeld(i); h != None {
+		p.ReleaseHousehold(h)
+	}
+	p.Release(i)
+}
+
+// RemoveHeld is Remove without handing slot i and, if it empties, i's
+// household to the free lists: it returns that household (or None), and
+// the caller frees both later with Release and ReleaseHousehold, in an
+// order of its choosing. It writes only i, its household and its partner,
+// so removals from different households (partners share one) may run
+// concurrently.
+func (p *Persons) RemoveHeld(i int32) (emptied int32) {
 	if !p.Live(i) {
 		panic(fmt.Sprintf("population: Remove of free slot %d", i))
 	}
-	p.Leave(i)
+	emptied = p.LeaveHeld(i)
 	if q := p.Partner[i]; q != None {
 		p.Partner[q] = None
 		p.Partner[i] = None
 	}
 	p.Flags[i] = 0
-	p.free = append(p.free, i)
+	return emptied
+}
+
+// Release makes slot i, removed with RemoveHeld, free for reuse (last
+// released, first reused). Sequential use only.
+func (p *Persons) Release(i int32) { p.free = append(p.free, i) }
+
+// ReleaseHousehold makes household h, emptied by RemoveHeld or LeaveHeld,
+// free for reuse (last released, first reused). Sequential use only.
+func (p *Persons) ReleaseHousehold(h int32) { p.hhFree = append(p.hhFree, h) }
+
+// ReserveHousehold takes the household id the next NewHousehold would use
+// and holds it for NewHouseholdAt (see Reserve). Sequential use only.
+func (p *Persons) ReserveHousehold() int32 {
+	if n := len(p.hhFree); n > 0 {
+		h := p.hhFree[n-1]
+		p.hhFree = p.hhFree[:n-1]
+		return h
+	}
+	h := int32(len(p.First))
+	p.First = append(p.First, None)
+	p.Kids = append(p.Kids, 0)
+	return h
 }
 
 // NewHousehold makes i the only member of a new household and returns its id.
 // i must not belong to a household.
 func (p *Persons) NewHousehold(i int32) int32 {
+	h := p.ReserveHousehold()
+	p.NewHouseholdAt(i, h)
+	return h
+}
+
+// NewHouseholdAt is NewHousehold with the id h that ReserveHousehold
+// returned. It writes only i and h.
+func (p *Persons) NewHouseholdAt(i, h int32) {
 	if p.HH[i] != None {
 		panic(fmt.Sprintf("population: person %d already in household %d", i, p.HH[i]))
-	}
-	var h int32
-	if n := len(p.hhFree); n > 0 {
-		h = p.hhFree[n-1]
-		p.hhFree = p.hhFree[:n-1]
-	} else {
-		h = int32(len(p.First))
-		p.First = append(p.First, None)
-		p.Kids = append(p.Kids, 0)
 	}
 	p.First[h] = i
 	p.Kids[h] = 0
@@ -217,7 +265,6 @@ func (p *Persons) NewHousehold(i int32) int32 {
 	p.HH[i] = h
 	p.Next[i] = None
 	p.Flags[i] |= Head
-	return h
 }
 
 // Join adds i (in no household) to household h, after its head.
@@ -237,10 +284,20 @@ func (p *Persons) Join(i, h int32) {
 // Leave takes i out of its household (freeing the household if it empties).
 // Cost O(household size).
 func (p *Persons) Leave(i int32) {
+	if h := p.LeaveHeld(i); h != None {
+		p.ReleaseHousehold(h)
+	}
+}
+
+// LeaveHeld is Leave without freeing the household if it empties: it
+// returns that household (or None) for ReleaseHousehold (see RemoveHeld).
+// It writes only i and its household.
+func (p *Persons) LeaveHeld(i int32) (emptied int32) {
 	h := p.HH[i]
 	if h == None {
-		return
+		return None
 	}
+	emptied = None
 	if p.Age[i] < 18 {
 		p.Kids[h]--
 	}
@@ -248,7 +305,7 @@ func (p *Persons) Leave(i int32) {
 		p.Flags[i] &^= Head
 		p.First[h] = p.Next[i]
 		if p.First[h] == None {
-			p.hhFree = append(p.hhFree, h)
+			emptied = h
 		} else {
 			p.Flags[p.First[h]] |= Head
 		}
@@ -262,6 +319,7 @@ func (p *Persons) Leave(i int32) {
 	}
 	p.HH[i] = None
 	p.Next[i] = None
+	return emptied
 }
 
 // Merge moves every member of household from into household into, freeing from.
