@@ -15,10 +15,35 @@ import (
 
 // Model holds per-chunk buffers.
 type Model struct {
-	chunks [][]int32
+	chunks [][]emigrant // per chunk: the heads of emigrating households
 	cdf    []float64
 	ageCDF []float64
 	heads  []int32 // the household heads the last arrive added
+	// Scratch of emigrate (by region) and arrive.
+	byRegion []regionRemovals
+	filled   [][]int32 // per worker: jobs given up, by region*NumSkills+skill
+	arrivals []arrival
+	families []family
+}
+
+// emigrant is the head of an emigrating household and its region.
+type emigrant struct {
+	head   int32
+	region uint16
+}
+
+// arrival is an immigrant planned by arrive: the slot and the person.
+type arrival struct {
+	slot int32
+	x    population.Person
+}
+
+// family is an arriving household: its id and its members in
+// arrivals[first:first+n], the head first, then in the order they join;
+// with partner, the second member is the head's partner.
+type family struct {
+	household, first, n int32
+	partner             bool
 }
 
 // Immigrant households: adults aged 25–45 bring a partner with this
@@ -58,6 +83,7 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		skip := geometric(g, pmax)
+		// An emigrant records the region, read only for the few.
 		for i := lo; i < hi; i++ {
 			f := p.Flags[i]
 			if f&population.Alive == 0 || f&population.Head == 0 {
@@ -73,32 +99,104 @@ func (m *Model) Step(s *state.State) {
 				r = base * F * (1 - s.Regions[p.Region[i]].Retention)
 			}
 			if g.Float64()*pmax < r {
-				out = append(out, int32(i))
+				out = append(out, emigrant{int32(i), p.Region[i]})
 			}
 		}
 		m.chunks[c] = out
 	})
-	acc := s.Ledger.Accounts
+	m.emigrate(s, nc)
+	m.immigrate(s, total)
+}
+
+// emigrate removes the households whose heads m.chunks lists. A household
+// lives in one region, so regions are processed in parallel, each in chunk
+// order; jobs given up are added up per worker, and the freed slots and
+// households are returned in chunk order (members in household order), as
+// removing the households one after the other would.
+func (m *Model) emigrate(s *state.State, nc int) {
+	p := &s.Persons
+	n := s.N()
+	if len(m.byRegion) != n {
+		m.byRegion = make([]regionRemovals, n)
+	}
+	for r := range m.byRegion {
+		x := &m.byRegion[r]
+		x.heads, x.households, x.slots = x.heads[:0], x.households[:0], x.slots[:0]
+		x.nextHousehold, x.nextSlot = 0, 0
+	}
 	for c := 0; c < nc; c++ {
-		for _, head := range m.chunks[c] {
+		for _, e := range m.chunks[c] {
+			x := &m.byRegion[e.region]
+			x.heads = append(x.heads, e.head)
+		}
+	}
+	nw := s.Workers
+	if len(m.filled) != nw || len(m.filled[0]) != n*world.NumSkills {
+		m.filled = make([][]int32, nw)
+		for w := range m.filled {
+			m.filled[w] = make([]int32, n*world.NumSkills)
+		}
+	}
+	for w := range m.filled {
+		clear(m.filled[w])
+	}
+	acc := s.Ledger.Accounts
+	s.ForEachW(n, func(w, r int) {
+		filled := m.filled[w]
+		x := &m.byRegion[r]
+		for _, head := range x.heads {
 			h := p.HH[head]
+			members := int32(0)
 			for j := p.First[h]; j != population.None; {
 				next := p.Next[j]
-				r := p.Region[j]
 				acc[r].Emigrants++
 				if p.Edu[j] >= population.EduBachelor {
 					acc[r].NetHigherEd--
 				}
 				if p.Act[j] == population.Employed {
-					s.Regions[p.Work[j]].Filled[p.JobSkill[j]]--
+					filled[int(p.Work[j])*world.NumSkills+int(p.JobSkill[j])]++
 				}
-				p.Remove(j)
+				p.RemoveHeld(j) // the household empties with the last member
+				x.slots = append(x.slots, j)
+				members++
 				j = next
+			}
+			x.households = append(x.households, removal{h, members})
+		}
+	})
+	for r := range s.Regions {
+		for k := 0; k < world.NumSkills; k++ {
+			for w := range m.filled {
+				s.Regions[r].Filled[k] -= m.filled[w][r*world.NumSkills+k]
 			}
 		}
 	}
-	m.immigrate(s, total)
+	for c := 0; c < nc; c++ {
+		for _, e := range m.chunks[c] {
+			x := &m.byRegion[e.region]
+			hh := x.households[x.nextHousehold]
+			x.nextHousehold++
+			p.ReleaseHousehold(hh.household)
+			for _, j := range x.slots[x.nextSlot : x.nextSlot+int(hh.members)] {
+				p.Release(j)
+			}
+			x.nextSlot += int(hh.members)
+		}
+	}
 }
+
+// regionRemovals are one region's emigrating households in chunk order:
+// their heads, then the households removed with their sizes and the slots
+// freed, member after member.
+type regionRemovals struct {
+	heads                   []int32
+	households              []removal
+	slots                   []int32
+	nextHousehold, nextSlot int
+}
+
+// removal is a household removed and its number of members.
+type removal struct{ household, members int32 }
 
 // geometric returns the number of failures before the first success of
 // Bernoulli(p) trials.
@@ -221,6 +319,14 @@ func (m *Model) arrive(s *state.State, target int, region func() int, age func(*
 	p := &s.Persons
 	added := 0
 	m.heads = m.heads[:0]
+	m.arrivals, m.families = m.arrivals[:0], m.families[:0]
+	// The draws, slots and households in the order of adding them one after
+	// the other; the persons are written below, in parallel. newFamily
+	// starts a household headed by the arrival just added.
+	newFamily := func() *family {
+		m.families = append(m.families, family{household: p.ReserveHousehold(), first: int32(len(m.arrivals) - 1)})
+		return &m.families[len(m.families)-1]
+	}
 	for added < target {
 		r := region()
 		age := age(g)
@@ -232,30 +338,50 @@ func (m *Model) arrive(s *state.State, target int, region func() int, age func(*
 			// A child arrives with a parent 22–39 years older (children
 			// come as family members), who heads the household.
 			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), g)
-			h := p.NewHousehold(parent)
+			f := newFamily()
 			m.heads = append(m.heads, parent)
-			p.Join(m.add(s, r, age, sex, g), h)
+			m.add(s, r, age, sex, g)
+			f.n = 2
 			added += 2
 			continue
 		}
 		head := m.add(s, r, age, sex, g)
-		h := p.NewHousehold(head)
+		f := newFamily()
+		f.n = 1
 		m.heads = append(m.heads, head)
 		added++
 		if age >= 25 && age <= 45 && added < target && g.Float64() < partnerShare {
-			q := m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
-			p.Join(q, h)
-			p.Partner[head], p.Partner[q] = q, head
+			m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
+			f.n++
+			f.partner = true
 			added++
 			if g.Float64() < childShare {
 				for c := 1 + g.IntN(2); c > 0 && added < target; c-- {
-					ch := m.add(s, r, g.IntN(13), uint8(g.IntN(2)), g)
-					p.Join(ch, h)
+					m.add(s, r, g.IntN(13), uint8(g.IntN(2)), g)
+					f.n++
 					added++
 				}
 			}
 		}
 	}
+	const block = 1024 // households per unit of parallel work
+	s.ForEach((len(m.families)+block-1)/block, func(b int) {
+		for _, f := range m.families[b*block : min((b+1)*block, len(m.families))] {
+			members := m.arrivals[f.first : f.first+f.n]
+			for _, a := range members {
+				p.AddAt(a.slot, a.x)
+			}
+			head := members[0].slot
+			p.NewHouseholdAt(head, f.household)
+			for _, a := range members[1:] {
+				p.Join(a.slot, f.household)
+			}
+			if f.partner {
+				q := members[1].slot
+				p.Partner[head], p.Partner[q] = q, head
+			}
+		}
+	})
 }
 
 func (m *Model) add(s *state.State, r, age int, sex uint8, g *state.RNG) int32 {
@@ -279,7 +405,8 @@ func (m *Model) add(s *state.State, r, age int, sex uint8, g *state.RNG) int32 {
 		}
 		x.Act = population.Unemployed
 	}
-	i := p.Add(x)
+	i := p.Reserve() // the person is written by arrive
+	m.arrivals = append(m.arrivals, arrival{i, x})
 	acc := &s.Ledger.Accounts[r]
 	acc.Immigrants++
 	if x.Edu >= population.EduBachelor {
