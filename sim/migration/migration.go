@@ -73,11 +73,25 @@ type Model struct {
 	vacantDw            []float64
 	seen                []int32 // scratch: the group that last counted a region
 	conv                [][]int32
-	bnd                 bounds // the bound on moveProb
+	bnd                 bounds        // the bound on moveProb
+	cands               [][]candidate // per chunk: this tick's candidates
+	walks               [][]int32     // per chunk: scratch of householdFacts
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
 func (m *Model) triggerFactor(t uint16) float64 { return m.trigger[t] }
+
+// candidate is a decision-maker whose move is decided from the exact
+// probability (state.Bounded): class and uniform of the acceptance, and
+// the facts of the household the probability needs (householdFacts).
+type candidate struct {
+	person int32
+	class  int32
+	u      float64
+	alone  bool
+	kids   bool // someone else in the household is under 18 (state.HasChildren)
+	school bool // kids, and one of them is of school age (6–15)
+}
 
 type decision struct {
 	person int32
@@ -95,10 +109,13 @@ func (m *Model) Step(s *state.State) {
 	nc := s.NumChunks()
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
+		m.cands = append(m.cands, nil)
+		m.walks = append(m.walks, nil)
 	}
 	m.setBounds(s)
 	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
+		cands := m.cands[c][:0]
 		// Thinning (state.Bounded): a cheap bound on each decision-maker's
 		// moving probability from the flags, sex, age, tenure, education
 		// and region picks the candidates; only theirs is computed exactly.
@@ -121,23 +138,28 @@ func (m *Model) Step(s *state.State) {
 				continue
 			}
 			i := lo + j
-			trig := f & population.Triggers
 			o := int(regions[j])
 			band := int(b.band[2*b2i(acts[j] == population.Student)+b2i(alone)][age])
-			x := b.base[sexes[j]&1][age] * b.tenure[min(t, 10)] * b.trigger[trig] *
+			x := b.base[sexes[j]&1][age] * b.tenure[min(t, 10)] * b.trigger[f&population.Triggers] *
 				b.immigrant[f/population.Immigrant&1] *
 				bound[(o*numBands+band)*numSkills+int(skillOf[edus[j]&3])]
-			cl, cand := d.Candidate(x)
-			if !cand {
+			if cl, cand := d.Candidate(x); cand {
+				cands = append(cands, candidate{person: int32(i), class: int32(cl), u: d.Draw(cl, g), alone: alone})
+			}
+		}
+		// The candidates' exact probabilities, once what they need of the
+		// households has been fetched for all of them (householdFacts).
+		householdFacts(s, cands, &m.walks[c])
+		for _, cd := range cands {
+			i := cd.person
+			prob, ph, k := m.moveProb(s, i, cd.alone, cd.kids, cd.school)
+			if !state.Accepted(int(cd.class), prob, cd.u) {
 				continue
 			}
-			prob, ph, k := m.moveProb(s, int32(i), alone)
-			if !d.Accept(cl, prob, g) {
-				continue
-			}
-			home := int(p.Home[i])
+			f := p.Flags[i]
+			o, home := int(p.Region[i]), int(p.Home[i])
 			var dst int
-			if f&population.Remote != 0 && acts[j] == population.Employed {
+			if f&population.Remote != 0 && p.Act[i] == population.Employed {
 				dst = m.chooseRemote(s, ph, o, home, g.Float64())
 			} else {
 				dst = m.choose(s, ph, k, o, home, g.Float64(), g)
@@ -145,8 +167,9 @@ func (m *Model) Step(s *state.State) {
 			if dst < 0 {
 				continue
 			}
-			out = append(out, decision{int32(i), int32(dst), uint8(m.motive(ph, k, o, dst, home, trig)), alone})
+			out = append(out, decision{i, int32(dst), uint8(m.motive(ph, k, o, dst, home, f&population.Triggers)), cd.alone})
 		}
+		m.cands[c] = cands
 		m.chunks[c] = out
 	})
 	// Young adults leaving home first, so a household that also moves no
@@ -284,7 +307,7 @@ func (m *Model) setBounds(s *state.State) {
 // immigrants, an integration programme where they live, tenure, triggers
 // and, for families, school-age children. It is at most the bound made of
 // the factors in m.bnd.
-func (m *Model) moveProb(s *state.State, i int32, alone bool) (prob float64, ph, k int) {
+func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (prob float64, ph, k int) {
 	p := &s.Persons
 	P := &s.P
 	ph, family := s.PhaseNoFamily(i)
@@ -316,9 +339,9 @@ func (m *Model) moveProb(s *state.State, i int32, alone bool) (prob float64, ph,
 	prob *= m.tenure[min(p.Tenure[i], 10)]
 	// Triggers (shared by partners, see population.Triggers).
 	prob *= m.triggerFactor(f & population.Triggers)
-	if family && s.HasChildren(i) {
+	if family && kids {
 		ph = params.Family
-		if P.SchoolChild < 1 && schoolChild(p, p.HH[i]) {
+		if school {
 			prob *= P.SchoolChild
 		}
 	}
@@ -367,14 +390,47 @@ func (m *Model) convert(s *state.State) {
 	}
 }
 
-// schoolChild reports whether household h has a member aged 6–15.
-func schoolChild(p *population.Persons, h int32) bool {
-	for j := p.First[h]; j != population.None; j = p.Next[j] {
-		if a := p.Age[j]; a >= 6 && a <= 15 {
-			return true
+// householdFacts sets, for the candidates cs that head a household, kids
+// (state.HasChildren) and, where the school-child factor applies, school
+// (a member aged 6–15). It works in stages over all candidates, each
+// reading one thing per candidate (the household, its count of children,
+// then the members, one step of every walk at a time), so that the
+// memory of many households is fetched at once rather than one after
+// the other. walk is scratch space.
+func householdFacts(s *state.State, cs []candidate, walk *[]int32) {
+	p := &s.Persons
+	for k := range cs {
+		c := &cs[k]
+		c.kids, c.school = false, false
+		if h := p.HH[c.person]; !c.alone && h != population.None {
+			c.kids = p.Kids[h]-int32(b2i(p.Age[c.person] < 18)) > 0
 		}
 	}
-	return false
+	if !(s.P.SchoolChild < 1) {
+		return
+	}
+	// Walks: candidate index and the member reached.
+	w := (*walk)[:0]
+	for k := range cs {
+		if cs[k].kids {
+			w = append(w, int32(k), p.First[p.HH[cs[k].person]])
+		}
+	}
+	for len(w) > 0 {
+		live := w[:0]
+		for x := 0; x < len(w); x += 2 {
+			k, j := w[x], w[x+1]
+			if a := p.Age[j]; a >= 6 && a <= 15 {
+				cs[k].school = true
+				continue
+			}
+			if j = p.Next[j]; j != population.None {
+				live = append(live, k, j)
+			}
+		}
+		w = live
+	}
+	*walk = w
 }
 
 // choose samples a destination from o for a person of phase ph and skill k

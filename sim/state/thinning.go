@@ -177,10 +177,25 @@ func (d *Bounded) Candidate(bound float64) (int, bool) {
 // probability p/top. It panics if p exceeds the class's upper end, which
 // means a bound below its probability.
 func (d *Bounded) Accept(c int, p float64, g *RNG) bool {
+	return Accepted(c, p, d.Draw(c, g))
+}
+
+// Draw is the first half of Accept, for candidates whose probability is
+// computed later (all candidates of a sequence first, then their
+// probabilities, so that the memory those need is fetched for many at
+// once): it draws the gap to the class's next candidate and returns the
+// uniform that Accepted then compares.
+func (d *Bounded) Draw(c int, g *RNG) float64 {
 	d.left[c] = Skip(g, boundedLogq[c]) + 1
+	return g.Float64()
+}
+
+// Accepted is the second half of Accept: whether a candidate of class c
+// with probability p and the uniform u from Draw has its event.
+func Accepted(c int, p, u float64) bool {
 	x := p / boundedTop[c]
 	if x > 1+1e-9 {
 		panic(fmt.Sprintf("state: Bounded.Accept: probability %g above its bound's class, whose upper end is %g", p, boundedTop[c]))
 	}
-	return g.Float64() < x
+	return u < x
 }
