@@ -96,8 +96,12 @@ func (s *State) ForMoves(n int, fn func(mv *Mover, k int)) {
 func (mv *Mover) MoveHousehold(h int32, dest int, motive int) {
 	s := mv.s
 	p := &s.Persons
-	if head := p.First[h]; head != population.None && int(p.Region[head]) != dest {
-		mv.TakeReserved(dest, s.Phase(head))
+	// Only where dwellings built for a group stand empty does the
+	// household's group (the life phase of its head) matter.
+	if rs := &s.Regions[dest]; rs.Reserved != [NumReserved]float64{} {
+		if head := p.First[h]; head != population.None && int(p.Region[head]) != dest {
+			mv.TakeReserved(dest, s.Phase(head))
+		}
 	}
 	for j := p.First[h]; j != population.None; j = p.Next[j] {
 		mv.MovePerson(j, dest, motive)
