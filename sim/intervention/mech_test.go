@@ -1321,7 +1321,10 @@ func TestReservedDwellings(t *testing.T) {
 	sk := region(t, w, "Skogli")
 	var young [2]int64
 	var reserved []float64
-	pair(t, w, fmt.Sprintf(`
+	// Pooled over three seeds: Skogli draws about 160 young movers in four
+	// years, so one seed's difference is mostly noise.
+	for seed := uint64(1); seed <= 3; seed++ {
+		pairSeed(t, w, seed, fmt.Sprintf(`
 [[intervention]]
 kind = "housing"
 regions = ["Skogli"]
@@ -1330,16 +1333,19 @@ years = 2
 dwellings_per_year = 300
 for = "young"
 `, start), 4, func(_ int, _, scen *engine.Sim, rb, rs *record.Year) {
-		reserved = append(reserved, scen.State().Regions[sk].Reserved[state.ReservedYoung])
-		for i, r := range []*record.Year{rb, rs} {
-			for _, f := range r.Flows {
-				if int(f.Destination) == sk && f.AgeGroup >= 1 && f.AgeGroup <= 2 {
-					young[i] += f.Moves
+			if seed == 1 {
+				reserved = append(reserved, scen.State().Regions[sk].Reserved[state.ReservedYoung])
+			}
+			for i, r := range []*record.Year{rb, rs} {
+				for _, f := range r.Flows {
+					if int(f.Destination) == sk && f.AgeGroup >= 1 && f.AgeGroup <= 2 {
+						young[i] += f.Moves
+					}
 				}
 			}
-		}
-	})
-	t.Logf("reserved starter homes in Skogli by year %.0f; moves in aged 18–34: baseline %d, scenario %d", reserved, young[0], young[1])
+		})
+	}
+	t.Logf("reserved starter homes in Skogli by year (seed 1) %.0f; moves in aged 18–34 over 3 seeds: baseline %d, scenario %d", reserved, young[0], young[1])
 	if reserved[0] <= 0 || reserved[0] > 300 || reserved[3] >= reserved[1] {
 		t.Errorf("reserved starter homes %v: want some of the 300 a year, falling once building stops", reserved)
 	}
