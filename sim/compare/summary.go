@@ -204,12 +204,14 @@ func (r *Result) Largest(s, yi, k int) []int {
 }
 
 // Count formats a number of persons rounded to a whole number, with
-// thousands separators: 1,240 and -35.
+// thousands separators: 1,240 and -35. It rounds the one-decimal value that
+// deltas.csv shows, so that a sentence and the table agree (759.4999 is
+// 759.5 there, and 760 here).
 func Count(x float64) string {
 	if math.IsNaN(x) {
 		return "–"
 	}
-	v := int64(math.Round(x))
+	v := int64(math.Round(math.Round(x*10) / 10))
 	s := strconv.FormatInt(v, 10)
 	neg := v < 0
 	if neg {
