@@ -51,49 +51,49 @@ func snapshot(p *population.Persons) []before {
 	return b
 }
 
-// TestStep runs the education step once on Norway at scale 0.05 and checks
-// entry, the choice of study place, study moves and graduation:
+// TestStep runs the education step once on Norway at scale 0.05, with study
+// places a hundred times the real ones so that admission never binds, and
+// checks application, the choice of study place, study moves and
+// graduation:
 //
-//   - the share entering higher education at each age 20–24 among those
-//     with upper secondary education is 1 − (1 − study_entry_share)^(1/6),
-//     within 4.5 standard deviations;
-//   - the entrants per campus match the documented choice, P(c | o) ∝
-//     places·min(1, places/students)·(minutes(o, c) + 10)^−decay, within
-//     5 standard deviations, so the big campuses take most;
+//   - the share entering higher education among those eligible at each age
+//     20–34 is the yearly application probability: 1 − (1 −
+//     study_entry_share)^(1/6) at 20–24 for those with upper secondary
+//     education, late_study_rate at 25–34 for them and for bachelors (who
+//     start a master), within 4.5 standard deviations;
+//   - entrants study for 3 or 4 years (bachelor) or 2 or 3 (master);
+//   - the entrants per campus match Choice, P(c | o) ∝ places·(minutes(o,
+//     c) + 10)^−decay, within 5 standard deviations, so the big campuses
+//     take most;
 //   - entrants whose campus is beyond the accepted commute and who have no
 //     partner move there alone (motive study, one ledger move each); the
 //     others stay;
 //   - students in their last year graduate with a bachelor's or master's
 //     degree and become job seekers with the Graduated trigger, shared
-//     with a partner; the others have a year less left.
+//     with a partner, or (bachelors) go straight on to a master; the
+//     others have a year less left.
 func TestStep(t *testing.T) {
 	s := norway(t, 1)
 	p := &s.Persons
 	n := s.N()
+	for r := range s.Regions {
+		s.Regions[r].StudyPlaces *= 100
+	}
 	b := snapshot(p)
-	// The choice probabilities from the census before the step.
 	var campuses []int
-	attract := make([]float64, n)
 	for c := 0; c < n; c++ {
-		rs := &s.Regions[c]
-		if rs.StudyPlaces > 0 {
+		if s.Regions[c].StudyPlaces > 0 {
 			campuses = append(campuses, c)
-			attract[c] = rs.StudyPlaces * math.Min(1, rs.StudyPlaces/math.Max(float64(rs.Students), 1e-9))
 		}
 	}
+	choices := make([][]float64, n)
 	choice := func(o int) []float64 {
 		pr := make([]float64, n)
-		sum := 0.0
 		for _, c := range campuses {
-			pr[c] = attract[c] * math.Pow(float64(s.TravelMinutes(o, c))+10, -s.P.StudyDistance)
-			sum += pr[c]
-		}
-		for c := range pr {
-			pr[c] /= sum
+			pr[c] = education.Choice(s, o, c)
 		}
 		return pr
 	}
-	choices := make([][]float64, n)
 
 	s.BeginTick()
 	var m education.Model
@@ -102,19 +102,20 @@ func TestStep(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	entryP := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
+	young := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
 	var eligible, entered [world.MaxAge + 1]float64
 	wantAt := make([]float64, n)
 	varAt := make([]float64, n)
 	gotAt := make([]float64, n)
-	var movers, graduates, entrants int64
+	var movers, graduates, masters, entrants int64
 	lim := float32(s.P.CommuteMinutes)
 	for i, x := range b {
 		if !p.Live(int32(i)) {
 			continue
 		}
 		newStudent := x.act != population.Student && p.Act[i] == population.Student
-		if x.act != population.Student && x.edu == population.EduUpperSecondary && x.age >= 20 && x.age <= 24 {
+		if x.act != population.Student && x.age >= 20 && x.age <= 34 &&
+			(x.edu == population.EduUpperSecondary || x.age >= 25 && x.edu == population.EduBachelor) {
 			eligible[x.age]++
 			if newStudent {
 				entered[x.age]++
@@ -134,8 +135,9 @@ func TestStep(t *testing.T) {
 			}
 			gotAt[c]++
 			left := p.StudyLeft[i]
-			if left != 3 && left != 5|0x80 {
-				t.Fatalf("entrant %d: study left %#x, want 3 or 5 with the master bit", i, left)
+			if ok := x.edu == population.EduBachelor && (left == 2|0x80 || left == 3|0x80) ||
+				x.edu < population.EduBachelor && (left == 3 || left == 4); !ok {
+				t.Fatalf("entrant %d with education %d: study left %#x", i, x.edu, left)
 			}
 			far := s.TravelMinutes(o, c) > lim && x.partner == population.None && !x.parent
 			switch {
@@ -145,6 +147,12 @@ func TestStep(t *testing.T) {
 				t.Fatalf("entrant %d moved from %d to %d within the commute of campus %d", i, o, p.Region[i], c)
 			case far:
 				movers++
+			}
+		case x.act == population.Student && x.studyLeft&0x0f == 1 && p.Act[i] == population.Student:
+			masters++
+			if x.studyLeft&0x80 != 0 || p.Edu[i] != population.EduBachelor || p.StudyLeft[i]&0x80 == 0 ||
+				p.StudyLeft[i]&0x0f < 2 || p.StudyLeft[i]&0x0f > 3 {
+				t.Fatalf("student %d (study left %#x) went on with study left %#x and education %d", i, x.studyLeft, p.StudyLeft[i], p.Edu[i])
 			}
 		case x.act == population.Student && x.studyLeft&0x0f == 1:
 			graduates++
@@ -165,10 +173,14 @@ func TestStep(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d entrants, %d moved to study, %d graduates", entrants, movers, graduates)
-	for a := 20; a <= 24; a++ {
-		e := eligible[a] * entryP
-		sd := math.Sqrt(e * (1 - entryP))
+	t.Logf("%d entrants, %d moved to study, %d graduates, %d went on to a master", entrants, movers, graduates, masters)
+	for a := 20; a <= 34; a++ {
+		q := young
+		if a >= 25 {
+			q = s.P.LateStudyRate
+		}
+		e := eligible[a] * q
+		sd := math.Sqrt(e * (1 - q))
 		if math.Abs(entered[a]-e) > 4.5*sd+1 {
 			t.Errorf("age %d: %.0f of %.0f entered higher education, expected %.1f ± %.1f", a, entered[a], eligible[a], e, sd)
 		}
@@ -200,8 +212,71 @@ func TestStep(t *testing.T) {
 	if in != movers || study != movers {
 		t.Errorf("ledger: %d moves, %d with motive study; %d entrants moved", in, study, movers)
 	}
-	if movers == 0 || graduates == 0 {
-		t.Error("no study moves or no graduates")
+	if movers == 0 || graduates == 0 || masters == 0 {
+		t.Error("no study moves, no graduates or no one going on to a master")
+	}
+}
+
+// studentsAt counts the students per study region.
+func studentsAt(s *state.State) []float64 {
+	p := &s.Persons
+	at := make([]float64, s.N())
+	for i := range p.Act {
+		if p.Live(int32(i)) && p.Act[i] == population.Student {
+			at[p.Work[i]]++
+		}
+	}
+	return at
+}
+
+// TestAdmissionFillsPlaces checks admission against capacity. Over a few
+// years of Norway at scale 0.05 with everyone eligible applying (entry share
+// 1), a campus admits only into free places (no more students after the
+// step than places, unless more went on studying than there are places),
+// and demand beyond the places fills every campus, peripheral ones
+// included, to within a few students.
+func TestAdmissionFillsPlaces(t *testing.T) {
+	s := norway(t, 2)
+	s.P.StudyEntryShare = 1
+	var m education.Model
+	for y := 0; y < 3; y++ {
+		before := studentsAt(s)
+		s.BeginTick()
+		m.Step(s)
+		after := studentsAt(s)
+		for c, places := range s.Regions {
+			if after[c] > math.Max(places.StudyPlaces+0.5, before[c]) {
+				t.Errorf("year %d, %s: %.0f students after admission, %.1f places, %.0f before", y, s.World.Regions[c].Name, after[c], places.StudyPlaces, before[c])
+			}
+		}
+		s.Year++
+	}
+	after := studentsAt(s)
+	for c, rs := range s.Regions {
+		if rs.StudyPlaces > 0 && after[c] < rs.StudyPlaces-1.5 {
+			t.Errorf("%s: %.0f students for %.1f places, though demand exceeds the places", s.World.Regions[c].Name, after[c], rs.StudyPlaces)
+		}
+	}
+}
+
+// TestInitFillsPlaces checks the study places of a synthesised population:
+// every student has a campus, and no campus has more students than places
+// beyond those who found no free place anywhere.
+func TestInitFillsPlaces(t *testing.T) {
+	s := norway(t, 3)
+	at := studentsAt(s)
+	over, total, places := 0.0, 0.0, 0.0
+	for c, rs := range s.Regions {
+		total += at[c]
+		places += rs.StudyPlaces
+		if at[c] > 0 && rs.StudyPlaces == 0 {
+			t.Errorf("%d students at %s, which has no study places", int(at[c]), s.World.Regions[c].Name)
+		}
+		over += math.Max(0, at[c]-rs.StudyPlaces-0.5)
+	}
+	t.Logf("%.0f students for %.0f places, %.0f beyond a campus's places", total, places, over)
+	if over > math.Max(0, total-places)+1 {
+		t.Errorf("%.0f students beyond their campus's places, but only %.0f more students than places", over, total-places)
 	}
 }
 

@@ -78,6 +78,7 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	secondHomes(s)
 	s.BeginTick() // an empty ledger for the start row
 	sim.observe() // census for the initial jobs and dwellings
+	sim.education.Init(s)
 	sim.labour.Init(s)
 	sim.housing.Init(s)
 	sim.observe()

