@@ -330,3 +330,63 @@ func TestStudyMovesKeepChildrenWithAdults(t *testing.T) {
 		t.Errorf("%d more households of children without an adult after study moves (%d before)", after-before, before)
 	}
 }
+
+// TestStudentSharesMatchSSB runs Norway at scale 0.1 for eight years with
+// the default behaviour and checks the students against SSB's figures for
+// 2024 ("Studenter i universitets- og høgskoleutdanning"): 37 % of those
+// aged 19–24 and 18 % of those aged 25–29 are students (accepted: 30–42 %
+// and 13–22 %), and the study places of campuses.csv (256,000) hold at
+// least 95 % of their students: demand exceeds them, as applicants who miss
+// their first choice show.
+func TestStudentSharesMatchSSB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Norway at scale 0.1 for eight years")
+	}
+	w, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := engine.New(w, engine.Config{Seed: 4, Scale: 0.1, Behaviour: params.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 8; y++ {
+		sim.Step()
+	}
+	s := sim.State()
+	p := &s.Persons
+	var students, persons [world.MaxAge + 1]float64
+	for i := range p.Act {
+		if p.Live(int32(i)) {
+			persons[p.Age[i]]++
+			if p.Act[i] == population.Student {
+				students[p.Age[i]]++
+			}
+		}
+	}
+	share := func(lo, hi int) float64 {
+		a, b := 0.0, 0.0
+		for x := lo; x <= hi; x++ {
+			a += students[x]
+			b += persons[x]
+		}
+		return a / b
+	}
+	places, held := 0.0, 0.0
+	at := studentsAt(s)
+	for c, rs := range s.Regions {
+		places += rs.StudyPlaces
+		held += math.Min(at[c], rs.StudyPlaces)
+	}
+	young, late := share(19, 24), share(25, 29)
+	t.Logf("in %d: %.1f %% of 19–24 and %.1f %% of 25–29 study; %.1f %% of %.0f places held (real units)", s.Year, 100*young, 100*late, 100*held/places, places/0.1)
+	if young < 0.30 || young > 0.42 {
+		t.Errorf("%.1f %% of those aged 19–24 study; SSB: 37 %%", 100*young)
+	}
+	if late < 0.13 || late > 0.22 {
+		t.Errorf("%.1f %% of those aged 25–29 study; SSB: 18 %%", 100*late)
+	}
+	if held < 0.95*places {
+		t.Errorf("%.1f %% of the study places held", 100*held/places)
+	}
+}

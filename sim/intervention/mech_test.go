@@ -799,17 +799,21 @@ func TestYouthEffect(t *testing.T) {
 		}
 		return c
 	}
-	pair(t, w, fmt.Sprintf(`
+	// Four seeds pooled: one seed's 60-odd return moves into four small
+	// regions are mostly noise.
+	for seed := uint64(7); seed < 11; seed++ {
+		pairSeed(t, w, seed, fmt.Sprintf(`
 [[intervention]]
 kind = "youth"
 regions = ["Skogli", "Dalheim", "Fjellstue", "Øvre Dal"]
 from_year = %d
 attachment_boost = 2
 `, start), 5, func(_ int, _, _ *engine.Sim, rb, rs *record.Year) {
-		ret[0] += returns(rb)
-		ret[1] += returns(rs)
-	})
-	t.Logf("return moves into the valley in 5 years: baseline %d, youth %d", ret[0], ret[1])
+			ret[0] += returns(rb)
+			ret[1] += returns(rs)
+		})
+	}
+	t.Logf("return moves into the valley in 5 years, 4 seeds: baseline %d, youth %d", ret[0], ret[1])
 	if float64(ret[1]) < 1.3*float64(ret[0]) {
 		t.Errorf("return moves: baseline %d, youth %d: want at least 30 %% more", ret[0], ret[1])
 	}
