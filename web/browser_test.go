@@ -207,6 +207,14 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#step`)),
 		chromedp.Click(chromedp.CSS(`#map1 path[data-code="T01"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#c-motive rect`)))
+	// Rogfast was loaded: switching to the teaching world says that its
+	// intervention was for Norway and was removed, and the run is not
+	// named after it.
+	note = evalJS[string](t, ctx, "file note", `document.getElementById('file-notes').textContent`)
+	runName := evalJS[string](t, ctx, "name", `document.getElementById('name').value`)
+	if !strings.Contains(note, "rogfast.toml was for norway-2024") || !strings.Contains(note, "removed") || runName != "classroom" {
+		t.Errorf("teaching mode after loading rogfast.toml: note %q, name %q", note, runName)
+	}
 	explain := evalJS[string](t, ctx, "explain", `document.getElementById('explain').textContent`)
 	year := evalJS[string](t, ctx, "year", `document.getElementById('year-out').textContent`)
 	if year != "2028" || !strings.Contains(explain, "moved to another region") {

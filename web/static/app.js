@@ -138,8 +138,20 @@ async function setWorld(name, defaults) {
   $('years').max = state.config.limits.maxYears;
   scaleHelp();
   if (state.world !== name) {
+    // A scenario is for one world: say what switching away from it drops,
+    // rather than run a file's name with none of its interventions.
+    const dropped = $('interventions').children.length;
+    let note = '';
+    if (defaults && state.world && (dropped || $('file').value || state.behaviour)) {
+      const what = $('file').value || 'the scenario';
+      note = `Switched to the ${name} world. ${what} was for ${state.world}` +
+        (dropped ? `: its ${dropped} intervention${dropped > 1 ? 's name' : ' names'} regions of that world and ${dropped > 1 ? 'were' : 'was'} removed.` : '.') +
+        ' Start a new scenario here, or load one made for this world.';
+      $('file').value = '';
+      $('name').value = name === 'teaching' ? 'classroom' : name;
+    }
     for (const card of [...$('interventions').children]) card.remove();
-    $('file-notes').textContent = '';
+    $('file-notes').textContent = note;
     $('behaviour-note').textContent = '';
     state.behaviour = null;
     state.description = '';
