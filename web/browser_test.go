@@ -212,7 +212,7 @@ func TestBrowser(t *testing.T) {
 	// named after it.
 	note = evalJS[string](t, ctx, "file note", `document.getElementById('file-notes').textContent`)
 	runName := evalJS[string](t, ctx, "name", `document.getElementById('name').value`)
-	if !strings.Contains(note, "rogfast.toml was for norway-2024") || !strings.Contains(note, "removed") || runName != "classroom" {
+	if !strings.Contains(note, "rogfast.toml was made for norway-2024") || !strings.Contains(note, "removed") || runName != "classroom" {
 		t.Errorf("teaching mode after loading rogfast.toml: note %q, name %q", note, runName)
 	}
 	explain := evalJS[string](t, ctx, "explain", `document.getElementById('explain').textContent`)

@@ -1,6 +1,6 @@
 // Package education is step 3 of the tick: completion of upper secondary
-// school, entry into higher education with the choice of a study place, and
-// graduation after three (bachelor) or five (master) years.
+// school, applications for higher education, admission to study places,
+// and graduation after a bachelor (three years) or a master (two more).
 //
 // A student's study region is kept in Persons.Work. A new student whose
 // study place is beyond the accepted commute leaves home and moves there
@@ -9,15 +9,17 @@ package education
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
 )
 
 // StudyLeft packs the years left (low 4 bits) and whether the degree is a
 // master's (high bit).
-const masterBit = 0x80
+const masterBit = population.StudyMaster
 
 // UpperSecondaryCompletion is the share of a cohort that completes upper
 // secondary school by 19 (SSB: about 80 % within five years of starting).
@@ -32,45 +34,43 @@ type Model struct {
 	cdf      [][]float64 // per origin, over campuses
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
-	weights  []float64
 }
 
 type entry struct {
 	person int32
-	u      float64 // the draw of the first choice
-	years  uint8   // StudyLeft at entry
+	years  uint8  // StudyLeft at entry
+	prio   uint64 // the place in the admission queue
+	seed   uint64 // the applicant's own draws of their ranked choices
 }
-
-// seqStream is the sub-stream index of the sequential admission draws (the
-// parallel pass uses the chunk indices); initStream that of the study
-// places given to the synthesised students.
-const (
-	seqStream  = 1 << 40
-	initStream = 1<<40 + 1
-)
 
 // Step graduates finishing students and admits new ones.
 //
-// Entry: at 19, UpperSecondaryCompletion of those with basic education
-// complete upper secondary school. Everyone with upper secondary education
-// and no degree who is not studying applies for a bachelor with a yearly
-// probability: at 19–24 one that makes study_entry_share of them apply
-// within the six years, at 25–34 late_study_rate; those aged 25–34 with a
-// bachelor's degree apply for a master with late_study_rate too. A bachelor
-// takes three years, a master two, each a year more with probability
-// study_delay_share; master_share of the bachelor graduates go straight on
-// to a master where they studied.
+// Applications: at 19, UpperSecondaryCompletion of those with basic
+// education complete upper secondary school. Everyone with upper secondary
+// education and no degree who is not studying applies for a bachelor with
+// a yearly probability: at 19–24 one that makes study_entry_share of them
+// apply within the six years, at 25–34 late_study_rate; those aged 25–34
+// with a bachelor's degree apply for a master with late_study_rate too. A
+// bachelor takes three years, a master two, each a year more with
+// probability study_delay_share. master_share of the bachelor graduates go
+// straight on to a master where they studied, without applying, while
+// their campus has places.
 //
-// Admission: study places are the capacity. Applicants are taken in a
-// random order; each draws a first choice from the gravity model of Choice
-// and is admitted where a place is free; if it is full, they take the next
-// choice drawn the same way among the campuses that still have free places
-// (HK-dir: three in five applicants get their first choice). When no place
-// is free anywhere, the applicant does not start this year and may apply
-// again.
+// Admission, as in Norway's coordinated admission (Samordna opptak): study
+// places are the capacity; each applicant ranks up to study_choices
+// campuses, drawn (with repetition) from the gravity model of Choice, and
+// the applicants, in a random order, are admitted to the first of their
+// choices with a free place. Those whose choices are all full do not start
+// this year and may apply again. A campus far from most applicants fills
+// only if enough of them rank it.
+//
+// Every applicant's place in the queue and their choices come from draws of
+// their own in the parallel pass, so that two runs with the same seed (a
+// scenario and its baseline) give the same person the same draws.
 func (m *Model) Step(s *state.State) {
 	p := &s.Persons
 	n := s.N()
+	nc := s.NumChunks()
 	m.grow(s)
 	m.tables(s)
 	young := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
@@ -87,19 +87,22 @@ func (m *Model) Step(s *state.State) {
 			age := p.Age[i]
 			switch {
 			case p.Act[i] == population.Student:
-				left := p.StudyLeft[i]&0x0f - 1
-				p.StudyLeft[i] = p.StudyLeft[i]&masterBit | left
-				if left == 0 && p.StudyLeft[i]&masterBit == 0 && g.Float64() < master {
-					// Straight on to a master at the same place.
-					p.Edu[i] = population.EduBachelor
-					p.StudyLeft[i] = studyYears(2, delay, g) | masterBit
-					left = 2
-				}
-				if left == 0 {
-					gs = append(gs, int32(i))
-				} else if w := p.Work[i]; int(w) < n {
+				w := int(p.Work[i])
+				if p.StudyLeft[i]&0x0f > 1 && w < n {
+					p.StudyLeft[i]--
 					stock[w]++
+					continue
 				}
+				// The last year (or no study place left to go on at).
+				p.StudyLeft[i] &= masterBit
+				if p.StudyLeft[i] == 0 && w < n && s.Regions[w].StudyPlaces > 0 && g.Float64() < master {
+					// Straight on to a master at the same place.
+					p.Edu[i] = max(p.Edu[i], population.EduBachelor)
+					p.StudyLeft[i] = studyYears(2, delay, g) | masterBit
+					stock[w]++
+					continue
+				}
+				gs = append(gs, int32(i))
 			case age >= 19 && age <= 34:
 				if age == 19 && p.Edu[i] == population.EduBasic && g.Float64() < UpperSecondaryCompletion {
 					p.Edu[i] = population.EduUpperSecondary
@@ -112,25 +115,28 @@ func (m *Model) Step(s *state.State) {
 				case edu != population.EduUpperSecondary:
 					continue // a bachelor needs upper secondary education
 				}
-				u1, u2 := g.Two()
-				if u1 >= apply || len(m.campuses) == 0 {
+				if g.Float64() >= apply || len(m.campuses) == 0 {
 					continue
 				}
+				e := entry{person: int32(i), prio: g.Uint64(), seed: g.Uint64()}
 				if edu == population.EduBachelor {
-					es = append(es, entry{int32(i), u2, studyYears(2, delay, g) | masterBit})
+					e.years = studyYears(2, delay, g) | masterBit
 				} else {
-					es = append(es, entry{int32(i), u2, studyYears(3, delay, g)})
+					e.years = studyYears(3, delay, g)
 				}
+				es = append(es, e)
 			}
 		}
 		m.chunks[c], m.grads[c] = es, gs
 	})
-	for c := range m.chunks {
+	for c := 0; c < nc; c++ {
 		for _, i := range m.grads[c] {
+			// A degree never lowers the level (a master's student may
+			// already hold one from before).
 			if p.StudyLeft[i]&masterBit != 0 {
-				p.Edu[i] = population.EduMaster
+				p.Edu[i] = max(p.Edu[i], population.EduMaster)
 			} else {
-				p.Edu[i] = population.EduBachelor
+				p.Edu[i] = max(p.Edu[i], population.EduBachelor)
 			}
 			p.StudyLeft[i] = 0
 			p.Act[i] = population.Unemployed
@@ -142,37 +148,127 @@ func (m *Model) Step(s *state.State) {
 	for r := range m.free {
 		m.free[r] = s.Regions[r].StudyPlaces
 	}
-	for c := range m.stock {
+	for c := 0; c < nc; c++ {
 		for r, k := range m.stock[c] {
 			m.free[r] -= float64(k)
 		}
 	}
 	m.order = m.order[:0]
-	for c := range m.chunks {
+	for c := 0; c < nc; c++ {
 		m.order = append(m.order, m.chunks[c]...)
 	}
-	g := s.Stream(state.StreamEducation, seqStream)
-	m.admit(s, &g, false, func(e entry, campus int) { m.enrol(s, e, campus) })
+	slices.SortFunc(m.order, func(a, b entry) int {
+		if a.prio != b.prio {
+			if a.prio < b.prio {
+				return -1
+			}
+			return 1
+		}
+		return int(a.person - b.person)
+	})
+	k := max(1, int(s.P.StudyChoices))
+	for _, e := range m.order {
+		if c := m.choose(s, e, k); c >= 0 {
+			m.free[c]--
+			m.enrol(s, e, c)
+		}
+	}
 }
 
-// Init gives the students of a synthesised population a study place by the
-// admission of Step (in a random order, first choices, then the next free
-// campus); where no place is free, the student keeps their first choice.
+// choose returns the first of applicant e's k ranked choices with a free
+// place, or −1.
+func (m *Model) choose(s *state.State, e entry, k int) int {
+	cdf := m.cdf[s.Persons.Region[e.person]]
+	nk := len(cdf)
+	g := rng.New(e.seed, 0)
+	for j := 0; j < k; j++ {
+		c := int(m.campuses[min(sort.SearchFloat64s(cdf, g.Float64()*cdf[nk-1]), nk-1)])
+		if m.free[c] >= 0.5 {
+			return c
+		}
+	}
+	return -1
+}
+
+// Init gives the students of a synthesised population a study place where
+// they live: a campus within the accepted commute, by the gravity model of
+// Choice among those with free places, else the nearest campus with a free
+// place (students registered at home while they study elsewhere, as many
+// Norwegian students are), else the nearest campus. Synthesis cannot move
+// them, so the start population of every region stays that of the data.
+// In a world without study places there are no students: they become job
+// seekers.
 func (m *Model) Init(s *state.State) {
 	p := &s.Persons
+	n := s.N()
 	m.grow(s)
 	m.tables(s)
-	g := s.Stream(state.StreamEducation, initStream)
+	g := s.Stream(state.StreamEducation, 1<<40)
 	m.order = m.order[:0]
 	for i := range p.Act {
 		if p.Flags[i]&population.Alive != 0 && p.Act[i] == population.Student {
-			m.order = append(m.order, entry{person: int32(i), u: g.Float64()})
+			m.order = append(m.order, entry{person: int32(i)})
 		}
+	}
+	for i := len(m.order) - 1; i > 0; i-- {
+		j := g.IntN(i + 1)
+		m.order[i], m.order[j] = m.order[j], m.order[i]
 	}
 	for r := range m.free {
 		m.free[r] = s.Regions[r].StudyPlaces
 	}
-	m.admit(s, &g, true, func(e entry, campus int) { p.Work[e.person] = uint16(campus) })
+	lim := float32(s.P.CommuteMinutes)
+	for _, e := range m.order {
+		i := e.person
+		if len(m.campuses) == 0 {
+			p.Act[i] = population.Unemployed
+			p.StudyLeft[i] = 0
+			continue
+		}
+		o := int(p.Region[i])
+		cdf := m.cdf[o]
+		// Within the commute, by gravity among those with free places.
+		sum := 0.0
+		prev := 0.0
+		for k, c := range m.campuses {
+			if s.Minutes[o*n+int(c)] <= lim && m.free[c] >= 0.5 {
+				sum += cdf[k] - prev
+			}
+			prev = cdf[k]
+		}
+		best := -1
+		if sum > 0 {
+			u := g.Float64() * sum
+			prev, acc := 0.0, 0.0
+			for k, c := range m.campuses {
+				if s.Minutes[o*n+int(c)] <= lim && m.free[c] >= 0.5 {
+					acc += cdf[k] - prev
+					if best < 0 && u < acc {
+						best = int(c)
+					}
+				}
+				prev = cdf[k]
+			}
+		}
+		if best < 0 {
+			// The nearest with a free place, else the nearest.
+			nearFree, near := -1, -1
+			for _, c := range m.campuses {
+				if near < 0 || s.Minutes[o*n+int(c)] < s.Minutes[o*n+near] {
+					near = int(c)
+				}
+				if m.free[c] >= 0.5 && (nearFree < 0 || s.Minutes[o*n+int(c)] < s.Minutes[o*n+nearFree]) {
+					nearFree = int(c)
+				}
+			}
+			best = near
+			if nearFree >= 0 {
+				best = nearFree
+			}
+		}
+		m.free[best]--
+		p.Work[i] = uint16(best)
+	}
 }
 
 // studyYears returns the normed years, one more with probability delay.
@@ -193,56 +289,6 @@ func (m *Model) grow(s *state.State) {
 	}
 	if len(m.free) != n {
 		m.free = make([]float64, n)
-	}
-}
-
-// admit shuffles m.order and places each applicant: the first choice where
-// a place is free, else a choice among the campuses with free places. With
-// overfill, an applicant who finds no free place anywhere takes the first
-// choice all the same; without, they are not admitted.
-func (m *Model) admit(s *state.State, g *state.RNG, overfill bool, place func(e entry, campus int)) {
-	if len(m.campuses) == 0 {
-		return
-	}
-	for i := len(m.order) - 1; i > 0; i-- {
-		j := g.IntN(i + 1)
-		m.order[i], m.order[j] = m.order[j], m.order[i]
-	}
-	p := &s.Persons
-	nk := len(m.campuses)
-	if cap(m.weights) < nk {
-		m.weights = make([]float64, nk)
-	}
-	wts := m.weights[:nk]
-	full := false // no place free anywhere
-	for _, e := range m.order {
-		cdf := m.cdf[p.Region[e.person]]
-		k := min(sort.SearchFloat64s(cdf, e.u*cdf[nk-1]), nk-1)
-		c := int(m.campuses[k])
-		if m.free[c] < 0.5 && !full {
-			// The next choice, among the campuses with a free place.
-			sum, prev := 0.0, 0.0
-			for j, cj := range m.campuses {
-				w := cdf[j] - prev
-				prev = cdf[j]
-				if m.free[cj] < 0.5 {
-					w = 0
-				}
-				sum += w
-				wts[j] = sum
-			}
-			if sum > 0 {
-				j := min(sort.SearchFloat64s(wts, g.Float64()*sum), nk-1)
-				c = int(m.campuses[j])
-			} else {
-				full = true
-			}
-		}
-		if m.free[c] < 0.5 && !overfill {
-			continue
-		}
-		m.free[c]--
-		place(e, c)
 	}
 }
 

@@ -108,6 +108,7 @@ func TestStep(t *testing.T) {
 	varAt := make([]float64, n)
 	gotAt := make([]float64, n)
 	var movers, graduates, masters, entrants int64
+	var delayed, bachelorsDone float64
 	lim := float32(s.P.CommuteMinutes)
 	for i, x := range b {
 		if !p.Live(int32(i)) {
@@ -135,6 +136,9 @@ func TestStep(t *testing.T) {
 			}
 			gotAt[c]++
 			left := p.StudyLeft[i]
+			if left == 4 || left == 3|0x80 {
+				delayed++
+			}
 			if ok := x.edu == population.EduBachelor && (left == 2|0x80 || left == 3|0x80) ||
 				x.edu < population.EduBachelor && (left == 3 || left == 4); !ok {
 				t.Fatalf("entrant %d with education %d: study left %#x", i, x.edu, left)
@@ -150,16 +154,20 @@ func TestStep(t *testing.T) {
 			}
 		case x.act == population.Student && x.studyLeft&0x0f == 1 && p.Act[i] == population.Student:
 			masters++
-			if x.studyLeft&0x80 != 0 || p.Edu[i] != population.EduBachelor || p.StudyLeft[i]&0x80 == 0 ||
+			if x.studyLeft&0x80 != 0 || p.Edu[i] != max(x.edu, population.EduBachelor) || p.StudyLeft[i]&0x80 == 0 ||
 				p.StudyLeft[i]&0x0f < 2 || p.StudyLeft[i]&0x0f > 3 {
 				t.Fatalf("student %d (study left %#x) went on with study left %#x and education %d", i, x.studyLeft, p.StudyLeft[i], p.Edu[i])
 			}
 		case x.act == population.Student && x.studyLeft&0x0f == 1:
 			graduates++
+			if x.studyLeft&0x80 == 0 {
+				bachelorsDone++
+			}
 			want := uint8(population.EduBachelor)
 			if x.studyLeft&0x80 != 0 {
 				want = population.EduMaster
 			}
+			want = max(want, x.edu) // a degree never lowers the level
 			if p.Edu[i] != want || p.Act[i] != population.Unemployed || p.Work[i] != population.NoRegion ||
 				p.Flags[i]&population.Graduated == 0 || p.StudyLeft[i] != 0 {
 				t.Fatalf("graduate %d: education %d (want %d), activity %d, work %d, flags %b", i, p.Edu[i], want, p.Act[i], p.Work[i], p.Flags[i])
@@ -174,6 +182,20 @@ func TestStep(t *testing.T) {
 		}
 	}
 	t.Logf("%d entrants, %d moved to study, %d graduates, %d went on to a master", entrants, movers, graduates, masters)
+	// Shares: delayed entrants and bachelors going straight on.
+	for _, c := range []struct {
+		what    string
+		got, of float64
+		want    float64
+	}{
+		{"entrants taking a year longer", delayed, float64(entrants), s.P.StudyDelayShare},
+		{"bachelors going straight on to a master", float64(masters), float64(masters) + bachelorsDone, s.P.MasterShare},
+	} {
+		sd := math.Sqrt(c.of * c.want * (1 - c.want))
+		if math.Abs(c.got-c.of*c.want) > 4.5*sd {
+			t.Errorf("%s: %.0f of %.0f, expected %.1f ± %.1f", c.what, c.got, c.of, c.of*c.want, sd)
+		}
+	}
 	for a := 20; a <= 34; a++ {
 		q := young
 		if a >= 25 {
@@ -233,8 +255,8 @@ func studentsAt(s *state.State) []float64 {
 // years of Norway at scale 0.05 with everyone eligible applying (entry share
 // 1), a campus admits only into free places (no more students after the
 // step than places, unless more went on studying than there are places),
-// and demand beyond the places fills every campus, peripheral ones
-// included, to within a few students.
+// and with everyone applying every campus, peripheral ones included, is
+// ranked by enough applicants to fill to within a few students.
 func TestAdmissionFillsPlaces(t *testing.T) {
 	s := norway(t, 2)
 	s.P.StudyEntryShare = 1
@@ -335,9 +357,9 @@ func TestStudyMovesKeepChildrenWithAdults(t *testing.T) {
 // the default behaviour and checks the students against SSB's figures for
 // 2024 ("Studenter i universitets- og høgskoleutdanning"): 37 % of those
 // aged 19–24 and 18 % of those aged 25–29 are students (accepted: 30–42 %
-// and 13–22 %), and the study places of campuses.csv (256,000) hold at
-// least 95 % of their students: demand exceeds them, as applicants who miss
-// their first choice show.
+// and 13–22 %), and the study places of campuses.csv (256,000, Norway's
+// enrolment taken as capacity) are at least 95 % held: applicants rank
+// enough campuses to fill them.
 func TestStudentSharesMatchSSB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Norway at scale 0.1 for eight years")
@@ -388,5 +410,116 @@ func TestStudentSharesMatchSSB(t *testing.T) {
 	}
 	if held < 0.95*places {
 		t.Errorf("%.1f %% of the study places held", 100*held/places)
+	}
+}
+
+// TestClosedCampus closes the largest campus (Oslo) after synthesis and
+// checks that no one starts there, not even a master straight after a
+// bachelor, while its students with years left go on studying there; and
+// that a student with no years left (a slip elsewhere) graduates rather
+// than wrapping round to fifteen more years.
+func TestClosedCampus(t *testing.T) {
+	s := norway(t, 5)
+	p := &s.Persons
+	oslo := -1
+	for r := range s.Regions {
+		if oslo < 0 || s.Regions[r].StudyPlaces > s.Regions[oslo].StudyPlaces {
+			oslo = r
+		}
+	}
+	s.Regions[oslo].StudyPlaces = 0
+	b := snapshot(p)
+	slip := int32(-1)
+	for i := range b {
+		if b[i].act == population.Student && b[i].studyLeft&0x0f == 3 {
+			slip = int32(i)
+			p.StudyLeft[i] = 0
+			b[i].studyLeft = 0
+			break
+		}
+	}
+	s.BeginTick()
+	var m education.Model
+	m.Step(s)
+	stayed, started := 0, 0
+	for i, x := range b {
+		if !p.Live(int32(i)) || p.Act[i] != population.Student || int(p.Work[i]) != oslo {
+			continue
+		}
+		if x.act == population.Student && x.studyLeft&0x0f > 1 && p.StudyLeft[i]&0x0f == x.studyLeft&0x0f-1 {
+			stayed++
+			continue
+		}
+		started++
+	}
+	t.Logf("Oslo closed: %d students go on there, %d started", stayed, started)
+	if started > 0 || stayed == 0 {
+		t.Errorf("Oslo closed: %d students started there (want none), %d went on (want some)", started, stayed)
+	}
+	if p.Act[slip] == population.Student || p.StudyLeft[slip] != 0 {
+		t.Errorf("a student with no years left: activity %d, study left %#x; want a graduate", p.Act[slip], p.StudyLeft[slip])
+	}
+}
+
+// TestRankedChoices checks that applicants rank study_choices campuses: in
+// the first year, when the synthesised students hold most places, ten
+// ranked choices admit clearly more applicants than one (those whose first
+// choice is full try the others).
+func TestRankedChoices(t *testing.T) {
+	admitted := func(k float64) (entrants float64) {
+		s := norway(t, 6)
+		s.P.StudyChoices = k
+		p := &s.Persons
+		was := make([]bool, p.Len())
+		for i := range was {
+			was[i] = p.Live(int32(i)) && p.Act[i] == population.Student
+		}
+		s.BeginTick()
+		var m education.Model
+		m.Step(s)
+		for i := range was {
+			if !was[i] && p.Live(int32(i)) && p.Act[i] == population.Student {
+				entrants++
+			}
+		}
+		return entrants
+	}
+	one, ten := admitted(1), admitted(10)
+	t.Logf("entrants with one choice %.0f, with ten %.0f", one, ten)
+	if ten < 1.1*one {
+		t.Errorf("ten ranked choices admit %.0f, one admits %.0f: want clearly more", ten, one)
+	}
+}
+
+// TestInitNearHome checks that synthesised students study where they live
+// where the places nearby allow: a student whose campus is beyond the
+// accepted commute has no campus within it with a place left, and most
+// study within the commute.
+func TestInitNearHome(t *testing.T) {
+	s := norway(t, 7)
+	p := &s.Persons
+	lim := float32(s.P.CommuteMinutes)
+	at := studentsAt(s)
+	var near, all float64
+	for i := range p.Act {
+		if !p.Live(int32(i)) || p.Act[i] != population.Student {
+			continue
+		}
+		all++
+		o, c := int(p.Region[i]), int(p.Work[i])
+		if s.TravelMinutes(o, c) <= lim {
+			near++
+			continue
+		}
+		for r, rs := range s.Regions {
+			if rs.StudyPlaces > 0 && s.TravelMinutes(o, r) <= lim && at[r] < rs.StudyPlaces-0.5 {
+				t.Fatalf("a student in %s studies at %s, %.0f minutes away, though %s within the commute has %.0f students for %.1f places",
+					s.World.Regions[o].Name, s.World.Regions[c].Name, s.TravelMinutes(o, c), s.World.Regions[r].Name, at[r], rs.StudyPlaces)
+			}
+		}
+	}
+	t.Logf("%.0f students: %.1f %% study within the commute", all, 100*near/all)
+	if near < 0.6*all {
+		t.Errorf("only %.1f %% of synthesised students study within the commute of their campus", 100*near/all)
 	}
 }

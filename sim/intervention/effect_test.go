@@ -41,7 +41,8 @@ import (
 //   - where a size is stated, the mean is within [lo, hi] × that size.
 //
 // Every run is made once: the baseline replicates are shared by every case
-// (as is a background that several cases share, see effectCase.background),
+// at the same scale (as is a background that several cases share, see
+// effectCase.background; a case with its own scale runs its own baseline),
 // and each run is measured by every check that needs it as soon as it
 // ends, so no state is kept. TestEffects logs a table of the measured
 // effects:
@@ -52,7 +53,7 @@ import (
 // for it once the kind has a mechanism).
 
 // The common design: Norway at 5 % for five years from 1 January 2024,
-// K = 6 replicates; about 40 s of CPU on two cores.
+// K = 6 replicates (remote work at 20 %); about 50 s on two cores.
 const (
 	effectWorld = "norway-2024"
 	effectStart = 2024 // the world's start year; from_year in the cases
@@ -598,9 +599,10 @@ students = 1000
 				})
 			},
 			sign: +1,
-			// Demand for study places exceeds them, so new places fill.
+			// New places fill where enough applicants rank the campus
+			// among their choices (and never beyond the places).
 			size: func(e *effectEnv) (float64, float64, float64) {
-				return 1000 * float64(len(e.targets)), 0.9, 1.02
+				return 1000 * float64(len(e.targets)), 0.5, 1.02
 			},
 		}, {
 			metric: "residents aged 19–25 (end)", measure: young, sign: +1,

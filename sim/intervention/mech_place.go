@@ -32,8 +32,8 @@ func init() {
 
 // campus adds strength × students study places (sampled: × scale) to each
 // target region, never leaving fewer than zero. Admission fills free places
-// (applicants choose campuses by their places and travel time, and take the
-// next campus with a free place where their first choice is full);
+// (applicants rank campuses drawn by their places and travel time, and take
+// the first of their choices with a free place);
 // destination choice weighs the log of study places (util_campus); and
 // knowledge jobs grow faster in a region with study places.
 func campus(s *state.State, sp *Spec, st float64) {

@@ -46,10 +46,11 @@ type Params struct {
 	SplitRate      float64 `param:"split_rate" range:"0,1" doc:"yearly probability that a couple splits (SSB: roughly 1 in 100 marriages and more cohabitations dissolve each year)"`
 
 	// Education.
-	StudyEntryShare float64 `param:"study_entry_share" range:"0,1" doc:"share of those with upper secondary education who apply for higher education between 19 and 24; they start where a study place is free (SSB 2024: 37 % of 19–24-year-olds are students)"`
-	LateStudyRate   float64 `param:"late_study_rate" range:"0,1" doc:"yearly probability that a person aged 25–34 with upper secondary education and no degree applies for a bachelor, or with a bachelor's degree for a master (SSB 2024: 18 % of 25–29-year-olds are students)"`
-	MasterShare     float64 `param:"master_share" range:"0,1" doc:"share of bachelor graduates who go straight on to a two-year master"`
+	StudyEntryShare float64 `param:"study_entry_share" range:"0,1" doc:"share of those with upper secondary education who apply for higher education between 19 and 24; they start where a study place is free (set so that about 37 % of those aged 19–24 study, as SSB finds for 2024)"`
+	LateStudyRate   float64 `param:"late_study_rate" range:"0,1" doc:"yearly probability that a person aged 25–34 with upper secondary education and no degree applies for a bachelor, or with a bachelor's degree for a master (set so that about 18 % of those aged 25–29 study, as SSB finds for 2024)"`
+	MasterShare     float64 `param:"master_share" range:"0,1" doc:"share of bachelor graduates who go straight on to a two-year master at the same campus, without applying (while the campus has places)"`
 	StudyDelayShare float64 `param:"study_delay_share" range:"0,1" doc:"share of bachelor and master students who take a year longer than the normed three or two years"`
+	StudyChoices    float64 `param:"study_choices" range:"1,20" doc:"campuses an applicant ranks (drawn from the study-place choice model); admitted to the first with a free place (Samordna opptak: up to 10 choices)"`
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
 
 	// Labour market.
@@ -137,6 +138,7 @@ func Default() Params {
 		LateStudyRate:   0.08,
 		MasterShare:     0.5,
 		StudyDelayShare: 0.4,
+		StudyChoices:    10,
 		StudyDistance:   1.5,
 
 		SeparationRate:   0.06,

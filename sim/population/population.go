@@ -53,6 +53,10 @@ const (
 // too (ShareTrigger), so the decision needs only the head's flags.
 const Triggers = Graduated | LostJob | NewPartner | NewRetiree
 
+// StudyMaster is the bit of Persons.StudyLeft set while a student studies
+// for a master's degree.
+const StudyMaster = 0x80
+
 // Persons is the structure of arrays. All slices have the same length (the
 // number of slots); a slot without the Alive flag is free.
 type Persons struct {
@@ -64,7 +68,7 @@ type Persons struct {
 	Flags     []uint16 // Alive, Immigrant, …
 	Tenure    []uint8  // years in the current region (capped at 255)
 	Years     []uint8  // years since arrival for immigrants
-	StudyLeft []uint8  // years of study left for students
+	StudyLeft []uint8  // students: years of study left (low 4 bits), StudyMaster for a master's degree
 	Region    []uint16 // residence
 	Work      []uint16 // work region, NoRegion when not employed
 	Home      []uint16 // where the person grew up (attachment)

@@ -356,8 +356,14 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 		x.Flags |= population.AtHome
 	case u3 < studentShare(a):
 		x.Act = population.Student
-		x.StudyLeft = uint8(1 + g.IntN(3))
-		x.Edu = max(x.Edu, population.EduUpperSecondary)
+		if x.Edu >= population.EduBachelor {
+			// A degree already: studying for a master.
+			x.Edu = population.EduBachelor
+			x.StudyLeft = uint8(1+g.IntN(2)) | population.StudyMaster
+		} else {
+			x.Edu = population.EduUpperSecondary
+			x.StudyLeft = uint8(1 + g.IntN(3))
+		}
 	case a >= 67:
 		x.Act = population.Retired
 	default:

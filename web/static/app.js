@@ -21,6 +21,7 @@ const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', fam
 
 const state = {
   config: null, maps: {}, map: null, world: null,
+  loaded: null, // {file, world, name} of the scenario file loaded
   frames: { scenario: [], baseline: [] },
   run: null, // {startYear, years, compare, name}
   shown: -1, playing: false, timer: null, abort: null,
@@ -141,15 +142,22 @@ async function setWorld(name, defaults) {
     // A scenario is for one world: say what switching away from it drops,
     // rather than run a file's name with none of its interventions.
     const dropped = $('interventions').children.length;
+    const loaded = state.loaded; // the file loaded for the old world, if any
     let note = '';
-    if (defaults && state.world && (dropped || $('file').value || state.behaviour)) {
-      const what = $('file').value || 'the scenario';
-      note = `Switched to the ${name} world. ${what} was for ${state.world}` +
-        (dropped ? `: its ${dropped} intervention${dropped > 1 ? 's name' : ' names'} regions of that world and ${dropped > 1 ? 'were' : 'was'} removed.` : '.') +
+    if (defaults && state.world && (dropped || loaded || state.behaviour)) {
+      const lost = [];
+      if (dropped) lost.push(`${dropped} intervention${dropped > 1 ? 's' : ''}`);
+      if (state.behaviour) lost.push('the behaviour settings');
+      note = `Switched to the ${name} world.` +
+        (loaded ? ` ${loaded.file} was made for ${loaded.world}.` : '') +
+        (lost.length ? ` The scenario's ${lost.join(' and ')} for ${state.world} ${lost.length > 1 || dropped > 1 ? 'were' : 'was'} removed.` : '') +
         ' Start a new scenario here, or load one made for this world.';
-      $('file').value = '';
-      $('name').value = name === 'teaching' ? 'classroom' : name;
+      if (loaded) {
+        $('file').value = '';
+        if ($('name').value === loaded.name) $('name').value = name === 'teaching' ? 'classroom' : name;
+      }
     }
+    state.loaded = null;
     for (const card of [...$('interventions').children]) card.remove();
     $('file-notes').textContent = note;
     $('behaviour-note').textContent = '';
@@ -730,7 +738,7 @@ async function loadFile() {
     $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
     for (const iv of s.interventions || []) addIntervention(iv);
     scaleHelp();
-    $('file').dataset.world = s.world;
+    state.loaded = { file: l.file, world: s.world, name: s.name };
     $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
   } catch (e) {
     problems(e);
