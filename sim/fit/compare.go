@@ -152,8 +152,32 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			row.Detail = "not measurable: the window is empty"
 		}
 		rows = append(rows, row)
+		if c.PerThousand != nil {
+			sim := classNetRate(s, c.Classes)
+			rows = append(rows, Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
+				Error: sim - *c.PerThousand, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
+				Detail: "a reference size, not checked", Source: c.Source})
+		}
 	}
 	return rows
+}
+
+// classNetRate is the net domestic migration of the classes per 1000
+// residents (the mean of the window's first and last population) a year.
+func classNetRate(s Stats, classes []int) float64 {
+	if s.Years <= 0 || len(s.ClassPopulation) == 0 {
+		return math.NaN()
+	}
+	net, pop := 0.0, 0.0
+	for _, c := range classes {
+		net += s.ClassNetDomestic[c]
+		p := s.ClassPopulation[c]
+		pop += (p[0] + p[1]) / 2
+	}
+	if pop <= 0 {
+		return math.NaN()
+	}
+	return 1000 * net / pop / float64(s.Years)
 }
 
 func classWord(c targets.ClassShare) string {

@@ -274,6 +274,21 @@ func TestCompareAndLoss(t *testing.T) {
 	if r := rows[0]; !r.OK || math.Abs(r.Error-0.1) > 1e-12 {
 		t.Errorf("women row %+v", r)
 	}
+	// A reference size adds an unchecked row after its class row: the net
+	// domestic migration per 1000 (mean of the first and last population)
+	// a year, against the stated size.
+	size := -6.0
+	tg.CentralityGain[2].PerThousand = &size
+	rows = Compare(tg, s)
+	if ok2, checked2 := Met(rows); ok2 != ok || checked2 != checked {
+		t.Errorf("a reference size changed what is met: %d of %d", ok2, checked2)
+	}
+	last := rows[len(rows)-1]
+	p := s.ClassPopulation[6]
+	want6 := 1000 * s.ClassNetDomestic[6] / ((p[0] + p[1]) / 2) / float64(s.Years)
+	if last.Checked || !last.OK || last.Target != -6 || math.Abs(last.Simulated-want6) > 1e-9 || math.Abs(last.Error-(want6+6)) > 1e-9 {
+		t.Errorf("reference row %+v, want simulated %v", last, want6)
+	}
 	m := s.Rate(20, 24, "m")
 	want := 0.25 + 2*math.Pow((m-1000)/1000/0.2, 2) + 0 + 0 +
 		0 + math.Pow(3.5/100/ShareScale, 2) + 0.5*math.Pow(2.0/100/ShareScale, 2)

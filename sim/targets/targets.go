@@ -121,8 +121,12 @@ type AgeRange struct {
 type ClassShare struct {
 	Classes []int // SSB centrality classes 1 (most central) … 6
 	Gain    bool
-	Weight  float64 // weight in fit.Loss (Load defaults it to 1)
-	Source  string
+	// PerThousand is a reference size, not checked: the observed net
+	// domestic migration of the classes per 1000 residents a year (nil:
+	// none given). The fit shows it against the simulated one.
+	PerThousand *float64
+	Weight      float64 // weight in fit.Loss (Load defaults it to 1)
+	Source      string
 }
 
 // Label returns "classes 1-3 gain" or similar.
@@ -285,10 +289,11 @@ type (
 		Source  string   `toml:"source"`
 	}
 	fileClass struct {
-		Classes []int    `toml:"classes"`
-		Change  string   `toml:"change"`
-		Weight  *float64 `toml:"weight"`
-		Source  string   `toml:"source"`
+		Classes     []int    `toml:"classes"`
+		Change      string   `toml:"change"`
+		PerThousand *float64 `toml:"per_thousand"`
+		Weight      *float64 `toml:"weight"`
+		Source      string   `toml:"source"`
 	}
 	file struct {
 		Name             string      `toml:"name"`
@@ -316,7 +321,7 @@ var tableKeys = map[string][]string{
 	"interval":         {"min", "max", "target", "weight", "source"},
 	"women_over_men":   {"ages", "source"},
 	"rogers_castro":    {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
-	"centrality_share": {"classes", "change", "weight", "source"},
+	"centrality_share": {"classes", "change", "per_thousand", "weight", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -366,6 +371,15 @@ func Parse(name string, data []byte) (*Targets, error) {
 			p.add(key, `missing change; write change = "gain" or change = "lose"`)
 		default:
 			p.add(key+".change", `%q is not a change; write change = "gain" or change = "lose"`, c.Change)
+		}
+		if c.PerThousand != nil {
+			v := *c.PerThousand
+			cs.PerThousand = &v
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1000 {
+				p.add(key+".per_thousand", "per_thousand = %v is not a rate; write the net domestic migration per 1000 residents a year, e.g. -6", v)
+			} else if cs.Gain && v < 0 || !cs.Gain && v > 0 && c.Change != "" {
+				p.add(key+".per_thousand", "per_thousand = %v contradicts change = %q; give a rate of the same sign", v, c.Change)
+			}
 		}
 		if len(cs.Classes) == 0 {
 			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")

@@ -75,6 +75,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:2: age_rates.tolerance: 2 is not a relative tolerance", `t.toml:4: age_rates.groups[1].sex: "w" is not a sex`}},
 		{"bad change", "[[centrality_share]]\nclasses = [1, 2]\nchange = \"grow\"\n[[centrality_share]]\nclasses = [7]\nchange = \"lose\"\n",
 			[]string{`t.toml:3: centrality_share[1].change: "grow" is not a change`, "t.toml:5: centrality_share[2].classes: class 7 does not exist"}},
+		{"size against the change", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nper_thousand = 6\n",
+			[]string{`t.toml:4: centrality_share[1].per_thousand: per_thousand = 6 contradicts change = "lose"; give a rate of the same sign`}},
 		{"wrong type", "[peak_age]\nmin = \"21\"\nmax = 27\n",
 			[]string{"t.toml:2: peak_age.min:", "right type"}},
 		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:2:", "invalid TOML"}},
