@@ -58,6 +58,12 @@ const (
 // with large differences by country of origin).
 var immigrantEdu = [4]float64{0.4, 0.25, 0.22, 0.13}
 
+// headShift moves the Head flag onto the Alive flag (a compile-time check
+// below that both are single bits, Alive the lowest).
+const headShift = 8
+
+var _ = [1]int{}[population.Head^population.Alive<<headShift|population.Alive^1]
+
 // Step emigrates and immigrates for one year.
 func (m *Model) Step(s *state.State) {
 	p := &s.Persons
@@ -83,16 +89,17 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		skip := geometric(g, pmax)
-		// An emigrant records the region, read only for the few.
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
-			if f&population.Alive == 0 || f&population.Head == 0 {
+		// skip counts down the living heads without a branch on the
+		// person (whether a slot holds a living head is unpredictable):
+		// the candidate is the head that takes it below zero. An emigrant
+		// records the region, read only for the few.
+		flags := p.Flags[lo:hi]
+		for j, f := range flags {
+			skip -= int(f>>headShift&f) & population.Alive
+			if skip >= 0 {
 				continue
 			}
-			if skip > 0 {
-				skip--
-				continue
-			}
+			i := lo + j
 			skip = geometric(g, pmax)
 			r := base * native
 			if f&population.Immigrant != 0 && p.Years[i] < 10 {
