@@ -324,8 +324,19 @@ func (p *Persons) LeaveHeld(i int32) (emptied int32) {
 
 // Merge moves every member of household from into household into, freeing from.
 func (p *Persons) Merge(from, into int32) {
+	if p.MergeHeld(from, into) {
+		p.ReleaseHousehold(from)
+	}
+}
+
+// MergeHeld is Merge without handing household from to the free list: it
+// reports whether from was emptied (from ≠ into), and the caller frees it
+// later with ReleaseHousehold (see RemoveHeld). It writes only the two
+// households and their members, so merges of disjoint pairs of households
+// may run concurrently.
+func (p *Persons) MergeHeld(from, into int32) bool {
 	if from == into {
-		return
+		return false
 	}
 	head := p.First[into]
 	last := p.First[from]
@@ -339,7 +350,7 @@ func (p *Persons) Merge(from, into int32) {
 	p.Next[last] = p.Next[head]
 	p.Next[head] = p.First[from]
 	p.First[from] = None
-	p.hhFree = append(p.hhFree, from)
+	return true
 }
 
 // ShareTrigger sets trigger t on i and on i's partner.
