@@ -110,6 +110,13 @@ func (p *Persons) Grow(n int) {
 	p.Next = growI32(p.Next, n)
 }
 
+// GrowHouseholds makes room for n more households without reallocating
+// later.
+func (p *Persons) GrowHouseholds(n int) {
+	p.First = growI32(p.First, n)
+	p.Kids = growI32(p.Kids, n)
+}
+
 func growU8(s []uint8, n int) []uint8 {
 	if cap(s)-len(s) >= n {
 		return s
