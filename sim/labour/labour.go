@@ -559,35 +559,48 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			// (or, for jobs made remote without that need, none).
 			job := &s.Regions[s.Reach[r][x]]
 			remote := g.Float64() < (job.RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband+job.RemoteAnywhere[k]
-			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote})
+			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote, uint8(own), false})
 		}
 		m.offers[c] = offers
 	})
+	// Which offers are taken up, in slot order (reading no person); then
+	// the new jobs are written into the persons, chunk by chunk in
+	// parallel.
 	again := false
 	for c := 0; c < nc; c++ {
 		left := m.chunks[c][:0]
-		for _, o := range m.offers[c] {
+		offers := m.offers[c]
+		for x := range offers {
+			o := &offers[x]
 			j, k := o.region, int(o.skill)
 			if m.vac[j][k] < 1 {
 				left = append(left, o.person) // taken by an earlier seeker
 				again = true
 				continue
 			}
+			o.taken = true
 			m.vac[j][k]--
-			i := o.person
-			m.matched[state.Skill(p.Edu[i])]++
-			p.Act[i] = population.Employed
-			p.Work[i] = uint16(j)
-			p.JobSkill[i] = uint8(k)
+			m.matched[o.own]++
 			s.Regions[j].Filled[k]++
+		}
+		m.chunks[c] = left
+	}
+	s.ForEach(nc, func(c int) {
+		for _, o := range m.offers[c] {
+			if !o.taken {
+				continue
+			}
+			i := o.person
+			p.Act[i] = population.Employed
+			p.Work[i] = uint16(o.region)
+			p.JobSkill[i] = o.skill
 			if o.remote {
 				p.Flags[i] |= population.Remote
 			} else {
 				p.Flags[i] &^= population.Remote
 			}
 		}
-		m.chunks[c] = left
-	}
+	})
 	return again
 }
 
@@ -677,17 +690,22 @@ func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (
 			}
 			c := m.rcdf[l][b]
 			x := sort.SearchFloat64s(c, t/w[l][b]*c[len(c)-1])
-			return offer{i, int32(min(x, len(c)-1)), uint8(l), true}, true
+			return offer{i, int32(min(x, len(c)-1)), uint8(l), true, uint8(own), false}, true
 		}
 	}
 	return offer{}, false
 }
 
+// offer is a job offered to a seeker: the person, the job's region and
+// level, whether it is remote-capable, the seeker's own skill level, and
+// whether the seeker took it up.
 type offer struct {
 	person int32
 	region int32
 	skill  uint8
 	remote bool
+	own    uint8
+	taken  bool
 }
 
 // decays caches exp(−minutes/commuteScale) for every Reach entry; rebuilt
