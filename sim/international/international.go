@@ -18,7 +18,9 @@ type Model struct {
 	chunks [][]emigrant // per chunk: the heads of emigrating households
 	cdf    []float64
 	ageCDF []float64
-	heads  []int32 // the household heads the last arrive added
+	// Guide tables of cdf (this year's) and ageCDF.
+	regions, ages guide
+	heads         []int32 // the household heads the last arrive added
 	// Scratch of emigrate (by region) and arrive.
 	byRegion []regionRemovals
 	filled   [][]int32 // per worker: jobs given up, by region*NumSkills+skill
@@ -260,14 +262,48 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 			a += x
 			m.ageCDF = append(m.ageCDF, a)
 		}
+		m.ages.set(m.ageCDF, m.ageCDF[len(m.ageCDF)-1])
 	}
-	m.arrive(s, target, func() int { return sort.SearchFloat64s(m.cdf, g.Float64()*acc) % n }, m.drawAge, &g)
+	m.regions.set(m.cdf, acc)
+	m.arrive(s, target, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
 	m.extra(s)
 }
 
 // drawAge draws an immigrant's age from the world's age distribution.
 func (m *Model) drawAge(g *state.RNG) int {
-	return min(sort.SearchFloat64s(m.ageCDF, g.Float64()*m.ageCDF[len(m.ageCDF)-1]), world.MaxAge)
+	return min(m.ages.find(g.Float64()), world.MaxAge)
+}
+
+// guide draws from a cumulative table: find(u) is
+// sort.SearchFloat64s(cdf, u·total), the smallest i with cdf[i] ≥ u·total,
+// for u ∈ [0, 1), found by a short scan from where the table's bucket of
+// u starts instead of a binary search, whose steps are unpredictable
+// branches. Exact: u ≥ b/guideBuckets in bucket b, so u·total is at least
+// (b/guideBuckets)·total, also once rounded, and the answer at least that
+// value's.
+type guide struct {
+	cdf   []float64
+	total float64
+	start []int32 // by bucket: the answer for its lowest u
+}
+
+const guideBuckets = 1024
+
+func (t *guide) set(cdf []float64, total float64) {
+	t.cdf, t.total = cdf, total
+	t.start = t.start[:0]
+	for b := 0; b < guideBuckets; b++ {
+		t.start = append(t.start, int32(sort.SearchFloat64s(cdf, float64(b)/guideBuckets*total)))
+	}
+}
+
+func (t *guide) find(u float64) int {
+	x := u * t.total
+	i := int(t.start[int(u*guideBuckets)])
+	for i < len(t.cdf) && t.cdf[i] < x {
+		i++
+	}
+	return i
 }
 
 // Labour immigrants recruited by an immigration programme are 20–49 years
