@@ -210,9 +210,9 @@ func (m *Model) Step(s *state.State) {
 func (m *Model) leaveHome(s *state.State, nc int) {
 	p := &s.Persons
 	words := (p.Households() + 63) / 64
-	if len(m.marks) < words {
-		m.marks = make([]uint64, words)
-		m.twice = make([]uint64, words)
+	if cap(m.marks) < words { // room for the households to grow
+		m.marks = make([]uint64, words+words/2)
+		m.twice = make([]uint64, words+words/2)
 	}
 	marks, twice := m.marks[:words], m.twice[:words]
 	clear(marks)
@@ -226,7 +226,7 @@ func (m *Model) leaveHome(s *state.State, nc int) {
 			}
 			i := dc.person
 			h := p.HH[i]
-			dc.sole = false
+			dc.sole, dc.household = false, h
 			if h == population.None {
 				continue
 			}
@@ -248,7 +248,7 @@ func (m *Model) leaveHome(s *state.State, nc int) {
 			if !dc.alone {
 				continue
 			}
-			h := p.HH[dc.person]
+			h := dc.household // the current one, from above
 			dc.shared = h != population.None && twice[h/64]&(1<<(h%64)) != 0
 			if dc.shared {
 				if left == nil {
@@ -262,7 +262,6 @@ func (m *Model) leaveHome(s *state.State, nc int) {
 				left[h] = n - 1
 				any = true
 			}
-			dc.household = h
 			if !dc.sole {
 				dc.household = p.ReserveHousehold()
 			}
