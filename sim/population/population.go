@@ -505,7 +505,7 @@ func (p *Persons) Compact() {
 	for h := range hhNew {
 		hhNew[h] = None
 	}
-	var first, kids []int32
+	first, kids := make([]int32, 0, len(p.First)), make([]int32, 0, len(p.First))
 	for _, old := range perm {
 		if h := p.HH[old]; h != None && hhNew[h] == None {
 			hhNew[h] = int32(len(first))

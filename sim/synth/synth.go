@@ -198,6 +198,7 @@ func immigrantFactor(w *world.World) []float64 {
 func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64) population.Persons {
 	var p population.Persons
 	p.Grow(n)
+	p.GrowHouseholds(n) // at most one per person
 	reg := &w.Regions[r]
 	ws := ageSexWeights(w, r)
 
