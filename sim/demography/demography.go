@@ -25,6 +25,7 @@ type Model struct {
 	// scratch, the pairs planned within each region and across regions.
 	sizeW, sizeM [][]int32
 	scratch      [][]uint64
+	marks        state.Marks // households of seekers
 	within       [][]pairing
 	across       []pairing
 	// Event probabilities by key, set every tick.
@@ -431,22 +432,23 @@ func (m *Model) couples(s *state.State, nc int) {
 		m.scratch = append(m.scratch, nil)
 	}
 	// By region in parallel: the seekers sorted by age (then slot), the
-	// sizes of their households, and whether the plan holds.
+	// sizes of their households, and whether the plan holds (no two
+	// seekers in one household).
 	var bad atomic.Bool
+	m.marks.Reset(p.Households())
 	s.ForEachW(n, func(w, r int) {
 		keys := m.scratch[w]
 		w0, m0 := m.women[r], m.men[r]
 		byAge(p, w0, &keys)
 		byAge(p, m0, &keys)
-		// No two seekers of the region in one household.
-		keys = keys[:0]
-		m.sizeW[r], keys = sizes(p, w0, m.sizeW[r], keys)
-		m.sizeM[r], keys = sizes(p, m0, m.sizeM[r], keys)
-		slices.Sort(keys)
-		for k := 1; k < len(keys); k++ {
-			if keys[k] == keys[k-1] {
-				bad.Store(true)
-			}
+		var twice bool
+		m.sizeW[r], twice = sizes(p, w0, m.sizeW[r], &m.marks)
+		if twice {
+			bad.Store(true)
+		}
+		m.sizeM[r], twice = sizes(p, m0, m.sizeM[r], &m.marks)
+		if twice {
+			bad.Store(true)
 		}
 		m.scratch[w] = keys
 	})
@@ -574,16 +576,17 @@ func couple(p *population.Persons, a, b int32, aMoves bool) int32 {
 	return population.None
 }
 
-// sizes returns the household sizes of the seekers l in out, and appends
-// their households to hh.
-func sizes(p *population.Persons, l []int32, out []int32, hh []uint64) ([]int32, []uint64) {
+// sizes returns the household sizes of the seekers l in out, adding
+// their households to marks, and whether one of them was there already.
+func sizes(p *population.Persons, l []int32, out []int32, marks *state.Marks) ([]int32, bool) {
 	out = out[:0]
+	twice := false
 	for _, i := range l {
 		h := p.HH[i]
-		hh = append(hh, uint64(uint32(h)))
+		twice = marks.Add(h) || twice
 		out = append(out, int32(p.Size(h)))
 	}
-	return out, hh
+	return out, twice
 }
 
 // byAge sorts seekers by age, then slot: through keys age<<32 | slot, so

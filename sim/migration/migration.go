@@ -25,7 +25,6 @@ package migration
 import (
 	"math"
 	"sort"
-	"sync/atomic"
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/population"
@@ -79,7 +78,7 @@ type Model struct {
 	walks               [][]int32     // per chunk: scratch of householdFacts
 	// leaveHome: households with a member leaving alone, with more than
 	// one, and the members left in those.
-	marks, twice []uint64
+	marks, twice state.Marks
 	left         map[int32]int
 }
 
@@ -209,14 +208,8 @@ func (m *Model) Step(s *state.State) {
 // after the other.
 func (m *Model) leaveHome(s *state.State, nc int) {
 	p := &s.Persons
-	words := (p.Households() + 63) / 64
-	if cap(m.marks) < words { // room for the households to grow
-		m.marks = make([]uint64, words+words/2)
-		m.twice = make([]uint64, words+words/2)
-	}
-	marks, twice := m.marks[:words], m.twice[:words]
-	clear(marks)
-	clear(twice)
+	m.marks.Reset(p.Households())
+	m.twice.Reset(p.Households())
 	s.ForEach(nc, func(c int) {
 		out := m.chunks[c]
 		for k := range out {
@@ -231,8 +224,8 @@ func (m *Model) leaveHome(s *state.State, nc int) {
 				continue
 			}
 			dc.sole = p.First[h] == i && p.Next[i] == population.None
-			if bit := uint64(1) << (h % 64); atomic.OrUint64(&marks[h/64], bit)&bit != 0 {
-				atomic.OrUint64(&twice[h/64], bit)
+			if m.marks.Add(h) {
+				m.twice.Add(h)
 			}
 		}
 	})
@@ -249,7 +242,7 @@ func (m *Model) leaveHome(s *state.State, nc int) {
 				continue
 			}
 			h := dc.household // the current one, from above
-			dc.shared = h != population.None && twice[h/64]&(1<<(h%64)) != 0
+			dc.shared = h != population.None && m.twice.Has(h)
 			if dc.shared {
 				if left == nil {
 					left = map[int32]int{}
