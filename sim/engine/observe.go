@@ -75,6 +75,7 @@ type observer struct {
 	pop    [][2][world.MaxAge + 1]int32
 	wp     [][world.MaxAge + 1]int32
 	rec    record.Year
+	flows  [][]record.Flow // per part of the flow table
 	census []state.Census
 }
 
@@ -223,23 +224,35 @@ func (sim *Sim) observe() {
 		}
 		s.PartneredWomen[a] = float64(t) / float64(max(1, rec.Population[0][a]))
 	}
-	rec.Flows = rec.Flows[:0]
+	// The flows, read part by part of the table in parallel (the blocks
+	// written are scattered over it) and joined in order.
 	fl := s.Ledger.Flows
-	s.Ledger.EachBlock(func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			v := fl[k]
-			if v == 0 {
-				continue
+	for len(o.flows) < nw {
+		o.flows = append(o.flows, nil)
+	}
+	s.ForEach(nw, func(part int) {
+		out := o.flows[part][:0]
+		s.Ledger.EachBlockOf(part, nw, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				v := fl[k]
+				if v == 0 {
+					continue
+				}
+				mo := k % state.NumMotives
+				rest := k / state.NumMotives
+				ag := rest % state.NumAgeGroups
+				rest /= state.NumAgeGroups
+				out = append(out, record.Flow{
+					FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
+					Moves:   int64(v),
+				})
 			}
-			mo := k % state.NumMotives
-			rest := k / state.NumMotives
-			ag := rest % state.NumAgeGroups
-			rest /= state.NumAgeGroups
-			rec.Flows = append(rec.Flows, record.Flow{
-				FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
-				Moves:   int64(v),
-			})
-		}
+		})
+		o.flows[part] = out
 	})
+	rec.Flows = rec.Flows[:0]
+	for _, part := range o.flows[:nw] {
+		rec.Flows = append(rec.Flows, part...)
+	}
 	s.SetCensus(o.census)
 }

@@ -366,8 +366,15 @@ func (l *Ledger) addFlow(k int) {
 // EachBlock calls fn(lo, hi) for every block Flows[lo:hi] written this
 // tick, in increasing order; every non-zero entry of Flows is in one.
 // Cost O(n²·NumAgeGroups·NumMotives/1024 + written blocks).
-func (l *Ledger) EachBlock(fn func(lo, hi int)) {
-	for w, bits := range l.touched {
+func (l *Ledger) EachBlock(fn func(lo, hi int)) { l.EachBlockOf(0, 1, fn) }
+
+// EachBlockOf is EachBlock for part part of parts of the table (whole
+// words of touched bits, in order), so that parts can be read in parallel
+// and their results joined in order.
+func (l *Ledger) EachBlockOf(part, parts int, fn func(lo, hi int)) {
+	first, end := len(l.touched)*part/parts, len(l.touched)*(part+1)/parts
+	for w, bits := range l.touched[first:end] {
+		w += first
 		for bits != 0 {
 			b := w*64 + mbits.TrailingZeros64(bits)
 			bits &= bits - 1
