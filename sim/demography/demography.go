@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/state"
@@ -20,7 +21,13 @@ type Model struct {
 	chunks []events
 	women  [][]int32 // couple seekers by region
 	men    [][]int32
-	keys   []uint64 // scratch for sorting seekers
+	// Couples (couples): household sizes of the seekers, per worker
+	// scratch, the pairs planned within each region and across regions.
+	sizeW, sizeM [][]int32
+	scratch      [][]uint64
+	marks        state.Marks // households of seekers
+	within       [][]pairing
+	across       []pairing
 	// Event probabilities by key, set every tick.
 	death, fert, adult state.Rates
 	byRegion           []regionEvents
@@ -382,12 +389,27 @@ type move struct{ i, household int32 }
 // When partners live in different regions, the smaller household moves to
 // the other's region (a family move).
 // nc is the number of chunks of this tick's event pass.
+//
+// The pairing draws from one stream, region after region, but what it
+// reads of the households (their sizes, the region of the stayer) does not
+// change while it runs as long as no two seekers share a household and
+// every household lives in one region (the model's invariant, which
+// applyByRegion also relies on): then the pairs are planned in one
+// cheap sequential pass over the seekers, from sizes fetched region by
+// region in parallel, and carried out in parallel (within a region, by
+// region; across regions, pair by pair through state.ForMoves), the
+// emptied households freed in the order of the pairs. Otherwise (never
+// seen, but not excluded) the seekers are paired one after the other as
+// planned.
 func (m *Model) couples(s *state.State, nc int) {
 	p := &s.Persons
 	n := s.N()
 	if len(m.women) != n {
 		m.women = make([][]int32, n)
 		m.men = make([][]int32, n)
+		m.sizeW = make([][]int32, n)
+		m.sizeM = make([][]int32, n)
+		m.within = make([][]pairing, n)
 	}
 	for r := 0; r < n; r++ {
 		m.women[r], m.men[r] = m.women[r][:0], m.men[r][:0]
@@ -405,26 +427,188 @@ func (m *Model) couples(s *state.State, nc int) {
 			}
 		}
 	}
-	// byAge sorts seekers by age, then slot: through keys age<<32 | slot,
-	// so that the sort reads each seeker's age once.
-	byAge := func(l []int32) {
-		m.keys = m.keys[:0]
-		for _, i := range l {
-			m.keys = append(m.keys, uint64(p.Age[i])<<32|uint64(uint32(i)))
-		}
-		slices.Sort(m.keys)
-		for k, x := range m.keys {
-			l[k] = int32(uint32(x))
-		}
+	nw := s.Workers
+	for len(m.scratch) < nw {
+		m.scratch = append(m.scratch, nil)
 	}
+	// By region in parallel: the seekers sorted by age (then slot), the
+	// sizes of their households, and whether the plan holds (no two
+	// seekers in one household).
+	var bad atomic.Bool
+	m.marks.Reset(p.Households())
+	s.ForEachW(n, func(w, r int) {
+		keys := m.scratch[w]
+		w0, m0 := m.women[r], m.men[r]
+		byAge(p, w0, &keys)
+		byAge(p, m0, &keys)
+		var twice bool
+		m.sizeW[r], twice = sizes(p, w0, m.sizeW[r], &m.marks)
+		if twice {
+			bad.Store(true)
+		}
+		m.sizeM[r], twice = sizes(p, m0, m.sizeM[r], &m.marks)
+		if twice {
+			bad.Store(true)
+		}
+		m.scratch[w] = keys
+	})
 	g := s.Stream(state.StreamCouples, 0)
-	// Within the region: sorted by age, so partners are of similar age; a
-	// random share of each list is held back for partners from nearby
-	// regions (about a third of couples are formed across municipalities).
+	if bad.Load() || pairInOrder {
+		m.couplesInOrder(s, &g)
+		return
+	}
+	// The plan, in the order of the draws. Within the region: sorted by
+	// age, so partners are of similar age; a random share of each list is
+	// held back for partners from nearby regions (about a third of couples
+	// are formed across municipalities). The unpaired are kept in place at
+	// the front of each list, with their sizes.
 	for r := 0; r < n; r++ {
 		w, mm := m.women[r], m.men[r]
-		byAge(w)
-		byAge(mm)
+		sw, sm := m.sizeW[r], m.sizeM[r]
+		pl := m.within[r][:0]
+		restW, restM := w[:0], mm[:0]
+		restSW, restSM := sw[:0], sm[:0]
+		wi, mi := 0, 0
+		for wi < len(w) && mi < len(mm) {
+			if g.Float64() < 0.33 {
+				restW, restSW = append(restW, w[wi]), append(restSW, sw[wi])
+				wi++
+				continue
+			}
+			pl = append(pl, pairing{a: w[wi], b: mm[mi], aMoves: moves(sw[wi], sm[mi], &g)})
+			wi++
+			mi++
+		}
+		restW, restSW = append(restW, w[wi:]...), append(restSW, sw[wi:]...)
+		restM, restSM = append(restM, mm[mi:]...), append(restSM, sm[mi:]...)
+		m.women[r], m.men[r], m.sizeW[r], m.sizeM[r] = restW, restM, restSW, restSM
+		m.within[r] = pl
+	}
+	// Across regions within commuting reach: the first region with a man
+	// seeking, scanning the reachable regions from a random one. The
+	// stayer's household lives where the stayer does.
+	m.across = m.across[:0]
+	for r := 0; r < n; r++ {
+		reach := s.Reach[r]
+		for k0, wv := range m.women[r] {
+			start := g.IntN(len(reach))
+			for k := range reach {
+				q := reach[(start+k)%len(reach)]
+				if int(q) == r || len(m.men[q]) == 0 {
+					continue
+				}
+				l, ls := m.men[q], m.sizeM[q]
+				x := pairing{a: wv, b: l[len(l)-1], aMoves: moves(m.sizeW[r][k0], ls[len(ls)-1], &g)}
+				x.dest = int32(r)
+				if x.aMoves {
+					x.dest = q
+				}
+				m.across = append(m.across, x)
+				m.men[q], m.sizeM[q] = l[:len(l)-1], ls[:len(ls)-1]
+				break
+			}
+		}
+	}
+	// Carry out the plan: within regions (no one moves), then across.
+	s.ForEach(n, func(r int) {
+		for k := range m.within[r] {
+			x := &m.within[r][k]
+			x.emptied = couple(p, x.a, x.b, x.aMoves)
+		}
+	})
+	for r := 0; r < n; r++ {
+		for _, x := range m.within[r] {
+			if x.emptied != population.None {
+				p.ReleaseHousehold(x.emptied)
+			}
+		}
+	}
+	s.ForMoves(len(m.across), func(mv *state.Mover, k int) {
+		x := &m.across[k]
+		mover := p.HH[x.a]
+		if !x.aMoves {
+			mover = p.HH[x.b]
+		}
+		mv.MoveHousehold(mover, int(x.dest), state.MotiveFamily)
+		x.emptied = couple(p, x.a, x.b, x.aMoves)
+	})
+	for _, x := range m.across {
+		if x.emptied != population.None {
+			p.ReleaseHousehold(x.emptied)
+		}
+	}
+}
+
+// pairInOrder makes couples always pair one after the other (tests).
+var pairInOrder bool
+
+// pairing is a planned couple: woman a, man b, whether a's household is
+// the one that joins the other's, the region the couple lives in (pairs
+// across regions), and the household emptied.
+type pairing struct {
+	a, b    int32
+	aMoves  bool
+	dest    int32
+	emptied int32
+}
+
+// moves reports whether, of two households of sizes sa and sb, the first
+// moves to the second: the smaller moves, ties are drawn.
+func moves(sa, sb int32, g *state.RNG) bool {
+	return sa < sb || sa == sb && g.Float64() < 0.5
+}
+
+// couple makes a and b partners in one household, the household of a
+// joining b's if aMoves, else the reverse, and returns the household
+// emptied (for ReleaseHousehold) or None. It writes only a, b, their
+// households and members.
+func couple(p *population.Persons, a, b int32, aMoves bool) int32 {
+	p.Partner[a], p.Partner[b] = b, a
+	p.Flags[a] |= population.NewPartner
+	p.Flags[b] |= population.NewPartner
+	mover, stayer := p.HH[b], p.HH[a]
+	if aMoves {
+		mover, stayer = stayer, mover
+	}
+	if p.MergeHeld(mover, stayer) {
+		return mover
+	}
+	return population.None
+}
+
+// sizes returns the household sizes of the seekers l in out, adding
+// their households to marks, and whether one of them was there already.
+func sizes(p *population.Persons, l []int32, out []int32, marks *state.Marks) ([]int32, bool) {
+	out = out[:0]
+	twice := false
+	for _, i := range l {
+		h := p.HH[i]
+		twice = marks.Add(h) || twice
+		out = append(out, int32(p.Size(h)))
+	}
+	return out, twice
+}
+
+// byAge sorts seekers by age, then slot: through keys age<<32 | slot, so
+// that the sort reads each seeker's age once.
+func byAge(p *population.Persons, l []int32, keys *[]uint64) {
+	k := (*keys)[:0]
+	for _, i := range l {
+		k = append(k, uint64(p.Age[i])<<32|uint64(uint32(i)))
+	}
+	slices.Sort(k)
+	for j, x := range k {
+		l[j] = int32(uint32(x))
+	}
+	*keys = k
+}
+
+// couplesInOrder pairs the seekers sorted by age in m.women and m.men one
+// after the other (see couples).
+func (m *Model) couplesInOrder(s *state.State, g *state.RNG) {
+	n := s.N()
+	for r := 0; r < n; r++ {
+		w, mm := m.women[r], m.men[r]
 		// The unpaired are kept in place at the front of each list.
 		restW, restM := w[:0], mm[:0]
 		wi, mi := 0, 0
@@ -434,7 +618,7 @@ func (m *Model) couples(s *state.State, nc int) {
 				wi++
 				continue
 			}
-			pair(s, w[wi], mm[mi], &g)
+			pair(s, w[wi], mm[mi], g)
 			wi++
 			mi++
 		}
@@ -442,8 +626,6 @@ func (m *Model) couples(s *state.State, nc int) {
 		restM = append(restM, mm[mi:]...)
 		m.women[r], m.men[r] = restW, restM
 	}
-	// Across regions within commuting reach: the first region with a man
-	// seeking, scanning the reachable regions from a random one.
 	for r := 0; r < n; r++ {
 		reach := s.Reach[r]
 		for _, wv := range m.women[r] {
@@ -454,7 +636,7 @@ func (m *Model) couples(s *state.State, nc int) {
 					continue
 				}
 				l := m.men[q]
-				pair(s, wv, l[len(l)-1], &g)
+				pair(s, wv, l[len(l)-1], g)
 				m.men[q] = l[:len(l)-1]
 				break
 			}

@@ -2,12 +2,14 @@ package demography_test
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/demography"
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -328,4 +330,35 @@ func TestSplitManLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d couples split, %d with the man in the lower slot", len(couples), manLower)
+}
+
+// TestCouplesPlanInOrder checks that couples formed from the plan carried
+// out in parallel leave the same persons, households and records as
+// pairing the seekers one after the other.
+func TestCouplesPlanInOrder(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(inOrder bool) (*population.Persons, []record.Flow) {
+		*demography.PairInOrder = inOrder
+		defer func() { *demography.PairInOrder = false }()
+		sim, err := engine.New(w, engine.Config{Seed: 9, Scale: 1, Behaviour: params.Default(), Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flows []record.Flow
+		for y := 0; y < 3; y++ {
+			flows = append(flows, sim.Step().Flows...)
+		}
+		return &sim.State().Persons, flows
+	}
+	p, fp := run(false)
+	q, fq := run(true)
+	if !reflect.DeepEqual(p, q) {
+		t.Error("persons differ")
+	}
+	if !reflect.DeepEqual(fp, fq) {
+		t.Error("flows differ")
+	}
 }

@@ -75,6 +75,7 @@ type observer struct {
 	pop    [][2][world.MaxAge + 1]int32
 	wp     [][world.MaxAge + 1]int32
 	rec    record.Year
+	flows  [][]record.Flow // per part of the flow table
 	census []state.Census
 }
 
@@ -115,8 +116,9 @@ func (sim *Sim) observe() {
 		flags := p.Flags[lo:hi]
 		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
 		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
-		// Every count is added without a branch on the person's
-		// attributes: the outcomes are unpredictable, the additions cheap.
+		// The counts of the person's region are added without a branch
+		// on the person's attributes: the outcomes are unpredictable, the
+		// additions cheap. The population is the sum of the age bands.
 		for i, f := range flags {
 			if f&population.Alive == 0 {
 				continue
@@ -131,7 +133,6 @@ func (sim *Sim) observe() {
 			pop[sx][age]++
 			wp[age] += int32(1-sx) & b2i(partners[i] != population.None)
 			imm := int32(f>>immigrantBit) & 1
-			row[cPop]++
 			row[cHouseholds] += int32(f>>headBit) & 1
 			row[cImmigrants] += imm
 			row[cRecentImmigrants] += imm & b2i(years[i] < 10)
@@ -144,10 +145,19 @@ func (sim *Sim) observe() {
 			commuter := employed & b2i(wk != r) & b2i(wk != int(population.NoRegion))
 			row[cRemote] += employed & int32(f>>remoteBit) & 1
 			row[cOutCommuters] += commuter
-			wr := min(wk, n) * numCounters // NoRegion counts in the spare row
-			cnt[wr+cInCommuters] += commuter
-			cnt[wr+cStudyPlace] += b2i(act == population.Student)
-			cnt[min(int(second[i]), n)*numCounters+cPartTime]++
+			// The counts of other regions (work, study, second home)
+			// concern a minority, and adding zero for the others to a
+			// spare row, one addition waiting for the previous one,
+			// costs more than a branch.
+			if commuter != 0 {
+				cnt[wk*numCounters+cInCommuters]++
+			}
+			if act == population.Student {
+				cnt[min(wk, n)*numCounters+cStudyPlace]++ // NoRegion counts in the spare row
+			}
+			if sh := int(second[i]); sh != int(population.NoRegion) {
+				cnt[sh*numCounters+cPartTime]++
+			}
 		}
 	})
 	rec := &o.rec
@@ -170,6 +180,7 @@ func (sim *Sim) observe() {
 				tot[k] += int64(row[k])
 			}
 		}
+		tot[cPop] = tot[cAge0] + tot[cAge20] + tot[cAge40] + tot[cAge67] // every person is in one age band
 		o.census[r] = state.Census{Residents: int32(tot[cPop]), Households: int32(tot[cHouseholds]),
 			Immigrants: int32(tot[cImmigrants]), RecentImmigrants: int32(tot[cRecentImmigrants]), Students: int32(tot[cStudyPlace]),
 			PartTime: int32(tot[cPartTime])}
@@ -213,23 +224,35 @@ func (sim *Sim) observe() {
 		}
 		s.PartneredWomen[a] = float64(t) / float64(max(1, rec.Population[0][a]))
 	}
-	rec.Flows = rec.Flows[:0]
+	// The flows, read part by part of the table in parallel (the blocks
+	// written are scattered over it) and joined in order.
 	fl := s.Ledger.Flows
-	s.Ledger.EachBlock(func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			v := fl[k]
-			if v == 0 {
-				continue
+	for len(o.flows) < nw {
+		o.flows = append(o.flows, nil)
+	}
+	s.ForEach(nw, func(part int) {
+		out := o.flows[part][:0]
+		s.Ledger.EachBlockOf(part, nw, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				v := fl[k]
+				if v == 0 {
+					continue
+				}
+				mo := k % state.NumMotives
+				rest := k / state.NumMotives
+				ag := rest % state.NumAgeGroups
+				rest /= state.NumAgeGroups
+				out = append(out, record.Flow{
+					FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
+					Moves:   int64(v),
+				})
 			}
-			mo := k % state.NumMotives
-			rest := k / state.NumMotives
-			ag := rest % state.NumAgeGroups
-			rest /= state.NumAgeGroups
-			rec.Flows = append(rec.Flows, record.Flow{
-				FlowKey: record.FlowKey{Origin: uint16(rest / n), Destination: uint16(rest % n), AgeGroup: uint8(ag), Motive: uint8(mo)},
-				Moves:   int64(v),
-			})
-		}
+		})
+		o.flows[part] = out
 	})
+	rec.Flows = rec.Flows[:0]
+	for _, part := range o.flows[:nw] {
+		rec.Flows = append(rec.Flows, part...)
+	}
 	s.SetCensus(o.census)
 }

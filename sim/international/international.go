@@ -18,7 +18,9 @@ type Model struct {
 	chunks [][]emigrant // per chunk: the heads of emigrating households
 	cdf    []float64
 	ageCDF []float64
-	heads  []int32 // the household heads the last arrive added
+	// Guide tables of cdf (this year's) and ageCDF.
+	regions, ages guide
+	heads         []int32 // the household heads the last arrive added
 	// Scratch of emigrate (by region) and arrive.
 	byRegion []regionRemovals
 	filled   [][]int32 // per worker: jobs given up, by region*NumSkills+skill
@@ -58,6 +60,12 @@ const (
 // with large differences by country of origin).
 var immigrantEdu = [4]float64{0.4, 0.25, 0.22, 0.13}
 
+// headShift moves the Head flag onto the Alive flag (a compile-time check
+// below that both are single bits, Alive the lowest).
+const headShift = 8
+
+var _ = [1]int{}[population.Head^population.Alive<<headShift|population.Alive^1]
+
 // Step emigrates and immigrates for one year.
 func (m *Model) Step(s *state.State) {
 	p := &s.Persons
@@ -83,16 +91,17 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		skip := geometric(g, pmax)
-		// An emigrant records the region, read only for the few.
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
-			if f&population.Alive == 0 || f&population.Head == 0 {
+		// skip counts down the living heads without a branch on the
+		// person (whether a slot holds a living head is unpredictable):
+		// the candidate is the head that takes it below zero. An emigrant
+		// records the region, read only for the few.
+		flags := p.Flags[lo:hi]
+		for j, f := range flags {
+			skip -= int(f>>headShift&f) & population.Alive
+			if skip >= 0 {
 				continue
 			}
-			if skip > 0 {
-				skip--
-				continue
-			}
+			i := lo + j
 			skip = geometric(g, pmax)
 			r := base * native
 			if f&population.Immigrant != 0 && p.Years[i] < 10 {
@@ -253,14 +262,48 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 			a += x
 			m.ageCDF = append(m.ageCDF, a)
 		}
+		m.ages.set(m.ageCDF, m.ageCDF[len(m.ageCDF)-1])
 	}
-	m.arrive(s, target, func() int { return sort.SearchFloat64s(m.cdf, g.Float64()*acc) % n }, m.drawAge, &g)
+	m.regions.set(m.cdf, acc)
+	m.arrive(s, target, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
 	m.extra(s)
 }
 
 // drawAge draws an immigrant's age from the world's age distribution.
 func (m *Model) drawAge(g *state.RNG) int {
-	return min(sort.SearchFloat64s(m.ageCDF, g.Float64()*m.ageCDF[len(m.ageCDF)-1]), world.MaxAge)
+	return min(m.ages.find(g.Float64()), world.MaxAge)
+}
+
+// guide draws from a cumulative table: find(u) is
+// sort.SearchFloat64s(cdf, u·total), the smallest i with cdf[i] ≥ u·total,
+// for u ∈ [0, 1), found by a short scan from where the table's bucket of
+// u starts instead of a binary search, whose steps are unpredictable
+// branches. Exact: u ≥ b/guideBuckets in bucket b, so u·total is at least
+// (b/guideBuckets)·total, also once rounded, and the answer at least that
+// value's.
+type guide struct {
+	cdf   []float64
+	total float64
+	start []int32 // by bucket: the answer for its lowest u
+}
+
+const guideBuckets = 1024
+
+func (t *guide) set(cdf []float64, total float64) {
+	t.cdf, t.total = cdf, total
+	t.start = t.start[:0]
+	for b := 0; b < guideBuckets; b++ {
+		t.start = append(t.start, int32(sort.SearchFloat64s(cdf, float64(b)/guideBuckets*total)))
+	}
+}
+
+func (t *guide) find(u float64) int {
+	x := u * t.total
+	i := int(t.start[int(u*guideBuckets)])
+	for i < len(t.cdf) && t.cdf[i] < x {
+		i++
+	}
+	return i
 }
 
 // Labour immigrants recruited by an immigration programme are 20–49 years

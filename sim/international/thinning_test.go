@@ -2,6 +2,7 @@ package international
 
 import (
 	"math"
+	"sort"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/params"
@@ -167,6 +168,33 @@ func TestEmigrationThinned(t *testing.T) {
 		}
 		if got := s.Regions[r].Filled[world.SkillHigh]; got != filled[r]-gone[r] {
 			t.Errorf("region %d: %d jobs filled after emigration, want %d", r, got, filled[r]-gone[r])
+		}
+	}
+}
+
+// TestGuide checks guide.find against sort.SearchFloat64s on tables with
+// ties, zero-weight entries and uniforms at bucket edges.
+func TestGuide(t *testing.T) {
+	g := rng.New(3, 4)
+	for trial := 0; trial < 300; trial++ {
+		cdf := make([]float64, 1+g.IntN(900))
+		acc := 0.0
+		for i := range cdf {
+			if g.Float64() < 0.7 {
+				acc += g.Float64() * 3
+			}
+			cdf[i] = acc
+		}
+		var tb guide
+		tb.set(cdf, acc)
+		for k := 0; k < 3000; k++ {
+			u := g.Float64()
+			if k%3 == 0 {
+				u = float64(g.IntN(guideBuckets)) / guideBuckets
+			}
+			if got, want := tb.find(u), sort.SearchFloat64s(cdf, u*acc); got != want {
+				t.Fatalf("find(%g) = %d, want %d", u, got, want)
+			}
 		}
 	}
 }

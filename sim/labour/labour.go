@@ -58,6 +58,11 @@ type Model struct {
 	// seekers by region*NumSkills+own skill.
 	filled, seekers [][]int32
 	rates           []float64 // scratch for move
+	// shareTriggers: per chunk, triggers for partners in other chunks;
+	// all of them by the partner's chunk, and where each chunk's end.
+	shared   [][]trigger
+	sharedBy []trigger
+	sharedAt []int
 	// Transition probabilities by key, set every tick (Step).
 	retire, move state.Rates
 	decay        [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
@@ -300,18 +305,7 @@ func (m *Model) Step(s *state.State) {
 		m.chunks[c] = seekers
 		m.retired[c] = retired
 	})
-	// Triggers concern the household: share them with partners (sequential,
-	// as partners may sit in other chunks).
-	for c := 0; c < nc; c++ {
-		for _, i := range m.chunks[c] {
-			if p.Flags[i]&population.LostJob != 0 {
-				p.ShareTrigger(i, population.LostJob)
-			}
-		}
-		for _, i := range m.retired[c] {
-			p.ShareTrigger(i, population.NewRetiree)
-		}
-	}
+	m.shareTriggers(s, nc)
 	for r := 0; r < n; r++ {
 		var f [world.NumSkills]int32
 		for w := range m.filled {
@@ -322,6 +316,82 @@ func (m *Model) Step(s *state.State) {
 		s.Regions[r].Filled = f
 	}
 	m.match(s)
+}
+
+// shareTriggers shares the triggers of the year's job losers and retirees
+// with their partners (population.ShareTrigger): chunk by chunk in
+// parallel for partners in the same chunk, then, for the others, by the
+// partner's chunk. Setting a flag commutes, so the result is that of
+// sharing them one after the other.
+func (m *Model) shareTriggers(s *state.State, nc int) {
+	p := &s.Persons
+	for len(m.shared) < nc {
+		m.shared = append(m.shared, nil)
+	}
+	s.ForEach(nc, func(c int) {
+		lo, hi := int32(c*state.ChunkSize), int32(min((c+1)*state.ChunkSize, p.Len()))
+		out := m.shared[c][:0]
+		share := func(i int32, t uint16) {
+			p.Flags[i] |= t
+			if q := p.Partner[i]; q != population.None {
+				if q >= lo && q < hi {
+					p.Flags[q] |= t
+				} else {
+					out = append(out, trigger{q, t})
+				}
+			}
+		}
+		for _, i := range m.chunks[c] {
+			if p.Flags[i]&population.LostJob != 0 {
+				share(i, population.LostJob)
+			}
+		}
+		for _, i := range m.retired[c] {
+			share(i, population.NewRetiree)
+		}
+		m.shared[c] = out
+	})
+	// The partners in other chunks, grouped by their chunk.
+	if cap(m.sharedAt) < nc+1 {
+		m.sharedAt = make([]int, nc+1)
+	}
+	at := m.sharedAt[:nc+1]
+	clear(at)
+	for c := 0; c < nc; c++ {
+		for _, x := range m.shared[c] {
+			at[x.person/state.ChunkSize+1]++
+		}
+	}
+	for c := 0; c < nc; c++ {
+		at[c+1] += at[c]
+	}
+	if cap(m.sharedBy) < at[nc] {
+		m.sharedBy = make([]trigger, at[nc])
+	}
+	by := m.sharedBy[:at[nc]]
+	for c := 0; c < nc; c++ {
+		for _, x := range m.shared[c] {
+			d := x.person / state.ChunkSize
+			by[at[d]] = x
+			at[d]++
+		}
+	}
+	// at[d] is now the end of chunk d's entries.
+	s.ForEach(nc, func(d int) {
+		start := 0
+		if d > 0 {
+			start = at[d-1]
+		}
+		for _, x := range by[start:at[d]] {
+			p.Flags[x.person] |= x.flag
+		}
+	})
+}
+
+// trigger is a trigger flag to set on a person.
+type trigger struct {
+	person int32
+	flag   uint16
 }
 
 // RetirementHazard returns the yearly probability of retiring by age: a
@@ -545,35 +615,48 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			// (or, for jobs made remote without that need, none).
 			job := &s.Regions[s.Reach[r][x]]
 			remote := g.Float64() < (job.RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband+job.RemoteAnywhere[k]
-			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote})
+			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote, uint8(own), false})
 		}
 		m.offers[c] = offers
 	})
+	// Which offers are taken up, in slot order (reading no person); then
+	// the new jobs are written into the persons, chunk by chunk in
+	// parallel.
 	again := false
 	for c := 0; c < nc; c++ {
 		left := m.chunks[c][:0]
-		for _, o := range m.offers[c] {
+		offers := m.offers[c]
+		for x := range offers {
+			o := &offers[x]
 			j, k := o.region, int(o.skill)
 			if m.vac[j][k] < 1 {
 				left = append(left, o.person) // taken by an earlier seeker
 				again = true
 				continue
 			}
+			o.taken = true
 			m.vac[j][k]--
-			i := o.person
-			m.matched[state.Skill(p.Edu[i])]++
-			p.Act[i] = population.Employed
-			p.Work[i] = uint16(j)
-			p.JobSkill[i] = uint8(k)
+			m.matched[o.own]++
 			s.Regions[j].Filled[k]++
+		}
+		m.chunks[c] = left
+	}
+	s.ForEach(nc, func(c int) {
+		for _, o := range m.offers[c] {
+			if !o.taken {
+				continue
+			}
+			i := o.person
+			p.Act[i] = population.Employed
+			p.Work[i] = uint16(o.region)
+			p.JobSkill[i] = o.skill
 			if o.remote {
 				p.Flags[i] |= population.Remote
 			} else {
 				p.Flags[i] &^= population.Remote
 			}
 		}
-		m.chunks[c] = left
-	}
+	})
 	return again
 }
 
@@ -663,17 +746,22 @@ func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (
 			}
 			c := m.rcdf[l][b]
 			x := sort.SearchFloat64s(c, t/w[l][b]*c[len(c)-1])
-			return offer{i, int32(min(x, len(c)-1)), uint8(l), true}, true
+			return offer{i, int32(min(x, len(c)-1)), uint8(l), true, uint8(own), false}, true
 		}
 	}
 	return offer{}, false
 }
 
+// offer is a job offered to a seeker: the person, the job's region and
+// level, whether it is remote-capable, the seeker's own skill level, and
+// whether the seeker took it up.
 type offer struct {
 	person int32
 	region int32
 	skill  uint8
 	remote bool
+	own    uint8
+	taken  bool
 }
 
 // decays caches exp(−minutes/commuteScale) for every Reach entry; rebuilt

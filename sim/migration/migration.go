@@ -76,6 +76,10 @@ type Model struct {
 	bnd                 bounds        // the bound on moveProb
 	cands               [][]candidate // per chunk: this tick's candidates
 	walks               [][]int32     // per chunk: scratch of householdFacts
+	// leaveHome: households with a member leaving alone, with more than
+	// one, and the members left in those.
+	marks, twice state.Marks
+	left         map[int32]int
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -98,6 +102,11 @@ type decision struct {
 	dest   int32
 	motive uint8
 	alone  bool // a young adult leaving the parental home
+	// For those leaving alone (leaveHome): whether the person is the only
+	// member of the household, whether another of its members leaves
+	// alone too, and the household the person gets.
+	sole, shared bool
+	household    int32
 }
 
 func (m *Model) idx(ph, k, o int) int { return (ph*numSkills+k)*m.n + o }
@@ -167,24 +176,14 @@ func (m *Model) Step(s *state.State) {
 			if dst < 0 {
 				continue
 			}
-			out = append(out, decision{i, int32(dst), uint8(m.motive(ph, k, o, dst, home, f&population.Triggers)), cd.alone})
+			out = append(out, decision{person: i, dest: int32(dst), motive: uint8(m.motive(ph, k, o, dst, home, f&population.Triggers)), alone: cd.alone})
 		}
 		m.cands[c] = cands
 		m.chunks[c] = out
 	})
 	// Young adults leaving home first, so a household that also moves no
 	// longer takes them along; then the households.
-	for c := 0; c < nc; c++ {
-		for _, dc := range m.chunks[c] {
-			if i := dc.person; dc.alone {
-				p.Leave(i)
-				p.NewHousehold(i)
-				p.Flags[i] &^= population.AtHome
-				s.TakeReserved(int(dc.dest), params.EarlyCareer)
-				s.MovePerson(i, int(dc.dest), int(dc.motive))
-			}
-		}
-	}
+	m.leaveHome(s, nc)
 	// Each decision moves its own household (one decision-maker per
 	// household, and those leaving alone have left it), so the households
 	// move in parallel.
@@ -196,6 +195,101 @@ func (m *Model) Step(s *state.State) {
 		}
 	})
 	m.convert(s)
+}
+
+// leaveHome carries out the decisions of young adults to leave the
+// parental home alone, as one after the other in chunk order would: each
+// leaves the household (freeing it if it empties), gets a new one and
+// moves. What they share is the free list of households: a person alone in
+// the household keeps it (it is freed and taken again), the others take
+// the next free one. So the households are handed out first, in order,
+// from whether each is alone when leaving; then those whose household no
+// other leaves with them leave and move in parallel, and the others one
+// after the other.
+func (m *Model) leaveHome(s *state.State, nc int) {
+	p := &s.Persons
+	m.marks.Reset(p.Households())
+	m.twice.Reset(p.Households())
+	s.ForEach(nc, func(c int) {
+		out := m.chunks[c]
+		for k := range out {
+			dc := &out[k]
+			if !dc.alone {
+				continue
+			}
+			i := dc.person
+			h := p.HH[i]
+			dc.sole, dc.household = false, h
+			if h == population.None {
+				continue
+			}
+			dc.sole = p.First[h] == i && p.Next[i] == population.None
+			if m.marks.Add(h) {
+				m.twice.Add(h)
+			}
+		}
+	})
+	// Households handed out in order. Where several members leave, the
+	// last one left is alone.
+	left := m.left
+	clear(left)
+	any := false
+	for c := 0; c < nc; c++ {
+		out := m.chunks[c]
+		for k := range out {
+			dc := &out[k]
+			if !dc.alone {
+				continue
+			}
+			h := dc.household // the current one, from above
+			dc.shared = h != population.None && m.twice.Has(h)
+			if dc.shared {
+				if left == nil {
+					left = map[int32]int{}
+				}
+				n, ok := left[h]
+				if !ok {
+					n = p.Size(h)
+				}
+				dc.sole = n == 1
+				left[h] = n - 1
+				any = true
+			}
+			if !dc.sole {
+				dc.household = p.ReserveHousehold()
+			}
+		}
+	}
+	m.left = left
+	// leave: a household emptied is dc.household.
+	leave := func(dc *decision) {
+		p.LeaveHeld(dc.person)
+		p.NewHouseholdAt(dc.person, dc.household)
+		p.Flags[dc.person] &^= population.AtHome
+	}
+	s.ForMoves(nc, func(mv *state.Mover, c int) {
+		out := m.chunks[c]
+		for k := range out {
+			if dc := &out[k]; dc.alone && !dc.shared {
+				leave(dc)
+				mv.TakeReserved(int(dc.dest), params.EarlyCareer)
+				mv.MovePerson(dc.person, int(dc.dest), int(dc.motive))
+			}
+		}
+	})
+	if !any {
+		return
+	}
+	for c := 0; c < nc; c++ {
+		out := m.chunks[c]
+		for k := range out {
+			if dc := &out[k]; dc.alone && dc.shared {
+				leave(dc)
+				s.TakeReserved(int(dc.dest), params.EarlyCareer)
+				s.MovePerson(dc.person, int(dc.dest), int(dc.motive))
+			}
+		}
+	}
 }
 
 // b2f is 1 for true and 0 for false.

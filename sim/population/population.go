@@ -114,6 +114,13 @@ func (p *Persons) Grow(n int) {
 	p.Next = growI32(p.Next, n)
 }
 
+// GrowHouseholds makes room for n more households without reallocating
+// later.
+func (p *Persons) GrowHouseholds(n int) {
+	p.First = growI32(p.First, n)
+	p.Kids = growI32(p.Kids, n)
+}
+
 func growU8(s []uint8, n int) []uint8 {
 	if cap(s)-len(s) >= n {
 		return s
@@ -168,23 +175,36 @@ func (p *Persons) Reserve() int32 {
 		return i
 	}
 	i := int32(len(p.Age))
-	p.Age = append(p.Age, 0)
-	p.Sex = append(p.Sex, 0)
-	p.Edu = append(p.Edu, 0)
-	p.Act = append(p.Act, 0)
-	p.JobSkill = append(p.JobSkill, 0)
-	p.Flags = append(p.Flags, 0)
-	p.Tenure = append(p.Tenure, 0)
-	p.Years = append(p.Years, 0)
-	p.StudyLeft = append(p.StudyLeft, 0)
-	p.Region = append(p.Region, 0)
-	p.Work = append(p.Work, 0)
-	p.Home = append(p.Home, 0)
-	p.Second = append(p.Second, 0)
-	p.Partner = append(p.Partner, 0)
-	p.HH = append(p.HH, 0)
-	p.Next = append(p.Next, 0)
+	p.Age = extend(p.Age)
+	p.Sex = extend(p.Sex)
+	p.Edu = extend(p.Edu)
+	p.Act = extend(p.Act)
+	p.JobSkill = extend(p.JobSkill)
+	p.Flags = extend(p.Flags)
+	p.Tenure = extend(p.Tenure)
+	p.Years = extend(p.Years)
+	p.StudyLeft = extend(p.StudyLeft)
+	p.Region = extend(p.Region)
+	p.Work = extend(p.Work)
+	p.Home = extend(p.Home)
+	p.Second = extend(p.Second)
+	p.Partner = extend(p.Partner)
+	p.HH = extend(p.HH)
+	p.Next = extend(p.Next)
 	return i
+}
+
+// extend appends a zero to s. Within the capacity it only lengthens s,
+// without writing the element, which is zero already: the attribute
+// slices never shrink, and the room beyond a slice's length is zeroed
+// when it is allocated (make, append). Reserve then reads and writes no
+// person's memory (AddAt does, in parallel), and a new slot's page is
+// first touched there.
+func extend[T uint8 | uint16 | int32](s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	return append(s, 0)
 }
 
 // AddAt places a new person in slot i, which Reserve returned (see Add).
@@ -328,8 +348,19 @@ func (p *Persons) LeaveHeld(i int32) (emptied int32) {
 
 // Merge moves every member of household from into household into, freeing from.
 func (p *Persons) Merge(from, into int32) {
+	if p.MergeHeld(from, into) {
+		p.ReleaseHousehold(from)
+	}
+}
+
+// MergeHeld is Merge without handing household from to the free list: it
+// reports whether from was emptied (from ≠ into), and the caller frees it
+// later with ReleaseHousehold (see RemoveHeld). It writes only the two
+// households and their members, so merges of disjoint pairs of households
+// may run concurrently.
+func (p *Persons) MergeHeld(from, into int32) bool {
 	if from == into {
-		return
+		return false
 	}
 	head := p.First[into]
 	last := p.First[from]
@@ -343,7 +374,7 @@ func (p *Persons) Merge(from, into int32) {
 	p.Next[last] = p.Next[head]
 	p.Next[head] = p.First[from]
 	p.First[from] = None
-	p.hhFree = append(p.hhFree, from)
+	return true
 }
 
 // ShareTrigger sets trigger t on i and on i's partner.
@@ -491,7 +522,7 @@ func (p *Persons) Compact() {
 	for h := range hhNew {
 		hhNew[h] = None
 	}
-	var first, kids []int32
+	first, kids := make([]int32, 0, len(p.First)), make([]int32, 0, len(p.First))
 	for _, old := range perm {
 		if h := p.HH[old]; h != None && hhNew[h] == None {
 			hhNew[h] = int32(len(first))

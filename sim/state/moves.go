@@ -56,6 +56,25 @@ func (s *State) ForMoves(n int, fn func(mv *Mover, k int)) {
 	}
 	s.ForEachW(n, func(w, k int) { fn(&s.movers[w], k) })
 	l := &s.Ledger
+	// The flows, each worker adding those of one range of the table
+	// (whole words of the touched bits) from all the buffers: the entries
+	// written are scattered over the table, and the sums are counts.
+	parts := len(s.movers)
+	const align = flowBlock * 64
+	s.ForEach(parts, func(part int) {
+		lo := len(l.Flows) * part / parts / align * align
+		hi := len(l.Flows) * (part + 1) / parts / align * align
+		if part == parts-1 {
+			hi = len(l.Flows)
+		}
+		for w := range s.movers {
+			for _, k := range s.movers[w].b.flows {
+				if int(k) >= lo && int(k) < hi {
+					l.addFlow(int(k))
+				}
+			}
+		}
+	})
 	for w := range s.movers {
 		b := s.movers[w].b
 		for r := range b.accounts {
@@ -72,9 +91,6 @@ func (s *State) ForMoves(n int, fn func(mv *Mover, k int)) {
 			for a, v := range b.moves[sx] {
 				l.Moves[sx][a] += v
 			}
-		}
-		for _, k := range b.flows {
-			l.addFlow(int(k))
 		}
 		for r := range s.Regions {
 			rs := &s.Regions[r]

@@ -344,14 +344,18 @@ type Ledger struct {
 // flowBlock is the number of Flows entries per touched bit (one cache line).
 const flowBlock = 16
 
-func (l *Ledger) reset(n int) {
-	if len(l.Accounts) != n {
+func (l *Ledger) reset(s *State) {
+	if n := s.N(); len(l.Accounts) != n {
 		l.Accounts = make([]Account, n)
 		l.Flows = make([]int32, n*n*NumAgeGroups*NumMotives)
 		l.touched = make([]uint64, (len(l.Flows)/flowBlock+64)/64)
 	}
 	clear(l.Accounts)
-	l.EachBlock(func(lo, hi int) { clear(l.Flows[lo:hi]) })
+	// The blocks written, scattered over the table: part by part in
+	// parallel.
+	s.ForEach(s.Workers, func(part int) {
+		l.EachBlockOf(part, s.Workers, func(lo, hi int) { clear(l.Flows[lo:hi]) })
+	})
 	clear(l.touched)
 	l.Moves = [2][world.MaxAge + 1]int64{}
 }
@@ -366,8 +370,15 @@ func (l *Ledger) addFlow(k int) {
 // EachBlock calls fn(lo, hi) for every block Flows[lo:hi] written this
 // tick, in increasing order; every non-zero entry of Flows is in one.
 // Cost O(n²·NumAgeGroups·NumMotives/1024 + written blocks).
-func (l *Ledger) EachBlock(fn func(lo, hi int)) {
-	for w, bits := range l.touched {
+func (l *Ledger) EachBlock(fn func(lo, hi int)) { l.EachBlockOf(0, 1, fn) }
+
+// EachBlockOf is EachBlock for part part of parts of the table (whole
+// words of touched bits, in order), so that parts can be read in parallel
+// and their results joined in order.
+func (l *Ledger) EachBlockOf(part, parts int, fn func(lo, hi int)) {
+	first, end := len(l.touched)*part/parts, len(l.touched)*(part+1)/parts
+	for w, bits := range l.touched[first:end] {
+		w += first
 		for bits != 0 {
 			b := w*64 + mbits.TrailingZeros64(bits)
 			bits &= bits - 1
@@ -380,7 +391,7 @@ func (l *Ledger) EachBlock(fn func(lo, hi int)) {
 // BeginTick clears the ledger. The persons' trigger flags and the census
 // (RegionState.Residents …) are refreshed by the engine's observation pass
 // at the end of the previous tick (SetCensus).
-func (s *State) BeginTick() { s.Ledger.reset(s.N()) }
+func (s *State) BeginTick() { s.Ledger.reset(s) }
 
 // Census holds one region's counts from the observation pass.
 type Census struct {

@@ -315,3 +315,41 @@ func TestSetCensus(t *testing.T) {
 		t.Errorf("census: residents %d, recent immigrants %d, region 0 %+v", s.Residents, s.RecentImmigrants, s.Regions[0])
 	}
 }
+
+// TestMarks checks that Marks reports households added twice, across
+// goroutines.
+func TestMarks(t *testing.T) {
+	var m Marks
+	for round := 0; round < 2; round++ {
+		m.Reset(1500 + 500*round)
+		var twice [2][]bool
+		done := make(chan int)
+		for g := 0; g < 2; g++ {
+			go func() {
+				twice[g] = make([]bool, 1500)
+				for h := int32(g); h < 1500; h += 2 {
+					twice[g][h] = m.Add(h / 3 * 3)
+				}
+				done <- g
+			}()
+		}
+		<-done
+		<-done
+		for h := int32(0); h < 1500; h++ {
+			if !m.Has(h) != (h%3 != 0) {
+				t.Fatalf("round %d: Has(%d) = %v", round, h, m.Has(h))
+			}
+		}
+		n := 0
+		for g := range twice {
+			for _, x := range twice[g] {
+				if x {
+					n++
+				}
+			}
+		}
+		if n != 1000 { // of the 1500 additions, 500 households, each added 3 times
+			t.Fatalf("round %d: %d additions found their household, want 1000", round, n)
+		}
+	}
+}

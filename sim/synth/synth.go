@@ -44,13 +44,16 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 		g := rng.New(seed, streamSynth+uint64(r))
 		parts[r] = region(w, r, SampleSize(w.Regions[r].Population, scale), &g, homeCDF[r], immigrants[r])
 	})
-	total := 0
+	total, households := 0, 0
 	for r := range parts {
 		total += parts[r].Len()
+		households += parts[r].Households()
 	}
 	all := &population.Persons{}
-	// Room for 30 years of growth without reallocation.
+	// Room for 30 years of growth without reallocation (households grow
+	// faster than persons, as they get smaller).
 	all.Grow(total + total/4)
+	all.GrowHouseholds(households + households/2)
 	for r := range parts {
 		all.Append(&parts[r])
 		parts[r] = population.Persons{}
@@ -195,6 +198,7 @@ func immigrantFactor(w *world.World) []float64 {
 func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64) population.Persons {
 	var p population.Persons
 	p.Grow(n)
+	p.GrowHouseholds(n) // at most one per person
 	reg := &w.Regions[r]
 	ws := ageSexWeights(w, r)
 
