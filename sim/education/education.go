@@ -8,6 +8,7 @@
 package education
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -15,6 +16,7 @@ import (
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // StudyLeft packs the years left (low 4 bits) and whether the degree is a
@@ -34,6 +36,17 @@ type Model struct {
 	cdf      [][]float64 // per origin, over campuses
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
+	keys     []uint64      // the admission queue: priority, then index in order
+	admitted [][]admission // per chunk of the admitted person
+	movers   []admission   // the admitted who move, in the order admitted
+	filled   [][]int32     // per chunk: jobs left by the admitted, per region and skill
+}
+
+// admission is an applicant admitted to a campus.
+type admission struct {
+	person int32
+	campus uint16
+	years  uint8
 }
 
 type entry struct {
@@ -41,6 +54,10 @@ type entry struct {
 	years  uint8  // StudyLeft at entry
 	prio   uint64 // the place in the admission queue
 	seed   uint64 // the applicant's own draws of their ranked choices
+	first  uint16 // their first choice, drawn in the parallel pass
+	// tied: a partner or children at home keep them where they live (they
+	// commute to study or study at a distance); fixed during admission.
+	tied bool
 }
 
 // Step graduates finishing students and admits new ones.
@@ -119,6 +136,8 @@ func (m *Model) Step(s *state.State) {
 					continue
 				}
 				e := entry{person: int32(i), prio: g.Uint64(), seed: g.Uint64()}
+				e.first = uint16(m.firstChoice(int(p.Region[i]), e.seed))
+				e.tied = p.Partner[i] != population.None || f&population.AtHome == 0 && s.HasChildren(int32(i))
 				if edu == population.EduBachelor {
 					e.years = studyYears(2, delay, g) | masterBit
 				} else {
@@ -157,31 +176,68 @@ func (m *Model) Step(s *state.State) {
 	for c := 0; c < nc; c++ {
 		m.order = append(m.order, m.chunks[c]...)
 	}
-	slices.SortFunc(m.order, func(a, b entry) int {
-		if a.prio != b.prio {
-			if a.prio < b.prio {
-				return -1
-			}
-			return 1
+	// The queue: by priority, ties (1 in 2^44) by the order of the persons.
+	// Sorting plain integers whose low bits hold the index is several times
+	// faster than sorting the entries.
+	const idxBits = 24
+	m.keys = m.keys[:0]
+	if len(m.order) < 1<<idxBits {
+		for x, e := range m.order {
+			m.keys = append(m.keys, e.prio&^(1<<idxBits-1)|uint64(x))
 		}
-		return int(a.person - b.person)
-	})
-	k := max(1, int(s.P.StudyChoices))
-	for _, e := range m.order {
-		if c := m.choose(s, e, k); c >= 0 {
-			m.free[c]--
-			m.enrol(s, e, c)
+		slices.Sort(m.keys)
+	} else {
+		slices.SortStableFunc(m.order, func(a, b entry) int { return cmp.Compare(a.prio>>idxBits, b.prio>>idxBits) })
+		for x := range m.order {
+			m.keys = append(m.keys, uint64(x))
 		}
 	}
+	// Admission in the queue's order; what it does to the persons comes
+	// after (admission reads none of it).
+	k := max(1, int(s.P.StudyChoices))
+	lim := float32(s.P.CommuteMinutes)
+	for c := range m.admitted {
+		m.admitted[c] = m.admitted[c][:0]
+	}
+	m.movers = m.movers[:0]
+	for _, key := range m.keys {
+		e := m.order[key&(1<<idxBits-1)]
+		c := m.choose(s, e, k)
+		if c < 0 {
+			continue
+		}
+		m.free[c]--
+		a := admission{e.person, uint16(c), e.years}
+		ch := int(e.person) / state.ChunkSize
+		m.admitted[ch] = append(m.admitted[ch], a)
+		if !e.tied && s.Minutes[int(p.Region[e.person])*n+c] > lim {
+			m.movers = append(m.movers, a)
+		}
+	}
+	m.enrol(s)
+}
+
+// firstChoice returns the campus an applicant from region o with choice
+// seed seed ranks first: the first draw of choose.
+func (m *Model) firstChoice(o int, seed uint64) int {
+	cdf := m.cdf[o]
+	nk := len(cdf)
+	g := rng.New(seed, 0)
+	return int(m.campuses[min(sort.SearchFloat64s(cdf, g.Float64()*cdf[nk-1]), nk-1)])
 }
 
 // choose returns the first of applicant e's k ranked choices with a free
-// place, or −1.
+// place, or −1. The first choice comes from the parallel pass; the others
+// are drawn here, from the same stream, only when it is full.
 func (m *Model) choose(s *state.State, e entry, k int) int {
+	if m.free[e.first] >= 0.5 {
+		return int(e.first)
+	}
 	cdf := m.cdf[s.Persons.Region[e.person]]
 	nk := len(cdf)
 	g := rng.New(e.seed, 0)
-	for j := 0; j < k; j++ {
+	g.Float64() // the first choice's draw
+	for j := 1; j < k; j++ {
 		c := int(m.campuses[min(sort.SearchFloat64s(cdf, g.Float64()*cdf[nk-1]), nk-1)])
 		if m.free[c] >= 0.5 {
 			return c
@@ -286,36 +342,53 @@ func (m *Model) grow(s *state.State) {
 		m.chunks = append(m.chunks, nil)
 		m.grads = append(m.grads, nil)
 		m.stock = append(m.stock, make([]int32, n))
+		m.admitted = append(m.admitted, nil)
+		m.filled = append(m.filled, make([]int32, n*world.NumSkills))
 	}
 	if len(m.free) != n {
 		m.free = make([]float64, n)
 	}
 }
 
-// enrol makes person e a student at campus c. Within the accepted commute,
-// or with a partner or children at home, the student commutes rather than
-// moving; otherwise they leave home and move there (motive study).
-func (m *Model) enrol(s *state.State, e entry, c int) {
+// enrol makes the admitted students at their campus: a job they held is
+// left (chunk by chunk in parallel, the jobs left counted per chunk and
+// added in chunk order), and those whose campus is beyond the accepted
+// commute, with no partner and no children at home, leave home and move
+// there (motive study), one after the other in the order admitted, as the
+// households they leave and take come from one free list.
+func (m *Model) enrol(s *state.State) {
 	p := &s.Persons
 	n := s.N()
-	i := e.person
-	if p.Act[i] == population.Employed {
-		s.Regions[p.Work[i]].Filled[p.JobSkill[i]]--
+	s.ForEach(len(m.admitted), func(c int) {
+		fl := m.filled[c]
+		clear(fl)
+		for _, a := range m.admitted[c] {
+			i := a.person
+			if p.Act[i] == population.Employed {
+				fl[int(p.Work[i])*world.NumSkills+int(p.JobSkill[i])]++
+			}
+			p.Act[i] = population.Student
+			p.Work[i] = a.campus
+			p.StudyLeft[i] = a.years
+		}
+	})
+	for c := range m.admitted {
+		if len(m.admitted[c]) == 0 {
+			continue
+		}
+		for x, k := range m.filled[c][:n*world.NumSkills] {
+			s.Regions[x/world.NumSkills].Filled[x%world.NumSkills] -= k
+		}
 	}
-	p.Act[i] = population.Student
-	p.Work[i] = uint16(c)
-	p.StudyLeft[i] = e.years
-	r := int(p.Region[i])
-	parent := p.Flags[i]&population.AtHome == 0 && s.HasChildren(i)
-	if s.Minutes[r*n+c] <= float32(s.P.CommuteMinutes) || p.Partner[i] != population.None || parent {
-		return
+	for _, a := range m.movers {
+		i := a.person
+		p.Flags[i] &^= population.AtHome
+		if p.Size(p.HH[i]) > 1 {
+			p.Leave(i)
+			p.NewHousehold(i)
+		}
+		s.MovePerson(i, int(a.campus), state.MotiveStudy)
 	}
-	p.Flags[i] &^= population.AtHome
-	if p.Size(p.HH[i]) > 1 {
-		p.Leave(i)
-		p.NewHousehold(i)
-	}
-	s.MovePerson(i, c, state.MotiveStudy)
 }
 
 // Choice returns the probability that an applicant from region o makes
