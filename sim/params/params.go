@@ -50,7 +50,7 @@ type Params struct {
 	LateStudyRate   float64 `param:"late_study_rate" range:"0,1" doc:"yearly probability that a person aged 25–34 with upper secondary education and no degree applies for a bachelor, or with a bachelor's degree for a master (set so that about 18 % of those aged 25–29 study, as SSB finds for 2024)"`
 	MasterShare     float64 `param:"master_share" range:"0,1" doc:"share of bachelor graduates who go straight on to a two-year master at the same campus, without applying (while the campus has places)"`
 	StudyDelayShare float64 `param:"study_delay_share" range:"0,1" doc:"share of bachelor and master students who take a year longer than the normed three or two years"`
-	StudyChoices    float64 `param:"study_choices" range:"1,20" doc:"campuses an applicant ranks (drawn from the study-place choice model); admitted to the first with a free place (Samordna opptak: up to 10 choices)"`
+	StudyChoices    float64 `param:"study_choices" range:"1,20" whole:"true" doc:"campuses an applicant ranks (drawn from the study-place choice model); admitted to the first with a free place (Samordna opptak: up to 10 choices)"`
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
 
 	// Labour market.
@@ -199,6 +199,7 @@ type Info struct {
 	Name     string
 	Doc      string
 	Min, Max float64
+	Whole    bool // only whole numbers (a count)
 }
 
 type entry struct {
@@ -220,7 +221,7 @@ var registry = func() []entry {
 		if _, err := fmt.Sscanf(f.Tag.Get("range"), "%g,%g", &lo, &hi); err != nil {
 			panic("params: field " + f.Name + " has a bad range tag")
 		}
-		info := Info{Name: name, Doc: f.Tag.Get("doc"), Min: lo, Max: hi}
+		info := Info{Name: name, Doc: f.Tag.Get("doc"), Min: lo, Max: hi, Whole: f.Tag.Get("whole") == "true"}
 		if f.Type == reflect.TypeOf(Phased{}) {
 			for p := 0; p < NumPhases; p++ {
 				pi := info
@@ -278,6 +279,9 @@ func (p *Params) Set(name string, v float64) error {
 	}
 	if math.IsNaN(v) || v < e.Min || v > e.Max {
 		return fmt.Errorf("%s = %g is out of range; use a value between %g and %g (%s)", name, v, e.Min, e.Max, e.Doc)
+	}
+	if e.Whole && v != math.Trunc(v) {
+		return fmt.Errorf("%s = %g is not a whole number; use one between %g and %g (%s)", name, v, e.Min, e.Max, e.Doc)
 	}
 	p.slot(e).SetFloat(v)
 	return nil

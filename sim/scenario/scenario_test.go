@@ -83,6 +83,7 @@ var parseCases = []badCase{
 	{"unknown top-level key", "colour = \"red\"\n" + head, 1, "colour", []string{"outside the tables", "every key belongs in one of them"}},
 	{"unknown parameter", head + "[behaviour]\nmov_scale = 1.1\n", 6, "behaviour.mov_scale", []string{`did you mean "move_scale"`}},
 	{"parameter out of range", head + "[behaviour]\nmove_scale = 11\n", 6, "behaviour.move_scale", []string{"out of range", "between 0 and 10"}},
+	{"count not whole", head + "[behaviour]\nstudy_choices = 2.5\n", 6, "behaviour.study_choices", []string{"not a whole number", "between 1 and 20"}},
 	{"parameter as text", head + "[behaviour]\n\nmove_scale = \"1.1\"\n", 7, "behaviour.move_scale", []string{"move_scale = 1.1 without quotes"}},
 	{"phased without phase", head + "[behaviour]\nutil_jobs = 1.0\n", 6, "behaviour.util_jobs", []string{"per life phase", "util_jobs.<phase>"}},
 	{"bad phase dotted", head + "[behaviour]\nutil_jobs.early_carer = 1.0\n", 6, "behaviour.util_jobs.early_carer", []string{"not a life phase", `did you mean "early_career"`}},

@@ -610,7 +610,11 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 		if _, err := new(params.Params).Get(name); err != nil {
 			return target{}, false, fmt.Sprintf("%v", err)
 		}
-		return target{kind: tBehaviour, name: name}, false, ""
+		whole := false
+		for _, in := range params.All() {
+			whole = whole || in.Name == name && in.Whole
+		}
+		return target{kind: tBehaviour, name: name}, whole, ""
 	}
 	rest, ok := strings.CutPrefix(path, "intervention")
 	if !ok {

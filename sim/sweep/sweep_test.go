@@ -228,6 +228,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factr\"\nvalues = 0.5\n", `did you mean "travel_time_factor"?`},
 		{head + "design = \"latin_hypercube\"\nsamples = 4\n[[parameter]]\npath = \"scale\"\nrange = { min = 0.01, max = 0.05 }\nsteps = 3\n", "sweep.toml:8: parameter[1].steps: steps is for a grid; a latin_hypercube design samples the range itself: remove steps"},
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: years takes whole numbers, got 2.5; write 3"},
+		{head + "[[parameter]]\npath = \"behaviour.study_choices\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: behaviour.study_choices takes whole numbers, got 2.5; write 3"},
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factor\"\nvalues = [0.5, 1.5]\n", "sweep.toml:5: parameter[1].values: travel_time_factor = 1.5 is out of range"},
 		{head + "[[parameter]]\npath = \"move_scale\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown parameter path "move_scale"; behaviour parameters are written behaviour.move_scale`},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
