@@ -119,6 +119,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"[calibration]\nparams = [\"base_a3\"]\n", `calibration.params: unknown behaviour parameter "base_a3"; did you mean "base_a2"?`},
 		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0, 3]\n", "calibration.bounds.base_a2: [0, 3] reaches outside the parameter's range [0, 2]"},
 		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [1, 0.5]\n", "is not an interval"},
+		{"[calibration]\nparams = [\"study_choices\"]\n", "study_choices takes whole numbers"},
 		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_mu2 = [15, 30]\n", "calibration.bounds.base_mu2: base_mu2 has bounds but is not in calibration.params"},
 		{"[calibration]\nparams = []\n", "no parameters to fit"},
 		{"[calibration]\nscale = 2\n", "calibration.scale: 2 is out of range"},

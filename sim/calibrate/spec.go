@@ -398,6 +398,9 @@ func (s *Spec) Check() error {
 				in = x
 			}
 		}
+		if in.Whole {
+			return at("params", "%s takes whole numbers, and Nelder–Mead fits continuous parameters; leave it out, or compare its values with settle sweep", p.Name)
+		}
 		if !(p.Min < p.Max) {
 			return at("bounds."+p.Name, "[%g, %g] is not an interval; give [min, max] with min < max", p.Min, p.Max)
 		}
