@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/report"
 )
@@ -93,9 +94,9 @@ func runExplain(_ context.Context, opts explainOptions, stdout, stderr io.Writer
 
 func signedGroup(n int64) string {
 	if n > 0 {
-		return "+" + group(n)
+		return "+" + output.Group(n)
 	}
-	return group(n)
+	return output.Group(n)
 }
 
 func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
@@ -114,7 +115,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 
 	c := e.Components
 	netDom := c.InDomestic - c.OutDomestic
-	fmt.Fprintf(w, "Residents %d → %d: %s → %s (%s)\n", e.From, e.To, group(e.Start.Population), group(e.End.Population), signedGroup(e.End.Population-e.Start.Population))
+	fmt.Fprintf(w, "Residents %d → %d: %s → %s (%s)\n", e.From, e.To, output.Group(e.Start.Population), output.Group(e.End.Population), signedGroup(e.End.Population-e.Start.Population))
 	fmt.Fprintf(w, "  births %s, deaths %s; moves in %s, out %s (net %s); immigrants %s, emigrants %s\n\n",
 		signedGroup(c.Births), signedGroup(-c.Deaths), signedGroup(c.InDomestic), signedGroup(-c.OutDomestic), signedGroup(netDom),
 		signedGroup(c.Immigrants), signedGroup(-c.Emigrants))
@@ -149,14 +150,14 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	fmt.Fprintf(tw, "%s\t\n", signedGroup(netDom))
 	fmt.Fprint(tw, left("moves in", 9)+"\t")
 	for m := range record.NumMotives {
-		fmt.Fprintf(tw, "%s\t", group(inMotive[m]))
+		fmt.Fprintf(tw, "%s\t", output.Group(inMotive[m]))
 	}
-	fmt.Fprintf(tw, "%s\t\n", group(c.InDomestic))
+	fmt.Fprintf(tw, "%s\t\n", output.Group(c.InDomestic))
 	fmt.Fprint(tw, left("moves out", 9)+"\t")
 	for m := range record.NumMotives {
-		fmt.Fprintf(tw, "%s\t", group(outMotive[m]))
+		fmt.Fprintf(tw, "%s\t", output.Group(outMotive[m]))
 	}
-	fmt.Fprintf(tw, "%s\t\n", group(c.OutDomestic))
+	fmt.Fprintf(tw, "%s\t\n", output.Group(c.OutDomestic))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -177,7 +178,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprint(tw, "in\tout\tnet\tminutes\t\tregion\n")
 		for _, q := range side.list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t\t%s (%s)\n", group(q.In), group(q.Out), signedGroup(q.Net()),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t\t%s (%s)\n", output.Group(q.In), output.Group(q.Out), signedGroup(q.Net()),
 				e.World.TravelMinutes(e.Region, q.Region), name(q.Region), e.World.Regions[q.Region].Code)
 		}
 		if err := tw.Flush(); err != nil {
@@ -205,7 +206,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		{"dwellings", s0.Dwellings, s1.Dwellings},
 	}
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", left(r.label, 20), group(r.a), group(r.b), pctChange(float64(r.a), float64(r.b)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", left(r.label, 20), output.Group(r.a), output.Group(r.b), pctChange(float64(r.a), float64(r.b)))
 	}
 	fmt.Fprintf(tw, left("unemployment rate", 20)+"\t%s\t%s\t%s\t\n", rate(s0.Unemployed, s0.Employed), rate(s1.Unemployed, s1.Employed), "")
 	fmt.Fprintf(tw, left("price level", 20)+"\t%.3f\t%.3f\t%s\t\n", s0.PriceIndex, s1.PriceIndex, pctChange(s0.PriceIndex, s1.PriceIndex))
@@ -238,9 +239,9 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 	var b strings.Builder
 	switch {
 	case net > 0:
-		fmt.Fprintf(&b, "%s gained %s residents net from other regions over %s", reg, group(net), period)
+		fmt.Fprintf(&b, "%s gained %s residents net from other regions over %s", reg, output.Group(net), period)
 	case net < 0:
-		fmt.Fprintf(&b, "%s lost %s residents net to other regions over %s", reg, group(-net), period)
+		fmt.Fprintf(&b, "%s lost %s residents net to other regions over %s", reg, output.Group(-net), period)
 	default:
 		fmt.Fprintf(&b, "%s's moves in and out balanced over %s", reg, period)
 	}
@@ -265,15 +266,15 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 	}
 	b.WriteString(".")
 	if o := e.TopOrigins(1); len(o) > 0 {
-		fmt.Fprintf(&b, " Most movers came from %s (%s)", e.World.Regions[o[0].Region].Name, group(o[0].In))
+		fmt.Fprintf(&b, " Most movers came from %s (%s)", e.World.Regions[o[0].Region].Name, output.Group(o[0].In))
 		if d := e.TopDestinations(1); len(d) > 0 {
-			fmt.Fprintf(&b, " and most left for %s (%s)", e.World.Regions[d[0].Region].Name, group(d[0].Out))
+			fmt.Fprintf(&b, " and most left for %s (%s)", e.World.Regions[d[0].Region].Name, output.Group(d[0].Out))
 		}
 		b.WriteString(".")
 	}
 	s0, s1 := e.Start, e.End
 	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, the price level from %.2f to %.2f, and %s of its employed residents worked elsewhere at the end.",
-		group(s0.Jobs), group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), group(s0.Dwellings), group(s1.Dwellings),
+		output.Group(s0.Jobs), output.Group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), output.Group(s0.Dwellings), output.Group(s1.Dwellings),
 		s0.PriceIndex, s1.PriceIndex, share(s1.OutCommuters, s1.Employed))
 	return b.String()
 }

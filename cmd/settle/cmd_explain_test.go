@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/settle-sim/settle/sim/output"
 )
 
 func TestExplain(t *testing.T) {
@@ -45,7 +47,7 @@ func TestExplain(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Residents 2024 → 2029: " + group(pop0) + " → " + group(pop1),
+		"Residents 2024 → 2029: " + output.Group(pop0) + " → " + output.Group(pop1),
 		"moves in " + signedGroup(in) + ", out " + signedGroup(-outMoves) + " (net " + signedGroup(in-outMoves) + ")",
 	} {
 		if !strings.Contains(out, want) {
@@ -59,11 +61,11 @@ func TestExplain(t *testing.T) {
 		}
 		return m[1]
 	}
-	if got := last("moves in"); got != group(in) {
-		t.Errorf("moves in: table total %s, regions.csv %s", got, group(in))
+	if got := last("moves in"); got != output.Group(in) {
+		t.Errorf("moves in: table total %s, regions.csv %s", got, output.Group(in))
 	}
-	if got := last("moves out"); got != group(outMoves) {
-		t.Errorf("moves out: table total %s, regions.csv %s", got, group(outMoves))
+	if got := last("moves out"); got != output.Group(outMoves) {
+		t.Errorf("moves out: table total %s, regions.csv %s", got, output.Group(outMoves))
 	}
 	if got := last("all"); got != signedGroup(in-outMoves) {
 		t.Errorf("net: table total %s, regions.csv %s", got, signedGroup(in-outMoves))

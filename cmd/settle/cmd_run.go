@@ -220,7 +220,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	}
 
 	start := time.Now()
-	done := p.Phase(fmt.Sprintf("synthesising %s people in %d regions", group(int64(math.Round(float64(w.Population())*s.Scale))), w.N()))
+	done := p.Phase(fmt.Sprintf("synthesising %s people in %d regions", output.Group(int64(math.Round(float64(w.Population())*s.Scale))), w.N()))
 	sim, err := newSim(w, cfg)
 	done()
 	if err != nil {

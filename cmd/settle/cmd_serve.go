@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/web"
 )
@@ -175,7 +176,7 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 		p.Resultf("settle serve: open http://%s in a browser (Ctrl-C stops)\n", addr)
 	}
 	if !loopback {
-		p.Errorf("note: listening on %s: anyone who can reach it can run simulations (at most %d at once, of at most %s persons)", addr, opts.MaxRuns, group(int64(opts.MaxPersons)))
+		p.Errorf("note: listening on %s: anyone who can reach it can run simulations (at most %d at once, of at most %s persons)", addr, opts.MaxRuns, output.Group(int64(opts.MaxPersons)))
 	}
 	if opts.ready != nil {
 		opts.ready(addr)

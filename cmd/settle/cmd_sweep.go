@@ -426,7 +426,7 @@ func num4(x float64) string {
 	case math.IsNaN(x):
 		return "–"
 	case math.Abs(x) >= 1000:
-		return group(int64(math.Round(x)))
+		return output.Group(int64(math.Round(x)))
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }

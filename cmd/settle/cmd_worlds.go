@@ -7,6 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -38,7 +39,7 @@ func runWorlds(_ context.Context, _ worldsOptions, stdout, stderr io.Writer) err
 	tw := tabwriter.NewWriter(p.Stdout(), 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "world\tregions\tpopulation\tdescription\n")
 	for _, info := range world.Embedded() {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", info.Name, info.Regions, group(int64(info.Population)), info.Description)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", info.Name, info.Regions, output.Group(int64(info.Population)), info.Description)
 	}
 	return tw.Flush()
 }

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -211,21 +211,5 @@ func Count(x float64) string {
 	if math.IsNaN(x) {
 		return "–"
 	}
-	v := int64(math.Round(math.Round(x*10) / 10))
-	s := strconv.FormatInt(v, 10)
-	neg := v < 0
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	return output.Group(int64(math.Round(math.Round(x*10) / 10)))
 }

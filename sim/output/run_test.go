@@ -490,8 +490,8 @@ func TestGroup(t *testing.T) {
 		n    int64
 		want string
 	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {-5550203, "-5,550,203"}, {123456, "123,456"}} {
-		if got := group(c.n); got != c.want {
-			t.Errorf("group(%d) = %s, want %s", c.n, got, c.want)
+		if got := Group(c.n); got != c.want {
+			t.Errorf("Group(%d) = %s, want %s", c.n, got, c.want)
 		}
 	}
 }

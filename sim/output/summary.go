@@ -185,13 +185,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if c.Class == 0 {
 			label = "none"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", label, c.Regions, group(c.Start), group(c.End), percent(c.Change()), signed(c.NetDomestic))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", label, c.Regions, Group(c.Start), Group(c.End), percent(c.Change()), signed(c.NetDomestic))
 		all.Regions += c.Regions
 		all.Start += c.Start
 		all.End += c.End
 		all.NetDomestic += c.NetDomestic
 	}
-	fmt.Fprintf(tw, "all\t%d\t%s\t%s\t%s\t%s\t\n", all.Regions, group(all.Start), group(all.End), percent(all.Change()), signed(all.NetDomestic))
+	fmt.Fprintf(tw, "all\t%d\t%s\t%s\t%s\t%s\t\n", all.Regions, Group(all.Start), Group(all.End), percent(all.Change()), signed(all.NetDomestic))
 
 	for _, list := range []struct {
 		title   string
@@ -203,7 +203,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "\n%s:\n", list.title)
 		fmt.Fprintf(tw, "change\t%s\t%s\t  region\n", y0, y1)
 		for _, r := range list.regions {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t  %s (%s)\n", percent(r.Change()), group(r.Start), group(r.End), r.Name, r.Code)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t  %s (%s)\n", percent(r.Change()), Group(r.Start), Group(r.End), r.Name, r.Code)
 		}
 	}
 	fmt.Fprintln(tw)
@@ -219,8 +219,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-// group formats n with thousands separators: 5,550,203.
-func group(n int64) string {
+// Group formats n with thousands separators: 5,550,203 and -35.
+func Group(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := n < 0
 	if neg {
@@ -241,9 +241,9 @@ func group(n int64) string {
 
 func signed(n int64) string {
 	if n > 0 {
-		return "+" + group(n)
+		return "+" + Group(n)
 	}
-	return group(n)
+	return Group(n)
 }
 
 func percent(p float64) string {
