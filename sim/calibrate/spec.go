@@ -346,13 +346,9 @@ func (s *Spec) fill(bounds map[string][2]float64) {
 			s.Params = append(s.Params, Param{Name: n})
 		}
 	}
-	info := map[string]params.Info{}
-	for _, in := range params.All() {
-		info[in.Name] = in
-	}
 	for i := range s.Params {
 		pr := &s.Params[i]
-		if in, ok := info[pr.Name]; ok && pr.Min == 0 && pr.Max == 0 {
+		if in, ok := params.Lookup(pr.Name); ok && pr.Min == 0 && pr.Max == 0 {
 			pr.Min, pr.Max = in.Min, in.Max
 		}
 		if b, ok := bounds[pr.Name]; ok {
@@ -392,12 +388,7 @@ func (s *Spec) Check() error {
 		if _, err := def.Get(p.Name); err != nil {
 			return at("params", "%v", err)
 		}
-		var in params.Info
-		for _, x := range params.All() {
-			if x.Name == p.Name {
-				in = x
-			}
-		}
+		in, _ := params.Lookup(p.Name)
 		if in.Whole {
 			return at("params", "%s takes whole numbers, and Nelder–Mead fits continuous parameters; leave it out, or compare its values with settle sweep", p.Name)
 		}

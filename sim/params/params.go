@@ -244,6 +244,13 @@ func All() []Info {
 	return out
 }
 
+// Lookup returns the description of the parameter name (as written in a
+// scenario: "move_scale", "util_jobs.early_career").
+func Lookup(name string) (Info, bool) {
+	e, ok := lookup(name)
+	return e.Info, ok
+}
+
 func lookup(name string) (entry, bool) {
 	for _, e := range registry {
 		if e.Name == name {

@@ -610,11 +610,8 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 		if _, err := new(params.Params).Get(name); err != nil {
 			return target{}, false, fmt.Sprintf("%v", err)
 		}
-		whole := false
-		for _, in := range params.All() {
-			whole = whole || in.Name == name && in.Whole
-		}
-		return target{kind: tBehaviour, name: name}, whole, ""
+		in, _ := params.Lookup(name)
+		return target{kind: tBehaviour, name: name}, in.Whole, ""
 	}
 	rest, ok := strings.CutPrefix(path, "intervention")
 	if !ok {
