@@ -283,11 +283,12 @@ func (m *Model) Init(s *state.State) {
 		}
 		o := int(p.Region[i])
 		cdf := m.cdf[o]
+		near := func(c int32) bool { return s.Minutes[o*n+int(c)] <= lim && m.free[c] >= 0.5 }
 		// Within the commute, by gravity among those with free places.
 		sum := 0.0
 		prev := 0.0
 		for k, c := range m.campuses {
-			if s.Minutes[o*n+int(c)] <= lim && m.free[c] >= 0.5 {
+			if near(c) {
 				sum += cdf[k] - prev
 			}
 			prev = cdf[k]
@@ -297,7 +298,7 @@ func (m *Model) Init(s *state.State) {
 			u := g.Float64() * sum
 			prev, acc := 0.0, 0.0
 			for k, c := range m.campuses {
-				if s.Minutes[o*n+int(c)] <= lim && m.free[c] >= 0.5 {
+				if near(c) {
 					acc += cdf[k] - prev
 					if best < 0 && u < acc {
 						best = int(c)
@@ -398,8 +399,8 @@ func Choice(s *state.State, o, c int) float64 {
 	n := s.N()
 	sum, w := 0.0, 0.0
 	for r := 0; r < n; r++ {
-		if places := s.Regions[r].StudyPlaces; places > 0 {
-			x := places * math.Pow(float64(s.Minutes[o*n+r])+10, -s.P.StudyDistance)
+		if s.Regions[r].StudyPlaces > 0 {
+			x := attraction(s, o, r)
 			sum += x
 			if r == c {
 				w = x
@@ -410,6 +411,12 @@ func Choice(s *state.State, o, c int) float64 {
 		return 0
 	}
 	return w / sum
+}
+
+// attraction is campus c's weight in the first choice from region o: its
+// places times (travel minutes + 10)^−study_distance_decay.
+func attraction(s *state.State, o, c int) float64 {
+	return s.Regions[c].StudyPlaces * math.Pow(float64(s.Minutes[o*s.N()+c])+10, -s.P.StudyDistance)
 }
 
 // tables recomputes the first-choice tables of Choice.
@@ -424,12 +431,11 @@ func (m *Model) tables(s *state.State) {
 	if len(m.cdf) != n {
 		m.cdf = make([][]float64, n)
 	}
-	decay := s.P.StudyDistance
 	s.ForEach(n, func(o int) {
 		cdf := m.cdf[o][:0]
 		acc := 0.0
 		for _, c := range m.campuses {
-			acc += s.Regions[c].StudyPlaces * math.Pow(float64(s.Minutes[o*n+int(c)])+10, -decay)
+			acc += attraction(s, o, int(c))
 			cdf = append(cdf, acc)
 		}
 		m.cdf[o] = cdf
