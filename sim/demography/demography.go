@@ -144,18 +144,22 @@ func (m *Model) Step(s *state.State) {
 		dAdult.Start(&m.adult, g)
 		// The keys are computed without branches on the person's
 		// attributes (their outcomes are unpredictable); only events, which
-		// are rare, branch.
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
+		// are rare, branch. The chunk's attribute slices are held in
+		// locals: the loop writes ages, tenures and years, and after each
+		// store through p the compiler would reload the slice headers.
+		flags, ages, sexes, partners := p.Flags[lo:hi], p.Age[lo:hi], p.Sex[lo:hi], p.Partner[lo:hi]
+		tenures, years := p.Tenure[lo:hi], p.Years[lo:hi]
+		for j, f := range flags {
 			if f&population.Alive == 0 {
 				continue
 			}
-			age, sex := int(p.Age[i]), int(p.Sex[i])&1
+			i := lo + j
+			age, sex := int(ages[j]), int(sexes[j])&1
 			if k := sex*A + age; dDeath.Candidate(k) && dDeath.Accept(k, g) {
 				ev.deaths = append(ev.deaths, at(i))
 				continue
 			}
-			q := p.Partner[i]
+			q := partners[j]
 			partnered := int(b2u8(q != population.None))
 			atHome := int(f/population.AtHome) & 1
 			birth := false
@@ -180,14 +184,14 @@ func (m *Model) Step(s *state.State) {
 				}
 			}
 			// Ageing, tenure and years since arrival (capped).
-			p.Age[i] = uint8(age) + b2u8(age < world.MaxAge)
+			ages[j] = uint8(age) + b2u8(age < world.MaxAge)
 			if age == 17 {
 				ev.adults = append(ev.adults, at(i))
 			}
-			t := p.Tenure[i]
-			p.Tenure[i] = t + b2u8(t < 255)
-			y := p.Years[i]
-			p.Years[i] = y + uint8(f/population.Immigrant)&1&b2u8(y < 255)
+			t := tenures[j]
+			tenures[j] = t + b2u8(t < 255)
+			y := years[j]
+			years[j] = y + uint8(f/population.Immigrant)&1&b2u8(y < 255)
 		}
 	})
 
