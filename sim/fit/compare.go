@@ -154,9 +154,16 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		rows = append(rows, row)
 		if c.PerThousand != nil {
 			sim := classNetRate(s, c.Classes)
-			rows = append(rows, Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
+			row := Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
 				Error: sim - *c.PerThousand, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
-				Detail: "a reference size, not checked", Source: c.Source})
+				Detail: "a reference size, not checked", Source: c.Source}
+			if w := c.Within; w != nil {
+				row.Checked = true
+				row.Min, row.Max = *c.PerThousand-*w, *c.PerThousand+*w
+				row.OK = math.Abs(sim-*c.PerThousand) <= *w
+				row.Detail = fmt.Sprintf("within ±%g per 1000", *w)
+			}
+			rows = append(rows, row)
 		}
 	}
 	return rows
@@ -264,7 +271,8 @@ const (
 //   - women over men: (shortfall of f/m − 1 below 0 / RatioScale)², zero
 //     when women move more;
 //   - a centrality group: weight · (wrong-signed share change / ShareScale)²,
-//     zero when the sign is right.
+//     zero when the sign is right; with a checked size (Within), also
+//     weight · ((net rate − per_thousand) / within)².
 //
 // The Rogers–Castro reference is not part of the loss (the age-group rates
 // are). A statistic that cannot be measured adds weight · MissingPenalty.
@@ -307,6 +315,9 @@ func Loss(t *targets.Targets, s Stats) float64 {
 			v = -v
 		}
 		term(c.Weight, math.Min(v, 0)/ShareScale)
+		if c.PerThousand != nil && c.Within != nil {
+			term(c.Weight, (classNetRate(s, c.Classes)-*c.PerThousand) / *c.Within)
+		}
 	}
 	return loss
 }

@@ -295,6 +295,26 @@ func TestCompareAndLoss(t *testing.T) {
 	if got := Loss(tg, s); math.Abs(got-want) > 1e-9 {
 		t.Errorf("loss %v, want %v", got, want)
 	}
+	// With within, the size is checked (met when the simulated rate lies
+	// within ±within of it) and adds weight · (error / within)² to the loss.
+	for _, within := range []float64{math.Abs(want6+6) * 1.01, math.Abs(want6+6) * 0.99} {
+		w := within
+		tg.CentralityGain[2].Within = &w
+		rows = Compare(tg, s)
+		last = rows[len(rows)-1]
+		met := within > math.Abs(want6+6)
+		if !last.Checked || last.OK != met || last.Min != -6-within || last.Max != -6+within {
+			t.Errorf("within %v: row %+v, want checked and OK %v", within, last, met)
+		}
+		ok3, checked3 := Met(rows)
+		if checked3 != checked+1 || ok3 != ok+map[bool]int{true: 1}[met] {
+			t.Errorf("within %v: %d of %d met, want %d of %d", within, ok3, checked3, ok+map[bool]int{true: 1}[met], checked+1)
+		}
+		wantLoss := want + 0.5*math.Pow((want6+6)/within, 2)
+		if got := Loss(tg, s); math.Abs(got-wantLoss) > 1e-9 {
+			t.Errorf("within %v: loss %v, want %v", within, got, wantLoss)
+		}
+	}
 }
 
 // TestFromRunDirMatchesAccumulator runs the teaching world for 4 years at

@@ -121,12 +121,16 @@ type AgeRange struct {
 type ClassShare struct {
 	Classes []int // SSB centrality classes 1 (most central) … 6
 	Gain    bool
-	// PerThousand is a reference size, not checked: the observed net
-	// domestic migration of the classes per 1000 residents a year (nil:
-	// none given). The fit shows it against the simulated one.
+	// PerThousand is the observed net domestic migration of the classes
+	// per 1000 residents a year (nil: none given). The fit shows it against
+	// the simulated one: a reference size when Within is nil, a checked
+	// target (and a term of fit.Loss) when it is set.
 	PerThousand *float64
-	Weight      float64 // weight in fit.Loss (Load defaults it to 1)
-	Source      string
+	// Within is the accepted absolute error of the net rate, per 1000 a
+	// year (nil: the rate is a reference, not checked).
+	Within *float64
+	Weight float64 // weight in fit.Loss (Load defaults it to 1)
+	Source string
 }
 
 // Label returns "classes 1-3 gain" or similar.
@@ -292,6 +296,7 @@ type (
 		Classes     []int    `toml:"classes"`
 		Change      string   `toml:"change"`
 		PerThousand *float64 `toml:"per_thousand"`
+		Within      *float64 `toml:"within"`
 		Weight      *float64 `toml:"weight"`
 		Source      string   `toml:"source"`
 	}
@@ -321,7 +326,7 @@ var tableKeys = map[string][]string{
 	"interval":         {"min", "max", "target", "weight", "source"},
 	"women_over_men":   {"ages", "source"},
 	"rogers_castro":    {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
-	"centrality_share": {"classes", "change", "per_thousand", "weight", "source"},
+	"centrality_share": {"classes", "change", "per_thousand", "within", "weight", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -379,6 +384,16 @@ func Parse(name string, data []byte) (*Targets, error) {
 				p.add(key+".per_thousand", "per_thousand = %v is not a rate; write the net domestic migration per 1000 residents a year, e.g. -6", v)
 			} else if cs.Gain && v < 0 || !cs.Gain && v > 0 && c.Change != "" {
 				p.add(key+".per_thousand", "per_thousand = %v contradicts change = %q; give a rate of the same sign", v, c.Change)
+			}
+		}
+		if c.Within != nil {
+			v := *c.Within
+			cs.Within = &v
+			switch {
+			case !(v > 0) || math.IsInf(v, 0):
+				p.add(key+".within", "within = %v is not an accepted error; write a positive number of moves per 1000 a year, e.g. within = 3", v)
+			case c.PerThousand == nil:
+				p.add(key+".within", "within needs the rate it bounds; add per_thousand = … (net domestic migration per 1000 a year)")
 			}
 		}
 		if len(cs.Classes) == 0 {
