@@ -49,6 +49,12 @@ func TestLoadNorway(t *testing.T) {
 		tg.CentralityGain[0].Label() != "classes 1-3 gain" || tg.CentralityGain[1].Label() != "classes 5-6 lose" {
 		t.Errorf("centrality: %+v", tg.CentralityGain)
 	}
+	for i, want := range [][2]float64{{2, 1.5}, {-6, 3}} {
+		c := tg.CentralityGain[i]
+		if c.PerThousand == nil || c.Within == nil || *c.PerThousand != want[0] || *c.Within != want[1] {
+			t.Errorf("centrality size %d: %v ± %v, want %v ± %v", i+1, c.PerThousand, c.Within, want[0], want[1])
+		}
+	}
 	if tg.DistanceExponent == nil || tg.DistanceExponent.Min != 1 || tg.DistanceExponent.Max != 2 {
 		t.Errorf("distance exponent: %+v", tg.DistanceExponent)
 	}
