@@ -407,7 +407,11 @@ func centralityChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 	p.X.Label.Text += "; pp: change of the national population share by domestic migration"
 	var want []string
 	for _, c := range t.CentralityGain {
-		want = append(want, c.Label())
+		l := c.Label()
+		if c.PerThousand != nil && c.Within != nil {
+			l += fmt.Sprintf(" (%+g ±%g per 1000 a year)", *c.PerThousand, *c.Within)
+		}
+		want = append(want, l)
 	}
 	if len(want) > 0 {
 		p.Title.Text += "\ntargets: share of " + strings.Join(want, ", ") + " by domestic migration"
