@@ -80,6 +80,7 @@ type Model struct {
 	// one, and the members left in those.
 	marks, twice state.Marks
 	left         map[int32]int
+	room         []float64 // ration: dwellings left to move into, by region
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -181,6 +182,7 @@ func (m *Model) Step(s *state.State) {
 		m.cands[c] = cands
 		m.chunks[c] = out
 	})
+	m.ration(s, nc)
 	// Young adults leaving home first, so a household that also moves no
 	// longer takes them along; then the households.
 	m.leaveHome(s, nc)
@@ -195,6 +197,34 @@ func (m *Model) Step(s *state.State) {
 		}
 	})
 	m.convert(s)
+}
+
+// ration drops the moves into a region beyond the dwellings a household can
+// find there this year (available: the empty ones plus the turnover): each
+// moving household and each young adult leaving home needs one. The
+// decisions are taken in chunk order, which is the order of the slots, and
+// those beyond the region's dwellings stay where they are. A region's
+// dwellings are counted in sampled units and its last one may be a
+// fraction: the move that takes it is kept.
+func (m *Model) ration(s *state.State, nc int) {
+	n := s.N()
+	if len(m.room) != n {
+		m.room = make([]float64, n)
+	}
+	for d := range m.room {
+		m.room[d] = available(&s.Regions[d])
+	}
+	for c := 0; c < nc; c++ {
+		out := m.chunks[c]
+		kept := out[:0]
+		for _, dc := range out {
+			if m.room[dc.dest] > 0 {
+				m.room[dc.dest]--
+				kept = append(kept, dc)
+			}
+		}
+		m.chunks[c] = kept
+	}
 }
 
 // leaveHome carries out the decisions of young adults to leave the

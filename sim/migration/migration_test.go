@@ -2,6 +2,7 @@ package migration
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/housing"
@@ -477,6 +478,11 @@ func TestMoveRates(t *testing.T) {
 		}
 	}
 	s.BeginTick()
+	// Dwellings to spare everywhere, so that every decision is carried out
+	// (the rationing of moves by dwellings is TestRation's).
+	for r := range s.Regions {
+		s.Regions[r].Dwellings = 10 * float64(s.Regions[r].Households)
+	}
 	m := &Model{}
 	m.tables(s) // as Step will: the tables depend on the state only
 	type group struct{ want, vari, got float64 }
@@ -523,5 +529,68 @@ func TestMoveRates(t *testing.T) {
 				t.Errorf("phase %d, trigger %d: %.0f decisions, expected %.1f ± %.1f", ph, trig, x.got, x.want, sd)
 			}
 		}
+	}
+}
+
+// TestRation checks the housing constraint on moves: into a region go at
+// most as many moving households (and young adults leaving home) as it has
+// dwellings to find this year (available: the empty ones plus the
+// turnover), taken in chunk order, the last one possibly a fraction; the
+// others stay. The decisions kept keep their order.
+func TestRation(t *testing.T) {
+	s := newState(t, "teaching", 0.05, 3)
+	s.Regions[0].Dwellings, s.Regions[0].Households = 10, 10     // 0.8 of turnover: one move
+	s.Regions[1].Dwellings, s.Regions[1].Households = 102.5, 100 // 2.5 empty + 8.2 of turnover: 11 moves
+	m := &Model{}
+	m.chunks = [][]decision{nil, nil, nil}
+	var want [][]int32
+	id := int32(0)
+	for c := range m.chunks {
+		var keep []int32
+		for k := 0; k < 6; k++ {
+			d := int32(k % 2) // alternately into regions 0 and 1
+			m.chunks[c] = append(m.chunks[c], decision{person: id, dest: d, alone: k == 2})
+			if d == 0 && id == 0 || d == 1 && id/2 < 11 {
+				keep = append(keep, id)
+			}
+			id++
+		}
+		want = append(want, keep)
+	}
+	m.ration(s, len(m.chunks))
+	for c := range m.chunks {
+		var got []int32
+		for _, dc := range m.chunks[c] {
+			got = append(got, dc.person)
+		}
+		if !slices.Equal(got, want[c]) {
+			t.Errorf("chunk %d keeps %v, want %v", c, got, want[c])
+		}
+	}
+}
+
+// TestRationStep runs the step with a region that has no dwellings at all:
+// nobody moves in, and the moves elsewhere go on.
+func TestRationStep(t *testing.T) {
+	s := newState(t, "norway-2024", 0.02, 8)
+	full := 0 // Oslo, the largest draw of movers
+	for r := range s.Regions {
+		if s.World.Regions[r].Population > s.World.Regions[full].Population {
+			full = r
+		}
+	}
+	s.BeginTick()
+	s.Regions[full].Dwellings = 0
+	m := &Model{}
+	m.Step(s)
+	if err := s.Persons.Check(); err != nil {
+		t.Fatal(err)
+	}
+	var in int64
+	for _, a := range s.Ledger.Accounts {
+		in += a.InDomestic
+	}
+	if got := s.Ledger.Accounts[full].InDomestic; got != 0 || in == 0 {
+		t.Errorf("%s without dwellings got %d movers in (%d moves in all); want none there", s.World.Regions[full].Name, got, in)
 	}
 }
