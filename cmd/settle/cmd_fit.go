@@ -214,9 +214,9 @@ func targetText(r fit.Row) string {
 		return "< 0 pp"
 	case !math.IsNaN(r.Tolerance):
 		return fmt.Sprintf("%s ±%.0f%%", num(r.Target, r.Unit), 100*r.Tolerance)
-	case strings.HasPrefix(r.Detail, "within ±") && !math.IsNaN(r.Min) && !math.IsNaN(r.Max):
+	case r.Within > 0:
 		// A size with an absolute error: "-6 ±3" rather than "-9–-3".
-		return fmt.Sprintf("%s ±%s", num(r.Target, r.Unit), num((r.Max-r.Min)/2, r.Unit))
+		return fmt.Sprintf("%s ±%s", num(r.Target, r.Unit), num(r.Within, r.Unit))
 	case !math.IsNaN(r.Min) && !math.IsNaN(r.Max):
 		return fmt.Sprintf("%s–%s", num(r.Min, r.Unit), num(r.Max, r.Unit))
 	case !math.IsNaN(r.Min):

@@ -23,6 +23,9 @@ type Row struct {
 	// for the other rows, which are checked against Min…Max or a sign.
 	Tolerance float64
 	Min, Max  float64 // the accepted range; NaN when the row has none
+	// Within is the accepted absolute error of a checked size (a
+	// centrality group's net rate), 0 for the other rows.
+	Within float64
 	// OK reports whether the target is met. Rows that are not Checked
 	// (reference values) are always OK.
 	OK      bool
@@ -158,10 +161,13 @@ func Compare(t *targets.Targets, s Stats) []Row {
 				Error: sim - *c.PerThousand, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
 				Detail: "a reference size, not checked", Source: c.Source}
 			if w := c.Within; w != nil {
-				row.Checked = true
+				row.Checked, row.Within = true, *w
 				row.Min, row.Max = *c.PerThousand-*w, *c.PerThousand+*w
 				row.OK = math.Abs(sim-*c.PerThousand) <= *w
 				row.Detail = fmt.Sprintf("within ±%g per 1000", *w)
+				if math.IsNaN(sim) {
+					row.Detail = "not measurable: the window is empty"
+				}
 			}
 			rows = append(rows, row)
 		}

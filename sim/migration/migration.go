@@ -20,10 +20,15 @@
 // sampled exactly, home bonus included. The move's dominant motive is the
 // component of the utility gain that is largest (career, housing, amenity,
 // study), unless a trigger or the home region decides it (family, return).
+//
+// A move needs a dwelling: where more households choose a region than it
+// has dwellings to find this year, a lottery picks those who move in, and
+// the others stay (ration).
 package migration
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/settle-sim/settle/sim/params"
@@ -80,7 +85,12 @@ type Model struct {
 	// one, and the members left in those.
 	marks, twice state.Marks
 	left         map[int32]int
-	room         []float64 // ration: dwellings left to move into, by region
+	// ration: the dwellings to move into by region, the decisions by
+	// destination (flat indices, from start[d]) and those dropped.
+	room        []float64
+	start, next []int32
+	order       []int32
+	dropped     []bool
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -201,27 +211,91 @@ func (m *Model) Step(s *state.State) {
 
 // ration drops the moves into a region beyond the dwellings a household can
 // find there this year (available: the empty ones plus the turnover): each
-// moving household and each young adult leaving home needs one. The
-// decisions are taken in chunk order, which is the order of the slots, and
-// those beyond the region's dwellings stay where they are. A region's
-// dwellings are counted in sampled units and its last one may be a
-// fraction: the move that takes it is kept.
+// moving household and each young adult leaving home needs one. Where more
+// decisions name a region than it has dwellings, a lottery among them
+// (the region's own stream, so the result does not depend on the workers)
+// picks as many as it has, the fraction of a last dwelling taken with its
+// probability; the others stay where they are this year. A young adult
+// whose own move is dropped still moves along if the household's move is
+// kept. The decisions kept keep their order. Slots follow the regions
+// people were synthesised in, so an order by slot would favour some
+// origins; the lottery does not. Moves into a region by conversion of part-time
+// residents and by immigration are not rationed.
 func (m *Model) ration(s *state.State, nc int) {
 	n := s.N()
 	if len(m.room) != n {
 		m.room = make([]float64, n)
+		m.start = make([]int32, n+1)
 	}
-	for d := range m.room {
+	total := 0
+	for c := 0; c < nc; c++ {
+		total += len(m.chunks[c])
+	}
+	// The decisions by destination, each in chunk order (a counting sort
+	// of their flat indices).
+	clear(m.start)
+	for c := 0; c < nc; c++ {
+		for _, dc := range m.chunks[c] {
+			m.start[dc.dest+1]++
+		}
+	}
+	over := false
+	for d := 0; d < n; d++ {
 		m.room[d] = available(&s.Regions[d])
+		if float64(m.start[d+1]) > m.room[d] || !(m.room[d] >= 0) {
+			over = true
+		}
+		m.start[d+1] += m.start[d]
 	}
+	if !over {
+		return
+	}
+	m.order = slices.Grow(m.order[:0], total)[:total]
+	m.dropped = slices.Grow(m.dropped[:0], total)[:total]
+	clear(m.dropped)
+	next := m.next[:0]
+	next = append(next, m.start[:n]...)
+	flat := int32(0)
+	for c := 0; c < nc; c++ {
+		for _, dc := range m.chunks[c] {
+			m.order[next[dc.dest]] = flat
+			next[dc.dest]++
+			flat++
+		}
+	}
+	m.next = next
+	for d := 0; d < n; d++ {
+		lots := m.order[m.start[d]:m.start[d+1]]
+		room := m.room[d]
+		if float64(len(lots)) <= room {
+			continue
+		}
+		keep := 0
+		g := s.Stream(state.StreamRation, uint64(d))
+		if room > 0 { // false for NaN too
+			keep = int(room)
+			if g.Float64() < room-float64(keep) {
+				keep++
+			}
+		}
+		// The first keep of a random permutation (Fisher–Yates) win.
+		for i := 0; i < keep; i++ {
+			j := i + g.IntN(len(lots)-i)
+			lots[i], lots[j] = lots[j], lots[i]
+		}
+		for _, k := range lots[keep:] {
+			m.dropped[k] = true
+		}
+	}
+	flat = 0
 	for c := 0; c < nc; c++ {
 		out := m.chunks[c]
 		kept := out[:0]
 		for _, dc := range out {
-			if m.room[dc.dest] > 0 {
-				m.room[dc.dest]--
+			if !m.dropped[flat] {
 				kept = append(kept, dc)
 			}
+			flat++
 		}
 		m.chunks[c] = kept
 	}

@@ -535,36 +535,88 @@ func TestMoveRates(t *testing.T) {
 // TestRation checks the housing constraint on moves: into a region go at
 // most as many moving households (and young adults leaving home) as it has
 // dwellings to find this year (available: the empty ones plus the
-// turnover), taken in chunk order, the last one possibly a fraction; the
-// others stay. The decisions kept keep their order.
+// turnover), drawn by lottery among the decisions that name it, the
+// fraction of a last dwelling taken with its probability; a region with
+// room for all keeps all; the decisions kept keep their order.
 func TestRation(t *testing.T) {
 	s := newState(t, "teaching", 0.05, 3)
-	s.Regions[0].Dwellings, s.Regions[0].Households = 10, 10     // 0.8 of turnover: one move
-	s.Regions[1].Dwellings, s.Regions[1].Households = 102.5, 100 // 2.5 empty + 8.2 of turnover: 11 moves
-	m := &Model{}
-	m.chunks = [][]decision{nil, nil, nil}
-	var want [][]int32
-	id := int32(0)
-	for c := range m.chunks {
-		var keep []int32
-		for k := 0; k < 6; k++ {
-			d := int32(k % 2) // alternately into regions 0 and 1
-			m.chunks[c] = append(m.chunks[c], decision{person: id, dest: d, alone: k == 2})
-			if d == 0 && id == 0 || d == 1 && id/2 < 11 {
-				keep = append(keep, id)
+	// Region 0: room for exactly 100 (8 % of 1,250 dwellings, none empty);
+	// region 1: room for all; region 2: room for 2.5; region 3: no
+	// dwellings at all (a negative stock counts as none).
+	s.Regions[0].Dwellings, s.Regions[0].Households = 1250, 1250
+	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
+	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/1.08, 0
+	s.Regions[3].Dwellings, s.Regions[3].Households = -5, 0
+	const perChunk = 250
+	decide := func(m *Model) {
+		m.chunks = make([][]decision, 4)
+		id := int32(0)
+		for c := range m.chunks {
+			for k := 0; k < perChunk; k++ {
+				m.chunks[c] = append(m.chunks[c], decision{person: id, dest: 0, alone: k%7 == 0})
+				id++
+				if k%10 == 0 {
+					m.chunks[c] = append(m.chunks[c], decision{person: id, dest: 1}, decision{person: id + 1, dest: 2}, decision{person: id + 2, dest: 3})
+					id += 3
+				}
 			}
-			id++
 		}
-		want = append(want, keep)
 	}
-	m.ration(s, len(m.chunks))
-	for c := range m.chunks {
-		var got []int32
-		for _, dc := range m.chunks[c] {
-			got = append(got, dc.person)
+	var fromFirstHalf, kept2 []int
+	for year := 0; year < 400; year++ {
+		s.Year = 2024 + year
+		m := &Model{}
+		decide(m)
+		before := slices.Clone(m.chunks)
+		m.ration(s, len(m.chunks))
+		var into [4]int
+		first := 0
+		for c := range m.chunks {
+			// Kept in order: a subsequence of the chunk's decisions.
+			k := 0
+			for _, dc := range m.chunks[c] {
+				for k < len(before[c]) && before[c][k].person != dc.person {
+					k++
+				}
+				if k == len(before[c]) {
+					t.Fatalf("year %d, chunk %d: decision of %d kept out of order or invented", year, c, dc.person)
+				}
+				into[dc.dest]++
+				if dc.dest == 0 && c < 2 {
+					first++
+				}
+			}
 		}
-		if !slices.Equal(got, want[c]) {
-			t.Errorf("chunk %d keeps %v, want %v", c, got, want[c])
+		if into[0] != 100 || into[1] != 4*perChunk/10 || into[2] != 2 && into[2] != 3 || into[3] != 0 {
+			t.Fatalf("year %d: kept %v into regions 0–3, want 100, %d, 2 or 3, 0", year, into, 4*perChunk/10)
+		}
+		fromFirstHalf = append(fromFirstHalf, first)
+		kept2 = append(kept2, into[2])
+	}
+	// Not by slot order: the first half of the slots (chunks 0 and 1) wins
+	// about half of region 0's dwellings (hypergeometric: 50 ± 4.7 a year).
+	var sum, sum2 float64
+	for i := range fromFirstHalf {
+		sum += float64(fromFirstHalf[i])
+		sum2 += float64(kept2[i])
+	}
+	if mean := sum / 400; math.Abs(mean-50) > 1.5 {
+		t.Errorf("the first half of the slots won %.1f of 100 dwellings a year on average, want 50 (a lottery)", mean)
+	}
+	// The fraction: 2.5 dwellings give 2 or 3 moves, 2.5 on average (± 0.025).
+	if mean := sum2 / 400; math.Abs(mean-2.5) > 0.1 {
+		t.Errorf("room for 2.5 kept %.2f moves a year on average, want 2.5", mean)
+	}
+	// The same state and year give the same lottery.
+	s.Year = 2030
+	a, b := &Model{}, &Model{}
+	decide(a)
+	decide(b)
+	a.ration(s, 4)
+	b.ration(s, 4)
+	for c := range a.chunks {
+		if !slices.Equal(a.chunks[c], b.chunks[c]) {
+			t.Fatalf("chunk %d: two runs of the lottery differ", c)
 		}
 	}
 }

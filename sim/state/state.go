@@ -41,6 +41,7 @@ const (
 	StreamInterventions
 	StreamConversion // part-time residents who become full residents
 	StreamArrivals   // immigrants on top of the national inflow
+	StreamRation     // the lottery for the dwellings of a region (migration)
 )
 
 // RegionState is the changing part of a region, in sampled units.
