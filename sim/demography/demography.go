@@ -230,15 +230,7 @@ func (m *Model) applyByRegion(s *state.State, nc int) {
 		}
 	}
 	nw := s.Workers
-	if len(m.filled) != nw || len(m.filled[0]) != n*world.NumSkills {
-		m.filled = make([][]int32, nw)
-		for w := range m.filled {
-			m.filled[w] = make([]int32, n*world.NumSkills)
-		}
-	}
-	for w := range m.filled {
-		clear(m.filled[w])
-	}
+	m.filled = state.WorkerCounters(m.filled, nw, n*world.NumSkills)
 	// Deaths (after the adults' household counts): each emptied household
 	// is kept with the death for release in chunk order.
 	s.ForEachW(n, func(w, r int) {

@@ -96,19 +96,13 @@ func (sim *Sim) observe() {
 	p := &s.Persons
 	n := s.N()
 	nw := s.Workers
-	if len(o.cnt) != nw || len(o.cnt[0]) != (n+1)*numCounters {
-		o.cnt = make([][]int32, nw)
-		for w := range o.cnt {
-			o.cnt[w] = make([]int32, (n+1)*numCounters)
-		}
+	o.cnt = state.WorkerCounters(o.cnt, nw, (n+1)*numCounters)
+	if len(o.pop) != nw {
 		o.pop = make([][2][world.MaxAge + 1]int32, nw)
 		o.wp = make([][world.MaxAge + 1]int32, nw)
 	}
-	for w := 0; w < nw; w++ {
-		clear(o.cnt[w])
-		o.pop[w] = [2][world.MaxAge + 1]int32{}
-		o.wp[w] = [world.MaxAge + 1]int32{}
-	}
+	clear(o.pop)
+	clear(o.wp)
 	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
 		cnt := o.cnt[w]
 		pop := &o.pop[w]

@@ -140,15 +140,7 @@ func (m *Model) emigrate(s *state.State, nc int) {
 		}
 	}
 	nw := s.Workers
-	if len(m.filled) != nw || len(m.filled[0]) != n*world.NumSkills {
-		m.filled = make([][]int32, nw)
-		for w := range m.filled {
-			m.filled[w] = make([]int32, n*world.NumSkills)
-		}
-	}
-	for w := range m.filled {
-		clear(m.filled[w])
-	}
+	m.filled = state.WorkerCounters(m.filled, nw, n*world.NumSkills)
 	acc := s.Ledger.Accounts
 	s.ForEachW(n, func(w, r int) {
 		filled := m.filled[w]

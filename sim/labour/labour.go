@@ -177,24 +177,8 @@ func (m *Model) Step(s *state.State) {
 		m.retired = append(m.retired, nil)
 	}
 	nw := s.Workers
-	if len(m.filled) != nw || len(m.filled[0]) != (n+1)*world.NumSkills {
-		m.filled = make([][]int32, nw)
-		for w := range m.filled {
-			m.filled[w] = make([]int32, (n+1)*world.NumSkills)
-		}
-	}
-	for w := range m.filled {
-		clear(m.filled[w])
-	}
-	if len(m.seekers) != nw || len(m.seekers[0]) != n*world.NumSkills {
-		m.seekers = make([][]int32, nw)
-		for w := range m.seekers {
-			m.seekers[w] = make([]int32, n*world.NumSkills)
-		}
-	}
-	for w := range m.seekers {
-		clear(m.seekers[w])
-	}
+	m.filled = state.WorkerCounters(m.filled, nw, (n+1)*world.NumSkills)
+	m.seekers = state.WorkerCounters(m.seekers, nw, n*world.NumSkills)
 	// The yearly transitions, drawn by thinning (state.Rates): retirement
 	// by age; then, for those who stay, by activity: a job ends
 	// (separation, plus the layoffs where jobs fell below the workers

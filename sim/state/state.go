@@ -220,6 +220,23 @@ func (s *State) ForEach(n int, fn func(k int)) {
 	s.ForEachW(n, func(_, k int) { fn(k) })
 }
 
+// WorkerCounters returns b as nw zeroed rows of n counters, one per worker
+// of ForEachW or ForChunksW, reusing its memory when the shape is the same
+// as before.
+func WorkerCounters(b [][]int32, nw, n int) [][]int32 {
+	if len(b) != nw || nw > 0 && len(b[0]) != n {
+		b = make([][]int32, nw)
+		for w := range b {
+			b[w] = make([]int32, n)
+		}
+		return b
+	}
+	for w := range b {
+		clear(b[w])
+	}
+	return b
+}
+
 // ForEachW is ForEach that also passes the index w ∈ [0, s.Workers) of the
 // goroutine making the call (see ForChunksW for what w may be used for).
 // The items are handed out one at a time in increasing order.

@@ -353,3 +353,24 @@ func TestMarks(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerCounters: rows are zeroed, their memory reused when the shape
+// is unchanged, and made anew when the workers or the row length change.
+func TestWorkerCounters(t *testing.T) {
+	b := WorkerCounters(nil, 2, 3)
+	if len(b) != 2 || len(b[0]) != 3 || len(b[1]) != 3 {
+		t.Fatalf("shape %d×%d, want 2×3", len(b), len(b[0]))
+	}
+	b[0][1], b[1][2] = 5, 7
+	row := &b[0][0]
+	b = WorkerCounters(b, 2, 3)
+	if &b[0][0] != row || b[0][1] != 0 || b[1][2] != 0 {
+		t.Errorf("same shape: memory reused %v, rows %v", &b[0][0] == row, b)
+	}
+	if b = WorkerCounters(b, 3, 3); len(b) != 3 || len(b[2]) != 3 {
+		t.Errorf("three workers: shape %d rows", len(b))
+	}
+	if b = WorkerCounters(b, 3, 4); len(b[0]) != 4 {
+		t.Errorf("rows of 4: got %d", len(b[0]))
+	}
+}
