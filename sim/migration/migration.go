@@ -227,10 +227,6 @@ func (m *Model) ration(s *state.State, nc int) {
 		m.room = make([]float64, n)
 		m.start = make([]int32, n+1)
 	}
-	total := 0
-	for c := 0; c < nc; c++ {
-		total += len(m.chunks[c])
-	}
 	// The decisions by destination, each in chunk order (a counting sort
 	// of their flat indices).
 	clear(m.start)
@@ -250,6 +246,7 @@ func (m *Model) ration(s *state.State, nc int) {
 	if !over {
 		return
 	}
+	total := int(m.start[n])
 	m.order = slices.Grow(m.order[:0], total)[:total]
 	m.dropped = slices.Grow(m.dropped[:0], total)[:total]
 	clear(m.dropped)
