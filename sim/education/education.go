@@ -220,9 +220,14 @@ func (m *Model) Step(s *state.State) {
 // firstChoice returns the campus an applicant from region o with choice
 // seed seed ranks first: the first draw of choose.
 func (m *Model) firstChoice(o int, seed uint64) int {
-	cdf := m.cdf[o]
-	nk := len(cdf)
 	g := rng.New(seed, 0)
+	return m.rankedChoice(m.cdf[o], &g)
+}
+
+// rankedChoice draws one ranked choice of an applicant whose region's
+// cumulative campus weights are cdf.
+func (m *Model) rankedChoice(cdf []float64, g *rng.RNG) int {
+	nk := len(cdf)
 	return int(m.campuses[min(sort.SearchFloat64s(cdf, g.Float64()*cdf[nk-1]), nk-1)])
 }
 
@@ -234,11 +239,10 @@ func (m *Model) choose(s *state.State, e entry, k int) int {
 		return int(e.first)
 	}
 	cdf := m.cdf[s.Persons.Region[e.person]]
-	nk := len(cdf)
 	g := rng.New(e.seed, 0)
 	g.Float64() // the first choice's draw
 	for j := 1; j < k; j++ {
-		c := int(m.campuses[min(sort.SearchFloat64s(cdf, g.Float64()*cdf[nk-1]), nk-1)])
+		c := m.rankedChoice(cdf, &g)
 		if m.free[c] >= 0.5 {
 			return c
 		}
