@@ -13,7 +13,9 @@ import (
 // municipalities per 1000 a year, the highest moving rates at ages 20–29,
 // women aged 20–24 moving more than men, and central municipalities
 // (classes 1–2) gaining while the least central (5–6) lose through
-// domestic migration. Norway at scale 0.05 for 10 years.
+// domestic migration, and the share of jobs vacant staying near SSB's 2–4 %
+// (within 2–6 % on 1 January, after the year's moves and deaths have opened
+// posts again). Norway at scale 0.05 for 10 years.
 func TestBaselineRealism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Norway at scale 0.05 for 10 years")
@@ -27,6 +29,7 @@ func TestBaselineRealism(t *testing.T) {
 	var pop, mv [2][106]float64
 	classNet := map[int]float64{}
 	var moves, persons float64
+	var vacancyRates []string
 	rec := sim.Observe()
 	for y := 0; y < years; y++ {
 		var prev [2][]int64
@@ -41,12 +44,21 @@ func TestBaselineRealism(t *testing.T) {
 				mv[sx][a] += float64(rec.Moves[sx][a])
 			}
 		}
+		var jobs, vacancies float64
 		for r, x := range rec.Regions {
 			moves += float64(x.InDomestic)
 			persons += float64(x.Population)
 			classNet[w.Regions[r].Centrality] += float64(x.InDomestic - x.OutDomestic)
+			jobs += float64(x.Jobs)
+			vacancies += float64(x.Vacancies)
+		}
+		v := 100 * vacancies / jobs
+		vacancyRates = append(vacancyRates, fmt.Sprintf("%.1f", v))
+		if v < 2 || v > 6 {
+			t.Errorf("%d: %.1f %% of jobs vacant, want 2–6 %% (SSB: 2–4 %%)", rec.Year, v)
 		}
 	}
+	t.Logf("share of jobs vacant on 1 January, %%: %s", strings.Join(vacancyRates, " "))
 	perThousand := 1000 * moves / persons
 	rate := func(lo, hi int, sexes ...int) float64 {
 		var p, m float64

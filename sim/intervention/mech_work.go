@@ -31,7 +31,9 @@ func skillIndex(level string) int {
 // (× scale). A to_year before completion leaves the rest unbuilt. Jobs never
 // fall below zero; where jobs fall below the workers holding them, the
 // labour step lays the excess off. The added jobs then grow or shrink with
-// the engine's job dynamics like any others.
+// the engine's job dynamics like any others, except that the posts of the
+// jobs added stay open until filled (state.RegionState.Sponsored): the
+// labour step withdraws only the vacancies beyond them.
 func businessDevelopment(s *state.State, sp *Spec, _ float64) {
 	t := s.Year - sp.FromYear + 1
 	years := int(sp.Num("years"))
@@ -43,6 +45,7 @@ func businessDevelopment(s *state.State, sp *Spec, _ float64) {
 	for _, r := range sp.Regions {
 		rs := &s.Regions[r]
 		rs.Jobs[k] = math.Max(0, rs.Jobs[k]+flow)
+		rs.Sponsored[k] = math.Max(0, rs.Sponsored[k]+flow)
 	}
 }
 

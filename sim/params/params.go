@@ -54,17 +54,18 @@ type Params struct {
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
 
 	// Labour market.
-	SeparationRate   float64 `param:"job_separation_rate" range:"0,1" doc:"yearly probability that an employed person loses or leaves their job and searches again"`
-	RetirementAge    float64 `param:"retirement_age" range:"55,80" doc:"mean age of retirement (Norway: about 65)"`
-	CommuteMinutes   float64 `param:"commute_minutes" range:"0,240" doc:"longest accepted one-way daily commute, minutes (MODEL.md: about 45–60)"`
-	RemoteShareHigh  float64 `param:"remote_share_high" range:"0,1" doc:"share of high-skill jobs that are remote-capable (location-independent) at the start"`
-	JobGrowthHigh    float64 `param:"job_growth_high" range:"-0.2,0.2" doc:"yearly national trend growth of high-skill (knowledge) jobs"`
-	JobGrowthMedium  float64 `param:"job_growth_medium" range:"-0.2,0.2" doc:"yearly national trend growth of medium-skill jobs"`
-	JobGrowthLow     float64 `param:"job_growth_low" range:"-0.2,0.2" doc:"yearly national trend growth of low-skill jobs"`
-	JobCentrality    float64 `param:"job_growth_centrality" range:"0,0.2" doc:"extra yearly growth of knowledge jobs per step up the centrality scale (class 6 → 1), and around campuses"`
-	NaturalUnemp     float64 `param:"natural_unemployment" range:"0,0.5" doc:"unemployment rate towards which labour demand adjusts in the long run (SSB Labour Force Survey: about 4 % in 2023–24)"`
-	SupplyResponse   float64 `param:"job_supply_response" range:"0,1" doc:"share of the excess of job seekers over the natural rate that becomes new jobs the next year, by skill level (employment follows the labour force in the long run)"`
-	LocalServiceJobs float64 `param:"local_service_jobs" range:"0,1" doc:"share of jobs that follow the resident population (schools, care, retail) rather than trend"`
+	SeparationRate    float64 `param:"job_separation_rate" range:"0,1" doc:"yearly probability that an employed person loses or leaves their job and searches again"`
+	RetirementAge     float64 `param:"retirement_age" range:"55,80" doc:"mean age of retirement (Norway: about 65)"`
+	CommuteMinutes    float64 `param:"commute_minutes" range:"0,240" doc:"longest accepted one-way daily commute, minutes (MODEL.md: about 45–60)"`
+	RemoteShareHigh   float64 `param:"remote_share_high" range:"0,1" doc:"share of high-skill jobs that are remote-capable (location-independent) at the start"`
+	JobGrowthHigh     float64 `param:"job_growth_high" range:"-0.2,0.2" doc:"yearly national trend growth of high-skill (knowledge) jobs"`
+	JobGrowthMedium   float64 `param:"job_growth_medium" range:"-0.2,0.2" doc:"yearly national trend growth of medium-skill jobs"`
+	JobGrowthLow      float64 `param:"job_growth_low" range:"-0.2,0.2" doc:"yearly national trend growth of low-skill jobs"`
+	JobCentrality     float64 `param:"job_growth_centrality" range:"0,0.2" doc:"extra yearly growth of knowledge jobs per step up the centrality scale (class 6 → 1), and around campuses"`
+	NaturalUnemp      float64 `param:"natural_unemployment" range:"0,0.5" doc:"unemployment rate towards which labour demand adjusts in the long run (SSB Labour Force Survey: about 4 % in 2023–24)"`
+	SupplyResponse    float64 `param:"job_supply_response" range:"0,1" doc:"share of the excess of job seekers over the natural rate that becomes new jobs the next year, by skill level (employment follows the labour force in the long run)"`
+	LocalServiceJobs  float64 `param:"local_service_jobs" range:"0,1" doc:"share of jobs that follow the resident population (schools, care, retail) rather than trend"`
+	VacancyWithdrawal float64 `param:"vacancy_withdrawal" range:"0,1" doc:"share of a region's vacancies above the frictional 3 % of its jobs, by skill level, that employers withdraw each year after matching, having found no worker (SSB: the vacancy rate has stayed between 2 and 4 % of jobs since 2010)"`
 
 	// Housing.
 	PriceElasticity    float64 `param:"price_elasticity" range:"0,5" doc:"yearly relative price change per unit of excess demand (households relative to those the stock normally houses, minus one)"`
@@ -143,17 +144,18 @@ func Default() Params {
 		StudyChoices:    10,
 		StudyDistance:   1.5,
 
-		SeparationRate:   0.06,
-		RetirementAge:    65,
-		CommuteMinutes:   60,
-		RemoteShareHigh:  0.1,
-		JobGrowthHigh:    0.02,
-		JobGrowthMedium:  0.003,
-		JobGrowthLow:     -0.006,
-		JobCentrality:    0.004,
-		LocalServiceJobs: 0.35,
-		NaturalUnemp:     0.04,
-		SupplyResponse:   0.3,
+		SeparationRate:    0.06,
+		RetirementAge:     65,
+		CommuteMinutes:    60,
+		RemoteShareHigh:   0.1,
+		JobGrowthHigh:     0.02,
+		JobGrowthMedium:   0.003,
+		JobGrowthLow:      -0.006,
+		JobCentrality:     0.004,
+		LocalServiceJobs:  0.35,
+		NaturalUnemp:      0.04,
+		SupplyResponse:    0.3,
+		VacancyWithdrawal: 0.5,
 
 		PriceElasticity:    0.6,
 		ConstructionRate:   0.011,

@@ -46,8 +46,12 @@ const (
 
 // RegionState is the changing part of a region, in sampled units.
 type RegionState struct {
-	Jobs      [world.NumSkills]float64 // jobs located here
-	Filled    [world.NumSkills]int32   // jobs held (recounted each tick)
+	Jobs   [world.NumSkills]float64 // jobs located here
+	Filled [world.NumSkills]int32   // jobs held (recounted each tick)
+	// Sponsored counts the posts business development has added here that
+	// are still open (at most the vacancies; the labour step lowers it as
+	// they are filled): vacancies are withdrawn only beyond these.
+	Sponsored [world.NumSkills]float64
 	Dwellings float64
 	Price     float64 // price index, national start mean = 1
 	// Counted at the end of every tick (SetCensus).
