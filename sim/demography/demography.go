@@ -64,6 +64,14 @@ func b2u8(b bool) uint8 {
 type events struct {
 	deaths, births, leave, split, adults []event
 	seek                                 []int32
+	cabins                               []cabin
+}
+
+// cabin is a head reaching state.SecondHomeAge without a second home, with
+// the draws that decide whether the household acquires one and where.
+type cabin struct {
+	head   int32
+	u1, u2 float64
 }
 
 // event is a person with an event this tick.
@@ -136,6 +144,7 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamDemography, func(c, lo, hi int, g *state.RNG) {
 		ev := &m.chunks[c]
 		ev.deaths, ev.births, ev.leave, ev.seek, ev.split, ev.adults = ev.deaths[:0], ev.births[:0], ev.leave[:0], ev.seek[:0], ev.split[:0], ev.adults[:0]
+		ev.cabins = ev.cabins[:0]
 		// An event records the region, read only for the few with one.
 		at := func(i int) event { return event{i: int32(i), region: p.Region[i]} }
 		var dDeath, dFert, dAdult state.Draws
@@ -188,6 +197,10 @@ func (m *Model) Step(s *state.State) {
 			if age == 17 {
 				ev.adults = append(ev.adults, at(i))
 			}
+			if age == state.SecondHomeAge-1 && f&population.Head != 0 && p.Second[i] == population.NoRegion {
+				u1, u2 := g.Two()
+				ev.cabins = append(ev.cabins, cabin{int32(i), u1, u2})
+			}
 			t := tenures[j]
 			tenures[j] = t + b2u8(t < 255)
 			y := years[j]
@@ -197,6 +210,33 @@ func (m *Model) Step(s *state.State) {
 
 	m.applyByRegion(s, nc)
 	m.couples(s, nc)
+	m.cabins(s, nc)
+}
+
+// cabins gives the share state.SecondHomeShare of the households whose head
+// reached state.SecondHomeAge this year without a second home one, in a
+// region chosen by state.Cabins, to all its adults: the cohorts reaching
+// the age of cabin owners replace the owners who die, so ownership stays
+// about what it was at the start. Households that have broken up since the
+// draw (the head died, or left the household) are skipped. In chunk order;
+// a few thousand households a year.
+func (m *Model) cabins(s *state.State, nc int) {
+	p := &s.Persons
+	s.Cabins.Update(s)
+	for c := 0; c < nc; c++ {
+		for _, e := range m.chunks[c].cabins {
+			i := e.head
+			if e.u1 >= state.SecondHomeShare || !p.Live(i) || p.Flags[i]&population.Head == 0 || p.Second[i] != population.NoRegion {
+				continue
+			}
+			d := uint16(s.Cabins.Draw(int(p.Region[i]), e.u2))
+			for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
+				if p.Age[j] >= 18 {
+					p.Second[j] = d
+				}
+			}
+		}
+	}
 }
 
 // applyByRegion carries out the year's deaths, births, departures from the

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/settle-sim/settle/sim/demography"
 	"github.com/settle-sim/settle/sim/education"
@@ -75,7 +74,7 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	s.RebuildReach()
 	s.Persons = *synth.Population(w, cfg.Scale, cfg.Seed, s.ForEach)
 	sim := &Sim{s: s, interventions: cfg.Interventions}
-	secondHomes(s)
+	secondHomes(s, &s.Cabins)
 	s.BeginTick() // an empty ledger for the start row
 	sim.observe() // census for the initial jobs and dwellings
 	sim.education.Init(s)
@@ -120,43 +119,18 @@ func (sim *Sim) Step() *record.Year {
 // until the next Step.
 func (sim *Sim) Observe() *record.Year { return &sim.obs.rec }
 
-// secondHomes gives about one household in five whose head is 45 or older
-// a second home (SSB: about 440,000 holiday homes for 2.6 million
-// households), in a region other than their own chosen by nature amenity and
-// decaying with travel time (most cabins are within three hours). Its owners
-// are that region's part-time residents.
-func secondHomes(s *state.State) {
-	n := s.N()
+// secondHomes gives about one household in five (state.SecondHomeShare)
+// whose head is 45 or older a second home, in a region chosen by
+// state.Cabins. Its adults are that region's part-time residents.
+func secondHomes(s *state.State, c *state.Cabins) {
 	p := &s.Persons
-	cdf := make([][]float64, n)
-	s.ForEach(n, func(o int) {
-		c := make([]float64, n)
-		acc := 0.0
-		for d := 0; d < n; d++ {
-			if d != o {
-				acc += (0.1 + s.World.Regions[d].Amenities.Nature) * math.Exp(-float64(s.Minutes[o*n+d])/90)
-			}
-			c[d] = acc
-		}
-		cdf[o] = c
-	})
+	c.Update(s)
 	g := s.Stream(state.StreamSynthesis, 1<<33)
 	for h, head := range p.First {
-		if head == population.None || p.Age[head] < 45 || g.Float64() >= 0.2 {
+		if head == population.None || p.Age[head] < state.SecondHomeAge || g.Float64() >= state.SecondHomeShare {
 			continue
 		}
-		o := int(p.Region[head])
-		c := cdf[o]
-		d := 0
-		x := g.Float64() * c[n-1]
-		for lo, hi := 0, n-1; lo <= hi; {
-			mid := (lo + hi) / 2
-			if c[mid] < x {
-				lo = mid + 1
-			} else {
-				d, hi = mid, mid-1
-			}
-		}
+		d := c.Draw(int(p.Region[head]), g.Float64())
 		for j := p.First[h]; j != population.None; j = p.Next[j] {
 			if p.Age[j] >= 18 {
 				p.Second[j] = uint16(d)

@@ -160,6 +160,10 @@ type State struct {
 	Workers int
 
 	movers []Mover // per worker, for ForMoves
+
+	// Cabins chooses the regions of second homes (synthesis and the
+	// yearly acquisitions of demography).
+	Cabins Cabins
 }
 
 // N is the number of regions.
