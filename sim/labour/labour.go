@@ -37,6 +37,13 @@ var Compatibility = [world.NumSkills][world.NumSkills]float64{
 
 const (
 	commuteScale = 20.0 // minutes: job offers decay as exp(−minutes/commuteScale) within the commute
+	// ownRegion is how many times more a job in the seeker's own region
+	// weighs than one elsewhere at the same travel time, at the start
+	// (Init) and in matching alike: most people work where they live (SSB:
+	// about a third of the employed work in another municipality). Without
+	// it in matching, the share of the employed commuting out rose from 29 %
+	// to 50 % in 30 years.
+	ownRegion = 3.0
 )
 
 // FrictionalVacancies is the share of jobs vacant in a balanced labour
@@ -106,7 +113,7 @@ func (m *Model) Init(s *state.State) {
 		for k, j := range reach {
 			wgt := attr[j] * math.Exp(-float64(s.Minutes[r*n+int(j)])/commuteScale)
 			if int(j) == r {
-				wgt *= 3 // most people work where they live
+				wgt *= ownRegion
 			}
 			acc += wgt
 			c[k] = acc
@@ -588,7 +595,11 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			c := m.cdf[r][k][:0]
 			acc := 0.0
 			for x, j := range reach {
-				acc += m.vac[j][k] * visibility(s, r, int(j)) * m.decay[r][x]
+				wgt := m.vac[j][k] * visibility(s, r, int(j)) * m.decay[r][x]
+				if int(j) == r {
+					wgt *= ownRegion
+				}
+				acc += wgt
 				c = append(c, acc)
 			}
 			m.cdf[r][k] = c
