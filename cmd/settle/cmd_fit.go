@@ -116,10 +116,11 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		out = filepath.Join(opts.RunDir, "fit")
 	}
 	if err := output.CheckDir(out); err != nil {
-		if errors.Is(err, output.ErrNotEmpty) {
+		var ne *output.NotEmptyError
+		if errors.As(err, &ne) && ne.Holds(fitCSV) {
 			return fmt.Errorf("refusing to overwrite the earlier fit in %s; give --out DIR for a new folder, or delete it", out)
 		}
-		return err
+		return err // a folder holding other files says what is there
 	}
 	m, w, err := fit.LoadRun(opts.RunDir)
 	if err != nil {
@@ -155,7 +156,7 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := writeFitCSV(filepath.Join(out, "fit.csv"), rows); err != nil {
+	if err := writeFitCSV(filepath.Join(out, fitCSV), rows); err != nil {
 		return err
 	}
 	if err := writeAgesCSV(filepath.Join(out, "ages.csv"), &s); err != nil {
@@ -257,6 +258,9 @@ func num(x float64, unit string) string {
 	}
 	return strconv.FormatFloat(x, 'g', 3, 64)
 }
+
+// fitCSV is the table's file in the fit folder.
+const fitCSV = "fit.csv"
 
 // fitCSVHeader are the columns of fit.csv.
 var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "relative_error", "checked", "ok", "unit", "detail", "source"}
