@@ -104,6 +104,9 @@ func (e *missedError) Error() string {
 // table and charts.
 func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, false)
+	if err := needRun("fit", opts.RunDir); err != nil {
+		return err
+	}
 	t, err := targets.Load(opts.Targets)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {

@@ -86,6 +86,9 @@ func cmdSensitivity(ctx context.Context, args, cmdline []string, stdout, stderr 
 
 func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, o.Quiet)
+	if err := needSweep("sensitivity", o.Dir); err != nil {
+		return err
+	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join(o.Dir, "sensitivity")
