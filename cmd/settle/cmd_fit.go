@@ -107,6 +107,9 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	if err := needRun("fit", opts.RunDir); err != nil {
 		return err
 	}
+	if err := needFile("fit", opts.Targets, fileTargets); err != nil {
+		return fmt.Errorf("--targets %w", err)
+	}
 	t, err := targets.Load(opts.Targets)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {

@@ -182,6 +182,9 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 
 	// The overrides go in before the checks: --years 20 makes an
 	// intervention from year 15 valid in a file of 5 years.
+	if err := needFile("run", opts.File, fileScenario); err != nil {
+		return err
+	}
 	s, err := scenario.LoadWith(opts.File, scenario.Overrides{Seed: opts.Seed, Years: opts.Years, Scale: opts.Scale})
 	if err != nil {
 		return err

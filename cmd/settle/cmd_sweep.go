@@ -151,6 +151,9 @@ func parseSweep(args, cmdline []string, stdout io.Writer) (sweepOptions, error) 
 // runSweep runs the sweep opts.File.
 func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, opts.Quiet)
+	if err := needFile("sweep", opts.File, fileSweep); err != nil {
+		return err
+	}
 	sw, err := sweep.Load(opts.File)
 	if err != nil {
 		return err
@@ -575,6 +578,9 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 }
 
 func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
+	if err := needFile("sweep slurm", o.File, fileSweep); err != nil {
+		return err
+	}
 	sw, err := sweep.Load(o.File)
 	if err != nil {
 		return err
