@@ -194,6 +194,9 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return err
 	}
 	p := newPrinter(stdout, stderr, opts.Quiet)
+	if err := needFile("calibrate", opts.File, fileCalibration); err != nil {
+		return err
+	}
 	spec, err := calibrate.LoadSpec(opts.File)
 	if err != nil {
 		return err

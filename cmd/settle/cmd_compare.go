@@ -154,7 +154,12 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	p := newPrinter(stdout, stderr, opts.Quiet)
 	var scenarios []*scenario.Scenario
 	for _, f := range opts.Files {
-		s, err := scenario.Load(f)
+		if err := needFile("compare", f, fileScenario); err != nil {
+			return err
+		}
+		// --years and --scale go in before the checks that depend on them
+		// (the interventions' years); the seed is the comparison's.
+		s, err := scenario.LoadWith(f, scenario.Overrides{Years: opts.Years, Scale: opts.Scale})
 		if err != nil {
 			return err
 		}

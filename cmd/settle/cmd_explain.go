@@ -82,6 +82,9 @@ func cmdExplain(ctx context.Context, args, _ []string, stdout, stderr io.Writer)
 // runExplain prints the explanation of opts.Region in opts.RunDir.
 func runExplain(_ context.Context, opts explainOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, false)
+	if err := needRun("explain", opts.RunDir); err != nil {
+		return err
+	}
 	e, err := report.Explain(opts.RunDir, opts.Region, opts.Year)
 	if err != nil {
 		return err

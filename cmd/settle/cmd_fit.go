@@ -18,6 +18,7 @@ import (
 	"github.com/settle-sim/settle/sim/fit"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/targets"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 const fitHelpHead = `Usage: settle fit RUN_DIR [flags]
@@ -40,6 +41,10 @@ It writes into RUN_DIR/fit (or --out DIR), which must not exist or be empty:
 
 Missed targets are reported, not an error, unless --strict is given.
 
+The default targets are Norway's: a run of another world (the teaching
+world, a regions CSV) is refused unless --targets names a targets file, and
+targets whose name names another world than the run's give a warning.
+
 Flags:
 `
 
@@ -49,6 +54,9 @@ type fitOptions struct {
 	Targets string // the targets file
 	Out     string // "" = RunDir/fit
 	Strict  bool   // missed targets are an error (exit code 1)
+	// DefaultTargets is set when --targets was not given: a run of
+	// another world than the targets' is then refused, not only warned of.
+	DefaultTargets bool
 }
 
 // defaultTargets is the targets file used when --targets is not given,
@@ -90,6 +98,7 @@ func cmdFit(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	if opts.Targets == "" {
 		return usagef("--targets needs a file name; leave it out for %s", defaultTargets)
 	}
+	opts.DefaultTargets = !isSet(fs, "targets")
 	return runFit(ctx, opts, stdout, stderr)
 }
 
@@ -104,6 +113,12 @@ func (e *missedError) Error() string {
 // table and charts.
 func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, false)
+	if err := needRun("fit", opts.RunDir); err != nil {
+		return err
+	}
+	if err := needFile("fit", opts.Targets, fileTargets); err != nil {
+		return fmt.Errorf("--targets %w", err)
+	}
 	t, err := targets.Load(opts.Targets)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {
@@ -116,14 +131,24 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		out = filepath.Join(opts.RunDir, "fit")
 	}
 	if err := output.CheckDir(out); err != nil {
-		if errors.Is(err, output.ErrNotEmpty) {
+		var ne *output.NotEmptyError
+		if errors.As(err, &ne) && ne.Holds(fitCSV) {
 			return fmt.Errorf("refusing to overwrite the earlier fit in %s; give --out DIR for a new folder, or delete it", out)
 		}
-		return err
+		return err // a folder holding other files says what is there
 	}
 	m, w, err := fit.LoadRun(opts.RunDir)
 	if err != nil {
 		return err
+	}
+	otherWorld := ""
+	if tw := targetsWorld(t); tw != "" && m.World != tw {
+		otherWorld = tw
+		if opts.DefaultTargets {
+			return fmt.Errorf("%s is a run of the world %s, but the default targets %s are for the world %s: the comparison would say little about the fit; give targets for %s with --targets FILE, or --targets %s to compare anyway",
+				opts.RunDir, worldText(m.World), t.File, tw, worldText(m.World), t.File)
+		}
+		p.Errorf("warning: %s is a run of the world %s, but the targets %s (name = %q) are for the world %s: targets missed say little about the fit", opts.RunDir, worldText(m.World), t.File, t.Name, tw)
 	}
 	if !m.Complete {
 		p.Errorf("note: the run in %s is incomplete (%s); comparing the %d years it holds", opts.RunDir, m.Stopped, m.YearsCompleted)
@@ -151,11 +176,14 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	}
 	ok, checked := fit.Met(rows)
 	p.Printf("\n%d of %d targets met (loss %.3g; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
+	if otherWorld != "" {
+		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
+	}
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := writeFitCSV(filepath.Join(out, "fit.csv"), rows); err != nil {
+	if err := writeFitCSV(filepath.Join(out, fitCSV), rows); err != nil {
 		return err
 	}
 	if err := writeAgesCSV(filepath.Join(out, "ages.csv"), &s); err != nil {
@@ -169,6 +197,30 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		return &missedError{checked - ok, checked}
 	}
 	return nil
+}
+
+// targetsWorld returns the embedded world the targets are for, when their
+// name names one ("norway" → norway-2024), else "". A targets file has no
+// world key; its name is the only hint.
+func targetsWorld(t *targets.Targets) string {
+	if t.Name == "" {
+		return ""
+	}
+	for _, info := range world.Embedded() {
+		if info.Name == t.Name || strings.HasPrefix(info.Name, t.Name+"-") {
+			return info.Name
+		}
+	}
+	return ""
+}
+
+// worldText names a run's world: an embedded world's name, or the base
+// name of a regions CSV.
+func worldText(w string) string {
+	if filepath.IsAbs(w) || strings.ContainsAny(w, `/\`) {
+		return filepath.Base(w) + " (a regions CSV)"
+	}
+	return w
 }
 
 func windowText(t *targets.Targets) string {
@@ -257,6 +309,9 @@ func num(x float64, unit string) string {
 	}
 	return strconv.FormatFloat(x, 'g', 3, 64)
 }
+
+// fitCSV is the table's file in the fit folder.
+const fitCSV = "fit.csv"
 
 // fitCSVHeader are the columns of fit.csv.
 var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "relative_error", "checked", "ok", "unit", "detail", "source"}

@@ -180,15 +180,14 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	}
 	p := newPrinter(stdout, stderr, opts.Quiet)
 
-	s, err := scenario.Load(opts.File)
-	if err != nil {
+	// The overrides go in before the checks: --years 20 makes an
+	// intervention from year 15 valid in a file of 5 years.
+	if err := needFile("run", opts.File, fileScenario); err != nil {
 		return err
 	}
-	if opts.Seed != nil {
-		s.Seed = *opts.Seed
-	}
-	if opts.Scale != 0 {
-		s.Scale = opts.Scale
+	s, err := scenario.LoadWith(opts.File, scenario.Overrides{Seed: opts.Seed, Years: opts.Years, Scale: opts.Scale})
+	if err != nil {
+		return err
 	}
 	if opts.Out != "" {
 		// Fail before the slow part; Create checks again.
@@ -201,12 +200,11 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		return err
 	}
 	if opts.Years != 0 {
-		// After LoadWorld, which checks the interventions against the
-		// file's years: a shorter --years trial run is no mistake in the
-		// file, but say what it leaves out.
-		s.Years = opts.Years
+		// A shorter --years trial run is no mistake in the file, but say
+		// what it leaves out. The years simulated are StartYear …
+		// StartYear+Years−1.
 		for _, sp := range s.Interventions {
-			if last := s.StartYear + s.Years; sp.FromYear > last {
+			if last := s.StartYear + s.Years - 1; sp.FromYear > last {
 				p.Errorf("note: %s (%s:%d) starts in %d, after the last simulated year %d (--years %d)",
 					sp.Name, sp.File, sp.Line, sp.FromYear, last, s.Years)
 			}

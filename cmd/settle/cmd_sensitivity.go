@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,9 @@ empty:
 
 Flags:
 `
+
+// sensitivityCSV is the table's file in the output folder.
+const sensitivityCSV = "sensitivity.csv"
 
 type sensitivityOptions struct {
 	Dir       string
@@ -82,12 +86,19 @@ func cmdSensitivity(ctx context.Context, args, cmdline []string, stdout, stderr 
 
 func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, o.Quiet)
+	if err := needSweep("sensitivity", o.Dir); err != nil {
+		return err
+	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join(o.Dir, "sensitivity")
 	}
 	if err := output.CheckDir(out); err != nil {
-		return fmt.Errorf("refusing to overwrite the earlier analysis in %s; give --out DIR2 for a new folder, or delete it", out)
+		var ne *output.NotEmptyError
+		if errors.As(err, &ne) && ne.Holds(sensitivityCSV) {
+			return fmt.Errorf("refusing to overwrite the earlier analysis in %s; give --out DIR2 for a new folder, or delete it", out)
+		}
+		return err // a folder holding other files says what is there
 	}
 	res, err := sweep.ReadResults(o.Dir)
 	if err != nil {
@@ -108,7 +119,7 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := sweep.WriteFile(filepath.Join(out, "sensitivity.csv"), a.WriteCSV); err != nil {
+	if err := sweep.WriteFile(filepath.Join(out, sensitivityCSV), a.WriteCSV); err != nil {
 		return err
 	}
 	if _, err := a.WriteCharts(out); err != nil {

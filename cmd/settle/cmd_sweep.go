@@ -151,6 +151,9 @@ func parseSweep(args, cmdline []string, stdout io.Writer) (sweepOptions, error) 
 // runSweep runs the sweep opts.File.
 func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, opts.Quiet)
+	if err := needFile("sweep", opts.File, fileSweep); err != nil {
+		return err
+	}
 	sw, err := sweep.Load(opts.File)
 	if err != nil {
 		return err
@@ -189,6 +192,8 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 			if err := output.CheckDir(dir); err != nil {
 				return err
 			}
+		} else if err := resumable(dir); err != nil {
+			return err
 		}
 	default:
 		base := opts.Results
@@ -266,6 +271,39 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	p.Printf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", dir)
 	if opts.Quiet {
 		p.Resultf("%s\n", dir)
+	}
+	return nil
+}
+
+// resumable checks that --resume --out dir names a sweep to continue (or
+// nothing yet), not the folder of something else.
+func resumable(dir string) error {
+	const fix = "give --out the folder of the sweep to continue, or leave out --resume to start a new sweep"
+	switch info := classify(dir); info.kind {
+	case folderRun:
+		return fmt.Errorf("cannot resume in %s: it is a run folder (written by settle run), not a sweep; %s", dir, fix)
+	case folderCompare:
+		return fmt.Errorf("cannot resume in %s: it is a comparison folder (written by settle compare), not a sweep; %s", dir, fix)
+	case folderFile:
+		return fmt.Errorf("cannot resume in %s: it is a file, not a folder; %s", dir, fix)
+	case folderRuns, folderSweeps:
+		return fmt.Errorf("cannot resume in %s: it holds the folders of several runs or sweeps; %s", dir, fix)
+	}
+	return nil
+}
+
+// shardsDir checks a folder given to settle sweep merge.
+func shardsDir(dir string) error {
+	const give = "give the sweep's folder (the --out of the shards) or a shard's folder"
+	switch info := classify(dir); info.kind {
+	case folderMissing:
+		return fmt.Errorf("%s does not exist; %s", dir, give)
+	case folderFile:
+		return fmt.Errorf("%s is a file, not a folder; %s", dir, give)
+	case folderRun:
+		return fmt.Errorf("%s is a run folder (written by settle run), not the shards of a sweep; %s", dir, give)
+	case folderCompare:
+		return fmt.Errorf("%s is a comparison folder (written by settle compare), not the shards of a sweep; %s", dir, give)
 	}
 	return nil
 }
@@ -466,6 +504,11 @@ func cmdSweepMerge(ctx context.Context, args, cmdline []string, stdout, stderr i
 		}
 		out = dirs[0]
 	}
+	for _, d := range dirs {
+		if err := shardsDir(d); err != nil {
+			return err
+		}
+	}
 	p := newPrinter(stdout, stderr, quiet)
 	m, err := sweep.Merge(out, dirs, cmdline)
 	if err != nil {
@@ -535,6 +578,9 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 }
 
 func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
+	if err := needFile("sweep slurm", o.File, fileSweep); err != nil {
+		return err
+	}
 	sw, err := sweep.Load(o.File)
 	if err != nil {
 		return err

@@ -83,6 +83,9 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	if opts.File == "" {
 		return nil
 	}
+	if err := needFile("validate", opts.File, fileScenario); err != nil {
+		return err
+	}
 	s, err := scenario.Load(opts.File)
 	if err != nil {
 		return err

@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/scenario"
 )
 
 // usageError is a mistake on the command line (exit code 2).
@@ -72,8 +75,64 @@ func flagError(fs *flag.FlagSet, err error) error {
 		return usagef("flag --%s needs a value\n%s", strings.TrimLeft(name, "-"), help)
 	}
 	// invalid value "x" for flag -scale: parse error
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		if f := fs.Lookup(m[2]); f != nil {
+			allowed := allowedValues(fs.Name(), f)
+			if strings.HasSuffix(msg, "value out of range") && f.Name == "seed" {
+				allowed = strings.Replace(allowed, "≥ 0", "from 0 to 18446744073709551615", 1)
+			}
+			return usagef("--%s %s: %s\n%s", m[2], m[1], allowed, help)
+		}
+	}
 	msg = strings.Replace(msg, "for flag -", "for flag --", 1)
 	return usagef("%s\n%s", msg, help)
+}
+
+// invalidValue matches the flag package's error for a value that does not
+// parse: invalid value "abc" for flag -scale: parse error (and, for a
+// boolean flag, invalid boolean value …).
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): `)
+
+// allowedValues says what values flag f of settle cmd takes, with an
+// example: the flag package only says "parse error".
+func allowedValues(cmd string, f *flag.Flag) string {
+	switch f.Name {
+	case "seed":
+		return "the seed is a whole number ≥ 0, e.g. --seed 42"
+	case "scale":
+		return "the scale is the share of the population simulated, a number with 0 < scale ≤ 1, e.g. --scale 0.1"
+	case "years":
+		if cmd == "run" || cmd == "compare" {
+			return fmt.Sprintf("give a whole number of years from 1 to %d, e.g. --years 10", scenario.MaxYears)
+		}
+		return "give a whole number of years, 1 or more, e.g. --years 10"
+	case "workers":
+		return "give a whole number of 1 or more, e.g. --workers 4 (leave it out for one per CPU)"
+	}
+	var v any
+	if g, ok := f.Value.(flag.Getter); ok {
+		v = g.Get()
+	}
+	switch v.(type) {
+	case bool:
+		return fmt.Sprintf("give true or false, e.g. --%s=false, or --%s alone for true", f.Name, f.Name)
+	case uint, uint64:
+		return fmt.Sprintf("give a whole number ≥ 0, e.g. --%s 1", f.Name)
+	case int, int64:
+		return fmt.Sprintf("give a whole number, e.g. --%s %s", f.Name, exampleInt(f.DefValue))
+	case float64:
+		return fmt.Sprintf("give a number, e.g. --%s 0.5", f.Name)
+	case time.Duration:
+		return fmt.Sprintf("give a duration, e.g. --%s 30s", f.Name)
+	}
+	return "see settle " + cmd + " --help for its values"
+}
+
+func exampleInt(def string) string {
+	if def == "" || def == "0" {
+		return "1"
+	}
+	return def
 }
 
 // flagsHelp lists the flags of fs, with double dashes, in the order given.

@@ -218,7 +218,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"run", file, "--scale", "2"}, "--scale 2 is out of range"},
 		{[]string{"run", file, "--scale", "-0.5"}, "--scale -0.5 is out of range"},
 		{[]string{"run", file, "--scale", "0"}, "--scale 0 is out of range"},
-		{[]string{"run", file, "--scale", "x"}, `invalid value "x" for flag --scale`},
+		{[]string{"run", file, "--scale", "x"}, "--scale x: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},
 		{[]string{"run", "--workers", "0", file}, "--workers 0: give a number of goroutines of 1 or more"},
 		{[]string{"run", file, "--workers=-2"}, "--workers -2: give a number of goroutines of 1 or more"},
 		{[]string{"run", file, "--years", "0"}, "--years 0: give a number of years from 1 to"},

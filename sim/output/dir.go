@@ -3,10 +3,10 @@ package output
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,20 +14,41 @@ import (
 )
 
 // ErrNotEmpty is matched (errors.Is) by the error returned when a run
-// would overwrite an earlier one.
+// would overwrite an earlier one, or write into a folder that holds other
+// files (a *NotEmptyError).
 var ErrNotEmpty = errors.New("folder is not empty")
 
-type notEmptyError struct{ dir string }
-
-func (e *notEmptyError) Error() string {
-	return "refusing to overwrite the earlier run in " + e.dir + "; choose another --out or delete it"
+// NotEmptyError is CheckDir's error for a folder that holds something.
+type NotEmptyError struct {
+	Dir   string
+	Names []string // what the folder holds, sorted; folders end in /
 }
 
-func (e *notEmptyError) Is(target error) bool { return target == ErrNotEmpty }
+// Holds reports whether the folder holds the file name.
+func (e *NotEmptyError) Holds(name string) bool { return slices.Contains(e.Names, name) }
+
+// Contents lists the first few names, "keep.txt, notes/ and 3 more".
+func (e *NotEmptyError) Contents() string {
+	const show = 3
+	if len(e.Names) <= show {
+		return strings.Join(e.Names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(e.Names[:show], ", "), len(e.Names)-show)
+}
+
+func (e *NotEmptyError) Error() string {
+	if e.Holds(ManifestFile) || e.Holds(IncompleteFile) {
+		return "refusing to overwrite the earlier run in " + e.Dir + "; choose another --out or delete it"
+	}
+	return fmt.Sprintf("%s is not empty (%s); choose a new folder or an empty one", e.Dir, e.Contents())
+}
+
+func (e *NotEmptyError) Is(target error) bool { return target == ErrNotEmpty }
 
 // CheckDir reports whether dir can take a new run: it must not exist or be
 // an empty folder. It creates nothing; Create checks again when the run
-// starts.
+// starts. A folder that is not empty gives a *NotEmptyError, which says
+// what is there.
 func CheckDir(dir string) error {
 	f, err := os.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -42,10 +63,21 @@ func CheckDir(dir string) error {
 	} else if !st.IsDir() {
 		return fmt.Errorf("cannot use %s for the results: it is a file, not a folder; choose another --out", dir)
 	}
-	if _, err := f.Readdirnames(1); err == nil {
-		return &notEmptyError{dir}
-	} else if err != io.EOF {
+	entries, err := f.ReadDir(-1)
+	if err != nil {
 		return fmt.Errorf("cannot use %s for the results: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		e := &NotEmptyError{Dir: dir}
+		for _, de := range entries {
+			name := de.Name()
+			if de.IsDir() {
+				name += "/"
+			}
+			e.Names = append(e.Names, name)
+		}
+		slices.Sort(e.Names)
+		return e
 	}
 	return nil
 }
@@ -62,7 +94,7 @@ func claimDir(dir string) error {
 	}
 	f, err := os.OpenFile(filepath.Join(dir, IncompleteFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return &notEmptyError{dir}
+		return &NotEmptyError{Dir: dir, Names: []string{IncompleteFile}}
 	}
 	if err != nil {
 		return fmt.Errorf("creating the run folder: %w", err)

@@ -389,7 +389,11 @@ func TestNoOverwrite(t *testing.T) {
 	writeRun(t, dir, w, recs, nil)
 	before, _ := os.ReadFile(filepath.Join(dir, RegionsFile))
 	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := CheckDir(d); !errors.Is(err, ErrNotEmpty) || !strings.Contains(err.Error(), "refusing to overwrite the earlier run in "+d+"; choose another --out or delete it") {
+		want := "refusing to overwrite the earlier run in " + d + "; choose another --out or delete it"
+		if d != dir { // it holds a run's folder, not a run
+			want = d + " is not empty (run/); choose a new folder or an empty one"
+		}
+		if err := CheckDir(d); !errors.Is(err, ErrNotEmpty) || err.Error() != want {
 			t.Errorf("CheckDir(%s) = %v", d, err)
 		}
 		if _, err := Create(d, w, Manifest{}); !errors.Is(err, ErrNotEmpty) {

@@ -86,7 +86,7 @@ func syntaxError(file string, data []byte, err error) error {
 	if !errors.As(err, &pe) {
 		return &Error{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}
 	}
-	line := pe.Position.Line
+	line, col := errorPosition(pe, data)
 	lines := strings.Split(string(data), "\n")
 	key := pe.LastKey
 	if key == "" {
@@ -107,12 +107,14 @@ func syntaxError(file string, data []byte, err error) error {
 			}
 		}
 	}
-	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines)
+	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines, line)
 	if line >= 1 && line <= len(lines) {
 		text := strings.ReplaceAll(strings.TrimRight(lines[line-1], "\r"), "\t", " ")
 		msg += fmt.Sprintf("\n\t%5d | %s", line, text)
-		// Point at the error when the decoder's column lies on the line.
-		if col, n := pe.Position.Col, max(pe.Position.Len, 1); col >= 1 && col-1+n <= len(text) {
+		// Point at the error when it lies on the line, or just after its
+		// end when the line break is what was unexpected.
+		n := min(max(pe.Position.Len, 1), len(text)+1-(col-1))
+		if col >= 1 && n >= 1 {
 			msg += fmt.Sprintf("\n\t        %s%s", strings.Repeat(" ", col-1), strings.Repeat("^", n))
 		}
 	}
@@ -122,24 +124,41 @@ func syntaxError(file string, data []byte, err error) error {
 	return &Error{File: file, Line: line, Key: key, Msg: msg}
 }
 
+// errorPosition returns the line and column (from 1) of a syntax error,
+// from its byte offset: the decoder's Position.Line counts the line break
+// when the break itself is what was unexpected ("[scenario" on line 1 is
+// reported on line 2), but Position.Start is the offending byte's offset.
+func errorPosition(pe toml.ParseError, data []byte) (line, col int) {
+	start := pe.Position.Start
+	if start < 0 || start > len(data) || (start == 0 && pe.Position.Line > 1) {
+		return pe.Position.Line, pe.Position.Col
+	}
+	before := data[:start]
+	line = 1 + strings.Count(string(before), "\n")
+	col = start - (strings.LastIndexByte(string(before), '\n') + 1) + 1
+	return line, col
+}
+
 // syntaxFix says how to fix the commonest mistakes.
-func syntaxFix(pe toml.ParseError, lines []string) string {
+func syntaxFix(pe toml.ParseError, lines []string, line int) string {
 	m := pe.Message
 	switch {
 	case strings.Contains(m, "has already been defined"):
 		return "each key may be set once in a table; remove one of them"
 	case strings.Contains(m, "cannot contain newlines"):
 		return `close the text with " on the same line`
-	case strings.HasPrefix(m, "expected value but found '\\n'"):
+	case strings.HasPrefix(m, "expected value but found '\\n'"), strings.HasPrefix(m, "expected value but found '\\r'"):
 		return "give a value after ="
 	case strings.HasPrefix(m, "expected value but found"):
-		if l := pe.Position.Line; l >= 1 && l <= len(lines) {
+		if l := line; l >= 1 && l <= len(lines) {
 			if k, v, ok := strings.Cut(lines[l-1], "="); ok {
 				v, _, _ = strings.Cut(v, "#")
 				return fmt.Sprintf("put text in quotes: %s = %q", strings.TrimSpace(k), strings.TrimSpace(v))
 			}
 		}
 		return "put text in quotes"
+	case strings.Contains(m, "table array name"):
+		return "close the name with ]], e.g. [[intervention]]"
 	case strings.Contains(m, "table name"):
 		return "close the table name with ], e.g. [scenario]"
 	}

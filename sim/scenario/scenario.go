@@ -98,19 +98,39 @@ func (t *targets) any() bool {
 	return t.regions != nil || t.centrality != nil || t.county != nil
 }
 
+// Overrides replace values of the file's [scenario] table, as settle run's
+// --seed, --years and --scale do. ParseWith and LoadWith apply them before
+// the checks that depend on them: an intervention from 2040 is no mistake
+// in a 5-year file run for 20 years.
+type Overrides struct {
+	Seed  *uint64 // nil = the file's seed
+	Years int     // 0 = the file's years
+	Scale float64 // 0 = the file's scale
+}
+
 // Load reads and parses the scenario file at path.
-func Load(path string) (*Scenario, error) {
+func Load(path string) (*Scenario, error) { return LoadWith(path, Overrides{}) }
+
+// LoadWith reads and parses the scenario file at path with the overrides o.
+func LoadWith(path string, o Overrides) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; check the path of the scenario file", path, err)
 	}
-	return Parse(path, data)
+	return ParseWith(path, data, o)
 }
 
 // Parse parses data as the scenario file named file; a world or travel-time
 // path in it is relative to file's directory. It checks everything that
 // does not need the world, and returns Errors listing every problem.
 func Parse(file string, data []byte) (*Scenario, error) {
+	return ParseWith(file, data, Overrides{})
+}
+
+// ParseWith is Parse with the overrides o applied after the [scenario]
+// table is read and before the checks that depend on them. The file's own
+// values are still checked (a bad years = 0 is reported even with --years).
+func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	sum := sha256.Sum256(data)
 	s := &Scenario{
 		File:      file,
@@ -141,6 +161,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	} else {
 		s.parseScenario(p, m)
 	}
+	s.override(o)
 	if b, ok := doc["behaviour"]; ok {
 		if m, ok := b.(map[string]any); ok {
 			s.parseBehaviour(p, m)
@@ -165,6 +186,20 @@ func Parse(file string, data []byte) (*Scenario, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// override applies o. A longer horizon widens the years the interventions
+// may start in (checkYears); a shorter one does not narrow them.
+func (s *Scenario) override(o Overrides) {
+	if o.Seed != nil {
+		s.Seed = *o.Seed
+	}
+	if o.Years != 0 {
+		s.Years = o.Years
+	}
+	if o.Scale != 0 {
+		s.Scale = o.Scale
+	}
 }
 
 // scenarioKeys are the keys of [scenario].
@@ -518,12 +553,18 @@ func (s *Scenario) checkNames(p *problems) {
 	}
 }
 
-// checkYears checks the interventions' years against the years the file
-// simulates, start … start+years−1. A caller that shortens Years after
-// Parse (settle run --years 2) does not make the file wrong: interventions
-// beyond the shorter horizon simply never take effect.
+// checkYears checks the interventions' years against the years simulated,
+// start … start+years−1, years being the file's or, when longer, Years as
+// overridden (settle run --years 20, or a caller that sets Years before
+// LoadWorld). A shorter Years (settle run --years 2) does not make the file
+// wrong: interventions beyond the shorter horizon simply never take effect.
 func (s *Scenario) checkYears(p *problems, start int) {
-	last := start + s.fileYears - 1
+	years := max(s.fileYears, s.Years)
+	last := start + years - 1
+	how := "simulate more years"
+	if s.fileYears > 0 && s.Years > s.fileYears {
+		how = fmt.Sprintf("simulate more years (years = %d in the file, %d as overridden)", s.fileYears, s.Years)
+	}
 	for i := range s.Interventions {
 		sp := &s.Interventions[i]
 		path := s.targets[i].path + ".from_year"
@@ -533,8 +574,8 @@ func (s *Scenario) checkYears(p *problems, start int) {
 		switch {
 		case sp.FromYear < start:
 			p.add(path, "from_year = %d is before the start year %d; use %d or later (the population describes 1 January %d)", sp.FromYear, start, start, start)
-		case s.fileYears > 0 && sp.FromYear > last:
-			p.add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or simulate more years", sp.FromYear, last, start, last)
+		case years > 0 && sp.FromYear > last:
+			p.add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or %s", sp.FromYear, last, start, last, how)
 		}
 	}
 }

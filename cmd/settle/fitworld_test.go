@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeRunOf writes a 1-year run of world (the fake simulator) and returns
+// its folder.
+func fakeRunOf(t *testing.T, world string) string {
+	t.Helper()
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "s.toml")
+	os.WriteFile(file, []byte("[scenario]\nname = \"s\"\nworld = \""+world+"\"\nyears = 1\nscale = 0.01\n"), 0o644)
+	dir := filepath.Join(tmp, "run")
+	var stdout, stderr bytes.Buffer
+	if err := runRun(context.Background(), runOptions{File: file, Out: dir, Quiet: true, newSim: newFake(nil)}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	return dir
+}
+
+// TestFitOtherWorld: settle fit refuses to check a run of another world
+// against the default (Norway's) targets, and warns when such targets are
+// given explicitly.
+func TestFitOtherWorld(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	norway := filepath.Join(root, "targets", "norway.toml")
+	teaching, oslo := fakeRunOf(t, "teaching"), fakeRunOf(t, "norway-2024")
+	// The same targets under a name that names no world.
+	data, _ := os.ReadFile(norway)
+	mine := filepath.Join(t.TempDir(), "mine.toml")
+	os.WriteFile(mine, bytes.Replace(data, []byte(`name = "norway"`), []byte(`name = "my-check"`), 1), 0o644)
+
+	t.Chdir(root) // the default targets are relative to the repository root
+	for _, c := range []struct {
+		name    string
+		args    []string
+		code    int
+		stderr  string // "" = nothing about the world on stderr
+		stdout  string
+		written bool // RUN/fit or --out was written
+	}{
+		{"teaching, default targets", []string{"fit", teaching}, exitError,
+			"settle fit: " + teaching + " is a run of the world teaching, but the default targets targets/norway.toml are for the world norway-2024: the comparison would say little about the fit; give targets for teaching with --targets FILE, or --targets targets/norway.toml to compare anyway", "", false},
+		{"teaching, Norway's targets given", []string{"fit", teaching, "--targets", norway}, exitOK,
+			"warning: " + teaching + " is a run of the world teaching, but the targets " + norway + " (name = \"norway\") are for the world norway-2024: targets missed say little about the fit",
+			"These are targets for the world norway-2024; the run is of the world teaching.", true},
+		{"teaching, targets of no world", []string{"fit", teaching, "--targets", mine}, exitOK, "", "", true},
+		{"norway, default targets", []string{"fit", oslo}, exitOK, "", "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "fit")
+			code, stdout, stderr := settle(t, append(c.args, "--out", out)...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr)
+			}
+			if c.stderr != "" && !strings.Contains(stderr, c.stderr) {
+				t.Errorf("stderr %q\nlacks %q", stderr, c.stderr)
+			}
+			if c.stderr == "" && strings.Contains(stderr, "for the world") {
+				t.Errorf("unexpected warning: %s", stderr)
+			}
+			if c.stdout != "" && !strings.Contains(stdout, c.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", c.stdout, stdout)
+			}
+			if _, err := os.Stat(out); (err == nil) != c.written {
+				t.Errorf("%s written: %v, want %v", out, err == nil, c.written)
+			}
+		})
+	}
+}

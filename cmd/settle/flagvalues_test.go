@@ -1,0 +1,33 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFlagValuesSayWhatIsAllowed: a flag value that does not parse is
+// reported with the values the flag takes, not Go's bare "parse error".
+func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
+	file := scenarioFile(t, t.TempDir(), 1, 1)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", file, "--seed", "-1"}, "settle run: --seed -1: the seed is a whole number ≥ 0, e.g. --seed 42\nRun 'settle run --help' for its flags."},
+		{[]string{"run", file, "--seed", "1.5"}, "--seed 1.5: the seed is a whole number ≥ 0"},
+		{[]string{"run", file, "--seed", "99999999999999999999"}, "--seed 99999999999999999999: the seed is a whole number from 0 to 18446744073709551615"},
+		{[]string{"run", file, "--scale", "abc"}, "settle run: --scale abc: the scale is the share of the population simulated, a number with 0 < scale ≤ 1, e.g. --scale 0.1\n"},
+		{[]string{"run", file, "--years", "ten"}, "--years ten: give a whole number of years from 1 to 200, e.g. --years 10"},
+		{[]string{"run", file, "--workers", "all"}, "--workers all: give a whole number of 1 or more"},
+		{[]string{"run", file, "--quiet=maybe"}, "--quiet maybe: give true or false"},
+		{[]string{"compare", file, file, "--seed", "-3"}, "settle compare: --seed -3: the seed is a whole number ≥ 0"},
+		{[]string{"compare", file, file, "--scale", "half"}, "settle compare: --scale half: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},
+		{[]string{"calibrate", file, "--scale", "x"}, "settle calibrate: --scale x: the scale is the share"},
+		{[]string{"explain", "dir", "--top", "many"}, "settle explain: --top many: give a whole number, e.g. --top 5"},
+	} {
+		code, _, errs := settle(t, c.args...)
+		if code != exitUsage || !strings.Contains(errs, c.want) || strings.Contains(errs, "parse error") {
+			t.Errorf("settle %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, errs, c.want)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFolderArguments: a command given a folder that does not exist, a
+// file, or the folder of another command (a run to settle sensitivity, a
+// sweep to settle fit …) says what it was given and what it needs, instead
+// of "it has no manifest.json" or a raw "open …/points.csv" error.
+func TestFolderArguments(t *testing.T) {
+	tmp := t.TempDir()
+	run := fakeRun(t)
+	sweepDir := filepath.Join(tmp, "sweep")
+	if code, _, errs := settle(t, "sweep", sweepFiles(t, "grid"), "--out", sweepDir, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	// results/base/<two runs>, a comparison without kept runs, a file.
+	runs := filepath.Join(tmp, "results", "base")
+	for _, id := range []string{"20250101-120000-s1", "20250102-120000-s1"} {
+		if err := os.CopyFS(filepath.Join(runs, id), os.DirFS(run)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	latest := filepath.Join(runs, "20250102-120000-s1")
+	cmp := folderWith(t, "compare.json", "deltas.csv")
+	file := filepath.Join(run, "regions.csv")
+	missing := filepath.Join(tmp, "nope")
+	sweepFile := sweepFiles(t, "grid")
+	other := folderWith(t, "keep.txt")
+
+	cases := []struct {
+		name string
+		args []string
+		want string // D stands for the folder given
+	}{
+		{"explain, missing", []string{"explain", missing, "--region", "Storhavn"}, "settle explain: D does not exist; give the folder of a run written by settle run"},
+		{"explain, missing next to runs", []string{"explain", filepath.Join(runs, "nope"), "--region", "Storhavn"}, "does not exist; give the folder of a run written by settle run, e.g. " + latest},
+		{"fit, missing", []string{"fit", missing}, "settle fit: D does not exist; give the folder of a run written by settle run"},
+		{"sensitivity, missing", []string{"sensitivity", missing}, "settle sensitivity: D does not exist; give the folder of a sweep written by settle sweep"},
+		{"sweep merge, missing", []string{"sweep", "merge", missing}, "settle sweep: D does not exist; give the sweep's folder (the --out of the shards) or a shard's folder"},
+
+		{"sensitivity, run", []string{"sensitivity", run}, "settle sensitivity: D is a run folder (written by settle run), not a sweep folder; settle sensitivity needs a sweep folder from settle sweep"},
+		{"fit, sweep", []string{"fit", sweepDir}, "settle fit: D is a sweep folder (written by settle sweep), not a run folder; settle fit needs a run folder from settle run (to analyse the sweep: settle sensitivity D)"},
+		{"explain, sweep", []string{"explain", sweepDir, "--region", "Storhavn"}, "settle explain: D is a sweep folder (written by settle sweep), not a run folder"},
+		{"sweep merge, run", []string{"sweep", "merge", run}, "settle sweep: D is a run folder (written by settle run), not the shards of a sweep"},
+		{"sweep --resume, run", []string{"sweep", sweepFile, "--out", run, "--resume"}, "settle sweep: cannot resume in D: it is a run folder (written by settle run), not a sweep"},
+
+		{"fit, a file of a run", []string{"fit", file}, "settle fit: D is a file, not a run folder; give the run's folder: settle fit " + run},
+		{"sensitivity, a file", []string{"sensitivity", file}, "settle sensitivity: D is a file, not a folder"},
+		{"fit, folder of runs", []string{"fit", runs}, "settle fit: D holds run folders, not a run; give one of them, e.g. settle fit " + latest},
+		{"explain, comparison", []string{"explain", cmp, "--region", "Storhavn"}, "settle explain: D is a comparison folder (written by settle compare), not a run folder; give the folder of a run written by settle run, or compare again with --keep-runs"},
+		{"sensitivity, other folder", []string{"sensitivity", other}, "settle sensitivity: D is not a sweep folder: it has no manifest.json"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errs := settle(t, c.args...)
+			d := c.args[1]
+			if c.args[0] == "sweep" {
+				d = c.args[2]
+				if c.args[1] != "merge" {
+					d = c.args[3]
+				}
+			}
+			want := strings.ReplaceAll(c.want, "D", d)
+			if code != exitError || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
+			}
+			if _, err := os.Stat(missing); err == nil {
+				t.Fatalf("%s was created", missing)
+			}
+		})
+	}
+}

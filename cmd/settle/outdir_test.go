@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fakeRun writes a run of the teaching world (the fake simulator, 2 years)
+// into a new folder and returns it.
+func fakeRun(t *testing.T) string {
+	t.Helper()
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "run")
+	var stdout, stderr bytes.Buffer
+	if err := runRun(context.Background(), runOptions{File: scenarioFile(t, tmp, 2, 1), Out: dir, Quiet: true, newSim: newFake(nil)}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	return dir
+}
+
+// folderWith makes a folder holding the files names (a name ending in /
+// is a folder).
+func folderWith(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "out")
+	os.Mkdir(dir, 0o755)
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if strings.HasSuffix(n, "/") {
+			os.Mkdir(p, 0o755)
+		} else if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func listDir(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestOutNotEmpty: --out naming a folder that holds unrelated files says
+// what is there, not that an earlier run would be overwritten; the folder
+// is left as it was.
+func TestOutNotEmpty(t *testing.T) {
+	run := fakeRun(t)
+	scen := scenarioFile(t, t.TempDir(), 2, 0.02)
+	sweepFile := sweepFiles(t, "grid")
+	sweepDir := filepath.Join(t.TempDir(), "sweep")
+	if code, _, errs := settle(t, "sweep", sweepFile, "--out", sweepDir, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	cases := []struct {
+		name  string
+		args  func(out string) []string
+		files []string // in the --out folder
+		want  string   // DIR stands for the folder
+	}{
+		{"run, one file", func(o string) []string { return []string{"run", scen, "--out", o} }, []string{"keep.txt"},
+			"settle run: DIR is not empty (keep.txt); choose a new folder or an empty one"},
+		{"run, many", func(o string) []string { return []string{"run", scen, "--out", o} }, []string{"keep.txt", "a.txt", "notes/", "b.txt", "c.txt"},
+			"settle run: DIR is not empty (a.txt, b.txt, c.txt and 2 more); choose a new folder or an empty one"},
+		{"run, earlier run", func(o string) []string { return []string{"run", scen, "--out", o} }, []string{"manifest.json", "regions.csv"},
+			"settle run: refusing to overwrite the earlier run in DIR; choose another --out or delete it"},
+		{"fit", func(o string) []string { return []string{"fit", run, "--targets", norwayTargets, "--out", o} }, []string{"keep.txt"},
+			"settle fit: DIR is not empty (keep.txt); choose a new folder or an empty one"},
+		{"fit, earlier fit", func(o string) []string { return []string{"fit", run, "--targets", norwayTargets, "--out", o} }, []string{"fit.csv"},
+			"settle fit: refusing to overwrite the earlier fit in DIR"},
+		{"sensitivity", func(o string) []string { return []string{"sensitivity", sweepDir, "--out", o} }, []string{"keep.txt"},
+			"settle sensitivity: DIR is not empty (keep.txt); choose a new folder or an empty one"},
+		{"sensitivity, earlier analysis", func(o string) []string { return []string{"sensitivity", sweepDir, "--out", o} }, []string{"sensitivity.csv"},
+			"settle sensitivity: refusing to overwrite the earlier analysis in DIR"},
+		{"sweep", func(o string) []string { return []string{"sweep", sweepFile, "--out", o} }, []string{"keep.txt"},
+			"settle sweep: DIR is not empty (keep.txt); choose a new folder or an empty one"},
+		{"compare", func(o string) []string {
+			return []string{"compare", "../../scenarios/teaching.toml", "../../scenarios/compare/holmoy-bridge.toml", "--out", o}
+		}, []string{"keep.txt"},
+			"settle compare: DIR is not empty (keep.txt); choose a new folder or an empty one"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := folderWith(t, c.files...)
+			before := listDir(dir)
+			code, _, errs := settle(t, c.args(dir)...)
+			want := strings.ReplaceAll(c.want, "DIR", dir)
+			if code != exitError || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
+			}
+			if after := listDir(dir); !slices.Equal(before, after) {
+				t.Errorf("the folder changed: %v → %v", before, after)
+			}
+		})
+	}
+}

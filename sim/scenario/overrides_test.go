@@ -1,0 +1,53 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestParseWithOverrides: the overrides are applied before the checks that
+// depend on them, in Parse (start_year given) and in LoadWorld (not given).
+func TestParseWithOverrides(t *testing.T) {
+	const iv = "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n"
+	seed := uint64(42)
+	cases := []struct {
+		name    string
+		src     string
+		o       Overrides
+		wantErr string // "" = valid
+	}{
+		{"years, start_year given", head + "start_year = 2024\n" + iv, Overrides{Years: 20}, ""},
+		{"years, start_year from the world", head + iv, Overrides{Years: 20}, ""},
+		{"too few years", head + "start_year = 2024\n" + iv, Overrides{Years: 16}, "after the last simulated year 2039; use a year from 2024 to 2039, or simulate more years (years = 10 in the file, 16 as overridden)"},
+		{"shorter years do not narrow", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2030\ncoverage = 0.9\n", Overrides{Years: 2}, ""},
+		{"no overrides", head + iv, Overrides{}, "after the last simulated year 2033; use a year from 2024 to 2033, or simulate more years"},
+		{"seed and scale", head + "seed = 3\nscale = 0.5\n", Overrides{Seed: &seed, Scale: 0.1}, ""},
+		{"the file's own values are still checked", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 0\n", Overrides{Years: 5}, "years = 0 is out of range"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := ParseWith("test.toml", []byte(c.src), c.o)
+			if err == nil {
+				_, err = s.LoadWorld()
+			}
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.o.Years != 0 && s.Years != c.o.Years {
+				t.Errorf("Years = %d, want %d", s.Years, c.o.Years)
+			}
+			if c.o.Seed != nil && s.Seed != *c.o.Seed {
+				t.Errorf("Seed = %d, want %d", s.Seed, *c.o.Seed)
+			}
+			if c.o.Scale != 0 && s.Scale != c.o.Scale {
+				t.Errorf("Scale = %g, want %g", s.Scale, c.o.Scale)
+			}
+		})
+	}
+}
