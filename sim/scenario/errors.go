@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/settle-sim/settle/sim/tomlpos"
 )
 
 // Error is one problem in a scenario file. Its text has the form
@@ -86,7 +88,7 @@ func syntaxError(file string, data []byte, err error) error {
 	if !errors.As(err, &pe) {
 		return &Error{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}
 	}
-	line, col := errorPosition(pe, data)
+	line, col := tomlpos.Of(pe, data)
 	lines := strings.Split(string(data), "\n")
 	key := pe.LastKey
 	if key == "" {
@@ -122,21 +124,6 @@ func syntaxError(file string, data []byte, err error) error {
 		msg += "\n\t" + strings.ReplaceAll(strings.TrimSpace(pe.Usage), "\n", "\n\t")
 	}
 	return &Error{File: file, Line: line, Key: key, Msg: msg}
-}
-
-// errorPosition returns the line and column (from 1) of a syntax error,
-// from its byte offset: the decoder's Position.Line counts the line break
-// when the break itself is what was unexpected ("[scenario" on line 1 is
-// reported on line 2), but Position.Start is the offending byte's offset.
-func errorPosition(pe toml.ParseError, data []byte) (line, col int) {
-	start := pe.Position.Start
-	if start < 0 || start > len(data) || (start == 0 && pe.Position.Line > 1) {
-		return pe.Position.Line, pe.Position.Col
-	}
-	before := data[:start]
-	line = 1 + strings.Count(string(before), "\n")
-	col = start - (strings.LastIndexByte(string(before), '\n') + 1) + 1
-	return line, col
 }
 
 // syntaxFix says how to fix the commonest mistakes.

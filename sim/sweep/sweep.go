@@ -48,6 +48,7 @@ import (
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/sweep/design"
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -259,7 +260,8 @@ func Parse(file string, data []byte) (*Sweep, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, scenario.Errors{{File: file, Line: pe.Position.Line, Key: "toml", Msg: "invalid TOML: " + pe.Message + "; fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"}}
+			line, _ := tomlpos.Of(pe, data)
+			return nil, scenario.Errors{{File: file, Line: line, Key: "toml", Msg: "invalid TOML: " + pe.Message + "; fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"}}
 		}
 		return nil, scenario.Errors{{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}}
 	}

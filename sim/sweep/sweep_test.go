@@ -212,6 +212,7 @@ func TestParseErrors(t *testing.T) {
 	param := "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [0.9, 1.1]\n"
 	cases := []struct{ body, want string }{
 		{head + "desing = \"grid\"\n" + param, `sweep.toml:3: sweep.desing: unknown key "desing" in [sweep]; did you mean "design"?`},
+		{"[sweep\nscenario = \"base.toml\"\n", "sweep.toml:1: toml: invalid TOML: expected '.' or ']' to end table name"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = []\n", "sweep.toml:5: parameter[1].values: the list is empty; give at least one value"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [\n  1.0,\n  20,\n]\n", "sweep.toml:7: parameter[1].values: move_scale = 20 is out of range; use a value between 0 and 10"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scal\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown behaviour parameter "move_scal"; did you mean "move_scale"?`},

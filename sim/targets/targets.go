@@ -25,6 +25,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -336,7 +337,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	var f file
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
-		return nil, decodeError(name, err)
+		return nil, decodeError(name, data, err)
 	}
 	p := &problems{file: name, lines: scanLines(string(data))}
 	for _, k := range md.Undecoded() {
@@ -425,7 +426,7 @@ func (t *Targets) empty() bool {
 }
 
 // decodeError turns a decoder error into an Error with a line.
-func decodeError(name string, err error) error {
+func decodeError(name string, data []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		key := pe.LastKey
@@ -433,10 +434,11 @@ func decodeError(name string, err error) error {
 			key = "toml"
 		}
 		msg := strings.TrimSuffix(pe.Message, ".")
+		line, _ := tomlpos.Of(pe, data)
 		if strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot") {
-			return &Error{File: name, Line: pe.Position.Line, Key: key, Msg: msg + "; give a value of the right type (numbers without quotes, text in quotes)"}
+			return &Error{File: name, Line: line, Key: key, Msg: msg + "; give a value of the right type (numbers without quotes, text in quotes)"}
 		}
-		return &Error{File: name, Line: pe.Position.Line, Key: key, Msg: "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"}
+		return &Error{File: name, Line: line, Key: key, Msg: "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"}
 	}
 	if m := decodeLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])

@@ -89,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{`t.toml:5: centrality_share[1].within: within = 0 is not an accepted error; write a positive number`}},
 		{"wrong type", "[peak_age]\nmin = \"21\"\nmax = 27\n",
 			[]string{"t.toml:2: peak_age.min:", "right type"}},
-		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:2:", "invalid TOML"}},
+		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:1:", "invalid TOML"}}, // the unclosed name is on line 1
 		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 	} {

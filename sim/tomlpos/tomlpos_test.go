@@ -1,0 +1,30 @@
+package tomlpos
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+func TestOf(t *testing.T) {
+	for _, c := range []struct {
+		text      string
+		line, col int
+	}{
+		{"[scenario\nname = \"x\"\n", 1, 10}, // the unexpected line break ends line 1
+		{"[a]\nx = 1\n[[b]\ny = 2\n", 3, 4},  // an unclosed array-table name on line 3
+		{"[a]\nx = \"open\ny = 2\n", 2, 10},  // a string not closed on its line
+		{"[a]\nx = 1\nx = 2\n", 3, 1},        // a key defined twice
+	} {
+		var v map[string]any
+		_, err := toml.Decode(c.text, &v)
+		var pe toml.ParseError
+		if !errors.As(err, &pe) {
+			t.Fatalf("%q: no parse error (%v)", c.text, err)
+		}
+		if l, col := Of(pe, []byte(c.text)); l != c.line || col != c.col {
+			t.Errorf("%q: line %d col %d, want line %d col %d (decoder said line %d)", c.text, l, col, c.line, c.col, pe.Position.Line)
+		}
+	}
+}
