@@ -171,7 +171,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	}
 	for _, s := range scenarios {
 		for _, sp := range s.Interventions {
-			if last := p.StartYear + p.Years; sp.FromYear > last {
+			if last := p.StartYear + p.Years - 1; sp.FromYear > last { // the last tick simulated
 				p.Notes = append(p.Notes, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d: it has no effect in this comparison",
 					sp.Name, sp.File, sp.Line, sp.FromYear, last))
 			}

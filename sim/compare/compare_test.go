@@ -277,3 +277,22 @@ func TestScenarioFocus(t *testing.T) {
 		}
 	}
 }
+
+// An intervention starting after the last simulated year (the start year
+// plus years − 1: a run of one year simulates the start year only) gets a
+// note that it has no effect.
+func TestNoteInterventionAfterLastYear(t *testing.T) {
+	for _, c := range []struct {
+		years int
+		note  bool
+	}{{1, true}, {2, false}} {
+		p, err := NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1, Years: c.years})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(p.Notes, "\n")
+		if has := strings.Contains(got, "starts in 2025, after the last simulated year 2024"); has != c.note {
+			t.Errorf("years %d: notes %q; want the note that the interventions from 2025 have no effect: %v", c.years, got, c.note)
+		}
+	}
+}
