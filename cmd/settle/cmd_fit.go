@@ -170,12 +170,14 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	}
 	rows := fit.Compare(t, s)
 
-	p.Printf("%s (%s, scale %g, seed %d) against %s, moves %d–%d:\n\n", opts.RunDir, m.World, m.Scale, m.Seed, t.File, s.FirstYear, s.LastYear)
+	// The moves of the window's years, recorded on the 1 Januaries after
+	// them (as settle explain says).
+	p.Printf("%s (%s, scale %g, seed %d) against %s, moves recorded %d–%d:\n\n", opts.RunDir, m.World, m.Scale, m.Seed, t.File, min(s.FirstYear+1, s.LastYear), s.LastYear)
 	if err := writeFitTable(p.Stdout(), rows); err != nil {
 		return err
 	}
 	ok, checked := fit.Met(rows)
-	p.Printf("\n%d of %d targets met (loss %.3g; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
+	p.Printf("\n%d of %d targets met (loss %.3g; error: simulated against the target, or the centre of a range; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
 	if otherWorld != "" {
 		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
 	}

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"math/rand/v2"
@@ -525,4 +526,35 @@ func BenchmarkWriteFlows(b *testing.B) {
 	}
 	b.StopTimer()
 	r.Close(nil)
+}
+
+// Where every region grew, the losers' list is titled as what it is.
+func TestSummaryTitlesWhenNoneShrank(t *testing.T) {
+	for _, c := range []struct {
+		changes         [][2]int64 // start, end
+		gainers, losers string
+	}{
+		{[][2]int64{{100, 110}, {100, 90}, {100, 101}, {100, 95}}, "Largest gainers", "Largest losers"},
+		{[][2]int64{{100, 110}, {100, 101}, {100, 103}, {100, 120}}, "Largest gainers", "Smallest growth (no region shrank)"},
+		{[][2]int64{{100, 90}, {100, 99}, {100, 97}, {100, 80}}, "Smallest losses (no region grew)", "Largest losers"},
+	} {
+		var s Summary
+		for i, x := range c.changes {
+			rc := RegionChange{Code: strconv.Itoa(i), Name: "r" + strconv.Itoa(i), Start: x[0], End: x[1]}
+			s.Gainers = append(s.Gainers, rc)
+			s.Losers = append(s.Losers, rc)
+		}
+		slices.SortFunc(s.Gainers, func(a, b RegionChange) int { return cmp.Compare(b.Change(), a.Change()) })
+		slices.SortFunc(s.Losers, func(a, b RegionChange) int { return cmp.Compare(a.Change(), b.Change()) })
+		s.Gainers, s.Losers = s.Gainers[:2], s.Losers[:2]
+		var b strings.Builder
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{c.gainers + ":", c.losers + ":"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("summary lacks %q:\n%s", want, b.String())
+			}
+		}
+	}
 }

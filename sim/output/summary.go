@@ -193,10 +193,19 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(tw, "all\t%d\t%s\t%s\t%s\t%s\t\n", all.Regions, Group(all.Start), Group(all.End), percent(all.Change()), signed(all.NetDomestic))
 
+	// Where no region shrank (or none grew), the lists are the smallest
+	// changes, and say so.
+	gainers, losers := "Largest gainers", "Largest losers"
+	if len(s.Losers) > 0 && s.Losers[0].Change() >= 0 {
+		losers = "Smallest growth (no region shrank)"
+	}
+	if len(s.Gainers) > 0 && s.Gainers[0].Change() <= 0 {
+		gainers = "Smallest losses (no region grew)"
+	}
 	for _, list := range []struct {
 		title   string
 		regions []RegionChange
-	}{{"Largest gainers", s.Gainers}, {"Largest losers", s.Losers}} {
+	}{{gainers, s.Gainers}, {losers, s.Losers}} {
 		if len(list.regions) == 0 {
 			continue
 		}
@@ -212,7 +221,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d years)\n", s.MovesPer1000, s.Years)
 		if s.PeakAge >= 0 {
-			fmt.Fprintf(tw, "Peak migration age:    %d (%.3f moves per person per year)\n", s.PeakAge, s.PeakRate)
+			fmt.Fprintf(tw, "Peak migration age:    %d (the single year of age moving most: %.3f moves per person per year)\n", s.PeakAge, s.PeakRate)
 		}
 	}
 	fmt.Fprintf(tw, "Results:               %s\n", s.Dir)
