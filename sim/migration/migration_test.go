@@ -534,8 +534,8 @@ func TestMoveRates(t *testing.T) {
 
 // TestRation checks the housing constraint on moves: into a region go at
 // most as many moving households (and young adults leaving home) as it has
-// dwellings to find this year (available: the empty ones plus the
-// turnover), drawn by lottery among the decisions that name it, the
+// dwellings to find this year (available: the empty ones beyond the normal
+// vacancy plus the turnover), drawn by lottery among the decisions that name it, the
 // fraction of a last dwelling taken with its probability; a region with
 // room for all keeps all; the decisions kept keep their order.
 func TestRation(t *testing.T) {
@@ -545,7 +545,7 @@ func TestRation(t *testing.T) {
 	// dwellings at all (a negative stock counts as none).
 	s.Regions[0].Dwellings, s.Regions[0].Households = 1250, 1250
 	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
-	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/1.08, 0
+	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/(1/s.World.Regions[2].DwellingsPerHH+Turnover), 0
 	s.Regions[3].Dwellings, s.Regions[3].Households = -5, 0
 	const perChunk = 250
 	decide := func(m *Model) {
