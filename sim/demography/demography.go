@@ -70,8 +70,8 @@ type events struct {
 // cabin is a head reaching state.SecondHomeAge without a second home, with
 // the draws that decide whether the household acquires one and where.
 type cabin struct {
-	head   int32
-	u1, u2 float64
+	head, household int32
+	u1, u2          float64
 }
 
 // event is a person with an event this tick.
@@ -199,7 +199,7 @@ func (m *Model) Step(s *state.State) {
 			}
 			if age == state.SecondHomeAge-1 && f&population.Head != 0 && p.Second[i] == population.NoRegion {
 				u1, u2 := g.Two()
-				ev.cabins = append(ev.cabins, cabin{int32(i), u1, u2})
+				ev.cabins = append(ev.cabins, cabin{int32(i), p.HH[i], u1, u2})
 			}
 			t := tenures[j]
 			tenures[j] = t + b2u8(t < 255)
@@ -215,25 +215,26 @@ func (m *Model) Step(s *state.State) {
 
 // cabins gives the share state.SecondHomeShare of the households whose head
 // reached state.SecondHomeAge this year without a second home one, in a
-// region chosen by state.Cabins, to all its adults: the cohorts reaching
-// the age of cabin owners replace the owners who die, so ownership stays
-// about what it was at the start. Households that have broken up since the
-// draw (the head died, or left the household) are skipped. In chunk order;
-// a few thousand households a year.
+// region chosen by state.Cabins, to the head and the partner (the owners; as
+// at the start, adult children at home do not get one of their own, and
+// newborns none): the cohorts reaching the age of cabin owners replace the
+// owners who die, so ownership stays about what it was at the start.
+// Households that have broken up since the draw are skipped: the head died,
+// or left it (a split: the man leaving heads a new household). In chunk
+// order; a few thousand households a year.
 func (m *Model) cabins(s *state.State, nc int) {
 	p := &s.Persons
 	s.Cabins.Update(s)
 	for c := 0; c < nc; c++ {
 		for _, e := range m.chunks[c].cabins {
 			i := e.head
-			if e.u1 >= state.SecondHomeShare || !p.Live(i) || p.Flags[i]&population.Head == 0 || p.Second[i] != population.NoRegion {
+			if e.u1 >= state.SecondHomeShare || !p.Live(i) || p.HH[i] != e.household || p.First[e.household] != i || p.Second[i] != population.NoRegion {
 				continue
 			}
 			d := uint16(s.Cabins.Draw(int(p.Region[i]), e.u2))
-			for j := p.First[p.HH[i]]; j != population.None; j = p.Next[j] {
-				if p.Age[j] >= 18 {
-					p.Second[j] = d
-				}
+			p.Second[i] = d
+			if q := p.Partner[i]; q != population.None && p.HH[q] == e.household && p.Second[q] == population.NoRegion {
+				p.Second[q] = d
 			}
 		}
 	}
@@ -366,7 +367,7 @@ func (m *Model) applyByRegion(s *state.State, nc int) {
 				p.Flags[mo] &^= population.AtHome
 			}
 			p.AddAt(b.child, population.Person{Age: 0, Sex: b.sex, Act: population.Child,
-				Flags: population.AtHome, Region: uint16(r), Work: population.NoRegion, Home: uint16(r), Second: p.Second[mo]})
+				Flags: population.AtHome, Region: uint16(r), Work: population.NoRegion, Home: uint16(r), Second: population.NoRegion})
 			p.Join(b.child, p.HH[mo])
 		}
 		s.Ledger.Accounts[r].Births += int64(len(e.births))

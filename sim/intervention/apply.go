@@ -116,7 +116,7 @@ func Apply(s *state.State, specs []Spec) {
 // starts from: the world's broadband coverage and study places (sampled),
 // no cooperation group (−1), and zero for every boost, share, subsidy and
 // flow (a StayDays of 0 means state.BaseStayDays). The stocks (jobs,
-// dwellings, Reserved) are kept.
+// dwellings, Reserved, Sponsored) are kept.
 // Travel times are reset by Apply.
 func resetLevers(s *state.State) {
 	for r := range s.Regions {

@@ -45,7 +45,7 @@ func businessDevelopment(s *state.State, sp *Spec, _ float64) {
 	for _, r := range sp.Regions {
 		rs := &s.Regions[r]
 		rs.Jobs[k] = math.Max(0, rs.Jobs[k]+flow)
-		rs.Sponsored[k] = math.Max(0, rs.Sponsored[k]+flow)
+		rs.Sponsored[k] += flow // clamped to the vacancies by the labour step, whatever the order of the programmes
 	}
 }
 

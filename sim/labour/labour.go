@@ -335,8 +335,9 @@ func (m *Model) withdraw(s *state.State) {
 		rs := &s.Regions[r]
 		for k := range rs.Jobs {
 			vacant := rs.Jobs[k] - float64(rs.Filled[k])
-			// The programme's posts still open: no more than the vacancies.
-			rs.Sponsored[k] = min(rs.Sponsored[k], max(0, vacant))
+			// The programmes' posts still open: none below zero (closures
+			// net against plants in any order), no more than the vacancies.
+			rs.Sponsored[k] = min(max(rs.Sponsored[k], 0), max(0, vacant))
 			if excess := vacant - FrictionalVacancies*rs.Jobs[k] - rs.Sponsored[k]; excess > 0 {
 				rs.Jobs[k] -= w * excess
 			}

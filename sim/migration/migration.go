@@ -889,8 +889,8 @@ const Turnover = 0.08
 // dwellings per household, world.Region.DwellingsPerHH: about 4 % of the
 // stock empty in central regions, 10 % in the periphery) is not on the
 // market: holiday use, decay, estates. Counting it let small places near a
-// regional centre fill it in the first year (17 municipalities grew over
-// 10 % in 2025, Beiarn by 20 %, none in any later year). Without the
+// regional centre fill it in the first year (at full scale 17 municipalities
+// grew over 10 % in 2025, Beiarn by 20 %, none in any later year). Without the
 // turnover a region whose households fill its stock would offer nothing, its
 // utility would collapse, it would empty, fill again the year after, and so
 // on (a two-year cycle that Oslo showed).

@@ -57,8 +57,8 @@ func (c *Cabins) Draw(o int, u float64) int {
 	row := c.cdf[o]
 	x := u * row[len(row)-1]
 	d, _ := slices.BinarySearch(row, x)
-	// The first region whose cumulative weight reaches x: never o, whose
-	// weight is zero, unless x is exactly o's value (u = 0 with o = 0).
+	// The first region whose cumulative weight reaches x, stepping over o
+	// (its weight is zero; only a one-region world returns o).
 	for d < len(row)-1 && (d == o || row[d] < x) {
 		d++
 	}
