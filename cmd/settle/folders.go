@@ -95,9 +95,19 @@ func classify(dir string) folderInfo {
 		}
 		return info
 	case exists(filepath.Join(dir, fitCSV)):
-		return folderInfo{kind: folderFit, example: up}
+		// fit writes into RUN/fit unless --out says otherwise: the run is
+		// the example only when the parent is one.
+		info := folderInfo{kind: folderFit}
+		if manifestKind(up) == folderRun {
+			info.example = up
+		}
+		return info
 	case exists(filepath.Join(dir, sensitivityCSV)):
-		return folderInfo{kind: folderSensitivity, example: up}
+		info := folderInfo{kind: folderSensitivity}
+		if manifestKind(up) == folderSweep {
+			info.example = up
+		}
+		return info
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -155,6 +165,9 @@ func needRun(cmd, dir string) error {
 		}
 		return fmt.Errorf("%s is a comparison folder (written by settle compare), not a run folder; %s, or compare again with --keep-runs to keep every run's folder under runs/", dir, give)
 	case folderFit:
+		if info.example == "" {
+			return fmt.Errorf("%s is the output of settle fit, not a run folder; %s", dir, give)
+		}
 		return fmt.Errorf("%s is the output of settle fit, not a run folder; give the run's folder: settle %s %s", dir, cmd, info.example)
 	case folderSensitivity:
 		return fmt.Errorf("%s is the output of settle sensitivity, not a run folder; %s", dir, give)
@@ -190,6 +203,9 @@ func needSweep(cmd, dir string) error {
 	case folderCompare:
 		return fmt.Errorf("%s is a comparison folder (written by settle compare), not a sweep folder; settle %s needs a sweep folder from settle sweep", dir, cmd)
 	case folderSensitivity:
+		if info.example == "" {
+			return fmt.Errorf("%s is the output of settle sensitivity, not a sweep folder; %s", dir, give)
+		}
 		return fmt.Errorf("%s is the output of settle sensitivity, not a sweep folder; give the sweep's folder: settle %s %s", dir, cmd, info.example)
 	case folderFit:
 		return fmt.Errorf("%s is the output of settle fit, not a sweep folder; %s", dir, give)

@@ -31,6 +31,21 @@ func TestFolderArguments(t *testing.T) {
 	missing := filepath.Join(tmp, "nope")
 	sweepFile := sweepFiles(t, "grid")
 	other := folderWith(t, "keep.txt")
+	// A fit's output inside its run, and one written elsewhere (--out).
+	fitIn := filepath.Join(run, "fit")
+	if err := os.MkdirAll(fitIn, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fitIn, "fit.csv"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fitOut := filepath.Join(tmp, "fits", "a")
+	if err := os.MkdirAll(fitOut, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fitOut, "fit.csv"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	cases := []struct {
 		name string
@@ -53,6 +68,8 @@ func TestFolderArguments(t *testing.T) {
 		{"sensitivity, a file", []string{"sensitivity", file}, "settle sensitivity: D is a file, not a folder"},
 		{"fit, folder of runs", []string{"fit", runs}, "settle fit: D holds run folders, not a run; give one of them, e.g. settle fit " + latest},
 		{"explain, comparison", []string{"explain", cmp, "--region", "Storhavn"}, "settle explain: D is a comparison folder (written by settle compare), not a run folder; give the folder of a run written by settle run, or compare again with --keep-runs"},
+		{"explain, a fit in its run", []string{"explain", fitIn, "--region", "Storhavn"}, "settle explain: D is the output of settle fit, not a run folder; give the run's folder: settle explain " + run},
+		{"explain, a fit elsewhere", []string{"explain", fitOut, "--region", "Storhavn"}, "settle explain: D is the output of settle fit, not a run folder; give the folder of a run written by settle run"},
 		{"sensitivity, other folder", []string{"sensitivity", other}, "settle sensitivity: D is not a sweep folder: it has no manifest.json"},
 	}
 	for _, c := range cases {
