@@ -81,6 +81,11 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	sim.labour.Init(s)
 	sim.housing.Init(s)
 	sim.observe()
+	// No tick has counted leavers yet: the first year's moves are rationed
+	// by the usual turnover of the stock.
+	for r := range s.Regions {
+		s.Regions[r].Vacated = migration.Turnover * s.Regions[r].Dwellings
+	}
 	return sim, nil
 }
 

@@ -180,6 +180,12 @@ func (sim *Sim) observe() {
 			PartTime: int32(tot[cPartTime])}
 		rs := &s.Regions[r]
 		acc := &s.Ledger.Accounts[r]
+		// The dwellings this tick's leavers freed, for the next tick's
+		// rationing of moves (migration.available).
+		rs.Vacated = 0
+		if tot[cPop] > 0 {
+			rs.Vacated = float64(acc.OutDomestic+acc.Emigrants+acc.Deaths) * float64(tot[cHouseholds]) / float64(tot[cPop])
+		}
 		var jobs, vac float64
 		for k := 0; k < world.NumSkills; k++ {
 			jobs += rs.Jobs[k]

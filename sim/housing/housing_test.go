@@ -13,7 +13,9 @@ import (
 // TestStep checks prices and construction against the documented formula
 // for regions with excess demand, balance and empty dwellings, central and
 // peripheral: with d = households/(dwellings·normal occupancy) − 1, the
-// price changes by exp(clamp(elasticity·d, −MaxPriceFall, MaxPriceRise)) and the stock by
+// price moves the share price_adjustment of the way (in logs) towards the
+// start price × exp(price_level_elasticity·d), within −MaxPriceFall and
+// MaxPriceRise, and the stock by
 // rate·periphery·max(0, 1 + 10·price_elasticity_of_construction·d) −
 // depreciation, plus the housing boosts.
 func TestStep(t *testing.T) {
@@ -53,7 +55,8 @@ func TestStep(t *testing.T) {
 	for r, c := range cases {
 		rs := &s.Regions[r]
 		d := float64(rs.Households)/1000 - 1
-		wantPrice := w.Regions[r].PriceIndex * math.Exp(math.Max(-housing.MaxPriceFall, math.Min(housing.MaxPriceRise, P.PriceElasticity*d)))
+		// From the start price, the gap to the level is price_level·d.
+		wantPrice := w.Regions[r].PriceIndex * math.Exp(math.Max(-housing.MaxPriceFall, math.Min(housing.MaxPriceRise, P.PriceAdjust*P.PriceLevel*d)))
 		periph := 1 - (1-P.ConstructionRemote)*float64(c.centrality-1)/5
 		build := 1050 * P.ConstructionRate * periph * math.Max(0, 1+P.ConstructionPrice*10*d)
 		wantDw := 1050 + build - housing.Depreciation*1050 + c.boost
@@ -80,9 +83,12 @@ func TestStep(t *testing.T) {
 }
 
 // TestPricesFollowDemandOverYears runs ten years with a fixed number of
-// households: every year each price moves in the direction of that year's
-// excess demand, the short central stock grows past the demand (baseline
-// construction continues) and the emptying peripheral stock shrinks.
+// households: every year each price moves towards the level that year's
+// excess demand sets (start price × exp(price_level_elasticity·d)) without
+// passing it, so that as construction catches up the central price comes
+// back down instead of drifting up; the short central stock grows past the
+// demand (baseline construction continues) and the emptying peripheral
+// stock shrinks.
 func TestPricesFollowDemandOverYears(t *testing.T) {
 	w := &world.World{Regions: []world.Region{
 		{Centrality: 1, DwellingsPerHH: 1.04, PriceIndex: 2},
@@ -102,10 +108,17 @@ func TestPricesFollowDemandOverYears(t *testing.T) {
 		}
 		m.Step(s)
 		for r := range d {
-			if change := s.Regions[r].Price - price[r]; change*d[r] < 0 {
-				t.Errorf("year %d, region %d: excess demand %+.3f but the price moved by %+.4f", y, r, d[r], change)
+			level := w.Regions[r].PriceIndex * math.Exp(s.P.PriceLevel*d[r])
+			before, after := level-price[r], level-s.Regions[r].Price
+			if before*after < 0 || math.Abs(after) > math.Abs(before) || (before != 0 && after == before) {
+				t.Errorf("year %d, region %d: excess demand %+.3f sets the level %.4f; the price went from %.4f to %.4f, not towards it", y, r, d[r], level, price[r], s.Regions[r].Price)
 			}
 		}
+	}
+	// Construction has caught up with the centre's demand: its price has
+	// come back towards the start (it rose in the first years).
+	if p := s.Regions[0].Price; p > 2*math.Exp(s.P.PriceLevel*0.02) {
+		t.Errorf("central price %.3f after ten years of construction; want it near its start of 2", p)
 	}
 	if s.Regions[0].Dwellings < 1100*1.04 {
 		t.Errorf("the central stock grew to %.1f, short of the 1144 its 1100 households normally need", s.Regions[0].Dwellings)

@@ -41,6 +41,9 @@ func newState(t *testing.T, name string, scale float64, seed uint64) *state.Stat
 	var hou housing.Model
 	hou.Init(s)
 	census(s)
+	for r := range s.Regions { // as engine.New: the first year's turnover
+		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
+	}
 	return s
 }
 
@@ -535,7 +538,8 @@ func TestMoveRates(t *testing.T) {
 // TestRation checks the housing constraint on moves: into a region go at
 // most as many moving households (and young adults leaving home) as it has
 // dwellings to find this year (available: the empty ones beyond the normal
-// vacancy plus the turnover), drawn by lottery among the decisions that name it, the
+// vacancy, plus those last year's leavers freed), drawn by lottery among the
+// decisions that name it, the
 // fraction of a last dwelling taken with its probability; a region with
 // room for all keeps all; the decisions kept keep their order.
 func TestRation(t *testing.T) {
@@ -547,6 +551,9 @@ func TestRation(t *testing.T) {
 	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
 	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/(1/s.World.Regions[2].DwellingsPerHH+Turnover), 0
 	s.Regions[3].Dwellings, s.Regions[3].Households = -5, 0
+	for r := 0; r < 4; r++ { // the leavers of last year: the usual turnover
+		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
+	}
 	const perChunk = 250
 	decide := func(m *Model) {
 		m.chunks = make([][]decision, 4)
@@ -632,7 +639,7 @@ func TestRationStep(t *testing.T) {
 		}
 	}
 	s.BeginTick()
-	s.Regions[full].Dwellings = 0
+	s.Regions[full].Dwellings, s.Regions[full].Vacated = 0, 0
 	m := &Model{}
 	m.Step(s)
 	if err := s.Persons.Check(); err != nil {

@@ -68,7 +68,8 @@ type Params struct {
 	VacancyWithdrawal float64 `param:"vacancy_withdrawal" range:"0,1" doc:"share of a region's vacancies above the frictional 3 % of its jobs, by skill level, that employers withdraw each year after matching, having found no worker (SSB: the vacancy rate has stayed between 2 and 4 % of jobs since 2010)"`
 
 	// Housing.
-	PriceElasticity    float64 `param:"price_elasticity" range:"0,5" doc:"yearly relative price change per unit of excess demand (households relative to those the stock normally houses, minus one)"`
+	PriceLevel         float64 `param:"price_level_elasticity" range:"0,10" doc:"how far a region's price index settles above (below) its start per unit of excess demand (households relative to those the stock normally houses, minus one): the level is the start price × exp(this × excess demand); about the inverse of the price elasticity of housing demand (−0.3 to −0.7 in most studies)"`
+	PriceAdjust        float64 `param:"price_adjustment" range:"0,1" doc:"share of the gap between a region's price index and the level its excess demand sets that closes in a year (prices are sticky; the change is also capped at +8 % and −3 % a year)"`
 	ConstructionRate   float64 `param:"construction_rate" range:"0,0.2" doc:"yearly new dwellings as a share of the stock at the national price level"`
 	ConstructionPrice  float64 `param:"construction_price_elasticity" range:"0,10" doc:"how strongly construction responds to excess demand (construction rate × max(0, 1 + 10·this·excess demand))"`
 	ConstructionRemote float64 `param:"construction_periphery" range:"0,1" doc:"construction response in the least central class relative to the most central (slower in the periphery)"`
@@ -157,20 +158,21 @@ func Default() Params {
 		SupplyResponse:    0.3,
 		VacancyWithdrawal: 0.5,
 
-		PriceElasticity:    0.6,
+		PriceLevel:         2,
+		PriceAdjust:        0.5,
 		ConstructionRate:   0.011,
 		ConstructionPrice:  1.5,
 		ConstructionRemote: 0.4,
 
 		MoveScale:     1.21,
-		BaseA2:        0.21139,
-		BaseMu2:       22.247,
-		BaseAlpha2:    0.11378,
-		BaseLambda2:   0.28294,
-		BaseC:         0.030944,
-		PhaseFactor:   Phased{0, 0.55597, 1, 0.85679, 0.87673, 0.77922},
-		SchoolChild:   0.76655,
-		YoungWomen:    1.6086,
+		BaseA2:        0.24345,
+		BaseMu2:       22.482,
+		BaseAlpha2:    0.10812,
+		BaseLambda2:   0.26949,
+		BaseC:         0.033872,
+		PhaseFactor:   Phased{0, 0.60542, 1, 0.89327, 0.89374, 0.76239},
+		SchoolChild:   0.76312,
+		YoungWomen:    1.6675,
 		TenureDecay:   0.08,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
@@ -182,13 +184,13 @@ func Default() Params {
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, -0.10732, -0.12732, -0.16243, -0.18875, -0.13289},
+		UtilSize:     Phased{0, -0.066846, 0.071167, -0.29267, -0.21668, -0.14483},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
 		UtilCampus:   Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:     Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance: Phased{0, -0.7267, -2.8939, -3.1717, -2.4, -2.55},
+		UtilDistance: Phased{0, -0.7317, -3.3819, -3.1965, -2.4, -2.55},
 		UtilDwell:    0.5,
 
 		ImmigrationScale: 1,

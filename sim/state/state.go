@@ -56,6 +56,12 @@ type RegionState struct {
 	Price     float64 // price index, national start mean = 1
 	// Counted at the end of every tick (SetCensus).
 	Households int32 // households living here
+	// Vacated is the dwellings the region's leavers freed in the last
+	// tick: the residents who moved out, emigrated or died, times the
+	// households per resident (set by the engine's observation; at the
+	// start, migration.Turnover of the stock). Moves into the region are
+	// rationed by these and the empty dwellings (migration.available).
+	Vacated    float64
 	Residents  int32 // persons living here
 	Immigrants int32 // residents born abroad (networks for newcomers)
 	Students   int32 // students whose study place is here
