@@ -210,7 +210,8 @@ func (m *Model) Step(s *state.State) {
 }
 
 // ration drops the moves into a region beyond the dwellings a household can
-// find there this year (available: the empty ones plus the turnover): each
+// find there this year (available: the empty ones beyond the normal vacancy
+// plus those last year's leavers freed): each
 // moving household and each young adult leaving home needs one. Where more
 // decisions name a region than it has dwellings, a lottery among them
 // (the region's own stream, so the result does not depend on the workers)
@@ -898,7 +899,11 @@ const Turnover = 0.08
 // grew over 10 % in 2025, Beiarn by 20 %, none in any later year). Without the
 // turnover a region whose households fill its stock would offer nothing, its
 // utility would collapse, it would empty, fill again the year after, and so
-// on (a two-year cycle that Oslo showed); the leavers never stop.
+// on (a two-year cycle that Oslo showed); a region with residents always
+// has some leavers at full scale, though in a small sample a small region
+// may have none in a year (and then offers only its empty dwellings).
+// Vacated stands in for this year's turnover: dwellings freed last year and
+// not taken again are counted among the empty ones as well.
 func available(s *state.State, r int) float64 {
 	rs := &s.Regions[r]
 	return math.Max(0, rs.Dwellings/s.World.Regions[r].DwellingsPerHH-float64(rs.Households)) + rs.Vacated
