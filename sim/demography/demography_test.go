@@ -18,15 +18,22 @@ import (
 // scale 1 (about 400,000 persons).
 func teaching(t *testing.T) *state.State {
 	t.Helper()
+	return teachingSim(t, 5, 1).State()
+}
+
+// teachingSim returns a fresh simulation of the teaching world on two
+// workers.
+func teachingSim(t *testing.T, seed uint64, scale float64) *engine.Sim {
+	t.Helper()
 	w, err := world.Load("teaching", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: params.Default(), Workers: 2})
+	sim, err := engine.New(w, engine.Config{Seed: seed, Scale: scale, Behaviour: params.Default(), Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sim.State()
+	return sim
 }
 
 // before is a person's state at the start of the tick.
@@ -287,14 +294,7 @@ func TestCouplesAfterTicks(t *testing.T) {
 // rate set to 1 and no deaths, every couple splits, the man leaves alone
 // and the children stay with the mother.
 func TestSplitManLeaves(t *testing.T) {
-	w, err := world.Load("teaching", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := engine.New(w, engine.Config{Seed: 6, Scale: 0.3, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := teachingSim(t, 6, 0.3)
 	for y := 0; y < 3; y++ {
 		sim.Step()
 	}
@@ -369,14 +369,7 @@ func TestCouplesPlanInOrder(t *testing.T) {
 // acquisitions it falls by a third in ten years. Every second home is in a
 // region other than the owner's, and no child holds one.
 func TestSecondHomesStay(t *testing.T) {
-	w, err := world.Load("teaching", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := teachingSim(t, 5, 1)
 	share := func() float64 {
 		p := &sim.State().Persons
 		var heads, owners float64
