@@ -281,9 +281,9 @@ func resumable(dir string) error {
 	const fix = "give --out the folder of the sweep to continue, or leave out --resume to start a new sweep"
 	switch info := classify(dir); info.kind {
 	case folderRun:
-		return fmt.Errorf("cannot resume in %s: it is a run folder (written by settle run), not a sweep; %s", dir, fix)
+		return fmt.Errorf("cannot resume in %s: it is %s, not a sweep; %s", dir, folderWhat[folderRun], fix)
 	case folderCompare:
-		return fmt.Errorf("cannot resume in %s: it is a comparison folder (written by settle compare), not a sweep; %s", dir, fix)
+		return fmt.Errorf("cannot resume in %s: it is %s, not a sweep; %s", dir, folderWhat[folderCompare], fix)
 	case folderFile:
 		return fmt.Errorf("cannot resume in %s: it is a file, not a folder; %s", dir, fix)
 	case folderRuns, folderSweeps:
@@ -301,9 +301,9 @@ func shardsDir(dir string) error {
 	case folderFile:
 		return fmt.Errorf("%s is a file, not a folder; %s", dir, give)
 	case folderRun:
-		return fmt.Errorf("%s is a run folder (written by settle run), not the shards of a sweep; %s", dir, give)
+		return fmt.Errorf("%s is %s, not the shards of a sweep; %s", dir, folderWhat[folderRun], give)
 	case folderCompare:
-		return fmt.Errorf("%s is a comparison folder (written by settle compare), not the shards of a sweep; %s", dir, give)
+		return fmt.Errorf("%s is %s, not the shards of a sweep; %s", dir, folderWhat[folderCompare], give)
 	}
 	return nil
 }

@@ -137,6 +137,16 @@ func childrenOf(dir string, k folderKind) []string {
 	return out
 }
 
+// folderWhat says what a folder of a kind is, in the errors that name one
+// given to the wrong command.
+var folderWhat = map[folderKind]string{
+	folderRun:         "a run folder (written by settle run)",
+	folderSweep:       "a sweep folder (written by settle sweep)",
+	folderCompare:     "a comparison folder (written by settle compare)",
+	folderFit:         "the output of settle fit",
+	folderSensitivity: "the output of settle sensitivity",
+}
+
 // needRun checks that dir is a run folder (written by settle run) for
 // settle cmd. It returns nil when dir is one, or when it is something
 // classify does not know (the command's own error then says what is wrong).
@@ -156,21 +166,21 @@ func needRun(cmd, dir string) error {
 		}
 		return fmt.Errorf("%s is a file, not a folder; %s (it holds manifest.json and regions.csv)", dir, give)
 	case folderSweep:
-		return fmt.Errorf("%s is a sweep folder (written by settle sweep), not a run folder; settle %s needs a run folder from settle run (to analyse the sweep: settle sensitivity %s)", dir, cmd, dir)
+		return fmt.Errorf("%s is %s, not a run folder; settle %s needs a run folder from settle run (to analyse the sweep: settle sensitivity %s)", dir, folderWhat[folderSweep], cmd, dir)
 	case folderShards:
 		return fmt.Errorf("%s holds the shards of a sweep, not a run; settle %s needs a run folder from settle run", dir, cmd)
 	case folderCompare:
 		if info.example != "" {
-			return fmt.Errorf("%s is a comparison folder (written by settle compare), not a run folder; give one of its runs, e.g. settle %s %s", dir, cmd, info.example)
+			return fmt.Errorf("%s is %s, not a run folder; give one of its runs, e.g. settle %s %s", dir, folderWhat[folderCompare], cmd, info.example)
 		}
-		return fmt.Errorf("%s is a comparison folder (written by settle compare), not a run folder; %s, or compare again with --keep-runs to keep every run's folder under runs/", dir, give)
+		return fmt.Errorf("%s is %s, not a run folder; %s, or compare again with --keep-runs to keep every run's folder under runs/", dir, folderWhat[folderCompare], give)
 	case folderFit:
 		if info.example == "" {
-			return fmt.Errorf("%s is the output of settle fit, not a run folder; %s", dir, give)
+			return fmt.Errorf("%s is %s, not a run folder; %s", dir, folderWhat[folderFit], give)
 		}
-		return fmt.Errorf("%s is the output of settle fit, not a run folder; give the run's folder: settle %s %s", dir, cmd, info.example)
+		return fmt.Errorf("%s is %s, not a run folder; give the run's folder: settle %s %s", dir, folderWhat[folderFit], cmd, info.example)
 	case folderSensitivity:
-		return fmt.Errorf("%s is the output of settle sensitivity, not a run folder; %s", dir, give)
+		return fmt.Errorf("%s is %s, not a run folder; %s", dir, folderWhat[folderSensitivity], give)
 	case folderRuns:
 		return fmt.Errorf("%s holds run folders, not a run; give one of them, e.g. settle %s %s", dir, cmd, info.example)
 	case folderSweeps:
@@ -197,18 +207,18 @@ func needSweep(cmd, dir string) error {
 		}
 		return fmt.Errorf("%s is a file, not a folder; %s", dir, give)
 	case folderRun:
-		return fmt.Errorf("%s is a run folder (written by settle run), not a sweep folder; settle %s needs a sweep folder from settle sweep, e.g. settle sweep scenarios/sweeps/teaching-levers.toml (for one run: settle fit or settle explain)", dir, cmd)
+		return fmt.Errorf("%s is %s, not a sweep folder; settle %s needs a sweep folder from settle sweep, e.g. settle sweep scenarios/sweeps/teaching-levers.toml (for one run: settle fit or settle explain)", dir, folderWhat[folderRun], cmd)
 	case folderShards:
 		return fmt.Errorf("%s holds the shards of a sweep; merge them first: settle sweep merge %s", dir, dir)
 	case folderCompare:
-		return fmt.Errorf("%s is a comparison folder (written by settle compare), not a sweep folder; settle %s needs a sweep folder from settle sweep", dir, cmd)
+		return fmt.Errorf("%s is %s, not a sweep folder; settle %s needs a sweep folder from settle sweep", dir, folderWhat[folderCompare], cmd)
 	case folderSensitivity:
 		if info.example == "" {
-			return fmt.Errorf("%s is the output of settle sensitivity, not a sweep folder; %s", dir, give)
+			return fmt.Errorf("%s is %s, not a sweep folder; %s", dir, folderWhat[folderSensitivity], give)
 		}
-		return fmt.Errorf("%s is the output of settle sensitivity, not a sweep folder; give the sweep's folder: settle %s %s", dir, cmd, info.example)
+		return fmt.Errorf("%s is %s, not a sweep folder; give the sweep's folder: settle %s %s", dir, folderWhat[folderSensitivity], cmd, info.example)
 	case folderFit:
-		return fmt.Errorf("%s is the output of settle fit, not a sweep folder; %s", dir, give)
+		return fmt.Errorf("%s is %s, not a sweep folder; %s", dir, folderWhat[folderFit], give)
 	case folderRuns:
 		return fmt.Errorf("%s holds run folders of settle run, not a sweep; settle %s needs a sweep folder from settle sweep", dir, cmd)
 	case folderSweeps:
