@@ -74,7 +74,7 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	s.RebuildReach()
 	s.Persons = *synth.Population(w, cfg.Scale, cfg.Seed, s.ForEach)
 	sim := &Sim{s: s, interventions: cfg.Interventions}
-	secondHomes(s, &s.Cabins)
+	secondHomes(s)
 	s.BeginTick() // an empty ledger for the start row
 	sim.observe() // census for the initial jobs and dwellings
 	sim.education.Init(s)
@@ -127,7 +127,8 @@ func (sim *Sim) Observe() *record.Year { return &sim.obs.rec }
 // secondHomes gives about one household in five (state.SecondHomeShare)
 // whose head is 45 or older a second home, in a region chosen by
 // state.Cabins. Its adults are that region's part-time residents.
-func secondHomes(s *state.State, c *state.Cabins) {
+func secondHomes(s *state.State) {
+	c := &s.Cabins
 	p := &s.Persons
 	c.Update(s)
 	g := s.Stream(state.StreamSynthesis, 1<<33)
