@@ -30,6 +30,9 @@ const (
 	numCounters
 )
 
+// commuteSpare is the number of spare in-commuter counters (a power of 2).
+const commuteSpare = 8
+
 // Bit positions of the flags counted without a branch.
 const (
 	immigrantBit = 1 // population.Immigrant
@@ -72,6 +75,7 @@ type observer struct {
 	// last row absorbing NoRegion; persons by sex and age; women in a
 	// couple by age.
 	cnt    [][]int32
+	inc    [][]int32 // in-commuters by work region, then commuteSpare rows absorbing the others
 	pop    [][2][world.MaxAge + 1]int32
 	wp     [][world.MaxAge + 1]int32
 	rec    record.Year
@@ -97,6 +101,7 @@ func (sim *Sim) observe() {
 	n := s.N()
 	nw := s.Workers
 	o.cnt = state.WorkerCounters(o.cnt, nw, (n+1)*numCounters)
+	o.inc = state.WorkerCounters(o.inc, nw, n+commuteSpare)
 	if len(o.pop) != nw {
 		o.pop = make([][2][world.MaxAge + 1]int32, nw)
 		o.wp = make([][world.MaxAge + 1]int32, nw)
@@ -105,6 +110,7 @@ func (sim *Sim) observe() {
 	clear(o.wp)
 	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
 		cnt := o.cnt[w]
+		inc := o.inc[w]
 		pop := &o.pop[w]
 		wp := &o.wp[w]
 		flags := p.Flags[lo:hi]
@@ -143,9 +149,12 @@ func (sim *Sim) observe() {
 			// concern a minority, and adding zero for the others to a
 			// spare row, one addition waiting for the previous one,
 			// costs more than a branch.
-			if commuter != 0 {
-				cnt[wk*numCounters+cInCommuters]++
-			}
+			// The in-commuters counted at the work region without a
+			// branch (whether a person commutes is unpredictable): the
+			// others add to one of commuteSpare spare counters in turn, so
+			// that one addition does not wait for the previous one.
+			spare := n + i&(commuteSpare-1)
+			inc[spare+int(commuter)*(wk-spare)]++
 			if act == population.Student {
 				cnt[min(wk, n)*numCounters+cStudyPlace]++ // NoRegion counts in the spare row
 			}
@@ -173,6 +182,9 @@ func (sim *Sim) observe() {
 			for k := range tot {
 				tot[k] += int64(row[k])
 			}
+		}
+		for w := 0; w < nw; w++ {
+			tot[cInCommuters] += int64(o.inc[w][r])
 		}
 		tot[cPop] = tot[cAge0] + tot[cAge20] + tot[cAge40] + tot[cAge67] // every person is in one age band
 		o.census[r] = state.Census{Residents: int32(tot[cPop]), Households: int32(tot[cHouseholds]),
