@@ -37,6 +37,8 @@ type Model struct {
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
 	keys     []uint64      // the admission queue: priority, then index in order
+	queue    []entry       // the entries in the queue's order
+	adm      []admission   // the admitted, in the order admitted
 	admitted [][]admission // per chunk of the admitted person
 	movers   []admission   // the admitted who move, in the order admitted
 	filled   [][]int32     // per chunk: jobs left by the admitted, per region and skill
@@ -47,17 +49,19 @@ type admission struct {
 	person int32
 	campus uint16
 	years  uint8
+	// far: the campus is beyond the accepted commute from home; move:
+	// far, and no partner or children at home keep them where they live
+	// (they then commute to study or study at a distance).
+	far, move bool
 }
 
 type entry struct {
 	person int32
 	years  uint8  // StudyLeft at entry
+	home   uint16 // the region they apply from
 	prio   uint64 // the place in the admission queue
 	seed   uint64 // the applicant's own draws of their ranked choices
 	first  uint16 // their first choice, drawn in the parallel pass
-	// tied: a partner or children at home keep them where they live (they
-	// commute to study or study at a distance); fixed during admission.
-	tied bool
 }
 
 // Step graduates finishing students and admits new ones.
@@ -96,35 +100,38 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamEducation, func(c, lo, hi int, g *state.RNG) {
 		es, gs, stock := m.chunks[c][:0], m.grads[c][:0], m.stock[c]
 		clear(stock)
-		for i := lo; i < hi; i++ {
-			f := p.Flags[i]
+		// The chunk's attribute slices in locals: after each store through
+		// p the compiler would reload the slice headers.
+		flags, ages, acts, works := p.Flags[lo:hi], p.Age[lo:hi], p.Act[lo:hi], p.Work[lo:hi]
+		left, edus, regions := p.StudyLeft[lo:hi], p.Edu[lo:hi], p.Region[lo:hi]
+		for j, f := range flags {
 			if f&population.Alive == 0 {
 				continue
 			}
-			age := p.Age[i]
+			age := ages[j]
 			switch {
-			case p.Act[i] == population.Student:
-				w := int(p.Work[i])
-				if p.StudyLeft[i]&0x0f > 1 && w < n {
-					p.StudyLeft[i]--
+			case acts[j] == population.Student:
+				w := int(works[j])
+				if left[j]&0x0f > 1 && w < n {
+					left[j]--
 					stock[w]++
 					continue
 				}
 				// The last year (or no study place left to go on at).
-				p.StudyLeft[i] &= masterBit
-				if p.StudyLeft[i] == 0 && w < n && s.Regions[w].StudyPlaces > 0 && g.Float64() < master {
+				left[j] &= masterBit
+				if left[j] == 0 && w < n && s.Regions[w].StudyPlaces > 0 && g.Float64() < master {
 					// Straight on to a master at the same place.
-					p.Edu[i] = max(p.Edu[i], population.EduBachelor)
-					p.StudyLeft[i] = studyYears(2, delay, g) | masterBit
+					edus[j] = max(edus[j], population.EduBachelor)
+					left[j] = studyYears(2, delay, g) | masterBit
 					stock[w]++
 					continue
 				}
-				gs = append(gs, int32(i))
+				gs = append(gs, int32(lo+j))
 			case age >= 19 && age <= 34:
-				if age == 19 && p.Edu[i] == population.EduBasic && g.Float64() < UpperSecondaryCompletion {
-					p.Edu[i] = population.EduUpperSecondary
+				if age == 19 && edus[j] == population.EduBasic && g.Float64() < UpperSecondaryCompletion {
+					edus[j] = population.EduUpperSecondary
 				}
-				edu := p.Edu[i]
+				edu := edus[j]
 				apply := young
 				switch {
 				case age > 24 && (edu == population.EduUpperSecondary || edu == population.EduBachelor):
@@ -135,9 +142,8 @@ func (m *Model) Step(s *state.State) {
 				if g.Float64() >= apply || len(m.campuses) == 0 {
 					continue
 				}
-				e := entry{person: int32(i), prio: g.Uint64(), seed: g.Uint64()}
-				e.first = uint16(m.firstChoice(int(p.Region[i]), e.seed))
-				e.tied = p.Partner[i] != population.None || f&population.AtHome == 0 && s.HasChildren(int32(i))
+				e := entry{person: int32(lo + j), home: uint16(regions[j]), prio: g.Uint64(), seed: g.Uint64()}
+				e.first = uint16(m.firstChoice(int(e.home), e.seed))
 				if edu == population.EduBachelor {
 					e.years = studyYears(2, delay, g) | masterBit
 				} else {
@@ -192,25 +198,50 @@ func (m *Model) Step(s *state.State) {
 			m.keys = append(m.keys, uint64(x))
 		}
 	}
+	// The entries in the queue's order, gathered in a loop of nothing
+	// else (they are scattered over memory, and this way many are fetched
+	// at once).
+	m.queue = slices.Grow(m.queue[:0], len(m.keys))[:len(m.keys)]
+	for x, key := range m.keys {
+		m.queue[x] = m.order[key&(1<<idxBits-1)]
+	}
 	// Admission in the queue's order; what it does to the persons comes
 	// after (admission reads none of it).
 	k := max(1, int(s.P.StudyChoices))
 	lim := float32(s.P.CommuteMinutes)
-	for c := range m.admitted {
-		m.admitted[c] = m.admitted[c][:0]
-	}
-	m.movers = m.movers[:0]
-	for _, key := range m.keys {
-		e := m.order[key&(1<<idxBits-1)]
-		c := m.choose(s, e, k)
+	m.adm = m.adm[:0]
+	for x := range m.queue {
+		e := &m.queue[x]
+		c := m.choose(e, k)
 		if c < 0 {
 			continue
 		}
 		m.free[c]--
-		a := admission{e.person, uint16(c), e.years}
-		ch := int(e.person) / state.ChunkSize
+		m.adm = append(m.adm, admission{person: e.person, campus: uint16(c), years: e.years,
+			far: s.Minutes[int(e.home)*n+c] > lim})
+	}
+	// Who of those admitted far from home moves there: a partner or
+	// children at home tie them to where they live. Decided in parallel
+	// (reading the household of each is a fetch from memory), then the
+	// admitted are handed to their chunks, and the movers listed, in the
+	// order admitted.
+	const block = 4096
+	s.ForEach((len(m.adm)+block-1)/block, func(b int) {
+		for x := range m.adm[b*block : min(len(m.adm), (b+1)*block)] {
+			a := &m.adm[x+b*block]
+			i := a.person
+			a.move = a.far && p.Partner[i] == population.None &&
+				(p.Flags[i]&population.AtHome != 0 || !s.HasChildren(i))
+		}
+	})
+	for c := range m.admitted {
+		m.admitted[c] = m.admitted[c][:0]
+	}
+	m.movers = m.movers[:0]
+	for _, a := range m.adm {
+		ch := int(a.person) / state.ChunkSize
 		m.admitted[ch] = append(m.admitted[ch], a)
-		if !e.tied && s.Minutes[int(p.Region[e.person])*n+c] > lim {
+		if a.move {
 			m.movers = append(m.movers, a)
 		}
 	}
@@ -234,11 +265,11 @@ func (m *Model) rankedChoice(cdf []float64, g *rng.RNG) int {
 // choose returns the first of applicant e's k ranked choices with a free
 // place, or −1. The first choice comes from the parallel pass; the others
 // are drawn here, from the same stream, only when it is full.
-func (m *Model) choose(s *state.State, e entry, k int) int {
+func (m *Model) choose(e *entry, k int) int {
 	if m.free[e.first] >= 0.5 {
 		return int(e.first)
 	}
-	cdf := m.cdf[s.Persons.Region[e.person]]
+	cdf := m.cdf[e.home]
 	g := rng.New(e.seed, 0)
 	g.Float64() // the first choice's draw
 	for j := 1; j < k; j++ {
