@@ -145,16 +145,14 @@ func (sim *Sim) observe() {
 			commuter := employed & b2i(wk != r) & b2i(wk != int(population.NoRegion))
 			row[cRemote] += employed & int32(f>>remoteBit) & 1
 			row[cOutCommuters] += commuter
-			// The counts of other regions (work, study, second home)
-			// concern a minority, and adding zero for the others to a
-			// spare row, one addition waiting for the previous one,
-			// costs more than a branch.
 			// The in-commuters counted at the work region without a
 			// branch (whether a person commutes is unpredictable): the
 			// others add to one of commuteSpare spare counters in turn, so
 			// that one addition does not wait for the previous one.
 			spare := n + i&(commuteSpare-1)
 			inc[spare+int(commuter)*(wk-spare)]++
+			// Students and part-time residents are a minority: a branch
+			// costs less than adding zero for the others.
 			if act == population.Student {
 				cnt[min(wk, n)*numCounters+cStudyPlace]++ // NoRegion counts in the spare row
 			}
