@@ -37,6 +37,7 @@ type Model struct {
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
 	keys     []uint64      // the admission queue: priority, then index in order
+	spare    []uint64      // radixSort's buffer
 	queue    []entry       // the entries in the queue's order
 	adm      []admission   // the admitted, in the order admitted
 	admitted [][]admission // per chunk of the admitted person
@@ -191,7 +192,7 @@ func (m *Model) Step(s *state.State) {
 		for x, e := range m.order {
 			m.keys = append(m.keys, e.prio&^(1<<idxBits-1)|uint64(x))
 		}
-		slices.Sort(m.keys)
+		m.keys, m.spare = radixSort(m.keys, m.spare)
 	} else {
 		slices.SortStableFunc(m.order, func(a, b entry) int { return cmp.Compare(a.prio>>idxBits, b.prio>>idxBits) })
 		for x := range m.order {
@@ -475,4 +476,42 @@ func (m *Model) tables(s *state.State) {
 		}
 		m.cdf[o] = cdf
 	})
+}
+
+// radixSort sorts keys in increasing order (a least-significant-digit radix
+// sort: six passes of 11 bits, each a counting sort, several times faster
+// than a comparison sort for the admission queue's ~90,000 random keys). It
+// returns the sorted keys and the other buffer, which it grows from spare
+// as needed; both reuse their memory from one call to the next.
+func radixSort(keys, spare []uint64) (sorted, buf []uint64) {
+	const bits, passes = 11, 6 // 66 ≥ 64 bits
+	spare = slices.Grow(spare[:0], len(keys))[:len(keys)]
+	if len(keys) < 2 {
+		return keys, spare
+	}
+	var count [passes][1 << bits]int32
+	for _, k := range keys {
+		for d := 0; d < passes; d++ {
+			count[d][k>>(d*bits)&(1<<bits-1)]++
+		}
+	}
+	src, dst := keys, spare
+	for d := 0; d < passes; d++ {
+		c := &count[d]
+		if int(c[src[0]>>(d*bits)&(1<<bits-1)]) == len(src) {
+			continue // every key has this digit
+		}
+		var sum int32
+		for x, k := range c {
+			c[x] = sum
+			sum += k
+		}
+		for _, k := range src {
+			x := k >> (d * bits) & (1<<bits - 1)
+			dst[c[x]] = k
+			c[x]++
+		}
+		src, dst = dst, src
+	}
+	return src, dst
 }
