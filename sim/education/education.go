@@ -420,7 +420,7 @@ func (m *Model) enrol(s *state.State) {
 	for _, a := range m.movers {
 		i := a.person
 		p.Flags[i] &^= population.AtHome
-		if p.Size(p.HH[i]) > 1 {
+		if p.Shares(i) {
 			p.Leave(i)
 			p.NewHousehold(i)
 		}

@@ -395,6 +395,13 @@ func (p *Persons) TurnedAdult(i int32) {
 // Households returns the number of household ids (live or free).
 func (p *Persons) Households() int { return len(p.First) }
 
+// Shares reports whether person i lives in a household with others (its
+// Size above 1), in O(1): i is not its first member, or not its last.
+func (p *Persons) Shares(i int32) bool {
+	h := p.HH[i]
+	return h != None && (p.First[h] != i || p.Next[i] != None)
+}
+
 // Size returns the number of members of household h. Cost O(size).
 func (p *Persons) Size(h int32) int {
 	n := 0

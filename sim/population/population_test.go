@@ -247,6 +247,11 @@ func TestRandomOperations(t *testing.T) {
 		if err := compare(&p, m); err != nil {
 			t.Fatalf("step %d (%s): %v", step, name, err)
 		}
+		for i := int32(0); i < int32(p.Len()); i++ {
+			if p.Live(i) && p.Shares(i) != (p.Size(p.HH[i]) > 1) {
+				t.Fatalf("step %d (%s): Shares(%d) = %v with %d members", step, name, i, p.Shares(i), p.Size(p.HH[i]))
+			}
+		}
 	}
 	for _, name := range []string{"immigrant", "birth", "remove", "leave", "couple", "split", "ageing", "trigger", "compact"} {
 		if counts[name] < 10 {
