@@ -253,7 +253,8 @@ func WorkerCounters(b [][]int32, nw, n int) [][]int32 {
 
 // ForEachW is ForEach that also passes the index w ∈ [0, s.Workers) of the
 // goroutine making the call (see ForChunksW for what w may be used for).
-// The items are handed out one at a time in increasing order.
+// The items are handed out in increasing order, one at a time or, when
+// there are many, in small blocks.
 func (s *State) ForEachW(n int, fn func(w, k int)) {
 	nw := min(s.Workers, n)
 	if nw <= 1 {
@@ -262,6 +263,11 @@ func (s *State) ForEachW(n int, fn func(w, k int)) {
 		}
 		return
 	}
+	// Many small items (the couples formed across regions, 10,000 a
+	// year at scale 1) are handed out in blocks: one at a time, the
+	// workers spent more time passing the counter between them than on
+	// the items. A block is at most a 64th of each worker's share.
+	block := int64(max(1, n/(64*nw)))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < nw; w++ {
@@ -269,11 +275,13 @@ func (s *State) ForEachW(n int, fn func(w, k int)) {
 		go func() {
 			defer wg.Done()
 			for {
-				k := int(next.Add(1) - 1)
+				k := int(next.Add(block) - block)
 				if k >= n {
 					return
 				}
-				fn(w, k)
+				for end := min(k+int(block), n); k < end; k++ {
+					fn(w, k)
+				}
 			}
 		}()
 	}
