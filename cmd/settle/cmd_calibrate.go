@@ -214,7 +214,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return fmt.Errorf("%s: calibration.world: %w", spec.File, err)
 	}
 	if opts.Out != "" {
-		if err := output.CheckDir(opts.Out); err != nil {
+		if err := checkOut("calibrate", opts.Out); err != nil {
 			return err
 		}
 	}

@@ -166,7 +166,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		scenarios = append(scenarios, s)
 	}
 	if opts.Out != "" {
-		if err := output.CheckDir(opts.Out); err != nil {
+		if err := checkOut("compare", opts.Out); err != nil {
 			return err
 		}
 	}
@@ -258,7 +258,7 @@ func seedRange(p *compare.Plan) string {
 // claimCompareDir creates dir (if need be) and marks it INCOMPLETE until
 // the comparison is written; it refuses a folder that is not empty.
 func claimCompareDir(dir string, plan *compare.Plan) error {
-	if err := output.CheckDir(dir); err != nil {
+	if err := checkOut("compare", dir); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

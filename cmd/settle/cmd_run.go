@@ -191,7 +191,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	}
 	if opts.Out != "" {
 		// Fail before the slow part; Create checks again.
-		if err := output.CheckDir(opts.Out); err != nil {
+		if err := checkOut("run", opts.Out); err != nil {
 			return err
 		}
 	}

@@ -189,7 +189,7 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		dir = filepath.Join(dir, shard.Folder())
 	case dir != "":
 		if !opts.Resume {
-			if err := output.CheckDir(dir); err != nil {
+			if err := checkOut("sweep", dir); err != nil {
 				return err
 			}
 		} else if err := resumable(dir); err != nil {

@@ -147,6 +147,48 @@ var folderWhat = map[folderKind]string{
 	folderSensitivity: "the output of settle sensitivity",
 }
 
+// folderNoun names, in checkOut's refusal, what an earlier command left in
+// a folder.
+var folderNoun = map[folderKind]string{
+	folderRun:         "run",
+	folderSweep:       "sweep",
+	folderCompare:     "comparison",
+	folderFit:         "fit",
+	folderSensitivity: "sensitivity analysis",
+}
+
+// checkOut is output.CheckDir for settle cmd's --out dir: a folder that
+// is not empty is refused, with an error that names what an earlier
+// command left there (output.CheckDir's own calls any folder with a
+// manifest an earlier run).
+func checkOut(cmd, dir string) error {
+	err := output.CheckDir(dir)
+	var ne *output.NotEmptyError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	kind := classify(dir).kind
+	noun, ok := folderNoun[kind]
+	if !ok {
+		return err
+	}
+	fix := "choose another --out or delete it"
+	if kind == folderSweep && cmd == "sweep" {
+		fix = "add --resume to continue it, or choose another --out"
+	}
+	return &refusedError{fmt.Sprintf("refusing to overwrite the earlier %s in %s; %s", noun, dir, fix), err}
+}
+
+// refusedError is checkOut's refusal; it unwraps to output.CheckDir's
+// error, so that errors.Is(err, output.ErrNotEmpty) holds.
+type refusedError struct {
+	msg string
+	err error
+}
+
+func (e *refusedError) Error() string { return e.msg }
+func (e *refusedError) Unwrap() error { return e.err }
+
 // needRun checks that dir is a run folder (written by settle run) for
 // settle cmd. It returns nil when dir is one, or when it is something
 // classify does not know (the command's own error then says what is wrong).

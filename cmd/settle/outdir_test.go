@@ -102,3 +102,47 @@ func TestOutNotEmpty(t *testing.T) {
 		})
 	}
 }
+
+// TestOutNamesEarlierResults: --out naming the folder of an earlier sweep,
+// comparison, fit or sensitivity analysis says which it is (it used to call
+// anything with a manifest an earlier run), and a sweep's own command says
+// how to continue it; the folder is left as it was.
+func TestOutNamesEarlierResults(t *testing.T) {
+	scen := scenarioFile(t, t.TempDir(), 2, 0.02)
+	sweepFile := sweepFiles(t, "grid")
+	sweepDir := filepath.Join(t.TempDir(), "sweep")
+	if code, _, errs := settle(t, "sweep", sweepFile, "--out", sweepDir, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	cases := []struct {
+		name string
+		dir  string
+		args []string // --out DIR is added
+		want string   // DIR stands for the folder
+	}{
+		{"sweep given to sweep", sweepDir, []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier sweep in DIR; add --resume to continue it, or choose another --out"},
+		{"sweep given to run", sweepDir, []string{"run", scen},
+			"settle run: refusing to overwrite the earlier sweep in DIR; choose another --out or delete it"},
+		{"comparison given to run", folderWith(t, "compare.json", "regions.csv"), []string{"run", scen},
+			"settle run: refusing to overwrite the earlier comparison in DIR; choose another --out or delete it"},
+		{"fit given to compare", folderWith(t, "fit.csv"),
+			[]string{"compare", "../../scenarios/teaching.toml", "../../scenarios/compare/holmoy-bridge.toml"},
+			"settle compare: refusing to overwrite the earlier fit in DIR; choose another --out or delete it"},
+		{"sensitivity analysis given to sweep", folderWith(t, "sensitivity.csv"), []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier sensitivity analysis in DIR; choose another --out or delete it"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := listDir(c.dir)
+			code, _, errs := settle(t, append(c.args, "--out", c.dir)...)
+			want := strings.ReplaceAll(c.want, "DIR", c.dir)
+			if code != exitError || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
+			}
+			if after := listDir(c.dir); !slices.Equal(before, after) {
+				t.Errorf("the folder changed: %v → %v", before, after)
+			}
+		})
+	}
+}
