@@ -36,9 +36,9 @@ type Model struct {
 	cdf      [][]float64 // per origin, over campuses
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
-	keys     []uint64      // the admission queue: priority, then index in order
-	spare    []uint64      // radixSort's buffer
-	queue    []entry       // the entries in the queue's order
+	keys     []uint64      // sortQueue's buffers
+	spare    []uint64      // (radixSort's second one)
+	queue    []entry       // the entries in the queue's order (sortQueue)
 	adm      []admission   // the admitted, in the order admitted
 	admitted [][]admission // per chunk of the admitted person
 	movers   []admission   // the admitted who move, in the order admitted
@@ -50,9 +50,9 @@ type admission struct {
 	person int32
 	campus uint16
 	years  uint8
-	// far: the campus is beyond the accepted commute from home; move:
-	// far, and no partner or children at home keep them where they live
-	// (they then commute to study or study at a distance).
+	// far: the campus is beyond the accepted commute from home. move: far,
+	// and no partner or children at home tie them to where they live (the
+	// tied commute to study or study at a distance).
 	far, move bool
 }
 
@@ -183,29 +183,7 @@ func (m *Model) Step(s *state.State) {
 	for c := 0; c < nc; c++ {
 		m.order = append(m.order, m.chunks[c]...)
 	}
-	// The queue: by priority, ties (1 in 2^44) by the order of the persons.
-	// Sorting plain integers whose low bits hold the index is several times
-	// faster than sorting the entries.
-	const idxBits = 24
-	m.keys = m.keys[:0]
-	if len(m.order) < 1<<idxBits {
-		for x, e := range m.order {
-			m.keys = append(m.keys, e.prio&^(1<<idxBits-1)|uint64(x))
-		}
-		m.keys, m.spare = radixSort(m.keys, m.spare)
-	} else {
-		slices.SortStableFunc(m.order, func(a, b entry) int { return cmp.Compare(a.prio>>idxBits, b.prio>>idxBits) })
-		for x := range m.order {
-			m.keys = append(m.keys, uint64(x))
-		}
-	}
-	// The entries in the queue's order, gathered in a loop of nothing
-	// else (they are scattered over memory, and this way many are fetched
-	// at once).
-	m.queue = slices.Grow(m.queue[:0], len(m.keys))[:len(m.keys)]
-	for x, key := range m.keys {
-		m.queue[x] = m.order[key&(1<<idxBits-1)]
-	}
+	m.queue, m.keys, m.spare = sortQueue(m.order, queueIndexBits, m.keys, m.spare, m.queue)
 	// Admission in the queue's order; what it does to the persons comes
 	// after (admission reads none of it).
 	k := max(1, int(s.P.StudyChoices))
@@ -478,11 +456,43 @@ func (m *Model) tables(s *state.State) {
 	})
 }
 
+// queueIndexBits is the number of low bits of sortQueue's keys that hold
+// an entry's index: up to 2^24 applicants a year are sorted as integers.
+const queueIndexBits = 24
+
+// sortQueue returns the entries of order in the admission queue's order:
+// by priority, ties (a pair in 2^40) by their place in order. Below
+// 2^indexBits entries it sorts integers whose high bits are the priority
+// and low indexBits bits the index, several times faster than sorting the
+// entries, then gathers the entries in that order in a loop of nothing
+// else (they are scattered over memory, and so many are fetched at once);
+// from 2^indexBits entries on it sorts order itself, stably by priority.
+// keys, spare and queue are buffers reused from call to call; sortQueue
+// returns them, grown as needed.
+func sortQueue(order []entry, indexBits int, keys, spare []uint64, queue []entry) (q []entry, k, sp []uint64) {
+	mask := uint64(1)<<indexBits - 1
+	if len(order) > int(mask) {
+		slices.SortStableFunc(order, func(a, b entry) int { return cmp.Compare(a.prio>>indexBits, b.prio>>indexBits) })
+		return append(queue[:0], order...), keys, spare
+	}
+	keys = keys[:0]
+	for x, e := range order {
+		keys = append(keys, e.prio&^mask|uint64(x))
+	}
+	keys, spare = radixSort(keys, spare)
+	queue = slices.Grow(queue[:0], len(keys))[:len(keys)]
+	for x, key := range keys {
+		queue[x] = order[key&mask]
+	}
+	return queue, keys, spare
+}
+
 // radixSort sorts keys in increasing order (a least-significant-digit radix
 // sort: six passes of 11 bits, each a counting sort, several times faster
 // than a comparison sort for the admission queue's ~90,000 random keys). It
 // returns the sorted keys and the other buffer, which it grows from spare
-// as needed; both reuse their memory from one call to the next.
+// as needed; both reuse their memory from one call to the next. Fewer
+// than 2^31 keys (the counts are int32).
 func radixSort(keys, spare []uint64) (sorted, buf []uint64) {
 	const bits, passes = 11, 6 // 66 ≥ 64 bits
 	spare = slices.Grow(spare[:0], len(keys))[:len(keys)]
