@@ -130,12 +130,12 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	if out == "" {
 		out = filepath.Join(opts.RunDir, "fit")
 	}
-	if err := output.CheckDir(out); err != nil {
+	if err := checkOut("fit", out); err != nil {
 		var ne *output.NotEmptyError
 		if errors.As(err, &ne) && ne.Holds(fitCSV) {
 			return fmt.Errorf("refusing to overwrite the earlier fit in %s; give --out DIR for a new folder, or delete it", out)
 		}
-		return err // a folder holding other files says what is there
+		return err // names an earlier run, sweep or comparison, or says what is there
 	}
 	m, w, err := fit.LoadRun(opts.RunDir)
 	if err != nil {

@@ -93,12 +93,12 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join(o.Dir, "sensitivity")
 	}
-	if err := output.CheckDir(out); err != nil {
+	if err := checkOut("sensitivity", out); err != nil {
 		var ne *output.NotEmptyError
 		if errors.As(err, &ne) && ne.Holds(sensitivityCSV) {
 			return fmt.Errorf("refusing to overwrite the earlier analysis in %s; give --out DIR2 for a new folder, or delete it", out)
 		}
-		return err // a folder holding other files says what is there
+		return err // names an earlier run, sweep or comparison, or says what is there
 	}
 	res, err := sweep.ReadResults(o.Dir)
 	if err != nil {

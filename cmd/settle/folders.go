@@ -159,8 +159,8 @@ var folderNoun = map[folderKind]string{
 
 // checkOut is output.CheckDir for settle cmd's --out dir: a folder that
 // is not empty is refused, with an error that names what an earlier
-// command left there (output.CheckDir's own calls any folder with a
-// manifest an earlier run).
+// command left there when classify knows it (output.CheckDir's own calls
+// any folder with a manifest or an INCOMPLETE marker an earlier run).
 func checkOut(cmd, dir string) error {
 	err := output.CheckDir(dir)
 	var ne *output.NotEmptyError

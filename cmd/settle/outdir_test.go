@@ -131,6 +131,10 @@ func TestOutNamesEarlierResults(t *testing.T) {
 			"settle compare: refusing to overwrite the earlier fit in DIR; choose another --out or delete it"},
 		{"sensitivity analysis given to sweep", folderWith(t, "sensitivity.csv"), []string{"sweep", sweepFile},
 			"settle sweep: refusing to overwrite the earlier sensitivity analysis in DIR; choose another --out or delete it"},
+		{"sweep given to fit", sweepDir, []string{"fit", fakeRun(t), "--targets", norwayTargets},
+			"settle fit: refusing to overwrite the earlier sweep in DIR; choose another --out or delete it"},
+		{"comparison given to sensitivity", folderWith(t, "compare.json"), []string{"sensitivity", sweepDir},
+			"settle sensitivity: refusing to overwrite the earlier comparison in DIR; choose another --out or delete it"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -74,8 +74,10 @@ type observer struct {
 	// worker counted which chunk): (n+1)*numCounters region counters, the
 	// last row absorbing NoRegion; persons by sex and age; women in a
 	// couple by age.
-	cnt    [][]int32
-	inc    [][]int32 // in-commuters by work region, then commuteSpare rows absorbing the others
+	cnt [][]int32
+	// In-commuters by work region, then commuteSpare counters absorbing
+	// the others (cnt's cInCommuters column stays 0).
+	inc    [][]int32
 	pop    [][2][world.MaxAge + 1]int32
 	wp     [][world.MaxAge + 1]int32
 	rec    record.Year
