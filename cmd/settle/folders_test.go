@@ -14,10 +14,7 @@ import (
 func TestFolderArguments(t *testing.T) {
 	tmp := t.TempDir()
 	run := fakeRun(t)
-	sweepDir := filepath.Join(tmp, "sweep")
-	if code, _, errs := settle(t, "sweep", sweepFiles(t, "grid"), "--out", sweepDir, "--quiet"); code != 0 {
-		t.Fatal(errs)
-	}
+	sweepFile, sweepDir := fakeSweep(t)
 	// results/base/<two runs>, a comparison without kept runs, a file.
 	runs := filepath.Join(tmp, "results", "base")
 	for _, id := range []string{"20250101-120000-s1", "20250102-120000-s1"} {
@@ -29,7 +26,6 @@ func TestFolderArguments(t *testing.T) {
 	cmp := folderWith(t, "compare.json", "deltas.csv")
 	file := filepath.Join(run, "regions.csv")
 	missing := filepath.Join(tmp, "nope")
-	sweepFile := sweepFiles(t, "grid")
 	other := folderWith(t, "keep.txt")
 	// A fit's output inside its run, and one written elsewhere (--out).
 	fitIn := filepath.Join(run, "fit")

@@ -40,6 +40,34 @@ func folderWith(t *testing.T, names ...string) string {
 	return dir
 }
 
+// fakeSweep writes a finished sweep of the "grid" sweep file (see
+// sweepFiles) into a new folder and returns the file and the folder.
+func fakeSweep(t *testing.T) (file, dir string) {
+	t.Helper()
+	file = sweepFiles(t, "grid")
+	dir = filepath.Join(t.TempDir(), "sweep")
+	if code, _, errs := settle(t, "sweep", file, "--out", dir, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	return file, dir
+}
+
+// wantRefused runs settle with args, which name dir as --out, and checks
+// that it fails with an error containing want (DIR standing for dir) and
+// leaves dir as it was.
+func wantRefused(t *testing.T, dir string, args []string, want string) {
+	t.Helper()
+	before := listDir(dir)
+	code, _, errs := settle(t, args...)
+	want = strings.ReplaceAll(want, "DIR", dir)
+	if code != exitError || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
+	}
+	if after := listDir(dir); !slices.Equal(before, after) {
+		t.Errorf("the folder changed: %v → %v", before, after)
+	}
+}
+
 func listDir(dir string) []string {
 	entries, _ := os.ReadDir(dir)
 	var names []string
@@ -55,11 +83,7 @@ func listDir(dir string) []string {
 func TestOutNotEmpty(t *testing.T) {
 	run := fakeRun(t)
 	scen := scenarioFile(t, t.TempDir(), 2, 0.02)
-	sweepFile := sweepFiles(t, "grid")
-	sweepDir := filepath.Join(t.TempDir(), "sweep")
-	if code, _, errs := settle(t, "sweep", sweepFile, "--out", sweepDir, "--quiet"); code != 0 {
-		t.Fatal(errs)
-	}
+	sweepFile, sweepDir := fakeSweep(t)
 	cases := []struct {
 		name  string
 		args  func(out string) []string
@@ -90,15 +114,7 @@ func TestOutNotEmpty(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := folderWith(t, c.files...)
-			before := listDir(dir)
-			code, _, errs := settle(t, c.args(dir)...)
-			want := strings.ReplaceAll(c.want, "DIR", dir)
-			if code != exitError || !strings.Contains(errs, want) {
-				t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
-			}
-			if after := listDir(dir); !slices.Equal(before, after) {
-				t.Errorf("the folder changed: %v → %v", before, after)
-			}
+			wantRefused(t, dir, c.args(dir), c.want)
 		})
 	}
 }
@@ -109,11 +125,7 @@ func TestOutNotEmpty(t *testing.T) {
 // how to continue it; the folder is left as it was.
 func TestOutNamesEarlierResults(t *testing.T) {
 	scen := scenarioFile(t, t.TempDir(), 2, 0.02)
-	sweepFile := sweepFiles(t, "grid")
-	sweepDir := filepath.Join(t.TempDir(), "sweep")
-	if code, _, errs := settle(t, "sweep", sweepFile, "--out", sweepDir, "--quiet"); code != 0 {
-		t.Fatal(errs)
-	}
+	sweepFile, sweepDir := fakeSweep(t)
 	cases := []struct {
 		name string
 		dir  string
@@ -138,15 +150,7 @@ func TestOutNamesEarlierResults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := listDir(c.dir)
-			code, _, errs := settle(t, append(c.args, "--out", c.dir)...)
-			want := strings.ReplaceAll(c.want, "DIR", c.dir)
-			if code != exitError || !strings.Contains(errs, want) {
-				t.Errorf("exit %d, stderr %q\nwant %q", code, errs, want)
-			}
-			if after := listDir(c.dir); !slices.Equal(before, after) {
-				t.Errorf("the folder changed: %v → %v", before, after)
-			}
+			wantRefused(t, c.dir, append(c.args, "--out", c.dir), c.want)
 		})
 	}
 }
