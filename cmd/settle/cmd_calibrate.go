@@ -237,7 +237,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return err
 	}
 
-	trace, err := newTraceFile(filepath.Join(dir, "trace.csv"), calibrate.TraceHeader(spec))
+	trace, err := newTraceFile(filepath.Join(dir, calibrateTrace), calibrate.TraceHeader(spec))
 	if err != nil {
 		return err
 	}
@@ -437,3 +437,7 @@ func (b *evalBar) Done() {
 		b.bar.Exit()
 	}
 }
+
+// calibrateTrace is the file of every evaluation settle calibrate writes
+// (by which a folder is known as a calibration's).
+const calibrateTrace = "trace.csv"

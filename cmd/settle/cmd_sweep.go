@@ -189,6 +189,11 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		dir = filepath.Join(dir, shard.Folder())
 	case dir != "":
 		if !opts.Resume {
+			// An earlier sweep: sim/sweep says whether --resume would
+			// continue it. Anything else: checkOut names it.
+			if err := sw.CheckOut(dir, shard); err != nil && manifestKind(dir) == folderSweep {
+				return err
+			}
 			if err := checkOut("sweep", dir); err != nil {
 				return err
 			}

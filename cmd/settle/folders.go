@@ -30,6 +30,7 @@ const (
 	folderCompare                       // settle compare: compare.json
 	folderFit                           // settle fit: fit.csv
 	folderSensitivity                   // settle sensitivity: sensitivity.csv
+	folderCalibration                   // settle calibrate: trace.csv
 	folderRuns                          // run folders (results/<scenario name>)
 	folderSweeps                        // sweep folders (results/<sweep name>)
 )
@@ -68,6 +69,11 @@ func exists(path string) bool {
 	return err == nil
 }
 
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
 // classify looks at dir (and, for a folder of folders, one level down).
 func classify(dir string) folderInfo {
 	st, err := os.Stat(dir)
@@ -88,7 +94,10 @@ func classify(dir string) folderInfo {
 	}
 	up := filepath.Dir(filepath.Clean(dir))
 	switch {
-	case exists(filepath.Join(dir, compare.ManifestFile)):
+	case exists(filepath.Join(dir, compare.ManifestFile)),
+		// A comparison stopped with --keep-runs: its finished runs, no
+		// compare.json yet.
+		exists(filepath.Join(dir, output.IncompleteFile)) && isDir(filepath.Join(dir, "runs")):
 		info := folderInfo{kind: folderCompare}
 		if runs := childrenOf(filepath.Join(dir, "runs"), folderRun); len(runs) > 0 {
 			info.example = runs[0]
@@ -102,6 +111,8 @@ func classify(dir string) folderInfo {
 			info.example = up
 		}
 		return info
+	case exists(filepath.Join(dir, calibrateTrace)):
+		return folderInfo{kind: folderCalibration}
 	case exists(filepath.Join(dir, sensitivityCSV)):
 		info := folderInfo{kind: folderSensitivity}
 		if manifestKind(up) == folderSweep {
@@ -145,6 +156,7 @@ var folderWhat = map[folderKind]string{
 	folderCompare:     "a comparison folder (written by settle compare)",
 	folderFit:         "the output of settle fit",
 	folderSensitivity: "the output of settle sensitivity",
+	folderCalibration: "the output of settle calibrate",
 }
 
 // folderNoun names, in checkOut's refusal, what an earlier command left in
@@ -155,28 +167,29 @@ var folderNoun = map[folderKind]string{
 	folderCompare:     "comparison",
 	folderFit:         "fit",
 	folderSensitivity: "sensitivity analysis",
+	folderCalibration: "calibration",
 }
 
 // checkOut is output.CheckDir for settle cmd's --out dir: a folder that
 // is not empty is refused, with an error that names what an earlier
-// command left there when classify knows it (output.CheckDir's own calls
-// any folder with a manifest or an INCOMPLETE marker an earlier run).
+// command left there when classify knows it, and says when it did not
+// finish (output.CheckDir's own calls any folder with a manifest or an
+// INCOMPLETE marker an earlier run). settle sweep asks sim/sweep first,
+// which knows whether --resume would continue an earlier sweep.
 func checkOut(cmd, dir string) error {
 	err := output.CheckDir(dir)
 	var ne *output.NotEmptyError
 	if !errors.As(err, &ne) {
 		return err
 	}
-	kind := classify(dir).kind
-	noun, ok := folderNoun[kind]
+	noun, ok := folderNoun[classify(dir).kind]
 	if !ok {
 		return err
 	}
-	fix := "choose another --out or delete it"
-	if kind == folderSweep && cmd == "sweep" {
-		fix = "add --resume to continue it, or choose another --out"
+	if ne.Holds(output.IncompleteFile) {
+		noun += ", which did not finish,"
 	}
-	return &refusedError{fmt.Sprintf("refusing to overwrite the earlier %s in %s; %s", noun, dir, fix), err}
+	return &refusedError{fmt.Sprintf("refusing to overwrite the earlier %s in %s; choose another --out or delete it", noun, dir), err}
 }
 
 // refusedError is checkOut's refusal; it unwraps to output.CheckDir's
@@ -221,8 +234,8 @@ func needRun(cmd, dir string) error {
 			return fmt.Errorf("%s is %s, not a run folder; %s", dir, folderWhat[folderFit], give)
 		}
 		return fmt.Errorf("%s is %s, not a run folder; give the run's folder: settle %s %s", dir, folderWhat[folderFit], cmd, info.example)
-	case folderSensitivity:
-		return fmt.Errorf("%s is %s, not a run folder; %s", dir, folderWhat[folderSensitivity], give)
+	case folderSensitivity, folderCalibration:
+		return fmt.Errorf("%s is %s, not a run folder; %s", dir, folderWhat[info.kind], give)
 	case folderRuns:
 		return fmt.Errorf("%s holds run folders, not a run; give one of them, e.g. settle %s %s", dir, cmd, info.example)
 	case folderSweeps:
@@ -259,8 +272,8 @@ func needSweep(cmd, dir string) error {
 			return fmt.Errorf("%s is %s, not a sweep folder; %s", dir, folderWhat[folderSensitivity], give)
 		}
 		return fmt.Errorf("%s is %s, not a sweep folder; give the sweep's folder: settle %s %s", dir, folderWhat[folderSensitivity], cmd, info.example)
-	case folderFit:
-		return fmt.Errorf("%s is %s, not a sweep folder; %s", dir, folderWhat[folderFit], give)
+	case folderFit, folderCalibration:
+		return fmt.Errorf("%s is %s, not a sweep folder; %s", dir, folderWhat[info.kind], give)
 	case folderRuns:
 		return fmt.Errorf("%s holds run folders of settle run, not a sweep; settle %s needs a sweep folder from settle sweep", dir, cmd)
 	case folderSweeps:

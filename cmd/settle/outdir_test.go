@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +52,31 @@ func fakeSweep(t *testing.T) (file, dir string) {
 		t.Fatal(errs)
 	}
 	return file, dir
+}
+
+// unfinished copies the manifest of the finished run or sweep in dir to a
+// new folder, marked unfinished (complete false, an INCOMPLETE file), with
+// the keys of set replaced.
+func unfinished(t *testing.T, dir string, set map[string]any) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["complete"] = false
+	maps.Copy(m, set)
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	out := folderWith(t, "INCOMPLETE")
+	if err := os.WriteFile(filepath.Join(out, "manifest.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // wantRefused runs settle with args, which name dir as --out, and checks
@@ -132,8 +159,23 @@ func TestOutNamesEarlierResults(t *testing.T) {
 		args []string // --out DIR is added
 		want string   // DIR stands for the folder
 	}{
-		{"sweep given to sweep", sweepDir, []string{"sweep", sweepFile},
-			"settle sweep: refusing to overwrite the earlier sweep in DIR; add --resume to continue it, or choose another --out"},
+		{"finished sweep given to sweep", sweepDir, []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the finished sweep in DIR; choose another --out or delete it"},
+		{"unfinished sweep given to sweep", unfinished(t, sweepDir, nil), []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier sweep in DIR, which did not finish; add --resume to continue it, or choose another --out"},
+		{"unfinished sweep of another file", unfinished(t, sweepDir, map[string]any{"sweep_file": "other.toml", "sweep_sha256": "00"}), []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier sweep in DIR; --resume cannot continue it here: it holds a sweep of other.toml, and " + sweepFile + " is not that file as it was then; start this sweep in another folder"},
+		{"unfinished shard given to the whole sweep", unfinished(t, sweepDir, map[string]any{"shard": map[string]int{"index": 1, "count": 2}}), []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier sweep in DIR; --resume cannot continue it here: it holds shard 1/2, not 0/1"},
+		{"interrupted run given to sweep", unfinished(t, fakeRun(t), nil), []string{"sweep", sweepFile},
+			"settle sweep: refusing to overwrite the earlier run, which did not finish, in DIR; choose another --out or delete it"},
+		{"interrupted comparison given to run", folderWith(t, "INCOMPLETE", "runs/"), []string{"run", scen},
+			"settle run: refusing to overwrite the earlier comparison, which did not finish, in DIR; choose another --out or delete it"},
+		{"calibration given to compare", folderWith(t, "trace.csv", "fitted.toml", "report.csv"),
+			[]string{"compare", "../../scenarios/teaching.toml", "../../scenarios/compare/holmoy-bridge.toml"},
+			"settle compare: refusing to overwrite the earlier calibration in DIR; choose another --out or delete it"},
+		{"interrupted calibration given to calibrate", folderWith(t, "trace.csv", "fitted.toml", "INCOMPLETE"), []string{"calibrate", "../../targets/fitted/calibration.toml"},
+			"settle calibrate: refusing to overwrite the earlier calibration, which did not finish, in DIR; choose another --out or delete it"},
 		{"sweep given to run", sweepDir, []string{"run", scen},
 			"settle run: refusing to overwrite the earlier sweep in DIR; choose another --out or delete it"},
 		{"comparison given to run", folderWith(t, "compare.json", "regions.csv"), []string{"run", scen},
@@ -153,4 +195,15 @@ func TestOutNamesEarlierResults(t *testing.T) {
 			wantRefused(t, c.dir, append(c.args, "--out", c.dir), c.want)
 		})
 	}
+	// A shard's folder holding something else than a sweep (it used to be
+	// called an earlier sweep, with --resume to continue it).
+	t.Run("run in a shard's folder", func(t *testing.T) {
+		out := t.TempDir()
+		shard := filepath.Join(out, "shard-0-of-2")
+		if err := os.Rename(unfinished(t, fakeRun(t), nil), shard); err != nil {
+			t.Fatal(err)
+		}
+		wantRefused(t, shard, []string{"sweep", sweepFile, "--shard", "0/2", "--out", out},
+			"settle sweep: refusing to overwrite the earlier run in DIR; choose another --out or delete it")
+	})
 }

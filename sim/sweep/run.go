@@ -283,26 +283,14 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 		return false, m, err
 	}
 	if !opts.Resume {
-		return false, m, fmt.Errorf("refusing to overwrite the earlier sweep in %s; add --resume to continue it, or choose another --out", dir)
+		return false, m, sw.refusal(dir, m.Shard, err)
 	}
 	old, err := ReadManifest(dir)
 	if err != nil {
 		return false, m, fmt.Errorf("cannot resume in %s: %w", dir, err)
 	}
-	switch {
-	case old.SweepSHA256 != sw.SHA256:
-		return false, m, fmt.Errorf("cannot resume in %s: the sweep file %s changed since the sweep started there (SHA-256 %.12s…, now %.12s…); undo the change, or start the changed sweep in another folder",
-			dir, sw.File, old.SweepSHA256, sw.SHA256)
-	case old.ScenarioSHA256 != sw.Scenario.SHA256:
-		return false, m, fmt.Errorf("cannot resume in %s: the base scenario %s changed since the sweep started there; undo the change, or start the sweep in another folder",
-			dir, sw.Scenario.File)
-	case old.EngineVersion != engineVersion:
-		return false, m, fmt.Errorf("cannot resume in %s: it was started by engine %s, this is %s; the runs would not be comparable, so start the sweep in another folder",
-			dir, old.EngineVersion, engineVersion)
-	case old.Shard != m.Shard:
-		return false, m, fmt.Errorf("cannot resume in %s: it holds shard %s, not %s", dir, old.Shard, m.Shard)
-	case len(old.MergedFrom) > 0:
-		return false, m, fmt.Errorf("cannot resume in %s: it is the merge of shards, complete already", dir)
+	if why := sw.resumeProblem(old, m.Shard); why != "" {
+		return false, m, fmt.Errorf("cannot resume in %s: %s", dir, why)
 	}
 	if _, err := os.Stat(filepath.Join(dir, PointsFile)); err != nil {
 		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
@@ -311,6 +299,69 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 	}
 	m.StartTime = old.StartTime
 	return false, m, nil
+}
+
+// CheckOut reports whether dir can take shard s of sw as a new sweep: nil
+// when it does not exist or is empty. For a folder holding an earlier
+// sweep the error says whether --resume would continue it (only an
+// unfinished sweep of the same files and shard); for anything else it is
+// output.CheckDir's. Every refusal matches output.ErrNotEmpty.
+func (sw *Sweep) CheckOut(dir string, s Shard) error {
+	err := output.CheckDir(dir)
+	if !errors.Is(err, output.ErrNotEmpty) {
+		return err
+	}
+	if s.Whole() {
+		s = Shard{Index: 0, Count: 1}
+	}
+	return sw.refusal(dir, s, err)
+}
+
+// refusal is CheckOut's error for a folder that is not empty (err, from
+// output.CheckDir).
+func (sw *Sweep) refusal(dir string, s Shard, err error) error {
+	old, rerr := ReadManifest(dir)
+	if rerr != nil || old.SweepFile == "" {
+		return err // not a sweep: CheckDir says what is there
+	}
+	msg := fmt.Sprintf("refusing to overwrite the earlier sweep in %s, which did not finish; add --resume to continue it, or choose another --out", dir)
+	switch why := sw.resumeProblem(old, s); {
+	case old.Complete:
+		msg = fmt.Sprintf("refusing to overwrite the finished sweep in %s; choose another --out or delete it", dir)
+	case why != "":
+		msg = fmt.Sprintf("refusing to overwrite the earlier sweep in %s; --resume cannot continue it here: %s", dir, why)
+	}
+	return &refusedError{msg, err}
+}
+
+// refusedError is refusal's error; it unwraps to output.CheckDir's.
+type refusedError struct {
+	msg string
+	err error
+}
+
+func (e *refusedError) Error() string { return e.msg }
+func (e *refusedError) Unwrap() error { return e.err }
+
+// resumeProblem says why the sweep old (from a folder's manifest) cannot be
+// continued as shard s of sw, or "" when it can.
+func (sw *Sweep) resumeProblem(old *Manifest, s Shard) string {
+	switch {
+	case old.SweepSHA256 != sw.SHA256 && filepath.Clean(old.SweepFile) != filepath.Clean(sw.File):
+		return fmt.Sprintf("it holds a sweep of %s, and %s is not that file as it was then; start this sweep in another folder", old.SweepFile, sw.File)
+	case old.SweepSHA256 != sw.SHA256:
+		return fmt.Sprintf("the sweep file %s changed since the sweep started there (SHA-256 %.12s…, now %.12s…); undo the change, or start the changed sweep in another folder",
+			sw.File, old.SweepSHA256, sw.SHA256)
+	case old.ScenarioSHA256 != sw.Scenario.SHA256:
+		return fmt.Sprintf("the base scenario %s changed since the sweep started there; undo the change, or start the sweep in another folder", sw.Scenario.File)
+	case old.EngineVersion != engineVersion:
+		return fmt.Sprintf("it was started by engine %s, this is %s; the runs would not be comparable, so start the sweep in another folder", old.EngineVersion, engineVersion)
+	case len(old.MergedFrom) > 0:
+		return "it is the merge of shards, complete already"
+	case old.Shard != s:
+		return fmt.Sprintf("it holds shard %s, not %s", old.Shard, s)
+	}
+	return ""
 }
 
 // finish writes runs.csv and runs.parquet and marks the folder complete.
