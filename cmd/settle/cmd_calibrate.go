@@ -233,7 +233,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return fmt.Errorf("creating the output folder: %w", err)
 	}
 	incomplete := filepath.Join(dir, output.IncompleteFile)
-	if err := os.WriteFile(incomplete, []byte("settle calibrate is running (or was stopped before it finished): the files here are not a finished calibration.\nRerun: "+commandText(opts.Cmdline)+"\n"), 0o644); err != nil {
+	if err := output.WriteData(incomplete, []byte("settle calibrate is running (or was stopped before it finished): the files here are not a finished calibration.\nRerun: "+commandText(opts.Cmdline)+"\n")); err != nil {
 		return err
 	}
 
@@ -291,7 +291,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err := calibrate.WriteFitted(&fitted, spec, res, prov); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "fitted.toml"), fitted.Bytes(), 0o644); err != nil {
+	if err := output.WriteData(filepath.Join(dir, "fitted.toml"), fitted.Bytes()); err != nil {
 		return err
 	}
 	if report != nil {
@@ -302,10 +302,10 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		if err := report.WriteCSV(&csvb); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "report.txt"), txt.Bytes(), 0o644); err != nil {
+		if err := output.WriteData(filepath.Join(dir, "report.txt"), txt.Bytes()); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "report.csv"), csvb.Bytes(), 0o644); err != nil {
+		if err := output.WriteData(filepath.Join(dir, "report.csv"), csvb.Bytes()); err != nil {
 			return err
 		}
 		p.Printf("\n%s\n", txt.String())
@@ -313,7 +313,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	p.Printf("loss %.4g at the start, %.4g fitted after %d evaluations (%s) in %s\n",
 		res.Start.Loss, res.Best.Loss, res.Evals, res.Status, time.Since(start).Round(time.Second))
 	if errors.Is(fitErr, context.Canceled) {
-		os.WriteFile(incomplete, []byte(fmt.Sprintf("settle calibrate was interrupted after %d evaluations: fitted.toml holds the best point so far, and there is no report.\nRerun: %s\n", res.Evals, commandText(opts.Cmdline))), 0o644)
+		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate was interrupted after %d evaluations: fitted.toml holds the best point so far, and there is no report.\nRerun: %s\n", res.Evals, commandText(opts.Cmdline))))
 		return &calibrateInterrupted{evals: res.Evals, dir: dir, cause: fitErr}
 	}
 	if fitErr != nil {

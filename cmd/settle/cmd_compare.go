@@ -277,7 +277,7 @@ func claimCompareDir(dir string, plan *compare.Plan) error {
 // INCOMPLETE file says why it stopped.
 func abandonCompareDir(dir string, keptRuns bool, why error) error {
 	if keptRuns {
-		return compare.WriteFileAtomic(filepath.Join(dir, output.IncompleteFile),
+		return output.WriteData(filepath.Join(dir, output.IncompleteFile),
 			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n", why)))
 	}
 	entries, err := os.ReadDir(dir)

@@ -351,17 +351,7 @@ func writeAgesCSV(path string, s *fit.Stats) error {
 }
 
 func writeCSV(path string, records [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	if err := cw.WriteAll(records); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return output.WriteFile(path, func(w io.Writer) error {
+		return csv.NewWriter(w).WriteAll(records)
+	})
 }

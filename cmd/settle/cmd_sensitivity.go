@@ -119,7 +119,7 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := sweep.WriteFile(filepath.Join(out, sensitivityCSV), a.WriteCSV); err != nil {
+	if err := output.WriteFile(filepath.Join(out, sensitivityCSV), a.WriteCSV); err != nil {
 		return err
 	}
 	if _, err := a.WriteCharts(out); err != nil {

@@ -3,9 +3,8 @@ package compare
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -238,48 +237,21 @@ func (r *Result) writeManifest(dir string) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, ManifestFile), append(b, '\n'))
+	return output.WriteData(filepath.Join(dir, ManifestFile), append(b, '\n'))
 }
 
-// writeTable writes a CSV file through path.tmp, renamed when complete.
+// writeTable writes a CSV file through output.WriteFile.
 func writeTable(path string, header []string, rows func(row func(...string) error) error) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	return output.WriteFile(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		err := cw.Write(header)
+		if err == nil {
+			err = rows(func(rec ...string) error { return cw.Write(rec) })
+		}
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
 		return err
-	}
-	cw := csv.NewWriter(f)
-	err = cw.Write(header)
-	if err == nil {
-		err = rows(func(rec ...string) error { return cw.Write(rec) })
-	}
-	cw.Flush()
-	if err == nil {
-		err = cw.Error()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// WriteFileAtomic writes data to path.tmp and renames it to path.
-func WriteFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	err := os.WriteFile(tmp, data, 0o644)
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	})
 }

@@ -1,8 +1,10 @@
 package output
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +45,7 @@ func writeManifest(dir string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, ManifestFile), append(b, '\n'))
+	return WriteData(filepath.Join(dir, ManifestFile), append(b, '\n'))
 }
 
 // ReadManifest reads the manifest.json of a run folder.
@@ -59,14 +61,21 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return m, nil
 }
 
-// writeFileAtomic writes data to path.tmp, syncs it and renames it to path.
-func writeFileAtomic(path string, data []byte) error {
+// WriteFile writes path through a temporary file (path.tmp), synced and
+// renamed when write returns without error, so the final name never holds
+// half a file; on an error nothing is left behind. Every file of a result
+// folder but the streamed CSVs of a run (csvFile) is written through it.
+func WriteFile(path string, write func(io.Writer) error) error {
 	tmp := path + tmpSuffix
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.Create(tmp)
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -81,6 +90,14 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteData is WriteFile for data held in memory.
+func WriteData(path string, data []byte) error {
+	return WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }
 
 // incompleteText is the content of the INCOMPLETE file: how far the run

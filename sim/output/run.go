@@ -349,7 +349,7 @@ func (r *Run) writeMarkers(why string) error {
 	if err := writeManifest(r.dir, &r.manifest); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(r.dir, IncompleteFile), []byte(incompleteText(&r.manifest, r.records, why)))
+	return WriteData(filepath.Join(r.dir, IncompleteFile), []byte(incompleteText(&r.manifest, r.records, why)))
 }
 
 // Summary returns the key figures of the run so far (see Summary).

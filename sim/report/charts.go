@@ -76,7 +76,7 @@ func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart
 	if _, err := canvas.WriteTo(&b); err != nil {
 		return c, err
 	}
-	if err := compare.WriteFileAtomic(c.SVG, b.Bytes()); err != nil {
+	if err := output.WriteData(c.SVG, b.Bytes()); err != nil {
 		return c, err
 	}
 	c.Inline = inlineSVG(b.Bytes())

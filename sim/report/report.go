@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -82,7 +83,7 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 	if err := page.Execute(&b, v); err != nil {
 		return charts, fmt.Errorf("report: %w", err)
 	}
-	return charts, compare.WriteFileAtomic(filepath.Join(dir, ReportFile), b.Bytes())
+	return charts, output.WriteData(filepath.Join(dir, ReportFile), b.Bytes())
 }
 
 type view struct {

@@ -16,6 +16,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
+
+	"github.com/settle-sim/settle/sim/output"
 )
 
 // File names in a sweep folder.
@@ -141,40 +143,10 @@ func writeManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return WriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+	return output.WriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
-}
-
-// WriteFile writes path through a temporary file (path.tmp), synced and
-// renamed when write returns without error, so the final name never holds
-// half a file; on an error nothing is left behind.
-func WriteFile(path string, write func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }
 
 // table is what runs.csv and runs.parquet are made of: the parameters'
@@ -212,7 +184,7 @@ func (sw *Sweep) table() table {
 
 // writePoints writes points.csv: point,[block,]<parameters…>.
 func writePoints(path string, t table) error {
-	return WriteFile(path, func(w io.Writer) error {
+	return output.WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		head := []string{"point"}
 		if t.blocks != nil {
@@ -283,7 +255,7 @@ func (t table) runsHeader() []string {
 // writeRuns writes runs.csv for the runs ids (ascending) from the journal
 // entries: one row per run and metric.
 func writeRuns(path string, t table, ids []int, runs map[int]entry) error {
-	return WriteFile(path, func(w io.Writer) error {
+	return output.WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(t.runsHeader())
 		row := make([]string, 0, 6+len(t.params))
@@ -337,7 +309,7 @@ func writeParquet(path string, t table, ids []int, runs map[int]entry) error {
 			pvals[p][i] = v
 		}
 	}
-	return WriteFile(path, func(w io.Writer) error {
+	return output.WriteFile(path, func(w io.Writer) error {
 		pw := parquet.NewWriter(w, schema, parquet.Compression(&parquet.Snappy), parquet.CreatedBy("settle", engineVersion, "sweep"))
 		const group = 1 << 16
 		rows := make([]parquet.Row, 0, 1024)

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/settle-sim/settle/sim/sweep"
+	"github.com/settle-sim/settle/sim/output"
 )
 
 // ChartName is the name (without extension) of the chart WriteCharts
@@ -101,7 +101,7 @@ func (a *Analysis) WriteCharts(dir string) ([]string, error) {
 			draw1(draw.New(svg))
 			wt = svg
 		}
-		if err := sweep.WriteFile(path, func(w io.Writer) error {
+		if err := output.WriteFile(path, func(w io.Writer) error {
 			_, err := wt.WriteTo(w)
 			return err
 		}); err != nil {
