@@ -3,6 +3,7 @@ package fit
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"path/filepath"
 	"sort"
@@ -14,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/targets"
 )
 
@@ -62,13 +64,26 @@ func WriteCharts(dir string, t *targets.Targets, s Stats) ([]string, error) {
 		}
 		for _, ext := range []string{".png", ".svg"} {
 			f := filepath.Join(dir, c.name+ext)
-			if err := p.Save(ChartWidth, ChartHeight, f); err != nil {
-				return files, fmt.Errorf("fit: writing %s: %w", f, err)
+			if err := saveChart(p, ChartWidth, ChartHeight, f); err != nil {
+				return files, fmt.Errorf("fit: %w", err)
 			}
 			files = append(files, f)
 		}
 	}
 	return files, nil
+}
+
+// saveChart writes p to path (its extension names the format) through
+// output.WriteFile, so that no half-drawn chart is left behind.
+func saveChart(p *plot.Plot, w, h vg.Length, path string) error {
+	wt, err := p.WriterTo(w, h, strings.TrimPrefix(filepath.Ext(path), "."))
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return output.WriteFile(path, func(out io.Writer) error {
+		_, err := wt.WriteTo(out)
+		return err
+	})
 }
 
 func window(s Stats) string {

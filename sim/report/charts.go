@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -67,8 +68,15 @@ type Chart struct {
 func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart, error) {
 	c := Chart{Name: name, Title: title, Caption: caption,
 		PNG: filepath.Join(dir, name+".png"), SVG: filepath.Join(dir, name+".svg")}
-	if err := p.Save(w, h, c.PNG); err != nil {
-		return c, fmt.Errorf("report: writing %s: %w", c.PNG, err)
+	png, err := p.WriterTo(w, h, "png")
+	if err == nil {
+		err = output.WriteFile(c.PNG, func(out io.Writer) error {
+			_, err := png.WriteTo(out)
+			return err
+		})
+	}
+	if err != nil {
+		return c, fmt.Errorf("report: %w", err)
 	}
 	canvas := vgsvg.New(w, h)
 	p.Draw(draw.New(canvas))
