@@ -129,7 +129,7 @@ func parseCalibrate(args, cmdline []string, stdout io.Writer) (calibrateOptions,
 
 func (o *calibrateOptions) check() error {
 	switch {
-	case o.Workers < 0:
+	case o.Workers < 0 || o.Workers > maxWorkers:
 		return workersError(o.Workers)
 	case o.Scale < 0 || o.Scale > 1 || math.IsNaN(o.Scale):
 		return scaleError(o.Scale)

@@ -134,7 +134,7 @@ func (o *compareOptions) check() error {
 	if o.Replicates < 1 || o.Replicates > 1000 {
 		return usagef("--replicates %d: give a number of runs per scenario from 1 to 1000 (2 or more give intervals)", o.Replicates)
 	}
-	if o.Workers < 0 {
+	if o.Workers < 0 || o.Workers > maxWorkers {
 		return workersError(o.Workers)
 	}
 	if o.Years < 0 || o.Years > scenario.MaxYears {

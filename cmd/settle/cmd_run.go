@@ -122,8 +122,11 @@ func parseRun(args, cmdline []string, stdout io.Writer) (runOptions, error) {
 	return opts, opts.check()
 }
 
+// maxWorkers bounds --workers of the commands that simulate.
+const maxWorkers = engine.MaxWorkers
+
 func workersError(n int) error {
-	return usagef("--workers %d: give a number of goroutines of 1 or more, or leave it out to use one per CPU (%d here)", n, runtime.NumCPU())
+	return usagef("--workers %d: give a number of goroutines from 1 to %d, or leave it out to use one per CPU (%d here)", n, maxWorkers, runtime.NumCPU())
 }
 
 func yearsError(n int) error {
@@ -136,7 +139,7 @@ func scaleError(x float64) error {
 
 // check validates the options (usage errors).
 func (o *runOptions) check() error {
-	if o.Workers < 0 {
+	if o.Workers < 0 || o.Workers > maxWorkers {
 		return workersError(o.Workers)
 	}
 	if o.Years < 0 || o.Years > scenario.MaxYears {

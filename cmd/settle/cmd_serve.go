@@ -107,7 +107,7 @@ func (o *serveOptions) check() error {
 	if o.MaxYears < 1 || o.MaxYears > scenario.MaxYears {
 		return usagef("--max-years %d: give 1 to %d years", o.MaxYears, scenario.MaxYears)
 	}
-	if o.Workers < 0 {
+	if o.Workers < 0 || o.Workers > maxWorkers {
 		return workersError(o.Workers)
 	}
 	return nil

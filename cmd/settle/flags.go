@@ -107,7 +107,10 @@ func allowedValues(cmd string, f *flag.Flag) string {
 		}
 		return "give a whole number of years, 1 or more, e.g. --years 10"
 	case "workers":
-		return "give a whole number of 1 or more, e.g. --workers 4 (leave it out for one per CPU)"
+		if cmd == "sweep" { // simulations side by side, not goroutines
+			return "give a whole number of 1 or more, e.g. --workers 4 (leave it out for one per CPU)"
+		}
+		return fmt.Sprintf("give a whole number from 1 to %d, e.g. --workers 4 (leave it out for one per CPU)", maxWorkers)
 	}
 	var v any
 	if g, ok := f.Value.(flag.Getter); ok {

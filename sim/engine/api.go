@@ -9,6 +9,7 @@ package engine
 import (
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/state"
 )
 
 // Config is what a simulation needs besides the world. A scenario.Scenario
@@ -19,7 +20,11 @@ type Config struct {
 	StartYear     int     // 0 = the world's start year
 	Behaviour     params.Params
 	Interventions []intervention.Spec
-	// Workers is the number of goroutines; 0 = runtime.NumCPU(). It never
+	// Workers is the number of goroutines (at most MaxWorkers); 0 =
+	// runtime.NumCPU(). It never
 	// changes the results.
 	Workers int
 }
+
+// MaxWorkers is the most goroutines a simulation takes (Config.Workers).
+const MaxWorkers = state.MaxWorkers

@@ -45,8 +45,8 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
 		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)
 	}
-	if cfg.Workers < 0 {
-		return nil, fmt.Errorf("engine: workers %d; use a positive number (0 = all CPUs)", cfg.Workers)
+	if cfg.Workers < 0 || cfg.Workers > state.MaxWorkers {
+		return nil, fmt.Errorf("engine: workers %d; use 1 to %d (0 = one per CPU)", cfg.Workers, state.MaxWorkers)
 	}
 	for _, sp := range cfg.Interventions {
 		if err := intervention.Check(sp, w); err != nil {

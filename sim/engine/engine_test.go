@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/engine"
@@ -190,5 +191,29 @@ func TestNoAllocationsPerAgent(t *testing.T) {
 	t.Logf("%.0f allocations per simulated year for %d persons", allocs, w.Population())
 	if allocs > 5000 {
 		t.Errorf("%.0f allocations per simulated year: more than a per-tick overhead; something allocates per person", allocs)
+	}
+}
+
+// TestNewRejectsBadConfig: a configuration out of range is refused with an
+// error that says the allowed range.
+func TestNewRejectsBadConfig(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cfg  engine.Config
+		want string
+	}{
+		{engine.Config{Scale: 0}, "scale 0 is out of range; use 0 < scale ≤ 1"},
+		{engine.Config{Scale: 1.5}, "scale 1.5 is out of range"},
+		{engine.Config{Scale: 1, Workers: -1}, "workers -1; use 1 to 1024 (0 = one per CPU)"},
+		{engine.Config{Scale: 1, Workers: engine.MaxWorkers + 1}, "workers 1025; use 1 to 1024"},
+		{engine.Config{Scale: 1, StartYear: 1990}, "start year 1990 differs from the world's"},
+	} {
+		c.cfg.Behaviour = params.Default()
+		if _, err := engine.New(w, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
+		}
 	}
 }
