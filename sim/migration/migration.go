@@ -60,9 +60,6 @@ type Model struct {
 	// workers (chooseRemote); rv their utilities per (phase, region), then
 	// exp(V − max V).
 	rcdf, rv []float64
-	// guide and rguide hold guideSize entries per row of cdf and rcdf
-	// (setGuide), so that a draw searches a few entries of the row.
-	guide, rguide []uint16
 	// v and comp per (phase, skill, region); ev = exp(v − max v), ls the log-sums.
 	v, ev, ls []float64
 	comp      [][numComp]float64
@@ -638,28 +635,27 @@ func householdFacts(s *state.State, cs []candidate, walk *[]int32) {
 // from the table over the other regions in one search (the draw skips
 // home's interval). It returns −1 only when no region has weight.
 func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.RNG) int {
-	n, x := m.n, m.idx(ph, k, o)
-	return m.chooseIn(s, m.cdf[x*n:x*n+n], m.guide[x*guideSize:(x+1)*guideSize], ph, o, home, u)
+	n := m.n
+	return m.chooseIn(s, m.cdf[m.idx(ph, k, o)*n:m.idx(ph, k, o)*n+n], ph, o, home, u)
 }
 
 // chooseRemote is choose for a household whose decision-maker works
 // remotely: the job goes along, so the destinations are weighed without
 // their labour market (remote tables, see tables).
 func (m *Model) chooseRemote(s *state.State, ph, o, home int, u float64) int {
-	n, x := m.n, ph*m.n+o
-	return m.chooseIn(s, m.rcdf[x*n:x*n+n], m.rguide[x*guideSize:(x+1)*guideSize], ph, o, home, u)
+	n := m.n
+	return m.chooseIn(s, m.rcdf[(ph*n+o)*n:(ph*n+o)*n+n], ph, o, home, u)
 }
 
-// chooseIn draws from one origin's cumulative row and its guide (see
-// choose).
-func (m *Model) chooseIn(s *state.State, row []float64, guide []uint16, ph, o, home int, u float64) int {
+// chooseIn draws from one origin's cumulative row (see choose).
+func (m *Model) chooseIn(s *state.State, row []float64, ph, o, home int, u float64) int {
 	n := m.n
 	total := row[n-1]
 	if total <= 0 {
 		return -1
 	}
 	if home == o {
-		return search(row, guide, u*total, o)
+		return m.search(row, u*total, o)
 	}
 	start := 0.0 // cumulative weight before home
 	if home > 0 {
@@ -679,53 +675,15 @@ func (m *Model) chooseIn(s *state.State, row []float64, guide []uint16, ph, o, h
 	if x >= start {
 		x += wh
 	}
-	return search(row, guide, x, o)
-}
-
-// guideSize is the number of guide entries per cumulative row: a draw
-// searches about n/guideSize entries (22 of Norway's 357) instead of the
-// row, which is a few cache lines instead of nine.
-const guideSize = 16
-
-// setGuide fills guide for the cumulative row: guide[g] is the first
-// index whose cumulative weight exceeds g/guideSize of the total.
-func setGuide(guide []uint16, row []float64) {
-	total := row[len(row)-1]
-	d := 0
-	for g := range guide {
-		t := total * float64(g) / guideSize
-		for d < len(row) && !(row[d] > t) {
-			d++
-		}
-		guide[g] = uint16(d)
-	}
+	return m.search(row, x, o)
 }
 
 // search returns the region whose interval of the cumulative row holds x,
-// never o (whose interval is empty) or a region of zero weight: the first
-// index whose cumulative weight exceeds x. The guide narrows the search to
-// the entries between the two guide points around x; the bounds are
-// checked, so that rounding in x's guide point can only widen the search,
-// and the result is the same as a search of the whole row.
-func search(row []float64, guide []uint16, x float64, o int) int {
-	n := len(row)
-	lo, hi := 0, n
-	if total := row[n-1]; x >= 0 && x < total {
-		g := min(int(x*guideSize/total), guideSize-1)
-		lo = int(guide[g])
-		if lo > 0 && row[lo-1] > x {
-			lo = 0
-		}
-		if g+1 < guideSize {
-			hi = int(guide[g+1])
-			if hi < n && !(row[hi] > x) {
-				hi = n
-			}
-		}
-	}
-	d := lo + sort.Search(hi-lo, func(i int) bool { return row[lo+i] > x })
-	if d >= n {
-		d = n - 1
+// never o (whose interval is empty) or a region of zero weight.
+func (m *Model) search(row []float64, x float64, o int) int {
+	d := sort.Search(len(row), func(i int) bool { return row[i] > x })
+	if d >= len(row) {
+		d = len(row) - 1
 		for d > 0 && (d == o || row[d] == row[d-1]) {
 			d--
 		}
@@ -772,8 +730,6 @@ func (m *Model) tables(s *state.State) {
 		m.opp = make([]float64, numPhases*numSkills*n)
 		m.rcdf = make([]float64, numPhases*n*n)
 		m.rv = make([]float64, numPhases*n)
-		m.guide = make([]uint16, numPhases*numSkills*n*guideSize)
-		m.rguide = make([]uint16, numPhases*n*guideSize)
 	}
 	// Base hazard by age (Rogers–Castro labour and constant components).
 	for a := range m.base {
@@ -881,7 +837,6 @@ func (m *Model) tables(s *state.State) {
 				}
 				row[d] = acc
 			}
-			setGuide(m.rguide[(ph*n+o)*guideSize:(ph*n+o+1)*guideSize], row)
 		}
 	})
 	// Choice tables per origin, and log-sums.
@@ -899,7 +854,6 @@ func (m *Model) tables(s *state.State) {
 					}
 					row[d] = acc
 				}
-				setGuide(m.guide[m.idx(ph, k, o)*guideSize:(m.idx(ph, k, o)+1)*guideSize], row)
 				ls[m.idx(ph, k, o)] = math.Log(acc) + vmax[ph][k]
 			}
 		}

@@ -3,7 +3,6 @@ package migration
 import (
 	"math"
 	"slices"
-	"sort"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/housing"
@@ -652,48 +651,5 @@ func TestRationStep(t *testing.T) {
 	}
 	if got := s.Ledger.Accounts[full].InDomestic; got != 0 || in == 0 {
 		t.Errorf("%s without dwellings got %d movers in (%d moves in all); want none there", s.World.Regions[full].Name, got, in)
-	}
-}
-
-// TestSearchGuide: the guided search gives the first index whose
-// cumulative weight exceeds x, as a search of the whole row does, for rows
-// with runs of zero weight, ties and x on the guide points themselves.
-func TestSearchGuide(t *testing.T) {
-	g := rng.New(5, 0)
-	for trial := 0; trial < 2000; trial++ {
-		n := 1 + int(g.Uint64()%400)
-		row := make([]float64, n)
-		acc := 0.0
-		for d := range row {
-			switch g.Uint64() % 4 {
-			case 0: // zero weight
-			case 1:
-				acc += 1 // equal weights: cumulative sums on the guide points
-			default:
-				acc += g.Float64() * math.Pow(10, float64(g.Uint64()%12)-6)
-			}
-			row[d] = acc
-		}
-		guide := make([]uint16, guideSize)
-		setGuide(guide, row)
-		o := int(g.Uint64() % uint64(n))
-		total := row[n-1]
-		xs := []float64{0, total, math.Nextafter(total, 0), g.Float64() * total, -1, math.NaN()}
-		for k := 0; k < guideSize; k++ {
-			t := total * float64(k) / guideSize
-			xs = append(xs, t, math.Nextafter(t, 0), math.Nextafter(t, math.Inf(1)))
-		}
-		for _, x := range xs {
-			want := sort.Search(n, func(i int) bool { return row[i] > x })
-			if want >= n {
-				want = n - 1
-				for want > 0 && (want == o || row[want] == row[want-1]) {
-					want--
-				}
-			}
-			if got := search(row, guide, x, o); got != want {
-				t.Fatalf("row %v, x %v: got %d, want %d", row, x, got, want)
-			}
-		}
 	}
 }
