@@ -20,6 +20,7 @@ import (
 	"github.com/settle-sim/settle/sim/calibrate"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -135,8 +136,8 @@ func (o *calibrateOptions) check() error {
 		return scaleError(o.Scale)
 	case o.MaxEvals < 0:
 		return usagef("--max-evals %d: give a number of evaluations of 1 or more", o.MaxEvals)
-	case o.Years < 0:
-		return usagef("--years %d: give a number of years of 1 or more", o.Years)
+	case o.Years < 0 || o.Years > scenario.MaxYears:
+		return usagef("--years %d: give a number of years from 1 to %d", o.Years, scenario.MaxYears)
 	case o.Seeds < 0:
 		return usagef("--seeds %d: give a number of seeds of 1 or more", o.Seeds)
 	}
@@ -194,14 +195,20 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return err
 	}
 	p := newPrinter(stdout, stderr, opts.Quiet)
-	if err := needFile("calibrate", opts.File, fileCalibration); err != nil {
-		return err
+	// A calibration file, or a targets file fitted with the defaults.
+	if kind, _ := kindOfFile(opts.File); kind != fileTargets {
+		if err := needFile("calibrate", opts.File, fileCalibration); err != nil {
+			return err
+		}
 	}
 	spec, err := calibrate.LoadSpec(opts.File)
 	if err != nil {
 		return err
 	}
 	opts.apply(spec)
+	if n := len(spec.Params) + 2; opts.MaxEvals != 0 && opts.MaxEvals < n {
+		return usagef("--max-evals %d: %d parameters need at least %d evaluations (the start and a first simplex)", opts.MaxEvals, len(spec.Params), n)
+	}
 	if err := spec.Check(); err != nil {
 		return usagef("%v", err) // only a flag can make a parsed spec invalid
 	}
@@ -310,8 +317,14 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		}
 		p.Printf("\n%s\n", txt.String())
 	}
-	p.Printf("loss %.4g at the start, %.4g fitted after %d evaluations (%s) in %s\n",
+	p.Printf("loss %.4g at the start, %.4g at the best point after %d evaluations (%s) in %s\n",
 		res.Start.Loss, res.Best.Loss, res.Evals, res.Status, time.Since(start).Round(time.Second))
+	if report != nil {
+		// The values written are rounded, and the loss of a small sample
+		// jumps with the persons whose decisions a rounding flips.
+		p.Printf("loss %.4g rerun with the rounded values written to fitted.toml; %.4g at scale %g with other seeds (validation)\n",
+			report.Columns[1].MeanLoss(), report.Columns[2].MeanLoss(), report.Columns[2].Scale)
+	}
 	if errors.Is(fitErr, context.Canceled) {
 		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate was interrupted after %d evaluations: fitted.toml holds the best point so far, and there is no report.\nRerun: %s\n", res.Evals, commandText(opts.Cmdline))))
 		return &calibrateInterrupted{evals: res.Evals, dir: dir, cause: fitErr}

@@ -131,9 +131,37 @@ func TestCalibrate(t *testing.T) {
 				t.Errorf("report.txt lacks %q:\n%s", want, report)
 			}
 		}
+
 	}
 	if tables[0] != tables[1] {
 		t.Errorf("1 worker fitted\n%s\n2 workers\n%s", tables[0], tables[1])
+	}
+}
+
+// TestCalibrateTargetsFile: a targets file without a [calibration] table
+// is fitted with the defaults (docs/calibration.md's example; it used to be
+// refused as "not a calibration file"), and a reference without a target
+// (Norway's same-county share) reads – in report.txt and an empty cell in
+// report.csv, not NaN.
+func TestCalibrateTargetsFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, errs := settle(t, "calibrate", "../../targets/norway.toml", "--max-evals", "11", "--scale", "0.004", "--years", "1", "--seeds", "1", "--quiet", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	report, err := os.ReadFile(filepath.Join(out, "report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reportCSV, err := os.ReadFile(filepath.Join(out, "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(report), "same-county share of moves") {
+		t.Fatalf("report.txt has no same-county row:\n%s", report)
+	}
+	if strings.Contains(string(report), "NaN") || strings.Contains(string(reportCSV), "NaN") {
+		t.Errorf("NaN in report.txt or report.csv:\n%s", report)
 	}
 }
 
@@ -165,7 +193,12 @@ func TestCalibrateUsage(t *testing.T) {
 		{[]string{file, "--scale", "2"}, "--scale 2 is out of range"},
 		{[]string{file, "--max-evals", "-1"}, "--max-evals -1"},
 		{[]string{file, "--max-eval", "3"}, "did you mean --max-evals?"},
-		{[]string{file, "--max-evals", "2"}, "calibration.max_evals: 2 evaluations cannot fit 3 parameters"},
+		// The flag is named, not the file's key (whose value is 15).
+		{[]string{file, "--max-evals", "2"}, "settle calibrate: --max-evals 2: 3 parameters need at least 5 evaluations"},
+		{[]string{file, "--years", "500"}, "--years 500: give a number of years from 1 to 200"},
+		// A targets file is fitted with the defaults (it was refused as
+		// "not a calibration file", which docs/calibration.md's example is).
+		{[]string{"../../targets/norway.toml", "--max-evals", "3"}, "--max-evals 3: 9 parameters need at least 11 evaluations"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := runMain(context.Background(), append([]string{"calibrate"}, c.args...), nil, &stdout, &stderr)

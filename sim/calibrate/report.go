@@ -156,8 +156,8 @@ func (r *Report) WriteText(w io.Writer) error {
 
 func num(x float64) string {
 	switch a := math.Abs(x); {
-	case math.IsNaN(x):
-		return "NaN"
+	case math.IsNaN(x): // no target (a reference), or not measurable
+		return "–"
 	case a >= 100:
 		return strconv.FormatFloat(x, 'f', 0, 64)
 	case a >= 10:
@@ -184,7 +184,7 @@ func accepted(r fit.Row) string {
 
 func errText(r fit.Row, e float64) string {
 	if math.IsNaN(e) {
-		return "NaN"
+		return "–"
 	}
 	if r.Relative {
 		return fmt.Sprintf("%+.1f%%", 100*e)
@@ -202,7 +202,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"column", "scale", "years", "seed", "statistic", "unit", "target", "min", "max",
 		"simulated", "error", "relative", "checked", "ok", "loss", "detail"})
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
+	// Empty where there is no value (as in settle fit's fit.csv).
+	f := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', 8, 64)
+	}
 	for _, c := range r.Columns {
 		for k, rows := range c.Rows {
 			for _, row := range rows {
