@@ -131,7 +131,7 @@ func parseSweep(args, cmdline []string, stdout io.Writer) (sweepOptions, error) 
 	}
 	switch {
 	case isSet(fs, "workers") && opts.Workers < 1:
-		return opts, workersError(opts.Workers)
+		return opts, usagef("--workers %d: give a number of simulations to run side by side, 1 or more, or leave it out for one per CPU (%d here)", opts.Workers, runtime.NumCPU())
 	case isSet(fs, "out") && opts.Out == "":
 		return opts, usagef("--out needs a folder name; leave it out for a new folder under results/")
 	case isSet(fs, "shards") && opts.Shards < 1:

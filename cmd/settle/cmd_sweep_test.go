@@ -75,7 +75,7 @@ func TestSweepUsage(t *testing.T) {
 		{[]string{"sweep"}, 2, "which sweep? Give its file"},
 		{[]string{"sweep", file, "--resume"}, 2, "--resume needs --out DIR"},
 		{[]string{"sweep", file, "--shard", "3/3", "--out", "x"}, 2, "--shard: shard \"3/3\": the index must be from 0 to 2"},
-		{[]string{"sweep", file, "--workers", "0"}, 2, "--workers 0"},
+		{[]string{"sweep", file, "--workers", "0"}, 2, "--workers 0: give a number of simulations to run side by side, 1 or more"},
 		{[]string{"sweep", file, "--worker", "2"}, 2, "unknown flag --worker; did you mean --workers?"},
 		{[]string{"sweep", file, "--shard", "1/2"}, 2, "shard 1/2 needs --out DIR"},
 		{[]string{"sweep", file, "--shards", "4"}, 2, "neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set"},

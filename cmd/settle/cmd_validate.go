@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -123,8 +123,8 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	fmt.Fprintf(tw, "  population\t%s on 1 January %d\n", output.Group(int64(w.Population())), w.StartYear)
 	fmt.Fprintf(tw, "  years\t%d (%d–%d)\n", s.Years, s.StartYear, s.StartYear+s.Years)
 	fmt.Fprintf(tw, "  seed\t%d\n", s.Seed)
-	fmt.Fprintf(tw, "  scale\t%g (about %s simulated persons, scaled back in the outputs)\n",
-		s.Scale, output.Group(int64(math.Round(float64(w.Population())*s.Scale))))
+	fmt.Fprintf(tw, "  scale\t%g (%s simulated persons, scaled back in the outputs)\n",
+		s.Scale, output.Group(int64(synth.Simulated(w, s.Scale))))
 	fmt.Fprintf(tw, "  sha256\t%s\n", s.SHA256)
 
 	names := make([]string, 0, len(s.Overrides))

@@ -42,6 +42,9 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	if !(cfg.Scale > 0 && cfg.Scale <= 1) {
 		return nil, fmt.Errorf("engine: scale %g is out of range; use 0 < scale ≤ 1", cfg.Scale)
 	}
+	if b := synth.ScaleBias(w, cfg.Scale); b > synth.MaxScaleBias {
+		return nil, fmt.Errorf("engine: scale %g is too small for world %s: every region keeps one simulated person, and the population would read %+.0f %% too high; use %g or more", cfg.Scale, w.Name, 100*b, synth.MinScale(w))
+	}
 	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
 		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)
 	}

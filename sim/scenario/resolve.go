@@ -45,6 +45,7 @@ func (s *Scenario) Resolve(w *world.World) error {
 			s.StartYear, filepath.Base(w.Name), w.StartYear, w.StartYear)
 	}
 	s.checkYears(p, w.StartYear)
+	s.checkScale(p, w)
 	resolved := make([][]int, len(s.Interventions))
 	for i := range s.Interventions {
 		sp := &s.Interventions[i]

@@ -36,6 +36,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -76,6 +77,7 @@ type Scenario struct {
 
 	targets   []targets // parallel to Interventions
 	fileYears int       // years as the file gave it (a caller may change Years)
+	fileScale float64   // scale as the file gave it (0: not given)
 	lines     keyLines
 	resolved  *world.World // the world the targets were resolved against
 }
@@ -288,7 +290,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 				if !(x > 0 && x <= 1) {
 					p.add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)", x)
 				} else {
-					s.Scale = x
+					s.Scale, s.fileScale = x, x
 				}
 			}
 		default:
@@ -558,6 +560,35 @@ func (s *Scenario) checkNames(p *problems) {
 // overridden (settle run --years 20, or a caller that sets Years before
 // LoadWorld). A shorter Years (settle run --years 2) does not make the file
 // wrong: interventions beyond the shorter horizon simply never take effect.
+// checkScale reports a scale too small for the world w: one at which the
+// simulated person every region keeps inflates the population
+// (synth.ScaleBias).
+func (s *Scenario) checkScale(p *problems, w *world.World) {
+	b := synth.ScaleBias(w, s.Scale)
+	if !(b > synth.MaxScaleBias) {
+		return
+	}
+	as := ""
+	switch {
+	case s.fileScale == 0:
+		as = " (as overridden)"
+	case s.Scale != s.fileScale:
+		as = fmt.Sprintf(" (as overridden; the file has scale = %g)", s.fileScale)
+	}
+	pop := float64(w.Population())
+	p.add("scenario.scale", "scale = %g%s is too small for world %s: its smallest regions would each keep one simulated person, counted as %s residents, and the population would read %s instead of %s (%+.0f %%); use scale = %g or more",
+		s.Scale, as, filepath.Base(w.Name), group(1/s.Scale), group(pop*(1+b)), group(pop), 100*b, synth.MinScale(w))
+}
+
+// group formats x rounded to a whole number with thousands separators.
+func group(x float64) string {
+	d := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	for i := len(d) - 3; i > 0; i -= 3 {
+		d = d[:i] + "," + d[i:]
+	}
+	return d
+}
+
 func (s *Scenario) checkYears(p *problems, start int) {
 	years := max(s.fileYears, s.Years)
 	last := start + years - 1

@@ -33,6 +33,45 @@ func SampleSize(pop int, scale float64) int {
 	return max(1, int(math.Round(float64(pop)*scale)))
 }
 
+// Simulated returns the number of persons synthesised for w at scale.
+func Simulated(w *world.World, scale float64) int {
+	n := 0
+	for r := range w.Regions {
+		n += SampleSize(w.Regions[r].Population, scale)
+	}
+	return n
+}
+
+// MaxScaleBias is the most that keeping one simulated person in every
+// region may inflate a world's population in the outputs (ScaleBias).
+const MaxScaleBias = 0.01
+
+// ScaleBias returns how much the outputs at scale overstate w's population
+// because every region keeps at least one simulated person, who is scaled
+// back to 1/scale residents: the simulated persons over scale × the real
+// population, minus 1 (0.27 for Norway at scale 0.0001, whose smallest
+// regions get one person each, counted as 10,000).
+func ScaleBias(w *world.World, scale float64) float64 {
+	return float64(Simulated(w, scale))/(scale*float64(w.Population())) - 1
+}
+
+// MinScale returns the smallest scale of the series 1, 2, 5 × 10^k at
+// which ScaleBias(w) is at most MaxScaleBias: what to suggest for a scale
+// that is too small.
+func MinScale(w *world.World) float64 {
+	best := 1.0
+	for k := 0; k < 12; k++ {
+		for _, m := range []float64{0.5, 0.2, 0.1} {
+			x := m * math.Pow(10, -float64(k))
+			if ScaleBias(w, x) > MaxScaleBias {
+				return best
+			}
+			best = x
+		}
+	}
+	return best
+}
+
 // Population synthesises the persons of every region of w at scale, using
 // workers goroutines (via forEach), deterministically from seed.
 func Population(w *world.World, scale float64, seed uint64, forEach func(n int, fn func(k int))) *population.Persons {

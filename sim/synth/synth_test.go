@@ -80,6 +80,37 @@ func TestSampleSize(t *testing.T) {
 	}
 }
 
+// TestScaleBias: the one simulated person every region keeps inflates the
+// population at small scales (Norway at 0.0001: 705 persons, 7.05 million
+// in the outputs), and MinScale is the smallest scale of the series 1, 2,
+// 5 × 10^k whose bias is within MaxScaleBias.
+func TestScaleBias(t *testing.T) {
+	w, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := synth.Simulated(w, 0.0001); n != 705 {
+		t.Errorf("Simulated at 0.0001 = %d, want 705", n)
+	}
+	if b := synth.ScaleBias(w, 0.0001); math.Abs(b-(7050000.0/5550203-1)) > 1e-9 {
+		t.Errorf("ScaleBias at 0.0001 = %g", b)
+	}
+	if b := synth.ScaleBias(w, 1); b != 0 {
+		t.Errorf("ScaleBias at 1 = %g, want 0", b)
+	}
+	m := synth.MinScale(w)
+	if b := synth.ScaleBias(w, m); b > synth.MaxScaleBias {
+		t.Errorf("MinScale %g has bias %g", m, b)
+	}
+	smaller := m / 2 // the series' next below 1 or 2 × 10^k
+	if mant := m / math.Pow(10, math.Floor(math.Log10(m))); mant > 3 {
+		smaller = m * 2 / 5 // below 5 × 10^k: 2 × 10^k
+	}
+	if b := synth.ScaleBias(w, smaller); !(b > synth.MaxScaleBias) {
+		t.Errorf("MinScale %g, but %g has bias %g, within %g", m, smaller, b, synth.MaxScaleBias)
+	}
+}
+
 // TestInvariants checks the household invariants and that every person's
 // attributes are consistent with their age and activity.
 func TestInvariants(t *testing.T) {
