@@ -144,7 +144,10 @@ func (m *Metric) checkYears(start, years int) string {
 	case lo < first:
 		return fmt.Sprintf("year %d is before the start year %d; ask for years from %d to %d", lo, start, first, last)
 	case hi > last:
-		return fmt.Sprintf("year %d is after the last simulated year %d (%d years from %d); ask for years up to %d, or simulate more years", hi, last, years, start, last)
+		// The results' years are those of 1 January: 5 years from 2024
+		// end with the state of 1 January 2029 (the last simulated year,
+		// which interventions' from_year counts, is 2028).
+		return fmt.Sprintf("year %d is after the last year of the results, %d (1 January, after %s from %d); ask for years up to %d, or simulate more years", hi, last, plural(years, "year"), start, last)
 	}
 	return ""
 }
@@ -497,4 +500,12 @@ func (c *collector) values() []float64 {
 		}
 	}
 	return out
+}
+
+// plural is "1 year", "2 years".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

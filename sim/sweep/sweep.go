@@ -822,7 +822,7 @@ func (sw *Sweep) check(p *problems) {
 			}
 			if msg := m.checkYears(sw.World.StartYear, years); msg != "" {
 				reported["metrics."+m.Name] = true
-				p.addAt(m.Line, "metrics."+m.Name, "%s (point %d simulates %d years)", msg, pt.Index, years)
+				p.addAt(m.Line, "metrics."+m.Name, "%s (point %d simulates %s)", msg, pt.Index, plural(years, "year"))
 			}
 		}
 	}
