@@ -25,8 +25,10 @@ const validateHelpHead = `Usage: settle validate FILE
 Checks the scenario FILE without running it: loads it and its world,
 resolves the interventions' target regions and prints a summary (world,
 regions, population, years, scale, the behaviour parameters the file
-overrides, the interventions and their targets). Every problem in the file
-is reported at once, with its line, its key and how to fix it.
+overrides, the interventions and their targets). Every problem is reported
+with its line, its key and how to fix it: those of the file itself all at
+once, then, once they are fixed, those that need its world (an unknown
+region, a county, the start year).
 
 With --params, lists every behaviour parameter a scenario's [behaviour]
 table can set, with its default, its range and what it does.
