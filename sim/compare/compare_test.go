@@ -296,3 +296,13 @@ func TestNoteInterventionAfterLastYear(t *testing.T) {
 		}
 	}
 }
+
+// TestPyramidGroupNames: pyramids.csv's age groups are written with ASCII
+// hyphens, as flows.csv's are (an en dash broke joins and filters).
+func TestPyramidGroupNames(t *testing.T) {
+	for g, want := range map[int]string{0: "0-4", 5: "25-29", PyramidGroups - 1: "90+"} {
+		if got := PyramidGroupName(g); got != want {
+			t.Errorf("PyramidGroupName(%d) = %q, want %q", g, got, want)
+		}
+	}
+}

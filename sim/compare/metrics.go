@@ -73,12 +73,14 @@ const (
 	pyramidWidth  = 5
 )
 
-// PyramidGroupName returns the label of pyramid age group g ("25–29", "90+").
+// PyramidGroupName returns the label of pyramid age group g in
+// pyramids.csv ("25-29", "90+"): ASCII hyphens, as flows.csv's age groups,
+// so that the tables join and filter alike.
 func PyramidGroupName(g int) string {
 	if g == PyramidGroups-1 {
 		return itoa(g*pyramidWidth) + "+"
 	}
-	return itoa(g*pyramidWidth) + "–" + itoa(g*pyramidWidth+pyramidWidth-1)
+	return itoa(g*pyramidWidth) + "-" + itoa(g*pyramidWidth+pyramidWidth-1)
 }
 
 // table is one run's figures: vals[(metric*units+unit)*years+t], the net
