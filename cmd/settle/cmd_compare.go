@@ -217,7 +217,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	bar.Done()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			err = fmt.Errorf("interrupted; nothing of the comparison was kept: %w", err)
+			err = &interrupted{msg: "interrupted; nothing of the comparison was kept", cause: err}
 		}
 		return fail(err)
 	}
@@ -335,3 +335,14 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 	}
 	return nil
 }
+
+// interrupted is an error for Ctrl-C that says what became of the work; it
+// matches context.Canceled (exit code 130) without printing Go's "context
+// canceled".
+type interrupted struct {
+	msg   string
+	cause error
+}
+
+func (e *interrupted) Error() string { return e.msg }
+func (e *interrupted) Unwrap() error { return e.cause }

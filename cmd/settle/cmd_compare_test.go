@@ -137,6 +137,9 @@ func TestCompareInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || exitCode(err) != exitInterrupted {
 		t.Fatalf("error %v, exit %d", err, exitCode(err))
 	}
+	if want := "interrupted; nothing of the comparison was kept"; err.Error() != want { // no "context canceled"
+		t.Errorf("error %q, want %q", err, want)
+	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("an interrupted comparison left %s", dir)
 	}
