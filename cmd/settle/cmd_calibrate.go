@@ -42,8 +42,9 @@ DIR, which must not exist or be empty):
   fitted.toml   the fitted values as a [behaviour] table to paste into a
                 scenario, headed by their provenance
   report.txt    the fit table: the start point and the fitted point with the
-  report.csv    calibration's seeds, and a validation run of the fitted point
+                calibration's seeds, and a validation run of the fitted point
                 at a larger scale with other seeds
+  report.csv    the same as a tidy table, one row per seed and statistic
   trace.csv     every evaluation: its loss, each seed's loss and the values
 
 Ctrl-C stops after the year being simulated and still writes fitted.toml with

@@ -19,7 +19,7 @@ func init() {
 	register(command{"explain", "why people moved into and out of a region of a run: motives, ages, origins, jobs", cmdExplain})
 }
 
-const explainHelpHead = `Usage: settle explain RUN_DIR --region NAME [--year Y]
+const explainHelpHead = `Usage: settle explain RUN_DIR --region NAME [--year Y] [--top N]
 
 Explains the moves into and out of one region of the run in RUN_DIR (a
 folder written by settle run, or a run kept by settle compare --keep-runs),

@@ -73,7 +73,7 @@ func fitFlags(opts *fitOptions) *flag.FlagSet {
 
 func fitHelp() string {
 	var o fitOptions
-	return fitHelpHead + flagsHelp(fitFlags(&o), "targets", "out", "strict") + "\n" + strings.Replace(exitCodesHelp,
+	return fitHelpHead + flagsHelp(fitFlags(&o), "targets", "out", "strict") + "\n" + strings.Replace(exitCodesNoRun,
 		"1    error (a bad scenario, a failed run …)", "1    error (a bad run folder or targets file; with --strict, a missed target)", 1)
 }
 

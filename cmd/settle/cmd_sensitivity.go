@@ -54,7 +54,7 @@ type sensitivityOptions struct {
 func sensitivityFlags(o *sensitivityOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("sensitivity", flag.ContinueOnError)
 	fs.StringVar(&o.Out, "out", "", "write the table and chart to `DIR2`, which must not exist or be empty\n(default DIR/sensitivity)")
-	fs.IntVar(&o.Bootstrap, "bootstrap", sensitivity.DefaultBootstrap, "`N` bootstrap resamples for the intervals (0: none)")
+	fs.IntVar(&o.Bootstrap, "bootstrap", sensitivity.DefaultBootstrap, "`N` bootstrap resamples for the intervals (default "+strconv.Itoa(sensitivity.DefaultBootstrap)+";\n0: no intervals)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors and the output folder")
 	return fs
 }
@@ -62,7 +62,7 @@ func sensitivityFlags(o *sensitivityOptions) *flag.FlagSet {
 func cmdSensitivity(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
 	var o sensitivityOptions
 	fs := sensitivityFlags(&o)
-	help := sensitivityHelpHead + flagsHelp(fs, "out", "bootstrap", "quiet") + "\n" + exitCodesHelp
+	help := sensitivityHelpHead + flagsHelp(fs, "out", "bootstrap", "quiet") + "\n" + exitCodesNoRun
 	pos, err := parseArgs(fs, args, help, stdout)
 	if err != nil {
 		return err

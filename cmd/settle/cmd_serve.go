@@ -74,7 +74,7 @@ func serveFlags(opts *serveOptions) *flag.FlagSet {
 
 func serveHelp() string {
 	var o serveOptions
-	return serveHelpHead + flagsHelp(serveFlags(&o), "addr", "scenarios", "max-runs", "max-queue", "max-persons", "max-years", "workers", "quiet") + "\n" + exitCodesHelp
+	return serveHelpHead + flagsHelp(serveFlags(&o), "addr", "scenarios", "max-runs", "max-queue", "max-persons", "max-years", "workers", "quiet") + "\n" + exitCodesNoRun
 }
 
 func parseServe(args []string, stdout io.Writer) (serveOptions, error) {

@@ -564,7 +564,7 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	fs.StringVar(&o.Partition, "partition", "", "#SBATCH --partition (`NAME`)")
 	fs.StringVar(&o.Account, "account", "", "#SBATCH --account (`NAME`)")
 	fs.StringVar(&o.Settle, "settle", "", "the settle binary the tasks run (`PATH`; default this one)")
-	help := sweepSlurmHelpHead + flagsHelp(fs, "tasks", "cpus-per-task", "out", "time", "mem", "partition", "account", "settle") + "\n" + exitCodesHelp
+	help := sweepSlurmHelpHead + flagsHelp(fs, "tasks", "cpus-per-task", "out", "time", "mem", "partition", "account", "settle") + "\n" + exitCodesNoRun
 	pos, err := parseArgs(fs, args, help, stdout)
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func validateFlags(opts *validateOptions) *flag.FlagSet {
 
 func validateHelp() string {
 	var o validateOptions
-	return validateHelpHead + flagsHelp(validateFlags(&o), "params") + "\n" + exitCodesHelp
+	return validateHelpHead + flagsHelp(validateFlags(&o), "params") + "\n" + exitCodesNoRun
 }
 
 func cmdValidate(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {

@@ -10,12 +10,12 @@ import (
 	"github.com/settle-sim/settle/sim/engine"
 )
 
-const versionHelp = `Usage: settle version
+var versionHelp = `Usage: settle version
 
 Prints the version of settle (the engine version recorded in every run's
 manifest.json), the Go version it was built with and the platform.
 
-` + exitCodesHelp
+` + exitCodesNoRun
 
 // versionOptions are the options of settle version (none yet).
 type versionOptions struct{}

@@ -11,12 +11,12 @@ import (
 	"github.com/settle-sim/settle/sim/world"
 )
 
-const worldsHelp = `Usage: settle worlds
+var worldsHelp = `Usage: settle worlds
 
 Lists the worlds built into settle. A scenario names one in its world key,
 or gives the path of its own regions CSV instead (see scenarios/README.md).
 
-` + exitCodesHelp
+` + exitCodesNoRun
 
 // worldsOptions are the options of settle worlds (none yet).
 type worldsOptions struct{}

@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -42,6 +43,10 @@ const exitCodesHelp = `Exit codes:
   2    usage error (an unknown command or flag, a bad flag value)
   130  interrupted (Ctrl-C); a run's folder is then marked INCOMPLETE
 `
+
+// exitCodesNoRun is exitCodesHelp for the commands that write no run
+// folder.
+var exitCodesNoRun = strings.Replace(exitCodesHelp, "; a run's folder is then marked INCOMPLETE", "", 1)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
