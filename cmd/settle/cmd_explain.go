@@ -13,6 +13,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/report"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 func init() {
@@ -71,12 +72,34 @@ func cmdExplain(ctx context.Context, args, _ []string, stdout, stderr io.Writer)
 		return usagef("give one run folder, not %d arguments: %q", len(pos), pos)
 	}
 	if opts.Region == "" {
-		return usagef("which region? Give --region NAME (a name or a code, for example --region Stord or --region 4614)")
+		return usagef("which region? Give --region NAME (a name or a code, for example %s)", regionExample(opts.RunDir))
 	}
 	if opts.Top < 1 {
 		return usagef("--top %d: give 1 or more", opts.Top)
 	}
 	return runExplain(ctx, opts, stdout, stderr)
+}
+
+// regionExample names the largest region of the world of the run in dir,
+// by name and by code, for the error that asks for --region; Norway's
+// Stord when the run cannot be read.
+func regionExample(dir string) string {
+	const norway = "--region Stord or --region 4614"
+	m, err := output.ReadManifest(dir)
+	if err != nil {
+		return norway
+	}
+	w, err := world.Load(m.World, "")
+	if err != nil || w.N() == 0 {
+		return norway
+	}
+	big := &w.Regions[0]
+	for r := range w.Regions {
+		if w.Regions[r].Population > big.Population {
+			big = &w.Regions[r]
+		}
+	}
+	return fmt.Sprintf("--region %s or --region %s in %s", big.Name, big.Code, w.Name)
 }
 
 // runExplain prints the explanation of opts.Region in opts.RunDir.

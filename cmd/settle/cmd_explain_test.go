@@ -113,3 +113,12 @@ func TestExplainErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainAsksForRegionOfItsWorld: without --region, the example is a
+// region of the run's world (it was Norway's Stord for a teaching run).
+func TestExplainAsksForRegionOfItsWorld(t *testing.T) {
+	code, _, errs := settle(t, "explain", fakeRunOf(t, "teaching"))
+	if want := "which region? Give --region NAME (a name or a code, for example --region Storhavn or --region T01 in teaching)"; code != exitUsage || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr %q; want %q", code, errs, want)
+	}
+}

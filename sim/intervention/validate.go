@@ -66,6 +66,51 @@ func AnyOf(kind string) (keys []string, exclusive bool) {
 	return r.anyOf, r.exclusive
 }
 
+// kindMentioning returns the kind, and the parameter of it, whose
+// description mentions what an unknown kind name says in words
+// ("starter_homes": housing's for, "starter homes for people under 35"),
+// when exactly one kind does; nil otherwise.
+func kindMentioning(name string) (*KindSpec, *ParamSpec) {
+	words := strings.ToLower(strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == ' ' }), " "))
+	if len(words) < 4 {
+		return nil, nil
+	}
+	var kind *KindSpec
+	var param *ParamSpec
+	found := 0
+	for _, name := range KindNames() {
+		k := Kinds[name]
+		var p *ParamSpec
+		hit := strings.Contains(strings.ToLower(k.Doc), words)
+		for i := range k.Params {
+			if !hit && strings.Contains(strings.ToLower(k.Params[i].Doc), words) {
+				hit, p = true, &k.Params[i]
+			}
+		}
+		if hit {
+			kind, param = k, p
+			found++
+		}
+	}
+	if found != 1 {
+		return nil, nil
+	}
+	return kind, param
+}
+
+// shortDoc is the description of p, or of k when p is nil, up to its
+// first semicolon or full stop.
+func shortDoc(k *KindSpec, p *ParamSpec) string {
+	d := k.Doc
+	if p != nil {
+		d = p.Doc
+	}
+	if i := strings.IndexAny(d, ";."); i > 0 {
+		d = d[:i]
+	}
+	return d
+}
+
 // Validate checks s.Kind and s.Params against the catalogue and normalises
 // "bool" parameters given as 1/0 (Bool and IsBool set). It does not look at
 // targets or years (see CheckTargets). It returns every problem found, in
@@ -76,8 +121,15 @@ func Validate(s *Spec) []*FieldError {
 		msg := fmt.Sprintf("unknown intervention kind %q; ", s.Kind)
 		if sug := params.Suggest(s.Kind, KindNames()); sug != "" {
 			msg += fmt.Sprintf("did you mean %q? ", sug)
+		} else if k, p := kindMentioning(s.Kind); k != nil {
+			// "starter_homes": what it names is part of another kind.
+			where := "see kind " + strconv.Quote(k.Kind)
+			if p != nil {
+				where += ", parameter " + p.Key
+			}
+			msg += fmt.Sprintf("%s: %s; ", where, shortDoc(k, p))
 		}
-		msg += "The kinds are " + strings.Join(KindNames(), ", ")
+		msg += "the kinds are " + strings.Join(KindNames(), ", ")
 		return []*FieldError{{Key: "kind", Msg: msg}}
 	}
 	var errs []*FieldError

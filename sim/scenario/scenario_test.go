@@ -90,6 +90,8 @@ var parseCases = []badCase{
 	{"bad phase inline", head + "[behaviour]\nmove_scale = 1\nutil_home = { family = 2.0,\n  famly = 2.0 }\n", 8, "behaviour.util_home.famly", []string{`did you mean "family"`}},
 	{"phase of a scalar", head + "[behaviour]\nmove_scale.family = 1\n", 6, "behaviour.move_scale", []string{"single number", "move_scale = value"}},
 	{"unknown kind", head + "[[intervention]]\nkind = \"region_enlargment\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 6, "intervention[1].kind", []string{`did you mean "region_enlargement"`, "campus"}},
+	// A name that is not a kind but what one does: the kind is named.
+	{"kind named by what it does", head + "[[intervention]]\nkind = \"starter_homes\"\nregions = [\"T01\"]\nfrom_year = 2025\n", 6, "intervention[1].kind", []string{`unknown intervention kind "starter_homes"; see kind "housing", parameter for: who the dwellings are for`, "; the kinds are broadband,"}},
 	{"missing kind", head + "[[intervention]]\nregions = [\"T01\"]\nfrom_year = 2025\n", 5, "intervention[1]", []string{"missing kind", "region_enlargement"}},
 	{"missing from_year", head + "[[intervention]]\nkind = \"broadband\"\ncoverage = 0.9\n", 5, "intervention[1]", []string{"missing from_year", "from_year = YEAR"}},
 	{"missing kind parameter", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 5, "intervention[1].travel_time_factor", []string{"needs one of travel_time_factor or minutes_saved", "travel_time_factor = 0.6"}},

@@ -84,14 +84,12 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 	}
 	msg := fmt.Sprintf("unknown region %q in world %s", codeOrName, w.Name)
 	if best := suggest(s, cands); best != "" {
-		r := &w.Regions[owner[best]]
-		return -1, fmt.Errorf("%s; did you mean %q (%s)?", msg, best, r.Code)
+		return -1, fmt.Errorf("%s; did you mean %s?", msg, meant(best, &w.Regions[owner[best]]))
 	}
 	if best := params.Suggest(fold(s), foldAll(cands)); best != "" {
 		for _, c := range cands {
 			if fold(c) == best {
-				r := &w.Regions[owner[c]]
-				return -1, fmt.Errorf("%s; did you mean %q (%s)?", msg, c, r.Code)
+				return -1, fmt.Errorf("%s; did you mean %s?", msg, meant(c, &w.Regions[owner[c]]))
 			}
 		}
 	}
@@ -165,4 +163,13 @@ var foldTable = map[rune]string{
 	'ú': "u", 'ù': "u", 'û': "u",
 	'ý': "y", 'ñ': "n", 'ç': "c",
 	'č': "c", 'đ': "d", 'ŋ': "n", 'š': "s", 'ŧ': "t", 'ž': "z", 'ǯ': "z", 'ǥ': "g", 'ǩ': "k", 'ʒ': "z",
+}
+
+// meant is the suggestion c (a code, name or name part of region r) with
+// what it leaves unsaid: "Stavanger" (1103), or "T09" (Kvernes).
+func meant(c string, r *Region) string {
+	if c == r.Code {
+		return fmt.Sprintf("%q (%s)", c, r.Name)
+	}
+	return fmt.Sprintf("%q (%s)", c, r.Code)
 }
