@@ -52,12 +52,12 @@ func TestFolderArguments(t *testing.T) {
 		{"explain, missing next to runs", []string{"explain", filepath.Join(runs, "nope"), "--region", "Storhavn"}, "does not exist; give the folder of a run written by settle run, e.g. " + latest},
 		{"fit, missing", []string{"fit", missing}, "settle fit: D does not exist; give the folder of a run written by settle run"},
 		{"sensitivity, missing", []string{"sensitivity", missing}, "settle sensitivity: D does not exist; give the folder of a sweep written by settle sweep"},
-		{"sweep merge, missing", []string{"sweep", "merge", missing}, "settle sweep: D does not exist; give the sweep's folder (the --out of the shards) or a shard's folder"},
+		{"sweep merge, missing", []string{"sweep", "merge", missing}, "settle sweep merge: D does not exist; give the sweep's folder (the --out of the shards) or a shard's folder"},
 
 		{"sensitivity, run", []string{"sensitivity", run}, "settle sensitivity: D is a run folder (written by settle run), not a sweep folder; settle sensitivity needs a sweep folder from settle sweep"},
 		{"fit, sweep", []string{"fit", sweepDir}, "settle fit: D is a sweep folder (written by settle sweep), not a run folder; settle fit needs a run folder from settle run (to analyse the sweep: settle sensitivity D)"},
 		{"explain, sweep", []string{"explain", sweepDir, "--region", "Storhavn"}, "settle explain: D is a sweep folder (written by settle sweep), not a run folder"},
-		{"sweep merge, run", []string{"sweep", "merge", run}, "settle sweep: D is a run folder (written by settle run), not the shards of a sweep"},
+		{"sweep merge, run", []string{"sweep", "merge", run}, "settle sweep merge: D is a run folder (written by settle run), not the shards of a sweep"},
 		{"sweep --resume, run", []string{"sweep", sweepFile, "--out", run, "--resume"}, "settle sweep: cannot resume in D: it is a run folder (written by settle run), not a sweep"},
 
 		{"fit, a file of a run", []string{"fit", file}, "settle fit: D is a file, not a run folder; give the run's folder: settle fit " + run},

@@ -149,6 +149,9 @@ func runMain(ctx context.Context, args, cmdline []string, stdout, stderr io.Writ
 			return exitOK
 		}
 		if err != nil {
+			if name == "sweep" && len(args) > 1 && (args[1] == "merge" || args[1] == "slurm") {
+				name += " " + args[1] // the subcommand said the error
+			}
 			p.Errorf("settle %s: %v", name, err)
 		}
 		return exitCode(err)
