@@ -46,6 +46,9 @@ func parseArgs(fs *flag.FlagSet, args []string, help string, stdout io.Writer) (
 		if err != nil {
 			return nil, flagError(fs, err)
 		}
+		if err := flagAsValue(fs); err != nil {
+			return nil, err
+		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
 			return append(positional, rest...), nil
@@ -56,6 +59,22 @@ func parseArgs(fs *flag.FlagSet, args []string, help string, stdout io.Writer) (
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagAsValue reports a flag that took another flag as its value
+// (--out --years 5 makes a folder named --years): the value was forgotten.
+func flagAsValue(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		v := f.Value.String()
+		if err != nil || !strings.HasPrefix(v, "-") {
+			return
+		}
+		if fs.Lookup(strings.TrimLeft(v, "-")) != nil {
+			err = usagef("flag --%s needs a value before %s\nRun 'settle %s --help' for its flags.", f.Name, v, fs.Name())
+		}
+	})
+	return err
 }
 
 // flagError rewrites the flag package's error in settle's words.

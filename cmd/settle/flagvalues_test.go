@@ -25,6 +25,9 @@ func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
 		{[]string{"serve", "--workers", "1025"}, "settle serve: --workers 1025: give a number of goroutines from 1 to 1024"},
 		{[]string{"sweep", file, "--workers", "all"}, "settle sweep: --workers all: give a whole number of 1 or more"},
 		{[]string{"run", file, "--quiet=maybe"}, "--quiet maybe: give true or false"},
+		// A flag taken as another's value (a folder named --years).
+		{[]string{"run", file, "--out", "--years", "3"}, "settle run: flag --out needs a value before --years"},
+		{[]string{"fit", "dir", "--targets", "--strict"}, "settle fit: flag --targets needs a value before --strict"},
 		{[]string{"compare", file, file, "--seed", "-3"}, "settle compare: --seed -3: the seed is a whole number ≥ 0"},
 		{[]string{"compare", file, file, "--scale", "half"}, "settle compare: --scale half: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},
 		{[]string{"calibrate", file, "--scale", "x"}, "settle calibrate: --scale x: the scale is the share"},
