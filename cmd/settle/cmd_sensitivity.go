@@ -125,7 +125,11 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if _, err := a.WriteCharts(out); err != nil {
 		return err
 	}
-	p.Resultf("Results:   %s (sensitivity.csv, sensitivity.png, sensitivity.svg)\n", out)
+	if o.Quiet {
+		p.Resultf("%s\n", out) // the folder alone, as settle run --quiet prints
+	} else {
+		p.Printf("Results:   %s (sensitivity.csv, sensitivity.png, sensitivity.svg)\n", out)
+	}
 	return nil
 }
 

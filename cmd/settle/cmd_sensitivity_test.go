@@ -57,6 +57,11 @@ func TestSensitivityCommand(t *testing.T) {
 			if code, _, errs := settle(t, "sensitivity", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite the earlier analysis") {
 				t.Errorf("second analysis: exit %d %s", code, errs)
 			}
+			// --quiet prints the folder alone, as settle run --quiet does.
+			other := filepath.Join(t.TempDir(), "other")
+			if code, out, errs := settle(t, "sensitivity", dir, "--bootstrap", "0", "--quiet", "--out", other); code != 0 || out != other+"\n" {
+				t.Errorf("--quiet: exit %d, stdout %q, stderr %q; want the folder alone", code, out, errs)
+			}
 		})
 	}
 	if code, _, errs := settle(t, "sensitivity", t.TempDir()); code != 1 || !strings.Contains(errs, "is not a sweep folder") {

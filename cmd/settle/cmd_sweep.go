@@ -523,7 +523,11 @@ func cmdSweepMerge(ctx context.Context, args, cmdline []string, stdout, stderr i
 	if err := printSweepSummary(p.Stdout(), out); err != nil {
 		return err
 	}
-	p.Resultf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", out)
+	if quiet {
+		p.Resultf("%s\n", out) // the folder alone, as settle run --quiet prints
+	} else {
+		p.Printf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", out)
+	}
 	return nil
 }
 
