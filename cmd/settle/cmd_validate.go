@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,16 +75,8 @@ func cmdValidate(ctx context.Context, args, _ []string, stdout, stderr io.Writer
 // behaviour parameters.
 func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writer) error {
 	p := newPrinter(stdout, stderr, false)
-	if opts.Params {
-		if err := writeParams(p.Stdout()); err != nil {
-			return err
-		}
-		if opts.File != "" {
-			p.Printf("\n")
-		}
-	}
 	if opts.File == "" {
-		return nil
+		return writeParams(p.Stdout(), nil)
 	}
 	if err := needFile("validate", opts.File, fileScenario); err != nil {
 		return err
@@ -91,6 +84,12 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	s, err := scenario.Load(opts.File)
 	if err != nil {
 		return err
+	}
+	if opts.Params { // with the file's values beside the defaults
+		if err := writeParams(p.Stdout(), s); err != nil {
+			return err
+		}
+		p.Printf("\n")
 	}
 	w, err := s.LoadWorld()
 	if err != nil {
@@ -227,16 +226,28 @@ func plural(n int) string {
 }
 
 // writeParams lists every behaviour parameter.
-func writeParams(out io.Writer) error {
+func writeParams(out io.Writer, s *scenario.Scenario) error {
 	def := params.Default()
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "parameter\tdefault\trange\tdoc\n")
+	if s == nil {
+		fmt.Fprintf(tw, "parameter\tdefault\trange\tdoc\n")
+	} else {
+		fmt.Fprintf(tw, "parameter\tdefault\t%s\trange\tdoc\n", filepath.Base(s.File))
+	}
 	for _, info := range params.All() {
 		d, err := def.Get(info.Name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%g\t%g…%g\t%s\n", info.Name, d, info.Min, info.Max, info.Doc)
+		if s == nil {
+			fmt.Fprintf(tw, "%s\t%g\t%g…%g\t%s\n", info.Name, d, info.Min, info.Max, info.Doc)
+			continue
+		}
+		v := "" // not set by the file: the default
+		if x, ok := s.Overrides[info.Name]; ok {
+			v = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%g\t%s\t%g…%g\t%s\n", info.Name, d, v, info.Min, info.Max, info.Doc)
 	}
 	fmt.Fprintf(tw, "\nSet them in a scenario's [behaviour] table: move_scale = 1.2, util_home.family = 2.5\n"+
 		"(a per-phase parameter also as a table: util_home = { family = 2.5, senior = 2 }).\n")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -369,6 +370,17 @@ func TestValidate(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "move_scale") || !strings.Contains(stdout.String(), fmt.Sprintf("1.5 (default %g)", params.Default().MoveScale)) {
 		t.Errorf("validate output lacks the override:\n%s", stdout.String())
+	}
+
+	// With --params, the list has the file's values beside the defaults
+	// (it showed the defaults alone).
+	stdout.Reset()
+	if err := runValidate(context.Background(), validateOptions{File: path, Params: true}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^parameter +default +b\.toml +range`).MatchString(stdout.String()) ||
+		!regexp.MustCompile(fmt.Sprintf(`(?m)^move_scale +%g +1\.5 +0…10`, params.Default().MoveScale)).MatchString(stdout.String()) {
+		t.Errorf("validate --params FILE lacks the file's column:\n%s", stdout.String())
 	}
 
 	// A bad scenario is an error (exit 1) naming the file.
