@@ -21,7 +21,7 @@ import (
 )
 
 const validateHelpHead = `Usage: settle validate FILE
-       settle validate --params
+       settle validate --params [FILE]
 
 Checks the scenario FILE without running it: loads it and its world,
 resolves the interventions' target regions and prints a summary (world,
@@ -32,7 +32,8 @@ once, then, once they are fixed, those that need its world (an unknown
 region, a county, the start year).
 
 With --params, lists every behaviour parameter a scenario's [behaviour]
-table can set, with its default, its range and what it does.
+table can set, with its default, its range and what it does; given a FILE
+too, with the values the file sets beside the defaults.
 
 Flags:
 `
