@@ -100,7 +100,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: the years limit %d is above the scenario format's %d", opts.Limits.MaxYears, scenario.MaxYears)
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = max(1, runtime.NumCPU()/opts.MaxRuns)
+		opts.Workers = min(max(1, runtime.NumCPU()/opts.MaxRuns), engine.MaxWorkers)
 	}
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}

@@ -21,6 +21,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -221,6 +222,22 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("%s: calibration.world: %w", spec.File, err)
 	}
+	// A scale the engine would refuse, before the folder is made (the
+	// validation scale after the whole fit).
+	tooSmall := func(x float64) string {
+		return fmt.Sprintf("%g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %.0f %%; use %g or more",
+			x, w.Name, 100*synth.ScaleBias(w, x), synth.MinScale(w))
+	}
+	switch {
+	case synth.ScaleBias(w, spec.Scale) <= synth.MaxScaleBias:
+	case opts.Scale != 0:
+		return usagef("--scale %s", tooSmall(spec.Scale))
+	default:
+		return fmt.Errorf("%s: calibration.scale: %s", spec.File, tooSmall(spec.Scale))
+	}
+	if x := spec.ValidateScale; x > 0 && synth.ScaleBias(w, x) > synth.MaxScaleBias {
+		return fmt.Errorf("%s: calibration.validate_scale: %s", spec.File, tooSmall(x))
+	}
 	if opts.Out != "" {
 		if err := checkOut("calibrate", opts.Out); err != nil {
 			return err
@@ -275,14 +292,16 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 
 	prov := calibrate.Provenance{CommandLine: opts.Cmdline, Date: start, TargetsFile: tg.File, TargetsSHA256: tg.SHA256}
 	var report *calibrate.Report
+	var reportErr error
 	if res.Complete {
 		done := p.Phase("simulating the report: the start and fitted points, and a validation run")
 		report, err = calibrate.MakeReport(ctx, w, tg, spec, base, res, opts.Workers)
 		done()
 		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-		if err != nil {
+			// The fit is done: keep it, without the report.
+			reportErr = fmt.Errorf("the report could not be simulated: %w; the fitted values are in %s, without it", err, filepath.Join(dir, "fitted.toml"))
+			report = nil
+		} else if err != nil {
 			res.Complete, res.Status = false, "interrupted during the report"
 			fitErr = err
 			report = nil
@@ -332,6 +351,10 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	}
 	if fitErr != nil {
 		return fitErr
+	}
+	if reportErr != nil {
+		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate finished the fit, but %v.\nRerun: %s\n", reportErr, commandText(opts.Cmdline))))
+		return reportErr
 	}
 	if err := os.Remove(incomplete); err != nil {
 		return err

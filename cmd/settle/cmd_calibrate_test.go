@@ -165,6 +165,24 @@ func TestCalibrateTargetsFile(t *testing.T) {
 	}
 }
 
+// TestCalibrateValidateScaleTooSmall: a validation scale the engine would
+// refuse is an error naming the key before anything runs (the whole fit
+// ran, then the report failed and took fitted.toml with it).
+func TestCalibrateValidateScaleTooSmall(t *testing.T) {
+	tmp := t.TempDir()
+	file := calibrationFile(t, tmp)
+	b, _ := os.ReadFile(file)
+	os.WriteFile(file, []byte(strings.Replace(string(b), "step = 0.2\n", "step = 0.2\nvalidate_scale = 0.0002\n", 1)), 0o644)
+	out := filepath.Join(tmp, "out")
+	code, _, errs := settle(t, "calibrate", file, "--out", out)
+	if want := "teaching-targets.toml: calibration.validate_scale: 0.0002 is too small for world teaching"; code != exitError || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr %q; want %q", code, errs, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("the refused calibration made %s", out)
+	}
+}
+
 func TestCalibrateInterrupted(t *testing.T) {
 	tmp := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -196,6 +214,9 @@ func TestCalibrateUsage(t *testing.T) {
 		// The flag is named, not the file's key (whose value is 15).
 		{[]string{file, "--max-evals", "2"}, "settle calibrate: --max-evals 2: 3 parameters need at least 5 evaluations"},
 		{[]string{file, "--years", "500"}, "--years 500: give a number of years from 1 to 200"},
+		// Refused before the folder is made (engine.New refused it at
+		// the first evaluation, leaving an INCOMPLETE folder).
+		{[]string{file, "--scale", "0.0001"}, "settle calibrate: --scale 0.0001 is too small for world teaching: its smallest regions would each keep one simulated person"},
 		// A targets file is fitted with the defaults (it was refused as
 		// "not a calibration file", which docs/calibration.md's example is).
 		{[]string{"../../targets/norway.toml", "--max-evals", "3"}, "--max-evals 3: 9 parameters need at least 11 evaluations"},

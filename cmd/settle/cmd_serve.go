@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/synth"
+	"github.com/settle-sim/settle/sim/world"
 	"github.com/settle-sim/settle/web"
 )
 
@@ -101,8 +104,9 @@ func (o *serveOptions) check() error {
 	if o.MaxQueue < 0 || o.MaxQueue > 10000 {
 		return usagef("--max-queue %d: give 0 to 10000 waiting users", o.MaxQueue)
 	}
-	if o.MaxPersons < 1000 || o.MaxPersons > 100_000_000 {
-		return usagef("--max-persons %d: give 1000 to 100000000 simulated persons (Norway whole is 5550203)", o.MaxPersons)
+	if least := minServePersons(); o.MaxPersons < least || o.MaxPersons > 100_000_000 {
+		return usagef("--max-persons %d: give %d to 100000000 simulated persons (fewer cannot run Norway even at the smallest scale it takes, %g; Norway whole is 5550203)",
+			o.MaxPersons, least, minNorwayScale())
 	}
 	if o.MaxYears < 1 || o.MaxYears > scenario.MaxYears {
 		return usagef("--max-years %d: give 1 to %d years", o.MaxYears, scenario.MaxYears)
@@ -198,4 +202,29 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 	}
 	logf("stopped")
 	return nil
+}
+
+// minServePersons is the least --max-persons: enough for the smallest
+// scale every embedded world takes (synth.MinScale; below it the one
+// person every region keeps would overstate the population), so that the
+// server can run each of them at all.
+func minServePersons() int {
+	least := 1000
+	for _, e := range world.Embedded() {
+		w, err := world.Load(e.Name, "")
+		if err != nil {
+			continue
+		}
+		least = max(least, int(math.Ceil(synth.MinScale(w)*float64(w.Population()))))
+	}
+	return least
+}
+
+// minNorwayScale is the smallest scale the default world takes.
+func minNorwayScale() float64 {
+	w, err := world.Load(scenario.DefaultWorld, "")
+	if err != nil {
+		return 0
+	}
+	return synth.MinScale(w)
 }

@@ -323,8 +323,8 @@ func Simulate(ctx context.Context, w *world.World, p params.Params, scale float6
 	if workers <= 0 {
 		workers = numCPU()
 	}
-	side := min(len(seeds), workers) // runs side by side
-	each := max(1, workers/side)     // engine workers per run
+	side := min(len(seeds), workers)                     // runs side by side
+	each := min(max(1, workers/side), engine.MaxWorkers) // engine workers per run
 	runs := make([]RunScorer, len(seeds))
 	errs := make([]error, len(seeds))
 	var wg sync.WaitGroup

@@ -207,7 +207,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}{
 		{engine.Config{Scale: 0}, "scale 0 is out of range; use 0 < scale ≤ 1"},
 		{engine.Config{Scale: 1.5}, "scale 1.5 is out of range"},
-		{engine.Config{Scale: 1e-6}, "scale 1e-06 is too small for world teaching: every region keeps one simulated person, and the population would read +3407 % too high; use 0.0005 or more"},
+		{engine.Config{Scale: 1e-6}, "scale 1e-06 is too small for world teaching: 14 of its 14 regions (the smallest) would each keep one simulated person, which overstates the population by 3407 %; use 0.0005 or more"},
 		{engine.Config{Scale: 1, Workers: -1}, "workers -1; use 1 to 1024 (0 = one per CPU)"},
 		{engine.Config{Scale: 1, Workers: engine.MaxWorkers + 1}, "workers 1025; use 1 to 1024"},
 		{engine.Config{Scale: 1, StartYear: 1990}, "start year 1990 differs from the world's"},

@@ -25,7 +25,7 @@ func TestParseWithOverrides(t *testing.T) {
 		// One simulated person in each small region, scaled back, would
 		// inflate the population (the teaching world at 1e-9 read 14 billion).
 		{"scale too small for the world", head + "scale = 0.5\n", Overrides{Scale: 1e-6},
-			"test.toml:5: scenario.scale: scale = 1e-06 (as overridden; the file has scale = 0.5) is too small for world teaching: its smallest regions would each keep one simulated person, counted as 1,000,000 residents, and the population would read 14,000,000 instead of 399,200 (+3407 %); use scale = 0.0005 or more"},
+			"test.toml:5: scenario.scale: scale = 1e-06 (as overridden; the file has scale = 0.5) is too small for world teaching: 14 of its 14 regions (the smallest) would each keep one simulated person, counted as 1,000,000 residents, which overstates the population by 3407 %; use scale = 0.0005 or more"},
 		{"scale too small in the file", head + "scale = 0.0001\n", Overrides{}, "scale = 0.0001 is too small for world teaching"},
 		{"the file's own values are still checked", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 0\n", Overrides{Years: 5}, "years = 0 is out of range"},
 	}

@@ -575,9 +575,8 @@ func (s *Scenario) checkScale(p *problems, w *world.World) {
 	case s.Scale != s.fileScale:
 		as = fmt.Sprintf(" (as overridden; the file has scale = %g)", s.fileScale)
 	}
-	pop := float64(w.Population())
-	p.add("scenario.scale", "scale = %g%s is too small for world %s: its smallest regions would each keep one simulated person, counted as %s residents, and the population would read %s instead of %s (%+.0f %%); use scale = %g or more",
-		s.Scale, as, filepath.Base(w.Name), group(1/s.Scale), group(pop*(1+b)), group(pop), 100*b, synth.MinScale(w))
+	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %.0f %%; use scale = %g or more",
+		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), group(1/s.Scale), 100*b, synth.MinScale(w))
 }
 
 // group formats x rounded to a whole number with thousands separators.

@@ -48,6 +48,7 @@ import (
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/sweep/design"
+	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -863,8 +864,14 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 				errs = append(errs, paramError{i, err.Error()})
 			}
 		case tScale:
-			if !(v > 0 && v <= 1) {
+			switch {
+			case !(v > 0 && v <= 1):
 				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1", v)})
+			case synth.ScaleBias(sw.World, v) > synth.MaxScaleBias:
+				// engine.New would refuse the point's runs, after the
+				// points before it had run.
+				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %.0f %%; use %g or more",
+					v, sw.World.Name, 100*synth.ScaleBias(sw.World, v), synth.MinScale(sw.World))})
 			}
 			cfg.Scale = v
 		case tYears:

@@ -235,6 +235,8 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
 		{head + param + param, "sweep.toml:7: parameter[2].path: behaviour.move_scale addresses the same value as parameter[1]"},
 		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1 (point 1: scale = 2)"},
+		// Refused before any run (engine.New refused it when its point came).
+		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.1, 0.0001]\n", "sweep.toml:5: parameter[1].values: scale = 0.0001 is too small for world teaching: its smallest regions would each keep one simulated person, which overstates the population by "},
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n[metrics]\nx = \"population(year=2026)\"\n", "sweep.toml:7: metrics.x: year 2026 is after the last year of the results, 2025 (1 January, after 1 year from 2024); ask for years up to 2025, or simulate more years (point 0 simulates 1 year)"},
 		{head + param + "[[parameter]]\npath = \"intervention.1.regions\"\nvalues = 1\n", "sweep.toml:7: parameter[2].path: regions of Holmøy bridge is not a number; a sweep varies numbers only"},
 		{head + "[[parameter]]\npath = \"intervention[1].minutes_saved\"\nvalues = [10, 20]\n", "sweep.toml:5: parameter[1].values: region_enlargement takes either travel_time_factor or minutes_saved, not both; remove one of them (intervention \"Holmøy bridge\") (point 0: intervention[1].minutes_saved = 10)"},

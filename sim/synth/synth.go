@@ -48,16 +48,38 @@ const MaxScaleBias = 0.01
 
 // ScaleBias returns how much the outputs at scale overstate w's population
 // because every region keeps at least one simulated person, who is scaled
-// back to 1/scale residents: the simulated persons over scale × the real
-// population, minus 1 (0.27 for Norway at scale 0.0001, whose smallest
-// regions get one person each, counted as 10,000).
+// back to 1/scale residents: the persons that minimum adds beyond a
+// region's expected sample, over the expected sample of the world (0.27 for
+// Norway at scale 0.0001, whose smallest regions get one person each,
+// counted as 10,000). Only the minimum counts, not the rounding of larger
+// samples (which goes either way), so the bias falls as the scale grows.
 func ScaleBias(w *world.World, scale float64) float64 {
-	return float64(Simulated(w, scale))/(scale*float64(w.Population())) - 1
+	extra := 0.0
+	for r := range w.Regions {
+		if x := float64(w.Regions[r].Population) * scale; x > 0 && math.Round(x) < 1 {
+			extra += 1 - x
+		}
+	}
+	return extra / (scale * float64(w.Population()))
+}
+
+// Topped returns the number of regions of w whose sample at scale is the
+// one person every region keeps (their expected sample is below half a
+// person).
+func Topped(w *world.World, scale float64) int {
+	n := 0
+	for r := range w.Regions {
+		if x := float64(w.Regions[r].Population) * scale; x > 0 && math.Round(x) < 1 {
+			n++
+		}
+	}
+	return n
 }
 
 // MinScale returns the smallest scale of the series 1, 2, 5 × 10^k at
-// which ScaleBias(w) is at most MaxScaleBias: what to suggest for a scale
-// that is too small.
+// which ScaleBias(w) is at most MaxScaleBias; every larger scale is within
+// it too (the bias falls as the scale grows). It is what to suggest for a
+// scale that is too small.
 func MinScale(w *world.World) float64 {
 	best := 1.0
 	for k := 0; k < 12; k++ {
