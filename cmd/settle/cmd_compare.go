@@ -217,7 +217,11 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	bar.Done()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			err = &interrupted{msg: "interrupted; nothing of the comparison was kept", cause: err}
+			msg := "interrupted; nothing of the comparison was kept"
+			if opts.KeepRuns {
+				msg = "interrupted; the runs that finished are kept in " + filepath.Join(dir, "runs") + " (the comparison is marked INCOMPLETE)"
+			}
+			err = &interrupted{msg: msg, cause: err}
 		}
 		return fail(err)
 	}

@@ -143,6 +143,13 @@ func TestCompareInterrupted(t *testing.T) {
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("an interrupted comparison left %s", dir)
 	}
+	// With --keep-runs the finished runs stay, and the error says where.
+	opts := compareOpts(dir)
+	opts.KeepRuns = true
+	err = runCompare(ctx, opts, &stdout, &stderr)
+	if want := "interrupted; the runs that finished are kept in " + filepath.Join(dir, "runs"); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("--keep-runs: error %q, want %q…", err, want)
+	}
 }
 
 func TestCompareUsage(t *testing.T) {

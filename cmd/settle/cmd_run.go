@@ -300,8 +300,8 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	}
 
 	if run.YearsCompleted() > 0 {
-		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %d years in %.1f s\n\n",
-			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), run.YearsCompleted(), time.Since(start).Seconds())
+		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %d year%s in %.1f s\n\n",
+			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), run.YearsCompleted(), plural(run.YearsCompleted()), time.Since(start).Seconds())
 		if err := run.Summary().WriteText(p.Stdout()); err != nil {
 			return err
 		}

@@ -37,6 +37,9 @@ func parseArgs(fs *flag.FlagSet, args []string, help string, stdout io.Writer) (
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var positional []string
+	if err := flagAsValue(fs, args); err != nil {
+		return nil, err
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -45,9 +48,6 @@ func parseArgs(fs *flag.FlagSet, args []string, help string, stdout io.Writer) (
 		}
 		if err != nil {
 			return nil, flagError(fs, err)
-		}
-		if err := flagAsValue(fs); err != nil {
-			return nil, err
 		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
@@ -61,20 +61,35 @@ func parseArgs(fs *flag.FlagSet, args []string, help string, stdout io.Writer) (
 	}
 }
 
-// flagAsValue reports a flag that took another flag as its value
-// (--out --years 5 makes a folder named --years): the value was forgotten.
-func flagAsValue(fs *flag.FlagSet) error {
-	var err error
-	fs.Visit(func(f *flag.Flag) {
-		v := f.Value.String()
-		if err != nil || !strings.HasPrefix(v, "-") {
-			return
+// flagAsValue reports a flag whose value was forgotten, so that it would
+// take the next flag as its value (--out --years 5 made a folder named
+// --years): a value that starts with -- or names one of the command's
+// flags. A value given with = (--out=--odd) is the user's choice, and a
+// negative number (--seed -1) is left to the flag's own check.
+func flagAsValue(fs *flag.FlagSet, args []string) error {
+	for i := 0; i+1 < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
 		}
-		if fs.Lookup(strings.TrimLeft(v, "-")) != nil {
-			err = usagef("flag --%s needs a value before %s\nRun 'settle %s --help' for its flags.", f.Name, v, fs.Name())
+		if !strings.HasPrefix(a, "-") || strings.Contains(a, "=") {
+			continue
 		}
-	})
-	return err
+		f := fs.Lookup(strings.TrimLeft(a, "-"))
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		next := args[i+1]
+		name, _, _ := strings.Cut(strings.TrimLeft(next, "-"), "=")
+		if strings.HasPrefix(next, "--") || strings.HasPrefix(next, "-") && name != "" && fs.Lookup(name) != nil {
+			return usagef("flag --%s needs a value before %s\nRun 'settle %s --help' for its flags.", f.Name, next, fs.Name())
+		}
+		i++ // the value
+	}
+	return nil
 }
 
 // flagError rewrites the flag package's error in settle's words.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,9 @@ func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
 		// A flag taken as another's value (a folder named --years).
 		{[]string{"run", file, "--out", "--years", "3"}, "settle run: flag --out needs a value before --years"},
 		{[]string{"fit", "dir", "--targets", "--strict"}, "settle fit: flag --targets needs a value before --strict"},
+		{[]string{"run", file, "--out", "--years=3"}, "settle run: flag --out needs a value before --years=3"},
+		{[]string{"run", file, "--out", "--yeras", "3"}, "settle run: flag --out needs a value before --yeras"},
+		{[]string{"run", file, "--out", "--", "x"}, "settle run: flag --out needs a value before --"},
 		{[]string{"compare", file, file, "--seed", "-3"}, "settle compare: --seed -3: the seed is a whole number ≥ 0"},
 		{[]string{"compare", file, file, "--scale", "half"}, "settle compare: --scale half: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},
 		{[]string{"calibrate", file, "--scale", "x"}, "settle calibrate: --scale x: the scale is the share"},
@@ -37,5 +41,18 @@ func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errs, c.want) || strings.Contains(errs, "parse error") {
 			t.Errorf("settle %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, errs, c.want)
 		}
+	}
+}
+
+// TestFlagValueWithEquals: a value given with = is taken as given, even
+// when it starts with --, and a negative number reaches the flag's own
+// check.
+func TestFlagValueWithEquals(t *testing.T) {
+	opts, err := parseRun([]string{"s.toml", "--out=--odd"}, nil, new(bytes.Buffer))
+	if err != nil || opts.Out != "--odd" {
+		t.Errorf("--out=--odd: out %q, %v", opts.Out, err)
+	}
+	if _, err := parseRun([]string{"s.toml", "--seed", "-1"}, nil, new(bytes.Buffer)); err == nil || !strings.Contains(err.Error(), "the seed is a whole number") {
+		t.Errorf("--seed -1: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package intervention
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -67,23 +68,25 @@ func AnyOf(kind string) (keys []string, exclusive bool) {
 }
 
 // kindMentioning returns the kind, and the parameter of it, whose
-// description mentions what an unknown kind name says in words
-// ("starter_homes": housing's for, "starter homes for people under 35"),
-// when exactly one kind does; nil otherwise.
+// description mentions what an unknown kind name says in words, as whole
+// words ("starter_homes": housing's for, "starter homes for people under
+// 35"; "road" is not "broadband"), when exactly one kind does; nil
+// otherwise.
 func kindMentioning(name string) (*KindSpec, *ParamSpec) {
-	words := strings.ToLower(strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == ' ' }), " "))
-	if len(words) < 4 {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' || r == ' ' })
+	if len(strings.Join(words, "")) < 4 {
 		return nil, nil
 	}
+	re := regexp.MustCompile(`\b` + strings.Join(mapQuote(words), `[\s_-]+`) + `\b`)
 	var kind *KindSpec
 	var param *ParamSpec
 	found := 0
 	for _, name := range KindNames() {
 		k := Kinds[name]
 		var p *ParamSpec
-		hit := strings.Contains(strings.ToLower(k.Doc), words)
+		hit := re.MatchString(strings.ToLower(k.Doc))
 		for i := range k.Params {
-			if !hit && strings.Contains(strings.ToLower(k.Params[i].Doc), words) {
+			if !hit && re.MatchString(strings.ToLower(k.Params[i].Doc)) {
 				hit, p = true, &k.Params[i]
 			}
 		}
@@ -98,15 +101,32 @@ func kindMentioning(name string) (*KindSpec, *ParamSpec) {
 	return kind, param
 }
 
-// shortDoc is the description of p, or of k when p is nil, up to its
-// first semicolon or full stop.
+func mapQuote(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = regexp.QuoteMeta(w)
+	}
+	return out
+}
+
+// shortDoc is the description of p, or of k when p is nil, up to the end
+// of its first clause: a semicolon, or a full stop followed by a space,
+// outside brackets ("at most 0.9" and "(hybrid work; …)" do not end it).
 func shortDoc(k *KindSpec, p *ParamSpec) string {
 	d := k.Doc
 	if p != nil {
 		d = p.Doc
 	}
-	if i := strings.IndexAny(d, ";."); i > 0 {
-		d = d[:i]
+	depth := 0
+	for i, r := range d {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			depth--
+		case depth == 0 && (r == ';' || r == '.' && (i+1 == len(d) || d[i+1] == ' ')):
+			return d[:i]
+		}
 	}
 	return d
 }

@@ -218,3 +218,20 @@ func TestRangeText(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownKindPointsToKind: an unknown kind that names what a kind does
+// points to it, matching whole words ("road" is not "broadband") and
+// quoting the description up to the end of its clause, not into a number.
+func TestUnknownKindPointsToKind(t *testing.T) {
+	for kind, want := range map[string]string{
+		"starter_homes": `see kind "housing", parameter for: who the dwellings are for: all, young (starter homes for people under 35) or families (households with children); the kinds are `,
+		"road":          `see kind "region_enlargement": a new road, tunnel, bridge or ferry-free connection`,
+		"rent":          `(at most 0.9: destination choice weighs the log of the net price, so a free dwelling would be infinitely attractive); the kinds are`,
+		"xyzzy":         `unknown intervention kind "xyzzy"; the kinds are broadband,`,
+	} {
+		errs := Validate(&Spec{Kind: kind})
+		if len(errs) != 1 || errs[0].Key != "kind" || !strings.Contains(errs[0].Msg, want) {
+			t.Errorf("kind %q: %v, want %q", kind, errs, want)
+		}
+	}
+}

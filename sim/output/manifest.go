@@ -67,7 +67,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 // folder but the streamed CSVs of a run (csvFile) is written through it.
 func WriteFile(path string, write func(io.Writer) error) error {
 	tmp := path + tmpSuffix
-	f, err := os.Create(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644) // as the streamed CSVs
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -178,13 +178,13 @@ func (s *State) N() int { return len(s.Regions) }
 // TravelMinutes returns the travel time in force from i to j.
 func (s *State) TravelMinutes(i, j int) float32 { return s.Minutes[i*len(s.Regions)+j] }
 
-// SetWorkers sets the number of goroutines used by ForChunks (0 = all CPUs).
 // MaxWorkers bounds the goroutines of one simulation: more than the CPUs
 // never makes it faster, and the per-worker counters cost memory and time
 // in every tick (a typo of --workers 100000 took minutes for the teaching
 // world that runs in a second).
 const MaxWorkers = 1024
 
+// SetWorkers sets the number of goroutines used by ForChunks (0 = all CPUs).
 func (s *State) SetWorkers(n int) {
 	if n <= 0 {
 		n = runtime.NumCPU()
