@@ -142,7 +142,9 @@ func fold(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	// The old and keyboard spellings of å and ø: Aas is Ås, Tromsoe
+	// Tromsø (æ is already ae, as in Baerum).
+	return strings.NewReplacer("aa", "a", "oe", "o").Replace(b.String())
 }
 
 func foldAll(s []string) []string {

@@ -244,6 +244,8 @@ func TestLookup(t *testing.T) {
 		{"  oslo ", "0301"},
 		{"Tromsø", "5501"},
 		{"Tromso", "5501"},
+		{"Tromsoe", "5501"}, // the keyboard spellings of ø and å
+		{"Aas", "3218"},
 		{"baerum", "3201"},
 		{"Kautokeino", "5612"},
 		{"Trondheim", "5001"},
