@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -228,7 +229,9 @@ func unknownTop(key string, v any) string {
 	return msg + "a scenario has [scenario], [behaviour] and [[intervention]] tables"
 }
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+// validName is what a scenario name may hold: letters (æ, ø, å and the
+// Sámi letters too), digits, - and _. It names the results folder.
+var validName = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
 
 func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 	for _, key := range sortedKeys(m) {
@@ -727,7 +730,7 @@ func sanitize(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
-		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) {
 			b.WriteRune(r)
 			dash = false
 		} else if !dash && b.Len() > 0 {

@@ -64,6 +64,7 @@ var parseCases = []badCase{
 	{"missing scenario", "[behaviour]\nmove_scale = 1\n", 1, "scenario", []string{"missing [scenario]", "name, world and years"}},
 	{"missing name", "[scenario]\nworld = \"teaching\"\nyears = 10\n", 1, "scenario", []string{"missing name", `name = "…"`}},
 	{"bad name", "[scenario]\nname = \"my run 2\"\nworld = \"teaching\"\nyears = 10\n", 2, "scenario.name", []string{"letters, digits, - and _", `name = "my-run-2"`}},
+	{"bad name with æøå", "[scenario]\nname = \"bjørnafjord bru\"\nworld = \"teaching\"\nyears = 10\n", 2, "scenario.name", []string{"letters, digits, - and _", `name = "bjørnafjord-bru"`}},
 	{"empty name", "[scenario]\nname = \"\"\nworld = \"teaching\"\nyears = 10\n", 2, "scenario.name", []string{"empty"}},
 	{"missing years", "[scenario]\nname = \"t\"\nworld = \"teaching\"\n", 1, "scenario", []string{"missing years", "years = 30"}},
 	{"missing world", "[scenario]\nname = \"t\"\nyears = 10\n", 1, "scenario", []string{"missing world", `world = "norway-2024"`}},
@@ -471,5 +472,17 @@ func TestExampleScenarios(t *testing.T) {
 	if len(iv.Regions) != 2 || w.Regions[iv.Regions[0]].Code != "1103" || w.Regions[iv.Regions[1]].Code != "1106" ||
 		iv.FromYear != 2033 || iv.Num("travel_time_factor") != 0.6 {
 		t.Errorf("Rogfast = %+v", iv)
+	}
+}
+
+// TestNamesWithNorwegianLetters: æ, ø, å and Sámi letters are letters (a
+// Norwegian analyst's bjørnafjord-bru was refused, with the suggestion
+// bj-rnafjord-bru).
+func TestNamesWithNorwegianLetters(t *testing.T) {
+	for _, name := range []string{"bjørnafjord-bru", "sámi-jobs", "Tromsø_2030", "Ås"} {
+		s, err := Parse("n.toml", []byte("[scenario]\nname = \""+name+"\"\nworld = \"teaching\"\nyears = 2\n"))
+		if err != nil || s.Name != name {
+			t.Errorf("name %q: %v", name, err)
+		}
 	}
 }
