@@ -103,6 +103,7 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.Y.Label.TextStyle.Font.Size = vg.Points(12)
 	p.Legend.TextStyle.Font.Size = vg.Points(11)
 	p.Legend.Top = true
+	p.Legend.Padding = vg.Points(3) // rows apart: the default 0 made descenders touch the next row
 	p.Add(plotter.NewGrid())
 	return p
 }

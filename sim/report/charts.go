@@ -121,6 +121,7 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.Legend.TextStyle.Font.Size = vg.Points(11)
 	p.Legend.Top = true
 	p.Legend.Left = true
+	p.Legend.Padding = vg.Points(3) // rows apart: the default 0 made descenders touch the next row
 	p.Add(plotter.NewGrid())
 	return p
 }

@@ -327,7 +327,12 @@ func (v *view) AttractRows(s int) []attractRow {
 
 // ModelText describes the yearly regressions of scenario s in words.
 func (v *view) ModelText(s int) string {
-	ms := v.R.Models(s)
+	return modelText(v.P.Scenarios[s].Name, v.R.Models(s))
+}
+
+// modelText is ModelText for the scenario name and its yearly models (the
+// first year has none).
+func modelText(name string, ms []compare.Model) string {
 	slope, r2, n := 0.0, 0.0, 0
 	for _, m := range ms[1:] {
 		slope += m.Slope
@@ -337,9 +342,19 @@ func (v *view) ModelText(s int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
-		v.P.Scenarios[s].Name, slope/float64(n), r2/float64(n))
+	text := fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
+		name, slope/float64(n), r2/float64(n))
+	if r2/float64(n) < WeakModelR2 {
+		text += " Job growth explains almost none of the migration here, so nearly all of it falls to attractiveness: read the split with care (in a small sample the regions' job growth is mostly chance; a larger scale helps)."
+	}
+	return text
 }
+
+// WeakModelR2 is the mean R² of the attractiveness model below which the
+// report warns that job growth explains too little for the split into
+// explained and attractiveness to mean much (Telemarksforsking's model of
+// Norway's municipalities had an R² of about 0.2).
+const WeakModelR2 = 0.1
 
 // runView is a run's manifest for the table.
 type runView struct {

@@ -178,3 +178,18 @@ func TestReportInChromium(t *testing.T) {
 		t.Logf("screenshot in %s", keep)
 	}
 }
+
+// TestModelTextWarnsWhenJobsExplainLittle: below a mean R² of 0.1 the
+// attractiveness split is flagged (Norway at scale 0.05 had 0.01, and the
+// report presented the split without a word).
+func TestModelTextWarnsWhenJobsExplainLittle(t *testing.T) {
+	const warn = "Job growth explains almost none of the migration here"
+	weak := []compare.Model{{}, {Slope: 0.05, R2: 0.01}, {Slope: 0.03, R2: 0.02}}
+	if got := modelText("rogfast", weak); !strings.Contains(got, "mean R² 0.01") || !strings.Contains(got, warn) {
+		t.Errorf("weak model: %q", got)
+	}
+	strong := []compare.Model{{}, {Slope: 0.4, R2: 0.5}, {Slope: 0.3, R2: 0.6}}
+	if got := modelText("rogfast", strong); strings.Contains(got, warn) || !strings.Contains(got, "mean R² 0.55") {
+		t.Errorf("strong model: %q", got)
+	}
+}

@@ -16,7 +16,7 @@ h3 { font-size: 1.08rem; margin-top: 1.6rem; }
 p.meta { color: #555; margin-top: 0; }
 ul.summary li { margin: 0.45rem 0; font-size: 1.06rem; }
 .note { color: #555; font-size: 0.92rem; }
-table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; display: block; max-width: 100%; overflow-x: auto; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
 th { background: #f4f4f4; font-weight: 600; }
 td.name, th.name { text-align: left; white-space: normal; }
