@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -194,7 +195,19 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 		names[s.Name] = s.File
 	}
-	p.Units, p.Focus, p.own = buildUnits(w, scenarios)
+	var dropped [][]int
+	p.Units, p.Focus, p.own, dropped = buildUnits(w, scenarios)
+	for si, left := range dropped {
+		if len(left) == 0 {
+			continue
+		}
+		names := make([]string, len(left))
+		for k, u := range left {
+			names[k] = p.Units[u].Name
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("%s: the summary, report and charts cover %d of its target units; the other %d (%s) are in deltas.csv and attractiveness.csv",
+			scenarios[si].Name, len(p.own[si]), len(left), strings.Join(names, "; ")))
+	}
 	return p, nil
 }
 

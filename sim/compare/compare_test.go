@@ -306,3 +306,18 @@ func TestPyramidGroupNames(t *testing.T) {
 		}
 	}
 }
+
+// TestNoteUnitsLeftOut: a scenario with more target units than the
+// summary covers says which were left out (e39-hordfast lost its three
+// Bjørnafjorden groups without a word).
+func TestNoteUnitsLeftOut(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "many.toml"), PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "many: the summary, report and charts cover 8 of its target units; the other 4 (Bergåsen; Kvernes; Dalheim; South (3 regions)) are in deltas.csv and attractiveness.csv"
+	got := strings.Join(p.Notes, "\n")
+	if !strings.Contains(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+}

@@ -46,8 +46,9 @@ const maxSingleTargets = 4
 // union of every scenario's own (the regions and groups its interventions
 // target, or the nation and the centrality classes when none targets
 // regions), and for each scenario the indices into focus of its own (none
-// for the baseline).
-func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int, own [][]int) {
+// for the baseline), and the units of each scenario's own that did not fit
+// (beyond maxFocus, or maxFocusAll in all).
+func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int, own [][]int, dropped [][]int) {
 	for i := range w.Regions {
 		r := &w.Regions[i]
 		units = append(units, Unit{Level: LevelRegion, Code: r.Code, Name: r.Name, Regions: []int{i}})
@@ -100,6 +101,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 	// Targets, in scenario and file order.
 	seenGroup := map[string]int{}
 	own = make([][]int, len(scenarios))
+	dropped = make([][]int, len(scenarios))
 	for si, s := range scenarios {
 		if si == 0 {
 			continue
@@ -142,13 +144,15 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 		if len(mine) == 0 {
 			mine = append([]int{nation}, classUnits...)
 		}
+		var left []int
 		if len(mine) > maxFocus {
-			mine = mine[:maxFocus]
+			mine, left = mine[:maxFocus], mine[maxFocus:]
 		}
 		for _, u := range mine {
 			f := slices.Index(focus, u)
 			if f < 0 {
 				if len(focus) == maxFocusAll {
+					left = append(left, u)
 					continue
 				}
 				f = len(focus)
@@ -156,8 +160,9 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			}
 			own[si] = append(own[si], f)
 		}
+		dropped[si] = left
 	}
-	return units, focus, own
+	return units, focus, own, dropped
 }
 
 func intsKey(x []int) string {

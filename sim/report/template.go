@@ -50,6 +50,8 @@ Made by Settle on {{.Created}} in {{.Duration}}.</p>
 <p class="note">Each scenario ran {{.P.Replicates}} time{{if gt .P.Replicates 1}}s{{end}} with the same seeds as the baseline, so each difference compares runs that differ only by the scenario.
 The 90 % interval shows how precisely these runs pin down the model's expected difference; it narrows with more replicates and
 does not include uncertainty about the model itself. Figures are real-population counts (the simulation at scale {{.P.Scale}} scaled back).</p>
+{{range .P.Notes}}<p class="note">Note: {{.}}.</p>
+{{end}}
 
 <h2 id="figures">Key figures, {{.LastYear}}</h2>
 {{range $s := .Scenarios}}
