@@ -101,7 +101,9 @@ function frame(svg, h = H) {
 // axisLabel writes large numbers in thousands (217,500 as 217.5k) so that
 // they fit the margin.
 function axisLabel(v, step, digits) {
-  if (Math.abs(v) >= 10000) return fmt(v / 1000, step >= 1000 ? 0 : 1) + 'k';
+  // In thousands, with a decimal when the step is not whole thousands
+  // (ticks at 32,500 and 37,500 read 33k and 38k before).
+  if (Math.abs(v) >= 10000) return fmt(v / 1000, Math.abs(step / 1000 - Math.round(step / 1000)) < 1e-9 ? 0 : 1) + 'k';
   return fmt(v, step < 1 ? Math.max(digits, 1) : digits);
 }
 
