@@ -211,6 +211,9 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 			return err
 		}
 	}
+	// The run folder holds no travel times: those of the world are shown,
+	// and a scenario's bridge or tunnel may have shortened them.
+	fmt.Fprintln(w, "  (minutes: the world's travel time by road, before any intervention of the scenario)")
 
 	// Jobs, housing and commuting.
 	fmt.Fprintf(w, "\nJobs, housing and commuting on 1 January:\n")
