@@ -121,6 +121,15 @@ func (v *view) ScenarioNames() string {
 }
 
 func (v *view) FirstYear() int { return v.R.YearList[0] }
+
+// FirstFlowYear is the first year with flows (moves, births …): the year
+// after the start row, whose flows are zero.
+func (v *view) FirstFlowYear() int {
+	if len(v.R.YearList) > 1 {
+		return v.R.YearList[1]
+	}
+	return v.R.YearList[0]
+}
 func (v *view) LastYear() int  { return v.R.LastYear() }
 func (v *view) Seeds() string {
 	if v.P.Replicates == 1 {

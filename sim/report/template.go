@@ -81,7 +81,7 @@ does not include uncertainty about the model itself. Figures are real-population
 {{end}}
 
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
-<p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstYear}}–{{.LastYear}}:
+<p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstFlowYear}}–{{.LastYear}}:
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
 The whole table is in <code>flows_by_age_motive.csv</code>.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
@@ -96,7 +96,7 @@ The whole table is in <code>flows_by_age_motive.csv</code>.</p>
 <h2 id="attractiveness">Attractiveness: net migration beyond what job growth explains</h2>
 <p class="note">Telemarksforsking's attractiveness model (Vareide and Nygaard 2014): every year, across all regions, net domestic migration
 (per cent of the population) is regressed on job growth (per cent, relative to the nation), weighted by population. The fitted part is what
-job growth explains; the rest is the region's attractiveness as a place to live. Sums over {{.FirstYear}}–{{.LastYear}}, mean of the runs; the whole
+job growth explains; the rest is the region's attractiveness as a place to live. Sums over {{.FirstFlowYear}}–{{.LastYear}}, mean of the runs; the whole
 table, every region, is in <code>attractiveness.csv</code>, and every year's value in <code>deltas.csv</code>.</p>
 {{range $s := .Scenarios}}
 <h3>{{$s.Name}}</h3>
@@ -130,7 +130,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 <details><summary>compare.json (without the runs)</summary><pre>{{.CompareJSON}}</pre></details>
 
 <h2 id="method">Method</h2>
-<p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}}+k−1, so random draws line up across scenarios
+<p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}} + k − 1 (replicate 1 with seed {{.P.Seed}}), so random draws line up across scenarios
 and the paired differences are far less noisy than differences of independent runs. Interval: {{.Interval}}. Groups of regions (centrality classes,
 counties, the target regions of an intervention) are sums of their regions; the price level is their mean weighted by dwellings.
 The files of this comparison: <code>deltas.csv</code>, <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,
