@@ -153,6 +153,8 @@ export function lineChart(svg, xs, series, now, opts = {}) {
 // the groups bottom-up, every `every`-th is written. outline (optional) is
 // a second pyramid drawn as a line (the baseline).
 export function pyramid(svg, women, men, labels, every, outline) {
+  // Men on the left and women on the right, as the compare report's
+  // pyramids (and most population pyramids) have them.
   const n = women.length, h = n > 40 ? 190 : 170;
   const g = frame(svg, h);
   const mid = (g.x0 + g.x1) / 2 + 6;
@@ -163,8 +165,8 @@ export function pyramid(svg, women, men, labels, every, outline) {
   for (let i = 0; i < n; i++) {
     const y = g.y0 - (i + 1) * bw;
     const gap = n > 40 ? 0 : 0.6;
-    el(svg, 'rect', { class: 'women', x: mid - 4 - sx(women[i]), y, width: sx(women[i]), height: Math.max(bw - gap, 0.5) });
-    el(svg, 'rect', { class: 'men', x: mid + 4, y, width: sx(men[i]), height: Math.max(bw - gap, 0.5) });
+    el(svg, 'rect', { class: 'men', x: mid - 4 - sx(men[i]), y, width: sx(men[i]), height: Math.max(bw - gap, 0.5) });
+    el(svg, 'rect', { class: 'women', x: mid + 4, y, width: sx(women[i]), height: Math.max(bw - gap, 0.5) });
     if (i % every === 0) el(svg, 'text', { x: g.x0 - 4, y: y + bw / 2 + 4, 'text-anchor': 'end' }, labels[i]);
   }
   if (outline) {
@@ -172,15 +174,17 @@ export function pyramid(svg, women, men, labels, every, outline) {
     const pw = [], pm = [];
     for (let i = 0; i < n; i++) {
       const ya = g.y0 - (i + 1) * bw, yb = g.y0 - i * bw;
-      pw.push(`${mid - 4 - sx(ow[i])},${yb} ${mid - 4 - sx(ow[i])},${ya}`);
-      pm.push(`${mid + 4 + sx(om[i])},${yb} ${mid + 4 + sx(om[i])},${ya}`);
+      pm.push(`${mid - 4 - sx(om[i])},${yb} ${mid - 4 - sx(om[i])},${ya}`);
+      pw.push(`${mid + 4 + sx(ow[i])},${yb} ${mid + 4 + sx(ow[i])},${ya}`);
     }
-    el(svg, 'polyline', { class: 'outline', points: pw.join(' ') });
     el(svg, 'polyline', { class: 'outline', points: pm.join(' ') });
+    el(svg, 'polyline', { class: 'outline', points: pw.join(' ') });
   }
-  el(svg, 'text', { x: mid - 8, y: g.y0 + 15, 'text-anchor': 'end', class: 'wl' }, 'women');
-  el(svg, 'text', { x: mid + 8, y: g.y0 + 15 }, 'men');
-  el(svg, 'text', { x: g.x1, y: g.y0 + 15, 'text-anchor': 'end' }, fmtInt(maxV));
+  el(svg, 'text', { x: mid - 8, y: g.y0 + 15, 'text-anchor': 'end' }, 'men');
+  el(svg, 'text', { x: mid + 8, y: g.y0 + 15, class: 'wl' }, 'women');
+  // The persons a full half bar stands for, where the oldest bars leave
+  // room (top right).
+  el(svg, 'text', { x: g.x1, y: g.y1 + 10, 'text-anchor': 'end' }, 'full bar: ' + fmtInt(maxV));
 }
 
 // butterfly draws, per motive, moves out (left, orange) and in (right, blue).
