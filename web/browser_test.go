@@ -224,8 +224,15 @@ func TestBrowser(t *testing.T) {
 
 	// 6. An intervention added with the form is written as TOML that
 	// sim/scenario reads back: what Download TOML saves.
+	// A typo gets the nearest name where it is seen, and a name typed
+	// without ø is found (the picker took only exact names, silently).
 	run("add housing", chromedp.SetValue(chromedp.CSS(`#add-kind`), "housing"), chromedp.Click(chromedp.CSS(`#add`)),
-		chromedp.SendKeys(chromedp.CSS(`.card[data-kind="housing"] .regions input`), "Holmøy (T14)"),
+		chromedp.SendKeys(chromedp.CSS(`.card[data-kind="housing"] .regions input`), "Holmoyy"),
+		chromedp.Click(chromedp.CSS(`.card[data-kind="housing"] .regions button`)))
+	if hint := evalJS[string](t, ctx, "hint", `document.querySelector('.card[data-kind="housing"] .regions .help').textContent`); hint != "No region “Holmoyy”; did you mean Holmøy?" {
+		t.Errorf("a typed typo says %q", hint)
+	}
+	run("add Holmøy", jsStep(`document.querySelector('.card[data-kind="housing"] .regions input').value = 'holmoy'`),
 		chromedp.Click(chromedp.CSS(`.card[data-kind="housing"] .regions button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.card[data-kind="housing"] .chip`)))
 	run("show the card", jsStep(`document.querySelector('.card[data-kind="housing"]').scrollIntoView()`))

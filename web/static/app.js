@@ -517,12 +517,23 @@ function regionPicker(id, kind, codes) {
   add.type = 'button';
   add.textContent = 'Add';
   add.setAttribute('aria-label', 'Add region');
+  const hint = document.createElement('small');
+  hint.className = 'help';
+  hint.setAttribute('aria-live', 'polite');
   const addRegion = () => {
-    const v = inp.value.trim().toLowerCase();
-    if (!v) return;
-    const r = state.map.regions.find(r => `${r.name} (${r.code})`.toLowerCase() === v || r.name.toLowerCase() === v || r.code.toLowerCase() === v);
-    if (!r) { inp.setAttribute('aria-invalid', 'true'); inp.title = 'no region of this name; pick one from the list'; return; }
+    const typed = inp.value.trim();
+    if (!typed) return;
+    const r = findRegion(typed);
+    if (!r) {
+      // Said where it is seen, with the nearest name, as settle validate
+      // says it (a hover title was all there was).
+      const near = nearestRegion(typed);
+      inp.setAttribute('aria-invalid', 'true');
+      hint.textContent = `No region “${typed}”` + (near ? `; did you mean ${near.name}?` : '; pick one from the list.');
+      return;
+    }
     inp.removeAttribute('aria-invalid');
+    hint.textContent = '';
     chip(chips, r.code);
     inp.value = '';
   };
@@ -530,9 +541,53 @@ function regionPicker(id, kind, codes) {
   inp.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); addRegion(); } });
   inp.addEventListener('change', addRegion);
   row.append(inp, add);
-  d.append(l, chips, row);
+  d.append(l, chips, row, hint);
   for (const c of codes) chip(chips, c);
   return d;
+}
+
+// foldName is a name without case and diacritics, with the keyboard
+// spellings of æ, ø and å (ae, o/oe, a/aa), as the engine's region lookup
+// folds them: Bodo is Bodø, Baerum Bærum, Aas Ås.
+function foldName(s) {
+  return s.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'o').replace(/đ/g, 'd').replace(/ŋ/g, 'n').replace(/ŧ/g, 't')
+    .normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/aa/g, 'a').replace(/oe/g, 'o').trim();
+}
+
+// findRegion finds the region a typed text names: its name, its code, the
+// list's "name (code)", or one part of a name in two languages
+// ("Trondheim" for "Trondheim - Tråante"), each folded; null when none or
+// several do.
+function findRegion(typed) {
+  const v = foldName(typed);
+  const whole = state.map.regions.filter(r => foldName(`${r.name} (${r.code})`) === v || foldName(r.name) === v || foldName(r.code) === v);
+  if (whole.length === 1) return whole[0];
+  const part = state.map.regions.filter(r => r.name.split(' - ').some(p => foldName(p) === v));
+  return part.length === 1 ? part[0] : null;
+}
+
+// nearestRegion is the region whose folded name is fewest edits from the
+// typed text, when it is close (at most a third of its letters).
+function nearestRegion(typed) {
+  const v = foldName(typed);
+  let best = null, bestD = Infinity;
+  for (const r of state.map.regions) {
+    const d = editDistance(v, foldName(r.name));
+    if (d < bestD) { best = r; bestD = d; }
+  }
+  return bestD <= Math.max(1, Math.floor(v.length / 3)) ? best : null;
+}
+
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 function chip(chips, code) {
