@@ -130,7 +130,7 @@ func (v *view) FirstFlowYear() int {
 	}
 	return v.R.YearList[0]
 }
-func (v *view) LastYear() int  { return v.R.LastYear() }
+func (v *view) LastYear() int { return v.R.LastYear() }
 func (v *view) Seeds() string {
 	if v.P.Replicates == 1 {
 		return fmt.Sprint(v.P.Seed)
