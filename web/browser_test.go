@@ -229,7 +229,7 @@ func TestBrowser(t *testing.T) {
 	run("add housing", chromedp.SetValue(chromedp.CSS(`#add-kind`), "housing"), chromedp.Click(chromedp.CSS(`#add`)),
 		chromedp.SendKeys(chromedp.CSS(`.card[data-kind="housing"] .regions input`), "Holmoyy"),
 		chromedp.Click(chromedp.CSS(`.card[data-kind="housing"] .regions button`)))
-	if hint := evalJS[string](t, ctx, "hint", `document.querySelector('.card[data-kind="housing"] .regions .help').textContent`); hint != "No region “Holmoyy”; did you mean Holmøy?" {
+	if hint := evalJS[string](t, ctx, "hint", `document.querySelector('.card[data-kind="housing"] .regions .help').textContent`); hint != "No region “Holmoyy”; did you mean Holmøy (T14)?" {
 		t.Errorf("a typed typo says %q", hint)
 	}
 	run("add Holmøy", jsStep(`document.querySelector('.card[data-kind="housing"] .regions input').value = 'holmoy'`),

@@ -225,8 +225,8 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	// A scale the engine would refuse, before the folder is made (the
 	// validation scale after the whole fit).
 	tooSmall := func(x float64) string {
-		return fmt.Sprintf("%g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %.0f %%; use %g or more",
-			x, w.Name, 100*synth.ScaleBias(w, x), synth.MinScale(w))
+		return fmt.Sprintf("%g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %s; use %g or more",
+			x, w.Name, synth.BiasText(synth.ScaleBias(w, x)), synth.MinScale(w))
 	}
 	switch {
 	case synth.ScaleBias(w, spec.Scale) <= synth.MaxScaleBias:

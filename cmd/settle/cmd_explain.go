@@ -213,7 +213,9 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	}
 	// The run folder holds no travel times: those of the world are shown,
 	// and a scenario's bridge or tunnel may have shortened them.
-	fmt.Fprintln(w, "  (minutes: the world's travel time by road, before any intervention of the scenario)")
+	if len(e.TopOrigins(top))+len(e.TopDestinations(top)) > 0 {
+		fmt.Fprintln(w, "  (minutes: the world's estimated travel times, without the scenario's travel_times file or interventions)")
+	}
 
 	// Jobs, housing and commuting.
 	fmt.Fprintf(w, "\nJobs, housing and commuting on 1 January:\n")

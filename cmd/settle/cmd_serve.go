@@ -104,9 +104,11 @@ func (o *serveOptions) check() error {
 	if o.MaxQueue < 0 || o.MaxQueue > 10000 {
 		return usagef("--max-queue %d: give 0 to 10000 waiting users", o.MaxQueue)
 	}
-	if least := minServePersons(); o.MaxPersons < least || o.MaxPersons > 100_000_000 {
-		return usagef("--max-persons %d: give %d to 100000000 simulated persons (fewer cannot run Norway even at the smallest scale it takes, %g; Norway whole is 5550203)",
+	if least := minServePersons(); o.MaxPersons < least {
+		return usagef("--max-persons %d: give %d to 100000000 simulated persons (fewer cannot run Norway even at the smallest scale it takes, %g)",
 			o.MaxPersons, least, minNorwayScale())
+	} else if o.MaxPersons > 100_000_000 {
+		return usagef("--max-persons %d: give %d to 100000000 simulated persons (Norway whole is 5550203)", o.MaxPersons, least)
 	}
 	if o.MaxYears < 1 || o.MaxYears > scenario.MaxYears {
 		return usagef("--max-years %d: give 1 to %d years", o.MaxYears, scenario.MaxYears)

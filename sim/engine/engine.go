@@ -43,7 +43,7 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 		return nil, fmt.Errorf("engine: scale %g is out of range; use 0 < scale ≤ 1", cfg.Scale)
 	}
 	if b := synth.ScaleBias(w, cfg.Scale); b > synth.MaxScaleBias {
-		return nil, fmt.Errorf("engine: scale %g is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, which overstates the population by %.0f %%; use %g or more", cfg.Scale, w.Name, synth.Topped(w, cfg.Scale), w.N(), 100*b, synth.MinScale(w))
+		return nil, fmt.Errorf("engine: scale %g is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, which overstates the population by %s; use %g or more", cfg.Scale, w.Name, synth.Topped(w, cfg.Scale), w.N(), synth.BiasText(b), synth.MinScale(w))
 	}
 	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
 		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)

@@ -77,7 +77,7 @@ func kindMentioning(name string) (*KindSpec, *ParamSpec) {
 	if len(strings.Join(words, "")) < 4 {
 		return nil, nil
 	}
-	re := regexp.MustCompile(`\b` + strings.Join(mapQuote(words), `[\s_-]+`) + `\b`)
+	re := regexp.MustCompile(`\b` + strings.Join(mapQuote(words), `[\s_-]+`) + `(?:e?s)?\b`) // "school" finds "schools"
 	var kind *KindSpec
 	var param *ParamSpec
 	found := 0

@@ -228,6 +228,7 @@ func TestUnknownKindPointsToKind(t *testing.T) {
 		"road":          `see kind "region_enlargement": a new road, tunnel, bridge or ferry-free connection`,
 		"rent":          `(at most 0.9: destination choice weighs the log of the net price, so a free dwelling would be infinitely attractive); the kinds are`,
 		"xyzzy":         `unknown intervention kind "xyzzy"; the kinds are broadband,`,
+		"school":        `see kind "childcare_services": better kindergartens, schools`, // a plural in the description
 	} {
 		errs := Validate(&Spec{Kind: kind})
 		if len(errs) != 1 || errs[0].Key != "kind" || !strings.Contains(errs[0].Msg, want) {

@@ -139,7 +139,7 @@ func NewRunDir(base, scenario string, seed uint64, start time.Time) (string, err
 // or "..") becomes "unnamed".
 func SafeName(name string) string {
 	s := strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' {
 			return r
 		}
 		return '-'

@@ -351,12 +351,30 @@ func modelText(name string, ms []compare.Model) string {
 	if n == 0 {
 		return ""
 	}
-	text := fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
+	return fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
 		name, slope/float64(n), r2/float64(n))
-	if r2/float64(n) < WeakModelR2 {
-		text += " Job growth explains almost none of the migration here, so nearly all of it falls to attractiveness: read the split with care (in a small sample the regions' job growth is mostly chance; a larger scale helps)."
+}
+
+// WeakModel says, once for the baseline and scenario s together, when job
+// growth explains almost none of the migration in either (mean R² below
+// WeakModelR2), so that the split into explained and attractiveness means
+// little; "" otherwise.
+func (v *view) WeakModel(s int) string {
+	if !weakModel(v.R.Models(0)) && !weakModel(v.R.Models(s)) {
+		return ""
 	}
-	return text
+	return "Job growth explains almost none of the migration here, so nearly all of it falls to attractiveness: read the split with care (in a small sample the regions' job growth is mostly chance; a larger scale helps)."
+}
+
+// weakModel reports whether the yearly models' mean R² is below
+// WeakModelR2.
+func weakModel(ms []compare.Model) bool {
+	r2, n := 0.0, 0
+	for _, m := range ms[1:] {
+		r2 += m.R2
+		n++
+	}
+	return n > 0 && r2/float64(n) < WeakModelR2
 }
 
 // WeakModelR2 is the mean R² of the attractiveness model below which the

@@ -100,7 +100,7 @@ job growth explains; the rest is the region's attractiveness as a place to live.
 table, every region, is in <code>attractiveness.csv</code>, and every year's value in <code>deltas.csv</code>.</p>
 {{range $s := .Scenarios}}
 <h3>{{$s.Name}}</h3>
-<p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}}</p>
+<p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}} {{$.WeakModel $s.Index}}</p>
 <table>
 <tr><th class="name" rowspan="2">region</th><th colspan="3">baseline</th><th colspan="3">{{$s.Name}}</th><th colspan="3">difference</th></tr>
 <tr><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>90 % interval</th></tr>

@@ -230,8 +230,9 @@ func unknownTop(key string, v any) string {
 }
 
 // validName is what a scenario name may hold: letters (æ, ø, å and the
-// Sámi letters too), digits, - and _. It names the results folder.
-var validName = regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)
+// Sámi letters too, composed or with combining marks), decimal digits, -
+// and _. It names the results folder (output.SafeName keeps the same).
+var validName = regexp.MustCompile(`^[\p{L}\p{M}\p{Nd}_-]+$`)
 
 func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 	for _, key := range sortedKeys(m) {
@@ -578,8 +579,8 @@ func (s *Scenario) checkScale(p *problems, w *world.World) {
 	case s.Scale != s.fileScale:
 		as = fmt.Sprintf(" (as overridden; the file has scale = %g)", s.fileScale)
 	}
-	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %.0f %%; use scale = %g or more",
-		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), group(1/s.Scale), 100*b, synth.MinScale(w))
+	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %s; use scale = %g or more",
+		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), group(1/s.Scale), synth.BiasText(b), synth.MinScale(w))
 }
 
 // group formats x rounded to a whole number with thousands separators.
@@ -730,7 +731,7 @@ func sanitize(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
-		if r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) {
+		if r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 			dash = false
 		} else if !dash && b.Len() > 0 {

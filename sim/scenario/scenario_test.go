@@ -479,10 +479,14 @@ func TestExampleScenarios(t *testing.T) {
 // Norwegian analyst's bjørnafjord-bru was refused, with the suggestion
 // bj-rnafjord-bru).
 func TestNamesWithNorwegianLetters(t *testing.T) {
-	for _, name := range []string{"bjørnafjord-bru", "sámi-jobs", "Tromsø_2030", "Ås"} {
+	for _, name := range []string{"bjørnafjord-bru", "sámi-jobs", "Tromsø_2030", "Ås", "A\u030As" /* Ås decomposed */} {
 		s, err := Parse("n.toml", []byte("[scenario]\nname = \""+name+"\"\nworld = \"teaching\"\nyears = 2\n"))
 		if err != nil || s.Name != name {
 			t.Errorf("name %q: %v", name, err)
 		}
+	}
+	// Digits other than 0–9 (x² and x³ made the same folder name, x-).
+	if _, err := Parse("n.toml", []byte("[scenario]\nname = \"x²\"\nworld = \"teaching\"\nyears = 2\n")); err == nil {
+		t.Error("name x² accepted")
 	}
 }

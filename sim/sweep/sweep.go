@@ -370,7 +370,7 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 		case "name":
 			s, ok := v.(string)
 			if !ok || !validName.MatchString(s) || len(s) > 100 {
-				p.add(path, "%s is not a name of letters, digits, - and _ (it names the results folder); e.g. name = \"teaching-levers\"", describe(v))
+				p.add(path, "%s is not a name of ASCII letters a–z, digits, - and _ (it names the results folder and the Slurm jobs, so æ, ø and å are written ae, o and a); e.g. name = \"teaching-levers\"", describe(v))
 				continue
 			}
 			sw.Name = s
@@ -870,8 +870,8 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 			case synth.ScaleBias(sw.World, v) > synth.MaxScaleBias:
 				// engine.New would refuse the point's runs, after the
 				// points before it had run.
-				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %.0f %%; use %g or more",
-					v, sw.World.Name, 100*synth.ScaleBias(sw.World, v), synth.MinScale(sw.World))})
+				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %s; use %g or more",
+					v, sw.World.Name, synth.BiasText(synth.ScaleBias(sw.World, v)), synth.MinScale(sw.World))})
 			}
 			cfg.Scale = v
 		case tYears:

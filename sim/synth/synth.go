@@ -10,6 +10,7 @@
 package synth
 
 import (
+	"strconv"
 	"math"
 	"sort"
 
@@ -49,7 +50,7 @@ const MaxScaleBias = 0.01
 // ScaleBias returns how much the outputs at scale overstate w's population
 // because every region keeps at least one simulated person, who is scaled
 // back to 1/scale residents: the persons that minimum adds beyond a
-// region's expected sample, over the expected sample of the world (0.27 for
+// region's expected sample, over the expected sample of the world (0.24 for
 // Norway at scale 0.0001, whose smallest regions get one person each,
 // counted as 10,000). Only the minimum counts, not the rounding of larger
 // samples (which goes either way), so the bias falls as the scale grows.
@@ -61,6 +62,15 @@ func ScaleBias(w *world.World, scale float64) float64 {
 		}
 	}
 	return extra / (scale * float64(w.Population()))
+}
+
+// BiasText formats a ScaleBias as a percentage for messages, with a
+// decimal below 10 % (1.2 %, not 1 % for a bias that exceeds the 1 % limit).
+func BiasText(b float64) string {
+	if 100*b < 10 {
+		return strconv.FormatFloat(100*b, 'f', 1, 64) + " %"
+	}
+	return strconv.FormatFloat(100*b, 'f', 0, 64) + " %"
 }
 
 // Topped returns the number of regions of w whose sample at scale is the

@@ -464,3 +464,12 @@ func TestHomeRegions(t *testing.T) {
 		t.Errorf("adults who grew up elsewhere: %.3f in class 1, %.3f in class 6; want more in the centre, some everywhere", s1, s6)
 	}
 }
+
+// TestBiasText: a refused bias just above the 1 % limit does not read 1 %.
+func TestBiasText(t *testing.T) {
+	for b, want := range map[float64]string{0.0116: "1.2 %", 0.24: "24 %", 34.07: "3407 %"} {
+		if got := synth.BiasText(b); got != want {
+			t.Errorf("BiasText(%g) = %q, want %q", b, got, want)
+		}
+	}
+}

@@ -116,9 +116,9 @@ function bindControls() {
   $('play').addEventListener('click', () => (state.playing ? pause() : play()));
   $('step').addEventListener('click', () => { pause(); if (state.shown < available() - 1) show(state.shown + 1); });
   $('find').addEventListener('change', () => {
-    const v = $('find').value.trim().toLowerCase();
-    const i = state.map.regions.findIndex(r => r.name.toLowerCase() === v || r.code === v || `${r.name} (${r.code})`.toLowerCase() === v);
-    if (i >= 0) select(i);
+    // As the form's region picker: folded names, name parts and codes.
+    const { one } = findRegion($('find').value.trim());
+    if (one) select(state.map.regions.indexOf(one));
   });
   $('teaching').addEventListener('change', teachingMode);
   window.addEventListener('resize', () => placeLabels());
@@ -523,13 +523,18 @@ function regionPicker(id, kind, codes) {
   const addRegion = () => {
     const typed = inp.value.trim();
     if (!typed) return;
-    const r = findRegion(typed);
+    const { one: r, several } = findRegion(typed);
     if (!r) {
       // Said where it is seen, with the nearest name, as settle validate
       // says it (a hover title was all there was).
-      const near = nearestRegion(typed);
       inp.setAttribute('aria-invalid', 'true');
-      hint.textContent = `No region “${typed}”` + (near ? `; did you mean ${near.name}?` : '; pick one from the list.');
+      if (several.length > 0) {
+        hint.textContent = `“${typed}” is the name of ${several.length} regions: ` +
+          several.map(r => `${r.name} (${r.code})`).join(', ') + '; pick one from the list.';
+      } else {
+        const near = nearestRegion(typed);
+        hint.textContent = `No region “${typed}”` + (near ? `; did you mean ${near.name} (${near.code})?` : '; pick one from the list.');
+      }
       return;
     }
     inp.removeAttribute('aria-invalid');
@@ -551,29 +556,34 @@ function regionPicker(id, kind, codes) {
 // folds them: Bodo is Bodø, Baerum Bærum, Aas Ås.
 function foldName(s) {
   return s.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'o').replace(/đ/g, 'd').replace(/ŋ/g, 'n').replace(/ŧ/g, 't')
+    .replace(/[ʒǯ]/g, 'z').replace(/ǥ/g, 'g').replace(/ǩ/g, 'k')
     .normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/aa/g, 'a').replace(/oe/g, 'o').trim();
 }
 
 // findRegion finds the region a typed text names: its name, its code, the
 // list's "name (code)", or one part of a name in two languages
-// ("Trondheim" for "Trondheim - Tråante"), each folded; null when none or
-// several do.
+// ("Trondheim" for "Trondheim - Tråante"), each folded. It returns {one}
+// when exactly one region matches, else {several} (two Herøy, two Våler),
+// which is empty when none does.
 function findRegion(typed) {
   const v = foldName(typed);
+  if (!v) return { one: null, several: [] };
   const whole = state.map.regions.filter(r => foldName(`${r.name} (${r.code})`) === v || foldName(r.name) === v || foldName(r.code) === v);
-  if (whole.length === 1) return whole[0];
-  const part = state.map.regions.filter(r => r.name.split(' - ').some(p => foldName(p) === v));
-  return part.length === 1 ? part[0] : null;
+  const found = whole.length > 0 ? whole : state.map.regions.filter(r => r.name.split(' - ').some(p => foldName(p) === v));
+  return found.length === 1 ? { one: found[0], several: [] } : { one: null, several: found };
 }
 
-// nearestRegion is the region whose folded name is fewest edits from the
-// typed text, when it is close (at most a third of its letters).
+// nearestRegion is the region whose folded name, name part or code is
+// fewest edits from the typed text, when it is close (at most a third of
+// its letters).
 function nearestRegion(typed) {
   const v = foldName(typed);
   let best = null, bestD = Infinity;
   for (const r of state.map.regions) {
-    const d = editDistance(v, foldName(r.name));
-    if (d < bestD) { best = r; bestD = d; }
+    for (const c of [r.name, r.code, ...r.name.split(' - ')]) {
+      const d = editDistance(v, foldName(c));
+      if (d < bestD) { best = r; bestD = d; }
+    }
   }
   return bestD <= Math.max(1, Math.floor(v.length / 3)) ? best : null;
 }

@@ -103,7 +103,11 @@ function frame(svg, h = H) {
 function axisLabel(v, step, digits) {
   // In thousands, with a decimal when the step is not whole thousands
   // (ticks at 32,500 and 37,500 read 33k and 38k before).
-  if (Math.abs(v) >= 10000) return fmt(v / 1000, Math.abs(step / 1000 - Math.round(step / 1000)) < 1e-9 ? 0 : 1) + 'k';
+  if (Math.abs(v) >= 10000) {
+    let d = 0; // the decimals the step needs in thousands (12,050: 12.05k)
+    while (d < 3 && Math.abs(step / 1000 * 10 ** d - Math.round(step / 1000 * 10 ** d)) > 1e-9) d++;
+    return fmt(v / 1000, d) + 'k';
+  }
   return fmt(v, step < 1 ? Math.max(digits, 1) : digits);
 }
 
@@ -149,7 +153,7 @@ export function lineChart(svg, xs, series, now, opts = {}) {
   }
 }
 
-// pyramid draws women (left) and men (right) by age group; labels names
+// pyramid draws men (left) and women (right) by age group; labels names
 // the groups bottom-up, every `every`-th is written. outline (optional) is
 // a second pyramid drawn as a line (the baseline).
 export function pyramid(svg, women, men, labels, every, outline) {
