@@ -10,9 +10,9 @@
 package synth
 
 import (
-	"strconv"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/rng"
