@@ -242,17 +242,21 @@ function placeLabels() {
     const scale = Math.max(m.width / Math.max(1, svg.clientWidth || 600), m.height / Math.max(1, svg.clientHeight || 400));
     const px = big ? 11 : document.body.classList.contains('teaching') ? 15 : 13;
     const fs = px * scale, boxes = [];
-    // Larger places first; a label that would overlap one already placed is
+    // Larger places first; a label that would overlap one already placed
+    // moves a line up or down (small worlds, where every region is named:
+    // the teaching world lost Lindvik and Åsen to Storhavn's label), or is
     // left out (its region still has its tooltip and the search box).
+    const overlaps = box => boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
     for (const i of pick) {
       const r = m.regions[i];
       const text = r.name + (r.island ? ' (island)' : '');
       const w = 0.6 * fs * text.length, h = fs;
       const x = Math.min(Math.max(r.x, w / 2 + 2 * scale), m.width - w / 2 - 2 * scale);
-      const y = big ? r.y - 4 * scale : r.y + fs / 3;
-      const box = [x - w / 2, y - h, x + w / 2, y + 0.2 * h];
-      if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
-      boxes.push(box);
+      const y0 = big ? r.y - 4 * scale : r.y + fs / 3;
+      const y = (big ? [y0] : [y0, y0 - 1.1 * h, y0 + 1.1 * h])
+        .find(y => !overlaps([x - w / 2, y - h, x + w / 2, y + 0.2 * h]));
+      if (y === undefined) continue;
+      boxes.push([x - w / 2, y - h, x + w / 2, y + 0.2 * h]);
       el(g, 'text', { x, y, 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
       if (big) el(g, 'circle', { cx: r.x, cy: r.y, r: 2 * scale, fill: '#111' });
     }
