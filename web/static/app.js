@@ -116,9 +116,11 @@ function bindControls() {
   $('play').addEventListener('click', () => (state.playing ? pause() : play()));
   $('step').addEventListener('click', () => { pause(); if (state.shown < available() - 1) show(state.shown + 1); });
   $('find').addEventListener('change', () => {
-    // As the form's region picker: folded names, name parts and codes.
-    const { one } = findRegion($('find').value.trim());
-    if (one) select(state.map.regions.indexOf(one));
+    // As the form's region picker: folded names, name parts and codes; of
+    // a name two regions share (Herøy), the first, as before.
+    const { one, several } = findRegion($('find').value.trim());
+    const r = one || several[0];
+    if (r) select(state.map.regions.indexOf(r));
   });
   $('teaching').addEventListener('change', teachingMode);
   window.addEventListener('resize', () => placeLabels());
