@@ -221,7 +221,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 			if opts.KeepRuns {
 				msg = "interrupted; the runs that finished are kept in " + filepath.Join(dir, "runs") + " (the comparison is marked INCOMPLETE)"
 			}
-			err = &interrupted{msg: msg, cause: err}
+			err = output.Reworded(msg, err) // still context.Canceled: exit code 130
 		}
 		return fail(err)
 	}
@@ -339,14 +339,3 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 	}
 	return nil
 }
-
-// interrupted is an error for Ctrl-C that says what became of the work; it
-// matches context.Canceled (exit code 130) without printing Go's "context
-// canceled".
-type interrupted struct {
-	msg   string
-	cause error
-}
-
-func (e *interrupted) Error() string { return e.msg }
-func (e *interrupted) Unwrap() error { return e.cause }

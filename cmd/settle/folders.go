@@ -189,18 +189,8 @@ func checkOut(cmd, dir string) error {
 	if ne.Holds(output.IncompleteFile) {
 		noun += ", which did not finish,"
 	}
-	return &refusedError{fmt.Sprintf("refusing to overwrite the earlier %s in %s; choose another --out or delete it", noun, dir), err}
+	return output.Reworded(fmt.Sprintf("refusing to overwrite the earlier %s in %s; choose another --out or delete it", noun, dir), err)
 }
-
-// refusedError is checkOut's refusal; it unwraps to output.CheckDir's
-// error, so that errors.Is(err, output.ErrNotEmpty) holds.
-type refusedError struct {
-	msg string
-	err error
-}
-
-func (e *refusedError) Error() string { return e.msg }
-func (e *refusedError) Unwrap() error { return e.err }
 
 // needRun checks that dir is a run folder (written by settle run) for
 // settle cmd. It returns nil when dir is one, or when it is something

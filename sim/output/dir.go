@@ -45,6 +45,20 @@ func (e *NotEmptyError) Error() string {
 
 func (e *NotEmptyError) Is(target error) bool { return target == ErrNotEmpty }
 
+// Reworded returns an error that reads msg and unwraps to err, so that
+// errors.Is and errors.As still find err: a refusal that says what is in a
+// folder better than CheckDir can (still ErrNotEmpty), or an interruption
+// that says what became of the work without Go's "context canceled".
+func Reworded(msg string, err error) error { return &reworded{msg, err} }
+
+type reworded struct {
+	msg string
+	err error
+}
+
+func (e *reworded) Error() string { return e.msg }
+func (e *reworded) Unwrap() error { return e.err }
+
 // CheckDir reports whether dir can take a new run: it must not exist or be
 // an empty folder. It creates nothing; Create checks again when the run
 // starts. A folder that is not empty gives a *NotEmptyError, which says

@@ -331,17 +331,8 @@ func (sw *Sweep) refusal(dir string, s Shard, err error) error {
 	case why != "":
 		msg = fmt.Sprintf("refusing to overwrite the earlier sweep in %s; --resume cannot continue it here: %s", dir, why)
 	}
-	return &refusedError{msg, err}
+	return output.Reworded(msg, err)
 }
-
-// refusedError is refusal's error; it unwraps to output.CheckDir's.
-type refusedError struct {
-	msg string
-	err error
-}
-
-func (e *refusedError) Error() string { return e.msg }
-func (e *refusedError) Unwrap() error { return e.err }
 
 // resumeProblem says why the sweep old (from a folder's manifest) cannot be
 // continued as shard s of sw, or "" when it can.
