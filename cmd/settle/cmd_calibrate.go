@@ -224,19 +224,17 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	}
 	// A scale the engine would refuse, before the folder is made (the
 	// validation scale after the whole fit).
-	tooSmall := func(x float64) string {
-		return fmt.Sprintf("%g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %s; use %g or more",
-			x, w.Name, synth.BiasText(synth.ScaleBias(w, x)), synth.MinScale(w))
-	}
-	switch {
-	case synth.ScaleBias(w, spec.Scale) <= synth.MaxScaleBias:
+	switch why := synth.TooSmall(w, spec.Scale); {
+	case why == "":
 	case opts.Scale != 0:
-		return usagef("--scale %s", tooSmall(spec.Scale))
+		return usagef("--scale %g is too small for world %s: %s", spec.Scale, w.Name, why)
 	default:
-		return fmt.Errorf("%s: calibration.scale: %s", spec.File, tooSmall(spec.Scale))
+		return fmt.Errorf("%s: calibration.scale: %g is too small for world %s: %s", spec.File, spec.Scale, w.Name, why)
 	}
-	if x := spec.ValidateScale; x > 0 && synth.ScaleBias(w, x) > synth.MaxScaleBias {
-		return fmt.Errorf("%s: calibration.validate_scale: %s", spec.File, tooSmall(x))
+	if x := spec.ValidateScale; x > 0 {
+		if why := synth.TooSmall(w, x); why != "" {
+			return fmt.Errorf("%s: calibration.validate_scale: %g is too small for world %s: %s", spec.File, x, w.Name, why)
+		}
 	}
 	if opts.Out != "" {
 		if err := checkOut("calibrate", opts.Out); err != nil {

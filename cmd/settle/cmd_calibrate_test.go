@@ -216,7 +216,7 @@ func TestCalibrateUsage(t *testing.T) {
 		{[]string{file, "--years", "500"}, "--years 500: give a number of years from 1 to 200"},
 		// Refused before the folder is made (engine.New refused it at
 		// the first evaluation, leaving an INCOMPLETE folder).
-		{[]string{file, "--scale", "0.0001"}, "settle calibrate: --scale 0.0001 is too small for world teaching: its smallest regions would each keep one simulated person"},
+		{[]string{file, "--scale", "0.0001"}, "settle calibrate: --scale 0.0001 is too small for world teaching: 5 of its 14 regions (the smallest) would each keep one simulated person, which overstates the population by 9.1 %; use 0.0005 or more"},
 		// A targets file is fitted with the defaults (it was refused as
 		// "not a calibration file", which docs/calibration.md's example is).
 		{[]string{"../../targets/norway.toml", "--max-evals", "3"}, "--max-evals 3: 9 parameters need at least 11 evaluations"},

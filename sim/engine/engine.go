@@ -42,8 +42,8 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	if !(cfg.Scale > 0 && cfg.Scale <= 1) {
 		return nil, fmt.Errorf("engine: scale %g is out of range; use 0 < scale ≤ 1", cfg.Scale)
 	}
-	if b := synth.ScaleBias(w, cfg.Scale); b > synth.MaxScaleBias {
-		return nil, fmt.Errorf("engine: scale %g is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, which overstates the population by %s; use %g or more", cfg.Scale, w.Name, synth.Topped(w, cfg.Scale), w.N(), synth.BiasText(b), synth.MinScale(w))
+	if why := synth.TooSmall(w, cfg.Scale); why != "" {
+		return nil, fmt.Errorf("engine: scale %g is too small for world %s: %s", cfg.Scale, w.Name, why)
 	}
 	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
 		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)

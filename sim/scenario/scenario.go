@@ -36,6 +36,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/world"
@@ -559,11 +560,6 @@ func (s *Scenario) checkNames(p *problems) {
 	}
 }
 
-// checkYears checks the interventions' years against the years simulated,
-// start … start+years−1, years being the file's or, when longer, Years as
-// overridden (settle run --years 20, or a caller that sets Years before
-// LoadWorld). A shorter Years (settle run --years 2) does not make the file
-// wrong: interventions beyond the shorter horizon simply never take effect.
 // checkScale reports a scale too small for the world w: one at which the
 // simulated person every region keeps inflates the population
 // (synth.ScaleBias).
@@ -580,18 +576,14 @@ func (s *Scenario) checkScale(p *problems, w *world.World) {
 		as = fmt.Sprintf(" (as overridden; the file has scale = %g)", s.fileScale)
 	}
 	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %s; use scale = %g or more",
-		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), group(1/s.Scale), synth.BiasText(b), synth.MinScale(w))
+		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), output.Group(int64(math.Round(1/s.Scale))), synth.BiasText(b), synth.MinScale(w))
 }
 
-// group formats x rounded to a whole number with thousands separators.
-func group(x float64) string {
-	d := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
-	for i := len(d) - 3; i > 0; i -= 3 {
-		d = d[:i] + "," + d[i:]
-	}
-	return d
-}
-
+// checkYears checks the interventions' years against the years simulated,
+// start … start+years−1, years being the file's or, when longer, Years as
+// overridden (settle run --years 20, or a caller that sets Years before
+// LoadWorld). A shorter Years (settle run --years 2) does not make the file
+// wrong: interventions beyond the shorter horizon simply never take effect.
 func (s *Scenario) checkYears(p *problems, start int) {
 	years := max(s.fileYears, s.Years)
 	last := start + years - 1

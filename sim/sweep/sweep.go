@@ -867,11 +867,10 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 			switch {
 			case !(v > 0 && v <= 1):
 				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1", v)})
-			case synth.ScaleBias(sw.World, v) > synth.MaxScaleBias:
+			case synth.TooSmall(sw.World, v) != "":
 				// engine.New would refuse the point's runs, after the
 				// points before it had run.
-				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: its smallest regions would each keep one simulated person, which overstates the population by %s; use %g or more",
-					v, sw.World.Name, synth.BiasText(synth.ScaleBias(sw.World, v)), synth.MinScale(sw.World))})
+				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: %s", v, sw.World.Name, synth.TooSmall(sw.World, v))})
 			}
 			cfg.Scale = v
 		case tYears:

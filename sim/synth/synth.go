@@ -10,6 +10,7 @@
 package synth
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -55,13 +56,28 @@ const MaxScaleBias = 0.01
 // counted as 10,000). Only the minimum counts, not the rounding of larger
 // samples (which goes either way), so the bias falls as the scale grows.
 func ScaleBias(w *world.World, scale float64) float64 {
+	_, b := topped(w, scale)
+	return b
+}
+
+// Topped returns the number of regions of w whose sample at scale is the
+// one person every region keeps (their expected sample is below half a
+// person).
+func Topped(w *world.World, scale float64) int {
+	n, _ := topped(w, scale)
+	return n
+}
+
+// topped returns Topped and ScaleBias.
+func topped(w *world.World, scale float64) (n int, bias float64) {
 	extra := 0.0
 	for r := range w.Regions {
 		if x := float64(w.Regions[r].Population) * scale; x > 0 && math.Round(x) < 1 {
+			n++
 			extra += 1 - x
 		}
 	}
-	return extra / (scale * float64(w.Population()))
+	return n, extra / (scale * float64(w.Population()))
 }
 
 // BiasText formats a ScaleBias as a percentage for messages, with a
@@ -73,17 +89,18 @@ func BiasText(b float64) string {
 	return strconv.FormatFloat(100*b, 'f', 0, 64) + " %"
 }
 
-// Topped returns the number of regions of w whose sample at scale is the
-// one person every region keeps (their expected sample is below half a
-// person).
-func Topped(w *world.World, scale float64) int {
-	n := 0
-	for r := range w.Regions {
-		if x := float64(w.Regions[r].Population) * scale; x > 0 && math.Round(x) < 1 {
-			n++
-		}
+// TooSmall says why scale is too small for w, for an error to follow "is
+// too small for world W: " ("14 of its 14 regions (the smallest) would
+// each keep one simulated person, which overstates the population by
+// 3407 %; use 0.0005 or more"), or "" when its ScaleBias is within
+// MaxScaleBias.
+func TooSmall(w *world.World, scale float64) string {
+	n, b := topped(w, scale)
+	if !(b > MaxScaleBias) {
+		return ""
 	}
-	return n
+	return fmt.Sprintf("%d of its %d regions (the smallest) would each keep one simulated person, which overstates the population by %s; use %g or more",
+		n, w.N(), BiasText(b), MinScale(w))
 }
 
 // MinScale returns the smallest scale of the series 1, 2, 5 × 10^k at
