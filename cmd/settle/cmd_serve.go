@@ -104,9 +104,9 @@ func (o *serveOptions) check() error {
 	if o.MaxQueue < 0 || o.MaxQueue > 10000 {
 		return usagef("--max-queue %d: give 0 to 10000 waiting users", o.MaxQueue)
 	}
-	if least := minServePersons(); o.MaxPersons < least {
-		return usagef("--max-persons %d: give %d to 100000000 simulated persons (fewer cannot run Norway even at the smallest scale it takes, %g)",
-			o.MaxPersons, least, minNorwayScale())
+	if least, name, scale := minServePersons(); o.MaxPersons < least {
+		return usagef("--max-persons %d: give %d to 100000000 simulated persons (fewer cannot run %s even at the smallest scale it takes, %g)",
+			o.MaxPersons, least, name, scale)
 	} else if o.MaxPersons > 100_000_000 {
 		return usagef("--max-persons %d: give %d to 100000000 simulated persons (Norway whole is 5550203)", o.MaxPersons, least)
 	}
@@ -209,24 +209,19 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 // minServePersons is the least --max-persons: enough for the smallest
 // scale every embedded world takes (synth.MinScale; below it the one
 // person every region keeps would overstate the population), so that the
-// server can run each of them at all.
-func minServePersons() int {
-	least := 1000
+// server can run each of them at all; with the world that needs it and
+// that scale.
+func minServePersons() (least int, name string, scale float64) {
+	least = 1000
 	for _, e := range world.Embedded() {
 		w, err := world.Load(e.Name, "")
 		if err != nil {
 			continue
 		}
-		least = max(least, int(math.Ceil(synth.MinScale(w)*float64(w.Population()))))
+		x := synth.MinScale(w)
+		if n := int(math.Ceil(x * float64(w.Population()))); n > least {
+			least, name, scale = n, e.Name, x
+		}
 	}
-	return least
-}
-
-// minNorwayScale is the smallest scale the default world takes.
-func minNorwayScale() float64 {
-	w, err := world.Load(scenario.DefaultWorld, "")
-	if err != nil {
-		return 0
-	}
-	return synth.MinScale(w)
+	return least, name, scale
 }

@@ -22,7 +22,7 @@ func TestServeBadFlags(t *testing.T) {
 		{[]string{"--max-persons", "10"}, "--max-persons 10"},
 		// Below what Norway needs at its smallest scale (it was allowed, and
 		// then no scale the server offered was accepted).
-		{[]string{"--max-persons", "2000"}, "--max-persons 2000: give 2776 to 100000000 simulated persons (fewer cannot run Norway even at the smallest scale it takes, 0.0005"},
+		{[]string{"--max-persons", "2000"}, "--max-persons 2000: give 2776 to 100000000 simulated persons (fewer cannot run norway-2024 even at the smallest scale it takes, 0.0005"},
 		{[]string{"--max-years", "500"}, "give 1 to 200 years"},
 		{[]string{"--workers", "-2"}, "--workers -2"},
 		{[]string{"scenarios/rogfast.toml"}, "takes no arguments"},

@@ -342,17 +342,26 @@ func (v *view) ModelText(s int) string {
 // modelText is ModelText for the scenario name and its yearly models (the
 // first year has none).
 func modelText(name string, ms []compare.Model) string {
-	slope, r2, n := 0.0, 0.0, 0
-	for _, m := range ms[1:] {
-		slope += m.Slope
-		r2 += m.R2
-		n++
-	}
-	if n == 0 {
+	slope, r2, ok := meanModel(ms)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("%s: on average over the years, a region whose jobs grew one percentage point faster than the nation's had %.3f percentage points more net domestic migration (mean slope; mean R² %.2f).",
-		name, slope/float64(n), r2/float64(n))
+		name, slope, r2)
+}
+
+// meanModel returns the mean slope and R² of the yearly models (the first
+// year has none); ok is false when there are none.
+func meanModel(ms []compare.Model) (slope, r2 float64, ok bool) {
+	n := len(ms) - 1
+	if n <= 0 {
+		return 0, 0, false
+	}
+	for _, m := range ms[1:] {
+		slope += m.Slope
+		r2 += m.R2
+	}
+	return slope / float64(n), r2 / float64(n), true
 }
 
 // WeakModel says, once for the baseline and scenario s together, when job
@@ -369,12 +378,8 @@ func (v *view) WeakModel(s int) string {
 // weakModel reports whether the yearly models' mean R² is below
 // WeakModelR2.
 func weakModel(ms []compare.Model) bool {
-	r2, n := 0.0, 0
-	for _, m := range ms[1:] {
-		r2 += m.R2
-		n++
-	}
-	return n > 0 && r2/float64(n) < WeakModelR2
+	_, r2, ok := meanModel(ms)
+	return ok && r2 < WeakModelR2
 }
 
 // WeakModelR2 is the mean R² of the attractiveness model below which the
