@@ -9,7 +9,10 @@
 // change attributes directly.
 package population
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // NoRegion marks an empty region field (no work region, no second home).
 const NoRegion = ^uint16(0)
@@ -411,41 +414,6 @@ func (p *Persons) Size(h int32) int {
 	return n
 }
 
-// Append adds all persons and households of q after those of p, shifting
-// q's references. q must have no free slots or households.
-func (p *Persons) Append(q *Persons) {
-	off := int32(p.Len())
-	hoff := int32(len(p.First))
-	shift := func(v, by int32) int32 {
-		if v == None {
-			return None
-		}
-		return v + by
-	}
-	p.Age = append(p.Age, q.Age...)
-	p.Sex = append(p.Sex, q.Sex...)
-	p.Edu = append(p.Edu, q.Edu...)
-	p.Act = append(p.Act, q.Act...)
-	p.JobSkill = append(p.JobSkill, q.JobSkill...)
-	p.Flags = append(p.Flags, q.Flags...)
-	p.Tenure = append(p.Tenure, q.Tenure...)
-	p.Years = append(p.Years, q.Years...)
-	p.StudyLeft = append(p.StudyLeft, q.StudyLeft...)
-	p.Region = append(p.Region, q.Region...)
-	p.Work = append(p.Work, q.Work...)
-	p.Home = append(p.Home, q.Home...)
-	p.Second = append(p.Second, q.Second...)
-	for i := range q.Age {
-		p.Partner = append(p.Partner, shift(q.Partner[i], off))
-		p.HH = append(p.HH, shift(q.HH[i], hoff))
-		p.Next = append(p.Next, shift(q.Next[i], off))
-	}
-	for _, f := range q.First {
-		p.First = append(p.First, shift(f, off))
-	}
-	p.Kids = append(p.Kids, q.Kids...)
-}
-
 // Check verifies the invariants that tie persons and households together
 // and returns the first violation: every living person is in exactly one
 // household, listed from its head, which carries the Head flag; partners
@@ -496,81 +464,151 @@ func (p *Persons) Check() error {
 // that look at a household's members then read neighbouring memory. The
 // layout is a deterministic function of the current one. Cost O(slots).
 func (p *Persons) Compact() {
-	n := p.Len()
-	perm := make([]int32, 0, n) // new slot -> old slot
-	newOf := make([]int32, n)   // old slot -> new slot
-	for i := range newOf {
-		newOf[i] = None
+	n, h := p.Count()
+	var q Persons
+	q.Grow(cap(p.Age))
+	q.GrowHouseholds(len(p.First))
+	q.Extend(n, h)
+	q.Place(p, 0, 0, nil)
+	*p = q
+}
+
+// Reset empties p for reuse, keeping its memory. The slots beyond the
+// length then hold stale values, which is safe: the only ways to make a
+// slot, Reserve then AddAt and Extend then Place, write every attribute.
+func (p *Persons) Reset() {
+	p.Age, p.Sex, p.Edu, p.Act = p.Age[:0], p.Sex[:0], p.Edu[:0], p.Act[:0]
+	p.JobSkill, p.Tenure, p.Years, p.StudyLeft = p.JobSkill[:0], p.Tenure[:0], p.Years[:0], p.StudyLeft[:0]
+	p.Flags = p.Flags[:0]
+	p.Region, p.Work, p.Home, p.Second = p.Region[:0], p.Work[:0], p.Home[:0], p.Second[:0]
+	p.Partner, p.HH, p.Next = p.Partner[:0], p.HH[:0], p.Next[:0]
+	p.First, p.Kids = p.First[:0], p.Kids[:0]
+	p.free, p.hhFree = p.free[:0], p.hhFree[:0]
+}
+
+// Count returns the number of living persons and of households with
+// members.
+func (p *Persons) Count() (persons, households int) {
+	for _, f := range p.Flags {
+		persons += int(f & Alive)
 	}
+	for _, head := range p.First {
+		if head != None {
+			households++
+		}
+	}
+	return persons, households
+}
+
+// Extend adds n slots and h household ids after the last ones and returns
+// the first of each, for Place to fill; until then they hold no valid
+// person or household. Sequential use only.
+func (p *Persons) Extend(n, h int) (off, hoff int32) {
+	off, hoff = int32(p.Len()), int32(len(p.First))
+	p.Grow(n)
+	p.GrowHouseholds(h)
+	m := p.Len() + n
+	p.Age, p.Sex, p.Edu, p.Act = p.Age[:m], p.Sex[:m], p.Edu[:m], p.Act[:m]
+	p.JobSkill, p.Tenure, p.Years, p.StudyLeft = p.JobSkill[:m], p.Tenure[:m], p.Years[:m], p.StudyLeft[:m]
+	p.Flags = p.Flags[:m]
+	p.Region, p.Work, p.Home, p.Second = p.Region[:m], p.Work[:m], p.Home[:m], p.Second[:m]
+	p.Partner, p.HH, p.Next = p.Partner[:m], p.HH[:m], p.Next[:m]
+	k := len(p.First) + h
+	p.First, p.Kids = p.First[:k], p.Kids[:k]
+	return off, hoff
+}
+
+// Layout is the scratch memory of Place. One per goroutine, reused, saves
+// Place its allocations.
+type Layout struct {
+	perm  []int32 // new slot − off → slot in q
+	newOf []int32 // slot in q → new slot − off
+	hhNew []int32 // household in q → new id − hoff
+}
+
+// Place writes the living persons of q into slots off, off+1, … of p and
+// q's households into ids hoff, hoff+1, …, laid out as Compact lays out q,
+// with the references shifted accordingly. Those slots and ids (as many as
+// q's Count) must exist, made by Extend. Place writes only them and reads
+// only q, so placements of disjoint ranges may run concurrently. l may be
+// nil.
+func (p *Persons) Place(q *Persons, off, hoff int32, l *Layout) {
+	if l == nil {
+		l = &Layout{}
+	}
+	n := q.Len()
+	perm := l.perm[:0]
+	newOf := fillNone(l.newOf, n)
 	for i := 0; i < n; i++ {
-		if !p.Live(int32(i)) || newOf[i] != None {
+		if !q.Live(int32(i)) || newOf[i] != None {
 			continue
 		}
-		h := p.HH[i]
+		h := q.HH[i]
 		if h == None {
 			newOf[i] = int32(len(perm))
 			perm = append(perm, int32(i))
 			continue
 		}
-		for j := p.First[h]; j != None; j = p.Next[j] {
+		for j := q.First[h]; j != None; j = q.Next[j] {
 			newOf[j] = int32(len(perm))
 			perm = append(perm, j)
 		}
 	}
-	m := len(perm)
-	remap := func(v int32) int32 {
-		if v == None {
-			return None
-		}
-		return newOf[v]
-	}
-	// Households renumbered in order of their head's new slot.
-	hhNew := make([]int32, len(p.First))
-	for h := range hhNew {
-		hhNew[h] = None
-	}
-	first, kids := make([]int32, 0, len(p.First)), make([]int32, 0, len(p.First))
+	// Households numbered in order of their head's new slot.
+	hhNew := fillNone(l.hhNew, len(q.First))
+	nh := int32(0)
 	for _, old := range perm {
-		if h := p.HH[old]; h != None && hhNew[h] == None {
-			hhNew[h] = int32(len(first))
-			first = append(first, newOf[p.First[h]])
-			kids = append(kids, p.Kids[h])
+		if h := q.HH[old]; h != None && hhNew[h] == None {
+			hhNew[h] = nh
+			p.First[hoff+nh] = off + newOf[q.First[h]]
+			p.Kids[hoff+nh] = q.Kids[h]
+			nh++
 		}
 	}
-	permU8 := func(s []uint8) []uint8 {
-		t := make([]uint8, m, cap(s))
-		for k, old := range perm {
-			t[k] = s[old]
-		}
-		return t
+	l.perm, l.newOf, l.hhNew = perm, newOf, hhNew
+	end := off + int32(len(perm))
+	permute(p.Age[off:end], q.Age, perm)
+	permute(p.Sex[off:end], q.Sex, perm)
+	permute(p.Edu[off:end], q.Edu, perm)
+	permute(p.Act[off:end], q.Act, perm)
+	permute(p.JobSkill[off:end], q.JobSkill, perm)
+	permute(p.Tenure[off:end], q.Tenure, perm)
+	permute(p.Years[off:end], q.Years, perm)
+	permute(p.StudyLeft[off:end], q.StudyLeft, perm)
+	permute(p.Flags[off:end], q.Flags, perm)
+	permute(p.Region[off:end], q.Region, perm)
+	permute(p.Work[off:end], q.Work, perm)
+	permute(p.Home[off:end], q.Home, perm)
+	permute(p.Second[off:end], q.Second, perm)
+	renumber(p.Partner[off:end], q.Partner, perm, newOf, off)
+	renumber(p.Next[off:end], q.Next, perm, newOf, off)
+	renumber(p.HH[off:end], q.HH, perm, hhNew, hoff)
+}
+
+// fillNone returns s resized to n elements, all None.
+func fillNone(s []int32, n int) []int32 {
+	s = slices.Grow(s[:0], n)[:n]
+	for i := range s {
+		s[i] = None
 	}
-	permU16 := func(s []uint16) []uint16 {
-		t := make([]uint16, m, cap(s))
-		for k, old := range perm {
-			t[k] = s[old]
-		}
-		return t
+	return s
+}
+
+// permute sets dst[k] = src[perm[k]].
+func permute[T uint8 | uint16](dst, src []T, perm []int32) {
+	for k, old := range perm {
+		dst[k] = src[old]
 	}
-	permRef := func(s []int32, f func(int32) int32) []int32 {
-		t := make([]int32, m, cap(s))
-		for k, old := range perm {
-			t[k] = f(s[old])
+}
+
+// renumber sets dst[k] to the new number of the reference src[perm[k]]:
+// newOf of it plus by, None staying None.
+func renumber(dst, src, perm, newOf []int32, by int32) {
+	for k, old := range perm {
+		v := src[old]
+		if v != None {
+			v = newOf[v] + by
 		}
-		return t
+		dst[k] = v
 	}
-	p.Age, p.Sex, p.Edu, p.Act = permU8(p.Age), permU8(p.Sex), permU8(p.Edu), permU8(p.Act)
-	p.JobSkill, p.Tenure, p.Years, p.StudyLeft = permU8(p.JobSkill), permU8(p.Tenure), permU8(p.Years), permU8(p.StudyLeft)
-	p.Flags = permU16(p.Flags)
-	p.Region, p.Work, p.Home, p.Second = permU16(p.Region), permU16(p.Work), permU16(p.Home), permU16(p.Second)
-	p.Partner = permRef(p.Partner, remap)
-	p.Next = permRef(p.Next, remap)
-	p.HH = permRef(p.HH, func(h int32) int32 {
-		if h == None {
-			return None
-		}
-		return hhNew[h]
-	})
-	p.First, p.Kids = first, kids
-	p.free = p.free[:0]
-	p.hhFree = p.hhFree[:0]
 }

@@ -445,36 +445,72 @@ func TestCompactPreserves(t *testing.T) {
 	}
 }
 
-// TestAppend checks that Append shifts the references of the appended
-// population and keeps the invariants.
-func TestAppend(t *testing.T) {
+// TestPlace checks that Place puts populations one after the other, each
+// laid out as Compact lays it out, with its references shifted, and that
+// the result keeps the invariants.
+func TestPlace(t *testing.T) {
 	mk := func(base uint32) *Persons {
 		var p Persons
+		x := p.Add(withID(Person{Age: 50}, base+9)) // removed below: a hole
 		a := p.Add(withID(Person{Age: 35}, base+1))
+		d := p.Add(withID(Person{Age: 70}, base+4))
 		b := p.Add(withID(Person{Age: 33, Sex: 1}, base+2))
 		c := p.Add(withID(Person{Age: 3}, base+3))
-		d := p.Add(withID(Person{Age: 70}, base+4))
+		p.NewHousehold(x)
 		h := p.NewHousehold(a)
+		p.NewHousehold(d)
 		p.Join(b, h)
 		p.Join(c, h)
-		p.NewHousehold(d)
 		p.Partner[a], p.Partner[b] = b, a
+		p.Remove(x)
 		return &p
 	}
 	p, q := mk(0), mk(100)
-	p.Append(q)
-	if err := p.Check(); err != nil {
+	var all Persons
+	var l Layout
+	for _, src := range []*Persons{p, q} {
+		n, h := src.Count()
+		if n != 4 || h != 2 {
+			t.Fatalf("Count = %d persons, %d households, want 4 and 2", n, h)
+		}
+		off, hoff := all.Extend(n, h)
+		all.Place(src, off, hoff, &l)
+	}
+	if err := all.Check(); err != nil {
 		t.Fatal(err)
 	}
-	if p.Len() != 8 || p.Households() != 4 {
-		t.Fatalf("%d slots, %d households, want 8 and 4", p.Len(), p.Households())
+	if all.Len() != 8 || all.Households() != 4 {
+		t.Fatalf("%d slots, %d households, want 8 and 4", all.Len(), all.Households())
 	}
-	if a, b := p.Partner[4], p.Partner[5]; id(p, a) != 102 || id(p, b) != 101 {
-		t.Errorf("appended partners are identities %d and %d, want 102 and 101", id(p, a), id(p, b))
+	// Each half is its population compacted, with references shifted.
+	for k, src := range []*Persons{p, q} {
+		src.Compact()
+		off, hoff := int32(4*k), int32(2*k)
+		for i := range int32(4) {
+			if all.Age[off+i] != src.Age[i] || all.Flags[off+i] != src.Flags[i] || id(&all, off+i) != id(src, i) {
+				t.Errorf("slot %d is not slot %d of population %d compacted", off+i, i, k)
+			}
+			if all.HH[off+i] != src.HH[i]+hoff || all.Next[off+i] != shifted(src.Next[i], off) || all.Partner[off+i] != shifted(src.Partner[i], off) {
+				t.Errorf("slot %d: household %d, next %d, partner %d; want those of slot %d shifted by %d and %d", off+i, all.HH[off+i], all.Next[off+i], all.Partner[off+i], i, off, hoff)
+			}
+		}
+		for h := range int32(2) {
+			if all.First[hoff+h] != src.First[h]+off || all.Kids[hoff+h] != src.Kids[h] {
+				t.Errorf("household %d: head %d, kids %d; want household %d's shifted", hoff+h, all.First[hoff+h], all.Kids[hoff+h], h)
+			}
+		}
 	}
-	if h := p.HH[6]; p.Kids[h] != 1 || id(p, p.First[h]) != 101 {
-		t.Errorf("appended child's household: head identity %d, kids %d", id(p, p.First[h]), p.Kids[h])
+	if a, b := all.Partner[4], all.Partner[6]; id(&all, a) != 102 || id(&all, b) != 101 {
+		t.Errorf("second population's partners are identities %d and %d, want 102 and 101", id(&all, a), id(&all, b))
 	}
+}
+
+// shifted is v+by, None staying None.
+func shifted(v, by int32) int32 {
+	if v == None {
+		return None
+	}
+	return v + by
 }
 
 // TestCheckFindsViolations checks that Check reports each broken invariant.

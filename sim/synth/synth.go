@@ -14,6 +14,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/rng"
@@ -127,25 +128,57 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 	n := w.N()
 	homeCDF := homeChoice(w)
 	immigrants := immigrantFactor(w)
-	parts := make([]population.Persons, n)
-	forEach(n, func(r int) {
-		g := rng.New(seed, streamSynth+uint64(r))
-		parts[r] = region(w, r, SampleSize(w.Regions[r].Population, scale), &g, homeCDF[r], immigrants[r])
-	})
-	total, households := 0, 0
-	for r := range parts {
-		total += parts[r].Len()
-		households += parts[r].Households()
+	// Each region is synthesised in a scratch population of the worker's
+	// and copied into its place in all, laid out with the members of a
+	// household side by side (population.Persons.Compact). A region's
+	// slots follow from the sample sizes; its households, whose number is
+	// known only once it is made, go first to ids from its first slot on
+	// (there are fewer households than persons), and are moved down into
+	// a dense numbering at the end.
+	off := make([]int32, n+1)
+	for r := 0; r < n; r++ {
+		off[r+1] = off[r] + int32(SampleSize(w.Regions[r].Population, scale))
 	}
+	total := int(off[n])
 	all := &population.Persons{}
 	// Room for 30 years of growth without reallocation (households grow
 	// faster than persons, as they get smaller).
 	all.Grow(total + total/4)
-	all.GrowHouseholds(households + households/2)
-	for r := range parts {
-		all.Append(&parts[r])
-		parts[r] = population.Persons{}
+	all.GrowHouseholds(total + total/4)
+	all.Extend(total, total)
+	households := make([]int32, n)
+	type scratch struct {
+		p population.Persons
+		l population.Layout
 	}
+	var pool sync.Pool
+	forEach(n, func(r int) {
+		sc, _ := pool.Get().(*scratch)
+		if sc == nil {
+			sc = new(scratch)
+		}
+		g := rng.New(seed, streamSynth+uint64(r))
+		region(w, r, int(off[r+1]-off[r]), &g, homeCDF[r], immigrants[r], &sc.p)
+		all.Place(&sc.p, off[r], off[r], &sc.l)
+		_, h := sc.p.Count()
+		households[r] = int32(h)
+		pool.Put(sc)
+	})
+	hoff := make([]int32, n+1)
+	for r := 0; r < n; r++ {
+		hoff[r+1] = hoff[r] + households[r]
+		// In order: a region's ids may overlap those the previous one
+		// held before its move.
+		copy(all.First[hoff[r]:hoff[r+1]], all.First[off[r]:off[r]+households[r]])
+		copy(all.Kids[hoff[r]:hoff[r+1]], all.Kids[off[r]:off[r]+households[r]])
+	}
+	all.First, all.Kids = all.First[:hoff[n]], all.Kids[:hoff[n]]
+	forEach(n, func(r int) {
+		by := hoff[r] - off[r]
+		for i := off[r]; i < off[r+1]; i++ {
+			all.HH[i] += by
+		}
+	})
 	return all
 }
 
@@ -282,9 +315,9 @@ func immigrantFactor(w *world.World) []float64 {
 	return f
 }
 
-// region synthesises n persons of region r.
-func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64) population.Persons {
-	var p population.Persons
+// region synthesises the n persons of region r in p, which it resets.
+func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64, p *population.Persons) {
+	p.Reset()
 	p.Grow(n)
 	p.GrowHouseholds(n) // at most one per person
 	reg := &w.Regions[r]
@@ -353,7 +386,7 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 				if a >= 18 && p.Flags[i]&population.AtHome == 0 {
 					continue
 				}
-				mo := findMother(&p, &bySexAge, a, g)
+				mo := findMother(p, &bySexAge, a, g)
 				if mo == population.None {
 					p.NewHousehold(i)
 					p.Flags[i] &^= population.AtHome
@@ -372,10 +405,9 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 			p.NewHousehold(i)
 		}
 	}
-	p.Compact() // members of a household side by side
-	// Second homes are given by the engine (engine.secondHomes), which
-	// knows the travel times in force.
-	return p
+	// Population lays the members of a household side by side. Second
+	// homes are given by the engine (engine.secondHomes), which knows the
+	// travel times in force.
 }
 
 // findMother returns a woman 22–40 years older than age who does not live
