@@ -43,13 +43,53 @@ var (
 	}
 )
 
-// scenarioColour is the colour of scenario s (0 = the baseline).
+// scenarioColour is the colour of scenario s (0 = the baseline). Beyond
+// the palette's six, colours come round again, told apart by their dashes
+// (scenarioDashes) or, for bars, a lighter tint.
 func scenarioColour(s int) color.RGBA {
 	if s == 0 {
 		return black
 	}
 	return palette[(s-1)%len(palette)]
 }
+
+// Dash patterns, one per round of the palette: solid, dashed, dotted,
+// dash-dotted.
+var dashRounds = [][]vg.Length{
+	nil,
+	{vg.Points(6), vg.Points(3)},
+	{vg.Points(1.5), vg.Points(2.5)},
+	{vg.Points(8), vg.Points(3), vg.Points(1.5), vg.Points(3)},
+}
+
+// seriesDashes is the dash pattern of series k of a chart whose series take
+// their colours from the palette in turn: solid for the first six, then
+// the other patterns, so that no two series look alike.
+func seriesDashes(k int) []vg.Length { return dashRounds[k/len(palette)%len(dashRounds)] }
+
+// scenarioDashes is the dash pattern of scenario s: the baseline solid,
+// the scenarios dashed, then dotted and dash-dotted for the seventh on.
+func scenarioDashes(s int) []vg.Length {
+	if s == 0 {
+		return nil
+	}
+	return dashRounds[1+(s-1)/len(palette)%(len(dashRounds)-1)]
+}
+
+// scenarioFill is the fill of scenario s's bars: its colour, lightened in
+// every round of the palette after the first.
+func scenarioFill(s int) color.RGBA {
+	c := scenarioColour(s)
+	if s == 0 || (s-1)/len(palette)%2 == 0 {
+		return c
+	}
+	mix := func(v uint8) uint8 { return uint8((int(v) + 2*255) / 3) }
+	return color.RGBA{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 255}
+}
+
+// maxBands is the most series a chart shades the intervals of: more
+// overlap into a muddy colour that hides what each says.
+const maxBands = 3
 
 func faded(c color.RGBA, a uint8) color.NRGBA { return color.NRGBA{R: c.R, G: c.G, B: c.B, A: a} }
 
@@ -66,10 +106,16 @@ type Chart struct {
 
 // save writes p as name.png and name.svg into dir.
 func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart, error) {
+	return saveDrawn(p.Draw, w, h, dir, name, title, caption)
+}
+
+// saveDrawn writes what drawFn draws as name.png and name.svg into dir.
+func saveDrawn(drawFn func(draw.Canvas), w, h vg.Length, dir, name, title, caption string) (Chart, error) {
 	c := Chart{Name: name, Title: title, Caption: caption,
 		PNG: filepath.Join(dir, name+".png"), SVG: filepath.Join(dir, name+".svg")}
-	png, err := p.WriterTo(w, h, "png")
+	png, err := draw.NewFormattedCanvas(w, h, "png")
 	if err == nil {
+		drawFn(draw.New(png))
 		err = output.WriteFile(c.PNG, func(out io.Writer) error {
 			_, err := png.WriteTo(out)
 			return err
@@ -79,7 +125,7 @@ func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart
 		return c, fmt.Errorf("report: %w", err)
 	}
 	canvas := vgsvg.New(w, h)
-	p.Draw(draw.New(canvas))
+	drawFn(draw.New(canvas))
 	var b bytes.Buffer
 	if _, err := canvas.WriteTo(&b); err != nil {
 		return c, err
@@ -160,12 +206,17 @@ func headroom(p *plot.Plot, frac float64) {
 	}
 }
 
-// yearTicks labels every year when there are few, else every fifth.
-type yearTicks struct{}
+// yearTicks labels every year when there are at most few (12 when 0),
+// else every fifth.
+type yearTicks struct{ few float64 }
 
-func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+func (t yearTicks) Ticks(lo, hi float64) []plot.Tick {
+	few := t.few
+	if few == 0 {
+		few = 12
+	}
 	step := 1
-	if hi-lo > 12 {
+	if hi-lo > few {
 		step = 5
 	}
 	var out []plot.Tick
@@ -223,7 +274,15 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
 	u := &p.Units[p.Focus[f]]
 	title := fmt.Sprintf("Population of %s, %d–%d", u.Name, r.YearList[0], r.LastYear())
-	pl := newPlot(title+"\n"+replicatesText(p.Replicates), "year (1 January)", "residents")
+	// With more than maxBands scenarios only the baseline's band is
+	// shaded; the scenarios' intervals are those of their differences.
+	banded := len(p.Scenarios)
+	sub := replicatesText(p.Replicates)
+	if banded > maxBands && p.Replicates > 1 {
+		banded = 1
+		sub = fmt.Sprintf("mean of %d runs, band: 90 %% interval of the baseline's mean (the scenarios': their difference charts)", p.Replicates)
+	}
+	pl := newPlot(title+"\n"+sub, "year (1 January)", "residents")
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
 	for s := range p.Scenarios {
@@ -235,19 +294,18 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 			pts = append(pts, plotter.XY{X: float64(y), Y: mean[yi]})
 		}
 		c := scenarioColour(s)
-		if b, err := band(r.YearList, lo, hi, c); err != nil {
-			return Chart{}, err
-		} else if b != nil {
-			pl.Add(b)
+		if s < banded {
+			if b, err := band(r.YearList, lo, hi, c); err != nil {
+				return Chart{}, err
+			} else if b != nil {
+				pl.Add(b)
+			}
 		}
 		l, err := plotter.NewLine(pts)
 		if err != nil {
 			return Chart{}, err
 		}
-		l.Color, l.Width = c, vg.Points(2)
-		if s > 0 {
-			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-		}
+		l.Color, l.Width, l.Dashes = c, vg.Points(2), scenarioDashes(s)
 		pl.Add(l)
 		pl.Legend.Add(scenarioLabel(r, s), l)
 	}
@@ -264,48 +322,152 @@ func scenarioLabel(r *compare.Result, s int) string {
 }
 
 // differenceChart: the population difference against the baseline over
-// the years for every focus unit, for scenario s.
+// the years for every focus unit of scenario s, with 90 % bands: in one
+// chart for up to maxBands units, else one panel per unit on one scale.
 func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	p := r.Plan
 	title := fmt.Sprintf("%s minus baseline: residents, %d–%d", p.Scenarios[s].Name, r.YearList[0], r.LastYear())
+	name := "difference-" + output.SafeName(p.Scenarios[s].Name)
+	n := len(r.YearList)
+	var series []diffSeries
+	for _, f := range p.ScenarioFocus(s) {
+		u := p.Focus[f]
+		d := diffSeries{name: p.Units[u].Name, lo: make([]float64, n), hi: make([]float64, n)}
+		for yi, y := range r.YearList {
+			x := r.Delta(s, u, compare.Population, yi)
+			d.lo[yi], d.hi[yi] = x.Lo, x.Hi
+			d.pts = append(d.pts, plotter.XY{X: float64(y), Y: x.Difference})
+		}
+		series = append(series, d)
+	}
+	if len(series) > maxBands {
+		return differencePanels(r, s, title, series, dir, name)
+	}
 	pl := newPlot(title+"\n"+strings90(p.Replicates), "year (1 January)", "difference in residents")
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
-	n := len(r.YearList)
-	for k, f := range p.ScenarioFocus(s) {
-		u := p.Focus[f]
+	for k, d := range series {
 		c := palette[k%len(palette)]
-		lo, hi := make([]float64, n), make([]float64, n)
-		var pts plotter.XYs
-		for yi, y := range r.YearList {
-			d := r.Delta(s, u, compare.Population, yi)
-			lo[yi], hi[yi] = d.Lo, d.Hi
-			pts = append(pts, plotter.XY{X: float64(y), Y: d.Difference})
-		}
-		if b, err := band(r.YearList, lo, hi, c); err != nil {
+		if b, err := band(r.YearList, d.lo, d.hi, c); err != nil {
 			return Chart{}, err
 		} else if b != nil {
 			pl.Add(b)
 		}
-		l, err := plotter.NewLine(pts)
+		l, err := plotter.NewLine(d.pts)
+		if err != nil {
+			return Chart{}, err
+		}
+		l.Color, l.Width, l.Dashes = c, vg.Points(2), seriesDashes(k)
+		pl.Add(l)
+		pl.Legend.Add(d.name, l)
+	}
+	zero, err := zeroLine(r)
+	if err != nil {
+		return Chart{}, err
+	}
+	pl.Add(zero)
+	headroom(pl, 0.07*float64(len(series)))
+	return save(pl, wideWidth, wideHeight, dir, name, title, "")
+}
+
+// diffSeries is one unit's difference over the years and its interval.
+type diffSeries struct {
+	name   string
+	pts    plotter.XYs
+	lo, hi []float64
+}
+
+// zeroLine is the line of no difference over the years of r.
+func zeroLine(r *compare.Result) (*plotter.Line, error) {
+	zero, err := plotter.NewLine(plotter.XYs{{X: float64(r.YearList[0]), Y: 0}, {X: float64(r.LastYear()), Y: 0}})
+	if err != nil {
+		return nil, err
+	}
+	zero.Color, zero.Width = black, vg.Points(1)
+	return zero, nil
+}
+
+// Panels of differencePanels.
+const (
+	panelCols   = 2
+	panelHeight = 2.1 * vg.Inch
+	panelTitle  = 0.9 * vg.Inch // the chart's title and two lines under it
+)
+
+// differencePanels draws the differences of series as small multiples: a
+// panel per unit, two abreast, each with its band, all on one y scale so
+// that their sizes compare at a glance. Many lines and bands in one chart
+// overlap into a muddy colour.
+func differencePanels(r *compare.Result, s int, title string, series []diffSeries, dir, name string) (Chart, error) {
+	p := r.Plan
+	lo, hi := 0.0, 0.0
+	for _, d := range series {
+		for i, pt := range d.pts {
+			for _, v := range []float64{pt.Y, d.lo[i], d.hi[i]} {
+				if !math.IsNaN(v) {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+			}
+		}
+	}
+	if hi-lo < 1 { // no difference anywhere: an axis of ±1
+		lo, hi = -1, 1
+	}
+	pad := 0.05 * (hi - lo)
+	rows := (len(series) + panelCols - 1) / panelCols
+	grid := make([][]*plot.Plot, rows)
+	for j := range grid {
+		grid[j] = make([]*plot.Plot, panelCols)
+	}
+	c := scenarioColour(s)
+	for k, d := range series {
+		pl := plot.New()
+		pl.Title.Text = d.name
+		pl.Title.TextStyle.Font.Size = vg.Points(12)
+		pl.X.Tick.Label.Font.Size = vg.Points(10)
+		pl.Y.Tick.Label.Font.Size = vg.Points(10)
+		pl.X.Tick.Marker = yearTicks{few: 6} // half a chart's width
+		pl.Y.Tick.Marker = countTicks{}
+		pl.Add(plotter.NewGrid())
+		if b, err := band(r.YearList, d.lo, d.hi, c); err != nil {
+			return Chart{}, err
+		} else if b != nil {
+			pl.Add(b)
+		}
+		l, err := plotter.NewLine(d.pts)
 		if err != nil {
 			return Chart{}, err
 		}
 		l.Color, l.Width = c, vg.Points(2)
-		if k >= len(palette) {
-			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		zero, err := zeroLine(r)
+		if err != nil {
+			return Chart{}, err
 		}
-		pl.Add(l)
-		pl.Legend.Add(p.Units[u].Name, l)
+		pl.Add(zero, l)
+		pl.X.Min, pl.X.Max = float64(r.YearList[0]), float64(r.LastYear())
+		pl.Y.Min, pl.Y.Max = lo-pad, hi+pad
+		grid[k/panelCols][k%panelCols] = pl
 	}
-	zero, err := plotter.NewLine(plotter.XYs{{X: float64(r.YearList[0]), Y: 0}, {X: float64(r.LastYear()), Y: 0}})
-	if err != nil {
-		return Chart{}, err
+	head := newPlot(title+"\n"+strings90(p.Replicates)+"\ndifference in residents; a panel per target, all on one scale", "", "")
+	drawFn := func(dc draw.Canvas) {
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+		sty := head.Title.TextStyle
+		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y + sty.FontExtents().Descent}, head.Title.Text)
+		area := dc
+		area.Max.Y -= panelTitle
+		tiles := draw.Tiles{Rows: rows, Cols: panelCols, PadX: vg.Points(24), PadY: vg.Points(14),
+			PadLeft: vg.Points(6), PadRight: vg.Points(12), PadBottom: vg.Points(6)}
+		cs := plot.Align(grid, tiles, area)
+		for j := range grid {
+			for i, pl := range grid[j] {
+				if pl != nil {
+					pl.Draw(cs[j][i])
+				}
+			}
+		}
 	}
-	zero.Color, zero.Width = black, vg.Points(1)
-	pl.Add(zero)
-	headroom(pl, 0.07*float64(len(p.ScenarioFocus(s))))
-	return save(pl, wideWidth, wideHeight, dir, "difference-"+output.SafeName(p.Scenarios[s].Name), title, "")
+	return saveDrawn(drawFn, wideWidth, panelTitle+vg.Length(rows)*panelHeight, dir, name, title, "")
 }
 
 func strings90(n int) string {
@@ -363,10 +525,7 @@ func pyramidChart(r *compare.Result, f int, dir string) (Chart, error) {
 			if err != nil {
 				return Chart{}, err
 			}
-			l.Color, l.Width = c, vg.Points(2)
-			if s > 0 {
-				l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-			}
+			l.Color, l.Width, l.Dashes = c, vg.Points(2), scenarioDashes(s)
 			pl.Add(l)
 			if sx == 0 {
 				pl.Legend.Add(fmt.Sprintf("%d %s", r.LastYear(), scenarioLabel(r, s)), l)
@@ -425,7 +584,7 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 		if err != nil {
 			return Chart{}, err
 		}
-		b.Color = scenarioColour(s)
+		b.Color = scenarioFill(s)
 		b.LineStyle.Width = 0
 		b.Offset = width * vg.Length(float64(s)-float64(ns-1)/2)
 		pl.Add(b)

@@ -2,6 +2,9 @@ package report
 
 import (
 	"context"
+	"fmt"
+	"image/color"
+	pngpkg "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/scenario"
@@ -73,6 +78,107 @@ func TestWriteReport(t *testing.T) {
 	}
 	if n := strings.Count(string(html), "<svg"); n != len(charts) {
 		t.Errorf("report.html has %d inline SVGs, want %d", n, len(charts))
+	}
+}
+
+// TestManySeries compares four scenarios, one of them with eight target
+// units: the trajectories shade the baseline's band only, the differences
+// of the eight are drawn as panels, and no two scenarios look alike.
+func TestManySeries(t *testing.T) {
+	var ss []*scenario.Scenario
+	for _, f := range []string{"base.toml", "bridge.toml", "campus.toml", "many.toml"} {
+		s, err := scenario.Load(filepath.Join("..", "compare", "testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Write(r, dir); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, ChartsDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	bands := regexp.MustCompile(`fill-opacity:0\.235`)
+	trajs, _ := filepath.Glob(filepath.Join(dir, ChartsDir, "trajectory-*.svg"))
+	if len(trajs) == 0 {
+		t.Fatal("no trajectory charts")
+	}
+	traj := read(filepath.Base(trajs[0]))
+	if n := len(bands.FindAllString(traj, -1)); n != 1 || !strings.Contains(traj, "baseline&#39;s mean") && !strings.Contains(traj, "baseline's mean") {
+		t.Errorf("trajectory of 4 scenarios: %d bands, want the baseline's alone, said so in the subtitle", n)
+	}
+	// "bridge" has two target units: lines and bands in one chart.
+	if d := read("difference-bridge.svg"); strings.Contains(d, "a panel per target") || len(bands.FindAllString(d, -1)) != len(p.ScenarioFocus(1)) {
+		t.Errorf("difference chart of %d units: want one chart with a band each", len(p.ScenarioFocus(1)))
+	}
+	many := read("difference-many.svg")
+	if !strings.Contains(many, "a panel per target") {
+		t.Error("difference chart of many units is not drawn as panels")
+	}
+	units := p.ScenarioFocus(3)
+	if len(units) <= maxBands {
+		t.Fatalf("many.toml has %d units, want more than %d", len(units), maxBands)
+	}
+	for _, f := range units {
+		name := p.Units[p.Focus[f]].Name
+		if !strings.Contains(many, ">"+templateEscape(name)+"<") && !strings.Contains(many, ">"+name+"<") {
+			t.Errorf("no panel titled %q", name)
+		}
+	}
+	if n := len(bands.FindAllString(many, -1)); n != len(units) {
+		t.Errorf("%d bands in the panels, want one per unit (%d)", n, len(units))
+	}
+	png := read("difference-many.png")
+	cfg, err := pngpkg.DecodeConfig(strings.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := (len(units) + panelCols - 1) / panelCols
+	if want := int((panelTitle + vg.Length(rows)*panelHeight).Dots(96) + 0.5); cfg.Height != want {
+		t.Errorf("panels PNG is %d pixels high, want %d (%d rows)", cfg.Height, want, rows)
+	}
+}
+
+// TestScenarioStyles checks that the baseline and the first 18 scenarios
+// (three rounds of the palette) differ in colour or dashes, that bars of
+// scenarios sharing a colour in the first two rounds differ in fill, and
+// that the first 24 series of a chart differ.
+func TestScenarioStyles(t *testing.T) {
+	seen := map[string]int{}
+	fills := map[color.RGBA]int{}
+	for s := 0; s <= 3*len(palette); s++ {
+		key := fmt.Sprint(scenarioColour(s), scenarioDashes(s))
+		if prev, ok := seen[key]; ok {
+			t.Errorf("scenarios %d and %d are drawn alike (%s)", prev, s, key)
+		}
+		seen[key] = s
+		if s <= 2*len(palette) {
+			if prev, ok := fills[scenarioFill(s)]; ok {
+				t.Errorf("bars of scenarios %d and %d have the same fill", prev, s)
+			}
+			fills[scenarioFill(s)] = s
+		}
+	}
+	for k := 0; k < 24; k++ {
+		key := fmt.Sprint(palette[k%len(palette)], seriesDashes(k))
+		if _, ok := seen["series "+key]; ok {
+			t.Errorf("series %d is drawn like an earlier one", k)
+		}
+		seen["series "+key] = k
 	}
 }
 
