@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -192,6 +193,12 @@ func TestBrowser(t *testing.T) {
 	paths = evalJS[int](t, ctx, "compare lines", `document.querySelectorAll('#c-central polyline').length`)
 	if paths != 2 {
 		t.Errorf("compare: %d lines in the central-share chart, want scenario and baseline", paths)
+	}
+	// The selected region's panel gives the baseline and the difference
+	// the map shows, in residents.
+	summary := evalJS[string](t, ctx, "region summary", `document.getElementById('region-summary').textContent`)
+	if !regexp.MustCompile(`Baseline: [0-9,]+; the scenario has (as many|[0-9,]+ (more|fewer) \([+−-]?[0-9.]+ %\))`).MatchString(summary) {
+		t.Errorf("compare: Hamar's panel says %q, want the baseline and the difference", summary)
 	}
 	shot("03-compare.png")
 	run("side by side", chromedp.SetValue(chromedp.CSS(`#view`), "side"),

@@ -1021,7 +1021,17 @@ function regionPanel() {
   }
   const s = state.frames.scenario, k = state.shown, xs = years();
   const change = s[0].pop[i] > 0 ? (100 * (s[k].pop[i] - s[0].pop[i])) / s[0].pop[i] : NaN;
-  $('region-summary').textContent = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
+  let summary = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
+  const b = state.run.compare && k > 0 ? state.frames.baseline[k] : null;
+  if (b) {
+    // The difference the map shows, in residents: one paired run, so in a
+    // region of few simulated persons it is mostly chance (tooFew).
+    const d = s[k].pop[i] - b.pop[i];
+    const pct = b.pop[i] > 0 ? (100 * d) / b.pop[i] : NaN;
+    summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` + (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'} (${signed(pct)} %)`) +
+      (tooFew(i) ? `, mostly chance with ${fmtInt(Math.round(s[0].pop[i] * state.run.scale))} simulated persons here.` : '.');
+  }
+  $('region-summary').textContent = summary;
   $('region-charts').hidden = false;
   lineChart($('c-traj'), xs, sides().map(([side, cls, label]) => ({ values: state.frames[side].slice(0, n).map(f => f.pop[i]), cls, label })), xs[k], { lastYear: state.run.startYear + state.run.years });
   const pyr = s[k].pyr[i];
