@@ -282,6 +282,20 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A scale and years beyond the server's limits are reported with the
+	// interventions' problems, not instead of them.
+	both := withIV(Intervention{Kind: "housing", Regions: []string{"Storhvn"}, FromYear: 2025, Params: map[string]any{"dwellings_per_year": 50.0}})
+	both.Scale, both.Years = 5, 500
+	resp, body := post(t, ts.URL+"/api/toml", map[string]any{"spec": both})
+	var pb problemsBody
+	json.Unmarshal(body, &pb)
+	keys := map[string]bool{}
+	for _, p := range pb.Problems {
+		keys[p.Key] = true
+	}
+	if resp.StatusCode != 400 || len(pb.Problems) != 3 || !keys["scenario.scale"] || !keys["scenario.years"] || !keys["intervention[1].regions"] {
+		t.Errorf("scale, years and a region typo: %d %.400s; want 400 with the three problems", resp.StatusCode, body)
+	}
 	// A kind of the catalogue that the engine cannot simulate yet (if any).
 	for _, k := range intervention.KindNames() {
 		if intervention.Available(k) {

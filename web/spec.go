@@ -325,19 +325,34 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 	if bareKey.MatchString(sp.Name) {
 		file = sp.Name + ".toml"
 	}
-	if ps := sp.checkLimits(lim, worlds); len(ps) > 0 {
+	ps := sp.checkLimits(lim, worlds)
+	w, ok := worlds[sp.World]
+	// A scale or a number of years beyond the server's limits is reported
+	// with the rest: the scenario is checked with values inside them, so
+	// that its other problems (a region's typo, a parameter out of range)
+	// show at once instead of after the first is fixed. Other problems of
+	// checkLimits (an unknown world, names the TOML cannot hold) stop here.
+	check := *sp
+	for _, p := range ps {
+		switch {
+		case !ok:
+		case p.Key == "scenario.scale":
+			check.Scale = lim.MaxScale(w)
+			continue
+		case p.Key == "scenario.years":
+			check.Years = lim.MaxYears
+			continue
+		}
 		return nil, nil, nil, &SpecError{File: file, Problems: ps}
 	}
-	w := worlds[sp.World]
-	data := sp.TOML(w)
+	data := check.TOML(w)
 	s, err := scenario.Parse(file, data)
 	if err == nil {
 		err = s.Resolve(w)
 	}
 	if err != nil {
-		return nil, nil, data, specError(file, err)
+		return nil, nil, data, &SpecError{File: file, Problems: append(ps, specError(file, err).Problems...)}
 	}
-	var ps []Problem
 	for i, iv := range s.Interventions {
 		if err := intervention.Check(iv, w); err != nil {
 			ps = append(ps, Problem{Key: fmt.Sprintf("intervention[%d].kind", i+1), Line: iv.Line, Message: err.Error()})
@@ -350,7 +365,7 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 }
 
 // specError converts the scenario package's errors to a SpecError.
-func specError(file string, err error) error {
+func specError(file string, err error) *SpecError {
 	var es scenario.Errors
 	var e *scenario.Error
 	switch {
