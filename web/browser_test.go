@@ -206,6 +206,25 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#fig2:not([hidden]) #map2 path`)))
 	shot("04-side-by-side.png")
 
+	// A file that targets a county keeps the county: one chip that says
+	// what it selects, written back as county, until "List them" turns it
+	// into the regions' chips. (Then rogfast again, for the steps below.)
+	run("load nordland-youth", chromedp.SetValue(chromedp.CSS(`#file`), "nordland-youth.toml"), chromedp.Click(chromedp.CSS(`#load`)),
+		chromedp.WaitVisible(chromedp.CSS(`.card .chip.selection`)))
+	selText := evalJS[string](t, ctx, "selection", `document.querySelector('.card .chip.selection').textContent`)
+	selSpec := evalJS[string](t, ctx, "selection spec", `JSON.stringify(settle.spec().interventions.map(iv => [iv.county, iv.regions]))`)
+	if !strings.Contains(selText, "county Nordland (41 regions)") || !strings.Contains(selSpec, `[["Nordland"],null]`) {
+		t.Errorf("nordland-youth.toml: selection chip %q, spec %s; want county Nordland (41 regions), sent as county", selText, selSpec)
+	}
+	run("show the selection", jsStep(`document.querySelector('.card .chip.selection').scrollIntoView()`))
+	shot("04b-county.png")
+	run("list them", chromedp.Click(chromedp.CSS(`.card .chip.selection button.list`)))
+	if n := evalJS[int](t, ctx, "chips", `document.querySelectorAll('.card .chip:not(.selection)').length`); n != 41 {
+		t.Errorf("List them gave %d region chips, want Nordland's 41", n)
+	}
+	run("load rogfast again", chromedp.SetValue(chromedp.CSS(`#file`), "rogfast.toml"), chromedp.Click(chromedp.CSS(`#load`)),
+		chromedp.WaitVisible(chromedp.CSS(`.card[data-kind="region_enlargement"] .chip`)))
+
 	// 5. Teaching mode: the teaching world, play/pause/step, explanations.
 	run("teaching", chromedp.Click(chromedp.CSS(`#teaching`)), chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="T14"]`)),
 		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)),

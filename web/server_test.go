@@ -377,6 +377,12 @@ func TestScenarioFilesRoundTrip(t *testing.T) {
 					a.ToYear != b.ToYear || a.PhaseInYears != b.PhaseInYears || len(a.Params) != len(b.Params) {
 					t.Errorf("intervention %d: %+v, file has %+v", i+1, a, b)
 				}
+				// A selection by county or centrality stays one.
+				gc, gk := got.Selection(i)
+				oc, ok := orig.Selection(i)
+				if !slices.Equal(gc, oc) || !slices.Equal(gk, ok) {
+					t.Errorf("intervention %d selects by county %v and centrality %v, the file by %v and %v", i+1, gc, gk, oc, ok)
+				}
 				for k, v := range a.Params {
 					if o := b.Params[k]; o.Num != v.Num || o.Str != v.Str || !slices.Equal(o.List, v.List) || o.Bool != v.Bool {
 						t.Errorf("intervention %d: %s = %+v, file has %+v", i+1, k, v, o)

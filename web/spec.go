@@ -34,9 +34,16 @@ type Spec struct {
 // (or names) of the world's regions; Params holds the kind's own
 // parameters as JSON gives them: numbers, text, true/false or lists of text.
 type Intervention struct {
-	Kind         string         `json:"kind"`
-	Name         string         `json:"name,omitempty"`
-	Regions      []string       `json:"regions,omitempty"`
+	Kind    string   `json:"kind"`
+	Name    string   `json:"name,omitempty"`
+	Regions []string `json:"regions,omitempty"`
+	// County and Centrality select the regions instead of a Regions list
+	// (those of the counties, of the classes, or of both that match both),
+	// as the scenario format's county and centrality keys do; Regions is
+	// then not written. SpecOf gives Regions too, what they select, for the
+	// form to show.
+	County       []string       `json:"county,omitempty"`
+	Centrality   []int          `json:"centrality,omitempty"`
 	FromYear     int            `json:"fromYear"`
 	ToYear       int            `json:"toYear,omitempty"`
 	PhaseInYears int            `json:"phaseInYears,omitempty"`
@@ -184,7 +191,22 @@ func (sp *Spec) TOML(w *world.World) []byte {
 		if iv.Name != "" {
 			fmt.Fprintf(&b, "name = %s\n", tomlString(iv.Name))
 		}
-		if len(iv.Regions) > 0 {
+		if len(iv.County) > 0 || len(iv.Centrality) > 0 {
+			if len(iv.County) > 0 {
+				q := make([]string, len(iv.County))
+				for k, c := range iv.County {
+					q[k] = tomlString(c)
+				}
+				fmt.Fprintf(&b, "county = [%s]\n", strings.Join(q, ", "))
+			}
+			if len(iv.Centrality) > 0 {
+				q := make([]string, len(iv.Centrality))
+				for k, c := range iv.Centrality {
+					q[k] = strconv.Itoa(c)
+				}
+				fmt.Fprintf(&b, "centrality = [%s]\n", strings.Join(q, ", "))
+			}
+		} else if len(iv.Regions) > 0 {
 			q := make([]string, len(iv.Regions))
 			var names []string
 			for k, r := range iv.Regions {
@@ -382,7 +404,7 @@ func specError(file string, err error) *SpecError {
 }
 
 // SpecOf returns the Spec of a scenario resolved in world w: its targets
-// as region codes (a county or centrality selection becomes the list of
+// as region codes, and a county or centrality selection as such (with the
 // regions it selected), its parameters as JSON values.
 func SpecOf(s *scenario.Scenario, w *world.World) Spec {
 	sp := Spec{Name: s.Name, Description: s.Description, World: s.World, Years: s.Years, Seed: s.Seed, Scale: s.Scale}
@@ -392,11 +414,12 @@ func SpecOf(s *scenario.Scenario, w *world.World) Spec {
 			sp.Behaviour[k] = v
 		}
 	}
-	for _, in := range s.Interventions {
+	for k, in := range s.Interventions {
 		iv := Intervention{Kind: in.Kind, Name: in.Name, FromYear: in.FromYear, ToYear: in.ToYear, PhaseInYears: in.PhaseInYears, Params: map[string]any{}}
 		for _, r := range in.Regions {
 			iv.Regions = append(iv.Regions, w.Regions[r].Code)
 		}
+		iv.County, iv.Centrality = s.Selection(k)
 		for k, v := range in.Params {
 			switch {
 			case v.IsList:

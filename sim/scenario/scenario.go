@@ -98,6 +98,21 @@ type rawName struct {
 	line int
 }
 
+// Selection returns how intervention i chose its regions when it chose
+// them by county and centrality class rather than by a regions list: the
+// counties and classes as the file gave them (both empty otherwise). Its
+// Regions are what they selected in the world resolved against.
+func (s *Scenario) Selection(i int) (counties []string, centrality []int) {
+	t := &s.targets[i]
+	if t.regions != nil {
+		return nil, nil
+	}
+	for _, c := range t.county {
+		counties = append(counties, c.s)
+	}
+	return counties, append([]int(nil), t.centrality...)
+}
+
 func (t *targets) any() bool {
 	return t.regions != nil || t.centrality != nil || t.county != nil
 }

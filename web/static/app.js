@@ -468,7 +468,7 @@ function addIntervention(iv) {
   years.appendChild(field(id + '-to', 'To year', input('number', iv.toYear || '', { min: start, step: 1, placeholder: 'none' }), 'to_year'));
   years.appendChild(field(id + '-phase', 'Phase-in years', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0' }), 'phase_in_years'));
   card.appendChild(years);
-  card.appendChild(regionPicker(id, kind, iv.regions || []));
+  card.appendChild(regionPicker(id, kind, iv.regions || [], iv));
   const anyOf = kind.anyOf || [];
   for (const p of kind.params) {
     const given = iv.params && p.key in iv.params;
@@ -505,7 +505,11 @@ function field(id, label, control, key) {
   return d;
 }
 
-function regionPicker(id, kind, codes) {
+// regionPicker is a card's regions: chips of regions, or a selection by
+// county and centrality class (from a scenario file: iv.county,
+// iv.centrality, with iv.regions what it selects), which stays a selection
+// in the TOML until a region is added or "List them" is pressed.
+function regionPicker(id, kind, codes, iv = {}) {
   const d = document.createElement('div');
   d.className = 'field regions';
   d.dataset.key = 'regions';
@@ -545,6 +549,7 @@ function regionPicker(id, kind, codes) {
     }
     inp.removeAttribute('aria-invalid');
     hint.textContent = '';
+    listSelection(chips);
     chip(chips, r.code);
     inp.value = '';
   };
@@ -553,8 +558,48 @@ function regionPicker(id, kind, codes) {
   inp.addEventListener('change', addRegion);
   row.append(inp, add);
   d.append(l, chips, row, hint);
-  for (const c of codes) chip(chips, c);
+  if ((iv.county || []).length || (iv.centrality || []).length) selectionChip(chips, iv.county || [], iv.centrality || [], codes);
+  else for (const c of codes) chip(chips, c);
   return d;
+}
+
+// selectionChip shows a selection by county and centrality class, with the
+// regions it selects on hover, a button to turn it into their chips and
+// one to remove it.
+function selectionChip(chips, county, centrality, codes) {
+  const s = document.createElement('span');
+  s.className = 'chip selection';
+  s.dataset.county = JSON.stringify(county);
+  s.dataset.centrality = JSON.stringify(centrality);
+  s.dataset.codes = JSON.stringify(codes);
+  const parts = [];
+  if (county.length) parts.push((county.length === 1 ? 'county ' : 'counties ') + county.join(', '));
+  if (centrality.length) parts.push('centrality ' + centrality.join(', '));
+  const names = codes.map(c => state.map.regions.find(r => r.code === c)?.name || c);
+  s.append(`${parts.join(' · ')} (${codes.length} region${codes.length === 1 ? '' : 's'})`);
+  s.title = names.join(', ');
+  const list = document.createElement('button');
+  list.type = 'button';
+  list.className = 'list';
+  list.textContent = 'List them';
+  list.setAttribute('aria-label', `List the ${codes.length} regions, to add or remove some`);
+  list.addEventListener('click', () => listSelection(chips));
+  const x = document.createElement('button');
+  x.type = 'button';
+  x.textContent = '×';
+  x.setAttribute('aria-label', 'Remove the selection ' + parts.join(', '));
+  x.addEventListener('click', () => s.remove());
+  s.append(list, x);
+  chips.appendChild(s);
+}
+
+// listSelection replaces a selection chip by chips of the regions it
+// selects (before a region is added to them).
+function listSelection(chips) {
+  const sel = chips.querySelector('.chip.selection');
+  if (!sel) return;
+  sel.remove();
+  for (const c of JSON.parse(sel.dataset.codes)) chip(chips, c);
 }
 
 // foldName is a name without case and diacritics, with the keyboard
@@ -723,7 +768,13 @@ function spec() {
     const iv = { kind: card.dataset.kind, name: q('name').value.trim(), fromYear: Number(q('from_year').value) || 0, params: {} };
     if (q('to_year').value) iv.toYear = Number(q('to_year').value);
     if (q('phase_in_years').value) iv.phaseInYears = Number(q('phase_in_years').value);
-    const codes = [...card.querySelectorAll('.chip')].map(c => c.dataset.code);
+    const sel = card.querySelector('.chip.selection');
+    if (sel) {
+      const county = JSON.parse(sel.dataset.county), centrality = JSON.parse(sel.dataset.centrality);
+      if (county.length) iv.county = county;
+      if (centrality.length) iv.centrality = centrality;
+    }
+    const codes = [...card.querySelectorAll('.chip:not(.selection)')].map(c => c.dataset.code);
     if (codes.length) iv.regions = codes;
     for (const d of card.querySelectorAll('.param')) {
       if (!d.querySelector('.use').checked) continue;
