@@ -198,9 +198,10 @@ func (p *Persons) Reserve() int32 {
 }
 
 // extend appends a zero to s. Within the capacity it only lengthens s,
-// without writing the element, which is zero already: the attribute
-// slices never shrink, and the room beyond a slice's length is zeroed
-// when it is allocated (make, append). Reserve then reads and writes no
+// without writing the element, which is zero already: the room beyond a
+// slice's length is zeroed when it is allocated (make, append), and the
+// slices shrink only by Reset (after which the element holds a stale value
+// until AddAt writes it; see Reset). Reserve then reads and writes no
 // person's memory (AddAt does, in parallel), and a new slot's page is
 // first touched there.
 func extend[T uint8 | uint16 | int32](s []T) []T {
@@ -473,9 +474,12 @@ func (p *Persons) Compact() {
 	*p = q
 }
 
-// Reset empties p for reuse, keeping its memory. The slots beyond the
-// length then hold stale values, which is safe: the only ways to make a
-// slot, Reserve then AddAt and Extend then Place, write every attribute.
+// Reset empties p for reuse, keeping its memory. The room beyond the
+// length then holds stale values, not zeros: a slot from Reserve looks
+// like an old person (Alive even) until AddAt writes every attribute, as
+// Place writes every slot Extend made. So Reset only populations whose
+// slots are filled as they are made (Add; Extend then Place), never one
+// whose reserved slots others may read before AddAt (the engine's).
 func (p *Persons) Reset() {
 	p.Age, p.Sex, p.Edu, p.Act = p.Age[:0], p.Sex[:0], p.Edu[:0], p.Act[:0]
 	p.JobSkill, p.Tenure, p.Years, p.StudyLeft = p.JobSkill[:0], p.Tenure[:0], p.Years[:0], p.StudyLeft[:0]
@@ -531,8 +535,8 @@ type Layout struct {
 // with the references shifted accordingly. Those slots and ids (as many as
 // q's Count) must exist, made by Extend. Place writes only them and reads
 // only q, so placements of disjoint ranges may run concurrently. l may be
-// nil.
-func (p *Persons) Place(q *Persons, off, hoff int32, l *Layout) {
+// nil. It returns the number of persons and households placed.
+func (p *Persons) Place(q *Persons, off, hoff int32, l *Layout) (persons, households int) {
 	if l == nil {
 		l = &Layout{}
 	}
@@ -583,6 +587,7 @@ func (p *Persons) Place(q *Persons, off, hoff int32, l *Layout) {
 	renumber(p.Partner[off:end], q.Partner, perm, newOf, off)
 	renumber(p.Next[off:end], q.Next, perm, newOf, off)
 	renumber(p.HH[off:end], q.HH, perm, hhNew, hoff)
+	return len(perm), int(nh)
 }
 
 // fillNone returns s resized to n elements, all None.

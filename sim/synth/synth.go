@@ -144,7 +144,7 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 	// Room for 30 years of growth without reallocation (households grow
 	// faster than persons, as they get smaller).
 	all.Grow(total + total/4)
-	all.GrowHouseholds(total + total/4)
+	all.GrowHouseholds(total + total/4) // ≥ total, for the ids from each region's first slot
 	all.Extend(total, total)
 	households := make([]int32, n)
 	type scratch struct {
@@ -158,9 +158,13 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 			sc = new(scratch)
 		}
 		g := rng.New(seed, streamSynth+uint64(r))
-		region(w, r, int(off[r+1]-off[r]), &g, homeCDF[r], immigrants[r], &sc.p)
-		all.Place(&sc.p, off[r], off[r], &sc.l)
-		_, h := sc.p.Count()
+		n := int(off[r+1] - off[r])
+		region(w, r, n, &g, homeCDF[r], immigrants[r], &sc.p)
+		if k, _ := sc.p.Count(); k != n {
+			// Place would write into the next region's slots.
+			panic(fmt.Sprintf("synth: region %d made %d persons, not %d", r, k, n))
+		}
+		_, h := all.Place(&sc.p, off[r], off[r], &sc.l)
 		households[r] = int32(h)
 		pool.Put(sc)
 	})
