@@ -76,14 +76,16 @@ func scenarioDashes(s int) []vg.Length {
 	return dashRounds[1+(s-1)/len(palette)%(len(dashRounds)-1)]
 }
 
-// scenarioFill is the fill of scenario s's bars: its colour, lightened in
-// every round of the palette after the first.
+// scenarioFill is the fill of scenario s's bars: its colour in the first
+// round of the palette, half and then three quarters of the way to white in
+// the second and third (as its lines are dashed, dotted, dash-dotted).
 func scenarioFill(s int) color.RGBA {
 	c := scenarioColour(s)
-	if s == 0 || (s-1)/len(palette)%2 == 0 {
+	if s == 0 {
 		return c
 	}
-	mix := func(v uint8) uint8 { return uint8((int(v) + 2*255) / 3) }
+	white := [...]int{0, 1, 3}[(s-1)/len(palette)%3] // parts of white to one of the colour
+	mix := func(v uint8) uint8 { return uint8((int(v) + white*255) / (1 + white)) }
 	return color.RGBA{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 255}
 }
 
@@ -206,18 +208,21 @@ func headroom(p *plot.Plot, frac float64) {
 	}
 }
 
-// yearTicks labels every year when there are at most few (12 when 0),
-// else every fifth.
-type yearTicks struct{ few float64 }
+// yearTicks labels every year, every second or every fifth, the first of
+// these that gives at most max labels (13 when 0): a tick every year.
+type yearTicks struct{ max int }
 
 func (t yearTicks) Ticks(lo, hi float64) []plot.Tick {
-	few := t.few
-	if few == 0 {
-		few = 12
+	most := t.max
+	if most == 0 {
+		most = 13
 	}
-	step := 1
-	if hi-lo > few {
-		step = 5
+	step := 5
+	for _, s := range []int{1, 2} {
+		if int(hi-lo)/s+1 <= most {
+			step = s
+			break
+		}
 	}
 	var out []plot.Tick
 	for y := int(math.Ceil(lo)); float64(y) <= hi; y++ {
@@ -426,7 +431,7 @@ func differencePanels(r *compare.Result, s int, title string, series []diffSerie
 		pl.Title.TextStyle.Font.Size = vg.Points(12)
 		pl.X.Tick.Label.Font.Size = vg.Points(10)
 		pl.Y.Tick.Label.Font.Size = vg.Points(10)
-		pl.X.Tick.Marker = yearTicks{few: 6} // half a chart's width
+		pl.X.Tick.Marker = yearTicks{max: 7} // half a chart's width
 		pl.Y.Tick.Marker = countTicks{}
 		pl.Add(plotter.NewGrid())
 		if b, err := band(r.YearList, d.lo, d.hi, c); err != nil {

@@ -154,9 +154,8 @@ func TestManySeries(t *testing.T) {
 }
 
 // TestScenarioStyles checks that the baseline and the first 18 scenarios
-// (three rounds of the palette) differ in colour or dashes, that bars of
-// scenarios sharing a colour in the first two rounds differ in fill, and
-// that the first 24 series of a chart differ.
+// (three rounds of the palette) differ in colour or dashes and in the fill
+// of their bars, and that the first 24 series of a chart differ.
 func TestScenarioStyles(t *testing.T) {
 	seen := map[string]int{}
 	fills := map[color.RGBA]int{}
@@ -166,7 +165,7 @@ func TestScenarioStyles(t *testing.T) {
 			t.Errorf("scenarios %d and %d are drawn alike (%s)", prev, s, key)
 		}
 		seen[key] = s
-		if s <= 2*len(palette) {
+		if s <= 3*len(palette) {
 			if prev, ok := fills[scenarioFill(s)]; ok {
 				t.Errorf("bars of scenarios %d and %d have the same fill", prev, s)
 			}
