@@ -197,7 +197,7 @@ func TestBrowser(t *testing.T) {
 	// The selected region's panel gives the baseline and the difference
 	// the map shows, in residents.
 	summary := evalJS[string](t, ctx, "region summary", `document.getElementById('region-summary').textContent`)
-	if !regexp.MustCompile(`Baseline: [0-9,]+; the scenario has (as many|[0-9,]+ (more|fewer) \([+−-]?[0-9.]+ %\))`).MatchString(summary) {
+	if !regexp.MustCompile(`Baseline: [0-9,]+; the scenario has (as many|[0-9,]+ (more|fewer), [+−-]?[0-9.]+ points of growth since 2024)`).MatchString(summary) {
 		t.Errorf("compare: Hamar's panel says %q, want the baseline and the difference", summary)
 	}
 	shot("03-compare.png")

@@ -1075,11 +1075,14 @@ function regionPanel() {
   let summary = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
   const b = state.run.compare && k > 0 ? state.frames.baseline[k] : null;
   if (b) {
-    // The difference the map shows, in residents: one paired run, so in a
-    // region of few simulated persons it is mostly chance (tooFew).
+    // The difference in residents, and in points of growth since the
+    // start (what the difference map of the population change shows: both
+    // sides start alike). One paired run: in a region of few simulated
+    // persons it is mostly chance (tooFew).
     const d = s[k].pop[i] - b.pop[i];
-    const pct = b.pop[i] > 0 ? (100 * d) / b.pop[i] : NaN;
-    summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` + (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'} (${signed(pct)} %)`) +
+    const points = s[0].pop[i] > 0 ? (100 * d) / s[0].pop[i] : NaN;
+    summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` +
+      (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'}` + (Number.isFinite(points) ? `, ${signed(points)} points of growth since ${xs[0]}` : '')) +
       (tooFew(i) ? `, mostly chance with ${fmtInt(Math.round(s[0].pop[i] * state.run.scale))} simulated persons here.` : '.');
   }
   $('region-summary').textContent = summary;
