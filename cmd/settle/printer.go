@@ -72,8 +72,15 @@ func (p *printer) Phase(desc string) (done func()) {
 	return func() { bar.Finish() }
 }
 
-// progressBar counts finished steps (years) on a terminal.
-type progressBar struct{ bar *progressbar.ProgressBar }
+// progressBar counts finished steps (years) on a terminal, with their rate
+// in its description once the first is done (the library's own rate read
+// "0 years/hr" until then).
+type progressBar struct {
+	bar        *progressbar.ProgressBar
+	desc, unit string
+	start      time.Time
+	done       int
+}
 
 // Bar starts a bar of n steps, or an invisible one when there is no
 // terminal.
@@ -85,8 +92,6 @@ func (p *printer) Bar(n int, desc, unit string) *progressBar {
 		progressbar.OptionSetWriter(p.stderr),
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
-		progressbar.OptionSetItsString(unit),
-		progressbar.OptionShowIts(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionThrottle(50*time.Millisecond),
@@ -94,14 +99,30 @@ func (p *printer) Bar(n int, desc, unit string) *progressBar {
 		progressbar.OptionClearOnFinish(),
 	)
 	bar.RenderBlank()
-	return &progressBar{bar}
+	return &progressBar{bar: bar, desc: desc, unit: unit, start: time.Now()}
 }
 
 // Add counts one more step.
 func (b *progressBar) Add() {
-	if b.bar != nil {
-		b.bar.Add(1)
+	if b.bar == nil {
+		return
 	}
+	b.done++
+	b.bar.Add(1)
+	b.bar.Describe(b.desc + ", " + rateText(b.done, time.Since(b.start), b.unit))
+}
+
+// rateText is n steps in d as a rate with three digits: per second, or per
+// minute or hour when that is below one.
+func rateText(n int, d time.Duration, unit string) string {
+	r := float64(n) / max(d.Seconds(), 1e-9)
+	switch {
+	case r >= 1:
+		return fmt.Sprintf("%.3g %s/s", r, unit)
+	case r*60 >= 1:
+		return fmt.Sprintf("%.3g %s/min", r*60, unit)
+	}
+	return fmt.Sprintf("%.3g %s/hr", r*3600, unit)
 }
 
 // Done removes the bar, finished or not.
