@@ -204,6 +204,6 @@ func TestOutNamesEarlierResults(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantRefused(t, shard, []string{"sweep", sweepFile, "--shard", "0/2", "--out", out},
-			"settle sweep: refusing to overwrite the earlier run in DIR; choose another --out or delete it")
+			"settle sweep: refusing to overwrite the earlier run in DIR, which did not finish; choose another --out or delete it")
 	})
 }

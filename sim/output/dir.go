@@ -37,7 +37,10 @@ func (e *NotEmptyError) Contents() string {
 }
 
 func (e *NotEmptyError) Error() string {
-	if e.Holds(ManifestFile) || e.Holds(IncompleteFile) {
+	switch {
+	case e.Holds(IncompleteFile):
+		return "refusing to overwrite the earlier run in " + e.Dir + ", which did not finish; choose another --out or delete it"
+	case e.Holds(ManifestFile):
 		return "refusing to overwrite the earlier run in " + e.Dir + "; choose another --out or delete it"
 	}
 	return fmt.Sprintf("%s is not empty (%s); choose a new folder or an empty one", e.Dir, e.Contents())

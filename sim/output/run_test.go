@@ -383,6 +383,21 @@ func TestWriteError(t *testing.T) {
 	assertNoTmp(t, dir)
 }
 
+// TestNoOverwriteUnfinished: a run that did not finish (its INCOMPLETE
+// marker left) is refused as such.
+func TestNoOverwriteUnfinished(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{IncompleteFile, ManifestFile, RegionsFile} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "refusing to overwrite the earlier run in " + dir + ", which did not finish; choose another --out or delete it"
+	if err := CheckDir(dir); !errors.Is(err, ErrNotEmpty) || err.Error() != want {
+		t.Errorf("CheckDir = %v, want %q", err, want)
+	}
+}
+
 func TestNoOverwrite(t *testing.T) {
 	w := testWorld()
 	recs := fakeRecords(w, 1, 1, 5)
