@@ -389,6 +389,9 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	if zoom || shapes == nil {
 		caption += " Black borders: the regions the scenario targets."
 	}
+	if len(p.Scenarios) > 2 {
+		caption += " The classes fit each scenario's own differences: read the legend before comparing two scenarios' maps."
+	}
 	c, err := save(pl, width, height, dir, name, title, caption)
 	return c, true, err
 }
