@@ -147,10 +147,6 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 	all.GrowHouseholds(total + total/4) // ≥ total, for the ids from each region's first slot
 	all.Extend(total, total)
 	households := make([]int32, n)
-	type scratch struct {
-		p population.Persons
-		l population.Layout
-	}
 	var pool sync.Pool
 	forEach(n, func(r int) {
 		sc, _ := pool.Get().(*scratch)
@@ -159,7 +155,7 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 		}
 		g := rng.New(seed, streamSynth+uint64(r))
 		n := int(off[r+1] - off[r])
-		region(w, r, n, &g, homeCDF[r], immigrants[r], &sc.p)
+		region(w, r, n, &g, homeCDF[r], immigrants[r], sc)
 		if k, _ := sc.p.Count(); k != n {
 			// Place would write into the next region's slots.
 			panic(fmt.Sprintf("synth: region %d made %d persons, not %d", r, k, n))
@@ -319,8 +315,18 @@ func immigrantFactor(w *world.World) []float64 {
 	return f
 }
 
-// region synthesises the n persons of region r in p, which it resets.
-func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64, p *population.Persons) {
+// scratch is a worker's memory for synthesising regions one after the
+// other: the population of the current one, its layout (Place), and its
+// persons by sex and age.
+type scratch struct {
+	p        population.Persons
+	l        population.Layout
+	bySexAge [2][maxAge + 1][]int32
+}
+
+// region synthesises the n persons of region r in sc.p, which it resets.
+func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants float64, sc *scratch) {
+	p := &sc.p
 	p.Reset()
 	p.Grow(n)
 	p.GrowHouseholds(n) // at most one per person
@@ -331,8 +337,14 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 	step := 1.0 / float64(n)
 	u := g.Float64() * step
 	acc := 0.0
-	// Candidates for forming households, by sex and age.
-	var bySexAge [2][maxAge + 1][]int32
+	// Candidates for forming households, by sex and age (the scratch's
+	// lists, emptied: their memory is reused from region to region).
+	bySexAge := &sc.bySexAge
+	for s := range bySexAge {
+		for a := range bySexAge[s] {
+			bySexAge[s][a] = bySexAge[s][a][:0]
+		}
+	}
 	central := reg.CentralityIndex / 1000
 	movedInShare := 0.2 + 0.35*central // adults who grew up elsewhere
 	for s := 0; s < 2; s++ {
@@ -390,7 +402,7 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 				if a >= 18 && p.Flags[i]&population.AtHome == 0 {
 					continue
 				}
-				mo := findMother(p, &bySexAge, a, g)
+				mo := findMother(p, bySexAge, a, g)
 				if mo == population.None {
 					p.NewHousehold(i)
 					p.Flags[i] &^= population.AtHome
