@@ -321,3 +321,43 @@ func TestNoteUnitsLeftOut(t *testing.T) {
 		t.Errorf("notes %q, want %q", got, want)
 	}
 }
+
+// TestPValue checks the paired t-test against values of the t
+// distribution (df 3: P(|T| > 4) = 0.02799; df 1: P(|T| > 1) = 0.5).
+func TestPValue(t *testing.T) {
+	for _, c := range []struct {
+		d    Delta
+		want float64
+	}{
+		{Delta{Difference: 2, SD: 1, Replicates: 4}, 0.02799},
+		{Delta{Difference: -2, SD: 1, Replicates: 4}, 0.02799},
+		{Delta{Difference: 1, SD: math.Sqrt2, Replicates: 2}, 0.5},
+		{Delta{Difference: 0, SD: 0, Replicates: 3}, 1},
+		{Delta{Difference: 5, SD: 0, Replicates: 3}, 0},
+	} {
+		if got := c.d.PValue(); math.Abs(got-c.want) > 5e-5 {
+			t.Errorf("%+v: p = %.5f, want %.5f", c.d, got, c.want)
+		}
+	}
+	if p := (Delta{Difference: 1, Replicates: 1, SD: math.NaN()}).PValue(); !math.IsNaN(p) {
+		t.Errorf("one replicate: p = %v, want NaN", p)
+	}
+}
+
+// TestBenjaminiHochberg: the classic example of Benjamini and Hochberg
+// (1995, 15 p-values, q = 0.05) rejects the four smallest; a NaN counts as
+// no evidence.
+func TestBenjaminiHochberg(t *testing.T) {
+	p := []float64{0.0201, 0.0001, 0.0004, 0.0019, 0.0095, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000}
+	got := benjaminiHochberg(p, 0.05)
+	for i, want := range []bool{false, true, true, true, true, false, false, false, false, false, false, false, false, false, false} {
+		if got[i] != want {
+			t.Errorf("p = %g: rejected %v, want %v", p[i], got[i], want)
+		}
+	}
+	// A later p-value within its threshold carries the smaller ones with
+	// it (step-up), even one above its own threshold.
+	if got := benjaminiHochberg([]float64{0.04, 0.045, math.NaN()}, 0.1); !got[0] || !got[1] || got[2] {
+		t.Errorf("step-up: %v, want the first two", got)
+	}
+}

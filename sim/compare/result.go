@@ -1,8 +1,12 @@
 package compare
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/settle-sim/settle/sim/record"
 )
@@ -38,6 +42,76 @@ type Delta struct {
 // Includes0 reports whether the interval contains zero (true when there is
 // no interval).
 func (d Delta) Includes0() bool { return !(d.Lo > 0 || d.Hi < 0) }
+
+// PValue is the two-sided p-value of the paired t-test that the mean
+// difference is zero (NaN with one replicate): the chance of a difference
+// at least this far from zero, relative to its spread, if the scenario
+// changed nothing.
+func (d Delta) PValue() float64 {
+	switch {
+	case d.Replicates < 2 || math.IsNaN(d.SD):
+		return math.NaN()
+	case d.SD == 0 && d.Difference == 0:
+		return 1
+	case d.SD == 0:
+		return 0
+	}
+	t := math.Abs(d.Difference) / (d.SD / math.Sqrt(float64(d.Replicates)))
+	return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(d.Replicates - 1)}.Survival(t)
+}
+
+// FalseDiscovery is the false discovery rate of ClearRegions: as the 90 %
+// intervals, a tenth.
+const FalseDiscovery = 0.1
+
+// ClearRegions reports for every region of the world whether scenario s's
+// population difference in year index yi stays clear when all the
+// world's regions are tested at once: the Benjamini–Hochberg procedure
+// (1995) at the false discovery rate FalseDiscovery, so that of the
+// regions it marks a tenth or fewer are expected to differ by chance. A
+// region's own 90 % interval excludes zero by chance in one region in ten
+// where the scenario changes nothing, dozens of Norway's 357; this is the
+// test for "which regions did it change" over the whole map. It returns
+// nil with one replicate (no test).
+func (r *Result) ClearRegions(s, yi int) []bool {
+	if r.Plan.Replicates < 2 {
+		return nil
+	}
+	p := make([]float64, r.Plan.World.N())
+	for u := range p {
+		p[u] = r.Delta(s, u, Population, yi).PValue()
+	}
+	return benjaminiHochberg(p, FalseDiscovery)
+}
+
+// benjaminiHochberg marks the hypotheses rejected at false discovery rate
+// q: with the p-values in ascending order, the first k, k the largest rank
+// whose p-value is at most k/m·q (m hypotheses). A NaN counts as 1.
+func benjaminiHochberg(p []float64, q float64) []bool {
+	m := len(p)
+	order := make([]int, m)
+	for i := range order {
+		order[i] = i
+	}
+	pv := func(i int) float64 {
+		if math.IsNaN(p[i]) {
+			return 1
+		}
+		return p[i]
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pv(a), pv(b)) })
+	k := 0
+	for rank, i := range order {
+		if pv(i) <= float64(rank+1)/float64(m)*q {
+			k = rank + 1
+		}
+	}
+	out := make([]bool, m)
+	for _, i := range order[:k] {
+		out[i] = true
+	}
+	return out
+}
 
 func (r *Result) t90() float64 {
 	if !r.tcritComputed {

@@ -17,8 +17,8 @@ import (
 // The map colours regions by the population difference in the last year,
 // in per cent of the baseline, in six classes of ColorBrewer's diverging
 // RdBu scheme (Cynthia Brewer, colorbrewer2.org; marked safe for colour
-// blindness): red for fewer residents, blue for more. Regions whose 90 %
-// interval includes zero are grey: their difference cannot be told from
+// blindness): red for fewer residents, blue for more. Regions whose
+// difference is not clear (clearRegions) are grey: it cannot be told from
 // chance.
 var (
 	lossColours = []color.RGBA{{R: 0xfd, G: 0xdb, B: 0xc7, A: 255}, {R: 0xef, G: 0x8a, B: 0x62, A: 255}, {R: 0xb2, G: 0x18, B: 0x2b, A: 255}}
@@ -60,7 +60,7 @@ func (s mapScale) legend() []legendEntry {
 		{fmt.Sprintf("more than +%s %%", f(2*s.Step)), gainColours[2]},
 		{fmt.Sprintf("+%s to +%s %%", f(s.Step), f(2*s.Step)), gainColours[1]},
 		{fmt.Sprintf("0 to +%s %%", f(s.Step)), gainColours[0]},
-		{"interval includes zero", unclear},
+		{"not clear (see caption)", unclear},
 		{fmt.Sprintf("0 to -%s %%", f(s.Step)), lossColours[0]},
 		{fmt.Sprintf("-%s to -%s %%", f(s.Step), f(2*s.Step)), lossColours[1]},
 		{fmt.Sprintf("less than -%s %%", f(2*s.Step)), lossColours[2]},
@@ -227,6 +227,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	yi := len(r.YearList) - 1
 	pct := make([]float64, n)
 	shown := make([]float64, n)
+	clear := clearRegions(r, s, yi)
 	for i := range n {
 		d := r.Delta(s, i, compare.Population, yi)
 		pct[i] = math.NaN()
@@ -234,7 +235,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 			pct[i] = 100 * d.Difference / d.Baseline
 		}
 		shown[i] = pct[i]
-		if d.Replicates > 1 && d.Includes0() {
+		if clear != nil && !clear[i] {
 			shown[i] = math.NaN()
 		}
 	}
@@ -381,8 +382,12 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	// The figure takes the proportions of the view (plus the title).
 	width := 8 * vg.Inch
 	height := vg.Length(math.Min(math.Max(float64(width)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + vg.Points(30)
-	caption := "Colour: the population difference in the last year in per cent of the baseline mean; grey: its 90 % interval includes zero " +
-		"(with 90 % intervals, about one region in ten is coloured by chance even where the scenario changes nothing)."
+	caption := "Colour: the population difference in the last year in per cent of the baseline mean, where it is clear; grey: not clear. " +
+		"A target region is clear when its 90 % interval excludes zero; any other region only when it stays clear with all regions tested together " +
+		fmt.Sprintf("(Benjamini–Hochberg, false discovery rate %.0f %%): one region in ten has an interval without zero by chance alone.", 100*compare.FalseDiscovery)
+	if p.Replicates < 2 {
+		caption = "Colour: the population difference in the last year in per cent of the baseline mean, from one run per scenario: no interval tells it from chance."
+	}
 	if shapes == nil {
 		caption += " Circle area: the baseline population."
 	}

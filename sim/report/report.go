@@ -198,15 +198,75 @@ func (v *view) KeyRows(s int) []row {
 	return out
 }
 
-// LargestRows are the regions with the largest population differences.
+// LargestRows are the regions with the largest population differences,
+// coloured only where clearRegions finds them clear.
 func (v *view) LargestRows(s int) []row {
 	yi := len(v.R.YearList) - 1
+	clear := clearRegions(v.R, s, yi)
 	var out []row
 	for _, u := range v.R.Largest(s, yi, 10) {
 		unit := &v.P.Units[u]
-		out = append(out, deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population))
+		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population)
+		if clear != nil && !clear[u] {
+			r.Class = "unclear"
+		}
+		out = append(out, r)
 	}
 	return out
+}
+
+// LargestNote says how many regions' differences are clear by their own
+// interval, how many chance alone would give, and how many stay clear
+// when all are tested at once ("" with one replicate).
+func (v *view) LargestNote(s int) string {
+	yi := len(v.R.YearList) - 1
+	clear := clearRegions(v.R, s, yi)
+	if clear == nil {
+		return ""
+	}
+	n := v.P.World.N()
+	own, kept := 0, 0
+	for u := range n {
+		if !v.R.Delta(s, u, compare.Population, yi).Includes0() {
+			own++
+		}
+		if clear[u] {
+			kept++
+		}
+	}
+	stay := "none does"
+	switch kept {
+	case 0:
+	case 1:
+		stay = "1 region does"
+	default:
+		stay = fmt.Sprintf("%d regions do", kept)
+	}
+	return fmt.Sprintf("A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %d do. Coloured are only the differences that stay clear when all %d are tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s. The scenario's own target regions are judged by their interval, as above.",
+		int(math.Round(float64(n)*(1-0.9))), n, own, n, 100*compare.FalseDiscovery, stay)
+}
+
+// clearRegions says for every region whether scenario s's population
+// difference in year index yi is shown as clear: a region the scenario
+// targets by its own 90 % interval (a question asked beforehand), any
+// other only if it stays clear when all regions are tested at once
+// (compare.Result.ClearRegions). nil with one replicate.
+func clearRegions(r *compare.Result, s, yi int) []bool {
+	clear := r.ClearRegions(s, yi)
+	if clear == nil {
+		return nil
+	}
+	p := r.Plan
+	for _, f := range p.ScenarioFocus(s) {
+		u := &p.Units[p.Focus[f]]
+		if u.Level != compare.LevelRegion && u.Level != compare.LevelTarget {
+			continue
+		}
+		for _, i := range u.Regions {
+			clear[i] = !r.Delta(s, i, compare.Population, yi).Includes0()
+		}
+	}
+	return clear
 }
 
 // MetricRows are every metric of focus unit u in the last year (flows: the

@@ -81,6 +81,42 @@ func TestWriteReport(t *testing.T) {
 	}
 }
 
+// TestLargestClear: in the table of the largest differences of any region
+// and on the map, a region the scenario targets is coloured by its own
+// interval, any other only when it stays clear with all regions tested
+// together; the note says how many are which.
+func TestLargestClear(t *testing.T) {
+	r := bridgeResult(t)
+	v := &view{R: r, P: r.Plan}
+	yi := len(r.YearList) - 1
+	bh := r.ClearRegions(1, yi)
+	if bh == nil {
+		t.Fatal("no test with 2 replicates")
+	}
+	targets := map[int]bool{}
+	for _, f := range r.Plan.ScenarioFocus(1) {
+		for _, i := range r.Plan.Units[r.Plan.Focus[f]].Regions {
+			targets[i] = true
+		}
+	}
+	rows := v.LargestRows(1)
+	for k, u := range r.Largest(1, yi, 10) {
+		d := r.Delta(1, u, compare.Population, yi)
+		want := !d.Includes0()
+		if !targets[u] {
+			want = bh[u]
+		}
+		if got := rows[k].Class != "unclear"; got != want {
+			t.Errorf("%s (target %v, own interval %.0f to %.0f, clear for all %v): coloured %v, want %v",
+				rows[k].Name, targets[u], d.Lo, d.Hi, bh[u], got, want)
+		}
+	}
+	note := v.LargestNote(1)
+	if !strings.Contains(note, "tested together (Benjamini–Hochberg, false discovery rate 10 %)") || !strings.Contains(note, "of the 14") {
+		t.Errorf("note: %q", note)
+	}
+}
+
 // TestManySeries compares four scenarios, one of them with eight target
 // units: the trajectories shade the baseline's band only, the differences
 // of the eight are drawn as panels, and no two scenarios look alike.

@@ -61,6 +61,7 @@ does not include uncertainty about the model itself. Figures are real-population
 {{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
 {{end}}</table>
 <h3>{{$s.Name}}: the largest differences of any region</h3>
+{{with $.LargestNote $s.Index}}<p class="note">{{.}}</p>{{end}}
 <table>
 <tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
 {{range $.LargestRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
