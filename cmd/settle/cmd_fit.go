@@ -170,18 +170,8 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	}
 	rows := fit.Compare(t, s)
 
-	// The moves of the window's years, recorded on the 1 Januaries after
-	// them (as settle explain says).
-	p.Printf("%s (%s, scale %g, seed %d) against %s, moves recorded %d–%d:\n\n", opts.RunDir, m.World, m.Scale, m.Seed, t.File, min(s.FirstYear+1, s.LastYear), s.LastYear)
-	if err := writeFitTable(p.Stdout(), rows); err != nil {
-		return err
-	}
-	ok, checked := fit.Met(rows)
-	p.Printf("\n%d of %d targets met (loss %.3g; error: simulated against the target, or the centre of a range; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
-	if otherWorld != "" {
-		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
-	}
-
+	// The files first: a reader of the table who stops it (settle fit … |
+	// head) ends the process at its next write to the terminal.
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -194,6 +184,19 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	if _, err := fit.WriteCharts(out, t, s); err != nil {
 		return err
 	}
+
+	// The moves of the window's years, recorded on the 1 Januaries after
+	// them (as settle explain says).
+	p.Printf("%s (%s, scale %g, seed %d) against %s, moves recorded %d–%d:\n\n", opts.RunDir, m.World, m.Scale, m.Seed, t.File, min(s.FirstYear+1, s.LastYear), s.LastYear)
+	if err := writeFitTable(p.Stdout(), rows); err != nil {
+		return err
+	}
+	ok, checked := fit.Met(rows)
+	p.Printf("\n%d of %d targets met (loss %.3g; error: simulated against the target, or the centre of a range; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
+	if otherWorld != "" {
+		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
+	}
+
 	p.Printf("Table and charts (schedule, distance, centrality; PNG and SVG) in %s\n", out)
 	if opts.Strict && ok < checked {
 		return &missedError{checked - ok, checked}

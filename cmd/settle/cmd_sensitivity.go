@@ -108,14 +108,9 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Dir, err)
 	}
-	m := res.Manifest
-	switch a.Method {
-	case sensitivity.MethodSobol:
-		p.Printf("%s: Sobol' indices of %d metrics to %d parameters (N = %d, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Replicates, plural(m.Replicates))
-	default:
-		p.Printf("%s: standardised regression coefficients of %d metrics on %d parameters (%d points of a %s design, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Design, m.Replicates, plural(m.Replicates))
-	}
-	writeSensitivityTable(p.Stdout(), a)
+	// The files first: a reader of the table who stops it (settle
+	// sensitivity … | head) ends the process at its next write to the
+	// terminal.
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -125,6 +120,14 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	if _, err := a.WriteCharts(out); err != nil {
 		return err
 	}
+	m := res.Manifest
+	switch a.Method {
+	case sensitivity.MethodSobol:
+		p.Printf("%s: Sobol' indices of %d metrics to %d parameters (N = %d, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Replicates, plural(m.Replicates))
+	default:
+		p.Printf("%s: standardised regression coefficients of %d metrics on %d parameters (%d points of a %s design, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Design, m.Replicates, plural(m.Replicates))
+	}
+	writeSensitivityTable(p.Stdout(), a)
 	if o.Quiet {
 		p.Resultf("%s\n", out) // the folder alone, as settle run --quiet prints
 	} else {

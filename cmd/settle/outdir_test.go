@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -206,4 +207,35 @@ func TestOutNamesEarlierResults(t *testing.T) {
 		wantRefused(t, shard, []string{"sweep", sweepFile, "--shard", "0/2", "--out", out},
 			"settle sweep: refusing to overwrite the earlier run in DIR, which did not finish; choose another --out or delete it")
 	})
+}
+
+// closedPipe stands for a terminal reader who stopped reading (settle fit
+// … | head): the process dies at its first write, here a panic.
+type closedPipe struct{}
+
+func (closedPipe) Write([]byte) (int, error) { panic("write to a closed pipe") }
+
+// TestFilesBeforeTable: fit and sensitivity write their files before they
+// print their tables, so that stopping the table does not lose them.
+func TestFilesBeforeTable(t *testing.T) {
+	_, sweepDir := fakeSweep(t)
+	for _, c := range []struct {
+		name string
+		args func(out string) []string
+		file string
+	}{
+		{"fit", func(o string) []string { return []string{"fit", fakeRun(t), "--targets", norwayTargets, "--out", o} }, "fit.csv"},
+		{"sensitivity", func(o string) []string { return []string{"sensitivity", sweepDir, "--out", o} }, "sensitivity.csv"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			func() {
+				defer func() { recover() }()
+				runMain(context.Background(), c.args(out), nil, closedPipe{}, io.Discard)
+			}()
+			if _, err := os.Stat(filepath.Join(out, c.file)); err != nil {
+				t.Errorf("settle %s stopped at its first line of output: %v", c.name, err)
+			}
+		})
+	}
 }
