@@ -74,8 +74,11 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 		if fv.Pyramid, err = add(pyramidChart(r, f, cdir)); err != nil {
 			return charts, err
 		}
-		if fv.Migration, err = add(migrationChart(r, f, cdir)); err != nil {
-			return charts, err
+		// Net domestic moves into the whole country are zero: no chart.
+		if fv.Unit.Level != compare.LevelNation {
+			if fv.Migration, err = add(migrationChart(r, f, cdir)); err != nil {
+				return charts, err
+			}
 		}
 		v.Focus = append(v.Focus, fv)
 	}

@@ -117,6 +117,57 @@ func TestLargestClear(t *testing.T) {
 	}
 }
 
+// TestNoNationalMigrationChart: a scenario without target regions is
+// summarised for the nation and the centrality classes; net domestic moves
+// into the nation are zero, so it gets no migration chart.
+func TestNoNationalMigrationChart(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "remote.toml")
+	if err := os.WriteFile(file, []byte(`[scenario]
+name = "remote"
+world = "teaching"
+years = 2
+seed = 7
+scale = 0.1
+
+[[intervention]]
+kind = "remote_work"
+from_year = 2025
+share = 0.3
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ss []*scenario.Scenario
+	for _, f := range []string{filepath.Join("..", "compare", "testdata", "base.toml"), file} {
+		s, err := scenario.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Write(r, out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, ChartsDir, "trajectory-nation.png")); err != nil {
+		t.Fatalf("no nation among the summarised units: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, ChartsDir, "migration-nation.png")); err == nil {
+		t.Error("a migration chart for the nation, whose net domestic moves are zero")
+	}
+	if _, err := os.Stat(filepath.Join(out, ChartsDir, "migration-centrality-1.png")); err != nil {
+		t.Errorf("no migration chart for centrality class 1: %v", err)
+	}
+}
+
 // TestManySeries compares four scenarios, one of them with eight target
 // units: the trajectories shade the baseline's band only, the differences
 // of the eight are drawn as panels, and no two scenarios look alike.

@@ -78,7 +78,7 @@ does not include uncertainty about the model itself. Figures are real-population
 <h3>{{.Unit.Name}}</h3>
 <figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
 <figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
-<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>
+{{if .Migration.Name}}<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>{{end}}
 {{end}}
 
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
