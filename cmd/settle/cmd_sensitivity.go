@@ -128,6 +128,9 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 		p.Printf("%s: standardised regression coefficients of %d metrics on %d parameters (%d points of a %s design, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Design, m.Replicates, plural(m.Replicates))
 	}
 	writeSensitivityTable(p.Stdout(), a)
+	for _, n := range a.Notes {
+		p.Errorf("note: %s", n)
+	}
 	if o.Quiet {
 		p.Resultf("%s\n", out) // the folder alone, as settle run --quiet prints
 	} else {

@@ -27,7 +27,15 @@ type Analysis struct {
 	// Samples is N of a sobol design, or the points regressed on.
 	Samples int
 	Metrics []MetricResult
+	// Notes are cautions about what the design can tell (too few points
+	// for the parameters regressed on).
+	Notes []string
 }
+
+// MinResidualDF is the fewest degrees of freedom a regression's residuals
+// should have (points less parameters less one): with fewer, R² flatters
+// the fit and the coefficients' intervals are wide.
+const MinResidualDF = 10
 
 // MetricResult is one metric's sensitivity; Sobol or SRC is set by Method.
 type MetricResult struct {
@@ -85,6 +93,17 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 			r.SRC = &s
 		}
 		a.Metrics = append(a.Metrics, r)
+	}
+	if df := a.Samples - len(vary) - 1; a.Method == MethodSRC && df < MinResidualDF {
+		note := fmt.Sprintf("%d points for %d parameters leave %d degrees of freedom to the residuals: R² flatters the fit (adjusted, 1 − (1 − R²)·%d/%d", a.Samples, len(vary), df, a.Samples-1, df)
+		for _, r := range a.Metrics {
+			if x := r.SRC.R2; !math.IsNaN(x) {
+				note += fmt.Sprintf(": %s's %.2f is %.2f", r.Name, x, 1-(1-x)*float64(a.Samples-1)/float64(df))
+				break
+			}
+		}
+		note += fmt.Sprintf(") and the intervals are wide; use %d or more points", len(vary)+1+MinResidualDF)
+		a.Notes = append(a.Notes, note)
 	}
 	return a, nil
 }

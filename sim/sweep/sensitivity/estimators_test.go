@@ -2,9 +2,11 @@ package sensitivity
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/rng"
+	"github.com/settle-sim/settle/sim/sweep"
 	"github.com/settle-sim/settle/sim/sweep/design"
 )
 
@@ -137,5 +139,34 @@ func TestSRCLinear(t *testing.T) {
 	}
 	if _, err := SRC(x[:3], y[:3], 0, 1); err == nil {
 		t.Error("3 points for 3 parameters gave no error")
+	}
+}
+
+// TestAnalyseFewPoints: a regression on too few points for its parameters
+// carries a note with the adjusted R²; one with enough does not.
+func TestAnalyseFewPoints(t *testing.T) {
+	results := func(points int) *sweep.Results {
+		g := rng.New(5, 1)
+		r := &sweep.Results{
+			Manifest: &sweep.Manifest{Design: sweep.LatinHypercube, Replicates: 1,
+				Parameters: []sweep.ManifestParam{{Path: "a", Varies: true}, {Path: "b", Varies: true}}},
+			Metrics: []string{"y"},
+		}
+		for range points {
+			a, b := g.Float64(), g.Float64()
+			r.Points = append(r.Points, []float64{a, b})
+			r.Values = append(r.Values, []float64{2*a - b + 0.3*g.Float64()})
+		}
+		return r
+	}
+	a, err := Analyse(results(8), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "8 points for 2 parameters leave 5 degrees of freedom") || !strings.Contains(a.Notes[0], "use 13 or more points") {
+		t.Errorf("8 points, 2 parameters: notes %q", a.Notes)
+	}
+	if a, err := Analyse(results(13), 50); err != nil || len(a.Notes) != 0 {
+		t.Errorf("13 points, 2 parameters: %v, notes %q; want none", err, a.Notes)
 	}
 }
