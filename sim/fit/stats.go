@@ -59,6 +59,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/targets"
 	"github.com/settle-sim/settle/sim/world"
@@ -367,7 +368,7 @@ func (a *Accumulator) Stats() Stats {
 	if a.meanPop > 0 {
 		s.MovesPerThousand = 1000 * s.TotalMoves / a.meanPop
 	}
-	s.PeakAge, s.PeakRate = peak(&s.Moves[Both], &s.Persons[Both])
+	s.PeakAge, s.PeakRate = output.SchedulePeak(s.Moves[Both][:], s.Persons[Both][:])
 
 	var ages, rates []float64
 	for age := 0; age < 80; age++ {
@@ -426,40 +427,6 @@ func (a *Accumulator) Stats() Stats {
 		}
 	}
 	return s
-}
-
-// peak finds the peak of the smoothed schedule among ages 10–50.
-func peak(moves, persons *[Ages]float64) (age, rate float64) {
-	smooth := func(a int) float64 {
-		var m, p float64
-		for k := a - 1; k <= a+1; k++ {
-			m += moves[k]
-			p += persons[k]
-		}
-		if p == 0 {
-			return math.NaN()
-		}
-		return 1000 * m / p
-	}
-	best, bestRate := -1, math.Inf(-1)
-	for a := 10; a <= 50; a++ {
-		if r := smooth(a); r > bestRate {
-			best, bestRate = a, r
-		}
-	}
-	if best < 0 {
-		return math.NaN(), math.NaN()
-	}
-	// Vertex of the parabola through (best−1, best, best+1).
-	l, c, r := smooth(best-1), bestRate, smooth(best+1)
-	age = float64(best)
-	if d := l - 2*c + r; d < 0 && !math.IsNaN(d) {
-		off := 0.5 * (l - r) / d
-		age += off
-		rate = c - 0.25*(l-r)*off
-		return age, rate
-	}
-	return age, bestRate
 }
 
 // distance fits the gravity model (see the package doc).

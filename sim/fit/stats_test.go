@@ -371,3 +371,41 @@ func TestFromRunDirMatchesAccumulator(t *testing.T) {
 		t.Error("losses differ")
 	}
 }
+
+// TestRunSummaryPeakAge: settle run's summary and settle fit give a run
+// the same peak migration age when fit's window is the whole run (they
+// had three different ones: the single year moving most, this, and the
+// Rogers–Castro fit's).
+func TestRunSummaryPeakAge(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 0.5, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := output.Create(filepath.Join(t.TempDir(), "run"), w, output.Manifest{ScenarioName: "test", World: "teaching", Seed: 5, Scale: 0.5, StartYear: w.StartYear, Years: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := NewAccumulator(w, nil)
+	y := sim.Observe()
+	for i := 0; ; i++ {
+		if err := out.Write(y); err != nil {
+			t.Fatal(err)
+		}
+		acc.Add(y)
+		if i == 4 {
+			break
+		}
+		y = sim.Step()
+	}
+	if err := out.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	s, sum := acc.Stats(), out.Summary()
+	if math.IsNaN(sum.PeakAge) || math.Abs(sum.PeakAge-s.PeakAge) > 1e-9 || math.Abs(1000*sum.PeakRate-s.PeakRate) > 1e-6 {
+		t.Errorf("run summary: peak %.3f at %.4f per person; fit: %.3f at %.4f per 1000", sum.PeakAge, sum.PeakRate, s.PeakAge, s.PeakRate)
+	}
+}

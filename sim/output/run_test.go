@@ -491,7 +491,7 @@ func TestSummary(t *testing.T) {
 		t.Errorf("gainers %v losers %v", s.Gainers, s.Losers)
 	}
 	if s.PeakAge < 18 || s.PeakAge > 32 || !(s.MovesPer1000 > 0) {
-		t.Errorf("peak age %d, moves per 1000 %g", s.PeakAge, s.MovesPer1000)
+		t.Errorf("peak age %.1f, moves per 1000 %g", s.PeakAge, s.MovesPer1000)
 	}
 	var b strings.Builder
 	if err := s.WriteText(&b); err != nil {

@@ -31,11 +31,54 @@ type Summary struct {
 	// regions per 1000 residents (the mean of the populations on 1 January
 	// before and after the year); NaN without simulated years.
 	MovesPer1000 float64
-	// PeakAge is the single year of age with the highest moves per resident
-	// (both sexes, the rate averaged over the years), and PeakRate that
-	// rate; PeakAge is −1 without simulated years.
-	PeakAge  int
-	PeakRate float64
+	// PeakAge is the age at the peak of the migration schedule (both
+	// sexes, over all the simulated years) smoothed over three years of age,
+	// as settle fit measures it (SchedulePeak), and PeakRate the moves per
+	// person a year there; TopAge is the single year of age moving most and
+	// TopRate its rate. A spike (the year students leave home) can put
+	// TopAge well before the schedule's peak. PeakAge is NaN and TopAge −1
+	// without simulated years.
+	PeakAge, PeakRate float64
+	TopAge            int
+	TopRate           float64
+}
+
+// SchedulePeak returns the age and the rate per 1000 at the peak of a
+// migration schedule (moves and persons by single year of age) smoothed
+// over three years of age: the highest of the smoothed rates from age 10
+// to 50, refined to the vertex of the parabola through it and its
+// neighbours. NaN, NaN when there is none.
+func SchedulePeak(moves, persons []float64) (age, rate float64) {
+	smooth := func(a int) float64 {
+		var m, p float64
+		for k := a - 1; k <= a+1; k++ {
+			if k >= 0 && k < len(moves) && k < len(persons) {
+				m += moves[k]
+				p += persons[k]
+			}
+		}
+		if p == 0 {
+			return math.NaN()
+		}
+		return 1000 * m / p
+	}
+	best, bestRate := -1, math.Inf(-1)
+	for a := 10; a <= 50; a++ {
+		if r := smooth(a); r > bestRate {
+			best, bestRate = a, r
+		}
+	}
+	if best < 0 {
+		return math.NaN(), math.NaN()
+	}
+	// Vertex of the parabola through (best−1, best, best+1).
+	l, c, r := smooth(best-1), bestRate, smooth(best+1)
+	age = float64(best)
+	if d := l - 2*c + r; d < 0 && !math.IsNaN(d) {
+		off := 0.5 * (l - r) / d
+		return age + off, c - 0.25*(l-r)*off
+	}
+	return age, bestRate
 }
 
 // ClassChange is the population change of one centrality class.
@@ -72,9 +115,12 @@ type summer struct {
 	start       []int64 // population at real scale in the first record
 	netDom      []int64
 	prevTotal   int64
-	movesRate   float64                   // sum over years of moves per 1000
-	ageRate     [world.MaxAge + 1]float64 // sum over years of moves/population
-	ageYears    [world.MaxAge + 1]int
+	movesRate   float64 // sum over years of moves per 1000
+	// The schedule, both sexes, summed over the years: moves by age, and
+	// the persons who could make them, the cohort on the 1 January before
+	// (as sim/fit counts them); prevAge is that population.
+	ageMoves, agePersons [world.MaxAge + 1]float64
+	prevAge              [world.MaxAge + 1]int64
 }
 
 func (s *summer) init(n int) {
@@ -89,6 +135,11 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 	for i := range pop {
 		total += pop[i]
 	}
+	defer func() {
+		for age := range s.prevAge {
+			s.prevAge[age] = at(y.Population[0], age) + at(y.Population[1], age)
+		}
+	}()
 	if first {
 		s.first, s.last = y.Year, y.Year
 		copy(s.start, pop)
@@ -106,11 +157,16 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 		s.movesRate += 1000 * float64(moves) / mean
 	}
 	s.prevTotal = total
-	for age := range s.ageRate {
-		p := at(y.Population[0], age) + at(y.Population[1], age)
-		if p > 0 {
-			s.ageRate[age] += float64(at(y.Moves[0], age)+at(y.Moves[1], age)) / float64(p)
-			s.ageYears[age]++
+	top := len(s.prevAge) - 1
+	for age := range s.ageMoves {
+		s.ageMoves[age] += float64(at(y.Moves[0], age) + at(y.Moves[1], age))
+		switch age {
+		case 0: // born in the year
+			s.agePersons[0] += float64(at(y.Population[0], 0) + at(y.Population[1], 0))
+		case top:
+			s.agePersons[top] += float64(s.prevAge[top-1] + s.prevAge[top])
+		default:
+			s.agePersons[age] += float64(s.prevAge[age-1])
 		}
 	}
 }
@@ -118,16 +174,18 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summary {
 	sum := &Summary{
 		Dir: dir, FirstYear: s.first, LastYear: s.last, Years: s.years,
-		MovesPer1000: math.NaN(), PeakAge: -1,
+		MovesPer1000: math.NaN(), PeakAge: math.NaN(), PeakRate: math.NaN(), TopAge: -1,
 	}
 	if s.years > 0 {
 		sum.MovesPer1000 = s.movesRate / float64(s.years)
-		for age := range s.ageRate {
-			if s.ageYears[age] == 0 {
+		age, rate := SchedulePeak(s.ageMoves[:], s.agePersons[:])
+		sum.PeakAge, sum.PeakRate = age, rate/1000
+		for age := range s.ageMoves {
+			if s.agePersons[age] == 0 {
 				continue
 			}
-			if r := s.ageRate[age] / float64(s.ageYears[age]); sum.PeakAge < 0 || r > sum.PeakRate {
-				sum.PeakAge, sum.PeakRate = age, r
+			if r := s.ageMoves[age] / s.agePersons[age]; sum.TopAge < 0 || r > sum.TopRate {
+				sum.TopAge, sum.TopRate = age, r
 			}
 		}
 	}
@@ -220,8 +278,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintln(tw, "No year was simulated.")
 	} else {
 		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d years)\n", s.MovesPer1000, s.Years)
-		if s.PeakAge >= 0 {
-			fmt.Fprintf(tw, "Peak migration age:    %d (the single year of age moving most: %.3f moves per person per year)\n", s.PeakAge, s.PeakRate)
+		if !math.IsNaN(s.PeakAge) {
+			fmt.Fprintf(tw, "Peak migration age:    %.1f (%.3f moves per person a year, the schedule smoothed over three years of age as settle fit measures it)\n", s.PeakAge, s.PeakRate)
+		}
+		if s.TopAge >= 0 && math.Abs(float64(s.TopAge)-s.PeakAge) >= 1.5 {
+			fmt.Fprintf(tw, "                       the single year of age moving most is %d (%.3f)\n", s.TopAge, s.TopRate)
 		}
 	}
 	fmt.Fprintf(tw, "Results:               %s\n", s.Dir)
