@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -544,6 +545,43 @@ func BenchmarkWriteFlows(b *testing.B) {
 }
 
 // Where every region grew, the losers' list is titled as what it is.
+// TestSummarySmallRegions: in a sample, regions of fewer than MinListed
+// simulated persons at the start are left out of the gainers and losers,
+// and the text says how many.
+func TestSummarySmallRegions(t *testing.T) {
+	w := testWorld()
+	recs := fakeRecords(w, 4, 0.05, 9) // 50–300 simulated persons a region
+	small := 0
+	for i := range w.Regions {
+		if recs[0].Regions[i].Population < MinListed {
+			small++
+		}
+	}
+	if small == 0 || small == w.N() {
+		t.Fatalf("%d of %d regions small: the test needs some of each", small, w.N())
+	}
+	s := writeRun(t, filepath.Join(t.TempDir(), "run"), w, recs, nil).Summary()
+	if s.LeftOut != small {
+		t.Errorf("%d regions left out, want %d", s.LeftOut, small)
+	}
+	for _, r := range append(slices.Clone(s.Gainers), s.Losers...) {
+		if float64(r.Start) < MinListed*recs[0].Weight {
+			t.Errorf("%s (%d residents, %.0f simulated) is listed", r.Name, r.Start, float64(r.Start)/recs[0].Weight)
+		}
+	}
+	var b strings.Builder
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("(%d regions of fewer than %d simulated persons at the start left out", small, MinListed); !strings.Contains(b.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, b.String())
+	}
+	// At scale 1 every region is listed.
+	if s := writeRun(t, filepath.Join(t.TempDir(), "run"), w, fakeRecords(w, 4, 1, 9), nil).Summary(); s.LeftOut != 0 {
+		t.Errorf("scale 1: %d regions left out", s.LeftOut)
+	}
+}
+
 func TestSummaryTitlesWhenNoneShrank(t *testing.T) {
 	for _, c := range []struct {
 		changes         [][2]int64 // start, end
