@@ -62,6 +62,21 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A sweep of one machine is no shard: say what it is, whether it is
+	// the folder written into or one among shards.
+	for _, d := range dirs {
+		m, err := ReadManifest(d)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case !m.Shard.Whole() || len(m.MergedFrom) > 0:
+		case m.Complete:
+			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, and it is complete: there is nothing to merge (its runs are in %s)", d, RunsFile)
+		default:
+			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, which did not finish (%d of %d runs): there is nothing to merge; finish it with settle sweep %s --out %s --resume", d, m.RunsDone, m.Runs, m.SweepFile, d)
+		}
+	}
 	for _, f := range []string{ManifestFile, RunsFile, ParquetFile, PointsFile} {
 		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
 			return nil, fmt.Errorf("refusing to overwrite %s in %s; it holds merged or single-machine results already: choose another --out or delete them", f, out)

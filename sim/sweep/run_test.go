@@ -261,6 +261,35 @@ func TestMergeIncompleteShard(t *testing.T) {
 	}
 }
 
+// TestMergeWholeSweep: a sweep of one machine given to merge, alone or
+// among shards, is named as such, finished or not, and the unfinished one
+// gets the command that finishes it.
+func TestMergeWholeSweep(t *testing.T) {
+	sw := load(t, smallGrid)
+	base := t.TempDir()
+	whole := filepath.Join(base, "whole")
+	runSweep(t, sw, Options{Dir: whole})
+	shard := filepath.Join(base, "shard-0-of-2")
+	runSweep(t, sw, Options{Dir: shard, Shard: Shard{0, 2}})
+	for _, dirs := range [][]string{{whole}, {shard, whole}} {
+		_, err := Merge(whole, dirs, nil)
+		if err == nil || !strings.Contains(err.Error(), whole+" holds a whole sweep, not a shard, and it is complete") {
+			t.Errorf("merge of %v: %v", dirs, err)
+		}
+	}
+	unfinished := filepath.Join(base, "unfinished")
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: unfinished, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	_, err := Merge(unfinished, []string{unfinished}, nil)
+	if err == nil || !strings.Contains(err.Error(), "which did not finish") || !strings.Contains(err.Error(), "--out "+unfinished+" --resume") {
+		t.Errorf("merge of an unfinished sweep: %v", err)
+	}
+}
+
 // runs.parquet holds the rows of runs.csv, read back with parquet-go.
 func TestParquet(t *testing.T) {
 	sw := load(t, smallGrid)
