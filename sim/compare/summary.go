@@ -126,11 +126,14 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			g := argmax(byAge[:], sign)
 			m := argmax(byMotive[:], sign)
 			out.AgeGroup, out.Motive = g, m
-			shareAge, shareMotive := byAge[g]/total, byMotive[m]/total
+			// "Mostly people aged 25–34 who moved for work" says that these
+			// people's moves for work made most of the change: the cell
+			// itself, not the age group and the motive each on their own.
+			joint := (ss[g][m] - bs[g][m]) / total
 			switch {
-			case shareAge >= 0.5 && shareMotive >= 0.5 && sign > 0:
+			case joint >= 0.5 && sign > 0:
 				fmt.Fprintf(&b, ", mostly %s who moved %s", people(g, true), motiveText[m])
-			case shareAge >= 0.5 && shareMotive >= 0.5:
+			case joint >= 0.5:
 				fmt.Fprintf(&b, ", mostly among %s moving %s", people(g, true), motiveText[m])
 			default:
 				n := signed(byAge[g])
