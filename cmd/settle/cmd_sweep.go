@@ -214,7 +214,7 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	what := fmt.Sprintf("%d points × %d replicate%s = %d runs", len(sw.Points), sw.Replicates, plural(sw.Replicates), sw.Runs())
+	what := fmt.Sprintf("%d point%s × %d replicate%s = %d run%s", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()))
 	if !shard.Whole() {
 		what += fmt.Sprintf("; shard %s: %d runs", shard, runs)
 		if from != "" {
@@ -340,7 +340,7 @@ func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  scenario\t%s (%s, %d years from %d, scale %g)\n", sw.Scenario.File, sw.World.Name, sw.Scenario.Years, sw.World.StartYear, sw.Scenario.Scale)
 	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
-	fmt.Fprintf(tw, "  runs\t%d points × %d replicate%s = %d runs (seeds %d … %d)\n", len(sw.Points), sw.Replicates, plural(sw.Replicates), sw.Runs(), sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
+	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (seeds %d … %d)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
 	if !shard.Whole() {
 		fmt.Fprintf(tw, "  shard\t%s\n", shard)
 	}

@@ -361,3 +361,11 @@ func TestBenjaminiHochberg(t *testing.T) {
 		t.Errorf("step-up: %v, want the first two", got)
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for x, want := range map[float64]string{1.44: "+1.4 %", -0.3: "-0.3 %", -0.04: "0.0 %", 0.049: "0.0 %", 0: "0.0 %", -12.35: "-12.3 %"} {
+		if got := Percent(x); got != want {
+			t.Errorf("Percent(%g) = %q, want %q", x, got, want)
+		}
+	}
+}

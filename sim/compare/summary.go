@@ -86,7 +86,7 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	}
 	pct := ""
 	if d.Baseline > 0 {
-		pct = fmt.Sprintf("%+.1f %%", 100*d.Difference/d.Baseline)
+		pct = Percent(100 * d.Difference / d.Baseline)
 		if pct == "+0.0 %" || pct == "-0.0 %" {
 			pct = "0.0 %"
 		}
@@ -204,6 +204,16 @@ func (r *Result) Largest(s, yi, k int) []int {
 		return 0
 	})
 	return idx[:min(k, n)]
+}
+
+// Percent formats a change in per cent with its sign and one decimal:
+// +1.4 %, -0.3 %, and 0.0 % for what rounds to zero (not -0.0 %).
+func Percent(x float64) string {
+	s := fmt.Sprintf("%+.1f %%", x)
+	if s == "-0.0 %" || s == "+0.0 %" {
+		return "0.0 %"
+	}
+	return s
 }
 
 // Count formats a number of persons rounded to a whole number, with

@@ -163,7 +163,7 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 		r.Difference = "+" + r.Difference
 	}
 	if d.Baseline != 0 && !m.Flow() {
-		r.Pct = fmt.Sprintf("%+.1f %%", 100*d.Difference/d.Baseline)
+		r.Pct = compare.Percent(100 * d.Difference / d.Baseline)
 	}
 	r.Interval = "–"
 	if d.Replicates > 1 {

@@ -131,7 +131,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 <details><summary>compare.json (without the runs)</summary><pre>{{.CompareJSON}}</pre></details>
 
 <h2 id="method">Method</h2>
-<p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}} + k − 1 (replicate 1 with seed {{.P.Seed}}), so random draws line up across scenarios
+<p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}} + (k − 1): replicate 1 with seed {{.P.Seed}}, replicate 2 with the next, so random draws line up across scenarios
 and the paired differences are far less noisy than differences of independent runs. Interval: {{.Interval}}. Groups of regions (centrality classes,
 counties, the target regions of an intervention) are sums of their regions; the price level is their mean weighted by dwellings.
 The files of this comparison: <code>deltas.csv</code>, <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,

@@ -622,6 +622,9 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 		if _, err := new(params.Params).Get(path); err == nil || params.IsPhased(strings.Split(path, ".")[0]) {
 			return target{}, false, msg + fmt.Sprintf("behaviour parameters are written behaviour.%s", path)
 		}
+		if near := params.Suggest(top, []string{"scale", "years", "seed"}); near != "" {
+			return target{}, false, msg + fmt.Sprintf("did you mean %q? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed", near)
+		}
 		return target{}, false, msg + "use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed"
 	}
 	// intervention.NAME.KEY, intervention.N.KEY or intervention[N].KEY.

@@ -232,6 +232,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"behaviour.study_choices\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: behaviour.study_choices takes whole numbers, got 2.5; write 3"},
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factor\"\nvalues = [0.5, 1.5]\n", "sweep.toml:5: parameter[1].values: travel_time_factor = 1.5 is out of range"},
 		{head + "[[parameter]]\npath = \"move_scale\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown parameter path "move_scale"; behaviour parameters are written behaviour.move_scale`},
+		{head + "[[parameter]]\npath = \"year\"\nvalues = 5\n", `sweep.toml:4: parameter[1].path: unknown parameter path "year"; did you mean "years"? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed`},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
 		{head + param + param, "sweep.toml:7: parameter[2].path: behaviour.move_scale addresses the same value as parameter[1]"},
 		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1 (point 1: scale = 2)"},
