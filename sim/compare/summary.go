@@ -28,7 +28,7 @@ type Sentence struct {
 var motiveText = [record.NumMotives]string{"to study", "for work", "for housing", "for family reasons", "back to where they grew up", "for the place's qualities"}
 
 // MotiveLabel is a short plain name of a motive, for tables.
-var MotiveLabel = [record.NumMotives]string{"study", "work (career)", "housing", "family", "return home", "place qualities"}
+var MotiveLabel = [record.NumMotives]string{"study", "work (career)", "housing", "family", "return home (return)", "place qualities (amenity)"}
 
 // AgeGroupText returns a flows age group in words: "aged 25–34", "under 18".
 func AgeGroupText(g int) string {

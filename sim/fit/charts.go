@@ -86,11 +86,22 @@ func saveChart(p *plot.Plot, w, h vg.Length, path string) error {
 	})
 }
 
+// window is the stocks' window: from the 1 January FirstYear to LastYear.
 func window(s Stats) string {
 	if s.Years == 0 {
 		return "no simulated years"
 	}
 	return fmt.Sprintf("%d–%d", s.FirstYear, s.LastYear)
+}
+
+// movesWindow is the moves' window: the moves of the years after the
+// first 1 January, recorded on the 1 Januaries after them (as settle fit
+// prints it).
+func movesWindow(s Stats) string {
+	if s.Years == 0 {
+		return "no simulated years"
+	}
+	return fmt.Sprintf("recorded %d–%d", min(s.FirstYear+1, s.LastYear), s.LastYear)
 }
 
 func newPlot(title, x, y string) *plot.Plot {
@@ -112,7 +123,7 @@ func newPlot(title, x, y string) *plot.Plot {
 // with the targets' age-group rates as steps and the Rogers–Castro curves.
 func scheduleChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 	const maxAge = 90
-	p := newPlot(fmt.Sprintf("Moves between regions by age, %s (simulated) and targets", window(s)),
+	p := newPlot(fmt.Sprintf("Moves between regions by age, %s (simulated) and targets", movesWindow(s)),
 		"age at the move (years)", "moves per 1000 persons per year")
 	p.X.Min, p.X.Max = 0, maxAge
 	p.Y.Min = 0
@@ -298,7 +309,7 @@ const maxScatter = 4000
 // distanceChart: pair flows per population product against distance,
 // log-log, with binned means and the fitted gravity line.
 func distanceChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("Moves between regions against distance, %s (simulated)", window(s)),
+	p := newPlot(fmt.Sprintf("Moves between regions against distance, %s (simulated)", movesWindow(s)),
 		"distance between centroids (km, log scale)", "moves / (P_origin · P_destination)")
 	// Logarithms on linear axes, labelled as powers of ten (plot.LogScale
 	// misplaces the padding of the y label in gonum/plot v0.17).
