@@ -265,6 +265,8 @@ func TestBadInput(t *testing.T) {
 			"intervention[1].from_year", "after the last simulated year"},
 		{"param name", withIV(Intervention{Kind: "remote_work", FromYear: 2025, Params: map[string]any{"share\n[x]": 0.5}}),
 			"intervention[1]", "not a parameter name"},
+		{"regions and county", withIV(Intervention{Kind: "housing", Regions: []string{"T01"}, County: []string{"Midt"}, FromYear: 2025, Params: map[string]any{"dwellings_per_year": 50.0}}),
+			"intervention[1].regions", "give regions or county and centrality, not both"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, path := range []string{"/api/run", "/api/toml"} {

@@ -379,6 +379,28 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 		if err := intervention.Check(iv, w); err != nil {
 			ps = append(ps, Problem{Key: fmt.Sprintf("intervention[%d].kind", i+1), Line: iv.Line, Message: err.Error()})
 		}
+		// A selection with a regions list too (SpecOf gives both): the
+		// TOML holds the selection, so the list must be what it selects.
+		given := sp.Interventions[i]
+		if len(given.Regions) == 0 || len(given.County)+len(given.Centrality) == 0 {
+			continue
+		}
+		var sel []string
+		for _, r := range iv.Regions {
+			sel = append(sel, w.Regions[r].Code)
+		}
+		codes := make([]string, 0, len(given.Regions))
+		for _, r := range given.Regions {
+			if k, err := w.Lookup(r); err == nil {
+				codes = append(codes, w.Regions[k].Code)
+			}
+		}
+		slices.Sort(sel)
+		slices.Sort(codes)
+		if !slices.Equal(slices.Compact(codes), sel) {
+			ps = append(ps, Problem{Key: fmt.Sprintf("intervention[%d].regions", i+1), Line: iv.Line,
+				Message: fmt.Sprintf("give regions or county and centrality, not both: the %d regions listed are not the %d the selection picks", len(given.Regions), len(sel))})
+		}
 	}
 	if len(ps) > 0 {
 		return nil, nil, data, &SpecError{File: file, Problems: ps}

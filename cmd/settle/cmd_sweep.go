@@ -239,8 +239,11 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		Dir: dir, Workers: opts.Workers, Resume: opts.Resume, Shard: shard, CommandLine: opts.Cmdline, ResumeCommand: resume,
 		Progress: func(done, total int) {
 			if bar == nil {
+				// The first report counts the runs a resumed sweep had
+				// done already: on the bar, but not in its rate.
 				bar = p.Bar(total, "sweep "+sw.Name, "runs")
-				last = 0
+				bar.Skip(done)
+				last = done
 			}
 			for ; last < done; last++ {
 				bar.Add()

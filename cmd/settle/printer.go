@@ -79,7 +79,7 @@ type progressBar struct {
 	bar        *progressbar.ProgressBar
 	desc, unit string
 	start      time.Time
-	done       int
+	done       int // steps added since start (Skip's not counted)
 }
 
 // Bar starts a bar of n steps, or an invisible one when there is no
@@ -110,6 +110,14 @@ func (b *progressBar) Add() {
 	b.done++
 	b.bar.Add(1)
 	b.bar.Describe(b.desc + ", " + rateText(b.done, time.Since(b.start), b.unit))
+}
+
+// Skip moves the bar on by n steps done before it started (a resumed
+// sweep's), which its rate leaves out.
+func (b *progressBar) Skip(n int) {
+	if b.bar != nil && n > 0 {
+		b.bar.Add(n)
+	}
 }
 
 // rateText is n steps in d as a rate with three digits: per second, or per

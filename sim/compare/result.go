@@ -71,15 +71,24 @@ const FalseDiscovery = 0.1
 // regions it marks a tenth or fewer are expected to differ by chance. A
 // region's own 90 % interval excludes zero by chance in one region in ten
 // where the scenario changes nothing, dozens of Norway's 357; this is the
-// test for "which regions did it change" over the whole map. It returns
-// nil with one replicate (no test).
+// test for "which regions did it change" over the whole map. The spread of
+// a region's differences counts as at least one simulated person. It
+// returns nil with one replicate (no test).
 func (r *Result) ClearRegions(s, yi int) []bool {
 	if r.Plan.Replicates < 2 {
 		return nil
 	}
+	// Differences come in steps of one simulated person: two replicates
+	// may differ by the same few by chance, a spread of 0 and a p-value of
+	// 0. The spread is taken as at least that step.
+	step := 1 / r.Plan.Scale
 	p := make([]float64, r.Plan.World.N())
 	for u := range p {
-		p[u] = r.Delta(s, u, Population, yi).PValue()
+		d := r.Delta(s, u, Population, yi)
+		if d.Replicates > 1 {
+			d.SD = max(d.SD, step)
+		}
+		p[u] = d.PValue()
 	}
 	return benjaminiHochberg(p, FalseDiscovery)
 }

@@ -87,9 +87,6 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	pct := ""
 	if d.Baseline > 0 {
 		pct = Percent(100 * d.Difference / d.Baseline)
-		if pct == "+0.0 %" || pct == "-0.0 %" {
-			pct = "0.0 %"
-		}
 	}
 	switch {
 	case diff == 0:

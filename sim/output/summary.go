@@ -37,8 +37,8 @@ type Summary struct {
 	// PeakAge is the age at the peak of the migration schedule (both
 	// sexes, over all the simulated years) smoothed over three years of age,
 	// as settle fit measures it (SchedulePeak), and PeakRate the moves per
-	// person a year there; TopAge is the single year of age moving most and
-	// TopRate its rate. A spike (the year students leave home) can put
+	// person a year there; TopAge is the single year of age from 10 to 50
+	// moving most and TopRate its rate. A spike (the year students leave home) can put
 	// TopAge well before the schedule's peak. PeakAge is NaN and TopAge −1
 	// without simulated years.
 	PeakAge, PeakRate float64
@@ -191,7 +191,7 @@ func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summa
 		sum.MovesPer1000 = s.movesRate / float64(s.years)
 		age, rate := SchedulePeak(s.ageMoves[:], s.agePersons[:])
 		sum.PeakAge, sum.PeakRate = age, rate/1000
-		for age := range s.ageMoves {
+		for age := 10; age <= 50; age++ { // where SchedulePeak looks: a sparse old age is no rival
 			if s.agePersons[age] == 0 {
 				continue
 			}
@@ -215,7 +215,7 @@ func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summa
 		c.NetDomestic += s.netDom[i]
 		switch {
 		case s.start[i] == 0:
-		case s.weight > 1 && float64(s.start[i]) < MinListed*s.weight:
+		case s.weight > 1 && math.Round(float64(s.start[i])/s.weight) < MinListed:
 			sum.LeftOut++
 		default:
 			changes = append(changes, RegionChange{regions[i].Code, regions[i].Name, s.start[i], pop[i]})
@@ -301,7 +301,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d years)\n", s.MovesPer1000, s.Years)
 		if !math.IsNaN(s.PeakAge) {
-			fmt.Fprintf(tw, "Peak migration age:    %.1f (%.3f moves per person a year, the schedule smoothed over three years of age as settle fit measures it)\n", s.PeakAge, s.PeakRate)
+			fmt.Fprintf(tw, "Peak migration age:    %.1f (%.3f moves per person a year in the schedule smoothed over three years of age, settle fit's measure)\n", s.PeakAge, s.PeakRate)
 		}
 		if s.TopAge >= 0 && math.Abs(float64(s.TopAge)-s.PeakAge) >= 1.5 {
 			fmt.Fprintf(tw, "                       the single year of age moving most is %d (%.3f)\n", s.TopAge, s.TopRate)

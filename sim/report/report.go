@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,25 +229,31 @@ func (v *view) LargestNote(s int) string {
 		return ""
 	}
 	n := v.P.World.N()
+	bh := v.R.ClearRegions(s, yi) // the test alone, targets included
+	targets := map[int]bool{}
+	for _, i := range targetRegions(v.P, s) {
+		targets[i] = true
+	}
 	own, kept := 0, 0
 	for u := range n {
 		if !v.R.Delta(s, u, compare.Population, yi).Includes0() {
 			own++
 		}
-		if clear[u] {
+		if bh[u] && !targets[u] {
 			kept++
 		}
 	}
-	stay := "none does"
-	switch kept {
-	case 0:
-	case 1:
-		stay = "1 region does"
-	default:
-		stay = fmt.Sprintf("%d regions do", kept)
+	count := func(k int, one, many string) string {
+		switch k {
+		case 0:
+			return "none " + one
+		case 1:
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", k, many)
 	}
-	return fmt.Sprintf("A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %d do. Coloured are only the differences that stay clear when all %d are tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s. The scenario's own target regions are judged by their interval, as above.",
-		int(math.Round(float64(n)*(1-0.9))), n, own, n, 100*compare.FalseDiscovery, stay)
+	return fmt.Sprintf("A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %s. Other regions than the scenario's targets are coloured only when their difference stays clear with all %d tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s. The targets are judged by their own interval, as above.",
+		int(math.Round(float64(n)*(1-0.9))), n, count(own, "does", "do"), n, 100*compare.FalseDiscovery, count(kept, "region does", "regions do"))
 }
 
 // clearRegions says for every region whether scenario s's population
@@ -259,17 +266,21 @@ func clearRegions(r *compare.Result, s, yi int) []bool {
 	if clear == nil {
 		return nil
 	}
-	p := r.Plan
-	for _, f := range p.ScenarioFocus(s) {
-		u := &p.Units[p.Focus[f]]
-		if u.Level != compare.LevelRegion && u.Level != compare.LevelTarget {
-			continue
-		}
-		for _, i := range u.Regions {
-			clear[i] = !r.Delta(s, i, compare.Population, yi).Includes0()
-		}
+	for _, i := range targetRegions(r.Plan, s) {
+		clear[i] = !r.Delta(s, i, compare.Population, yi).Includes0()
 	}
 	return clear
+}
+
+// targetRegions are the regions scenario s's interventions target, all of
+// them (the summarised units, ScenarioFocus, are a selection).
+func targetRegions(p *compare.Plan, s int) []int {
+	var out []int
+	for _, iv := range p.Scenarios[s].Interventions {
+		out = append(out, iv.Regions...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // MetricRows are every metric of focus unit u in the last year (flows: the

@@ -94,10 +94,8 @@ func TestLargestClear(t *testing.T) {
 		t.Fatal("no test with 2 replicates")
 	}
 	targets := map[int]bool{}
-	for _, f := range r.Plan.ScenarioFocus(1) {
-		for _, i := range r.Plan.Units[r.Plan.Focus[f]].Regions {
-			targets[i] = true
-		}
+	for _, i := range targetRegions(r.Plan, 1) {
+		targets[i] = true
 	}
 	rows := v.LargestRows(1)
 	for k, u := range r.Largest(1, yi, 10) {
@@ -228,6 +226,19 @@ func TestManySeries(t *testing.T) {
 	}
 	if n := len(bands.FindAllString(many, -1)); n != len(units) {
 		t.Errorf("%d bands in the panels, want one per unit (%d)", n, len(units))
+	}
+	// Every target region is judged by its own interval, also those the
+	// summary leaves out (9 regions, more units than it summarises).
+	yi := len(r.YearList) - 1
+	clear := clearRegions(r, 3, yi)
+	if tr := targetRegions(p, 3); len(tr) != 9 {
+		t.Errorf("many.toml targets %d regions, want 9", len(tr))
+	} else if clear != nil {
+		for _, i := range tr {
+			if want := !r.Delta(3, i, compare.Population, yi).Includes0(); clear[i] != want {
+				t.Errorf("target %s: clear %v, its interval says %v", p.World.Regions[i].Name, clear[i], want)
+			}
+		}
 	}
 	png := read("difference-many.png")
 	cfg, err := pngpkg.DecodeConfig(strings.NewReader(png))
