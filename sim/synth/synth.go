@@ -154,11 +154,11 @@ func Population(w *world.World, scale float64, seed uint64, forEach func(n int, 
 			sc = new(scratch)
 		}
 		g := rng.New(seed, streamSynth+uint64(r))
-		n := int(off[r+1] - off[r])
-		region(w, r, n, &g, homeCDF[r], immigrants[r], sc)
-		if k, _ := sc.p.Count(); k != n {
+		size := int(off[r+1] - off[r])
+		region(w, r, size, &g, homeCDF[r], immigrants[r], sc)
+		if k, _ := sc.p.Count(); k != size {
 			// Place would write into the next region's slots.
-			panic(fmt.Sprintf("synth: region %d made %d persons, not %d", r, k, n))
+			panic(fmt.Sprintf("synth: region %d made %d persons, not %d", r, k, size))
 		}
 		_, h := all.Place(&sc.p, off[r], off[r], &sc.l)
 		households[r] = int32(h)
