@@ -243,17 +243,23 @@ func (v *view) LargestNote(s int) string {
 			kept++
 		}
 	}
-	count := func(k int, one, many string) string {
-		switch k {
-		case 0:
-			return "none " + one
-		case 1:
-			return "1 " + one
+	// count says how many do: "none does", "1 does", "3 do" (noun after
+	// the number, if any).
+	count := func(k int, noun string) string {
+		switch {
+		case k == 0:
+			return "none does"
+		case k == 1 && noun != "":
+			return "1 " + noun + " does"
+		case k == 1:
+			return "1 does"
+		case noun != "":
+			return fmt.Sprintf("%d %ss do", k, noun)
 		}
-		return fmt.Sprintf("%d %s", k, many)
+		return fmt.Sprintf("%d do", k)
 	}
 	return fmt.Sprintf("A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %s. Other regions than the scenario's targets are coloured only when their difference stays clear with all %d tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s. The targets are judged by their own interval, as above.",
-		int(math.Round(float64(n)*(1-0.9))), n, count(own, "does", "do"), n, 100*compare.FalseDiscovery, count(kept, "region does", "regions do"))
+		int(math.Round(float64(n)*(1-0.9))), n, count(own, ""), n, 100*compare.FalseDiscovery, count(kept, "region"))
 }
 
 // clearRegions says for every region whether scenario s's population

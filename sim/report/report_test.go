@@ -110,7 +110,8 @@ func TestLargestClear(t *testing.T) {
 		}
 	}
 	note := v.LargestNote(1)
-	if !strings.Contains(note, "tested together (Benjamini–Hochberg, false discovery rate 10 %)") || !strings.Contains(note, "of the 14") {
+	if !strings.Contains(note, "tested together (Benjamini–Hochberg, false discovery rate 10 %)") || !strings.Contains(note, "of the 14") ||
+		!regexp.MustCompile(`Here (none does|1 does|\d+ do)\. .*: (none does|1 region does|\d+ regions do)\. `).MatchString(note) {
 		t.Errorf("note: %q", note)
 	}
 }
