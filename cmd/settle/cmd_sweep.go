@@ -72,6 +72,8 @@ type sweepOptions struct {
 	DryRun  bool
 	Quiet   bool
 	Cmdline []string
+	// Overrides of the file: --scale, --years, --replicates.
+	Overrides sweep.Overrides
 
 	// Results is the base folder of default sweep folders ("results").
 	Results string
@@ -88,6 +90,7 @@ func sweepFlags(o *sweepOptions) *flag.FlagSet {
 	fs.BoolVar(&o.Resume, "resume", false, "continue the sweep in --out DIR: keep its finished runs, run the\nothers (starts afresh when DIR does not exist yet)")
 	fs.StringVar(&o.Shard, "shard", "", "run shard `I/N` only: the runs whose id ≡ I (mod N), into\nDIR/shard-I-of-N (default: from SLURM_ARRAY_TASK_ID or\nJOB_COMPLETION_INDEX when set, else the whole sweep)")
 	fs.IntVar(&o.Shards, "shards", 0, "the number of shards `N` when the index comes from\nJOB_COMPLETION_INDEX (a Kubernetes Indexed Job's completions)")
+	overrideFlags(fs, &o.Overrides)
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the sweep and list its points; run nothing")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors and the results folder")
 	return fs
@@ -95,7 +98,28 @@ func sweepFlags(o *sweepOptions) *flag.FlagSet {
 
 func sweepHelp() string {
 	var o sweepOptions
-	return sweepHelpHead + flagsHelp(sweepFlags(&o), "out", "workers", "resume", "shard", "shards", "dry-run", "quiet") + "\n" + exitCodesHelp
+	return sweepHelpHead + flagsHelp(sweepFlags(&o), "out", "workers", "resume", "shard", "shards", "scale", "years", "replicates", "dry-run", "quiet") + "\n" + exitCodesHelp
+}
+
+// overrideFlags defines --scale, --years and --replicates, which replace
+// the sweep file's values (sweep.Overrides).
+func overrideFlags(fs *flag.FlagSet, o *sweep.Overrides) {
+	fs.Float64Var(&o.Scale, "scale", 0, "simulate the share `X` of the population at every point, 0 < X ≤ 1,\nfor a smaller trial of the sweep (the file must not vary scale)")
+	fs.IntVar(&o.Years, "years", 0, "simulate `N` years at every point (the file must not vary years)")
+	fs.IntVar(&o.Replicates, "replicates", 0, "run every point `N` times instead of the file's replicates")
+}
+
+// checkOverrides checks the values of overrideFlags that were given.
+func checkOverrides(fs *flag.FlagSet, o sweep.Overrides) error {
+	switch {
+	case isSet(fs, "scale") && !(o.Scale > 0 && o.Scale <= 1):
+		return usagef("--scale %g: give a share above 0 and at most 1 (0.05 = a 5 %% sample)", o.Scale)
+	case isSet(fs, "years") && o.Years < 1:
+		return usagef("--years %d: give 1 or more years", o.Years)
+	case isSet(fs, "replicates") && o.Replicates < 1:
+		return usagef("--replicates %d: give 1 or more runs a point", o.Replicates)
+	}
+	return nil
 }
 
 func cmdSweep(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
@@ -144,6 +168,9 @@ func parseSweep(args, cmdline []string, stdout io.Writer) (sweepOptions, error) 
 			return opts, usagef("--shard: %v", err)
 		}
 	}
+	if err := checkOverrides(fs, opts.Overrides); err != nil {
+		return opts, err
+	}
 	opts.Cmdline = cmdline
 	return opts, nil
 }
@@ -154,7 +181,7 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if err := needFile("sweep", opts.File, fileSweep); err != nil {
 		return err
 	}
-	sw, err := sweep.Load(opts.File)
+	sw, err := sweep.LoadWith(opts.File, opts.Overrides)
 	if err != nil {
 		return err
 	}
@@ -344,6 +371,9 @@ func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 	fmt.Fprintf(tw, "  scenario\t%s (%s, %d years from %d, scale %g)\n", sw.Scenario.File, sw.World.Name, sw.Scenario.Years, sw.World.StartYear, sw.Scenario.Scale)
 	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
 	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (seeds %d … %d)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
+	if !sw.Overrides.IsZero() {
+		fmt.Fprintf(tw, "  overrides\t%s (in place of the file's values)\n", sw.Overrides)
+	}
 	if !shard.Whole() {
 		fmt.Fprintf(tw, "  shard\t%s\n", shard)
 	}
@@ -558,6 +588,7 @@ type sweepSlurmOptions struct {
 	Time, Mem, Partition, Account string
 	Settle                        string
 	Results                       string
+	Overrides                     sweep.Overrides
 }
 
 func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr io.Writer) error {
@@ -571,7 +602,8 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	fs.StringVar(&o.Partition, "partition", "", "#SBATCH --partition (`NAME`)")
 	fs.StringVar(&o.Account, "account", "", "#SBATCH --account (`NAME`)")
 	fs.StringVar(&o.Settle, "settle", "", "the settle binary the tasks run (`PATH`; default this one)")
-	help := sweepSlurmHelpHead + flagsHelp(fs, "tasks", "cpus-per-task", "out", "time", "mem", "partition", "account", "settle") + "\n" + exitCodesNoRun
+	overrideFlags(fs, &o.Overrides)
+	help := sweepSlurmHelpHead + flagsHelp(fs, "tasks", "cpus-per-task", "out", "time", "mem", "partition", "account", "settle", "scale", "years", "replicates") + "\n" + exitCodesNoRun
 	pos, err := parseArgs(fs, args, help, stdout)
 	if err != nil {
 		return err
@@ -586,6 +618,9 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	if o.CPUs < 1 {
 		return usagef("--cpus-per-task %d: give 1 or more", o.CPUs)
 	}
+	if err := checkOverrides(fs, o.Overrides); err != nil {
+		return err
+	}
 	return runSweepSlurm(o, stdout)
 }
 
@@ -593,7 +628,7 @@ func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
 	if err := needFile("sweep slurm", o.File, fileSweep); err != nil {
 		return err
 	}
-	sw, err := sweep.Load(o.File)
+	sw, err := sweep.LoadWith(o.File, o.Overrides)
 	if err != nil {
 		return err
 	}
@@ -636,6 +671,7 @@ func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
 	err = sweep.WriteSlurm(f, sweep.SlurmOptions{
 		Settle: abs(o.Settle), Sweep: abs(o.File), Out: abs(dir), Name: sw.Name,
 		Tasks: o.Tasks, CPUs: o.CPUs, Time: o.Time, Mem: o.Mem, Partition: o.Partition, Account: o.Account,
+		Overrides: o.Overrides,
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -82,6 +82,9 @@ func TestSweepUsage(t *testing.T) {
 		{[]string{"sweep", "merge"}, 2, "which shards?"},
 		{[]string{"sweep", "slurm", file}, 2, "--tasks N"},
 		{[]string{"sweep", "slurm", file, "--tasks", "7"}, 2, "--tasks 7 is more than the 6 runs"},
+		{[]string{"sweep", file, "--scale", "2"}, 2, "--scale 2: give a share above 0 and at most 1"},
+		{[]string{"sweep", file, "--years", "0"}, 2, "--years 0: give 1 or more years"},
+		{[]string{"sweep", "slurm", file, "--tasks", "2", "--replicates", "0"}, 2, "--replicates 0: give 1 or more runs a point"},
 		{[]string{"sweep", filepath.Join(t.TempDir(), "nope.toml")}, 1, "nope.toml: open"},
 		{[]string{"sensitivity"}, 2, "which sweep? Give its folder"},
 	}
@@ -235,5 +238,13 @@ func TestSweepSlurmScript(t *testing.T) {
 	}
 	if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite") {
 		t.Errorf("second script: exit %d, %s", code, errs)
+	}
+	// The overrides go to every task's command.
+	dir2 := filepath.Join(t.TempDir(), "cluster")
+	if code, out, errs := settle(t, "sweep", "slurm", file, "--tasks", "2", "--out", dir2, "--scale", "0.02", "--replicates", "1"); code != 0 {
+		t.Fatalf("with overrides: exit %d\n%s%s", code, out, errs)
+	}
+	if script, err := os.ReadFile(filepath.Join(dir2, "submit.sbatch")); err != nil || !strings.Contains(string(script), "--resume --quiet --scale 0.02 --replicates 1\n") {
+		t.Errorf("the script's command lacks the overrides (%v):\n%s", err, script)
 	}
 }

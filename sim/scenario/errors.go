@@ -26,6 +26,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Line == 0 { // not from a line of the file (a command-line flag)
+		return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
 }
 

@@ -105,6 +105,8 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		switch {
 		case m.SweepSHA256 != first.SweepSHA256 || m.ScenarioSHA256 != first.ScenarioSHA256:
 			return nil, fmt.Errorf("%s and %s are shards of different sweeps (their sweep or scenario files differ); merge the shards of one sweep", dirs[0], d)
+		case m.overrides() != first.overrides():
+			return nil, fmt.Errorf("%s ran with the overrides %s, %s with %s; merge shards run with the same", dirs[0], first.overrides(), d, m.overrides())
 		case m.EngineVersion != first.EngineVersion:
 			return nil, fmt.Errorf("%s ran engine %s, %s engine %s; rerun one of them so that all shards use the same engine", dirs[0], first.EngineVersion, d, m.EngineVersion)
 		case m.Shard.Count != first.Shard.Count:

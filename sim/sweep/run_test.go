@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -435,5 +436,77 @@ func TestExampleSweeps(t *testing.T) {
 				t.Errorf("%d runs computed, want %d", res.Computed, len(shardIDs(sw.Runs(), s)))
 			}
 		})
+	}
+}
+
+// TestOverrides: --scale, --years and --replicates replace the file's
+// values (a fixed parameter's value, a parameter added, the replicates),
+// a varying parameter is not overridden, the manifest records them, and a
+// sweep is resumed or merged only with the same.
+func TestOverrides(t *testing.T) {
+	path := write(t, smallGrid)
+	o := Overrides{Scale: 0.02, Years: 3, Replicates: 1}
+	sw, err := LoadWith(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw.Replicates != 1 || sw.Runs() != 4 {
+		t.Errorf("replicates %d, runs %d; want 1 and 4", sw.Replicates, sw.Runs())
+	}
+	got := map[string][]float64{}
+	for _, p := range sw.Params {
+		got[p.Path] = p.Values
+	}
+	if !slices.Equal(got["years"], []float64{3}) || !slices.Equal(got["scale"], []float64{0.02}) {
+		t.Errorf("years %v (the file's 2 replaced), scale %v (added); want [3] and [0.02]", got["years"], got["scale"])
+	}
+	for _, pt := range sw.Points {
+		if cfg, _, errs := sw.apply(pt.Values); len(errs) > 0 || cfg.Scale != 0.02 {
+			t.Errorf("point %d: scale %g, %v", pt.Index, cfg.Scale, errs)
+		}
+	}
+	// A parameter the file varies is not overridden.
+	varied := strings.Replace(smallGrid, "path = \"years\"\nvalues = 2", "path = \"years\"\nvalues = [2, 3]", 1)
+	if _, err := LoadWith(write(t, varied), Overrides{Years: 4}); err == nil || !strings.Contains(err.Error(), "the sweep varies years, which --years would fix") {
+		t.Errorf("--years over a varied years: %v", err)
+	}
+	if _, err := LoadWith(path, Overrides{Replicates: MaxReplicates + 1}); err == nil || !strings.Contains(err.Error(), "sweep.toml: --replicates: ") {
+		t.Errorf("too many replicates: %v", err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "s")
+	runSweep(t, sw, Options{Dir: dir})
+	m, err := ReadManifest(dir)
+	if err != nil || m.overrides() != o {
+		t.Fatalf("manifest overrides %v (%v), want %v", m.overrides(), err, o)
+	}
+	// Resuming without them, or merging shards run with different ones,
+	// is refused.
+	unfinished := filepath.Join(t.TempDir(), "u")
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: unfinished, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	plain, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.CheckOut(unfinished, Shard{}); err == nil || !strings.Contains(err.Error(), "--resume cannot continue it here: it was started with the overrides --scale 0.02 --years 3 --replicates 1, this command gives none") {
+		t.Errorf("resuming without the overrides: %v", err)
+	}
+	if _, err := Run(context.Background(), plain, Options{Dir: unfinished, Resume: true}); err == nil || !strings.Contains(err.Error(), "cannot resume in") {
+		t.Errorf("--resume without the overrides: %v", err)
+	}
+	base := t.TempDir()
+	runSweep(t, sw, Options{Dir: filepath.Join(base, "shard-0-of-2"), Shard: Shard{0, 2}})
+	other, err := LoadWith(path, Overrides{Scale: 0.02, Years: 3, Replicates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSweep(t, other, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}})
+	if _, err := Merge(base, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "ran with the overrides") {
+		t.Errorf("merge of shards with different overrides: %v", err)
 	}
 }

@@ -14,6 +14,8 @@ type SlurmOptions struct {
 	Name   string // the sweep's name; the job is settle-<name>
 	Tasks  int    // array tasks = shards
 	CPUs   int    // CPUs per task = runs side by side
+	// Overrides go to every task's command (settle sweep --scale …).
+	Overrides Overrides
 	// Optional #SBATCH settings; "" leaves them to the cluster's defaults.
 	Time, Mem, Partition, Account string
 }
@@ -38,6 +40,9 @@ func WriteSlurm(w io.Writer, o SlurmOptions) error {
 	q := shellQuote
 	cmd := fmt.Sprintf("%s sweep %s --out %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --workers %d --resume --quiet",
 		q(o.Settle), q(o.Sweep), q(o.Out), o.Tasks, o.CPUs)
+	for _, f := range o.Overrides.Flags() {
+		cmd += " " + q(f)
+	}
 	merge := fmt.Sprintf("%s sweep merge %s", q(o.Settle), q(o.Out))
 	var b strings.Builder
 	fmt.Fprintf(&b, `#!/bin/bash

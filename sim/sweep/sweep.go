@@ -90,6 +90,9 @@ type Sweep struct {
 	Scenario *scenario.Scenario // the base scenario, resolved against World
 	World    *world.World
 
+	// Overrides are the values given beside the file (LoadWith).
+	Overrides Overrides
+
 	base engine.Config
 }
 
@@ -200,12 +203,86 @@ func (sw *Sweep) VaryingParams() []int {
 }
 
 // Load reads and checks the sweep file at path (see Parse).
-func Load(path string) (*Sweep, error) {
+func Load(path string) (*Sweep, error) { return LoadWith(path, Overrides{}) }
+
+// LoadWith is Load with o replacing values of the file.
+func LoadWith(path string, o Overrides) (*Sweep, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; check the path of the sweep file", path, err)
 	}
-	return Parse(path, data)
+	return ParseWith(path, data, o)
+}
+
+// Overrides replace values of a sweep file, for a trial of a smaller
+// sweep, as settle sweep's --scale, --years and --replicates do; zero
+// keeps the file's. Scale and Years fix the parameter of that path (it
+// must not vary in the file) or add it as a fixed one. The manifest
+// records them, and a sweep is resumed or merged only with the same.
+type Overrides struct {
+	Scale      float64 `json:"scale,omitempty"`
+	Years      int     `json:"years,omitempty"`
+	Replicates int     `json:"replicates,omitempty"`
+}
+
+// IsZero reports whether o replaces nothing.
+func (o Overrides) IsZero() bool { return o == Overrides{} }
+
+// Flags gives o as the flags of settle sweep that set it.
+func (o Overrides) Flags() []string {
+	var f []string
+	if o.Scale != 0 {
+		f = append(f, "--scale", FormatValue(o.Scale))
+	}
+	if o.Years != 0 {
+		f = append(f, "--years", strconv.Itoa(o.Years))
+	}
+	if o.Replicates != 0 {
+		f = append(f, "--replicates", strconv.Itoa(o.Replicates))
+	}
+	return f
+}
+
+// String gives o as its flags ("none" for none).
+func (o Overrides) String() string {
+	if o.IsZero() {
+		return "none"
+	}
+	return strings.Join(o.Flags(), " ")
+}
+
+// override applies o (see Overrides) after the file's [sweep] table and
+// parameters are read.
+func (sw *Sweep) override(p *problems, o Overrides) {
+	sw.Overrides = o
+	if o.Replicates != 0 {
+		if o.Replicates < 1 || o.Replicates > MaxReplicates {
+			p.addAt(0, "--replicates", "%d replicates; give a whole number from 1 to %d", o.Replicates, MaxReplicates)
+		} else {
+			sw.Replicates = o.Replicates
+		}
+	}
+	set := func(flag string, kind int, x float64, path string, integer bool) {
+		for i := range sw.Params {
+			pr := &sw.Params[i]
+			if pr.target.kind != kind {
+				continue
+			}
+			if pr.Varies() {
+				p.addAt(pr.Line, pr.key+".path", "the sweep varies %s, which %s would fix: leave out %s, or give %s one value here", pr.Path, flag, flag, pr.Path)
+				return
+			}
+			pr.Values, pr.List, pr.Range = []float64{x}, false, false
+			return
+		}
+		sw.Params = append(sw.Params, Param{Path: path, Values: []float64{x}, Integer: integer, key: flag, target: target{kind: kind}})
+	}
+	if o.Scale != 0 {
+		set("--scale", tScale, o.Scale, "scale", false)
+	}
+	if o.Years != 0 {
+		set("--years", tYears, float64(o.Years), "years", true)
+	}
 }
 
 // problems collects the errors of a sweep file as scenario.Errors: one
@@ -253,7 +330,10 @@ var paramKeys = []string{"path", "values", "range", "steps"}
 // checks every point: a value a point would give that the scenario does
 // not accept is an error naming the sweep file, the line and the
 // parameter. It returns scenario.Errors listing every problem found.
-func Parse(file string, data []byte) (*Sweep, error) {
+func Parse(file string, data []byte) (*Sweep, error) { return ParseWith(file, data, Overrides{}) }
+
+// ParseWith is Parse with o replacing values of the file (Overrides).
+func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 	sum := sha256.Sum256(data)
 	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1}
 	var doc map[string]any
@@ -302,6 +382,7 @@ func Parse(file string, data []byte) (*Sweep, error) {
 	default:
 		p.add("parameter", "expected [[parameter]] entries (double brackets); write each parameter as its own [[parameter]] table")
 	}
+	sw.override(p, o)
 	seen := map[string]string{}
 	for _, pr := range sw.Params {
 		id := fmt.Sprint(pr.target)

@@ -46,6 +46,7 @@ type Manifest struct {
 	Samples        int              `json:"samples,omitempty"`
 	Replicates     int              `json:"replicates"`
 	Seed           uint64           `json:"seed"`
+	Overrides      *Overrides       `json:"overrides,omitempty"` // given beside the file (settle sweep --scale …)
 	Parameters     []ManifestParam  `json:"parameters"`
 	Metrics        []ManifestMetric `json:"metrics"`
 	Points         int              `json:"points"`
@@ -61,6 +62,14 @@ type Manifest struct {
 	CommandLine    []string         `json:"command_line,omitempty"`
 	GoVersion      string           `json:"go_version"`
 	Hostname       string           `json:"hostname,omitempty"`
+}
+
+// overrides returns m's overrides (none for nil).
+func (m *Manifest) overrides() Overrides {
+	if m.Overrides == nil {
+		return Overrides{}
+	}
+	return *m.Overrides
 }
 
 // ManifestParam describes a swept parameter.
@@ -93,6 +102,10 @@ func (sw *Sweep) manifest(s Shard) Manifest {
 	}
 	if s.Whole() {
 		m.Shard = Shard{Index: 0, Count: 1}
+	}
+	if !sw.Overrides.IsZero() {
+		o := sw.Overrides
+		m.Overrides = &o
 	}
 	for _, p := range sw.Params {
 		mp := ManifestParam{Path: p.Path, Varies: p.Varies(), Integer: p.Integer}
