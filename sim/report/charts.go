@@ -8,6 +8,8 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -256,14 +258,48 @@ func band(years []int, lo, hi []float64, c color.RGBA) (*plotter.Polygon, error)
 	return pg, nil
 }
 
+// unitFile names a unit's charts: its code, and for an intervention's
+// targets (codes T1, T2 …) the intervention's name too, so that the file
+// says what it shows (target-T1-hordfast-bergen-stord).
 func unitFile(u *compare.Unit) string {
 	switch u.Level {
 	case compare.LevelRegion:
 		return output.SafeName(u.Code)
 	case compare.LevelNation:
 		return "nation"
+	case compare.LevelTarget:
+		name := u.Name
+		if i := strings.LastIndex(name, " ("); i > 0 { // " (2 regions)"
+			name = name[:i]
+		}
+		if slug := slugName(name); slug != "" {
+			return u.Level + "-" + output.SafeName(u.Code) + "-" + slug
+		}
 	}
 	return u.Level + "-" + output.SafeName(u.Code)
+}
+
+// slugName is name in lower case with every run of other characters than
+// letters and digits made one hyphen, at most 40 characters.
+func slugName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	s := b.String()
+	if r := []rune(s); len(r) > 40 {
+		s = strings.TrimRight(string(r[:40]), "-")
+	}
+	return s
 }
 
 func replicatesText(n int) string {

@@ -396,3 +396,23 @@ func TestWeakModel(t *testing.T) {
 		t.Errorf("modelText: %q", got)
 	}
 }
+
+// TestUnitFile: an intervention's targets' charts are named by the
+// intervention too.
+func TestUnitFile(t *testing.T) {
+	for _, c := range []struct {
+		u    compare.Unit
+		want string
+	}{
+		{compare.Unit{Level: compare.LevelTarget, Code: "T1", Name: "Hordfast: Bergen–Stord (2 regions)"}, "target-T1-hordfast-bergen-stord"},
+		{compare.Unit{Level: compare.LevelTarget, Code: "T12", Name: "Bjørnafjorden bru (3 regions)"}, "target-T12-bjørnafjorden-bru"},
+		{compare.Unit{Level: compare.LevelTarget, Code: "T2", Name: "–– (2 regions)"}, "target-T2"},
+		{compare.Unit{Level: compare.LevelRegion, Code: "4614", Name: "Stord"}, "4614"},
+		{compare.Unit{Level: compare.LevelCentrality, Code: "3", Name: "centrality class 3"}, "centrality-3"},
+		{compare.Unit{Level: compare.LevelNation, Code: "norway-2024", Name: "Norway"}, "nation"},
+	} {
+		if got := unitFile(&c.u); got != c.want {
+			t.Errorf("unitFile(%s %s) = %q, want %q", c.u.Level, c.u.Name, got, c.want)
+		}
+	}
+}
