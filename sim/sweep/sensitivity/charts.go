@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -152,6 +153,7 @@ func (a *Analysis) panel(m *MetricResult, width vg.Length) (*plot.Plot, error) {
 		p.Title.Text += fmt.Sprintf(" (R² = %.2f)", m.SRC.R2)
 		ss = []series{{m.SRC.Coef, 0, blue}}
 	}
+	p.Y.Tick.Marker = roundTicks{}
 	for _, s := range ss {
 		vals := make(plotter.Values, k)
 		var xys plotter.XYs
@@ -181,6 +183,38 @@ func (a *Analysis) panel(m *MetricResult, width vg.Length) (*plot.Plot, error) {
 		}
 	}
 	return p, nil
+}
+
+// roundTicks labels an axis at multiples of a round step (1, 2 or 5 times
+// a power of ten) that gives 3 to 7 labels, zero among them when it is in
+// range, with minor ticks between.
+type roundTicks struct{}
+
+func (roundTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return nil
+	}
+	raw := (hi - lo) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 5, 10} {
+		if step = m * mag; step >= raw {
+			break
+		}
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	var out []plot.Tick
+	for k := math.Ceil(lo / step); k*step <= hi+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		out = append(out, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
+		if minor := v + step/2; minor < hi {
+			out = append(out, plot.Tick{Value: minor})
+		}
+	}
+	return out
 }
 
 // nz returns 0 for NaN, so undefined bounds do not stretch an axis.

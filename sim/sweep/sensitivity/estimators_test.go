@@ -170,3 +170,26 @@ func TestAnalyseFewPoints(t *testing.T) {
 		t.Errorf("13 points, 2 parameters: %v, notes %q; want none", err, a.Notes)
 	}
 }
+
+// TestRoundTicks: labels at round steps, zero among them.
+func TestRoundTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{-1, 1, "-1.0 -0.5 0.0 0.5 1.0"},
+		{-0.8, 1.9, "-0.5 0.0 0.5 1.0 1.5"},
+		{-16.8, 2.7, "-15 -10 -5 0"},
+		{0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"},
+	} {
+		var got []string
+		for _, tk := range (roundTicks{}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("ticks of [%g, %g]: %q, want %q", c.lo, c.hi, strings.Join(got, " "), c.want)
+		}
+	}
+}
