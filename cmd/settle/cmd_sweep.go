@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/sweep"
 )
 
@@ -101,6 +102,33 @@ func sweepHelp() string {
 	return sweepHelpHead + flagsHelp(sweepFlags(&o), "out", "workers", "resume", "shard", "shards", "scale", "years", "replicates", "dry-run", "quiet") + "\n" + exitCodesHelp
 }
 
+// lateInterventions notes the interventions of the sweep's base scenario
+// that start after the last year any point simulates (a short --years, or
+// a years parameter): they change nothing in the sweep, as settle run
+// --years notes.
+func lateInterventions(sw *sweep.Sweep) []string {
+	years := sw.Scenario.Years
+	for _, pr := range sw.Params {
+		if pr.Path == "years" || pr.Path == "scenario.years" {
+			years = 0
+			for _, v := range pr.Values {
+				years = max(years, int(v))
+			}
+			if pr.Range {
+				years = int(pr.Max)
+			}
+		}
+	}
+	last := sw.World.StartYear + years - 1
+	var out []string
+	for _, iv := range sw.Scenario.Interventions {
+		if iv.FromYear > last {
+			out = append(out, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d (%d years): it changes nothing in this sweep", iv.Name, iv.File, iv.Line, iv.FromYear, last, years))
+		}
+	}
+	return out
+}
+
 // overrideFlags defines --scale, --years and --replicates, which replace
 // the sweep file's values (sweep.Overrides).
 func overrideFlags(fs *flag.FlagSet, o *sweep.Overrides) {
@@ -114,10 +142,10 @@ func checkOverrides(fs *flag.FlagSet, o sweep.Overrides) error {
 	switch {
 	case isSet(fs, "scale") && !(o.Scale > 0 && o.Scale <= 1):
 		return usagef("--scale %g: give a share above 0 and at most 1 (0.05 = a 5 %% sample)", o.Scale)
-	case isSet(fs, "years") && o.Years < 1:
-		return usagef("--years %d: give 1 or more years", o.Years)
-	case isSet(fs, "replicates") && o.Replicates < 1:
-		return usagef("--replicates %d: give 1 or more runs a point", o.Replicates)
+	case isSet(fs, "years") && (o.Years < 1 || o.Years > scenario.MaxYears):
+		return usagef("--years %d: give 1 to %d years", o.Years, scenario.MaxYears)
+	case isSet(fs, "replicates") && (o.Replicates < 1 || o.Replicates > sweep.MaxReplicates):
+		return usagef("--replicates %d: give 1 to %d runs a point", o.Replicates, sweep.MaxReplicates)
 	}
 	return nil
 }
@@ -184,6 +212,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	sw, err := sweep.LoadWith(opts.File, opts.Overrides)
 	if err != nil {
 		return err
+	}
+	for _, n := range lateInterventions(sw) {
+		p.Errorf("note: %s", n)
 	}
 	shard, from := sweep.Shard{}, ""
 	if opts.Shard != "" {
@@ -257,6 +288,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	}
 	if opts.Workers != 0 {
 		resume += fmt.Sprintf(" --workers %d", opts.Workers)
+	}
+	for _, f := range sw.Overrides.Flags() {
+		resume += " " + shellWord(f)
 	}
 	resume += " --resume"
 

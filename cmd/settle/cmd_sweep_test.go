@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,8 +84,8 @@ func TestSweepUsage(t *testing.T) {
 		{[]string{"sweep", "slurm", file}, 2, "--tasks N"},
 		{[]string{"sweep", "slurm", file, "--tasks", "7"}, 2, "--tasks 7 is more than the 6 runs"},
 		{[]string{"sweep", file, "--scale", "2"}, 2, "--scale 2: give a share above 0 and at most 1"},
-		{[]string{"sweep", file, "--years", "0"}, 2, "--years 0: give 1 or more years"},
-		{[]string{"sweep", "slurm", file, "--tasks", "2", "--replicates", "0"}, 2, "--replicates 0: give 1 or more runs a point"},
+		{[]string{"sweep", file, "--years", "0"}, 2, "--years 0: give 1 to 200 years"},
+		{[]string{"sweep", "slurm", file, "--tasks", "2", "--replicates", "0"}, 2, "--replicates 0: give 1 to 10000 runs a point"},
 		{[]string{"sweep", filepath.Join(t.TempDir(), "nope.toml")}, 1, "nope.toml: open"},
 		{[]string{"sensitivity"}, 2, "which sweep? Give its folder"},
 	}
@@ -246,5 +247,35 @@ func TestSweepSlurmScript(t *testing.T) {
 	}
 	if script, err := os.ReadFile(filepath.Join(dir2, "submit.sbatch")); err != nil || !strings.Contains(string(script), "--resume --quiet --scale 0.02 --replicates 1\n") {
 		t.Errorf("the script's command lacks the overrides (%v):\n%s", err, script)
+	}
+}
+
+// TestSweepOverridesResume: an interrupted sweep run with overrides says
+// to resume it with them, and that command finishes it.
+func TestSweepOverridesResume(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	dir := filepath.Join(t.TempDir(), "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	opts, err := parseSweep([]string{file, "--out", dir, "--workers", "1", "--replicates", "1", "--scale", "0.04"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.progress = func(done, total int) {
+		if done == 1 {
+			cancel()
+		}
+	}
+	var out, errb bytes.Buffer
+	err = runSweep(ctx, opts, &out, &errb)
+	want := fmt.Sprintf("settle sweep %s --out %s --workers 1 --scale 0.04 --replicates 1 --resume", file, dir)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("interrupted: %v; want %q", err, want)
+	}
+	if code, stdout, errs := settle(t, "sweep", file, "--out", dir, "--workers", "1", "--scale", "0.04", "--replicates", "1", "--resume"); code != 0 || !strings.Contains(stdout, "resumed:") {
+		t.Errorf("the suggested resume: exit %d\n%s%s", code, stdout, errs)
+	}
+	// A value a flag gave is blamed on the flag, not on the file's line.
+	if code, _, errs := settle(t, "sweep", file, "--scale", "0.00001", "--dry-run"); code != 1 || !strings.Contains(errs, ".toml: --scale: scale = 1e-05 is too small") || regexp.MustCompile(`\.toml:\d`).MatchString(errs) {
+		t.Errorf("--scale too small: exit %d, %s", code, errs)
 	}
 }

@@ -17,7 +17,9 @@ import (
 //	FILE:LINE: KEY: what is wrong; how to fix it
 //
 // where KEY is the key's path: scenario.years, behaviour.move_scale,
-// intervention[2].regions (the second [[intervention]] entry).
+// intervention[2].regions (the second [[intervention]] entry). A problem
+// with a value given beside the file (Line 0, KEY a flag such as --scale)
+// reads FILE: KEY: ….
 type Error struct {
 	File string
 	Line int

@@ -74,7 +74,11 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		case m.Complete:
 			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, and it is complete: there is nothing to merge (its runs are in %s)", d, RunsFile)
 		default:
-			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, which did not finish (%d of %d runs): there is nothing to merge; finish it with settle sweep %s --out %s --resume", d, m.RunsDone, m.Runs, m.SweepFile, d)
+			flags := ""
+			for _, f := range m.overrides().Flags() {
+				flags += " " + f
+			}
+			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, which did not finish (%d of %d runs): there is nothing to merge; finish it with settle sweep %s --out %s%s --resume", d, m.RunsDone, m.Runs, m.SweepFile, d, flags)
 		}
 	}
 	for _, f := range []string{ManifestFile, RunsFile, ParquetFile, PointsFile} {

@@ -114,6 +114,7 @@ type Param struct {
 
 	key    string // parameter[n]
 	target target
+	flag   string // the flag that set its value (--scale, --years), or ""
 }
 
 // Varies reports whether the parameter takes more than one value.
@@ -272,10 +273,10 @@ func (sw *Sweep) override(p *problems, o Overrides) {
 				p.addAt(pr.Line, pr.key+".path", "the sweep varies %s, which %s would fix: leave out %s, or give %s one value here", pr.Path, flag, flag, pr.Path)
 				return
 			}
-			pr.Values, pr.List, pr.Range = []float64{x}, false, false
+			pr.Values, pr.List, pr.Range, pr.flag = []float64{x}, false, false, flag
 			return
 		}
-		sw.Params = append(sw.Params, Param{Path: path, Values: []float64{x}, Integer: integer, key: flag, target: target{kind: kind}})
+		sw.Params = append(sw.Params, Param{Path: path, Values: []float64{x}, Integer: integer, key: flag, target: target{kind: kind}, flag: flag})
 	}
 	if o.Scale != 0 {
 		set("--scale", tScale, o.Scale, "scale", false)
@@ -897,6 +898,9 @@ func (sw *Sweep) check(p *problems) {
 				if j := slices.Index(pr.Values, pt.Values[e.param]); j >= 0 {
 					line = p.lines.line(fmt.Sprintf("%s[%d]", key, j+1))
 				}
+			}
+			if pr.flag != "" { // the value is the flag's, not the file's
+				line, key = 0, pr.flag
 			}
 			p.addAt(line, key, "%s%s", e.msg, where)
 		}
