@@ -373,13 +373,14 @@ function show(i) {
   }
   legend($('legend'), sc);
   if (v === 'diff') {
+    // One paired run: outside the targets a small difference may be
+    // chance anywhere; settle compare's replicates and intervals tell.
     const grey = state.map.regions.filter((_, r) => tooFew(r)).length;
-    if (grey) {
-      const p = document.createElement('p');
-      p.className = 'note';
-      p.textContent = `Grey: ${grey} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. A larger scale shows more of them.`;
-      $('legend').appendChild(p);
-    }
+    const p = document.createElement('p');
+    p.className = 'note';
+    p.textContent = (grey ? `Grey: ${grey} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. ` : '') +
+      'One paired run: elsewhere too a small difference can be chance; settle compare with replicates gives intervals.';
+    $('legend').appendChild(p);
   }
   const year = state.run.startYear + i;
   $('year').max = Math.max(0, n - 1);
