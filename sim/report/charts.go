@@ -334,20 +334,10 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 			mean[yi], lo[yi], hi[yi] = r.Level(s, p.Focus[f], compare.Population, yi)
 			pts = append(pts, plotter.XY{X: float64(y), Y: mean[yi]})
 		}
-		c := scenarioColour(s)
-		if s < banded {
-			if b, err := band(r.YearList, lo, hi, c); err != nil {
-				return Chart{}, err
-			} else if b != nil {
-				pl.Add(b)
-			}
-		}
-		l, err := plotter.NewLine(pts)
+		l, err := addSeries(pl, r.YearList, pts, lo, hi, s < banded, scenarioColour(s), scenarioDashes(s))
 		if err != nil {
 			return Chart{}, err
 		}
-		l.Color, l.Width, l.Dashes = c, vg.Points(2), scenarioDashes(s)
-		pl.Add(l)
 		pl.Legend.Add(scenarioLabel(r, s), l)
 	}
 	headroom(pl, 0.08*float64(len(p.Scenarios)))
@@ -388,18 +378,10 @@ func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
 	for k, d := range series {
-		c := palette[k%len(palette)]
-		if b, err := band(r.YearList, d.lo, d.hi, c); err != nil {
-			return Chart{}, err
-		} else if b != nil {
-			pl.Add(b)
-		}
-		l, err := plotter.NewLine(d.pts)
+		l, err := addSeries(pl, r.YearList, d.pts, d.lo, d.hi, true, palette[k%len(palette)], seriesDashes(k))
 		if err != nil {
 			return Chart{}, err
 		}
-		l.Color, l.Width, l.Dashes = c, vg.Points(2), seriesDashes(k)
-		pl.Add(l)
 		pl.Legend.Add(d.name, l)
 	}
 	zero, err := zeroLine(r)
@@ -416,6 +398,27 @@ type diffSeries struct {
 	name   string
 	pts    plotter.XYs
 	lo, hi []float64
+}
+
+// addSeries adds to pl the line through pts in colour c with dashes, 2
+// points wide, and, when banded, below it the band between lo and hi over
+// years (none where the interval is NaN). It returns the line, for the
+// legend.
+func addSeries(pl *plot.Plot, years []int, pts plotter.XYs, lo, hi []float64, banded bool, c color.RGBA, dashes []vg.Length) (*plotter.Line, error) {
+	if banded {
+		if b, err := band(years, lo, hi, c); err != nil {
+			return nil, err
+		} else if b != nil {
+			pl.Add(b)
+		}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width, l.Dashes = c, vg.Points(2), dashes
+	pl.Add(l)
+	return l, nil
 }
 
 // zeroLine is the line of no difference over the years of r.
