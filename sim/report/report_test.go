@@ -24,15 +24,25 @@ import (
 // island: 2 replicates of 3 years at scale 0.1 (well under a second).
 func bridgeResult(t *testing.T) *compare.Result {
 	t.Helper()
+	return compareFiles(t, 3, testdata("base.toml"), testdata("bridge.toml"))
+}
+
+// testdata is the path of a scenario of sim/compare's testdata.
+func testdata(name string) string { return filepath.Join("..", "compare", "testdata", name) }
+
+// compareFiles compares the scenario files (the first the baseline) with 2
+// replicates of the given years.
+func compareFiles(t *testing.T, years int, files ...string) *compare.Result {
+	t.Helper()
 	var ss []*scenario.Scenario
-	for _, f := range []string{"base.toml", "bridge.toml"} {
-		s, err := scenario.Load(filepath.Join("..", "compare", "testdata", f))
+	for _, f := range files {
+		s, err := scenario.Load(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ss = append(ss, s)
 	}
-	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 3})
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: years})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,22 +146,7 @@ share = 0.3
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var ss []*scenario.Scenario
-	for _, f := range []string{filepath.Join("..", "compare", "testdata", "base.toml"), file} {
-		s, err := scenario.Load(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss = append(ss, s)
-	}
-	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := p.Run(context.Background(), compare.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := compareFiles(t, 2, testdata("base.toml"), file)
 	out := t.TempDir()
 	if _, err := Write(r, out); err != nil {
 		t.Fatal(err)
@@ -171,22 +166,8 @@ share = 0.3
 // units: the trajectories shade the baseline's band only, the differences
 // of the eight are drawn as panels, and no two scenarios look alike.
 func TestManySeries(t *testing.T) {
-	var ss []*scenario.Scenario
-	for _, f := range []string{"base.toml", "bridge.toml", "campus.toml", "many.toml"} {
-		s, err := scenario.Load(filepath.Join("..", "compare", "testdata", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss = append(ss, s)
-	}
-	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := p.Run(context.Background(), compare.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := compareFiles(t, 2, testdata("base.toml"), testdata("bridge.toml"), testdata("campus.toml"), testdata("many.toml"))
+	p := r.Plan
 	dir := t.TempDir()
 	if _, err := Write(r, dir); err != nil {
 		t.Fatal(err)
