@@ -321,40 +321,13 @@ func TestCompareAndLoss(t *testing.T) {
 // scale 0.5, writes the run folder with package output while accumulating
 // the records in memory, and checks that the folder gives the same numbers.
 func TestFromRunDirMatchesAccumulator(t *testing.T) {
-	w, err := world.Load("teaching", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	tg, err := targets.Load("../../targets/norway.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tg.Years = 3 // a window shorter than the run
-	const scale = 0.5
-	sim, err := engine.New(w, engine.Config{Seed: 3, Scale: scale, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "run")
-	out, err := output.Create(dir, w, output.Manifest{ScenarioName: "test", World: "teaching", Seed: 3, Scale: scale, StartYear: w.StartYear, Years: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc := NewAccumulator(w, tg)
-	y := sim.Observe()
-	for i := 0; ; i++ {
-		if err := out.Write(y); err != nil {
-			t.Fatal(err)
-		}
-		acc.Add(y)
-		if i == 4 {
-			break
-		}
-		y = sim.Step()
-	}
-	if err := out.Close(nil); err != nil {
-		t.Fatal(err)
-	}
+	_, acc := runTeaching(t, dir, 3, tg)
 	mem := acc.Stats()
 	disk, err := FromRunDir(dir, tg)
 	if err != nil {
@@ -377,19 +350,32 @@ func TestFromRunDirMatchesAccumulator(t *testing.T) {
 // had three different ones: the single year moving most, this, and the
 // Rogers–Castro fit's).
 func TestRunSummaryPeakAge(t *testing.T) {
+	out, acc := runTeaching(t, filepath.Join(t.TempDir(), "run"), 5, nil)
+	s, sum := acc.Stats(), out.Summary()
+	if math.IsNaN(sum.PeakAge) || math.Abs(sum.PeakAge-s.PeakAge) > 1e-9 || math.Abs(1000*sum.PeakRate-s.PeakRate) > 1e-6 {
+		t.Errorf("run summary: peak %.3f at %.4f per person; fit: %.3f at %.4f per 1000", sum.PeakAge, sum.PeakRate, s.PeakAge, s.PeakRate)
+	}
+}
+
+// runTeaching simulates the teaching world for 4 years at scale 0.5 with
+// seed, writing the run folder dir with package output and adding every
+// record to an accumulator for tg; it returns both, the folder closed.
+func runTeaching(t *testing.T, dir string, seed uint64, tg *targets.Targets) (*output.Run, *Accumulator) {
+	t.Helper()
 	w, err := world.Load("teaching", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 0.5, Behaviour: params.Default(), Workers: 2})
+	const scale = 0.5
+	sim, err := engine.New(w, engine.Config{Seed: seed, Scale: scale, Behaviour: params.Default(), Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := output.Create(filepath.Join(t.TempDir(), "run"), w, output.Manifest{ScenarioName: "test", World: "teaching", Seed: 5, Scale: 0.5, StartYear: w.StartYear, Years: 4})
+	out, err := output.Create(dir, w, output.Manifest{ScenarioName: "test", World: "teaching", Seed: seed, Scale: scale, StartYear: w.StartYear, Years: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc := NewAccumulator(w, nil)
+	acc := NewAccumulator(w, tg)
 	y := sim.Observe()
 	for i := 0; ; i++ {
 		if err := out.Write(y); err != nil {
@@ -404,8 +390,5 @@ func TestRunSummaryPeakAge(t *testing.T) {
 	if err := out.Close(nil); err != nil {
 		t.Fatal(err)
 	}
-	s, sum := acc.Stats(), out.Summary()
-	if math.IsNaN(sum.PeakAge) || math.Abs(sum.PeakAge-s.PeakAge) > 1e-9 || math.Abs(1000*sum.PeakRate-s.PeakRate) > 1e-6 {
-		t.Errorf("run summary: peak %.3f at %.4f per person; fit: %.3f at %.4f per 1000", sum.PeakAge, sum.PeakRate, s.PeakAge, s.PeakRate)
-	}
+	return out, acc
 }
