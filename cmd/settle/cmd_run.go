@@ -206,11 +206,8 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		// A shorter --years trial run is no mistake in the file, but say
 		// what it leaves out. The years simulated are StartYear …
 		// StartYear+Years−1.
-		for _, sp := range s.Interventions {
-			if last := s.StartYear + s.Years - 1; sp.FromYear > last {
-				p.Errorf("note: %s (%s:%d) starts in %d, after the last simulated year %d (--years %d)",
-					sp.Name, sp.File, sp.Line, sp.FromYear, last, s.Years)
-			}
+		for _, n := range s.Late(s.StartYear, s.Years) {
+			p.Errorf("note: %s (--years %d)", n, s.Years)
 		}
 	}
 	cfg := s.Config(w)

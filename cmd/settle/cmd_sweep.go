@@ -119,12 +119,9 @@ func lateInterventions(sw *sweep.Sweep) []string {
 			}
 		}
 	}
-	last := sw.World.StartYear + years - 1
-	var out []string
-	for _, iv := range sw.Scenario.Interventions {
-		if iv.FromYear > last {
-			out = append(out, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d (%d years): it changes nothing in this sweep", iv.Name, iv.File, iv.Line, iv.FromYear, last, years))
-		}
+	out := sw.Scenario.Late(sw.World.StartYear, years)
+	for i := range out {
+		out[i] += fmt.Sprintf(" (%d years): it changes nothing in this sweep", years)
 	}
 	return out
 }

@@ -171,11 +171,8 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		p.StartYear = b.StartYear
 	}
 	for _, s := range scenarios {
-		for _, sp := range s.Interventions {
-			if last := p.StartYear + p.Years - 1; sp.FromYear > last { // the last tick simulated
-				p.Notes = append(p.Notes, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d: it has no effect in this comparison",
-					sp.Name, sp.File, sp.Line, sp.FromYear, last))
-			}
+		for _, n := range s.Late(p.StartYear, p.Years) {
+			p.Notes = append(p.Notes, n+": it has no effect in this comparison")
 		}
 	}
 	if opts.Seed != nil {

@@ -98,6 +98,21 @@ type rawName struct {
 	line int
 }
 
+// Late says of each intervention that starts after the last year a run of
+// years from start simulates (start+years−1) that it does: "NAME
+// (FILE:LINE) starts in Y, after the last simulated year L". Such an
+// intervention changes nothing in that run; callers add what that means.
+func (s *Scenario) Late(start, years int) []string {
+	last := start + years - 1
+	var out []string
+	for _, sp := range s.Interventions {
+		if sp.FromYear > last {
+			out = append(out, fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d", sp.Name, sp.File, sp.Line, sp.FromYear, last))
+		}
+	}
+	return out
+}
+
 // Selection returns how intervention i chose its regions when it chose
 // them by county and centrality class rather than by a regions list: the
 // counties and classes as the file gave them (both empty otherwise). Its
