@@ -224,12 +224,11 @@ func (v *view) LargestRows(s int) []row {
 // when all are tested at once ("" with one replicate).
 func (v *view) LargestNote(s int) string {
 	yi := len(v.R.YearList) - 1
-	clear := clearRegions(v.R, s, yi)
-	if clear == nil {
+	bh := v.R.ClearRegions(s, yi) // the test alone, targets included
+	if bh == nil {
 		return ""
 	}
 	n := v.P.World.N()
-	bh := v.R.ClearRegions(s, yi) // the test alone, targets included
 	targets := map[int]bool{}
 	for _, i := range targetRegions(v.P, s) {
 		targets[i] = true
