@@ -96,10 +96,13 @@ func parseJournalLine(line string, metrics int) (int, entry, string) {
 	if err != nil || id < 0 {
 		return 0, entry{}, fmt.Sprintf("bad run id %q", f[0])
 	}
-	for _, v := range f[2 : len(f)-1] {
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
+	values := f[2 : len(f)-1]
+	for i, v := range values {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
 			return 0, entry{}, fmt.Sprintf("bad value %q", v)
 		}
+		values[i] = FormatValue(x) // a journal of an older version wrote 6.001234e+06
 	}
-	return id, entry{seed: f[1], values: f[2 : len(f)-1]}, ""
+	return id, entry{seed: f[1], values: values}, ""
 }

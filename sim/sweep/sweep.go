@@ -1046,8 +1046,15 @@ func maps(m map[string]intervention.Value) map[string]intervention.Value {
 }
 
 // FormatValue formats a parameter value or metric value as runs.csv
-// writes it: the shortest decimal that reads back as the same float64.
-func FormatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// writes it: the shortest decimal that reads back as the same float64,
+// without an exponent (a population is 6001234, not 6.001234e+06) unless
+// the number is tiny or huge.
+func FormatValue(v float64) string {
+	if a := math.Abs(v); a == 0 || a >= 1e-6 && a < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
 
 func num(v any) (float64, bool) {
 	switch x := v.(type) {

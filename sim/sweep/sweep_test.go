@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -377,6 +378,26 @@ func TestDocs(t *testing.T) {
 	for _, k := range append(append(slices.Clone(sweepKeys), paramKeys...), metricKeys...) {
 		if !strings.Contains(string(doc), "| `"+k+"` |") {
 			t.Errorf("docs/sweeps.md has no table row for the key %s", k)
+		}
+	}
+}
+
+// runs.csv's numbers read as plain decimals (a population is 6001234, not
+// 6.001234e+06), and every one reads back as the same float64.
+func TestFormatValue(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{6001234, "6001234"}, {41.61, "41.61"}, {-3.5e6, "-3500000"}, {0, "0"},
+		{0.000125, "0.000125"}, {1e-7, "1e-07"}, {2e15, "2e+15"}, {1.0 / 3, "0.3333333333333333"},
+	} {
+		got := FormatValue(c.v)
+		if got != c.want {
+			t.Errorf("FormatValue(%v) = %q, want %q", c.v, got, c.want)
+		}
+		if back, err := strconv.ParseFloat(got, 64); err != nil || back != c.v {
+			t.Errorf("FormatValue(%v) = %q reads back as %v (%v)", c.v, got, back, err)
 		}
 	}
 }
