@@ -279,15 +279,15 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	p.Printf("%s: %s design on %s, %s, %d at a time\n", sw.Name, sw.Design, filepath.Base(sw.Scenario.File), what, min(workers, runs))
 
 	// The command that finishes the sweep if it stops early.
-	resume := "settle sweep " + shellWord(opts.File) + " --out " + shellWord(dir)
+	resume := "settle sweep " + output.ShellQuote(opts.File) + " --out " + output.ShellQuote(dir)
 	if !shard.Whole() {
-		resume = fmt.Sprintf("settle sweep %s --out %s --shard %s", shellWord(opts.File), shellWord(opts.Out), shard)
+		resume = fmt.Sprintf("settle sweep %s --out %s --shard %s", output.ShellQuote(opts.File), output.ShellQuote(opts.Out), shard)
 	}
 	if opts.Workers != 0 {
 		resume += fmt.Sprintf(" --workers %d", opts.Workers)
 	}
 	for _, f := range sw.Overrides.Flags() {
-		resume += " " + shellWord(f)
+		resume += " " + output.ShellQuote(f)
 	}
 	resume += " --resume"
 
@@ -372,14 +372,6 @@ func shardsDir(dir string) error {
 		return fmt.Errorf("%s is %s, not the shards of a sweep; %s", dir, folderWhat[folderCompare], give)
 	}
 	return nil
-}
-
-// shellWord quotes s for a shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]#~!{}") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // si formats x with a k/M/G suffix: 4.2 M.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/BurntSushi/toml"
+	"github.com/settle-sim/settle/sim/output"
 )
 
 // fileKind is which of settle's TOML files a file is, by its tables.
@@ -89,25 +90,25 @@ func needFile(cmd, path string, want fileKind) error {
 	switch got {
 	case fileScenario:
 		what = "a scenario"
-		use = "run it with settle run " + shellWord(path)
+		use = "run it with settle run " + output.ShellQuote(path)
 		if want == fileSweep {
 			use += fmt.Sprintf(", or sweep it with a sweep file whose [sweep] table names it (scenario = %q; see docs/sweeps.md)", filepath.Base(path))
 		}
 	case fileSweep:
 		what = "a sweep file"
-		use = "run it with settle sweep " + shellWord(path)
+		use = "run it with settle sweep " + output.ShellQuote(path)
 		if cmd == "validate" {
-			use = "check it with settle sweep " + shellWord(path) + " --dry-run"
+			use = "check it with settle sweep " + output.ShellQuote(path) + " --dry-run"
 		}
 		if base != "" && want == fileScenario {
 			use += " (its base scenario is " + base + ")"
 		}
 	case fileCalibration:
 		what = "a calibration file"
-		use = "run it with settle calibrate " + shellWord(path)
+		use = "run it with settle calibrate " + output.ShellQuote(path)
 	case fileTargets:
 		what = "a targets file"
-		use = "compare a run with it: settle fit RUN_DIR --targets " + shellWord(path)
+		use = "compare a run with it: settle fit RUN_DIR --targets " + output.ShellQuote(path)
 	}
 	return fmt.Errorf("%s is %s, not %s: %s", path, what, not, use)
 }

@@ -118,23 +118,26 @@ func incompleteText(m *Manifest, records int, why string) string {
 	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
 	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
 	if len(m.CommandLine) > 0 {
-		fmt.Fprintf(&b, "    %s\n", shellJoin(m.CommandLine))
+		fmt.Fprintf(&b, "    %s\n", ShellJoin(m.CommandLine))
 	} else {
-		fmt.Fprintf(&b, "    settle run %s --seed %d\n", shellQuote(m.ScenarioFile), m.Seed)
+		fmt.Fprintf(&b, "    settle run %s --seed %d\n", ShellQuote(m.ScenarioFile), m.Seed)
 	}
 	return b.String()
 }
 
-// shellJoin joins args into a line a POSIX shell splits back into them.
-func shellJoin(args []string) string {
+// ShellJoin joins args into a line a POSIX shell splits back into them.
+func ShellJoin(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = shellQuote(a)
+		q[i] = ShellQuote(a)
 	}
 	return strings.Join(q, " ")
 }
 
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs it, so that a
+// command printed for the user (a run's reproduction, a sweep's --resume)
+// can be pasted back whatever its paths hold.
+func ShellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
 	}) < 0 {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/settle-sim/settle/sim/output"
 )
 
 // ShardDirs expands dirs into shard folders: a folder with a manifest is
@@ -76,9 +78,9 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		default:
 			flags := ""
 			for _, f := range m.overrides().Flags() {
-				flags += " " + f
+				flags += " " + output.ShellQuote(f)
 			}
-			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, which did not finish (%d of %d runs): there is nothing to merge; finish it with settle sweep %s --out %s%s --resume", d, m.RunsDone, m.Runs, m.SweepFile, d, flags)
+			return nil, fmt.Errorf("%s holds a whole sweep, not a shard, which did not finish (%d of %d runs): there is nothing to merge; finish it with settle sweep %s --out %s%s --resume", d, m.RunsDone, m.Runs, output.ShellQuote(m.SweepFile), output.ShellQuote(d), flags)
 		}
 	}
 	for _, f := range []string{ManifestFile, RunsFile, ParquetFile, PointsFile} {

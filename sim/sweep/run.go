@@ -267,7 +267,7 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 		}
 		resume := opts.ResumeCommand
 		if resume == "" {
-			resume = strings.Join(opts.CommandLine, " ") + " --resume"
+			resume = output.ShellJoin(opts.CommandLine) + " --resume"
 		}
 		fmt.Fprintf(f, "This sweep is not finished: runs.csv and runs.parquet are written when every run is done.\nThe runs finished so far are in %s. To finish it, run:\n\n  %s\n", JournalFile, resume)
 		f.Close()

@@ -278,7 +278,7 @@ func TestMergeWholeSweep(t *testing.T) {
 			t.Errorf("merge of %v: %v", dirs, err)
 		}
 	}
-	unfinished := filepath.Join(base, "unfinished")
+	unfinished := filepath.Join(base, "not finished") // the command quotes it
 	ctx, cancel := context.WithCancel(context.Background())
 	Run(ctx, sw, Options{Dir: unfinished, Workers: 1, Progress: func(done, _ int) {
 		if done > 0 {
@@ -286,7 +286,7 @@ func TestMergeWholeSweep(t *testing.T) {
 		}
 	}})
 	_, err := Merge(unfinished, []string{unfinished}, nil)
-	if err == nil || !strings.Contains(err.Error(), "which did not finish") || !strings.Contains(err.Error(), "--out "+unfinished+" --resume") {
+	if err == nil || !strings.Contains(err.Error(), "which did not finish") || !strings.Contains(err.Error(), "--out '"+unfinished+"' --resume") {
 		t.Errorf("merge of an unfinished sweep: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/settle-sim/settle/sim/output"
 )
 
 // SlurmOptions describe a Slurm job array for a sweep.
@@ -20,16 +22,6 @@ type SlurmOptions struct {
 	Time, Mem, Partition, Account string
 }
 
-// shellQuote quotes s for bash when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // WriteSlurm writes an sbatch script that runs the sweep as a job array
 // of o.Tasks tasks, task I running shard I/Tasks with --resume (so a
 // requeued or resubmitted task continues where it stopped), and its log in
@@ -37,7 +29,7 @@ func shellQuote(s string) string {
 // SLURM_ARRAY_TASK_COUNT, so resubmitting a few failed tasks
 // (sbatch --array=3,7 …) still runs the right shards.
 func WriteSlurm(w io.Writer, o SlurmOptions) error {
-	q := shellQuote
+	q := output.ShellQuote
 	cmd := fmt.Sprintf("%s sweep %s --out %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --workers %d --resume --quiet",
 		q(o.Settle), q(o.Sweep), q(o.Out), o.Tasks, o.CPUs)
 	for _, f := range o.Overrides.Flags() {
