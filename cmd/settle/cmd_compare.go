@@ -40,7 +40,8 @@ new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
                             90 % interval
   attractiveness.csv        net domestic migration split into what job
                             growth explains and the residual attractiveness
-  flows_by_age_motive.csv   net moves into the target regions by age, motive
+  flows_by_age_motive.csv   net moves into the target regions by age, motive,
+                            the difference and its 90 % interval
   pyramids.csv              their residents by sex and age, first/last year
   charts/                   PNG (slides) and SVG (web) charts and maps
   compare.json              what was compared, and every run's manifest

@@ -273,6 +273,8 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	res.models = make([][]Model, ns)
 	res.totals = make([]*welford, ns)
 	res.totalDiff = make([]*welford, ns)
+	res.runFlows = make([]*welford, ns)
+	res.runFlowDiff = make([]*welford, ns)
 	for s := range ns {
 		res.level[s] = newWelford(size)
 		res.diff[s] = newWelford(size)
@@ -281,11 +283,15 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 		res.models[s] = make([]Model, years)
 		res.totals[s] = newWelford(numTotals * nu)
 		res.totalDiff[s] = newWelford(numTotals * nu)
+		res.runFlows[s] = newWelford(nf * runFlowCells)
+		res.runFlowDiff[s] = newWelford(nf * runFlowCells)
 	}
 	obs := newObserver(p.Units, p.Focus, p.World.N(), years)
 	base := newTable(nu, years, nf)
 	baseTotals := make([]float64, numTotals*nu)
 	totals := make([]float64, numTotals*nu)
+	baseRunFlows := make([]float64, nf*runFlowCells)
+	runFlows := make([]float64, nf*runFlowCells)
 	done := 0
 	for k := range p.Replicates {
 		seed := p.Seed + uint64(k)
@@ -302,10 +308,12 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 			res.Runs = append(res.Runs, run)
 			t := obs.t
 			t.periodTotals(totals)
+			t.runFlows(runFlows)
 			res.level[s].add(t.vals)
 			res.flows[s].add(t.flows)
 			res.pyramids[s].add(t.pyramids)
 			res.totals[s].add(totals)
+			res.runFlows[s].add(runFlows)
 			for i, m := range t.model {
 				a := &res.models[s][i]
 				a.Slope += m.Slope / float64(p.Replicates)
@@ -316,9 +324,11 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 			if s == 0 {
 				copy(base.vals, t.vals)
 				copy(baseTotals, totals)
+				copy(baseRunFlows, runFlows)
 			}
 			res.diff[s].addDiff(t.vals, base.vals)
 			res.totalDiff[s].addDiff(totals, baseTotals)
+			res.runFlowDiff[s].addDiff(runFlows, baseRunFlows)
 			done++
 			if opts.Progress != nil {
 				opts.Progress(done, 0)
@@ -433,6 +443,42 @@ func (t *table) periodTotals(out []float64) {
 
 // flowCells is the number of age group × motive cells of a unit's year.
 const flowCells = record.NumAgeGroups * record.NumMotives
+
+// runFlowCells is the number of a unit's cells of net moves over the run:
+// by age group and all ages together (AllAges), each by motive and all
+// motives together (AllMotives).
+const runFlowCells = (record.NumAgeGroups + 1) * (record.NumMotives + 1)
+
+// AllAges and AllMotives, as the age group and motive of FlowDelta, sum
+// the age groups and the motives.
+const (
+	AllAges    = record.NumAgeGroups
+	AllMotives = record.NumMotives
+)
+
+// runFlows sums each focus unit's net moves by age group and motive over
+// the run's years into out (focus × age group or AllAges × motive or
+// AllMotives). The sums are kept per replicate, so that their intervals
+// account for how the age groups and motives vary together.
+func (t *table) runFlows(out []float64) {
+	clear(out)
+	const row = record.NumMotives + 1
+	for f := range len(t.flows) / (t.years * flowCells) {
+		o := out[f*runFlowCells : (f+1)*runFlowCells]
+		for y := 1; y < t.years; y++ {
+			in := t.flows[(f*t.years+y)*flowCells:]
+			for g := range record.NumAgeGroups {
+				for m := range record.NumMotives {
+					v := in[g*record.NumMotives+m]
+					o[g*row+m] += v
+					o[g*row+AllMotives] += v
+					o[AllAges*row+m] += v
+					o[AllAges*row+AllMotives] += v
+				}
+			}
+		}
+	}
+}
 
 // tQuantile returns the 95th percentile of Student's t with n−1 degrees of
 // freedom, for the two-sided 90 % interval of a mean of n values.

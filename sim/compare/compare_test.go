@@ -369,3 +369,76 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+// FlowDelta's intervals are those of the paired differences of the run
+// totals: three single runs with the replicates' seeds give the values,
+// whose mean, spread and t-interval the three-replicate comparison must
+// reproduce, for age groups, motives and their sums (which must add up and
+// agree with Flows).
+func TestFlowDelta(t *testing.T) {
+	const reps = 3
+	res := runPlan(t, PlanOptions{Replicates: reps}, 0, "base.toml", "bridge.toml")
+	var single []*Result
+	for k := range uint64(reps) {
+		seed := res.Plan.Seed + k
+		single = append(single, runPlan(t, PlanOptions{Replicates: 1, Seed: &seed}, 0, "base.toml", "bridge.toml"))
+	}
+	last := len(res.YearList) - 1
+	checked := 0
+	for f := range res.Plan.Focus {
+		fl0, fl1 := res.Flows(0, f, last), res.Flows(1, f, last)
+		for g := 0; g <= AllAges; g++ {
+			for m := 0; m <= AllMotives; m++ {
+				d := res.FlowDelta(1, f, g, m)
+				// The sums over age groups and motives add up to the cells.
+				want := 0.0
+				for gg := range AllAges {
+					for mm := range AllMotives {
+						if (g == AllAges || gg == g) && (m == AllMotives || mm == m) {
+							want += fl1[gg][mm] - fl0[gg][mm]
+						}
+					}
+				}
+				if math.Abs(d.Difference-want) > 1e-6*math.Max(1, math.Abs(want)) {
+					t.Errorf("focus %d group %d motive %d: difference %g, Flows gives %g", f, g, m, d.Difference, want)
+				}
+				var xs []float64
+				for _, r := range single {
+					xs = append(xs, r.FlowDelta(1, f, g, m).Difference)
+				}
+				mean := (xs[0] + xs[1] + xs[2]) / 3
+				ss := 0.0
+				for _, x := range xs {
+					ss += (x - mean) * (x - mean)
+				}
+				half := tQuantile(reps) * math.Sqrt(ss/2) / math.Sqrt(reps)
+				if math.Abs(d.Lo-(mean-half)) > 1e-6*math.Max(1, half) || math.Abs(d.Hi-(mean+half)) > 1e-6*math.Max(1, half) {
+					t.Errorf("focus %d group %d motive %d: interval %g to %g, want %g to %g", f, g, m, d.Lo, d.Hi, mean-half, mean+half)
+				}
+				if half > 0 {
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d cells have an interval of nonzero width", checked)
+	}
+	// The CSV gives the interval of each cell.
+	dir := t.TempDir()
+	if err := res.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, filepath.Join(dir, FlowsFile))
+	if h := strings.Join(rows[0][8:], ","); h != "baseline_net_moves,scenario_net_moves,difference,difference_lo,difference_hi" {
+		t.Fatalf("header %s", h)
+	}
+	for _, r := range rows[1:] {
+		d, _ := strconv.ParseFloat(r[10], 64)
+		lo, err1 := strconv.ParseFloat(r[11], 64)
+		hi, err2 := strconv.ParseFloat(r[12], 64)
+		if err1 != nil || err2 != nil || lo > d+0.05 || hi < d-0.05 {
+			t.Fatalf("row %q: interval does not hold the difference", r)
+		}
+	}
+}

@@ -25,6 +25,8 @@ type Result struct {
 	pyramids      []*welford // per scenario: [start/end][focus][sex][group]
 	totals        []*welford // per scenario: [total][unit]
 	totalDiff     []*welford
+	runFlows      []*welford // per scenario: [focus][age group or AllAges][motive or AllMotives], over the run
+	runFlowDiff   []*welford
 	models        [][]Model // per scenario and year: the mean over replicates
 	tcrit         float64
 	tcritComputed bool
@@ -186,6 +188,15 @@ func (r *Result) Flows(s, f, yi int) [record.NumAgeGroups][record.NumMotives]flo
 		}
 	}
 	return out
+}
+
+// FlowDelta returns scenario s (≥ 1) against the baseline for the net
+// moves into focus unit f (an index into Plan.Focus) over the run, in age
+// group g (AllAges: every age) with motive m (AllMotives: every motive),
+// with the 90 % interval of the mean paired difference.
+func (r *Result) FlowDelta(s, f, g, m int) Delta {
+	i := f*runFlowCells + g*(record.NumMotives+1) + m
+	return r.delta(r.runFlows[0].mean[i], r.runFlows[s].mean[i], r.runFlowDiff[s], i)
 }
 
 // Pyramid returns the mean residents of focus unit f in scenario s by sex

@@ -129,18 +129,19 @@ func (r *Result) writeModels(dir string) error {
 
 func (r *Result) writeFlows(dir string) error {
 	header := []string{"scenario", "level", "code", "name", "from_year", "to_year", "age_group", "motive",
-		"baseline_net_moves", "scenario_net_moves", "difference"}
+		"baseline_net_moves", "scenario_net_moves", "difference", "difference_lo", "difference_hi"}
 	yi := len(r.YearList) - 1
 	from, to := strconv.Itoa(r.YearList[min(1, yi)]), strconv.Itoa(r.LastYear())
 	return writeTable(filepath.Join(dir, FlowsFile), header, func(row func(...string) error) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
 			for _, f := range r.Plan.ScenarioFocus(s) {
 				unit := &r.Plan.Units[r.Plan.Focus[f]]
-				b, sc := r.Flows(0, f, yi), r.Flows(s, f, yi)
 				for g := range record.NumAgeGroups {
 					for m := range record.NumMotives {
+						d := r.FlowDelta(s, f, g, m)
 						if err := row(r.Plan.Scenarios[s].Name, unit.Level, unit.Code, unit.Name, from, to,
-							record.AgeGroupNames[g], record.MotiveNames[m], num(b[g][m], 1), num(sc[g][m], 1), num(sc[g][m]-b[g][m], 1)); err != nil {
+							record.AgeGroupNames[g], record.MotiveNames[m], num(d.Baseline, 1), num(d.Scenario, 1), num(d.Difference, 1),
+							num(d.Lo, 1), num(d.Hi, 1)); err != nil {
 							return err
 						}
 					}

@@ -650,3 +650,84 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 	pl.Legend.Left = false
 	return save(pl, wideWidth, wideHeight, dir, "migration-"+unitFile(u), title, "")
 }
+
+// migrationDifferenceChart: each scenario's change in the net domestic
+// moves into focus unit f over the run by age group, with the 90 %
+// interval of the paired differences as whiskers: which ages a measure
+// draws or loses, and whether that can be told from chance.
+func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, error) {
+	p := r.Plan
+	u := &p.Units[p.Focus[f]]
+	yi := len(r.YearList) - 1
+	title := fmt.Sprintf("Change in net domestic moves into %s by age, %d–%d", u.Name, r.YearList[min(1, yi)], r.LastYear())
+	sub := "one run per scenario: no interval"
+	if p.Replicates > 1 {
+		sub = fmt.Sprintf("scenario minus baseline, mean of %d paired runs, whiskers: 90 %% interval", p.Replicates)
+	}
+	pl := newPlot(title+"\n"+sub, "age group at the move", "difference in net moves, sum over the years")
+	pl.Y.Tick.Marker = countTicks{}
+	ns := len(p.Scenarios) - 1
+	width := vg.Points(math.Min(24, 300/float64(ns*record.NumAgeGroups)))
+	lo, hi := 0.0, 0.0
+	for s := 1; s < len(p.Scenarios); s++ {
+		vals := make(plotter.Values, record.NumAgeGroups)
+		w := whiskers{lo: make([]float64, record.NumAgeGroups), hi: make([]float64, record.NumAgeGroups)}
+		for g := range record.NumAgeGroups {
+			d := r.FlowDelta(s, f, g, compare.AllMotives)
+			vals[g], w.lo[g], w.hi[g] = d.Difference, d.Lo, d.Hi
+			lo, hi = math.Min(lo, d.Difference), math.Max(hi, d.Difference)
+			if !math.IsNaN(d.Lo) {
+				lo, hi = math.Min(lo, d.Lo), math.Max(hi, d.Hi)
+			}
+		}
+		b, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return Chart{}, err
+		}
+		b.Color = scenarioFill(s)
+		b.LineStyle.Width = 0
+		b.Offset = width * vg.Length(float64(s-1)-float64(ns-1)/2)
+		w.offset = b.Offset
+		pl.Add(b)
+		if p.Replicates > 1 {
+			pl.Add(w)
+		}
+		pl.Legend.Add(scenarioLabel(r, s), b)
+	}
+	names := make([]string, record.NumAgeGroups)
+	copy(names, record.AgeGroupNames[:])
+	pl.NominalX(names...)
+	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(record.NumAgeGroups) - 0.5, Y: 0}})
+	if err != nil {
+		return Chart{}, err
+	}
+	zero.Color, zero.Width = black, vg.Points(1)
+	pl.Add(zero)
+	pad := 0.1 * math.Max(hi-lo, 1)
+	pl.Y.Min, pl.Y.Max = lo-pad, hi+pad+0.07*float64(ns)*(hi-lo)
+	pl.Legend.Left = false
+	return save(pl, wideWidth, wideHeight, dir, "migration-difference-"+unitFile(u), title, "")
+}
+
+// whiskers draws an interval from lo[i] to hi[i] at each nominal x = i,
+// shifted by offset (a bar chart's), with caps; NaN intervals are left out.
+type whiskers struct {
+	lo, hi []float64
+	offset vg.Length
+}
+
+func (w whiskers) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	sty := draw.LineStyle{Color: black, Width: vg.Points(1.25)}
+	const capHalf = vg.Length(3.5)
+	for i := range w.lo {
+		if math.IsNaN(w.lo[i]) || math.IsNaN(w.hi[i]) {
+			continue
+		}
+		x := trX(float64(i)) + w.offset
+		y0, y1 := trY(w.lo[i]), trY(w.hi[i])
+		c.StrokeLine2(sty, x, y0, x, y1)
+		c.StrokeLine2(sty, x-capHalf, y0, x+capHalf, y0)
+		c.StrokeLine2(sty, x-capHalf, y1, x+capHalf, y1)
+	}
+}

@@ -80,6 +80,9 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 			if fv.Migration, err = add(migrationChart(r, f, cdir)); err != nil {
 				return charts, err
 			}
+			if fv.MigrationDifference, err = add(migrationDifferenceChart(r, f, cdir)); err != nil {
+				return charts, err
+			}
 		}
 		v.Focus = append(v.Focus, fv)
 	}
@@ -107,8 +110,8 @@ type scenarioView struct {
 }
 
 type focusView struct {
-	Unit                           *compare.Unit
-	Trajectory, Pyramid, Migration Chart
+	Unit                                                *compare.Unit
+	Trajectory, Pyramid, Migration, MigrationDifference Chart
 }
 
 // Sentences are the summary in the last year.
@@ -315,25 +318,24 @@ type flowRow struct {
 
 type flowCell struct {
 	Text  string
+	Title string // the 90 % interval, shown on hovering
 	Style template.CSS
 }
 
+// FlowTables gives scenario s's change in net moves into each of its
+// targets by age group and motive over the run. A cell is coloured, blue
+// for more net moves in and red for fewer, with a strength by its size
+// among the cells, only when its 90 % interval excludes zero (or there is
+// one run per scenario and so no interval): with 42 cells, several would
+// show a difference by chance.
 func (v *view) FlowTables(s int) []flowTable {
-	yi := len(v.R.YearList) - 1
 	var out []flowTable
 	for _, f := range v.P.ScenarioFocus(s) {
 		u := v.P.Focus[f]
-		b, sc := v.R.Flows(0, f, yi), v.R.Flows(s, f, yi)
-		var d [record.NumAgeGroups + 1][record.NumMotives + 1]float64
 		m := 0.0
 		for g := range record.NumAgeGroups {
 			for k := range record.NumMotives {
-				x := sc[g][k] - b[g][k]
-				d[g][k] += x
-				d[g][record.NumMotives] += x
-				d[record.NumAgeGroups][k] += x
-				d[record.NumAgeGroups][record.NumMotives] += x
-				m = math.Max(m, math.Abs(x))
+				m = math.Max(m, math.Abs(v.R.FlowDelta(s, f, g, k).Difference))
 			}
 		}
 		t := flowTable{Unit: v.P.Units[u].Name}
@@ -341,25 +343,31 @@ func (v *view) FlowTables(s int) []flowTable {
 			t.Motives = append(t.Motives, compare.MotiveLabel[k])
 		}
 		t.Motives = append(t.Motives, "all motives")
-		for g := 0; g <= record.NumAgeGroups; g++ {
+		for g := 0; g <= compare.AllAges; g++ {
 			r := flowRow{Age: "all ages"}
-			if g < record.NumAgeGroups {
+			if g < compare.AllAges {
 				r.Age = record.AgeGroupNames[g]
 			}
-			for k := 0; k <= record.NumMotives; k++ {
-				x := d[g][k]
-				c := flowCell{Text: signedCount(x)}
-				if g < record.NumAgeGroups && k < record.NumMotives && m > 0 {
-					a := math.Min(math.Abs(x)/m, 1) * 0.6
-					if x > 0 {
+			for k := 0; k <= compare.AllMotives; k++ {
+				d := v.R.FlowDelta(s, f, g, k)
+				c := flowCell{Text: signedCount(d.Difference)}
+				if !math.IsNaN(d.Lo) {
+					c.Title = fmt.Sprintf("90 %% interval %s to %s", signedCount(d.Lo), signedCount(d.Hi))
+				}
+				distinct := math.IsNaN(d.Lo) || !d.Includes0()
+				if g < compare.AllAges && k < compare.AllMotives && m > 0 && distinct {
+					a := math.Max(math.Min(math.Abs(d.Difference)/m, 1)*0.6, 0.08)
+					if d.Difference > 0 {
 						c.Style = template.CSS(fmt.Sprintf("background: rgba(33,102,172,%.2f)", a))
-					} else if x < 0 {
+					} else if d.Difference < 0 {
 						c.Style = template.CSS(fmt.Sprintf("background: rgba(178,24,43,%.2f)", a))
 					}
+				} else if !distinct {
+					c.Style = "color: #888"
 				}
 				r.Cells = append(r.Cells, c)
 			}
-			if g == record.NumAgeGroups {
+			if g == compare.AllAges {
 				t.Total = r
 			} else {
 				t.Rows = append(t.Rows, r)

@@ -60,9 +60,10 @@ func TestWriteReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// difference + map per scenario, and trajectory, pyramid and migration
-	// per focus unit (the teaching world has no borders: no zoom map).
-	if want := 2 + 3*len(r.Plan.Focus); len(charts) != want {
+	// difference + map per scenario, and trajectory, pyramid, migration
+	// and its difference per focus unit (the teaching world has no
+	// borders: no zoom map).
+	if want := 2 + 4*len(r.Plan.Focus); len(charts) != want {
 		t.Errorf("%d charts, want %d", len(charts), want)
 	}
 	for _, c := range charts {
@@ -126,6 +127,46 @@ func TestLargestClear(t *testing.T) {
 	}
 }
 
+// TestFlowTableChance: a cell of the table of net moves by age and motive
+// is coloured only when its interval excludes zero, greyed when it does
+// not, and gives its interval on hovering; the totals are never coloured.
+func TestFlowTableChance(t *testing.T) {
+	r := bridgeResult(t)
+	v := &view{R: r, P: r.Plan}
+	coloured, grey := 0, 0
+	for k, f := range r.Plan.ScenarioFocus(1) {
+		tab := v.FlowTables(1)[k]
+		for g, row := range append(tab.Rows, tab.Total) {
+			for m, c := range row.Cells {
+				d := r.FlowDelta(1, f, g, m)
+				style := string(c.Style)
+				if c.Title != fmt.Sprintf("90 %% interval %s to %s", signedCount(d.Lo), signedCount(d.Hi)) {
+					t.Errorf("%s, %s, motive %d: title %q for %+v", tab.Unit, row.Age, m, c.Title, d)
+				}
+				switch {
+				case d.Includes0():
+					if style != "color: #888" {
+						t.Errorf("%s, %s, motive %d: interval %.1f to %.1f includes 0, style %q", tab.Unit, row.Age, m, d.Lo, d.Hi, style)
+					}
+					grey++
+				case g == compare.AllAges || m == compare.AllMotives:
+					if style != "" {
+						t.Errorf("%s, %s, motive %d: a total coloured %q", tab.Unit, row.Age, m, style)
+					}
+				default:
+					if !strings.HasPrefix(style, "background: rgba(") {
+						t.Errorf("%s, %s, motive %d: interval %.1f to %.1f excludes 0, style %q", tab.Unit, row.Age, m, d.Lo, d.Hi, style)
+					}
+					coloured++
+				}
+			}
+		}
+	}
+	if coloured == 0 || grey == 0 {
+		t.Errorf("%d cells coloured and %d grey: the test needs both", coloured, grey)
+	}
+}
+
 // TestNoNationalMigrationChart: a scenario without target regions is
 // summarised for the nation and the centrality classes; net domestic moves
 // into the nation are zero, so it gets no migration chart.
@@ -154,11 +195,15 @@ share = 0.3
 	if _, err := os.Stat(filepath.Join(out, ChartsDir, "trajectory-nation.png")); err != nil {
 		t.Fatalf("no nation among the summarised units: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, ChartsDir, "migration-nation.png")); err == nil {
-		t.Error("a migration chart for the nation, whose net domestic moves are zero")
+	for _, name := range []string{"migration-nation.png", "migration-difference-nation.png"} {
+		if _, err := os.Stat(filepath.Join(out, ChartsDir, name)); err == nil {
+			t.Errorf("%s for the nation, whose net domestic moves are zero", name)
+		}
 	}
-	if _, err := os.Stat(filepath.Join(out, ChartsDir, "migration-centrality-1.png")); err != nil {
-		t.Errorf("no migration chart for centrality class 1: %v", err)
+	for _, name := range []string{"migration-centrality-1.png", "migration-difference-centrality-1.png"} {
+		if _, err := os.Stat(filepath.Join(out, ChartsDir, name)); err != nil {
+			t.Errorf("no %s: %v", name, err)
+		}
 	}
 }
 

@@ -79,18 +79,21 @@ does not include uncertainty about the model itself. Figures are real-population
 <figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
 <figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
 {{if .Migration.Name}}<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>{{end}}
+{{if .MigrationDifference.Name}}<figure class="chart" data-chart="{{.MigrationDifference.Name}}">{{svg .MigrationDifference.Inline}}<figcaption>{{.MigrationDifference.Title}}: each scenario minus the baseline{{if gt $.P.Replicates 1}}; an age group whose whisker crosses zero has no difference that can be told from chance{{end}}. <code>charts/{{.MigrationDifference.Name}}.png</code></figcaption></figure>{{end}}
 {{end}}
 
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
 <p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstFlowYear}}–{{.LastYear}}:
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
-The whole table is in <code>flows_by_age_motive.csv</code>.</p>
+{{if gt .P.Replicates 1}}A cell is coloured only when its 90 % interval excludes zero; grey numbers cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its interval.
+{{else}}With one run per scenario there are no intervals: some of these differences are chance.
+{{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
 <h3>{{$s.Name}}: {{.Unit}}</h3>
 <table>
 <tr><th class="name">age</th>{{range .Motives}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr><td class="name">{{.Age}}</td>{{range .Cells}}<td style="{{.Style}}">{{.Text}}</td>{{end}}</tr>
-{{end}}<tr><th class="name">{{.Total.Age}}</th>{{range .Total.Cells}}<th>{{.Text}}</th>{{end}}</tr>
+{{range .Rows}}<tr><td class="name">{{.Age}}</td>{{range .Cells}}<td style="{{.Style}}"{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{end}}<tr><th class="name">{{.Total.Age}}</th>{{range .Total.Cells}}<th style="{{.Style}}"{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</th>{{end}}</tr>
 </table>
 {{end}}{{end}}
 
