@@ -144,10 +144,26 @@ func (m *Model) Init(s *state.State) {
 			s.Regions[r].Jobs[k] = float64(s.Regions[r].Filled[k]) * (1 + FrictionalVacancies)
 		}
 	}
-	m.lastPop = make([]float64, n)
-	for r := range s.Regions {
-		m.lastPop[r] = float64(s.Regions[r].Residents)
+	// The local demand the first year's growth is measured from counts the
+	// part-time residents as jobs does (they used to be left out here, so
+	// every region with second homes gained local-service jobs in the first
+	// year and lost them again in the second).
+	m.lastPop = localDemand(s)
+}
+
+// localDemand is the population local-service jobs follow: the residents,
+// and the part-time residents for the share of the year they spend here.
+func localDemand(s *state.State) []float64 {
+	pop := make([]float64, s.N())
+	for r := range pop {
+		rs := &s.Regions[r]
+		days := rs.StayDays
+		if days <= 0 {
+			days = state.BaseStayDays
+		}
+		pop[r] = float64(rs.Residents) + float64(rs.PartTime)*days/365
 	}
+	return pop
 }
 
 // recount sets Filled from the persons (sequential; called once a tick).
@@ -459,17 +475,7 @@ func RetirementHazard(mean float64) [world.MaxAge + 1]float64 {
 func (m *Model) jobs(s *state.State) {
 	n := s.N()
 	P := &s.P
-	// Local demand: residents, and part-time residents for the share of the
-	// year they spend here.
-	pop := make([]float64, n)
-	for r := range pop {
-		rs := &s.Regions[r]
-		days := rs.StayDays
-		if days <= 0 {
-			days = state.BaseStayDays
-		}
-		pop[r] = float64(rs.Residents) + float64(rs.PartTime)*days/365
-	}
+	pop := localDemand(s)
 	growth := [world.NumSkills]float64{P.JobGrowthLow, P.JobGrowthMedium, P.JobGrowthHigh}
 	for r := 0; r < n; r++ {
 		reg := &s.World.Regions[r]
