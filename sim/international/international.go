@@ -257,7 +257,7 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 		m.ages.set(m.ageCDF, m.ageCDF[len(m.ageCDF)-1])
 	}
 	m.regions.set(m.cdf, acc)
-	m.arrive(s, target, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
+	m.arrive(s, target, false, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
 	m.extra(s)
 }
 
@@ -306,8 +306,9 @@ const workerMinAge, workerAges = 20, 30
 // the national inflow (RegionState.ExtraImmigrants, sampled, rounded at
 // random): refugees with the national immigrants' ages, and labour
 // immigrants aged 20–49 who arrive with a job in the region (see employ),
-// with partners and children as other immigrants. It draws nothing when no
-// region has any.
+// their partners and children coming on top of the number (a programme of
+// 300 workers brings 300 workers). It draws nothing when no region has
+// any.
 func (m *Model) extra(s *state.State) {
 	for r := range s.Regions {
 		ex := s.Regions[r].ExtraImmigrants
@@ -316,8 +317,8 @@ func (m *Model) extra(s *state.State) {
 		}
 		g := s.Stream(state.StreamArrivals, uint64(r))
 		region := func() int { return r }
-		m.arrive(s, g.Round(ex[state.ExtraRefugees]), region, m.drawAge, &g)
-		m.arrive(s, g.Round(ex[state.ExtraWorkers]), region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
+		m.arrive(s, g.Round(ex[state.ExtraRefugees]), false, region, m.drawAge, &g)
+		m.arrive(s, g.Round(ex[state.ExtraWorkers]), true, region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
 		employ(s, r, m.heads)
 	}
 }
@@ -348,9 +349,11 @@ func employ(s *state.State, r int, heads []int32) {
 // arrive adds target immigrants in households: each household's region from
 // region and the age of its first member from age; children come with a
 // parent, and adults aged 25–45 with a partner (partnerShare) and children
-// (childShare). It leaves the heads of the households it added in m.heads
-// (slots may be reused ones, anywhere in the population).
-func (m *Model) arrive(s *state.State, target int, region func() int, age func(*state.RNG) int, g *state.RNG) {
+// (childShare). With heads, target counts the households' first members
+// (labour immigrants), whose families come on top; otherwise every person.
+// It leaves the heads of the households it added in m.heads (slots may be
+// reused ones, anywhere in the population).
+func (m *Model) arrive(s *state.State, target int, heads bool, region func() int, age func(*state.RNG) int, g *state.RNG) {
 	p := &s.Persons
 	added := 0
 	m.heads = m.heads[:0]
@@ -361,6 +364,12 @@ func (m *Model) arrive(s *state.State, target int, region func() int, age func(*
 	newFamily := func() *family {
 		m.families = append(m.families, family{household: p.ReserveHousehold(), first: int32(len(m.arrivals) - 1)})
 		return &m.families[len(m.families)-1]
+	}
+	// room: whether a family member fits in the target.
+	room := func() bool { return heads || added < target }
+	count := 1 // a family member's share of the target
+	if heads {
+		count = 0
 	}
 	for added < target {
 		r := region()
@@ -385,16 +394,16 @@ func (m *Model) arrive(s *state.State, target int, region func() int, age func(*
 		f.n = 1
 		m.heads = append(m.heads, head)
 		added++
-		if age >= 25 && age <= 45 && added < target && g.Float64() < partnerShare {
+		if age >= 25 && age <= 45 && room() && g.Float64() < partnerShare {
 			m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
 			f.n++
 			f.partner = true
-			added++
+			added += count
 			if g.Float64() < childShare {
-				for c := 1 + g.IntN(2); c > 0 && added < target; c-- {
+				for c := 1 + g.IntN(2); c > 0 && room(); c-- {
 					m.add(s, r, g.IntN(13), uint8(g.IntN(2)), g)
 					f.n++
-					added++
+					added += count
 				}
 			}
 		}

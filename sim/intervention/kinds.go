@@ -114,8 +114,8 @@ func init() {
 			Doc:      "extra labour or refugee immigration settled in the target regions (or nationally), and an integration programme that raises retention",
 			National: true,
 			Params: []ParamSpec{
-				{Key: "workers_per_year", Doc: "extra labour immigrants arriving each year (real scale, spread over the target regions by their jobs)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
-				{Key: "refugees_per_year", Doc: "extra refugees settled each year (real scale, spread over the target regions by population)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "workers_per_year", Doc: "extra labour immigrants arriving each year with a job, their families on top (real scale, a total spread over the target regions by their jobs)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "refugees_per_year", Doc: "extra refugees settled each year (real scale, a total spread over the target regions by population)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
 				{Key: "integration", Doc: "strength of the integration programme: the share by which immigrants' onward and return migration from the target regions is cut", Unit: "share", Min: 0, Max: 1},
 			},
 		},
