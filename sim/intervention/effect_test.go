@@ -724,7 +724,12 @@ refugees_per_year = 100
 				return flowSum(e, r, e.targets, func(g *record.Region) int64 { return g.Immigrants })
 			},
 			sign: +1,
-			size: func(*effectEnv) (float64, float64, float64) { return 600 * effectYears, 0.8, 1.2 },
+			// Each worker brings 0.37 partners and children on average
+			// (sim/international: a partner for 30 % of the 25–45-year-olds
+			// among the 20–49-year-old workers, then 1–2 children for half).
+			size: func(*effectEnv) (float64, float64, float64) {
+				return (500*(1+0.3*21.0/30*(1+0.5*1.5)) + 100) * effectYears, 0.8, 1.2
+			},
 		}, {
 			metric: "persons working in the targets (end)", measure: targetWorkers, sign: +1,
 		}, {
