@@ -125,6 +125,8 @@ func resetLevers(s *state.State) {
 		rs.Broadband = reg.Amenities.Broadband
 		rs.RemoteShare = [world.NumSkills]float64{}
 		rs.RemoteAnywhere = [world.NumSkills]float64{}
+		rs.HybridShare = [world.NumSkills]float64{}
+		rs.HybridAnywhere = [world.NumSkills]float64{}
 		rs.OfficeDays = 0
 		rs.AmenityBoost = world.Amenities{}
 		rs.Reputation = 0

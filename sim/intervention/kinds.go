@@ -73,7 +73,7 @@ func init() {
 				{Key: "share", Doc: "share of the jobs at the listed skill levels that become remote-capable", Unit: "share", Min: 0, Max: 1, Required: true},
 				{Key: "skill_levels", Doc: "skill levels of the jobs concerned", Kind: "list", Choices: skillLevels},
 				{Key: "office_days_per_week", Doc: "days a week a remote worker still travels to the workplace (hybrid work; 0 = fully remote)", Unit: "days/week", Min: 0, Max: 5},
-				{Key: "requires_broadband", Doc: "whether a remote worker must live in a region with high-speed broadband (default true)", Kind: "bool", Default: 1},
+				{Key: "requires_broadband", Doc: "whether the chance that a matched worker gets one of these jobs scales with the broadband coverage where the worker lives (checked when the job is offered, not after a move; default true)", Kind: "bool", Default: 1},
 			},
 		},
 		{

@@ -1214,13 +1214,70 @@ requires_broadband = false
 	s := bare(w, 1)
 	intervention.Apply(s, sp)
 	rs := &s.Regions[0]
-	// 0.1 at the start (fully remote), 0.2 hybrid with 2 days, then 0.4
-	// (0.2 high + 0.2 medium) fully remote: (0·0.1 + 2·0.2 + 0·0.4) / 0.7.
-	if !near(rs.OfficeDays, 0.4/0.7) {
-		t.Errorf("office days %g, want %g", rs.OfficeDays, 0.4/0.7)
+	// The office days are the hybrid programme's own: the jobs remote at
+	// the start and those of the programme without office days are fully
+	// remote and do not dilute them.
+	if rs.OfficeDays != 2 {
+		t.Errorf("office days %g, want 2", rs.OfficeDays)
 	}
 	if rs.RemoteShare[world.SkillHigh] != 0.2 || rs.RemoteAnywhere[world.SkillHigh] != 0.2 || rs.RemoteAnywhere[world.SkillMedium] != 0.2 || rs.RemoteShare[world.SkillMedium] != 0 {
 		t.Errorf("shares with broadband %v, anywhere %v", rs.RemoteShare, rs.RemoteAnywhere)
+	}
+	if rs.HybridShare[world.SkillHigh] != 0.2 || rs.HybridAnywhere != [world.NumSkills]float64{} || rs.HybridShare[world.SkillMedium] != 0 {
+		t.Errorf("hybrid parts with broadband %v, anywhere %v", rs.HybridShare, rs.HybridAnywhere)
+	}
+}
+
+// A worker hired under a hybrid programme keeps the job within the hybrid
+// commute of its office days, one who is fully remote (from the start, or
+// under a programme without office days) anywhere, whatever the programmes
+// of the job's region; others within the accepted commute.
+func TestKeepsJobHybrid(t *testing.T) {
+	w := load(t)
+	sim := newSim(t, w, 3, specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "remote_work"
+from_year = %d
+share = 0.3
+office_days_per_week = 2
+`, start)))
+	for range 3 {
+		sim.Step()
+	}
+	s := sim.State()
+	p := &s.Persons
+	hybrid := s.P.CommuteMinutes * 5 / 2 // HybridCommute(c, 2), below its cap
+	var seen [3]int
+	for i := range p.Flags {
+		f := p.Flags[i]
+		if f&population.Alive == 0 || p.Act[i] != population.Employed {
+			continue
+		}
+		job := int(p.Work[i])
+		for dest := range s.N() {
+			m := float64(s.TravelMinutes(dest, job))
+			var want bool
+			kind := 0
+			switch {
+			case m <= s.P.CommuteMinutes:
+				want = true
+			case f&population.Remote == 0:
+				want = false
+			case f&population.Hybrid == 0:
+				want, kind = true, 1
+			default:
+				want, kind = m <= hybrid, 2
+			}
+			if got := s.KeepsJob(int32(i), dest); got != want {
+				t.Fatalf("person %d (flags %b) with a job %.0f minutes from region %d: keeps it %v, want %v", i, f, m, dest, got, want)
+			}
+			if m > s.P.CommuteMinutes {
+				seen[kind]++
+			}
+		}
+	}
+	if seen[1] == 0 || seen[2] == 0 {
+		t.Errorf("cases beyond the commute: local %d, fully remote %d, hybrid %d: the test needs each", seen[0], seen[1], seen[2])
 	}
 }
 

@@ -60,9 +60,12 @@ func businessDevelopment(s *state.State, sp *Spec, _ float64) {
 // RemoteAnywhere, which needs no broadband. A remote worker keeps the job
 // after moving beyond the accepted commute: anywhere when fully remote,
 // within state.HybridCommute(commute_minutes, office_days_per_week) of the
-// job when hybrid. A region's OfficeDays is the average of its remote-work
-// programmes' office days weighted by the shares they add (summed over skill
-// levels), the remote-capable jobs already there counting as fully remote.
+// job when hybrid. A hybrid programme's share is also added to HybridShare
+// or HybridAnywhere, so that the labour step marks the workers it hires
+// population.Hybrid; the region's OfficeDays is the average of its hybrid
+// programmes' office days weighted by the shares they add (summed over
+// skill levels). Workers who are fully remote (at the start, or hired
+// under a programme without office days) keep their job anywhere.
 func remoteWork(s *state.State, sp *Spec, st float64) {
 	base := [world.NumSkills]float64{world.SkillHigh: s.P.RemoteShareHigh}
 	add := st * sp.Num("share")
@@ -72,20 +75,26 @@ func remoteWork(s *state.State, sp *Spec, st float64) {
 		rs := &s.Regions[r]
 		before, added := 0.0, 0.0
 		for k := range base {
-			before += base[k] + rs.RemoteShare[k] + rs.RemoteAnywhere[k]
+			before += rs.HybridShare[k] + rs.HybridAnywhere[k]
 		}
 		for _, level := range sp.Strings("skill_levels") {
 			k := skillIndex(level)
 			room := math.Max(0, 1-base[k]-rs.RemoteShare[k]-rs.RemoteAnywhere[k])
 			x := math.Min(room, add)
-			if anywhere {
+			switch {
+			case anywhere:
 				rs.RemoteAnywhere[k] += x
-			} else {
+			default:
 				rs.RemoteShare[k] += x
+			}
+			if days > 0 && anywhere {
+				rs.HybridAnywhere[k] += x
+			} else if days > 0 {
+				rs.HybridShare[k] += x
 			}
 			added += x
 		}
-		if added > 0 {
+		if days > 0 && added > 0 {
 			rs.OfficeDays = (rs.OfficeDays*before + days*added) / (before + added)
 		}
 	}

@@ -650,9 +650,15 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			x = min(x, len(cdf)-1)
 			// A remote-capable job needs broadband where the worker lives.
 			// (or, for jobs made remote without that need, none).
+			// The hybrid part of the remote-capable jobs is the lower end
+			// of the one uniform: a world without hybrid programmes draws
+			// the same numbers.
 			job := &s.Regions[s.Reach[r][x]]
-			remote := g.Float64() < (job.RemoteShare[k]+baseRemote[k])*s.Regions[r].Broadband+job.RemoteAnywhere[k]
-			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote, uint8(own), false})
+			bb := s.Regions[r].Broadband
+			u := g.Float64()
+			remote := u < (job.RemoteShare[k]+baseRemote[k])*bb+job.RemoteAnywhere[k]
+			hybrid := u < job.HybridShare[k]*bb+job.HybridAnywhere[k]
+			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote, hybrid, uint8(own), false})
 		}
 		m.offers[c] = offers
 	})
@@ -687,10 +693,12 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			p.Act[i] = population.Employed
 			p.Work[i] = uint16(o.region)
 			p.JobSkill[i] = o.skill
+			p.Flags[i] &^= population.Remote | population.Hybrid
 			if o.remote {
 				p.Flags[i] |= population.Remote
-			} else {
-				p.Flags[i] &^= population.Remote
+			}
+			if o.hybrid {
+				p.Flags[i] |= population.Hybrid
 			}
 		}
 	})
@@ -731,10 +739,15 @@ func (m *Model) remotePool(s *state.State) bool {
 			c := m.rcdf[l][b][:0]
 			acc := 0.0
 			for j := 0; j < n; j++ {
-				share := s.Regions[j].RemoteShare[l]
+				// Fully remote jobs only: a hybrid one needs its worker
+				// within the hybrid commute, and is offered as local
+				// jobs are.
+				rs := &s.Regions[j]
+				share := rs.RemoteShare[l] - rs.HybridShare[l]
 				if b == 1 {
-					share = s.Regions[j].RemoteAnywhere[l]
+					share = rs.RemoteAnywhere[l] - rs.HybridAnywhere[l]
 				}
+				share = max(share, 0)
 				acc += m.vac[j][l] * share
 				c = append(c, acc)
 			}
@@ -783,7 +796,7 @@ func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (
 			}
 			c := m.rcdf[l][b]
 			x := sort.SearchFloat64s(c, t/w[l][b]*c[len(c)-1])
-			return offer{i, int32(min(x, len(c)-1)), uint8(l), true, uint8(own), false}, true
+			return offer{i, int32(min(x, len(c)-1)), uint8(l), true, false, uint8(own), false}, true
 		}
 	}
 	return offer{}, false
@@ -797,6 +810,7 @@ type offer struct {
 	region int32
 	skill  uint8
 	remote bool
+	hybrid bool // remote with office days (population.Hybrid)
 	own    uint8
 	taken  bool
 }

@@ -179,7 +179,10 @@ func (m *Model) Step(s *state.State) {
 			f := p.Flags[i]
 			o, home := int(p.Region[i]), int(p.Home[i])
 			var dst int
-			if f&population.Remote != 0 && p.Act[i] == population.Employed {
+			// Fully remote workers choose among all regions (their job
+			// goes along); hybrid ones as others do, since they keep the
+			// job only within the hybrid commute.
+			if f&(population.Remote|population.Hybrid) == population.Remote && p.Act[i] == population.Employed {
 				dst = m.chooseRemote(s, ph, o, home, g.Float64())
 			} else {
 				dst = m.choose(s, ph, k, o, home, g.Float64(), g)

@@ -49,6 +49,7 @@ const (
 	NewPartner             // formed or left a couple this year (migration trigger)
 	NewRetiree             // retired this year (migration trigger)
 	Head                   // first member of a household (kept by the household operations)
+	Hybrid                 // with Remote: the job is hybrid, with office days (state.KeepsJob)
 )
 
 // Triggers are the flags cleared after every tick. A trigger concerns the

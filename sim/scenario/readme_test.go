@@ -130,6 +130,9 @@ func kindsDoc() string {
 					value = "whole number " + intervention.RangeText(p, intervention.OpenMin(kind, p.Key))
 				}
 				dflt = "default " + g(p.Default)
+				if p.Default < p.Min || p.Default > p.Max {
+					dflt = "optional" // no default value: its doc says what leaving it out means
+				}
 			}
 			if p.Required {
 				dflt = "required"

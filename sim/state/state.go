@@ -82,9 +82,13 @@ type RegionState struct {
 	// RemoteAnywhere is the share of jobs here that are remote-capable
 	// without broadband (remote_work with requires_broadband = false).
 	RemoteAnywhere [world.NumSkills]float64
-	// OfficeDays is the days a week a remote worker of a job here still
-	// travels to it (hybrid work; 0 = fully remote), averaged over the
-	// remote-capable jobs.
+	// HybridShare and HybridAnywhere are the parts of RemoteShare and
+	// RemoteAnywhere that hybrid programmes added (office_days_per_week >
+	// 0): their workers carry population.Hybrid.
+	HybridShare, HybridAnywhere [world.NumSkills]float64
+	// OfficeDays is the days a week a hybrid worker of a job here still
+	// travels to it, averaged over the hybrid programmes weighted by the
+	// shares they add (0: none).
 	OfficeDays   float64
 	AmenityBoost world.Amenities // added to the amenity scores
 	Reputation   float64         // added utility in destination choice
@@ -495,9 +499,10 @@ func HybridCommute(c, days float64) float64 {
 
 // KeepsJob reports whether employed person j keeps the job after moving to
 // region dest: when the job is within the accepted commute from dest, or
-// when it is remote-capable and either fully remote or hybrid with the job
-// within the hybrid commute (HybridCommute with the office days of the
-// job's region).
+// when it is remote-capable and either fully remote or hybrid
+// (population.Hybrid) with the job within the hybrid commute
+// (HybridCommute with the office days of the job's region's hybrid
+// programmes).
 func (s *State) KeepsJob(j int32, dest int) bool {
 	p := &s.Persons
 	w := int(p.Work[j])
@@ -507,6 +512,9 @@ func (s *State) KeepsJob(j int32, dest int) bool {
 	}
 	if p.Flags[j]&population.Remote == 0 {
 		return false
+	}
+	if p.Flags[j]&population.Hybrid == 0 {
+		return true // fully remote
 	}
 	days := s.Regions[w].OfficeDays
 	return days <= 0 || m <= HybridCommute(s.P.CommuteMinutes, days)
