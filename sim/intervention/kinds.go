@@ -105,8 +105,8 @@ func init() {
 			Kind: "recruitment",
 			Doc:  "makes the target regions' careers visible to job seekers elsewhere, and pays people who move there",
 			Params: []ParamSpec{
-				{Key: "visibility", Doc: "how much of the information gap about the target regions' jobs is closed for job seekers elsewhere (1 = as well known as local jobs)", Unit: "share", Min: 0, Max: 1},
-				{Key: "relocation_grant", Doc: "one-off grant to a household that moves to a target region for a job", Unit: "NOK", Min: 0, Max: inf},
+				{Key: "visibility", Doc: "how much of the information gap about the target regions' jobs is closed for job seekers living elsewhere (1 = as well known as their local jobs)", Unit: "share", Min: 0, Max: 1},
+				{Key: "relocation_grant", Doc: "grant to a working-age household that settles in a target region (acts as a price subsidy in its choice of destination)", Unit: "NOK", Min: 0, Max: inf},
 			},
 		},
 		{

@@ -121,12 +121,13 @@ const MeanDwellingPrice = 4.5e6
 
 // recruitment makes the target regions' vacancies more visible: Visibility
 // = strength × visibility (two programmes combine as 1 − (1 − a)(1 − b)).
-// Job matching weighs the region's vacancies by 1 + Visibility for every
-// seeker within reach, and destination choice weighs the vacancies
-// reachable from it by 1 + Visibility. A relocation_grant lowers the cost
-// of settling there for households that move for work (the early-career,
-// family and established phases): it acts in destination choice as a price
-// subsidy of strength × grant / (MeanDwellingPrice × the region's price
+// Job matching weighs the region's vacancies by 1 + 2 × Visibility for
+// seekers living elsewhere within reach (labour.visibility), and
+// destination choice weighs the vacancies reachable from it by
+// 1 + Visibility. A relocation_grant lowers the cost of settling there for
+// working-age households (the early-career, family and established
+// phases, whatever the motive of their move): it acts in destination
+// choice, every year in force, as a price subsidy of strength × grant / (MeanDwellingPrice × the region's price
 // index in force), at most MaxSubsidy, combined with other subsidies.
 func recruitment(s *state.State, sp *Spec, st float64) {
 	v := st * sp.Num("visibility")

@@ -713,12 +713,17 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 const CooperationVisibility = 1
 
 // visibility returns the weight of region j's vacancies for a seeker living
-// in region r: 1, plus j's recruitment visibility, plus
-// CooperationVisibility when r and j are different members of one
-// municipal cooperation.
+// in region r: 1 for the seeker's own region (whose jobs weigh ownRegion in
+// the choice of job); for another, 1 plus j's recruitment visibility times
+// ownRegion − 1 (visibility 1 makes j's jobs as well known as local ones),
+// plus CooperationVisibility when r and j are members of one municipal
+// cooperation.
 func visibility(s *state.State, r, j int) float64 {
-	v := 1 + s.Regions[j].Visibility
-	if g := s.Regions[r].Cooperation; g >= 0 && r != j && s.Regions[j].Cooperation == g {
+	if r == j {
+		return 1
+	}
+	v := 1 + s.Regions[j].Visibility*(ownRegion-1)
+	if g := s.Regions[r].Cooperation; g >= 0 && s.Regions[j].Cooperation == g {
 		v += CooperationVisibility
 	}
 	return v
