@@ -30,6 +30,8 @@ type rules struct {
 	exclusive bool
 	// openMin lists keys whose Min is excluded (the value must be above it).
 	openMin []string
+	// noPhaseIn: the kind is on or off, phase_in_years is refused.
+	noPhaseIn bool
 }
 
 // kindRules is keyed by kind; it is never modified after initialisation.
@@ -38,7 +40,7 @@ var kindRules = map[string]rules{
 	"recruitment":           {anyOf: []string{"visibility", "relocation_grant"}},
 	"immigration":           {anyOf: []string{"workers_per_year", "refugees_per_year", "integration"}},
 	"part_time_residents":   {anyOf: []string{"second_homes", "days_per_year", "conversion_rate"}},
-	"municipal_cooperation": {minRegions: 2},
+	"municipal_cooperation": {minRegions: 2, noPhaseIn: true},
 }
 
 // examples are valid values used in error messages ("add share = 0.2").

@@ -188,6 +188,10 @@ func Validate(s *Spec) []*FieldError {
 				"%s takes either %s, not both; remove one of them", s.Kind, strings.Join(given, " or "))})
 		}
 	}
+	if kindRules[s.Kind].noPhaseIn && s.PhaseInYears > 0 {
+		errs = append(errs, &FieldError{Key: "phase_in_years", Msg: fmt.Sprintf(
+			"%s is either in force or not, so phase_in_years = %d cannot ramp it in; remove phase_in_years (from_year and to_year say when it is in force)", s.Kind, s.PhaseInYears)})
+	}
 	var unknown []string
 	for key := range s.Params {
 		if k.param(key) == nil {

@@ -111,6 +111,7 @@ var parseCases = []badCase{
 	{"from_year before start", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2020\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"before the start year 2024", "2024 or later"}},
 	{"from_year after end", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"after the last simulated year 2033", "simulate more years"}},
 	{"negative phase-in", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = -2\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"negative", "phase_in_years = 3"}},
+	{"phase-in of an on-off kind", head + "[[intervention]]\nkind = \"municipal_cooperation\"\nregions = [\"T07\", \"T08\"]\nfrom_year = 2025\nphase_in_years = 3\n", 9, "intervention[1].phase_in_years", []string{"either in force or not", "remove phase_in_years"}},
 	{"regions and selector", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\ncounty = \"Dal\"\nfrom_year = 2025\nstudents = 100\n", 8, "intervention[1].county", []string{"both regions and county", "not both"}},
 	{"empty regions", head + "[[intervention]]\nkind = \"campus\"\nregions = []\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{"empty", `regions = ["Stavanger"]`}},
 	{"no target", head + "[[intervention]]\nkind = \"campus\"\nfrom_year = 2025\nstudents = 100\n", 5, "intervention[1]", []string{"campus needs target regions", "centrality = [5, 6]"}},
