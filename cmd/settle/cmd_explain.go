@@ -89,7 +89,7 @@ func regionExample(dir string) string {
 	if err != nil {
 		return norway
 	}
-	w, err := world.Load(m.World, "")
+	w, err := output.LoadWorld(dir, m)
 	if err != nil || w.N() == 0 {
 		return norway
 	}
@@ -211,10 +211,17 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 			return err
 		}
 	}
-	// The run folder holds no travel times: those of the world are shown,
-	// and a scenario's bridge or tunnel may have shortened them.
+	// The run folder holds no travel times: those of the world (with the
+	// run's travel_times file) are shown, and a scenario's bridge or tunnel
+	// may have shortened them.
 	if len(e.TopOrigins(top))+len(e.TopDestinations(top)) > 0 {
-		fmt.Fprintln(w, "  (minutes: the world's estimated travel times, without the scenario's travel_times file or interventions)")
+		src := "the world's travel times"
+		for _, f := range e.Manifest.WorldFiles {
+			if f.Role == world.TravelFile {
+				src += " with the travel_times file " + f.Path
+			}
+		}
+		fmt.Fprintf(w, "  (minutes: %s, before any intervention changed them)\n", src)
 	}
 
 	// Jobs, housing and commuting.

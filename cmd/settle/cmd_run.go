@@ -246,6 +246,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		ScenarioSHA256: s.SHA256,
 		ScenarioName:   s.Name,
 		World:          s.World,
+		WorldFiles:     w.Files,
 		Seed:           s.Seed,
 		Scale:          s.Scale,
 		Workers:        sim.Workers(),

@@ -358,6 +358,7 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 		ScenarioSHA256: sc.SHA256,
 		ScenarioName:   sc.Name,
 		World:          sc.World,
+		WorldFiles:     p.World.Files,
 		Seed:           seed,
 		Scale:          p.Scale,
 		Workers:        sim.Workers(),

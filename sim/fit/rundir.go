@@ -42,9 +42,9 @@ func LoadRun(dir string) (*output.Manifest, *world.World, error) {
 		}
 		return nil, nil, err
 	}
-	w, err := world.Load(m.World, "")
+	w, err := output.LoadWorld(dir, m)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: world %q: %w", filepath.Join(dir, output.ManifestFile), m.World, err)
+		return nil, nil, err
 	}
 	return m, w, nil
 }

@@ -2,28 +2,38 @@ package output
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // Manifest describes a run well enough to reproduce it bit for bit: the
 // same engine version, scenario (checked by its SHA-256), seed, scale and
 // years give the same CSVs for any number of workers.
 type Manifest struct {
-	EngineVersion  string  `json:"engine_version"`
-	ScenarioFile   string  `json:"scenario_file"`   // path as given on the command line
-	ScenarioSHA256 string  `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
-	ScenarioName   string  `json:"scenario_name"`
-	World          string  `json:"world"`
-	Seed           uint64  `json:"seed"`
-	Scale          float64 `json:"scale"`
-	Workers        int     `json:"workers"` // never changes the results
-	StartYear      int     `json:"start_year"`
+	EngineVersion  string `json:"engine_version"`
+	ScenarioFile   string `json:"scenario_file"`   // path as given on the command line
+	ScenarioSHA256 string `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
+	ScenarioName   string `json:"scenario_name"`
+	World          string `json:"world"`
+	// WorldFiles are the user's files the world was read from (a regions
+	// CSV, a travel_times CSV) with their SHA-256: a run of a user world is
+	// reproduced only with the same files (LoadWorld checks them).
+	WorldFiles []world.File `json:"world_files,omitempty"`
+	Seed       uint64       `json:"seed"`
+	Scale      float64      `json:"scale"`
+	Workers    int          `json:"workers"` // never changes the results
+	StartYear  int          `json:"start_year"`
 	// Years is the number of years asked for; YearsCompleted how many were
 	// simulated and written (the start population is not counted), the last
 	// being LastYear.
@@ -46,6 +56,43 @@ func writeManifest(dir string, m *Manifest) error {
 		return err
 	}
 	return WriteData(filepath.Join(dir, ManifestFile), append(b, '\n'))
+}
+
+// LoadWorld loads the world of the run whose manifest m was read from the
+// folder dir, with the travel-time file it used, after checking that the
+// world's files are still those the run read (their SHA-256): a changed or
+// moved file would silently give another world.
+func LoadWorld(dir string, m *Manifest) (*world.World, error) {
+	where := filepath.Join(dir, ManifestFile)
+	travel := ""
+	for _, f := range m.WorldFiles {
+		data, err := os.ReadFile(f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the run read its %s file %s, which cannot be read now (%v); put the file back at that path to read this run", where, f.Role, f.Path, unwrapPath(err))
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != f.SHA256 {
+			return nil, fmt.Errorf("%s: the %s file %s has changed since the run (its SHA-256 is not the one recorded); restore the version the run read, or run the scenario again", where, f.Role, f.Path)
+		}
+		if f.Role == world.TravelFile {
+			travel = f.Path
+		}
+	}
+	w, err := world.Load(m.World, travel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: world %q: %w", where, m.World, err)
+	}
+	return w, nil
+}
+
+// unwrapPath drops the path and operation of a *fs.PathError, which the
+// message around it already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // ReadManifest reads the manifest.json of a run folder.

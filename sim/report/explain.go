@@ -103,9 +103,9 @@ func Explain(dir, region string, year int) (*Explanation, error) {
 		}
 		return nil, err
 	}
-	w, err := world.Load(m.World, "")
+	w, err := output.LoadWorld(dir, m)
 	if err != nil {
-		return nil, fmt.Errorf("%s: world %q: %w", filepath.Join(dir, output.ManifestFile), m.World, err)
+		return nil, err
 	}
 	r, err := w.Lookup(region)
 	if err != nil {

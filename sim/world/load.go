@@ -135,7 +135,7 @@ func Load(nameOrPath, travelPath string) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Name: nameOrPath, StartYear: 2024, Regions: regions}
+	w := &World{Name: nameOrPath, StartYear: 2024, Regions: regions, Files: []File{newFile(RegionsFile, nameOrPath, data)}}
 	w.Sources = append(w.Sources, "regions: "+nameOrPath)
 	if err := w.finish(nil, travelPath); err != nil {
 		return nil, err
@@ -197,6 +197,7 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 			return fmt.Errorf("travel-time file: %w", err)
 		}
 		travel = append(travel, travelFile{travelPath, data})
+		w.Files = append(w.Files, newFile(TravelFile, travelPath, data))
 	}
 	measured := 0
 	for _, f := range travel {

@@ -8,6 +8,11 @@
 // engine's own copies.
 package world
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
 // Skill levels of jobs and of the education that qualifies for them.
 const (
 	SkillLow    = iota // basic or no completed upper secondary
@@ -65,6 +70,28 @@ type World struct {
 	Rates   Rates
 	// Sources documents where each attribute came from, for the README and manifest.
 	Sources []string
+	// Files are the user's files the world was read from (a regions CSV, a
+	// travel-time CSV; none for an embedded world without travel_times),
+	// with their hashes, so that a run's manifest pins them.
+	Files []File
+}
+
+// File is a user file a world was read from.
+type File struct {
+	Role   string `json:"role"` // "regions" or "travel_times"
+	Path   string `json:"path"` // as given to Load (absolute for a scenario's files)
+	SHA256 string `json:"sha256"`
+}
+
+// Roles of File.
+const (
+	RegionsFile = "regions"
+	TravelFile  = "travel_times"
+)
+
+func newFile(role, path string, data []byte) File {
+	sum := sha256.Sum256(data)
+	return File{Role: role, Path: path, SHA256: hex.EncodeToString(sum[:])}
 }
 
 // N returns the number of regions.
