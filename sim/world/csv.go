@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // table is a parsed CSV file with a header row: the cells of each data row
@@ -45,6 +48,25 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 		}
 		return nil, fmt.Errorf("%s:%d: the file is not UTF-8 text; save it as CSV with UTF-8 encoding", file, lineOf(data, i))
 	}
+	// Names typed on a Mac may be decomposed (å as a + a combining ring):
+	// compose them, so that they match names in scenarios and other files.
+	if !norm.NFC.IsNormal(data) {
+		data = norm.NFC.Bytes(data)
+	}
+	// Old Mac spreadsheets end lines with a carriage return alone.
+	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	// Another separator than the comma, seen in the header before the CSV
+	// reader trips over the quotes of such a file.
+	if first := firstLine(data); !strings.Contains(first, ",") {
+		switch {
+		case strings.Contains(first, ";"):
+			return nil, fmt.Errorf("%s:%d: the columns are separated by semicolons; Settle reads comma-separated values with a decimal point: export the file as \"CSV (comma delimited)\" or replace the semicolons, e.g. %s", file, lineOf(data, strings.Index(string(data), first)), example)
+		case strings.Contains(first, "\t"):
+			return nil, fmt.Errorf("%s:%d: the columns are separated by tabs; Settle reads comma-separated values: export the file as \"CSV (comma delimited)\" or replace the tabs with commas, e.g. %s", file, lineOf(data, strings.Index(string(data), first)), example)
+		}
+	}
 
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
@@ -59,9 +81,6 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 		return nil, csvError(file, err)
 	}
 	headerLine, _ := r.FieldPos(0)
-	if len(header) == 1 && strings.Count(header[0], ";") > 0 {
-		return nil, fmt.Errorf("%s:%d: the columns are separated by semicolons; Settle reads comma-separated values with a decimal point: export the file as \"CSV (comma delimited)\" or replace the semicolons, e.g. %s", file, headerLine, example)
-	}
 	t := &table{file: file, col: make(map[string]int, len(header))}
 	known := make(map[string]bool)
 	for _, c := range required {
@@ -122,6 +141,9 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 			return nil, csvError(file, err)
 		}
 		line, _ := r.FieldPos(0)
+		if blank(rec) {
+			continue // an empty row, as spreadsheets leave below the data (",,,,")
+		}
 		if len(rec) != len(header) {
 			return nil, fmt.Errorf("%s:%d: %d values but the header names %d columns; give one value per column (quote values that contain commas)",
 				file, line, len(rec), len(header))
@@ -137,6 +159,31 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 	}
 	return t, nil
 }
+
+// firstLine returns the first line of data that is neither empty nor a
+// comment: the header.
+func firstLine(data []byte) string {
+	for line := range strings.Lines(string(data)) {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return t
+		}
+	}
+	return ""
+}
+
+// blank reports whether every value of a record is empty.
+func blank(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// thousands matches a whole number written with thousands separators
+// (130,997 or 130 997 or 130.997 or with a no-break space).
+var thousands = regexp.MustCompile(`^\d{1,3}([,. \x{a0}\x{202f}]\d{3})+$`)
 
 // has reports whether the table has the column.
 func (t *table) has(name string) bool { _, ok := t.col[name]; return ok }
@@ -163,6 +210,15 @@ func (t *table) whole(k int, name, fix string) (int, error) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
+		if thousands.MatchString(s) {
+			plain := strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, s)
+			return 0, t.errf(k, name, "%q has a thousands separator; write the number without it (%s)", s, plain)
+		}
 		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && !math.IsNaN(f) {
 			if f < 0 {
 				return 0, t.errf(k, name, "%s is negative; %s", s, fix)

@@ -208,6 +208,7 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 		measured += k
 		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d pairs)", f.name, k))
 	}
+	w.GivenPairs = measured
 	w.Sources = append(w.Sources, fmt.Sprintf("travel times: %d of %d pairs estimated from centroids (great-circle × %.2f ÷ %d km/h + %d min)",
 		w.N()*w.N()-measured, w.N()*w.N(), DetourFactor, RoadSpeedKmh, AccessMinutes))
 	synthesise(w)
@@ -350,13 +351,20 @@ func (w *World) applyTravel(file string, data []byte) (int, error) {
 			}
 			ij[c] = i
 		}
-		m, err := t.number(k, "minutes", 0, 1e6, "write the one-way travel time in minutes, e.g. 45")
+		m, err := t.number(k, "minutes", math.Inf(-1), 1e6, "write the one-way travel time in minutes, e.g. 45")
 		if err != nil {
 			return 0, err
 		}
-		if m <= 0 {
-			return 0, t.errf(k, "minutes", "%s must be more than 0; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
+		switch {
+		case m < 0:
+			return 0, t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
+		case m == 0 && ij[0] == ij[1]:
+			continue // the diagonal of a full matrix: the region's internal time is kept
+		case m == 0:
+			return 0, t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45")
 		}
+		// A pair from a region to itself sets its internal travel time
+		// (the typical trip within it); pairs given both ways keep each.
 		cell := ij[0]*n + ij[1]
 		if first := given[cell]; first != 0 {
 			return 0, fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",

@@ -139,6 +139,9 @@ func TestLoadErrors(t *testing.T) {
 		{"duplicate column", "code,name,lat,lon,population,lat\nA,Alpha,60,10,1,60\n", "regions.csv:1: column lat appears twice"},
 		{"unnamed column", "code,name,lat,lon,population,\nA,Alpha,60,10,1,\n", "regions.csv:1: column 6 has no name"},
 		{"semicolons", "code;name;lat;lon;population\nA;Alpha;60;10;1\n", "regions.csv:1: the columns are separated by semicolons"},
+		{"semicolons, quoted", "# exported\n\"code\";\"name\";\"lat\";\"lon\";\"population\"\n\"A\";\"Alpha\";\"60,5\";\"10\";\"1\"\n", "regions.csv:2: the columns are separated by semicolons"},
+		{"thousands separator", h + "A,Alpha,60,10,\"130,997\"\n", `column population: "130,997" has a thousands separator; write the number without it (130997)`},
+		{"thousands space", h + "A,Alpha,60,10,130 997\n", `"130 997" has a thousands separator; write the number without it (130997)`},
 		{"too few values", h + "A,Alpha,60,10,1\nB,Beta,60\n", "regions.csv:3: 3 values but the header names 5 columns"},
 		{"bare quote", h + "A,Al\"pha,60,10,1\n", "regions.csv:2: malformed CSV"},
 		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV"},
@@ -160,14 +163,42 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// What spreadsheets write is read: decomposed letters (a Mac), lines ended
+// by a carriage return alone (old Mac), empty rows below the data, and a
+// full travel matrix with zeros on its diagonal; a pair from a region to
+// itself sets its internal travel time, and pairs given both ways keep
+// each.
+func TestLoadSpreadsheetExports(t *testing.T) {
+	dir := t.TempDir()
+	nfd := "code,name,lat,lon,population\rA1,Ume\u0061\u030a,60.0,10.0,50000\rB2,Beta,60.2,10.3,8000\r,,,,\r"
+	regions := writeFile(t, dir, "regions.csv", nfd)
+	travel := writeFile(t, dir, "travel.csv", "from,to,minutes\nUme\u0061\u030a,A1,0\nB2,B2,12\nA1,B2,30\nB2,A1,45\n,,\n")
+	w, err := Load(regions, travel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.N() != 2 || w.Regions[0].Name != "Ume\u00e5" {
+		t.Fatalf("%d regions, first named %q: want 2, composed Umeå", w.N(), w.Regions[0].Name)
+	}
+	for _, name := range []string{"Ume\u00e5", "Ume\u0061\u030a", "umea"} {
+		if i, err := w.Lookup(name); err != nil || i != 0 {
+			t.Errorf("Lookup(%q) = %d, %v", name, i, err)
+		}
+	}
+	if got := [3]float32{w.TravelMinutes(0, 1), w.TravelMinutes(1, 0), w.TravelMinutes(1, 1)}; got != [3]float32{30, 45, 12} {
+		t.Errorf("A1→B2, B2→A1, B2 within: %v, want [30 45 12]", got)
+	}
+}
+
 func TestLoadTravelErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, content, want string
 	}{
 		{"unknown code", "from,to,minutes\nA1,B2,30\nA1,C4,30\n", `travel.csv:3: column to: unknown region "C4" in world `},
 		{"did you mean", "from,to,minutes\nAlpah,B2,30\n", `did you mean "Alpha" (A1)?`},
-		{"zero minutes", "from,to,minutes\nA1,B2,0\n", "travel.csv:2: column minutes: 0 must be more than 0"},
-		{"negative minutes", "from,to,minutes\nA1,B2,-4\n", "column minutes: -4 is out of range"},
+		{"zero minutes", "from,to,minutes\nA1,B2,0\n", "travel.csv:2: column minutes: 0 minutes between two regions; write the one-way travel time, more than 0"},
+		{"negative minutes", "from,to,minutes\nA1,B2,-4\n", "column minutes: -4 is negative; write the one-way travel time in minutes"},
+		{"tabs", "from\tto\tminutes\nA1\tB2\t4\n", "travel.csv:1: the columns are separated by tabs"},
 		{"bad minutes", "from,to,minutes\nA1,B2,1h\n", `column minutes: "1h" is not a number; write the one-way travel time in minutes, e.g. 45`},
 		{"duplicate pair", "from,to,minutes\nA1,B2,30\nB2,C3,40\nA1,B2,31\n", "travel.csv:4: the pair A1 → B2 is already given on line 2; keep one"},
 		{"missing column", "from,to\nA1,B2\n", "travel.csv:1: missing required column(s) minutes"},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/sim/params"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Lookup returns the index of the region whose code or name is codeOrName.
@@ -13,9 +14,10 @@ import (
 // multilingual name ("Kautokeino" finds "Guovdageaidnu - Kautokeino"). A
 // name shared by several regions (Norway has two Herøy and two Våler) is an
 // error listing their codes. An unknown region is an error with a
-// did-you-mean suggestion. Cost O(n).
+// did-you-mean suggestion. Names typed decomposed (a + combining ring, as
+// macOS may write them) match their composed form. Cost O(n).
 func (w *World) Lookup(codeOrName string) (int, error) {
-	s := strings.TrimSpace(codeOrName)
+	s := norm.NFC.String(strings.TrimSpace(codeOrName)) // as the world's files are read
 	if s == "" {
 		return -1, fmt.Errorf("empty region name in world %s; give a region code or name", w.Name)
 	}

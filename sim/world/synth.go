@@ -122,6 +122,7 @@ func fillCentrality(w *World) {
 		r.CentralityIndex = idx
 		if r.Centrality == 0 {
 			r.Centrality = CentralityClass(idx)
+			w.DerivedClasses++
 		}
 	}
 }

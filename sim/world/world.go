@@ -70,6 +70,11 @@ type World struct {
 	Rates   Rates
 	// Sources documents where each attribute came from, for the README and manifest.
 	Sources []string
+	// GivenPairs is the number of ordered pairs of the travel matrix set by
+	// travel-time files (the others are estimated from the centroids);
+	// DerivedClasses the number of regions whose centrality class was
+	// derived from the population within reach (no class in the data).
+	GivenPairs, DerivedClasses int
 	// Files are the user's files the world was read from (a regions CSV, a
 	// travel-time CSV; none for an embedded world without travel_times),
 	// with their hashes, so that a run's manifest pins them.
