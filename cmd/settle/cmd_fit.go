@@ -15,6 +15,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	builtin "github.com/settle-sim/settle/targets"
+
 	"github.com/settle-sim/settle/sim/fit"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/targets"
@@ -24,7 +26,8 @@ import (
 const fitHelpHead = `Usage: settle fit RUN_DIR [flags]
 
 Compares the run in RUN_DIR (a folder written by settle run) with calibration
-targets (default targets/norway.toml: Norway's moving rates by age and sex,
+targets (default targets/norway.toml, or its copy built into settle when there
+is no such file: Norway's moving rates by age and sex,
 moves per 1000, the peak age, the distance decay of flows and the
 centralisation of the population, with their sources) and prints a table:
 each target, the simulated value, the error and whether it is met. The
@@ -116,15 +119,19 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	if err := needRun("fit", opts.RunDir); err != nil {
 		return err
 	}
-	if err := needFile("fit", opts.Targets, fileTargets); err != nil {
-		return fmt.Errorf("--targets %w", err)
-	}
-	t, err := targets.Load(opts.Targets)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {
-			return fmt.Errorf("%w\n(run settle from the repository root, or give --targets FILE)", err)
+	var t *targets.Targets
+	if _, err := os.Stat(opts.Targets); errors.Is(err, fs.ErrNotExist) && opts.Targets == defaultTargets {
+		// Outside the repository: the copy built into the binary.
+		if t, err = targets.Parse(defaultTargets+" (built in)", builtin.Norway); err != nil {
+			return err
 		}
-		return err
+	} else {
+		if err := needFile("fit", opts.Targets, fileTargets); err != nil {
+			return fmt.Errorf("--targets %w", err)
+		}
+		if t, err = targets.Load(opts.Targets); err != nil {
+			return err
+		}
 	}
 	out := opts.Out
 	if out == "" {
@@ -146,7 +153,7 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		otherWorld = tw
 		if opts.DefaultTargets {
 			return fmt.Errorf("%s is a run of the world %s, but the default targets %s are for the world %s: the comparison would say little about the fit; give targets for %s with --targets FILE, or --targets %s to compare anyway",
-				opts.RunDir, worldText(m.World), t.File, tw, worldText(m.World), t.File)
+				opts.RunDir, worldText(m.World), t.File, tw, worldText(m.World), defaultTargets)
 		}
 		p.Errorf("warning: %s is a run of the world %s, but the targets %s (name = %q) are for the world %s: targets missed say little about the fit", opts.RunDir, worldText(m.World), t.File, t.Name, tw)
 	}

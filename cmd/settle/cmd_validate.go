@@ -119,11 +119,27 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	}
 	fmt.Fprintf(tw, "  world\t%s\n", s.World)
 	if s.TravelTimes != "" {
-		fmt.Fprintf(tw, "  travel times\t%s\n", s.TravelTimes)
+		n := w.N()
+		fmt.Fprintf(tw, "  travel times\t%s (%s of the %s ordered pairs; the others estimated from the centroids)\n",
+			s.TravelTimes, output.Group(int64(w.GivenPairs)), output.Group(int64(n*(n-1))))
 	}
 	fmt.Fprintf(tw, "  regions\t%d\n", w.N())
+	if w.DerivedClasses > 0 {
+		var by [7]int
+		for i := range w.Regions {
+			by[w.Regions[i].Centrality]++
+		}
+		var parts []string
+		for c := 1; c <= 6; c++ {
+			if by[c] > 0 {
+				parts = append(parts, fmt.Sprintf("%d in class %d", by[c], c))
+			}
+		}
+		fmt.Fprintf(tw, "  centrality\t%s (%d derived from the population within 60 minutes; give centrality_class to set it)\n",
+			strings.Join(parts, ", "), w.DerivedClasses)
+	}
 	fmt.Fprintf(tw, "  population\t%s on 1 January %d\n", output.Group(int64(w.Population())), w.StartYear)
-	fmt.Fprintf(tw, "  years\t%d (%d–%d)\n", s.Years, s.StartYear, s.StartYear+s.Years)
+	fmt.Fprintf(tw, "  years\t%d (%d–%d; the results describe 1 January %d to %d)\n", s.Years, s.StartYear, s.StartYear+s.Years-1, s.StartYear, s.StartYear+s.Years)
 	fmt.Fprintf(tw, "  seed\t%d\n", s.Seed)
 	fmt.Fprintf(tw, "  scale\t%g (%s simulated persons, scaled back in the outputs)\n",
 		s.Scale, output.Group(int64(synth.Simulated(w, s.Scale))))

@@ -77,3 +77,29 @@ func TestFitOtherWorld(t *testing.T) {
 		})
 	}
 }
+
+// TestFitBuiltInTargets: outside the repository, where targets/norway.toml
+// is not at hand, settle fit uses the copy built into the binary, says so,
+// and gives the same table as with the file.
+func TestFitBuiltInTargets(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oslo := fakeRunOf(t, "norway-2024")
+	withFile := filepath.Join(t.TempDir(), "fit")
+	if code, _, stderr := settle(t, "fit", oslo, "--targets", filepath.Join(root, "targets", "norway.toml"), "--out", withFile); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	t.Chdir(t.TempDir())
+	builtIn := filepath.Join(t.TempDir(), "fit")
+	code, stdout, stderr := settle(t, "fit", oslo, "--out", builtIn)
+	if code != exitOK || !strings.Contains(stdout, "against targets/norway.toml (built in)") {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(withFile, "fit.csv"))
+	b, _ := os.ReadFile(filepath.Join(builtIn, "fit.csv"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("fit.csv with the built-in targets differs from that with the file (%d and %d bytes)", len(a), len(b))
+	}
+}

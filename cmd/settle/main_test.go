@@ -360,8 +360,27 @@ func TestValidate(t *testing.T) {
 		}
 	}
 
-	// Overridden parameters are listed with their defaults.
+	if !strings.Contains(stdout.String(), "30 (2024–2053; the results describe 1 January 2024 to 2054)") || strings.Contains(stdout.String(), "centrality") {
+		t.Errorf("years, or a centrality line for a world whose classes are given:\n%s", stdout.String())
+	}
+
+	// A user world without classes: how many pairs the travel file gave,
+	// and the classes derived.
 	tmp := t.TempDir()
+	os.WriteFile(filepath.Join(tmp, "r.csv"), []byte("code,name,lat,lon,population\nA1,Alpha,60,10,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61,11,1200\n"), 0o644)
+	os.WriteFile(filepath.Join(tmp, "t.csv"), []byte("from,to,minutes\nA1,B2,35\n"), 0o644)
+	os.WriteFile(filepath.Join(tmp, "u.toml"), []byte("[scenario]\nname = \"u\"\nworld = \"r.csv\"\ntravel_times = \"t.csv\"\nyears = 3\n"), 0o644)
+	stdout.Reset()
+	if err := runValidate(context.Background(), validateOptions{File: filepath.Join(tmp, "u.toml")}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"t.csv (2 of the 6 ordered pairs; the others estimated from the centroids)", "(3 derived from the population within 60 minutes; give centrality_class to set it)"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("validate output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	// Overridden parameters are listed with their defaults.
 	path := filepath.Join(tmp, "b.toml")
 	os.WriteFile(path, []byte("[scenario]\nname = \"b\"\nworld = \"teaching\"\nyears = 3\n\n[behaviour]\nmove_scale = 1.5\n"), 0o644)
 	stdout.Reset()

@@ -347,9 +347,10 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 }
 
 // isPath reports whether a world value is a file path rather than the name
-// of an embedded world.
+// of an embedded world (which has no extension): "regions.txt" is a file
+// next to the scenario, not in the current directory.
 func isPath(w string) bool {
-	return strings.ContainsAny(w, `/\`) || strings.HasSuffix(strings.ToLower(w), ".csv")
+	return strings.ContainsAny(w, `/\`) || filepath.Ext(w) != ""
 }
 
 func (s *Scenario) resolveWorldPath(p *problems) {

@@ -369,6 +369,25 @@ func TestUserWorld(t *testing.T) {
 		rename(err, file))
 }
 
+// A world file named without a folder ("regions.txt") is next to the
+// scenario file, not in the current directory.
+func TestUserWorldBareName(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "regions.txt"), []byte("code,name,lat,lon,population\nA1,Alpha,60,10,50000\nB2,Beta,60.5,10.5,8000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(filepath.Join(dir, "my.toml"), []byte("[scenario]\nname = \"mine\"\nworld = \"regions.txt\"\nyears = 2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.World != filepath.Join(dir, "regions.txt") {
+		t.Errorf("world %q, want the file next to the scenario", s.World)
+	}
+	if _, err := s.LoadWorld(); err != nil {
+		t.Error(err)
+	}
+}
+
 // rename makes errors of file read as test.toml, for checkBad.
 func rename(err error, file string) error {
 	var list Errors
