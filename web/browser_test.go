@@ -190,6 +190,15 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(legendText, "Scenario − baseline") {
 		t.Errorf("compare: legend %q, want the difference", legendText)
 	}
+	// Three paired runs by default: the map shows their mean where it can
+	// be told from chance, and greys the rest (most regions here).
+	if !strings.Contains(legendText, "Mean of 3 paired runs. Grey: ") || !evalJS[bool](t, ctx, "chance", `settle.chanceReady`) {
+		t.Errorf("compare: legend %q, want the mean of 3 paired runs and the regions greyed by chance", legendText)
+	}
+	grey := evalJS[int](t, ctx, "grey regions", `settle.map.regions.filter((_, r) => Number.isNaN(settle.diffValue(settle.shown, r))).length`)
+	if grey < 200 || grey == 357 {
+		t.Errorf("compare: %d of 357 regions grey; want most but not all (Rogfast's targets are clear)", grey)
+	}
 	paths = evalJS[int](t, ctx, "compare lines", `document.querySelectorAll('#c-central polyline').length`)
 	if paths != 2 {
 		t.Errorf("compare: %d lines in the central-share chart, want scenario and baseline", paths)

@@ -55,6 +55,25 @@ type Frame struct {
 	Emigrants  int64                    `json:"emigrants"`
 }
 
+// MapFrame is a Frame's per-region map metrics, for the further paired
+// runs of a comparison: replicate 2, 3 … (the first is streamed as
+// Frames).
+type MapFrame struct {
+	Side      string    `json:"side"`
+	Replicate int       `json:"replicate"`
+	Year      int       `json:"year"`
+	Pop       []int64   `json:"pop"`
+	Median    []float64 `json:"median"`
+	HigherEd  []float64 `json:"higherEd"`
+	Net       []int64   `json:"net"`
+	Commute   []float64 `json:"commute"`
+}
+
+// mapFrame returns f's map metrics as replicate k.
+func (f *Frame) mapFrame(k int) *MapFrame {
+	return &MapFrame{Side: f.Side, Replicate: k, Year: f.Year, Pop: f.Pop, Median: f.Median, HigherEd: f.HigherEd, Net: f.Net, Commute: f.Commute}
+}
+
 // frameMaker computes Frames, reusing its counting buffers from year to
 // year. It is not safe for concurrent use.
 type frameMaker struct {

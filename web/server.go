@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"math"
@@ -66,6 +67,10 @@ type Options struct {
 	LoopbackOnly bool
 	// Logf logs runs and errors; nil discards.
 	Logf func(format string, args ...any)
+	// ShuttingDown, when closed, says that the server is stopping (Ctrl-C):
+	// a run it stops is then reported to its page as such, not as stopped
+	// by the page. nil: never.
+	ShuttingDown <-chan struct{}
 }
 
 // Server is the web app: the embedded page, the JSON API and the
@@ -149,6 +154,11 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("POST /api/toml", s.toml)
 	mux.HandleFunc("POST /api/run", s.run)
 	mux.HandleFunc("GET /api/status", s.status)
+	mux.Handle("GET /index.html", http.RedirectHandler("/", http.StatusMovedPermanently))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no API %s %s; see docs/web.md", r.Method, r.URL.Path), nil)
+	})
+	mux.HandleFunc("/", notFound)
 	s.mux = mux
 	return s, nil
 }
@@ -579,7 +589,20 @@ type runRequest struct {
 	// Compare also runs the baseline: the same scenario without its
 	// interventions, with the same seed.
 	Compare bool `json:"compare"`
+	// Replicates is the number of paired runs of a comparison (seeds seed,
+	// seed+1 …; 0 = DefaultReplicates, at most MaxReplicates): the first is
+	// streamed in full, the others as MapFrames after it, so that the page
+	// can tell a difference from chance.
+	Replicates int `json:"replicates"`
 }
+
+// DefaultReplicates and MaxReplicates bound the paired runs of a
+// comparison. Three are the fewest with which the page can give a
+// difference an interval (t with 2 degrees of freedom).
+const (
+	DefaultReplicates = 3
+	MaxReplicates     = 5
+)
 
 // stream writes Server-Sent Events to one response.
 type stream struct {
@@ -620,6 +643,18 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	reps := 1
+	if req.Compare {
+		reps = req.Replicates
+		if reps == 0 {
+			reps = DefaultReplicates
+		}
+		if reps < 1 || reps > MaxReplicates {
+			jsonError(w, http.StatusBadRequest, fmt.Sprintf("replicates %d is out of range; compare with 1 to %d paired runs", req.Replicates, MaxReplicates),
+				[]Problem{{Key: "replicates", Message: fmt.Sprintf("give 1 to %d paired runs (3 or more give intervals)", MaxReplicates)}})
+			return
+		}
+	}
 	ctx := r.Context()
 	st := &stream{w: w, rc: http.NewResponseController(w)}
 	release, err := s.queue.Acquire(ctx, func(pos int) {
@@ -634,9 +669,15 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	years, err := s.simulate(ctx, sc, wd, req.Compare, st.send)
+	years, err := s.simulate(ctx, sc, wd, req.Compare, reps, st.send)
 	what := fmt.Sprintf("%s (%s, scale %g, seed %d, compare %v)", sc.Name, sc.World, sc.Scale, sc.Seed, req.Compare)
+	if reps > 1 {
+		what = fmt.Sprintf("%s (%s, scale %g, seeds %d–%d, compare, %d paired runs)", sc.Name, sc.World, sc.Scale, sc.Seed, sc.Seed+uint64(reps-1), reps)
+	}
 	switch {
+	case ctx.Err() != nil && s.shuttingDown():
+		s.opts.Logf("run %s: stopped after %d of %d years: the server is shutting down", what, years, sc.Years)
+		st.send("fail", map[string]string{"message": fmt.Sprintf("the server was stopped after %d of %d years; start settle serve again and press Run", years, sc.Years), "stopped": "server"})
 	case ctx.Err() != nil:
 		s.opts.Logf("run %s: stopped by the page after %d of %d years (%.1f s)", what, years, sc.Years, time.Since(start).Seconds())
 	case err != nil:
@@ -648,9 +689,32 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// notFound answers an unknown address with a page that leads back to the
+// app (a mistyped link on the classroom screen).
+func notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found: Settle</title>
+<body style="font: 18px/1.4 sans-serif; margin: 3rem"><h1>Nothing here</h1>
+<p>Settle has no page at <code>%s</code>.</p><p><a href="/">Open the Settle app</a></p></body></html>
+`, html.EscapeString(r.URL.Path))
+}
+
+// shuttingDown reports whether Options.ShuttingDown is closed.
+func (s *Server) shuttingDown() bool {
+	select {
+	case <-s.opts.ShuttingDown:
+		return true
+	default:
+		return false
+	}
+}
+
 // simulate runs sc (and with compare its baseline) in lockstep, sending a
-// frame per year and side; it returns the years completed.
-func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, send func(string, any) error) (years int, err error) {
+// frame per year and side; it returns the years completed. With reps > 1
+// (compare only) it then runs reps − 1 more pairs with the seeds after
+// sc's, sending a MapFrame per year and side of each.
+func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, reps int, send func(string, any) error) (years int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the engine failed: %v", r)
@@ -668,7 +732,7 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 		sides = append(sides, &side{name: "baseline"})
 	}
 	if err := send("start", map[string]any{"name": sc.Name, "world": sc.World, "startYear": sc.StartYear,
-		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare}); err != nil {
+		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps}); err != nil {
 		return 0, err
 	}
 	for _, sd := range sides {
@@ -696,6 +760,32 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 			rec := sd.sim.Step()
 			if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec)); err != nil {
 				return y, err
+			}
+		}
+	}
+	for k := 2; k <= reps; k++ {
+		for _, sd := range sides {
+			c := cfg
+			c.Seed = sc.Seed + uint64(k-1)
+			if sd.name == "baseline" {
+				c.Interventions = nil
+			}
+			if sd.sim, err = engine.New(w, c); err != nil {
+				return sc.Years, err
+			}
+			if err := send("frame", sd.fm.frame(sd.name, sd.sim, sd.sim.Observe()).mapFrame(k)); err != nil {
+				return sc.Years, err
+			}
+		}
+		for range sc.Years {
+			for _, sd := range sides {
+				if err := ctx.Err(); err != nil {
+					return sc.Years, err
+				}
+				rec := sd.sim.Step()
+				if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec).mapFrame(k)); err != nil {
+					return sc.Years, err
+				}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -483,7 +484,7 @@ func TestRunStreams(t *testing.T) {
 	spec := teachingSpec(4)
 	spec.Interventions = []Intervention{{Kind: "business_development", Regions: []string{"Øvre Dal"}, FromYear: 2026,
 		Params: map[string]any{"jobs": 400.0, "skill_level": "high"}}}
-	ch, _ := startRun(t, ts.URL, runRequest{Spec: spec, Compare: true})
+	ch, _ := startRun(t, ts.URL, runRequest{Spec: spec, Compare: true, Replicates: 1}) // TestCompareReplicates has more
 	if e := next(t, ch); e.name != "start" {
 		t.Fatalf("first event %q, want start", e.name)
 	}
@@ -585,4 +586,113 @@ func TestRunStopsWithPage(t *testing.T) {
 	}
 	stopThird()
 	waitFor(t, "no run left", func() bool { r, w := s.Queue().Status(); return r == 0 && w == 0 })
+}
+
+// TestServerShutdownTellsPage: a run the server stops (Ctrl-C) ends with a
+// fail event that says so, and the log does not blame the page.
+func TestServerShutdownTellsPage(t *testing.T) {
+	ctx, shutdown := context.WithCancel(context.Background())
+	defer shutdown()
+	log := &logBuf{}
+	s, err := New(Options{MaxRuns: 1, Logf: log.logf, ShuttingDown: ctx.Done()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.BaseContext = func(net.Listener) context.Context { return ctx }
+	ts.Start()
+	t.Cleanup(ts.Close)
+	long := teachingSpec(50)
+	long.Scale = 1
+	ch, _ := startRun(t, ts.URL, runRequest{Spec: long})
+	next(t, ch) // start
+	next(t, ch) // the first frame
+	shutdown()
+	for {
+		e := next(t, ch)
+		if e.name == "frame" {
+			continue
+		}
+		if e.name != "fail" || !strings.Contains(string(e.data), "the server was stopped after") || !strings.Contains(string(e.data), `"stopped":"server"`) {
+			t.Fatalf("%s %s, want a fail event saying the server stopped", e.name, e.data)
+		}
+		break
+	}
+	waitFor(t, "the log line", func() bool { return log.has("the server is shutting down") })
+	if log.has("stopped by the page") {
+		t.Error("the log blames the page")
+	}
+}
+
+// TestNotFound: an unknown page leads back to the app, an unknown API
+// answers in JSON, and /index.html is the app.
+func TestNotFound(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	resp, body := get(t, ts.URL+"/lesson<1>")
+	if resp.StatusCode != 404 || !strings.Contains(string(body), `<a href="/">Open the Settle app</a>`) || strings.Contains(string(body), "<1>") {
+		t.Errorf("unknown page: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get(t, ts.URL+"/api/nothing")
+	if resp.StatusCode != 404 || !strings.Contains(string(body), `"error":"no API GET /api/nothing`) {
+		t.Errorf("unknown API: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get(t, ts.URL+"/index.html")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `id="run"`) {
+		t.Errorf("/index.html: %d %.80s", resp.StatusCode, body)
+	}
+}
+
+// TestCompareReplicates: a comparison's further paired runs follow the
+// first as map frames of replicate 2, 3 …, each the run of the next seed
+// (the same numbers as a one-run comparison with that seed); more than
+// MaxReplicates is refused.
+func TestCompareReplicates(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	spec := teachingSpec(2)
+	collect := func(req runRequest) map[string][][]int64 {
+		ch, _ := startRun(t, ts.URL, req)
+		out := map[string][][]int64{}
+		for {
+			e := next(t, ch)
+			if e.name == "done" {
+				return out
+			}
+			if e.name != "frame" {
+				continue
+			}
+			var f struct {
+				Side      string
+				Replicate int
+				Pop       []int64
+				Pyr       [][]int64
+			}
+			json.Unmarshal(e.data, &f)
+			if f.Replicate > 1 && f.Pyr != nil {
+				t.Errorf("replicate %d frame carries the regional detail", f.Replicate)
+			}
+			key := fmt.Sprintf("%s/%d", f.Side, max(f.Replicate, 1))
+			out[key] = append(out[key], f.Pop)
+		}
+	}
+	three := collect(runRequest{Spec: spec, Compare: true, Replicates: 3})
+	for _, side := range []string{"scenario", "baseline"} {
+		for k := 1; k <= 3; k++ {
+			if n := len(three[fmt.Sprintf("%s/%d", side, k)]); n != spec.Years+1 {
+				t.Errorf("%s replicate %d: %d frames, want %d", side, k, n, spec.Years+1)
+			}
+		}
+	}
+	next := spec
+	next.Seed = spec.Seed + 2
+	one := collect(runRequest{Spec: next, Compare: true, Replicates: 1})
+	if !reflect.DeepEqual(one["scenario/1"], three["scenario/3"]) || !reflect.DeepEqual(one["baseline/1"], three["baseline/3"]) {
+		t.Error("replicate 3 is not the run of seed + 2")
+	}
+	if reflect.DeepEqual(three["scenario/1"], three["scenario/2"]) {
+		t.Error("replicates 1 and 2 are the same run")
+	}
+	resp, body := post(t, ts.URL+"/api/run", runRequest{Spec: spec, Compare: true, Replicates: MaxReplicates + 1})
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "replicates 6 is out of range") {
+		t.Errorf("too many replicates: %d %s", resp.StatusCode, body)
+	}
 }

@@ -153,6 +153,7 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 		Workers:      opts.Workers,
 		LoopbackOnly: loopback,
 		Logf:         logf,
+		ShuttingDown: ctx.Done(),
 	})
 	if err != nil {
 		return err

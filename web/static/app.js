@@ -18,18 +18,22 @@ const METRICS = {
   commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN) },
 };
 const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', family: 'family', return: 'return home', amenity: 'amenities' };
+// The motive in a sentence: "moved … most often to study".
+const MOTIVE_WHY = { study: 'to study', career: 'for work', housing: 'for housing', family: 'for family', return: 'to return home', amenity: 'for a nicer place' };
 
 const state = {
   config: null, maps: {}, map: null, world: null,
   loaded: null, // {file, world, name} of the scenario file loaded
   frames: { scenario: [], baseline: [] },
-  run: null, // {startYear, years, compare, name}
+  reps: [], chanceReady: false, // the further paired runs of a comparison (diffStats)
+  run: null, // {startYear, years, compare, replicates, name}
   shown: -1, playing: false, timer: null, abort: null,
   selected: -1, paths: [[], []],
   timing: { clicked: 0, firstFrame: 0 },
 };
 window.settle = state; // for the browser test and the curious
 state.spec = () => spec(); // the form as the server gets it
+state.diffValue = (i, r) => diffValue(i, r); // what the difference map shows (the browser test)
 
 // ---------- start ----------
 
@@ -74,7 +78,7 @@ async function init() {
   for (const k of cfg.kinds) {
     const o = document.createElement('option');
     o.value = k.kind;
-    o.textContent = kindLabel(k.kind) + (k.available ? '' : ' (not simulated yet)');
+    o.textContent = kindOption(k.kind) + (k.available ? '' : ' (not simulated yet)');
     o.disabled = !k.available;
     $('add-kind').appendChild(o);
   }
@@ -96,6 +100,17 @@ async function init() {
 }
 
 function kindLabel(k) { return k.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase()); }
+
+// What a kind is called in the list of interventions: its name, and for
+// some what a teacher would look for ("bridge").
+const KIND_HINTS = {
+  region_enlargement: 'a bridge, tunnel or faster road',
+  business_development: 'jobs added, or a plant closed',
+  part_time_residents: 'cabins and second homes',
+  youth: 'bringing the young back home',
+  municipal_cooperation: 'one labour market',
+};
+function kindOption(k) { return kindLabel(k) + (KIND_HINTS[k] ? ` (${KIND_HINTS[k]})` : ''); }
 function worldInfo(name) { return state.config.worlds.find(w => w.name === name); }
 
 function bindControls() {
@@ -114,7 +129,15 @@ function bindControls() {
   $('view').addEventListener('change', () => show(state.shown));
   $('year').addEventListener('input', () => { pause(); show(+$('year').value); });
   $('play').addEventListener('click', () => (state.playing ? pause() : play()));
-  $('step').addEventListener('click', () => { pause(); if (state.shown < available() - 1) show(state.shown + 1); });
+  $('step').addEventListener('click', () => {
+    pause();
+    if (state.shown < available() - 1) show(state.shown + 1);
+    else if (state.run && available() > 0) {
+      setStatus(available() - 1 < state.run.years && state.abort
+        ? 'The next year is still being simulated.'
+        : `${state.run.startYear + state.shown} is the last year of this run: drag the slider back, or press Play to watch it again.`);
+    }
+  });
   $('find').addEventListener('change', () => {
     // As the form's region picker: folded names, name parts and codes; of
     // a name two regions share (Herøy), the first, as before.
@@ -123,6 +146,7 @@ function bindControls() {
     if (r) select(state.map.regions.indexOf(r));
   });
   $('teaching').addEventListener('change', teachingMode);
+  $('compare').addEventListener('change', () => { $('replicates-box').hidden = !$('compare').checked; });
   window.addEventListener('resize', () => placeLabels());
 }
 
@@ -186,15 +210,28 @@ async function setWorld(name, defaults) {
     regionPanel();
     nationalCharts();
     $('attribution').textContent = state.map.note;
+    // The last message (a loading note, an earlier run's result or
+    // problem) no longer applies to this world.
+    problems(null);
+    setStatus(`${name}: ${state.map.regions.length} regions. Set up a scenario and press Run.`);
   }
+}
+
+// decimal reads a number typed with a decimal point or comma ("0,3" is
+// 0.3, as Norwegian keyboards write it); NaN for anything else.
+function decimal(text) {
+  const t = text.trim().replace(',', '.');
+  return /^(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : NaN;
 }
 
 function scaleHelp() {
   const info = worldInfo($('world').value);
-  const x = +$('scale').value;
-  $('scale-help').textContent = x > 0
-    ? `≈ ${fmtInt(info.population * x)} simulated persons of ${fmtInt(info.population)}; at most ${info.maxScale} here`
-    : `a share above 0, at most ${info.maxScale}`;
+  const x = decimal($('scale').value);
+  $('scale-help').textContent = x > info.maxScale
+    ? `${x} is more than this server allows for this world: at most ${info.maxScale}`
+    : x > 0
+      ? `≈ ${fmtInt(info.population * x)} simulated persons of ${fmtInt(info.population)}; at most ${info.maxScale} here`
+      : `a share above 0, at most ${info.maxScale}`;
 }
 
 function drawMaps() {
@@ -288,6 +325,46 @@ function view() {
   return state.run?.compare ? $('view').value : 'scenario';
 }
 
+// Paired runs of a comparison: the first streams in full (state.frames);
+// the others (state.reps[k − 2] for replicate k) bring the map metrics, so
+// that a region's difference gets a 90 % interval over the runs. T90 is
+// the 95th percentile of Student's t with k − 1 degrees of freedom.
+const T90 = { 2: 6.314, 3: 2.920, 4: 2.353, 5: 2.132 };
+
+// repsReady reports whether every paired run has every year.
+function repsReady() {
+  const r = state.run;
+  if (!r?.compare || !(r.replicates > 1)) return false;
+  return state.reps.length === r.replicates - 1 &&
+    state.reps.every(x => x.scenario.length === r.years + 1 && x.baseline.length === r.years + 1);
+}
+
+// diffStats returns region r's difference (scenario − baseline) in the
+// map's metric at year index i over the paired runs: its mean and 90 %
+// interval, or null before every run has arrived.
+function diffStats(i, r) {
+  if (!state.chanceReady) return null;
+  const m = METRICS[$('metric').value];
+  const runs = [state.frames, ...state.reps];
+  const d = runs.map(x => m.value(x.scenario, i, r) - m.value(x.baseline, i, r));
+  if (!d.every(Number.isFinite)) return { mean: NaN, lo: NaN, hi: NaN };
+  const k = d.length, mean = d.reduce((a, b) => a + b, 0) / k;
+  const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+  const half = T90[k] * sd / Math.sqrt(k);
+  return { mean, lo: mean - half, hi: mean + half };
+}
+
+// diffValue is what the difference map shows for r at year index i: with
+// paired runs, their mean where its interval excludes zero (NaN, grey,
+// where the difference cannot be told from chance); with one run, its
+// difference outside regions of few simulated persons.
+function diffValue(i, r) {
+  if (tooFew(r)) return NaN;
+  const st = diffStats(i, r);
+  if (st) return st.lo > 0 || st.hi < 0 ? st.mean : NaN;
+  return metricOf('scenario', i, r) - metricOf('baseline', i, r);
+}
+
 // complete returns how many years both sides have (compare) or the scenario has.
 function available() {
   const s = state.frames.scenario.length;
@@ -315,7 +392,7 @@ function regionValue(k, r) {
   const i = state.shown;
   if (i < 0) return NaN;
   const v = view();
-  if (v === 'diff') return tooFew(r) ? NaN : metricOf('scenario', i, r) - metricOf('baseline', i, r);
+  if (v === 'diff') return diffValue(i, r);
   if (v === 'side') return metricOf(k === 0 ? 'baseline' : 'scenario', i, r);
   return metricOf(v, i, r);
 }
@@ -330,7 +407,7 @@ function scaleFor() {
   const R = state.map.regions.length;
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < R; r++) {
-      if (v === 'diff') vals.push(tooFew(r) ? NaN : metricOf('scenario', i, r) - metricOf('baseline', i, r));
+      if (v === 'diff') vals.push(diffValue(i, r));
       else if (v === 'side') vals.push(metricOf('scenario', i, r), metricOf('baseline', i, r));
       else vals.push(metricOf(v, i, r));
     }
@@ -373,13 +450,21 @@ function show(i) {
   }
   legend($('legend'), sc);
   if (v === 'diff') {
-    // One paired run: outside the targets a small difference may be
-    // chance anywhere; settle compare's replicates and intervals tell.
-    const grey = state.map.regions.filter((_, r) => tooFew(r)).length;
+    const few = state.map.regions.filter((_, r) => tooFew(r)).length;
     const p = document.createElement('p');
     p.className = 'note';
-    p.textContent = (grey ? `Grey: ${grey} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. ` : '') +
-      'One paired run: elsewhere too a small difference can be chance; settle compare with replicates gives intervals.';
+    const reps = state.run.replicates || 1;
+    if (state.chanceReady) {
+      const chance = state.map.regions.filter((_, r) => !tooFew(r) && Number.isNaN(diffValue(i, r))).length;
+      p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} regions where the difference cannot be told from chance ` +
+        `(its 90 % interval over the runs includes zero${few ? `, or fewer than ${MIN_SAMPLED} simulated persons` : ''}).`;
+    } else if (reps > 1) {
+      p.textContent = `The first of ${reps} paired runs; the others follow to tell chance apart. ` +
+        (few ? `Grey: ${few} regions with fewer than ${MIN_SAMPLED} simulated persons.` : '');
+    } else {
+      p.textContent = (few ? `Grey: ${few} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. ` : '') +
+        'One paired run: elsewhere too a difference can be chance; choose 3 paired runs to check.';
+    }
     $('legend').appendChild(p);
   }
   const year = state.run.startYear + i;
@@ -449,7 +534,7 @@ function addIntervention(iv) {
   card.dataset.kind = kind.kind;
   const id = 'iv' + ++cardSeq;
   const h = document.createElement('h4');
-  h.textContent = kindLabel(kind.kind);
+  h.textContent = kindOption(kind.kind);
   const rm = document.createElement('button');
   rm.type = 'button';
   rm.textContent = '×';
@@ -471,10 +556,28 @@ function addIntervention(iv) {
   card.appendChild(years);
   card.appendChild(regionPicker(id, kind, iv.regions || [], iv));
   const anyOf = kind.anyOf || [];
+  const fields = [];
   for (const p of kind.params) {
     const given = iv.params && p.key in iv.params;
     const on = iv.params ? given : p.required || p.key === anyOf[0];
-    card.appendChild(paramField(id, p, on, given ? iv.params[p.key] : undefined));
+    const alt = kind.exclusive && anyOf.includes(p.key) ? anyOf.filter(k => k !== p.key) : null;
+    const f = paramField(id, p, on, given ? iv.params[p.key] : undefined, alt);
+    fields.push(f);
+    card.appendChild(f);
+  }
+  if (kind.exclusive) {
+    // Either one or the other: ticking one unticks the others.
+    const group = fields.filter(f => anyOf.includes(f.dataset.param));
+    for (const f of group) {
+      f.querySelector('input.use').addEventListener('change', e => {
+        if (!e.target.checked) return;
+        for (const g of group) {
+          if (g === f) continue;
+          g.querySelector('input.use').checked = false;
+          g.classList.add('off');
+        }
+      });
+    }
   }
   const msg = document.createElement('div');
   msg.className = 'msgs';
@@ -489,8 +592,10 @@ function addIntervention(iv) {
 function input(type, value, attrs = {}) {
   const i = document.createElement('input');
   i.type = type;
-  if (value !== undefined) i.value = value;
+  // The range first: a slider's value set before its min, max and step is
+  // clamped to the default 0–100 in steps of 1 (0.2 became 0).
   for (const [k, v] of Object.entries(attrs)) i.setAttribute(k, v);
+  if (value !== undefined) i.value = value;
   return i;
 }
 
@@ -668,7 +773,9 @@ function chip(chips, code) {
   chips.appendChild(s);
 }
 
-function paramField(id, p, on, value) {
+// paramField is the field of parameter p; alt lists the parameters it is an
+// alternative to (exactly one of them is given).
+function paramField(id, p, on, value, alt) {
   const d = document.createElement('div');
   d.className = 'param field' + (on ? '' : ' off');
   d.dataset.param = p.key;
@@ -684,7 +791,8 @@ function paramField(id, p, on, value) {
   l.htmlFor = use.id;
   const words = p.key.replace(/_/g, ' ');
   const unit = p.unit && p.unit.replace('/', ' per ') !== words && p.unit !== words ? ` (${p.unit})` : '';
-  l.append(use, document.createTextNode(words + unit + (p.required ? '' : ' — optional')));
+  const note = p.required ? '' : alt ? ` — or ${alt.map(k => k.replace(/_/g, ' ')).join(' or ')}` : ' — optional';
+  l.append(use, document.createTextNode(words + unit + note));
   l.title = p.doc;
   d.appendChild(l);
   const help = document.createElement('small');
@@ -759,7 +867,7 @@ function start(p) {
 function spec() {
   const num = id => ($(id).value === '' ? NaN : Number($(id).value));
   const s = {
-    name: $('name').value.trim(), world: $('world').value, years: num('years'), seed: num('seed'), scale: num('scale'),
+    name: $('name').value.trim(), world: $('world').value, years: num('years'), seed: num('seed'), scale: decimal($('scale').value),
     interventions: [],
   };
   if (state.behaviour) s.behaviour = state.behaviour;
@@ -789,6 +897,36 @@ function spec() {
   }
   for (const k of ['years', 'seed', 'scale']) if (!Number.isFinite(s[k])) s[k] = -1;
   return s;
+}
+
+// formProblems checks what the server could not read at all (a number it
+// cannot decode): the years and seed as whole numbers, the scale as a
+// number. The server checks the rest.
+function formProblems() {
+  const out = [];
+  const whole = (id, what, example) => {
+    const el = $(id);
+    const v = el.value.trim();
+    if (el.validity.badInput) out.push({ key: el.dataset.key, message: `that is not a number; write ${what}, e.g. ${example}` });
+    else if (v === '') out.push({ key: el.dataset.key, message: `is empty; write ${what}, e.g. ${example}` });
+    else if (!/^\d+$/.test(v)) out.push({ key: el.dataset.key, message: `${v} is not a whole number; write ${what}, e.g. ${example}` });
+  };
+  whole('years', 'the number of years to simulate', 20);
+  whole('seed', 'the seed of the random numbers', 1);
+  const sc = $('scale').value.trim();
+  if (sc === '') out.push({ key: 'scenario.scale', message: 'is empty; write the share of the population to simulate, e.g. 0.05' });
+  else if (Number.isNaN(decimal(sc))) out.push({ key: 'scenario.scale', message: `"${sc}" is not a number; write the share of the population to simulate, e.g. 0.05` });
+  return out;
+}
+
+// checkForm shows formProblems and reports whether there were none.
+function checkForm() {
+  const list = formProblems();
+  if (!list.length) return true;
+  const e = Object.assign(new Error('Check the scenario'), { body: { problems: list } });
+  problems(e);
+  setStatus(`${e.message}: ${list[0].key.replace('scenario.', '')} ${list[0].message}`, true);
+  return false;
 }
 
 // problems shows the server's problems next to the fields they concern.
@@ -863,6 +1001,7 @@ async function loadFile() {
     scaleHelp();
     state.loaded = { file: l.file, world: s.world, name: s.name };
     $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
+    setStatus(`Loaded ${l.file}. Press Run to simulate it.`);
   } catch (e) {
     problems(e);
   }
@@ -870,6 +1009,7 @@ async function loadFile() {
 
 async function download() {
   problems(null);
+  if (!checkForm()) return;
   const s = spec();
   try {
     const r = await fetch('/api/toml', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s }) });
@@ -896,8 +1036,13 @@ async function download() {
 async function run() {
   stop();
   problems(null);
+  state.ended = false;
+  state.streaming = false;
+  if (!checkForm()) return;
   const s = spec();
+  state.runSpec = s; // for the yearly sentence: when interventions start
   const compare = $('compare').checked;
+  const replicates = Number($('replicates').value);
   const ctl = new AbortController();
   state.abort = ctl;
   state.timing = { clicked: performance.now(), firstFrame: 0 };
@@ -907,7 +1052,7 @@ async function run() {
   setStatus('Starting…');
   let resp;
   try {
-    resp = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s, compare }), signal: ctl.signal });
+    resp = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s, compare, replicates }), signal: ctl.signal });
     if (!resp.ok) {
       let body = null;
       try { body = await resp.json(); } catch { /* */ }
@@ -916,7 +1061,14 @@ async function run() {
     await readEvents(resp.body, ctl);
   } catch (e) {
     if (e.name === 'AbortError') setStatus('Stopped.');
-    else {
+    else if (e instanceof TypeError) {
+      // fetch and the stream's reader fail with a TypeError when the
+      // connection breaks: the server stopped or the network went away.
+      pause();
+      setStatus(state.streaming
+        ? `Lost the connection to the server after ${Math.max(0, available() - 1)} of ${state.run.years} years: it may have been stopped. Start settle serve again and press Run.`
+        : 'The server does not answer: it may have been stopped. Start settle serve again and press Run.', true);
+    } else {
       problems(e);
       const first = e.body?.problems?.[0];
       setStatus(first ? `${e.message}: ${first.message}` : e.message, true);
@@ -937,13 +1089,17 @@ function stop() {
   $('stop').disabled = true;
 }
 
-// readEvents parses the Server-Sent Events of a run.
+// readEvents parses the Server-Sent Events of a run. A stream that ends
+// without saying how the run ended (done or fail) was cut: an error.
 async function readEvents(body, ctl) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) break;
+    if (done) {
+      if (state.abort === ctl && !state.ended) throw new TypeError('the stream ended early');
+      break;
+    }
     buf += value;
     let k;
     while ((k = buf.indexOf('\n\n')) >= 0) {
@@ -968,8 +1124,12 @@ function handle(event, d) {
       break;
     case 'start':
       delete document.body.dataset.queue;
+      state.ended = false;
+      state.streaming = true;
       state.run = d;
       state.frames = { scenario: [], baseline: [] };
+      state.reps = Array.from({ length: Math.max(0, (d.replicates || 1) - 1) }, () => ({ scenario: [], baseline: [] }));
+      state.chanceReady = false;
       document.body.dataset.frames = 0;
       delete document.body.dataset.done;
       $('view-box').hidden = !d.compare;
@@ -978,6 +1138,16 @@ function handle(event, d) {
       play();
       break;
     case 'frame': {
+      if (d.replicate > 1) {
+        state.reps[d.replicate - 2][d.side].push(d);
+        const done = state.reps.reduce((a, x) => a + Math.min(x.scenario.length, x.baseline.length), 0);
+        setStatus(`Checking for chance: paired run ${d.replicate} of ${state.run.replicates}, ${Math.round(100 * done / (state.reps.length * (state.run.years + 1)))} % …`);
+        if (repsReady()) {
+          state.chanceReady = true;
+          if (state.shown >= 0) show(state.shown); // the map's mean and greying
+        }
+        break;
+      }
       state.frames[d.side].push(d);
       const n = available();
       document.body.dataset.frames = state.frames.scenario.length;
@@ -989,6 +1159,7 @@ function handle(event, d) {
       break;
     }
     case 'done':
+      state.ended = true;
       setStatus(`Done: ${state.run.years} years of ${state.run.name} in ${fmt(d.seconds, 1)} s. Drag the year slider, click a municipality, or change what the map shows.`);
       document.body.dataset.done = '1';
       state.abort = null;
@@ -997,7 +1168,9 @@ function handle(event, d) {
       if (!state.playing) show(state.shown);
       break;
     case 'fail':
-      setStatus('The simulation failed: ' + d.message, true);
+      state.ended = true;
+      pause();
+      setStatus(d.stopped === 'server' ? 'Stopped: ' + d.message : 'The simulation failed: ' + d.message, true);
       break;
   }
 }
@@ -1029,7 +1202,7 @@ function nationalCharts() {
   const xs = years();
   const i = state.shown;
   lineChart($('c-central'), xs, sides().map(([side, cls, label]) => ({ values: state.frames[side].slice(0, n).map(f => f.central), cls, label })),
-    xs[i], { digits: 1, lastYear: state.run.startYear + state.run.years });
+    xs[i], { digits: 1, lastYear: state.run.startYear + state.run.years, minSpan: 20, min: 0, max: 100 });
   const f = state.frames.scenario[i];
   const ages = Array.from({ length: 101 }, (_, a) => String(a));
   const b = state.run.compare ? state.frames.baseline[i] : null;
@@ -1085,6 +1258,12 @@ function regionPanel() {
     summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` +
       (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'}` + (Number.isFinite(points) ? `, ${signed(points)} points of growth since ${xs[0]}` : '')) +
       (tooFew(i) ? `, mostly chance with ${fmtInt(Math.round(s[0].pop[i] * state.run.scale))} simulated persons here.` : '.');
+    const st = $('metric').value === 'change' ? diffStats(k, i) : null;
+    if (st && st.lo === 0 && st.hi === 0) summary += ` No difference in any of the ${state.run.replicates} paired runs.`;
+    else if (st && Number.isFinite(st.lo)) {
+      summary += ` Over ${state.run.replicates} paired runs: ${signed(st.mean)} points (90 % interval ${signed(st.lo)} to ${signed(st.hi)})` +
+        (st.lo > 0 || st.hi < 0 ? '.' : ': it cannot be told from chance.');
+    }
   }
   $('region-summary').textContent = summary;
   $('region-charts').hidden = false;
@@ -1113,11 +1292,12 @@ function explain() {
     return;
   }
   const f = s[i], year = state.run.startYear + i;
-  const motives = state.config.motives.map((m, k) => [MOTIVE_LABEL[m] || m, f.motives[k]]).sort((a, b) => b[1] - a[1]);
+  const motives = state.config.motives.map((m, k) => [MOTIVE_WHY[m] || m, f.motives[k]]).sort((a, b) => b[1] - a[1]);
   const tot = f.moves || 1;
   let best = -1, worst = -1, bv = -Infinity, wv = Infinity;
   for (let r = 0; r < f.pop.length; r++) {
-    if (s[i - 1].pop[r] * state.run.scale < 200) continue; // few simulated persons: their change is mostly chance
+    // With few simulated persons a region's change is mostly chance.
+    if (s[i - 1].pop[r] * state.run.scale < MIN_SAMPLED) continue;
     const c = (f.pop[r] - s[i - 1].pop[r]) / s[i - 1].pop[r];
     if (c > bv) { bv = c; best = r; }
     if (c < wv) { wv = c; worst = r; }
@@ -1125,9 +1305,17 @@ function explain() {
   let peak = 0; // up to 90: the few oldest are too few for a rate
   f.moveRate.slice(0, 91).forEach((v, a) => { if (v > f.moveRate[peak]) peak = a; });
   const name = r => state.map.regions[r].name;
+  // The interventions that start (or end) in this year's tick.
+  const news = [];
+  for (const iv of state.runSpec?.interventions || []) {
+    const what = `${iv.name || kindLabel(iv.kind)}`;
+    if (iv.fromYear === year - 1) news.push(`${what} starts.`);
+    if (iv.toYear && iv.toYear === year - 2) news.push(`${what} has ended.`);
+  }
   const parts = [
-    `${year - 1} → ${year}: ${fmtInt(f.births)} babies were born and ${fmtInt(f.deaths)} people died.`,
-    `${fmtInt(f.moves)} people moved to another region, most often for ${motives[0][0]} (${fmt((100 * motives[0][1]) / tot)} %) and ${motives[1][0]} (${fmt((100 * motives[1][1]) / tot)} %).`,
+    `${year - 1} → ${year}${state.run.compare ? ' in the scenario' : ''}:`, ...news,
+    `${fmtInt(f.births)} babies were born and ${fmtInt(f.deaths)} people died.`,
+    `${fmtInt(f.moves)} people moved to another region, most often ${motives[0][0]} (${fmt((100 * motives[0][1]) / tot)} %) and ${motives[1][0]} (${fmt((100 * motives[1][1]) / tot)} %).`,
     `Those aged ${peak} moved most: ${fmt(f.moveRate[peak])} in 1000.`,
   ];
   if (best >= 0) parts.push(`${name(best)} grew most (${signed(100 * bv)} %), ${name(worst)} shrank most (${signed(100 * wv)} %).`);

@@ -130,6 +130,15 @@ export function lineChart(svg, xs, series, now, opts = {}) {
   if (opts.zero) lo = Math.min(0, lo);
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.02 || 1;
   lo -= pad; hi += pad;
+  // A least span keeps a small change small: a share moving from 89 to
+  // 92 % is drawn on 80–100 %, not as a steep climb across the chart.
+  if (opts.minSpan && hi - lo < opts.minSpan) {
+    const mid = (lo + hi) / 2;
+    lo = mid - opts.minSpan / 2;
+    hi = mid + opts.minSpan / 2;
+    if (opts.max !== undefined && hi > opts.max) { lo -= hi - opts.max; hi = opts.max; }
+    if (opts.min !== undefined && lo < opts.min) { hi += opts.min - lo; lo = opts.min; }
+  }
   const xa = xs[0], xb = Math.max(xs[xs.length - 1], opts.lastYear ?? xa + 1);
   const x = v => g.x0 + ((v - xa) / (xb - xa || 1)) * (g.x1 - g.x0);
   const y = v => g.y0 - ((v - lo) / (hi - lo)) * (g.y0 - g.y1);
@@ -188,14 +197,14 @@ export function pyramid(svg, women, men, labels, every, outline) {
   el(svg, 'text', { x: mid + 8, y: g.y0 + 15, class: 'wl' }, 'women');
   // The persons a full half bar stands for, where the oldest bars leave
   // room (top right).
-  el(svg, 'text', { x: g.x1, y: g.y1 + 10, 'text-anchor': 'end' }, 'full bar: ' + fmtInt(maxV));
+  el(svg, 'text', { x: g.x1, y: g.y1 + 10, 'text-anchor': 'end' }, 'longest bar ' + fmtInt(maxV));
 }
 
 // butterfly draws, per motive, moves out (left, orange) and in (right, blue).
 export function butterfly(svg, names, ins, outs) {
   const n = names.length, h = 28 + n * 20;
   const g = frame(svg, h);
-  g.x0 = 84;
+  g.x0 = 100; // room for "return home" at the teaching size
   const mid = (g.x0 + g.x1) / 2;
   const maxV = Math.max(1, ...ins, ...outs);
   const half = (g.x1 - g.x0) / 2 - 40; // room for the numbers beside the bars
