@@ -325,6 +325,22 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("scale 5: problems %q, field marked %v", problem, invalid)
 	}
 	shot("07-mistake.png")
+
+	// 9. A decimal comma is a decimal (Norwegian keyboards), and an empty
+	// Years is pointed out before anything is sent.
+	run("form checks", jsStep(`document.getElementById('scale').value = '0,3'; document.getElementById('years').value = ''`),
+		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
+	problem = evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
+	if scale := evalJS[float64](t, ctx, "spec scale", `settle.spec().scale`); scale != 0.3 || !strings.Contains(problem, "scenario.years: is empty") || strings.Contains(problem, "scale") {
+		t.Errorf("scale 0,3 read as %g; problems %q", scale, problem)
+	}
+
+	// 10. A reload offers the scenario last run back (the form is not lost).
+	run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#restore`)), chromedp.Click(chromedp.CSS(`#restore`)),
+		waitJS(`document.querySelectorAll('#interventions .card').length === 1`))
+	if kind := evalJS[string](t, ctx, "restored", `document.querySelector('#interventions .card').dataset.kind`); kind != "housing" {
+		t.Errorf("restored a %q intervention, want the housing programme run before the reload", kind)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(consoleErrors) > 0 {

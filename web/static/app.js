@@ -97,6 +97,7 @@ async function init() {
   bindControls();
   await setWorld(cfg.worlds[0].name, true);
   setStatus(`Ready. Up to ${cfg.maxRuns} simulation${cfg.maxRuns > 1 ? 's' : ''} run at once on this server.`);
+  offerSaved();
 }
 
 function kindLabel(k) { return k.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase()); }
@@ -977,6 +978,56 @@ function problems(err) {
 
 // ---------- loading and downloading ----------
 
+// applySpec puts a scenario (web.Spec, as spec() writes it) into the form.
+async function applySpec(s) {
+  await setWorld(s.world, false);
+  for (const card of [...$('interventions').children]) card.remove();
+  $('scale').value = s.scale;
+  $('years').value = s.years;
+  $('seed').value = s.seed;
+  $('name').value = s.name;
+  state.behaviour = s.behaviour || null;
+  state.description = s.description || '';
+  $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
+  for (const iv of s.interventions || []) addIntervention(iv);
+  scaleHelp();
+}
+
+// The scenario last run or downloaded is kept in this browser, so that a
+// reload (or a closed tab) does not lose the form: the page offers it back.
+const SAVED = 'settle.lastScenario';
+
+function saveScenario(s) {
+  try {
+    localStorage.setItem(SAVED, JSON.stringify({ spec: s, compare: $('compare').checked, replicates: $('replicates').value, teaching: $('teaching').checked }));
+  } catch { /* storage off: nothing to offer back */ }
+}
+
+function offerSaved() {
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(SAVED)); } catch { /* */ }
+  if (!saved?.spec || !state.config.worlds.some(w => w.name === saved.spec.world)) return;
+  const n = (saved.spec.interventions || []).length;
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = 'restore';
+  b.textContent = `Restore “${saved.spec.name}” (${saved.spec.world}, ${n} intervention${n === 1 ? '' : 's'})`;
+  b.addEventListener('click', async () => {
+    if (saved.teaching !== $('teaching').checked) {
+      $('teaching').checked = saved.teaching;
+      await teachingMode();
+    }
+    await applySpec(saved.spec);
+    $('compare').checked = !!saved.compare;
+    $('replicates').value = saved.replicates || '3';
+    $('replicates-box').hidden = !saved.compare;
+    $('file-notes').textContent = `Restored ${saved.spec.name}, the scenario last run in this browser.`;
+    setStatus(`Restored ${saved.spec.name}. Press Run to simulate it.`);
+  });
+  $('file-notes').replaceChildren('The scenario you last ran here: ', b);
+  $('files-box').hidden = false; // also without a scenarios folder
+}
+
 async function loadFile() {
   const f = $('file').value;
   if (!f) return;
@@ -988,17 +1039,7 @@ async function loadFile() {
       return;
     }
     const s = l.spec;
-    await setWorld(s.world, false);
-    for (const card of [...$('interventions').children]) card.remove();
-    $('scale').value = s.scale;
-    $('years').value = s.years;
-    $('seed').value = s.seed;
-    $('name').value = s.name;
-    state.behaviour = s.behaviour || null;
-    state.description = s.description || '';
-    $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
-    for (const iv of s.interventions || []) addIntervention(iv);
-    scaleHelp();
+    await applySpec(s);
     state.loaded = { file: l.file, world: s.world, name: s.name };
     $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
     setStatus(`Loaded ${l.file}. Press Run to simulate it.`);
@@ -1011,6 +1052,7 @@ async function download() {
   problems(null);
   if (!checkForm()) return;
   const s = spec();
+  saveScenario(s);
   try {
     const r = await fetch('/api/toml', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s }) });
     if (!r.ok) {
@@ -1041,6 +1083,7 @@ async function run() {
   if (!checkForm()) return;
   const s = spec();
   state.runSpec = s; // for the yearly sentence: when interventions start
+  saveScenario(s);
   const compare = $('compare').checked;
   const replicates = Number($('replicates').value);
   const ctl = new AbortController();
@@ -1314,6 +1357,9 @@ function explain() {
   }
   const parts = [
     `${year - 1} → ${year}${state.run.compare ? ' in the scenario' : ''}:`, ...news,
+    // The country as a whole: most of the map may shrink while the
+    // population grows (the cities hold most people on little land).
+    `The country has ${fmtInt(f.population)} people (${signed((100 * (f.population - s[0].population)) / s[0].population)} % since ${state.run.startYear}).`,
     `${fmtInt(f.births)} babies were born and ${fmtInt(f.deaths)} people died.`,
     `${fmtInt(f.moves)} people moved to another region, most often ${motives[0][0]} (${fmt((100 * motives[0][1]) / tot)} %) and ${motives[1][0]} (${fmt((100 * motives[1][1]) / tot)} %).`,
     `Those aged ${peak} moved most: ${fmt(f.moveRate[peak])} in 1000.`,
