@@ -98,7 +98,11 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 		note := fmt.Sprintf("%d points for %d parameters leave %d degrees of freedom to the residuals: R² flatters the fit (adjusted, 1 − (1 − R²)·%d/%d", a.Samples, len(vary), df, a.Samples-1, df)
 		for _, r := range a.Metrics {
 			if x := r.SRC.R2; !math.IsNaN(x) {
-				note += fmt.Sprintf(": %s's %.2f is %.2f", r.Name, x, 1-(1-x)*float64(a.Samples-1)/float64(df))
+				adj := 1 - (1-x)*float64(a.Samples-1)/float64(df)
+				if math.Abs(adj) < 0.005 {
+					adj = 0 // not "-0.00"
+				}
+				note += fmt.Sprintf(": %s's %.2f is %.2f", r.Name, x, adj)
 				break
 			}
 		}
