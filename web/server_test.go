@@ -647,7 +647,9 @@ func TestNotFound(t *testing.T) {
 // (the same numbers as a one-run comparison with that seed); more than
 // MaxReplicates is refused.
 func TestCompareReplicates(t *testing.T) {
-	_, ts, _ := newTestServer(t, Options{})
+	// A queue: a run's slot is released just after its done event, which
+	// the next request can beat.
+	_, ts, _ := newTestServer(t, Options{MaxRuns: 1, MaxQueue: 4})
 	spec := teachingSpec(2)
 	collect := func(req runRequest) map[string][][]int64 {
 		ch, _ := startRun(t, ts.URL, req)
