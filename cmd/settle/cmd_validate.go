@@ -139,6 +139,18 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 			strings.Join(parts, ", "), w.DerivedClasses)
 	}
 	fmt.Fprintf(tw, "  population\t%s on 1 January %d\n", output.Group(int64(w.Population())), w.StartYear)
+	var empty []string
+	for i := range w.Regions {
+		if w.Regions[i].Population == 0 {
+			empty = append(empty, w.Regions[i].Name)
+		}
+	}
+	if len(empty) > 0 {
+		if len(empty) > 5 {
+			empty = append(empty[:5], "…")
+		}
+		fmt.Fprintf(tw, "  empty regions\t%s: no residents; they stay empty unless an intervention builds dwellings and jobs there\n", strings.Join(empty, ", "))
+	}
 	fmt.Fprintf(tw, "  years\t%d (%d–%d; the results describe 1 January %d to %d)\n", s.Years, s.StartYear, s.StartYear+s.Years-1, s.StartYear, s.StartYear+s.Years)
 	fmt.Fprintf(tw, "  seed\t%d\n", s.Seed)
 	fmt.Fprintf(tw, "  scale\t%g (%s simulated persons, scaled back in the outputs)\n",

@@ -367,14 +367,15 @@ func TestValidate(t *testing.T) {
 	// A user world without classes: how many pairs the travel file gave,
 	// and the classes derived.
 	tmp := t.TempDir()
-	os.WriteFile(filepath.Join(tmp, "r.csv"), []byte("code,name,lat,lon,population\nA1,Alpha,60,10,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61,11,1200\n"), 0o644)
+	os.WriteFile(filepath.Join(tmp, "r.csv"), []byte("code,name,lat,lon,population\nA1,Alpha,60,10,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61,11,1200\nD4,Delta,61.2,11.1,0\n"), 0o644)
 	os.WriteFile(filepath.Join(tmp, "t.csv"), []byte("from,to,minutes\nA1,B2,35\n"), 0o644)
 	os.WriteFile(filepath.Join(tmp, "u.toml"), []byte("[scenario]\nname = \"u\"\nworld = \"r.csv\"\ntravel_times = \"t.csv\"\nyears = 3\n"), 0o644)
 	stdout.Reset()
 	if err := runValidate(context.Background(), validateOptions{File: filepath.Join(tmp, "u.toml")}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"t.csv (2 of the 6 ordered pairs; the others estimated from the centroids)", "(3 derived from the population within 60 minutes; give centrality_class to set it)"} {
+	for _, want := range []string{"t.csv (2 of the 12 ordered pairs; the others estimated from the centroids)", "(4 derived from the population within 60 minutes; give centrality_class to set it)",
+		"empty regions  Delta: no residents; they stay empty unless an intervention builds dwellings and jobs there"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("validate output lacks %q:\n%s", want, stdout.String())
 		}

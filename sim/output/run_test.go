@@ -612,3 +612,21 @@ func TestSummaryTitlesWhenNoneShrank(t *testing.T) {
 		}
 	}
 }
+
+// A run without moves between regions (a world of one region) has no peak
+// migration age to report; one with moves does.
+func TestSummaryNoMoves(t *testing.T) {
+	for _, c := range []struct {
+		rate float64
+		peak bool
+	}{{0, false}, {0.12, true}} {
+		s := Summary{Years: 3, MovesPer1000: 1000 * c.rate / 3, PeakAge: 10, PeakRate: c.rate, TopAge: 0, TopRate: c.rate}
+		var b strings.Builder
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "Peak migration age") && strings.Contains(b.String(), "the single year of age moving most"); got != c.peak {
+			t.Errorf("rate %g: peak lines %v, want %v:\n%s", c.rate, got, c.peak, b.String())
+		}
+	}
+}

@@ -300,10 +300,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintln(tw, "No year was simulated.")
 	} else {
 		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d years)\n", s.MovesPer1000, s.Years)
-		if !math.IsNaN(s.PeakAge) {
+		if !math.IsNaN(s.PeakAge) && s.PeakRate > 0 { // no moves (a world of one region): no peak
 			fmt.Fprintf(tw, "Peak migration age:    %.1f (%.3f moves per person a year in the schedule smoothed over three years of age, settle fit's measure)\n", s.PeakAge, s.PeakRate)
 		}
-		if s.TopAge >= 0 && math.Abs(float64(s.TopAge)-s.PeakAge) >= 1.5 {
+		if s.TopAge >= 0 && s.TopRate > 0 && math.Abs(float64(s.TopAge)-s.PeakAge) >= 1.5 {
 			fmt.Fprintf(tw, "                       the single year of age moving most is %d (%.3f)\n", s.TopAge, s.TopRate)
 		}
 	}
