@@ -293,8 +293,13 @@ function placeLabels() {
       const w = 0.6 * fs * text.length, h = fs;
       const x = Math.min(Math.max(r.x, w / 2 + 2 * scale), m.width - w / 2 - 2 * scale);
       const y0 = big ? r.y - 4 * scale : r.y + fs / 3;
-      const y = (big ? [y0] : [y0, y0 - 1.1 * h, y0 + 1.1 * h])
-        .find(y => !overlaps([x - w / 2, y - h, x + w / 2, y + 0.2 * h]));
+      let ys = big ? [y0] : [y0, y0 - 1.1 * h, y0 + 1.1 * h];
+      // An island smaller than its label is labelled in the sea above (or
+      // below) it, so that the label covers neither it nor its neighbour.
+      const path = r.island && state.paths[id === 'map1' ? 0 : 1][i];
+      const bb = path?.getBBox?.();
+      if (bb && bb.width < w) ys = [bb.y - 3 * scale, bb.y + bb.height + h + 2 * scale, ...ys].filter(y => y - h >= 0 && y <= m.height);
+      const y = ys.find(y => !overlaps([x - w / 2, y - h, x + w / 2, y + 0.2 * h]));
       if (y === undefined) continue;
       boxes.push([x - w / 2, y - h, x + w / 2, y + 0.2 * h]);
       el(g, 'text', { x, y, 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
