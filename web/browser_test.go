@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -194,6 +195,14 @@ func TestBrowser(t *testing.T) {
 	// be told from chance, and greys the rest (most regions here).
 	if !strings.Contains(legendText, "Mean of 3 paired runs. Grey: ") || !evalJS[bool](t, ctx, "chance", `settle.chanceReady`) {
 		t.Errorf("compare: legend %q, want the mean of 3 paired runs and the regions greyed by chance", legendText)
+	}
+	// The tests behind it: Student's t (two-sided p of t(0.95, 2) is 0.1)
+	// and Benjamini–Hochberg on the 1995 paper's example (4 of 15 at 0.05).
+	if p := evalJS[float64](t, ctx, "t p-value", `settle.stats.tPValue(2.919986, 2)`); math.Abs(p-0.1) > 1e-5 {
+		t.Errorf("tPValue(2.92, 2) = %g, want 0.1", p)
+	}
+	if k := evalJS[int](t, ctx, "BH", `settle.stats.benjaminiHochberg([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0], 0.05).filter(Boolean).length`); k != 4 {
+		t.Errorf("Benjamini–Hochberg rejects %d of the paper's 15, want 4", k)
 	}
 	grey := evalJS[int](t, ctx, "grey regions", `settle.map.regions.filter((_, r) => Number.isNaN(settle.diffValue(settle.shown, r))).length`)
 	if grey < 200 || grey == 357 {

@@ -3,19 +3,26 @@
 // code as `settle run`; this file only builds the request and shows what
 // comes back.
 import { el, clear, Scale, legend, lineChart, pyramid, butterfly, fmt, fmtInt, signed } from './draw.js';
+import { tPValue, benjaminiHochberg } from './stats.js';
 
 const $ = id => document.getElementById(id);
 
 // Metrics the map colours by. value(frames, i, r) is region r's value in
 // frame i; palette and the unit of the legend follow.
+// step(f, i, r, scale) is the metric's smallest change: one simulated
+// person, or the 0.1 the server rounds to. Two paired runs may differ by a
+// few such steps by chance with no spread between them; the test of a
+// difference takes its spread as at least one step (as settle compare does).
 const METRICS = {
   change: { label: 'Population change since the start (%)', palette: 'diverging', digits: 1,
-    value: (f, i, r) => (f[0].pop[r] > 0 ? (100 * (f[i].pop[r] - f[0].pop[r])) / f[0].pop[r] : NaN) },
-  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN) },
-  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN) },
+    value: (f, i, r) => (f[0].pop[r] > 0 ? (100 * (f[i].pop[r] - f[0].pop[r])) / f[0].pop[r] : NaN),
+    step: (f, i, r, scale) => 100 / scale / f[0].pop[r] },
+  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN), step: () => 0.1 },
+  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN), step: () => 0.1 },
   net: { label: 'Net migration in the year, per 1000 residents', palette: 'diverging', digits: 0,
-    value: (f, i, r) => (i === 0 ? NaN : f[i].pop[r] > 0 ? (1000 * f[i].net[r]) / f[i].pop[r] : NaN) },
-  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN) },
+    value: (f, i, r) => (i === 0 ? NaN : f[i].pop[r] > 0 ? (1000 * f[i].net[r]) / f[i].pop[r] : NaN),
+    step: (f, i, r, scale) => 1000 / scale / f[i].pop[r] },
+  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN), step: () => 0.1 },
 };
 const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', family: 'family', return: 'return home', amenity: 'amenities' };
 // The motive in a sentence: "moved … most often to study".
@@ -34,6 +41,7 @@ const state = {
 window.settle = state; // for the browser test and the curious
 state.spec = () => spec(); // the form as the server gets it
 state.diffValue = (i, r) => diffValue(i, r); // what the difference map shows (the browser test)
+state.stats = { tPValue, benjaminiHochberg }; // (the browser test)
 
 // ---------- start ----------
 
@@ -336,6 +344,9 @@ function view() {
 // that a region's difference gets a 90 % interval over the runs. T90 is
 // the 95th percentile of Student's t with k − 1 degrees of freedom.
 const T90 = { 2: 6.314, 3: 2.920, 4: 2.353, 5: 2.132 };
+// FALSE_DISCOVERY is the rate at which the map's regions are tested
+// together, as in settle compare (compare.FalseDiscovery).
+const FALSE_DISCOVERY = 0.1;
 
 // repsReady reports whether every paired run has every year.
 function repsReady() {
@@ -348,26 +359,76 @@ function repsReady() {
 // diffStats returns region r's difference (scenario − baseline) in the
 // map's metric at year index i over the paired runs: its mean and 90 %
 // interval, or null before every run has arrived.
+// diffStats returns region r's difference (scenario − baseline) in the
+// map's metric at year index i over the paired runs: its mean, 90 %
+// interval and the p-value of the paired t-test (the spread at least one
+// step of the metric), or null before every run has arrived.
 function diffStats(i, r) {
   if (!state.chanceReady) return null;
   const m = METRICS[$('metric').value];
   const runs = [state.frames, ...state.reps];
   const d = runs.map(x => m.value(x.scenario, i, r) - m.value(x.baseline, i, r));
-  if (!d.every(Number.isFinite)) return { mean: NaN, lo: NaN, hi: NaN };
+  if (!d.every(Number.isFinite)) return { mean: NaN, lo: NaN, hi: NaN, p: NaN };
   const k = d.length, mean = d.reduce((a, b) => a + b, 0) / k;
   const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
   const half = T90[k] * sd / Math.sqrt(k);
-  return { mean, lo: mean - half, hi: mean + half };
+  const se = Math.max(sd, m.step(state.frames.scenario, i, r, state.run.scale)) / Math.sqrt(k);
+  return { mean, lo: mean - half, hi: mean + half, p: tPValue(mean / se, k - 1) };
+}
+
+// targetRegions are the regions the interventions of the run name
+// (codes, or a county and centrality selection); none for national ones.
+function targetRegions() {
+  const out = new Set();
+  const regions = state.map.regions;
+  for (const iv of state.runSpec?.interventions || []) {
+    for (const code of iv.regions || []) {
+      const r = regions.findIndex(x => x.code === code);
+      if (r >= 0) out.add(r);
+    }
+    const county = iv.county || [], central = iv.centrality || [];
+    if (county.length || central.length) {
+      regions.forEach((x, r) => {
+        if ((!county.length || county.includes(x.county)) && (!central.length || central.includes(x.centrality))) out.add(r);
+      });
+    }
+  }
+  return out;
+}
+
+// clearRegions marks, for year index i in the map's metric, the regions
+// whose difference can be told from chance: a target by its own test (p <
+// 0.1, its 90 % interval excludes zero), every other region only when it
+// stays clear with all of them tested together (Benjamini–Hochberg at a 10 %
+// false discovery rate), as settle compare's maps do. With 113 regions
+// tested one by one, about 11 would look clear in a scenario that changes
+// nothing.
+function clearRegions(i) {
+  const key = `${i}|${$('metric').value}`;
+  if (state.clearCache?.key === key) return state.clearCache.clear;
+  const R = state.map.regions.length;
+  const testable = [], p = [];
+  const stats = [];
+  for (let r = 0; r < R; r++) {
+    stats[r] = tooFew(r) ? null : diffStats(i, r);
+    if (stats[r]) { testable.push(r); p.push(stats[r].p); }
+  }
+  const bh = benjaminiHochberg(p, FALSE_DISCOVERY);
+  const targets = targetRegions();
+  const clear = new Array(R).fill(false);
+  testable.forEach((r, k) => { clear[r] = targets.has(r) ? stats[r].p < 0.1 : bh[k]; });
+  state.clearCache = { key, clear };
+  return clear;
 }
 
 // diffValue is what the difference map shows for r at year index i: with
-// paired runs, their mean where its interval excludes zero (NaN, grey,
-// where the difference cannot be told from chance); with one run, its
-// difference outside regions of few simulated persons.
+// paired runs, their mean where it can be told from chance (clearRegions;
+// NaN, grey, elsewhere); with one run, its difference outside regions of
+// few simulated persons.
 function diffValue(i, r) {
   if (tooFew(r)) return NaN;
   const st = diffStats(i, r);
-  if (st) return st.lo > 0 || st.hi < 0 ? st.mean : NaN;
+  if (st) return clearRegions(i)[r] ? st.mean : NaN;
   return metricOf('scenario', i, r) - metricOf('baseline', i, r);
 }
 
@@ -463,7 +524,7 @@ function show(i) {
     if (state.chanceReady) {
       const chance = state.map.regions.filter((_, r) => !tooFew(r) && Number.isNaN(diffValue(i, r))).length;
       p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} regions where the difference cannot be told from chance ` +
-        `(its 90 % interval over the runs includes zero${few ? `, or fewer than ${MIN_SAMPLED} simulated persons` : ''}).`;
+        `(all regions tested together, at a 10 % false discovery rate; the targets by their own 90 % interval${few ? `; or fewer than ${MIN_SAMPLED} simulated persons` : ''}).`;
     } else if (reps > 1) {
       p.textContent = `The first of ${reps} paired runs; the others follow to tell chance apart. ` +
         (few ? `Grey: ${few} regions with fewer than ${MIN_SAMPLED} simulated persons.` : '');
@@ -1178,6 +1239,7 @@ function handle(event, d) {
       state.frames = { scenario: [], baseline: [] };
       state.reps = Array.from({ length: Math.max(0, (d.replicates || 1) - 1) }, () => ({ scenario: [], baseline: [] }));
       state.chanceReady = false;
+      state.clearCache = null;
       document.body.dataset.frames = 0;
       delete document.body.dataset.done;
       $('view-box').hidden = !d.compare;
@@ -1310,7 +1372,8 @@ function regionPanel() {
     if (st && st.lo === 0 && st.hi === 0) summary += ` No difference in any of the ${state.run.replicates} paired runs.`;
     else if (st && Number.isFinite(st.lo)) {
       summary += ` Over ${state.run.replicates} paired runs: ${signed(st.mean)} points (90 % interval ${signed(st.lo)} to ${signed(st.hi)})` +
-        (st.lo > 0 || st.hi < 0 ? '.' : ': it cannot be told from chance.');
+        (clearRegions(k)[i] ? '.' : targetRegions().has(i) ? ': it cannot be told from chance.'
+          : ': with every region tested together it cannot be told from chance.');
     }
   }
   $('region-summary').textContent = summary;
