@@ -424,6 +424,29 @@ func TestFlowDelta(t *testing.T) {
 	if checked < 20 {
 		t.Errorf("only %d cells have an interval of nonzero width", checked)
 	}
+	// Tested together, the clear cells are among those whose own interval
+	// excludes zero (Benjamini–Hochberg at 10 % rejects only p ≤ 0.1).
+	for f := range res.Plan.Focus {
+		clear := res.ClearFlowCells(1, f)
+		for g := 0; g <= AllAges; g++ {
+			for m := 0; m <= AllMotives; m++ {
+				if d := res.FlowDelta(1, f, g, m); clear[g][m] && d.Includes0() {
+					t.Errorf("focus %d group %d motive %d: clear together, but its own interval %g to %g includes zero", f, g, m, d.Lo, d.Hi)
+				}
+			}
+		}
+	}
+	// A scenario compared with itself has no clear cell.
+	self := runPlan(t, PlanOptions{Replicates: 3}, 0, "base.toml", "base.toml")
+	for f := range self.Plan.Focus {
+		for g, row := range self.ClearFlowCells(1, f) {
+			for m, c := range row {
+				if c {
+					t.Errorf("self-comparison: focus %d group %d motive %d clear", f, g, m)
+				}
+			}
+		}
+	}
 	// The CSV gives the interval of each cell.
 	dir := t.TempDir()
 	if err := res.Write(dir); err != nil {

@@ -325,13 +325,15 @@ type flowCell struct {
 // FlowTables gives scenario s's change in net moves into each of its
 // targets by age group and motive over the run. A cell is coloured, blue
 // for more net moves in and red for fewer, with a strength by its size
-// among the cells, only when its 90 % interval excludes zero (or there is
-// one run per scenario and so no interval): with 42 cells, several would
-// show a difference by chance.
+// among the cells, only when its difference stays clear with all the
+// table's cells tested together (compare.Result.ClearFlowCells; every cell
+// with one run per scenario, which has no test): with 56 cells tested one by
+// one, about five would show a difference by chance.
 func (v *view) FlowTables(s int) []flowTable {
 	var out []flowTable
 	for _, f := range v.P.ScenarioFocus(s) {
 		u := v.P.Focus[f]
+		clearCells := v.R.ClearFlowCells(s, f)
 		m := 0.0
 		for g := range record.NumAgeGroups {
 			for k := range record.NumMotives {
@@ -354,7 +356,7 @@ func (v *view) FlowTables(s int) []flowTable {
 				if !math.IsNaN(d.Lo) {
 					c.Title = fmt.Sprintf("90 %% interval %s to %s", signedCount(d.Lo), signedCount(d.Hi))
 				}
-				distinct := math.IsNaN(d.Lo) || !d.Includes0()
+				distinct := clearCells == nil || clearCells[g][k]
 				if g < compare.AllAges && k < compare.AllMotives && m > 0 && distinct {
 					a := math.Max(math.Min(math.Abs(d.Difference)/m, 1)*0.6, 0.08)
 					if d.Difference > 0 {

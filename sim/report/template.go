@@ -85,7 +85,7 @@ does not include uncertainty about the model itself. Figures are real-population
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
 <p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstFlowYear}}–{{.LastYear}}:
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
-{{if gt .P.Replicates 1}}A cell is coloured only when its 90 % interval excludes zero; grey numbers cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its interval.
+{{if gt .P.Replicates 1}}A cell is coloured only when its difference stays clear with all the table's cells tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance); grey numbers cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its 90 % interval.
 {{else}}With one run per scenario there are no intervals: some of these differences are chance.
 {{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
