@@ -111,6 +111,8 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		switch {
 		case m.SweepSHA256 != first.SweepSHA256 || m.ScenarioSHA256 != first.ScenarioSHA256:
 			return nil, fmt.Errorf("%s and %s are shards of different sweeps (their sweep or scenario files differ); merge the shards of one sweep", dirs[0], d)
+		case worldFilesProblem(first.WorldFiles, m.WorldFiles) != "":
+			return nil, fmt.Errorf("%s and %s ran on different worlds: %s; merge shards of the same world", dirs[0], d, worldFilesProblem(first.WorldFiles, m.WorldFiles))
 		case m.overrides() != first.overrides():
 			return nil, fmt.Errorf("%s ran with the overrides %s, %s with %s; merge shards run with the same", dirs[0], first.overrides(), d, m.overrides())
 		case m.EngineVersion != first.EngineVersion:

@@ -345,6 +345,8 @@ func (sw *Sweep) resumeProblem(old *Manifest, s Shard) string {
 			sw.File, old.SweepSHA256, sw.SHA256)
 	case old.ScenarioSHA256 != sw.Scenario.SHA256:
 		return fmt.Sprintf("the base scenario %s changed since the sweep started there; undo the change, or start the sweep in another folder", sw.Scenario.File)
+	case worldFilesProblem(old.WorldFiles, sw.World.Files) != "":
+		return worldFilesProblem(old.WorldFiles, sw.World.Files) + "; restore the world the sweep started with, or start the sweep in another folder"
 	case old.overrides() != sw.Overrides:
 		return fmt.Sprintf("it was started with the overrides %s, this command gives %s; give the same as when it started, or start this sweep in another folder", old.overrides(), sw.Overrides)
 	case old.EngineVersion != engineVersion:

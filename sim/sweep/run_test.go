@@ -510,3 +510,44 @@ func TestOverrides(t *testing.T) {
 		t.Errorf("merge of shards with different overrides: %v", err)
 	}
 }
+
+// A sweep of a user world pins the world's files: a shard run after the
+// regions CSV changed is refused by resume and by merge, which would
+// otherwise mix two worlds in one table.
+func TestSweepWorldFiles(t *testing.T) {
+	dir := t.TempDir()
+	regions := filepath.Join(dir, "r.csv")
+	writeWorld := func(pop int) {
+		t.Helper()
+		body := fmt.Sprintf("code,name,lat,lon,population\nA1,Alpha,60,10,%d\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61,11,3000\n", pop)
+		if err := os.WriteFile(regions, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeWorld(50000)
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("[scenario]\nname = \"mine\"\nworld = \"r.csv\"\nyears = 2\nscale = 0.2\n"), 0o644)
+	file := filepath.Join(dir, "sweep.toml")
+	os.WriteFile(file, []byte("[sweep]\nscenario = \"base.toml\"\n\n[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [0.8, 1.2]\n\n[metrics]\npop = \"population\"\n"), 0o644)
+	sw, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	runSweep(t, sw, Options{Dir: filepath.Join(out, "shard-0"), Shard: Shard{0, 2}})
+	m, err := ReadManifest(filepath.Join(out, "shard-0"))
+	if err != nil || len(m.WorldFiles) != 1 || m.WorldFiles[0].Path != regions {
+		t.Fatalf("manifest world files %+v (%v)", m.WorldFiles, err)
+	}
+	writeWorld(90000)
+	sw2, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSweep(t, sw2, Options{Dir: filepath.Join(out, "shard-1"), Shard: Shard{1, 2}})
+	if _, err := Merge(out, []string{filepath.Join(out, "shard-0"), filepath.Join(out, "shard-1")}, nil); err == nil || !strings.Contains(err.Error(), "ran on different worlds: the regions file "+regions+" changed") {
+		t.Errorf("merge of shards of two worlds: %v", err)
+	}
+	if msg := sw2.resumeProblem(m, Shard{0, 2}); !strings.Contains(msg, "the regions file "+regions+" changed since then") || !strings.Contains(msg, "restore the world") {
+		t.Errorf("resume after the world changed: %q", msg)
+	}
+}

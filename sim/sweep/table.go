@@ -18,6 +18,7 @@ import (
 	"github.com/parquet-go/parquet-go/encoding"
 
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // File names in a sweep folder.
@@ -41,6 +42,7 @@ type Manifest struct {
 	ScenarioFile   string           `json:"scenario_file"`
 	ScenarioSHA256 string           `json:"scenario_sha256"`
 	World          string           `json:"world"`
+	WorldFiles     []world.File     `json:"world_files,omitempty"` // a user world's files and their SHA-256
 	StartYear      int              `json:"start_year"`
 	Design         string           `json:"design"`
 	Samples        int              `json:"samples,omitempty"`
@@ -62,6 +64,28 @@ type Manifest struct {
 	CommandLine    []string         `json:"command_line,omitempty"`
 	GoVersion      string           `json:"go_version"`
 	Hostname       string           `json:"hostname,omitempty"`
+}
+
+// worldFilesProblem says how the world files of old differ from now, or "".
+func worldFilesProblem(old, now []world.File) string {
+	if slices.Equal(old, now) {
+		return ""
+	}
+	for _, o := range old {
+		found := false
+		for _, n := range now {
+			if n.Role == o.Role && n.Path == o.Path {
+				found = true
+				if n.SHA256 != o.SHA256 {
+					return fmt.Sprintf("the %s file %s changed since then (SHA-256 %.12s…, now %.12s…)", o.Role, o.Path, o.SHA256, n.SHA256)
+				}
+			}
+		}
+		if !found {
+			return fmt.Sprintf("the world's %s file was %s then", o.Role, o.Path)
+		}
+	}
+	return "the world's files are not those of then"
 }
 
 // overrides returns m's overrides (none for nil).
@@ -96,7 +120,7 @@ func (sw *Sweep) manifest(s Shard) Manifest {
 		EngineVersion: engineVersion, Name: sw.Name,
 		SweepFile: sw.File, SweepSHA256: sw.SHA256,
 		ScenarioFile: sw.Scenario.File, ScenarioSHA256: sw.Scenario.SHA256,
-		World: sw.World.Name, StartYear: sw.World.StartYear,
+		World: sw.World.Name, WorldFiles: sw.World.Files, StartYear: sw.World.StartYear,
 		Design: sw.Design, Samples: sw.Samples, Replicates: sw.Replicates, Seed: sw.Seed,
 		Points: len(sw.Points), Runs: sw.Runs(), Shard: s, ShardRuns: len(sw.shardIDs(s)),
 	}
