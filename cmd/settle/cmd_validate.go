@@ -120,8 +120,12 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	fmt.Fprintf(tw, "  world\t%s\n", s.World)
 	if s.TravelTimes != "" {
 		n := w.N()
-		fmt.Fprintf(tw, "  travel times\t%s (%s of the %s ordered pairs; the others estimated from the centroids)\n",
-			s.TravelTimes, output.Group(int64(w.GivenPairs)), output.Group(int64(n*(n-1))))
+		rest := "the others estimated from the centroids"
+		if len(w.Files) == 1 { // an embedded world with the user's travel file
+			rest = "the world's own times for the others"
+		}
+		fmt.Fprintf(tw, "  travel times\t%s (%s of the %s ordered pairs; %s)\n",
+			s.TravelTimes, output.Group(int64(w.GivenPairs)), output.Group(int64(n*(n-1))), rest)
 	}
 	fmt.Fprintf(tw, "  regions\t%d\n", w.N())
 	if w.DerivedClasses > 0 {

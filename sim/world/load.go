@@ -199,18 +199,29 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 		travel = append(travel, travelFile{travelPath, data})
 		w.Files = append(w.Files, newFile(TravelFile, travelPath, data))
 	}
-	measured := 0
-	for _, f := range travel {
-		k, err := w.applyTravel(f.name, f.data)
+	n := w.N()
+	set := make([]bool, n*n) // the ordered pairs between two regions any file set
+	for k, f := range travel {
+		cells, err := w.applyTravel(f.name, f.data)
 		if err != nil {
 			return err
 		}
-		measured += k
-		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d pairs)", f.name, k))
+		for _, c := range cells {
+			set[c] = true
+		}
+		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d ordered pairs)", f.name, len(cells)))
+		if travelPath != "" && k == len(travel)-1 {
+			w.GivenPairs = len(cells) // the user's file
+		}
 	}
-	w.GivenPairs = measured
-	w.Sources = append(w.Sources, fmt.Sprintf("travel times: %d of %d pairs estimated from centroids (great-circle × %.2f ÷ %d km/h + %d min)",
-		w.N()*w.N()-measured, w.N()*w.N(), DetourFactor, RoadSpeedKmh, AccessMinutes))
+	measured := 0
+	for _, s := range set {
+		if s {
+			measured++
+		}
+	}
+	w.Sources = append(w.Sources, fmt.Sprintf("travel times: %d of %d ordered pairs estimated from centroids (great-circle × %.2f ÷ %d km/h + %d min)",
+		n*(n-1)-measured, n*(n-1), DetourFactor, RoadSpeedKmh, AccessMinutes))
 	synthesise(w)
 	w.Rates = NorwayRates()
 	w.Sources = append(w.Sources,
@@ -322,11 +333,12 @@ func (w *World) applyCampuses(file string, data []byte) error {
 }
 
 // applyTravel sets the travel times listed in a from,to,minutes CSV and
-// returns the number of matrix cells set (a one-direction pair counts twice).
-func (w *World) applyTravel(file string, data []byte) (int, error) {
+// returns the matrix cells between two regions it set (a pair given in one
+// direction sets both; a region's internal time is not among them).
+func (w *World) applyTravel(file string, data []byte) ([]int, error) {
 	t, err := readTable(file, data, TravelColumns, nil, "travel time", "from,to,minutes")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	n := w.N()
 	byCode := make(map[string]int, n) // exact codes first: a full matrix has n² lines
@@ -334,56 +346,58 @@ func (w *World) applyTravel(file string, data []byte) (int, error) {
 		byCode[w.Regions[i].Code] = i
 	}
 	given := make([]int32, n*n) // line that set each cell, 0 = not given
-	count := 0
+	var cells []int
 	for k := range t.rows {
 		var ij [2]int
 		for c, col := range []string{"from", "to"} {
 			s := t.cell(k, col)
 			if s == "" {
-				return 0, t.errf(k, col, "is empty; write a region code, e.g. %s", w.Regions[0].Code)
+				return nil, t.errf(k, col, "is empty; write a region code, e.g. %s", w.Regions[0].Code)
 			}
 			i, ok := byCode[s]
 			if !ok {
 				var err error
 				if i, err = w.Lookup(s); err != nil {
-					return 0, t.errf(k, col, "%v", err)
+					return nil, t.errf(k, col, "%v", err)
 				}
 			}
 			ij[c] = i
 		}
 		m, err := t.number(k, "minutes", math.Inf(-1), 1e6, "write the one-way travel time in minutes, e.g. 45")
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		switch {
 		case m < 0:
-			return 0, t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
+			return nil, t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
 		case m == 0 && ij[0] == ij[1]:
 			continue // the diagonal of a full matrix: the region's internal time is kept
 		case m == 0:
-			return 0, t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45")
+			return nil, t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45")
 		}
 		// A pair from a region to itself sets its internal travel time
 		// (the typical trip within it); pairs given both ways keep each.
 		cell := ij[0]*n + ij[1]
 		if first := given[cell]; first != 0 {
-			return 0, fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",
+			return nil, fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",
 				t.file, t.lines[k], w.Regions[ij[0]].Code, w.Regions[ij[1]].Code, first)
 		}
 		given[cell] = int32(t.lines[k])
 		w.Minutes[cell] = float32(m)
-		count++
+		if ij[0] != ij[1] {
+			cells = append(cells, cell)
+		}
 	}
 	// A pair given in one direction only is used for both.
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			if given[i*n+j] != 0 && given[j*n+i] == 0 {
+			if i != j && given[i*n+j] != 0 && given[j*n+i] == 0 {
 				w.Minutes[j*n+i] = w.Minutes[i*n+j]
-				count++
+				cells = append(cells, j*n+i)
 			}
 		}
 	}
-	return count, nil
+	return cells, nil
 }
 
 // Clone returns a deep copy of w that can be changed (an intervention

@@ -188,6 +188,11 @@ func TestLoadSpreadsheetExports(t *testing.T) {
 	if got := [3]float32{w.TravelMinutes(0, 1), w.TravelMinutes(1, 0), w.TravelMinutes(1, 1)}; got != [3]float32{30, 45, 12} {
 		t.Errorf("A1→B2, B2→A1, B2 within: %v, want [30 45 12]", got)
 	}
+	// The pairs the file sets between two regions: both of them, the
+	// region's own time and the skipped zero not counted.
+	if w.GivenPairs != 2 {
+		t.Errorf("given pairs %d, want 2", w.GivenPairs)
+	}
 }
 
 func TestLoadTravelErrors(t *testing.T) {
