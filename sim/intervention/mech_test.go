@@ -1284,6 +1284,39 @@ office_days_per_week = 2
 	if seen[1] == 0 || seen[2] == 0 {
 		t.Errorf("cases beyond the commute: local %d, fully remote %d, hybrid %d: the test needs each", seen[0], seen[1], seen[2])
 	}
+
+	// Once the programme has ended, its hybrid workers are held to the
+	// accepted commute (they kept their job anywhere).
+	ended := newSim(t, w, 3, specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "remote_work"
+from_year = %d
+to_year = %d
+share = 0.3
+office_days_per_week = 2
+`, start, start+1)))
+	for range 4 {
+		ended.Step()
+	}
+	s = ended.State()
+	p = &s.Persons
+	checked := 0
+	for i := range p.Flags {
+		if p.Flags[i]&(population.Alive|population.Hybrid) != population.Alive|population.Hybrid || p.Act[i] != population.Employed {
+			continue
+		}
+		for dest := range s.N() {
+			if m := float64(s.TravelMinutes(dest, int(p.Work[i]))); m > s.P.CommuteMinutes {
+				checked++
+				if s.KeepsJob(int32(i), dest) {
+					t.Fatalf("after the programme: hybrid person %d keeps a job %.0f minutes from region %d", i, m, dest)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no hybrid worker left to check after the programme")
+	}
 }
 
 // Hybrid workers keep their job only within the hybrid commute: with the

@@ -502,7 +502,7 @@ func HybridCommute(c, days float64) float64 {
 // when it is remote-capable and either fully remote or hybrid
 // (population.Hybrid) with the job within the hybrid commute
 // (HybridCommute with the office days of the job's region's hybrid
-// programmes).
+// programmes; none when they have ended).
 func (s *State) KeepsJob(j int32, dest int) bool {
 	p := &s.Persons
 	w := int(p.Work[j])
@@ -516,8 +516,10 @@ func (s *State) KeepsJob(j int32, dest int) bool {
 	if p.Flags[j]&population.Hybrid == 0 {
 		return true // fully remote
 	}
+	// A hybrid job whose programme has ended (no office days in force) is
+	// worked at the office again: the plain commute.
 	days := s.Regions[w].OfficeDays
-	return days <= 0 || m <= HybridCommute(s.P.CommuteMinutes, days)
+	return days > 0 && m <= HybridCommute(s.P.CommuteMinutes, days)
 }
 
 // MovePerson moves one person (see MoveHousehold). Sequential use only.
