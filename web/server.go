@@ -155,10 +155,17 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("POST /api/run", s.run)
 	mux.HandleFunc("GET /api/status", s.status)
 	mux.Handle("GET /index.html", http.RedirectHandler("/", http.StatusMovedPermanently))
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no API %s %s; see docs/web.md", r.Method, r.URL.Path), nil)
+	// Unknown addresses (GET only, so that a known path asked with another
+	// method still gets 405 from the mux).
+	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/run" || r.URL.Path == "/api/toml" {
+			w.Header().Set("Allow", "POST")
+			jsonError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s takes POST, not GET; see docs/web.md", r.URL.Path), nil)
+			return
+		}
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no API GET %s; see docs/web.md", r.URL.Path), nil)
 	})
-	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("GET /", notFound)
 	s.mux = mux
 	return s, nil
 }
@@ -669,17 +676,21 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	years, err := s.simulate(ctx, sc, wd, req.Compare, reps, st.send)
+	years, rep, err := s.simulate(ctx, sc, wd, req.Compare, reps, st.send)
+	progress := fmt.Sprintf("after %d of %d years", years, sc.Years)
+	if rep > 1 {
+		progress = fmt.Sprintf("during paired run %d of %d", rep, reps)
+	}
 	what := fmt.Sprintf("%s (%s, scale %g, seed %d, compare %v)", sc.Name, sc.World, sc.Scale, sc.Seed, req.Compare)
 	if reps > 1 {
 		what = fmt.Sprintf("%s (%s, scale %g, seeds %d–%d, compare, %d paired runs)", sc.Name, sc.World, sc.Scale, sc.Seed, sc.Seed+uint64(reps-1), reps)
 	}
 	switch {
 	case ctx.Err() != nil && s.shuttingDown():
-		s.opts.Logf("run %s: stopped after %d of %d years: the server is shutting down", what, years, sc.Years)
-		st.send("fail", map[string]string{"message": fmt.Sprintf("the server was stopped after %d of %d years; start settle serve again and press Run", years, sc.Years), "stopped": "server"})
+		s.opts.Logf("run %s: stopped %s: the server is shutting down", what, progress)
+		st.send("fail", map[string]string{"message": fmt.Sprintf("the server was stopped %s; start settle serve again and press Run", progress), "stopped": "server"})
 	case ctx.Err() != nil:
-		s.opts.Logf("run %s: stopped by the page after %d of %d years (%.1f s)", what, years, sc.Years, time.Since(start).Seconds())
+		s.opts.Logf("run %s: stopped by the page %s (%.1f s)", what, progress, time.Since(start).Seconds())
 	case err != nil:
 		s.opts.Logf("run %s: %v", what, err)
 		st.send("fail", map[string]string{"message": err.Error()})
@@ -711,10 +722,11 @@ func (s *Server) shuttingDown() bool {
 }
 
 // simulate runs sc (and with compare its baseline) in lockstep, sending a
-// frame per year and side; it returns the years completed. With reps > 1
-// (compare only) it then runs reps − 1 more pairs with the seeds after
-// sc's, sending a MapFrame per year and side of each.
-func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, reps int, send func(string, any) error) (years int, err error) {
+// frame per year and side; it returns the years of the first run completed
+// and the paired run it was in (1 the first). With reps > 1 (compare only)
+// it then runs reps − 1 more pairs with the seeds after sc's, sending a
+// MapFrame per year and side of each.
+func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, reps int, send func(string, any) error) (years, rep int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the engine failed: %v", r)
@@ -733,7 +745,7 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 	}
 	if err := send("start", map[string]any{"name": sc.Name, "world": sc.World, "startYear": sc.StartYear,
 		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps}); err != nil {
-		return 0, err
+		return 0, 1, err
 	}
 	for _, sd := range sides {
 		c := cfg
@@ -742,24 +754,24 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 		}
 		sim, err := engine.New(w, c)
 		if err != nil {
-			return 0, err
+			return 0, 1, err
 		}
 		sd.sim, sd.fm.w = sim, w
 		if err := ctx.Err(); err != nil {
-			return 0, err
+			return 0, 1, err
 		}
 		if err := send("frame", sd.fm.frame(sd.name, sim, sim.Observe())); err != nil {
-			return 0, err
+			return 0, 1, err
 		}
 	}
 	for y := range sc.Years {
 		for _, sd := range sides {
 			if err := ctx.Err(); err != nil {
-				return y, err
+				return y, 1, err
 			}
 			rec := sd.sim.Step()
 			if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec)); err != nil {
-				return y, err
+				return y, 1, err
 			}
 		}
 	}
@@ -771,23 +783,23 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 				c.Interventions = nil
 			}
 			if sd.sim, err = engine.New(w, c); err != nil {
-				return sc.Years, err
+				return sc.Years, k, err
 			}
 			if err := send("frame", sd.fm.frame(sd.name, sd.sim, sd.sim.Observe()).mapFrame(k)); err != nil {
-				return sc.Years, err
+				return sc.Years, k, err
 			}
 		}
 		for range sc.Years {
 			for _, sd := range sides {
 				if err := ctx.Err(); err != nil {
-					return sc.Years, err
+					return sc.Years, k, err
 				}
 				rec := sd.sim.Step()
 				if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec).mapFrame(k)); err != nil {
-					return sc.Years, err
+					return sc.Years, k, err
 				}
 			}
 		}
 	}
-	return sc.Years, nil
+	return sc.Years, reps, nil
 }

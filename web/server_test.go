@@ -640,6 +640,15 @@ func TestNotFound(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `id="run"`) {
 		t.Errorf("/index.html: %d %.80s", resp.StatusCode, body)
 	}
+	// A known path with another method is 405, not 404.
+	resp, _ = get(t, ts.URL+"/api/run")
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" {
+		t.Errorf("GET /api/run: %d, Allow %q; want 405 and POST", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+	resp, _ = post(t, ts.URL+"/api/config", map[string]any{})
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /api/config: %d, want 405", resp.StatusCode)
+	}
 }
 
 // TestCompareReplicates: a comparison's further paired runs follow the

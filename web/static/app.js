@@ -567,7 +567,10 @@ function play() {
   state.playing = true;
   $('play').textContent = '❚❚ Pause';
   $('play').setAttribute('aria-label', 'Pause');
-  if (state.shown >= available() - 1 && !state.abort && available() > 0) show(0);
+  // At the end, Play starts again from the first year once the first run
+  // is in (its paired runs may still be coming).
+  const complete = state.run && available() === state.run.years + 1;
+  if (state.shown >= available() - 1 && (!state.abort || complete) && available() > 0) show(0);
   tick();
 }
 
@@ -1161,7 +1164,7 @@ async function run() {
   setStatus('Starting…');
   let resp;
   try {
-    resp = await fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s, compare, replicates }), signal: ctl.signal });
+    resp = await network(fetch('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s, compare, replicates }), signal: ctl.signal }));
     if (!resp.ok) {
       let body = null;
       try { body = await resp.json(); } catch { /* */ }
@@ -1170,7 +1173,7 @@ async function run() {
     await readEvents(resp.body, ctl);
   } catch (e) {
     if (e.name === 'AbortError') setStatus('Stopped.');
-    else if (e instanceof TypeError) {
+    else if (e.network) {
       // fetch and the stream's reader fail with a TypeError when the
       // connection breaks: the server stopped or the network went away.
       pause();
@@ -1194,8 +1197,27 @@ async function run() {
 function stop() {
   if (state.abort) state.abort.abort();
   state.abort = null;
+  // Stopped before the paired runs were all in: the map is that of one
+  // paired run, and says so.
+  if (state.run?.replicates > 1 && !state.chanceReady) {
+    state.run.replicates = 1;
+    state.reps = [];
+    if (state.shown >= 0) show(state.shown);
+  }
   $('run').disabled = false;
   $('stop').disabled = true;
+}
+
+// network marks the failure of a request or of reading its stream (fetch
+// and the reader reject with a TypeError when the connection breaks), so
+// that it is told apart from a mistake of the page's own code.
+async function network(p) {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof TypeError) e.network = true;
+    throw e;
+  }
 }
 
 // readEvents parses the Server-Sent Events of a run. A stream that ends
@@ -1204,9 +1226,9 @@ async function readEvents(body, ctl) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   for (;;) {
-    const { value, done } = await reader.read();
+    const { value, done } = await network(reader.read());
     if (done) {
-      if (state.abort === ctl && !state.ended) throw new TypeError('the stream ended early');
+      if (state.abort === ctl && !state.ended) throw Object.assign(new Error('the stream ended early'), { network: true });
       break;
     }
     buf += value;
