@@ -279,6 +279,7 @@ type kindJSON struct {
 	MinRegions int         `json:"minRegions"`
 	AnyOf      []string    `json:"anyOf,omitempty"`
 	Exclusive  bool        `json:"exclusive,omitempty"`
+	NoPhaseIn  bool        `json:"noPhaseIn,omitempty"` // on or off: no phase_in_years
 	Params     []paramJSON `json:"params"`
 }
 
@@ -296,7 +297,7 @@ func catalogue() []kindJSON {
 		k := intervention.Kinds[name]
 		any, excl := intervention.AnyOf(name)
 		kj := kindJSON{Kind: name, Doc: k.Doc, National: k.National, Available: intervention.Available(name),
-			MinRegions: intervention.MinRegions(name), AnyOf: any, Exclusive: excl, Params: []paramJSON{}}
+			MinRegions: intervention.MinRegions(name), AnyOf: any, Exclusive: excl, NoPhaseIn: !intervention.PhasesIn(name), Params: []paramJSON{}}
 		for _, p := range k.Params {
 			kind := p.Kind
 			if kind == "" {

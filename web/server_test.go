@@ -202,6 +202,10 @@ func TestConfigAndMaps(t *testing.T) {
 		}
 	}
 	for _, k := range cfg.Kinds {
+		// The form offers no phase-in for a kind that is on or off.
+		if k.NoPhaseIn != (k.Kind == "municipal_cooperation") {
+			t.Errorf("%s: noPhaseIn %v", k.Kind, k.NoPhaseIn)
+		}
 		for _, p := range k.Params {
 			if (p.Kind == "number" || p.Kind == "integer") && !(p.SliderMin < p.SliderMax) {
 				t.Errorf("%s.%s: slider %g..%g", k.Kind, p.Key, p.SliderMin, p.SliderMax)

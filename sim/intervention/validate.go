@@ -67,6 +67,10 @@ func AnyOf(kind string) (keys []string, exclusive bool) {
 	return r.anyOf, r.exclusive
 }
 
+// PhasesIn reports whether the kind takes phase_in_years (one that is on or
+// off, as a municipal cooperation, does not).
+func PhasesIn(kind string) bool { return !kindRules[kind].noPhaseIn }
+
 // kindMentioning returns the kind, and the parameter of it, whose
 // description mentions what an unknown kind name says in words, as whole
 // words ("starter_homes": housing's for, "starter homes for people under

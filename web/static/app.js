@@ -622,7 +622,7 @@ function addIntervention(iv) {
   const start = info.startYear;
   years.appendChild(field(id + '-from', 'From year', input('number', iv.fromYear || start + 2, { min: start, step: 1 }), 'from_year'));
   years.appendChild(field(id + '-to', 'To year', input('number', iv.toYear || '', { min: start, step: 1, placeholder: 'none' }), 'to_year'));
-  years.appendChild(field(id + '-phase', 'Phase-in years', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0' }), 'phase_in_years'));
+  if (!kind.noPhaseIn) years.appendChild(field(id + '-phase', 'Phase-in years', input('number', iv.phaseInYears || '', { min: 0, step: 1, placeholder: '0' }), 'phase_in_years'));
   card.appendChild(years);
   card.appendChild(regionPicker(id, kind, iv.regions || [], iv));
   const anyOf = kind.anyOf || [];
@@ -946,7 +946,7 @@ function spec() {
     const q = key => card.querySelector(`[data-key="${key}"]`);
     const iv = { kind: card.dataset.kind, name: q('name').value.trim(), fromYear: Number(q('from_year').value) || 0, params: {} };
     if (q('to_year').value) iv.toYear = Number(q('to_year').value);
-    if (q('phase_in_years').value) iv.phaseInYears = Number(q('phase_in_years').value);
+    if (q('phase_in_years')?.value) iv.phaseInYears = Number(q('phase_in_years').value);
     const sel = card.querySelector('.chip.selection');
     if (sel) {
       const county = JSON.parse(sel.dataset.county), centrality = JSON.parse(sel.dataset.centrality);
