@@ -664,6 +664,10 @@ func TestCompareReplicates(t *testing.T) {
 	// the next request can beat.
 	_, ts, _ := newTestServer(t, Options{MaxRuns: 1, MaxQueue: 4})
 	spec := teachingSpec(2)
+	// An intervention from the first year, so that a replicate's baseline
+	// that kept it would differ from the one-run baseline.
+	spec.Interventions = []Intervention{{Kind: "business_development", Regions: []string{"Øvre Dal"}, FromYear: 2024,
+		Params: map[string]any{"jobs": 400.0, "skill_level": "high"}}}
 	collect := func(req runRequest) map[string][][]int64 {
 		ch, _ := startRun(t, ts.URL, req)
 		out := map[string][][]int64{}
@@ -705,6 +709,9 @@ func TestCompareReplicates(t *testing.T) {
 	}
 	if reflect.DeepEqual(three["scenario/1"], three["scenario/2"]) {
 		t.Error("replicates 1 and 2 are the same run")
+	}
+	if reflect.DeepEqual(three["scenario/3"], three["baseline/3"]) {
+		t.Error("replicate 3's scenario and baseline are the same run: the intervention is missing from one, or in both")
 	}
 	resp, body := post(t, ts.URL+"/api/run", runRequest{Spec: spec, Compare: true, Replicates: MaxReplicates + 1})
 	if resp.StatusCode != 400 || !strings.Contains(string(body), "replicates 6 is out of range") {
