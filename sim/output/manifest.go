@@ -68,7 +68,7 @@ func LoadWorld(dir string, m *Manifest) (*world.World, error) {
 	for _, f := range m.WorldFiles {
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: the run read its %s file %s, which cannot be read now (%v); put the file back at that path to read this run", where, f.Role, f.Path, unwrapPath(err))
+			return nil, fmt.Errorf("%s: the run read its %s file %s, which cannot be read now (%v); put the file back at that path to read this run", where, f.Role, f.Path, UnwrapPath(err))
 		}
 		sum := sha256.Sum256(data)
 		if hex.EncodeToString(sum[:]) != f.SHA256 {
@@ -85,9 +85,9 @@ func LoadWorld(dir string, m *Manifest) (*world.World, error) {
 	return w, nil
 }
 
-// unwrapPath drops the path and operation of a *fs.PathError, which the
-// message around it already names.
-func unwrapPath(err error) error {
+// UnwrapPath drops the path and operation of a *fs.PathError, which the
+// message around it already names ("no such file or directory").
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

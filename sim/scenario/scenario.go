@@ -368,22 +368,15 @@ func (s *Scenario) resolveWorldPath(p *problems) {
 	if isPath(s.World) {
 		s.World = abs(s.World)
 		if _, err := os.Stat(s.World); err != nil {
-			p.add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, unwrapPathErr(err), DefaultWorld)
+			p.add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, output.UnwrapPath(err), DefaultWorld)
 		}
 	}
 	if s.TravelTimes != "" {
 		s.TravelTimes = abs(s.TravelTimes)
 		if _, err := os.Stat(s.TravelTimes); err != nil {
-			p.add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, unwrapPathErr(err))
+			p.add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, output.UnwrapPath(err))
 		}
 	}
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 func (s *Scenario) parseBehaviour(p *problems, m map[string]any) {

@@ -2,9 +2,7 @@ package sweep
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -38,20 +36,12 @@ func ShardDirs(dirs []string) ([]string, error) {
 		}
 		if n == 0 {
 			if _, err := os.Stat(d); err != nil {
-				return nil, fmt.Errorf("%s: %w", d, unwrapPath(err))
+				return nil, fmt.Errorf("%s: %w", d, output.UnwrapPath(err))
 			}
 			return nil, fmt.Errorf("%s holds no sweep shards (no %s, no shard-*/%s); give the folders the shards wrote", d, ManifestFile, ManifestFile)
 		}
 	}
 	return out, nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Merge joins the shard folders dirs (see ShardDirs) of one sweep into
