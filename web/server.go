@@ -738,8 +738,6 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 		sim  *engine.Sim
 		fm   frameMaker
 	}
-	cfg := sc.Config(w)
-	cfg.Workers = s.opts.Workers
 	sides := []*side{{name: "scenario"}}
 	if compare {
 		sides = append(sides, &side{name: "baseline"})
@@ -748,56 +746,47 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps}); err != nil {
 		return 0, 1, err
 	}
-	for _, sd := range sides {
-		c := cfg
-		if sd.name == "baseline" {
-			c.Interventions = nil
-		}
-		sim, err := engine.New(w, c)
-		if err != nil {
-			return 0, 1, err
-		}
-		sd.sim, sd.fm.w = sim, w
-		if err := ctx.Err(); err != nil {
-			return 0, 1, err
-		}
-		if err := send("frame", sd.fm.frame(sd.name, sim, sim.Observe())); err != nil {
-			return 0, 1, err
-		}
-	}
-	for y := range sc.Years {
-		for _, sd := range sides {
-			if err := ctx.Err(); err != nil {
-				return y, 1, err
+	// Paired run k has the seed sc.Seed + k − 1; the first is sent in
+	// full (Frame), the others as their map figures (MapFrame).
+	for k := 1; k <= reps; k++ {
+		frame := func(sd *side, rec *record.Year) any {
+			f := sd.fm.frame(sd.name, sd.sim, rec)
+			if k > 1 {
+				return f.mapFrame(k)
 			}
-			rec := sd.sim.Step()
-			if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec)); err != nil {
-				return y, 1, err
-			}
+			return f
 		}
-	}
-	for k := 2; k <= reps; k++ {
+		done := func(y int) int { // the first run's years completed
+			if k > 1 {
+				return sc.Years
+			}
+			return y
+		}
 		for _, sd := range sides {
-			c := cfg
+			c := sc.Config(w)
+			c.Workers = s.opts.Workers
 			c.Seed = sc.Seed + uint64(k-1)
 			if sd.name == "baseline" {
 				c.Interventions = nil
 			}
 			if sd.sim, err = engine.New(w, c); err != nil {
-				return sc.Years, k, err
+				return done(0), k, err
 			}
-			if err := send("frame", sd.fm.frame(sd.name, sd.sim, sd.sim.Observe()).mapFrame(k)); err != nil {
-				return sc.Years, k, err
+			sd.fm.w = w
+			if err := ctx.Err(); err != nil {
+				return done(0), k, err
+			}
+			if err := send("frame", frame(sd, sd.sim.Observe())); err != nil {
+				return done(0), k, err
 			}
 		}
-		for range sc.Years {
+		for y := range sc.Years {
 			for _, sd := range sides {
 				if err := ctx.Err(); err != nil {
-					return sc.Years, k, err
+					return done(y), k, err
 				}
-				rec := sd.sim.Step()
-				if err := send("frame", sd.fm.frame(sd.name, sd.sim, rec).mapFrame(k)); err != nil {
-					return sc.Years, k, err
+				if err := send("frame", frame(sd, sd.sim.Step())); err != nil {
+					return done(y), k, err
 				}
 			}
 		}
