@@ -658,7 +658,14 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			u := g.Float64()
 			remote := u < (job.RemoteShare[k]+baseRemote[k])*bb+job.RemoteAnywhere[k]
 			hybrid := u < job.HybridShare[k]*bb+job.HybridAnywhere[k]
-			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), remote, hybrid, uint8(own), false})
+			kind := uint8(0)
+			if remote {
+				kind = remoteJob
+				if hybrid {
+					kind = hybridJob
+				}
+			}
+			offers = append(offers, offer{i, s.Reach[r][x], uint8(k), kind, uint8(own), false})
 		}
 		m.offers[c] = offers
 	})
@@ -694,11 +701,11 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 			p.Work[i] = uint16(o.region)
 			p.JobSkill[i] = o.skill
 			p.Flags[i] &^= population.Remote | population.Hybrid
-			if o.remote {
+			switch o.kind {
+			case remoteJob:
 				p.Flags[i] |= population.Remote
-			}
-			if o.hybrid {
-				p.Flags[i] |= population.Hybrid
+			case hybridJob:
+				p.Flags[i] |= population.Remote | population.Hybrid
 			}
 		}
 	})
@@ -801,24 +808,29 @@ func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (
 			}
 			c := m.rcdf[l][b]
 			x := sort.SearchFloat64s(c, t/w[l][b]*c[len(c)-1])
-			return offer{i, int32(min(x, len(c)-1)), uint8(l), true, false, uint8(own), false}, true
+			return offer{i, int32(min(x, len(c)-1)), uint8(l), remoteJob, uint8(own), false}, true
 		}
 	}
 	return offer{}, false
 }
 
 // offer is a job offered to a seeker: the person, the job's region and
-// level, whether it is remote-capable, the seeker's own skill level, and
-// whether the seeker took it up.
+// level, whether it is remote-capable (and hybrid), the seeker's own skill
+// level, and whether the seeker took it up.
 type offer struct {
 	person int32
 	region int32
 	skill  uint8
-	remote bool
-	hybrid bool // remote with office days (population.Hybrid)
+	kind   uint8 // 0, remoteJob or hybridJob (in one byte: offers are many, 12 bytes each)
 	own    uint8
 	taken  bool
 }
+
+// Kinds of offer: a remote-capable job, and one with office days.
+const (
+	remoteJob = 1 + iota
+	hybridJob
+)
 
 // decays caches exp(−minutes/commuteScale) for every Reach entry; rebuilt
 // when the travel matrix in force changes.
