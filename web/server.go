@@ -155,17 +155,17 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("POST /api/run", s.run)
 	mux.HandleFunc("GET /api/status", s.status)
 	mux.Handle("GET /index.html", http.RedirectHandler("/", http.StatusMovedPermanently))
-	// Unknown addresses (GET only, so that a known path asked with another
-	// method still gets 405 from the mux).
-	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/run" || r.URL.Path == "/api/toml" {
-			w.Header().Set("Allow", "POST")
-			jsonError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s takes POST, not GET; see docs/web.md", r.URL.Path), nil)
+	// Unknown addresses: JSON under /api/ (405 for a known path asked with
+	// another method), a page that leads back to the app elsewhere.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if method := apiMethod(r.URL.Path); method != "" {
+			w.Header().Set("Allow", method)
+			jsonError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s takes %s, not %s; see docs/web.md", r.URL.Path, method, r.Method), nil)
 			return
 		}
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no API GET %s; see docs/web.md", r.URL.Path), nil)
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no API %s %s; see docs/web.md", r.Method, r.URL.Path), nil)
 	})
-	mux.HandleFunc("GET /", notFound)
+	mux.HandleFunc("/", notFound)
 	s.mux = mux
 	return s, nil
 }
@@ -701,6 +701,20 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// apiMethod returns the method of the API at path, or "" for none (the
+// routes of New).
+func apiMethod(path string) string {
+	switch {
+	case path == "/api/run" || path == "/api/toml":
+		return "POST"
+	case path == "/api/config" || path == "/api/scenarios" || path == "/api/status",
+		strings.HasPrefix(path, "/api/map/") && len(path) > len("/api/map/"),
+		strings.HasPrefix(path, "/api/scenarios/") && len(path) > len("/api/scenarios/"):
+		return "GET"
+	}
+	return ""
+}
+
 // notFound answers an unknown address with a page that leads back to the
 // app (a mistyped link on the classroom screen).
 func notFound(w http.ResponseWriter, r *http.Request) {
@@ -742,8 +756,29 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 	if compare {
 		sides = append(sides, &side{name: "baseline"})
 	}
+	// The interventions as the scenario resolved them: the page names
+	// them in its yearly sentence and judges their target regions by their
+	// own interval (a county written as a code or in another case is
+	// resolved here, as settle run resolves it).
+	type ivInfo struct {
+		Name     string   `json:"name"`
+		Kind     string   `json:"kind"`
+		FromYear int      `json:"fromYear"`
+		ToYear   int      `json:"toYear,omitempty"`
+		Targets  []string `json:"targets"` // region codes; none: national
+	}
+	ivs := []ivInfo{}
+	for i := range sc.Interventions {
+		sp := &sc.Interventions[i]
+		iv := ivInfo{Name: sp.Name, Kind: sp.Kind, FromYear: sp.FromYear, ToYear: sp.ToYear, Targets: []string{}}
+		for _, r := range sp.Regions {
+			iv.Targets = append(iv.Targets, w.Regions[r].Code)
+		}
+		ivs = append(ivs, iv)
+	}
 	if err := send("start", map[string]any{"name": sc.Name, "world": sc.World, "startYear": sc.StartYear,
-		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps}); err != nil {
+		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps,
+		"interventions": ivs}); err != nil {
 		return 0, 1, err
 	}
 	// Paired run k has the seed sc.Seed + k − 1; the first is sent in

@@ -650,8 +650,17 @@ func TestNotFound(t *testing.T) {
 		t.Errorf("GET /api/run: %d, Allow %q; want 405 and POST", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 	resp, _ = post(t, ts.URL+"/api/config", map[string]any{})
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST /api/config: %d, want 405", resp.StatusCode)
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" {
+		t.Errorf("POST /api/config: %d, Allow %q; want 405 and GET", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+	// An unknown path is 404 whatever the method.
+	resp, body = post(t, ts.URL+"/api/nope", map[string]any{})
+	if resp.StatusCode != 404 || !strings.Contains(string(body), `"error":"no API POST /api/nope`) {
+		t.Errorf("POST /api/nope: %d %s, want a JSON 404", resp.StatusCode, body)
+	}
+	resp, _ = post(t, ts.URL+"/nope", map[string]any{})
+	if resp.StatusCode != 404 {
+		t.Errorf("POST /nope: %d, want 404", resp.StatusCode)
 	}
 }
 

@@ -121,8 +121,8 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	if s.TravelTimes != "" {
 		n := w.N()
 		rest := "the others estimated from the centroids"
-		if len(w.Files) == 1 { // an embedded world with the user's travel file
-			rest = "the world's own times for the others"
+		if other := n*(n-1) - w.GivenPairs - w.EstimatedPairs; other > 0 { // the world's own travel file
+			rest = fmt.Sprintf("%s more from the world's own travel file, %s estimated from the centroids", output.Group(int64(other)), output.Group(int64(w.EstimatedPairs)))
 		}
 		fmt.Fprintf(tw, "  travel times\t%s (%s of the %s ordered pairs; %s)\n",
 			s.TravelTimes, output.Group(int64(w.GivenPairs)), output.Group(int64(n*(n-1))), rest)

@@ -550,4 +550,10 @@ func TestSweepWorldFiles(t *testing.T) {
 	if msg := sw2.resumeProblem(m, Shard{0, 2}); !strings.Contains(msg, "the regions file "+regions+" changed since then") || !strings.Contains(msg, "restore the world") {
 		t.Errorf("resume after the world changed: %q", msg)
 	}
+	// A manifest of a settle from before world_files were recorded is
+	// resumed as before.
+	m.WorldFiles = nil
+	if msg := sw2.resumeProblem(m, Shard{0, 2}); msg != "" {
+		t.Errorf("resume of an older manifest: %q", msg)
+	}
 }

@@ -68,7 +68,9 @@ type Manifest struct {
 
 // worldFilesProblem says how the world files of old differ from now, or "".
 func worldFilesProblem(old, now []world.File) string {
-	if slices.Equal(old, now) {
+	// A manifest without world_files is an embedded world's, or was written
+	// by a settle from before they were recorded: nothing to compare.
+	if len(old) == 0 || slices.Equal(old, now) {
 		return ""
 	}
 	for _, o := range old {

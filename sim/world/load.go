@@ -220,8 +220,9 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 			measured++
 		}
 	}
+	w.EstimatedPairs = n*(n-1) - measured
 	w.Sources = append(w.Sources, fmt.Sprintf("travel times: %d of %d ordered pairs estimated from centroids (great-circle × %.2f ÷ %d km/h + %d min)",
-		n*(n-1)-measured, n*(n-1), DetourFactor, RoadSpeedKmh, AccessMinutes))
+		w.EstimatedPairs, n*(n-1), DetourFactor, RoadSpeedKmh, AccessMinutes))
 	synthesise(w)
 	w.Rates = NorwayRates()
 	w.Sources = append(w.Sources,

@@ -75,6 +75,9 @@ type World struct {
 	// DerivedClasses the number of regions whose centrality class was
 	// derived from the population within reach (no class in the data).
 	GivenPairs, DerivedClasses int
+	// EstimatedPairs is the number of ordered pairs between two regions
+	// that no travel-time file gives (estimated from the centroids).
+	EstimatedPairs int
 	// Files are the user's files the world was read from (a regions CSV, a
 	// travel-time CSV; none for an embedded world without travel_times),
 	// with their hashes, so that a run's manifest pins them.

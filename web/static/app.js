@@ -370,27 +370,22 @@ function diffStats(i, r) {
   const d = runs.map(x => m.value(x.scenario, i, r) - m.value(x.baseline, i, r));
   if (!d.every(Number.isFinite)) return { mean: NaN, lo: NaN, hi: NaN, p: NaN };
   const k = d.length, mean = d.reduce((a, b) => a + b, 0) / k;
-  const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
-  const half = T90[k] * sd / Math.sqrt(k);
-  const se = Math.max(sd, m.step(state.frames.scenario, i, r, state.run.scale)) / Math.sqrt(k);
-  return { mean, lo: mean - half, hi: mean + half, p: tPValue(mean / se, k - 1) };
+  // The spread at least one step: the interval and the test then agree
+  // (p < 0.1 exactly when the interval excludes zero).
+  const sd = Math.max(Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1)),
+    m.step(state.frames.scenario, i, r, state.run.scale));
+  const se = sd / Math.sqrt(k);
+  return { mean, lo: mean - T90[k] * se, hi: mean + T90[k] * se, p: tPValue(mean / se, k - 1) };
 }
 
-// targetRegions are the regions the interventions of the run name
-// (codes, or a county and centrality selection); none for national ones.
+// targetRegions are the regions the interventions of the run target, as
+// the server resolved them (its start event); none for national ones.
 function targetRegions() {
   const out = new Set();
-  const regions = state.map.regions;
-  for (const iv of state.runSpec?.interventions || []) {
-    for (const code of iv.regions || []) {
-      const r = regions.findIndex(x => x.code === code);
+  for (const iv of state.run?.interventions || []) {
+    for (const code of iv.targets) {
+      const r = state.map.regions.findIndex(x => x.code === code);
       if (r >= 0) out.add(r);
-    }
-    const county = iv.county || [], central = iv.centrality || [];
-    if (county.length || central.length) {
-      regions.forEach((x, r) => {
-        if ((!county.length || county.includes(x.county)) && (!central.length || central.includes(x.centrality))) out.add(r);
-      });
     }
   }
   return out;
@@ -1151,7 +1146,6 @@ async function run() {
   state.streaming = false;
   if (!checkForm()) return;
   const s = spec();
-  state.runSpec = s; // for the yearly sentence: when interventions start
   saveScenario(s);
   const compare = $('compare').checked;
   const replicates = Number($('replicates').value);
@@ -1177,10 +1171,12 @@ async function run() {
       // fetch and the stream's reader fail with a TypeError when the
       // connection breaks: the server stopped or the network went away.
       pause();
+      oneRunOnly();
       setStatus(state.streaming
         ? `Lost the connection to the server after ${Math.max(0, available() - 1)} of ${state.run.years} years: it may have been stopped. Start settle serve again and press Run.`
         : 'The server does not answer: it may have been stopped. Start settle serve again and press Run.', true);
     } else {
+      ctl.abort(); // a mistake of the page's own code: the server stops too
       problems(e);
       const first = e.body?.problems?.[0];
       setStatus(first ? `${e.message}: ${first.message}` : e.message, true);
@@ -1194,16 +1190,21 @@ async function run() {
   }
 }
 
-function stop() {
-  if (state.abort) state.abort.abort();
-  state.abort = null;
-  // Stopped before the paired runs were all in: the map is that of one
-  // paired run, and says so.
+// oneRunOnly: a run that ended (Stop, a failure, a lost connection) before
+// its paired runs were all in leaves the map of one paired run, which says
+// so rather than promise the others.
+function oneRunOnly() {
   if (state.run?.replicates > 1 && !state.chanceReady) {
     state.run.replicates = 1;
     state.reps = [];
     if (state.shown >= 0) show(state.shown);
   }
+}
+
+function stop() {
+  if (state.abort) state.abort.abort();
+  state.abort = null;
+  oneRunOnly();
   $('run').disabled = false;
   $('stop').disabled = true;
 }
@@ -1302,6 +1303,7 @@ function handle(event, d) {
     case 'fail':
       state.ended = true;
       pause();
+      oneRunOnly();
       setStatus(d.stopped === 'server' ? 'Stopped: ' + d.message : 'The simulation failed: ' + d.message, true);
       break;
   }
@@ -1390,7 +1392,8 @@ function regionPanel() {
     summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` +
       (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'}` + (Number.isFinite(points) ? `, ${signed(points)} points of growth since ${xs[0]}` : '')) +
       (tooFew(i) ? `, mostly chance with ${fmtInt(Math.round(s[0].pop[i] * state.run.scale))} simulated persons here.` : '.');
-    const st = $('metric').value === 'change' ? diffStats(k, i) : null;
+    // (A region of few simulated persons is not tested: said above.)
+    const st = $('metric').value === 'change' && !tooFew(i) ? diffStats(k, i) : null;
     if (st && st.lo === 0 && st.hi === 0) summary += ` No difference in any of the ${state.run.replicates} paired runs.`;
     else if (st && Number.isFinite(st.lo)) {
       summary += ` Over ${state.run.replicates} paired runs: ${signed(st.mean)} points (90 % interval ${signed(st.lo)} to ${signed(st.hi)})` +
@@ -1440,7 +1443,7 @@ function explain() {
   const name = r => state.map.regions[r].name;
   // The interventions that start (or end) in this year's tick.
   const news = [];
-  for (const iv of state.runSpec?.interventions || []) {
+  for (const iv of state.run.interventions || []) {
     const what = `${iv.name || kindLabel(iv.kind)}`;
     if (iv.fromYear === year - 1) news.push(`${what} starts.`);
     if (iv.toYear && iv.toYear === year - 2) news.push(`${what} has ended.`);
