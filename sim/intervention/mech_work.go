@@ -81,16 +81,16 @@ func remoteWork(s *state.State, sp *Spec, st float64) {
 			k := skillIndex(level)
 			room := math.Max(0, 1-base[k]-rs.RemoteShare[k]-rs.RemoteAnywhere[k])
 			x := math.Min(room, add)
-			switch {
-			case anywhere:
+			if anywhere {
 				rs.RemoteAnywhere[k] += x
-			default:
+				if days > 0 {
+					rs.HybridAnywhere[k] += x
+				}
+			} else {
 				rs.RemoteShare[k] += x
-			}
-			if days > 0 && anywhere {
-				rs.HybridAnywhere[k] += x
-			} else if days > 0 {
-				rs.HybridShare[k] += x
+				if days > 0 {
+					rs.HybridShare[k] += x
+				}
 			}
 			added += x
 		}
@@ -127,8 +127,9 @@ const MeanDwellingPrice = 4.5e6
 // 1 + Visibility. A relocation_grant lowers the cost of settling there for
 // working-age households (the early-career, family and established
 // phases, whatever the motive of their move): it acts in destination
-// choice, every year in force, as a price subsidy of strength × grant / (MeanDwellingPrice × the region's price
-// index in force), at most MaxSubsidy, combined with other subsidies.
+// choice, every year in force, as a price subsidy of strength × grant /
+// (MeanDwellingPrice × the region's price index in force), at most
+// MaxSubsidy, combined with other subsidies.
 func recruitment(s *state.State, sp *Spec, st float64) {
 	v := st * sp.Num("visibility")
 	grant := st * sp.Num("relocation_grant")
