@@ -169,7 +169,8 @@ export function pyramid(svg, women, men, labels, every, outline) {
   // Men on the left and women on the right, as the compare report's
   // pyramids (and most population pyramids) have them.
   const n = women.length, h = n > 40 ? 190 : 170;
-  const g = frame(svg, h);
+  const g = frame(svg, h + 16); // a line below for the longest bar
+  g.y0 -= 16;
   const mid = (g.x0 + g.x1) / 2 + 6;
   const maxV = Math.max(1, ...women, ...men, ...(outline ? outline.flat() : []));
   const bw = (g.y0 - g.y1) / n;
@@ -195,9 +196,9 @@ export function pyramid(svg, women, men, labels, every, outline) {
   }
   el(svg, 'text', { x: mid - 8, y: g.y0 + 15, 'text-anchor': 'end' }, 'men');
   el(svg, 'text', { x: mid + 8, y: g.y0 + 15, class: 'wl' }, 'women');
-  // The persons a full half bar stands for, where the oldest bars leave
-  // room (top right).
-  el(svg, 'text', { x: g.x1, y: g.y1 + 10, 'text-anchor': 'end' }, 'longest bar ' + fmtInt(maxV));
+  // The persons the longest bar stands for, on a line of its own under
+  // the chart (at the top it touched the bars of the old).
+  el(svg, 'text', { x: g.x1, y: g.y0 + 31, 'text-anchor': 'end' }, 'longest bar: ' + fmtInt(maxV) + ' people');
 }
 
 // butterfly draws, per motive, moves out (left, orange) and in (right, blue).
