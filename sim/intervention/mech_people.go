@@ -104,8 +104,9 @@ func partTimeResidents(s *state.State, sp *Spec, st float64) {
 // cooperation makes the target regions one municipal cooperation group (a
 // region already in a group joins the groups into one). Destination choice
 // then sees, from each member, the jobs and vacancies within commuting
-// reach of any member (one labour market, migration.Model; each member
-// keeps its own dwellings), and job matching weighs a member's
+// reach of any member (one labour market, migration.Model), movers a
+// member's dwellings turn away are housed in another member with room
+// (one housing market, migration.poolHousing), and job matching weighs a member's
 // vacancies for seekers in the other members by labour.
 // CooperationVisibility more (joint recruitment). The phase-in ramp does not
 // apply: membership is on or off.

@@ -91,6 +91,7 @@ type Model struct {
 	start, next []int32
 	order       []int32
 	dropped     []bool
+	flatDec     []*decision // ration: the decisions by flat index (poolHousing)
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
@@ -288,6 +289,7 @@ func (m *Model) ration(s *state.State, nc int) {
 			m.dropped[k] = true
 		}
 	}
+	m.poolHousing(s, nc)
 	flat = 0
 	for c := 0; c < nc; c++ {
 		out := m.chunks[c]
@@ -299,6 +301,73 @@ func (m *Model) ration(s *state.State, nc int) {
 			flat++
 		}
 		m.chunks[c] = kept
+	}
+}
+
+// poolHousing makes each municipal cooperation one housing market too
+// (MODEL.md: "a group of municipalities acting as one housing and labour
+// market"): a mover turned away by a member's dwellings (ration) is housed
+// in another member with room left, the one with the most (the lowest
+// index of equals), never the mover's own region; the move keeps its
+// motive. Sequential and without random draws, so the outputs stay the
+// same for any number of workers.
+func (m *Model) poolHousing(s *state.State, nc int) {
+	n := s.N()
+	groups := 0
+	for d := 0; d < n; d++ {
+		groups = max(groups, int(s.Regions[d].Cooperation)+1)
+	}
+	if groups == 0 {
+		return
+	}
+	m.flatDec = m.flatDec[:0]
+	for c := 0; c < nc; c++ {
+		for k := range m.chunks[c] {
+			m.flatDec = append(m.flatDec, &m.chunks[c][k])
+		}
+	}
+	p := &s.Persons
+	spare := make([]float64, n) // room left after the members' own movers
+	for g := int32(0); g < int32(groups); g++ {
+		var members []int
+		for d := 0; d < n; d++ {
+			if s.Regions[d].Cooperation == g {
+				members = append(members, d)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		for _, d := range members {
+			kept := 0
+			for _, k := range m.order[m.start[d]:m.start[d+1]] {
+				if !m.dropped[k] {
+					kept++
+				}
+			}
+			spare[d] = math.Floor(math.Max(0, m.room[d]-float64(kept)))
+		}
+		for _, d := range members {
+			for _, k := range m.order[m.start[d]:m.start[d+1]] {
+				if !m.dropped[k] {
+					continue
+				}
+				dc := m.flatDec[k]
+				origin := int(p.Region[dc.person])
+				best := -1
+				for _, e := range members {
+					if e != d && e != origin && spare[e] >= 1 && (best < 0 || spare[e] > spare[best]) {
+						best = e
+					}
+				}
+				if best < 0 {
+					continue
+				}
+				spare[best]--
+				dc.dest = int32(best)
+				m.dropped[k] = false
+			}
+		}
 	}
 }
 
@@ -916,7 +985,8 @@ func available(s *state.State, r int) float64 {
 // accepted commute and the dwellings available (available; sampled units). The members of
 // a municipal cooperation (RegionState.Cooperation) act as one labour
 // market: each sees the jobs and vacancies within commuting reach of any
-// member (each region counted once); each keeps its own dwellings.
+// member (each region counted once); each keeps its own dwellings here
+// (poolHousing houses in another member those its dwellings turn away).
 func (m *Model) markets(s *state.State) {
 	n := s.N()
 	if len(m.vacantDw) != n {

@@ -653,3 +653,56 @@ func TestRationStep(t *testing.T) {
 		t.Errorf("%s without dwellings got %d movers in (%d moves in all); want none there", s.World.Regions[full].Name, got, in)
 	}
 }
+
+// TestRationPoolsCooperation: the members of a municipal cooperation are
+// one housing market: movers turned away by a member's dwellings are
+// housed in another member with room left, up to that room, never in their
+// own region; outside the group nothing changes.
+func TestRationPoolsCooperation(t *testing.T) {
+	s := newState(t, "teaching", 0.05, 3)
+	s.Year = 2030
+	for r := range s.Regions {
+		s.Regions[r].Cooperation = -1
+	}
+	// Region 0: room for 100; region 4: room for 50 and nobody choosing it;
+	// region 1: room for all, outside the group.
+	s.Regions[0].Dwellings, s.Regions[0].Households = 1250, 1250
+	s.Regions[4].Dwellings, s.Regions[4].Households = 625, 625
+	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
+	for _, r := range []int{0, 1, 4} {
+		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
+	}
+	decide := func() *Model {
+		m := &Model{chunks: make([][]decision, 2)}
+		id := int32(0)
+		for c := range m.chunks {
+			for k := 0; k < 300; k++ {
+				m.chunks[c] = append(m.chunks[c], decision{person: id, dest: 0}, decision{person: id + 1, dest: 1})
+				id += 2
+			}
+		}
+		return m
+	}
+	count := func(m *Model) (into [5]int) {
+		for _, ch := range m.chunks {
+			for _, dc := range ch {
+				if dc.dest == 4 && s.Persons.Region[dc.person] == 4 { // a redirected move
+					t.Fatalf("person %d housed in its own region 4", dc.person)
+				}
+				into[dc.dest]++
+			}
+		}
+		return into
+	}
+	alone := decide()
+	alone.ration(s, 2)
+	if into := count(alone); into[0] != 100 || into[1] != 600 || into[4] != 0 {
+		t.Fatalf("without a cooperation: into regions 0, 1, 4: %d, %d, %d; want 100, 600, 0", into[0], into[1], into[4])
+	}
+	s.Regions[0].Cooperation, s.Regions[4].Cooperation = 0, 0
+	pooled := decide()
+	pooled.ration(s, 2)
+	if into := count(pooled); into[0] != 100 || into[1] != 600 || into[4] != 50 {
+		t.Errorf("with 0 and 4 cooperating: into regions 0, 1, 4: %d, %d, %d; want 100, 600 and the 50 rooms of 4", into[0], into[1], into[4])
+	}
+}
