@@ -127,6 +127,22 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			// people's moves for work made most of the change: the cell
 			// itself, not the age group and the motive each on their own.
 			joint := (ss[g][m] - bs[g][m]) / total
+			// The parts tested as the report's table tests them (with all
+			// the unit's cells together): a part that does not stand out
+			// from chance is said to.
+			var unclear []string
+			if clear := r.ClearFlowCells(s, f); clear != nil && yi == len(r.YearList)-1 {
+				if joint >= 0.5 && !clear[g][m] || joint < 0.5 && !clear[g][AllMotives] {
+					unclear = append(unclear, "the age group")
+				}
+				if joint < 0.5 && !clear[AllAges][m] {
+					unclear = append(unclear, "the motive")
+				}
+			}
+			it := "it"
+			if unit.Level == LevelCentrality || unit.Level == LevelTarget {
+				it = "them"
+			}
 			switch {
 			case joint >= 0.5 && sign > 0:
 				fmt.Fprintf(&b, ", mostly %s who moved %s", people(g, true), motiveText[m])
@@ -137,8 +153,16 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 				if g == 0 {
 					n += ", moving with their parents"
 				}
-				fmt.Fprintf(&b, "; the change in net moves into it (%s) is largest among %s (%s) and in moves %s (%s)",
-					signed(total), people(g, false), n, motiveText[m], signed(byMotive[m]))
+				fmt.Fprintf(&b, "; the change in net moves into %s (%s) is largest among %s (%s) and in moves %s (%s)",
+					it, signed(total), people(g, false), n, motiveText[m], signed(byMotive[m]))
+			}
+			switch {
+			case len(unclear) == 2:
+				b.WriteString(", though with every age group and motive tested together neither stands out from chance")
+			case len(unclear) == 1 && joint >= 0.5:
+				b.WriteString(", though with every age group and motive tested together that part does not stand out from chance")
+			case len(unclear) == 1:
+				fmt.Fprintf(&b, ", though with every age group and motive tested together %s does not stand out from chance", unclear[0])
 			}
 		}
 	}

@@ -35,9 +35,11 @@ const (
 	maxFocusAll = 24
 )
 
-// maxSingleTargets is the most target regions of one intervention that are
-// also charted one by one (besides their group).
-const maxSingleTargets = 4
+// MaxSingleTargets is the most target regions of one intervention that are
+// also charted one by one (besides their group), and judged one by one by
+// their own interval on the report's map; the regions of a larger group
+// are tested with every region (its group has its own interval).
+const MaxSingleTargets = 4
 
 // buildUnits returns the reporting units of w for the scenarios: every
 // region, the centrality classes and counties present, the nation, and one
@@ -119,7 +121,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			if len(rs) == 0 {
 				continue
 			}
-			if len(rs) <= maxSingleTargets {
+			if len(rs) <= MaxSingleTargets {
 				for _, r := range rs {
 					add(r)
 				}

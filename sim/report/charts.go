@@ -662,7 +662,7 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 	title := fmt.Sprintf("Change in net domestic moves into %s by age, %d–%d", u.Name, r.YearList[min(1, yi)], r.LastYear())
 	sub := "one run per scenario: no interval"
 	if p.Replicates > 1 {
-		sub = fmt.Sprintf("scenario minus baseline, mean of %d paired runs, whiskers: 90 %% interval", p.Replicates)
+		sub = fmt.Sprintf("scenario minus baseline, mean of %d paired runs, whiskers: 90 %% interval of each bar on its own", p.Replicates)
 	}
 	pl := newPlot(title+"\n"+sub, "age group at the move", "difference in net moves, sum over the years")
 	pl.Y.Tick.Marker = countTicks{}

@@ -60,7 +60,7 @@ func (s mapScale) legend() []legendEntry {
 		{fmt.Sprintf("more than +%s %%", f(2*s.Step)), gainColours[2]},
 		{fmt.Sprintf("+%s to +%s %%", f(s.Step), f(2*s.Step)), gainColours[1]},
 		{fmt.Sprintf("0 to +%s %%", f(s.Step)), gainColours[0]},
-		{"not clear (see caption)", unclear},
+		{"could be chance", unclear},
 		{fmt.Sprintf("0 to -%s %%", f(s.Step)), lossColours[0]},
 		{fmt.Sprintf("-%s to -%s %%", f(s.Step), f(2*s.Step)), lossColours[1]},
 		{fmt.Sprintf("less than -%s %%", f(2*s.Step)), lossColours[2]},
@@ -371,7 +371,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	title := fmt.Sprintf("%s minus baseline: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
 	name := "map-" + output.SafeName(p.Scenarios[s].Name)
 	if zoom {
-		title = fmt.Sprintf("%s minus baseline around the target regions, %d", p.Scenarios[s].Name, r.LastYear())
+		title = fmt.Sprintf("%s minus baseline around the target regions: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
 		name += "-zoom"
 	}
 	pl := plot.New()

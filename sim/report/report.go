@@ -280,12 +280,17 @@ func clearRegions(r *compare.Result, s, yi int) []bool {
 	return clear
 }
 
-// targetRegions are the regions scenario s's interventions target, all of
-// them (the summarised units, ScenarioFocus, are a selection).
+// targetRegions are the regions scenario s's interventions target one by
+// one: those of interventions with at most compare.MaxSingleTargets
+// regions, a question asked of each beforehand. A larger group (27 regions
+// of a county) is a question asked of the group, which has its own
+// interval; its regions are tested together with all the others.
 func targetRegions(p *compare.Plan, s int) []int {
 	var out []int
 	for _, iv := range p.Scenarios[s].Interventions {
-		out = append(out, iv.Regions...)
+		if len(iv.Regions) <= compare.MaxSingleTargets {
+			out = append(out, iv.Regions...)
+		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -50,6 +50,10 @@ Made by Settle on {{.Created}} in {{.Duration}}.</p>
 <p class="note">Each scenario ran {{.P.Replicates}} time{{if gt .P.Replicates 1}}s{{end}} with the same seeds as the baseline, so each difference compares runs that differ only by the scenario.
 The 90 % interval shows how precisely these runs pin down the model's expected difference; it narrows with more replicates and
 does not include uncertainty about the model itself. Figures are real-population counts (the simulation at scale {{.P.Scale}} scaled back).</p>
+{{if lt .P.Scale 0.2}}<p class="note">Note: at scale {{.P.Scale}} the baseline itself centralises more than at full scale, and the least central regions shrink faster
+(docs/model.md, "Known limitations": the first years are out of equilibrium, and a small sample moves its few young adults to the centres sooner).
+The differences a scenario makes are compared with that baseline; check a finding at a larger scale before reporting the baseline's levels.</p>
+{{end}}
 {{range .P.Notes}}<p class="note">Note: {{.}}.</p>
 {{end}}
 
@@ -79,13 +83,13 @@ does not include uncertainty about the model itself. Figures are real-population
 <figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
 <figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
 {{if .Migration.Name}}<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>{{end}}
-{{if .MigrationDifference.Name}}<figure class="chart" data-chart="{{.MigrationDifference.Name}}">{{svg .MigrationDifference.Inline}}<figcaption>{{.MigrationDifference.Title}}: each scenario minus the baseline{{if gt $.P.Replicates 1}}; an age group whose whisker crosses zero has no difference that can be told from chance{{end}}. <code>charts/{{.MigrationDifference.Name}}.png</code></figcaption></figure>{{end}}
+{{if .MigrationDifference.Name}}<figure class="chart" data-chart="{{.MigrationDifference.Name}}">{{svg .MigrationDifference.Inline}}<figcaption>{{.MigrationDifference.Title}}: each scenario minus the baseline{{if gt $.P.Replicates 1}}; an age group whose whisker crosses zero has no difference that can be told from chance. Each whisker is the bar's own interval: with many bars one now and then clears zero by chance, so the table "Who moved" below tests them together{{end}}. <code>charts/{{.MigrationDifference.Name}}.png</code></figcaption></figure>{{end}}
 {{end}}
 
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
 <p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstFlowYear}}–{{.LastYear}}:
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
-{{if gt .P.Replicates 1}}A cell is coloured only when its difference stays clear with all the table's cells tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance); grey numbers cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its 90 % interval.
+{{if gt .P.Replicates 1}}The total (all ages, all motives) is judged by its own 90 % interval; a cell of the breakdown only when it stays clear with all of them tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance). Coloured: a cell that stays clear; black: a total that does; grey: cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its 90 % interval, given as it is (unadjusted) in <code>flows_by_age_motive.csv</code>.
 {{else}}With one run per scenario there are no intervals: some of these differences are chance.
 {{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
@@ -107,7 +111,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 <p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}} {{$.WeakModel $s.Index}}</p>
 <table>
 <tr><th class="name" rowspan="2">region</th><th colspan="3">baseline</th><th colspan="3">{{$s.Name}}</th><th colspan="3">difference</th></tr>
-<tr><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>90 % interval</th></tr>
+<tr><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>attractiveness: 90 % interval</th></tr>
 {{range $.AttractRows $s.Index}}<tr><td class="name">{{.Name}}</td><td>{{.BaseNet}}</td><td>{{.BaseExplained}}</td><td>{{.BaseAttract}}</td><td>{{.ScenNet}}</td><td>{{.ScenExplained}}</td><td>{{.ScenAttract}}</td><td>{{.DiffNet}}</td><td class="{{.DiffClass}}">{{.DiffAttract}}</td><td class="{{.DiffClass}}">{{.Interval}}</td></tr>
 {{end}}</table>
 {{end}}
