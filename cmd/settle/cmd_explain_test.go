@@ -122,3 +122,26 @@ func TestExplainAsksForRegionOfItsWorld(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %q", code, errs, want)
 	}
 }
+
+// A run of a sample says what a count is worth; a full run does not.
+func TestExplainSampleNote(t *testing.T) {
+	for _, c := range []struct {
+		scale float64
+		want  string
+	}{{1, ""}, {0.1, "(a sample at scale 0.1: every count is a multiple of 10, one simulated person; counts under 200, 20 simulated persons, are mostly chance)"}} {
+		tmp := t.TempDir()
+		dir := filepath.Join(tmp, "run")
+		var stdout, stderr bytes.Buffer
+		if err := runRun(context.Background(), runOptions{File: scenarioFile(t, tmp, 2, c.scale), Out: dir, Quiet: true}, &stdout, &stderr); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		stdout.Reset()
+		if err := runExplain(context.Background(), explainOptions{RunDir: dir, Region: "Holmoy", Top: 3}, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(stdout.String(), "(a sample at scale")
+		if got != (c.want != "") || c.want != "" && !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("scale %g: sample note %v, want %q:\n%s", c.scale, got, c.want, stdout.String())
+		}
+	}
+}

@@ -465,3 +465,48 @@ func TestFlowDelta(t *testing.T) {
 		}
 	}
 }
+
+// Interventions that target the same regions share one target unit, named
+// after all of them (named after the first, it credited the first with
+// what the others did).
+func TestSharedTargetUnitName(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "two.toml")
+	os.WriteFile(file, []byte(`[scenario]
+name = "two"
+world = "teaching"
+years = 4
+seed = 7
+scale = 0.1
+
+[[intervention]]
+kind = "housing"
+name = "Starter homes"
+regions = ["Sjøvik", "Holmøy"]
+from_year = 2025
+dwellings_per_year = 20
+
+[[intervention]]
+kind = "recruitment"
+name = "Careers"
+regions = ["Holmøy", "Sjøvik"]
+from_year = 2025
+visibility = 0.5
+`), 0o644)
+	two, err := scenario.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(append(load(t, "base.toml"), two), PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, u := range p.Units {
+		if u.Level == LevelTarget {
+			names = append(names, u.Name)
+		}
+	}
+	if len(names) != 1 || names[0] != "Starter homes + Careers (2 regions)" {
+		t.Errorf("target units %q, want one named after both interventions", names)
+	}
+}

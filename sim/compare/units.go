@@ -102,6 +102,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 
 	// Targets, in scenario and file order.
 	seenGroup := map[string]int{}
+	groupNames := map[int][]string{} // the interventions a target unit stands for
 	own = make([][]int, len(scenarios))
 	dropped = make([][]int, len(scenarios))
 	for si, s := range scenarios {
@@ -130,16 +131,22 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 				continue
 			}
 			key := intsKey(rs)
+			name := sp.Name
+			if name == "" {
+				name = sp.Kind
+			}
 			u, ok := seenGroup[key]
 			if !ok {
 				u = len(units)
 				seenGroup[key] = u
-				name := sp.Name
-				if name == "" {
-					name = sp.Kind
-				}
-				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)),
-					Name: name + " (" + strconv.Itoa(len(rs)) + " regions)", Regions: rs})
+				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)), Regions: rs})
+			}
+			// Interventions that target the same regions share the unit,
+			// named after all of them: named after the first alone, it
+			// credited the first with what the others did.
+			if !slices.Contains(groupNames[u], name) {
+				groupNames[u] = append(groupNames[u], name)
+				units[u].Name = strings.Join(groupNames[u], " + ") + " (" + strconv.Itoa(len(rs)) + " regions)"
 			}
 			add(u)
 		}

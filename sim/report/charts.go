@@ -95,6 +95,11 @@ func scenarioFill(s int) color.RGBA {
 // overlap into a muddy colour that hides what each says.
 const maxBands = 3
 
+// maxTrajectoryBands is maxBands for the trajectories, whose series lie
+// close together (a scenario differs from the baseline by a few per cent):
+// three bands there already hid each other in a trial.
+const maxTrajectoryBands = 2
+
 func faded(c color.RGBA, a uint8) color.NRGBA { return color.NRGBA{R: c.R, G: c.G, B: c.B, A: a} }
 
 // Chart is a drawn chart: its files (PNG for slides, SVG for the web) and
@@ -315,11 +320,12 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
 	u := &p.Units[p.Focus[f]]
 	title := fmt.Sprintf("Population of %s, %d–%d", u.Name, r.YearList[0], r.LastYear())
-	// With more than maxBands scenarios only the baseline's band is
-	// shaded; the scenarios' intervals are those of their differences.
+	// With more than maxTrajectoryBands scenarios only the baseline's
+	// band is shaded; the scenarios' intervals are those of their
+	// differences.
 	banded := len(p.Scenarios)
 	sub := replicatesText(p.Replicates)
-	if banded > maxBands && p.Replicates > 1 {
+	if banded > maxTrajectoryBands && p.Replicates > 1 {
 		banded = 1
 		sub = fmt.Sprintf("mean of %d runs, band: 90 %% interval of the baseline's mean (the scenarios': their difference charts)", p.Replicates)
 	}
