@@ -619,7 +619,6 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 	pl := newPlot(title+"\n"+sub, "age group at the move", "net moves (in − out), sum over the years")
 	pl.Y.Tick.Marker = countTicks{}
 	ns := len(p.Scenarios)
-	width := vg.Points(math.Min(24, 300/float64(ns*record.NumAgeGroups)))
 	lo, hi := 0.0, 0.0
 	for s := range p.Scenarios {
 		fl := r.Flows(s, f, yi)
@@ -630,31 +629,47 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 			}
 			lo, hi = math.Min(lo, vals[g]), math.Max(hi, vals[g])
 		}
-		b, err := plotter.NewBarChart(vals, width)
-		if err != nil {
+		if _, err := addAgeBars(pl, r, vals, s, s, ns); err != nil {
 			return Chart{}, err
 		}
-		b.Color = scenarioFill(s)
-		b.LineStyle.Width = 0
-		b.Offset = width * vg.Length(float64(s)-float64(ns-1)/2)
-		pl.Add(b)
-		pl.Legend.Add(scenarioLabel(r, s), b)
 	}
-	names := make([]string, record.NumAgeGroups)
-	for g, s := range record.AgeGroupNames {
-		names[g] = s
+	if err := finishAgeBars(pl, ns, lo, hi); err != nil {
+		return Chart{}, err
 	}
-	pl.NominalX(names...)
+	return save(pl, wideWidth, wideHeight, dir, "migration-"+unitFile(u), title, "")
+}
+
+// addAgeBars adds vals, one value per age group, as the k-th of n bar
+// series side by side, in scenario s's colour and with its legend entry,
+// and returns the bars' offset from the age group's centre.
+func addAgeBars(pl *plot.Plot, r *compare.Result, vals plotter.Values, s, k, n int) (vg.Length, error) {
+	width := vg.Points(math.Min(24, 300/float64(n*record.NumAgeGroups)))
+	b, err := plotter.NewBarChart(vals, width)
+	if err != nil {
+		return 0, err
+	}
+	b.Color = scenarioFill(s)
+	b.LineStyle.Width = 0
+	b.Offset = width * vg.Length(float64(k)-float64(n-1)/2)
+	pl.Add(b)
+	pl.Legend.Add(scenarioLabel(r, s), b)
+	return b.Offset, nil
+}
+
+// finishAgeBars names the age groups on the x axis, draws the zero line
+// and fits the y axis to lo..hi, with room above for n legend entries.
+func finishAgeBars(pl *plot.Plot, n int, lo, hi float64) error {
+	pl.NominalX(record.AgeGroupNames[:]...)
 	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(record.NumAgeGroups) - 0.5, Y: 0}})
 	if err != nil {
-		return Chart{}, err
+		return err
 	}
 	zero.Color, zero.Width = black, vg.Points(1)
 	pl.Add(zero)
 	pad := 0.1 * math.Max(hi-lo, 1)
-	pl.Y.Min, pl.Y.Max = lo-pad, hi+pad+0.07*float64(ns)*(hi-lo)
+	pl.Y.Min, pl.Y.Max = lo-pad, hi+pad+0.07*float64(n)*(hi-lo)
 	pl.Legend.Left = false
-	return save(pl, wideWidth, wideHeight, dir, "migration-"+unitFile(u), title, "")
+	return nil
 }
 
 // migrationDifferenceChart: each scenario's change in the net domestic
@@ -673,7 +688,6 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 	pl := newPlot(title+"\n"+sub, "age group at the move", "difference in net moves, sum over the years")
 	pl.Y.Tick.Marker = countTicks{}
 	ns := len(p.Scenarios) - 1
-	width := vg.Points(math.Min(24, 300/float64(ns*record.NumAgeGroups)))
 	lo, hi := 0.0, 0.0
 	for s := 1; s < len(p.Scenarios); s++ {
 		vals := make(plotter.Values, record.NumAgeGroups)
@@ -686,32 +700,18 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 				lo, hi = math.Min(lo, d.Lo), math.Max(hi, d.Hi)
 			}
 		}
-		b, err := plotter.NewBarChart(vals, width)
+		offset, err := addAgeBars(pl, r, vals, s, s-1, ns)
 		if err != nil {
 			return Chart{}, err
 		}
-		b.Color = scenarioFill(s)
-		b.LineStyle.Width = 0
-		b.Offset = width * vg.Length(float64(s-1)-float64(ns-1)/2)
-		w.offset = b.Offset
-		pl.Add(b)
+		w.offset = offset
 		if p.Replicates > 1 {
 			pl.Add(w)
 		}
-		pl.Legend.Add(scenarioLabel(r, s), b)
 	}
-	names := make([]string, record.NumAgeGroups)
-	copy(names, record.AgeGroupNames[:])
-	pl.NominalX(names...)
-	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(record.NumAgeGroups) - 0.5, Y: 0}})
-	if err != nil {
+	if err := finishAgeBars(pl, ns, lo, hi); err != nil {
 		return Chart{}, err
 	}
-	zero.Color, zero.Width = black, vg.Points(1)
-	pl.Add(zero)
-	pad := 0.1 * math.Max(hi-lo, 1)
-	pl.Y.Min, pl.Y.Max = lo-pad, hi+pad+0.07*float64(ns)*(hi-lo)
-	pl.Legend.Left = false
 	return save(pl, wideWidth, wideHeight, dir, "migration-difference-"+unitFile(u), title, "")
 }
 
