@@ -783,6 +783,8 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 	}
 	// Paired run k has the seed sc.Seed + k − 1; the first is sent in
 	// full (Frame), the others as their map figures (MapFrame).
+	cfg := sc.Config(w)
+	cfg.Workers = s.opts.Workers
 	for k := 1; k <= reps; k++ {
 		frame := func(sd *side, rec *record.Year) any {
 			f := sd.fm.frame(sd.name, sd.sim, rec)
@@ -798,8 +800,7 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 			return y
 		}
 		for _, sd := range sides {
-			c := sc.Config(w)
-			c.Workers = s.opts.Workers
+			c := cfg
 			c.Seed = sc.Seed + uint64(k-1)
 			if sd.name == "baseline" {
 				c.Interventions = nil
