@@ -552,6 +552,10 @@ centrality = [5, 6]
 from_year = 2024
 coverage = 1
 `,
+		// Coverage is also an amenity (util_broadband), but by default a
+		// small one: the in-moves into the targets changed by −560 ± 2,591
+		// here (K = 6), so that channel is tested in mech_test.go's
+		// TestBroadbandAmenity with a larger weight.
 		checks: []effectCheck{{metric: "remote workers living in the targets (end)", measure: targetRemoteWorkers, sign: +1}},
 	},
 	{
@@ -668,7 +672,13 @@ county = ["Nordland", "Troms", "Finnmark"]
 from_year = 2024
 attachment_boost = 1
 `,
-		checks: []effectCheck{{metric: "return moves into the targets", measure: targetReturns, sign: +1}},
+		checks: []effectCheck{
+			{metric: "return moves into the targets", measure: targetReturns, sign: +1},
+			// Those still living where they grew up leave less.
+			{metric: "domestic out-moves from the targets", measure: func(e *effectEnv, r *effectRun) float64 {
+				return flowSum(e, r, e.targets, func(g *record.Region) int64 { return g.OutDomestic })
+			}, sign: -1},
+		},
 	},
 	{
 		kind: "place_development",

@@ -614,6 +614,14 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 		}
 	}
 	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
+	// A stronger attachment to the region they grew up in and still live
+	// in (intervention "youth") is utility they would give up by moving:
+	// it lowers the propensity as a smaller gain of the alternatives
+	// does (opportunity_weight). Only a factor ≤ 1, so the thinning
+	// bound holds.
+	if b := s.Regions[o].AttachBoost; b > 0 && int(p.Home[i]) == o {
+		prob *= math.Exp(-P.OpportunityW * b)
+	}
 	return min(prob, 0.95), ph, k
 }
 
@@ -847,6 +855,7 @@ func (m *Model) tables(s *state.State) {
 				P.UtilServices[ph]*(a.Services+b.Services) +
 				P.UtilCulture[ph]*(a.Culture+b.Culture+0.5*(a.Centre+b.Centre)) +
 				P.UtilNature[ph]*(a.Nature+b.Nature) +
+				P.UtilBroadband[ph]*(rs.Broadband-a.Broadband) +
 				rs.Reputation
 			vacantDw := vacant - reserved
 			if g := state.ReservedFor(ph); g >= 0 {

@@ -96,17 +96,21 @@ type Params struct {
 	ImmigrantMove float64 `param:"immigrant_move_factor" range:"0,10" doc:"multiplier on moving propensity in the first five years after immigration (secondary migration)"`
 
 	// Internal migration: where to (multinomial logit over regions).
-	UtilJobs     Phased  `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
-	UtilVacancy  Phased  `param:"util_vacancies" range:"-10,10" doc:"weight on the log of vacancies matching the household's skill reachable within the commute"`
-	UtilPrice    Phased  `param:"util_price" range:"-10,10" doc:"weight on the log dwelling price index (negative: expensive places deter)"`
-	UtilSize     Phased  `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (negative: a large place does not draw more movers per resident than its markets explain)"`
-	UtilServices Phased  `param:"util_services" range:"-10,10" doc:"weight on services and childcare"`
-	UtilCulture  Phased  `param:"util_culture" range:"-10,10" doc:"weight on culture and urban life"`
-	UtilNature   Phased  `param:"util_nature" range:"-10,10" doc:"weight on nature"`
-	UtilCampus   Phased  `param:"util_campus" range:"-10,10" doc:"weight on the log of study places"`
-	UtilHome     Phased  `param:"util_home" range:"-10,10" doc:"attachment to the home region (where the person grew up): added utility of moving back"`
-	UtilDistance Phased  `param:"util_distance" range:"-10,10" doc:"distance decay: weight on the log of travel minutes from the origin (negative)"`
-	UtilDwell    float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of vacant dwellings (soft capacity: full places are hard to move into)"`
+	UtilJobs     Phased `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
+	UtilVacancy  Phased `param:"util_vacancies" range:"-10,10" doc:"weight on the log of vacancies matching the household's skill reachable within the commute"`
+	UtilPrice    Phased `param:"util_price" range:"-10,10" doc:"weight on the log dwelling price index (negative: expensive places deter)"`
+	UtilSize     Phased `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (negative: a large place does not draw more movers per resident than its markets explain)"`
+	UtilServices Phased `param:"util_services" range:"-10,10" doc:"weight on services and childcare"`
+	UtilCulture  Phased `param:"util_culture" range:"-10,10" doc:"weight on culture and urban life"`
+	UtilNature   Phased `param:"util_nature" range:"-10,10" doc:"weight on nature"`
+	// UtilBroadband weighs a change of broadband coverage from the start
+	// (pivot point): the start's differences, which follow centrality, are
+	// already in what the calibration fitted.
+	UtilBroadband Phased  `param:"util_broadband" range:"0,10" doc:"weight on a change of broadband coverage (share of households) from the start, as the intervention broadband makes it; 0.03 × |util_price|: losing a high-speed connection lowers a dwelling's price by 2.8 % (Ahlfeldt, Koutroumpis and Valletti 2017, England)"`
+	UtilCampus    Phased  `param:"util_campus" range:"-10,10" doc:"weight on the log of study places"`
+	UtilHome      Phased  `param:"util_home" range:"-10,10" doc:"attachment to the home region (where the person grew up): added utility of moving back"`
+	UtilDistance  Phased  `param:"util_distance" range:"-10,10" doc:"distance decay: weight on the log of travel minutes from the origin (negative)"`
+	UtilDwell     float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of vacant dwellings (soft capacity: full places are hard to move into)"`
 
 	// International migration.
 	ImmigrationScale float64 `param:"immigration_scale" range:"0,10" doc:"multiplier on the national immigration rate"`
@@ -188,10 +192,12 @@ func Default() Params {
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
-		UtilCampus:   Phased{0, 1.0, 0.1, 0, 0, 0},
-		UtilHome:     Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance: Phased{0, -0.7317, -3.3819, -3.1965, -2.4, -2.55},
-		UtilDwell:    0.5,
+		// 0.03 × |UtilPrice|, by phase.
+		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
+		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
+		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
+		UtilDistance:  Phased{0, -0.7317, -3.3819, -3.1965, -2.4, -2.55},
+		UtilDwell:     0.5,
 
 		ImmigrationScale: 1,
 		EmigrationScale:  1,
