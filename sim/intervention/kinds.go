@@ -80,7 +80,7 @@ func init() {
 		},
 		{
 			Kind:     "broadband",
-			Doc:      "high-speed broadband build-out: raises the broadband coverage of the target regions (or of every region when none are given)",
+			Doc:      "high-speed broadband build-out: raises the broadband coverage of the target regions (or of every region when none are given), for remote-capable jobs and as an amenity",
 			National: true,
 			Params: []ParamSpec{
 				{Key: "coverage", Doc: "share of households with high-speed broadband once the build-out is complete (coverage already above it is kept)", Unit: "share", Min: 0, Max: 1, Required: true},
@@ -132,7 +132,7 @@ func init() {
 		},
 		{
 			Kind: "youth",
-			Doc:  "mobilising youth: a stronger attachment to the target regions among those who grew up there, so more of them return",
+			Doc:  "mobilising youth: a stronger attachment to the target regions among those who grew up there, so fewer of them leave and more return",
 			Params: []ParamSpec{
 				{Key: "attachment_boost", Doc: "added to the home-region attachment (util_home, 0.5–2.2 by default) of people who grew up in a target region (at most 10: beyond that returning home is all but certain for anyone who moves)", Unit: "utility", Min: 0, Max: MaxAttachBoost, Required: true},
 			},
