@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -49,6 +52,16 @@ func TestCompare(t *testing.T) {
 		t.Error("a finished comparison still has its INCOMPLETE file")
 	}
 	assertNoTmp(t, dir)
+	// compare.json holds each file's text, whose hash it gives.
+	var cm compare.Manifest
+	if b, err := os.ReadFile(filepath.Join(dir, compare.ManifestFile)); err != nil || json.Unmarshal(b, &cm) != nil {
+		t.Fatalf("compare.json: %v", err)
+	}
+	for _, sc := range cm.Scenarios {
+		if sum := sha256.Sum256([]byte(sc.Text)); sc.Text == "" || hex.EncodeToString(sum[:]) != sc.SHA256 {
+			t.Errorf("compare.json: %s's text (%d bytes) does not hash to its sha256", sc.Name, len(sc.Text))
+		}
+	}
 	m, err := output.ReadManifest(filepath.Join(dir, "runs", "holmoy-bridge-r2"))
 	if err != nil || !m.Complete || m.Seed != 2 || m.Years != 4 || m.Scale != 0.05 {
 		t.Errorf("kept run's manifest %+v, %v", m, err)

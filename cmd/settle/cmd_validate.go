@@ -194,60 +194,11 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 const maxTargets = 12
 
 func writeIntervention(out io.Writer, n int, sp *intervention.Spec, w *world.World) {
-	label := sp.Kind
-	if sp.Name != "" && sp.Name != sp.Kind {
-		label = fmt.Sprintf("%s (%s)", sp.Name, sp.Kind)
-	}
-	years := fmt.Sprintf("from %d", sp.FromYear)
-	if sp.ToYear != 0 {
-		years = fmt.Sprintf("%d–%d", sp.FromYear, sp.ToYear)
-	}
-	if sp.PhaseInYears > 0 {
-		years += fmt.Sprintf(", phased in over %d years", sp.PhaseInYears)
-	}
-	fmt.Fprintf(out, "    %d. %s, %s (%s:%d)\n", n, label, years, sp.File, sp.Line)
-
-	if len(sp.Regions) == 0 {
-		fmt.Fprintf(out, "       targets: national (all %d regions)\n", w.N())
-	} else {
-		var names []string
-		for k, r := range sp.Regions {
-			if k == maxTargets {
-				names = append(names, fmt.Sprintf("… and %d more", len(sp.Regions)-maxTargets))
-				break
-			}
-			names = append(names, fmt.Sprintf("%s (%s)", w.Regions[r].Name, w.Regions[r].Code))
-		}
-		fmt.Fprintf(out, "       targets: %d region%s: %s\n", len(sp.Regions), plural(len(sp.Regions)), strings.Join(names, ", "))
-	}
-
-	keys := make([]string, 0, len(sp.Params))
-	for k := range sp.Params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	kind := intervention.Kinds[sp.Kind]
-	for _, k := range keys {
-		v := sp.Params[k]
-		var text string
-		switch {
-		case v.IsBool:
-			text = strconv.FormatBool(v.Bool)
-		case v.IsNum:
-			text = strconv.FormatFloat(v.Num, 'g', -1, 64)
-		case v.IsList:
-			text = "[" + strings.Join(v.List, ", ") + "]"
-		default:
-			text = strconv.Quote(v.Str)
-		}
-		if kind != nil {
-			for _, ps := range kind.Params {
-				if ps.Key == k && ps.Unit != "" {
-					text += " [" + ps.Unit + "]"
-				}
-			}
-		}
-		fmt.Fprintf(out, "       %s = %s\n", k, text)
+	d := sp.Describe(w, maxTargets)
+	fmt.Fprintf(out, "    %d. %s, %s (%s:%d)\n", n, d.Label, d.Years, sp.File, sp.Line)
+	fmt.Fprintf(out, "       targets: %s\n", d.Targets)
+	for _, p := range d.Params {
+		fmt.Fprintf(out, "       %s\n", p)
 	}
 }
 

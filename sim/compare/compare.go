@@ -185,12 +185,25 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			}
 		}
 	}
-	names := map[string]string{}
-	for _, s := range scenarios {
-		if f, ok := names[s.Name]; ok && f != s.File {
-			p.Notes = append(p.Notes, fmt.Sprintf("%s and %s have the same name %q; the tables tell them apart by file only in compare.json", f, s.File, s.Name))
+	// The compared scenarios' names label the rows of deltas.csv, the
+	// charts' files and the report: two of one name were mixed up (the
+	// second's chart overwrote the first's). The baseline may share its
+	// name with one (a null comparison of a file with itself).
+	names := map[string]int{}
+	for i, s := range scenarios {
+		if i == 0 {
+			continue
 		}
-		names[s.Name] = s.File
+		if j, ok := names[s.Name]; ok {
+			if scenarios[j].File == s.File {
+				return nil, fmt.Errorf("%s is listed twice (as the %s and %s file); compare each scenario once", s.File, ordinal(j+1), ordinal(i+1))
+			}
+			return nil, fmt.Errorf("%s and %s are both named %q: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, s.Name)
+		}
+		names[s.Name] = i
+	}
+	if j, ok := names[b.Name]; ok && scenarios[j].File != b.File {
+		p.Notes = append(p.Notes, fmt.Sprintf("%s has the baseline's name %q: the report calls both by it", scenarios[j].File, b.Name))
 	}
 	var dropped [][]int
 	p.Units, p.Focus, p.own, dropped = buildUnits(w, scenarios)
@@ -488,4 +501,20 @@ func tQuantile(n int) float64 {
 		return math.NaN()
 	}
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.95)
+}
+
+// ordinal writes n as 1st, 2nd, 3rd, 4th … (11th to 13th included).
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }

@@ -278,6 +278,36 @@ func TestScenarioFocus(t *testing.T) {
 	}
 }
 
+// TestScenarioFocusMixed: a national intervention next to a regional one
+// is summarised for the nation (it went unmentioned in the report), and
+// two compared scenarios may not share a name (the second's chart
+// overwrote the first's, and deltas.csv could not tell their rows apart).
+func TestScenarioFocusMixed(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "mixed.toml"), PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range p.ScenarioFocus(1) {
+		got = append(got, p.Units[p.Focus[f]].Name)
+	}
+	if want := "Bergåsen, the whole country"; strings.Join(got, ", ") != want {
+		t.Errorf("focus %q, want %q", strings.Join(got, ", "), want)
+	}
+	_, err = NewPlan(load(t, "base.toml", "campus.toml", "mixed.toml", "campus.toml"), PlanOptions{Replicates: 1, Years: 1})
+	want := `testdata/campus.toml is listed twice (as the 2nd and 4th file); compare each scenario once`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("the same scenario twice: error %v, want %q", err, want)
+	}
+	ss := load(t, "base.toml", "campus.toml", "mixed.toml")
+	ss[2].Name = "campus"
+	_, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	want = `testdata/campus.toml and testdata/mixed.toml are both named "campus"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("two scenarios of one name: error %v, want %q", err, want)
+	}
+}
+
 // An intervention starting after the last simulated year (the start year
 // plus years − 1: a run of one year simulates the start year only) gets a
 // note that it has no effect.

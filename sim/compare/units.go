@@ -46,8 +46,8 @@ const MaxSingleTargets = 4
 // target group for each intervention (of any scenario but the baseline)
 // with more than one target region. It also returns the focus units, the
 // union of every scenario's own (the regions and groups its interventions
-// target, or the nation and the centrality classes when none targets
-// regions), and for each scenario the indices into focus of its own (none
+// target and the nation for a national one among them, or the nation and
+// the centrality classes when none targets regions), and for each scenario the indices into focus of its own (none
 // for the baseline), and the units of each scenario's own that did not fit
 // (beyond maxFocus, or maxFocusAll in all).
 func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, focus []int, own [][]int, dropped [][]int) {
@@ -110,6 +110,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			continue
 		}
 		var mine []int
+		regional := false
 		add := func(u int) {
 			if !slices.Contains(mine, u) {
 				mine = append(mine, u)
@@ -120,8 +121,12 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			slices.Sort(rs)
 			rs = slices.Compact(rs)
 			if len(rs) == 0 {
+				// A national intervention next to regional ones is
+				// summarised for the nation, in its place among them.
+				add(nation)
 				continue
 			}
+			regional = true
 			if len(rs) <= MaxSingleTargets {
 				for _, r := range rs {
 					add(r)
@@ -150,7 +155,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			}
 			add(u)
 		}
-		if len(mine) == 0 {
+		if !regional {
 			mine = append([]int{nation}, classUnits...)
 		}
 		var left []int

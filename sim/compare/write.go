@@ -182,6 +182,9 @@ type ManifestScenario struct {
 	Name   string `json:"name"`
 	File   string `json:"file"`
 	SHA256 string `json:"sha256"`
+	// Text is the file's text: the interventions and parameters compared,
+	// readable without the file (whose SHA-256 is above).
+	Text string `json:"text"`
 }
 
 // ManifestRun is one run in compare.json.
@@ -225,7 +228,7 @@ func (r *Result) Manifest() Manifest {
 		if i == 0 {
 			role = "baseline"
 		}
-		m.Scenarios = append(m.Scenarios, ManifestScenario{role, s.Name, s.File, s.SHA256})
+		m.Scenarios = append(m.Scenarios, ManifestScenario{role, s.Name, s.File, s.SHA256, s.Text})
 	}
 	for _, run := range r.Runs {
 		m.Runs = append(m.Runs, ManifestRun{p.Scenarios[run.Scenario].Name, run.Replicate, run.Seed, run.Dir, run.Manifest})

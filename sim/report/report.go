@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -108,6 +110,44 @@ type scenarioView struct {
 	Difference  Chart
 	Maps        []Chart
 }
+
+// assumptionView is what a compared file assumed: its interventions with
+// their parameters and units, its behaviour overrides, and its text.
+type assumptionView struct {
+	Role, Name, File, SHA, Text string
+	Interventions               []intervention.Description
+	Overrides                   []string // "move_scale = 1.1 (default 1.21)"
+}
+
+// Assumptions describes the baseline and every scenario.
+func (v *view) Assumptions() []assumptionView {
+	var out []assumptionView
+	def := params.Default()
+	for i, sc := range v.P.Scenarios {
+		a := assumptionView{Role: "scenario", Name: sc.Name, File: sc.File, SHA: sc.SHA256[:min(12, len(sc.SHA256))], Text: sc.Text}
+		if i == 0 {
+			a.Role = "baseline"
+		}
+		for k := range sc.Interventions {
+			a.Interventions = append(a.Interventions, sc.Interventions[k].Describe(v.P.World, maxAssumedTargets))
+		}
+		names := make([]string, 0, len(sc.Overrides))
+		for name := range sc.Overrides {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			d, _ := def.Get(name)
+			a.Overrides = append(a.Overrides, fmt.Sprintf("%s = %g (default %g)", name, sc.Overrides[name], d))
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// maxAssumedTargets is how many target regions the report names per
+// intervention before "… and N more".
+const maxAssumedTargets = 12
 
 type focusView struct {
 	Unit                                                *compare.Unit

@@ -96,6 +96,19 @@ func TestWriteReport(t *testing.T) {
 	if n := strings.Count(string(html), "<svg"); n != len(charts) {
 		t.Errorf("report.html has %d inline SVGs, want %d", n, len(charts))
 	}
+	// The report states what was assumed: a policy reader could not see
+	// the parameters anywhere (only names and hashes).
+	for _, want := range []string{
+		"Holmøy bridge (region_enlargement), from 2025; targets: 2 regions: Sjøvik",
+		"<code>minutes_saved = 45 [minutes]</code>",
+		"<code>jobs = 400 [jobs]</code>",
+		"<b>base</b> (baseline",
+		templateEscape(`description = "A bridge to the ferry island and jobs in Sjøvik (tests)"`),
+	} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
 }
 
 // TestLargestClear: in the table of the largest differences of any region

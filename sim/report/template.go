@@ -43,6 +43,15 @@ Made by Settle on {{.Created}} in {{.Duration}}.</p>
 
 {{range .Scenarios}}<p><b>{{.Name}}</b>{{if .Description}}: {{.Description}}{{end}}</p>
 {{end}}
+<details class="assumptions" open><summary>What each file assumes: interventions, parameters, behaviour</summary>
+{{range .Assumptions}}<p><b>{{.Name}}</b> ({{.Role}}, <code>{{.File}}</code>, sha256 {{.SHA}}):
+{{if .Interventions}}{{len .Interventions}} intervention{{if gt (len .Interventions) 1}}s{{end}}{{else}}no interventions{{end}};
+{{if .Overrides}}behaviour: {{range $i, $o := .Overrides}}{{if $i}}, {{end}}<code>{{$o}}</code>{{end}}{{else}}the default behaviour{{end}}.</p>
+{{if .Interventions}}<ol>
+{{range .Interventions}}<li>{{.Label}}, {{.Years}}; targets: {{.Targets}}{{if .Params}}; {{range $i, $p := .Params}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}{{end}}</li>
+{{end}}</ol>{{end}}
+<details><summary>The file</summary><pre>{{.Text}}</pre></details>
+{{end}}</details>
 <h2 id="summary">Summary</h2>
 <ul class="summary">
 {{range .Sentences}}<li>{{.Text}}</li>

@@ -57,6 +57,7 @@ const (
 type Scenario struct {
 	File        string // the path as given to Load, or the name given to Parse
 	SHA256      string // hex SHA-256 of the file's bytes, for the manifest
+	Text        string // the file's text, for reports that state their assumptions
 	Name        string // letters, digits, - and _: names the results folder
 	Description string
 	// World is an embedded world's name, or the absolute path of a regions CSV.
@@ -169,6 +170,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	s := &Scenario{
 		File:      file,
 		SHA256:    hex.EncodeToString(sum[:]),
+		Text:      string(data),
 		Seed:      DefaultSeed,
 		Scale:     DefaultScale,
 		Behaviour: params.Default(),
