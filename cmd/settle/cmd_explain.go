@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -144,10 +145,12 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	netDom := c.InDomestic - c.OutDomestic
 	fmt.Fprintf(w, "Residents %d → %d: %s → %s (%s)\n", e.From, e.To, output.Group(e.Start.Population), output.Group(e.End.Population), signedGroup(e.End.Population-e.Start.Population))
 	if sc := e.Manifest.Scale; sc < 1 {
-		// A sample: every count is a multiple of 1/scale, and a count of a
-		// few simulated persons is mostly chance.
-		fmt.Fprintf(w, "  (a sample at scale %g: every count is a multiple of %s, one simulated person; counts under %s, 20 simulated persons, are mostly chance)\n",
-			sc, output.Group(int64(math.Round(1/sc))), output.Group(int64(math.Round(20/sc))))
+		// A sample: every count is a whole number of simulated persons
+		// scaled by 1/scale and rounded on its own (so the parts of a
+		// total may miss it by a few), and a count of a few simulated
+		// persons is mostly chance.
+		fmt.Fprintf(w, "  (a sample at scale %g: one simulated person stands for %s; each count is scaled and rounded on its own, so parts may miss their total by a few; counts under %s, 20 simulated persons, are mostly chance)\n",
+			sc, strconv.FormatFloat(math.Round(100/sc)/100, 'f', -1, 64), output.Group(int64(math.Round(20/sc))))
 	}
 	fmt.Fprintf(w, "  births %s, deaths %s; moves in %s, out %s (net %s); immigrants %s, emigrants %s\n\n",
 		signedGroup(c.Births), signedGroup(-c.Deaths), signedGroup(c.InDomestic), signedGroup(-c.OutDomestic), signedGroup(netDom),

@@ -128,7 +128,7 @@ func TestExplainSampleNote(t *testing.T) {
 	for _, c := range []struct {
 		scale float64
 		want  string
-	}{{1, ""}, {0.1, "(a sample at scale 0.1: every count is a multiple of 10, one simulated person; counts under 200, 20 simulated persons, are mostly chance)"}} {
+	}{{1, ""}, {0.1, "(a sample at scale 0.1: one simulated person stands for 10; each count is scaled and rounded on its own, so parts may miss their total by a few; counts under 200, 20 simulated persons, are mostly chance)"}} {
 		tmp := t.TempDir()
 		dir := filepath.Join(tmp, "run")
 		var stdout, stderr bytes.Buffer

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -505,6 +506,26 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	t.Logf("\n%s", b.String())
+}
+
+// TestSummaryNetDomesticSumsToZero: the country's net domestic migration
+// is 0. Rounding each region's scaled in and out moves apart gave the
+// summary's "all" row −12 at scale 0.03; the classes are rounded once each.
+func TestSummaryNetDomesticSumsToZero(t *testing.T) {
+	w := testWorld()
+	for _, scale := range []float64{1, 0.3, 0.03} {
+		recs := fakeRecords(w, 6, scale, 3)
+		r := writeRun(t, filepath.Join(t.TempDir(), "run"), w, recs, nil)
+		s := r.Summary()
+		var b strings.Builder
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		all := regexp.MustCompile(`(?m)^\s*all\s.*$`).FindString(b.String())
+		if f := strings.Fields(all); len(f) < 6 || f[len(f)-1] != "0" {
+			t.Errorf("scale %g: the all row %q, want net domestic 0:\n%s", scale, all, b.String())
+		}
+	}
 }
 
 func TestGroup(t *testing.T) {

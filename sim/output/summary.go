@@ -16,7 +16,8 @@ import (
 // Summary holds the key figures of a run, at real scale, for the table
 // `settle run` prints at the end.
 type Summary struct {
-	Dir                 string // the run folder
+	weight              float64 // real persons per simulated one
+	Dir                 string  // the run folder
 	FirstYear, LastYear int
 	Years               int // simulated years (LastYear − FirstYear)
 
@@ -90,6 +91,7 @@ type ClassChange struct {
 	Regions     int
 	Start, End  int64
 	NetDomestic int64 // in_domestic − out_domestic over the run
+	sampled     int64 // NetDomestic in simulated persons (the country's sums to 0)
 }
 
 // Change returns the relative change in percent (NaN when Start is 0).
@@ -160,9 +162,11 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 	s.last = y.Year
 	s.years++
 	for i := range y.Regions {
-		in, out := scaled(y.Regions[i].InDomestic, y.Weight), scaled(y.Regions[i].OutDomestic, y.Weight)
-		s.netDom[i] += in - out
-		moves += out
+		// Sampled moves, scaled once per class in summary: rounding each
+		// region's in and out apart left the country a net domestic
+		// migration of a few dozen persons, where it is 0.
+		s.netDom[i] += y.Regions[i].InDomestic - y.Regions[i].OutDomestic
+		moves += scaled(y.Regions[i].OutDomestic, y.Weight)
 	}
 	if mean := float64(s.prevTotal+total) / 2; mean > 0 {
 		s.movesRate += 1000 * float64(moves) / mean
@@ -184,7 +188,7 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 
 func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summary {
 	sum := &Summary{
-		Dir: dir, FirstYear: s.first, LastYear: s.last, Years: s.years,
+		weight: s.weight, Dir: dir, FirstYear: s.first, LastYear: s.last, Years: s.years,
 		MovesPer1000: math.NaN(), PeakAge: math.NaN(), PeakRate: math.NaN(), TopAge: -1,
 	}
 	if s.years > 0 {
@@ -212,7 +216,7 @@ func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summa
 		c.Regions++
 		c.Start += s.start[i]
 		c.End += pop[i]
-		c.NetDomestic += s.netDom[i]
+		c.sampled += s.netDom[i]
 		switch {
 		case s.start[i] == 0:
 		case s.weight > 1 && math.Round(float64(s.start[i])/s.weight) < MinListed:
@@ -222,6 +226,7 @@ func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summa
 		}
 	}
 	for _, c := range byClass {
+		c.NetDomestic = scaled(c.sampled, s.weight)
 		sum.Classes = append(sum.Classes, *c)
 	}
 	slices.SortFunc(sum.Classes, func(a, b ClassChange) int {
@@ -262,8 +267,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		all.Regions += c.Regions
 		all.Start += c.Start
 		all.End += c.End
-		all.NetDomestic += c.NetDomestic
+		all.sampled += c.sampled
 	}
+	all.NetDomestic = scaled(all.sampled, s.weight)
 	fmt.Fprintf(tw, "all\t%d\t%s\t%s\t%s\t%s\t\n", all.Regions, Group(all.Start), Group(all.End), percent(all.Change()), signed(all.NetDomestic))
 
 	// Where no region shrank (or none grew), the lists are the smallest
