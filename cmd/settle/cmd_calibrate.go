@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -49,7 +50,8 @@ DIR, which must not exist or be empty):
   trace.csv     every evaluation: its loss, each seed's loss and the values
 
 Ctrl-C stops after the year being simulated and still writes fitted.toml with
-the best point so far, marked INCOMPLETE (no report then).
+the best point so far, marked INCOMPLETE (no report then). A calibration does
+not resume: run it again into a new folder (the INCOMPLETE file says how).
 
 The flags override the [calibration] table; flags may come before or after
 FILE.
@@ -256,7 +258,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return fmt.Errorf("creating the output folder: %w", err)
 	}
 	incomplete := filepath.Join(dir, output.IncompleteFile)
-	if err := output.WriteData(incomplete, []byte("settle calibrate is running (or was stopped before it finished): the files here are not a finished calibration.\nRerun: "+commandText(opts.Cmdline)+"\n")); err != nil {
+	if err := output.WriteData(incomplete, []byte("settle calibrate is running (or was stopped before it finished): the files here are not a finished calibration.\n"+rerunText(opts.Cmdline))); err != nil {
 		return err
 	}
 
@@ -344,14 +346,14 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 			report.Columns[1].MeanLoss(), report.Columns[2].MeanLoss(), report.Columns[2].Scale)
 	}
 	if errors.Is(fitErr, context.Canceled) {
-		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate was interrupted after %d evaluations: fitted.toml holds the best point so far, and there is no report.\nRerun: %s\n", res.Evals, commandText(opts.Cmdline))))
+		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate was interrupted after %d evaluations: fitted.toml holds the best point so far, and there is no report.\n%s", res.Evals, rerunText(opts.Cmdline))))
 		return &calibrateInterrupted{evals: res.Evals, dir: dir, cause: fitErr}
 	}
 	if fitErr != nil {
 		return fitErr
 	}
 	if reportErr != nil {
-		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate finished the fit, but %v.\nRerun: %s\n", reportErr, commandText(opts.Cmdline))))
+		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate finished the fit, but %v.\n%s", reportErr, rerunText(opts.Cmdline))))
 		return reportErr
 	}
 	if err := os.Remove(incomplete); err != nil {
@@ -380,14 +382,27 @@ func commandText(cmdline []string) string {
 	if len(cmdline) == 0 {
 		return "settle calibrate …"
 	}
-	s := ""
-	for i, a := range cmdline {
-		if i > 0 {
-			s += " "
+	return output.ShellJoin(cmdline)
+}
+
+// rerunText is the advice of an unfinished calibration's INCOMPLETE file:
+// the optimiser does not resume, so the command again without its --out,
+// which this folder now holds (the same command was refused).
+func rerunText(cmdline []string) string {
+	var args []string
+	for i := 0; i < len(cmdline); i++ {
+		a := cmdline[i]
+		switch {
+		case a == "--out" || a == "-out":
+			i++ // and its value
+			continue
+		case strings.HasPrefix(a, "--out=") || strings.HasPrefix(a, "-out="):
+			continue
 		}
-		s += a
+		args = append(args, a)
 	}
-	return s
+	return "A calibration does not resume; to start it again into a new folder (results/calibrate/…):\n  " + commandText(args) + "\n" +
+		"(or give --out a new folder). trace.csv here keeps every finished evaluation.\n"
 }
 
 // traceFile streams trace.csv, flushed after every row so that an

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/sim/calibrate"
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/scenario"
 )
 
@@ -189,12 +190,21 @@ func TestCalibrateInterrupted(t *testing.T) {
 	cancel()
 	out := filepath.Join(tmp, "out")
 	var stdout, stderr bytes.Buffer
-	err := runCalibrate(ctx, calibrateOptions{File: calibrationFile(t, tmp), Out: out, Quiet: true}, &stdout, &stderr)
+	file := calibrationFile(t, tmp)
+	cmdline := []string{"settle", "calibrate", file, "--out", out, "--seeds", "1"}
+	err := runCalibrate(ctx, calibrateOptions{File: file, Out: out, Quiet: true, Cmdline: cmdline}, &stdout, &stderr)
 	if !errors.Is(err, context.Canceled) || exitCode(err) != exitInterrupted {
 		t.Fatalf("err %v (exit %d), want an interruption", err, exitCode(err))
 	}
-	if _, err := os.Stat(filepath.Join(out, "INCOMPLETE")); err != nil {
-		t.Error("no INCOMPLETE in an interrupted calibration's folder")
+	b, err := os.ReadFile(filepath.Join(out, "INCOMPLETE"))
+	if err != nil {
+		t.Fatal("no INCOMPLETE in an interrupted calibration's folder")
+	}
+	// Its advice works: the command it gave ran into the same folder,
+	// which was refused.
+	want := "\n  settle calibrate " + output.ShellQuote(file) + " --seeds 1\n"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("INCOMPLETE says %q, want the command without --out: %q", b, want)
 	}
 }
 
