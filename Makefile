@@ -22,8 +22,10 @@ help:
 	@echo "make vet     go vet"
 	@echo "make clean   remove bin/ (results/ is kept: delete runs by hand)"
 
+# -buildvcs=auto (over a GOFLAGS=-buildvcs=false) records the commit in the
+# binary: settle version and every manifest's engine_build show it.
 build:
-	$(GO) build -o $(BIN) ./cmd/settle
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/settle
 
 run: build
 	./$(BIN) run scenarios/baseline.toml

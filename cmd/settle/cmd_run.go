@@ -242,6 +242,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	host, _ := os.Hostname()
 	run, err := output.Create(dir, w, output.Manifest{
 		EngineVersion:  engine.Version,
+		EngineBuild:    engine.Build(),
 		ScenarioFile:   s.File,
 		ScenarioSHA256: s.SHA256,
 		ScenarioName:   s.Name,

@@ -13,7 +13,9 @@ import (
 var versionHelp = `Usage: settle version
 
 Prints the version of settle (the engine version recorded in every run's
-manifest.json), the Go version it was built with and the platform.
+manifest.json), the Go version it was built with, the revision of the code
+it was built from when the go command recorded one (engine_build in the
+manifests) and the platform.
 
 ` + exitCodesNoRun
 
@@ -34,6 +36,10 @@ func cmdVersion(ctx context.Context, args, _ []string, stdout, stderr io.Writer)
 
 // runVersion prints the version.
 func runVersion(_ context.Context, _ versionOptions, stdout, stderr io.Writer) error {
-	_, err := fmt.Fprintf(newPrinter(stdout, stderr, false).Stdout(), "settle %s (%s, %s/%s)\n", engine.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	build := ""
+	if b := engine.Build(); b != "" {
+		build = ", build " + b
+	}
+	_, err := fmt.Fprintf(newPrinter(stdout, stderr, false).Stdout(), "settle %s (%s%s, %s/%s)\n", engine.Version, runtime.Version(), build, runtime.GOOS, runtime.GOARCH)
 	return err
 }

@@ -367,6 +367,7 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 	host, _ := os.Hostname()
 	run.Manifest = output.Manifest{
 		EngineVersion:  engine.Version,
+		EngineBuild:    engine.Build(),
 		ScenarioFile:   sc.File,
 		ScenarioSHA256: sc.SHA256,
 		ScenarioName:   sc.Name,

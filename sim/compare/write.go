@@ -200,6 +200,7 @@ type ManifestRun struct {
 // every run, each enough to reproduce that run bit for bit with settle run.
 type Manifest struct {
 	EngineVersion string             `json:"engine_version"`
+	EngineBuild   string             `json:"engine_build,omitempty"` // engine.Build
 	CommandLine   []string           `json:"command_line"`
 	World         string             `json:"world"`
 	StartYear     int                `json:"start_year"`
@@ -217,7 +218,7 @@ type Manifest struct {
 // Manifest returns what compare.json holds.
 func (r *Result) Manifest() Manifest {
 	p := r.Plan
-	m := Manifest{EngineVersion: engine.Version, CommandLine: p.Cmdline, World: p.World.Name, StartYear: p.StartYear,
+	m := Manifest{EngineVersion: engine.Version, EngineBuild: engine.Build(), CommandLine: p.Cmdline, World: p.World.Name, StartYear: p.StartYear,
 		Years: p.Years, Scale: p.Scale, Replicates: p.Replicates, Interval: IntervalDescription,
 		StartTime: r.Start, EndTime: r.End}
 	for k := range p.Replicates {

@@ -21,8 +21,12 @@ import (
 // same engine version, scenario (checked by its SHA-256), seed, scale and
 // years give the same CSVs for any number of workers.
 type Manifest struct {
-	EngineVersion  string `json:"engine_version"`
-	ScenarioFile   string `json:"scenario_file"`   // path as given on the command line
+	EngineVersion string `json:"engine_version"`
+	// EngineBuild is the revision the binary was built from (engine.Build;
+	// "" when unknown): runs of one version may differ between builds.
+	EngineBuild    string `json:"engine_build,omitempty"`
+	ScenarioFile   string `json:"scenario_file"` // path as given on the command line, relative to WorkingDir
+	WorkingDir     string `json:"working_dir,omitempty"`
 	ScenarioSHA256 string `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
 	ScenarioName   string `json:"scenario_name"`
 	World          string `json:"world"`

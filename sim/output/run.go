@@ -101,6 +101,11 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	if m.StartTime.IsZero() {
 		m.StartTime = time.Now()
 	}
+	if m.WorkingDir == "" {
+		// Relative paths in the manifest (the scenario, the command
+		// line) are relative to it.
+		m.WorkingDir, _ = os.Getwd()
+	}
 	m.Complete = false
 	r := &Run{
 		dir:      dir,

@@ -263,6 +263,10 @@ func TestFiles(t *testing.T) {
 	if !m.Complete || m.YearsCompleted != 3 || m.LastYear != 2027 || m.Stopped != "" || m.EndTime.Before(m.StartTime) {
 		t.Errorf("manifest %+v", m)
 	}
+	// The scenario's path is relative to the folder the run was made in.
+	if wd, _ := os.Getwd(); m.WorkingDir != wd || !filepath.IsAbs(m.WorkingDir) {
+		t.Errorf("manifest working_dir %q, want %q", m.WorkingDir, wd)
+	}
 }
 
 func TestDeterministic(t *testing.T) {
