@@ -183,15 +183,23 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	s.lines = scanKeyLines(string(data))
 	p := &problems{file: file, lines: s.lines}
 
+	misspelt := map[string]bool{} // tables an unknown one is taken for
 	for _, key := range sortedKeys(doc) {
 		switch key {
 		case "scenario", "behaviour", "intervention":
 		default:
 			p.add(key, "%s", unknownTop(key, doc[key]))
+			switch doc[key].(type) {
+			case map[string]any, []map[string]any:
+				misspelt[nearTable(key)] = true
+			}
 		}
 	}
 	if sc, ok := doc["scenario"]; !ok {
-		p.addAt(1, "scenario", "missing [scenario] table; start the file with [scenario] and at least name, world and years")
+		// [senario] already says what to write.
+		if !misspelt["scenario"] {
+			p.addAt(1, "scenario", "missing [scenario] table; start the file with [scenario] and at least name, world and years")
+		}
 	} else if m, ok := sc.(map[string]any); !ok {
 		p.add("scenario", "expected a table, got %s; write it as a [scenario] table", describe(sc))
 	} else {
@@ -241,9 +249,24 @@ func (s *Scenario) override(o Overrides) {
 // scenarioKeys are the keys of [scenario].
 var scenarioKeys = []string{"name", "description", "world", "travel_times", "start_year", "years", "seed", "scale"}
 
-// unknownTop explains a key outside the three tables.
+// tableHeaders are the tables of a scenario as their headers are written.
+var tableHeaders = map[string]string{"scenario": "[scenario]", "behaviour": "[behaviour]", "intervention": "[[intervention]]"}
+
+// nearTable returns the table of a scenario that the unknown top-level
+// name key most likely means ("interventions", "senario", "behavior",
+// "Intervention"), or "".
+func nearTable(key string) string {
+	return params.Suggest(key, []string{"scenario", "behaviour", "intervention"})
+}
+
+// unknownTop explains a key or table outside the three tables.
 func unknownTop(key string, v any) string {
-	if _, isTable := v.(map[string]any); !isTable {
+	header := "[" + key + "]"
+	switch v.(type) {
+	case map[string]any:
+	case []map[string]any: // [[key]]: an array of tables
+		header = "[[" + key + "]]"
+	default:
 		what := "a key outside the tables"
 		switch _, err := new(params.Params).Get(key); {
 		case slices.Contains(scenarioKeys, key):
@@ -255,11 +278,21 @@ func unknownTop(key string, v any) string {
 		}
 		return what + "; a scenario has [scenario], [behaviour] and [[intervention]] tables, and every key belongs in one of them"
 	}
-	msg := fmt.Sprintf("unknown table [%s]; ", key)
-	if sug := params.Suggest(key, []string{"scenario", "behaviour", "intervention"}); sug != "" {
-		return msg + fmt.Sprintf("did you mean %q?", sug)
+	msg := fmt.Sprintf("unknown table %s; ", header)
+	sug := nearTable(key)
+	if sug == "" {
+		return msg + "a scenario has [scenario], [behaviour] and [[intervention]] tables"
 	}
-	return msg + "a scenario has [scenario], [behaviour] and [[intervention]] tables"
+	want := tableHeaders[sug]
+	switch {
+	case strings.EqualFold(key, sug):
+		return msg + fmt.Sprintf("table names are lower-case: write %s", want)
+	case key == "behavior":
+		return msg + fmt.Sprintf("the table has the British spelling: write %s", want)
+	case key == sug+"s":
+		return msg + fmt.Sprintf("the name is singular: write %s", want)
+	}
+	return msg + fmt.Sprintf("did you mean %s?", want)
 }
 
 // validName is what a scenario name may hold: letters (æ, ø, å and the
@@ -438,12 +471,12 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 			sp.Name, _ = text(p, kp, v, `"Rogfast"`)
 		case "regions":
 			t.regions = names(p, kp, v, `["Stavanger", "Haugesund"]`)
-			if t.regions != nil && len(t.regions) == 0 {
+			if emptyList(v) {
 				p.add(kp, `the regions list is empty; list at least one region code or name, e.g. regions = ["Stavanger"], or leave regions out for a national intervention`)
 			}
 		case "county":
 			t.county = names(p, kp, v, `"Vestland"`)
-			if t.county != nil && len(t.county) == 0 {
+			if emptyList(v) {
 				p.add(kp, `the county list is empty; give a county name or code, e.g. county = "Vestland"`)
 			}
 		case "centrality":
@@ -676,6 +709,14 @@ func number(p *problems, path string, v any) (float64, bool) {
 	}
 	p.add(path, "expected a number, got %s; write e.g. %s = 1.0", describe(v), lastKey(path))
 	return 0, false
+}
+
+// emptyList reports whether v is a list without elements (not one whose
+// elements were all refused: regions = [1818] is a number to quote, not an
+// empty list).
+func emptyList(v any) bool {
+	l, ok := v.([]any)
+	return ok && len(l) == 0
 }
 
 // names reads a string or a list of strings, with each one's line.

@@ -78,7 +78,12 @@ var parseCases = []badCase{
 	{"scale as bool", head + "scale = true\n", 5, "scenario.scale", []string{"expected a number, got true", "scale = 1.0"}},
 	{"negative seed", head + "seed = -3\n", 5, "scenario.seed", []string{"negative", "seed = 1"}},
 	{"unknown scenario key", head + "yeras = 10\n", 5, "scenario.yeras", []string{`did you mean "years"`}},
-	{"unknown table", head + "[behavior]\nmove_scale = 1\n", 5, "behavior", []string{`did you mean "behaviour"`}},
+	{"unknown table", head + "[behavour]\nmove_scale = 1\n", 5, "behavour", []string{"unknown table [behavour]", "did you mean [behaviour]?"}},
+	{"American spelling", head + "[behavior]\nmove_scale = 1\n", 5, "behavior", []string{"unknown table [behavior]", "British spelling: write [behaviour]"}},
+	// An array of tables is a table, not "a key outside the tables".
+	{"plural interventions", head + "\n[[interventions]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 0.9\n", 6, "interventions", []string{"unknown table [[interventions]]", "singular: write [[intervention]]"}},
+	{"capital Intervention", head + "[[Intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 0.9\n", 5, "Intervention", []string{"unknown table [[Intervention]]", "lower-case: write [[intervention]]"}},
+	{"misspelt scenario", "[senario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n", 1, "senario", []string{"unknown table [senario]", "did you mean [scenario]?"}},
 	{"key outside tables", "seed = 1\n" + head, 1, "seed", []string{"outside the tables", "move it below [scenario]"}},
 	{"parameter outside tables", "move_scale = 1\n" + head, 1, "move_scale", []string{"outside the tables", "move it below [behaviour]"}},
 	{"unknown top-level key", "colour = \"red\"\n" + head, 1, "colour", []string{"outside the tables", "every key belongs in one of them"}},
@@ -508,5 +513,29 @@ func TestNamesWithNorwegianLetters(t *testing.T) {
 	// Digits other than 0–9 (x² and x³ made the same folder name, x-).
 	if _, err := Parse("n.toml", []byte("[scenario]\nname = \"x²\"\nworld = \"teaching\"\nyears = 2\n")); err == nil {
 		t.Error("name x² accepted")
+	}
+}
+
+// TestNoFollowOnErrors: a mistake is reported once, without the errors
+// that only follow from it (regions = [1818] is a number to quote, not an
+// empty list; [senario] is not also a missing [scenario]).
+func TestNoFollowOnErrors(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"region as a number", head + "[[intervention]]\nkind = \"campus\"\nregions = [1818]\nfrom_year = 2025\nstudents = 100\n",
+			`test.toml:7: intervention[1].regions: expected a code or name in quotes, got the number 1818; write it as "1818"`},
+		{"county as a number", head + "[[intervention]]\nkind = \"youth\"\ncounty = [15]\nfrom_year = 2025\nattachment_boost = 0.5\n",
+			`test.toml:7: intervention[1].county: expected a code or name in quotes, got the number 15; write it as "15"`},
+		{"misspelt scenario", "[senario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n",
+			"test.toml:1: senario: unknown table [senario]; did you mean [scenario]?"},
+		{"plural scenarios", "[[scenarios]]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n",
+			"test.toml:1: scenarios: unknown table [[scenarios]]; the name is singular: write [scenario]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("test.toml", []byte(c.src))
+			var list Errors
+			if !errors.As(err, &list) || len(list) != 1 || !strings.HasPrefix(list[0].Error(), c.want) {
+				t.Errorf("error:\n%v\nwant only one, starting:\n%s", err, c.want)
+			}
+		})
 	}
 }
