@@ -191,7 +191,17 @@ type row struct {
 	Baseline, Scenario, Difference, Pct string
 	Interval                            string
 	Class                               string // "gain", "loss" or "unclear"
+	// Verdict says in words what Class says in colour, which a table
+	// pasted into a memo loses: "clear", "could be chance" or "" (one
+	// replicate, no interval).
+	Verdict string
 }
+
+// Verdicts of a row.
+const (
+	verdictClear  = "clear"
+	verdictChance = "could be chance"
+)
 
 func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 	r := row{Name: name, Level: level}
@@ -212,6 +222,12 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 	r.Interval = "–"
 	if d.Replicates > 1 {
 		r.Interval = f(d.Lo) + " to " + f(d.Hi)
+	}
+	if d.Replicates > 1 {
+		r.Verdict = verdictClear
+		if d.Includes0() {
+			r.Verdict = verdictChance
+		}
 	}
 	switch {
 	case d.Replicates > 1 && d.Includes0():
@@ -256,6 +272,7 @@ func (v *view) LargestRows(s int) []row {
 		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population)
 		if clear != nil && !clear[u] {
 			r.Class = "unclear"
+			r.Verdict = verdictChance
 		}
 		out = append(out, r)
 	}
@@ -342,7 +359,12 @@ func (v *view) MetricRows(s, u int) []row {
 	yi := len(v.R.YearList) - 1
 	var out []row
 	for m := range compare.NumMetrics {
-		out = append(out, deltaRow(compare.MetricText[m], compare.MetricNames[m], v.R.Delta(s, u, m, yi), m))
+		name := compare.MetricText[m]
+		if m.Flow() {
+			// A flow of the year before, next to stocks on 1 January.
+			name += fmt.Sprintf(" (in %d)", v.LastYear()-1)
+		}
+		out = append(out, deltaRow(name, compare.MetricNames[m], v.R.Delta(s, u, m, yi), m))
 	}
 	return out
 }

@@ -103,6 +103,9 @@ func TestWriteReport(t *testing.T) {
 		"<code>minutes_saved = 45 [minutes]</code>",
 		"<code>jobs = 400 [jobs]</code>",
 		"<b>base</b> (baseline",
+		// The colour's verdict in words, which a pasted table keeps.
+		`<th class="name">judged</th>`, `<td class="name">could be chance</td>`,
+		"net domestic migration (in 2026)",
 		templateEscape(`description = "A bridge to the ferry island and jobs in Sjøvik (tests)"`),
 	} {
 		if !strings.Contains(string(html), want) {

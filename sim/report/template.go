@@ -70,14 +70,14 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{range $s := .Scenarios}}
 <h3>{{$s.Name}}: residents in {{$.LastYear}}</h3>
 <table>
-<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
-{{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th>{{if gt $.P.Replicates 1}}<th class="name">judged</th>{{end}}</tr>
+{{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td>{{if gt $.P.Replicates 1}}<td class="name">{{.Verdict}}</td>{{end}}</tr>
 {{end}}</table>
 <h3>{{$s.Name}}: the largest differences of any region</h3>
 {{with $.LargestNote $s.Index}}<p class="note">{{.}}</p>{{end}}
 <table>
-<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
-{{range $.LargestRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+<tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th>{{if gt $.P.Replicates 1}}<th class="name">judged</th>{{end}}</tr>
+{{range $.LargestRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td>{{if gt $.P.Replicates 1}}<td class="name">{{.Verdict}}</td>{{end}}</tr>
 {{end}}</table>
 {{end}}
 
@@ -130,8 +130,8 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
 <details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
 <table>
-<tr><th class="name">metric</th><th class="name">column</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th></tr>
-{{range $.MetricRows $s.Index $u}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td class="name"><code>{{.Level}}</code></td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td></tr>
+<tr><th class="name">metric</th><th class="name">column</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th>{{if gt $.P.Replicates 1}}<th class="name">judged</th>{{end}}</tr>
+{{range $.MetricRows $s.Index $u}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td class="name"><code>{{.Level}}</code></td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td>{{if gt $.P.Replicates 1}}<td class="name">{{.Verdict}}</td>{{end}}</tr>
 {{end}}</table>
 </details>
 {{end}}{{end}}
