@@ -13,9 +13,14 @@ import (
 type keyLines map[string]int
 
 // line returns the line of path, or of its nearest written ancestor, or 1.
+// A path written as an array of tables ([[parameters]], recorded as
+// parameters[1], parameters[2] …) is on the line of its first entry.
 func (kl keyLines) line(path string) int {
 	for path != "" {
 		if l, ok := kl[path]; ok {
+			return l
+		}
+		if l, ok := kl[path+"[1]"]; ok {
 			return l
 		}
 		if i := strings.LastIndexAny(path, ".["); i > 0 {

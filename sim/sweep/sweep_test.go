@@ -225,6 +225,9 @@ func TestParseErrors(t *testing.T) {
 		{head + param + "[metrics]\nx = \"population(region=Storhamn)\"\n", `sweep.toml:7: metrics.x: region=Storhamn: unknown region "Storhamn"`},
 		{head + param + "[metrics]\nx = \"population(sex=f)\"\n", `sweep.toml:7: metrics.x: unknown argument "sex"`},
 		{head + param + "[metric]\nx = \"population\"\n", `sweep.toml:6: metric: unknown key "metric"; did you mean "metrics"?`},
+		// An unknown array of tables is on the line of its first entry.
+		{head + param + "\n[[parameters]]\npath = \"scale\"\nvalues = 0.1\n", `sweep.toml:7: parameters: unknown key "parameters"; did you mean "parameter"?`},
+		{head + param + "[[metrics]]\nx = \"population\"\n", `sweep.toml:6: metrics: expected a [metrics] table`},
 		{"[sweep]\ndesign = \"grid\"\n" + param, `sweep.toml:1: sweep: missing scenario; add scenario = "../baseline.toml"`},
 		{head + "[[parameter]]\npath = \"intervention.Holmoy.travel_time_factor\"\nvalues = 0.5\n", `sweep.toml:4: parameter[1].path: the base scenario has no intervention "Holmoy"; its interventions are "Holmøy bridge" (1)`},
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factr\"\nvalues = 0.5\n", `did you mean "travel_time_factor"?`},
