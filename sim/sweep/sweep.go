@@ -611,7 +611,8 @@ func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
 			p.add(key+".range", "min = %g is not below max = %g; give min < max, or values = %g to keep it fixed", lo, hi, lo)
 			return
 		case integer && (lo != math.Trunc(lo) || hi != math.Trunc(hi)):
-			p.add(key+".range", "%s takes whole numbers; give whole min and max, e.g. range = { min = %g, max = %g }", path, math.Ceil(lo), math.Floor(hi))
+			wlo, whi := sw.wholeBounds(t)
+			p.add(key+".range", "%s takes whole numbers; give whole min and max, e.g. range = { min = %g, max = %g }", path, math.Max(math.Ceil(lo), wlo), math.Min(math.Floor(hi), whi))
 			return
 		}
 		pr.Min, pr.Max = lo, hi
@@ -651,7 +652,7 @@ func (sw *Sweep) parseValues(p *problems, pr *Param, key string, v any) {
 			return 0, false
 		}
 		if pr.Integer && f != math.Trunc(f) {
-			p.add(path, "%s takes whole numbers, got %g; write %g", pr.Path, f, math.Round(f))
+			p.add(path, "%s takes whole numbers, got %g; write %g", pr.Path, f, sw.wholeNear(pr.target, f))
 			return 0, false
 		}
 		return f, true
@@ -692,6 +693,10 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 		return target{kind: tSeed}, true, ""
 	}
 	if name, ok := strings.CutPrefix(path, "behaviour."); ok {
+		if params.IsPhased(name) {
+			return target{}, false, fmt.Sprintf("%s is set per life phase, and a sweep sets one phase a [[parameter]] entry: write path = \"behaviour.%s.early_career\", with the phase one of %s (an entry for each phase to vary)",
+				path, name, strings.Join(params.PhaseNames[:], ", "))
+		}
 		if _, err := new(params.Params).Get(name); err != nil {
 			return target{}, false, fmt.Sprintf("%v", err)
 		}
@@ -701,6 +706,10 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 	rest, ok := strings.CutPrefix(path, "intervention")
 	if !ok {
 		msg := fmt.Sprintf("unknown parameter path %q; ", path)
+		if params.IsPhased(path) {
+			return target{}, false, msg + fmt.Sprintf("behaviour parameters are written behaviour.NAME, and %s one phase at a time: behaviour.%s.early_career, with the phase one of %s",
+				path, path, strings.Join(params.PhaseNames[:], ", "))
+		}
 		if _, err := new(params.Params).Get(path); err == nil || params.IsPhased(strings.Split(path, ".")[0]) {
 			return target{}, false, msg + fmt.Sprintf("behaviour parameters are written behaviour.%s", path)
 		}
@@ -778,6 +787,53 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 			key, sp.Kind, found.Kind, strings.Join(numeric, ", "))
 	}
 	return target{kind: tIntervention, name: key, iv: iv}, found.Kind == "integer" || found.Kind == "bool", ""
+}
+
+// wholeBounds returns the whole numbers a whole-number parameter of target
+// t accepts, as far as they are known before the points are checked:
+// years from 1, a seed from 0, a behaviour parameter's range, an
+// intervention's years from the start year and its parameters' ranges.
+func (sw *Sweep) wholeBounds(t target) (lo, hi float64) {
+	lo, hi = math.Inf(-1), math.Inf(1)
+	switch t.kind {
+	case tYears:
+		return 1, scenario.MaxYears
+	case tSeed:
+		return 0, 1 << 53
+	case tBehaviour:
+		if in, ok := params.Lookup(t.name); ok {
+			return in.Min, in.Max
+		}
+	case tIntervention:
+		switch t.name {
+		case "from_year", "to_year":
+			return float64(sw.World.StartYear), hi
+		case "phase_in_years":
+			return 0, hi
+		}
+		if k := intervention.Kinds[sw.Scenario.Interventions[t.iv].Kind]; k != nil {
+			for _, ps := range k.Params {
+				if ps.Key == t.name {
+					return ps.Min, ps.Max
+				}
+			}
+		}
+	}
+	return lo, hi
+}
+
+// wholeNear returns the whole number nearest f that target t accepts:
+// the fix to suggest for a fraction (years = 0.2: 1, not 0).
+func (sw *Sweep) wholeNear(t target, f float64) float64 {
+	lo, hi := sw.wholeBounds(t)
+	r := math.Round(f)
+	if r < lo {
+		r = math.Ceil(lo)
+	}
+	if r > hi {
+		r = math.Floor(hi)
+	}
+	return r
 }
 
 // expand makes the points of the design.

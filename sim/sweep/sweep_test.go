@@ -234,6 +234,12 @@ func TestParseErrors(t *testing.T) {
 		{head + "design = \"latin_hypercube\"\nsamples = 4\n[[parameter]]\npath = \"scale\"\nrange = { min = 0.01, max = 0.05 }\nsteps = 3\n", "sweep.toml:8: parameter[1].steps: steps is for a grid; a latin_hypercube design samples the range itself: remove steps"},
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: years takes whole numbers, got 2.5; write 3"},
 		{head + "[[parameter]]\npath = \"behaviour.study_choices\"\nvalues = [2, 2.5]\n", "sweep.toml:5: parameter[1].values: behaviour.study_choices takes whole numbers, got 2.5; write 3"},
+		// The suggested whole number is one the parameter accepts.
+		{head + "[[parameter]]\npath = \"years\"\nvalues = 0.2\n", "sweep.toml:5: parameter[1].values: years takes whole numbers, got 0.2; write 1"},
+		{head + "[[parameter]]\npath = \"years\"\nrange = { min = -1.5, max = 3.5 }\nsteps = 2\n", "sweep.toml:5: parameter[1].range: years takes whole numbers; give whole min and max, e.g. range = { min = 1, max = 3 }"},
+		// A phased parameter is swept one phase at a time, by the sweep's path.
+		{head + "[[parameter]]\npath = \"behaviour.util_jobs\"\nvalues = [0.9, 1.1]\n", `sweep.toml:4: parameter[1].path: behaviour.util_jobs is set per life phase, and a sweep sets one phase a [[parameter]] entry: write path = "behaviour.util_jobs.early_career", with the phase one of child, student, early_career`},
+		{head + "[[parameter]]\npath = \"util_jobs\"\nvalues = [0.9, 1.1]\n", `sweep.toml:4: parameter[1].path: unknown parameter path "util_jobs"; behaviour parameters are written behaviour.NAME, and util_jobs one phase at a time: behaviour.util_jobs.early_career, with the phase one of child`},
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factor\"\nvalues = [0.5, 1.5]\n", "sweep.toml:5: parameter[1].values: travel_time_factor = 1.5 is out of range"},
 		{head + "[[parameter]]\npath = \"move_scale\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown parameter path "move_scale"; behaviour parameters are written behaviour.move_scale`},
 		{head + "[[parameter]]\npath = \"year\"\nvalues = 5\n", `sweep.toml:4: parameter[1].path: unknown parameter path "year"; did you mean "years"? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed`},
