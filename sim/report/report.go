@@ -203,7 +203,10 @@ const (
 	verdictChance = "could be chance"
 )
 
-func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
+// deltaRow is a table row of d. small is the least baseline (real units)
+// whose relative change is shown: below it, a few simulated persons make
+// a large percentage ("+111 %" of 88 remote workers at scale 0.03).
+func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float64) row {
 	r := row{Name: name, Level: level}
 	count := m != compare.PriceIndex
 	f := func(x float64) string {
@@ -218,6 +221,9 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 	}
 	if d.Baseline != 0 && !m.Flow() {
 		r.Pct = compare.Percent(100 * d.Difference / d.Baseline)
+		if m != compare.PriceIndex && math.Abs(d.Baseline) < small {
+			r.Pct = "(few)"
+		}
 	}
 	r.Interval = "–"
 	if d.Replicates > 1 {
@@ -240,6 +246,14 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric) row {
 	return r
 }
 
+// smallBase is the baseline (real units) under which a row shows no
+// relative change: 20 simulated persons, the count under which settle
+// explain calls a count mostly chance.
+func (v *view) smallBase() float64 { return 20 / v.P.Scale }
+
+// SmallBase is smallBase in words.
+func (v *view) SmallBase() string { return compare.Count(v.smallBase()) }
+
 // FocusUnits are the units (indices into Plan.Units) of scenario s's
 // focus.
 func (v *view) FocusUnits(s int) []int {
@@ -256,7 +270,7 @@ func (v *view) KeyRows(s int) []row {
 	var out []row
 	for _, u := range v.FocusUnits(s) {
 		unit := &v.P.Units[u]
-		out = append(out, deltaRow(unit.Name, unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population))
+		out = append(out, deltaRow(unit.Name, unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population, v.smallBase()))
 	}
 	return out
 }
@@ -269,7 +283,7 @@ func (v *view) LargestRows(s int) []row {
 	var out []row
 	for _, u := range v.R.Largest(s, yi, 10) {
 		unit := &v.P.Units[u]
-		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population)
+		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population, v.smallBase())
 		if clear != nil && !clear[u] {
 			r.Class = "unclear"
 			r.Verdict = verdictChance
@@ -364,7 +378,7 @@ func (v *view) MetricRows(s, u int) []row {
 			// A flow of the year before, next to stocks on 1 January.
 			name += fmt.Sprintf(" (in %d)", v.LastYear()-1)
 		}
-		out = append(out, deltaRow(name, compare.MetricNames[m], v.R.Delta(s, u, m, yi), m))
+		out = append(out, deltaRow(name, compare.MetricNames[m], v.R.Delta(s, u, m, yi), m, v.smallBase()))
 	}
 	return out
 }

@@ -126,7 +126,8 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{end}}
 
 <h2 id="metrics">All metrics in {{.LastYear}}</h2>
-<p class="note">Stocks on 1 January {{.LastYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.</p>
+<p class="note">Stocks on 1 January {{.LastYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
+A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallBase}} at this scale), whose percentage would be mostly chance.</p>
 {{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
 <details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
 <table>
