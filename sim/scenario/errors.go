@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -116,19 +117,63 @@ func syntaxError(file string, data []byte, err error) error {
 	}
 	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines, line)
 	if line >= 1 && line <= len(lines) {
-		text := strings.ReplaceAll(strings.TrimRight(lines[line-1], "\r"), "\t", " ")
-		msg += fmt.Sprintf("\n\t%5d | %s", line, text)
-		// Point at the error when it lies on the line, or just after its
-		// end when the line break is what was unexpected.
-		n := min(max(pe.Position.Len, 1), len(text)+1-(col-1))
-		if col >= 1 && n >= 1 {
-			msg += fmt.Sprintf("\n\t        %s%s", strings.Repeat(" ", col-1), strings.Repeat("^", n))
+		text := strings.TrimRight(lines[line-1], "\r")
+		// The decoder counts bytes; the caret goes under characters (ø is two bytes).
+		if col >= 1 && col-1 <= len(text) {
+			n := max(pe.Position.Len, 1)
+			if end := col - 1 + n; end <= len(text) {
+				n = utf8.RuneCountInString(text[col-1 : end])
+			}
+			col = utf8.RuneCountInString(text[:col-1]) + 1
+			msg += excerpt(line, text, col, n)
+		} else {
+			msg += excerpt(line, text, 0, 0)
 		}
 	}
 	if pe.Usage != "" {
 		msg += "\n\t" + strings.ReplaceAll(strings.TrimSpace(pe.Usage), "\n", "\n\t")
 	}
 	return &Error{File: file, Line: line, Key: key, Msg: msg}
+}
+
+// excerpt shows line number line, text, under a tab, with a caret of n
+// characters under its column col (from 1; none for col 0). A caret may
+// point just after the end of the line, when the line break is what was
+// unexpected.
+func excerpt(line int, text string, col, n int) string {
+	text = strings.ReplaceAll(text, "\t", " ")
+	s := fmt.Sprintf("\n\t%5d | %s", line, text)
+	n = min(max(n, 1), utf8.RuneCountInString(text)+1-(col-1))
+	if col >= 1 && n >= 1 {
+		s += fmt.Sprintf("\n\t        %s%s", strings.Repeat(" ", col-1), strings.Repeat("^", n))
+	}
+	return s
+}
+
+// encodingError reports a file that is not UTF-8 at the key on the line
+// of its first such byte (or "toml" when that is a comment), with the line
+// as it was meant (its bytes read in the encoding guessed).
+func encodingError(file string, data []byte, e *tomlpos.EncodingError) error {
+	key := "toml"
+	if !e.UTF16 {
+		best := ""
+		for path, l := range scanKeyLines(string(data)) {
+			for !utf8.ValidString(path) { // a key with the byte itself: its table
+				path = parent(path)
+			}
+			if l == e.Line && (len(path) > len(best) || len(path) == len(best) && path < best) {
+				best = path
+			}
+		}
+		if best != "" {
+			key = best
+		}
+	}
+	msg := e.Error()
+	if e.Text != "" {
+		msg += excerpt(e.Line, e.Text, e.Col, 1)
+	}
+	return &Error{File: file, Line: e.Line, Key: displayKey(key), Msg: msg}
 }
 
 // syntaxFix says how to fix the commonest mistakes.

@@ -39,6 +39,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/synth"
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -175,6 +176,9 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 		Scale:     DefaultScale,
 		Behaviour: params.Default(),
 		Overrides: map[string]float64{},
+	}
+	if e := tomlpos.CheckUTF8(data); e != nil {
+		return nil, encodingError(file, data, e)
 	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {

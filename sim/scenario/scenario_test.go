@@ -129,6 +129,10 @@ var parseCases = []badCase{
 	{"unknown world file", "[scenario]\nname = \"t\"\nworld = \"nothere/regions.csv\"\nyears = 10\n", 3, "scenario.world", []string{"cannot read the world file", "relative to the scenario file"}},
 	{"syntax: unquoted text", "[scenario]\nname = \"t\"\nworld = teaching\nyears = 10\n", 3, "scenario.world", []string{"invalid TOML", `put text in quotes: world = "teaching"`, "^"}},
 	{"syntax: duplicate key", head + "years = 12\n", 5, "scenario.years", []string{"already been defined", "remove one of them"}},
+	// A file saved as Latin-1 or UTF-16: say so, with the letter meant, not "invalid UTF-8 byte".
+	{"Latin-1 file", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"B\xf8\"]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`the file is not UTF-8 text: line 7 has the byte 0xF8, which is "ø" in Latin-1/Windows-1252`, "save the file as UTF-8", `7 | regions = ["Bø"]`}},
+	{"Latin-1 in a comment", "# Nordl\xe5nd\n" + head, 1, "toml", []string{`0xE5, which is "å"`, "save the file as UTF-8"}},
+	{"UTF-16 file", "\xff\xfe[\x00s\x00]\x00\n\x00", 1, "toml", []string{"UTF-16", "save the file as UTF-8"}},
 	{"syntax: in an intervention", head + "[[intervention]]\nkind = \"broadband\"\n[[intervention]]\nkind = broadband\n", 8, "intervention[2].kind", []string{"put text in quotes"}},
 }
 

@@ -25,6 +25,8 @@ func TestSyntaxErrorLine(t *testing.T) {
 		{"no value", "[scenario]\nyears = \nname = \"t\"\n", "syn.toml:2: scenario.years: invalid TOML: expected value but found '\\n' instead; give a value after =", "    2 | years = ", 9},
 		{"no value, CRLF", "[scenario]\r\nyears = \r\nname = \"t\"\r\n", "syn.toml:2: scenario.years: invalid TOML: expected value but found '\\r' instead; give a value after =", "    2 | years = ", 9},
 		{"unquoted text", "[scenario]\nworld = teaching\n", "syn.toml:2: scenario.world:", "    2 | world = teaching", 9},
+		// The caret counts characters, not bytes (ø is two).
+		{"unclosed text after ø", "[scenario]\nname = \"bjørn\nworld = \"teaching\"\n", "syn.toml:2: scenario.name: invalid TOML: strings cannot contain newlines", "    2 | name = \"bjørn", 14},
 		{"duplicate key", "[scenario]\nname = \"t\"\nname = \"u\"\n", "syn.toml:3: scenario.name:", "    3 | name = \"u\"", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
