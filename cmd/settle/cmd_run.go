@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
@@ -209,6 +210,9 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		for _, n := range s.Late(s.StartYear, s.Years) {
 			p.Errorf("note: %s (--years %d)", n, s.Years)
 		}
+	}
+	for _, n := range intervention.Implausible(s.Interventions, w) {
+		p.Errorf("warning: %s", n)
 	}
 	cfg := s.Config(w)
 	cfg.Workers = opts.Workers

@@ -187,6 +187,10 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	for i := range s.Interventions {
 		writeIntervention(out, i+1, &s.Interventions[i], w)
 	}
+	// Valid, but probably not what was meant.
+	for _, n := range intervention.Implausible(s.Interventions, w) {
+		fmt.Fprintf(out, "  warning: %s\n", n)
+	}
 	return nil
 }
 

@@ -1549,3 +1549,55 @@ from_year = %d
 		t.Errorf("moves into the small members: baseline %d, cooperation %d: want at least 5 %% more", in[0], in[1])
 	}
 }
+
+// TestImplausible: valid entries that are probably not what was meant get
+// a warning naming the entry and what it implies (a policy adviser's
+// trial: 1,000 dwellings a year in a region of 442 residents, 5,000 jobs
+// removed from one of 221, a phase-in of 10 years for a measure of 2 were
+// all accepted without a word); ordinary entries get none.
+func TestImplausible(t *testing.T) {
+	w := load(t)
+	sp := specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "housing"
+name = "Flood of homes"
+regions = ["Holmøy"]
+from_year = %d
+dwellings_per_year = 1000
+
+[[intervention]]
+kind = "business_development"
+regions = ["Holmøy"]
+from_year = %d
+jobs = -50000
+skill_level = "low"
+
+[[intervention]]
+kind = "place_development"
+regions = ["Skogli"]
+from_year = %d
+to_year = %d
+phase_in_years = 10
+boost = 0.2
+
+[[intervention]]
+kind = "housing"
+regions = ["Storhavn"]
+from_year = %d
+dwellings_per_year = 100
+`, start, start, start, start+1, start))
+	got := intervention.Implausible(sp, w)
+	want := []string{
+		"Flood of homes (housing) (test.toml:7) builds 1,000 dwellings a year in Holmøy",
+		"business_development (test.toml:14) removes 50,000 jobs in Holmøy",
+		"place_development (test.toml:21) is phased in over 10 years but in force for 2 (2024–2025): it reaches 20 % of its strength",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d warnings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d: %q, want it to start %q", i, got[i], want[i])
+		}
+	}
+}
