@@ -102,30 +102,6 @@ func sweepHelp() string {
 	return sweepHelpHead + flagsHelp(sweepFlags(&o), "out", "workers", "resume", "shard", "shards", "scale", "years", "replicates", "dry-run", "quiet") + "\n" + exitCodesHelp
 }
 
-// lateInterventions notes the interventions of the sweep's base scenario
-// that start after the last year any point simulates (a short --years, or
-// a years parameter): they change nothing in the sweep, as settle run
-// --years notes.
-func lateInterventions(sw *sweep.Sweep) []string {
-	years := sw.Scenario.Years
-	for _, pr := range sw.Params {
-		if pr.Path == "years" || pr.Path == "scenario.years" {
-			years = 0
-			for _, v := range pr.Values {
-				years = max(years, int(v))
-			}
-			if pr.Range {
-				years = int(pr.Max)
-			}
-		}
-	}
-	out := sw.Scenario.Late(sw.World.StartYear, years)
-	for i := range out {
-		out[i] += fmt.Sprintf(" (%d years): it changes nothing in this sweep", years)
-	}
-	return out
-}
-
 // overrideFlags defines --scale, --years and --replicates, which replace
 // the sweep file's values (sweep.Overrides).
 func overrideFlags(fs *flag.FlagSet, o *sweep.Overrides) {
@@ -210,7 +186,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	for _, n := range lateInterventions(sw) {
+	// An intervention that starts after a point's last year changes
+	// nothing there, as settle run --years notes.
+	for _, n := range sw.LateInterventions() {
 		p.Errorf("note: %s", n)
 	}
 	shard, from := sweep.Shard{}, ""
@@ -644,10 +622,10 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	if err := checkOverrides(fs, o.Overrides); err != nil {
 		return err
 	}
-	return runSweepSlurm(o, stdout)
+	return runSweepSlurm(o, stdout, stderr)
 }
 
-func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
+func runSweepSlurm(o sweepSlurmOptions, stdout, stderr io.Writer) error {
 	if err := needFile("sweep slurm", o.File, fileSweep); err != nil {
 		return err
 	}
@@ -657,6 +635,9 @@ func runSweepSlurm(o sweepSlurmOptions, stdout io.Writer) error {
 	}
 	if o.Tasks > sw.Runs() {
 		return usagef("--tasks %d is more than the %d runs of the sweep; use at most %d tasks", o.Tasks, sw.Runs(), sw.Runs())
+	}
+	for _, n := range sw.LateInterventions() {
+		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
 	if o.Settle == "" {
 		if o.Settle, err = os.Executable(); err != nil {

@@ -279,3 +279,19 @@ func TestSweepOverridesResume(t *testing.T) {
 		t.Errorf("--scale too small: exit %d, %s", code, errs)
 	}
 }
+
+// An intervention that a point's years end before is noted, whether its
+// from_year or the years are swept; settle sweep slurm notes it too.
+func TestSweepLateIntervention(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"teaching\"\nyears = 20\nseed = 2\nscale = 0.02\n\n[[intervention]]\nkind = \"region_enlargement\"\nname = \"Holmøy bridge\"\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2026\nminutes_saved = 45\n"), 0o644)
+	file := filepath.Join(dir, "late.toml")
+	os.WriteFile(file, []byte("[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"intervention.1.from_year\"\nvalues = [2025, 2040]\n[[parameter]]\npath = \"years\"\nvalues = 5\n"), 0o644)
+	want := "note: Holmøy bridge (" + filepath.Join(dir, "base.toml") + ":8) starts in 2040, after the last simulated year 2028 (5 years): it changes nothing at point 1 (1 of the 2 points)\n"
+	if code, _, errs := settle(t, "sweep", file, "--dry-run"); code != 0 || errs != want {
+		t.Errorf("dry run: exit %d, stderr\n%s\nwant\n%s", code, errs, want)
+	}
+	if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "2", "--out", filepath.Join(dir, "cluster")); code != 0 || errs != want {
+		t.Errorf("slurm: exit %d, stderr\n%s\nwant\n%s", code, errs, want)
+	}
+}

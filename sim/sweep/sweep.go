@@ -997,6 +997,7 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 	cfg.Interventions = slices.Clone(sw.base.Interventions)
 	years := sw.Scenario.Years
 	var errs []paramError
+	yearsSet := false          // a parameter (or --years) gives the point's years
 	touched := map[int][]int{} // intervention → parameters that set it
 	for i := range sw.Params {
 		pr := &sw.Params[i]
@@ -1021,7 +1022,7 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 			if v < 1 || v > scenario.MaxYears {
 				errs = append(errs, paramError{i, fmt.Sprintf("years = %g is out of range; simulate between 1 and %d years", v, scenario.MaxYears)})
 			}
-			years = int(v)
+			years, yearsSet = int(v), true
 		case tSeed:
 			if v < 0 || v >= 1<<53 {
 				errs = append(errs, paramError{i, fmt.Sprintf("seed = %g is out of range; use a whole number from 0 to 2^53", v)})
@@ -1069,13 +1070,17 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 			errs = append(errs, paramError{blame(fe.Key), fmt.Sprintf("%s (intervention %q)", fe.Msg, sp.Name)})
 			bad = true
 		}
-		last := start + sw.Scenario.Years - 1
+		last := start + years - 1
 		switch {
 		case sp.FromYear < start:
 			errs = append(errs, paramError{blame("from_year"), fmt.Sprintf("from_year = %d is before the start year %d (intervention %q); use %d or later", sp.FromYear, start, sp.Name, start)})
 			bad = true
-		case sp.FromYear > last:
-			errs = append(errs, paramError{blame("from_year"), fmt.Sprintf("from_year = %d is after the last year %d the base scenario simulates (intervention %q)", sp.FromYear, last, sp.Name)})
+		case sp.FromYear > last && !yearsSet:
+			// The base scenario's own horizon: it would refuse this
+			// from_year. When the sweep sets the years, a point that ends
+			// before the intervention starts is no mistake in the file:
+			// LateInterventions notes it, as settle run --years does.
+			errs = append(errs, paramError{blame("from_year"), fmt.Sprintf("from_year = %d is after the last year %d the base scenario simulates (intervention %q); use a year from %d to %d, or add a [[parameter]] with path = \"years\" that simulates up to %d", sp.FromYear, last, sp.Name, start, last, sp.FromYear)})
 			bad = true
 		case sp.ToYear != 0 && sp.ToYear < sp.FromYear:
 			errs = append(errs, paramError{blame("to_year"), fmt.Sprintf("to_year = %d is before from_year = %d (intervention %q); give a later year", sp.ToYear, sp.FromYear, sp.Name)})
@@ -1091,6 +1096,89 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 		}
 	}
 	return cfg, years, errs
+}
+
+// maxLateGroups is the most notes LateInterventions gives an intervention.
+const maxLateGroups = 4
+
+// LateInterventions notes each intervention of the base scenario that
+// starts after the last year a point simulates (a from_year swept past the
+// years, or years set by a parameter or --years that end before it): it
+// changes nothing at those points, which therefore repeat the points
+// without it. A note names the intervention, its line, the start and last
+// years and the points, in the words of settle run --years: "NAME
+// (FILE:LINE) starts in 2040, after the last simulated year 2028 (5
+// years): it changes nothing in this sweep", or "…: it changes nothing at
+// points 1 and 3 (2 of the 4 points)". A from_year past the base
+// scenario's own years is an error of Load instead, unless the sweep sets
+// the years.
+func (sw *Sweep) LateInterventions() []string {
+	ivs := sw.Scenario.Interventions
+	if len(ivs) == 0 {
+		return nil
+	}
+	start := sw.World.StartYear
+	type late struct{ from, years int }
+	groups := make([]map[late][]int, len(ivs))
+	order := make([][]late, len(ivs)) // per intervention, the groups by their first point
+	for _, pt := range sw.Points {
+		cfg, years, _ := sw.apply(pt.Values)
+		for i := range ivs {
+			from := cfg.Interventions[i].FromYear
+			if from <= start+years-1 {
+				continue
+			}
+			if groups[i] == nil {
+				groups[i] = map[late][]int{}
+			}
+			k := late{from, years}
+			if groups[i][k] == nil {
+				order[i] = append(order[i], k)
+			}
+			groups[i][k] = append(groups[i][k], pt.Index)
+		}
+	}
+	var out []string
+	for i, sp := range ivs {
+		for g, k := range order[i] {
+			pts := groups[i][k]
+			if g == maxLateGroups {
+				n := 0
+				for _, k := range order[i][g:] {
+					n += len(groups[i][k])
+				}
+				out = append(out, fmt.Sprintf("%s (%s:%d) also starts after the last simulated year at %s more (other start years or years): it changes nothing there; settle sweep --dry-run lists the points",
+					sp.Name, sp.File, sp.Line, plural(n, "point")))
+				break
+			}
+			msg := fmt.Sprintf("%s (%s:%d) starts in %d, after the last simulated year %d (%s): it changes nothing ", sp.Name, sp.File, sp.Line, k.from, start+k.years-1, plural(k.years, "year"))
+			if len(pts) == len(sw.Points) {
+				msg += "in this sweep"
+			} else {
+				msg += fmt.Sprintf("at %s (%d of the %d points)", pointList(pts), len(pts), len(sw.Points))
+			}
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// pointList names points: "point 3", "points 1 and 3", "points 1, 3, 5,
+// 7, 9, 11 … 99" (the first six and the last).
+func pointList(pts []int) string {
+	if len(pts) == 1 {
+		return fmt.Sprintf("point %d", pts[0])
+	}
+	const show = 6
+	head, sep := pts[:len(pts)-1], " and "
+	if len(head) > show {
+		head, sep = head[:show], " … "
+	}
+	s := make([]string, len(head))
+	for i, p := range head {
+		s[i] = strconv.Itoa(p)
+	}
+	return "points " + strings.Join(s, ", ") + sep + strconv.Itoa(pts[len(pts)-1])
 }
 
 func maps(m map[string]intervention.Value) map[string]intervention.Value {

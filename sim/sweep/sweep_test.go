@@ -253,6 +253,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"intervention[1].minutes_saved\"\nvalues = [10, 20]\n", "sweep.toml:5: parameter[1].values: region_enlargement takes either travel_time_factor or minutes_saved, not both; remove one of them (intervention \"Holmøy bridge\") (point 0: intervention[1].minutes_saved = 10)"},
 		{head + "design = \"latin_hypercube\"\nsamples = 2\n[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 0.5, max = 40 }\n", "sweep.toml:7: parameter[1].range: move_scale = 40 is out of range; use a value between 0 and 10"},
 		{head + "[[parameter]]\npath = \"intervention.1.from_year\"\nvalues = [2023, 2025]\n", "sweep.toml:5: parameter[1].values: from_year = 2023 is before the start year 2024 (intervention \"Holmøy bridge\"); use 2024 or later"},
+		{head + "[[parameter]]\npath = \"intervention.1.from_year\"\nvalues = [2025, 2040]\n", "sweep.toml:5: parameter[1].values: from_year = 2040 is after the last year 2025 the base scenario simulates (intervention \"Holmøy bridge\"); use a year from 2024 to 2025, or add a [[parameter]] with path = \"years\" that simulates up to 2040 (point 1: intervention.1.from_year = 2040)"},
 	}
 	for _, c := range cases {
 		path := write(t, c.body)
@@ -409,4 +410,60 @@ func TestFormatValue(t *testing.T) {
 			t.Errorf("FormatValue(%v) = %q reads back as %v (%v)", c.v, got, back, err)
 		}
 	}
+}
+
+// An intervention that starts after the last year a point simulates (its
+// from_year swept past the years, or years set by the sweep that end
+// before it) changes nothing there: every such point is noted.
+func TestLateInterventions(t *testing.T) {
+	head := "[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"intervention.1.from_year\"\n"
+	for _, c := range []struct {
+		body string
+		want []string
+	}{
+		// The sweep's years replace the base scenario's: a point of 1 year
+		// ends in 2024, and from_year 2026 is after 2 years too.
+		{head + "values = [2025, 2026]\n[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n", []string{
+			"Holmøy bridge (base.toml:8) starts in 2025, after the last simulated year 2024 (1 year): it changes nothing at point 0 (1 of the 4 points)",
+			"Holmøy bridge (base.toml:8) starts in 2026, after the last simulated year 2024 (1 year): it changes nothing at point 2 (1 of the 4 points)",
+			"Holmøy bridge (base.toml:8) starts in 2026, after the last simulated year 2025 (2 years): it changes nothing at point 3 (1 of the 4 points)",
+		}},
+		// The trial of the researcher: years fixed at 5, from_year swept.
+		{head + "values = [2025, 2030, 2040]\n[[parameter]]\npath = \"years\"\nvalues = 5\n", []string{
+			"Holmøy bridge (base.toml:8) starts in 2030, after the last simulated year 2028 (5 years): it changes nothing at point 1 (1 of the 3 points)",
+			"Holmøy bridge (base.toml:8) starts in 2040, after the last simulated year 2028 (5 years): it changes nothing at point 2 (1 of the 3 points)",
+		}},
+		{head + "values = 2040\n[[parameter]]\npath = \"years\"\nvalues = 3\n", []string{
+			"Holmøy bridge (base.toml:8) starts in 2040, after the last simulated year 2026 (3 years): it changes nothing in this sweep",
+		}},
+		// Points in the base scenario's years: nothing to note.
+		{head + "values = [2024, 2025]\n", nil},
+	} {
+		sw := load(t, c.body)
+		if got := lateNotes(sw); !slices.Equal(got, c.want) {
+			t.Errorf("notes\n  %s\nwant\n  %s\nfor\n%s", strings.Join(got, "\n  "), strings.Join(c.want, "\n  "), c.body)
+		}
+	}
+	// --years, as a fixed years parameter.
+	sw, err := LoadWith(write(t, head+"values = [2024, 2025]\n"), Overrides{Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Holmøy bridge (base.toml:8) starts in 2025, after the last simulated year 2024 (1 year): it changes nothing at point 1 (1 of the 2 points)"}
+	if got := lateNotes(sw); !slices.Equal(got, want) {
+		t.Errorf("with --years 1: %q, want %q", got, want)
+	}
+	if got := pointList([]int{1, 3, 5, 7, 9, 11, 13, 99}); got != "points 1, 3, 5, 7, 9, 11 … 99" {
+		t.Errorf("pointList: %q", got)
+	}
+}
+
+// lateNotes returns sw's LateInterventions with the base scenario's folder
+// left out of its path.
+func lateNotes(sw *Sweep) []string {
+	var out []string
+	for _, n := range sw.LateInterventions() {
+		out = append(out, strings.ReplaceAll(n, filepath.Dir(sw.File)+string(filepath.Separator), ""))
+	}
+	return out
 }
