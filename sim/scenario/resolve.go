@@ -41,10 +41,10 @@ func (s *Scenario) LoadWorld() (*world.World, error) {
 func (s *Scenario) Resolve(w *world.World) error {
 	p := &problems{file: s.File, lines: s.lines}
 	if s.StartYear != 0 && s.StartYear != w.StartYear {
-		p.add("scenario.start_year", "start_year = %d but the world %s describes the population on 1 January %d; set start_year = %d or leave it out",
+		p.add("scenario.start_year", "start_year = %d, but world %s describes the population on 1 January %d, where the simulation starts; start_year only documents the start and cannot move it: write start_year = %d or leave it out",
 			s.StartYear, filepath.Base(w.Name), w.StartYear, w.StartYear)
 	}
-	s.checkYears(p, w.StartYear)
+	s.checkYears(p, w)
 	s.checkScale(p, w)
 	resolved := make([][]int, len(s.Interventions))
 	for i := range s.Interventions {

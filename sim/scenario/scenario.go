@@ -65,8 +65,9 @@ type Scenario struct {
 	World string
 	// TravelTimes is the absolute path of a travel-time CSV, or "".
 	TravelTimes string
-	// StartYear is the year whose 1 January the population describes; 0
-	// until LoadWorld when the file does not give it.
+	// StartYear is the year whose 1 January the population describes: the
+	// file's start_year until LoadWorld (0 when the file does not give it),
+	// then the world's (the two must agree).
 	StartYear int
 	Years     int // simulated years, 1..MaxYears
 	Seed      uint64
@@ -226,10 +227,10 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 			p.add("intervention", "expected [[intervention]] entries (double brackets), got %s; write each intervention as its own [[intervention]] table", describe(iv))
 		}
 	}
+	// The interventions' years are checked by Resolve, against the world's
+	// start year: a start_year in the file only documents it, and may be
+	// wrong.
 	s.checkNames(p)
-	if s.StartYear != 0 {
-		s.checkYears(p, s.StartYear)
-	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -547,6 +548,16 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 
 // centrality reads a class or a list of classes 1..6.
 func (s *Scenario) centrality(p *problems, path string, v any) []int {
+	if classes, got, ok := classesInText(v); ok {
+		p.add(path, "expected a class or a list of classes, got %s; write centrality = %s (numbers, without quotes)", got, formatClasses(classes))
+		return []int{}
+	}
+	if str, isText := v.(string); isText {
+		if _, err := strconv.Atoi(strings.TrimSpace(str)); err != nil {
+			p.add(path, "expected a class or a list of classes (SSB's 1 = most central to 6 = least central), got %s; write e.g. centrality = [5, 6]", describe(v))
+			return []int{}
+		}
+	}
 	list, ok := v.([]any)
 	if !ok {
 		list = []any{v}
@@ -571,6 +582,75 @@ func (s *Scenario) centrality(p *problems, path string, v any) []int {
 		p.add(path, "the centrality list is empty; list classes from 1 (most central) to 6 (least), e.g. centrality = [5, 6]")
 	}
 	return out
+}
+
+var (
+	classRange = regexp.MustCompile(`^(\d+)\s*(?:-|–|—|\.\.|to|til)\s*(\d+)$`)
+	classSep   = regexp.MustCompile(`\s*(?:[,;/&+]|\s|\bog\b|\band\b)\s*`)
+)
+
+// classesInText returns the centrality classes that v, given as text,
+// means: "5-6" (also 5–6, 5..6, 5 to 6, 5 til 6), "5, 6" (also 5 og 6, 5
+// and 6, [5, 6]) or the list ["5", "6"], with how v was written; ok only
+// when they are at least two and all classes 1..6 (a single "5" is
+// integer's case).
+func classesInText(v any) (classes []int, got string, ok bool) {
+	var parts []string
+	switch x := v.(type) {
+	case string:
+		t := strings.Trim(strings.TrimSpace(x), "[]() ")
+		if m := classRange.FindStringSubmatch(t); m != nil {
+			a, _ := strconv.Atoi(m[1])
+			b, _ := strconv.Atoi(m[2])
+			if a > b {
+				a, b = b, a
+			}
+			for c := a; c <= b && c <= 7; c++ {
+				parts = append(parts, strconv.Itoa(c))
+			}
+		} else {
+			parts = classSep.Split(t, -1)
+		}
+		got = describe(v)
+	case []any:
+		texts := 0
+		for _, el := range x {
+			switch e := el.(type) {
+			case string:
+				parts = append(parts, e)
+				texts++
+			case int64:
+				parts = append(parts, strconv.FormatInt(e, 10))
+			default:
+				return nil, "", false
+			}
+		}
+		if texts == 0 {
+			return nil, "", false
+		}
+		got = "numbers in quotes"
+	default:
+		return nil, "", false
+	}
+	if _, isList := v.([]any); !isList && len(parts) < 2 {
+		return nil, "", false
+	}
+	for _, part := range parts {
+		c, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || c < 1 || c > 6 {
+			return nil, "", false
+		}
+		classes = append(classes, c)
+	}
+	return classes, got, len(classes) > 0
+}
+
+func formatClasses(classes []int) string {
+	s := make([]string, len(classes))
+	for i, c := range classes {
+		s[i] = strconv.Itoa(c)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
 }
 
 // value converts a kind-specific TOML value.
@@ -642,12 +722,13 @@ func (s *Scenario) checkScale(p *problems, w *world.World) {
 		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), output.Group(int64(math.Round(1/s.Scale))), synth.BiasText(b), synth.MinScale(w))
 }
 
-// checkYears checks the interventions' years against the years simulated,
-// start … start+years−1, years being the file's or, when longer, Years as
+// checkYears checks the interventions' years against the years simulated
+// in world w, start … start+years−1 from its start year, years being the file's or, when longer, Years as
 // overridden (settle run --years 20, or a caller that sets Years before
 // LoadWorld). A shorter Years (settle run --years 2) does not make the file
 // wrong: interventions beyond the shorter horizon simply never take effect.
-func (s *Scenario) checkYears(p *problems, start int) {
+func (s *Scenario) checkYears(p *problems, w *world.World) {
+	start := w.StartYear
 	years := max(s.fileYears, s.Years)
 	last := start + years - 1
 	how := "simulate more years"
@@ -662,7 +743,7 @@ func (s *Scenario) checkYears(p *problems, start int) {
 		}
 		switch {
 		case sp.FromYear < start:
-			p.add(path, "from_year = %d is before the start year %d; use %d or later (the population describes 1 January %d)", sp.FromYear, start, start, start)
+			p.add(path, "from_year = %d is before the start year %d; use %d or later (world %s describes the population on 1 January %d, where the simulation starts)", sp.FromYear, start, start, filepath.Base(w.Name), start)
 		case years > 0 && sp.FromYear > last:
 			p.add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or %s", sp.FromYear, last, start, last, how)
 		}
@@ -694,8 +775,30 @@ func integer(p *problems, path string, v any) (int64, bool) {
 			p.add(path, "expected a whole number, got the text %q; write %s = %d without quotes", x, lastKey(path), n)
 			return 0, false
 		}
+		if key := lastKey(path); strings.HasSuffix(key, "year") {
+			for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006", "2006-01-02T15:04:05"} {
+				if d, err := time.Parse(layout, strings.TrimSpace(x)); err == nil {
+					p.add(path, "expected a year, got the text %q; write %s = %d without quotes", x, key, d.Year())
+					return 0, false
+				}
+			}
+		}
+	case time.Time:
+		// from_year = 2027-01-01 is a TOML date: the year is what was meant.
+		if key := lastKey(path); strings.HasSuffix(key, "year") && x.Location().String() != "time-local" {
+			note := ""
+			if x.Month() != time.January || x.Day() != 1 {
+				note = " (the simulation steps whole years, from 1 January)"
+			}
+			p.add(path, "expected a year, got %s; write %s = %d%s", describe(v), key, x.Year(), note)
+			return 0, false
+		}
 	}
-	p.add(path, "expected a whole number, got %s; write e.g. %s = 1", describe(v), lastKey(path))
+	example := "1"
+	if strings.HasSuffix(lastKey(path), "year") {
+		example = "2025"
+	}
+	p.add(path, "expected a whole number, got %s; write e.g. %s = %s", describe(v), lastKey(path), example)
 	return 0, false
 }
 
@@ -784,7 +887,16 @@ func describe(v any) string {
 	case map[string]any:
 		return "a table"
 	case time.Time:
-		return "a date"
+		// The decoder marks local dates and times by their zone's name.
+		switch x.Location().String() {
+		case "date-local":
+			return "the date " + x.Format("2006-01-02")
+		case "time-local":
+			return "the time " + x.Format("15:04:05")
+		case "datetime-local":
+			return "the date and time " + x.Format("2006-01-02T15:04:05")
+		}
+		return "the date and time " + x.Format(time.RFC3339)
 	}
 	return fmt.Sprintf("a %T", v)
 }

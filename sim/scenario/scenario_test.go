@@ -113,8 +113,15 @@ var parseCases = []badCase{
 	{"bad list element", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nskill_levels = [\"high\", \"hihg\"]\n", 9, "intervention[1].skill_levels", []string{`did you mean "high"`}},
 	{"bool as text", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nrequires_broadband = \"yes\"\n", 9, "intervention[1].requires_broadband", []string{"expected true or false", "requires_broadband = true"}},
 	{"to_year before from_year", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2030\nto_year = 2029\ncoverage = 0.9\n", 8, "intervention[1].to_year", []string{"before from_year", "leave to_year out"}},
-	{"from_year before start", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2020\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"before the start year 2024", "2024 or later"}},
-	{"from_year after end", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"after the last simulated year 2033", "simulate more years"}},
+	// A date where a year goes: its year is what was meant.
+	{"date as a year", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2027-01-01\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"expected a year, got the date 2027-01-01", "write from_year = 2027"}},
+	{"mid-year date", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2027\nto_year = 2030-06-30\ncoverage = 0.9\n", 8, "intervention[1].to_year", []string{"got the date 2030-06-30", "write to_year = 2030 (the simulation steps whole years"}},
+	{"Norwegian date as text", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = \"01.07.2027\"\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{`got the text "01.07.2027"`, "write from_year = 2027 without quotes"}},
+	// Classes as text: the list meant.
+	{"centrality range as text", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"5-6\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{`got the text "5-6"`, "write centrality = [5, 6]"}},
+	{"centrality list as text", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"4, 5 og 6\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"write centrality = [4, 5, 6]"}},
+	{"centrality classes quoted", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = [\"5\", \"6\"]\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"got numbers in quotes", "write centrality = [5, 6]"}},
+	{"centrality as a word", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"rural\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"1 = most central to 6 = least central", "centrality = [5, 6]"}},
 	{"negative phase-in", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = -2\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"negative", "phase_in_years = 3"}},
 	{"phase-in of an on-off kind", head + "[[intervention]]\nkind = \"municipal_cooperation\"\nregions = [\"T07\", \"T08\"]\nfrom_year = 2025\nphase_in_years = 3\n", 9, "intervention[1].phase_in_years", []string{"either in force or not", "remove phase_in_years"}},
 	{"regions and selector", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\ncounty = \"Dal\"\nfrom_year = 2025\nstudents = 100\n", 8, "intervention[1].county", []string{"both regions and county", "not both"}},
@@ -152,6 +159,11 @@ func TestParseErrors(t *testing.T) {
 var resolveCases = []badCase{
 	{"unknown world", "[scenario]\nname = \"t\"\nworld = \"teachng\"\nyears = 10\n", 3, "scenario.world", []string{`did you mean "teaching"`}},
 	{"start_year mismatch", head + "start_year = 2020\n", 5, "scenario.start_year", []string{"1 January 2024", "start_year = 2024 or leave it out"}},
+	// The interventions' years are checked against the world's start year, not a start_year that may be wrong.
+	{"start_year after the world's", head + "start_year = 2025\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 5, "scenario.start_year", []string{"start_year = 2025, but world teaching describes the population on 1 January 2024", "only documents the start and cannot move it: write start_year = 2024 or leave it out"}},
+	{"from_year before start", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2020\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"before the start year 2024", "2024 or later (world teaching describes the population on 1 January 2024"}},
+	{"from_year before a wrong start_year's world", head + "start_year = 2025\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"from_year = 2023 is before the start year 2024; use 2024 or later"}},
+	{"from_year after end", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"after the last simulated year 2033", "simulate more years"}},
 	{"from_year before world start", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"before the start year 2024"}},
 	{"unknown region", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Storhavn\",\n  \"Lindvk\",\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{"unknown region", `did you mean "Lindvik"`}},
 	{"one region for enlargement", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Sjøvik\", \"T13\"]\nfrom_year = 2025\nminutes_saved = 30\n", 7, "intervention[1].regions", []string{"at least 2 regions", "select 1"}},
@@ -541,5 +553,22 @@ func TestNoFollowOnErrors(t *testing.T) {
 				t.Errorf("error:\n%v\nwant only one, starting:\n%s", err, c.want)
 			}
 		})
+	}
+}
+
+// TestStartYearAheadOfTheWorld: start_year = 2025 with a world of 1 January
+// 2024 is one error, at start_year; from_year = 2024 is in the world's
+// first year and no error (it was called "before the start year 2025",
+// with "the population describes 1 January 2025", which is false).
+func TestStartYearAheadOfTheWorld(t *testing.T) {
+	src := head + "start_year = 2025\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2024\ncoverage = 0.9\n"
+	s, err := Parse("test.toml", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	_, err = s.LoadWorld()
+	var list Errors
+	if !errors.As(err, &list) || len(list) != 1 || list[0].Key != "scenario.start_year" {
+		t.Errorf("error:\n%v\nwant only one, at scenario.start_year", err)
 	}
 }
