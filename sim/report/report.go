@@ -228,8 +228,6 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 	r.Interval = "–"
 	if d.Replicates > 1 {
 		r.Interval = f(d.Lo) + " to " + f(d.Hi)
-	}
-	if d.Replicates > 1 {
 		r.Verdict = verdictClear
 		if d.Includes0() {
 			r.Verdict = verdictChance
