@@ -598,8 +598,8 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	fs.IntVar(&o.Tasks, "tasks", 0, "the array's `N` tasks (shards)")
 	fs.IntVar(&o.CPUs, "cpus-per-task", 1, "CPUs of each task (`C`): the runs it does side by side")
 	fs.StringVar(&o.Out, "out", "", "the sweep's folder `DIR` (default results/<sweep name>/<date-time>-s<seed>)")
-	fs.StringVar(&o.Time, "time", "", "#SBATCH --time of each task (`LIMIT`, e.g. 2:00:00)")
-	fs.StringVar(&o.Mem, "mem", "", "#SBATCH --mem of each task (`SIZE`, e.g. 4G)")
+	fs.StringVar(&o.Time, "time", "", "#SBATCH --time of each task (`LIMIT`: minutes, MM:SS, HH:MM:SS,\nD-HH, D-HH:MM or D-HH:MM:SS, e.g. 2:00:00)")
+	fs.StringVar(&o.Mem, "mem", "", "#SBATCH --mem of each task (`SIZE`: a whole number with K, M, G or\nT, e.g. 4G; a bare number is megabytes)")
 	fs.StringVar(&o.Partition, "partition", "", "#SBATCH --partition (`NAME`)")
 	fs.StringVar(&o.Account, "account", "", "#SBATCH --account (`NAME`)")
 	fs.StringVar(&o.Settle, "settle", "", "the settle binary the tasks run (`PATH`; default this one)")
@@ -618,6 +618,18 @@ func cmdSweepSlurm(ctx context.Context, args, cmdline []string, stdout, stderr i
 	}
 	if o.CPUs < 1 {
 		return usagef("--cpus-per-task %d: give 1 or more", o.CPUs)
+	}
+	// sbatch would refuse the script only when it is submitted, or, for
+	// --mem 2, accept it and kill every task at its first run.
+	if isSet(fs, "time") {
+		if err := sweep.CheckSlurmTime(o.Time); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	if isSet(fs, "mem") {
+		if err := sweep.CheckSlurmMem(o.Mem); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	if err := checkOverrides(fs, o.Overrides); err != nil {
 		return err
@@ -684,8 +696,22 @@ func runSweepSlurm(o sweepSlurmOptions, stdout, stderr io.Writer) error {
 		os.Remove(script)
 		return err
 	}
-	per := float64(sw.Runs()) / float64(o.Tasks)
-	fmt.Fprintf(stdout, "%s: %d runs in %d tasks (%.3g runs each, %d at a time)\n", sw.Name, sw.Runs(), o.Tasks, per, o.CPUs)
+	fmt.Fprintf(stdout, "%s: %s in %s (%s each, %d at a time)\n", sw.Name, nouns(sw.Runs(), "run"), nouns(o.Tasks, "task"), runsEach(sw.Runs(), o.Tasks), o.CPUs)
 	fmt.Fprintf(stdout, "Wrote %s. Submit it, then merge when every task is done:\n\n  sbatch %s\n  settle sweep merge %s\n", script, script, dir)
 	return nil
+}
+
+// runsEach says how many runs each of tasks shards of runs runs gets: "6
+// runs", or "13 or 14 runs" when they do not divide evenly.
+func runsEach(runs, tasks int) string {
+	lo, hi := runs/tasks, (runs+tasks-1)/tasks
+	if lo == hi {
+		return nouns(lo, "run")
+	}
+	return fmt.Sprintf("%d or %d runs", lo, hi)
+}
+
+// nouns is "1 run", "2 runs".
+func nouns(n int, noun string) string {
+	return fmt.Sprintf("%d %s%s", n, noun, plural(n))
 }

@@ -248,6 +248,30 @@ func TestSweepSlurmScript(t *testing.T) {
 	if script, err := os.ReadFile(filepath.Join(dir2, "submit.sbatch")); err != nil || !strings.Contains(string(script), "--resume --quiet --scale 0.02 --replicates 1\n") {
 		t.Errorf("the script's command lacks the overrides (%v):\n%s", err, script)
 	}
+	// Runs that do not divide evenly are counted in whole runs, and the
+	// example of a partial resubmission names tasks of the array.
+	dir3 := filepath.Join(t.TempDir(), "cluster")
+	if code, out, errs := settle(t, "sweep", "slurm", file, "--tasks", "4", "--out", dir3, "--time", "20", "--mem", "2G"); code != 0 || !strings.Contains(out, "cmdtest: 6 runs in 4 tasks (1 or 2 runs each, 1 at a time)") {
+		t.Errorf("4 tasks: exit %d\n%s%s", code, out, errs)
+	}
+	if script, err := os.ReadFile(filepath.Join(dir3, "submit.sbatch")); err != nil || !strings.Contains(string(script), "sbatch --array=2,3 ") ||
+		!strings.Contains(string(script), "#SBATCH --time=20\n#SBATCH --mem=2G\n") {
+		t.Errorf("4 tasks' script (%v):\n%s", err, script)
+	}
+	// Limits Slurm would not read, or would read as something else, are
+	// refused before anything is written.
+	for _, c := range [][2]string{
+		{"--time=20min", "--time 20min is not a time limit Slurm reads; write --time 20"},
+		{"--mem=2", "--mem 2 is 2 megabytes to Slurm (a number without a unit is MB), too little for a run; write --mem 2G"},
+	} {
+		dir4 := filepath.Join(t.TempDir(), "cluster")
+		if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", dir4, c[0]); code != 2 || !strings.Contains(errs, c[1]) {
+			t.Errorf("%s: exit %d, %s; want exit 2 and %q", c[0], code, errs, c[1])
+		}
+		if _, err := os.Stat(dir4); err == nil {
+			t.Errorf("%s: the folder was made", c[0])
+		}
+	}
 }
 
 // TestSweepOverridesResume: an interrupted sweep run with overrides says

@@ -415,6 +415,56 @@ func TestSlurmScript(t *testing.T) {
 	if strings.Contains(s, "--partition") {
 		t.Error("an unset partition is written")
 	}
+	// The example of a partial resubmission names tasks of this array.
+	if !strings.Contains(s, "sbatch --array=3,15 /scratch/run/submit.sbatch reruns tasks 3 and 15.\n") {
+		t.Errorf("script's resubmission example:\n%s", s)
+	}
+	for tasks, want := range map[int]string{1: "0", 2: "1", 3: "1,2", 4: "2,3", 5: "3,4", 8: "3,7"} {
+		if got, _ := RerunExample(tasks); got != want {
+			t.Errorf("RerunExample(%d) = %s, want %s", tasks, got, want)
+		}
+	}
+	if err := WriteSlurm(&b, SlurmOptions{Tasks: 2, CPUs: 1, Time: "20min"}); err == nil {
+		t.Error("WriteSlurm took --time 20min")
+	}
+}
+
+// The time limits and sizes Slurm reads are accepted, others refused with
+// the fix.
+func TestSlurmTimeMem(t *testing.T) {
+	for _, ok := range []string{"90", "0", "30:00", "2:00:00", "1-12", "1-12:30", "2-00:00:00", "UNLIMITED", "infinite"} {
+		if err := CheckSlurmTime(ok); err != nil {
+			t.Errorf("--time %s: %v", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"20min":   "--time 20min is not a time limit Slurm reads; write --time 20 (Slurm's formats: minutes (90), MM:SS, HH:MM:SS (2:00:00), D-HH (1-12), D-HH:MM or D-HH:MM:SS)",
+		"2h":      "write --time 2:00:00",
+		"3 days":  "write --time 3-0",
+		"90s":     "write --time 1:30",
+		"1:2:3:4": `--time "1:2:3:4" is not a time limit Slurm reads; give minutes (90), MM:SS`,
+	} {
+		if err := CheckSlurmTime(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--time %s: %v; want %q", in, err, want)
+		}
+	}
+	for _, ok := range []string{"8G", "500M", "4g", "1T", "2048K", "0", "100", "16000"} {
+		if err := CheckSlurmMem(ok); err != nil {
+			t.Errorf("--mem %s: %v", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"2":    "--mem 2 is 2 megabytes to Slurm (a number without a unit is MB), too little for a run; write --mem 2G for gigabytes",
+		"99":   "write --mem 99G",
+		"4GB":  "--mem 4GB is not a size Slurm reads; write --mem 4G",
+		"8gib": "write --mem 8G",
+		"1.5G": "write --mem 1536M",
+		"lots": `--mem "lots" is not a size Slurm reads; give a whole number with K, M, G or T`,
+	} {
+		if err := CheckSlurmMem(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--mem %s: %v; want %q", in, err, want)
+		}
+	}
 }
 
 // Every example sweep in scenarios/sweeps loads, and one of its shards of
