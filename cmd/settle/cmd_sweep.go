@@ -214,6 +214,13 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	}
 
 	dir := opts.Out
+	if dir != "" {
+		// A shard beside a whole sweep, or a whole sweep beside shards,
+		// would never be merged with it.
+		if err := sweep.CheckLayout(dir, shard); err != nil {
+			return err
+		}
+	}
 	switch {
 	case !shard.Whole():
 		if dir == "" {

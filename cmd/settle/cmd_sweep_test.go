@@ -319,3 +319,68 @@ func TestSweepLateIntervention(t *testing.T) {
 		t.Errorf("slurm: exit %d, stderr\n%s\nwant\n%s", code, errs, want)
 	}
 }
+
+// A shard does not start in the folder of a whole sweep (finished or not),
+// nor a whole sweep among shards: neither would ever be merged.
+func TestSweepShardBesideWhole(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	whole := filepath.Join(t.TempDir(), "whole")
+	if code, _, errs := settle(t, "sweep", file, "--out", whole, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, resume := range []bool{false, true} {
+		args := []string{"sweep", file, "--out", whole, "--shard", "1/2"}
+		if resume {
+			args = append(args, "--resume")
+		}
+		code, _, errs := settle(t, args...)
+		if want := "holds a whole sweep of " + file + " run without shards (complete): shard 1/2 would write shard-1-of-2 beside it"; code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("%v: exit %d, %s; want %q", args, code, errs, want)
+		}
+		if _, err := os.Stat(filepath.Join(whole, "shard-1-of-2")); err == nil {
+			t.Fatalf("%v left a shard folder beside the whole sweep", args)
+		}
+	}
+	// An unfinished whole sweep (interrupted, or running now) too.
+	cut := filepath.Join(t.TempDir(), "cut")
+	ctx, cancel := context.WithCancel(context.Background())
+	opts, err := parseSweep([]string{file, "--out", cut, "--workers", "1"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.progress = func(done, total int) {
+		if done == 1 {
+			cancel()
+		}
+	}
+	var out, errb bytes.Buffer
+	if err := runSweep(ctx, opts, &out, &errb); err == nil {
+		t.Fatal("not interrupted")
+	}
+	if code, _, errs := settle(t, "sweep", file, "--out", cut, "--shard", "0/2"); code != 1 || !strings.Contains(errs, "runs done, or running now): shard 0/2 would write shard-0-of-2 beside it") ||
+		!strings.Contains(errs, "finish the whole sweep there with settle sweep "+file+" --out "+cut+" --resume") {
+		t.Errorf("shard beside an unfinished sweep: exit %d, %s", code, errs)
+	}
+	// And the other way round: a whole sweep among shards, or a shard of
+	// another split.
+	shards := filepath.Join(t.TempDir(), "shards")
+	if code, _, errs := settle(t, "sweep", file, "--out", shards, "--shard", "1/2", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, args := range [][]string{{"--out", shards}, {"--out", shards, "--resume"}} {
+		code, _, errs := settle(t, append([]string{"sweep", file}, args...)...)
+		if want := "holds shards of a sweep (shard-1-of-2), not merged: a whole sweep there would stand beside them; merge them with settle sweep merge " + shards; code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("whole sweep %v among shards: exit %d, %s; want %q", args, code, errs, want)
+		}
+	}
+	if code, _, errs := settle(t, "sweep", file, "--out", shards, "--shard", "0/3"); code != 1 || !strings.Contains(errs, "holds shard 1/2 of a split into 2 (shard-1-of-2): shard 0/3 of a split into 3 would mix two splits") {
+		t.Errorf("shard of another split: exit %d, %s", code, errs)
+	}
+	// The other shard of the same split runs, and the merge is whole.
+	if code, _, errs := settle(t, "sweep", file, "--out", shards, "--shard", "0/2", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := settle(t, "sweep", "merge", shards, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+}

@@ -98,6 +98,15 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 		workers = runtime.NumCPU()
 	}
 	dir := opts.Dir
+	// A shard writes into the folder of all the shards; a whole sweep into
+	// its own. Neither may start beside the other.
+	layout := dir
+	if !opts.Shard.Whole() {
+		layout = filepath.Dir(dir)
+	}
+	if err := CheckLayout(layout, opts.Shard); err != nil {
+		return nil, err
+	}
 	ids := sw.shardIDs(opts.Shard)
 	res := &Result{Dir: dir, Runs: len(ids)}
 	t := sw.table()

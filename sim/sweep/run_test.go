@@ -607,3 +607,26 @@ func TestSweepWorldFiles(t *testing.T) {
 		t.Errorf("resume of an older manifest: %q", msg)
 	}
 }
+
+// Run refuses a shard whose folder would stand beside a whole sweep, and
+// a whole sweep in a folder of shards.
+func TestShardBesideWhole(t *testing.T) {
+	sw := load(t, smallGrid)
+	whole := filepath.Join(t.TempDir(), "whole")
+	runSweep(t, sw, Options{Dir: whole, Workers: 2})
+	s := Shard{Index: 1, Count: 2}
+	if _, err := Run(t.Context(), sw, Options{Dir: filepath.Join(whole, s.Folder()), Shard: s}); err == nil || !strings.Contains(err.Error(), "holds a whole sweep of") {
+		t.Errorf("shard beside a whole sweep: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(whole, s.Folder())); err == nil {
+		t.Error("the shard's folder was made")
+	}
+	shards := t.TempDir()
+	runSweep(t, sw, Options{Dir: filepath.Join(shards, s.Folder()), Shard: s, Workers: 2})
+	if _, err := Run(t.Context(), sw, Options{Dir: shards, Resume: true}); err == nil || !strings.Contains(err.Error(), "holds shards of a sweep (shard-1-of-2), not merged") {
+		t.Errorf("whole sweep among shards: %v", err)
+	}
+	if err := CheckLayout(shards, Shard{Index: 0, Count: 2}); err != nil {
+		t.Errorf("the other shard of the split: %v", err)
+	}
+}

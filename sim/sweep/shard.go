@@ -1,7 +1,9 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -123,4 +125,66 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, string, error) 
 		return Shard{}, "", fmt.Errorf("--shards %d but neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set; give --shard I/N to run one shard by hand", count)
 	}
 	return Shard{}, "", nil
+}
+
+// CheckLayout checks that the sweep folder out (settle sweep --out) can
+// take shard s, which writes out/shard-I-of-N (or out itself when s is the
+// whole sweep), without leaving folders that nothing would merge:
+//
+//   - a shard is refused when out holds a whole sweep, finished or not
+//     (its manifest.json: a sweep run without shards), or shards of a
+//     split into another number of shards, or the merge of such shards;
+//   - a whole sweep is refused when out holds shards (shard-*/ folders
+//     with a manifest) and has not merged them.
+//
+// A folder that does not exist, or holds nothing of a sweep, passes: the
+// other checks (output.CheckDir, --resume) say what else is there.
+func CheckLayout(out string, s Shard) error {
+	top, topErr := ReadManifest(out)
+	if topErr == nil && top.SweepFile == "" {
+		top, topErr = nil, errors.New("not a sweep")
+	}
+	var shards []*Manifest
+	var names []string
+	if subs, err := filepath.Glob(filepath.Join(out, "shard-*", ManifestFile)); err == nil {
+		for _, f := range subs {
+			if m, err := ReadManifest(filepath.Dir(f)); err == nil && m.SweepFile != "" {
+				shards = append(shards, m)
+				names = append(names, filepath.Base(filepath.Dir(f)))
+			}
+		}
+	}
+	if s.Whole() {
+		if topErr != nil && len(shards) > 0 {
+			return fmt.Errorf("%s holds shards of a sweep (%s), not merged: a whole sweep there would stand beside them; merge them with settle sweep merge %s, or run the whole sweep in another --out", out, listNames(names), out)
+		}
+		return nil
+	}
+	if topErr == nil {
+		switch {
+		case len(top.MergedFrom) == 0:
+			state := "complete"
+			if !top.Complete {
+				state = fmt.Sprintf("%d of %d runs done, or running now", top.RunsDone, top.Runs)
+			}
+			return fmt.Errorf("%s holds a whole sweep of %s run without shards (%s): shard %s would write %s beside it, and nothing merges a shard with a whole sweep; run the shards with another --out, or finish the whole sweep there with settle sweep %s --out %s --resume",
+				out, top.SweepFile, state, s, s.Folder(), top.SweepFile, out)
+		case len(top.MergedFrom) != s.Count:
+			return fmt.Errorf("%s holds the merge of %d shards already; shard %s of a split into %d would stand beside them: run it with another --out", out, len(top.MergedFrom), s, s.Count)
+		}
+	}
+	for i, m := range shards {
+		if m.Shard.Count != s.Count {
+			return fmt.Errorf("%s holds shard %s of a split into %d (%s): shard %s of a split into %d would mix two splits, which settle sweep merge refuses; give --shard I/%d, or run this split with another --out", out, m.Shard, m.Shard.Count, names[i], s, s.Count, m.Shard.Count)
+		}
+	}
+	return nil
+}
+
+// listNames lists the first three names and how many more.
+func listNames(names []string) string {
+	if len(names) <= 3 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
 }
