@@ -16,10 +16,10 @@ import (
 //
 //	run_id TAB seed TAB value_1 … TAB value_m TAB crc32
 //
-// with the values formatted as runs.csv writes them and the CRC-32 (IEEE,
-// hex) of the line before it. A process killed while writing leaves at
-// most one partial last line, which reading drops: a run is either in the
-// journal whole or computed again. runs.csv and runs.parquet are assembled
+// with the values formatted as runs.csv writes them (FormatMetric) and
+// the CRC-32 (IEEE, hex) of the line before it. A process killed while
+// writing leaves at most one partial last line, which reading drops: a
+// run is either in the journal whole or computed again. runs.csv and runs.parquet are assembled
 // from the journal in run-id order, so their bytes do not depend on the
 // order in which the runs finished.
 const JournalFile = "runs.journal"
@@ -38,7 +38,7 @@ func journalLine(id int, seed uint64, values []float64) []byte {
 	b.WriteString(strconv.FormatUint(seed, 10))
 	for _, v := range values {
 		b.WriteByte('\t')
-		b.WriteString(FormatValue(v))
+		b.WriteString(FormatMetric(v))
 	}
 	fmt.Fprintf(&b, "\t%08x\n", crc32.ChecksumIEEE(b.Bytes()))
 	return b.Bytes()
@@ -102,7 +102,9 @@ func parseJournalLine(line string, metrics int) (int, entry, string) {
 		if err != nil {
 			return 0, entry{}, fmt.Sprintf("bad value %q", v)
 		}
-		values[i] = FormatValue(x) // a journal of an older version wrote 6.001234e+06
+		// A journal of an older version wrote 6.001234e+06, or all 17
+		// digits (210200.00000000003): the same bytes as a new one's.
+		values[i] = FormatMetric(x)
 	}
 	return id, entry{seed: f[1], values: values}, ""
 }

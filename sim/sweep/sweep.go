@@ -143,6 +143,10 @@ func (p *Param) levels() []float64 {
 		out[i] = p.Min + (p.Max-p.Min)*float64(i)/float64(p.Steps-1)
 		if p.Integer {
 			out[i] = math.Round(out[i])
+		} else {
+			// 0.1 + 0.6·3/4 is 0.5499999999999999 in floating point:
+			// run and write the 0.55 meant.
+			out[i] = roundDigits(out[i])
 		}
 	}
 	out[p.Steps-1] = p.Max
@@ -1188,6 +1192,35 @@ func maps(m map[string]intervention.Value) map[string]intervention.Value {
 	}
 	return out
 }
+
+// Digits is the number of significant digits a metric value keeps in the
+// journal, runs.csv and runs.parquet, and a grid's level of a range. A
+// count scaled back by 1/scale is exact only in decimal: 13 persons at
+// scale 0.03 are 433.333…, which floating point makes 433.33333333333337,
+// and 6306 are 210200.00000000003. Twelve digits drop such artefacts
+// (433.333333333, 210200) and keep every value far finer than any
+// simulation resolves; a value exact in fewer digits (a population of
+// 6001234) is unchanged.
+const Digits = 12
+
+// roundDigits rounds v to Digits significant digits: the float64 nearest
+// the decimal of Digits digits nearest v. It depends on v alone, so the
+// runs' values are the same whichever worker or machine computed them.
+func roundDigits(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', Digits, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
+// FormatMetric formats a metric value as the journal, runs.csv and
+// runs.parquet hold it: rounded to Digits significant digits, then as
+// FormatValue writes it (433.333333333, 210200).
+func FormatMetric(v float64) string { return FormatValue(roundDigits(v)) }
 
 // FormatValue formats a parameter value or metric value as runs.csv
 // writes it: the shortest decimal that reads back as the same float64,

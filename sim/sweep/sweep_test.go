@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
@@ -466,4 +467,42 @@ func lateNotes(sw *Sweep) []string {
 		out = append(out, strings.ReplaceAll(n, filepath.Dir(sw.File)+string(filepath.Separator), ""))
 	}
 	return out
+}
+
+// Counts scaled back by 1/scale, and a grid's levels of a range, are
+// written without floating-point artefacts: 12 significant digits, the
+// same whichever worker computed them; exact values stay exact.
+func TestFormatMetric(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{13 * (1 / 0.03), "433.333333333"}, {6306 * (1 / 0.03), "210200"}, {-5 * (1 / 0.03), "-166.666666667"},
+		{6001234, "6001234"}, {24000, "24000"}, {0, "0"}, {41.61, "41.61"}, {0.2709416522241479, "0.270941652224"},
+		{0.1 + 0.2, "0.3"}, {2.5000000000000004, "2.5"}, {1e-7, "1e-07"}, {123456789012345, "123456789012000"},
+	} {
+		if got := FormatMetric(c.v); got != c.want {
+			t.Errorf("FormatMetric(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+	// A journal line of an older settle, with all 17 digits, reads as the
+	// bytes a new one writes.
+	old := "4\t1\t210200.00000000003\t433.33333333333337"
+	old += fmt.Sprintf("\t%08x", crc32.ChecksumIEEE([]byte(old)))
+	id, e, msg := parseJournalLine(old, 2)
+	if msg != "" || id != 4 || !slices.Equal(e.values, []string{"210200", "433.333333333"}) {
+		t.Errorf("old journal line: %d %v %q", id, e.values, msg)
+	}
+	if line := string(journalLine(4, 1, []float64{6306 * (1 / 0.03), 13 * (1 / 0.03)})); !strings.HasPrefix(line, "4\t1\t210200\t433.333333333\t") {
+		t.Errorf("journal line %q", line)
+	}
+	// A grid's levels of a range are the decimals meant.
+	sw := load(t, "[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 0.1, max = 0.7 }\nsteps = 5\n")
+	var got []string
+	for _, pt := range sw.Points {
+		got = append(got, FormatValue(pt.Values[0]))
+	}
+	if want := []string{"0.1", "0.25", "0.4", "0.55", "0.7"}; !slices.Equal(got, want) {
+		t.Errorf("levels %v, want %v", got, want)
+	}
 }
