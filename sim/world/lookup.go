@@ -2,6 +2,8 @@ package world
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/settle-sim/settle/sim/params"
@@ -67,7 +69,13 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 		}
 	}
 
-	// Unknown: suggest the nearest code or name (or name part).
+	msg := fmt.Sprintf("unknown region %q in world %s", codeOrName, w.Name)
+	// A town that is no municipality but one's administrative centre
+	// (Mosjøen is Vefsn's): that municipality.
+	if hint := w.adminCentre(s); hint != "" {
+		return -1, fmt.Errorf("%s; %s", msg, hint)
+	}
+	// Else the nearest code or name (or name part), if it is near.
 	var cands []string
 	owner := make(map[string]int)
 	add := func(c string, i int) {
@@ -84,37 +92,143 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 			add(p, i)
 		}
 	}
-	msg := fmt.Sprintf("unknown region %q in world %s", codeOrName, w.Name)
-	if best := suggest(s, cands); best != "" {
+	if best := SuggestPlace(s, cands); best != "" {
 		return -1, fmt.Errorf("%s; did you mean %s?", msg, meant(best, &w.Regions[owner[best]]))
 	}
-	if best := params.Suggest(fold(s), foldAll(cands)); best != "" {
-		for _, c := range cands {
-			if fold(c) == best {
-				return -1, fmt.Errorf("%s; did you mean %s?", msg, meant(c, &w.Regions[owner[c]]))
-			}
-		}
+	if w.Name == "norway-2024" {
+		// Tysfjord, Ballangen …: no list of former names to say where they went.
+		return -1, fmt.Errorf("%s; give a region code or name from the world's regions file (norway-2024 has the municipalities of 1 January 2024: one merged into another before that goes by the name of the municipality it became part of)", msg)
 	}
 	return -1, fmt.Errorf("%s; give a region code or name from the world's regions file", msg)
 }
 
-// suggest returns the candidate the user most likely meant by s, or "": the
-// only candidate that starts with s (case-insensitively, so "norway" finds
-// "norway-2024" and "popul" finds "population"), else params.Suggest's
-// nearest by edit distance.
-func suggest(s string, candidates []string) string {
+// adminCentre says which municipality s is the administrative centre of,
+// when s is no region's name but some region's admin_centre ("Mosjøen is
+// the administrative centre of Vefsn: write "Vefsn" (1824)"), or "".
+func (w *World) adminCentre(s string) string {
+	var found []*Region
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		if r.AdminCentre != "" && fold(r.AdminCentre) == fold(s) {
+			found = append(found, r)
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	// What to write: the name, or the code when the name is shared (Herøy).
+	write := func(r *Region) string {
+		for i := range w.Regions {
+			if o := &w.Regions[i]; o != r && strings.EqualFold(o.Name, r.Name) {
+				return fmt.Sprintf("%q (%s, %s)", r.Code, r.Name, r.County)
+			}
+		}
+		return fmt.Sprintf("%q (%s)", r.Name, r.Code)
+	}
+	of := make([]string, len(found))
+	writes := make([]string, len(found))
+	for i, r := range found {
+		of[i], writes[i] = r.Name, write(r)
+	}
+	return fmt.Sprintf("%s is the administrative centre of %s: write %s", found[0].AdminCentre, strings.Join(of, " and of "), strings.Join(writes, " or "))
+}
+
+// SuggestPlace returns the place name (or code) among candidates that s
+// most likely misspells, or "" when none is near enough to be worth
+// suggesting: the only candidate that starts with s, else the nearest by
+// edit distance (a swap of two letters counting one) ignoring case and
+// diacritics (fold), if that distance is small for the name's length L:
+// one edit up to 7 letters, two from 8 and three from 12, and one edit
+// fewer when the first letters differ (a name seldom goes wrong in its
+// first letter, and Norway's names share their endings: Tysfjord is three
+// edits from Balsfjord and Ballangen two from Salangen, and neither is
+// meant). Names of up to 3 letters need their first letter right.
+func SuggestPlace(s string, candidates []string) string {
+	if best := uniquePrefix(s, candidates); best != "" {
+		return best
+	}
+	fs := []rune(fold(s))
+	if len(fs) == 0 {
+		return ""
+	}
+	best, bestD := "", math.MaxInt
+	for _, c := range candidates {
+		// Ties go to the alphabetically first, deterministically.
+		if d := editDistance(fs, []rune(fold(c))); d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	fb := []rune(fold(best))
+	if best == "" || len(fb) == 0 || bestD > allowedEdits(max(len(fs), len(fb)), fs[0] == fb[0]) {
+		return ""
+	}
+	return best
+}
+
+// allowedEdits is the edit distance at which a name of n letters is still
+// taken for a misspelling (see SuggestPlace).
+func allowedEdits(n int, sameFirst bool) int {
+	a := 1
+	switch {
+	case n >= 12:
+		a = 3
+	case n >= 8:
+		a = 2
+	}
+	if !sameFirst && (n <= 3 || n >= 8) {
+		a--
+	}
+	return a
+}
+
+// uniquePrefix returns the only candidate that starts with s (ignoring
+// case), or "": "norway" finds "norway-2024", "Nærøy" "Nærøysund".
+func uniquePrefix(s string, candidates []string) string {
 	ls := strings.ToLower(s)
 	prefix := ""
 	for _, c := range candidates {
 		if ls != "" && strings.HasPrefix(strings.ToLower(c), ls) {
 			if prefix != "" && prefix != c {
-				prefix = ""
-				break
+				return ""
 			}
 			prefix = c
 		}
 	}
-	if prefix != "" {
+	return prefix
+}
+
+// editDistance is the optimal-string-alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbours count one.
+func editDistance(a, b []rune) int {
+	// Three rows of the table: i−2, i−1 and i.
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// suggest returns the candidate the user most likely meant by s, or "": the
+// only candidate that starts with s (case-insensitively, so "norway" finds
+// "norway-2024" and "popul" finds "population"), else params.Suggest's
+// nearest by edit distance. For the names of worlds and columns; place
+// names have SuggestPlace.
+func suggest(s string, candidates []string) string {
+	if prefix := uniquePrefix(s, candidates); prefix != "" {
 		return prefix
 	}
 	return params.Suggest(s, candidates)
@@ -146,8 +260,10 @@ func fold(s string) string {
 	}
 	// The old and keyboard spellings of å and ø: Aas is Ås, Tromsoe
 	// Tromsø (æ is already ae, as in Baerum).
-	return strings.NewReplacer("aa", "a", "oe", "o").Replace(b.String())
+	return oldSpellings.Replace(b.String())
 }
+
+var oldSpellings = strings.NewReplacer("aa", "a", "oe", "o")
 
 func foldAll(s []string) []string {
 	out := make([]string, len(s))
@@ -176,4 +292,77 @@ func meant(c string, r *Region) string {
 		return fmt.Sprintf("%q (%s)", c, r.Name)
 	}
 	return fmt.Sprintf("%q (%s)", c, r.Code)
+}
+
+// CountyChange is what became of a Norwegian county that no longer
+// exists: merged into one county, or split into several.
+type CountyChange struct {
+	Former     string   // "Hedmark"
+	Year       int      // the year of the change (from 1 January)
+	Successors []string // the counties it became part of, or was split into
+	Note       string   // a part that went elsewhere, or ""
+}
+
+// formerCounties are Norway's counties merged in 2018 and 2020 by the
+// regional reform, and those split again in 2024. Jevnaker and Lunner left
+// Oppland for Viken in 2020.
+var formerCounties = []struct {
+	CountyChange
+	aliases []string
+}{
+	{CountyChange{"Nord-Trøndelag", 2018, []string{"Trøndelag"}, ""}, nil},
+	{CountyChange{"Sør-Trøndelag", 2018, []string{"Trøndelag"}, ""}, nil},
+	{CountyChange{"Hedmark", 2020, []string{"Innlandet"}, ""}, nil},
+	{CountyChange{"Oppland", 2020, []string{"Innlandet"}, "Jevnaker and Lunner went to Viken, and are in Akershus since 2024"}, nil},
+	{CountyChange{"Hordaland", 2020, []string{"Vestland"}, ""}, nil},
+	{CountyChange{"Sogn og Fjordane", 2020, []string{"Vestland"}, ""}, nil},
+	{CountyChange{"Aust-Agder", 2020, []string{"Agder"}, ""}, nil},
+	{CountyChange{"Vest-Agder", 2020, []string{"Agder"}, ""}, nil},
+	{CountyChange{"Viken", 2024, []string{"Østfold", "Akershus", "Buskerud"}, ""}, nil},
+	{CountyChange{"Vestfold og Telemark", 2024, []string{"Vestfold", "Telemark"}, ""}, []string{"Vestfold-Telemark"}},
+	{CountyChange{"Troms og Finnmark", 2024, []string{"Troms", "Finnmark"}, ""}, []string{"Troms-Finnmark", "Romsa ja Finnmárku"}},
+}
+
+// FormerCounty returns what became of name when it is a former Norwegian
+// county (matched ignoring case, diacritics, spaces and hyphens: "Sor
+// Trondelag" is Sør-Trøndelag) and every county it became part of is a
+// county of w, as in norway-2024; ok is false otherwise.
+func (w *World) FormerCounty(name string) (c CountyChange, ok bool) {
+	key := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' || r == '_' {
+				return -1
+			}
+			return r
+		}, fold(norm.NFC.String(strings.TrimSpace(s))))
+	}
+	k := key(name)
+	for _, f := range formerCounties {
+		if key(f.Former) != k && !slices.ContainsFunc(f.aliases, func(a string) bool { return key(a) == k }) {
+			continue
+		}
+		for _, s := range f.Successors {
+			if !slices.ContainsFunc(w.Regions, func(r Region) bool { return strings.EqualFold(r.County, s) }) {
+				return CountyChange{}, false
+			}
+		}
+		return f.CountyChange, true
+	}
+	return CountyChange{}, false
+}
+
+// String says what happened: "Hedmark was merged into Innlandet in 2020"
+// or "Viken was split into Østfold, Akershus and Buskerud in 2024", with
+// the note in parentheses.
+func (c CountyChange) String() string {
+	var s string
+	if len(c.Successors) == 1 {
+		s = fmt.Sprintf("%s was merged into %s in %d", c.Former, c.Successors[0], c.Year)
+	} else {
+		s = fmt.Sprintf("%s was split into %s and %s in %d", c.Former, strings.Join(c.Successors[:len(c.Successors)-1], ", "), c.Successors[len(c.Successors)-1], c.Year)
+	}
+	if c.Note != "" {
+		s += " (" + c.Note + ")"
+	}
+	return s
 }
