@@ -5,11 +5,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/intervention"
-	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -122,7 +122,7 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 			}
 		}
 		if !found {
-			p.addAt(c.line, t.path+".county", "%s", unknownCounty(w, c.s))
+			p.addAt(c.line, t.path+".county", "%s", unknownCounty(w, c.s, t.countyList))
 			bad = true
 		}
 	}
@@ -147,7 +147,10 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 	return out
 }
 
-func unknownCounty(w *world.World, c string) string {
+// unknownCounty explains a county c that no region of w has: a former
+// county (Hedmark, Viken) with the counties it became, else the nearest
+// county name or code. inList says c is an element of a list.
+func unknownCounty(w *world.World, c string, inList bool) string {
 	var cands []string
 	seen := map[string]bool{}
 	for i := range w.Regions {
@@ -162,7 +165,23 @@ func unknownCounty(w *world.World, c string) string {
 		return fmt.Sprintf("the world %s has no counties (its regions file has no county column); list the regions instead: regions = [\"…\"]", filepath.Base(w.Name))
 	}
 	msg := fmt.Sprintf("unknown county %q in world %s; ", c, filepath.Base(w.Name))
-	if sug := params.Suggest(c, cands); sug != "" {
+	if ch, ok := w.FormerCounty(c); ok {
+		quoted := make([]string, len(ch.Successors))
+		for i, s := range ch.Successors {
+			quoted[i] = strconv.Quote(s)
+		}
+		write := strings.Join(quoted, ", ")
+		switch {
+		case inList:
+			write += " in its place"
+		case len(quoted) == 1:
+			write = "county = " + write
+		default:
+			write = "county = [" + write + "] for all of it, or the one you mean"
+		}
+		return msg + ch.String() + ": write " + write
+	}
+	if sug := world.SuggestPlace(c, cands); sug != "" {
 		return msg + fmt.Sprintf("did you mean %q?", sug)
 	}
 	sort.Strings(cands)

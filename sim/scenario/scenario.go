@@ -94,6 +94,7 @@ type targets struct {
 	regions    []rawName // regions = [...]
 	centrality []int     // centrality = [...]
 	county     []rawName // county = "..." or [...]
+	countyList bool      // county was given as a list
 }
 
 type rawName struct {
@@ -481,6 +482,7 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 			}
 		case "county":
 			t.county = names(p, kp, v, `"Vestland"`)
+			_, t.countyList = v.([]any)
 			if emptyList(v) {
 				p.add(kp, `the county list is empty; give a county name or code, e.g. county = "Vestland"`)
 			}

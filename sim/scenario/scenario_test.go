@@ -572,3 +572,40 @@ func TestStartYearAheadOfTheWorld(t *testing.T) {
 		t.Errorf("error:\n%v\nwant only one, at scenario.start_year", err)
 	}
 }
+
+// TestResolveNorwayNames: the place names a Norwegian types. A former
+// county gets the county it became (Hedmark got "did you mean Telemark",
+// Oppland "Nordland"), in the form of the key (a list for a split
+// county, the element for a list); a town that is a municipality's
+// administrative centre gets the municipality (Mosjøen got "Modalen"); a
+// former municipality gets no unrelated suggestion (Tysfjord got
+// "Balsfjord").
+func TestResolveNorwayNames(t *testing.T) {
+	norway := "[scenario]\nname = \"t\"\nworld = \"norway-2024\"\nyears = 10\n"
+	youth := func(target string) string {
+		return norway + "[[intervention]]\nkind = \"youth\"\n" + target + "\nfrom_year = 2025\nattachment_boost = 0.5\n"
+	}
+	for _, c := range []badCase{
+		{"Hedmark", youth(`county = "Hedmark"`), 7, "intervention[1].county", []string{`unknown county "Hedmark" in world norway-2024; Hedmark was merged into Innlandet in 2020: write county = "Innlandet"`}},
+		{"Oppland", youth(`county = "Oppland"`), 7, "intervention[1].county", []string{"Oppland was merged into Innlandet in 2020", `write county = "Innlandet"`}},
+		{"Sør-Trøndelag", youth(`county = "Sor-Trondelag"`), 7, "intervention[1].county", []string{"Sør-Trøndelag was merged into Trøndelag in 2018", `write county = "Trøndelag"`}},
+		{"Vest-Agder", youth(`county = "Vest-Agder"`), 7, "intervention[1].county", []string{`write county = "Agder"`}},
+		{"Viken", youth(`county = "Viken"`), 7, "intervention[1].county", []string{"Viken was split into Østfold, Akershus and Buskerud in 2024", `write county = ["Østfold", "Akershus", "Buskerud"] for all of it, or the one you mean`}},
+		{"Troms og Finnmark", youth(`county = "Troms og Finnmark"`), 7, "intervention[1].county", []string{`write county = ["Troms", "Finnmark"]`}},
+		{"in a list", youth("county = [\"Nordland\",\n  \"Troms og Finnmark\"]"), 8, "intervention[1].county", []string{`Troms og Finnmark was split into Troms and Finnmark in 2024: write "Troms", "Finnmark" in its place`}},
+		{"admin centre", youth(`regions = ["Mosjøen"]`), 7, "intervention[1].regions", []string{`Mosjøen is the administrative centre of Vefsn: write "Vefsn" (1824)`}},
+		{"former municipality", youth(`regions = ["Tysfjord"]`), 7, "intervention[1].regions", []string{`unknown region "Tysfjord"`, "give a region code or name"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("test.toml", []byte(c.src))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			_, err = s.LoadWorld()
+			checkBad(t, c, err)
+			if err != nil && strings.Contains(err.Error(), "did you mean") {
+				t.Errorf("a did-you-mean: %v", err)
+			}
+		})
+	}
+}
