@@ -265,14 +265,6 @@ func fold(s string) string {
 
 var oldSpellings = strings.NewReplacer("aa", "a", "oe", "o")
 
-func foldAll(s []string) []string {
-	out := make([]string, len(s))
-	for i := range s {
-		out[i] = fold(s[i])
-	}
-	return out
-}
-
 // foldTable maps lower-case letters with diacritics to plain letters.
 var foldTable = map[rune]string{
 	'æ': "ae", 'ø': "o", 'å': "a", 'ä': "a", 'ö': "o", 'ü': "u",
