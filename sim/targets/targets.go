@@ -334,6 +334,11 @@ var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (
 
 // Parse parses data as the targets file named file.
 func Parse(name string, data []byte) (*Targets, error) {
+	// A file saved as Latin-1 or UTF-16 is named as such, with the fix,
+	// not as the decoder's "invalid UTF-8 byte".
+	if e := tomlpos.CheckUTF8(data); e != nil {
+		return nil, &Error{File: name, Line: e.Line, Key: "toml", Msg: e.Error()}
+	}
 	var f file
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {

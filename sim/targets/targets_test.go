@@ -91,6 +91,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:2: peak_age.min:", "right type"}},
 		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:1:", "invalid TOML"}}, // the unclosed name is on line 1
 		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
+		{"latin-1", "name = \"M\xf8nster\"\n[peak_age]\nmin = 21\nmax = 27\n",
+			[]string{`t.toml:1: toml: the file is not UTF-8 text: line 1 has the byte 0xF8, which is "ø" in Latin-1`, "save the file as UTF-8"}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
