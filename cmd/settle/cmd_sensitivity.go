@@ -123,9 +123,9 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 	m := res.Manifest
 	switch a.Method {
 	case sensitivity.MethodSobol:
-		p.Printf("%s: Sobol' indices of %d metrics to %d parameters (N = %d, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Replicates, plural(m.Replicates))
+		p.Printf("%s: Sobol' indices of %s to %s (N = %d, %s a point)\n\n", m.Name, nouns(len(a.Metrics), "metric"), nouns(len(a.Params), "parameter"), a.Samples, nouns(m.Replicates, "replicate"))
 	default:
-		p.Printf("%s: standardised regression coefficients of %d metrics on %d parameters (%d points of a %s design, %d replicate%s a point)\n\n", m.Name, len(a.Metrics), len(a.Params), a.Samples, m.Design, m.Replicates, plural(m.Replicates))
+		p.Printf("%s: standardised regression coefficients of %s on %s (%s of a %s design, %s a point)\n\n", m.Name, nouns(len(a.Metrics), "metric"), nouns(len(a.Params), "parameter"), nouns(a.Samples, "point"), m.Design, nouns(m.Replicates, "replicate"))
 	}
 	writeSensitivityTable(p.Stdout(), a)
 	for _, n := range a.Notes {
@@ -143,12 +143,18 @@ func runSensitivity(o sensitivityOptions, stdout, stderr io.Writer) error {
 func writeSensitivityTable(w io.Writer, a *sensitivity.Analysis) {
 	const show = 30
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	ci := func(ix sensitivity.Index) string {
+	// ci formats an index and its interval; "n/a" for an interval that
+	// could not be estimated (a note says why), rather than a zero-width
+	// one that would look certain.
+	ci := func(ix sensitivity.Index, noInterval bool) string {
 		if math.IsNaN(ix.Value) {
 			return "–\t"
 		}
 		s := strconv.FormatFloat(ix.Value, 'f', 3, 64) + "\t"
-		if !math.IsNaN(ix.Low) {
+		switch {
+		case noInterval:
+			s += "n/a"
+		case !math.IsNaN(ix.Low):
 			s += fmt.Sprintf("[%.3f, %.3f]", ix.Low, ix.High)
 		}
 		return s
@@ -169,13 +175,13 @@ func writeSensitivityTable(w io.Writer, a *sensitivity.Analysis) {
 				name = ""
 			}
 			if m.Sobol != nil {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, par, ci(m.Sobol.First[i]), ci(m.Sobol.Total[i]))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, par, ci(m.Sobol.First[i], false), ci(m.Sobol.Total[i], false))
 			} else {
 				r2 := ""
 				if i == 0 {
 					r2 = strconv.FormatFloat(m.SRC.R2, 'f', 2, 64)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, par, ci(m.SRC.Coef[i]), r2)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, par, ci(m.SRC.Coef[i], m.SRC.NoInterval != ""), r2)
 			}
 		}
 	}

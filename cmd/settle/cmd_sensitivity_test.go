@@ -22,14 +22,23 @@ func TestSensitivityCommand(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
-			head := "standardised regression coefficients of 2 metrics on 1 parameters (3 points of a grid design, 2 replicates a point)"
+			head := "standardised regression coefficients of 2 metrics on 1 parameter (3 points of a grid design, 2 replicates a point)"
 			measures := []string{"SRC", "R2"}
 			if design == "sobol" {
-				head = "Sobol' indices of 1 metrics to 2 parameters (N = 4, 1 replicate a point)"
+				head = "Sobol' indices of 1 metric to 2 parameters (N = 4, 1 replicate a point)"
 				measures = []string{"S1", "ST"}
 			}
 			if !strings.Contains(out, head) {
 				t.Errorf("output lacks %q:\n%s", head, out)
+			}
+			// 3 points for 1 parameter: the only resamples that leave a
+			// residual hold every point once, so no interval can be had;
+			// it shows as n/a, not as a zero-width [a, a].
+			if design == "grid" {
+				note := "note: 3 points for 1 parameter leave 1 degree of freedom to the residuals: R² flatters the fit"
+				if !strings.Contains(out, "n/a") || strings.Contains(out, "[") || !strings.Contains(errs, note) || !strings.Contains(errs, "the intervals cannot be estimated (n/a)") {
+					t.Errorf("a regression without intervals:\n%s%s", out, errs)
+				}
 			}
 			f, err := os.Open(filepath.Join(dir, "sensitivity", "sensitivity.csv"))
 			if err != nil {

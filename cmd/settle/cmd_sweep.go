@@ -256,7 +256,7 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	}
 	what := fmt.Sprintf("%d point%s × %d replicate%s = %d run%s", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()))
 	if !shard.Whole() {
-		what += fmt.Sprintf("; shard %s: %d runs", shard, runs)
+		what += fmt.Sprintf("; shard %s: %s", shard, nouns(runs, "run"))
 		if from != "" {
 			what += " (" + from + ")"
 		}
@@ -303,10 +303,14 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		return err // an *sweep.InterruptedError matches context.Canceled: exit code 130
 	}
 	if res.Resumed > 0 {
-		p.Printf("resumed: %d runs were done already, %d run now\n", res.Resumed, res.Computed)
+		were := "were"
+		if res.Resumed == 1 {
+			were = "was"
+		}
+		p.Printf("resumed: %s %s done already, %d run now\n", nouns(res.Resumed, "run"), were, res.Computed)
 	}
 	if secs := res.Elapsed.Seconds(); res.Computed > 0 {
-		p.Printf("%d runs in %.1f s: %.2f runs/s, %s agent-years/s\n", res.Computed, secs, float64(res.Computed)/secs, si(res.AgentYears/secs))
+		p.Printf("%s in %.1f s: %.2f runs/s, %s agent-years/s\n", nouns(res.Computed, "run"), secs, float64(res.Computed)/secs, si(res.AgentYears/secs))
 	}
 	if !shard.Whole() {
 		p.Printf("\nShard %s is done. When every shard is: settle sweep merge %s\n", shard, opts.Out)
@@ -420,11 +424,11 @@ func describeDesign(sw *sweep.Sweep) string {
 	k := len(sw.VaryingParams())
 	switch sw.Design {
 	case sweep.LatinHypercube:
-		return fmt.Sprintf("latin_hypercube: %d points over %d parameters (seed %d)", sw.Samples, k, sw.Seed)
+		return fmt.Sprintf("latin_hypercube: %d points over %s (seed %d)", sw.Samples, nouns(k, "parameter"), sw.Seed)
 	case sweep.Sobol:
-		return fmt.Sprintf("sobol: N = %d samples × (%d parameters + 2) matrices A, B, AB_i (seed %d)", sw.Samples, k, sw.Seed)
+		return fmt.Sprintf("sobol: N = %d samples × (%s + 2) matrices A, B, AB_i (seed %d)", sw.Samples, nouns(k, "parameter"), sw.Seed)
 	}
-	return fmt.Sprintf("grid: every combination of %d varying parameters", k)
+	return fmt.Sprintf("grid: every combination of %d varying parameter%s", k, plural(k))
 }
 
 func describeParam(pr *sweep.Param) string {
@@ -450,7 +454,7 @@ func printSweepSummary(w io.Writer, dir string) error {
 		return err
 	}
 	const show = 20
-	fmt.Fprintf(w, "\nMetrics over the %d runs:\n", len(res.Values))
+	fmt.Fprintf(w, "\nMetrics over the %s:\n", nouns(len(res.Values), "run"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "  metric\tmin\tmean\tmax\tsd between points\tsd within points\t\n")
 	for mi, name := range res.Metrics[:min(show, len(res.Metrics))] {

@@ -384,3 +384,22 @@ func TestSweepShardBesideWhole(t *testing.T) {
 		t.Fatal(errs)
 	}
 }
+
+// A sweep of one run says "1 run", not "1 runs".
+func TestSweepOneRun(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	data, _ := os.ReadFile(file)
+	os.WriteFile(file, bytes.Replace(data, []byte("[0.8, 1.0, 1.2]"), []byte("[0.8]"), 1), 0o644)
+	code, out, errs := settle(t, "sweep", file, "--out", filepath.Join(t.TempDir(), "one"), "--replicates", "1")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, want := range []string{"1 point × 1 replicate = 1 run, 1 at a time", "\n1 run in ", "Metrics over the 1 run:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := settle(t, "sweep", file, "--dry-run"); code != 0 || !strings.Contains(out, "grid: every combination of 0 varying parameters") {
+		t.Errorf("dry run: %s", out)
+	}
+}

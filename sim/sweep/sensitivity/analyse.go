@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/settle-sim/settle/sim/sweep"
 )
@@ -94,11 +95,46 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 		}
 		a.Metrics = append(a.Metrics, r)
 	}
-	if df := a.Samples - len(vary) - 1; a.Method == MethodSRC && df < MinResidualDF {
-		note := fmt.Sprintf("%d points for %d parameters leave %d degrees of freedom to the residuals: R² flatters the fit (adjusted, 1 − (1 − R²)·%d/%d", a.Samples, len(vary), df, a.Samples-1, df)
+	if a.Method == MethodSRC {
+		a.Notes = append(a.Notes, a.regressionNotes(len(vary))...)
+	}
+	return a, nil
+}
+
+// regressionNotes are the cautions of a regression on k parameters: too
+// few distinct points for them, and intervals that cannot be estimated.
+func (a *Analysis) regressionNotes(k int) []string {
+	var notes []string
+	n := a.Samples
+	distinct := n
+	if len(a.Metrics) > 0 {
+		distinct = a.Metrics[0].SRC.Distinct
+	}
+	points, more := plural(n, "point"), "points"
+	if distinct < n {
+		points += fmt.Sprintf(" (%d distinct: a repeated point runs the same seeds, so it adds nothing)", distinct)
+		more = "distinct points"
+	}
+	df := distinct - k - 1
+	// The reason why every metric's intervals are n/a, when it is one.
+	allWhy := ""
+	for i, r := range a.Metrics {
+		w := r.SRC.NoInterval
+		if w == "" || (i > 0 && w != allWhy) {
+			allWhy = ""
+			break
+		}
+		allWhy = w
+	}
+	switch {
+	case df <= 0:
+		notes = append(notes, fmt.Sprintf("%s for %s leave no degrees of freedom to the residuals: the linear model fits them exactly, so R² = 1 says nothing and the intervals cannot be estimated (n/a); use %d or more %s",
+			points, plural(k, "parameter"), k+1+MinResidualDF, more))
+	case df < MinResidualDF:
+		note := fmt.Sprintf("%s for %s leave %s to the residuals: R² flatters the fit (adjusted, 1 − (1 − R²)·%d/%d", points, plural(k, "parameter"), plural(df, "degree")+" of freedom", distinct-1, df)
 		for _, r := range a.Metrics {
 			if x := r.SRC.R2; !math.IsNaN(x) {
-				adj := 1 - (1-x)*float64(a.Samples-1)/float64(df)
+				adj := 1 - (1-x)*float64(distinct-1)/float64(df)
 				if math.Abs(adj) < 0.005 {
 					adj = 0 // not "-0.00"
 				}
@@ -106,10 +142,44 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 				break
 			}
 		}
-		note += fmt.Sprintf(") and the intervals are wide; use %d or more points", len(vary)+1+MinResidualDF)
-		a.Notes = append(a.Notes, note)
+		if allWhy != "" {
+			note += fmt.Sprintf(") and the intervals cannot be estimated (n/a): %s; use %d or more %s", allWhy, k+1+MinResidualDF, more)
+		} else {
+			note += fmt.Sprintf(") and the intervals are wide; use %d or more %s", k+1+MinResidualDF, more)
+		}
+		notes = append(notes, note)
 	}
-	return a, nil
+	// Metrics whose intervals are n/a for another reason than the one
+	// just given.
+	var why []string
+	names := map[string][]string{}
+	for _, r := range a.Metrics {
+		w := r.SRC.NoInterval
+		if w == "" || (df <= 0 && w == NoIntervalExact) || (df < MinResidualDF && w == allWhy) {
+			continue
+		}
+		if names[w] == nil {
+			why = append(why, w)
+		}
+		names[w] = append(names[w], r.Name)
+	}
+	for _, w := range why {
+		ms := names[w]
+		list := strings.Join(ms[:min(5, len(ms))], ", ")
+		if len(ms) > 5 {
+			list += fmt.Sprintf(" and %d more", len(ms)-5)
+		}
+		notes = append(notes, fmt.Sprintf("the 95 %% intervals of %s cannot be estimated (n/a): %s; run more points", list, w))
+	}
+	return notes
+}
+
+// plural is "1 point", "2 points".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // CSVHeader are the columns of sensitivity.csv.

@@ -139,6 +139,48 @@ type SRCResult struct {
 	// the coefficients describe the output well only when it is high (say
 	// above 0.7).
 	R2 float64
+	// Distinct is the number of distinct points (rows of the varying
+	// parameters): repeated points run the same seeds and give the same
+	// outputs, so they add no information.
+	Distinct int
+	// NoInterval says why the coefficients' intervals could not be
+	// estimated, when bootstrap resamples were asked for but the fit
+	// leaves nothing to resample (Low and High are NaN then); "" when
+	// they were estimated or not asked for.
+	NoInterval string
+}
+
+// Why a regression's intervals cannot be estimated.
+const (
+	// NoIntervalExact: the model fits the points exactly (no residual
+	// degrees of freedom, or residuals of zero), so every resample fits
+	// exactly too and the interval would be the estimate itself.
+	NoIntervalExact = "the linear model fits the points exactly, so every resample would too and the interval would be the estimate itself"
+	// NoIntervalResamples: too few resamples keep a residual (most repeat
+	// too few distinct points), or those that do are all alike.
+	NoIntervalResamples = "most resamples of the points repeat too few of them to leave the fit a residual, and the others cannot show how far the coefficients could be off"
+)
+
+// exactFit is the residual sum of squares, relative to the total (of the
+// standardised output, n−1), below which a fit counts as exact.
+const exactFit = 1e-12
+
+// distinctRows counts the distinct rows of x among rows, in the columns
+// cols.
+func distinctRows(x [][]float64, rows, cols []int) int {
+	seen := map[string]bool{}
+	key := make([]byte, 0, 8*len(cols))
+	for _, p := range rows {
+		key = key[:0]
+		for _, i := range cols {
+			b := math.Float64bits(x[p][i])
+			for s := 0; s < 64; s += 8 {
+				key = append(key, byte(b>>s))
+			}
+		}
+		seen[string(key)] = true
+	}
+	return len(seen)
 }
 
 // SRC regresses y on the columns of x (x[i] is the i-th point's
@@ -146,7 +188,12 @@ type SRCResult struct {
 // least squares (gonum's QR): SRC_i = b_i·σ_xi/σ_y. For independent
 // parameters SRC_i² is the share of the variance of y that parameter i
 // explains linearly. boot > 0 bootstrap resamples of the points give
-// percentile intervals. Cost: O(boot·n·k²).
+// percentile intervals. A resample whose distinct points are too few to
+// leave the fit a residual (no more than the varying parameters plus one)
+// fits exactly, whatever the noise, and is left out; when the points
+// themselves fit exactly, or fewer than half the resamples are left or
+// they are all alike, the intervals are NaN and NoInterval says why.
+// Cost: O(boot·n·k²).
 func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 	n := len(y)
 	if n != len(x) || n == 0 {
@@ -166,7 +213,8 @@ func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 	if n <= len(cols)+1 {
 		return SRCResult{}, fmt.Errorf("sensitivity: %d points are too few to regress on %d varying parameters; use more points than parameters plus one", n, len(cols))
 	}
-	fit := func(rows []int) (coef []float64, r2 float64) {
+	// fit returns the coefficients, R² and whether the fit is exact.
+	fit := func(rows []int) (coef []float64, r2 float64, exact bool) {
 		coef = make([]float64, k)
 		for i := range coef {
 			coef[i] = math.NaN()
@@ -177,7 +225,7 @@ func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 		}
 		my, sy := stat.MeanStdDev(ys, nil)
 		if !(sy > 0) {
-			return coef, math.NaN()
+			return coef, math.NaN(), false
 		}
 		a := mat.NewDense(len(rows), len(cols), nil)
 		for c, i := range cols {
@@ -200,7 +248,7 @@ func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 		}
 		var beta mat.VecDense
 		if err := beta.SolveVec(a, b); err != nil {
-			return coef, math.NaN()
+			return coef, math.NaN(), false
 		}
 		var pred mat.VecDense
 		pred.MulVec(a, &beta)
@@ -212,30 +260,60 @@ func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 		for c, i := range cols {
 			coef[i] = beta.AtVec(c)
 		}
-		return coef, 1 - ss/float64(len(rows)-1) // Σ b² = n−1 for the standardised output
+		// Σ b² = n−1 for the standardised output.
+		exact = distinctRows(x, rows, cols) <= len(cols)+1 || ss <= exactFit*float64(len(rows)-1)
+		return coef, 1 - ss/float64(len(rows)-1), exact
 	}
 	all := make([]int, n)
 	for i := range all {
 		all[i] = i
 	}
-	coef, r2 := fit(all)
+	coef, r2, exact := fit(all)
+	res := SRCResult{Coef: make([]Index, k), R2: r2, Distinct: distinctRows(x, all, cols)}
 	boots := make([][]float64, k)
+	if boot > 0 && exact {
+		res.NoInterval = NoIntervalExact
+		boot = 0
+	}
 	g := rng.New(seed, streamBootstrap)
 	re := make([]int, n)
+	kept := 0
 	for range boot {
 		for j := range re {
 			re[j] = g.IntN(n)
 		}
-		c, _ := fit(re)
+		c, _, exact := fit(re)
+		if exact {
+			continue
+		}
+		kept++
 		for i := range k {
 			if !math.IsNaN(c[i]) {
 				boots[i] = append(boots[i], c[i])
 			}
 		}
 	}
-	res := SRCResult{Coef: make([]Index, k), R2: r2}
 	for i := range k {
 		res.Coef[i] = interval(coef[i], boots[i])
+	}
+	if boot > 0 {
+		defined, alike := false, true
+		for i := range k {
+			if ix := res.Coef[i]; !math.IsNaN(ix.Value) {
+				defined = true
+				// Resamples that are all the points give one value,
+				// up to rounding.
+				alike = alike && !(ix.High-ix.Low > 1e-9)
+			}
+		}
+		if defined && (2*kept < boot || alike) {
+			res.NoInterval = NoIntervalResamples
+		}
+	}
+	if res.NoInterval != "" {
+		for i := range k {
+			res.Coef[i].Low, res.Coef[i].High = math.NaN(), math.NaN()
+		}
 	}
 	return res, nil
 }

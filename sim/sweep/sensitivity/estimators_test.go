@@ -171,6 +171,55 @@ func TestAnalyseFewPoints(t *testing.T) {
 	}
 }
 
+// A regression that fits its points exactly, or whose resamples cannot
+// vary, has no interval (NaN, and NoInterval says why) rather than a
+// zero-width one that looks certain.
+func TestSRCNoInterval(t *testing.T) {
+	// 4 points, 2 of them distinct (a list drawn twice by a Latin
+	// hypercube: the same runs), on 1 parameter: an exact fit.
+	res, err := SRC([][]float64{{0.8}, {0.8}, {1.2}, {1.2}}, []float64{-3, -3, -5, -5}, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Coef[0]
+	if math.Abs(c.Value+1) > 1e-9 || !math.IsNaN(c.Low) || !math.IsNaN(c.High) || res.NoInterval != NoIntervalExact || res.Distinct != 2 {
+		t.Errorf("exact fit: SRC %v [%v, %v], %d distinct, %q", c.Value, c.Low, c.High, res.Distinct, res.NoInterval)
+	}
+	// A 2 × 2 grid: 1 residual degree of freedom, so only the resamples
+	// holding every point leave a residual, and they are the points.
+	res, err = SRC([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, []float64{1, 2.1, 3.2, 3.9}, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range res.Coef {
+		if math.IsNaN(c.Value) || !math.IsNaN(c.Low) || !math.IsNaN(c.High) {
+			t.Errorf("2 × 2 grid, x%d: SRC %v [%v, %v]", i+1, c.Value, c.Low, c.High)
+		}
+	}
+	if res.NoInterval != NoIntervalResamples {
+		t.Errorf("2 × 2 grid: %q", res.NoInterval)
+	}
+	// Without resamples asked for, nothing to say.
+	if res, _ := SRC([][]float64{{0.8}, {0.8}, {1.2}, {1.2}}, []float64{-3, -3, -5, -5}, 0, 1); res.NoInterval != "" {
+		t.Errorf("no bootstrap: %q", res.NoInterval)
+	}
+	// Analyse says so, counting the distinct points.
+	r := &sweep.Results{
+		Manifest: &sweep.Manifest{Design: sweep.LatinHypercube, Replicates: 1, Parameters: []sweep.ManifestParam{{Path: "a", Varies: true}}},
+		Metrics:  []string{"y"},
+		Points:   [][]float64{{0.8}, {0.8}, {1.2}, {1.2}},
+		Values:   [][]float64{{-3}, {-3}, {-5}, {-5}},
+	}
+	a, err := Analyse(r, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "4 points (2 distinct: a repeated point runs the same seeds, so it adds nothing) for 1 parameter leave no degrees of freedom to the residuals: the linear model fits them exactly, so R² = 1 says nothing and the intervals cannot be estimated (n/a); use 12 or more distinct points"
+	if len(a.Notes) != 1 || a.Notes[0] != want {
+		t.Errorf("notes %q\nwant %q", a.Notes, want)
+	}
+}
+
 // TestRoundTicks: labels at round steps, zero among them.
 func TestRoundTicks(t *testing.T) {
 	for _, c := range []struct {
