@@ -45,8 +45,11 @@ It writes to a new folder results/<sweep name>/<date-time>-s<seed>/ (or
 Replicate r of every point runs with seed s+r (s: the sweep's seed), the same
 at every point. The files are the same bytes for any --workers.
 
-Ctrl-C stops after the runs in progress (they are dropped); the finished runs
-stay in runs.journal and the same command with --resume runs only the others.
+Ctrl-C (or SIGTERM) stops the runs in progress at their next simulated year
+and drops them; every run that finished, even while stopping, stays in
+runs.journal, and the same command with --resume runs only the others (the
+dropped ones from their start). A second Ctrl-C ends settle at once; the
+journal still holds whole runs only.
 
 On a cluster, --shard I/N runs the runs whose id ≡ I (mod N) into
 DIR/shard-I-of-N (--out DIR is required). Without --shard, the shard is read

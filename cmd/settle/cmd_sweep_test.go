@@ -99,6 +99,10 @@ func TestSweepUsage(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Usage: settle sweep FILE [flags]") || !strings.Contains(out, "--shard I/N") {
 		t.Errorf("sweep --help: exit %d\n%s", code, out)
 	}
+	// What Ctrl-C does, as runSweep does it (TestSweepInterruptResume).
+	if !strings.Contains(out, "Ctrl-C (or SIGTERM) stops the runs in progress at their next simulated year\nand drops them; every run that finished, even while stopping, stays in\nruns.journal") {
+		t.Errorf("sweep --help on Ctrl-C:\n%s", out)
+	}
 	if code, out, _ := settle(t, "--help"); code != 0 || !strings.Contains(out, "sweep ") || !strings.Contains(out, "sensitivity ") {
 		t.Errorf("settle --help lists no sweep or sensitivity:\n%s", out)
 	}
