@@ -269,7 +269,10 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 				}
 				if !found {
 					msg := fmt.Sprintf("county=%s: no region of world %s is in county %q", v, w.Name, s)
-					if sug := params.Suggest(s, counties(w)); sug != "" {
+					if ch, ok := w.FormerCounty(s); ok {
+						// Hedmark got "did you mean Telemark?".
+						msg += fmt.Sprintf("; %s: write county=%s", ch, strings.Join(ch.Successors, "|"))
+					} else if sug := world.SuggestPlace(s, counties(w)); sug != "" {
 						msg += fmt.Sprintf("; did you mean %q?", sug)
 					}
 					return nil, msg

@@ -341,6 +341,10 @@ func Parse(file string, data []byte) (*Sweep, error) { return ParseWith(file, da
 func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 	sum := sha256.Sum256(data)
 	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1}
+	// A file saved as Latin-1 or UTF-16 is named as such, with the fix.
+	if e := tomlpos.CheckUTF8(data); e != nil {
+		return nil, scenario.Errors{{File: file, Line: e.Line, Key: "toml", Msg: e.Error()}}
+	}
 	var doc map[string]any
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {

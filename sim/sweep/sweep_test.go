@@ -13,6 +13,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // baseScenario is a small teaching-world scenario with an intervention.
@@ -504,5 +505,34 @@ func TestFormatMetric(t *testing.T) {
 	}
 	if want := []string{"0.1", "0.25", "0.4", "0.55", "0.7"}; !slices.Equal(got, want) {
 		t.Errorf("levels %v, want %v", got, want)
+	}
+}
+
+// TestMetricFormerCounty: a metric's county= answers a former county with
+// the counties it became (Hedmark got "did you mean Telemark?"), and a
+// far-off name gets no suggestion.
+func TestMetricFormerCounty(t *testing.T) {
+	w, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		"population(county=Hedmark)":           `county=Hedmark: no region of world norway-2024 is in county "Hedmark"; Hedmark was merged into Innlandet in 2020: write county=Innlandet`,
+		"population(county=Troms og Finnmark)": "Troms og Finnmark was split into Troms and Finnmark in 2024: write county=Troms|Finnmark",
+		"population(county=Nordlnd)":           `did you mean "Nordland"?`,
+	} {
+		_, msg := parseMetric("x", in, 1, w, w.StartYear)
+		if !strings.Contains(msg, want) {
+			t.Errorf("%s: %q, want %q", in, msg, want)
+		}
+	}
+}
+
+// TestParseLatin1: a sweep file saved as Latin-1 is named as such, with
+// the fix, not as the decoder's "invalid UTF-8 byte".
+func TestParseLatin1(t *testing.T) {
+	_, err := Parse("sweep.toml", []byte("# M\xf8re\n[sweep]\nscenario = \"base.toml\"\n"))
+	if want := `sweep.toml:1: toml: the file is not UTF-8 text: line 1 has the byte 0xF8, which is "ø"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
 	}
 }
