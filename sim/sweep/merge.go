@@ -107,6 +107,8 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 			return nil, fmt.Errorf("%s ran with the overrides %s, %s with %s; merge shards run with the same", dirs[0], first.overrides(), d, m.overrides())
 		case m.EngineVersion != first.EngineVersion:
 			return nil, fmt.Errorf("%s ran engine %s, %s engine %s; rerun one of them so that all shards use the same engine", dirs[0], first.EngineVersion, d, m.EngineVersion)
+		case buildsDiffer(m.EngineBuild, first.EngineBuild):
+			return nil, fmt.Errorf("%s ran the engine built from %s, %s the one from %s; rerun one of them with the other's binary so that all shards run the same code", dirs[0], first.EngineBuild, d, m.EngineBuild)
 		case m.Shard.Count != first.Shard.Count:
 			return nil, fmt.Errorf("%s is shard %s but %s is shard %s; merge the shards of one split (all I/%d)", d, m.Shard, dirs[0], first.Shard, first.Shard.Count)
 		case len(m.MergedFrom) > 0:

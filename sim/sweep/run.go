@@ -20,6 +20,10 @@ import (
 
 const engineVersion = engine.Version
 
+// engineBuild is engine.Build (a variable so that tests can stand in for
+// another build).
+var engineBuild = engine.Build
+
 // errLocked is lock's error when another process holds the folder.
 var errLocked = errors.New("sweep: the folder is locked")
 
@@ -360,6 +364,8 @@ func (sw *Sweep) resumeProblem(old *Manifest, s Shard) string {
 		return fmt.Sprintf("it was started with the overrides %s, this command gives %s; give the same as when it started, or start this sweep in another folder", old.overrides(), sw.Overrides)
 	case old.EngineVersion != engineVersion:
 		return fmt.Sprintf("it was started by engine %s, this is %s; the runs would not be comparable, so start the sweep in another folder", old.EngineVersion, engineVersion)
+	case buildsDiffer(old.EngineBuild, engineBuild()):
+		return fmt.Sprintf("it was started by the build %s of the engine, this is %s; runs of different code may differ, so resume with the binary that started it, or start the sweep in another folder", old.EngineBuild, engineBuild())
 	case len(old.MergedFrom) > 0:
 		return "it is the merge of shards, complete already"
 	case old.Shard != s:
@@ -423,3 +429,8 @@ func sortedIDs(runs map[int]entry) []int {
 	slices.Sort(ids)
 	return ids
 }
+
+// buildsDiffer reports whether two engine builds (engine.Build) are known
+// and differ; an unknown build ("": built without version control
+// information) cannot be told apart from any other.
+func buildsDiffer(a, b string) bool { return a != "" && b != "" && a != b }

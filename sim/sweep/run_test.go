@@ -630,3 +630,38 @@ func TestShardBesideWhole(t *testing.T) {
 		t.Errorf("the other shard of the split: %v", err)
 	}
 }
+
+// TestDifferentBuilds: a sweep started by one build of the engine is not
+// resumed by another, nor are shards of two builds merged (engine_version
+// is the same for every build, so a rebuilt binary with changed code
+// passed both checks). An unknown build ("") cannot be told apart.
+func TestDifferentBuilds(t *testing.T) {
+	defer func(b func() string) { engineBuild = b }(engineBuild)
+	sw := load(t, smallGrid)
+	dir := filepath.Join(t.TempDir(), "s")
+	engineBuild = func() string { return "aaaaaaaaaaaa" }
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	engineBuild = func() string { return "bbbbbbbbbbbb+dirty" }
+	_, err := Run(context.Background(), sw, Options{Dir: dir, Resume: true})
+	if want := "it was started by the build aaaaaaaaaaaa of the engine, this is bbbbbbbbbbbb+dirty"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("resume by another build: %v, want %q", err, want)
+	}
+	engineBuild = func() string { return "" }
+	if _, err := Run(context.Background(), sw, Options{Dir: dir, Resume: true}); err != nil {
+		t.Errorf("resume by an unknown build: %v", err)
+	}
+
+	base := t.TempDir()
+	for i, b := range []string{"aaaaaaaaaaaa", "cccccccccccc"} {
+		engineBuild = func() string { return b }
+		runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{i, 2}.Folder()), Shard: Shard{i, 2}})
+	}
+	if _, err := Merge(filepath.Join(t.TempDir(), "m"), []string{base}, nil); err == nil || !strings.Contains(err.Error(), "the one from cccccccccccc") {
+		t.Errorf("merge of two builds: %v", err)
+	}
+}

@@ -35,7 +35,10 @@ const (
 // runs.parquet and points.csv; their manifests differ in times, hosts and
 // shards.
 type Manifest struct {
-	EngineVersion  string           `json:"engine_version"`
+	EngineVersion string `json:"engine_version"`
+	// EngineBuild is the commit the binary was built from (engine.Build),
+	// "" when unknown: resume and merge refuse runs of different builds.
+	EngineBuild    string           `json:"engine_build,omitempty"`
 	Name           string           `json:"name"`
 	SweepFile      string           `json:"sweep_file"`
 	SweepSHA256    string           `json:"sweep_sha256"`
@@ -119,7 +122,7 @@ type ManifestMetric struct {
 // manifest returns the folder's manifest for shard s.
 func (sw *Sweep) manifest(s Shard) Manifest {
 	m := Manifest{
-		EngineVersion: engineVersion, Name: sw.Name,
+		EngineVersion: engineVersion, EngineBuild: engineBuild(), Name: sw.Name,
 		SweepFile: sw.File, SweepSHA256: sw.SHA256,
 		ScenarioFile: sw.Scenario.File, ScenarioSHA256: sw.Scenario.SHA256,
 		World: sw.World.Name, WorldFiles: sw.World.Files, StartYear: sw.World.StartYear,
