@@ -354,7 +354,7 @@ func TestValidate(t *testing.T) {
 	if err := writeScenario(&stdout, s, w); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"valid", "norway-2024", "357", "5,550,203", "years", "Rogfast (region_enlargement)", "Stavanger (1103)", "Haugesund", "travel_time_factor = 0.6"} {
+	for _, want := range []string{"valid", "norway-2024", "357", "5,550,203", "years", "Rogfast (region_enlargement)", "Stavanger (1103, Rogaland)", "Haugesund", "travel_time_factor = 0.6"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("validate output lacks %q:\n%s", want, stdout.String())
 		}

@@ -41,7 +41,14 @@ func (s *Spec) Describe(w *world.World, maxTargets int) Description {
 				names = append(names, fmt.Sprintf("… and %d more", len(s.Regions)-maxTargets))
 				break
 			}
-			names = append(names, fmt.Sprintf("%s (%s)", w.Regions[r].Name, w.Regions[r].Code))
+			// The county too: a name like Bø or Sande is a municipality
+			// of one county, and may have been meant in another.
+			reg := &w.Regions[r]
+			if reg.County != "" {
+				names = append(names, fmt.Sprintf("%s (%s, %s)", reg.Name, reg.Code, reg.County))
+			} else {
+				names = append(names, fmt.Sprintf("%s (%s)", reg.Name, reg.Code))
+			}
 		}
 		plural := "s"
 		if len(s.Regions) == 1 {
