@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -112,18 +113,14 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 	}
 	bad := false
 	for _, c := range t.county {
-		found := false
-		for i := range w.Regions {
-			r := &w.Regions[i]
-			if (r.County != "" && strings.EqualFold(r.County, strings.TrimSpace(c.s))) ||
-				(r.CountyCode != "" && r.CountyCode == strings.TrimSpace(c.s)) {
-				inCounty[i] = true
-				found = true
-			}
-		}
-		if !found {
-			p.addAt(c.line, t.path+".county", "%s", unknownCounty(w, c.s, t.countyList))
+		rs, _, err := w.County(c.s)
+		var ce *world.CountyError
+		if errors.As(err, &ce) {
+			p.addAt(c.line, t.path+".county", "%s", unknownCounty(ce, t.countyList))
 			bad = true
+		}
+		for _, i := range rs {
+			inCounty[i] = true
 		}
 	}
 	if bad {
@@ -147,25 +144,17 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 	return out
 }
 
-// unknownCounty explains a county c that no region of w has: a former
-// county (Hedmark, Viken) with the counties it became, else the nearest
-// county name or code. inList says c is an element of a list.
-func unknownCounty(w *world.World, c string, inList bool) string {
-	var cands []string
-	seen := map[string]bool{}
-	for i := range w.Regions {
-		for _, x := range []string{w.Regions[i].County, w.Regions[i].CountyCode} {
-			if x != "" && !seen[x] {
-				seen[x] = true
-				cands = append(cands, x)
-			}
-		}
+// unknownCounty explains a county that no region of a world has, as a
+// scenario's fix: a former county (Hedmark, Viken) with the counties it
+// became, else the nearest county name or code. inList says it is an
+// element of a list.
+func unknownCounty(e *world.CountyError, inList bool) string {
+	if len(e.Counties) == 0 {
+		return fmt.Sprintf("the world %s has no counties (its regions file has no county column); list the regions instead: regions = [\"…\"]", filepath.Base(e.World))
 	}
-	if len(cands) == 0 {
-		return fmt.Sprintf("the world %s has no counties (its regions file has no county column); list the regions instead: regions = [\"…\"]", filepath.Base(w.Name))
-	}
-	msg := fmt.Sprintf("unknown county %q in world %s; ", c, filepath.Base(w.Name))
-	if ch, ok := w.FormerCounty(c); ok {
+	msg := fmt.Sprintf("unknown county %q in world %s; ", e.Name, filepath.Base(e.World))
+	if e.Known {
+		ch := e.Former
 		quoted := make([]string, len(ch.Successors))
 		for i, s := range ch.Successors {
 			quoted[i] = strconv.Quote(s)
@@ -181,11 +170,10 @@ func unknownCounty(w *world.World, c string, inList bool) string {
 		}
 		return msg + ch.String() + ": write " + write
 	}
-	if sug := world.SuggestPlace(c, cands); sug != "" {
-		return msg + fmt.Sprintf("did you mean %q?", sug)
+	if e.Suggestion != "" {
+		return msg + fmt.Sprintf("did you mean %q?", e.Suggestion)
 	}
-	sort.Strings(cands)
-	return msg + "use a county name or code: " + strings.Join(cands, ", ")
+	return msg + "use a county name or code: " + strings.Join(e.Counties, ", ")
 }
 
 func describeSelection(t *targets) string {

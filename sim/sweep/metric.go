@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -259,23 +260,20 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 		case "county":
 			keep := make([]bool, w.N())
 			for _, s := range strings.Split(v, "|") {
-				s = strings.TrimSpace(s)
-				found := false
-				for r := range w.Regions {
-					reg := &w.Regions[r]
-					if reg.County != "" && (strings.EqualFold(reg.County, s) || reg.CountyCode == s) {
-						keep[r], found = true, true
-					}
-				}
-				if !found {
-					msg := fmt.Sprintf("county=%s: no region of world %s is in county %q", v, w.Name, s)
-					if ch, ok := w.FormerCounty(s); ok {
-						// Hedmark got "did you mean Telemark?".
-						msg += fmt.Sprintf("; %s: write county=%s", ch, strings.Join(ch.Successors, "|"))
-					} else if sug := world.SuggestPlace(s, counties(w)); sug != "" {
-						msg += fmt.Sprintf("; did you mean %q?", sug)
+				rs, _, err := w.County(strings.TrimSpace(s))
+				var ce *world.CountyError
+				if errors.As(err, &ce) {
+					msg := fmt.Sprintf("county=%s: no region of world %s is in county %q", v, w.Name, ce.Name)
+					switch {
+					case ce.Known: // Hedmark got "did you mean Telemark?"
+						msg += fmt.Sprintf("; %s: write county=%s", ce.Former, strings.Join(ce.Former.Successors, "|"))
+					case ce.Suggestion != "":
+						msg += fmt.Sprintf("; did you mean %q?", ce.Suggestion)
 					}
 					return nil, msg
+				}
+				for _, r := range rs {
+					keep[r] = true
 				}
 			}
 			and(sel, keep)
