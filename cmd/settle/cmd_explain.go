@@ -22,9 +22,10 @@ func init() {
 	register(command{"explain", "why people moved into and out of a region of a run: motives, ages, origins, jobs", cmdExplain})
 }
 
-const explainHelpHead = `Usage: settle explain RUN_DIR --region NAME [--year Y] [--top N]
+const explainHelpHead = `Usage: settle explain RUN_DIR (--region NAME | --county NAME) [--year Y] [--top N]
 
-Explains the moves into and out of one region of the run in RUN_DIR (a
+Explains the moves into and out of one region (or, with --county, of a
+county's regions together, counting only moves across its border) of the run in RUN_DIR (a
 folder written by settle run, or a run kept by settle compare --keep-runs),
 from its regions.csv and flows.csv: the parts of its population change, its
 net moves by motive (study, career, housing, family, return, amenity) and
@@ -39,13 +40,15 @@ Flags:
 type explainOptions struct {
 	RunDir string
 	Region string // code or name
+	County string // code or name; explains its regions together (Region "")
 	Year   int    // 0 = the whole run
 	Top    int    // origins and destinations listed
 }
 
 func explainFlags(opts *explainOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.StringVar(&opts.Region, "region", "", "the region `NAME` or code to explain (required)")
+	fs.StringVar(&opts.Region, "region", "", "the region `NAME` or code to explain (this or --county)")
+	fs.StringVar(&opts.County, "county", "", "explain the regions of the county `NAME` (or code) together:\nmoves between them are left out")
 	fs.IntVar(&opts.Year, "year", 0, "explain the moves recorded in year `Y` (during the year before it);\ndefault the whole run")
 	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins and destinations (default 5)")
 	return fs
@@ -53,7 +56,7 @@ func explainFlags(opts *explainOptions) *flag.FlagSet {
 
 func explainHelp() string {
 	var o explainOptions
-	return explainHelpHead + flagsHelp(explainFlags(&o), "region", "year", "top") + "\n" +
+	return explainHelpHead + flagsHelp(explainFlags(&o), "region", "county", "year", "top") + "\n" +
 		strings.Replace(strings.Replace(exitCodesHelp, "1    error (a bad scenario, a failed run …)", "1    error (a bad run folder, an unknown region, a year outside the run)", 1),
 			"; a run's folder is then marked INCOMPLETE", "", 1)
 }
@@ -73,8 +76,11 @@ func cmdExplain(ctx context.Context, args, _ []string, stdout, stderr io.Writer)
 	default:
 		return usagef("give one run folder, not %d arguments: %q", len(pos), pos)
 	}
-	if opts.Region == "" {
-		return usagef("which region? Give --region NAME (a name or a code, for example %s)", regionExample(opts.RunDir))
+	switch {
+	case opts.Region != "" && opts.County != "":
+		return usagef("give --region or --county, not both")
+	case opts.Region == "" && opts.County == "":
+		return usagef("which region? Give --region NAME (a name or a code, for example %s), or --county NAME", regionExample(opts.RunDir))
 	}
 	if opts.Top < 1 {
 		return usagef("--top %d: give 1 or more", opts.Top)
@@ -110,7 +116,12 @@ func runExplain(_ context.Context, opts explainOptions, stdout, stderr io.Writer
 	if err := needRun("explain", opts.RunDir); err != nil {
 		return err
 	}
-	e, err := report.Explain(opts.RunDir, opts.Region, opts.Year)
+	explain := report.Explain
+	what := opts.Region
+	if opts.County != "" {
+		explain, what = report.ExplainCounty, opts.County
+	}
+	e, err := explain(opts.RunDir, what, opts.Year)
 	if err != nil {
 		return err
 	}
@@ -128,18 +139,24 @@ func signedGroup(n int64) string {
 }
 
 func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
-	reg := &e.World.Regions[e.Region]
 	name := func(i int) string { return e.World.Regions[i].Name }
-	where := ""
-	if reg.County != "" {
-		where = ", " + reg.County
-	}
 	period := fmt.Sprintf("%d–%d", e.From+1, e.To)
 	if e.To == e.From+1 {
 		period = fmt.Sprint(e.To)
 	}
-	fmt.Fprintf(w, "%s (%s)%s, centrality class %d: run %s (%s, scale %g, seed %d), moves recorded %s\n\n",
-		reg.Name, reg.Code, where, reg.Centrality, e.Dir, e.Manifest.ScenarioName, e.Manifest.Scale, e.Manifest.Seed, period)
+	var what string
+	if e.Region >= 0 {
+		reg := &e.World.Regions[e.Region]
+		where := ""
+		if reg.County != "" {
+			where = ", " + reg.County
+		}
+		what = fmt.Sprintf("%s (%s)%s, centrality class %d", reg.Name, reg.Code, where, reg.Centrality)
+	} else {
+		what = fmt.Sprintf("%s (county, %d regions together; moves between them are left out)", e.County, len(e.Regions))
+	}
+	fmt.Fprintf(w, "%s: run %s (%s, scale %g, seed %d), moves recorded %s\n\n",
+		what, e.Dir, e.Manifest.ScenarioName, e.Manifest.Scale, e.Manifest.Seed, period)
 
 	c := e.Components
 	netDom := c.InDomestic - c.OutDomestic
@@ -215,7 +232,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		fmt.Fprint(tw, "in\tout\tnet\tminutes\t\tregion\n")
 		for _, q := range side.list {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t\t%s (%s)\n", output.Group(q.In), output.Group(q.Out), signedGroup(q.Net()),
-				e.World.TravelMinutes(e.Region, q.Region), name(q.Region), e.World.Regions[q.Region].Code)
+				e.Minutes(q.Region), name(q.Region), e.World.Regions[q.Region].Code)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -231,7 +248,11 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 				src += " with the travel_times file " + f.Path
 			}
 		}
-		fmt.Fprintf(w, "  (minutes: %s, before any intervention changed them)\n", src)
+		from := ""
+		if e.Region < 0 {
+			from = " from the nearest of its regions"
+		}
+		fmt.Fprintf(w, "  (minutes%s: %s, before any intervention changed them)\n", from, src)
 	}
 
 	// Jobs, housing and commuting.
@@ -261,6 +282,9 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if e.Region < 0 {
+		fmt.Fprintln(w, "  (commuters: the sums of its regions', including those commuting between them)")
+	}
 
 	// In words.
 	fmt.Fprintf(w, "\n%s\n", explainSentence(e, byAge[:], byMotive[:], netDom, period))
@@ -283,7 +307,7 @@ func rate(unemployed, employed int64) string {
 
 // explainSentence sums the explanation up in plain words.
 func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, period string) string {
-	reg := e.World.Regions[e.Region].Name
+	reg := e.Name()
 	var b strings.Builder
 	switch {
 	case net > 0:
@@ -321,9 +345,13 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 		b.WriteString(".")
 	}
 	s0, s1 := e.Start, e.End
-	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, the price level from %.2f to %.2f, and %s of its employed residents worked elsewhere at the end.",
+	elsewhere := "elsewhere"
+	if e.Region < 0 {
+		elsewhere = "outside their own municipality"
+	}
+	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, the price level from %.2f to %.2f, and %s of its employed residents worked %s at the end.",
 		output.Group(s0.Jobs), output.Group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), output.Group(s0.Dwellings), output.Group(s1.Dwellings),
-		s0.PriceIndex, s1.PriceIndex, share(s1.OutCommuters, s1.Employed))
+		s0.PriceIndex, s1.PriceIndex, share(s1.OutCommuters, s1.Employed), elsewhere)
 	return b.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +80,82 @@ func TestExplain(t *testing.T) {
 	if !strings.Contains(stdout.String(), "Storhavn (T01)") || !strings.Contains(stdout.String(), "moves recorded 2027") ||
 		!strings.Contains(stdout.String(), "Residents 2026 → 2027") {
 		t.Errorf("--year 2027:\n%s", stdout.String())
+	}
+}
+
+// TestExplainCounty: --county explains a county's regions together; its
+// moves are those across its border (flows.csv), its residents the sum of
+// its regions', and the parts of the change add up to it.
+func TestExplainCounty(t *testing.T) {
+	dir := teachingRun(t) // 5 years, 2024–2029
+	var stdout, stderr bytes.Buffer
+	if err := runExplain(context.Background(), explainOptions{RunDir: dir, County: "kyst", Top: 3}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	members := map[string]bool{}
+	var pop0, pop1, births, deaths, imm, emig int64
+	for _, r := range readCSV(t, filepath.Join(dir, "regions.csv"))[1:] {
+		if r[2] == "" {
+			continue
+		}
+		v := func(c int) int64 { n, _ := strconv.ParseInt(r[c], 10, 64); return n }
+		y, _ := strconv.Atoi(r[0])
+		if !slices.Contains([]string{"T03", "T04", "T13", "T14"}, r[1]) {
+			continue
+		}
+		members[r[1]] = true
+		switch y {
+		case 2024:
+			pop0 += v(3)
+		case 2029:
+			pop1 += v(3)
+		}
+		if y > 2024 {
+			births, deaths, imm, emig = births+v(4), deaths+v(5), imm+v(8), emig+v(9)
+		}
+	}
+	var in, outMoves, internal int64
+	for _, r := range readCSV(t, filepath.Join(dir, "flows.csv"))[1:] {
+		m, _ := strconv.ParseInt(r[5], 10, 64)
+		switch o, d := members[r[1]], members[r[2]]; {
+		case o && d:
+			internal += m
+		case d:
+			in += m
+		case o:
+			outMoves += m
+		}
+	}
+	if internal == 0 {
+		t.Fatal("no moves between the county's regions: the test shows nothing")
+	}
+	for _, want := range []string{
+		"Kyst (county, 4 regions together; moves between them are left out)",
+		"Residents 2024 → 2029: " + output.Group(pop0) + " → " + output.Group(pop1),
+		"moves in " + signedGroup(in) + ", out " + signedGroup(-outMoves) + " (net " + signedGroup(in-outMoves) + ")",
+		"minutes from the nearest of its regions", "including those commuting between them",
+		"worked outside their own municipality", "Kyst gained",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if pop0+births-deaths+in-outMoves+imm-emig != pop1 {
+		t.Errorf("the parts do not add up: %d + %d − %d + %d − %d + %d − %d ≠ %d", pop0, births, deaths, in, outMoves, imm, emig, pop1)
+	}
+	for _, c := range []struct {
+		opts explainOptions
+		want string
+	}{
+		{explainOptions{RunDir: dir, County: "Kysst", Top: 5}, `--county: unknown county "Kysst" in world teaching; did you mean "Kyst"?`},
+	} {
+		if err := runExplain(context.Background(), c.opts, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.opts, err, c.want)
+		}
+	}
+	if code, _, errs := settle(t, "explain", dir, "--region", "Holmøy", "--county", "Kyst"); code != exitUsage || !strings.Contains(errs, "give --region or --county, not both") {
+		t.Errorf("--region and --county: exit %d, %q", code, errs)
 	}
 }
 

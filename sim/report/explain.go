@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,7 +47,12 @@ type Explanation struct {
 	Dir      string
 	Manifest *output.Manifest
 	World    *world.World
-	Region   int
+	// Region is the region explained, or −1 for a county (Regions, County).
+	Region int
+	// Regions are the regions explained together, in the world's order
+	// (one: Region); moves between them are not counted.
+	Regions []int
+	County  string // the county's name when a county is explained
 	// From and To are the years of the stocks compared; the flows are those
 	// of the rows From+1 … To (the moves during the years From … To−1).
 	From, To   int
@@ -62,6 +68,24 @@ type Explanation struct {
 
 // Net returns the net moves by age group and motive.
 func (e *Explanation) Net(g, m int) int64 { return e.In[g][m] - e.Out[g][m] }
+
+// Name is what is explained: the region's name, or the county's.
+func (e *Explanation) Name() string {
+	if e.Region < 0 {
+		return e.County
+	}
+	return e.World.Regions[e.Region].Name
+}
+
+// Minutes is the travel time to region q from the region explained, or
+// from the nearest of a county's regions.
+func (e *Explanation) Minutes(q int) float64 {
+	best := math.Inf(1)
+	for _, r := range e.Regions {
+		best = math.Min(best, float64(e.World.TravelMinutes(r, q)))
+	}
+	return best
+}
 
 // TopOrigins returns the k regions that sent the most movers.
 func (e *Explanation) TopOrigins(k int) []Partner {
@@ -96,6 +120,31 @@ func top(ps []Partner, k int, key func(Partner) int64) []Partner {
 // run when year is 0, else the moves recorded in year (during the year
 // before it). It streams the files once. Cost: O(rows of flows.csv).
 func Explain(dir, region string, year int) (*Explanation, error) {
+	return explain(dir, year, func(w *world.World) ([]int, string, error) {
+		r, err := w.Lookup(region)
+		if err != nil {
+			return nil, "", fmt.Errorf("--region: %w", err)
+		}
+		return []int{r}, "", nil
+	})
+}
+
+// ExplainCounty is Explain for the regions of a county together (by name
+// or code; world.County): moves between them are left out, so that its
+// moves in and out are those across the county's border.
+func ExplainCounty(dir, county string, year int) (*Explanation, error) {
+	return explain(dir, year, func(w *world.World) ([]int, string, error) {
+		rs, name, err := w.County(county)
+		if err != nil {
+			return nil, "", fmt.Errorf("--county: %w", err)
+		}
+		return rs, name, nil
+	})
+}
+
+// explain explains the regions pick chooses in the run in dir: one region
+// (no county name) or a county.
+func explain(dir string, year int, pick func(*world.World) ([]int, string, error)) (*Explanation, error) {
 	m, err := output.ReadManifest(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -107,11 +156,14 @@ func Explain(dir, region string, year int) (*Explanation, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := w.Lookup(region)
+	rs, county, err := pick(w)
 	if err != nil {
-		return nil, fmt.Errorf("--region: %w", err)
+		return nil, err
 	}
-	e := &Explanation{Dir: dir, Manifest: m, World: w, Region: r}
+	e := &Explanation{Dir: dir, Manifest: m, World: w, Region: -1, Regions: rs, County: county}
+	if county == "" {
+		e.Region = rs[0]
+	}
 	first, last := m.StartYear, m.StartYear+m.YearsCompleted
 	if m.YearsCompleted == 0 && m.LastYear > 0 {
 		last = m.LastYear
@@ -128,12 +180,27 @@ func Explain(dir, region string, year int) (*Explanation, error) {
 	if e.From == e.To {
 		return nil, fmt.Errorf("the run %s holds only its start population (%d); there are no moves to explain", dir, first)
 	}
-	code := w.Regions[r].Code
-	if err := e.readRegions(filepath.Join(dir, output.RegionsFile), code); err != nil {
+	codes := map[string]bool{}
+	for _, r := range rs {
+		codes[w.Regions[r].Code] = true
+	}
+	if err := e.readRegions(filepath.Join(dir, output.RegionsFile), codes); err != nil {
 		return nil, err
 	}
-	if err := e.readFlows(filepath.Join(dir, output.FlowsFile), code); err != nil {
+	if err := e.readFlows(filepath.Join(dir, output.FlowsFile), codes); err != nil {
 		return nil, err
+	}
+	if e.Region < 0 {
+		// A county's in_domestic and out_domestic summed would count the
+		// moves between its regions: its moves are those across its
+		// border, from flows.csv.
+		e.Components.InDomestic, e.Components.OutDomestic = 0, 0
+		for g := range e.In {
+			for k := range e.In[g] {
+				e.Components.InDomestic += e.In[g][k]
+				e.Components.OutDomestic += e.Out[g][k]
+			}
+		}
 	}
 	return e, nil
 }
@@ -195,7 +262,7 @@ func (t *csvTable) int(row []string, name string) (int64, error) {
 	return v, nil
 }
 
-func (e *Explanation) readRegions(path, code string) error {
+func (e *Explanation) readRegions(path string, codes map[string]bool) error {
 	stockCols := []string{"population", "jobs", "vacancies", "employed", "unemployed", "in_commuters", "out_commuters",
 		"remote_workers", "students", "dwellings", "higher_education"}
 	flowCols := []string{"births", "deaths", "in_domestic", "out_domestic", "immigrants", "emigrants"}
@@ -205,6 +272,8 @@ func (e *Explanation) readRegions(path, code string) error {
 	}
 	defer t.f.Close()
 	found := 0
+	// A county's price level is its regions' weighted by their dwellings.
+	var priced, dwellings [2]float64
 	for {
 		row, err := t.next()
 		if err != nil {
@@ -213,7 +282,7 @@ func (e *Explanation) readRegions(path, code string) error {
 		if row == nil {
 			break
 		}
-		if row[t.col["code"]] != code {
+		if !codes[row[t.col["code"]]] {
 			continue
 		}
 		year, err := strconv.Atoi(row[t.col["year"]])
@@ -223,22 +292,35 @@ func (e *Explanation) readRegions(path, code string) error {
 		if year < e.From || year > e.To {
 			continue
 		}
-		var s Stocks
-		s.Year = year
-		for i, dst := range []*int64{&s.Population, &s.Jobs, &s.Vacancies, &s.Employed, &s.Unemployed, &s.InCommuters,
-			&s.OutCommuters, &s.RemoteWorkers, &s.Students, &s.Dwellings, &s.HigherEducation} {
-			if *dst, err = t.int(row, stockCols[i]); err != nil {
-				return err
-			}
-		}
-		if s.PriceIndex, err = strconv.ParseFloat(row[t.col["price_index"]], 64); err != nil {
-			return fmt.Errorf("%s:%d: price_index %q is not a number", t.path, t.line, row[t.col["price_index"]])
-		}
+		var s *Stocks
+		side := 0
 		switch year {
 		case e.From:
-			e.Start = s
+			s = &e.Start
 		case e.To:
-			e.End = s
+			s, side = &e.End, 1
+		}
+		if s != nil {
+			s.Year = year
+			for i, dst := range []*int64{&s.Population, &s.Jobs, &s.Vacancies, &s.Employed, &s.Unemployed, &s.InCommuters,
+				&s.OutCommuters, &s.RemoteWorkers, &s.Students, &s.Dwellings, &s.HigherEducation} {
+				v, err := t.int(row, stockCols[i])
+				if err != nil {
+					return err
+				}
+				*dst += v
+			}
+			price, err := strconv.ParseFloat(row[t.col["price_index"]], 64)
+			if err != nil {
+				return fmt.Errorf("%s:%d: price_index %q is not a number", t.path, t.line, row[t.col["price_index"]])
+			}
+			if len(codes) == 1 {
+				s.PriceIndex = price
+			} else {
+				dw, _ := t.int(row, "dwellings")
+				priced[side] += price * float64(max(dw, 1))
+				dwellings[side] += float64(max(dw, 1))
+			}
 		}
 		if year > e.From {
 			c := &e.Components
@@ -252,13 +334,17 @@ func (e *Explanation) readRegions(path, code string) error {
 		}
 		found++
 	}
-	if found != e.To-e.From+1 {
-		return fmt.Errorf("%s: region %s has %d rows for %d–%d, want %d; the file is damaged or of another run", path, code, found, e.From, e.To, e.To-e.From+1)
+	if want := (e.To - e.From + 1) * len(codes); found != want {
+		return fmt.Errorf("%s: %s has %d rows for %d–%d, want %d; the file is damaged or of another run", path, e.Name(), found, e.From, e.To, want)
+	}
+	if len(codes) > 1 {
+		e.Start.PriceIndex = priced[0] / dwellings[0]
+		e.End.PriceIndex = priced[1] / dwellings[1]
 	}
 	return nil
 }
 
-func (e *Explanation) readFlows(path, code string) error {
+func (e *Explanation) readFlows(path string, codes map[string]bool) error {
 	t, err := openCSV(path, output.FlowsHeader)
 	if err != nil {
 		return err
@@ -286,7 +372,9 @@ func (e *Explanation) readFlows(path, code string) error {
 		if row == nil {
 			break
 		}
-		in, out := row[cd] == code, row[co] == code
+		// Moves across the border of what is explained (one region, or
+		// a county whose internal moves are left out).
+		in, out := codes[row[cd]] && !codes[row[co]], codes[row[co]] && !codes[row[cd]]
 		if !in && !out {
 			continue
 		}
