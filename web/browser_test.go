@@ -184,9 +184,9 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(note, "rogfast") {
 		t.Errorf("after loading rogfast.toml the note says %q", note)
 	}
-	run("compare", chromedp.SetValue(chromedp.CSS(`#years`), "10"), // Rogfast opens in 2033, the tenth year
+	run("compare", chromedp.SetValue(chromedp.CSS(`#years`), "12"), // Rogfast opens in 2033, the tenth year: three years of it
 		chromedp.Click(chromedp.CSS(`#compare`)), chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)),
-		waitJS(`+document.body.dataset.shownYear >= 2034`))
+		waitJS(`+document.body.dataset.shownYear >= 2036`))
 	legendText := evalJS[string](t, ctx, "legend", `document.getElementById('legend').textContent`)
 	if !strings.Contains(legendText, "Scenario − baseline") {
 		t.Errorf("compare: legend %q, want the difference", legendText)
@@ -204,9 +204,10 @@ func TestBrowser(t *testing.T) {
 	if k := evalJS[int](t, ctx, "BH", `settle.stats.benjaminiHochberg([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0], 0.05).filter(Boolean).length`); k != 4 {
 		t.Errorf("Benjamini–Hochberg rejects %d of the paper's 15, want 4", k)
 	}
-	// Coloured by out-commuting, which the tunnel changes from its first
-	// year (a year of it moves too few people at this scale to tell
-	// Stavanger's and Haugesund's populations from chance every time).
+	// Coloured by out-commuting, which the tunnel changes first (a year of
+	// it moved too few people at this scale to tell Stavanger's and
+	// Haugesund's populations, or even their commuting, from chance with
+	// every random stream).
 	run("colour by commuting", jsStep(`{ const m = document.getElementById('metric'); m.value = 'commute'; m.dispatchEvent(new Event('change')) }`))
 	grey := evalJS[int](t, ctx, "grey regions", `settle.map.regions.filter((_, r) => Number.isNaN(settle.diffValue(settle.shown, r))).length`)
 	clearTargets := evalJS[bool](t, ctx, "targets clear", `['1103', '1106'].every(c => !Number.isNaN(settle.diffValue(settle.shown, settle.map.regions.findIndex(x => x.code === c))))`)
