@@ -17,8 +17,10 @@ import (
 	"github.com/settle-sim/settle/sim/world"
 )
 
-// Version is the engine version written to every manifest.
-const Version = "0.1.0"
+// Version is the engine version written to every manifest. It changes
+// when the results of a scenario do: 0.2.0 weighs broadband as an amenity
+// and lets a youth programme keep people (0.1.0 did neither).
+const Version = "0.2.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.
