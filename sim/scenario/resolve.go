@@ -161,6 +161,11 @@ func unknownCounty(e *world.CountyError, inList bool) string {
 		}
 		write := strings.Join(quoted, ", ")
 		switch {
+		case len(ch.MergedWith) > 0:
+			// Innlandet is Hedmark and Oppland: the successor would
+			// double the targets.
+			write = fmt.Sprintf("county = %s for all of %s, which includes the former %s, or list %s's former municipalities in regions = [\"…\"]",
+				write, ch.Successors[0], strings.Join(ch.MergedWith, " and "), ch.Former)
 		case inList:
 			write += " in its place"
 		case len(quoted) == 1:

@@ -586,9 +586,9 @@ func TestResolveNorwayNames(t *testing.T) {
 		return norway + "[[intervention]]\nkind = \"youth\"\n" + target + "\nfrom_year = 2025\nattachment_boost = 0.5\n"
 	}
 	for _, c := range []badCase{
-		{"Hedmark", youth(`county = "Hedmark"`), 7, "intervention[1].county", []string{`unknown county "Hedmark" in world norway-2024; Hedmark was merged into Innlandet in 2020: write county = "Innlandet"`}},
-		{"Oppland", youth(`county = "Oppland"`), 7, "intervention[1].county", []string{"Oppland was merged into Innlandet in 2020", `write county = "Innlandet"`}},
-		{"Sør-Trøndelag", youth(`county = "Sor-Trondelag"`), 7, "intervention[1].county", []string{"Sør-Trøndelag was merged into Trøndelag in 2018", `write county = "Trøndelag"`}},
+		{"Hedmark", youth(`county = "Hedmark"`), 7, "intervention[1].county", []string{`unknown county "Hedmark" in world norway-2024; Hedmark was merged with Oppland into Innlandet in 2020: write county = "Innlandet" for all of Innlandet, which includes the former Oppland, or list Hedmark's former municipalities`}},
+		{"Oppland", youth(`county = "Oppland"`), 7, "intervention[1].county", []string{"Oppland was merged with Hedmark into Innlandet in 2020", `write county = "Innlandet"`}},
+		{"Sør-Trøndelag", youth(`county = "Sor-Trondelag"`), 7, "intervention[1].county", []string{"Sør-Trøndelag was merged with Nord-Trøndelag into Trøndelag in 2018", `write county = "Trøndelag"`}},
 		{"Vest-Agder", youth(`county = "Vest-Agder"`), 7, "intervention[1].county", []string{`write county = "Agder"`}},
 		{"Viken", youth(`county = "Viken"`), 7, "intervention[1].county", []string{"Viken was split into Østfold, Akershus and Buskerud in 2024", `write county = ["Østfold", "Akershus", "Buskerud"] for all of it, or the one you mean`}},
 		{"Troms og Finnmark", youth(`county = "Troms og Finnmark"`), 7, "intervention[1].county", []string{`write county = ["Troms", "Finnmark"]`}},

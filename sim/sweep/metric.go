@@ -259,16 +259,26 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			filtered = true
 		case "county":
 			keep := make([]bool, w.N())
-			for _, s := range strings.Split(v, "|") {
+			parts := strings.Split(v, "|")
+			for j, s := range parts {
 				rs, _, err := w.County(strings.TrimSpace(s))
 				var ce *world.CountyError
 				if errors.As(err, &ce) {
 					msg := fmt.Sprintf("county=%s: no region of world %s is in county %q", v, w.Name, ce.Name)
+					// The fix is the whole value with this county replaced
+					// (county=Nordland|Hedmark lost Nordland).
+					fixed := slices.Clone(parts)
 					switch {
 					case ce.Known: // Hedmark got "did you mean Telemark?"
-						msg += fmt.Sprintf("; %s: write county=%s", ce.Former, strings.Join(ce.Former.Successors, "|"))
+						fixed[j] = strings.Join(ce.Former.Successors, "|")
+						msg += fmt.Sprintf("; %s: write county=%s", ce.Former, strings.Join(fixed, "|"))
+						if len(ce.Former.MergedWith) > 0 {
+							msg += fmt.Sprintf(" (all of %s: it includes the former %s; region= lists the municipalities of a part)",
+								ce.Former.Successors[0], strings.Join(ce.Former.MergedWith, " and "))
+						}
 					case ce.Suggestion != "":
-						msg += fmt.Sprintf("; did you mean %q?", ce.Suggestion)
+						fixed[j] = ce.Suggestion
+						msg += fmt.Sprintf("; did you mean county=%s?", strings.Join(fixed, "|"))
 					}
 					return nil, msg
 				}

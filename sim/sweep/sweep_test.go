@@ -517,9 +517,11 @@ func TestMetricFormerCounty(t *testing.T) {
 		t.Fatal(err)
 	}
 	for in, want := range map[string]string{
-		"population(county=Hedmark)":           `county=Hedmark: no region of world norway-2024 is in county "Hedmark"; Hedmark was merged into Innlandet in 2020: write county=Innlandet`,
+		"population(county=Hedmark)":           `county=Hedmark: no region of world norway-2024 is in county "Hedmark"; Hedmark was merged with Oppland into Innlandet in 2020: write county=Innlandet (all of Innlandet: it includes the former Oppland`,
 		"population(county=Troms og Finnmark)": "Troms og Finnmark was split into Troms and Finnmark in 2024: write county=Troms|Finnmark",
-		"population(county=Nordlnd)":           `did you mean "Nordland"?`,
+		"population(county=Nordlnd)":           `did you mean county=Nordland?`,
+		// The fix keeps the other counties of the value.
+		"population(county=Troms|Hedmark)": "write county=Troms|Innlandet",
 	} {
 		_, msg := parseMetric("x", in, 1, w, w.StartYear)
 		if !strings.Contains(msg, want) {

@@ -30,7 +30,11 @@ func (e *CountyError) Error() string {
 	msg := fmt.Sprintf("unknown county %q in world %s; ", e.Name, e.World)
 	switch {
 	case e.Known:
-		return msg + e.Former.String() + ": give " + strings.Join(e.Former.Successors, " or ")
+		msg += e.Former.String() + ": give " + strings.Join(e.Former.Successors, " or ")
+		if len(e.Former.MergedWith) > 0 {
+			msg += fmt.Sprintf(" (all of it: it includes the former %s)", strings.Join(e.Former.MergedWith, " and "))
+		}
+		return msg
 	case e.Suggestion != "":
 		return msg + fmt.Sprintf("did you mean %q?", e.Suggestion)
 	}

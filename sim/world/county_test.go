@@ -20,7 +20,7 @@ func TestCounty(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]string{
-		"Hedmark": `unknown county "Hedmark" in world norway-2024; Hedmark was merged into Innlandet in 2020: give Innlandet`,
+		"Hedmark": `unknown county "Hedmark" in world norway-2024; Hedmark was merged with Oppland into Innlandet in 2020: give Innlandet (all of it: it includes the former Oppland)`,
 		"Nordlnd": `did you mean "Nordland"?`,
 		"Xyzzy":   "use a county name or code: 03, 11,",
 	} {

@@ -293,6 +293,9 @@ type CountyChange struct {
 	Year       int      // the year of the change (from 1 January)
 	Successors []string // the counties it became part of, or was split into
 	Note       string   // a part that went elsewhere, or ""
+	// MergedWith are the other former counties merged into its successor
+	// (Oppland for Hedmark): the successor is larger than it was.
+	MergedWith []string
 }
 
 // formerCounties are Norway's counties merged in 2018 and 2020 by the
@@ -302,17 +305,17 @@ var formerCounties = []struct {
 	CountyChange
 	aliases []string
 }{
-	{CountyChange{"Nord-Trøndelag", 2018, []string{"Trøndelag"}, ""}, nil},
-	{CountyChange{"Sør-Trøndelag", 2018, []string{"Trøndelag"}, ""}, nil},
-	{CountyChange{"Hedmark", 2020, []string{"Innlandet"}, ""}, nil},
-	{CountyChange{"Oppland", 2020, []string{"Innlandet"}, "Jevnaker and Lunner went to Viken, and are in Akershus since 2024"}, nil},
-	{CountyChange{"Hordaland", 2020, []string{"Vestland"}, ""}, nil},
-	{CountyChange{"Sogn og Fjordane", 2020, []string{"Vestland"}, ""}, nil},
-	{CountyChange{"Aust-Agder", 2020, []string{"Agder"}, ""}, nil},
-	{CountyChange{"Vest-Agder", 2020, []string{"Agder"}, ""}, nil},
-	{CountyChange{"Viken", 2024, []string{"Østfold", "Akershus", "Buskerud"}, ""}, nil},
-	{CountyChange{"Vestfold og Telemark", 2024, []string{"Vestfold", "Telemark"}, ""}, []string{"Vestfold-Telemark"}},
-	{CountyChange{"Troms og Finnmark", 2024, []string{"Troms", "Finnmark"}, ""}, []string{"Troms-Finnmark", "Romsa ja Finnmárku"}},
+	{CountyChange{"Nord-Trøndelag", 2018, []string{"Trøndelag"}, "", nil}, nil},
+	{CountyChange{"Sør-Trøndelag", 2018, []string{"Trøndelag"}, "", nil}, nil},
+	{CountyChange{"Hedmark", 2020, []string{"Innlandet"}, "", nil}, nil},
+	{CountyChange{"Oppland", 2020, []string{"Innlandet"}, "Jevnaker and Lunner went to Viken, and are in Akershus since 2024", nil}, nil},
+	{CountyChange{"Hordaland", 2020, []string{"Vestland"}, "", nil}, nil},
+	{CountyChange{"Sogn og Fjordane", 2020, []string{"Vestland"}, "", nil}, nil},
+	{CountyChange{"Aust-Agder", 2020, []string{"Agder"}, "", nil}, nil},
+	{CountyChange{"Vest-Agder", 2020, []string{"Agder"}, "", nil}, nil},
+	{CountyChange{"Viken", 2024, []string{"Østfold", "Akershus", "Buskerud"}, "", nil}, nil},
+	{CountyChange{"Vestfold og Telemark", 2024, []string{"Vestfold", "Telemark"}, "", nil}, []string{"Vestfold-Telemark"}},
+	{CountyChange{"Troms og Finnmark", 2024, []string{"Troms", "Finnmark"}, "", nil}, []string{"Troms-Finnmark", "Romsa ja Finnmárku"}},
 }
 
 // FormerCounty returns what became of name when it is a former Norwegian
@@ -338,7 +341,15 @@ func (w *World) FormerCounty(name string) (c CountyChange, ok bool) {
 				return CountyChange{}, false
 			}
 		}
-		return f.CountyChange, true
+		c := f.CountyChange
+		if len(c.Successors) == 1 {
+			for _, o := range formerCounties {
+				if o.Former != c.Former && len(o.Successors) == 1 && o.Successors[0] == c.Successors[0] && o.Year == c.Year {
+					c.MergedWith = append(c.MergedWith, o.Former)
+				}
+			}
+		}
+		return c, true
 	}
 	return CountyChange{}, false
 }
@@ -349,7 +360,11 @@ func (w *World) FormerCounty(name string) (c CountyChange, ok bool) {
 func (c CountyChange) String() string {
 	var s string
 	if len(c.Successors) == 1 {
-		s = fmt.Sprintf("%s was merged into %s in %d", c.Former, c.Successors[0], c.Year)
+		with := ""
+		if len(c.MergedWith) > 0 {
+			with = " with " + strings.Join(c.MergedWith, " and ")
+		}
+		s = fmt.Sprintf("%s was merged%s into %s in %d", c.Former, with, c.Successors[0], c.Year)
 	} else {
 		s = fmt.Sprintf("%s was split into %s and %s in %d", c.Former, strings.Join(c.Successors[:len(c.Successors)-1], ", "), c.Successors[len(c.Successors)-1], c.Year)
 	}

@@ -165,8 +165,8 @@ func TestFormerCounty(t *testing.T) {
 		t.Errorf("teaching: FormerCounty(Hedmark) = %+v", got)
 	}
 	for in, want := range map[string]string{
-		"Hedmark": "Hedmark was merged into Innlandet in 2020",
-		"Oppland": "Oppland was merged into Innlandet in 2020 (Jevnaker and Lunner went to Viken, and are in Akershus since 2024)",
+		"Hedmark": "Hedmark was merged with Oppland into Innlandet in 2020",
+		"Oppland": "Oppland was merged with Hedmark into Innlandet in 2020 (Jevnaker and Lunner went to Viken, and are in Akershus since 2024)",
 		"Viken":   "Viken was split into Østfold, Akershus and Buskerud in 2024",
 	} {
 		if c, _ := w.FormerCounty(in); c.String() != want {
