@@ -80,6 +80,8 @@ type Plan struct {
 	Units []Unit
 	Focus []int
 	own   [][]int
+	// sharedName: a scenario has the baseline's name (RunName).
+	sharedName bool
 	// Notes are remarks for the user (a scenario whose own seed is
 	// overridden …).
 	Notes   []string
@@ -189,21 +191,28 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	// charts' files and the report: two of one name were mixed up (the
 	// second's chart overwrote the first's). The baseline may share its
 	// name with one (a null comparison of a file with itself).
+	// Names are compared as the file names they become, in any case (the
+	// charts of North and north are one file on macOS and Windows).
+	key := func(name string) string { return strings.ToLower(output.SafeName(name)) }
 	names := map[string]int{}
 	for i, s := range scenarios {
 		if i == 0 {
 			continue
 		}
-		if j, ok := names[s.Name]; ok {
+		if j, ok := names[key(s.Name)]; ok {
 			if scenarios[j].File == s.File {
 				return nil, fmt.Errorf("%s is listed twice (as the %s and %s file); compare each scenario once", s.File, ordinal(j+1), ordinal(i+1))
 			}
 			return nil, fmt.Errorf("%s and %s are both named %q: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, s.Name)
 		}
-		names[s.Name] = i
+		names[key(s.Name)] = i
 	}
-	if j, ok := names[b.Name]; ok && scenarios[j].File != b.File {
-		p.Notes = append(p.Notes, fmt.Sprintf("%s has the baseline's name %q: the report calls both by it", scenarios[j].File, b.Name))
+	if j, ok := names[key(b.Name)]; ok {
+		// Its kept runs go to runs/baseline-NAME-rK (RunName).
+		p.sharedName = true
+		if scenarios[j].File != b.File {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s has the baseline's name %q: the report calls both by it", scenarios[j].File, b.Name))
+		}
 	}
 	var dropped [][]int
 	p.Units, p.Focus, p.own, dropped = buildUnits(w, scenarios)
@@ -261,7 +270,12 @@ type Run struct {
 
 // RunName is the folder name of a run under the runs folder.
 func (p *Plan) RunName(s, replicate int) string {
-	return output.SafeName(p.Scenarios[s].Name) + "-r" + strconv.Itoa(replicate)
+	name := output.SafeName(p.Scenarios[s].Name)
+	if s == 0 && p.sharedName {
+		// A scenario has the baseline's name: both wrote runs/NAME-r1.
+		name = "baseline-" + name
+	}
+	return name + "-r" + strconv.Itoa(replicate)
 }
 
 // Run simulates every scenario Replicates times, run after run, with all
