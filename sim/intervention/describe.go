@@ -18,13 +18,19 @@ type Description struct {
 	Params  []string // "dwellings_per_year = 10 dwellings/year", sorted by key
 }
 
+// Label names the entry: "Starter homes (housing)", or its kind when it
+// has no name of its own.
+func (s *Spec) Label() string {
+	if s.Name != "" && s.Name != s.Kind {
+		return fmt.Sprintf("%s (%s)", s.Name, s.Kind)
+	}
+	return s.Kind
+}
+
 // Describe describes the entry against w, naming at most maxTargets target
 // regions before "… and N more".
 func (s *Spec) Describe(w *world.World, maxTargets int) Description {
-	d := Description{Label: s.Kind}
-	if s.Name != "" && s.Name != s.Kind {
-		d.Label = fmt.Sprintf("%s (%s)", s.Name, s.Kind)
-	}
+	d := Description{Label: s.Label()}
 	d.Years = fmt.Sprintf("from %d", s.FromYear)
 	if s.ToYear != 0 {
 		d.Years = fmt.Sprintf("%d–%d", s.FromYear, s.ToYear)

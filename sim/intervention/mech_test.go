@@ -1585,12 +1585,22 @@ kind = "housing"
 regions = ["Storhavn"]
 from_year = %d
 dwellings_per_year = 100
-`, start, start, start, start+1, start))
+
+[[intervention]]
+kind = "business_development"
+regions = ["Holmøy"]
+from_year = %d
+jobs = -300
+skill_level = "high"
+`, start, start, start, start+1, start, start))
 	got := intervention.Implausible(sp, w)
 	want := []string{
 		"Flood of homes (housing) (test.toml:7) builds 1,000 dwellings a year in Holmøy",
-		"business_development (test.toml:14) removes 50,000 jobs in Holmøy",
+		"business_development (test.toml:14) removes 50,000 low-skill jobs in Holmøy",
 		"place_development (test.toml:21) is phased in over 10 years but in force for 2 (2024–2025): it reaches 20 % of its strength",
+		// Holmøy has some 275 high-skill jobs: the warning compares with
+		// the level's jobs, not all of them (1,225).
+		"business_development (test.toml:35) removes 300 high-skill jobs in Holmøy",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d warnings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))

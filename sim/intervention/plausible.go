@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -16,6 +17,12 @@ const (
 	roughJobsPerResident    = 0.5 // employed residents per resident
 )
 
+// roughSkillShare is the rough share of jobs at each skill level (low,
+// medium, high: by the education of the employed, about a fifth basic, two
+// fifths upper secondary and two fifths higher education in Norway; fewer
+// high in the periphery).
+var roughSkillShare = [world.NumSkills]float64{0.2, 0.4, 0.4}
+
 // Implausible returns warnings about entries that are valid but probably not
 // what the user meant, for settle validate and settle run: an entry that is
 // phased in over more years than it is in force, a housing programme that
@@ -26,7 +33,7 @@ func Implausible(specs []Spec, w *world.World) []string {
 	var out []string
 	for i := range specs {
 		sp := &specs[i]
-		at := fmt.Sprintf("%s (%s:%d)", sp.label(), sp.File, sp.Line)
+		at := fmt.Sprintf("%s (%s:%d)", sp.Label(), sp.File, sp.Line)
 		if sp.PhaseInYears > 1 && sp.ToYear != 0 {
 			if inForce := sp.ToYear - sp.FromYear + 1; inForce < sp.PhaseInYears {
 				out = append(out, fmt.Sprintf("%s is phased in over %d years but in force for %d (%d–%d): it reaches %s of its strength",
@@ -46,12 +53,16 @@ func Implausible(specs []Spec, w *world.World) []string {
 			}
 		case "business_development":
 			jobs := sp.Num("jobs")
+			level := sp.Text("skill_level")
+			k := skillIndex(level)
 			for _, r := range sp.Regions {
 				reg := &w.Regions[r]
 				have := float64(reg.Population) * roughJobsPerResident * math.Max(reg.JobsPerWorker, 0.1)
-				if jobs < 0 && -jobs > 0.5*have {
-					out = append(out, fmt.Sprintf("%s removes %s jobs in %s, which has about %s jobs in all (the engine stops when none of the skill level is left)",
-						at, group(-jobs), reg.Name, group(have)))
+				// Jobs are removed at one skill level, and stop at none
+				// of it: compared with that level's rough share.
+				if atLevel := roughSkillShare[k] * have; jobs < 0 && -jobs > 0.5*atLevel {
+					out = append(out, fmt.Sprintf("%s removes %s %s-skill jobs in %s, which has about %s jobs in all, some %s of them at that level (the engine stops when none is left)",
+						at, group(-jobs), level, reg.Name, group(have), group(atLevel)))
 				}
 			}
 		}
@@ -59,24 +70,7 @@ func Implausible(specs []Spec, w *world.World) []string {
 	return out
 }
 
-func (s *Spec) label() string {
-	if s.Name != "" && s.Name != s.Kind {
-		return fmt.Sprintf("%s (%s)", s.Name, s.Kind)
-	}
-	return s.Kind
-}
-
 func pct(x float64) string { return strconv.FormatFloat(math.Round(100*x), 'f', -1, 64) + " %" }
 
 // group writes a rounded count with thousands separators.
-func group(x float64) string {
-	n := int64(math.Round(x))
-	s := strconv.FormatInt(max(n, -n), 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if n < 0 {
-		return "-" + s
-	}
-	return s
-}
+func group(x float64) string { return output.Group(int64(math.Round(x))) }
