@@ -79,6 +79,7 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		}
 	}
 	var first *Manifest
+	build, buildDir := "", "" // the first known engine build, and its shard
 	var points []byte
 	var t table
 	var byShard []string
@@ -107,8 +108,10 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 			return nil, fmt.Errorf("%s ran with the overrides %s, %s with %s; merge shards run with the same", dirs[0], first.overrides(), d, m.overrides())
 		case m.EngineVersion != first.EngineVersion:
 			return nil, fmt.Errorf("%s ran engine %s, %s engine %s; rerun one of them so that all shards use the same engine", dirs[0], first.EngineVersion, d, m.EngineVersion)
-		case buildsDiffer(m.EngineBuild, first.EngineBuild):
-			return nil, fmt.Errorf("%s ran the engine built from %s, %s the one from %s; rerun one of them with the other's binary so that all shards run the same code", dirs[0], first.EngineBuild, d, m.EngineBuild)
+		case buildsDiffer(m.EngineBuild, build):
+			// Against the first shard whose build is known: an unknown
+			// first one let shards of two builds through.
+			return nil, fmt.Errorf("%s ran the engine built from %s, %s the one from %s; rerun one of them with the other's binary so that all shards run the same code", buildDir, build, d, m.EngineBuild)
 		case m.Shard.Count != first.Shard.Count:
 			return nil, fmt.Errorf("%s is shard %s but %s is shard %s; merge the shards of one split (all I/%d)", d, m.Shard, dirs[0], first.Shard, first.Shard.Count)
 		case len(m.MergedFrom) > 0:
@@ -119,6 +122,9 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 			return nil, fmt.Errorf("shard %s in %s is not complete (%d of %d runs); finish it by running its command again with --resume", m.Shard, d, m.RunsDone, m.ShardRuns)
 		}
 		byShard[m.Shard.Index] = d
+		if build == "" && m.EngineBuild != "" {
+			build, buildDir = m.EngineBuild, d
+		}
 		if p, err := os.ReadFile(filepath.Join(d, PointsFile)); err != nil || !bytes.Equal(p, points) {
 			return nil, fmt.Errorf("%s: its points differ from %s's; the shards do not come from one sweep", d, dirs[0])
 		}
@@ -148,6 +154,7 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 		return nil, fmt.Errorf("creating %s: %w", out, err)
 	}
 	m := *first
+	m.EngineBuild = build // the shards' one known build, if any
 	m.Shard, m.ShardRuns, m.RunsDone, m.Complete = Shard{Index: 0, Count: 1}, m.Runs, m.Runs, true
 	m.MergedFrom = byShard
 	m.Workers, m.CommandLine = 0, cmdline

@@ -656,12 +656,25 @@ func TestDifferentBuilds(t *testing.T) {
 		t.Errorf("resume by an unknown build: %v", err)
 	}
 
+	// Shards of two builds are refused, also after a shard of an unknown
+	// build (the check was against the first shard only).
 	base := t.TempDir()
-	for i, b := range []string{"aaaaaaaaaaaa", "cccccccccccc"} {
+	for i, b := range []string{"", "aaaaaaaaaaaa", "cccccccccccc"} {
 		engineBuild = func() string { return b }
-		runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{i, 2}.Folder()), Shard: Shard{i, 2}})
+		runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{i, 3}.Folder()), Shard: Shard{i, 3}})
 	}
 	if _, err := Merge(filepath.Join(t.TempDir(), "m"), []string{base}, nil); err == nil || !strings.Contains(err.Error(), "the one from cccccccccccc") {
 		t.Errorf("merge of two builds: %v", err)
+	}
+	// Of one known build and an unknown one, the merge records the known.
+	os.RemoveAll(filepath.Join(base, Shard{2, 3}.Folder()))
+	engineBuild = func() string { return "aaaaaaaaaaaa" }
+	runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{2, 3}.Folder()), Shard: Shard{2, 3}})
+	m, err := Merge(filepath.Join(t.TempDir(), "m"), []string{base}, nil)
+	if err != nil {
+		t.Fatalf("merge of a known and an unknown build: %v", err)
+	}
+	if m.EngineBuild != "aaaaaaaaaaaa" {
+		t.Errorf("merge of a known and an unknown build records the build %q", m.EngineBuild)
 	}
 }
