@@ -32,8 +32,10 @@ random numbers (replicate k uses seed base+k−1 in every scenario, base being
 the baseline's seed or --seed), one run after the other, and writes into a
 new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
 
-  report.html               one self-contained page: a summary in words,
-                            tables, charts, the map and every run's manifest
+  report.html               one self-contained page: what each file assumes
+                            (interventions, parameters, behaviour), a
+                            summary in words, tables, charts, the map and
+                            every run's manifest
   deltas.csv                per region, centrality class, county, the nation
                             and intervention target group, year and metric:
                             baseline mean, scenario mean, difference and its
@@ -44,7 +46,8 @@ new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
                             the difference and its 90 % interval
   pyramids.csv              their residents by sex and age, first/last year
   charts/                   PNG (slides) and SVG (web) charts and maps
-  compare.json              what was compared, and every run's manifest
+  compare.json              what was compared (with each file's text), and
+                            every run's manifest
 
 and prints the key figures and the summary. The scenarios must share the
 world, start year, years and scale; --years and --scale set them for all.

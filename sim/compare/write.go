@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -199,20 +200,23 @@ type ManifestRun struct {
 // Manifest is compare.json: what was compared and how, and the manifest of
 // every run, each enough to reproduce that run bit for bit with settle run.
 type Manifest struct {
-	EngineVersion string             `json:"engine_version"`
-	EngineBuild   string             `json:"engine_build,omitempty"` // engine.Build
-	CommandLine   []string           `json:"command_line"`
-	World         string             `json:"world"`
-	StartYear     int                `json:"start_year"`
-	Years         int                `json:"years"`
-	Scale         float64            `json:"scale"`
-	Replicates    int                `json:"replicates"`
-	Seeds         []uint64           `json:"seeds"`
-	Interval      string             `json:"interval"`
-	StartTime     time.Time          `json:"start_time"`
-	EndTime       time.Time          `json:"end_time"`
-	Scenarios     []ManifestScenario `json:"scenarios"`
-	Runs          []ManifestRun      `json:"runs"`
+	EngineVersion string `json:"engine_version"`
+	EngineBuild   string `json:"engine_build,omitempty"` // engine.Build
+	// WorkingDir is the folder the comparison ran in: the scenario files
+	// and the runs' command lines are relative to it.
+	WorkingDir  string             `json:"working_dir,omitempty"`
+	CommandLine []string           `json:"command_line"`
+	World       string             `json:"world"`
+	StartYear   int                `json:"start_year"`
+	Years       int                `json:"years"`
+	Scale       float64            `json:"scale"`
+	Replicates  int                `json:"replicates"`
+	Seeds       []uint64           `json:"seeds"`
+	Interval    string             `json:"interval"`
+	StartTime   time.Time          `json:"start_time"`
+	EndTime     time.Time          `json:"end_time"`
+	Scenarios   []ManifestScenario `json:"scenarios"`
+	Runs        []ManifestRun      `json:"runs"`
 }
 
 // Manifest returns what compare.json holds.
@@ -221,6 +225,7 @@ func (r *Result) Manifest() Manifest {
 	m := Manifest{EngineVersion: engine.Version, EngineBuild: engine.Build(), CommandLine: p.Cmdline, World: p.World.Name, StartYear: p.StartYear,
 		Years: p.Years, Scale: p.Scale, Replicates: p.Replicates, Interval: IntervalDescription,
 		StartTime: r.Start, EndTime: r.End}
+	m.WorkingDir, _ = os.Getwd()
 	for k := range p.Replicates {
 		m.Seeds = append(m.Seeds, p.Seed+uint64(k))
 	}

@@ -192,8 +192,9 @@ type row struct {
 	Interval                            string
 	Class                               string // "gain", "loss" or "unclear"
 	// Verdict says in words what Class says in colour, which a table
-	// pasted into a memo loses: "clear", "could be chance" or "" (one
-	// replicate, no interval).
+	// pasted into a memo loses: "clear", "could be chance", "no
+	// difference" (every pair of runs alike) or "" (one replicate, no
+	// interval).
 	Verdict string
 }
 
@@ -201,6 +202,7 @@ type row struct {
 const (
 	verdictClear  = "clear"
 	verdictChance = "could be chance"
+	verdictNone   = "no difference"
 )
 
 // deltaRow is a table row of d. small is the least baseline (real units)
@@ -229,7 +231,12 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 	if d.Replicates > 1 {
 		r.Interval = f(d.Lo) + " to " + f(d.Hi)
 		r.Verdict = verdictClear
-		if d.Includes0() {
+		switch {
+		case d.Difference == 0 && d.Lo == 0 && d.Hi == 0:
+			// Every pair of runs the same (dwellings before a programme,
+			// the country's net domestic moves): nothing to judge.
+			r.Verdict = verdictNone
+		case d.Includes0():
 			r.Verdict = verdictChance
 		}
 	}

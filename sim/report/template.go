@@ -51,7 +51,8 @@ Made by Settle on {{.Created}} in {{.Duration}}.</p>
 {{range .Interventions}}<li>{{.Label}}, {{.Years}}; targets: {{.Targets}}{{if .Params}}; {{range $i, $p := .Params}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}{{end}}</li>
 {{end}}</ol>{{end}}
 <details><summary>The file</summary><pre>{{.Text}}</pre></details>
-{{end}}</details>
+{{end}}<p class="note">Every run used the world, years, scale and seeds of the line at the top, whatever a file's own <code>years</code>, <code>scale</code> and <code>seed</code> say (the command line may set them).</p>
+</details>
 <h2 id="summary">Summary</h2>
 <ul class="summary">
 {{range .Sentences}}<li>{{.Text}}</li>
