@@ -149,7 +149,9 @@ func (p *Param) levels() []float64 {
 			out[i] = roundDigits(out[i])
 		}
 	}
-	out[p.Steps-1] = p.Max
+	// The ends as given (the first level is Min exactly, as the last
+	// is Max), whatever their digits.
+	out[0], out[p.Steps-1] = p.Min, p.Max
 	return out
 }
 

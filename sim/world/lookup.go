@@ -139,10 +139,12 @@ func (w *World) adminCentre(s string) string {
 // edit distance (a swap of two letters counting one) ignoring case and
 // diacritics (fold), if that distance is small for the name's length L:
 // one edit up to 7 letters, two from 8 and three from 12, and one edit
-// fewer when the first letters differ (a name seldom goes wrong in its
-// first letter, and Norway's names share their endings: Tysfjord is three
-// edits from Balsfjord and Ballangen two from Salangen, and neither is
-// meant). Names of up to 3 letters need their first letter right.
+// fewer when the first letters differ in names of 8 letters or more (a name
+// seldom goes wrong in its first letter, and Norway's names share their
+// endings: Tysfjord is three edits from Balsfjord and Ballangen two from
+// Salangen, and neither is meant). Names of 4 to 7 letters keep their one
+// edit ("Voss" for "Boss"); names of up to 3 letters need their first
+// letter right.
 func SuggestPlace(s string, candidates []string) string {
 	if best := uniquePrefix(s, candidates); best != "" {
 		return best
