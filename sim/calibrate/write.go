@@ -58,7 +58,11 @@ func WriteFitted(w io.Writer, s *Spec, res *Result, prov Provenance) error {
 		fmt.Fprintf(b, "# validation:  %s\n", prov.Validation)
 	}
 	fmt.Fprintf(b, "# date:        %s\n", prov.Date.Format(time.RFC3339))
-	fmt.Fprintf(b, "# engine:      %s\n", engine.Version)
+	if build := engine.Build(); build != "" {
+		fmt.Fprintf(b, "# engine:      %s, build %s\n", engine.Version, build)
+	} else {
+		fmt.Fprintf(b, "# engine:      %s\n", engine.Version)
+	}
 	fmt.Fprintf(b, "#\n# Paste the [behaviour] table into a scenario (parameters not listed keep\n")
 	fmt.Fprintf(b, "# their defaults), or adopt the values as the defaults in sim/params.\n\n")
 	fmt.Fprintf(b, "[behaviour]\n")
