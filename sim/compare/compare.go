@@ -46,6 +46,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
@@ -176,6 +177,10 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		for _, n := range s.Late(p.StartYear, p.Years) {
 			p.Notes = append(p.Notes, n+": it has no effect in this comparison")
 		}
+		// What settle validate and settle run warn about.
+		for _, n := range intervention.Implausible(s.Interventions, w) {
+			p.Notes = append(p.Notes, "warning: "+n)
+		}
 	}
 	if opts.Seed != nil {
 		p.Seed = *opts.Seed
@@ -203,7 +208,11 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			if scenarios[j].File == s.File {
 				return nil, fmt.Errorf("%s is listed twice (as the %s and %s file); compare each scenario once", s.File, ordinal(j+1), ordinal(i+1))
 			}
-			return nil, fmt.Errorf("%s and %s are both named %q: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, s.Name)
+			same := fmt.Sprintf("are both named %q", s.Name)
+			if scenarios[j].Name != s.Name {
+				same = fmt.Sprintf("are named %q and %q, one name but for case", scenarios[j].Name, s.Name)
+			}
+			return nil, fmt.Errorf("%s and %s %s: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, same)
 		}
 		names[key(s.Name)] = i
 	}
@@ -211,8 +220,19 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		// Its kept runs go to runs/baseline-NAME-rK (RunName).
 		p.sharedName = true
 		if scenarios[j].File != b.File {
-			p.Notes = append(p.Notes, fmt.Sprintf("%s has the baseline's name %q: the report calls both by it", scenarios[j].File, b.Name))
+			p.Notes = append(p.Notes, fmt.Sprintf("%s is named %q, as the baseline %s is (%q): the report calls both by it", scenarios[j].File, scenarios[j].Name, b.File, b.Name))
 		}
+	}
+	// Each run's folder under --keep-runs is its own (a scenario named
+	// baseline-NAME beside one sharing the baseline's NAME took the
+	// baseline's folder after it had run).
+	folders := map[string]int{}
+	for i := range scenarios {
+		f := strings.ToLower(p.RunName(i, 1))
+		if j, ok := folders[f]; ok {
+			return nil, fmt.Errorf("%s and %s would keep their runs in one folder, runs/%s: give one of them another name in [scenario]", scenarios[j].File, scenarios[i].File, p.RunName(i, 1))
+		}
+		folders[f] = i
 	}
 	var dropped [][]int
 	p.Units, p.Focus, p.own, dropped = buildUnits(w, scenarios)

@@ -303,7 +303,7 @@ func TestScenarioFocusMixed(t *testing.T) {
 	ss := load(t, "base.toml", "campus.toml", "mixed.toml")
 	ss[2].Name = "Campus"
 	_, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
-	want = `testdata/campus.toml and testdata/mixed.toml are both named "Campus"`
+	want = `testdata/campus.toml and testdata/mixed.toml are named "campus" and "Campus", one name but for case`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("two scenarios of one name: error %v, want %q", err, want)
 	}
@@ -329,6 +329,14 @@ func TestKeepRunsSharedName(t *testing.T) {
 	}
 	if d := res.Delta(1, 0, Population, len(res.YearList)-1); d.Difference != 0 {
 		t.Errorf("a file against itself differs by %g", d.Difference)
+	}
+	// A scenario named baseline-base beside it would take the baseline's
+	// folder: refused before anything runs.
+	ss := load(t, "base.toml", "base.toml", "campus.toml")
+	ss[2].Name = "baseline-base"
+	_, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	if want := "testdata/base.toml and testdata/campus.toml would keep their runs in one folder, runs/baseline-base-r1"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("two runs of one folder: %v, want %q", err, want)
 	}
 }
 

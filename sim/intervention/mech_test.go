@@ -1610,4 +1610,16 @@ skill_level = "high"
 			t.Errorf("warning %d: %q, want it to start %q", i, got[i], want[i])
 		}
 	}
+	// Many regions: one line with the largest few (a class of 108 gave
+	// 117 lines).
+	got = intervention.Implausible(specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "housing"
+centrality = [3, 4, 5, 6]
+from_year = %d
+dwellings_per_year = 5000
+`, start)), w)
+	if len(got) != 1 || !strings.Contains(got[0], "builds 5,000 dwellings a year in each target, more than a tenth of the dwellings there each year in") || !strings.Contains(got[0], "more") {
+		t.Errorf("many regions: %d warnings %q, want one naming the largest few", len(got), got)
+	}
 }

@@ -1,9 +1,12 @@
 package intervention
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/world"
@@ -40,35 +43,75 @@ func Implausible(specs []Spec, w *world.World) []string {
 					at, sp.PhaseInYears, inForce, sp.FromYear, sp.ToYear, pct(float64(inForce)/float64(sp.PhaseInYears))))
 			}
 		}
+		// Per region: what it implies, one line a region for a few, one
+		// line with the largest few for many (a class of 108 regions gave
+		// 117 lines).
+		var hits []hit
+		var what, why string
 		switch sp.Kind {
 		case "housing":
 			per := sp.Num("dwellings_per_year")
+			what = fmt.Sprintf("builds %s dwellings a year", group(per))
+			why = "more than a tenth of the dwellings there each year"
 			for _, r := range sp.Regions {
 				reg := &w.Regions[r]
 				stock := float64(reg.Population) / roughPersonsPerDwelling
 				if per > 0.1*stock {
-					out = append(out, fmt.Sprintf("%s builds %s dwellings a year in %s, which has about %s for its %s residents: %s of its stock each year",
-						at, group(per), reg.Name, group(stock), group(float64(reg.Population)), pct(per/stock)))
+					hits = append(hits, hit{r, per / stock, fmt.Sprintf("about %s dwellings for %s residents: %s of them each year",
+						group(stock), group(float64(reg.Population)), pct(per/stock))})
 				}
 			}
 		case "business_development":
 			jobs := sp.Num("jobs")
 			level := sp.Text("skill_level")
 			k := skillIndex(level)
+			what = fmt.Sprintf("removes %s %s-skill jobs", group(-jobs), level)
+			why = "more than half of the jobs at that level there (they stop at none)"
 			for _, r := range sp.Regions {
 				reg := &w.Regions[r]
 				have := float64(reg.Population) * roughJobsPerResident * math.Max(reg.JobsPerWorker, 0.1)
 				// Jobs are removed at one skill level, and stop at none
 				// of it: compared with that level's rough share.
 				if atLevel := roughSkillShare[k] * have; jobs < 0 && -jobs > 0.5*atLevel {
-					out = append(out, fmt.Sprintf("%s removes %s %s-skill jobs in %s, which has about %s jobs in all, some %s of them at that level (the engine stops when none is left)",
-						at, group(-jobs), level, reg.Name, group(have), group(atLevel)))
+					hits = append(hits, hit{r, -jobs / atLevel, fmt.Sprintf("about %s jobs in all, some %s at that level", group(have), group(atLevel))})
 				}
 			}
+		}
+		name := func(r int) string {
+			reg := &w.Regions[r]
+			if reg.County != "" {
+				return fmt.Sprintf("%s (%s, %s)", reg.Name, reg.Code, reg.County)
+			}
+			return fmt.Sprintf("%s (%s)", reg.Name, reg.Code)
+		}
+		switch {
+		case len(hits) == 0:
+		case len(hits) <= maxListed:
+			for _, h := range hits {
+				out = append(out, fmt.Sprintf("%s %s in %s, which has %s", at, what, name(h.region), h.text))
+			}
+		default:
+			slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.ratio, a.ratio) })
+			var most []string
+			for _, h := range hits[:maxListed] {
+				most = append(most, name(h.region))
+			}
+			out = append(out, fmt.Sprintf("%s %s in each target, %s in %d of its %d: most in %s, and %d more",
+				at, what, why, len(hits), len(sp.Regions), strings.Join(most, ", "), len(hits)-maxListed))
 		}
 	}
 	return out
 }
+
+// hit is a target region an entry's warning names.
+type hit struct {
+	region int
+	ratio  float64 // how far beyond the region's size, to list the most first
+	text   string
+}
+
+// maxListed is the most regions an entry's warnings name one by one.
+const maxListed = 3
 
 func pct(x float64) string { return strconv.FormatFloat(math.Round(100*x), 'f', -1, 64) + " %" }
 
