@@ -309,6 +309,25 @@ func TestScenarioFocusMixed(t *testing.T) {
 	}
 }
 
+// TestSentenceNoPercentOfFew: a sentence gives no percentage of a
+// baseline under SmallCount simulated persons (Utsira's 280 at scale 0.05
+// read "+107.1 %"), as the report's tables show "(few)".
+func TestSentenceNoPercentOfFew(t *testing.T) {
+	for _, c := range []struct {
+		base, diff, scale float64
+		want              string
+	}{
+		{280, 300, 0.05, ""},        // 14 simulated persons
+		{400, 300, 0.05, "+75.0 %"}, // 20
+		{280, 300, 1, "+107.1 %"},
+		{0, 10, 1, ""},
+	} {
+		if got := percentOf(Delta{Baseline: c.base, Difference: c.diff}, c.scale); got != c.want {
+			t.Errorf("%g more of %g at scale %g: %q, want %q", c.diff, c.base, c.scale, got, c.want)
+		}
+	}
+}
+
 // TestKeepRunsSharedName: a null comparison of a file with itself keeps
 // both sides' runs (both wrote runs/base-r1, and the scenario's was
 // refused after the baseline had run).

@@ -84,10 +84,7 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	case d.Includes0():
 		verdict = fmt.Sprintf("but the 90 %% interval (%s to %s) includes zero: with %d replicates the difference cannot be told from chance", Count(d.Lo), Count(d.Hi), d.Replicates)
 	}
-	pct := ""
-	if d.Baseline > 0 {
-		pct = Percent(100 * d.Difference / d.Baseline)
-	}
+	pct := percentOf(d, r.Plan.Scale)
 	switch {
 	case diff == 0:
 		fmt.Fprintf(&b, "By %d %s %s as many residents as in the baseline", out.Year, name, has)
@@ -226,6 +223,22 @@ func (r *Result) Largest(s, yi, k int) []int {
 	})
 	return idx[:min(k, n)]
 }
+
+// percentOf is d's difference in per cent of its baseline, or "" for no
+// baseline or one of under SmallCount simulated persons at scale (Utsira's
+// 280 residents at scale 0.05 are 14: "+107.1 %"), as the report's tables
+// show "(few)".
+func percentOf(d Delta, scale float64) string {
+	if d.Baseline <= 0 || d.Baseline < SmallCount/scale {
+		return ""
+	}
+	return Percent(100 * d.Difference / d.Baseline)
+}
+
+// SmallCount is the number of simulated persons under which a count is
+// mostly chance: no percentage of it is given (the sentences, the
+// report's "(few)", settle explain's note).
+const SmallCount = 20
 
 // Percent formats a change in per cent with its sign and one decimal:
 // +1.4 %, -0.3 %, and 0.0 % for what rounds to zero (not -0.0 %).

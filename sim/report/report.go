@@ -254,7 +254,7 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 // smallBase is the baseline (real units) under which a row shows no
 // relative change: 20 simulated persons, the count under which settle
 // explain calls a count mostly chance.
-func (v *view) smallBase() float64 { return 20 / v.P.Scale }
+func (v *view) smallBase() float64 { return compare.SmallCount / v.P.Scale }
 
 // SmallBase is smallBase in words.
 func (v *view) SmallBase() string { return compare.Count(v.smallBase()) }
