@@ -232,7 +232,9 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 		r.Interval = f(d.Lo) + " to " + f(d.Hi)
 		r.Verdict = verdictClear
 		switch {
-		case d.Difference == 0 && d.Lo == 0 && d.Hi == 0:
+		case math.Abs(d.Difference) < 1e-6 && math.Abs(d.Lo) < 1e-6 && math.Abs(d.Hi) < 1e-6:
+			// (Within a millionth of a person: the decomposition's
+			// regression leaves rounding in what is zero.)
 			// Every pair of runs the same (dwellings before a programme,
 			// the country's net domestic moves): nothing to judge.
 			r.Verdict = verdictNone
@@ -380,8 +382,10 @@ func (v *view) MetricRows(s, u int) []row {
 	for m := range compare.NumMetrics {
 		name := compare.MetricText[m]
 		if m.Flow() {
-			// A flow of the year before, next to stocks on 1 January.
-			name += fmt.Sprintf(" (in %d)", v.LastYear()-1)
+			// A flow of the year before, next to stocks on 1 January,
+			// named by its end as the report's other years of moves are
+			// ("2025–2029": the moves recorded on 1 January of each).
+			name += fmt.Sprintf(" (the year to 1 January %d)", v.LastYear())
 		}
 		out = append(out, deltaRow(name, compare.MetricNames[m], v.R.Delta(s, u, m, yi), m, v.smallBase()))
 	}

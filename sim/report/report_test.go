@@ -107,7 +107,7 @@ func TestWriteReport(t *testing.T) {
 		`<th class="name">judged</th>`, `<td class="name">could be chance</td>`,
 		// Every pair alike (Holmøy's dwellings): not "could be chance".
 		`<td>0 to 0</td><td>0.0 %</td><td class="name">no difference</td>`,
-		"net domestic migration (in 2026)",
+		"net domestic migration (the year to 1 January 2027)",
 		// At scale 0.1 Holmøy's in-commuters (15 in the baseline, 185
 		// with the bridge) are under 20 simulated persons: no "+1133 %".
 		"<td>(few)</td>",
