@@ -154,6 +154,9 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		what = fmt.Sprintf("%s (%s)%s, centrality class %d", reg.Name, reg.Code, where, reg.Centrality)
 	} else {
 		what = fmt.Sprintf("%s (county, %d regions together; moves between them are left out)", e.County, len(e.Regions))
+		if len(e.Regions) == 1 {
+			what = fmt.Sprintf("%s (county of one region, %s)", e.County, e.World.Regions[e.Regions[0]].Name)
+		}
 	}
 	fmt.Fprintf(w, "%s: run %s (%s, scale %g, seed %d), moves recorded %s\n\n",
 		what, e.Dir, e.Manifest.ScenarioName, e.Manifest.Scale, e.Manifest.Seed, period)

@@ -710,7 +710,14 @@ func runSweepSlurm(o sweepSlurmOptions, stdout, stderr io.Writer) error {
 		os.Remove(script)
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %s in %s (%s each, %d at a time)\n", sw.Name, nouns(sw.Runs(), "run"), nouns(o.Tasks, "task"), runsEach(sw.Runs(), o.Tasks), o.CPUs)
+	// A task runs at most its share side by side: --cpus-per-task 8 for
+	// 4 runs a task said "8 at a time".
+	most := (sw.Runs() + o.Tasks - 1) / o.Tasks
+	side := fmt.Sprintf("%d at a time", min(o.CPUs, most))
+	if o.CPUs > most {
+		side += fmt.Sprintf("; %d of the %d CPUs a task asks for stay idle", o.CPUs-most, o.CPUs)
+	}
+	fmt.Fprintf(stdout, "%s: %s in %s (%s each, %s)\n", sw.Name, nouns(sw.Runs(), "run"), nouns(o.Tasks, "task"), runsEach(sw.Runs(), o.Tasks), side)
 	fmt.Fprintf(stdout, "Wrote %s. Submit it, then merge when every task is done:\n\n  sbatch %s\n  settle sweep merge %s\n", script, script, dir)
 	return nil
 }

@@ -423,6 +423,9 @@ func (v *view) FlowTables(s int) []flowTable {
 	var out []flowTable
 	for _, f := range v.P.ScenarioFocus(s) {
 		u := v.P.Focus[f]
+		if v.P.Units[u].Level == compare.LevelNation {
+			continue // moves between its own regions cancel: a table of zeros
+		}
 		clearCells := v.R.ClearFlowCells(s, f)
 		m := 0.0
 		for g := range record.NumAgeGroups {

@@ -101,7 +101,7 @@ The differences a scenario makes are compared with that baseline; check a findin
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
 {{if gt .P.Replicates 1}}The total (all ages, all motives) is judged by its own 90 % interval; a cell of the breakdown only when it stays clear with all of them tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance). Coloured: a cell that stays clear; black: a total that does; grey: cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its 90 % interval (each cell's own, unadjusted).
 {{else}}With one run per scenario there are no intervals: some of these differences are chance.
-{{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>.</p>
+{{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>. The whole country has no table: moves between its own regions cancel out.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
 <h3>{{$s.Name}}: {{.Unit}}</h3>
 <table>

@@ -46,20 +46,29 @@ func (e *CountyError) Error() string {
 // unknown county is a *CountyError. Cost O(n).
 func (w *World) County(name string) ([]int, string, error) {
 	s := norm.NFC.String(strings.TrimSpace(name))
-	var out []int
-	county := ""
-	for i := range w.Regions {
-		r := &w.Regions[i]
-		if (r.County != "" && strings.EqualFold(r.County, s)) || (r.CountyCode != "" && r.CountyCode == s) {
-			out = append(out, i)
-			county = r.County
-			if county == "" {
-				county = r.CountyCode
+	// Exact (any case) or by code; then ignoring diacritics, as region
+	// names are ("Trondelag" is Trøndelag).
+	for _, match := range []func(r *Region) bool{
+		func(r *Region) bool {
+			return (r.County != "" && strings.EqualFold(r.County, s)) || (r.CountyCode != "" && r.CountyCode == s)
+		},
+		func(r *Region) bool { return r.County != "" && fold(r.County) == fold(s) },
+	} {
+		var out []int
+		county := ""
+		for i := range w.Regions {
+			r := &w.Regions[i]
+			if match(r) {
+				out = append(out, i)
+				county = r.County
+				if county == "" {
+					county = r.CountyCode
+				}
 			}
 		}
-	}
-	if len(out) > 0 {
-		return out, county, nil
+		if len(out) > 0 {
+			return out, county, nil
+		}
 	}
 	e := &CountyError{World: w.Name, Name: name}
 	seen := map[string]bool{}

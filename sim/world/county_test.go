@@ -19,6 +19,12 @@ func TestCounty(t *testing.T) {
 			t.Errorf("County(%q) = %d regions, %q, %v; want Nordland's 41", name, len(rs), got, err)
 		}
 	}
+	// Diacritics may be left out, as in region names.
+	for _, name := range []string{"Trondelag", "More og Romsdal", "ostfold"} {
+		if _, got, err := w.County(name); err != nil || fold(got) != fold(name) {
+			t.Errorf("County(%q) = %q, %v", name, got, err)
+		}
+	}
 	for name, want := range map[string]string{
 		"Hedmark": `unknown county "Hedmark" in world norway-2024; Hedmark was merged with Oppland into Innlandet in 2020: give Innlandet (all of it: it includes the former Oppland)`,
 		"Nordlnd": `did you mean "Nordland"?`,

@@ -97,8 +97,43 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 	}
 	if a.Method == MethodSRC {
 		a.Notes = append(a.Notes, a.regressionNotes(len(vary))...)
+	} else {
+		a.Notes = append(a.Notes, a.sobolNotes()...)
 	}
 	return a, nil
+}
+
+// MinSobolSamples is the fewest Sobol' samples N whose indices are more
+// than sampling error: Saltelli et al. (2010) use N in the hundreds to
+// thousands; with a handful the estimates leave [0, 1] (S1 = 3.1 at N = 2).
+const MinSobolSamples = 64
+
+// sobolNotes are the cautions of Sobol' indices from few samples: an index
+// outside [0, 1] is sampling error, not sensitivity.
+func (a *Analysis) sobolNotes() []string {
+	outside := 0
+	for _, r := range a.Metrics {
+		for _, ix := range [][]Index{r.Sobol.First, r.Sobol.Total} {
+			for _, x := range ix {
+				if x.Value < -0.05 || x.Value > 1.05 {
+					outside++
+				}
+			}
+		}
+	}
+	if a.Samples >= MinSobolSamples && outside == 0 {
+		return nil
+	}
+	note := fmt.Sprintf("%s are few for Sobol' indices, whose sampling error shrinks as 1/√N: use %d or more (samples = %d in the sweep file)",
+		plural(a.Samples, "sample"), MinSobolSamples, max(MinSobolSamples, 2*a.Samples))
+	if outside > 0 {
+		what := fmt.Sprintf("%d indices lie", outside)
+		if outside == 1 {
+			what = "1 index lies"
+		}
+		note += fmt.Sprintf("; %s outside 0–1, which an index cannot: read them as sampling error", what)
+	}
+	return []string{note}
 }
 
 // regressionNotes are the cautions of a regression on k parameters: too

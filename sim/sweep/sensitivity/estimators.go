@@ -211,7 +211,11 @@ func SRC(x [][]float64, y []float64, boot int, seed uint64) (SRCResult, error) {
 		}
 	}
 	if n <= len(cols)+1 {
-		return SRCResult{}, fmt.Errorf("sensitivity: %d points are too few to regress on %d varying parameters; use more points than parameters plus one", n, len(cols))
+		params := fmt.Sprintf("%d varying parameters", len(cols))
+		if len(cols) == 1 {
+			params = "1 varying parameter"
+		}
+		return SRCResult{}, fmt.Errorf("sensitivity: %d points are too few to regress on %s; use more points than parameters plus one", n, params)
 	}
 	// fit returns the coefficients, R² and whether the fit is exact.
 	fit := func(rows []int) (coef []float64, r2 float64, exact bool) {

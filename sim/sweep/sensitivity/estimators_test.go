@@ -242,3 +242,33 @@ func TestRoundTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyseFewSobolSamples: Sobol' indices from a handful of samples get
+// a note, and one that says which leave 0–1 (S1 = 3.1 at N = 2 came
+// without a word); enough samples of a smooth function get none.
+func TestAnalyseFewSobolSamples(t *testing.T) {
+	results := func(n int) *sweep.Results {
+		pts, _ := design.Saltelli(n, 2, 5)
+		r := &sweep.Results{
+			Manifest: &sweep.Manifest{Design: sweep.Sobol, Samples: n, Replicates: 1, Seed: 3,
+				Parameters: []sweep.ManifestParam{{Path: "a", Varies: true}, {Path: "b", Varies: true}}},
+			Metrics: []string{"y"},
+		}
+		g := rng.New(7, 1)
+		for _, u := range pts {
+			r.Points = append(r.Points, []float64{u[0], u[1]})
+			r.Values = append(r.Values, []float64{2*u[0] - u[1] + 0.5*g.Float64()})
+		}
+		return r
+	}
+	a, err := Analyse(results(2), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "2 samples are few for Sobol' indices") {
+		t.Errorf("2 samples: notes %q", a.Notes)
+	}
+	if a, err := Analyse(results(256), 20); err != nil || len(a.Notes) != 0 {
+		t.Errorf("256 samples: %v, notes %q; want none", err, a.Notes)
+	}
+}
