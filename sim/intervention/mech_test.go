@@ -1592,7 +1592,15 @@ regions = ["Holmøy"]
 from_year = %d
 jobs = -300
 skill_level = "high"
-`, start, start, start, start+1, start, start))
+
+[[intervention]]
+kind = "housing"
+regions = ["Storhavn"]
+from_year = %d
+dwellings_per_year = 100
+years = 2
+phase_in_years = 4
+`, start, start, start, start+1, start, start, start))
 	got := intervention.Implausible(sp, w)
 	want := []string{
 		"Flood of homes (housing) (test.toml:7) builds 1,000 dwellings a year in Holmøy",
@@ -1601,6 +1609,7 @@ skill_level = "high"
 		// Holmøy has some 275 high-skill jobs: the warning compares with
 		// the level's jobs, not all of them (1,225).
 		"business_development (test.toml:35) removes 300 high-skill jobs in Holmøy",
+		"housing (test.toml:42) is phased in over 4 years but builds for 2 (years = 2): its last year of building reaches 50 % of dwellings_per_year",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d warnings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))

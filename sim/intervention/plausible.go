@@ -43,6 +43,13 @@ func Implausible(specs []Spec, w *world.World) []string {
 					at, sp.PhaseInYears, inForce, sp.FromYear, sp.ToYear, pct(float64(inForce)/float64(sp.PhaseInYears))))
 			}
 		}
+		// A housing programme builds in its first `years` years only,
+		// at the strength the phase-in has reached by then.
+		if sp.Kind == "housing" && sp.PhaseInYears > 1 && sp.Has("years") && int(sp.Num("years")) < sp.PhaseInYears {
+			y := int(sp.Num("years"))
+			out = append(out, fmt.Sprintf("%s is phased in over %d years but builds for %d (years = %d): its last year of building reaches %s of dwellings_per_year",
+				at, sp.PhaseInYears, y, y, pct(float64(y)/float64(sp.PhaseInYears))))
+		}
 		// Per region: what it implies, one line a region for a few, one
 		// line with the largest few for many (a class of 108 regions gave
 		// 117 lines).
