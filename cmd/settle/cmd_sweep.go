@@ -715,7 +715,12 @@ func runSweepSlurm(o sweepSlurmOptions, stdout, stderr io.Writer) error {
 	most := (sw.Runs() + o.Tasks - 1) / o.Tasks
 	side := fmt.Sprintf("%d at a time", min(o.CPUs, most))
 	if o.CPUs > most {
-		side += fmt.Sprintf("; %d of the %d CPUs a task asks for stay idle", o.CPUs-most, o.CPUs)
+		idle := o.CPUs - most
+		verb := "stay"
+		if idle == 1 {
+			verb = "stays"
+		}
+		side += fmt.Sprintf("; %d of the %d CPUs a task asks for %s idle", idle, o.CPUs, verb)
 	}
 	fmt.Fprintf(stdout, "%s: %s in %s (%s each, %s)\n", sw.Name, nouns(sw.Runs(), "run"), nouns(o.Tasks, "task"), runsEach(sw.Runs(), o.Tasks), side)
 	fmt.Fprintf(stdout, "Wrote %s. Submit it, then merge when every task is done:\n\n  sbatch %s\n  settle sweep merge %s\n", script, script, dir)

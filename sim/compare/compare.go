@@ -173,14 +173,17 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	if b.StartYear != 0 {
 		p.StartYear = b.StartYear
 	}
+	seen := map[string]bool{} // a file given twice is noted once
 	for _, s := range scenarios {
+		if seen[s.File] {
+			continue
+		}
+		seen[s.File] = true
 		for _, n := range s.Late(p.StartYear, p.Years) {
 			p.Notes = append(p.Notes, n+": it has no effect in this comparison")
 		}
 		// What settle validate and settle run warn about.
-		for _, n := range intervention.Implausible(s.Interventions, w) {
-			p.Notes = append(p.Notes, "warning: "+n)
-		}
+		p.Notes = append(p.Notes, intervention.Implausible(s.Interventions, w)...)
 	}
 	if opts.Seed != nil {
 		p.Seed = *opts.Seed
@@ -219,8 +222,12 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	if j, ok := names[key(b.Name)]; ok {
 		// Its kept runs go to runs/baseline-NAME-rK (RunName).
 		p.sharedName = true
-		if scenarios[j].File != b.File {
-			p.Notes = append(p.Notes, fmt.Sprintf("%s is named %q, as the baseline %s is (%q): the report calls both by it", scenarios[j].File, scenarios[j].Name, b.File, b.Name))
+		switch {
+		case scenarios[j].File == b.File:
+		case scenarios[j].Name == b.Name:
+			p.Notes = append(p.Notes, fmt.Sprintf("%s is named %q, as the baseline %s is: the report calls both by it", scenarios[j].File, b.Name, b.File))
+		default:
+			p.Notes = append(p.Notes, fmt.Sprintf("%s is named %q and the baseline %s %q: the report tells them apart by case only", scenarios[j].File, scenarios[j].Name, b.File, b.Name))
 		}
 	}
 	// Each run's folder under --keep-runs is its own (a scenario named
@@ -275,7 +282,8 @@ type RunOptions struct {
 	Progress func(runsDone, year int)
 	// RunsDir, if not empty, is a folder into which every run also writes
 	// its own run folder (regions.csv, flows.csv … as settle run does):
-	// RunsDir/<scenario>-r<replicate>.
+	// RunsDir/<scenario>-r<replicate> (RunName: baseline-<name>-r<k> for
+	// the baseline when a scenario has its name).
 	RunsDir string
 }
 

@@ -27,7 +27,7 @@ const (
 var roughSkillShare = [world.NumSkills]float64{0.2, 0.4, 0.4}
 
 // Implausible returns warnings about entries that are valid but probably not
-// what the user meant, for settle validate and settle run: an entry that is
+// what the user meant, for settle validate, run and compare: an entry that is
 // phased in over more years than it is in force, a housing programme that
 // adds far more than a target's stock each year, more jobs removed than a
 // target has. None stops a run. Each names the entry

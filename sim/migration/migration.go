@@ -617,10 +617,10 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	// A stronger attachment to the region they grew up in and still live
 	// in (intervention "youth") is utility they would give up by moving:
 	// it lowers the propensity as a smaller gain of the alternatives
-	// does (opportunity_weight), within the same bound of 3 on the log of
-	// the factor as m.opp. Only a factor ≤ 1, so the thinning bound holds.
+	// does, exp(opportunity_weight × Δ) with the utility gap Δ bounded by
+	// 3 as in m.opp. Only a factor ≤ 1, so the thinning bound holds.
 	if b := s.Regions[o].AttachBoost; b > 0 && int(p.Home[i]) == o {
-		prob *= math.Exp(-math.Min(3, P.OpportunityW*b))
+		prob *= math.Exp(-P.OpportunityW * math.Min(3, b))
 	}
 	return min(prob, 0.95), ph, k
 }

@@ -293,7 +293,9 @@ func (v *view) LargestRows(s int) []row {
 		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population, v.smallBase())
 		if clear != nil && !clear[u] {
 			r.Class = "unclear"
-			r.Verdict = verdictChance
+			if r.Verdict == verdictClear { // "no difference" stays
+				r.Verdict = verdictChance
+			}
 		}
 		out = append(out, r)
 	}
@@ -395,6 +397,7 @@ func (v *view) MetricRows(s, u int) []row {
 // flowTable is the difference in net moves into a focus unit by age group
 // (rows) and motive (columns) over the run.
 type flowTable struct {
+	Focus   int // the focus unit (index into Plan.Focus)
 	Unit    string
 	Motives []string
 	Rows    []flowRow
@@ -433,7 +436,7 @@ func (v *view) FlowTables(s int) []flowTable {
 				m = math.Max(m, math.Abs(v.R.FlowDelta(s, f, g, k).Difference))
 			}
 		}
-		t := flowTable{Unit: v.P.Units[u].Name}
+		t := flowTable{Focus: f, Unit: v.P.Units[u].Name}
 		for k := range record.NumMotives {
 			t.Motives = append(t.Motives, compare.MotiveLabel[k])
 		}

@@ -163,8 +163,15 @@ func TestFlowTableChance(t *testing.T) {
 	r := compareReplicates(t, 5, 6, testdata("base.toml"), testdata("bridge.toml"))
 	v := &view{R: r, P: r.Plan}
 	coloured, grey := 0, 0
-	for k, f := range r.Plan.ScenarioFocus(1) {
-		tab := v.FlowTables(1)[k]
+	tables := map[int]flowTable{} // by focus unit: the whole country has none
+	for _, tab := range v.FlowTables(1) {
+		tables[tab.Focus] = tab
+	}
+	for _, f := range r.Plan.ScenarioFocus(1) {
+		tab, ok := tables[f]
+		if !ok {
+			continue
+		}
 		clear := r.ClearFlowCells(1, f)
 		for g, row := range append(tab.Rows, tab.Total) {
 			for m, c := range row.Cells {

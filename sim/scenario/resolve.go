@@ -161,6 +161,8 @@ func unknownCounty(e *world.CountyError, inList bool) string {
 		}
 		write := strings.Join(quoted, ", ")
 		switch {
+		case len(ch.MergedWith) > 0 && inList:
+			write = fmt.Sprintf("%s in its place, for all of %s, which includes the former %s", write, ch.Successors[0], strings.Join(ch.MergedWith, " and "))
 		case len(ch.MergedWith) > 0:
 			// Innlandet is Hedmark and Oppland: the successor would
 			// double the targets.

@@ -587,6 +587,8 @@ func TestResolveNorwayNames(t *testing.T) {
 	}
 	for _, c := range []badCase{
 		{"Hedmark", youth(`county = "Hedmark"`), 7, "intervention[1].county", []string{`unknown county "Hedmark" in world norway-2024; Hedmark was merged with Oppland into Innlandet in 2020: write county = "Innlandet" for all of Innlandet, which includes the former Oppland, or list Hedmark's former municipalities`}},
+		// In a list: its place, without dropping the list's others.
+		{"Hedmark in a list", youth(`county = ["Hedmark", "Nordland"]`), 7, "intervention[1].county", []string{`write "Innlandet" in its place, for all of Innlandet, which includes the former Oppland`}},
 		{"Oppland", youth(`county = "Oppland"`), 7, "intervention[1].county", []string{"Oppland was merged with Hedmark into Innlandet in 2020", `write county = "Innlandet"`}},
 		{"Sør-Trøndelag", youth(`county = "Sor-Trondelag"`), 7, "intervention[1].county", []string{"Sør-Trøndelag was merged with Nord-Trøndelag into Trøndelag in 2018", `write county = "Trøndelag"`}},
 		{"Vest-Agder", youth(`county = "Vest-Agder"`), 7, "intervention[1].county", []string{`write county = "Agder"`}},

@@ -273,7 +273,7 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 						fixed[j] = strings.Join(ce.Former.Successors, "|")
 						msg += fmt.Sprintf("; %s: write county=%s", ce.Former, strings.Join(fixed, "|"))
 						if len(ce.Former.MergedWith) > 0 {
-							msg += fmt.Sprintf(" (all of %s: it includes the former %s; region= lists the municipalities of a part)",
+							msg += fmt.Sprintf(" (all of %s: it includes the former %s)",
 								ce.Former.Successors[0], strings.Join(ce.Former.MergedWith, " and "))
 						}
 					case ce.Suggestion != "":

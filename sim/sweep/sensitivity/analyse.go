@@ -121,19 +121,22 @@ func (a *Analysis) sobolNotes() []string {
 			}
 		}
 	}
-	if a.Samples >= MinSobolSamples && outside == 0 {
-		return nil
+	var parts []string
+	if a.Samples < MinSobolSamples {
+		parts = append(parts, fmt.Sprintf("%s are few for Sobol' indices, whose sampling error shrinks as 1/√N: use %d or more (samples = %d in the sweep file)",
+			plural(a.Samples, "sample"), MinSobolSamples, MinSobolSamples))
 	}
-	note := fmt.Sprintf("%s are few for Sobol' indices, whose sampling error shrinks as 1/√N: use %d or more (samples = %d in the sweep file)",
-		plural(a.Samples, "sample"), MinSobolSamples, max(MinSobolSamples, 2*a.Samples))
 	if outside > 0 {
 		what := fmt.Sprintf("%d indices lie", outside)
 		if outside == 1 {
 			what = "1 index lies"
 		}
-		note += fmt.Sprintf("; %s outside 0–1, which an index cannot: read them as sampling error", what)
+		parts = append(parts, fmt.Sprintf("%s outside 0–1, which an index cannot: read them as sampling error, and use more samples", what))
 	}
-	return []string{note}
+	if len(parts) == 0 {
+		return nil
+	}
+	return []string{strings.Join(parts, "; ")}
 }
 
 // regressionNotes are the cautions of a regression on k parameters: too

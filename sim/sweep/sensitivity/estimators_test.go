@@ -272,3 +272,19 @@ func TestAnalyseFewSobolSamples(t *testing.T) {
 		t.Errorf("256 samples: %v, notes %q; want none", err, a.Notes)
 	}
 }
+
+// TestSobolNotesManySamples: with enough samples an index outside 0–1 is
+// noted as sampling error without calling the samples few (the note said
+// "128 samples are few … use 64 or more").
+func TestSobolNotesManySamples(t *testing.T) {
+	a := &Analysis{Method: MethodSobol, Samples: 128, Metrics: []MetricResult{{Name: "y",
+		Sobol: &SobolResult{First: []Index{{Value: 1.2}}, Total: []Index{{Value: 0.9}}}}}}
+	notes := a.sobolNotes()
+	if len(notes) != 1 || strings.Contains(notes[0], "few") || !strings.Contains(notes[0], "1 index lies outside 0–1") {
+		t.Errorf("notes %q", notes)
+	}
+	a.Metrics[0].Sobol.First[0].Value = 0.8
+	if notes := a.sobolNotes(); len(notes) != 0 {
+		t.Errorf("128 samples, indices within 0–1: notes %q", notes)
+	}
+}
