@@ -27,7 +27,7 @@ help:
 # cannot tell the status (a checkout owned by another user, say), the build
 # goes on without it (and a compile error shows on the second try).
 build:
-	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/settle 2>/dev/null || $(GO) build -buildvcs=false -o $(BIN) ./cmd/settle
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/settle 2>/dev/null || { echo "make build: git cannot tell this checkout's status; building without the commit (engine_build)"; $(GO) build -buildvcs=false -o $(BIN) ./cmd/settle; }
 
 run: build
 	./$(BIN) run scenarios/baseline.toml

@@ -57,6 +57,16 @@ func TestCompare(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, compare.ManifestFile)); err != nil || json.Unmarshal(b, &cm) != nil {
 		t.Fatalf("compare.json: %v", err)
 	}
+	// Relative paths in it are relative to the folder it ran in.
+	wd, _ := os.Getwd()
+	if cm.WorkingDir != wd {
+		t.Errorf("compare.json: working_dir %q, want %q", cm.WorkingDir, wd)
+	}
+	for _, r := range cm.Runs {
+		if r.Manifest.WorkingDir != wd {
+			t.Errorf("compare.json: run %s-%d's working_dir %q, want %q", r.Scenario, r.Replicate, r.Manifest.WorkingDir, wd)
+		}
+	}
 	for _, sc := range cm.Scenarios {
 		if sum := sha256.Sum256([]byte(sc.Text)); sc.Text == "" || hex.EncodeToString(sum[:]) != sc.SHA256 {
 			t.Errorf("compare.json: %s's text (%d bytes) does not hash to its sha256", sc.Name, len(sc.Text))

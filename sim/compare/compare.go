@@ -426,6 +426,8 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 			"--scale", strconv.FormatFloat(p.Scale, 'g', -1, 64), "--years", strconv.Itoa(p.Years)},
 		GoVersion: runtime.Version(),
 		Hostname:  host,
+		// The command line's scenario path is relative to it.
+		WorkingDir: workingDir(),
 	}
 	var out *output.Run
 	if opts.RunsDir != "" {
@@ -560,4 +562,10 @@ func ordinal(n int) string {
 		}
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// workingDir is the folder the process runs in ("" when unknown).
+func workingDir() string {
+	wd, _ := os.Getwd()
+	return wd
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -225,7 +224,7 @@ func (r *Result) Manifest() Manifest {
 	m := Manifest{EngineVersion: engine.Version, EngineBuild: engine.Build(), CommandLine: p.Cmdline, World: p.World.Name, StartYear: p.StartYear,
 		Years: p.Years, Scale: p.Scale, Replicates: p.Replicates, Interval: IntervalDescription,
 		StartTime: r.Start, EndTime: r.End}
-	m.WorkingDir, _ = os.Getwd()
+	m.WorkingDir = workingDir()
 	for k := range p.Replicates {
 		m.Seeds = append(m.Seeds, p.Seed+uint64(k))
 	}

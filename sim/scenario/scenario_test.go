@@ -595,7 +595,7 @@ func TestResolveNorwayNames(t *testing.T) {
 		{"Viken", youth(`county = "Viken"`), 7, "intervention[1].county", []string{"Viken was split into Østfold, Akershus and Buskerud in 2024", `write county = ["Østfold", "Akershus", "Buskerud"] for all of it, or the one you mean`}},
 		{"Troms og Finnmark", youth(`county = "Troms og Finnmark"`), 7, "intervention[1].county", []string{`write county = ["Troms", "Finnmark"]`}},
 		{"in a list", youth("county = [\"Nordland\",\n  \"Troms og Finnmark\"]"), 8, "intervention[1].county", []string{`Troms og Finnmark was split into Troms and Finnmark in 2024: write "Troms", "Finnmark" in its place`}},
-		{"admin centre", youth(`regions = ["Mosjøen"]`), 7, "intervention[1].regions", []string{`Mosjøen is the administrative centre of Vefsn: write "Vefsn" (1824)`}},
+		{"admin centre", youth(`regions = ["Mosjøen"]`), 7, "intervention[1].regions", []string{`Mosjøen is the administrative centre of Vefsn: give "Vefsn" (1824)`}},
 		{"former municipality", youth(`regions = ["Tysfjord"]`), 7, "intervention[1].regions", []string{`unknown region "Tysfjord"`, "give a region code or name"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

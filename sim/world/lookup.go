@@ -104,7 +104,8 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 
 // adminCentre says which municipality s is the administrative centre of,
 // when s is no region's name but some region's admin_centre ("Mosjøen is
-// the administrative centre of Vefsn: write "Vefsn" (1824)"), or "".
+// the administrative centre of Vefsn: give "Vefsn" (1824)"), or "": a
+// scenario's name or a --region flag, so "give".
 func (w *World) adminCentre(s string) string {
 	var found []*Region
 	for i := range w.Regions {
@@ -130,7 +131,7 @@ func (w *World) adminCentre(s string) string {
 	for i, r := range found {
 		of[i], writes[i] = r.Name, write(r)
 	}
-	return fmt.Sprintf("%s is the administrative centre of %s: write %s", found[0].AdminCentre, strings.Join(of, " and of "), strings.Join(writes, " or "))
+	return fmt.Sprintf("%s is the administrative centre of %s: give %s", found[0].AdminCentre, strings.Join(of, " and of "), strings.Join(writes, " or "))
 }
 
 // SuggestPlace returns the place name (or code) among candidates that s

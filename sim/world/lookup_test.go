@@ -24,11 +24,11 @@ func TestLookupSuggestions(t *testing.T) {
 		{"Nedre Eiker", "; give a region code or name"},
 		{"Songdalen", "; give a region code or name"},
 		{"Kvalsund", "; give a region code or name"},
-		{"Mosjøen", `unknown region "Mosjøen" in world norway-2024; Mosjøen is the administrative centre of Vefsn: write "Vefsn" (1824)`},
-		{"mosjoen", `Mosjøen is the administrative centre of Vefsn: write "Vefsn" (1824)`},
-		{"Kirkenes", `Kirkenes is the administrative centre of Sør-Varanger: write "Sør-Varanger" (5605)`},
-		{"Leknes", `Leknes is the administrative centre of Vestvågøy and of Leka: write "Vestvågøy" (1860) or "Leka" (5052)`},
-		{"Fosnavåg", `Fosnavåg is the administrative centre of Herøy: write "1515" (Herøy, Møre og Romsdal)`},
+		{"Mosjøen", `unknown region "Mosjøen" in world norway-2024; Mosjøen is the administrative centre of Vefsn: give "Vefsn" (1824)`},
+		{"mosjoen", `Mosjøen is the administrative centre of Vefsn: give "Vefsn" (1824)`},
+		{"Kirkenes", `Kirkenes is the administrative centre of Sør-Varanger: give "Sør-Varanger" (5605)`},
+		{"Leknes", `Leknes is the administrative centre of Vestvågøy and of Leka: give "Vestvågøy" (1860) or "Leka" (5052)`},
+		{"Fosnavåg", `Fosnavåg is the administrative centre of Herøy: give "1515" (Herøy, Møre og Romsdal)`},
 	} {
 		_, err := w.Lookup(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
