@@ -335,7 +335,7 @@ func Suggest(s string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted) // ties go to the alphabetically first, deterministically
 	for _, c := range sorted {
-		d := levenshtein(ls, strings.ToLower(c))
+		d := EditDistance([]rune(ls), []rune(strings.ToLower(c)), false)
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -347,23 +347,28 @@ func Suggest(s string, candidates []string) string {
 	return best
 }
 
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+// EditDistance is the edit distance between a and b: insertions, deletions
+// and substitutions count one, and with swaps a swap of neighbours counts
+// one too (the optimal-string-alignment distance; without, Levenshtein's).
+func EditDistance(a, b []rune, swaps bool) int {
+	// Three rows of the table: i−2, i−1 and i.
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if swaps && i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
 }

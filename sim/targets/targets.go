@@ -25,6 +25,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -696,31 +697,11 @@ func suggest(s string, candidates []string) string {
 		bestD = l
 	}
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), c); d < bestD {
+		if d := params.EditDistance([]rune(strings.ToLower(s)), []rune(c), false); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // scanLines maps key paths to lines for error messages: top-level keys

@@ -202,28 +202,7 @@ func uniquePrefix(s string, candidates []string) string {
 
 // editDistance is the optimal-string-alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of neighbours count one.
-func editDistance(a, b []rune) int {
-	// Three rows of the table: i−2, i−1 and i.
-	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
-}
+func editDistance(a, b []rune) int { return params.EditDistance(a, b, true) }
 
 // suggest returns the candidate the user most likely meant by s, or "": the
 // only candidate that starts with s (case-insensitively, so "norway" finds
