@@ -145,18 +145,7 @@ func TestSweepInterruptResume(t *testing.T) {
 		t.Fatal(errs)
 	}
 	dir := filepath.Join(t.TempDir(), "cut")
-	ctx, cancel := context.WithCancel(context.Background())
-	opts, err := parseSweep([]string{file, "--out", dir, "--workers", "1"}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.progress = func(done, total int) {
-		if done == 2 {
-			cancel()
-		}
-	}
-	var out, errb bytes.Buffer
-	err = runSweep(ctx, opts, &out, &errb)
+	err := interruptedSweep(t, file, dir, 2)
 	// The run in progress when Ctrl-C came may still finish (and is kept).
 	var ie *sweep.InterruptedError
 	if code := exitCode(err); code != exitInterrupted || !errors.As(err, &ie) || ie.Done < 2 || ie.Done > 3 ||
@@ -347,18 +336,7 @@ func TestSweepShardBesideWhole(t *testing.T) {
 	}
 	// An unfinished whole sweep (interrupted, or running now) too.
 	cut := filepath.Join(t.TempDir(), "cut")
-	ctx, cancel := context.WithCancel(context.Background())
-	opts, err := parseSweep([]string{file, "--out", cut, "--workers", "1"}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.progress = func(done, total int) {
-		if done == 1 {
-			cancel()
-		}
-	}
-	var out, errb bytes.Buffer
-	if err := runSweep(ctx, opts, &out, &errb); err == nil {
+	if err := interruptedSweep(t, file, cut, 1); err == nil {
 		t.Fatal("not interrupted")
 	}
 	if code, _, errs := settle(t, "sweep", file, "--out", cut, "--shard", "0/2"); code != 1 || !strings.Contains(errs, "runs done, or running now): shard 0/2 would write shard-0-of-2 beside it") ||
@@ -406,4 +384,23 @@ func TestSweepOneRun(t *testing.T) {
 	if code, out, _ := settle(t, "sweep", file, "--dry-run"); code != 0 || !strings.Contains(out, "grid: every combination of 0 varying parameters") {
 		t.Errorf("dry run: %s", out)
 	}
+}
+
+// interruptedSweep runs the sweep file into dir with one worker and
+// cancels it (Ctrl-C) once after runs are done, returning runSweep's error.
+func interruptedSweep(t *testing.T, file, dir string, after int) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts, err := parseSweep([]string{file, "--out", dir, "--workers", "1"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.progress = func(done, total int) {
+		if done == after {
+			cancel()
+		}
+	}
+	var out, errb bytes.Buffer
+	return runSweep(ctx, opts, &out, &errb)
 }
