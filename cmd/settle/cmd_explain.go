@@ -169,8 +169,8 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		// scaled by 1/scale and rounded on its own (so the parts of a
 		// total may miss it by a few), and a count of a few simulated
 		// persons is mostly chance.
-		fmt.Fprintf(w, "  (a sample at scale %g: one simulated person stands for %s; each count is scaled and rounded on its own, so parts may miss their total by a few; counts under %s, 20 simulated persons, are mostly chance)\n",
-			sc, strconv.FormatFloat(math.Round(100/sc)/100, 'f', -1, 64), output.Group(int64(math.Round(20/sc))))
+		fmt.Fprintf(w, "  (a sample at scale %g: one simulated person stands for %s; each count is scaled and rounded on its own, so parts may miss their total by a few; counts under %s, %d simulated persons, are mostly chance)\n",
+			sc, strconv.FormatFloat(math.Round(100/sc)/100, 'f', -1, 64), output.Group(int64(math.Round(compare.SmallCount/sc))), compare.SmallCount)
 	}
 	fmt.Fprintf(w, "  births %s, deaths %s; moves in %s, out %s (net %s); immigrants %s, emigrants %s\n\n",
 		signedGroup(c.Births), signedGroup(-c.Deaths), signedGroup(c.InDomestic), signedGroup(-c.OutDomestic), signedGroup(netDom),

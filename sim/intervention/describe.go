@@ -47,14 +47,7 @@ func (s *Spec) Describe(w *world.World, maxTargets int) Description {
 				names = append(names, fmt.Sprintf("… and %d more", len(s.Regions)-maxTargets))
 				break
 			}
-			// The county too: a name like Bø or Sande is a municipality
-			// of one county, and may have been meant in another.
-			reg := &w.Regions[r]
-			if reg.County != "" {
-				names = append(names, fmt.Sprintf("%s (%s, %s)", reg.Name, reg.Code, reg.County))
-			} else {
-				names = append(names, fmt.Sprintf("%s (%s)", reg.Name, reg.Code))
-			}
+			names = append(names, regionLabel(w, r))
 		}
 		plural := "s"
 		if len(s.Regions) == 1 {
@@ -91,4 +84,15 @@ func (s *Spec) Describe(w *world.World, maxTargets int) Description {
 		d.Params = append(d.Params, k+" = "+text)
 	}
 	return d
+}
+
+// regionLabel names region r with its code and county: "Bø (1867,
+// Nordland)". The county too: a name like Bø or Sande is a municipality of
+// one county, and may have been meant in another.
+func regionLabel(w *world.World, r int) string {
+	reg := &w.Regions[r]
+	if reg.County != "" {
+		return fmt.Sprintf("%s (%s, %s)", reg.Name, reg.Code, reg.County)
+	}
+	return fmt.Sprintf("%s (%s)", reg.Name, reg.Code)
 }

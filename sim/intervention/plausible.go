@@ -84,24 +84,17 @@ func Implausible(specs []Spec, w *world.World) []string {
 				}
 			}
 		}
-		name := func(r int) string {
-			reg := &w.Regions[r]
-			if reg.County != "" {
-				return fmt.Sprintf("%s (%s, %s)", reg.Name, reg.Code, reg.County)
-			}
-			return fmt.Sprintf("%s (%s)", reg.Name, reg.Code)
-		}
 		switch {
 		case len(hits) == 0:
 		case len(hits) <= maxListed:
 			for _, h := range hits {
-				out = append(out, fmt.Sprintf("%s %s in %s, which has %s", at, what, name(h.region), h.text))
+				out = append(out, fmt.Sprintf("%s %s in %s, which has %s", at, what, regionLabel(w, h.region), h.text))
 			}
 		default:
 			slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.ratio, a.ratio) })
 			var most []string
 			for _, h := range hits[:maxListed] {
-				most = append(most, name(h.region))
+				most = append(most, regionLabel(w, h.region))
 			}
 			out = append(out, fmt.Sprintf("%s %s in each target, %s in %d of its %d: most in %s, and %d more",
 				at, what, why, len(hits), len(sp.Regions), strings.Join(most, ", "), len(hits)-maxListed))
