@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -161,19 +160,12 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 		s.Scale, output.Group(int64(synth.Simulated(w, s.Scale))))
 	fmt.Fprintf(tw, "  sha256\t%s\n", s.SHA256)
 
-	names := make([]string, 0, len(s.Overrides))
-	for name := range s.Overrides {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	def := params.Default()
-	if len(names) == 0 {
+	if ov := s.SortedOverrides(); len(ov) == 0 {
 		fmt.Fprintf(tw, "  behaviour\tthe defaults (settle validate --params lists them)\n")
 	} else {
-		fmt.Fprintf(tw, "  behaviour\t%d overridden:\n", len(names))
-		for _, name := range names {
-			d, _ := def.Get(name)
-			fmt.Fprintf(tw, "    %s\t%g (default %g)\n", name, s.Overrides[name], d)
+		fmt.Fprintf(tw, "  behaviour\t%d overridden:\n", len(ov))
+		for _, o := range ov {
+			fmt.Fprintf(tw, "    %s\t%g (default %g)\n", o.Name, o.Value, o.Default)
 		}
 	}
 	if len(s.Interventions) == 0 {

@@ -24,7 +24,6 @@ import (
 	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
-	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -122,7 +121,6 @@ type assumptionView struct {
 // Assumptions describes the baseline and every scenario.
 func (v *view) Assumptions() []assumptionView {
 	var out []assumptionView
-	def := params.Default()
 	for i, sc := range v.P.Scenarios {
 		a := assumptionView{Role: "scenario", Name: sc.Name, File: sc.File, SHA: sc.SHA256[:min(12, len(sc.SHA256))], Text: sc.Text}
 		if i == 0 {
@@ -131,14 +129,8 @@ func (v *view) Assumptions() []assumptionView {
 		for k := range sc.Interventions {
 			a.Interventions = append(a.Interventions, sc.Interventions[k].Describe(v.P.World, maxAssumedTargets))
 		}
-		names := make([]string, 0, len(sc.Overrides))
-		for name := range sc.Overrides {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			d, _ := def.Get(name)
-			a.Overrides = append(a.Overrides, fmt.Sprintf("%s = %g (default %g)", name, sc.Overrides[name], d))
+		for _, o := range sc.SortedOverrides() {
+			a.Overrides = append(a.Overrides, fmt.Sprintf("%s = %g (default %g)", o.Name, o.Value, o.Default))
 		}
 		out = append(out, a)
 	}

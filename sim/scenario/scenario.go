@@ -87,6 +87,25 @@ type Scenario struct {
 	resolved  *world.World // the world the targets were resolved against
 }
 
+// Override is a behaviour parameter the file sets, with its default.
+type Override struct {
+	Name           string
+	Value, Default float64
+}
+
+// SortedOverrides returns the file's [behaviour] overrides by name, each
+// with its default (for settle validate and the comparison report).
+func (s *Scenario) SortedOverrides() []Override {
+	def := params.Default()
+	out := make([]Override, 0, len(s.Overrides))
+	for name, v := range s.Overrides {
+		d, _ := def.Get(name)
+		out = append(out, Override{name, v, d})
+	}
+	slices.SortFunc(out, func(a, b Override) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
 // targets is what an [[intervention]] entry said about its regions, kept
 // until the world is known.
 type targets struct {
