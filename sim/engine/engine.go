@@ -18,9 +18,10 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.2.0 weighs broadband as an amenity
-// and lets a youth programme keep people (0.1.0 did neither).
-const Version = "0.2.0"
+// when the results of a scenario do: 0.3.0 matches movers and immigrants
+// seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
+// weighs broadband as an amenity and lets a youth programme keep people.
+const Version = "0.3.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.
@@ -119,6 +120,7 @@ func (sim *Sim) Step() *record.Year {
 	sim.housing.Step(s)                      // 5. prices and construction
 	sim.migration.Step(s)                    // 6. internal migration
 	sim.international.Step(s)                // 7. emigration and immigration
+	sim.labour.Newcomers(s)                  // 4, continued: movers and immigrants seeking work
 	s.Year++
 	sim.observe() // 8. record
 	return &sim.obs.rec

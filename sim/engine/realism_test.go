@@ -13,9 +13,10 @@ import (
 // municipalities per 1000 a year, the highest moving rates at ages 20–29,
 // women aged 20–24 moving more than men, and central municipalities
 // (classes 1–2) gaining while the least central (5–6) lose through
-// domestic migration, and the share of jobs vacant staying near SSB's 2–4 %
+// domestic migration, the share of jobs vacant staying near SSB's 2–4 %
 // (within 2–6 % on 1 January, after the year's moves and deaths have opened
-// posts again). Norway at scale 0.05 for 10 years.
+// posts again) and unemployment near the Labour Force Survey's 4 % (within
+// 3–6 %). Norway at scale 0.05 for 10 years.
 func TestBaselineRealism(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Norway at scale 0.05 for 10 years")
@@ -29,7 +30,7 @@ func TestBaselineRealism(t *testing.T) {
 	var pop, mv [2][106]float64
 	classNet := map[int]float64{}
 	var moves, persons float64
-	var vacancyRates []string
+	var vacancyRates, unemploymentRates []string
 	rec := sim.Observe()
 	for y := 0; y < years; y++ {
 		var prev [2][]int64
@@ -44,8 +45,10 @@ func TestBaselineRealism(t *testing.T) {
 				mv[sx][a] += float64(rec.Moves[sx][a])
 			}
 		}
-		var jobs, vacancies float64
+		var jobs, vacancies, employed, unemployed float64
 		for r, x := range rec.Regions {
+			employed += float64(x.Employed)
+			unemployed += float64(x.Unemployed)
 			moves += float64(x.InDomestic)
 			persons += float64(x.Population)
 			classNet[w.Regions[r].Centrality] += float64(x.InDomestic - x.OutDomestic)
@@ -57,8 +60,14 @@ func TestBaselineRealism(t *testing.T) {
 		if v < 2 || v > 6 {
 			t.Errorf("%d: %.1f %% of jobs vacant, want 2–6 %% (SSB: 2–4 %%)", rec.Year, v)
 		}
+		u := 100 * unemployed / (employed + unemployed)
+		unemploymentRates = append(unemploymentRates, fmt.Sprintf("%.1f", u))
+		if u < 3 || u > 6 {
+			t.Errorf("%d: unemployment %.1f %%, want 3–6 %% (SSB Labour Force Survey: about 4 %%)", rec.Year, u)
+		}
 	}
 	t.Logf("share of jobs vacant on 1 January, %%: %s", strings.Join(vacancyRates, " "))
+	t.Logf("unemployment on 1 January, %%: %s", strings.Join(unemploymentRates, " "))
 	perThousand := 1000 * moves / persons
 	rate := func(lo, hi int, sexes ...int) float64 {
 		var p, m float64

@@ -451,6 +451,9 @@ func (m *Model) add(s *state.State, r, age int, sex uint8, g *state.RNG) int32 {
 	}
 	i := p.Reserve() // the person is written by arrive
 	m.arrivals = append(m.arrivals, arrival{i, x})
+	if x.Act == population.Unemployed {
+		s.Newcomers = append(s.Newcomers, i)
+	}
 	acc := &s.Ledger.Accounts[r]
 	acc.Immigrants++
 	if x.Edu >= population.EduBachelor {

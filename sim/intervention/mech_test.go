@@ -1245,10 +1245,16 @@ refugees_per_year = 300
 	if want := 400*families + 300*share; math.Abs(float64(dn)-want) > 60 {
 		t.Errorf("Nordmo: %d extra immigrants, want about %.0f", dn, want)
 	}
-	// workers_per_year counts the workers: each arrives with a job (their
-	// partners seek work from the next year).
-	if d := emp[1] - emp[0]; d < 395 || d > 405 {
-		t.Errorf("employed in Nordmo: %d → %d: want the 400 recruited workers in jobs", emp[0], emp[1])
+	// workers_per_year counts the workers: each arrives with a job, a
+	// vacant one while any is vacant. Those vacancies are then missing
+	// for the year's other newcomers seeking work (movers, immigrants, the
+	// workers' partners and the refugees, matched after arriving), so
+	// employment rises by a little less than 400: 348 (deterministic, one
+	// seed). Measured against the mistakes this guards: 292 workers (the
+	// families counted in the 400) gave 270; the partners employed on
+	// arrival too, 411.
+	if d := emp[1] - emp[0]; d < 320 || d > 385 {
+		t.Errorf("employed in Nordmo: %d → %d: want the 400 recruited workers in jobs, less the vacancies they take from other newcomers (320–385)", emp[0], emp[1])
 	}
 }
 

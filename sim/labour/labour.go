@@ -7,6 +7,7 @@ package labour
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/settle-sim/settle/sim/population"
@@ -75,6 +76,10 @@ type Model struct {
 	shared   [][]trigger
 	sharedBy []trigger
 	sharedAt []int
+	// late is set while the rounds under way are those of the newcomers
+	// (Newcomers), who search for the part of the year left after they
+	// arrived (hire).
+	late bool
 	// Transition probabilities by key, set every tick (Step).
 	retire, move state.Rates
 	decay        [][]float64 // per region, per Reach entry: exp(−minutes/commuteScale)
@@ -331,6 +336,89 @@ func (m *Model) Step(s *state.State) {
 	m.withdraw(s)
 }
 
+// Newcomers matches the persons who moved between regions or arrived from
+// abroad this tick seeking work (state.State.Newcomers) to the vacancies
+// within reach of where they now live: matching goes on for the rest of
+// the year after the moves, as the year's first rounds did before them.
+// Without it, every mover who gave up a job beyond the commute and every
+// immigrant stayed unemployed until the next year's matching, which put a
+// third of the year's unemployed among them and unemployment at 6.5 %
+// instead of the Labour Force Survey's 4 %. Newcomers compete with all the
+// seekers of the year within reach (the vacancies are those left after the
+// first rounds and the moves); like seekers of the first rounds, they take
+// up offers in slot order while vacancies last. Run after migration and
+// immigration; it changes no one else.
+func (m *Model) Newcomers(s *state.State) {
+	p := &s.Persons
+	list := s.Newcomers
+	slices.Sort(list)
+	list = slices.Compact(list)
+	nc := s.NumChunks()
+	for len(m.chunks) < nc {
+		m.chunks = append(m.chunks, nil)
+		m.retired = append(m.retired, nil)
+	}
+	for c := range m.chunks[:nc] {
+		m.chunks[c] = m.chunks[c][:0]
+	}
+	n := s.N()
+	late := 0
+	var lateSeekers [world.NumSkills]float64
+	for _, i := range list {
+		if int(i) >= p.Len() || !p.Live(i) || p.Act[i] != population.Unemployed {
+			continue // emigrated, or its slot taken by someone not seeking
+		}
+		c := int(i) / state.ChunkSize
+		m.chunks[c] = append(m.chunks[c], i)
+		r, own := int(p.Region[i]), state.Skill(p.Edu[i])
+		m.seek[r][own]++
+		lateSeekers[own]++
+		late++
+	}
+	if late == 0 {
+		return
+	}
+	for r := 0; r < n; r++ {
+		for k := 0; k < world.NumSkills; k++ {
+			m.vac[r][k] = math.Max(0, s.Regions[r].Jobs[k]-float64(s.Regions[r].Filled[k]))
+		}
+	}
+	before := m.matched
+	m.late = true
+	for round := matchRounds; round < 2*matchRounds; round++ {
+		if !m.matchRound(s, round) {
+			break
+		}
+	}
+	// The newcomers left seeking count among the unemployed that the next
+	// year's labour demand responds to (jobs), as the jobs they took count
+	// among those held.
+	for k := 0; k < world.NumSkills; k++ {
+		held := 0.0
+		for r := 0; r < n; r++ {
+			held += float64(s.Regions[r].Filled[k])
+		}
+		m.unemployed[k] += lateSeekers[k] - (m.matched[k] - before[k])
+		m.employed[k] = held
+	}
+}
+
+// hire returns the probability that a seeker finds a job in a year of
+// search at the hiring rate a = matchEff·V/S: 1 − e^(−a). A newcomer
+// (m.late) arrives at a time t spread evenly over the year and searches for
+// the rest of it, so finds one with probability ∫₀¹ 1 − e^(−a·t) dt =
+// 1 − (1 − e^(−a))/a: half the rate's yearly chance for few vacancies,
+// less than that when jobs are easy to find (1 − 1/a for large a).
+func (m *Model) hire(a float64) float64 {
+	if !m.late {
+		return 1 - math.Exp(-a)
+	}
+	if a < 1e-6 {
+		return a / 2
+	}
+	return 1 + math.Expm1(-a)/a
+}
+
 // withdraw gives up, in every region and at every skill level, the share
 // vacancy_withdrawal of the vacancies left after matching beyond the
 // frictional FrictionalVacancies of the jobs: posts that found no worker
@@ -551,6 +639,7 @@ func (m *Model) match(s *state.State) {
 	}
 	m.decays(s)
 	m.matched = [world.NumSkills]float64{}
+	m.late = false
 	// Offers that collide with a vacancy already taken are redrawn from the
 	// remaining vacancies, for a few rounds.
 	for round := 0; round < matchRounds; round++ {
@@ -596,7 +685,7 @@ func (m *Model) matchRound(s *state.State, round int) bool {
 				veff += Compatibility[own][l] * v[l]
 			}
 			m.veff[r][own] = veff
-			m.pjob[r][own] = 1 - math.Exp(-matchEff*veff/math.Max(1, sr[own]))
+			m.pjob[r][own] = m.hire(matchEff * veff / math.Max(1, sr[own]))
 		}
 		for k := 0; k < world.NumSkills; k++ {
 			c := m.cdf[r][k][:0]
@@ -796,7 +885,7 @@ func (m *Model) remoteOffer(s *state.State, i int32, r, own int, g *state.RNG) (
 		v += w[l][0] + w[l][1]
 	}
 	u1, u2 := g.Two()
-	if v <= 0 || u1 >= 1-math.Exp(-matchEff*v/math.Max(1, m.seekNat[own])) {
+	if v <= 0 || u1 >= m.hire(matchEff*v/math.Max(1, m.seekNat[own])) {
 		return offer{}, false
 	}
 	t := u2 * v

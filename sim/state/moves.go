@@ -26,6 +26,7 @@ type moveBuf struct {
 	flows    []int32 // keys of Ledger.Flows, one per move
 	filled   []int32 // jobs given up, by region*NumSkills + skill
 	reserved []int32 // reserved dwellings taken, by region*NumReserved + group
+	seekers  []int32 // movers seeking work (State.Newcomers)
 }
 
 // ForMoves calls fn(mv, k) for k in [0, n) on s.Workers goroutines, each
@@ -53,6 +54,7 @@ func (s *State) ForMoves(n int, fn func(mv *Mover, k int)) {
 		clear(b.reserved)
 		b.moves = [2][world.MaxAge + 1]int64{}
 		b.flows = b.flows[:0]
+		b.seekers = b.seekers[:0]
 	}
 	s.ForEachW(n, func(w, k int) { fn(&s.movers[w], k) })
 	l := &s.Ledger
@@ -77,6 +79,7 @@ func (s *State) ForMoves(n int, fn func(mv *Mover, k int)) {
 	})
 	for w := range s.movers {
 		b := s.movers[w].b
+		s.Newcomers = append(s.Newcomers, b.seekers...)
 		for r := range b.accounts {
 			a, x := &l.Accounts[r], &b.accounts[r]
 			a.Births += x.Births
@@ -173,6 +176,13 @@ func (mv *Mover) MovePerson(j int32, dest int, motive int) {
 		}
 		p.Act[j] = population.Unemployed
 		p.Work[j] = population.NoRegion
+	}
+	if p.Act[j] == population.Unemployed {
+		if mv.b != nil {
+			mv.b.seekers = append(mv.b.seekers, j)
+		} else {
+			s.Newcomers = append(s.Newcomers, j)
+		}
 	}
 	if p.Second[j] == uint16(dest) {
 		p.Second[j] = population.NoRegion

@@ -169,6 +169,14 @@ type State struct {
 	Scale   float64
 	Workers int
 
+	// Newcomers lists the persons who moved between regions or arrived
+	// from abroad this tick and were seeking work when they did (having
+	// given up a job beyond the commute, or without one): the labour market
+	// matches them where they now live before the tick ends
+	// (labour.Model.Newcomers). In no particular order and possibly with
+	// repeats (a slot freed and taken again); reset by BeginTick.
+	Newcomers []int32
+
 	movers []Mover // per worker, for ForMoves
 
 	// Cabins chooses the regions of second homes (synthesis and the
@@ -441,7 +449,10 @@ func (l *Ledger) EachBlockOf(part, parts int, fn func(lo, hi int)) {
 // BeginTick clears the ledger. The persons' trigger flags and the census
 // (RegionState.Residents …) are refreshed by the engine's observation pass
 // at the end of the previous tick (SetCensus).
-func (s *State) BeginTick() { s.Ledger.reset(s) }
+func (s *State) BeginTick() {
+	s.Ledger.reset(s)
+	s.Newcomers = s.Newcomers[:0]
+}
 
 // Census holds one region's counts from the observation pass.
 type Census struct {
