@@ -18,10 +18,11 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.3.0 matches movers and immigrants
+// when the results of a scenario do: 0.3.1 adds grew_up.csv (the other
+// files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.3.0"
+const Version = "0.3.1"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

@@ -11,6 +11,7 @@ import (
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -50,7 +51,7 @@ func run(t testing.TB, w *world.World, scale float64, years, workers int, dir st
 	}
 }
 
-var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile}
+var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile, output.GrewUpFile}
 
 // TestWorkersSameBytes checks that 1, 2 and 8 workers write byte-identical
 // outputs, on the teaching world and on Norway at a small scale (many
@@ -216,5 +217,53 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		if _, err := engine.New(w, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
 		}
+	}
+}
+
+// TestGrewUp checks the counts of grew_up.csv against the persons: those
+// born in Norway of each age of record.GrewUpAges, by the region they grew
+// up in, and those of them living there; after a few years of moves some
+// live elsewhere.
+func TestGrewUp(t *testing.T) {
+	w := load(t, "teaching")
+	sim, err := engine.New(w, engine.Config{Seed: 3, Scale: 1, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		sim.Step()
+	}
+	rec := sim.Observe()
+	p := &sim.State().Persons
+	n := w.N()
+	grew := make([][record.NumGrewUpAges]int64, n)
+	living := make([][record.NumGrewUpAges]int64, n)
+	for i := range p.Len() {
+		if !p.Live(int32(i)) || p.Flags[i]&population.Immigrant != 0 {
+			continue
+		}
+		for k, a := range record.GrewUpAges {
+			if int(p.Age[i]) == a {
+				h := p.Home[i]
+				grew[h][k]++
+				if p.Region[i] == h {
+					living[h][k]++
+				}
+			}
+		}
+	}
+	var all, away int64
+	for r := range n {
+		got := &rec.Regions[r]
+		if got.GrewUp != grew[r] || got.LivingThere != living[r] {
+			t.Errorf("%s: grew up %v, living there %v; counted %v and %v", w.Regions[r].Name, got.GrewUp, got.LivingThere, grew[r], living[r])
+		}
+		for k := range record.NumGrewUpAges {
+			all += got.GrewUp[k]
+			away += got.GrewUp[k] - got.LivingThere[k]
+		}
+	}
+	if all == 0 || away == 0 {
+		t.Errorf("%d grew up, %d of them live elsewhere; want some of both", all, away)
 	}
 }

@@ -25,9 +25,11 @@ const (
 	cHouseholds
 	cImmigrants
 	cRecentImmigrants
-	cStudyPlace // students whose study place is here
-	cOther      // activities without a counter of their own
-	numCounters
+	cStudyPlace  // students whose study place is here
+	cOther       // activities without a counter of their own
+	cGrewUp      // record.Region.GrewUp: record.NumGrewUpAges counters, by home region
+	cLivingThere = cGrewUp + record.NumGrewUpAges
+	numCounters  = cLivingThere + record.NumGrewUpAges
 )
 
 // commuteSpare is the number of spare in-commuter counters (a power of 2).
@@ -52,6 +54,15 @@ var actCounter = [...]int{
 	population.Inactive:   cOther,
 	population.Retired:    cOther,
 }
+
+// grewUpSlot maps an age to 1 + its index in record.GrewUpAges, 0 for the
+// other ages.
+var grewUpSlot = func() (b [world.MaxAge + 1]uint8) {
+	for k, a := range record.GrewUpAges {
+		b[a] = uint8(k + 1)
+	}
+	return b
+}()
 
 // ageBand maps an age to its regions.csv age group (0–19, 20–39, 40–66, 67+).
 var ageBand = func() (b [world.MaxAge + 1]uint8) {
@@ -118,6 +129,7 @@ func (sim *Sim) observe() {
 		flags := p.Flags[lo:hi]
 		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
 		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
+		homes := p.Home[lo:hi]
 		// The counts of the person's region are added without a branch
 		// on the person's attributes: the outcomes are unpredictable, the
 		// additions cheap. The population is the sum of the age bands.
@@ -160,6 +172,13 @@ func (sim *Sim) observe() {
 			}
 			if sh := int(second[i]); sh != int(population.NoRegion) {
 				cnt[sh*numCounters+cPartTime]++
+			}
+			// Those born in Norway at the ages of record.GrewUpAges (a few
+			// per cent), counted by the region they grew up in.
+			if k := int(grewUpSlot[age]); k != 0 && imm == 0 {
+				h := min(int(homes[i]), n)
+				cnt[h*numCounters+cGrewUp+k-1]++
+				cnt[h*numCounters+cLivingThere+k-1] += b2i(h == r)
 			}
 		}
 	})
@@ -217,6 +236,10 @@ func (sim *Sim) observe() {
 			Dwellings:            int64(rs.Dwellings + 0.5),
 			PriceIndex:           rs.Price,
 			NetMigrationHigherEd: acc.NetHigherEd,
+		}
+		for k := range record.NumGrewUpAges {
+			rec.Regions[r].GrewUp[k] = tot[cGrewUp+k]
+			rec.Regions[r].LivingThere[k] = tot[cLivingThere+k]
 		}
 	}
 	for sx := 0; sx < 2; sx++ {

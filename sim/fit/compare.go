@@ -38,7 +38,7 @@ type Row struct {
 // Compare returns one row per target statistic of t, in the order of the
 // targets file: age-group rates, moves per 1000, peak age, women over men,
 // the Rogers–Castro reference, distance exponent, same-county share,
-// centrality classes. A statistic that cannot be measured (NaN) misses its
+// centrality classes, the shares living where they grew up. A statistic that cannot be measured (NaN) misses its
 // target. When t targets no same-county share, the simulated share is given
 // as an unchecked row.
 func Compare(t *targets.Targets, s Stats) []Row {
@@ -172,6 +172,23 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			rows = append(rows, row)
 		}
 	}
+	for _, g := range t.GrewUp {
+		sim := s.GrewUpShare(g.Age, g.Classes)
+		row := Row{Name: fmt.Sprintf("living where they grew up at %d, %s", g.Age, g.Label()), Target: g.Share, Simulated: sim,
+			Error: sim - g.Share, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share",
+			Detail: "a reference, not checked", Source: g.Source}
+		if w := g.Within; w != nil {
+			row.Checked, row.Within = true, *w
+			row.Min, row.Max = g.Share-*w, g.Share+*w
+			row.OK = math.Abs(sim-g.Share) <= *w
+			row.Detail = fmt.Sprintf("within ±%g", *w)
+		}
+		if math.IsNaN(sim) {
+			row.OK = !row.Checked
+			row.Detail = "not measurable: no one of that age grew up there in the window (a run without grew_up.csv?)"
+		}
+		rows = append(rows, row)
+	}
 	return rows
 }
 
@@ -278,7 +295,9 @@ const (
 //     when women move more;
 //   - a centrality group: weight · (wrong-signed share change / ShareScale)²,
 //     zero when the sign is right; with a checked size (Within), also
-//     weight · ((net rate − per_thousand) / within)².
+//     weight · ((net rate − per_thousand) / within)²;
+//   - a checked share living where they grew up (Within):
+//     weight · ((share − target) / within)².
 //
 // The Rogers–Castro reference is not part of the loss (the age-group rates
 // are). A statistic that cannot be measured adds weight · MissingPenalty.
@@ -323,6 +342,11 @@ func Loss(t *targets.Targets, s Stats) float64 {
 		term(c.Weight, math.Min(v, 0)/ShareScale)
 		if c.PerThousand != nil && c.Within != nil {
 			term(c.Weight, (classNetRate(s, c.Classes)-*c.PerThousand) / *c.Within)
+		}
+	}
+	for _, g := range t.GrewUp {
+		if g.Within != nil {
+			term(g.Weight, (s.GrewUpShare(g.Age, g.Classes)-g.Share) / *g.Within)
 		}
 	}
 	return loss

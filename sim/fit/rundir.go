@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/settle-sim/settle/sim/output"
@@ -16,8 +17,8 @@ import (
 )
 
 // FromRunDir computes the statistics of the run in dir (a folder written by
-// `settle run`: manifest.json, regions.csv, flows.csv, migration_by_age.csv;
-// see results/README.md) over the window of t (the whole run when t is nil).
+// `settle run`: manifest.json, regions.csv, flows.csv, migration_by_age.csv
+// and, since engine 0.3.1, grew_up.csv; see results/README.md) over the window of t (the whole run when t is nil).
 // The world is loaded by the name in the manifest. The files are streamed
 // year by year through an Accumulator, so the result equals that of the
 // records the run wrote. An incomplete run is used as far as it got.
@@ -73,6 +74,15 @@ func ReadRun(dir string, w *world.World, add func(*record.Year)) error {
 		return err
 	}
 	defer ages.close()
+	// grew_up.csv is newer than the other tables (engine 0.3.1): a run
+	// without it gives no statistic of where people grew up.
+	var grew *table
+	if _, err := os.Stat(filepath.Join(dir, output.GrewUpFile)); err == nil {
+		if grew, err = openTable(filepath.Join(dir, output.GrewUpFile), output.GrewUpHeader); err != nil {
+			return err
+		}
+		defer grew.close()
+	}
 
 	ageGroup := map[string]int{}
 	for i, s := range record.AgeGroupNames {
@@ -173,6 +183,36 @@ func ReadRun(dir string, w *world.World, add func(*record.Year)) error {
 			}
 			if err := ages.next(); err != nil {
 				return err
+			}
+		}
+		if grew != nil {
+			if err := grew.skipBefore(year); err != nil {
+				return err
+			}
+			for grew.inYear(year) {
+				r := grew.row
+				i, known := code[r[1]]
+				if !known {
+					return grew.errf(1, "region %q is not in world %s; is this the run's world?", r[1], w.Name)
+				}
+				a, err := grew.int(3)
+				if err != nil {
+					return err
+				}
+				k := slices.Index(record.GrewUpAges[:], int(a))
+				if k < 0 {
+					return grew.errf(3, "age %d is not one of %v, the ages settle records", a, record.GrewUpAges)
+				}
+				reg := &y.Regions[i]
+				if reg.GrewUp[k], err = grew.int(4); err != nil {
+					return err
+				}
+				if reg.LivingThere[k], err = grew.int(5); err != nil {
+					return err
+				}
+				if err := grew.next(); err != nil {
+					return err
+				}
 			}
 		}
 		add(y)

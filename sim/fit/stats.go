@@ -48,6 +48,13 @@
 //     0.96 by PPML). That line is kept as DistanceExponentWLS.
 //   - Same-county share: the moves between two regions of the same county
 //     divided by all moves between regions; NaN when a region has no county.
+//   - Living where they grew up at age a (record.GrewUpAges), for a group
+//     of centrality classes: of the persons born in Norway aged a on
+//     1 January who grew up in a region of the classes (grew_up.csv), the
+//     share living in that region, summed over the last GrewUpRows rows of
+//     the window (its last five 1 Januaries): a stock that changes slowly,
+//     measured where it reflects the model's own moves more than the
+//     synthetic start's homes.
 //   - Class share change: for each centrality class, the cumulative net
 //     domestic migration (in − out) of its regions over the window divided by
 //     the national population on 1 January of the window's start: the change
@@ -57,6 +64,7 @@ package fit
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/settle-sim/settle/sim/output"
@@ -127,6 +135,43 @@ type Stats struct {
 	ClassNetDomestic map[int]float64
 	// NationalPopulation on 1 January of the window's first and last year.
 	NationalPopulation [2]float64
+
+	// GrewUp[c][k] counts the persons born in Norway aged
+	// record.GrewUpAges[k] who grew up in a region of centrality class c
+	// (c = 0: any), summed over the window's last GrewUpRows rows;
+	// LivingThere[c][k] those of them living in that region. See
+	// GrewUpShare.
+	GrewUp, LivingThere [7][record.NumGrewUpAges]float64
+}
+
+// GrewUpRows is the number of rows at the end of the window that
+// Stats.GrewUp sums.
+const GrewUpRows = 5
+
+// GrewUpShare returns the share of the persons aged age (one of
+// record.GrewUpAges) who grew up in a region of the centrality classes
+// (none: every region) that live there, over the window; NaN when no one
+// counts (the age is not recorded, the classes are empty, or the run has
+// no grew_up.csv).
+func (s *Stats) GrewUpShare(age int, classes []int) float64 {
+	k := slices.Index(record.GrewUpAges[:], age)
+	if k < 0 {
+		return math.NaN()
+	}
+	if len(classes) == 0 {
+		classes = []int{0}
+	}
+	var grew, living float64
+	for _, c := range classes {
+		if c >= 0 && c < len(s.GrewUp) {
+			grew += s.GrewUp[c][k]
+			living += s.LivingThere[c][k]
+		}
+	}
+	if grew == 0 {
+		return math.NaN()
+	}
+	return living / grew
 }
 
 // Pair is the moves between two regions over the window.
@@ -190,7 +235,8 @@ type Accumulator struct {
 	pair           []float64
 	popSum         []float64 // Σ over counted years of the region's population on 1 January t−1
 	netDom         []float64
-	startPop       []float64 // regions' population on the window's first 1 January
+	grewUp         [][2][7][record.NumGrewUpAges]float64 // per counted row: grew up, living there, by centrality class (0: all)
+	startPop       []float64                             // regions' population on the window's first 1 January
 	endPop         []float64
 	counted        int
 	last           int // last counted row
@@ -292,6 +338,21 @@ func (a *Accumulator) Add(y *record.Year) {
 			a.popSum[i] += float64(prevPop[i])
 			a.netDom[i] += float64(scaled(r.InDomestic, w) - scaled(r.OutDomestic, w))
 		}
+		var g [2][7][record.NumGrewUpAges]float64
+		for i := range y.Regions {
+			r := &y.Regions[i]
+			c := a.class[i]
+			for k := range record.NumGrewUpAges {
+				grew, living := float64(scaled(r.GrewUp[k], w)), float64(scaled(r.LivingThere[k], w))
+				g[0][0][k] += grew
+				g[1][0][k] += living
+				if c >= 1 && c <= 6 {
+					g[0][c][k] += grew
+					g[1][c][k] += living
+				}
+			}
+		}
+		a.grewUp = append(a.grewUp, g)
 		for k := range y.Flows {
 			f := &y.Flows[k]
 			a.pair[int(f.Origin)*a.n+int(f.Destination)] += float64(scaled(f.Moves, w))
@@ -384,6 +445,14 @@ func (a *Accumulator) Stats() Stats {
 	}
 
 	s.distance(a)
+	for _, g := range a.grewUp[max(0, len(a.grewUp)-GrewUpRows):] {
+		for c := range g[0] {
+			for k := range g[0][c] {
+				s.GrewUp[c][k] += g[0][c][k]
+				s.LivingThere[c][k] += g[1][c][k]
+			}
+		}
+	}
 
 	s.SameCountyShare = math.NaN()
 	if a.county != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -391,4 +392,66 @@ func runTeaching(t *testing.T, dir string, seed uint64, tg *targets.Targets) (*o
 		t.Fatal(err)
 	}
 	return out, acc
+}
+
+// TestGrewUpShare: the share living where they grew up sums the last
+// GrewUpRows rows of the window by the class of the region grown up in,
+// is compared as a reference or, with within, checked and in the loss.
+func TestGrewUpShare(t *testing.T) {
+	w := tinyWorld() // classes 1, 3 and 6
+	acc := NewAccumulator(w, nil)
+	for y := 0; y <= 6; y++ {
+		rec := &record.Year{Year: 2000 + y, Weight: 2, Population: ages(), Moves: ages(),
+			Regions: make([]record.Region, 3)}
+		for i := range rec.Regions {
+			r := &rec.Regions[i]
+			// Age 35 (index 1): 10·(i+1) grew up in region i, y+i of them
+			// live there; age 25 (index 0): all 4 live there.
+			r.GrewUp[1], r.LivingThere[1] = int64(10*(i+1)), int64(y+i)
+			r.GrewUp[0], r.LivingThere[0] = 4, 4
+		}
+		acc.Add(rec)
+	}
+	s := acc.Stats()
+	// Rows 2002…2006 (the first row, 2000, is the start; 2001 is sixth
+	// from the end): region C (class 6) grew up 30 a row, living 2+y.
+	if got, want := s.GrewUpShare(35, []int{6}), float64(4+5+6+7+8)/(5*30); math.Abs(got-want) > 1e-12 {
+		t.Errorf("class 6 at 35: %v, want %v", got, want)
+	}
+	if got, want := s.GrewUpShare(35, nil), float64(3*(2+3+4+5+6)+3*5)/(5*60); math.Abs(got-want) > 1e-12 {
+		t.Errorf("all at 35: %v, want %v", got, want)
+	}
+	if got := s.GrewUpShare(25, []int{1, 3}); got != 1 {
+		t.Errorf("classes 1 and 3 at 25: %v, want 1", got)
+	}
+	for _, c := range []struct {
+		age     int
+		classes []int
+	}{{45, nil}, {30, nil}, {35, []int{2}}} {
+		if got := s.GrewUpShare(c.age, c.classes); !math.IsNaN(got) {
+			t.Errorf("age %d, classes %v: %v, want NaN (no one counted)", c.age, c.classes, got)
+		}
+	}
+	share := s.GrewUpShare(35, []int{6})
+	tg := &targets.Targets{GrewUp: []targets.GrewUpShare{{Classes: []int{6}, Age: 35, Share: 0.35, Weight: 2}}}
+	rows := Compare(tg, s)
+	if r := rows[0]; r.Name != "living where they grew up at 35, class 6" || r.Checked || !r.OK || r.Simulated != share || math.Abs(r.Error-(share-0.35)) > 1e-12 {
+		t.Errorf("reference row %+v", r)
+	}
+	if Loss(tg, s) != 0 {
+		t.Errorf("a reference adds %v to the loss", Loss(tg, s))
+	}
+	within := 0.1
+	tg.GrewUp[0].Within = &within
+	if r := Compare(tg, s)[0]; !r.Checked || r.OK != (math.Abs(share-0.35) <= 0.1) || math.Abs(r.Min-0.25) > 1e-12 || math.Abs(r.Max-0.45) > 1e-12 {
+		t.Errorf("checked row %+v", r)
+	}
+	if got, want := Loss(tg, s), 2*math.Pow((share-0.35)/0.1, 2); math.Abs(got-want) > 1e-12 {
+		t.Errorf("loss %v, want %v", got, want)
+	}
+	// A run without grew_up.csv: not measurable, and a checked row misses.
+	tg.GrewUp[0].Age = 45
+	if r := Compare(tg, s)[0]; r.OK || !strings.Contains(r.Detail, "not measurable") {
+		t.Errorf("row without counts %+v", r)
+	}
 }

@@ -1,5 +1,5 @@
 // Package output writes the results of one simulation run to a folder:
-// regions.csv, flows.csv, migration_by_age.csv and manifest.json (see
+// regions.csv, flows.csv, migration_by_age.csv, grew_up.csv and manifest.json (see
 // results/README.md for the columns; their names are a contract that later
 // tools rely on).
 //
@@ -43,6 +43,7 @@ const (
 	RegionsFile    = "regions.csv"
 	FlowsFile      = "flows.csv"
 	AgesFile       = "migration_by_age.csv"
+	GrewUpFile     = "grew_up.csv"
 	ManifestFile   = "manifest.json"
 	IncompleteFile = "INCOMPLETE"
 )
@@ -57,6 +58,10 @@ var (
 		"remote_workers", "students", "part_time_residents", "dwellings", "price_index"}
 	FlowsHeader = []string{"year", "origin", "destination", "age_group", "motive", "moves"}
 	AgesHeader  = []string{"year", "age", "sex", "population", "moves"}
+	// GrewUpHeader: per region, year and age of record.GrewUpAges, the
+	// persons born in Norway of that age who grew up in the region and
+	// those of them who live there.
+	GrewUpHeader = []string{"year", "code", "name", "age", "grew_up", "living_there"}
 )
 
 // sexNames are the sex codes of migration_by_age.csv, indexed like
@@ -69,7 +74,7 @@ type Run struct {
 	regions  []world.Region
 	manifest Manifest
 
-	regionsCSV, flowsCSV, agesCSV *csvFile
+	regionsCSV, flowsCSV, agesCSV, grewUpCSV *csvFile
 
 	// CSV fields (each with its comma) prepared once.
 	codes, names       [][]byte
@@ -134,6 +139,9 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	if err == nil {
 		r.agesCSV, err = createCSV(filepath.Join(dir, AgesFile), AgesHeader)
 	}
+	if err == nil {
+		r.grewUpCSV, err = createCSV(filepath.Join(dir, GrewUpFile), GrewUpHeader)
+	}
 	if err != nil {
 		for _, c := range r.csvs() {
 			if c != nil {
@@ -153,7 +161,9 @@ func (r *Run) Dir() string { return r.dir }
 // counting the start population).
 func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
 
-func (r *Run) csvs() []*csvFile { return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV} }
+func (r *Run) csvs() []*csvFile {
+	return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV, r.grewUpCSV}
+}
 
 // scaled converts a sampled count to the real population.
 func scaled(x int64, weight float64) int64 {
@@ -193,6 +203,7 @@ func (r *Run) Write(y *record.Year) error {
 	r.writeRegions(y, first)
 	r.writeFlows(y)
 	r.writeAges(y)
+	r.writeGrewUp(y)
 	for _, c := range r.csvs() {
 		c.flush()
 	}
@@ -296,6 +307,22 @@ func (r *Run) writeAges(y *record.Year) {
 			c.str(name)
 			c.int(scaled(at(y.Population[sex], age), y.Weight))
 			c.int(scaled(at(y.Moves[sex], age), y.Weight))
+			c.endRow()
+		}
+	}
+}
+
+func (r *Run) writeGrewUp(y *record.Year) {
+	c := r.grewUpCSV
+	for i := range y.Regions {
+		in := &y.Regions[i]
+		for k, age := range record.GrewUpAges {
+			c.raw(r.yearField)
+			c.raw(r.codes[i])
+			c.raw(r.names[i])
+			c.int(int64(age))
+			c.int(scaled(in.GrewUp[k], y.Weight))
+			c.int(scaled(in.LivingThere[k], y.Weight))
 			c.endRow()
 		}
 	}

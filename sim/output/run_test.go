@@ -58,6 +58,10 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 				r.Deaths = int64(rng.IntN(int(pop[i]/60 + 1)))
 				r.Immigrants = int64(rng.IntN(int(pop[i]/80 + 1)))
 				r.Emigrants = int64(rng.IntN(int(pop[i]/120 + 1)))
+				for k := range record.NumGrewUpAges {
+					r.GrewUp[k] = int64(rng.IntN(int(pop[i]/70 + 1)))
+					r.LivingThere[k] = int64(rng.IntN(int(r.GrewUp[k] + 1)))
+				}
 			}
 			for i := range n {
 				for j := range n {
@@ -206,7 +210,7 @@ func TestFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{FlowsFile, ManifestFile, AgesFile, RegionsFile}; !slices.Equal(names, want) {
+	if want := []string{FlowsFile, GrewUpFile, ManifestFile, AgesFile, RegionsFile}; !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 
@@ -247,6 +251,22 @@ func TestFiles(t *testing.T) {
 		t.Errorf("second age row %v", got)
 	}
 
+	// grew_up.csv: a row per year, region and age, scaled like the others.
+	grew := readCSV(t, filepath.Join(dir, GrewUpFile))
+	if !slices.Equal(grew[0], GrewUpHeader) {
+		t.Errorf("grew_up header %v", grew[0])
+	}
+	if n := len(grew) - 1; n != 4*w.N()*record.NumGrewUpAges {
+		t.Errorf("%d grew_up rows, want %d", n, 4*w.N()*record.NumGrewUpAges)
+	}
+	g := recs[2].Regions[1]
+	row := grew[1+(2*w.N()+1)*record.NumGrewUpAges+1] // 2026, the second region, the second age
+	want = []string{"2026", w.Regions[1].Code, w.Regions[1].Name, strconv.Itoa(record.GrewUpAges[1]),
+		strconv.FormatInt(2*g.GrewUp[1], 10), strconv.FormatInt(2*g.LivingThere[1], 10)}
+	if !slices.Equal(row, want) {
+		t.Errorf("grew_up row %v, want %v", row, want)
+	}
+
 	// Names with a comma or quotes survive a CSV round trip; price index has 4 decimals.
 	regions := readCSV(t, filepath.Join(dir, RegionsFile))
 	if regions[3][2] != "Ålesund, by" || regions[4][2] != `Sør-"Varanger"` {
@@ -275,7 +295,7 @@ func TestDeterministic(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	writeRun(t, a, w, recs, nil)
 	writeRun(t, b, w, recs, nil)
-	for _, name := range []string{RegionsFile, FlowsFile, AgesFile} {
+	for _, name := range []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile} {
 		x, _ := os.ReadFile(filepath.Join(a, name))
 		y, _ := os.ReadFile(filepath.Join(b, name))
 		if !bytes.Equal(x, y) || len(x) == 0 {
@@ -374,7 +394,7 @@ func TestWriteError(t *testing.T) {
 	if err := r.Close(nil); err == nil {
 		t.Error("Close reports no error after a failed write")
 	}
-	for _, name := range []string{FlowsFile, RegionsFile, AgesFile} {
+	for _, name := range []string{FlowsFile, RegionsFile, AgesFile, GrewUpFile} {
 		rows := readCSV(t, filepath.Join(dir, name))
 		if last := rows[len(rows)-1][0]; last != "2025" {
 			t.Errorf("%s ends with year %s, want 2025", name, last)

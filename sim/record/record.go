@@ -44,6 +44,16 @@ func AgeGroup(age int) int {
 	return 6
 }
 
+// GrewUpAges are the ages at which Region.GrewUp and LivingThere count the
+// persons who grew up in a region: 35, the age of SSB's statistic of
+// people living in the municipality they grew up in (about half in
+// Norway, 45 % of those from centrality class 5 and 35 % from class 6),
+// and ten years either side.
+var GrewUpAges = [NumGrewUpAges]int{25, 35, 45}
+
+// NumGrewUpAges is the number of GrewUpAges.
+const NumGrewUpAges = 3
+
 // Region is one region's account for one year. Stocks (Population, the age
 // groups, Employed …) are on 1 January of the row's year, after the events;
 // flows (Births … Emigrants) happened during the year before it. In the first
@@ -63,6 +73,10 @@ type Region struct {
 	Dwellings                                 int64
 	PriceIndex                                float64
 	NetMigrationHigherEd                      int64 // net domestic+international migration of persons with higher education
+	// GrewUp[k] counts the persons born in Norway aged GrewUpAges[k] on
+	// 1 January whose home region (where they grew up) is this one,
+	// wherever they live now; LivingThere[k] those of them who live here.
+	GrewUp, LivingThere [NumGrewUpAges]int64
 }
 
 // NetMigration returns domestic and international net migration.

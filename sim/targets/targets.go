@@ -19,6 +19,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -62,6 +64,34 @@ type Targets struct {
 	// CentralityGain are groups of centrality classes whose share of the
 	// population must rise (or fall) through domestic migration over the window.
 	CentralityGain []ClassShare
+	// GrewUp are shares of the people of an age who live in the
+	// municipality they grew up in, by the centrality of that municipality.
+	GrewUp []GrewUpShare
+}
+
+// GrewUpShare is the share of the persons born in Norway aged Age who grew
+// up in a region of the centrality classes Classes (every region when
+// empty) and live there (package fit, Stats.GrewUpShare).
+type GrewUpShare struct {
+	Classes []int
+	Age     int // one of record.GrewUpAges
+	Share   float64
+	// Within is the accepted absolute error of the share (nil: a
+	// reference, shown but not checked and not in fit.Loss).
+	Within *float64
+	Weight float64 // weight in fit.Loss (Load defaults it to 1)
+	Source string
+}
+
+// Label returns "class 6", "classes 1-3" or "all regions".
+func (g GrewUpShare) Label() string {
+	switch len(g.Classes) {
+	case 0:
+		return "all regions"
+	case 1:
+		return "class " + compactList(g.Classes)
+	}
+	return "classes " + compactList(g.Classes)
 }
 
 // AgeRate is a target moving rate of an age group.
@@ -302,33 +332,44 @@ type (
 		Weight      *float64 `toml:"weight"`
 		Source      string   `toml:"source"`
 	}
+	fileGrewUp struct {
+		Classes []int    `toml:"classes"`
+		Age     *int     `toml:"age"`
+		Share   *float64 `toml:"share"`
+		Within  *float64 `toml:"within"`
+		Weight  *float64 `toml:"weight"`
+		Source  string   `toml:"source"`
+	}
 	file struct {
-		Name             string      `toml:"name"`
-		Source           string      `toml:"source"`
-		StartYear        int         `toml:"start_year"`
-		Years            int         `toml:"years"`
-		AgeRates         *fileRates  `toml:"age_rates"`
-		MovesPerThousand *fileIntv   `toml:"moves_per_thousand"`
-		PeakAge          *fileIntv   `toml:"peak_age"`
-		WomenOverMen     *fileRange  `toml:"women_over_men"`
-		RogersCastro     *fileRC     `toml:"rogers_castro"`
-		DistanceExponent *fileIntv   `toml:"distance_exponent"`
-		SameCountyShare  *fileIntv   `toml:"same_county_share"`
-		CentralityShare  []fileClass `toml:"centrality_share"`
+		Name             string       `toml:"name"`
+		Source           string       `toml:"source"`
+		StartYear        int          `toml:"start_year"`
+		Years            int          `toml:"years"`
+		AgeRates         *fileRates   `toml:"age_rates"`
+		MovesPerThousand *fileIntv    `toml:"moves_per_thousand"`
+		PeakAge          *fileIntv    `toml:"peak_age"`
+		WomenOverMen     *fileRange   `toml:"women_over_men"`
+		RogersCastro     *fileRC      `toml:"rogers_castro"`
+		DistanceExponent *fileIntv    `toml:"distance_exponent"`
+		SameCountyShare  *fileIntv    `toml:"same_county_share"`
+		CentralityShare  []fileClass  `toml:"centrality_share"`
+		GrewUp           []fileGrewUp `toml:"living_where_grew_up"`
 	}
 )
 
 // topKeys are the known top-level keys, for did-you-mean hints.
 var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
-	"peak_age", "women_over_men", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share"}
+	"peak_age", "women_over_men", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
+	"living_where_grew_up"}
 
 var tableKeys = map[string][]string{
-	"age_rates":        {"tolerance", "weight", "source", "groups"},
-	"age_rates.groups": {"ages", "sex", "per_thousand", "tolerance", "report_only", "weight", "source"},
-	"interval":         {"min", "max", "target", "weight", "source"},
-	"women_over_men":   {"ages", "source"},
-	"rogers_castro":    {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
-	"centrality_share": {"classes", "change", "per_thousand", "within", "weight", "source"},
+	"age_rates":            {"tolerance", "weight", "source", "groups"},
+	"age_rates.groups":     {"ages", "sex", "per_thousand", "tolerance", "report_only", "weight", "source"},
+	"interval":             {"min", "max", "target", "weight", "source"},
+	"women_over_men":       {"ages", "source"},
+	"rogers_castro":        {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
+	"centrality_share":     {"classes", "change", "per_thousand", "within", "weight", "source"},
+	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -406,15 +447,11 @@ func Parse(name string, data []byte) (*Targets, error) {
 		if len(cs.Classes) == 0 {
 			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")
 		}
-		sort.Ints(cs.Classes)
-		for j, k := range cs.Classes {
-			if k < 1 || k > 6 {
-				p.add(key+".classes", "class %d does not exist; SSB centrality classes are 1 (most central) to 6", k)
-			} else if j > 0 && cs.Classes[j-1] == k {
-				p.add(key+".classes", "class %d is listed twice; list each class once", k)
-			}
-		}
+		p.classes(key, cs.Classes)
 		t.CentralityGain = append(t.CentralityGain, cs)
+	}
+	for i, g := range f.GrewUp {
+		t.GrewUp = append(t.GrewUp, p.grewUp(fmt.Sprintf("living_where_grew_up[%d]", i+1), g))
 	}
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
@@ -428,7 +465,49 @@ func Parse(name string, data []byte) (*Targets, error) {
 
 func (t *Targets) empty() bool {
 	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil &&
-		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0
+		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0 &&
+		len(t.GrewUp) == 0
+}
+
+// classes sorts a list of centrality classes and reports classes that do
+// not exist or are listed twice.
+func (p *problems) classes(key string, list []int) {
+	sort.Ints(list)
+	for j, k := range list {
+		if k < 1 || k > 6 {
+			p.add(key+".classes", "class %d does not exist; SSB centrality classes are 1 (most central) to 6", k)
+		} else if j > 0 && list[j-1] == k {
+			p.add(key+".classes", "class %d is listed twice; list each class once", k)
+		}
+	}
+}
+
+// grewUp checks one [[living_where_grew_up]] entry.
+func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
+	g := GrewUpShare{Classes: append([]int(nil), f.Classes...), Age: 35, Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
+	p.classes(key, g.Classes)
+	if f.Age != nil {
+		g.Age = *f.Age
+		if !slices.Contains(record.GrewUpAges[:], g.Age) {
+			p.add(key+".age", "age %d is not recorded; settle counts where people grew up at the ages %v (grew_up.csv)", g.Age, record.GrewUpAges)
+		}
+	}
+	switch {
+	case f.Share == nil:
+		p.add(key, "missing share; write the share who live where they grew up, e.g. share = 0.5")
+	case !(*f.Share >= 0 && *f.Share <= 1):
+		p.add(key+".share", "share = %v is not a share; write a number from 0 to 1, e.g. share = 0.45 for 45 %%", *f.Share)
+	default:
+		g.Share = *f.Share
+	}
+	if f.Within != nil {
+		v := *f.Within
+		g.Within = &v
+		if !(v > 0 && v <= 1) {
+			p.add(key+".within", "within = %v is not an accepted error of a share; write a number above 0 and at most 1, e.g. within = 0.1", v)
+		}
+	}
+	return g
 }
 
 // decodeError turns a decoder error into an Error with a line.

@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -58,6 +59,28 @@ func TestLoadNorway(t *testing.T) {
 	if tg.DistanceExponent == nil || tg.DistanceExponent.Min != 1 || tg.DistanceExponent.Max != 2 {
 		t.Errorf("distance exponent: %+v", tg.DistanceExponent)
 	}
+	// SSB: about half live where they grew up at 35; 45 % from class 5, 35 % from class 6.
+	var grew []string
+	for _, g := range tg.GrewUp {
+		grew = append(grew, fmt.Sprintf("%s at %d: %g", g.Label(), g.Age, g.Share))
+		if g.Within != nil || g.Weight != 1 || g.Source == "" {
+			t.Errorf("living where they grew up, %s: %+v; want a reference with a source", g.Label(), g)
+		}
+	}
+	if got, want := strings.Join(grew, "; "), "all regions at 35: 0.5; class 1 at 35: 0.52; class 5 at 35: 0.45; class 6 at 35: 0.35"; got != want {
+		t.Errorf("living where they grew up: %s, want %s", got, want)
+	}
+}
+
+func TestParseGrewUp(t *testing.T) {
+	tg, err := Parse("t.toml", []byte("[[living_where_grew_up]]\nclasses = [6, 5]\nshare = 0.4\nwithin = 0.1\nweight = 2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := tg.GrewUp[0]
+	if g.Label() != "classes 5-6" || g.Age != 35 || g.Share != 0.4 || g.Within == nil || *g.Within != 0.1 || g.Weight != 2 {
+		t.Errorf("%+v (label %q); want classes 5-6 at 35 (the default), 0.4 ± 0.1, weight 2", g, g.Label())
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -93,6 +116,13 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
 		{"latin-1", "name = \"M\xf8nster\"\n[peak_age]\nmin = 21\nmax = 27\n",
 			[]string{`t.toml:1: toml: the file is not UTF-8 text: line 1 has the byte 0xF8, which is "ø" in Latin-1`, "save the file as UTF-8"}},
+		{"grew up: age not recorded, share not a share", "[[living_where_grew_up]]\nage = 30\nshare = 45\n",
+			[]string{"t.toml:2: living_where_grew_up[1].age: age 30 is not recorded; settle counts where people grew up at the ages [25 35 45]",
+				"t.toml:3: living_where_grew_up[1].share: share = 45 is not a share; write a number from 0 to 1"}},
+		{"grew up: missing share, bad within, unknown key", "[[living_where_grew_up]]\nclasses = [0]\nwithin = 2\nshares = 0.4\n",
+			[]string{"t.toml:1: living_where_grew_up[1]: missing share", "t.toml:2: living_where_grew_up[1].classes: class 0 does not exist",
+				"t.toml:3: living_where_grew_up[1].within: within = 2 is not an accepted error of a share",
+				`t.toml:4: living_where_grew_up[1].shares: unknown key "shares"; did you mean "share"?`}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
