@@ -742,16 +742,31 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 	if n, err := strconv.Atoi(who); err == nil && n >= 1 && n <= len(ivs) {
 		iv = n - 1
 	} else {
+		// By name: exactly, else ignoring case; a name that several
+		// interventions share (two of one kind without a name take the
+		// kind's name) would change only the first, so it is refused.
+		var same []int
 		for j := range ivs {
 			if ivs[j].Name == who {
-				iv = j
-				break
+				same = append(same, j)
 			}
 		}
-		for j := range ivs {
-			if iv < 0 && strings.EqualFold(ivs[j].Name, who) {
-				iv = j
+		if len(same) == 0 {
+			for j := range ivs {
+				if strings.EqualFold(ivs[j].Name, who) {
+					same = append(same, j)
+				}
 			}
+		}
+		if len(same) > 1 {
+			var nums []string
+			for _, j := range same {
+				nums = append(nums, strconv.Itoa(j+1))
+			}
+			return target{}, false, fmt.Sprintf("%d interventions of the base scenario are named %q (numbers %s); give each its own name = \"…\" in the scenario, or write intervention.%d.%s for the first", len(same), ivs[same[0]].Name, strings.Join(nums, ", "), same[0]+1, key)
+		}
+		if len(same) == 1 {
+			iv = same[0]
 		}
 	}
 	if iv < 0 {

@@ -538,3 +538,43 @@ func TestParseLatin1(t *testing.T) {
 		t.Errorf("error %v, want %q", err, want)
 	}
 }
+
+// A name that two interventions share (two of one kind without a name both
+// take the kind's) is refused: a sweep would change only the first.
+func TestAmbiguousInterventionName(t *testing.T) {
+	dir := t.TempDir()
+	base := baseScenario + `
+[[intervention]]
+kind = "broadband"
+regions = ["Holmøy"]
+from_year = 2024
+coverage = 0.99
+
+[[intervention]]
+kind = "broadband"
+regions = ["Sjøvik"]
+from_year = 2024
+coverage = 0.98
+`
+	if err := os.WriteFile(filepath.Join(dir, "base.toml"), []byte(base), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sweep.toml")
+	body := "[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"intervention.broadband.coverage\"\nvalues = [0.5, 0.9]\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	want := `sweep.toml:4: parameter[1].path: 2 interventions of the base scenario are named "broadband" (numbers 2, 3); give each its own name = "…" in the scenario, or write intervention.2.coverage for the first`
+	if err == nil || !strings.Contains(strings.ReplaceAll(err.Error(), path, "sweep.toml"), want) {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+	// By number it is clear which one.
+	body = strings.Replace(body, "intervention.broadband.coverage", "intervention.3.coverage", 1)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err != nil {
+		t.Errorf("by number: %v", err)
+	}
+}
