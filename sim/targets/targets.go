@@ -448,6 +448,9 @@ func Parse(name string, data []byte) (*Targets, error) {
 			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")
 		}
 		p.classes(key, cs.Classes)
+		if slices.Equal(cs.Classes, []int{1, 2, 3, 4, 5, 6}) {
+			p.add(key+".classes", "classes 1 to 6 are the whole country, whose net domestic migration is zero: it can neither gain nor lose; list some of the classes, e.g. classes = [5, 6]")
+		}
 		t.CentralityGain = append(t.CentralityGain, cs)
 	}
 	for i, g := range f.GrewUp {
@@ -514,22 +517,87 @@ func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
 func decodeError(name string, data []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		key := pe.LastKey
-		if key == "" {
-			key = "toml"
-		}
-		msg := strings.TrimSuffix(pe.Message, ".")
 		line, _ := tomlpos.Of(pe, data)
-		if strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot") {
-			return &Error{File: name, Line: line, Key: key, Msg: msg + "; give a value of the right type (numbers without quotes, text in quotes)"}
-		}
-		return &Error{File: name, Line: line, Key: key, Msg: "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"}
+		return lineError(name, data, line, pe.LastKey, strings.TrimSuffix(pe.Message, "."))
 	}
 	if m := decodeLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: line, Key: m[2], Msg: m[3] + "; give a value of the right type (numbers without quotes, text in quotes)"}
+		return lineError(name, data, line, m[2], m[3])
 	}
 	return &Error{File: name, Line: 1, Key: "toml", Msg: err.Error()}
+}
+
+// lineError is the Error of the decoder's message msg about key on line,
+// with the fix.
+func lineError(name string, data []byte, line int, key, msg string) error {
+	if key == "" {
+		key = "toml"
+	}
+	// The decoder's key has no element numbers: take the numbered key set
+	// on the error's line ("age_rates.groups[2].per_thousand").
+	plain := key
+	for k, l := range scanLines(string(data)) {
+		if l == line && stripIndices(k) == plain && (key == plain || k < key) {
+			key = k
+		}
+	}
+	switch m := typeRe.FindStringSubmatch(msg); {
+	case m != nil:
+		fix := typeFix(m[2])
+		// A number in quotes: the line itself, unquoted.
+		if src := strings.Split(string(data), "\n"); tomlType(m[2]) == "a number" && line >= 1 && line <= len(src) {
+			last := key[strings.LastIndexByte(key, '.')+1:]
+			if i := strings.LastIndexByte(last, ']'); i >= 0 {
+				last = last[i+1:]
+			}
+			if q := regexp.MustCompile(`\b` + regexp.QuoteMeta(last) + `\s*=\s*"\s*([-+0-9.eE]+)\s*"`).FindStringSubmatch(src[line-1]); q != nil {
+				if _, err := strconv.ParseFloat(q[1], 64); err == nil {
+					fix = fmt.Sprintf("write %s = %s without quotes", last, q[1])
+				}
+			}
+		}
+		msg = fmt.Sprintf("expected %s, got %s; %s", tomlType(m[2]), tomlType(m[1]), fix)
+	case strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot"):
+		msg += "; give a value of the right type (numbers without quotes, text in quotes)"
+	case strings.Contains(msg, "has already been defined"):
+		msg = "the key is set twice in its table; remove one of them"
+	default:
+		msg = "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"
+	}
+	return &Error{File: name, Line: line, Key: key, Msg: msg}
+}
+
+// typeRe matches the decoder's message for a value of the wrong type.
+var typeRe = regexp.MustCompile(`incompatible types: TOML value has type (\w+); destination has type (\w+)`)
+
+// tomlType names a decoder type (TOML's or Go's) in words.
+func tomlType(t string) string {
+	switch t {
+	case "string":
+		return "text"
+	case "float", "float64", "integer", "int", "int64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "array", "slice":
+		return "a list"
+	case "table", "map", "struct":
+		return "a table"
+	}
+	return t
+}
+
+// typeFix says how to write a value of the wanted decoder type.
+func typeFix(want string) string {
+	switch tomlType(want) {
+	case "a number":
+		return "write the number without quotes"
+	case "text":
+		return `write text in quotes, e.g. source = "SSB"`
+	case "a list":
+		return "write a list in [ ], e.g. classes = [5, 6]"
+	}
+	return "give a value of the right type (numbers without quotes, text in quotes)"
 }
 
 // problems collects the errors of one file.
