@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +86,49 @@ func TestFolderArguments(t *testing.T) {
 			}
 			if _, err := os.Stat(missing); err == nil {
 				t.Fatalf("%s was created", missing)
+			}
+		})
+	}
+}
+
+// TestDamagedRunFolder: a run folder whose files were cut short or
+// emptied is named as damaged, with the file, the line and the fix,
+// instead of the decoders' "unexpected end of JSON input" or "EOF".
+func TestDamagedRunFolder(t *testing.T) {
+	run := fakeRun(t)
+	cases := []struct {
+		name, file string
+		damage     func([]byte) []byte
+		want       string
+	}{
+		{"manifest cut short", "manifest.json", func(b []byte) []byte { return b[:len(b)/2] },
+			"manifest.json is damaged at line"},
+		{"regions cut short", "regions.csv", func(b []byte) []byte { return b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+10] },
+			"regions.csv:%d: the row does not have the 27 fields of the header: the file is damaged (cut short or edited?); rerun the scenario into a new folder"},
+		{"flows empty", "flows.csv", func([]byte) []byte { return nil },
+			"flows.csv is empty: the run folder is damaged"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			if err := os.CopyFS(dir, os.DirFS(run)); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, c.file)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, c.damage(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := c.want
+			if strings.Contains(want, "%d") {
+				want = fmt.Sprintf(want, bytes.Count(b, []byte("\n")))
+			}
+			code, _, errs := settle(t, "fit", dir, "--targets", "../../targets/norway.toml")
+			if code == 0 || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, stderr %q; want it to contain %q", code, errs, want)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -107,7 +108,12 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	m := new(Manifest)
 	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+		where := ""
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			where = fmt.Sprintf(" at line %d", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")))
+		}
+		return nil, fmt.Errorf("%s is damaged%s (%v): settle wrote it and cannot read it back; was it edited or cut short? Rerun the scenario into a new folder", filepath.Join(dir, ManifestFile), where, err)
 	}
 	return m, nil
 }
