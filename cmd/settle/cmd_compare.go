@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -191,6 +192,10 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 
 	start := time.Now()
 	dir := opts.Out
+	// A folder the user made for the results is kept if the comparison
+	// fails; one this command creates is removed with its files.
+	_, statErr := os.Stat(dir)
+	ours := dir == "" || errors.Is(statErr, fs.ErrNotExist)
 	if dir == "" {
 		base := opts.Results
 		if base == "" {
@@ -208,7 +213,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		runsDir = filepath.Join(dir, "runs")
 	}
 	fail := func(err error) error {
-		return errors.Join(err, abandonCompareDir(dir, opts.KeepRuns, err))
+		return errors.Join(err, abandonCompareDir(dir, opts.KeepRuns, ours, err))
 	}
 
 	bar := p.Bar(plan.Runs()*plan.Years, fmt.Sprintf("%d runs", plan.Runs()), "years")
@@ -270,20 +275,23 @@ func claimCompareDir(dir string, plan *compare.Plan) error {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the results folder: %w", err)
+		return output.FolderError("create", dir, err)
 	}
 	f, err := os.OpenFile(filepath.Join(dir, output.IncompleteFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("refusing to overwrite the earlier results in %s; choose another --out or delete it", dir)
+	}
+	if err != nil {
+		return output.FolderError("write into", dir, err)
 	}
 	_, err = fmt.Fprintf(f, "This comparison is still running, or it stopped without finishing.\n%d runs of %d years were planned.\n", plan.Runs(), plan.Years)
 	return errors.Join(err, f.Close())
 }
 
 // abandonCompareDir cleans up after a failed comparison: without kept runs
-// the folder is removed (it holds nothing but our files); with them the
-// INCOMPLETE file says why it stopped.
-func abandonCompareDir(dir string, keptRuns bool, why error) error {
+// our files are removed, and the folder too when this command created it
+// (ours); with them the INCOMPLETE file says why it stopped.
+func abandonCompareDir(dir string, keptRuns, ours bool, why error) error {
 	if keptRuns {
 		return output.WriteData(filepath.Join(dir, output.IncompleteFile),
 			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n", why)))
@@ -304,7 +312,9 @@ func abandonCompareDir(dir string, keptRuns bool, why error) error {
 	for _, e := range entries {
 		os.RemoveAll(filepath.Join(dir, e.Name()))
 	}
-	os.Remove(dir)
+	if ours {
+		os.Remove(dir)
+	}
 	return nil
 }
 

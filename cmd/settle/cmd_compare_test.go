@@ -166,6 +166,14 @@ func TestCompareInterrupted(t *testing.T) {
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("an interrupted comparison left %s", dir)
 	}
+	// An empty folder the user made for the results stays, empty.
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	runCompare(ctx, compareOpts(dir), &stdout, &stderr)
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+		t.Errorf("the user's empty --out folder: %v, %v; want it kept and empty", entries, err)
+	}
 	// With --keep-runs the finished runs stay, and the error says where.
 	opts := compareOpts(dir)
 	opts.KeepRuns = true

@@ -69,10 +69,15 @@ func (e *reworded) Unwrap() error { return e.err }
 func CheckDir(dir string) error {
 	f, err := os.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) {
+		// A symbolic link to nothing cannot be created as a folder.
+		if st, lerr := os.Lstat(dir); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+			to, _ := os.Readlink(dir)
+			return fmt.Errorf("cannot use %s for the results: it is a symbolic link to %s, which does not exist; create that folder, or choose another --out", dir, to)
+		}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("cannot use %s for the results: %w", dir, err)
+		return FolderError("use", dir, err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err != nil {
@@ -107,16 +112,25 @@ func claimDir(dir string) error {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the run folder: %w", err)
+		return FolderError("create", dir, err)
 	}
 	f, err := os.OpenFile(filepath.Join(dir, IncompleteFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		return &NotEmptyError{Dir: dir, Names: []string{IncompleteFile}}
 	}
 	if err != nil {
-		return fmt.Errorf("creating the run folder: %w", err)
+		return FolderError("write into", dir, err)
 	}
 	return f.Close()
+}
+
+// FolderError says that a results folder could not be used ("create",
+// "write into" …), with the fix for a folder the user may not write to.
+func FolderError(what, dir string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("cannot %s the results folder %s: permission denied; choose an --out in a folder you can write to", what, dir)
+	}
+	return fmt.Errorf("cannot %s the results folder %s: %w", what, dir, err)
 }
 
 // RunID returns the default name of a run folder: the local start time and
@@ -133,7 +147,7 @@ func RunID(start time.Time, seed uint64) string {
 func NewRunDir(base, scenario string, seed uint64, start time.Time) (string, error) {
 	parent := filepath.Join(base, SafeName(scenario))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("creating the results folder: %w", err)
+		return "", FolderError("create", parent, err)
 	}
 	id := RunID(start, seed)
 	for n := 1; ; n++ {
@@ -146,7 +160,7 @@ func NewRunDir(base, scenario string, seed uint64, start time.Time) (string, err
 			return dir, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || n == 1000 {
-			return "", fmt.Errorf("creating the run folder: %w", err)
+			return "", FolderError("create", dir, err)
 		}
 	}
 }

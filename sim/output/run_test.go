@@ -675,3 +675,18 @@ func TestSummaryNoMoves(t *testing.T) {
 		}
 	}
 }
+
+// TestDanglingLink: --out naming a symbolic link to nothing says so (it
+// said "mkdir …: file exists").
+func TestDanglingLink(t *testing.T) {
+	tmp := t.TempDir()
+	link := filepath.Join(tmp, "out")
+	if err := os.Symlink(filepath.Join(tmp, "gone"), link); err != nil {
+		t.Skip(err)
+	}
+	_, err := Create(link, testWorld(), Manifest{ScenarioName: "test"})
+	want := "cannot use " + link + " for the results: it is a symbolic link to " + filepath.Join(tmp, "gone") + ", which does not exist; create that folder, or choose another --out"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+}
