@@ -157,8 +157,35 @@ func WriteData(path string, data []byte) error {
 	})
 }
 
-// incompleteText is the content of the INCOMPLETE file: how far the run
-// got, why it stopped and how to run it again.
+// runningText is the INCOMPLETE file of a run while it runs: what to make
+// of it if the run never replaces it (a crash, a kill, a full disk).
+func runningText(m *Manifest) string {
+	var b strings.Builder
+	b.WriteString("This run is still running, or it stopped without finishing: it crashed, was\n" +
+		"killed, or could not write its last files (a full disk?).\n\n" +
+		"While it runs the tables are written as regions.csv.tmp and so on, whole years\n" +
+		"at a time, and renamed when the run ends; manifest.json says \"complete\": true\n" +
+		"only for a run that finished.\n")
+	b.WriteString(rerunText(m))
+	return b.String()
+}
+
+// rerunText says how to run the scenario of m again.
+func rerunText(m *Manifest) string {
+	var b strings.Builder
+	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
+	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
+	if len(m.CommandLine) > 0 {
+		fmt.Fprintf(&b, "    %s\n", ShellJoin(m.CommandLine))
+	} else {
+		fmt.Fprintf(&b, "    settle run %s --seed %d\n", ShellQuote(m.ScenarioFile), m.Seed)
+	}
+	return b.String()
+}
+
+// incompleteText is the INCOMPLETE file of a run that stopped: how far it
+// got (records written, the first the start population), why it stopped
+// and how to run it again.
 func incompleteText(m *Manifest, records int, why string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "This run is incomplete: %s.\n\n", why)
@@ -172,13 +199,7 @@ func incompleteText(m *Manifest, records int, why string) string {
 		fmt.Fprintf(&b, "%d of %d years were simulated. regions.csv, flows.csv and migration_by_age.csv\n"+
 			"hold the start year and every simulated year up to %d, each year complete.\n", done, m.Years, m.LastYear)
 	}
-	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
-	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
-	if len(m.CommandLine) > 0 {
-		fmt.Fprintf(&b, "    %s\n", ShellJoin(m.CommandLine))
-	} else {
-		fmt.Fprintf(&b, "    settle run %s --seed %d\n", ShellQuote(m.ScenarioFile), m.Seed)
-	}
+	b.WriteString(rerunText(m))
 	return b.String()
 }
 

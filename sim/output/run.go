@@ -130,7 +130,10 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 		r.motives = append(r.motives, field(s))
 	}
 	var err error
-	if err = r.writeMarkers("it is still running, or it stopped without finishing (crashed or was killed)"); err == nil {
+	if err = writeManifest(r.dir, &r.manifest); err == nil {
+		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
+	}
+	if err == nil {
 		r.regionsCSV, err = createCSV(filepath.Join(dir, RegionsFile), RegionsHeader)
 	}
 	if err == nil {

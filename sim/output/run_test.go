@@ -312,9 +312,13 @@ func TestIncomplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// While running, the folder says it is incomplete and nothing has a final name.
-	if _, err := os.Stat(filepath.Join(dir, IncompleteFile)); err != nil {
+	// While running, the folder says it is incomplete and nothing has a
+	// final name; the INCOMPLETE file does not claim that no year was
+	// written (it stays if the run dies, after any number of years).
+	if b, err := os.ReadFile(filepath.Join(dir, IncompleteFile)); err != nil {
 		t.Error("no INCOMPLETE while running")
+	} else if s := string(b); !strings.Contains(s, "still running, or it stopped without finishing") || strings.Contains(s, "No year was written") || !strings.Contains(s, "settle run s.toml --out 'my dir'") {
+		t.Errorf("INCOMPLETE while running:\n%s", s)
 	}
 	if m, err := ReadManifest(dir); err != nil || m.Complete {
 		t.Errorf("manifest while running: %+v, %v", m, err)
