@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
 )
 
@@ -589,5 +591,76 @@ visibility = 0.5
 	}
 	if len(names) != 1 || names[0] != "Starter homes + Careers (2 regions)" {
 		t.Errorf("target units %q, want one named after both interventions", names)
+	}
+}
+
+// TestSentenceRoundsAsTable: a difference of half a person (or what
+// deltas.csv shows as one, 1437.4999… written 1437.5) reads the same in
+// the sentence as in the tables (Count, Signed: the report's key figures
+// and the terminal's table): 1,438, not 1,437 in one and 1,438 in the other.
+func TestSentenceRoundsAsTable(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2, Years: 1}, 0, "base.toml", "bridge.toml")
+	yi := len(res.YearList) - 1
+	const f = 0
+	u := res.Plan.Focus[f]
+	i := res.index(u, Population, yi)
+	for _, x := range []float64{1437.5, 1437.4999999999, 1437.45000001, 759.4999, -1437.5, -1437.4999999999, 0.5, -0.5, 2.5} {
+		res.level[0].mean[i] = 10000
+		res.level[1].mean[i] = 10000 + x
+		res.diff[1].mean[i], res.diff[1].m2[i] = x, 0 // every pair alike: clear
+		s := res.sentence(1, f, yi)
+		table := Signed(x) // "+1,438"
+		csv, err := strconv.ParseFloat(num(x, 1), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Signed(csv) != table {
+			t.Errorf("%v: deltas.csv %s rounds to %s, the table shows %s", x, num(x, 1), Signed(csv), table)
+		}
+		word := " more residents"
+		if x < 0 {
+			word = " fewer residents"
+		}
+		want := " " + table[1:] + word
+		if !strings.Contains(s.Text, want) {
+			t.Errorf("difference %v: table %s, sentence %q (want %q)", x, table, s.Text, want)
+		}
+		if iv := fmt.Sprintf("interval %s to %s", Count(x), Count(x)); !strings.Contains(s.Text, iv) {
+			t.Errorf("difference %v: sentence %q lacks %q", x, s.Text, iv)
+		}
+	}
+}
+
+// TestSentenceMotiveNames: a sentence names the motive as flows.csv,
+// flows_by_age_motive.csv and settle explain do ("career", "amenity"),
+// with plain words in brackets where the name needs them, not "moves for
+// work" beside a file that says career.
+func TestSentenceMotiveNames(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2}, 0, "base.toml", "bridge.toml")
+	named := 0
+	for _, s := range res.Sentences(0) {
+		if s.Motive < 0 {
+			continue
+		}
+		if want := record.MotiveNames[s.Motive] + " moves"; !strings.Contains(s.Text, want) {
+			t.Errorf("%q: lacks %q", s.Text, want)
+		}
+		for _, old := range []string{"moves for ", "who moved ", "moving for ", "moving to "} {
+			if strings.Contains(s.Text, old) {
+				t.Errorf("%q: says %q", s.Text, old)
+			}
+		}
+		named++
+	}
+	if named == 0 {
+		t.Fatal("no sentence names a motive")
+	}
+	for m, name := range record.MotiveNames {
+		if got := motiveWithGloss(m); !strings.HasPrefix(got, name+" moves") {
+			t.Errorf("motive %s: %q", name, got)
+		}
+		if !strings.HasPrefix(MotiveLabel[m], name) {
+			t.Errorf("motive %s: table label %q", name, MotiveLabel[m])
+		}
 	}
 }

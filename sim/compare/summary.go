@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/settle-sim/settle/sim/output"
@@ -24,11 +25,17 @@ type Sentence struct {
 	Text             string
 }
 
-// motiveText says why people moved, for "who moved …".
-var motiveText = [record.NumMotives]string{"to study", "for work", "for housing", "for family reasons", "back to where they grew up", "for the place's qualities"}
+// motiveMoves names the moves of a motive as flows.csv and settle explain
+// do (record.MotiveNames), for "who moved …": "career moves".
+var motiveMoves = [record.NumMotives]string{"study moves", "career moves", "housing moves", "family moves", "return moves", "amenity moves"}
 
-// MotiveLabel is a short plain name of a motive, for tables.
-var MotiveLabel = [record.NumMotives]string{"study", "work (career)", "housing", "family", "return home (return)", "place qualities (amenity)"}
+// motiveGloss says in plain words what a motive's name may not: "for
+// work" (empty where the name says it).
+var motiveGloss = [record.NumMotives]string{"", "for work", "", "", "back to where they grew up", "for the place's qualities"}
+
+// MotiveLabel is a short name of a motive for tables: the name of
+// flows.csv and settle explain, with plain words where it needs them.
+var MotiveLabel = [record.NumMotives]string{"study", "career (work)", "housing", "family", "return (back home)", "amenity (place qualities)"}
 
 // AgeGroupText returns a flows age group in words: "aged 25–34", "under 18".
 func AgeGroupText(g int) string {
@@ -67,7 +74,7 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	unit := &p.Units[u]
 	d := r.Delta(s, u, Population, yi)
 	out := Sentence{Scenario: s, Unit: u, Year: r.YearList[yi], Delta: d, AgeGroup: -1, Motive: -1}
-	diff := math.Round(d.Difference)
+	diff := RoundCount(d.Difference)
 	var b strings.Builder
 	name := unit.Name
 	if unit.Level == LevelCentrality || unit.Level == LevelTarget {
@@ -142,16 +149,20 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			}
 			switch {
 			case joint >= 0.5 && sign > 0:
-				fmt.Fprintf(&b, ", mostly %s who moved %s", people(g, true), motiveText[m])
+				fmt.Fprintf(&b, ", mostly %s making %s", people(g, true), motiveWithGloss(m))
 			case joint >= 0.5:
-				fmt.Fprintf(&b, ", mostly among %s moving %s", people(g, true), motiveText[m])
+				fmt.Fprintf(&b, ", mostly among %s making %s", people(g, true), motiveWithGloss(m))
 			default:
-				n := signed(byAge[g])
+				n := Signed(byAge[g])
 				if g == 0 {
 					n += ", moving with their parents"
 				}
-				fmt.Fprintf(&b, "; the change in net moves into %s (%s) is largest among %s (%s) and in moves %s (%s)",
-					it, signed(total), people(g, false), n, motiveText[m], signed(byMotive[m]))
+				nm := Signed(byMotive[m])
+				if motiveGloss[m] != "" {
+					nm += ", " + motiveGloss[m]
+				}
+				fmt.Fprintf(&b, "; the change in net moves into %s (%s) is largest among %s (%s) and in %s (%s)",
+					it, Signed(total), people(g, false), n, motiveMoves[m], nm)
 			}
 			switch {
 			case len(unclear) == 2:
@@ -169,6 +180,15 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 		out.Text = p.Scenarios[s].Name + ": " + out.Text
 	}
 	return out
+}
+
+// motiveWithGloss is motive m's moves by name with the plain words in
+// brackets: "career moves (for work)", "housing moves".
+func motiveWithGloss(m int) string {
+	if motiveGloss[m] == "" {
+		return motiveMoves[m]
+	}
+	return motiveMoves[m] + " (" + motiveGloss[m] + ")"
 }
 
 // people names the persons of age group g. Children move with their
@@ -193,8 +213,8 @@ func argmax(x []float64, sign float64) int {
 	return best
 }
 
-// signed formats a count with its sign: +1,240, -35, 0.
-func signed(x float64) string {
+// Signed formats a count as Count does, with its sign: +1,240, -35, 0.
+func Signed(x float64) string {
 	c := Count(x)
 	if c != "0" && c[0] != '-' {
 		c = "+" + c
@@ -250,13 +270,27 @@ func Percent(x float64) string {
 	return s
 }
 
-// Count formats a number of persons rounded to a whole number, with
-// thousands separators: 1,240 and -35. It rounds the one-decimal value that
-// deltas.csv shows, so that a sentence and the table agree (759.4999 is
-// 759.5 there, and 760 here).
+// Count formats a number of persons rounded to a whole number by
+// RoundCount, with thousands separators: 1,240 and -35.
 func Count(x float64) string {
 	if math.IsNaN(x) {
 		return "–"
 	}
-	return output.Group(int64(math.Round(math.Round(x*10) / 10)))
+	return output.Group(int64(RoundCount(x)))
+}
+
+// RoundCount rounds a number of persons to a whole number as every text of
+// a comparison shows it (sentences, tables, the terminal): the one-decimal
+// value that deltas.csv writes, rounded half away from zero, so that they
+// all agree with each other and with the file (1437.4999 is 1437.5 there,
+// and 1,438 everywhere else; -0.5 is -1).
+func RoundCount(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	v, err := strconv.ParseFloat(num(x, 1), 64) // as writeDeltas writes it
+	if err != nil {
+		return math.Round(x)
+	}
+	return math.Round(v)
 }

@@ -73,13 +73,19 @@ func WriteCharts(dir string, t *targets.Targets, s Stats) ([]string, error) {
 	return files, nil
 }
 
+// chartMargin is the white space kept at a chart's right edge: gonum/plot
+// draws the legend's symbols and the last tick label of the x axis (90 of
+// the schedule's ages) up to the edge, where a PNG viewer cuts them.
+const chartMargin = 3 * vg.Millimeter // 8.5 pt, 11 px of the PNG
+
 // saveChart writes p to path (its extension names the format) through
 // output.WriteFile, so that no half-drawn chart is left behind.
 func saveChart(p *plot.Plot, w, h vg.Length, path string) error {
-	wt, err := p.WriterTo(w, h, strings.TrimPrefix(filepath.Ext(path), "."))
+	wt, err := draw.NewFormattedCanvas(w, h, strings.TrimPrefix(filepath.Ext(path), "."))
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	p.Draw(draw.Crop(draw.New(wt), 0, -chartMargin, 0, 0))
 	return output.WriteFile(path, func(out io.Writer) error {
 		_, err := wt.WriteTo(out)
 		return err
@@ -114,6 +120,9 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.Y.Label.TextStyle.Font.Size = vg.Points(12)
 	p.Legend.TextStyle.Font.Size = vg.Points(11)
 	p.Legend.Top = true
+	// In from the right edge, over the data: the axis pads the data to
+	// half the last tick label's width, which the legend's symbols took.
+	p.Legend.XOffs = -vg.Points(5)
 	p.Legend.Padding = vg.Points(3) // rows apart: the default 0 made descenders touch the next row
 	p.Add(plotter.NewGrid())
 	return p
@@ -315,7 +324,7 @@ func distanceChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 	// misplaces the padding of the y label in gonum/plot v0.17).
 	p.X.Tick.Marker = decadeTicks{}
 	p.Y.Tick.Marker = decadeTicks{}
-	p.Legend.Top, p.Legend.Left = false, true
+	p.Legend.Top, p.Legend.Left, p.Legend.XOffs = false, true, 0
 	if len(s.Pairs) == 0 {
 		p.Title.Text += ": no moves"
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 3, -10, -6

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -92,6 +93,13 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 		[]vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}, r.Min})
 }
 
+// minCircle is the least radius of a region's circle, relative to the
+// map's larger side: about 11 px on a map 768 px wide, where the radius
+// of the population's area would leave a small region's colour a few
+// pixels under its border (Holmøy's 1,600 residents beside Storhavn's
+// 100,000: a radius of 3 px).
+const minCircle = 0.016
+
 // mapLayer draws the regions of a world within view, keeping the
 // proportions: polygons when shapes are known, else circles whose area is
 // proportional to the population.
@@ -105,6 +113,7 @@ type mapLayer struct {
 	names    []string     // per region
 	min, max point        // the view
 	legend   []legendEntry
+	note     []string // lines under the legend's classes
 }
 
 type legendEntry struct {
@@ -160,14 +169,31 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 				}
 			}
 		}
-	} else {
-		size := math.Max(dx, dy) * k
-		for i, p := range m.centres {
-			rad := vg.Length(m.radius[i] * size)
-			c.DrawGlyph(draw.GlyphStyle{Color: m.fill[i], Radius: rad, Shape: draw.CircleGlyph{}}, at(p))
-			c.DrawGlyph(draw.GlyphStyle{Color: border, Radius: rad, Shape: draw.RingGlyph{}}, at(p))
+	}
+	// Circles: the largest first, so that a small region on a large one's
+	// edge stays in view; a thin border, and for the targets a black ring
+	// just outside, so that the fill colour shows at any size.
+	size := math.Max(dx, dy) * k
+	rad := func(i int) vg.Length { return vg.Length(m.radius[i] * size) }
+	if m.shapes == nil {
+		order := make([]int, len(m.centres))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(m.radius[b], m.radius[a]) })
+		thick := draw.LineStyle{Color: color.Black, Width: vg.Points(1.2)}
+		for _, i := range order {
+			p := at(m.centres[i])
+			c.DrawGlyph(draw.GlyphStyle{Color: m.fill[i], Radius: rad(i), Shape: draw.CircleGlyph{}}, p)
+			c.DrawGlyph(draw.GlyphStyle{Color: border, Radius: rad(i), Shape: draw.RingGlyph{}}, p)
 			if m.outlined[i] {
-				c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: rad + vg.Points(1.5), Shape: draw.RingGlyph{}}, at(p))
+				r := rad(i) + thick.Width/2 + vg.Points(0.25)
+				var ring vg.Path
+				ring.Move(vg.Point{X: p.X + r, Y: p.Y})
+				ring.Arc(p, r, 0, 2*math.Pi)
+				ring.Close()
+				c.SetLineStyle(thick)
+				c.Stroke(ring)
 			}
 		}
 	}
@@ -178,8 +204,14 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		if !c.Contains(p) {
 			continue
 		}
-		c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, p)
+		// A polygon's name is pinned to its centre by a dot; a circle's
+		// stands to its right, leaving the fill in view.
 		at := vg.Point{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}
+		if m.shapes == nil {
+			at = vg.Point{X: p.X + rad(i) + vg.Points(3), Y: p.Y - sty.Height(m.names[i])*0.3}
+		} else {
+			c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, p)
+		}
 		// A light box behind the name keeps it readable on any colour.
 		w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 190}, []vg.Point{
@@ -204,8 +236,19 @@ func (m *mapLayer) drawLegend(c draw.Canvas) {
 		width = max(width, sty.Width(e.label))
 	}
 	pad := vg.Points(6)
+	noteSty := sty
+	noteSty.Font.Size = vg.Points(10)
+	noteLine := vg.Points(13)
+	noteWidth := vg.Length(0)
+	for _, l := range m.note {
+		noteWidth = max(noteWidth, noteSty.Width(l))
+	}
 	x0, y1 := c.Min.X+vg.Points(6), c.Max.Y-vg.Points(6)
-	box := vg.Rectangle{Min: vg.Point{X: x0, Y: y1 - 2*pad - line*vg.Length(len(m.legend))}, Max: vg.Point{X: x0 + 3*pad + sw + width, Y: y1}}
+	height := 2*pad + line*vg.Length(len(m.legend))
+	if len(m.note) > 0 {
+		height += pad/2 + noteLine*vg.Length(len(m.note))
+	}
+	box := vg.Rectangle{Min: vg.Point{X: x0, Y: y1 - height}, Max: vg.Point{X: x0 + max(3*pad+sw+width, 2*pad+noteWidth), Y: y1}}
 	corners := []vg.Point{box.Min, {X: box.Max.X, Y: box.Min.Y}, box.Max, {X: box.Min.X, Y: box.Max.Y}}
 	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 235}, corners)
 	c.StrokeLines(draw.LineStyle{Color: border, Width: vg.Points(0.5)}, append(corners, box.Min))
@@ -215,12 +258,35 @@ func (m *mapLayer) drawLegend(c draw.Canvas) {
 		swatch{e.colour}.Thumbnail(&draw.Canvas{Canvas: c.Canvas, Rectangle: r})
 		c.FillText(sty, vg.Point{X: r.Max.X + pad, Y: r.Min.Y + vg.Points(2)}, e.label)
 	}
+	for i, l := range m.note {
+		y := y1 - pad - line*vg.Length(len(m.legend)) - pad/2 - noteLine*vg.Length(i+1) + vg.Points(3)
+		c.FillText(noteSty, vg.Point{X: x0 + pad, Y: y}, l)
+	}
 }
 
 // mapChart draws scenario s's population difference in the last year on a
 // map of the world's regions; zoom shows only the surroundings of the
 // focus regions.
 func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, error) {
+	f, ok, err := newMapFigure(r, s, zoom)
+	if !ok || err != nil {
+		return Chart{}, ok, err
+	}
+	c, err := save(f.plot, f.width, f.height, dir, f.name, f.title, f.caption)
+	return c, true, err
+}
+
+// mapFigure is a map drawn by mapChart, before it is saved.
+type mapFigure struct {
+	plot                 *plot.Plot
+	layer                *mapLayer
+	width, height        vg.Length
+	name, title, caption string
+}
+
+// newMapFigure makes mapChart's figure; false when there is no map to
+// draw (a zoom without borders or targets).
+func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) {
 	p := r.Plan
 	w := p.World
 	n := w.N()
@@ -275,7 +341,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	}
 	shapes, err := norwayShapes(w, proj)
 	if err != nil {
-		return Chart{}, false, err
+		return mapFigure{}, false, err
 	}
 	m.shapes = shapes
 	m.min, m.max = point{math.Inf(1), math.Inf(1)}, point{math.Inf(-1), math.Inf(-1)}
@@ -303,7 +369,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 		}
 	}
 	if zoom && (len(focusRegions) == 0 || shapes == nil) {
-		return Chart{}, false, nil
+		return mapFigure{}, false, nil
 	}
 	if zoom {
 		for _, s := range shapes {
@@ -341,6 +407,8 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 			if maxPop > 0 {
 				m.radius[i] = 0.07 * math.Sqrt(r.Delta(s, i, compare.Population, yi).Baseline/maxPop)
 			}
+			// Small regions are drawn larger: their colour must show.
+			m.radius[i] = max(m.radius[i], minCircle)
 		}
 		// Room for the circles and, on the right, their names.
 		pad := 0.1 * math.Max(m.max.X-m.min.X, m.max.Y-m.min.Y)
@@ -357,6 +425,22 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 		m.min.X -= 0.45 * (m.max.X - m.min.X)
 	}
 	m.legend = scale.legend()
+	if clear != nil && !slices.Contains(clear, true) {
+		// An all-grey map beside key figures that call a group's change
+		// clear would seem to contradict them: the groups pool the
+		// regions' residents, and their differences stand out sooner.
+		m.note = []string{fmt.Sprintf("No single region's difference is clear with %d replicates", p.Replicates)}
+		for _, u := range mine {
+			if p.Units[u].Level != compare.LevelRegion {
+				m.note[0] += ";"
+				m.note = append(m.note, "see the key figures for groups of regions.")
+				break
+			}
+		}
+		if len(m.note) == 1 {
+			m.note[0] += "."
+		}
+	}
 	if shapes != nil {
 		// Drop the detail finer than half a pixel of an 8-inch (768 px)
 		// map: a third of the points, and of the SVG.
@@ -389,7 +473,7 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 		caption = "Colour: the population difference in the last year in per cent of the baseline mean, from one run per scenario: no interval tells it from chance."
 	}
 	if shapes == nil {
-		caption += " Circle area: the baseline population."
+		caption += " Circle area: the baseline population (the smallest regions drawn larger, so that their colour shows)."
 	}
 	if zoom || shapes == nil {
 		caption += " Black borders: the regions the scenario targets."
@@ -397,6 +481,5 @@ func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, err
 	if len(p.Scenarios) > 2 {
 		caption += " The classes fit each scenario's own differences: read the legend before comparing two scenarios' maps."
 	}
-	c, err := save(pl, width, height, dir, name, title, caption)
-	return c, true, err
+	return mapFigure{plot: pl, layer: m, width: width, height: height, name: name, title: title, caption: caption}, true, nil
 }

@@ -210,8 +210,8 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 		return compare.Num(x, m)
 	}
 	r.Baseline, r.Scenario, r.Difference = f(d.Baseline), f(d.Scenario), f(d.Difference)
-	if count && !strings.HasPrefix(r.Difference, "-") && r.Difference != "0" {
-		r.Difference = "+" + r.Difference
+	if count {
+		r.Difference = compare.Signed(d.Difference) // as the sentences round it
 	}
 	if d.Baseline != 0 && !m.Flow() {
 		r.Pct = compare.Percent(100 * d.Difference / d.Baseline)
@@ -440,9 +440,9 @@ func (v *view) FlowTables(s int) []flowTable {
 			}
 			for k := 0; k <= compare.AllMotives; k++ {
 				d := v.R.FlowDelta(s, f, g, k)
-				c := flowCell{Text: signedCount(d.Difference)}
+				c := flowCell{Text: compare.Signed(d.Difference)}
 				if !math.IsNaN(d.Lo) {
-					c.Title = fmt.Sprintf("90 %% interval %s to %s", signedCount(d.Lo), signedCount(d.Hi))
+					c.Title = fmt.Sprintf("90 %% interval %s to %s", compare.Signed(d.Lo), compare.Signed(d.Hi))
 				}
 				distinct := clearCells == nil || clearCells[g][k]
 				if g < compare.AllAges && k < compare.AllMotives && m > 0 && distinct {
@@ -468,14 +468,6 @@ func (v *view) FlowTables(s int) []flowTable {
 	return out
 }
 
-func signedCount(x float64) string {
-	c := compare.Count(x)
-	if c != "0" && c[0] != '-' {
-		c = "+" + c
-	}
-	return c
-}
-
 // attractRow is a unit's decomposition over the run.
 type attractRow struct {
 	Name                                      string
@@ -497,9 +489,9 @@ func (v *view) AttractRows(s int) []attractRow {
 		d := v.R.DecompositionDelta(s, u, compare.Attractiveness)
 		dn := v.R.DecompositionDelta(s, u, compare.NetDomestic)
 		row := attractRow{Name: v.P.Units[u].Name,
-			BaseNet: signedCount(b.NetDomestic), BaseExplained: signedCount(b.Explained), BaseAttract: signedCount(b.Attractiveness),
-			ScenNet: signedCount(sc.NetDomestic), ScenExplained: signedCount(sc.Explained), ScenAttract: signedCount(sc.Attractiveness),
-			DiffAttract: signedCount(d.Difference), DiffNet: signedCount(dn.Difference), Interval: "–"}
+			BaseNet: compare.Signed(b.NetDomestic), BaseExplained: compare.Signed(b.Explained), BaseAttract: compare.Signed(b.Attractiveness),
+			ScenNet: compare.Signed(sc.NetDomestic), ScenExplained: compare.Signed(sc.Explained), ScenAttract: compare.Signed(sc.Attractiveness),
+			DiffAttract: compare.Signed(d.Difference), DiffNet: compare.Signed(dn.Difference), Interval: "–"}
 		if d.Replicates > 1 {
 			row.Interval = compare.Count(d.Lo) + " to " + compare.Count(d.Hi)
 			if d.Includes0() {

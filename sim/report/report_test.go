@@ -177,7 +177,7 @@ func TestFlowTableChance(t *testing.T) {
 			for m, c := range row.Cells {
 				d := r.FlowDelta(1, f, g, m)
 				style := string(c.Style)
-				if c.Title != fmt.Sprintf("90 %% interval %s to %s", signedCount(d.Lo), signedCount(d.Hi)) {
+				if c.Title != fmt.Sprintf("90 %% interval %s to %s", compare.Signed(d.Lo), compare.Signed(d.Hi)) {
 					t.Errorf("%s, %s, motive %d: title %q for %+v", tab.Unit, row.Age, m, c.Title, d)
 				}
 				switch {
@@ -476,6 +476,26 @@ func TestUnitFile(t *testing.T) {
 	} {
 		if got := unitFile(&c.u); got != c.want {
 			t.Errorf("unitFile(%s %s) = %q, want %q", c.u.Level, c.u.Name, got, c.want)
+		}
+	}
+}
+
+// TestDeltaRowRoundsAsSentence: the report's tables round a count as the
+// sentences do (compare.RoundCount: deltas.csv's one decimal, half away
+// from zero): a difference of 1437.4999…, written 1437.5, is +1,438 in
+// both, not +1,438 in the table and 1,437 in the sentence.
+func TestDeltaRowRoundsAsSentence(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{1437.5, "+1,438"}, {1437.4999999999, "+1,438"}, {-1437.4999999999, "-1,438"},
+		{759.4999, "+760"}, {0.5, "+1"}, {-0.5, "-1"}, {0.04, "0"}, {-0.3, "0"},
+	} {
+		d := compare.Delta{Baseline: 10000, Scenario: 10000 + c.x, Difference: c.x, Lo: c.x, Hi: c.x, Replicates: 2}
+		r := deltaRow("x", "region", d, compare.Population, 0)
+		if r.Difference != c.want || r.Difference != compare.Signed(compare.RoundCount(c.x)) {
+			t.Errorf("difference %v: table %q, want %q", c.x, r.Difference, c.want)
 		}
 	}
 }
