@@ -337,10 +337,7 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 			if d.Replicates > 1 {
 				iv = compare.Count(d.Lo) + " to " + compare.Count(d.Hi)
 			}
-			diff := compare.Count(d.Difference)
-			if d.Difference >= 0.5 {
-				diff = "+" + diff
-			}
+			diff := compare.Signed(d.Difference) // as the sentences and report.html round it
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t%s\n", compare.Count(d.Baseline), compare.Count(d.Scenario), diff, iv, p.Units[u].Name)
 		}
 		if err := tw.Flush(); err != nil {
