@@ -18,6 +18,26 @@ import "math"
 
 var inf = math.Inf(1)
 
+// Bounds of the whole-number parameters that count things. A count beyond
+// them is no policy (Norway has about 2.8 million dwellings and 3 million
+// jobs in all), and float64 → int conversions of larger ones overflow; the
+// range text of each parameter (RangeText) states its bound.
+const (
+	// MaxCount bounds the dwellings, jobs, study places and second homes
+	// an entry adds (or removes) in each target region: 10,000,000.
+	MaxCount = 10_000_000
+	// MaxPersonsPerYear bounds the immigrants an entry settles each year
+	// (real scale): 1,000,000, over ten times Norway's total immigration.
+	// Every one of them is a simulated person (× scale) for the rest of
+	// the run, with a family on top, so the bound is lower than MaxCount:
+	// 1,000,000 a year is some 300,000 simulated persons a year at scale
+	// 0.2, which a run holds.
+	MaxPersonsPerYear = 1_000_000
+	// MaxYears bounds a parameter in years: the longest run
+	// (scenario.MaxYears, which imports this package).
+	MaxYears = 200
+)
+
 // Skill levels of jobs, in the order of world.SkillLow, SkillMedium, SkillHigh.
 var skillLevels = []string{"low", "medium", "high"}
 
@@ -90,8 +110,8 @@ func init() {
 			Kind: "housing",
 			Doc:  "active housing policy: dwellings built in the target regions each year, optionally aimed at a group and with a price subsidy",
 			Params: []ParamSpec{
-				{Key: "dwellings_per_year", Doc: "dwellings built each year in each target region, on top of market construction (real scale)", Unit: "dwellings/year", Min: 0, Max: inf, Required: true, Kind: "integer"},
-				{Key: "years", Doc: "number of years of building, counted from from_year (default: every year the intervention is in force)", Unit: "years", Min: 1, Max: inf, Kind: "integer"},
+				{Key: "dwellings_per_year", Doc: "dwellings built each year in each target region, on top of market construction (real scale)", Unit: "dwellings/year", Min: 0, Max: MaxCount, Required: true, Kind: "integer"},
+				{Key: "years", Doc: "number of years of building, counted from from_year (default: every year the intervention is in force)", Unit: "years", Min: 1, Max: MaxYears, Kind: "integer"},
 				{Key: "for", Doc: "who the dwellings are for: all, young (starter homes for people under 35) or families (households with children)", Kind: "string", Choices: []string{"all", "young", "families"}},
 				{Key: "price_subsidy", Doc: "share of the price (or rent) paid by the programme, for the group the dwellings are for (at most 0.9: destination choice weighs the log of the net price, so a free dwelling would be infinitely attractive)", Unit: "share", Min: 0, Max: MaxSubsidy},
 			},
@@ -100,7 +120,7 @@ func init() {
 			Kind: "campus",
 			Doc:  "opens, expands, shrinks or closes higher-education study places in the target regions",
 			Params: []ParamSpec{
-				{Key: "students", Doc: "study places added in each target region (negative: removed; a closure removes all of them)", Unit: "study places", Min: -inf, Max: inf, Required: true, Kind: "integer"},
+				{Key: "students", Doc: "study places added in each target region (negative: removed; a closure removes all of them)", Unit: "study places", Min: -MaxCount, Max: MaxCount, Required: true, Kind: "integer"},
 			},
 		},
 		{
@@ -116,8 +136,8 @@ func init() {
 			Doc:      "extra labour or refugee immigration settled in the target regions (or nationally), and an integration programme that raises retention",
 			National: true,
 			Params: []ParamSpec{
-				{Key: "workers_per_year", Doc: "extra labour immigrants arriving each year with a job, their families on top (real scale, a total spread over the target regions by their jobs)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
-				{Key: "refugees_per_year", Doc: "extra refugees settled each year (real scale, a total spread over the target regions by population)", Unit: "persons/year", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "workers_per_year", Doc: "extra labour immigrants arriving each year with a job, their families on top (real scale, a total spread over the target regions by their jobs; at most 1,000,000 a year, over ten times Norway's total immigration)", Unit: "persons/year", Min: 0, Max: MaxPersonsPerYear, Kind: "integer"},
+				{Key: "refugees_per_year", Doc: "extra refugees settled each year (real scale, a total spread over the target regions by population; at most 1,000,000 a year, over ten times Norway's total immigration)", Unit: "persons/year", Min: 0, Max: MaxPersonsPerYear, Kind: "integer"},
 				{Key: "integration", Doc: "strength of the integration programme: the share by which immigrants' onward and return migration from the target regions is cut", Unit: "share", Min: 0, Max: 1},
 			},
 		},
@@ -125,7 +145,7 @@ func init() {
 			Kind: "part_time_residents",
 			Doc:  "second-home owners in the target regions: more of them, longer stays, and easier conversion to full residents",
 			Params: []ParamSpec{
-				{Key: "second_homes", Doc: "extra second homes used by part-time residents in each target region (real scale)", Unit: "dwellings", Min: 0, Max: inf, Kind: "integer"},
+				{Key: "second_homes", Doc: "extra second homes used by part-time residents in each target region (real scale)", Unit: "dwellings", Min: 0, Max: MaxCount, Kind: "integer"},
 				{Key: "days_per_year", Doc: "days a year a part-time resident spends in the region", Unit: "days/year", Min: 0, Max: 365},
 				{Key: "conversion_rate", Doc: "yearly probability that a part-time resident becomes a full resident", Unit: "share/year", Min: 0, Max: 1},
 			},
@@ -156,9 +176,9 @@ func init() {
 			Kind: "business_development",
 			Doc:  "jobs added (or, with a negative number, lost: a plant closure or a relocated state agency) in the target regions",
 			Params: []ParamSpec{
-				{Key: "jobs", Doc: "jobs added in each target region (negative: jobs lost)", Unit: "jobs", Min: -inf, Max: inf, Required: true, Kind: "integer"},
+				{Key: "jobs", Doc: "jobs added in each target region (negative: jobs lost)", Unit: "jobs", Min: -MaxCount, Max: MaxCount, Required: true, Kind: "integer"},
 				{Key: "skill_level", Doc: "skill level of the jobs", Kind: "string", Choices: skillLevels, Required: true},
-				{Key: "years", Doc: "years over which the jobs are added in equal steps", Unit: "years", Min: 1, Max: inf, Default: 1, Kind: "integer"},
+				{Key: "years", Doc: "years over which the jobs are added in equal steps", Unit: "years", Min: 1, Max: MaxYears, Default: 1, Kind: "integer"},
 			},
 		},
 		{

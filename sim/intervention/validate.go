@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 )
 
@@ -294,12 +295,17 @@ func checkValue(kind string, p *ParamSpec, v *Value) string {
 		}
 		return fmt.Sprintf("expected %s, got %s; %s", numberType(p), describe(v), hint)
 	}
+	open := OpenMin(kind, p.Key)
+	if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
+		// nan and inf are TOML floats, but no amount of anything.
+		return fmt.Sprintf("%s = %s is not a number settle can use; write a finite %s %s, e.g. %s = %s",
+			p.Key, strconv.FormatFloat(v.Num, 'g', -1, 64), strings.TrimPrefix(numberType(p), "a "), RangeText(p, open), p.Key, example(p))
+	}
 	if p.Kind == "integer" && v.Num != math.Trunc(v.Num) {
 		return fmt.Sprintf("%s = %g is not a whole number; write %s = %g", p.Key, v.Num, p.Key, math.Round(v.Num))
 	}
-	open := OpenMin(kind, p.Key)
-	if math.IsNaN(v.Num) || v.Num < p.Min || (open && v.Num == p.Min) || v.Num > p.Max {
-		return fmt.Sprintf("%s = %g is out of range; use a value %s — %s", p.Key, v.Num, RangeText(p, open), p.Doc)
+	if v.Num < p.Min || (open && v.Num == p.Min) || v.Num > p.Max {
+		return fmt.Sprintf("%s = %s is out of range; use a value %s — %s", p.Key, num(v.Num), RangeText(p, open), p.Doc)
 	}
 	return ""
 }
@@ -314,15 +320,33 @@ func RangeText(p *ParamSpec, openMin bool) string {
 	}
 	switch {
 	case lo && hi && !openMin:
-		return fmt.Sprintf("between %g and %g", p.Min, p.Max)
+		return fmt.Sprintf("between %s and %s", bound(p.Min), bound(p.Max))
 	case lo && hi:
-		return fmt.Sprintf("above %g and at most %g", p.Min, p.Max)
+		return fmt.Sprintf("above %s and at most %s", bound(p.Min), bound(p.Max))
 	case lo:
-		return fmt.Sprintf("%s %g", low, p.Min)
+		return fmt.Sprintf("%s %s", low, bound(p.Min))
 	case hi:
-		return fmt.Sprintf("at most %g", p.Max)
+		return fmt.Sprintf("at most %s", bound(p.Max))
 	}
 	return "of any size (negative or positive)"
+}
+
+// num writes a value for messages: whole numbers in full up to 10^15
+// (20000000, not 2e+07), larger ones as the float they are.
+func num(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// bound writes a range's bound: 0.9, 365, and a large whole number with
+// thousands separators (10,000,000, not 1e+07).
+func bound(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) >= 10000 && math.Abs(x) < 1e15 {
+		return output.Group(int64(x))
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 func numberType(p *ParamSpec) string {

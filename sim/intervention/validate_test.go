@@ -118,13 +118,37 @@ func TestValidateErrors(t *testing.T) {
 		{"remote_work", map[string]Value{"share": {Num: 0.1, IsNum: true}, "skill_levels": {IsList: true, List: []string{"high", "high"}}}, "skill_levels", "listed twice"},
 		{"remote_work", map[string]Value{"share": {Num: 0.1, IsNum: true}, "skill_levels": {IsList: true, List: []string{}}}, "skill_levels", "empty"},
 		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "hi"}}, "skill_level", `not one of "low", "medium", "high"`},
-		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "high"}, "years": {Num: 0, IsNum: true}}, "years", "at least 1"},
+		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "high"}, "years": {Num: 0, IsNum: true}}, "years", "between 1 and 200"},
 		{"municipal_cooperation", map[string]Value{"share": {Num: 1, IsNum: true}}, "share", "takes no parameters"},
 		{"part_time_residents", map[string]Value{"days_per_year": {Num: 400, IsNum: true}}, "days_per_year", "between 0 and 365"},
 		{"youth", map[string]Value{"attachment_boost": {Num: -1, IsNum: true}}, "attachment_boost", "between 0 and 10"},
 		{"youth", map[string]Value{"attachment_boost": {Num: 11, IsNum: true}}, "attachment_boost", "between 0 and 10"},
 		{"housing", map[string]Value{"dwellings_per_year": {Num: 10, IsNum: true}, "price_subsidy": {Num: 0.95, IsNum: true}}, "price_subsidy", "between 0 and 0.9"},
 		{"reputation", map[string]Value{"boost": {Num: 2, IsNum: true, Line: 7}}, "boost", "between -1 and 1"},
+		// nan and inf are TOML floats: no number of anything, whatever the range.
+		{"housing", map[string]Value{"dwellings_per_year": {Num: math.Inf(1), IsNum: true, Line: 8}}, "dwellings_per_year", "dwellings_per_year = +Inf is not a number settle can use; write a finite whole number between 0 and 10,000,000, e.g. dwellings_per_year = 50"},
+		{"housing", map[string]Value{"dwellings_per_year": {Num: math.NaN(), IsNum: true}}, "dwellings_per_year", "dwellings_per_year = NaN is not a number settle can use"},
+		{"business_development", map[string]Value{"jobs": {Num: math.Inf(1), IsNum: true}, "skill_level": {Str: "high"}}, "jobs", "jobs = +Inf is not a number settle can use; write a finite whole number between -10,000,000 and 10,000,000, e.g. jobs = 200"},
+		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "high"}, "years": {Num: math.Inf(1), IsNum: true}}, "years", "years = +Inf is not a number settle can use; write a finite whole number between 1 and 200, e.g. years = 5"},
+		{"immigration", map[string]Value{"workers_per_year": {Num: math.Inf(1), IsNum: true}}, "workers_per_year", "workers_per_year = +Inf is not a number settle can use"},
+		{"campus", map[string]Value{"students": {Num: math.Inf(-1), IsNum: true}}, "students", "students = -Inf is not a number settle can use; write a finite whole number between -10,000,000 and 10,000,000, e.g. students = 500"},
+		{"part_time_residents", map[string]Value{"second_homes": {Num: math.Inf(1), IsNum: true}}, "second_homes", "second_homes = +Inf is not a number settle can use"},
+		{"region_enlargement", map[string]Value{"minutes_saved": {Num: math.Inf(1), IsNum: true}}, "minutes_saved", "minutes_saved = +Inf is not a number settle can use; write a finite number at least 0, e.g. minutes_saved = 15"},
+		{"recruitment", map[string]Value{"relocation_grant": {Num: math.Inf(1), IsNum: true}}, "relocation_grant", "relocation_grant = +Inf is not a number settle can use; write a finite number at least 0, e.g. relocation_grant = 100000"},
+		{"youth", map[string]Value{"attachment_boost": {Num: math.NaN(), IsNum: true}}, "attachment_boost", "attachment_boost = NaN is not a number settle can use; write a finite number between 0 and 10"},
+		// Counts have a bound, stated in the range: a larger one overflows
+		// the engine's whole numbers (jobs = 9223372036854775807 became
+		// −9223372036854775808 jobs).
+		{"business_development", map[string]Value{"jobs": {Num: 9223372036854775807, IsNum: true}, "skill_level": {Str: "high"}}, "jobs", "jobs = 9.223372036854776e+18 is out of range; use a value between -10,000,000 and 10,000,000"},
+		{"business_development", map[string]Value{"jobs": {Num: -9223372036854775807, IsNum: true}, "skill_level": {Str: "high"}}, "jobs", "use a value between -10,000,000 and 10,000,000"},
+		{"business_development", map[string]Value{"jobs": {Num: 10, IsNum: true}, "skill_level": {Str: "high"}, "years": {Num: 1000, IsNum: true}}, "years", "years = 1000 is out of range; use a value between 1 and 200"},
+		{"housing", map[string]Value{"dwellings_per_year": {Num: 20000000, IsNum: true}}, "dwellings_per_year", "dwellings_per_year = 20000000 is out of range; use a value between 0 and 10,000,000"},
+		{"housing", map[string]Value{"dwellings_per_year": {Num: 10, IsNum: true}, "years": {Num: 201, IsNum: true}}, "years", "between 1 and 200"},
+		{"campus", map[string]Value{"students": {Num: -10000001, IsNum: true}}, "students", "between -10,000,000 and 10,000,000"},
+		{"part_time_residents", map[string]Value{"second_homes": {Num: 1e12, IsNum: true}}, "second_homes", "between 0 and 10,000,000"},
+		// Immigrants become simulated persons: 999999999999 a year ran out of memory.
+		{"immigration", map[string]Value{"workers_per_year": {Num: 999999999999, IsNum: true}}, "workers_per_year", "workers_per_year = 999999999999 is out of range; use a value between 0 and 1,000,000"},
+		{"immigration", map[string]Value{"refugees_per_year": {Num: 1000001, IsNum: true}}, "refugees_per_year", "between 0 and 1,000,000"},
 	} {
 		errs := Validate(&Spec{Kind: c.kind, Params: c.params})
 		found := false
@@ -212,6 +236,8 @@ func TestRangeText(t *testing.T) {
 		{0, inf, false, "at least 0"},
 		{-inf, inf, false, "of any size (negative or positive)"},
 		{-inf, 5, false, "at most 5"},
+		{-1e7, 1e7, false, "between -10,000,000 and 10,000,000"},
+		{0, 365, false, "between 0 and 365"},
 	} {
 		if got := RangeText(&ParamSpec{Min: c.min, Max: c.max}, c.open); got != c.want {
 			t.Errorf("%v: %q, want %q", c, got, c.want)

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -155,7 +156,11 @@ func excerpt(line int, text string, col, n int) string {
 // as it was meant (its bytes read in the encoding guessed).
 func encodingError(file string, data []byte, e *tomlpos.EncodingError) error {
 	key := "toml"
-	if !e.UTF16 {
+	if e.Binary {
+		return &Error{File: file, Line: 1, Key: key, Msg: fmt.Sprintf(
+			"%s is not a text file (it looks binary); give a TOML scenario file, text of key = value lines such as scenarios/baseline.toml", filepath.Base(file))}
+	}
+	if e.Charset != "" { // bytes that are not UTF-8: at their key
 		best := ""
 		for path, l := range scanKeyLines(string(data)) {
 			for !utf8.ValidString(path) { // a key with the byte itself: its table

@@ -45,7 +45,7 @@ import (
 
 // Limits of [scenario] values.
 const (
-	MaxYears      = 200
+	MaxYears      = intervention.MaxYears // 200: a parameter in years may span the longest run
 	DefaultWorld  = "norway-2024"
 	DefaultSeed   = 1
 	DefaultScale  = 1.0
@@ -353,7 +353,11 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 			}
 		case "travel_times":
 			t, ok := text(p, path, v, `"travel-times.csv"`)
-			if ok {
+			switch {
+			case ok && strings.TrimSpace(t) == "":
+				// Not "no file": leaving the key out says that.
+				p.add(path, `the path is empty; give the path of a travel-time CSV (from,to,minutes) relative to the scenario file, e.g. travel_times = "travel-times.csv", or leave travel_times out to use estimated travel times`)
+			case ok:
 				s.TravelTimes = t
 			}
 		case "start_year":
@@ -486,6 +490,7 @@ func (s *Scenario) setParam(p *problems, path, name string, v any) {
 func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any) {
 	sp := intervention.Spec{File: s.File, Line: s.lines.line(path), Params: map[string]intervention.Value{}}
 	t := targets{path: path}
+	fromOK, toOK := false, false // from_year and to_year given and whole numbers
 	for _, key := range sortedKeys(m) {
 		kp := path + "." + key
 		v := m[key]
@@ -509,11 +514,11 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 			t.centrality = s.centrality(p, kp, v)
 		case "from_year":
 			if y, ok := integer(p, kp, v); ok {
-				sp.FromYear = int(y)
+				sp.FromYear, fromOK = int(y), true
 			}
 		case "to_year":
 			if y, ok := integer(p, kp, v); ok {
-				sp.ToYear = int(y)
+				sp.ToYear, toOK = int(y), true
 			}
 		case "phase_in_years":
 			if y, ok := integer(p, kp, v); ok {
@@ -547,7 +552,8 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 	if _, ok := m["from_year"]; !ok {
 		p.add(path, "missing from_year; add from_year = YEAR, the first year the intervention is in force")
 	}
-	if _, ok := m["to_year"]; ok && sp.ToYear < sp.FromYear {
+	// A year already reported bad is no year to compare with.
+	if fromOK && toOK && sp.ToYear < sp.FromYear {
 		p.add(path+".to_year", "to_year = %d is before from_year = %d; give a last year on or after from_year, or leave to_year out (no end)", sp.ToYear, sp.FromYear)
 	}
 	if t.regions != nil && (t.centrality != nil || t.county != nil) {
@@ -728,16 +734,21 @@ func (s *Scenario) checkNames(p *problems) {
 // simulated person every region keeps inflates the population
 // (synth.ScaleBias).
 func (s *Scenario) checkScale(p *problems, w *world.World) {
-	b := synth.ScaleBias(w, s.Scale)
-	if !(b > synth.MaxScaleBias) {
-		return
-	}
 	as := ""
 	switch {
 	case s.fileScale == 0:
 		as = " (as overridden)"
 	case s.Scale != s.fileScale:
 		as = fmt.Sprintf(" (as overridden; the file has scale = %g)", s.fileScale)
+	}
+	// A world × scale whose persons a run cannot number (synth.TooMany).
+	if why := synth.TooMany(w, s.Scale); why != "" {
+		p.add("scenario.scale", "scale = %g%s is too large for world %s: %s", s.Scale, as, filepath.Base(w.Name), why)
+		return
+	}
+	b := synth.ScaleBias(w, s.Scale)
+	if !(b > synth.MaxScaleBias) {
+		return
 	}
 	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %s; use scale = %g or more",
 		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), output.Group(int64(math.Round(1/s.Scale))), synth.BiasText(b), synth.MinScale(w))
@@ -786,10 +797,16 @@ func integer(p *problems, path string, v any) (int64, bool) {
 	case int64:
 		return x, true
 	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			notFinite(p, path, x, "whole number")
+		case x == math.Trunc(x) && math.Abs(x) < 1<<53:
 			return int64(x), true
+		case x == math.Trunc(x):
+			p.add(path, "%s = %g is too large for a whole number; write e.g. %s = %s", lastKey(path), x, lastKey(path), keyExample(path))
+		default:
+			p.add(path, "expected a whole number, got %g; write %s = %g", x, lastKey(path), math.Round(x))
 		}
-		p.add(path, "expected a whole number, got %g; write %s = %g", x, lastKey(path), math.Round(x))
 		return 0, false
 	case string:
 		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
@@ -828,6 +845,10 @@ func number(p *problems, path string, v any) (float64, bool) {
 	case int64:
 		return float64(x), true
 	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			notFinite(p, path, x, "number")
+			return 0, false
+		}
 		return x, true
 	case string:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
@@ -837,6 +858,37 @@ func number(p *problems, path string, v any) (float64, bool) {
 	}
 	p.add(path, "expected a number, got %s; write e.g. %s = 1.0", describe(v), lastKey(path))
 	return 0, false
+}
+
+// notFinite reports nan, inf or -inf, which TOML reads as floats, where a
+// number (what) is expected: no amount of anything, nor a year.
+func notFinite(p *problems, path string, x float64, what string) {
+	key := lastKey(path)
+	p.add(path, "%s = %s is not a number settle can use; write a finite %s, e.g. %s = %s",
+		key, strconv.FormatFloat(x, 'g', -1, 64), what, key, keyExample(path))
+}
+
+// keyExamples are valid values of the [scenario] and [[intervention]]
+// keys that take numbers, for messages.
+var keyExamples = map[string]string{
+	"years": "30", "seed": "1", "start_year": "2024", "scale": "0.1",
+	"from_year": "2025", "to_year": "2030", "phase_in_years": "3", "centrality": "[5, 6]",
+}
+
+// keyExample returns a valid value of the key at path: its entry in
+// keyExamples, a behaviour parameter's default, or 1.
+func keyExample(path string) string {
+	key := lastKey(path)
+	if ex, ok := keyExamples[key]; ok {
+		return ex
+	}
+	if name, ok := strings.CutPrefix(displayKey(path), "behaviour."); ok {
+		def := params.Default()
+		if d, err := def.Get(name); err == nil {
+			return strconv.FormatFloat(d, 'g', -1, 64)
+		}
+	}
+	return "1"
 }
 
 // emptyList reports whether v is a list without elements (not one whose

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,6 +73,13 @@ var parseCases = []badCase{
 	{"years zero", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 0\n", 4, "scenario.years", []string{"out of range", "between 1 and 200"}},
 	{"years too many", "[scenario]\nname = \"t\"\nworld = \"teaching\"\n\nyears = 201 # long\n", 5, "scenario.years", []string{"between 1 and 200"}},
 	{"years fraction", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10.5\n", 4, "scenario.years", []string{"expected a whole number", "years = 11"}},
+	// nan and inf are TOML floats: not a number to use, with a real example (not "write years = NaN").
+	{"years nan", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = nan\n", 4, "scenario.years", []string{"years = NaN is not a number settle can use; write a finite whole number, e.g. years = 30"}},
+	{"seed inf", head + "seed = inf\n", 5, "scenario.seed", []string{"seed = +Inf is not a number settle can use", "seed = 1"}},
+	{"start_year nan", head + "start_year = nan\n", 5, "scenario.start_year", []string{"start_year = NaN is not a number settle can use", "start_year = 2024"}},
+	{"scale nan", head + "scale = nan\n", 5, "scenario.scale", []string{"scale = NaN is not a number settle can use; write a finite number, e.g. scale = 0.1"}},
+	{"behaviour nan", head + "[behaviour]\nmove_scale = -inf\n", 6, "behaviour.move_scale", []string{"move_scale = -Inf is not a number settle can use; write a finite number, e.g. move_scale = 1.21"}},
+	{"years too large", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 1e300\n", 4, "scenario.years", []string{"years = 1e+300 is too large for a whole number; write e.g. years = 30"}},
 	{"sub-table in scenario", head + "[scenario.x]\n", 5, "scenario.x", []string{"unknown key", "the keys are name"}},
 	{"scale zero", head + "scale = 0\n", 5, "scenario.scale", []string{"out of range", "above 0 and at most 1"}},
 	{"scale above one", head + "scale = 1.5\n", 5, "scenario.scale", []string{"1 = the whole population"}},
@@ -112,6 +120,13 @@ var parseCases = []badCase{
 	{"list given as text", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nskill_levels = \"high\"\n", 9, "intervention[1].skill_levels", []string{`skill_levels = ["high"]`}},
 	{"bad list element", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nskill_levels = [\"high\", \"hihg\"]\n", 9, "intervention[1].skill_levels", []string{`did you mean "high"`}},
 	{"bool as text", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 0.2\nrequires_broadband = \"yes\"\n", 9, "intervention[1].requires_broadband", []string{"expected true or false", "requires_broadband = true"}},
+	{"from_year nan", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = nan\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"from_year = NaN is not a number settle can use", "from_year = 2025"}},
+	{"to_year nan", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nto_year = nan\ncoverage = 0.9\n", 8, "intervention[1].to_year", []string{"to_year = NaN is not a number settle can use", "to_year = 2030"}},
+	{"phase_in_years inf", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = inf\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"phase_in_years = +Inf is not a number settle can use; write a finite whole number, e.g. phase_in_years = 3"}},
+	{"centrality nan", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = nan\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"is not a number settle can use", "centrality = [5, 6]"}},
+	{"jobs inf", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T07\"]\nfrom_year = 2025\njobs = inf\nskill_level = \"high\"\n", 9, "intervention[1].jobs", []string{"jobs = +Inf is not a number settle can use", "jobs = 200"}},
+	{"jobs too many", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T07\"]\nfrom_year = 2025\njobs = 9223372036854775807\nskill_level = \"high\"\n", 9, "intervention[1].jobs", []string{"out of range; use a value between -10,000,000 and 10,000,000"}},
+	{"immigrants too many", head + "[[intervention]]\nkind = \"immigration\"\nfrom_year = 2024\nworkers_per_year = 999999999999\n", 8, "intervention[1].workers_per_year", []string{"workers_per_year = 999999999999 is out of range; use a value between 0 and 1,000,000"}},
 	{"to_year before from_year", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2030\nto_year = 2029\ncoverage = 0.9\n", 8, "intervention[1].to_year", []string{"before from_year", "leave to_year out"}},
 	// A date where a year goes: its year is what was meant.
 	{"date as a year", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2027-01-01\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"expected a year, got the date 2027-01-01", "write from_year = 2027"}},
@@ -133,6 +148,8 @@ var parseCases = []badCase{
 	{"second entry", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 0.9\n\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 1.9\n", 13, "intervention[2].coverage", []string{"between 0 and 1"}},
 	{"duplicate names", head + "[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2025\ncoverage = 0.9\n[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2026\ncoverage = 0.9\n", 12, "intervention[2].name", []string{"already used by the intervention at line 5"}},
 	{"single brackets", head + "[intervention]\nkind = \"broadband\"\n", 5, "intervention", []string{"double brackets", "[[intervention]]"}},
+	// An empty path is no file: leaving the key out says that.
+	{"empty travel_times", head + "travel_times = \"\"\n", 5, "scenario.travel_times", []string{"the path is empty", `travel_times = "travel-times.csv"`, "leave travel_times out to use estimated travel times"}},
 	{"unknown world file", "[scenario]\nname = \"t\"\nworld = \"nothere/regions.csv\"\nyears = 10\n", 3, "scenario.world", []string{"cannot read the world file", "relative to the scenario file"}},
 	{"syntax: unquoted text", "[scenario]\nname = \"t\"\nworld = teaching\nyears = 10\n", 3, "scenario.world", []string{"invalid TOML", `put text in quotes: world = "teaching"`, "^"}},
 	{"syntax: duplicate key", head + "years = 12\n", 5, "scenario.years", []string{"already been defined", "remove one of them"}},
@@ -140,6 +157,11 @@ var parseCases = []badCase{
 	{"Latin-1 file", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"B\xf8\"]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`the file is not UTF-8 text: line 7 has the byte 0xF8, which is "ø" in Latin-1/Windows-1252`, "save the file as UTF-8", `7 | regions = ["Bø"]`}},
 	{"Latin-1 in a comment", "# Nordl\xe5nd\n" + head, 1, "toml", []string{`0xE5, which is "å"`, "save the file as UTF-8"}},
 	{"UTF-16 file", "\xff\xfe[\x00s\x00]\x00\n\x00", 1, "toml", []string{"UTF-16", "save the file as UTF-8"}},
+	// Not UTF-16, nor a key of binary bytes: the file is no text.
+	{"binary file", "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00", 1, "toml", []string{"test.toml is not a text file (it looks binary); give a TOML scenario file"}},
+	{"gzip file", "\x1f\x8b\x08\x08\xa1\xb2\xc3\x64\x00\x03t.toml\x00\x8b\x2e\x4e\xce\x4b\x2c\xca", 1, "toml", []string{"test.toml is not a text file (it looks binary)"}},
+	// Not "TOML files cannot contain control characters: '0x0d'".
+	{"old Mac line endings", strings.ReplaceAll(head, "\n", "\r"), 1, "toml", []string{"the file has old Mac line endings", "save it with LF (Unix, macOS) or CRLF (Windows) line endings"}},
 	{"syntax: in an intervention", head + "[[intervention]]\nkind = \"broadband\"\n[[intervention]]\nkind = broadband\n", 8, "intervention[2].kind", []string{"put text in quotes"}},
 }
 
@@ -541,6 +563,11 @@ func TestNoFollowOnErrors(t *testing.T) {
 			`test.toml:7: intervention[1].regions: expected a code or name in quotes, got the number 1818; write it as "1818"`},
 		{"county as a number", head + "[[intervention]]\nkind = \"youth\"\ncounty = [15]\nfrom_year = 2025\nattachment_boost = 0.5\n",
 			`test.toml:7: intervention[1].county: expected a code or name in quotes, got the number 15; write it as "15"`},
+		// to_year = nan is not also "to_year = 0 is before from_year".
+		{"to_year nan", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nto_year = nan\ncoverage = 0.9\n",
+			"test.toml:8: intervention[1].to_year: to_year = NaN is not a number settle can use"},
+		{"from_year inf", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = inf\nto_year = 2030\ncoverage = 0.9\n",
+			"test.toml:7: intervention[1].from_year: from_year = +Inf is not a number settle can use"},
 		{"misspelt scenario", "[senario]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n",
 			"test.toml:1: senario: unknown table [senario]; did you mean [scenario]?"},
 		{"plural scenarios", "[[scenarios]]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n",
@@ -609,5 +636,30 @@ func TestResolveNorwayNames(t *testing.T) {
 				t.Errorf("a did-you-mean: %v", err)
 			}
 		})
+	}
+}
+
+// TestScaleTooLarge: a user world whose persons at the scale do not fit a
+// run is refused by LoadWorld (settle validate), with the scale that fits,
+// not left to panic in settle run.
+func TestScaleTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("code,name,lat,lon,population\n")
+	for i := range 22 {
+		fmt.Fprintf(&b, "R%d,Region %d,%g,10,50000000\n", i, i, 60+0.1*float64(i))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "regions.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "test.toml")
+	s, err := Parse(file, []byte("[scenario]\nname = \"t\"\nworld = \"regions.csv\"\nyears = 2\nscale = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.LoadWorld()
+	want := file + ":5: scenario.scale: scale = 1 is too large for world regions.csv: it would simulate 1,100,000,000 persons, more than the 1,073,741,824 a run can hold (persons are numbered by 32-bit slots); use scale = 0.5 or less"
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadWorld: %v\nwant %s", err, want)
 	}
 }

@@ -90,12 +90,60 @@ func BiasText(b float64) string {
 	return strconv.FormatFloat(100*b, 'f', 0, 64) + " %"
 }
 
+// MaxSimulated is the most persons a run may synthesise: 2^30, about 1.07
+// billion. Persons are numbered by int32 slots, and a run needs room to
+// grow (Population reserves a quarter more; births and immigrants add
+// more), so half of the int32 range; a world × scale beyond it panicked
+// with slice bounds out of range.
+const MaxSimulated = 1 << 30
+
+// TooMany says why w at scale would simulate more persons than a run
+// holds ("it would simulate 49,999,500,000 persons, more than the
+// 1,073,741,824 a run can hold; use scale = 0.01 or less"), or "" when
+// Simulated(w, scale) is at most MaxSimulated.
+func TooMany(w *world.World, scale float64) string {
+	n := Simulated(w, scale)
+	if n <= MaxSimulated {
+		return ""
+	}
+	return fmt.Sprintf("it would simulate %s persons, more than the %s a run can hold (persons are numbered by 32-bit slots); use scale = %g or less",
+		group(n), group(MaxSimulated), MaxScale(w))
+}
+
+// MaxScale returns the largest scale of the series 1, 0.5, 0.2, 0.1, … at
+// which w's simulated persons are at most MaxSimulated (0 when none is).
+func MaxScale(w *world.World) float64 {
+	for k := 0; k < 12; k++ {
+		for _, m := range []float64{1, 0.5, 0.2} {
+			x := m * math.Pow(10, -float64(k))
+			if Simulated(w, x) <= MaxSimulated {
+				return x
+			}
+		}
+	}
+	return 0
+}
+
+// group writes n ≥ 0 with thousands separators, as output.Group does
+// (kept here so that synth does not depend on the output package).
+func group(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // TooSmall says why scale is too small for w, for an error to follow "is
 // too small for world W: " ("14 of its 14 regions (the smallest) would
 // each keep one simulated person, which overstates the population by
 // 3407 %; use 0.0005 or more"), or "" when its ScaleBias is within
-// MaxScaleBias.
+// MaxScaleBias. It is the engine's check of a scale, so it also says when
+// w at scale simulates more persons than a run holds (TooMany).
 func TooSmall(w *world.World, scale float64) string {
+	if why := TooMany(w, scale); why != "" {
+		return why
+	}
 	n, b := topped(w, scale)
 	if !(b > MaxScaleBias) {
 		return ""

@@ -3,6 +3,7 @@ package synth_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -470,6 +471,40 @@ func TestBiasText(t *testing.T) {
 	for b, want := range map[float64]string{0.0116: "1.2 %", 0.24: "24 %", 34.07: "3407 %"} {
 		if got := synth.BiasText(b); got != want {
 			t.Errorf("BiasText(%g) = %q, want %q", b, got, want)
+		}
+	}
+}
+
+// TestTooMany: a world × scale whose persons do not fit the int32 slots
+// is refused, with the scale that fits (99999999999 residents at scale 0.5
+// panicked in population.Extend with slice bounds out of range).
+func TestTooMany(t *testing.T) {
+	w := &world.World{Name: "big"}
+	for range 22 {
+		w.Regions = append(w.Regions, world.Region{Population: world.MaxRegionPopulation})
+	}
+	if why := synth.TooMany(w, 0.5); why != "" {
+		t.Errorf("TooMany at 0.5 = %q, want none", why)
+	}
+	want := "it would simulate 1,100,000,000 persons, more than the 1,073,741,824 a run can hold (persons are numbered by 32-bit slots); use scale = 0.5 or less"
+	if why := synth.TooMany(w, 1); why != want {
+		t.Errorf("TooMany at 1 = %q\nwant %q", why, want)
+	}
+	// The engine's check of a scale refuses it too.
+	if why := synth.TooSmall(w, 1); why != want {
+		t.Errorf("TooSmall at 1 = %q\nwant %q", why, want)
+	}
+	huge := &world.World{Name: "huge", Regions: []world.Region{{Population: 99999999999}, {Population: 3000}}}
+	if why := synth.TooSmall(huge, 0.5); why == "" || !strings.Contains(why, "use scale = 0.01 or less") {
+		t.Errorf("TooSmall(99999999999 residents, 0.5) = %q", why)
+	}
+	for _, name := range []string{"teaching", "norway-2024"} {
+		w, err := world.Load(name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := synth.TooMany(w, 1); why != "" || synth.MaxScale(w) != 1 {
+			t.Errorf("%s: TooMany at 1 = %q, MaxScale %g", name, why, synth.MaxScale(w))
 		}
 	}
 }

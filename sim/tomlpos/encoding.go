@@ -29,13 +29,31 @@ type EncodingError struct {
 	// Lines are all the lines with bytes that are not UTF-8, in order.
 	Lines []int
 	UTF16 bool // the file is UTF-16 text (Windows Notepad's "Unicode")
+	// Binary: the file is no text at all (a program, an archive, a
+	// compressed file): it has NUL bytes, or many other control bytes.
+	Binary bool
+	// CR: the file ends lines with a carriage return alone (old Mac line
+	// endings), which TOML does not accept; Line is the first such line
+	// (counted by line feeds). NoLF: the file has no line feed at all,
+	// every line ends so.
+	CR, NoLF bool
 }
 
 // CheckUTF8 returns nil if data is UTF-8 text (with or without a byte-order
-// mark), and otherwise says where it is not and what it probably is.
+// mark) with LF or CRLF line endings, and otherwise says where it is not
+// and what it probably is: binary, UTF-16, old Mac line endings (CR), or
+// text in a single-byte encoding.
 func CheckUTF8(data []byte) *EncodingError {
-	if isUTF16(data) {
+	utf16 := isUTF16(data)
+	if !utf16 && isBinary(data) {
+		return &EncodingError{Line: 1, Col: 1, Binary: true}
+	}
+	if utf16 {
 		return &EncodingError{Line: 1, Col: 1, UTF16: true}
+	}
+	if i := loneCR(data); i >= 0 {
+		n := bytes.Count(data[:i], []byte("\n"))
+		return &EncodingError{Line: 1 + n, Col: 1, CR: true, NoLF: n == 0 && bytes.IndexByte(data, '\n') < 0}
 	}
 	if utf8.Valid(data) {
 		return nil
@@ -78,6 +96,14 @@ func CheckUTF8(data []byte) *EncodingError {
 //	the file is not UTF-8 text: line 9 has the byte 0xF8, which is "ø" in Latin-1/Windows-1252 …; save the file as UTF-8 …
 func (e *EncodingError) Error() string {
 	const fix = "save the file as UTF-8 (in your editor's Save as, choose the encoding UTF-8), as every TOML file must be"
+	switch {
+	case e.Binary:
+		return "the file is not a text file (it looks binary); give a TOML file, text of key = value lines"
+	case e.CR && e.NoLF:
+		return "the file has old Mac line endings (a carriage return, CR, alone ends each line), which TOML does not accept; save it with LF (Unix, macOS) or CRLF (Windows) line endings"
+	case e.CR:
+		return fmt.Sprintf("line %d has a carriage return (CR) not followed by a line feed, an old Mac line ending, which TOML does not accept; save the file with LF (Unix, macOS) or CRLF (Windows) line endings", e.Line)
+	}
 	if e.UTF16 {
 		return `the file is UTF-16 text (what Windows Notepad calls "Unicode"), not UTF-8; ` + fix
 	}
@@ -114,13 +140,64 @@ func list(lines []int) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-// isUTF16 reports a UTF-16 byte-order mark, or text that is mostly NUL
-// bytes (UTF-16 without a mark: every ASCII character has one).
+// isUTF16 reports a UTF-16 byte-order mark, or text whose every other byte
+// is NUL (UTF-16 without a mark: every ASCII or Latin-1 character has one,
+// at the same place in each two bytes). A binary file has NUL bytes too,
+// but not so regularly.
 func isUTF16(data []byte) bool {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return true
 	}
-	return len(data) >= 2 && bytes.Count(data, []byte{0})*4 >= len(data)
+	sample := data[:min(len(data), sampleSize)&^1]
+	if len(sample) < 2 {
+		return false
+	}
+	var nul [2]int // NUL bytes at even and odd offsets
+	for i, b := range sample {
+		if b == 0 {
+			nul[i&1]++
+		}
+	}
+	units := len(sample) / 2
+	hi, lo := max(nul[0], nul[1]), min(nul[0], nul[1])
+	return hi*10 >= units*9 && lo*10 < units
+}
+
+// sampleSize is how much of a file isUTF16 and isBinary look at.
+const sampleSize = 8192
+
+// isBinary reports a file that is no text: one with a NUL byte (never in
+// UTF-8 text; see isUTF16 for UTF-16), or in which more than one byte in
+// ten of the first sampleSize is a control byte other than tab, line feed,
+// form feed and carriage return (an ELF program, a gzip or zip archive).
+func isBinary(data []byte) bool {
+	sample := data[:min(len(data), sampleSize)]
+	if bytes.IndexByte(sample, 0) >= 0 {
+		return true
+	}
+	ctl := 0
+	for _, b := range sample {
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\f' && b != '\r') || b == 0x7F {
+			ctl++
+		}
+	}
+	return ctl > 0 && ctl*10 > len(sample)
+}
+
+// loneCR returns the offset of the first carriage return that is not part
+// of a CRLF line ending, or -1.
+func loneCR(data []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if i+1 >= len(data) || data[i+1] != '\n' {
+			return i
+		}
+		i += 2
+	}
 }
 
 // guessCharset returns the single-byte encoding in which more of the bytes

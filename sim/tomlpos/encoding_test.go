@@ -36,6 +36,18 @@ func TestCheckUTF8(t *testing.T) {
 			&EncodingError{Line: 1, Col: 6, Byte: 0xB0, Charset: "Latin-1/Windows-1252", Char: "", Text: `a = "°"`, Lines: []int{1}}},
 		{"UTF-16 with a mark", append([]byte{0xFF, 0xFE}, le("a = 1\n")...), &EncodingError{Line: 1, Col: 1, UTF16: true}},
 		{"UTF-16 without a mark", le("[scenario]\nyears = 1\n"), &EncodingError{Line: 1, Col: 1, UTF16: true}},
+		{"UTF-16 without a mark, Norwegian", le("[scenario]\nname = \"Bodø\"\n"), &EncodingError{Line: 1, Col: 1, UTF16: true}},
+		// A program or an archive is binary, not UTF-16 (an ELF program was called "UTF-16 text")
+		// nor Latin-1 (a gzip file was reported under a key of its bytes).
+		{"ELF program", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00\x00\x00\x40\x10\x40\x00\x00\x00\x00\x00"), &EncodingError{Line: 1, Col: 1, Binary: true}},
+		{"gzip", []byte("\x1f\x8b\x08\x08\xa1\xb2\xc3\x64\x00\x03t.toml\x00\x8b\x2e\x4e\xce\x4b\x2c\xca\xcc\x8f\xe5\xca\x4b\xcc\x4d"), &EncodingError{Line: 1, Col: 1, Binary: true}},
+		{"control bytes", []byte("\x01\x02\x03\x04abc\x05\x06"), &EncodingError{Line: 1, Col: 1, Binary: true}},
+		// One stray control byte is the decoder's to report, at its line.
+		{"one control byte", []byte("a = 1\nb = \"x\x01y\"\nc = 2\nd = 3\n"), nil},
+		// Old Mac line endings: TOML takes LF and CRLF only.
+		{"CR line endings", []byte("[scenario]\rname = \"t\"\r"), &EncodingError{Line: 1, Col: 1, CR: true, NoLF: true}},
+		{"a lone CR", []byte("a = 1\r\nb = 2\r\nc = 3\rd = 4\r\n"), &EncodingError{Line: 3, Col: 1, CR: true}},
+		{"CRLF", []byte("a = 1\r\nb = 2\r\n"), nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := CheckUTF8(c.data)
@@ -56,6 +68,9 @@ func TestEncodingErrorMessage(t *testing.T) {
 		{"a = \"\xE5\"\nc = \"\xE5\"\nc = \"\xE5\"\n", []string{"(lines 2 and 3 have such bytes too)"}},
 		{"a = \"\xB0\"\n", []string{"line 1 has the byte 0xB0, which is no UTF-8 character; save the file as UTF-8"}},
 		{"\xFF\xFEa\x00", []string{"UTF-16", "save the file as UTF-8"}},
+		{"\x7fELF\x02\x01\x01\x00\x00", []string{"the file is not a text file (it looks binary); give a TOML file"}},
+		{"a = 1\rb = 2\r", []string{"the file has old Mac line endings", "save it with LF (Unix, macOS) or CRLF (Windows) line endings"}},
+		{"a = 1\nb = 2\rc = 3\n", []string{"line 2 has a carriage return (CR) not followed by a line feed", "save the file with LF (Unix, macOS) or CRLF (Windows) line endings"}},
 	} {
 		msg := CheckUTF8([]byte(c.data)).Error()
 		for _, w := range c.want {

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 //go:embed data/norway-2024/municipalities-2024.csv data/norway-2024/campuses.csv data/norway-2024/municipalities-2024.geojson
@@ -26,6 +29,12 @@ var (
 	// TravelColumns are the columns of a travel-time CSV.
 	TravelColumns = []string{"from", "to", "minutes"}
 )
+
+// MaxRegionPopulation is the most residents a region of a regions CSV may
+// have: 50,000,000, some 70 times Oslo. A run holds every region's sample
+// (population × scale) as simulated persons, so a larger one is a typo or
+// a country, not a region.
+const MaxRegionPopulation = 50_000_000
 
 // Info describes a world for `settle worlds`.
 type Info struct {
@@ -129,7 +138,10 @@ func Load(nameOrPath, travelPath string) (*World, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("regions file %s does not exist; give the path of a regions CSV (relative to the scenario file) or an embedded world (%s)", nameOrPath, strings.Join(names, ", "))
 		}
-		return nil, fmt.Errorf("regions file: %w", err)
+		if fi, serr := os.Stat(nameOrPath); serr == nil && fi.IsDir() {
+			return nil, fmt.Errorf("regions file %s is a folder, not a file; give the path of the regions CSV itself%s, or an embedded world (%s)", nameOrPath, csvIn(nameOrPath), strings.Join(names, ", "))
+		}
+		return nil, fmt.Errorf("regions file %s cannot be read (%w); check the file and its permissions, or give an embedded world (%s)", nameOrPath, unwrapPath(err), strings.Join(names, ", "))
 	}
 	regions, err := parseRegions(nameOrPath, data)
 	if err != nil {
@@ -178,6 +190,35 @@ func loadEmbedded(e embeddedWorld, travelPath string) (*World, error) {
 	return w, nil
 }
 
+// csvIn names the CSV files in the folder dir, for the fix of a folder
+// given as a file: " (the folder has regions.csv and travel.csv)", or "".
+func csvIn(dir string) string {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(m) == 0 {
+		return ""
+	}
+	for i := range m {
+		m[i] = filepath.Base(m[i])
+	}
+	if len(m) > 5 {
+		m = append(m[:5], "…")
+	}
+	return " (the folder has " + strings.Join(m, ", ") + ")"
+}
+
+// unwrapPath returns the reason of a *fs.PathError (the path is named by
+// the message already), or err.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// maxMinutes is the longest travel time a travel-time CSV may give.
+const maxMinutes = 1_000_000
+
 type travelFile struct {
 	name string
 	data []byte
@@ -194,7 +235,10 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 			if errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("travel-time file %s does not exist; give the path of a CSV with columns from,to,minutes, or leave it out to use estimated times", travelPath)
 			}
-			return fmt.Errorf("travel-time file: %w", err)
+			if fi, serr := os.Stat(travelPath); serr == nil && fi.IsDir() {
+				return fmt.Errorf("travel-time file %s is a folder, not a file; give the path of the travel-time CSV itself, with columns from,to,minutes%s, or leave it out to use estimated times", travelPath, csvIn(travelPath))
+			}
+			return fmt.Errorf("travel-time file %s cannot be read (%w); check the file and its permissions, or leave it out to use estimated times", travelPath, unwrapPath(err))
 		}
 		travel = append(travel, travelFile{travelPath, data})
 		w.Files = append(w.Files, newFile(TravelFile, travelPath, data))
@@ -269,6 +313,10 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 		if r.Population, err = t.whole(k, "population", "write the number of residents, e.g. 1204"); err != nil {
 			return nil, err
 		}
+		if r.Population > MaxRegionPopulation {
+			return nil, t.errf(k, "population", "%s residents is more than a region may have (at most %d, 50 million; the largest Norwegian municipality, Oslo, has about 717000); write the number of residents of region %s, or split it into several regions",
+				t.cell(k, "population"), MaxRegionPopulation, r.Code)
+		}
 		if t.cell(k, "area_km2") != "" {
 			if r.AreaKm2, err = t.number(k, "area_km2", 0, 1e7, "write the land area in square kilometres, e.g. 454.1, or leave it empty"); err != nil {
 				return nil, err
@@ -296,6 +344,9 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 			}
 		}
 	}
+	if err := checkCounties(t, regions); err != nil {
+		return nil, err
+	}
 	total := 0
 	for i := range regions {
 		total += regions[i].Population
@@ -304,6 +355,34 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 		return nil, fmt.Errorf("%s: every region has population 0; write the number of residents of each region", file)
 	}
 	return regions, nil
+}
+
+// checkCounties refuses a county code given two county names (the same
+// name in another case or composition is the same name): scenarios select
+// a county by its name or its code, and the two would select different
+// regions.
+func checkCounties(t *table, regions []Region) error {
+	type first struct {
+		name string
+		k    int
+	}
+	byCode := map[string]first{}
+	for k := range regions {
+		r := &regions[k]
+		if r.CountyCode == "" || r.County == "" {
+			continue
+		}
+		f, seen := byCode[r.CountyCode]
+		if !seen {
+			byCode[r.CountyCode] = first{r.County, k}
+			continue
+		}
+		if !strings.EqualFold(norm.NFC.String(f.name), norm.NFC.String(r.County)) {
+			return t.errf(k, "county", "county code %s is given the county %q here but %q on line %d (region %s); a county code names one county: correct the code or the name on one of the lines",
+				r.CountyCode, r.County, f.name, t.lines[f.k], regions[f.k].Code)
+		}
+	}
+	return nil
 }
 
 // applyCampuses adds the students_approx of each campus to its region's
@@ -364,11 +443,13 @@ func (w *World) applyTravel(file string, data []byte) ([]int, error) {
 			}
 			ij[c] = i
 		}
-		m, err := t.number(k, "minutes", math.Inf(-1), 1e6, "write the one-way travel time in minutes, e.g. 45")
+		m, err := t.number(k, "minutes", math.Inf(-1), math.Inf(1), "write the one-way travel time in minutes, e.g. 45")
 		if err != nil {
 			return nil, err
 		}
 		switch {
+		case m > maxMinutes:
+			return nil, t.errf(k, "minutes", "%s minutes is too long; write the one-way travel time in minutes, from more than 0 to at most %d (about two years), e.g. 45", t.cell(k, "minutes"), maxMinutes)
 		case m < 0:
 			return nil, t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
 		case m == 0 && ij[0] == ij[1]:

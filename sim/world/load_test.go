@@ -147,6 +147,13 @@ func TestLoadErrors(t *testing.T) {
 		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV"},
 		{"binary", "PK\x03\x04\x00\x00zipfile", "regions.csv:1: the file contains binary data"},
 		{"latin-1", h + "A,Alpha,60,10,1\nB,B\xe6rum,60,10,1\n", "regions.csv:3: the file is not UTF-8 text"},
+		// A population a run cannot hold: 99999999999 at scale 0.5 overflowed the engine's slots.
+		{"population too large", h + "A1,Alpha,60,10,99999999999\nB2,Beta,60.5,10.5,3000\n",
+			"regions.csv:2: column population: 99999999999 residents is more than a region may have (at most 50000000, 50 million; the largest Norwegian municipality, Oslo, has about 717000); write the number of residents of region A1, or split it into several regions"},
+		{"population just too large", h + "A1,Alpha,60,10,50000001\n", "column population: 50000001 residents is more than a region may have"},
+		// One county code, two county names: county = "Nord" and county = "01" would select different regions.
+		{"county code with two names", "code,name,lat,lon,population,county_code,county\nA1,Alpha,60,10,100,01,Nord\nB2,Beta,60,10,100,02,Sør\nC3,Gamma,60,10,100,01,Sør\n",
+			`regions.csv:4: column county: county code 01 is given the county "Sør" here but "Nord" on line 2 (region A1); a county code names one county: correct the code or the name on one of the lines`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -209,6 +216,9 @@ func TestLoadTravelErrors(t *testing.T) {
 		{"missing column", "from,to\nA1,B2\n", "travel.csv:1: missing required column(s) minutes"},
 		{"empty", "", "travel.csv: the file is empty; the first line must name the columns, e.g. from,to,minutes"},
 		{"empty from", "from,to,minutes\n,B2,3\n", "travel.csv:2: column from: is empty; write a region code, e.g. A1"},
+		// Not "out of range [-Inf, 1000000]".
+		{"minutes too long", "from,to,minutes\nA1,B2,1e300\n", "travel.csv:2: column minutes: 1e300 minutes is too long; write the one-way travel time in minutes, from more than 0 to at most 1000000 (about two years), e.g. 45"},
+		{"minutes inf", "from,to,minutes\nA1,B2,inf\n", `travel.csv:2: column minutes: "inf" is not a number; write the one-way travel time in minutes`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -223,6 +233,30 @@ func TestLoadTravelErrors(t *testing.T) {
 				t.Errorf("error\n  %s\nwant it to contain\n  %s", msg, c.want)
 			}
 		})
+	}
+}
+
+// A folder given as a regions or travel-time file: say it is a folder, and
+// which CSV files it has (not "read /etc: is a directory").
+func TestLoadFolder(t *testing.T) {
+	dir := t.TempDir()
+	regions := writeFile(t, dir, "regions.csv", goodRegions)
+	for _, c := range []struct{ world, travel, want string }{
+		{dir, "", "regions file " + dir + " is a folder, not a file; give the path of the regions CSV itself (the folder has regions.csv), or an embedded world (norway-2024, teaching)"},
+		{regions, dir, "travel-time file " + dir + " is a folder, not a file; give the path of the travel-time CSV itself, with columns from,to,minutes (the folder has regions.csv), or leave it out to use estimated times"},
+		{"teaching", dir, "travel-time file " + dir + " is a folder, not a file"},
+	} {
+		if _, err := Load(c.world, c.travel); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Load(%q, %q) = %v\nwant %s", c.world, c.travel, err, c.want)
+		}
+	}
+}
+
+// A county code given the same name in another case is one county.
+func TestCountyCodeSameName(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "regions.csv", "code,name,lat,lon,population,county_code,county\nA1,Alpha,60,10,100,01,Nord\nB2,Beta,60,10,100,01,NORD\nC3,Gamma,60,10,100,02,\nD4,Delta,60,10,100,02,Sør\n")
+	if _, err := Load(path, ""); err != nil {
+		t.Error(err)
 	}
 }
 
