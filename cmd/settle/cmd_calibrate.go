@@ -226,16 +226,16 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	}
 	// A scale the engine would refuse, before the folder is made (the
 	// validation scale after the whole fit).
-	switch why := synth.TooSmall(w, spec.Scale); {
+	switch why := synth.CheckScale(w, spec.Scale); {
 	case why == "":
 	case opts.Scale != 0:
-		return usagef("--scale %g is too small for world %s: %s", spec.Scale, w.Name, why)
+		return usagef("--%s", why)
 	default:
-		return fmt.Errorf("%s: calibration.scale: %g is too small for world %s: %s", spec.File, spec.Scale, w.Name, why)
+		return fmt.Errorf("%s: calibration.scale: %s", spec.File, why)
 	}
 	if x := spec.ValidateScale; x > 0 {
-		if why := synth.TooSmall(w, x); why != "" {
-			return fmt.Errorf("%s: calibration.validate_scale: %g is too small for world %s: %s", spec.File, x, w.Name, why)
+		if why := synth.CheckScale(w, x); why != "" {
+			return fmt.Errorf("%s: calibration.validate_scale: %s", spec.File, why)
 		}
 	}
 	if opts.Out != "" {

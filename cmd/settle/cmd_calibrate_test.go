@@ -176,7 +176,7 @@ func TestCalibrateValidateScaleTooSmall(t *testing.T) {
 	os.WriteFile(file, []byte(strings.Replace(string(b), "step = 0.2\n", "step = 0.2\nvalidate_scale = 0.0002\n", 1)), 0o644)
 	out := filepath.Join(tmp, "out")
 	code, _, errs := settle(t, "calibrate", file, "--out", out)
-	if want := "teaching-targets.toml: calibration.validate_scale: 0.0002 is too small for world teaching"; code != exitError || !strings.Contains(errs, want) {
+	if want := "teaching-targets.toml: calibration.validate_scale: scale 0.0002 is too small for world teaching"; code != exitError || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stderr %q; want %q", code, errs, want)
 	}
 	if _, err := os.Stat(out); err == nil {

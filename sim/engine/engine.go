@@ -46,8 +46,8 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	if !(cfg.Scale > 0 && cfg.Scale <= 1) {
 		return nil, fmt.Errorf("engine: scale %g is out of range; use 0 < scale ≤ 1", cfg.Scale)
 	}
-	if why := synth.TooSmall(w, cfg.Scale); why != "" {
-		return nil, fmt.Errorf("engine: scale %g is too small for world %s: %s", cfg.Scale, w.Name, why)
+	if why := synth.CheckScale(w, cfg.Scale); why != "" {
+		return nil, fmt.Errorf("engine: %s", why)
 	}
 	if cfg.StartYear != 0 && cfg.StartYear != w.StartYear {
 		return nil, fmt.Errorf("engine: start year %d differs from the world's %d", cfg.StartYear, w.StartYear)

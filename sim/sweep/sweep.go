@@ -1037,10 +1037,10 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 			switch {
 			case !(v > 0 && v <= 1):
 				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1", v)})
-			case synth.TooSmall(sw.World, v) != "":
+			case synth.CheckScale(sw.World, v) != "":
 				// engine.New would refuse the point's runs, after the
 				// points before it had run.
-				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is too small for world %s: %s", v, sw.World.Name, synth.TooSmall(sw.World, v))})
+				errs = append(errs, paramError{i, strings.Replace(synth.CheckScale(sw.World, v), "scale ", "scale = ", 1)})
 			}
 			cfg.Scale = v
 		case tYears:

@@ -90,6 +90,19 @@ func BiasText(b float64) string {
 	return strconv.FormatFloat(100*b, 'f', 0, 64) + " %"
 }
 
+// CheckScale says what is wrong with scale for world w, or "" when the
+// engine can run it: "scale 1 is too large for world W: it would simulate
+// … (TooMany)" or "scale 0.0001 is too small for world W: … (TooSmall)".
+func CheckScale(w *world.World, scale float64) string {
+	if why := TooMany(w, scale); why != "" {
+		return fmt.Sprintf("scale %g is too large for world %s: %s", scale, w.Name, why)
+	}
+	if why := TooSmall(w, scale); why != "" {
+		return fmt.Sprintf("scale %g is too small for world %s: %s", scale, w.Name, why)
+	}
+	return ""
+}
+
 // MaxSimulated is the most persons a run may synthesise: 2^30, about 1.07
 // billion. Persons are numbered by int32 slots, and a run needs room to
 // grow (Population reserves a quarter more; births and immigrants add
@@ -138,12 +151,8 @@ func group(n int) string {
 // too small for world W: " ("14 of its 14 regions (the smallest) would
 // each keep one simulated person, which overstates the population by
 // 3407 %; use 0.0005 or more"), or "" when its ScaleBias is within
-// MaxScaleBias. It is the engine's check of a scale, so it also says when
-// w at scale simulates more persons than a run holds (TooMany).
+// MaxScaleBias. CheckScale adds TooMany.
 func TooSmall(w *world.World, scale float64) string {
-	if why := TooMany(w, scale); why != "" {
-		return why
-	}
 	n, b := topped(w, scale)
 	if !(b > MaxScaleBias) {
 		return ""

@@ -490,13 +490,16 @@ func TestTooMany(t *testing.T) {
 	if why := synth.TooMany(w, 1); why != want {
 		t.Errorf("TooMany at 1 = %q\nwant %q", why, want)
 	}
-	// The engine's check of a scale refuses it too.
-	if why := synth.TooSmall(w, 1); why != want {
-		t.Errorf("TooSmall at 1 = %q\nwant %q", why, want)
+	// The engine's check of a scale refuses it too, as too large.
+	if why := synth.CheckScale(w, 1); why != "scale 1 is too large for world big: "+want {
+		t.Errorf("CheckScale at 1 = %q\nwant %q", why, "scale 1 is too large for world big: "+want)
 	}
 	huge := &world.World{Name: "huge", Regions: []world.Region{{Population: 99999999999}, {Population: 3000}}}
-	if why := synth.TooSmall(huge, 0.5); why == "" || !strings.Contains(why, "use scale = 0.01 or less") {
-		t.Errorf("TooSmall(99999999999 residents, 0.5) = %q", why)
+	if why := synth.CheckScale(huge, 0.5); !strings.HasPrefix(why, "scale 0.5 is too large for world huge:") || !strings.Contains(why, "use scale = 0.01 or less") {
+		t.Errorf("CheckScale(99999999999 residents, 0.5) = %q", why)
+	}
+	if why := synth.CheckScale(huge, 0.001); why != "" {
+		t.Errorf("CheckScale(99999999999 residents, 0.001) = %q, want none", why)
 	}
 	for _, name := range []string{"teaching", "norway-2024"} {
 		w, err := world.Load(name, "")
