@@ -64,8 +64,8 @@ func Implausible(specs []Spec, w *world.World) []string {
 				reg := &w.Regions[r]
 				stock := float64(reg.Population) / roughPersonsPerDwelling
 				if per > 0.1*stock {
-					hits = append(hits, hit{r, per / stock, fmt.Sprintf("about %s dwellings for %s residents: %s of them each year",
-						group(stock), group(float64(reg.Population)), pct(per/stock))})
+					hits = append(hits, hit{r, per / stock, fmt.Sprintf("%s residents and so roughly %s dwellings (an estimate at %g persons a dwelling; the run's start has its own): %s of them each year",
+						group(float64(reg.Population)), group(stock), roughPersonsPerDwelling, pct(per/stock))})
 				}
 			}
 		case "business_development":
@@ -80,7 +80,7 @@ func Implausible(specs []Spec, w *world.World) []string {
 				// Jobs are removed at one skill level, and stop at none
 				// of it: compared with that level's rough share.
 				if atLevel := roughSkillShare[k] * have; jobs < 0 && -jobs > 0.5*atLevel {
-					hits = append(hits, hit{r, -jobs / atLevel, fmt.Sprintf("about %s jobs in all, some %s at that level", group(have), group(atLevel))})
+					hits = append(hits, hit{r, -jobs / atLevel, fmt.Sprintf("roughly %s jobs in all and %s at that level (an estimate from its %s residents; the run's start has its own)", group(have), group(atLevel), group(float64(reg.Population)))})
 				}
 			}
 		}
