@@ -242,10 +242,7 @@ func openTable(path string, header []string) (*table, error) {
 	h, err := t.r.Read()
 	if err != nil {
 		f.Close()
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s is empty: the run folder is damaged (copied or cut short while the run was writing?); rerun the scenario into a new folder", path)
-		}
-		return nil, fmt.Errorf("%s: reading the header: %w; the run folder is damaged: rerun the scenario into a new folder", path, err)
+		return nil, output.DamagedCSV(path, true, 0, err)
 	}
 	t.line = 1
 	for i, c := range header {
@@ -270,11 +267,7 @@ func (t *table) next() error {
 	}
 	t.line++
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-			return fmt.Errorf("%s:%d: the row does not have the %d fields of the header: the file is damaged (cut short or edited?); rerun the scenario into a new folder", t.path, pe.Line, len(t.head))
-		}
-		return fmt.Errorf("%s: %w; the file is damaged: rerun the scenario into a new folder", t.path, err)
+		return output.DamagedCSV(t.path, false, len(t.head), err)
 	}
 	t.row = row
 	y, err := strconv.Atoi(row[0])

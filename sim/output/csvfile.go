@@ -2,8 +2,10 @@ package output
 
 import (
 	"bufio"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -151,4 +153,21 @@ func (c *csvFile) finish(failed bool) error {
 		return fmt.Errorf("writing %s: %w (the file keeps the years written before the error)", c.path, c.err)
 	}
 	return nil
+}
+
+// DamagedCSV is the error of a run folder's table at path that cannot be
+// read as settle wrote it: err is what reading its header (header true)
+// or a row gave; fields is the header's number of columns.
+func DamagedCSV(path string, header bool, fields int, err error) error {
+	const fix = "rerun the scenario into a new folder"
+	var pe *csv.ParseError
+	switch {
+	case header && errors.Is(err, io.EOF):
+		return fmt.Errorf("%s is empty: the run folder is damaged (copied or cut short while the run was writing?); %s", path, fix)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+		return fmt.Errorf("%s:%d: the row does not have the %d fields of the header: the file is damaged (cut short or edited?); %s", path, pe.Line, fields, fix)
+	case header:
+		return fmt.Errorf("%s: reading the header: %w; the run folder is damaged: %s", path, err, fix)
+	}
+	return fmt.Errorf("%s: %w; the file is damaged: %s", path, err, fix)
 }

@@ -227,7 +227,7 @@ func openCSV(path string, need []string) (*csvTable, error) {
 	h, err := t.r.Read()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: reading the header: %w", path, err)
+		return nil, output.DamagedCSV(path, true, 0, err)
 	}
 	t.line = 1
 	for i, c := range h {
@@ -249,7 +249,7 @@ func (t *csvTable) next() ([]string, error) {
 	}
 	t.line++
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", t.path, err)
+		return nil, output.DamagedCSV(t.path, false, len(t.col), err)
 	}
 	return row, nil
 }
