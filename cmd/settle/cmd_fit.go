@@ -28,10 +28,12 @@ const fitHelpHead = `Usage: settle fit RUN_DIR [flags]
 Compares the run in RUN_DIR (a folder written by settle run) with calibration
 targets (default targets/norway.toml, or its copy built into settle when there
 is no such file: Norway's moving rates by age and sex,
-moves per 1000, the peak age, the distance decay of flows and the
-centralisation of the population, with their sources) and prints a table:
-each target, the simulated value, the error and whether it is met. The
-statistics are defined in docs/calibration.md.
+moves per 1000, the peak age, the distance decay of flows, the
+centralisation of the population and, as references, the shares living where
+they grew up at 35, with their sources) and prints a table: each target, the
+simulated value, the error and whether it is met; a statistic that cannot be
+measured is listed below it with the reason. The statistics are defined in
+docs/calibration.md.
 
 It writes into RUN_DIR/fit (or --out DIR), which must not exist or be empty:
   fit.csv          the table
@@ -263,6 +265,14 @@ func writeFitTable(w io.Writer, rows []fit.Row) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Why a statistic shows "–": the table has no room for the detail.
+	for _, r := range rows {
+		if math.IsNaN(r.Simulated) && strings.HasPrefix(r.Detail, "not measurable") {
+			if _, err := fmt.Fprintf(w, "%s: %s\n", r.Name, r.Detail); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -54,7 +54,10 @@
 //     share living in that region, summed over the last GrewUpRows rows of
 //     the window (its last five 1 Januaries): a stock that changes slowly,
 //     measured where it reflects the model's own moves more than the
-//     synthetic start's homes.
+//     synthetic start. Not wholly: the 35-year-olds of a 20-year window's
+//     last five rows were 15–19 at the start, and those who were adults
+//     then have the region they were synthesised in as their home (a
+//     student, the study town), which lifts the first of the rows a little.
 //   - Class share change: for each centrality class, the cumulative net
 //     domestic migration (in − out) of its regions over the window divided by
 //     the national population on 1 January of the window's start: the change

@@ -353,12 +353,9 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 			}
 		case "travel_times":
 			t, ok := text(p, path, v, `"travel-times.csv"`)
-			switch {
-			case ok && strings.TrimSpace(t) == "":
-				// Not "no file": leaving the key out says that.
-				p.add(path, `the path is empty; give the path of a travel-time CSV (from,to,minutes) relative to the scenario file, e.g. travel_times = "travel-times.csv", or leave travel_times out to use estimated travel times`)
-			case ok:
-				s.TravelTimes = t
+			if ok {
+				// "" is no file, as leaving the key out (documented).
+				s.TravelTimes = strings.TrimSpace(t)
 			}
 		case "start_year":
 			if y, ok := integer(p, path, v); ok {
@@ -721,12 +718,13 @@ func (s *Scenario) checkNames(p *problems) {
 		if _, given := s.lines[path+".name"]; !given {
 			continue
 		}
+		// Sweeps find a name in any case: "Fibre" and "fibre" are one.
 		name := s.Interventions[i].Name
-		if j, dup := seen[name]; dup {
+		if j, dup := seen[strings.ToLower(name)]; dup {
 			p.add(path+".name", "the name %q is already used by the intervention at line %d; give each intervention its own name", name, s.Interventions[j].Line)
 			continue
 		}
-		seen[name] = i
+		seen[strings.ToLower(name)] = i
 	}
 }
 

@@ -107,6 +107,7 @@ var parseCases = []badCase{
 	// A name that is not a kind but what one does: the kind is named.
 	{"kind named by what it does", head + "[[intervention]]\nkind = \"starter_homes\"\nregions = [\"T01\"]\nfrom_year = 2025\n", 6, "intervention[1].kind", []string{`unknown intervention kind "starter_homes"; see kind "housing", parameter for: who the dwellings are for`, "; the kinds are broadband,"}},
 	{"missing kind", head + "[[intervention]]\nregions = [\"T01\"]\nfrom_year = 2025\n", 5, "intervention[1]", []string{"missing kind", "region_enlargement"}},
+	{"one name twice", head + "[[intervention]]\nkind = \"broadband\"\nname = \"Fibre\"\nfrom_year = 2025\ncoverage = 0.9\n[[intervention]]\nkind = \"broadband\"\nname = \"fibre\"\nfrom_year = 2026\ncoverage = 0.95\n", 12, "intervention[2].name", []string{`the name "fibre" is already used by the intervention at line 5`}},
 	{"missing from_year", head + "[[intervention]]\nkind = \"broadband\"\ncoverage = 0.9\n", 5, "intervention[1]", []string{"missing from_year", "from_year = YEAR"}},
 	{"missing kind parameter", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 5, "intervention[1].travel_time_factor", []string{"needs one of travel_time_factor or minutes_saved", "travel_time_factor = 0.6"}},
 	{"both exclusive parameters", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\ntravel_time_factor = 0.5\nminutes_saved = 5\n", 10, "intervention[1].minutes_saved", []string{"either", "not both"}},
@@ -149,7 +150,6 @@ var parseCases = []badCase{
 	{"duplicate names", head + "[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2025\ncoverage = 0.9\n[[intervention]]\nkind = \"broadband\"\nname = \"B\"\nfrom_year = 2026\ncoverage = 0.9\n", 12, "intervention[2].name", []string{"already used by the intervention at line 5"}},
 	{"single brackets", head + "[intervention]\nkind = \"broadband\"\n", 5, "intervention", []string{"double brackets", "[[intervention]]"}},
 	// An empty path is no file: leaving the key out says that.
-	{"empty travel_times", head + "travel_times = \"\"\n", 5, "scenario.travel_times", []string{"the path is empty", `travel_times = "travel-times.csv"`, "leave travel_times out to use estimated travel times"}},
 	{"unknown world file", "[scenario]\nname = \"t\"\nworld = \"nothere/regions.csv\"\nyears = 10\n", 3, "scenario.world", []string{"cannot read the world file", "relative to the scenario file"}},
 	{"syntax: unquoted text", "[scenario]\nname = \"t\"\nworld = teaching\nyears = 10\n", 3, "scenario.world", []string{"invalid TOML", `put text in quotes: world = "teaching"`, "^"}},
 	{"syntax: duplicate key", head + "years = 12\n", 5, "scenario.years", []string{"already been defined", "remove one of them"}},

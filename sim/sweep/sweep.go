@@ -354,7 +354,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 		if errors.As(err, &pe) {
 			line, _ := tomlpos.Of(pe, data)
 			if strings.Contains(pe.Message, "has already been defined") && pe.LastKey != "" {
-				return nil, scenario.Errors{{File: file, Line: line, Key: pe.LastKey, Msg: "the key is set twice in its table; remove one of them"}}
+				return nil, scenario.Errors{{File: file, Line: line, Key: tomlpos.Numbered(data, line, pe.LastKey), Msg: "the key is set twice in its table; remove one of them"}}
 			}
 			return nil, scenario.Errors{{File: file, Line: line, Key: "toml", Msg: "invalid TOML: " + pe.Message + "; fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"}}
 		}

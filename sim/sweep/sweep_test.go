@@ -217,6 +217,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "desing = \"grid\"\n" + param, `sweep.toml:3: sweep.desing: unknown key "desing" in [sweep]; did you mean "design"?`},
 		{"[sweep\nscenario = \"base.toml\"\n", "sweep.toml:1: toml: invalid TOML: expected '.' or ']' to end table name"},
 		{head + "replicates = 2\nreplicates = 3\n" + param, "sweep.toml:4: sweep.replicates: the key is set twice in its table; remove one of them"},
+		{head + param + param[:len(param)-1] + "\nvalues = [1]\n", "sweep.toml:9: parameter[2].values: the key is set twice in its table; remove one of them"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = []\n", "sweep.toml:5: parameter[1].values: the list is empty; give at least one value"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [\n  1.0,\n  20,\n]\n", "sweep.toml:7: parameter[1].values: move_scale = 20 is out of range; use a value between 0 and 10"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scal\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown behaviour parameter "move_scal"; did you mean "move_scale"?`},

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
@@ -120,7 +121,7 @@ func TooMany(w *world.World, scale float64) string {
 		return ""
 	}
 	return fmt.Sprintf("it would simulate %s persons, more than the %s a run can hold (persons are numbered by 32-bit slots); use scale = %g or less",
-		group(n), group(MaxSimulated), MaxScale(w))
+		output.Group(int64(n)), output.Group(MaxSimulated), MaxScale(w))
 }
 
 // MaxScale returns the largest scale of the series 1, 0.5, 0.2, 0.1, … at
@@ -135,16 +136,6 @@ func MaxScale(w *world.World) float64 {
 		}
 	}
 	return 0
-}
-
-// group writes n ≥ 0 with thousands separators, as output.Group does
-// (kept here so that synth does not depend on the output package).
-func group(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // TooSmall says why scale is too small for w, for an error to follow "is

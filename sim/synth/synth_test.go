@@ -481,7 +481,7 @@ func TestBiasText(t *testing.T) {
 func TestTooMany(t *testing.T) {
 	w := &world.World{Name: "big"}
 	for range 22 {
-		w.Regions = append(w.Regions, world.Region{Population: world.MaxRegionPopulation})
+		w.Regions = append(w.Regions, world.Region{Population: 50_000_000})
 	}
 	if why := synth.TooMany(w, 0.5); why != "" {
 		t.Errorf("TooMany at 0.5 = %q, want none", why)

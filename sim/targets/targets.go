@@ -560,6 +560,7 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	case strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot"):
 		msg += "; give a value of the right type (numbers without quotes, text in quotes)"
 	case strings.Contains(msg, "has already been defined"):
+		key = tomlpos.Numbered(data, line, plain) // scanLines knows the key's first line only
 		msg = "the key is set twice in its table; remove one of them"
 	default:
 		msg = "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"

@@ -118,6 +118,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:2: centrality_share[1].classes: classes 1 to 6 are the whole country"}},
 		{"key set twice", "[peak_age]\nmin = 21\nmin = 22\nmax = 27\n",
 			[]string{"t.toml:3: peak_age.min: the key is set twice in its table; remove one of them"}},
+		{"key set twice in an array of tables", "[[living_where_grew_up]]\nshare = 0.5\n[[living_where_grew_up]]\nclasses = [6]\nshare = 0.35\nshare = 0.4\n",
+			[]string{"t.toml:6: living_where_grew_up[2].share: the key is set twice in its table; remove one of them"}},
 		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:1:", "invalid TOML"}}, // the unclosed name is on line 1
 		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
 		{"latin-1", "name = \"M\xf8nster\"\n[peak_age]\nmin = 21\nmax = 27\n",

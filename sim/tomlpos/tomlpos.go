@@ -3,6 +3,7 @@
 package tomlpos
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -21,4 +22,33 @@ func Of(pe toml.ParseError, data []byte) (line, col int) {
 	line = 1 + strings.Count(before, "\n")
 	col = start - (strings.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
+}
+
+// Numbered returns key (a decoder's dotted key, "parameter.values") with
+// the element number of the array of tables it is in, when its first part
+// names one in data ("parameter[2].values": the second [[parameter]]
+// header at or before line); otherwise key unchanged. The decoder's own
+// keys have no element numbers.
+func Numbered(data []byte, line int, key string) string {
+	head, rest, ok := strings.Cut(key, ".")
+	if !ok {
+		return key
+	}
+	n := 0
+	for i, l := range strings.Split(string(data), "\n") {
+		if i+1 > line {
+			break
+		}
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[[") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(t, "[["), "]]")
+			if strings.TrimSpace(name) == head {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return key
+	}
+	return fmt.Sprintf("%s[%d].%s", head, n, rest)
 }

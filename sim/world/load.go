@@ -31,10 +31,11 @@ var (
 )
 
 // MaxRegionPopulation is the most residents a region of a regions CSV may
-// have: 50,000,000, some 70 times Oslo. A run holds every region's sample
-// (population × scale) as simulated persons, so a larger one is a typo or
-// a country, not a region.
-const MaxRegionPopulation = 50_000_000
+// have: 10 billion, more than the world's population, so a larger number
+// is a typo. Whether a run can hold a world at a scale is checked
+// separately (synth.CheckScale: at most 2^30 simulated persons), so a world
+// of very large regions runs at a small scale.
+const MaxRegionPopulation = 10_000_000_000
 
 // Info describes a world for `settle worlds`.
 type Info struct {
@@ -314,8 +315,8 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 			return nil, err
 		}
 		if r.Population > MaxRegionPopulation {
-			return nil, t.errf(k, "population", "%s residents is more than a region may have (at most %d, 50 million; the largest Norwegian municipality, Oslo, has about 717000); write the number of residents of region %s, or split it into several regions",
-				t.cell(k, "population"), MaxRegionPopulation, r.Code)
+			return nil, t.errf(k, "population", "%s residents is more than a region can have (at most 10,000,000,000, more than the world's population); write the number of residents of region %s",
+				t.cell(k, "population"), r.Code)
 		}
 		if t.cell(k, "area_km2") != "" {
 			if r.AreaKm2, err = t.number(k, "area_km2", 0, 1e7, "write the land area in square kilometres, e.g. 454.1, or leave it empty"); err != nil {

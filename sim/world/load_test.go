@@ -147,10 +147,10 @@ func TestLoadErrors(t *testing.T) {
 		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV"},
 		{"binary", "PK\x03\x04\x00\x00zipfile", "regions.csv:1: the file contains binary data"},
 		{"latin-1", h + "A,Alpha,60,10,1\nB,B\xe6rum,60,10,1\n", "regions.csv:3: the file is not UTF-8 text"},
-		// A population a run cannot hold: 99999999999 at scale 0.5 overflowed the engine's slots.
+		// A typo (a world x scale a run cannot hold is synth.CheckScale's).
 		{"population too large", h + "A1,Alpha,60,10,99999999999\nB2,Beta,60.5,10.5,3000\n",
-			"regions.csv:2: column population: 99999999999 residents is more than a region may have (at most 50000000, 50 million; the largest Norwegian municipality, Oslo, has about 717000); write the number of residents of region A1, or split it into several regions"},
-		{"population just too large", h + "A1,Alpha,60,10,50000001\n", "column population: 50000001 residents is more than a region may have"},
+			"regions.csv:2: column population: 99999999999 residents is more than a region can have (at most 10,000,000,000, more than the world's population); write the number of residents of region A1"},
+		{"population just too large", h + "A1,Alpha,60,10,10000000001\n", "column population: 10000000001 residents is more than a region can have"},
 		// One county code, two county names: county = "Nord" and county = "01" would select different regions.
 		{"county code with two names", "code,name,lat,lon,population,county_code,county\nA1,Alpha,60,10,100,01,Nord\nB2,Beta,60,10,100,02,Sør\nC3,Gamma,60,10,100,01,Sør\n",
 			`regions.csv:4: column county: county code 01 is given the county "Sør" here but "Nord" on line 2 (region A1); a county code names one county: correct the code or the name on one of the lines`},
