@@ -215,6 +215,12 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	for _, n := range intervention.Implausible(s.Interventions, w) {
 		p.Errorf("warning: %s", n)
 	}
+	switch m, tooMuch := memoryWarning(w, s.Scale); {
+	case tooMuch:
+		return fmt.Errorf("%s: %s", s.File, m)
+	case m != "":
+		p.Errorf("warning: %s", m)
+	}
 	cfg := s.Config(w)
 	cfg.Workers = opts.Workers
 	newSim := opts.newSim

@@ -183,6 +183,9 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	for _, n := range intervention.Implausible(s.Interventions, w) {
 		fmt.Fprintf(out, "  warning: %s\n", n)
 	}
+	if m, _ := memoryWarning(w, s.Scale); m != "" {
+		fmt.Fprintf(out, "  warning: %s\n", m)
+	}
 	return nil
 }
 
