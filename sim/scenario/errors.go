@@ -117,6 +117,10 @@ func syntaxError(file string, data []byte, err error) error {
 		}
 	}
 	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines, line)
+	if strings.Contains(pe.Message, "out of range for int64") {
+		// Valid syntax, a number beyond what TOML integers hold.
+		msg = strings.TrimSuffix(pe.Message, ".") + " (TOML's whole numbers end at 9,223,372,036,854,775,807); write a number in the key's range (scenarios/README.md lists them)"
+	}
 	if line >= 1 && line <= len(lines) {
 		text := strings.TrimRight(lines[line-1], "\r")
 		// The decoder counts bytes; the caret goes under characters (ø is two bytes).
