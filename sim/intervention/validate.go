@@ -301,11 +301,13 @@ func checkValue(kind string, p *ParamSpec, v *Value) string {
 		return fmt.Sprintf("%s = %s is not a number settle can use; write a finite %s %s, e.g. %s = %s",
 			p.Key, strconv.FormatFloat(v.Num, 'g', -1, 64), strings.TrimPrefix(numberType(p), "a "), RangeText(p, open), p.Key, example(p))
 	}
-	if p.Kind == "integer" && v.Num != math.Trunc(v.Num) {
-		return fmt.Sprintf("%s = %g is not a whole number; write %s = %g", p.Key, v.Num, p.Key, math.Round(v.Num))
-	}
+	// The range first: a whole number suggested for 10000000.5 would be
+	// out of it.
 	if v.Num < p.Min || (open && v.Num == p.Min) || v.Num > p.Max {
 		return fmt.Sprintf("%s = %s is out of range; use a value %s — %s", p.Key, num(v.Num), RangeText(p, open), p.Doc)
+	}
+	if p.Kind == "integer" && v.Num != math.Trunc(v.Num) {
+		return fmt.Sprintf("%s = %s is not a whole number; write %s = %s", p.Key, num(v.Num), p.Key, num(math.Round(v.Num)))
 	}
 	return ""
 }
@@ -331,10 +333,11 @@ func RangeText(p *ParamSpec, openMin bool) string {
 	return "of any size (negative or positive)"
 }
 
-// num writes a value for messages: whole numbers in full up to 10^15
-// (20000000, not 2e+07), larger ones as the float they are.
+// num writes a value for messages as it is written in a file: in full up
+// to 10^15 (20000000 and 10000000.5, not 2e+07 and 1.00000005e+07), larger
+// ones as the float they are.
 func num(x float64) string {
-	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+	if math.Abs(x) < 1e15 && (x == 0 || math.Abs(x) >= 1e-6) {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)

@@ -152,6 +152,7 @@ var parseCases = []badCase{
 	// An empty path is no file: leaving the key out says that.
 	{"unknown world file", "[scenario]\nname = \"t\"\nworld = \"nothere/regions.csv\"\nyears = 10\n", 3, "scenario.world", []string{"cannot read the world file", "relative to the scenario file"}},
 	{"syntax: unquoted text", "[scenario]\nname = \"t\"\nworld = teaching\nyears = 10\n", 3, "scenario.world", []string{"invalid TOML", `put text in quotes: world = "teaching"`, "^"}},
+	{"fraction beyond the range", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 10000000.5\n", 9, "intervention[1].jobs", []string{"jobs = 10000000.5 is out of range; use a value between -10,000,000 and 10,000,000"}},
 	{"integer beyond int64", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 99999999999999999999\n", 9, "intervention[1].jobs", []string{"99999999999999999999 is out of range for int64 (TOML's whole numbers end at 9,223,372,036,854,775,807); write a number in the key's range"}},
 	{"syntax: duplicate key", head + "years = 12\n", 5, "scenario.years", []string{"already been defined", "remove one of them"}},
 	// A file saved as Latin-1 or UTF-16: say so, with the letter meant, not "invalid UTF-8 byte".
