@@ -238,6 +238,10 @@ func openTable(path string, header []string) (*table, error) {
 		}
 		return nil, err
 	}
+	if err := output.CheckEnd(f, path); err != nil {
+		f.Close()
+		return nil, err
+	}
 	t := &table{path: path, f: f, r: csv.NewReader(f)}
 	h, err := t.r.Read()
 	if err != nil {

@@ -171,3 +171,22 @@ func DamagedCSV(path string, header bool, fields int, err error) error {
 	}
 	return fmt.Errorf("%s: %w; the file is damaged: %s", path, err, fix)
 }
+
+// CheckEnd reports a table of a run folder whose last byte is not a line
+// break: settle ends every row with one, so the file was cut short (the
+// last row may still parse, with a digit or two missing). It leaves f's
+// offset where it was.
+func CheckEnd(f *os.File, path string) error {
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return nil // an empty file is DamagedCSV's
+	}
+	var b [1]byte
+	if _, err := f.ReadAt(b[:], st.Size()-1); err != nil {
+		return nil
+	}
+	if b[0] != '\n' {
+		return fmt.Errorf("%s does not end with a line break: the file was cut short, and its last row may be incomplete; rerun the scenario into a new folder", path)
+	}
+	return nil
+}

@@ -222,6 +222,10 @@ func openCSV(path string, need []string) (*csvTable, error) {
 		}
 		return nil, err
 	}
+	if err := output.CheckEnd(f, path); err != nil {
+		f.Close()
+		return nil, err
+	}
 	t := &csvTable{path: path, f: f, r: csv.NewReader(f), col: map[string]int{}}
 	t.r.ReuseRecord = true
 	h, err := t.r.Read()
