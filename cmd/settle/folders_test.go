@@ -103,7 +103,9 @@ func TestDamagedRunFolder(t *testing.T) {
 	}{
 		{"manifest cut short", "manifest.json", func(b []byte) []byte { return b[:len(b)/2] },
 			"manifest.json is damaged at line"},
-		{"regions cut short", "regions.csv", func(b []byte) []byte { return append(bytes.Clone(b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+10]), '\n') },
+		{"regions cut short", "regions.csv", func(b []byte) []byte {
+			return append(bytes.Clone(b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+10]), '\n')
+		},
 			"regions.csv:%d: the row does not have the 27 fields of the header: the file is damaged (cut short or edited?); rerun the scenario into a new folder"},
 		{"flows empty", "flows.csv", func([]byte) []byte { return nil },
 			"flows.csv is empty: the run folder is damaged"},
