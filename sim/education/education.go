@@ -397,6 +397,12 @@ func (m *Model) enrol(s *state.State) {
 	}
 	for _, a := range m.movers {
 		i := a.person
+		// Some study away registered at their parents' (study_registered_home):
+		// no registered move. A hash of the person and year decides, so
+		// that the other draws of the step stay what they are.
+		if q := s.P.StudyAtHome; q > 0 && rng.Uniform(rng.Mix(s.Seed, state.StreamEducation, uint64(s.Year), uint64(i))) < q {
+			continue
+		}
 		p.Flags[i] &^= population.AtHome
 		if p.Shares(i) {
 			p.Leave(i)

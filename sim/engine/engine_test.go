@@ -267,3 +267,62 @@ func TestGrewUp(t *testing.T) {
 		t.Errorf("%d grew up, %d of them live elsewhere; want some of both", all, away)
 	}
 }
+
+// TestStayerParameters: study_registered_home keeps far students at their
+// parents' address (fewer study moves, more young people where they grew
+// up) and home_stay_factor makes those living where they grew up move less
+// (fewer moves, more of them at home at 25 and 35). Both are neutral by
+// default, which TestGoldenTeaching holds to.
+func TestStayerParameters(t *testing.T) {
+	w := load(t, "teaching")
+	type result struct {
+		study, moves int64
+		atHome       [record.NumGrewUpAges]float64
+	}
+	run := func(set func(*params.Params)) result {
+		p := params.Default()
+		set(&p)
+		sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: p, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r result
+		var grew, living [record.NumGrewUpAges]int64
+		for range 8 {
+			rec := sim.Step()
+			for _, f := range rec.Flows {
+				r.moves += f.Moves
+				if f.Motive == record.MotiveStudy {
+					r.study += f.Moves
+				}
+			}
+			for i := range rec.Regions {
+				for k := range record.NumGrewUpAges {
+					grew[k] += rec.Regions[i].GrewUp[k]
+					living[k] += rec.Regions[i].LivingThere[k]
+				}
+			}
+		}
+		for k := range record.NumGrewUpAges {
+			r.atHome[k] = float64(living[k]) / float64(grew[k])
+		}
+		return r
+	}
+	base := run(func(*params.Params) {})
+	students := run(func(p *params.Params) { p.StudyAtHome = 1 })
+	rooted := run(func(p *params.Params) { p.HomeStay = 0.3 })
+	t.Logf("baseline: %d moves, %d for study, at home at 25/35/45 %.3f", base.moves, base.study, base.atHome)
+	t.Logf("study_registered_home = 1: %d moves, %d for study, %.3f", students.moves, students.study, students.atHome)
+	t.Logf("home_stay_factor = 0.3: %d moves, %d for study, %.3f", rooted.moves, rooted.study, rooted.atHome)
+	// Moves labelled study are also students' own moves between campus
+	// towns (migration's student phase); the admissions' moves are a
+	// quarter of them.
+	if !(students.study < base.study*85/100 && students.atHome[0] > base.atHome[0]+0.02) {
+		t.Errorf("study_registered_home = 1: %d study moves (baseline %d), %.3f at home at 25 (baseline %.3f); want fewer study moves and more at home",
+			students.study, base.study, students.atHome[0], base.atHome[0])
+	}
+	if !(rooted.moves < base.moves*9/10 && rooted.atHome[0] > base.atHome[0]+0.02 && rooted.atHome[1] > base.atHome[1]) {
+		t.Errorf("home_stay_factor = 0.3: %d moves (baseline %d), at home %.3f (baseline %.3f); want fewer moves and more at home",
+			rooted.moves, base.moves, rooted.atHome, base.atHome)
+	}
+}

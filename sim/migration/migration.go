@@ -591,6 +591,12 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	f := p.Flags[i]
 	age := p.Age[i]
 	o := int(p.Region[i])
+	// A student registered at their parents' while studying beyond the
+	// commute (study_registered_home) keeps that address until graduating.
+	if alone && P.StudyAtHome > 0 && ph == params.Student && f&population.AtHome != 0 &&
+		s.Minutes[o*m.n+int(p.Work[i])] > float32(P.CommuteMinutes) {
+		return 0, ph, k
+	}
 	k = state.Skill(p.Edu[i])
 	prob = m.base[age] * P.MoveScale
 	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
@@ -619,6 +625,11 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	// it lowers the propensity as a smaller gain of the alternatives
 	// does, exp(opportunity_weight × Δ) with the utility gap Δ bounded by
 	// 3 as in m.opp. Only a factor ≤ 1, so the thinning bound holds.
+	// Rootedness of those living where they grew up (home_stay_factor,
+	// at most 1, so the thinning bound holds).
+	if P.HomeStay < 1 && int(p.Home[i]) == o && f&population.Immigrant == 0 {
+		prob *= P.HomeStay
+	}
 	if b := s.Regions[o].AttachBoost; b > 0 && int(p.Home[i]) == o {
 		prob *= math.Exp(-P.OpportunityW * math.Min(3, b))
 	}

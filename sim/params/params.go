@@ -52,6 +52,7 @@ type Params struct {
 	StudyDelayShare float64 `param:"study_delay_share" range:"0,1" doc:"share of bachelor and master students who take a year longer than the normed three or two years"`
 	StudyChoices    float64 `param:"study_choices" range:"1,20" whole:"true" doc:"campuses an applicant ranks (drawn from the study-place choice model); admitted to the first with a free place (Samordna opptak: up to 10 choices)"`
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
+	StudyAtHome     float64 `param:"study_registered_home" range:"0,1" doc:"share of new students whose campus is beyond the commute who keep their registered address at their parents' and study away without a registered move (SSB: the registered and the actual residence differ most for unmarried students); 0 moves them all"`
 
 	// Labour market.
 	SeparationRate    float64 `param:"job_separation_rate" range:"0,1" doc:"yearly probability that an employed person loses or leaves their job and searches again"`
@@ -88,6 +89,7 @@ type Params struct {
 	SchoolChild   float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
 	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
 	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
+	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"multiplier on the moving propensity of a household head born in Norway who lives in the region they grew up in (rootedness: in Norway about half live where they grew up at 35, SSB); 1 is none"`
 	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
 	GraduateMove  float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
 	PartnerMove   float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
@@ -148,6 +150,7 @@ func Default() Params {
 		StudyDelayShare: 0.4,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
+		StudyAtHome:     0,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -178,6 +181,7 @@ func Default() Params {
 		SchoolChild:   0.76312,
 		YoungWomen:    1.6675,
 		TenureDecay:   0.08,
+		HomeStay:      1,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
 		PartnerMove:   3,

@@ -57,6 +57,12 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// Uniform returns a uniform number in [0, 1) from the bits of h, a hash
+// such as Mix of what the draw concerns: a draw that takes nothing from any
+// stream, so a rule switched on by a parameter leaves the other draws as
+// they are.
+func Uniform(h uint64) float64 { return float64(h>>11) * 0x1p-53 }
+
 // Uint64 returns 64 random bits.
 func (r *RNG) Uint64() uint64 { return r.next() }
 
