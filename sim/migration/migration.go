@@ -591,13 +591,13 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	f := p.Flags[i]
 	age := p.Age[i]
 	o := int(p.Region[i])
+	k = state.Skill(p.Edu[i])
 	// A student registered at their parents' while studying beyond the
 	// commute (study_registered_home) keeps that address until graduating.
 	if alone && P.StudyAtHome > 0 && ph == params.Student && f&population.AtHome != 0 &&
-		s.Minutes[o*m.n+int(p.Work[i])] > float32(P.CommuteMinutes) {
+		p.Work[i] != population.NoRegion && s.Minutes[o*m.n+int(p.Work[i])] > float32(P.CommuteMinutes) {
 		return 0, ph, k
 	}
-	k = state.Skill(p.Edu[i])
 	prob = m.base[age] * P.MoveScale
 	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
 		prob *= P.YoungWomen
@@ -620,16 +620,16 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 		}
 	}
 	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
-	// A stronger attachment to the region they grew up in and still live
-	// in (intervention "youth") is utility they would give up by moving:
-	// it lowers the propensity as a smaller gain of the alternatives
-	// does, exp(opportunity_weight × Δ) with the utility gap Δ bounded by
-	// 3 as in m.opp. Only a factor ≤ 1, so the thinning bound holds.
 	// Rootedness of those living where they grew up (home_stay_factor,
 	// at most 1, so the thinning bound holds).
 	if P.HomeStay < 1 && int(p.Home[i]) == o && f&population.Immigrant == 0 {
 		prob *= P.HomeStay
 	}
+	// A stronger attachment to the region they grew up in and still live
+	// in (intervention "youth") is utility they would give up by moving:
+	// it lowers the propensity as a smaller gain of the alternatives
+	// does, exp(opportunity_weight × Δ) with the utility gap Δ bounded by
+	// 3 as in m.opp. Only a factor ≤ 1, so the thinning bound holds.
 	if b := s.Regions[o].AttachBoost; b > 0 && int(p.Home[i]) == o {
 		prob *= math.Exp(-P.OpportunityW * math.Min(3, b))
 	}
