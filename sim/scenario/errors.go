@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -86,8 +85,6 @@ func displayKey(path string) string {
 	return path
 }
 
-var interventionHeader = regexp.MustCompile(`^\s*\[\[\s*intervention\s*\]\]`)
-
 // syntaxError turns the decoder's error into an Error. Only syntax errors
 // (toml.ParseError) carry a position.
 func syntaxError(file string, data []byte, err error) error {
@@ -102,20 +99,7 @@ func syntaxError(file string, data []byte, err error) error {
 		key = "toml"
 	}
 	// The decoder does not number the entries of an array of tables.
-	if rest, ok := strings.CutPrefix(key, "intervention."); ok || key == "intervention" {
-		n := 0
-		for i := 0; i < line && i < len(lines); i++ {
-			if interventionHeader.MatchString(lines[i]) {
-				n++
-			}
-		}
-		if n > 0 {
-			key = fmt.Sprintf("intervention[%d]", n)
-			if ok {
-				key += "." + rest
-			}
-		}
-	}
+	key = tomlpos.Numbered(data, line, key)
 	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines, line)
 	if strings.Contains(pe.Message, "out of range for int64") {
 		// Valid syntax, a number beyond what TOML integers hold.

@@ -24,16 +24,14 @@ func Of(pe toml.ParseError, data []byte) (line, col int) {
 	return line, col
 }
 
-// Numbered returns key (a decoder's dotted key, "parameter.values") with
-// the element number of the array of tables it is in, when its first part
-// names one in data ("parameter[2].values": the second [[parameter]]
-// header at or before line); otherwise key unchanged. The decoder's own
-// keys have no element numbers.
+// Numbered returns key (a decoder's dotted key, "parameter.values", or
+// the table's own name, "parameter") with the element number of the array
+// of tables it is in, when its first part names one in data
+// ("parameter[2].values": the second [[parameter]] header at or before
+// line); otherwise key unchanged. The decoder's own keys have no element
+// numbers.
 func Numbered(data []byte, line int, key string) string {
-	head, rest, ok := strings.Cut(key, ".")
-	if !ok {
-		return key
-	}
+	head, rest, dotted := strings.Cut(key, ".")
 	n := 0
 	for i, l := range strings.Split(string(data), "\n") {
 		if i+1 > line {
@@ -47,8 +45,11 @@ func Numbered(data []byte, line int, key string) string {
 			}
 		}
 	}
-	if n == 0 {
+	switch {
+	case n == 0:
 		return key
+	case !dotted:
+		return fmt.Sprintf("%s[%d]", head, n)
 	}
 	return fmt.Sprintf("%s[%d].%s", head, n, rest)
 }

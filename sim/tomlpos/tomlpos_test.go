@@ -28,3 +28,21 @@ func TestOf(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbered(t *testing.T) {
+	data := []byte("[sweep]\nx = 1\n[[parameter]]\npath = \"a\"\n[[ parameter ]] # second\npath = \"b\"\npath = \"c\"\n")
+	for _, c := range []struct {
+		line      int
+		key, want string
+	}{
+		{7, "parameter.path", "parameter[2].path"},
+		{4, "parameter.path", "parameter[1].path"},
+		{5, "parameter", "parameter[2]"},
+		{2, "sweep.x", "sweep.x"},               // not an array of tables
+		{2, "parameter.path", "parameter.path"}, // before its first header
+	} {
+		if got := Numbered(data, c.line, c.key); got != c.want {
+			t.Errorf("Numbered(line %d, %q) = %q, want %q", c.line, c.key, got, c.want)
+		}
+	}
+}
