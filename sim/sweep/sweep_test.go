@@ -36,8 +36,14 @@ travel_time_factor = 0.5
 // folder and returns the sweep file's path.
 func write(t testing.TB, body string) string {
 	t.Helper()
+	return writeWith(t, baseScenario, body)
+}
+
+// writeWith is write with another base scenario.
+func writeWith(t testing.TB, base, body string) string {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "base.toml"), []byte(baseScenario), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "base.toml"), []byte(base), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "sweep.toml")
@@ -544,7 +550,6 @@ func TestParseLatin1(t *testing.T) {
 // A name that two interventions share (two of one kind without a name both
 // take the kind's) is refused: a sweep would change only the first.
 func TestAmbiguousInterventionName(t *testing.T) {
-	dir := t.TempDir()
 	base := baseScenario + `
 [[intervention]]
 kind = "broadband"
@@ -558,24 +563,15 @@ regions = ["Sjøvik"]
 from_year = 2024
 coverage = 0.98
 `
-	if err := os.WriteFile(filepath.Join(dir, "base.toml"), []byte(base), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "sweep.toml")
 	body := "[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"intervention.broadband.coverage\"\nvalues = [0.5, 0.9]\n"
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeWith(t, base, body)
 	_, err := Load(path)
 	want := `sweep.toml:4: parameter[1].path: 2 interventions of the base scenario are named "broadband" (numbers 2, 3); give each its own name = "…" in the scenario, or write intervention.2.coverage for the first`
 	if err == nil || !strings.Contains(strings.ReplaceAll(err.Error(), path, "sweep.toml"), want) {
 		t.Errorf("error %v\nwant %s", err, want)
 	}
 	// By number it is clear which one.
-	body = strings.Replace(body, "intervention.broadband.coverage", "intervention.3.coverage", 1)
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path = writeWith(t, base, strings.Replace(body, "intervention.broadband.coverage", "intervention.3.coverage", 1))
 	if _, err := Load(path); err != nil {
 		t.Errorf("by number: %v", err)
 	}
