@@ -34,7 +34,7 @@ func newFake(onStep func(int)) func(*world.World, engine.Config) (simulator, err
 func (f *fakeSim) Workers() int { return max(f.cfg.Workers, 1) }
 
 func (f *fakeSim) record() *record.Year {
-	rec := &record.Year{Year: f.year, Regions: make([]record.Region, len(f.pop)), Weight: 1 / f.cfg.Scale}
+	rec := &record.Year{Year: f.year, Regions: make([]record.Region, len(f.pop)), Structure: make([]record.Structure, len(f.pop)), Weight: 1 / f.cfg.Scale}
 	for s := range 2 {
 		rec.Population[s] = make([]int64, world.MaxAge+1)
 		rec.Moves[s] = make([]int64, world.MaxAge+1)
@@ -51,6 +51,9 @@ func (f *fakeSim) finish(rec *record.Year) *record.Year {
 		r.Age67Plus = f.pop[i] - r.Age0to19 - r.Age20to39 - r.Age40to66
 		r.Employed, r.Jobs, r.Dwellings = f.pop[i]/2, f.pop[i]/2, f.pop[i]/2
 		r.PriceIndex = 1 + float64(i)/100
+		r.Households = f.pop[i] / 2
+		rec.Structure[i][0][2][1] = f.pop[i] / 2
+		rec.Structure[i][1][2][1] = f.pop[i] - f.pop[i]/2
 		for a := range world.MaxAge + 1 {
 			rec.Population[a%2][a] += f.pop[i] / (world.MaxAge + 1)
 		}

@@ -51,7 +51,7 @@ func run(t testing.TB, w *world.World, scale float64, years, workers int, dir st
 	}
 }
 
-var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile, output.GrewUpFile}
+var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile, output.GrewUpFile, output.PopulationFile, output.HousingFile}
 
 // TestWorkersSameBytes checks that 1, 2 and 8 workers write byte-identical
 // outputs, on the teaching world and on Norway at a small scale (many
@@ -265,6 +265,76 @@ func TestGrewUp(t *testing.T) {
 	}
 	if all == 0 || away == 0 {
 		t.Errorf("%d grew up, %d of them live elsewhere; want some of both", all, away)
+	}
+}
+
+// TestStructure checks population.csv's and housing.csv's counts against
+// the persons: residents by region, sex, age group and education level,
+// adding up to the population; higher_education of regions.csv as the
+// residents aged 25 and over with a bachelor's degree or more; households
+// as their heads; vacant dwellings as the dwellings less the households.
+func TestStructure(t *testing.T) {
+	w := load(t, "teaching")
+	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		sim.Step()
+	}
+	rec := sim.Observe()
+	p := &sim.State().Persons
+	n := w.N()
+	st := make([]record.Structure, n)
+	higher := make([]int64, n)
+	heads := make([]int64, n)
+	for i := range p.Len() {
+		if !p.Live(int32(i)) {
+			continue
+		}
+		r, age, edu := p.Region[i], int(p.Age[i]), p.Edu[i]
+		st[r][p.Sex[i]][record.AgeGroup(age)][edu]++
+		if age >= 25 && edu >= population.EduBachelor {
+			higher[r]++
+		}
+		if p.Flags[i]&population.Head != 0 {
+			heads[r]++
+		}
+	}
+	var young, degrees, vacant int64
+	for r := range n {
+		got := &rec.Regions[r]
+		if rec.Structure[r] != st[r] {
+			t.Errorf("%s: structure %v, counted %v", w.Regions[r].Name, rec.Structure[r], st[r])
+		}
+		var sum int64
+		for sex := range 2 {
+			for ag := range record.NumAgeGroups {
+				for e := range record.NumEducation {
+					sum += st[r][sex][ag][e]
+				}
+			}
+			young += st[r][sex][record.AgeGroup(22)][population.EduBachelor]
+		}
+		if sum != got.Population {
+			t.Errorf("%s: the structure adds up to %d, population %d", w.Regions[r].Name, sum, got.Population)
+		}
+		if got.HigherEducation != higher[r] {
+			t.Errorf("%s: higher_education %d, counted %d residents aged 25+ with a degree", w.Regions[r].Name, got.HigherEducation, higher[r])
+		}
+		if got.Households != heads[r] {
+			t.Errorf("%s: %d households, counted %d heads", w.Regions[r].Name, got.Households, heads[r])
+		}
+		if want := max(0, got.Dwellings-got.Households); got.VacantDwellings < want-1 || got.VacantDwellings > want+1 {
+			t.Errorf("%s: %d vacant dwellings, want about %d − %d", w.Regions[r].Name, got.VacantDwellings, got.Dwellings, got.Households)
+		}
+		degrees += higher[r]
+		vacant += got.VacantDwellings
+	}
+	// Degrees held before 25 exist (and are not in higher_education),
+	// and so do vacant dwellings.
+	if young == 0 || degrees == 0 || vacant == 0 {
+		t.Errorf("%d bachelors aged 18–24, %d residents 25+ with a degree, %d vacant dwellings; want some of each", young, degrees, vacant)
 	}
 }
 

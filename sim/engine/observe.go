@@ -14,7 +14,6 @@ const (
 	cAge20
 	cAge40
 	cAge67
-	cHigherEd
 	cEmployed
 	cUnemployed
 	cInCommuters
@@ -64,6 +63,21 @@ var grewUpSlot = func() (b [world.MaxAge + 1]uint8) {
 	return b
 }()
 
+// ageGroup maps an age to its record.AgeGroup.
+var ageGroup = func() (b [world.MaxAge + 1]uint8) {
+	for a := range b {
+		b[a] = uint8(record.AgeGroup(a))
+	}
+	return b
+}()
+
+// The cells of a region in observer.st: sex, then age group, then
+// education level.
+const (
+	structSex   = record.NumAgeGroups * record.NumEducation
+	structCells = 2 * structSex
+)
+
 // ageBand maps an age to its regions.csv age group (0–19, 20–39, 40–66, 67+).
 var ageBand = func() (b [world.MaxAge + 1]uint8) {
 	for a := range b {
@@ -88,9 +102,12 @@ type observer struct {
 	cnt [][]int32
 	// In-commuters by work region, then commuteSpare counters absorbing
 	// the others (cnt's cInCommuters column stays 0).
-	inc    [][]int32
-	pop    [][2][world.MaxAge + 1]int32
-	wp     [][world.MaxAge + 1]int32
+	inc [][]int32
+	pop [][2][world.MaxAge + 1]int32
+	wp  [][world.MaxAge + 1]int32
+	// st: per worker, residents by region, sex, age group and education
+	// level (the cells of a region: structSex, structCells).
+	st     [][]int32
 	rec    record.Year
 	flows  [][]record.Flow // per part of the flow table
 	census []state.Census
@@ -115,6 +132,7 @@ func (sim *Sim) observe() {
 	nw := s.Workers
 	o.cnt = state.WorkerCounters(o.cnt, nw, (n+1)*numCounters)
 	o.inc = state.WorkerCounters(o.inc, nw, n+commuteSpare)
+	o.st = state.WorkerCounters(o.st, nw, n*structCells)
 	if len(o.pop) != nw {
 		o.pop = make([][2][world.MaxAge + 1]int32, nw)
 		o.wp = make([][world.MaxAge + 1]int32, nw)
@@ -124,6 +142,7 @@ func (sim *Sim) observe() {
 	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
 		cnt := o.cnt[w]
 		inc := o.inc[w]
+		st := o.st[w]
 		pop := &o.pop[w]
 		wp := &o.wp[w]
 		flags := p.Flags[lo:hi]
@@ -151,7 +170,7 @@ func (sim *Sim) observe() {
 			row[cImmigrants] += imm
 			row[cRecentImmigrants] += imm & b2i(years[i] < 10)
 			row[cAge0+int(ageBand[age])]++
-			row[cHigherEd] += int32(edus[i] >> 1) // EduBachelor and EduMaster are 2 and 3
+			st[r*structCells+int(sx)*structSex+int(ageGroup[age])*record.NumEducation+int(edus[i]&3)]++
 			act := acts[i]
 			row[actCounter[act]]++
 			employed := b2i(act == population.Employed)
@@ -187,6 +206,7 @@ func (sim *Sim) observe() {
 	rec.Weight = 1 / s.Scale
 	if len(rec.Regions) != n {
 		rec.Regions = make([]record.Region, n)
+		rec.Structure = make([]record.Structure, n)
 		rec.Population = [2][]int64{make([]int64, world.MaxAge+1), make([]int64, world.MaxAge+1)}
 		rec.Moves = [2][]int64{make([]int64, world.MaxAge+1), make([]int64, world.MaxAge+1)}
 	}
@@ -204,6 +224,25 @@ func (sim *Sim) observe() {
 		}
 		for w := 0; w < nw; w++ {
 			tot[cInCommuters] += int64(o.inc[w][r])
+		}
+		st := &rec.Structure[r]
+		*st = record.Structure{}
+		var higherEd int64
+		for w := 0; w < nw; w++ {
+			cells := o.st[w][r*structCells : (r+1)*structCells]
+			for sx := range 2 {
+				for ag := range record.NumAgeGroups {
+					for e := range record.NumEducation {
+						v := int64(cells[sx*structSex+ag*record.NumEducation+e])
+						st[sx][ag][e] += v
+						// Higher education: bachelor or master, aged 25
+						// or more (the age groups from 25–34 on).
+						if e >= population.EduBachelor && ag >= record.AgeGroup(25) {
+							higherEd += v
+						}
+					}
+				}
+			}
 		}
 		tot[cPop] = tot[cAge0] + tot[cAge20] + tot[cAge40] + tot[cAge67] // every person is in one age band
 		o.census[r] = state.Census{Residents: int32(tot[cPop]), Households: int32(tot[cHouseholds]),
@@ -228,12 +267,14 @@ func (sim *Sim) observe() {
 			InDomestic: acc.InDomestic, OutDomestic: acc.OutDomestic,
 			Immigrants: acc.Immigrants, Emigrants: acc.Emigrants,
 			Age0to19: tot[cAge0], Age20to39: tot[cAge20], Age40to66: tot[cAge40], Age67Plus: tot[cAge67],
-			HigherEducation: tot[cHigherEd],
+			HigherEducation: higherEd,
 			Employed:        tot[cEmployed], Unemployed: tot[cUnemployed],
 			Jobs: int64(jobs + 0.5), Vacancies: int64(vac + 0.5),
 			InCommuters: tot[cInCommuters], OutCommuters: tot[cOutCommuters], RemoteWorkers: tot[cRemote],
 			Students: tot[cStudents], PartTimeResidents: tot[cPartTime],
 			Dwellings:            int64(rs.Dwellings + 0.5),
+			Households:           tot[cHouseholds],
+			VacantDwellings:      int64(max(0, rs.Dwellings-float64(tot[cHouseholds])) + 0.5),
 			PriceIndex:           rs.Price,
 			NetMigrationHigherEd: acc.NetHigherEd,
 		}

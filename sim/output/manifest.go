@@ -196,8 +196,9 @@ func incompleteText(m *Manifest, records int, why string) string {
 	case done == 0:
 		fmt.Fprintf(&b, "Only the start population (%d) was written; none of the %d years was simulated.\n", m.LastYear, m.Years)
 	default:
-		fmt.Fprintf(&b, "%d of %d years were simulated. regions.csv, flows.csv, migration_by_age.csv and grew_up.csv\n"+
-			"hold the start year and every simulated year up to %d, each year complete.\n", done, m.Years, m.LastYear)
+		fmt.Fprintf(&b, "%d of %d years were simulated. Every table (regions.csv, flows.csv, migration_by_age.csv,\n"+
+			"grew_up.csv, population.csv, housing.csv) holds the start year and every\n"+
+			"simulated year up to %d, each year complete.\n", done, m.Years, m.LastYear)
 	}
 	b.WriteString(rerunText(m))
 	return b.String()

@@ -1,5 +1,6 @@
 // Package output writes the results of one simulation run to a folder:
-// regions.csv, flows.csv, migration_by_age.csv, grew_up.csv and manifest.json (see
+// regions.csv, flows.csv, migration_by_age.csv, grew_up.csv, population.csv,
+// housing.csv and manifest.json (see
 // results/README.md for the columns; their names are a contract that later
 // tools rely on).
 //
@@ -44,6 +45,8 @@ const (
 	FlowsFile      = "flows.csv"
 	AgesFile       = "migration_by_age.csv"
 	GrewUpFile     = "grew_up.csv"
+	PopulationFile = "population.csv"
+	HousingFile    = "housing.csv"
 	ManifestFile   = "manifest.json"
 	IncompleteFile = "INCOMPLETE"
 )
@@ -62,6 +65,12 @@ var (
 	// persons born in Norway of that age who grew up in the region and
 	// those of them who live there.
 	GrewUpHeader = []string{"year", "code", "name", "age", "grew_up", "living_there"}
+	// PopulationHeader: per region and year, the residents by age group
+	// (those of flows.csv), sex and education level.
+	PopulationHeader = []string{"year", "code", "name", "age_group", "sex", "education", "persons"}
+	// HousingHeader: per region and year, the households, the dwellings
+	// and those of them without a household.
+	HousingHeader = []string{"year", "code", "name", "households", "dwellings", "vacant_dwellings"}
 )
 
 // sexNames are the sex codes of migration_by_age.csv, indexed like
@@ -75,11 +84,12 @@ type Run struct {
 	manifest Manifest
 
 	regionsCSV, flowsCSV, agesCSV, grewUpCSV *csvFile
+	populationCSV, housingCSV                *csvFile
 
 	// CSV fields (each with its comma) prepared once.
-	codes, names       [][]byte
-	ageGroups, motives [][]byte
-	yearField          []byte
+	codes, names                  [][]byte
+	ageGroups, motives, education [][]byte
+	yearField                     []byte
 
 	records  int     // records written; the first is the start population
 	lastYear int     // Year of the last record
@@ -129,6 +139,9 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	for _, s := range record.MotiveNames {
 		r.motives = append(r.motives, field(s))
 	}
+	for _, s := range record.EducationNames {
+		r.education = append(r.education, field(s))
+	}
 	var err error
 	if err = writeManifest(r.dir, &r.manifest); err == nil {
 		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
@@ -144,6 +157,12 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	}
 	if err == nil {
 		r.grewUpCSV, err = createCSV(filepath.Join(dir, GrewUpFile), GrewUpHeader)
+	}
+	if err == nil {
+		r.populationCSV, err = createCSV(filepath.Join(dir, PopulationFile), PopulationHeader)
+	}
+	if err == nil {
+		r.housingCSV, err = createCSV(filepath.Join(dir, HousingFile), HousingHeader)
 	}
 	if err != nil {
 		for _, c := range r.csvs() {
@@ -165,7 +184,7 @@ func (r *Run) Dir() string { return r.dir }
 func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
 
 func (r *Run) csvs() []*csvFile {
-	return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV, r.grewUpCSV}
+	return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV, r.grewUpCSV, r.populationCSV, r.housingCSV}
 }
 
 // scaled converts a sampled count to the real population.
@@ -207,6 +226,8 @@ func (r *Run) Write(y *record.Year) error {
 	r.writeFlows(y)
 	r.writeAges(y)
 	r.writeGrewUp(y)
+	r.writePopulation(y)
+	r.writeHousing(y)
 	for _, c := range r.csvs() {
 		c.flush()
 	}
@@ -328,6 +349,44 @@ func (r *Run) writeGrewUp(y *record.Year) {
 			c.int(scaled(in.LivingThere[k], y.Weight))
 			c.endRow()
 		}
+	}
+}
+
+func (r *Run) writePopulation(y *record.Year) {
+	if len(y.Structure) != len(y.Regions) {
+		panic(fmt.Sprintf("output: record of %d has the population structure of %d regions, not %d", y.Year, len(y.Structure), len(y.Regions)))
+	}
+	c := r.populationCSV
+	for i := range y.Regions {
+		st := &y.Structure[i]
+		for ag := range record.NumAgeGroups {
+			for sex, name := range sexNames {
+				for e := range record.NumEducation {
+					c.raw(r.yearField)
+					c.raw(r.codes[i])
+					c.raw(r.names[i])
+					c.raw(r.ageGroups[ag])
+					c.str(name)
+					c.raw(r.education[e])
+					c.int(scaled(st[sex][ag][e], y.Weight))
+					c.endRow()
+				}
+			}
+		}
+	}
+}
+
+func (r *Run) writeHousing(y *record.Year) {
+	c := r.housingCSV
+	for i := range y.Regions {
+		in := &y.Regions[i]
+		c.raw(r.yearField)
+		c.raw(r.codes[i])
+		c.raw(r.names[i])
+		c.int(scaled(in.Households, y.Weight))
+		c.int(scaled(in.Dwellings, y.Weight))
+		c.int(scaled(in.VacantDwellings, y.Weight))
+		c.endRow()
 	}
 }
 

@@ -46,7 +46,7 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 	}
 	var out []*record.Year
 	for y := 0; y <= years; y++ {
-		rec := &record.Year{Year: w.StartYear + y, Regions: make([]record.Region, n), Weight: 1 / scale}
+		rec := &record.Year{Year: w.StartYear + y, Regions: make([]record.Region, n), Structure: make([]record.Structure, n), Weight: 1 / scale}
 		for s := range 2 {
 			rec.Population[s] = make([]int64, world.MaxAge+1)
 			rec.Moves[s] = make([]int64, world.MaxAge+1)
@@ -90,7 +90,22 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 			r.Age0to19 = pop[i] / 4
 			r.Employed = pop[i] / 2
 			r.Dwellings = pop[i] / 2
+			r.Households = pop[i]*2/5 + int64(i)
+			r.VacantDwellings = max(0, r.Dwellings-r.Households)
 			r.PriceIndex = 0.5 + float64(i)/7
+			// The residents spread over the cells of the structure, the
+			// rest in the last.
+			left := pop[i]
+			for ag := range record.NumAgeGroups {
+				for sex := range 2 {
+					for e := range record.NumEducation {
+						v := min(left, pop[i]/int64(2*record.NumAgeGroups*record.NumEducation+1)*int64(1+e))
+						rec.Structure[i][sex][ag][e] = v
+						left -= v
+					}
+				}
+			}
+			rec.Structure[i][1][record.NumAgeGroups-1][record.NumEducation-1] += left
 			for a := range world.MaxAge + 1 {
 				rec.Population[a%2][a] += pop[i] / (world.MaxAge + 1)
 			}
@@ -210,7 +225,7 @@ func TestFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{FlowsFile, GrewUpFile, ManifestFile, AgesFile, RegionsFile}; !slices.Equal(names, want) {
+	if want := []string{FlowsFile, GrewUpFile, HousingFile, ManifestFile, AgesFile, PopulationFile, RegionsFile}; !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 
@@ -265,6 +280,48 @@ func TestFiles(t *testing.T) {
 		strconv.FormatInt(2*g.GrewUp[1], 10), strconv.FormatInt(2*g.LivingThere[1], 10)}
 	if !slices.Equal(row, want) {
 		t.Errorf("grew_up row %v, want %v", row, want)
+	}
+
+	// population.csv: a row per year, region, age group, sex and
+	// education level, scaled; a region's rows add up to its residents.
+	popRows := readCSV(t, filepath.Join(dir, PopulationFile))
+	if !slices.Equal(popRows[0], PopulationHeader) {
+		t.Errorf("population header %v", popRows[0])
+	}
+	const cells = 2 * record.NumAgeGroups * record.NumEducation
+	if n := len(popRows) - 1; n != 4*w.N()*cells {
+		t.Errorf("%d population rows, want %d", n, 4*w.N()*cells)
+	}
+	st := &recs[2].Structure[1]
+	base := 1 + (2*w.N()+1)*cells // 2026, the second region
+	var sum int64
+	for k, row := range popRows[base : base+cells] {
+		ag, sex, e := k/(2*record.NumEducation), k/record.NumEducation%2, k%record.NumEducation
+		want := []string{"2026", w.Regions[1].Code, w.Regions[1].Name, record.AgeGroupNames[ag], sexNames[sex],
+			record.EducationNames[e], strconv.FormatInt(2*st[sex][ag][e], 10)}
+		if !slices.Equal(row, want) {
+			t.Errorf("population row %v, want %v", row, want)
+		}
+		v, _ := strconv.ParseInt(row[6], 10, 64)
+		sum += v
+	}
+	if sum != 2*recs[2].Regions[1].Population {
+		t.Errorf("the 2026 population rows of %s add up to %d, want %d", w.Regions[1].Name, sum, 2*recs[2].Regions[1].Population)
+	}
+
+	// housing.csv: a row per year and region, scaled.
+	housing := readCSV(t, filepath.Join(dir, HousingFile))
+	if !slices.Equal(housing[0], HousingHeader) {
+		t.Errorf("housing header %v", housing[0])
+	}
+	if n := len(housing) - 1; n != 4*w.N() {
+		t.Errorf("%d housing rows, want %d", n, 4*w.N())
+	}
+	h := recs[3].Regions[2]
+	want = []string{"2027", w.Regions[2].Code, w.Regions[2].Name, strconv.FormatInt(2*h.Households, 10),
+		strconv.FormatInt(2*h.Dwellings, 10), strconv.FormatInt(2*h.VacantDwellings, 10)}
+	if row := housing[1+3*w.N()+2]; !slices.Equal(row, want) {
+		t.Errorf("housing row %v, want %v", row, want)
 	}
 
 	// Names with a comma or quotes survive a CSV round trip; price index has 4 decimals.

@@ -54,6 +54,17 @@ var GrewUpAges = [NumGrewUpAges]int{25, 35, 45}
 // NumGrewUpAges is the number of GrewUpAges.
 const NumGrewUpAges = 3
 
+// NumEducation is the number of education levels (MODEL.md: basic, upper
+// secondary or vocational, bachelor, master or more; population.Edu*).
+const NumEducation = 4
+
+// EducationNames are the education levels written to population.csv.
+var EducationNames = [NumEducation]string{"basic", "upper_secondary", "bachelor", "master"}
+
+// Structure is one region's residents on 1 January by sex (0 female, 1
+// male), age group (AgeGroup) and education level (EducationNames).
+type Structure [2][NumAgeGroups][NumEducation]int64
+
 // Region is one region's account for one year. Stocks (Population, the age
 // groups, Employed …) are on 1 January of the row's year, after the events;
 // flows (Births … Emigrants) happened during the year before it. In the first
@@ -64,13 +75,15 @@ type Region struct {
 	InDomestic, OutDomestic                   int64
 	Immigrants, Emigrants                     int64
 	Age0to19, Age20to39, Age40to66, Age67Plus int64
-	HigherEducation                           int64 // residents aged 25+ with bachelor or more
+	HigherEducation                           int64 // residents aged 25+ with bachelor or more (from Year.Structure)
 	Employed, Unemployed                      int64 // residents
 	Jobs, Vacancies                           int64 // located in the region (sampled, like persons)
 	InCommuters, OutCommuters, RemoteWorkers  int64
 	Students                                  int64
 	PartTimeResidents                         int64 // second-home residents from elsewhere
 	Dwellings                                 int64
+	Households                                int64 // private households living here (each in a dwelling)
+	VacantDwellings                           int64 // dwellings without a household: Dwellings − Households, at least 0
 	PriceIndex                                float64
 	NetMigrationHigherEd                      int64 // net domestic+international migration of persons with higher education
 	// GrewUp[k] counts the persons born in Norway aged GrewUpAges[k] on
@@ -108,6 +121,9 @@ type Year struct {
 	// sex 0 = female, 1 = male.
 	Population [2][]int64
 	Moves      [2][]int64
+	// Structure[r] is region r's residents by sex, age group and education
+	// level (nil in records that do not have it).
+	Structure []Structure
 	// Weight converts sampled counts to the real population (1/scale, exact
 	// at scale 1). Jobs, Vacancies and Dwellings are sampled like persons.
 	Weight float64
