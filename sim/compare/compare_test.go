@@ -10,12 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 func load(t *testing.T, files ...string) []*scenario.Scenario {
@@ -663,4 +666,59 @@ func TestSentenceMotiveNames(t *testing.T) {
 			t.Errorf("motive %s: table label %q", name, MotiveLabel[m])
 		}
 	}
+}
+
+// TestHousingMetrics: households and vacant_dwellings of a comparison are
+// those of the run's housing.csv (scaled back, unrounded there), region by
+// region, in the start and the last year, and add up for a group.
+func TestHousingMetrics(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1, Years: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res, err := p.Run(context.Background(), RunOptions{RunsDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "base-r1", output.HousingFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(p.World.Regions)
+	if len(rows) != 1+3*n {
+		t.Fatalf("%d rows in housing.csv, want %d", len(rows), 1+3*n)
+	}
+	checked := 0
+	for _, row := range rows[1:] {
+		yi := slices.Index(res.YearList, atoi(t, row[0]))
+		r := slices.IndexFunc(p.World.Regions, func(w world.Region) bool { return w.Code == row[1] })
+		if yi < 0 || r < 0 {
+			t.Fatalf("row %v: year or region unknown", row)
+		}
+		for k, m := range []Metric{Households, VacantDwellings} {
+			got := res.Delta(0, r, m, yi).Baseline
+			if want := float64(atoi(t, row[3+2*k])); math.Abs(got-want) > 0.5 || want == 0 && m == Households {
+				t.Errorf("%s %s %s: %g in the comparison, %s in housing.csv", row[0], row[1], MetricNames[m], got, row[3+2*k])
+			}
+			checked++
+		}
+	}
+	if checked != 2*3*n {
+		t.Errorf("checked %d figures", checked)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

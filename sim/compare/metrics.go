@@ -33,6 +33,8 @@ const (
 	Students                 // residents in higher education
 	PartTimeResidents        // second-home residents from elsewhere
 	Dwellings                // the dwelling stock
+	Households               // private households living in the unit
+	VacantDwellings          // dwellings without a household
 	PriceIndex               // dwelling price level (national start mean = 1), weighted by dwellings
 	ExplainedByJobs          // net domestic migration job growth explains (Attractiveness decomposition)
 	Attractiveness           // net domestic migration job growth does not explain
@@ -43,14 +45,15 @@ const (
 // are columns of a run's regions.csv have the same name.
 var MetricNames = [NumMetrics]string{"population", "age_0_19", "age_20_39", "age_40_66", "age_67_plus",
 	"higher_education", "employed", "unemployed", "jobs", "net_migration", "net_domestic",
-	"in_commuters", "out_commuters", "remote_workers", "students", "part_time_residents", "dwellings", "price_index",
+	"in_commuters", "out_commuters", "remote_workers", "students", "part_time_residents", "dwellings",
+	"households", "vacant_dwellings", "price_index",
 	"explained_by_jobs", "attractiveness"}
 
 // MetricText are plain-language names of the metrics, for reports.
 var MetricText = [NumMetrics]string{"residents", "residents aged 0–19", "residents aged 20–39", "residents aged 40–66",
 	"residents aged 67+", "residents with higher education", "employed residents", "unemployed residents",
 	"jobs", "net migration", "net domestic migration", "in-commuters", "out-commuters", "remote workers",
-	"students", "part-time residents (second homes)", "dwellings",
+	"students", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings",
 	"price level", "net migration explained by job growth", "attractiveness (net migration beyond job growth)"}
 
 // Flow reports whether m happens during the year before its row (zero in the
@@ -163,6 +166,8 @@ func (o *observer) observe(y *record.Year, ti int) {
 		set(Students, g.Students)
 		set(PartTimeResidents, g.PartTimeResidents)
 		set(Dwellings, g.Dwellings)
+		set(Households, g.Households)
+		set(VacantDwellings, g.VacantDwellings)
 		*t.at(PriceIndex, r, ti) = g.PriceIndex
 	}
 	if ti > 0 {

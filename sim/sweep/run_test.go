@@ -69,7 +69,7 @@ func TestWorkersSameBytes(t *testing.T) {
 	if len(rows) != 1+8*len(sw.Metrics) {
 		t.Errorf("%d rows, want %d", len(rows)-1, 8*len(sw.Metrics))
 	}
-	if !strings.HasPrefix(rows[len(rows)-1], "7,3,1,4,1.2,0.9,2,change,") {
+	if !strings.HasPrefix(rows[len(rows)-1], "7,3,1,4,1.2,0.9,2,homes,") {
 		t.Errorf("last row %s", rows[len(rows)-1])
 	}
 	m, err := ReadManifest(dir1)

@@ -88,6 +88,8 @@ moves = "moves_per_1000"
 net = "net_domestic(region=Sjøvik|Holmøy)"
 young = "share_20_39(centrality=4..6, year=2025..2026)"
 change = "population_change(region=Storhavn)"
+vacant = "vacancy_rate(centrality=4..6)"
+homes = "households(region=Holmøy)"
 `
 
 // Lists expand, scalars stay fixed, a range expands by its steps in a
@@ -113,7 +115,7 @@ func TestGridExpansion(t *testing.T) {
 	for _, m := range sw.Metrics {
 		names = append(names, m.Name)
 	}
-	wantNames := "pop island classes_c1 classes_c2 classes_c3 classes_c4 classes_c5 classes_c6 moves net young change"
+	wantNames := "pop island classes_c1 classes_c2 classes_c3 classes_c4 classes_c5 classes_c6 moves net young change vacant homes"
 	if strings.Join(names, " ") != wantNames {
 		t.Errorf("metrics %v,\nwant %s", names, wantNames)
 	}
@@ -357,13 +359,16 @@ func TestMetricValues(t *testing.T) {
 	want["young"] = (sum(&recs[1], periph, young)/sum(&recs[1], periph, pop) + sum(&recs[2], periph, young)/sum(&recs[2], periph, pop)) / 2
 	st := func(i int) bool { return i == idx("Storhavn") }
 	want["change"] = 100 * (sum(&last, st, pop) - sum(&recs[0], st, pop)) / sum(&recs[0], st, pop)
+	want["vacant"] = sum(&last, periph, func(r *record.Region) float64 { return float64(r.VacantDwellings) }) /
+		sum(&last, periph, func(r *record.Region) float64 { return float64(r.Dwellings) })
+	want["homes"] = sum(&last, func(i int) bool { return i == idx("Holmøy") }, func(r *record.Region) float64 { return float64(r.Households) }) * last.Weight
 	for i, m := range sw.Metrics {
 		if w, ok := want[m.Name]; !ok || math.Abs(got[i]-w) > 1e-9*math.Max(1, math.Abs(w)) {
 			t.Errorf("%s = %v, want %v", m.Name, got[i], w)
 		}
 	}
-	if want["pop"] < 350_000 || want["moves"] < 5 || want["moves"] > 100 {
-		t.Errorf("implausible: population %g, moves per 1000 %g", want["pop"], want["moves"])
+	if want["pop"] < 350_000 || want["moves"] < 5 || want["moves"] > 100 || !(want["vacant"] > 0 && want["vacant"] < 0.3) || want["homes"] == 0 {
+		t.Errorf("implausible: population %g, moves per 1000 %g, vacancy %g, households %g", want["pop"], want["moves"], want["vacant"], want["homes"])
 	}
 }
 
