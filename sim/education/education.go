@@ -23,9 +23,22 @@ import (
 // master's (high bit).
 const masterBit = population.StudyMaster
 
-// UpperSecondaryCompletion is the share of a cohort that completes upper
-// secondary school by 19 (SSB: about 80 % within five years of starting).
-const UpperSecondaryCompletion = 0.8
+// droppedOut marks a student leaving without a degree in the list of
+// those leaving study (persons are fewer than 2^30, synth.CheckScale).
+const droppedOut = 1 << 30
+
+// UpperSecondaryGap sets the completion of upper secondary school by sex:
+// women's share is 4 % above the world's share by age and men's 4 % below,
+// 85 % and 79 % by 30 (SSB's education levels by sex: in 2011, 19 % of
+// women and 25 % of men aged 25–29 had basic education only).
+const UpperSecondaryGap = 0.04
+
+// EntrySex is the factor on the yearly probabilities of applying to higher
+// education of women (0) and men (1): women go on to higher education far
+// more often (SSB: about 60 % of women and 40 % of men aged 25–39 had
+// higher education in 2020). Study places are the capacity (most campuses
+// are full), so the factors set who studies more than how many do.
+var EntrySex = [2]float64{1.4, 0.6}
 
 // Model holds per-chunk buffers and the study-place choice tables.
 type Model struct {
@@ -36,6 +49,9 @@ type Model struct {
 	cdf      [][]float64 // per origin, over campuses
 	free     []float64   // per region, study places not taken (sampled units)
 	order    []entry
+	// complete[sex][age] is the yearly probability that a person of that
+	// sex and age with basic education completes upper secondary.
+	complete [2][world.MaxAge + 1]float64
 	keys     []uint64      // sortQueue's buffers
 	spare    []uint64      // (radixSort's second one)
 	queue    []entry       // the entries in the queue's order (sortQueue)
@@ -67,16 +83,24 @@ type entry struct {
 
 // Step graduates finishing students and admits new ones.
 //
-// Applications: at 19, UpperSecondaryCompletion of those with basic
-// education complete upper secondary school. Everyone with upper secondary
+// Applications: from 19 to 30, those with basic education complete upper
+// secondary school with a yearly probability by sex and age that gives the
+// world's share with upper secondary education or more by age
+// (world.Rates: 60 % at 19, 73 % at 21, 82 % at 30), women UpperSecondaryGap
+// above it and men below. Everyone with upper secondary
 // education and no degree who is not studying applies for a bachelor with
 // a yearly probability: at 19–24 one that makes study_entry_share of them
-// apply within the six years, at 25–34 late_study_rate; those aged 25–34
+// apply within the six years, at 25–34 late_study_rate, both times
+// EntrySex of their sex (study_entry_share is that of the sexes together);
+// those aged 25–34
 // with a bachelor's degree apply for a master with late_study_rate too. A
 // bachelor takes three years, a master two, each a year more with
 // probability study_delay_share. master_share of the bachelor graduates go
 // straight on to a master where they studied, without applying, while
-// their campus has places.
+// their campus has places. Every year a student may leave without a degree
+// (study_dropout_rate, half of it for a master's student): they keep the
+// level they had, seek work and may move, as graduates do (the Graduated
+// trigger stands for leaving study).
 //
 // Admission, as in Norway's coordinated admission (Samordna opptak): study
 // places are the capacity; each applicant ranks up to study_choices
@@ -95,16 +119,20 @@ func (m *Model) Step(s *state.State) {
 	nc := s.NumChunks()
 	m.grow(s)
 	m.tables(s)
-	young := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
-	late := s.P.LateStudyRate
+	var young, late [2]float64
+	for sex, f := range EntrySex {
+		young[sex] = min(1, f*(1-math.Pow(1-s.P.StudyEntryShare, 1.0/6)))
+		late[sex] = min(1, s.P.LateStudyRate*f)
+	}
 	master, delay := s.P.MasterShare, s.P.StudyDelayShare
+	drop := [2]float64{s.P.StudyDropout, s.P.StudyDropout / 2} // bachelor, master
 	s.ForChunks(state.StreamEducation, func(c, lo, hi int, g *state.RNG) {
 		es, gs, stock := m.chunks[c][:0], m.grads[c][:0], m.stock[c]
 		clear(stock)
 		// The chunk's attribute slices in locals: after each store through
 		// p the compiler would reload the slice headers.
 		flags, ages, acts, works := p.Flags[lo:hi], p.Age[lo:hi], p.Act[lo:hi], p.Work[lo:hi]
-		left, edus, regions := p.StudyLeft[lo:hi], p.Edu[lo:hi], p.Region[lo:hi]
+		left, edus, regions, sexes := p.StudyLeft[lo:hi], p.Edu[lo:hi], p.Region[lo:hi], p.Sex[lo:hi]
 		for j, f := range flags {
 			if f&population.Alive == 0 {
 				continue
@@ -113,6 +141,10 @@ func (m *Model) Step(s *state.State) {
 			switch {
 			case acts[j] == population.Student:
 				w := int(works[j])
+				if g.Float64() < drop[left[j]>>7] {
+					gs = append(gs, int32(lo+j)|droppedOut)
+					continue
+				}
 				if left[j]&0x0f > 1 && w < n {
 					left[j]--
 					stock[w]++
@@ -129,14 +161,15 @@ func (m *Model) Step(s *state.State) {
 				}
 				gs = append(gs, int32(lo+j))
 			case age >= 19 && age <= 34:
-				if age == 19 && edus[j] == population.EduBasic && g.Float64() < UpperSecondaryCompletion {
+				sex := sexes[j] & 1
+				if edus[j] == population.EduBasic && age <= 30 && g.Float64() < m.complete[sex][age] {
 					edus[j] = population.EduUpperSecondary
 				}
 				edu := edus[j]
-				apply := young
+				apply := young[sex]
 				switch {
 				case age > 24 && (edu == population.EduUpperSecondary || edu == population.EduBachelor):
-					apply = late
+					apply = late[sex]
 				case edu != population.EduUpperSecondary:
 					continue // a bachelor needs upper secondary education
 				}
@@ -158,10 +191,14 @@ func (m *Model) Step(s *state.State) {
 	for c := 0; c < nc; c++ {
 		for _, i := range m.grads[c] {
 			// A degree never lowers the level (a master's student may
-			// already hold one from before).
-			if p.StudyLeft[i]&masterBit != 0 {
+			// already hold one from before); those who drop out keep
+			// theirs.
+			switch {
+			case i&droppedOut != 0:
+				i &^= droppedOut
+			case p.StudyLeft[i]&masterBit != 0:
 				p.Edu[i] = max(p.Edu[i], population.EduMaster)
-			} else {
+			default:
 				p.Edu[i] = max(p.Edu[i], population.EduBachelor)
 			}
 			p.StudyLeft[i] = 0
@@ -442,6 +479,20 @@ func attraction(s *state.State, o, c int) float64 {
 // tables recomputes the first-choice tables of Choice.
 func (m *Model) tables(s *state.State) {
 	n := s.N()
+	// Completion of upper secondary: the yearly probability that takes the
+	// share with it from one age's to the next's.
+	rates := &s.World.Rates
+	for sex, f := range [2]float64{1 + UpperSecondaryGap, 1 - UpperSecondaryGap} {
+		prev := 0.0
+		for a := 19; a <= 30; a++ {
+			c := min(1, f*(rates.HigherEducation[a]+rates.UpperSecondary[a]))
+			m.complete[sex][a] = 0
+			if c > prev && prev < 1 {
+				m.complete[sex][a] = (c - prev) / (1 - prev)
+			}
+			prev = max(prev, c)
+		}
+	}
 	m.campuses = m.campuses[:0]
 	for r := 0; r < n; r++ {
 		if s.Regions[r].StudyPlaces > 0 {
@@ -461,6 +512,11 @@ func (m *Model) tables(s *state.State) {
 		m.cdf[o] = cdf
 	})
 }
+
+// CompletionRate returns the yearly probability that a person of sex (0
+// women, 1 men) and age with basic education completes upper secondary
+// school, as set by the last Step.
+func (m *Model) CompletionRate(sex, age int) float64 { return m.complete[sex][age] }
 
 // queueIndexBits is the number of low bits of sortQueue's keys that hold
 // an entry's index: up to 2^24 applicants a year are sorted as integers.

@@ -60,7 +60,15 @@ func snapshot(p *population.Persons) []before {
 //     20–34 is the yearly application probability: 1 − (1 −
 //     study_entry_share)^(1/6) at 20–24 for those with upper secondary
 //     education, late_study_rate at 25–34 for them and for bachelors (who
-//     start a master), within 4.5 standard deviations;
+//     start a master), each times EntrySex of the person's sex, within 4.5
+//     standard deviations;
+//   - those aged 19–30 with basic education complete upper secondary with
+//     CompletionRate of their sex and age, which adds up to the world's
+//     share with upper secondary education or more by 30, women's above
+//     men's;
+//   - students leave without a degree with study_dropout_rate (bachelors)
+//     or half of it (masters), keeping their level, as job seekers with
+//     the Graduated trigger;
 //   - entrants study for 3 or 4 years (bachelor) or 2 or 3 (master);
 //   - the entrants per campus match Choice, P(c | o) ∝ places·(minutes(o,
 //     c) + 10)^−decay, within 5 standard deviations, so the big campuses
@@ -103,7 +111,9 @@ func TestStep(t *testing.T) {
 	}
 
 	young := 1 - math.Pow(1-s.P.StudyEntryShare, 1.0/6)
-	var eligible, entered [world.MaxAge + 1]float64
+	var eligible, entered [2][world.MaxAge + 1]float64
+	var basic, completed [2][world.MaxAge + 1]float64
+	var dropouts, studying [2]float64 // bachelor, master
 	wantAt := make([]float64, n)
 	varAt := make([]float64, n)
 	gotAt := make([]float64, n)
@@ -115,11 +125,30 @@ func TestStep(t *testing.T) {
 			continue
 		}
 		newStudent := x.act != population.Student && p.Act[i] == population.Student
+		sex := p.Sex[i]
+		if x.act != population.Student && x.age >= 19 && x.age <= 30 && x.edu == population.EduBasic {
+			basic[sex][x.age]++
+			if p.Edu[i] != population.EduBasic {
+				completed[sex][x.age]++
+			}
+		}
 		if x.act != population.Student && x.age >= 20 && x.age <= 34 &&
 			(x.edu == population.EduUpperSecondary || x.age >= 25 && x.edu == population.EduBachelor) {
-			eligible[x.age]++
+			eligible[sex][x.age]++
 			if newStudent {
-				entered[x.age]++
+				entered[sex][x.age]++
+			}
+		}
+		if x.act == population.Student {
+			studying[x.studyLeft>>7]++
+			if p.Act[i] != population.Student && p.Edu[i] == x.edu && x.studyLeft&0x0f > 1 {
+				// Left before the last year with the level they had.
+				dropouts[x.studyLeft>>7]++
+				if p.Act[i] != population.Unemployed || p.Work[i] != population.NoRegion ||
+					p.Flags[i]&population.Graduated == 0 || p.StudyLeft[i] != 0 {
+					t.Fatalf("dropout %d: activity %d, work %d, flags %b, study left %#x", i, p.Act[i], p.Work[i], p.Flags[i], p.StudyLeft[i])
+				}
+				continue
 			}
 		}
 		switch {
@@ -158,6 +187,8 @@ func TestStep(t *testing.T) {
 				p.StudyLeft[i]&0x0f < 2 || p.StudyLeft[i]&0x0f > 3 {
 				t.Fatalf("student %d (study left %#x) went on with study left %#x and education %d", i, x.studyLeft, p.StudyLeft[i], p.Edu[i])
 			}
+		case x.act == population.Student && x.studyLeft&0x0f == 1 && p.Edu[i] == x.edu && p.Act[i] != population.Student:
+			dropouts[x.studyLeft>>7]++ // left in the last year without the degree
 		case x.act == population.Student && x.studyLeft&0x0f == 1:
 			graduates++
 			if x.studyLeft&0x80 == 0 {
@@ -196,15 +227,46 @@ func TestStep(t *testing.T) {
 			t.Errorf("%s: %.0f of %.0f, expected %.1f ± %.1f", c.what, c.got, c.of, c.of*c.want, sd)
 		}
 	}
-	for a := 20; a <= 34; a++ {
-		q := young
-		if a >= 25 {
-			q = s.P.LateStudyRate
+	for sex := range 2 {
+		for a := 20; a <= 34; a++ {
+			q := young
+			if a >= 25 {
+				q = s.P.LateStudyRate
+			}
+			q *= education.EntrySex[sex]
+			e := eligible[sex][a] * q
+			sd := math.Sqrt(e * (1 - q))
+			if math.Abs(entered[sex][a]-e) > 4.5*sd+1 {
+				t.Errorf("sex %d, age %d: %.0f of %.0f entered higher education, expected %.1f ± %.1f", sex, a, entered[sex][a], eligible[sex][a], e, sd)
+			}
 		}
-		e := eligible[a] * q
-		sd := math.Sqrt(e * (1 - q))
-		if math.Abs(entered[a]-e) > 4.5*sd+1 {
-			t.Errorf("age %d: %.0f of %.0f entered higher education, expected %.1f ± %.1f", a, entered[a], eligible[a], e, sd)
+		// Completion of upper secondary: each age's rate, and the shares
+		// with it by 30 (the world's, women above men).
+		done := 0.0
+		for a := 19; a <= 30; a++ {
+			q := m.CompletionRate(sex, a)
+			e := basic[sex][a] * q
+			sd := math.Sqrt(e * (1 - q))
+			if math.Abs(completed[sex][a]-e) > 4.5*sd+1 {
+				t.Errorf("sex %d, age %d: %.0f of %.0f with basic education completed upper secondary, expected %.1f ± %.1f", sex, a, completed[sex][a], basic[sex][a], e, sd)
+			}
+			done = done + (1-done)*q
+		}
+		r := &s.World.Rates
+		want := r.HigherEducation[30] + r.UpperSecondary[30]
+		if sex == 0 {
+			want *= 1 + education.UpperSecondaryGap
+		} else {
+			want *= 1 - education.UpperSecondaryGap
+		}
+		if math.Abs(done-want) > 1e-9 {
+			t.Errorf("sex %d: %.4f complete upper secondary by 30, want %.4f", sex, done, want)
+		}
+	}
+	for k, q := range []float64{s.P.StudyDropout, s.P.StudyDropout / 2} {
+		e := studying[k] * q
+		if sd := math.Sqrt(e * (1 - q)); math.Abs(dropouts[k]-e) > 4.5*sd+1 || dropouts[k] == 0 {
+			t.Errorf("%.0f of %.0f students (master: %d) left without a degree, expected %.1f ± %.1f", dropouts[k], studying[k], k, e, sd)
 		}
 	}
 	for _, c := range campuses {
@@ -253,13 +315,15 @@ func studentsAt(s *state.State) []float64 {
 
 // TestAdmissionFillsPlaces checks admission against capacity. Over a few
 // years of Norway at scale 0.05 with everyone eligible applying (entry share
-// 1), a campus admits only into free places (no more students after the
+// 1 for women and men alike), a campus admits only into free places (no more students after the
 // step than places, unless more went on studying than there are places),
 // and with everyone applying every campus, peripheral ones included, is
 // ranked by enough applicants to fill to within a few students.
 func TestAdmissionFillsPlaces(t *testing.T) {
 	s := norway(t, 2)
 	s.P.StudyEntryShare = 1
+	defer func(f [2]float64) { education.EntrySex = f }(education.EntrySex)
+	education.EntrySex = [2]float64{1, 1} // men too
 	var m education.Model
 	for y := 0; y < 3; y++ {
 		before := studentsAt(s)

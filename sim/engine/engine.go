@@ -18,14 +18,18 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.4.0 adds population.csv and
+// when the results of a scenario do: 0.5.0 gives women and men their own
+// education (at the start and in who applies to study), spreads the
+// completion of upper secondary school over 19–30, lets students leave
+// without a degree (study_dropout_rate), lowers master_share from 0.5 to
+// 0.35 and refits the migration behaviour to it; 0.4.0 adds population.csv and
 // housing.csv and counts higher_education of regions.csv as documented,
 // from age 25 (it counted degrees at any age; the simulation itself is
 // unchanged), 0.3.1 adds grew_up.csv (the other
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.4.0"
+const Version = "0.5.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

@@ -523,8 +523,9 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	x := population.Person{Age: uint8(a), Sex: s, Region: uint16(r), Work: population.NoRegion,
 		Home: uint16(r), Second: population.NoRegion}
 	u1, u2 := g.Two()
-	// Education: national shares by age, tilted by the region's bias.
-	he := math.Min(0.95, rates.HigherEducation[a]*reg.EducationBias)
+	// Education: national shares by age and sex, tilted by the region's
+	// bias.
+	he := math.Min(0.95, rates.HigherEducation[a]*rates.HigherEducationSex[s&1][a]*reg.EducationBias)
 	us := rates.UpperSecondary[a]
 	switch {
 	case u1 < he:

@@ -94,6 +94,7 @@ func NorwayRates() Rates {
 	r.EmigrationRate = EmigrationRate
 	immigrantAge(&r.ImmigrantAge)
 	educationByAge(&r.HigherEducation, &r.UpperSecondary)
+	educationBySex(&r.HigherEducationSex)
 	r.MasterShare = MasterShareOfHigher
 	employmentByAge(&r.Employment)
 	return r
@@ -281,6 +282,25 @@ var higherEduAnchors = [][2]float64{
 var completedUpperAnchors = [][2]float64{
 	{18, 0}, {19, 0.60}, {20, 0.68}, {21, 0.73}, {25, 0.80}, {30, 0.82},
 	{50, 0.82}, {60, 0.79}, {67, 0.76}, {75, 0.68}, {85, 0.55}, {95, 0.45},
+}
+
+// womenHigherEduFactor is the share of women with higher education over
+// the share of both sexes, by age in 2024 (men's is 2 minus it). SSB
+// "Befolkningens utdanningsnivå": in 2020 about 60 % of women and 40 % of
+// men aged 25–39 had higher education, 21.5 % and 27.6 % of those 67 and
+// over; the cohorts between from the 2011 table by sex and age (women
+// over men 41 % to 32 % at 40–49, 33 % to 29 % at 50–59, 24 % to 28 % at
+// 60–66), thirteen years older by 2024.
+var womenHigherEduFactor = [][2]float64{
+	{0, 1.2}, {45, 1.2}, {55, 1.13}, {65, 1.06}, {75, 0.92}, {85, 0.8},
+}
+
+// educationBySex fills the factors on the higher-education share by sex.
+func educationBySex(f *[2][MaxAge + 1]float64) {
+	for x := 0; x <= MaxAge; x++ {
+		w := interp(womenHigherEduFactor, float64(x))
+		f[0][x], f[1][x] = w, 2-w
+	}
 }
 
 // educationByAge fills the higher-education share and the upper-secondary

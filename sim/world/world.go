@@ -142,6 +142,10 @@ type Rates struct {
 	// a master's degree or more.
 	HigherEducation [MaxAge + 1]float64
 	MasterShare     float64
+	// HigherEducationSex[sex][age] is the factor on HigherEducation for
+	// women (0) and men (1): younger women have higher education more
+	// often than men, older men more often than women.
+	HigherEducationSex [2][MaxAge + 1]float64
 	// UpperSecondary[age] is the share whose highest level is upper secondary
 	// or vocational.
 	UpperSecondary [MaxAge + 1]float64
