@@ -24,8 +24,9 @@ const runHelpHead = `Usage: settle run FILE [flags]
 
 Simulates the scenario FILE (TOML, see scenarios/README.md) and writes
 regions.csv, flows.csv, migration_by_age.csv, grew_up.csv, population.csv,
-housing.csv and manifest.json to a new folder results/<scenario name>/<date-time>-s<seed>/ (or --out DIR). An
-earlier run is never overwritten. At the end it prints a summary: population
+housing.csv and manifest.json to a new folder
+results/<scenario name>/<date-time>-s<seed>/ (or --out DIR). An earlier run
+is never overwritten. At the end it prints a summary: population
 change by centrality class, the largest gainers and losers, moves per 1000
 residents and the peak migration age.
 

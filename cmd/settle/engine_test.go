@@ -47,7 +47,7 @@ func TestEngineWorkers(t *testing.T) {
 		if err := runRun(context.Background(), runOptions{File: file, Out: out, Workers: workers, Quiet: true}, &stdout, &stderr); err != nil {
 			t.Fatal(err)
 		}
-		for i, name := range []string{output.RegionsFile, output.FlowsFile, output.AgesFile, output.GrewUpFile} {
+		for i, name := range output.TableFiles {
 			b, err := os.ReadFile(filepath.Join(out, name))
 			if err != nil {
 				t.Fatal(err)

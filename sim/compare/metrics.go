@@ -35,6 +35,7 @@ const (
 	Dwellings                // the dwelling stock
 	Households               // private households living in the unit
 	VacantDwellings          // dwellings without a household
+	Crowded                  // households beyond the dwellings
 	PriceIndex               // dwelling price level (national start mean = 1), weighted by dwellings
 	ExplainedByJobs          // net domestic migration job growth explains (Attractiveness decomposition)
 	Attractiveness           // net domestic migration job growth does not explain
@@ -46,14 +47,14 @@ const (
 var MetricNames = [NumMetrics]string{"population", "age_0_19", "age_20_39", "age_40_66", "age_67_plus",
 	"higher_education", "employed", "unemployed", "jobs", "net_migration", "net_domestic",
 	"in_commuters", "out_commuters", "remote_workers", "students", "part_time_residents", "dwellings",
-	"households", "vacant_dwellings", "price_index",
+	"households", "vacant_dwellings", "households_without_dwelling", "price_index",
 	"explained_by_jobs", "attractiveness"}
 
 // MetricText are plain-language names of the metrics, for reports.
 var MetricText = [NumMetrics]string{"residents", "residents aged 0–19", "residents aged 20–39", "residents aged 40–66",
 	"residents aged 67+", "residents with higher education", "employed residents", "unemployed residents",
 	"jobs", "net migration", "net domestic migration", "in-commuters", "out-commuters", "remote workers",
-	"students", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings",
+	"students", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings", "households without a dwelling",
 	"price level", "net migration explained by job growth", "attractiveness (net migration beyond job growth)"}
 
 // Flow reports whether m happens during the year before its row (zero in the
@@ -168,6 +169,7 @@ func (o *observer) observe(y *record.Year, ti int) {
 		set(Dwellings, g.Dwellings)
 		set(Households, g.Households)
 		set(VacantDwellings, g.VacantDwellings)
+		set(Crowded, g.Crowded)
 		*t.at(PriceIndex, r, ti) = g.PriceIndex
 	}
 	if ti > 0 {

@@ -23,10 +23,6 @@ import (
 // master's (high bit).
 const masterBit = population.StudyMaster
 
-// droppedOut marks a student leaving without a degree in the list of
-// those leaving study (persons are fewer than 2^30, synth.CheckScale).
-const droppedOut = 1 << 30
-
 // UpperSecondaryGap sets the completion of upper secondary school by sex:
 // women's share is 4 % above the world's share by age and men's 4 % below,
 // 85 % and 79 % by 30 (SSB's education levels by sex: in 2011, 19 % of
@@ -91,8 +87,9 @@ type entry struct {
 // education and no degree who is not studying applies for a bachelor with
 // a yearly probability: at 19–24 one that makes study_entry_share of them
 // apply within the six years, at 25–34 late_study_rate, both times
-// EntrySex of their sex (study_entry_share is that of the sexes together);
-// those aged 25–34
+// EntrySex of their sex (study_entry_share is thus the six-year share at
+// the unfactored rate: about 100 % of women and 84 % of men apply within
+// the six years); those aged 25–34
 // with a bachelor's degree apply for a master with late_study_rate too. A
 // bachelor takes three years, a master two, each a year more with
 // probability study_delay_share. master_share of the bachelor graduates go
@@ -100,7 +97,8 @@ type entry struct {
 // their campus has places. Every year a student may leave without a degree
 // (study_dropout_rate, half of it for a master's student): they keep the
 // level they had, seek work and may move, as graduates do (the Graduated
-// trigger stands for leaving study).
+// trigger stands for leaving study); like anyone with their level they
+// may apply again.
 //
 // Admission, as in Norway's coordinated admission (Samordna opptak): study
 // places are the capacity; each applicant ranks up to study_choices
@@ -142,7 +140,7 @@ func (m *Model) Step(s *state.State) {
 			case acts[j] == population.Student:
 				w := int(works[j])
 				if g.Float64() < drop[left[j]>>7] {
-					gs = append(gs, int32(lo+j)|droppedOut)
+					gs = append(gs, ^int32(lo+j)) // negative: leaving without a degree
 					continue
 				}
 				if left[j]&0x0f > 1 && w < n {
@@ -194,8 +192,8 @@ func (m *Model) Step(s *state.State) {
 			// already hold one from before); those who drop out keep
 			// theirs.
 			switch {
-			case i&droppedOut != 0:
-				i &^= droppedOut
+			case i < 0: // left without a degree
+				i = ^i
 			case p.StudyLeft[i]&masterBit != 0:
 				p.Edu[i] = max(p.Edu[i], population.EduMaster)
 			default:

@@ -22,7 +22,8 @@ import (
 // education (at the start and in who applies to study), spreads the
 // completion of upper secondary school over 19–30, lets students leave
 // without a degree (study_dropout_rate), lowers master_share from 0.5 to
-// 0.35 and refits the migration behaviour to it; 0.4.0 adds population.csv and
+// 0.35 and refits the migration behaviour to it, and adds housing.csv's
+// households_without_dwelling; 0.4.0 adds population.csv and
 // housing.csv and counts higher_education of regions.csv as documented,
 // from age 25 (it counted degrees at any age; the simulation itself is
 // unchanged), 0.3.1 adds grew_up.csv (the other

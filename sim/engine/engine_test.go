@@ -51,7 +51,7 @@ func run(t testing.TB, w *world.World, scale float64, years, workers int, dir st
 	}
 }
 
-var csvs = []string{output.RegionsFile, output.FlowsFile, output.AgesFile, output.GrewUpFile, output.PopulationFile, output.HousingFile}
+var csvs = output.TableFiles
 
 // TestWorkersSameBytes checks that 1, 2 and 8 workers write byte-identical
 // outputs, on the teaching world and on Norway at a small scale (many
@@ -327,6 +327,9 @@ func TestStructure(t *testing.T) {
 		}
 		if want := max(0, got.Dwellings-got.Households); got.VacantDwellings < want-1 || got.VacantDwellings > want+1 {
 			t.Errorf("%s: %d vacant dwellings, want about %d − %d", w.Regions[r].Name, got.VacantDwellings, got.Dwellings, got.Households)
+		}
+		if want := max(0, got.Households-got.Dwellings); got.Crowded < want-1 || got.Crowded > want+1 || got.Crowded > 0 && got.VacantDwellings > 0 {
+			t.Errorf("%s: %d households beyond %d dwellings, want about %d − %d (and %d vacant)", w.Regions[r].Name, got.Crowded, got.Dwellings, got.Households, got.Dwellings, got.VacantDwellings)
 		}
 		degrees += higher[r]
 		vacant += got.VacantDwellings

@@ -275,6 +275,7 @@ func (sim *Sim) observe() {
 			Dwellings:            int64(rs.Dwellings + 0.5),
 			Households:           tot[cHouseholds],
 			VacantDwellings:      int64(max(0, rs.Dwellings-float64(tot[cHouseholds])) + 0.5),
+			Crowded:              int64(max(0, float64(tot[cHouseholds])-rs.Dwellings) + 0.5),
 			PriceIndex:           rs.Price,
 			NetMigrationHigherEd: acc.NetHigherEd,
 		}

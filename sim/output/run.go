@@ -51,6 +51,10 @@ const (
 	IncompleteFile = "INCOMPLETE"
 )
 
+// TableFiles are the CSV tables of a run folder, in the order Write
+// writes them.
+var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile}
+
 // RegionsHeader, FlowsHeader and AgesHeader are the CSV headers: the
 // contract later tools rely on. Change them only with a new major version.
 var (
@@ -68,9 +72,9 @@ var (
 	// PopulationHeader: per region and year, the residents by age group
 	// (those of flows.csv), sex and education level.
 	PopulationHeader = []string{"year", "code", "name", "age_group", "sex", "education", "persons"}
-	// HousingHeader: per region and year, the households, the dwellings
-	// and those of them without a household.
-	HousingHeader = []string{"year", "code", "name", "households", "dwellings", "vacant_dwellings"}
+	// HousingHeader: per region and year, the households, the dwellings,
+	// those of them without a household and the households beyond them.
+	HousingHeader = []string{"year", "code", "name", "households", "dwellings", "vacant_dwellings", "households_without_dwelling"}
 )
 
 // sexNames are the sex codes of migration_by_age.csv, indexed like
@@ -383,9 +387,13 @@ func (r *Run) writeHousing(y *record.Year) {
 		c.raw(r.yearField)
 		c.raw(r.codes[i])
 		c.raw(r.names[i])
-		c.int(scaled(in.Households, y.Weight))
-		c.int(scaled(in.Dwellings, y.Weight))
-		c.int(scaled(in.VacantDwellings, y.Weight))
+		// The last two from the scaled stock and households, so that
+		// dwellings − households = vacant − without at any scale.
+		hh, dw := scaled(in.Households, y.Weight), scaled(in.Dwellings, y.Weight)
+		c.int(hh)
+		c.int(dw)
+		c.int(max(0, dw-hh))
+		c.int(max(0, hh-dw))
 		c.endRow()
 	}
 }

@@ -91,7 +91,11 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 			r.Employed = pop[i] / 2
 			r.Dwellings = pop[i] / 2
 			r.Households = pop[i]*2/5 + int64(i)
+			if i == 0 {
+				r.Households = pop[i] * 3 / 5 // more households than dwellings
+			}
 			r.VacantDwellings = max(0, r.Dwellings-r.Households)
+			r.Crowded = max(0, r.Households-r.Dwellings)
 			r.PriceIndex = 0.5 + float64(i)/7
 			// The residents spread over the cells of the structure, the
 			// rest in the last.
@@ -319,9 +323,28 @@ func TestFiles(t *testing.T) {
 	}
 	h := recs[3].Regions[2]
 	want = []string{"2027", w.Regions[2].Code, w.Regions[2].Name, strconv.FormatInt(2*h.Households, 10),
-		strconv.FormatInt(2*h.Dwellings, 10), strconv.FormatInt(2*h.VacantDwellings, 10)}
+		strconv.FormatInt(2*h.Dwellings, 10), strconv.FormatInt(2*h.VacantDwellings, 10), "0"}
 	if row := housing[1+3*w.N()+2]; !slices.Equal(row, want) {
 		t.Errorf("housing row %v, want %v", row, want)
+	}
+	// In every row dwellings − households = vacant − without, one of the
+	// two zero, and households beyond the stock show (region 0 has more
+	// households than dwellings in the fake records).
+	crowded := 0
+	for _, row := range housing[1:] {
+		var v [4]int64
+		for k := range v {
+			v[k], _ = strconv.ParseInt(row[3+k], 10, 64)
+		}
+		if v[1]-v[0] != v[2]-v[3] || v[2] != 0 && v[3] != 0 {
+			t.Errorf("housing row %v: dwellings − households ≠ vacant − without", row)
+		}
+		if v[3] > 0 {
+			crowded++
+		}
+	}
+	if crowded == 0 {
+		t.Error("no housing row has households beyond the dwellings")
 	}
 
 	// Names with a comma or quotes survive a CSV round trip; price index has 4 decimals.
@@ -352,7 +375,7 @@ func TestDeterministic(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	writeRun(t, a, w, recs, nil)
 	writeRun(t, b, w, recs, nil)
-	for _, name := range []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile} {
+	for _, name := range TableFiles {
 		x, _ := os.ReadFile(filepath.Join(a, name))
 		y, _ := os.ReadFile(filepath.Join(b, name))
 		if !bytes.Equal(x, y) || len(x) == 0 {
@@ -455,7 +478,7 @@ func TestWriteError(t *testing.T) {
 	if err := r.Close(nil); err == nil {
 		t.Error("Close reports no error after a failed write")
 	}
-	for _, name := range []string{FlowsFile, RegionsFile, AgesFile, GrewUpFile} {
+	for _, name := range TableFiles {
 		rows := readCSV(t, filepath.Join(dir, name))
 		if last := rows[len(rows)-1][0]; last != "2025" {
 			t.Errorf("%s ends with year %s, want 2025", name, last)

@@ -82,8 +82,9 @@ type Region struct {
 	Students                                  int64
 	PartTimeResidents                         int64 // second-home residents from elsewhere
 	Dwellings                                 int64
-	Households                                int64 // private households living here (each in a dwelling)
+	Households                                int64 // private households living here
 	VacantDwellings                           int64 // dwellings without a household: Dwellings − Households, at least 0
+	Crowded                                   int64 // households beyond the dwellings: Households − Dwellings, at least 0
 	PriceIndex                                float64
 	NetMigrationHigherEd                      int64 // net domestic+international migration of persons with higher education
 	// GrewUp[k] counts the persons born in Norway aged GrewUpAges[k] on

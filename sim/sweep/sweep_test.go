@@ -88,7 +88,7 @@ moves = "moves_per_1000"
 net = "net_domestic(region=Sjøvik|Holmøy)"
 young = "share_20_39(centrality=4..6, year=2025..2026)"
 change = "population_change(region=Storhavn)"
-vacant = "vacancy_rate(centrality=4..6)"
+vacant = "dwelling_vacancy_rate(centrality=4..6)"
 homes = "households(region=Holmøy)"
 `
 
