@@ -36,11 +36,24 @@ func load(t *testing.T, files ...string) []*scenario.Scenario {
 
 func runPlan(t *testing.T, opts PlanOptions, workers int, files ...string) *Result {
 	t.Helper()
+	return runWith(t, opts, RunOptions{Workers: workers}, files...)
+}
+
+// runKept is runPlan keeping every run's folder (RunOptions.RunsDir) in a
+// temporary directory, which it returns.
+func runKept(t *testing.T, opts PlanOptions, files ...string) (*Result, string) {
+	t.Helper()
+	dir := t.TempDir()
+	return runWith(t, opts, RunOptions{RunsDir: dir}, files...), dir
+}
+
+func runWith(t *testing.T, opts PlanOptions, ro RunOptions, files ...string) *Result {
+	t.Helper()
 	p, err := NewPlan(load(t, files...), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := p.Run(context.Background(), RunOptions{Workers: workers})
+	res, err := p.Run(context.Background(), ro)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,15 +350,7 @@ func TestSentenceNoPercentOfFew(t *testing.T) {
 // both sides' runs (both wrote runs/base-r1, and the scenario's was
 // refused after the baseline had run).
 func TestKeepRunsSharedName(t *testing.T) {
-	p, err := NewPlan(load(t, "base.toml", "base.toml"), PlanOptions{Replicates: 1, Years: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	res, err := p.Run(context.Background(), RunOptions{RunsDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, dir := runKept(t, PlanOptions{Replicates: 1, Years: 1}, "base.toml", "base.toml")
 	for _, name := range []string{"baseline-base-r1", "base-r1"} {
 		if _, err := os.Stat(filepath.Join(dir, name, "regions.csv")); err != nil {
 			t.Errorf("kept run %s: %v", name, err)
@@ -358,7 +363,7 @@ func TestKeepRunsSharedName(t *testing.T) {
 	// folder: refused before anything runs.
 	ss := load(t, "base.toml", "base.toml", "campus.toml")
 	ss[2].Name = "baseline-base"
-	_, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	_, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
 	if want := "testdata/base.toml and testdata/campus.toml would keep their runs in one folder, runs/baseline-base-r1"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("two runs of one folder: %v, want %q", err, want)
 	}
@@ -676,15 +681,8 @@ func TestSentenceMotiveNames(t *testing.T) {
 // housing.csv (scaled back, unrounded there), region by region, in the
 // start and the last year.
 func TestHousingMetrics(t *testing.T) {
-	p, err := NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1, Years: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	res, err := p.Run(context.Background(), RunOptions{RunsDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, dir := runKept(t, PlanOptions{Replicates: 1, Years: 2}, "base.toml", "bridge.toml")
+	p := res.Plan
 	f, err := os.Open(filepath.Join(dir, "base-r1", output.HousingFile))
 	if err != nil {
 		t.Fatal(err)

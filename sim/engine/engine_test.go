@@ -27,6 +27,21 @@ func load(t testing.TB, name string) *world.World {
 	return w
 }
 
+// teachingAfter returns the teaching world and its simulation at full
+// scale with two workers, seed seed, after years simulated years.
+func teachingAfter(t *testing.T, seed uint64, years int) (*world.World, *engine.Sim) {
+	t.Helper()
+	w := load(t, "teaching")
+	sim, err := engine.New(w, engine.Config{Seed: seed, Scale: 1, Behaviour: params.Default(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range years {
+		sim.Step()
+	}
+	return w, sim
+}
+
 // run simulates years and writes the run folder into dir.
 func run(t testing.TB, w *world.World, scale float64, years, workers int, dir string) {
 	t.Helper()
@@ -180,14 +195,7 @@ func TestGoldenTeaching(t *testing.T) {
 // has about 400,000 persons, and a year may allocate only a few thousand
 // times (goroutines, per-tick tables), never per person.
 func TestNoAllocationsPerAgent(t *testing.T) {
-	w := load(t, "teaching")
-	sim, err := engine.New(w, engine.Config{Seed: 1, Scale: 1, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for y := 0; y < 3; y++ { // buffers reach their steady-state sizes
-		sim.Step()
-	}
+	w, sim := teachingAfter(t, 1, 3) // buffers reach their steady-state sizes
 	allocs := testing.AllocsPerRun(3, func() { sim.Step() })
 	t.Logf("%.0f allocations per simulated year for %d persons", allocs, w.Population())
 	if allocs > 5000 {
@@ -225,14 +233,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 // up in, and those of them living there; after a few years of moves some
 // live elsewhere.
 func TestGrewUp(t *testing.T) {
-	w := load(t, "teaching")
-	sim, err := engine.New(w, engine.Config{Seed: 3, Scale: 1, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		sim.Step()
-	}
+	w, sim := teachingAfter(t, 3, 4)
 	rec := sim.Observe()
 	p := &sim.State().Persons
 	n := w.N()
@@ -274,14 +275,7 @@ func TestGrewUp(t *testing.T) {
 // residents aged 25 and over with a bachelor's degree or more; households
 // as their heads; vacant dwellings as the dwellings less the households.
 func TestStructure(t *testing.T) {
-	w := load(t, "teaching")
-	sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: params.Default(), Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		sim.Step()
-	}
+	w, sim := teachingAfter(t, 5, 3)
 	rec := sim.Observe()
 	p := &sim.State().Persons
 	n := w.N()
