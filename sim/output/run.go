@@ -55,6 +55,9 @@ const (
 // writes them.
 var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile}
 
+// tableHeaders are the headers of TableFiles, in its order.
+var tableHeaders = [][]string{RegionsHeader, FlowsHeader, AgesHeader, GrewUpHeader, PopulationHeader, HousingHeader}
+
 // RegionsHeader, FlowsHeader and AgesHeader are the CSV headers: the
 // contract later tools rely on. Change them only with a new major version.
 var (
@@ -150,23 +153,10 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	if err = writeManifest(r.dir, &r.manifest); err == nil {
 		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
 	}
-	if err == nil {
-		r.regionsCSV, err = createCSV(filepath.Join(dir, RegionsFile), RegionsHeader)
-	}
-	if err == nil {
-		r.flowsCSV, err = createCSV(filepath.Join(dir, FlowsFile), FlowsHeader)
-	}
-	if err == nil {
-		r.agesCSV, err = createCSV(filepath.Join(dir, AgesFile), AgesHeader)
-	}
-	if err == nil {
-		r.grewUpCSV, err = createCSV(filepath.Join(dir, GrewUpFile), GrewUpHeader)
-	}
-	if err == nil {
-		r.populationCSV, err = createCSV(filepath.Join(dir, PopulationFile), PopulationHeader)
-	}
-	if err == nil {
-		r.housingCSV, err = createCSV(filepath.Join(dir, HousingFile), HousingHeader)
+	for k, c := range r.tables() {
+		if err == nil {
+			*c, err = createCSV(filepath.Join(dir, TableFiles[k]), tableHeaders[k])
+		}
 	}
 	if err != nil {
 		for _, c := range r.csvs() {
@@ -187,8 +177,17 @@ func (r *Run) Dir() string { return r.dir }
 // counting the start population).
 func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
 
+// tables are the fields of the tables, in the order of TableFiles.
+func (r *Run) tables() []**csvFile {
+	return []**csvFile{&r.regionsCSV, &r.flowsCSV, &r.agesCSV, &r.grewUpCSV, &r.populationCSV, &r.housingCSV}
+}
+
 func (r *Run) csvs() []*csvFile {
-	return []*csvFile{r.regionsCSV, r.flowsCSV, r.agesCSV, r.grewUpCSV, r.populationCSV, r.housingCSV}
+	var out []*csvFile
+	for _, c := range r.tables() {
+		out = append(out, *c)
+	}
+	return out
 }
 
 // scaled converts a sampled count to the real population.
