@@ -3,8 +3,11 @@ package engine
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -55,4 +58,82 @@ func BenchmarkYear(b *testing.B) {
 			b.ReportMetric(persons/b.Elapsed().Seconds(), "agent-updates/s")
 		})
 	}
+}
+
+// BenchmarkSteps times each step of the tick at scale 1 (after a warm-up
+// year) and reports its wall time per simulated year as "<step>-ms": where
+// a year's time goes (docs/model.md, Speed).
+func BenchmarkSteps(b *testing.B) {
+	w := loadWorld(b, "norway-2024")
+	sim, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sim.Step()
+	spent := make([]time.Duration, len(sim.steps))
+	b.ResetTimer()
+	for b.Loop() {
+		for k, st := range sim.steps {
+			t0 := time.Now()
+			st.run(sim.s)
+			spent[k] += time.Since(t0)
+		}
+	}
+	for k, st := range sim.steps {
+		b.ReportMetric(float64(spent[k].Microseconds())/1000/float64(b.N), st.name+"-ms")
+	}
+}
+
+// BenchmarkPassFloor measures what a parallel pass over Norway's persons at
+// scale 1 costs before its work: reading the 19 bytes a person that the
+// observation reads, and one thinning draw a person (state.Draws) on a
+// key of sex and age. The passes of the tick cost several times these.
+func BenchmarkPassFloor(b *testing.B) {
+	w := loadWorld(b, "norway-2024")
+	sim, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := sim.s
+	p := &s.Persons
+	sums := make([]int64, 8*state.MaxWorkers)
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			s.ForChunksW(0, func(w, _, lo, hi int, _ *state.RNG) {
+				var t int64
+				region, work, second, homes := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi], p.Home[lo:hi]
+				ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
+				for i, f := range p.Flags[lo:hi] {
+					t += int64(f) + int64(region[i]) + int64(work[i]) + int64(second[i]) + int64(homes[i]) + int64(ages[i]) +
+						int64(sexes[i]) + int64(edus[i]) + int64(acts[i]) + int64(years[i]) + int64(partners[i])
+				}
+				sums[8*w] += t
+			})
+		}
+	})
+	var rates state.Rates
+	tab := make([]float64, 2*(world.MaxAge+1))
+	for k := range tab {
+		tab[k] = 0.001 + float64(k%(world.MaxAge+1))*0.0005
+	}
+	rates.Set(tab)
+	b.Run("thinning", func(b *testing.B) {
+		for b.Loop() {
+			s.ForChunksW(state.StreamDemography, func(w, _, lo, hi int, g *state.RNG) {
+				var d state.Draws
+				d.Start(&rates, g)
+				var t int64
+				ages, sexes := p.Age[lo:hi], p.Sex[lo:hi]
+				for j, f := range p.Flags[lo:hi] {
+					if f&population.Alive == 0 {
+						continue
+					}
+					if k := int(sexes[j]&1)*(world.MaxAge+1) + int(ages[j]); d.Candidate(k) && d.Accept(k, g) {
+						t++
+					}
+				}
+				sums[8*w] += t
+			})
+		}
+	})
 }

@@ -45,7 +45,33 @@ type Sim struct {
 	migration     migration.Model
 	international international.Model
 
-	obs observer
+	obs   observer
+	steps []step // the tick, in order (Step)
+}
+
+// step is one step of the tick, named for BenchmarkSteps.
+type step struct {
+	name string
+	run  func(s *state.State)
+}
+
+// tick returns the steps of a tick in the order of MODEL.md.
+func (sim *Sim) tick() []step {
+	return []step{
+		{"begin", func(s *state.State) { s.BeginTick() }},
+		{"interventions", func(s *state.State) { intervention.Apply(s, sim.interventions) }}, // 1. in force this year
+		{"demography", sim.demography.Step},                                                  // 2. deaths, births, ageing, households
+		{"education", sim.education.Step},                                                    // 3. study entry and graduation
+		{"labour", sim.labour.Step},                                                          // 4. jobs, retirement, matching
+		{"housing", sim.housing.Step},                                                        // 5. prices and construction
+		{"migration", sim.migration.Step},                                                    // 6. internal migration
+		{"international", sim.international.Step},                                            // 7. emigration and immigration
+		{"newcomers", func(s *state.State) { // 4, continued: movers and immigrants seeking work
+			sim.labour.Newcomers(s)
+			s.Year++
+		}},
+		{"observe", func(*state.State) { sim.observe() }}, // 8. record
+	}
 }
 
 // New synthesises the population of w and returns a Sim at the start year.
@@ -89,6 +115,7 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	s.RebuildReach()
 	s.Persons = *synth.Population(w, cfg.Scale, cfg.Seed, s.ForEach)
 	sim := &Sim{s: s, interventions: cfg.Interventions}
+	sim.steps = sim.tick()
 	secondHomes(s)
 	s.BeginTick() // an empty ledger for the start row
 	sim.observe() // census for the initial jobs and dwellings
@@ -120,18 +147,9 @@ func (sim *Sim) State() *state.State { return sim.s }
 // Step simulates one year in the order of MODEL.md and returns the record of
 // the new 1 January, valid until the next Step.
 func (sim *Sim) Step() *record.Year {
-	s := sim.s
-	s.BeginTick()
-	intervention.Apply(s, sim.interventions) // 1. interventions in force this year
-	sim.demography.Step(s)                   // 2. deaths, births, ageing, households
-	sim.education.Step(s)                    // 3. study entry and graduation
-	sim.labour.Step(s)                       // 4. jobs, retirement, matching
-	sim.housing.Step(s)                      // 5. prices and construction
-	sim.migration.Step(s)                    // 6. internal migration
-	sim.international.Step(s)                // 7. emigration and immigration
-	sim.labour.Newcomers(s)                  // 4, continued: movers and immigrants seeking work
-	s.Year++
-	sim.observe() // 8. record
+	for _, st := range sim.steps {
+		st.run(sim.s)
+	}
 	return &sim.obs.rec
 }
 
