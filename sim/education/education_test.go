@@ -117,7 +117,7 @@ func TestStep(t *testing.T) {
 	wantAt := make([]float64, n)
 	varAt := make([]float64, n)
 	gotAt := make([]float64, n)
-	var movers, graduates, masters, entrants int64
+	var movers, graduates, masters, entrants, farEntrants int64
 	var delayed, bachelorsDone float64
 	lim := float32(s.P.CommuteMinutes)
 	for i, x := range b {
@@ -173,6 +173,17 @@ func TestStep(t *testing.T) {
 				t.Fatalf("entrant %d with education %d: study left %#x", i, x.edu, left)
 			}
 			far := s.TravelMinutes(o, c) > lim && x.partner == population.None && !x.parent
+			registered := far && p.Region[i] == x.region // study_registered_home: no registered move
+			if registered {
+				if p.Flags[i]&population.AtHome != 0 != x.atHome {
+					t.Fatalf("entrant %d registered where they lived: at home %v → %v", i, x.atHome, !x.atHome)
+				}
+				farEntrants++
+				continue
+			}
+			if far {
+				farEntrants++
+			}
 			switch {
 			case far && (p.Region[i] != uint16(c) || p.Flags[i]&population.AtHome != 0 || p.Tenure[i] != 0):
 				t.Fatalf("entrant %d: campus %d is %.0f minutes from %d but lives in %d", i, c, s.TravelMinutes(o, c), o, p.Region[i])
@@ -213,6 +224,11 @@ func TestStep(t *testing.T) {
 		}
 	}
 	t.Logf("%d entrants, %d moved to study, %d graduates, %d went on to a master", entrants, movers, graduates, masters)
+	// Of the entrants admitted beyond the commute, the share
+	// study_registered_home keeps registered where they lived.
+	if q, k := s.P.StudyAtHome, float64(farEntrants); k < 200 || math.Abs(k-float64(movers)-q*k) > 5*math.Sqrt(k*q*(1-q))+1 {
+		t.Errorf("%d of %.0f entrants admitted beyond the commute moved; study_registered_home %.3f wants about %.0f", movers, k, q, (1-q)*k)
+	}
 	// Shares: delayed entrants and bachelors going straight on.
 	for _, c := range []struct {
 		what    string

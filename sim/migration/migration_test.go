@@ -416,9 +416,15 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 	if ph == params.Child {
 		return 0, ph
 	}
+	o := int(p.Region[i])
+	// A student registered at home whose campus is beyond the commute
+	// keeps the parents' address (study_registered_home).
+	if alone && ph == params.Student && p.Work[i] != population.NoRegion &&
+		s.TravelMinutes(o, int(p.Work[i])) > float32(P.CommuteMinutes) {
+		return 0, ph
+	}
 	x := float64(age) - P.BaseMu2
 	prob = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
-	o := int(p.Region[i])
 	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, state.Skill(p.Edu[i]), o)] * P.MoveScale
 	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
 		prob *= P.YoungWomen
@@ -458,6 +464,7 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 // are within 5 standard deviations of the sum of the probabilities.
 func TestMoveRates(t *testing.T) {
 	s := newState(t, "norway-2024", 0.05, 9)
+	s.P.HomeStay = 1 // it holds decisions by destination: TestHomeStay
 	p := &s.Persons
 	g := rng.New(2, 2)
 	for i := int32(0); i < int32(p.Len()); i++ {
@@ -531,6 +538,63 @@ func TestMoveRates(t *testing.T) {
 			if math.Abs(x.got-x.want) > 5*sd+1 {
 				t.Errorf("phase %d, trigger %d: %.0f decisions, expected %.1f ± %.1f", ph, trig, x.got, x.want, sd)
 			}
+		}
+	}
+}
+
+// TestHomeStay checks home_stay_factor: of the decisions of those born in
+// Norway who live where they grew up, those beyond the commute are carried
+// out with its probability (none at 0, about half at 0.5, against 1), and
+// those within the commute as without it; everyone else is not held.
+func TestHomeStay(t *testing.T) {
+	type counts struct{ within, beyond, others float64 }
+	run := func(hs float64) (c counts) {
+		s := newState(t, "norway-2024", 0.05, 8)
+		s.P.HomeStay = hs
+		p := &s.Persons
+		origin := slices.Clone(p.Region)
+		native := make([]bool, p.Len())
+		for i := range native {
+			native[i] = p.Home[i] == p.Region[i] && p.Flags[i]&population.Immigrant == 0
+		}
+		s.BeginTick()
+		for r := range s.Regions { // dwellings to spare: no rationing
+			s.Regions[r].Dwellings = 10 * float64(s.Regions[r].Households)
+		}
+		m := &Model{}
+		m.Step(s)
+		for k := 0; k < s.NumChunks(); k++ {
+			for _, dc := range m.chunks[k] {
+				switch {
+				case !native[dc.person]:
+					c.others++
+				case s.TravelMinutes(int(origin[dc.person]), int(dc.dest)) > float32(s.P.CommuteMinutes):
+					c.beyond++
+				default:
+					c.within++
+				}
+			}
+		}
+		return c
+	}
+	free, half, held := run(1), run(0.5), run(0)
+	t.Logf("decisions (natives within the commute, beyond it; others): 1: %v, 0.5: %v, 0: %v", free, half, held)
+	if free.beyond < 300 || free.within < 300 {
+		t.Fatalf("too few decisions to test: %v", free)
+	}
+	if held.beyond != 0 {
+		t.Errorf("home_stay_factor 0: %.0f natives moved beyond the commute, want none", held.beyond)
+	}
+	// Binomial thinning of free.beyond at 0.5, within 5 standard
+	// deviations; the other decisions are not held (the streams differ
+	// after the first held decision, so these compare as samples too).
+	if sd := math.Sqrt(free.beyond * 0.25); math.Abs(half.beyond-free.beyond/2) > 5*sd+0.05*free.beyond {
+		t.Errorf("home_stay_factor 0.5: %.0f natives moved beyond the commute, want about %.0f", half.beyond, free.beyond/2)
+	}
+	for _, c := range []counts{half, held} {
+		if math.Abs(c.within-free.within) > 5*math.Sqrt(free.within)+0.05*free.within ||
+			math.Abs(c.others-free.others) > 5*math.Sqrt(free.others)+0.05*free.others {
+			t.Errorf("moves within the commute or of others held: %v against %v", c, free)
 		}
 	}
 }

@@ -90,7 +90,7 @@ type Params struct {
 	SchoolChild   float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
 	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
 	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
-	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"multiplier on the moving propensity of a household head born in Norway who lives in the region they grew up in (rootedness: in Norway about half live where they grew up at 35, SSB); 1 is none"`
+	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"probability that a household head born in Norway who lives in the region they grew up in carries out a move beyond the commute from it (rootedness: ties to the place hold across a labour-market region, not beyond it; in Norway about half live where they grew up at 35, 35 % of those from the least central municipalities, SSB); moves within the commute are not held; 1 is none"`
 	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
 	GraduateMove  float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
 	PartnerMove   float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
@@ -122,23 +122,25 @@ type Params struct {
 	ImmigrantEmig    float64 `param:"immigrant_emigration_factor" range:"0,20" doc:"multiplier on the emigration rate of immigrants in their first ten years (return migration)"`
 }
 
-// Default returns the default parameters. The nineteen that shape the
-// migration schedule, its distance decay and the size elasticity of
-// destination choice (base_*, phase_factor.student, .family, .established
-// and .senior, young_women_factor, school_child_factor,
-// util_distance.student, .early_career and .family, util_size of every
-// adult phase) are the result of
+// Default returns the default parameters. The twenty-one that shape the
+// migration schedule, its distance decay, the size elasticity of
+// destination choice and who stays where they grew up (base_*,
+// phase_factor.student, .family, .established and .senior,
+// young_women_factor, school_child_factor, util_distance.student,
+// .early_career and .family, util_size of every adult phase,
+// study_registered_home and home_stay_factor) are the result of
 //
-//	settle calibrate targets/fitted/calibration.toml --max-evals 260
+//	settle calibrate targets/fitted/calibration.toml --max-evals 300
 //
 // against targets/norway.toml over its 20-year window
-// (targets/fitted/norway-2026-11-27: refitted for engine 0.5.0's
-// education by sex and drop-out; loss 4.18 at the previous defaults, 2.52
-// fitted (2.75 re-simulated with the rounded values), 2.88 in validation
-// at scale 0.6 with other seeds; every checked target met, 24 of 24 and 48
-// of 48, among them the sizes of the net domestic migration by
-// centrality). The others are set by hand from
-// the sources in their doc tags; calibrating them is future work.
+// (targets/fitted/norway-2026-11-27b: with the shares living where they
+// grew up at 35 checked; loss 5.86 at the start, 3.91 fitted (4.29
+// re-simulated with the rounded values), 4.24 in validation at scale 0.6
+// with other seeds; every checked target met, 28 of 28 and 56 of 56).
+// move_scale (1.85) was set by hand for the fit's start, which restored
+// the moving rates that the two stayers' parameters take away. The
+// others are set by hand from the sources in their doc tags; calibrating
+// them is future work.
 func Default() Params {
 	return Params{
 		FertilityScale: 1,
@@ -154,7 +156,7 @@ func Default() Params {
 		StudyDropout:    0.08,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
-		StudyAtHome:     0,
+		StudyAtHome:     0.63986,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -175,17 +177,17 @@ func Default() Params {
 		ConstructionPrice:  1.5,
 		ConstructionRemote: 0.4,
 
-		MoveScale:     1.21,
-		BaseA2:        0.21736,
-		BaseMu2:       22.947,
-		BaseAlpha2:    0.11057,
-		BaseLambda2:   0.27791,
-		BaseC:         0.035105,
-		PhaseFactor:   Phased{0, 0.53227, 1, 0.89942, 0.90495, 0.7924},
-		SchoolChild:   0.76657,
-		YoungWomen:    1.6544,
+		MoveScale:     1.85,
+		BaseA2:        0.21355,
+		BaseMu2:       19.825,
+		BaseAlpha2:    0.11134,
+		BaseLambda2:   0.24827,
+		BaseC:         0.026655,
+		PhaseFactor:   Phased{0, 0.54699, 1, 0.88521, 0.921, 0.81188},
+		SchoolChild:   0.77968,
+		YoungWomen:    1.6165,
 		TenureDecay:   0.08,
-		HomeStay:      1,
+		HomeStay:      0.15938,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
 		PartnerMove:   3,
@@ -196,7 +198,7 @@ func Default() Params {
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, -0.022872, 0.061787, -0.33784, -0.22888, -0.16129},
+		UtilSize:     Phased{0, 0.10905, 0.14839, -0.21659, -0.18054, -0.053657},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
@@ -204,7 +206,7 @@ func Default() Params {
 		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
 		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance:  Phased{0, -0.69598, -3.3319, -3.0592, -2.4, -2.55},
+		UtilDistance:  Phased{0, -0.7161, -3.4117, -3.1954, -2.4, -2.55},
 		UtilDwell:     0.5,
 
 		ImmigrationScale: 1,

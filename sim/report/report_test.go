@@ -101,7 +101,7 @@ func TestWriteReport(t *testing.T) {
 	for _, want := range []string{
 		"Holmøy bridge (region_enlargement), from 2025; targets: 2 regions: Sjøvik",
 		"<code>minutes_saved = 45 [minutes]</code>",
-		"<code>jobs = 400 [jobs]</code>",
+		"<code>jobs = 1000 [jobs]</code>",
 		"<b>base</b> (baseline",
 		// The colour's verdict in words, which a pasted table keeps.
 		`<th class="name">judged</th>`, `<td class="name">could be chance</td>`,

@@ -543,7 +543,7 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	case a < 18:
 		x.Act = population.Child
 		x.Flags |= population.AtHome
-	case u3 < studentShare(a):
+	case u3 < studentShare(a)*studentSex[s&1]:
 		x.Act = population.Student
 		if x.Edu >= population.EduBachelor {
 			// A degree already: studying for a master.
@@ -595,6 +595,12 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	}
 	return x
 }
+
+// studentSex is the factor on studentShare for women (0) and men (1): about
+// 60 % of the students in higher education are women (SSB, "Studenter i
+// universitets- og høgskoleutdanning", 2024), which the tick's application
+// hazards (education.EntrySex) also give from the third year on.
+var studentSex = [2]float64{1.25, 0.75}
 
 // studentShare is the share of an age in higher education: SSB's students
 // resident in Norway by age in 2024 (statistics "Studenter i universitets-

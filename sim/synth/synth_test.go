@@ -278,6 +278,34 @@ func TestHigherEducation(t *testing.T) {
 	}
 }
 
+// TestStudentsBySex checks that about 60 % of the synthesised students are
+// women (SSB 2024), while the share of 19–24-year-olds studying stays at
+// studentShare's national figure (about 37 %).
+func TestStudentsBySex(t *testing.T) {
+	_, p := norway(t)
+	var students [2]float64
+	var young, youngStudents float64
+	for i := range p.Age {
+		if p.Act[i] == population.Student {
+			students[p.Sex[i]&1]++
+		}
+		if a := p.Age[i]; a >= 19 && a <= 24 {
+			young++
+			if p.Act[i] == population.Student {
+				youngStudents++
+			}
+		}
+	}
+	women := students[0] / (students[0] + students[1])
+	t.Logf("women %.3f of %.0f students; %.3f of 19–24-year-olds study", women, students[0]+students[1], youngStudents/young)
+	if women < 0.57 || women > 0.63 {
+		t.Errorf("women are %.3f of the students, want about 0.60 (SSB 2024)", women)
+	}
+	if s := youngStudents / young; s < 0.34 || s > 0.40 {
+		t.Errorf("%.3f of 19–24-year-olds study, want about 0.37 (SSB 2024)", s)
+	}
+}
+
 // TestOlderPeriphery checks that the least central municipalities (class
 // 6) are older than the most central (class 1), by at least two years of
 // mean age, and that mean age rises with every class.

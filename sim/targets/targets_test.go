@@ -63,8 +63,8 @@ func TestLoadNorway(t *testing.T) {
 	var grew []string
 	for _, g := range tg.GrewUp {
 		grew = append(grew, fmt.Sprintf("%s at %d: %g", g.Label(), g.Age, g.Share))
-		if g.Within != nil || g.Weight != 1 || g.Source == "" {
-			t.Errorf("living where they grew up, %s: %+v; want a reference with a source", g.Label(), g)
+		if g.Within == nil || *g.Within != 0.1 || g.Weight != 1 || g.Source == "" {
+			t.Errorf("living where they grew up, %s: %+v; want it checked within 0.1, with a source", g.Label(), g)
 		}
 	}
 	if got, want := strings.Join(grew, "; "), "all regions at 35: 0.5; class 1 at 35: 0.52; class 5 at 35: 0.45; class 6 at 35: 0.35"; got != want {
