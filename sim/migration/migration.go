@@ -33,6 +33,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -193,9 +194,14 @@ func (m *Model) Step(s *state.State) {
 			}
 			// Rootedness (home_stay_factor): one born in Norway who lives
 			// where they grew up leaves its commuting reach only with
-			// this probability; moves within it keep the ties.
-			if P := &s.P; P.HomeStay < 1 && home == o && f&population.Immigrant == 0 &&
-				s.Minutes[o*m.n+dst] > float32(P.CommuteMinutes) && g.Float64() >= P.HomeStay {
+			// this probability; moves within it keep the ties, and so
+			// does a graduate's move (whose register catches up with
+			// where they studied). A hash of the person and year decides,
+			// so that the chunk's stream, and with it every other draw,
+			// is the same for any value of the factor.
+			if P := &s.P; P.HomeStay < 1 && home == o && f&(population.Immigrant|population.Graduated) == 0 &&
+				s.Minutes[o*m.n+dst] > float32(P.CommuteMinutes) &&
+				rng.Uniform(rng.Mix(s.Seed, state.StreamHomeStay, uint64(s.Year), uint64(i))) >= P.HomeStay {
 				continue
 			}
 			out = append(out, decision{person: i, dest: int32(dst), motive: uint8(m.motive(ph, k, o, dst, home, f&population.Triggers)), alone: cd.alone})
@@ -599,9 +605,10 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	age := p.Age[i]
 	o := int(p.Region[i])
 	k = state.Skill(p.Edu[i])
-	// A student registered at their parents' while studying beyond the
-	// commute (study_registered_home) keeps that address until graduating.
-	if alone && P.StudyAtHome > 0 && ph == params.Student && f&population.AtHome != 0 &&
+	// A student studying beyond the commute keeps the registered address
+	// they had (study_registered_home: at their parents' or their own)
+	// until graduating.
+	if P.StudyAtHome > 0 && ph == params.Student &&
 		p.Work[i] != population.NoRegion && s.Minutes[o*m.n+int(p.Work[i])] > float32(P.CommuteMinutes) {
 		return 0, ph, k
 	}

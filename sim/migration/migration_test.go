@@ -417,9 +417,9 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 		return 0, ph
 	}
 	o := int(p.Region[i])
-	// A student registered at home whose campus is beyond the commute
-	// keeps the parents' address (study_registered_home).
-	if alone && ph == params.Student && p.Work[i] != population.NoRegion &&
+	// A student whose campus is beyond the commute keeps the registered
+	// address (study_registered_home), at their parents' or their own.
+	if ph == params.Student && p.Work[i] != population.NoRegion &&
 		s.TravelMinutes(o, int(p.Work[i])) > float32(P.CommuteMinutes) {
 		return 0, ph
 	}
@@ -487,6 +487,28 @@ func TestMoveRates(t *testing.T) {
 			s.Regions[r].Retention = 0.4
 		}
 	}
+	// A third of the young adults at home study at the campus farthest
+	// from them, registered at home (study_registered_home): they do not
+	// decide to move until they graduate. The synthesis makes none.
+	n := s.N()
+	farthest := make([]uint16, n)
+	for o := range farthest {
+		for d := 0; d < n; d++ {
+			if s.TravelMinutes(o, d) > s.TravelMinutes(o, int(farthest[o])) {
+				farthest[o] = uint16(d)
+			}
+		}
+	}
+	farStudents := 0
+	for i := int32(0); i < int32(p.Len()); i++ {
+		if a := p.Age[i]; p.Live(i) && p.Flags[i]&population.AtHome != 0 && a >= 19 && a <= 24 && p.Tenure[i] > 0 && g.Float64() < 0.3 {
+			p.Act[i], p.Work[i], p.StudyLeft[i] = population.Student, farthest[p.Region[i]], 2
+			farStudents++
+		}
+	}
+	if farStudents < 500 {
+		t.Fatalf("%d far students registered at home: too few to test", farStudents)
+	}
 	s.BeginTick()
 	// Dwellings to spare everywhere, so that every decision is carried out
 	// (the rationing of moves by dwellings is TestRation's).
@@ -545,17 +567,27 @@ func TestMoveRates(t *testing.T) {
 // TestHomeStay checks home_stay_factor: of the decisions of those born in
 // Norway who live where they grew up, those beyond the commute are carried
 // out with its probability (none at 0, about half at 0.5, against 1), and
-// those within the commute as without it; everyone else is not held.
+// those within the commute as without it, as are a graduate's and everyone
+// else's. The hold is drawn from a hash of person and year, so the other
+// decisions are the same ones whatever the factor (common random numbers).
 func TestHomeStay(t *testing.T) {
-	type counts struct{ within, beyond, others float64 }
-	run := func(hs float64) (c counts) {
+	type counts struct{ within, beyond, graduates, others float64 }
+	run := func(hs float64) (c counts, kept map[int32]int32) {
 		s := newState(t, "norway-2024", 0.05, 8)
 		s.P.HomeStay = hs
 		p := &s.Persons
+		g := rng.New(3, 3)
+		for i := int32(0); i < int32(p.Len()); i++ {
+			if p.Live(i) && p.Flags[i]&population.Head != 0 && g.Float64() < 0.1 {
+				p.ShareTrigger(i, population.Graduated)
+			}
+		}
 		origin := slices.Clone(p.Region)
 		native := make([]bool, p.Len())
+		grad := make([]bool, p.Len())
 		for i := range native {
 			native[i] = p.Home[i] == p.Region[i] && p.Flags[i]&population.Immigrant == 0
+			grad[i] = p.Flags[i]&population.Graduated != 0
 		}
 		s.BeginTick()
 		for r := range s.Regions { // dwellings to spare: no rationing
@@ -563,38 +595,48 @@ func TestHomeStay(t *testing.T) {
 		}
 		m := &Model{}
 		m.Step(s)
+		kept = map[int32]int32{}
 		for k := 0; k < s.NumChunks(); k++ {
 			for _, dc := range m.chunks[k] {
+				kept[dc.person] = dc.dest
+				beyond := s.TravelMinutes(int(origin[dc.person]), int(dc.dest)) > float32(s.P.CommuteMinutes)
 				switch {
 				case !native[dc.person]:
 					c.others++
-				case s.TravelMinutes(int(origin[dc.person]), int(dc.dest)) > float32(s.P.CommuteMinutes):
+				case grad[dc.person] && beyond:
+					c.graduates++
+				case beyond:
 					c.beyond++
 				default:
 					c.within++
 				}
 			}
 		}
-		return c
+		return c, kept
 	}
-	free, half, held := run(1), run(0.5), run(0)
-	t.Logf("decisions (natives within the commute, beyond it; others): 1: %v, 0.5: %v, 0: %v", free, half, held)
-	if free.beyond < 300 || free.within < 300 {
+	free, freeKept := run(1)
+	half, halfKept := run(0.5)
+	held, _ := run(0)
+	t.Logf("decisions (natives within the commute, beyond it, graduates beyond it; others): 1: %v, 0.5: %v, 0: %v", free, half, held)
+	if free.beyond < 300 || free.within < 300 || free.graduates < 30 {
 		t.Fatalf("too few decisions to test: %v", free)
 	}
 	if held.beyond != 0 {
 		t.Errorf("home_stay_factor 0: %.0f natives moved beyond the commute, want none", held.beyond)
 	}
-	// Binomial thinning of free.beyond at 0.5, within 5 standard
-	// deviations; the other decisions are not held (the streams differ
-	// after the first held decision, so these compare as samples too).
-	if sd := math.Sqrt(free.beyond * 0.25); math.Abs(half.beyond-free.beyond/2) > 5*sd+0.05*free.beyond {
+	// Binomial thinning of free.beyond at 0.5, within 5 standard deviations.
+	if sd := math.Sqrt(free.beyond * 0.25); math.Abs(half.beyond-free.beyond/2) > 5*sd {
 		t.Errorf("home_stay_factor 0.5: %.0f natives moved beyond the commute, want about %.0f", half.beyond, free.beyond/2)
 	}
 	for _, c := range []counts{half, held} {
-		if math.Abs(c.within-free.within) > 5*math.Sqrt(free.within)+0.05*free.within ||
-			math.Abs(c.others-free.others) > 5*math.Sqrt(free.others)+0.05*free.others {
-			t.Errorf("moves within the commute or of others held: %v against %v", c, free)
+		if c.within != free.within || c.others != free.others || c.graduates != free.graduates {
+			t.Errorf("moves within the commute, graduates' or others' held: %v against %v", c, free)
+		}
+	}
+	// The same draws otherwise: every decision kept at 0.5 is one made at 1.
+	for i, d := range halfKept {
+		if freeKept[i] != d {
+			t.Fatalf("person %d: decision %d at 0.5, %d at 1 (want the same)", i, d, freeKept[i])
 		}
 	}
 }

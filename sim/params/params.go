@@ -53,7 +53,7 @@ type Params struct {
 	StudyDropout    float64 `param:"study_dropout_rate" range:"0,1" doc:"yearly probability that a bachelor student leaves higher education without a degree, half of it for a master student (about a quarter of study spells end without a degree; those who leave may apply again, and of those starting a bachelor 17 % of women and 22 % of men have no degree eight years later; SSB: 29 % and 40 % of the new students of 2011); they keep their level and seek work"`
 	StudyChoices    float64 `param:"study_choices" range:"1,20" whole:"true" doc:"campuses an applicant ranks (drawn from the study-place choice model); admitted to the first with a free place (Samordna opptak: up to 10 choices)"`
 	StudyDistance   float64 `param:"study_distance_decay" range:"0,10" doc:"decay of study-place choice with log travel time"`
-	StudyAtHome     float64 `param:"study_registered_home" range:"0,1" doc:"share of new students whose campus is beyond the commute who keep their registered address at their parents' and study away without a registered move (SSB: the registered and the actual residence differ most for unmarried students); 0 moves them all"`
+	StudyAtHome     float64 `param:"study_registered_home" range:"0,1" doc:"share of new students whose campus is beyond the commute, without a partner or children, who keep the registered address they had before (their parents' for about half of them, else their own household) and study away without a registered move until they graduate (the register lets students keep it; SSB: the registered and the actual residence differ most for unmarried students); 0 moves them all"`
 
 	// Labour market.
 	SeparationRate    float64 `param:"job_separation_rate" range:"0,1" doc:"yearly probability that an employed person loses or leaves their job and searches again"`
@@ -90,7 +90,7 @@ type Params struct {
 	SchoolChild   float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
 	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
 	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
-	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"probability that a household head born in Norway who lives in the region they grew up in carries out a move beyond the commute from it (rootedness: ties to the place hold across a labour-market region, not beyond it; in Norway about half live where they grew up at 35, 35 % of those from the least central municipalities, SSB); moves within the commute are not held; 1 is none"`
+	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"probability that a decision-maker (household head, or young adult leaving home) born in Norway who lives in the region they grew up in carries out a move beyond the commute from it, other than a graduate's (rootedness: ties to the place hold across a labour-market region, not beyond it; in Norway about half live where they grew up at 35, 35 % of those from the least central municipalities, SSB); moves within the commute are not held; 1 is none"`
 	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
 	GraduateMove  float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
 	PartnerMove   float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
@@ -102,7 +102,7 @@ type Params struct {
 	UtilJobs     Phased `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
 	UtilVacancy  Phased `param:"util_vacancies" range:"-10,10" doc:"weight on the log of vacancies matching the household's skill reachable within the commute"`
 	UtilPrice    Phased `param:"util_price" range:"-10,10" doc:"weight on the log dwelling price index (negative: expensive places deter)"`
-	UtilSize     Phased `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (negative: a large place does not draw more movers per resident than its markets explain)"`
+	UtilSize     Phased `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (slightly negative for families and the established: a large place does not draw them more per resident than its markets explain; positive for students and early careers, drawn to cities; fitted)"`
 	UtilServices Phased `param:"util_services" range:"-10,10" doc:"weight on services and childcare"`
 	UtilCulture  Phased `param:"util_culture" range:"-10,10" doc:"weight on culture and urban life"`
 	UtilNature   Phased `param:"util_nature" range:"-10,10" doc:"weight on nature"`
@@ -122,22 +122,23 @@ type Params struct {
 	ImmigrantEmig    float64 `param:"immigrant_emigration_factor" range:"0,20" doc:"multiplier on the emigration rate of immigrants in their first ten years (return migration)"`
 }
 
-// Default returns the default parameters. The twenty-one that shape the
+// Default returns the default parameters. The twenty-two that shape the
 // migration schedule, its distance decay, the size elasticity of
-// destination choice and who stays where they grew up (base_*,
-// phase_factor.student, .family, .established and .senior,
-// young_women_factor, school_child_factor, util_distance.student,
-// .early_career and .family, util_size of every adult phase,
-// study_registered_home and home_stay_factor) are the result of
+// destination choice, the weight of the alternatives in the decision to
+// move and who stays where they grew up (base_*, phase_factor.student,
+// .family, .established and .senior, young_women_factor,
+// school_child_factor, util_distance.student, .early_career and .family,
+// util_size of every adult phase, study_registered_home, home_stay_factor
+// and opportunity_weight) are the result of
 //
 //	settle calibrate targets/fitted/calibration.toml --max-evals 300
 //
 // against targets/norway.toml over its 20-year window
-// (targets/fitted/norway-2026-11-27b: with the shares living where they
-// grew up at 35 checked; loss 5.86 at the start, 3.91 fitted (4.29
-// re-simulated with the rounded values), 4.24 in validation at scale 0.6
+// (targets/fitted/norway-2026-11-27c: with the shares living where they
+// grew up at 35 checked; loss 4.64 at the start, 3.81 fitted (4.02
+// re-simulated with the rounded values), 4.11 in validation at scale 0.6
 // with other seeds; every checked target met, 28 of 28 and 56 of 56).
-// move_scale (1.85) was set by hand for the fit's start, which restored
+// move_scale (2.0) was set by hand for the fit's start, which restored
 // the moving rates that the two stayers' parameters take away. The
 // others are set by hand from the sources in their doc tags; calibrating
 // them is future work.
@@ -156,7 +157,7 @@ func Default() Params {
 		StudyDropout:    0.08,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
-		StudyAtHome:     0.63986,
+		StudyAtHome:     0.7393,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -177,28 +178,28 @@ func Default() Params {
 		ConstructionPrice:  1.5,
 		ConstructionRemote: 0.4,
 
-		MoveScale:     1.85,
-		BaseA2:        0.21355,
-		BaseMu2:       19.825,
-		BaseAlpha2:    0.11134,
-		BaseLambda2:   0.24827,
-		BaseC:         0.026655,
-		PhaseFactor:   Phased{0, 0.54699, 1, 0.88521, 0.921, 0.81188},
-		SchoolChild:   0.77968,
-		YoungWomen:    1.6165,
+		MoveScale:     2.0,
+		BaseA2:        0.224,
+		BaseMu2:       19.128,
+		BaseAlpha2:    0.11382,
+		BaseLambda2:   0.24032,
+		BaseC:         0.025808,
+		PhaseFactor:   Phased{0, 0.59946, 1, 0.86938, 0.88647, 0.78992},
+		SchoolChild:   0.76488,
+		YoungWomen:    1.5533,
 		TenureDecay:   0.08,
-		HomeStay:      0.15938,
+		HomeStay:      0.095047,
 		JobLossMove:   2.5,
 		GraduateMove:  3,
 		PartnerMove:   3,
 		RetireMove:    1.4,
-		OpportunityW:  0.3,
+		OpportunityW:  0.20301,
 		ImmigrantMove: 2,
 
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, 0.10905, 0.14839, -0.21659, -0.18054, -0.053657},
+		UtilSize:     Phased{0, 0.11748, 0.28004, -0.10937, -0.030806, 0.048377},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
@@ -206,7 +207,7 @@ func Default() Params {
 		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
 		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance:  Phased{0, -0.7161, -3.4117, -3.1954, -2.4, -2.55},
+		UtilDistance:  Phased{0, -0.58105, -3.8457, -3.3068, -2.4, -2.55},
 		UtilDwell:     0.5,
 
 		ImmigrationScale: 1,

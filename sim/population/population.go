@@ -75,7 +75,7 @@ type Persons struct {
 	StudyLeft []uint8  // students: years of study left (low 4 bits), StudyMaster for a master's degree
 	Region    []uint16 // residence
 	Work      []uint16 // work region, NoRegion when not employed
-	Home      []uint16 // where the person grew up (attachment)
+	Home      []uint16 // where the person grew up (attachment): the region they lived in at 16, for a child the region they live in (state.HomeAge)
 	Second    []uint16 // second-home region, NoRegion if none
 	Partner   []int32  // partner's slot or None
 	HH        []int32  // household

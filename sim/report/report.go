@@ -115,7 +115,7 @@ type scenarioView struct {
 type assumptionView struct {
 	Role, Name, File, SHA, Text string
 	Interventions               []intervention.Description
-	Overrides                   []string // "move_scale = 1.1 (default 1.21)"
+	Overrides                   []string // "move_scale = 2.2 (default 2)"
 }
 
 // Assumptions describes the baseline and every scenario.

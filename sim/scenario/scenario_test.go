@@ -78,7 +78,7 @@ var parseCases = []badCase{
 	{"seed inf", head + "seed = inf\n", 5, "scenario.seed", []string{"seed = +Inf is not a number settle can use", "seed = 1"}},
 	{"start_year nan", head + "start_year = nan\n", 5, "scenario.start_year", []string{"start_year = NaN is not a number settle can use", "start_year = 2024"}},
 	{"scale nan", head + "scale = nan\n", 5, "scenario.scale", []string{"scale = NaN is not a number settle can use; write a finite number, e.g. scale = 0.1"}},
-	{"behaviour nan", head + "[behaviour]\nmove_scale = -inf\n", 6, "behaviour.move_scale", []string{"move_scale = -Inf is not a number settle can use; write a finite number, e.g. move_scale = 1.85"}},
+	{"behaviour nan", head + "[behaviour]\nmove_scale = -inf\n", 6, "behaviour.move_scale", []string{"move_scale = -Inf is not a number settle can use; write a finite number, e.g. move_scale = 2"}},
 	{"years too large", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 1e300\n", 4, "scenario.years", []string{"years = 1e+300 is too large for a whole number; write e.g. years = 30"}},
 	{"sub-table in scenario", head + "[scenario.x]\n", 5, "scenario.x", []string{"unknown key", "the keys are name"}},
 	{"scale zero", head + "scale = 0\n", 5, "scenario.scale", []string{"out of range", "above 0 and at most 1"}},

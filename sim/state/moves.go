@@ -168,6 +168,11 @@ func (mv *Mover) MovePerson(j int32, dest int, motive int) {
 	moves[p.Sex[j]][age]++
 	p.Region[j] = uint16(dest)
 	p.Tenure[j] = 0
+	// Where one grew up is where one lives at 16 (SSB's measure): a
+	// child's home region follows the family until then.
+	if age < HomeAge {
+		p.Home[j] = uint16(dest)
+	}
 	if p.Act[j] == population.Employed && !s.KeepsJob(j, dest) {
 		if w, k := int(p.Work[j]), int(p.JobSkill[j]); mv.b != nil {
 			mv.b.filled[w*world.NumSkills+k]++

@@ -42,6 +42,7 @@ const (
 	StreamConversion // part-time residents who become full residents
 	StreamArrivals   // immigrants on top of the national inflow
 	StreamRation     // the lottery for the dwellings of a region (migration)
+	StreamHomeStay   // whether a native's move beyond the commute is held (migration, per person and year)
 )
 
 // RegionState is the changing part of a region, in sampled units.
@@ -144,6 +145,12 @@ const (
 // Fritidsboliger og fritidsboligbruk, Østlandsforskning 2014; SSB's
 // travel surveys).
 const BaseStayDays = 40
+
+// HomeAge is the age from which a person's home region (population.Persons.Home,
+// where they grew up) stays fixed: SSB counts where people grew up as their
+// municipality of residence at 16, so a child's home region moves with the
+// family until then (Mover.MovePerson).
+const HomeAge = 16
 
 // State is the simulation state.
 type State struct {
