@@ -19,10 +19,12 @@ import (
 
 // Version is the engine version written to every manifest. It changes
 // when the results of a scenario do: 0.6.0 keeps those who grew up in a
-// region there (home_stay_factor holds their moves beyond the commute,
-// study_registered_home keeps far students registered at home, both
-// fitted with the shares living where they grew up checked), draws the
-// start's students by sex and refits the migration behaviour; 0.5.0 gives women and men their own
+// region there (home_stay_factor holds their moves beyond the commute but
+// a graduate's, study_registered_home keeps far students' registered
+// address until they graduate, a child's home region follows the family
+// until 16), draws the start's students by sex and refits the migration
+// behaviour with the shares living where they grew up checked and
+// opportunity_weight fitted; 0.5.0 gives women and men their own
 // education (at the start and in who applies to study), spreads the
 // completion of upper secondary school over 19–30, lets students leave
 // without a degree (study_dropout_rate), lowers master_share from 0.5 to

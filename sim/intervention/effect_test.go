@@ -632,9 +632,9 @@ students = 1000
 			// Issue 4's example: a campus of 1,000 students adds on the
 			// order of a thousand residents aged 19–25 to the town, in
 			// the sense of people living there: registered residents and
-			// the students there registered at their parents' beyond the
+			// the students there registered where they lived before, beyond the
 			// commute (study_registered_home). Registered residents alone
-			// rise by a sixth to a fifth of that (the row above). Not
+			// rise by under a third of that (the row above). Not
 			// counted: the places left empty (about an eighth), students
 			// over 25, and those living within the commute in a
 			// neighbouring municipality; so "on the order of a thousand"
