@@ -231,24 +231,11 @@ type table struct {
 }
 
 func openTable(path string, header []string) (*table, error) {
-	f, err := os.Open(path)
+	f, r, h, err := output.OpenCSV(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is missing; is the run complete? (a run still writing has %s.tmp)", path, filepath.Base(path))
-		}
 		return nil, err
 	}
-	if err := output.CheckEnd(f, path); err != nil {
-		f.Close()
-		return nil, err
-	}
-	t := &table{path: path, f: f, r: csv.NewReader(f)}
-	h, err := t.r.Read()
-	if err != nil {
-		f.Close()
-		return nil, output.DamagedCSV(path, true, 0, err)
-	}
-	t.line = 1
+	t := &table{path: path, f: f, r: r, line: 1}
 	for i, c := range header {
 		if i >= len(h) || h[i] != c {
 			f.Close()

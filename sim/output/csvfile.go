@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -170,6 +171,31 @@ func DamagedCSV(path string, header bool, fields int, err error) error {
 		return fmt.Errorf("%s: reading the header: %w; the run folder is damaged: %s", path, err, fix)
 	}
 	return fmt.Errorf("%s: %w; the file is damaged: %s", path, err, fix)
+}
+
+// OpenCSV opens the table at path of a run folder for reading: it checks
+// that the file exists (else says the run may be incomplete) and was not
+// cut short (CheckEnd), and reads its header. The caller closes f; r
+// reads the rows after the header, which is line 1.
+func OpenCSV(path string) (f *os.File, r *csv.Reader, header []string, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, nil, fmt.Errorf("%s is missing; is the run complete? (a run still writing has %s%s)", path, filepath.Base(path), tmpSuffix)
+		}
+		return nil, nil, nil, err
+	}
+	if err := CheckEnd(f, path); err != nil {
+		f.Close()
+		return nil, nil, nil, err
+	}
+	r = csv.NewReader(f)
+	header, err = r.Read()
+	if err != nil {
+		f.Close()
+		return nil, nil, nil, DamagedCSV(path, true, 0, err)
+	}
+	return f, r, header, nil
 }
 
 // CheckEnd reports a table of a run folder whose last byte is not a line

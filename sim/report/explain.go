@@ -215,25 +215,12 @@ type csvTable struct {
 }
 
 func openCSV(path string, need []string) (*csvTable, error) {
-	f, err := os.Open(path)
+	f, r, h, err := output.OpenCSV(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is missing; is the run complete? (a run still writing has %s.tmp)", path, filepath.Base(path))
-		}
 		return nil, err
 	}
-	if err := output.CheckEnd(f, path); err != nil {
-		f.Close()
-		return nil, err
-	}
-	t := &csvTable{path: path, f: f, r: csv.NewReader(f), col: map[string]int{}}
+	t := &csvTable{path: path, f: f, r: r, col: map[string]int{}, line: 1}
 	t.r.ReuseRecord = true
-	h, err := t.r.Read()
-	if err != nil {
-		f.Close()
-		return nil, output.DamagedCSV(path, true, 0, err)
-	}
-	t.line = 1
 	for i, c := range h {
 		t.col[c] = i
 	}
