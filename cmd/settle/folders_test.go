@@ -112,6 +112,9 @@ func TestDamagedRunFolder(t *testing.T) {
 		// The last row may still parse, a digit short.
 		{"regions cut at its end", "regions.csv", func(b []byte) []byte { return b[:len(b)-3] },
 			"regions.csv does not end with a line break: the file was cut short"},
+		// No damage function: the file is removed.
+		{"flows missing", "flows.csv", nil,
+			"flows.csv is missing; is the run complete? (a run still writing has flows.csv.tmp)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,7 +127,12 @@ func TestDamagedRunFolder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, c.damage(b), 0o644); err != nil {
+			if c.damage == nil {
+				err = os.Remove(path)
+			} else {
+				err = os.WriteFile(path, c.damage(b), 0o644)
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 			want := c.want
