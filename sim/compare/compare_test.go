@@ -683,15 +683,7 @@ func TestSentenceMotiveNames(t *testing.T) {
 func TestHousingMetrics(t *testing.T) {
 	res, dir := runKept(t, PlanOptions{Replicates: 1, Years: 2}, "base.toml", "bridge.toml")
 	p := res.Plan
-	f, err := os.Open(filepath.Join(dir, "base-r1", output.HousingFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(dir, "base-r1", output.HousingFile))
 	n := len(p.World.Regions)
 	if len(rows) != 1+3*n {
 		t.Fatalf("%d rows in housing.csv, want %d", len(rows), 1+3*n)
