@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -411,25 +412,52 @@ func centralityChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 		}
 		names[i] = fmt.Sprintf("%d (share %+.2f pp)", c, 100*s.ClassShareChange[c])
 	}
+	// The observed net domestic migration of single classes the targets
+	// give (per_thousand, a year per 1000) over the window's years: a
+	// third bar, in per cent of the population (of the mean population,
+	// where the other bars use the start's: close enough to compare).
+	obs, observed := make(plotter.Values, len(classes)), false
+	for _, c := range t.CentralityGain {
+		if len(c.Classes) != 1 || c.PerThousand == nil {
+			continue
+		}
+		if i := slices.Index(classes, c.Classes[0]); i >= 0 {
+			obs[i] = *c.PerThousand * float64(s.Years) / 10
+			observed = true
+		}
+	}
 	w := vg.Points(28)
+	if observed {
+		w = vg.Points(20)
+	}
 	bt, err := plotter.NewBarChart(total, w)
 	if err != nil {
 		return nil, err
 	}
-	bt.Color, bt.LineStyle.Width, bt.Offset = grey, 0, -w/2
 	bd, err := plotter.NewBarChart(dom, w)
 	if err != nil {
 		return nil, err
 	}
+	bt.Color, bt.LineStyle.Width, bt.Offset = grey, 0, -w/2
 	bd.Color, bd.LineStyle.Width, bd.Offset = blue, 0, w/2
 	p.Add(bt, bd)
 	p.Legend.Add("total population change", bt)
 	p.Legend.Add("by net domestic migration", bd)
+	if observed {
+		bo, err := plotter.NewBarChart(obs, w)
+		if err != nil {
+			return nil, err
+		}
+		bt.Offset, bd.Offset = -w, 0
+		bo.Color, bo.LineStyle.Width, bo.Offset = orange, 0, w
+		p.Add(bo)
+		p.Legend.Add(fmt.Sprintf("by net domestic migration at the observed rate (targets' per_thousand) for %d years", s.Years), bo)
+	}
 	p.NominalX(names...)
 	lo, hi := 0.0, 0.0
 	for i := range total {
-		lo = math.Min(lo, math.Min(total[i], dom[i]))
-		hi = math.Max(hi, math.Max(total[i], dom[i]))
+		lo = math.Min(lo, math.Min(total[i], math.Min(dom[i], obs[i])))
+		hi = math.Max(hi, math.Max(total[i], math.Max(dom[i], obs[i])))
 	}
 	step := niceStep((hi - lo) / 8)
 	p.Y.Min, p.Y.Max = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
@@ -443,6 +471,9 @@ func centralityChart(t *targets.Targets, s Stats) (*plot.Plot, error) {
 	p.X.Label.Text += "; pp: change of the national population share by domestic migration"
 	var want []string
 	for _, c := range t.CentralityGain {
+		if c.ReportOnly {
+			continue
+		}
 		l := c.Label()
 		if c.PerThousand != nil && c.Within != nil {
 			l += fmt.Sprintf(" (%+g ±%g per 1000 a year)", *c.PerThousand, *c.Within)

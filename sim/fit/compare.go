@@ -154,7 +154,15 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			row.OK = false
 			row.Detail = "not measurable: the window is empty"
 		}
-		rows = append(rows, row)
+		// A reference row shows its direction through the size when it
+		// has one, and is not checked.
+		if c.ReportOnly {
+			row.Checked, row.OK = false, true
+			row.Detail = "a reference, not checked"
+		}
+		if !c.ReportOnly || c.PerThousand == nil {
+			rows = append(rows, row)
+		}
 		if c.PerThousand != nil {
 			sim := classNetRate(s, c.Classes)
 			row := Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
@@ -335,6 +343,9 @@ func Loss(t *targets.Targets, s Stats) float64 {
 		term(1, math.Min(d, 0)/RatioScale)
 	}
 	for _, c := range t.CentralityGain {
+		if c.ReportOnly {
+			continue
+		}
 		v := classChange(s, c.Classes)
 		if !c.Gain {
 			v = -v

@@ -316,6 +316,28 @@ func TestCompareAndLoss(t *testing.T) {
 			t.Errorf("within %v: loss %v, want %v", within, got, wantLoss)
 		}
 	}
+	// report_only: the missed class 6 row with its size becomes one
+	// unchecked row (the size; the direction is in its sign), and leaves
+	// the loss.
+	tg.CentralityGain[2].Within = nil
+	tg.CentralityGain[2].ReportOnly = true
+	rows = Compare(tg, s)
+	if ok4, checked4 := Met(rows); ok4 != ok || checked4 != checked-1 {
+		t.Errorf("report_only: %d of %d met, want %d of %d", ok4, checked4, ok, checked-1)
+	}
+	if last = rows[len(rows)-1]; last.Checked || !last.OK || last.Target != -6 || !strings.Contains(last.Name, "class 6") ||
+		strings.Contains(rows[len(rows)-2].Name, "class 6") {
+		t.Errorf("report_only rows end %+v, %+v; want only the unchecked size row of class 6", rows[len(rows)-2], last)
+	}
+	if got, want := Loss(tg, s), want-0.5*math.Pow(2.0/100/ShareScale, 2); math.Abs(got-want) > 1e-9 {
+		t.Errorf("report_only: loss %v, want %v (without class 6's term)", got, want)
+	}
+	// Without a size, a report_only row keeps its direction row, unchecked.
+	tg.CentralityGain[2].PerThousand = nil
+	rows = Compare(tg, s)
+	if last = rows[len(rows)-1]; last.Checked || !last.OK || !strings.Contains(last.Name, "class 6") {
+		t.Errorf("report_only without a size: last row %+v", last)
+	}
 }
 
 // TestFromRunDirMatchesAccumulator runs the teaching world for 4 years at

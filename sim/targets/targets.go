@@ -161,8 +161,12 @@ type ClassShare struct {
 	// Within is the accepted absolute error of the net rate, per 1000 a
 	// year (nil: the rate is a reference, not checked).
 	Within *float64
-	Weight float64 // weight in fit.Loss (Load defaults it to 1)
-	Source string
+	// ReportOnly rows are shown (the direction and the size) but neither
+	// checked nor part of the loss: observations the model is compared
+	// with without being fitted to them.
+	ReportOnly bool
+	Weight     float64 // weight in fit.Loss (Load defaults it to 1)
+	Source     string
 }
 
 // Label returns "classes 1-3 gain" or similar.
@@ -329,6 +333,7 @@ type (
 		Change      string   `toml:"change"`
 		PerThousand *float64 `toml:"per_thousand"`
 		Within      *float64 `toml:"within"`
+		ReportOnly  bool     `toml:"report_only"`
 		Weight      *float64 `toml:"weight"`
 		Source      string   `toml:"source"`
 	}
@@ -368,7 +373,7 @@ var tableKeys = map[string][]string{
 	"interval":             {"min", "max", "target", "weight", "source"},
 	"women_over_men":       {"ages", "source"},
 	"rogers_castro":        {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
-	"centrality_share":     {"classes", "change", "per_thousand", "within", "weight", "source"},
+	"centrality_share":     {"classes", "change", "per_thousand", "within", "report_only", "weight", "source"},
 	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
 }
 
@@ -415,7 +420,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	}
 	for i, c := range f.CentralityShare {
 		key := fmt.Sprintf("centrality_share[%d]", i+1)
-		cs := ClassShare{Classes: append([]int(nil), c.Classes...), Weight: p.weight(key+".weight", c.Weight, 1), Source: c.Source}
+		cs := ClassShare{Classes: append([]int(nil), c.Classes...), ReportOnly: c.ReportOnly, Weight: p.weight(key+".weight", c.Weight, 1), Source: c.Source}
 		switch strings.ToLower(c.Change) {
 		case "gain":
 			cs.Gain = true
@@ -442,6 +447,8 @@ func Parse(name string, data []byte) (*Targets, error) {
 				p.add(key+".within", "within = %v is not an accepted error; write a positive number of moves per 1000 a year, e.g. within = 3", v)
 			case c.PerThousand == nil:
 				p.add(key+".within", "within needs the rate it bounds; add per_thousand = … (net domestic migration per 1000 a year)")
+			case c.ReportOnly:
+				p.add(key+".within", "within = %v bounds a row that report_only = true leaves unchecked; drop one of the two", v)
 			}
 		}
 		if len(cs.Classes) == 0 {

@@ -46,14 +46,24 @@ func TestLoadNorway(t *testing.T) {
 	if age, rate := rc.Peak(); math.Abs(age-23.9) > 0.05 || math.Abs(rate-0.135) > 0.0005 {
 		t.Errorf("Rogers–Castro peak %.3f at %.2f, want 0.135 at 23.9", rate, age)
 	}
-	if len(tg.CentralityGain) != 2 || !tg.CentralityGain[0].Gain || tg.CentralityGain[1].Gain ||
+	if len(tg.CentralityGain) != 8 || !tg.CentralityGain[0].Gain || tg.CentralityGain[1].Gain ||
 		tg.CentralityGain[0].Label() != "classes 1-3 gain" || tg.CentralityGain[1].Label() != "classes 5-6 lose" {
 		t.Errorf("centrality: %+v", tg.CentralityGain)
 	}
 	for i, want := range [][2]float64{{2, 1.5}, {-6, 3}} {
 		c := tg.CentralityGain[i]
-		if c.PerThousand == nil || c.Within == nil || *c.PerThousand != want[0] || *c.Within != want[1] {
-			t.Errorf("centrality size %d: %v ± %v, want %v ± %v", i+1, c.PerThousand, c.Within, want[0], want[1])
+		if c.PerThousand == nil || c.Within == nil || *c.PerThousand != want[0] || *c.Within != want[1] || c.ReportOnly {
+			t.Errorf("centrality size %d: %v ± %v, want %v ± %v, checked", i+1, c.PerThousand, c.Within, want[0], want[1])
+		}
+	}
+	// Each class on its own, for reference (Norges Bank PPR 4/2018, 2005–2017).
+	for i, want := range []float64{1.2, 2.5, 2.8, -2.6, -7.2, -8.6} {
+		if len(tg.CentralityGain) < 8 {
+			break
+		}
+		c := tg.CentralityGain[2+i]
+		if len(c.Classes) != 1 || c.Classes[0] != i+1 || c.PerThousand == nil || *c.PerThousand != want || c.Within != nil || !c.ReportOnly || c.Gain != (want > 0) {
+			t.Errorf("class %d reference: %+v, want report_only %v per 1000", i+1, c, want)
 		}
 	}
 	if tg.DistanceExponent == nil || tg.DistanceExponent.Min != 1 || tg.DistanceExponent.Max != 2 {
@@ -108,6 +118,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`t.toml:4: centrality_share[1].per_thousand: per_thousand = 6 contradicts change = "lose"; give a rate of the same sign`}},
 		{"within without a size", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nwithin = 3\n",
 			[]string{`t.toml:4: centrality_share[1].within: within needs the rate it bounds; add per_thousand = …`}},
+		{"within on a reference", "[[centrality_share]]\nclasses = [5]\nchange = \"lose\"\nper_thousand = -6\nwithin = 2\nreport_only = true\n",
+			[]string{`t.toml:5: centrality_share[1].within: within = 2 bounds a row that report_only = true leaves unchecked; drop one of the two`}},
 		{"within not positive", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nper_thousand = -6\nwithin = 0\n",
 			[]string{`t.toml:5: centrality_share[1].within: within = 0 is not an accepted error; write a positive number`}},
 		{"wrong type", "[peak_age]\nmin = \"21\"\nmax = 27\n",
