@@ -34,13 +34,29 @@ func (s *Scenario) LoadWorld() (*world.World, error) {
 
 // Resolve checks s against the world w (start_year, the interventions'
 // years) and resolves every intervention's targets to region indices,
-// sorted and without duplicates: a regions list by code or name
-// (World.Lookup), centrality classes and counties (by name or code; both
-// together select the regions that match both). On success it sets
+// sorted: a regions list by code or name (World.Lookup; a region named
+// twice is an error), centrality classes and counties (by name or code;
+// both together select the regions that match both). On success it sets
 // StartYear and each Interventions[i].Regions; on error s is unchanged and
 // the error is Errors.
 func (s *Scenario) Resolve(w *world.World) error {
 	p := &problems{file: s.File, lines: s.lines}
+	resolved := s.checkWorld(p, w)
+	if err := p.err(); err != nil {
+		return err
+	}
+	s.StartYear = w.StartYear
+	for i := range s.Interventions {
+		s.Interventions[i].Regions = resolved[i]
+	}
+	s.resolved = w
+	return nil
+}
+
+// checkWorld adds to p what is wrong with s in world w and returns the
+// interventions' target regions (nil for national ones and those with a
+// problem).
+func (s *Scenario) checkWorld(p *problems, w *world.World) [][]int {
 	if s.StartYear != 0 && s.StartYear != w.StartYear {
 		p.add("scenario.start_year", "start_year = %d, but world %s describes the population on 1 January %d, where the simulation starts; start_year only documents the start and cannot move it: write start_year = %d or leave it out",
 			s.StartYear, filepath.Base(w.Name), w.StartYear, w.StartYear)
@@ -71,15 +87,44 @@ func (s *Scenario) Resolve(w *world.World) error {
 		}
 		resolved[i] = regions
 	}
-	if err := p.err(); err != nil {
-		return err
+	return resolved
+}
+
+// checkWorldToo is called when Parse found problems: it loads the world
+// (if the file names one that loads) and adds what checkWorld finds, so
+// that a mistake in a value does not hide a mistyped region or a year
+// outside the run. A key already reported, or a message already given, is
+// not reported again (a from_year that is not a number is no year to
+// compare with the run's).
+func (s *Scenario) checkWorldToo(p *problems) {
+	if s.World == "" {
+		return
 	}
-	s.StartYear = w.StartYear
-	for i := range s.Interventions {
-		s.Interventions[i].Regions = resolved[i]
+	for _, e := range p.errs {
+		if e.Key == "scenario.world" || e.Key == "scenario.travel_times" {
+			return
+		}
 	}
-	s.resolved = w
-	return nil
+	w, err := world.Load(s.World, s.TravelTimes)
+	if err != nil {
+		key := "scenario.world"
+		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
+			key = "scenario.travel_times"
+		}
+		p.add(key, "%v", err)
+		return
+	}
+	q := &problems{file: s.File, lines: s.lines}
+	s.checkWorld(q, w)
+	known := map[string]bool{}
+	for _, e := range p.errs {
+		known[e.Key], known[e.Msg] = true, true
+	}
+	for _, e := range q.errs {
+		if !known[e.Key] && !known[e.Msg] {
+			p.errs = append(p.errs, e)
+		}
+	}
 }
 
 // resolveTargets returns the sorted, unique region indices t selects in w,
@@ -88,6 +133,7 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 	if t.regions != nil {
 		var out []int
 		bad := false
+		first := map[int]string{} // region → the entry that named it first
 		for _, r := range t.regions {
 			i, err := w.Lookup(r.s)
 			if err != nil {
@@ -95,6 +141,15 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 				bad = true
 				continue
 			}
+			// A region listed twice (by name and code, or in two
+			// spellings) is most likely a slip for another region.
+			if f, dup := first[i]; dup {
+				reg := &w.Regions[i]
+				p.addAt(r.line, t.path+".regions", "%q and %q both name %s (%s); list each region once", f, r.s, reg.Name, reg.Code)
+				bad = true
+				continue
+			}
+			first[i] = r.s
 			out = append(out, i)
 		}
 		if bad || len(out) == 0 {

@@ -251,8 +251,9 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	// start year: a start_year in the file only documents it, and may be
 	// wrong.
 	s.checkNames(p)
-	if err := p.err(); err != nil {
-		return nil, err
+	if len(p.errs) > 0 {
+		s.checkWorldToo(p)
+		return nil, p.err()
 	}
 	return s, nil
 }

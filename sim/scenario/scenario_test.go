@@ -190,7 +190,9 @@ var resolveCases = []badCase{
 	{"from_year after end", head + "start_year = 2024\n[[intervention]]\nkind = \"broadband\"\nfrom_year = 2040\ncoverage = 0.9\n", 8, "intervention[1].from_year", []string{"after the last simulated year 2033", "simulate more years"}},
 	{"from_year before world start", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"before the start year 2024"}},
 	{"unknown region", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Storhavn\",\n  \"Lindvk\",\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{"unknown region", `did you mean "Lindvik"`}},
-	{"one region for enlargement", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Sjøvik\", \"T13\"]\nfrom_year = 2025\nminutes_saved = 30\n", 7, "intervention[1].regions", []string{"at least 2 regions", "select 1"}},
+	{"one region for enlargement", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Sjøvik\"]\nfrom_year = 2025\nminutes_saved = 30\n", 7, "intervention[1].regions", []string{"at least 2 regions", "select 1"}},
+	// The same region by name and code: a slip, not a second region.
+	{"a region twice", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\n  \"Sjøvik\",\n  \"T13\",\n]\nfrom_year = 2025\nminutes_saved = 30\n", 9, "intervention[1].regions", []string{`"Sjøvik" and "T13" both name Sjøvik (T13); list each region once`}},
 	{"unknown county", head + "[[intervention]]\nkind = \"youth\"\ncounty = \"Dall\"\nfrom_year = 2025\nattachment_boost = 0.5\n", 7, "intervention[1].county", []string{`did you mean "Dal"`}},
 	{"empty selection", head + "[[intervention]]\nkind = \"youth\"\ncounty = \"Midt\"\ncentrality = [6]\nfrom_year = 2025\nattachment_boost = 0.5\n", 8, "intervention[1].centrality", []string{"no region", "classes present: 1, 2, 3, 4"}},
 }
@@ -252,7 +254,7 @@ util_home = { family = 2.5, senior = 1.5 }
 [[intervention]]
 kind = "region_enlargement"
 name = "Holmøy bridge"
-regions = ["Sjøvik", "T14", "sjøvik"]
+regions = ["sjøvik", "T14"]
 from_year = 2030
 to_year = 2040
 phase_in_years = 2
@@ -478,6 +480,54 @@ func TestManyErrors(t *testing.T) {
 		if list[i].Line != line {
 			t.Errorf("error %d at line %d, want %d", i, list[i].Line, line)
 		}
+	}
+}
+
+// TestEveryProblemAtOnce: a problem Parse finds does not hide one that
+// needs the world (an unknown region, a year after the run), and a value
+// already reported is not checked again (from_year = "2025" is no year
+// before the start).
+func TestEveryProblemAtOnce(t *testing.T) {
+	src := head + `[[intervention]]
+kind = "housing"
+regions = ["Lindvk"]
+from_year = "2025"
+dwellings_per_year = -10
+
+[[intervention]]
+kind = "broadband"
+from_year = 2040
+coverage = 1.5
+`
+	_, err := Parse("test.toml", []byte(src))
+	var list Errors
+	if !errors.As(err, &list) {
+		t.Fatalf("err = %v", err)
+	}
+	want := []struct {
+		line int
+		key  string
+		msg  string
+	}{
+		{7, "intervention[1].regions", `did you mean "Lindvik"`},
+		{8, "intervention[1].from_year", "expected a whole number"},
+		{9, "intervention[1].dwellings_per_year", "out of range"},
+		{13, "intervention[2].from_year", "after the last simulated year 2033"},
+		{14, "intervention[2].coverage", "out of range"},
+	}
+	if len(list) != len(want) {
+		t.Fatalf("%d errors, want %d:\n%v", len(list), len(want), err)
+	}
+	for i, w := range want {
+		if e := list[i]; e.Line != w.line || e.Key != w.key || !strings.Contains(e.Msg, w.msg) {
+			t.Errorf("error %d: %v; want line %d, %s, %q", i+1, e, w.line, w.key, w.msg)
+		}
+	}
+	// A world that does not load is reported beside the problems found
+	// without it (the region and the year need it).
+	_, err = Parse("test.toml", []byte(strings.Replace(src, `"teaching"`, `"teachng"`, 1)))
+	if !errors.As(err, &list) || len(list) != 4 || list[0].Key != "scenario.world" || !strings.Contains(list[0].Msg, `did you mean "teaching"`) {
+		t.Errorf("with a mistyped world: %v", err)
 	}
 }
 
