@@ -571,8 +571,8 @@ from_year = 2024
 coverage = 1
 `,
 		// Coverage is also an amenity (util_broadband), but by default a
-		// small one: the in-moves into the targets changed by −560 ± 2,591
-		// here (K = 6), so that channel is tested in mech_test.go's
+		// small one: the in-moves into the targets changed by −573 ± 2,818
+		// here (K = 6, engine 0.6.0), so that channel is tested in mech_test.go's
 		// TestBroadbandAmenity with a larger weight.
 		checks: []effectCheck{{metric: "remote workers living in the targets (end)", measure: targetRemoteWorkers, sign: +1}},
 	},
@@ -875,11 +875,12 @@ years = 3
 				return stockEnd(e, r, e.targets, func(g *record.Region) int64 { return g.Jobs })
 			},
 			sign: +1,
-			// The plant's jobs are all there (+1,580 medium-skill jobs at
-			// 5 %, seeds 1–4), but some go to high-skill workers of Rana,
-			// whose posts are withdrawn when nobody else fills them
-			// (labour: vacancy_withdrawal; −380 high-skill jobs): the
-			// region gains about 0.75× the jobs added.
+			// The plant's jobs are all there (+1,594 medium-skill jobs at
+			// 5 %, seeds 1–6, engine 0.6.0), but some go to high-skill
+			// workers of Rana, whose posts are withdrawn when nobody else
+			// fills them (labour: vacancy_withdrawal; −422 high-skill and
+			// −152 low-skill jobs): the region gains about 0.68× the jobs
+			// added.
 			size: func(*effectEnv) (float64, float64, float64) { return 1500, 0.6, 1.25 },
 		}, {
 			metric: "persons working in Rana (end)", measure: targetWorkers, sign: +1,
