@@ -639,6 +639,41 @@ func TestSentenceRoundsAsTable(t *testing.T) {
 	}
 }
 
+// TestSentenceMovesExplainLittle: when the change in net moves into a unit
+// is under a quarter of its difference in residents (or the other way),
+// the sentence says so and gives the change, instead of naming who moved;
+// above a quarter it names who moved.
+func TestSentenceMovesExplainLittle(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2, Years: 3}, 0, "base.toml", "bridge.toml")
+	yi := len(res.YearList) - 1
+	const f = 0
+	bs, ss := res.Flows(0, f, yi), res.Flows(1, f, yi)
+	total := 0.0
+	for g := range bs {
+		for m := range bs[g] {
+			total += ss[g][m] - bs[g][m]
+		}
+	}
+	if total == 0 {
+		t.Fatal("the bridge changes no net moves into the first unit; the test needs a unit where it does")
+	}
+	i := res.index(res.Plan.Focus[f], Population, yi)
+	say := fmt.Sprintf("net moves into it from the rest of Norway changed by only %s over the years, so most of the difference is births, deaths and moves to and from abroad", Signed(total))
+	for _, c := range []struct {
+		x    float64
+		says bool
+	}{{10 * total, true}, {-10 * total, true}, {2 * total, false}} {
+		res.level[0].mean[i] = 10000
+		res.level[1].mean[i] = 10000 + c.x
+		res.diff[1].mean[i], res.diff[1].m2[i] = c.x, 0 // every pair alike: clear
+		text := res.sentence(1, f, yi).Text
+		who := strings.Contains(text, "is largest among") || strings.Contains(text, ", mostly")
+		if strings.Contains(text, say) != c.says || who == c.says {
+			t.Errorf("difference %v against net moves %v: %q; want the moves' share said: %v", c.x, total, text, c.says)
+		}
+	}
+}
+
 // TestSentenceMotiveNames: a sentence names the motive as flows.csv,
 // flows_by_age_motive.csv and settle explain do ("career", "amenity"),
 // with plain words in brackets where the name needs them, not "moves for

@@ -123,7 +123,15 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 			}
 		}
 		sign := math.Copysign(1, diff)
-		if total*sign > 0.25*math.Abs(diff) {
+		it := "it"
+		if unit.Level == LevelCentrality || unit.Level == LevelTarget {
+			it = "them"
+		}
+		if total*sign <= 0.25*math.Abs(diff) {
+			// Moves within Norway made little of the difference (or
+			// the other way): say so, and what is left.
+			fmt.Fprintf(&b, "; net moves into %s from the rest of Norway changed by only %s over the years, so most of the difference is births, deaths and moves to and from abroad", it, Signed(total))
+		} else {
 			g := argmax(byAge[:], sign)
 			m := argmax(byMotive[:], sign)
 			out.AgeGroup, out.Motive = g, m
@@ -142,10 +150,6 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 				if joint < 0.5 && !clear[AllAges][m] {
 					unclear = append(unclear, "the motive")
 				}
-			}
-			it := "it"
-			if unit.Level == LevelCentrality || unit.Level == LevelTarget {
-				it = "them"
 			}
 			switch {
 			case joint >= 0.5 && sign > 0:
