@@ -380,10 +380,19 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 }
 
 // scenarioName is what a file in the scenarios folder may be called: no
-// separators, no leading dot, .toml.
-var scenarioName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$`)
+// leading dot, .toml, in the folder itself or one folder down
+// (compare/holmoy-bridge.toml).
+var (
+	scenarioName = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*\.toml$`)
+	subfolder    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	// scenarioTable tells a scenario file from other TOML (a sweep's).
+	scenarioTable = regexp.MustCompile(`(?m)^[ \t]*\[scenario\][ \t]*(#.*)?$`)
+)
 
-// scenarioFiles lists the loadable files of the scenarios folder, sorted.
+// scenarioFiles lists the loadable files of the scenarios folder: its own
+// .toml files, then those of its subfolders that hold a [scenario] table
+// (the comparison examples of scenarios/compare, not the sweeps of
+// scenarios/sweeps), each sorted.
 func (s *Server) scenarioFiles() ([]string, error) {
 	if s.opts.ScenariosDir == "" {
 		return nil, nil
@@ -392,13 +401,28 @@ func (s *Server) scenarioFiles() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out, sub []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && scenarioName.MatchString(e.Name()) {
+		switch {
+		case e.Type().IsRegular() && scenarioName.MatchString(e.Name()):
 			out = append(out, e.Name())
+		case e.IsDir() && subfolder.MatchString(e.Name()):
+			inner, err := os.ReadDir(path.Join(s.opts.ScenariosDir, e.Name()))
+			if err != nil {
+				continue // an unreadable subfolder offers nothing
+			}
+			for _, f := range inner {
+				name := e.Name() + "/" + f.Name()
+				if !f.Type().IsRegular() || !scenarioName.MatchString(name) {
+					continue
+				}
+				if data, err := s.readFile(name); err == nil && scenarioTable.Match(data) {
+					sub = append(sub, name)
+				}
+			}
 		}
 	}
-	return out, nil
+	return append(out, sub...), nil
 }
 
 // readScenario reads name from the scenarios folder, through an os.Root so
@@ -411,6 +435,12 @@ func (s *Server) readScenario(name string) ([]byte, error) {
 	if !slices.Contains(files, name) {
 		return nil, fs.ErrNotExist
 	}
+	return s.readFile(name)
+}
+
+// readFile reads name (a path under the scenarios folder) through an
+// os.Root, at most maxScenarioFile bytes.
+func (s *Server) readFile(name string) ([]byte, error) {
 	root, err := os.OpenRoot(s.opts.ScenariosDir)
 	if err != nil {
 		return nil, err
@@ -509,7 +539,7 @@ func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) scenarioFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	if !scenarioName.MatchString(name) {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("%q is not a scenario file name; pick one of the files listed (NAME.toml in the scenarios folder)", name), nil)
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("%q is not a scenario file name; pick one of the files listed (NAME.toml in the scenarios folder, or FOLDER/NAME.toml one folder down)", name), nil)
 		return
 	}
 	l, err := s.loadScenario(name)

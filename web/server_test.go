@@ -136,18 +136,31 @@ func TestNothingElseServed(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(dir, "link.toml")); err != nil {
 		t.Fatal(err)
 	}
+	// One folder down: scenarios (compare/b.toml) are offered, other TOML
+	// (a sweep), deeper folders and linked folders are not.
+	for _, d := range []string{"compare/deeper", "sweeps"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(dir, "compare", "b.toml"), []byte("# an example\n[scenario] # the bridge\nname = \"b\"\nworld = \"teaching\"\nyears = 2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "compare", "deeper", "c.toml"), []byte("[scenario]\nname = \"c\"\nworld = \"teaching\"\nyears = 2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweeps", "s.toml"), []byte("[sweep]\nname = \"s\"\n"), 0o644)
+	if err := os.Symlink(filepath.Dir(secret), filepath.Join(dir, "linked")); err != nil {
+		t.Fatal(err)
+	}
 	_, ts, _ := newTestServer(t, Options{ScenariosDir: dir})
 
 	_, body := get(t, ts.URL+"/api/scenarios")
 	var list []struct{ File string }
 	json.Unmarshal(body, &list)
-	if len(list) != 1 || list[0].File != "ok.toml" {
-		t.Errorf("listed %s; want only ok.toml (no links, no other files)", body)
+	if len(list) != 2 || list[0].File != "ok.toml" || list[1].File != "compare/b.toml" {
+		t.Errorf("listed %s; want only ok.toml and compare/b.toml (no links, no other files)", body)
 	}
 	for _, path := range []string{
 		"/api/scenarios/link.toml", "/api/scenarios/notes.txt", "/api/scenarios/..%2Fsecret.toml",
 		"/api/scenarios/%2e%2e%2fgo.mod", "/static/../server.go", "/static/%2e%2e/server.go",
 		"/server.go", "/go.mod", "/api/scenarios/.hidden.toml", "/static/static/app.js",
+		"/api/scenarios/sweeps%2Fs.toml", "/api/scenarios/linked%2Fsecret.toml", "/api/scenarios/compare%2Fdeeper%2Fc.toml",
+		"/api/scenarios/compare%2F..%2F..%2Fsecret.toml",
 	} {
 		resp, body := get(t, ts.URL+path)
 		if resp.StatusCode == 200 || bytes.Contains(body, []byte("secret = true")) || bytes.Contains(body, []byte("package web")) {
@@ -157,6 +170,11 @@ func TestNothingElseServed(t *testing.T) {
 	resp, body := get(t, ts.URL+"/api/scenarios/ok.toml")
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"name":"ok"`) {
 		t.Errorf("GET ok.toml: %d %s", resp.StatusCode, body)
+	}
+	// As app.js asks for it (encodeURIComponent).
+	resp, body = get(t, ts.URL+"/api/scenarios/compare%2Fb.toml")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"name":"b"`) {
+		t.Errorf("GET compare/b.toml: %d %s", resp.StatusCode, body)
 	}
 }
 

@@ -205,7 +205,8 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 			return err
 		}
 	}
-	if err := claimCompareDir(dir, plan); err != nil {
+	rerun := compareRerunText(opts.Cmdline, dir)
+	if err := claimCompareDir(dir, plan, rerun); err != nil {
 		return err
 	}
 	runsDir := ""
@@ -213,7 +214,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		runsDir = filepath.Join(dir, "runs")
 	}
 	fail := func(err error) error {
-		return errors.Join(err, abandonCompareDir(dir, opts.KeepRuns, ours, err))
+		return errors.Join(err, abandonCompareDir(dir, opts.KeepRuns, ours, err, rerun))
 	}
 
 	bar := p.Bar(plan.Runs()*plan.Years, fmt.Sprintf("%d runs", plan.Runs()), "years")
@@ -268,9 +269,20 @@ func seedRange(p *compare.Plan) string {
 	return fmt.Sprintf("seeds %d–%d", p.Seed, p.Seed+uint64(p.Replicates)-1)
 }
 
+// compareRerunText says how to make the comparison again: the same
+// command into a new folder (the same seeds give the same results).
+func compareRerunText(cmdline []string, dir string) string {
+	if len(cmdline) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\nTo get the whole comparison, run it again; the same seeds give the same results.\n"+
+		"Delete %s first, or give the new comparison another --out:\n\n    %s\n", dir, output.ShellJoin(cmdline))
+}
+
 // claimCompareDir creates dir (if need be) and marks it INCOMPLETE until
-// the comparison is written; it refuses a folder that is not empty.
-func claimCompareDir(dir string, plan *compare.Plan) error {
+// the comparison is written; it refuses a folder that is not empty. rerun
+// (compareRerunText) ends the file.
+func claimCompareDir(dir string, plan *compare.Plan, rerun string) error {
 	if err := checkOut("compare", dir); err != nil {
 		return err
 	}
@@ -284,17 +296,17 @@ func claimCompareDir(dir string, plan *compare.Plan) error {
 	if err != nil {
 		return output.FolderError("write into", dir, err)
 	}
-	_, err = fmt.Fprintf(f, "This comparison is still running, or it stopped without finishing.\n%d runs of %d years were planned.\n", plan.Runs(), plan.Years)
+	_, err = fmt.Fprintf(f, "This comparison is still running, or it stopped without finishing.\n%d runs of %d years were planned.\n%s", plan.Runs(), plan.Years, rerun)
 	return errors.Join(err, f.Close())
 }
 
 // abandonCompareDir cleans up after a failed comparison: without kept runs
 // our files are removed, and the folder too when this command created it
 // (ours); with them the INCOMPLETE file says why it stopped.
-func abandonCompareDir(dir string, keptRuns, ours bool, why error) error {
+func abandonCompareDir(dir string, keptRuns, ours bool, why error, rerun string) error {
 	if keptRuns {
 		return output.WriteData(filepath.Join(dir, output.IncompleteFile),
-			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n", why)))
+			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n%s", why, rerun)))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -177,9 +177,21 @@ func TestCompareInterrupted(t *testing.T) {
 	// With --keep-runs the finished runs stay, and the error says where.
 	opts := compareOpts(dir)
 	opts.KeepRuns = true
+	opts.Cmdline = []string{"settle", "compare", "base.toml", "my bridge.toml", "--keep-runs", "--out", dir}
 	err = runCompare(ctx, opts, &stdout, &stderr)
 	if want := "interrupted; the runs that finished are kept in " + filepath.Join(dir, "runs"); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("--keep-runs: error %q, want %q…", err, want)
+	}
+	// Its INCOMPLETE file says why, and how to make the comparison again.
+	b, err := os.ReadFile(filepath.Join(dir, output.IncompleteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"did not finish: interrupted", "Delete " + dir + " first, or give the new comparison another --out",
+		"    settle compare base.toml 'my bridge.toml' --keep-runs --out " + dir + "\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("INCOMPLETE:\n%s\nlacks %q", b, want)
+		}
 	}
 }
 

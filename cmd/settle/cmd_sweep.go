@@ -242,6 +242,8 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 			}
 		} else if err := resumable(dir); err != nil {
 			return err
+		} else if err := sw.CheckResume(dir, shard); err != nil {
+			return err // before the plan is printed
 		}
 	default:
 		base := opts.Results
@@ -385,7 +387,11 @@ func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  scenario\t%s (%s, %d years from %d, scale %g)\n", sw.Scenario.File, sw.World.Name, sw.Scenario.Years, sw.World.StartYear, sw.Scenario.Scale)
 	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
-	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (seeds %d … %d)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
+	seeds := fmt.Sprintf("seeds %d … %d", sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
+	if sw.Replicates == 1 {
+		seeds = fmt.Sprintf("seed %d", sw.Seed)
+	}
+	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (%s)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), seeds)
 	if !sw.Overrides.IsZero() {
 		fmt.Fprintf(tw, "  overrides\t%s (in place of the file's values)\n", sw.Overrides)
 	}

@@ -126,7 +126,7 @@ func TestSweepDryRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{file + ": valid", "sobol: N = 4 samples × (2 parameters + 2) matrices A, B, AB_i", "16 points × 1 replicate = 16 runs", "block", "AB2"} {
+	for _, want := range []string{file + ": valid", "sobol: N = 4 samples × (2 parameters + 2) matrices A, B, AB_i", "16 points × 1 replicate = 16 runs (seed ", "block", "AB2"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}
@@ -287,6 +287,11 @@ func TestSweepOverridesResume(t *testing.T) {
 	want := fmt.Sprintf("settle sweep %s --out %s --workers 1 --scale 0.04 --replicates 1 --resume", file, dir)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("interrupted: %v; want %q", err, want)
+	}
+	// Resuming with other flags is refused before the plan is printed.
+	if code, stdout, errs := settle(t, "sweep", file, "--out", dir, "--workers", "1", "--scale", "0.04", "--resume"); code == 0 ||
+		!strings.Contains(errs, "cannot resume in "+dir) || strings.Contains(stdout, "replicate") {
+		t.Errorf("resume with other replicates: exit %d\nstdout: %s\nstderr: %s", code, stdout, errs)
 	}
 	if code, stdout, errs := settle(t, "sweep", file, "--out", dir, "--workers", "1", "--scale", "0.04", "--replicates", "1", "--resume"); code != 0 || !strings.Contains(stdout, "resumed:") {
 		t.Errorf("the suggested resume: exit %d\n%s%s", code, stdout, errs)

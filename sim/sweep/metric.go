@@ -110,16 +110,21 @@ type Metric struct {
 }
 
 // Years describes the metric's years for the docs and errors.
+// Over several years a flow is summed, the others averaged.
 func (m *Metric) Years() string {
+	how := "mean over"
+	if m.q.kind == kindFlow {
+		how = "summed over"
+	}
 	switch {
 	case m.yearLo == 0 && m.q.kind >= kindFlow:
-		return "every simulated year"
+		return how + " every simulated year"
 	case m.yearLo == 0:
 		return "the last year"
 	case m.yearLo == m.yearHi:
 		return strconv.Itoa(m.yearLo)
 	}
-	return fmt.Sprintf("%d–%d", m.yearLo, m.yearHi)
+	return fmt.Sprintf("%s %d–%d", how, m.yearLo, m.yearHi)
 }
 
 // span returns the first and last record year the metric reads in a run

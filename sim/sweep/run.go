@@ -330,6 +330,27 @@ func (sw *Sweep) CheckOut(dir string, s Shard) error {
 	return sw.refusal(dir, s, err)
 }
 
+// CheckResume reports whether --resume can continue shard s of sw in dir
+// (nil as well when dir does not exist or is empty: the sweep starts
+// afresh), so that a command can refuse before it prints its plan. Run
+// checks the same.
+func (sw *Sweep) CheckResume(dir string, s Shard) error {
+	if err := output.CheckDir(dir); !errors.Is(err, output.ErrNotEmpty) {
+		return err
+	}
+	if s.Whole() {
+		s = Shard{Index: 0, Count: 1}
+	}
+	old, err := ReadManifest(dir)
+	if err != nil {
+		return fmt.Errorf("cannot resume in %s: %w", dir, err)
+	}
+	if why := sw.resumeProblem(old, s); why != "" {
+		return fmt.Errorf("cannot resume in %s: %s", dir, why)
+	}
+	return nil
+}
+
 // refusal is CheckOut's error for a folder that is not empty (err, from
 // output.CheckDir).
 func (sw *Sweep) refusal(dir string, s Shard, err error) error {
