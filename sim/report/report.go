@@ -195,6 +195,10 @@ const (
 	verdictClear  = "clear"
 	verdictChance = "could be chance"
 	verdictNone   = "no difference"
+	// verdictChanceAll: a region whose own interval excludes zero but
+	// that does not stay clear with all regions tested together (the
+	// table of the largest differences of any region).
+	verdictChanceAll = "could be chance among all regions"
 )
 
 // deltaRow is a table row of d. small is the least baseline (real units)
@@ -285,8 +289,8 @@ func (v *view) LargestRows(s int) []row {
 		r := deltaRow(unit.Name+" ("+unit.Code+")", unit.Level, v.R.Delta(s, u, compare.Population, yi), compare.Population, v.smallBase())
 		if clear != nil && !clear[u] {
 			r.Class = "unclear"
-			if r.Verdict == verdictClear { // "no difference" stays
-				r.Verdict = verdictChance
+			if r.Verdict == verdictClear { // "no difference" and "could be chance" stay
+				r.Verdict = verdictChanceAll
 			}
 		}
 		out = append(out, r)

@@ -136,6 +136,7 @@ func TestLargestClear(t *testing.T) {
 		targets[i] = true
 	}
 	rows := v.LargestRows(1)
+	sawAll := 0 // rows clear by their own interval only
 	for k, u := range r.Largest(1, yi, 10) {
 		d := r.Delta(1, u, compare.Population, yi)
 		want := !d.Includes0()
@@ -146,6 +147,20 @@ func TestLargestClear(t *testing.T) {
 			t.Errorf("%s (target %v, own interval %.0f to %.0f, clear for all %v): coloured %v, want %v",
 				rows[k].Name, targets[u], d.Lo, d.Hi, bh[u], got, want)
 		}
+		// The verdict in words says which test it failed.
+		wantVerdict := map[bool]string{true: verdictClear, false: verdictChance}[want]
+		if !want && !d.Includes0() {
+			wantVerdict = verdictChanceAll
+		}
+		if wantVerdict == verdictChanceAll {
+			sawAll++
+		}
+		if rows[k].Verdict != wantVerdict {
+			t.Errorf("%s (own interval %.0f to %.0f, clear for all %v): judged %q, want %q", rows[k].Name, d.Lo, d.Hi, bh[u], rows[k].Verdict, wantVerdict)
+		}
+	}
+	if sawAll == 0 {
+		t.Error("no row is clear by its own interval only: the fixture no longer tests that verdict")
 	}
 	note := v.LargestNote(1)
 	if !strings.Contains(note, "tested together (Benjamini–Hochberg, false discovery rate 10 %)") || !strings.Contains(note, "of the 14") ||
