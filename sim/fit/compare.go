@@ -91,6 +91,18 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		}
 		rows = append(rows, row)
 	}
+	if r := t.WomenEarlier; r != nil {
+		f, m := s.PeakAgeOf(r.Lo, r.Hi, "f"), s.PeakAgeOf(r.Lo, r.Hi, "m")
+		row := Row{Name: "women's peak age − men's", Target: 0, Simulated: f - m,
+			Error: f - m, Tolerance: nan, Min: nan, Max: 0, Checked: true, OK: f < m,
+			Unit: "years", Source: r.Source}
+		row.Detail = fmt.Sprintf("peaks of the schedules smoothed over three years of age, sought at %s: women %.1f, men %.1f; must be < 0", ageText(r.Lo, r.Hi), f, m)
+		if math.IsNaN(f - m) {
+			row.OK = false
+			row.Detail = "no moves of these ages"
+		}
+		rows = append(rows, row)
+	}
 	if rc := t.RogersCastro; rc != nil {
 		fitted := s.RC.Schedule
 		ok := s.RCErr == ""
@@ -287,6 +299,9 @@ const (
 	// RatioScale is the relative shortfall of women's rate below men's that
 	// counts as one tolerance (10 %).
 	RatioScale = 0.1
+	// AgeScale is how much later than men's women's schedule may peak
+	// to count as one tolerance: half a year.
+	AgeScale = 0.5
 	// ShareScale is the wrong-signed share change that counts as one
 	// tolerance: half a percentage point.
 	ShareScale = 0.005
@@ -301,6 +316,8 @@ const (
 //     distance exponent, same-county share);
 //   - women over men: (shortfall of f/m − 1 below 0 / RatioScale)², zero
 //     when women move more;
+//   - women earlier: (years by which women's schedule peaks after men's /
+//     AgeScale)², zero when it peaks earlier;
 //   - a centrality group: weight · (wrong-signed share change / ShareScale)²,
 //     zero when the sign is right; with a checked size (Within), also
 //     weight · ((net rate − per_thousand) / within)²;
@@ -341,6 +358,10 @@ func Loss(t *targets.Targets, s Stats) float64 {
 	if r := t.WomenOverMen; r != nil {
 		d := s.Rate(r.Lo, r.Hi, "f")/s.Rate(r.Lo, r.Hi, "m") - 1
 		term(1, math.Min(d, 0)/RatioScale)
+	}
+	if r := t.WomenEarlier; r != nil {
+		d := s.PeakAgeOf(r.Lo, r.Hi, "m") - s.PeakAgeOf(r.Lo, r.Hi, "f")
+		term(1, math.Min(d, 0)/AgeScale)
 	}
 	for _, c := range t.CentralityGain {
 		if c.ReportOnly {

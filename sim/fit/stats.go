@@ -213,6 +213,21 @@ func (s *Stats) Rate(lo, hi int, sex string) float64 {
 	return 1000 * m / p
 }
 
+// PeakAgeOf returns the age of the peak of the schedule of sex ("f", "m"
+// or "" for both), smoothed over three years of age as PeakAge, sought
+// from age lo to hi.
+func (s *Stats) PeakAgeOf(lo, hi int, sex string) float64 {
+	sx := Both
+	switch sex {
+	case "f":
+		sx = Female
+	case "m":
+		sx = Male
+	}
+	age, _ := output.SchedulePeakIn(s.Moves[sx][:], s.Persons[sx][:], lo, hi)
+	return age
+}
+
 // Accumulator computes Stats from the records of one run. Feed it the start
 // record (Observe) and then every year's record (Step) in order; it does not
 // retain the records, so the engine may reuse them. It is not safe for

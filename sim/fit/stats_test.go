@@ -477,3 +477,56 @@ func TestGrewUpShare(t *testing.T) {
 		t.Errorf("row without counts %+v", r)
 	}
 }
+
+// TestWomenEarlier: the women_earlier row compares the peaks of the
+// women's and men's schedules (smoothed over three years of age, sought in
+// the range), is met when women's comes first, and adds
+// ((women's − men's) / AgeScale)² to the loss only when it does not.
+func TestWomenEarlier(t *testing.T) {
+	schedule := func(s *Stats, sx int, peak float64) {
+		for a := range Ages {
+			s.Persons[sx][a] = 1000
+			s.Moves[sx][a] = 10 + 100*math.Exp(-(float64(a)-peak)*(float64(a)-peak)/18)
+		}
+	}
+	tg := &targets.Targets{WomenEarlier: &targets.AgeRange{Lo: 18, Hi: 34}}
+	for _, c := range []struct {
+		f, m float64
+		ok   bool
+	}{{22, 25, true}, {25, 23, false}, {24, 24, false}} {
+		var s Stats
+		schedule(&s, Female, c.f)
+		schedule(&s, Male, c.m)
+		r := womenRow(t, Compare(tg, s))
+		if !r.Checked || r.OK != c.ok || math.Abs(r.Simulated-(c.f-c.m)) > 0.05 {
+			t.Errorf("women at %v, men at %v: %+v; want OK %v, difference %v", c.f, c.m, r, c.ok, c.f-c.m)
+		}
+		want := 0.0
+		if d := r.Simulated; d > 0 {
+			want = (d / AgeScale) * (d / AgeScale)
+		}
+		if got := Loss(tg, s); math.Abs(got-want) > 1e-9 {
+			t.Errorf("women at %v, men at %v: loss %v, want %v", c.f, c.m, got, want)
+		}
+	}
+	// Sought in the range: a higher peak of women outside it is not theirs.
+	var s Stats
+	schedule(&s, Female, 22)
+	schedule(&s, Male, 25)
+	s.Moves[Female][45] = 5000
+	if r := womenRow(t, Compare(tg, s)); !r.OK || math.Abs(r.Simulated+3) > 0.05 {
+		t.Errorf("with a spike at 45 for women: %+v", r)
+	}
+}
+
+// womenRow returns the women_earlier row of rows.
+func womenRow(t *testing.T, rows []Row) Row {
+	t.Helper()
+	for _, r := range rows {
+		if strings.HasPrefix(r.Name, "women's peak age") {
+			return r
+		}
+	}
+	t.Fatalf("no women_earlier row in %+v", rows)
+	return Row{}
+}

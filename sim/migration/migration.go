@@ -71,7 +71,7 @@ type Model struct {
 	distKey  []float32
 	distBeta [numPhases]float64
 	chunks   [][]decision
-	base     [world.MaxAge + 1]float64
+	base     [2][world.MaxAge + 1]float64     // by sex (0 women) and age: baseHazard
 	trigger  [population.Triggers + 1]float64 // multiplier by trigger bits
 	tenure   [11]float64                      // multiplier by years in the region (cumulative inertia)
 	// The labour and housing market seen from each region (markets).
@@ -224,6 +224,26 @@ func (m *Model) Step(s *state.State) {
 		}
 	})
 	m.convert(s)
+}
+
+// BaseHazard is the base moving propensity of a decision-maker of sex sx
+// (0 women, 1 men) aged a, before the move scale and the other factors: a
+// Rogers–Castro labour-force peak and a constant (base_*). Women's
+// schedule runs young_women_shift years ahead of men's (they move
+// earlier, SSB), and from 18 to 24 it is young_women_factor times higher
+// (they also move more), tapering to no difference by 30 so that the
+// schedule has no step.
+func BaseHazard(P *params.Params, sx, a int) float64 {
+	x := float64(a) - P.BaseMu2
+	if sx == 0 {
+		x += P.YoungWomenShift
+	}
+	h := P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
+	if sx == 0 && a >= 18 && a < 30 {
+		taper := min(1, float64(30-a)/6) // 1 at 18–24, 5/6 at 25 … 1/6 at 29
+		h *= 1 + (P.YoungWomen-1)*taper
+	}
+	return h
 }
 
 // ration drops the moves into a region beyond the dwellings a household can
@@ -539,10 +559,7 @@ func (m *Model) setBounds(s *state.State) {
 	b := &m.bnd
 	for a := 0; a <= world.MaxAge; a++ {
 		for sx := 0; sx < 2; sx++ {
-			b.base[sx][a] = m.base[a] * P.MoveScale
-		}
-		if a >= 18 && a <= 26 {
-			b.base[0][a] *= P.YoungWomen
+			b.base[sx][a] = m.base[sx][a] * P.MoveScale
 		}
 		switch {
 		case a < 35:
@@ -612,10 +629,7 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 		p.Work[i] != population.NoRegion && s.Minutes[o*m.n+int(p.Work[i])] > float32(P.CommuteMinutes) {
 		return 0, ph, k
 	}
-	prob = m.base[age] * P.MoveScale
-	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
-		prob *= P.YoungWomen
-	}
+	prob = m.base[p.Sex[i]&1][age] * P.MoveScale
 	if f&population.Immigrant != 0 && p.Years[i] <= 5 {
 		prob *= P.ImmigrantMove
 	}
@@ -832,9 +846,8 @@ func (m *Model) tables(s *state.State) {
 		m.rv = make([]float64, numPhases*n)
 	}
 	// Base hazard by age (Rogers–Castro labour and constant components).
-	for a := range m.base {
-		x := float64(a) - P.BaseMu2
-		m.base[a] = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
+	for a := range m.base[0] {
+		m.base[0][a], m.base[1][a] = BaseHazard(P, 0, a), BaseHazard(P, 1, a)
 	}
 	for y := range m.tenure {
 		m.tenure[y] = math.Max(0.3, 1-P.TenureDecay*float64(y))

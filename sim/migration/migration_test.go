@@ -424,10 +424,15 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 		return 0, ph
 	}
 	x := float64(age) - P.BaseMu2
+	if p.Sex[i] == 0 { // women's schedule runs ahead
+		x += P.YoungWomenShift
+	}
 	prob = P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x)) + P.BaseC
 	prob *= P.PhaseFactor[ph] * m.opp[m.idx(ph, state.Skill(p.Edu[i]), o)] * P.MoveScale
-	if p.Sex[i] == 0 && age >= 18 && age <= 26 {
-		prob *= P.YoungWomen
+	// Young women: the full factor at 18–24, then 5/6, 4/6 … 1/6 of its
+	// excess at 25–29.
+	if w := [...]float64{6, 6, 6, 6, 6, 6, 6, 5, 4, 3, 2, 1}; p.Sex[i] == 0 && age >= 18 && age < 30 {
+		prob *= 1 + (P.YoungWomen-1)*w[age-18]/6
 	}
 	imm := f&population.Immigrant != 0
 	if imm && p.Years[i] <= 5 {
@@ -464,7 +469,8 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 // are within 5 standard deviations of the sum of the probabilities.
 func TestMoveRates(t *testing.T) {
 	s := newState(t, "norway-2024", 0.05, 9)
-	s.P.HomeStay = 1 // it holds decisions by destination: TestHomeStay
+	s.P.HomeStay = 1          // it holds decisions by destination: TestHomeStay
+	s.P.YoungWomenShift = 2.5 // whatever the default, the reference's shift is tested
 	p := &s.Persons
 	g := rng.New(2, 2)
 	for i := int32(0); i < int32(p.Len()); i++ {
@@ -810,5 +816,44 @@ func TestRationPoolsCooperation(t *testing.T) {
 	pooled.ration(s, 2)
 	if into := count(pooled); into[0] != 100 || into[1] != 600 || into[4] != 50 {
 		t.Errorf("with 0 and 4 cooperating: into regions 0, 1, 4: %d, %d, %d; want 100, 600 and the 50 rooms of 4", into[0], into[1], into[4])
+	}
+}
+
+// TestBaseHazard: women's base schedule is men's run young_women_shift
+// years ahead, young_women_factor times higher from 18 to 24 and tapering
+// linearly to men's level by 30, with no step anywhere.
+func TestBaseHazard(t *testing.T) {
+	P := params.Default()
+	P.YoungWomenShift, P.YoungWomen = 2, 1.6
+	for a := 0; a <= world.MaxAge-2; a++ {
+		want := BaseHazard(&P, 1, a+2) // men two years older
+		switch {
+		case a >= 18 && a <= 24:
+			want *= 1.6
+		case a >= 25 && a < 30:
+			want *= 1 + 0.6*float64(30-a)/6
+		}
+		if got := BaseHazard(&P, 0, a); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("women at %d: %v, want %v", a, got, want)
+		}
+	}
+	// Men's is the Rogers–Castro schedule of base_*.
+	for _, a := range []int{0, 19, 24, 40, 80} {
+		x := float64(a) - P.BaseMu2
+		if got, want := BaseHazard(&P, 1, a), P.BaseA2*math.Exp(-P.BaseAlpha2*x-math.Exp(-P.BaseLambda2*x))+P.BaseC; got != want {
+			t.Errorf("men at %d: %v, want %v", a, got, want)
+		}
+	}
+	// No step: from one year of age to the next the women's schedule
+	// changes by less than a quarter (the old factor of 18–26 ended with
+	// a fall of a third at 27). The factor starts at 18, when young adults
+	// start to decide for themselves; under 18 the hazard applies to no
+	// one (children move with their household).
+	P = params.Default()
+	for a := 15; a < 60; a++ {
+		h0, h1 := BaseHazard(&P, 0, a), BaseHazard(&P, 0, a+1)
+		if a != 17 && math.Abs(h1-h0) > 0.25*h0 {
+			t.Errorf("women's schedule steps from %d to %d: %.4f → %.4f", a, a+1, h0, h1)
+		}
 	}
 }

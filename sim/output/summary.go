@@ -53,6 +53,11 @@ type Summary struct {
 // to 50, refined to the vertex of the parabola through it and its
 // neighbours. NaN, NaN when there is none.
 func SchedulePeak(moves, persons []float64) (age, rate float64) {
+	return SchedulePeakIn(moves, persons, 10, 50)
+}
+
+// SchedulePeakIn is SchedulePeak with the peak sought from age lo to hi.
+func SchedulePeakIn(moves, persons []float64, lo, hi int) (age, rate float64) {
 	smooth := func(a int) float64 {
 		var m, p float64
 		for k := a - 1; k <= a+1; k++ {
@@ -67,7 +72,7 @@ func SchedulePeak(moves, persons []float64) (age, rate float64) {
 		return 1000 * m / p
 	}
 	best, bestRate := -1, math.Inf(-1)
-	for a := 10; a <= 50; a++ {
+	for a := lo; a <= hi; a++ {
 		if r := smooth(a); r > bestRate {
 			best, bestRate = a, r
 		}

@@ -81,22 +81,23 @@ type Params struct {
 	// The base moving hazard of a household head by age has the shape of the
 	// labour-force and constant components of a Rogers–Castro schedule; the
 	// childhood component arises from children moving with their parents.
-	BaseA2        float64 `param:"base_a2" range:"0,2" doc:"height of the young-adult peak of the base moving hazard (Rogers–Castro a2)"`
-	BaseMu2       float64 `param:"base_mu2" range:"10,40" doc:"position of the young-adult peak (Rogers–Castro mu2, years)"`
-	BaseAlpha2    float64 `param:"base_alpha2" range:"0.01,2" doc:"rate of descent after the peak (Rogers–Castro alpha2)"`
-	BaseLambda2   float64 `param:"base_lambda2" range:"0.01,2" doc:"rate of ascent before the peak (Rogers–Castro lambda2)"`
-	BaseC         float64 `param:"base_c" range:"0,0.5" doc:"constant component of the base moving hazard (Rogers–Castro c)"`
-	PhaseFactor   Phased  `param:"phase_factor" range:"0,10" doc:"multiplier on the base moving hazard for a household head in this life phase"`
-	SchoolChild   float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
-	YoungWomen    float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–26 relative to men (SSB: women move earlier and more)"`
-	TenureDecay   float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
-	HomeStay      float64 `param:"home_stay_factor" range:"0,1" doc:"probability that a decision-maker (household head, or young adult leaving home) born in Norway who lives in the region they grew up in carries out a move beyond the commute from it, other than a graduate's (rootedness: ties to the place hold across a labour-market region, not beyond it; in Norway about half live where they grew up at 35, 35 % of those from the least central municipalities, SSB); moves within the commute are not held; 1 is none"`
-	JobLossMove   float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
-	GraduateMove  float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
-	PartnerMove   float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
-	RetireMove    float64 `param:"trigger_retirement" range:"0,50" doc:"multiplier in the year of retirement"`
-	OpportunityW  float64 `param:"opportunity_weight" range:"0,5" doc:"how much better alternatives (log-sum of destination utilities against the current region's) raise the moving propensity"`
-	ImmigrantMove float64 `param:"immigrant_move_factor" range:"0,10" doc:"multiplier on moving propensity in the first five years after immigration (secondary migration)"`
+	BaseA2          float64 `param:"base_a2" range:"0,2" doc:"height of the young-adult peak of the base moving hazard (Rogers–Castro a2)"`
+	BaseMu2         float64 `param:"base_mu2" range:"10,40" doc:"position of the young-adult peak (Rogers–Castro mu2, years)"`
+	BaseAlpha2      float64 `param:"base_alpha2" range:"0.01,2" doc:"rate of descent after the peak (Rogers–Castro alpha2)"`
+	BaseLambda2     float64 `param:"base_lambda2" range:"0.01,2" doc:"rate of ascent before the peak (Rogers–Castro lambda2)"`
+	BaseC           float64 `param:"base_c" range:"0,0.5" doc:"constant component of the base moving hazard (Rogers–Castro c)"`
+	PhaseFactor     Phased  `param:"phase_factor" range:"0,10" doc:"multiplier on the base moving hazard for a household head in this life phase"`
+	SchoolChild     float64 `param:"school_child_factor" range:"0,1" doc:"multiplier on the moving propensity of a family with a child of school age (6–15): families settle before the children start school (SSB: 57 moves per 1000 at ages 0–4, 27 at 5–9, 21 at 10–14)"`
+	YoungWomen      float64 `param:"young_women_factor" range:"0,5" doc:"multiplier on the moving propensity of women aged 18–24 relative to men, tapering to 1 by 30 (SSB: women move more)"`
+	YoungWomenShift float64 `param:"young_women_shift" range:"0,8" doc:"years by which women's base migration schedule runs ahead of men's: a woman of age a has the labour-force peak of a man of age a + shift (SSB: women move earlier)"`
+	TenureDecay     float64 `param:"tenure_decay" range:"0,2" doc:"relative fall in moving propensity per year lived in the current municipality (cumulative inertia), applied up to 10 years"`
+	HomeStay        float64 `param:"home_stay_factor" range:"0,1" doc:"probability that a decision-maker (household head, or young adult leaving home) born in Norway who lives in the region they grew up in carries out a move beyond the commute from it, other than a graduate's (rootedness: ties to the place hold across a labour-market region, not beyond it; in Norway about half live where they grew up at 35, 35 % of those from the least central municipalities, SSB); moves within the commute are not held; 1 is none"`
+	JobLossMove     float64 `param:"trigger_job_loss" range:"0,50" doc:"multiplier on the moving propensity in the year a job is lost"`
+	GraduateMove    float64 `param:"trigger_graduation" range:"0,50" doc:"multiplier on the moving propensity in the year of graduation"`
+	PartnerMove     float64 `param:"trigger_partner" range:"0,50" doc:"multiplier in the year a couple forms (one partner moves to the other's municipality or both move)"`
+	RetireMove      float64 `param:"trigger_retirement" range:"0,50" doc:"multiplier in the year of retirement"`
+	OpportunityW    float64 `param:"opportunity_weight" range:"0,5" doc:"how much better alternatives (log-sum of destination utilities against the current region's) raise the moving propensity"`
+	ImmigrantMove   float64 `param:"immigrant_move_factor" range:"0,10" doc:"multiplier on moving propensity in the first five years after immigration (secondary migration)"`
 
 	// Internal migration: where to (multinomial logit over regions).
 	UtilJobs     Phased `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
@@ -122,26 +123,26 @@ type Params struct {
 	ImmigrantEmig    float64 `param:"immigrant_emigration_factor" range:"0,20" doc:"multiplier on the emigration rate of immigrants in their first ten years (return migration)"`
 }
 
-// Default returns the default parameters. The twenty-two that shape the
-// migration schedule, its distance decay, the size elasticity of
+// Default returns the default parameters. The twenty-three that shape
+// the migration schedule, its distance decay, the size elasticity of
 // destination choice, the weight of the alternatives in the decision to
 // move and who stays where they grew up (base_*, phase_factor.student,
 // .family, .established and .senior, young_women_factor,
-// school_child_factor, util_distance.student, .early_career and .family,
-// util_size of every adult phase, study_registered_home, home_stay_factor
-// and opportunity_weight) are the result of
+// young_women_shift, school_child_factor, util_distance.student,
+// .early_career and .family, util_size of every adult phase,
+// study_registered_home, home_stay_factor and opportunity_weight) are the
+// result of
 //
 //	settle calibrate targets/fitted/calibration.toml --max-evals 300
 //
 // against targets/norway.toml over its 20-year window
-// (targets/fitted/norway-2026-11-27c: with the shares living where they
-// grew up at 35 checked; loss 4.64 at the start, 3.81 fitted (4.02
-// re-simulated with the rounded values), 4.11 in validation at scale 0.6
-// with other seeds; every checked target met, 28 of 28 and 56 of 56).
-// move_scale (2.0) was set by hand for the fit's start, which restored
-// the moving rates that the two stayers' parameters take away. The
-// others are set by hand from the sources in their doc tags; calibrating
-// them is future work.
+// (targets/fitted/norway-2026-11-27d: women's schedule ahead of men's;
+// loss 4.43 at the start, 3.30 fitted (3.30 re-simulated with the rounded
+// values), 3.43 in validation at scale 0.6 with other seeds; every
+// checked target met, 28 of 28 and 56 of 56). move_scale (2.0) was set by
+// hand for an earlier fit's start, which restored the moving rates that
+// the two stayers' parameters take away. The others are set by hand from
+// the sources in their doc tags; calibrating them is future work.
 func Default() Params {
 	return Params{
 		FertilityScale: 1,
@@ -157,7 +158,7 @@ func Default() Params {
 		StudyDropout:    0.08,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
-		StudyAtHome:     0.7393,
+		StudyAtHome:     0.75901,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -178,28 +179,29 @@ func Default() Params {
 		ConstructionPrice:  1.5,
 		ConstructionRemote: 0.4,
 
-		MoveScale:     2.0,
-		BaseA2:        0.224,
-		BaseMu2:       19.128,
-		BaseAlpha2:    0.11382,
-		BaseLambda2:   0.24032,
-		BaseC:         0.025808,
-		PhaseFactor:   Phased{0, 0.59946, 1, 0.86938, 0.88647, 0.78992},
-		SchoolChild:   0.76488,
-		YoungWomen:    1.5533,
-		TenureDecay:   0.08,
-		HomeStay:      0.095047,
-		JobLossMove:   2.5,
-		GraduateMove:  3,
-		PartnerMove:   3,
-		RetireMove:    1.4,
-		OpportunityW:  0.20301,
-		ImmigrantMove: 2,
+		MoveScale:       2.0,
+		BaseA2:          0.24035,
+		BaseMu2:         19.419,
+		BaseAlpha2:      0.11287,
+		BaseLambda2:     0.22614,
+		BaseC:           0.026434,
+		PhaseFactor:     Phased{0, 0.63424, 1, 0.88296, 0.85376, 0.76429},
+		SchoolChild:     0.76968,
+		YoungWomen:      1.441,
+		YoungWomenShift: 2.5035,
+		TenureDecay:     0.08,
+		HomeStay:        0.096515,
+		JobLossMove:     2.5,
+		GraduateMove:    3,
+		PartnerMove:     3,
+		RetireMove:      1.4,
+		OpportunityW:    0.18,
+		ImmigrantMove:   2,
 
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, 0.11748, 0.28004, -0.10937, -0.030806, 0.048377},
+		UtilSize:     Phased{0, 0.11767, 0.37155, -0.048262, -0.0069357, 0.0074921},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
@@ -207,7 +209,7 @@ func Default() Params {
 		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
 		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance:  Phased{0, -0.58105, -3.8457, -3.3068, -2.4, -2.55},
+		UtilDistance:  Phased{0, -0.53268, -3.8653, -3.2996, -2.4, -2.55},
 		UtilDwell:     0.5,
 
 		ImmigrationScale: 1,

@@ -53,6 +53,9 @@ type Targets struct {
 	PeakAge *Interval
 	// WomenOverMen is an age range in which women must move more than men.
 	WomenOverMen *AgeRange
+	// WomenEarlier is an age range in which women's moving schedule must
+	// have a lower mean age than men's (they move earlier).
+	WomenEarlier *AgeRange
 	// RogersCastro is a reference model schedule; it is reported against the
 	// one fitted to the simulated rates, not checked.
 	RogersCastro *RogersCastro
@@ -354,6 +357,7 @@ type (
 		MovesPerThousand *fileIntv    `toml:"moves_per_thousand"`
 		PeakAge          *fileIntv    `toml:"peak_age"`
 		WomenOverMen     *fileRange   `toml:"women_over_men"`
+		WomenEarlier     *fileRange   `toml:"women_earlier"`
 		RogersCastro     *fileRC      `toml:"rogers_castro"`
 		DistanceExponent *fileIntv    `toml:"distance_exponent"`
 		SameCountyShare  *fileIntv    `toml:"same_county_share"`
@@ -364,7 +368,7 @@ type (
 
 // topKeys are the known top-level keys, for did-you-mean hints.
 var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
-	"peak_age", "women_over_men", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
+	"peak_age", "women_over_men", "women_earlier", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
 	"living_where_grew_up"}
 
 var tableKeys = map[string][]string{
@@ -372,6 +376,7 @@ var tableKeys = map[string][]string{
 	"age_rates.groups":     {"ages", "sex", "per_thousand", "tolerance", "report_only", "weight", "source"},
 	"interval":             {"min", "max", "target", "weight", "source"},
 	"women_over_men":       {"ages", "source"},
+	"women_earlier":        {"ages", "source"},
 	"rogers_castro":        {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
 	"centrality_share":     {"classes", "change", "per_thousand", "within", "report_only", "weight", "source"},
 	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
@@ -413,6 +418,14 @@ func Parse(name string, data []byte) (*Targets, error) {
 		lo, hi, ok := p.ages("women_over_men.ages", r.Ages)
 		if ok {
 			t.WomenOverMen = &AgeRange{Lo: lo, Hi: hi, Source: r.Source}
+		}
+	}
+	if r := f.WomenEarlier; r != nil {
+		lo, hi, ok := p.ages("women_earlier.ages", r.Ages)
+		if ok && hi-lo < 2 {
+			p.add("women_earlier.ages", "ages = %q is too narrow to compare when women and men move; give a range of several years, e.g. ages = \"18-34\"", r.Ages)
+		} else if ok {
+			t.WomenEarlier = &AgeRange{Lo: lo, Hi: hi, Source: r.Source}
 		}
 	}
 	if rc := f.RogersCastro; rc != nil {
@@ -474,7 +487,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 }
 
 func (t *Targets) empty() bool {
-	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil &&
+	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil && t.WomenEarlier == nil &&
 		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0 &&
 		len(t.GrewUp) == 0
 }

@@ -38,6 +38,9 @@ func TestLoadNorway(t *testing.T) {
 	if tg.WomenOverMen == nil || tg.WomenOverMen.Lo != 20 || tg.WomenOverMen.Hi != 24 {
 		t.Errorf("women over men: %+v", tg.WomenOverMen)
 	}
+	if tg.WomenEarlier == nil || tg.WomenEarlier.Lo != 18 || tg.WomenEarlier.Hi != 34 || tg.WomenEarlier.Source == "" {
+		t.Errorf("women earlier: %+v", tg.WomenEarlier)
+	}
 	rc := tg.RogersCastro
 	if rc == nil || rc.Mu2 != 21.4 || rc.C != 0.0126 {
 		t.Fatalf("Rogers–Castro: %+v", rc)
@@ -112,6 +115,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`t.toml:5: age_rates.groups[2].per_thusand: unknown key "per_thusand"; did you mean "per_thousand"?`, "t.toml:5: age_rates.groups[2]: missing per_thousand"}},
 		{"bad sex and tolerance", "[age_rates]\ntolerance = 2\ngroups = [\n  { ages = \"20-24\", sex = \"w\", per_thousand = 146 },\n]\n",
 			[]string{"t.toml:2: age_rates.tolerance: 2 is not a relative tolerance", `t.toml:4: age_rates.groups[1].sex: "w" is not a sex`}},
+		{"women earlier at one age", "[women_earlier]\nages = \"20-21\"\n",
+			[]string{`t.toml:2: women_earlier.ages: ages = "20-21" is too narrow to compare when women and men move; give a range of several years`}},
 		{"bad change", "[[centrality_share]]\nclasses = [1, 2]\nchange = \"grow\"\n[[centrality_share]]\nclasses = [7]\nchange = \"lose\"\n",
 			[]string{`t.toml:3: centrality_share[1].change: "grow" is not a change`, "t.toml:5: centrality_share[2].classes: class 7 does not exist"}},
 		{"size against the change", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nper_thousand = 6\n",
