@@ -71,7 +71,7 @@ type Model struct {
 	distKey  []float32
 	distBeta [numPhases]float64
 	chunks   [][]decision
-	base     [2][world.MaxAge + 1]float64     // by sex (0 women) and age: baseHazard
+	base     [2][world.MaxAge + 1]float64     // by sex (0 women) and age: BaseHazard
 	trigger  [population.Triggers + 1]float64 // multiplier by trigger bits
 	tenure   [11]float64                      // multiplier by years in the region (cumulative inertia)
 	// The labour and housing market seen from each region (markets).
