@@ -127,11 +127,23 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 		if unit.Level == LevelCentrality || unit.Level == LevelTarget {
 			it = "them"
 		}
-		if total*sign <= 0.25*math.Abs(diff) {
-			// Moves within Norway made little of the difference (or
-			// the other way): say so, and what is left.
-			fmt.Fprintf(&b, "; net moves into %s from the rest of Norway changed by only %s over the years, so most of the difference is births, deaths and moves to and from abroad", it, Signed(total))
-		} else {
+		switch {
+		case unit.Level == LevelNation:
+			// Moves within the country never change its population.
+		case total*sign <= 0.25*math.Abs(diff):
+			// Moves within the country made little of the difference:
+			// say so, and what is left.
+			country := nationName(p.World) // "Norway", "the whole country"
+			country = strings.TrimPrefix(country, "the whole ")
+			if country == "country" {
+				country = "the country"
+			}
+			if total*sign < 0 {
+				fmt.Fprintf(&b, "; net moves into %s from elsewhere in %s changed the other way, by %s over the years, so births, deaths and moves to and from abroad made the difference", it, country, Signed(total))
+			} else {
+				fmt.Fprintf(&b, "; net moves into %s from elsewhere in %s changed by only %s over the years, so most of the difference is births, deaths and moves to and from abroad", it, country, Signed(total))
+			}
+		default:
 			g := argmax(byAge[:], sign)
 			m := argmax(byMotive[:], sign)
 			out.AgeGroup, out.Motive = g, m
