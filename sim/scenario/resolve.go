@@ -93,9 +93,10 @@ func (s *Scenario) checkWorld(p *problems, w *world.World) [][]int {
 // checkWorldToo is called when Parse found problems: it loads the world
 // (if the file names one that loads) and adds what checkWorld finds, so
 // that a mistake in a value does not hide a mistyped region or a year
-// outside the run. A key already reported, or a message already given, is
-// not reported again (a from_year that is not a number is no year to
-// compare with the run's).
+// outside the run. A key already reported on the same line, or a message
+// already given, is not reported again (a from_year that is not a number
+// is no year to compare with the run's; a number in a regions list does
+// not hide a mistyped name on another line).
 func (s *Scenario) checkWorldToo(p *problems) {
 	if s.World == "" {
 		return
@@ -116,12 +117,16 @@ func (s *Scenario) checkWorldToo(p *problems) {
 	}
 	q := &problems{file: s.File, lines: s.lines}
 	s.checkWorld(q, w)
-	known := map[string]bool{}
+	type at struct {
+		line int
+		key  string
+	}
+	keys, msgs := map[at]bool{}, map[string]bool{}
 	for _, e := range p.errs {
-		known[e.Key], known[e.Msg] = true, true
+		keys[at{e.Line, e.Key}], msgs[e.Msg] = true, true
 	}
 	for _, e := range q.errs {
-		if !known[e.Key] && !known[e.Msg] {
+		if !keys[at{e.Line, e.Key}] && !msgs[e.Msg] {
 			p.errs = append(p.errs, e)
 		}
 	}
@@ -167,12 +172,19 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 		}
 	}
 	bad := false
+	firstCounty := map[string]string{} // county → the entry that named it first
 	for _, c := range t.county {
-		rs, _, err := w.County(c.s)
+		rs, name, err := w.County(c.s)
 		var ce *world.CountyError
 		if errors.As(err, &ce) {
 			p.addAt(c.line, t.path+".county", "%s", unknownCounty(ce, t.countyList))
 			bad = true
+		}
+		if f, dup := firstCounty[name]; dup && err == nil {
+			p.addAt(c.line, t.path+".county", "%q and %q both name %s; list each county once", f, c.s, name)
+			bad = true
+		} else if err == nil {
+			firstCounty[name] = c.s
 		}
 		for _, i := range rs {
 			inCounty[i] = true

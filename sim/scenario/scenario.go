@@ -179,7 +179,9 @@ func LoadWith(path string, o Overrides) (*Scenario, error) {
 
 // Parse parses data as the scenario file named file; a world or travel-time
 // path in it is relative to file's directory. It checks everything that
-// does not need the world, and returns Errors listing every problem.
+// does not need the world, and returns Errors listing every problem; when
+// it finds any, it also loads the world (if it can) and adds what
+// LoadWorld would find, so that one problem does not hide another.
 func Parse(file string, data []byte) (*Scenario, error) {
 	return ParseWith(file, data, Overrides{})
 }
@@ -599,6 +601,10 @@ func (s *Scenario) centrality(p *problems, path string, v any) []int {
 		}
 		if c < 1 || c > 6 {
 			p.add(ep, "centrality class %d does not exist; SSB's classes run from 1 (most central) to 6 (least central), e.g. centrality = [5, 6]", c)
+			continue
+		}
+		if slices.Contains(out, int(c)) {
+			p.add(ep, "centrality class %d is listed twice; list each class once", c)
 			continue
 		}
 		out = append(out, int(c))

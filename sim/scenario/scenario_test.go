@@ -137,6 +137,7 @@ var parseCases = []badCase{
 	{"centrality range as text", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"5-6\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{`got the text "5-6"`, "write centrality = [5, 6]"}},
 	{"centrality list as text", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"4, 5 og 6\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"write centrality = [4, 5, 6]"}},
 	{"centrality classes quoted", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = [\"5\", \"6\"]\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"got numbers in quotes", "write centrality = [5, 6]"}},
+	{"centrality class twice", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = [5, 6, 5]\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"centrality class 5 is listed twice; list each class once"}},
 	{"centrality as a word", head + "[[intervention]]\nkind = \"broadband\"\ncentrality = \"rural\"\nfrom_year = 2025\ncoverage = 0.9\n", 7, "intervention[1].centrality", []string{"1 = most central to 6 = least central", "centrality = [5, 6]"}},
 	{"negative phase-in", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = -2\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"negative", "phase_in_years = 3"}},
 	{"phase-in of an on-off kind", head + "[[intervention]]\nkind = \"municipal_cooperation\"\nregions = [\"T07\", \"T08\"]\nfrom_year = 2025\nphase_in_years = 3\n", 9, "intervention[1].phase_in_years", []string{"either in force or not", "remove phase_in_years"}},
@@ -191,6 +192,8 @@ var resolveCases = []badCase{
 	{"from_year before world start", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2023\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"before the start year 2024"}},
 	{"unknown region", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Storhavn\",\n  \"Lindvk\",\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{"unknown region", `did you mean "Lindvik"`}},
 	{"one region for enlargement", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Sjøvik\"]\nfrom_year = 2025\nminutes_saved = 30\n", 7, "intervention[1].regions", []string{"at least 2 regions", "select 1"}},
+	// A county or a class listed twice is a slip too.
+	{"a county twice", head + "[[intervention]]\nkind = \"youth\"\ncounty = [\"Midt\", \"midt\"]\nfrom_year = 2025\nattachment_boost = 0.5\n", 7, "intervention[1].county", []string{`"Midt" and "midt" both name Midt; list each county once`}},
 	// The same region by name and code: a slip, not a second region.
 	{"a region twice", head + "[[intervention]]\nkind = \"region_enlargement\"\nregions = [\n  \"Sjøvik\",\n  \"T13\",\n]\nfrom_year = 2025\nminutes_saved = 30\n", 9, "intervention[1].regions", []string{`"Sjøvik" and "T13" both name Sjøvik (T13); list each region once`}},
 	{"unknown county", head + "[[intervention]]\nkind = \"youth\"\ncounty = \"Dall\"\nfrom_year = 2025\nattachment_boost = 0.5\n", 7, "intervention[1].county", []string{`did you mean "Dal"`}},
@@ -522,6 +525,13 @@ coverage = 1.5
 		if e := list[i]; e.Line != w.line || e.Key != w.key || !strings.Contains(e.Msg, w.msg) {
 			t.Errorf("error %d: %v; want line %d, %s, %q", i+1, e, w.line, w.key, w.msg)
 		}
+	}
+	// A wrong type in one entry of a list does not hide a mistyped name in
+	// another.
+	_, err = Parse("test.toml", []byte(head+"[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Lindvk\",\n  42,\n]\nfrom_year = 2025\nstudents = 100\n"))
+	if !errors.As(err, &list) || len(list) != 2 || list[0].Line != 8 || !strings.Contains(list[0].Msg, `did you mean "Lindvik"`) ||
+		list[1].Line != 9 || !strings.Contains(list[1].Msg, "got the number 42") {
+		t.Errorf("a number and a mistyped name in one list: %v", err)
 	}
 	// A world that does not load is reported beside the problems found
 	// without it (the region and the year need it).
