@@ -37,8 +37,9 @@ type Row struct {
 
 // Compare returns one row per target statistic of t, in the order of the
 // targets file: age-group rates, moves per 1000, peak age, women over men,
-// the Rogers–Castro reference, distance exponent, same-county share,
-// centrality classes, the shares living where they grew up. A statistic that cannot be measured (NaN) misses its
+// women earlier, the Rogers–Castro reference, distance exponent,
+// same-county share, centrality classes (a report-only one with a size as
+// its size row alone), the shares living where they grew up. A statistic that cannot be measured (NaN) misses its
 // target. When t targets no same-county share, the simulated share is given
 // as an unchecked row.
 func Compare(t *targets.Targets, s Stats) []Row {

@@ -53,8 +53,9 @@ type Targets struct {
 	PeakAge *Interval
 	// WomenOverMen is an age range in which women must move more than men.
 	WomenOverMen *AgeRange
-	// WomenEarlier is an age range in which women's moving schedule must
-	// have a lower mean age than men's (they move earlier).
+	// WomenEarlier is the age range in which the peaks of women's and
+	// men's moving schedules (smoothed over three years of age) are
+	// sought: women's must come first (they move earlier).
 	WomenEarlier *AgeRange
 	// RogersCastro is a reference model schedule; it is reported against the
 	// one fitted to the simulated rates, not checked.
@@ -463,6 +464,9 @@ func Parse(name string, data []byte) (*Targets, error) {
 			case c.ReportOnly:
 				p.add(key+".within", "within = %v bounds a row that report_only = true leaves unchecked; drop one of the two", v)
 			}
+		}
+		if c.ReportOnly && c.Weight != nil {
+			p.add(key+".weight", "weight = %v has no effect on a report_only row, which is not in the loss; drop one of the two", *c.Weight)
 		}
 		if len(cs.Classes) == 0 {
 			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")

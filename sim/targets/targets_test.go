@@ -123,6 +123,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`t.toml:4: centrality_share[1].per_thousand: per_thousand = 6 contradicts change = "lose"; give a rate of the same sign`}},
 		{"within without a size", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nwithin = 3\n",
 			[]string{`t.toml:4: centrality_share[1].within: within needs the rate it bounds; add per_thousand = …`}},
+		{"weight on a reference", "[[centrality_share]]\nclasses = [5]\nchange = \"lose\"\nper_thousand = -6\nreport_only = true\nweight = 2\n",
+			[]string{`t.toml:6: centrality_share[1].weight: weight = 2 has no effect on a report_only row, which is not in the loss; drop one of the two`}},
 		{"within on a reference", "[[centrality_share]]\nclasses = [5]\nchange = \"lose\"\nper_thousand = -6\nwithin = 2\nreport_only = true\n",
 			[]string{`t.toml:5: centrality_share[1].within: within = 2 bounds a row that report_only = true leaves unchecked; drop one of the two`}},
 		{"within not positive", "[[centrality_share]]\nclasses = [5, 6]\nchange = \"lose\"\nper_thousand = -6\nwithin = 0\n",
