@@ -33,7 +33,8 @@ teaching world) that animates year by year as a simulation runs on this
 machine, with charts, a scenario panel with the interventions, baseline
 comparison and a teaching mode. Open the address it prints in a browser.
 Everything the page needs is in the binary; nothing is fetched from the
-internet. It reads only the *.toml files of the scenarios folder.
+internet. It reads only the *.toml scenario files of the scenarios folder
+(and of its subfolders, one level down).
 
 At most --max-runs simulations run at once; further users wait in a queue
 and see their place in it. A simulation stops when its page is closed.
@@ -65,7 +66,7 @@ type serveOptions struct {
 func serveFlags(opts *serveOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (default 127.0.0.1:8080, this machine only; port 0 picks a free one)")
-	fs.StringVar(&opts.Scenarios, "scenarios", "scenarios", "the `DIR` whose *.toml files the app may load (default scenarios; \"\" for none)")
+	fs.StringVar(&opts.Scenarios, "scenarios", "scenarios", "the `DIR` whose *.toml scenario files (and those one folder down) the app may load (default scenarios; \"\" for none)")
 	fs.IntVar(&opts.MaxRuns, "max-runs", 2, "run at most `N` simulations at once (default 2)")
 	fs.IntVar(&opts.MaxQueue, "max-queue", 20, "let at most `N` users wait for a free slot (default 20); more are told to try later")
 	fs.IntVar(&opts.MaxPersons, "max-persons", web.DefaultMaxPersons, "the largest population `N` a user may simulate (default 1200000: Norway\nat scale 0.216, about 0.1 s a simulated year on two cores; the teaching world whole)")

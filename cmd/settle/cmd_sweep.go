@@ -230,6 +230,11 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 			return usagef("shard %s needs --out DIR, the folder all shards write into (each its own DIR/shard-I-of-N)", shard)
 		}
 		dir = filepath.Join(dir, shard.Folder())
+		if opts.Resume {
+			if err := sw.CheckResume(dir, shard); err != nil {
+				return err // before the plan is printed
+			}
+		}
 	case dir != "":
 		if !opts.Resume {
 			// An earlier sweep: sim/sweep says whether --resume would

@@ -197,6 +197,12 @@ func TestSweepShardsFromEnv(t *testing.T) {
 			t.Errorf("shard %d output:\n%s", i, out.String())
 		}
 	}
+	// A shard resumed with other flags is refused before its plan is
+	// printed, as a whole sweep is.
+	if code, out, errs := settle(t, "sweep", file, "--out", base, "--shard", "1/3", "--replicates", "3", "--resume"); code == 0 ||
+		!strings.Contains(errs, "cannot resume in "+filepath.Join(base, "shard-1-of-3")) || strings.Contains(out, "replicate") {
+		t.Errorf("shard resumed with other replicates: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
 	code, out, errs := settle(t, "sweep", "merge", base)
 	if code != 0 || !strings.Contains(out, "cmdtest: merged 3 shards, 6 runs") {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)

@@ -1,11 +1,12 @@
 // Package migration is step 6 of the tick: internal migration by household.
 //
 // First, whether to move: a household head's yearly probability is a base
-// hazard by age (the young-adult and constant components of a Rogers–Castro
-// schedule; children move with their parents), scaled by life phase, by
+// hazard by age and sex (the young-adult and constant components of a
+// Rogers–Castro schedule, women's ahead of men's; children move with their
+// parents), scaled by life phase, by
 // triggers this year (job loss, graduation, a new or lost partner,
-// retirement), by cumulative inertia (years in the region), for women aged
-// 18–26 and recent immigrants, and by how much better the alternatives are
+// retirement), by cumulative inertia (years in the region), for recent
+// immigrants, and by how much better the alternatives are
 // than the current region (the log-sum of destination utilities). Young
 // adults still living with their parents decide for themselves and leave
 // home when they move.
@@ -600,9 +601,10 @@ func (m *Model) setBounds(s *state.State) {
 // moveProb returns the probability that decision-maker i moves this year
 // (capped at 0.95), the life phase and the skill level: a household head,
 // or a young adult leaving the parental home (alone). It is a yearly
-// hazard by age (base), times the phase factor and the opportunity of
-// the origin for the phase and skill, for women aged 18–26, recent
-// immigrants, an integration programme where they live, tenure, triggers
+// hazard by sex and age (BaseHazard: women's schedule ahead of men's),
+// times the phase factor and the opportunity of the origin for the phase
+// and skill, for recent immigrants, an integration programme where they
+// live, tenure, triggers
 // and, for families, school-age children. It is at most the bound made of
 // the factors in m.bnd.
 func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (prob float64, ph, k int) {

@@ -533,6 +533,15 @@ func TestMoveRates(t *testing.T) {
 		_, ph := refMoveProb(m, s, i)
 		return ph, trig
 	}
+	// The young by sex and age too: women's schedule differs from men's
+	// (BaseHazard), which the phases alone would not catch.
+	var young [2][4]group // by sex, then ages 18–21, 22–25, 26–29, 30–34
+	band := func(a uint8) int {
+		if a < 18 || a > 34 {
+			return -1
+		}
+		return min(int(a-18)/4, 3)
+	}
 	phase := make([]int8, p.Len())
 	for i := int32(0); i < int32(p.Len()); i++ {
 		q, ph := refMoveProb(m, s, i)
@@ -541,7 +550,13 @@ func TestMoveRates(t *testing.T) {
 		x := &groups[ph][trig]
 		x.want += q
 		x.vari += q * (1 - q)
+		if b := band(p.Age[i]); b >= 0 {
+			y := &young[p.Sex[i]&1][b]
+			y.want += q
+			y.vari += q * (1 - q)
+		}
 	}
+	ageOf, sexOf := slices.Clone(p.Age), slices.Clone(p.Sex)
 	trigOf := make([]uint16, p.Len())
 	for i := range trigOf {
 		trigOf[i] = p.Flags[i] & population.Triggers
@@ -554,6 +569,18 @@ func TestMoveRates(t *testing.T) {
 				trig = 1
 			}
 			groups[phase[dc.person]][trig].got++
+			if b := band(ageOf[dc.person]); b >= 0 {
+				young[sexOf[dc.person]&1][b].got++
+			}
+		}
+	}
+	for sx := range young {
+		for b, x := range young[sx] {
+			sd := math.Sqrt(x.vari)
+			t.Logf("sex %d, ages %d–%d: %.0f decisions, expected %.1f ± %.1f", sx, 18+4*b, map[bool]int{true: 34, false: 21 + 4*b}[b == 3], x.got, x.want, sd)
+			if math.Abs(x.got-x.want) > 5*sd+1 {
+				t.Errorf("sex %d, ages %d–%d: %.0f decisions, expected %.1f ± %.1f", sx, 18+4*b, map[bool]int{true: 34, false: 21 + 4*b}[b == 3], x.got, x.want, sd)
+			}
 		}
 	}
 	for ph := range groups {
