@@ -192,16 +192,22 @@ type Band struct {
 	Pairs int
 }
 
+// sexIndex is the index into Stats.Moves and Persons of sex "f", "m" or
+// "" (both).
+func sexIndex(sex string) int {
+	switch sex {
+	case "f":
+		return Female
+	case "m":
+		return Male
+	}
+	return Both
+}
+
 // Rate returns the moving rate per 1000 of ages lo…hi (inclusive) for sex
 // "" (both), "f" or "m", as defined in the package doc.
 func (s *Stats) Rate(lo, hi int, sex string) float64 {
-	sx := Both
-	switch sex {
-	case "f":
-		sx = Female
-	case "m":
-		sx = Male
-	}
+	sx := sexIndex(sex)
 	var m, p float64
 	for a := max(lo, 0); a <= min(hi, Ages-1); a++ {
 		m += s.Moves[sx][a]
@@ -217,13 +223,7 @@ func (s *Stats) Rate(lo, hi int, sex string) float64 {
 // or "" for both), smoothed over three years of age as PeakAge, sought
 // from age lo to hi.
 func (s *Stats) PeakAgeOf(lo, hi int, sex string) float64 {
-	sx := Both
-	switch sex {
-	case "f":
-		sx = Female
-	case "m":
-		sx = Male
-	}
+	sx := sexIndex(sex)
 	age, _ := output.SchedulePeakIn(s.Moves[sx][:], s.Persons[sx][:], lo, hi)
 	return age
 }
