@@ -298,12 +298,9 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 	if !opts.Resume {
 		return false, m, sw.refusal(dir, m.Shard, err)
 	}
-	old, err := ReadManifest(dir)
+	old, err := sw.resumable(dir, m.Shard)
 	if err != nil {
-		return false, m, fmt.Errorf("cannot resume in %s: %w", dir, err)
-	}
-	if why := sw.resumeProblem(old, m.Shard); why != "" {
-		return false, m, fmt.Errorf("cannot resume in %s: %s", dir, why)
+		return false, m, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, PointsFile)); err != nil {
 		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
@@ -341,14 +338,21 @@ func (sw *Sweep) CheckResume(dir string, s Shard) error {
 	if s.Whole() {
 		s = Shard{Index: 0, Count: 1}
 	}
+	_, err := sw.resumable(dir, s)
+	return err
+}
+
+// resumable reads the manifest of the earlier sweep in dir and returns it
+// when --resume can continue shard s of sw there.
+func (sw *Sweep) resumable(dir string, s Shard) (*Manifest, error) {
 	old, err := ReadManifest(dir)
 	if err != nil {
-		return fmt.Errorf("cannot resume in %s: %w", dir, err)
+		return nil, fmt.Errorf("cannot resume in %s: %w", dir, err)
 	}
 	if why := sw.resumeProblem(old, s); why != "" {
-		return fmt.Errorf("cannot resume in %s: %s", dir, why)
+		return nil, fmt.Errorf("cannot resume in %s: %s", dir, why)
 	}
-	return nil
+	return old, nil
 }
 
 // refusal is CheckOut's error for a folder that is not empty (err, from
