@@ -526,7 +526,7 @@ func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
 	list := []entry{}
 	for _, f := range files {
 		e := entry{File: f}
-		if data, err := s.readScenario(f); err == nil {
+		if data, err := s.readFile(f); err == nil { // listed just now: no need to list again
 			if sc, err := scenario.Parse(f, data); err == nil {
 				e.Description, e.World = sc.Description, sc.World
 			}
