@@ -897,16 +897,20 @@ func (m *Model) tables(s *state.State) {
 				vacantDw += min(rs.Reserved[g], reserved)
 			}
 			vacantDw = math.Max(1, vacantDw)
-			house := P.UtilPrice[ph]*math.Log(rs.Price*(1-rs.Subsidy[ph])) + P.UtilDwell*math.Log(vacantDw*inv)
+			// What a dwelling here offers (comp: the motives, and the
+			// opportunity of those living here), and how many dwellings
+			// there are to choose among (dwell: the destination's size).
+			house := P.UtilPrice[ph] * math.Log(rs.Price*(1-rs.Subsidy[ph]))
+			dwell := P.UtilDwell * math.Log(vacantDw*inv)
 			study := P.UtilCampus[ph] * math.Log(1+rs.StudyPlaces*inv)
 			for k := 0; k < numSkills; k++ {
 				career := P.UtilJobs[ph]*math.Log(1+reachJobs[k]*inv) +
 					P.UtilVacancy[ph]*math.Log(1+reachVac[k]*inv*(1+rs.Visibility))
 				x := m.idx(ph, k, j)
 				m.comp[x] = [numComp]float64{career, house, amen, study}
-				m.v[x] = career + house + amen + study
+				m.v[x] = career + house + amen + study + dwell
 			}
-			m.rv[ph*n+j] = house + amen + study
+			m.rv[ph*n+j] = house + amen + study + dwell
 		}
 	}
 	// exp(U) = exp(V_d − max V)·(minutes + 10)^β: the exponentials of V
@@ -975,18 +979,25 @@ func (m *Model) tables(s *state.State) {
 		}
 	})
 	// Opportunity: exp(w·(Δ_o − mean Δ)), Δ_o = log-sum − V_o, mean weighted
-	// by residents so the national moving rate is unchanged.
+	// by residents so the national moving rate is unchanged. V_o here is
+	// what a dwelling in o offers its household (the components, without
+	// the count of dwellings on the market there): how many others could
+	// move in does not make those living in o better off.
+	own := func(x int) float64 {
+		c := &m.comp[x]
+		return c[0] + c[1] + c[2] + c[3]
+	}
 	for ph := 1; ph < numPhases; ph++ {
 		for k := 0; k < numSkills; k++ {
 			mean, wsum := 0.0, 0.0
 			for o := 0; o < n; o++ {
 				w := float64(s.Regions[o].Residents)
-				mean += w * (ls[m.idx(ph, k, o)] - m.v[m.idx(ph, k, o)])
+				mean += w * (ls[m.idx(ph, k, o)] - own(m.idx(ph, k, o)))
 				wsum += w
 			}
 			mean /= math.Max(wsum, 1)
 			for o := 0; o < n; o++ {
-				delta := ls[m.idx(ph, k, o)] - m.v[m.idx(ph, k, o)] - mean
+				delta := ls[m.idx(ph, k, o)] - own(m.idx(ph, k, o)) - mean
 				m.opp[m.idx(ph, k, o)] = math.Exp(P.OpportunityW * math.Max(-3, math.Min(3, delta)))
 			}
 		}

@@ -226,6 +226,76 @@ func TestUtilityLevers(t *testing.T) {
 	}
 }
 
+// TestDwellingsOnTheMarket checks that a region's dwellings on the market
+// enter its weight as a count of alternatives: doubling them doubles the
+// weight (util_dwellings = 1), while what a dwelling there offers (the
+// components that name a move's motive) and what its residents see
+// elsewhere (its log-sum) stay as they were, and its residents'
+// opportunity compares the log-sum with what a dwelling there offers, not
+// with the count.
+func TestDwellingsOnTheMarket(t *testing.T) {
+	s := newState(t, "teaching", 0.1, 3)
+	if s.P.UtilDwell != 1 {
+		t.Fatalf("util_dwellings = %g, want 1", s.P.UtilDwell)
+	}
+	var m Model
+	m.tables(s)
+	const o, d = 2, 6
+	type seen struct {
+		ratio, ls float64
+		comp      [numComp]float64
+	}
+	before := map[[2]int]seen{}
+	for ph := 1; ph < params.NumPhases; ph++ {
+		for k := 0; k < world.NumSkills; k++ {
+			w := weights(&m, s, ph, k, o)
+			x := m.idx(ph, k, d)
+			before[[2]int{ph, k}] = seen{w[d] / w[1], m.ls[x], m.comp[x]}
+		}
+	}
+	s.Regions[d].Vacated += available(s, d) // twice the dwellings on the market
+	m.tables(s)
+	for ph := 1; ph < params.NumPhases; ph++ {
+		for k := 0; k < world.NumSkills; k++ {
+			w := weights(&m, s, ph, k, o)
+			x := m.idx(ph, k, d)
+			b := before[[2]int{ph, k}]
+			if r := w[d] / w[1] / b.ratio; math.Abs(r-2) > 1e-9 {
+				t.Errorf("%s, skill %d: twice the dwellings multiplied the weight by %.6f, want 2", params.PhaseNames[ph], k, r)
+			}
+			if m.comp[x] != b.comp {
+				t.Errorf("%s, skill %d: the components changed with the count of dwellings: %v, were %v", params.PhaseNames[ph], k, m.comp[x], b.comp)
+			}
+			if math.Abs(m.ls[x]-b.ls) > 1e-12 {
+				t.Errorf("%s, skill %d: the region's own log-sum changed with its dwellings: %g, was %g", params.PhaseNames[ph], k, m.ls[x], b.ls)
+			}
+		}
+	}
+	// The opportunity, recomputed: Δ_o = log-sum − the sum of the
+	// components, centred on the residents' mean.
+	n := s.N()
+	for ph := 1; ph < params.NumPhases; ph++ {
+		for k := 0; k < world.NumSkills; k++ {
+			own := func(r int) float64 {
+				c := m.comp[m.idx(ph, k, r)]
+				return c[0] + c[1] + c[2] + c[3]
+			}
+			mean, wsum := 0.0, 0.0
+			for r := 0; r < n; r++ {
+				mean += float64(s.Regions[r].Residents) * (m.ls[m.idx(ph, k, r)] - own(r))
+				wsum += float64(s.Regions[r].Residents)
+			}
+			mean /= wsum
+			for r := 0; r < n; r++ {
+				delta := max(-3, min(3, m.ls[m.idx(ph, k, r)]-own(r)-mean))
+				if want := math.Exp(s.P.OpportunityW * delta); math.Abs(m.opp[m.idx(ph, k, r)]/want-1) > 1e-12 {
+					t.Errorf("%s, skill %d, region %d: opportunity %g, want %g", params.PhaseNames[ph], k, r, m.opp[m.idx(ph, k, r)], want)
+				}
+			}
+		}
+	}
+}
+
 // TestMotive checks the rules that name a move's motive, in their order.
 func TestMotive(t *testing.T) {
 	var m Model

@@ -103,7 +103,7 @@ type Params struct {
 	UtilJobs     Phased `param:"util_jobs" range:"-10,10" doc:"weight on the log of matching jobs reachable within the accepted commute"`
 	UtilVacancy  Phased `param:"util_vacancies" range:"-10,10" doc:"weight on the log of vacancies matching the household's skill reachable within the commute"`
 	UtilPrice    Phased `param:"util_price" range:"-10,10" doc:"weight on the log dwelling price index (negative: expensive places deter)"`
-	UtilSize     Phased `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (slightly negative for families and the established: a large place does not draw them more per resident than its markets explain; positive for students and early careers, drawn to cities; fitted)"`
+	UtilSize     Phased `param:"util_size" range:"-10,10" doc:"weight on the log population beyond what the region's jobs, vacancies and dwellings bring, whose logs are weighted too (a taste for large or small places: positive for students and early careers, drawn to cities; about −0.1 for families and the established, the calibration's bound, since a stronger taste for small places sends them to islands and villages within a city's commute whose ferries and building land the world lacks; fitted)"`
 	UtilServices Phased `param:"util_services" range:"-10,10" doc:"weight on services and childcare"`
 	UtilCulture  Phased `param:"util_culture" range:"-10,10" doc:"weight on culture and urban life"`
 	UtilNature   Phased `param:"util_nature" range:"-10,10" doc:"weight on nature"`
@@ -114,7 +114,7 @@ type Params struct {
 	UtilCampus    Phased  `param:"util_campus" range:"-10,10" doc:"weight on the log of study places"`
 	UtilHome      Phased  `param:"util_home" range:"-10,10" doc:"attachment to the home region (where the person grew up): added utility of moving back"`
 	UtilDistance  Phased  `param:"util_distance" range:"-10,10" doc:"distance decay: weight on the log of travel minutes from the origin (negative)"`
-	UtilDwell     float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of vacant dwellings (soft capacity: full places are hard to move into)"`
+	UtilDwell     float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of the dwellings on the market (the empty ones beyond the normal vacancy and those last year's leavers freed): a region is a group of dwellings, each on the market an alternative, so the log of their number enters with weight 1 (McFadden 1978, aggregation of elemental alternatives); below 1, a small place draws more movers per dwelling than a large one with the same attractions"`
 
 	// International migration.
 	ImmigrationScale float64 `param:"immigration_scale" range:"0,10" doc:"multiplier on the national immigration rate"`
@@ -136,10 +136,13 @@ type Params struct {
 //	settle calibrate targets/fitted/calibration.toml --max-evals 300
 //
 // against targets/norway.toml over its 20-year window
-// (targets/fitted/norway-2026-11-27d: women's schedule ahead of men's;
-// loss 4.43 at the start, 3.30 fitted (3.30 re-simulated with the rounded
-// values), 3.43 in validation at scale 0.6 with other seeds; every
-// checked target met, 28 of 28 and 56 of 56). move_scale (2.0) was set by
+// (targets/fitted/norway-2026-11-27e: engine 0.8.0, dwellings on the
+// market counted with weight 1 and util_size of families and the
+// established bounded at −0.1; loss 3.30 at the start, 2.80 fitted (3.30
+// re-simulated with the rounded values), 3.16 in validation at scale 0.6
+// with other seeds; every checked target met, 29 of 29 and 58 of 58).
+// util_dwellings (1) is not fitted: its weight is what the aggregation of
+// dwellings into regions requires. move_scale (2.0) was set by
 // hand for an earlier fit's start, which restored the moving rates that
 // the two stayers' parameters take away. The others are set by hand from
 // the sources in their doc tags; calibrating them is future work.
@@ -158,7 +161,7 @@ func Default() Params {
 		StudyDropout:    0.08,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
-		StudyAtHome:     0.75901,
+		StudyAtHome:     0.78106,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -180,28 +183,28 @@ func Default() Params {
 		ConstructionRemote: 0.4,
 
 		MoveScale:       2.0,
-		BaseA2:          0.24035,
-		BaseMu2:         19.419,
-		BaseAlpha2:      0.11287,
-		BaseLambda2:     0.22614,
-		BaseC:           0.026434,
-		PhaseFactor:     Phased{0, 0.63424, 1, 0.88296, 0.85376, 0.76429},
-		SchoolChild:     0.76968,
-		YoungWomen:      1.441,
-		YoungWomenShift: 2.5035,
+		BaseA2:          0.27009,
+		BaseMu2:         19.181,
+		BaseAlpha2:      0.11595,
+		BaseLambda2:     0.2399,
+		BaseC:           0.028094,
+		PhaseFactor:     Phased{0, 0.73503, 1, 0.88633, 0.80503, 0.77222},
+		SchoolChild:     0.66563,
+		YoungWomen:      1.5052,
+		YoungWomenShift: 2.6856,
 		TenureDecay:     0.08,
-		HomeStay:        0.096515,
+		HomeStay:        0.095771,
 		JobLossMove:     2.5,
 		GraduateMove:    3,
 		PartnerMove:     3,
 		RetireMove:      1.4,
-		OpportunityW:    0.18,
+		OpportunityW:    0.19616,
 		ImmigrantMove:   2,
 
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, 0.11767, 0.37155, -0.048262, -0.0069357, 0.0074921},
+		UtilSize:     Phased{0, 0.20726, 0.33333, -0.098837, -0.099115, -0.0064229},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
@@ -209,8 +212,8 @@ func Default() Params {
 		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
 		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance:  Phased{0, -0.53268, -3.8653, -3.2996, -2.4, -2.55},
-		UtilDwell:     0.5,
+		UtilDistance:  Phased{0, -0.45509, -4.2314, -3.1648, -2.4, -2.55},
+		UtilDwell:     1,
 
 		ImmigrationScale: 1,
 		EmigrationScale:  1,
