@@ -778,7 +778,7 @@ func TestAmenityEffects(t *testing.T) {
 		{"reputation", "1"},
 	} {
 		var rel []float64
-		for seed := uint64(1); seed <= 4; seed++ {
+		for seed := uint64(1); seed <= 8; seed++ {
 			var in [2]int64
 			pairSeed(t, w, seed, fmt.Sprintf(`
 [[intervention]]
@@ -796,7 +796,7 @@ boost = %s
 		se := sd / math.Sqrt(float64(len(rel)))
 		t.Logf("%s: moves into Skogli in 3 years, relative to the baseline by seed %.3f: mean %+.1f %% (se %.1f %%)", c.kind, rel, 100*mean, 100*se)
 		if mean < 0.05 || mean < 3*se {
-			t.Errorf("%s: moves into Skogli rose by %+.1f %% (se %.1f %%) over 4 seeds: want at least 5 %% and 3 standard errors", c.kind, 100*mean, 100*se)
+			t.Errorf("%s: moves into Skogli rose by %+.1f %% (se %.1f %%) over 8 seeds: want at least 5 %% and 3 standard errors", c.kind, 100*mean, 100*se)
 		}
 	}
 }
@@ -1536,25 +1536,36 @@ for = "young"
 }
 
 // The small members of a cooperation with a town share its labour and
-// housing market: more people move into them.
+// housing market: more people move into them. Paired over eight seeds: the
+// effect varies from seed to seed (+4 % to +51 % with engine 0.8.0), and
+// the single seed this test once used sat at +3.5 %.
 func TestCooperationEffect(t *testing.T) {
 	w := load(t)
 	small := []int{region(t, w, "Skogli"), region(t, w, "Dalheim")}
-	var in [2]int64
-	pair(t, w, fmt.Sprintf(`
+	var rel []float64
+	var total [2]int64
+	for seed := uint64(1); seed <= 8; seed++ {
+		var in [2]int64
+		pairSeed(t, w, seed, fmt.Sprintf(`
 [[intervention]]
 kind = "municipal_cooperation"
 regions = ["Elvestad", "Skogli", "Dalheim"]
 from_year = %d
 `, start), 3, func(_ int, _, _ *engine.Sim, rb, rs *record.Year) {
-		for _, r := range small {
-			in[0] += rb.Regions[r].InDomestic
-			in[1] += rs.Regions[r].InDomestic
-		}
-	})
-	t.Logf("moves into Skogli and Dalheim in 3 years: baseline %d, cooperation %d", in[0], in[1])
-	if float64(in[1]) < 1.05*float64(in[0]) {
-		t.Errorf("moves into the small members: baseline %d, cooperation %d: want at least 5 %% more", in[0], in[1])
+			for _, r := range small {
+				in[0] += rb.Regions[r].InDomestic
+				in[1] += rs.Regions[r].InDomestic
+			}
+		})
+		rel = append(rel, float64(in[1])/float64(in[0])-1)
+		total[0] += in[0]
+		total[1] += in[1]
+	}
+	mean, sd := stat.MeanStdDev(rel, nil)
+	se := sd / math.Sqrt(float64(len(rel)))
+	t.Logf("moves into Skogli and Dalheim in 3 years over 8 seeds: baseline %d, cooperation %d; relative by seed %.3f: mean %+.1f %% (se %.1f %%)", total[0], total[1], rel, 100*mean, 100*se)
+	if mean < 0.05 || mean < 3*se {
+		t.Errorf("moves into the small members rose by %+.1f %% (se %.1f %%) over 8 seeds: want at least 5 %% and 3 standard errors", 100*mean, 100*se)
 	}
 }
 
