@@ -352,10 +352,22 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 	if e.Region < 0 {
 		elsewhere = "outside their own municipality"
 	}
-	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, the price level from %.2f to %.2f, and %s of its employed residents worked %s at the end.",
+	fmt.Fprintf(&b, " Jobs went from %s to %s (%s), dwellings from %s to %s, %s, and %s of its employed residents worked %s at the end.",
 		output.Group(s0.Jobs), output.Group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), output.Group(s0.Dwellings), output.Group(s1.Dwellings),
-		s0.PriceIndex, s1.PriceIndex, share(s1.OutCommuters, s1.Employed), elsewhere)
+		priceChange(s0.PriceIndex, s1.PriceIndex), share(s1.OutCommuters, s1.Employed), elsewhere)
 	return b.String()
+}
+
+// priceChange says how the price level went from a to b, with two
+// decimals, or three where two would show the same number for a change.
+func priceChange(a, b float64) string {
+	for _, digits := range []int{2, 3} {
+		x, y := strconv.FormatFloat(a, 'f', digits, 64), strconv.FormatFloat(b, 'f', digits, 64)
+		if x != y {
+			return "the price level from " + x + " to " + y
+		}
+	}
+	return "the price level stayed at " + strconv.FormatFloat(b, 'f', 2, 64)
 }
 
 func motiveWord(m int) string {

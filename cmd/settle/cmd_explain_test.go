@@ -227,3 +227,21 @@ func TestExplainSampleNote(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceChange: the closing sentence never says a price went "from 0.53
+// to 0.53".
+func TestPriceChange(t *testing.T) {
+	for _, c := range []struct {
+		a, b float64
+		want string
+	}{
+		{0.56, 0.61, "the price level from 0.56 to 0.61"},
+		{0.531, 0.529, "the price level from 0.531 to 0.529"},
+		{0.5301, 0.5302, "the price level stayed at 0.53"},
+		{2.2883, 2.4957, "the price level from 2.29 to 2.50"},
+	} {
+		if got := priceChange(c.a, c.b); got != c.want {
+			t.Errorf("priceChange(%g, %g) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
