@@ -130,10 +130,16 @@ func TestExplainCounty(t *testing.T) {
 	if internal == 0 {
 		t.Fatal("no moves between the county's regions: the test shows nothing")
 	}
-	// The closing sentence says which way the county's net moves went.
-	verdict := "Kyst gained"
-	if in < outMoves {
-		verdict = "Kyst lost"
+	// The closing sentence says which way the county's net moves went,
+	// and by how many.
+	var verdict string
+	switch net := in - outMoves; {
+	case net > 0:
+		verdict = "Kyst gained " + output.Group(net) + " residents net from other regions"
+	case net < 0:
+		verdict = "Kyst lost " + output.Group(-net) + " residents net to other regions"
+	default:
+		verdict = "Kyst's moves in and out balanced"
 	}
 	for _, want := range []string{
 		"Kyst (county, 4 regions together; moves between them are left out)",

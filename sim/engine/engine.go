@@ -18,7 +18,12 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.6.0 keeps those who grew up in a
+// when the results of a scenario do: 0.8.0 counts a region's dwellings on
+// the market with weight 1 in destination choice (0.5 before), leaves the
+// count out of the move motive and the opportunity factor, and refits the
+// migration behaviour (util_size of families and the established bounded
+// at −0.1); 0.7.0 gives women their own migration schedule, run
+// young_women_shift years ahead of men's, and refits; 0.6.0 keeps those who grew up in a
 // region there (home_stay_factor holds their moves beyond the commute but
 // a graduate's, study_registered_home keeps far students' registered
 // address until they graduate, a child's home region follows the family

@@ -652,7 +652,7 @@ students = 1000
 	{
 		kind: "recruitment",
 		what: "recruitment (visibility 1) in every municipality of classes 4–6",
-		// Some 2,000–4,000 more movers in five years (+2–3 %): at 5 % the
+		// Some 2,000–4,000 more movers in five years (+2–4 %): at 5 % the
 		// replicates' differences ranged from −160 to 8,940 once newcomers
 		// were matched after moving (t 2.5), and at 10 % with engine 0.8.0
 		// from −690 to 5,130 (t 2.2), so at 20 %.

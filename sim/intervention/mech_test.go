@@ -766,7 +766,7 @@ integration = 0.4
 }
 
 // Place development, better services and a better reputation each draw more
-// movers to Skogli than the baseline does: over four seeds (common random
+// movers to Skogli than the baseline does: over eight seeds (common random
 // numbers), the mean relative increase of moves into Skogli in three years
 // is at least 5 % and more than three standard errors above zero.
 func TestAmenityEffects(t *testing.T) {

@@ -16,11 +16,14 @@
 //	U(o→d) = V_phase,skill(d) + β_distance·log(minutes(o,d) + 10) + β_home·[d = home]
 //
 // where V weighs reachable matching jobs and vacancies, price, size,
-// services, culture, nature, study places, vacant dwellings and reputation
-// with weights that depend on the life phase (params.Util*). The choice is
-// sampled exactly, home bonus included. The move's dominant motive is the
-// component of the utility gain that is largest (career, housing, amenity,
-// study), unless a trigger or the home region decides it (family, return).
+// services, culture, nature, study places and reputation with weights
+// that depend on the life phase (params.Util*), plus the log of the
+// dwellings on the market (util_dwellings: how many alternatives the
+// region holds, not a motive). The choice is sampled exactly, home bonus
+// included. The move's dominant motive is the component of the utility
+// gain that is largest (career, housing, amenity, study; the count of
+// dwellings is in none of them), unless a trigger or the home region
+// decides it (family, return).
 //
 // A move needs a dwelling: where more households choose a region than it
 // has dwellings to find this year, a lottery picks those who move in, and

@@ -227,67 +227,83 @@ func TestUtilityLevers(t *testing.T) {
 }
 
 // TestDwellingsOnTheMarket checks that a region's dwellings on the market
-// enter its weight as a count of alternatives: doubling them doubles the
-// weight (util_dwellings = 1), while what a dwelling there offers (the
-// components that name a move's motive) and what its residents see
-// elsewhere (its log-sum) stay as they were, and its residents'
-// opportunity compares the log-sum with what a dwelling there offers, not
-// with the count.
+// enter its weight as a count of alternatives: doubling them multiplies the
+// weight by 2^util_dwellings (2 by default), in the choice tables and in
+// the remote workers' alike, while what a dwelling there offers (the
+// components that name a move's motive) and its residents' opportunity
+// gap (log-sum − what a dwelling there offers) stay as they were; the
+// other regions' residents see a better alternative (their log-sums rise),
+// and the opportunity compares the log-sum with what a dwelling offers,
+// not with the count.
 func TestDwellingsOnTheMarket(t *testing.T) {
 	s := newState(t, "teaching", 0.1, 3)
 	if s.P.UtilDwell != 1 {
-		t.Fatalf("util_dwellings = %g, want 1", s.P.UtilDwell)
+		t.Errorf("default util_dwellings = %g, want 1 (the aggregation of dwellings into regions)", s.P.UtilDwell)
 	}
 	var m Model
 	m.tables(s)
 	const o, d = 2, 6
+	n := s.N()
+	own := func(ph, k, r int) float64 {
+		c := m.comp[m.idx(ph, k, r)]
+		return c[0] + c[1] + c[2] + c[3]
+	}
+	// rw is the remote table's weight of d against region 1 from o.
+	rw := func(ph int) float64 {
+		row := m.rcdf[(ph*n+o)*n : (ph*n+o)*n+n]
+		return (row[d] - row[d-1]) / (row[1] - row[0])
+	}
 	type seen struct {
-		ratio, ls float64
-		comp      [numComp]float64
+		ratio, remote, gap, lsO float64
+		comp                    [numComp]float64
 	}
 	before := map[[2]int]seen{}
 	for ph := 1; ph < params.NumPhases; ph++ {
 		for k := 0; k < world.NumSkills; k++ {
 			w := weights(&m, s, ph, k, o)
 			x := m.idx(ph, k, d)
-			before[[2]int{ph, k}] = seen{w[d] / w[1], m.ls[x], m.comp[x]}
+			before[[2]int{ph, k}] = seen{w[d] / w[1], rw(ph), m.ls[x] - own(ph, k, d), m.ls[m.idx(ph, k, o)], m.comp[x]}
 		}
 	}
 	s.Regions[d].Vacated += available(s, d) // twice the dwellings on the market
 	m.tables(s)
+	want := math.Pow(2, s.P.UtilDwell)
 	for ph := 1; ph < params.NumPhases; ph++ {
 		for k := 0; k < world.NumSkills; k++ {
 			w := weights(&m, s, ph, k, o)
 			x := m.idx(ph, k, d)
 			b := before[[2]int{ph, k}]
-			if r := w[d] / w[1] / b.ratio; math.Abs(r-2) > 1e-9 {
-				t.Errorf("%s, skill %d: twice the dwellings multiplied the weight by %.6f, want 2", params.PhaseNames[ph], k, r)
+			if r := w[d] / w[1] / b.ratio; math.Abs(r-want) > 1e-9 {
+				t.Errorf("%s, skill %d: twice the dwellings multiplied the weight by %.6f, want %.6f", params.PhaseNames[ph], k, r, want)
+			}
+			if k == 0 {
+				if r := rw(ph) / b.remote; math.Abs(r-want) > 1e-9 {
+					t.Errorf("%s: twice the dwellings multiplied the remote workers' weight by %.6f, want %.6f", params.PhaseNames[ph], r, want)
+				}
 			}
 			if m.comp[x] != b.comp {
 				t.Errorf("%s, skill %d: the components changed with the count of dwellings: %v, were %v", params.PhaseNames[ph], k, m.comp[x], b.comp)
 			}
-			if math.Abs(m.ls[x]-b.ls) > 1e-12 {
-				t.Errorf("%s, skill %d: the region's own log-sum changed with its dwellings: %g, was %g", params.PhaseNames[ph], k, m.ls[x], b.ls)
+			if gap := m.ls[x] - own(ph, k, d); math.Abs(gap-b.gap) > 1e-12 {
+				t.Errorf("%s, skill %d: the region's opportunity gap changed with its dwellings: %g, was %g", params.PhaseNames[ph], k, gap, b.gap)
+			}
+			if ls := m.ls[m.idx(ph, k, o)]; !(ls > b.lsO) {
+				t.Errorf("%s, skill %d: another region's log-sum did not rise with the dwellings: %g, was %g", params.PhaseNames[ph], k, ls, b.lsO)
 			}
 		}
 	}
 	// The opportunity, recomputed: Δ_o = log-sum − the sum of the
 	// components, centred on the residents' mean.
-	n := s.N()
 	for ph := 1; ph < params.NumPhases; ph++ {
 		for k := 0; k < world.NumSkills; k++ {
-			own := func(r int) float64 {
-				c := m.comp[m.idx(ph, k, r)]
-				return c[0] + c[1] + c[2] + c[3]
-			}
 			mean, wsum := 0.0, 0.0
 			for r := 0; r < n; r++ {
-				mean += float64(s.Regions[r].Residents) * (m.ls[m.idx(ph, k, r)] - own(r))
+				mean += float64(s.Regions[r].Residents) * (m.ls[m.idx(ph, k, r)] - own(ph, k, r))
 				wsum += float64(s.Regions[r].Residents)
 			}
 			mean /= wsum
 			for r := 0; r < n; r++ {
-				delta := max(-3, min(3, m.ls[m.idx(ph, k, r)]-own(r)-mean))
+				delta := max(-3, min(3, m.ls[m.idx(ph, k, r)]-own(ph, k, r)-mean))
 				if want := math.Exp(s.P.OpportunityW * delta); math.Abs(m.opp[m.idx(ph, k, r)]/want-1) > 1e-12 {
 					t.Errorf("%s, skill %d, region %d: opportunity %g, want %g", params.PhaseNames[ph], k, r, m.opp[m.idx(ph, k, r)], want)
 				}
