@@ -114,7 +114,7 @@ type Params struct {
 	UtilCampus    Phased  `param:"util_campus" range:"-10,10" doc:"weight on the log of study places"`
 	UtilHome      Phased  `param:"util_home" range:"-10,10" doc:"attachment to the home region (where the person grew up): added utility of moving back"`
 	UtilDistance  Phased  `param:"util_distance" range:"-10,10" doc:"distance decay: weight on the log of travel minutes from the origin (negative)"`
-	UtilDwell     float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of the dwellings on the market (the empty ones beyond the normal vacancy and those last year's leavers freed): a region is a group of dwellings, each on the market an alternative, so the log of their number enters with weight 1 (McFadden 1978, aggregation of elemental alternatives); below 1, a small place draws more movers per dwelling than a large one with the same attractions"`
+	UtilDwell     float64 `param:"util_dwellings" range:"-10,10" doc:"weight on the log of the dwellings on the market (the empty ones beyond the normal vacancy and those last year's leavers freed): a region is a group of dwellings, each on the market an alternative, so the log of their number enters with weight 1, as the aggregation of independent elemental alternatives implies (McFadden 1978; at most 1 in a nested logit); below 1, a small place draws more movers per dwelling than a large one with the same attractions"`
 
 	// International migration.
 	ImmigrationScale float64 `param:"immigration_scale" range:"0,10" doc:"multiplier on the national immigration rate"`
@@ -138,9 +138,10 @@ type Params struct {
 // against targets/norway.toml over its 20-year window
 // (targets/fitted/norway-2026-11-27e: engine 0.8.0, dwellings on the
 // market counted with weight 1 and util_size of families and the
-// established bounded at −0.1; loss 3.30 at the start, 2.80 fitted (3.30
-// re-simulated with the rounded values), 3.16 in validation at scale 0.6
-// with other seeds; every checked target met, 29 of 29 and 58 of 58).
+// established bounded at −0.1; loss 3.16 at the start and 3.30 with the
+// values adopted, re-simulated alike: the optimiser's best, 2.80, was a
+// favourable draw of the noise; 3.16 in validation at scale 0.6 with
+// other seeds; every checked target met, 29 of 29 and 58 of 58).
 // util_dwellings (1) is not fitted: its weight is what the aggregation of
 // dwellings into regions requires. move_scale (2.0) was set by
 // hand for an earlier fit's start, which restored the moving rates that
