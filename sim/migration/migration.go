@@ -986,25 +986,29 @@ func (m *Model) tables(s *state.State) {
 	// what a dwelling in o offers its household (the components, without
 	// the count of dwellings on the market there): how many others could
 	// move in does not make those living in o better off.
-	own := func(x int) float64 {
-		c := &m.comp[x]
-		return c[0] + c[1] + c[2] + c[3]
-	}
 	for ph := 1; ph < numPhases; ph++ {
 		for k := 0; k < numSkills; k++ {
 			mean, wsum := 0.0, 0.0
 			for o := 0; o < n; o++ {
 				w := float64(s.Regions[o].Residents)
-				mean += w * (ls[m.idx(ph, k, o)] - own(m.idx(ph, k, o)))
+				mean += w * (ls[m.idx(ph, k, o)] - m.offers(m.idx(ph, k, o)))
 				wsum += w
 			}
 			mean /= math.Max(wsum, 1)
 			for o := 0; o < n; o++ {
-				delta := ls[m.idx(ph, k, o)] - own(m.idx(ph, k, o)) - mean
+				delta := ls[m.idx(ph, k, o)] - m.offers(m.idx(ph, k, o)) - mean
 				m.opp[m.idx(ph, k, o)] = math.Exp(P.OpportunityW * math.Max(-3, math.Min(3, delta)))
 			}
 		}
 	}
+}
+
+// offers returns what a dwelling in the region of utility index x (idx)
+// offers its household: the sum of the components, V without the count of
+// dwellings on the market.
+func (m *Model) offers(x int) float64 {
+	c := &m.comp[x]
+	return c[0] + c[1] + c[2] + c[3]
 }
 
 // Turnover is the share of a region's dwellings that come on the market in

@@ -244,10 +244,7 @@ func TestDwellingsOnTheMarket(t *testing.T) {
 	m.tables(s)
 	const o, d = 2, 6
 	n := s.N()
-	own := func(ph, k, r int) float64 {
-		c := m.comp[m.idx(ph, k, r)]
-		return c[0] + c[1] + c[2] + c[3]
-	}
+	own := func(ph, k, r int) float64 { return m.offers(m.idx(ph, k, r)) }
 	// rw is the remote table's weight of d against region 1 from o.
 	rw := func(ph int) float64 {
 		row := m.rcdf[(ph*n+o)*n : (ph*n+o)*n+n]
