@@ -205,16 +205,22 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 			return err
 		}
 	}
-	spec, err := calibrate.LoadSpec(opts.File)
+	// The flags override the file before it is checked, so that
+	// --max-evals mends a max_evals too small for the parameters.
+	spec, err := calibrate.ReadSpec(opts.File)
 	if err != nil {
 		return err
 	}
+	fileErr := spec.Check()
 	opts.apply(spec)
 	if n := len(spec.Params) + 2; opts.MaxEvals != 0 && opts.MaxEvals < n {
 		return usagef("--max-evals %d: %d parameters need at least %d evaluations (the start and a first simplex)", opts.MaxEvals, len(spec.Params), n)
 	}
 	if err := spec.Check(); err != nil {
-		return usagef("%v", err) // only a flag can make a parsed spec invalid
+		if fileErr != nil {
+			return err // the file's own mistake
+		}
+		return usagef("%v", err) // a flag made it invalid
 	}
 	tg, err := calibrate.LoadTargets(spec)
 	if err != nil {

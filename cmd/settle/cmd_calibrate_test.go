@@ -248,3 +248,31 @@ func TestCalibrateUsage(t *testing.T) {
 		t.Errorf("--seeds 4: %v", s.Seeds)
 	}
 }
+
+// TestCalibrateFlagMendsFile: --max-evals overrides the file before it is
+// checked, so it mends a max_evals too small for the parameters (the
+// file's check refused it first); without the flag the file's own mistake
+// is an error (exit 1) that names the key.
+func TestCalibrateFlagMendsFile(t *testing.T) {
+	tmp := t.TempDir()
+	file := calibrationFile(t, tmp)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, bytes.Replace(b, []byte("max_evals = 15"), []byte("max_evals = 3"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "out")
+	code, _, errs := settle(t, "calibrate", file, "--quiet", "--out", out)
+	if code != 1 || !strings.Contains(errs, "calibration.max_evals: 3 evaluations cannot fit 3 parameters; allow at least 5") {
+		t.Errorf("the file alone: exit %d, %s; want exit 1 and the key", code, errs)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused calibration made its folder")
+	}
+	code, _, errs = settle(t, "calibrate", file, "--max-evals", "5", "--scale", "0.05", "--years", "1", "--seeds", "1", "--quiet", "--out", out)
+	if code != 0 {
+		t.Errorf("--max-evals 5: exit %d, %s; want the flag to override the file's 3", code, errs)
+	}
+}

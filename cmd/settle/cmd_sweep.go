@@ -702,6 +702,11 @@ func runSweepSlurm(o sweepSlurmOptions, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(script); err == nil {
 		return fmt.Errorf("refusing to overwrite %s; choose another --out", script)
 	}
+	// Every task would refuse a folder that holds a whole sweep or another
+	// split (sweep.CheckLayout): say so now, not after submission.
+	if err := sweep.CheckLayout(dir, sweep.Shard{Index: 0, Count: o.Tasks}); err != nil {
+		return fmt.Errorf("the array's tasks could not run there: %w", err)
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return err
 	}

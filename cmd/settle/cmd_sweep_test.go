@@ -239,6 +239,25 @@ func TestSweepSlurmScript(t *testing.T) {
 	if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", dir); code != 1 || !strings.Contains(errs, "refusing to overwrite") {
 		t.Errorf("second script: exit %d, %s", code, errs)
 	}
+	// A folder every task would refuse (it holds a whole sweep, run
+	// without shards) is refused now, before the script is written.
+	whole := filepath.Join(t.TempDir(), "whole")
+	if err := os.MkdirAll(whole, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(whole, sweep.ManifestFile), []byte(`{"sweep_file": "grid.toml", "runs": 6, "runs_done": 6, "complete": true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := settle(t, "sweep", "slurm", file, "--tasks", "3", "--out", whole); code != 1 ||
+		!strings.Contains(errs, "the array's tasks could not run there: "+whole+" holds a whole sweep of grid.toml run without shards (complete)") {
+		t.Errorf("a folder with a whole sweep: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(whole, "submit.sbatch")); err == nil {
+		t.Error("the script was written into a folder its tasks refuse")
+	}
+	if _, err := os.Stat(filepath.Join(whole, "logs")); err == nil {
+		t.Error("logs/ was made in a folder its tasks refuse")
+	}
 	// The overrides go to every task's command.
 	dir2 := filepath.Join(t.TempDir(), "cluster")
 	if code, out, errs := settle(t, "sweep", "slurm", file, "--tasks", "2", "--out", dir2, "--scale", "0.02", "--replicates", "1"); code != 0 {

@@ -114,12 +114,35 @@ func LoadSpec(path string) (*Spec, error) {
 	return ParseSpec(path, data)
 }
 
+// ReadSpec reads a calibration file like LoadSpec but does not Check it,
+// so that a caller can override fields (settle calibrate's flags) first;
+// the caller must Check the spec before using it.
+func ReadSpec(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; check the path of the targets file", path, err)
+	}
+	return parseSpec(path, data)
+}
+
 // ParseSpec parses the optional [calibration] table of a targets file (other
 // tables are the targets' and are ignored here) and fills the defaults of
 // everything it leaves out. Every error names the file and the key:
 //
 //	norway.toml: calibration.bounds.base_mu2: [40, 10] is not an interval; give [min, max] with min < max
 func ParseSpec(file string, data []byte) (*Spec, error) {
+	s, err := parseSpec(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSpec is ParseSpec without the Check.
+func parseSpec(file string, data []byte) (*Spec, error) {
 	sum := sha256.Sum256(data)
 	s := &Spec{File: file, SHA256: hex.EncodeToString(sum[:])}
 	var doc map[string]any
@@ -144,9 +167,6 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	}
 	if s.Targets != "" && !filepath.IsAbs(s.Targets) {
 		s.Targets = filepath.Join(filepath.Dir(file), s.Targets)
-	}
-	if err := s.Check(); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
