@@ -254,7 +254,55 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		p.Notes = append(p.Notes, fmt.Sprintf("%s: the summary, report and charts cover %d of its target units; the other %d (%s) are in deltas.csv and attractiveness.csv",
 			scenarios[si].Name, len(p.own[si]), len(left), strings.Join(names, "; ")))
 	}
+	p.Notes = append(p.Notes, p.smallUnits()...)
 	return p, nil
+}
+
+// SmallUnit is the number of simulated persons below which a target unit
+// is noted as too small to tell an effect from chance (smallUnits).
+const SmallUnit = 1000
+
+// smallUnits notes the scenarios' target units with fewer than SmallUnit
+// simulated persons at the start: their differences are a few simulated
+// movers, whose chance moves the replicates' pairing does not remove after
+// the first years (docs/compare.md), and the scale that would give about
+// SmallUnit.
+func (p *Plan) smallUnits() []string {
+	var notes []string
+	seen := map[int]bool{}
+	for si := 1; si < len(p.Scenarios); si++ {
+		for _, f := range p.own[si] {
+			u := p.Focus[f]
+			unit := &p.Units[u]
+			if seen[u] || (unit.Level != LevelRegion && unit.Level != LevelTarget) {
+				continue
+			}
+			seen[u] = true
+			pop := 0
+			for _, r := range unit.Regions {
+				pop += p.World.Regions[r].Population
+			}
+			sim := float64(pop) * p.Scale
+			if pop == 0 || sim >= SmallUnit {
+				continue
+			}
+			note := fmt.Sprintf("%s has about %s simulated persons at scale %g (one for every %s residents): its differences are those of a few simulated movers, and chance can look like an effect",
+				unit.Name, output.Group(int64(sim+0.5)), p.Scale, output.Group(int64(1/p.Scale+0.5)))
+			if need := SmallUnit / float64(pop); need <= 1 {
+				note += fmt.Sprintf("; --scale %s gives about %s", roundUp2(need), output.Group(SmallUnit))
+			} else {
+				note += "; even at scale 1 it has fewer than " + output.Group(SmallUnit) + ": use more replicates"
+			}
+			notes = append(notes, note)
+		}
+	}
+	return notes
+}
+
+// roundUp2 writes x rounded up to two significant digits (0.0351 → 0.036).
+func roundUp2(x float64) string {
+	e := math.Pow(10, math.Floor(math.Log10(x))-1)
+	return strconv.FormatFloat(math.Ceil(x/e-1e-9)*e, 'g', 2, 64)
 }
 
 func (p *Plan) seedText() string {

@@ -557,9 +557,9 @@ func TestFlowDelta(t *testing.T) {
 	}
 }
 
-// Interventions that target the same regions share one target unit, named
-// after all of them (named after the first, it credited the first with
-// what the others did).
+// Interventions of one scenario that target the same regions share one
+// target unit, named after all of them (named after the first, it
+// credited the first with what the others did).
 func TestSharedTargetUnitName(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "two.toml")
 	os.WriteFile(file, []byte(`[scenario]
@@ -776,4 +776,82 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestTargetUnitPerScenario: two scenarios that target the same regions
+// each get a unit named after their own interventions (one shared unit was
+// named "Homes + Place" for the homes alone, in every file of the
+// comparison).
+func TestTargetUnitPerScenario(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, kind, param string) *scenario.Scenario {
+		t.Helper()
+		file := filepath.Join(dir, name+".toml")
+		text := fmt.Sprintf(`[scenario]
+name = %q
+world = "teaching"
+years = 4
+seed = 7
+scale = 0.1
+
+[[intervention]]
+kind = %q
+name = %q
+regions = ["Sjøvik", "Holmøy"]
+from_year = 2025
+%s
+`, name, kind, name+" plan", param)
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := scenario.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	homes := write("homes", "housing", "dwellings_per_year = 20")
+	place := write("place", "place_development", "boost = 0.1")
+	p, err := NewPlan(append(load(t, "base.toml"), homes, place), PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for si, want := range map[int]string{1: "homes plan (2 regions)", 2: "place plan (2 regions)"} {
+		var got []string
+		for _, f := range p.ScenarioFocus(si) {
+			if u := p.Units[p.Focus[f]]; u.Level == LevelTarget {
+				got = append(got, u.Name)
+			}
+		}
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("scenario %d's target units %q, want [%q]", si, got, want)
+		}
+	}
+}
+
+// TestSmallUnitNote: a target region with fewer than SmallUnit simulated
+// persons is noted, with the scale that gives about SmallUnit; a larger
+// one is not (Holmøy has 2,450 residents: 245 simulated persons at scale
+// 0.1, 1,225 at 0.5).
+func TestSmallUnitNote(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(p.Notes, "\n")
+	for _, want := range []string{
+		"Holmøy has about 245 simulated persons at scale 0.1 (one for every 10 residents): its differences are those of a few simulated movers, and chance can look like an effect; --scale 0.41 gives about 1,000",
+		"Sjøvik has about 590 simulated persons at scale 0.1",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	p, err = NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1, Scale: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(p.Notes, "\n"); strings.Contains(notes, "simulated persons") {
+		t.Errorf("at scale 0.5 a unit is noted as small:\n%s", notes)
+	}
 }

@@ -135,7 +135,11 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			if len(rs) == 1 {
 				continue
 			}
-			key := intsKey(rs)
+			// One unit per scenario and set of regions: shared across
+			// scenarios, the unit of one was named after the others'
+			// interventions too ("Homes 5-6 + Place 5-6" for the homes
+			// alone).
+			key := strconv.Itoa(si) + ":" + intsKey(rs)
 			name := sp.Name
 			if name == "" {
 				name = sp.Kind
@@ -146,9 +150,9 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 				seenGroup[key] = u
 				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)), Regions: rs})
 			}
-			// Interventions that target the same regions share the unit,
-			// named after all of them: named after the first alone, it
-			// credited the first with what the others did.
+			// Interventions of the scenario that target the same regions
+			// share the unit, named after all of them: named after the
+			// first alone, it credited the first with what the others did.
 			if !slices.Contains(groupNames[u], name) {
 				groupNames[u] = append(groupNames[u], name)
 				units[u].Name = strings.Join(groupNames[u], " + ") + " (" + strconv.Itoa(len(rs)) + " regions)"
