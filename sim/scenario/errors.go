@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -94,13 +95,24 @@ func syntaxError(file string, data []byte, err error) error {
 	}
 	line, col := tomlpos.Of(pe, data)
 	lines := strings.Split(string(data), "\n")
+	text := "" // the line of the error
+	if line >= 1 && line <= len(lines) {
+		text = strings.TrimRight(lines[line-1], "\r")
+	}
 	key := pe.LastKey
+	if strings.HasPrefix(pe.Message, "expected a top-level item to end") {
+		// The decoder names the table only (scenario for scale = 0,05):
+		// the key is the line's.
+		if k, _, ok := lineKey(text); ok {
+			key = join(key, k)
+		}
+	}
 	if key == "" {
 		key = "toml"
 	}
 	// The decoder does not number the entries of an array of tables.
 	key = tomlpos.Numbered(data, line, key)
-	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, lines, line)
+	msg := "invalid TOML: " + strings.TrimSuffix(pe.Message, ".") + "; " + syntaxFix(pe, text, key)
 	if strings.Contains(pe.Message, "out of range for int64") {
 		// Valid syntax, a number beyond what TOML integers hold.
 		msg = strings.TrimSuffix(pe.Message, ".") + " (TOML's whole numbers end at 9,223,372,036,854,775,807); write a number in the key's range (scenarios/README.md lists them)"
@@ -169,8 +181,10 @@ func encodingError(file string, data []byte, e *tomlpos.EncodingError) error {
 	return &Error{File: file, Line: e.Line, Key: displayKey(key), Msg: msg}
 }
 
-// syntaxFix says how to fix the commonest mistakes.
-func syntaxFix(pe toml.ParseError, lines []string, line int) string {
+// syntaxFix says how to fix the commonest mistakes, on line text of the
+// key at path. A fix that rewrites the line is given only when the
+// rewrite is TOML (syntaxfix.go).
+func syntaxFix(pe toml.ParseError, text, path string) string {
 	m := pe.Message
 	switch {
 	case strings.Contains(m, "has already been defined"):
@@ -180,13 +194,29 @@ func syntaxFix(pe toml.ParseError, lines []string, line int) string {
 	case strings.HasPrefix(m, "expected value but found '\\n'"), strings.HasPrefix(m, "expected value but found '\\r'"):
 		return "give a value after ="
 	case strings.HasPrefix(m, "expected value but found"):
-		if l := line; l >= 1 && l <= len(lines) {
-			if k, v, ok := strings.Cut(lines[l-1], "="); ok {
-				v, _, _ = strings.Cut(v, "#")
-				return fmt.Sprintf("put text in quotes: %s = %q", strings.TrimSpace(k), strings.TrimSpace(v))
-			}
+		if fix := quoteFix(path, text); fix != "" {
+			return fix
 		}
 		return "put text in quotes"
+	case strings.Contains(m, "cannot have leading zeroes"):
+		// regions = [0301]: a code, which keeps its zeros in quotes.
+		if slices.Contains(codeKeys, lastKey(path)) {
+			if fix := quoteFix(path, text); fix != "" {
+				return strings.Replace(fix, "put text in quotes", "put codes in quotes (they keep their leading zeros)", 1)
+			}
+		}
+		return "write the number without its leading zeros, or put a code in quotes"
+	case strings.HasPrefix(m, "expected a top-level item to end"):
+		if k, v, ok := lineKey(text); ok {
+			if fix := numberFix(path, k, v, false); fix != "" {
+				return fix
+			}
+			if w := trailingWords.FindStringSubmatch(v); w != nil {
+				return fmt.Sprintf("a comment starts with #: write %s = %s  # %s", k, w[1], w[2])
+			}
+		}
+	case inlineFix(text) != "":
+		return inlineFix(text)
 	case strings.Contains(m, "table array name"):
 		return "close the name with ]], e.g. [[intervention]]"
 	case strings.Contains(m, "table name"):

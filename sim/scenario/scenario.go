@@ -534,6 +534,13 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 			}
 		}
 	}
+	// Kinds are lower-case; "Campus" is campus, as region and county
+	// names match in any case. Only the canonical name is used after
+	// this (in the name it gives an entry, reports and sweeps).
+	if k := strings.ToLower(sp.Kind); intervention.Kinds[k] != nil {
+		sp.Kind = k
+	}
+	s.numbersInText(p, path, &sp)
 	if _, ok := m["kind"]; !ok {
 		p.add(path, "missing kind; add kind = \"…\", one of %s", strings.Join(intervention.KindNames(), ", "))
 	} else if _, isText := m["kind"].(string); isText {
@@ -571,6 +578,37 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 	}
 	s.Interventions = append(s.Interventions, sp)
 	s.targets = append(s.targets, t)
+}
+
+// numbersInText reports the number parameters of sp given as text that
+// reads as a number written as TOML does not (share = "20 %", coverage =
+// "0,9"), with the number meant, which it puts in their place so that
+// intervention.Validate neither repeats the problem nor reports the
+// parameter missing.
+func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec) {
+	k := intervention.Kinds[sp.Kind]
+	if k == nil {
+		return
+	}
+	for _, ps := range k.Params {
+		v, given := sp.Params[ps.Key]
+		if !given || v.IsNum || v.IsBool || v.IsList || !(ps.Kind == "" || ps.Kind == "number" || ps.Kind == "integer") {
+			continue
+		}
+		kp := path + "." + ps.Key
+		n, ok := readNumber(kp, v.Str)
+		if !ok {
+			continue
+		}
+		what := "a number"
+		if ps.Kind == "integer" {
+			what = "a whole number"
+		}
+		p.add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
+		v.Num, _ = strconv.ParseFloat(n.value, 64)
+		v.IsNum, v.Str = true, ""
+		sp.Params[ps.Key] = v
+	}
 }
 
 // centrality reads a class or a list of classes 1..6.
@@ -818,6 +856,10 @@ func integer(p *problems, path string, v any) (int64, bool) {
 			p.add(path, "expected a whole number, got the text %q; write %s = %d without quotes", x, lastKey(path), n)
 			return 0, false
 		}
+		if fix := numberFix(path, lastKey(path), x, true); fix != "" { // "2 030"
+			p.add(path, "expected a whole number, got the text %q; %s", x, fix)
+			return 0, false
+		}
 		if key := lastKey(path); strings.HasSuffix(key, "year") {
 			for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006", "2006-01-02T15:04:05"} {
 				if d, err := time.Parse(layout, strings.TrimSpace(x)); err == nil {
@@ -858,6 +900,10 @@ func number(p *problems, path string, v any) (float64, bool) {
 	case string:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
 			p.add(path, "expected a number, got the text %q; write %s = %s without quotes", x, lastKey(path), strconv.FormatFloat(f, 'g', -1, 64))
+			return 0, false
+		}
+		if fix := numberFix(path, lastKey(path), x, true); fix != "" { // "0,05", "20 %"
+			p.add(path, "expected a number, got the text %q; %s", x, fix)
 			return 0, false
 		}
 	}

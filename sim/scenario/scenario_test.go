@@ -166,6 +166,37 @@ var parseCases = []badCase{
 	// Not "TOML files cannot contain control characters: '0x0d'".
 	{"old Mac line endings", strings.ReplaceAll(head, "\n", "\r"), 1, "toml", []string{"the file has old Mac line endings", "save it with LF (Unix, macOS) or CRLF (Windows) line endings"}},
 	{"syntax: in an intervention", head + "[[intervention]]\nkind = \"broadband\"\n[[intervention]]\nkind = broadband\n", 8, "intervention[2].kind", []string{"put text in quotes"}},
+	// The fix of bare words is the value meant, not the whole value in
+	// quotes (regions = "[Tynset, Tolga]" is an unknown region).
+	{"syntax: list of bare words", head + "[[intervention]]\nkind = \"campus\"\nregions = [Storhavn, Lindvik]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Storhavn", "Lindvik"]`, "^"}},
+	{"syntax: list of one bare word", head + "[[intervention]]\nkind = \"campus\"\nregions = [Storhavn] # a town\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Storhavn"]`}},
+	{"syntax: a bare word in a list", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"Storhavn\", Lindvik]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Storhavn", "Lindvik"]`}},
+	{"syntax: names with spaces", head + "[[intervention]]\nkind = \"campus\"\nregions = [Øvre Dal, Storhavn]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Øvre Dal", "Storhavn"]`}},
+	{"syntax: a list without brackets", head + "[[intervention]]\nkind = \"campus\"\nregions = Storhavn, Lindvik\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Storhavn", "Lindvik"]`}},
+	{"syntax: a bare word on a line of a list", head + "[[intervention]]\nkind = \"campus\"\nregions = [\n  \"Storhavn\",\n  Lindvik, # the port\n]\nfrom_year = 2025\nstudents = 100\n", 9, "intervention[1].regions", []string{`put text in quotes: write the line as "Lindvik",`}},
+	{"syntax: codes without quotes", head + "[[intervention]]\nkind = \"campus\"\nregions = [0301, 4601]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put codes in quotes (they keep their leading zeros): regions = ["0301", "4601"]`}},
+	{"syntax: a code and a name without quotes", head + "[[intervention]]\nkind = \"campus\"\nregions = [Storhavn, 4601]\nfrom_year = 2025\nstudents = 100\n", 7, "intervention[1].regions", []string{`put text in quotes: regions = ["Storhavn", "4601"]`}},
+	{"syntax: typographic quotes", "[scenario]\nname = \"t\"\nworld = “teaching”\nyears = 10\n", 3, "scenario.world", []string{`use straight quotes: world = "teaching"`}},
+	{"syntax: text with spaces", head + "description = Rogfast og mer # why\n", 5, "scenario.description", []string{`put text in quotes: description = "Rogfast og mer"`}},
+	// No rewrite that is not TOML.
+	{"syntax: bare word in an inline table", head + "[behaviour]\nutil_home = { family = high }\n", 6, "behaviour.util_home.family", []string{"invalid TOML", "; put text in quotes\n"}},
+	// Numbers as Norwegians write them: the full key and the number meant.
+	{"syntax: decimal comma", head + "scale = 0,05\n", 5, "scenario.scale", []string{"write scale = 0.05: TOML uses a decimal point, not a comma", "^"}},
+	{"syntax: decimal comma in a dotted key", head + "[behaviour]\nutil_jobs.family = 0,7 # less\n", 6, "behaviour.util_jobs.family", []string{"write util_jobs.family = 0.7: TOML uses a decimal point, not a comma"}},
+	{"syntax: decimal comma in an inline table", head + "[behaviour]\nutil_home = { family = 2,5, senior = 1 }\n", 6, "behaviour.util_home.family", []string{"write family = 2.5: TOML uses a decimal point, not a comma (a comma ends an entry of { })"}},
+	{"syntax: per cent", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = 20 %\n", 8, "intervention[1].share", []string{"write share = 0.2: TOML has no per cent sign, so a share is written as a fraction (20 % is 0.2)"}},
+	{"syntax: per cent with a decimal comma", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = 12,5%\n", 8, "intervention[1].coverage", []string{"write coverage = 0.125: TOML uses a decimal point, not a comma, and has no per cent sign, so a share is written as a fraction (12.5 % is 0.125)"}},
+	{"syntax: year with a space", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2 030\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"write from_year = 2030: TOML has no spaces in numbers"}},
+	{"syntax: years with a space", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 2 0\n", 4, "scenario.years", []string{"write years = 20: TOML has no spaces in numbers"}},
+	{"syntax: thousands by a no-break space", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 1\u00a0500\n", 9, "intervention[1].jobs", []string{"write jobs = 1500: TOML has no spaces in numbers"}},
+	{"syntax: thousands by a comma", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 1,500\n", 9, "intervention[1].jobs", []string{"write jobs = 1500: TOML has no thousands separators"}},
+	{"syntax: a comma of two readings", head + "[behaviour]\nmove_scale = 1,500\n", 6, "behaviour.move_scale", []string{"write move_scale = 1.5 if the comma is a decimal comma, or move_scale = 1500 if it separates thousands"}},
+	{"syntax: words after a number", head + "seed = 30 years\n", 5, "scenario.seed", []string{"a comment starts with #: write seed = 30  # years"}},
+	// The same numbers in quotes.
+	{"decimal comma in quotes", head + "scale = \"0,05\"\n", 5, "scenario.scale", []string{`expected a number, got the text "0,05"; write scale = 0.05 without quotes: TOML uses a decimal point, not a comma`}},
+	{"per cent in quotes", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = \"35%\"\n", 8, "intervention[1].share", []string{`expected a number, got the text "35%"; write share = 0.35 without quotes: TOML has no per cent sign`}},
+	{"year with a space in quotes", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = \"2 030\"\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{`expected a whole number, got the text "2 030"; write from_year = 2030 without quotes: TOML has no spaces in numbers`}},
+	{"behaviour decimal comma in quotes", head + "[behaviour]\nmove_scale = \"2,2\"\n", 6, "behaviour.move_scale", []string{`got the text "2,2"; write move_scale = 2.2 without quotes`}},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -634,6 +665,12 @@ func TestNoFollowOnErrors(t *testing.T) {
 			"test.toml:1: senario: unknown table [senario]; did you mean [scenario]?"},
 		{"plural scenarios", "[[scenarios]]\nname = \"t\"\nworld = \"teaching\"\nyears = 10\n",
 			"test.toml:1: scenarios: unknown table [[scenarios]]; the name is singular: write [scenario]"},
+		// A number in quotes as Norwegians write it: the number meant, not
+		// also "needs coverage" or "expected a number … write coverage = 0.95".
+		{"per cent in quotes", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\ncoverage = \"90 %\"\n",
+			`test.toml:8: intervention[1].coverage: expected a number, got the text "90 %"; write coverage = 0.9 without quotes: TOML has no per cent sign`},
+		{"thousands in quotes", head + "[[intervention]]\nkind = \"campus\"\nregions = [\"T07\"]\nfrom_year = 2025\nstudents = \"1 500\"\n",
+			`test.toml:9: intervention[1].students: expected a whole number, got the text "1 500"; write students = 1500 without quotes: TOML has no spaces in numbers`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("test.toml", []byte(c.src))
@@ -643,6 +680,32 @@ func TestNoFollowOnErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKindInAnyCase: a kind is read in any case, as region and county
+// names are ("Campus" was an unknown kind), and the lower-case name is
+// the one used after parsing: in the Spec, and as the entry's name.
+func TestKindInAnyCase(t *testing.T) {
+	for _, kind := range []string{"Campus", "CAMPUS", "campus"} {
+		s, err := Parse("test.toml", []byte(head+"[[intervention]]\nkind = \""+kind+"\"\nregions = [\"T07\"]\nfrom_year = 2025\nstudents = 100\n"))
+		if err != nil {
+			t.Errorf("kind = %q: %v", kind, err)
+			continue
+		}
+		if iv := s.Interventions[0]; iv.Kind != "campus" || iv.Name != "campus" {
+			t.Errorf("kind = %q: Kind %q, Name %q; want campus, campus", kind, iv.Kind, iv.Name)
+		}
+	}
+	s, err := Parse("test.toml", []byte(head+"[[intervention]]\nkind = \"Region_Enlargement\"\nname = \"Holmøy bridge\"\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2025\nminutes_saved = 10\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv := s.Interventions[0]; iv.Kind != "region_enlargement" || iv.Name != "Holmøy bridge" || iv.Num("minutes_saved") != 10 {
+		t.Errorf("Region_Enlargement: %+v", iv)
+	}
+	// A misspelt kind in capitals is still unknown, with the lower-case kind meant.
+	_, err = Parse("test.toml", []byte(head+"[[intervention]]\nkind = \"Campuss\"\nregions = [\"T07\"]\nfrom_year = 2025\nstudents = 100\n"))
+	checkBad(t, badCase{"misspelt", "", 6, "intervention[1].kind", []string{`unknown intervention kind "Campuss"; did you mean "campus"?`}}, err)
 }
 
 // TestStartYearAheadOfTheWorld: start_year = 2025 with a world of 1 January

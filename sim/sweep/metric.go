@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/record"
@@ -345,26 +348,52 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			}
 		}
 	case "county":
-		for _, c := range counties(w) {
+		for i, c := range counties(w) {
 			rs := all(func(r int) bool { return w.Regions[r].County == c })
 			if len(rs) == 0 {
 				continue
 			}
-			id := w.Regions[rs[0]].CountyCode
+			id := safeSuffix(w.Regions[rs[0]].CountyCode)
 			if id == "" {
 				id = safeSuffix(c)
+			}
+			if id == "" { // a name of no Latin letter or digit
+				id = "county" + strconv.Itoa(i+1)
 			}
 			groups = append(groups, group{"_" + id, rs})
 		}
 	case "region":
 		for r := range w.Regions {
 			if sel[r] {
-				groups = append(groups, group{"_" + safeSuffix(w.Regions[r].Code), []int{r}})
+				id := safeSuffix(w.Regions[r].Code)
+				if id == "" {
+					id = "region" + strconv.Itoa(r+1)
+				}
+				groups = append(groups, group{"_" + id, []int{r}})
 			}
 		}
 	}
 	if len(groups) == 0 {
 		return nil, fmt.Sprintf("%q selects no region of world %s; loosen the filters", expr, w.Name)
+	}
+	// Names that transliterate alike (Øst and Ost, Åst and Ast) are one
+	// entry's: the user cannot rename one, so the later ones, in the
+	// world's order, take _2, _3, … (a name no other group has).
+	taken := map[string]bool{}
+	for _, g := range groups {
+		taken[g.suffix] = true
+	}
+	used := map[string]bool{}
+	for i := range groups {
+		if used[groups[i].suffix] {
+			n := 2
+			for taken[groups[i].suffix+"_"+strconv.Itoa(n)] {
+				n++
+			}
+			groups[i].suffix += "_" + strconv.Itoa(n)
+			taken[groups[i].suffix] = true
+		}
+		used[groups[i].suffix] = true
 	}
 	var out []Metric
 	for _, g := range groups {
@@ -440,14 +469,49 @@ func counties(w *world.World) []string {
 	return out
 }
 
-// safeSuffix keeps letters, digits and _ of s (for metric names).
+// safeSuffix writes s, a county's or region's name or code, in the
+// characters of a metric name: letters a–z and A–Z, digits and _. As in
+// a sweep's name (docs/sweeps.md), æ, ø and å are written ae, o and a;
+// other Latin letters lose their accents (é → e, á → a, č → c, ö → o),
+// and the letters that have none to lose are written as they are spelt
+// without (đ → d, ŋ → n, ß → ss). Every run of other characters is one _,
+// with none at either end: "Øst Land" is Ost_Land, "Finnmark -
+// Finnmárku - Finmarkku" Finnmark_Finnmarku_Finmarkku. It returns "" when
+// nothing is left (a name in another script).
 func safeSuffix(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return r
+	var b strings.Builder
+	gap := false
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) { // an accent, decomposed
+			continue
 		}
-		return '_'
-	}, s)
+		t, ok := plainLetters[r]
+		if !ok {
+			t = string(r)
+		}
+		for _, c := range t {
+			if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				if gap && b.Len() > 0 {
+					b.WriteByte('_')
+				}
+				b.WriteRune(c)
+				gap = false
+			} else {
+				gap = true
+			}
+		}
+	}
+	return b.String()
+}
+
+// plainLetters are the Latin letters that do not decompose into a letter
+// and accents, as written without them (the lower-case ones as the
+// world's region lookup folds them).
+var plainLetters = map[rune]string{
+	'æ': "ae", 'Æ': "Ae", 'ø': "o", 'Ø': "O", 'œ': "oe", 'Œ': "Oe",
+	'đ': "d", 'Đ': "D", 'ð': "d", 'Ð': "D", 'þ': "th", 'Þ': "Th",
+	'ŋ': "n", 'Ŋ': "N", 'ŧ': "t", 'Ŧ': "T", 'ǥ': "g", 'Ǥ': "G",
+	'ʒ': "z", 'Ʒ': "Z", 'ł': "l", 'Ł': "L", 'ß': "ss", 'ı': "i",
 }
 
 // collector measures a run's metrics from its records, fed in order: the

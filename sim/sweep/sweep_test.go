@@ -581,3 +581,76 @@ coverage = 0.98
 		t.Errorf("by number: %v", err)
 	}
 }
+
+// TestMetricNamesByCounty: by=county names a metric after a county
+// without a code in the letters a metric name has, æ, ø and å written ae,
+// o and a as in a sweep's name, accents dropped ("Øst Land" was c__st_Land);
+// counties whose names still read alike (Øst and Ost; Åst and Ast) get
+// _2 in the world's order instead of an error the user cannot fix (they
+// come from one entry). Real Norwegian county names, some in several
+// languages, as a world without county codes gives them.
+func TestMetricNamesByCounty(t *testing.T) {
+	counties := []string{"Øst Land", "Østfold", "Trøndelag - Trööndelage", "Møre og Romsdal", "Troms", "Finnmark - Finnmárku - Finmarkku",
+		"Øst", "Ost", "Åst", "Ast", "Ærø", "Čáhcesuolu", "Ost_2", "北"}
+	var b strings.Builder
+	b.WriteString("code,name,lat,lon,population,county\n")
+	for i, c := range counties {
+		fmt.Fprintf(&b, "R%d,Region %d,%g,10,5000,%s\n", i, i, 60+0.1*float64(i), c)
+	}
+	path := filepath.Join(t.TempDir(), "regions.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := world.Load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, msg := parseMetric("c", "population(by=county)", 1, w, w.StartYear)
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	var names []string
+	for _, m := range ms {
+		names = append(names, m.Name)
+		if !metricName.MatchString(m.Name) {
+			t.Errorf("%s is not a metric name", m.Name)
+		}
+	}
+	want := []string{"c_Ost_Land", "c_Ostfold", "c_Trondelag_Troondelage", "c_More_og_Romsdal", "c_Troms", "c_Finnmark_Finnmarku_Finmarkku",
+		"c_Ost", "c_Ost_3", "c_Ast", "c_Ast_2", "c_Aero", "c_Cahcesuolu", "c_Ost_2", "c_county14"}
+	if !slices.Equal(names, want) {
+		t.Errorf("metrics\n%v\nwant\n%v", names, want)
+	}
+	// The same world's regions by code: codes are names too.
+	if _, msg := parseMetric("r", "population(by=region)", 1, w, w.StartYear); msg != "" {
+		t.Error(msg)
+	}
+	// A sweep of the world loads, with no "two metrics are named".
+	dir := filepath.Dir(path)
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("[scenario]\nname = \"b\"\nworld = \"regions.csv\"\nyears = 1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.toml"), []byte("[sweep]\nscenario = \"base.toml\"\n[[parameter]]\npath = \"scale\"\nvalues = 0.5\n[metrics]\nc = \"population(by=county)\"\n"), 0o644)
+	if _, err := Load(filepath.Join(dir, "sweep.toml")); err != nil {
+		t.Error(err)
+	}
+	// Norway's counties have codes, which name them as before.
+	no, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, msg = parseMetric("c", "population(by=county)", 1, no, no.StartYear)
+	if msg != "" || len(ms) != 15 || ms[0].Name != "c_03" {
+		t.Errorf("Norway by county: %v %q", ms, msg)
+	}
+}
+
+func TestSafeSuffix(t *testing.T) {
+	for in, want := range map[string]string{
+		"0301": "0301", "T07": "T07", "T-07": "T_07", "Øst Land": "Ost_Land", "Bærum": "Baerum", "Tromsø": "Tromso",
+		"Ås": "As", "A\u030as": "As", "Guovdageaidnu - Kautokeino": "Guovdageaidnu_Kautokeino", "Deatnu - Tana": "Deatnu_Tana",
+		"Unjárga - Nesseby": "Unjarga_Nesseby", "Kárášjohka": "Karasjohka", "Đ ŋ ŧ": "D_n_t", "Ørland": "Orland", "--": "", "北": "",
+	} {
+		if got := safeSuffix(in); got != want {
+			t.Errorf("safeSuffix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
