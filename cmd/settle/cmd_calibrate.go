@@ -23,17 +23,17 @@ import (
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/synth"
-	"github.com/settle-sim/settle/sim/world"
 )
 
 const calibrateHelpHead = `Usage: settle calibrate FILE [flags]
 
 Fits behaviour parameters so that simulated runs reproduce calibration
 targets. FILE is a targets file (see docs/calibration.md) whose optional
-[calibration] table says which parameters to fit, their bounds, the world,
-the reduced scale, the years, the seeds and the optimiser settings; or a file
-with only a [calibration] table whose targets = "..." names the targets file.
-Without a [calibration] table the defaults are used (docs/calibration.md).
+[calibration] table says which parameters to fit, their bounds, the world
+(and its travel_times file), the reduced scale, the years, the seeds and the
+optimiser settings; or a file with only a [calibration] table whose
+targets = "..." names the targets file. Without a [calibration] table the
+defaults are used (docs/calibration.md).
 
 Every evaluation simulates the world once per seed, always the same seeds
 (common random numbers), and averages the loss of fit.Loss over them. The
@@ -41,13 +41,17 @@ optimiser is gonum's Nelder–Mead on the logit of each parameter's bounds.
 
 It writes to a new folder results/calibrate/<date-time>-s<seed>/ (or --out
 DIR, which must not exist or be empty):
-  fitted.toml   the fitted values as a [behaviour] table to paste into a
-                scenario, headed by their provenance
-  report.txt    the fit table: the start point and the fitted point with the
-                calibration's seeds, and a validation run of the fitted point
-                at a larger scale with other seeds
-  report.csv    the same as a tidy table, one row per seed and statistic
-  trace.csv     every evaluation: its loss, each seed's loss and the values
+  fitted.toml    the fitted values as a [behaviour] table to paste into a
+                 scenario, headed by their provenance (the files read, with
+                 their SHA-256)
+  report.txt     the fit table: the start point and the fitted point with
+                 the calibration's seeds, and a validation run of the fitted
+                 point at a larger scale with other seeds
+  report.csv     the same as a tidy table, one row per seed and statistic
+  trace.csv      every evaluation: its loss, each seed's loss and the values
+  manifest.json  the engine, the calibration, targets and world files with
+                 their SHA-256, the settings, the times, and whether it
+                 finished ("complete": false until it has)
 
 Ctrl-C stops after the year being simulated and still writes fitted.toml with
 the best point so far, marked INCOMPLETE (no report then). A calibration does
@@ -194,7 +198,7 @@ func (e *calibrateInterrupted) Unwrap() error { return e.cause }
 
 // runCalibrate fits the parameters of opts.File's spec and writes the
 // results folder.
-func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.Writer) error {
+func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.Writer) (retErr error) {
 	if err := opts.check(); err != nil {
 		return err
 	}
@@ -226,9 +230,12 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	w, err := world.Load(spec.World, "")
+	w, err := spec.LoadWorld()
 	if err != nil {
-		return fmt.Errorf("%s: calibration.world: %w", spec.File, err)
+		return err
+	}
+	if n := studyPlacesNote(w, nil); n != "" {
+		p.Errorf("note: %s", n)
 	}
 	// A scale the engine would refuse, before the folder is made (the
 	// validation scale after the whole fit).
@@ -268,14 +275,40 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return err
 	}
 
+	// manifest.json, as a run's: "complete": false until the end, and
+	// rewritten on every way out, so that a folder always says what it
+	// holds and how far it got.
+	man := calibrate.NewManifest(spec, tg, w)
+	man.Workers = opts.Workers
+	if man.Workers <= 0 {
+		man.Workers = runtime.NumCPU() // as calibrate.Simulate does
+	}
+	man.StartTime, man.CommandLine, man.GoVersion = start, opts.Cmdline, runtime.Version()
+	man.WorkingDir, _ = os.Getwd()
+	man.Hostname, _ = os.Hostname()
+	if err := calibrate.WriteManifest(dir, &man); err != nil {
+		return err
+	}
+	finished := false
+	defer func() {
+		if finished {
+			return
+		}
+		man.EndTime, man.Complete = time.Now(), false
+		man.Stopped = calibrateStopped(retErr, man.Evaluations)
+		if err := calibrate.WriteManifest(dir, &man); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+
 	trace, err := newTraceFile(filepath.Join(dir, calibrateTrace), calibrate.TraceHeader(spec))
 	if err != nil {
 		return err
 	}
 	defer trace.Close()
 
-	p.Printf("calibrating %d parameters of %s against %s: scale %g, %d years, seeds %s, at most %d evaluations\n",
-		len(spec.Params), spec.World, tg.File, spec.Scale, spec.Years, seedText(spec.Seeds), spec.MaxEvals)
+	p.Printf("calibrating %s of %s against %s: scale %g, %d years, seeds %s, at most %d evaluations\n",
+		nouns(len(spec.Params), "parameter"), calibrate.WorldText(spec.World, w.Files), tg.File, spec.Scale, spec.Years, seedText(spec.Seeds), spec.MaxEvals)
 	bar := newEvalBar(p, spec.MaxEvals)
 	base := params.Default()
 	res, fitErr := calibrate.Fit(ctx, calibrate.Problem{
@@ -283,6 +316,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		OnEval: func(e calibrate.Eval) {
 			trace.Write(calibrate.TraceRow(e))
 			bar.Add(e)
+			man.Evaluations = e.N
 		},
 	})
 	bar.Done()
@@ -296,7 +330,8 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		return fitErr
 	}
 
-	prov := calibrate.Provenance{CommandLine: opts.Cmdline, Date: start, TargetsFile: tg.File, TargetsSHA256: tg.SHA256}
+	man.Status = res.Status
+	prov := calibrate.Provenance{CommandLine: opts.Cmdline, Date: start, TargetsFile: tg.File, TargetsSHA256: tg.SHA256, WorldFiles: w.Files}
 	var report *calibrate.Report
 	var reportErr error
 	if res.Complete {
@@ -309,6 +344,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 			report = nil
 		} else if err != nil {
 			res.Complete, res.Status = false, "interrupted during the report"
+			man.Status = res.Status
 			fitErr = err
 			report = nil
 		}
@@ -362,6 +398,11 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		output.WriteData(incomplete, []byte(fmt.Sprintf("settle calibrate finished the fit, but %v.\n%s", reportErr, rerunText(opts.Cmdline))))
 		return reportErr
 	}
+	man.EndTime, man.Complete, man.Stopped = time.Now(), true, ""
+	if err := calibrate.WriteManifest(dir, &man); err != nil {
+		return err
+	}
+	finished = true
 	if err := os.Remove(incomplete); err != nil {
 		return err
 	}
@@ -371,6 +412,18 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 		p.Printf("written to %s\n", dir)
 	}
 	return nil
+}
+
+// calibrateStopped says in the manifest why a calibration that returned
+// err after evals evaluations did not finish.
+func calibrateStopped(err error, evals int) string {
+	switch {
+	case err == nil:
+		return "stopped before it finished"
+	case errors.Is(err, context.Canceled):
+		return fmt.Sprintf("interrupted (Ctrl-C or SIGTERM) after %d evaluation%s", evals, plural(evals))
+	}
+	return err.Error()
 }
 
 func seedText(seeds []uint64) string {

@@ -3,17 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/sim/calibrate"
+	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // calibrationFile writes Norway's targets with a [calibration] table for a
@@ -206,6 +211,15 @@ func TestCalibrateInterrupted(t *testing.T) {
 	if !strings.Contains(string(b), want) {
 		t.Errorf("INCOMPLETE says %q, want the command without --out: %q", b, want)
 	}
+	// manifest.json, as a run's, says it did not finish and why.
+	m, err := calibrate.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Complete || m.Evaluations != 0 || !strings.Contains(m.Stopped, "interrupted") || m.EndTime.IsZero() || !slices.Equal(m.CommandLine, cmdline) {
+		t.Errorf("manifest of an interrupted calibration: %+v", m)
+	}
+	assertNoTmp(t, out)
 }
 
 func TestCalibrateUsage(t *testing.T) {
@@ -274,5 +288,126 @@ func TestCalibrateFlagMendsFile(t *testing.T) {
 	code, _, errs = settle(t, "calibrate", file, "--max-evals", "5", "--scale", "0.05", "--years", "1", "--seeds", "1", "--quiet", "--out", out)
 	if code != 0 {
 		t.Errorf("--max-evals 5: exit %d, %s; want the flag to override the file's 3", code, errs)
+	}
+}
+
+// userWorldCalibration writes the teaching world as a user's files (w/regions.csv
+// and, unless travel is false, w/travel.csv with the island's ferry times)
+// and a calibration file c/cal.toml naming them relative to itself: one
+// parameter, 3 evaluations, scale 0.05, 2 years, seed 1.
+func userWorldCalibration(t *testing.T, dir string, travel bool) string {
+	t.Helper()
+	for _, d := range []string{"w", "c"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"regions.csv", "travel.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "sim", "world", "data", "teaching", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "w", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	targets, err := os.ReadFile(filepath.Join("..", "..", "targets", "norway.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := "\n[calibration]\nworld = \"../w/regions.csv\"\n"
+	if travel {
+		spec += "travel_times = \"../w/travel.csv\"\n"
+	}
+	spec += "params = [\"base_a2\"]\nscale = 0.05\nyears = 2\nseeds = [1]\nmax_evals = 3\n"
+	path := filepath.Join(dir, "c", "cal.toml")
+	if err := os.WriteFile(path, append(targets, spec...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func sha256Of(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestCalibrateTravelTimes: [calibration] takes travel_times, relative to
+// the file as world is, and every evaluation simulates the world with them
+// (it was "unknown key", so a user world was fitted on centroid-estimated
+// times and run with the real ones). The world's files are pinned by their
+// SHA-256 in fitted.toml, report.txt and manifest.json.
+func TestCalibrateTravelTimes(t *testing.T) {
+	tmp := t.TempDir()
+	file := userWorldCalibration(t, tmp, true)
+	out := filepath.Join(tmp, "out")
+	code, stdout, errs := settle(t, "calibrate", file, "--out", out, "--workers", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	regions, travel := filepath.Join(tmp, "w", "regions.csv"), filepath.Join(tmp, "w", "travel.csv")
+	rsum, tsum := sha256Of(t, regions), sha256Of(t, travel)
+	fitted, err := os.ReadFile(filepath.Join(out, "fitted.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# world file:  " + regions + " (sha256 " + rsum + ")\n", "# travel file: " + travel + " (sha256 " + tsum + ")\n"} {
+		if !strings.Contains(string(fitted), want) {
+			t.Errorf("fitted.toml lacks %q:\n%s", want, fitted)
+		}
+	}
+	report, err := os.ReadFile(filepath.Join(out, "report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := "world " + regions + " (sha256 " + rsum[:12] + "), travel times " + travel + " (sha256 " + tsum[:12] + ")"
+	if !strings.Contains(string(report), used) || !strings.Contains(stdout, "calibrating 1 parameter of "+regions+" (sha256 "+rsum[:12]+"), travel times "+travel) {
+		t.Errorf("report.txt or the output does not name the files with their hashes (%q):\n%s\n%s", used, report, stdout)
+	}
+
+	m, err := calibrate.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFiles := []world.File{{Role: world.RegionsFile, Path: regions, SHA256: rsum}, {Role: world.TravelFile, Path: travel, SHA256: tsum}}
+	if !slices.Equal(m.WorldFiles, wantFiles) || m.World != regions {
+		t.Errorf("manifest world %q, files %+v; want %+v", m.World, m.WorldFiles, wantFiles)
+	}
+	if !m.Complete || m.Stopped != "" || m.CalibrationFile != file || m.CalibrationSHA256 != sha256Of(t, file) ||
+		m.TargetsFile != file || m.TargetsSHA256 != m.CalibrationSHA256 || m.EngineVersion != engine.Version ||
+		m.Scale != 0.05 || m.Years != 2 || !slices.Equal(m.Seeds, []uint64{1}) || m.Workers != 2 || m.Evaluations != 3 ||
+		m.MaxEvals != 3 || m.ValidateScale != 0.1 || len(m.ValidateSeeds) != 2 || len(m.Params) != 1 || m.Params[0].Name != "base_a2" ||
+		m.StartTime.IsZero() || m.EndTime.Before(m.StartTime) || m.WorkingDir == "" || len(m.CommandLine) == 0 {
+		t.Errorf("manifest %+v", m)
+	}
+	assertNoTmp(t, out)
+
+	// The times are used: without the file (the island's ferry estimated
+	// as a road) the same start point scores differently.
+	other := t.TempDir()
+	out2 := filepath.Join(other, "out")
+	if code, _, errs := settle(t, "calibrate", userWorldCalibration(t, other, false), "--out", out2, "--quiet"); code != 0 {
+		t.Fatalf("without travel_times: exit %d: %s", code, errs)
+	}
+	with, without := readCSV(t, filepath.Join(out, "trace.csv")), readCSV(t, filepath.Join(out2, "trace.csv"))
+	if with[1][1] == without[1][1] {
+		t.Errorf("the start point's loss is %s with and without travel_times", with[1][1])
+	}
+
+	// A travel file that is not there is an error naming the key.
+	b, _ := os.ReadFile(file)
+	os.WriteFile(file, bytes.Replace(b, []byte(`"../w/travel.csv"`), []byte(`"../w/travle.csv"`), 1), 0o644)
+	out3 := filepath.Join(tmp, "out3")
+	code, _, errs = settle(t, "calibrate", file, "--out", out3)
+	if code != exitError || !strings.Contains(errs, "cal.toml: calibration.travel_times: travel-time file "+filepath.Join(tmp, "w", "travle.csv")+" does not exist") {
+		t.Errorf("a missing travel file: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(out3); err == nil {
+		t.Error("the refused calibration made its folder")
 	}
 }

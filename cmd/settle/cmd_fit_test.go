@@ -110,3 +110,20 @@ func TestFitCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFitCalibrationTable: a targets file may carry settle calibrate's
+// [calibration] table (docs/calibration.md); settle fit ignores it (it
+// printed an error for the table and one for each of its keys, six of them
+// ending in an empty "the keys here are " list).
+func TestFitCalibrationTable(t *testing.T) {
+	tmp := t.TempDir()
+	run := filepath.Join(tmp, "run")
+	if code, _, errs := settle(t, "run", scenarioFile(t, tmp, 2, 0.2), "--out", run, "--quiet"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	file := calibrationFile(t, tmp)
+	code, out, errs := settle(t, "fit", run, "--targets", file)
+	if code != 0 || strings.Contains(errs, "unknown key") || !strings.Contains(out, "targets met") {
+		t.Errorf("settle fit --targets with a [calibration] table: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
@@ -215,6 +216,9 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	for _, n := range intervention.Implausible(s.Interventions, w) {
 		p.Errorf("warning: %s", n)
 	}
+	if n := studyPlacesNote(w, s.Interventions); n != "" {
+		p.Errorf("note: %s", n)
+	}
 	switch m, tooMuch := memoryWarning(w, s.Scale); {
 	case tooMuch:
 		return fmt.Errorf("%s: %s", s.File, m)
@@ -309,11 +313,29 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		stop = err
 	}
 
-	if run.YearsCompleted() > 0 {
-		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %d year%s in %.1f s\n\n",
-			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), run.YearsCompleted(), plural(run.YearsCompleted()), time.Since(start).Seconds())
+	if done := run.YearsCompleted(); done > 0 {
+		// An incomplete run's figures are those of the years it finished:
+		// the summary says so first and last (the tables scroll the first
+		// line away), as its INCOMPLETE file does.
+		took := fmt.Sprintf("%d year%s in %.1f s", done, plural(done), time.Since(start).Seconds())
+		footer := ""
+		if stop != nil || done < s.Years {
+			why := "stopped by an error"
+			if errors.Is(stop, context.Canceled) {
+				why = "interrupted"
+			}
+			cover := fmt.Sprintf("cover %d–%d only, not to %d", s.StartYear, s.StartYear+done, s.StartYear+s.Years)
+			took = fmt.Sprintf("INCOMPLETE, %d of %d years in %.1f s (%s: the figures below %s)", done, s.Years, time.Since(start).Seconds(), why, cover)
+			footer = fmt.Sprintf("INCOMPLETE: %s after %d of %d years; the figures above %s (%s says how to run it again)",
+				why, done, s.Years, cover, filepath.Join(dir, output.IncompleteFile))
+		}
+		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %s\n\n",
+			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), took)
 		if err := run.Summary().WriteText(p.Stdout()); err != nil {
 			return err
+		}
+		if footer != "" {
+			p.Printf("\n%s\n", footer)
 		}
 	}
 	if stop != nil {

@@ -44,6 +44,16 @@ Flags:
 // sensitivityCSV is the table's file in the output folder.
 const sensitivityCSV = "sensitivity.csv"
 
+// minBootstrap is the fewest bootstrap resamples --bootstrap accepts (0,
+// no intervals, aside). The ends of a 95 % percentile interval are the
+// 2.5 % and 97.5 % quantiles of the resampled estimates: with 200
+// resamples each end is the 5th most extreme of them, with fewer it rests
+// on one to four (with 5 the lowest and highest of five draws, an interval
+// that may exclude its own estimate), and the interval is noise. Efron and
+// Tibshirani (1993, ch. 19) advise about 1000 for percentile intervals;
+// the default, sensitivity.DefaultBootstrap, is 500.
+const minBootstrap = 200
+
 type sensitivityOptions struct {
 	Dir       string
 	Out       string // "" = Dir/sensitivity
@@ -54,7 +64,7 @@ type sensitivityOptions struct {
 func sensitivityFlags(o *sensitivityOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("sensitivity", flag.ContinueOnError)
 	fs.StringVar(&o.Out, "out", "", "write the table and chart to `DIR2`, which must not exist or be empty\n(default DIR/sensitivity)")
-	fs.IntVar(&o.Bootstrap, "bootstrap", sensitivity.DefaultBootstrap, "`N` bootstrap resamples for the intervals (default "+strconv.Itoa(sensitivity.DefaultBootstrap)+";\n0: no intervals)")
+	fs.IntVar(&o.Bootstrap, "bootstrap", sensitivity.DefaultBootstrap, "`N` bootstrap resamples for the 95 % intervals, at least "+strconv.Itoa(minBootstrap)+"\n(default "+strconv.Itoa(sensitivity.DefaultBootstrap)+"; 0: no intervals)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors and the output folder")
 	return fs
 }
@@ -76,7 +86,11 @@ func cmdSensitivity(ctx context.Context, args, cmdline []string, stdout, stderr 
 		return usagef("give one sweep folder, not %d arguments", len(pos))
 	}
 	if o.Bootstrap < 0 {
-		return usagef("--bootstrap %d: give 0 or more resamples", o.Bootstrap)
+		return usagef("--bootstrap %d: give a number of resamples, %d or more (the default is %d), or 0 for no intervals", o.Bootstrap, minBootstrap, sensitivity.DefaultBootstrap)
+	}
+	if o.Bootstrap > 0 && o.Bootstrap < minBootstrap {
+		return usagef("--bootstrap %d: too few resamples for a 95 %% interval, whose ends are the 2.5 %% and 97.5 %% quantiles of the resampled estimates; give %d or more (the default is %d), or 0 for no intervals",
+			o.Bootstrap, minBootstrap, sensitivity.DefaultBootstrap)
 	}
 	if isSet(fs, "out") && o.Out == "" {
 		return usagef("--out needs a folder name; leave it out for DIR/sensitivity")

@@ -105,7 +105,41 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	return writeScenario(p.Stdout(), s, w)
+	if err := writeScenario(p.Stdout(), s, w); err != nil {
+		return err
+	}
+	if n := studyPlacesNote(w, s.Interventions); n != "" {
+		p.Errorf("note: %s", n)
+	}
+	return nil
+}
+
+// studyPlacesNote says, of a world in which no region has study places,
+// that nobody studies, or returns "". study_places is an optional column
+// of a regions CSV and is not synthesised: a world without it has no
+// campus, so admission admits nobody, the students column stays 0 and
+// nobody gains a degree during the run (the start population's degrees
+// are synthesised from the national shares). A campus intervention that
+// adds places opens them in its first year.
+func studyPlacesNote(w *world.World, interventions []intervention.Spec) string {
+	for i := range w.Regions {
+		if w.Regions[i].StudyPlaces > 0 {
+			return ""
+		}
+	}
+	what := "nobody studies, so the students column stays 0 and no one earns a degree during the run"
+	opens := 0
+	for i := range interventions {
+		sp := &interventions[i]
+		if sp.Kind == "campus" && sp.Num("students") > 0 && (opens == 0 || sp.FromYear < opens) {
+			opens = sp.FromYear
+		}
+	}
+	if opens != 0 {
+		what = fmt.Sprintf("nobody studies before the campus intervention opens places in %d", opens)
+	}
+	return fmt.Sprintf("world %s has no study places in any region (no study_places column in its regions file, or 0 in every row): %s; add the column (higher-education study places per region) to model higher education",
+		w.Name, what)
 }
 
 // writeScenario prints what a scenario will run.

@@ -111,11 +111,25 @@ util_distance = { family = [-3, -0.5] }
 	if s.World != "dir/regions.csv" || s.Scale != 0.1 || s.Years != 5 || len(s.Seeds) != 3 || s.MaxEvals != 50 {
 		t.Errorf("spec %+v", s)
 	}
+	// travel_times is a path relative to the file, as world is (it was an
+	// unknown key).
+	s, err = ParseSpec("dir/t.toml", []byte("[calibration]\nworld = \"../w/regions.csv\"\ntravel_times = \"../w/travel.csv\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.World != "w/regions.csv" || s.TravelTimes != "w/travel.csv" {
+		t.Errorf("world %q, travel_times %q; want both relative to dir/", s.World, s.TravelTimes)
+	}
+	if s, err := ParseSpec("dir/t.toml", []byte("[calibration]\ntravel_times = \"/abs/travel.csv\"\n")); err != nil || s.TravelTimes != "/abs/travel.csv" {
+		t.Errorf("an absolute travel_times: %q, %v", s.TravelTimes, err)
+	}
 }
 
 func TestParseSpecErrors(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
 		{"[calibration]\nscael = 0.1\n", `calibration.scael: unknown key "scael" in [calibration]; did you mean "scale"?`},
+		{"[calibration]\ntravel_time = \"t.csv\"\n", `calibration.travel_time: unknown key "travel_time" in [calibration]; did you mean "travel_times"?`},
+		{"[calibration]\ntravel_times = 3\n", `calibration.travel_times: expected a quoted text`},
 		{"[calibration]\nparams = [\"base_a3\"]\n", `calibration.params: unknown behaviour parameter "base_a3"; did you mean "base_a2"?`},
 		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0, 3]\n", "calibration.bounds.base_a2: [0, 3] reaches outside the parameter's range [0, 2]"},
 		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [1, 0.5]\n", "is not an interval"},
@@ -408,5 +422,56 @@ restarts = `+strconv.Itoa(restarts)+"\n"))
 	}
 	if !(runs[1].Evals > runs[0].Evals && runs[1].Best.Loss < runs[0].Best.Loss) {
 		t.Errorf("without restarts %d evaluations, loss %g; with 2: %d, %g", runs[0].Evals, runs[0].Best.Loss, runs[1].Evals, runs[1].Best.Loss)
+	}
+}
+
+// TestLoadWorld: the spec's world is loaded with its travel_times, and an
+// error names the key; fitted.toml pins the files by their SHA-256.
+func TestLoadWorld(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "regions.csv"), []byte("code,name,lat,lon,population\nA,Alpha,60,10,5000\nB,Beta,60.5,10.5,800\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "travel.csv"), []byte("from,to,minutes\nA,B,300\n"), 0o644)
+	file := filepath.Join(dir, "cal.toml")
+	spec := func(body string) *Spec {
+		t.Helper()
+		s, err := ParseSpec(file, []byte("[calibration]\nparams = [\"base_c\"]\n"+body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := spec("world = \"regions.csv\"\ntravel_times = \"travel.csv\"\n")
+	w, err := s.LoadWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.TravelMinutes(0, 1) != 300 || w.GivenPairs != 2 || len(w.Files) != 2 || w.Files[1].Role != world.TravelFile {
+		t.Errorf("the travel file was not used: %g minutes, %d pairs given, files %+v", w.TravelMinutes(0, 1), w.GivenPairs, w.Files)
+	}
+	var b bytes.Buffer
+	res := &Result{Start: Eval{N: 1, Values: []float64{0.027}}, Best: Eval{N: 1, Values: []float64{0.027}}, Evals: 1, Complete: true, Status: "done", Params: params.Default()}
+	if err := WriteFitted(&b, s, res, Provenance{WorldFiles: w.Files}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range w.Files {
+		if len(f.SHA256) != 64 || !strings.Contains(b.String(), f.Path+" (sha256 "+f.SHA256+")\n") {
+			t.Errorf("fitted.toml does not pin %s:\n%s", f.Path, b.String())
+		}
+	}
+	if got := WorldText(s.World, w.Files); got != s.World+" (sha256 "+w.Files[0].SHA256[:12]+"), travel times "+s.TravelTimes+" (sha256 "+w.Files[1].SHA256[:12]+")" {
+		t.Errorf("WorldText %q", got)
+	}
+	if got := WorldText("teaching", nil); got != "teaching" {
+		t.Errorf("WorldText of an embedded world: %q", got)
+	}
+
+	for _, c := range []struct{ body, want string }{
+		{"world = \"regions.csv\"\ntravel_times = \"travle.csv\"\n", "cal.toml: calibration.travel_times: travel-time file " + filepath.Join(dir, "travle.csv") + " does not exist"},
+		{"world = \"regoins.csv\"\ntravel_times = \"travel.csv\"\n", "cal.toml: calibration.world: regions file " + filepath.Join(dir, "regoins.csv") + " does not exist"},
+		{"world = \"regions.csv\"\ntravel_times = \"regions.csv\"\n", "cal.toml: calibration.travel_times: "},
+	} {
+		if _, err := spec(c.body).LoadWorld(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.body, err, c.want)
+		}
 	}
 }

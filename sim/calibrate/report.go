@@ -36,7 +36,10 @@ func (c *Column) MeanLoss() float64 { return mean(c.Loss) }
 type Report struct {
 	Targets *Targets
 	World   string
-	Columns []Column
+	// WorldFiles are the user's files the world was read from, with their
+	// SHA-256 (world.World.Files).
+	WorldFiles []world.File
+	Columns    []Column
 }
 
 // MakeReport simulates the columns of the report: start (base) and fitted
@@ -44,7 +47,7 @@ type Report struct {
 // the validation scale and seeds (see Spec.ValidateScale). Cost: about
 // 2·len(Seeds) calibration evaluations plus the validation runs.
 func MakeReport(ctx context.Context, w *world.World, t *Targets, s *Spec, base params.Params, res *Result, workers int) (*Report, error) {
-	r := &Report{Targets: t, World: s.World}
+	r := &Report{Targets: t, World: s.World, WorldFiles: w.Files}
 	vscale, vseeds := s.validation()
 	for _, c := range []struct {
 		label string
@@ -69,6 +72,26 @@ func MakeReport(ctx context.Context, w *world.World, t *Targets, s *Spec, base p
 		r.Columns = append(r.Columns, col)
 	}
 	return r, nil
+}
+
+// WorldText names a calibration's world and the user's files it was read
+// from (world.World.Files), each with the first 12 hex digits of its
+// SHA-256: "teaching", or "../w/regions.csv (sha256 3f2a9c01b2d4), travel
+// times ../w/travel.csv (sha256 9b1c0e7a55f3)".
+func WorldText(name string, files []world.File) string {
+	s := name
+	for _, f := range files {
+		sum := f.SHA256[:min(12, len(f.SHA256))]
+		switch {
+		case f.Role == world.RegionsFile && f.Path == name:
+			s += " (sha256 " + sum + ")"
+		case f.Role == world.TravelFile:
+			s += ", travel times " + f.Path + " (sha256 " + sum + ")"
+		default:
+			s += ", " + f.Role + " " + f.Path + " (sha256 " + sum + ")"
+		}
+	}
+	return s
 }
 
 // cell is one statistic of a column, summarised over its seeds.
@@ -113,7 +136,7 @@ func (c *Column) Met() (ok, checked int) {
 // that mean, and in how many seeds' runs the target was met.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Fit to %s (sha256 %s), world %s\n\n", r.Targets.File, r.Targets.SHA256[:12], r.World)
+	fmt.Fprintf(&b, "Fit to %s (sha256 %s), world %s\n\n", r.Targets.File, r.Targets.SHA256[:12], WorldText(r.World, r.WorldFiles))
 	for _, c := range r.Columns {
 		fmt.Fprintf(&b, "  %-11s scale %g, %d years, seeds %s: loss %.4g\n", c.Label+":", c.Scale, c.Years, seedList(c.Seeds), c.MeanLoss())
 	}

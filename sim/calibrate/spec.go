@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // Methods are the optimisers Spec.Method may name. (gonum's CmaEsChol was
@@ -58,8 +59,9 @@ var DefaultParams = []string{
 // Param is one fitted parameter: a params name and the closed interval it is
 // searched in (by default the parameter's whole range).
 type Param struct {
-	Name     string
-	Min, Max float64
+	Name string  `json:"name"`
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
 }
 
 // Spec says what to fit and how. The zero value is not useful; ParseSpec
@@ -76,9 +78,13 @@ type Spec struct {
 	// World is an embedded world's name or the path of a regions CSV
 	// (relative paths are resolved against File's folder by ParseSpec).
 	World string
-	Scale float64  // 0 < Scale ≤ 1
-	Years int      // simulated years per evaluation
-	Seeds []uint64 // common random numbers: the same seeds every evaluation
+	// TravelTimes is the path of a travel-time CSV (from,to,minutes) whose
+	// pairs replace the times estimated from the centroids, as a
+	// scenario's travel_times (resolved against File's folder), or "".
+	TravelTimes string
+	Scale       float64  // 0 < Scale ≤ 1
+	Years       int      // simulated years per evaluation
+	Seeds       []uint64 // common random numbers: the same seeds every evaluation
 
 	Method    string  // one of Methods
 	MaxEvals  int     // evaluations of the loss, the start point included
@@ -101,7 +107,7 @@ type Spec struct {
 }
 
 // specKeys are the keys of the [calibration] table.
-var specKeys = []string{"targets", "world", "scale", "years", "seeds", "params", "bounds", "method",
+var specKeys = []string{"targets", "world", "travel_times", "scale", "years", "seeds", "params", "bounds", "method",
 	"max_evals", "step", "tolerance", "patience", "restarts", "validate_scale", "validate_seeds"}
 
 // LoadSpec reads the [calibration] table of the TOML file at path (see
@@ -165,6 +171,9 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 	if strings.ContainsAny(s.World, `/\.`) && !filepath.IsAbs(s.World) {
 		s.World = filepath.Join(filepath.Dir(file), s.World)
 	}
+	if s.TravelTimes != "" && !filepath.IsAbs(s.TravelTimes) {
+		s.TravelTimes = filepath.Join(filepath.Dir(file), s.TravelTimes)
+	}
 	if s.Targets != "" && !filepath.IsAbs(s.Targets) {
 		s.Targets = filepath.Join(filepath.Dir(file), s.Targets)
 	}
@@ -201,6 +210,9 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 			}
 		case "world":
 			s.World = p.str(key, v)
+		case "travel_times":
+			// "" is no file, as leaving the key out (as in a scenario).
+			s.TravelTimes = strings.TrimSpace(p.str(key, v))
 		case "method":
 			s.Method = p.str(key, v)
 		case "scale":
@@ -492,4 +504,19 @@ func (s *Spec) patience() int {
 		return s.Patience
 	}
 	return 10 + 4*len(s.Params)
+}
+
+// LoadWorld loads the spec's world with its travel-time file (world.Load),
+// as every evaluation and the validation run simulate it. An error names
+// the file and the key (calibration.world or calibration.travel_times).
+func (s *Spec) LoadWorld() (*world.World, error) {
+	w, err := world.Load(s.World, s.TravelTimes)
+	if err != nil {
+		key := "world"
+		if s.TravelTimes != "" && strings.Contains(err.Error(), s.TravelTimes) {
+			key = "travel_times"
+		}
+		return nil, fmt.Errorf("%s: calibration.%s: %w", s.File, key, err)
+	}
+	return w, nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 
 	"github.com/settle-sim/settle/sim/fit"
 	"github.com/settle-sim/settle/sim/record"
@@ -22,8 +20,8 @@ type Targets struct {
 }
 
 // LoadTargets reads the targets of s: the file s.Targets names, or, when it
-// is empty, s.File itself without its [calibration] tables (which package
-// targets does not know). Errors keep the file's line numbers.
+// is empty, s.File itself (package targets ignores its [calibration]
+// table). Errors name the file's lines.
 func LoadTargets(s *Spec) (*Targets, error) {
 	file := s.Targets
 	if file == "" {
@@ -34,33 +32,11 @@ func LoadTargets(s *Spec) (*Targets, error) {
 		return nil, fmt.Errorf("%s: %w; check calibration.targets in %s", file, err, s.File)
 	}
 	sum := sha256.Sum256(data)
-	if s.Targets == "" {
-		data = withoutCalibration(data)
-	}
 	t, err := targets.Parse(file, data)
 	if err != nil {
 		return nil, err
 	}
 	return &Targets{Targets: t, File: file, SHA256: hex.EncodeToString(sum[:])}, nil
-}
-
-var tableHeader = regexp.MustCompile(`^\s*\[\[?\s*([^\]\s]+)\s*\]\]?`)
-
-// withoutCalibration blanks the lines of [calibration] and its sub-tables
-// ([calibration.bounds]), keeping every other line where it was.
-func withoutCalibration(data []byte) []byte {
-	lines := strings.SplitAfter(string(data), "\n")
-	in := false
-	for i, l := range lines {
-		if m := tableHeader.FindStringSubmatch(l); m != nil {
-			key := strings.Trim(m[1], `"`)
-			in = key == "calibration" || strings.HasPrefix(key, "calibration.")
-		}
-		if in {
-			lines[i] = l[len(strings.TrimRight(l, "\r\n")):] // keep the line break
-		}
-	}
-	return []byte(strings.Join(lines, ""))
 }
 
 // FitScorer scores runs with fit.Loss against t: the statistics of

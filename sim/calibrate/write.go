@@ -10,6 +10,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // Provenance is what a fitted file says about how it was made.
@@ -26,12 +27,17 @@ type Provenance struct {
 	Rerun string
 	// Validation is a one-line summary of the validation run, if any.
 	Validation string
+	// WorldFiles are the user's files the world was read from
+	// (world.World.Files: a regions CSV, a travel-time CSV), each written
+	// with its SHA-256.
+	WorldFiles []world.File
 }
 
 // WriteFitted writes res as a TOML [behaviour] table that a scenario can
 // paste (sim/scenario reads it), headed by comments that give its
-// provenance: the command, the targets file and its SHA-256, the world,
-// scale, years and seeds, the date, the engine version, the number of
+// provenance: the command, the targets file and its SHA-256, the world (a
+// user's regions and travel-time files with their SHA-256), scale, years
+// and seeds, the date, the engine version, the number of
 // evaluations and the loss at the start and at the fit. An interrupted fit
 // says so in its first line.
 func WriteFitted(w io.Writer, s *Spec, res *Result, prov Provenance) error {
@@ -48,6 +54,13 @@ func WriteFitted(w io.Writer, s *Spec, res *Result, prov Provenance) error {
 		fmt.Fprintf(b, "# targets:     %s (sha256 %s)\n", s.File, s.SHA256)
 	}
 	fmt.Fprintf(b, "# world:       %s, scale %g, %d years, seeds %s (common random numbers, losses averaged)\n", s.World, s.Scale, s.Years, seedList(s.Seeds))
+	for _, f := range prov.WorldFiles {
+		label := "world file:  "
+		if f.Role == world.TravelFile {
+			label = "travel file: "
+		}
+		fmt.Fprintf(b, "# %s%s (sha256 %s)\n", label, f.Path, f.SHA256)
+	}
 	fmt.Fprintf(b, "# method:      %s from gonum optimize on the logit of each parameter's bounds, step %g\n", s.Method, s.Step)
 	fmt.Fprintf(b, "# evaluations: %d of at most %d, %d restart%s; stopped: %s; %s\n", res.Evals, s.MaxEvals, res.Restarts, plural(res.Restarts), res.Status, res.Elapsed.Round(time.Second))
 	fmt.Fprintf(b, "# loss:        %.6g at the start, %.6g fitted (evaluation %d)\n", res.Start.Loss, res.Best.Loss, res.Best.N)

@@ -310,7 +310,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Years == 0 {
 		fmt.Fprintln(tw, "No year was simulated.")
 	} else {
-		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d years)\n", s.MovesPer1000, s.Years)
+		years := "years"
+		if s.Years == 1 {
+			years = "year"
+		}
+		fmt.Fprintf(tw, "Moves between regions: %.1f per 1000 residents per year (mean of %d %s)\n", s.MovesPer1000, s.Years, years)
 		if !math.IsNaN(s.PeakAge) && s.PeakRate > 0 { // no moves (a world of one region): no peak
 			fmt.Fprintf(tw, "Peak migration age:    %.1f (%.3f moves per person a year in the schedule smoothed over three years of age, settle fit's measure)\n", s.PeakAge, s.PeakRate)
 		}

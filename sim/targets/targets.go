@@ -367,6 +367,10 @@ type (
 	}
 )
 
+// CalibrationTable is the top-level table that settle calibrate reads beside
+// the targets (package calibrate); Parse ignores it and its sub-tables.
+const CalibrationTable = "calibration"
+
 // topKeys are the known top-level keys, for did-you-mean hints.
 var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
 	"peak_age", "women_over_men", "women_earlier", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
@@ -399,6 +403,12 @@ func Parse(name string, data []byte) (*Targets, error) {
 	}
 	p := &problems{file: name, lines: scanLines(string(data))}
 	for _, k := range md.Undecoded() {
+		// A [calibration] table is settle calibrate's (its spec may sit
+		// beside the targets, docs/calibration.md): not a target, and
+		// checked by package calibrate.
+		if k[0] == CalibrationTable {
+			continue
+		}
 		p.unknown(k)
 	}
 	t := &Targets{File: name, Name: f.Name, Source: f.Source, StartYear: f.StartYear, Years: f.Years}
@@ -627,9 +637,10 @@ func typeFix(want string) string {
 
 // problems collects the errors of one file.
 type problems struct {
-	file  string
-	lines map[string]int
-	errs  Errors
+	file     string
+	lines    map[string]int
+	errs     Errors
+	reported map[string]bool // unknown keys reported
 }
 
 func (p *problems) line(key string) int {
@@ -651,27 +662,46 @@ func (p *problems) add(key, format string, args ...any) {
 	p.errs = append(p.errs, &Error{File: p.file, Line: p.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-// unknown reports a key the file layout does not have.
-func (p *problems) unknown(k toml.Key) {
-	path := []string(k)
-	var table string
-	last := path[len(path)-1]
-	known := topKeys
-	if len(path) > 1 {
-		table = path[0]
-		switch table {
+// knownKeys returns the keys the table at path (a top-level key, or
+// age_rates.groups) may hold: the top-level keys for an empty path, nil for
+// a path that holds no keys.
+func knownKeys(path []string) []string {
+	switch len(path) {
+	case 0:
+		return topKeys
+	case 1:
+		switch path[0] {
 		case "moves_per_thousand", "peak_age", "distance_exponent", "same_county_share":
-			known = tableKeys["interval"]
-		case "age_rates":
-			known = tableKeys["age_rates"]
-			if len(path) > 2 {
-				known = tableKeys["age_rates.groups"]
-			}
-		default:
-			known = tableKeys[table]
+			return tableKeys["interval"]
+		}
+		return tableKeys[path[0]]
+	case 2:
+		if path[0] == "age_rates" && path[1] == "groups" {
+			return tableKeys["age_rates.groups"]
 		}
 	}
+	return nil
+}
+
+// unknown reports a key the file layout does not have: the first element
+// of its path that is not known where it stands, once (the keys inside an
+// unknown table are not reported one by one).
+func (p *problems) unknown(k toml.Key) {
+	path := []string(k)
+	i := 0
+	for i < len(path)-1 && slices.Contains(knownKeys(path[:i]), path[i]) {
+		i++
+	}
+	path = path[:i+1]
 	key := strings.Join(path, ".")
+	if p.reported[key] {
+		return
+	}
+	if p.reported == nil {
+		p.reported = map[string]bool{}
+	}
+	p.reported[key] = true
+	last, known := path[i], knownKeys(path[:i])
 	// The decoder's key has no element numbers: find the first line that
 	// sets this key in any element ("centrality_share[2].clases").
 	line, where := 0, key
@@ -684,10 +714,15 @@ func (p *problems) unknown(k toml.Key) {
 		line = p.line(key)
 	}
 	msg := fmt.Sprintf("unknown key %q; ", last)
-	if s := suggest(last, known); s != "" {
+	switch s := suggest(last, known); {
+	case s != "":
 		msg += fmt.Sprintf("did you mean %q?", s)
-	} else {
+	case len(known) > 0:
 		msg += "the keys here are " + strings.Join(known, ", ")
+	default:
+		// Below a value that holds no keys (name = "…" as a table, say):
+		// there is no list to offer, and an empty one helps nobody.
+		msg += fmt.Sprintf("%s holds no keys; remove it (targets/norway.toml shows the layout)", strings.Join(path[:i], "."))
 	}
 	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: where, Msg: msg})
 }
@@ -888,7 +923,7 @@ func scanLines(src string) map[string]int {
 	table := ""
 	arrays := map[string]int{}
 	array, elems := "", 0 // inside a multi-line array value
-	keyRe := regexp.MustCompile(`^\s*([A-Za-z0-9_]+)\s*=`)
+	keyRe := regexp.MustCompile(`^\s*([A-Za-z0-9_]+(?:\s*\.\s*[A-Za-z0-9_]+)*)\s*=`)
 	inlineRe := regexp.MustCompile(`([A-Za-z0-9_]+)\s*=`)
 	for i, raw := range strings.Split(src, "\n") {
 		line := i + 1
@@ -927,8 +962,13 @@ func scanLines(src string) map[string]int {
 			set(table)
 		default:
 			if m := keyRe.FindStringSubmatch(s); m != nil {
-				k := join(m[1])
-				set(k)
+				// A dotted key (foo.bar = 1) sets its tables too.
+				parts := strings.Split(m[1], ".")
+				for n := range parts {
+					parts[n] = strings.TrimSpace(parts[n])
+					set(join(strings.Join(parts[:n+1], ".")))
+				}
+				k := join(strings.Join(parts, "."))
 				if _, v, _ := strings.Cut(s, "="); strings.TrimSpace(v) == "[" {
 					array, elems = k, 0
 				}

@@ -3,6 +3,7 @@ package targets
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -97,6 +98,7 @@ func TestParseGrewUp(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	oneError := map[string]bool{"unknown table": true, "unknown dotted key": true, "unknown sub-table": true}
 	for _, c := range []struct {
 		name, src string
 		want      []string // substrings of the error
@@ -151,6 +153,16 @@ func TestParseErrors(t *testing.T) {
 				"t.toml:3: living_where_grew_up[1].within: within = 2 is not an accepted error of a share",
 				`t.toml:4: living_where_grew_up[1].shares: unknown key "shares"; did you mean "share"?`}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
+		// An unknown table is one error, not one more per key in it, each
+		// ending in an empty "the keys here are " list.
+		{"unknown table", "[peak_age]\nmin = 21\nmax = 27\n[moves]\nmin = 41\nmax = 46\n[moves.bounds]\nx = [1, 2]\n",
+			[]string{`t.toml:4: moves: unknown key "moves"; the keys here are name, source`}},
+		{"unknown dotted key", "foo.bar = 1\n[peak_age]\nmin = 21\nmax = 27\n",
+			[]string{`t.toml:1: foo: unknown key "foo"; the keys here are name`}},
+		// Below a known table, the first unknown part of the key, with the
+		// table's keys (it said: "x"; did you mean "max"?).
+		{"unknown sub-table", "[peak_age]\nmin = 21\nmax = 27\nfoo.x = 1\n",
+			[]string{`t.toml:4: peak_age.foo: unknown key "foo"; the keys here are min, max, target, weight, source`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("t.toml", []byte(c.src))
@@ -162,7 +174,42 @@ func TestParseErrors(t *testing.T) {
 					t.Errorf("error\n%v\ndoes not contain\n%s", err, w)
 				}
 			}
+			// Never a list without keys.
+			if strings.Contains(err.Error()+"\n", "the keys here are \n") {
+				t.Errorf("an empty list of keys in\n%v", err)
+			}
+			if es, ok := err.(Errors); ok && oneError[c.name] && len(es) != 1 {
+				t.Errorf("%d errors, want 1:\n%v", len(es), err)
+			}
 		})
+	}
+}
+
+// TestParseIgnoresCalibration: a targets file may carry settle calibrate's
+// [calibration] table (docs/calibration.md); the targets are read as
+// without it (settle fit printed an error for the table and for each of
+// its keys).
+func TestParseIgnoresCalibration(t *testing.T) {
+	data, err := os.ReadFile("../../targets/norway.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Parse("norway.toml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := "\n[calibration]\nworld = \"teaching\"\ntravel_times = \"travel.csv\"\nparams = [\"base_a2\"]\nscale = 0.2\n\n[calibration.bounds]\nbase_a2 = [0.1, 1]\n"
+	with, err := Parse("norway.toml", append(data, spec...))
+	if err != nil {
+		t.Fatalf("a targets file with a [calibration] table: %v", err)
+	}
+	if a, b := dump(plain), dump(with); a != b {
+		t.Errorf("the [calibration] table changed the targets:\n%s\n%s", a, b)
+	}
+	// A mistake in the targets is still found, and only it.
+	_, err = Parse("t.toml", []byte("[peak_age]\nmin = 21\nmaks = 27\nmax = 28\n"+spec))
+	if es, ok := err.(Errors); !ok || len(es) != 1 || !strings.Contains(err.Error(), `t.toml:3: peak_age.maks: unknown key "maks"`) {
+		t.Errorf("got %v, want the one unknown key", err)
 	}
 }
 
@@ -181,4 +228,38 @@ func TestSchedulePeak(t *testing.T) {
 	if age, _ := s.Peak(); math.Abs(age-want) > 1e-6 {
 		t.Errorf("peak at %.6f, want %.6f", age, want)
 	}
+}
+
+// dump writes every target of t, pointers followed (NaN targets compare
+// equal as text, not with ==).
+func dump(t *Targets) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s %d %d %+v\n", t.File, t.Name, t.Source, t.StartYear, t.Years, t.AgeRates)
+	for _, iv := range []*Interval{t.MovesPerThousand, t.PeakAge, t.DistanceExponent, t.SameCountyShare} {
+		if iv != nil {
+			fmt.Fprintf(&b, "%+v\n", *iv)
+		}
+	}
+	for _, r := range []*AgeRange{t.WomenOverMen, t.WomenEarlier} {
+		if r != nil {
+			fmt.Fprintf(&b, "%+v\n", *r)
+		}
+	}
+	if t.RogersCastro != nil {
+		fmt.Fprintf(&b, "%+v\n", *t.RogersCastro)
+	}
+	for _, c := range t.CentralityGain {
+		fmt.Fprintf(&b, "%v %v %v %v %v %v\n", c.Classes, c.Gain, deref(c.PerThousand), deref(c.Within), c.ReportOnly, c.Weight)
+	}
+	for _, g := range t.GrewUp {
+		fmt.Fprintf(&b, "%v %d %v %v %v\n", g.Classes, g.Age, g.Share, deref(g.Within), g.Weight)
+	}
+	return b.String()
+}
+
+func deref(x *float64) string {
+	if x == nil {
+		return "nil"
+	}
+	return fmt.Sprint(*x)
 }
