@@ -262,13 +262,14 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 // is noted as too small to tell an effect from chance (smallUnits).
 const SmallUnit = 1000
 
-// smallUnits notes the scenarios' target units with fewer than SmallUnit
-// simulated persons at the start: their differences are a few simulated
-// movers, whose chance moves the replicates' pairing does not remove after
-// the first years (docs/compare.md), and the scale that would give about
-// SmallUnit.
+// smallUnits notes, in one line, the scenarios' target units with fewer
+// than SmallUnit simulated persons at the start: their differences are a
+// few simulated movers, whose chance moves the replicates' pairing does
+// not remove after the first years (docs/compare.md); and the scale that
+// would give each about SmallUnit.
 func (p *Plan) smallUnits() []string {
-	var notes []string
+	var small []string
+	need := 0.0 // the scale the smallest needs
 	seen := map[int]bool{}
 	for si := 1; si < len(p.Scenarios); si++ {
 		for _, f := range p.own[si] {
@@ -286,17 +287,25 @@ func (p *Plan) smallUnits() []string {
 			if pop == 0 || sim >= SmallUnit {
 				continue
 			}
-			note := fmt.Sprintf("%s has about %s simulated persons at scale %g (one for every %s residents): its differences are those of a few simulated movers, and chance can look like an effect",
-				unit.Name, output.Group(int64(sim+0.5)), p.Scale, output.Group(int64(1/p.Scale+0.5)))
-			if need := SmallUnit / float64(pop); need <= 1 {
-				note += fmt.Sprintf("; --scale %s gives about %s", roundUp2(need), output.Group(SmallUnit))
-			} else {
-				note += "; even at scale 1 it has fewer than " + output.Group(SmallUnit) + ": use more replicates"
-			}
-			notes = append(notes, note)
+			small = append(small, fmt.Sprintf("%s (%s)", unit.Name, output.Group(int64(sim+0.5))))
+			need = max(need, SmallUnit/float64(pop))
 		}
 	}
-	return notes
+	if len(small) == 0 {
+		return nil
+	}
+	list := small[0] + " has"
+	if len(small) > 1 {
+		list = strings.Join(small[:len(small)-1], ", ") + " and " + small[len(small)-1] + " have"
+	}
+	note := fmt.Sprintf("%s fewer than %s simulated persons at scale %g (one for every %s residents): their differences are those of a few simulated movers, and chance can look like an effect",
+		list, output.Group(SmallUnit), p.Scale, output.Group(int64(1/p.Scale+0.5)))
+	if need <= 1 {
+		note += fmt.Sprintf("; --scale %s gives each about %s", roundUp2(need), output.Group(SmallUnit))
+	} else {
+		note += "; even at scale 1 one has fewer: use more replicates"
+	}
+	return []string{note}
 }
 
 // roundUp2 writes x rounded up to two significant digits (0.0351 → 0.036).

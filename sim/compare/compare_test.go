@@ -840,8 +840,7 @@ func TestSmallUnitNote(t *testing.T) {
 	}
 	notes := strings.Join(p.Notes, "\n")
 	for _, want := range []string{
-		"Holmøy has about 245 simulated persons at scale 0.1 (one for every 10 residents): its differences are those of a few simulated movers, and chance can look like an effect; --scale 0.41 gives about 1,000",
-		"Sjøvik has about 590 simulated persons at scale 0.1",
+		"Sjøvik (590), Holmøy (245) and Holmøy bridge (2 regions) (835) have fewer than 1,000 simulated persons at scale 0.1 (one for every 10 residents): their differences are those of a few simulated movers, and chance can look like an effect; --scale 0.41 gives each about 1,000",
 	} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
@@ -851,7 +850,7 @@ func TestSmallUnitNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if notes := strings.Join(p.Notes, "\n"); strings.Contains(notes, "simulated persons") {
+	if notes := strings.Join(p.Notes, "\n"); strings.Contains(notes, "simulated persons at scale") {
 		t.Errorf("at scale 0.5 a unit is noted as small:\n%s", notes)
 	}
 }

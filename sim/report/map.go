@@ -199,26 +199,58 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 	}
 	sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
 	sty.Font.Size = vg.Points(10)
+	var placed []vg.Rectangle // the names drawn so far
 	for _, i := range m.labels {
 		p := at(m.centres[i])
 		if !c.Contains(p) {
 			continue
 		}
-		// A polygon's name is pinned to its centre by a dot; a circle's
-		// stands to its right, leaving the fill in view.
-		at := vg.Point{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}
+		w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
+		// A polygon's name is pinned to its centre by a dot, above right
+		// of it, or where it overlaps no name drawn before (below right,
+		// above left, below left); one that overlaps in every place is
+		// left out (regions close together on the national map: the zoomed
+		// map names them). A circle's name stands to its right, leaving the
+		// fill in view.
+		spots := []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
+			{X: p.X - w - vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X - w - vg.Points(4), Y: p.Y - h - vg.Points(1)}}
 		if m.shapes == nil {
-			at = vg.Point{X: p.X + rad(i) + vg.Points(3), Y: p.Y - sty.Height(m.names[i])*0.3}
-		} else {
+			spots = []vg.Point{{X: p.X + rad(i) + vg.Points(3), Y: p.Y - h*0.3}}
+		}
+		box := func(at vg.Point) vg.Rectangle {
+			return vg.Rectangle{Min: vg.Point{X: at.X - 1, Y: at.Y - h*0.25}, Max: vg.Point{X: at.X + w + 1, Y: at.Y + h*0.8}}
+		}
+		spot := -1
+		for k, at := range spots {
+			if !overlapsAny(box(at), placed) {
+				spot = k
+				break
+			}
+		}
+		if m.shapes != nil {
 			c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, p)
 		}
+		if spot < 0 {
+			continue
+		}
+		at, r := spots[spot], box(spots[spot])
+		placed = append(placed, r)
 		// A light box behind the name keeps it readable on any colour.
-		w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 190}, []vg.Point{
-			{X: at.X - 1, Y: at.Y - h*0.25}, {X: at.X + w + 1, Y: at.Y - h*0.25}, {X: at.X + w + 1, Y: at.Y + h*0.8}, {X: at.X - 1, Y: at.Y + h*0.8}})
+			{X: r.Min.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Max.Y}, {X: r.Min.X, Y: r.Max.Y}})
 		c.FillText(sty, at, m.names[i])
 	}
 	m.drawLegend(c)
+}
+
+// overlapsAny reports whether r overlaps one of rs.
+func overlapsAny(r vg.Rectangle, rs []vg.Rectangle) bool {
+	for _, q := range rs {
+		if r.Min.X < q.Max.X && q.Min.X < r.Max.X && r.Min.Y < q.Max.Y && q.Min.Y < r.Max.Y {
+			return true
+		}
+	}
+	return false
 }
 
 // drawLegend draws the colour classes in a white box at the top left of
