@@ -2,19 +2,26 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/report"
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -160,6 +167,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	}
 	fmt.Fprintf(w, "%s: run %s (%s, scale %g, seed %d), moves recorded %s\n\n",
 		what, e.Dir, e.Manifest.ScenarioName, e.Manifest.Scale, e.Manifest.Seed, period)
+	writeInterventions(w, e)
 
 	c := e.Components
 	netDom := c.InDomestic - c.OutDomestic
@@ -388,4 +396,87 @@ func left(s string, n int) string {
 		return s + strings.Repeat(" ", n-k)
 	}
 	return s
+}
+
+// writeInterventions lists the run's interventions that reach the regions
+// explained (those targeting one of them, and national ones), read from
+// the run's copy of its scenario file (output.ScenarioCopy), or from the
+// file itself when it is unchanged (runs written before the copy); it says
+// so when neither can be read, and nothing when the run had none.
+func writeInterventions(w io.Writer, e *report.Explanation) {
+	specs, why := runInterventions(e)
+	if why != "" {
+		fmt.Fprintf(w, "Interventions: not shown (%s)\n\n", why)
+		return
+	}
+	var here []*intervention.Spec
+	for i := range specs {
+		sp := &specs[i]
+		if len(sp.Regions) == 0 || slices.ContainsFunc(e.Regions, func(r int) bool { return slices.Contains(sp.Regions, r) }) {
+			here = append(here, sp)
+		}
+	}
+	if len(specs) == 0 {
+		return
+	}
+	if len(here) == 0 {
+		fmt.Fprintf(w, "Interventions: none of the run's %d reach %s\n\n", len(specs), explainedName(e))
+		return
+	}
+	fmt.Fprintf(w, "Interventions that reach %s:\n", explainedName(e))
+	for _, sp := range here {
+		d := sp.Describe(e.World, 3)
+		// The tick of year y applies what is in force in y: the moves
+		// explained are those of the ticks From … To−1.
+		if sp.FromYear > e.To-1 || (sp.ToYear != 0 && sp.ToYear < e.From) {
+			when := fmt.Sprintf("the years explained, %d–%d", e.From, e.To-1)
+			if e.From == e.To-1 {
+				when = fmt.Sprintf("%d, the year explained", e.From)
+			}
+			d.Years += " (not in force in " + when + ")"
+		}
+		fmt.Fprintf(w, "  %s, %s, %s", d.Label, d.Years, d.Targets)
+		if len(d.Params) > 0 {
+			fmt.Fprintf(w, ": %s", strings.Join(d.Params, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+}
+
+// explainedName is the region or county explained.
+func explainedName(e *report.Explanation) string {
+	if e.Region >= 0 {
+		return e.World.Regions[e.Region].Name
+	}
+	return e.County
+}
+
+// runInterventions returns the interventions of the run explained, with
+// their target regions resolved, or why they cannot be read.
+func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
+	m := e.Manifest
+	file := filepath.Join(e.Dir, output.ScenarioCopy)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		// A run written before the copy: its scenario file, if unchanged.
+		file = m.ScenarioFile
+		if !filepath.IsAbs(file) && m.WorkingDir != "" {
+			file = filepath.Join(m.WorkingDir, file)
+		}
+		if data, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Sprintf("the run's folder has no %s and its scenario file %s cannot be read", output.ScenarioCopy, m.ScenarioFile)
+		}
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != m.ScenarioSHA256 {
+		return nil, fmt.Sprintf("%s is not the file the run read: its SHA-256 differs from the manifest's", file)
+	}
+	s, err := scenario.Parse(file, data)
+	if err == nil {
+		err = s.Resolve(e.World)
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("%s does not read against the run's world: %v", file, err)
+	}
+	return s.Interventions, ""
 }

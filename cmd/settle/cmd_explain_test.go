@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -249,5 +250,84 @@ func TestPriceChange(t *testing.T) {
 		if got := priceChange(c.a, c.b); got != c.want {
 			t.Errorf("priceChange(%g, %g) = %q, want %q", c.a, c.b, got, c.want)
 		}
+	}
+}
+
+// TestExplainInterventions: a run keeps a copy of its scenario file
+// (scenario.toml, the bytes it read), and explain lists the interventions
+// that reach the region or county explained, from the copy even when the
+// file has changed since; without the copy, it reads the file only while
+// it is unchanged, and says why it shows none otherwise.
+func TestExplainInterventions(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "bridge.toml")
+	text := `[scenario]
+name = "bridge"
+world = "teaching"
+years = 5
+seed = 1
+scale = 0.1
+
+[[intervention]]
+kind = "region_enlargement"
+name = "Holmøy bridge"
+regions = ["Sjøvik", "Holmøy"]
+from_year = 2025
+minutes_saved = 45
+
+[[intervention]]
+kind = "business_development"
+name = "Late jobs"
+regions = ["Sjøvik"]
+from_year = 2028
+jobs = 100
+skill_level = "low"
+`
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "run")
+	if code, _, errs := settle(t, "run", file, "--quiet", "--out", dir); code != 0 {
+		t.Fatalf("run: exit %d, %s", code, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, output.ScenarioCopy)); err != nil || string(b) != text {
+		t.Fatalf("the run's %s is not the file it read (%v):\n%s", output.ScenarioCopy, err, b)
+	}
+	explain := func(args ...string) string {
+		t.Helper()
+		code, out, errs := settle(t, append([]string{"explain", dir}, args...)...)
+		if code != 0 {
+			t.Fatalf("explain %q: exit %d, %s", args, code, errs)
+		}
+		return out
+	}
+	bridge := "  Holmøy bridge (region_enlargement), from 2025, 2 regions: Sjøvik (T13, Kyst), Holmøy (T14, Kyst): minutes_saved = 45 [minutes]\n"
+	late := "  Late jobs (business_development), from 2028 (not in force in 2026, the year explained), 1 region: Sjøvik (T13, Kyst)"
+	if out := explain("--region", "Holmøy"); !strings.Contains(out, "Interventions that reach Holmøy:\n"+bridge+"\n") {
+		t.Errorf("Holmøy: no list of the bridge alone:\n%s", out)
+	}
+	if out := explain("--region", "Sjøvik", "--year", "2027"); !strings.Contains(out, bridge+late) {
+		t.Errorf("Sjøvik to 2027: no list of both, the late one marked:\n%s", out)
+	}
+	if out := explain("--region", "Sjøvik"); strings.Contains(out, "not in force") || !strings.Contains(out, "Late jobs") {
+		t.Errorf("Sjøvik to 2029: the late jobs marked as not in force, or missing:\n%s", out)
+	}
+	if out := explain("--region", "Storhavn"); !strings.Contains(out, "Interventions: none of the run's 2 reach Storhavn") {
+		t.Errorf("Storhavn:\n%s", out)
+	}
+	// The file changes: the copy still gives what the run read.
+	if err := os.WriteFile(file, []byte(strings.Replace(text, "minutes_saved = 45", "minutes_saved = 30", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := explain("--region", "Holmøy"); !strings.Contains(out, "minutes_saved = 45") {
+		t.Errorf("with the file changed, explain does not read the run's copy:\n%s", out)
+	}
+	// Without the copy (a run written before it), the changed file is
+	// not read as the run's.
+	if err := os.Remove(filepath.Join(dir, output.ScenarioCopy)); err != nil {
+		t.Fatal(err)
+	}
+	if out := explain("--region", "Holmøy"); !strings.Contains(out, "Interventions: not shown ("+file+" is not the file the run read: its SHA-256 differs from the manifest's)") {
+		t.Errorf("without the copy and with the file changed:\n%s", out)
 	}
 }

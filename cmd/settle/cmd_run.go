@@ -276,6 +276,10 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := run.WriteScenario(s.Text); err != nil {
+		run.Close(err)
+		return err
+	}
 	closed := false
 	defer func() {
 		// An engine panic still leaves a folder that says how far it got.

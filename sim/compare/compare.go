@@ -492,6 +492,10 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 		if out, err = output.Create(run.Dir, p.World, run.Manifest); err != nil {
 			return run, err
 		}
+		if err := out.WriteScenario(sc.Text); err != nil {
+			out.Close(err)
+			return run, err
+		}
 	}
 	write := func() error {
 		if out == nil {

@@ -48,6 +48,8 @@ const (
 	PopulationFile = "population.csv"
 	HousingFile    = "housing.csv"
 	ManifestFile   = "manifest.json"
+	// ScenarioCopy is the scenario file as the run read it (WriteScenario).
+	ScenarioCopy   = "scenario.toml"
 	IncompleteFile = "INCOMPLETE"
 )
 
@@ -456,4 +458,13 @@ func (r *Run) writeMarkers(why string) error {
 // Summary returns the key figures of the run so far (see Summary).
 func (r *Run) Summary() *Summary {
 	return r.sum.summary(r.regions, r.pop, r.dir)
+}
+
+// WriteScenario writes text, the scenario file as the run read it (its
+// SHA-256 is the manifest's scenario_sha256; the command line's flags
+// override it), into the run's folder as ScenarioCopy: a run is read and
+// explained with the interventions it ran even when the file has since
+// changed or moved.
+func (r *Run) WriteScenario(text string) error {
+	return WriteData(filepath.Join(r.dir, ScenarioCopy), []byte(text))
 }
