@@ -336,7 +336,7 @@ func num(x float64, unit string) string {
 const fitCSV = "fit.csv"
 
 // fitCSVHeader are the columns of fit.csv.
-var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "relative_error", "checked", "ok", "unit", "detail", "source"}
+var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "error_is_relative", "checked", "ok", "unit", "detail", "source"}
 
 func writeFitCSV(path string, rows []fit.Row) error {
 	records := [][]string{fitCSVHeader}
