@@ -296,14 +296,14 @@ func catalogue() []kindJSON {
 	for _, name := range intervention.KindNames() {
 		k := intervention.Kinds[name]
 		any, excl := intervention.AnyOf(name)
-		kj := kindJSON{Kind: name, Doc: k.Doc, National: k.National, Available: intervention.Available(name),
+		kj := kindJSON{Kind: name, Doc: docWords(k.Doc), National: k.National, Available: intervention.Available(name),
 			MinRegions: intervention.MinRegions(name), AnyOf: any, Exclusive: excl, NoPhaseIn: !intervention.PhasesIn(name), Params: []paramJSON{}}
 		for _, p := range k.Params {
 			kind := p.Kind
 			if kind == "" {
 				kind = "number"
 			}
-			pj := paramJSON{Key: p.Key, Doc: p.Doc, Unit: p.Unit, Kind: kind, Min: finite(p.Min), Max: finite(p.Max),
+			pj := paramJSON{Key: p.Key, Doc: docWords(p.Doc), Unit: p.Unit, Kind: kind, Min: finite(p.Min), Max: finite(p.Max),
 				OpenMin: intervention.OpenMin(name, p.Key), Required: p.Required, Default: p.Default, Choices: p.Choices}
 			pj.SliderMin, pj.SliderMax = p.Min, p.Max
 			if rg, ok := sliderRange[p.Key]; ok {
@@ -348,6 +348,8 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) {
 		"maxRuns":   s.opts.MaxRuns,
 		"motives":   record.MotiveNames,
 		"scenarios": s.opts.ScenariosDir != "",
+		// Where other devices open the app (none on a loopback server).
+		"urls": s.networkURLs(r),
 	})
 }
 
@@ -467,7 +469,9 @@ type loaded struct {
 	Spec  *Spec    `json:"spec,omitempty"`
 	TOML  string   `json:"toml,omitempty"`
 	Notes []string `json:"notes,omitempty"`
-	Error string   `json:"error,omitempty"`
+	// Warnings are what settle validate warns about the file (warnings).
+	Warnings []Problem `json:"warnings,omitempty"`
+	Error    string    `json:"error,omitempty"`
 }
 
 // loadScenario parses a file of the scenarios folder into a Spec for the
@@ -495,6 +499,7 @@ func (s *Server) loadScenario(name string) (loaded, error) {
 		return out, nil
 	}
 	sp := SpecOf(sc, w)
+	out.Warnings = warnings(sc, w)
 	if lim := s.opts.Limits.MaxScale(w); sp.Scale > lim {
 		d := worldDefaults[sp.World].Scale
 		if d == 0 || d > lim {
@@ -571,7 +576,18 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		_, err = io.Copy(io.Discard, r.Body)
 	}
 	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &typeErr) && formField[typeErr.Field] != "":
+		// A number typed into the form that its field cannot hold (a seed
+		// of 10^23): said of the field, in its words.
+		key := formField[typeErr.Field]
+		msg := fmt.Sprintf("%s is not a whole number from 0 to %s", strings.TrimPrefix(typeErr.Value, "number "), group(MaxSeed))
+		if key == "scenario.years" {
+			msg = fmt.Sprintf("%s is not a whole number of years", strings.TrimPrefix(typeErr.Value, "number "))
+		}
+		jsonError(w, http.StatusBadRequest, "the scenario has 1 problem", []Problem{{Key: key, Message: msg}})
+		return false
 	case errors.As(err, &tooBig):
 		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is larger than %d kB; a scenario needs far less: remove some interventions or regions", maxBody>>10), nil)
 		return false
@@ -581,6 +597,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	return true
 }
+
+// formField is the form's field of a Spec's JSON field whose value is
+// typed in the form (decode's type errors).
+var formField = map[string]string{"spec.seed": "scenario.seed", "spec.years": "scenario.years"}
 
 // compile checks a Spec and answers 400 with its problems when it fails.
 func (s *Server) compile(w http.ResponseWriter, sp *Spec) (*scenario.Scenario, *world.World, []byte, bool) {
@@ -707,7 +727,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	start := time.Now()
-	years, rep, err := s.simulate(ctx, sc, wd, req.Compare, reps, st.send)
+	years, rep, err := s.simulate(ctx, sc, wd, req.Compare, reps, warnings(sc, wd), st.send)
 	progress := fmt.Sprintf("after %d of %d years", years, sc.Years)
 	if rep > 1 {
 		progress = fmt.Sprintf("during paired run %d of %d", rep, reps)
@@ -766,12 +786,35 @@ func (s *Server) shuttingDown() bool {
 	}
 }
 
+// warnings returns what settle validate and settle run warn about sc
+// (intervention.Implausible: valid, but probably not what was meant), each
+// about its intervention and in the form's words; none stops a run.
+func warnings(sc *scenario.Scenario, w *world.World) []Problem {
+	out := []Problem{}
+	for i := range sc.Interventions {
+		sp := &sc.Interventions[i]
+		key := fmt.Sprintf("intervention[%d]", i+1)
+		// "NAME (KIND) (FILE:LINE) builds …": the file is the TOML the
+		// server wrote, which the page does not show.
+		at := fmt.Sprintf("%s (%s:%d)", sp.Label(), sp.File, sp.Line)
+		label := kindWords(sp.Kind)
+		if sp.Name != "" && !strings.EqualFold(sp.Name, label) && sp.Name != sp.Kind {
+			label = fmt.Sprintf("%s (%s)", sp.Name, strings.ToLower(label))
+		}
+		for _, m := range intervention.Implausible(sc.Interventions[i:i+1], w) {
+			m = strings.Replace(m, at, label, 1)
+			out = append(out, Problem{Key: key, Message: formWords(key, m, nil)})
+		}
+	}
+	return out
+}
+
 // simulate runs sc (and with compare its baseline) in lockstep, sending a
 // frame per year and side; it returns the years of the first run completed
 // and the paired run it was in (1 the first). With reps > 1 (compare only)
 // it then runs reps − 1 more pairs with the seeds after sc's, sending a
 // MapFrame per year and side of each.
-func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, reps int, send func(string, any) error) (years, rep int, err error) {
+func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.World, compare bool, reps int, warn []Problem, send func(string, any) error) (years, rep int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("the engine failed: %v", r)
@@ -808,7 +851,7 @@ func (s *Server) simulate(ctx context.Context, sc *scenario.Scenario, w *world.W
 	}
 	if err := send("start", map[string]any{"name": sc.Name, "world": sc.World, "startYear": sc.StartYear,
 		"years": sc.Years, "scale": sc.Scale, "seed": sc.Seed, "compare": compare, "replicates": reps,
-		"interventions": ivs}); err != nil {
+		"interventions": ivs, "warnings": warn}); err != nil {
 		return 0, 1, err
 	}
 	// Paired run k has the seed sc.Seed + k − 1; the first is sent in

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -275,7 +276,19 @@ func TestBadInput(t *testing.T) {
 		key  string
 		msg  string
 	}{
-		{"scale", func() Spec { s := teachingSpec(5); s.Scale = 5; return s }(), "scenario.scale", "scale 5 is out of range"},
+		{"scale", func() Spec { s := teachingSpec(5); s.Scale = 5; return s }(), "scenario.scale", "5 is out of range"},
+		// A seed the scenario format cannot hold: said of Seed, not as
+		// the TOML parser's complaint with carets under the number.
+		{"seed", func() Spec { s := teachingSpec(5); s.Seed = 1 << 63; return s }(), "scenario.seed", "9223372036854775808 is too large; give a whole number from 0 to 9,223,372,036,854,775,807"},
+		// In the form's words: From year, not from_year = 2020.
+		{"from_year before", withIV(Intervention{Kind: "remote_work", FromYear: 2020, Params: map[string]any{"share": 0.5}}),
+			"intervention[1].from_year", "2020 is before the start year 2024; use 2024 or later"},
+		{"to_year", withIV(Intervention{Kind: "remote_work", FromYear: 2026, ToYear: 2025, Params: map[string]any{"share": 0.5}}),
+			"intervention[1].to_year", "2025 is before From year 2026; give a last year on or after From year, or leave To year empty (no end)"},
+		{"no target", withIV(Intervention{Kind: "housing", FromYear: 2025, Params: map[string]any{"dwellings_per_year": 50.0}}),
+			"intervention[1]", "Housing needs target regions: add at least one under Regions"},
+		{"alternatives", withIV(Intervention{Kind: "region_enlargement", Regions: []string{"T01", "T02"}, FromYear: 2025, Params: map[string]any{}}),
+			"intervention[1].travel_time_factor", "Region enlargement needs one of travel time factor or minutes saved; tick one of them"},
 		{"persons", norway, "scenario.scale", "this server allows at most 1,200,000"},
 		{"years", teachingSpec(0), "scenario.years", "simulate 1 to 50 years"},
 		{"world", func() Spec { s := teachingSpec(5); s.World = "../etc/passwd"; return s }(), "scenario.world", "unknown world"},
@@ -349,6 +362,186 @@ func TestBadInput(t *testing.T) {
 		resp, body := post(t, ts.URL+"/api/run", c.body)
 		if resp.StatusCode != c.code || !strings.Contains(string(body), `"error"`) {
 			t.Errorf("%s: %d %.100s; want %d with an error message", c.name, resp.StatusCode, body, c.code)
+		}
+	}
+	// A number the JSON field cannot hold (a seed of 10^23 typed into the
+	// form): a problem of Seed, not Go's decoding error and "reload the
+	// page".
+	resp, body = post(t, ts.URL+"/api/run", []byte(`{"spec": {"name": "x", "world": "teaching", "years": 5, "seed": 99999999999999999999999, "scale": 0.1}}`))
+	pb = problemsBody{}
+	json.Unmarshal(body, &pb)
+	if resp.StatusCode != 400 || len(pb.Problems) != 1 || pb.Problems[0].Key != "scenario.seed" ||
+		!strings.Contains(pb.Problems[0].Message, "99999999999999999999999 is not a whole number from 0 to 9,223,372,036,854,775,807") || strings.Contains(string(body), "unmarshal") {
+		t.Errorf("seed 1e23: %d %s; want 400 with a problem of scenario.seed", resp.StatusCode, body)
+	}
+}
+
+// TestFormWords: the page has a form, not TOML, so the scenario checks'
+// messages reach it in the form's words: no key = value, no TOML keys such
+// as from_year or minutes_saved, no lines of the TOML the server wrote.
+func TestFormWords(t *testing.T) {
+	_, ts, _ := newTestServer(t, Options{})
+	iv := func(ivs ...Intervention) Spec {
+		s := teachingSpec(5)
+		s.Interventions = ivs
+		return s
+	}
+	specs := []Spec{
+		func() Spec { s := teachingSpec(5); s.Name = ""; return s }(),
+		func() Spec { s := teachingSpec(5); s.Scale = 0.00001; return s }(),
+		iv(Intervention{Kind: "housing", FromYear: 2020, ToYear: 2019, PhaseInYears: -1, Params: map[string]any{"dwellings_per_year": 50.5}}),
+		iv(Intervention{Kind: "region_enlargement", Regions: []string{"T01"}, FromYear: 2025, Params: map[string]any{"minutes_saved": 5.0, "travel_time_factor": 0.5}}),
+		iv(Intervention{Kind: "campus", Regions: []string{"T01"}, FromYear: 2025, Params: map[string]any{}}),
+		iv(Intervention{Kind: "campus", Regions: []string{"T01"}, FromYear: 2025, Params: map[string]any{"students": 99999999.0}}),
+		iv(Intervention{Kind: "remote_work", FromYear: 2025, Params: map[string]any{"share": 0.5, "skill_levels": []any{}}}),
+		iv(Intervention{Kind: "campus", Name: "a", Regions: []string{"T01"}, FromYear: 2025, Params: map[string]any{"students": 9.0}},
+			Intervention{Kind: "campus", Name: "a", Regions: []string{"T02"}, FromYear: 2025, Params: map[string]any{"students": 9.0}}),
+	}
+	tomlKey := regexp.MustCompile(`\b[a-z]+(_[a-z]+)+\b| = |\.toml|at line \d`)
+	var all []string
+	for _, sp := range specs {
+		resp, body := post(t, ts.URL+"/api/toml", map[string]any{"spec": sp})
+		var pb problemsBody
+		json.Unmarshal(body, &pb)
+		if resp.StatusCode != 400 || len(pb.Problems) == 0 {
+			t.Errorf("%+v: %d %s; want 400 with problems", sp, resp.StatusCode, body)
+		}
+		for _, p := range pb.Problems {
+			all = append(all, p.Message)
+			if tomlKey.MatchString(p.Message) {
+				t.Errorf("%s: %q speaks TOML (%q)", p.Key, p.Message, tomlKey.FindString(p.Message))
+			}
+		}
+	}
+	for _, want := range []string{
+		`The name is empty; give the scenario a name of letters, digits, - and _, e.g. "baseline"`,
+		"1e-05 is too small for world teaching",
+		"-1 is negative; use 0 (full effect from From year) or more years, e.g. 3",
+		"50.5 is not a whole number; write 51",
+		"Region enlargement takes either travel time factor or minutes saved, not both; untick one of them",
+		"Campus needs students; set students to",
+		`The name "a" is already used by intervention 1; give each intervention its own name`,
+	} {
+		if !slices.ContainsFunc(all, func(m string) bool { return strings.Contains(m, want) }) {
+			t.Errorf("no message says %q; they say:\n%s", want, strings.Join(all, "\n"))
+		}
+	}
+	// The catalogue's texts, which the form shows beside each field.
+	for _, k := range catalogue() {
+		for _, doc := range append([]string{k.Doc}, func() (d []string) {
+			for _, p := range k.Params {
+				d = append(d, p.Doc)
+			}
+			return
+		}()...) {
+			// The form's keys and kinds (a model parameter such as
+			// util_home is named as docs/model.md names it).
+			for _, m := range regexp.MustCompile(`\b[a-z]+(_[a-z]+)+\b`).FindAllString(doc, -1) {
+				if _, kind := intervention.Kinds[m]; kind || slices.Contains(formKeys, m) {
+					t.Errorf("%s: the form's text %q names %s", k.Kind, doc, m)
+				}
+			}
+		}
+	}
+}
+
+// TestWarnings: what settle validate warns about (intervention.Implausible)
+// reaches the page, in the form's words and about its intervention, when
+// a run starts and when a file is loaded; the run goes ahead.
+func TestWarnings(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "closure.toml"), []byte(`[scenario]
+name = "closure"
+world = "teaching"
+years = 3
+seed = 1
+scale = 0.1
+
+[[intervention]]
+kind = "housing"
+name = "Homes"
+regions = ["Øvre Dal"]
+from_year = 2025
+dwellings_per_year = 3000
+`), 0o644)
+	_, ts, _ := newTestServer(t, Options{ScenariosDir: dir})
+	spec := teachingSpec(2)
+	spec.Interventions = []Intervention{
+		{Kind: "remote_work", Name: "Fine", FromYear: 2025, Params: map[string]any{"share": 0.1}},
+		{Kind: "business_development", Name: "Plant closes", Regions: []string{"Holmøy"}, FromYear: 2025, Params: map[string]any{"jobs": -5000.0, "skill_level": "medium"}},
+	}
+	ch, cancel := startRun(t, ts.URL, runRequest{Spec: spec})
+	defer cancel()
+	e := next(t, ch)
+	var start struct{ Warnings []Problem }
+	json.Unmarshal(e.data, &start)
+	if e.name != "start" || len(start.Warnings) != 1 || start.Warnings[0].Key != "intervention[2]" ||
+		!strings.HasPrefix(start.Warnings[0].Message, "Plant closes (business development) removes 5,000 medium-skill jobs in Holmøy (T14") ||
+		strings.Contains(start.Warnings[0].Message, ".toml") {
+		t.Errorf("start event %s %s; want the warning about closing 5,000 jobs in Holmøy, of intervention 2", e.name, e.data)
+	}
+	for e := range ch {
+		if e.name == "done" {
+			break
+		}
+		if e.name != "frame" {
+			t.Fatalf("event %s %s: the warning must not stop the run", e.name, e.data)
+		}
+	}
+	_, body := get(t, ts.URL+"/api/scenarios/closure.toml")
+	var l loaded
+	json.Unmarshal(body, &l)
+	if len(l.Warnings) != 1 || l.Warnings[0].Key != "intervention[1]" || !strings.Contains(l.Warnings[0].Message, "Homes (housing) builds 3,000 dwellings a year in Øvre Dal") ||
+		!strings.Contains(l.Warnings[0].Message, "574 % of them each year") {
+		t.Errorf("loading closure.toml: %s; want its warning about 3,000 dwellings a year in Øvre Dal", body)
+	}
+}
+
+// TestURLs: a server on every address is opened at this machine's
+// network addresses (a classroom's devices may not resolve its name), and
+// the page shows them when the server answers beyond this machine.
+func TestURLs(t *testing.T) {
+	cidr := func(s string) net.Addr {
+		ip, n, err := net.ParseCIDR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.IP = ip
+		return n
+	}
+	ifs := []net.Addr{cidr("127.0.0.1/8"), cidr("192.168.1.23/24"), cidr("169.254.3.4/16"), cidr("::1/128"), cidr("fe80::1/64"), cidr("2001:db8::5/64"), cidr("10.0.0.7/8")}
+	for _, c := range []struct {
+		ip   net.IP
+		want []string
+	}{
+		{net.IPv4zero, []string{"http://localhost:8080", "http://192.168.1.23:8080", "http://10.0.0.7:8080"}},
+		{net.IPv6unspecified, []string{"http://localhost:8080", "http://192.168.1.23:8080", "http://10.0.0.7:8080", "http://[2001:db8::5]:8080"}},
+		{net.ParseIP("192.168.1.23"), []string{"http://192.168.1.23:8080"}},
+	} {
+		if got := urls(c.ip, 8080, ifs); !slices.Equal(got, c.want) {
+			t.Errorf("listening on %s: %v, want %v", c.ip, got, c.want)
+		}
+	}
+	if got := URLs(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}); !slices.Equal(got, []string{"http://127.0.0.1:80"}) {
+		t.Errorf("on 127.0.0.1:80: %v", got)
+	}
+	if got := URLs(&net.TCPAddr{IP: net.IPv4zero, Port: 80}); len(got) == 0 || got[0] != "http://localhost:80" {
+		t.Errorf("on 0.0.0.0:80: %v, want localhost first", got)
+	}
+	// The page: no addresses from a loopback-only server; from one open
+	// to the network, this machine's own (here reached through
+	// 127.0.0.1), never localhost.
+	for _, loop := range []bool{true, false} {
+		_, ts, _ := newTestServer(t, Options{LoopbackOnly: loop})
+		_, body := get(t, ts.URL+"/api/config")
+		var cfg struct{ URLs []string }
+		json.Unmarshal(body, &cfg)
+		port := ts.URL[strings.LastIndexByte(ts.URL, ':'):]
+		for _, u := range cfg.URLs {
+			if loop || strings.Contains(u, "localhost") || strings.Contains(u, "127.0.0.1") || !strings.HasSuffix(u, port) {
+				t.Errorf("loopback only %v: the page is told to open %v", loop, cfg.URLs)
+				break
+			}
 		}
 	}
 }

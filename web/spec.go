@@ -74,10 +74,16 @@ func (lim Limits) MaxScale(w *world.World) float64 {
 	return math.Floor(x/p) * p
 }
 
-// Problem is one thing wrong with a Spec. Key uses the scenario's key paths
-// (scenario.scale, intervention[2].regions) so the browser can point at
-// the field; Line is the line of the generated TOML (0 for the server's own
-// limits).
+// MaxSeed is the largest seed a scenario file holds (TOML integers are
+// signed 64-bit).
+const MaxSeed = math.MaxInt64
+
+// Problem is one thing wrong with a Spec (or, as a warning, probably not
+// what was meant). Key uses the scenario's key paths (scenario.scale,
+// intervention[2].regions) so the browser can point at the field and name
+// it by its label; Message is in the form's words (formWords), without the
+// key's own name; Line is the line of the generated TOML (0 for the
+// server's own limits).
 type Problem struct {
 	Key     string `json:"key"`
 	Line    int    `json:"line,omitempty"`
@@ -119,15 +125,21 @@ func (sp *Spec) checkLimits(lim Limits, worlds map[string]*world.World) []Proble
 	if !ok {
 		add("scenario.world", "unknown world %q; the web app runs the embedded worlds %s", sp.World, strings.Join(sortedKeys(worlds), ", "))
 	}
+	// In the form's words: the page puts the field's label in front.
 	switch {
 	case math.IsNaN(sp.Scale) || sp.Scale <= 0 || sp.Scale > 1:
-		add("scenario.scale", "scale %g is out of range; use a share above 0 and at most 1 (0.05 = a 5 %% sample)", sp.Scale)
+		add("scenario.scale", "%g is out of range; give a share above 0 and at most 1 (0.05 is a 5 %% sample)", sp.Scale)
 	case ok && sp.Scale > lim.MaxScale(w):
-		add("scenario.scale", "scale %g would simulate %s persons; this server allows at most %s, so use a scale of at most %g in %s (settle serve --max-persons raises the limit)",
+		add("scenario.scale", "%g would simulate %s persons; this server allows at most %s, so give a scale of at most %g in %s (settle serve --max-persons raises the limit)",
 			sp.Scale, group(int64(math.Round(sp.Scale*float64(w.Population())))), group(int64(lim.MaxPersons)), lim.MaxScale(w), sp.World)
 	}
 	if sp.Years < 1 || sp.Years > lim.MaxYears {
-		add("scenario.years", "years %d is out of range for this server; simulate 1 to %d years (settle serve --max-years raises the limit)", sp.Years, lim.MaxYears)
+		add("scenario.years", "%d is out of range for this server; simulate 1 to %d years (settle serve --max-years raises the limit)", sp.Years, lim.MaxYears)
+	}
+	// A seed the scenario format cannot hold (a TOML integer is signed):
+	// said here, before the TOML parser would point at the number.
+	if sp.Seed > MaxSeed {
+		add("scenario.seed", "%d is too large; give a whole number from 0 to %s", sp.Seed, group(MaxSeed))
 	}
 	for name := range sp.Behaviour {
 		for _, part := range strings.Split(name, ".") {
@@ -373,11 +385,11 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 		err = s.Resolve(w)
 	}
 	if err != nil {
-		return nil, nil, data, &SpecError{File: file, Problems: append(ps, specError(file, err).Problems...)}
+		return nil, nil, data, &SpecError{File: file, Problems: append(ps, inFormWords(specError(file, err).Problems, data)...)}
 	}
 	for i, iv := range s.Interventions {
 		if err := intervention.Check(iv, w); err != nil {
-			ps = append(ps, Problem{Key: fmt.Sprintf("intervention[%d].kind", i+1), Line: iv.Line, Message: err.Error()})
+			ps = append(ps, inFormWords([]Problem{{Key: fmt.Sprintf("intervention[%d].kind", i+1), Line: iv.Line, Message: err.Error()}}, data)...)
 		}
 		// A selection with a regions list too (SpecOf gives both): the
 		// TOML holds the selection, so the list must be what it selects.
@@ -406,6 +418,43 @@ func (sp *Spec) compile(lim Limits, worlds map[string]*world.World) (*scenario.S
 		return nil, nil, data, &SpecError{File: file, Problems: ps}
 	}
 	return s, w, data, nil
+}
+
+// inFormWords rewrites the scenario checks' problems in the form's words
+// (formWords); data is the TOML they were found in, whose lines name
+// interventions ("the intervention at line 14": intervention 2).
+func inFormWords(ps []Problem, data []byte) []Problem {
+	starts := ivLines(data)
+	ivOfLine := func(line int) string {
+		k := 0
+		for i, l := range starts {
+			if l <= line {
+				k = i + 1
+			}
+		}
+		if k == 0 {
+			return ""
+		}
+		return fmt.Sprintf("intervention %d", k)
+	}
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		p.Message = formWords(p.Key, p.Message, ivOfLine)
+		out[i] = p
+	}
+	return out
+}
+
+// ivLines returns the line of each [[intervention]] header of a scenario
+// the server wrote (Spec.TOML), 1-based.
+func ivLines(data []byte) []int {
+	var out []int
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "[[intervention]]" {
+			out = append(out, i+1)
+		}
+	}
+	return out
 }
 
 // specError converts the scenario package's errors to a SpecError.

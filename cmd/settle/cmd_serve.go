@@ -9,9 +9,9 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -174,12 +174,15 @@ func runServe(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) 
 	}
 	addr := ln.Addr().String()
 	if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
-		// Listening on every address: name this machine as others reach it.
-		name, err := os.Hostname()
-		if err != nil {
-			name = "THIS-MACHINE"
+		// Listening on every address: name this machine by its network
+		// addresses, which a classroom's devices reach without a name
+		// server (they often cannot resolve its host name).
+		urls := web.URLs(ln.Addr()) // localhost first, then the network's
+		if len(urls) > 1 {
+			p.Resultf("settle serve: open %s in a browser on this network, or %s here (Ctrl-C stops)\n", strings.Join(urls[1:], " or "), urls[0])
+		} else {
+			p.Resultf("settle serve: open %s here; this machine has no network address (Ctrl-C stops)\n", urls[0])
 		}
-		p.Resultf("settle serve: open http://%s:%d in a browser on this network, or http://127.0.0.1:%d here (Ctrl-C stops)\n", name, ta.Port, ta.Port)
 	} else {
 		p.Resultf("settle serve: open http://%s in a browser (Ctrl-C stops)\n", addr)
 	}

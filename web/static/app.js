@@ -13,16 +13,18 @@ const $ = id => document.getElementById(id);
 // person, or the 0.1 the server rounds to. Two paired runs may differ by a
 // few such steps by chance with no spread between them; the test of a
 // difference takes its spread as at least one step (as settle compare does).
+// unit and diffUnit follow a value in a tooltip (diffUnit on the
+// difference map).
 const METRICS = {
-  change: { label: 'Population change since the start (%)', palette: 'diverging', digits: 1,
+  change: { label: 'Population change since the start (%)', palette: 'diverging', digits: 1, unit: '%', diffUnit: '% points',
     value: (f, i, r) => (f[0].pop[r] > 0 ? (100 * (f[i].pop[r] - f[0].pop[r])) / f[0].pop[r] : NaN),
     step: (f, i, r, scale) => 100 / scale / f[0].pop[r] },
-  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN), step: () => 0.1 },
-  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN), step: () => 0.1 },
-  net: { label: 'Net migration in the year, per 1000 residents', palette: 'diverging', digits: 0,
+  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, unit: 'years', diffUnit: 'years', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN), step: () => 0.1 },
+  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN), step: () => 0.1 },
+  net: { label: 'Net migration in the year, per 1000 residents', palette: 'diverging', digits: 0, unit: 'per 1000', diffUnit: 'per 1000',
     value: (f, i, r) => (i === 0 ? NaN : f[i].pop[r] > 0 ? (1000 * f[i].net[r]) / f[i].pop[r] : NaN),
     step: (f, i, r, scale) => 1000 / scale / f[i].pop[r] },
-  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN), step: () => 0.1 },
+  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN), step: () => 0.1 },
 };
 const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', family: 'family', return: 'return home', amenity: 'amenities' };
 // The motive in a sentence: "moved … most often to study".
@@ -42,6 +44,7 @@ window.settle = state; // for the browser test and the curious
 state.spec = () => spec(); // the form as the server gets it
 state.diffValue = (i, r) => diffValue(i, r); // what the difference map shows (the browser test)
 state.stats = { tPValue, benjaminiHochberg }; // (the browser test)
+state.regionPanel = () => regionPanel(); // (the browser test: the panel before the paired runs are in)
 
 // ---------- start ----------
 
@@ -56,6 +59,7 @@ async function getJSON(url, opts) {
 function setStatus(text, bad = false) {
   const s = $('status');
   s.textContent = text;
+  s.title = text; // the whole of it, where a wide screen cuts it short
   s.classList.toggle('bad', bad);
 }
 
@@ -102,11 +106,28 @@ async function init() {
   } else {
     $('files-box').hidden = true;
   }
+  if (cfg.urls?.length) {
+    // A server open to the network: where the class opens the app (an
+    // address, not this machine's name, which a school network may not
+    // resolve).
+    const sh = $('share');
+    sh.append(cfg.urls.length > 1 ? 'Other devices on this network open one of ' : 'Other devices on this network open ');
+    cfg.urls.forEach((u, k) => {
+      const a = document.createElement('a');
+      a.href = a.textContent = u;
+      sh.append(k ? ' or ' : '', a);
+    });
+    sh.hidden = false;
+  }
   bindControls();
   await setWorld(cfg.worlds[0].name, true);
   setStatus(`Ready. Up to ${cfg.maxRuns} simulation${cfg.maxRuns > 1 ? 's' : ''} run at once on this server.`);
   offerSaved();
 }
+
+// narrow: the one-column layout of phones (app.css), where the map is
+// below the form.
+function narrow() { return matchMedia('(max-width: 700px)').matches; }
 
 function kindLabel(k) { return k.replace(/_/g, ' ').replace(/^./, c => c.toUpperCase()); }
 
@@ -156,7 +177,17 @@ function bindControls() {
   });
   $('teaching').addEventListener('change', teachingMode);
   $('compare').addEventListener('change', () => { $('replicates-box').hidden = !$('compare').checked; });
-  window.addEventListener('resize', () => placeLabels());
+  // A new window size: the labels, the legend (drawn in screen pixels)
+  // and the charts' text sizes follow.
+  let resized = 0;
+  // The maps' boxes change with the legend, the sentence and the view:
+  // their labels follow (sizes are in screen pixels).
+  const ro = new ResizeObserver(() => placeLabels());
+  for (const id of ['map1', 'map2']) ro.observe($(id));
+  window.addEventListener('resize', () => {
+    cancelAnimationFrame(resized);
+    resized = requestAnimationFrame(() => { if (state.shown >= 0) show(state.shown); else placeLabels(); });
+  });
 }
 
 // ---------- world, map ----------
@@ -207,6 +238,9 @@ async function setWorld(name, defaults) {
       state.maps[name] = await getJSON('/api/map/' + encodeURIComponent(name));
     }
     state.map = state.maps[name];
+    // A small world names every region on the map, and each is a button
+    // (Tab, Enter): the search box is for Norway's 357.
+    $('find-box').hidden = state.map.regions.length <= 40;
     const dl = $('region-names');
     clear(dl);
     for (const r of state.map.regions) {
@@ -273,47 +307,87 @@ function drawMaps() {
   placeLabels();
 }
 
-// placeLabels names the regions that are large enough on screen: all of
-// them in a small world, the largest towns in Norway.
+// placeLabels names the regions: every one in a small world, the largest
+// towns in Norway. Sizes are in screen pixels (map units times the map's
+// scale): Norway's towns 13 px (15 in teaching mode), a small world's
+// regions 15 px (19 in teaching mode).
 function placeLabels() {
   const m = state.map;
   if (!m) return;
   const big = m.regions.length > 40;
   const order = m.regions.map((r, i) => i).sort((a, b) => m.regions[b].population - m.regions[a].population);
   const pick = big ? order.slice(0, 14) : order;
-  for (const id of ['map1', 'map2']) {
-    const g = $(id).querySelector('g.labels');
+  const teaching = document.documentElement.classList.contains('teaching');
+  const px = big ? (teaching ? 15 : 13) : teaching ? 19 : 15;
+  ['map1', 'map2'].forEach((id, k) => {
+    const svg = $(id);
+    const g = svg.querySelector('g.labels');
     clear(g);
+    if (!svg.getClientRects().length) return; // hidden: placed when shown
     // The map is fitted into its box (preserveAspectRatio meet): one screen
     // pixel is the larger of the two ratios in map units.
-    const svg = $(id);
     const scale = Math.max(m.width / Math.max(1, svg.clientWidth || 600), m.height / Math.max(1, svg.clientHeight || 400));
-    const px = big ? 11 : document.body.classList.contains('teaching') ? 15 : 13;
-    const fs = px * scale, boxes = [];
-    // Larger places first; a label that would overlap one already placed
-    // moves a line up or down (small worlds, where every region is named:
-    // the teaching world lost Lindvik and Åsen to Storhavn's label), or is
-    // left out (its region still has its tooltip and the search box).
-    const overlaps = box => boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+    const boxes = [];
+    const overlaps = box => boxes.reduce((a, b) => a + Math.max(0, Math.min(box[2], b[2]) - Math.max(box[0], b[0])) * Math.max(0, Math.min(box[3], b[3]) - Math.max(box[1], b[1])), 0);
+    const inside = box => box[0] >= 0 && box[1] >= 0 && box[2] <= m.width && box[3] <= m.height;
     for (const i of pick) {
       const r = m.regions[i];
+      const path = state.paths[k][i];
       const text = r.name + (r.island ? ' (island)' : '');
-      const w = 0.6 * fs * text.length, h = fs;
-      const x = Math.min(Math.max(r.x, w / 2 + 2 * scale), m.width - w / 2 - 2 * scale);
-      const y0 = big ? r.y - 4 * scale : r.y + fs / 3;
-      let ys = big ? [y0] : [y0, y0 - 1.1 * h, y0 + 1.1 * h];
-      // An island smaller than its label is labelled in the sea above (or
-      // below) it, so that the label covers neither it nor its neighbour.
-      const path = r.island && state.paths[id === 'map1' ? 0 : 1][i];
-      const bb = path?.getBBox?.();
-      if (bb && bb.width < w) ys = [bb.y - 3 * scale, bb.y + bb.height + h + 2 * scale, ...ys].filter(y => y - h >= 0 && y <= m.height);
-      const y = ys.find(y => !overlaps([x - w / 2, y - h, x + w / 2, y + 0.2 * h]));
-      if (y === undefined) continue;
-      boxes.push([x - w / 2, y - h, x + w / 2, y + 0.2 * h]);
-      el(g, 'text', { x, y, 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
+      // Larger places first. A label that would overlap one already
+      // placed tries other places near its region, those inside the
+      // region first (the teaching world's small city cells, Storhavn,
+      // Lindvik, Åsen and Vestbygd, crowd each other); in a small world,
+      // where every region is named, it then shrinks to 80 % and at last
+      // takes the place of least overlap, never left out (Vestbygd was,
+      // at 1280×720 in teaching mode). In Norway it is left out: the
+      // region keeps its tooltip and the search box.
+      let best = null;
+      for (const f of big ? [1] : [1, 0.9, 0.8]) {
+        const fs = px * f * scale;
+        const t = el(g, 'text', { 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
+        const w = t.getComputedTextLength() || 0.6 * fs * text.length, h = fs;
+        const box = (x, y) => [x - w / 2, y - h, x + w / 2, y + 0.25 * h];
+        const clampX = x => Math.min(Math.max(x, w / 2 + 2 * scale), m.width - w / 2 - 2 * scale);
+        let cands = [];
+        if (big) {
+          // Above the town's dot, or below it.
+          cands = [[r.x, r.y - 4 * scale], [r.x, r.y + h + 2 * scale]];
+        } else {
+          const y0 = r.y + h / 3;
+          // An island smaller than its label is labelled in the sea above
+          // (or below) it, so that the label covers neither it nor its
+          // neighbour.
+          const bb = r.island ? path.getBBox() : null;
+          if (bb && bb.width < w) cands.push([r.x, bb.y - 3 * scale], [r.x, bb.y + bb.height + h + 2 * scale]);
+          for (const dy of [0, -1, 1, -2, 2]) for (const dx of [0, -0.3, 0.3, -0.6, 0.6]) cands.push([r.x + dx * w, y0 + dy * 1.05 * h]);
+        }
+        cands = cands.map(([x, y]) => [clampX(x), y]).filter(([x, y]) => inside(box(x, y)));
+        // Inside the region first: a label over a neighbour names the
+        // wrong place. (Islands are labelled in the sea.)
+        const inRegion = ([x, y]) => {
+          const q = svg.createSVGPoint();
+          q.x = x; q.y = y - h / 3;
+          return path.isPointInFill(q);
+        };
+        if (!big && !r.island) cands = [...cands.filter(inRegion), ...cands.filter(c => !inRegion(c))];
+        const free = cands.find(([x, y]) => overlaps(box(x, y)) === 0);
+        if (free) { best = { t, x: free[0], y: free[1], b: box(...free) }; break; }
+        if (!big && f === 0.8 && cands.length) {
+          const [x, y] = cands.reduce((a, c) => (overlaps(box(...c)) < overlaps(box(...a)) ? c : a));
+          best = { t, x, y, b: box(x, y) };
+          break;
+        }
+        t.remove();
+      }
+      if (!best) continue;
+      best.t.setAttribute('x', best.x);
+      best.t.setAttribute('y', best.y);
+      boxes.push(best.b);
       if (big) el(g, 'circle', { cx: r.x, cy: r.y, r: 2 * scale, fill: '#111' });
     }
-  }
+  });
+  document.body.dataset.labels = $('map1').querySelectorAll('g.labels text').length;
 }
 
 function tooltip(e, i, k) {
@@ -321,7 +395,10 @@ function tooltip(e, i, k) {
   const r = state.map.regions[i];
   const v = regionValue(k, i);
   const m = METRICS[$('metric').value];
-  t.textContent = `${r.name} (${r.code})` + (Number.isFinite(v) ? `: ${fmt(v, m.digits)}` : view() === 'diff' && state.shown >= 0 && tooFew(i) ? ': too few simulated persons to tell' : '');
+  const diff = view() === 'diff';
+  t.textContent = `${r.name} (${r.code})` + (Number.isFinite(v) ? `: ${diff || m.palette === 'diverging' ? signed(v, m.digits) : fmt(v, m.digits)} ${diff ? m.diffUnit : m.unit}`
+    : diff && state.shown >= 0 && tooFew(i) ? ': too few simulated persons to tell'
+      : diff && state.shown >= 0 && state.chanceReady ? ': cannot be told from chance' : '');
   t.hidden = false;
   const box = $('maps').getBoundingClientRect();
   let x, y;
@@ -356,16 +433,13 @@ function repsReady() {
     state.reps.every(x => x.scenario.length === r.years + 1 && x.baseline.length === r.years + 1);
 }
 
-// diffStats returns region r's difference (scenario − baseline) in the
-// map's metric at year index i over the paired runs: its mean and 90 %
-// interval, or null before every run has arrived.
-// diffStats returns region r's difference (scenario − baseline) in the
-// map's metric at year index i over the paired runs: its mean, 90 %
-// interval and the p-value of the paired t-test (the spread at least one
-// step of the metric), or null before every run has arrived.
-function diffStats(i, r) {
+// diffStats returns region r's difference (scenario − baseline) in a
+// metric (the map's by default) at year index i over the paired runs: its
+// mean, 90 % interval and the p-value of the paired t-test (the spread at
+// least one step of the metric), or null before every run has arrived.
+function diffStats(i, r, metric = $('metric').value) {
   if (!state.chanceReady) return null;
-  const m = METRICS[$('metric').value];
+  const m = METRICS[metric];
   const runs = [state.frames, ...state.reps];
   const d = runs.map(x => m.value(x.scenario, i, r) - m.value(x.baseline, i, r));
   if (!d.every(Number.isFinite)) return { mean: NaN, lo: NaN, hi: NaN, p: NaN };
@@ -398,21 +472,22 @@ function targetRegions() {
 // false discovery rate), as settle compare's maps do. With 113 regions
 // tested one by one, about 11 would look clear in a scenario that changes
 // nothing.
-function clearRegions(i) {
-  const key = `${i}|${$('metric').value}`;
-  if (state.clearCache?.key === key) return state.clearCache.clear;
+function clearRegions(i, metric = $('metric').value) {
+  const key = `${i}|${metric}`;
+  state.clearCache ??= {};
+  if (state.clearCache[key]) return state.clearCache[key];
   const R = state.map.regions.length;
   const testable = [], p = [];
   const stats = [];
   for (let r = 0; r < R; r++) {
-    stats[r] = tooFew(r) ? null : diffStats(i, r);
+    stats[r] = tooFew(r) ? null : diffStats(i, r, metric);
     if (stats[r]) { testable.push(r); p.push(stats[r].p); }
   }
   const bh = benjaminiHochberg(p, FALSE_DISCOVERY);
   const targets = targetRegions();
   const clear = new Array(R).fill(false);
   testable.forEach((r, k) => { clear[r] = targets.has(r) ? stats[r].p < 0.1 : bh[k]; });
-  state.clearCache = { key, clear };
+  state.clearCache[key] = clear;
   return clear;
 }
 
@@ -518,16 +593,20 @@ function show(i) {
     const reps = state.run.replicates || 1;
     if (state.chanceReady) {
       const chance = state.map.regions.filter((_, r) => !tooFew(r) && Number.isNaN(diffValue(i, r))).length;
-      p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} regions where the difference cannot be told from chance ` +
-        `(all regions tested together, at a 10 % false discovery rate; the targets by their own 90 % interval${few ? `; or fewer than ${MIN_SAMPLED} simulated persons` : ''}).`;
+      // The method on hover (and in docs/web.md): the map keeps the room.
+      p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} regions where the difference can be chance.`;
+      p.title = `Every region is tested together with the others (Benjamini–Hochberg at a 10 % false discovery rate), ` +
+        `an intervention's target by its own 90 % interval, as settle compare does` + (few ? `; a region under ${MIN_SAMPLED} simulated persons is not tested.` : '.');
     } else if (reps > 1) {
       p.textContent = `The first of ${reps} paired runs; the others follow to tell chance apart. ` +
-        (few ? `Grey: ${few} regions with fewer than ${MIN_SAMPLED} simulated persons.` : '');
+        (few ? `Grey: ${few} regions under ${MIN_SAMPLED} simulated persons.` : '');
     } else {
-      p.textContent = (few ? `Grey: ${few} regions with fewer than ${MIN_SAMPLED} simulated persons, where a difference is mostly chance. ` : '') +
-        'One paired run: elsewhere too a difference can be chance; choose 3 paired runs to check.';
+      p.textContent = (few ? `Grey: ${few} regions under ${MIN_SAMPLED} simulated persons (mostly chance there). ` : '') +
+        'One paired run: elsewhere too a difference can be chance; 3 paired runs check.';
     }
     $('legend').appendChild(p);
+    const advice = targetAdvice();
+    if (advice) $('legend').appendChild(advice);
   }
   const year = state.run.startYear + i;
   $('year').max = Math.max(0, n - 1);
@@ -569,7 +648,23 @@ function play() {
   tick();
 }
 
+// playingStatus says, once the server is done, that the map is still
+// playing the years.
+function playingStatus() {
+  setStatus(`Simulated in ${fmt(state.simulatedIn, 1)} s; playing ${state.run.startYear + state.shown} of ${state.run.startYear + state.run.years}…`);
+}
+
+// announceDone says that the run is done, once the animation has ended or
+// been paused.
+function announceDone() {
+  if (!state.doneText) return;
+  setStatus(state.doneText);
+  state.doneText = null;
+  document.body.dataset.played = '1';
+}
+
 function pause() {
+  announceDone();
   state.playing = false;
   clearTimeout(state.timer);
   state.timer = null;
@@ -581,8 +676,13 @@ function pause() {
 function tick() {
   clearTimeout(state.timer);
   if (!state.playing) return;
-  if (state.shown < available() - 1) show(state.shown + 1);
-  else if (!state.abort && state.run && available() >= state.run.years + 1) { pause(); return; }
+  // The end: the last year shown of a run that is all in.
+  const atEnd = () => !state.abort && state.run && available() >= state.run.years + 1 && state.shown >= available() - 1;
+  if (state.shown < available() - 1) {
+    show(state.shown + 1);
+    if (atEnd()) { pause(); return; } // Done is said with the last year
+    if (state.doneText) playingStatus();
+  } else if (atEnd()) { pause(); return; }
   state.timer = setTimeout(tick, delay());
 }
 
@@ -590,7 +690,9 @@ function tick() {
 
 let cardSeq = 0;
 
-function addIntervention(iv) {
+// addIntervention adds a card for iv; focus moves into it (not when a
+// file fills the form: the panel stays at its top, at Scale and Years).
+function addIntervention(iv, focus = true) {
   const kind = state.config.kinds.find(k => k.kind === iv.kind);
   if (!kind) return;
   const info = worldInfo($('world').value);
@@ -646,11 +748,13 @@ function addIntervention(iv) {
   }
   const msg = document.createElement('div');
   msg.className = 'msgs';
-  card.appendChild(msg);
+  const warns = document.createElement('div');
+  warns.className = 'warns';
+  card.append(msg, warns);
   $('interventions').appendChild(card);
   $('add-kind').value = '';
   $('kind-doc').textContent = '';
-  card.querySelector('input').focus();
+  if (focus) card.querySelector('input').focus();
   return card;
 }
 
@@ -964,34 +1068,110 @@ function spec() {
   return s;
 }
 
-// formProblems checks what the server could not read at all (a number it
-// cannot decode): the years and seed as whole numbers, the scale as a
-// number. The server checks the rest.
+// formProblems checks what the server could not read, or would read as
+// something else (an empty parameter as 0, an empty From year as year 0,
+// a seed beyond the numbers a page can send exactly): whole numbers where
+// the form wants them, in their range, and the scale as a number. The
+// server checks the rest. Messages follow the field's label (fieldLabel).
 function formProblems() {
   const out = [];
-  const whole = (id, what, example) => {
-    const el = $(id);
+  const add = (key, message) => out.push({ key, message });
+  // whole checks a field for a whole number of at least min (and at most
+  // max); empty is allowed when optional.
+  const whole = (el, key, { what, example, min, max, optional = false }) => {
     const v = el.value.trim();
-    if (el.validity.badInput) out.push({ key: el.dataset.key, message: `that is not a number; write ${what}, e.g. ${example}` });
-    else if (v === '') out.push({ key: el.dataset.key, message: `is empty; write ${what}, e.g. ${example}` });
-    else if (!/^\d+$/.test(v)) out.push({ key: el.dataset.key, message: `${v} is not a whole number; write ${what}, e.g. ${example}` });
+    if (el.validity?.badInput) return add(key, `is not a number; write ${what}, e.g. ${example}`);
+    if (v === '') return optional ? undefined : add(key, `is empty; write ${what}, e.g. ${example}`);
+    if (!/^[-−]?\d+$/.test(v)) return add(key, `${v} is not a whole number; write ${what}, e.g. ${example}`);
+    const n = Number(v.replace('−', '-'));
+    if (n < min) return add(key, `must be ${min} or more: ${what}, e.g. ${example}`);
+    if (max !== undefined && n > max) return add(key, `${v} is too large; write a whole number from ${min} to ${fmtInt(max)}`);
   };
-  whole('years', 'the number of years to simulate', 20);
-  whole('seed', 'the seed of the random numbers', 1);
+  whole($('years'), 'scenario.years', { what: 'the number of years to simulate', example: 20, min: 1 });
+  // Seeds beyond 2^53 − 1 cannot be sent exactly as a JavaScript number.
+  whole($('seed'), 'scenario.seed', { what: 'the seed of the random numbers', example: 1, min: 0, max: Number.MAX_SAFE_INTEGER });
   const sc = $('scale').value.trim();
-  if (sc === '') out.push({ key: 'scenario.scale', message: 'is empty; write the share of the population to simulate, e.g. 0.05' });
-  else if (Number.isNaN(decimal(sc))) out.push({ key: 'scenario.scale', message: `"${sc}" is not a number; write the share of the population to simulate, e.g. 0.05` });
+  if (sc === '') add('scenario.scale', 'is empty; write the share of the population to simulate, e.g. 0.05');
+  else if (/^[-−]/.test(sc) && !Number.isNaN(decimal(sc.slice(1)))) add('scenario.scale', 'must be above 0: the share of the population to simulate, e.g. 0.05 (a 5 % sample)');
+  else if (Number.isNaN(decimal(sc))) add('scenario.scale', `“${sc}” is not a number; write the share of the population to simulate, e.g. 0.05`);
+  [...$('interventions').children].forEach((card, k) => {
+    const at = `intervention[${k + 1}]`;
+    const q = key => card.querySelector(`[data-key="${key}"]`);
+    const start = worldInfo($('world').value).startYear;
+    whole(q('from_year'), at + '.from_year', { what: 'the first year it is in force', example: start + 2, min: 0 });
+    whole(q('to_year'), at + '.to_year', { what: 'the last year it is in force, or leave it empty (no end)', example: start + 5, min: 0, optional: true });
+    if (q('phase_in_years')) whole(q('phase_in_years'), at + '.phase_in_years', { what: 'the years it takes to reach full strength (0 or empty: at once)', example: 3, min: 0, optional: true });
+    for (const d of card.querySelectorAll('.param')) {
+      const kind = d.dataset.kindOf;
+      if (!d.querySelector('.use').checked || (kind !== 'number' && kind !== 'integer')) continue;
+      const el = d.querySelector('input.value'), v = el.value.trim();
+      const untick = d.querySelector('.use').disabled ? '' : ', or untick it';
+      if (el.validity.badInput || (v !== '' && !Number.isFinite(Number(v)))) add(`${at}.${d.dataset.param}`, `is not a number; give a number${untick}`);
+      else if (v === '') add(`${at}.${d.dataset.param}`, `is empty; give a number${untick}`);
+    }
+  });
   return out;
+}
+
+// fieldLabel names the field of a problem's key as the form labels it:
+// "Years", "Intervention 2 (Holmøy bridge) · From year".
+function fieldLabel(key) {
+  const m = /^intervention\[(\d+)\](?:\.([a-z_]+))?/.exec(key);
+  if (m) {
+    const card = $('interventions').children[Number(m[1]) - 1];
+    const name = card?.querySelector('[data-key="name"]')?.value.trim();
+    let s = `Intervention ${m[1]}` + (name ? ` (${name})` : '');
+    const f = m[2];
+    if (f && f !== 'kind') {
+      const el = card?.querySelector(`[data-key="${f}"]`);
+      const own = el && (el.labels?.[0] || el.querySelector?.('label'));
+      s += ' · ' + (f === 'county' || f === 'centrality' ? 'Regions' : own ? own.textContent.trim() : f.replace(/_/g, ' '));
+    }
+    return s;
+  }
+  const el = document.querySelector(`[data-key="${key}"]`);
+  const l = el?.labels?.[0];
+  if (l) return l.textContent.trim();
+  return { scenario: 'Scenario', behaviour: 'Behaviour settings', replicates: 'Paired runs' }[key.split('.')[0]] || key;
 }
 
 // checkForm shows formProblems and reports whether there were none.
 function checkForm() {
   const list = formProblems();
   if (!list.length) return true;
-  const e = Object.assign(new Error('Check the scenario'), { body: { problems: list } });
+  const e = Object.assign(new Error(list.length === 1 ? 'Check the scenario: 1 problem' : `Check the scenario: ${list.length} problems`), { body: { problems: list } });
   problems(e);
-  setStatus(`${e.message}: ${list[0].key.replace('scenario.', '')} ${list[0].message}`, true);
+  setStatus(`${e.message}. ${fieldLabel(list[0].key)}: ${list[0].message}`, true);
   return false;
+}
+
+// showWarnings shows what settle validate would warn about the scenario
+// (the server's warnings: valid, but probably not meant, such as closing
+// more jobs than a region has), in the panel and on the interventions'
+// cards. They do not stop a run.
+function showWarnings(list) {
+  const box = $('warnings');
+  box.textContent = '';
+  for (const w of document.querySelectorAll('.card .warns')) w.textContent = '';
+  if (!list?.length) return;
+  const h = document.createElement('strong');
+  h.textContent = list.length === 1 ? 'Warning (it runs all the same):' : `${list.length} warnings (it runs all the same):`;
+  const ul = document.createElement('ul');
+  for (const w of list) {
+    const li = document.createElement('li');
+    li.textContent = w.message;
+    ul.appendChild(li);
+    const m = /^intervention\[(\d+)\]/.exec(w.key);
+    const card = m && $('interventions').children[Number(m[1]) - 1];
+    // The card says so, once; the text is in the list below the cards.
+    if (card && !card.querySelector('.warns').childElementCount) {
+      const p = document.createElement('p');
+      p.className = 'warn';
+      p.textContent = 'Warning: see below the interventions.';
+      card.querySelector('.warns').appendChild(p);
+    }
+  }
+  box.append(h, ul);
 }
 
 // problems shows the server's problems next to the fields they concern.
@@ -1003,14 +1183,14 @@ function problems(err) {
   for (const m of document.querySelectorAll('.field > .msg')) m.remove();
   if (!err) return;
   const h = document.createElement('strong');
-  h.textContent = err.message;
+  h.textContent = err.message.charAt(0).toUpperCase() + err.message.slice(1);
   box.appendChild(h);
   const list = err.body?.problems || [];
   const ul = document.createElement('ul');
   let focus = null;
   for (const p of list) {
     const li = document.createElement('li');
-    li.textContent = `${p.key}: ${p.message}`;
+    li.textContent = `${fieldLabel(p.key)}: ${p.message}`;
     ul.appendChild(li);
     const m = /^intervention\[(\d+)\](?:\.([a-z_]+))?/.exec(p.key);
     let target = null;
@@ -1053,8 +1233,10 @@ async function applySpec(s) {
   state.behaviour = s.behaviour || null;
   state.description = s.description || '';
   $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
-  for (const iv of s.interventions || []) addIntervention(iv);
+  for (const iv of s.interventions || []) addIntervention(iv, false);
+  showWarnings(null);
   scaleHelp();
+  $('panel').scrollTop = 0;
 }
 
 // The scenario last run or downloaded is kept in this browser, so that a
@@ -1106,7 +1288,9 @@ async function loadFile() {
     await applySpec(s);
     state.loaded = { file: l.file, world: s.world, name: s.name };
     $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
-    setStatus(`Loaded ${l.file}. Press Run to simulate it.`);
+    showWarnings(l.warnings);
+    const nw = (l.warnings || []).length;
+    setStatus(`Loaded ${l.file}` + (nw ? ` (${nw} warning${nw > 1 ? 's' : ''}: see the panel)` : '') + '. Press Run to simulate it.');
   } catch (e) {
     problems(e);
   }
@@ -1142,6 +1326,8 @@ async function download() {
 async function run() {
   stop();
   problems(null);
+  showWarnings(null);
+  state.doneText = null;
   state.ended = false;
   state.streaming = false;
   if (!checkForm()) return;
@@ -1179,7 +1365,8 @@ async function run() {
       ctl.abort(); // a mistake of the page's own code: the server stops too
       problems(e);
       const first = e.body?.problems?.[0];
-      setStatus(first ? `${e.message}: ${first.message}` : e.message, true);
+      const text = first ? `${e.message}. ${fieldLabel(first.key)}: ${first.message}` : e.message;
+      setStatus(text.charAt(0).toUpperCase() + text.slice(1), true);
     }
   } finally {
     if (state.abort === ctl) {
@@ -1267,7 +1454,12 @@ function handle(event, d) {
       delete document.body.dataset.done;
       $('view-box').hidden = !d.compare;
       resetTimeline();
-      setStatus(`Simulating ${d.name}: ${d.world}, scale ${d.scale}, seed ${d.seed}, ${d.years} years${d.compare ? ', with the baseline' : ''}…`);
+      showWarnings(d.warnings);
+      setStatus(`Simulating ${d.name}: ${d.world}, scale ${d.scale}, seed ${d.seed}, ${d.years} years${d.compare ? ', with the baseline' : ''}` +
+        (d.warnings?.length ? ` (${d.warnings.length} warning${d.warnings.length > 1 ? 's' : ''}: see the panel)` : '') + '…');
+      // A phone: the map is below the form (and under the header, which
+      // stays at the top with the status).
+      if (narrow()) $('mapview').scrollIntoView({ block: 'start' });
       play();
       break;
     case 'frame': {
@@ -1293,7 +1485,15 @@ function handle(event, d) {
     }
     case 'done':
       state.ended = true;
-      setStatus(`Done: ${state.run.years} years of ${state.run.name} in ${fmt(d.seconds, 1)} s. Drag the year slider, click a municipality, or change what the map shows.`);
+      // Done is said when the animation is (teaching mode plays a year in
+      // 1.6 s, long after the server has finished): until then the status
+      // says that the years are in and the map plays them (tick, pause).
+      const nw = state.run.warnings?.length || 0;
+      state.doneText = `Done: ${state.run.years} years of ${state.run.name} in ${fmt(d.seconds, 1)} s` +
+        (nw ? ` (${nw} warning${nw > 1 ? 's' : ''}: see the panel)` : '') + '. Drag the year slider, click a municipality, or change what the map shows.';
+      state.simulatedIn = d.seconds;
+      if (state.playing && state.shown < available() - 1) playingStatus();
+      else announceDone();
       document.body.dataset.done = '1';
       state.abort = null;
       $('run').disabled = false;
@@ -1329,7 +1529,9 @@ function nationalCharts() {
       const svg = $(id);
       clear(svg);
       svg.setAttribute('viewBox', '0 0 320 60');
-      el(svg, 'text', { x: 160, y: 34, 'text-anchor': 'middle', fill: '#666' }, 'Press Run: the chart follows the simulation.');
+      const shown = svg.getBoundingClientRect().width; // text in screen pixels, as draw.js frame
+      svg.style.setProperty('--u', shown > 0 ? (320 / shown).toFixed(4) : 1);
+      el(svg, 'text', { x: 160, y: 34, 'text-anchor': 'middle', fill: '#666', class: 'placeholder' }, 'Press Run to draw this chart.');
     }
     return;
   }
@@ -1381,28 +1583,11 @@ function regionPanel() {
   const s = state.frames.scenario, k = state.shown, xs = years();
   const change = s[0].pop[i] > 0 ? (100 * (s[k].pop[i] - s[0].pop[i])) / s[0].pop[i] : NaN;
   let summary = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
-  const b = state.run.compare && k > 0 ? state.frames.baseline[k] : null;
-  if (b) {
-    // The difference in residents, and in points of growth since the
-    // start (what the difference map of the population change shows: both
-    // sides start alike). One paired run: in a region of few simulated
-    // persons it is mostly chance (tooFew).
-    const d = s[k].pop[i] - b.pop[i];
-    const points = s[0].pop[i] > 0 ? (100 * d) / s[0].pop[i] : NaN;
-    summary += ` Baseline: ${fmtInt(b.pop[i])}; the scenario has ` +
-      (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'}` + (Number.isFinite(points) ? `, ${signed(points)} points of growth since ${xs[0]}` : '')) +
-      (tooFew(i) ? `, mostly chance with ${fmtInt(Math.round(s[0].pop[i] * state.run.scale))} simulated persons here.` : '.');
-    // (A region of few simulated persons is not tested: said above.)
-    const st = $('metric').value === 'change' && !tooFew(i) ? diffStats(k, i) : null;
-    if (st && st.lo === 0 && st.hi === 0) summary += ` No difference in any of the ${state.run.replicates} paired runs.`;
-    else if (st && Number.isFinite(st.lo)) {
-      summary += ` Over ${state.run.replicates} paired runs: ${signed(st.mean)} points (90 % interval ${signed(st.lo)} to ${signed(st.hi)})` +
-        (clearRegions(k)[i] ? '.' : targetRegions().has(i) ? ': it cannot be told from chance.'
-          : ': with every region tested together it cannot be told from chance.');
-    }
-  }
+  if (state.run.compare && k > 0) summary += ' ' + comparison(i, k);
   $('region-summary').textContent = summary;
   $('region-charts').hidden = false;
+  const reps = state.run.compare ? state.run.replicates || 1 : 1;
+  $('c-traj-cap').textContent = reps > 1 ? `Population (the first of ${reps} paired runs)` : 'Population';
   lineChart($('c-traj'), xs, sides().map(([side, cls, label]) => ({ values: state.frames[side].slice(0, n).map(f => f.pop[i]), cls, label })), xs[k], { lastYear: state.run.startYear + state.run.years });
   const pyr = s[k].pyr[i];
   pyramid($('c-rpyr'), pyr.slice(0, 19), pyr.slice(19), BAND_LABELS, 2, null);
@@ -1414,6 +1599,120 @@ function regionPanel() {
   $('c-motive-cap').textContent = k > 0 ? `Why did they move? Moves ${xs[0]}–${xs[k]} by motive` : 'Why did they move? (after the first year)';
 }
 
+// comparison is what the region panel says of region i's difference
+// from the baseline at year index k: one number, the one the map shows.
+// With several paired runs, the first run's difference while the others
+// come (said to be the first), then only their mean with its interval; a
+// region of few simulated persons is said to be mostly chance, with the
+// scale that would make it large enough.
+function comparison(i, k) {
+  const s = state.frames.scenario, b = state.frames.baseline, xs = years();
+  const reps = state.run.replicates || 1;
+  const few = tooFew(i);
+  const fewText = () => ` With ${fmtInt(simulated(i))} simulated persons here that is mostly chance (a region needs ${MIN_SAMPLED}).` + scaleAdvice([i]);
+  const st = diffStats(k, i, 'change');
+  if (st) {
+    const runs = [state.frames, ...state.reps];
+    const d = runs.reduce((a, x) => a + x.scenario[k].pop[i] - x.baseline[k].pop[i], 0) / runs.length;
+    let text = `Over ${reps} paired runs the scenario has on average ` +
+      (Math.round(d) === 0 ? 'as many residents as the baseline' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'} residents than the baseline`) +
+      `: ${signed(st.mean)} points of growth since ${xs[0]}`;
+    if (runs.every(x => x.scenario[k].pop[i] === x.baseline[k].pop[i])) return `No difference from the baseline in any of the ${reps} paired runs.`;
+    if (few) return text + '.' + fewText();
+    text += ` (90 % interval ${signed(st.lo)} to ${signed(st.hi)})`;
+    return text + (clearRegions(k, 'change')[i] ? '.' : targetRegions().has(i) ? ': it cannot be told from chance.'
+      : ': with every region tested together it cannot be told from chance.');
+  }
+  const d = s[k].pop[i] - b[k].pop[i];
+  const points = s[0].pop[i] > 0 ? (100 * d) / s[0].pop[i] : NaN;
+  const which = reps > 1 ? `In the first of ${reps} paired runs (their mean follows)` : 'In this paired run';
+  return `${which} the baseline has ${fmtInt(b[k].pop[i])} residents and the scenario ` +
+    (d === 0 ? 'as many' : `${fmtInt(Math.abs(d))} ${d > 0 ? 'more' : 'fewer'}` + (Number.isFinite(points) ? `: ${signed(points)} points of growth since ${xs[0]}` : '')) +
+    '.' + (few ? fewText() : reps === 1 ? ' One paired run cannot tell this from chance.' : '');
+}
+
+// simulated is region r's simulated persons at the start of the run.
+function simulated(r) { return state.frames.scenario[0].pop[r] * state.run.scale; }
+
+// scaleAdvice says, of regions too small in the sample to show a
+// difference (fewer than MIN_SAMPLED simulated persons), what scale would
+// make them large enough, if this server allows it, or else what to do
+// instead; '' when none is too small.
+function scaleAdvice(regions) {
+  const small = regions.filter(r => tooFew(r));
+  if (!small.length || !state.run) return '';
+  const info = worldInfo(state.run.world);
+  const { need, least } = scaleNeed(small);
+  if (need <= info.maxScale) {
+    const times = need / state.run.scale;
+    return ` Scale ${need} would give ${small.length > 1 ? 'each of them' : 'it'} ${MIN_SAMPLED} or more (this server allows up to ${info.maxScale}; a run takes about ${fmt(times, times < 3 ? 1 : 0)} times as long)` +
+      (state.run.world === 'teaching' ? '.' : ', or use the teaching world, where every region is large enough at half scale.');
+  }
+  return ` Even this server's largest scale, ${info.maxScale}, would give ${small.length > 1 ? 'the smallest' : 'it'} only ${fmtInt(least * info.maxScale)}: ` +
+    (state.run.world === 'teaching' ? 'compare with settle compare at scale 1.' : 'use the teaching world, or compare with settle compare at scale 1 (or settle serve --max-persons allows more).');
+}
+
+// scaleNeed is the scale at which every one of regions has MIN_SAMPLED
+// simulated persons, and the population of the smallest.
+function scaleNeed(regions) {
+  const f = state.frames.scenario[0];
+  const least = Math.min(...regions.map(r => f.pop[r]));
+  // 2 % above the bare need: a run's start population at another scale
+  // differs a little from this one's.
+  return { need: roundUp(1.02 * MIN_SAMPLED / least), least };
+}
+
+// targetAdvice is the difference map's note when the interventions'
+// target regions are too small in the sample to show a difference there:
+// which, and the scale that would make them large enough (a button sets
+// it), or what to do instead. null when none is.
+function targetAdvice() {
+  const targets = [...targetRegions()];
+  const small = targets.filter(r => tooFew(r));
+  if (!small.length) return null;
+  const names = small.map(r => state.map.regions[r].name).join(', '); // named when at most 3
+  const p = document.createElement('p');
+  p.className = 'note advice';
+  p.id = 'target-advice';
+  const { need, least } = scaleNeed(small);
+  const max = worldInfo(state.run.world).maxScale, sc = state.run.scale;
+  const teachingToo = state.run.world === 'teaching' ? '' : ', or use the teaching world';
+  const who = small.length === 1 && targets.length === 1
+    ? `${names}, the target, has only ${fmtInt(least * sc)} simulated persons at scale ${sc}, too few to show a difference (${MIN_SAMPLED} needed)`
+    : (small.length === targets.length ? `${targets.length === 2 ? 'Both' : 'All ' + targets.length} targets` : `${small.length} of the ${targets.length} targets`) +
+      (small.length <= 3 ? ` (${names})` : '') + ` have under ${MIN_SAMPLED} simulated persons at scale ${sc} (the smallest ${fmtInt(least * sc)}), too few to show a difference`;
+  // The scale that makes them all large enough; beyond the server's
+  // limit (the many small municipalities of a county), its largest, if that
+  // makes some of them large enough.
+  const f = state.frames.scenario[0];
+  const atMax = small.filter(r => f.pop[r] * max >= 1.02 * MIN_SAMPLED).length;
+  const use = need <= max ? need : atMax > 0 ? max : null;
+  const longer = x => `about ${fmt(x / sc, x / sc < 3 ? 1 : 0)} times as long`;
+  p.textContent = who + ': ' + (need <= max ? `run at scale ${need} (${longer(need)})${teachingToo}.`
+    : atMax > 0 ? `at ${max}, this server's largest scale, ${atMax} would have enough (${longer(max)}); or use ${state.run.world === 'teaching' ? '' : 'the teaching world, or '}settle compare at scale 1.`
+      : `even this server's largest scale, ${max}, is too small${teachingToo}, or compare at scale 1 with settle compare.`);
+  if (use !== null && $('world').value === state.run.world) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'use-scale';
+    b.textContent = `Use scale ${use}`;
+    b.addEventListener('click', () => {
+      $('scale').value = use;
+      scaleHelp();
+      setStatus(`Scale set to ${use}: press Run to compare again.`);
+      $('run').focus();
+    });
+    p.append(' ', b);
+  }
+  return p;
+}
+
+// roundUp rounds x up to two significant digits: 0.0877 is 0.088.
+function roundUp(x) {
+  const p = Math.pow(10, Math.floor(Math.log10(x)) - 1);
+  return +(Math.ceil(x / p - 1e-9) * p).toPrecision(2);
+}
+
 // ---------- teaching ----------
 
 function teachingIntro() {
@@ -1423,7 +1722,7 @@ function teachingIntro() {
 function explain() {
   const box = $('explain');
   const i = state.shown, s = state.frames.scenario;
-  if (i <= 0) {
+  if (i <= 0 || !state.run) {
     box.textContent = document.body.classList.contains('teaching') ? teachingIntro() : '';
     return;
   }
@@ -1462,18 +1761,25 @@ function explain() {
   box.textContent = parts.join(' ');
 }
 
+// teachingMode switches the large text, the slower animation and the
+// yearly sentence on or off. It changes the world only when the form is on
+// another one: a scenario of the teaching world (holmoy-bridge.toml at
+// scale 1 for 35 years) keeps its scale, years and interventions, and the
+// map keeps the result it shows. Another world's scenario cannot run in the
+// teaching world: switching starts a new one at the classroom defaults, and
+// setWorld says what that removed.
 async function teachingMode() {
   const on = $('teaching').checked;
   document.body.classList.toggle('teaching', on);
+  document.documentElement.classList.toggle('teaching', on); // the rem of teaching mode
   for (const n of document.querySelectorAll('.advanced')) n.hidden = on;
-  if (on) {
+  if (on && state.world !== 'teaching' && state.config.worlds.some(w => w.name === 'teaching')) {
     stop();
-    if (state.config.worlds.some(w => w.name === 'teaching')) await setWorld('teaching', true);
-    $('explain').textContent = teachingIntro();
-  } else if (state.shown <= 0) {
-    $('explain').textContent = '';
+    await setWorld('teaching', true);
   }
-  placeLabels();
+  // The text size changed: the labels, the legend and the charts follow.
+  if (state.shown >= 0) show(state.shown);
+  else { explain(); placeLabels(); }
 }
 
 init();

@@ -72,20 +72,29 @@ export class Scale {
   colour(v) { return colour(this.palette, (v - this.lo) / (this.hi - this.lo || 1)); }
 }
 
-// legend draws the scale as a gradient bar with ticks into the div.
+// legend draws the scale into the div: its title as text (it wraps on a
+// narrow screen), then a gradient bar with ticks, drawn in screen pixels
+// (one viewBox unit a pixel, at most 560 wide) so that its numbers are the
+// size app.css gives them at any width.
 export function legend(div, scale) {
   div.textContent = '';
-  const w = 560, h = 40, x0 = 14, x1 = w - 14;
-  const svg = el(div, 'svg', { viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': `Legend: ${scale.label}, from ${fmt(scale.lo, scale.digits)} to ${fmt(scale.hi, scale.digits)}` });
+  const title = document.createElement('p');
+  title.className = 'legend-title';
+  title.textContent = scale.label;
+  div.appendChild(title);
+  const fs = parseFloat(getComputedStyle(document.documentElement).fontSize) > 15 ? 15 : 13; // the numbers' size (app.css)
+  const w = Math.max(160, Math.min(560, div.clientWidth || 560)), h = 17 + fs, x0 = 20, x1 = w - 20;
+  const svg = el(div, 'svg', { viewBox: `0 0 ${w} ${h}`, width: w, height: h, role: 'img', 'aria-label': `Legend: ${scale.label}, from ${fmt(scale.lo, scale.digits)} to ${fmt(scale.hi, scale.digits)}` });
   const id = 'grad-' + scale.palette;
   const g = el(el(svg, 'defs'), 'linearGradient', { id });
   palettes[scale.palette].forEach((c, i, p) => el(g, 'stop', { offset: `${(100 * i) / (p.length - 1)}%`, 'stop-color': c }));
-  el(svg, 'text', { x: w / 2, y: 11, 'text-anchor': 'middle', 'font-weight': 'bold' }, scale.label);
-  el(svg, 'rect', { x: x0, y: 14, width: x1 - x0, height: 10, fill: `url(#${id})`, stroke: '#555', 'stroke-width': 0.5 });
-  for (const v of ticks(scale.lo, scale.hi, 6)) {
+  el(svg, 'rect', { x: x0, y: 2, width: x1 - x0, height: 10, fill: `url(#${id})`, stroke: '#555', 'stroke-width': 0.5 });
+  // Fewer ticks where they would not fit (a phone).
+  const n = w < 420 ? 4 : 6;
+  for (const v of ticks(scale.lo, scale.hi, n)) {
     const x = x0 + ((v - scale.lo) / (scale.hi - scale.lo || 1)) * (x1 - x0);
-    el(svg, 'line', { x1: x, x2: x, y1: 24, y2: 28, stroke: '#333' });
-    el(svg, 'text', { x, y: 38, 'text-anchor': 'middle' }, scale.palette === 'diverging' ? signed(v, scale.digits) : fmt(v, scale.digits));
+    el(svg, 'line', { x1: x, x2: x, y1: 12, y2: 16, stroke: '#333' });
+    el(svg, 'text', { x, y: h - 3, 'text-anchor': 'middle' }, scale.palette === 'diverging' ? signed(v, scale.digits) : fmt(v, scale.digits));
   }
 }
 
@@ -95,6 +104,10 @@ const W = 320, H = 150, M = { l: 46, r: 14, t: 8, b: 22 };
 function frame(svg, h = H) {
   clear(svg);
   svg.setAttribute('viewBox', `0 0 ${W} ${h}`);
+  // Viewbox units per screen pixel, for the text's size in app.css (12 px
+  // on screen whatever the chart's width); 1 while it is not laid out.
+  const shown = svg.getBoundingClientRect().width;
+  svg.style.setProperty('--u', shown > 0 ? (W / shown).toFixed(4) : 1);
   return { x0: M.l, x1: W - M.r, y0: h - M.b, y1: M.t };
 }
 
