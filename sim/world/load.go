@@ -286,64 +286,64 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 	}
 	regions := make([]Region, len(t.rows))
 	codeLine := make(map[string]int, len(t.rows))
+	// Every bad cell is reported, not only the first (MaxCellErrors).
+	var bad cellErrors
 	for k := range t.rows {
 		r := &regions[k]
 		r.Index = k
 		r.Code = t.cell(k, "code")
-		if r.Code == "" {
-			return nil, t.errf(k, "code", "is empty; give every region a unique code, e.g. 0301")
-		}
 		key := strings.ToLower(r.Code)
-		if first, dup := codeLine[key]; dup {
-			return nil, t.errf(k, "code", "%q is already used on line %d; codes must be unique", r.Code, first)
+		if r.Code == "" {
+			bad.add(t.errf(k, "code", "is empty; give every region a unique code, e.g. 0301"))
+		} else if first, dup := codeLine[key]; dup {
+			bad.add(t.errf(k, "code", "%q is already used on line %d; codes must be unique", r.Code, first))
+		} else {
+			codeLine[key] = t.lines[k]
 		}
-		codeLine[key] = t.lines[k]
 		r.Name = t.cell(k, "name")
 		if r.Name == "" {
-			return nil, t.errf(k, "name", "is empty; give region %s a name", r.Code)
+			bad.add(t.errf(k, "name", "is empty; give region %s a name", r.Code))
 		}
 		r.CountyCode = t.cell(k, "county_code")
 		r.County = t.cell(k, "county")
 		r.AdminCentre = t.cell(k, "admin_centre")
-		if r.Lat, err = t.number(k, "lat", -90, 90, "write the latitude of the region's centre in decimal degrees (WGS84), e.g. 59.91"); err != nil {
-			return nil, err
-		}
-		if r.Lon, err = t.number(k, "lon", -180, 180, "write the longitude of the region's centre in decimal degrees (WGS84, east positive), e.g. 10.75"); err != nil {
-			return nil, err
-		}
-		if r.Population, err = t.whole(k, "population", "write the number of residents, e.g. 1204"); err != nil {
-			return nil, err
-		}
+		r.Lat, err = t.number(k, "lat", -90, 90, "write the latitude of the region's centre in decimal degrees (WGS84), e.g. 59.91")
+		bad.add(err)
+		r.Lon, err = t.number(k, "lon", -180, 180, "write the longitude of the region's centre in decimal degrees (WGS84, east positive), e.g. 10.75")
+		bad.add(err)
+		r.Population, err = t.whole(k, "population", "write the number of residents, e.g. 1204")
+		bad.add(err)
 		if r.Population > MaxRegionPopulation {
-			return nil, t.errf(k, "population", "%s residents is more than a region can have (at most 10,000,000,000, more than the world's population); write the number of residents of region %s",
-				t.cell(k, "population"), r.Code)
+			bad.add(t.errf(k, "population", "%s residents is more than a region can have (at most 10,000,000,000, more than the world's population); write the number of residents of region %s",
+				t.cell(k, "population"), r.Code))
 		}
 		if t.cell(k, "area_km2") != "" {
-			if r.AreaKm2, err = t.number(k, "area_km2", 0, 1e7, "write the land area in square kilometres, e.g. 454.1, or leave it empty"); err != nil {
-				return nil, err
-			}
+			r.AreaKm2, err = t.number(k, "area_km2", 0, 1e7, "write the land area in square kilometres, e.g. 454.1, or leave it empty")
+			bad.add(err)
 		}
 		r.CentralityIndex = math.NaN()
 		if t.cell(k, "centrality_class") != "" {
 			c, err := t.whole(k, "centrality_class", "write an SSB centrality class from 1 (most central) to 6 (least), or leave it empty to derive it")
-			if err != nil {
-				return nil, err
+			switch {
+			case err != nil:
+				bad.add(err)
+			case c < 1 || c > 6:
+				bad.add(t.errf(k, "centrality_class", "%d is out of range; write 1 (most central) to 6 (least), or leave it empty to derive it", c))
+			default:
+				r.Centrality = c
 			}
-			if c < 1 || c > 6 {
-				return nil, t.errf(k, "centrality_class", "%d is out of range; write 1 (most central) to 6 (least), or leave it empty to derive it", c)
-			}
-			r.Centrality = c
 		}
 		if t.cell(k, "centrality_index") != "" {
-			if r.CentralityIndex, err = t.number(k, "centrality_index", 0, 1000, "write an SSB centrality index from 0 to 1000, or leave it empty to derive it"); err != nil {
-				return nil, err
-			}
+			r.CentralityIndex, err = t.number(k, "centrality_index", 0, 1000, "write an SSB centrality index from 0 to 1000, or leave it empty to derive it")
+			bad.add(err)
 		}
 		if t.cell(k, "study_places") != "" {
-			if r.StudyPlaces, err = t.whole(k, "study_places", "write the number of higher-education study places, e.g. 2500, or 0"); err != nil {
-				return nil, err
-			}
+			r.StudyPlaces, err = t.whole(k, "study_places", "write the number of higher-education study places, e.g. 2500, or 0")
+			bad.add(err)
 		}
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	if err := checkCounties(t, regions); err != nil {
 		return nil, err
@@ -428,48 +428,64 @@ func (w *World) applyTravel(file string, data []byte) ([]int, error) {
 	}
 	given := make([]int32, n*n) // line that set each cell, 0 = not given
 	var cells []int
+	// Every bad line is reported, not only the first (MaxCellErrors).
+	var bad cellErrors
 	for k := range t.rows {
 		var ij [2]int
+		ok := true
 		for c, col := range []string{"from", "to"} {
 			s := t.cell(k, col)
 			if s == "" {
-				return nil, t.errf(k, col, "is empty; write a region code, e.g. %s", w.Regions[0].Code)
+				bad.add(t.errf(k, col, "is empty; write a region code, e.g. %s", w.Regions[0].Code))
+				ok = false
+				continue
 			}
-			i, ok := byCode[s]
-			if !ok {
+			i, found := byCode[s]
+			if !found {
 				var err error
 				if i, err = w.Lookup(s); err != nil {
-					return nil, t.errf(k, col, "%v", err)
+					bad.add(t.errf(k, col, "%v", err))
+					ok = false
+					continue
 				}
 			}
 			ij[c] = i
 		}
 		m, err := t.number(k, "minutes", math.Inf(-1), math.Inf(1), "write the one-way travel time in minutes, e.g. 45")
-		if err != nil {
-			return nil, err
-		}
 		switch {
+		case err != nil:
+			bad.add(err)
+			continue
 		case m > maxMinutes:
-			return nil, t.errf(k, "minutes", "%s minutes is too long; write the one-way travel time in minutes, from more than 0 to at most %d (about two years), e.g. 45", t.cell(k, "minutes"), maxMinutes)
+			bad.add(t.errf(k, "minutes", "%s minutes is too long; write the one-way travel time in minutes, from more than 0 to at most %d (about two years), e.g. 45", t.cell(k, "minutes"), maxMinutes))
+			continue
 		case m < 0:
-			return nil, t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes"))
+			bad.add(t.errf(k, "minutes", "%s is negative; write the one-way travel time in minutes, e.g. 45", t.cell(k, "minutes")))
+			continue
+		case !ok:
+			continue
 		case m == 0 && ij[0] == ij[1]:
 			continue // the diagonal of a full matrix: the region's internal time is kept
 		case m == 0:
-			return nil, t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45")
+			bad.add(t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45"))
+			continue
 		}
 		// A pair from a region to itself sets its internal travel time
 		// (the typical trip within it); pairs given both ways keep each.
 		cell := ij[0]*n + ij[1]
 		if first := given[cell]; first != 0 {
-			return nil, fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",
-				t.file, t.lines[k], w.Regions[ij[0]].Code, w.Regions[ij[1]].Code, first)
+			bad.add(fmt.Errorf("%s:%d: the pair %s → %s is already given on line %d; keep one",
+				t.file, t.lines[k], w.Regions[ij[0]].Code, w.Regions[ij[1]].Code, first))
+			continue
 		}
 		given[cell] = int32(t.lines[k])
 		w.Minutes[cell] = float32(m)
 		if ij[0] != ij[1] {
 			cells = append(cells, cell)
 		}
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	// A pair given in one direction only is used for both.
 	for i := 0; i < n; i++ {
@@ -491,4 +507,37 @@ func (w *World) Clone() *World {
 	c.Minutes = append([]float32(nil), w.Minutes...)
 	c.Sources = append([]string(nil), w.Sources...)
 	return &c
+}
+
+// MaxCellErrors is the most problems of a world's CSV reported at once; a
+// file with more has a systematic one that the first show.
+const MaxCellErrors = 20
+
+// cellErrors gathers the problems of a CSV's cells, so that a file with
+// several mistakes is mended in one round.
+type cellErrors struct {
+	list []error
+	more int
+}
+
+// add records err unless it is nil.
+func (c *cellErrors) add(err error) {
+	switch {
+	case err == nil:
+	case len(c.list) < MaxCellErrors:
+		c.list = append(c.list, err)
+	default:
+		c.more++
+	}
+}
+
+// err returns the problems, one a line, or nil.
+func (c *cellErrors) err() error {
+	if len(c.list) == 0 {
+		return nil
+	}
+	if c.more > 0 {
+		return errors.Join(append(c.list, fmt.Errorf("… and %d more problems in the same file", c.more))...)
+	}
+	return errors.Join(c.list...)
 }

@@ -276,3 +276,47 @@ func TestLoadWorldNames(t *testing.T) {
 		t.Errorf("missing travel file: %v", err)
 	}
 }
+
+// TestLoadReportsEveryBadCell: a regions or travel-time CSV with several
+// mistakes gets them all in one error, one a line (only the first used to
+// be reported), at most MaxCellErrors and a count of the rest.
+func TestLoadReportsEveryBadCell(t *testing.T) {
+	dir := t.TempDir()
+	regions := writeFile(t, dir, "regions.csv", "code,name,lat,lon,population\nA1,Alpha,60.1,10.2,1000\nA2,,60.2,x,2000\nA3,Gamma,95,10.4,-5\nA1,Delta,60.4,10.5,4000\n")
+	_, err := Load(regions, "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+	want := []string{
+		"regions.csv:3: column name: is empty; give region A2 a name",
+		`regions.csv:3: column lon: "x" is not a number`,
+		"regions.csv:4: column lat: 95 is out of range [-90, 90]",
+		"regions.csv:4: column population: -5 is negative",
+		`regions.csv:5: column code: "A1" is already used on line 2; codes must be unique`,
+	}
+	if got := strings.Split(msg, "\n"); len(got) != len(want) {
+		t.Errorf("%d problems, want %d:\n%s", len(got), len(want), msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error lacks %q:\n%s", w, msg)
+		}
+	}
+	regions = writeFile(t, dir, "regions.csv", goodRegions)
+	var b strings.Builder
+	b.WriteString("from,to,minutes\nA1,B2,30\nA1,ZZ,40\nB2,C3,-4\n")
+	for range MaxCellErrors + 3 {
+		b.WriteString("A1,C3,x\n")
+	}
+	_, err = Load(regions, writeFile(t, dir, "travel.csv", b.String()))
+	if err == nil {
+		t.Fatal("travel: no error")
+	}
+	msg = strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+	lines := strings.Split(msg, "\n")
+	if len(lines) != MaxCellErrors+1 || !strings.Contains(lines[0], `travel.csv:3: column to: unknown region "ZZ"`) ||
+		!strings.Contains(lines[1], "travel.csv:4: column minutes: -4 is negative") || lines[MaxCellErrors] != "… and 5 more problems in the same file" {
+		t.Errorf("travel: %d lines:\n%s", len(lines), msg)
+	}
+}
