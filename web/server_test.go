@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/scenario"
@@ -543,7 +544,24 @@ func TestURLs(t *testing.T) {
 				break
 			}
 		}
+		// A machine with a network address names it to a server open to
+		// the network.
+		if !loop && len(cfg.URLs) == 0 && hasNetworkAddress() {
+			t.Error("open to the network: the page is told no address, though this machine has one")
+		}
 	}
+}
+
+// hasNetworkAddress reports whether this machine has an address other than
+// a loopback or link-local one.
+func hasNetworkAddress() bool {
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if ip, ok := a.(*net.IPNet); ok && !ip.IP.IsLoopback() && !ip.IP.IsLinkLocalUnicast() {
+			return true
+		}
+	}
+	return false
 }
 
 // TestScenarioFilesRoundTrip: every file of scenarios/ loads into the form,
@@ -936,5 +954,16 @@ func TestCompareReplicates(t *testing.T) {
 	resp, body := post(t, ts.URL+"/api/run", runRequest{Spec: spec, Compare: true, Replicates: MaxReplicates + 1})
 	if resp.StatusCode != 400 || !strings.Contains(string(body), "replicates 6 is out of range") {
 		t.Errorf("too many replicates: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestUpperFirst: the first letter of a message is made upper case whole
+// (a warning starting with an intervention named "østre fabrikk" had its
+// Ø cut in half).
+func TestUpperFirst(t *testing.T) {
+	for in, want := range map[string]string{"østre fabrikk removes": "Østre fabrikk removes", "år": "År", "": "", "housing": "Housing", "Øst": "Øst"} {
+		if got := upperFirst(in); got != want || !utf8.ValidString(got) {
+			t.Errorf("upperFirst(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/settle-sim/settle/sim/intervention"
 )
@@ -46,11 +48,7 @@ func paramWords(key string) string { return strings.ReplaceAll(key, "_", " ") }
 
 // kindWords is a kind's name in the form: "Region enlargement".
 func kindWords(kind string) string {
-	s := strings.ReplaceAll(kind, "_", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return upperFirst(strings.ReplaceAll(kind, "_", " "))
 }
 
 // tomlValue matches a value as the checks write it after "key = ": a
@@ -183,10 +181,17 @@ func formWords(key, msg string, ivOfLine func(line int) string) string {
 		return s
 	})
 	msg = leaveOutRE.ReplaceAllString(msg, "leave $1 empty")
-	if msg != "" {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	return upperFirst(msg)
+}
+
+// upperFirst writes the first letter of s in upper case, whole (a name
+// starting with Ø or Å is not cut in the middle of its bytes).
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
+		return s
 	}
-	return msg
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // docWords is a catalogue text (a kind's or a parameter's doc) in the

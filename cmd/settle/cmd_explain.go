@@ -456,14 +456,17 @@ func explainedName(e *report.Explanation) string {
 // their target regions resolved, or why they cannot be read.
 func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
 	m := e.Manifest
+	// The path the run read the file at: a relative world or travel_times
+	// path in it is relative to that file, not to the copy.
+	orig := m.ScenarioFile
+	if !filepath.IsAbs(orig) && m.WorkingDir != "" {
+		orig = filepath.Join(m.WorkingDir, orig)
+	}
 	file := filepath.Join(e.Dir, output.ScenarioCopy)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		// A run written before the copy: its scenario file, if unchanged.
-		file = m.ScenarioFile
-		if !filepath.IsAbs(file) && m.WorkingDir != "" {
-			file = filepath.Join(m.WorkingDir, file)
-		}
+		file = orig
 		if data, err = os.ReadFile(file); err != nil {
 			return nil, fmt.Sprintf("the run's folder has no %s and its scenario file %s cannot be read", output.ScenarioCopy, m.ScenarioFile)
 		}
@@ -471,12 +474,15 @@ func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != m.ScenarioSHA256 {
 		return nil, fmt.Sprintf("%s is not the file the run read: its SHA-256 differs from the manifest's", file)
 	}
-	s, err := scenario.Parse(file, data)
+	// With the run's years, scale and seed, which its command line may
+	// have set (--years makes a later intervention valid).
+	seed := m.Seed
+	s, err := scenario.ParseWith(orig, data, scenario.Overrides{Seed: &seed, Years: m.Years, Scale: m.Scale})
 	if err == nil {
 		err = s.Resolve(e.World)
 	}
 	if err != nil {
-		return nil, fmt.Sprintf("%s does not read against the run's world: %v", file, err)
+		return nil, fmt.Sprintf("%s (the file of %s) does not read against the run's world: %v", file, m.ScenarioFile, err)
 	}
 	return s.Interventions, ""
 }

@@ -331,3 +331,34 @@ skill_level = "low"
 		t.Errorf("without the copy and with the file changed:\n%s", out)
 	}
 }
+
+// TestExplainInterventionsOverridden: a run whose --years made a later
+// intervention valid, of a scenario with a user world at a path relative
+// to the file, still lists its interventions (the copy was parsed without
+// the run's overrides, and its paths were taken relative to the run's
+// folder).
+func TestExplainInterventionsOverridden(t *testing.T) {
+	tmp := t.TempDir()
+	regions, err := os.ReadFile(filepath.Join("..", "..", "sim", "world", "data", "teaching", "regions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(tmp, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "data", "my.csv"), regions, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(tmp, "late.toml")
+	if err := os.WriteFile(file, []byte("[scenario]\nname = \"late\"\nworld = \"data/my.csv\"\nyears = 3\nscale = 0.1\n\n[[intervention]]\nkind = \"reputation\"\nname = \"Late boost\"\nregions = [\"Holmøy\"]\nfrom_year = 2030\nboost = 0.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "run")
+	if code, _, errs := settle(t, "run", file, "--years", "8", "--quiet", "--out", dir); code != 0 {
+		t.Fatalf("run: exit %d, %s", code, errs)
+	}
+	code, out, errs := settle(t, "explain", dir, "--region", "Holmøy")
+	if code != 0 || !strings.Contains(out, "Interventions that reach Holmøy:\n  Late boost (reputation), from 2030, 1 region: Holmøy (T14, Kyst): boost = 0.1 [score]\n") {
+		t.Errorf("exit %d, %s\n%s", code, errs, out)
+	}
+}

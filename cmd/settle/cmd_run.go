@@ -329,6 +329,10 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 				why = "interrupted"
 			}
 			cover := fmt.Sprintf("cover %d–%d only, not to %d", s.StartYear, s.StartYear+done, s.StartYear+s.Years)
+			if done >= s.Years {
+				// Every year simulated, but a file could not be finished.
+				cover = "are those of every year, but the folder is not complete"
+			}
 			took = fmt.Sprintf("INCOMPLETE, %d of %d years in %.1f s (%s: the figures below %s)", done, s.Years, time.Since(start).Seconds(), why, cover)
 			footer = fmt.Sprintf("INCOMPLETE: %s after %d of %d years; the figures above %s (%s says how to run it again)",
 				why, done, s.Years, cover, filepath.Join(dir, output.IncompleteFile))

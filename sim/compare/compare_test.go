@@ -854,3 +854,50 @@ func TestSmallUnitNote(t *testing.T) {
 		t.Errorf("at scale 0.5 a unit is noted as small:\n%s", notes)
 	}
 }
+
+// TestTargetRowsOwnScenario: deltas.csv has a target unit's rows only for
+// the scenario it stands for (and the baseline's figures in them), not a
+// copy under every scenario on the same regions named after the other's
+// interventions.
+func TestTargetRowsOwnScenario(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, kind, param string) *scenario.Scenario {
+		t.Helper()
+		file := filepath.Join(dir, name+".toml")
+		text := fmt.Sprintf("[scenario]\nname = %q\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = %q\nname = %q\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2025\n%s\n", name, kind, name+" plan", param)
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := scenario.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	p, err := NewPlan(append(load(t, "base.toml"), write("homes", "housing", "dwellings_per_year = 20"), write("place", "place_development", "boost = 0.1")), PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{DeltasFile, AttractivenessFile, PyramidsFile} {
+		rows := map[string]bool{}
+		for _, r := range readCSV(t, filepath.Join(out, f))[1:] {
+			if r[1] == LevelTarget {
+				rows[r[0]+": "+r[3]] = true
+			}
+		}
+		if rows["homes: place plan (2 regions)"] || rows["place: homes plan (2 regions)"] || !rows["homes: homes plan (2 regions)"] || !rows["place: place plan (2 regions)"] {
+			t.Errorf("%s: target rows %v; want each scenario's own unit only", f, rows)
+		}
+	}
+}

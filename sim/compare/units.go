@@ -26,6 +26,18 @@ type Unit struct {
 	Code    string // region code; class 1–6; county code (or name); world name; T1, T2 … for targets
 	Name    string
 	Regions []int // region indices, sorted
+	// Owner is the scenario whose interventions a target unit stands for
+	// (0 for the other levels, which every scenario has).
+	Owner int
+}
+
+// Shows reports whether the tables of a comparison have rows of unit u for
+// scenario s: every unit for the baseline, and a target unit only for the
+// scenario it stands for (another scenario on the same regions has its own,
+// named after its own interventions).
+func (p *Plan) Shows(s, u int) bool {
+	unit := &p.Units[u]
+	return s == 0 || unit.Level != LevelTarget || unit.Owner == s
 }
 
 // maxFocus is the most units a scenario is summarised for, and
@@ -148,7 +160,7 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			if !ok {
 				u = len(units)
 				seenGroup[key] = u
-				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)), Regions: rs})
+				units = append(units, Unit{Level: LevelTarget, Code: "T" + strconv.Itoa(len(seenGroup)), Regions: rs, Owner: si})
 			}
 			// Interventions of the scenario that target the same regions
 			// share the unit, named after all of them: named after the

@@ -69,6 +69,9 @@ func (r *Result) writeDeltas(dir string) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
 			name := r.Plan.Scenarios[s].Name
 			for u := range r.Plan.Units {
+				if !r.Plan.Shows(s, u) {
+					continue
+				}
 				unit := &r.Plan.Units[u]
 				for m := range NumMetrics {
 					dec := m.Decimals()
@@ -94,6 +97,9 @@ func (r *Result) writeAttractiveness(dir string) error {
 	return writeTable(filepath.Join(dir, AttractivenessFile), header, func(row func(...string) error) error {
 		for s, sc := range r.Plan.Scenarios {
 			for u := range r.Plan.Units {
+				if !r.Plan.Shows(s, u) {
+					continue
+				}
 				unit := &r.Plan.Units[u]
 				d := r.Decomposition(s, u)
 				diff, lo, hi := "", "", ""
@@ -158,6 +164,9 @@ func (r *Result) writePyramids(dir string) error {
 	return writeTable(filepath.Join(dir, PyramidsFile), header, func(row func(...string) error) error {
 		for s, sc := range r.Plan.Scenarios {
 			for f, u := range r.Plan.Focus {
+				if !r.Plan.Shows(s, u) {
+					continue
+				}
 				unit := &r.Plan.Units[u]
 				for e, end := range []bool{false, true} {
 					p := r.Pyramid(s, f, end)

@@ -111,7 +111,11 @@ type mapLayer struct {
 	labels   []int        // regions named on the map
 	outlined []bool       // per region: a target, drawn with a thick border
 	names    []string     // per region
-	min, max point        // the view
+	// mayDrop: a name that overlaps in every place is left out (the
+	// national map of a world with shapes, whose zoomed map names them);
+	// elsewhere it is drawn anyway.
+	mayDrop  bool
+	min, max point // the view
 	legend   []legendEntry
 	note     []string // lines under the legend's classes
 }
@@ -209,9 +213,9 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		// A polygon's name is pinned to its centre by a dot, above right
 		// of it, or where it overlaps no name drawn before (below right,
 		// above left, below left); one that overlaps in every place is
-		// left out (regions close together on the national map: the zoomed
-		// map names them). A circle's name stands to its right, leaving the
-		// fill in view.
+		// left out where mayDrop (regions close together on the national
+		// map: the zoomed map names them), else drawn above right. A
+		// circle's name stands to its right, leaving the fill in view.
 		spots := []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
 			{X: p.X - w - vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X - w - vg.Points(4), Y: p.Y - h - vg.Points(1)}}
 		if m.shapes == nil {
@@ -230,9 +234,10 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		if m.shapes != nil {
 			c.DrawGlyph(draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, p)
 		}
-		if spot < 0 {
+		if spot < 0 && m.mayDrop {
 			continue
 		}
+		spot = max(spot, 0)
 		at, r := spots[spot], box(spots[spot])
 		placed = append(placed, r)
 		// A light box behind the name keeps it readable on any colour.
@@ -403,6 +408,7 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 	if zoom && (len(focusRegions) == 0 || shapes == nil) {
 		return mapFigure{}, false, nil
 	}
+	m.mayDrop = !zoom && shapes != nil
 	if zoom {
 		for _, s := range shapes {
 			for _, f := range focusRegions {
