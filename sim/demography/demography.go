@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/settle-sim/settle/sim/population"
+	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -147,10 +148,7 @@ func (m *Model) Step(s *state.State) {
 		ev.cabins = ev.cabins[:0]
 		// An event records the region, read only for the few with one.
 		at := func(i int) event { return event{i: int32(i), region: p.Region[i]} }
-		var dDeath, dFert, dAdult state.Draws
-		dDeath.Start(&m.death, g)
-		dFert.Start(&m.fert, g)
-		dAdult.Start(&m.adult, g)
+		kDeath, kBirth, kAdult, kCabin := s.Keyed(state.KeyDeath), s.Keyed(state.KeyBirth), s.Keyed(state.KeyAdult), s.Keyed(state.KeyCabin)
 		// The keys are computed without branches on the person's
 		// attributes (their outcomes are unpredictable); only events, which
 		// are rare, branch. The chunk's attribute slices are held in
@@ -164,7 +162,7 @@ func (m *Model) Step(s *state.State) {
 			}
 			i := lo + j
 			age, sex := int(ages[j]), int(sexes[j])&1
-			if k := sex*A + age; dDeath.Candidate(k) && dDeath.Accept(k, g) {
+			if k := sex*A + age; kDeath.U(i) < m.death.P(k) {
 				ev.deaths = append(ev.deaths, at(i))
 				continue
 			}
@@ -172,14 +170,14 @@ func (m *Model) Step(s *state.State) {
 			partnered := int(b2u8(q != population.None))
 			atHome := int(f/population.AtHome) & 1
 			birth := false
-			if k := (2*sex+partnered)*A + age; dFert.Candidate(k) && dFert.Accept(k, g) {
+			if k := (2*sex+partnered)*A + age; kBirth.U(i) < m.fert.P(k) {
 				e := at(i)
 				e.atHome = atHome != 0
 				ev.births = append(ev.births, e)
 				birth = true
 			}
 			st := int(status[atHome<<2|partnered<<1|int(b2u8(q > int32(i)))])
-			if k := st*A + age; dAdult.Candidate(k) && dAdult.Accept(k, g) {
+			if k := st*A + age; kAdult.U(i) < m.adult.P(k) {
 				switch st {
 				case statusAtHome:
 					// A mother at home leaves home with her child anyway.
@@ -198,7 +196,8 @@ func (m *Model) Step(s *state.State) {
 				ev.adults = append(ev.adults, at(i))
 			}
 			if age == state.SecondHomeAge-1 && f&population.Head != 0 && p.Second[i] == population.NoRegion {
-				u1, u2 := g.Two()
+				h := rng.Hash(uint64(kCabin) ^ uint64(i))
+				u1, u2 := float64(uint32(h))*0x1p-32, float64(h>>32)*0x1p-32
 				ev.cabins = append(ev.cabins, cabin{int32(i), p.HH[i], u1, u2})
 			}
 			t := tenures[j]

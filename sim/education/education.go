@@ -131,11 +131,18 @@ func (m *Model) Step(s *state.State) {
 		// p the compiler would reload the slice headers.
 		flags, ages, acts, works := p.Flags[lo:hi], p.Age[lo:hi], p.Act[lo:hi], p.Work[lo:hi]
 		left, edus, regions, sexes := p.StudyLeft[lo:hi], p.Edu[lo:hi], p.Region[lo:hi], p.Sex[lo:hi]
+		kEdu := s.Keyed(state.KeyEducation)
 		for j, f := range flags {
 			if f&population.Alive == 0 {
 				continue
 			}
 			age := ages[j]
+			if acts[j] != population.Student && (age < 19 || age > 34) {
+				continue
+			}
+			// The person's own draws (common random numbers).
+			pg := kEdu.RNG(lo + j)
+			g := &pg
 			switch {
 			case acts[j] == population.Student:
 				w := int(works[j])

@@ -86,8 +86,9 @@ func BenchmarkSteps(b *testing.B) {
 
 // BenchmarkPassFloor measures what a parallel pass over Norway's persons at
 // scale 1 costs before its work: reading the 19 bytes a person that the
-// observation reads, and one thinning draw a person (state.Draws) on a
-// key of sex and age. The passes of the tick cost several times these.
+// observation reads, and one keyed draw a person (state.Keyed) against a
+// probability by sex and age. The passes of the tick cost several times
+// these.
 func BenchmarkPassFloor(b *testing.B) {
 	w := loadWorld(b, "norway-2024")
 	sim, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default()})
@@ -117,18 +118,17 @@ func BenchmarkPassFloor(b *testing.B) {
 		tab[k] = 0.001 + float64(k%(world.MaxAge+1))*0.0005
 	}
 	rates.Set(tab)
-	b.Run("thinning", func(b *testing.B) {
+	b.Run("keyed", func(b *testing.B) {
 		for b.Loop() {
-			s.ForChunksW(state.StreamDemography, func(w, _, lo, hi int, g *state.RNG) {
-				var d state.Draws
-				d.Start(&rates, g)
+			s.ForChunksW(state.StreamDemography, func(w, _, lo, hi int, _ *state.RNG) {
+				k := s.Keyed(state.KeyDeath)
 				var t int64
 				ages, sexes := p.Age[lo:hi], p.Sex[lo:hi]
 				for j, f := range p.Flags[lo:hi] {
 					if f&population.Alive == 0 {
 						continue
 					}
-					if k := int(sexes[j]&1)*(world.MaxAge+1) + int(ages[j]); d.Candidate(k) && d.Accept(k, g) {
+					if k.U(lo+j) < rates.P(int(sexes[j]&1)*(world.MaxAge+1)+int(ages[j])) {
 						t++
 					}
 				}

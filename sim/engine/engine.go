@@ -18,7 +18,13 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.8.0 counts a region's dwellings on
+// when the results of a scenario do: 0.9.0 draws a person's deaths,
+// births, leaving home, partnering and splits, retirement, job changes,
+// education, emigration, decision to move, destination and place in a
+// region's lottery for dwellings from keyed uniforms (state.Keyed: a hash
+// of the seed, the event, the year and the person) instead of a chunk's
+// sequence, so that a scenario and its baseline keep their common random
+// numbers (the same model; other random numbers); 0.8.0 counts a region's dwellings on
 // the market with weight 1 in destination choice (0.5 before), leaves the
 // count out of the move motive and the opportunity factor, and refits the
 // migration behaviour (util_size of families and the established bounded
@@ -41,7 +47,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.8.0"
+const Version = "0.9.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

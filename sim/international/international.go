@@ -83,31 +83,30 @@ func (m *Model) Step(s *state.State) {
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
 	}
-	// Thinning: candidates among the heads arrive as a Bernoulli process with
-	// the highest rate pmax, drawn by geometric skips, and each is accepted
-	// with its own rate / pmax. Exact, with one draw per candidate instead
-	// of one per household.
+	// Each living head's keyed uniform u (state.Keyed): a head with u
+	// below the highest rate pmax has its own rate computed, and emigrates
+	// when u is below it too. Exact: P(u < rate) = rate.
 	pmax := math.Min(1, base*math.Max(native, F))
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
-		skip := geometric(g, pmax)
-		// skip counts down the living heads without a branch on the
-		// person (whether a slot holds a living head is unpredictable):
-		// the candidate is the head that takes it below zero. An emigrant
-		// records the region, read only for the few.
+		// Each living head's own draw (common random numbers); an
+		// emigrant records the region, read only for the few.
 		flags := p.Flags[lo:hi]
+		kEmig := s.Keyed(state.KeyEmigration)
 		for j, f := range flags {
-			skip -= int(f>>headShift&f) & population.Alive
-			if skip >= 0 {
+			if int(f>>headShift&f)&population.Alive == 0 {
 				continue
 			}
 			i := lo + j
-			skip = geometric(g, pmax)
+			u := kEmig.U(i)
+			if u >= pmax {
+				continue
+			}
 			r := base * native
 			if f&population.Immigrant != 0 && p.Years[i] < 10 {
 				r = base * F * (1 - s.Regions[p.Region[i]].Retention)
 			}
-			if g.Float64()*pmax < r {
+			if u < r {
 				out = append(out, emigrant{int32(i), p.Region[i]})
 			}
 		}
@@ -198,18 +197,6 @@ type regionRemovals struct {
 
 // removal is a household removed and its number of members.
 type removal struct{ household, members int32 }
-
-// geometric returns the number of failures before the first success of
-// Bernoulli(p) trials.
-func geometric(g *state.RNG, p float64) int {
-	switch {
-	case p <= 0:
-		return math.MaxInt
-	case p >= 1:
-		return 0
-	}
-	return int(math.Log(1-g.Float64()) / math.Log1p(-p))
-}
 
 // immigrate adds this year's immigrants.
 func (m *Model) immigrate(s *state.State, pop float64) {

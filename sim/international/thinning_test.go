@@ -12,35 +12,6 @@ import (
 	"github.com/settle-sim/settle/sim/world"
 )
 
-// TestGeometric checks the skip lengths of the thinned sampler: the number
-// of failures before the first success of Bernoulli(p) trials has mean
-// (1 − p)/p and P(0) = p.
-func TestGeometric(t *testing.T) {
-	for _, p := range []float64{0.003, 0.05, 0.3, 0.9} {
-		g := rng.New(4, uint64(p*1000))
-		const n = 400_000
-		var sum, zeros float64
-		for i := 0; i < n; i++ {
-			k := geometric(&g, p)
-			sum += float64(k)
-			if k == 0 {
-				zeros++
-			}
-		}
-		mean, sd := (1-p)/p, math.Sqrt(1-p)/p/math.Sqrt(n)
-		if math.Abs(sum/n-mean) > 5*sd {
-			t.Errorf("p = %g: mean skip %.4f, want %.4f ± %.4f", p, sum/n, mean, sd)
-		}
-		if se := math.Sqrt(p * (1 - p) / n); math.Abs(zeros/n-p) > 5*se {
-			t.Errorf("p = %g: P(0) = %.4f, want %.4f", p, zeros/n, p)
-		}
-	}
-	g := rng.New(1, 1)
-	if geometric(&g, 0) != math.MaxInt || geometric(&g, 1) != 0 || geometric(&g, 1.5) != 0 {
-		t.Error("geometric at p = 0 should never succeed and at p ≥ 1 always")
-	}
-}
-
 // group is one kind of household in the emigration test.
 type group struct {
 	name         string
@@ -52,8 +23,9 @@ type group struct {
 	gotHH, gotPP float64
 }
 
-// TestEmigrationThinned checks the thinned emigration draw against plain
-// Bernoulli expectations: households of natives, of recent immigrants in a
+// TestEmigrationThinned checks the keyed emigration draw (each head's own
+// uniform against a bound, then its rate) against plain Bernoulli
+// expectations: households of natives, of recent immigrants in a
 // region with and without the integration lever (Retention) and of
 // immigrants who arrived long ago, mixed in the slots and spread over
 // several chunks, emigrate at base·native, base·F·(1 − retention) and

@@ -245,9 +245,7 @@ func (m *Model) Step(s *state.State) {
 		seekers := m.chunks[c][:0]
 		retired := m.retired[c][:0]
 		filled := m.filled[w] // (n+1)*NumSkills: the last row counts nobody
-		var dRetire, dMove state.Draws
-		dRetire.Start(&m.retire, g)
-		dMove.Start(&m.move, g)
+		kRetire, kMove := s.Keyed(state.KeyRetire), s.Keyed(state.KeyJobMove)
 		flags, acts, ages, works, skills := p.Flags[lo:hi], p.Act[lo:hi], p.Age[lo:hi], p.Work[lo:hi], p.JobSkill[lo:hi]
 		for j, f := range flags {
 			if f&population.Alive == 0 {
@@ -266,7 +264,7 @@ func (m *Model) Step(s *state.State) {
 			case population.Child:
 				if age >= 18 {
 					acts[j] = population.Inactive
-					if g.Float64() < entrySeeking {
+					if kMove.U(i) < entrySeeking {
 						acts[j] = population.Unemployed
 						seekers = append(seekers, int32(i))
 					}
@@ -275,7 +273,7 @@ func (m *Model) Step(s *state.State) {
 			case population.Student, population.Retired:
 				continue
 			}
-			if dRetire.Candidate(age) && dRetire.Accept(age, g) {
+			if kRetire.U(i) < m.retire.P(age) {
 				if act == population.Employed {
 					filled[job]--
 					works[j] = population.NoRegion
@@ -291,7 +289,7 @@ func (m *Model) Step(s *state.State) {
 			case population.Inactive:
 				key = keyInactive + age
 			}
-			event := dMove.Candidate(key) && dMove.Accept(key, g)
+			event := kMove.U(i) < m.move.P(key)
 			switch act {
 			case population.Employed:
 				if event {

@@ -31,6 +31,7 @@
 package migration
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -97,17 +98,17 @@ type Model struct {
 	order       []int32
 	dropped     []bool
 	flatDec     []*decision // ration: the decisions by flat index (poolHousing)
+	place       []float64   // ration: the decision's place in its lottery, by flat index
 }
 
 // triggerFactor returns the product of the multipliers of the trigger flags in t.
 func (m *Model) triggerFactor(t uint16) float64 { return m.trigger[t] }
 
-// candidate is a decision-maker whose move is decided from the exact
-// probability (state.Bounded): class and uniform of the acceptance, and
-// the facts of the household the probability needs (householdFacts).
+// candidate is a decision-maker whose keyed uniform u is below the bound
+// on their moving probability: the move is decided from the exact
+// probability, which needs the facts of the household (householdFacts).
 type candidate struct {
 	person int32
-	class  int32
 	u      float64
 	alone  bool
 	kids   bool // someone else in the household is under 18 (state.HasChildren)
@@ -142,11 +143,14 @@ func (m *Model) Step(s *state.State) {
 	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		cands := m.cands[c][:0]
-		// Thinning (state.Bounded): a cheap bound on each decision-maker's
-		// moving probability from the flags, sex, age, tenure, education
-		// and region picks the candidates; only theirs is computed exactly.
-		var d state.Bounded
-		d.Start(g)
+		// Each decision-maker's keyed uniform (state.Keyed) against a
+		// cheap bound on their moving probability from the flags, sex,
+		// age, tenure, education and region picks the candidates; only
+		// theirs is computed exactly, and they move when the same uniform
+		// is below it. The destination is drawn with another keyed
+		// uniform, so that a person's choice depends on no one else's
+		// draws (common random numbers).
+		kMove, kDest := s.Keyed(state.KeyMove), s.Keyed(state.KeyDestination)
 		b := &m.bnd
 		bound := b.region
 		flags := p.Flags[lo:hi]
@@ -169,8 +173,8 @@ func (m *Model) Step(s *state.State) {
 			x := b.base[sexes[j]&1][age] * b.tenure[min(t, 10)] * b.trigger[f&population.Triggers] *
 				b.immigrant[f/population.Immigrant&1] *
 				bound[(o*numBands+band)*numSkills+int(skillOf[edus[j]&3])]
-			if cl, cand := d.Candidate(x); cand {
-				cands = append(cands, candidate{person: int32(i), class: int32(cl), u: d.Draw(cl, g), alone: alone})
+			if u := kMove.U(i); u < x {
+				cands = append(cands, candidate{person: int32(i), u: u, alone: alone})
 			}
 		}
 		// The candidates' exact probabilities, once what they need of the
@@ -179,7 +183,7 @@ func (m *Model) Step(s *state.State) {
 		for _, cd := range cands {
 			i := cd.person
 			prob, ph, k := m.moveProb(s, i, cd.alone, cd.kids, cd.school)
-			if !state.Accepted(int(cd.class), prob, cd.u) {
+			if !(cd.u < prob) {
 				continue
 			}
 			f := p.Flags[i]
@@ -189,9 +193,9 @@ func (m *Model) Step(s *state.State) {
 			// goes along); hybrid ones as others do, since they keep the
 			// job only within the hybrid commute.
 			if f&(population.Remote|population.Hybrid) == population.Remote && p.Act[i] == population.Employed {
-				dst = m.chooseRemote(s, ph, o, home, g.Float64())
+				dst = m.chooseRemote(s, ph, o, home, kDest.U(int(i)))
 			} else {
-				dst = m.choose(s, ph, k, o, home, g.Float64(), g)
+				dst = m.choose(s, ph, k, o, home, kDest.U(int(i)), g)
 			}
 			if dst < 0 {
 				continue
@@ -255,9 +259,12 @@ func BaseHazard(P *params.Params, sx, a int) float64 {
 // plus those last year's leavers freed): each
 // moving household and each young adult leaving home needs one. Where more
 // decisions name a region than it has dwellings, a lottery among them
-// (the region's own stream, so the result does not depend on the workers)
 // picks as many as it has, the fraction of a last dwelling taken with its
-// probability; the others stay where they are this year. A young adult
+// probability (the region's own stream): those of the lowest places, each
+// decision-maker's place a keyed uniform (state.KeyRation), so that a
+// decision's chance does not depend on who else applied (common random
+// numbers) nor the result on the workers; the others stay where they are
+// this year. A young adult
 // whose own move is dropped still moves along if the household's move is
 // kept. The decisions kept keep their order. Slots follow the regions
 // people were synthesised in, so an order by slot would favour some
@@ -295,9 +302,12 @@ func (m *Model) ration(s *state.State, nc int) {
 	next := m.next[:0]
 	next = append(next, m.start[:n]...)
 	flat := int32(0)
+	kRation := s.Keyed(state.KeyRation)
+	m.place = slices.Grow(m.place[:0], total)[:total]
 	for c := 0; c < nc; c++ {
 		for _, dc := range m.chunks[c] {
 			m.order[next[dc.dest]] = flat
+			m.place[flat] = kRation.U(int(dc.person))
 			next[dc.dest]++
 			flat++
 		}
@@ -317,11 +327,10 @@ func (m *Model) ration(s *state.State, nc int) {
 				keep++
 			}
 		}
-		// The first keep of a random permutation (Fisher–Yates) win.
-		for i := 0; i < keep; i++ {
-			j := i + g.IntN(len(lots)-i)
-			lots[i], lots[j] = lots[j], lots[i]
-		}
+		// The keep of the lowest places win.
+		slices.SortFunc(lots, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(m.place[a], m.place[b]), cmp.Compare(a, b))
+		})
 		for _, k := range lots[keep:] {
 			m.dropped[k] = true
 		}

@@ -50,6 +50,9 @@ func Mix(parts ...uint64) uint64 {
 	return h
 }
 
+// Hash is SplitMix64's finaliser: 64 bits that change with every bit of x.
+func Hash(x uint64) uint64 { return splitmix(x) }
+
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9

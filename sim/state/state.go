@@ -41,8 +41,21 @@ const (
 	StreamInterventions
 	StreamConversion // part-time residents who become full residents
 	StreamArrivals   // immigrants on top of the national inflow
-	StreamRation     // the lottery for the dwellings of a region (migration)
+	StreamRation     // the fraction of a last dwelling in a region's lottery (migration)
 	StreamHomeStay   // whether a native's move beyond the commute is held (migration, per person and year)
+	// The kinds of keyed draws (State.Keyed): one uniform per person,
+	// kind and year.
+	KeyDeath       // death (demography)
+	KeyBirth       // giving birth (demography)
+	KeyAdult       // leaving home, a split or seeking a partner (demography)
+	KeyCabin       // a second home at SecondHomeAge (demography)
+	KeyRetire      // retirement (labour)
+	KeyJobMove     // losing or finding a job, seeking work at 18 (labour)
+	KeyMove        // the decision to move (migration)
+	KeyDestination // where to (migration)
+	KeyRation      // the place in a region's lottery for its dwellings (migration)
+	KeyEducation   // a student's or a young adult's draws (education, Keyed.RNG)
+	KeyEmigration  // a household head's emigration (international)
 )
 
 // RegionState is the changing part of a region, in sampled units.
