@@ -119,7 +119,7 @@ func (m *Model) Step(s *state.State) {
 		// Couple formation peaks around 27 and falls with age.
 		couple[a] = P.CoupleRate * math.Exp(-math.Abs(float64(a)-27)/12)
 	}
-	// The event probabilities by key, drawn by thinning (state.Rates):
+	// The event probabilities by key (state.Rates), drawn by keyed uniforms:
 	// death by sex and age; birth by sex, partnered and age (women 15–49);
 	// for adults, one of three exclusive events by status and age: leaving
 	// the parental home (adults at home), a split (for each couple once,

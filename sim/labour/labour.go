@@ -212,7 +212,8 @@ func (m *Model) Step(s *state.State) {
 	nw := s.Workers
 	m.filled = state.WorkerCounters(m.filled, nw, (n+1)*world.NumSkills)
 	m.seekers = state.WorkerCounters(m.seekers, nw, n*world.NumSkills)
-	// The yearly transitions, drawn by thinning (state.Rates): retirement
+	// The yearly transitions, drawn by keyed uniforms (state.Keyed) against
+	// these tables (state.Rates): retirement
 	// by age; then, for those who stay, by activity: a job ends
 	// (separation, plus the layoffs where jobs fell below the workers
 	// holding them) by work region and skill, a seeker gives up, an

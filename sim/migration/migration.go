@@ -666,7 +666,7 @@ func (m *Model) moveProb(s *state.State, i int32, alone, kids, school bool) (pro
 	// in (intervention "youth") is utility they would give up by moving:
 	// it lowers the propensity as a smaller gain of the alternatives
 	// does, exp(opportunity_weight × Δ) with the utility gap Δ bounded by
-	// 3 as in m.opp. Only a factor ≤ 1, so the thinning bound holds.
+	// 3 as in m.opp. Only a factor ≤ 1, so the bound on the probability holds.
 	if b := s.Regions[o].AttachBoost; b > 0 && int(p.Home[i]) == o {
 		prob *= math.Exp(-P.OpportunityW * math.Min(3, b))
 	}

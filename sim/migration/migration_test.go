@@ -544,8 +544,8 @@ func refMoveProb(m *Model, s *state.State, i int32) (prob float64, ph int) {
 	return math.Min(prob, 0.95), ph
 }
 
-// TestMoveRates checks that the step's decisions to move (drawn by
-// thinning from a bound) happen with the documented probabilities
+// TestMoveRates checks that the step's decisions to move (a keyed uniform
+// against a bound, then against the exact probability) happen with the documented probabilities
 // (refMoveProb): on Norway at scale 0.05 with triggers on a fifth of the
 // heads, recent immigrants and an integration programme in a third of the
 // regions, the decisions of each life phase, with and without a trigger,

@@ -57,7 +57,7 @@ Made by Settle on {{.Created}} in {{.Duration}}.</p>
 <ul class="summary">
 {{range .Sentences}}<li>{{.Text}}</li>
 {{end}}</ul>
-<p class="note">Each scenario ran {{.P.Replicates}} time{{if gt .P.Replicates 1}}s{{end}} with the same seeds as the baseline, so each difference compares runs that differ only by the scenario; their random draws stay in step until the scenario changes a decision, and drift apart in the years after that, so the pairing removes less of the noise as the years go by, least in small regions (docs/compare.md).
+<p class="note">Each scenario ran {{.P.Replicates}} time{{if gt .P.Replicates 1}}s{{end}} with the same seeds as the baseline, and each person's random draws are their own, so each difference compares runs that differ only by the scenario and stay paired for years; the pairing wears off slowly as the scenario sends persons down other paths (docs/compare.md).
 The 90 % interval shows how precisely these runs pin down the model's expected difference; it narrows with more replicates and
 does not include uncertainty about the model itself. Figures are real-population counts (the simulation at scale {{.P.Scale}} scaled back).</p>
 {{if lt .P.Scale 0.2}}<p class="note">Note: at scale {{.P.Scale}} the baseline itself centralises more than at full scale, and the least central regions shrink faster
