@@ -170,14 +170,17 @@ func (m *Model) Step(s *state.State) {
 			partnered := int(b2u8(q != population.None))
 			atHome := int(f/population.AtHome) & 1
 			birth := false
-			if k := (2*sex+partnered)*A + age; kBirth.U(i) < m.fert.P(k) {
+			// Most persons have no chance of some events (men and children
+			// give no birth): no draw for them (u < 0 is never true, so the
+			// results are the same).
+			if pb := m.fert.P((2*sex+partnered)*A + age); pb > 0 && kBirth.U(i) < pb {
 				e := at(i)
 				e.atHome = atHome != 0
 				ev.births = append(ev.births, e)
 				birth = true
 			}
 			st := int(status[atHome<<2|partnered<<1|int(b2u8(q > int32(i)))])
-			if k := st*A + age; kAdult.U(i) < m.adult.P(k) {
+			if pa := m.adult.P(st*A + age); pa > 0 && kAdult.U(i) < pa {
 				switch st {
 				case statusAtHome:
 					// A mother at home leaves home with her child anyway.

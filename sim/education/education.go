@@ -137,8 +137,13 @@ func (m *Model) Step(s *state.State) {
 				continue
 			}
 			age := ages[j]
-			if acts[j] != population.Student && (age < 19 || age > 34) {
-				continue
+			if acts[j] != population.Student {
+				// Those who draw nothing below (no school to complete, no
+				// degree to apply for) get no stream.
+				edu := edus[j]
+				if age < 19 || age > 34 || !(edu == population.EduBasic && age <= 30 || edu == population.EduUpperSecondary || edu == population.EduBachelor && age > 24) {
+					continue
+				}
 			}
 			// The person's own draws (common random numbers).
 			pg := kEdu.RNG(lo + j)

@@ -274,7 +274,7 @@ func (m *Model) Step(s *state.State) {
 			case population.Student, population.Retired:
 				continue
 			}
-			if kRetire.U(i) < m.retire.P(age) {
+			if pr := m.retire.P(age); pr > 0 && kRetire.U(i) < pr { // no draw before retirement ages
 				if act == population.Employed {
 					filled[job]--
 					works[j] = population.NoRegion
@@ -290,7 +290,8 @@ func (m *Model) Step(s *state.State) {
 			case population.Inactive:
 				key = keyInactive + age
 			}
-			event := kMove.U(i) < m.move.P(key)
+			pm := m.move.P(key)
+			event := pm > 0 && kMove.U(i) < pm
 			switch act {
 			case population.Employed:
 				if event {

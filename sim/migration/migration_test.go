@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"testing"
@@ -964,6 +965,40 @@ func TestBaseHazard(t *testing.T) {
 		h0, h1 := BaseHazard(&P, 0, a), BaseHazard(&P, 0, a+1)
 		if a != 17 && math.Abs(h1-h0) > 0.25*h0 {
 			t.Errorf("women's schedule steps from %d to %d: %.4f → %.4f", a, a+1, h0, h1)
+		}
+	}
+}
+
+// TestSelectLowest: the lottery's selection leaves the k lowest places
+// (ties by index) first, for every k, as a sort would, on lists with ties
+// and without.
+func TestSelectLowest(t *testing.T) {
+	g := rng.New(3, 9)
+	for trial := range 400 {
+		n := 1 + g.IntN(60)
+		place := make([]float64, 3*n)
+		lots := make([]int32, n)
+		for i := range lots {
+			lots[i] = int32(3*i + g.IntN(3))
+			place[lots[i]] = g.Float64()
+			if trial%3 == 0 {
+				place[lots[i]] = float64(g.IntN(4)) // many ties
+			}
+		}
+		want := slices.Clone(lots)
+		slices.SortFunc(want, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(place[a], place[b]), cmp.Compare(a, b))
+		})
+		for k := 0; k <= n; k++ {
+			got := slices.Clone(lots)
+			selectLowest(got, k, place)
+			first := slices.Clone(got[:k])
+			slices.Sort(first)
+			w := slices.Clone(want[:k])
+			slices.Sort(w)
+			if !slices.Equal(first, w) {
+				t.Fatalf("n %d, k %d: the first k are %v, want %v", n, k, first, w)
+			}
 		}
 	}
 }
