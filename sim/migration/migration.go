@@ -31,6 +31,7 @@
 package migration
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -194,7 +195,7 @@ func (m *Model) Step(s *state.State) {
 			if f&(population.Remote|population.Hybrid) == population.Remote && p.Act[i] == population.Employed {
 				dst = m.chooseRemote(s, ph, o, home, kDest.U(int(i)))
 			} else {
-				dst = m.choose(s, ph, k, o, home, kDest.U(int(i)), g)
+				dst = m.choose(s, ph, k, o, home, kDest.U(int(i)))
 			}
 			if dst < 0 {
 				continue
@@ -203,9 +204,9 @@ func (m *Model) Step(s *state.State) {
 			// where they grew up leaves its commuting reach only with
 			// this probability; moves within it keep the ties, and so
 			// does a graduate's move (whose register catches up with
-			// where they studied). A hash of the person and year decides,
-			// so that the chunk's stream, and with it every other draw,
-			// is the same for any value of the factor.
+			// where they studied). A hash of the person and year decides
+			// (a keyed draw of its own), so that every other draw is the
+			// same for any value of the factor.
 			if P := &s.P; P.HomeStay < 1 && home == o && f&(population.Immigrant|population.Graduated) == 0 &&
 				s.Minutes[o*m.n+dst] > float32(P.CommuteMinutes) &&
 				rng.Uniform(rng.Mix(s.Seed, state.StreamHomeStay, uint64(s.Year), uint64(i))) >= P.HomeStay {
@@ -372,8 +373,20 @@ func (m *Model) ration(s *state.State, nc int) {
 				keep++
 			}
 		}
-		// The keep of the lowest places win.
+		// The keep of the lowest places win. A member of a municipal
+		// cooperation offers the others it turns away to the other members
+		// in the order of their places (poolHousing), so they are sorted
+		// too; elsewhere their order does not matter.
 		selectLowest(lots, keep, m.place)
+		if s.Regions[d].Cooperation >= 0 {
+			rest := lots[keep:]
+			slices.SortFunc(rest, func(a, b int32) int {
+				if m.place[a] != m.place[b] {
+					return cmp.Compare(m.place[a], m.place[b])
+				}
+				return cmp.Compare(a, b)
+			})
+		}
 		for _, k := range lots[keep:] {
 			m.dropped[k] = true
 		}
@@ -805,7 +818,7 @@ func householdFacts(s *state.State, cs []candidate, walk *[]int32) {
 // P(home) = w_h·e^B / (W − w_h + w_h·e^B); otherwise the choice is drawn
 // from the table over the other regions in one search (the draw skips
 // home's interval). It returns −1 only when no region has weight.
-func (m *Model) choose(s *state.State, ph, k, o, home int, u float64, g *state.RNG) int {
+func (m *Model) choose(s *state.State, ph, k, o, home int, u float64) int {
 	n := m.n
 	return m.chooseIn(s, m.cdf[m.idx(ph, k, o)*n:m.idx(ph, k, o)*n+n], ph, o, home, u)
 }

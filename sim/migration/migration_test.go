@@ -148,7 +148,7 @@ func TestChooseSamplesLogit(t *testing.T) {
 			got := make([]float64, n)
 			failed := 0
 			for i := 0; i < draws; i++ {
-				d := m.choose(s, c.ph, c.k, c.o, c.hom, g.Float64(), &g)
+				d := m.choose(s, c.ph, c.k, c.o, c.hom, g.Float64())
 				if d < 0 {
 					failed++ // see TestChooseAlwaysFinds
 					continue
@@ -182,7 +182,7 @@ func TestChooseAlwaysFinds(t *testing.T) {
 	m.tables(s)
 	g := rng.New(99, 0)
 	for i := 0; i < 1_000_000; i++ {
-		if d := m.choose(s, params.EarlyCareer, world.SkillHigh, 3, 0, g.Float64(), &g); d < 0 {
+		if d := m.choose(s, params.EarlyCareer, world.SkillHigh, 3, 0, g.Float64()); d < 0 {
 			t.Fatalf("draw %d found no destination", i)
 		}
 	}
@@ -473,7 +473,7 @@ func TestStepMovesEachPersonOnce(t *testing.T) {
 }
 
 // refMoveProb is the documented moving probability of person i, written
-// out independently of moveProb and of the thinned draw: 0 unless i is a
+// out independently of moveProb and of the keyed draw: 0 unless i is a
 // household head or a young adult (18+) at home who has lived a year in the
 // region and is not in the child phase; else the Rogers–Castro base hazard
 // by age times the phase factor and the opportunity of the origin (phase
@@ -895,11 +895,12 @@ func TestRationPoolsCooperation(t *testing.T) {
 	for _, r := range []int{0, 1, 4} {
 		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
 	}
+	perChunk := 300
 	decide := func() *Model {
 		m := &Model{chunks: make([][]decision, 2)}
 		id := int32(0)
 		for c := range m.chunks {
-			for k := 0; k < 300; k++ {
+			for k := 0; k < perChunk; k++ {
 				m.chunks[c] = append(m.chunks[c], decision{person: id, dest: 0}, decision{person: id + 1, dest: 1})
 				id += 2
 			}
@@ -927,6 +928,47 @@ func TestRationPoolsCooperation(t *testing.T) {
 	pooled.ration(s, 2)
 	if into := count(pooled); into[0] != 100 || into[1] != 600 || into[4] != 50 {
 		t.Errorf("with 0 and 4 cooperating: into regions 0, 1, 4: %d, %d, %d; want 100, 600 and the 50 rooms of 4", into[0], into[1], into[4])
+	}
+	// Those region 0 turned away are offered region 4 in the order of
+	// their places in its lottery (not of their slots): the 50 housed there
+	// are the places 101–150 of those who chose region 0, with 600 of them
+	// and with 4,000 (whom the selection of the first 100 leaves in no
+	// particular order).
+	k := s.Keyed(state.KeyRation)
+	inOrder := func(m *Model) {
+		t.Helper()
+		var applicants []int32
+		housed := map[int32]bool{}
+		for _, ch := range m.chunks {
+			for _, dc := range ch {
+				if dc.person%2 == 0 && s.Persons.Region[dc.person] != 4 {
+					applicants = append(applicants, dc.person)
+				}
+				if dc.dest == 4 {
+					housed[dc.person] = true
+				}
+			}
+		}
+		slices.SortFunc(applicants, func(a, b int32) int { return cmp.Compare(k.U(int(a)), k.U(int(b))) })
+		if len(housed) != 50 {
+			t.Fatalf("%d housed in region 4, want 50", len(housed))
+		}
+		for _, a := range applicants[100:150] {
+			if !housed[a] {
+				t.Errorf("%d applicants: person %d, place %d of the lottery, was not housed in region 4; the places 101–150 should be", len(applicants), a, slices.Index(applicants, a)+1)
+				break
+			}
+		}
+	}
+	inOrder(pooled)
+	perChunk = 2000
+	many := decide()
+	many.ration(s, 2)
+	inOrder(many)
+	// poolHousing walks them in the order ration leaves them: by place.
+	lots := many.order[many.start[0]:many.start[1]]
+	if !slices.IsSortedFunc(lots[100:], func(a, b int32) int { return cmp.Compare(many.place[a], many.place[b]) }) {
+		t.Error("the 3,900 region 0 turned away are not in the order of their places")
 	}
 }
 

@@ -23,7 +23,7 @@ type group struct {
 	gotHH, gotPP float64
 }
 
-// TestEmigrationThinned checks the keyed emigration draw (each head's own
+// TestEmigrationRates checks the keyed emigration draw (each head's own
 // uniform against a bound, then its rate) against plain Bernoulli
 // expectations: households of natives, of recent immigrants in a
 // region with and without the integration lever (Retention) and of
@@ -32,7 +32,7 @@ type group struct {
 // base·native, with native = (1 − share·F)/(1 − share) for the share of
 // recent immigrants; whole households leave, the ledger counts them and
 // jobs they held are freed.
-func TestEmigrationThinned(t *testing.T) {
+func TestEmigrationRates(t *testing.T) {
 	const base = 0.04
 	groups := []*group{
 		{name: "natives, alone", region: 0, size: 1, households: 60_000},
