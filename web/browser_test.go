@@ -44,84 +44,15 @@ func chromium(t *testing.T) string {
 // mode, a mistake in the form. Screenshots go to $SETTLE_SCREENSHOTS (or a
 // temporary folder); look at them after a change to the page.
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives a browser; skipped with -short")
-	}
-	exe := chromium(t)
 	// On loopback, as settle serve by default: the page names no network
 	// addresses (its screenshots are the docs').
-	srv, err := web.New(web.Options{ScenariosDir: "../scenarios", MaxRuns: 2, MaxQueue: 4,
-		Limits: web.Limits{MaxPersons: web.DefaultMaxPersons, MaxYears: 50}, Logf: t.Logf, LoopbackOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-
-	shots := os.Getenv("SETTLE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 720), chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	defer cancel()
-	// The first call starts the browser, on a context without a timeout (a
-	// timeout there would stop the browser); the steps get one.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
-
-	var mu sync.Mutex
-	var consoleErrors []string
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			// The 400 answer to the deliberate mistake below is expected.
-			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.Contains(m.Text, "status of 400") {
-				mu.Lock()
-				consoleErrors = append(consoleErrors, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		// A step that cannot finish (a selector that never matches) fails
-		// in 30 s, not at the end of the whole test's time.
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		p := filepath.Join(shots, name)
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot %s", p)
-	}
+	b := startBrowser(t, true, 90*time.Second)
+	ctx, run, shot := b.ctx, b.run, b.shot
 
 	// 1. The page loads with Norway's 357 municipalities.
 	run("load the page",
 		chromedp.EmulateViewport(1280, 720),
-		chromedp.Navigate(ts.URL),
+		chromedp.Navigate(b.url),
 		chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="0301"]`)),
 	)
 	paths := evalJS[int](t, ctx, "count regions", `document.querySelectorAll('#map1 path').length`)
@@ -309,7 +240,7 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("06-form.png")
 	specJSON := evalJS[string](t, ctx, "spec", `JSON.stringify(settle.spec())`)
-	resp, err := http.Post(ts.URL+"/api/toml", "application/json", strings.NewReader(`{"spec": `+specJSON+`}`))
+	resp, err := http.Post(b.url+"/api/toml", "application/json", strings.NewReader(`{"spec": `+specJSON+`}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,10 +303,8 @@ func TestBrowser(t *testing.T) {
 	if kind := evalJS[string](t, ctx, "restored", `document.querySelector('#interventions .card').dataset.kind`); kind != "housing" {
 		t.Errorf("restored a %q intervention, want the housing programme run before the reload", kind)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(consoleErrors) > 0 {
-		t.Errorf("console errors: %s", fmt.Sprint(consoleErrors))
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %s", fmt.Sprint(errs))
 	}
 }
 
@@ -404,17 +333,29 @@ func waitJS(js string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// browserAt starts headless Chromium on a server of the scenarios folder
-// and returns a context for its steps, a step runner and a screenshot
-// taker (into $SETTLE_SCREENSHOTS, or a temporary folder).
-func browserAt(t *testing.T) (context.Context, func(string, ...chromedp.Action[chromedp.Void]), func(string)) {
+// browser is headless Chromium on a server of the scenarios folder: the
+// server's URL, a context for the steps, a step runner, a screenshot taker
+// (into $SETTLE_SCREENSHOTS, or a temporary folder) and the page's console
+// errors so far (but the 400 answers to the tests' deliberate mistakes).
+type browser struct {
+	ctx           context.Context
+	url           string
+	run           func(what string, steps ...chromedp.Action[chromedp.Void])
+	shot          func(name string)
+	consoleErrors func() []string
+}
+
+// startBrowser starts a server (loopback only, or open to the network as
+// with --addr 0.0.0.0) and Chromium at 1280×720, whose steps all end
+// within timeout.
+func startBrowser(t *testing.T, loopback bool, timeout time.Duration) *browser {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("drives a browser; skipped with -short")
 	}
 	exe := chromium(t)
 	srv, err := web.New(web.Options{ScenariosDir: "../scenarios", MaxRuns: 2, MaxQueue: 4,
-		Limits: web.Limits{MaxPersons: web.DefaultMaxPersons, MaxYears: 50}, Logf: t.Logf})
+		Limits: web.Limits{MaxPersons: web.DefaultMaxPersons, MaxYears: 50}, Logf: t.Logf, LoopbackOnly: loopback})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,20 +373,41 @@ func browserAt(t *testing.T) (context.Context, func(string, ...chromedp.Action[c
 	t.Cleanup(cancel)
 	bctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(cancel)
+	// The first call starts the browser, on a context without a timeout (a
+	// timeout there would stop the browser); the steps get one.
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("start %s: %v", exe, err)
 	}
-	ctx, cancel := context.WithTimeout(bctx, 150*time.Second)
+	ctx, cancel := context.WithTimeout(bctx, timeout)
 	t.Cleanup(cancel)
-	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	var mu sync.Mutex
+	var errs []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			// The 400 answers to the deliberate mistakes are expected.
+			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.Contains(m.Text, "status of 400") {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	b := &browser{ctx: ctx, url: ts.URL}
+	b.run = func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
+		// A step that cannot finish (a selector that never matches) fails
+		// in 30 s, not at the end of the whole test's time.
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(sctx, steps...); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	shot := func(name string) {
+	b.shot = func(name string) {
 		t.Helper()
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
@@ -457,11 +419,13 @@ func browserAt(t *testing.T) (context.Context, func(string, ...chromedp.Action[c
 		}
 		t.Logf("screenshot %s", p)
 	}
-	ctx = context.WithValue(ctx, appURL{}, ts.URL)
-	return ctx, run, shot
+	b.consoleErrors = func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(errs)
+	}
+	return b
 }
-
-type appURL struct{}
 
 // smallText is JavaScript that lists the visible texts smaller than the
 // page promises (docs/web.md): 15 px, 19 in teaching mode, except the
@@ -498,23 +462,8 @@ const smallText = `(() => {
 // the animation is, units in the tooltips, and a comparison whose target
 // is too small in the sample.
 func TestBrowserClassroom(t *testing.T) {
-	ctx, run, shot := browserAt(t)
-	url := ctx.Value(appURL{}).(string)
-	var mu sync.Mutex
-	var consoleErrors []string
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.Contains(m.Text, "status of 400") {
-				mu.Lock()
-				consoleErrors = append(consoleErrors, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
+	b := startBrowser(t, false, 150*time.Second)
+	ctx, run, shot, url := b.ctx, b.run, b.shot, b.url
 	open := func(w, h int64) {
 		t.Helper()
 		run(fmt.Sprintf("open at %d×%d", w, h), chromedp.EmulateViewport(w, h), chromedp.Navigate(url),
@@ -688,9 +637,7 @@ func TestBrowserClassroom(t *testing.T) {
 		(!strings.Contains(share, "http://") || strings.Contains(share, "localhost")) {
 		t.Errorf("the page says %q", share)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(consoleErrors) > 0 {
-		t.Errorf("console errors: %s", fmt.Sprint(consoleErrors))
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %s", fmt.Sprint(errs))
 	}
 }
