@@ -1,9 +1,7 @@
 package calibrate
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -112,12 +110,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	m := new(Manifest)
 	if err := json.Unmarshal(b, m); err != nil {
-		where := ""
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			where = fmt.Sprintf(" at line %d", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")))
-		}
-		return nil, fmt.Errorf("%s is damaged%s (%v): settle calibrate wrote it and cannot read it back; was it edited or cut short?", path, where, err)
+		return nil, fmt.Errorf("%s is damaged%s (%v): settle calibrate wrote it and cannot read it back; was it edited or cut short?", path, output.SyntaxLine(b, err), err)
 	}
 	return m, nil
 }

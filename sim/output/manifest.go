@@ -108,14 +108,19 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	m := new(Manifest)
 	if err := json.Unmarshal(b, m); err != nil {
-		where := ""
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			where = fmt.Sprintf(" at line %d", 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")))
-		}
-		return nil, fmt.Errorf("%s is damaged%s (%v): settle wrote it and cannot read it back; was it edited or cut short? Rerun the scenario into a new folder", filepath.Join(dir, ManifestFile), where, err)
+		return nil, fmt.Errorf("%s is damaged%s (%v): settle wrote it and cannot read it back; was it edited or cut short? Rerun the scenario into a new folder", filepath.Join(dir, ManifestFile), SyntaxLine(b, err), err)
 	}
 	return m, nil
+}
+
+// SyntaxLine is " at line N" for a JSON syntax error err in data, the line
+// where the decoder stopped, and "" for any other error.
+func SyntaxLine(data []byte, err error) string {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	return fmt.Sprintf(" at line %d", 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")))
 }
 
 // WriteFile writes path through a temporary file (path.tmp), synced and
