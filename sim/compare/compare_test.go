@@ -778,40 +778,31 @@ func atoi(t *testing.T, s string) int {
 	return v
 }
 
+// homesOrPlace writes and loads a scenario named name of one intervention
+// of kind (named "NAME plan", with param) on Sjøvik and Holmøy, with the
+// world, years, seed and scale of testdata/base.toml.
+func homesOrPlace(t *testing.T, dir, name, kind, param string) *scenario.Scenario {
+	t.Helper()
+	file := filepath.Join(dir, name+".toml")
+	text := fmt.Sprintf("[scenario]\nname = %q\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = %q\nname = %q\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2025\n%s\n", name, kind, name+" plan", param)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestTargetUnitPerScenario: two scenarios that target the same regions
 // each get a unit named after their own interventions (one shared unit was
 // named "Homes + Place" for the homes alone, in every file of the
 // comparison).
 func TestTargetUnitPerScenario(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, kind, param string) *scenario.Scenario {
-		t.Helper()
-		file := filepath.Join(dir, name+".toml")
-		text := fmt.Sprintf(`[scenario]
-name = %q
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = %q
-name = %q
-regions = ["Sjøvik", "Holmøy"]
-from_year = 2025
-%s
-`, name, kind, name+" plan", param)
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s, err := scenario.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	homes := write("homes", "housing", "dwellings_per_year = 20")
-	place := write("place", "place_development", "boost = 0.1")
+	homes := homesOrPlace(t, dir, "homes", "housing", "dwellings_per_year = 20")
+	place := homesOrPlace(t, dir, "place", "place_development", "boost = 0.1")
 	p, err := NewPlan(append(load(t, "base.toml"), homes, place), PlanOptions{Replicates: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -861,20 +852,8 @@ func TestSmallUnitNote(t *testing.T) {
 // interventions.
 func TestTargetRowsOwnScenario(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, kind, param string) *scenario.Scenario {
-		t.Helper()
-		file := filepath.Join(dir, name+".toml")
-		text := fmt.Sprintf("[scenario]\nname = %q\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = %q\nname = %q\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2025\n%s\n", name, kind, name+" plan", param)
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s, err := scenario.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	p, err := NewPlan(append(load(t, "base.toml"), write("homes", "housing", "dwellings_per_year = 20"), write("place", "place_development", "boost = 0.1")), PlanOptions{Replicates: 1, Years: 1})
+	p, err := NewPlan(append(load(t, "base.toml"), homesOrPlace(t, dir, "homes", "housing", "dwellings_per_year = 20"),
+		homesOrPlace(t, dir, "place", "place_development", "boost = 0.1")), PlanOptions{Replicates: 1, Years: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
