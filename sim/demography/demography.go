@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 
 	"github.com/settle-sim/settle/sim/population"
-	"github.com/settle-sim/settle/sim/rng"
 	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -199,7 +198,7 @@ func (m *Model) Step(s *state.State) {
 				ev.adults = append(ev.adults, at(i))
 			}
 			if age == state.SecondHomeAge-1 && f&population.Head != 0 && p.Second[i] == population.NoRegion {
-				h := rng.Hash(uint64(kCabin) ^ uint64(i))
+				h := kCabin.Bits(i)
 				u1, u2 := float64(uint32(h))*0x1p-32, float64(h>>32)*0x1p-32
 				ev.cabins = append(ev.cabins, cabin{int32(i), p.HH[i], u1, u2})
 			}

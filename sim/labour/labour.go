@@ -213,11 +213,10 @@ func (m *Model) Step(s *state.State) {
 	m.filled = state.WorkerCounters(m.filled, nw, (n+1)*world.NumSkills)
 	m.seekers = state.WorkerCounters(m.seekers, nw, n*world.NumSkills)
 	// The yearly transitions, drawn by keyed uniforms (state.Keyed) against
-	// these tables (state.Rates): retirement
-	// by age; then, for those who stay, by activity: a job ends
-	// (separation, plus the layoffs where jobs fell below the workers
-	// holding them) by work region and skill, a seeker gives up, an
-	// inactive person starts seeking, by age.
+	// these tables (state.Rates): retirement by age; then, for those who
+	// stay, by activity: a job ends (separation, plus the layoffs where
+	// jobs fell below the workers holding them) by work region and skill,
+	// a seeker gives up, an inactive person starts seeking, by age.
 	m.retire.Set(retire[:])
 	A := world.MaxAge + 1
 	keyUnemployed, keyInactive := n*world.NumSkills, n*world.NumSkills+1

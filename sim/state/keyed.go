@@ -39,7 +39,10 @@ func (s *State) Keyed(kind int) Keyed {
 }
 
 // U returns person i's uniform in [0, 1).
-func (k Keyed) U(i int) float64 { return rng.Uniform(rng.Hash(uint64(k) ^ uint64(i))) }
+func (k Keyed) U(i int) float64 { return rng.Uniform(k.Bits(i)) }
+
+// Bits returns person i's 64 random bits, for two draws at once.
+func (k Keyed) Bits(i int) uint64 { return rng.Hash(uint64(k) ^ uint64(i)) }
 
 // RNG returns person i's own stream for this kind of event and year, for a
 // decision that takes several draws.
