@@ -142,9 +142,12 @@ func TestParseSpecErrors(t *testing.T) {
 		{"[calibration]\nparams = [\"util_jobs\"]\n", "util_jobs is set per life phase"},
 		{"[calibration]\nmax_evals = 3\n", "cannot fit 9 parameters"},
 		{"calibration = 3\n", "expected a table"},
+		// Syntax errors: the line, the key and the fix, as for a scenario.
+		{"[calibration]\nmax_evals = 40,\n", "t.toml:2: calibration.max_evals: invalid TOML: expected a top-level item to end with a newline, comment, or EOF, but got ',' instead; remove the comma at the end: max_evals = 40"},
+		{"[calibration]\nmethod = nelder-mead\n", `t.toml:2: calibration.method: invalid TOML: expected value but found "nelder" instead; put text in quotes: method = "nelder-mead"`},
 	} {
 		_, err := ParseSpec("t.toml", []byte(c.body))
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "t.toml: ") {
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "t.toml:") {
 			t.Errorf("%q:\n got %v\nwant …%s…", c.body, err, c.want)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -153,7 +154,8 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, SHA256: hex.EncodeToString(sum[:])}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		// The line, the key and the fix, as for a scenario.
+		return nil, scenario.SyntaxError(file, data, err)
 	}
 	ps := &parser{file: file}
 	var bounds map[string][2]float64

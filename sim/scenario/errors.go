@@ -86,9 +86,14 @@ func displayKey(path string) string {
 	return path
 }
 
-// syntaxError turns the decoder's error into an Error. Only syntax errors
-// (toml.ParseError) carry a position.
-func syntaxError(file string, data []byte, err error) error {
+// SyntaxError turns the TOML decoder's error about file, whose bytes are
+// data, into an Error with the line, the key, the fix of the commonest
+// mistakes (a bare word, a decimal comma, a % sign, a missing quote or
+// bracket: syntaxFix) and the line with a caret under the fault. Only
+// syntax errors (toml.ParseError) carry a position. The other TOML files
+// of Settle (sweeps, calibrations, targets) report their syntax errors
+// with it too.
+func SyntaxError(file string, data []byte, err error) error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
 		return &Error{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}
@@ -213,6 +218,10 @@ func syntaxFix(pe toml.ParseError, text, path string) string {
 			}
 			if w := trailingWords.FindStringSubmatch(v); w != nil {
 				return fmt.Sprintf("a comment starts with #: write %s = %s  # %s", k, w[1], w[2])
+			}
+			// samples = 24, (a list's habit): the value without the comma.
+			if w, ok := strings.CutSuffix(v, ","); ok && validValue(strings.TrimSpace(w)) {
+				return fmt.Sprintf("remove the comma at the end: %s = %s (TOML separates keys by lines, not commas)", k, strings.TrimSpace(w))
 			}
 		}
 	case inlineFix(text) != "":

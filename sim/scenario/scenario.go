@@ -205,7 +205,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
-		return nil, syntaxError(file, data, err)
+		return nil, SyntaxError(file, data, err)
 	}
 	s.lines = scanKeyLines(string(data))
 	p := &problems{file: file, lines: s.lines}

@@ -167,6 +167,13 @@ func bareValue(word string) bool {
 	return !isText
 }
 
+// validValue reports whether word is a TOML value (of any type).
+func validValue(word string) bool {
+	var v map[string]any
+	_, err := toml.Decode("x = "+word, &v)
+	return err == nil
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -220,9 +227,11 @@ var (
 	commaGroups   = regexp.MustCompile(`^[+-]?\d{1,3}(,\d{3})+$`)
 )
 
-// wholeKeys are the [scenario] and [[intervention]] keys that take whole
-// numbers.
-var wholeKeys = []string{"years", "seed", "start_year", "from_year", "to_year", "phase_in_years"}
+// wholeKeys are the keys that take whole numbers: of [scenario] and
+// [[intervention]], and of the sweep and calibration files, whose syntax
+// errors SyntaxError reports too.
+var wholeKeys = []string{"years", "seed", "start_year", "from_year", "to_year", "phase_in_years",
+	"samples", "replicates", "steps", "max_evals", "restarts", "patience", "seeds", "validate_seeds"}
 
 // wholeKey reports whether the key at path takes whole numbers only (a
 // year, a count), for the reading of 1,500 and 20 %.

@@ -351,14 +351,17 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
 		var pe toml.ParseError
-		if errors.As(err, &pe) {
+		if errors.As(err, &pe) && strings.Contains(pe.Message, "has already been defined") && pe.LastKey != "" {
 			line, _ := tomlpos.Of(pe, data)
-			if strings.Contains(pe.Message, "has already been defined") && pe.LastKey != "" {
-				return nil, scenario.Errors{{File: file, Line: line, Key: tomlpos.Numbered(data, line, pe.LastKey), Msg: "the key is set twice in its table; remove one of them"}}
-			}
-			return nil, scenario.Errors{{File: file, Line: line, Key: "toml", Msg: "invalid TOML: " + pe.Message + "; fix the syntax of this line (text in quotes, lists in [ ], one key = value a line)"}}
+			return nil, scenario.Errors{{File: file, Line: line, Key: tomlpos.Numbered(data, line, pe.LastKey), Msg: "the key is set twice in its table; remove one of them"}}
 		}
-		return nil, scenario.Errors{{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}}
+		// The scenario's report: the line, the key and the fix of the
+		// commonest mistakes, with the line and a caret.
+		var e *scenario.Error
+		if !errors.As(scenario.SyntaxError(file, data, err), &e) {
+			e = &scenario.Error{File: file, Line: 1, Key: "toml", Msg: err.Error() + "; fix the TOML syntax"}
+		}
+		return nil, scenario.Errors{e}
 	}
 	p := &problems{file: file, lines: scanLines(string(data))}
 	for _, key := range sortedKeys(doc) {

@@ -224,6 +224,10 @@ func TestParseErrors(t *testing.T) {
 	cases := []struct{ body, want string }{
 		{head + "desing = \"grid\"\n" + param, `sweep.toml:3: sweep.desing: unknown key "desing" in [sweep]; did you mean "design"?`},
 		{"[sweep\nscenario = \"base.toml\"\n", "sweep.toml:1: toml: invalid TOML: expected '.' or ']' to end table name"},
+		// Syntax errors get the scenario's fixes, with the line and a caret.
+		{head + "design = latin_hypercube\n" + param, "sweep.toml:3: sweep.design: invalid TOML: expected value but found \"latin\" instead; put text in quotes: design = \"latin_hypercube\"\n\t    3 | design = latin_hypercube\n\t                 ^^^^^"},
+		{head + "samples = 24,\n" + param, "sweep.toml:3: sweep.samples: invalid TOML: expected a top-level item to end with a newline, comment, or EOF, but got ',' instead; remove the comma at the end: samples = 24 (TOML separates keys by lines, not commas)"},
+		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nrange = { min = 1,6, max = 2,4 }\n", "sweep.toml:5: parameter[1].range.min: invalid TOML: expected '.' or '=', but got ',' instead; write min = 1.6: TOML uses a decimal point, not a comma (a comma ends an entry of { })"},
 		{head + "replicates = 2\nreplicates = 3\n" + param, "sweep.toml:4: sweep.replicates: the key is set twice in its table; remove one of them"},
 		{head + param + param[:len(param)-1] + "\nvalues = [1]\n", "sweep.toml:9: parameter[2].values: the key is set twice in its table; remove one of them"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = []\n", "sweep.toml:5: parameter[1].values: the list is empty; give at least one value"},

@@ -28,6 +28,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/record"
+	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -552,6 +553,15 @@ func decodeError(name string, data []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		line, _ := tomlpos.Of(pe, data)
+		if strings.Contains(pe.Message, "has already been defined") {
+			return lineError(name, data, line, pe.LastKey, strings.TrimSuffix(pe.Message, "."))
+		}
+		// A syntax error: the scenario's report, with the fix of the
+		// commonest mistakes and the line with a caret.
+		var e *scenario.Error
+		if errors.As(scenario.SyntaxError(name, data, err), &e) {
+			return &Error{File: e.File, Line: e.Line, Key: e.Key, Msg: e.Msg}
+		}
 		return lineError(name, data, line, pe.LastKey, strings.TrimSuffix(pe.Message, "."))
 	}
 	if m := decodeLine.FindStringSubmatch(err.Error()); m != nil {

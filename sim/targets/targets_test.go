@@ -142,6 +142,10 @@ func TestParseErrors(t *testing.T) {
 		{"key set twice in an array of tables", "[[living_where_grew_up]]\nshare = 0.5\n[[living_where_grew_up]]\nclasses = [6]\nshare = 0.35\nshare = 0.4\n",
 			[]string{"t.toml:6: living_where_grew_up[2].share: the key is set twice in its table; remove one of them"}},
 		{"syntax", "[peak_age\nmin = 1\n", []string{"t.toml:1:", "invalid TOML"}}, // the unclosed name is on line 1
+		{"syntax: decimal comma", "[moves_per_thousand]\nmin = 41,5\nmax = 46\n",
+			[]string{"t.toml:2: moves_per_thousand.min: invalid TOML", "write min = 41.5: TOML uses a decimal point, not a comma", "    2 | min = 41,5"}},
+		{"syntax: bare word", "[peak_age]\nmin = 21\nmax = 27\nsource = SSB\n",
+			[]string{`t.toml:4: peak_age.source: invalid TOML: expected value but found "SSB" instead; put text in quotes: source = "SSB"`}},
 		{"empty", "name = \"x\"\n", []string{"the file sets no targets"}},
 		{"latin-1", "name = \"M\xf8nster\"\n[peak_age]\nmin = 21\nmax = 27\n",
 			[]string{`t.toml:1: toml: the file is not UTF-8 text: line 1 has the byte 0xF8, which is "ø" in Latin-1`, "save the file as UTF-8"}},
