@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -334,10 +335,19 @@ func readNumber(path, v string) (writtenNum, bool) {
 			why = append(why, fmt.Sprintf("has no per cent sign, so a share is written as a fraction (%s %% is %s)", was, strings.TrimLeft(v, "+")))
 		}
 	}
-	if _, err := strconv.ParseFloat(v, 64); err != nil || len(why) == 0 {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || len(why) == 0 {
 		return writtenNum{}, false
 	}
-	return writtenNum{value: shiftPoint(v, 0), alt: alt, why: "TOML " + strings.Join(why, ", and ")}, true
+	text := "TOML " + strings.Join(why, ", and ")
+	if v = shiftPoint(v, 0); whole && strings.Contains(v, ".") {
+		// years = 1,5 is 1.5 years, which the key does not take: the
+		// whole number nearest, said so.
+		r := strconv.FormatFloat(math.Round(x), 'f', -1, 64)
+		text += fmt.Sprintf("; %s takes whole numbers (%s rounded)", lastKey(path), v)
+		v = r
+	}
+	return writtenNum{value: v, alt: alt, why: text}, true
 }
 
 // shiftPoint moves the decimal point of the decimal number v (digits, at
