@@ -169,6 +169,11 @@ func TestCalibrateTargetsFile(t *testing.T) {
 	if strings.Contains(string(report), "NaN") || strings.Contains(string(reportCSV), "NaN") {
 		t.Errorf("NaN in report.txt or report.csv:\n%s", report)
 	}
+	// The header docs/calibration.md documents (error_is_relative as in fit.csv).
+	const header = "column,scale,years,seed,statistic,unit,target,min,max,simulated,error,error_is_relative,checked,ok,run_loss,detail\n"
+	if !strings.HasPrefix(string(reportCSV), header) {
+		t.Errorf("report.csv starts %q, want %q", strings.SplitAfter(string(reportCSV), "\n")[0], header)
+	}
 }
 
 // TestCalibrateValidateScaleTooSmall: a validation scale the engine would

@@ -220,11 +220,16 @@ func errText(r fit.Row, e float64) string {
 }
 
 // WriteCSV writes the report as a tidy table: one row per column, seed and
-// statistic, and a row with seed "mean" per column and statistic.
+// statistic, and a row with seed "mean" per column and statistic. The
+// columns are those of settle fit's fit.csv where they mean the same
+// (error_is_relative says whether error is a fraction of the target or in
+// the unit), and run_loss is the loss of the whole run the row belongs to
+// (the mean over the seeds in the "mean" rows), the same on each of its
+// rows.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"column", "scale", "years", "seed", "statistic", "unit", "target", "min", "max",
-		"simulated", "error", "relative", "checked", "ok", "loss", "detail"})
+		"simulated", "error", "error_is_relative", "checked", "ok", "run_loss", "detail"})
 	// Empty where there is no value (as in settle fit's fit.csv).
 	f := func(x float64) string {
 		if math.IsNaN(x) {
