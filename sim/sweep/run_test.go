@@ -309,6 +309,11 @@ func TestParquet(t *testing.T) {
 	var cols []string
 	for _, c := range pf.Schema().Fields() {
 		cols = append(cols, c.Name())
+		// Whole-number parameters are integers (pandas reads 2, not 2.0).
+		want := map[string]parquet.Kind{"years": parquet.Int64, "behaviour.move_scale": parquet.Double}
+		if k, ok := want[c.Name()]; ok && c.Type().Kind() != k {
+			t.Errorf("column %s is %v, want %v", c.Name(), c.Type().Kind(), k)
+		}
 	}
 	csvRows := strings.Split(strings.TrimSpace(string(readFiles(t, dir)[RunsFile])), "\n")
 	if strings.Join(cols, ",") != csvRows[0] {

@@ -197,6 +197,7 @@ func writeManifest(dir string, m Manifest) error {
 // so Merge needs no sweep file.
 type table struct {
 	params     []string
+	integer    []bool // per parameter: whole numbers only (an int64 column in Parquet)
 	metrics    []string
 	replicates int
 	blocks     []string   // per point; nil unless sobol
@@ -207,6 +208,7 @@ func (sw *Sweep) table() table {
 	t := table{replicates: sw.Replicates}
 	for _, p := range sw.Params {
 		t.params = append(t.params, p.Path)
+		t.integer = append(t.integer, p.Integer)
 	}
 	for _, m := range sw.Metrics {
 		t.metrics = append(t.metrics, m.Name)
@@ -251,6 +253,7 @@ func readTable(dir string, m *Manifest) (table, error) {
 	t := table{replicates: m.Replicates}
 	for _, p := range m.Parameters {
 		t.params = append(t.params, p.Path)
+		t.integer = append(t.integer, p.Integer)
 	}
 	for _, mt := range m.Metrics {
 		t.metrics = append(t.metrics, mt.Name)
@@ -318,8 +321,9 @@ func writeRuns(path string, t table, ids []int, runs map[int]entry) error {
 }
 
 // writeParquet writes the same table as runs.csv as Parquet: run_id,
-// point, replicate (int64), seed (uint64), one double column per
-// parameter, metric (a dictionary-encoded string) and value (double),
+// point, replicate (int64), seed (uint64), one column per parameter
+// (int64 for those that take whole numbers, such as years, else double),
+// metric (a dictionary-encoded string) and value (double),
 // Snappy-compressed, in row groups of 1<<16 rows. The bytes depend only
 // on the rows.
 func writeParquet(path string, t table, ids []int, runs map[int]entry) error {
@@ -332,8 +336,12 @@ func writeParquet(path string, t table, ids []int, runs map[int]entry) error {
 	add("point", parquet.Int(64))
 	add("replicate", parquet.Int(64))
 	add("seed", parquet.Uint(64))
-	for _, p := range t.params {
-		add(p, parquet.Leaf(parquet.DoubleType))
+	for i, p := range t.params {
+		if t.integer[i] {
+			add(p, parquet.Int(64))
+		} else {
+			add(p, parquet.Leaf(parquet.DoubleType))
+		}
 	}
 	add("metric", dict(parquet.String()))
 	add("value", parquet.Leaf(parquet.DoubleType))
@@ -385,8 +393,12 @@ func writeParquet(path string, t table, ids []int, runs map[int]entry) error {
 				col(parquet.Int64Value(int64(pt)))
 				col(parquet.Int64Value(int64(id % t.replicates)))
 				col(parquet.Int64Value(int64(seed)))
-				for _, pv := range pvals[pt] {
-					col(parquet.DoubleValue(pv))
+				for i, pv := range pvals[pt] {
+					if t.integer[i] {
+						col(parquet.Int64Value(int64(pv)))
+					} else {
+						col(parquet.DoubleValue(pv))
+					}
 				}
 				col(parquet.ByteArrayValue([]byte(name)))
 				col(parquet.DoubleValue(v))
