@@ -177,7 +177,7 @@ func TestExplainErrors(t *testing.T) {
 		opts explainOptions
 		want string
 	}{
-		{explainOptions{RunDir: dir, Region: "Holmøyy", Top: 5}, `unknown region "Holmøyy" in world teaching; did you mean "Holmøy" (T14)?`},
+		{explainOptions{RunDir: dir, Region: "Holmøyy", Top: 5}, `unknown region "Holmøyy" in world teaching; did you mean "Holmøy" (T14, Kyst)?`},
 		{explainOptions{RunDir: dir, Region: "Holmøy", Year: 2024, Top: 5}, "--year 2024: the run " + dir + " has the moves of 2025–2029"},
 		{explainOptions{RunDir: dir, Region: "Holmøy", Year: 2031, Top: 5}, "--year 2031"},
 		{explainOptions{RunDir: t.TempDir(), Region: "Holmøy", Top: 5}, "is not a run folder"},

@@ -289,7 +289,7 @@ func checkValue(kind string, p *ParamSpec, v *Value) string {
 	}
 	// "number", "integer" or "".
 	if !v.IsNum {
-		hint := fmt.Sprintf("write %s = %s", p.Key, example(p))
+		hint := fmt.Sprintf("write a number, e.g. %s = %s", p.Key, example(p))
 		if f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil && !v.IsList && !v.IsBool {
 			hint = fmt.Sprintf("write %s = %s without quotes", p.Key, strconv.FormatFloat(f, 'g', -1, 64))
 		}

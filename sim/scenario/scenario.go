@@ -592,23 +592,87 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 	}
 	for _, ps := range k.Params {
 		v, given := sp.Params[ps.Key]
-		if !given || v.IsNum || v.IsBool || v.IsList || !(ps.Kind == "" || ps.Kind == "number" || ps.Kind == "integer") {
+		if !given || v.IsBool || v.IsList || !(ps.Kind == "" || ps.Kind == "number" || ps.Kind == "integer") {
 			continue
 		}
 		kp := path + "." + ps.Key
-		n, ok := readNumber(kp, v.Str)
-		if !ok {
+		if v.IsNum {
+			// jobs = 1.500: a thousands separator as Norwegians write it,
+			// which TOML reads as 1.5.
+			if raw := s.rawValue(kp, ps.Key); ps.Kind == "integer" && v.Num != math.Trunc(v.Num) && dotThousands.MatchString(raw) {
+				whole := strings.ReplaceAll(raw, ".", "")
+				p.add(kp, "%s = %s reads as %s, not a whole number; TOML has no thousands separators: write %s = %s if the dot separates thousands",
+					ps.Key, raw, strconv.FormatFloat(v.Num, 'g', -1, 64), ps.Key, whole)
+				v.Num, _ = strconv.ParseFloat(whole, 64)
+				sp.Params[ps.Key] = v
+			}
 			continue
 		}
 		what := "a number"
 		if ps.Kind == "integer" {
 			what = "a whole number"
 		}
-		p.add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
-		v.Num, _ = strconv.ParseFloat(n.value, 64)
+		if n, ok := readNumber(kp, v.Str); ok {
+			p.add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
+			v.Num, _ = strconv.ParseFloat(n.value, 64)
+		} else if _, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil {
+			continue // "0.9": intervention.Validate says to write it without quotes
+		} else if m := withUnit.FindStringSubmatch(v.Str); m != nil {
+			// "400 000 NOK", "kr 250 000", "1500 jobs": the number, without
+			// its unit (the parameter's documentation says what the unit is).
+			num, why := m[1], ""
+			n, ok := readNumber(kp, num)
+			switch {
+			case ok && n.alt != "":
+				// "NOK 50,000": 50000 with a thousands separator, or 50
+				// with a decimal comma.
+				p.add(kp, "expected %s, got the text %q; write %s = %s if the comma separates thousands, or %s = %s if it is a decimal comma: the number without its unit or other words; %s",
+					what, v.Str, ps.Key, n.alt, ps.Key, n.value, n.why)
+				v.Num, _ = strconv.ParseFloat(n.alt, 64)
+				v.IsNum, v.Str = true, ""
+				sp.Params[ps.Key] = v
+				continue
+			case ok:
+				num, why = n.value, "; "+n.why
+			default:
+				if _, err := strconv.ParseFloat(num, 64); err != nil {
+					continue
+				}
+			}
+			p.add(kp, "expected %s, got the text %q; write %s = %s, the number without its unit or other words%s", what, v.Str, ps.Key, num, why)
+			v.Num, _ = strconv.ParseFloat(num, 64)
+		} else {
+			continue
+		}
 		v.IsNum, v.Str = true, ""
 		sp.Params[ps.Key] = v
 	}
+}
+
+var (
+	// dotThousands is a whole number with dots between groups of three
+	// digits (1.500, 12.000.000).
+	dotThousands = regexp.MustCompile(`^[+-]?\d{1,3}(\.\d{3})+$`)
+	// withUnit is a number with words or a currency before or after it
+	// ("400 000 NOK", "kr 250 000", "30 per year"); the number is the
+	// first group.
+	withUnit = regexp.MustCompile(`^\s*(?:[\p{L}\p{Sc}]+\.?\s*)?([+-]?\d(?:[\d ,.\x{a0}\x{202f}\x{2009}]*\d)?)\s*(?:[\p{L}\p{Sc}][\p{L}\p{Sc}\s./-]*)?$`)
+)
+
+// rawValue returns the value of key as written on the line of path in the
+// file (its comment removed), or "" when that line does not set key
+// itself (an inline table).
+func (s *Scenario) rawValue(path, key string) string {
+	l := s.lines.line(path)
+	lines := strings.Split(s.Text, "\n")
+	if l < 1 || l > len(lines) {
+		return ""
+	}
+	k, v, ok := lineKey(strings.TrimRight(lines[l-1], "\r"))
+	if !ok || lastKey(k) != key {
+		return ""
+	}
+	return v
 }
 
 // centrality reads a class or a list of classes 1..6.
@@ -743,7 +807,18 @@ func (s *Scenario) value(p *problems, path string, v any) (intervention.Value, b
 		for i, el := range x {
 			str, ok := el.(string)
 			if !ok {
-				p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
+				// No kind takes a list of numbers: relocation_grant = [50000]
+				// is one number in brackets.
+				_, isInt := el.(int64)
+				_, isFloat := el.(float64)
+				switch {
+				case (isInt || isFloat) && len(x) == 1:
+					p.add(path, "expected one value, got a list; write %s = %v without the brackets", lastKey(path), el)
+				case isInt || isFloat:
+					p.add(path, "expected one value, got a list of %d numbers; give one (a list here holds names in quotes), or one intervention for each value", len(x))
+				default:
+					p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
+				}
 				return val, false
 			}
 			val.List = append(val.List, str)

@@ -200,6 +200,19 @@ var parseCases = []badCase{
 	{"per cent in quotes", head + "[[intervention]]\nkind = \"remote_work\"\nfrom_year = 2025\nshare = \"35%\"\n", 8, "intervention[1].share", []string{`expected a number, got the text "35%"; write share = 0.35 without quotes: TOML has no per cent sign`}},
 	{"year with a space in quotes", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = \"2 030\"\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{`expected a whole number, got the text "2 030"; write from_year = 2030 without quotes: TOML has no spaces in numbers`}},
 	{"behaviour decimal comma in quotes", head + "[behaviour]\nmove_scale = \"2,2\"\n", 6, "behaviour.move_scale", []string{`got the text "2,2"; write move_scale = 2.2 without quotes`}},
+	// A number with its unit: the user's own number, not an example.
+	{"amount with a currency", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = \"400 000 NOK\"\n", 9, "intervention[1].relocation_grant",
+		[]string{`got the text "400 000 NOK"; write relocation_grant = 400000, the number without its unit or other words; TOML has no spaces in numbers`}},
+	{"amount after a currency, comma", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = \"kr 50,000\"\n", 9, "intervention[1].relocation_grant",
+		[]string{`write relocation_grant = 50000 if the comma separates thousands, or relocation_grant = 50 if it is a decimal comma`}},
+	{"count with a word", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = \"1500 jobs\"\n", 10, "intervention[1].jobs",
+		[]string{`expected a whole number, got the text "1500 jobs"; write jobs = 1500, the number without its unit`}},
+	{"text that is no number", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = \"lots\"\n", 9, "intervention[1].relocation_grant",
+		[]string{`got the text "lots"; write a number, e.g. relocation_grant = `}},
+	{"thousands by a dot", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = 1.500 # new jobs\n", 10, "intervention[1].jobs",
+		[]string{"jobs = 1.500 reads as 1.5, not a whole number; TOML has no thousands separators: write jobs = 1500 if the dot separates thousands"}},
+	{"one number in brackets", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = [50000]\n", 9, "intervention[1].relocation_grant",
+		[]string{"expected one value, got a list; write relocation_grant = 50000 without the brackets"}},
 }
 
 func TestParseErrors(t *testing.T) {

@@ -37,7 +37,7 @@ func ExampleWorld_Lookup() {
 	fmt.Println(err)
 	// Output:
 	// 5612 Guovdageaidnu - Kautokeino
-	// unknown region "Lillehamer" in world norway-2024; did you mean "Lillehammer" (3405)?
+	// unknown region "Lillehamer" in world norway-2024; did you mean "Lillehammer" (3405, Innlandet)?
 }
 
 func ExampleWorld_Reach() {

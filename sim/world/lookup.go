@@ -75,6 +75,11 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 	if hint := w.adminCentre(s); hint != "" {
 		return -1, fmt.Errorf("%s; %s", msg, hint)
 	}
+	// A county where a region goes (regions = ["Finnmark"]): the county's
+	// regions are selected as a county.
+	if c, k := w.countyNamed(s); k > 0 {
+		return -1, fmt.Errorf("%s; %s is a county (%d regions), not a region: select its regions as a county, county = %q in a scenario (instead of regions) or --county %q", msg, c, k, c, c)
+	}
 	// Else the nearest code or name (or name part), if it is near.
 	var cands []string
 	owner := make(map[string]int)
@@ -262,10 +267,29 @@ var foldTable = map[rune]string{
 // meant is the suggestion c (a code, name or name part of region r) with
 // what it leaves unsaid: "Stavanger" (1103), or "T09" (Kvernes).
 func meant(c string, r *Region) string {
-	if c == r.Code {
-		return fmt.Sprintf("%q (%s)", c, r.Name)
+	// The county too, so that a guess far from what was meant shows it
+	// ("Helgeland": "Hjelmeland" (1133, Rogaland)).
+	where := ""
+	if r.County != "" && r.County != r.Name {
+		where = ", " + r.County
 	}
-	return fmt.Sprintf("%q (%s)", c, r.Code)
+	if c == r.Code {
+		return fmt.Sprintf("%q (%s%s)", c, r.Name, where)
+	}
+	return fmt.Sprintf("%q (%s%s)", c, r.Code, where)
+}
+
+// countyNamed returns the county whose name is s (ignoring case and
+// diacritics) as the world writes it, and its number of regions; 0 when
+// no region's county is s.
+func (w *World) countyNamed(s string) (name string, regions int) {
+	for i := range w.Regions {
+		if c := w.Regions[i].County; c != "" && fold(c) == fold(s) {
+			name = c
+			regions++
+		}
+	}
+	return name, regions
 }
 
 // CountyChange is what became of a Norwegian county that no longer

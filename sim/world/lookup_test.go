@@ -13,11 +13,11 @@ import (
 func TestLookupSuggestions(t *testing.T) {
 	w := mustLoad(t, "norway-2024")
 	for _, c := range []struct{ in, want string }{
-		{"Brønøy", `did you mean "Brønnøy" (1813)?`},
-		{"Bregen", `did you mean "Bergen" (4601)?`}, // two letters swapped
-		{"Christiansand", `did you mean "Kristiansand" (4204)?`},
-		{"Lillehamer", `did you mean "Lillehammer" (3405)?`},
-		{"Kautokeio", `did you mean "Kautokeino" (5612)?`},
+		{"Brønøy", `did you mean "Brønnøy" (1813, Nordland)?`},
+		{"Bregen", `did you mean "Bergen" (4601, Vestland)?`}, // two letters swapped
+		{"Christiansand", `did you mean "Kristiansand" (4204, Agder)?`},
+		{"Lillehamer", `did you mean "Lillehammer" (3405, Innlandet)?`},
+		{"Kautokeio", `did you mean "Kautokeino" (5612, Finnmark)?`},
 		{"Tysfjord", `unknown region "Tysfjord" in world norway-2024; give a region code or name from the world's regions file (norway-2024 has the municipalities of 1 January 2024`},
 		{"Ballangen", "; give a region code or name"},
 		{"Snillfjord", "; give a region code or name"},
@@ -29,6 +29,9 @@ func TestLookupSuggestions(t *testing.T) {
 		{"Kirkenes", `Kirkenes is the administrative centre of Sør-Varanger: give "Sør-Varanger" (5605)`},
 		{"Leknes", `Leknes is the administrative centre of Vestvågøy and of Leka: give "Vestvågøy" (1860) or "Leka" (5052)`},
 		{"Fosnavåg", `Fosnavåg is the administrative centre of Herøy: give "1515" (Herøy, Møre og Romsdal)`},
+		// A county where a region goes: selected as a county.
+		{"finnmark", `unknown region "finnmark" in world norway-2024; Finnmark is a county (18 regions), not a region: select its regions as a county, county = "Finnmark" in a scenario (instead of regions) or --county "Finnmark"`},
+		{"Møre og Romsdal", `Møre og Romsdal is a county (`},
 	} {
 		_, err := w.Lookup(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -263,9 +263,9 @@ func TestLookup(t *testing.T) {
 	}
 	for _, c := range []struct{ in, want string }{
 		{"Osloo", `unknown region "Osloo" in world norway-2024; did you mean "Oslo" (0301)?`},
-		{"Bergn", `did you mean "Bergen" (4601)?`},
+		{"Bergn", `did you mean "Bergen" (4601, Vestland)?`},
 		{"03010", `did you mean "0301" (Oslo)?`}, // a code suggested with its name
-		{"Lillehamer", `did you mean "Lillehammer" (3405)?`},
+		{"Lillehamer", `did you mean "Lillehammer" (3405, Innlandet)?`},
 		{"Herøy", `region name "Herøy" is shared by several regions in world norway-2024: 1515 (Herøy, Møre og Romsdal) or 1818 (Herøy, Nordland); use the code`},
 		{"Xyzzyqwerty", `unknown region "Xyzzyqwerty" in world norway-2024; give a region code or name`},
 		{"", "empty region name"},
