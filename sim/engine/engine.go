@@ -18,7 +18,9 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.9.0 draws a person's deaths,
+// when the results of a scenario do: 0.9.1 adds study.csv, the students
+// at each region's study places wherever they are registered (the other
+// files are unchanged); 0.9.0 draws a person's deaths,
 // births, leaving home, partnering and splits, retirement, job changes,
 // education, emigration, decision to move, destination and place in a
 // region's lottery for dwellings from keyed uniforms (state.Keyed: a hash
@@ -47,7 +49,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.9.0"
+const Version = "0.9.1"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

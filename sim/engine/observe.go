@@ -272,6 +272,7 @@ func (sim *Sim) observe() {
 			Jobs: int64(jobs + 0.5), Vacancies: int64(vac + 0.5),
 			InCommuters: tot[cInCommuters], OutCommuters: tot[cOutCommuters], RemoteWorkers: tot[cRemote],
 			Students: tot[cStudents], PartTimeResidents: tot[cPartTime],
+			StudyPlaceStudents: tot[cStudyPlace], StudyPlaces: rs.StudyPlaces,
 			Dwellings:            int64(rs.Dwellings + 0.5),
 			Households:           tot[cHouseholds],
 			VacantDwellings:      int64(max(0, rs.Dwellings-float64(tot[cHouseholds])) + 0.5),

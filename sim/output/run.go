@@ -1,6 +1,6 @@
 // Package output writes the results of one simulation run to a folder:
 // regions.csv, flows.csv, migration_by_age.csv, grew_up.csv, population.csv,
-// housing.csv and manifest.json (see
+// housing.csv, study.csv and manifest.json (see
 // results/README.md for the columns; their names are a contract that later
 // tools rely on).
 //
@@ -47,6 +47,7 @@ const (
 	GrewUpFile     = "grew_up.csv"
 	PopulationFile = "population.csv"
 	HousingFile    = "housing.csv"
+	StudyFile      = "study.csv"
 	ManifestFile   = "manifest.json"
 	// ScenarioCopy is the scenario file as the run read it (WriteScenario).
 	ScenarioCopy   = "scenario.toml"
@@ -55,10 +56,10 @@ const (
 
 // TableFiles are the CSV tables of a run folder, in the order Write
 // writes them.
-var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile}
+var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile, StudyFile}
 
 // tableHeaders are the headers of TableFiles, in its order.
-var tableHeaders = [][]string{RegionsHeader, FlowsHeader, AgesHeader, GrewUpHeader, PopulationHeader, HousingHeader}
+var tableHeaders = [][]string{RegionsHeader, FlowsHeader, AgesHeader, GrewUpHeader, PopulationHeader, HousingHeader, StudyHeader}
 
 // RegionsHeader, FlowsHeader and AgesHeader are the CSV headers: the
 // contract later tools rely on. Change them only with a new major version.
@@ -80,6 +81,10 @@ var (
 	// HousingHeader: per region and year, the households, the dwellings,
 	// those of them without a household and the households beyond them.
 	HousingHeader = []string{"year", "code", "name", "households", "dwellings", "vacant_dwellings", "households_without_dwelling"}
+	// StudyHeader: per region and year, the study places and the students
+	// whose study place is there, wherever they are registered (regions.csv's
+	// students counts them where they are registered).
+	StudyHeader = []string{"year", "code", "name", "study_places", "students_studying_here"}
 )
 
 // sexNames are the sex codes of migration_by_age.csv, indexed like
@@ -93,7 +98,7 @@ type Run struct {
 	manifest Manifest
 
 	regionsCSV, flowsCSV, agesCSV, grewUpCSV *csvFile
-	populationCSV, housingCSV                *csvFile
+	populationCSV, housingCSV, studyCSV      *csvFile
 
 	// CSV fields (each with its comma) prepared once.
 	codes, names                  [][]byte
@@ -181,7 +186,7 @@ func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
 
 // tables are the fields of the tables, in the order of TableFiles.
 func (r *Run) tables() []**csvFile {
-	return []**csvFile{&r.regionsCSV, &r.flowsCSV, &r.agesCSV, &r.grewUpCSV, &r.populationCSV, &r.housingCSV}
+	return []**csvFile{&r.regionsCSV, &r.flowsCSV, &r.agesCSV, &r.grewUpCSV, &r.populationCSV, &r.housingCSV, &r.studyCSV}
 }
 
 func (r *Run) csvs() []*csvFile {
@@ -233,6 +238,7 @@ func (r *Run) Write(y *record.Year) error {
 	r.writeGrewUp(y)
 	r.writePopulation(y)
 	r.writeHousing(y)
+	r.writeStudy(y)
 	for _, c := range r.csvs() {
 		c.flush()
 	}
@@ -395,6 +401,19 @@ func (r *Run) writeHousing(y *record.Year) {
 		c.int(dw)
 		c.int(max(0, dw-hh))
 		c.int(max(0, hh-dw))
+		c.endRow()
+	}
+}
+
+func (r *Run) writeStudy(y *record.Year) {
+	c := r.studyCSV
+	for i := range y.Regions {
+		in := &y.Regions[i]
+		c.raw(r.yearField)
+		c.raw(r.codes[i])
+		c.raw(r.names[i])
+		c.int(int64(math.Round(in.StudyPlaces * y.Weight)))
+		c.int(scaled(in.StudyPlaceStudents, y.Weight))
 		c.endRow()
 	}
 }

@@ -97,6 +97,8 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 			r.VacantDwellings = max(0, r.Dwellings-r.Households)
 			r.Crowded = max(0, r.Households-r.Dwellings)
 			r.PriceIndex = 0.5 + float64(i)/7
+			r.StudyPlaces = float64(100*i) * scale
+			r.StudyPlaceStudents = int64(50*i) + int64(y)
 			// The residents spread over the cells of the structure, the
 			// rest in the last.
 			left := pop[i]
@@ -229,7 +231,7 @@ func TestFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{FlowsFile, GrewUpFile, HousingFile, ManifestFile, AgesFile, PopulationFile, RegionsFile}; !slices.Equal(names, want) {
+	if want := []string{FlowsFile, GrewUpFile, HousingFile, ManifestFile, AgesFile, PopulationFile, RegionsFile, StudyFile}; !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 
@@ -345,6 +347,21 @@ func TestFiles(t *testing.T) {
 	}
 	if crowded == 0 {
 		t.Error("no housing row has households beyond the dwellings")
+	}
+
+	// study.csv: a row per year and region, the places and the students
+	// studying there scaled back to the real population.
+	study := readCSV(t, filepath.Join(dir, StudyFile))
+	if !slices.Equal(study[0], StudyHeader) {
+		t.Errorf("study header %v", study[0])
+	}
+	if n := len(study) - 1; n != 4*w.N() {
+		t.Errorf("%d study rows, want %d", n, 4*w.N())
+	}
+	sp := recs[3].Regions[2]
+	want = []string{"2027", w.Regions[2].Code, w.Regions[2].Name, "200", strconv.FormatInt(2*sp.StudyPlaceStudents, 10)}
+	if row := study[1+3*w.N()+2]; !slices.Equal(row, want) {
+		t.Errorf("study row %v, want %v", row, want)
 	}
 
 	// Names with a comma or quotes survive a CSV round trip; price index has 4 decimals.

@@ -79,14 +79,19 @@ type Region struct {
 	Employed, Unemployed                      int64 // residents
 	Jobs, Vacancies                           int64 // located in the region (sampled, like persons)
 	InCommuters, OutCommuters, RemoteWorkers  int64
-	Students                                  int64
-	PartTimeResidents                         int64 // second-home residents from elsewhere
-	Dwellings                                 int64
-	Households                                int64 // private households living here
-	VacantDwellings                           int64 // dwellings without a household: Dwellings − Households, at least 0
-	Crowded                                   int64 // households beyond the dwellings: Households − Dwellings, at least 0
-	PriceIndex                                float64
-	NetMigrationHigherEd                      int64 // net domestic+international migration of persons with higher education
+	Students                                  int64 // residents in higher education (registered here, wherever they study)
+	// StudyPlaceStudents counts the students whose study place (campus) is
+	// here, wherever they are registered; StudyPlaces is the region's
+	// capacity (sampled, like persons).
+	StudyPlaceStudents   int64
+	StudyPlaces          float64
+	PartTimeResidents    int64 // second-home residents from elsewhere
+	Dwellings            int64
+	Households           int64 // private households living here
+	VacantDwellings      int64 // dwellings without a household: Dwellings − Households, at least 0
+	Crowded              int64 // households beyond the dwellings: Households − Dwellings, at least 0
+	PriceIndex           float64
+	NetMigrationHigherEd int64 // net domestic+international migration of persons with higher education
 	// GrewUp[k] counts the persons born in Norway aged GrewUpAges[k] on
 	// 1 January whose home region (where they grew up) is this one,
 	// wherever they live now; LivingThere[k] those of them who live here.
