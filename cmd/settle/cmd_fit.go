@@ -202,6 +202,10 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 	}
 	ok, checked := fit.Met(rows)
 	p.Printf("\n%d of %d targets met (loss %.3g; error: simulated against the target, or the centre of a range; rows marked – are references, not checked).\n", ok, checked, fit.Loss(t, s))
+	// A loss of 0 beside missed targets needs saying why.
+	if n := worldLacks(rows); n > 0 {
+		p.Printf("%d of the missed targets cannot be measured in this world, whatever the run (the reasons are above): they are not in the loss, which no parameter could change for them.\n", n)
+	}
 	if otherWorld != "" {
 		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
 	}
@@ -275,6 +279,17 @@ func writeFitTable(w io.Writer, rows []fit.Row) error {
 		}
 	}
 	return nil
+}
+
+// worldLacks counts the checked rows the run's world cannot measure.
+func worldLacks(rows []fit.Row) int {
+	n := 0
+	for _, r := range rows {
+		if r.Checked && r.WorldLacks {
+			n++
+		}
+	}
+	return n
 }
 
 // targetText writes what a row must reach: "130 ±20%", "41–46", "> 1".

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -125,5 +128,61 @@ func TestFitCalibrationTable(t *testing.T) {
 	code, out, errs := settle(t, "fit", run, "--targets", file)
 	if code != 0 || strings.Contains(errs, "unknown key") || !strings.Contains(out, "targets met") {
 		t.Errorf("settle fit --targets with a [calibration] table: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestFitUserWorld: in a user world whose regions file has county names and
+// no county_code, settle fit measures the same-county share (it said "not
+// measurable in this run"); a target of centrality classes no region of the
+// world is in says so on each of its rows, naming the classes the world
+// has, and is missed but left out of the loss (it said "the window is
+// empty", showed a measured +0.00 pp and added 100 a row to the loss).
+func TestFitUserWorld(t *testing.T) {
+	tmp := t.TempDir()
+	regions := filepath.Join(tmp, "regions.csv")
+	os.WriteFile(regions, []byte("code,name,county,centrality_class,lat,lon,population\n"+
+		"R1,Havby,Sentrum,4,60.4,5.3,90000\nR2,Nordvik,Sentrum,5,60.5,5.4,20000\nR3,Lia,Sentrum,6,60.4,5.6,12000\n"+
+		"R4,Elvebu,Dal,5,60.6,6.1,8000\nR5,Fosså,Dal,6,60.7,6.6,4000\nR6,Kaupang,Sør,4,59.8,5.5,36000\n"), 0o644)
+	run := fakeRunOf(t, regions)
+	file := filepath.Join(tmp, "targets.toml")
+	os.WriteFile(file, []byte("[same_county_share]\nmin = 0\nmax = 1\n\n"+
+		"[[centrality_share]]\nclasses = [1, 2, 3]\nchange = \"gain\"\nper_thousand = 2\nwithin = 1.5\n\n"+
+		"[[living_where_grew_up]]\nclasses = [1]\nage = 35\nshare = 0.5\nwithin = 0.1\n"), 0o644)
+	out := filepath.Join(tmp, "fit")
+	code, stdout, stderr := settle(t, "fit", run, "--targets", file, "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(out, fitCSV))
+	byName := map[string][]string{}
+	for _, r := range rows[1:] {
+		byName[r[0]] = r
+	}
+	// statistic … simulated (5) … checked (8), ok (9), …, detail (11).
+	if r := byName["same-county share of moves"]; r == nil || r[5] == "" || r[9] != "true" {
+		t.Errorf("same-county row %q, want a measured share, met\n%s", r, stdout)
+	}
+	why := "not measurable: no region of the world is in classes 1-3 (its regions are in classes 4-6)"
+	for name, want := range map[string]string{
+		"share of classes 1-3 (domestic migration)": why,
+		"net domestic per 1000 a year, classes 1-3": why,
+		"living where they grew up at 35, class 1":  strings.Replace(why, "classes 1-3", "class 1", 1),
+	} {
+		r := byName[name]
+		if r == nil || r[5] != "" || r[8] != "true" || r[9] != "false" || !strings.HasPrefix(r[11], want) {
+			t.Errorf("row %q\nwant not measurable, missed: %q", r, want)
+		}
+		if !strings.Contains(stdout, name+": "+want) {
+			t.Errorf("stdout lacks the reason of %q:\n%s", name, stdout)
+		}
+	}
+	// The loss is the same-county share's term alone: ((share − 0.5)/0.5)².
+	share, err := strconv.ParseFloat(byName["same-county share of moves"][5], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := fmt.Sprintf("1 of 4 targets met (loss %.3g;", math.Pow((share-0.5)/0.5, 2))
+	if !strings.Contains(stdout, loss) || !strings.Contains(stdout, "3 of the missed targets cannot be measured in this world") {
+		t.Errorf("stdout lacks %q and the 3 the world cannot measure:\n%s", loss, stdout)
 	}
 }

@@ -3,6 +3,7 @@ package fit
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/settle-sim/settle/sim/targets"
 )
@@ -30,18 +31,25 @@ type Row struct {
 	// (reference values) are always OK.
 	OK      bool
 	Checked bool
-	Unit    string // "per 1000", "years", "pp" …
-	Detail  string // how it is checked, or why it could not be measured
-	Source  string
+	// WorldLacks marks a statistic the run's world cannot have, whatever
+	// the run (Detail says why): the target's centrality classes have no
+	// region, or the regions no county. A checked row then misses, as
+	// every row that cannot be measured, but Loss leaves it out.
+	WorldLacks bool
+	Unit       string // "per 1000", "years", "pp" …
+	Detail     string // how it is checked, or why it could not be measured
+	Source     string
 }
 
 // Compare returns one row per target statistic of t, in the order of the
 // targets file: age-group rates, moves per 1000, peak age, women over men,
 // women earlier, the Rogers–Castro reference, distance exponent,
 // same-county share, centrality classes (a report-only one with a size as
-// its size row alone), the shares living where they grew up. A statistic that cannot be measured (NaN) misses its
-// target. When t targets no same-county share, the simulated share is given
-// as an unchecked row.
+// its size row alone), the shares living where they grew up. A statistic
+// that cannot be measured (NaN) misses its target, and Detail says why;
+// when the world cannot have it (Row.WorldLacks), every row of its target
+// says so. When t targets no same-county share, the simulated share is
+// given as an unchecked row.
 func Compare(t *targets.Targets, s Stats) []Row {
 	nan := math.NaN()
 	var rows []Row
@@ -145,13 +153,26 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		rows = append(rows, row)
 	}
 	if iv := t.SameCountyShare; iv != nil {
-		rows = append(rows, interval("same-county share of moves", iv, s.SameCountyShare, false, "share"))
+		row := interval("same-county share of moves", iv, s.SameCountyShare, false, "share")
+		switch {
+		case s.NoCounties != "":
+			row.Detail, row.WorldLacks = "not measurable: "+s.NoCounties, true
+		case math.IsNaN(s.SameCountyShare):
+			row.Detail = "not measurable: no moves between regions in the window"
+		}
+		rows = append(rows, row)
 	} else if !math.IsNaN(s.SameCountyShare) {
 		rows = append(rows, Row{Name: "same-county share of moves", Target: nan, Simulated: s.SameCountyShare,
 			Error: nan, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share", Detail: "not targeted"})
 	}
 	for _, c := range t.CentralityGain {
+		// A class no region is in would add nothing to the sum: a group of
+		// such classes would seem measured, +0.00 pp.
+		lacks := s.noRegionIn(c.Classes) != ""
 		v := classChange(s, c.Classes)
+		if lacks {
+			v = nan
+		}
 		row := Row{Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: nan, Tolerance: nan, Min: nan, Max: nan,
 			Checked: true, Unit: "pp", Source: c.Source}
 		if c.Gain {
@@ -163,32 +184,38 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			row.Max = 0
 			row.Detail = "must lose (< 0 percentage points)"
 		}
+		row.WorldLacks = lacks
 		if math.IsNaN(v) {
 			row.OK = false
-			row.Detail = "not measurable: the window is empty"
+			row.Detail = "not measurable: " + whyNoClassRate(s, c.Classes)
 		}
 		// A reference row shows its direction through the size when it
 		// has one, and is not checked.
 		if c.ReportOnly {
 			row.Checked, row.OK = false, true
-			row.Detail = "a reference, not checked"
+			if !math.IsNaN(v) {
+				row.Detail = "a reference, not checked"
+			}
 		}
 		if !c.ReportOnly || c.PerThousand == nil {
 			rows = append(rows, row)
 		}
 		if c.PerThousand != nil {
 			sim := classNetRate(s, c.Classes)
+			if lacks {
+				sim = nan
+			}
 			row := Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
 				Error: sim - *c.PerThousand, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
-				Detail: "a reference size, not checked", Source: c.Source}
+				Detail: "a reference size, not checked", WorldLacks: lacks, Source: c.Source}
 			if w := c.Within; w != nil {
 				row.Checked, row.Within = true, *w
 				row.Min, row.Max = *c.PerThousand-*w, *c.PerThousand+*w
 				row.OK = math.Abs(sim-*c.PerThousand) <= *w
 				row.Detail = fmt.Sprintf("within ±%g per 1000", *w)
-				if math.IsNaN(sim) {
-					row.Detail = "not measurable: the window is empty"
-				}
+			}
+			if math.IsNaN(sim) {
+				row.Detail = "not measurable: " + whyNoClassRate(s, c.Classes)
 			}
 			rows = append(rows, row)
 		}
@@ -206,11 +233,69 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		}
 		if math.IsNaN(sim) {
 			row.OK = !row.Checked
-			row.Detail = "not measurable: no one of that age grew up there in the window (a run without grew_up.csv?)"
+			row.Detail = "not measurable: " + whyNoGrewUp(s, g)
+			row.WorldLacks = s.noRegionIn(g.Classes) != ""
 		}
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// noRegionIn says why no statistic of the centrality classes can be
+// measured in the world of s: none of its regions is in any of them. It
+// returns "" when one is, or when classes is empty (every region).
+func (s *Stats) noRegionIn(classes []int) string {
+	if len(classes) == 0 {
+		return ""
+	}
+	var has []int
+	for c := 1; c < len(s.ClassRegions); c++ {
+		if s.ClassRegions[c] > 0 {
+			if slices.Contains(classes, c) {
+				return ""
+			}
+			has = append(has, c)
+		}
+	}
+	if len(has) == 0 {
+		return fmt.Sprintf("no region of the world is in %s (its regions have no centrality class)", classText(classes))
+	}
+	return fmt.Sprintf("no region of the world is in %s (its regions are in %s); target the classes the world has, or leave this target out for this world",
+		classText(classes), classText(has))
+}
+
+// classText names centrality classes as the targets' labels do: "class 6",
+// "classes 1-3".
+func classText(classes []int) string { return targets.GrewUpShare{Classes: classes}.Label() }
+
+// whyNoClassRate says why the share change or the net rate of the classes
+// is not measurable (NaN).
+func whyNoClassRate(s Stats, classes []int) string {
+	if why := s.noRegionIn(classes); why != "" {
+		return why
+	}
+	if s.Years <= 0 || len(s.ClassPopulation) == 0 {
+		return "the window is empty"
+	}
+	return fmt.Sprintf("no one lives in the regions of %s in the window", classText(classes))
+}
+
+// whyNoGrewUp says why the share living where they grew up of g is not
+// measurable (NaN).
+func whyNoGrewUp(s Stats, g targets.GrewUpShare) string {
+	if why := s.noRegionIn(g.Classes); why != "" {
+		return why
+	}
+	for _, n := range s.GrewUp[0] {
+		if n > 0 {
+			where := "any region"
+			if len(g.Classes) > 0 {
+				where = "a region of " + g.Label()
+			}
+			return fmt.Sprintf("no one aged %d grew up in %s in the window's last %d rows", g.Age, where, GrewUpRows)
+		}
+	}
+	return "the run records no one by where they grew up (a run without grew_up.csv, written before engine 0.3.1?)"
 }
 
 // classNetRate is the net domestic migration of the classes per 1000
@@ -293,9 +378,12 @@ func Met(rows []Row) (ok, checked int) {
 
 // Loss weights of the terms (see Loss).
 const (
-	// MissingPenalty is the loss term of a statistic that cannot be
-	// measured (NaN), times its weight: a term 100 times that of a value at
-	// the edge of its tolerance.
+	// MissingPenalty is the loss term of a statistic that the run cannot
+	// measure (NaN), times its weight: a term 100 times that of a value at
+	// the edge of its tolerance, so that an optimiser does not prefer
+	// parameters that leave a statistic unmeasured (an empty schedule has
+	// no error to square). A statistic the world cannot have has no term
+	// (see Loss).
 	MissingPenalty = 100
 	// RatioScale is the relative shortfall of women's rate below men's that
 	// counts as one tolerance (10 %).
@@ -326,7 +414,15 @@ const (
 //     weight · ((share − target) / within)².
 //
 // The Rogers–Castro reference is not part of the loss (the age-group rates
-// are). A statistic that cannot be measured adds weight · MissingPenalty.
+// are). A statistic the run cannot measure adds weight · MissingPenalty. One
+// the world cannot have, whatever the run (Row.WorldLacks: a centrality
+// group none of whose classes has a region, a same-county share in a world
+// whose regions have no counties), adds nothing: no parameter can change
+// it, so its penalty would steer no optimiser, only add the same constant
+// to every evaluation, and settle calibrate's tolerance is relative to the
+// loss (gonum's FunctionConverge), so a constant of a few hundred would
+// stop the search on improvements it should have followed. Compare still
+// counts such a target as missed.
 func Loss(t *targets.Targets, s Stats) float64 {
 	var loss float64
 	term := func(weight, x float64) {
@@ -355,7 +451,9 @@ func Loss(t *targets.Targets, s Stats) float64 {
 	iv(t.MovesPerThousand, s.MovesPerThousand)
 	iv(t.PeakAge, s.PeakAge)
 	iv(t.DistanceExponent, s.DistanceExponent)
-	iv(t.SameCountyShare, s.SameCountyShare)
+	if s.NoCounties == "" {
+		iv(t.SameCountyShare, s.SameCountyShare)
+	}
 	if r := t.WomenOverMen; r != nil {
 		d := s.Rate(r.Lo, r.Hi, "f")/s.Rate(r.Lo, r.Hi, "m") - 1
 		term(1, math.Min(d, 0)/RatioScale)
@@ -365,7 +463,7 @@ func Loss(t *targets.Targets, s Stats) float64 {
 		term(1, math.Min(d, 0)/AgeScale)
 	}
 	for _, c := range t.CentralityGain {
-		if c.ReportOnly {
+		if c.ReportOnly || s.noRegionIn(c.Classes) != "" {
 			continue
 		}
 		v := classChange(s, c.Classes)
@@ -378,7 +476,7 @@ func Loss(t *targets.Targets, s Stats) float64 {
 		}
 	}
 	for _, g := range t.GrewUp {
-		if g.Within != nil {
+		if g.Within != nil && s.noRegionIn(g.Classes) == "" {
 			term(g.Weight, (s.GrewUpShare(g.Age, g.Classes)-g.Share) / *g.Within)
 		}
 	}

@@ -47,7 +47,11 @@
 //     (Norway's baseline: 0.73 at scale 0.1, 0.88 at 0.5, against 0.92 and
 //     0.96 by PPML). That line is kept as DistanceExponentWLS.
 //   - Same-county share: the moves between two regions of the same county
-//     divided by all moves between regions; NaN when a region has no county.
+//     divided by all moves between regions. The counties are those
+//     world.County selects, by county name (in any case) or code, as
+//     `settle explain --county` and a scenario's county = "…" do: a user
+//     world with a county column and no county_code has them. NaN when a
+//     region has no county (Stats.NoCounties says why) or no one moved.
 //   - Living where they grew up at age a (record.GrewUpAges), for a group
 //     of centrality classes: of the persons born in Norway aged a on
 //     1 January who grew up in a region of the classes (grew_up.csv), the
@@ -125,7 +129,17 @@ type Stats struct {
 	// (quarter decades of km), over all pairs: Σ F / Σ P·P.
 	DistanceBands []Band
 
+	// SameCountyShare is NaN when it cannot be measured: when no one
+	// moved, or when the world cannot have it, and then NoCounties says
+	// why (its regions have no counties, or some have none).
 	SameCountyShare float64
+	NoCounties      string
+
+	// ClassRegions[c] is the number of the world's regions in centrality
+	// class c (1–6): a statistic of classes none of which has a region
+	// cannot be measured in the world, whatever the run (see Compare and
+	// Loss).
+	ClassRegions [7]int
 
 	// ClassShareChange[c] is the change of centrality class c's share of the
 	// national population that its net domestic migration over the window
@@ -239,14 +253,15 @@ type Accumulator struct {
 	// record fixes start (at least its year) and end (0 = open).
 	start, end, years int
 
-	n       int
-	records int
-	year    int        // Year of the last record
-	regPop  []int64    // population carried forward like package output
-	agePop  [2][]int64 // persons by sex and age on the last record's 1 January
-	km      []float64  // n×n
-	county  []int      // county index per region; nil when a region has none
-	class   []int      // centrality class per region
+	n        int
+	records  int
+	year     int        // Year of the last record
+	regPop   []int64    // population carried forward like package output
+	agePop   [2][]int64 // persons by sex and age on the last record's 1 January
+	km       []float64  // n×n
+	county   []int      // county index per region; nil when a region has none
+	noCounty string     // why county is nil
+	class    []int      // centrality class per region
 
 	moves, persons [2][Ages]float64
 	meanPop        float64 // Σ over counted years of (P(t−1)+P(t))/2
@@ -272,27 +287,78 @@ func NewAccumulator(w *world.World, t *targets.Targets) *Accumulator {
 		a.start, a.years = t.StartYear, t.Years
 	}
 	a.agePop = [2][]int64{make([]int64, Ages), make([]int64, Ages)}
-	counties := map[string]int{}
-	a.county = make([]int, n)
+	a.county, a.noCounty = counties(w)
 	for i := range w.Regions {
 		r := &w.Regions[i]
 		a.class[i] = r.Centrality
-		if a.county != nil {
-			if r.CountyCode == "" {
-				a.county = nil
-			} else {
-				if _, ok := counties[r.CountyCode]; !ok {
-					counties[r.CountyCode] = len(counties)
-				}
-				a.county[i] = counties[r.CountyCode]
-			}
-		}
 		for j := range w.Regions {
 			q := &w.Regions[j]
 			a.km[i*n+j] = math.Max(1, world.GreatCircleKm(r.Lat, r.Lon, q.Lat, q.Lon))
 		}
 	}
 	return a
+}
+
+// counties numbers the counties of w's regions as world.County selects
+// them, by county name (in any case) or code: the counties `settle explain
+// --county` and a scenario's county = "…" select, and sweeps and compare
+// group by the name too where there is no code. Grouping by county_code
+// alone (as fit did) left a user world with county names and no codes
+// without counties. Regions that world.County selects together under the
+// name or the code of one of them are one county (a county may have its
+// code in one row and its name alone in another). It returns nil and why
+// when a region has no county. Cost O(regions · keys), keys being the
+// distinct county names and codes.
+func counties(w *world.World) ([]int, string) {
+	n := w.N()
+	var none []string
+	for i := range w.Regions {
+		if r := &w.Regions[i]; r.County == "" && r.CountyCode == "" {
+			none = append(none, r.Code)
+		}
+	}
+	switch {
+	case len(none) == n:
+		return nil, "the world has no counties (its regions file has neither a county nor a county_code column); add a county column to measure it, or leave same_county_share out of the targets"
+	case len(none) == 1:
+		return nil, fmt.Sprintf("region %s has no county; give every region its county in the regions file", none[0])
+	case len(none) > 1:
+		return nil, fmt.Sprintf("regions %s and %d more have no county; give every region its county in the regions file", none[0], len(none)-1)
+	}
+	// Union–find over the regions a county key selects.
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	selected := map[string][]int{}
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		for _, key := range []string{r.CountyCode, r.County} {
+			if key == "" {
+				continue
+			}
+			rs, ok := selected[key]
+			if !ok {
+				rs, _, _ = w.County(key) // no error for a key a region has
+				selected[key] = rs
+			}
+			for _, j := range rs {
+				parent[find(j)] = find(i)
+			}
+		}
+	}
+	county := make([]int, n)
+	for i := range county {
+		county[i] = find(i)
+	}
+	return county, ""
 }
 
 // scaled converts a sampled count to the real population exactly as
@@ -472,7 +538,12 @@ func (a *Accumulator) Stats() Stats {
 		}
 	}
 
-	s.SameCountyShare = math.NaN()
+	for _, c := range a.class {
+		if c >= 0 && c < len(s.ClassRegions) {
+			s.ClassRegions[c]++
+		}
+	}
+	s.SameCountyShare, s.NoCounties = math.NaN(), a.noCounty
 	if a.county != nil {
 		var same, all float64
 		for i := 0; i < a.n; i++ {

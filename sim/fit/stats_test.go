@@ -530,3 +530,140 @@ func womenRow(t *testing.T, rows []Row) Row {
 	t.Fatalf("no women_earlier row in %+v", rows)
 	return Row{}
 }
+
+// tinyStats runs tinyRun in w over the window of tg (nil: the whole run)
+// and returns its statistics.
+func tinyStats(w *world.World, tg *targets.Targets) Stats {
+	acc := NewAccumulator(w, tg)
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	return acc.Stats()
+}
+
+// TestSameCountyByName: the counties are those world.County selects, by
+// name (in any case) or code, so a user world with a county column and no
+// county_code has them (fit grouped by county_code alone and found none,
+// while explain --county, sweeps and compare grouped by the name). Only a
+// world whose regions have no county at all, or a region without one,
+// cannot measure the share, and says why; it is then missed but not in the
+// loss, which a run without moves still is.
+func TestSameCountyByName(t *testing.T) {
+	byName := tinyWorld()
+	for i, c := range []string{"Nord", "NORD", "Sør"} {
+		byName.Regions[i].CountyCode, byName.Regions[i].County = "", c
+	}
+	// A county given its code in one row and its name alone in another.
+	mixed := tinyWorld()
+	mixed.Regions[0].County = "Nord"
+	mixed.Regions[1].CountyCode, mixed.Regions[1].County = "", "nord"
+	for name, w := range map[string]*world.World{"codes": tinyWorld(), "names": byName, "code and name": mixed} {
+		// A↔B (one county): 4 + 6 + 2 = 12 of 18 moves.
+		if got, want := tinyStats(w, nil).SameCountyShare, 12.0/18; got != want {
+			t.Errorf("%s: same-county share %v, want %v", name, got, want)
+		}
+	}
+
+	tg := &targets.Targets{SameCountyShare: &targets.Interval{Min: 0.3, Max: 0.6, Target: math.NaN(), Weight: 1}}
+	none := tinyWorld()
+	for i := range none.Regions {
+		none.Regions[i].CountyCode = ""
+	}
+	oneMissing := tinyWorld()
+	oneMissing.Regions[2].CountyCode = ""
+	for _, c := range []struct {
+		name string
+		w    *world.World
+		why  string
+	}{
+		{"no counties", none, "not measurable: the world has no counties (its regions file has neither a county nor a county_code column)"},
+		{"a region without", oneMissing, "not measurable: region C has no county; give every region its county"},
+	} {
+		s := tinyStats(c.w, tg)
+		rows := Compare(tg, s)
+		if r := rows[0]; !math.IsNaN(s.SameCountyShare) || !r.Checked || r.OK || !r.WorldLacks || !strings.HasPrefix(r.Detail, c.why) {
+			t.Errorf("%s: share %v, row %+v; want NaN, a miss the world lacks, %q", c.name, s.SameCountyShare, r, c.why)
+		}
+		if got := Loss(tg, s); got != 0 {
+			t.Errorf("%s: loss %v, want 0 (no parameter can change it)", c.name, got)
+		}
+	}
+
+	// A world with counties and a window without moves: not measurable in
+	// the run, and penalised, as before.
+	s := tinyStats(tinyWorld(), &targets.Targets{StartYear: 2005})
+	if r := Compare(tg, s)[0]; r.WorldLacks || r.OK || r.Detail != "not measurable: no moves between regions in the window" {
+		t.Errorf("empty window: row %+v", r)
+	}
+	if got := Loss(tg, s); got != MissingPenalty {
+		t.Errorf("empty window: loss %v, want %v", got, float64(MissingPenalty))
+	}
+}
+
+// TestClassesNotInWorld: a target of centrality classes no region of the
+// world is in is not measurable in any of its rows, with that reason and
+// the classes the world has; such rows are missed (when checked) but add
+// nothing to the loss. They were a measured "+0.00 pp" miss (a class absent
+// from the world added nothing to the sum), "the window is empty" and
+// "a run without grew_up.csv?", and added 100 each to the loss.
+func TestClassesNotInWorld(t *testing.T) {
+	w := tinyWorld() // classes 1, 3 and 6
+	size, within, share := 2.0, 1.5, 0.1
+	tg := &targets.Targets{
+		CentralityGain: []targets.ClassShare{
+			{Classes: []int{2, 4}, Gain: true, PerThousand: &size, Within: &within, Weight: 1},
+			{Classes: []int{5}, Gain: false, PerThousand: &size, ReportOnly: true, Weight: 1},
+		},
+		GrewUp: []targets.GrewUpShare{{Classes: []int{2}, Age: 35, Share: 0.5, Within: &share, Weight: 1}},
+	}
+	s := tinyStats(w, tg)
+	rows := Compare(tg, s)[1:] // after the untargeted same-county share
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 4: %+v", len(rows), rows)
+	}
+	for i, want := range []struct {
+		classes string
+		checked bool
+	}{{"classes 2,4", true}, {"classes 2,4", true}, {"class 5", false}, {"class 2", true}} {
+		r := rows[i]
+		why := "not measurable: no region of the world is in " + want.classes + " (its regions are in classes 1,3,6)"
+		if !math.IsNaN(r.Simulated) || !r.WorldLacks || r.Checked != want.checked || r.OK == want.checked || !strings.HasPrefix(r.Detail, why) {
+			t.Errorf("row %d %+v\nwant NaN, checked %v, %q", i, r, want.checked, why)
+		}
+	}
+	if ok, checked := Met(rows); ok != 0 || checked != 3 {
+		t.Errorf("%d of %d met, want 0 of 3", ok, checked)
+	}
+	if got := Loss(tg, s); got != 0 {
+		t.Errorf("loss %v, want 0 (no parameter can change a statistic of classes the world lacks)", got)
+	}
+
+	// A class the world has among them: measured, the absent ones adding
+	// nothing.
+	tg.CentralityGain[0].Classes = []int{2, 3}
+	if r := Compare(tg, s)[1]; r.WorldLacks || math.Abs(r.Simulated-100*s.ClassShareChange[3]) > 1e-12 {
+		t.Errorf("classes 2 and 3: %+v, want class 3's change %v pp", r, 100*s.ClassShareChange[3])
+	}
+
+	// A genuinely empty window keeps its reason and its penalty.
+	tg = &targets.Targets{StartYear: 2005, CentralityGain: []targets.ClassShare{{Classes: []int{1}, Gain: true, PerThousand: &size, Within: &within, Weight: 1}}}
+	s = tinyStats(w, tg)
+	for _, r := range Compare(tg, s) {
+		if !r.Checked {
+			continue // the untargeted same-county share
+		}
+		if r.WorldLacks || r.OK || r.Detail != "not measurable: the window is empty" {
+			t.Errorf("empty window: row %+v", r)
+		}
+	}
+	if got := Loss(tg, s); got != 2*MissingPenalty {
+		t.Errorf("empty window: loss %v, want %v", got, 2*MissingPenalty)
+	}
+
+	// A run that records no one by where they grew up says so.
+	tg = &targets.Targets{GrewUp: []targets.GrewUpShare{{Classes: []int{1}, Age: 35, Share: 0.5, Within: &share, Weight: 1}}}
+	s = tinyStats(w, tg)
+	if r := Compare(tg, s)[1]; r.WorldLacks || r.OK || !strings.Contains(r.Detail, "a run without grew_up.csv") {
+		t.Errorf("no grew-up counts: row %+v", r)
+	}
+}
