@@ -276,6 +276,12 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	all.NetDomestic = scaled(all.sampled, s.weight)
 	fmt.Fprintf(tw, "all\t%d\t%s\t%s\t%s\t%s\t\n", all.Regions, Group(all.Start), Group(all.End), percent(all.Change()), signed(all.NetDomestic))
+	if s.weight != math.Trunc(s.weight) {
+		// 1/scale not whole: regions.csv rounds each region's moves, so
+		// its sums differ from these by a few (the country's net is not 0).
+		tw.Flush()
+		fmt.Fprintf(w, "(net domestic: the simulated moves of each class times 1/scale = %.4g, rounded once; regions.csv rounds each region's, so its sums may differ by a few persons)\n", s.weight)
+	}
 
 	// Where no region shrank (or none grew), the lists are the smallest
 	// changes, and say so.
