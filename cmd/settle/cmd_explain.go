@@ -227,12 +227,15 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	}
 
 	// Partners.
+	// The minutes are the movers' trips: from where they came, to where
+	// they went (the two differ in a travel-time file with one-way times).
 	for _, side := range []struct {
-		title string
-		list  []report.Partner
+		title   string
+		list    []report.Partner
+		minutes func(q int) float64
 	}{
-		{"Where movers came from", e.TopOrigins(top)},
-		{"Where movers went", e.TopDestinations(top)},
+		{"Where movers came from", e.TopOrigins(top), e.MinutesFrom},
+		{"Where movers went", e.TopDestinations(top), e.Minutes},
 	} {
 		fmt.Fprintf(w, "\n%s (moves, %s):\n", side.title, period)
 		if len(side.list) == 0 {
@@ -243,7 +246,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 		fmt.Fprint(tw, "in\tout\tnet\tminutes\t\tregion\n")
 		for _, q := range side.list {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t\t%s (%s)\n", output.Group(q.In), output.Group(q.Out), signedGroup(q.Net()),
-				e.Minutes(q.Region), name(q.Region), e.World.Regions[q.Region].Code)
+				side.minutes(q.Region), name(q.Region), e.World.Regions[q.Region].Code)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -259,11 +262,11 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 				src += " with the travel_times file " + f.Path
 			}
 		}
-		from := ""
+		trip := "the trip from where movers came, or to where they went"
 		if e.Region < 0 {
-			from = " from the nearest of its regions"
+			trip = "the trip from where movers came to the nearest of its regions, or from the nearest to where they went"
 		}
-		fmt.Fprintf(w, "  (minutes%s: %s, before any intervention changed them)\n", from, src)
+		fmt.Fprintf(w, "  (minutes: %s: %s, before any intervention changed them)\n", trip, src)
 	}
 
 	// Jobs, housing and commuting.

@@ -146,7 +146,7 @@ func TestExplainCounty(t *testing.T) {
 		"Kyst (county, 4 regions together; moves between them are left out)",
 		"Residents 2024 → 2029: " + output.Group(pop0) + " → " + output.Group(pop1),
 		"moves in " + signedGroup(in) + ", out " + signedGroup(-outMoves) + " (net " + signedGroup(in-outMoves) + ")",
-		"minutes from the nearest of its regions", "including those commuting between them",
+		"minutes: the trip from where movers came to the nearest of its regions", "including those commuting between them",
 		"worked outside their own municipality", verdict,
 	} {
 		if !strings.Contains(out, want) {

@@ -78,11 +78,23 @@ func (e *Explanation) Name() string {
 }
 
 // Minutes is the travel time to region q from the region explained, or
-// from the nearest of a county's regions.
+// from the nearest of a county's regions: a mover's trip to q.
 func (e *Explanation) Minutes(q int) float64 {
 	best := math.Inf(1)
 	for _, r := range e.Regions {
 		best = math.Min(best, float64(e.World.TravelMinutes(r, q)))
+	}
+	return best
+}
+
+// MinutesFrom is the travel time from region q to the region explained, or
+// to the nearest of a county's regions: a mover's trip from q. It differs
+// from Minutes only where a travel-time file gives the two directions
+// different times.
+func (e *Explanation) MinutesFrom(q int) float64 {
+	best := math.Inf(1)
+	for _, r := range e.Regions {
+		best = math.Min(best, float64(e.World.TravelMinutes(q, r)))
 	}
 	return best
 }

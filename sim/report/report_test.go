@@ -18,6 +18,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // bridgeResult compares the teaching world with a bridge to its ferry
@@ -515,5 +516,32 @@ func TestDeltaRowRoundsAsSentence(t *testing.T) {
 		if r.Difference != c.want || r.Difference != compare.Signed(compare.RoundCount(c.x)) {
 			t.Errorf("difference %v: table %q, want %q", c.x, r.Difference, c.want)
 		}
+	}
+}
+
+// TestMinutesByDirection: with one-way travel times, the minutes of a
+// region movers came from are their trip to the region explained, and of
+// one they went to the trip there (explain showed the return trip for
+// both).
+func TestMinutesByDirection(t *testing.T) {
+	w := &world.World{Regions: make([]world.Region, 3), Minutes: []float32{
+		0, 30, 50,
+		300, 0, 70,
+		500, 700, 0,
+	}}
+	e := &Explanation{World: w, Region: 0, Regions: []int{0}}
+	if got := e.MinutesFrom(1); got != 300 {
+		t.Errorf("MinutesFrom(1) = %g, want 300 (region 1 to region 0)", got)
+	}
+	if got := e.Minutes(1); got != 30 {
+		t.Errorf("Minutes(1) = %g, want 30 (region 0 to region 1)", got)
+	}
+	// A county: the nearest of its regions.
+	c := &Explanation{World: w, Region: -1, Regions: []int{0, 1}}
+	if got := c.MinutesFrom(2); got != 500 {
+		t.Errorf("county MinutesFrom(2) = %g, want 500", got)
+	}
+	if got := c.Minutes(2); got != 50 {
+		t.Errorf("county Minutes(2) = %g, want 50", got)
 	}
 }
