@@ -276,6 +276,9 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			for j, s := range parts {
 				rs, _, err := w.County(strings.TrimSpace(s))
 				var ce *world.CountyError
+				if errors.As(err, &ce) && len(ce.Counties) == 0 {
+					return nil, fmt.Sprintf("county=%s: %s; select regions with region= or centrality= instead", v, ce)
+				}
 				if errors.As(err, &ce) {
 					msg := fmt.Sprintf("county=%s: no region of world %s is in county %q", v, w.Name, ce.Name)
 					// The fix is the whole value with this county replaced
@@ -348,6 +351,9 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			}
 		}
 	case "county":
+		if len(counties(w)) == 0 {
+			return nil, fmt.Sprintf("by=county: the world %s has no counties (its regions file has no county column); group by=centrality or by=region instead", w.Name)
+		}
 		for i, c := range counties(w) {
 			rs := all(func(r int) bool { return w.Regions[r].County == c })
 			if len(rs) == 0 {

@@ -547,6 +547,33 @@ func TestMetricFormerCounty(t *testing.T) {
 	}
 }
 
+// TestMetricNoCounties: in a world without counties a metric's county=
+// and by=county say so and what to use instead (they said "no region is in
+// county" and "selects no region; loosen the filters").
+func TestMetricNoCounties(t *testing.T) {
+	w, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc := *w
+	nc.Name = "plain"
+	nc.Regions = slices.Clone(w.Regions)
+	for i := range nc.Regions {
+		nc.Regions[i].County, nc.Regions[i].CountyCode = "", ""
+	}
+	for in, want := range map[string]string{
+		"population(county=Dal)":   "county=Dal: the world plain has no counties (its regions file has no county column); select regions with region= or centrality= instead",
+		"population(by=county)":    "by=county: the world plain has no counties (its regions file has no county column); group by=centrality or by=region instead",
+		"population(by=region)":    "",
+		"population(county=Agder)": "county=Agder: the world plain has no counties",
+	} {
+		_, msg := parseMetric("x", in, 1, &nc, nc.StartYear)
+		if want == "" && msg != "" || !strings.Contains(msg, want) {
+			t.Errorf("%s: %q, want %q", in, msg, want)
+		}
+	}
+}
+
 // TestParseLatin1: a sweep file saved as Latin-1 is named as such, with
 // the fix, not as the decoder's "invalid UTF-8 byte".
 func TestParseLatin1(t *testing.T) {
