@@ -16,7 +16,9 @@
 //	attractiveness.csv    net domestic migration over the run split into what
 //	                      job growth explains and the residual attractiveness
 //	attractiveness_model.csv  the yearly regressions behind it
-//	flows.csv             net moves into the focus units by age group and motive
+//	flows_by_age_motive.csv  net moves into the focus units over the run
+//	                      by age group and motive, the difference and its
+//	                      90 % interval
 //	pyramids.csv          the focus units' residents by sex and age group,
 //	                      first and last year
 //	compare.json          what was compared, how, and every run's manifest
@@ -26,7 +28,8 @@
 // precisely the replicates pin down the model's expected effect, narrows as
 // replicates are added, and does not include uncertainty in the model's
 // parameters. A scenario compared with itself gives differences and
-// intervals of exactly zero. Summary sentences (Result.Sentences) are made
+// intervals of exactly zero. Every file names a difference's interval
+// diff_lo90 and diff_hi90. Summary sentences (Result.Sentences) are made
 // from the same numbers as deltas.csv. sim/report draws the charts, the map
 // and report.html.
 package compare
@@ -301,17 +304,30 @@ func (p *Plan) smallUnits() []string {
 	note := fmt.Sprintf("%s fewer than %s simulated persons at scale %g (one for every %s residents): their differences are those of a few simulated movers, and chance can look like an effect",
 		list, output.Group(SmallUnit), p.Scale, output.Group(int64(1/p.Scale+0.5)))
 	if need <= 1 {
-		note += fmt.Sprintf("; --scale %s gives each about %s", roundUp2(need), output.Group(SmallUnit))
+		// What the larger scale costs, which the note did not say: a run's
+		// time grows about in proportion to its scale (its persons).
+		scale := roundUp2(need)
+		note += fmt.Sprintf("; --scale %s gives each about %s, and each run takes about %s times as long",
+			strconv.FormatFloat(scale, 'g', 2, 64), output.Group(SmallUnit), timesText(scale/p.Scale))
 	} else {
 		note += "; even at scale 1 one has fewer: use more replicates"
 	}
 	return []string{note}
 }
 
-// roundUp2 writes x rounded up to two significant digits (0.0351 → 0.036).
-func roundUp2(x float64) string {
+// roundUp2 rounds x up to two significant digits (0.0351 → 0.036).
+func roundUp2(x float64) float64 {
 	e := math.Pow(10, math.Floor(math.Log10(x))-1)
-	return strconv.FormatFloat(math.Ceil(x/e-1e-9)*e, 'g', 2, 64)
+	return math.Ceil(x/e-1e-9) * e
+}
+
+// timesText writes a factor as a rough figure: two significant digits
+// under 10 (3.6, 9), whole numbers above (36, 120).
+func timesText(x float64) string {
+	if x >= 10 {
+		return strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 2, 64)
 }
 
 func (p *Plan) seedText() string {

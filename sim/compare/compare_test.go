@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
@@ -151,7 +152,12 @@ func TestSentenceMatchesDeltas(t *testing.T) {
 	for i, c := range rows[0] {
 		col[c] = i
 	}
-	ss := res.Sentences(0)
+	var ss []Sentence
+	for _, s := range res.Sentences(0) {
+		if s.Displaced == nil { // a sentence on displacement is of no unit (TestDisplacement)
+			ss = append(ss, s)
+		}
+	}
 	if len(ss) != len(res.Plan.Focus) {
 		t.Fatalf("%d sentences for %d focus units", len(ss), len(res.Plan.Focus))
 	}
@@ -544,7 +550,7 @@ func TestFlowDelta(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, filepath.Join(dir, FlowsFile))
-	if h := strings.Join(rows[0][8:], ","); h != "baseline_net_moves,scenario_net_moves,difference,difference_lo,difference_hi" {
+	if h := strings.Join(rows[0][8:], ","); h != "baseline_net_moves,scenario_net_moves,difference,diff_lo90,diff_hi90" {
 		t.Fatalf("header %s", h)
 	}
 	for _, r := range rows[1:] {
@@ -831,7 +837,7 @@ func TestSmallUnitNote(t *testing.T) {
 	}
 	notes := strings.Join(p.Notes, "\n")
 	for _, want := range []string{
-		"Sjøvik (590), Holmøy (245) and Holmøy bridge (2 regions) (835) have fewer than 1,000 simulated persons at scale 0.1 (one for every 10 residents): their differences are those of a few simulated movers, and chance can look like an effect; --scale 0.41 gives each about 1,000",
+		"Sjøvik (590), Holmøy (245) and Holmøy bridge (2 regions) (835) have fewer than 1,000 simulated persons at scale 0.1 (one for every 10 residents): their differences are those of a few simulated movers, and chance can look like an effect; --scale 0.41 gives each about 1,000, and each run takes about 4.1 times as long",
 	} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
@@ -878,5 +884,207 @@ func TestTargetRowsOwnScenario(t *testing.T) {
 		if rows["homes: place plan (2 regions)"] || rows["place: homes plan (2 regions)"] || !rows["homes: homes plan (2 regions)"] || !rows["place: place plan (2 regions)"] {
 			t.Errorf("%s: target rows %v; want each scenario's own unit only", f, rows)
 		}
+	}
+}
+
+// TestSmallUnitNoteCost: the scale the note suggests comes with what it
+// costs, the run time relative to the current scale's (in proportion to
+// the scale), as a rough figure.
+func TestSmallUnitNoteCost(t *testing.T) {
+	for _, c := range []struct {
+		scale float64
+		want  string
+	}{
+		{0.05, "--scale 0.41 gives each about 1,000, and each run takes about 8.2 times as long"},
+		{0.01, "--scale 0.41 gives each about 1,000, and each run takes about 41 times as long"},
+		{0.3, "--scale 0.41 gives each about 1,000, and each run takes about 1.4 times as long"},
+	} {
+		p, err := NewPlan(load(t, "base.toml", "bridge.toml"), PlanOptions{Replicates: 1, Scale: c.scale})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, c.want) {
+			t.Errorf("scale %g: notes lack %q:\n%s", c.scale, c.want, notes)
+		}
+	}
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{9, "9"}, {8.999999999999998, "9"}, {3.5999999, "3.6"}, {1.25, "1.2"}, {36.4, "36"}, {120.2, "120"}} {
+		if got := timesText(c.x); got != c.want {
+			t.Errorf("timesText(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
+
+// TestSentenceOneReplicate: with one replicate the sentence says in its
+// brackets that there is no interval, with the change in per cent; it
+// read "… than in the baseline, one replicate gives no interval.", a
+// comma splice.
+func TestSentenceOneReplicate(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 1, Years: 2}, 0, "base.toml", "bridge.toml")
+	yi := len(res.YearList) - 1
+	const f = 0
+	i := res.index(res.Plan.Focus[f], Population, yi)
+	for _, c := range []struct {
+		diff float64
+		want string
+	}{
+		{960, "more residents than in the baseline (+9.6 %; one replicate gives no interval)."},
+		{-960, "fewer residents than in the baseline (-9.6 %; one replicate gives no interval)."},
+		{0, "as many residents as in the baseline (one replicate gives no interval)."},
+	} {
+		res.level[0].mean[i] = 10000
+		res.level[1].mean[i] = 10000 + c.diff
+		res.diff[1].mean[i] = c.diff
+		text := res.sentence(1, f, yi).Text
+		if !strings.HasSuffix(text, c.want) || strings.Contains(text, ", one replicate") {
+			t.Errorf("difference %v: %q, want it to end %q", c.diff, text, c.want)
+		}
+	}
+}
+
+// TestDisplacement: when regions outside a scenario's targets clearly lose
+// residents (clear with all regions tested together, as on the report's
+// map), and their losses together are at least DisplacementShare of the
+// targets' clear gain, the summary says so in one sentence after the
+// scenario's others; smaller or unclear losses, an unclear gain and one
+// replicate give none. A region enlargement that gained its targets
+// +3,316 while their county gained +844 was summarised by its gains alone.
+func TestDisplacement(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 3, Years: 1}, 0, "base.toml", "bridge.toml")
+	p := res.Plan
+	yi := len(res.YearList) - 1
+	unit := func(name string) int {
+		t.Helper()
+		u := slices.IndexFunc(p.Units, func(u Unit) bool { return u.Name == name })
+		if u < 0 {
+			t.Fatalf("no unit %q", name)
+		}
+		return u
+	}
+	// set gives unit u a baseline of 10,000 residents, the difference diff
+	// and a spread of the paired differences sd.
+	set := func(u int, diff, sd float64) {
+		i := res.index(u, Population, yi)
+		res.level[0].mean[i] = 10000
+		res.level[1].mean[i] = 10000 + diff
+		res.diff[1].mean[i] = diff
+		res.diff[1].m2[i] = sd * sd * float64(res.diff[1].n-1)
+	}
+	group := unit("Holmøy bridge (2 regions)")
+	// What the targets gain, and who loses: name, difference, spread.
+	type loss struct {
+		name     string
+		diff, sd float64
+	}
+	displaced := func(gainSD float64, losses ...loss) []Sentence {
+		t.Helper()
+		for i := range p.World.N() {
+			set(i, 0, 50) // nothing clear
+		}
+		set(unit("Sjøvik"), 600, 0)
+		set(unit("Holmøy"), 300, 0)
+		set(group, 900, gainSD)
+		for _, l := range losses {
+			set(unit(l.name), l.diff, l.sd)
+		}
+		var out []Sentence
+		for _, s := range res.Sentences(0) {
+			if s.Displaced != nil {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		losses []loss
+		gainSD float64
+		want   string // "" for no sentence
+	}{
+		{[]loss{{"Vestbygd", -300, 0}}, 0,
+			"By 2025 the gain of the 2 target regions together (+900) comes partly at the expense of other regions: Vestbygd (-300, -3.0 %) has clearly fewer residents than in the baseline (clear with all 14 regions tested together), as much as 33 % of that gain."},
+		{[]loss{{"Vestbygd", -200, 0}, {"Åsen", -250, 0}, {"Nordmo", -100, 0}, {"Skogli", -150, 0}}, 0,
+			"By 2025 the gain of the 2 target regions together (+900) comes partly at the expense of other regions: Åsen (-250, -2.5 %), Vestbygd (-200, -2.0 %), Skogli (-150, -1.5 %) and 1 more have clearly fewer residents than in the baseline (each clear with all 14 regions tested together), together -700, as much as 78 % of that gain."},
+		{[]loss{{"Vestbygd", -500, 0}, {"Åsen", -500, 0}}, 0,
+			"By 2025 the gain of the 2 target regions together (+900) comes at the expense of other regions: Åsen (-500, -5.0 %) and Vestbygd (-500, -5.0 %) have clearly fewer residents than in the baseline (each clear with all 14 regions tested together), together -1,000, as much as 111 % of that gain."},
+		// A small share of the gain.
+		{[]loss{{"Vestbygd", -150, 0}}, 0, ""},
+		// A loss that could be chance among all regions.
+		{[]loss{{"Vestbygd", -300, 1000}}, 0, ""},
+		// A gain in the targets that could be chance.
+		{[]loss{{"Vestbygd", -300, 0}}, 2000, ""},
+		// A gain elsewhere is no displacement.
+		{[]loss{{"Vestbygd", 300, 0}}, 0, ""},
+	} {
+		got := displaced(c.gainSD, c.losses...)
+		switch {
+		case c.want == "" && len(got) > 0:
+			t.Errorf("%v: %q, want no sentence on displacement", c.losses, got[0].Text)
+		case c.want == "":
+		case len(got) != 1:
+			t.Errorf("%v: %d sentences on displacement, want 1", c.losses, len(got))
+		case got[0].Text != c.want:
+			t.Errorf("%v:\n got %q\nwant %q", c.losses, got[0].Text, c.want)
+		case got[0].Unit != -1 || got[0].Delta.Difference != 900 || len(got[0].Displaced) != len(c.losses):
+			t.Errorf("%v: unit %d, gain %v, displaced %v", c.losses, got[0].Unit, got[0].Delta.Difference, got[0].Displaced)
+		}
+	}
+	// It follows the scenario's other sentences.
+	displaced(0, loss{"Vestbygd", -300, 0})
+	ss := res.Sentences(0)
+	if last := ss[len(ss)-1]; last.Displaced == nil || len(ss) != len(p.ScenarioFocus(1))+1 {
+		t.Errorf("%d sentences, the last %q; want the sentence on displacement last", len(ss), last.Text)
+	}
+
+	// One replicate: no test of the other regions, no sentence.
+	one := runPlan(t, PlanOptions{Replicates: 1, Years: 1}, 0, "base.toml", "bridge.toml")
+	if _, ok := one.displacement(1, len(one.YearList)-1); ok {
+		t.Error("a sentence on displacement with one replicate")
+	}
+}
+
+// TestHeadersDocumented: every table's header is the one docs/compare.md
+// gives, and a difference's interval has one name in every file
+// (flows_by_age_motive.csv had difference_lo and difference_hi where the
+// others have diff_lo90 and diff_hi90).
+func TestHeadersDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/compare.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runPlan(t, PlanOptions{Replicates: 2, Years: 1}, 0, "base.toml", "bridge.toml")
+	dir := t.TempDir()
+	if err := res.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for file, header := range map[string][]string{DeltasFile: DeltasHeader, AttractivenessFile: attractivenessHeader,
+		AttractModelFile: modelHeader, FlowsFile: flowsHeader, PyramidsFile: pyramidsHeader} {
+		h := strings.Join(header, ",")
+		if got := strings.Join(readCSV(t, filepath.Join(dir, file))[0], ","); got != h {
+			t.Errorf("%s: header %s, want %s", file, got, h)
+		}
+		if !strings.Contains(string(doc), "`"+h+"`") {
+			t.Errorf("docs/compare.md does not give the header of %s: `%s`", file, h)
+		}
+		for _, c := range header {
+			if (strings.Contains(c, "_lo") || strings.Contains(c, "_hi")) && c != "diff_lo90" && c != "diff_hi90" {
+				t.Errorf("%s: interval column %s, want diff_lo90 and diff_hi90 as in every file", file, c)
+			}
+		}
+	}
+}
+
+// TestSeconds: the run time is written as the terminal and report.html
+// give it.
+func TestSeconds(t *testing.T) {
+	for d, want := range map[time.Duration]string{19949 * time.Millisecond: "19.9 s", 55 * time.Second: "55.0 s", 240 * time.Millisecond: "0.2 s"} {
+		if got := Seconds(d); got != want {
+			t.Errorf("Seconds(%v) = %q, want %q", d, got, want)
+		}
+	}
+	res := &Result{Start: time.Unix(100, 0), End: time.Unix(125, 200e6)}
+	if got := Seconds(res.RunTime()); got != "25.2 s" {
+		t.Errorf("RunTime %v: %q", res.RunTime(), got)
 	}
 }

@@ -16,29 +16,30 @@ type Metric int
 // 1/scale, not rounded (a run's regions.csv rounds them, so its figures may
 // differ from these by rounding units).
 const (
-	Population        Metric = iota
-	Age0to19                 // residents aged 0–19
-	Age20to39                // 20–39
-	Age40to66                // 40–66
-	Age67Plus                // 67 and over
-	HigherEducation          // residents 25+ with a bachelor's degree or more
-	Employed                 // residents with a job
-	Unemployed               // residents seeking work
-	Jobs                     // jobs located in the unit
-	NetMigration             // domestic and international, during the year before
-	NetDomestic              // in_domestic − out_domestic, during the year before
-	InCommuters              // workers living elsewhere
-	OutCommuters             // residents working elsewhere
-	RemoteWorkers            // residents with a location-independent job held from home
-	Students                 // residents in higher education
-	PartTimeResidents        // second-home residents from elsewhere
-	Dwellings                // the dwelling stock
-	Households               // private households living in the unit
-	VacantDwellings          // dwellings without a household
-	Crowded                  // households beyond the dwellings
-	PriceIndex               // dwelling price level (national start mean = 1), weighted by dwellings
-	ExplainedByJobs          // net domestic migration job growth explains (Attractiveness decomposition)
-	Attractiveness           // net domestic migration job growth does not explain
+	Population         Metric = iota
+	Age0to19                  // residents aged 0–19
+	Age20to39                 // 20–39
+	Age40to66                 // 40–66
+	Age67Plus                 // 67 and over
+	HigherEducation           // residents 25+ with a bachelor's degree or more
+	Employed                  // residents with a job
+	Unemployed                // residents seeking work
+	Jobs                      // jobs located in the unit
+	NetMigration              // domestic and international, during the year before
+	NetDomestic               // in_domestic − out_domestic, during the year before
+	InCommuters               // workers living elsewhere
+	OutCommuters              // residents working elsewhere
+	RemoteWorkers             // residents with a location-independent job held from home
+	Students                  // residents in higher education (where they are registered)
+	StudyPlaceStudents        // students whose study place is in the unit, wherever registered (study.csv)
+	PartTimeResidents         // second-home residents from elsewhere
+	Dwellings                 // the dwelling stock
+	Households                // private households living in the unit
+	VacantDwellings           // dwellings without a household
+	Crowded                   // households beyond the dwellings
+	PriceIndex                // dwelling price level (national start mean = 1), weighted by dwellings
+	ExplainedByJobs           // net domestic migration job growth explains (Attractiveness decomposition)
+	Attractiveness            // net domestic migration job growth does not explain
 	NumMetrics
 )
 
@@ -46,7 +47,7 @@ const (
 // are columns of a run's regions.csv have the same name.
 var MetricNames = [NumMetrics]string{"population", "age_0_19", "age_20_39", "age_40_66", "age_67_plus",
 	"higher_education", "employed", "unemployed", "jobs", "net_migration", "net_domestic",
-	"in_commuters", "out_commuters", "remote_workers", "students", "part_time_residents", "dwellings",
+	"in_commuters", "out_commuters", "remote_workers", "students", "students_studying_here", "part_time_residents", "dwellings",
 	"households", "vacant_dwellings", "households_without_dwelling", "price_index",
 	"explained_by_jobs", "attractiveness"}
 
@@ -54,7 +55,7 @@ var MetricNames = [NumMetrics]string{"population", "age_0_19", "age_20_39", "age
 var MetricText = [NumMetrics]string{"residents", "residents aged 0–19", "residents aged 20–39", "residents aged 40–66",
 	"residents aged 67+", "residents with higher education", "employed residents", "unemployed residents",
 	"jobs", "net migration", "net domestic migration", "in-commuters", "out-commuters", "remote workers",
-	"students", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings", "households without a dwelling",
+	"students (registered residents)", "students at the study places", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings", "households without a dwelling",
 	"price level", "net migration explained by job growth", "attractiveness (net migration beyond job growth)"}
 
 // Flow reports whether m happens during the year before its row (zero in the
@@ -165,6 +166,7 @@ func (o *observer) observe(y *record.Year, ti int) {
 		set(OutCommuters, g.OutCommuters)
 		set(RemoteWorkers, g.RemoteWorkers)
 		set(Students, g.Students)
+		set(StudyPlaceStudents, g.StudyPlaceStudents)
 		set(PartTimeResidents, g.PartTimeResidents)
 		set(Dwellings, g.Dwellings)
 		set(Households, g.Households)

@@ -1,11 +1,13 @@
 package compare
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
@@ -23,6 +25,13 @@ type Sentence struct {
 	// net moves into the unit (−1 when the moves do not explain it).
 	AgeGroup, Motive int
 	Text             string
+	// Displaced is set on a scenario's sentence on displacement, which
+	// follows the sentences of its focus units (Result.displacement): the
+	// regions outside its targets that clearly lost residents (indices
+	// into Plan.Units, the largest loss first). Unit is then −1, and
+	// Delta is the targets' gain together (with its interval when a unit
+	// has just these regions).
+	Displaced []int
 }
 
 // motiveMoves names the moves of a motive as flows.csv and settle explain
@@ -64,8 +73,136 @@ func (r *Result) Sentences(year int) []Sentence {
 		for _, f := range r.Plan.ScenarioFocus(s) {
 			out = append(out, r.sentence(s, f, yi))
 		}
+		if d, ok := r.displacement(s, yi); ok {
+			out = append(out, d)
+		}
 	}
 	return out
+}
+
+// DisplacementShare is the share of a scenario's gain in its target
+// regions that the clear losses of other regions must reach for the
+// summary to say that the gain comes partly at their expense. A link that
+// enlarged Tromsø's commuting area gained its targets +3,316 residents
+// while their county gained +844, its neighbours losing (Balsfjord
+// −11 %), and the summary named the gains alone.
+const DisplacementShare = 0.25
+
+// maxDisplacedNamed is the most losing regions a sentence on
+// displacement names; it counts the others.
+const maxDisplacedNamed = 3
+
+// displacement returns the sentence on where scenario s's gain in its
+// target regions in year index yi came from, when the regions outside
+// them that clearly lost residents lost together at least
+// DisplacementShare of that gain. A region's loss is clear as on the
+// report's map and in its table of the largest differences: when it stays
+// clear with all regions tested together (ClearRegions). The gain must be
+// clear too: that of the unit of just the targets when there is one, else
+// one of the scenario's own units. False with one replicate (no test), for
+// a scenario without regional targets, and for one with a national
+// intervention, whose effect on the other regions is not displacement.
+func (r *Result) displacement(s, yi int) (Sentence, bool) {
+	p := r.Plan
+	clear := r.ClearRegions(s, yi)
+	if clear == nil {
+		return Sentence{}, false
+	}
+	var targets []int
+	for _, iv := range p.Scenarios[s].Interventions {
+		if len(iv.Regions) == 0 {
+			return Sentence{}, false
+		}
+		targets = append(targets, iv.Regions...)
+	}
+	slices.Sort(targets)
+	targets = slices.Compact(targets)
+	if len(targets) == 0 {
+		return Sentence{}, false
+	}
+	// The targets' gain: the sum of their differences, which is the
+	// difference of their sum; its interval is known only for a unit.
+	gain := Delta{Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN(), Replicates: p.Replicates}
+	for _, i := range targets {
+		d := r.Delta(s, i, Population, yi)
+		gain.Baseline += d.Baseline
+		gain.Scenario += d.Scenario
+		gain.Difference += d.Difference
+	}
+	clearGain := false
+	for u := range p.Units {
+		unit := &p.Units[u]
+		if (unit.Level == LevelRegion || unit.Level == LevelTarget) && p.Shows(s, u) && slices.Equal(unit.Regions, targets) {
+			gain = r.Delta(s, u, Population, yi)
+			clearGain = !gain.Includes0()
+			break
+		}
+	}
+	if math.IsNaN(gain.Lo) {
+		for _, f := range p.ScenarioFocus(s) {
+			u := p.Focus[f]
+			if d := r.Delta(s, u, Population, yi); p.Units[u].Level != LevelNation && d.Difference > 0 && !d.Includes0() {
+				clearGain = true
+			}
+		}
+	}
+	if !clearGain || gain.Difference <= 0 {
+		return Sentence{}, false
+	}
+	var losers []int
+	loss := 0.0
+	for i := range p.World.N() {
+		if d := r.Delta(s, i, Population, yi); clear[i] && d.Difference < 0 && !slices.Contains(targets, i) {
+			losers = append(losers, i)
+			loss += d.Difference
+		}
+	}
+	share := -loss / gain.Difference
+	if share < DisplacementShare {
+		return Sentence{}, false
+	}
+	diff := func(i int) float64 { return r.Delta(s, i, Population, yi).Difference }
+	slices.SortStableFunc(losers, func(a, b int) int { return cmp.Compare(diff(a), diff(b)) })
+
+	out := Sentence{Scenario: s, Unit: -1, Year: r.YearList[yi], Delta: gain, AgeGroup: -1, Motive: -1, Displaced: losers}
+	whose := fmt.Sprintf("the gain of the %d target regions together", len(targets))
+	if len(targets) == 1 {
+		whose = p.Units[targets[0]].Name + "'s gain"
+	}
+	partly := "partly "
+	if share >= 1 {
+		partly = ""
+	}
+	var names []string
+	for _, i := range losers[:min(len(losers), maxDisplacedNamed)] {
+		d := r.Delta(s, i, Population, yi)
+		if pct := percentOf(d, p.Scale); pct != "" {
+			names = append(names, fmt.Sprintf("%s (%s, %s)", p.Units[i].Name, Signed(d.Difference), pct))
+		} else {
+			names = append(names, fmt.Sprintf("%s (%s)", p.Units[i].Name, Signed(d.Difference)))
+		}
+	}
+	list, has, each := names[0], "has", ""
+	if more := len(losers) - len(names); more > 0 {
+		list = strings.Join(names, ", ") + fmt.Sprintf(" and %d more", more)
+	} else if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	if len(losers) > 1 {
+		has, each = "have", "each "
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "By %d %s (%s) comes %sat the expense of other regions: %s %s clearly fewer residents than in the baseline (%sclear with all %d regions tested together)",
+		out.Year, whose, Signed(gain.Difference), partly, list, has, each, p.World.N())
+	if len(losers) > 1 {
+		fmt.Fprintf(&b, ", together %s", Signed(loss))
+	}
+	fmt.Fprintf(&b, ", as much as %.0f %% of that gain.", 100*share)
+	out.Text = b.String()
+	if len(p.Scenarios) > 2 {
+		out.Text = p.Scenarios[s].Name + ": " + out.Text
+	}
+	return out, true
 }
 
 func (r *Result) sentence(s, f, yi int) Sentence {
@@ -101,11 +238,18 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 		fmt.Fprintf(&b, "By %d %s %s %s fewer residents than in the baseline", out.Year, name, has, Count(-diff))
 	}
 	switch {
+	// With one replicate the missing interval is said in the brackets
+	// where the interval would be: ", one replicate gives no interval"
+	// after the clause was a comma splice.
+	case d.Replicates < 2 && pct != "" && diff != 0:
+		fmt.Fprintf(&b, " (%s; %s)", pct, verdict)
+	case d.Replicates < 2:
+		fmt.Fprintf(&b, " (%s)", verdict)
 	case verdict == "" && pct != "":
 		fmt.Fprintf(&b, " (%s; 90 %% interval %s to %s)", pct, Count(d.Lo), Count(d.Hi))
 	case verdict == "":
 		fmt.Fprintf(&b, " (90 %% interval %s to %s)", Count(d.Lo), Count(d.Hi))
-	case diff != 0 || d.Replicates < 2:
+	case diff != 0:
 		fmt.Fprintf(&b, ", %s", verdict)
 	}
 	// Who made the difference: the change in net moves by age and motive.
@@ -228,6 +372,10 @@ func argmax(x []float64, sign float64) int {
 	}
 	return best
 }
+
+// Seconds formats a duration as the terminal and report.html give times:
+// 19.9 s, 55.0 s.
+func Seconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
 
 // Signed formats a count as Count does, with its sign: +1,240, -35, 0.
 func Signed(x float64) string {

@@ -29,6 +29,20 @@ const (
 var DeltasHeader = []string{"scenario", "level", "code", "name", "year", "metric",
 	"baseline_mean", "scenario_mean", "difference", "diff_lo90", "diff_hi90", "diff_sd", "replicates"}
 
+// The headers of the other tables (docs/compare.md gives each, and a test
+// checks it). A difference's 90 % interval is diff_lo90 and diff_hi90 in
+// every file: flows_by_age_motive.csv called it difference_lo and
+// difference_hi, and a script that read one file's interval failed on
+// the other's.
+var (
+	attractivenessHeader = []string{"scenario", "level", "code", "name", "from_year", "to_year", "net_domestic", "explained_by_jobs",
+		"attractiveness", "attractiveness_difference", "diff_lo90", "diff_hi90"}
+	modelHeader = []string{"scenario", "year", "slope", "intercept", "r2", "regions", "replicates"}
+	flowsHeader = []string{"scenario", "level", "code", "name", "from_year", "to_year", "age_group", "motive",
+		"baseline_net_moves", "scenario_net_moves", "difference", "diff_lo90", "diff_hi90"}
+	pyramidsHeader = []string{"scenario", "level", "code", "name", "year", "sex", "age_group", "residents"}
+)
+
 // Write writes the tables and compare.json into dir, which must exist. Each
 // file is written under a temporary name and renamed when complete.
 func (r *Result) Write(dir string) error {
@@ -91,10 +105,8 @@ func (r *Result) writeDeltas(dir string) error {
 }
 
 func (r *Result) writeAttractiveness(dir string) error {
-	header := []string{"scenario", "level", "code", "name", "from_year", "to_year", "net_domestic", "explained_by_jobs",
-		"attractiveness", "attractiveness_difference", "diff_lo90", "diff_hi90"}
 	from, to := strconv.Itoa(r.YearList[min(1, len(r.YearList)-1)]), strconv.Itoa(r.LastYear())
-	return writeTable(filepath.Join(dir, AttractivenessFile), header, func(row func(...string) error) error {
+	return writeTable(filepath.Join(dir, AttractivenessFile), attractivenessHeader, func(row func(...string) error) error {
 		for s, sc := range r.Plan.Scenarios {
 			for u := range r.Plan.Units {
 				if !r.Plan.Shows(s, u) {
@@ -118,8 +130,7 @@ func (r *Result) writeAttractiveness(dir string) error {
 }
 
 func (r *Result) writeModels(dir string) error {
-	header := []string{"scenario", "year", "slope", "intercept", "r2", "regions", "replicates"}
-	return writeTable(filepath.Join(dir, AttractModelFile), header, func(row func(...string) error) error {
+	return writeTable(filepath.Join(dir, AttractModelFile), modelHeader, func(row func(...string) error) error {
 		for s, sc := range r.Plan.Scenarios {
 			for yi := 1; yi < len(r.YearList); yi++ {
 				m := r.models[s][yi]
@@ -134,11 +145,9 @@ func (r *Result) writeModels(dir string) error {
 }
 
 func (r *Result) writeFlows(dir string) error {
-	header := []string{"scenario", "level", "code", "name", "from_year", "to_year", "age_group", "motive",
-		"baseline_net_moves", "scenario_net_moves", "difference", "difference_lo", "difference_hi"}
 	yi := len(r.YearList) - 1
 	from, to := strconv.Itoa(r.YearList[min(1, yi)]), strconv.Itoa(r.LastYear())
-	return writeTable(filepath.Join(dir, FlowsFile), header, func(row func(...string) error) error {
+	return writeTable(filepath.Join(dir, FlowsFile), flowsHeader, func(row func(...string) error) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
 			for _, f := range r.Plan.ScenarioFocus(s) {
 				unit := &r.Plan.Units[r.Plan.Focus[f]]
@@ -159,9 +168,8 @@ func (r *Result) writeFlows(dir string) error {
 }
 
 func (r *Result) writePyramids(dir string) error {
-	header := []string{"scenario", "level", "code", "name", "year", "sex", "age_group", "residents"}
 	years := [2]int{r.YearList[0], r.LastYear()}
-	return writeTable(filepath.Join(dir, PyramidsFile), header, func(row func(...string) error) error {
+	return writeTable(filepath.Join(dir, PyramidsFile), pyramidsHeader, func(row func(...string) error) error {
 		for s, sc := range r.Plan.Scenarios {
 			for f, u := range r.Plan.Focus {
 				if !r.Plan.Shows(s, u) {

@@ -13,6 +13,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -113,13 +114,84 @@ type Chart struct {
 	Inline  []byte // the SVG without the XML prolog
 }
 
-// save writes p as name.png and name.svg into dir.
+// save writes p as name.png and name.svg into dir, its title fitted to
+// the width (fitTitle).
 func save(p *plot.Plot, w, h vg.Length, dir, name, title, caption string) (Chart, error) {
+	p.Title.Text = fitTitle(&p.Title.TextStyle, p.Title.Text, w)
 	return saveDrawn(p.Draw, w, h, dir, name, title, caption)
 }
 
-// saveDrawn writes what drawFn draws as name.png and name.svg into dir.
+// chartMargin is the white border around every chart. gonum/plot draws
+// to the canvas's edges: titles touched the top, and a legend on the
+// right (the pyramids', the migration charts') ran flush to the edge, its
+// dashes cut off in the PNG, beside a last tick label touching it.
+const chartMargin = vg.Length(10) // points
+
+// fitTitle returns title with every line too wide for a chart w wide
+// (less its margins) broken at spaces into lines of about equal width,
+// as the charts already give their subtitles lines of their own; a word
+// still too wide makes sty's font smaller. A long scenario name ran a
+// map's title off both sides of the map ("innmark-youth-housing minus
+// baseline around the target regions: … in % of the baselin").
+func fitTitle(sty *text.Style, title string, w vg.Length) string {
+	room := w - 2*chartMargin
+	var lines []string
+	for _, l := range strings.Split(title, "\n") {
+		lines = append(lines, wrapLine(*sty, l, room)...)
+	}
+	widest := vg.Length(0)
+	for _, l := range lines {
+		widest = max(widest, sty.Width(l))
+	}
+	if widest > room {
+		sty.Font.Size = vg.Length(math.Floor(float64(sty.Font.Size*room/widest)*10) / 10)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrapLine breaks line at spaces into as few lines as fit in room, each
+// about as wide as the others: the narrowest width that needs no more
+// lines than room does, found by bisection.
+func wrapLine(sty text.Style, line string, room vg.Length) []string {
+	if sty.Width(line) <= room {
+		return []string{line}
+	}
+	words := strings.Split(line, " ")
+	greedy := func(width vg.Length) []string {
+		var out []string
+		cur := words[0]
+		for _, w := range words[1:] {
+			if next := cur + " " + w; sty.Width(next) <= width {
+				cur = next
+				continue
+			}
+			out = append(out, cur)
+			cur = w
+		}
+		return append(out, cur)
+	}
+	n := len(greedy(room))
+	lo, hi := vg.Length(0), room
+	for _, w := range words {
+		lo = max(lo, sty.Width(w))
+	}
+	if lo >= hi {
+		return greedy(room)
+	}
+	for hi-lo > vg.Points(0.5) {
+		if mid := (lo + hi) / 2; len(greedy(mid)) <= n {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return greedy(hi)
+}
+
+// saveDrawn writes what drawFn draws, within chartMargin of white, as
+// name.png and name.svg into dir.
 func saveDrawn(drawFn func(draw.Canvas), w, h vg.Length, dir, name, title, caption string) (Chart, error) {
+	drawFn = framed(drawFn)
 	c := Chart{Name: name, Title: title, Caption: caption,
 		PNG: filepath.Join(dir, name+".png"), SVG: filepath.Join(dir, name+".svg")}
 	png, err := draw.NewFormattedCanvas(w, h, "png")
@@ -144,6 +216,15 @@ func saveDrawn(drawFn func(draw.Canvas), w, h vg.Length, dir, name, title, capti
 	}
 	c.Inline = inlineSVG(b.Bytes())
 	return c, nil
+}
+
+// framed draws drawFn on white, chartMargin inside the canvas's edges.
+func framed(drawFn func(draw.Canvas)) func(draw.Canvas) {
+	return func(c draw.Canvas) {
+		c.SetColor(color.White)
+		c.Fill(c.Rectangle.Path())
+		drawFn(draw.Crop(c, chartMargin, -chartMargin, chartMargin, -chartMargin))
+	}
 }
 
 // inlineSVG strips the XML prolog and comment from an SVG document so that
@@ -441,7 +522,7 @@ func zeroLine(r *compare.Result) (*plotter.Line, error) {
 const (
 	panelCols   = 2
 	panelHeight = 2.1 * vg.Inch
-	panelTitle  = 0.9 * vg.Inch // the chart's title and two lines under it
+	panelGap    = 0.2 * vg.Inch // between the chart's title and the panels
 )
 
 // differencePanels draws the differences of series as small multiples: a
@@ -499,13 +580,15 @@ func differencePanels(r *compare.Result, s int, title string, series []diffSerie
 		grid[k/panelCols][k%panelCols] = pl
 	}
 	head := newPlot(title+"\n"+strings90(p.Replicates)+"\ndifference in residents; a panel per target, all on one scale", "", "")
+	head.Title.Text = fitTitle(&head.Title.TextStyle, head.Title.Text, wideWidth)
+	// The title's lines, however many a long name takes, and a gap (it
+	// had a fixed 0.9 inch, for three lines).
+	headHeight := head.Title.TextStyle.Rectangle(head.Title.Text).Size().Y + panelGap
 	drawFn := func(dc draw.Canvas) {
-		dc.SetColor(color.White)
-		dc.Fill(dc.Rectangle.Path())
 		sty := head.Title.TextStyle
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y + sty.FontExtents().Descent}, head.Title.Text)
 		area := dc
-		area.Max.Y -= panelTitle
+		area.Max.Y -= headHeight
 		tiles := draw.Tiles{Rows: rows, Cols: panelCols, PadX: vg.Points(24), PadY: vg.Points(14),
 			PadLeft: vg.Points(6), PadRight: vg.Points(12), PadBottom: vg.Points(6)}
 		cs := plot.Align(grid, tiles, area)
@@ -517,7 +600,7 @@ func differencePanels(r *compare.Result, s int, title string, series []diffSerie
 			}
 		}
 	}
-	return saveDrawn(drawFn, wideWidth, panelTitle+vg.Length(rows)*panelHeight, dir, name, title, "")
+	return saveDrawn(drawFn, wideWidth, 2*chartMargin+headHeight+vg.Length(rows)*panelHeight, dir, name, title, "")
 }
 
 func strings90(n int) string {

@@ -496,14 +496,18 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 		title = fmt.Sprintf("%s minus baseline around the target regions: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
 		name += "-zoom"
 	}
+	// The figure takes the proportions of the view, plus the title's
+	// lines (two or more for a long scenario name: fitTitle) and the
+	// margins.
+	width := 8 * vg.Inch
 	pl := plot.New()
-	pl.Title.Text = title
 	pl.Title.TextStyle.Font.Size = vg.Points(14)
+	pl.Title.Text = fitTitle(&pl.Title.TextStyle, title, width)
 	pl.HideAxes()
 	pl.Add(m)
-	// The figure takes the proportions of the view (plus the title).
-	width := 8 * vg.Inch
-	height := vg.Length(math.Min(math.Max(float64(width)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + vg.Points(30)
+	titleHeight := pl.Title.TextStyle.Rectangle(pl.Title.Text).Size().Y + vg.Points(14)
+	inner := width - 2*chartMargin
+	height := vg.Length(math.Min(math.Max(float64(inner)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + titleHeight + 2*chartMargin
 	caption := "Colour: the population difference in the last year in per cent of the baseline mean, where it is clear; grey: not clear. " +
 		"A target region is clear when its 90 % interval excludes zero; any other region only when it stays clear with all regions tested together " +
 		fmt.Sprintf("(Benjamini–Hochberg, false discovery rate %.0f %%): one region in ten has an interval without zero by chance alone.", 100*compare.FalseDiscovery)

@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/intervention"
@@ -594,9 +593,8 @@ func (v *view) CompareJSON() string {
 	return string(b)
 }
 
-func (v *view) Duration() string {
-	return v.R.End.Sub(v.R.Start).Round(100 * time.Millisecond).String()
-}
+// Duration is the time of the runs, as the terminal gives it (compare.Result.RunTime).
+func (v *view) Duration() string { return compare.Seconds(v.R.RunTime()) }
 
 func (v *view) Interval() string { return compare.IntervalDescription }
 

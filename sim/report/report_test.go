@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"html"
 	"image/color"
 	pngpkg "image/png"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/settle-sim/settle/sim/compare"
@@ -329,7 +332,10 @@ func TestManySeries(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := (len(units) + panelCols - 1) / panelCols
-	if want := int((panelTitle + vg.Length(rows)*panelHeight).Dots(96) + 0.5); cfg.Height != want {
+	// The margins, the title's three lines and the gap under them, and
+	// the panels.
+	head := newPlot("", "", "").Title.TextStyle.Rectangle("title\nsubtitle\nnote").Size().Y + panelGap
+	if want := int((2*chartMargin + head + vg.Length(rows)*panelHeight).Dots(96) + 0.5); cfg.Height != want {
 		t.Errorf("panels PNG is %d pixels high, want %d (%d rows)", cfg.Height, want, rows)
 	}
 }
@@ -543,5 +549,105 @@ func TestMinutesByDirection(t *testing.T) {
 	}
 	if got := c.Minutes(2); got != 50 {
 		t.Errorf("county Minutes(2) = %g, want 50", got)
+	}
+}
+
+// TestChartTextInside: with a long scenario name, every chart's and map's
+// title fits inside its canvas's margins, on two lines or more, and every
+// other text lies inside the canvas. The zoomed map of
+// "finnmark-youth-housing" had its title start at x = −6 on a canvas 576
+// points wide, cut at both ends, and the pyramids' legend and titles ran
+// to the canvas's edges. Norway, for the zoomed map (a world with
+// borders), at a tiny scale and one year.
+func TestChartTextInside(t *testing.T) {
+	dir := t.TempDir()
+	const name = "finnmark-youth-housing-and-remote-work-package"
+	file := filepath.Join(dir, "long.toml")
+	toml := fmt.Sprintf("[scenario]\nname = %q\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n"+
+		"[[intervention]]\nkind = \"housing\"\nname = \"Young homes\"\nregions = [\"Vardø\", \"Vadsø\"]\nfrom_year = 2025\ndwellings_per_year = 30\n", name)
+	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ss []*scenario.Scenario
+	for _, f := range []string{testdata("norway.toml"), file} {
+		s, err := scenario.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 1, Scale: 0.005})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	charts, err := Write(r, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`)
+	texts := regexp.MustCompile(`(<g transform="rotate\(90\)">\s*)?<text x="([-0-9.e+]+)" y="([-0-9.e+]+)"[^>]*font-size:([0-9.]+)px[^>]*>([^<]*)</text>`)
+	num := func(s string) vg.Length {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vg.Length(v)
+	}
+	zoom, wrapped := false, 0
+	for _, c := range charts {
+		b, err := os.ReadFile(c.SVG)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := size.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s: no size", c.Name)
+		}
+		w, h := num(string(m[1])), num(string(m[2]))
+		zoom = zoom || strings.HasSuffix(c.Name, "-zoom")
+		titleLines := 0
+		for _, tm := range texts.FindAllSubmatch(b, -1) {
+			// The SVG writes a text's start x and its baseline y negated
+			// (the text is flipped back in the canvas's flipped group).
+			x, y, s := num(string(tm[2])), num(string(tm[3])), html.UnescapeString(string(tm[5]))
+			sty := text.Style{Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
+			sty.Font.Size = num(string(tm[4]))
+			ext := sty.FontExtents() // from the font's bounding box: above the tallest glyph
+			box := vg.Rectangle{Min: vg.Point{X: x, Y: -y - ext.Descent}, Max: vg.Point{X: x + sty.Width(s), Y: -y + ext.Ascent}}
+			if len(tm[1]) > 0 { // an axis label turned to read upwards
+				box = vg.Rectangle{Min: vg.Point{X: y - ext.Ascent, Y: x}, Max: vg.Point{X: y + ext.Descent, Y: x + sty.Width(s)}}
+			}
+			const slack = 0.5
+			if box.Min.X < -slack || box.Max.X > w+slack || box.Min.Y < -slack || box.Max.Y > h+slack {
+				t.Errorf("%s: %q spans x %.1f to %.1f, y %.1f to %.1f, off a canvas %.0f × %.1f points",
+					c.Name, s, box.Min.X, box.Max.X, box.Min.Y, box.Max.Y, w, h)
+			}
+			// A line of a title or subtitle (14 points; nothing else is
+			// above 12) keeps the margin at the sides, and its font's box
+			// half of it at the top.
+			if sty.Font.Size > 12 || strings.Contains(s, name) {
+				if strings.Contains(c.Title, name) && strings.Contains(c.Title, s) && s != c.Title {
+					titleLines++
+				}
+				if box.Min.X < chartMargin-slack || box.Max.X > w-chartMargin+slack || box.Max.Y > h-chartMargin/2 {
+					t.Errorf("%s: the title's %q spans x %.1f to %.1f, its top at %.1f, on a canvas %.0f × %.1f points: not within its margin of %.0f",
+						c.Name, s, box.Min.X, box.Max.X, box.Max.Y, w, h, chartMargin)
+				}
+			}
+		}
+		if titleLines > 1 {
+			wrapped++
+		}
+	}
+	if !zoom {
+		t.Error("no zoomed map drawn")
+	}
+	if wrapped < 2 {
+		t.Errorf("%d charts have the long title on more than one line, want the two maps at least", wrapped)
 	}
 }

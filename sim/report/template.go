@@ -38,7 +38,7 @@ code { font-size: 0.9em; }
 <h1>{{.ScenarioNames}} compared with {{.Baseline}}</h1>
 <p class="meta">World {{.P.World.Name}}, {{.FirstYear}}–{{.LastYear}}, scale {{.P.Scale}},
 {{.P.Replicates}} replicate{{if gt .P.Replicates 1}}s{{end}} per scenario (seeds {{.Seeds}}, the same in every scenario).
-Made by Settle on {{.Created}} in {{.Duration}}.</p>
+Made by Settle on {{.Created}}: {{.P.Runs}} runs in {{.Duration}}, then the tables, charts and this report.</p>
 <nav><a href="#summary">Summary</a><a href="#figures">Key figures</a><a href="#charts">Charts</a><a href="#moves">Who moved</a><a href="#attractiveness">Attractiveness</a><a href="#metrics">All metrics</a><a href="#runs">Runs</a><a href="#method">Method</a></nav>
 
 {{range .Scenarios}}<p><b>{{.Name}}</b>{{if .Description}}: {{.Description}}{{end}}</p>
