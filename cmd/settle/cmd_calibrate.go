@@ -152,7 +152,9 @@ func (o *calibrateOptions) check() error {
 	return nil
 }
 
-// apply overrides the spec with the options that were given.
+// apply overrides the spec with the options that were given. A 0 is a
+// flag not given (parseCalibrate refuses a 0 on the command line), so it
+// leaves the file's value, whatever that is, to the spec's Check.
 func (o *calibrateOptions) apply(s *calibrate.Spec) {
 	if o.MaxEvals != 0 {
 		s.MaxEvals = o.MaxEvals
@@ -218,7 +220,11 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	fileErr := spec.Check()
 	opts.apply(spec)
 	if n := len(spec.Params) + 2; opts.MaxEvals != 0 && opts.MaxEvals < n {
-		return usagef("--max-evals %d: %d parameters need at least %d evaluations (the start and a first simplex)", opts.MaxEvals, len(spec.Params), n)
+		need := "need"
+		if len(spec.Params) == 1 {
+			need = "needs"
+		}
+		return usagef("--max-evals %d: %s %s at least %d evaluations (the start and a first simplex)", opts.MaxEvals, nouns(len(spec.Params), "parameter"), need, n)
 	}
 	if err := spec.Check(); err != nil {
 		if fileErr != nil {
@@ -244,11 +250,11 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	case opts.Scale != 0:
 		return usagef("--%s", why)
 	default:
-		return fmt.Errorf("%s: calibration.scale: %s", spec.File, why)
+		return spec.Problem("scale", why)
 	}
 	if x := spec.ValidateScale; x > 0 {
 		if why := synth.CheckScale(w, x); why != "" {
-			return fmt.Errorf("%s: calibration.validate_scale: %s", spec.File, why)
+			return spec.Problem("validate_scale", why)
 		}
 	}
 	if opts.Out != "" {

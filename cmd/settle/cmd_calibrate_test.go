@@ -186,7 +186,7 @@ func TestCalibrateValidateScaleTooSmall(t *testing.T) {
 	os.WriteFile(file, []byte(strings.Replace(string(b), "step = 0.2\n", "step = 0.2\nvalidate_scale = 0.0002\n", 1)), 0o644)
 	out := filepath.Join(tmp, "out")
 	code, _, errs := settle(t, "calibrate", file, "--out", out)
-	if want := "teaching-targets.toml: calibration.validate_scale: scale 0.0002 is too small for world teaching"; code != exitError || !strings.Contains(errs, want) {
+	if want := fmt.Sprintf("teaching-targets.toml:%d: calibration.validate_scale: scale 0.0002 is too small for world teaching", lineOf(t, file, "validate_scale =")); code != exitError || !strings.Contains(errs, want) {
 		t.Errorf("exit %d, stderr %q; want %q", code, errs, want)
 	}
 	if _, err := os.Stat(out); err == nil {
@@ -237,6 +237,12 @@ func TestCalibrateUsage(t *testing.T) {
 		{nil, "which targets?"},
 		{[]string{file, file}, "give one targets file"},
 		{[]string{file, "--seeds", "0"}, "--seeds 0"},
+		// A flag given as 0 is refused, not taken for "not given".
+		{[]string{file, "--max-evals", "0"}, "--max-evals 0: give a number of 1 or more, or leave the flag out for the default"},
+		{[]string{file, "--max-evals=0"}, "--max-evals 0: give a number of 1 or more"},
+		{[]string{file, "--years", "0"}, "--years 0: give a number of 1 or more"},
+		{[]string{file, "--scale", "0"}, "--scale 0 is out of range"},
+		{[]string{file, "--scale", "0.0"}, "--scale 0 is out of range"},
 		{[]string{file, "--scale", "2"}, "--scale 2 is out of range"},
 		{[]string{file, "--max-evals", "-1"}, "--max-evals -1"},
 		{[]string{file, "--max-eval", "3"}, "did you mean --max-evals?"},
@@ -256,6 +262,14 @@ func TestCalibrateUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr.String(), c.want)
 		}
 	}
+	// One parameter needs three evaluations (it said "1 parameters need").
+	one := userWorldCalibration(t, t.TempDir(), false)
+	var stdout, stderr bytes.Buffer
+	if code := runMain(context.Background(), []string{"calibrate", one, "--max-evals", "2"}, nil, &stdout, &stderr); code != exitUsage ||
+		!strings.Contains(stderr.String(), "--max-evals 2: 1 parameter needs at least 3 evaluations") {
+		t.Errorf("--max-evals 2 for one parameter: exit %d, %s", code, stderr.String())
+	}
+
 	// --seeds extends the file's seeds with the next numbers.
 	opts := calibrateOptions{Seeds: 4}
 	s, err := calibrate.LoadSpec(file)
@@ -265,6 +279,66 @@ func TestCalibrateUsage(t *testing.T) {
 	opts.apply(s)
 	if len(s.Seeds) != 4 || s.Seeds[2] != 3 || s.Seeds[3] != 4 {
 		t.Errorf("--seeds 4: %v", s.Seeds)
+	}
+	// Flags not given leave the file's values.
+	s, _ = calibrate.LoadSpec(file)
+	before := *s
+	(&calibrateOptions{}).apply(s)
+	if s.MaxEvals != before.MaxEvals || s.Scale != before.Scale || s.Years != before.Years || !slices.Equal(s.Seeds, before.Seeds) {
+		t.Errorf("no flags changed the spec: %+v, was %+v", s, before)
+	}
+}
+
+// lineOf returns the line (from 1) of file where text first occurs.
+func lineOf(t *testing.T, file, text string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, ok := strings.Cut(string(b), text)
+	if !ok {
+		t.Fatalf("%s has no %q", file, text)
+	}
+	return strings.Count(before, "\n") + 1
+}
+
+// TestCalibrateEveryProblem: settle calibrate reports every problem of the
+// [calibration] table in one run, each with its line, in line order (it
+// took one run per mistake, and a written 0 ran as the default: max_evals
+// = 0 ran 200 evaluations); nothing runs, and no folder is made.
+func TestCalibrateEveryProblem(t *testing.T) {
+	tmp := t.TempDir()
+	file := calibrationFile(t, tmp)
+	b, _ := os.ReadFile(file)
+	b = bytes.Replace(b, []byte("scale = 0.2\nyears = 3\nmax_evals = 15\n"), []byte("scale = 0\nyears = 0\nmax_evals = 0\nrestarts = -1\nseeds = []\n"), 1)
+	b = bytes.Replace(b, []byte("base_c = [0.005, 0.1]"), []byte("base_c = [0.1, 0.005]\nbase_mu2 = [15, 30]"), 1)
+	b = bytes.Replace(b, []byte("step = 0.2\n"), []byte("step = 0.2\nvalidate_scale = 0\n"), 1)
+	os.WriteFile(file, b, 0o644)
+	out := filepath.Join(tmp, "out")
+	code, _, errs := settle(t, "calibrate", file, "--quiet", "--out", out)
+	at := func(text string) string { return fmt.Sprintf("%s:%d: ", file, lineOf(t, file, text)) }
+	want := []string{
+		at("scale = 0") + "calibration.scale: 0 is out of range",
+		at("years = 0") + "calibration.years: 0 is out of range",
+		at("max_evals = 0") + "calibration.max_evals: 0 evaluations cannot fit 3 parameters; allow at least 5",
+		at("restarts = -1") + "calibration.restarts: -1 is negative",
+		at("seeds = []") + "calibration.seeds: the list is empty",
+		at("validate_scale = 0") + "calibration.validate_scale: 0 is out of range",
+		at("base_c = [0.1") + "calibration.bounds.base_c: [0.1, 0.005] is not an interval",
+		at("base_mu2 = [") + "calibration.bounds.base_mu2: base_mu2 has bounds but is not in calibration.params",
+	}
+	got := strings.Split(strings.TrimSpace(errs), "\n")
+	if code != exitError || len(got) != len(want) {
+		t.Fatalf("exit %d, %d lines; want exit 1 and %d problems:\n%s", code, len(got), len(want), errs)
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("line %d:\n got %s\nwant …%s…", i+1, got[i], want[i])
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused calibration made its folder")
 	}
 }
 
@@ -409,7 +483,7 @@ func TestCalibrateTravelTimes(t *testing.T) {
 	os.WriteFile(file, bytes.Replace(b, []byte(`"../w/travel.csv"`), []byte(`"../w/travle.csv"`), 1), 0o644)
 	out3 := filepath.Join(tmp, "out3")
 	code, _, errs = settle(t, "calibrate", file, "--out", out3)
-	if code != exitError || !strings.Contains(errs, "cal.toml: calibration.travel_times: travel-time file "+filepath.Join(tmp, "w", "travle.csv")+" does not exist") {
+	if code != exitError || !strings.Contains(errs, fmt.Sprintf("cal.toml:%d: calibration.travel_times: travel-time file ", lineOf(t, file, "travel_times ="))+filepath.Join(tmp, "w", "travle.csv")+" does not exist") {
 		t.Errorf("a missing travel file: exit %d, %s", code, errs)
 	}
 	if _, err := os.Stat(out3); err == nil {

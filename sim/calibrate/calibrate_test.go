@@ -125,30 +125,33 @@ util_distance = { family = [-3, -0.5] }
 	}
 }
 
+// TestParseSpecErrors: each mistake is reported as FILE:LINE: KEY:
+// message, at the line that writes the key.
 func TestParseSpecErrors(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
-		{"[calibration]\nscael = 0.1\n", `calibration.scael: unknown key "scael" in [calibration]; did you mean "scale"?`},
-		{"[calibration]\ntravel_time = \"t.csv\"\n", `calibration.travel_time: unknown key "travel_time" in [calibration]; did you mean "travel_times"?`},
-		{"[calibration]\ntravel_times = 3\n", `calibration.travel_times: expected a quoted text`},
-		{"[calibration]\nparams = [\"base_a3\"]\n", `calibration.params: unknown behaviour parameter "base_a3"; did you mean "base_a2"?`},
-		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0, 3]\n", "calibration.bounds.base_a2: [0, 3] reaches outside the parameter's range [0, 2]"},
-		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [1, 0.5]\n", "is not an interval"},
-		{"[calibration]\nparams = [\"study_choices\"]\n", "study_choices takes whole numbers"},
-		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_mu2 = [15, 30]\n", "calibration.bounds.base_mu2: base_mu2 has bounds but is not in calibration.params"},
-		{"[calibration]\nparams = []\n", "no parameters to fit"},
-		{"[calibration]\nscale = 2\n", "calibration.scale: 2 is out of range"},
-		{"[calibration]\nmethod = \"bfgs\"\n", `unknown method "bfgs"; use one of nelder-mead`},
-		{"[calibration]\nseeds = [1, 1]\n", "seed 1 is listed twice"},
-		{"[calibration]\nparams = [\"util_jobs\"]\n", "util_jobs is set per life phase"},
-		{"[calibration]\nmax_evals = 3\n", "cannot fit 9 parameters"},
-		{"calibration = 3\n", "expected a table"},
+		{"[calibration]\nscael = 0.1\n", `t.toml:2: calibration.scael: unknown key "scael" in [calibration]; did you mean "scale"?`},
+		{"[calibration]\ntravel_time = \"t.csv\"\n", `t.toml:2: calibration.travel_time: unknown key "travel_time" in [calibration]; did you mean "travel_times"?`},
+		{"[calibration]\ntravel_times = 3\n", `t.toml:2: calibration.travel_times: expected a quoted text, got 3`},
+		{"[calibration]\nparams = [\"base_a3\"]\n", `t.toml:2: calibration.params: unknown behaviour parameter "base_a3"; did you mean "base_a2"?`},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [0, 3]\n", "t.toml:4: calibration.bounds.base_a2: [0, 3] reaches outside the parameter's range [0, 2]"},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [1, 0.5]\n", "t.toml:4: calibration.bounds.base_a2: [1, 0.5] is not an interval"},
+		{"[calibration]\nparams = [\"study_choices\"]\n", "t.toml:2: calibration.params: study_choices takes whole numbers"},
+		{"[calibration]\nparams = [\"base_a2\"]\n[calibration.bounds]\nbase_mu2 = [15, 30]\n", "t.toml:4: calibration.bounds.base_mu2: base_mu2 has bounds but is not in calibration.params"},
+		{"[calibration]\nparams = []\n", "t.toml:2: calibration.params: no parameters to fit"},
+		{"[calibration]\nscale = 2\n", "t.toml:2: calibration.scale: 2 is out of range"},
+		{"[calibration]\nmethod = \"bfgs\"\n", `t.toml:2: calibration.method: unknown method "bfgs"; use one of nelder-mead`},
+		{"[calibration]\nseeds = [1, 1]\n", "t.toml:2: calibration.seeds: seed 1 is listed twice"},
+		{"[calibration]\nparams = [\"util_jobs\"]\n", "t.toml:2: calibration.params: util_jobs is set per life phase"},
+		{"[calibration]\nmax_evals = 3\n", "t.toml:2: calibration.max_evals: 3 evaluations cannot fit 9 parameters"},
+		{"calibration = 3\n", "t.toml:1: calibration: expected a table, got 3"},
 		// Syntax errors: the line, the key and the fix, as for a scenario.
 		{"[calibration]\nmax_evals = 40,\n", "t.toml:2: calibration.max_evals: invalid TOML: expected a top-level item to end with a newline, comment, or EOF, but got ',' instead; remove the comma at the end: max_evals = 40"},
 		{"[calibration]\nmethod = nelder-mead\n", `t.toml:2: calibration.method: invalid TOML: expected value but found "nelder" instead; put text in quotes: method = "nelder-mead"`},
 	} {
 		_, err := ParseSpec("t.toml", []byte(c.body))
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "t.toml:") {
-			t.Errorf("%q:\n got %v\nwant …%s…", c.body, err, c.want)
+		// One problem, starting with its file, line and key.
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Count(err.Error(), "t.toml:") != 1 {
+			t.Errorf("%q:\n got %v\nwant %s…", c.body, err, c.want)
 		}
 	}
 }
@@ -469,12 +472,16 @@ func TestLoadWorld(t *testing.T) {
 	}
 
 	for _, c := range []struct{ body, want string }{
-		{"world = \"regions.csv\"\ntravel_times = \"travle.csv\"\n", "cal.toml: calibration.travel_times: travel-time file " + filepath.Join(dir, "travle.csv") + " does not exist"},
-		{"world = \"regoins.csv\"\ntravel_times = \"travel.csv\"\n", "cal.toml: calibration.world: regions file " + filepath.Join(dir, "regoins.csv") + " does not exist"},
-		{"world = \"regions.csv\"\ntravel_times = \"regions.csv\"\n", "cal.toml: calibration.travel_times: "},
+		{"world = \"regions.csv\"\ntravel_times = \"travle.csv\"\n", "cal.toml:4: calibration.travel_times: travel-time file " + filepath.Join(dir, "travle.csv") + " does not exist"},
+		// Relative to the calibration file, not "to the scenario file"
+		// (world.Load's words).
+		{"world = \"regoins.csv\"\ntravel_times = \"travel.csv\"\n", "cal.toml:3: calibration.world: regions file " + filepath.Join(dir, "regoins.csv") + " does not exist; give the path of a regions CSV relative to the folder of " + file + ", or an embedded world"},
+		{"world = \"regions.csv\"\ntravel_times = \"regions.csv\"\n", "cal.toml:4: calibration.travel_times: "},
 	} {
-		if _, err := spec(c.body).LoadWorld(); err == nil || !strings.Contains(err.Error(), c.want) {
+		_, err := spec(c.body).LoadWorld()
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "scenario") {
 			t.Errorf("%q: %v, want %q", c.body, err, c.want)
 		}
 	}
+
 }

@@ -3,11 +3,15 @@ package calibrate
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -92,19 +96,36 @@ type Spec struct {
 	Step      float64 // initial step in logit units
 	Tolerance float64 // relative improvement of the best loss that counts
 	// Patience is how many iterations of the method may pass without that
-	// much improvement before the fit stops; 0 means 10 + 4 per parameter.
+	// much improvement before the fit stops; 0 (in a Spec built by hand;
+	// a file leaves the key out) means 10 + 4 per parameter.
 	Patience int
 	// Restarts is how many times a converged fit starts again around its
-	// best point with a fresh simplex, while evaluations remain.
+	// best point with a fresh simplex, while evaluations remain; 0 is
+	// none.
 	Restarts int
 
 	// The validation run at the fitted point: a larger scale and other
 	// seeds, to show the fit is not an artefact of the calibration's sample.
-	ValidateScale float64  // 0 = min(1, 2·Scale)
+	ValidateScale float64  // 0 (in a Spec built by hand; a file leaves the key out) = min(1, 2·Scale)
 	ValidateSeeds []uint64 // nil = two seeds that the calibration does not use
 
 	unusedBounds []string // bounds given for parameters not fitted
-	restartsSet  bool     // restarts was given (0 is a valid choice)
+	// given holds the keys of the [calibration] table the file sets to a
+	// value that could be read ("scale", "bounds"): a key that is not in it
+	// took its default, and a key that is in it is checked as written (a
+	// 0 is not "the default").
+	given map[string]bool
+	// bad holds the keys whose value could not be read; their problem is
+	// in read, and Check does not add follow-on problems about them.
+	bad  map[string]bool
+	read scenario.Errors // the problems found reading the table, reported by Check
+	// lines says where each key is written, for messages (nil in a Spec
+	// built by hand, whose problems have no line).
+	lines keyLines
+	// paramAt is the element of calibration.params (from 1) each of Params
+	// was read from, for the line of a problem with it; nil when the
+	// params are the defaults.
+	paramAt []int
 }
 
 // specKeys are the keys of the [calibration] table.
@@ -123,7 +144,9 @@ func LoadSpec(path string) (*Spec, error) {
 
 // ReadSpec reads a calibration file like LoadSpec but does not Check it,
 // so that a caller can override fields (settle calibrate's flags) first;
-// the caller must Check the spec before using it.
+// the caller must Check the spec before using it. Only a file that cannot
+// be read or is not TOML is an error here: the problems of the table are
+// kept for Check, which reports them with its own, all at once.
 func ReadSpec(path string) (*Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -134,9 +157,11 @@ func ReadSpec(path string) (*Spec, error) {
 
 // ParseSpec parses the optional [calibration] table of a targets file (other
 // tables are the targets' and are ignored here) and fills the defaults of
-// everything it leaves out. Every error names the file and the key:
+// the keys it leaves out; a key that is written is checked as written. The
+// error lists every problem, sorted by line, one a line as
+// FILE:LINE: KEY: what is wrong; how to fix it (scenario.Errors):
 //
-//	norway.toml: calibration.bounds.base_mu2: [40, 10] is not an interval; give [min, max] with min < max
+//	norway.toml:12: calibration.bounds.base_mu2: [40, 10] is not an interval; give [min, max] with min < max
 func ParseSpec(file string, data []byte) (*Spec, error) {
 	s, err := parseSpec(file, data)
 	if err != nil {
@@ -148,7 +173,8 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	return s, nil
 }
 
-// parseSpec is ParseSpec without the Check.
+// parseSpec is ParseSpec without the Check: the problems of the table are
+// in s.read.
 func parseSpec(file string, data []byte) (*Spec, error) {
 	sum := sha256.Sum256(data)
 	s := &Spec{File: file, SHA256: hex.EncodeToString(sum[:])}
@@ -157,18 +183,17 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 		// The line, the key and the fix, as for a scenario.
 		return nil, scenario.SyntaxError(file, data, err)
 	}
-	ps := &parser{file: file}
+	s.lines = scanKeyLines(string(data))
+	ps := &parser{problems: problems{file: file, lines: s.lines}, given: map[string]bool{}, bad: map[string]bool{}}
 	var bounds map[string][2]float64
 	switch c := doc["calibration"].(type) {
 	case nil:
 	case map[string]any:
 		bounds = ps.table(s, c)
 	default:
-		ps.add("calibration", "expected a table, got %T; write it as a [calibration] table", c)
+		ps.add("calibration", "expected a table, got %s; write it as a [calibration] table", shown(c))
 	}
-	if ps.err != nil {
-		return nil, ps.err
-	}
+	s.given, s.bad, s.read, s.paramAt = ps.given, ps.bad, ps.errs, ps.paramAt
 	s.fill(bounds)
 	if strings.ContainsAny(s.World, `/\.`) && !filepath.IsAbs(s.World) {
 		s.World = filepath.Join(filepath.Dir(file), s.World)
@@ -182,15 +207,48 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 	return s, nil
 }
 
-type parser struct {
-	file string
-	err  error
+// problems collects the problems of a calibration file as scenario.Errors
+// (FILE:LINE: KEY: message, sorted by line), as sim/scenario and
+// sim/sweep do.
+type problems struct {
+	file  string
+	lines keyLines
+	errs  scenario.Errors
 }
 
-func (p *parser) add(key, format string, args ...any) {
-	if p.err == nil {
-		p.err = fmt.Errorf("%s: %s: %s", p.file, key, fmt.Sprintf(format, args...))
+// add records a problem with key, a full path ("calibration.scale",
+// "calibration.params[2]": the line of the list's second element), at the
+// line where the file writes it or its nearest written ancestor.
+func (p *problems) add(key, format string, args ...any) {
+	p.errs = append(p.errs, &scenario.Error{File: p.file, Line: p.lines.line(key), Key: displayKey(key), Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns the problems sorted by line, or nil.
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
 	}
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+	return p.errs
+}
+
+// displayKey strips the element numbers of a list (calibration.seeds[2] →
+// calibration.seeds): the line says which element.
+func displayKey(key string) string {
+	for strings.HasSuffix(key, "]") {
+		i := strings.LastIndexByte(key, '[')
+		if i <= 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return key
+}
+
+type parser struct {
+	problems
+	given, bad map[string]bool
+	paramAt    []int // see Spec.paramAt
 }
 
 func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
@@ -204,56 +262,54 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 	for _, k := range keys {
 		v := c[k]
 		key := "calibration." + k
+		ok := true
 		switch k {
 		case "targets":
-			s.Targets = p.str(key, v)
-			if s.Targets == "" {
+			if s.Targets, ok = p.str(key, v); ok && strings.TrimSpace(s.Targets) == "" {
 				p.add(key, "empty; give the path of the targets file, relative to this file, or leave the key out when the targets are in this file")
+				ok = false
 			}
 		case "world":
-			s.World = p.str(key, v)
+			if s.World, ok = p.str(key, v); ok && strings.TrimSpace(s.World) == "" {
+				p.add(key, "empty; name an embedded world or give the path of a regions CSV (relative to this file), or leave the key out for %q", DefaultWorld)
+				s.World, ok = "", false
+			}
 		case "travel_times":
 			// "" is no file, as leaving the key out (as in a scenario).
-			s.TravelTimes = strings.TrimSpace(p.str(key, v))
+			s.TravelTimes, ok = p.str(key, v)
+			s.TravelTimes = strings.TrimSpace(s.TravelTimes)
 		case "method":
-			s.Method = p.str(key, v)
+			s.Method, ok = p.str(key, v)
 		case "scale":
-			s.Scale = p.num(key, v)
+			s.Scale, ok = p.num(key, v)
 		case "step":
-			s.Step = p.num(key, v)
+			s.Step, ok = p.num(key, v)
 		case "tolerance":
-			s.Tolerance = p.num(key, v)
+			s.Tolerance, ok = p.num(key, v)
 		case "validate_scale":
-			s.ValidateScale = p.num(key, v)
+			s.ValidateScale, ok = p.num(key, v)
 		case "years":
-			s.Years = p.int(key, v)
+			s.Years, ok = p.int(key, v)
 		case "max_evals":
-			s.MaxEvals = p.int(key, v)
+			s.MaxEvals, ok = p.int(key, v)
 		case "patience":
-			s.Patience = p.int(key, v)
+			s.Patience, ok = p.int(key, v)
 		case "restarts":
-			s.Restarts = p.int(key, v)
-			s.restartsSet = true
+			s.Restarts, ok = p.int(key, v)
 		case "seeds":
-			s.Seeds = p.seeds(key, v)
+			s.Seeds, ok = p.seeds(key, v, "seeds = [1, 2]", "for seeds 1 and 2")
 		case "validate_seeds":
-			s.ValidateSeeds = p.seeds(key, v)
+			s.ValidateSeeds, ok = p.seeds(key, v, "validate_seeds = [101, 102]", "for two seeds from 101 that seeds does not use")
 		case "params":
-			list, ok := v.([]any)
-			if !ok {
-				p.add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]`)
-				continue
-			}
-			for _, x := range list {
-				names = append(names, p.str(key, x))
-			}
-			if names == nil {
-				names = []string{} // an empty list is an error, not the default
-			}
+			// The names that could be read are fitted (so that max_evals
+			// is checked against them), and a problem with the others
+			// keeps Check from adding follow-ons.
+			names, ok = p.names(key, v)
+			p.given[k] = true
 		case "bounds":
-			m, ok := v.(map[string]any)
-			if !ok {
-				p.add(key, "expected a table of name = [min, max], e.g. [calibration.bounds] then base_mu2 = [15, 30]")
+			m, isTable := v.(map[string]any)
+			if !isTable {
+				p.add(key, "expected a table of name = [min, max], e.g. [calibration.bounds] then base_mu2 = [15, 30]; got %s", shown(v))
 				continue
 			}
 			bounds = p.bounds(key, m)
@@ -265,9 +321,15 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 				msg += "; the keys are " + strings.Join(specKeys, ", ")
 			}
 			p.add(key, "%s", msg)
+			continue
+		}
+		if ok {
+			p.given[k] = true
+		} else {
+			p.bad[k] = true
 		}
 	}
-	if names != nil {
+	if p.given["params"] {
 		s.Params = make([]Param, len(names))
 		for i, n := range names {
 			s.Params[i].Name = n
@@ -276,106 +338,179 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 	return bounds
 }
 
-func (p *parser) str(key string, v any) string {
+// names reads the params list: the names that are text, with the element
+// each came from in paramAt.
+func (p *parser) names(key string, v any) (names []string, ok bool) {
+	names = []string{} // an empty list is an error, not the default
+	list, isList := v.([]any)
+	if !isList {
+		p.add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]; got %s`, shown(v))
+		return names, false
+	}
+	ok = true
+	for i, x := range list {
+		el := fmt.Sprintf("%s[%d]", key, i+1)
+		n, isText := x.(string)
+		if !isText {
+			p.add(el, `expected the name of a parameter in quotes, e.g. "base_a2"; got %s`, shown(x))
+			ok = false
+			continue
+		}
+		names = append(names, n)
+		p.paramAt = append(p.paramAt, i+1)
+	}
+	return names, ok
+}
+
+func (p *parser) str(key string, v any) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
-		p.add(key, "expected a quoted text, got %v", v)
+		p.add(key, "expected a quoted text, got %s", shown(v))
 	}
-	return s
+	return s, ok
 }
 
-func (p *parser) num(key string, v any) float64 {
+func (p *parser) num(key string, v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
-		return x
+		return x, true
 	case int64:
-		return float64(x)
+		return float64(x), true
 	}
-	p.add(key, "expected a number, got %v", v)
-	return 0
+	p.add(key, "expected a number, got %s", shown(v))
+	return 0, false
 }
 
-func (p *parser) int(key string, v any) int {
+// int reads a whole number; its range is Check's.
+func (p *parser) int(key string, v any) (int, bool) {
 	x, ok := v.(int64)
-	if !ok || x < 0 || x > math.MaxInt32 {
-		p.add(key, "expected a whole number of 1 or more, got %v", v)
-		return 0
+	if !ok {
+		p.add(key, "expected a whole number, got %s", shown(v))
+		return 0, false
 	}
-	return int(x)
+	if x < math.MinInt32 || x > math.MaxInt32 {
+		p.add(key, "%d is far out of range; give a number in the key's range (docs/calibration.md lists them)", x)
+		return 0, false
+	}
+	return int(x), true
 }
 
-func (p *parser) seeds(key string, v any) []uint64 {
+// seeds reads a list of seeds; example is how to write one, and what says
+// what leaving the key out gives.
+func (p *parser) seeds(key string, v any, example, what string) ([]uint64, bool) {
 	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
-		p.add(key, "expected a list of seeds, e.g. [1, 2]")
-		return nil
+	if !ok {
+		p.add(key, "expected a list of seeds, e.g. %s; got %s", example, shown(v))
+		return nil, false
 	}
-	out := make([]uint64, len(list))
+	if len(list) == 0 {
+		p.add(key, "the list is empty; give at least one seed, e.g. %s, or leave the key out %s", example, what)
+		return nil, false
+	}
+	out := make([]uint64, 0, len(list))
 	for i, x := range list {
-		n, ok := x.(int64)
-		if !ok || n < 0 {
-			p.add(key, "seed %v is not a whole number of 0 or more", x)
-			return nil
+		n, isInt := x.(int64)
+		if !isInt || n < 0 {
+			p.add(fmt.Sprintf("%s[%d]", key, i+1), "seed %s is not a whole number of 0 or more", shown(x))
+			ok = false
+			continue
 		}
-		out[i] = uint64(n)
+		out = append(out, uint64(n))
 	}
-	return out
+	if !ok {
+		return nil, false
+	}
+	return out, true
 }
 
 // bounds reads name = [min, max] entries; a per-phase parameter may be
-// written phase_factor.student = [..] (a dotted key) or as a table.
+// written phase_factor.student = [..] (a dotted key) or as a table. An
+// entry that cannot be read is left out (its parameter keeps its whole
+// range) after its problem is recorded.
 func (p *parser) bounds(key string, m map[string]any) map[string][2]float64 {
 	out := map[string][2]float64{}
 	var walk func(prefix string, m map[string]any)
 	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
-			name := prefix + k
+		names := make([]string, 0, len(m))
+		for k := range m {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			v, name := m[k], prefix+k
 			if sub, ok := v.(map[string]any); ok {
 				walk(name+".", sub)
 				continue
 			}
 			list, ok := v.([]any)
 			if !ok || len(list) != 2 {
-				p.add(key+"."+name, "expected [min, max], got %v", v)
+				p.add(key+"."+name, "expected [min, max], got %s", shown(v))
 				continue
 			}
-			out[name] = [2]float64{p.num(key+"."+name, list[0]), p.num(key+"."+name, list[1])}
+			lo, ok1 := p.num(key+"."+name, list[0])
+			hi, ok2 := p.num(key+"."+name, list[1])
+			if ok1 && ok2 {
+				out[name] = [2]float64{lo, hi}
+			}
 		}
 	}
 	walk("", m)
 	return out
 }
 
-// fill sets the defaults and applies the bounds (checked later by Check).
+// shown is a TOML value as a message quotes it: text in quotes, a
+// decimal with its point (so that 10.0 does not read as a whole number).
+func shown(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case float64:
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEnN") {
+			s += ".0"
+		}
+		return s
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "a list of tables"
+	}
+	return fmt.Sprint(v)
+}
+
+// fill sets the defaults of the keys the file leaves out and applies the
+// bounds (checked later by Check).
 func (s *Spec) fill(bounds map[string][2]float64) {
-	if s.World == "" {
+	if !s.given["world"] {
 		s.World = DefaultWorld
 	}
-	if s.Scale == 0 {
+	if !s.given["scale"] {
 		s.Scale = DefaultScale
 	}
-	if s.Years == 0 {
+	if !s.given["years"] {
 		s.Years = DefaultYears
 	}
-	if s.Seeds == nil {
+	if !s.given["seeds"] {
 		s.Seeds = append([]uint64(nil), DefaultSeeds...)
 	}
-	if s.Method == "" {
+	if !s.given["method"] {
 		s.Method = DefaultMethod
 	}
-	if s.MaxEvals == 0 {
+	if !s.given["max_evals"] {
 		s.MaxEvals = DefaultMaxEvals
 	}
-	if s.Step == 0 {
+	if !s.given["step"] {
 		s.Step = DefaultStep
 	}
-	if s.Tolerance == 0 {
+	if !s.given["tolerance"] {
 		s.Tolerance = DefaultTolerance
 	}
-	if !s.restartsSet {
+	if !s.given["restarts"] {
 		s.Restarts = DefaultRestarts
 	}
-	if s.Params == nil {
+	// patience and validate_scale left out stay 0, which Spec's methods
+	// take as their defaults (the validation scale follows a --scale).
+	if !s.given["params"] {
 		for _, n := range DefaultParams {
 			s.Params = append(s.Params, Param{Name: n})
 		}
@@ -399,82 +534,158 @@ func (s *Spec) fill(bounds map[string][2]float64) {
 }
 
 // Check validates the spec: known parameters, intervals inside their
-// ranges, a positive scale and so on. The error names the file, the key and
-// the fix.
+// ranges, a positive scale and so on. The error lists every problem, with
+// the problems found reading the file, sorted by line: FILE:LINE: KEY:
+// what is wrong; how to fix it (scenario.Errors; FILE: KEY: … for a Spec
+// built by hand).
 func (s *Spec) Check() error {
-	at := func(key, format string, args ...any) error {
-		return fmt.Errorf("%s: calibration.%s: %s", s.File, key, fmt.Sprintf(format, args...))
-	}
-	if len(s.unusedBounds) > 0 {
-		n := s.unusedBounds[0]
-		return at("bounds."+n, "%s has bounds but is not in calibration.params; add it to params or remove its bounds", n)
-	}
-	if len(s.Params) == 0 {
-		return at("params", `no parameters to fit; list some, e.g. params = ["base_a2", "base_mu2"] (settle validate --params lists them all)`)
+	p := &problems{file: s.File, lines: s.lines, errs: slices.Clone(s.read)}
+	at := func(key, format string, args ...any) { p.add("calibration."+key, format, args...) }
+	if !s.bad["params"] {
+		for _, n := range s.unusedBounds {
+			if params.IsPhased(n) {
+				at("bounds."+n, "%s is set per life phase; give the bounds of each phase in calibration.params, e.g. %s.%s = [min, max] or %s = { %s = [min, max] }",
+					n, n, examplePhase(n), n, examplePhase(n))
+				continue
+			}
+			at("bounds."+n, "%s has bounds but is not in calibration.params; add it to params or remove its bounds", n)
+		}
+		if len(s.Params) == 0 {
+			at("params", `no parameters to fit; list some, e.g. params = ["base_a2", "base_mu2"] (settle validate --params lists them all)`)
+		}
 	}
 	seen := map[string]bool{}
 	def := params.Default()
-	for _, p := range s.Params {
-		if seen[p.Name] {
-			return at("params", "%s is listed twice; list each parameter once", p.Name)
+	for i, pr := range s.Params {
+		el := "params"
+		if i < len(s.paramAt) {
+			el = fmt.Sprintf("params[%d]", s.paramAt[i])
 		}
-		seen[p.Name] = true
-		if _, err := def.Get(p.Name); err != nil {
-			return at("params", "%v", err)
+		if seen[pr.Name] {
+			at(el, "%s is listed twice; list each parameter once", pr.Name)
+			continue
 		}
-		in, _ := params.Lookup(p.Name)
+		seen[pr.Name] = true
+		if _, err := def.Get(pr.Name); err != nil {
+			if params.IsPhased(pr.Name) {
+				at(el, `%s is set per life phase; list each phase to fit, e.g. params = ["%s.%s"], with phase one of %s`,
+					pr.Name, pr.Name, examplePhase(pr.Name), strings.Join(phases(pr.Name), ", "))
+			} else {
+				at(el, "%v", err)
+			}
+			continue
+		}
+		in, _ := params.Lookup(pr.Name)
 		if in.Whole {
-			return at("params", "%s takes whole numbers, and Nelder–Mead fits continuous parameters; leave it out, or compare its values with settle sweep", p.Name)
+			at(el, "%s takes whole numbers, and Nelder–Mead fits continuous parameters; leave it out, or compare its values with settle sweep", pr.Name)
+			continue
 		}
-		if !(p.Min < p.Max) {
-			return at("bounds."+p.Name, "[%g, %g] is not an interval; give [min, max] with min < max", p.Min, p.Max)
+		if !(pr.Min < pr.Max) {
+			at("bounds."+pr.Name, "[%g, %g] is not an interval; give [min, max] with min < max", pr.Min, pr.Max)
+		} else if pr.Min < in.Min || pr.Max > in.Max {
+			at("bounds."+pr.Name, "[%g, %g] reaches outside the parameter's range [%g, %g]; narrow it", pr.Min, pr.Max, in.Min, in.Max)
 		}
-		if p.Min < in.Min || p.Max > in.Max {
-			return at("bounds."+p.Name, "[%g, %g] reaches outside the parameter's range [%g, %g]; narrow it", p.Min, p.Max, in.Min, in.Max)
+	}
+	if !(s.Scale > 0 && s.Scale <= 1) {
+		at("scale", "%g is out of range; the scale is the simulated share of the population, 0 < scale ≤ 1: give e.g. scale = 0.1, or leave the key out for %g", s.Scale, DefaultScale)
+	}
+	if s.Years < 1 || s.Years > 200 {
+		at("years", "%d is out of range; give 1 to 200 simulated years per evaluation, or leave the key out for %d", s.Years, DefaultYears)
+	}
+	if len(s.Seeds) == 0 {
+		at("seeds", "no seeds; give at least one, e.g. seeds = [1, 2]")
+	}
+	for _, i := range duplicates(s.Seeds) {
+		at(fmt.Sprintf("seeds[%d]", i+1), "seed %d is listed twice; each seed must differ", s.Seeds[i])
+	}
+	if need := len(s.Params) + 2; s.MaxEvals < need && !(s.bad["params"] && len(s.Params) == 0) {
+		or := ""
+		if need <= DefaultMaxEvals {
+			or = fmt.Sprintf(", or leave the key out for %d", DefaultMaxEvals)
 		}
+		at("max_evals", "%s cannot fit %s; allow at least %d (the start and a first simplex)%s",
+			count(s.MaxEvals, "evaluation"), count(len(s.Params), "parameter"), need, or)
 	}
-	switch {
-	case !(s.Scale > 0 && s.Scale <= 1):
-		return at("scale", "%g is out of range; the scale is the simulated share of the population, 0 < scale ≤ 1 (default %g)", s.Scale, DefaultScale)
-	case s.Years < 1 || s.Years > 200:
-		return at("years", "%d is out of range; give 1 to 200 simulated years per evaluation (default %d)", s.Years, DefaultYears)
-	case len(s.Seeds) == 0:
-		return at("seeds", "no seeds; give at least one, e.g. seeds = [1, 2]")
-	case s.MaxEvals < len(s.Params)+2:
-		return at("max_evals", "%d evaluations cannot fit %d parameters; allow at least %d (the start and a first simplex)", s.MaxEvals, len(s.Params), len(s.Params)+2)
-	case !(s.Step > 0 && s.Step <= 10):
-		return at("step", "%g is out of range; give an initial step in logit units between 0 and 10 (default %g)", s.Step, DefaultStep)
-	case !(s.Tolerance >= 0 && s.Tolerance < 1):
-		return at("tolerance", "%g is out of range; give a relative improvement between 0 and 1 (default %g)", s.Tolerance, DefaultTolerance)
-	case s.Restarts < 0:
-		return at("restarts", "%d is negative; give a number of restarts, or 0 for none", s.Restarts)
-	case s.Patience < 0:
-		return at("patience", "%d is negative; give a number of iterations, or 0 for the default", s.Patience)
-	case s.ValidateScale < 0 || s.ValidateScale > 1 || math.IsNaN(s.ValidateScale):
-		return at("validate_scale", "%g is out of range; 0 < scale ≤ 1, or leave it out for twice the calibration scale", s.ValidateScale)
+	if !(s.Step > 0 && s.Step <= 10) {
+		at("step", "%g is out of range; give an initial step in logit units with 0 < step ≤ 10, or leave the key out for %g", s.Step, DefaultStep)
 	}
-	if dup := duplicate(s.Seeds); dup >= 0 {
-		return at("seeds", "seed %d is listed twice; each seed must differ", s.Seeds[dup])
+	if !(s.Tolerance >= 0 && s.Tolerance < 1) {
+		at("tolerance", "%g is out of range; give a relative improvement with 0 ≤ tolerance < 1, or leave the key out for %g", s.Tolerance, DefaultTolerance)
 	}
-	found := false
-	for _, m := range Methods {
-		found = found || m == s.Method
+	if s.Restarts < 0 {
+		at("restarts", "%d is negative; give a number of restarts, 0 for none, or leave the key out for %d", s.Restarts, DefaultRestarts)
 	}
-	if !found {
-		return at("method", "unknown method %q; use one of %s", s.Method, strings.Join(Methods, ", "))
+	// A written patience or validate_scale of 0 is refused: only leaving
+	// the key out gives the default (0 stands for it in a Spec built by
+	// hand).
+	if s.Patience < 0 || s.given["patience"] && s.Patience == 0 {
+		at("patience", "%d is out of range; give 1 or more iterations, or leave the key out for 10 + 4 per parameter", s.Patience)
 	}
-	return nil
+	if v := s.ValidateScale; v < 0 || v > 1 || math.IsNaN(v) || s.given["validate_scale"] && v == 0 {
+		at("validate_scale", "%g is out of range; give 0 < validate_scale ≤ 1, or leave the key out for twice the calibration scale (at most 1)", v)
+	}
+	if s.ValidateSeeds != nil && len(s.ValidateSeeds) == 0 {
+		at("validate_seeds", "no seeds; give at least one, e.g. validate_seeds = [101, 102], or leave the key out for two seeds that seeds does not use")
+	}
+	for _, i := range duplicates(s.ValidateSeeds) {
+		at(fmt.Sprintf("validate_seeds[%d]", i+1), "seed %d is listed twice; each seed must differ", s.ValidateSeeds[i])
+	}
+	if !slices.Contains(Methods, s.Method) {
+		at("method", "unknown method %q; use one of %s, or leave the key out for %s", s.Method, strings.Join(Methods, ", "), DefaultMethod)
+	}
+	return p.err()
 }
 
-func duplicate(xs []uint64) int {
+// Problem returns an error about key of the [calibration] table ("scale",
+// "bounds.base_mu2") at the line where the file writes it (or its table's
+// line, when the key took its default): FILE:LINE: calibration.KEY: msg.
+func (s *Spec) Problem(key, msg string) error {
+	p := &problems{file: s.File, lines: s.lines}
+	p.add("calibration."+key, "%s", msg)
+	return p.errs[0]
+}
+
+// phases returns the phases a per-phase parameter has.
+func phases(name string) []string {
+	var out []string
+	for _, ph := range params.PhaseNames {
+		if _, ok := params.Lookup(name + "." + ph); ok {
+			out = append(out, ph)
+		}
+	}
+	return out
+}
+
+// examplePhase is a phase of a per-phase parameter for the examples of
+// messages: early_career where it has one.
+func examplePhase(name string) string {
+	ph := phases(name)
+	if len(ph) == 0 || slices.Contains(ph, "early_career") {
+		return "early_career"
+	}
+	return ph[0]
+}
+
+// count is "1 parameter", "2 parameters".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// duplicates returns the indices of the seeds that repeat an earlier one.
+func duplicates(xs []uint64) []int {
+	var out []int
 	for i := range xs {
 		for j := range i {
 			if xs[i] == xs[j] {
-				return i
+				out = append(out, i)
+				break
 			}
 		}
 	}
-	return -1
+	return out
 }
 
 // validation returns the scale and seeds of the validation run.
@@ -508,17 +719,64 @@ func (s *Spec) patience() int {
 	return 10 + 4*len(s.Params)
 }
 
+// keyLines maps the path of every key, table and list element of a TOML
+// file to the line (from 1) where it is first written:
+// calibration.scale, calibration.bounds.phase_factor.student (a dotted
+// key, a [table] or an inline table alike), calibration.params[2] (the
+// list's second element). The TOML decoder keeps no positions for the
+// values it returns; the scenario parser's scanner finds them.
+type keyLines map[string]int
+
+// line returns the line of path, or of its nearest written ancestor; 0
+// (no line) when none is written, or for a Spec built by hand.
+func (kl keyLines) line(path string) int {
+	for path != "" {
+		if l, ok := kl[path]; ok {
+			return l
+		}
+		if i := strings.LastIndexAny(path, ".["); i > 0 {
+			path = path[:i]
+		} else {
+			break
+		}
+	}
+	return 0
+}
+
+// scanKeyLines returns the lines of src's keys, tables and list elements,
+// by the scenario parser's scanner (scenario.KeyLines).
+func scanKeyLines(src string) keyLines { return keyLines(scenario.KeyLines(src)) }
+
 // LoadWorld loads the spec's world with its travel-time file (world.Load),
 // as every evaluation and the validation run simulate it. An error names
-// the file and the key (calibration.world or calibration.travel_times).
+// the file, the line and the key (calibration.world or
+// calibration.travel_times).
 func (s *Spec) LoadWorld() (*world.World, error) {
+	// A regions file that is not there is relative to this file (world.Load
+	// would say "to the scenario file").
+	if strings.ContainsAny(s.World, `/\.`) {
+		if _, err := os.Stat(s.World); errors.Is(err, fs.ErrNotExist) {
+			return nil, s.Problem("world", fmt.Sprintf("regions file %s does not exist; give the path of a regions CSV relative to the folder of %s, or an embedded world such as %q",
+				s.World, s.File, DefaultWorld))
+		}
+	}
 	w, err := world.Load(s.World, s.TravelTimes)
 	if err != nil {
 		key := "world"
 		if s.TravelTimes != "" && strings.Contains(err.Error(), s.TravelTimes) {
 			key = "travel_times"
 		}
-		return nil, fmt.Errorf("%s: calibration.%s: %w", s.File, key, err)
+		return nil, &wrapped{s.Problem(key, err.Error()), err}
 	}
 	return w, nil
 }
+
+// wrapped is a problem with the file whose cause stays reachable by
+// errors.Is and errors.As.
+type wrapped struct {
+	problem error
+	cause   error
+}
+
+func (e *wrapped) Error() string { return e.problem.Error() }
+func (e *wrapped) Unwrap() error { return e.cause }

@@ -43,6 +43,13 @@ func parent(path string) string {
 	return ""
 }
 
+// KeyLines returns the line (from 1) of every key, table and element of
+// the TOML document src, by path as keyLines describes: for the other TOML
+// files of Settle (a calibration's [calibration] table), so that their
+// problems name lines as a scenario's do. src should be TOML the decoder
+// accepted; on other input it returns what it found so far.
+func KeyLines(src string) map[string]int { return scanKeyLines(src) }
+
 // scanKeyLines scans src, which must be valid TOML (it is only called after
 // the decoder accepted it): on invalid input it returns what it found so far
 // and never panics or loops.
