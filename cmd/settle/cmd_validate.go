@@ -105,6 +105,11 @@ func runValidate(_ context.Context, opts validateOptions, stdout, stderr io.Writ
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	// What settle run refuses is not valid on this machine: an error, not
+	// a warning under "valid".
+	if m, tooMuch := memoryWarning(w, s.Scale); tooMuch {
+		return fmt.Errorf("%s: %s", s.File, m)
+	}
 	if err := writeScenario(p.Stdout(), s, w); err != nil {
 		return err
 	}
@@ -217,7 +222,7 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	for _, n := range intervention.Implausible(s.Interventions, w) {
 		fmt.Fprintf(out, "  warning: %s\n", n)
 	}
-	if m, _ := memoryWarning(w, s.Scale); m != "" {
+	if m, tooMuch := memoryWarning(w, s.Scale); m != "" && !tooMuch {
 		fmt.Fprintf(out, "  warning: %s\n", m)
 	}
 	return nil

@@ -35,8 +35,12 @@ func memoryWarning(w *world.World, scale float64) (msg string, tooMuch bool) {
 		return "", false
 	}
 	fits := scale * float64(total*8/10) / float64(need)
-	return fmt.Sprintf("scale %g simulates %s persons and needs about %s of memory, more than this machine's %s can give; use scale = %.2g or less",
-		scale, output.Group(int64(persons)), gigabytes(need), gigabytes(total), fits), need > total
+	if need > total {
+		return fmt.Sprintf("scale %g simulates %s persons and needs about %s of memory, more than this machine's %s, so settle run refuses it; use scale = %.2g or less",
+			scale, output.Group(int64(persons)), gigabytes(need), gigabytes(total), fits), true
+	}
+	return fmt.Sprintf("scale %g simulates %s persons and needs about %s of memory, more than four fifths of this machine's %s (the rest is the system's and other programs'), so it may fail or slow the machine; use scale = %.2g or less",
+		scale, output.Group(int64(persons)), gigabytes(need), gigabytes(total), fits), false
 }
 
 // machineMemory returns the machine's memory in bytes (MemTotal of
