@@ -1650,4 +1650,16 @@ dwellings_per_year = 5000
 	if len(got) != 1 || !strings.Contains(got[0], "builds 5,000 dwellings a year in each target, more than a tenth of the dwellings there each year in") || !strings.Contains(got[0], "more") {
 		t.Errorf("many regions: %d warnings %q, want one naming the largest few", len(got), got)
 	}
+	// remote_work aimed at peripheral regions makes their jobs remote,
+	// which a policy user read as remote jobs for their residents: said
+	// so; aimed at a city, or national, nothing.
+	for _, c := range []struct {
+		targets string
+		warn    bool
+	}{{`centrality = [5, 6]`, true}, {`regions = ["Storhavn"]`, false}, {"", false}} {
+		got = intervention.Implausible(specs(t, w, fmt.Sprintf("[[intervention]]\nkind = \"remote_work\"\n%s\nfrom_year = %d\nshare = 0.2\n", c.targets, start)), w)
+		if warned := len(got) == 1 && strings.Contains(got[0], "remote-capable: people elsewhere can then hold them"); warned != c.warn || len(got) > 1 {
+			t.Errorf("remote_work with %q: %q, want a warning %v", c.targets, got, c.warn)
+		}
+	}
 }

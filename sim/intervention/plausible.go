@@ -50,6 +50,14 @@ func Implausible(specs []Spec, w *world.World) []string {
 			out = append(out, fmt.Sprintf("%s is phased in over %d years but builds for %d (years = %d): its last year of building reaches %s of dwellings_per_year",
 				at, sp.PhaseInYears, y, y, pct(float64(y)/float64(sp.PhaseInYears))))
 		}
+		// remote_work's targets are where the jobs are: aimed at peripheral
+		// regions it lets people elsewhere hold their jobs, which a policy
+		// user read the other way round (the targets lost employed
+		// residents, and gained in-commuters who were remote workers).
+		if sp.Kind == "remote_work" && len(sp.Regions) > 0 && peripheral(w, sp.Regions) {
+			out = append(out, fmt.Sprintf("%s makes the jobs located in its %d target regions (centrality classes 4–6) remote-capable: people elsewhere can then hold them, and it gives the targets' residents no remote access to jobs elsewhere; to let residents of peripheral regions work remotely for jobs elsewhere, leave the targets out (a national programme) or target the regions where the jobs are, with broadband in the peripheral ones (docs/interventions.md, remote_work)",
+				at, len(sp.Regions)))
+		}
 		// Per region: what it implies, one line a region for a few, one
 		// line with the largest few for many (a class of 108 regions gave
 		// 117 lines).
@@ -101,6 +109,17 @@ func Implausible(specs []Spec, w *world.World) []string {
 		}
 	}
 	return out
+}
+
+// peripheral reports whether every region of rs is in centrality class 4
+// to 6 (a world without classes has none).
+func peripheral(w *world.World, rs []int) bool {
+	for _, r := range rs {
+		if c := w.Regions[r].Centrality; c < 4 {
+			return false
+		}
+	}
+	return true
 }
 
 // hit is a target region an entry's warning names.
