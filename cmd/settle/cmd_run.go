@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/settle-sim/settle/sim/engine"
@@ -137,7 +138,7 @@ func yearsError(n int) error {
 }
 
 func scaleError(x float64) error {
-	return usagef("--scale %g is out of range: the scale is the share of the population simulated, 0 < scale ≤ 1 (for example --scale 0.1 for a 10%% sample)", x)
+	return usagef("--scale %g is out of range: the scale is the share of the population simulated, 0 < scale ≤ 1 (for example --scale 0.1 for a 10%% sample)%s", x, strings.Replace(scenario.PercentHint(x), "write ", "write --scale ", 1))
 }
 
 // check validates the options (usage errors).

@@ -115,6 +115,10 @@ func flagError(fs *flag.FlagSet, err error) error {
 			if strings.HasSuffix(msg, "value out of range") && f.Name == "seed" {
 				allowed = strings.Replace(allowed, "≥ 0", "from 0 to 18446744073709551615", 1)
 			}
+			// --scale 5% or 0,05: the number meant.
+			if v, why, ok := scenario.ReadNumber(m[2], m[1]); ok {
+				allowed += fmt.Sprintf("; write --%s %s: %s", m[2], v, strings.Replace(why, "TOML", "a number", 1))
+			}
 			return usagef("--%s %s: %s\n%s", m[2], m[1], allowed, help)
 		}
 	}

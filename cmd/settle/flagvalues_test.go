@@ -36,6 +36,9 @@ func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
 		{[]string{"compare", file, file, "--scale", "half"}, "settle compare: --scale half: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},
 		{[]string{"calibrate", file, "--scale", "x"}, "settle calibrate: --scale x: the scale is the share"},
 		{[]string{"explain", "dir", "--top", "many"}, "settle explain: --top many: give a whole number, e.g. --top 5"},
+		// A share written as a percentage or with a decimal comma: the number meant.
+		{[]string{"run", file, "--scale", "5%"}, "; write --scale 0.05: a number has no per cent sign"},
+		{[]string{"compare", file, file, "--scale", "0,05"}, "; write --scale 0.05: a number uses a decimal point, not a comma"},
 	} {
 		code, _, errs := settle(t, c.args...)
 		if code != exitUsage || !strings.Contains(errs, c.want) || strings.Contains(errs, "parse error") {

@@ -217,6 +217,7 @@ func TestBadFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", file, "--scale", "2"}, "--scale 2 is out of range"},
+		{[]string{"run", file, "--scale", "5"}, "for 5 % write --scale 0.05"},
 		{[]string{"run", file, "--scale", "-0.5"}, "--scale -0.5 is out of range"},
 		{[]string{"run", file, "--scale", "0"}, "--scale 0 is out of range"},
 		{[]string{"run", file, "--scale", "x"}, "--scale x: the scale is the share of the population simulated, a number with 0 < scale ≤ 1"},

@@ -387,7 +387,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		case "scale":
 			if x, ok := number(p, path, v); ok {
 				if !(x > 0 && x <= 1) {
-					p.add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)", x)
+					p.add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)%s", x, strings.Replace(PercentHint(x), "write ", "write scale = ", 1))
 				} else {
 					s.Scale, s.fileScale = x, x
 				}

@@ -275,6 +275,24 @@ func numberFix(path, key, v string, quoted bool) string {
 	return fmt.Sprintf("write %s = %s%s: %s", key, n.value, nq, n.why)
 }
 
+// ReadNumber reads text, a value of the key at path (a dotted scenario
+// path, or a flag's name for a command line), when it is a number written
+// as TOML and Go do not: 0,05 or 5 % (a share: 0.05) or 1 500. It returns
+// the number meant and why text is not one, or ok false.
+func ReadNumber(path, text string) (value, why string, ok bool) {
+	n, ok := readNumber(path, text)
+	return n.value, n.why, ok && n.alt == ""
+}
+
+// PercentHint is the fix of a share written as a percentage (scale = 5):
+// "; for 5 % write 0.05", or "" when x is no such number.
+func PercentHint(x float64) string {
+	if !(x > 1 && x <= 100) {
+		return ""
+	}
+	return fmt.Sprintf("; for %g %% write %s", x, shiftPoint(strconv.FormatFloat(x, 'f', -1, 64), -2))
+}
+
 // writtenNum is a number as written in a value, read.
 type writtenNum struct {
 	value string // the TOML number meant
