@@ -1650,6 +1650,16 @@ dwellings_per_year = 5000
 	if len(got) != 1 || !strings.Contains(got[0], "builds 5,000 dwellings a year in each target, more than a tenth of the dwellings there each year in") || !strings.Contains(got[0], "more") {
 		t.Errorf("many regions: %d warnings %q, want one naming the largest few", len(got), got)
 	}
+	// minutes_saved beyond the trips: every trip cut to MinMinutes, said.
+	for _, c := range []struct {
+		saved int
+		warn  bool
+	}{{500, true}, {5, false}} {
+		got = intervention.Implausible(specs(t, w, fmt.Sprintf("[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Storhavn\", \"Holmøy\"]\nfrom_year = %d\nminutes_saved = %d\n", start, c.saved)), w)
+		if warned := len(got) == 1 && strings.Contains(got[0], "every trip between them is cut to 5 minutes"); warned != c.warn || len(got) > 1 {
+			t.Errorf("minutes_saved = %d: %q, want a warning %v", c.saved, got, c.warn)
+		}
+	}
 	// remote_work aimed at peripheral regions makes their jobs remote,
 	// which a policy user read as remote jobs for their residents: said
 	// so; aimed at a city, or national, nothing.

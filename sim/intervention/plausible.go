@@ -50,6 +50,23 @@ func Implausible(specs []Spec, w *world.World) []string {
 			out = append(out, fmt.Sprintf("%s is phased in over %d years but builds for %d (years = %d): its last year of building reaches %s of dwellings_per_year",
 				at, sp.PhaseInYears, y, y, pct(float64(y)/float64(sp.PhaseInYears))))
 		}
+		// minutes_saved beyond the trips it shortens: cut to MinMinutes,
+		// which a user did not see (Bodø–Røst, 500 minutes saved).
+		if sp.Kind == "region_enlargement" && sp.Has("minutes_saved") && len(sp.Regions) > 1 {
+			saved := sp.Num("minutes_saved")
+			longest, a, b := float32(0), 0, 0
+			for _, i := range sp.Regions {
+				for _, j := range sp.Regions {
+					if t := w.TravelMinutes(i, j); i != j && t > longest {
+						longest, a, b = t, i, j
+					}
+				}
+			}
+			if saved >= float64(longest)-MinMinutes {
+				out = append(out, fmt.Sprintf("%s saves %g minutes, as much as the longest trip between its targets (%s to %s, %.0f minutes) or more: every trip between them is cut to %d minutes, the shortest region_enlargement leaves; give the minutes the link saves, or travel_time_factor",
+					at, saved, regionLabel(w, a), regionLabel(w, b), longest, MinMinutes))
+			}
+		}
 		// remote_work's targets are where the jobs are: aimed at peripheral
 		// regions it lets people elsewhere hold their jobs, which a policy
 		// user read the other way round (the targets lost employed
