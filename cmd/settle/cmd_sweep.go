@@ -312,7 +312,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if err != nil {
 		return err // an *sweep.InterruptedError matches context.Canceled: exit code 130
 	}
-	if res.Resumed > 0 {
+	if res.Finished {
+		p.Printf("The sweep in %s was finished already (%s): nothing was run, and no file was rewritten.\n", dir, nouns(res.Runs, "run"))
+	} else if res.Resumed > 0 {
 		were := "were"
 		if res.Resumed == 1 {
 			were = "was"

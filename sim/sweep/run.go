@@ -63,6 +63,9 @@ type Result struct {
 	// computed now (the simulated, sampled persons), for throughput.
 	AgentYears float64
 	Elapsed    time.Duration
+	// Finished says that --resume found the sweep (or shard) finished
+	// already: nothing was run, and no file was written.
+	Finished bool
 }
 
 // InterruptedError says how far a cancelled sweep got; it matches
@@ -118,6 +121,13 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 	fresh, m, err := prepare(sw, opts)
 	if err != nil {
 		return nil, err
+	}
+	// --resume of a finished sweep: nothing to run, and its tables and
+	// manifest stay as they are (they were rewritten, with a new command
+	// line and end time).
+	if old, err := ReadManifest(dir); !fresh && err == nil && old.Complete {
+		res.Resumed, res.Finished = len(ids), true
+		return res, nil
 	}
 	journal := filepath.Join(dir, JournalFile)
 	jf, err := os.OpenFile(journal, os.O_RDWR|os.O_CREATE, 0o644)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -158,6 +159,28 @@ func TestResume(t *testing.T) {
 			t.Errorf("run %d is in the journal %d times", id, ids[strconv.Itoa(id)])
 		}
 	}
+
+	// --resume of the finished sweep runs nothing and writes nothing (it
+	// rewrote the tables and the manifest, with a new command line).
+	stamps := map[string]time.Time{}
+	for _, f := range []string{RunsFile, ParquetFile, ManifestFile, JournalFile} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps[f] = st.ModTime()
+	}
+	time.Sleep(20 * time.Millisecond)
+	res, err = Run(context.Background(), sw, Options{Dir: dir, Workers: 2, Resume: true, CommandLine: []string{"settle", "sweep", "again"}})
+	if err != nil || !res.Finished || res.Computed != 0 || res.Resumed != 8 {
+		t.Fatalf("resume of a finished sweep: %+v, %v; want finished, nothing computed", res, err)
+	}
+	for f, mod := range stamps {
+		if st, _ := os.Stat(filepath.Join(dir, f)); !st.ModTime().Equal(mod) {
+			t.Errorf("resume of a finished sweep rewrote %s", f)
+		}
+	}
+	sameFiles(t, "resumed again", want, readFiles(t, dir))
 }
 
 // Two processes never run one folder at once: the journal is locked.
