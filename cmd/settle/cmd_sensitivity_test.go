@@ -52,6 +52,13 @@ func TestSensitivityCommand(t *testing.T) {
 			got := map[string]bool{}
 			for _, r := range rows[1:] {
 				got[r[2]] = true
+				// Numbers as runs.csv writes them: 12 significant digits at
+				// most (they had 17, the bootstrap's noise).
+				for _, v := range r[3:] {
+					if digits := strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(v), "0"); len(digits) > 12 {
+						t.Errorf("sensitivity.csv value %s has %d significant digits", v, len(digits))
+					}
+				}
 			}
 			for _, m := range measures {
 				if !got[m] {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/settle-sim/settle/sim/sweep"
@@ -227,11 +226,18 @@ var CSVHeader = []string{"metric", "parameter", "measure", "value", "low", "high
 // parameter and measure (S1 and ST for Sobol' indices, SRC for regression
 // coefficients, with their 95 % bootstrap interval low–high), and for a
 // regression one row per metric with measure R2 and no parameter. Numbers
-// are written in full; an undefined one as NaN.
+// are written as runs.csv writes its values (sweep.FormatMetric: 12
+// significant digits, no exponent in the usual range; 17 digits were noise
+// of the bootstrap); an undefined one as NaN.
 func (a *Analysis) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return "NaN"
+		}
+		return sweep.FormatMetric(v)
+	}
 	row := func(metric, param, measure string, ix Index) {
 		cw.Write([]string{metric, param, measure, f(ix.Value), f(ix.Low), f(ix.High)})
 	}
