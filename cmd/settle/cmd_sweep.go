@@ -392,7 +392,20 @@ func si(x float64) string {
 func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 	fmt.Fprintf(w, "%s: valid\n", sw.File)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  scenario\t%s (%s, %d years from %d, scale %g)\n", sw.Scenario.File, sw.World.Name, sw.Scenario.Years, sw.World.StartYear, sw.Scenario.Scale)
+	// The base scenario's years and scale, unless the sweep sets them
+	// (a parameter or a flag): then the parameters below say what runs
+	// (the base's "scale 1" beside a sweep fixed at 0.2 read as a
+	// contradiction).
+	years, scale := nouns(sw.Scenario.Years, "year"), fmt.Sprintf("scale %g", sw.Scenario.Scale)
+	for _, pr := range sw.Params {
+		switch pr.Path {
+		case "years", "scenario.years":
+			years = "years set by the sweep"
+		case "scale", "scenario.scale":
+			scale = "scale set by the sweep"
+		}
+	}
+	fmt.Fprintf(tw, "  scenario\t%s (%s, from %d, %s, %s)\n", sw.Scenario.File, sw.World.Name, sw.World.StartYear, years, scale)
 	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
 	seeds := fmt.Sprintf("seeds %d … %d", sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
 	if sw.Replicates == 1 {

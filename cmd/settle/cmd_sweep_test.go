@@ -134,6 +134,15 @@ func TestSweepDryRun(t *testing.T) {
 	if _, err := os.Stat("results/cmdsobol"); err == nil {
 		t.Error("a dry run created a results folder")
 	}
+	// The base scenario's scale and years, unless the sweep sets them:
+	// then the parameters say what runs ("scale 0.02" beside --scale 0.01
+	// read as a contradiction).
+	if !strings.Contains(out, "(teaching, from 2024, 1 year, scale 0.02)") {
+		t.Errorf("dry run's scenario line:\n%s", out)
+	}
+	if _, out, _ := settle(t, "sweep", file, "--dry-run", "--scale", "0.01"); !strings.Contains(out, "(teaching, from 2024, 1 year, scale set by the sweep)") {
+		t.Errorf("dry run with --scale, scenario line:\n%s", out)
+	}
 }
 
 // Ctrl-C keeps the finished runs (exit 130); --resume finishes the sweep
