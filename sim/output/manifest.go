@@ -180,10 +180,17 @@ func rerunText(m *Manifest) string {
 	var b strings.Builder
 	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
 	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
+	// The command's paths are relative to the folder it ran in: from
+	// there (a user found the rerun command's relative scenario path
+	// without the folder it is relative to).
+	cd := ""
+	if m.WorkingDir != "" && !filepath.IsAbs(m.ScenarioFile) {
+		cd = "cd " + ShellQuote(m.WorkingDir) + " && "
+	}
 	if len(m.CommandLine) > 0 {
-		fmt.Fprintf(&b, "    %s\n", ShellJoin(m.CommandLine))
+		fmt.Fprintf(&b, "    %s%s\n", cd, ShellJoin(m.CommandLine))
 	} else {
-		fmt.Fprintf(&b, "    settle run %s --seed %d\n", ShellQuote(m.ScenarioFile), m.Seed)
+		fmt.Fprintf(&b, "    %ssettle run %s --seed %d\n", cd, ShellQuote(m.ScenarioFile), m.Seed)
 	}
 	return b.String()
 }
@@ -201,9 +208,8 @@ func incompleteText(m *Manifest, records int, why string) string {
 	case done == 0:
 		fmt.Fprintf(&b, "Only the start population (%d) was written; none of the %d years was simulated.\n", m.LastYear, m.Years)
 	default:
-		fmt.Fprintf(&b, "%d of %d years were simulated. Every table (regions.csv, flows.csv, migration_by_age.csv,\n"+
-			"grew_up.csv, population.csv, housing.csv) holds the start year and every\n"+
-			"simulated year up to %d, each year complete.\n", done, m.Years, m.LastYear)
+		fmt.Fprintf(&b, "%d of %d years were simulated. Every table (%s)\nholds the start year and every simulated year up to %d, each year complete.\n",
+			done, m.Years, strings.Join(TableFiles, ", "), m.LastYear)
 	}
 	b.WriteString(rerunText(m))
 	return b.String()

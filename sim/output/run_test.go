@@ -405,7 +405,7 @@ func TestIncomplete(t *testing.T) {
 	w := testWorld()
 	recs := fakeRecords(w, 10, 1, 5)
 	dir := filepath.Join(t.TempDir(), "run")
-	r, err := Create(dir, w, Manifest{ScenarioName: "test", Years: 10, StartYear: 2024, CommandLine: []string{"settle", "run", "s.toml", "--out", "my dir"}})
+	r, err := Create(dir, w, Manifest{ScenarioName: "test", Years: 10, StartYear: 2024, ScenarioFile: "s.toml", WorkingDir: "/home/a b/work", CommandLine: []string{"settle", "run", "s.toml", "--out", "my dir"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,7 +446,9 @@ func TestIncomplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"interrupted", "2 of 10 years", "up to 2026", "settle run s.toml --out 'my dir'"} {
+	// The command from the folder it ran in (its paths are relative to
+	// it), and every table named.
+	for _, want := range []string{"interrupted", "2 of 10 years", "up to 2026", "cd '/home/a b/work' && settle run s.toml --out 'my dir'", StudyFile} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("INCOMPLETE lacks %q:\n%s", want, b)
 		}
