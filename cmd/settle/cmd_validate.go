@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +18,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/state"
 	"github.com/settle-sim/settle/sim/synth"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -157,13 +161,7 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	}
 	fmt.Fprintf(tw, "  world\t%s\n", s.World)
 	if s.TravelTimes != "" {
-		n := w.N()
-		rest := "the others estimated from the centroids"
-		if other := n*(n-1) - w.GivenPairs - w.EstimatedPairs; other > 0 { // the world's own travel file
-			rest = fmt.Sprintf("%s more from the world's own travel file, %s estimated from the centroids", output.Group(int64(other)), output.Group(int64(w.EstimatedPairs)))
-		}
-		fmt.Fprintf(tw, "  travel times\t%s (%s of the %s ordered pairs; %s)\n",
-			s.TravelTimes, output.Group(int64(w.GivenPairs)), output.Group(int64(n*(n-1))), rest)
+		fmt.Fprintf(tw, "  travel times\t%s (%s)\n", s.TravelTimes, travelSummary(w))
 	}
 	fmt.Fprintf(tw, "  regions\t%d\n", w.N())
 	if w.DerivedClasses > 0 {
@@ -228,6 +226,50 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	return nil
 }
 
+// travelSummary says what the scenario's travel-time file gave: how many
+// of the ordered pairs between two regions (all of them, or some and where
+// the others come from), and the internal travel times of the regions its
+// pairs from a region to itself set (a file of those alone gave no pair,
+// which "0 of the 306 ordered pairs" left unsaid), or the zeros on its
+// diagonal that were skipped.
+func travelSummary(w *world.World) string {
+	n := w.N()
+	pairs := n * (n - 1)
+	g := output.Group
+	internal := ""
+	switch {
+	case w.GivenInternal == n:
+		internal = fmt.Sprintf("the internal travel time of all %d regions, from its rows from a region to itself", n)
+	case w.GivenInternal > 0:
+		internal = fmt.Sprintf("the internal travel time of %d of the %d regions, from its rows from a region to itself (the others' estimated from their areas)", w.GivenInternal, n)
+	}
+	var parts []string
+	switch other := pairs - w.GivenPairs - w.EstimatedPairs; { // other: from the world's own travel file
+	case w.GivenPairs == pairs:
+		parts = append(parts, fmt.Sprintf("all %s ordered pairs", g(int64(pairs))))
+	case w.GivenPairs == 0 && other == 0 && internal != "":
+		internal += fmt.Sprintf(", and none of the %s ordered pairs between two regions: those are all estimated from the centroids", g(int64(pairs)))
+	case w.GivenPairs == 0 && other == 0:
+		parts = append(parts, fmt.Sprintf("none of the %s ordered pairs: all estimated from the centroids", g(int64(pairs))))
+	case other > 0:
+		parts = append(parts, fmt.Sprintf("%s of the %s ordered pairs", g(int64(w.GivenPairs)), g(int64(pairs))),
+			fmt.Sprintf("%s more from the world's own travel file, %s estimated from the centroids", g(int64(other)), g(int64(w.EstimatedPairs))))
+	default:
+		parts = append(parts, fmt.Sprintf("%s of the %s ordered pairs", g(int64(w.GivenPairs)), g(int64(pairs))),
+			"the others estimated from the centroids")
+	}
+	switch {
+	case internal != "" && len(parts) == 0:
+		parts = append(parts, internal)
+	case internal != "":
+		parts = append(parts, "and "+internal)
+	}
+	if w.SkippedZeros > 0 {
+		parts = append(parts, fmt.Sprintf("its %d zero%s on the diagonal skipped: those regions keep the internal travel time estimated from their areas", w.SkippedZeros, plural(w.SkippedZeros)))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // maxTargets is how many target regions validate names before "… and N more".
 const maxTargets = 12
 
@@ -236,8 +278,114 @@ func writeIntervention(out io.Writer, n int, sp *intervention.Spec, w *world.Wor
 	fmt.Fprintf(out, "    %d. %s, %s (%s:%d)\n", n, d.Label, d.Years, sp.File, sp.Line)
 	fmt.Fprintf(out, "       targets: %s\n", d.Targets)
 	for _, p := range d.Params {
-		fmt.Fprintf(out, "       %s\n", p)
+		fmt.Fprintf(out, "       %s%s\n", p, perTargetTotal(sp, p))
 	}
+	if when, pairs := travelChanges(sp, w); len(pairs) > 0 {
+		fmt.Fprintf(out, "       travel times, one way, %s (other trips keep theirs):\n", when)
+		for _, p := range pairs {
+			fmt.Fprintf(out, "         %s\n", p)
+		}
+	}
+}
+
+// perTargetTotal returns, for a parameter line of Describe ("jobs = 50
+// [jobs]") whose parameter is a count in each target region (the
+// catalogue's doc says "in each target region": dwellings, jobs, study
+// places, second homes), the programme's total over its targets: " in each
+// of 18 regions: 540 dwellings a year in all". It returns "" for the
+// others and for a single target.
+func perTargetTotal(sp *intervention.Spec, line string) string {
+	key, _, _ := strings.Cut(line, " = ")
+	kind := intervention.Kinds[sp.Kind]
+	if kind == nil || len(sp.Regions) < 2 {
+		return ""
+	}
+	for _, ps := range kind.Params {
+		if ps.Key != key || !strings.Contains(ps.Doc, "in each target region") || !sp.Has(key) {
+			continue
+		}
+		// "dwellings/year" is "dwellings a year".
+		unit := ps.Unit
+		if u, ok := strings.CutSuffix(unit, "/year"); ok {
+			unit = u + " a year"
+		}
+		total := sp.Num(key) * float64(len(sp.Regions))
+		return fmt.Sprintf(" in each of %d regions: %s %s in all", len(sp.Regions), output.Group(int64(math.Round(total))), unit)
+	}
+	return ""
+}
+
+// maxTravelPairs is how many changed travel times validate shows before
+// "… and N more".
+const maxTravelPairs = 5
+
+// travelChanges returns, for a region_enlargement, when it is in full force
+// and the travel times between its targets before → after then, the
+// largest cuts first: the matrix the engine's step 1 makes
+// (intervention.Apply on a state of the world, in that year), so that what
+// is shown is what is simulated. A pair whose two directions are alike is
+// one line (A ↔ B). Other kinds: nothing.
+func travelChanges(sp *intervention.Spec, w *world.World) (when string, lines []string) {
+	if sp.Kind != "region_enlargement" || len(sp.Regions) < 2 {
+		return "", nil
+	}
+	year, when := sp.FromYear, fmt.Sprintf("from %d", sp.FromYear)
+	if sp.PhaseInYears > 1 {
+		year = sp.FromYear + sp.PhaseInYears - 1
+		when = fmt.Sprintf("once phased in (%d)", year)
+	}
+	if sp.ToYear != 0 && year > sp.ToYear { // it ends before it is in full
+		year, when = sp.ToYear, fmt.Sprintf("in %d, its last year (%d of %d years phased in)", sp.ToYear, sp.ToYear-sp.FromYear+1, sp.PhaseInYears)
+	}
+	n := w.N()
+	st := &state.State{World: w, P: params.Default(), Regions: make([]state.RegionState, n),
+		Minutes: slices.Clone(w.Minutes), Year: year, Scale: 1}
+	intervention.Apply(st, []intervention.Spec{*sp})
+
+	names := map[string]int{} // a name two targets share is given with the code
+	for _, r := range sp.Regions {
+		names[w.Regions[r].Name]++
+	}
+	label := func(r int) string {
+		if reg := &w.Regions[r]; names[reg.Name] == 1 {
+			return reg.Name
+		}
+		return w.Regions[r].Name + " (" + w.Regions[r].Code + ")"
+	}
+	type change struct {
+		text string
+		cut  float64
+	}
+	var all []change
+	for a, i := range sp.Regions {
+		for _, j := range sp.Regions[a+1:] {
+			b1, a1 := w.Minutes[i*n+j], st.Minutes[i*n+j]
+			b2, a2 := w.Minutes[j*n+i], st.Minutes[j*n+i]
+			if b1 == b2 && a1 == a2 {
+				all = append(all, change{fmt.Sprintf("%s ↔ %s: %s → %s minutes", label(i), label(j), minutes(b1), minutes(a1)), float64(b1 - a1)})
+				continue
+			}
+			all = append(all, change{fmt.Sprintf("%s → %s: %s → %s minutes", label(i), label(j), minutes(b1), minutes(a1)), float64(b1 - a1)},
+				change{fmt.Sprintf("%s → %s: %s → %s minutes", label(j), label(i), minutes(b2), minutes(a2)), float64(b2 - a2)})
+		}
+	}
+	slices.SortStableFunc(all, func(x, y change) int { return cmp.Compare(y.cut, x.cut) })
+	for k, c := range all {
+		if k == maxTravelPairs && len(all) > maxTravelPairs+1 {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(all)-k))
+			break
+		}
+		if c.cut == 0 {
+			c.text += fmt.Sprintf(" (unchanged: at most %d minutes already)", intervention.MinMinutes)
+		}
+		lines = append(lines, c.text)
+	}
+	return when, lines
+}
+
+// minutes writes a travel time to a tenth of a minute: 57, 34.5.
+func minutes(m float32) string {
+	return strconv.FormatFloat(math.Round(float64(m)*10)/10, 'f', -1, 64)
 }
 
 func plural(n int) string {

@@ -8,10 +8,12 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -24,29 +26,37 @@ type table struct {
 	lines []int
 }
 
+// tableSpec says what a CSV file of a world holds, for readTable.
+type tableSpec struct {
+	required, optional []string
+	what               string // one data row in messages ("region", "travel time")
+	example            string // a valid header, for the fix
+	// decimals and wholes are the columns of decimal and of whole numbers:
+	// a decimal comma (or a thousands separator) without quotes splits such
+	// a value in two, and the row has a value more than the header.
+	decimals, wholes []string
+	// synonyms maps names users give a column (lower case) to the column
+	// meant: "origin" is from, "time" minutes, which no edit distance finds.
+	synonyms map[string]string
+	// isData, when set, says why a first line whose cells are no column
+	// names is a data row ("F01 and F02 are regions of this world"), or "".
+	isData func(cells []string) string
+}
+
 // readTable parses a CSV file whose first line names the columns. Column
 // names are matched case-insensitively, in any order; every name in
-// required must be present and every other name must be in optional. Lines
-// starting with '#' are comments. what names one data row in messages
-// ("region", "travel time"); example is a valid header for the fix.
-func readTable(file string, data []byte, required, optional []string, what, example string) (*table, error) {
+// spec.required must be present and every other name must be in
+// spec.optional. Lines starting with '#' are comments. Empty columns at the
+// right end, as Excel leaves after the data (a header from,to,minutes,, and
+// rows F01,F02,30,,), are dropped as long as no row has a value in them.
+func readTable(file string, data []byte, spec tableSpec) (*table, error) {
+	required, optional, what, example := spec.required, spec.optional, spec.what, spec.example
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark, as Excel writes
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: the file is empty; the first line must name the columns, e.g. %s", file, example)
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, fmt.Errorf("%s:%d: the file contains binary data (a NUL byte), so it is not a CSV text file; export it from the spreadsheet as CSV (UTF-8)", file, lineOf(data, i))
-	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			i += size
-		}
-		return nil, fmt.Errorf("%s:%d: the file is not UTF-8 text; save it as CSV with UTF-8 encoding", file, lineOf(data, i))
+	if err := checkEncoding(file, data); err != nil {
+		return nil, err
 	}
 	// Names typed on a Mac may be decomposed (å as a + a combining ring):
 	// compose them, so that they match names in scenarios and other files.
@@ -81,7 +91,13 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 		return nil, csvError(file, err)
 	}
 	headerLine, _ := r.FieldPos(0)
-	t := &table{file: file, col: make(map[string]int, len(header))}
+	// Excel saves the empty columns right of the data that a cell was ever
+	// typed in or formatted (from,to,minutes,,): they are no columns.
+	named := len(header)
+	for named > 0 && strings.TrimSpace(header[named-1]) == "" {
+		named--
+	}
+	t := &table{file: file, col: make(map[string]int, named)}
 	known := make(map[string]bool)
 	for _, c := range required {
 		known[c] = true
@@ -91,8 +107,26 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 	}
 	all := append(append([]string(nil), required...), optional...)
 	var unknown []string
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
+	names := make([]string, named)
+	for i, h := range header[:named] {
+		names[i] = strings.ToLower(strings.TrimSpace(h))
+		if !known[names[i]] {
+			unknown = append(unknown, names[i])
+		}
+	}
+	// A file without its header: the first data row is read as one (and
+	// every value of it is an unknown column).
+	if len(unknown) > 0 {
+		if why := dataRow(header[:named], spec); why != "" {
+			fix := "add a line above it that names the columns in the order of its values, e.g. " + example
+			if len(required) == named && len(optional) == 0 {
+				fix = "add the header " + example + " above it as the first line"
+			}
+			return nil, fmt.Errorf("%s:%d: the first line, %s, is a %s, not the header that names the columns: %s; %s",
+				file, headerLine, shorten(strings.Join(header[:named], ","), 60), what, why, fix)
+		}
+	}
+	for i, name := range names {
 		if name == "" {
 			return nil, fmt.Errorf("%s:%d: column %d has no name; name every column in the header, e.g. %s", file, headerLine, i+1, example)
 		}
@@ -100,26 +134,9 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 			return nil, fmt.Errorf("%s:%d: column %s appears twice in the header; keep one", file, headerLine, name)
 		}
 		t.col[name] = i
-		if !known[name] {
-			unknown = append(unknown, name)
-		}
 	}
 	if len(unknown) > 0 {
-		var hint []string
-		for _, u := range unknown {
-			if s := suggest(u, all); s != "" {
-				hint = append(hint, fmt.Sprintf("%q for %q", s, u))
-			}
-		}
-		msg := fmt.Sprintf("%s:%d: unknown column(s) %s; the columns are %s (required)",
-			file, headerLine, quoteList(unknown), strings.Join(required, ", "))
-		if len(optional) > 0 {
-			msg += " and " + strings.Join(optional, ", ") + " (optional)"
-		}
-		if len(hint) > 0 {
-			msg += "; did you mean " + strings.Join(hint, ", ") + "?"
-		}
-		return nil, errors.New(msg)
+		return nil, unknownColumns(file, headerLine, names, unknown, spec, all)
 	}
 	var missing []string
 	for _, c := range required {
@@ -132,6 +149,9 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 			file, headerLine, strings.Join(missing, ", "), strings.Join(required, ","))
 	}
 
+	// Every row with a wrong number of values is reported, not only the
+	// first: a decimal comma is usually on every row (MaxCellErrors).
+	var bad cellErrors
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -144,9 +164,12 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 		if blank(rec) {
 			continue // an empty row, as spreadsheets leave below the data (",,,,")
 		}
-		if len(rec) != len(header) {
-			return nil, fmt.Errorf("%s:%d: %d values but the header names %d columns; give one value per column (quote values that contain commas)",
-				file, line, len(rec), len(header))
+		if len(rec) > named && len(rec) <= len(header) && blank(rec[named:]) {
+			rec = rec[:named] // the empty columns at the end
+		}
+		if len(rec) != named {
+			bad.add(countError(file, line, rec, names, len(header), headerLine, spec))
+			continue
 		}
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
@@ -154,10 +177,248 @@ func readTable(file string, data []byte, required, optional []string, what, exam
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, line)
 	}
+	if err := bad.err(); err != nil {
+		return nil, err
+	}
 	if len(t.rows) == 0 {
 		return nil, fmt.Errorf("%s: no %s lines after the header; add one line per %s", file, what, what)
 	}
 	return t, nil
+}
+
+// checkEncoding refuses a file that is not UTF-8 text, saying what it
+// probably is (the detection the scenario files have, tomlpos.CheckUTF8):
+// UTF-16, what Excel's "Unicode Text" and Windows Notepad's "Unicode" write
+// and which has a NUL byte in every other place, is not called binary.
+func checkEncoding(file string, data []byte) error {
+	const save = `save it from the spreadsheet as "CSV UTF-8 (Comma delimited)", or in your editor's Save as with the encoding UTF-8`
+	nul := bytes.IndexByte(data, 0)
+	if nul < 0 && utf8.Valid(data) {
+		return nil
+	}
+	// Line endings do not matter here (the CSV reader takes them all):
+	// drop the carriage returns, which CheckUTF8 would report first.
+	e := tomlpos.CheckUTF8(bytes.ReplaceAll(data, []byte("\r"), nil))
+	switch {
+	case e != nil && e.UTF16:
+		return fmt.Errorf("%s: the file is UTF-16 text (Excel's \"Unicode Text\", Windows Notepad's \"Unicode\"), not UTF-8; %s", file, save)
+	case nul >= 0:
+		return fmt.Errorf("%s:%d: the file contains binary data (a NUL byte), so it is not a CSV text file; export it from the spreadsheet as CSV (UTF-8)", file, lineOf(data, nul))
+	}
+	i := 0
+	for i < len(data) {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		i += size
+	}
+	what := ""
+	if e != nil && e.Char != "" {
+		what = fmt.Sprintf(": the byte 0x%02X is %q in %s, which the file was probably saved in", e.Byte, e.Char, e.Charset)
+	}
+	return fmt.Errorf("%s:%d: the file is not UTF-8 text%s; %s", file, lineOf(data, i), what, save)
+}
+
+// dataRow says why the cells of a header with unknown columns are a data
+// row, or returns "": two of them are numbers (a column name never is), or
+// spec.isData says so.
+func dataRow(cells []string, spec tableSpec) string {
+	var nums []string
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if v, err := strconv.ParseFloat(c, 64); (err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)) || thousands.MatchString(c) {
+			nums = append(nums, c)
+		}
+	}
+	if spec.isData != nil {
+		if why := spec.isData(cells); why != "" {
+			return why
+		}
+	}
+	if len(nums) >= 2 {
+		if len(nums) > 3 {
+			nums = append(nums[:3], "…")
+		}
+		return strings.Join(nums, ", ") + " are numbers, which no column is named"
+	}
+	return ""
+}
+
+// unknownColumns is the error of a header with unknown columns: the
+// columns there are, the one meant for each unknown one (a synonym, or the
+// nearest name) and, when every one has such, the header to write.
+func unknownColumns(file string, line int, names, unknown []string, spec tableSpec, all []string) error {
+	meant := func(u string) string {
+		if s, ok := spec.synonyms[u]; ok {
+			return s
+		}
+		return suggest(u, all)
+	}
+	var hint []string
+	for _, u := range unknown {
+		if s := meant(u); s != "" {
+			hint = append(hint, fmt.Sprintf("%q for %q", s, u))
+		}
+	}
+	msg := fmt.Sprintf("%s:%d: unknown column(s) %s; the columns are %s (required)",
+		file, line, quoteList(unknown), strings.Join(spec.required, ", "))
+	if len(spec.optional) > 0 {
+		msg += " and " + strings.Join(spec.optional, ", ") + " (optional)"
+	}
+	if len(hint) > 0 {
+		msg += "; did you mean " + strings.Join(hint, ", ") + "?"
+	}
+	if len(hint) == len(unknown) {
+		// The header with every unknown name replaced, if that is a
+		// valid one: no column twice, the required ones all there.
+		fixed := make([]string, len(names))
+		seen := map[string]bool{}
+		ok := true
+		for i, n := range names {
+			fixed[i] = n
+			if !slices.Contains(all, n) {
+				fixed[i] = meant(n)
+			}
+			ok = ok && !seen[fixed[i]]
+			seen[fixed[i]] = true
+		}
+		for _, c := range spec.required {
+			ok = ok && seen[c]
+		}
+		if ok {
+			msg += " Write the header as " + strings.Join(fixed, ",")
+		}
+	}
+	return errors.New(msg)
+}
+
+// countError is the error of a row with another number of values than the
+// header names: a value in an empty column right of the named ones, or a
+// decimal comma or thousands separator without quotes that split a number
+// in two (found by joining neighbouring values), named with its column.
+func countError(file string, line int, rec, names []string, width, headerLine int, spec tableSpec) error {
+	if len(rec) > len(names) {
+		if fix := splitNumbers(rec, names, spec); fix != "" {
+			return fmt.Errorf("%s:%d: %d values but the header names %d columns: %s", file, line, len(rec), len(names), fix)
+		}
+		if len(rec) <= width {
+			for i := len(names); i < len(rec); i++ {
+				if v := strings.TrimSpace(rec[i]); v != "" {
+					return fmt.Errorf("%s:%d: column %d has the value %q but no name in the header on line %d; name the column in the header, or delete the value",
+						file, line, i+1, v, headerLine)
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%s:%d: %d values but the header names %d columns; give one value per column (quote values that contain commas)",
+		file, line, len(rec), len(names))
+}
+
+var (
+	digits    = regexp.MustCompile(`^[+-]?\d+$`)
+	fraction  = regexp.MustCompile(`^\d+$`)
+	threeDigs = regexp.MustCompile(`^\d{3}$`)
+)
+
+// splitNumbers explains a row with more values than columns by numbers that
+// a comma without quotes split: a decimal comma in a column of decimal
+// numbers (60,4 read as 60 and 4), a thousands separator in one of whole
+// numbers (130,997). It returns the fix naming the column and the number,
+// or "" when no such joining gives the header's number of values.
+func splitNumbers(rec, names []string, spec tableSpec) string {
+	type join struct {
+		col  int    // the column
+		text string // the number as written, with its commas
+		fix  string // as it must be written
+	}
+	// A way of joining must leave every other number a number.
+	fits := func(col, v string) bool {
+		switch {
+		case v == "":
+			return true
+		case slices.Contains(spec.wholes, col):
+			_, err := strconv.Atoi(v)
+			return err == nil
+		case slices.Contains(spec.decimals, col):
+			_, err := strconv.ParseFloat(v, 64)
+			return err == nil
+		}
+		return true
+	}
+	var found [][]join // the ways of joining, at most a few
+	var walk func(c, v int, acc []join)
+	walk = func(c, v int, acc []join) {
+		if len(found) > 3 {
+			return
+		}
+		if c == len(names) {
+			if v == len(rec) {
+				found = append(found, slices.Clone(acc))
+			}
+			return
+		}
+		if len(rec)-v < len(names)-c || v-c > len(rec)-len(names) { // too few values left, or too many joined
+			return
+		}
+		first := strings.TrimSpace(rec[v])
+		if fits(names[c], first) {
+			walk(c+1, v+1, acc) // the column takes one value
+		}
+		switch {
+		case slices.Contains(spec.decimals, names[c]) && v+1 < len(rec) && digits.MatchString(first) && fraction.MatchString(strings.TrimSpace(rec[v+1])):
+			next := strings.TrimSpace(rec[v+1])
+			walk(c+1, v+2, append(acc, join{c, first + "," + next, first + "." + next}))
+		case slices.Contains(spec.wholes, names[c]) && digits.MatchString(first) && len(strings.TrimLeft(first, "+-")) <= 3:
+			text, plain := first, first
+			for w := v + 1; w < len(rec) && threeDigs.MatchString(strings.TrimSpace(rec[w])); w++ {
+				text += "," + strings.TrimSpace(rec[w])
+				plain += strings.TrimSpace(rec[w])
+				walk(c+1, w+1, append(acc, join{c, text, plain}))
+			}
+		}
+	}
+	walk(0, 0, nil)
+	if len(found) == 0 || len(found[0]) == 0 {
+		return ""
+	}
+	describe := func(j join) string {
+		sep := "a decimal comma"
+		fix := "write it with a decimal point, " + j.fix
+		if slices.Contains(spec.wholes, names[j.col]) {
+			sep, fix = "a thousands separator", "write it without the separator, "+j.fix
+		}
+		return fmt.Sprintf("the %s value %s has %s and no quotes, so the comma splits it in two; %s", names[j.col], j.text, sep, fix)
+	}
+	if len(found) == 1 {
+		var parts []string
+		for _, j := range found[0] {
+			parts = append(parts, describe(j))
+		}
+		msg := strings.Join(parts, "; ")
+		if j := found[0][0]; slices.Contains(spec.decimals, names[j.col]) {
+			msg += fmt.Sprintf(" (in quotes, \"%s\" is no number either: Settle reads decimal points)", j.text)
+		}
+		return msg
+	}
+	// Several ways: name them all (60,4 in lat or 4,5 in lon).
+	var ways []string
+	for _, f := range found {
+		var parts []string
+		for _, j := range f {
+			parts = append(parts, fmt.Sprintf("%s %s", names[j.col], j.text))
+		}
+		ways = append(ways, strings.Join(parts, " and "))
+	}
+	return fmt.Sprintf("a comma without quotes splits a number in two, %s; write numbers with a decimal point and without thousands separators", strings.Join(ways, ", or "))
+}
+
+// shorten returns s, or its first n characters and "…".
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // firstLine returns the first line of data that is neither empty nor a

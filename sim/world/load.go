@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -28,6 +29,34 @@ var (
 		"centrality_class", "centrality_index", "study_places"}
 	// TravelColumns are the columns of a travel-time CSV.
 	TravelColumns = []string{"from", "to", "minutes"}
+)
+
+// Other names users give the columns (in lower case), for the fix of an
+// unknown column: English synonyms no edit distance finds ("origin" for
+// from), and the Norwegian names of SSB's and Kartverket's tables.
+var (
+	travelSynonyms = map[string]string{
+		"origin": "from", "orig": "from", "source": "from", "src": "from", "start": "from", "fra": "from",
+		"from_code": "from", "from_region": "from", "origin_code": "from", "o": "from",
+		"destination": "to", "dest": "to", "target": "to", "end": "to", "til": "to",
+		"to_code": "to", "to_region": "to", "destination_code": "to", "d": "to",
+		"time": "minutes", "travel_time": "minutes", "traveltime": "minutes", "travel_minutes": "minutes",
+		"min": "minutes", "mins": "minutes", "minute": "minutes", "duration": "minutes", "time_min": "minutes",
+		"travel_time_min": "minutes", "minutter": "minutes", "tid": "minutes", "reisetid": "minutes",
+	}
+	regionSynonyms = map[string]string{
+		"id": "code", "kode": "code", "nr": "code", "region_code": "code", "municipality_code": "code",
+		"kommunenummer": "code", "kommunenr": "code", "knr": "code",
+		"region": "name", "region_name": "name", "municipality": "name", "navn": "name", "kommune": "name", "kommunenavn": "name",
+		"latitude": "lat", "breddegrad": "lat",
+		"longitude": "lon", "long": "lon", "lng": "lon", "lengdegrad": "lon",
+		"pop": "population", "inhabitants": "population", "residents": "population",
+		"folketall": "population", "befolkning": "population", "innbyggere": "population",
+		"area": "area_km2", "areal": "area_km2", "km2": "area_km2",
+		"fylke": "county", "fylkesnavn": "county", "fylkesnummer": "county_code", "fylkesnr": "county_code",
+		"centrality": "centrality_class", "sentralitet": "centrality_class", "sentralitetsklasse": "centrality_class",
+		"sentralitetsindeks": "centrality_index", "students": "study_places", "studieplasser": "study_places",
+	}
 )
 
 // MaxRegionPopulation is the most residents a region of a regions CSV may
@@ -114,8 +143,26 @@ func NorwayGeoJSON() []byte {
 // given in one direction only is used for both. The national rates of a user
 // world are those of Norway 2024 (NorwayRates).
 //
-// Errors name the file, the line, the column and the fix.
+// Errors name the file, the line, the column and the fix. Relative paths
+// are relative to the current folder; LoadIn takes them relative to another.
 func Load(nameOrPath, travelPath string) (*World, error) {
+	return LoadIn("", nameOrPath, travelPath)
+}
+
+// LoadIn is Load for the world named in a file in the folder dir (a
+// scenario's): relative paths are relative to dir, and a name that is no
+// embedded world but the name of a CSV file in dir without its extension
+// (world = "ok" beside ok.csv) gets the fix world = "ok.csv". dir "" is
+// the current folder.
+func LoadIn(dir, nameOrPath, travelPath string) (*World, error) {
+	if dir != "" {
+		if isPath(nameOrPath) && !filepath.IsAbs(nameOrPath) {
+			nameOrPath = filepath.Join(dir, nameOrPath)
+		}
+		if travelPath != "" && !filepath.IsAbs(travelPath) {
+			travelPath = filepath.Join(dir, travelPath)
+		}
+	}
 	var names []string
 	for _, e := range embeddedWorlds() {
 		if e.name == nameOrPath {
@@ -131,7 +178,13 @@ func Load(nameOrPath, travelPath string) (*World, error) {
 		looksLikeName := !strings.ContainsAny(nameOrPath, `/\.`)
 		if errors.Is(err, fs.ErrNotExist) && looksLikeName {
 			msg := fmt.Sprintf("unknown world %q; name an embedded world (%s) or give the path of a regions CSV", nameOrPath, strings.Join(names, ", "))
-			if s := suggest(nameOrPath, names); s != "" {
+			if f := fileNamed(dir, nameOrPath); f != "" {
+				where := "the current folder"
+				if dir != "" && filepath.Clean(dir) != "." {
+					where = dir
+				}
+				msg += fmt.Sprintf("; %s has the file %s: for it, write world = %q (a file is named with its extension)", where, f, f)
+			} else if s := suggest(nameOrPath, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			return nil, errors.New(msg)
@@ -191,6 +244,23 @@ func loadEmbedded(e embeddedWorld, travelPath string) (*World, error) {
 	return w, nil
 }
 
+// isPath reports whether nameOrPath is a file's path, not an embedded
+// world's name: it has a folder or an extension (as the scenario reads it).
+func isPath(nameOrPath string) bool {
+	return nameOrPath != "" && (strings.ContainsAny(nameOrPath, `/\`) || filepath.Ext(nameOrPath) != "")
+}
+
+// fileNamed returns the name of the file in dir ("" the current folder)
+// that is name with the extension of a regions CSV (ok.csv for ok), or "".
+func fileNamed(dir, name string) string {
+	for _, ext := range []string{".csv", ".CSV", ".txt"} {
+		if fi, err := os.Stat(filepath.Join(dir, name+ext)); err == nil && fi.Mode().IsRegular() {
+			return name + ext
+		}
+	}
+	return ""
+}
+
 // csvIn names the CSV files in the folder dir, for the fix of a folder
 // given as a file: " (the folder has regions.csv and travel.csv)", or "".
 func csvIn(dir string) string {
@@ -247,16 +317,16 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 	n := w.N()
 	set := make([]bool, n*n) // the ordered pairs between two regions any file set
 	for k, f := range travel {
-		cells, err := w.applyTravel(f.name, f.data)
+		got, err := w.applyTravel(f.name, f.data)
 		if err != nil {
 			return err
 		}
-		for _, c := range cells {
+		for _, c := range got.cells {
 			set[c] = true
 		}
-		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d ordered pairs)", f.name, len(cells)))
-		if travelPath != "" && k == len(travel)-1 {
-			w.GivenPairs = len(cells) // the user's file
+		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d ordered pairs)", f.name, len(got.cells)))
+		if travelPath != "" && k == len(travel)-1 { // the user's file
+			w.GivenPairs, w.GivenInternal, w.SkippedZeros = len(got.cells), got.internal, got.zeros
 		}
 	}
 	measured := 0
@@ -279,8 +349,12 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 // parseRegions parses a regions CSV. Centrality left empty is marked with
 // class 0 and index NaN for synthesise to fill.
 func parseRegions(file string, data []byte) ([]Region, error) {
-	t, err := readTable(file, data, RequiredColumns, OptionalColumns, "region",
-		"code,name,lat,lon,population")
+	t, err := readTable(file, data, tableSpec{
+		required: RequiredColumns, optional: OptionalColumns, what: "region", example: "code,name,lat,lon,population",
+		decimals: []string{"lat", "lon", "area_km2", "centrality_index"},
+		wholes:   []string{"population", "study_places"},
+		synonyms: regionSynonyms,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -336,6 +410,18 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 		if t.cell(k, "centrality_index") != "" {
 			r.CentralityIndex, err = t.number(k, "centrality_index", 0, 1000, "write an SSB centrality index from 0 to 1000, or leave it empty to derive it")
 			bad.add(err)
+			// Both given: SSB's class is the band of the index
+			// (centralityThresholds), and the model uses both (the class
+			// for selections and targets, the index for what is
+			// synthesised), so they must tell one story.
+			if err == nil && r.Centrality != 0 {
+				if c := CentralityClass(math.Round(r.CentralityIndex)); c != r.Centrality {
+					lo, hi := classBand(r.Centrality)
+					clo, chi := classBand(c)
+					bad.add(t.errf(k, "centrality_class", "class %d does not match centrality_index %s of region %s: SSB's class %d is index %g–%g, and %s is class %d (%g–%g); correct one of them, or leave one of them empty to derive it from the other",
+						r.Centrality, t.cell(k, "centrality_index"), r.Code, r.Centrality, lo, hi, t.cell(k, "centrality_index"), c, clo, chi))
+				}
+			}
 		}
 		if t.cell(k, "study_places") != "" {
 			r.StudyPlaces, err = t.whole(k, "study_places", "write the number of higher-education study places, e.g. 2500, or 0")
@@ -389,8 +475,10 @@ func checkCounties(t *table, regions []Region) error {
 // applyCampuses adds the students_approx of each campus to its region's
 // StudyPlaces (several campuses in a municipality are summed).
 func (w *World) applyCampuses(file string, data []byte) error {
-	t, err := readTable(file, data, []string{"code", "students_approx"},
-		[]string{"municipality", "campus", "institutions"}, "campus", "code,students_approx")
+	t, err := readTable(file, data, tableSpec{
+		required: []string{"code", "students_approx"}, optional: []string{"municipality", "campus", "institutions"},
+		what: "campus", example: "code,students_approx", wholes: []string{"students_approx"},
+	})
 	if err != nil {
 		return err
 	}
@@ -413,21 +501,56 @@ func (w *World) applyCampuses(file string, data []byte) error {
 	return nil
 }
 
+// travelGiven is what a travel-time file set.
+type travelGiven struct {
+	cells    []int // the matrix cells between two regions (a pair given in one direction sets both)
+	internal int   // the regions whose internal travel time it set (a pair from a region to itself)
+	zeros    int   // the zeros on the diagonal it had (a full matrix's), skipped
+}
+
 // applyTravel sets the travel times listed in a from,to,minutes CSV and
-// returns the matrix cells between two regions it set (a pair given in one
-// direction sets both; a region's internal time is not among them).
-func (w *World) applyTravel(file string, data []byte) ([]int, error) {
-	t, err := readTable(file, data, TravelColumns, nil, "travel time", "from,to,minutes")
-	if err != nil {
-		return nil, err
-	}
+// says what it set.
+func (w *World) applyTravel(file string, data []byte) (travelGiven, error) {
 	n := w.N()
 	byCode := make(map[string]int, n) // exact codes first: a full matrix has n² lines
 	for i := range w.Regions {
 		byCode[w.Regions[i].Code] = i
 	}
+	isRegion := func(s string) bool {
+		if _, ok := byCode[s]; ok {
+			return true
+		}
+		_, err := w.Lookup(s)
+		return err == nil
+	}
+	t, err := readTable(file, data, tableSpec{
+		required: TravelColumns, what: "travel time", example: "from,to,minutes",
+		decimals: []string{"minutes"}, synonyms: travelSynonyms,
+		// A file without its header starts with a pair of regions.
+		isData: func(cells []string) string {
+			var regions []string
+			for _, c := range cells {
+				if c = strings.TrimSpace(c); c != "" && isRegion(c) {
+					regions = append(regions, c)
+				}
+			}
+			if len(regions) < 2 {
+				return ""
+			}
+			why := fmt.Sprintf("%s and %s are regions of this world", regions[0], regions[1])
+			if len(cells) == 3 {
+				if _, err := strconv.ParseFloat(strings.TrimSpace(cells[2]), 64); err == nil {
+					why += fmt.Sprintf(" and %s a number of minutes", strings.TrimSpace(cells[2]))
+				}
+			}
+			return why
+		},
+	})
+	if err != nil {
+		return travelGiven{}, err
+	}
+	var got travelGiven
 	given := make([]int32, n*n) // line that set each cell, 0 = not given
-	var cells []int
 	// Every bad line is reported, not only the first (MaxCellErrors).
 	var bad cellErrors
 	for k := range t.rows {
@@ -465,6 +588,7 @@ func (w *World) applyTravel(file string, data []byte) ([]int, error) {
 		case !ok:
 			continue
 		case m == 0 && ij[0] == ij[1]:
+			got.zeros++
 			continue // the diagonal of a full matrix: the region's internal time is kept
 		case m == 0:
 			bad.add(t.errf(k, "minutes", "0 minutes between two regions; write the one-way travel time, more than 0, e.g. 45"))
@@ -481,22 +605,24 @@ func (w *World) applyTravel(file string, data []byte) ([]int, error) {
 		given[cell] = int32(t.lines[k])
 		w.Minutes[cell] = float32(m)
 		if ij[0] != ij[1] {
-			cells = append(cells, cell)
+			got.cells = append(got.cells, cell)
+		} else {
+			got.internal++
 		}
 	}
 	if err := bad.err(); err != nil {
-		return nil, err
+		return travelGiven{}, err
 	}
 	// A pair given in one direction only is used for both.
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			if i != j && given[i*n+j] != 0 && given[j*n+i] == 0 {
 				w.Minutes[j*n+i] = w.Minutes[i*n+j]
-				cells = append(cells, j*n+i)
+				got.cells = append(got.cells, j*n+i)
 			}
 		}
 	}
-	return cells, nil
+	return got, nil
 }
 
 // Clone returns a deep copy of w that can be changed (an intervention

@@ -137,7 +137,11 @@ func TestLoadErrors(t *testing.T) {
 			`regions.csv:1: unknown column(s) "popul", "xyzzy"; the columns are code, name, lat, lon, population (required) and county_code, county, admin_centre, area_km2, centrality_class, centrality_index, study_places (optional); did you mean "population" for "popul"?`},
 		{"missing column", "code,name,lat,population\nA,Alpha,60,1\n", "regions.csv:1: missing required column(s) lon"},
 		{"duplicate column", "code,name,lat,lon,population,lat\nA,Alpha,60,10,1,60\n", "regions.csv:1: column lat appears twice"},
-		{"unnamed column", "code,name,lat,lon,population,\nA,Alpha,60,10,1,\n", "regions.csv:1: column 6 has no name"},
+		// An empty column at the end is Excel's (TestLoadTrailingEmptyColumns);
+		// one between named columns, or one with values, is a mistake.
+		{"unnamed column", "code,name,,lat,lon,population\nA,Alpha,,60,10,1\n", "regions.csv:1: column 3 has no name"},
+		{"unnamed column with a value", "code,name,lat,lon,population,\nA,Alpha,60,10,1,\nB,Beta,60,10,1,x\n",
+			`regions.csv:3: column 6 has the value "x" but no name in the header on line 1; name the column in the header, or delete the value`},
 		{"semicolons", "code;name;lat;lon;population\nA;Alpha;60;10;1\n", "regions.csv:1: the columns are separated by semicolons"},
 		{"semicolons, quoted", "# exported\n\"code\";\"name\";\"lat\";\"lon\";\"population\"\n\"A\";\"Alpha\";\"60,5\";\"10\";\"1\"\n", "regions.csv:2: the columns are separated by semicolons"},
 		{"thousands separator", h + "A,Alpha,60,10,\"130,997\"\n", `column population: "130,997" has a thousands separator; write the number without it (130997)`},

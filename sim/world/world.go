@@ -78,6 +78,12 @@ type World struct {
 	// EstimatedPairs is the number of ordered pairs between two regions
 	// that no travel-time file gives (estimated from the centroids).
 	EstimatedPairs int
+	// GivenInternal is the number of regions whose internal travel time
+	// (the diagonal) the user's travel-time file sets, by a pair from a
+	// region to itself; SkippedZeros the zeros on the diagonal it has (a
+	// full matrix's), which are skipped: those regions keep the internal
+	// time estimated from their area.
+	GivenInternal, SkippedZeros int
 	// Files are the user's files the world was read from (a regions CSV, a
 	// travel-time CSV; none for an embedded world without travel_times),
 	// with their hashes, so that a run's manifest pins them.
