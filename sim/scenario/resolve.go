@@ -16,7 +16,7 @@ import (
 
 // LoadWorld loads the scenario's world (world.Load) and calls Resolve with it.
 func (s *Scenario) LoadWorld() (*world.World, error) {
-	w, err := world.Load(s.World, s.TravelTimes)
+	w, err := s.loadWorld()
 	if err != nil {
 		key := "scenario.world"
 		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
@@ -106,7 +106,7 @@ func (s *Scenario) checkWorldToo(p *problems) {
 			return
 		}
 	}
-	w, err := world.Load(s.World, s.TravelTimes)
+	w, err := s.loadWorld()
 	if err != nil {
 		key := "scenario.world"
 		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
@@ -310,4 +310,19 @@ func (s *Scenario) Config(w *world.World) engine.Config {
 		Behaviour:     s.Behaviour,
 		Interventions: slices.Clone(s.Interventions),
 	}
+}
+
+// loadWorld is world.Load of the scenario's world and travel times, whose
+// paths are already relative to the scenario's folder. A world name that
+// is no embedded world is looked up beside the scenario too, for the fix
+// world = "ok.csv" when the folder has ok.csv (world.LoadIn; the current
+// folder may be another).
+func (s *Scenario) loadWorld() (*world.World, error) {
+	w, err := world.Load(s.World, s.TravelTimes)
+	if err != nil && !strings.ContainsAny(s.World, `/\.`) {
+		if _, e := world.LoadIn(filepath.Dir(s.File), s.World, ""); e != nil {
+			err = e // the name is unknown there too: its error says what the folder has
+		}
+	}
+	return w, err
 }

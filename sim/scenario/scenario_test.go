@@ -805,3 +805,22 @@ func TestScaleTooLarge(t *testing.T) {
 		t.Errorf("LoadWorld: %v\nwant %s", err, want)
 	}
 }
+
+// TestWorldNamedLikeAFile: world = "ok" beside ok.csv gets the fix
+// world = "ok.csv", wherever settle runs from (the suggestion looked in
+// the current folder only).
+func TestWorldNamedLikeAFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ok.csv"), []byte("code,name,lat,lon,population\nA1,Alfa,60,10,1000\nB2,Beta,61,11,2000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "s.toml")
+	s, err := Parse(file, []byte("[scenario]\nname = \"x\"\nworld = \"ok\"\nyears = 2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.LoadWorld()
+	if want := `has the file ok.csv: for it, write world = "ok.csv"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
+	}
+}
