@@ -36,12 +36,15 @@ package compare
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,8 +87,15 @@ type Plan struct {
 	Units []Unit
 	Focus []int
 	own   [][]int
+	// targets are each scenario's own units (indices into Units), those
+	// of own and those left out of it: Targets.
+	targets [][]int
 	// sharedName: a scenario has the baseline's name (RunName).
 	sharedName bool
+	// worldFiles are World.Files with each scenario's own paths (one of
+	// them may name a copy of the baseline's file), for its runs'
+	// manifests.
+	worldFiles [][]world.File
 	// Notes are remarks for the user (a scenario whose own seed is
 	// overridden …).
 	Notes   []string
@@ -99,15 +109,25 @@ type IncompatibleError struct {
 	BaselineValue  string
 	Value          string
 	Flag           string // the flag that sets it for all, if any
+	// Contents is set when Value and BaselineValue are user files (a
+	// world's regions or travel times) at two paths: "SHA-256 … against
+	// …", the hashes of their differing contents. Files at two paths are
+	// compared by what they hold, so the paths alone do not say why.
+	Contents string
 }
 
 func (e *IncompatibleError) Error() string {
+	const need = "every scenario of a comparison needs the same world, start_year, years and scale"
+	if e.Contents != "" {
+		return fmt.Sprintf("%s: scenario.%s = %s holds other data than the baseline %s's (%s = %s; %s); %s: name the same file in both, or a copy with the same contents",
+			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents, need)
+	}
 	fix := "use the same value in both files"
 	if e.Flag != "" {
 		fix += ", or give " + e.Flag + " to set it for every scenario"
 	}
-	return fmt.Sprintf("%s: scenario.%s = %s differs from the baseline %s (%s = %s); every scenario of a comparison needs the same world, start_year, years and scale: %s",
-		e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, fix)
+	return fmt.Sprintf("%s: scenario.%s = %s differs from the baseline %s (%s = %s); %s: %s",
+		e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, need, fix)
 }
 
 // NewPlan checks the scenarios (the first is the baseline) and loads their
@@ -129,6 +149,12 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 	}
 	b := scenarios[0]
+	// A user's world file at another path is the same world when it holds
+	// the same bytes (its SHA-256, as the runs' manifests record it): a
+	// byte-identical copy of the baseline's regions file was refused as
+	// another world. Copies are noted.
+	hashes := map[string]string{}
+	var copies []string
 	check := func(keys ...string) error {
 		var errs []error
 		for _, s := range scenarios[1:] {
@@ -137,12 +163,39 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag})
 				}
 			}
+			// sameFile compares a world's file of the baseline, bv, with
+			// the scenario's, v: embedded worlds by name, user files
+			// (absolute paths after scenario.Load) by their contents. A
+			// baseline's file that cannot be read is left to the loading
+			// of its world, whose message says why.
+			sameFile := func(key, bv, v string) {
+				if bv == v {
+					return
+				}
+				if !filepath.IsAbs(bv) || !filepath.IsAbs(v) {
+					diff(key, strconv.Quote(bv), strconv.Quote(v), "")
+					return
+				}
+				bs, berr := fileSHA256(hashes, bv)
+				ss, serr := fileSHA256(hashes, v)
+				switch {
+				case berr != nil:
+					// The baseline's world fails to load below.
+				case serr != nil:
+					errs = append(errs, fmt.Errorf("%s: scenario.%s = %q cannot be read (%v); every scenario of a comparison needs the same world: name the baseline's file %s", s.File, key, v, output.UnwrapPath(serr), bv))
+				case bs != ss:
+					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: strconv.Quote(bv), Value: strconv.Quote(v),
+						Contents: fmt.Sprintf("SHA-256 %s… against %s…", ss[:12], bs[:12])})
+				default:
+					copies = append(copies, fmt.Sprintf("%s names %s as %s, a copy of the baseline's %s (the same SHA-256, %s…): they are one world here", s.File, v, key, bv, bs[:12]))
+				}
+			}
 			for _, k := range keys {
 				switch k {
 				case "world":
-					diff(k, strconv.Quote(b.World), strconv.Quote(s.World), "")
+					sameFile(k, b.World, s.World)
 				case "travel_times":
-					diff(k, strconv.Quote(b.TravelTimes), strconv.Quote(s.TravelTimes), "")
+					sameFile(k, b.TravelTimes, s.TravelTimes)
 				case "start_year":
 					diff(k, strconv.Itoa(b.StartYear), strconv.Itoa(s.StartYear), "")
 				case "years":
@@ -175,6 +228,22 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		StartYear: w.StartYear, Years: b.Years, Scale: b.Scale, Cmdline: opts.Cmdline}
 	if b.StartYear != 0 {
 		p.StartYear = b.StartYear
+	}
+	p.Notes = append(p.Notes, copies...)
+	// Each run's manifest names the files its own scenario names (a
+	// copy's path), which settle run of that scenario reads.
+	p.worldFiles = make([][]world.File, len(scenarios))
+	for i, s := range scenarios {
+		files := slices.Clone(w.Files)
+		for k := range files {
+			switch files[k].Role {
+			case world.RegionsFile:
+				files[k].Path = s.World
+			case world.TravelFile:
+				files[k].Path = s.TravelTimes
+			}
+		}
+		p.worldFiles[i] = files
 	}
 	seen := map[string]bool{} // a file given twice is noted once
 	for _, s := range scenarios {
@@ -246,6 +315,13 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	}
 	var dropped [][]int
 	p.Units, p.Focus, p.own, dropped = buildUnits(w, scenarios)
+	p.targets = make([][]int, len(scenarios))
+	for si := range scenarios {
+		for _, f := range p.own[si] {
+			p.targets[si] = append(p.targets[si], p.Focus[f])
+		}
+		p.targets[si] = append(p.targets[si], dropped[si]...)
+	}
 	for si, left := range dropped {
 		if len(left) == 0 {
 			continue
@@ -487,7 +563,7 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 		ScenarioSHA256: sc.SHA256,
 		ScenarioName:   sc.Name,
 		World:          sc.World,
-		WorldFiles:     p.World.Files,
+		WorldFiles:     p.worldFiles[s],
 		Seed:           seed,
 		Scale:          p.Scale,
 		Workers:        sim.Workers(),
@@ -639,6 +715,21 @@ func ordinal(n int) string {
 		}
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path, as world.File
+// records it, remembering it in seen.
+func fileSHA256(seen map[string]string, path string) (string, error) {
+	if h, ok := seen[path]; ok {
+		return h, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	seen[path] = hex.EncodeToString(sum[:])
+	return seen[path], nil
 }
 
 // workingDir is the folder the process runs in ("" when unknown).

@@ -140,6 +140,85 @@ func TestCompareRefusesDifferentScenarios(t *testing.T) {
 	}
 }
 
+// TestCompareWorldCopy: a scenario naming a byte-identical copy of the
+// baseline's world files at another path is compared (it was refused as
+// naming another world), with a note, and its runs' manifests name its own
+// files; a file of other contents is refused, naming both paths.
+func TestCompareWorldCopy(t *testing.T) {
+	dir := t.TempDir()
+	regions, err := os.ReadFile("../world/data/teaching/regions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	travel, err := os.ReadFile("../world/data/teaching/travel.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, data []byte) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("a/regions.csv", regions)
+	write("a/travel.csv", travel)
+	write("b/regions-copy.csv", regions)
+	write("b/travel-copy.csv", travel)
+	write("c/regions.csv", append(slices.Clone(regions), regions[len(regions)-200:]...))
+	scen := func(name, world, travel string) *scenario.Scenario {
+		t.Helper()
+		text := fmt.Sprintf("[scenario]\nname = %q\nworld = %q\ntravel_times = %q\nyears = 1\nseed = 7\nscale = 0.1\n", name, world, travel)
+		s, err := scenario.Load(write(name+".toml", []byte(text)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	base := scen("base", "a/regions.csv", "a/travel.csv")
+	cp := scen("copy", "b/regions-copy.csv", "b/travel-copy.csv")
+	p, err := NewPlan([]*scenario.Scenario{base, cp}, PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatalf("a copy of the world files: %v", err)
+	}
+	notes := strings.Join(p.Notes, "\n")
+	for _, want := range []string{"names " + filepath.Join(dir, "b/regions-copy.csv") + " as world, a copy of the baseline's " + filepath.Join(dir, "a/regions.csv"),
+		"names " + filepath.Join(dir, "b/travel-copy.csv") + " as travel_times, a copy of the baseline's " + filepath.Join(dir, "a/travel.csv")} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+	for s, want := range []string{"a/regions.csv a/travel.csv", "b/regions-copy.csv b/travel-copy.csv"} {
+		var got []string
+		for _, f := range p.worldFiles[s] {
+			rel, _ := filepath.Rel(dir, f.Path)
+			got = append(got, rel)
+			if f.SHA256 != p.World.Files[len(got)-1].SHA256 {
+				t.Errorf("scenario %d: %s's SHA-256 %s, the world's %s", s, f.Path, f.SHA256, p.World.Files[len(got)-1].SHA256)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("scenario %d's manifests name the world files %q, want %q", s, got, want)
+		}
+	}
+	// Other contents at another path: refused, naming both.
+	other := scen("other", "c/regions.csv", "a/travel.csv")
+	_, err = NewPlan([]*scenario.Scenario{scen("base", "a/regions.csv", "a/travel.csv"), other}, PlanOptions{Replicates: 1})
+	var ie *IncompatibleError
+	if !errors.As(err, &ie) {
+		t.Fatalf("another world file: error %v, want IncompatibleError", err)
+	}
+	for _, want := range []string{filepath.Join(dir, "c/regions.csv"), filepath.Join(dir, "a/regions.csv"), "scenario.world", "holds other data", "SHA-256"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not name %q", err, want)
+		}
+	}
+}
+
 // The numbers of a summary sentence are those of deltas.csv.
 func TestSentenceMatchesDeltas(t *testing.T) {
 	res := runPlan(t, PlanOptions{Replicates: 3}, 0, "base.toml", "bridge.toml")
@@ -1041,6 +1120,92 @@ func TestDisplacement(t *testing.T) {
 	one := runPlan(t, PlanOptions{Replicates: 1, Years: 1}, 0, "base.toml", "bridge.toml")
 	if _, ok := one.displacement(1, len(one.YearList)-1); ok {
 		t.Error("a sentence on displacement with one replicate")
+	}
+}
+
+// TestVacantSentence: when most of the dwellings a housing intervention
+// adds to its targets stand empty (both differences clear, the vacant
+// ones at least VacantShare of the dwellings), the sentence of the
+// targets' unit says so in one more sentence with the numbers; not for a
+// smaller or unclear rise in vacant dwellings, unclear dwellings, another
+// kind of intervention, or the target regions one by one. Young homes in
+// Finnmark added 4,180 dwellings, 3,844 more of them vacant, and the
+// summary spoke of residents alone.
+func TestVacantSentence(t *testing.T) {
+	dir := t.TempDir()
+	homes := homesOrPlace(t, dir, "homes", "housing", "dwellings_per_year = 20")
+	place := homesOrPlace(t, dir, "place", "place_development", "boost = 0.1")
+	p, err := NewPlan(append(load(t, "base.toml"), homes, place), PlanOptions{Replicates: 3, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yi := len(res.YearList) - 1
+	// set gives unit u of scenario s a baseline of base, the difference
+	// diff and a spread of the paired differences sd in metric m.
+	set := func(s, u int, m Metric, base, diff, sd float64) {
+		i := res.index(u, m, yi)
+		res.level[0].mean[i] = base
+		res.level[s].mean[i] = base + diff
+		res.diff[s].mean[i] = diff
+		res.diff[s].m2[i] = sd * sd * float64(res.diff[s].n-1)
+	}
+	unitOf := func(s int, name string) int {
+		t.Helper()
+		for _, f := range p.ScenarioFocus(s) {
+			if p.Units[p.Focus[f]].Name == name {
+				return p.Focus[f]
+			}
+		}
+		t.Fatalf("scenario %d has no unit %q", s, name)
+		return -1
+	}
+	// vacant returns the sentences of scenario s that say so.
+	vacant := func(s int) []string {
+		var out []string
+		for _, sen := range res.Sentences(0) {
+			if sen.Scenario == s && strings.Contains(sen.Text, "vacant") {
+				out = append(out, sen.Text)
+			}
+		}
+		return out
+	}
+	group := unitOf(1, "homes plan (2 regions)")
+	sjovik := unitOf(1, "Sjøvik")
+	for _, c := range []struct {
+		dwellings, dwellingsSD, vacant, vacantSD float64
+		want                                     string // the sentence's end, "" for none
+	}{
+		{4180, 80, 3844, 180, "By 2025 the regions of homes plan (2 regions) have"},
+		{4180, 80, 1800, 100, ""},  // under half of the dwellings
+		{4180, 80, 3844, 5000, ""}, // the vacant ones could be chance
+		{4180, 5000, 3844, 180, ""},
+		{0, 0, 0, 0, ""}, // no difference
+	} {
+		for _, u := range []int{group, sjovik} {
+			set(1, u, Dwellings, 47060, c.dwellings, c.dwellingsSD)
+			set(1, u, VacantDwellings, 4888, c.vacant, c.vacantSD)
+		}
+		got := vacant(1)
+		switch {
+		case c.want == "" && len(got) > 0:
+			t.Errorf("%+v: %q, want no sentence on vacant dwellings", c, got)
+		case c.want == "":
+		case len(got) != 1:
+			t.Errorf("%+v: %d sentences on vacant dwellings, want one, of the group: %q", c, len(got), got)
+		case !strings.HasPrefix(got[0], "homes: "+c.want) ||
+			!strings.HasSuffix(got[0], ". These regions have 4,180 more dwellings than in the baseline and 3,844 more vacant ones (+78.6 %; 90 % interval 3,541 to 4,148): most of the dwellings added stand empty."):
+			t.Errorf("%+v:\n got %q", c, got[0])
+		}
+	}
+	// Not for another kind of intervention on the same regions.
+	set(2, unitOf(2, "place plan (2 regions)"), Dwellings, 47060, 4180, 80)
+	set(2, unitOf(2, "place plan (2 regions)"), VacantDwellings, 4888, 3844, 180)
+	if got := vacant(2); len(got) > 0 {
+		t.Errorf("place development: %q", got)
 	}
 }
 

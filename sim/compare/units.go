@@ -40,6 +40,14 @@ func (p *Plan) Shows(s, u int) bool {
 	return s == 0 || unit.Level != LevelTarget || unit.Owner == s
 }
 
+// Targets reports whether unit u is one of scenario s's own units: a
+// region or group its interventions target (or the nation and the
+// centrality classes for a national scenario), as ScenarioFocus gives
+// them, including those left out of the summary beyond its most units.
+// The baseline targets none. A target unit is its own scenario's alone
+// (Shows).
+func (p *Plan) Targets(s, u int) bool { return slices.Contains(p.targets[s], u) }
+
 // maxFocus is the most units a scenario is summarised for, and
 // maxFocusAll the most charted over all scenarios.
 const (

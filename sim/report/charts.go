@@ -346,11 +346,12 @@ func band(years []int, lo, hi []float64, c color.RGBA) (*plotter.Polygon, error)
 
 // unitFile names a unit's charts: its code, and for an intervention's
 // targets (codes T1, T2 …) the intervention's name too, so that the file
-// says what it shows (target-T1-hordfast-bergen-stord).
+// says what it shows (target-T1-hordfast-bergen-stord). Its letters are
+// ASCII (fileName, slugName).
 func unitFile(u *compare.Unit) string {
 	switch u.Level {
 	case compare.LevelRegion:
-		return output.SafeName(u.Code)
+		return fileName(u.Code)
 	case compare.LevelNation:
 		return "nation"
 	case compare.LevelTarget:
@@ -359,61 +360,156 @@ func unitFile(u *compare.Unit) string {
 			name = name[:i]
 		}
 		if slug := slugName(name); slug != "" {
-			return u.Level + "-" + output.SafeName(u.Code) + "-" + slug
+			return u.Level + "-" + fileName(u.Code) + "-" + slug
 		}
 	}
-	return u.Level + "-" + output.SafeName(u.Code)
+	return u.Level + "-" + fileName(u.Code)
 }
 
-// slugName is name in lower case with every run of other characters than
-// letters and digits made one hyphen, at most 40 characters.
-func slugName(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
+// fileName writes name (a scenario's name, a unit's code) in a chart's
+// file name as output.SafeName does, but in ASCII: its letters as a
+// sweep's metric names spell them (output.ASCIILetters: øybrua → oybrua,
+// Tromsø → Tromso), every other character '-'. A chart named
+// migration-target-T1-øybrua.png may be spelt in two ways (ø composed or
+// not), garbled by zip tools, mail and shells, and was not what a sweep
+// calls the same place. A name with nothing left is "unnamed".
+func fileName(name string) string {
+	s := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			return r
 		}
-		dash = true
-	}
-	s := b.String()
-	if r := []rune(s); len(r) > 40 {
-		s = strings.TrimRight(string(r[:40]), "-")
+		return '-'
+	}, strings.TrimSpace(output.ASCIILetters(name)))
+	if strings.Trim(s, "-_.") == "" {
+		return "unnamed"
 	}
 	return s
 }
 
-func replicatesText(n int) string {
-	if n == 1 {
-		return "one run"
+// slugName is name in lower case ASCII (output.ASCIIName's letters) with
+// every run of other characters one hyphen, at most 40 characters.
+func slugName(name string) string {
+	s := strings.ToLower(strings.ReplaceAll(output.ASCIIName(name), "_", "-"))
+	if len(s) > 40 {
+		s = strings.TrimRight(s[:40], "-")
 	}
-	return fmt.Sprintf("mean of %d runs, band: 90 %% interval of the mean", n)
+	return s
 }
 
-// trajectoryChart: the population of focus unit f in every scenario over
-// the years, with 90 % bands.
+// chartFiles returns what the charts of each scenario (indexed as
+// Plan.Scenarios) and of each focus unit (indexed as Plan.Focus) are
+// named by: fileName of the scenario's name, unitFile of the unit. Names
+// that come out alike, in any case (Ås and As are both As; the charts of
+// North and north are one file on macOS and Windows), get -2, -3 … in
+// the order of the plan, so that no chart overwrites another.
+func chartFiles(p *compare.Plan) (scenarios, focus []string) {
+	distinct := func(seen map[string]bool, name string) string {
+		n := name
+		for k := 2; seen[strings.ToLower(n)]; k++ {
+			n = name + "-" + strconv.Itoa(k)
+		}
+		seen[strings.ToLower(n)] = true
+		return n
+	}
+	seen := map[string]bool{}
+	for i, sc := range p.Scenarios {
+		if i == 0 {
+			// The baseline has no charts of its own: a scenario of its
+			// name (a file compared with itself) keeps the name.
+			scenarios = append(scenarios, fileName(sc.Name))
+			continue
+		}
+		scenarios = append(scenarios, distinct(seen, fileName(sc.Name)))
+	}
+	seen = map[string]bool{}
+	for _, u := range p.Focus {
+		focus = append(focus, distinct(seen, unitFile(&p.Units[u])))
+	}
+	return scenarios, focus
+}
+
+// scenarioFile is the name of scenario s's charts (chartFiles).
+func scenarioFile(p *compare.Plan, s int) string {
+	names, _ := chartFiles(p)
+	return names[s]
+}
+
+// focusFile is the name of focus unit f's charts (chartFiles).
+func focusFile(p *compare.Plan, f int) string {
+	_, names := chartFiles(p)
+	return names[f]
+}
+
+// chartScenarios are the scenarios drawn on focus unit f's charts
+// (trajectory, pyramid, migration): the baseline and the scenarios that
+// target it (Plan.Targets: whose own units, as Plan.ScenarioFocus gives
+// them, include it, also beyond those summarised), as Plan.Shows gives a
+// target unit's rows to its own scenario alone. Karlsøy's trajectory, a target of a road link, drew a campus in Vefsn,
+// housing in Finnmark and remote work in Nordland as well, their lines
+// wandering by chance up to +250 from the baseline's, and read as effects
+// of measures that do not reach it; deltas.csv has every scenario's
+// figures for every unit.
+func chartScenarios(p *compare.Plan, f int) []int {
+	out := []int{0}
+	for s := 1; s < len(p.Scenarios); s++ {
+		if p.Targets(s, p.Focus[f]) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// leftOutText says how many scenarios chartScenarios leaves out of a
+// unit's charts ("" for none): "the 3 scenarios that do not target it are
+// not drawn".
+func leftOutText(p *compare.Plan, shown []int) string {
+	switch n := len(p.Scenarios) - len(shown); n {
+	case 0:
+		return ""
+	case 1:
+		return "the scenario that does not target it is not drawn"
+	default:
+		return fmt.Sprintf("the %d scenarios that do not target it are not drawn", n)
+	}
+}
+
+// trajectoryChart: the population of focus unit f over the years in the
+// baseline and the scenarios that target it (chartScenarios), with 90 %
+// bands, which its subtitle and legend explain.
 func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
 	u := &p.Units[p.Focus[f]]
+	shown := chartScenarios(p, f)
 	title := fmt.Sprintf("Population of %s, %d–%d", u.Name, r.YearList[0], r.LastYear())
-	// With more than maxTrajectoryBands scenarios only the baseline's
-	// band is shaded; the scenarios' intervals are those of their
-	// differences.
-	banded := len(p.Scenarios)
-	sub := replicatesText(p.Replicates)
-	if banded > maxTrajectoryBands && p.Replicates > 1 {
+	// With more than maxTrajectoryBands series only the baseline's band
+	// is shaded; the scenarios' intervals are those of their differences.
+	// The band is the interval of a level, wide with chance in where the
+	// runs go; a scenario line inside it may still differ clearly from
+	// the baseline, its runs paired with the baseline's (common random
+	// numbers): the subtitle says so, as a reader took a line inside the
+	// band for no effect.
+	banded := len(shown)
+	var sub []string
+	switch {
+	case p.Replicates == 1:
+		sub = append(sub, "one run per scenario: no interval")
+	case banded > maxTrajectoryBands:
 		banded = 1
-		sub = fmt.Sprintf("mean of %d runs, band: 90 %% interval of the baseline's mean (the scenarios': their difference charts)", p.Replicates)
+		sub = append(sub, fmt.Sprintf("mean of %d runs per scenario; shaded: the 90 %% interval of the baseline's mean", p.Replicates))
+	default:
+		sub = append(sub, fmt.Sprintf("mean of %d runs per scenario; shaded: the 90 %% interval of each mean", p.Replicates))
 	}
-	pl := newPlot(title+"\n"+sub, "year (1 January)", "residents")
+	if p.Replicates > 1 {
+		sub = append(sub, "a line inside the band may still differ clearly: a scenario's effect is its paired difference (its difference chart)")
+	}
+	if left := leftOutText(p, shown); left != "" {
+		sub = append(sub, left)
+	}
+	pl := newPlot(title+"\n"+strings.Join(sub, "\n"), "year (1 January)", "residents")
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
-	for s := range p.Scenarios {
+	var baseBand *plotter.Polygon
+	for k, s := range shown {
 		n := len(r.YearList)
 		mean, lo, hi := make([]float64, n), make([]float64, n), make([]float64, n)
 		var pts plotter.XYs
@@ -421,14 +517,26 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 			mean[yi], lo[yi], hi[yi] = r.Level(s, p.Focus[f], compare.Population, yi)
 			pts = append(pts, plotter.XY{X: float64(y), Y: mean[yi]})
 		}
-		l, err := addSeries(pl, r.YearList, pts, lo, hi, s < banded, scenarioColour(s), scenarioDashes(s))
+		l, err := addSeries(pl, r.YearList, pts, lo, hi, k < banded, scenarioColour(s), scenarioDashes(s))
 		if err != nil {
 			return Chart{}, err
 		}
 		pl.Legend.Add(scenarioLabel(r, s), l)
+		if s == 0 {
+			if baseBand, err = band(r.YearList, lo, hi, scenarioColour(s)); err != nil {
+				return Chart{}, err
+			}
+		}
 	}
-	headroom(pl, 0.08*float64(len(p.Scenarios)))
-	return save(pl, wideWidth, wideHeight, dir, "trajectory-"+unitFile(u), title, "")
+	entries := len(shown)
+	if baseBand != nil {
+		// The band in the legend too, named, as a slide shows it without
+		// the subtitle's context.
+		pl.Legend.Add("baseline: 90 % interval of its mean", baseBand)
+		entries++
+	}
+	headroom(pl, 0.08*float64(entries))
+	return save(pl, wideWidth, wideHeight, dir, "trajectory-"+focusFile(p, f), title, "")
 }
 
 func scenarioLabel(r *compare.Result, s int) string {
@@ -445,7 +553,7 @@ func scenarioLabel(r *compare.Result, s int) string {
 func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	p := r.Plan
 	title := fmt.Sprintf("%s minus baseline: residents, %d–%d", p.Scenarios[s].Name, r.YearList[0], r.LastYear())
-	name := "difference-" + output.SafeName(p.Scenarios[s].Name)
+	name := "difference-" + scenarioFile(p, s)
 	n := len(r.YearList)
 	var series []diffSeries
 	for _, f := range p.ScenarioFocus(s) {
@@ -644,7 +752,8 @@ func pyramidChart(r *compare.Result, f int, dir string) (Chart, error) {
 			pl.Legend.Add(fmt.Sprintf("%d (all scenarios)", r.YearList[0]), pg)
 		}
 	}
-	for s := range p.Scenarios {
+	shown := chartScenarios(p, f)
+	for _, s := range shown {
 		end := r.Pyramid(s, f, true)
 		c := scenarioColour(s)
 		for sx, sign := range []float64{1, -1} {
@@ -672,8 +781,8 @@ func pyramidChart(r *compare.Result, f int, dir string) (Chart, error) {
 	mid.Color, mid.Width = black, vg.Points(0.75)
 	pl.Add(mid)
 	pl.X.Min, pl.X.Max = -max*1.05, max*1.05
-	pl.Y.Min, pl.Y.Max = 0, top*(1+0.05*float64(len(p.Scenarios)+1))
-	return save(pl, pyramidWidth, pyramidHeight, dir, "pyramid-"+unitFile(u), title, "")
+	pl.Y.Min, pl.Y.Max = 0, top*(1+0.05*float64(len(shown)+1))
+	return save(pl, pyramidWidth, pyramidHeight, dir, "pyramid-"+focusFile(p, f), title, "")
 }
 
 func ageTicks() []plot.Tick {
@@ -699,11 +808,15 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 	if p.Replicates > 1 {
 		sub = fmt.Sprintf("mean of %d runs per scenario", p.Replicates)
 	}
+	shown := chartScenarios(p, f)
+	if left := leftOutText(p, shown); left != "" {
+		sub += "; " + left
+	}
 	pl := newPlot(title+"\n"+sub, "age group at the move", "net moves (in − out), sum over the years")
 	pl.Y.Tick.Marker = countTicks{}
-	ns := len(p.Scenarios)
+	ns := len(shown)
 	lo, hi := 0.0, 0.0
-	for s := range p.Scenarios {
+	for k, s := range shown {
 		fl := r.Flows(s, f, yi)
 		vals := make(plotter.Values, record.NumAgeGroups)
 		for g := range record.NumAgeGroups {
@@ -712,14 +825,14 @@ func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 			}
 			lo, hi = math.Min(lo, vals[g]), math.Max(hi, vals[g])
 		}
-		if _, err := addAgeBars(pl, r, vals, s, s, ns); err != nil {
+		if _, err := addAgeBars(pl, r, vals, s, k, ns); err != nil {
 			return Chart{}, err
 		}
 	}
 	if err := finishAgeBars(pl, ns, lo, hi); err != nil {
 		return Chart{}, err
 	}
-	return save(pl, wideWidth, wideHeight, dir, "migration-"+unitFile(u), title, "")
+	return save(pl, wideWidth, wideHeight, dir, "migration-"+focusFile(p, f), title, "")
 }
 
 // addAgeBars adds vals, one value per age group, as the k-th of n bar
@@ -768,11 +881,15 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 	if p.Replicates > 1 {
 		sub = fmt.Sprintf("scenario minus baseline, mean of %d paired runs, whiskers: 90 %% interval of each bar on its own", p.Replicates)
 	}
+	shown := chartScenarios(p, f)
+	if left := leftOutText(p, shown); left != "" {
+		sub += "\n" + left
+	}
 	pl := newPlot(title+"\n"+sub, "age group at the move", "difference in net moves, sum over the years")
 	pl.Y.Tick.Marker = countTicks{}
-	ns := len(p.Scenarios) - 1
+	ns := len(shown) - 1
 	lo, hi := 0.0, 0.0
-	for s := 1; s < len(p.Scenarios); s++ {
+	for k, s := range shown[1:] {
 		vals := make(plotter.Values, record.NumAgeGroups)
 		w := whiskers{lo: make([]float64, record.NumAgeGroups), hi: make([]float64, record.NumAgeGroups)}
 		for g := range record.NumAgeGroups {
@@ -783,7 +900,7 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 				lo, hi = math.Min(lo, d.Lo), math.Max(hi, d.Hi)
 			}
 		}
-		offset, err := addAgeBars(pl, r, vals, s, s-1, ns)
+		offset, err := addAgeBars(pl, r, vals, s, k, ns)
 		if err != nil {
 			return Chart{}, err
 		}
@@ -795,7 +912,7 @@ func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, erro
 	if err := finishAgeBars(pl, ns, lo, hi); err != nil {
 		return Chart{}, err
 	}
-	return save(pl, wideWidth, wideHeight, dir, "migration-difference-"+unitFile(u), title, "")
+	return save(pl, wideWidth, wideHeight, dir, "migration-difference-"+focusFile(p, f), title, "")
 }
 
 // whiskers draws an interval from lo[i] to hi[i] at each nominal x = i,

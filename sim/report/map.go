@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/settle-sim/settle/sim/compare"
-	"github.com/settle-sim/settle/sim/output"
 )
 
 // The map colours regions by the population difference in the last year,
@@ -491,7 +490,7 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 	}
 
 	title := fmt.Sprintf("%s minus baseline: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
-	name := "map-" + output.SafeName(p.Scenarios[s].Name)
+	name := "map-" + scenarioFile(p, s)
 	if zoom {
 		title = fmt.Sprintf("%s minus baseline around the target regions: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
 		name += "-zoom"

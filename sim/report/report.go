@@ -67,7 +67,7 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 		v.Scenarios = append(v.Scenarios, sv)
 	}
 	for f := range r.Plan.Focus {
-		fv := focusView{Unit: &r.Plan.Units[r.Plan.Focus[f]]}
+		fv := focusView{Unit: &r.Plan.Units[r.Plan.Focus[f]], Drawn: drawnNote(r, f)}
 		var err error
 		if fv.Trajectory, err = add(trajectoryChart(r, f, cdir)); err != nil {
 			return charts, err
@@ -142,7 +142,34 @@ const maxAssumedTargets = 12
 
 type focusView struct {
 	Unit                                                *compare.Unit
+	Drawn                                               string // drawnNote
 	Trajectory, Pyramid, Migration, MigrationDifference Chart
+}
+
+// drawnNote says which scenarios focus unit f's charts draw when they
+// leave some out (chartScenarios), and where the others' figures are; ""
+// when they draw every scenario.
+func drawnNote(r *compare.Result, f int) string {
+	p := r.Plan
+	shown := chartScenarios(p, f)
+	left := len(p.Scenarios) - len(shown)
+	if left == 0 {
+		return ""
+	}
+	var names []string
+	for _, s := range shown[1:] {
+		names = append(names, p.Scenarios[s].Name)
+	}
+	u := p.Units[p.Focus[f]].Name
+	which := "the scenario that targets " + u
+	if len(names) > 1 {
+		which = "the scenarios that target " + u
+	}
+	others := "the other scenario does not target it and is left out"
+	if left > 1 {
+		others = fmt.Sprintf("the other %d scenarios do not target it and are left out", left)
+	}
+	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s (their figures for it are in deltas.csv).", strings.Join(names, ", "), which, others)
 }
 
 // Sentences are the summary in the last year.
@@ -405,9 +432,13 @@ type flowRow struct {
 }
 
 type flowCell struct {
-	Text  string
-	Title string // the 90 % interval, shown on hovering
-	Style template.CSS
+	Text string
+	// Interval is the cell's 90 % interval ("-71 to +423"; "" with one
+	// replicate), on a line of its own under Text. It was the title
+	// shown on hovering, which a table pasted into a memo or printed
+	// loses.
+	Interval string
+	Style    template.CSS
 }
 
 // FlowTables gives scenario s's change in net moves into each of its
@@ -445,7 +476,7 @@ func (v *view) FlowTables(s int) []flowTable {
 				d := v.R.FlowDelta(s, f, g, k)
 				c := flowCell{Text: compare.Signed(d.Difference)}
 				if !math.IsNaN(d.Lo) {
-					c.Title = fmt.Sprintf("90 %% interval %s to %s", compare.Signed(d.Lo), compare.Signed(d.Hi))
+					c.Interval = compare.Signed(d.Lo) + " to " + compare.Signed(d.Hi)
 				}
 				distinct := clearCells == nil || clearCells[g][k]
 				if g < compare.AllAges && k < compare.AllMotives && m > 0 && distinct {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -77,6 +78,14 @@ func TestWriteReport(t *testing.T) {
 		t.Errorf("%d charts, want %d", len(charts), want)
 	}
 	for _, c := range charts {
+		// File names in ASCII, as a sweep's metric names spell places
+		// ("target-T1-holmoy-bridge", not "holmøy").
+		for _, r := range c.Name {
+			if r > unicode.MaxASCII {
+				t.Errorf("chart %s: its file name is not ASCII", c.Name)
+				break
+			}
+		}
 		for _, f := range []string{c.PNG, c.SVG} {
 			st, err := os.Stat(f)
 			if err != nil {
@@ -96,6 +105,17 @@ func TestWriteReport(t *testing.T) {
 		if !strings.Contains(string(html), templateEscape(s.Text)) {
 			t.Errorf("report.html lacks the sentence %q", s.Text)
 		}
+	}
+	// "Who moved" gives every cell's interval in the table's text, under
+	// its number: a title shown on hovering was lost in a table pasted
+	// into a memo or printed.
+	moves := string(html)[strings.Index(string(html), `<h2 id="moves">`):strings.Index(string(html), `<h2 id="attractiveness">`)]
+	cells := regexp.MustCompile(`<t[dh] style="[^"]*">([-+0-9,]|&#43;)+<br><span class="ci">(-|&#43;)?[0-9,]+ to (-|&#43;)?[0-9,]+</span></t[dh]>`).FindAllString(moves, -1)
+	if tables := strings.Count(moves, "<table>"); tables == 0 || len(cells) != tables*(compare.AllAges+1)*(compare.AllMotives+1) {
+		t.Errorf("%d cells of %d tables of who moved give their interval under their number, want every cell", len(cells), tables)
+	}
+	if strings.Contains(moves, "title=") || strings.Contains(moves, "Hover") {
+		t.Error("who moved still gives intervals on hovering")
 	}
 	if n := strings.Count(string(html), "<svg"); n != len(charts) {
 		t.Errorf("report.html has %d inline SVGs, want %d", n, len(charts))
@@ -175,8 +195,8 @@ func TestLargestClear(t *testing.T) {
 
 // TestFlowTableChance: a cell of the table of net moves by age and motive
 // is coloured only when it stays clear with the table's cells tested
-// together, greyed otherwise, and gives its interval on hovering; the
-// totals are never coloured.
+// together, greyed otherwise, and gives its interval (TestWriteReport:
+// under its number); the totals are never coloured.
 func TestFlowTableChance(t *testing.T) {
 	// Enough replicates and years for some cells to stay clear (5
 	// replicates of six years left none with engine 0.7.0; 8 of eight
@@ -198,8 +218,8 @@ func TestFlowTableChance(t *testing.T) {
 			for m, c := range row.Cells {
 				d := r.FlowDelta(1, f, g, m)
 				style := string(c.Style)
-				if c.Title != fmt.Sprintf("90 %% interval %s to %s", compare.Signed(d.Lo), compare.Signed(d.Hi)) {
-					t.Errorf("%s, %s, motive %d: title %q for %+v", tab.Unit, row.Age, m, c.Title, d)
+				if c.Interval != compare.Signed(d.Lo)+" to "+compare.Signed(d.Hi) {
+					t.Errorf("%s, %s, motive %d: interval %q for %+v", tab.Unit, row.Age, m, c.Interval, d)
 				}
 				switch {
 				case !clear[g][m]:
@@ -284,13 +304,53 @@ func TestManySeries(t *testing.T) {
 		return string(b)
 	}
 	bands := regexp.MustCompile(`fill-opacity:0\.235`)
-	trajs, _ := filepath.Glob(filepath.Join(dir, ChartsDir, "trajectory-*.svg"))
-	if len(trajs) == 0 {
-		t.Fatal("no trajectory charts")
+	// A unit's charts draw the baseline and the scenarios that target it
+	// (Sjøvik's trajectory drew the campus in Bergåsen and the broadband
+	// elsewhere, as if they reached it), and say that the others are left
+	// out. Bergåsen (T07) is a target of campus and many, Sjøvik (T13) of
+	// bridge alone. The legend names the baseline's band, whose swatch is
+	// drawn as the band is.
+	legend := func(svg string) (names []string) {
+		for _, name := range []string{"base", "bridge", "campus", "many"} {
+			// "base (baseline)"; in a pyramid "2026 bridge".
+			if regexp.MustCompile(`>([0-9]{4} )?` + name + `( \(baseline\))?<`).MatchString(svg) {
+				names = append(names, name)
+			}
+		}
+		return names
 	}
-	traj := read(filepath.Base(trajs[0]))
-	if n := len(bands.FindAllString(traj, -1)); n != 1 || !strings.Contains(traj, "baseline&#39;s mean") && !strings.Contains(traj, "baseline's mean") {
-		t.Errorf("trajectory of 4 scenarios: %d bands, want the baseline's alone, said so in the subtitle", n)
+	for _, c := range []struct {
+		unit, drawn, left string
+		bands             int
+	}{
+		{"T07", "base campus many", "the scenario that does not target it is not drawn", 1},
+		{"T13", "base bridge", "the 2 scenarios that do not target it are not drawn", 2},
+	} {
+		traj := read("trajectory-" + c.unit + ".svg")
+		if got := strings.Join(legend(traj), " "); got != c.drawn {
+			t.Errorf("trajectory of %s draws %q, want %q", c.unit, got, c.drawn)
+		}
+		if !strings.Contains(traj, c.left) {
+			t.Errorf("trajectory of %s does not say %q", c.unit, c.left)
+		}
+		if n := len(bands.FindAllString(traj, -1)) - 1; n != c.bands || !strings.Contains(traj, ">baseline: 90 % interval of its mean<") {
+			t.Errorf("trajectory of %s: %d bands, want %d, and the baseline's named in the legend", c.unit, n, c.bands)
+		}
+		if c.bands == 1 && !strings.Contains(traj, "baseline&#39;s mean") && !strings.Contains(traj, "baseline's mean") {
+			t.Errorf("trajectory of %s: the baseline's band alone, not said so in the subtitle", c.unit)
+		}
+		for _, chart := range []string{"pyramid-", "migration-"} {
+			if got := strings.Join(legend(read(chart+c.unit+".svg")), " "); got != c.drawn {
+				t.Errorf("%s%s draws %q, want %q", chart, c.unit, got, c.drawn)
+			}
+		}
+		if got, want := strings.Join(legend(read("migration-difference-"+c.unit+".svg")), " "), strings.TrimPrefix(c.drawn, "base "); got != want {
+			t.Errorf("migration-difference-%s draws %q, want %q", c.unit, got, want)
+		}
+	}
+	html := read("../" + ReportFile)
+	if want := "These charts draw the baseline and bridge, the scenario that targets Sjøvik; the other 2 scenarios do not target it and are left out"; !strings.Contains(html, want) {
+		t.Errorf("report.html lacks %q", want)
 	}
 	// "bridge" has two target units: lines and bands in one chart.
 	if d := read("difference-bridge.svg"); strings.Contains(d, "a panel per target") || len(bands.FindAllString(d, -1)) != len(p.ScenarioFocus(1)) {
@@ -486,14 +546,20 @@ func TestWeakModel(t *testing.T) {
 }
 
 // TestUnitFile: an intervention's targets' charts are named by the
-// intervention too.
+// intervention too, in ASCII as a sweep's metric names spell places
+// (output.ASCIIName: bjørnafjorden → bjornafjorden).
 func TestUnitFile(t *testing.T) {
 	for _, c := range []struct {
 		u    compare.Unit
 		want string
 	}{
 		{compare.Unit{Level: compare.LevelTarget, Code: "T1", Name: "Hordfast: Bergen–Stord (2 regions)"}, "target-T1-hordfast-bergen-stord"},
-		{compare.Unit{Level: compare.LevelTarget, Code: "T12", Name: "Bjørnafjorden bru (3 regions)"}, "target-T12-bjørnafjorden-bru"},
+		{compare.Unit{Level: compare.LevelTarget, Code: "T12", Name: "Bjørnafjorden bru (3 regions)"}, "target-T12-bjornafjorden-bru"},
+		{compare.Unit{Level: compare.LevelTarget, Code: "T1", Name: "Øybrua (2 regions)"}, "target-T1-oybrua"},
+		{compare.Unit{Level: compare.LevelTarget, Code: "T3", Name: "Unjárga – Nesseby: Æ (2 regions)"}, "target-T3-unjarga-nesseby-ae"},
+		{compare.Unit{Level: compare.LevelRegion, Code: "Ås", Name: "Ås"}, "As"},
+		{compare.Unit{Level: compare.LevelCounty, Code: "Møre og Romsdal", Name: "Møre og Romsdal"}, "county-More-og-Romsdal"},
+		{compare.Unit{Level: compare.LevelRegion, Code: "北", Name: "北"}, "unnamed"},
 		{compare.Unit{Level: compare.LevelTarget, Code: "T2", Name: "–– (2 regions)"}, "target-T2"},
 		{compare.Unit{Level: compare.LevelRegion, Code: "4614", Name: "Stord"}, "4614"},
 		{compare.Unit{Level: compare.LevelCentrality, Code: "3", Name: "centrality class 3"}, "centrality-3"},
@@ -501,6 +567,36 @@ func TestUnitFile(t *testing.T) {
 	} {
 		if got := unitFile(&c.u); got != c.want {
 			t.Errorf("unitFile(%s %s) = %q, want %q", c.u.Level, c.u.Name, got, c.want)
+		}
+	}
+}
+
+// TestChartFilesDistinct: units and scenarios whose names come out alike
+// in a chart's file name (Ås and As are both As; Øybrua and oybrua one
+// file on macOS and Windows) still get a file each.
+func TestChartFilesDistinct(t *testing.T) {
+	p := &compare.Plan{
+		Scenarios: []*scenario.Scenario{{Name: "base"}, {Name: "Øybrua"}, {Name: "oybrua"}, {Name: "Ås"}, {Name: "base"}},
+		Units: []compare.Unit{
+			{Level: compare.LevelRegion, Code: "Ås", Name: "Ås"},
+			{Level: compare.LevelRegion, Code: "As", Name: "As"},
+			{Level: compare.LevelRegion, Code: "as", Name: "as"},
+			{Level: compare.LevelTarget, Code: "T1", Name: "Øybrua (2 regions)"},
+			{Level: compare.LevelTarget, Code: "T2", Name: "Oybrua (2 regions)"},
+		},
+		Focus: []int{0, 1, 2, 3, 4},
+	}
+	scen, focus := chartFiles(p)
+	// The baseline has no charts: a scenario of its name keeps it.
+	if got, want := strings.Join(scen, " "), "base Oybrua oybrua-2 As base"; got != want {
+		t.Errorf("scenarios' chart files %q, want %q", got, want)
+	}
+	if got, want := strings.Join(focus, " "), "As As-2 as-3 target-T1-oybrua target-T2-oybrua"; got != want {
+		t.Errorf("units' chart files %q, want %q", got, want)
+	}
+	for f := range p.Focus {
+		if focusFile(p, f) != focus[f] {
+			t.Errorf("focusFile(%d) = %q, want %q", f, focusFile(p, f), focus[f])
 		}
 	}
 }

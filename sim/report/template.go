@@ -23,6 +23,7 @@ td.name, th.name { text-align: left; white-space: normal; }
 tr.gain td.diff { color: #2166ac; font-weight: 600; }
 tr.loss td.diff { color: #b2182b; font-weight: 600; }
 tr.unclear td.diff, td.unclear { color: #777; }
+.ci { font-size: 0.78em; font-weight: normal; }
 figure { margin: 1.2rem 0 1.8rem; }
 figure svg { width: 100%; height: auto; max-width: 960px; display: block; border: 1px solid #eee; overflow: visible; }
 figure.map svg { max-width: 720px; }
@@ -90,6 +91,7 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{end}}{{end}}
 {{range .Focus}}
 <h3>{{.Unit.Name}}</h3>
+{{with .Drawn}}<p class="note">{{.}}</p>{{end}}
 <figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
 <figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
 {{if .Migration.Name}}<figure class="chart" data-chart="{{.Migration.Name}}">{{svg .Migration.Inline}}<figcaption>{{.Migration.Title}}. <code>charts/{{.Migration.Name}}.png</code></figcaption></figure>{{end}}
@@ -99,15 +101,15 @@ The differences a scenario makes are compared with that baseline; check a findin
 <h2 id="moves">Who moved: the change in net moves by age and motive</h2>
 <p class="note">Net moves into each region (moves in minus moves out, between regions of the world) summed over {{.FirstFlowYear}}–{{.LastYear}}:
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
-{{if gt .P.Replicates 1}}The total (all ages, all motives) is judged by its own 90 % interval; a cell of the breakdown only when it stays clear with all of them tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance). Coloured: a cell that stays clear; black: a total that does; grey: cannot be told from chance with {{.P.Replicates}} replicates. Hover over a number for its 90 % interval (each cell's own, unadjusted).
+{{if gt .P.Replicates 1}}The total (all ages, all motives) is judged by its own 90 % interval; a cell of the breakdown only when it stays clear with all of them tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance). Coloured: a cell that stays clear; black: a total that does; grey: cannot be told from chance with {{.P.Replicates}} replicates. Under each number, its 90 % interval (each cell's own, unadjusted).
 {{else}}With one run per scenario there are no intervals: some of these differences are chance.
 {{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>. The whole country has no table: moves between its own regions cancel out.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
 <h3>{{$s.Name}}: {{.Unit}}</h3>
 <table>
 <tr><th class="name">age</th>{{range .Motives}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr><td class="name">{{.Age}}</td>{{range .Cells}}<td style="{{.Style}}"{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</td>{{end}}</tr>
-{{end}}<tr><th class="name">{{.Total.Age}}</th>{{range .Total.Cells}}<th style="{{.Style}}"{{with .Title}} title="{{.}}"{{end}}>{{.Text}}</th>{{end}}</tr>
+{{range .Rows}}<tr><td class="name">{{.Age}}</td>{{range .Cells}}<td style="{{.Style}}">{{.Text}}{{with .Interval}}<br><span class="ci">{{.}}</span>{{end}}</td>{{end}}</tr>
+{{end}}<tr><th class="name">{{.Total.Age}}</th>{{range .Total.Cells}}<th style="{{.Style}}">{{.Text}}{{with .Interval}}<br><span class="ci">{{.}}</span>{{end}}</th>{{end}}</tr>
 </table>
 {{end}}{{end}}
 

@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/world"
@@ -359,9 +357,9 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			if len(rs) == 0 {
 				continue
 			}
-			id := safeSuffix(w.Regions[rs[0]].CountyCode)
+			id := output.ASCIIName(w.Regions[rs[0]].CountyCode)
 			if id == "" {
-				id = safeSuffix(c)
+				id = output.ASCIIName(c)
 			}
 			if id == "" { // a name of no Latin letter or digit
 				id = "county" + strconv.Itoa(i+1)
@@ -371,7 +369,7 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 	case "region":
 		for r := range w.Regions {
 			if sel[r] {
-				id := safeSuffix(w.Regions[r].Code)
+				id := output.ASCIIName(w.Regions[r].Code)
 				if id == "" {
 					id = "region" + strconv.Itoa(r+1)
 				}
@@ -473,51 +471,6 @@ func counties(w *world.World) []string {
 		}
 	}
 	return out
-}
-
-// safeSuffix writes s, a county's or region's name or code, in the
-// characters of a metric name: letters a–z and A–Z, digits and _. As in
-// a sweep's name (docs/sweeps.md), æ, ø and å are written ae, o and a;
-// other Latin letters lose their accents (é → e, á → a, č → c, ö → o),
-// and the letters that have none to lose are written as they are spelt
-// without (đ → d, ŋ → n, ß → ss). Every run of other characters is one _,
-// with none at either end: "Øst Land" is Ost_Land, "Finnmark -
-// Finnmárku - Finmarkku" Finnmark_Finnmarku_Finmarkku. It returns "" when
-// nothing is left (a name in another script).
-func safeSuffix(s string) string {
-	var b strings.Builder
-	gap := false
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) { // an accent, decomposed
-			continue
-		}
-		t, ok := plainLetters[r]
-		if !ok {
-			t = string(r)
-		}
-		for _, c := range t {
-			if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-				if gap && b.Len() > 0 {
-					b.WriteByte('_')
-				}
-				b.WriteRune(c)
-				gap = false
-			} else {
-				gap = true
-			}
-		}
-	}
-	return b.String()
-}
-
-// plainLetters are the Latin letters that do not decompose into a letter
-// and accents, as written without them (the lower-case ones as the
-// world's region lookup folds them).
-var plainLetters = map[rune]string{
-	'æ': "ae", 'Æ': "Ae", 'ø': "o", 'Ø': "O", 'œ': "oe", 'Œ': "Oe",
-	'đ': "d", 'Đ': "D", 'ð': "d", 'Ð': "D", 'þ': "th", 'Þ': "Th",
-	'ŋ': "n", 'Ŋ': "N", 'ŧ': "t", 'Ŧ': "T", 'ǥ': "g", 'Ǥ': "G",
-	'ʒ': "z", 'Ʒ': "Z", 'ł': "l", 'Ł': "L", 'ß': "ss", 'ı': "i",
 }
 
 // collector measures a run's metrics from its records, fed in order: the

@@ -673,15 +673,3 @@ func TestMetricNamesByCounty(t *testing.T) {
 		t.Errorf("Norway by county: %v %q", ms, msg)
 	}
 }
-
-func TestSafeSuffix(t *testing.T) {
-	for in, want := range map[string]string{
-		"0301": "0301", "T07": "T07", "T-07": "T_07", "Øst Land": "Ost_Land", "Bærum": "Baerum", "Tromsø": "Tromso",
-		"Ås": "As", "A\u030as": "As", "Guovdageaidnu - Kautokeino": "Guovdageaidnu_Kautokeino", "Deatnu - Tana": "Deatnu_Tana",
-		"Unjárga - Nesseby": "Unjarga_Nesseby", "Kárášjohka": "Karasjohka", "Đ ŋ ŧ": "D_n_t", "Ørland": "Orland", "--": "", "北": "",
-	} {
-		if got := safeSuffix(in); got != want {
-			t.Errorf("safeSuffix(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
