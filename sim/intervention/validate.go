@@ -260,10 +260,10 @@ func checkValue(kind string, p *ParamSpec, v *Value) string {
 		return ""
 	case "string":
 		if v.IsNum || v.IsList || v.IsBool {
-			return fmt.Sprintf("expected one of %s in quotes, got %s; write %s = %q", quoteAll(p.Choices), describe(v), p.Key, p.Choices[0])
+			return fmt.Sprintf("expected one of %s in quotes, got %s; write %s = %q", QuoteAll(p.Choices), describe(v), p.Key, p.Choices[0])
 		}
 		if !slices.Contains(p.Choices, v.Str) {
-			return fmt.Sprintf("%q is not one of %s; %s", v.Str, quoteAll(p.Choices), suggestChoice(v.Str, p))
+			return fmt.Sprintf("%q is not one of %s; %s", v.Str, QuoteAll(p.Choices), suggestChoice(v.Str, p))
 		}
 		return ""
 	case "list":
@@ -272,14 +272,14 @@ func checkValue(kind string, p *ParamSpec, v *Value) string {
 			if !v.IsNum && !v.IsBool {
 				ex = v.Str
 			}
-			return fmt.Sprintf("expected a list of %s, got %s; write %s = [%q]", quoteAll(p.Choices), describe(v), p.Key, ex)
+			return fmt.Sprintf("expected a list of %s, got %s; write %s = [%q]", QuoteAll(p.Choices), describe(v), p.Key, ex)
 		}
 		if len(v.List) == 0 {
-			return fmt.Sprintf("the list is empty; list at least one of %s, or leave %s out for all of them", quoteAll(p.Choices), p.Key)
+			return fmt.Sprintf("the list is empty; list at least one of %s, or leave %s out for all of them", QuoteAll(p.Choices), p.Key)
 		}
 		for i, s := range v.List {
 			if !slices.Contains(p.Choices, s) {
-				return fmt.Sprintf("%q is not one of %s; %s", s, quoteAll(p.Choices), suggestChoice(s, p))
+				return fmt.Sprintf("%q is not one of %s; %s", s, QuoteAll(p.Choices), suggestChoice(s, p))
 			}
 			if slices.Contains(v.List[:i], s) {
 				return fmt.Sprintf("%q is listed twice; list each once", s)
@@ -397,7 +397,8 @@ func describe(v *Value) string {
 	return "the text " + strconv.Quote(v.Str)
 }
 
-func quoteAll(ss []string) string {
+// QuoteAll writes the choices of a parameter, each in quotes: "low", "medium".
+func QuoteAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
 		q[i] = strconv.Quote(s)

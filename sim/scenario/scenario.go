@@ -529,7 +529,7 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 				}
 			}
 		default:
-			if val, ok := s.value(p, kp, v); ok {
+			if val, ok := s.value(p, kp, v, paramSpec(m, key)); ok {
 				sp.Params[key] = val
 			}
 		}
@@ -596,33 +596,46 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 			continue
 		}
 		kp := path + "." + ps.Key
+		what := "a number"
+		if ps.Kind == "integer" {
+			what = "a whole number"
+		}
 		if v.IsNum {
-			// jobs = 1.500: a thousands separator as Norwegians write it,
-			// which TOML reads as 1.5.
-			if raw := s.rawValue(kp, ps.Key); ps.Kind == "integer" && v.Num != math.Trunc(v.Num) && dotThousands.MatchString(raw) {
+			// jobs = 1.500 or 2.000: a thousands separator as Norwegians
+			// write it, which TOML reads as 1.5 or 2 (a count of 2 passed
+			// unremarked).
+			if raw := s.rawValue(kp, ps.Key); ps.Kind == "integer" && dotThousands.MatchString(raw) {
 				whole := strings.ReplaceAll(raw, ".", "")
-				p.add(kp, "%s = %s reads as %s, not a whole number; TOML has no thousands separators: write %s = %s if the dot separates thousands",
+				p.add(kp, "%s = %s reads as %s; TOML has no thousands separators: write %s = %s if the dot separates thousands",
 					ps.Key, raw, strconv.FormatFloat(v.Num, 'g', -1, 64), ps.Key, whole)
 				v.Num, _ = strconv.ParseFloat(whole, 64)
 				sp.Params[ps.Key] = v
 			}
 			continue
 		}
-		what := "a number"
-		if ps.Kind == "integer" {
-			what = "a whole number"
-		}
-		if n, ok := readNumber(kp, v.Str); ok {
+		text := strings.TrimSpace(v.Str)
+		if n, ok := readNumber(kp, text); ok {
 			p.add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
 			v.Num, _ = strconv.ParseFloat(n.value, 64)
-		} else if _, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64); err == nil {
+		} else if ps.Kind == "integer" && dotThousands.MatchString(text) {
+			// jobs = "1.500": the dots separate thousands (1.5 would be
+			// refused as a count).
+			whole := strings.ReplaceAll(text, ".", "")
+			p.add(kp, "expected %s, got the text %q; write %s = %s without quotes: TOML has no thousands separators", what, v.Str, ps.Key, whole)
+			v.Num, _ = strconv.ParseFloat(whole, 64)
+		} else if _, err := strconv.ParseFloat(text, 64); err == nil {
 			continue // "0.9": intervention.Validate says to write it without quotes
-		} else if m := withUnit.FindStringSubmatch(v.Str); m != nil {
+		} else if m := withUnit.FindStringSubmatch(text); m != nil && !multiplier.MatchString(text) {
 			// "400 000 NOK", "kr 250 000", "1500 jobs": the number, without
-			// its unit (the parameter's documentation says what the unit is).
+			// its unit (the parameter's documentation says what the unit
+			// is). Not "2,5 mill" or "100k": the number alone is not the
+			// amount meant.
 			num, why := m[1], ""
 			n, ok := readNumber(kp, num)
 			switch {
+			case dotThousands.MatchString(num):
+				// "kr 400.000": thousands, not 400 kroner.
+				num, why = strings.ReplaceAll(num, ".", ""), "; TOML has no thousands separators"
 			case ok && n.alt != "":
 				// "NOK 50,000": 50000 with a thousands separator, or 50
 				// with a decimal comma.
@@ -656,7 +669,10 @@ var (
 	// withUnit is a number with words or a currency before or after it
 	// ("400 000 NOK", "kr 250 000", "30 per year"); the number is the
 	// first group.
-	withUnit = regexp.MustCompile(`^\s*(?:[\p{L}\p{Sc}]+\.?\s*)?([+-]?\d(?:[\d ,.\x{a0}\x{202f}\x{2009}]*\d)?)\s*(?:[\p{L}\p{Sc}][\p{L}\p{Sc}\s./-]*)?$`)
+	// multiplier is a word that scales the number beside it ("2,5 mill",
+	// "100k", "3 tusen"): no number alone is the amount meant.
+	multiplier = regexp.MustCompile(`(?i)(\d\s*k\b|\b(tusen|thousand|mill|million|millioner|mln|mrd|milliard|milliarder|billion|bn)\b)`)
+	withUnit   = regexp.MustCompile(`^\s*(?:[\p{L}\p{Sc}]+\.?\s*)?([+-]?\d(?:[\d ,.\x{a0}\x{202f}\x{2009}]*\d)?)\s*(?:[\p{L}\p{Sc}][\p{L}\p{Sc}\s./-]*)?$`)
 )
 
 // rawValue returns the value of key as written on the line of path in the
@@ -787,7 +803,8 @@ func formatClasses(classes []int) string {
 }
 
 // value converts a kind-specific TOML value.
-func (s *Scenario) value(p *problems, path string, v any) (intervention.Value, bool) {
+func (s *Scenario) value(p *problems, path string, v any, ps *intervention.ParamSpec) (intervention.Value, bool) {
+	numeric := ps != nil && (ps.Kind == "" || ps.Kind == "number" || ps.Kind == "integer")
 	val := intervention.Value{Line: s.lines.line(path)}
 	switch x := v.(type) {
 	case int64:
@@ -808,14 +825,19 @@ func (s *Scenario) value(p *problems, path string, v any) (intervention.Value, b
 			str, ok := el.(string)
 			if !ok {
 				// No kind takes a list of numbers: relocation_grant = [50000]
-				// is one number in brackets.
+				// is one number in brackets (a list parameter's [3] is not).
 				_, isInt := el.(int64)
 				_, isFloat := el.(float64)
+				isInt, isFloat = isInt && numeric, isFloat && numeric
 				switch {
 				case (isInt || isFloat) && len(x) == 1:
 					p.add(path, "expected one value, got a list; write %s = %v without the brackets", lastKey(path), el)
 				case isInt || isFloat:
 					p.add(path, "expected one value, got a list of %d numbers; give one (a list here holds names in quotes), or one intervention for each value", len(x))
+				case ps != nil && len(ps.Choices) > 0:
+					// skill_levels = [3]: "3" is no level either.
+					p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected one of %s in quotes in this list, got %s; write e.g. %s = [%q]",
+						intervention.QuoteAll(ps.Choices), describe(el), lastKey(path), ps.Choices[len(ps.Choices)-1])
 				default:
 					p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
 				}
@@ -828,6 +850,22 @@ func (s *Scenario) value(p *problems, path string, v any) (intervention.Value, b
 		return val, false
 	}
 	return val, true
+}
+
+// paramSpec returns the parameter key of the kind the intervention table
+// m names (in any case), or nil.
+func paramSpec(m map[string]any, key string) *intervention.ParamSpec {
+	name, _ := m["kind"].(string)
+	k := intervention.Kinds[strings.ToLower(strings.TrimSpace(name))]
+	if k == nil {
+		return nil
+	}
+	for i := range k.Params {
+		if k.Params[i].Key == key {
+			return &k.Params[i]
+		}
+	}
+	return nil
 }
 
 // checkNames rejects two interventions with the same explicit name.
