@@ -117,7 +117,7 @@ func overrideFlags(fs *flag.FlagSet, o *sweep.Overrides) {
 func checkOverrides(fs *flag.FlagSet, o sweep.Overrides) error {
 	switch {
 	case isSet(fs, "scale") && !(o.Scale > 0 && o.Scale <= 1):
-		return usagef("--scale %g: give a share above 0 and at most 1 (0.05 = a 5 %% sample)", o.Scale)
+		return usagef("--scale %g: give a share above 0 and at most 1 (0.05 = a 5 %% sample)%s", o.Scale, strings.Replace(scenario.PercentHint(o.Scale), "write ", "write --scale ", 1))
 	case isSet(fs, "years") && (o.Years < 1 || o.Years > scenario.MaxYears):
 		return usagef("--years %d: give 1 to %d years", o.Years, scenario.MaxYears)
 	case isSet(fs, "replicates") && (o.Replicates < 1 || o.Replicates > sweep.MaxReplicates):

@@ -84,6 +84,7 @@ func TestSweepUsage(t *testing.T) {
 		{[]string{"sweep", "slurm", file}, 2, "--tasks N"},
 		{[]string{"sweep", "slurm", file, "--tasks", "7"}, 2, "--tasks 7 is more than the 6 runs"},
 		{[]string{"sweep", file, "--scale", "2"}, 2, "--scale 2: give a share above 0 and at most 1"},
+		{[]string{"sweep", file, "--scale", "30"}, 2, "; for 30 % write --scale 0.3"},
 		{[]string{"sweep", file, "--years", "0"}, 2, "--years 0: give 1 to 200 years"},
 		{[]string{"sweep", "slurm", file, "--tasks", "2", "--replicates", "0"}, 2, "--replicates 0: give 1 to 10000 runs a point"},
 		{[]string{"sweep", filepath.Join(t.TempDir(), "nope.toml")}, 1, "nope.toml: open"},

@@ -350,10 +350,10 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 		}
 	case "county":
 		if len(counties(w)) == 0 {
-			return nil, fmt.Sprintf("by=county: the world %s has no counties (its regions file has no county column); group by=centrality or by=region instead", w.Name)
+			return nil, fmt.Sprintf("by=county: the world %s has no counties (its regions file has neither a county nor a county_code column); group by=centrality or by=region instead", w.Name)
 		}
 		for i, c := range counties(w) {
-			rs := all(func(r int) bool { return w.Regions[r].County == c })
+			rs := all(func(r int) bool { return countyOf(&w.Regions[r]) == c })
 			if len(rs) == 0 {
 				continue
 			}
@@ -462,15 +462,25 @@ func and(sel, keep []bool) {
 	}
 }
 
-// counties lists the world's counties in order of first appearance.
+// counties lists the world's counties in order of first appearance: by
+// name, or by code in a world whose regions file has county_code and no
+// county column (as world.County selects them).
 func counties(w *world.World) []string {
 	var out []string
-	for _, r := range w.Regions {
-		if r.County != "" && !slices.Contains(out, r.County) {
-			out = append(out, r.County)
+	for i := range w.Regions {
+		if c := countyOf(&w.Regions[i]); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// countyOf is the county a region is grouped in: its name, else its code.
+func countyOf(r *world.Region) string {
+	if r.County != "" {
+		return r.County
+	}
+	return r.CountyCode
 }
 
 // collector measures a run's metrics from its records, fed in order: the

@@ -125,7 +125,7 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 	// --resume of a finished sweep: nothing to run, and its tables and
 	// manifest stay as they are (they were rewritten, with a new command
 	// line and end time).
-	if old, err := ReadManifest(dir); !fresh && err == nil && old.Complete {
+	if old, err := ReadManifest(dir); !fresh && err == nil && old.Complete && tablesThere(dir, opts.Shard) {
 		res.Resumed, res.Finished = len(ids), true
 		return res, nil
 	}
@@ -266,6 +266,21 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// tablesThere reports whether a finished sweep's tables are in dir: a
+// whole sweep's runs.csv and runs.parquet (a shard writes none). Without
+// them --resume rebuilds them from the journal.
+func tablesThere(dir string, s Shard) bool {
+	if !s.Whole() {
+		return true
+	}
+	for _, f := range []string{RunsFile, ParquetFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // prepare claims a fresh folder, or checks that a folder to resume holds

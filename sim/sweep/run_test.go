@@ -181,6 +181,14 @@ func TestResume(t *testing.T) {
 		}
 	}
 	sameFiles(t, "resumed again", want, readFiles(t, dir))
+	// With a table deleted, --resume rebuilds it from the journal.
+	for _, f := range []string{RunsFile, ParquetFile} {
+		os.Remove(filepath.Join(dir, f))
+		if res, err = Run(context.Background(), sw, Options{Dir: dir, Workers: 2, Resume: true}); err != nil || res.Finished || res.Computed != 0 {
+			t.Fatalf("resume without %s: %+v, %v; want the tables rebuilt, nothing computed", f, res, err)
+		}
+		sameFiles(t, "rebuilt "+f, want, readFiles(t, dir))
+	}
 }
 
 // Two processes never run one folder at once: the journal is locked.

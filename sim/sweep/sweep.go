@@ -1042,7 +1042,7 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 		case tScale:
 			switch {
 			case !(v > 0 && v <= 1):
-				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1", v)})
+				errs = append(errs, paramError{i, fmt.Sprintf("scale = %g is out of range; use a share above 0 and at most 1%s", v, scenario.PercentHint(v))})
 			case synth.CheckScale(sw.World, v) != "":
 				// engine.New would refuse the point's runs, after the
 				// points before it had run.

@@ -261,7 +261,7 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"year\"\nvalues = 5\n", `sweep.toml:4: parameter[1].path: unknown parameter path "year"; did you mean "years"? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed`},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
 		{head + param + param, "sweep.toml:7: parameter[2].path: behaviour.move_scale addresses the same value as parameter[1]"},
-		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1 (point 1: scale = 2)"},
+		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1; for 2 % write 0.02 (point 1: scale = 2)"},
 		// Refused before any run (engine.New refused it when its point came).
 		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.1, 0.0001]\n", "sweep.toml:5: parameter[1].values: scale = 0.0001 is too small for world teaching: 5 of its 14 regions (the smallest) would each keep one simulated person, which overstates the population by 9.1 %; use 0.0005 or more (point 1: scale = 0.0001)"},
 		{head + "[[parameter]]\npath = \"years\"\nvalues = [1, 2]\n[metrics]\nx = \"population(year=2026)\"\n", "sweep.toml:7: metrics.x: year 2026 is after the last year of the results, 2025 (1 January, after 1 year from 2024); ask for years up to 2025, or simulate more years (point 0 simulates 1 year)"},
@@ -563,7 +563,7 @@ func TestMetricNoCounties(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"population(county=Dal)":   "county=Dal: the world plain has no counties (its regions file has no county column); select regions with region= or centrality= instead",
-		"population(by=county)":    "by=county: the world plain has no counties (its regions file has no county column); group by=centrality or by=region instead",
+		"population(by=county)":    "by=county: the world plain has no counties (its regions file has neither a county nor a county_code column); group by=centrality or by=region instead",
 		"population(by=region)":    "",
 		"population(county=Agder)": "county=Agder: the world plain has no counties",
 	} {
@@ -571,6 +571,25 @@ func TestMetricNoCounties(t *testing.T) {
 		if want == "" && msg != "" || !strings.Contains(msg, want) {
 			t.Errorf("%s: %q, want %q", in, msg, want)
 		}
+	}
+}
+
+// TestMetricCountyCodes: a world with county_code and no county column
+// has counties for by=county, as for county= (it had none).
+func TestMetricCountyCodes(t *testing.T) {
+	w, err := world.Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := *w
+	cw.Name = "codes"
+	cw.Regions = slices.Clone(w.Regions)
+	for i := range cw.Regions {
+		cw.Regions[i].County = ""
+	}
+	ms, msg := parseMetric("x", "population(by=county)", 1, &cw, cw.StartYear)
+	if msg != "" || len(ms) != 15 {
+		t.Errorf("by=county with codes only: %d metrics, %q; want Norway's 15 counties", len(ms), msg)
 	}
 }
 
