@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,8 +117,9 @@ func flagError(fs *flag.FlagSet, err error) error {
 			if strings.HasSuffix(msg, "value out of range") && f.Name == "seed" {
 				allowed = strings.Replace(allowed, "≥ 0", "from 0 to 18446744073709551615", 1)
 			}
-			// --scale 5% or 0,05: the number meant.
-			if v, why, ok := scenario.ReadNumber(m[2], m[1]); ok {
+			// --scale 5% or 0,05: the number meant, when the flag takes it
+			// (not --scale 1,5 or --top 1,5).
+			if v, why, ok := scenario.ReadNumber(m[2], m[1]); ok && flagTakes(f, v) {
 				allowed += fmt.Sprintf("; write --%s %s: %s", m[2], v, strings.Replace(why, "TOML", "a number", 1))
 			}
 			return usagef("--%s %s: %s\n%s", m[2], m[1], allowed, help)
@@ -124,6 +127,30 @@ func flagError(fs *flag.FlagSet, err error) error {
 	}
 	msg = strings.Replace(msg, "for flag -", "for flag --", 1)
 	return usagef("%s\n%s", msg, help)
+}
+
+// flagTakes reports whether v, a number read from a value written as Go
+// does not parse it, is one flag f takes: a scale is above 0 and at most 1,
+// a whole-number flag takes whole numbers, --years at most
+// scenario.MaxYears.
+func flagTakes(f *flag.Flag, v string) bool {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return false
+	}
+	switch f.Name {
+	case "scale":
+		return x > 0 && x <= 1
+	case "years":
+		return x >= 1 && x <= scenario.MaxYears && x == math.Trunc(x)
+	}
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case int, int64, uint, uint64:
+			return x == math.Trunc(x) && x >= 0
+		}
+	}
+	return true
 }
 
 // invalidValue matches the flag package's error for a value that does not

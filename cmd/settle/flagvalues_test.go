@@ -45,6 +45,13 @@ func TestFlagValuesSayWhatIsAllowed(t *testing.T) {
 			t.Errorf("settle %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, errs, c.want)
 		}
 	}
+	// No number is suggested that the flag refuses (a review found
+	// --scale 1,5 told to write 1.5, and --top 1,5 1.5).
+	for _, args := range [][]string{{"run", file, "--scale", "1,5"}, {"explain", "dir", "--top", "1,5"}, {"run", file, "--years", "1,500"}} {
+		if _, _, errs := settle(t, args...); strings.Contains(errs, "; write --") {
+			t.Errorf("settle %s: %q suggests a value the flag refuses", strings.Join(args, " "), errs)
+		}
+	}
 }
 
 // TestFlagValueWithEquals: a value given with = is taken as given, even

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -34,7 +35,12 @@ func memoryWarning(w *world.World, scale float64) (msg string, tooMuch bool) {
 	if need <= total*8/10 {
 		return "", false
 	}
+	// Rounded down to two digits, so that the scale suggested fits (0.456
+	// written as 0.46 would warn again).
 	fits := scale * float64(total*8/10) / float64(need)
+	if e := math.Pow(10, math.Floor(math.Log10(fits))-1); fits > 0 {
+		fits = math.Floor(fits/e) * e
+	}
 	if need > total {
 		return fmt.Sprintf("scale %g simulates %s persons and needs about %s of memory, more than this machine's %s, so settle run refuses it; use scale = %.2g or less",
 			scale, output.Group(int64(persons)), gigabytes(need), gigabytes(total), fits), true

@@ -63,8 +63,8 @@ func Implausible(specs []Spec, w *world.World) []string {
 				}
 			}
 			if saved >= float64(longest)-MinMinutes {
-				out = append(out, fmt.Sprintf("%s saves %g minutes, as much as the longest trip between its targets (%s to %s, %.0f minutes) or more: every trip between them is cut to %d minutes, the shortest region_enlargement leaves; give the minutes the link saves, or travel_time_factor",
-					at, saved, regionLabel(w, a), regionLabel(w, b), longest, MinMinutes))
+				out = append(out, fmt.Sprintf("%s saves %g minutes, the longest trip between its targets (%s to %s, %.0f minutes) less %d or more: every trip between them is cut to %d minutes, the shortest region_enlargement leaves; give the minutes the link saves, or travel_time_factor",
+					at, saved, regionLabel(w, a), regionLabel(w, b), longest, MinMinutes, MinMinutes))
 			}
 		}
 		// remote_work's targets are where the jobs are: aimed at peripheral

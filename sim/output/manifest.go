@@ -180,11 +180,11 @@ func rerunText(m *Manifest) string {
 	var b strings.Builder
 	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
 	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
-	// The command's paths are relative to the folder it ran in: from
-	// there (a user found the rerun command's relative scenario path
-	// without the folder it is relative to).
+	// The command's paths (the scenario's, --out's) are relative to the
+	// folder it ran in: from there (a user found the rerun command's
+	// relative scenario path without the folder it is relative to).
 	cd := ""
-	if m.WorkingDir != "" && !filepath.IsAbs(m.ScenarioFile) {
+	if m.WorkingDir != "" {
 		cd = "cd " + ShellQuote(m.WorkingDir) + " && "
 	}
 	if len(m.CommandLine) > 0 {

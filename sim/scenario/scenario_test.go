@@ -184,6 +184,8 @@ var parseCases = []badCase{
 	{"syntax: decimal comma", head + "scale = 0,05\n", 5, "scenario.scale", []string{"write scale = 0.05: TOML uses a decimal point, not a comma", "^"}},
 	{"syntax: decimal comma in a whole number", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025,5\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"write from_year = 2026: TOML uses a decimal point, not a comma; from_year takes whole numbers (2025.5 rounded)"}},
 	{"scale as a percentage", head + "scale = 5\n", 5, "scenario.scale", []string{"scale = 5 is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10% sample); for 5 % write scale = 0.05"}},
+	// 0,4 years rounds to 0, no count either: no number is suggested.
+	{"syntax: decimal comma rounding to 0", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = 0,4\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"; fix the syntax of this line"}},
 	{"syntax: a comma at the end", head + "seed = 3,\n", 5, "scenario.seed", []string{"remove the comma at the end: seed = 3 (TOML separates keys by lines, not commas)"}},
 	{"syntax: a comma after text", head + "description = \"a test\",\n", 5, "scenario.description", []string{`remove the comma at the end: description = "a test"`}},
 	{"syntax: decimal comma in a dotted key", head + "[behaviour]\nutil_jobs.family = 0,7 # less\n", 6, "behaviour.util_jobs.family", []string{"write util_jobs.family = 0.7: TOML uses a decimal point, not a comma"}},

@@ -148,8 +148,7 @@ func quoteText(text string, codes, value bool) (fixed string, straightened, ok b
 		tries = tries[:1]
 	}
 	for _, try := range tries {
-		var v map[string]any
-		if _, err := toml.Decode("x = "+try, &v); err == nil {
+		if validValue(try) {
 			return fixed, straightened, true
 		}
 	}
@@ -159,22 +158,26 @@ func quoteText(text string, codes, value bool) (fixed string, straightened, ok b
 // bareValue reports whether word is a TOML value that needs no quotes: a
 // number, true, false or a date.
 func bareValue(word string) bool {
-	var v map[string]any
-	_, err := toml.Decode("x = "+word, &v)
-	if err != nil {
-		return false
-	}
-	_, isText := v["x"].(string)
-	return !isText
+	v, ok := tomlValue(word)
+	_, isText := v.(string)
+	return ok && !isText
 }
 
 // validValue reports whether word is a TOML value (of any type).
 func validValue(word string) bool {
-	var v map[string]any
-	_, err := toml.Decode("x = "+word, &v)
-	return err == nil
+	_, ok := tomlValue(word)
+	return ok
 }
 
+// tomlValue decodes word as the value of a key, and reports whether it is
+// one.
+func tomlValue(word string) (any, bool) {
+	var v map[string]any
+	if _, err := toml.Decode("x = "+word, &v); err != nil {
+		return nil, false
+	}
+	return v["x"], true
+}
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -360,7 +363,11 @@ func readNumber(path, v string) (writtenNum, bool) {
 	text := "TOML " + strings.Join(why, ", and ")
 	if v = shiftPoint(v, 0); whole && strings.Contains(v, ".") {
 		// years = 1,5 is 1.5 years, which the key does not take: the
-		// whole number nearest, said so.
+		// whole number nearest, said so (none for 0,4: 0 is no count
+		// either).
+		if math.Round(x) == 0 {
+			return writtenNum{}, false
+		}
 		r := strconv.FormatFloat(math.Round(x), 'f', -1, 64)
 		text += fmt.Sprintf("; %s takes whole numbers (%s rounded)", lastKey(path), v)
 		v = r

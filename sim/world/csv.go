@@ -227,6 +227,11 @@ func dataRow(cells []string, spec tableSpec) string {
 	var nums []string
 	for _, c := range cells {
 		c = strings.TrimSpace(c)
+		// A header with a column of its own named 2023 names known
+		// columns too: it is a header (with unknown columns).
+		if l := strings.ToLower(c); slices.Contains(spec.required, l) || slices.Contains(spec.optional, l) {
+			return ""
+		}
 		if v, err := strconv.ParseFloat(c, 64); (err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)) || thousands.MatchString(c) {
 			nums = append(nums, c)
 		}

@@ -415,7 +415,7 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 			// for selections and targets, the index for what is
 			// synthesised), so they must tell one story.
 			if err == nil && r.Centrality != 0 {
-				if c := CentralityClass(math.Round(r.CentralityIndex)); c != r.Centrality {
+				if c := CentralityClass(r.CentralityIndex); c != r.Centrality { // as fillCentrality derives it
 					lo, hi := classBand(r.Centrality)
 					clo, chi := classBand(c)
 					bad.add(t.errf(k, "centrality_class", "class %d does not match centrality_index %s of region %s: SSB's class %d is index %g–%g, and %s is class %d (%g–%g); correct one of them, or leave one of them empty to derive it from the other",

@@ -78,7 +78,7 @@ func (w *World) Lookup(codeOrName string) (int, error) {
 	// A county where a region goes (regions = ["Finnmark"]): the county's
 	// regions are selected as a county.
 	if c, k := w.countyNamed(s); k > 0 {
-		return -1, fmt.Errorf("%s; %s is a county (%d regions), not a region: select its regions as a county, county = %q in a scenario (instead of regions) or --county %q", msg, c, k, c, c)
+		return -1, fmt.Errorf("%s; %s is a county (%d regions), not a region: select its regions as a county (county = %q in a scenario, instead of regions; county=%s in a sweep metric; --county %q in settle explain)", msg, c, k, c, c, c)
 	}
 	// Else the nearest code or name (or name part), if it is near.
 	var cands []string
@@ -279,17 +279,15 @@ func meant(c string, r *Region) string {
 	return fmt.Sprintf("%q (%s%s)", c, r.Code, where)
 }
 
-// countyNamed returns the county whose name is s (ignoring case and
-// diacritics) as the world writes it, and its number of regions; 0 when
-// no region's county is s.
+// countyNamed returns the county s names (World.County: its name in any
+// case, or its code) as the world writes it, and its number of regions; 0
+// when s is no county of the world.
 func (w *World) countyNamed(s string) (name string, regions int) {
-	for i := range w.Regions {
-		if c := w.Regions[i].County; c != "" && fold(c) == fold(s) {
-			name = c
-			regions++
-		}
+	rs, name, err := w.County(s)
+	if err != nil {
+		return "", 0
 	}
-	return name, regions
+	return name, len(rs)
 }
 
 // CountyChange is what became of a Norwegian county that no longer

@@ -30,7 +30,7 @@ func TestLookupSuggestions(t *testing.T) {
 		{"Leknes", `Leknes is the administrative centre of Vestvågøy and of Leka: give "Vestvågøy" (1860) or "Leka" (5052)`},
 		{"Fosnavåg", `Fosnavåg is the administrative centre of Herøy: give "1515" (Herøy, Møre og Romsdal)`},
 		// A county where a region goes: selected as a county.
-		{"finnmark", `unknown region "finnmark" in world norway-2024; Finnmark is a county (18 regions), not a region: select its regions as a county, county = "Finnmark" in a scenario (instead of regions) or --county "Finnmark"`},
+		{"finnmark", `unknown region "finnmark" in world norway-2024; Finnmark is a county (18 regions), not a region: select its regions as a county (county = "Finnmark" in a scenario, instead of regions; county=Finnmark in a sweep metric; --county "Finnmark" in settle explain)`},
 		{"Møre og Romsdal", `Møre og Romsdal is a county (`},
 	} {
 		_, err := w.Lookup(c.in)

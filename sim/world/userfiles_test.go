@@ -41,9 +41,13 @@ func TestLoadWithoutHeader(t *testing.T) {
 			}
 		})
 	}
-	// A header with a number in it is still a header with an unknown column.
-	if got := loadErr(t, "code,name,lat,lon,2024\nA1,Alpha,60,10,5\n", ""); !strings.Contains(got, `unknown column(s) "2024"`) {
-		t.Errorf("a header naming a column 2024: %s", got)
+	// A header with a number in it is still a header with an unknown column,
+	// and so is one with two (a review's code,…,2023,2024 was called a
+	// region).
+	for _, h := range []string{"code,name,lat,lon,2024", "code,name,lat,lon,population,2023,2024"} {
+		if got := loadErr(t, h+"\nA1,Alpha,60,10,5,1,2\n", ""); !strings.Contains(got, `unknown column(s) "2024"`) && !strings.Contains(got, `unknown column(s) "2023", "2024"`) {
+			t.Errorf("a header %s: %s", h, got)
+		}
 	}
 }
 
@@ -181,7 +185,8 @@ func TestLoadWorldNamedLikeFile(t *testing.T) {
 // class is the band of its index): class 6 with index 950 was accepted.
 func TestLoadCentralityMismatch(t *testing.T) {
 	got := loadErr(t, "code,name,lat,lon,population,centrality_class,centrality_index\n"+
-		"A1,Alpha,60,10,100,6,950\nB2,Beta,60,10,100,2,900\nC3,Gamma,60,10,100,1,939\nD4,Delta,60,10,100,,300\nE5,Eps,60,10,100,5,\nF6,Phi,60,10,100,2,939.4\n", "")
+		"A1,Alpha,60,10,100,6,950\nB2,Beta,60,10,100,2,900\nC3,Gamma,60,10,100,1,939\nD4,Delta,60,10,100,,300\nE5,Eps,60,10,100,5,\nF6,Phi,60,10,100,2,939.4\n"+
+		"G7,Gam,60,10,100,2,939.5\n", "") // 939.5 is class 2, as the class derived from it (not rounded to 940)
 	want := []string{
 		"regions.csv:2: column centrality_class: class 6 does not match centrality_index 950 of region A1: SSB's class 6 is index 0–566, and 950 is class 1 (940–1000); correct one of them, or leave one of them empty to derive it from the other",
 		"regions.csv:4: column centrality_class: class 1 does not match centrality_index 939 of region C3: SSB's class 1 is index 940–1000, and 939 is class 2 (870–939)",
