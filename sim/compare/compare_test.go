@@ -3,7 +3,9 @@ package compare
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -197,8 +199,11 @@ func TestCompareWorldCopy(t *testing.T) {
 		for _, f := range p.worldFiles[s] {
 			rel, _ := filepath.Rel(dir, f.Path)
 			got = append(got, rel)
-			if f.SHA256 != p.World.Files[len(got)-1].SHA256 {
-				t.Errorf("scenario %d: %s's SHA-256 %s, the world's %s", s, f.Path, f.SHA256, p.World.Files[len(got)-1].SHA256)
+			// The hash recorded is that of the file named (a copy's path
+			// with the copy's bytes).
+			data, err := os.ReadFile(f.Path)
+			if sum := sha256.Sum256(data); err != nil || f.SHA256 != hex.EncodeToString(sum[:]) {
+				t.Errorf("scenario %d: %s's SHA-256 %s is not the file's (%v)", s, f.Path, f.SHA256, err)
 			}
 		}
 		if strings.Join(got, " ") != want {
@@ -1251,5 +1256,59 @@ func TestSeconds(t *testing.T) {
 	res := &Result{Start: time.Unix(100, 0), End: time.Unix(125, 200e6)}
 	if got := Seconds(res.RunTime()); got != "25.2 s" {
 		t.Errorf("RunTime %v: %q", res.RunTime(), got)
+	}
+}
+
+// TestTargetsRegionOfGroup: a region among a scenario's targets is
+// targeted by it even where only the group has a unit of its own (more
+// than MaxSingleTargets regions, or a county): the charts of one such
+// region left the scenario out and said it did not target the region.
+func TestTargetsRegionOfGroup(t *testing.T) {
+	dir := t.TempDir()
+	big := "[scenario]\nname = \"big\"\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = \"broadband\"\nregions = [\"T01\", \"T02\", \"T03\", \"T04\", \"T05\", \"T06\"]\nfrom_year = 2025\ncoverage = 0.9\n"
+	file := filepath.Join(dir, "big.toml")
+	if err := os.WriteFile(file, []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(append(load(t, "base.toml"), s), PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := p.World
+	for r := range w.N() {
+		want := r < 6 // T01–T06, the first six regions
+		if w.Regions[r].Code != fmt.Sprintf("T%02d", r+1) {
+			t.Fatalf("region %d is %s", r, w.Regions[r].Code)
+		}
+		if got := p.Targets(1, r); got != want {
+			t.Errorf("Targets(big, %s) = %v, want %v", w.Regions[r].Code, got, want)
+		}
+		if p.Targets(0, r) {
+			t.Errorf("the baseline targets %s", w.Regions[r].Code)
+		}
+	}
+}
+
+// TestClearOfStep: a difference of one simulated dwelling in every
+// replicate (spread 0) is not clear, as on the map (ClearRegions); a
+// sentence called it clear from its point interval.
+func TestClearOfStep(t *testing.T) {
+	r := &Result{Plan: &Plan{Scale: 0.01, Replicates: 3}}
+	for _, c := range []struct {
+		d    Delta
+		want bool
+	}{
+		{Delta{Difference: 100, Lo: 100, Hi: 100, SD: 0, Replicates: 3}, false}, // one simulated dwelling, three times
+		{Delta{Difference: 1000, SD: 0, Replicates: 3}, true},                   // ten of them
+		{Delta{Difference: 1000, SD: 900, Replicates: 3}, false},
+		{Delta{Difference: 1000, SD: 0, Replicates: 1}, false},
+	} {
+		if got := r.clearOfStep(c.d); got != c.want {
+			t.Errorf("%+v: clear %v, want %v", c.d, got, c.want)
+		}
 	}
 }

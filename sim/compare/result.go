@@ -102,6 +102,19 @@ func (r *Result) ClearRegions(s, yi int) []bool {
 	return benjaminiHochberg(p, FalseDiscovery)
 }
 
+// clearOfStep reports whether d can be told from zero at the 90 % level
+// with its spread taken as at least one simulated person (1/scale), as
+// ClearRegions takes it: with a spread of 0 (every replicate the same one
+// dwelling) the interval is a point, and a sentence called one simulated
+// dwelling clear. False with one replicate.
+func (r *Result) clearOfStep(d Delta) bool {
+	if d.Replicates < 2 {
+		return false
+	}
+	half := r.t90() * max(d.SD, 1/r.Plan.Scale) / math.Sqrt(float64(d.Replicates))
+	return math.Abs(d.Difference) > half
+}
+
 // ClearFlowCells reports for each cell of scenario s's net moves into
 // focus unit f over the run, by age group (and AllAges) and motive (and
 // AllMotives), whether its difference can be told from chance. The total

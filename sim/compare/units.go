@@ -43,10 +43,27 @@ func (p *Plan) Shows(s, u int) bool {
 // Targets reports whether unit u is one of scenario s's own units: a
 // region or group its interventions target (or the nation and the
 // centrality classes for a national scenario), as ScenarioFocus gives
-// them, including those left out of the summary beyond its most units.
-// The baseline targets none. A target unit is its own scenario's alone
-// (Shows).
-func (p *Plan) Targets(s, u int) bool { return slices.Contains(p.targets[s], u) }
+// them, including those left out of the summary beyond its most units,
+// or a region among its interventions' targets (one of a county's or of
+// more than MaxSingleTargets regions, which have a group unit only: the
+// charts of Bodø left out a scenario aimed at all of Nordland and said it
+// did not target Bodø). The baseline targets none. A target unit is its
+// own scenario's alone (Shows).
+func (p *Plan) Targets(s, u int) bool {
+	if slices.Contains(p.targets[s], u) {
+		return true
+	}
+	if s == 0 || p.Units[u].Level != LevelRegion {
+		return false
+	}
+	r := p.Units[u].Regions[0]
+	for _, iv := range p.Scenarios[s].Interventions {
+		if slices.Contains(iv.Regions, r) {
+			return true
+		}
+	}
+	return false
+}
 
 // maxFocus is the most units a scenario is summarised for, and
 // maxFocusAll the most charted over all scenarios.

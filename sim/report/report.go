@@ -153,7 +153,7 @@ func drawnNote(r *compare.Result, f int) string {
 	p := r.Plan
 	shown := chartScenarios(p, f)
 	left := len(p.Scenarios) - len(shown)
-	if left == 0 {
+	if left == 0 || len(shown) < 2 {
 		return ""
 	}
 	var names []string
@@ -165,11 +165,15 @@ func drawnNote(r *compare.Result, f int) string {
 	if len(names) > 1 {
 		which = "the scenarios that target " + u
 	}
-	others := "the other scenario does not target it and is left out"
+	others := "the other scenario does not target it and is left out (its figures for it are in deltas.csv)"
 	if left > 1 {
-		others = fmt.Sprintf("the other %d scenarios do not target it and are left out", left)
+		others = fmt.Sprintf("the other %d scenarios do not target it and are left out (their figures for it are in deltas.csv)", left)
 	}
-	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s (their figures for it are in deltas.csv).", strings.Join(names, ", "), which, others)
+	list := names[0]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s.", list, which, others)
 }
 
 // Sentences are the summary in the last year.
