@@ -477,6 +477,9 @@ func TestLoadWorld(t *testing.T) {
 		// (world.Load's words).
 		{"world = \"regoins.csv\"\ntravel_times = \"travel.csv\"\n", "cal.toml:3: calibration.world: regions file " + filepath.Join(dir, "regoins.csv") + " does not exist; give the path of a regions CSV relative to the folder of " + file + ", or an embedded world"},
 		{"world = \"regions.csv\"\ntravel_times = \"regions.csv\"\n", "cal.toml:4: calibration.travel_times: "},
+		// A file named without its extension, beside this file (whichever
+		// folder settle runs in).
+		{"world = \"regions\"\n", "cal.toml:3: calibration.world: unknown world \"regions\"; name an embedded world (norway-2024, teaching) or give the path of a regions CSV; " + dir + " has the file regions.csv: for it, write world = \"regions.csv\""},
 	} {
 		_, err := spec(c.body).LoadWorld()
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "scenario") {

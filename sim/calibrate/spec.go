@@ -544,8 +544,8 @@ func (s *Spec) Check() error {
 	if !s.bad["params"] {
 		for _, n := range s.unusedBounds {
 			if params.IsPhased(n) {
-				at("bounds."+n, "%s is set per life phase; give the bounds of each phase in calibration.params, e.g. %s.%s = [min, max] or %s = { %s = [min, max] }",
-					n, n, examplePhase(n), n, examplePhase(n))
+				at("bounds."+n, "%s is set per life phase; give each phase's bounds in [calibration.bounds], e.g. %s.%s = [min, max] or %s = { %s = [min, max] }, and list that phase in calibration.params (\"%s.%s\")",
+					n, n, examplePhase(n), n, examplePhase(n), n, examplePhase(n))
 				continue
 			}
 			at("bounds."+n, "%s has bounds but is not in calibration.params; add it to params or remove its bounds", n)
@@ -598,13 +598,22 @@ func (s *Spec) Check() error {
 	for _, i := range duplicates(s.Seeds) {
 		at(fmt.Sprintf("seeds[%d]", i+1), "seed %d is listed twice; each seed must differ", s.Seeds[i])
 	}
-	if need := len(s.Params) + 2; s.MaxEvals < need && !(s.bad["params"] && len(s.Params) == 0) {
+	// The parameters that will be fitted: known, each once (an unknown or
+	// repeated name is its own problem above, and "4 evaluations cannot
+	// fit 4 parameters" of one valid name misled).
+	fitted := map[string]bool{}
+	for _, pr := range s.Params {
+		if _, ok := params.Lookup(pr.Name); ok {
+			fitted[pr.Name] = true
+		}
+	}
+	if need := len(fitted) + 2; len(fitted) > 0 && s.MaxEvals < need {
 		or := ""
 		if need <= DefaultMaxEvals {
 			or = fmt.Sprintf(", or leave the key out for %d", DefaultMaxEvals)
 		}
 		at("max_evals", "%s cannot fit %s; allow at least %d (the start and a first simplex)%s",
-			count(s.MaxEvals, "evaluation"), count(len(s.Params), "parameter"), need, or)
+			count(s.MaxEvals, "evaluation"), count(len(fitted), "parameter"), need, or)
 	}
 	if !(s.Step > 0 && s.Step <= 10) {
 		at("step", "%g is out of range; give an initial step in logit units with 0 < step ≤ 10, or leave the key out for %g", s.Step, DefaultStep)
@@ -761,6 +770,13 @@ func (s *Spec) LoadWorld() (*world.World, error) {
 		}
 	}
 	w, err := world.Load(s.World, s.TravelTimes)
+	if err != nil && !strings.ContainsAny(s.World, `/\.`) {
+		// A name that is no embedded world: the fix world = "ok.csv" when
+		// this file's folder has ok.csv (as for a scenario).
+		if _, e := world.LoadIn(filepath.Dir(s.File), s.World, ""); e != nil {
+			err = e
+		}
+	}
 	if err != nil {
 		key := "world"
 		if s.TravelTimes != "" && strings.Contains(err.Error(), s.TravelTimes) {

@@ -80,7 +80,7 @@ func TestParseSpecMessages(t *testing.T) {
 		{"years = 10.0", "t.toml:2: calibration.years: expected a whole number, got 10.0", ""},
 		// The fix for the params list, not the syntax of a scenario.
 		{`params = ["util_jobs"]`, `t.toml:2: calibration.params: util_jobs is set per life phase; list each phase to fit, e.g. params = ["util_jobs.early_career"], with phase one of `, "= value"},
-		{"params = [\"base_a2\"]\n[calibration.bounds]\nutil_jobs = [0, 1]", "t.toml:4: calibration.bounds.util_jobs: util_jobs is set per life phase; give the bounds of each phase in calibration.params, e.g. util_jobs.early_career = [min, max]", ""},
+		{"params = [\"base_a2\"]\n[calibration.bounds]\nutil_jobs = [0, 1]", "t.toml:4: calibration.bounds.util_jobs: util_jobs is set per life phase; give each phase's bounds in [calibration.bounds], e.g. util_jobs.early_career = [min, max]", ""},
 		// One of each.
 		{"params = [\"base_a2\"]\nmax_evals = 2", "t.toml:3: calibration.max_evals: 2 evaluations cannot fit 1 parameter; allow at least 3", "parameters"},
 		{"params = [\"base_a2\"]\nmax_evals = 1", "t.toml:3: calibration.max_evals: 1 evaluation cannot fit 1 parameter; allow at least 3", "evaluations"},
@@ -113,7 +113,7 @@ params = [
   "util_jobs", "base_a2",
 ]
 seeds = [3, 3]
-max_evals = 4
+max_evals = 2
 stpe = 0.3
 
 [calibration.bounds]
@@ -131,7 +131,8 @@ phase_factor = { student = [0.1, 3] }
 		`t.toml:11: calibration.params: util_jobs is set per life phase`,
 		`t.toml:11: calibration.params: base_a2 is listed twice`,
 		`t.toml:13: calibration.seeds: seed 3 is listed twice`,
-		`t.toml:14: calibration.max_evals: 4 evaluations cannot fit 4 parameters; allow at least 6`,
+		// The one known parameter, counted once (it said 4 parameters).
+		`t.toml:14: calibration.max_evals: 2 evaluations cannot fit 1 parameter; allow at least 3`,
 		`t.toml:15: calibration.stpe: unknown key "stpe" in [calibration]; did you mean "step"?`,
 		`t.toml:18: calibration.bounds.base_a2: [0.5, 0.1] is not an interval`,
 		`t.toml:19: calibration.bounds.phase_factor.student: phase_factor.student has bounds but is not in calibration.params`,
