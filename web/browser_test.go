@@ -506,6 +506,17 @@ func TestBrowserClassroom(t *testing.T) {
 		if mh := evalJS[float64](t, ctx, "map height", `document.getElementById('map1').getBoundingClientRect().height`); mh < 0.4*float64(h) {
 			t.Errorf("%d×%d, teaching mode: the map is %.0f px tall", w, h, mh)
 		}
+		// A control reached by Tab is not under the sticky Run bar (a
+		// teacher's Add an intervention was, at 1280×720).
+		if over := evalJS[float64](t, ctx, "focus under the bar", `(() => {
+			document.getElementById('panel').scrollTop = 0;
+			const el = document.getElementById('add-kind'); el.focus();
+			const bar = document.querySelector('#panel .actions');
+			if (getComputedStyle(bar).position !== 'sticky') return 0;
+			return el.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+		})()`); over > 0 {
+			t.Errorf("%d×%d, teaching mode: the focused Add an intervention is %.0f px under the Run bar", w, h, over)
+		}
 		shot(fmt.Sprintf("c1-teaching-%dx%d.png", w, h))
 	}
 

@@ -63,7 +63,19 @@ function setStatus(text, bad = false) {
   s.classList.toggle('bad', bad);
 }
 
+// A control reached by Tab must not sit under the sticky Run bar
+// (.actions) at the panel's foot: the browser scrolls only what is out of
+// the panel, and the bar covered what was in it (Add an intervention at
+// 1280×720 in teaching mode).
+function keepFocusClearOfBar(e) {
+  const panel = $('panel'), bar = panel.querySelector('.actions');
+  if (!bar || bar.contains(e.target) || getComputedStyle(bar).position !== 'sticky') return;
+  const r = e.target.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  if (r.bottom > b.top && r.top < b.bottom) panel.scrollTop += r.bottom - b.top + 8;
+}
+
 async function init() {
+  $('panel').addEventListener('focusin', keepFocusClearOfBar);
   try {
     state.config = await getJSON('/api/config');
   } catch (e) {
