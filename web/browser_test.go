@@ -519,6 +519,15 @@ func TestBrowserClassroom(t *testing.T) {
 		}
 		shot(fmt.Sprintf("c1-teaching-%dx%d.png", w, h))
 	}
+	// The region search says when a name is on no region, with the
+	// nearest (it did nothing at all), and finds a known one.
+	if msg := evalJS[string](t, ctx, "unknown region searched", `(() => {
+		const f = document.getElementById('find');
+		f.value = 'Holmoyy'; f.dispatchEvent(new Event('change'));
+		return document.getElementById('status').textContent + '|' + f.getAttribute('aria-invalid');
+	})()`); msg != "No region “Holmoyy” on this map; did you mean Holmøy (T14)?|true" {
+		t.Errorf("searching Holmoyy: status and aria-invalid %q", msg)
+	}
 
 	// 2. A phone: one column, the map at the full width and a sensible
 	// height, the status readable, nothing wider than the screen.

@@ -183,9 +183,19 @@ function bindControls() {
   $('find').addEventListener('change', () => {
     // As the form's region picker: folded names, name parts and codes; of
     // a name two regions share (Herøy), the first, as before.
-    const { one, several } = findRegion($('find').value.trim());
+    const typed = $('find').value.trim();
+    const { one, several } = findRegion(typed);
     const r = one || several[0];
-    if (r) select(state.map.regions.indexOf(r));
+    if (r) {
+      $('find').removeAttribute('aria-invalid');
+      select(state.map.regions.indexOf(r));
+    } else if (typed) {
+      // Said, with the nearest name, as the form's region picker says it
+      // (an unknown name did nothing at all).
+      const near = nearestRegion(typed);
+      $('find').setAttribute('aria-invalid', 'true');
+      setStatus(`No region “${typed}” on this map` + (near ? `; did you mean ${near.name} (${near.code})?` : '; type a name or code of one of its regions.'), true);
+    }
   });
   $('teaching').addEventListener('change', teachingMode);
   $('compare').addEventListener('change', () => { $('replicates-box').hidden = !$('compare').checked; });
