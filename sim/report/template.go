@@ -20,6 +20,10 @@ table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.92rem; di
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
 th { background: #f4f4f4; font-weight: 600; }
 td.name, th.name { text-align: left; white-space: normal; }
+/* Ten columns: headers wrap and cells are closer, so that the difference columns fit (they scrolled out of a 1280-wide window). */
+table.wide { font-size: 0.85rem; }
+table.wide th, table.wide td { padding: 0.25rem 0.3rem; }
+table.wide th { white-space: normal; }
 tr.gain td.diff { color: #2166ac; font-weight: 600; }
 tr.loss td.diff { color: #b2182b; font-weight: 600; }
 tr.unclear td.diff, td.unclear { color: #777; }
@@ -121,7 +125,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{range $s := .Scenarios}}
 <h3>{{$s.Name}}</h3>
 <p class="note">{{$.ModelText 0}} {{$.ModelText $s.Index}} {{$.WeakModel $s.Index}}</p>
-<table>
+<table class="wide">
 <tr><th class="name" rowspan="2">region</th><th colspan="3">baseline</th><th colspan="3">{{$s.Name}}</th><th colspan="3">difference</th></tr>
 <tr><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>explained by jobs</th><th>attractiveness</th><th>net domestic</th><th>attractiveness</th><th>attractiveness: 90 % interval</th></tr>
 {{range $.AttractRows $s.Index}}<tr><td class="name">{{.Name}}</td><td>{{.BaseNet}}</td><td>{{.BaseExplained}}</td><td>{{.BaseAttract}}</td><td>{{.ScenNet}}</td><td>{{.ScenExplained}}</td><td>{{.ScenAttract}}</td><td>{{.DiffNet}}</td><td class="{{.DiffClass}}">{{.DiffAttract}}</td><td class="{{.DiffClass}}">{{.Interval}}</td></tr>
