@@ -278,9 +278,7 @@ func (r *Run) writeRegions(y *record.Year, first bool) {
 		} else {
 			r.pop[i] += births - deaths + inDom - outDom + imm - emi
 		}
-		c.raw(r.yearField)
-		c.raw(r.codes[i])
-		c.raw(r.names[i])
+		r.regionRow(c, i)
 		c.int(r.pop[i])
 		c.int(births)
 		c.int(deaths)
@@ -352,9 +350,7 @@ func (r *Run) writeGrewUp(y *record.Year) {
 	for i := range y.Regions {
 		in := &y.Regions[i]
 		for k, age := range record.GrewUpAges {
-			c.raw(r.yearField)
-			c.raw(r.codes[i])
-			c.raw(r.names[i])
+			r.regionRow(c, i)
 			c.int(int64(age))
 			c.int(scaled(in.GrewUp[k], y.Weight))
 			c.int(scaled(in.LivingThere[k], y.Weight))
@@ -373,9 +369,7 @@ func (r *Run) writePopulation(y *record.Year) {
 		for ag := range record.NumAgeGroups {
 			for sex, name := range sexNames {
 				for e := range record.NumEducation {
-					c.raw(r.yearField)
-					c.raw(r.codes[i])
-					c.raw(r.names[i])
+					r.regionRow(c, i)
 					c.raw(r.ageGroups[ag])
 					c.str(name)
 					c.raw(r.education[e])
@@ -387,13 +381,20 @@ func (r *Run) writePopulation(y *record.Year) {
 	}
 }
 
+// regionRow starts a row of region i in this year's record: the year,
+// the region's code and its name, the first columns of every table by
+// region.
+func (r *Run) regionRow(c *csvFile, i int) {
+	c.raw(r.yearField)
+	c.raw(r.codes[i])
+	c.raw(r.names[i])
+}
+
 func (r *Run) writeHousing(y *record.Year) {
 	c := r.housingCSV
 	for i := range y.Regions {
 		in := &y.Regions[i]
-		c.raw(r.yearField)
-		c.raw(r.codes[i])
-		c.raw(r.names[i])
+		r.regionRow(c, i)
 		// The last two from the scaled stock and households, so that
 		// dwellings − households = vacant − without at any scale.
 		hh, dw := scaled(in.Households, y.Weight), scaled(in.Dwellings, y.Weight)
@@ -409,9 +410,7 @@ func (r *Run) writeStudy(y *record.Year) {
 	c := r.studyCSV
 	for i := range y.Regions {
 		in := &y.Regions[i]
-		c.raw(r.yearField)
-		c.raw(r.codes[i])
-		c.raw(r.names[i])
+		r.regionRow(c, i)
 		c.int(int64(math.Round(in.StudyPlaces * y.Weight)))
 		c.int(scaled(in.StudyPlaceStudents, y.Weight))
 		c.endRow()
