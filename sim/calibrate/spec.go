@@ -18,6 +18,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -121,7 +122,7 @@ type Spec struct {
 	read scenario.Errors // the problems found reading the table, reported by Check
 	// lines says where each key is written, for messages (nil in a Spec
 	// built by hand, whose problems have no line).
-	lines keyLines
+	lines tomlpos.Lines
 	// paramAt is the element of calibration.params (from 1) each of Params
 	// was read from, for the line of a problem with it; nil when the
 	// params are the defaults.
@@ -183,17 +184,17 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 		// The line, the key and the fix, as for a scenario.
 		return nil, scenario.SyntaxError(file, data, err)
 	}
-	s.lines = scanKeyLines(string(data))
-	ps := &parser{problems: problems{file: file, lines: s.lines}, given: map[string]bool{}, bad: map[string]bool{}}
+	s.lines = tomlpos.ScanLines(string(data))
+	ps := &parser{problems: problems{File: file, Lines: s.lines}, given: map[string]bool{}, bad: map[string]bool{}}
 	var bounds map[string][2]float64
 	switch c := doc["calibration"].(type) {
 	case nil:
 	case map[string]any:
 		bounds = ps.table(s, c)
 	default:
-		ps.add("calibration", "expected a table, got %s; write it as a [calibration] table", shown(c))
+		ps.Add("calibration", "expected a table, got %s; write it as a [calibration] table", shown(c))
 	}
-	s.given, s.bad, s.read, s.paramAt = ps.given, ps.bad, ps.errs, ps.paramAt
+	s.given, s.bad, s.read, s.paramAt = ps.given, ps.bad, ps.Errs, ps.paramAt
 	s.fill(bounds)
 	if strings.ContainsAny(s.World, `/\.`) && !filepath.IsAbs(s.World) {
 		s.World = filepath.Join(filepath.Dir(file), s.World)
@@ -207,43 +208,12 @@ func parseSpec(file string, data []byte) (*Spec, error) {
 	return s, nil
 }
 
-// problems collects the problems of a calibration file as scenario.Errors
-// (FILE:LINE: KEY: message, sorted by line), as sim/scenario and
-// sim/sweep do.
-type problems struct {
-	file  string
-	lines keyLines
-	errs  scenario.Errors
-}
-
-// add records a problem with key, a full path ("calibration.scale",
-// "calibration.params[2]": the line of the list's second element), at the
-// line where the file writes it or its nearest written ancestor.
-func (p *problems) add(key, format string, args ...any) {
-	p.errs = append(p.errs, &scenario.Error{File: p.file, Line: p.lines.line(key), Key: displayKey(key), Msg: fmt.Sprintf(format, args...)})
-}
-
-// err returns the problems sorted by line, or nil.
-func (p *problems) err() error {
-	if len(p.errs) == 0 {
-		return nil
-	}
-	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-	return p.errs
-}
-
-// displayKey strips the element numbers of a list (calibration.seeds[2] →
-// calibration.seeds): the line says which element.
-func displayKey(key string) string {
-	for strings.HasSuffix(key, "]") {
-		i := strings.LastIndexByte(key, '[')
-		if i <= 0 {
-			break
-		}
-		key = key[:i]
-	}
-	return key
-}
+// problems collects the problems of a calibration file (tomlpos.Problems:
+// FILE:LINE: KEY: message, sorted by line), as those of scenarios and
+// sweeps are. A key no line writes has no line (0): a Spec built by hand
+// has no lines at all. Keys are shown without their list element numbers
+// (calibration.seeds[2] as calibration.seeds): the line says which.
+type problems = tomlpos.Problems
 
 type parser struct {
 	problems
@@ -266,12 +236,12 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 		switch k {
 		case "targets":
 			if s.Targets, ok = p.str(key, v); ok && strings.TrimSpace(s.Targets) == "" {
-				p.add(key, "empty; give the path of the targets file, relative to this file, or leave the key out when the targets are in this file")
+				p.Add(key, "empty; give the path of the targets file, relative to this file, or leave the key out when the targets are in this file")
 				ok = false
 			}
 		case "world":
 			if s.World, ok = p.str(key, v); ok && strings.TrimSpace(s.World) == "" {
-				p.add(key, "empty; name an embedded world or give the path of a regions CSV (relative to this file), or leave the key out for %q", DefaultWorld)
+				p.Add(key, "empty; name an embedded world or give the path of a regions CSV (relative to this file), or leave the key out for %q", DefaultWorld)
 				s.World, ok = "", false
 			}
 		case "travel_times":
@@ -309,7 +279,7 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 		case "bounds":
 			m, isTable := v.(map[string]any)
 			if !isTable {
-				p.add(key, "expected a table of name = [min, max], e.g. [calibration.bounds] then base_mu2 = [15, 30]; got %s", shown(v))
+				p.Add(key, "expected a table of name = [min, max], e.g. [calibration.bounds] then base_mu2 = [15, 30]; got %s", shown(v))
 				continue
 			}
 			bounds = p.bounds(key, m)
@@ -320,7 +290,7 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 			} else {
 				msg += "; the keys are " + strings.Join(specKeys, ", ")
 			}
-			p.add(key, "%s", msg)
+			p.Add(key, "%s", msg)
 			continue
 		}
 		if ok {
@@ -344,7 +314,7 @@ func (p *parser) names(key string, v any) (names []string, ok bool) {
 	names = []string{} // an empty list is an error, not the default
 	list, isList := v.([]any)
 	if !isList {
-		p.add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]; got %s`, shown(v))
+		p.Add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]; got %s`, shown(v))
 		return names, false
 	}
 	ok = true
@@ -352,7 +322,7 @@ func (p *parser) names(key string, v any) (names []string, ok bool) {
 		el := fmt.Sprintf("%s[%d]", key, i+1)
 		n, isText := x.(string)
 		if !isText {
-			p.add(el, `expected the name of a parameter in quotes, e.g. "base_a2"; got %s`, shown(x))
+			p.Add(el, `expected the name of a parameter in quotes, e.g. "base_a2"; got %s`, shown(x))
 			ok = false
 			continue
 		}
@@ -365,7 +335,7 @@ func (p *parser) names(key string, v any) (names []string, ok bool) {
 func (p *parser) str(key string, v any) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
-		p.add(key, "expected a quoted text, got %s", shown(v))
+		p.Add(key, "expected a quoted text, got %s", shown(v))
 	}
 	return s, ok
 }
@@ -377,7 +347,7 @@ func (p *parser) num(key string, v any) (float64, bool) {
 	case int64:
 		return float64(x), true
 	}
-	p.add(key, "expected a number, got %s", shown(v))
+	p.Add(key, "expected a number, got %s", shown(v))
 	return 0, false
 }
 
@@ -385,11 +355,11 @@ func (p *parser) num(key string, v any) (float64, bool) {
 func (p *parser) int(key string, v any) (int, bool) {
 	x, ok := v.(int64)
 	if !ok {
-		p.add(key, "expected a whole number, got %s", shown(v))
+		p.Add(key, "expected a whole number, got %s", shown(v))
 		return 0, false
 	}
 	if x < math.MinInt32 || x > math.MaxInt32 {
-		p.add(key, "%d is far out of range; give a number in the key's range (docs/calibration.md lists them)", x)
+		p.Add(key, "%d is far out of range; give a number in the key's range (docs/calibration.md lists them)", x)
 		return 0, false
 	}
 	return int(x), true
@@ -400,18 +370,18 @@ func (p *parser) int(key string, v any) (int, bool) {
 func (p *parser) seeds(key string, v any, example, what string) ([]uint64, bool) {
 	list, ok := v.([]any)
 	if !ok {
-		p.add(key, "expected a list of seeds, e.g. %s; got %s", example, shown(v))
+		p.Add(key, "expected a list of seeds, e.g. %s; got %s", example, shown(v))
 		return nil, false
 	}
 	if len(list) == 0 {
-		p.add(key, "the list is empty; give at least one seed, e.g. %s, or leave the key out %s", example, what)
+		p.Add(key, "the list is empty; give at least one seed, e.g. %s, or leave the key out %s", example, what)
 		return nil, false
 	}
 	out := make([]uint64, 0, len(list))
 	for i, x := range list {
 		n, isInt := x.(int64)
 		if !isInt || n < 0 {
-			p.add(fmt.Sprintf("%s[%d]", key, i+1), "seed %s is not a whole number of 0 or more", shown(x))
+			p.Add(fmt.Sprintf("%s[%d]", key, i+1), "seed %s is not a whole number of 0 or more", shown(x))
 			ok = false
 			continue
 		}
@@ -444,7 +414,7 @@ func (p *parser) bounds(key string, m map[string]any) map[string][2]float64 {
 			}
 			list, ok := v.([]any)
 			if !ok || len(list) != 2 {
-				p.add(key+"."+name, "expected [min, max], got %s", shown(v))
+				p.Add(key+"."+name, "expected [min, max], got %s", shown(v))
 				continue
 			}
 			lo, ok1 := p.num(key+"."+name, list[0])
@@ -539,8 +509,8 @@ func (s *Spec) fill(bounds map[string][2]float64) {
 // what is wrong; how to fix it (scenario.Errors; FILE: KEY: … for a Spec
 // built by hand).
 func (s *Spec) Check() error {
-	p := &problems{file: s.File, lines: s.lines, errs: slices.Clone(s.read)}
-	at := func(key, format string, args ...any) { p.add("calibration."+key, format, args...) }
+	p := &problems{File: s.File, Lines: s.lines, Errs: slices.Clone(s.read)}
+	at := func(key, format string, args ...any) { p.Add("calibration."+key, format, args...) }
 	if !s.bad["params"] {
 		for _, n := range s.unusedBounds {
 			if params.IsPhased(n) {
@@ -642,16 +612,16 @@ func (s *Spec) Check() error {
 	if !slices.Contains(Methods, s.Method) {
 		at("method", "unknown method %q; use one of %s, or leave the key out for %s", s.Method, strings.Join(Methods, ", "), DefaultMethod)
 	}
-	return p.err()
+	return p.Err()
 }
 
 // Problem returns an error about key of the [calibration] table ("scale",
 // "bounds.base_mu2") at the line where the file writes it (or its table's
 // line, when the key took its default): FILE:LINE: calibration.KEY: msg.
 func (s *Spec) Problem(key, msg string) error {
-	p := &problems{file: s.File, lines: s.lines}
-	p.add("calibration."+key, "%s", msg)
-	return p.errs[0]
+	p := &problems{File: s.File, Lines: s.lines}
+	p.Add("calibration."+key, "%s", msg)
+	return p.Errs[0]
 }
 
 // phases returns the phases a per-phase parameter has.
@@ -727,34 +697,6 @@ func (s *Spec) patience() int {
 	}
 	return 10 + 4*len(s.Params)
 }
-
-// keyLines maps the path of every key, table and list element of a TOML
-// file to the line (from 1) where it is first written:
-// calibration.scale, calibration.bounds.phase_factor.student (a dotted
-// key, a [table] or an inline table alike), calibration.params[2] (the
-// list's second element). The TOML decoder keeps no positions for the
-// values it returns; the scenario parser's scanner finds them.
-type keyLines map[string]int
-
-// line returns the line of path, or of its nearest written ancestor; 0
-// (no line) when none is written, or for a Spec built by hand.
-func (kl keyLines) line(path string) int {
-	for path != "" {
-		if l, ok := kl[path]; ok {
-			return l
-		}
-		if i := strings.LastIndexAny(path, ".["); i > 0 {
-			path = path[:i]
-		} else {
-			break
-		}
-	}
-	return 0
-}
-
-// scanKeyLines returns the lines of src's keys, tables and list elements,
-// by the scenario parser's scanner (scenario.KeyLines).
-func scanKeyLines(src string) keyLines { return keyLines(scenario.KeyLines(src)) }
 
 // LoadWorld loads the spec's world with its travel-time file (world.Load),
 // as every evaluation and the validation run simulate it. An error names

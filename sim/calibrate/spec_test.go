@@ -2,7 +2,6 @@ package calibrate
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -216,94 +215,6 @@ func TestProblem(t *testing.T) {
 			t.Errorf("%s: %q, want %q", key, got, want)
 		}
 	}
-}
-
-func TestScanKeyLines(t *testing.T) {
-	src := `# a comment = 3
-title = "x = 1" # [calibration]
-notes = """
-[calibration]
-scale = 9
-"""
-
-[calibration]
-scale = 0.1 # the share
-'years' = 5
-"max_evals" = 9
-params = [
-  "base_a2", # one
-  "base_c",
-  # a comment
-  "phase_factor.student", "young_women_factor",
-]
-calibration.step = 0.2
-
-[ calibration . bounds ]
-base_a2 = [0.1,
-  1]
-phase_factor = { student = [0.1, 3],
-  family = [0.2, 3] }
-util_distance.family = [-3, -1]
-
-[calibration.bounds.util_size]
-senior = [0, 1]
-
-[[intervention]]
-kind = "x"
-[[intervention]]
-kind = "y"
-`
-	want := map[string]int{
-		"title": 2, "notes": 3,
-		"calibration": 8, "calibration.scale": 9, "calibration.years": 10, "calibration.max_evals": 11,
-		"calibration.params": 12, "calibration.params[1]": 13, "calibration.params[2]": 14, "calibration.params[3]": 16, "calibration.params[4]": 16,
-		"calibration.calibration": 18, "calibration.calibration.step": 18, // a dotted key inside [calibration] is calibration.calibration.step
-		"calibration.bounds": 20, "calibration.bounds.base_a2": 21, "calibration.bounds.base_a2[1]": 21, "calibration.bounds.base_a2[2]": 22,
-		"calibration.bounds.phase_factor": 23, "calibration.bounds.phase_factor.student": 23, "calibration.bounds.phase_factor.student[1]": 23, "calibration.bounds.phase_factor.student[2]": 23,
-		"calibration.bounds.phase_factor.family": 24, "calibration.bounds.phase_factor.family[1]": 24, "calibration.bounds.phase_factor.family[2]": 24,
-		"calibration.bounds.util_distance": 25, "calibration.bounds.util_distance.family": 25, "calibration.bounds.util_distance.family[1]": 25, "calibration.bounds.util_distance.family[2]": 25,
-		"calibration.bounds.util_size": 27, "calibration.bounds.util_size.senior": 28, "calibration.bounds.util_size.senior[1]": 28, "calibration.bounds.util_size.senior[2]": 28,
-		"intervention": 30, "intervention[1]": 30, "intervention[1].kind": 31, "intervention[2]": 32, "intervention[2].kind": 33,
-	}
-	got := scanKeyLines(src)
-	if !maps.Equal(got, keyLines(want)) {
-		for _, k := range slices.Sorted(maps.Keys(want)) {
-			if got[k] != want[k] {
-				t.Errorf("%s: line %d, want %d", k, got[k], want[k])
-			}
-		}
-		for _, k := range slices.Sorted(maps.Keys(got)) {
-			if _, ok := want[k]; !ok {
-				t.Errorf("%s recorded at line %d", k, got[k])
-			}
-		}
-	}
-	// A key not written is at its nearest written ancestor's line.
-	if l := got.line("calibration.bounds.phase_factor.senior"); l != 23 {
-		t.Errorf("an unwritten key: line %d", l)
-	}
-	if l := got.line("calibration.params[9]"); l != 12 {
-		t.Errorf("an unwritten element: line %d", l)
-	}
-	// CRLF line ends count the same.
-	if l := scanKeyLines(strings.ReplaceAll(src, "\n", "\r\n")).line("calibration.bounds.util_size.senior"); l != 28 {
-		t.Errorf("CRLF: line %d", l)
-	}
-}
-
-// FuzzScanKeyLines: any input, TOML or not, returns without a panic or a
-// loop.
-func FuzzScanKeyLines(f *testing.F) {
-	for _, s := range []string{"[calibration]\nscale = 0.1\n", "a = [1, {b = \"\"\"x\"\"\"}]\n", "[[", "a = '", "x = { y = [", `"\`, "0. "} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for k, l := range scanKeyLines(s) {
-			if l < 1 || l > strings.Count(s, "\n")+1 {
-				t.Fatalf("%q: %s at line %d", s, k, l)
-			}
-		}
-	})
 }
 
 // FuzzParseSpec: any file gives a spec or problems that each name the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -14,77 +13,40 @@ import (
 	"github.com/settle-sim/settle/sim/tomlpos"
 )
 
-// Error is one problem in a scenario file. Its text has the form
-//
-//	FILE:LINE: KEY: what is wrong; how to fix it
-//
-// where KEY is the key's path: scenario.years, behaviour.move_scale,
-// intervention[2].regions (the second [[intervention]] entry). A problem
-// with a value given beside the file (Line 0, KEY a flag such as --scale)
-// reads FILE: KEY: ….
-type Error struct {
-	File string
-	Line int
-	Key  string
-	Msg  string // what is wrong; how to fix it (may continue on indented lines)
-}
+// Error is one problem in a scenario file: FILE:LINE: KEY: what is wrong;
+// how to fix it (tomlpos.Error). Every TOML file of Settle reports its
+// problems so.
+type Error = tomlpos.Error
 
-func (e *Error) Error() string {
-	if e.Line == 0 { // not from a line of the file (a command-line flag)
-		return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+// Errors is every problem found in a scenario file, sorted by line.
+type Errors = tomlpos.Errors
+
+// keyLines are the lines of a scenario's keys (tomlpos.Lines).
+type keyLines tomlpos.Lines
+
+// scanKeyLines scans src for the lines of its keys (tomlpos.ScanLines).
+func scanKeyLines(src string) keyLines { return keyLines(tomlpos.ScanLines(src)) }
+
+// line returns the line of path, or of its nearest written ancestor, or 1.
+func (kl keyLines) line(path string) int {
+	if l := tomlpos.Lines(kl).Line(path); l > 0 {
+		return l
 	}
-	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
+	return 1
 }
 
-// Errors is every problem found in a scenario file, sorted by line. Its text
-// is one Error a line.
-type Errors []*Error
+// problems collects the errors of one scenario file.
+type problems = tomlpos.Problems
 
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
+// newProblems returns the collector of file's problems: a key with no
+// line is on line 1, and [[intervention]] entries keep their numbers.
+func newProblems(file string, lines keyLines) *problems {
+	return &problems{File: file, Lines: tomlpos.Lines(lines), NoLine: 1, Tables: []string{"intervention"}}
 }
 
-// problems collects the errors of one file.
-type problems struct {
-	file  string
-	lines keyLines
-	errs  Errors
-}
-
-// add records a problem at the line of key (or of its nearest written ancestor).
-func (p *problems) add(key string, format string, args ...any) {
-	p.addAt(p.lines.line(key), key, format, args...)
-}
-
-func (p *problems) addAt(line int, key string, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: displayKey(key), Msg: fmt.Sprintf(format, args...)})
-}
-
-// err returns the problems sorted by line, or nil.
-func (p *problems) err() error {
-	if len(p.errs) == 0 {
-		return nil
-	}
-	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-	return p.errs
-}
-
-// displayKey strips element indices of array values (regions[3] → regions):
-// the line already says which element.
-func displayKey(path string) string {
-	for strings.HasSuffix(path, "]") {
-		i := strings.LastIndexByte(path, '[')
-		if i <= 0 || strings.HasSuffix(path[:i], ".intervention") || path[:i] == "intervention" {
-			break
-		}
-		path = path[:i]
-	}
-	return path
-}
+// displayKey shows path as problems do: regions[3] as regions (the line
+// says which element), intervention[2] as itself.
+func displayKey(path string) string { return newProblems("", nil).Show(path) }
 
 // SyntaxError turns the TOML decoder's error about file, whose bytes are
 // data, into an Error with the line, the key, the fix of the commonest
@@ -109,7 +71,7 @@ func SyntaxError(file string, data []byte, err error) error {
 		// The decoder names the table only (scenario for scale = 0,05):
 		// the key is the line's.
 		if k, _, ok := lineKey(text); ok {
-			key = join(key, k)
+			key = tomlpos.Join(key, k)
 		}
 	}
 	if key == "" {
@@ -169,7 +131,7 @@ func encodingError(file string, data []byte, e *tomlpos.EncodingError) error {
 		best := ""
 		for path, l := range scanKeyLines(string(data)) {
 			for !utf8.ValidString(path) { // a key with the byte itself: its table
-				path = parent(path)
+				path = tomlpos.Parent(path)
 			}
 			if l == e.Line && (len(path) > len(best) || len(path) == len(best) && path < best) {
 				best = path

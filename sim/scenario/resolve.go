@@ -22,9 +22,9 @@ func (s *Scenario) LoadWorld() (*world.World, error) {
 		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
 			key = "scenario.travel_times"
 		}
-		p := &problems{file: s.File, lines: s.lines}
-		p.add(key, "%v", err)
-		return nil, p.err()
+		p := newProblems(s.File, s.lines)
+		p.Add(key, "%v", err)
+		return nil, p.Err()
 	}
 	if err := s.Resolve(w); err != nil {
 		return nil, err
@@ -40,9 +40,9 @@ func (s *Scenario) LoadWorld() (*world.World, error) {
 // StartYear and each Interventions[i].Regions; on error s is unchanged and
 // the error is Errors.
 func (s *Scenario) Resolve(w *world.World) error {
-	p := &problems{file: s.File, lines: s.lines}
+	p := newProblems(s.File, s.lines)
 	resolved := s.checkWorld(p, w)
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return err
 	}
 	s.StartYear = w.StartYear
@@ -58,7 +58,7 @@ func (s *Scenario) Resolve(w *world.World) error {
 // problem).
 func (s *Scenario) checkWorld(p *problems, w *world.World) [][]int {
 	if s.StartYear != 0 && s.StartYear != w.StartYear {
-		p.add("scenario.start_year", "start_year = %d, but world %s describes the population on 1 January %d, where the simulation starts; start_year only documents the start and cannot move it: write start_year = %d or leave it out",
+		p.Add("scenario.start_year", "start_year = %d, but world %s describes the population on 1 January %d, where the simulation starts; start_year only documents the start and cannot move it: write start_year = %d or leave it out",
 			s.StartYear, filepath.Base(w.Name), w.StartYear, w.StartYear)
 	}
 	s.checkYears(p, w)
@@ -82,7 +82,7 @@ func (s *Scenario) checkWorld(p *problems, w *world.World) [][]int {
 					}
 				}
 			}
-			p.add(key, "%s", fe.Msg)
+			p.Add(key, "%s", fe.Msg)
 			continue
 		}
 		resolved[i] = regions
@@ -101,7 +101,7 @@ func (s *Scenario) checkWorldToo(p *problems) {
 	if s.World == "" {
 		return
 	}
-	for _, e := range p.errs {
+	for _, e := range p.Errs {
 		if e.Key == "scenario.world" || e.Key == "scenario.travel_times" {
 			return
 		}
@@ -112,22 +112,22 @@ func (s *Scenario) checkWorldToo(p *problems) {
 		if s.TravelTimes != "" && strings.Contains(err.Error(), filepath.Base(s.TravelTimes)) {
 			key = "scenario.travel_times"
 		}
-		p.add(key, "%v", err)
+		p.Add(key, "%v", err)
 		return
 	}
-	q := &problems{file: s.File, lines: s.lines}
+	q := newProblems(s.File, s.lines)
 	s.checkWorld(q, w)
 	type at struct {
 		line int
 		key  string
 	}
 	keys, msgs := map[at]bool{}, map[string]bool{}
-	for _, e := range p.errs {
+	for _, e := range p.Errs {
 		keys[at{e.Line, e.Key}], msgs[e.Msg] = true, true
 	}
-	for _, e := range q.errs {
+	for _, e := range q.Errs {
 		if !keys[at{e.Line, e.Key}] && !msgs[e.Msg] {
-			p.errs = append(p.errs, e)
+			p.Errs = append(p.Errs, e)
 		}
 	}
 }
@@ -142,7 +142,7 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 		for _, r := range t.regions {
 			i, err := w.Lookup(r.s)
 			if err != nil {
-				p.addAt(r.line, t.path+".regions", "%v", err)
+				p.AddAt(r.line, t.path+".regions", "%v", err)
 				bad = true
 				continue
 			}
@@ -150,7 +150,7 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 			// spellings) is most likely a slip for another region.
 			if f, dup := first[i]; dup {
 				reg := &w.Regions[i]
-				p.addAt(r.line, t.path+".regions", "%q and %q both name %s (%s); list each region once", f, r.s, reg.Name, reg.Code)
+				p.AddAt(r.line, t.path+".regions", "%q and %q both name %s (%s); list each region once", f, r.s, reg.Name, reg.Code)
 				bad = true
 				continue
 			}
@@ -177,11 +177,11 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 		rs, name, err := w.County(c.s)
 		var ce *world.CountyError
 		if errors.As(err, &ce) {
-			p.addAt(c.line, t.path+".county", "%s", unknownCounty(ce, t.countyList))
+			p.AddAt(c.line, t.path+".county", "%s", unknownCounty(ce, t.countyList))
 			bad = true
 		}
 		if f, dup := firstCounty[name]; dup && err == nil {
-			p.addAt(c.line, t.path+".county", "%q and %q both name %s; list each county once", f, c.s, name)
+			p.AddAt(c.line, t.path+".county", "%q and %q both name %s; list each county once", f, c.s, name)
 			bad = true
 		} else if err == nil {
 			firstCounty[name] = c.s
@@ -204,7 +204,7 @@ func resolveTargets(p *problems, w *world.World, t *targets) []int {
 		if t.centrality == nil {
 			key = t.path + ".county"
 		}
-		p.add(key, "no region of world %s matches %s; widen the selection (classes present: %s)",
+		p.Add(key, "no region of world %s matches %s; widen the selection (classes present: %s)",
 			filepath.Base(w.Name), describeSelection(t), classesPresent(w, inCounty))
 		return nil
 	}

@@ -208,14 +208,14 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 		return nil, SyntaxError(file, data, err)
 	}
 	s.lines = scanKeyLines(string(data))
-	p := &problems{file: file, lines: s.lines}
+	p := newProblems(file, s.lines)
 
 	misspelt := map[string]bool{} // tables an unknown one is taken for
 	for _, key := range sortedKeys(doc) {
 		switch key {
 		case "scenario", "behaviour", "intervention":
 		default:
-			p.add(key, "%s", unknownTop(key, doc[key]))
+			p.Add(key, "%s", unknownTop(key, doc[key]))
 			switch doc[key].(type) {
 			case map[string]any, []map[string]any:
 				misspelt[nearTable(key)] = true
@@ -225,10 +225,10 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	if sc, ok := doc["scenario"]; !ok {
 		// [senario] already says what to write.
 		if !misspelt["scenario"] {
-			p.addAt(1, "scenario", "missing [scenario] table; start the file with [scenario] and at least name, world and years")
+			p.AddAt(1, "scenario", "missing [scenario] table; start the file with [scenario] and at least name, world and years")
 		}
 	} else if m, ok := sc.(map[string]any); !ok {
-		p.add("scenario", "expected a table, got %s; write it as a [scenario] table", describe(sc))
+		p.Add("scenario", "expected a table, got %s; write it as a [scenario] table", describe(sc))
 	} else {
 		s.parseScenario(p, m)
 	}
@@ -237,7 +237,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 		if m, ok := b.(map[string]any); ok {
 			s.parseBehaviour(p, m)
 		} else {
-			p.add("behaviour", "expected a table, got %s; write it as a [behaviour] table of name = value lines", describe(b))
+			p.Add("behaviour", "expected a table, got %s; write it as a [behaviour] table of name = value lines", describe(b))
 		}
 	}
 	if iv, ok := doc["intervention"]; ok {
@@ -246,16 +246,16 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 				s.parseIntervention(p, fmt.Sprintf("intervention[%d]", i+1), m)
 			}
 		} else {
-			p.add("intervention", "expected [[intervention]] entries (double brackets), got %s; write each intervention as its own [[intervention]] table", describe(iv))
+			p.Add("intervention", "expected [[intervention]] entries (double brackets), got %s; write each intervention as its own [[intervention]] table", describe(iv))
 		}
 	}
 	// The interventions' years are checked by Resolve, against the world's
 	// start year: a start_year in the file only documents it, and may be
 	// wrong.
 	s.checkNames(p)
-	if len(p.errs) > 0 {
+	if len(p.Errs) > 0 {
 		s.checkWorldToo(p)
-		return nil, p.err()
+		return nil, p.Err()
 	}
 	return s, nil
 }
@@ -340,11 +340,11 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 			}
 			switch {
 			case name == "":
-				p.add(path, `the name is empty; give the scenario a name of letters, digits, - and _, e.g. name = "baseline"`)
+				p.Add(path, `the name is empty; give the scenario a name of letters, digits, - and _, e.g. name = "baseline"`)
 			case len(name) > maxNameLength:
-				p.add(path, "the name is %d characters long; use at most %d", len(name), maxNameLength)
+				p.Add(path, "the name is %d characters long; use at most %d", len(name), maxNameLength)
 			case !validName.MatchString(name):
-				p.add(path, "%q has characters other than letters, digits, - and _ (it names the results folder); use e.g. name = %q", name, sanitize(name))
+				p.Add(path, "%q has characters other than letters, digits, - and _ (it names the results folder); use e.g. name = %q", name, sanitize(name))
 			}
 			s.Name = name
 		case "description":
@@ -363,7 +363,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		case "start_year":
 			if y, ok := integer(p, path, v); ok {
 				if y <= 0 {
-					p.add(path, "start_year = %d is not a year; give the world's start year, e.g. start_year = 2024, or leave it out", y)
+					p.Add(path, "start_year = %d is not a year; give the world's start year, e.g. start_year = 2024, or leave it out", y)
 				} else {
 					s.StartYear = int(y)
 				}
@@ -371,7 +371,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		case "years":
 			if y, ok := integer(p, path, v); ok {
 				if y < 1 || y > MaxYears {
-					p.add(path, "years = %d is out of range; simulate between 1 and %d years, e.g. years = 30", y, MaxYears)
+					p.Add(path, "years = %d is out of range; simulate between 1 and %d years, e.g. years = 30", y, MaxYears)
 				} else {
 					s.Years, s.fileYears = int(y), int(y)
 				}
@@ -379,7 +379,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		case "seed":
 			if n, ok := integer(p, path, v); ok {
 				if n < 0 {
-					p.add(path, "seed = %d is negative; use a whole number 0 or above, e.g. seed = 1", n)
+					p.Add(path, "seed = %d is negative; use a whole number 0 or above, e.g. seed = 1", n)
 				} else {
 					s.Seed = uint64(n)
 				}
@@ -387,7 +387,7 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		case "scale":
 			if x, ok := number(p, path, v); ok {
 				if !(x > 0 && x <= 1) {
-					p.add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)%s", x, strings.Replace(PercentHint(x), "write ", "write scale = ", 1))
+					p.Add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)%s", x, strings.Replace(PercentHint(x), "write ", "write scale = ", 1))
 				} else {
 					s.Scale, s.fileScale = x, x
 				}
@@ -397,13 +397,13 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 		}
 	}
 	if _, ok := m["name"]; !ok {
-		p.add("scenario", `missing name; add name = "…" (letters, digits, - and _: it names the results folder)`)
+		p.Add("scenario", `missing name; add name = "…" (letters, digits, - and _: it names the results folder)`)
 	}
 	if _, ok := m["years"]; !ok {
-		p.add("scenario", "missing years; add years = 30 (the number of years to simulate, 1 to %d)", MaxYears)
+		p.Add("scenario", "missing years; add years = 30 (the number of years to simulate, 1 to %d)", MaxYears)
 	}
 	if _, ok := m["world"]; !ok {
-		p.add("scenario", "missing world; add world = %q (or the path of a regions CSV)", DefaultWorld)
+		p.Add("scenario", "missing world; add world = %q (or the path of a regions CSV)", DefaultWorld)
 	}
 	if s.World != "" {
 		s.resolveWorldPath(p)
@@ -432,13 +432,13 @@ func (s *Scenario) resolveWorldPath(p *problems) {
 	if isPath(s.World) {
 		s.World = abs(s.World)
 		if _, err := os.Stat(s.World); err != nil {
-			p.add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, output.UnwrapPath(err), DefaultWorld)
+			p.Add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, output.UnwrapPath(err), DefaultWorld)
 		}
 	}
 	if s.TravelTimes != "" {
 		s.TravelTimes = abs(s.TravelTimes)
 		if _, err := os.Stat(s.TravelTimes); err != nil {
-			p.add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, output.UnwrapPath(err))
+			p.Add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, output.UnwrapPath(err))
 		}
 	}
 }
@@ -449,9 +449,9 @@ func (s *Scenario) parseBehaviour(p *problems, m map[string]any) {
 		if sub, ok := m[key].(map[string]any); ok {
 			if !params.IsPhased(key) {
 				if _, err := s.Behaviour.Get(key); err != nil {
-					p.add(path, "%v", err)
+					p.Add(path, "%v", err)
 				} else {
-					p.add(path, "%s is a single number, not set per life phase; write %s = value", key, key)
+					p.Add(path, "%s is a single number, not set per life phase; write %s = value", key, key)
 				}
 				continue
 			}
@@ -466,7 +466,7 @@ func (s *Scenario) parseBehaviour(p *problems, m map[string]any) {
 
 func (s *Scenario) setParam(p *problems, path, name string, v any) {
 	if _, ok := v.(map[string]any); ok {
-		p.add(path, "expected a number, got a table; write %s = value", name)
+		p.Add(path, "expected a number, got a table; write %s = value", name)
 		return
 	}
 	x, ok := number(p, path, v)
@@ -481,7 +481,7 @@ func (s *Scenario) setParam(p *problems, path, name string, v any) {
 				msg += fmt.Sprintf(" (did you mean %q?)", sug)
 			}
 		}
-		p.add(path, "%s", msg)
+		p.Add(path, "%s", msg)
 		return
 	}
 	s.Overrides[name] = x
@@ -502,13 +502,13 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 		case "regions":
 			t.regions = names(p, kp, v, `["Stavanger", "Haugesund"]`)
 			if emptyList(v) {
-				p.add(kp, `the regions list is empty; list at least one region code or name, e.g. regions = ["Stavanger"], or leave regions out for a national intervention`)
+				p.Add(kp, `the regions list is empty; list at least one region code or name, e.g. regions = ["Stavanger"], or leave regions out for a national intervention`)
 			}
 		case "county":
 			t.county = names(p, kp, v, `"Vestland"`)
 			_, t.countyList = v.([]any)
 			if emptyList(v) {
-				p.add(kp, `the county list is empty; give a county name or code, e.g. county = "Vestland"`)
+				p.Add(kp, `the county list is empty; give a county name or code, e.g. county = "Vestland"`)
 			}
 		case "centrality":
 			t.centrality = s.centrality(p, kp, v)
@@ -523,7 +523,7 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 		case "phase_in_years":
 			if y, ok := integer(p, kp, v); ok {
 				if y < 0 {
-					p.add(kp, "phase_in_years = %d is negative; use 0 (full effect from from_year) or more years, e.g. phase_in_years = 3", y)
+					p.Add(kp, "phase_in_years = %d is negative; use 0 (full effect from from_year) or more years, e.g. phase_in_years = 3", y)
 				} else {
 					sp.PhaseInYears = int(y)
 				}
@@ -542,7 +542,7 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 	}
 	s.numbersInText(p, path, &sp)
 	if _, ok := m["kind"]; !ok {
-		p.add(path, "missing kind; add kind = \"…\", one of %s", strings.Join(intervention.KindNames(), ", "))
+		p.Add(path, "missing kind; add kind = \"…\", one of %s", strings.Join(intervention.KindNames(), ", "))
 	} else if _, isText := m["kind"].(string); isText {
 		for _, fe := range intervention.Validate(&sp) {
 			key := path + "." + fe.Key
@@ -550,31 +550,31 @@ func (s *Scenario) parseIntervention(p *problems, path string, m map[string]any)
 			if line == 0 {
 				line = s.lines.line(key)
 			}
-			p.addAt(line, key, "%s", fe.Msg)
+			p.AddAt(line, key, "%s", fe.Msg)
 		}
 	}
 	if sp.Name == "" {
 		sp.Name = sp.Kind
 	}
 	if _, ok := m["from_year"]; !ok {
-		p.add(path, "missing from_year; add from_year = YEAR, the first year the intervention is in force")
+		p.Add(path, "missing from_year; add from_year = YEAR, the first year the intervention is in force")
 	}
 	// A year already reported bad is no year to compare with.
 	if fromOK && toOK && sp.ToYear < sp.FromYear {
-		p.add(path+".to_year", "to_year = %d is before from_year = %d; give a last year on or after from_year, or leave to_year out (no end)", sp.ToYear, sp.FromYear)
+		p.Add(path+".to_year", "to_year = %d is before from_year = %d; give a last year on or after from_year, or leave to_year out (no end)", sp.ToYear, sp.FromYear)
 	}
 	if t.regions != nil && (t.centrality != nil || t.county != nil) {
 		other := "centrality"
 		if t.county != nil {
 			other = "county"
 		}
-		p.add(path+"."+other, "both regions and %s are given; list the regions, or select them by centrality and/or county, not both", other)
+		p.Add(path+"."+other, "both regions and %s are given; list the regions, or select them by centrality and/or county, not both", other)
 	}
 	_, hasRegions := m["regions"]
 	_, hasCentrality := m["centrality"]
 	_, hasCounty := m["county"]
 	if k, ok := intervention.Kinds[sp.Kind]; ok && !k.National && !hasRegions && !hasCentrality && !hasCounty {
-		p.add(path, "%s needs target regions; add regions = [\"…\"] (codes or names), centrality = [5, 6] or county = \"…\"", sp.Kind)
+		p.Add(path, "%s needs target regions; add regions = [\"…\"] (codes or names), centrality = [5, 6] or county = \"…\"", sp.Kind)
 	}
 	s.Interventions = append(s.Interventions, sp)
 	s.targets = append(s.targets, t)
@@ -606,7 +606,7 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 			// unremarked).
 			if raw := s.rawValue(kp, ps.Key); ps.Kind == "integer" && dotThousands.MatchString(raw) {
 				whole := strings.ReplaceAll(raw, ".", "")
-				p.add(kp, "%s = %s reads as %s; TOML has no thousands separators: write %s = %s if the dot separates thousands",
+				p.Add(kp, "%s = %s reads as %s; TOML has no thousands separators: write %s = %s if the dot separates thousands",
 					ps.Key, raw, strconv.FormatFloat(v.Num, 'g', -1, 64), ps.Key, whole)
 				v.Num, _ = strconv.ParseFloat(whole, 64)
 				sp.Params[ps.Key] = v
@@ -615,13 +615,13 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 		}
 		text := strings.TrimSpace(v.Str)
 		if n, ok := readNumber(kp, text); ok {
-			p.add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
+			p.Add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
 			v.Num, _ = strconv.ParseFloat(n.value, 64)
 		} else if ps.Kind == "integer" && dotThousands.MatchString(text) {
 			// jobs = "1.500": the dots separate thousands (1.5 would be
 			// refused as a count).
 			whole := strings.ReplaceAll(text, ".", "")
-			p.add(kp, "expected %s, got the text %q; write %s = %s without quotes: TOML has no thousands separators", what, v.Str, ps.Key, whole)
+			p.Add(kp, "expected %s, got the text %q; write %s = %s without quotes: TOML has no thousands separators", what, v.Str, ps.Key, whole)
 			v.Num, _ = strconv.ParseFloat(whole, 64)
 		} else if _, err := strconv.ParseFloat(text, 64); err == nil {
 			continue // "0.9": intervention.Validate says to write it without quotes
@@ -639,7 +639,7 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 			case ok && n.alt != "":
 				// "NOK 50,000": 50000 with a thousands separator, or 50
 				// with a decimal comma.
-				p.add(kp, "expected %s, got the text %q; write %s = %s if the comma separates thousands, or %s = %s if it is a decimal comma: the number without its unit or other words; %s",
+				p.Add(kp, "expected %s, got the text %q; write %s = %s if the comma separates thousands, or %s = %s if it is a decimal comma: the number without its unit or other words; %s",
 					what, v.Str, ps.Key, n.alt, ps.Key, n.value, n.why)
 				v.Num, _ = strconv.ParseFloat(n.alt, 64)
 				v.IsNum, v.Str = true, ""
@@ -652,7 +652,7 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 					continue
 				}
 			}
-			p.add(kp, "expected %s, got the text %q; write %s = %s, the number without its unit or other words%s", what, v.Str, ps.Key, num, why)
+			p.Add(kp, "expected %s, got the text %q; write %s = %s, the number without its unit or other words%s", what, v.Str, ps.Key, num, why)
 			v.Num, _ = strconv.ParseFloat(num, 64)
 		} else {
 			continue
@@ -694,12 +694,12 @@ func (s *Scenario) rawValue(path, key string) string {
 // centrality reads a class or a list of classes 1..6.
 func (s *Scenario) centrality(p *problems, path string, v any) []int {
 	if classes, got, ok := classesInText(v); ok {
-		p.add(path, "expected a class or a list of classes, got %s; write centrality = %s (numbers, without quotes)", got, formatClasses(classes))
+		p.Add(path, "expected a class or a list of classes, got %s; write centrality = %s (numbers, without quotes)", got, formatClasses(classes))
 		return []int{}
 	}
 	if str, isText := v.(string); isText {
 		if _, err := strconv.Atoi(strings.TrimSpace(str)); err != nil {
-			p.add(path, "expected a class or a list of classes (SSB's 1 = most central to 6 = least central), got %s; write e.g. centrality = [5, 6]", describe(v))
+			p.Add(path, "expected a class or a list of classes (SSB's 1 = most central to 6 = least central), got %s; write e.g. centrality = [5, 6]", describe(v))
 			return []int{}
 		}
 	}
@@ -718,17 +718,17 @@ func (s *Scenario) centrality(p *problems, path string, v any) []int {
 			continue
 		}
 		if c < 1 || c > 6 {
-			p.add(ep, "centrality class %d does not exist; SSB's classes run from 1 (most central) to 6 (least central), e.g. centrality = [5, 6]", c)
+			p.Add(ep, "centrality class %d does not exist; SSB's classes run from 1 (most central) to 6 (least central), e.g. centrality = [5, 6]", c)
 			continue
 		}
 		if slices.Contains(out, int(c)) {
-			p.add(ep, "centrality class %d is listed twice; list each class once", c)
+			p.Add(ep, "centrality class %d is listed twice; list each class once", c)
 			continue
 		}
 		out = append(out, int(c))
 	}
 	if len(list) == 0 {
-		p.add(path, "the centrality list is empty; list classes from 1 (most central) to 6 (least), e.g. centrality = [5, 6]")
+		p.Add(path, "the centrality list is empty; list classes from 1 (most central) to 6 (least), e.g. centrality = [5, 6]")
 	}
 	return out
 }
@@ -831,22 +831,22 @@ func (s *Scenario) value(p *problems, path string, v any, ps *intervention.Param
 				isInt, isFloat = isInt && numeric, isFloat && numeric
 				switch {
 				case (isInt || isFloat) && len(x) == 1:
-					p.add(path, "expected one value, got a list; write %s = %v without the brackets", lastKey(path), el)
+					p.Add(path, "expected one value, got a list; write %s = %v without the brackets", lastKey(path), el)
 				case isInt || isFloat:
-					p.add(path, "expected one value, got a list of %d numbers; give one (a list here holds names in quotes), or one intervention for each value", len(x))
+					p.Add(path, "expected one value, got a list of %d numbers; give one (a list here holds names in quotes), or one intervention for each value", len(x))
 				case ps != nil && len(ps.Choices) > 0:
 					// skill_levels = [3]: "3" is no level either.
-					p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected one of %s in quotes in this list, got %s; write e.g. %s = [%q]",
+					p.Add(fmt.Sprintf("%s[%d]", path, i+1), "expected one of %s in quotes in this list, got %s; write e.g. %s = [%q]",
 						intervention.QuoteAll(ps.Choices), describe(el), lastKey(path), ps.Choices[len(ps.Choices)-1])
 				default:
-					p.add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
+					p.Add(fmt.Sprintf("%s[%d]", path, i+1), "expected text in quotes in this list, got %s; write it as %q", describe(el), fmt.Sprint(el))
 				}
 				return val, false
 			}
 			val.List = append(val.List, str)
 		}
 	default:
-		p.add(path, "expected a number, text, true/false or a list of text, got %s; see the kind's parameters in scenarios/README.md", describe(v))
+		p.Add(path, "expected a number, text, true/false or a list of text, got %s; see the kind's parameters in scenarios/README.md", describe(v))
 		return val, false
 	}
 	return val, true
@@ -879,7 +879,7 @@ func (s *Scenario) checkNames(p *problems) {
 		// Sweeps find a name in any case: "Fibre" and "fibre" are one.
 		name := s.Interventions[i].Name
 		if j, dup := seen[strings.ToLower(name)]; dup {
-			p.add(path+".name", "the name %q is already used by the intervention at line %d; give each intervention its own name", name, s.Interventions[j].Line)
+			p.Add(path+".name", "the name %q is already used by the intervention at line %d; give each intervention its own name", name, s.Interventions[j].Line)
 			continue
 		}
 		seen[strings.ToLower(name)] = i
@@ -899,14 +899,14 @@ func (s *Scenario) checkScale(p *problems, w *world.World) {
 	}
 	// A world × scale whose persons a run cannot number (synth.TooMany).
 	if why := synth.TooMany(w, s.Scale); why != "" {
-		p.add("scenario.scale", "scale = %g%s is too large for world %s: %s", s.Scale, as, filepath.Base(w.Name), why)
+		p.Add("scenario.scale", "scale = %g%s is too large for world %s: %s", s.Scale, as, filepath.Base(w.Name), why)
 		return
 	}
 	b := synth.ScaleBias(w, s.Scale)
 	if !(b > synth.MaxScaleBias) {
 		return
 	}
-	p.add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %s; use scale = %g or more",
+	p.Add("scenario.scale", "scale = %g%s is too small for world %s: %d of its %d regions (the smallest) would each keep one simulated person, counted as %s residents, which overstates the population by %s; use scale = %g or more",
 		s.Scale, as, filepath.Base(w.Name), synth.Topped(w, s.Scale), w.N(), output.Group(int64(math.Round(1/s.Scale))), synth.BiasText(b), synth.MinScale(w))
 }
 
@@ -931,9 +931,9 @@ func (s *Scenario) checkYears(p *problems, w *world.World) {
 		}
 		switch {
 		case sp.FromYear < start:
-			p.add(path, "from_year = %d is before the start year %d; use %d or later (world %s describes the population on 1 January %d, where the simulation starts)", sp.FromYear, start, start, filepath.Base(w.Name), start)
+			p.Add(path, "from_year = %d is before the start year %d; use %d or later (world %s describes the population on 1 January %d, where the simulation starts)", sp.FromYear, start, start, filepath.Base(w.Name), start)
 		case years > 0 && sp.FromYear > last:
-			p.add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or %s", sp.FromYear, last, start, last, how)
+			p.Add(path, "from_year = %d is after the last simulated year %d; use a year from %d to %d, or %s", sp.FromYear, last, start, last, how)
 		}
 	}
 }
@@ -943,7 +943,7 @@ func (s *Scenario) checkYears(p *problems, w *world.World) {
 func text(p *problems, path string, v any, example string) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
-		p.add(path, "expected text in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
+		p.Add(path, "expected text in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
 	}
 	return s, ok
 }
@@ -959,24 +959,24 @@ func integer(p *problems, path string, v any) (int64, bool) {
 		case x == math.Trunc(x) && math.Abs(x) < 1<<53:
 			return int64(x), true
 		case x == math.Trunc(x):
-			p.add(path, "%s = %g is too large for a whole number; write e.g. %s = %s", lastKey(path), x, lastKey(path), keyExample(path))
+			p.Add(path, "%s = %g is too large for a whole number; write e.g. %s = %s", lastKey(path), x, lastKey(path), keyExample(path))
 		default:
-			p.add(path, "expected a whole number, got %g; write %s = %g", x, lastKey(path), math.Round(x))
+			p.Add(path, "expected a whole number, got %g; write %s = %g", x, lastKey(path), math.Round(x))
 		}
 		return 0, false
 	case string:
 		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
-			p.add(path, "expected a whole number, got the text %q; write %s = %d without quotes", x, lastKey(path), n)
+			p.Add(path, "expected a whole number, got the text %q; write %s = %d without quotes", x, lastKey(path), n)
 			return 0, false
 		}
 		if fix := numberFix(path, lastKey(path), x, true); fix != "" { // "2 030"
-			p.add(path, "expected a whole number, got the text %q; %s", x, fix)
+			p.Add(path, "expected a whole number, got the text %q; %s", x, fix)
 			return 0, false
 		}
 		if key := lastKey(path); strings.HasSuffix(key, "year") {
 			for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006", "2006-01-02T15:04:05"} {
 				if d, err := time.Parse(layout, strings.TrimSpace(x)); err == nil {
-					p.add(path, "expected a year, got the text %q; write %s = %d without quotes", x, key, d.Year())
+					p.Add(path, "expected a year, got the text %q; write %s = %d without quotes", x, key, d.Year())
 					return 0, false
 				}
 			}
@@ -988,7 +988,7 @@ func integer(p *problems, path string, v any) (int64, bool) {
 			if x.Month() != time.January || x.Day() != 1 {
 				note = " (the simulation steps whole years, from 1 January)"
 			}
-			p.add(path, "expected a year, got %s; write %s = %d%s", describe(v), key, x.Year(), note)
+			p.Add(path, "expected a year, got %s; write %s = %d%s", describe(v), key, x.Year(), note)
 			return 0, false
 		}
 	}
@@ -996,7 +996,7 @@ func integer(p *problems, path string, v any) (int64, bool) {
 	if strings.HasSuffix(lastKey(path), "year") {
 		example = "2025"
 	}
-	p.add(path, "expected a whole number, got %s; write e.g. %s = %s", describe(v), lastKey(path), example)
+	p.Add(path, "expected a whole number, got %s; write e.g. %s = %s", describe(v), lastKey(path), example)
 	return 0, false
 }
 
@@ -1012,15 +1012,15 @@ func number(p *problems, path string, v any) (float64, bool) {
 		return x, true
 	case string:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
-			p.add(path, "expected a number, got the text %q; write %s = %s without quotes", x, lastKey(path), strconv.FormatFloat(f, 'g', -1, 64))
+			p.Add(path, "expected a number, got the text %q; write %s = %s without quotes", x, lastKey(path), strconv.FormatFloat(f, 'g', -1, 64))
 			return 0, false
 		}
 		if fix := numberFix(path, lastKey(path), x, true); fix != "" { // "0,05", "20 %"
-			p.add(path, "expected a number, got the text %q; %s", x, fix)
+			p.Add(path, "expected a number, got the text %q; %s", x, fix)
 			return 0, false
 		}
 	}
-	p.add(path, "expected a number, got %s; write e.g. %s = 1.0", describe(v), lastKey(path))
+	p.Add(path, "expected a number, got %s; write e.g. %s = 1.0", describe(v), lastKey(path))
 	return 0, false
 }
 
@@ -1028,7 +1028,7 @@ func number(p *problems, path string, v any) (float64, bool) {
 // number (what) is expected: no amount of anything, nor a year.
 func notFinite(p *problems, path string, x float64, what string) {
 	key := lastKey(path)
-	p.add(path, "%s = %s is not a number settle can use; write a finite %s, e.g. %s = %s",
+	p.Add(path, "%s = %s is not a number settle can use; write a finite %s, e.g. %s = %s",
 		key, strconv.FormatFloat(x, 'g', -1, 64), what, key, keyExample(path))
 }
 
@@ -1066,14 +1066,14 @@ func emptyList(v any) bool {
 // names reads a string or a list of strings, with each one's line.
 func names(p *problems, path string, v any, example string) []rawName {
 	if str, ok := v.(string); ok {
-		return []rawName{{str, p.lines.line(path)}}
+		return []rawName{{str, keyLines(p.Lines).line(path)}}
 	}
 	list, ok := v.([]any)
 	if !ok {
 		if n, isInt := v.(int64); isInt {
 			example = fmt.Sprintf("[%q]", strconv.FormatInt(n, 10))
 		}
-		p.add(path, "expected a list of codes or names in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
+		p.Add(path, "expected a list of codes or names in quotes, got %s; write %s = %s", describe(v), lastKey(path), example)
 		return nil
 	}
 	out := []rawName{}
@@ -1081,11 +1081,11 @@ func names(p *problems, path string, v any, example string) []rawName {
 		ep := fmt.Sprintf("%s[%d]", path, i+1)
 		switch x := el.(type) {
 		case string:
-			out = append(out, rawName{x, p.lines.line(ep)})
+			out = append(out, rawName{x, keyLines(p.Lines).line(ep)})
 		case int64:
-			p.add(ep, "expected a code or name in quotes, got the number %d; write it as %q (codes keep their leading zeros, e.g. \"0301\")", x, fmt.Sprint(x))
+			p.Add(ep, "expected a code or name in quotes, got the number %d; write it as %q (codes keep their leading zeros, e.g. \"0301\")", x, fmt.Sprint(x))
 		default:
-			p.add(ep, "expected a code or name in quotes, got %s; write %s = %s", describe(el), lastKey(path), example)
+			p.Add(ep, "expected a code or name in quotes, got %s; write %s = %s", describe(el), lastKey(path), example)
 		}
 	}
 	return out
@@ -1098,7 +1098,7 @@ func unknownKey(p *problems, path, key string, known []string, where string) {
 	} else {
 		msg += "the keys are " + strings.Join(known, ", ")
 	}
-	p.add(path, "%s", msg)
+	p.Add(path, "%s", msg)
 }
 
 func lastKey(path string) string {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/settle-sim/settle/sim/tomlpos"
+
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/params"
 )
@@ -23,13 +25,11 @@ import (
 // key = value line, as a dotted path (a."b.c" is a.b.c), and the value
 // after the = with its comment removed.
 func lineKey(text string) (key, value string, ok bool) {
-	s := &keyScanner{src: text, line: 1, out: keyLines{}, arrays: map[string]int{}}
-	segs := s.keySegs()
-	s.skipBlank(false)
-	if len(segs) == 0 || s.peek() != '=' {
+	key, at, ok := tomlpos.LeadingKey(text)
+	if !ok {
 		return "", "", false
 	}
-	return strings.Join(segs, "."), strings.TrimSpace(stripComment(text[s.i+1:])), true
+	return key, strings.TrimSpace(stripComment(text[at:])), true
 }
 
 // stripComment removes a # comment from text, a value or a part of one,

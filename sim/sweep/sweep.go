@@ -37,7 +37,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -264,7 +263,7 @@ func (sw *Sweep) override(p *problems, o Overrides) {
 	sw.Overrides = o
 	if o.Replicates != 0 {
 		if o.Replicates < 1 || o.Replicates > MaxReplicates {
-			p.addAt(0, "--replicates", "%d replicates; give a whole number from 1 to %d", o.Replicates, MaxReplicates)
+			p.AddAt(0, "--replicates", "%d replicates; give a whole number from 1 to %d", o.Replicates, MaxReplicates)
 		} else {
 			sw.Replicates = o.Replicates
 		}
@@ -276,7 +275,7 @@ func (sw *Sweep) override(p *problems, o Overrides) {
 				continue
 			}
 			if pr.Varies() {
-				p.addAt(pr.Line, pr.key+".path", "the sweep varies %s, which %s would fix: leave out %s, or give %s one value here", pr.Path, flag, flag, pr.Path)
+				p.AddAt(pr.Line, pr.key+".path", "the sweep varies %s, which %s would fix: leave out %s, or give %s one value here", pr.Path, flag, flag, pr.Path)
 				return
 			}
 			pr.Values, pr.List, pr.Range, pr.flag = []float64{x}, false, false, flag
@@ -292,37 +291,11 @@ func (sw *Sweep) override(p *problems, o Overrides) {
 	}
 }
 
-// problems collects the errors of a sweep file as scenario.Errors: one
-// FILE:LINE: KEY: what is wrong; the fix, a line each.
-type problems struct {
-	file  string
-	lines keyLines
-	errs  scenario.Errors
-}
-
-func (p *problems) add(key, format string, args ...any) {
-	p.addAt(p.lines.line(key), key, format, args...)
-}
-
-func (p *problems) addAt(line int, key, format string, args ...any) {
-	// The line says which element of a list: values[2] is shown as values.
-	for strings.HasSuffix(key, "]") {
-		i := strings.LastIndexByte(key, '[')
-		if i <= 0 || strings.HasSuffix(key[:i], "parameter") {
-			break
-		}
-		key = key[:i]
-	}
-	p.errs = append(p.errs, &scenario.Error{File: p.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
-}
-
-func (p *problems) err() error {
-	if len(p.errs) == 0 {
-		return nil
-	}
-	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-	return p.errs
-}
+// problems collects the errors of a sweep file (tomlpos.Problems): one
+// FILE:LINE: KEY: what is wrong; the fix, a line each. The line says which
+// element of a list: values[2] is shown as values, but parameter[2] keeps
+// its number.
+type problems = tomlpos.Problems
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
@@ -363,7 +336,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 		}
 		return nil, scenario.Errors{e}
 	}
-	p := &problems{file: file, lines: scanLines(string(data))}
+	p := &problems{File: file, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: []string{"parameter"}}
 	for _, key := range sortedKeys(doc) {
 		if !slices.Contains([]string{"sweep", "parameter", "metrics"}, key) {
 			msg := fmt.Sprintf("unknown key %q; a sweep file has a [sweep] table, [[parameter]] entries and a [metrics] table", key)
@@ -372,17 +345,17 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 			} else if slices.Contains(sweepKeys, key) {
 				msg = fmt.Sprintf("%s belongs in the [sweep] table; move it below [sweep]", key)
 			}
-			p.add(key, "%s", msg)
+			p.Add(key, "%s", msg)
 		}
 	}
 	tbl, ok := doc["sweep"].(map[string]any)
 	if !ok {
-		p.addAt(1, "sweep", "missing [sweep] table; start the file with [sweep] and scenario = \"the base scenario file\"")
-		return nil, p.err()
+		p.AddAt(1, "sweep", "missing [sweep] table; start the file with [sweep] and scenario = \"the base scenario file\"")
+		return nil, p.Err()
 	}
 	sw.parseTable(p, tbl)
 	if sw.Scenario == nil {
-		return nil, p.err()
+		return nil, p.Err()
 	}
 	if _, given := tbl["seed"]; !given {
 		sw.Seed = sw.Scenario.Seed
@@ -391,20 +364,20 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 
 	switch list := doc["parameter"].(type) {
 	case nil:
-		p.addAt(1, "parameter", "no [[parameter]] entries; add at least one, e.g.\n\t[[parameter]]\n\tpath = \"behaviour.move_scale\"\n\tvalues = [0.9, 1.0, 1.1]")
+		p.AddAt(1, "parameter", "no [[parameter]] entries; add at least one, e.g.\n\t[[parameter]]\n\tpath = \"behaviour.move_scale\"\n\tvalues = [0.9, 1.0, 1.1]")
 	case []map[string]any:
 		for i, m := range list {
 			sw.parseParam(p, fmt.Sprintf("parameter[%d]", i+1), m)
 		}
 	default:
-		p.add("parameter", "expected [[parameter]] entries (double brackets); write each parameter as its own [[parameter]] table")
+		p.Add("parameter", "expected [[parameter]] entries (double brackets); write each parameter as its own [[parameter]] table")
 	}
 	sw.override(p, o)
 	seen := map[string]string{}
 	for _, pr := range sw.Params {
 		id := fmt.Sprint(pr.target)
 		if other, dup := seen[id]; dup {
-			p.add(pr.key+".path", "%s addresses the same value as %s; give each parameter once", pr.Path, other)
+			p.Add(pr.key+".path", "%s addresses the same value as %s; give each parameter once", pr.Path, other)
 		}
 		seen[id] = pr.key
 	}
@@ -426,38 +399,38 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 			key := "metrics." + name
 			expr, ok := m[name].(string)
 			if !ok {
-				p.add(key, "expected an expression in quotes, e.g. %s = \"population(centrality=1..3)\"", name)
+				p.Add(key, "expected an expression in quotes, e.g. %s = \"population(centrality=1..3)\"", name)
 				continue
 			}
-			ms, msg := parseMetric(name, expr, p.lines.line(key), sw.World, start)
+			ms, msg := parseMetric(name, expr, p.Line(key), sw.World, start)
 			if msg != "" {
-				p.add(key, "%s", msg)
+				p.Add(key, "%s", msg)
 				continue
 			}
 			sw.Metrics = append(sw.Metrics, ms...)
 		}
 		if len(m) == 0 {
-			p.add("metrics", "the [metrics] table is empty; add name = \"expression\" lines, e.g. central = \"population(centrality=1..3)\", or leave the table out for population and moves_per_1000")
+			p.Add("metrics", "the [metrics] table is empty; add name = \"expression\" lines, e.g. central = \"population(centrality=1..3)\", or leave the table out for population and moves_per_1000")
 		}
 	default:
-		p.add("metrics", "expected a [metrics] table of name = \"expression\" lines")
+		p.Add("metrics", "expected a [metrics] table of name = \"expression\" lines")
 	}
 	names := map[string]bool{}
 	for _, m := range sw.Metrics {
 		if names[m.Name] {
-			p.addAt(m.Line, "metrics", "two metrics are named %s (an expansion by region, class or year can make a name another entry uses); rename one", m.Name)
+			p.AddAt(m.Line, "metrics", "two metrics are named %s (an expansion by region, class or year can make a name another entry uses); rename one", m.Name)
 		}
 		names[m.Name] = true
 	}
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	sw.expand(p)
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	sw.check(p)
-	return sw, p.err()
+	return sw, p.Err()
 }
 
 func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
@@ -468,13 +441,13 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 		case "name":
 			s, ok := v.(string)
 			if !ok || !validName.MatchString(s) || len(s) > 100 {
-				p.add(path, "%s is not a name of ASCII letters a–z, digits, - and _ (it names the results folder and the Slurm jobs, so æ, ø and å are written ae, o and a); e.g. name = \"teaching-levers\"", describe(v))
+				p.Add(path, "%s is not a name of ASCII letters a–z, digits, - and _ (it names the results folder and the Slurm jobs, so æ, ø and å are written ae, o and a); e.g. name = \"teaching-levers\"", describe(v))
 				continue
 			}
 			sw.Name = s
 		case "description":
 			if _, ok := v.(string); !ok {
-				p.add(path, "expected text in quotes")
+				p.Add(path, "expected text in quotes")
 			}
 		case "design":
 			s, _ := v.(string)
@@ -483,28 +456,28 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 				if sug := params.Suggest(s, Designs); sug != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sug)
 				}
-				p.add(path, "%s", msg)
+				p.Add(path, "%s", msg)
 				continue
 			}
 			sw.Design = s
 		case "samples":
 			n, ok := v.(int64)
 			if !ok || n < 2 || n > MaxPoints {
-				p.add(path, "samples = %s; give a whole number from 2 to %d (for sobol a power of two, e.g. 64)", describe(v), MaxPoints)
+				p.Add(path, "samples = %s; give a whole number from 2 to %d (for sobol a power of two, e.g. 64)", describe(v), MaxPoints)
 				continue
 			}
 			sw.Samples = int(n)
 		case "replicates":
 			n, ok := v.(int64)
 			if !ok || n < 1 || n > MaxReplicates {
-				p.add(path, "replicates = %s; give a whole number from 1 to %d (runs per point, each with its own seed)", describe(v), MaxReplicates)
+				p.Add(path, "replicates = %s; give a whole number from 1 to %d (runs per point, each with its own seed)", describe(v), MaxReplicates)
 				continue
 			}
 			sw.Replicates = int(n)
 		case "seed":
 			n, ok := v.(int64)
 			if !ok || n < 0 {
-				p.add(path, "seed = %s; give a whole number 0 or above, e.g. seed = 1", describe(v))
+				p.Add(path, "seed = %s; give a whole number 0 or above, e.g. seed = 1", describe(v))
 				continue
 			}
 			sw.Seed = uint64(n)
@@ -516,7 +489,7 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 			} else {
 				msg += "the keys are " + strings.Join(sweepKeys, ", ")
 			}
-			p.add(path, "%s", msg)
+			p.Add(path, "%s", msg)
 		}
 	}
 	if sw.Name == "" {
@@ -527,17 +500,17 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 	}
 	switch {
 	case sw.Design == Grid && sw.Samples != 0:
-		p.add("sweep.samples", "a grid runs every combination of the values; samples is for latin_hypercube and sobol designs: remove it")
-	case sw.Design != Grid && sw.Samples == 0 && p.lines["sweep.samples"] == 0:
-		p.add("sweep.design", "a %s design needs samples = N (the number of points for latin_hypercube; the base samples for sobol, a power of two such as 64)", sw.Design)
+		p.Add("sweep.samples", "a grid runs every combination of the values; samples is for latin_hypercube and sobol designs: remove it")
+	case sw.Design != Grid && sw.Samples == 0 && p.Lines["sweep.samples"] == 0:
+		p.Add("sweep.design", "a %s design needs samples = N (the number of points for latin_hypercube; the base samples for sobol, a power of two such as 64)", sw.Design)
 	case sw.Design == Sobol && sw.Samples&(sw.Samples-1) != 0:
 		lo := 1 << (63 - bits.LeadingZeros64(uint64(sw.Samples)))
-		p.add("sweep.samples", "samples = %d is not a power of two; Sobol' points are balanced in blocks of 2^m: use %d or %d", sw.Samples, lo, 2*lo)
+		p.Add("sweep.samples", "samples = %d is not a power of two; Sobol' points are balanced in blocks of 2^m: use %d or %d", sw.Samples, lo, 2*lo)
 	}
 
 	sc, ok := tbl["scenario"].(string)
 	if !ok || sc == "" {
-		p.add("sweep", "missing scenario; add scenario = \"../baseline.toml\" (the base scenario, relative to this file)")
+		p.Add("sweep", "missing scenario; add scenario = \"../baseline.toml\" (the base scenario, relative to this file)")
 		return
 	}
 	path := sc
@@ -546,12 +519,12 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 	}
 	s, err := scenario.Load(path)
 	if err != nil {
-		p.add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
+		p.Add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
 		return
 	}
 	w, err := s.LoadWorld()
 	if err != nil {
-		p.add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
+		p.Add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
 		return
 	}
 	sw.Scenario, sw.World = s, w
@@ -562,7 +535,7 @@ func indent(err error) string {
 }
 
 func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
-	pr := Param{key: key, Line: p.lines.line(key)}
+	pr := Param{key: key, Line: p.Line(key)}
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(paramKeys, k) {
 			msg := fmt.Sprintf("unknown key %q in [[parameter]]; ", k)
@@ -575,22 +548,22 @@ func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
 			} else {
 				msg += "the keys are " + strings.Join(paramKeys, ", ")
 			}
-			p.add(key+"."+k, "%s", msg)
+			p.Add(key+"."+k, "%s", msg)
 		}
 	}
 	path, ok := m["path"].(string)
 	if !ok {
-		p.add(key, "missing path; add path = \"behaviour.move_scale\" (behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed)")
+		p.Add(key, "missing path; add path = \"behaviour.move_scale\" (behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed)")
 		return
 	}
 	pr.Path = path
 	if strings.ContainsAny(path, ",\"\n") {
-		p.add(key+".path", "%q has a comma or quote, which cannot name a column of runs.parquet; address an intervention by its number, e.g. intervention.2.share", path)
+		p.Add(key+".path", "%q has a comma or quote, which cannot name a column of runs.parquet; address an intervention by its number, e.g. intervention.2.share", path)
 		return
 	}
 	t, integer, msg := sw.resolve(path)
 	if msg != "" {
-		p.add(key+".path", "%s", msg)
+		p.Add(key+".path", "%s", msg)
 		return
 	}
 	pr.target, pr.Integer = t, integer
@@ -599,60 +572,60 @@ func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
 	_, hasRange := m["range"]
 	switch {
 	case hasValues && hasRange:
-		p.add(key+".range", "both values and range are given; give a list of values or a range, not both")
+		p.Add(key+".range", "both values and range are given; give a list of values or a range, not both")
 		return
 	case hasValues:
-		pr.Line = p.lines.line(key + ".values")
+		pr.Line = p.Line(key + ".values")
 		sw.parseValues(p, &pr, key+".values", m["values"])
 	case hasRange:
-		pr.Line = p.lines.line(key + ".range")
+		pr.Line = p.Line(key + ".range")
 		pr.Range = true
 		r, ok := m["range"].(map[string]any)
 		if !ok {
-			p.add(key+".range", "expected range = { min = …, max = … }, got %s", describe(m["range"]))
+			p.Add(key+".range", "expected range = { min = …, max = … }, got %s", describe(m["range"]))
 			return
 		}
 		for _, k := range sortedKeys(r) {
 			if k != "min" && k != "max" {
-				p.add(key+".range."+k, "unknown key %q in the range; write range = { min = …, max = … }", k)
+				p.Add(key+".range."+k, "unknown key %q in the range; write range = { min = …, max = … }", k)
 			}
 		}
 		lo, ok1 := num(r["min"])
 		hi, ok2 := num(r["max"])
 		switch {
 		case !ok1 || !ok2:
-			p.add(key+".range", "a range needs numbers min and max; write range = { min = 0.5, max = 1.5 }")
+			p.Add(key+".range", "a range needs numbers min and max; write range = { min = 0.5, max = 1.5 }")
 			return
 		case !(lo < hi):
-			p.add(key+".range", "min = %g is not below max = %g; give min < max, or values = %g to keep it fixed", lo, hi, lo)
+			p.Add(key+".range", "min = %g is not below max = %g; give min < max, or values = %g to keep it fixed", lo, hi, lo)
 			return
 		case integer && (lo != math.Trunc(lo) || hi != math.Trunc(hi)):
 			wlo, whi := sw.wholeBounds(t)
-			p.add(key+".range", "%s takes whole numbers; give whole min and max, e.g. range = { min = %g, max = %g }", path, math.Max(math.Ceil(lo), wlo), math.Min(math.Floor(hi), whi))
+			p.Add(key+".range", "%s takes whole numbers; give whole min and max, e.g. range = { min = %g, max = %g }", path, math.Max(math.Ceil(lo), wlo), math.Min(math.Floor(hi), whi))
 			return
 		}
 		pr.Min, pr.Max = lo, hi
 	default:
-		p.add(key, "missing values; give values = [a, b, …] (each value a point), values = x (fixed) or range = { min = …, max = … }")
+		p.Add(key, "missing values; give values = [a, b, …] (each value a point), values = x (fixed) or range = { min = …, max = … }")
 		return
 	}
 	if s, ok := m["steps"]; ok {
 		n, isInt := s.(int64)
 		switch {
 		case !pr.Range:
-			p.add(key+".steps", "steps is for a range; with values the list gives the points: remove steps")
+			p.Add(key+".steps", "steps is for a range; with values the list gives the points: remove steps")
 		case sw.Design != Grid:
-			p.add(key+".steps", "steps is for a grid; a %s design samples the range itself: remove steps", sw.Design)
+			p.Add(key+".steps", "steps is for a grid; a %s design samples the range itself: remove steps", sw.Design)
 		case !isInt || n < 2:
-			p.add(key+".steps", "steps = %s; give a whole number of 2 or more (values evenly spaced from min to max, both included)", describe(s))
+			p.Add(key+".steps", "steps = %s; give a whole number of 2 or more (values evenly spaced from min to max, both included)", describe(s))
 		default:
 			pr.Steps = int(n)
 			if pr.Integer && float64(n) > pr.Max-pr.Min+1 {
-				p.add(key+".steps", "steps = %d gives repeated whole numbers between %g and %g; use at most %g steps", n, pr.Min, pr.Max, pr.Max-pr.Min+1)
+				p.Add(key+".steps", "steps = %d gives repeated whole numbers between %g and %g; use at most %g steps", n, pr.Min, pr.Max, pr.Max-pr.Min+1)
 			}
 		}
 	} else if pr.Range && sw.Design == Grid {
-		p.add(key+".range", "a grid needs the number of values of a range; add steps = N (evenly spaced from min to max), or list the values")
+		p.Add(key+".range", "a grid needs the number of values of a range; add steps = N (evenly spaced from min to max), or list the values")
 	}
 	sw.Params = append(sw.Params, pr)
 }
@@ -664,11 +637,11 @@ func (sw *Sweep) parseValues(p *problems, pr *Param, key string, v any) {
 			f, ok = b2f(b), true
 		}
 		if !ok {
-			p.add(path, "expected a number, got %s; write e.g. values = [0.9, 1.1]", describe(x))
+			p.Add(path, "expected a number, got %s; write e.g. values = [0.9, 1.1]", describe(x))
 			return 0, false
 		}
 		if pr.Integer && f != math.Trunc(f) {
-			p.add(path, "%s takes whole numbers, got %g; write %g", pr.Path, f, sw.wholeNear(pr.target, f))
+			p.Add(path, "%s takes whole numbers, got %g; write %g", pr.Path, f, sw.wholeNear(pr.target, f))
 			return 0, false
 		}
 		return f, true
@@ -682,13 +655,13 @@ func (sw *Sweep) parseValues(p *problems, pr *Param, key string, v any) {
 	}
 	pr.List = true
 	if len(list) == 0 {
-		p.add(key, "the list is empty; give at least one value (a list expands, one value stays fixed), e.g. values = [0.9, 1.1]")
+		p.Add(key, "the list is empty; give at least one value (a list expands, one value stays fixed), e.g. values = [0.9, 1.1]")
 		return
 	}
 	for i, x := range list {
 		if f, ok := one(fmt.Sprintf("%s[%d]", key, i+1), x); ok {
 			if slices.Contains(pr.Values, f) {
-				p.add(fmt.Sprintf("%s[%d]", key, i+1), "%g is listed twice; list each value once", f)
+				p.Add(fmt.Sprintf("%s[%d]", key, i+1), "%g is listed twice; list each value once", f)
 				continue
 			}
 			pr.Values = append(pr.Values, f)
@@ -889,7 +862,7 @@ func (sw *Sweep) expand(p *problems) {
 			levels[i] = len(vals[i])
 			n *= levels[i]
 			if n > MaxPoints {
-				p.add("parameter", "the grid has more than %d points; list fewer values, or use design = \"latin_hypercube\" with samples", MaxPoints)
+				p.Add("parameter", "the grid has more than %d points; list fewer values, or use design = \"latin_hypercube\" with samples", MaxPoints)
 				return
 			}
 		}
@@ -902,7 +875,7 @@ func (sw *Sweep) expand(p *problems) {
 		}
 	case LatinHypercube, Sobol:
 		if len(vary) == 0 {
-			p.add("sweep.design", "no parameter varies; give a parameter a list of values or a range")
+			p.Add("sweep.design", "no parameter varies; give a parameter a list of values or a range")
 			return
 		}
 		var us [][]float64
@@ -910,16 +883,16 @@ func (sw *Sweep) expand(p *problems) {
 			us = design.LatinHypercube(sw.Samples, len(vary), sw.Seed)
 		} else {
 			if len(vary) > design.MaxSobolDim/2 {
-				p.add("sweep.design", "a sobol design can vary at most %d parameters (%d vary); fix some, or use latin_hypercube", design.MaxSobolDim/2, len(vary))
+				p.Add("sweep.design", "a sobol design can vary at most %d parameters (%d vary); fix some, or use latin_hypercube", design.MaxSobolDim/2, len(vary))
 				return
 			}
 			if sw.Samples*(len(vary)+2) > MaxPoints {
-				p.add("sweep.samples", "samples = %d gives %d points; use fewer samples", sw.Samples, sw.Samples*(len(vary)+2))
+				p.Add("sweep.samples", "samples = %d gives %d points; use fewer samples", sw.Samples, sw.Samples*(len(vary)+2))
 				return
 			}
 			var err error
 			if us, err = design.Saltelli(sw.Samples, len(vary), sw.Seed); err != nil {
-				p.add("sweep.design", "%v", err)
+				p.Add("sweep.design", "%v", err)
 				return
 			}
 		}
@@ -936,7 +909,7 @@ func (sw *Sweep) expand(p *problems) {
 		}
 	}
 	if len(sw.Points)*sw.Replicates > MaxRuns {
-		p.add("sweep.replicates", "%d points × %d replicates is more than %d runs; run fewer", len(sw.Points), sw.Replicates, MaxRuns)
+		p.Add("sweep.replicates", "%d points × %d replicates is more than %d runs; run fewer", len(sw.Points), sw.Replicates, MaxRuns)
 	}
 }
 
@@ -959,7 +932,7 @@ func (sw *Sweep) check(p *problems) {
 			for _, e := range errs {
 				if e.param == i && !reported[pr.key] {
 					reported[pr.key] = true
-					p.addAt(pr.Line, pr.key+".range", "%s (the range's end %s = %s)", e.msg, pr.Path, FormatValue(end))
+					p.AddAt(pr.Line, pr.key+".range", "%s (the range's end %s = %s)", e.msg, pr.Path, FormatValue(end))
 				}
 			}
 		}
@@ -983,13 +956,13 @@ func (sw *Sweep) check(p *problems) {
 			line := pr.Line
 			if pr.List {
 				if j := slices.Index(pr.Values, pt.Values[e.param]); j >= 0 {
-					line = p.lines.line(fmt.Sprintf("%s[%d]", key, j+1))
+					line = p.Line(fmt.Sprintf("%s[%d]", key, j+1))
 				}
 			}
 			if pr.flag != "" { // the value is the flag's, not the file's
 				line, key = 0, pr.flag
 			}
-			p.addAt(line, key, "%s%s", e.msg, where)
+			p.AddAt(line, key, "%s%s", e.msg, where)
 		}
 		for i := range sw.Metrics {
 			m := &sw.Metrics[i]
@@ -998,7 +971,7 @@ func (sw *Sweep) check(p *problems) {
 			}
 			if msg := m.checkYears(sw.World.StartYear, years); msg != "" {
 				reported["metrics."+m.Name] = true
-				p.addAt(m.Line, "metrics."+m.Name, "%s (point %d simulates %s)", msg, pt.Index, plural(years, "year"))
+				p.AddAt(m.Line, "metrics."+m.Name, "%s (point %d simulates %s)", msg, pt.Index, plural(years, "year"))
 			}
 		}
 	}

@@ -376,22 +376,6 @@ func TestMetricValues(t *testing.T) {
 	}
 }
 
-func TestScanLines(t *testing.T) {
-	src := "# c\n[sweep]\nname = \"x\" # n\n\n[[parameter]]\npath = \"a\"\nvalues = [\n 1,\n 2, # two\n]\nrange = { min = 1,\n max = 2 }\n[[parameter]]\n\"path\" = 'b'\n[metrics]\nm = \"\"\"x\ny\"\"\"\nn = 'z'\n"
-	kl := scanLines(src)
-	want := map[string]int{"sweep": 2, "sweep.name": 3, "parameter[1]": 5, "parameter[1].path": 6, "parameter[1].values": 7,
-		"parameter[1].values[1]": 8, "parameter[1].values[2]": 9, "parameter[1].range.max": 12, "parameter[2].path": 14,
-		"metrics.m": 16, "metrics.n": 18}
-	for k, l := range want {
-		if kl[k] != l {
-			t.Errorf("%s on line %d, want %d", k, kl[k], l)
-		}
-	}
-	if kl.line("parameter[2].values") != 13 {
-		t.Errorf("a missing key should give its parent's line")
-	}
-}
-
 // docs/sweeps.md documents every quantity of the metric language, and
 // every key of the file.
 func TestDocs(t *testing.T) {

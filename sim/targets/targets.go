@@ -274,26 +274,12 @@ func Load(path string) (*Targets, error) {
 	return Parse(path, data)
 }
 
-// Error is one problem in a targets file: FILE:LINE: KEY: what is wrong; the fix.
-type Error struct {
-	File string
-	Line int
-	Key  string
-	Msg  string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg) }
+// Error is one problem in a targets file: FILE:LINE: KEY: what is wrong;
+// the fix (tomlpos.Error, as every TOML file of Settle reports them).
+type Error = tomlpos.Error
 
 // Errors is every problem found in a file, sorted by line.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
+type Errors = tomlpos.Errors
 
 // The file's layout, decoded by BurntSushi/toml.
 type (
@@ -402,7 +388,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	if err != nil {
 		return nil, decodeError(name, data, err)
 	}
-	p := &problems{file: name, lines: scanLines(string(data))}
+	p := &problems{Problems: tomlpos.Problems{File: name, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: []string{"centrality_share", "living_where_grew_up", "groups"}}}
 	for _, k := range md.Undecoded() {
 		// A [calibration] table is settle calibrate's (its spec may sit
 		// beside the targets, docs/calibration.md): not a target, and
@@ -414,10 +400,10 @@ func Parse(name string, data []byte) (*Targets, error) {
 	}
 	t := &Targets{File: name, Name: f.Name, Source: f.Source, StartYear: f.StartYear, Years: f.Years}
 	if f.StartYear < 0 {
-		p.add("start_year", "%d is negative; give the calendar year the window starts (e.g. 2024) or 0 for the run's start", f.StartYear)
+		p.Add("start_year", "%d is negative; give the calendar year the window starts (e.g. 2024) or 0 for the run's start", f.StartYear)
 	}
 	if f.Years < 0 {
-		p.add("years", "%d is negative; give the number of years in the window, or 0 for the whole run", f.Years)
+		p.Add("years", "%d is negative; give the number of years in the window, or 0 for the whole run", f.Years)
 	}
 	if r := f.AgeRates; r != nil {
 		t.AgeRates = p.ageRates(r)
@@ -435,7 +421,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	if r := f.WomenEarlier; r != nil {
 		lo, hi, ok := p.ages("women_earlier.ages", r.Ages)
 		if ok && hi-lo < 2 {
-			p.add("women_earlier.ages", "ages = %q is too narrow to compare when women and men move; give a range of several years, e.g. ages = \"18-34\"", r.Ages)
+			p.Add("women_earlier.ages", "ages = %q is too narrow to compare when women and men move; give a range of several years, e.g. ages = \"18-34\"", r.Ages)
 		} else if ok {
 			t.WomenEarlier = &AgeRange{Lo: lo, Hi: hi, Source: r.Source}
 		}
@@ -451,17 +437,17 @@ func Parse(name string, data []byte) (*Targets, error) {
 			cs.Gain = true
 		case "lose":
 		case "":
-			p.add(key, `missing change; write change = "gain" or change = "lose"`)
+			p.Add(key, `missing change; write change = "gain" or change = "lose"`)
 		default:
-			p.add(key+".change", `%q is not a change; write change = "gain" or change = "lose"`, c.Change)
+			p.Add(key+".change", `%q is not a change; write change = "gain" or change = "lose"`, c.Change)
 		}
 		if c.PerThousand != nil {
 			v := *c.PerThousand
 			cs.PerThousand = &v
 			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1000 {
-				p.add(key+".per_thousand", "per_thousand = %v is not a rate; write the net domestic migration per 1000 residents a year, e.g. -6", v)
+				p.Add(key+".per_thousand", "per_thousand = %v is not a rate; write the net domestic migration per 1000 residents a year, e.g. -6", v)
 			} else if cs.Gain && v < 0 || !cs.Gain && v > 0 && c.Change != "" {
-				p.add(key+".per_thousand", "per_thousand = %v contradicts change = %q; give a rate of the same sign", v, c.Change)
+				p.Add(key+".per_thousand", "per_thousand = %v contradicts change = %q; give a rate of the same sign", v, c.Change)
 			}
 		}
 		if c.Within != nil {
@@ -469,31 +455,30 @@ func Parse(name string, data []byte) (*Targets, error) {
 			cs.Within = &v
 			switch {
 			case !(v > 0) || math.IsInf(v, 0):
-				p.add(key+".within", "within = %v is not an accepted error; write a positive number of moves per 1000 a year, e.g. within = 3", v)
+				p.Add(key+".within", "within = %v is not an accepted error; write a positive number of moves per 1000 a year, e.g. within = 3", v)
 			case c.PerThousand == nil:
-				p.add(key+".within", "within needs the rate it bounds; add per_thousand = … (net domestic migration per 1000 a year)")
+				p.Add(key+".within", "within needs the rate it bounds; add per_thousand = … (net domestic migration per 1000 a year)")
 			case c.ReportOnly:
-				p.add(key+".within", "within = %v bounds a row that report_only = true leaves unchecked; drop one of the two", v)
+				p.Add(key+".within", "within = %v bounds a row that report_only = true leaves unchecked; drop one of the two", v)
 			}
 		}
 		if c.ReportOnly && c.Weight != nil {
-			p.add(key+".weight", "weight = %v has no effect on a report_only row, which is not in the loss; drop one of the two", *c.Weight)
+			p.Add(key+".weight", "weight = %v has no effect on a report_only row, which is not in the loss; drop one of the two", *c.Weight)
 		}
 		if len(cs.Classes) == 0 {
-			p.add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")
+			p.Add(key, "missing classes; write e.g. classes = [1, 2, 3] (SSB centrality classes 1–6)")
 		}
 		p.classes(key, cs.Classes)
 		if slices.Equal(cs.Classes, []int{1, 2, 3, 4, 5, 6}) {
-			p.add(key+".classes", "classes 1 to 6 are the whole country, whose net domestic migration is zero: it can neither gain nor lose; list some of the classes, e.g. classes = [5, 6]")
+			p.Add(key+".classes", "classes 1 to 6 are the whole country, whose net domestic migration is zero: it can neither gain nor lose; list some of the classes, e.g. classes = [5, 6]")
 		}
 		t.CentralityGain = append(t.CentralityGain, cs)
 	}
 	for i, g := range f.GrewUp {
 		t.GrewUp = append(t.GrewUp, p.grewUp(fmt.Sprintf("living_where_grew_up[%d]", i+1), g))
 	}
-	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-		return nil, p.errs
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	if t.empty() {
 		return nil, &Error{File: name, Line: 1, Key: "targets", Msg: "the file sets no targets; add e.g. [moves_per_thousand] with min and max (see targets/norway.toml)"}
@@ -513,9 +498,9 @@ func (p *problems) classes(key string, list []int) {
 	sort.Ints(list)
 	for j, k := range list {
 		if k < 1 || k > 6 {
-			p.add(key+".classes", "class %d does not exist; SSB centrality classes are 1 (most central) to 6", k)
+			p.Add(key+".classes", "class %d does not exist; SSB centrality classes are 1 (most central) to 6", k)
 		} else if j > 0 && list[j-1] == k {
-			p.add(key+".classes", "class %d is listed twice; list each class once", k)
+			p.Add(key+".classes", "class %d is listed twice; list each class once", k)
 		}
 	}
 }
@@ -527,14 +512,14 @@ func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
 	if f.Age != nil {
 		g.Age = *f.Age
 		if !slices.Contains(record.GrewUpAges[:], g.Age) {
-			p.add(key+".age", "age %d is not recorded; settle counts where people grew up at the ages %v (grew_up.csv)", g.Age, record.GrewUpAges)
+			p.Add(key+".age", "age %d is not recorded; settle counts where people grew up at the ages %v (grew_up.csv)", g.Age, record.GrewUpAges)
 		}
 	}
 	switch {
 	case f.Share == nil:
-		p.add(key, "missing share; write the share who live where they grew up, e.g. share = 0.5")
+		p.Add(key, "missing share; write the share who live where they grew up, e.g. share = 0.5")
 	case !(*f.Share >= 0 && *f.Share <= 1):
-		p.add(key+".share", "share = %v is not a share; write a number from 0 to 1, e.g. share = 0.45 for 45 %%", *f.Share)
+		p.Add(key+".share", "share = %v is not a share; write a number from 0 to 1, e.g. share = 0.45 for 45 %%", *f.Share)
 	default:
 		g.Share = *f.Share
 	}
@@ -542,7 +527,7 @@ func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
 		v := *f.Within
 		g.Within = &v
 		if !(v > 0 && v <= 1) {
-			p.add(key+".within", "within = %v is not an accepted error of a share; write a number above 0 and at most 1, e.g. within = 0.1", v)
+			p.Add(key+".within", "within = %v is not an accepted error of a share; write a number above 0 and at most 1, e.g. within = 0.1", v)
 		}
 	}
 	return g
@@ -580,7 +565,7 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	// The decoder's key has no element numbers: take the numbered key set
 	// on the error's line ("age_rates.groups[2].per_thousand").
 	plain := key
-	for k, l := range scanLines(string(data)) {
+	for k, l := range tomlpos.ScanLines(string(data)) {
 		if l == line && stripIndices(k) == plain && (key == plain || k < key) {
 			key = k
 		}
@@ -604,7 +589,7 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	case strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot"):
 		msg += "; give a value of the right type (numbers without quotes, text in quotes)"
 	case strings.Contains(msg, "has already been defined"):
-		key = tomlpos.Numbered(data, line, plain) // scanLines knows the key's first line only
+		key = tomlpos.Numbered(data, line, plain) // the scanner knows the key's first line only
 		msg = "the key is set twice in its table; remove one of them"
 	default:
 		msg = "invalid TOML: " + msg + "; fix the syntax of this line (text in quotes, one key = value a line)"
@@ -645,31 +630,11 @@ func typeFix(want string) string {
 	return "give a value of the right type (numbers without quotes, text in quotes)"
 }
 
-// problems collects the errors of one file.
+// problems collects the errors of one file (tomlpos.Problems), each
+// unknown key once.
 type problems struct {
-	file     string
-	lines    map[string]int
-	errs     Errors
+	tomlpos.Problems
 	reported map[string]bool // unknown keys reported
-}
-
-func (p *problems) line(key string) int {
-	for key != "" {
-		if l, ok := p.lines[key]; ok {
-			return l
-		}
-		switch i := strings.LastIndexAny(key, ".["); {
-		case i < 0:
-			key = ""
-		default:
-			key = key[:i]
-		}
-	}
-	return 1
-}
-
-func (p *problems) add(key, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: p.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // knownKeys returns the keys the table at path (a top-level key, or
@@ -715,13 +680,13 @@ func (p *problems) unknown(k toml.Key) {
 	// The decoder's key has no element numbers: find the first line that
 	// sets this key in any element ("centrality_share[2].clases").
 	line, where := 0, key
-	for k, l := range p.lines {
+	for k, l := range p.Lines {
 		if stripIndices(k) == key && (line == 0 || l < line) {
 			line, where = l, k
 		}
 	}
 	if line == 0 {
-		line = p.line(key)
+		line = p.Line(key)
 	}
 	msg := fmt.Sprintf("unknown key %q; ", last)
 	switch s := suggest(last, known); {
@@ -734,7 +699,7 @@ func (p *problems) unknown(k toml.Key) {
 		// there is no list to offer, and an empty one helps nobody.
 		msg += fmt.Sprintf("%s holds no keys; remove it (targets/norway.toml shows the layout)", strings.Join(path[:i], "."))
 	}
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: where, Msg: msg})
+	p.Errs = append(p.Errs, &Error{File: p.File, Line: line, Key: where, Msg: msg})
 }
 
 var indexRe = regexp.MustCompile(`\[\d+\]`)
@@ -747,7 +712,7 @@ func (p *problems) weight(key string, w *float64, def float64) float64 {
 		return def
 	}
 	if !(*w >= 0) || math.IsInf(*w, 0) {
-		p.add(key, "weight %g must be a number ≥ 0 (0 leaves the statistic out of the loss)", *w)
+		p.Add(key, "weight %g must be a number ≥ 0 (0 leaves the statistic out of the loss)", *w)
 		return def
 	}
 	return *w
@@ -760,13 +725,13 @@ func (p *problems) interval(key string, f *fileIntv, lo, hi float64) *Interval {
 	iv := &Interval{Target: math.NaN(), Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
 	switch {
 	case f.Min == nil && f.Max == nil:
-		p.add(key, "missing min and max; write min = … and max = … (the accepted range)")
+		p.Add(key, "missing min and max; write min = … and max = … (the accepted range)")
 		return nil
 	case f.Min == nil:
-		p.add(key, "missing min; write min = … (the lower end of the accepted range)")
+		p.Add(key, "missing min; write min = … (the lower end of the accepted range)")
 		return nil
 	case f.Max == nil:
-		p.add(key, "missing max; write max = … (the upper end of the accepted range)")
+		p.Add(key, "missing max; write max = … (the upper end of the accepted range)")
 		return nil
 	}
 	iv.Min, iv.Max = *f.Min, *f.Max
@@ -776,18 +741,18 @@ func (p *problems) interval(key string, f *fileIntv, lo, hi float64) *Interval {
 		v float64
 	}{{"min", iv.Min}, {"max", iv.Max}} {
 		if math.IsNaN(x.v) || math.IsInf(x.v, 0) || x.v < lo || x.v > hi {
-			p.add(key+"."+x.k, "%g is out of range; give a finite number from %g to %g", x.v, lo, hi)
+			p.Add(key+"."+x.k, "%g is out of range; give a finite number from %g to %g", x.v, lo, hi)
 			ok = false
 		}
 	}
 	if ok && iv.Min > iv.Max {
-		p.add(key+".min", "min %g is above max %g; swap them", iv.Min, iv.Max)
+		p.Add(key+".min", "min %g is above max %g; swap them", iv.Min, iv.Max)
 		ok = false
 	}
 	if f.Target != nil {
 		iv.Target = *f.Target
 		if ok && !iv.Contains(iv.Target) {
-			p.add(key+".target", "target %g lies outside min %g … max %g; give a target inside the range, or leave it out for the midpoint", iv.Target, iv.Min, iv.Max)
+			p.Add(key+".target", "target %g lies outside min %g … max %g; give a target inside the range, or leave it out for the midpoint", iv.Target, iv.Min, iv.Max)
 		}
 	}
 	return iv
@@ -796,12 +761,12 @@ func (p *problems) interval(key string, f *fileIntv, lo, hi float64) *Interval {
 // ages parses "20-24", "70+" or "23".
 func (p *problems) ages(key, s string) (lo, hi int, ok bool) {
 	bad := func() (int, int, bool) {
-		p.add(key, `%q is not an age range; write e.g. "20-24", "70+" or "23" (ages 0–%d)`, s, world.MaxAge)
+		p.Add(key, `%q is not an age range; write e.g. "20-24", "70+" or "23" (ages 0–%d)`, s, world.MaxAge)
 		return 0, 0, false
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		p.add(key, `missing ages; write e.g. ages = "20-24" or ages = "70+"`)
+		p.Add(key, `missing ages; write e.g. ages = "20-24" or ages = "70+"`)
 		return 0, 0, false
 	}
 	var err1, err2 error
@@ -821,7 +786,7 @@ func (p *problems) ages(key, s string) (lo, hi int, ok bool) {
 		return bad()
 	}
 	if lo < 0 || hi > world.MaxAge || lo > hi {
-		p.add(key, "ages %q: give 0 ≤ first ≤ last ≤ %d, e.g. \"20-24\"", s, world.MaxAge)
+		p.Add(key, "ages %q: give 0 ≤ first ≤ last ≤ %d, e.g. \"20-24\"", s, world.MaxAge)
 		return 0, 0, false
 	}
 	return lo, hi, true
@@ -832,12 +797,12 @@ func (p *problems) ageRates(r *fileRates) []AgeRate {
 	if r.Tolerance != nil {
 		tol = *r.Tolerance
 		if !(tol > 0) || tol >= 1 {
-			p.add("age_rates.tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", tol)
+			p.Add("age_rates.tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", tol)
 		}
 	}
 	w := p.weight("age_rates.weight", r.Weight, 1)
 	if len(r.Groups) == 0 {
-		p.add("age_rates", `no groups; write groups = [ { ages = "20-24", per_thousand = 130 }, … ]`)
+		p.Add("age_rates", `no groups; write groups = [ { ages = "20-24", per_thousand = 130 }, … ]`)
 	}
 	var out []AgeRate
 	seen := map[string]int{}
@@ -851,26 +816,26 @@ func (p *problems) ageRates(r *fileRates) []AgeRate {
 		if g.Tolerance != nil {
 			a.Tolerance = *g.Tolerance
 			if !(a.Tolerance > 0) || a.Tolerance >= 1 {
-				p.add(key+".tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", a.Tolerance)
+				p.Add(key+".tolerance", "%g is not a relative tolerance; give a number between 0 and 1 (0.2 accepts ±20 %%)", a.Tolerance)
 			}
 		} else if r.Tolerance == nil && !g.ReportOnly {
-			p.add(key, "no tolerance; set tolerance = 0.2 (±20 %%) in [age_rates] or in the group, or report_only = true")
+			p.Add(key, "no tolerance; set tolerance = 0.2 (±20 %%) in [age_rates] or in the group, or report_only = true")
 		}
 		switch g.Sex {
 		case "", "f", "m":
 		default:
-			p.add(key+".sex", `%q is not a sex; write sex = "f" or sex = "m", or leave it out for both`, g.Sex)
+			p.Add(key+".sex", `%q is not a sex; write sex = "f" or sex = "m", or leave it out for both`, g.Sex)
 		}
 		if g.PerThousand == nil {
-			p.add(key, "missing per_thousand; write per_thousand = … (moves per 1000 residents of these ages per year)")
+			p.Add(key, "missing per_thousand; write per_thousand = … (moves per 1000 residents of these ages per year)")
 		} else if v := *g.PerThousand; !(v > 0) || v > 1000 {
-			p.add(key+".per_thousand", "%g is out of range; give moves per 1000 per year, more than 0 and at most 1000", v)
+			p.Add(key+".per_thousand", "%g is out of range; give moves per 1000 per year, more than 0 and at most 1000", v)
 		} else {
 			a.PerThousand = v
 		}
 		if ok {
 			if j, dup := seen[a.Label()]; dup {
-				p.add(key+".ages", "ages %s are already targeted by group %d; give each group once", a.Label(), j)
+				p.Add(key+".ages", "ages %s are already targeted by group %d; give each group once", a.Label(), j)
 			}
 			seen[a.Label()] = i + 1
 		}
@@ -890,12 +855,12 @@ func (p *problems) rogersCastro(f *fileRC) *RogersCastro {
 	ok := true
 	for _, x := range fields {
 		if x.src == nil {
-			p.add("rogers_castro", "missing %s; the schedule needs a1, alpha1, a2, mu2, alpha2, lambda2 and c", x.k)
+			p.Add("rogers_castro", "missing %s; the schedule needs a1, alpha1, a2, mu2, alpha2, lambda2 and c", x.k)
 			ok = false
 			continue
 		}
 		if v := *x.src; math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			p.add("rogers_castro."+x.k, "%g is out of range; give a finite number ≥ 0", v)
+			p.Add("rogers_castro."+x.k, "%g is out of range; give a finite number ≥ 0", v)
 			ok = false
 		}
 		*x.dst = *x.src
@@ -919,71 +884,4 @@ func suggest(s string, candidates []string) string {
 		}
 	}
 	return best
-}
-
-// scanLines maps key paths to lines for error messages: top-level keys
-// ("years"), keys of [tables] ("peak_age.min"), the n-th [[table]]
-// ("centrality_share[2]", "centrality_share[2].classes") and the n-th
-// element of an array value that starts a line with "{" ("age_rates.groups[3]",
-// "age_rates.groups[3].ages"). It is a line scanner for the simple layout
-// targets files have, not a TOML parser; unknown paths fall back to their
-// parent's line.
-func scanLines(src string) map[string]int {
-	out := map[string]int{}
-	table := ""
-	arrays := map[string]int{}
-	array, elems := "", 0 // inside a multi-line array value
-	keyRe := regexp.MustCompile(`^\s*([A-Za-z0-9_]+(?:\s*\.\s*[A-Za-z0-9_]+)*)\s*=`)
-	inlineRe := regexp.MustCompile(`([A-Za-z0-9_]+)\s*=`)
-	for i, raw := range strings.Split(src, "\n") {
-		line := i + 1
-		s, _, _ := strings.Cut(raw, "#") // no '#' in our keys; good enough for line numbers
-		s = strings.TrimSpace(s)
-		set := func(k string) {
-			if _, ok := out[k]; !ok {
-				out[k] = line
-			}
-		}
-		join := func(k string) string {
-			if table == "" {
-				return k
-			}
-			return table + "." + k
-		}
-		switch {
-		case s == "":
-			continue
-		case array != "" && strings.HasPrefix(s, "{"):
-			elems++
-			el := fmt.Sprintf("%s[%d]", array, elems)
-			set(el)
-			for _, m := range inlineRe.FindAllStringSubmatch(s, -1) {
-				set(el + "." + m[1])
-			}
-		case array != "" && strings.HasPrefix(s, "]"):
-			array = ""
-		case strings.HasPrefix(s, "[["):
-			name := strings.TrimSpace(strings.Trim(s, "[]"))
-			arrays[name]++
-			table = fmt.Sprintf("%s[%d]", name, arrays[name])
-			set(table)
-		case strings.HasPrefix(s, "["):
-			table = strings.TrimSpace(strings.Trim(s, "[]"))
-			set(table)
-		default:
-			if m := keyRe.FindStringSubmatch(s); m != nil {
-				// A dotted key (foo.bar = 1) sets its tables too.
-				parts := strings.Split(m[1], ".")
-				for n := range parts {
-					parts[n] = strings.TrimSpace(parts[n])
-					set(join(strings.Join(parts[:n+1], ".")))
-				}
-				k := join(strings.Join(parts, "."))
-				if _, v, _ := strings.Cut(s, "="); strings.TrimSpace(v) == "[" {
-					array, elems = k, 0
-				}
-			}
-		}
-	}
-	return out
 }

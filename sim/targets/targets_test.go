@@ -113,6 +113,11 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:4: peak_age.target: target 30 lies outside"}},
 		{"bad ages", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"9-5\", per_thousand = 27 },\n]\n",
 			[]string{`t.toml:5: age_rates.groups[2].ages: ages "9-5"`}},
+		// Groups that open on the key's line, two on a line: each at its
+		// own line (a line scanner found only groups starting a line
+		// with "{", and put these on line 3).
+		{"groups on the key's line", "[age_rates]\ntolerance = 0.2\ngroups = [{ ages = \"0-4\", per_thousand = 57 },\n  { ages = \"5-9\", per_thousand = 27 }, { ages = \"10-4\", per_thousand = 21 }]\n",
+			[]string{`t.toml:4: age_rates.groups[3].ages: ages "10-4"`}},
 		{"unknown group key", "[age_rates]\ntolerance = 0.2\ngroups = [\n  { ages = \"0-4\", per_thousand = 57 },\n  { ages = \"5-9\", per_thusand = 27 },\n]\n",
 			[]string{`t.toml:5: age_rates.groups[2].per_thusand: unknown key "per_thusand"; did you mean "per_thousand"?`, "t.toml:5: age_rates.groups[2]: missing per_thousand"}},
 		{"bad sex and tolerance", "[age_rates]\ntolerance = 2\ngroups = [\n  { ages = \"20-24\", sex = \"w\", per_thousand = 146 },\n]\n",

@@ -1,5 +1,8 @@
-// Package tomlpos locates TOML syntax errors for the messages of every file
-// Settle reads (scenarios, sweeps, targets).
+// Package tomlpos gives the problems of every TOML file Settle reads
+// (scenarios, sweeps, calibrations, targets) their lines: where a syntax
+// error is (Of, Numbered), the line of every key (ScanLines), and one
+// collector of a file's problems (Problems), so that all four report
+// FILE:LINE: KEY: what is wrong; the fix, by the same rules.
 package tomlpos
 
 import (

@@ -1,4 +1,4 @@
-package scenario
+package tomlpos
 
 import (
 	"fmt"
@@ -6,32 +6,35 @@ import (
 	"strings"
 )
 
-// keyLines maps the path of every key, table and array element of a TOML
-// document to the line (from 1) where it is written. Paths join keys with
-// dots; the n-th table of an array of tables and the n-th element of an
-// array value are written path[n], counting from 1:
+// Lines maps the path of every key, table and array element of a TOML
+// document to the line (from 1) where it is first written. Paths join keys
+// with dots; the n-th table of an array of tables and the n-th element of
+// an array value are written path[n], counting from 1:
 //
 //	scenario.years
 //	behaviour.util_jobs.early_career   (dotted key or inline table)
 //	intervention[2].regions[3]
+//	intervention                       (an array of tables: its first entry)
 //
 // The BurntSushi decoder keeps no positions for semantic errors (and none
-// per element of an array of tables), hence this small scanner.
-type keyLines map[string]int
+// per element of an array of tables), hence this small scanner, which
+// every TOML file of Settle uses (scenarios, sweeps, calibrations, targets).
+type Lines map[string]int
 
-// line returns the line of path, or of its nearest written ancestor, or 1.
-func (kl keyLines) line(path string) int {
+// Line returns the line of path, or of its nearest written ancestor, or 0
+// when none is written (or Lines is nil: a file built by hand).
+func (kl Lines) Line(path string) int {
 	for path != "" {
 		if l, ok := kl[path]; ok {
 			return l
 		}
-		path = parent(path)
+		path = Parent(path)
 	}
-	return 1
+	return 0
 }
 
-// parent strips the last key or [n] index of path.
-func parent(path string) string {
+// Parent strips the last key or [n] index of path.
+func Parent(path string) string {
 	if strings.HasSuffix(path, "]") {
 		if i := strings.LastIndexByte(path, '['); i >= 0 {
 			return path[:i]
@@ -43,18 +46,18 @@ func parent(path string) string {
 	return ""
 }
 
-// KeyLines returns the line (from 1) of every key, table and element of
-// the TOML document src, by path as keyLines describes: for the other TOML
-// files of Settle (a calibration's [calibration] table), so that their
-// problems name lines as a scenario's do. src should be TOML the decoder
-// accepted; on other input it returns what it found so far.
-func KeyLines(src string) map[string]int { return scanKeyLines(src) }
+// Join adds the key seg to path.
+func Join(path, seg string) string {
+	if path == "" {
+		return seg
+	}
+	return path + "." + seg
+}
 
-// scanKeyLines scans src, which must be valid TOML (it is only called after
-// the decoder accepted it): on invalid input it returns what it found so far
-// and never panics or loops.
-func scanKeyLines(src string) keyLines {
-	s := &keyScanner{src: src, line: 1, out: keyLines{}, arrays: map[string]int{}}
+// ScanLines scans src, which should be TOML the decoder accepted: on other
+// input it returns what it found so far, and never panics or loops.
+func ScanLines(src string) Lines {
+	s := &keyScanner{src: src, line: 1, out: Lines{}, arrays: map[string]int{}}
 	s.document()
 	return s.out
 }
@@ -63,7 +66,7 @@ type keyScanner struct {
 	src    string
 	i      int
 	line   int
-	out    keyLines
+	out    Lines
 	arrays map[string]int // array-of-tables path → tables so far
 }
 
@@ -147,7 +150,7 @@ func (s *keyScanner) header() string {
 	// Each prefix that names an array of tables means its latest table.
 	path := ""
 	for i, seg := range segs {
-		path = join(path, seg)
+		path = Join(path, seg)
 		if n, ok := s.arrays[path]; ok && !(double && i == len(segs)-1) {
 			path = fmt.Sprintf("%s[%d]", path, n)
 		}
@@ -169,17 +172,10 @@ func (s *keyScanner) header() string {
 func (s *keyScanner) key(table string, line int) string {
 	path := table
 	for _, seg := range s.keySegs() {
-		path = join(path, seg)
+		path = Join(path, seg)
 		s.record(path, line)
 	}
 	return path
-}
-
-func join(path, seg string) string {
-	if path == "" {
-		return seg
-	}
-	return path + "." + seg
 }
 
 // keySegs reads a dotted key: bare, "basic" or 'literal' parts.
@@ -328,4 +324,17 @@ func (s *keyScanner) literalString() {
 	if s.peek() == '\'' {
 		s.i++
 	}
+}
+
+// LeadingKey returns the key written at the start of text when text is a
+// key = value line, as a dotted path (a."b.c" is a.b.c), and the offset in
+// text just after its =.
+func LeadingKey(text string) (key string, valueAt int, ok bool) {
+	s := &keyScanner{src: text, line: 1, out: Lines{}, arrays: map[string]int{}}
+	segs := s.keySegs()
+	s.skipBlank(false)
+	if len(segs) == 0 || s.peek() != '=' {
+		return "", 0, false
+	}
+	return strings.Join(segs, "."), s.i + 1, true
 }
