@@ -603,8 +603,9 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 		if v.IsNum {
 			// jobs = 1.500 or 2.000: a thousands separator as Norwegians
 			// write it, which TOML reads as 1.5 or 2 (a count of 2 passed
-			// unremarked).
-			if raw := s.rawValue(kp, ps.Key); ps.Kind == "integer" && dotThousands.MatchString(raw) {
+			// unremarked). So too an amount of kroner, which has no third
+			// decimal (relocation_grant = 400.000 was a grant of 400 NOK).
+			if raw := s.rawValue(kp, ps.Key); (ps.Kind == "integer" || ps.Unit == "NOK") && dotThousands.MatchString(raw) {
 				whole := strings.ReplaceAll(raw, ".", "")
 				p.Add(kp, "%s = %s reads as %s; TOML has no thousands separators: write %s = %s if the dot separates thousands",
 					ps.Key, raw, strconv.FormatFloat(v.Num, 'g', -1, 64), ps.Key, whole)

@@ -184,8 +184,8 @@ var parseCases = []badCase{
 	{"syntax: decimal comma", head + "scale = 0,05\n", 5, "scenario.scale", []string{"write scale = 0.05: TOML uses a decimal point, not a comma", "^"}},
 	{"syntax: decimal comma in a whole number", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025,5\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"write from_year = 2026: TOML uses a decimal point, not a comma; from_year takes whole numbers (2025.5 rounded)"}},
 	{"scale as a percentage", head + "scale = 5\n", 5, "scenario.scale", []string{"scale = 5 is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10% sample); for 5 % write scale = 0.05"}},
-	// 0,4 years rounds to 0, no count either: no number is suggested.
-	{"syntax: decimal comma rounding to 0", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2025\nphase_in_years = 0,4\ncoverage = 0.9\n", 8, "intervention[1].phase_in_years", []string{"; fix the syntax of this line"}},
+	// 0,4 jobs rounds to 0, no count either: no number is suggested.
+	{"syntax: decimal comma rounding to 0", head + "[[intervention]]\nkind = \"business_development\"\nfrom_year = 2025\njobs = 0,4\n", 8, "intervention[1].jobs", []string{"; fix the syntax of this line"}},
 	{"syntax: a comma at the end", head + "seed = 3,\n", 5, "scenario.seed", []string{"remove the comma at the end: seed = 3 (TOML separates keys by lines, not commas)"}},
 	{"syntax: a comma after text", head + "description = \"a test\",\n", 5, "scenario.description", []string{`remove the comma at the end: description = "a test"`}},
 	{"syntax: decimal comma in a dotted key", head + "[behaviour]\nutil_jobs.family = 0,7 # less\n", 6, "behaviour.util_jobs.family", []string{"write util_jobs.family = 0.7: TOML uses a decimal point, not a comma"}},
@@ -195,6 +195,10 @@ var parseCases = []badCase{
 	{"syntax: year with a space", head + "[[intervention]]\nkind = \"broadband\"\nfrom_year = 2 030\ncoverage = 0.9\n", 7, "intervention[1].from_year", []string{"write from_year = 2030: TOML has no spaces in numbers"}},
 	{"syntax: years with a space", "[scenario]\nname = \"t\"\nworld = \"teaching\"\nyears = 2 0\n", 4, "scenario.years", []string{"write years = 20: TOML has no spaces in numbers"}},
 	{"syntax: thousands by a no-break space", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 1\u00a0500\n", 9, "intervention[1].jobs", []string{"write jobs = 1500: TOML has no spaces in numbers"}},
+	// A phase-in under half a year is none: 0, the full effect at once
+	// (a count rounded to 0 gets no such fix).
+	{"syntax: phase-in with a decimal comma", head + "[[intervention]]\nkind = \"broadband\"\nregions = [\"T01\"]\nfrom_year = 2025\nphase_in_years = 0,4\n", 9, "intervention[1].phase_in_years",
+		[]string{"write phase_in_years = 0: TOML uses a decimal point, not a comma; phase_in_years takes whole numbers (0.4 rounded)"}},
 	{"syntax: thousands by a comma", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 1,500\n", 9, "intervention[1].jobs", []string{"write jobs = 1500: TOML has no thousands separators"}},
 	{"syntax: a comma of two readings", head + "[behaviour]\nmove_scale = 1,500\n", 6, "behaviour.move_scale", []string{"write move_scale = 1.5 if the comma is a decimal comma, or move_scale = 1500 if it separates thousands"}},
 	{"syntax: words after a number", head + "seed = 30 years\n", 5, "scenario.seed", []string{"a comment starts with #: write seed = 30  # years"}},
@@ -214,6 +218,10 @@ var parseCases = []badCase{
 		[]string{`got the text "lots"; write a number, e.g. relocation_grant = `}},
 	{"thousands by a dot", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = 1.500 # new jobs\n", 10, "intervention[1].jobs",
 		[]string{"jobs = 1.500 reads as 1.5; TOML has no thousands separators: write jobs = 1500 if the dot separates thousands"}},
+	// An amount of kroner has no third decimal: 400.000 is 400,000 NOK,
+	// not a grant of 400.
+	{"kroner with a thousands dot", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = 400.000\n", 9, "intervention[1].relocation_grant",
+		[]string{"relocation_grant = 400.000 reads as 400; TOML has no thousands separators: write relocation_grant = 400000 if the dot separates thousands"}},
 	{"round thousands by a dot", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = 2.000\n", 10, "intervention[1].jobs",
 		[]string{"jobs = 2.000 reads as 2; TOML has no thousands separators: write jobs = 2000 if the dot separates thousands"}},
 	{"thousands by a dot in quotes", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = \"1.500\"\n", 10, "intervention[1].jobs",

@@ -364,8 +364,8 @@ func readNumber(path, v string) (writtenNum, bool) {
 	if v = shiftPoint(v, 0); whole && strings.Contains(v, ".") {
 		// years = 1,5 is 1.5 years, which the key does not take: the
 		// whole number nearest, said so (none for 0,4: 0 is no count
-		// either).
-		if math.Round(x) == 0 {
+		// either, but it is a phase-in: the full effect at once).
+		if math.Round(x) == 0 && lastKey(path) != "phase_in_years" {
 			return writtenNum{}, false
 		}
 		r := strconv.FormatFloat(math.Round(x), 'f', -1, 64)
