@@ -219,18 +219,30 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	}
 	fileErr := spec.Check()
 	opts.apply(spec)
+	var evalsErr error // --max-evals too small for the parameters
 	if n := len(spec.Params) + 2; opts.MaxEvals != 0 && opts.MaxEvals < n {
 		need := "need"
 		if len(spec.Params) == 1 {
 			need = "needs"
 		}
-		return usagef("--max-evals %d: %s %s at least %d evaluations (the start and a first simplex)", opts.MaxEvals, nouns(len(spec.Params), "parameter"), need, n)
+		evalsErr = usagef("--max-evals %d: %s %s at least %d evaluations (the start and a first simplex)", opts.MaxEvals, nouns(len(spec.Params), "parameter"), need, n)
+		spec.MaxEvals = n // so that Check reports the file's other problems, not this one again
 	}
 	if err := spec.Check(); err != nil {
 		if fileErr != nil {
-			return err // the file's own mistake
+			// The file's own mistakes, and the flag's beside them, so
+			// that one run shows everything to mend.
+			if evalsErr != nil {
+				return fmt.Errorf("%w\n%v", err, evalsErr)
+			}
+			return err
 		}
-		return usagef("%v", err) // a flag made it invalid
+		if evalsErr == nil {
+			return usagef("%v", err) // a flag made it invalid
+		}
+	}
+	if evalsErr != nil {
+		return evalsErr
 	}
 	tg, err := calibrate.LoadTargets(spec)
 	if err != nil {

@@ -270,6 +270,25 @@ func TestCalibrateUsage(t *testing.T) {
 		t.Errorf("--max-evals 2 for one parameter: exit %d, %s", code, stderr.String())
 	}
 
+	// A file with mistakes of its own and a --max-evals too small: all in
+	// one run (the flag was reported alone, the file's mistakes after it
+	// was mended).
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(src), "step = 0.2", "step = -0.2", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code := runMain(context.Background(), []string{"calibrate", bad, "--max-evals", "2"}, nil, &stdout, &stderr)
+	if got := stderr.String(); code != exitError || !strings.Contains(got, fmt.Sprintf("bad.toml:%d: calibration.step: -0.2 is out of range", lineOf(t, bad, "step = -0.2"))) ||
+		!strings.Contains(got, "\n--max-evals 2: 3 parameters need at least 5 evaluations") || strings.Contains(got, "max_evals") {
+		t.Errorf("a bad file and a bad --max-evals: exit %d, stderr\n%s", code, got)
+	}
+
 	// --seeds extends the file's seeds with the next numbers.
 	opts := calibrateOptions{Seeds: 4}
 	s, err := calibrate.LoadSpec(file)

@@ -118,6 +118,8 @@ type Spec struct {
 	given map[string]bool
 	// bad holds the keys whose value could not be read; their problem is
 	// in read, and Check does not add follow-on problems about them.
+	// "params[]" is a params list whose unreadable elements name no
+	// parameter (numbers): its bounds are still checked.
 	bad  map[string]bool
 	read scenario.Errors // the problems found reading the table, reported by Check
 	// lines says where each key is written, for messages (nil in a Spec
@@ -274,8 +276,17 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 			// The names that could be read are fitted (so that max_evals
 			// is checked against them), and a problem with the others
 			// keeps Check from adding follow-ons.
-			names, ok = p.names(key, v)
+			var hidden bool
+			names, ok, hidden = p.names(key, v)
 			p.given[k] = true
+			if !ok && !hidden {
+				// Only elements that cannot name a parameter (a number,
+				// true) were unreadable: the bounds of parameters not
+				// listed are still worth a problem, but not "no
+				// parameters to fit".
+				p.bad["params[]"] = true
+				continue
+			}
 		case "bounds":
 			m, isTable := v.(map[string]any)
 			if !isTable {
@@ -309,13 +320,15 @@ func (p *parser) table(s *Spec, c map[string]any) map[string][2]float64 {
 }
 
 // names reads the params list: the names that are text, with the element
-// each came from in paramAt.
-func (p *parser) names(key string, v any) (names []string, ok bool) {
+// each came from in paramAt. hidden says that a name may be hidden in a
+// value that could not be read (the list is no list, or an element is a
+// list or table with text in it: ["base_a2", ["base_c"]]).
+func (p *parser) names(key string, v any) (names []string, ok, hidden bool) {
 	names = []string{} // an empty list is an error, not the default
 	list, isList := v.([]any)
 	if !isList {
 		p.Add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]; got %s`, shown(v))
-		return names, false
+		return names, false, true
 	}
 	ok = true
 	for i, x := range list {
@@ -324,12 +337,30 @@ func (p *parser) names(key string, v any) (names []string, ok bool) {
 		if !isText {
 			p.Add(el, `expected the name of a parameter in quotes, e.g. "base_a2"; got %s`, shown(x))
 			ok = false
+			hidden = hidden || holdsText(x)
 			continue
 		}
 		names = append(names, n)
 		p.paramAt = append(p.paramAt, i+1)
 	}
-	return names, ok
+	return names, ok, hidden
+}
+
+// holdsText reports whether v, a decoded TOML value, is text or holds some.
+func holdsText(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return true
+	case []any:
+		return slices.ContainsFunc(x, holdsText)
+	case map[string]any:
+		for _, y := range x {
+			if holdsText(y) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (p *parser) str(key string, v any) (string, bool) {
@@ -444,6 +475,12 @@ func shown(v any) string {
 		return "a table"
 	case []map[string]any:
 		return "a list of tables"
+	case []any: // as written: ["base_c"], not [base_c]
+		el := make([]string, len(x))
+		for i, y := range x {
+			el[i] = shown(y)
+		}
+		return "[" + strings.Join(el, ", ") + "]"
 	}
 	return fmt.Sprint(v)
 }
@@ -520,7 +557,7 @@ func (s *Spec) Check() error {
 			}
 			at("bounds."+n, "%s has bounds but is not in calibration.params; add it to params or remove its bounds", n)
 		}
-		if len(s.Params) == 0 {
+		if len(s.Params) == 0 && !s.bad["params[]"] {
 			at("params", `no parameters to fit; list some, e.g. params = ["base_a2", "base_mu2"] (settle validate --params lists them all)`)
 		}
 	}

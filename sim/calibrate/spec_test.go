@@ -154,11 +154,27 @@ phase_factor = { student = [0.1, 3] }
 		{"seeds = [\"one\"]\n", `t.toml:2: calibration.seeds: seed "one" is not a whole number of 0 or more`},
 		{"bounds = 3\n", `t.toml:2: calibration.bounds: expected a table of name = [min, max]`},
 		{"params = [\"base_a2\"]\n[calibration.bounds]\nbase_a2 = [\"0\", 1]\n", `t.toml:4: calibration.bounds.base_a2: expected a number, got "0"`},
+		// An element with text in it may be the bounded parameter.
+		{"params = [\"base_a2\", [\"base_c\"]]\n[calibration.bounds]\nbase_c = [0.01, 0.1]\n", `t.toml:2: calibration.params: expected the name of a parameter in quotes, e.g. "base_a2"; got ["base_c"]`},
+		// Numbers alone: no "no parameters to fit" either.
+		{"params = [3]\n", `t.toml:2: calibration.params: expected the name of a parameter in quotes, e.g. "base_a2"; got 3`},
 	} {
 		_, err := ParseSpec("t.toml", []byte("[calibration]\n"+c.body))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%q:\n got %v\nwant only %s…", c.body, err, c.want)
 		}
+	}
+}
+
+// TestParseSpecNumberInParams: an element that is a number names no
+// parameter, so the bounds of a parameter not listed are still a problem
+// (every such problem was left out after any unreadable element).
+func TestParseSpecNumberInParams(t *testing.T) {
+	_, err := ParseSpec("t.toml", []byte("[calibration]\nparams = [\"base_a2\", 3]\n[calibration.bounds]\nbase_c = [0.01, 0.1]\n"))
+	want := "t.toml:2: calibration.params: expected the name of a parameter in quotes, e.g. \"base_a2\"; got 3\n" +
+		"t.toml:4: calibration.bounds.base_c: base_c has bounds but is not in calibration.params; add it to params or remove its bounds"
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
 }
 
