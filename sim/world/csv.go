@@ -164,8 +164,11 @@ func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 		if blank(rec) {
 			continue // an empty row, as spreadsheets leave below the data (",,,,")
 		}
-		if len(rec) > named && len(rec) <= len(header) && blank(rec[named:]) {
-			rec = rec[:named] // the empty columns at the end
+		if len(rec) > named && blank(rec[named:]) {
+			// The empty columns at the end: of the header's unnamed
+			// ones, or beyond the header (a spreadsheet writes "30,,"
+			// when another row once had more cells).
+			rec = rec[:named]
 		}
 		if len(rec) != named {
 			bad.add(countError(file, line, rec, names, len(header), headerLine, spec))
@@ -303,6 +306,11 @@ func unknownColumns(file string, line int, names, unknown []string, spec tableSp
 // decimal comma or thousands separator without quotes that split a number
 // in two (found by joining neighbouring values), named with its column.
 func countError(file string, line int, rec, names []string, width, headerLine int, spec tableSpec) error {
+	// Empty cells at the end are no values ("30,5," under
+	// from,to,minutes,, is a split 30,5, not a value in column 4).
+	for len(rec) > len(names) && strings.TrimSpace(rec[len(rec)-1]) == "" {
+		rec = rec[:len(rec)-1]
+	}
 	if len(rec) > len(names) {
 		if fix := splitNumbers(rec, names, spec); fix != "" {
 			return fmt.Errorf("%s:%d: %d values but the header names %d columns: %s", file, line, len(rec), len(names), fix)

@@ -95,6 +95,19 @@ func TestLoadTrailingEmptyColumns(t *testing.T) {
 		`travel.csv:3: column 5 has the value "note" but no name in the header on line 1; name the column in the header, or delete the value`) {
 		t.Errorf("a value in an unnamed column: %s", got)
 	}
+	// Empty cells beyond the header too: a spreadsheet ends every row with
+	// as many commas as its widest row once had (it was refused, "5 values
+	// but the header names 3 columns").
+	travel = writeFile(t, dir, "travel2.csv", "from,to,minutes\nA1,B2,30,,\nB2,C3,40\n")
+	if w, err := Load(regions, travel); err != nil || w.TravelMinutes(0, 1) != 30 {
+		t.Errorf("empty cells beyond the header: %v", err)
+	}
+	// A decimal comma that splits a value into an unnamed column is the
+	// decimal comma (it was "column 4 has the value \"5\" but no name").
+	if got := loadErr(t, goodRegions, "from,to,minutes,,\nA1,B2,30,5,\nB2,C3,40,,\n"); !strings.Contains(got,
+		`travel.csv:2: 4 values but the header names 3 columns: the minutes value 30,5 has a decimal comma and no quotes, so the comma splits it in two; write it with a decimal point, 30.5`) {
+		t.Errorf("a decimal comma beside empty columns: %s", got)
+	}
 }
 
 // A decimal comma (or a thousands separator) without quotes splits a
