@@ -349,17 +349,22 @@ func parseMetric(name, expr string, line int, w *world.World, start int) ([]Metr
 			}
 		}
 	case "county":
-		if len(counties(w)) == 0 {
+		cs := w.Counties()
+		if len(cs) == 0 {
 			return nil, fmt.Sprintf("by=county: the world %s has no counties (its regions file has neither a county nor a county_code column); group by=centrality or by=region instead", w.Name)
 		}
-		for i, c := range counties(w) {
-			rs := all(func(r int) bool { return countyOf(&w.Regions[r]) == c })
+		for i, c := range cs {
+			in := make([]bool, w.N())
+			for _, r := range c.Regions {
+				in[r] = true
+			}
+			rs := all(func(r int) bool { return in[r] })
 			if len(rs) == 0 {
 				continue
 			}
-			id := output.ASCIIName(w.Regions[rs[0]].CountyCode)
+			id := output.ASCIIName(c.Code)
 			if id == "" {
-				id = output.ASCIIName(c)
+				id = output.ASCIIName(c.Name)
 			}
 			if id == "" { // a name of no Latin letter or digit
 				id = "county" + strconv.Itoa(i+1)
@@ -460,27 +465,6 @@ func and(sel, keep []bool) {
 	for i := range sel {
 		sel[i] = sel[i] && keep[i]
 	}
-}
-
-// counties lists the world's counties in order of first appearance: by
-// name, or by code in a world whose regions file has county_code and no
-// county column (as world.County selects them).
-func counties(w *world.World) []string {
-	var out []string
-	for i := range w.Regions {
-		if c := countyOf(&w.Regions[i]); c != "" && !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// countyOf is the county a region is grouped in: its name, else its code.
-func countyOf(r *world.Region) string {
-	if r.County != "" {
-		return r.County
-	}
-	return r.CountyCode
 }
 
 // collector measures a run's metrics from its records, fed in order: the

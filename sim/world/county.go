@@ -90,3 +90,70 @@ func (w *World) County(name string) ([]int, string, error) {
 	sort.Strings(e.Counties)
 	return nil, "", e
 }
+
+// CountyGroup is one county of a world and its regions.
+type CountyGroup struct {
+	// Code is the county's code, or its name when no region of it gives a
+	// code; Name is its name, or its code when no region gives a name.
+	Code, Name string
+	Regions    []int // in the world's order
+}
+
+// Counties returns the world's counties in order of their codes, and
+// those without a code after them in the world's order; none when its
+// regions have neither a county nor a county_code.
+// A county is its code: regions of one code are one county whatever
+// names they give, and a region that gives only a name belongs to the
+// county of that name's code when another region gives both. This is the
+// grouping of every table and chart by county (settle compare, sweep's
+// by=county), as County is the lookup of one.
+func (w *World) Counties() []CountyGroup {
+	codeOf := map[string]string{} // name → the code given with it first
+	for i := range w.Regions {
+		if r := &w.Regions[i]; r.County != "" && r.CountyCode != "" {
+			if _, ok := codeOf[r.County]; !ok {
+				codeOf[r.County] = r.CountyCode
+			}
+		}
+	}
+	var out []CountyGroup
+	at := map[string]int{} // key → index in out
+	for i := range w.Regions {
+		r := &w.Regions[i]
+		key := r.CountyCode
+		if key == "" {
+			key = codeOf[r.County]
+		}
+		if key == "" {
+			key = r.County
+		}
+		if key == "" {
+			continue
+		}
+		j, ok := at[key]
+		if !ok {
+			j = len(out)
+			at[key] = j
+			out = append(out, CountyGroup{Code: key})
+		}
+		if out[j].Name == "" && r.County != "" {
+			out[j].Name = r.County
+		}
+		out[j].Regions = append(out[j].Regions, i)
+	}
+	for j := range out {
+		if out[j].Name == "" {
+			out[j].Name = out[j].Code
+		}
+	}
+	// By code; those without one after them, in the world's order.
+	coded := func(c CountyGroup) bool { return c.Code != c.Name || w.Regions[c.Regions[0]].CountyCode != "" }
+	sort.SliceStable(out, func(a, b int) bool {
+		ca, cb := coded(out[a]), coded(out[b])
+		if ca && cb {
+			return out[a].Code < out[b].Code
+		}
+		return ca && !cb
+	})
+	return out
+}

@@ -2,6 +2,7 @@ package world
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,42 @@ func TestCounty(t *testing.T) {
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), want) {
 			t.Errorf("County(%q): %v, want a CountyError containing %q", name, err, want)
 		}
+	}
+}
+
+// TestCounties: the grouping by county of every table: by code, a region
+// that gives only a name joining its name's code, those without a code
+// after the coded ones in the world's order; Norway's 15 counties.
+func TestCounties(t *testing.T) {
+	w := &World{Name: "t", Regions: []Region{
+		{Code: "1", County: "Vest", CountyCode: "46"},
+		{Code: "2", County: "Nord"},                       // no code: after the coded
+		{Code: "3", County: "Vest"},                       // Vest's code from region 1
+		{Code: "4", CountyCode: "03"},                     // a code alone: named by it
+		{Code: "5", County: "Aust"},                       // no code, after Nord (world order)
+		{Code: "6", County: "Vestland", CountyCode: "46"}, // one code, one county: the first name
+		{Code: "7"}, // no county
+	}}
+	var got []string
+	for _, c := range w.Counties() {
+		got = append(got, fmt.Sprintf("%s/%s%v", c.Code, c.Name, c.Regions))
+	}
+	if want := "03/03[3] 46/Vest[0 2 5] Nord/Nord[1] Aust/Aust[4]"; strings.Join(got, " ") != want {
+		t.Errorf("Counties: %s, want %s", strings.Join(got, " "), want)
+	}
+	if cs := (&World{Regions: []Region{{Code: "1"}}}).Counties(); len(cs) != 0 {
+		t.Errorf("a world without counties: %v", cs)
+	}
+	nw, err := Load("norway-2024", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := nw.Counties()
+	n := 0
+	for _, c := range cs {
+		n += len(c.Regions)
+	}
+	if len(cs) != 15 || cs[0].Code != "03" || cs[0].Name != "Oslo" || n != nw.N() {
+		t.Errorf("Norway: %d counties, first %+v, %d of %d regions", len(cs), cs[0], n, nw.N())
 	}
 }
