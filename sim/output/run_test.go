@@ -746,6 +746,9 @@ func TestSummaryTitlesWhenNoneShrank(t *testing.T) {
 		{[][2]int64{{100, 110}, {100, 90}, {100, 101}, {100, 95}}, "Largest gainers", "Largest losers"},
 		{[][2]int64{{100, 110}, {100, 101}, {100, 103}, {100, 120}}, "Largest gainers", "Smallest growth (no region shrank)"},
 		{[][2]int64{{100, 90}, {100, 99}, {100, 97}, {100, 80}}, "Smallest losses (no region grew)", "Largest losers"},
+		// One region grew, one shrank: each list holds its own (the
+		// shrinking one was listed among the gainers, −0.6 %).
+		{[][2]int64{{100, 110}, {100, 99}, {100, 100}, {100, 100}}, "Largest gainers", "Largest losers"},
 	} {
 		var s Summary
 		for i, x := range c.changes {
@@ -764,6 +767,27 @@ func TestSummaryTitlesWhenNoneShrank(t *testing.T) {
 			if !strings.Contains(b.String(), want) {
 				t.Errorf("summary lacks %q:\n%s", want, b.String())
 			}
+		}
+		// No list shows a region that changed the other way (or not at all).
+		_, g, _ := strings.Cut(b.String(), c.gainers+":")
+		g, l, _ := strings.Cut(g, c.losers+":")
+		changes := func(list string) (out []float64) { // the change column
+			for _, line := range strings.Split(list, "\n") {
+				if f := strings.Fields(line); len(f) > 0 && strings.HasSuffix(f[0], "%") {
+					x, err := strconv.ParseFloat(strings.TrimSuffix(f[0], "%"), 64)
+					if err != nil {
+						t.Fatalf("%q: %v", line, err)
+					}
+					out = append(out, x)
+				}
+			}
+			return out
+		}
+		if gs := changes(g); len(gs) == 0 || strings.HasPrefix(c.gainers, "Largest") && slices.ContainsFunc(gs, func(x float64) bool { return x <= 0 }) {
+			t.Errorf("gainers %v:\n%s", gs, g)
+		}
+		if ls := changes(l); len(ls) == 0 || strings.HasPrefix(c.losers, "Largest") && slices.ContainsFunc(ls, func(x float64) bool { return x >= 0 }) {
+			t.Errorf("losers %v:\n%s", ls, l)
 		}
 	}
 }

@@ -284,18 +284,25 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 
 	// Where no region shrank (or none grew), the lists are the smallest
-	// changes, and say so.
+	// changes, and say so. Otherwise a list holds only regions that
+	// changed its way: a world where three regions grew does not list a
+	// fourth that shrank among the gainers.
 	gainers, losers := "Largest gainers", "Largest losers"
+	gainList, loseList := s.Gainers, s.Losers
 	if len(s.Losers) > 0 && s.Losers[0].Change() >= 0 {
 		losers = "Smallest growth (no region shrank)"
+	} else {
+		loseList = slices.DeleteFunc(slices.Clone(loseList), func(r RegionChange) bool { return r.Change() >= 0 })
 	}
 	if len(s.Gainers) > 0 && s.Gainers[0].Change() <= 0 {
 		gainers = "Smallest losses (no region grew)"
+	} else {
+		gainList = slices.DeleteFunc(slices.Clone(gainList), func(r RegionChange) bool { return r.Change() <= 0 })
 	}
 	for _, list := range []struct {
 		title   string
 		regions []RegionChange
-	}{{gainers, s.Gainers}, {losers, s.Losers}} {
+	}{{gainers, gainList}, {losers, loseList}} {
 		if len(list.regions) == 0 {
 			continue
 		}
