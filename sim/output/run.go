@@ -300,10 +300,21 @@ func (r *Run) writeRegions(y *record.Year, first bool) {
 	}
 }
 
+// writeFlows writes the year's flows. Where 1/scale is not whole, the
+// cells of an origin are rounded cumulatively (each cell is the rounded
+// running total of the origin's moves less the rounded total before it),
+// so that an origin's cells add up to its out_domestic in regions.csv
+// exactly, and rounding adds no bias: rounded one by one, the many cells
+// of one simulated move (3.33 at scale 0.3) all lost a third, 1 % of the
+// moves in all.
 func (r *Run) writeFlows(y *record.Year) {
 	c := r.flowsCSV
+	var sum, done int64 // the origin's simulated moves so far, and their rounded total
 	for i := range y.Flows {
 		f := &y.Flows[i]
+		if i == 0 || f.Origin != y.Flows[i-1].Origin {
+			sum, done = 0, 0
+		}
 		if int(f.Origin) >= len(r.regions) || int(f.Destination) >= len(r.regions) ||
 			int(f.AgeGroup) >= record.NumAgeGroups || int(f.Motive) >= record.NumMotives {
 			panic(fmt.Sprintf("output: flow %+v of %d is outside the world or the categories", f.FlowKey, y.Year))
@@ -313,7 +324,10 @@ func (r *Run) writeFlows(y *record.Year) {
 		c.raw(r.codes[f.Destination])
 		c.raw(r.ageGroups[f.AgeGroup])
 		c.raw(r.motives[f.Motive])
-		c.int(scaled(f.Moves, y.Weight))
+		sum += f.Moves
+		total := scaled(sum, y.Weight)
+		c.int(total - done)
+		done = total
 		c.endRow()
 	}
 }
