@@ -170,7 +170,7 @@ func TestCalibrateTargetsFile(t *testing.T) {
 		t.Errorf("NaN in report.txt or report.csv:\n%s", report)
 	}
 	// The header docs/calibration.md documents (error_is_relative as in fit.csv).
-	const header = "column,scale,years,seed,statistic,unit,target,min,max,simulated,error,error_is_relative,checked,ok,run_loss,detail\n"
+	const header = "column,scale,years,seed,id,statistic,unit,target,min,max,simulated,error,error_is_relative,checked,ok,run_loss,detail\n"
 	if !strings.HasPrefix(string(reportCSV), header) {
 		t.Errorf("report.csv starts %q, want %q", strings.SplitAfter(string(reportCSV), "\n")[0], header)
 	}

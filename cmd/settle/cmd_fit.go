@@ -351,7 +351,7 @@ func num(x float64, unit string) string {
 const fitCSV = "fit.csv"
 
 // fitCSVHeader are the columns of fit.csv.
-var fitCSVHeader = []string{"statistic", "target", "min", "max", "tolerance", "simulated", "error", "error_is_relative", "checked", "ok", "unit", "detail", "source"}
+var fitCSVHeader = []string{"id", "statistic", "target", "min", "max", "tolerance", "simulated", "error", "error_is_relative", "checked", "ok", "unit", "detail", "source"}
 
 func writeFitCSV(path string, rows []fit.Row) error {
 	records := [][]string{fitCSVHeader}
@@ -359,10 +359,10 @@ func writeFitCSV(path string, rows []fit.Row) error {
 		if math.IsNaN(x) {
 			return ""
 		}
-		return strconv.FormatFloat(x, 'g', 6, 64)
+		return strconv.FormatFloat(x, 'g', 8, 64) // as calibrate's report.csv
 	}
 	for _, r := range rows {
-		records = append(records, []string{r.Name, f(r.Target), f(r.Min), f(r.Max), f(r.Tolerance), f(r.Simulated), f(r.Error),
+		records = append(records, []string{r.ID, r.Name, f(r.Target), f(r.Min), f(r.Max), f(r.Tolerance), f(r.Simulated), f(r.Error),
 			strconv.FormatBool(r.Relative), strconv.FormatBool(r.Checked), strconv.FormatBool(r.OK), r.Unit, r.Detail, r.Source})
 	}
 	return writeCSV(path, records)

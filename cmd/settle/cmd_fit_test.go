@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +53,20 @@ func TestFitWritesTableAndCharts(t *testing.T) {
 	rows := readCSV(t, filepath.Join(fitDir, "fit.csv"))
 	if !slices.Equal(rows[0], fitCSVHeader) || len(rows) < 20 {
 		t.Errorf("fit.csv: header %v, %d rows", rows[0], len(rows))
+	}
+	// Every statistic has its own id, of ASCII letters, digits and
+	// ._-+ (a program's key; the statistic column has en dashes).
+	ids := map[string]bool{}
+	for _, row := range rows[1:] {
+		if ids[row[0]] || !regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_+-]+)*$`).MatchString(row[0]) {
+			t.Errorf("fit.csv: id %q (statistic %q) repeated or not a key", row[0], row[1])
+		}
+		ids[row[0]] = true
+	}
+	for _, id := range []string{"age_rates.20-24", "age_rates.20-24.f", "age_rates.70+", "moves_per_thousand", "peak_age", "rogers_castro.peak_age", "centrality_share.5-6", "living_where_grew_up.35.all", "living_where_grew_up.35.5"} {
+		if !ids[id] {
+			t.Errorf("fit.csv has no %s: %v", id, slices.Sorted(maps.Keys(ids)))
+		}
 	}
 	if ages := readCSV(t, filepath.Join(fitDir, "ages.csv")); len(ages) != 1+3*fit.Ages {
 		t.Errorf("ages.csv has %d rows, want %d", len(ages), 1+3*fit.Ages)
@@ -155,11 +171,15 @@ func TestFitUserWorld(t *testing.T) {
 	}
 	rows := readCSV(t, filepath.Join(out, fitCSV))
 	byName := map[string][]string{}
-	for _, r := range rows[1:] {
-		byName[r[0]] = r
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
 	}
-	// statistic … simulated (5) … checked (8), ok (9), …, detail (11).
-	if r := byName["same-county share of moves"]; r == nil || r[5] == "" || r[9] != "true" {
+	simulated, checked, ok, detail := col["simulated"], col["checked"], col["ok"], col["detail"]
+	for _, r := range rows[1:] {
+		byName[r[col["statistic"]]] = r
+	}
+	if r := byName["same-county share of moves"]; r == nil || r[simulated] == "" || r[ok] != "true" {
 		t.Errorf("same-county row %q, want a measured share, met\n%s", r, stdout)
 	}
 	why := "not measurable: no region of the world is in classes 1-3 (its regions are in classes 4-6)"
@@ -169,7 +189,7 @@ func TestFitUserWorld(t *testing.T) {
 		"living where they grew up at 35, class 1":  strings.Replace(why, "classes 1-3", "class 1", 1),
 	} {
 		r := byName[name]
-		if r == nil || r[5] != "" || r[8] != "true" || r[9] != "false" || !strings.HasPrefix(r[11], want) {
+		if r == nil || r[simulated] != "" || r[checked] != "true" || r[ok] != "false" || !strings.HasPrefix(r[detail], want) {
 			t.Errorf("row %q\nwant not measurable, missed: %q", r, want)
 		}
 		if !strings.Contains(stdout, name+": "+want) {
@@ -177,7 +197,7 @@ func TestFitUserWorld(t *testing.T) {
 		}
 	}
 	// The loss is the same-county share's term alone: ((share − 0.5)/0.5)².
-	share, err := strconv.ParseFloat(byName["same-county share of moves"][5], 64)
+	share, err := strconv.ParseFloat(byName["same-county share of moves"][simulated], 64)
 	if err != nil {
 		t.Fatal(err)
 	}

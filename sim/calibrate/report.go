@@ -228,7 +228,7 @@ func errText(r fit.Row, e float64) string {
 // rows.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"column", "scale", "years", "seed", "statistic", "unit", "target", "min", "max",
+	cw.Write([]string{"column", "scale", "years", "seed", "id", "statistic", "unit", "target", "min", "max",
 		"simulated", "error", "error_is_relative", "checked", "ok", "run_loss", "detail"})
 	// Empty where there is no value (as in settle fit's fit.csv).
 	f := func(x float64) string {
@@ -240,14 +240,14 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	for _, c := range r.Columns {
 		for k, rows := range c.Rows {
 			for _, row := range rows {
-				cw.Write([]string{c.Label, f(c.Scale), strconv.Itoa(c.Years), strconv.FormatUint(c.Seeds[k], 10), row.Name, row.Unit,
+				cw.Write([]string{c.Label, f(c.Scale), strconv.Itoa(c.Years), strconv.FormatUint(c.Seeds[k], 10), row.ID, row.Name, row.Unit,
 					f(row.Target), f(row.Min), f(row.Max), f(row.Simulated), f(row.Error), strconv.FormatBool(row.Relative),
 					strconv.FormatBool(row.Checked), strconv.FormatBool(row.OK), f(c.Loss[k]), row.Detail})
 			}
 		}
 		for i, row := range c.Rows[0] {
 			x := c.cell(i)
-			cw.Write([]string{c.Label, f(c.Scale), strconv.Itoa(c.Years), "mean", row.Name, row.Unit,
+			cw.Write([]string{c.Label, f(c.Scale), strconv.Itoa(c.Years), "mean", row.ID, row.Name, row.Unit,
 				f(row.Target), f(row.Min), f(row.Max), f(x.sim), f(x.err), strconv.FormatBool(row.Relative),
 				strconv.FormatBool(row.Checked), strconv.FormatBool(x.met == x.seeds), f(c.MeanLoss()), ""})
 		}

@@ -4,12 +4,20 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/settle-sim/settle/sim/targets"
 )
 
 // Row is one target statistic against its simulated value.
 type Row struct {
+	// ID names the statistic for programs, stably, after the targets
+	// file's keys: age_rates.20-24, age_rates.20-24.f, moves_per_thousand,
+	// rogers_castro.mu2, centrality_share.5-6,
+	// centrality_share.5-6.per_thousand, living_where_grew_up.35.5-6 (the
+	// centrality classes joined by -, "all" for none). Name is for people.
+	ID   string
 	Name string
 	// Target is the target value: the rate of an age group, the preferred
 	// point of an interval (Min…Max), 1 for a women/men ratio, 0 for a
@@ -65,7 +73,11 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			name = "moves per 1000, ages " + ageText(r.Lo, r.Hi)
 		}
 		e := (sim - r.PerThousand) / r.PerThousand
-		row := Row{Name: name, Target: r.PerThousand, Simulated: sim, Error: e, Relative: true,
+		id := "age_rates." + idAges(r.Lo, r.Hi)
+		if r.Sex != "" {
+			id += "." + r.Sex
+		}
+		row := Row{ID: id, Name: name, Target: r.PerThousand, Simulated: sim, Error: e, Relative: true,
 			Tolerance: r.Tolerance, Min: r.PerThousand * (1 - r.Tolerance), Max: r.PerThousand * (1 + r.Tolerance),
 			Checked: !r.ReportOnly, Unit: "per 1000", Source: r.Source}
 		row.OK = math.Abs(e) <= r.Tolerance
@@ -82,15 +94,15 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		rows = append(rows, row)
 	}
 	if iv := t.MovesPerThousand; iv != nil {
-		rows = append(rows, interval("moves per 1000 residents", iv, s.MovesPerThousand, true, "per 1000"))
+		rows = append(rows, interval("moves_per_thousand", "moves per 1000 residents", iv, s.MovesPerThousand, true, "per 1000"))
 	}
 	if iv := t.PeakAge; iv != nil {
-		rows = append(rows, interval("peak age of the schedule", iv, s.PeakAge, false, "years"))
+		rows = append(rows, interval("peak_age", "peak age of the schedule", iv, s.PeakAge, false, "years"))
 	}
 	if r := t.WomenOverMen; r != nil {
 		f, m := s.Rate(r.Lo, r.Hi, "f"), s.Rate(r.Lo, r.Hi, "m")
 		ratio := f / m
-		row := Row{Name: "women/men moving rate, ages " + ageText(r.Lo, r.Hi), Target: 1, Simulated: ratio,
+		row := Row{ID: "women_over_men", Name: "women/men moving rate, ages " + ageText(r.Lo, r.Hi), Target: 1, Simulated: ratio,
 			Error: ratio - 1, Relative: true, Tolerance: nan, Min: 1, Max: nan, Checked: true, OK: f > m,
 			Unit: "ratio", Source: r.Source}
 		row.Detail = fmt.Sprintf("women %.0f, men %.0f per 1000; must be > 1", f, m)
@@ -102,7 +114,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	if r := t.WomenEarlier; r != nil {
 		f, m := s.PeakAgeOf(r.Lo, r.Hi, "f"), s.PeakAgeOf(r.Lo, r.Hi, "m")
-		row := Row{Name: "women's peak age − men's", Target: 0, Simulated: f - m,
+		row := Row{ID: "women_earlier", Name: "women's peak age − men's", Target: 0, Simulated: f - m,
 			Error: f - m, Tolerance: nan, Min: nan, Max: 0, Checked: true, OK: f < m,
 			Unit: "years", Source: r.Source}
 		row.Detail = fmt.Sprintf("peaks of the schedules smoothed over three years of age, sought at %s: women %.1f, men %.1f; must be < 0", ageText(r.Lo, r.Hi), f, m)
@@ -137,7 +149,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			unit      string
 		}{"peak age", wantAge, gotAge, "years"})
 		for _, p := range ref {
-			row := Row{Name: "Rogers–Castro " + p.name, Target: p.want, Simulated: p.got, Error: (p.got - p.want) / p.want,
+			row := Row{ID: "rogers_castro." + strings.ReplaceAll(p.name, " ", "_"), Name: "Rogers–Castro " + p.name, Target: p.want, Simulated: p.got, Error: (p.got - p.want) / p.want,
 				Relative: true, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: p.unit,
 				Detail: "reference, not checked", Source: rc.Source}
 			if !ok {
@@ -148,12 +160,12 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		}
 	}
 	if iv := t.DistanceExponent; iv != nil {
-		row := interval("distance exponent", iv, s.DistanceExponent, false, "")
+		row := interval("distance_exponent", "distance exponent", iv, s.DistanceExponent, false, "")
 		row.Detail += fmt.Sprintf("; PPML over all pairs, %d with moves; least squares over those alone: %.2f", len(s.Pairs), s.DistanceExponentWLS)
 		rows = append(rows, row)
 	}
 	if iv := t.SameCountyShare; iv != nil {
-		row := interval("same-county share of moves", iv, s.SameCountyShare, false, "share")
+		row := interval("same_county_share", "same-county share of moves", iv, s.SameCountyShare, false, "share")
 		switch {
 		case s.NoCounties != "":
 			row.Detail, row.WorldLacks = "not measurable: "+s.NoCounties, true
@@ -162,7 +174,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		}
 		rows = append(rows, row)
 	} else if !math.IsNaN(s.SameCountyShare) {
-		rows = append(rows, Row{Name: "same-county share of moves", Target: nan, Simulated: s.SameCountyShare,
+		rows = append(rows, Row{ID: "same_county_share", Name: "same-county share of moves", Target: nan, Simulated: s.SameCountyShare,
 			Error: nan, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share", Detail: "not targeted"})
 	}
 	for _, c := range t.CentralityGain {
@@ -173,7 +185,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		if lacks {
 			v = nan
 		}
-		row := Row{Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: nan, Tolerance: nan, Min: nan, Max: nan,
+		row := Row{ID: "centrality_share." + idClasses(c.Classes), Name: fmt.Sprintf("share of %s (domestic migration)", classWord(c)), Target: 0, Simulated: 100 * v, Error: nan, Tolerance: nan, Min: nan, Max: nan,
 			Checked: true, Unit: "pp", Source: c.Source}
 		if c.Gain {
 			row.OK = v > 0
@@ -205,7 +217,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			if lacks {
 				sim = nan
 			}
-			row := Row{Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
+			row := Row{ID: "centrality_share." + idClasses(c.Classes) + ".per_thousand", Name: fmt.Sprintf("net domestic per 1000 a year, %s", classWord(c)), Target: *c.PerThousand, Simulated: sim,
 				Error: sim - *c.PerThousand, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
 				Detail: "a reference size, not checked", WorldLacks: lacks, Source: c.Source}
 			if w := c.Within; w != nil {
@@ -222,7 +234,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	for _, g := range t.GrewUp {
 		sim := s.GrewUpShare(g.Age, g.Classes)
-		row := Row{Name: fmt.Sprintf("living where they grew up at %d, %s", g.Age, g.Label()), Target: g.Share, Simulated: sim,
+		row := Row{ID: fmt.Sprintf("living_where_grew_up.%d.%s", g.Age, idClasses(g.Classes)), Name: fmt.Sprintf("living where they grew up at %d, %s", g.Age, g.Label()), Target: g.Share, Simulated: sim,
 			Error: sim - g.Share, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share",
 			Detail: "a reference, not checked", Source: g.Source}
 		if w := g.Within; w != nil {
@@ -237,6 +249,15 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			row.WorldLacks = s.noRegionIn(g.Classes) != ""
 		}
 		rows = append(rows, row)
+	}
+	// A statistic targeted twice (two centrality_share entries of the
+	// same classes): the second is id.2, and so on.
+	seen := map[string]int{}
+	for i := range rows {
+		id := rows[i].ID
+		if seen[id]++; seen[id] > 1 {
+			rows[i].ID = fmt.Sprintf("%s.%d", id, seen[id])
+		}
 	}
 	return rows
 }
@@ -336,6 +357,22 @@ func classChange(s Stats, classes []int) float64 {
 	return v
 }
 
+// idAges writes an age group for a Row.ID: 20-24, 70+, 23.
+func idAges(lo, hi int) string { return strings.ReplaceAll(ageText(lo, hi), "–", "-") }
+
+// idClasses writes centrality classes for a Row.ID: 5-6, 1-2-3 ("all"
+// for none: every region).
+func idClasses(classes []int) string {
+	if len(classes) == 0 {
+		return "all"
+	}
+	s := make([]string, len(classes))
+	for i, c := range classes {
+		s[i] = strconv.Itoa(c)
+	}
+	return strings.Join(s, "-")
+}
+
 func ageText(lo, hi int) string {
 	if hi >= Ages-1 {
 		return fmt.Sprintf("%d+", lo)
@@ -346,9 +383,9 @@ func ageText(lo, hi int) string {
 	return fmt.Sprintf("%d–%d", lo, hi)
 }
 
-func interval(name string, iv *targets.Interval, sim float64, relative bool, unit string) Row {
+func interval(id, name string, iv *targets.Interval, sim float64, relative bool, unit string) Row {
 	p := iv.Point()
-	row := Row{Name: name, Target: p, Simulated: sim, Relative: relative, Tolerance: math.NaN(),
+	row := Row{ID: id, Name: name, Target: p, Simulated: sim, Relative: relative, Tolerance: math.NaN(),
 		Min: iv.Min, Max: iv.Max, Checked: true, OK: iv.Contains(sim), Unit: unit, Source: iv.Source}
 	if relative && p != 0 {
 		row.Error = (sim - p) / p
