@@ -18,7 +18,6 @@ import (
 	"path"
 	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +83,9 @@ type Server struct {
 	mux    *http.ServeMux
 	static fs.FS
 	maps   map[string]func() (*mapBytes, error) // drawn on first use
+	// onRead, if set, is told of every file read from the scenarios
+	// folder (a test counts the reads).
+	onRead func(name string)
 }
 
 // mapBytes is a world's Map as JSON, plain and gzipped.
@@ -238,6 +240,16 @@ var worldDefaults = map[string]struct {
 	"teaching":    {0.5, 20},
 }
 
+// regionWords are what the page calls a world's regions, one and many:
+// Norway's are municipalities, an invented world's (the teaching world's)
+// regions.
+func regionWords(world string) (one, many string) {
+	if strings.HasPrefix(world, "norway-") {
+		return "municipality", "municipalities"
+	}
+	return "region", "regions"
+}
+
 // sliderRange gives the sliders of parameters without an upper bound (or
 // lower bound) in the catalogue a range that covers sensible policies; the
 // number field beside a slider still accepts any value the catalogue
@@ -329,6 +341,10 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) {
 		DefaultScale float64 `json:"defaultScale"`
 		DefaultYears int     `json:"defaultYears"`
 		MaxScale     float64 `json:"maxScale"`
+		// Region and RegionPlural name the world's regions on the page
+		// ("municipality" in Norway, "region" in the teaching world).
+		Region       string `json:"region"`
+		RegionPlural string `json:"regionPlural"`
 	}
 	var ws []worldJSON
 	for _, info := range s.infos {
@@ -337,9 +353,11 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) {
 			d.Scale, d.Years = 0.1, 20
 		}
 		w := s.worlds[info.Name]
+		one, many := regionWords(info.Name)
 		ws = append(ws, worldJSON{Name: info.Name, Description: info.Description, Regions: info.Regions,
 			Population: info.Population, StartYear: w.StartYear, MaxScale: s.opts.Limits.MaxScale(w),
-			DefaultScale: min(d.Scale, s.opts.Limits.MaxScale(w)), DefaultYears: min(d.Years, s.opts.Limits.MaxYears)})
+			DefaultScale: min(d.Scale, s.opts.Limits.MaxScale(w)), DefaultYears: min(d.Years, s.opts.Limits.MaxYears),
+			Region: one, RegionPlural: many})
 	}
 	writeJSON(w, map[string]any{
 		"worlds":    ws,
@@ -391,25 +409,31 @@ var (
 	scenarioTable = regexp.MustCompile(`(?m)^[ \t]*\[scenario\][ \t]*(#.*)?$`)
 )
 
+// listedFile is a loadable file of the scenarios folder, with its content
+// when listing it read it.
+type listedFile struct {
+	name string
+	data []byte // nil: not read yet (a file of the folder itself)
+}
+
 // scenarioFiles lists the loadable files of the scenarios folder: its own
 // .toml files, then those of its subfolders that hold a [scenario] table
 // (the comparison examples of scenarios/compare, not the sweeps of
-// scenarios/sweeps), each sorted.
-func (s *Server) scenarioFiles() ([]string, error) {
-	if s.opts.ScenariosDir == "" {
-		return nil, nil
-	}
-	entries, err := os.ReadDir(s.opts.ScenariosDir)
+// scenarios/sweeps), each sorted; root is the folder. A subfolder's file
+// had to be read to be told from a sweep: its content comes along, so
+// that nothing is read twice.
+func (s *Server) scenarioFiles(root *os.Root) ([]listedFile, error) {
+	entries, err := fs.ReadDir(root.FS(), ".")
 	if err != nil {
 		return nil, err
 	}
-	var out, sub []string
+	var out, sub []listedFile
 	for _, e := range entries {
 		switch {
 		case e.Type().IsRegular() && scenarioName.MatchString(e.Name()):
-			out = append(out, e.Name())
+			out = append(out, listedFile{name: e.Name()})
 		case e.IsDir() && subfolder.MatchString(e.Name()):
-			inner, err := os.ReadDir(path.Join(s.opts.ScenariosDir, e.Name()))
+			inner, err := fs.ReadDir(root.FS(), e.Name())
 			if err != nil {
 				continue // an unreadable subfolder offers nothing
 			}
@@ -418,8 +442,8 @@ func (s *Server) scenarioFiles() ([]string, error) {
 				if !f.Type().IsRegular() || !scenarioName.MatchString(name) {
 					continue
 				}
-				if data, err := s.readFile(name); err == nil && scenarioTable.Match(data) {
-					sub = append(sub, name)
+				if data, err := s.readIn(root, name); err == nil && scenarioTable.Match(data) {
+					sub = append(sub, listedFile{name, data})
 				}
 			}
 		}
@@ -427,27 +451,43 @@ func (s *Server) scenarioFiles() ([]string, error) {
 	return append(out, sub...), nil
 }
 
-// readScenario reads name from the scenarios folder, through an os.Root so
-// that no name or link leads outside it.
+// readScenario reads name from the scenarios folder if scenarioFiles
+// lists it (fs.ErrNotExist if not), reading that one file and nothing
+// else, through an os.Root so that no name or link leads outside it.
 func (s *Server) readScenario(name string) ([]byte, error) {
-	files, err := s.scenarioFiles()
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(files, name) {
+	if s.opts.ScenariosDir == "" || !scenarioName.MatchString(name) {
 		return nil, fs.ErrNotExist
 	}
-	return s.readFile(name)
-}
-
-// readFile reads name (a path under the scenarios folder) through an
-// os.Root, at most maxScenarioFile bytes.
-func (s *Server) readFile(name string) ([]byte, error) {
 	root, err := os.OpenRoot(s.opts.ScenariosDir)
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
+	dir, _, inSub := strings.Cut(name, "/")
+	if inSub {
+		// A real subfolder (not a link), as the list walks.
+		if st, err := root.Lstat(dir); err != nil || !st.IsDir() || !subfolder.MatchString(dir) {
+			return nil, fs.ErrNotExist
+		}
+	}
+	if st, err := root.Lstat(name); err != nil || !st.Mode().IsRegular() {
+		return nil, fs.ErrNotExist
+	}
+	data, err := s.readIn(root, name)
+	if err != nil {
+		return nil, err
+	}
+	if inSub && !scenarioTable.Match(data) {
+		return nil, fs.ErrNotExist // a sweep, not a scenario
+	}
+	return data, nil
+}
+
+// readIn reads name (a path under root) at most maxScenarioFile bytes.
+func (s *Server) readIn(root *os.Root, name string) ([]byte, error) {
+	if s.onRead != nil {
+		s.onRead(name)
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, err
@@ -517,22 +557,36 @@ func (s *Server) loadScenario(name string) (loaded, error) {
 }
 
 func (s *Server) scenarioList(w http.ResponseWriter, r *http.Request) {
-	files, err := s.scenarioFiles()
-	if err != nil {
-		s.opts.Logf("scenarios folder: %v", err)
-		jsonError(w, http.StatusInternalServerError, "the scenarios folder cannot be read", nil)
-		return
-	}
 	type entry struct {
 		File        string `json:"file"`
 		Description string `json:"description,omitempty"`
 		World       string `json:"world,omitempty"`
 	}
 	list := []entry{}
+	if s.opts.ScenariosDir == "" {
+		writeJSON(w, list)
+		return
+	}
+	root, err := os.OpenRoot(s.opts.ScenariosDir)
+	var files []listedFile
+	if err == nil {
+		defer root.Close()
+		files, err = s.scenarioFiles(root)
+	}
+	if err != nil {
+		s.opts.Logf("scenarios folder: %v", err)
+		jsonError(w, http.StatusInternalServerError, "the scenarios folder cannot be read", nil)
+		return
+	}
 	for _, f := range files {
-		e := entry{File: f}
-		if data, err := s.readFile(f); err == nil { // listed just now: no need to list again
-			if sc, err := scenario.Parse(f, data); err == nil {
+		e := entry{File: f.name}
+		var err error
+		data := f.data
+		if data == nil {
+			data, err = s.readIn(root, f.name)
+		}
+		if err == nil {
+			if sc, err := scenario.Parse(f.name, data); err == nil {
 				e.Description, e.World = sc.Description, sc.World
 			}
 		}

@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -180,6 +182,73 @@ func TestNothingElseServed(t *testing.T) {
 	}
 }
 
+// TestScenarioFilesReadOnce: listing the scenarios reads each file once
+// (a subfolder's file is read to tell a scenario from a sweep, and that
+// reading serves the list too), and loading one reads that file only.
+func TestScenarioFilesReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"compare", "sweeps"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o755)
+	}
+	scen := func(name string) []byte {
+		return []byte("[scenario]\nname = \"" + name + "\"\ndescription = \"about " + name + "\"\nworld = \"teaching\"\nyears = 2\n")
+	}
+	os.WriteFile(filepath.Join(dir, "a.toml"), scen("a"), 0o644)
+	os.WriteFile(filepath.Join(dir, "compare", "b.toml"), scen("b"), 0o644)
+	os.WriteFile(filepath.Join(dir, "compare", "c.toml"), scen("c"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweeps", "s.toml"), []byte("[sweep]\nname = \"s\"\n"), 0o644)
+	s, ts, _ := newTestServer(t, Options{ScenariosDir: dir})
+	var mu sync.Mutex
+	reads := map[string]int{}
+	s.onRead = func(name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		reads[name]++
+	}
+	take := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		r := reads
+		reads = map[string]int{}
+		return r
+	}
+
+	_, body := get(t, ts.URL+"/api/scenarios")
+	var list []struct{ File, Description string }
+	json.Unmarshal(body, &list)
+	var files []string
+	for _, e := range list {
+		files = append(files, e.File)
+		if e.Description != "about "+strings.TrimSuffix(path.Base(e.File), ".toml") {
+			t.Errorf("%s: description %q", e.File, e.Description)
+		}
+	}
+	if want := []string{"a.toml", "compare/b.toml", "compare/c.toml"}; !slices.Equal(files, want) {
+		t.Errorf("listed %v; want %v, each once", files, want)
+	}
+	want := map[string]int{"a.toml": 1, "compare/b.toml": 1, "compare/c.toml": 1, "sweeps/s.toml": 1}
+	if got := take(); !reflect.DeepEqual(got, want) {
+		t.Errorf("listing read %v; want each file once: %v", got, want)
+	}
+
+	for _, name := range []string{"compare/b.toml", "a.toml"} {
+		resp, body := get(t, ts.URL+"/api/scenarios/"+url.PathEscape(name))
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %s", name, resp.StatusCode, body)
+		}
+		if got := take(); !reflect.DeepEqual(got, map[string]int{name: 1}) {
+			t.Errorf("loading %s read %v; want that file once and no other", name, got)
+		}
+	}
+	// A sweep one folder down is read to be refused, once.
+	if resp, _ := get(t, ts.URL+"/api/scenarios/sweeps%2Fs.toml"); resp.StatusCode != 404 {
+		t.Errorf("GET sweeps/s.toml: %d; want 404", resp.StatusCode)
+	}
+	if got := take(); len(got) > 1 || got["sweeps/s.toml"] > 1 {
+		t.Errorf("refusing sweeps/s.toml read %v", got)
+	}
+}
+
 func TestLoopbackOnly(t *testing.T) {
 	_, ts, _ := newTestServer(t, Options{LoopbackOnly: true})
 	req, _ := http.NewRequest("GET", ts.URL+"/api/status", nil)
@@ -204,8 +273,9 @@ func TestConfigAndMaps(t *testing.T) {
 	_, body := get(t, ts.URL+"/api/config")
 	var cfg struct {
 		Worlds []struct {
-			Name     string
-			MaxScale float64
+			Name                 string
+			MaxScale             float64
+			Region, RegionPlural string
 		}
 		Kinds []kindJSON
 	}
@@ -219,6 +289,11 @@ func TestConfigAndMaps(t *testing.T) {
 		// 1,200,000 persons: Norway at 0.216, the teaching world whole.
 		if want := map[string]float64{"norway-2024": 0.216, "teaching": 1}[w.Name]; w.MaxScale != want {
 			t.Errorf("%s: max scale %g, want %g", w.Name, w.MaxScale, want)
+		}
+		// The page calls Norway's regions municipalities, the invented
+		// world's regions.
+		if want := map[string]string{"norway-2024": "municipality municipalities", "teaching": "region regions"}[w.Name]; w.Region+" "+w.RegionPlural != want {
+			t.Errorf("%s: its regions are called %q and %q, want %q", w.Name, w.Region, w.RegionPlural, want)
 		}
 	}
 	for _, k := range cfg.Kinds {

@@ -15,16 +15,19 @@ const $ = id => document.getElementById(id);
 // difference takes its spread as at least one step (as settle compare does).
 // unit and diffUnit follow a value in a tooltip (diffUnit on the
 // difference map).
+// short names the metric in the toolbar's list, which keeps to one line
+// beside Show (teaching mode with Compare at 1280×720); the legend under
+// the map gives the whole label.
 const METRICS = {
-  change: { label: 'Population change since the start (%)', palette: 'diverging', digits: 1, unit: '%', diffUnit: '% points',
+  change: { label: 'Population change since the start (%)', short: 'Population change', palette: 'diverging', digits: 1, unit: '%', diffUnit: '% points',
     value: (f, i, r) => (f[0].pop[r] > 0 ? (100 * (f[i].pop[r] - f[0].pop[r])) / f[0].pop[r] : NaN),
     step: (f, i, r, scale) => 100 / scale / f[0].pop[r] },
-  median: { label: 'Median age (years)', palette: 'cividis', digits: 1, unit: 'years', diffUnit: 'years', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN), step: () => 0.1 },
-  higherEd: { label: 'Share of adults 25+ with higher education (%)', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN), step: () => 0.1 },
-  net: { label: 'Net migration in the year, per 1000 residents', palette: 'diverging', digits: 0, unit: 'per 1000', diffUnit: 'per 1000',
+  median: { label: 'Median age (years)', short: 'Median age', palette: 'cividis', digits: 1, unit: 'years', diffUnit: 'years', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].median[r] : NaN), step: () => 0.1 },
+  higherEd: { label: 'Share of adults 25+ with higher education (%)', short: 'Higher education', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].higherEd[r] : NaN), step: () => 0.1 },
+  net: { label: 'Net migration in the year, per 1000 residents', short: 'Net migration', palette: 'diverging', digits: 0, unit: 'per 1000', diffUnit: 'per 1000',
     value: (f, i, r) => (i === 0 ? NaN : f[i].pop[r] > 0 ? (1000 * f[i].net[r]) / f[i].pop[r] : NaN),
     step: (f, i, r, scale) => 1000 / scale / f[i].pop[r] },
-  commute: { label: 'Employed residents commuting out (%)', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN), step: () => 0.1 },
+  commute: { label: 'Employed residents commuting out (%)', short: 'Commuting out', palette: 'viridis', digits: 0, unit: '%', diffUnit: '% points', value: (f, i, r) => (f[i].pop[r] > 0 ? f[i].commute[r] : NaN), step: () => 0.1 },
 };
 const MOTIVE_LABEL = { study: 'study', career: 'career', housing: 'housing', family: 'family', return: 'return home', amenity: 'amenities' };
 // The motive in a sentence: "moved … most often to study".
@@ -56,8 +59,22 @@ async function getJSON(url, opts) {
   return body;
 }
 
+// nb keeps a number with its per cent sign (and "% points") on one line:
+// "(29 %)" wrapped as "(29" and "%)" in the yearly sentence.
+function nb(text) {
+  return String(text).replace(/ %( points)?/g, (_, p) => '\u00a0%' + (p ? '\u00a0points' : ''));
+}
+
+// regionWord is what the regions of the world on the form are called:
+// Norway's municipalities, the teaching world's regions (config).
+function regionWord(plural = false) {
+  const w = state.config && worldInfo(state.world || $('world').value);
+  return (plural ? w?.regionPlural : w?.region) || (plural ? 'regions' : 'region');
+}
+
 function setStatus(text, bad = false) {
   const s = $('status');
+  text = nb(text);
   s.textContent = text;
   s.title = text; // the whole of it, where a wide screen cuts it short
   s.classList.toggle('bad', bad);
@@ -92,7 +109,8 @@ async function init() {
   for (const [k, m] of Object.entries(METRICS)) {
     const o = document.createElement('option');
     o.value = k;
-    o.textContent = m.label;
+    o.textContent = m.short;
+    o.title = m.label;
     $('metric').appendChild(o);
   }
   const first = document.createElement('option');
@@ -198,6 +216,7 @@ function bindControls() {
     }
   });
   $('teaching').addEventListener('change', teachingMode);
+  $('explain').addEventListener('scroll', () => scrollCue($('explain')));
   $('compare').addEventListener('change', () => { $('replicates-box').hidden = !$('compare').checked; });
   // A new window size: the labels, the legend (drawn in screen pixels)
   // and the charts' text sizes follow.
@@ -206,6 +225,7 @@ function bindControls() {
   // their labels follow (sizes are in screen pixels).
   const ro = new ResizeObserver(() => placeLabels());
   for (const id of ['map1', 'map2']) ro.observe($(id));
+  new ResizeObserver(() => scrollCue($('explain'))).observe($('explain'));
   window.addEventListener('resize', () => {
     cancelAnimationFrame(resized);
     resized = requestAnimationFrame(() => { if (state.shown >= 0) show(state.shown); else placeLabels(); });
@@ -252,6 +272,7 @@ async function setWorld(name, defaults) {
     state.behaviour = null;
     state.description = '';
     state.world = name;
+    worldWords();
     state.frames = { scenario: [], baseline: [] };
     state.run = null;
     state.selected = -1;
@@ -282,6 +303,16 @@ async function setWorld(name, defaults) {
   }
 }
 
+// worldWords names the regions on the page as the world calls them:
+// Norway's municipalities, the teaching world's regions.
+function worldWords() {
+  const one = regionWord(), many = regionWord(true);
+  $('find-box').querySelector('label').textContent = one.charAt(0).toUpperCase() + one.slice(1);
+  $('c-central-cap').textContent = nb(`Living in central ${many} (centrality 1–3: the cities and the places around them), in %`);
+  $('c-central').setAttribute('aria-label', `Share living in central ${many} over time`);
+  $('c-rpyr').setAttribute('aria-label', `Age pyramid of the ${one}`);
+}
+
 // decimal reads a number typed with a decimal point or comma ("0,3" is
 // 0.3, as Norwegian keyboards write it); NaN for anything else.
 function decimal(text) {
@@ -307,7 +338,7 @@ function drawMaps() {
     const svg = $(id);
     clear(svg);
     svg.setAttribute('viewBox', `0 0 ${m.width} ${m.height}`);
-    svg.setAttribute('aria-label', `Map of ${m.world}: ${m.regions.length} regions` + (focusable ? '; Tab to a region and press Enter to open its charts' : '; find a municipality with the search box above'));
+    svg.setAttribute('aria-label', `Map of ${m.world}: ${m.regions.length} regions` + (focusable ? '; Tab to a region and press Enter to open its charts' : `; find a ${regionWord()} with the search box above`));
     const g = el(svg, 'g');
     m.regions.forEach((r, i) => {
       const p = el(g, 'path', { d: r.path, fill: '#d9d9d9', 'data-code': r.code, 'data-index': i });
@@ -352,20 +383,25 @@ function placeLabels() {
     const boxes = [];
     const overlaps = box => boxes.reduce((a, b) => a + Math.max(0, Math.min(box[2], b[2]) - Math.max(box[0], b[0])) * Math.max(0, Math.min(box[3], b[3]) - Math.max(box[1], b[1])), 0);
     const inside = box => box[0] >= 0 && box[1] >= 0 && box[2] <= m.width && box[3] <= m.height;
+    let dropped = 0;
     for (const i of pick) {
       const r = m.regions[i];
       const path = state.paths[k][i];
-      const text = r.name + (r.island ? ' (island)' : '');
+      const full = r.name + (r.island ? ' (island)' : '');
       // Larger places first. A label that would overlap one already
       // placed tries other places near its region, those inside the
       // region first (the teaching world's small city cells, Storhavn,
       // Lindvik, Åsen and Vestbygd, crowd each other); in a small world,
-      // where every region is named, it then shrinks to 80 % and at last
-      // takes the place of least overlap, never left out (Vestbygd was,
-      // at 1280×720 in teaching mode). In Norway it is left out: the
-      // region keeps its tooltip and the search box.
+      // where every region is named, it then shrinks to 90 and 80 %, and
+      // an island drops "(island)" (its shape in the sea says it). A label
+      // that overlaps others all the same is left out rather than drawn
+      // over them (on a small map, teaching mode with Compare at 1280×720
+      // before the map kept its height): the region keeps its tooltip and
+      // its button's name. In Norway only the towns that fit are named;
+      // the others have the search box.
+      const tries = big ? [[full, 1]] : [[full, 1], [full, 0.9], [full, 0.8], ...(r.island ? [[r.name, 0.9], [r.name, 0.8]] : [])];
       let best = null;
-      for (const f of big ? [1] : [1, 0.9, 0.8]) {
+      for (const [text, f] of tries) {
         const fs = px * f * scale;
         const t = el(g, 'text', { 'text-anchor': 'middle', 'font-size': fs, 'stroke-width': 3 * scale }, text);
         const w = t.getComputedTextLength() || 0.6 * fs * text.length, h = fs;
@@ -392,22 +428,28 @@ function placeLabels() {
           q.x = x; q.y = y - h / 3;
           return path.isPointInFill(q);
         };
+        // Outside it, a place in the sea, not in another region, which the
+        // label would name (Elvestad's was put in Åsen's cell).
+        const inOther = ([x, y]) => {
+          const q = svg.createSVGPoint();
+          q.x = x; q.y = y - h / 3;
+          return state.paths[k].some((o, j) => j !== i && o.isPointInFill(q));
+        };
         if (!big && !r.island) cands = [...cands.filter(inRegion), ...cands.filter(c => !inRegion(c))];
-        const free = cands.find(([x, y]) => overlaps(box(x, y)) === 0);
+        const free = cands.find(c => overlaps(box(...c)) === 0 && (big || r.island || inRegion(c) || !inOther(c)));
         if (free) { best = { t, x: free[0], y: free[1], b: box(...free) }; break; }
-        if (!big && f === 0.8 && cands.length) {
-          const [x, y] = cands.reduce((a, c) => (overlaps(box(...c)) < overlaps(box(...a)) ? c : a));
-          best = { t, x, y, b: box(x, y) };
-          break;
-        }
         t.remove();
       }
-      if (!best) continue;
+      if (!best) { dropped += !big; continue; }
       best.t.setAttribute('x', best.x);
       best.t.setAttribute('y', best.y);
-      boxes.push(best.b);
+      // Kept a space's width apart from the next label, so that two
+      // labels on one line do not read as one name ("Stavanger Bærum").
+      const gap = 0.35 * px * scale;
+      boxes.push([best.b[0] - gap, best.b[1], best.b[2] + gap, best.b[3]]);
       if (big) el(g, 'circle', { cx: r.x, cy: r.y, r: 2 * scale, fill: '#111' });
     }
+    svg.dataset.unlabelled = dropped; // a small world's regions left without a label (the browser test)
   });
   document.body.dataset.labels = $('map1').querySelectorAll('g.labels text').length;
 }
@@ -575,7 +617,7 @@ function scaleFor() {
   const q = p => (fin.length ? fin[Math.min(fin.length - 1, Math.floor(p * fin.length))] : 0);
   const diverging = v === 'diff' || m.palette === 'diverging';
   let label = m.label;
-  if (v === 'diff') label = 'Scenario − baseline: ' + m.label.replace(/ \(%\)$/, ' (% points)');
+  if (v === 'diff') label = `Scenario − baseline (${state.run.name}): ` + m.label.replace(/ \(%\)$/, ' (% points)');
   if (diverging) {
     let d = Math.max(Math.abs(q(0.02)), Math.abs(q(0.98)));
     d = niceUp(d || 1);
@@ -592,6 +634,27 @@ function niceUp(x) {
   return 10 * mag;
 }
 
+// runCaption names the run a map of one side of a comparison draws: the
+// scenario by its name, the baseline as that scenario without its
+// interventions (of several paired runs, the legend says which: pairedNote).
+function runCaption(cap, side) {
+  const r = state.run;
+  cap.textContent = side === 'scenario' ? `Scenario: ${r.name}` : `Baseline: ${r.name} without interventions`;
+  cap.title = `${cap.textContent} (${r.world}, scale ${r.scale}, seed ${r.seed})`;
+}
+
+// pairedNote says, under a map of one side of several paired runs, that
+// it draws the first of them, and what the difference map shows.
+function pairedNote() {
+  const r = state.run, reps = r.replicates || 1;
+  if (reps < 2) return null;
+  const p = document.createElement('p');
+  p.className = 'note';
+  p.id = 'paired-note';
+  p.textContent = `${view() === 'side' ? 'Both maps draw' : 'The map draws'} the first of ${reps} paired runs (seed ${r.seed}); Difference shows their mean.`;
+  return p;
+}
+
 // show displays year index i on the maps and charts.
 function show(i) {
   const n = available();
@@ -600,14 +663,21 @@ function show(i) {
   state.shown = i;
   const v = view();
   $('fig2').hidden = v !== 'side';
-  $('cap1').hidden = v !== 'side';
-  $('cap1').textContent = 'Baseline';
-  $('cap2').textContent = 'Scenario';
+  // A map of one side of a comparison says which run it draws (the
+  // difference map's legend names the scenario).
+  $('cap1').hidden = !state.run.compare || v === 'diff';
+  if (!$('cap1').hidden) runCaption($('cap1'), v === 'side' ? 'baseline' : v);
+  if (v === 'side') runCaption($('cap2'), 'scenario');
   const sc = scaleFor();
   for (let k = 0; k < (v === 'side' ? 2 : 1); k++) {
     state.paths[k].forEach((p, r) => p.setAttribute('fill', sc.colour(regionValue(k, r))));
   }
   legend($('legend'), sc);
+  // The notes under the legend's bar give way to the map (app.css): they
+  // scroll where they would take more room.
+  const notes = document.createElement('div');
+  notes.className = 'legend-notes';
+  $('legend').appendChild(notes);
   if (v === 'diff') {
     const few = state.map.regions.filter((_, r) => tooFew(r)).length;
     const p = document.createElement('p');
@@ -616,20 +686,27 @@ function show(i) {
     if (state.chanceReady) {
       const chance = state.map.regions.filter((_, r) => !tooFew(r) && Number.isNaN(diffValue(i, r))).length;
       // The method on hover (and in docs/web.md): the map keeps the room.
-      p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} regions where the difference can be chance.`;
+      p.textContent = `Mean of ${reps} paired runs. Grey: ${chance + few} ${regionWord(true)} where the difference can be chance.`;
       p.title = `Every region is tested together with the others (Benjamini–Hochberg at a 10 % false discovery rate), ` +
         `an intervention's target by its own 90 % interval, as settle compare does` + (few ? `; a region under ${MIN_SAMPLED} simulated persons is not tested.` : '.');
     } else if (reps > 1) {
       p.textContent = `The first of ${reps} paired runs; the others follow to tell chance apart. ` +
-        (few ? `Grey: ${few} regions under ${MIN_SAMPLED} simulated persons.` : '');
+        (few ? `Grey: ${few} ${regionWord(true)} under ${MIN_SAMPLED} simulated persons.` : '');
     } else {
-      p.textContent = (few ? `Grey: ${few} regions under ${MIN_SAMPLED} simulated persons (mostly chance there). ` : '') +
+      p.textContent = (few ? `Grey: ${few} ${regionWord(true)} under ${MIN_SAMPLED} simulated persons (mostly chance there). ` : '') +
         'One paired run: elsewhere too a difference can be chance; 3 paired runs check.';
     }
-    $('legend').appendChild(p);
+    // What to do about a target too small in the sample comes first, so
+    // that it stays in view when the notes scroll.
     const advice = targetAdvice();
-    if (advice) $('legend').appendChild(advice);
+    if (advice) notes.appendChild(advice);
+    notes.appendChild(p);
+  } else if (state.run.compare) {
+    const p = pairedNote();
+    if (p) notes.appendChild(p);
   }
+  notes.addEventListener('scroll', () => scrollCue(notes));
+  requestAnimationFrame(() => scrollCue(notes));
   const year = state.run.startYear + i;
   $('year').max = Math.max(0, n - 1);
   $('year').value = i;
@@ -1099,23 +1176,36 @@ function formProblems() {
   const out = [];
   const add = (key, message) => out.push({ key, message });
   // whole checks a field for a whole number of at least min (and at most
-  // max); empty is allowed when optional.
-  const whole = (el, key, { what, example, min, max, optional = false }) => {
+  // max, beyond which limit says why); empty is allowed when optional.
+  const whole = (el, key, { what, example, min, max, limit = '', optional = false }) => {
     const v = el.value.trim();
     if (el.validity?.badInput) return add(key, `is not a number; write ${what}, e.g. ${example}`);
     if (v === '') return optional ? undefined : add(key, `is empty; write ${what}, e.g. ${example}`);
     if (!/^[-−]?\d+$/.test(v)) return add(key, `${v} is not a whole number; write ${what}, e.g. ${example}`);
     const n = Number(v.replace('−', '-'));
     if (n < min) return add(key, `must be ${min} or more: ${what}, e.g. ${example}`);
-    if (max !== undefined && n > max) return add(key, `${v} is too large; write a whole number from ${min} to ${fmtInt(max)}`);
+    if (max !== undefined && n > max) return add(key, `${v} is too large; write a whole number from ${min} to ${fmtInt(max)}${limit}`);
   };
-  whole($('years'), 'scenario.years', { what: 'the number of years to simulate', example: 20, min: 1 });
+  // Every field is checked, each on its own: Years 2.5 does not hide
+  // Scale 1.5.
+  const maxYears = state.config.limits.maxYears;
+  whole($('years'), 'scenario.years', { what: 'the number of years to simulate', example: 20, min: 1, max: maxYears,
+    limit: ` (this server's limit; settle serve --max-years raises it)` });
   // Seeds beyond 2^53 − 1 cannot be sent exactly as a JavaScript number.
   whole($('seed'), 'scenario.seed', { what: 'the seed of the random numbers', example: 1, min: 0, max: Number.MAX_SAFE_INTEGER });
-  const sc = $('scale').value.trim();
+  // The scale: a share above 0 (0 simulates nobody), at most 1 and at
+  // most what this server allows in the world.
+  const sc = $('scale').value.trim(), x = decimal(sc.replace(/^[-−]/, ''));
+  const info = worldInfo($('world').value);
+  const share = 'the share of the population to simulate, e.g. 0.05 (a 5 % sample)';
   if (sc === '') add('scenario.scale', 'is empty; write the share of the population to simulate, e.g. 0.05');
-  else if (/^[-−]/.test(sc) && !Number.isNaN(decimal(sc.slice(1)))) add('scenario.scale', 'must be above 0: the share of the population to simulate, e.g. 0.05 (a 5 % sample)');
-  else if (Number.isNaN(decimal(sc))) add('scenario.scale', `“${sc}” is not a number; write the share of the population to simulate, e.g. 0.05`);
+  else if (Number.isNaN(x)) add('scenario.scale', `“${sc}” is not a number; write the share of the population to simulate, e.g. 0.05`);
+  else if (/^[-−]/.test(sc) || x === 0) add('scenario.scale', `must be above 0: ${share}`);
+  else if (x > 1) add('scenario.scale', `${sc} is too large; write a share above 0 and at most 1 (everyone), e.g. 0.05 (a 5 % sample)`);
+  else if (info && x > info.maxScale) {
+    add('scenario.scale', `${sc} is too large for this server; write a share above 0 and at most ${info.maxScale} in ${info.name} ` +
+      `(${fmtInt(state.config.limits.maxPersons)} simulated persons; settle serve --max-persons raises the limit)`);
+  }
   [...$('interventions').children].forEach((card, k) => {
     const at = `intervention[${k + 1}]`;
     const q = key => card.querySelector(`[data-key="${key}"]`);
@@ -1157,14 +1247,64 @@ function fieldLabel(key) {
   return { scenario: 'Scenario', behaviour: 'Behaviour settings', replicates: 'Paired runs' }[key.split('.')[0]] || key;
 }
 
-// checkForm shows formProblems and reports whether there were none.
-function checkForm() {
-  const list = formProblems();
-  if (!list.length) return true;
+// checkForm shows formProblems and reports whether there were none. What
+// the page finds comes with what the server finds in the rest of the form
+// (serverProblems), so that every mistake is listed at once, in the
+// form's order.
+async function checkForm() {
+  const found = formProblems();
+  if (!found.length) return true;
+  const list = formOrder([...found, ...await serverProblems(found)]);
   const e = Object.assign(new Error(list.length === 1 ? 'Check the scenario: 1 problem' : `Check the scenario: ${list.length} problems`), { body: { problems: list } });
   problems(e);
   setStatus(`${e.message}. ${fieldLabel(list[0].key)}: ${list[0].message}`, true);
   return false;
+}
+
+// serverProblems asks the server (POST /api/toml, which checks as settle
+// run does) about the rest of a form in which the page found problems:
+// the fields it found wrong are sent as values the server accepts, and
+// the server's problems of those fields, or of an intervention with one,
+// are left out (the page has said what is wrong there). [] when the
+// server cannot be asked.
+async function serverProblems(found) {
+  const s = spec();
+  const keys = new Set(found.map(p => p.key));
+  const cards = new Set(found.map(p => /^intervention\[(\d+)\]/.exec(p.key)?.[1]).filter(Boolean));
+  const info = worldInfo(s.world);
+  if (keys.has('scenario.years')) s.years = state.config.limits.maxYears;
+  if (keys.has('scenario.seed')) s.seed = 1;
+  if (keys.has('scenario.scale')) s.scale = info.defaultScale;
+  s.interventions.forEach((iv, k) => {
+    if (!cards.has(String(k + 1))) return;
+    if (!Number.isInteger(iv.fromYear) || iv.fromYear === 0) iv.fromYear = info.startYear;
+    if (!Number.isInteger(iv.toYear)) delete iv.toYear;
+    if (!Number.isInteger(iv.phaseInYears)) delete iv.phaseInYears;
+    for (const [p, v] of Object.entries(iv.params)) if (typeof v === 'number' && !Number.isFinite(v)) delete iv.params[p];
+  });
+  try {
+    const r = await fetch('/api/toml', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ spec: s }) });
+    if (r.ok) return [];
+    const body = await r.json();
+    return (body.problems || []).filter(p => {
+      const card = /^intervention\[(\d+)\]/.exec(p.key)?.[1];
+      return !keys.has(p.key) && !(card && cards.has(card));
+    });
+  } catch {
+    return [];
+  }
+}
+
+// formOrder sorts problems as the form shows their fields: the scenario's
+// (world, scale, years, seed, name), then each intervention's.
+function formOrder(list) {
+  const rank = key => {
+    const m = /^intervention\[(\d+)\]/.exec(key);
+    if (m) return 100 + Number(m[1]);
+    const k = ['scenario.world', 'scenario.scale', 'scenario.years', 'scenario.seed', 'scenario.name'].indexOf(key);
+    return k >= 0 ? k : 50;
+  };
+  return list.map((p, k) => [p, k]).sort((a, b) => rank(a[0].key) - rank(b[0].key) || a[1] - b[1]).map(([p]) => p);
 }
 
 // showWarnings shows what settle validate would warn about the scenario
@@ -1181,7 +1321,7 @@ function showWarnings(list) {
   const ul = document.createElement('ul');
   for (const w of list) {
     const li = document.createElement('li');
-    li.textContent = w.message;
+    li.textContent = nb(w.message);
     ul.appendChild(li);
     const m = /^intervention\[(\d+)\]/.exec(w.key);
     const card = m && $('interventions').children[Number(m[1]) - 1];
@@ -1212,7 +1352,7 @@ function problems(err) {
   let focus = null;
   for (const p of list) {
     const li = document.createElement('li');
-    li.textContent = `${fieldLabel(p.key)}: ${p.message}`;
+    li.textContent = nb(`${fieldLabel(p.key)}: ${p.message}`);
     ul.appendChild(li);
     const m = /^intervention\[(\d+)\](?:\.([a-z_]+))?/.exec(p.key);
     let target = null;
@@ -1222,7 +1362,7 @@ function problems(err) {
         card.classList.add('bad');
         const msg = document.createElement('p');
         msg.className = 'msg';
-        msg.textContent = p.message;
+        msg.textContent = nb(p.message);
         card.querySelector('.msgs').appendChild(msg);
         target = (m[2] && (card.querySelector(`[data-key="${m[2]}"]`) || card.querySelector(`[data-param="${m[2]}"] .value`) || card.querySelector(`[data-key="${m[2]}"] input`))) || card.querySelector('input');
       }
@@ -1231,7 +1371,7 @@ function problems(err) {
       if (target?.parentNode?.classList.contains('field')) {
         const msg = document.createElement('p');
         msg.className = 'msg';
-        msg.textContent = p.message;
+        msg.textContent = nb(p.message);
         target.parentNode.appendChild(msg);
       }
     }
@@ -1309,7 +1449,7 @@ async function loadFile() {
     const s = l.spec;
     await applySpec(s);
     state.loaded = { file: l.file, world: s.world, name: s.name };
-    $('file-notes').textContent = [`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' ');
+    $('file-notes').textContent = nb([`Loaded ${l.file}${s.description ? ': ' + s.description : ''}.`, ...(l.notes || [])].join(' '));
     showWarnings(l.warnings);
     const nw = (l.warnings || []).length;
     setStatus(`Loaded ${l.file}` + (nw ? ` (${nw} warning${nw > 1 ? 's' : ''}: see the panel)` : '') + '. Press Run to simulate it.');
@@ -1320,7 +1460,7 @@ async function loadFile() {
 
 async function download() {
   problems(null);
-  if (!checkForm()) return;
+  if (!(await checkForm())) return;
   const s = spec();
   saveScenario(s);
   try {
@@ -1352,7 +1492,7 @@ async function run() {
   state.doneText = null;
   state.ended = false;
   state.streaming = false;
-  if (!checkForm()) return;
+  if (!(await checkForm())) return;
   const s = spec();
   saveScenario(s);
   const compare = $('compare').checked;
@@ -1512,7 +1652,7 @@ function handle(event, d) {
       // says that the years are in and the map plays them (tick, pause).
       const nw = state.run.warnings?.length || 0;
       state.doneText = `Done: ${state.run.years} years of ${state.run.name} in ${fmt(d.seconds, 1)} s` +
-        (nw ? ` (${nw} warning${nw > 1 ? 's' : ''}: see the panel)` : '') + '. Drag the year slider, click a municipality, or change what the map shows.';
+        (nw ? ` (${nw} warning${nw > 1 ? 's' : ''}: see the panel)` : '') + `. Drag the year slider, click a ${regionWord()}, or change what the map shows.`;
       state.simulatedIn = d.seconds;
       if (state.playing && state.shown < available() - 1) playingStatus();
       else announceDone();
@@ -1590,7 +1730,7 @@ function select(i) {
 function regionPanel() {
   const i = state.selected;
   if (i < 0 || !state.map) {
-    $('region-title').textContent = 'Click a municipality on the map';
+    $('region-title').textContent = `Click a ${regionWord()} on the map`;
     $('region-charts').hidden = true;
     return;
   }
@@ -1606,7 +1746,7 @@ function regionPanel() {
   const change = s[0].pop[i] > 0 ? (100 * (s[k].pop[i] - s[0].pop[i])) / s[0].pop[i] : NaN;
   let summary = `${xs[k]}: ${fmtInt(s[k].pop[i])} residents (${signed(change)} % since ${xs[0]}), median age ${fmt(s[k].median[i], 1)}, ${fmt(s[k].higherEd[i], 0)} % of adults with higher education.`;
   if (state.run.compare && k > 0) summary += ' ' + comparison(i, k);
-  $('region-summary').textContent = summary;
+  $('region-summary').textContent = nb(summary);
   $('region-charts').hidden = false;
   const reps = state.run.compare ? state.run.replicates || 1 : 1;
   $('c-traj-cap').textContent = reps > 1 ? `Population (the first of ${reps} paired runs)` : 'Population';
@@ -1710,9 +1850,9 @@ function targetAdvice() {
   const atMax = small.filter(r => f.pop[r] * max >= 1.02 * MIN_SAMPLED).length;
   const use = need <= max ? need : atMax > 0 ? max : null;
   const longer = x => `about ${fmt(x / sc, x / sc < 3 ? 1 : 0)} times as long`;
-  p.textContent = who + ': ' + (need <= max ? `run at scale ${need} (${longer(need)})${teachingToo}.`
+  p.textContent = nb(who + ': ' + (need <= max ? `run at scale ${need} (${longer(need)})${teachingToo}.`
     : atMax > 0 ? `at ${max}, this server's largest scale, ${atMax} would have enough (${longer(max)}); or use ${state.run.world === 'teaching' ? '' : 'the teaching world, or '}settle compare at scale 1.`
-      : `even this server's largest scale, ${max}, is too small${teachingToo}, or compare at scale 1 with settle compare.`);
+      : `even this server's largest scale, ${max}, is too small${teachingToo}, or compare at scale 1 with settle compare.`));
   if (use !== null && $('world').value === state.run.world) {
     const b = document.createElement('button');
     b.type = 'button';
@@ -1741,13 +1881,34 @@ function teachingIntro() {
   return 'Each step is one year. Press Run: every person in the model gets a year older, some are born, some die, some study, find work and move. The colours show how each region changes.';
 }
 
+// explain writes the yearly sentence under the map. Where the map leaves
+// it too little room (app.css) it scrolls: each year starts at its top,
+// and the box is then a Tab stop, so that a keyboard scrolls it too.
 function explain() {
   const box = $('explain');
+  sentence(box, yearSentence());
+  box.scrollTop = 0;
+  requestAnimationFrame(() => scrollCue(box));
+}
+
+// scrollCue makes a box of text that gives way to the map (the yearly
+// sentence, the legend's notes) a Tab stop while it scrolls, so that a
+// keyboard scrolls it too, and fades its last visible line while more of
+// it is below (app.css .more).
+function scrollCue(box) {
+  if (box.scrollHeight > box.clientHeight + 1) box.tabIndex = 0;
+  else box.removeAttribute('tabindex');
+  box.classList.toggle('more', box.scrollTop + box.clientHeight < box.scrollHeight - 1);
+}
+
+function sentence(box, text) {
+  if (box.textContent !== text) box.textContent = text;
+}
+
+// yearSentence is what happened in the year shown, in words.
+function yearSentence() {
   const i = state.shown, s = state.frames.scenario;
-  if (i <= 0 || !state.run) {
-    box.textContent = document.body.classList.contains('teaching') ? teachingIntro() : '';
-    return;
-  }
+  if (i <= 0 || !state.run) return document.body.classList.contains('teaching') ? teachingIntro() : '';
   const f = s[i], year = state.run.startYear + i;
   const motives = state.config.motives.map((m, k) => [MOTIVE_WHY[m] || m, f.motives[k]]).sort((a, b) => b[1] - a[1]);
   const tot = f.moves || 1;
@@ -1780,7 +1941,7 @@ function explain() {
   ];
   if (best >= 0) parts.push(`${name(best)} grew most (${signed(100 * bv)} %), ${name(worst)} shrank most (${signed(100 * wv)} %).`);
   parts.push(`${fmtInt(f.immigrants)} came from abroad and ${fmtInt(f.emigrants)} left the country.`);
-  box.textContent = parts.join(' ');
+  return nb(parts.join(' '));
 }
 
 // teachingMode switches the large text, the slower animation and the

@@ -111,6 +111,17 @@ function frame(svg, h = H) {
   return { x0: M.l, x1: W - M.r, y0: h - M.b, y1: M.t };
 }
 
+// textWidth is the width of s in svg's units as a chart's label is drawn
+// (app.css sets its size in screen pixels); an estimate while the chart
+// is not laid out.
+function textWidth(svg, s) {
+  const t = el(svg, 'text', { x: 0, y: -100 }, s);
+  const w = t.getComputedTextLength();
+  const fs = parseFloat(getComputedStyle(t).fontSize) || 12;
+  t.remove();
+  return w > 0 ? w : 0.62 * fs * s.length;
+}
+
 // axisLabel writes large numbers in thousands (217,500 as 217.5k) so that
 // they fit the margin.
 function axisLabel(v, step, digits) {
@@ -124,12 +135,17 @@ function axisLabel(v, step, digits) {
   return fmt(v, step < 1 ? Math.max(digits, 1) : digits);
 }
 
-function axisY(svg, g, lo, hi, y, digits = 0) {
+// yLabels are the y axis's ticks and their labels.
+function yLabels(lo, hi, digits = 0) {
   const ts = ticks(lo, hi, 4), step = ts.length > 1 ? ts[1] - ts[0] : 1;
-  for (const v of ts) {
+  return ts.map(v => [v, axisLabel(v, step, digits)]);
+}
+
+function axisY(svg, g, labels, y) {
+  for (const [v, text] of labels) {
     const yy = y(v);
     el(svg, 'line', { class: 'grid', x1: g.x0, x2: g.x1, y1: yy, y2: yy });
-    el(svg, 'text', { x: g.x0 - 4, y: yy + 4, 'text-anchor': 'end' }, axisLabel(v, step, digits));
+    el(svg, 'text', { x: g.x0 - 4, y: yy + 4, 'text-anchor': 'end' }, text);
   }
 }
 
@@ -153,10 +169,20 @@ export function lineChart(svg, xs, series, now, opts = {}) {
     if (opts.min !== undefined && lo < opts.min) { hi += opts.min - lo; lo = opts.min; }
   }
   const xa = xs[0], xb = Math.max(xs[xs.length - 1], opts.lastYear ?? xa + 1);
+  // The labels fit the chart: the plot starts after the widest number of
+  // the y axis, and ends short of the right edge by half the last year's
+  // label, which is centred on its tick (2034 was cut at the edge).
+  const yl = yLabels(lo, hi, opts.digits ?? 0);
+  g.x0 = Math.max(g.x0, 6 + Math.max(...yl.map(([, s]) => textWidth(svg, s))));
+  const xt = ticks(xa, xb, 5).filter(v => Number.isInteger(v));
+  if (xt.length) {
+    const f = (xt[xt.length - 1] - xa) / (xb - xa || 1), half = textWidth(svg, String(xt[xt.length - 1])) / 2 + 1;
+    if (f > 0) g.x1 = Math.min(g.x1, g.x0 + (W - half - g.x0) / f);
+  }
   const x = v => g.x0 + ((v - xa) / (xb - xa || 1)) * (g.x1 - g.x0);
   const y = v => g.y0 - ((v - lo) / (hi - lo)) * (g.y0 - g.y1);
-  axisY(svg, g, lo, hi, y, opts.digits ?? 0);
-  for (const v of ticks(xa, xb, 5).filter(v => Number.isInteger(v))) {
+  axisY(svg, g, yl, y);
+  for (const v of xt) {
     el(svg, 'text', { x: x(v), y: g.y0 + 15, 'text-anchor': 'middle' }, String(v));
   }
   el(svg, 'line', { class: 'axis', x1: g.x0, x2: g.x1, y1: g.y0, y2: g.y0, stroke: '#888' });
@@ -184,6 +210,8 @@ export function pyramid(svg, women, men, labels, every, outline) {
   const n = women.length, h = n > 40 ? 190 : 170;
   const g = frame(svg, h + 16); // a line below for the longest bar
   g.y0 -= 16;
+  // Room for the widest age label ("80–84" at the teaching size).
+  g.x0 = Math.max(g.x0, 6 + Math.max(...labels.filter((_, i) => i % every === 0).map(s => textWidth(svg, s))));
   const mid = (g.x0 + g.x1) / 2 + 6;
   const maxV = Math.max(1, ...women, ...men, ...(outline ? outline.flat() : []));
   const bw = (g.y0 - g.y1) / n;
@@ -218,10 +246,14 @@ export function pyramid(svg, women, men, labels, every, outline) {
 export function butterfly(svg, names, ins, outs) {
   const n = names.length, h = 28 + n * 20;
   const g = frame(svg, h);
-  g.x0 = 100; // room for "return home" at the teaching size
+  // Room for the longest name ("return home") and, beside the longest
+  // bars, for their numbers (14,820 ran into "career" at 1920×1080).
+  g.x0 = Math.max(...names.map(s => textWidth(svg, s))) + 12;
+  g.x1 = W - 4;
+  const room = Math.max(...[...ins, ...outs].map(v => textWidth(svg, fmtInt(v)))) + 5;
   const mid = (g.x0 + g.x1) / 2;
   const maxV = Math.max(1, ...ins, ...outs);
-  const half = (g.x1 - g.x0) / 2 - 40; // room for the numbers beside the bars
+  const half = Math.max(10, (g.x1 - g.x0) / 2 - room);
   const sx = v => (v / maxV) * half;
   el(svg, 'text', { x: mid - 4, y: 10, 'text-anchor': 'end' }, '← moved out');
   el(svg, 'text', { x: mid + 4, y: 10 }, 'moved in →');
