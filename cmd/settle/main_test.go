@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -121,6 +122,11 @@ func TestRun(t *testing.T) {
 			if !m.Complete || m.YearsCompleted != 4 || m.Scale != scale || m.Seed != 3 || m.Workers != 2 ||
 				m.ScenarioName != "test" || m.World != "teaching" || m.EngineVersion != engine.Version || len(m.ScenarioSHA256) != 64 {
 				t.Errorf("manifest %+v", m)
+			}
+			// The binary that ran, by its bytes (this test binary here).
+			exe, _ := os.Executable()
+			if b, err := os.ReadFile(exe); err != nil || m.EngineBinarySHA256 != fmt.Sprintf("%x", sha256.Sum256(b)) {
+				t.Errorf("engine_binary_sha256 %q, not the running binary's (%v)", m.EngineBinarySHA256, err)
 			}
 			if _, err := os.Stat(filepath.Join(out, output.IncompleteFile)); err == nil {
 				t.Error("a complete run has an INCOMPLETE file")

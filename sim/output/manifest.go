@@ -25,12 +25,16 @@ type Manifest struct {
 	EngineVersion string `json:"engine_version"`
 	// EngineBuild is the revision the binary was built from (engine.Build;
 	// "" when unknown): runs of one version may differ between builds.
-	EngineBuild    string `json:"engine_build,omitempty"`
-	ScenarioFile   string `json:"scenario_file"` // path as given on the command line, relative to WorkingDir
-	WorkingDir     string `json:"working_dir,omitempty"`
-	ScenarioSHA256 string `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
-	ScenarioName   string `json:"scenario_name"`
-	World          string `json:"world"`
+	EngineBuild string `json:"engine_build,omitempty"`
+	// EngineBinarySHA256 is the SHA-256 of the executable that ran
+	// (engine.BinarySHA256): the code exactly, also where EngineBuild is
+	// unknown or "+dirty".
+	EngineBinarySHA256 string `json:"engine_binary_sha256,omitempty"`
+	ScenarioFile       string `json:"scenario_file"` // path as given on the command line, relative to WorkingDir
+	WorkingDir         string `json:"working_dir,omitempty"`
+	ScenarioSHA256     string `json:"scenario_sha256"` // hex SHA-256 of the file's bytes
+	ScenarioName       string `json:"scenario_name"`
+	World              string `json:"world"`
 	// WorldFiles are the user's files the world was read from (a regions
 	// CSV, a travel_times CSV) with their SHA-256: a run of a user world is
 	// reproduced only with the same files (LoadWorld checks them).
