@@ -24,12 +24,14 @@
 //	compare.json          what was compared, how, and every run's manifest
 //
 // The interval of a difference is the t-interval of the mean of the paired
-// differences across replicates: mean ± t(0.95, n−1)·sd/√n. It says how
-// precisely the replicates pin down the model's expected effect, narrows as
-// replicates are added, and does not include uncertainty in the model's
-// parameters. A scenario compared with itself gives differences and
-// intervals of exactly zero. Every file names a difference's interval
-// diff_lo90 and diff_hi90. Summary sentences (Result.Sentences) are made
+// differences across replicates: mean ± t(0.95, n−1)·sd/√n, with a count's
+// sd taken as at least one simulated person, 1/scale, the step in which
+// its differences come (Delta.Step), unless every paired difference is
+// zero. It says how precisely the replicates pin down the model's expected
+// effect, narrows as replicates are added, and does not include
+// uncertainty in the model's parameters. A scenario compared with itself
+// gives differences and intervals of exactly zero. Every file names a
+// difference's interval diff_lo90 and diff_hi90. Summary sentences (Result.Sentences) are made
 // from the same numbers as deltas.csv. sim/report draws the charts, the map
 // and report.html.
 package compare
@@ -43,11 +45,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -92,6 +96,9 @@ type Plan struct {
 	targets [][]int
 	// sharedName: a scenario has the baseline's name (RunName).
 	sharedName bool
+	// runNames are the scenarios' folder names under the runs folder,
+	// without the replicate (runFolders).
+	runNames []string
 	// worldFiles are World.Files with each scenario's own paths (one of
 	// them may name a copy of the baseline's file), for its runs'
 	// manifests.
@@ -114,10 +121,23 @@ type IncompatibleError struct {
 	// …", the hashes of their differing contents. Files at two paths are
 	// compared by what they hold, so the paths alone do not say why.
 	Contents string
+	// Embedded is set when one of the two is an embedded world and the
+	// other a user's files, compared by the data they load
+	// (worldDifference): the embedded world's name; Contents then says
+	// what differs.
+	Embedded string
 }
 
 func (e *IncompatibleError) Error() string {
 	const need = "every scenario of a comparison needs the same world, start_year, years and scale"
+	if e.Embedded != "" {
+		more, ok := embeddedExtras[e.Embedded]
+		if !ok {
+			more = "what it adds to its regions file"
+		}
+		return fmt.Sprintf("%s: scenario.%s = %s gives another world than the baseline %s's %s = %s: %s. An embedded world and a user's files are one world when they load the same data, and %s is more than its regions CSV (%s): a copy of that file alone is another world; %s: name %q in both files, or give copies of all its data",
+			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents, e.Embedded, more, need, e.Embedded)
+	}
 	if e.Contents != "" {
 		return fmt.Sprintf("%s: scenario.%s = %s holds other data than the baseline %s's (%s = %s; %s); %s: name the same file in both, or a copy with the same contents",
 			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents, need)
@@ -128,6 +148,13 @@ func (e *IncompatibleError) Error() string {
 	}
 	return fmt.Sprintf("%s: scenario.%s = %s differs from the baseline %s (%s = %s); %s: %s",
 		e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, need, fix)
+}
+
+// embeddedExtras say what an embedded world adds to its regions CSV, for
+// the message of a copy of that file alone (IncompatibleError.Embedded).
+var embeddedExtras = map[string]string{
+	"teaching":    "it adds the ferry's travel times of its travel.csv, which a copy gives as travel_times",
+	"norway-2024": "it adds the study places of its campuses.csv, which a copy gives in a study_places column",
 }
 
 // NewPlan checks the scenarios (the first is the baseline) and loads their
@@ -155,9 +182,19 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	// another world. Copies are noted.
 	hashes := map[string]string{}
 	var copies []string
+	// byData are the scenarios whose world is compared with the
+	// baseline's by the data they load (worldDifference): one of the two
+	// is an embedded world, the other a user's files, which have no
+	// SHA-256 to compare (an embedded world is more than its regions
+	// file).
+	byData := map[int]bool{}
 	check := func(keys ...string) error {
 		var errs []error
-		for _, s := range scenarios[1:] {
+		for si := 1; si < len(scenarios); si++ {
+			s := scenarios[si]
+			// embedded: the baseline's world or the scenario's is one
+			// built into settle, the other read from a user's file.
+			embedded := filepath.IsAbs(b.World) != filepath.IsAbs(s.World)
 			diff := func(key, bv, v, flag string) {
 				if bv != v {
 					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag})
@@ -170,6 +207,13 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			// of its world, whose message says why.
 			sameFile := func(key, bv, v string) {
 				if bv == v {
+					return
+				}
+				if embedded && (key == "world" || bv == "" || v == "") {
+					// An embedded world against a user's files: the same
+					// world if they load the same data (its regions file
+					// alone is not all of it).
+					byData[si] = true
 					return
 				}
 				if !filepath.IsAbs(bv) || !filepath.IsAbs(v) {
@@ -214,6 +258,30 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The worlds compared by their data: each loaded as its scenario
+	// names it, its files kept for its runs' manifests.
+	own := make([]*world.World, len(scenarios))
+	for si := range scenarios {
+		if !byData[si] {
+			continue
+		}
+		s := scenarios[si]
+		sw, err := world.Load(s.World, s.TravelTimes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: scenario.world = %q: %w", s.File, s.World, err)
+		}
+		bv, v := worldText(b.World, b.TravelTimes), worldText(s.World, s.TravelTimes)
+		name := b.World
+		if filepath.IsAbs(name) {
+			name = s.World
+		}
+		if d := worldDifference(w, sw); d != "" {
+			return nil, &IncompatibleError{Baseline: b.File, File: s.File, Key: "world", BaselineValue: bv, Value: v, Contents: d, Embedded: name}
+		}
+		own[si] = sw
+		copies = append(copies, fmt.Sprintf("%s names world = %s, and the baseline %s world = %s: they load the same regions, travel times and national rates, so they are one world here (named %s in the report)",
+			s.File, v, b.File, bv, w.Name))
+	}
 	for _, s := range scenarios[1:] {
 		if err := s.Resolve(w); err != nil {
 			return nil, err
@@ -234,6 +302,12 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	// copy's path), which settle run of that scenario reads.
 	p.worldFiles = make([][]world.File, len(scenarios))
 	for i, s := range scenarios {
+		if own[i] != nil {
+			// Its own world's files, with their hashes (none for an
+			// embedded world without travel_times).
+			p.worldFiles[i] = slices.Clone(own[i].Files)
+			continue
+		}
 		files := slices.Clone(w.Files)
 		for k := range files {
 			switch files[k].Role {
@@ -268,12 +342,19 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 	}
 	// The compared scenarios' names label the rows of deltas.csv, the
-	// charts' files and the report: two of one name were mixed up (the
+	// charts' titles and the report: two of one name were mixed up (the
 	// second's chart overwrote the first's). The baseline may share its
 	// name with one (a null comparison of a file with itself).
-	// Names are compared as the file names they become, in any case (the
-	// charts of North and north are one file on macOS and Windows).
-	key := func(name string) string { return strings.ToLower(output.SafeName(name)) }
+	//
+	// Names that differ only in case are refused too. Their charts' and
+	// runs' files are told apart (-2: chartFiles in sim/report,
+	// runFolders), but deltas.csv and the other tables are read in
+	// spreadsheets and databases that ignore case (Excel's filters and
+	// pivot tables, most SQL collations): the rows of North and north are
+	// one scenario there, their figures added up or mixed without a word.
+	// Names that only become alike as file names (Ås and As, "a b" and
+	// a-b) are distinct labels, and compared.
+	key := strings.ToLower
 	names := map[string]int{}
 	for i, s := range scenarios {
 		if i == 0 {
@@ -283,11 +364,11 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			if scenarios[j].File == s.File {
 				return nil, fmt.Errorf("%s is listed twice (as the %s and %s file); compare each scenario once", s.File, ordinal(j+1), ordinal(i+1))
 			}
-			same := fmt.Sprintf("are both named %q", s.Name)
 			if scenarios[j].Name != s.Name {
-				same = fmt.Sprintf("are named %q and %q, one name but for case", scenarios[j].Name, s.Name)
+				return nil, fmt.Errorf("%s and %s are named %q and %q, which differ only in case: the name labels each scenario's rows in deltas.csv and the other tables, and spreadsheets and databases that ignore case (Excel's filters and pivot tables, for one) would take the two for one scenario and mix their rows; give one of them a name of its own in [scenario] (name = %q, say)",
+					scenarios[j].File, s.File, scenarios[j].Name, s.Name, s.Name+"-2")
 			}
-			return nil, fmt.Errorf("%s and %s %s: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, same)
+			return nil, fmt.Errorf("%s and %s are both named %q: the name labels the rows of deltas.csv, the charts and the report; give each its own name in [scenario]", scenarios[j].File, s.File, s.Name)
 		}
 		names[key(s.Name)] = i
 	}
@@ -304,7 +385,9 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	}
 	// Each run's folder under --keep-runs is its own (a scenario named
 	// baseline-NAME beside one sharing the baseline's NAME took the
-	// baseline's folder after it had run).
+	// baseline's folder after it had run): runFolders makes them so, and
+	// this checks it before anything runs.
+	p.runNames = runFolders(scenarios, p.sharedName)
 	folders := map[string]int{}
 	for i := range scenarios {
 		f := strings.ToLower(p.RunName(i, 1))
@@ -431,8 +514,8 @@ type RunOptions struct {
 	Progress func(runsDone, year int)
 	// RunsDir, if not empty, is a folder into which every run also writes
 	// its own run folder (regions.csv, flows.csv … as settle run does):
-	// RunsDir/<scenario>-r<replicate> (RunName: baseline-<name>-r<k> for
-	// the baseline when a scenario has its name).
+	// RunsDir/<scenario>-r<replicate> (RunName: the name in ASCII,
+	// baseline-<name>-r<k> for the baseline when a scenario has its name).
 	RunsDir string
 }
 
@@ -445,14 +528,59 @@ type Run struct {
 	Manifest  output.Manifest
 }
 
-// RunName is the folder name of a run under the runs folder.
+// RunName is the folder name of a run under the runs folder:
+// runFolders' name of its scenario and -r<replicate>.
 func (p *Plan) RunName(s, replicate int) string {
-	name := output.SafeName(p.Scenarios[s].Name)
-	if s == 0 && p.sharedName {
-		// A scenario has the baseline's name: both wrote runs/NAME-r1.
-		name = "baseline-" + name
+	if p.runNames == nil {
+		p.runNames = runFolders(p.Scenarios, p.sharedName)
 	}
-	return name + "-r" + strconv.Itoa(replicate)
+	return p.runNames[s] + "-r" + strconv.Itoa(replicate)
+}
+
+// runFolders names the scenarios' runs under the runs folder, as
+// sim/report names their charts: FileName of the scenario's name, ASCII
+// (runs/holmøy-bridge-r1 was the only file name of a comparison that kept
+// ø, which zip tools, mail and shells garble and which may be spelt in two
+// ways), the baseline's baseline-NAME when a scenario shares its name
+// (sharedName: both wrote runs/NAME-r1). Names that come out alike in any
+// case (Ås and As; North and north are one folder on macOS and Windows;
+// a scenario named baseline-base beside the baseline-base above) get -2,
+// -3 … in the order of the scenarios.
+func runFolders(scenarios []*scenario.Scenario, sharedName bool) []string {
+	seen := map[string]bool{}
+	out := make([]string, len(scenarios))
+	for i, s := range scenarios {
+		name := FileName(s.Name)
+		if i == 0 && sharedName {
+			name = "baseline-" + name
+		}
+		n := name
+		for k := 2; seen[strings.ToLower(n)]; k++ {
+			n = name + "-" + strconv.Itoa(k)
+		}
+		seen[strings.ToLower(n)] = true
+		out[i] = n
+	}
+	return out
+}
+
+// FileName writes name (a scenario's name, a unit's code) in a file or
+// folder name as output.SafeName does, but in ASCII: its letters as a
+// sweep's metric names spell them (output.ASCIILetters: øybrua → oybrua,
+// Tromsø → Tromso), every other character but -, _ and . as '-'. A name
+// with nothing left is "unnamed". The charts (sim/report) and the runs
+// folder (RunName) name their files with it.
+func FileName(name string) string {
+	s := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			return r
+		}
+		return '-'
+	}, strings.TrimSpace(output.ASCIILetters(name)))
+	if strings.Trim(s, "-_.") == "" {
+		return "unnamed"
+	}
+	return s
 }
 
 // Run simulates every scenario Replicates times, run after run, with all
@@ -736,4 +864,102 @@ func fileSHA256(seen map[string]string, path string) (string, error) {
 func workingDir() string {
 	wd, _ := os.Getwd()
 	return wd
+}
+
+// worldText writes a scenario's world and travel times as its file gives
+// them: "teaching", or "/data/regions.csv" with travel_times =
+// "/data/travel.csv".
+func worldText(w, travel string) string {
+	if travel == "" {
+		return strconv.Quote(w)
+	}
+	return fmt.Sprintf("%q with travel_times = %q", w, travel)
+}
+
+// worldDifference says what differs between the data of the worlds a and
+// b that a simulation reads (start year, regions, travel times, national
+// rates), the first difference of each in b against a, or "" when nothing
+// does. Their names, sources and files are not compared: the worlds are
+// the same to the engine when the rest is. The regions' data and the
+// travel times are said first, then the attributes synthesised from them
+// (a regions file without the travel times of an embedded world differs
+// in both, the cause being the travel times).
+func worldDifference(a, b *world.World) string {
+	if a.StartYear != b.StartYear {
+		return fmt.Sprintf("the start year is %d against %d", b.StartYear, a.StartYear)
+	}
+	if a.N() != b.N() {
+		return fmt.Sprintf("it has %d regions against %d", b.N(), a.N())
+	}
+	// first keeps the first of what differs and counts the rest.
+	type first struct {
+		text string
+		n    int
+	}
+	add := func(f *first, text string) {
+		if f.n == 0 {
+			f.text = text
+		}
+		f.n++
+	}
+	var data, synth, minutes first
+	for i := range a.Regions {
+		ra, rb := &a.Regions[i], &b.Regions[i]
+		what := ""
+		switch {
+		case ra.Code != rb.Code || ra.Name != rb.Name:
+			what = fmt.Sprintf("%s (%s) against %s (%s)", rb.Name, rb.Code, ra.Name, ra.Code)
+		case ra.Population != rb.Population:
+			what = fmt.Sprintf("population %s against %s", output.Group(int64(rb.Population)), output.Group(int64(ra.Population)))
+		case ra.StudyPlaces != rb.StudyPlaces:
+			what = fmt.Sprintf("study places %s against %s", output.Group(int64(rb.StudyPlaces)), output.Group(int64(ra.StudyPlaces)))
+		case ra.Lat != rb.Lat || ra.Lon != rb.Lon:
+			what = fmt.Sprintf("position %g, %g against %g, %g", rb.Lat, rb.Lon, ra.Lat, ra.Lon)
+		case ra.Centrality != rb.Centrality || ra.CentralityIndex != rb.CentralityIndex:
+			what = fmt.Sprintf("centrality class %d (index %g) against %d (%g)", rb.Centrality, rb.CentralityIndex, ra.Centrality, ra.CentralityIndex)
+		case ra.County != rb.County || ra.CountyCode != rb.CountyCode || ra.AdminCentre != rb.AdminCentre:
+			what = fmt.Sprintf("county %q, administrative centre %q against %q, %q", rb.County, rb.AdminCentre, ra.County, ra.AdminCentre)
+		case ra.AreaKm2 != rb.AreaKm2:
+			what = fmt.Sprintf("area %g km² against %g", rb.AreaKm2, ra.AreaKm2)
+		case !reflect.DeepEqual(*ra, *rb):
+			add(&synth, ra.Name)
+			continue
+		default:
+			continue
+		}
+		add(&data, ra.Name+"'s "+what)
+	}
+	if len(a.Minutes) == len(b.Minutes) {
+		n := a.N()
+		for k := range a.Minutes {
+			if a.Minutes[k] != b.Minutes[k] {
+				add(&minutes, fmt.Sprintf("%s to %s takes %.0f minutes against %.0f", a.Regions[k/n].Name, a.Regions[k%n].Name, b.Minutes[k], a.Minutes[k]))
+			}
+		}
+	} else {
+		add(&minutes, "its matrix has another size")
+	}
+	more := func(f first, noun string) string {
+		if f.n > 1 {
+			return fmt.Sprintf("%s (and %d other %s)", f.text, f.n-1, noun)
+		}
+		return f.text
+	}
+	var out []string
+	if data.n > 0 {
+		out = append(out, "region data: "+more(data, "regions"))
+	}
+	if minutes.n > 0 {
+		out = append(out, "travel times: "+more(minutes, "ordered pairs"))
+	}
+	switch {
+	case synth.n > 0 && len(out) > 0:
+		out = append(out, fmt.Sprintf("and so the attributes synthesised from them (centrality, prices, jobs, amenities …) of %d regions", synth.n))
+	case synth.n > 0:
+		out = append(out, "the attributes synthesised for "+more(synth, "regions")+" (centrality, prices, jobs, amenities …)")
+	}
+	if !reflect.DeepEqual(a.Rates, b.Rates) {
+		out = append(out, "the national rates")
+	}
+	return strings.Join(out, "; ")
 }

@@ -224,6 +224,97 @@ func TestCompareWorldCopy(t *testing.T) {
 	}
 }
 
+// TestCompareEmbeddedWorldCopy: an embedded world and a user's copy of
+// all its data (the teaching world's regions.csv and travel.csv) load the
+// same world, and are compared as one (they were refused as two worlds,
+// the one named, the other a path): a null comparison of the two differs
+// by exactly zero, and each run's manifest names its own scenario's world
+// and files. A copy of the regions file alone is another world (the
+// teaching world adds its ferry's travel times): refused, saying what
+// differs and why.
+func TestCompareEmbeddedWorldCopy(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"regions.csv", "travel.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "world", "data", "teaching", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scen := func(name, world, travel string) *scenario.Scenario {
+		t.Helper()
+		text := fmt.Sprintf("[scenario]\nname = %q\nworld = %q\nyears = 2\nseed = 7\nscale = 0.1\n", name, world)
+		if travel != "" {
+			text += fmt.Sprintf("travel_times = %q\n", travel)
+		}
+		file := filepath.Join(dir, name+".toml")
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := scenario.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, order := range []string{"embedded first", "copy first"} {
+		ss := []*scenario.Scenario{scen("embedded", "teaching", ""), scen("copy", "regions.csv", "travel.csv")}
+		if order == "copy first" {
+			ss[0], ss[1] = ss[1], ss[0]
+		}
+		p, err := NewPlan(ss, PlanOptions{Replicates: 2})
+		if err != nil {
+			t.Fatalf("%s: %v", order, err)
+		}
+		if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "they load the same regions, travel times and national rates, so they are one world here") {
+			t.Errorf("%s: notes %q", order, notes)
+		}
+		res, err := p.Run(context.Background(), RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for u := range p.Units {
+			for m := range NumMetrics {
+				for yi := range res.YearList {
+					if d := res.Delta(1, u, m, yi); d.Difference != 0 || d.SD != 0 {
+						t.Fatalf("%s: %s %s in %d differs by %g (sd %g): not one world", order, p.Units[u].Name, MetricNames[m], res.YearList[yi], d.Difference, d.SD)
+					}
+				}
+			}
+		}
+		for _, run := range res.Runs {
+			sc := p.Scenarios[run.Scenario]
+			var files []string
+			for _, f := range run.Manifest.WorldFiles {
+				files = append(files, filepath.Base(f.Path))
+			}
+			want := ""
+			if sc.Name == "copy" {
+				want = "regions.csv travel.csv"
+			}
+			if run.Manifest.World != sc.World || strings.Join(files, " ") != want {
+				t.Errorf("%s: %s's manifest names world %s with files %q, want %s with %q", order, sc.Name, run.Manifest.World, files, sc.World, want)
+			}
+		}
+	}
+	// The regions file alone.
+	_, err := NewPlan([]*scenario.Scenario{scen("embedded", "teaching", ""), scen("regions-only", "regions.csv", "")}, PlanOptions{Replicates: 1})
+	var ie *IncompatibleError
+	if !errors.As(err, &ie) || ie.Embedded != "teaching" {
+		t.Fatalf("a copy of the regions file alone: error %v, want IncompatibleError of the embedded teaching world", err)
+	}
+	for _, want := range []string{"regions-only.toml: scenario.world = " + strconv.Quote(filepath.Join(dir, "regions.csv")) + " gives another world than the baseline",
+		"travel times: ", " minutes against ",
+		"teaching is more than its regions CSV (it adds the ferry's travel times of its travel.csv, which a copy gives as travel_times)",
+		`name "teaching" in both files`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+}
+
 // The numbers of a summary sentence are those of deltas.csv.
 func TestSentenceMatchesDeltas(t *testing.T) {
 	res := runPlan(t, PlanOptions{Replicates: 3}, 0, "base.toml", "bridge.toml")
@@ -407,13 +498,112 @@ func TestScenarioFocusMixed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("the same scenario twice: error %v, want %q", err, want)
 	}
-	// In any case: North's and north's charts are one file on macOS.
+	// In any case (TestNamesInCase).
 	ss := load(t, "base.toml", "campus.toml", "mixed.toml")
 	ss[2].Name = "Campus"
-	_, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
-	want = `testdata/campus.toml and testdata/mixed.toml are named "campus" and "Campus", one name but for case`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("two scenarios of one name: error %v, want %q", err, want)
+	if _, err = NewPlan(ss, PlanOptions{Replicates: 1, Years: 1}); err == nil {
+		t.Error("campus and Campus compared")
+	}
+}
+
+// TestNamesInCase: two scenarios whose names differ only in case are
+// refused, and the message says why and what to do (it said "one name
+// but for case" and nothing of why case mattered): their charts and runs
+// have files of their own (-2), but deltas.csv's rows of North and north
+// are one scenario's in Excel's filters and pivot tables. Names that only
+// become alike as file names are distinct labels and compared ("a b" and
+// a-b were refused as "one name but for case").
+func TestNamesInCase(t *testing.T) {
+	ss := load(t, "base.toml", "campus.toml", "mixed.toml")
+	ss[2].Name = "Campus"
+	_, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	for _, want := range []string{
+		`testdata/campus.toml and testdata/mixed.toml are named "campus" and "Campus", which differ only in case`,
+		"spreadsheets and databases that ignore case (Excel's filters and pivot tables, for one) would take the two for one scenario",
+		`give one of them a name of its own in [scenario] (name = "Campus-2", say)`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("campus and Campus: error %v, want %q", err, want)
+		}
+	}
+	for _, names := range [][2]string{{"a b", "a-b"}, {"Ås", "As"}, {"north/south", "north south"}} {
+		ss := load(t, "base.toml", "campus.toml", "mixed.toml")
+		ss[1].Name, ss[2].Name = names[0], names[1]
+		p, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+		if err != nil {
+			t.Errorf("%q and %q: %v", names[0], names[1], err)
+			continue
+		}
+		if a, b := p.RunName(1, 1), p.RunName(2, 1); strings.EqualFold(a, b) {
+			t.Errorf("%q and %q: runs/%s and runs/%s", names[0], names[1], a, b)
+		}
+	}
+}
+
+// TestRunFoldersASCII: the runs kept with --keep-runs are in folders
+// named in ASCII, as the charts are (runs/holmøy-bridge-r1 kept its ø,
+// the one file name of a comparison that did), each its own: names that
+// come out alike, in any case, get -2, -3 … in the order of the
+// scenarios, and compare.json records each run's folder.
+func TestRunFoldersASCII(t *testing.T) {
+	for _, c := range []struct {
+		names []string // baseline first
+		want  []string
+	}{
+		{[]string{"base", "holmøy-bridge", "Tromsø/Bodø link"}, []string{"base", "holmoy-bridge", "Tromso-Bodo-link"}},
+		{[]string{"base", "Ås", "As", "Ǻs"}, []string{"base", "As", "As-2", "As-3"}},
+		{[]string{"base", "Ås", "as"}, []string{"base", "As", "as-2"}},
+		{[]string{"Base", "base"}, []string{"baseline-Base", "base"}},
+		{[]string{"base", "base", "baseline-base"}, []string{"baseline-base", "base", "baseline-base-2"}},
+		{[]string{"base", "Øst", "Ost"}, []string{"base", "Ost", "Ost-2"}},
+		{[]string{"base", "пример"}, []string{"base", "unnamed"}},
+	} {
+		files := []string{"base.toml", "campus.toml", "mixed.toml", "bridge.toml"}[:len(c.names)]
+		if c.names[1] == c.names[0] {
+			files[1] = "base.toml"
+		}
+		ss := load(t, files...)
+		for i, n := range c.names {
+			ss[i].Name = n
+		}
+		p, err := NewPlan(ss, PlanOptions{Replicates: 2, Years: 1})
+		if err != nil {
+			t.Errorf("%q: %v", c.names, err)
+			continue
+		}
+		for i, w := range c.want {
+			if got := p.RunName(i, 2); got != w+"-r2" {
+				t.Errorf("%q: scenario %d's runs/%s, want runs/%s-r2", c.names, i, got, w)
+			}
+		}
+	}
+	// Written so, and recorded so in compare.json.
+	ss := load(t, "base.toml", "bridge.toml")
+	ss[1].Name = "holmøy-bridge"
+	p, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res, err := p.Run(context.Background(), RunOptions{RunsDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, " ") != "base-r1 holmoy-bridge-r1" {
+		t.Errorf("runs/ holds %q, want base-r1 and holmoy-bridge-r1", got)
+	}
+	for _, run := range res.Manifest().Runs {
+		if filepath.Base(run.Dir) != p.RunName(slices.IndexFunc(p.Scenarios, func(s *scenario.Scenario) bool { return s.Name == run.Scenario }), run.Replicate) {
+			t.Errorf("compare.json: %s's run %d in %s", run.Scenario, run.Replicate, run.Dir)
+		}
 	}
 }
 
@@ -450,12 +640,16 @@ func TestKeepRunsSharedName(t *testing.T) {
 		t.Errorf("a file against itself differs by %g", d.Difference)
 	}
 	// A scenario named baseline-base beside it would take the baseline's
-	// folder: refused before anything runs.
+	// folder (it was refused before anything ran): it gets its own
+	// (TestRunFoldersASCII).
 	ss := load(t, "base.toml", "base.toml", "campus.toml")
 	ss[2].Name = "baseline-base"
-	_, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
-	if want := "testdata/base.toml and testdata/campus.toml would keep their runs in one folder, runs/baseline-base-r1"; err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("two runs of one folder: %v, want %q", err, want)
+	p, err := NewPlan(ss, PlanOptions{Replicates: 1, Years: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := p.RunName(0, 1), p.RunName(2, 1); a != "baseline-base-r1" || b != "baseline-base-2-r1" {
+		t.Errorf("the baseline's runs/%s and baseline-base's runs/%s, want baseline-base-r1 and baseline-base-2-r1", a, b)
 	}
 }
 
@@ -553,9 +747,9 @@ func TestPercent(t *testing.T) {
 
 // FlowDelta's intervals are those of the paired differences of the run
 // totals: three single runs with the replicates' seeds give the values,
-// whose mean, spread and t-interval the three-replicate comparison must
-// reproduce, for age groups, motives and their sums (which must add up and
-// agree with Flows).
+// whose mean, spread (at least one simulated person) and t-interval the
+// three-replicate comparison must reproduce, for age groups, motives and
+// their sums (which must add up and agree with Flows).
 func TestFlowDelta(t *testing.T) {
 	const reps = 3
 	res := runPlan(t, PlanOptions{Replicates: reps}, 0, "base.toml", "bridge.toml")
@@ -592,7 +786,13 @@ func TestFlowDelta(t *testing.T) {
 				for _, x := range xs {
 					ss += (x - mean) * (x - mean)
 				}
-				half := tQuantile(reps) * math.Sqrt(ss/2) / math.Sqrt(reps)
+				// The spread at least one simulated person, unless every
+				// pair of runs is alike (TestIntervalFloor).
+				sd := math.Sqrt(ss / 2)
+				if xs[0] != 0 || xs[1] != 0 || xs[2] != 0 {
+					sd = max(sd, 1/res.Plan.Scale)
+				}
+				half := tQuantile(reps) * sd / math.Sqrt(reps)
 				if math.Abs(d.Lo-(mean-half)) > 1e-6*math.Max(1, half) || math.Abs(d.Hi-(mean+half)) > 1e-6*math.Max(1, half) {
 					t.Errorf("focus %d group %d motive %d: interval %g to %g, want %g to %g", f, g, m, d.Lo, d.Hi, mean-half, mean+half)
 				}
@@ -696,6 +896,10 @@ visibility = 0.5
 // deltas.csv shows as one, 1437.4999… written 1437.5) reads the same in
 // the sentence as in the tables (Count, Signed: the report's key figures
 // and the terminal's table): 1,438, not 1,437 in one and 1,438 in the other.
+// Its interval too, which is deltas.csv's: with every pair of runs the
+// same the spread is one simulated person (TestIntervalFloor), ±45 at
+// scale 0.1 with two replicates, no longer a point (it read "interval
+// 1,438 to 1,438").
 func TestSentenceRoundsAsTable(t *testing.T) {
 	res := runPlan(t, PlanOptions{Replicates: 2, Years: 1}, 0, "base.toml", "bridge.toml")
 	yi := len(res.YearList) - 1
@@ -705,8 +909,9 @@ func TestSentenceRoundsAsTable(t *testing.T) {
 	for _, x := range []float64{1437.5, 1437.4999999999, 1437.45000001, 759.4999, -1437.5, -1437.4999999999, 0.5, -0.5, 2.5} {
 		res.level[0].mean[i] = 10000
 		res.level[1].mean[i] = 10000 + x
-		res.diff[1].mean[i], res.diff[1].m2[i] = x, 0 // every pair alike: clear
+		res.diff[1].mean[i], res.diff[1].m2[i] = x, 0 // every pair alike
 		s := res.sentence(1, f, yi)
+		d := res.Delta(1, u, Population, yi)
 		table := Signed(x) // "+1,438"
 		csv, err := strconv.ParseFloat(num(x, 1), 64)
 		if err != nil {
@@ -723,7 +928,17 @@ func TestSentenceRoundsAsTable(t *testing.T) {
 		if !strings.Contains(s.Text, want) {
 			t.Errorf("difference %v: table %s, sentence %q (want %q)", x, table, s.Text, want)
 		}
-		if iv := fmt.Sprintf("interval %s to %s", Count(x), Count(x)); !strings.Contains(s.Text, iv) {
+		half := tQuantile(2) * (1 / res.Plan.Scale) / math.Sqrt2
+		if math.Abs(d.Lo-(x-half)) > 1e-9 || math.Abs(d.Hi-(x+half)) > 1e-9 {
+			t.Errorf("difference %v: interval %g to %g, want ±%g", x, d.Lo, d.Hi, half)
+		}
+		// As deltas.csv writes it, rounded as the tables round it.
+		lo, err1 := strconv.ParseFloat(num(d.Lo, 1), 64)
+		hi, err2 := strconv.ParseFloat(num(d.Hi, 1), 64)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if iv := fmt.Sprintf("interval %s to %s", Count(lo), Count(hi)); !strings.Contains(s.Text, iv) && !strings.Contains(s.Text, "interval ("+iv[len("interval "):]+")") {
 			t.Errorf("difference %v: sentence %q lacks %q", x, s.Text, iv)
 		}
 	}
@@ -732,9 +947,12 @@ func TestSentenceRoundsAsTable(t *testing.T) {
 // TestSentenceMovesExplainLittle: when the change in net moves into a unit
 // is under a quarter of its difference in residents (or the other way),
 // the sentence says so and gives the change, instead of naming who moved;
-// above a quarter it names who moved.
+// above a quarter it names who moved. At scale 1, so that half the net
+// moves, the same in both replicates, is a clear difference: at scale 0.1
+// one simulated person is 10, and the interval of +22.5 from two
+// replicates is ±45 (TestIntervalFloor).
 func TestSentenceMovesExplainLittle(t *testing.T) {
-	res := runPlan(t, PlanOptions{Replicates: 2, Years: 3}, 0, "base.toml", "bridge.toml")
+	res := runPlan(t, PlanOptions{Replicates: 2, Years: 3, Scale: 1}, 0, "base.toml", "bridge.toml")
 	yi := len(res.YearList) - 1
 	const f = 0
 	bs, ss := res.Flows(0, f, yi), res.Flows(1, f, yi)
@@ -757,7 +975,10 @@ func TestSentenceMovesExplainLittle(t *testing.T) {
 	}{{10 * total, little}, {-10 * total, other}, {-total / 2, other}, {2 * total, ""}} {
 		res.level[0].mean[i] = 10000
 		res.level[1].mean[i] = 10000 + c.x
-		res.diff[1].mean[i], res.diff[1].m2[i] = c.x, 0 // every pair alike: clear
+		res.diff[1].mean[i], res.diff[1].m2[i] = c.x, 0 // every pair alike
+		if d := res.Delta(1, res.Plan.Focus[f], Population, yi); d.Includes0() {
+			t.Fatalf("difference %v: interval %g to %g, not clear: the sentence would not say who moved", c.x, d.Lo, d.Hi)
+		}
 		text := res.sentence(1, f, yi).Text
 		who := strings.Contains(text, "is largest among") || strings.Contains(text, ", mostly")
 		if c.says != "" && !strings.Contains(text, c.says) || who != (c.says == "") {
@@ -1293,22 +1514,120 @@ func TestTargetsRegionOfGroup(t *testing.T) {
 	}
 }
 
-// TestClearOfStep: a difference of one simulated dwelling in every
-// replicate (spread 0) is not clear, as on the map (ClearRegions); a
-// sentence called it clear from its point interval.
-func TestClearOfStep(t *testing.T) {
+// TestIntervalFloor: a count's interval takes the spread of its paired
+// differences as at least one simulated person (1/scale), as the test of
+// a clear difference does, so that the two agree. Three replicates each
+// one simulated dwelling (100 at scale 0.01) above the baseline have a
+// spread of 0: their interval was the point 100 to 100, printed "+100 to
+// +100" and called clear by the sentences and the report's tables, while
+// the map's test found it could be chance. A figure that is not a count
+// (the price level) keeps its own spread, and a figure the same in every
+// pair of runs, up to rounding, keeps 0 to 0 (no difference).
+func TestIntervalFloor(t *testing.T) {
 	r := &Result{Plan: &Plan{Scale: 0.01, Replicates: 3}}
+	t3 := tQuantile(3)
 	for _, c := range []struct {
-		d    Delta
-		want bool
+		name      string
+		xs        []float64
+		stepped   bool
+		half      float64 // the interval's half width
+		clear     bool
+		p         float64 // PValue, or -1 for one below 0.1 (NaN: none)
+		noSpread0 bool
 	}{
-		{Delta{Difference: 100, Lo: 100, Hi: 100, SD: 0, Replicates: 3}, false}, // one simulated dwelling, three times
-		{Delta{Difference: 1000, SD: 0, Replicates: 3}, true},                   // ten of them
-		{Delta{Difference: 1000, SD: 900, Replicates: 3}, false},
-		{Delta{Difference: 1000, SD: 0, Replicates: 1}, false},
+		{"one simulated dwelling, three times", []float64{100, 100, 100}, true, t3 * 100 / math.Sqrt(3), false, 0.2254, true},
+		{"ten of them", []float64{1000, 1000, 1000}, true, t3 * 100 / math.Sqrt(3), true, -1, true},
+		{"a spread of its own", []float64{100, 1000, 1900}, true, t3 * 900 / math.Sqrt(3), false, 0.1942, false},
+		{"a spread under the step", []float64{1000, 1000, 1100}, true, t3 * 100 / math.Sqrt(3), true, -1, false},
+		{"no difference", []float64{0, 0, 0}, true, 0, false, 1, true},
+		{"rounding in a sum", []float64{1e-12, 3e-12, 2e-12}, true, 0, false, 1, true},
+		{"rounding in the decomposition", []float64{1e-9, -1e-9, 3e-9}, false, 0, false, 1, true},
+		{"the price level", []float64{0.01, 0.01, 0.01}, false, 0, true, 0, true},
+		{"one replicate", []float64{100}, true, math.NaN(), false, math.NaN(), false},
 	} {
-		if got := r.clearOfStep(c.d); got != c.want {
-			t.Errorf("%+v: clear %v, want %v", c.d, got, c.want)
+		w := newWelford(1)
+		for _, x := range c.xs {
+			w.add([]float64{x})
+		}
+		r.tcritComputed = false
+		r.Plan.Replicates = len(c.xs)
+		d := r.delta(0, 0, w, 0, c.stepped)
+		half := (d.Hi - d.Lo) / 2
+		if math.IsNaN(c.half) != math.IsNaN(half) || math.Abs(half-c.half) > 1e-9*math.Max(1, c.half) {
+			t.Errorf("%s: interval %g to %g, half width %g, want %g", c.name, d.Lo, d.Hi, half, c.half)
+		}
+		if got := !d.Includes0(); got != c.clear {
+			t.Errorf("%s: interval %g to %g: clear %v, want %v", c.name, d.Lo, d.Hi, got, c.clear)
+		}
+		// The test agrees with the interval: p < 0.1 exactly when clear.
+		p := d.PValue()
+		switch {
+		case math.IsNaN(c.p):
+			if !math.IsNaN(p) {
+				t.Errorf("%s: p-value %g, want none", c.name, p)
+			}
+		case c.p < 0:
+			if !(p < 0.1) {
+				t.Errorf("%s: p-value %g, want below 0.1", c.name, p)
+			}
+		case math.Abs(p-c.p) > 1e-4:
+			t.Errorf("%s: p-value %g, want %g", c.name, p, c.p)
+		}
+		if !math.IsNaN(p) && (p < 0.1) != !d.Includes0() {
+			t.Errorf("%s: p-value %g but the interval %g to %g", c.name, p, d.Lo, d.Hi)
+		}
+		if c.noSpread0 && d.SD != 0 {
+			t.Errorf("%s: diff_sd %g, want the observed 0", c.name, d.SD)
+		}
+	}
+}
+
+// TestIntervalsFloored: in deltas.csv and flows_by_age_motive.csv every
+// count's interval is at least ±t·(1/scale)/√n wide about its difference,
+// unless every pair of runs is alike (0 to 0); two replicates of the
+// teaching world at scale 0.1 have rows whose paired differences are the
+// same few simulated persons (diff_sd 0), which printed intervals of zero
+// width ("+20 to +20"). The sentences give deltas.csv's interval
+// (TestSentencesMatchDeltas).
+func TestIntervalsFloored(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2}, 0, "base.toml", "bridge.toml")
+	dir := t.TempDir()
+	if err := res.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	least := tQuantile(2) * (1 / res.Plan.Scale) / math.Sqrt(2)
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		return v
+	}
+	for _, f := range []struct {
+		file                string
+		diff, lo, hi, price int // columns; price: the metric's, or -1
+	}{{DeltasFile, 8, 9, 10, 5}, {FlowsFile, 10, 11, 12, -1}} {
+		rows := readCSV(t, filepath.Join(dir, f.file))
+		same, zero := 0, 0
+		for _, r := range rows[1:] {
+			if f.price >= 0 && (r[f.price] == "price_index" || r[f.price] == "explained_by_jobs" || r[f.price] == "attractiveness") {
+				continue
+			}
+			d, lo, hi := num(r[f.diff]), num(r[f.lo]), num(r[f.hi])
+			if d == 0 && lo == 0 && hi == 0 {
+				zero++
+				continue
+			}
+			if f.file == DeltasFile && num(r[11]) == 0 {
+				same++
+			}
+			// One decimal in the file: 0.05 each side.
+			if d-lo < least-0.051 || hi-d < least-0.051 {
+				t.Errorf("%s: row %q: interval %s to %s about %s, want at least ±%.1f", f.file, r, r[f.lo], r[f.hi], r[f.diff], least)
+			}
+		}
+		if f.file == DeltasFile && (same == 0 || zero == 0) {
+			t.Errorf("%s: %d rows of equal nonzero paired differences and %d of none: no test", f.file, same, zero)
 		}
 	}
 }

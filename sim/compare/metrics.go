@@ -64,6 +64,15 @@ func (m Metric) Flow() bool {
 	return m == NetMigration || m == NetDomestic || m == ExplainedByJobs || m == Attractiveness
 }
 
+// Stepped reports whether m is a count of simulated persons (or
+// dwellings, jobs …) times 1/scale, whose differences come in steps of
+// 1/scale: every metric but the price level and the attractiveness
+// decomposition's explained part and attractiveness (a regression's fitted
+// values and what is left of net domestic migration after them).
+func (m Metric) Stepped() bool {
+	return m != PriceIndex && m != ExplainedByJobs && m != Attractiveness
+}
+
 // Decimals is how many decimals m is written with.
 func (m Metric) Decimals() int {
 	if m == PriceIndex {

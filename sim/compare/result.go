@@ -43,9 +43,18 @@ func (r *Result) RunTime() time.Duration { return r.End.Sub(r.Start) }
 type Delta struct {
 	Baseline, Scenario float64 // means over the replicates
 	Difference         float64 // the mean of the paired differences (= Scenario − Baseline up to rounding)
-	Lo, Hi             float64 // its 90 % interval; NaN with one replicate
-	SD                 float64 // standard deviation of the paired differences; NaN with one replicate
-	Replicates         int
+	// Lo and Hi are its 90 % interval, Difference ± t(0.95, n−1)·
+	// max(SD, Step)/√n; NaN with one replicate.
+	Lo, Hi float64
+	SD     float64 // standard deviation of the paired differences, as observed; NaN with one replicate
+	// Step is the least spread the interval and the test (PValue) take:
+	// one simulated person (1/scale) for a count, whose differences come
+	// in such steps; 0 for a figure that is not a count (the price level,
+	// the attractiveness decomposition's explained part and
+	// attractiveness) and for a count that is the same in every pair of
+	// runs (every paired difference zero: no difference).
+	Step       float64
+	Replicates int
 }
 
 // Includes0 reports whether the interval contains zero (true when there is
@@ -55,19 +64,29 @@ func (d Delta) Includes0() bool { return !(d.Lo > 0 || d.Hi < 0) }
 // PValue is the two-sided p-value of the paired t-test that the mean
 // difference is zero (NaN with one replicate): the chance of a difference
 // at least this far from zero, relative to its spread, if the scenario
-// changed nothing.
+// changed nothing. The spread is taken as at least Step, as the interval
+// takes it: the p-value is below 0.1 exactly when the interval excludes
+// zero.
 func (d Delta) PValue() float64 {
+	sd := max(d.SD, d.Step)
 	switch {
-	case d.Replicates < 2 || math.IsNaN(d.SD):
+	case d.Replicates < 2 || math.IsNaN(sd):
 		return math.NaN()
-	case d.SD == 0 && d.Difference == 0:
+	case sd == 0 && d.Difference == 0:
 		return 1
-	case d.SD == 0:
+	case sd == 0:
 		return 0
 	}
-	t := math.Abs(d.Difference) / (d.SD / math.Sqrt(float64(d.Replicates)))
+	t := math.Abs(d.Difference) / (sd / math.Sqrt(float64(d.Replicates)))
 	return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(d.Replicates - 1)}.Survival(t)
 }
+
+// NoDifference is how close to zero (in persons) the mean and the spread
+// of a figure's paired differences must be for the figure to count as the
+// same in every pair of runs (Delta: a difference and an interval of
+// exactly 0, Step 0): a group's sums of regions and the attractiveness
+// regression leave rounding of this order in what is zero.
+const NoDifference = 1e-6
 
 // FalseDiscovery is the false discovery rate of ClearRegions: as the 90 %
 // intervals, a tenth.
@@ -81,38 +100,17 @@ const FalseDiscovery = 0.1
 // region's own 90 % interval excludes zero by chance in one region in ten
 // where the scenario changes nothing, dozens of Norway's 357; this is the
 // test for "which regions did it change" over the whole map. The spread of
-// a region's differences counts as at least one simulated person. It
-// returns nil with one replicate (no test).
+// a region's differences counts as at least one simulated person, as in
+// its interval (Delta.Step). It returns nil with one replicate (no test).
 func (r *Result) ClearRegions(s, yi int) []bool {
 	if r.Plan.Replicates < 2 {
 		return nil
 	}
-	// Differences come in steps of one simulated person: two replicates
-	// may differ by the same few by chance, a spread of 0 and a p-value of
-	// 0. The spread is taken as at least that step.
-	step := 1 / r.Plan.Scale
 	p := make([]float64, r.Plan.World.N())
 	for u := range p {
-		d := r.Delta(s, u, Population, yi)
-		if d.Replicates > 1 {
-			d.SD = max(d.SD, step)
-		}
-		p[u] = d.PValue()
+		p[u] = r.Delta(s, u, Population, yi).PValue()
 	}
 	return benjaminiHochberg(p, FalseDiscovery)
-}
-
-// clearOfStep reports whether d can be told from zero at the 90 % level
-// with its spread taken as at least one simulated person (1/scale), as
-// ClearRegions takes it: with a spread of 0 (every replicate the same one
-// dwelling) the interval is a point, and a sentence called one simulated
-// dwelling clear. False with one replicate.
-func (r *Result) clearOfStep(d Delta) bool {
-	if d.Replicates < 2 {
-		return false
-	}
-	half := r.t90() * max(d.SD, 1/r.Plan.Scale) / math.Sqrt(float64(d.Replicates))
-	return math.Abs(d.Difference) > half
 }
 
 // ClearFlowCells reports for each cell of scenario s's net moves into
@@ -121,22 +119,19 @@ func (r *Result) clearOfStep(d Delta) bool {
 // (all ages, all motives), the question asked of the unit, is judged by
 // its own 90 % interval; the other 55 cells, its breakdown, only when they
 // stay clear tested together (Benjamini–Hochberg at FalseDiscovery, each
-// spread at least one simulated person): one by one at 90 %, about five
-// would look clear by chance. Nil with one replicate.
+// spread at least one simulated person, as in its interval): one by one at
+// 90 %, about five would look clear by chance. Nil with one replicate.
 func (r *Result) ClearFlowCells(s, f int) [][]bool {
 	if r.Plan.Replicates < 2 {
 		return nil
 	}
-	step := 1 / r.Plan.Scale
 	var p []float64
 	for g := 0; g <= AllAges; g++ {
 		for m := 0; m <= AllMotives; m++ {
 			if g == AllAges && m == AllMotives {
 				continue // the total: its own interval, below
 			}
-			d := r.FlowDelta(s, f, g, m)
-			d.SD = max(d.SD, step)
-			p = append(p, d.PValue())
+			p = append(p, r.FlowDelta(s, f, g, m).PValue())
 		}
 	}
 	bh := append(benjaminiHochberg(p, FalseDiscovery), !r.FlowDelta(s, f, AllAges, AllMotives).Includes0())
@@ -204,12 +199,33 @@ func (r *Result) LastYear() int { return r.YearList[len(r.YearList)-1] }
 // and year index yi.
 func (r *Result) Delta(s, u int, m Metric, yi int) Delta {
 	i := r.index(u, m, yi)
-	return r.delta(r.level[0].mean[i], r.level[s].mean[i], r.diff[s], i)
+	return r.delta(r.level[0].mean[i], r.level[s].mean[i], r.diff[s], i, m.Stepped())
 }
 
-func (r *Result) delta(base, scen float64, d *welford, i int) Delta {
+// delta is the difference of cell i of d, with the means base and scen.
+// A count's (stepped) interval takes the spread of its paired differences
+// as at least one simulated person, 1/scale real ones, the step in which
+// its differences come: two replicates that differ from their baselines
+// by the same one or two simulated persons have a spread of 0, and their
+// interval was a point ("+22 to +22", clear) that says the effect is
+// known to the person. The floor makes the interval the test's (ClearRegions
+// and ClearFlowCells took the spread so, the interval did not): it
+// excludes zero exactly when the test calls the difference clear. A count
+// the same in every pair of runs (every paired difference zero: before an
+// intervention acts, or a figure it does not change) keeps the interval 0
+// to 0, no difference; so does any figure whose paired differences are
+// all within NoDifference of zero, rounding in sums of the same numbers
+// in another order (a group's net moves), whose spread of 1e-13 made a
+// difference of 1e-12 clear.
+func (r *Result) delta(base, scen float64, d *welford, i int, stepped bool) Delta {
 	out := Delta{Baseline: base, Scenario: scen, Difference: d.mean[i], SD: d.sd(i), Replicates: d.n}
-	half := r.t90() * out.SD / math.Sqrt(float64(d.n))
+	switch {
+	case d.n > 1 && math.Abs(out.Difference) < NoDifference && out.SD < NoDifference:
+		out.Difference, out.SD = 0, 0
+	case stepped && d.n > 1:
+		out.Step = 1 / r.Plan.Scale
+	}
+	half := r.t90() * max(out.SD, out.Step) / math.Sqrt(float64(d.n))
 	out.Lo, out.Hi = out.Difference-half, out.Difference+half
 	return out
 }
@@ -248,7 +264,7 @@ func (r *Result) Flows(s, f, yi int) [record.NumAgeGroups][record.NumMotives]flo
 // with the 90 % interval of the mean paired difference.
 func (r *Result) FlowDelta(s, f, g, m int) Delta {
 	i := f*runFlowCells + g*(record.NumMotives+1) + m
-	return r.delta(r.runFlows[0].mean[i], r.runFlows[s].mean[i], r.runFlowDiff[s], i)
+	return r.delta(r.runFlows[0].mean[i], r.runFlows[s].mean[i], r.runFlowDiff[s], i, true)
 }
 
 // Pyramid returns the mean residents of focus unit f in scenario s by sex
@@ -301,5 +317,5 @@ func (r *Result) DecompositionDelta(s, u int, metric Metric) Delta {
 		panic("compare: DecompositionDelta of " + MetricNames[metric])
 	}
 	i := k*len(r.Plan.Units) + u
-	return r.delta(r.totals[0].mean[i], r.totals[s].mean[i], r.totalDiff[s], i)
+	return r.delta(r.totals[0].mean[i], r.totals[s].mean[i], r.totalDiff[s], i, metric.Stepped())
 }

@@ -134,14 +134,14 @@ func (r *Result) displacement(s, yi int) (Sentence, bool) {
 		unit := &p.Units[u]
 		if (unit.Level == LevelRegion || unit.Level == LevelTarget) && p.Shows(s, u) && slices.Equal(unit.Regions, targets) {
 			gain = r.Delta(s, u, Population, yi)
-			clearGain = r.clearOfStep(gain)
+			clearGain = !gain.Includes0()
 			break
 		}
 	}
 	if math.IsNaN(gain.Lo) {
 		for _, f := range p.ScenarioFocus(s) {
 			u := p.Focus[f]
-			if d := r.Delta(s, u, Population, yi); p.Units[u].Level != LevelNation && d.Difference > 0 && r.clearOfStep(d) {
+			if d := r.Delta(s, u, Population, yi); p.Units[u].Level != LevelNation && d.Difference > 0 && !d.Includes0() {
 				clearGain = true
 			}
 		}
@@ -377,7 +377,7 @@ func (r *Result) vacantSentence(s, u, yi int) string {
 	}
 	dw, vac := r.Delta(s, u, Dwellings, yi), r.Delta(s, u, VacantDwellings, yi)
 	added, empty := RoundCount(dw.Difference), RoundCount(vac.Difference)
-	if !r.clearOfStep(dw) || !r.clearOfStep(vac) || added <= 0 || empty <= 0 || empty < VacantShare*added {
+	if dw.Includes0() || vac.Includes0() || added <= 0 || empty <= 0 || empty < VacantShare*added {
 		return ""
 	}
 	// After a sentence on who moved, "they" could be its age group.

@@ -22,7 +22,7 @@ const (
 	FlowsFile           = "flows_by_age_motive.csv"
 	PyramidsFile        = "pyramids.csv"
 	ManifestFile        = "compare.json"
-	IntervalDescription = "90 % t-interval of the mean of the paired differences across replicates: mean ± t(0.95, n−1)·sd/√n"
+	IntervalDescription = "90 % t-interval of the mean of the paired differences across replicates: mean ± t(0.95, n−1)·max(sd, 1/scale)/√n, a count's spread taken as at least one simulated person (0 to 0 where every pair of runs is alike; the price index and the attractiveness decomposition's explained part and attractiveness: mean ± t(0.95, n−1)·sd/√n)"
 )
 
 // DeltasHeader is the header of deltas.csv.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -323,8 +322,26 @@ func (t yearTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
-// band returns the polygon between lo and hi over years.
-func band(years []int, lo, hi []float64, c color.RGBA) (*plotter.Polygon, error) {
+// Bands' fills. A band alone in its plot (a panel) is shaded at
+// soloBandAlpha. Where bands may overlap, each is edged with thin lines of
+// its colour (bandEdges), the lines are drawn above every band, and the
+// fills are light: a trajectory's baseline band grey, a scenario's not
+// filled at all (the grey under it stays grey, its edges show where it
+// goes), a difference chart's targets' bands at overBandAlpha. The
+// baseline's black at 60 over holmoy-bridge's orange at 60 made a muddy
+// brown where they overlapped (most of Sjøvik's chart), in which neither
+// band could be read; a light orange over the grey still made a khaki;
+// and the orange line under the blue band of the next series turned
+// olive.
+const (
+	soloBandAlpha = 60
+	baseBandAlpha = 40 // the baseline's black: a light grey
+	overBandAlpha = 30 // a target's colour on a difference chart, edged
+)
+
+// band returns the polygon between lo and hi over years, filled with c at
+// alpha, or nil where the interval is NaN (one replicate).
+func band(years []int, lo, hi []float64, c color.RGBA, alpha uint8) (*plotter.Polygon, error) {
 	var pts plotter.XYs
 	for i, y := range years {
 		if math.IsNaN(hi[i]) {
@@ -339,9 +356,73 @@ func band(years []int, lo, hi []float64, c color.RGBA) (*plotter.Polygon, error)
 	if err != nil {
 		return nil, err
 	}
-	pg.Color = faded(c, 60)
+	pg.Color = faded(c, alpha)
 	pg.LineStyle.Width = 0
 	return pg, nil
+}
+
+// bandEdgeWidth is the width of a band's edges: thin beside its mean's
+// line of 2 points, and solid where that line is dashed.
+var bandEdgeWidth = vg.Points(0.8)
+
+// bandEdges returns the lines along lo and hi over years in colour c.
+func bandEdges(years []int, lo, hi []float64, c color.RGBA) ([]*plotter.Line, error) {
+	var out []*plotter.Line
+	for _, v := range [][]float64{lo, hi} {
+		var pts plotter.XYs
+		for i, y := range years {
+			pts = append(pts, plotter.XY{X: float64(y), Y: v[i]})
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = c, bandEdgeWidth
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// bandThumb is a band in a legend: its fill and, when edged, its edges.
+type bandThumb struct {
+	fill  color.Color
+	edge  color.Color // nil: none
+	width vg.Length
+}
+
+func (b bandThumb) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	c.FillPolygon(b.fill, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
+	if b.edge != nil {
+		sty := draw.LineStyle{Color: b.edge, Width: b.width}
+		c.StrokeLine2(sty, r.Min.X, r.Min.Y, r.Max.X, r.Min.Y)
+		c.StrokeLine2(sty, r.Min.X, r.Max.Y, r.Max.X, r.Max.Y)
+	}
+}
+
+// addBand adds to pl the band between lo and hi over years in colour c:
+// shaded at alpha (none at 0), and edged with thin lines of c when edged. It returns
+// the band's legend thumbnail, or nil when there is no interval.
+func addBand(pl *plot.Plot, years []int, lo, hi []float64, c color.RGBA, alpha uint8, edged bool) (plot.Thumbnailer, error) {
+	b, err := band(years, lo, hi, c, alpha)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	if alpha > 0 {
+		pl.Add(b)
+	}
+	thumb := bandThumb{fill: b.Color}
+	if edged {
+		edges, err := bandEdges(years, lo, hi, c)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range edges {
+			pl.Add(e)
+		}
+		thumb.edge, thumb.width = c, bandEdgeWidth
+	}
+	return thumb, nil
 }
 
 // unitFile names a unit's charts: its code, and for an intervention's
@@ -367,24 +448,14 @@ func unitFile(u *compare.Unit) string {
 }
 
 // fileName writes name (a scenario's name, a unit's code) in a chart's
-// file name as output.SafeName does, but in ASCII: its letters as a
-// sweep's metric names spell them (output.ASCIILetters: øybrua → oybrua,
-// Tromsø → Tromso), every other character '-'. A chart named
-// migration-target-T1-øybrua.png may be spelt in two ways (ø composed or
-// not), garbled by zip tools, mail and shells, and was not what a sweep
-// calls the same place. A name with nothing left is "unnamed".
-func fileName(name string) string {
-	s := strings.Map(func(r rune) rune {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
-			return r
-		}
-		return '-'
-	}, strings.TrimSpace(output.ASCIILetters(name)))
-	if strings.Trim(s, "-_.") == "" {
-		return "unnamed"
-	}
-	return s
-}
+// file name in ASCII, as compare.FileName does for the runs' folders: its
+// letters as a sweep's metric names spell them (output.ASCIILetters:
+// øybrua → oybrua, Tromsø → Tromso), every other character '-'. A chart
+// named migration-target-T1-øybrua.png may be spelt in two ways (ø
+// composed or not), garbled by zip tools, mail and shells, and was not
+// what a sweep calls the same place. A name with nothing left is
+// "unnamed".
+func fileName(name string) string { return compare.FileName(name) }
 
 // slugName is name in lower case ASCII (output.ASCIIName's letters) with
 // every run of other characters one hyphen, at most 40 characters.
@@ -497,7 +568,7 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 		banded = 1
 		sub = append(sub, fmt.Sprintf("mean of %d runs per scenario; shaded: the 90 %% interval of the baseline's mean", p.Replicates))
 	default:
-		sub = append(sub, fmt.Sprintf("mean of %d runs per scenario; shaded: the 90 %% interval of each mean", p.Replicates))
+		sub = append(sub, fmt.Sprintf("mean of %d runs per scenario; the 90 %% interval of each mean: the baseline's grey, a scenario's between thin lines", p.Replicates))
 	}
 	if p.Replicates > 1 {
 		sub = append(sub, "a line inside the band may still differ clearly: a scenario's effect is its paired difference (its difference chart)")
@@ -508,33 +579,54 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	pl := newPlot(title+"\n"+strings.Join(sub, "\n"), "year (1 January)", "residents")
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
-	var baseBand *plotter.Polygon
+	n := len(r.YearList)
+	means, los, his := make([]plotter.XYs, len(shown)), make([][]float64, len(shown)), make([][]float64, len(shown))
 	for k, s := range shown {
-		n := len(r.YearList)
-		mean, lo, hi := make([]float64, n), make([]float64, n), make([]float64, n)
-		var pts plotter.XYs
+		los[k], his[k] = make([]float64, n), make([]float64, n)
 		for yi, y := range r.YearList {
-			mean[yi], lo[yi], hi[yi] = r.Level(s, p.Focus[f], compare.Population, yi)
-			pts = append(pts, plotter.XY{X: float64(y), Y: mean[yi]})
+			var mean float64
+			mean, los[k][yi], his[k][yi] = r.Level(s, p.Focus[f], compare.Population, yi)
+			means[k] = append(means[k], plotter.XY{X: float64(y), Y: mean})
 		}
-		l, err := addSeries(pl, r.YearList, pts, lo, hi, k < banded, scenarioColour(s), scenarioDashes(s))
+	}
+	// The bands first, then every line above them: the baseline's light
+	// grey, a scenario's lightly in its colour with its edges drawn, so
+	// that where they overlap both stay legible (addBand).
+	type bandEntry struct {
+		label string
+		thumb plot.Thumbnailer
+	}
+	var bands []bandEntry
+	for k, s := range shown[:banded] {
+		alpha, edged := uint8(baseBandAlpha), false
+		if s != 0 {
+			alpha, edged = 0, true
+		}
+		thumb, err := addBand(pl, r.YearList, los[k], his[k], scenarioColour(s), alpha, edged)
+		if err != nil {
+			return Chart{}, err
+		}
+		if thumb != nil {
+			name := "baseline"
+			if s != 0 {
+				name = p.Scenarios[s].Name
+			}
+			bands = append(bands, bandEntry{name + ": 90 % interval of its mean", thumb})
+		}
+	}
+	for k, s := range shown {
+		l, err := addLine(pl, means[k], scenarioColour(s), scenarioDashes(s))
 		if err != nil {
 			return Chart{}, err
 		}
 		pl.Legend.Add(scenarioLabel(r, s), l)
-		if s == 0 {
-			if baseBand, err = band(r.YearList, lo, hi, scenarioColour(s)); err != nil {
-				return Chart{}, err
-			}
-		}
 	}
-	entries := len(shown)
-	if baseBand != nil {
-		// The band in the legend too, named, as a slide shows it without
-		// the subtitle's context.
-		pl.Legend.Add("baseline: 90 % interval of its mean", baseBand)
-		entries++
+	// The bands in the legend too, named, as a slide shows them without
+	// the subtitle's context.
+	for _, b := range bands {
+		pl.Legend.Add(b.label, b.thumb)
 	}
+	entries := len(shown) + len(bands)
 	headroom(pl, 0.08*float64(entries))
 	return save(pl, wideWidth, wideHeight, dir, "trajectory-"+focusFile(p, f), title, "")
 }
@@ -572,8 +664,19 @@ func differenceChart(r *compare.Result, s int, dir string) (Chart, error) {
 	pl := newPlot(title+"\n"+strings90(p.Replicates), "year (1 January)", "difference in residents")
 	pl.X.Tick.Marker = yearTicks{}
 	pl.Y.Tick.Marker = countTicks{}
+	// The bands first, light and edged, then every line above them (a
+	// line under the next series' band took its colour).
+	alpha := uint8(soloBandAlpha)
+	if len(series) > 1 {
+		alpha = overBandAlpha
+	}
 	for k, d := range series {
-		l, err := addSeries(pl, r.YearList, d.pts, d.lo, d.hi, true, palette[k%len(palette)], seriesDashes(k))
+		if _, err := addBand(pl, r.YearList, d.lo, d.hi, palette[k%len(palette)], alpha, len(series) > 1); err != nil {
+			return Chart{}, err
+		}
+	}
+	for k, d := range series {
+		l, err := addLine(pl, d.pts, palette[k%len(palette)], seriesDashes(k))
 		if err != nil {
 			return Chart{}, err
 		}
@@ -595,18 +698,10 @@ type diffSeries struct {
 	lo, hi []float64
 }
 
-// addSeries adds to pl the line through pts in colour c with dashes, 2
-// points wide, and, when banded, below it the band between lo and hi over
-// years (none where the interval is NaN). It returns the line, for the
-// legend.
-func addSeries(pl *plot.Plot, years []int, pts plotter.XYs, lo, hi []float64, banded bool, c color.RGBA, dashes []vg.Length) (*plotter.Line, error) {
-	if banded {
-		if b, err := band(years, lo, hi, c); err != nil {
-			return nil, err
-		} else if b != nil {
-			pl.Add(b)
-		}
-	}
+// addLine adds to pl the line through pts in colour c with dashes, 2
+// points wide, and returns it, for the legend. Bands go in first
+// (addBand), so that no band covers a line.
+func addLine(pl *plot.Plot, pts plotter.XYs, c color.RGBA, dashes []vg.Length) (*plotter.Line, error) {
 	l, err := plotter.NewLine(pts)
 	if err != nil {
 		return nil, err
@@ -668,7 +763,7 @@ func differencePanels(r *compare.Result, s int, title string, series []diffSerie
 		pl.X.Tick.Marker = yearTicks{max: 7} // half a chart's width
 		pl.Y.Tick.Marker = countTicks{}
 		pl.Add(plotter.NewGrid())
-		if b, err := band(r.YearList, d.lo, d.hi, c); err != nil {
+		if b, err := band(r.YearList, d.lo, d.hi, c, soloBandAlpha); err != nil {
 			return Chart{}, err
 		} else if b != nil {
 			pl.Add(b)

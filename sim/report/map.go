@@ -109,14 +109,27 @@ type mapLayer struct {
 	radius   []float64    // per region, circles only: relative to the view's size
 	labels   []int        // regions named on the map
 	outlined []bool       // per region: a target, drawn with a thick border
-	names    []string     // per region
+	// targets are the regions the scenario targets (per region): the
+	// legend never covers them (placeLegend).
+	targets []bool
+	names   []string // per region
 	// mayDrop: a name that overlaps in every place is left out (the
 	// national map of a world with shapes, whose zoomed map names them);
 	// elsewhere it is drawn anyway.
 	mayDrop  bool
 	min, max point // the view
-	legend   []legendEntry
-	note     []string // lines under the legend's classes
+	// content is the view without the room left for the legend (the
+	// strip to the west of it), which a legend beside the map does not
+	// need.
+	content [2]point
+	legend  []legendEntry
+	note    []string // lines under the legend's classes
+	// legendBox is where Plot drew the legend (on the canvas), and
+	// legendOut whether it is outside the map's frame.
+	legendBox vg.Rectangle
+	legendOut bool
+	// nameBoxes are the boxes of the names Plot drew, by region.
+	nameBoxes map[int]vg.Rectangle
 }
 
 type legendEntry struct {
@@ -124,23 +137,75 @@ type legendEntry struct {
 	colour color.RGBA
 }
 
+// mapTransform places the view's projected points on a rectangle of the
+// canvas, keeping the proportions, the view centred.
+type mapTransform struct {
+	k, ox, oy float64
+	min, max  point
+}
+
+func newMapTransform(r vg.Rectangle, min, max point) mapTransform {
+	dx, dy := max.X-min.X, max.Y-min.Y
+	k := math.Min(float64(r.Size().X)/dx, float64(r.Size().Y)/dy)
+	return mapTransform{k: k, min: min, max: max,
+		ox: float64(r.Min.X) + (float64(r.Size().X)-k*dx)/2,
+		oy: float64(r.Min.Y) + (float64(r.Size().Y)-k*dy)/2}
+}
+
+func (t mapTransform) at(p point) vg.Point {
+	return vg.Point{X: vg.Length(t.ox + t.k*(p.X-t.min.X)), Y: vg.Length(t.oy + t.k*(p.Y-t.min.Y))}
+}
+
+// frame is the view on the canvas.
+func (t mapTransform) frame() vg.Rectangle { return vg.Rectangle{Min: t.at(t.min), Max: t.at(t.max)} }
+
+// radius is region i's circle radius on the canvas.
+func (m *mapLayer) radiusAt(t mapTransform, i int) vg.Length {
+	return vg.Length(m.radius[i] * math.Max(m.max.X-m.min.X, m.max.Y-m.min.Y) * t.k)
+}
+
+// nameStyle is the style of the regions' names.
+func nameStyle() draw.TextStyle {
+	sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
+	sty.Font.Size = vg.Points(10)
+	return sty
+}
+
+// nameSpots are the places where region i's name may stand, in the order
+// tried, and the box of the name at each: a polygon's name is pinned to
+// its centre p by a dot, above right of it, else below right, above left,
+// below left; a circle's name stands to its right, leaving the fill in
+// view.
+func (m *mapLayer) nameSpots(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
+	p := t.at(m.centres[i])
+	w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
+	spots = []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
+		{X: p.X - w - vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X - w - vg.Points(4), Y: p.Y - h - vg.Points(1)}}
+	if m.shapes == nil {
+		spots = []vg.Point{{X: p.X + m.radiusAt(t, i) + vg.Points(3), Y: p.Y - h*0.3}}
+	}
+	for _, at := range spots {
+		boxes = append(boxes, vg.Rectangle{Min: vg.Point{X: at.X - 1, Y: at.Y - h*0.25}, Max: vg.Point{X: at.X + w + 1, Y: at.Y + h*0.8}})
+	}
+	return spots, boxes
+}
+
 func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 	r := c.Rectangle
-	dx, dy := m.max.X-m.min.X, m.max.Y-m.min.Y
-	k := math.Min(float64(r.Size().X)/dx, float64(r.Size().Y)/dy)
-	ox := float64(r.Min.X) + (float64(r.Size().X)-k*dx)/2
-	oy := float64(r.Min.Y) + (float64(r.Size().Y)-k*dy)/2
-	at := func(p point) vg.Point {
-		return vg.Point{X: vg.Length(ox + k*(p.X-m.min.X)), Y: vg.Length(oy + k*(p.Y-m.min.Y))}
+	t := newMapTransform(r, m.min, m.max)
+	if len(m.legend) > 0 {
+		t = m.placeLegend(r, t)
 	}
-	frame := []vg.Point{at(m.min), at(point{m.max.X, m.min.Y}), at(m.max), at(point{m.min.X, m.max.Y})}
+	at := t.at
+	fr := t.frame()
+	frame := []vg.Point{fr.Min, {X: fr.Max.X, Y: fr.Min.Y}, fr.Max, {X: fr.Min.X, Y: fr.Max.Y}}
 	c.FillPolygon(sea, frame)
 	// Draw only inside the view.
-	c = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{Min: frame[0], Max: frame[2]}}
+	c = draw.Canvas{Canvas: c.Canvas, Rectangle: fr}
 	line := draw.LineStyle{Color: border, Width: vg.Points(0.3)}
 	if m.shapes != nil {
 		for _, s := range m.shapes {
-			if s.max.X < m.min.X || s.min.X > m.max.X || s.max.Y < m.min.Y || s.min.Y > m.max.Y {
+			if s.max.X < t.min.X || s.min.X > t.max.X || s.max.Y < t.min.Y || s.min.Y > t.max.Y {
 				continue
 			}
 			for _, ring := range s.rings {
@@ -176,8 +241,6 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 	// Circles: the largest first, so that a small region on a large one's
 	// edge stays in view; a thin border, and for the targets a black ring
 	// just outside, so that the fill colour shows at any size.
-	size := math.Max(dx, dy) * k
-	rad := func(i int) vg.Length { return vg.Length(m.radius[i] * size) }
 	if m.shapes == nil {
 		order := make([]int, len(m.centres))
 		for i := range order {
@@ -187,10 +250,11 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		thick := draw.LineStyle{Color: color.Black, Width: vg.Points(1.2)}
 		for _, i := range order {
 			p := at(m.centres[i])
-			c.DrawGlyph(draw.GlyphStyle{Color: m.fill[i], Radius: rad(i), Shape: draw.CircleGlyph{}}, p)
-			c.DrawGlyph(draw.GlyphStyle{Color: border, Radius: rad(i), Shape: draw.RingGlyph{}}, p)
+			rad := m.radiusAt(t, i)
+			c.DrawGlyph(draw.GlyphStyle{Color: m.fill[i], Radius: rad, Shape: draw.CircleGlyph{}}, p)
+			c.DrawGlyph(draw.GlyphStyle{Color: border, Radius: rad, Shape: draw.RingGlyph{}}, p)
 			if m.outlined[i] {
-				r := rad(i) + thick.Width/2 + vg.Points(0.25)
+				r := rad + thick.Width/2 + vg.Points(0.25)
 				var ring vg.Path
 				ring.Move(vg.Point{X: p.X + r, Y: p.Y})
 				ring.Arc(p, r, 0, 2*math.Pi)
@@ -200,32 +264,26 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 			}
 		}
 	}
-	sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
-	sty.Font.Size = vg.Points(10)
-	var placed []vg.Rectangle // the names drawn so far
+	sty := nameStyle()
+	// The names drawn so far, and the legend: a name overlaps neither
+	// where it has another place.
+	var placed []vg.Rectangle
+	if len(m.legend) > 0 {
+		placed = append(placed, m.legendBox)
+	}
+	m.nameBoxes = map[int]vg.Rectangle{}
 	for _, i := range m.labels {
 		p := at(m.centres[i])
 		if !c.Contains(p) {
 			continue
 		}
-		w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
-		// A polygon's name is pinned to its centre by a dot, above right
-		// of it, or where it overlaps no name drawn before (below right,
-		// above left, below left); one that overlaps in every place is
-		// left out where mayDrop (regions close together on the national
-		// map: the zoomed map names them), else drawn above right. A
-		// circle's name stands to its right, leaving the fill in view.
-		spots := []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
-			{X: p.X - w - vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X - w - vg.Points(4), Y: p.Y - h - vg.Points(1)}}
-		if m.shapes == nil {
-			spots = []vg.Point{{X: p.X + rad(i) + vg.Points(3), Y: p.Y - h*0.3}}
-		}
-		box := func(at vg.Point) vg.Rectangle {
-			return vg.Rectangle{Min: vg.Point{X: at.X - 1, Y: at.Y - h*0.25}, Max: vg.Point{X: at.X + w + 1, Y: at.Y + h*0.8}}
-		}
+		// A name that overlaps in every place is left out where mayDrop
+		// (regions close together on the national map: the zoomed map
+		// names them), else drawn in the first.
+		spots, boxes := m.nameSpots(t, sty, i)
 		spot := -1
-		for k, at := range spots {
-			if !overlapsAny(box(at), placed) {
+		for k := range spots {
+			if !overlapsAny(boxes[k], placed) {
 				spot = k
 				break
 			}
@@ -237,14 +295,17 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 			continue
 		}
 		spot = max(spot, 0)
-		at, r := spots[spot], box(spots[spot])
+		r := boxes[spot]
 		placed = append(placed, r)
+		m.nameBoxes[i] = r
 		// A light box behind the name keeps it readable on any colour.
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 190}, []vg.Point{
 			{X: r.Min.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Max.Y}, {X: r.Min.X, Y: r.Max.Y}})
-		c.FillText(sty, at, m.names[i])
+		c.FillText(sty, spots[spot], m.names[i])
 	}
-	m.drawLegend(c)
+	if len(m.legend) > 0 {
+		m.drawLegend(c, m.legendBox)
+	}
 }
 
 // overlapsAny reports whether r overlaps one of rs.
@@ -257,34 +318,252 @@ func overlapsAny(r vg.Rectangle, rs []vg.Rectangle) bool {
 	return false
 }
 
-// drawLegend draws the colour classes in a white box at the top left of
-// the view.
-func (m *mapLayer) drawLegend(c draw.Canvas) {
-	if len(m.legend) == 0 {
-		return
+// overlapArea is the area that a and b have in common.
+func overlapArea(a, b vg.Rectangle) float64 {
+	w := math.Min(float64(a.Max.X), float64(b.Max.X)) - math.Max(float64(a.Min.X), float64(b.Min.X))
+	h := math.Min(float64(a.Max.Y), float64(b.Max.Y)) - math.Max(float64(a.Min.Y), float64(b.Min.Y))
+	if w <= 0 || h <= 0 {
+		return 0
 	}
-	sty := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
-	sty.Font.Size = vg.Points(11)
-	line := vg.Points(16)
-	sw := vg.Points(18)
-	width := vg.Length(0)
+	return w * h
+}
+
+// polygonArea is the area of a simple polygon (the shoelace formula).
+func polygonArea(pts []vg.Point) float64 {
+	a := 0.0
+	for i := range pts {
+		p, q := pts[i], pts[(i+1)%len(pts)]
+		a += float64(p.X*q.Y - q.X*p.Y)
+	}
+	return math.Abs(a) / 2
+}
+
+// Legend layout, in points.
+const (
+	legendInset    = 6  // from the edges of the view
+	legendPad      = 6  // inside the box
+	legendLine     = 16 // a class's row
+	legendSwatch   = 18 // a class's swatch
+	legendNoteLine = 13 // a line of the note
+)
+
+func legendStyles() (classes, note draw.TextStyle) {
+	classes = draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
+	classes.Font.Size = vg.Points(11)
+	note = classes
+	note.Font.Size = vg.Points(10)
+	return classes, note
+}
+
+// legendSize is the size of the legend's box: the classes, and the note
+// under them.
+func (m *mapLayer) legendSize() vg.Point {
+	sty, noteSty := legendStyles()
+	width, noteWidth := vg.Length(0), vg.Length(0)
 	for _, e := range m.legend {
 		width = max(width, sty.Width(e.label))
 	}
-	pad := vg.Points(6)
-	noteSty := sty
-	noteSty.Font.Size = vg.Points(10)
-	noteLine := vg.Points(13)
-	noteWidth := vg.Length(0)
 	for _, l := range m.note {
 		noteWidth = max(noteWidth, noteSty.Width(l))
 	}
-	x0, y1 := c.Min.X+vg.Points(6), c.Max.Y-vg.Points(6)
-	height := 2*pad + line*vg.Length(len(m.legend))
+	pad := vg.Points(legendPad)
+	height := 2*pad + vg.Points(legendLine)*vg.Length(len(m.legend))
 	if len(m.note) > 0 {
-		height += pad/2 + noteLine*vg.Length(len(m.note))
+		height += pad/2 + vg.Points(legendNoteLine)*vg.Length(len(m.note))
 	}
-	box := vg.Rectangle{Min: vg.Point{X: x0, Y: y1 - height}, Max: vg.Point{X: x0 + max(3*pad+sw+width, 2*pad+noteWidth), Y: y1}}
+	return vg.Point{X: max(3*pad+vg.Points(legendSwatch)+width, 2*pad+noteWidth), Y: height}
+}
+
+// footprint is what the legend may cover of a region: its polygon or
+// circle on the canvas (poly, with box its bounding box), or its name,
+// which may stand in any of boxes (nameSpots).
+type footprint struct {
+	region int
+	poly   []vg.Point
+	box    vg.Rectangle
+	names  []vg.Rectangle
+}
+
+// footprints are the regions' shapes or circles and names on the canvas
+// as t places them.
+func (m *mapLayer) footprints(t mapTransform) []footprint {
+	var out []footprint
+	bounds := func(pts []vg.Point) vg.Rectangle {
+		b := vg.Rectangle{Min: pts[0], Max: pts[0]}
+		for _, p := range pts[1:] {
+			b.Min.X, b.Min.Y = min(b.Min.X, p.X), min(b.Min.Y, p.Y)
+			b.Max.X, b.Max.Y = max(b.Max.X, p.X), max(b.Max.Y, p.Y)
+		}
+		return b
+	}
+	if m.shapes != nil {
+		for _, s := range m.shapes {
+			if s.max.X < t.min.X || s.min.X > t.max.X || s.max.Y < t.min.Y || s.min.Y > t.max.Y {
+				continue
+			}
+			for _, ring := range s.rings {
+				if len(ring) < 3 {
+					continue
+				}
+				pts := make([]vg.Point, len(ring))
+				for i, p := range ring {
+					pts[i] = t.at(p)
+				}
+				out = append(out, footprint{region: s.region, poly: pts, box: bounds(pts)})
+			}
+		}
+	} else {
+		// A circle as a polygon of 32 sides around its border and, for a
+		// target, the black ring outside it.
+		const sides = 32
+		for i, ctr := range m.centres {
+			p, rad := t.at(ctr), m.radiusAt(t, i)+vg.Points(2)
+			pts := make([]vg.Point, sides)
+			for k := range pts {
+				a := 2 * math.Pi * float64(k) / sides
+				pts[k] = vg.Point{X: p.X + rad*vg.Length(math.Cos(a)), Y: p.Y + rad*vg.Length(math.Sin(a))}
+			}
+			out = append(out, footprint{region: i, poly: pts, box: bounds(pts)})
+		}
+	}
+	sty := nameStyle()
+	fr := t.frame()
+	for _, i := range m.labels {
+		if p := t.at(m.centres[i]); p.X < fr.Min.X || p.X > fr.Max.X || p.Y < fr.Min.Y || p.Y > fr.Max.Y {
+			continue
+		}
+		_, boxes := m.nameSpots(t, sty, i)
+		out = append(out, footprint{region: i, names: boxes})
+	}
+	return out
+}
+
+// covers returns the area of the regions and names that a legend in box
+// would cover, and false when it would cover a target region or its name
+// (in every place the name may stand), or come within legendInset/3 of
+// them (their black outline).
+func (m *mapLayer) covers(foot []footprint, box vg.Rectangle) (float64, bool) {
+	area := func(f footprint, box vg.Rectangle) float64 {
+		if f.poly == nil {
+			a := math.Inf(1)
+			for _, b := range f.names {
+				a = math.Min(a, overlapArea(b, box))
+			}
+			return a
+		}
+		if overlapArea(f.box, box) == 0 {
+			return 0
+		}
+		clip := draw.Canvas{Rectangle: box}
+		if pts := clip.ClipPolygonXY(f.poly); len(pts) > 2 {
+			return polygonArea(pts)
+		}
+		return 0
+	}
+	d := vg.Points(legendInset) / 3
+	near := vg.Rectangle{Min: vg.Point{X: box.Min.X - d, Y: box.Min.Y - d}, Max: vg.Point{X: box.Max.X + d, Y: box.Max.Y + d}}
+	total := 0.0
+	for _, f := range foot {
+		if m.targets != nil && m.targets[f.region] {
+			if area(f, near) > 0 {
+				return 0, false
+			}
+			continue
+		}
+		total += area(f, box)
+	}
+	return total, true
+}
+
+// minBesideScale is the least scale, relative to the map's with the
+// legend in a corner, at which the map is drawn beside its legend rather
+// than under it in a corner where it covers regions other than the
+// targets.
+const minBesideScale = 0.8
+
+// placeLegend sets legendBox, where the legend goes, and returns the
+// transform the map is then drawn with (t, the view on all of r, unless
+// the legend goes beside the map). The legend goes
+//
+//   - in a corner of the view (top left, top right, bottom left, bottom
+//     right, the first of these) where it covers no region and no name;
+//   - else beside the map, to its left or below it, whichever leaves the
+//     map larger, the map drawn smaller (without the view's room for the
+//     legend, content), when it keeps minBesideScale of its size;
+//   - else in the corner where it covers the least of the regions and
+//     their names (polygons and circles, by area), never a region the
+//     scenario targets or its name (in every place the name may stand);
+//   - else beside the map.
+//
+// In the top left corner, always, the legend with a note under it
+// covered Holmøy and Sjøvik, the targets of the teaching world's bridge.
+func (m *mapLayer) placeLegend(r vg.Rectangle, t mapTransform) mapTransform {
+	size := m.legendSize()
+	fr := t.frame()
+	in := vg.Points(legendInset)
+	m.legendOut = false
+	best, bestBox := math.Inf(1), vg.Rectangle{}
+	if size.X+2*in <= fr.Size().X && size.Y+2*in <= fr.Size().Y {
+		foot := m.footprints(t)
+		corners := []vg.Point{ // the boxes' lower left corners
+			{X: fr.Min.X + in, Y: fr.Max.Y - in - size.Y},
+			{X: fr.Max.X - in - size.X, Y: fr.Max.Y - in - size.Y},
+			{X: fr.Min.X + in, Y: fr.Min.Y + in},
+			{X: fr.Max.X - in - size.X, Y: fr.Min.Y + in},
+		}
+		for _, ll := range corners {
+			box := vg.Rectangle{Min: ll, Max: vg.Point{X: ll.X + size.X, Y: ll.Y + size.Y}}
+			if cost, ok := m.covers(foot, box); ok && cost < best {
+				best, bestBox = cost, box
+			}
+		}
+	}
+	if best == 0 {
+		m.legendBox = bestBox
+		return t
+	}
+	// Beside the map: the content of the view, on what the legend leaves.
+	content := m.content
+	if content[0] == content[1] {
+		content = [2]point{m.min, m.max}
+	}
+	left, below := r, r
+	left.Min.X += size.X + in
+	below.Min.Y += size.Y + in
+	var tl, tb mapTransform
+	if left.Size().X > 0 {
+		tl = newMapTransform(left, content[0], content[1])
+	}
+	if below.Size().Y > 0 {
+		tb = newMapTransform(below, content[0], content[1])
+	}
+	beside := max(tl.k, tb.k)
+	if beside <= 0 || (!math.IsInf(best, 1) && beside < minBesideScale*t.k) {
+		if !math.IsInf(best, 1) {
+			m.legendBox = bestBox
+			return t
+		}
+		// No room anywhere: the top left corner.
+		m.legendBox = vg.Rectangle{Min: vg.Point{X: fr.Min.X + in, Y: fr.Max.Y - in - size.Y}, Max: vg.Point{X: fr.Min.X + in + size.X, Y: fr.Max.Y - in}}
+		return t
+	}
+	m.legendOut = true
+	if tl.k >= tb.k {
+		top := max(min(tl.frame().Max.Y, r.Max.Y), r.Min.Y+size.Y)
+		m.legendBox = vg.Rectangle{Min: vg.Point{X: r.Min.X, Y: top - size.Y}, Max: vg.Point{X: r.Min.X + size.X, Y: top}}
+		return tl
+	}
+	x := max(min(tb.frame().Min.X, r.Max.X-size.X), r.Min.X)
+	m.legendBox = vg.Rectangle{Min: vg.Point{X: x, Y: r.Min.Y}, Max: vg.Point{X: x + size.X, Y: r.Min.Y + size.Y}}
+	return tb
+}
+
+// drawLegend draws the colour classes and the note in a white box.
+func (m *mapLayer) drawLegend(c draw.Canvas, box vg.Rectangle) {
+	sty, noteSty := legendStyles()
+	line, noteLine := vg.Points(legendLine), vg.Points(legendNoteLine)
+	sw, pad := vg.Points(legendSwatch), vg.Points(legendPad)
+	x0, y1 := box.Min.X, box.Max.Y
 	corners := []vg.Point{box.Min, {X: box.Max.X, Y: box.Min.Y}, box.Max, {X: box.Min.X, Y: box.Max.Y}}
 	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 235}, corners)
 	c.StrokeLines(draw.LineStyle{Color: border, Width: vg.Points(0.5)}, append(corners, box.Min))
@@ -404,6 +683,12 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 			m.outlined[i] = true
 		}
 	}
+	// The legend covers none of the regions the scenario targets (the
+	// first n units are the regions).
+	m.targets = make([]bool, n)
+	for i := range n {
+		m.targets[i] = p.Targets(s, i)
+	}
 	if zoom && (len(focusRegions) == 0 || shapes == nil) {
 		return mapFigure{}, false, nil
 	}
@@ -420,6 +705,7 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 		// Room around: the neighbours.
 		pad := 0.5 * math.Max(m.max.X-m.min.X, m.max.Y-m.min.Y)
 		pad = math.Max(pad, 0.01)
+		m.content = [2]point{{m.min.X - pad, m.min.Y - pad}, {m.max.X + pad, m.max.Y + pad}}
 		// The legend's corner.
 		m.min.X -= 0.3 * (m.max.X - m.min.X + 2*pad)
 		m.min.X, m.min.Y, m.max.X, m.max.Y = m.min.X-pad, m.min.Y-pad, m.max.X+pad, m.max.Y+pad
@@ -459,6 +745,7 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 	}
 	if shapes == nil {
 		// Room for the legend: widen the view to the west.
+		m.content = [2]point{m.min, m.max}
 		m.min.X -= 0.45 * (m.max.X - m.min.X)
 	}
 	m.legend = scale.legend()

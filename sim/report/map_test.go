@@ -1,6 +1,8 @@
 package report
 
 import (
+	"context"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -8,8 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/settle-sim/settle/sim/compare"
+	"github.com/settle-sim/settle/sim/scenario"
 )
 
 // TestMapCirclesShowColour: on a map of circles (the teaching world) every
@@ -93,4 +99,153 @@ func TestMapNoteNothingClear(t *testing.T) {
 	if len(f.layer.note) > 0 {
 		t.Errorf("a map with clear regions has the note %q", f.layer.note)
 	}
+}
+
+// coveredPixels counts, for every region r with covered[r], the pixels
+// of f's map whose colour is that of the region seen through the legend's
+// box (white, 235/255 opaque), drawn at the PNG's resolution. Each region
+// gets a colour of its own first (a strong one, whose tint under the
+// legend no other colour of the map has).
+func coveredPixels(t *testing.T, f mapFigure, covered []bool) map[string]int {
+	t.Helper()
+	m := f.layer
+	tint := map[color.RGBA]int{}
+	for i := range m.fill {
+		m.fill[i] = color.RGBA{R: uint8(40 + 150*(i%2)), G: uint8(20 + 3*(i%60)), B: uint8(200 - 90*(i%2)), A: 255}
+		if covered[i] {
+			m.fill[i] = color.RGBA{R: 200, G: 0, B: uint8(20 + 2*(i%100)), A: 255}
+			under := func(v uint8) uint8 { return uint8((235*255 + int(v)*20 + 127) / 255) }
+			tint[color.RGBA{R: under(m.fill[i].R), G: under(m.fill[i].G), B: under(m.fill[i].B), A: 255}] = i
+		}
+	}
+	c := vgimg.NewWith(vgimg.UseWH(f.width, f.height), vgimg.UseDPI(96))
+	f.plot.Draw(draw.New(c))
+	img := c.Image()
+	out := map[string]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			px := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			for tc, i := range tint {
+				if absDiff(px.R, tc.R) <= 1 && absDiff(px.G, tc.G) <= 1 && absDiff(px.B, tc.B) <= 1 {
+					out[m.names[i]]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
+// TestMapLegendClearOfTargets: the map's legend covers none of the
+// regions the scenario targets. On the teaching world it stood in the top
+// left corner whatever was there, and with the note that no region is
+// clear (a wider, taller box) it covered Holmøy and Sjøvik, the bridge's
+// targets, whose colours are what the map is for. The legend now goes in
+// a corner that covers no region, else beside the map (or, where that
+// would shrink the map too much, the corner covering the least, never a
+// target). Norway's national and zoomed maps are checked too (borders
+// instead of circles).
+func TestMapLegendClearOfTargets(t *testing.T) {
+	note := []string{"No single region's difference is clear with 2 replicates;", "see the key figures for groups of regions."}
+	r := bridgeResult(t)
+	targets := make([]bool, r.Plan.World.N())
+	for i := range targets {
+		targets[i] = r.Plan.Targets(1, i)
+	}
+	if !targets[regionIndex(t, r, "Holmøy")] || !targets[regionIndex(t, r, "Sjøvik")] {
+		t.Fatal("the bridge does not target Holmøy and Sjøvik")
+	}
+	for _, withNote := range []bool{false, true} {
+		f, ok, err := newMapFigure(r, 1, false)
+		if err != nil || !ok {
+			t.Fatalf("map: %v, %v", ok, err)
+		}
+		f.layer.note = nil
+		if withNote {
+			f.layer.note = note
+		}
+		if n := coveredPixels(t, f, targets); len(n) > 0 {
+			t.Errorf("teaching world, note %v: the legend covers targets (pixels of each under it): %v", withNote, n)
+		}
+		m := f.layer
+		if !withNote && m.legendOut {
+			t.Error("teaching world: the legend without a note is drawn beside the map; the view has room for it in a corner")
+		}
+		checkNames(t, "teaching world", m, targets)
+	}
+
+	// Norway: a housing programme in Vardø and Vadsø.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "vardo.toml")
+	toml := "[scenario]\nname = \"vardo\"\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n" +
+		"[[intervention]]\nkind = \"housing\"\nname = \"Young homes\"\nregions = [\"Vardø\", \"Vadsø\"]\nfrom_year = 2025\ndwellings_per_year = 30\n"
+	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ss []*scenario.Scenario
+	for _, f := range []string{testdata("norway.toml"), file} {
+		s, err := scenario.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 1, Scale: 0.005})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nr, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets = make([]bool, p.World.N())
+	for i := range targets {
+		targets[i] = p.Targets(1, i)
+	}
+	for _, zoom := range []bool{false, true} {
+		for _, withNote := range []bool{false, true} {
+			f, ok, err := newMapFigure(nr, 1, zoom)
+			if err != nil || !ok {
+				t.Fatalf("map: %v, %v", ok, err)
+			}
+			f.layer.note = nil
+			if withNote {
+				f.layer.note = note
+			}
+			if n := coveredPixels(t, f, targets); len(n) > 0 {
+				t.Errorf("Norway, zoom %v, note %v: the legend covers targets (pixels of each under it): %v", zoom, withNote, n)
+			}
+			checkNames(t, fmt.Sprintf("Norway, zoom %v", zoom), f.layer, targets)
+		}
+	}
+}
+
+// checkNames fails t where the legend of the drawn map m overlaps the
+// name of a target region.
+func checkNames(t *testing.T, what string, m *mapLayer, targets []bool) {
+	t.Helper()
+	for i, box := range m.nameBoxes {
+		if targets[i] && overlapsAny(box, []vg.Rectangle{m.legendBox}) {
+			t.Errorf("%s: the legend %v covers the name of %s %v", what, m.legendBox, m.names[i], box)
+		}
+	}
+}
+
+// regionIndex is the index of the region named name in r's world.
+func regionIndex(t *testing.T, r *compare.Result, name string) int {
+	t.Helper()
+	for i := range r.Plan.World.Regions {
+		if r.Plan.World.Regions[i].Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no region %s", name)
+	return -1
 }

@@ -258,11 +258,12 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 		r.Interval = f(d.Lo) + " to " + f(d.Hi)
 		r.Verdict = verdictClear
 		switch {
-		case math.Abs(d.Difference) < 1e-6 && math.Abs(d.Lo) < 1e-6 && math.Abs(d.Hi) < 1e-6:
+		case math.Abs(d.Difference) < compare.NoDifference && math.Abs(d.Lo) < compare.NoDifference && math.Abs(d.Hi) < compare.NoDifference:
 			// (Within a millionth of a person: the decomposition's
 			// regression leaves rounding in what is zero.)
 			// Every pair of runs the same (dwellings before a programme,
-			// the country's net domestic moves): nothing to judge.
+			// the country's net domestic moves): nothing to judge, and
+			// the interval is 0 to 0 (compare.Delta.Step).
 			r.Verdict = verdictNone
 		case d.Includes0():
 			r.Verdict = verdictChance

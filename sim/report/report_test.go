@@ -146,14 +146,20 @@ func TestWriteReport(t *testing.T) {
 // TestLargestClear: in the table of the largest differences of any region
 // and on the map, a region the scenario targets is coloured by its own
 // interval, any other only when it stays clear with all regions tested
-// together; the note says how many are which.
+// together; the note says how many are which. Three replicates: with the
+// two of bridgeResult the one region clear by its own interval alone was
+// Øvre Dal's -35 from paired differences of -30 and -40, one simulated
+// person apart, whose interval (-67 to -3) took a spread under that step;
+// with the spread at least one step (compare.Delta.Step) it is -80 to
+// +10. Three give regions clear by their own interval with spreads of
+// their own (Storhavn, Kvernes).
 func TestLargestClear(t *testing.T) {
-	r := bridgeResult(t)
+	r := compareReplicates(t, 3, 3, testdata("base.toml"), testdata("bridge.toml"))
 	v := &view{R: r, P: r.Plan}
 	yi := len(r.YearList) - 1
 	bh := r.ClearRegions(1, yi)
 	if bh == nil {
-		t.Fatal("no test with 2 replicates")
+		t.Fatal("no test with 3 replicates")
 	}
 	targets := map[int]bool{}
 	for _, i := range targetRegions(r.Plan, 1) {
@@ -288,7 +294,12 @@ share = 0.3
 
 // TestManySeries compares four scenarios, one of them with eight target
 // units: the trajectories shade the baseline's band only, the differences
-// of the eight are drawn as panels, and no two scenarios look alike.
+// of the eight are drawn as panels, and no two scenarios look alike. Bands
+// that may overlap are drawn so that they stay legible (addBand): on a
+// trajectory the baseline's light grey and a scenario's between thin
+// lines of its colour, unfilled (the baseline's black over bridge's
+// orange, both at 60, made a muddy brown), on a difference chart each
+// target's light and edged; a band alone in a panel is shaded at 60.
 func TestManySeries(t *testing.T) {
 	r := compareFiles(t, 2, testdata("base.toml"), testdata("bridge.toml"), testdata("campus.toml"), testdata("many.toml"))
 	p := r.Plan
@@ -303,7 +314,13 @@ func TestManySeries(t *testing.T) {
 		}
 		return string(b)
 	}
-	bands := regexp.MustCompile(`fill-opacity:0\.235`)
+	count := func(svg string, pattern string) int { return len(regexp.MustCompile(pattern).FindAllString(svg, -1)) }
+	bands := regexp.MustCompile(`fill-opacity:0\.235`) // soloBandAlpha, 60/255
+	const (
+		greyBand = `fill-opacity:0\.1568` // baseBandAlpha, 40/255
+		overBand = `fill-opacity:0\.1176` // overBandAlpha, 30/255
+		edge     = `stroke-width:0\.8\b`  // bandEdgeWidth
+	)
 	// A unit's charts draw the baseline and the scenarios that target it
 	// (Sjøvik's trajectory drew the campus in Bergåsen and the broadband
 	// elsewhere, as if they reached it), and say that the others are left
@@ -333,8 +350,14 @@ func TestManySeries(t *testing.T) {
 		if !strings.Contains(traj, c.left) {
 			t.Errorf("trajectory of %s does not say %q", c.unit, c.left)
 		}
-		if n := len(bands.FindAllString(traj, -1)) - 1; n != c.bands || !strings.Contains(traj, ">baseline: 90 % interval of its mean<") {
-			t.Errorf("trajectory of %s: %d bands, want %d, and the baseline's named in the legend", c.unit, n, c.bands)
+		// Each band is also in the legend: the grey one filled, a
+		// scenario's two edges as two lines.
+		grey, edged := count(traj, greyBand)-1, count(traj, edge)/4
+		if grey != 1 || grey+edged != c.bands || count(traj, bands.String()) != 0 || !strings.Contains(traj, ">baseline: 90 % interval of its mean<") {
+			t.Errorf("trajectory of %s: %d grey and %d edged bands, want the baseline's grey and %d edged, named in the legend, none shaded at 60", c.unit, grey, edged, c.bands-1)
+		}
+		if c.bands == 2 && !strings.Contains(traj, ">bridge: 90 % interval of its mean<") {
+			t.Errorf("trajectory of %s: bridge's band not named in the legend", c.unit)
 		}
 		if c.bands == 1 && !strings.Contains(traj, "baseline&#39;s mean") && !strings.Contains(traj, "baseline's mean") {
 			t.Errorf("trajectory of %s: the baseline's band alone, not said so in the subtitle", c.unit)
@@ -353,8 +376,8 @@ func TestManySeries(t *testing.T) {
 		t.Errorf("report.html lacks %q", want)
 	}
 	// "bridge" has two target units: lines and bands in one chart.
-	if d := read("difference-bridge.svg"); strings.Contains(d, "a panel per target") || len(bands.FindAllString(d, -1)) != len(p.ScenarioFocus(1)) {
-		t.Errorf("difference chart of %d units: want one chart with a band each", len(p.ScenarioFocus(1)))
+	if d, n := read("difference-bridge.svg"), len(p.ScenarioFocus(1)); strings.Contains(d, "a panel per target") || count(d, overBand) != n || count(d, edge) != 2*n {
+		t.Errorf("difference chart of %d units: want one chart with a light, edged band each (%d light fills, %d edges)", n, count(d, overBand), count(d, edge))
 	}
 	many := read("difference-many.svg")
 	if !strings.Contains(many, "a panel per target") {
