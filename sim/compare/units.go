@@ -105,30 +105,11 @@ func buildUnits(w *world.World, scenarios []*scenario.Scenario) (units []Unit, f
 			units = append(units, Unit{Level: LevelCentrality, Code: strconv.Itoa(c), Name: "centrality class " + strconv.Itoa(c), Regions: rs})
 		}
 	}
-	// Counties in order of their code (or name when the world has no codes).
-	type county struct{ code, name string }
-	var counties []county
-	members := map[county][]int{}
-	for i := range w.Regions {
-		r := &w.Regions[i]
-		if r.County == "" && r.CountyCode == "" {
-			continue
-		}
-		c := county{r.CountyCode, r.County}
-		if c.code == "" {
-			c.code = c.name
-		}
-		if c.name == "" {
-			c.name = c.code
-		}
-		if _, ok := members[c]; !ok {
-			counties = append(counties, c)
-		}
-		members[c] = append(members[c], i)
-	}
-	slices.SortStableFunc(counties, func(a, b county) int { return strings.Compare(a.code, b.code) })
-	for _, c := range counties {
-		units = append(units, Unit{Level: LevelCounty, Code: c.code, Name: c.name, Regions: members[c]})
+	// Counties in order of their code (those without one after them, in
+	// the world's order), grouped as every table groups them
+	// (world.Counties).
+	for _, c := range w.Counties() {
+		units = append(units, Unit{Level: LevelCounty, Code: c.Code, Name: c.Name, Regions: c.Regions})
 	}
 	all := make([]int, w.N())
 	for i := range all {

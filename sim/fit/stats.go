@@ -299,16 +299,10 @@ func NewAccumulator(w *world.World, t *targets.Targets) *Accumulator {
 	return a
 }
 
-// counties numbers the counties of w's regions as world.County selects
-// them, by county name (in any case) or code: the counties `settle explain
-// --county` and a scenario's county = "…" select, and sweeps and compare
-// group by the name too where there is no code. Grouping by county_code
-// alone (as fit did) left a user world with county names and no codes
-// without counties. Regions that world.County selects together under the
-// name or the code of one of them are one county (a county may have its
-// code in one row and its name alone in another). It returns nil and why
-// when a region has no county. Cost O(regions · keys), keys being the
-// distinct county names and codes.
+// counties numbers the counties of w's regions as every table groups them
+// (world.Counties: by county code or name in any case, a county that gives
+// its code in one row and only its name in another being one). It returns
+// nil and why when a region has no county.
 func counties(w *world.World) ([]int, string) {
 	n := w.N()
 	var none []string
@@ -325,38 +319,11 @@ func counties(w *world.World) ([]int, string) {
 	case len(none) > 1:
 		return nil, fmt.Sprintf("regions %s and %d more have no county; give every region its county in the regions file", none[0], len(none)-1)
 	}
-	// Union–find over the regions a county key selects.
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	selected := map[string][]int{}
-	for i := range w.Regions {
-		r := &w.Regions[i]
-		for _, key := range []string{r.CountyCode, r.County} {
-			if key == "" {
-				continue
-			}
-			rs, ok := selected[key]
-			if !ok {
-				rs, _, _ = w.County(key) // no error for a key a region has
-				selected[key] = rs
-			}
-			for _, j := range rs {
-				parent[find(j)] = find(i)
-			}
-		}
-	}
 	county := make([]int, n)
-	for i := range county {
-		county[i] = find(i)
+	for k, c := range w.Counties() {
+		for _, i := range c.Regions {
+			county[i] = k
+		}
 	}
 	return county, ""
 }

@@ -101,59 +101,88 @@ type CountyGroup struct {
 
 // Counties returns the world's counties in order of their codes, and
 // those without a code after them in the world's order; none when its
-// regions have neither a county nor a county_code.
-// A county is its code: regions of one code are one county whatever
-// names they give, and a region that gives only a name belongs to the
-// county of that name's code when another region gives both. This is the
-// grouping of every table and chart by county (settle compare, sweep's
-// by=county), as County is the lookup of one.
+// regions have neither a county nor a county_code. Regions that share a
+// county code, or a county name in any case, are one county (as County
+// selects them), also through each other: a county may give its code in
+// one row and only its name in another. Its Code is the first code given,
+// its Name the first name. This is the grouping of every table by county
+// (settle compare's units, sweep's by=county, fit's same-county share), as
+// County is the lookup of one.
 func (w *World) Counties() []CountyGroup {
-	codeOf := map[string]string{} // name → the code given with it first
+	n := w.N()
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	first := map[string]int{} // "c:"+code or "n:"+lower-case name → the first region with it
 	for i := range w.Regions {
-		if r := &w.Regions[i]; r.County != "" && r.CountyCode != "" {
-			if _, ok := codeOf[r.County]; !ok {
-				codeOf[r.County] = r.CountyCode
+		r := &w.Regions[i]
+		for _, key := range []string{"c:" + r.CountyCode, "n:" + strings.ToLower(r.County)} {
+			if len(key) == 2 {
+				continue // no code, or no name
+			}
+			if j, ok := first[key]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				first[key] = i
 			}
 		}
 	}
 	var out []CountyGroup
-	at := map[string]int{} // key → index in out
+	at := map[int]int{} // root → index in out
 	for i := range w.Regions {
 		r := &w.Regions[i]
-		key := r.CountyCode
-		if key == "" {
-			key = codeOf[r.County]
-		}
-		if key == "" {
-			key = r.County
-		}
-		if key == "" {
+		if r.CountyCode == "" && r.County == "" {
 			continue
 		}
-		j, ok := at[key]
+		root := find(i)
+		j, ok := at[root]
 		if !ok {
 			j = len(out)
-			at[key] = j
-			out = append(out, CountyGroup{Code: key})
+			at[root] = j
+			out = append(out, CountyGroup{})
 		}
-		if out[j].Name == "" && r.County != "" {
-			out[j].Name = r.County
+		c := &out[j]
+		if c.Code == "" {
+			c.Code = r.CountyCode
 		}
-		out[j].Regions = append(out[j].Regions, i)
+		if c.Name == "" {
+			c.Name = r.County
+		}
+		c.Regions = append(c.Regions, i)
 	}
+	// By code; those without one after them, in the world's order.
+	coded := make([]bool, len(out))
 	for j := range out {
-		if out[j].Name == "" {
+		coded[j] = out[j].Code != ""
+		switch {
+		case out[j].Code == "":
+			out[j].Code = out[j].Name
+		case out[j].Name == "":
 			out[j].Name = out[j].Code
 		}
 	}
-	// By code; those without one after them, in the world's order.
-	coded := func(c CountyGroup) bool { return c.Code != c.Name || w.Regions[c.Regions[0]].CountyCode != "" }
-	sort.SliceStable(out, func(a, b int) bool {
-		ca, cb := coded(out[a]), coded(out[b])
+	order := make([]int, len(out))
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ca, cb := coded[order[a]], coded[order[b]]
 		if ca && cb {
-			return out[a].Code < out[b].Code
+			return out[order[a]].Code < out[order[b]].Code
 		}
 		return ca && !cb
 	})
-	return out
+	sorted := make([]CountyGroup, len(out))
+	for j, k := range order {
+		sorted[j] = out[k]
+	}
+	return sorted
 }

@@ -39,8 +39,8 @@ func TestCounty(t *testing.T) {
 	}
 }
 
-// TestCounties: the grouping by county of every table: by code, a region
-// that gives only a name joining its name's code, those without a code
+// TestCounties: the grouping by county of every table: by code or name in
+// any case, a region that gives only a name joining its name's code, those without a code
 // after the coded ones in the world's order; Norway's 15 counties.
 func TestCounties(t *testing.T) {
 	w := &World{Name: "t", Regions: []Region{
@@ -50,13 +50,14 @@ func TestCounties(t *testing.T) {
 		{Code: "4", CountyCode: "03"},                     // a code alone: named by it
 		{Code: "5", County: "Aust"},                       // no code, after Nord (world order)
 		{Code: "6", County: "Vestland", CountyCode: "46"}, // one code, one county: the first name
-		{Code: "7"}, // no county
+		{Code: "7"},                 // no county
+		{Code: "8", County: "VEST"}, // a name in another case: Vest
 	}}
 	var got []string
 	for _, c := range w.Counties() {
 		got = append(got, fmt.Sprintf("%s/%s%v", c.Code, c.Name, c.Regions))
 	}
-	if want := "03/03[3] 46/Vest[0 2 5] Nord/Nord[1] Aust/Aust[4]"; strings.Join(got, " ") != want {
+	if want := "03/03[3] 46/Vest[0 2 5 7] Nord/Nord[1] Aust/Aust[4]"; strings.Join(got, " ") != want {
 		t.Errorf("Counties: %s, want %s", strings.Join(got, " "), want)
 	}
 	if cs := (&World{Regions: []Region{{Code: "1"}}}).Counties(); len(cs) != 0 {
