@@ -224,6 +224,10 @@ func TestCalibrateInterrupted(t *testing.T) {
 	if m.Complete || m.Evaluations != 0 || !strings.Contains(m.Stopped, "interrupted") || m.EndTime.IsZero() || !slices.Equal(m.CommandLine, cmdline) {
 		t.Errorf("manifest of an interrupted calibration: %+v", m)
 	}
+	// The file as read is kept beside the manifest's SHA-256.
+	if got := sha256Of(t, filepath.Join(out, calibrate.CalibrationCopy)); got != m.CalibrationSHA256 {
+		t.Errorf("%s: SHA-256 %s, the file's %s", calibrate.CalibrationCopy, got, m.CalibrationSHA256)
+	}
 	assertNoTmp(t, out)
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,11 +40,15 @@ It writes to a new folder results/<sweep name>/<date-time>-s<seed>/ (or
                  row per run and metric, in run order
   runs.parquet   the same table as Parquet (pandas, polars, R's arrow)
   points.csv     the design: each point's parameter values
+  sweep.toml     a copy of the sweep file, and scenario.toml of its base
+                 scenario, as the sweep read them
   manifest.json  the sweep file's and scenario's SHA-256, seeds, engine …
   runs.journal   the finished runs, as they finished
 
 Replicate r of every point runs with seed s+r (s: the sweep's seed), the same
-at every point. The files are the same bytes for any --workers.
+at every point; for more seeds raise replicates (the seed is no parameter).
+A sweep without [[parameter]] entries runs the base scenario replicates
+times. The files are the same bytes for any --workers.
 
 Ctrl-C (or SIGTERM) stops the runs in progress at their next simulated year
 and drops them; every run that finished, even while stopping, stays in
@@ -235,6 +240,11 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 				return err // before the plan is printed
 			}
 		}
+		// Shards run alike, or settle sweep merge would refuse them
+		// after their runs were spent.
+		if err := sw.CheckSiblings(opts.Out, shard); err != nil {
+			return err
+		}
 	case dir != "":
 		if !opts.Resume {
 			// An earlier sweep: sim/sweep says whether --resume would
@@ -407,16 +417,17 @@ func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 	}
 	fmt.Fprintf(tw, "  scenario\t%s (%s, from %d, %s, %s)\n", sw.Scenario.File, sw.World.Name, sw.World.StartYear, years, scale)
 	fmt.Fprintf(tw, "  design\t%s\n", describeDesign(sw))
-	seeds := fmt.Sprintf("seeds %d … %d", sw.Seed, sw.Seed+uint64(sw.Replicates)-1)
-	if sw.Replicates == 1 {
-		seeds = fmt.Sprintf("seed %d", sw.Seed)
-	}
-	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (%s)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), seeds)
+	fmt.Fprintf(tw, "  runs\t%d point%s × %d replicate%s = %d run%s (%s)\n", len(sw.Points), plural(len(sw.Points)), sw.Replicates, plural(sw.Replicates), sw.Runs(), plural(sw.Runs()), sw.Seeds(sweep.Shard{}))
 	if !sw.Overrides.IsZero() {
 		fmt.Fprintf(tw, "  overrides\t%s (in place of the file's values)\n", sw.Overrides)
 	}
 	if !shard.Whole() {
-		fmt.Fprintf(tw, "  shard\t%s\n", shard)
+		n := (sw.Runs() - shard.Index + shard.Count - 1) / shard.Count
+		fmt.Fprintf(tw, "  shard\t%s: %s (%s)\n", shard, nouns(max(n, 0), "run"), sw.Seeds(shard))
+	}
+	r, ra, rb := sw.Correlation()
+	if sw.Design == sweep.LatinHypercube && ra != "" {
+		fmt.Fprintf(tw, "  correlation\t|r| ≤ %.2f between any two parameters (the largest: %s and %s)\n", math.Abs(r), ra, rb)
 	}
 	for _, pr := range sw.Params {
 		fmt.Fprintf(tw, "  parameter\t%s\t%s\n", pr.Path, describeParam(&pr))
@@ -446,7 +457,13 @@ func printSweepPlan(w io.Writer, sw *sweep.Sweep, shard sweep.Shard) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if math.Abs(r) > sweep.CorrelationNote && sw.Design != sweep.Sobol {
+		fmt.Fprintf(w, "\nNote: %s.\n", sweep.CorrelationText(r, ra, rb))
+	}
+	return nil
 }
 
 func describeDesign(sw *sweep.Sweep) string {
@@ -456,6 +473,9 @@ func describeDesign(sw *sweep.Sweep) string {
 		return fmt.Sprintf("latin_hypercube: %d points over %s (seed %d)", sw.Samples, nouns(k, "parameter"), sw.Seed)
 	case sweep.Sobol:
 		return fmt.Sprintf("sobol: N = %d samples × (%s + 2) matrices A, B, AB_i (seed %d)", sw.Samples, nouns(k, "parameter"), sw.Seed)
+	}
+	if k == 0 {
+		return "grid: no parameter varies, so one point, run once per replicate"
 	}
 	return fmt.Sprintf("grid: every combination of %d varying parameter%s", k, plural(k))
 }
@@ -499,6 +519,9 @@ func printSweepSummary(w io.Writer, dir string) error {
 		fmt.Fprintf(tw, "  … %d more in runs.csv\t\t\t\t\t\t\n", len(res.Metrics)-show)
 	}
 	tw.Flush()
+	if r, a, b := res.Correlation(); math.Abs(r) > sweep.CorrelationNote && res.Manifest.Design != sweep.Sobol {
+		fmt.Fprintf(w, "\nNote: %s.\n", sweep.CorrelationText(r, a, b))
+	}
 	fmt.Fprintln(w)
 	return nil
 }
@@ -558,7 +581,9 @@ as the whole sweep run on one machine. Each DIR is a shard's folder or a
 folder holding shard-* folders; every shard must be there once and complete.
 
 The merged files go to --out DIR, or, when one DIR holding the shards is
-given, into it. Existing results are never overwritten.
+given, into it. Existing results are never overwritten: a DIR merged
+already is left as it is (its tables are there), and --out NEWDIR DIR
+merges its shards again into NEWDIR.
 
 Flags:
 `
@@ -590,6 +615,18 @@ func cmdSweepMerge(ctx context.Context, args, cmdline []string, stdout, stderr i
 	}
 	p := newPrinter(stdout, stderr, quiet)
 	m, err := sweep.Merge(out, dirs, cmdline)
+	var merged *sweep.MergedError
+	if errors.As(err, &merged) {
+		// As settle sweep --resume of a finished sweep: nothing to do,
+		// and that is no failure (a merge job submitted twice).
+		p.Printf("%s\n", merged)
+		if quiet {
+			p.Resultf("%s\n", out)
+		} else {
+			p.Printf("Results:   %s (runs.csv, runs.parquet, points.csv)\n", out)
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/sweep"
 )
 
@@ -421,7 +422,7 @@ func TestSweepOneRun(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if code, out, _ := settle(t, "sweep", file, "--dry-run"); code != 0 || !strings.Contains(out, "grid: every combination of 0 varying parameters") {
+	if code, out, _ := settle(t, "sweep", file, "--dry-run"); code != 0 || !strings.Contains(out, "grid: no parameter varies, so one point, run once per replicate") {
 		t.Errorf("dry run: %s", out)
 	}
 }
@@ -443,4 +444,158 @@ func interruptedSweep(t *testing.T, file, dir string, after int) error {
 	}
 	var out, errb bytes.Buffer
 	return runSweep(ctx, opts, &out, &errb)
+}
+
+// The seed is no parameter of a sweep: refused with FILE:LINE: KEY and
+// how seeds work (runs.csv had two seed columns, and points shared seeds).
+// The dry run names the seeds the runs use, of a shard too.
+func TestSweepSeeds(t *testing.T) {
+	file := sweepFiles(t, "grid") // 3 points × 2 replicates, the scenario's seed 2
+	data, _ := os.ReadFile(file)
+	bad := filepath.Join(filepath.Dir(file), "seed.toml")
+	os.WriteFile(bad, bytes.Replace(data, []byte("[metrics]"), []byte("[[parameter]]\npath = \"seed\"\nvalues = [1, 2, 3]\n[metrics]"), 1), 0o644)
+	code, _, errs := settle(t, "sweep", bad, "--dry-run")
+	if want := bad + ":9: parameter[2].path: the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seeds 2 and 3; remove this [[parameter]], and for more seeds per point raise replicates in [sweep]"; code != 1 || !strings.Contains(errs, want) {
+		t.Errorf("seed as a parameter: exit %d, %s\nwant %s", code, errs, want)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "3 points × 2 replicates = 6 runs (seeds 2 and 3)"},
+		{[]string{"--replicates", "5"}, "3 points × 5 replicates = 15 runs (seeds 2 … 6)"},
+		{[]string{"--shard", "1/2"}, "shard      1/2: 3 runs (seed 3)"},
+		{[]string{"--shard", "1/4", "--replicates", "4"}, "shard      1/4: 3 runs (seed 3)"},
+	} {
+		code, out, errs := settle(t, append([]string{"sweep", file, "--dry-run"}, c.args...)...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("dry run %v: exit %d, lacks %q:\n%s%s", c.args, code, c.want, out, errs)
+		}
+	}
+}
+
+// A replication study: no [[parameter]], one point, replicates runs
+// (refused before: "no [[parameter]] entries"); settle sensitivity says
+// there is nothing to analyse.
+func TestSweepReplication(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	data, _ := os.ReadFile(file)
+	rep := filepath.Join(filepath.Dir(file), "rep.toml")
+	os.WriteFile(rep, bytes.Replace(data, []byte("[[parameter]]\npath = \"behaviour.move_scale\"\nvalues = [0.8, 1.0, 1.2]\n"), nil, 1), 0o644)
+	code, out, errs := settle(t, "sweep", rep, "--dry-run", "--replicates", "4")
+	if code != 0 || !strings.Contains(out, "grid: no parameter varies, so one point, run once per replicate") || !strings.Contains(out, "1 point × 4 replicates = 4 runs (seeds 2 … 5)") {
+		t.Errorf("dry run: exit %d\n%s%s", code, out, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "rep")
+	if code, out, errs := settle(t, "sweep", rep, "--out", dir, "--replicates", "4"); code != 0 || !strings.Contains(out, "1 point × 4 replicates = 4 runs") || !strings.Contains(out, "Metrics over the 4 runs:") {
+		t.Fatalf("run: exit %d\n%s%s", code, out, errs)
+	}
+	code, _, errs = settle(t, "sensitivity", dir)
+	if code != 1 || !strings.Contains(errs, "the sweep varies no parameter (1 point × 4 replicates), so there is no sensitivity to analyse") {
+		t.Errorf("sensitivity: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sensitivity")); err == nil {
+		t.Error("the refused analysis made its folder")
+	}
+}
+
+// The sweep folder keeps the sweep file and base scenario (sweep.toml,
+// scenario.toml), and an interrupted sweep's INCOMPLETE says where to run
+// its command from.
+func TestSweepFolderCopies(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	dir := filepath.Join(t.TempDir(), "cut")
+	if err := interruptedSweep(t, file, dir, 1); err == nil {
+		t.Fatal("not interrupted")
+	}
+	for name, orig := range map[string]string{sweep.SweepCopy: file, sweep.ScenarioCopy: filepath.Join(filepath.Dir(file), "base.toml")} {
+		a, _ := os.ReadFile(orig)
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: %v, or not %s's bytes", name, err, orig)
+		}
+	}
+	wd, _ := os.Getwd()
+	inc, _ := os.ReadFile(filepath.Join(dir, sweep.IncompleteFile))
+	if want := "cd " + output.ShellQuote(wd) + " && settle sweep " + file + " --out " + dir + " --workers 1 --resume"; !strings.Contains(string(inc), want) {
+		t.Errorf("INCOMPLETE lacks %q:\n%s", want, inc)
+	}
+}
+
+// settle sweep merge says the same thing however a merged folder is given:
+// merged again into itself it has nothing to do and says where its tables
+// are (it said "refusing to overwrite manifest.json …; choose another
+// --out"); with --out NEWDIR its shards are merged again (it said "DIR is
+// merged already").
+func TestSweepMergeMerged(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	base := filepath.Join(t.TempDir(), "shards")
+	for _, s := range []string{"0/2", "1/2"} {
+		if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", s, "--quiet"); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if code, _, errs := settle(t, "sweep", "merge", base, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := settle(t, "sweep", "merge", base)
+	if code != 0 || !strings.Contains(out, base+" is merged already: the 6 runs of its 2 shards were merged") ||
+		!strings.Contains(out, "To merge the shards again, into a new folder: settle sweep merge --out NEWDIR "+base) || !strings.Contains(out, "Results:   "+base) {
+		t.Errorf("merge of a merged folder: exit %d\n%s%s", code, out, errs)
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	if code, out, errs := settle(t, "sweep", "merge", "--out", other, base); code != 0 || !strings.Contains(out, "merged 2 shards, 6 runs") {
+		t.Fatalf("merge --out NEWDIR of a merged folder: exit %d\n%s%s", code, out, errs)
+	}
+	for _, f := range []string{sweep.RunsFile, sweep.ParquetFile, sweep.PointsFile, sweep.SweepCopy, sweep.ScenarioCopy} {
+		a, _ := os.ReadFile(filepath.Join(base, f))
+		b, err := os.ReadFile(filepath.Join(other, f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s of the merge again differs: %v", f, err)
+		}
+	}
+	if code, _, errs := settle(t, "sweep", "merge", "--out", other, base); code != 1 || !strings.Contains(errs, "refusing to overwrite "+other+": it holds the merge of 2 shards already") {
+		t.Errorf("merge into a merged folder: exit %d, %s", code, errs)
+	}
+}
+
+// A shard whose overrides differ from those of the shards beside it is
+// refused before it runs (only settle sweep merge refused it, after its
+// runs were spent), in words ("without overrides", not "the overrides
+// none").
+func TestSweepShardOverrides(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	base := filepath.Join(t.TempDir(), "shards")
+	if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", "0/2", "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := settle(t, "sweep", file, "--out", base, "--shard", "1/2", "--replicates", "1")
+	want := "cannot run shard 1/2 in " + base + " beside shard-0-of-2 (shard 0/2): it ran without overrides, and this command runs with --replicates 1; give the flags the other shards ran with (no --scale, --years or --replicates), or run this sweep with another --out"
+	if code != 1 || !strings.Contains(errs, want) || strings.Contains(out, "replicate") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s\nwant %s", code, out, errs, want)
+	}
+	if _, err := os.Stat(filepath.Join(base, "shard-1-of-2")); err == nil {
+		t.Error("the refused shard made its folder")
+	}
+	if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", "1/2", "--quiet"); code != 0 {
+		t.Errorf("the shard with the same flags: %s", errs)
+	}
+}
+
+// A latin_hypercube's dry run gives the largest correlation between its
+// parameters, and a note when it is large (few points).
+func TestSweepDesignCorrelation(t *testing.T) {
+	file := sweepFiles(t, "sobol")
+	data, _ := os.ReadFile(file)
+	lhs := filepath.Join(filepath.Dir(file), "lhs.toml")
+	body := strings.Replace(strings.Replace(string(data), "\"sobol\"", "\"latin_hypercube\"", 1), "samples = 4", "samples = 12", 1)
+	os.WriteFile(lhs, []byte(body), 0o644)
+	code, out, errs := settle(t, "sweep", lhs, "--dry-run")
+	if code != 0 || !regexp.MustCompile(`correlation  \|r\| ≤ 0\.0\d between any two parameters \(the largest: behaviour.move_scale and behaviour.util_jobs.early_career\)`).MatchString(out) || strings.Contains(out, "Note:") {
+		t.Errorf("12 points: exit %d\n%s%s", code, out, errs)
+	}
+	// Three points of two parameters cannot be rearranged.
+	os.WriteFile(lhs, []byte(strings.Replace(body, "samples = 12", "samples = 3", 1)), 0o644)
+	if code, out, errs := settle(t, "sweep", lhs, "--dry-run"); code != 0 || !strings.Contains(out, "Note: the design's parameters behaviour.move_scale and behaviour.util_jobs.early_career correlate at r = ") {
+		t.Errorf("3 points: exit %d\n%s%s", code, out, errs)
+	}
 }

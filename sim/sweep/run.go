@@ -114,6 +114,9 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 	if err := CheckLayout(layout, opts.Shard); err != nil {
 		return nil, err
 	}
+	if err := sw.CheckSiblings(layout, opts.Shard); err != nil {
+		return nil, err
+	}
 	ids := sw.shardIDs(opts.Shard)
 	res := &Result{Dir: dir, Runs: len(ids)}
 	t := sw.table()
@@ -165,8 +168,16 @@ func Run(ctx context.Context, sw *Sweep, opts Options) (*Result, error) {
 			todo = append(todo, id)
 		}
 	}
-	m.Workers = min(workers, max(len(todo), 1))
-	m.CommandLine = opts.CommandLine
+	if fresh {
+		m.Workers = min(workers, max(len(todo), 1))
+	} else {
+		// The start's command line, times and host stay; this command is
+		// added to the resumptions.
+		wd, _ := os.Getwd()
+		host, _ := os.Hostname()
+		m.Resumed = append(m.Resumed, Session{Time: time.Now(), CommandLine: opts.CommandLine, WorkingDir: wd, Hostname: host,
+			GoVersion: runtime.Version(), Workers: min(workers, max(len(todo), 1)), RunsDone: len(done)})
+	}
 	if err := writeManifest(dir, m); err != nil {
 		return nil, err
 	}
@@ -290,7 +301,8 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 	dir := opts.Dir
 	m := sw.manifest(opts.Shard)
 	host, _ := os.Hostname()
-	m.GoVersion, m.Hostname, m.StartTime = runtime.Version(), host, time.Now()
+	wd, _ := os.Getwd()
+	m.GoVersion, m.Hostname, m.StartTime, m.WorkingDir, m.CommandLine = runtime.Version(), host, time.Now(), wd, opts.CommandLine
 	err := output.CheckDir(dir)
 	if err == nil {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -307,9 +319,17 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 		if resume == "" {
 			resume = output.ShellJoin(opts.CommandLine) + " --resume"
 		}
+		// The command's paths are relative to the folder it ran in: from
+		// there, as a run's INCOMPLETE says.
+		if wd != "" {
+			resume = "cd " + output.ShellQuote(wd) + " && " + resume
+		}
 		fmt.Fprintf(f, "This sweep is not finished: runs.csv and runs.parquet are written when every run is done.\nThe runs finished so far are in %s. To finish it, run:\n\n  %s\n", JournalFile, resume)
 		f.Close()
 		if err := writeManifest(dir, m); err != nil {
+			return false, m, err
+		}
+		if err := sw.writeCopies(dir); err != nil {
 			return false, m, err
 		}
 		if err := writePoints(filepath.Join(dir, PointsFile), sw.table()); err != nil {
@@ -332,8 +352,34 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 			return false, m, err
 		}
 	}
-	m.StartTime = old.StartTime
+	// A folder of an older settle has no copies: the files are the same
+	// bytes now (resumeProblem compared their SHA-256).
+	if err := sw.writeCopies(dir); err != nil {
+		return false, m, err
+	}
+	// How and where the sweep started stays; Run adds this resumption.
+	m.StartTime, m.CommandLine, m.WorkingDir, m.Hostname, m.GoVersion, m.Workers, m.Resumed =
+		old.StartTime, old.CommandLine, old.WorkingDir, old.Hostname, old.GoVersion, old.Workers, old.Resumed
+	m.SweepFile, m.ScenarioFile = old.SweepFile, old.ScenarioFile // relative to old.WorkingDir
 	return false, m, nil
+}
+
+// writeCopies writes the sweep file and its base scenario into dir
+// (SweepCopy, ScenarioCopy) unless they are there.
+func (sw *Sweep) writeCopies(dir string) error {
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{SweepCopy, sw.data}, {ScenarioCopy, []byte(sw.Scenario.Text)}} {
+		path := filepath.Join(dir, c.name)
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		if err := output.WriteData(path, c.data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckOut reports whether dir can take shard s of sw as a new sweep: nil
@@ -377,6 +423,9 @@ func (sw *Sweep) resumable(dir string, s Shard) (*Manifest, error) {
 	if why := sw.resumeProblem(old, s); why != "" {
 		return nil, fmt.Errorf("cannot resume in %s: %s", dir, why)
 	}
+	if pointsDiffer(dir, sw.table()) {
+		return nil, fmt.Errorf("cannot resume in %s: the sweep file's points are not those of %s there (a settle that draws the design otherwise started it); resume it with the binary that started it, or start the sweep in another folder", dir, PointsFile)
+	}
 	return old, nil
 }
 
@@ -411,7 +460,7 @@ func (sw *Sweep) resumeProblem(old *Manifest, s Shard) string {
 	case worldFilesProblem(old.WorldFiles, sw.World.Files) != "":
 		return worldFilesProblem(old.WorldFiles, sw.World.Files) + "; restore the world the sweep started with, or start the sweep in another folder"
 	case old.overrides() != sw.Overrides:
-		return fmt.Sprintf("it was started with the overrides %s, this command gives %s; give the same as when it started, or start this sweep in another folder", old.overrides(), sw.Overrides)
+		return fmt.Sprintf("it was started %s, and this command runs %s; give the same flags as when it started%s, or start this sweep in another folder", old.overrides().with(), sw.Overrides.with(), sameFlags(old.overrides()))
 	case old.EngineVersion != engineVersion:
 		return fmt.Sprintf("it was started by engine %s, this is %s; the runs would not be comparable, so start the sweep in another folder", old.EngineVersion, engineVersion)
 	case buildsDiffer(old.EngineBuild, engineBuild()):
@@ -422,6 +471,57 @@ func (sw *Sweep) resumeProblem(old *Manifest, s Shard) string {
 		return fmt.Sprintf("it holds shard %s, not %s", old.Shard, s)
 	}
 	return ""
+}
+
+// sameFlags is " (none)" or " (--scale 0.04)": the flags to give.
+func sameFlags(o Overrides) string {
+	if o.IsZero() {
+		return " (no --scale, --years or --replicates)"
+	}
+	return " (" + o.String() + ")"
+}
+
+// CheckSiblings checks that shard s of sw can run beside the other shards
+// in out (settle sweep --out out --shard s): each shard-* folder there must
+// hold shard of the same sweep file, base scenario, world, overrides and
+// engine, or settle sweep merge would refuse to join them after the
+// shard's runs were spent. A whole sweep passes (CheckLayout checks it).
+func (sw *Sweep) CheckSiblings(out string, s Shard) error {
+	if s.Whole() {
+		return nil
+	}
+	subs, _ := filepath.Glob(filepath.Join(out, "shard-*", ManifestFile))
+	for _, f := range subs {
+		d := filepath.Dir(f)
+		if filepath.Base(d) == s.Folder() {
+			continue // this shard's own folder: --resume checks it
+		}
+		m, err := ReadManifest(d)
+		if err != nil || m.SweepFile == "" {
+			continue
+		}
+		why := ""
+		switch {
+		case m.SweepSHA256 != sw.SHA256:
+			why = fmt.Sprintf("it ran the sweep file %s with SHA-256 %.12s…, and %s is %.12s…: another sweep, or the file changed since; undo the change, or run this sweep with another --out", m.SweepFile, m.SweepSHA256, sw.File, sw.SHA256)
+		case m.ScenarioSHA256 != sw.Scenario.SHA256:
+			why = fmt.Sprintf("the base scenario %s changed since it ran; undo the change, or run the changed sweep with another --out", sw.Scenario.File)
+		case worldFilesProblem(m.WorldFiles, sw.World.Files) != "":
+			why = worldFilesProblem(m.WorldFiles, sw.World.Files) + "; restore that world, or run this sweep with another --out"
+		case m.overrides() != sw.Overrides:
+			why = fmt.Sprintf("it ran %s, and this command runs %s; give the flags the other shards ran with%s, or run this sweep with another --out", m.overrides().with(), sw.Overrides.with(), sameFlags(m.overrides()))
+		case m.EngineVersion != engineVersion:
+			why = fmt.Sprintf("it ran engine %s, this is %s; run every shard with one engine", m.EngineVersion, engineVersion)
+		case buildsDiffer(m.EngineBuild, engineBuild()):
+			why = fmt.Sprintf("it ran the engine built from %s, this binary is built from %s; run every shard with one binary", m.EngineBuild, engineBuild())
+		case pointsDiffer(d, sw.table()):
+			why = fmt.Sprintf("its %s holds other points than this settle draws from the sweep file (a settle that draws the design otherwise ran it); run every shard with one binary", PointsFile)
+		}
+		if why != "" {
+			return fmt.Errorf("cannot run shard %s in %s beside %s (shard %s): %s. settle sweep merge joins only shards of one sweep run alike", s, out, filepath.Base(d), m.Shard, why)
+		}
+	}
+	return nil
 }
 
 // finish writes runs.csv and runs.parquet and marks the folder complete.

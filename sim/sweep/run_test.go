@@ -265,9 +265,35 @@ func TestShardsMerge(t *testing.T) {
 		t.Errorf("merged manifest %+v", m)
 	}
 	sameFiles(t, "merged shards", want, readFiles(t, base))
-	if _, err := Merge(base, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+	// A second merge into the same folder has nothing to do, and says
+	// where the tables are and how to merge again elsewhere (it said
+	// "refusing to overwrite manifest.json …; choose another --out", and
+	// another --out said "… is merged already").
+	var me *MergedError
+	if _, err := Merge(base, []string{base}, nil); !errors.As(err, &me) || !strings.Contains(err.Error(), base+" is merged already: the 8 runs of its 3 shards were merged") ||
+		!strings.Contains(err.Error(), "settle sweep merge --out NEWDIR "+base) {
 		t.Errorf("a second merge into the same folder: %v", err)
 	}
+	// That command merges the shards again, into a new folder: the same
+	// tables.
+	again := filepath.Join(t.TempDir(), "again")
+	if m2, err := Merge(again, []string{base}, nil); err != nil || len(m2.MergedFrom) != 3 {
+		t.Fatalf("merging a merged folder's shards again: %v", err)
+	}
+	sameFiles(t, "merged again", want, readFiles(t, again))
+	// Into a folder holding a merge or a whole sweep: refused, saying so.
+	if _, err := Merge(again, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "refusing to overwrite "+again+": it holds the merge of 3 shards already") {
+		t.Errorf("merge into another merged folder: %v", err)
+	}
+	if _, err := Merge(whole, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "refusing to overwrite "+whole+": it holds a sweep run on one machine") {
+		t.Errorf("merge into a whole sweep's folder: %v", err)
+	}
+	// A merge whose tables were deleted is merged again in place.
+	os.Remove(filepath.Join(base, RunsFile))
+	if _, err := Merge(base, []string{base}, nil); err != nil {
+		t.Fatalf("merge after runs.csv was deleted: %v", err)
+	}
+	sameFiles(t, "merged in place again", want, readFiles(t, base))
 	r, err := ReadResults(base)
 	if err != nil || len(r.Values) != 8 {
 		t.Fatalf("reading the merged results: %v", err)
@@ -579,7 +605,7 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := plain.CheckOut(unfinished, Shard{}); err == nil || !strings.Contains(err.Error(), "--resume cannot continue it here: it was started with the overrides --scale 0.02 --years 3 --replicates 1, this command gives none") {
+	if err := plain.CheckOut(unfinished, Shard{}); err == nil || !strings.Contains(err.Error(), "--resume cannot continue it here: it was started with --scale 0.02 --years 3 --replicates 1, and this command runs without overrides; give the same flags as when it started (--scale 0.02 --years 3 --replicates 1)") {
 		t.Errorf("resuming without the overrides: %v", err)
 	}
 	if _, err := Run(context.Background(), plain, Options{Dir: unfinished, Resume: true}); err == nil || !strings.Contains(err.Error(), "cannot resume in") {
@@ -591,9 +617,27 @@ func TestOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runSweep(t, other, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}})
-	if _, err := Merge(base, []string{base}, nil); err == nil || !strings.Contains(err.Error(), "ran with the overrides") {
+	// Beside shard 0, shard 1 with other overrides does not start (only
+	// the merge refused it, after its runs were spent), nor without any.
+	for _, s := range []*Sweep{other, plain} {
+		if _, err := Run(context.Background(), s, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}}); err == nil ||
+			!strings.Contains(err.Error(), "cannot run shard 1/2 in "+base+" beside shard-0-of-2 (shard 0/2): it ran with --scale 0.02 --years 3 --replicates 1, and this command runs "+s.Overrides.with()) {
+			t.Errorf("shard 1 %s beside shard 0: %v", s.Overrides.with(), err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(base, "shard-1-of-2")); err == nil {
+		t.Error("the refused shard's folder was made")
+	}
+	// Shards run apart with different overrides are refused by the merge.
+	apart := t.TempDir()
+	runSweep(t, other, Options{Dir: filepath.Join(apart, "shard-1-of-2"), Shard: Shard{1, 2}})
+	if _, err := Merge(base, []string{base, apart}, nil); err == nil || !strings.Contains(err.Error(), "shard-0-of-2 ran with --scale 0.02 --years 3 --replicates 1, and "+filepath.Join(apart, "shard-1-of-2")+" ran with --scale 0.02 --years 3 --replicates 2") {
 		t.Errorf("merge of shards with different overrides: %v", err)
+	}
+	// Without overrides, the message says so (it said "the overrides none").
+	if _, err := Run(context.Background(), plain, Options{Dir: filepath.Join(apart, "shard-0-of-2"), Shard: Shard{0, 2}}); err == nil ||
+		!strings.Contains(err.Error(), "this command runs without overrides; give the flags the other shards ran with (--scale 0.02 --years 3 --replicates 2)") {
+		t.Errorf("shard 0 without overrides beside shard 1 with: %v", err)
 	}
 }
 
@@ -629,8 +673,14 @@ func TestSweepWorldFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runSweep(t, sw2, Options{Dir: filepath.Join(out, "shard-1"), Shard: Shard{1, 2}})
-	if _, err := Merge(out, []string{filepath.Join(out, "shard-0"), filepath.Join(out, "shard-1")}, nil); err == nil || !strings.Contains(err.Error(), "ran on different worlds: the regions file "+regions+" changed") {
+	// Beside shard 0, shard 1 of the changed world does not start; run
+	// elsewhere, the merge refuses it.
+	if _, err := Run(context.Background(), sw2, Options{Dir: filepath.Join(out, "shard-1"), Shard: Shard{1, 2}}); err == nil || !strings.Contains(err.Error(), "the regions file "+regions+" changed since then") {
+		t.Errorf("shard of a changed world beside shard 0: %v", err)
+	}
+	apart := filepath.Join(dir, "apart")
+	runSweep(t, sw2, Options{Dir: filepath.Join(apart, "shard-1"), Shard: Shard{1, 2}})
+	if _, err := Merge(out, []string{filepath.Join(out, "shard-0"), filepath.Join(apart, "shard-1")}, nil); err == nil || !strings.Contains(err.Error(), "ran on different worlds: the regions file "+regions+" changed") {
 		t.Errorf("merge of shards of two worlds: %v", err)
 	}
 	if msg := sw2.resumeProblem(m, Shard{0, 2}); !strings.Contains(msg, "the regions file "+regions+" changed since then") || !strings.Contains(msg, "restore the world") {
@@ -695,11 +745,19 @@ func TestDifferentBuilds(t *testing.T) {
 	// Shards of two builds are refused, also after a shard of an unknown
 	// build (the check was against the first shard only).
 	base := t.TempDir()
-	for i, b := range []string{"", "aaaaaaaaaaaa", "cccccccccccc"} {
+	for i, b := range []string{"", "aaaaaaaaaaaa"} {
 		engineBuild = func() string { return b }
 		runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{i, 3}.Folder()), Shard: Shard{i, 3}})
 	}
-	if _, err := Merge(filepath.Join(t.TempDir(), "m"), []string{base}, nil); err == nil || !strings.Contains(err.Error(), "the one from cccccccccccc") {
+	// A third build does not start beside them; run apart, the merge
+	// refuses it.
+	engineBuild = func() string { return "cccccccccccc" }
+	if _, err := Run(context.Background(), sw, Options{Dir: filepath.Join(base, Shard{2, 3}.Folder()), Shard: Shard{2, 3}}); err == nil || !strings.Contains(err.Error(), "it ran the engine built from aaaaaaaaaaaa, this binary is built from cccccccccccc") {
+		t.Errorf("shard of another build beside them: %v", err)
+	}
+	apart := t.TempDir()
+	runSweep(t, sw, Options{Dir: filepath.Join(apart, Shard{2, 3}.Folder()), Shard: Shard{2, 3}})
+	if _, err := Merge(filepath.Join(t.TempDir(), "m"), []string{base, apart}, nil); err == nil || !strings.Contains(err.Error(), "the one from cccccccccccc") {
 		t.Errorf("merge of two builds: %v", err)
 	}
 	// Of one known build and an unknown one, the merge records the known.
@@ -712,5 +770,109 @@ func TestDifferentBuilds(t *testing.T) {
 	}
 	if m.EngineBuild != "aaaaaaaaaaaa" {
 		t.Errorf("merge of a known and an unknown build records the build %q", m.EngineBuild)
+	}
+}
+
+// A sweep's folder is as self-contained as a run's: it keeps the sweep
+// file and base scenario as read (sweep.toml, scenario.toml; it kept only
+// their SHA-256), the folder the paths are relative to (working_dir), an
+// INCOMPLETE whose command starts with cd there, and after --resume the
+// start's time and command line, with the resumption beside them (they
+// were overwritten).
+func TestFolderSelfContained(t *testing.T) {
+	path := write(t, smallGrid)
+	sw, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "s")
+	ctx, cancel := context.WithCancel(context.Background())
+	first := []string{"settle", "sweep", "first"}
+	Run(ctx, sw, Options{Dir: dir, Workers: 1, CommandLine: first, ResumeCommand: "settle sweep x --resume", Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	for copyName, orig := range map[string]string{SweepCopy: path, ScenarioCopy: filepath.Join(filepath.Dir(path), "base.toml")} {
+		a, _ := os.ReadFile(orig)
+		b, err := os.ReadFile(filepath.Join(dir, copyName))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s is not a copy of %s: %v", copyName, orig, err)
+		}
+	}
+	wd, _ := os.Getwd()
+	inc, _ := os.ReadFile(filepath.Join(dir, IncompleteFile))
+	if !strings.Contains(string(inc), "  cd "+wd+" && settle sweep x --resume\n") {
+		t.Errorf("INCOMPLETE:\n%s", inc)
+	}
+	m1, err := ReadManifest(dir)
+	if err != nil || m1.WorkingDir != wd || !slices.Equal(m1.CommandLine, first) || len(m1.Resumed) != 0 {
+		t.Fatalf("manifest after the start: working_dir %q, command line %q, resumed %v (%v)", m1.WorkingDir, m1.CommandLine, m1.Resumed, err)
+	}
+	// A folder of an older settle, without the copies, gets them on
+	// --resume (the files' SHA-256 are checked first).
+	os.Remove(filepath.Join(dir, SweepCopy))
+	time.Sleep(10 * time.Millisecond)
+	second := []string{"settle", "sweep", "second", "--resume"}
+	runSweep(t, sw, Options{Dir: dir, Workers: 2, Resume: true, CommandLine: second})
+	m2, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m2.StartTime.Equal(m1.StartTime) || !slices.Equal(m2.CommandLine, first) || m2.WorkingDir != wd || !m2.Complete {
+		t.Errorf("after --resume: start %v (was %v), command line %q, working_dir %q, complete %v", m2.StartTime, m1.StartTime, m2.CommandLine, m2.WorkingDir, m2.Complete)
+	}
+	if len(m2.Resumed) != 1 || !slices.Equal(m2.Resumed[0].CommandLine, second) || m2.Resumed[0].RunsDone < 1 || !m2.Resumed[0].Time.After(m1.StartTime) || m2.Resumed[0].WorkingDir != wd {
+		t.Errorf("resumed %+v", m2.Resumed)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SweepCopy)); err != nil {
+		t.Errorf("--resume did not restore the copy: %v", err)
+	}
+	// Shards keep the copies too, and so does their merge.
+	base := t.TempDir()
+	for i := range 2 {
+		runSweep(t, sw, Options{Dir: filepath.Join(base, Shard{i, 2}.Folder()), Shard: Shard{i, 2}})
+	}
+	if _, err := Merge(base, []string{base}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{SweepCopy, ScenarioCopy} {
+		a, _ := os.ReadFile(filepath.Join(dir, f))
+		b, err := os.ReadFile(filepath.Join(base, f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("the merge's %s: %v", f, err)
+		}
+	}
+}
+
+// A folder whose points.csv holds other points than this settle draws from
+// the same sweep file (a latin_hypercube started before its orders were
+// decorrelated) is neither resumed nor joined by another shard: their runs
+// would mix two designs under one file's SHA-256.
+func TestOtherPoints(t *testing.T) {
+	sw := load(t, smallGrid)
+	dir := filepath.Join(t.TempDir(), "s")
+	ctx, cancel := context.WithCancel(context.Background())
+	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}})
+	pts := filepath.Join(dir, PointsFile)
+	data, _ := os.ReadFile(pts)
+	os.WriteFile(pts, bytes.Replace(data, []byte("0.8,"), []byte("0.81,"), 1), 0o644)
+	if _, err := Run(context.Background(), sw, Options{Dir: dir, Resume: true}); err == nil || !strings.Contains(err.Error(), "the sweep file's points are not those of points.csv there") {
+		t.Errorf("resume with other points: %v", err)
+	}
+	os.WriteFile(pts, data, 0o644)
+	if _, err := Run(context.Background(), sw, Options{Dir: dir, Resume: true}); err != nil {
+		t.Errorf("resume with the same points: %v", err)
+	}
+	base := t.TempDir()
+	runSweep(t, sw, Options{Dir: filepath.Join(base, "shard-0-of-2"), Shard: Shard{0, 2}})
+	pts = filepath.Join(base, "shard-0-of-2", PointsFile)
+	os.WriteFile(pts, bytes.Replace(data, []byte("0.8,"), []byte("0.81,"), 1), 0o644)
+	if _, err := Run(context.Background(), sw, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}}); err == nil || !strings.Contains(err.Error(), "its points.csv holds other points than this settle draws") {
+		t.Errorf("shard beside one of other points: %v", err)
 	}
 }

@@ -1,6 +1,6 @@
 // Package sweep runs parameter sweeps: many simulations of one base
 // scenario with some of its values varied (behaviour parameters,
-// intervention parameters, the scale, the years, the seed), each measured
+// intervention parameters, the scale, the years), each measured
 // by a few metrics, written as one tidy table. The sweep file format and
 // the metric language are documented in docs/sweeps.md.
 //
@@ -18,7 +18,7 @@
 // into the same bytes a single machine writes.
 //
 // Seeds: replicate r of every point runs with seed s+r, where s is the
-// sweep's seed (or the point's value of a swept seed). The same replicate
+// sweep's seed ([sweep] seed; the seed is no [[parameter]]). The same replicate
 // thus uses the same random numbers at every point (common random numbers):
 // differences between points are the parameters', not the seed's. A run is
 // reproduced by settle run with the base scenario, the point's values and
@@ -93,6 +93,7 @@ type Sweep struct {
 	Overrides Overrides
 
 	base engine.Config
+	data []byte // the file's bytes (SHA256's), copied into the sweep's folder
 }
 
 // Param is one [[parameter]] entry.
@@ -107,7 +108,7 @@ type Param struct {
 	Range    bool
 	Min, Max float64
 	Steps    int
-	// Integer parameters (years, seed, an intervention's whole-number
+	// Integer parameters (years, an intervention's whole-number
 	// parameters and years) only take whole values.
 	Integer bool
 
@@ -160,7 +161,6 @@ const (
 	tIntervention
 	tScale
 	tYears
-	tSeed
 )
 
 // target is what a parameter path addresses.
@@ -257,6 +257,15 @@ func (o Overrides) String() string {
 	return strings.Join(o.Flags(), " ")
 }
 
+// with says how a sweep ran with o: "without overrides", or "with
+// --scale 0.04 --replicates 1".
+func (o Overrides) with() string {
+	if o.IsZero() {
+		return "without overrides"
+	}
+	return "with " + o.String()
+}
+
 // override applies o (see Overrides) after the file's [sweep] table and
 // parameters are read.
 func (sw *Sweep) override(p *problems, o Overrides) {
@@ -315,7 +324,7 @@ func Parse(file string, data []byte) (*Sweep, error) { return ParseWith(file, da
 // ParseWith is Parse with o replacing values of the file (Overrides).
 func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 	sum := sha256.Sum256(data)
-	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1}
+	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1, data: slices.Clone(data)}
 	// A file saved as Latin-1 or UTF-16 is named as such, with the fix.
 	if e := tomlpos.CheckUTF8(data); e != nil {
 		return nil, scenario.Errors{{File: file, Line: e.Line, Key: "toml", Msg: e.Error()}}
@@ -364,7 +373,8 @@ func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
 
 	switch list := doc["parameter"].(type) {
 	case nil:
-		p.AddAt(1, "parameter", "no [[parameter]] entries; add at least one, e.g.\n\t[[parameter]]\n\tpath = \"behaviour.move_scale\"\n\tvalues = [0.9, 1.0, 1.1]")
+		// A replication study: one point, the base scenario, run
+		// replicates times (a sampled design says it needs parameters).
 	case []map[string]any:
 		for i, m := range list {
 			sw.parseParam(p, fmt.Sprintf("parameter[%d]", i+1), m)
@@ -553,7 +563,7 @@ func (sw *Sweep) parseParam(p *problems, key string, m map[string]any) {
 	}
 	path, ok := m["path"].(string)
 	if !ok {
-		p.Add(key, "missing path; add path = \"behaviour.move_scale\" (behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed)")
+		p.Add(key, "missing path; add path = \"behaviour.move_scale\" (behaviour.<parameter>, intervention.<name or number>.<key>, scale or years)")
 		return
 	}
 	pr.Path = path
@@ -679,7 +689,7 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 	case "years":
 		return target{kind: tYears}, true, ""
 	case "seed":
-		return target{kind: tSeed}, true, ""
+		return target{}, false, sw.seedParamMsg()
 	}
 	if name, ok := strings.CutPrefix(path, "behaviour."); ok {
 		if params.IsPhased(name) {
@@ -702,10 +712,10 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 		if _, err := new(params.Params).Get(path); err == nil || params.IsPhased(strings.Split(path, ".")[0]) {
 			return target{}, false, msg + fmt.Sprintf("behaviour parameters are written behaviour.%s", path)
 		}
-		if near := params.Suggest(top, []string{"scale", "years", "seed"}); near != "" {
-			return target{}, false, msg + fmt.Sprintf("did you mean %q? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed", near)
+		if near := params.Suggest(top, []string{"scale", "years"}); near != "" {
+			return target{}, false, msg + fmt.Sprintf("did you mean %q? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale or years", near)
 		}
-		return target{}, false, msg + "use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed"
+		return target{}, false, msg + "use behaviour.<parameter>, intervention.<name or number>.<key>, scale or years"
 	}
 	// intervention.NAME.KEY, intervention.N.KEY or intervention[N].KEY.
 	i := strings.LastIndexByte(rest, '.')
@@ -795,15 +805,13 @@ func (sw *Sweep) resolve(path string) (target, bool, string) {
 
 // wholeBounds returns the whole numbers a whole-number parameter of target
 // t accepts, as far as they are known before the points are checked:
-// years from 1, a seed from 0, a behaviour parameter's range, an
+// years from 1, a behaviour parameter's range, an
 // intervention's years from the start year and its parameters' ranges.
 func (sw *Sweep) wholeBounds(t target) (lo, hi float64) {
 	lo, hi = math.Inf(-1), math.Inf(1)
 	switch t.kind {
 	case tYears:
 		return 1, scenario.MaxYears
-	case tSeed:
-		return 0, 1 << 53
 	case tBehaviour:
 		if in, ok := params.Lookup(t.name); ok {
 			return in.Min, in.Max
@@ -824,6 +832,132 @@ func (sw *Sweep) wholeBounds(t target) (lo, hi float64) {
 		}
 	}
 	return lo, hi
+}
+
+// seedParamMsg is the error of a [[parameter]] with path = "seed": the
+// runs' seeds come from [sweep] seed and replicates. A swept seed ran
+// replicate r of a point with seed v+r, so that points overlapped (seed 2
+// at point 0 replicate 1 and point 1 replicate 0: identical runs), runs.csv
+// had two seed columns, and settle sensitivity regressed on the seed as
+// if it were an input.
+func (sw *Sweep) seedParamMsg() string {
+	return fmt.Sprintf("the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same %s; remove this [[parameter]], and for more seeds per point raise replicates in [sweep], for other seeds set seed = N in [sweep]",
+		SeedRange(sw.Seed, sw.Replicates))
+}
+
+// Seeds names the seeds the runs of shard s use (the whole sweep when s
+// is): replicate r runs with seed Seed + r at every point, so "seeds 1 …
+// 40" for 40 replicates; a shard may run only some of them ("seeds 1, 3,
+// 5 … 39").
+func (sw *Sweep) Seeds(s Shard) string {
+	if s.Whole() || len(sw.Points) == 0 {
+		return SeedRange(sw.Seed, sw.Replicates)
+	}
+	reps := make([]bool, sw.Replicates)
+	n := 0
+	// Run ids s.Index + k·s.Count; their replicates repeat after
+	// Replicates of them.
+	for k := range sw.Replicates {
+		id := s.Index + k*s.Count
+		if id >= sw.Runs() {
+			break
+		}
+		if r := id % sw.Replicates; !reps[r] {
+			reps[r] = true
+			n++
+		}
+	}
+	var seeds []uint64
+	for r, ok := range reps {
+		if ok {
+			seeds = append(seeds, sw.Seed+uint64(r))
+		}
+	}
+	switch {
+	case n == 0:
+		return "no seeds"
+	case n == 1:
+		return fmt.Sprintf("seed %d", seeds[0])
+	case seeds[n-1]-seeds[0] == uint64(n-1):
+		return SeedRange(seeds[0], n)
+	}
+	const show = 6
+	str := make([]string, n)
+	for i, x := range seeds {
+		str[i] = strconv.FormatUint(x, 10)
+	}
+	if n <= show+1 {
+		return "seeds " + strings.Join(str[:n-1], ", ") + " and " + str[n-1]
+	}
+	return "seeds " + strings.Join(str[:show], ", ") + " … " + str[n-1]
+}
+
+// CorrelationNote is the absolute correlation between two parameters of a
+// design above which settle sweep and settle sensitivity say what it means
+// for regression coefficients.
+const CorrelationNote = 0.2
+
+// Correlation returns the correlation of largest absolute value between
+// two varying parameters over the sweep's points, and their paths ("" when
+// fewer than two vary). A grid's is 0; a latin_hypercube's is kept small
+// (design.LatinHypercube) but not 0.
+func (sw *Sweep) Correlation() (r float64, a, b string) {
+	vals := make([][]float64, len(sw.Points))
+	for p, pt := range sw.Points {
+		vals[p] = pt.Values
+	}
+	var paths []string
+	for _, pr := range sw.Params {
+		paths = append(paths, pr.Path)
+	}
+	return correlation(vals, sw.VaryingParams(), paths)
+}
+
+// Correlation is Sweep.Correlation of a finished sweep's points.
+func (res *Results) Correlation() (r float64, a, b string) {
+	var vary []int
+	var paths []string
+	for i, p := range res.Manifest.Parameters {
+		if p.Varies {
+			vary = append(vary, i)
+		}
+		paths = append(paths, p.Path)
+	}
+	return correlation(res.Points, vary, paths)
+}
+
+func correlation(points [][]float64, vary []int, paths []string) (float64, string, string) {
+	if len(vary) < 2 || len(points) < 3 {
+		return 0, "", ""
+	}
+	x := make([][]float64, len(points))
+	for p, vals := range points {
+		x[p] = make([]float64, len(vary))
+		for j, i := range vary {
+			x[p][j] = vals[i]
+		}
+	}
+	r, a, b := design.MaxCorrelation(x)
+	return r, paths[vary[a]], paths[vary[b]]
+}
+
+// CorrelationText says what a correlation r between the parameters a and
+// b of a design means for regression coefficients.
+func CorrelationText(r float64, a, b string) string {
+	return fmt.Sprintf("the design's parameters %s and %s correlate at r = %.2f over its points (%.0f %% of their variance shared): standardised regression coefficients of correlated parameters share their effects, so they are less certain and their squares no longer read as shares of the variance; more points, or a sobol design, tell the parameters apart",
+		a, b, r, 100*r*r)
+}
+
+// SeedRange names the seeds of replicates runs from seed: "seed 3",
+// "seeds 1 and 2", "seeds 1 … 40".
+func SeedRange(seed uint64, replicates int) string {
+	switch replicates {
+	case 1:
+		return fmt.Sprintf("seed %d", seed)
+	case 2:
+		return fmt.Sprintf("seeds %d and %d", seed, seed+1)
+	}
+	return fmt.Sprintf("seeds %d … %d", seed, seed+uint64(replicates)-1)
 }
 
 // wholeNear returns the whole number nearest f that target t accepts:
@@ -875,7 +1009,7 @@ func (sw *Sweep) expand(p *problems) {
 		}
 	case LatinHypercube, Sobol:
 		if len(vary) == 0 {
-			p.Add("sweep.design", "no parameter varies; give a parameter a list of values or a range")
+			p.Add("sweep.design", "a %s design samples the parameters that vary, and none does; give a parameter a list of values or a range, or for a replication study of the base scenario leave out design (a grid of one point, run replicates times)", sw.Design)
 			return
 		}
 		var us [][]float64
@@ -896,10 +1030,24 @@ func (sw *Sweep) expand(p *problems) {
 				return
 			}
 		}
+		vals := make([][]float64, len(us))
 		for k, u := range us {
+			vals[k] = make([]float64, len(vary))
+			for j, i := range vary {
+				vals[k][j] = sw.Params[i].at(u[j])
+			}
+		}
+		if sw.Design == LatinHypercube {
+			// A list's levels and whole numbers are coarser than the
+			// unit cube the design decorrelated: their values can
+			// correlate more (norway-lhs.toml's list of three took
+			// its |r| from 0.05 to 0.13; rearranged again, 0.06).
+			design.Decorrelate(vals, sw.Seed)
+		}
+		for k := range us {
 			v := fixed()
 			for j, i := range vary {
-				v[i] = sw.Params[i].at(u[j])
+				v[i] = vals[k][j]
 			}
 			pt := Point{Index: k, Values: v}
 			if sw.Design == Sobol {
@@ -1027,11 +1175,6 @@ func (sw *Sweep) apply(vals []float64) (engine.Config, int, []paramError) {
 				errs = append(errs, paramError{i, fmt.Sprintf("years = %g is out of range; simulate between 1 and %d years", v, scenario.MaxYears)})
 			}
 			years, yearsSet = int(v), true
-		case tSeed:
-			if v < 0 || v >= 1<<53 {
-				errs = append(errs, paramError{i, fmt.Sprintf("seed = %g is out of range; use a whole number from 0 to 2^53", v)})
-			}
-			cfg.Seed = uint64(v)
 		case tIntervention:
 			if _, done := touched[t.iv]; !done {
 				sp := cfg.Interventions[t.iv]

@@ -258,7 +258,14 @@ func TestParseErrors(t *testing.T) {
 		{head + "[[parameter]]\npath = \"util_jobs\"\nvalues = [0.9, 1.1]\n", `sweep.toml:4: parameter[1].path: unknown parameter path "util_jobs"; behaviour parameters are written behaviour.NAME, and util_jobs one phase at a time: behaviour.util_jobs.early_career, with the phase one of child`},
 		{head + "[[parameter]]\npath = \"intervention.1.travel_time_factor\"\nvalues = [0.5, 1.5]\n", "sweep.toml:5: parameter[1].values: travel_time_factor = 1.5 is out of range"},
 		{head + "[[parameter]]\npath = \"move_scale\"\nvalues = 1\n", `sweep.toml:4: parameter[1].path: unknown parameter path "move_scale"; behaviour parameters are written behaviour.move_scale`},
-		{head + "[[parameter]]\npath = \"year\"\nvalues = 5\n", `sweep.toml:4: parameter[1].path: unknown parameter path "year"; did you mean "years"? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale, years or seed`},
+		{head + "[[parameter]]\npath = \"year\"\nvalues = 5\n", `sweep.toml:4: parameter[1].path: unknown parameter path "year"; did you mean "years"? Use behaviour.<parameter>, intervention.<name or number>.<key>, scale or years`},
+		// The seed is no parameter: runs.csv had two seed columns, points
+		// shared seeds (identical runs), and sensitivity regressed on it.
+		{head + "replicates = 2\n[[parameter]]\npath = \"seed\"\nvalues = [1, 2, 3]\n", "sweep.toml:5: parameter[1].path: the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seeds 3 and 4; remove this [[parameter]], and for more seeds per point raise replicates in [sweep], for other seeds set seed = N in [sweep]"},
+		{head + "seed = 7\n[[parameter]]\npath = \"scenario.seed\"\nvalues = 1\n", "sweep.toml:5: parameter[1].path: the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seed 7;"},
+		// A sampled design needs a varying parameter; a replication study
+		// is a grid.
+		{head + "design = \"latin_hypercube\"\nsamples = 4\nreplicates = 3\n", "sweep.toml:3: sweep.design: a latin_hypercube design samples the parameters that vary, and none does; give a parameter a list of values or a range, or for a replication study of the base scenario leave out design"},
 		{head + "[[parameter]]\npath = \"behaviour.move_scale\"\nvalue = 1\n", `sweep.toml:5: parameter[1].value: unknown key "value" in [[parameter]]; did you mean "values"?`},
 		{head + param + param, "sweep.toml:7: parameter[2].path: behaviour.move_scale addresses the same value as parameter[1]"},
 		{head + "[[parameter]]\npath = \"scale\"\nvalues = [0.5, 2]\n", "sweep.toml:5: parameter[1].values: scale = 2 is out of range; use a share above 0 and at most 1; for 2 % write 0.02 (point 1: scale = 2)"},
@@ -674,5 +681,135 @@ func TestMetricNamesByCounty(t *testing.T) {
 	ms, msg = parseMetric("c", "population(by=county)", 1, no, no.StartYear)
 	if msg != "" || len(ms) != 15 || ms[0].Name != "c_03" {
 		t.Errorf("Norway by county: %v %q", ms, msg)
+	}
+}
+
+// A sweep without [[parameter]] entries is a replication study: one point,
+// the base scenario, run replicates times with seeds s, s+1, … (it was
+// refused: "no [[parameter]] entries").
+func TestReplicationStudy(t *testing.T) {
+	sw := load(t, "[sweep]\nscenario = \"base.toml\"\nreplicates = 3\nseed = 10\n[metrics]\npop = \"population\"\n")
+	if len(sw.Points) != 1 || len(sw.Params) != 0 || sw.Runs() != 3 {
+		t.Fatalf("%d points, %d parameters, %d runs; want 1, 0, 3", len(sw.Points), len(sw.Params), sw.Runs())
+	}
+	for r := range 3 {
+		if j := sw.Job(r); j.Seed != uint64(10+r) || j.Years != 2 || j.Config.Scale != 0.05 {
+			t.Errorf("run %d: seed %d, %d years, scale %g; want seed %d and the base scenario's 2 years at 0.05", r, j.Seed, j.Years, j.Config.Scale, 10+r)
+		}
+	}
+	if got := sw.Seeds(Shard{}); got != "seeds 10 … 12" {
+		t.Errorf("Seeds = %q", got)
+	}
+	dir := filepath.Join(t.TempDir(), "rep")
+	if _, err := Run(t.Context(), sw, Options{Dir: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadResults(dir)
+	if err != nil || len(res.Values) != 3 || len(res.Points) != 1 {
+		t.Fatalf("results: %v", err)
+	}
+	runs, _ := os.ReadFile(filepath.Join(dir, RunsFile))
+	if !strings.HasPrefix(string(runs), "run_id,point,replicate,seed,metric,value\n0,0,0,10,pop,") {
+		t.Errorf("runs.csv:\n%s", runs)
+	}
+	if m, _ := ReadManifest(dir); m.Parameters == nil {
+		t.Error("the manifest's parameters are null, not []")
+	}
+}
+
+// Seeds names the seeds a sweep or shard runs: replicate r of every point
+// runs with seed s + r, whatever the point.
+func TestSeeds(t *testing.T) {
+	sw := load(t, smallGrid) // 4 points × 2 replicates, seed 3 (the scenario's)
+	for _, c := range []struct {
+		s    Shard
+		want string
+	}{{Shard{}, "seeds 3 and 4"}, {Shard{0, 2}, "seed 3"}, {Shard{1, 2}, "seed 4"}, {Shard{1, 3}, "seeds 3 and 4"}} {
+		if got := sw.Seeds(c.s); got != c.want {
+			t.Errorf("Seeds(%s) = %q, want %q", c.s, got, c.want)
+		}
+		seen := map[uint64]bool{}
+		for _, id := range sw.shardIDs(c.s) {
+			seen[sw.Job(id).Seed] = true
+		}
+		if n := strings.Count(c.want, " ") - strings.Count(c.want, "and"); len(seen) != max(n, 1) {
+			t.Errorf("shard %s runs %d seeds, the text says %q", c.s, len(seen), c.want)
+		}
+	}
+	many := load(t, strings.Replace(smallGrid, "replicates = 2", "replicates = 40\nseed = 1", 1))
+	for _, c := range []struct {
+		s    Shard
+		want string
+	}{{Shard{}, "seeds 1 … 40"}, {Shard{1, 2}, "seeds 2, 4, 6, 8, 10, 12 … 40"}, {Shard{3, 80}, "seed 4"}, {Shard{5, 6}, "seeds 2, 4, 6, 8, 10, 12 … 40"}} {
+		if got := many.Seeds(c.s); got != c.want {
+			t.Errorf("40 replicates: Seeds(%s) = %q, want %q", c.s, got, c.want)
+		}
+	}
+	if got := SeedRange(5, 1); got != "seed 5" {
+		t.Errorf("SeedRange(5, 1) = %q", got)
+	}
+}
+
+// A latin_hypercube's parameters hardly correlate over its points, a
+// list's levels included (the random orders of norway-lhs.toml's design
+// correlated at r = −0.51; rearranged on the unit cube, a list of three
+// levels still correlated at 0.13), and each keeps its strata: every
+// level of a list of three is drawn at a third of the points.
+func TestLatinHypercubeCorrelation(t *testing.T) {
+	body := `[sweep]
+scenario = "base.toml"
+design = "latin_hypercube"
+samples = 24
+seed = 1
+
+[[parameter]]
+path = "behaviour.move_scale"
+range = { min = 1.6, max = 2.4 }
+
+[[parameter]]
+path = "behaviour.util_jobs.early_career"
+range = { min = 0.5, max = 2.0 }
+
+[[parameter]]
+path = "behaviour.util_price.family"
+range = { min = -2.0, max = -0.5 }
+
+[[parameter]]
+path = "behaviour.util_home.family"
+range = { min = 1.0, max = 3.0 }
+
+[[parameter]]
+path = "behaviour.commute_minutes"
+values = [45, 60, 75]
+`
+	sw := load(t, body)
+	r, a, b := sw.Correlation()
+	if math.Abs(r) > 0.1 || a == "" || b == "" {
+		t.Errorf("largest correlation %.3f (%s, %s), want |r| ≤ 0.1", r, a, b)
+	}
+	levels := map[float64]int{}
+	for _, pt := range sw.Points {
+		levels[pt.Values[4]]++
+	}
+	if levels[45] != 8 || levels[60] != 8 || levels[75] != 8 {
+		t.Errorf("the list's levels are drawn %v times, want 8 each", levels)
+	}
+	for i := range 4 {
+		strata := make([]bool, 24)
+		pr := &sw.Params[i]
+		for _, pt := range sw.Points {
+			strata[min(int((pt.Values[i]-pr.Min)/(pr.Max-pr.Min)*24), 23)] = true
+		}
+		if slices.Contains(strata, false) {
+			t.Errorf("%s leaves a stratum empty", pr.Path)
+		}
+	}
+	// A grid's parameters do not correlate; one varying parameter has
+	// nothing to correlate with.
+	if r, _, _ := load(t, smallGrid).Correlation(); math.Abs(r) > 1e-12 {
+		t.Errorf("a grid correlates at %g", r)
+	}
+	if _, a, _ := load(t, strings.Replace(body, "[45, 60, 75]", "60", 1)[:strings.Index(body, "[[parameter]]\npath = \"behaviour.util_jobs")]).Correlation(); a != "" {
+		t.Errorf("one varying parameter: correlation of %q", a)
 	}
 }

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -28,6 +29,14 @@ const (
 	RunsFile       = "runs.csv"
 	ParquetFile    = "runs.parquet"
 	IncompleteFile = "INCOMPLETE"
+	// SweepCopy and ScenarioCopy are the sweep file and its base scenario
+	// as the sweep read them (the bytes of sweep_sha256 and
+	// scenario_sha256), as a run's folder keeps its scenario.toml: the
+	// folder says what ran, with every value the base scenario sets, even
+	// when the files have since changed or moved. The copy's scenario =
+	// "…" still names the original's path, relative to the original.
+	SweepCopy    = "sweep.toml"
+	ScenarioCopy = "scenario.toml"
 )
 
 // Manifest describes a sweep folder: what was swept, how, and how far it
@@ -38,9 +47,13 @@ type Manifest struct {
 	EngineVersion string `json:"engine_version"`
 	// EngineBuild is the commit the binary was built from (engine.Build),
 	// "" when unknown: resume and merge refuse runs of different builds.
-	EngineBuild    string           `json:"engine_build,omitempty"`
-	Name           string           `json:"name"`
-	SweepFile      string           `json:"sweep_file"`
+	EngineBuild string `json:"engine_build,omitempty"`
+	Name        string `json:"name"`
+	SweepFile   string `json:"sweep_file"` // as given, relative to WorkingDir
+	// WorkingDir is the folder settle sweep started in: the sweep file's,
+	// the scenario's and the command line's relative paths are relative
+	// to it ("" in folders of an older settle).
+	WorkingDir     string           `json:"working_dir,omitempty"`
 	SweepSHA256    string           `json:"sweep_sha256"`
 	ScenarioFile   string           `json:"scenario_file"`
 	ScenarioSHA256 string           `json:"scenario_sha256"`
@@ -64,9 +77,25 @@ type Manifest struct {
 	StartTime      time.Time        `json:"start_time"`
 	EndTime        time.Time        `json:"end_time,omitzero"`
 	Complete       bool             `json:"complete"`
-	CommandLine    []string         `json:"command_line,omitempty"`
-	GoVersion      string           `json:"go_version"`
-	Hostname       string           `json:"hostname,omitempty"`
+	// CommandLine, GoVersion and Hostname are those of the command that
+	// started the sweep (of a merge: of the merge); each --resume that ran
+	// runs adds an entry to Resumed.
+	CommandLine []string  `json:"command_line,omitempty"`
+	GoVersion   string    `json:"go_version"`
+	Hostname    string    `json:"hostname,omitempty"`
+	Resumed     []Session `json:"resumed,omitempty"`
+}
+
+// Session is one --resume of a sweep (or shard): when, by which command,
+// where, and how far the sweep had got.
+type Session struct {
+	Time        time.Time `json:"time"`
+	CommandLine []string  `json:"command_line,omitempty"`
+	WorkingDir  string    `json:"working_dir,omitempty"`
+	Hostname    string    `json:"hostname,omitempty"`
+	GoVersion   string    `json:"go_version,omitempty"`
+	Workers     int       `json:"workers,omitempty"`
+	RunsDone    int       `json:"runs_done"` // runs found done when it started
 }
 
 // worldFilesProblem says how the world files of old differ from now, or "".
@@ -128,6 +157,7 @@ func (sw *Sweep) manifest(s Shard) Manifest {
 		World: sw.World.Name, WorldFiles: sw.World.Files, StartYear: sw.World.StartYear,
 		Design: sw.Design, Samples: sw.Samples, Replicates: sw.Replicates, Seed: sw.Seed,
 		Points: len(sw.Points), Runs: sw.Runs(), Shard: s, ShardRuns: len(sw.shardIDs(s)),
+		Parameters: []ManifestParam{}, // [] rather than null for a sweep without any
 	}
 	if s.Whole() {
 		m.Shard = Shard{Index: 0, Count: 1}
@@ -228,23 +258,38 @@ func (sw *Sweep) table() table {
 
 // writePoints writes points.csv: point,[block,]<parameters…>.
 func writePoints(path string, t table) error {
-	return output.WriteFile(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		head := []string{"point"}
+	return output.WriteFile(path, func(w io.Writer) error { return writePointsTo(w, t) })
+}
+
+// pointsDiffer reports whether the points.csv in dir, if any, holds other
+// points than t: a sweep file whose design a later settle draws otherwise
+// (a latin_hypercube before and after its orders were decorrelated).
+func pointsDiffer(dir string, t table) bool {
+	old, err := os.ReadFile(filepath.Join(dir, PointsFile))
+	if err != nil {
+		return false
+	}
+	var b bytes.Buffer
+	writePointsTo(&b, t)
+	return !bytes.Equal(old, b.Bytes())
+}
+
+func writePointsTo(w io.Writer, t table) error {
+	cw := csv.NewWriter(w)
+	head := []string{"point"}
+	if t.blocks != nil {
+		head = append(head, "block")
+	}
+	cw.Write(append(head, t.params...))
+	for p, vals := range t.points {
+		row := []string{strconv.Itoa(p)}
 		if t.blocks != nil {
-			head = append(head, "block")
+			row = append(row, t.blocks[p])
 		}
-		cw.Write(append(head, t.params...))
-		for p, vals := range t.points {
-			row := []string{strconv.Itoa(p)}
-			if t.blocks != nil {
-				row = append(row, t.blocks[p])
-			}
-			cw.Write(append(row, vals...))
-		}
-		cw.Flush()
-		return cw.Error()
-	})
+		cw.Write(append(row, vals...))
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // readTable rebuilds the table of the sweep folder dir from its manifest

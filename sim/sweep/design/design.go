@@ -6,7 +6,8 @@
 //     factorial), the first parameter varying slowest.
 //   - LatinHypercube: n points whose every one-dimensional projection puts
 //     exactly one point in each of n equal strata (McKay, Beckman and
-//     Conover 1979).
+//     Conover 1979), their order in each dimension rearranged so that the
+//     dimensions hardly correlate (Iman and Conover 1982).
 //   - Saltelli: the A, B and AB_i matrices that the Sobol' sensitivity
 //     estimators need (Saltelli 2002; Saltelli et al. 2010), taken from a
 //     2k-dimensional Sobol' sequence (Joe and Kuo 2008), digitally shifted.
@@ -19,6 +20,8 @@ package design
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/settle-sim/settle/sim/rng"
 )
@@ -27,6 +30,8 @@ import (
 const (
 	streamLHS   = 0x4c4853       // "LHS"
 	streamShift = 0x534849465421 // "SHIFT!"
+	streamIC    = 0x494d414e     // "IMAN"
+	streamIC2   = 0x494d414e32   // "IMAN2"
 )
 
 // Grid returns every combination of levels[i] levels of each dimension i,
@@ -56,9 +61,39 @@ func Grid(levels []int) [][]int {
 }
 
 // LatinHypercube returns n points in [0,1)^k: in each dimension the points
-// fall one in each stratum [j/n, (j+1)/n), in an order and at a position
-// within the stratum drawn from the stream (seed, streamLHS). Cost: O(n·k).
+// fall one in each stratum [j/n, (j+1)/n), at a position within the
+// stratum drawn from the stream (seed, streamLHS). The order of the strata
+// in each dimension is first drawn at random too, which leaves spurious
+// correlation between the dimensions (r = −0.5 between two of three
+// dimensions of 10 points is common): regression coefficients of
+// correlated inputs share their effects. The order is then rearranged by
+// the method of Iman and Conover (1982), with van der Waerden scores
+// permuted from the stream (seed, streamIC), repeated while it lowers the
+// largest absolute correlation (MaxCorrelation): each dimension keeps its
+// values, and so its strata, in another order. With n ≤ k+1 points there
+// is no rearrangement (their scores' correlation matrix is singular).
+// Cost: O(n·k² + k·n·log n).
 func LatinHypercube(n, k int, seed uint64) [][]float64 {
+	out := randomLatinHypercube(n, k, seed)
+	decorrelate(out, rng.New(seed, streamIC))
+	return out
+}
+
+// Decorrelate rearranges the values within each column of x (rows are
+// points, as LatinHypercube's mapped onto parameters' values: a column
+// keeps its values, so a Latin hypercube keeps its strata) as
+// LatinHypercube does, with scores from the stream (seed, streamIC2), and
+// keeps the new order only where it lowers MaxCorrelation. For values a
+// mapping made coarser than the unit cube's (a short list of levels,
+// whole numbers), whose correlation LatinHypercube's rearrangement did not
+// see.
+func Decorrelate(x [][]float64, seed uint64) {
+	decorrelate(x, rng.New(seed, streamIC2))
+}
+
+// randomLatinHypercube is LatinHypercube before decorrelate: every order
+// drawn at random.
+func randomLatinHypercube(n, k int, seed uint64) [][]float64 {
 	g := rng.New(seed, streamLHS)
 	out := make([][]float64, n)
 	for i := range out {
@@ -78,6 +113,242 @@ func LatinHypercube(n, k int, seed uint64) [][]float64 {
 		}
 	}
 	return out
+}
+
+// icRounds is the most rearrangements one start of decorrelate makes (one
+// when n·k² > 10·icWork), and icWork bounds the work of its starts: as
+// many starts as fit n·k²·starts ≤ icWork, from 1 to icStarts (20 for 100
+// points of 10 parameters, 1 for 100,000 points).
+const (
+	icRounds = 6
+	icStarts = 20
+	icWork   = 2_000_000
+)
+
+// decorrelate rearranges the rows of each column of x (n points of k
+// dimensions) so that the columns correlate less (Iman and Conover 1982):
+// a matrix of scores S whose columns are van der Waerden scores
+// Φ⁻¹(i/(n+1)) in random order is made uncorrelated, S* = S·(L⁻¹)ᵀ with
+// L the Cholesky factor of S's correlation matrix, and each column of x
+// is put in the rank order of S*'s. Further rounds start from the scores
+// in x's new ranks, while they lower the largest correlation. Small
+// designs, whose result depends much on the first scores, try several
+// starts, each with scores of its own. x keeps the arrangement of lowest
+// MaxCorrelation (the random one when nothing lowers it).
+func decorrelate(x [][]float64, g rng.RNG) {
+	n := len(x)
+	if n == 0 {
+		return
+	}
+	k := len(x[0])
+	if k < 2 || n < k+2 {
+		return
+	}
+	score := make([]float64, n)
+	for i := range score {
+		score[i] = math.Sqrt2 * math.Erfinv(2*float64(i+1)/float64(n+1)-1)
+	}
+	best, _, _ := MaxCorrelation(x)
+	best = math.Abs(best)
+	keep := clone(x)
+	y := clone(x)
+	s := make([][]float64, n)
+	for i := range s {
+		s[i] = make([]float64, k)
+	}
+	perm := make([]int, n)
+	col := make([]float64, n)
+	order := make([]ranked, n)
+	starts := min(icStarts, max(1, icWork/(n*k*k)))
+	rounds := icRounds
+	if n*k*k > 10*icWork {
+		// A large design correlates little already (about 1/√n): one
+		// round, a second or two at 100,000 points, rather than many.
+		rounds = 1
+	}
+	for range starts {
+		for d := range k {
+			for i := range perm {
+				perm[i] = i
+			}
+			for i := n - 1; i > 0; i-- {
+				j := g.IntN(i + 1)
+				perm[i], perm[j] = perm[j], perm[i]
+			}
+			for i := range s {
+				s[i][d] = score[perm[i]]
+			}
+		}
+		last := math.Inf(1)
+		for range rounds {
+			l, ok := cholesky(correlations(s))
+			if !ok {
+				break
+			}
+			for i := range s { // s_i ← L⁻¹ s_i (forward substitution)
+				row := s[i]
+				for a := range k {
+					v := row[a]
+					for b := range a {
+						v -= float64(l[a][b] * row[b])
+					}
+					row[a] = v / l[a][a]
+				}
+			}
+			for d := range k {
+				for i := range order {
+					order[i] = ranked{s[i][d], i}
+					col[i] = x[i][d]
+				}
+				slices.SortFunc(order, cmpRanked)
+				slices.Sort(col)
+				for r, o := range order {
+					y[o.i][d] = col[r]
+				}
+			}
+			r, _, _ := MaxCorrelation(y)
+			r = math.Abs(r)
+			if r < best {
+				best = r
+				for i := range y {
+					copy(keep[i], y[i])
+				}
+			}
+			if r >= last {
+				break
+			}
+			last = r
+			// The next round's scores: in the ranks y has now.
+			for d := range k {
+				for i := range order {
+					order[i] = ranked{y[i][d], i}
+				}
+				slices.SortFunc(order, cmpRanked)
+				for r, o := range order {
+					s[o.i][d] = score[r]
+				}
+			}
+		}
+	}
+	for i := range x {
+		copy(x[i], keep[i])
+	}
+}
+
+// ranked is a row's value in a column, to sort the rows by.
+type ranked struct {
+	v float64
+	i int
+}
+
+// cmpRanked orders rows by their values, ties by the rows: a total order,
+// so that any sort gives the same result.
+func cmpRanked(a, b ranked) int {
+	switch {
+	case a.v < b.v:
+		return -1
+	case a.v > b.v:
+		return 1
+	}
+	return a.i - b.i
+}
+
+func clone(x [][]float64) [][]float64 {
+	out := make([][]float64, len(x))
+	for i := range x {
+		out[i] = slices.Clone(x[i])
+	}
+	return out
+}
+
+// correlations returns the k×k Pearson correlation matrix of the columns
+// of x (rows are points); a constant column correlates 0 with the others.
+// The products are rounded before they are added (float64(a*b)), so that
+// no platform fuses them and the points are the same bits everywhere.
+func correlations(x [][]float64) [][]float64 {
+	n, k := len(x), len(x[0])
+	mean := make([]float64, k)
+	for _, row := range x {
+		for d, v := range row {
+			mean[d] += v
+		}
+	}
+	for d := range mean {
+		mean[d] /= float64(n)
+	}
+	cov := make([][]float64, k)
+	for a := range cov {
+		cov[a] = make([]float64, k)
+	}
+	for _, row := range x {
+		for a := range k {
+			da := row[a] - mean[a]
+			for b := a; b < k; b++ {
+				cov[a][b] += float64(da * (row[b] - mean[b]))
+			}
+		}
+	}
+	c := make([][]float64, k)
+	for a := range c {
+		c[a] = make([]float64, k)
+		c[a][a] = 1
+	}
+	for a := range k {
+		for b := a + 1; b < k; b++ {
+			if den := math.Sqrt(float64(cov[a][a] * cov[b][b])); den > 0 {
+				c[a][b] = cov[a][b] / den
+				c[b][a] = c[a][b]
+			}
+		}
+	}
+	return c
+}
+
+// cholesky returns the lower triangular L with L·Lᵀ = c, or false when c
+// is not positive definite.
+func cholesky(c [][]float64) ([][]float64, bool) {
+	k := len(c)
+	l := make([][]float64, k)
+	for a := range l {
+		l[a] = make([]float64, k)
+	}
+	for a := range k {
+		for b := 0; b <= a; b++ {
+			v := c[a][b]
+			for j := range b {
+				v -= float64(l[a][j] * l[b][j])
+			}
+			if a == b {
+				if !(v > 1e-12) {
+					return nil, false
+				}
+				l[a][a] = math.Sqrt(v)
+			} else {
+				l[a][b] = v / l[b][b]
+			}
+		}
+	}
+	return l, true
+}
+
+// MaxCorrelation returns the Pearson correlation of largest absolute
+// value between two columns of x (rows are points, as a design's), and
+// those columns a < b; 0, -1, -1 with fewer than two columns or two rows.
+// A constant column correlates 0 with every other.
+func MaxCorrelation(x [][]float64) (r float64, a, b int) {
+	a, b = -1, -1
+	if len(x) < 2 || len(x[0]) < 2 {
+		return 0, a, b
+	}
+	c := correlations(x)
+	for i := range c {
+		for j := i + 1; j < len(c); j++ {
+			if a < 0 || math.Abs(c[i][j]) > math.Abs(r) {
+				r, a, b = c[i][j], i, j
+			}
+		}
+	}
+	return r, a, b
 }
 
 // Block says which matrix of a Saltelli design a point comes from.

@@ -56,7 +56,8 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 		}
 	}
 	if len(vary) == 0 {
-		return nil, fmt.Errorf("no parameter of the sweep varies; there is nothing to attribute the metrics to")
+		return nil, fmt.Errorf("the sweep varies no parameter (%s × %s), so there is no sensitivity to analyse: nothing to attribute its metrics' spread to. Its runs are in %s, one seed each; settle sweep printed each metric's min, mean, max and sd over them",
+			plural(len(res.Points), "point"), plural(m.Replicates, "replicate"), sweep.RunsFile)
 	}
 	a := &Analysis{Method: MethodSRC, Samples: len(res.Points)}
 	for _, i := range vary {
@@ -96,6 +97,11 @@ func Analyse(res *sweep.Results, boot int) (*Analysis, error) {
 	}
 	if a.Method == MethodSRC {
 		a.Notes = append(a.Notes, a.regressionNotes(len(vary))...)
+		// Correlated inputs share their coefficients (a latin_hypercube
+		// of few points; a grid's are uncorrelated).
+		if r, pa, pb := res.Correlation(); math.Abs(r) > sweep.CorrelationNote {
+			a.Notes = append(a.Notes, sweep.CorrelationText(r, pa, pb))
+		}
 	} else {
 		a.Notes = append(a.Notes, a.sobolNotes()...)
 	}
@@ -130,7 +136,7 @@ func (a *Analysis) sobolNotes() []string {
 		if outside == 1 {
 			what = "1 index lies"
 		}
-		parts = append(parts, fmt.Sprintf("%s outside 0–1, which an index cannot: read them as sampling error, and use more samples", what))
+		parts = append(parts, fmt.Sprintf("%s more than 0.05 outside 0–1, which an index cannot: read them as sampling error, and use more samples", what))
 	}
 	if len(parts) == 0 {
 		return nil

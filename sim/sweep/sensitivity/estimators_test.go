@@ -152,8 +152,10 @@ func TestAnalyseFewPoints(t *testing.T) {
 				Parameters: []sweep.ManifestParam{{Path: "a", Varies: true}, {Path: "b", Varies: true}}},
 			Metrics: []string{"y"},
 		}
-		for range points {
-			a, b := g.Float64(), g.Float64()
+		// The points of a latin_hypercube, whose parameters hardly
+		// correlate (random points correlated at −0.56, with a note).
+		for _, u := range design.LatinHypercube(points, 2, 5) {
+			a, b := u[0], u[1]
 			r.Points = append(r.Points, []float64{a, b})
 			r.Values = append(r.Values, []float64{2*a - b + 0.3*g.Float64()})
 		}
@@ -168,6 +170,31 @@ func TestAnalyseFewPoints(t *testing.T) {
 	}
 	if a, err := Analyse(results(13), 50); err != nil || len(a.Notes) != 0 {
 		t.Errorf("13 points, 2 parameters: %v, notes %q; want none", err, a.Notes)
+	}
+}
+
+// TestAnalyseCorrelated: parameters that correlate over the design's
+// points (r = 0.6 here) share their coefficients, and a note says so.
+func TestAnalyseCorrelated(t *testing.T) {
+	g := rng.New(7, 1)
+	r := &sweep.Results{
+		Manifest: &sweep.Manifest{Design: sweep.LatinHypercube, Replicates: 1,
+			Parameters: []sweep.ManifestParam{{Path: "a", Varies: true}, {Path: "fixed"}, {Path: "b", Varies: true}}},
+		Metrics: []string{"y"},
+	}
+	for range 40 {
+		a := g.Float64()
+		b := 0.6*a + 0.5*g.Float64()
+		r.Points = append(r.Points, []float64{a, 3, b})
+		r.Values = append(r.Values, []float64{a + b + 0.1*g.Float64()})
+	}
+	a, err := Analyse(r, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "the design's parameters a and b correlate at r = 0.") ||
+		!strings.Contains(a.Notes[0], "their squares no longer read as shares of the variance") {
+		t.Errorf("notes %q", a.Notes)
 	}
 }
 
@@ -280,11 +307,17 @@ func TestSobolNotesManySamples(t *testing.T) {
 	a := &Analysis{Method: MethodSobol, Samples: 128, Metrics: []MetricResult{{Name: "y",
 		Sobol: &SobolResult{First: []Index{{Value: 1.2}}, Total: []Index{{Value: 0.9}}}}}}
 	notes := a.sobolNotes()
-	if len(notes) != 1 || strings.Contains(notes[0], "few") || !strings.Contains(notes[0], "1 index lies outside 0–1") {
+	if len(notes) != 1 || strings.Contains(notes[0], "few") || !strings.Contains(notes[0], "1 index lies more than 0.05 outside 0–1") {
 		t.Errorf("notes %q", notes)
 	}
 	a.Metrics[0].Sobol.First[0].Value = 0.8
 	if notes := a.sobolNotes(); len(notes) != 0 {
 		t.Errorf("128 samples, indices within 0–1: notes %q", notes)
+	}
+	// Only those outside by more than 0.05 count, as the note says (it
+	// said "6 indices lie outside 0–1" of 8 outside).
+	a.Metrics[0].Sobol.First[0].Value, a.Metrics[0].Sobol.Total[0].Value = 1.03, -0.2
+	if notes := a.sobolNotes(); len(notes) != 1 || !strings.Contains(notes[0], "1 index lies more than 0.05 outside 0–1") {
+		t.Errorf("indices 1.03 and −0.2: notes %q", notes)
 	}
 }
