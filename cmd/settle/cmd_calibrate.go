@@ -483,7 +483,13 @@ func rerunText(cmdline []string) string {
 		}
 		args = append(args, a)
 	}
-	return "A calibration does not resume; to start it again into a new folder (results/calibrate/…):\n  " + commandText(args) + "\n" +
+	// Its paths are relative to the folder it ran in: from there, as a
+	// run's and a sweep's INCOMPLETE say.
+	cd := ""
+	if wd, err := os.Getwd(); err == nil && len(cmdline) > 0 {
+		cd = "cd " + output.ShellQuote(wd) + " && "
+	}
+	return "A calibration does not resume; to start it again into a new folder (results/calibrate/…):\n  " + cd + commandText(args) + "\n" +
 		"(or give --out a new folder). trace.csv here keeps every finished evaluation.\n"
 }
 

@@ -211,8 +211,10 @@ func TestCalibrateInterrupted(t *testing.T) {
 		t.Fatal("no INCOMPLETE in an interrupted calibration's folder")
 	}
 	// Its advice works: the command it gave ran into the same folder,
-	// which was refused.
-	want := "\n  settle calibrate " + output.ShellQuote(file) + " --seeds 1\n"
+	// which was refused; and from the folder it ran in, whatever the
+	// reader's.
+	wd, _ := os.Getwd()
+	want := "\n  cd " + output.ShellQuote(wd) + " && settle calibrate " + output.ShellQuote(file) + " --seeds 1\n"
 	if !strings.Contains(string(b), want) {
 		t.Errorf("INCOMPLETE says %q, want the command without --out: %q", b, want)
 	}
