@@ -164,11 +164,8 @@ func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 		if blank(rec) {
 			continue // an empty row, as spreadsheets leave below the data (",,,,")
 		}
-		if len(rec) > named && blank(rec[named:]) {
-			// The empty columns at the end: of the header's unnamed
-			// ones, or beyond the header (a spreadsheet writes "30,,"
-			// when another row once had more cells).
-			rec = rec[:named]
+		if len(rec) > named && len(rec) <= len(header) && blank(rec[named:]) {
+			rec = rec[:named] // the empty columns at the end
 		}
 		if len(rec) != named {
 			bad.add(countError(file, line, rec, names, len(header), headerLine, spec))
@@ -306,14 +303,22 @@ func unknownColumns(file string, line int, names, unknown []string, spec tableSp
 // decimal comma or thousands separator without quotes that split a number
 // in two (found by joining neighbouring values), named with its column.
 func countError(file string, line int, rec, names []string, width, headerLine int, spec tableSpec) error {
-	// Empty cells at the end are no values ("30,5," under
-	// from,to,minutes,, is a split 30,5, not a value in column 4).
-	for len(rec) > len(names) && strings.TrimSpace(rec[len(rec)-1]) == "" {
-		rec = rec[:len(rec)-1]
+	// The row without the empty cells at its end: "30,5," under
+	// from,to,minutes,, is a split 30,5, not a value in column 4. The
+	// whole row is tried first: its last empty cell may be an empty
+	// last column ("70,5,38200," under …,area_km2,population,study_places).
+	values := rec
+	for len(values) > len(names) && strings.TrimSpace(values[len(values)-1]) == "" {
+		values = values[:len(values)-1]
 	}
 	if len(rec) > len(names) {
-		if fix := splitNumbers(rec, names, spec); fix != "" {
-			return fmt.Errorf("%s:%d: %d values but the header names %d columns: %s", file, line, len(rec), len(names), fix)
+		for _, r := range [][]string{rec, values} {
+			if len(r) <= len(names) {
+				continue
+			}
+			if fix := splitNumbers(r, names, spec); fix != "" {
+				return fmt.Errorf("%s:%d: %d values but the header names %d columns: %s", file, line, len(r), len(names), fix)
+			}
 		}
 		if len(rec) <= width {
 			for i := len(names); i < len(rec); i++ {
@@ -323,6 +328,14 @@ func countError(file string, line int, rec, names []string, width, headerLine in
 				}
 			}
 		}
+	}
+	if len(values) == len(names) {
+		// Empty cells beyond the header, which a spreadsheet writes when
+		// another row once had more. They may also be a value split by a
+		// comma in a row whose last column is empty, which no check can
+		// tell apart: refused, not read shifted.
+		return fmt.Errorf("%s:%d: %d cells but the header names %d columns, and the %d beyond it are empty; delete the commas at the end of the line (or end the header with as many), and check that no value of the line holds a comma without quotes",
+			file, line, len(rec), len(names), len(rec)-len(names))
 	}
 	return fmt.Errorf("%s:%d: %d values but the header names %d columns; give one value per column (quote values that contain commas)",
 		file, line, len(rec), len(names))

@@ -95,12 +95,16 @@ func TestLoadTrailingEmptyColumns(t *testing.T) {
 		`travel.csv:3: column 5 has the value "note" but no name in the header on line 1; name the column in the header, or delete the value`) {
 		t.Errorf("a value in an unnamed column: %s", got)
 	}
-	// Empty cells beyond the header too: a spreadsheet ends every row with
-	// as many commas as its widest row once had (it was refused, "5 values
-	// but the header names 3 columns").
-	travel = writeFile(t, dir, "travel2.csv", "from,to,minutes\nA1,B2,30,,\nB2,C3,40\n")
-	if w, err := Load(regions, travel); err != nil || w.TravelMinutes(0, 1) != 30 {
-		t.Errorf("empty cells beyond the header: %v", err)
+	// Empty cells beyond the header are refused, saying so: they may be a
+	// value split by a comma in a row whose last column is empty, which
+	// would be read shifted (area 70,5 read as area 70 and population 5).
+	if got := loadErr(t, goodRegions, "from,to,minutes\nA1,B2,30,,\nB2,C3,40\n"); !strings.Contains(got,
+		"travel.csv:2: 5 cells but the header names 3 columns, and the 2 beyond it are empty; delete the commas at the end of the line") {
+		t.Errorf("empty cells beyond the header: %s", got)
+	}
+	shifted := writeFile(t, dir, "shifted.csv", "code,name,lat,lon,area_km2,population,study_places\nA1,Alpha,60.0,10.0,120,50000,300\nB2,Beta,60.2,10.3,70,5,8000,\n")
+	if _, err := Load(shifted, ""); err == nil || !strings.Contains(err.Error(), "shifted.csv:3: 8 values but the header names 7 columns: the area_km2 value 70,5 has a decimal comma") {
+		t.Errorf("a decimal comma in a row whose last column is empty: %v", err)
 	}
 	// A decimal comma that splits a value into an unnamed column is the
 	// decimal comma (it was "column 4 has the value \"5\" but no name").
