@@ -543,9 +543,9 @@ func decodeError(name string, data []byte, err error) error {
 		}
 		// A syntax error: the scenario's report, with the fix of the
 		// commonest mistakes and the line with a caret.
-		var e *scenario.Error
+		var e *Error // scenario.Error is the same type
 		if errors.As(scenario.SyntaxError(name, data, err), &e) {
-			return &Error{File: e.File, Line: e.Line, Key: e.Key, Msg: e.Msg}
+			return e
 		}
 		return lineError(name, data, line, pe.LastKey, strings.TrimSuffix(pe.Message, "."))
 	}
@@ -566,7 +566,10 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	// on the error's line ("age_rates.groups[2].per_thousand").
 	plain := key
 	for k, l := range tomlpos.ScanLines(string(data)) {
-		if l == line && stripIndices(k) == plain && (key == plain || k < key) {
+		// The most numbered path of the line (groups[1] over groups,
+		// both written where a list opens on its key's line), the same
+		// whatever the map's order.
+		if l == line && stripIndices(k) == plain && (key == plain || morePrecise(k, key)) {
 			key = k
 		}
 	}
@@ -586,6 +589,14 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 			}
 		}
 		msg = fmt.Sprintf("expected %s, got %s; %s", tomlType(m[2]), tomlType(m[1]), fix)
+	case mismatchRe.MatchString(msg):
+		// A list of numbers where tables go (groups = [3, 4]).
+		m := mismatchRe.FindStringSubmatch(msg)
+		fix := typeFix(m[1])
+		if tomlType(m[1]) == "a table" && strings.HasSuffix(stripIndices(key), "groups") {
+			fix = `write each group as a table, e.g. groups = [ { ages = "20-24", per_thousand = 130 } ]`
+		}
+		msg = fmt.Sprintf("expected %s, got %s; %s", tomlType(m[1]), tomlType(m[2]), fix)
 	case strings.Contains(msg, "incompatible types") || strings.Contains(msg, "cannot"):
 		msg += "; give a value of the right type (numbers without quotes, text in quotes)"
 	case strings.Contains(msg, "has already been defined"):
@@ -596,6 +607,11 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	}
 	return &Error{File: name, Line: line, Key: key, Msg: msg}
 }
+
+// mismatchRe matches the decoder's message for a value of the wrong type
+// inside a list ("type mismatch for targets.fileGroup: expected table but
+// found int64").
+var mismatchRe = regexp.MustCompile(`type mismatch for [\w.]+: expected (\w+) but found (\w+)`)
 
 // typeRe matches the decoder's message for a value of the wrong type.
 var typeRe = regexp.MustCompile(`incompatible types: TOML value has type (\w+); destination has type (\w+)`)
@@ -681,7 +697,7 @@ func (p *problems) unknown(k toml.Key) {
 	// sets this key in any element ("centrality_share[2].clases").
 	line, where := 0, key
 	for k, l := range p.Lines {
-		if stripIndices(k) == key && (line == 0 || l < line) {
+		if stripIndices(k) == key && (line == 0 || l < line || l == line && morePrecise(k, where)) {
 			line, where = l, k
 		}
 	}
@@ -700,6 +716,16 @@ func (p *problems) unknown(k toml.Key) {
 		msg += fmt.Sprintf("%s holds no keys; remove it (targets/norway.toml shows the layout)", strings.Join(path[:i], "."))
 	}
 	p.Errs = append(p.Errs, &Error{File: p.File, Line: line, Key: where, Msg: msg})
+}
+
+// morePrecise orders two paths written on one line, so that a choice
+// among them does not depend on a map's order: the longer (the numbered
+// centrality_share[1] over centrality_share), then the first in byte order.
+func morePrecise(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) > len(b)
+	}
+	return a < b
 }
 
 var indexRe = regexp.MustCompile(`\[\d+\]`)

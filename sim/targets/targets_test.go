@@ -272,3 +272,20 @@ func deref(x *float64) string {
 	}
 	return fmt.Sprint(*x)
 }
+
+// The key a message shows does not depend on a map's order: a first
+// [[x]] header and a list opening on its key's line record two paths on
+// one line (x and x[1]), and the numbered one is shown every time.
+func TestParseErrorKeysStable(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"[peak_age]\nmin = 21\nmax = 27\n[[centrality_sahre]]\nclasses = [5]\n", `t.toml:4: centrality_sahre[1]: unknown key "centrality_sahre"`},
+		{"[age_rates]\ntolerance = 0.2\ngroups = [3, 4]\n", "t.toml:3: age_rates.groups[1]: expected a table"},
+	} {
+		for range 30 {
+			_, err := Parse("t.toml", []byte(c.src))
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("%q:\n got %v\nwant %s…", c.src, err, c.want)
+			}
+		}
+	}
+}

@@ -32,21 +32,19 @@ func Of(pe toml.ParseError, data []byte) (line, col int) {
 // of tables it is in, when its first part names one in data
 // ("parameter[2].values": the second [[parameter]] header at or before
 // line); otherwise key unchanged. The decoder's own keys have no element
-// numbers.
+// numbers. The headers are found by the key scanner (ScanLines), so that a
+// header inside a multi-line string does not count and a quoted one
+// ([["parameter"]]) does.
 func Numbered(data []byte, line int, key string) string {
 	head, rest, dotted := strings.Cut(key, ".")
+	lines := ScanLines(string(data))
 	n := 0
-	for i, l := range strings.Split(string(data), "\n") {
-		if i+1 > line {
+	for k := 1; ; k++ {
+		l, ok := lines[fmt.Sprintf("%s[%d]", head, k)]
+		if !ok || l > line {
 			break
 		}
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "[[") {
-			name, _, _ := strings.Cut(strings.TrimPrefix(t, "[["), "]]")
-			if strings.TrimSpace(name) == head {
-				n++
-			}
-		}
+		n = k
 	}
 	switch {
 	case n == 0:

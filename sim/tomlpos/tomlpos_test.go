@@ -45,4 +45,9 @@ func TestNumbered(t *testing.T) {
 			t.Errorf("Numbered(line %d, %q) = %q, want %q", c.line, c.key, got, c.want)
 		}
 	}
+	// A header in a multi-line string is text, a quoted one a header.
+	data = []byte("[scenario]\ndescription = \"\"\"\n[[intervention]]\n\"\"\"\n[[\"intervention\"]]\nfrom_year = 2025\nfrom_year = 2026\n")
+	if got := Numbered(data, 7, "intervention.from_year"); got != "intervention[1].from_year" {
+		t.Errorf("a header in a string, a quoted one: %q, want intervention[1].from_year", got)
+	}
 }
