@@ -615,15 +615,17 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 			continue
 		}
 		text := strings.TrimSpace(v.Str)
-		if n, ok := readNumber(kp, text); ok {
-			p.Add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
-			v.Num, _ = strconv.ParseFloat(n.value, 64)
-		} else if ps.Kind == "integer" && dotThousands.MatchString(text) {
-			// jobs = "1.500": the dots separate thousands (1.5 would be
-			// refused as a count).
+		if (ps.Kind == "integer" || ps.Unit == "NOK") && dotThousands.MatchString(text) {
+			// jobs = "1.500", relocation_grant = "400.000": the dots
+			// separate thousands (1.5 would be refused as a count, and a
+			// grant of 400 NOK is not what was meant). Before the
+			// reading below, which took the dot for a decimal point.
 			whole := strings.ReplaceAll(text, ".", "")
 			p.Add(kp, "expected %s, got the text %q; write %s = %s without quotes: TOML has no thousands separators", what, v.Str, ps.Key, whole)
 			v.Num, _ = strconv.ParseFloat(whole, 64)
+		} else if n, ok := readNumber(kp, text); ok {
+			p.Add(kp, "expected %s, got the text %q; %s", what, v.Str, numberFix(kp, ps.Key, v.Str, true))
+			v.Num, _ = strconv.ParseFloat(n.value, 64)
 		} else if _, err := strconv.ParseFloat(text, 64); err == nil {
 			continue // "0.9": intervention.Validate says to write it without quotes
 		} else if m := withUnit.FindStringSubmatch(text); m != nil && !multiplier.MatchString(text) {
@@ -666,7 +668,7 @@ func (s *Scenario) numbersInText(p *problems, path string, sp *intervention.Spec
 var (
 	// dotThousands is a whole number with dots between groups of three
 	// digits (1.500, 12.000.000).
-	dotThousands = regexp.MustCompile(`^[+-]?\d{1,3}(\.\d{3})+$`)
+	dotThousands = regexp.MustCompile(`^[+-]?[1-9]\d{0,2}(\.\d{3})+$`)
 	// withUnit is a number with words or a currency before or after it
 	// ("400 000 NOK", "kr 250 000", "30 per year"); the number is the
 	// first group.

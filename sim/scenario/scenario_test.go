@@ -199,6 +199,8 @@ var parseCases = []badCase{
 	// (a count rounded to 0 gets no such fix).
 	{"syntax: phase-in with a decimal comma", head + "[[intervention]]\nkind = \"broadband\"\nregions = [\"T01\"]\nfrom_year = 2025\nphase_in_years = 0,4\n", 9, "intervention[1].phase_in_years",
 		[]string{"write phase_in_years = 0: TOML uses a decimal point, not a comma; phase_in_years takes whole numbers (0.4 rounded)"}},
+	{"syntax: negative phase-in with a decimal comma", head + "[[intervention]]\nkind = \"broadband\"\nregions = [\"T01\"]\nfrom_year = 2025\nphase_in_years = -0,4\n", 9, "intervention[1].phase_in_years",
+		[]string{"write phase_in_years = 0: TOML uses a decimal point"}},
 	{"syntax: thousands by a comma", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nfrom_year = 2025\njobs = 1,500\n", 9, "intervention[1].jobs", []string{"write jobs = 1500: TOML has no thousands separators"}},
 	{"syntax: a comma of two readings", head + "[behaviour]\nmove_scale = 1,500\n", 6, "behaviour.move_scale", []string{"write move_scale = 1.5 if the comma is a decimal comma, or move_scale = 1500 if it separates thousands"}},
 	{"syntax: words after a number", head + "seed = 30 years\n", 5, "scenario.seed", []string{"a comment starts with #: write seed = 30  # years"}},
@@ -222,6 +224,9 @@ var parseCases = []badCase{
 	// not a grant of 400.
 	{"kroner with a thousands dot", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = 400.000\n", 9, "intervention[1].relocation_grant",
 		[]string{"relocation_grant = 400.000 reads as 400; TOML has no thousands separators: write relocation_grant = 400000 if the dot separates thousands"}},
+	// In quotes too (the fix was 'write relocation_grant = 400 without quotes').
+	{"quoted kroner with a thousands dot", head + "[[intervention]]\nkind = \"recruitment\"\nregions = [\"T01\"]\nfrom_year = 2025\nrelocation_grant = \"400.000\"\n", 9, "intervention[1].relocation_grant",
+		[]string{`expected a number, got the text "400.000"; write relocation_grant = 400000 without quotes: TOML has no thousands separators`}},
 	{"round thousands by a dot", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = 2.000\n", 10, "intervention[1].jobs",
 		[]string{"jobs = 2.000 reads as 2; TOML has no thousands separators: write jobs = 2000 if the dot separates thousands"}},
 	{"thousands by a dot in quotes", head + "[[intervention]]\nkind = \"business_development\"\nregions = [\"T01\"]\nskill_level = \"high\"\nfrom_year = 2025\njobs = \"1.500\"\n", 10, "intervention[1].jobs",

@@ -368,7 +368,7 @@ func readNumber(path, v string) (writtenNum, bool) {
 		if math.Round(x) == 0 && lastKey(path) != "phase_in_years" {
 			return writtenNum{}, false
 		}
-		r := strconv.FormatFloat(math.Round(x), 'f', -1, 64)
+		r := strconv.FormatFloat(math.Round(x)+0, 'f', -1, 64) // +0: -0,4 rounds to 0, not -0
 		text += fmt.Sprintf("; %s takes whole numbers (%s rounded)", lastKey(path), v)
 		v = r
 	}
