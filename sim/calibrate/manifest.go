@@ -25,6 +25,9 @@ type Manifest struct {
 	// EngineBuild is the revision the binary was built from (engine.Build;
 	// "" when unknown).
 	EngineBuild string `json:"engine_build,omitempty"`
+	// EngineBinarySHA256 is the SHA-256 of the executable
+	// (engine.BinarySHA256), as a run's manifest has it.
+	EngineBinarySHA256 string `json:"engine_binary_sha256,omitempty"`
 	// CalibrationFile is the file given to settle calibrate (relative to
 	// WorkingDir), TargetsFile the targets it fitted to: the same file when
 	// the targets are beside the [calibration] table.
@@ -69,20 +72,21 @@ type Manifest struct {
 func NewManifest(s *Spec, t *Targets, w *world.World) Manifest {
 	vscale, vseeds := s.validation()
 	m := Manifest{
-		EngineVersion:     engine.Version,
-		EngineBuild:       engine.Build(),
-		CalibrationFile:   s.File,
-		CalibrationSHA256: s.SHA256,
-		World:             s.World,
-		WorldFiles:        append([]world.File(nil), w.Files...),
-		Params:            append([]Param(nil), s.Params...),
-		Scale:             s.Scale,
-		Years:             s.Years,
-		Seeds:             append([]uint64(nil), s.Seeds...),
-		ValidateScale:     vscale,
-		ValidateSeeds:     append([]uint64(nil), vseeds...),
-		Method:            s.Method,
-		MaxEvals:          s.MaxEvals,
+		EngineVersion:      engine.Version,
+		EngineBuild:        engine.Build(),
+		EngineBinarySHA256: engine.BinarySHA256(),
+		CalibrationFile:    s.File,
+		CalibrationSHA256:  s.SHA256,
+		World:              s.World,
+		WorldFiles:         append([]world.File(nil), w.Files...),
+		Params:             append([]Param(nil), s.Params...),
+		Scale:              s.Scale,
+		Years:              s.Years,
+		Seeds:              append([]uint64(nil), s.Seeds...),
+		ValidateScale:      vscale,
+		ValidateSeeds:      append([]uint64(nil), vseeds...),
+		Method:             s.Method,
+		MaxEvals:           s.MaxEvals,
 	}
 	if t != nil {
 		m.TargetsFile, m.TargetsSHA256 = t.File, t.SHA256

@@ -328,7 +328,7 @@ func (p *parser) names(key string, v any) (names []string, ok, hidden bool) {
 	list, isList := v.([]any)
 	if !isList {
 		p.Add(key, `expected a list of parameter names, e.g. params = ["base_a2", "phase_factor.student"]; got %s`, shown(v))
-		return names, false, true
+		return names, false, holdsText(v) // params = "base_a2" may name the bounded one; params = 3 names none
 	}
 	ok = true
 	for i, x := range list {

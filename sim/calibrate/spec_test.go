@@ -176,6 +176,11 @@ func TestParseSpecNumberInParams(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
+	// A number instead of the list names none either.
+	_, err = ParseSpec("t.toml", []byte("[calibration]\nparams = 3\n[calibration.bounds]\nbase_c = [0.01, 0.1]\n"))
+	if err == nil || !strings.Contains(err.Error(), "t.toml:4: calibration.bounds.base_c: base_c has bounds but is not in calibration.params") {
+		t.Errorf("params = 3: %v", err)
+	}
 }
 
 // TestReadSpecKeepsProblems: ReadSpec (settle calibrate's, before its

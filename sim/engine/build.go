@@ -50,13 +50,18 @@ var build = sync.OnceValue(func() string {
 func BinarySHA256() string { return binarySHA256() }
 
 var binarySHA256 = sync.OnceValue(func() string {
-	exe, err := os.Executable()
+	// /proc/self/exe is the running file even when a rebuild has replaced
+	// the one at its path (os.Executable gives the path); elsewhere, the
+	// path.
+	f, err := os.Open("/proc/self/exe")
 	if err != nil {
-		return ""
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return ""
+		exe, err := os.Executable()
+		if err != nil {
+			return ""
+		}
+		if f, err = os.Open(exe); err != nil {
+			return ""
+		}
 	}
 	defer f.Close()
 	h := sha256.New()

@@ -312,6 +312,9 @@ func (r *Run) writeFlows(y *record.Year) {
 	var sum, done int64 // the origin's simulated moves so far, and their rounded total
 	for i := range y.Flows {
 		f := &y.Flows[i]
+		if i > 0 && f.Origin < y.Flows[i-1].Origin {
+			panic(fmt.Sprintf("output: the flows of %d are not sorted by origin", y.Year)) // record.Year says they are
+		}
 		if i == 0 || f.Origin != y.Flows[i-1].Origin {
 			sum, done = 0, 0
 		}
