@@ -556,6 +556,19 @@ func TestSweepMergeMerged(t *testing.T) {
 	if code, _, errs := settle(t, "sweep", "merge", "--out", other, base); code != 1 || !strings.Contains(errs, "refusing to overwrite "+other+": it holds the merge of 2 shards already") {
 		t.Errorf("merge into a merged folder: exit %d, %s", code, errs)
 	}
+	// A merge made elsewhere (--out): the advice names its shards, which
+	// are not inside it, and works (it gave the merged folder, refused).
+	code, out, errs = settle(t, "sweep", "merge", other)
+	_, advice, ok := strings.Cut(out, "settle sweep merge --out NEWDIR ")
+	advice, _, _ = strings.Cut(advice, "\n")
+	if code != 0 || !ok || strings.Contains(advice, other) {
+		t.Fatalf("merge of a merge made elsewhere: exit %d\n%s%s", code, out, errs)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	args := append([]string{"sweep", "merge", "--out", again, "--quiet"}, strings.Fields(advice)...)
+	if code, _, errs := settle(t, args...); code != 0 {
+		t.Errorf("the advice %q: exit %d, %s", advice, code, errs)
+	}
 }
 
 // A shard whose overrides differ from those of the shards beside it is

@@ -71,8 +71,18 @@ func (e *MergedError) Error() string {
 	if !m.EndTime.IsZero() {
 		when = " on " + m.EndTime.Local().Format("2006-01-02 15:04")
 	}
+	// The shards: inside the folder (give the folder), or elsewhere (a
+	// merge made with --out: give them).
+	shards := output.ShellQuote(e.Dir)
+	if inner, _ := filepath.Glob(filepath.Join(e.Dir, "shard-*", ManifestFile)); len(inner) == 0 && len(m.MergedFrom) > 0 {
+		q := make([]string, len(m.MergedFrom))
+		for i, d := range m.MergedFrom {
+			q[i] = output.ShellQuote(d)
+		}
+		shards = strings.Join(q, " ")
+	}
 	return fmt.Sprintf("%s is merged already: the %d runs of its %d shards were merged%s into %s, %s and %s there. To merge the shards again, into a new folder: settle sweep merge --out NEWDIR %s",
-		e.Dir, m.Runs, len(m.MergedFrom), when, RunsFile, ParquetFile, PointsFile, output.ShellQuote(e.Dir))
+		e.Dir, m.Runs, len(m.MergedFrom), when, RunsFile, ParquetFile, PointsFile, shards)
 }
 
 // Merged returns the manifest of dir when it is the merge of shards with

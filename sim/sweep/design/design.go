@@ -67,7 +67,7 @@ func Grid(levels []int) [][]int {
 // correlation between the dimensions (r = −0.5 between two of three
 // dimensions of 10 points is common): regression coefficients of
 // correlated inputs share their effects. The order is then rearranged by
-// the method of Iman and Conover (1982), with van der Waerden scores
+// the method of Iman and Conover (1982), with centred rank scores
 // permuted from the stream (seed, streamIC), repeated while it lowers the
 // largest absolute correlation (MaxCorrelation): each dimension keeps its
 // values, and so its strata, in another order. With n ≤ k+1 points there
@@ -127,8 +127,10 @@ const (
 
 // decorrelate rearranges the rows of each column of x (n points of k
 // dimensions) so that the columns correlate less (Iman and Conover 1982):
-// a matrix of scores S whose columns are van der Waerden scores
-// Φ⁻¹(i/(n+1)) in random order is made uncorrelated, S* = S·(L⁻¹)ᵀ with
+// a matrix of scores S whose columns are centred ranks i − (n−1)/2 in
+// random order (Iman and Conover's van der Waerden scores Φ⁻¹(i/(n+1))
+// would need math.Erfinv, whose arithmetic other platforms fuse
+// differently) is made uncorrelated, S* = S·(L⁻¹)ᵀ with
 // L the Cholesky factor of S's correlation matrix, and each column of x
 // is put in the rank order of S*'s. Further rounds start from the scores
 // in x's new ranks, while they lower the largest correlation. Small
@@ -146,7 +148,10 @@ func decorrelate(x [][]float64, g rng.RNG) {
 	}
 	score := make([]float64, n)
 	for i := range score {
-		score[i] = math.Sqrt2 * math.Erfinv(2*float64(i+1)/float64(n+1)-1)
+		// Centred ranks, not van der Waerden's normal scores: Erfinv's
+		// arithmetic is fused differently on other platforms (arm64's
+		// FMADD), and the points must be the same bits everywhere.
+		score[i] = float64(i) - float64(n-1)/2
 	}
 	best, _, _ := MaxCorrelation(x)
 	best = math.Abs(best)
