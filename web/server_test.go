@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // logBuf collects a server's log lines.
@@ -1039,6 +1041,18 @@ func TestUpperFirst(t *testing.T) {
 	for in, want := range map[string]string{"østre fabrikk removes": "Østre fabrikk removes", "år": "År", "": "", "housing": "Housing", "Øst": "Øst"} {
 		if got := upperFirst(in); got != want || !utf8.ValidString(got) {
 			t.Errorf("upperFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// MaxScale is a short decimal, at most the limit: --max-persons 200000
+// gave 0.036000000000000004, shown on the page and in its messages.
+func TestMaxScaleDecimal(t *testing.T) {
+	w := &world.World{Regions: []world.Region{{Code: "1", Population: 5_550_203}}}
+	for persons, want := range map[int]string{200_000: "0.036", 500_000: "0.09", 100_000: "0.018", 1_200_000: "0.216", 5_550_203: "1", 5_550_202: "0.999"} {
+		x := Limits{MaxPersons: persons}.MaxScale(w)
+		if got := strconv.FormatFloat(x, 'g', -1, 64); got != want || x*5_550_203 > float64(persons)+1e-6 {
+			t.Errorf("--max-persons %d: max scale %s, want %s", persons, got, want)
 		}
 	}
 }

@@ -70,8 +70,16 @@ func (lim Limits) MaxScale(w *world.World) float64 {
 	if x >= 1 {
 		return 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(x))-2)
-	return math.Floor(x/p) * p
+	// Through decimal text: Floor(x/p)·p gave 0.036000000000000004,
+	// which the page and its messages showed.
+	e := int(math.Floor(math.Log10(x))) - 2
+	digits := math.Floor(x / math.Pow(10, float64(e)))
+	y, _ := strconv.ParseFloat(strconv.FormatFloat(digits, 'f', 0, 64)+"e"+strconv.Itoa(e), 64)
+	for y > x { // a decimal above x by its rounding: one step down
+		digits--
+		y, _ = strconv.ParseFloat(strconv.FormatFloat(digits, 'f', 0, 64)+"e"+strconv.Itoa(e), 64)
+	}
+	return y
 }
 
 // MaxSeed is the largest seed a scenario file holds (TOML integers are
