@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"image/color"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/settle-sim/settle/sim/compare"
-	"github.com/settle-sim/settle/sim/scenario"
 )
 
 // TestMapCirclesShowColour: on a map of circles (the teaching world) every
@@ -182,29 +180,7 @@ func TestMapLegendClearOfTargets(t *testing.T) {
 	}
 
 	// Norway: a housing programme in Vardø and Vadsø.
-	dir := t.TempDir()
-	file := filepath.Join(dir, "vardo.toml")
-	toml := "[scenario]\nname = \"vardo\"\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n" +
-		"[[intervention]]\nkind = \"housing\"\nname = \"Young homes\"\nregions = [\"Vardø\", \"Vadsø\"]\nfrom_year = 2025\ndwellings_per_year = 30\n"
-	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var ss []*scenario.Scenario
-	for _, f := range []string{testdata("norway.toml"), file} {
-		s, err := scenario.Load(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss = append(ss, s)
-	}
-	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 1, Scale: 0.005})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nr, err := p.Run(context.Background(), compare.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, nr := vardoHousing(t, t.TempDir(), "vardo")
 	targets = make([]bool, p.World.N())
 	for i := range targets {
 		targets[i] = p.Targets(1, i)

@@ -681,28 +681,7 @@ func TestMinutesByDirection(t *testing.T) {
 func TestChartTextInside(t *testing.T) {
 	dir := t.TempDir()
 	const name = "finnmark-youth-housing-and-remote-work-package"
-	file := filepath.Join(dir, "long.toml")
-	toml := fmt.Sprintf("[scenario]\nname = %q\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n"+
-		"[[intervention]]\nkind = \"housing\"\nname = \"Young homes\"\nregions = [\"Vardø\", \"Vadsø\"]\nfrom_year = 2025\ndwellings_per_year = 30\n", name)
-	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var ss []*scenario.Scenario
-	for _, f := range []string{testdata("norway.toml"), file} {
-		s, err := scenario.Load(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss = append(ss, s)
-	}
-	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 1, Scale: 0.005})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := p.Run(context.Background(), compare.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := vardoHousing(t, dir, name)
 	out := filepath.Join(dir, "out")
 	charts, err := Write(r, out)
 	if err != nil {
@@ -769,4 +748,34 @@ func TestChartTextInside(t *testing.T) {
 	if wrapped < 2 {
 		t.Errorf("%d charts have the long title on more than one line, want the two maps at least", wrapped)
 	}
+}
+
+// vardoHousing runs a compare on Norway of the baseline and a housing
+// programme in Vardø and Vadsø named name, written into dir: 2
+// replicates of one year at scale 0.005 (a world with borders, quickly).
+func vardoHousing(t *testing.T, dir, name string) (*compare.Plan, *compare.Result) {
+	t.Helper()
+	file := filepath.Join(dir, "vardo.toml")
+	toml := fmt.Sprintf("[scenario]\nname = %q\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n"+
+		"[[intervention]]\nkind = \"housing\"\nname = \"Young homes\"\nregions = [\"Vardø\", \"Vadsø\"]\nfrom_year = 2025\ndwellings_per_year = 30\n", name)
+	if err := os.WriteFile(file, []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ss []*scenario.Scenario
+	for _, f := range []string{testdata("norway.toml"), file} {
+		s, err := scenario.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	p, err := compare.NewPlan(ss, compare.PlanOptions{Replicates: 2, Years: 1, Scale: 0.005})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Run(context.Background(), compare.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, r
 }
