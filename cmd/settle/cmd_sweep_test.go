@@ -455,7 +455,7 @@ func TestSweepSeeds(t *testing.T) {
 	bad := filepath.Join(filepath.Dir(file), "seed.toml")
 	os.WriteFile(bad, bytes.Replace(data, []byte("[metrics]"), []byte("[[parameter]]\npath = \"seed\"\nvalues = [1, 2, 3]\n[metrics]"), 1), 0o644)
 	code, _, errs := settle(t, "sweep", bad, "--dry-run")
-	if want := bad + ":9: parameter[2].path: the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seeds 2 and 3; remove this [[parameter]], and for more seeds per point raise replicates in [sweep]"; code != 1 || !strings.Contains(errs, want) {
+	if want := bad + ":9: parameter[2].path: the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seeds; remove this [[parameter]], and for more seeds per point raise replicates in [sweep] (or --replicates)"; code != 1 || !strings.Contains(errs, want) {
 		t.Errorf("seed as a parameter: exit %d, %s\nwant %s", code, errs, want)
 	}
 	for _, c := range []struct {

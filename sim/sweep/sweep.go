@@ -843,8 +843,9 @@ func (sw *Sweep) wholeBounds(t target) (lo, hi float64) {
 // had two seed columns, and settle sensitivity regressed on the seed as
 // if it were an input.
 func (sw *Sweep) seedParamMsg() string {
-	return fmt.Sprintf("the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same %s; remove this [[parameter]], and for more seeds per point raise replicates in [sweep], for other seeds set seed = N in [sweep]",
-		SeedRange(sw.Seed, sw.Replicates))
+	// No seed list: --replicates, applied after the parameters are read,
+	// may change it (the dry run's plan lists the seeds).
+	return "the seed cannot be swept: replicate r of every point runs with seed s + r, where s is seed in [sweep] (else the base scenario's seed), so every point runs the same seeds; remove this [[parameter]], and for more seeds per point raise replicates in [sweep] (or --replicates), for other seeds set seed = N in [sweep]"
 }
 
 // Seeds names the seeds the runs of shard s use (the whole sweep when s
