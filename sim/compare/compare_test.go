@@ -37,6 +37,19 @@ func load(t *testing.T, files ...string) []*scenario.Scenario {
 	return out
 }
 
+// writeScenario writes text as the scenario file file and loads it.
+func writeScenario(t *testing.T, file, text string) *scenario.Scenario {
+	t.Helper()
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func runPlan(t *testing.T, opts PlanOptions, workers int, files ...string) *Result {
 	t.Helper()
 	return runWith(t, opts, RunOptions{Workers: workers}, files...)
@@ -249,15 +262,7 @@ func TestCompareEmbeddedWorldCopy(t *testing.T) {
 		if travel != "" {
 			text += fmt.Sprintf("travel_times = %q\n", travel)
 		}
-		file := filepath.Join(dir, name+".toml")
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s, err := scenario.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return writeScenario(t, filepath.Join(dir, name+".toml"), text)
 	}
 	for _, order := range []string{"embedded first", "copy first"} {
 		ss := []*scenario.Scenario{scen("embedded", "teaching", ""), scen("copy", "regions.csv", "travel.csv")}
@@ -1094,16 +1099,8 @@ func atoi(t *testing.T, s string) int {
 // world, years, seed and scale of testdata/base.toml.
 func homesOrPlace(t *testing.T, dir, name, kind, param string) *scenario.Scenario {
 	t.Helper()
-	file := filepath.Join(dir, name+".toml")
 	text := fmt.Sprintf("[scenario]\nname = %q\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = %q\nname = %q\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2025\n%s\n", name, kind, name+" plan", param)
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := scenario.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return writeScenario(t, filepath.Join(dir, name+".toml"), text)
 }
 
 // TestTargetUnitPerScenario: two scenarios that target the same regions
@@ -1487,14 +1484,7 @@ func TestSeconds(t *testing.T) {
 func TestTargetsRegionOfGroup(t *testing.T) {
 	dir := t.TempDir()
 	big := "[scenario]\nname = \"big\"\nworld = \"teaching\"\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = \"broadband\"\nregions = [\"T01\", \"T02\", \"T03\", \"T04\", \"T05\", \"T06\"]\nfrom_year = 2025\ncoverage = 0.9\n"
-	file := filepath.Join(dir, "big.toml")
-	if err := os.WriteFile(file, []byte(big), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := scenario.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := writeScenario(t, filepath.Join(dir, "big.toml"), big)
 	p, err := NewPlan(append(load(t, "base.toml"), s), PlanOptions{Replicates: 1})
 	if err != nil {
 		t.Fatal(err)

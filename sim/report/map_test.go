@@ -153,54 +153,55 @@ func absDiff(a, b uint8) int {
 func TestMapLegendClearOfTargets(t *testing.T) {
 	note := []string{"No single region's difference is clear with 2 replicates;", "see the key figures for groups of regions."}
 	r := bridgeResult(t)
-	targets := make([]bool, r.Plan.World.N())
-	for i := range targets {
-		targets[i] = r.Plan.Targets(1, i)
-	}
+	targets := targetsOf(r)
 	if !targets[regionIndex(t, r, "Holmøy")] || !targets[regionIndex(t, r, "Sjøvik")] {
 		t.Fatal("the bridge does not target Holmøy and Sjøvik")
 	}
 	for _, withNote := range []bool{false, true} {
-		f, ok, err := newMapFigure(r, 1, false)
-		if err != nil || !ok {
-			t.Fatalf("map: %v, %v", ok, err)
-		}
-		f.layer.note = nil
-		if withNote {
-			f.layer.note = note
-		}
-		if n := coveredPixels(t, f, targets); len(n) > 0 {
-			t.Errorf("teaching world, note %v: the legend covers targets (pixels of each under it): %v", withNote, n)
-		}
-		m := f.layer
+		m := checkLegend(t, "teaching world", r, false, withNote, note, targets)
 		if !withNote && m.legendOut {
 			t.Error("teaching world: the legend without a note is drawn beside the map; the view has room for it in a corner")
 		}
-		checkNames(t, "teaching world", m, targets)
 	}
 
 	// Norway: a housing programme in Vardø and Vadsø.
-	p, nr := vardoHousing(t, t.TempDir(), "vardo")
-	targets = make([]bool, p.World.N())
-	for i := range targets {
-		targets[i] = p.Targets(1, i)
-	}
+	nr := vardoHousing(t, t.TempDir(), "vardo")
+	targets = targetsOf(nr)
 	for _, zoom := range []bool{false, true} {
 		for _, withNote := range []bool{false, true} {
-			f, ok, err := newMapFigure(nr, 1, zoom)
-			if err != nil || !ok {
-				t.Fatalf("map: %v, %v", ok, err)
-			}
-			f.layer.note = nil
-			if withNote {
-				f.layer.note = note
-			}
-			if n := coveredPixels(t, f, targets); len(n) > 0 {
-				t.Errorf("Norway, zoom %v, note %v: the legend covers targets (pixels of each under it): %v", zoom, withNote, n)
-			}
-			checkNames(t, fmt.Sprintf("Norway, zoom %v", zoom), f.layer, targets)
+			checkLegend(t, fmt.Sprintf("Norway, zoom %v", zoom), nr, zoom, withNote, note, targets)
 		}
 	}
+}
+
+// targetsOf says which regions of r's world scenario 1 targets.
+func targetsOf(r *compare.Result) []bool {
+	targets := make([]bool, r.Plan.World.N())
+	for i := range targets {
+		targets[i] = r.Plan.Targets(1, i)
+	}
+	return targets
+}
+
+// checkLegend draws scenario 1's map of r (zoomed or not, with the note
+// under the legend or without it) and fails t, naming what, where the
+// legend covers pixels or names of the target regions. It returns the
+// drawn layer.
+func checkLegend(t *testing.T, what string, r *compare.Result, zoom, withNote bool, note []string, targets []bool) *mapLayer {
+	t.Helper()
+	f, ok, err := newMapFigure(r, 1, zoom)
+	if err != nil || !ok {
+		t.Fatalf("%s: map: %v, %v", what, ok, err)
+	}
+	f.layer.note = nil
+	if withNote {
+		f.layer.note = note
+	}
+	if n := coveredPixels(t, f, targets); len(n) > 0 {
+		t.Errorf("%s, note %v: the legend covers targets (pixels of each under it): %v", what, withNote, n)
+	}
+	checkNames(t, what, f.layer, targets)
+	return f.layer
 }
 
 // checkNames fails t where the legend of the drawn map m overlaps the

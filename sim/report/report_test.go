@@ -681,7 +681,7 @@ func TestMinutesByDirection(t *testing.T) {
 func TestChartTextInside(t *testing.T) {
 	dir := t.TempDir()
 	const name = "finnmark-youth-housing-and-remote-work-package"
-	_, r := vardoHousing(t, dir, name)
+	r := vardoHousing(t, dir, name)
 	out := filepath.Join(dir, "out")
 	charts, err := Write(r, out)
 	if err != nil {
@@ -753,7 +753,7 @@ func TestChartTextInside(t *testing.T) {
 // vardoHousing runs a compare on Norway of the baseline and a housing
 // programme in Vardø and Vadsø named name, written into dir: 2
 // replicates of one year at scale 0.005 (a world with borders, quickly).
-func vardoHousing(t *testing.T, dir, name string) (*compare.Plan, *compare.Result) {
+func vardoHousing(t *testing.T, dir, name string) *compare.Result {
 	t.Helper()
 	file := filepath.Join(dir, "vardo.toml")
 	toml := fmt.Sprintf("[scenario]\nname = %q\nworld = \"norway-2024\"\nyears = 4\nseed = 7\nscale = 0.1\n\n"+
@@ -777,5 +777,5 @@ func vardoHousing(t *testing.T, dir, name string) (*compare.Plan, *compare.Resul
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, r
+	return r
 }
