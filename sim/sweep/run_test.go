@@ -195,12 +195,7 @@ func TestResume(t *testing.T) {
 func TestResumeLocked(t *testing.T) {
 	sw := load(t, smallGrid)
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: dir, Workers: 1})
 	f, err := os.OpenFile(filepath.Join(dir, JournalFile), os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -220,12 +215,7 @@ func TestResumeChangedSweep(t *testing.T) {
 	path := write(t, smallGrid)
 	sw, _ := Load(path)
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: dir, Workers: 1})
 	os.WriteFile(path, []byte(strings.Replace(smallGrid, "0.8, 1.2", "0.8, 1.3", 1)), 0o644)
 	sw2, err := Load(path)
 	if err != nil {
@@ -307,12 +297,7 @@ func TestMergeIncompleteShard(t *testing.T) {
 	sw := load(t, smallGrid)
 	base := t.TempDir()
 	runSweep(t, sw, Options{Dir: filepath.Join(base, "shard-0-of-2"), Shard: Shard{0, 2}})
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}, Workers: 1})
 	_, err := Merge(base, []string{base}, nil)
 	if err == nil || !strings.Contains(err.Error(), "shard 1/2 in") || !strings.Contains(err.Error(), "is not complete") {
 		t.Fatalf("merge with an incomplete shard: %v", err)
@@ -336,12 +321,7 @@ func TestMergeWholeSweep(t *testing.T) {
 		}
 	}
 	unfinished := filepath.Join(base, "not finished") // the command quotes it
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: unfinished, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: unfinished, Workers: 1})
 	_, err := Merge(unfinished, []string{unfinished}, nil)
 	if err == nil || !strings.Contains(err.Error(), "which did not finish") || !strings.Contains(err.Error(), "--out '"+unfinished+"' --resume") {
 		t.Errorf("merge of an unfinished sweep: %v", err)
@@ -595,12 +575,7 @@ func TestOverrides(t *testing.T) {
 	// Resuming without them, or merging shards run with different ones,
 	// is refused.
 	unfinished := filepath.Join(t.TempDir(), "u")
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: unfinished, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: unfinished, Workers: 1})
 	plain, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -726,12 +701,7 @@ func TestDifferentBuilds(t *testing.T) {
 	sw := load(t, smallGrid)
 	dir := filepath.Join(t.TempDir(), "s")
 	engineBuild = func() string { return "aaaaaaaaaaaa" }
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: dir, Workers: 1})
 	engineBuild = func() string { return "bbbbbbbbbbbb+dirty" }
 	_, err := Run(context.Background(), sw, Options{Dir: dir, Resume: true})
 	if want := "it was started by the build aaaaaaaaaaaa of the engine, this is bbbbbbbbbbbb+dirty"; err == nil || !strings.Contains(err.Error(), want) {
@@ -786,13 +756,8 @@ func TestFolderSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
 	first := []string{"settle", "sweep", "first"}
-	Run(ctx, sw, Options{Dir: dir, Workers: 1, CommandLine: first, ResumeCommand: "settle sweep x --resume", Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: dir, Workers: 1, CommandLine: first, ResumeCommand: "settle sweep x --resume"})
 	for copyName, orig := range map[string]string{SweepCopy: path, ScenarioCopy: filepath.Join(filepath.Dir(path), "base.toml")} {
 		a, _ := os.ReadFile(orig)
 		b, err := os.ReadFile(filepath.Join(dir, copyName))
@@ -852,12 +817,7 @@ func TestFolderSelfContained(t *testing.T) {
 func TestOtherPoints(t *testing.T) {
 	sw := load(t, smallGrid)
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
-	Run(ctx, sw, Options{Dir: dir, Workers: 1, Progress: func(done, _ int) {
-		if done > 0 {
-			cancel()
-		}
-	}})
+	stopAfterFirst(sw, Options{Dir: dir, Workers: 1})
 	pts := filepath.Join(dir, PointsFile)
 	data, _ := os.ReadFile(pts)
 	os.WriteFile(pts, bytes.Replace(data, []byte("0.8,"), []byte("0.81,"), 1), 0o644)
@@ -875,4 +835,17 @@ func TestOtherPoints(t *testing.T) {
 	if _, err := Run(context.Background(), sw, Options{Dir: filepath.Join(base, "shard-1-of-2"), Shard: Shard{1, 2}}); err == nil || !strings.Contains(err.Error(), "its points.csv holds other points than this settle draws") {
 		t.Errorf("shard beside one of other points: %v", err)
 	}
+}
+
+// stopAfterFirst runs sw with opts and interrupts it once a run is done,
+// as Ctrl-C does: a folder with some runs and INCOMPLETE.
+func stopAfterFirst(sw *Sweep, opts Options) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.Progress = func(done, _ int) {
+		if done > 0 {
+			cancel()
+		}
+	}
+	Run(ctx, sw, opts)
 }
