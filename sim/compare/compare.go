@@ -51,7 +51,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -550,7 +549,7 @@ func runFolders(scenarios []*scenario.Scenario, sharedName bool) []string {
 	seen := map[string]bool{}
 	out := make([]string, len(scenarios))
 	for i, s := range scenarios {
-		name := FileName(s.Name)
+		name := output.ASCIIFileName(s.Name)
 		if i == 0 && sharedName {
 			name = "baseline-" + name
 		}
@@ -562,25 +561,6 @@ func runFolders(scenarios []*scenario.Scenario, sharedName bool) []string {
 		out[i] = n
 	}
 	return out
-}
-
-// FileName writes name (a scenario's name, a unit's code) in a file or
-// folder name as output.SafeName does, but in ASCII: its letters as a
-// sweep's metric names spell them (output.ASCIILetters: øybrua → oybrua,
-// Tromsø → Tromso), every other character but -, _ and . as '-'. A name
-// with nothing left is "unnamed". The charts (sim/report) and the runs
-// folder (RunName) name their files with it.
-func FileName(name string) string {
-	s := strings.Map(func(r rune) rune {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
-			return r
-		}
-		return '-'
-	}, strings.TrimSpace(output.ASCIILetters(name)))
-	if strings.Trim(s, "-_.") == "" {
-		return "unnamed"
-	}
-	return s
 }
 
 // Run simulates every scenario Replicates times, run after run, with all

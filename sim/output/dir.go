@@ -165,6 +165,28 @@ func NewRunDir(base, scenario string, seed uint64, start time.Time) (string, err
 	}
 }
 
+// ASCIIFileName writes name (a scenario's name, a unit's code) in a file or
+// folder name as SafeName does, but in ASCII: its letters as a sweep's
+// metric names spell them (ASCIILetters: øybrua → oybrua, Tromsø →
+// Tromso), every other character but -, _ and . as '-'. A name with
+// nothing left is "unnamed". A comparison's charts (sim/report) and runs
+// folders (compare.Plan.RunName) are named with it: a chart named
+// migration-target-T1-øybrua.png may be spelt in two ways (ø composed or
+// not), garbled by zip tools, mail and shells, and was not what a sweep
+// calls the same place.
+func ASCIIFileName(name string) string {
+	s := strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			return r
+		}
+		return '-'
+	}, strings.TrimSpace(ASCIILetters(name)))
+	if strings.Trim(s, "-_.") == "" {
+		return "unnamed"
+	}
+	return s
+}
+
 // SafeName turns a scenario name into a folder name: letters, digits, '-',
 // '_' and '.' are kept, anything else becomes '-'; an empty result (or "."
 // or "..") becomes "unnamed".

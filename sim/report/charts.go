@@ -432,7 +432,7 @@ func addBand(pl *plot.Plot, years []int, lo, hi []float64, c color.RGBA, alpha u
 func unitFile(u *compare.Unit) string {
 	switch u.Level {
 	case compare.LevelRegion:
-		return fileName(u.Code)
+		return output.ASCIIFileName(u.Code)
 	case compare.LevelNation:
 		return "nation"
 	case compare.LevelTarget:
@@ -441,21 +441,11 @@ func unitFile(u *compare.Unit) string {
 			name = name[:i]
 		}
 		if slug := slugName(name); slug != "" {
-			return u.Level + "-" + fileName(u.Code) + "-" + slug
+			return u.Level + "-" + output.ASCIIFileName(u.Code) + "-" + slug
 		}
 	}
-	return u.Level + "-" + fileName(u.Code)
+	return u.Level + "-" + output.ASCIIFileName(u.Code)
 }
-
-// fileName writes name (a scenario's name, a unit's code) in a chart's
-// file name in ASCII, as compare.FileName does for the runs' folders: its
-// letters as a sweep's metric names spell them (output.ASCIILetters:
-// øybrua → oybrua, Tromsø → Tromso), every other character '-'. A chart
-// named migration-target-T1-øybrua.png may be spelt in two ways (ø
-// composed or not), garbled by zip tools, mail and shells, and was not
-// what a sweep calls the same place. A name with nothing left is
-// "unnamed".
-func fileName(name string) string { return compare.FileName(name) }
 
 // slugName is name in lower case ASCII (output.ASCIIName's letters) with
 // every run of other characters one hyphen, at most 40 characters.
@@ -487,10 +477,10 @@ func chartFiles(p *compare.Plan) (scenarios, focus []string) {
 		if i == 0 {
 			// The baseline has no charts of its own: a scenario of its
 			// name (a file compared with itself) keeps the name.
-			scenarios = append(scenarios, fileName(sc.Name))
+			scenarios = append(scenarios, output.ASCIIFileName(sc.Name))
 			continue
 		}
-		scenarios = append(scenarios, distinct(seen, fileName(sc.Name)))
+		scenarios = append(scenarios, distinct(seen, output.ASCIIFileName(sc.Name)))
 	}
 	seen = map[string]bool{}
 	for _, u := range p.Focus {
