@@ -307,9 +307,12 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err := calibrate.WriteManifest(dir, &man); err != nil {
 		return err
 	}
-	// The calibration and targets files as read (the manifest keeps their
-	// SHA-256), as a run's folder keeps its scenario.toml.
+	// The calibration, targets and user world files as read (the manifest
+	// keeps their SHA-256), as a run's folder keeps its scenario.toml.
 	if err := calibrate.WriteCopies(dir, spec, tg); err != nil {
+		return err
+	}
+	if err := output.WriteWorldCopies(dir, w.Files); err != nil {
 		return err
 	}
 	finished := false

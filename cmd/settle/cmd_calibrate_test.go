@@ -489,6 +489,12 @@ func TestCalibrateTravelTimes(t *testing.T) {
 		m.StartTime.IsZero() || m.EndTime.Before(m.StartTime) || m.WorkingDir == "" || len(m.CommandLine) == 0 {
 		t.Errorf("manifest %+v", m)
 	}
+	// The folder keeps copies of the world files (world/).
+	for _, f := range m.WorldFiles {
+		if got := sha256Of(t, filepath.Join(out, output.WorldCopy(f))); got != f.SHA256 {
+			t.Errorf("%s: SHA-256 %s, the file's %s", output.WorldCopy(f), got, f.SHA256)
+		}
+	}
 	assertNoTmp(t, out)
 
 	// The times are used: without the file (the island's ferry estimated

@@ -521,6 +521,41 @@ func TestSweepFolderCopies(t *testing.T) {
 	}
 }
 
+// The folders of a sweep of a user world keep copies of its world files
+// (world/regions.csv, world/travel_times.csv), each shard's and the
+// merge's.
+func TestSweepFolderWorldCopies(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	src := filepath.Dir(file)
+	root, _ := filepath.Abs("../..")
+	want := map[string][]byte{}
+	for copyName, f := range map[string]string{"world/regions.csv": "regions.csv", "world/travel_times.csv": "travel.csv"} {
+		data, err := os.ReadFile(filepath.Join(root, "sim", "world", "data", "teaching", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, "my-"+f), data, 0o644)
+		want[copyName] = data
+	}
+	os.WriteFile(filepath.Join(src, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"my-regions.csv\"\ntravel_times = \"my-travel.csv\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
+	base := filepath.Join(t.TempDir(), "shards")
+	for _, s := range []string{"0/2", "1/2"} {
+		if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", s, "--quiet"); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if code, _, errs := settle(t, "sweep", "merge", base, "--quiet"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, dir := range []string{filepath.Join(base, "shard-0-of-2"), filepath.Join(base, "shard-1-of-2"), base} {
+		for name, data := range want {
+			if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(got, data) {
+				t.Errorf("%s: %v, or not the bytes of the world file the sweep read", filepath.Join(dir, name), err)
+			}
+		}
+	}
+}
+
 // settle sweep merge says the same thing however a merged folder is given:
 // merged again into itself it has nothing to do and says where its tables
 // are (it said "refusing to overwrite manifest.json …; choose another

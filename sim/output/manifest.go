@@ -67,31 +67,100 @@ func writeManifest(dir string, m *Manifest) error {
 	return WriteData(filepath.Join(dir, ManifestFile), append(b, '\n'))
 }
 
-// LoadWorld loads the world of the run whose manifest m was read from the
-// folder dir, with the travel-time file it used, after checking that the
-// world's files are still those the run read (their SHA-256): a changed or
-// moved file would silently give another world.
-func LoadWorld(dir string, m *Manifest) (*world.World, error) {
-	where := filepath.Join(dir, ManifestFile)
-	travel := ""
-	for _, f := range m.WorldFiles {
+// WorldCopyDir is the folder, inside a run folder, that holds copies of
+// the user's world files the run read (Manifest.WorldFiles; none for an
+// embedded world without a travel_times file): a run folder keeps its
+// inputs, and LoadWorld reads them when the originals have moved or
+// changed.
+const WorldCopyDir = "world"
+
+// WorldCopy is the path, relative to a run folder, of its copy of the
+// world file f: world/regions.csv or world/travel_times.csv.
+func WorldCopy(f world.File) string {
+	return filepath.Join(WorldCopyDir, f.Role+".csv")
+}
+
+// WriteWorldCopies copies the user's world files into the results folder
+// dir (WorldCopy), each checked against the SHA-256 recorded when the
+// world was read (world.World.Files): a file changed since is refused
+// rather than copied as another world. Runs, sweeps and calibrations keep
+// these copies beside their manifests.
+func WriteWorldCopies(dir string, files []world.File) error {
+	for _, f := range files {
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: the run read its %s file %s, which cannot be read now (%v); put the file back at that path to read this run", where, f.Role, f.Path, UnwrapPath(err))
+			return fmt.Errorf("copying the %s file %s into %s: %w", f.Role, f.Path, dir, UnwrapPath(err))
 		}
-		sum := sha256.Sum256(data)
-		if hex.EncodeToString(sum[:]) != f.SHA256 {
-			return nil, fmt.Errorf("%s: the %s file %s has changed since the run (its SHA-256 is not the one recorded); restore the version the run read, or run the scenario again", where, f.Role, f.Path)
+		if sha256Hex(data) != f.SHA256 {
+			return fmt.Errorf("the %s file %s changed after settle read it (its SHA-256 is no longer the one read); start again once the file is final", f.Role, f.Path)
 		}
-		if f.Role == world.TravelFile {
-			travel = f.Path
+		if err := os.MkdirAll(filepath.Join(dir, WorldCopyDir), 0o755); err != nil {
+			return err
+		}
+		if err := WriteData(filepath.Join(dir, WorldCopy(f)), data); err != nil {
+			return err
 		}
 	}
-	w, err := world.Load(m.World, travel)
+	return nil
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// LoadWorld loads the world of the run whose manifest m was read from the
+// folder dir, with the travel-time file it used, after checking that the
+// world's files are those the run read (their SHA-256): a changed file
+// would silently give another world. Each file is read from where the run
+// read it or, when it has moved or changed there, from the run folder's
+// copy (WorldCopy; runs of engine 0.9.3 and later have one). The world
+// keeps the name and file paths of the run.
+func LoadWorld(dir string, m *Manifest) (*world.World, error) {
+	where := filepath.Join(dir, ManifestFile)
+	name, travel := m.World, ""
+	for _, f := range m.WorldFiles {
+		path := f.Path
+		data, err := os.ReadFile(path)
+		switch {
+		case err == nil && sha256Hex(data) == f.SHA256:
+		default:
+			cp := filepath.Join(dir, WorldCopy(f))
+			cdata, cerr := os.ReadFile(cp)
+			switch {
+			case cerr == nil && sha256Hex(cdata) == f.SHA256:
+				path = cp
+			case cerr == nil:
+				return nil, fmt.Errorf("%s: the %s file the run read is neither at %s (%s) nor in the run folder: its copy %s has changed since the run; restore the version the run read, or run the scenario again", where, f.Role, f.Path, originalProblem(err), cp)
+			case err != nil:
+				return nil, fmt.Errorf("%s: the run read its %s file %s, which cannot be read now (%v), and the run folder has no copy of it (%s); put the file back at that path to read this run", where, f.Role, f.Path, UnwrapPath(err), WorldCopy(f))
+			default:
+				return nil, fmt.Errorf("%s: the %s file %s has changed since the run (its SHA-256 is not the one recorded), and the run folder has no copy of it (%s); restore the version the run read, or run the scenario again", where, f.Role, f.Path, WorldCopy(f))
+			}
+		}
+		switch f.Role {
+		case world.TravelFile:
+			travel = path
+		case world.RegionsFile:
+			name = path
+		}
+	}
+	w, err := world.Load(name, travel)
 	if err != nil {
 		return nil, fmt.Errorf("%s: world %q: %w", where, m.World, err)
 	}
+	w.Name = m.World
+	w.Files = append([]world.File(nil), m.WorldFiles...)
 	return w, nil
+}
+
+// originalProblem says why a world file at its original path was not used
+// (it cannot be read, or it has changed).
+func originalProblem(err error) string {
+	if err != nil {
+		return UnwrapPath(err).Error()
+	}
+	return "it has changed since the run"
 }
 
 // UnwrapPath drops the path and operation of a *fs.PathError, which the

@@ -119,7 +119,9 @@ type Run struct {
 // YearsCompleted.
 //
 // Create writes manifest.json with "complete": false and an INCOMPLETE
-// file at once, so a run that dies without Close is marked as such.
+// file at once, so a run that dies without Close is marked as such, and
+// copies the user's world files of m.WorldFiles into the folder
+// (WriteWorldCopies).
 func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	if w == nil || w.N() == 0 {
 		return nil, errors.New("output: a run needs a world with at least one region")
@@ -159,6 +161,9 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	var err error
 	if err = writeManifest(r.dir, &r.manifest); err == nil {
 		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
+	}
+	if err == nil {
+		err = WriteWorldCopies(dir, r.manifest.WorldFiles)
 	}
 	for k, c := range r.tables() {
 		if err == nil {

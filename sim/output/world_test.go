@@ -3,6 +3,7 @@ package output
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,5 +52,107 @@ func TestLoadWorldChecksFiles(t *testing.T) {
 	os.Remove(regions)
 	if _, err := LoadWorld(dir, m); err == nil || !strings.Contains(err.Error(), "regions file "+regions+", which cannot be read now") || !strings.Contains(err.Error(), "put the file back") {
 		t.Errorf("missing regions file: %v", err)
+	}
+}
+
+// A run folder keeps copies of the user's world files (world/regions.csv,
+// world/travel_times.csv), and LoadWorld reads them once the originals have
+// moved or changed: a run stays readable on another machine, or after its
+// world was edited. An edited copy is refused, and so is a file that
+// changed between reading the world and creating the run.
+func TestRunFolderKeepsWorldFiles(t *testing.T) {
+	src := t.TempDir()
+	regions := filepath.Join(src, "my-regions.csv")
+	travel := filepath.Join(src, "ferries.csv")
+	regionsText := "code,name,lat,lon,population\nA1,Alpha,60.0,10.0,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61.0,11.0,3000\n"
+	travelText := "from,to,minutes\nA1,B2,33\n"
+	for path, text := range map[string]string{regions: regionsText, travel: travelText} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := world.Load(regions, travel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	r, err := Create(dir, w, Manifest{ScenarioName: "test", World: w.Name, WorldFiles: w.Files, Years: 1, StartYear: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"world/regions.csv": regionsText, "world/travel_times.csv": travelText} {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v; want a copy of the file the run read", name, got, err)
+		}
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The originals are edited and then removed: the copies serve.
+	if err := os.WriteFile(travel, []byte("from,to,minutes\nA1,B2,90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(regions)
+	got, err := LoadWorld(dir, m)
+	if err != nil {
+		t.Fatalf("originals gone, copies in the folder: %v", err)
+	}
+	if got.Name != regions || len(got.Files) != 2 || got.Files[0].Path != regions || got.Files[1].Path != travel {
+		t.Errorf("loaded from the copies as %q, files %+v; want the run's names and paths", got.Name, got.Files)
+	}
+	if !slices.Equal(got.Minutes, w.Minutes) || got.TravelMinutes(0, 1) != 33 {
+		t.Errorf("the world loaded from the copies differs from the one the run read (Alpha–Beta %g minutes, want 33)", got.TravelMinutes(0, 1))
+	}
+
+	// An edited copy is not the run's world.
+	copyPath := filepath.Join(dir, "world", "travel_times.csv")
+	if err := os.WriteFile(copyPath, []byte("from,to,minutes\nA1,B2,34\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadWorld(dir, m)
+	if err == nil || !strings.Contains(err.Error(), "its copy "+copyPath+" has changed since the run") || !strings.Contains(err.Error(), "restore the version the run read") {
+		t.Errorf("edited copy: %v", err)
+	}
+	os.Remove(copyPath)
+	_, err = LoadWorld(dir, m)
+	if err == nil || !strings.Contains(err.Error(), "travel_times file "+travel+" has changed since the run") || !strings.Contains(err.Error(), "no copy of it (world/travel_times.csv)") {
+		t.Errorf("changed original, no copy: %v", err)
+	}
+
+	// A file that changed after the world was read is not copied as the
+	// run's: Create refuses, and the folder says it is incomplete.
+	if err := os.WriteFile(regions, []byte(regionsText+"D4,Delta,62.0,12.0,100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir2 := filepath.Join(t.TempDir(), "run2")
+	_, err = Create(dir2, w, Manifest{ScenarioName: "test", World: w.Name, WorldFiles: w.Files, Years: 1, StartYear: 2024})
+	if err == nil || !strings.Contains(err.Error(), "regions file "+regions+" changed after settle read it") {
+		t.Errorf("file changed before Create: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir2, IncompleteFile)); err != nil {
+		t.Errorf("the refused run's folder is not marked incomplete: %v", err)
+	}
+	assertNoTmp(t, dir2)
+
+	// An embedded world has no files to copy, and no world folder.
+	tw, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir3 := filepath.Join(t.TempDir(), "run3")
+	r3, err := Create(dir3, tw, Manifest{ScenarioName: "test", World: "teaching", Years: 1, StartYear: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r3.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir3, WorldCopyDir)); !os.IsNotExist(err) {
+		t.Errorf("a run of an embedded world has a world folder (%v)", err)
 	}
 }

@@ -261,10 +261,18 @@ func Merge(out string, dirs []string, cmdline []string) (*Manifest, error) {
 	if err := writeParquet(filepath.Join(out, ParquetFile), t, ids, runs); err != nil {
 		return nil, err
 	}
-	// The copies of the sweep file and base scenario, from a shard that
-	// has them (all have the same bytes: their SHA-256 agree).
-	for _, c := range []string{SweepCopy, ScenarioCopy} {
+	// The copies of the sweep file, base scenario and user world files,
+	// from a shard that has them (all have the same bytes: their SHA-256
+	// agree).
+	copies := []string{SweepCopy, ScenarioCopy}
+	for _, f := range m.WorldFiles {
+		copies = append(copies, output.WorldCopy(f))
+	}
+	for _, c := range copies {
 		if data, err := os.ReadFile(filepath.Join(byShard[0], c)); err == nil {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(out, c)), 0o755); err != nil {
+				return nil, err
+			}
 			if err := output.WriteData(filepath.Join(out, c), data); err != nil {
 				return nil, err
 			}

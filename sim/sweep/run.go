@@ -365,7 +365,8 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 }
 
 // writeCopies writes the sweep file and its base scenario into dir
-// (SweepCopy, ScenarioCopy) unless they are there.
+// (SweepCopy, ScenarioCopy) unless they are there, and the user's world
+// files (output.WriteWorldCopies).
 func (sw *Sweep) writeCopies(dir string) error {
 	for _, c := range []struct {
 		name string
@@ -379,7 +380,7 @@ func (sw *Sweep) writeCopies(dir string) error {
 			return err
 		}
 	}
-	return nil
+	return output.WriteWorldCopies(dir, sw.World.Files)
 }
 
 // CheckOut reports whether dir can take shard s of sw as a new sweep: nil
