@@ -480,7 +480,7 @@ func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
 	// With the run's years, scale and seed, which its command line may
 	// have set (--years makes a later intervention valid).
 	seed := m.Seed
-	s, err := scenario.ParseWith(orig, data, scenario.Overrides{Seed: &seed, Years: m.Years, Scale: m.Scale})
+	s, err := scenario.ParseWith(orig, data, scenario.Overrides{Seed: &seed, Years: m.Years, Scale: m.Scale, World: e.World})
 	if err == nil {
 		err = s.Resolve(e.World)
 	}

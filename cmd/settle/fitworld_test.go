@@ -103,3 +103,43 @@ func TestFitBuiltInTargets(t *testing.T) {
 		t.Errorf("fit.csv with the built-in targets differs from that with the file (%d and %d bytes)", len(a), len(b))
 	}
 }
+
+// TestRunOfUserWorldMoved: a run of a user world keeps copies of its world
+// files, so settle explain (with the run's interventions) and settle fit
+// read the run after the scenario's folder, world files and all, has gone
+// (a run folder copied to another machine).
+func TestRunOfUserWorldMoved(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	for _, f := range []string{"regions.csv", "travel.csv"} {
+		data, err := os.ReadFile(filepath.Join(root, "sim", "world", "data", "teaching", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, f), data, 0o644)
+	}
+	file := filepath.Join(src, "s.toml")
+	os.WriteFile(file, []byte("[scenario]\nname = \"s\"\nworld = \"regions.csv\"\ntravel_times = \"travel.csv\"\nyears = 1\nscale = 0.01\n\n"+
+		"[[intervention]]\nkind = \"region_enlargement\"\nname = \"Holmøy bridge\"\nregions = [\"Sjøvik\", \"Holmøy\"]\nfrom_year = 2024\nminutes_saved = 45\n"), 0o644)
+	dir := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	if err := runRun(context.Background(), runOptions{File: file, Out: dir, Quiet: true, newSim: newFake(nil)}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := settle(t, "explain", dir, "--region", "Holmøy")
+	// The interventions are read from the run's scenario.toml against the
+	// world from the copies (the scenario's world paths are gone).
+	if code != exitOK || !strings.Contains(out, "Holmøy (T14)") || !strings.Contains(out, "Interventions that reach Holmøy:\n  Holmøy bridge") {
+		t.Errorf("explain after the world files were removed: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = settle(t, "fit", dir, "--targets", filepath.Join(root, "targets", "norway.toml"), "--out", filepath.Join(t.TempDir(), "fit"))
+	if code != exitOK || !strings.Contains(out, "targets") {
+		t.Errorf("fit after the world files were removed: exit %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -1,8 +1,11 @@
 package scenario
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // TestParseWithOverrides: the overrides are applied before the checks that
@@ -54,5 +57,35 @@ func TestParseWithOverrides(t *testing.T) {
 				t.Errorf("Scale = %g, want %g", s.Scale, c.o.Scale)
 			}
 		})
+	}
+}
+
+// Overrides.World: a file whose world files are gone reads against the
+// world given (a run's, from its folder's copies), with its problems
+// checked against that world.
+func TestOverridesWorld(t *testing.T) {
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "[scenario]\nname = \"s\"\nworld = \"gone/regions.csv\"\ntravel_times = \"gone/travel.csv\"\nyears = 2\n\n" +
+		"[[intervention]]\nkind = \"broadband\"\nregions = [\"Holmøy\"]\nfrom_year = 2024\ncoverage = 0.95\n"
+	file := filepath.Join(t.TempDir(), "s.toml")
+	if _, err := ParseWith(file, []byte(text), Overrides{}); err == nil || !strings.Contains(err.Error(), "cannot read the world file") {
+		t.Fatalf("without a world given: %v", err)
+	}
+	s, err := ParseWith(file, []byte(text), Overrides{World: w})
+	if err != nil {
+		t.Fatalf("with the world given: %v", err)
+	}
+	if err := s.Resolve(w); err != nil || len(s.Interventions) != 1 || len(s.Interventions[0].Regions) != 1 || w.Regions[s.Interventions[0].Regions[0]].Name != "Holmøy" {
+		t.Fatalf("resolved against the world given: %v, %+v", err, s.Interventions)
+	}
+	// A mistake in a value (years = 0) does not hide a region unknown in
+	// the world given.
+	bad := strings.NewReplacer("Holmøy", "Holmøyy", "years = 2", "years = 0").Replace(text)
+	_, err = ParseWith(file, []byte(bad), Overrides{World: w})
+	if err == nil || !strings.Contains(err.Error(), "scenario.years") || !strings.Contains(err.Error(), `did you mean "Holmøy"`) || strings.Contains(err.Error(), "cannot read") {
+		t.Errorf("problems against the world given: %v", err)
 	}
 }

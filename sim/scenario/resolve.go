@@ -316,8 +316,12 @@ func (s *Scenario) Config(w *world.World) engine.Config {
 // paths are already relative to the scenario's folder. A world name that
 // is no embedded world is looked up beside the scenario too, for the fix
 // world = "ok.csv" when the folder has ok.csv (world.LoadIn; the current
-// folder may be another).
+// folder may be another). A world given to ParseWith (Overrides.World) is
+// returned as it is.
 func (s *Scenario) loadWorld() (*world.World, error) {
+	if s.given != nil {
+		return s.given, nil
+	}
 	w, err := world.Load(s.World, s.TravelTimes)
 	if err != nil && !strings.ContainsAny(s.World, `/\.`) {
 		if _, e := world.LoadIn(filepath.Dir(s.File), s.World, ""); e != nil {

@@ -85,6 +85,7 @@ type Scenario struct {
 	fileScale float64   // scale as the file gave it (0: not given)
 	lines     keyLines
 	resolved  *world.World // the world the targets were resolved against
+	given     *world.World // Overrides.World
 }
 
 // Override is a behaviour parameter the file sets, with its default.
@@ -163,6 +164,11 @@ type Overrides struct {
 	Seed  *uint64 // nil = the file's seed
 	Years int     // 0 = the file's years
 	Scale float64 // 0 = the file's scale
+	// World, if not nil, is the world the file is read against: a run's,
+	// which output.LoadWorld may have read from the copies in the run's
+	// folder. The file's world and travel_times paths are then not
+	// looked for on disk, and its problems are checked against World.
+	World *world.World
 }
 
 // Load reads and parses the scenario file at path.
@@ -199,6 +205,7 @@ func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 		Scale:     DefaultScale,
 		Behaviour: params.Default(),
 		Overrides: map[string]float64{},
+		given:     o.World,
 	}
 	if e := tomlpos.CheckUTF8(data); e != nil {
 		return nil, encodingError(file, data, e)
@@ -428,16 +435,17 @@ func (s *Scenario) resolveWorldPath(p *problems) {
 		}
 		return rel
 	}
-	// An embedded world's name is checked by LoadWorld (world.Load knows them).
+	// An embedded world's name is checked by LoadWorld (world.Load knows
+	// them); a world given (Overrides.World) is not looked for.
 	if isPath(s.World) {
 		s.World = abs(s.World)
-		if _, err := os.Stat(s.World); err != nil {
+		if _, err := os.Stat(s.World); err != nil && s.given == nil {
 			p.Add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, output.UnwrapPath(err), DefaultWorld)
 		}
 	}
 	if s.TravelTimes != "" {
 		s.TravelTimes = abs(s.TravelTimes)
-		if _, err := os.Stat(s.TravelTimes); err != nil {
+		if _, err := os.Stat(s.TravelTimes); err != nil && s.given == nil {
 			p.Add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, output.UnwrapPath(err))
 		}
 	}
