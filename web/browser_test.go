@@ -289,18 +289,27 @@ func TestBrowser(t *testing.T) {
 	shot("07-mistake.png")
 
 	// 9. A decimal comma is a decimal (Norwegian keyboards), and an empty
-	// Years is pointed out before anything is sent.
-	run("form checks", jsStep(`document.getElementById('scale').value = '0,3'; document.getElementById('years').value = ''`),
-		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
+	// Years is pointed out before anything is sent; so is a To year typed
+	// that is no number: its value is '' as well, but it is not empty (an
+	// empty To year, no end, would be no mistake at all).
+	toYear := `.card[data-kind="housing"] [data-key="to_year"]`
+	run("form checks", jsStep(`document.getElementById('scale').value = '0,3'; document.getElementById('years').value = ''; document.querySelector('`+toYear+`').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(toYear), "1e"))
+	if bad := evalJS[bool](t, ctx, "bad input", `(e => e.validity.badInput && e.value === '')(document.querySelector('`+toYear+`'))`); !bad {
+		t.Fatal(`"1e" typed into To year: no bad input; the check tests nothing`)
+	}
+	run("run", chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
 	problem = evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
-	if scale := evalJS[float64](t, ctx, "spec scale", `settle.spec().scale`); scale != 0.3 || !strings.Contains(problem, "Years: is empty") || strings.Contains(problem, "Scale") {
+	if scale := evalJS[float64](t, ctx, "spec scale", `settle.spec().scale`); scale != 0.3 || !strings.Contains(problem, "Years: is empty") || strings.Contains(problem, "Scale") ||
+		!strings.Contains(problem, "· To year: is not a number; write the last year it is in force, or leave it empty (no end), e.g. ") {
 		t.Errorf("scale 0,3 read as %g; problems %q", scale, problem)
 	}
+	shot("08-not-a-number.png")
 
 	// 10. A reload offers the scenario last run back (the form is not lost):
 	// the housing programme, once its mistakes are put right (a form the
 	// page finds mistakes in is not run, nor kept).
-	run("run the housing programme", jsStep(`document.getElementById('scale').value = '0.5'; document.getElementById('years').value = '4'`),
+	run("run the housing programme", jsStep(`document.getElementById('scale').value = '0.5'; document.getElementById('years').value = '4'; document.querySelector('`+toYear+`').value = ''`),
 		chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`body[data-done="1"]`)))
 	run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#restore`)), chromedp.Click(chromedp.CSS(`#restore`)),
 		waitJS(`document.querySelectorAll('#interventions .card').length === 1`))
@@ -589,6 +598,9 @@ func TestBrowserClassroom(t *testing.T) {
 	shot("c3-teaching-keeps.png")
 
 	// 4. Mistakes, said in the form's words before anything is sent.
+	// fixForm sets the form's fields right; each case then gets one wrong.
+	const fixForm = `document.getElementById('seed').value = 1; document.getElementById('years').value = 6; document.getElementById('scale').value = 1;
+			document.querySelector('.card [data-key="from_year"]').value = 2027; document.querySelector('.card [data-param="minutes_saved"] input.value').value = 45;`
 	for _, c := range []struct{ set, want string }{
 		{`document.getElementById('seed').value = '99999999999999999999999'`, "Seed: 99999999999999999999999 is too large; write a whole number from 0 to 9,007,199,254,740,991"},
 		{`document.getElementById('years').value = '-5'`, "Years: must be 1 or more"},
@@ -596,9 +608,7 @@ func TestBrowserClassroom(t *testing.T) {
 		{`document.querySelector('.card [data-key="from_year"]').value = ''`, "Intervention 1 (Holmøy bridge) · From year: is empty"},
 		{`document.querySelector('.card [data-param="minutes_saved"] input.value').value = ''`, "Intervention 1 (Holmøy bridge) · minutes saved: is empty; give a number, or untick it"},
 	} {
-		run("mistake", jsStep(`document.getElementById('seed').value = 1; document.getElementById('years').value = 6; document.getElementById('scale').value = 1;
-			document.querySelector('.card [data-key="from_year"]').value = 2027; document.querySelector('.card [data-param="minutes_saved"] input.value').value = 45;`+c.set),
-			chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
+		run("mistake", jsStep(fixForm+c.set), chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
 		problem := evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
 		status := evalJS[string](t, ctx, "status", `document.getElementById('status').textContent`)
 		if !strings.Contains(problem, c.want) || !strings.HasPrefix(status, "Check the scenario") {
@@ -606,6 +616,38 @@ func TestBrowserClassroom(t *testing.T) {
 		}
 	}
 	shot("c4-mistake.png")
+	// Text that is no number, typed into a number field, is no number,
+	// not an empty field: the browser gives its value as '' all the same
+	// (validity.badInput tells the two apart). Chromium drops letters
+	// typed there ("x" leaves the field empty) but keeps what could begin
+	// a number, such as "1e" or "--1". Typed with the keyboard: a value
+	// set by JavaScript that is no number is dropped, not bad input.
+	for _, c := range []struct{ field, keys, want string }{
+		{`#years`, "1e", "Years: is not a number; write the number of years to simulate, e.g. 20"},
+		{`.card [data-key="from_year"]`, "--1", "Intervention 1 (Holmøy bridge) · From year: is not a number; write the first year it is in force, e.g. "},
+		{`.card [data-param="minutes_saved"] input.value`, "4e", "Intervention 1 (Holmøy bridge) · minutes saved: is not a number; give a number, or untick it"},
+	} {
+		el := `document.querySelector('` + c.field + `')`
+		run("type a non-number", jsStep(fixForm+el+`.value = ''`), chromedp.SendKeys(chromedp.CSS(c.field), c.keys))
+		if bad := evalJS[bool](t, ctx, "bad input", el+`.validity.badInput && `+el+`.value === ''`); !bad {
+			t.Fatalf("%q typed into %s: no bad input (value %q); the case tests nothing", c.keys, c.field, evalJS[string](t, ctx, "value", el+`.value`))
+		}
+		run("run", chromedp.Click(chromedp.CSS(`#run`)), chromedp.WaitVisible(chromedp.CSS(`#problems li`)))
+		problem := evalJS[string](t, ctx, "problem", `document.getElementById('problems').textContent`)
+		status := evalJS[string](t, ctx, "status", `document.getElementById('status').textContent`)
+		if !strings.Contains(problem, c.want) || !strings.Contains(status, c.want) || strings.Contains(problem+status, "is empty") ||
+			!evalJS[bool](t, ctx, "marked", el+`.getAttribute('aria-invalid') === 'true'`) {
+			t.Errorf("%q typed into %s: problems %q, status %q; want %q, the field marked, and no \"is empty\"", c.keys, c.field, problem, status, c.want)
+		}
+		if c.field == `#years` {
+			shot("c4-not-a-number.png")
+		}
+	}
+	// Setting the form again puts the bad input right.
+	run("fix the form", jsStep(fixForm))
+	if bad := evalJS[[]string](t, ctx, "bad input", `[...document.querySelectorAll('input')].filter(e => e.validity.badInput).map(e => e.id)`); len(bad) > 0 {
+		t.Errorf("fields still with bad input after setting them: %v", bad)
+	}
 
 	// 5. A warning of settle validate, shown while the run goes ahead;
 	// Done is said when the animation is, not while it plays; tooltips

@@ -634,13 +634,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	switch {
 	case errors.As(err, &typeErr) && formField[typeErr.Field] != "":
 		// A number typed into the form that its field cannot hold (a seed
-		// of 10^23): said of the field, in its words.
+		// of 10^23), or no number at all: said of the field, in its words.
 		key := formField[typeErr.Field]
-		msg := fmt.Sprintf("%s is not a whole number from 0 to %s", strings.TrimPrefix(typeErr.Value, "number "), group(MaxSeed))
-		if key == "scenario.years" {
-			msg = fmt.Sprintf("%s is not a whole number of years", strings.TrimPrefix(typeErr.Value, "number "))
-		}
-		jsonError(w, http.StatusBadRequest, "the scenario has 1 problem", []Problem{{Key: key, Message: msg}})
+		jsonError(w, http.StatusBadRequest, "the scenario has 1 problem", []Problem{{Key: key, Message: typeProblem(key, typeErr.Value)}})
 		return false
 	case errors.As(err, &tooBig):
 		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is larger than %d kB; a scenario needs far less: remove some interventions or regions", maxBody>>10), nil)
@@ -654,7 +650,33 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // formField is the form's field of a Spec's JSON field whose value is
 // typed in the form (decode's type errors).
-var formField = map[string]string{"spec.seed": "scenario.seed", "spec.years": "scenario.years"}
+var formField = map[string]string{"spec.seed": "scenario.seed", "spec.years": "scenario.years", "spec.scale": "scenario.scale"}
+
+// typeProblem says, in the form's words, what is wrong with a value the
+// form field key (of formField) cannot hold. value is as a
+// json.UnmarshalTypeError gives it: "number 2.5" for a number, with its
+// digits; "string", "bool", "array" or "object" for what is no number.
+func typeProblem(key, value string) string {
+	want := map[string]string{
+		"scenario.years": "a whole number of years, e.g. 20",
+		"scenario.seed":  "a whole number from 0 to " + group(MaxSeed),
+		"scenario.scale": "a share above 0 and at most 1 (0.05 is a 5 % sample)",
+	}[key]
+	if n, ok := strings.CutPrefix(value, "number "); ok {
+		switch key {
+		case "scenario.years":
+			return n + " is not a whole number of years"
+		case "scenario.scale":
+			return n + " is out of range; give " + want
+		}
+		return n + " is not " + want
+	}
+	what := map[string]string{"string": "text", "bool": "true or false", "array": "a list", "object": "an object"}[value]
+	if what == "" {
+		what = value
+	}
+	return fmt.Sprintf("is %s, not a number; give %s", what, want)
+}
 
 // compile checks a Spec and answers 400 with its problems when it fails.
 func (s *Server) compile(w http.ResponseWriter, sp *Spec) (*scenario.Scenario, *world.World, []byte, bool) {

@@ -452,6 +452,22 @@ func TestBadInput(t *testing.T) {
 		!strings.Contains(pb.Problems[0].Message, "99999999999999999999999 is not a whole number from 0 to 9,223,372,036,854,775,807") || strings.Contains(string(body), "unmarshal") {
 		t.Errorf("seed 1e23: %d %s; want 400 with a problem of scenario.seed", resp.StatusCode, body)
 	}
+	// No number at all where the form has a number field: said to be no
+	// number (not "string is not a whole number", nor Go's decoding error).
+	for _, c := range []struct{ years, seed, scale, key, want string }{
+		{`"x"`, `1`, `0.1`, "scenario.years", "is text, not a number; give a whole number of years, e.g. 20"},
+		{`5`, `true`, `0.1`, "scenario.seed", "is true or false, not a number; give a whole number from 0 to 9,223,372,036,854,775,807"},
+		{`5`, `1`, `"1,5"`, "scenario.scale", "is text, not a number; give a share above 0 and at most 1 (0.05 is a 5 % sample)"},
+		{`5`, `1`, `1e400`, "scenario.scale", "1e400 is out of range; give a share above 0 and at most 1"},
+	} {
+		resp, body := post(t, ts.URL+"/api/run", []byte(`{"spec": {"name": "x", "world": "teaching", "years": `+c.years+`, "seed": `+c.seed+`, "scale": `+c.scale+`}}`))
+		pb := problemsBody{}
+		json.Unmarshal(body, &pb)
+		if resp.StatusCode != 400 || len(pb.Problems) != 1 || pb.Problems[0].Key != c.key || !strings.HasPrefix(pb.Problems[0].Message, c.want) ||
+			strings.Contains(string(body), "unmarshal") || strings.Contains(string(body), "string") {
+			t.Errorf("years %s, seed %s, scale %s: %d %s; want 400 with a problem of %s: %q", c.years, c.seed, c.scale, resp.StatusCode, body, c.key, c.want)
+		}
+	}
 }
 
 // TestFormWords: the page has a form, not TOML, so the scenario checks'

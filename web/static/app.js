@@ -1177,6 +1177,9 @@ function formProblems() {
   const add = (key, message) => out.push({ key, message });
   // whole checks a field for a whole number of at least min (and at most
   // max, beyond which limit says why); empty is allowed when optional.
+  // A number field's value is '' for typed text that is no number too
+  // ("1e", "--1"; any text in Firefox): validity.badInput tells it from
+  // an empty field, also in an optional one (To year).
   const whole = (el, key, { what, example, min, max, limit = '', optional = false }) => {
     const v = el.value.trim();
     if (el.validity?.badInput) return add(key, `is not a number; write ${what}, e.g. ${example}`);
