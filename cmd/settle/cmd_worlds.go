@@ -5,32 +5,69 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/world"
 )
 
-var worldsHelp = `Usage: settle worlds
+const worldsHelpHead = `Usage: settle worlds
+       settle worlds --export NAME [--out DIR]
 
 Lists the worlds built into settle. A scenario names one in its world key,
 or gives the path of its own regions CSV instead (see scenarios/README.md).
 
-` + exitCodesNoRun
+With --export, writes the embedded world NAME as the files of a user world
+into DIR (default: a new folder NAME in the current folder): regions.csv
+(with every column a regions CSV may have), travel_times.csv when the world
+has one, a scenario.toml that runs them, and SOURCES.txt with the data's
+sources and licences. Unchanged, the files are the embedded world: a run
+gives the same results, and settle compare takes the two as one world.
+Edit them to make a world of your own. DIR must be new or empty.
 
-// worldsOptions are the options of settle worlds (none yet).
-type worldsOptions struct{}
+Flags:
+`
+
+// worldsOptions are the options of settle worlds.
+type worldsOptions struct {
+	Export string // the embedded world to write as files, or ""
+	Out    string // the folder for Export; "" = ./<Export>
+}
+
+func worldsFlags(opts *worldsOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("worlds", flag.ContinueOnError)
+	fs.StringVar(&opts.Export, "export", "", "write the embedded world `NAME` as the files of a user world")
+	fs.StringVar(&opts.Out, "out", "", "the new or empty folder for --export (default: NAME)")
+	return fs
+}
+
+func worldsHelp() string {
+	var o worldsOptions
+	return worldsHelpHead + flagsHelp(worldsFlags(&o), "export", "out") + "\n" + exitCodesNoRun
+}
 
 func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("worlds", flag.ContinueOnError)
-	pos, err := parseArgs(fs, args, worldsHelp, stdout)
+	var opts worldsOptions
+	fs := worldsFlags(&opts)
+	pos, err := parseArgs(fs, args, worldsHelp(), stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
+		if opts.Export == "" && len(pos) == 1 {
+			return usagef("no arguments expected, got %q; to write a world's files, give --export %s", pos, pos[0])
+		}
 		return usagef("no arguments expected, got %q", pos)
 	}
-	return runWorlds(ctx, worldsOptions{}, stdout, stderr)
+	if opts.Out != "" && opts.Export == "" {
+		return usagef("--out is the folder of --export NAME; give the world to export, e.g. --export teaching --out %s", opts.Out)
+	}
+	if opts.Export != "" {
+		return runExportWorld(ctx, opts, stdout, stderr)
+	}
+	return runWorlds(ctx, opts, stdout, stderr)
 }
 
 // runWorlds prints the embedded worlds as a table.
@@ -41,5 +78,46 @@ func runWorlds(_ context.Context, _ worldsOptions, stdout, stderr io.Writer) err
 	for _, info := range world.Embedded() {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", info.Name, info.Regions, output.Group(int64(info.Population)), info.Description)
 	}
+	fmt.Fprintf(tw, "\nsettle worlds --export NAME writes a world's files, to make a world of your own from.\n")
 	return tw.Flush()
+}
+
+// runExportWorld writes the embedded world opts.Export into a new or empty
+// folder (world.Export), each file whole or not at all.
+func runExportWorld(_ context.Context, opts worldsOptions, stdout, _ io.Writer) error {
+	files, err := world.Export(opts.Export)
+	if err != nil {
+		return usagef("--export %s: %v", opts.Export, err)
+	}
+	dir := opts.Out
+	if dir == "" {
+		dir = opts.Export
+	}
+	if err := output.CheckDir(dir); err != nil {
+		return err
+	}
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return output.FolderError("create", dir, err)
+	}
+	for k, f := range files {
+		if err := output.WriteData(filepath.Join(dir, f.Name), f.Data); err != nil {
+			// No half of a world: what was written goes, and the folder
+			// if this command made it.
+			for _, g := range files[:k] {
+				os.Remove(filepath.Join(dir, g.Name))
+			}
+			if statErr != nil {
+				os.Remove(dir)
+			}
+			return fmt.Errorf("writing the world %s into %s: %w", opts.Export, dir, err)
+		}
+	}
+	fmt.Fprintf(stdout, "Wrote the world %s as files into %s:\n", opts.Export, dir)
+	for _, f := range files {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Join(dir, f.Name))
+	}
+	fmt.Fprintf(stdout, "\nUnchanged they are the embedded world; edit them to make your own. To run them:\n  settle run %s\n", output.ShellQuote(filepath.Join(dir, world.ExportScenario)))
+	fmt.Fprintf(stdout, "Keep %s with any world made from them: it names the data's sources and licences.\n", world.ExportSources)
+	return nil
 }

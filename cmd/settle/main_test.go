@@ -453,3 +453,51 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version %q", got)
 	}
 }
+
+// TestWorldsExport: settle worlds --export writes an embedded world as a
+// user world's files, whose scenario validates and names the files; it
+// never writes into a folder that holds something, and a wrong name gets
+// the names there are.
+func TestWorldsExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my world")
+	code, out, errs := settle(t, "worlds", "--export", "teaching", "--out", dir)
+	if code != exitOK || !strings.Contains(out, "Wrote the world teaching as files into "+dir) || !strings.Contains(out, "settle run '"+filepath.Join(dir, "scenario.toml")+"'") {
+		t.Fatalf("export: exit %d\n%s%s", code, out, errs)
+	}
+	for _, f := range []string{"regions.csv", "travel_times.csv", "scenario.toml", "SOURCES.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	code, out, errs = settle(t, "validate", filepath.Join(dir, "scenario.toml"))
+	if code != exitOK || !strings.Contains(out, filepath.Join(dir, "regions.csv")) || !strings.Contains(out, "14 regions") {
+		t.Errorf("validate the exported scenario: exit %d\n%s%s", code, out, errs)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "regions.csv"))
+	if code, _, errs := settle(t, "worlds", "--export", "norway-2024", "--out", dir); code != exitError || !strings.Contains(errs, dir+" is not empty") {
+		t.Errorf("export into a folder with files: exit %d, %s", code, errs)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "regions.csv")); !bytes.Equal(before, after) {
+		t.Error("the refused export changed the folder")
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worlds", "--export", "norway"}, `--export norway: no embedded world "norway"; the worlds are norway-2024, teaching; did you mean "norway-2024"?`},
+		{[]string{"worlds", "--out", dir}, "--out is the folder of --export NAME"},
+		{[]string{"worlds", "teaching"}, "give --export teaching"},
+	} {
+		if code, _, errs := settle(t, c.args...); code != exitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("%q: exit %d, %s; want %q", c.args, code, errs, c.want)
+		}
+	}
+	// Without --out: a new folder named after the world, here.
+	t.Chdir(t.TempDir())
+	if code, _, errs := settle(t, "worlds", "--export", "teaching"); code != exitOK {
+		t.Fatalf("export without --out: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join("teaching", "scenario.toml")); err != nil {
+		t.Error(err)
+	}
+}
