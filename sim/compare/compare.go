@@ -528,12 +528,15 @@ type Run struct {
 }
 
 // RunName is the folder name of a run under the runs folder:
-// runFolders' name of its scenario and -r<replicate>.
+// runFolders' name of its scenario and -r<replicate>. It does not change
+// p, so runs may ask for their names concurrently (a Plan not made by
+// NewPlan names its runs anew on each call).
 func (p *Plan) RunName(s, replicate int) string {
-	if p.runNames == nil {
-		p.runNames = runFolders(p.Scenarios, p.sharedName)
+	names := p.runNames
+	if names == nil {
+		names = runFolders(p.Scenarios, p.sharedName)
 	}
-	return p.runNames[s] + "-r" + strconv.Itoa(replicate)
+	return names[s] + "-r" + strconv.Itoa(replicate)
 }
 
 // runFolders names the scenarios' runs under the runs folder, as

@@ -581,6 +581,14 @@ func TestRunFoldersASCII(t *testing.T) {
 				t.Errorf("%q: scenario %d's runs/%s, want runs/%s-r2", c.names, i, got, w)
 			}
 		}
+		// A Plan made otherwise names its runs alike, without writing to
+		// itself (runs ask for their names concurrently).
+		lit := &Plan{Scenarios: p.Scenarios, sharedName: p.sharedName}
+		for i, w := range c.want {
+			if got := lit.RunName(i, 2); got != w+"-r2" || lit.runNames != nil {
+				t.Errorf("%q: a Plan literal's scenario %d: runs/%s (names kept: %v), want runs/%s-r2", c.names, i, got, lit.runNames, w)
+			}
+		}
 	}
 	// Written so, and recorded so in compare.json.
 	ss := load(t, "base.toml", "bridge.toml")
