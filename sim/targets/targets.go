@@ -565,14 +565,7 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	// The decoder's key has no element numbers: take the numbered key set
 	// on the error's line ("age_rates.groups[2].per_thousand").
 	plain := key
-	for k, l := range tomlpos.ScanLines(string(data)) {
-		// The most numbered path of the line (groups[1] over groups,
-		// both written where a list opens on its key's line), the same
-		// whatever the map's order.
-		if l == line && stripIndices(k) == plain && (key == plain || morePrecise(k, key)) {
-			key = k
-		}
-	}
+	key, _ = numberedKey(tomlpos.ScanLines(string(data)), plain, line)
 	switch m := typeRe.FindStringSubmatch(msg); {
 	case m != nil:
 		fix := typeFix(m[2])
@@ -695,12 +688,7 @@ func (p *problems) unknown(k toml.Key) {
 	last, known := path[i], knownKeys(path[:i])
 	// The decoder's key has no element numbers: find the first line that
 	// sets this key in any element ("centrality_share[2].clases").
-	line, where := 0, key
-	for k, l := range p.Lines {
-		if stripIndices(k) == key && (line == 0 || l < line || l == line && morePrecise(k, where)) {
-			line, where = l, k
-		}
-	}
+	where, line := numberedKey(p.Lines, key, 0)
 	if line == 0 {
 		line = p.Line(key)
 	}
@@ -716,6 +704,25 @@ func (p *problems) unknown(k toml.Key) {
 		msg += fmt.Sprintf("%s holds no keys; remove it (targets/norway.toml shows the layout)", strings.Join(path[:i], "."))
 	}
 	p.Errs = append(p.Errs, &Error{File: p.File, Line: line, Key: where, Msg: msg})
+}
+
+// numberedKey returns the numbered form of key, a decoder's key without
+// element numbers, as lines set it ("age_rates.groups[2].per_thousand"),
+// and its line: the key set on line, or with line 0 on the first line
+// that sets it. Of the paths of one line the most numbered wins (groups[1]
+// over groups, both written where a list opens on its key's line),
+// whatever the map's order. It returns key and 0 when no line sets it.
+func numberedKey(lines tomlpos.Lines, key string, line int) (string, int) {
+	best, at := key, 0
+	for k, l := range lines {
+		if stripIndices(k) != key || line != 0 && l != line {
+			continue
+		}
+		if at == 0 || l < at || l == at && morePrecise(k, best) {
+			best, at = k, l
+		}
+	}
+	return best, at
 }
 
 // morePrecise orders two paths written on one line, so that a choice
