@@ -27,13 +27,10 @@ type keyLines tomlpos.Lines
 // scanKeyLines scans src for the lines of its keys (tomlpos.ScanLines).
 func scanKeyLines(src string) keyLines { return keyLines(tomlpos.ScanLines(src)) }
 
-// line returns the line of path, or of its nearest written ancestor, or 1.
-func (kl keyLines) line(path string) int {
-	if l := tomlpos.Lines(kl).Line(path); l > 0 {
-		return l
-	}
-	return 1
-}
+// line returns the line of path, or of its nearest written ancestor, or
+// the line of a key the file does not write (newProblems: 1), as a
+// problem with path is reported.
+func (kl keyLines) line(path string) int { return newProblems("", kl).Line(path) }
 
 // problems collects the errors of one scenario file.
 type problems = tomlpos.Problems
