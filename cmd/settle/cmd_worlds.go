@@ -20,12 +20,14 @@ Lists the worlds built into settle. A scenario names one in its world key,
 or gives the path of its own regions CSV instead (see scenarios/README.md).
 
 With --export, writes the embedded world NAME as the files of a user world
-into DIR (default: a new folder NAME in the current folder): regions.csv
-(with every column a regions CSV may have), travel_times.csv when the world
-has one, a scenario.toml that runs them, and SOURCES.txt with the data's
-sources and licences. Unchanged, the files are the embedded world: a run
-gives the same results, and settle compare takes the two as one world.
-Edit them to make a world of your own. DIR must be new or empty.
+into DIR (default: a new folder NAME in the current folder): its regions
+CSV, NAME.csv (for Norway with the study places of its campuses in a
+study_places column), travel.csv when the world has one, a scenario.toml
+that runs them with the years, seed and scale of the world's scenario in
+scenarios/, and SOURCES.txt with the data's sources and licences.
+Unchanged, the files are the embedded world: a run gives the same results,
+and settle compare takes the two as one world. Edit them to make a world
+of your own. DIR must be new or empty.
 
 Flags:
 `
@@ -34,18 +36,20 @@ Flags:
 type worldsOptions struct {
 	Export string // the embedded world to write as files, or ""
 	Out    string // the folder for Export; "" = ./<Export>
+	Quiet  bool   // Export prints only its folder
 }
 
 func worldsFlags(opts *worldsOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("worlds", flag.ContinueOnError)
 	fs.StringVar(&opts.Export, "export", "", "write the embedded world `NAME` as the files of a user world")
 	fs.StringVar(&opts.Out, "out", "", "the new or empty folder for --export (default: NAME)")
+	fs.BoolVar(&opts.Quiet, "quiet", false, "with --export, print only errors and the folder")
 	return fs
 }
 
 func worldsHelp() string {
 	var o worldsOptions
-	return worldsHelpHead + flagsHelp(worldsFlags(&o), "export", "out") + "\n" + exitCodesNoRun
+	return worldsHelpHead + flagsHelp(worldsFlags(&o), "export", "out", "quiet") + "\n" + exitCodesNoRun
 }
 
 func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
@@ -112,6 +116,10 @@ func runExportWorld(_ context.Context, opts worldsOptions, stdout, _ io.Writer) 
 			}
 			return fmt.Errorf("writing the world %s into %s: %w", opts.Export, dir, err)
 		}
+	}
+	if opts.Quiet {
+		fmt.Fprintln(stdout, dir)
+		return nil
 	}
 	fmt.Fprintf(stdout, "Wrote the world %s as files into %s:\n", opts.Export, dir)
 	for _, f := range files {

@@ -464,20 +464,20 @@ func TestWorldsExport(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Wrote the world teaching as files into "+dir) || !strings.Contains(out, "settle run '"+filepath.Join(dir, "scenario.toml")+"'") {
 		t.Fatalf("export: exit %d\n%s%s", code, out, errs)
 	}
-	for _, f := range []string{"regions.csv", "travel_times.csv", "scenario.toml", "SOURCES.txt"} {
+	for _, f := range []string{"teaching.csv", "travel.csv", "scenario.toml", "SOURCES.txt"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
 	}
 	code, out, errs = settle(t, "validate", filepath.Join(dir, "scenario.toml"))
-	if code != exitOK || !strings.Contains(out, filepath.Join(dir, "regions.csv")) || !strings.Contains(out, "14 regions") {
+	if code != exitOK || !strings.Contains(out, filepath.Join(dir, "teaching.csv")) || !strings.Contains(out, "14 regions") {
 		t.Errorf("validate the exported scenario: exit %d\n%s%s", code, out, errs)
 	}
-	before, _ := os.ReadFile(filepath.Join(dir, "regions.csv"))
+	before, _ := os.ReadFile(filepath.Join(dir, "teaching.csv"))
 	if code, _, errs := settle(t, "worlds", "--export", "norway-2024", "--out", dir); code != exitError || !strings.Contains(errs, dir+" is not empty") {
 		t.Errorf("export into a folder with files: exit %d, %s", code, errs)
 	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "regions.csv")); !bytes.Equal(before, after) {
+	if after, _ := os.ReadFile(filepath.Join(dir, "teaching.csv")); !bytes.Equal(before, after) {
 		t.Error("the refused export changed the folder")
 	}
 	for _, c := range []struct {

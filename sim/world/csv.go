@@ -254,6 +254,16 @@ func dataRow(cells []string, spec tableSpec) string {
 // columns there are, the one meant for each unknown one (a synonym, or the
 // nearest name) and, when every one has such, the header to write.
 func unknownColumns(file string, line int, names, unknown []string, spec tableSpec, all []string) error {
+	if slices.Contains(names, "year") && (slices.Contains(names, "births") || slices.Contains(names, "moves") || slices.Contains(names, "households")) {
+		// A run's regions.csv, flows.csv …, given as a world's file (a
+		// scenario copied into a run's folder names world = "regions.csv").
+		kind := spec.what
+		if k, ok := map[string]string{"region": "regions", "travel time": "travel-time"}[kind]; ok {
+			kind = k
+		}
+		return fmt.Errorf("%s:%d: this is a table of a run's results (columns %s …), not the %s CSV of a world; give the world's own file: a run's folder keeps the files of a user world it read in world/ (world/regions.csv, world/travel_times.csv)",
+			file, line, strings.Join(names[:min(len(names), 5)], ", "), kind)
+	}
 	meant := func(u string) string {
 		if s, ok := spec.synonyms[u]; ok {
 			return s

@@ -8,13 +8,26 @@ import (
 	"strings"
 )
 
-// Names of the files Export gives.
+// Names of the files Export gives besides the world's regions CSV
+// (ExportRegions).
 const (
-	ExportRegions  = "regions.csv"
-	ExportTravel   = "travel_times.csv"
+	// ExportTravel is the travel-time CSV, as the teaching world's
+	// sources and comments name it.
+	ExportTravel   = "travel.csv"
 	ExportScenario = "scenario.toml"
 	ExportSources  = "SOURCES.txt"
 )
+
+// ExportRegions is the name Export gives the regions CSV of the world
+// name: norway-2024.csv, teaching.csv. Not regions.csv, the name of a
+// run's table: a scenario copied into a run's folder would read the
+// table as its world.
+func ExportRegions(name string) string { return name + ".csv" }
+
+// exportYears are the years of the scenario Export writes: those of the
+// world's scenario in scenarios/ (baseline.toml, teaching.toml), so that
+// settle compare pairs the two.
+var exportYears = map[string]int{"norway-2024": 30, "teaching": 20}
 
 // ExportFile is a file of an embedded world written as a user's world
 // (Export).
@@ -24,10 +37,10 @@ type ExportFile struct {
 }
 
 // Export returns the embedded world name as the files of a user's world:
-// a regions CSV with every column Load reads (Norway's study places,
-// which the embedded world takes from campuses.csv, in a study_places
-// column), the world's travel-time CSV if it has one, a scenario that
-// runs them, and SOURCES.txt with the sources and their licences, which
+// its regions CSV (ExportRegions; Norway's study places, which the
+// embedded world takes from campuses.csv, in a study_places column), the
+// world's travel-time CSV if it has one, a scenario that runs them, and
+// SOURCES.txt with the sources and their licences, which
 // hold for any world made from the files. Load of the regions and travel
 // files gives the embedded world's data exactly (regions, travel times,
 // rates): a run of the copy is the run of the embedded world, and a
@@ -62,7 +75,7 @@ func Export(name string) ([]ExportFile, error) {
 			return nil, fmt.Errorf("world %s: %w", name, err)
 		}
 	}
-	files := []ExportFile{{ExportRegions, regions}}
+	files := []ExportFile{{ExportRegions(name), regions}}
 	travel := ""
 	if e.travel != "" {
 		data, err := dataFS.ReadFile(e.travel)
@@ -72,24 +85,29 @@ func Export(name string) ([]ExportFile, error) {
 		files = append(files, ExportFile{ExportTravel, data})
 		travel = fmt.Sprintf("travel_times = %q\n", ExportTravel)
 	}
+	years := exportYears[name]
+	if years == 0 {
+		years = 20
+	}
 	scenario := fmt.Sprintf(`# A scenario on a copy of settle's embedded world %s (settle worlds
-# --export): the same world, from files you may edit. Paths are relative to
-# this file.
+# --export): the same world, from files you may edit, with the years, seed
+# and scale of the world's scenario in settle's scenarios folder. Paths are
+# relative to this file.
 [scenario]
 name = "%s-copy"
 description = "%s, from the files beside this scenario"
 world = %q
 %sstart_year = %d
-years = 30
+years = %d
 seed = 1
-scale = 0.1
-`, name, name, e.description, ExportRegions, travel, w.StartYear)
+scale = 1.0
+`, name, name, e.description, ExportRegions(name), travel, w.StartYear, years)
 	files = append(files, ExportFile{ExportScenario, []byte(scenario)})
 
 	var src strings.Builder
 	fmt.Fprintf(&src, "settle's embedded world %s: %s.\n\n", name, e.description)
 	fmt.Fprintf(&src, "Written by `settle worlds --export %s` as the files of a user world:\n", name)
-	fmt.Fprintf(&src, "  %-17s the regions (the columns a regions CSV may have; scenarios/README.md)\n", ExportRegions)
+	fmt.Fprintf(&src, "  %-17s the regions (the columns of a regions CSV: scenarios/README.md)\n", ExportRegions(name))
 	if e.travel != "" {
 		fmt.Fprintf(&src, "  %-17s travel times that replace the estimate from the centroids\n", ExportTravel)
 	}

@@ -36,7 +36,7 @@ func TestExport(t *testing.T) {
 			if slices.Contains(names, ExportTravel) {
 				travel = filepath.Join(dir, ExportTravel)
 			}
-			got, err := Load(filepath.Join(dir, ExportRegions), travel)
+			got, err := Load(filepath.Join(dir, ExportRegions(info.Name)), travel)
 			if err != nil {
 				t.Fatalf("the exported files do not load: %v", err)
 			}

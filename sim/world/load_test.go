@@ -136,6 +136,10 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown column", "code,name,lat,lon,popul,xyzzy\nA,Alpha,60,10,1,2\n",
 			`regions.csv:1: unknown column(s) "popul", "xyzzy"; the columns are code, name, lat, lon, population (required) and county_code, county, admin_centre, area_km2, centrality_class, centrality_index, study_places (optional); did you mean "population" for "popul"?`},
 		{"missing column", "code,name,lat,population\nA,Alpha,60,1\n", "regions.csv:1: missing required column(s) lon"},
+		// A run's own regions.csv, which a scenario copied into the run's
+		// folder names when its world is world = "regions.csv".
+		{"a run's table", "year,code,name,population,births,deaths\n2024,A,Alpha,100,0,0\n",
+			"regions.csv:1: this is a table of a run's results (columns year, code, name, population, births …), not the regions CSV of a world; give the world's own file: a run's folder keeps the files of a user world it read in world/"},
 		{"duplicate column", "code,name,lat,lon,population,lat\nA,Alpha,60,10,1,60\n", "regions.csv:1: column lat appears twice"},
 		// An empty column at the end is Excel's (TestLoadTrailingEmptyColumns);
 		// one between named columns, or one with values, is a mistake.
