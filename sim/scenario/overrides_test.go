@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,5 +88,34 @@ func TestOverridesWorld(t *testing.T) {
 	_, err = ParseWith(file, []byte(bad), Overrides{World: w})
 	if err == nil || !strings.Contains(err.Error(), "scenario.years") || !strings.Contains(err.Error(), `did you mean "Holmøy"`) || strings.Contains(err.Error(), "cannot read") {
 		t.Errorf("problems against the world given: %v", err)
+	}
+}
+
+// The copy of a scenario a run keeps (scenario.toml beside manifest.json)
+// names its world files relative to the original's folder: an error about
+// them says so, and where the run's copies are.
+func TestRunCopyHint(t *testing.T) {
+	run := t.TempDir()
+	text := "[scenario]\nname = \"s\"\nworld = \"data/mine.csv\"\nyears = 2\n"
+	for name, data := range map[string]string{
+		"scenario.toml":     text,
+		"manifest.json":     `{"scenario_file": "work/s.toml", "working_dir": "/home/me"}`,
+		"world/regions.csv": "code,name,lat,lon,population\nA,Alpha,60,10,100\n",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(run, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(run, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := Load(filepath.Join(run, "scenario.toml"))
+	want := "(this is the copy of /home/me/work/s.toml a run keeps in its folder: its paths are relative to /home/me/work; the run's copies of its world files are in " + filepath.Join(run, "world") + "/)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("the run's copy: %v\nwant %q", err, want)
+	}
+	// Any other scenario file: no such note.
+	other := filepath.Join(t.TempDir(), "scenario.toml")
+	os.WriteFile(other, []byte(text), 0o644)
+	if _, err := Load(other); err == nil || strings.Contains(err.Error(), "a run keeps") {
+		t.Errorf("a scenario.toml outside a run's folder: %v", err)
 	}
 }

@@ -440,15 +440,39 @@ func (s *Scenario) resolveWorldPath(p *problems) {
 	if isPath(s.World) {
 		s.World = abs(s.World)
 		if _, err := os.Stat(s.World); err != nil && s.given == nil {
-			p.Add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q", s.World, output.UnwrapPath(err), DefaultWorld)
+			p.Add("scenario.world", "cannot read the world file %s: %v; give the path of a regions CSV relative to the scenario file, or an embedded world such as %q%s", s.World, output.UnwrapPath(err), DefaultWorld, runCopyHint(s.File))
 		}
 	}
 	if s.TravelTimes != "" {
 		s.TravelTimes = abs(s.TravelTimes)
 		if _, err := os.Stat(s.TravelTimes); err != nil && s.given == nil {
-			p.Add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file", s.TravelTimes, output.UnwrapPath(err))
+			p.Add("scenario.travel_times", "cannot read the travel-time file %s: %v; give the path of a from,to,minutes CSV relative to the scenario file%s", s.TravelTimes, output.UnwrapPath(err), runCopyHint(s.File))
 		}
 	}
+}
+
+// runCopyHint says, for the copy of a scenario a run keeps in its folder
+// (output.ScenarioCopy beside a manifest), where the copy's world files
+// are: its relative paths name the originals, relative to the original's
+// folder, which a run's folder is not. "" for any other file.
+func runCopyHint(file string) string {
+	dir := filepath.Dir(file)
+	if filepath.Base(file) != output.ScenarioCopy {
+		return ""
+	}
+	m, err := output.ReadManifest(dir)
+	if err != nil || m.ScenarioFile == "" {
+		return ""
+	}
+	orig := m.ScenarioFile
+	if !filepath.IsAbs(orig) && m.WorkingDir != "" {
+		orig = filepath.Join(m.WorkingDir, orig)
+	}
+	hint := fmt.Sprintf(" (this is the copy of %s a run keeps in its folder: its paths are relative to %s", orig, filepath.Dir(orig))
+	if _, err := os.Stat(filepath.Join(dir, output.WorldCopyDir)); err == nil {
+		hint += fmt.Sprintf("; the run's copies of its world files are in %s", filepath.Join(dir, output.WorldCopyDir)+string(filepath.Separator))
+	}
+	return hint + ")"
 }
 
 func (s *Scenario) parseBehaviour(p *problems, m map[string]any) {
