@@ -17,6 +17,7 @@ import (
 
 	builtin "github.com/settle-sim/settle/targets"
 
+	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/fit"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/targets"
@@ -151,13 +152,17 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		return err
 	}
 	otherWorld := ""
-	if tw := targetsWorld(t); tw != "" && m.World != tw {
+	if tw := targetsWorld(t); tw != "" && m.World != tw && sameData(tw, w) {
+		// A user's copy of the targets' embedded world (settle worlds
+		// --export): the same world to the engine.
+		p.Errorf("note: the world of %s, %s, loads the same data as %s: its targets apply", opts.RunDir, m.World, tw)
+	} else if tw != "" && m.World != tw {
 		otherWorld = tw
 		if opts.DefaultTargets {
 			return fmt.Errorf("%s is a run of the world %s, but the default targets %s are for the world %s: the comparison would say little about the fit; give targets for %s with --targets FILE, or --targets %s to compare anyway",
-				opts.RunDir, worldText(m.World), t.File, tw, worldText(m.World), defaultTargets)
+				opts.RunDir, m.World, t.File, tw, m.World, defaultTargets)
 		}
-		p.Errorf("warning: %s is a run of the world %s, but the targets %s (name = %q) are for the world %s: targets missed say little about the fit", opts.RunDir, worldText(m.World), t.File, t.Name, tw)
+		p.Errorf("warning: %s is a run of the world %s, but the targets %s (name = %q) are for the world %s: targets missed say little about the fit", opts.RunDir, m.World, t.File, t.Name, tw)
 	}
 	if !m.Complete {
 		p.Errorf("note: the run in %s is incomplete (%s); comparing the %d years it holds", opts.RunDir, m.Stopped, m.YearsCompleted)
@@ -207,7 +212,7 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		p.Printf("%d of the missed targets cannot be measured in this world, whatever the run (the reasons are above): they are not in the loss, which no parameter could change for them.\n", n)
 	}
 	if otherWorld != "" {
-		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, worldText(m.World))
+		p.Printf("These are targets for the world %s; the run is of the world %s.\n", otherWorld, m.World)
 	}
 
 	p.Printf("Table and charts (schedule, distance, centrality; PNG and SVG) in %s\n", out)
@@ -232,13 +237,11 @@ func targetsWorld(t *targets.Targets) string {
 	return ""
 }
 
-// worldText names a run's world: an embedded world's name, or the base
-// name of a regions CSV.
-func worldText(w string) string {
-	if filepath.IsAbs(w) || strings.ContainsAny(w, `/\`) {
-		return filepath.Base(w) + " (a regions CSV)"
-	}
-	return w
+// sameData reports whether the world w loads the same data as the
+// embedded world name (compare.WorldDifference).
+func sameData(name string, w *world.World) bool {
+	e, err := world.Load(name, "")
+	return err == nil && compare.WorldDifference(e, w) == ""
 }
 
 func windowText(t *targets.Targets) string {

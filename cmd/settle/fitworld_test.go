@@ -143,3 +143,44 @@ func TestRunOfUserWorldMoved(t *testing.T) {
 		t.Errorf("fit after the world files were removed: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestFitExportedWorld: a run of norway-2024's exported files is checked
+// against Norway's default targets (the same data, with a note); a run of
+// an edited copy is another world, named by its path.
+func TestFitExportedWorld(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	exp := filepath.Join(tmp, "my-norway")
+	if code, _, errs := settle(t, "worlds", "--export", "norway-2024", "--out", exp, "--quiet"); code != exitOK {
+		t.Fatalf("export: %s", errs)
+	}
+	regions := filepath.Join(exp, "norway-2024.csv")
+	runOf := func(name string) string {
+		t.Helper()
+		file := filepath.Join(exp, name+".toml")
+		os.WriteFile(file, []byte("[scenario]\nname = \""+name+"\"\nworld = \"norway-2024.csv\"\nyears = 1\nscale = 0.01\n"), 0o644)
+		dir := filepath.Join(tmp, name)
+		var stdout, stderr bytes.Buffer
+		if err := runRun(context.Background(), runOptions{File: file, Out: dir, Quiet: true, newSim: newFake(nil)}, &stdout, &stderr); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		return dir
+	}
+	same := runOf("same")
+	data, _ := os.ReadFile(regions)
+	os.WriteFile(regions, bytes.Replace(data, []byte(",717710,"), []byte(",717711,"), 1), 0o644)
+	edited := runOf("edited")
+
+	t.Chdir(root) // the default targets are relative to the repository root
+	code, _, errs := settle(t, "fit", same, "--out", filepath.Join(tmp, "fit1"))
+	if code != exitOK || !strings.Contains(errs, "note: the world of "+same+", "+regions+", loads the same data as norway-2024: its targets apply") {
+		t.Errorf("fit of the exported world: exit %d, %s", code, errs)
+	}
+	code, _, errs = settle(t, "fit", edited, "--out", filepath.Join(tmp, "fit2"))
+	if code != exitError || !strings.Contains(errs, edited+" is a run of the world "+regions+", but the default targets") {
+		t.Errorf("fit of an edited copy: exit %d, %s", code, errs)
+	}
+}

@@ -115,30 +115,31 @@ type IncompatibleError struct {
 	BaselineValue  string
 	Value          string
 	Flag           string // the flag that sets it for all, if any
-	// Contents is set when Value and BaselineValue are user files (a
-	// world's regions or travel times) at two paths: "SHA-256 … against
-	// …", the hashes of their differing contents. Files at two paths are
+	// Contents is set when Value and BaselineValue are worlds of other
+	// data (WorldDifference): what differs. Files at two paths are
 	// compared by what they hold, so the paths alone do not say why.
 	Contents string
 	// Embedded is set when one of the two is an embedded world and the
-	// other a user's files, compared by the data they load
-	// (worldDifference): the embedded world's name; Contents then says
-	// what differs.
+	// other a user's files: the embedded world's name.
 	Embedded string
+	// Lacks is set with Embedded when the user's files lack a part of the
+	// embedded world that is not in its regions CSV (embeddedExtras): a
+	// copy of that file alone is then another world.
+	Lacks string
 }
 
 func (e *IncompatibleError) Error() string {
 	const need = "every scenario of a comparison needs the same world, start_year, years and scale"
 	if e.Embedded != "" {
-		more, ok := embeddedExtras[e.Embedded]
-		if !ok {
-			more = "what it adds to its regions file"
+		msg := fmt.Sprintf("%s: scenario.%s = %s gives another world than the baseline %s's %s = %s: %s. An embedded world and a user's files are one world when they load the same data",
+			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents)
+		if e.Lacks != "" {
+			msg += fmt.Sprintf(", and %s is more than its regions CSV (%s): a copy of that file alone is another world, and settle worlds --export %s writes all of it", e.Embedded, e.Lacks, e.Embedded)
 		}
-		return fmt.Sprintf("%s: scenario.%s = %s gives another world than the baseline %s's %s = %s: %s. An embedded world and a user's files are one world when they load the same data, and %s is more than its regions CSV (%s): a copy of that file alone is another world; %s: name %q in both files, or give copies of all its data",
-			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents, e.Embedded, more, need, e.Embedded)
+		return msg + fmt.Sprintf("; %s: name %q in both files, or, to study a world of your own, the same files in the baseline too", need, e.Embedded)
 	}
 	if e.Contents != "" {
-		return fmt.Sprintf("%s: scenario.%s = %s holds other data than the baseline %s's (%s = %s; %s); %s: name the same file in both, or a copy with the same contents",
+		return fmt.Sprintf("%s: scenario.%s = %s holds other data than the baseline %s's (%s = %s): %s; %s: name the same files in both, or copies with the same contents",
 			e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, e.Contents, need)
 	}
 	fix := "use the same value in both files"
@@ -150,10 +151,19 @@ func (e *IncompatibleError) Error() string {
 }
 
 // embeddedExtras say what an embedded world adds to its regions CSV, for
-// the message of a copy of that file alone (IncompatibleError.Embedded).
-var embeddedExtras = map[string]string{
-	"teaching":    "it adds the ferry's travel times of its travel.csv, which a copy gives as travel_times",
-	"norway-2024": "it adds the study places of its campuses.csv, which a copy gives in a study_places column",
+// the message of a copy that lacks it (IncompatibleError.Lacks), and
+// whether a copy lacks it: a scenario without travel_times, a world
+// without study places.
+var embeddedExtras = map[string]struct {
+	text  string
+	lacks func(s *scenario.Scenario, w *world.World) bool
+}{
+	"teaching": {"it adds the ferry's travel times of its travel.csv, which a copy gives as travel_times",
+		func(s *scenario.Scenario, _ *world.World) bool { return s.TravelTimes == "" }},
+	"norway-2024": {"it adds the study places of its campuses.csv, which a copy gives in a study_places column",
+		func(_ *scenario.Scenario, w *world.World) bool {
+			return !slices.ContainsFunc(w.Regions, func(r world.Region) bool { return r.StudyPlaces > 0 })
+		}},
 }
 
 // NewPlan checks the scenarios (the first is the baseline) and loads their
@@ -182,10 +192,10 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	hashes := map[string]string{}
 	var copies []string
 	// byData are the scenarios whose world is compared with the
-	// baseline's by the data they load (worldDifference): one of the two
+	// baseline's by the data they load (WorldDifference): one of the two
 	// is an embedded world, the other a user's files, which have no
 	// SHA-256 to compare (an embedded world is more than its regions
-	// file).
+	// file), or the two are user files of other bytes.
 	byData := map[int]bool{}
 	check := func(keys ...string) error {
 		var errs []error
@@ -227,8 +237,11 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 				case serr != nil:
 					errs = append(errs, fmt.Errorf("%s: scenario.%s = %q cannot be read (%v); every scenario of a comparison needs the same world: name the baseline's file %s", s.File, key, v, output.UnwrapPath(serr), bv))
 				case bs != ss:
-					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: strconv.Quote(bv), Value: strconv.Quote(v),
-						Contents: fmt.Sprintf("SHA-256 %s… against %s…", ss[:12], bs[:12])})
+					// Other bytes may hold the same data (a copy saved
+					// from a spreadsheet: a byte-order mark, Windows line
+					// endings, an empty column): compared by what they
+					// load.
+					byData[si] = true
 				default:
 					copies = append(copies, fmt.Sprintf("%s names %s as %s, a copy of the baseline's %s (the same SHA-256, %s…): they are one world here", s.File, v, key, bv, bs[:12]))
 				}
@@ -270,12 +283,21 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			return nil, fmt.Errorf("%s: scenario.world = %q: %w", s.File, s.World, err)
 		}
 		bv, v := worldText(b.World, b.TravelTimes), worldText(s.World, s.TravelTimes)
-		name := b.World
-		if filepath.IsAbs(name) {
-			name = s.World
-		}
-		if d := worldDifference(w, sw); d != "" {
-			return nil, &IncompatibleError{Baseline: b.File, File: s.File, Key: "world", BaselineValue: bv, Value: v, Contents: d, Embedded: name}
+		if d := WorldDifference(w, sw); d != "" {
+			e := &IncompatibleError{Baseline: b.File, File: s.File, Key: "world", BaselineValue: bv, Value: v, Contents: d}
+			// The embedded one of the two, if one is, and whether the
+			// user's files lack what it adds to its regions CSV.
+			user, uw := s, sw
+			switch {
+			case !filepath.IsAbs(b.World):
+				e.Embedded = b.World
+			case !filepath.IsAbs(s.World):
+				e.Embedded, user, uw = s.World, b, w
+			}
+			if x, ok := embeddedExtras[e.Embedded]; ok && x.lacks(user, uw) {
+				e.Lacks = x.text
+			}
+			return nil, e
 		}
 		own[si] = sw
 		copies = append(copies, fmt.Sprintf("%s names world = %s, and the baseline %s world = %s: they load the same regions, travel times and national rates, so they are one world here (named %s in the report)",
@@ -860,7 +882,50 @@ func worldText(w, travel string) string {
 	return fmt.Sprintf("%q with travel_times = %q", w, travel)
 }
 
-// worldDifference says what differs between the data of the worlds a and
+// regionsDiffer names the regions of a that b lacks and those b adds, by
+// code, a few of each: " (without Utsira (1151), Stord (4614) and 1
+// other; with Stord-Fitjar (4690))", or "".
+func regionsDiffer(a, b *world.World) string {
+	codes := func(w *world.World) map[string]bool {
+		m := make(map[string]bool, w.N())
+		for i := range w.Regions {
+			m[w.Regions[i].Code] = true
+		}
+		return m
+	}
+	ca, cb := codes(a), codes(b)
+	list := func(w *world.World, other map[string]bool) string {
+		var names []string
+		for i := range w.Regions {
+			if r := &w.Regions[i]; !other[r.Code] {
+				names = append(names, fmt.Sprintf("%s (%s)", r.Name, r.Code))
+			}
+		}
+		const show = 5
+		switch {
+		case len(names) == 0:
+			return ""
+		case len(names) > show:
+			return strings.Join(names[:show], ", ") + fmt.Sprintf(" and %d other%s", len(names)-show, map[bool]string{true: "s"}[len(names)-show > 1])
+		case len(names) > 1:
+			return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+		}
+		return names[0]
+	}
+	var parts []string
+	if l := list(a, cb); l != "" {
+		parts = append(parts, "without "+l)
+	}
+	if l := list(b, ca); l != "" {
+		parts = append(parts, "with "+l)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// WorldDifference says what differs between the data of the worlds a and
 // b that a simulation reads (start year, regions, travel times, national
 // rates), the first difference of each in b against a, or "" when nothing
 // does. Their names, sources and files are not compared: the worlds are
@@ -868,12 +933,12 @@ func worldText(w, travel string) string {
 // travel times are said first, then the attributes synthesised from them
 // (a regions file without the travel times of an embedded world differs
 // in both, the cause being the travel times).
-func worldDifference(a, b *world.World) string {
+func WorldDifference(a, b *world.World) string {
 	if a.StartYear != b.StartYear {
 		return fmt.Sprintf("the start year is %d against %d", b.StartYear, a.StartYear)
 	}
 	if a.N() != b.N() {
-		return fmt.Sprintf("it has %d regions against %d", b.N(), a.N())
+		return fmt.Sprintf("it has %d regions against %d%s", b.N(), a.N(), regionsDiffer(a, b))
 	}
 	// first keeps the first of what differs and counts the rest.
 	type first struct {

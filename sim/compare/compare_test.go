@@ -184,7 +184,10 @@ func TestCompareWorldCopy(t *testing.T) {
 	write("a/travel.csv", travel)
 	write("b/regions-copy.csv", regions)
 	write("b/travel-copy.csv", travel)
-	write("c/regions.csv", append(slices.Clone(regions), regions[len(regions)-200:]...))
+	// Another population in Holmøy; and the same data saved as a
+	// spreadsheet would (a byte-order mark, Windows line endings).
+	write("c/regions.csv", bytes.Replace(regions, []byte("T14,Holmøy,Kyst,66.9712,0.0544,95,6,2450,"), []byte("T14,Holmøy,Kyst,66.9712,0.0544,95,6,2500,"), 1))
+	write("d/regions.csv", append([]byte("\ufeff"), bytes.ReplaceAll(regions, []byte("\n"), []byte("\r\n"))...))
 	scen := func(name, world, travel string) *scenario.Scenario {
 		t.Helper()
 		text := fmt.Sprintf("[scenario]\nname = %q\nworld = %q\ntravel_times = %q\nyears = 1\nseed = 7\nscale = 0.1\n", name, world, travel)
@@ -223,17 +226,30 @@ func TestCompareWorldCopy(t *testing.T) {
 			t.Errorf("scenario %d's manifests name the world files %q, want %q", s, got, want)
 		}
 	}
-	// Other contents at another path: refused, naming both.
+	// Other bytes of the same data: one world, compared by what they
+	// load (they were refused by their SHA-256).
+	saved := scen("saved", "d/regions.csv", "a/travel.csv")
+	p, err = NewPlan([]*scenario.Scenario{scen("base", "a/regions.csv", "a/travel.csv"), saved}, PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatalf("the same data in other bytes: %v", err)
+	}
+	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "they load the same regions, travel times and national rates, so they are one world here") {
+		t.Errorf("notes %q do not say the two are one world", notes)
+	}
+	// Other data at another path: refused, naming both and what differs.
 	other := scen("other", "c/regions.csv", "a/travel.csv")
 	_, err = NewPlan([]*scenario.Scenario{scen("base", "a/regions.csv", "a/travel.csv"), other}, PlanOptions{Replicates: 1})
 	var ie *IncompatibleError
 	if !errors.As(err, &ie) {
 		t.Fatalf("another world file: error %v, want IncompatibleError", err)
 	}
-	for _, want := range []string{filepath.Join(dir, "c/regions.csv"), filepath.Join(dir, "a/regions.csv"), "scenario.world", "holds other data", "SHA-256"} {
+	for _, want := range []string{filepath.Join(dir, "c/regions.csv"), filepath.Join(dir, "a/regions.csv"), "scenario.world", "holds other data", "region data: Holmøy's population"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not name %q", err, want)
 		}
+	}
+	if strings.Contains(err.Error(), "embedded") || strings.Contains(err.Error(), "more than its regions CSV") {
+		t.Errorf("two user worlds: %q speaks of an embedded world", err)
 	}
 }
 
@@ -313,10 +329,30 @@ func TestCompareEmbeddedWorldCopy(t *testing.T) {
 	for _, want := range []string{"regions-only.toml: scenario.world = " + strconv.Quote(filepath.Join(dir, "regions.csv")) + " gives another world than the baseline",
 		"travel times: ", " minutes against ",
 		"teaching is more than its regions CSV (it adds the ferry's travel times of its travel.csv, which a copy gives as travel_times)",
+		"settle worlds --export teaching writes all of it",
 		`name "teaching" in both files`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
+	}
+	// A whole copy, edited (a region fewer): what differs, by name, and
+	// nothing of what the copy does not lack.
+	regions, _ := os.ReadFile(filepath.Join(dir, "regions.csv"))
+	var kept []string
+	for _, l := range strings.Split(string(regions), "\n") {
+		if !strings.HasPrefix(l, "T14,") {
+			kept = append(kept, l)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "edited.csv"), []byte(strings.Join(kept, "\n")), 0o644)
+	os.WriteFile(filepath.Join(dir, "travel-edited.csv"), []byte("from,to,minutes\nT01,T02,40\n"), 0o644)
+	_, err = NewPlan([]*scenario.Scenario{scen("embedded", "teaching", ""), scen("edited", "edited.csv", "travel-edited.csv")}, PlanOptions{Replicates: 1})
+	if !errors.As(err, &ie) || ie.Embedded != "teaching" {
+		t.Fatalf("an edited copy: error %v, want IncompatibleError of the embedded teaching world", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "it has 13 regions against 14 (without Holmøy (T14))") ||
+		strings.Contains(msg, "more than its regions CSV") || !strings.Contains(msg, "to study a world of your own, the same files in the baseline too") {
+		t.Errorf("an edited copy: %q", msg)
 	}
 }
 
