@@ -556,6 +556,56 @@ func TestSweepFolderWorldCopies(t *testing.T) {
 	}
 }
 
+// A sweep of a user world resumes after its folder, sweep file, scenario
+// and world files and all, was moved: the same bytes at another path are
+// the same world (resume refused: "the world's regions file was … then").
+func TestSweepResumeMovedWorld(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	src := filepath.Dir(file)
+	root, _ := filepath.Abs("../..")
+	for _, f := range []string{"regions.csv", "travel.csv"} {
+		data, err := os.ReadFile(filepath.Join(root, "sim", "world", "data", "teaching", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, "my-"+f), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"my-regions.csv\"\ntravel_times = \"my-travel.csv\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
+	dir := filepath.Join(t.TempDir(), "cut")
+	if err := interruptedSweep(t, file, dir, 1); err == nil {
+		t.Fatal("not interrupted")
+	}
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(src, moved); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := settle(t, "sweep", filepath.Join(moved, "sweep.toml"), "--out", dir, "--workers", "1", "--resume", "--quiet")
+	if code != exitOK {
+		t.Fatalf("resume after the files moved: exit %d, %s", code, errs)
+	}
+	// Other bytes are another world still.
+	os.WriteFile(filepath.Join(moved, "my-travel.csv"), []byte("from,to,minutes\nT01,T14,200\n"), 0o644)
+	dir2 := filepath.Join(t.TempDir(), "cut2")
+	os.WriteFile(filepath.Join(moved, "my-travel.csv"), mustRead(t, filepath.Join(root, "sim", "world", "data", "teaching", "travel.csv")), 0o644)
+	if err := interruptedSweep(t, filepath.Join(moved, "sweep.toml"), dir2, 1); err == nil {
+		t.Fatal("not interrupted")
+	}
+	os.WriteFile(filepath.Join(moved, "my-travel.csv"), []byte("from,to,minutes\nT01,T14,200\n"), 0o644)
+	code, _, errs = settle(t, "sweep", filepath.Join(moved, "sweep.toml"), "--out", dir2, "--workers", "1", "--resume", "--quiet")
+	if code != exitError || !strings.Contains(errs, "the travel_times file "+filepath.Join(moved, "my-travel.csv")+" changed since then") {
+		t.Errorf("resume with a changed world file: exit %d, %s", code, errs)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // settle sweep merge says the same thing however a merged folder is given:
 // merged again into itself it has nothing to do and says where its tables
 // are (it said "refusing to overwrite manifest.json …; choose another

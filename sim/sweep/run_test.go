@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // outputs are the files that must be the same bytes however a sweep ran.
@@ -848,4 +850,30 @@ func stopAfterFirst(sw *Sweep, opts Options) {
 		}
 	}
 	Run(ctx, sw, opts)
+}
+
+// worldFilesProblem compares a world's files by role and bytes: the same
+// bytes at another path are the same world (a sweep moved with its files,
+// or a shard run elsewhere; resume refused them), other bytes are not.
+func TestWorldFilesProblem(t *testing.T) {
+	a, b := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	then := []world.File{{Role: world.RegionsFile, Path: "/x/r.csv", SHA256: a}, {Role: world.TravelFile, Path: "/x/t.csv", SHA256: b}}
+	for _, c := range []struct {
+		name string
+		now  []world.File
+		want string
+	}{
+		{"same", then, ""},
+		{"moved", []world.File{{Role: world.RegionsFile, Path: "/y/r.csv", SHA256: a}, {Role: world.TravelFile, Path: "/y/t.csv", SHA256: b}}, ""},
+		{"changed", []world.File{{Role: world.RegionsFile, Path: "/x/r.csv", SHA256: b}, then[1]}, "the regions file /x/r.csv changed since then (SHA-256 aaaaaaaaaaaa…, now bbbbbbbbbbbb…)"},
+		{"another file", []world.File{{Role: world.RegionsFile, Path: "/y/r.csv", SHA256: b}, then[1]}, "the world's regions file was /x/r.csv then (SHA-256 aaaaaaaaaaaa…), and is /y/r.csv now (bbbbbbbbbbbb…)"},
+		{"travel gone", then[:1], "the world had the travel_times file /x/t.csv then, and has none now"},
+	} {
+		if got := worldFilesProblem(then, c.now); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got, want := worldFilesProblem(then[:1], then), "the world has the travel_times file /x/t.csv now, and had none then"; got != want {
+		t.Errorf("travel added: %q, want %q", got, want)
+	}
 }

@@ -105,21 +105,33 @@ func worldFilesProblem(old, now []world.File) string {
 	if len(old) == 0 || slices.Equal(old, now) {
 		return ""
 	}
-	for _, o := range old {
-		found := false
-		for _, n := range now {
-			if n.Role == o.Role && n.Path == o.Path {
-				found = true
-				if n.SHA256 != o.SHA256 {
-					return fmt.Sprintf("the %s file %s changed since then (SHA-256 %.12s…, now %.12s…)", o.Role, o.Path, o.SHA256, n.SHA256)
-				}
+	// The same bytes at another path are the same world (a sweep folder
+	// moved with its files, a shard run on another machine).
+	role := func(files []world.File, r string) *world.File {
+		for k := range files {
+			if files[k].Role == r {
+				return &files[k]
 			}
 		}
-		if !found {
-			return fmt.Sprintf("the world's %s file was %s then", o.Role, o.Path)
+		return nil
+	}
+	for _, o := range old {
+		switch n := role(now, o.Role); {
+		case n == nil:
+			return fmt.Sprintf("the world had the %s file %s then, and has none now", o.Role, o.Path)
+		case n.SHA256 == o.SHA256:
+		case n.Path == o.Path:
+			return fmt.Sprintf("the %s file %s changed since then (SHA-256 %.12s…, now %.12s…)", o.Role, o.Path, o.SHA256, n.SHA256)
+		default:
+			return fmt.Sprintf("the world's %s file was %s then (SHA-256 %.12s…), and is %s now (%.12s…)", o.Role, o.Path, o.SHA256, n.Path, n.SHA256)
 		}
 	}
-	return "the world's files are not those of then"
+	for _, n := range now {
+		if role(old, n.Role) == nil {
+			return fmt.Sprintf("the world has the %s file %s now, and had none then", n.Role, n.Path)
+		}
+	}
+	return ""
 }
 
 // overrides returns m's overrides (none for nil).
