@@ -24,6 +24,7 @@ type table struct {
 	col   map[string]int // lower-case column name → position
 	rows  [][]string
 	lines []int
+	bad   cellErrors // the rows with a wrong number of values, left out of rows
 }
 
 // tableSpec says what a CSV file of a world holds, for readTable.
@@ -177,12 +178,15 @@ func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, line)
 	}
-	if err := bad.err(); err != nil {
-		return nil, err
-	}
 	if len(t.rows) == 0 {
+		if err := bad.err(); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: no %s lines after the header; add one line per %s", file, what, what)
 	}
+	// The rows of a wrong length go to the caller's checks of the other
+	// rows' values, so that one short row does not hide their problems.
+	t.bad = bad
 	return t, nil
 }
 
@@ -270,10 +274,12 @@ func unknownColumns(file string, line int, names, unknown []string, spec tableSp
 		}
 		return suggest(u, all)
 	}
-	var hint []string
+	var hint, extra []string
 	for _, u := range unknown {
 		if s := meant(u); s != "" {
 			hint = append(hint, fmt.Sprintf("%q for %q", s, u))
+		} else {
+			extra = append(extra, u)
 		}
 	}
 	msg := fmt.Sprintf("%s:%d: unknown column(s) %s; the columns are %s (required)",
@@ -283,6 +289,12 @@ func unknownColumns(file string, line int, names, unknown []string, spec tableSp
 	}
 	if len(hint) > 0 {
 		msg += "; did you mean " + strings.Join(hint, ", ") + "?"
+	}
+	if len(extra) > 0 {
+		// A column of the user's own (a comment, a source): settle reads
+		// no other columns, and refuses them so that a misspelt one is
+		// not ignored.
+		msg += fmt.Sprintf("; settle reads no other columns: delete %s (keep notes in another file, or in lines starting with #)", quoteList(extra))
 	}
 	if len(hint) == len(unknown) {
 		// The header with every unknown name replaced, if that is a
@@ -560,7 +572,16 @@ func csvError(file string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		fix := "check the quotes on this line: a value with commas or quotes must be wrapped in double quotes, and a quote inside it doubled (\"\")"
-		return fmt.Errorf("%s:%d: malformed CSV at column %d (%v); %s", file, pe.Line, pe.Column, pe.Err, fix)
+		// Column is a byte position in the line, not a column of the
+		// table; the decoder's words are Go's.
+		what := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			what = "a quote inside a value that does not start with one"
+		case errors.Is(pe.Err, csv.ErrQuote):
+			what = "a quoted value that does not end with its closing quote, or text after it"
+		}
+		return fmt.Errorf("%s:%d: malformed CSV at character %d of the line: %s; %s", file, pe.Line, pe.Column, what, fix)
 	}
 	return fmt.Errorf("%s: %w", file, err)
 }

@@ -361,7 +361,7 @@ func parseRegions(file string, data []byte) ([]Region, error) {
 	regions := make([]Region, len(t.rows))
 	codeLine := make(map[string]int, len(t.rows))
 	// Every bad cell is reported, not only the first (MaxCellErrors).
-	var bad cellErrors
+	bad := t.bad // the rows of a wrong length, then the values' problems
 	for k := range t.rows {
 		r := &regions[k]
 		r.Index = k
@@ -482,6 +482,9 @@ func (w *World) applyCampuses(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := t.bad.err(); err != nil {
+		return err
+	}
 	byCode := make(map[string]int, w.N())
 	for i := range w.Regions {
 		byCode[w.Regions[i].Code] = i
@@ -552,7 +555,7 @@ func (w *World) applyTravel(file string, data []byte) (travelGiven, error) {
 	var got travelGiven
 	given := make([]int32, n*n) // line that set each cell, 0 = not given
 	// Every bad line is reported, not only the first (MaxCellErrors).
-	var bad cellErrors
+	bad := t.bad // the rows of a wrong length, then the values' problems
 	for k := range t.rows {
 		var ij [2]int
 		ok := true

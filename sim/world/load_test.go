@@ -135,6 +135,8 @@ func TestLoadErrors(t *testing.T) {
 		{"negative area", "code,name,lat,lon,population,area_km2\nA,Alpha,60,10,1,-3\n", "column area_km2: -3 is out of range"},
 		{"unknown column", "code,name,lat,lon,popul,xyzzy\nA,Alpha,60,10,1,2\n",
 			`regions.csv:1: unknown column(s) "popul", "xyzzy"; the columns are code, name, lat, lon, population (required) and county_code, county, admin_centre, area_km2, centrality_class, centrality_index, study_places (optional); did you mean "population" for "popul"?`},
+		{"a column of one's own", "code,name,lat,lon,population,comment\nA,Alpha,60,10,1,big\n",
+			`regions.csv:1: unknown column(s) "comment"; the columns are code, name, lat, lon, population (required) and county_code, county, admin_centre, area_km2, centrality_class, centrality_index, study_places (optional); settle reads no other columns: delete "comment" (keep notes in another file, or in lines starting with #)`},
 		{"missing column", "code,name,lat,population\nA,Alpha,60,1\n", "regions.csv:1: missing required column(s) lon"},
 		// A run's own regions.csv, which a scenario copied into the run's
 		// folder names when its world is world = "regions.csv".
@@ -151,8 +153,8 @@ func TestLoadErrors(t *testing.T) {
 		{"thousands separator", h + "A,Alpha,60,10,\"130,997\"\n", `column population: "130,997" has a thousands separator; write the number without it (130997)`},
 		{"thousands space", h + "A,Alpha,60,10,130 997\n", `"130 997" has a thousands separator; write the number without it (130997)`},
 		{"too few values", h + "A,Alpha,60,10,1\nB,Beta,60\n", "regions.csv:3: 3 values but the header names 5 columns"},
-		{"bare quote", h + "A,Al\"pha,60,10,1\n", "regions.csv:2: malformed CSV"},
-		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV"},
+		{"bare quote", h + "A,Al\"pha,60,10,1\n", "regions.csv:2: malformed CSV at character 5 of the line: a quote inside a value that does not start with one; check the quotes"},
+		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV at character 18 of the line: a quoted value that does not end with its closing quote"},
 		{"binary", "PK\x03\x04\x00\x00zipfile", "regions.csv:1: the file contains binary data"},
 		{"latin-1", h + "A,Alpha,60,10,1\nB,B\xe6rum,60,10,1\n", "regions.csv:3: the file is not UTF-8 text"},
 		// A typo (a world x scale a run cannot hold is synth.CheckScale's).
@@ -227,6 +229,11 @@ func TestLoadTravelErrors(t *testing.T) {
 		// Not "out of range [-Inf, 1000000]".
 		{"minutes too long", "from,to,minutes\nA1,B2,1e300\n", "travel.csv:2: column minutes: 1e300 minutes is too long; write the one-way travel time in minutes, from more than 0 to at most 1000000 (about two years), e.g. 45"},
 		{"minutes inf", "from,to,minutes\nA1,B2,inf\n", `travel.csv:2: column minutes: "inf" is not a number; write the one-way travel time in minutes`},
+		// A short row does not hide the other rows' problems.
+		{"short row and more", "from,to,minutes\nA1,B2,abc\nA1,Z9,30\nB2,C3\n",
+			"travel.csv:4: 2 values but the header names 3 columns; give one value per column (quote values that contain commas)\n" +
+				`travel.csv:2: column minutes: "abc" is not a number; write the one-way travel time in minutes, e.g. 45` + "\n" +
+				`travel.csv:3: column to: unknown region "Z9"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
