@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/sim/output"
@@ -61,7 +62,11 @@ func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) 
 	}
 	if len(pos) > 0 {
 		if opts.Export == "" && len(pos) == 1 {
-			return usagef("no arguments expected, got %q; to write a world's files, give --export %s", pos, pos[0])
+			// A world's name, the start of one or near one: what was
+			// meant is its export.
+			if name := worldMeant(pos[0]); name != "" {
+				return usagef("no arguments expected, got %q; to write the world's files, give --export %s", pos, name)
+			}
 		}
 		return usagef("no arguments expected, got %q", pos)
 	}
@@ -72,6 +77,19 @@ func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) 
 		return runExportWorld(ctx, opts, stdout, stderr)
 	}
 	return runWorlds(ctx, opts, stdout, stderr)
+}
+
+// worldMeant is the embedded world that s names, begins or nearly spells
+// ("norway" for norway-2024), or "".
+func worldMeant(s string) string {
+	var names []string
+	for _, info := range world.Embedded() {
+		if info.Name == s || strings.HasPrefix(info.Name, s+"-") {
+			return info.Name
+		}
+		names = append(names, info.Name)
+	}
+	return suggest(s, names)
 }
 
 // runWorlds prints the embedded worlds as a table.
@@ -96,6 +114,9 @@ func runExportWorld(_ context.Context, opts worldsOptions, stdout, _ io.Writer) 
 	dir := opts.Out
 	if dir == "" {
 		dir = opts.Export
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("cannot write the world into %s: it is a file, not a folder; give --out a new folder", dir)
 	}
 	if err := output.CheckDir(dir); err != nil {
 		return err

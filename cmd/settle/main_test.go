@@ -487,10 +487,19 @@ func TestWorldsExport(t *testing.T) {
 		{[]string{"worlds", "--export", "norway"}, `--export norway: no embedded world "norway"; the worlds are norway-2024, teaching; did you mean "norway-2024"?`},
 		{[]string{"worlds", "--out", dir}, "--out is the folder of --export NAME"},
 		{[]string{"worlds", "teaching"}, "give --export teaching"},
+		{[]string{"worlds", "norway"}, `got ["norway"]; to write the world's files, give --export norway-2024`},
 	} {
 		if code, _, errs := settle(t, c.args...); code != exitUsage || !strings.Contains(errs, c.want) {
 			t.Errorf("%q: exit %d, %s; want %q", c.args, code, errs, c.want)
 		}
+	}
+	if code, _, errs := settle(t, "worlds", "extra"); code != exitUsage || strings.Contains(errs, "--export") {
+		t.Errorf("worlds extra: exit %d, %s; want no advice to export a world named extra", code, errs)
+	}
+	afile := filepath.Join(t.TempDir(), "afile")
+	os.WriteFile(afile, nil, 0o644)
+	if code, _, errs := settle(t, "worlds", "--export", "teaching", "--out", afile); code != exitError || !strings.Contains(errs, "cannot write the world into "+afile+": it is a file, not a folder") {
+		t.Errorf("--out a file: exit %d, %s", code, errs)
 	}
 	// Without --out: a new folder named after the world, here.
 	t.Chdir(t.TempDir())
