@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,11 +116,13 @@ func sha256Hex(data []byte) string {
 // world's files are those the run read (their SHA-256): a changed file
 // would silently give another world. Each file is read from where the run
 // read it or, when it has moved or changed there, from the run folder's
-// copy (WorldCopy; runs of engine 0.9.3 and later have one). The world
-// keeps the name and file paths of the run.
+// copy (WorldCopy; runs written before the copies were kept have none). The world
+// keeps the run's name (Manifest.World); its Files name the files read,
+// a copy's path where a copy was read.
 func LoadWorld(dir string, m *Manifest) (*world.World, error) {
 	where := filepath.Join(dir, ManifestFile)
 	name, travel := m.World, ""
+	read := make([]world.File, 0, len(m.WorldFiles))
 	for _, f := range m.WorldFiles {
 		path := f.Path
 		data, err := os.ReadFile(path)
@@ -144,13 +148,15 @@ func LoadWorld(dir string, m *Manifest) (*world.World, error) {
 		case world.RegionsFile:
 			name = path
 		}
+		f.Path = path
+		read = append(read, f)
 	}
 	w, err := world.Load(name, travel)
 	if err != nil {
 		return nil, fmt.Errorf("%s: world %q: %w", where, m.World, err)
 	}
 	w.Name = m.World
-	w.Files = append([]world.File(nil), m.WorldFiles...)
+	w.Files = read
 	return w, nil
 }
 
@@ -244,28 +250,71 @@ func runningText(m *Manifest) string {
 		"While it runs the tables are written as regions.csv.tmp and so on, whole years\n" +
 		"at a time, and renamed when the run ends; manifest.json says \"complete\": true\n" +
 		"only for a run that finished.\n")
-	b.WriteString(rerunText(m))
+	b.WriteString(rerunText(m, "If it has stopped, run it again to get the whole run"))
 	return b.String()
 }
 
-// rerunText says how to run the scenario of m again.
-func rerunText(m *Manifest) string {
+// rerunText says how to run the scenario of m again, lead being the first
+// words of its advice: the run's command line (or, without one, settle run
+// with its scenario file and seed), from the folder it ran in, where its
+// relative paths lead (a user found the rerun command's relative scenario
+// path without the folder it is relative to). A command that gave --out
+// names this folder, which a new run refuses while it is not empty: the
+// text then says to delete the folder first and shows the command as it
+// was, or shows it with --out NEWDIR, for another folder. A command
+// without --out writes a new folder and leaves this one as it is (the
+// text said to delete this folder or give another --out, above a command
+// with no --out).
+func rerunText(m *Manifest, lead string) string {
 	var b strings.Builder
-	b.WriteString("\nTo get the whole run, run it again; the same scenario and seed give the same results.\n")
-	b.WriteString("Delete this folder first, or give the new run another --out:\n\n")
-	// The command's paths (the scenario's, --out's) are relative to the
-	// folder it ran in: from there (a user found the rerun command's
-	// relative scenario path without the folder it is relative to).
+	fmt.Fprintf(&b, "\n%s; the same scenario and seed give the same results.\n", lead)
 	cd := ""
 	if m.WorkingDir != "" {
 		cd = "cd " + ShellQuote(m.WorkingDir) + " && "
 	}
-	if len(m.CommandLine) > 0 {
-		fmt.Fprintf(&b, "    %s%s\n", cd, ShellJoin(m.CommandLine))
-	} else {
-		fmt.Fprintf(&b, "    %ssettle run %s --seed %d\n", cd, ShellQuote(m.ScenarioFile), m.Seed)
+	args := m.CommandLine
+	if len(args) == 0 {
+		args = []string{"settle", "run", m.ScenarioFile, "--seed", strconv.FormatUint(m.Seed, 10)}
 	}
+	out := outArg(args)
+	if out < 0 {
+		b.WriteString("The command writes its results into a new folder under results/ and leaves\n" +
+			"this one as it is (delete this folder when you no longer need it):\n\n")
+		fmt.Fprintf(&b, "    %s%s\n", cd, ShellJoin(args))
+		return b.String()
+	}
+	b.WriteString("A run writes only into an empty folder: delete this folder first, then run\n\n")
+	fmt.Fprintf(&b, "    %s%s\n", cd, ShellJoin(args))
+	b.WriteString("\nor keep this folder and give the new run another one, in place of NEWDIR:\n\n")
+	other := slices.Clone(args)
+	if name, _, ok := strings.Cut(other[out], "="); ok && strings.HasPrefix(other[out], "-") {
+		other[out] = name + "=NEWDIR"
+	} else {
+		other[out] = "NEWDIR"
+	}
+	fmt.Fprintf(&b, "    %s%s\n", cd, ShellJoin(other))
 	return b.String()
+}
+
+// outArg returns the index in the command line args of the folder its
+// --out flag gives (the argument after --out or -out, or the flag itself
+// when it is --out=DIR), or −1 when it gives none. The flags may come
+// before or after the scenario file; none come after "--".
+func outArg(args []string) int {
+	for i := 2; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			return -1
+		case a == "--out" || a == "-out":
+			if i+1 < len(args) {
+				return i + 1
+			}
+			return -1
+		case strings.HasPrefix(a, "--out=") || strings.HasPrefix(a, "-out="):
+			return i
+		}
+	}
+	return -1
 }
 
 // incompleteText is the INCOMPLETE file of a run that stopped: how far it
@@ -284,7 +333,7 @@ func incompleteText(m *Manifest, records int, why string) string {
 		fmt.Fprintf(&b, "%d of %d years were simulated. Every table (%s)\nholds the start year and every simulated year up to %d, each year complete.\n",
 			done, m.Years, strings.Join(TableFiles, ", "), m.LastYear)
 	}
-	b.WriteString(rerunText(m))
+	b.WriteString(rerunText(m, "To get the whole run, run it again"))
 	return b.String()
 }
 

@@ -102,8 +102,8 @@ func TestRunFolderKeepsWorldFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("originals gone, copies in the folder: %v", err)
 	}
-	if got.Name != regions || len(got.Files) != 2 || got.Files[0].Path != regions || got.Files[1].Path != travel {
-		t.Errorf("loaded from the copies as %q, files %+v; want the run's names and paths", got.Name, got.Files)
+	if got.Name != regions || len(got.Files) != 2 || got.Files[0].Path != filepath.Join(dir, "world", "regions.csv") || got.Files[1].Path != filepath.Join(dir, "world", "travel_times.csv") {
+		t.Errorf("loaded from the copies as %q, files %+v; want the run's name, and the copies' paths", got.Name, got.Files)
 	}
 	if !slices.Equal(got.Minutes, w.Minutes) || got.TravelMinutes(0, 1) != 33 {
 		t.Errorf("the world loaded from the copies differs from the one the run read (Alpha–Beta %g minutes, want 33)", got.TravelMinutes(0, 1))
