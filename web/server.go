@@ -256,6 +256,7 @@ func regionWords(world string) (one, many string) {
 // allows.
 var sliderRange = map[string][2]float64{
 	"minutes_saved":      {0, 120},
+	"minutes":            {5, 240},
 	"dwellings_per_year": {0, 1000},
 	"years":              {1, 30},
 	"students":           {-5000, 5000},

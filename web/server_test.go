@@ -366,7 +366,7 @@ func TestBadInput(t *testing.T) {
 		{"no target", withIV(Intervention{Kind: "housing", FromYear: 2025, Params: map[string]any{"dwellings_per_year": 50.0}}),
 			"intervention[1]", "Housing needs target regions: add at least one under Regions"},
 		{"alternatives", withIV(Intervention{Kind: "region_enlargement", Regions: []string{"T01", "T02"}, FromYear: 2025, Params: map[string]any{}}),
-			"intervention[1].travel_time_factor", "Region enlargement needs one of travel time factor or minutes saved; tick one of them"},
+			"intervention[1].travel_time_factor", "Region enlargement needs one of travel time factor, minutes saved or minutes; tick one of them"},
 		{"persons", norway, "scenario.scale", "this server allows at most 1,200,000"},
 		{"years", teachingSpec(0), "scenario.years", "simulate 1 to 50 years"},
 		{"world", func() Spec { s := teachingSpec(5); s.World = "../etc/passwd"; return s }(), "scenario.world", "unknown world"},

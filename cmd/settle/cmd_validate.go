@@ -376,9 +376,18 @@ func travelChanges(sp *intervention.Spec, w *world.World) (when string, lines []
 			break
 		}
 		if c.cut == 0 {
-			c.text += fmt.Sprintf(" (unchanged: at most %d minutes already)", intervention.MinMinutes)
+			floor := float64(intervention.MinMinutes)
+			if sp.Has("minutes") {
+				floor = sp.Num("minutes")
+			}
+			c.text += fmt.Sprintf(" (unchanged: at most %g minutes already)", floor)
 		}
 		lines = append(lines, c.text)
+	}
+	if w.EstimatedPairs == n*(n-1) {
+		// Norway's times are all estimated: a ferry is a road there, so
+		// the time before a ferry-free link is too short.
+		lines = append(lines, "(the times before are estimated from the regions' centres as by road, with no ferries: give the real times with travel_times, or the new link's time as minutes)")
 	}
 	return when, lines
 }

@@ -133,6 +133,38 @@ minutes_saved = 10
 	if err2 != "" || !strings.Contains(out, want) {
 		t.Errorf("error %q, output\n%s\nwant\n%s", err2, out, want)
 	}
+	// The teaching world gives its ferry's times: no note that the times
+	// are all estimated.
+	if strings.Contains(out, "estimated from the regions' centres") {
+		t.Errorf("the teaching world's output notes estimated times:\n%s", out)
+	}
+
+	// minutes: the new link's time; a pair already shorter is unchanged,
+	// said with that time. Norway's times are all estimated, which is said.
+	out, err2 = validateIn(t, map[string]string{"s.toml": `[scenario]
+name = "e"
+world = "norway-2024"
+years = 10
+
+[[intervention]]
+kind = "region_enlargement"
+regions = ["Vågan", "Hadsel", "Bodø"]
+from_year = 2030
+minutes = 90
+`})
+	nw, _ := world.Load("norway-2024", "")
+	va, _ := nw.Lookup("Vågan")
+	bo, _ := nw.Lookup("Bodø")
+	ha, _ := nw.Lookup("Hadsel")
+	for _, want := range []string{
+		fmt.Sprintf("Bodø ↔ Vågan: %s → 90 minutes", round(float64(nw.TravelMinutes(bo, va)))),
+		fmt.Sprintf("Vågan ↔ Hadsel: %s → %s minutes (unchanged: at most 90 minutes already)", round(float64(nw.TravelMinutes(va, ha))), round(float64(nw.TravelMinutes(va, ha)))),
+		"(the times before are estimated from the regions' centres as by road, with no ferries: give the real times with travel_times, or the new link's time as minutes)",
+	} {
+		if err2 != "" || !strings.Contains(out, want) {
+			t.Errorf("error %q, output\n%s\nwant %q", err2, out, want)
+		}
+	}
 }
 
 // A parameter counted in each target region (dwellings, jobs, study

@@ -56,7 +56,7 @@ type rules struct {
 
 // kindRules is keyed by kind; it is never modified after initialisation.
 var kindRules = map[string]rules{
-	"region_enlargement":    {minRegions: 2, anyOf: []string{"travel_time_factor", "minutes_saved"}, exclusive: true, openMin: []string{"travel_time_factor"}},
+	"region_enlargement":    {minRegions: 2, anyOf: []string{"travel_time_factor", "minutes_saved", "minutes"}, exclusive: true, openMin: []string{"travel_time_factor"}},
 	"recruitment":           {anyOf: []string{"visibility", "relocation_grant"}},
 	"immigration":           {anyOf: []string{"workers_per_year", "refugees_per_year", "integration"}},
 	"part_time_residents":   {anyOf: []string{"second_homes", "days_per_year", "conversion_rate"}},
@@ -65,7 +65,7 @@ var kindRules = map[string]rules{
 
 // examples are valid values used in error messages ("add share = 0.2").
 var examples = map[string]string{
-	"travel_time_factor": "0.6", "minutes_saved": "15", "share": "0.2", "office_days_per_week": "2",
+	"travel_time_factor": "0.6", "minutes_saved": "15", "minutes": "40", "share": "0.2", "office_days_per_week": "2",
 	"coverage": "0.95", "dwellings_per_year": "50", "years": "5", "price_subsidy": "0.1",
 	"students": "500", "visibility": "0.5", "relocation_grant": "100000", "workers_per_year": "200",
 	"refugees_per_year": "100", "integration": "0.3", "second_homes": "100", "days_per_year": "60",
@@ -83,8 +83,9 @@ func init() {
 			Kind: "region_enlargement",
 			Doc:  "a new road, tunnel, bridge or ferry-free connection: travel times between every pair of the listed regions are cut (needs at least two regions)",
 			Params: []ParamSpec{
-				{Key: "travel_time_factor", Doc: "factor on the travel time between each pair of listed regions (0.6 = 40 % shorter); give this or minutes_saved", Unit: "factor", Min: 0, Max: 1, Default: 1},
-				{Key: "minutes_saved", Doc: "minutes cut from the one-way travel time between each pair of listed regions; give this or travel_time_factor", Unit: "minutes", Min: 0, Max: inf},
+				{Key: "travel_time_factor", Doc: "factor on the travel time between each pair of listed regions (0.6 = 40 % shorter); give this, minutes_saved or minutes", Unit: "factor", Min: 0, Max: 1, Default: 1},
+				{Key: "minutes_saved", Doc: "minutes cut from the one-way travel time between each pair of listed regions; give this, travel_time_factor or minutes", Unit: "minutes", Min: 0, Max: inf},
+				{Key: "minutes", Doc: "the one-way travel time between each pair of listed regions once the link is open, as a route planner gives it (a pair already closer keeps its time); give this, travel_time_factor or minutes_saved", Unit: "minutes", Min: MinMinutes, Max: inf},
 			},
 		},
 		{

@@ -186,6 +186,49 @@ minutes_saved = 1000
 			}
 		}
 	}
+
+	// minutes sets the time of a new link: longer trips become it (half
+	// of the way there in the first of two phase-in years), shorter ones
+	// keep theirs.
+	const link = 80
+	longer, shorter := 0, 0
+	for _, i := range []int{sj, ho, st} {
+		for _, j := range []int{sj, ho, st} {
+			if m := w.TravelMinutes(i, j); i != j && m > link {
+				longer++
+			} else if i != j {
+				shorter++
+			}
+		}
+	}
+	if longer == 0 || shorter == 0 {
+		t.Fatalf("the test needs trips both longer and shorter than %d minutes: %d longer, %d shorter", link, longer, shorter)
+	}
+	sp = specs(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "region_enlargement"
+regions = ["Sjøvik", "Holmøy", "Storhavn"]
+from_year = %d
+phase_in_years = 2
+minutes = %d
+`, start, link))
+	for y, strength := range []float64{0.5, 1} {
+		s = bare(w, 1)
+		s.Year = start + y
+		intervention.Apply(s, sp)
+		for _, i := range []int{sj, ho, st} {
+			for _, j := range []int{sj, ho, st} {
+				old := float64(w.TravelMinutes(i, j))
+				want := old
+				if i != j && old > link {
+					want = old - strength*(old-link)
+				}
+				if got := float64(s.TravelMinutes(i, j)); math.Abs(got-want) > 1e-3 {
+					t.Errorf("%d: minutes %d→%d = %g, want %g (before %g)", s.Year, i, j, got, want, old)
+				}
+			}
+		}
+	}
 }
 
 // A bridge to the ferry island brings Holmøy within commuting reach of
@@ -1659,6 +1702,20 @@ dwellings_per_year = 5000
 		if warned := len(got) == 1 && strings.Contains(got[0], "every trip between them is cut to 5 minutes"); warned != c.warn || len(got) > 1 {
 			t.Errorf("minutes_saved = %d: %q, want a warning %v", c.saved, got, c.warn)
 		}
+	}
+	// Some of the trips cut to MinMinutes (only all of them were said): a
+	// link of three targets saving more than the shortest trip between
+	// two of them takes. And minutes that shortens nothing.
+	sj, ho, st := region(t, w, "Sjøvik"), region(t, w, "Holmøy"), region(t, w, "Storhavn")
+	short := min(w.TravelMinutes(sj, st), w.TravelMinutes(sj, ho), w.TravelMinutes(st, ho))
+	long := max(w.TravelMinutes(sj, st), w.TravelMinutes(sj, ho), w.TravelMinutes(st, ho))
+	got = intervention.Implausible(specs(t, w, fmt.Sprintf("[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Storhavn\", \"Holmøy\", \"Sjøvik\"]\nfrom_year = %d\nminutes_saved = %g\n", start, math.Round(float64(short)))), w)
+	if len(got) != 1 || !strings.Contains(got[0], "which would leave 2 of the 6 trips between its targets under 5 minutes") || !strings.Contains(got[0], "give the new travel time as minutes") {
+		t.Errorf("minutes_saved beyond some trips (%g of %g–%g minutes): %q", math.Round(float64(short)), short, long, got)
+	}
+	got = intervention.Implausible(specs(t, w, fmt.Sprintf("[[intervention]]\nkind = \"region_enlargement\"\nregions = [\"Storhavn\", \"Holmøy\"]\nfrom_year = %d\nminutes = %g\n", start, math.Ceil(float64(long))+1)), w)
+	if len(got) != 1 || !strings.Contains(got[0], "but none takes longer now") {
+		t.Errorf("minutes beyond every trip: %q", got)
 	}
 	// remote_work aimed at peripheral regions makes their jobs remote,
 	// which a policy user read as remote jobs for their residents: said

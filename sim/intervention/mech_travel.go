@@ -15,17 +15,21 @@ func init() {
 
 // enlarge cuts the travel time in force between every ordered pair of
 // distinct target regions: t·(1 − strength·(1 − travel_time_factor)), or
-// t − strength·minutes_saved, never below MinMinutes. Only the listed pairs
+// t − strength·minutes_saved, never below MinMinutes, or to minutes:
+// t − strength·(t − minutes) where t is longer. Only the listed pairs
 // change (no re-routing of other trips through the new link); the diagonal
 // (travel within a region) is kept. The engine reads the matrix in
 // commuting (s.Reach, the accepted commute), job matching (offers decay
 // with minutes), destination choice (distance decay) and study choice.
 func enlarge(s *state.State, sp *Spec, st float64) {
 	n := s.N()
-	factor, saved := 1.0, 0.0
-	if sp.Has("minutes_saved") {
+	factor, saved, to := 1.0, 0.0, -1.0
+	switch {
+	case sp.Has("minutes"):
+		to = sp.Num("minutes")
+	case sp.Has("minutes_saved"):
 		saved = st * sp.Num("minutes_saved")
-	} else {
+	default:
 		factor = 1 - st*(1-sp.Num("travel_time_factor"))
 	}
 	for _, i := range sp.Regions {
@@ -35,6 +39,9 @@ func enlarge(s *state.State, sp *Spec, st float64) {
 			}
 			old := float64(s.Minutes[i*n+j])
 			t := max(old*factor-saved, min(old, MinMinutes))
+			if to >= 0 {
+				t = old - st*max(0, old-to)
+			}
 			s.Minutes[i*n+j] = float32(t)
 		}
 	}

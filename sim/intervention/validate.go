@@ -184,7 +184,7 @@ func Validate(s *Spec) []*FieldError {
 		switch {
 		case len(given) == 0 && r.exclusive:
 			errs = append(errs, &FieldError{Key: r.anyOf[0], Msg: fmt.Sprintf(
-				"%s needs one of %s; add one of them, e.g. %s = %s", s.Kind, strings.Join(r.anyOf, " or "), r.anyOf[0], example(k.param(r.anyOf[0])))})
+				"%s needs one of %s or %s; add one of them, e.g. %s = %s", s.Kind, strings.Join(r.anyOf[:len(r.anyOf)-1], ", "), r.anyOf[len(r.anyOf)-1], r.anyOf[0], example(k.param(r.anyOf[0])))})
 		case len(given) == 0:
 			errs = append(errs, &FieldError{Key: r.anyOf[0], Msg: fmt.Sprintf(
 				"%s needs at least one of %s; add one, e.g. %s = %s", s.Kind, strings.Join(r.anyOf, ", "), r.anyOf[0], example(k.param(r.anyOf[0])))})

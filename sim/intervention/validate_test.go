@@ -110,7 +110,7 @@ func TestValidateErrors(t *testing.T) {
 		{"campus", map[string]Value{"students": {Num: 1.5, IsNum: true}}, "students", "not a whole number"},
 		{"broadband", map[string]Value{"coverage": {Num: -0.1, IsNum: true}}, "coverage", "use a value between 0 and 1"},
 		{"broadband", map[string]Value{"coverage": {Num: 0.9, IsNum: true}, "speed": {Num: 1, IsNum: true}}, "speed", "its parameters are coverage"},
-		{"region_enlargement", map[string]Value{}, "travel_time_factor", "needs one of travel_time_factor or minutes_saved"},
+		{"region_enlargement", map[string]Value{}, "travel_time_factor", "needs one of travel_time_factor, minutes_saved or minutes"},
 		{"region_enlargement", map[string]Value{"travel_time_factor": {Num: 0, IsNum: true}}, "travel_time_factor", "above 0 and at most 1"},
 		{"region_enlargement", map[string]Value{"minutes_saved": {Num: -5, IsNum: true}}, "minutes_saved", "at least 0"},
 		{"immigration", map[string]Value{}, "workers_per_year", "at least one of workers_per_year, refugees_per_year, integration"},

@@ -100,7 +100,7 @@ func kindsDoc() string {
 				q[i] = "`" + key + "`"
 			}
 			if excl {
-				fmt.Fprintf(&b, " Give exactly one of %s.", strings.Join(q, " and "))
+				fmt.Fprintf(&b, " Give exactly one of %s and %s.", strings.Join(q[:len(q)-1], ", "), q[len(q)-1])
 			} else {
 				fmt.Fprintf(&b, " Give at least one of %s.", strings.Join(q, ", "))
 			}
