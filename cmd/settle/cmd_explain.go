@@ -36,7 +36,8 @@ county's regions together, counting only moves across its border) of the run in 
 folder written by settle run, or a run kept by settle compare --keep-runs),
 from its regions.csv and flows.csv: the parts of its population change, its
 net moves by motive (study, career, housing, family, return, amenity) and
-age group, the regions its movers came from and went to, and the jobs,
+age group, the regions its movers came from and went to, those it gained
+the most residents from and lost the most to (net), and the jobs,
 housing and commuting behind them, over the whole run or (--year) the moves
 of one year.
 
@@ -49,7 +50,7 @@ type explainOptions struct {
 	Region string // code or name
 	County string // code or name; explains its regions together (Region "")
 	Year   int    // 0 = the whole run
-	Top    int    // origins and destinations listed
+	Top    int    // origins, destinations, net gains and net losses listed
 }
 
 func explainFlags(opts *explainOptions) *flag.FlagSet {
@@ -57,7 +58,7 @@ func explainFlags(opts *explainOptions) *flag.FlagSet {
 	fs.StringVar(&opts.Region, "region", "", "the region `NAME` or code to explain (this or --county)")
 	fs.StringVar(&opts.County, "county", "", "explain the regions of the county `NAME` (or code) together:\nmoves between them are left out")
 	fs.IntVar(&opts.Year, "year", 0, "explain the moves recorded in year `Y` (during the year before it);\ndefault the whole run")
-	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins and destinations (default 5)")
+	fs.IntVar(&opts.Top, "top", 5, "list the `N` largest origins, destinations, net gains and net losses\n(default 5)")
 	return fs
 }
 
@@ -133,7 +134,9 @@ func runExplain(_ context.Context, opts explainOptions, stdout, stderr io.Writer
 		return err
 	}
 	if !e.Manifest.Complete {
-		p.Errorf("note: the run in %s is incomplete (%s); explaining the years it holds", opts.RunDir, e.Manifest.Stopped)
+		// In plain words: a kept run of settle compare that was
+		// interrupted recorded Go's "context canceled".
+		p.Errorf("note: the run in %s is incomplete (%s); explaining the years it holds", opts.RunDir, output.StopReason(e.Manifest.Stopped))
 	}
 	return writeExplanation(p.Stdout(), e, opts.Top)
 }
@@ -229,15 +232,28 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	// Partners.
 	// The minutes are the movers' trips: from where they came, to where
 	// they went (the two differ in a travel-time file with one-way times).
+	// The third table holds the net gains and losses the closing sentence
+	// names (the largest gross origin and destination are often not the
+	// largest net ones), the gains first: the minutes of the movers'
+	// larger stream.
+	netMinutes := func(q int) float64 {
+		for _, p := range e.Partners {
+			if p.Region == q && p.In > p.Out {
+				return e.MinutesFrom(q)
+			}
+		}
+		return e.Minutes(q)
+	}
 	for _, side := range []struct {
 		title   string
 		list    []report.Partner
 		minutes func(q int) float64
 	}{
-		{"Where movers came from", e.TopOrigins(top), e.MinutesFrom},
-		{"Where movers went", e.TopDestinations(top), e.Minutes},
+		{"Where movers came from (moves", e.TopOrigins(top), e.MinutesFrom},
+		{"Where movers went (moves", e.TopDestinations(top), e.Minutes},
+		{"Largest net gains and losses (moves in − out", append(e.TopNetGains(top), e.TopNetLosses(top)...), netMinutes},
 	} {
-		fmt.Fprintf(w, "\n%s (moves, %s):\n", side.title, period)
+		fmt.Fprintf(w, "\n%s, %s):\n", side.title, period)
 		if len(side.list) == 0 {
 			fmt.Fprintln(w, "  none")
 			continue
@@ -301,7 +317,7 @@ func writeExplanation(w io.Writer, e *report.Explanation, top int) error {
 	}
 
 	// In words.
-	fmt.Fprintf(w, "\n%s\n", explainSentence(e, byAge[:], byMotive[:], netDom, period))
+	fmt.Fprintf(w, "\n%s\n", explainSentence(e, byAge[:], byMotive[:], netDom, period, top))
 	return nil
 }
 
@@ -319,8 +335,15 @@ func rate(unemployed, employed int64) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(unemployed)/float64(unemployed+employed))
 }
 
-// explainSentence sums the explanation up in plain words.
-func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, period string) string {
+// explainSentence sums the explanation up in plain words. The parts of
+// the net moves (by age group, by motive) may have either sign and be
+// larger than the net itself: it calls a part "the largest part" only
+// when every part goes the way of the net, and otherwise names the part
+// that added the most and the one that took away the most. It names the
+// largest origin and destination as such (gross moves, the first rows of
+// the first two tables) and the largest net gains and losses apart (the
+// third table, of top rows).
+func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, period string, top int) string {
 	reg := e.Name()
 	var b strings.Builder
 	switch {
@@ -331,32 +354,27 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 	default:
 		fmt.Fprintf(&b, "%s's moves in and out balanced over %s", reg, period)
 	}
-	if net != 0 {
-		sign := int64(1)
-		if net < 0 {
-			sign = -1
-		}
-		g, m := 0, 0
-		for i := range byAge {
-			if byAge[i]*sign > byAge[g]*sign {
-				g = i
-			}
-		}
-		for i := range byMotive {
-			if byMotive[i]*sign > byMotive[m]*sign {
-				m = i
-			}
-		}
-		fmt.Fprintf(&b, "; the largest part were people %s (%s) and moves for %s (%s)",
-			compare.AgeGroupText(g), signedGroup(byAge[g]), motiveWord(m), signedGroup(byMotive[m]))
+	ages := make([]netPart, len(byAge))
+	for g, v := range byAge {
+		ages[g] = netPart{"people " + compare.AgeGroupText(g), v}
+	}
+	motives := make([]netPart, len(byMotive))
+	for m, v := range byMotive {
+		motives[m] = netPart{motivePhrase(m), v}
+	}
+	var clauses []string
+	if c := partsClause(ages, net); c != "" {
+		clauses = append(clauses, "by age, "+c)
+	}
+	if c := partsClause(motives, net); c != "" {
+		clauses = append(clauses, "by motive, "+c)
+	}
+	if len(clauses) > 0 {
+		b.WriteString(": " + strings.Join(clauses, "; "))
 	}
 	b.WriteString(".")
-	if o := e.TopOrigins(1); len(o) > 0 {
-		fmt.Fprintf(&b, " Most movers came from %s (%s)", e.World.Regions[o[0].Region].Name, output.Group(o[0].In))
-		if d := e.TopDestinations(1); len(d) > 0 {
-			fmt.Fprintf(&b, " and most left for %s (%s)", e.World.Regions[d[0].Region].Name, output.Group(d[0].Out))
-		}
-		b.WriteString(".")
+	if s := partnersSentence(e, top); s != "" {
+		b.WriteString(" " + s)
 	}
 	s0, s1 := e.Start, e.End
 	elsewhere := "elsewhere"
@@ -367,6 +385,133 @@ func explainSentence(e *report.Explanation, byAge, byMotive []int64, net int64, 
 		output.Group(s0.Jobs), output.Group(s1.Jobs), pctChange(float64(s0.Jobs), float64(s1.Jobs)), output.Group(s0.Dwellings), output.Group(s1.Dwellings),
 		priceChange(s0.PriceIndex, s1.PriceIndex), share(s1.OutCommuters, s1.Employed), elsewhere)
 	return b.String()
+}
+
+// netPart is one part of the net moves: an age group's or a motive's.
+type netPart struct {
+	what string // "people aged 25–34", "moves for career"
+	v    int64
+}
+
+// partsClause says which parts made the net moves net (the sum of the
+// parts, but for rounding in a sample): when every part that is not 0
+// goes the way of the net, the largest part ("the largest part was people
+// aged 25–34 (-284 of -826)"); else the part that added the most and the
+// one that took away the most, the one that goes the way of the net first
+// ("people under 18 added the most (+300) and people aged 20–29 took away
+// the most (-450)"). It is "" when every part is 0.
+func partsClause(parts []netPart, net int64) string {
+	gain, loss := -1, -1
+	for i, p := range parts {
+		if p.v > 0 && (gain < 0 || p.v > parts[gain].v) {
+			gain = i
+		}
+		if p.v < 0 && (loss < 0 || p.v < parts[loss].v) {
+			loss = i
+		}
+	}
+	one := -1 // the only direction of the parts, if it is the net's
+	switch {
+	case gain >= 0 && loss < 0 && net > 0:
+		one = gain
+	case loss >= 0 && gain < 0 && net < 0:
+		one = loss
+	}
+	if one >= 0 {
+		p := parts[one]
+		nonzero := 0
+		for _, q := range parts {
+			if q.v != 0 {
+				nonzero++
+			}
+		}
+		switch {
+		case nonzero == 1:
+			return fmt.Sprintf("all of it was %s (%s)", p.what, signedGroup(p.v))
+		case abs64(p.v) < abs64(net):
+			return fmt.Sprintf("the largest part was %s (%s of %s)", p.what, signedGroup(p.v), signedGroup(net))
+		}
+		// A sample's rounding made the part as large as the net.
+		return fmt.Sprintf("the largest part was %s (%s)", p.what, signedGroup(p.v))
+	}
+	var added, took string
+	if gain >= 0 {
+		added = fmt.Sprintf("%s added the most (%s)", parts[gain].what, signedGroup(parts[gain].v))
+	}
+	if loss >= 0 {
+		took = fmt.Sprintf("%s took away the most (%s)", parts[loss].what, signedGroup(parts[loss].v))
+	}
+	switch {
+	case added == "":
+		return took
+	case took == "":
+		return added
+	case net < 0:
+		return took + " and " + added
+	}
+	return added + " and " + took
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// partnersSentence names the region most movers in came from and the one
+// most movers out went to (gross moves: the first rows of the tables
+// "Where movers came from" and "Where movers went"), and the regions of
+// the largest net gains and losses (up to two each, and no more than the
+// top rows the table "Largest net gains and losses" lists), the losses
+// first for a region that lost residents net.
+func partnersSentence(e *report.Explanation, top int) string {
+	name := func(p report.Partner) string { return e.World.Regions[p.Region].Name }
+	var gross []string
+	if o := e.TopOrigins(1); len(o) > 0 {
+		gross = append(gross, fmt.Sprintf("the most moves in came from %s (%s of %s)", name(o[0]), output.Group(o[0].In), output.Group(e.Components.InDomestic)))
+	}
+	if d := e.TopDestinations(1); len(d) > 0 {
+		gross = append(gross, fmt.Sprintf("the most moves out went to %s (%s of %s)", name(d[0]), output.Group(d[0].Out), output.Group(e.Components.OutDomestic)))
+	}
+	if len(gross) == 0 {
+		return ""
+	}
+	list := func(ps []report.Partner) string {
+		s := make([]string, len(ps))
+		for i, p := range ps {
+			s[i] = fmt.Sprintf("%s (%s)", name(p), signedGroup(p.Net()))
+		}
+		return strings.Join(s, " and ")
+	}
+	var net []string
+	k := min(top, 2)
+	if g := e.TopNetGains(k); len(g) == 1 {
+		net = append(net, "the largest net gain was from "+list(g))
+	} else if len(g) > 1 {
+		net = append(net, "the largest net gains were from "+list(g))
+	}
+	if l := e.TopNetLosses(k); len(l) == 1 {
+		net = append(net, "the largest net loss was to "+list(l))
+	} else if len(l) > 1 {
+		net = append(net, "the largest net losses were to "+list(l))
+	}
+	var inOut int64
+	for _, p := range e.Partners {
+		inOut += p.Net()
+	}
+	if inOut < 0 {
+		slices.Reverse(net)
+	}
+	s := strings.Join(gross, " and ") + "."
+	if len(net) > 0 {
+		t := strings.Join(net, "; ") + "."
+		s += " " + strings.ToUpper(t[:1]) + t[1:]
+	} else {
+		s += " Its moves with each region balanced."
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	return s
 }
 
 // priceChange says how the price level went from a to b, with two
@@ -381,8 +526,10 @@ func priceChange(a, b float64) string {
 	return "the price level stayed at " + strconv.FormatFloat(b, 'f', 2, 64)
 }
 
-func motiveWord(m int) string {
-	return [record.NumMotives]string{"study", "career", "housing", "family", "return to the home region", "amenities"}[m]
+// motivePhrase names the moves of motive m in a sentence.
+func motivePhrase(m int) string {
+	return [record.NumMotives]string{"moves for study", "moves for career", "moves for housing", "moves for family",
+		"moves back to the home region", "moves for amenities"}[m]
 }
 
 func share(a, b int64) string {

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/report"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 func TestExplain(t *testing.T) {
@@ -360,5 +362,183 @@ func TestExplainInterventionsOverridden(t *testing.T) {
 	code, out, errs := settle(t, "explain", dir, "--region", "Holmøy")
 	if code != 0 || !strings.Contains(out, "Interventions that reach Holmøy:\n  Late boost (reputation), from 2030, 1 region: Holmøy (T14, Kyst): boost = 0.1 [score]\n") {
 		t.Errorf("exit %d, %s\n%s", code, errs, out)
+	}
+}
+
+// TestExplainPartsClause: the parts of a region's net moves (by age group
+// or motive) may have either sign and be larger than the net: a trial's
+// "gained 60 residents net …; the largest part were people under 18 (+300)
+// and moves for housing (+760)" named parts larger than the whole. A part
+// is "the largest part" only when every part goes the way of the net;
+// else the part that added the most and the one that took away the most
+// are named, the one that goes the way of the net first.
+func TestExplainPartsClause(t *testing.T) {
+	p := func(vs ...int64) []netPart {
+		names := []string{"people under 18", "people aged 18–24", "people aged 25–34"}
+		ps := make([]netPart, len(vs))
+		for i, v := range vs {
+			ps[i] = netPart{names[i], v}
+		}
+		return ps
+	}
+	for _, c := range []struct {
+		name  string
+		parts []netPart
+		net   int64
+		want  string
+	}{
+		{"all positive", p(300, 200, 0), 500, "the largest part was people under 18 (+300 of +500)"},
+		{"all negative", p(-100, -284, 0), -384, "the largest part was people aged 18–24 (-284 of -384)"},
+		{"one part", p(0, 0, 5), 5, "all of it was people aged 25–34 (+5)"},
+		{"mixed, a gain", p(300, -240, 0), 60, "people under 18 added the most (+300) and people aged 18–24 took away the most (-240)"},
+		{"mixed, parts larger than the net", p(1000, 760, -1700), 60, "people under 18 added the most (+1,000) and people aged 25–34 took away the most (-1,700)"},
+		{"net zero", p(50, 0, -50), 0, "people under 18 added the most (+50) and people aged 25–34 took away the most (-50)"},
+		{"net loss with a gaining part", p(200, -700, 0), -500, "people aged 18–24 took away the most (-700) and people under 18 added the most (+200)"},
+		{"no moves", p(0, 0, 0), 0, ""},
+		{"a sample's rounding: a part as large as the net", p(6, 1, 0), 6, "the largest part was people under 18 (+6)"},
+		{"a sample's rounding: parts against the net", p(-2, 0, 0), 1, "people under 18 took away the most (-2)"},
+	} {
+		got := partsClause(c.parts, c.net)
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+		var pos, neg bool
+		for _, q := range c.parts {
+			pos, neg = pos || q.v > 0, neg || q.v < 0
+		}
+		if pos && neg && strings.Contains(got, "largest part") {
+			t.Errorf("%s: %q calls a part of mixed signs the largest part", c.name, got)
+		}
+	}
+}
+
+// explanationWith is an explanation of Storhavn in the teaching world with
+// net moves of net (one age group and motive each way: gains and losses)
+// and the partners given.
+func explanationWith(t *testing.T, partners []report.Partner) *report.Explanation {
+	t.Helper()
+	w, err := world.Load("teaching", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &report.Explanation{Dir: t.TempDir(), Manifest: &output.Manifest{ScenarioName: "s", Scale: 1, Seed: 1}, World: w,
+		Region: 0, Regions: []int{0}, From: 2024, To: 2054, Partners: partners}
+	for _, p := range partners {
+		// Moves in for housing by the young, out for career by the old.
+		e.In[1][2] += p.In
+		e.Out[5][1] += p.Out
+		e.Components.InDomestic += p.In
+		e.Components.OutDomestic += p.Out
+	}
+	return e
+}
+
+// TestExplainPartnersSentence: the closing sentence says which measure it
+// names a region by, and names those the tables show: a trial's "most left
+// for Harstad (6,680)" named gross moves out where the net losses were to
+// Oslo (−4,080) and Trondheim (−3,460). The gross origin and destination
+// are the first rows of their tables, and the net gains and losses those
+// of the table "Largest net gains and losses", with the same figures.
+func TestExplainPartnersSentence(t *testing.T) {
+	// Storhavn is T01; Lindvik T02 stands for Harstad, Åsen T03 for Oslo,
+	// Vestbygd T04 for Trondheim, Elvestad T05 for a gain.
+	e := explanationWith(t, []report.Partner{
+		{Region: 1, In: 5000, Out: 6680},
+		{Region: 2, In: 2000, Out: 6080},
+		{Region: 3, In: 1000, Out: 4460},
+		{Region: 4, In: 3000, Out: 1000},
+	})
+	var b bytes.Buffer
+	if err := writeExplanation(&b, e, 5); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	want := "Storhavn lost 7,220 residents net to other regions over 2025–2054: by age, people aged 55–66 took away the most (-18,220) and people aged 18–24 added the most (+11,000); " +
+		"by motive, moves for career took away the most (-18,220) and moves for housing added the most (+11,000). " +
+		"The most moves in came from Lindvik (5,000 of 11,000) and the most moves out went to Lindvik (6,680 of 18,220). " +
+		"The largest net losses were to Åsen (-4,080) and Vestbygd (-3,460); the largest net gain was from Elvestad (+2,000). Jobs went"
+	if !strings.Contains(out, want) {
+		t.Errorf("the sentence is not\n%s\n%s", want, out)
+	}
+	if strings.Contains(out, "largest part") || strings.Contains(out, "most left for") {
+		t.Errorf("the sentence calls a part the largest, or says \"most left for\":\n%s", out)
+	}
+	// The net table: gains, then losses, the largest first, and the
+	// regions the sentence names with the figures it gives.
+	_, table, ok := strings.Cut(out, "Largest net gains and losses (moves in − out, 2025–2054):\n")
+	if !ok {
+		t.Fatalf("no table of net gains and losses:\n%s", out)
+	}
+	table, _, _ = strings.Cut(table, "  (minutes")
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[1:] {
+		f := strings.Fields(line)
+		order = append(order, f[2]+" "+f[4])
+	}
+	if wantOrder := []string{"+2,000 Elvestad", "-4,080 Åsen", "-3,460 Vestbygd", "-1,680 Lindvik"}; !slices.Equal(order, wantOrder) {
+		t.Errorf("net table rows %q, want %q:\n%s", order, wantOrder, table)
+	}
+	for _, table := range []string{"Where movers came from", "Where movers went"} {
+		_, rest, _ := strings.Cut(out, table)
+		if lines := strings.Split(rest, "\n"); len(lines) < 3 || !strings.HasSuffix(lines[2], "Lindvik (T02)") {
+			t.Errorf("%s: the first row is not Lindvik's:\n%s", table, rest)
+		}
+	}
+
+	// --top 1: one gain and one loss named, as the table lists them.
+	b.Reset()
+	if err := writeExplanation(&b, e, 1); err != nil {
+		t.Fatal(err)
+	}
+	if want := "The largest net loss was to Åsen (-4,080); the largest net gain was from Elvestad (+2,000)."; !strings.Contains(b.String(), want) {
+		t.Errorf("--top 1: no %q:\n%s", want, b.String())
+	}
+
+	// A gain: the gains first; moves that balance with every region.
+	for _, c := range []struct {
+		partners []report.Partner
+		want     string
+	}{
+		{[]report.Partner{{Region: 1, In: 300, Out: 100}, {Region: 2, In: 50, Out: 80}, {Region: 3, In: 90, Out: 10}},
+			"Storhavn gained 250 residents net from other regions over 2025–2054: by age, people aged 18–24 added the most (+440) and people aged 55–66 took away the most (-190); " +
+				"by motive, moves for housing added the most (+440) and moves for career took away the most (-190). " +
+				"The most moves in came from Lindvik (300 of 440) and the most moves out went to Lindvik (100 of 190). " +
+				"The largest net gains were from Lindvik (+200) and Vestbygd (+80); the largest net loss was to Åsen (-30)."},
+		{[]report.Partner{{Region: 1, In: 40, Out: 40}},
+			"Storhavn's moves in and out balanced over 2025–2054: by age, people aged 18–24 added the most (+40) and people aged 55–66 took away the most (-40); " +
+				"by motive, moves for housing added the most (+40) and moves for career took away the most (-40). " +
+				"The most moves in came from Lindvik (40 of 40) and the most moves out went to Lindvik (40 of 40). Its moves with each region balanced."},
+	} {
+		b.Reset()
+		if err := writeExplanation(&b, explanationWith(t, c.partners), 5); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("the sentence is not\n%s\n%s", c.want, b.String())
+		}
+	}
+}
+
+// TestExplainIncompleteNote: the note on an incomplete run gives the
+// reason it stopped in plain words: the interrupted runs settle compare
+// --keep-runs kept said "context canceled".
+func TestExplainIncompleteNote(t *testing.T) {
+	dir := fakeRunOf(t, "teaching")
+	path := filepath.Join(dir, output.ManifestFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte(`"complete": true,`), []byte(`"complete": false,
+  "stopped": "context canceled",`), 1)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runExplain(context.Background(), explainOptions{RunDir: dir, Region: "Holmøy", Top: 3}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if want := "note: the run in " + dir + " is incomplete (interrupted (Ctrl-C or SIGTERM)); explaining the years it holds"; !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "context canceled") {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
 	}
 }

@@ -314,7 +314,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	closed = true
 	why := stop
 	if errors.Is(stop, context.Canceled) {
-		why = errors.New("interrupted (Ctrl-C or SIGTERM)")
+		why = errors.New(output.Interrupted) // not Go's "context canceled"
 	}
 	if err := run.Close(why); err != nil && stop == nil {
 		stop = err

@@ -26,6 +26,7 @@
 package output
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -33,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/settle-sim/settle/sim/record"
@@ -467,7 +469,10 @@ func (r *Run) Close(stop error) error {
 	if !m.Complete {
 		switch {
 		case stop != nil:
-			m.Stopped = stop.Error()
+			m.Stopped = StopReason(stop.Error())
+			if errors.Is(stop, context.Canceled) && !strings.Contains(m.Stopped, "interrupted") {
+				m.Stopped = Interrupted + ": " + m.Stopped
+			}
 		case len(errs) > 0:
 			m.Stopped = errs[0].Error()
 		default:
@@ -484,6 +489,18 @@ func (r *Run) Close(stop error) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// Interrupted is why a run stopped by Ctrl-C or a SIGTERM ended, in the
+// manifest's "stopped" and the INCOMPLETE file.
+const Interrupted = "interrupted (Ctrl-C or SIGTERM)"
+
+// StopReason is the reason a run stopped (a manifest's "stopped") in plain
+// words for its user: Go's "context canceled", which the interrupted runs
+// of settle compare --keep-runs recorded (and Close passes on no more),
+// reads Interrupted.
+func StopReason(stopped string) string {
+	return strings.ReplaceAll(stopped, context.Canceled.Error(), Interrupted)
 }
 
 // writeMarkers writes the manifest as it is and an INCOMPLETE file that

@@ -109,6 +109,21 @@ func (e *Explanation) TopDestinations(k int) []Partner {
 	return top(e.Partners, k, func(p Partner) int64 { return p.Out })
 }
 
+// TopNetGains returns the k regions the region gained the most residents
+// from, net (In − Out > 0), the largest gain first.
+func (e *Explanation) TopNetGains(k int) []Partner {
+	return top(e.Partners, k, func(p Partner) int64 { return max(p.Net(), 0) })
+}
+
+// TopNetLosses returns the k regions the region lost the most residents
+// to, net (In − Out < 0), the largest loss first.
+func (e *Explanation) TopNetLosses(k int) []Partner {
+	return top(e.Partners, k, func(p Partner) int64 { return max(-p.Net(), 0) })
+}
+
+// top returns the k partners with the largest key, the largest first and
+// ties in the world's order; partners whose key is 0 (or less) are left
+// out.
 func top(ps []Partner, k int, key func(Partner) int64) []Partner {
 	s := slices.Clone(ps)
 	slices.SortStableFunc(s, func(a, b Partner) int {
@@ -120,7 +135,7 @@ func top(ps []Partner, k int, key func(Partner) int64) []Partner {
 		}
 		return 0
 	})
-	for len(s) > 0 && key(s[len(s)-1]) == 0 {
+	for len(s) > 0 && key(s[len(s)-1]) <= 0 {
 		s = s[:len(s)-1]
 	}
 	return s[:min(k, len(s))]
