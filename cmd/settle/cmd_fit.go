@@ -165,7 +165,7 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 		p.Errorf("warning: %s is a run of the world %s, but the targets %s (name = %q) are for the world %s: targets missed say little about the fit", opts.RunDir, m.World, t.File, t.Name, tw)
 	}
 	if !m.Complete {
-		p.Errorf("note: the run in %s is incomplete (%s); comparing the %d years it holds", opts.RunDir, m.Stopped, m.YearsCompleted)
+		p.Errorf("note: the run in %s is incomplete (%s); comparing the %d years it holds", opts.RunDir, output.StopReason(m.Stopped), m.YearsCompleted)
 	}
 	acc := fit.NewAccumulator(w, t)
 	if err := fit.ReadRun(opts.RunDir, w, acc.Add); err != nil {
