@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -215,7 +216,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 			p.Errorf("note: %s (--years %d)", n, s.Years)
 		}
 	}
-	for _, n := range intervention.Implausible(s.Interventions, w) {
+	for _, n := range append(slices.Clone(w.Warnings), intervention.Implausible(s.Interventions, w)...) {
 		p.Errorf("warning: %s", n)
 	}
 	if n := studyPlacesNote(w, s.Interventions); n != "" {

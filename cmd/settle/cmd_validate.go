@@ -217,7 +217,7 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 		writeIntervention(out, i+1, &s.Interventions[i], w)
 	}
 	// Valid, but probably not what was meant.
-	for _, n := range intervention.Implausible(s.Interventions, w) {
+	for _, n := range append(slices.Clone(w.Warnings), intervention.Implausible(s.Interventions, w)...) {
 		fmt.Fprintf(out, "  warning: %s\n", n)
 	}
 	if m, tooMuch := memoryWarning(w, s.Scale); m != "" && !tooMuch {

@@ -264,3 +264,21 @@ func TestValidateWorldNamedLikeFile(t *testing.T) {
 		t.Errorf("error %v\nwant %s", err, want)
 	}
 }
+
+// A user world that loads but probably holds a mistake (a code without
+// its leading zero) is valid, with a warning, in settle validate and on
+// settle run's stderr.
+func TestWorldWarningsShown(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.csv"), []byte("code,name,lat,lon,population\n301,Oslo,59.91,10.75,700000\n1101,Eigersund,58.45,5.99,15000\n4601,Bergen,60.39,5.32,290000\n"), 0o644)
+	file := filepath.Join(dir, "s.toml")
+	os.WriteFile(file, []byte("[scenario]\nname = \"s\"\nworld = \"r.csv\"\nyears = 1\nscale = 0.01\n"), 0o644)
+	want := "warning: " + filepath.Join(dir, "r.csv") + ": 1 code value (301) has one digit fewer than the others (1101)"
+	if code, out, errs := settle(t, "validate", file); code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("validate: exit %d\n%s%s\nwant %q", code, out, errs, want)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runRun(context.Background(), runOptions{File: file, Out: filepath.Join(dir, "run"), Quiet: true, newSim: newFake(nil)}, &stdout, &stderr); err != nil || !strings.Contains(stderr.String(), want) {
+		t.Errorf("run: %v, stderr %s\nwant %q", err, stderr.String(), want)
+	}
+}

@@ -66,3 +66,51 @@ func TestExport(t *testing.T) {
 		t.Errorf("unknown world: %v", err)
 	}
 }
+
+// TestWarnings: a user's files that load but probably hold a mistake get a
+// warning naming the file, examples and the fix: codes that lost their
+// leading zero, a region far from all others, travel times too fast or too
+// slow to be real. Good files (the exported worlds) get none.
+func TestWarnings(t *testing.T) {
+	dir := t.TempDir()
+	regions := filepath.Join(dir, "r.csv")
+	os.WriteFile(regions, []byte("code,name,county_code,lat,lon,population\n"+
+		"301,Oslo,3,59.91,10.75,700000\n1101,Eigersund,11,58.45,5.99,15000\n4601,Bergen,46,60.39,5.32,290000\n"+
+		"4614,Stord,46,5.7,59.78,19000\n"), 0o644)
+	travel := filepath.Join(dir, "t.csv")
+	os.WriteFile(travel, []byte("from,to,minutes\nBergen,Oslo,5\nBergen,Eigersund,4000\nOslo,Eigersund,300\n"), 0o644)
+	w, err := Load(regions, travel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(w.Warnings, "\n")
+	for _, want := range []string{
+		regions + ": 1 code value (301) has one digit fewer than the others (1101): a spreadsheet may have dropped its leading zero (0301 for 301)",
+		regions + ": 1 county_code value (3) has one digit fewer than the others (11)",
+		regions + ": Stord (lat 5.7, lon 59.78) is 7,295 km from the nearest other region, more than 1,000 km: check that lat and lon are not swapped",
+		travel + ": 1 travel time faster than 250 km/h in a straight line between the centres (Bergen to Oslo 5 minutes for 305 km (3,662 km/h)): check the minutes",
+		travel + ": 1 travel time longer than a day, and than twice the estimate by road (Bergen to Eigersund 4,000 minutes for 219 km): check the minutes",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "Oslo to Eigersund") {
+		t.Errorf("a plausible time warned about:\n%s", all)
+	}
+	for _, info := range Embedded() {
+		files, _ := Export(info.Name)
+		d := t.TempDir()
+		travel := ""
+		for _, f := range files {
+			os.WriteFile(filepath.Join(d, f.Name), f.Data, 0o644)
+			if f.Name == ExportTravel {
+				travel = filepath.Join(d, f.Name)
+			}
+		}
+		w, err := Load(filepath.Join(d, ExportRegions(info.Name)), travel)
+		if err != nil || len(w.Warnings) > 0 {
+			t.Errorf("%s exported: %v, warnings %q", info.Name, err, w.Warnings)
+		}
+	}
+}

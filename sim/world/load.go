@@ -202,6 +202,7 @@ func LoadIn(dir, nameOrPath, travelPath string) (*World, error) {
 		return nil, err
 	}
 	w := &World{Name: nameOrPath, StartYear: 2024, Regions: regions, Files: []File{newFile(RegionsFile, nameOrPath, data)}}
+	w.checkRegions(nameOrPath)
 	w.Sources = append(w.Sources, "regions: "+nameOrPath)
 	if err := w.finish(nil, travelPath); err != nil {
 		return nil, err
@@ -327,6 +328,7 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d ordered pairs)", f.name, len(got.cells)))
 		if travelPath != "" && k == len(travel)-1 { // the user's file
 			w.GivenPairs, w.GivenInternal, w.SkippedZeros = len(got.cells), got.internal, got.zeros
+			w.checkTravel(f.name, got.pairs)
 		}
 	}
 	measured := 0
@@ -506,9 +508,10 @@ func (w *World) applyCampuses(file string, data []byte) error {
 
 // travelGiven is what a travel-time file set.
 type travelGiven struct {
-	cells    []int // the matrix cells between two regions (a pair given in one direction sets both)
-	internal int   // the regions whose internal travel time it set (a pair from a region to itself)
-	zeros    int   // the zeros on the diagonal it had (a full matrix's), skipped
+	pairs    [][3]float64 // from, to and minutes of each line between two regions, as given
+	cells    []int        // the matrix cells between two regions (a pair given in one direction sets both)
+	internal int          // the regions whose internal travel time it set (a pair from a region to itself)
+	zeros    int          // the zeros on the diagonal it had (a full matrix's), skipped
 }
 
 // applyTravel sets the travel times listed in a from,to,minutes CSV and
@@ -607,6 +610,7 @@ func (w *World) applyTravel(file string, data []byte) (travelGiven, error) {
 		}
 		given[cell] = int32(t.lines[k])
 		w.Minutes[cell] = float32(m)
+		got.pairs = append(got.pairs, [3]float64{float64(ij[0]), float64(ij[1]), m})
 		if ij[0] != ij[1] {
 			got.cells = append(got.cells, cell)
 		} else {

@@ -75,6 +75,11 @@ type World struct {
 	// DerivedClasses the number of regions whose centrality class was
 	// derived from the population within reach (no class in the data).
 	GivenPairs, DerivedClasses int
+	// Warnings are what a user's files probably got wrong though they
+	// load (codes without their leading zero, a region far from all the
+	// others, travel times too fast or too slow to be real), for settle
+	// validate and settle run to show; none for an embedded world.
+	Warnings []string
 	// EstimatedPairs is the number of ordered pairs between two regions
 	// that no travel-time file gives (estimated from the centroids).
 	EstimatedPairs int

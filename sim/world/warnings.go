@@ -1,0 +1,166 @@
+package world
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Thresholds of the warnings about a user's world files (Warnings).
+const (
+	// warnFastKmh: a given travel time faster than this over the
+	// great-circle distance between two centres is a typo (5 minutes for
+	// Bergen–Oslo), not a road, ferry or flight door to door.
+	warnFastKmh = 250
+	// warnFastKm: pairs closer than this are not checked for speed (two
+	// centres a few kilometres apart may be minutes apart).
+	warnFastKm = 20
+	// warnSlowMinutes: a given travel time longer than a day is a typo
+	// (4000 for 40) unless the trip is long.
+	warnSlowMinutes = 24 * 60
+	// warnAloneKm: a region this far from every other one has probably
+	// had its lat and lon swapped, or a sign dropped.
+	warnAloneKm = 1000
+	// maxWarned is how many examples a warning names.
+	maxWarned = 3
+)
+
+// addWarning adds to w.Warnings what a user's files probably got wrong.
+func (w *World) addWarning(format string, args ...any) {
+	w.Warnings = append(w.Warnings, fmt.Sprintf(format, args...))
+}
+
+// checkRegions adds the warnings about the regions of the file.
+func (w *World) checkRegions(file string) {
+	var codes, counties []string
+	for i := range w.Regions {
+		codes = append(codes, w.Regions[i].Code)
+		counties = append(counties, w.Regions[i].CountyCode)
+	}
+	for _, c := range []struct {
+		column string
+		values []string
+	}{{"code", codes}, {"county_code", counties}} {
+		short, long := shortCodes(c.values)
+		if len(short) == 0 {
+			continue
+		}
+		its := "their"
+		if len(short) == 1 {
+			its = "its"
+		}
+		w.addWarning("%s: %d %s value%s (%s) %s one digit fewer than the others (%s): a spreadsheet may have dropped %s leading zero (0%s for %s); format the column as text before saving, or write the zeros back",
+			file, len(short), c.column, plural(len(short)), examples(short), map[bool]string{true: "has", false: "have"}[len(short) == 1], long, its, short[0], short[0])
+	}
+
+	// A region far from all the others: its coordinates are probably
+	// swapped (5.41, 59.85 for 59.85, 5.41) or a sign dropped.
+	n := w.N()
+	if n < 3 {
+		return
+	}
+	var alone []string
+	for i := range w.Regions {
+		ri := &w.Regions[i]
+		nearest := math.Inf(1)
+		for j := range w.Regions {
+			if j != i {
+				rj := &w.Regions[j]
+				nearest = min(nearest, GreatCircleKm(ri.Lat, ri.Lon, rj.Lat, rj.Lon))
+			}
+		}
+		if nearest > warnAloneKm {
+			alone = append(alone, fmt.Sprintf("%s (lat %g, lon %g) is %s km from the nearest other region", ri.Name, ri.Lat, ri.Lon, groupInt(nearest)))
+		}
+	}
+	if len(alone) > 0 && len(alone) < n/2 {
+		w.addWarning("%s: %s, more than %s km: check that lat and lon are not swapped, and their signs (east and north are positive)",
+			file, examples(alone), groupInt(warnAloneKm))
+	}
+}
+
+// checkTravel adds the warnings about the travel times a user's file
+// gave: pairs (as given, in one direction) too fast or too slow to be
+// real.
+func (w *World) checkTravel(file string, pairs [][3]float64) {
+	var fast, slow []string
+	for _, p := range pairs {
+		i, j, minutes := int(p[0]), int(p[1]), p[2]
+		if i == j {
+			continue
+		}
+		ri, rj := &w.Regions[i], &w.Regions[j]
+		km := GreatCircleKm(ri.Lat, ri.Lon, rj.Lat, rj.Lon)
+		if kmh := km / (minutes / 60); km >= warnFastKm && kmh > warnFastKmh {
+			fast = append(fast, fmt.Sprintf("%s to %s %g minutes for %s km (%s km/h)", ri.Name, rj.Name, minutes, groupInt(km), groupInt(kmh)))
+		}
+		if minutes > warnSlowMinutes && minutes > 2*EstimateMinutes(km) {
+			slow = append(slow, fmt.Sprintf("%s to %s %s minutes for %s km", ri.Name, rj.Name, groupInt(minutes), groupInt(km)))
+		}
+	}
+	if len(fast) > 0 {
+		w.addWarning("%s: %d travel time%s faster than %d km/h in a straight line between the centres (%s): check the minutes", file, len(fast), plural(len(fast)), warnFastKmh, examples(fast))
+	}
+	if len(slow) > 0 {
+		w.addWarning("%s: %d travel time%s longer than a day, and than twice the estimate by road (%s): check the minutes", file, len(slow), plural(len(slow)), examples(slow))
+	}
+}
+
+// examples lists the first maxWarned of s, "a, b, c and 4 more".
+func examples(s []string) string {
+	if len(s) <= maxWarned {
+		return strings.Join(s, ", ")
+	}
+	return strings.Join(s[:maxWarned], ", ") + fmt.Sprintf(" and %d more", len(s)-maxWarned)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// groupInt writes x rounded, with thousands separated by commas.
+func groupInt(x float64) string {
+	s := fmt.Sprintf("%.0f", math.Round(x))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// shortCodes returns the values one digit shorter than the longest, when
+// every value is a number of the longest's length or one digit less (0301
+// read by a spreadsheet as the number 301), and a value of the longest's
+// length; nothing otherwise.
+func shortCodes(values []string) (short []string, long string) {
+	width := 0
+	for _, v := range values {
+		if v == "" || strings.Trim(v, "0123456789") != "" {
+			return nil, ""
+		}
+		width = max(width, len(v))
+	}
+	for _, v := range values {
+		switch len(v) {
+		case width:
+			if long == "" {
+				long = v
+			}
+		case width - 1:
+			short = append(short, v)
+		default:
+			return nil, ""
+		}
+	}
+	if long == "" {
+		return nil, ""
+	}
+	return short, long
+}
