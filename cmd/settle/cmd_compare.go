@@ -43,8 +43,9 @@ new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
                             90 % interval
   attractiveness.csv        net domestic migration split into what job
                             growth explains and the residual attractiveness
-  flows_by_age_motive.csv   net moves into the target regions by age, motive,
-                            the difference and its 90 % interval
+  flows_by_age_motive.csv   net moves into the target regions by age, motive
+                            and their totals, the difference and its 90 %
+                            interval
   pyramids.csv              their residents by sex and age, first/last year
   charts/                   PNG (slides) and SVG (web) charts and maps
   compare.json              what was compared (with each file's text), and
@@ -88,7 +89,7 @@ func compareFlags(opts *compareOptions, seed *uint64) *flag.FlagSet {
 	fs.Uint64Var(seed, "seed", 0, "base seed `N` (default the baseline's seed)")
 	fs.IntVar(&opts.Years, "years", 0, "simulate `N` years in every scenario (default the files' years)")
 	fs.Float64Var(&opts.Scale, "scale", 0, "simulate the share `X` of the population in every scenario, 0 < X ≤ 1\n(default the files' scale)")
-	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` on the terminal (default the last year)")
+	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` on the terminal and in report.html: the summary,\nkey figures, maps and all metrics (default the last year; the charts\nshow every year)")
 	fs.BoolVar(&opts.KeepRuns, "keep-runs", false, "also write every run's own folder (regions.csv, flows.csv …) under runs/")
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only errors and the results folder")
 	return fs
@@ -158,17 +159,25 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	}
 	p := newPrinter(stdout, stderr, opts.Quiet)
 	var scenarios []*scenario.Scenario
+	// Every file's problems at once, as settle validate gives one file's:
+	// only the first bad file's were reported.
+	var errs []error
 	for _, f := range opts.Files {
 		if err := needFile("compare", f, fileScenario); err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		// --years and --scale go in before the checks that depend on them
 		// (the interventions' years); the seed is the comparison's.
 		s, err := scenario.LoadWith(f, scenario.Overrides{Years: opts.Years, Scale: opts.Scale})
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		scenarios = append(scenarios, s)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	if opts.Out != "" {
 		if err := checkOut("compare", opts.Out); err != nil {
@@ -237,12 +246,18 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	}
 	done := p.Phase("writing tables, charts and report.html")
 	written := time.Now()
-	err = res.Write(dir)
-	if err == nil {
-		_, err = report.Write(res, dir)
-	}
+	err = writeComparison(ctx, res, dir, opts.Year)
 	done()
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			// Ctrl-C while the tables, charts and report were written
+			// was ignored: the comparison finished, exit 0.
+			msg := "interrupted while writing the tables, charts and report; nothing of the comparison was kept"
+			if opts.KeepRuns {
+				msg = "interrupted while writing the tables, charts and report; every run finished and is kept in " + filepath.Join(dir, "runs") + " (the comparison is marked INCOMPLETE)"
+			}
+			err = output.Reworded(msg, err) // still context.Canceled: exit code 130
+		}
 		return fail(err)
 	}
 	if err := os.Remove(filepath.Join(dir, output.IncompleteFile)); err != nil {
@@ -264,6 +279,24 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		p.Resultf("%s\n", dir)
 	}
 	return nil
+}
+
+// writeComparison writes the tables, charts and report.html of res into
+// dir, the report's key year year (0: the last). Once ctx is done
+// (Ctrl-C) it stops before the next file or chart with ctx's error, also
+// after the last: the caller then removes the folder, or marks it
+// INCOMPLETE, rather than call the comparison finished.
+func writeComparison(ctx context.Context, res *compare.Result, dir string, year int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := res.WriteContext(ctx, dir); err != nil {
+		return err
+	}
+	if _, err := report.WriteWith(ctx, res, dir, report.Options{Year: year}); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 func seedRange(p *compare.Plan) string {
@@ -306,19 +339,26 @@ func claimCompareDir(dir string, plan *compare.Plan, rerun string) error {
 
 // abandonCompareDir cleans up after a failed comparison: without kept runs
 // our files are removed, and the folder too when this command created it
-// (ours); with them the INCOMPLETE file says why it stopped.
+// (ours); with them the tables, charts and report written so far (a
+// Ctrl-C while they were written) are removed and the INCOMPLETE file says
+// why it stopped.
 func abandonCompareDir(dir string, keptRuns, ours bool, why error, rerun string) error {
-	if keptRuns {
-		return output.WriteData(filepath.Join(dir, output.IncompleteFile),
-			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n%s", why, rerun)))
-	}
 	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if err != nil && !keptRuns {
 		return nil
 	}
 	known := map[string]bool{output.IncompleteFile: true, compare.DeltasFile: true, compare.AttractivenessFile: true,
 		compare.AttractModelFile: true, compare.FlowsFile: true, compare.PyramidsFile: true, compare.ManifestFile: true,
 		report.ReportFile: true, report.ChartsDir: true}
+	if keptRuns {
+		for _, e := range entries {
+			if name := strings.TrimSuffix(e.Name(), ".tmp"); known[name] && name != output.IncompleteFile {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+		return output.WriteData(filepath.Join(dir, output.IncompleteFile),
+			[]byte(fmt.Sprintf("This comparison did not finish: %v.\nThe runs under runs/ that finished are complete; their tables are not aggregated.\n%s", why, rerun)))
+	}
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".tmp")
 		if !known[name] {
@@ -344,25 +384,69 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 	p := res.Plan
 	for s := 1; s < len(p.Scenarios); s++ {
 		fmt.Fprintf(w, "Residents on 1 January %d, %s against %s:\n", year, p.Scenarios[s].Name, p.Scenarios[0].Name)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "baseline\t%s\tdifference\t90 %% interval\t\tregion\n", p.Scenarios[s].Name)
+		var rows []keyRow
 		for _, f := range p.ScenarioFocus(s) {
 			u := p.Focus[f]
-			d := res.Delta(s, u, compare.Population, yi)
-			iv := "–"
-			if d.Replicates > 1 {
-				iv = compare.Count(d.Lo) + " to " + compare.Count(d.Hi)
-			}
-			diff := compare.Signed(d.Difference) // as the sentences and report.html round it
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t%s\n", compare.Count(d.Baseline), compare.Count(d.Scenario), diff, iv, p.Units[u].Name)
+			rows = append(rows, keyRow{p.Units[u].Name, res.Delta(s, u, compare.Population, yi)})
 		}
-		if err := tw.Flush(); err != nil {
+		if err := writeKeyTable(w, p.Scenarios[s].Name, rows); err != nil {
 			return err
+		}
+		// As under report.html's key figures: why a group is one row,
+		// and whose effect its row is.
+		for _, n := range p.GroupedNotes(s) {
+			fmt.Fprintf(w, "  (%s)\n", n)
+		}
+		if n := p.CombinedNote(s); n != "" {
+			fmt.Fprintf(w, "  (%s)\n", strings.TrimSuffix(n, "."))
 		}
 		fmt.Fprintln(w)
 	}
 	for _, s := range res.Sentences(year) {
 		fmt.Fprintf(w, "%s\n", s.Text)
+	}
+	return nil
+}
+
+// keyRow is a row of the terminal's table of residents: a unit's name and
+// its population difference.
+type keyRow struct {
+	name string
+	d    compare.Delta
+}
+
+// roundingNote follows a table of residents in which a row's rounded
+// difference is not the difference of its rounded means: each is rounded
+// on its own (102,898 and 104,800 beside +1,903), and the difference is the
+// mean of the paired differences, which rounding the means would misstate.
+const roundingNote = "  (each figure is rounded on its own: a difference can be one off the difference of the rounded means)"
+
+// writeKeyTable writes the table of residents of a scenario, name, against
+// the baseline: the means, the difference and its interval, rounded as
+// the sentences and report.html round them (compare.Count, Signed), and
+// roundingNote when a row does not add up.
+func writeKeyTable(w io.Writer, name string, rows []keyRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "baseline\t%s\tdifference\t90 %% interval\t\tregion\n", name)
+	off := false
+	for _, r := range rows {
+		d := r.d
+		iv := "–"
+		if d.Replicates > 1 {
+			iv = compare.Count(d.Lo) + " to " + compare.Count(d.Hi)
+		}
+		diff := compare.Signed(d.Difference) // as the sentences and report.html round it
+		if compare.RoundCount(d.Scenario)-compare.RoundCount(d.Baseline) != compare.RoundCount(d.Difference) {
+			off = true
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t%s\n", compare.Count(d.Baseline), compare.Count(d.Scenario), diff, iv, r.name)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if off {
+		_, err := fmt.Fprintln(w, roundingNote)
+		return err
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,5 +217,192 @@ func TestCompareUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := runMain(context.Background(), []string{"compare", "--help"}, nil, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "deltas.csv") {
 		t.Errorf("help: exit %d\n%s", code, stdout.String())
+	}
+}
+
+// cancelOnFile is a context that reports Ctrl-C (context.Canceled) once
+// the file path exists: a Ctrl-C at a known point of writing a
+// comparison, after its runs.
+type cancelOnFile struct {
+	context.Context
+	path string
+}
+
+func (c cancelOnFile) Err() error {
+	if _, err := os.Stat(c.path); err == nil {
+		return context.Canceled
+	}
+	return c.Context.Err()
+}
+
+// TestCompareInterruptedWhileWriting: Ctrl-C while the tables, charts
+// and report are written stops the comparison as during the runs: exit
+// 130, "interrupted", the folder removed (or, with --keep-runs, the runs
+// kept and the folder marked INCOMPLETE, without the tables written so
+// far). It was ignored: the comparison finished and exited 0.
+func TestCompareInterruptedWhileWriting(t *testing.T) {
+	for _, c := range []struct{ name, after string }{
+		{"tables", compare.DeltasFile}, // after the first table
+		{"charts", report.ChartsDir},   // as the charts begin
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "cmp")
+			ctx := cancelOnFile{context.Background(), filepath.Join(dir, c.after)}
+			var stdout, stderr bytes.Buffer
+			err := runCompare(ctx, compareOpts(dir), &stdout, &stderr)
+			if !errors.Is(err, context.Canceled) || exitCode(err) != exitInterrupted {
+				t.Fatalf("error %v, exit %d; want exit %d", err, exitCode(err), exitInterrupted)
+			}
+			if want := "interrupted while writing the tables, charts and report; nothing of the comparison was kept"; err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+			if _, err := os.Stat(dir); err == nil {
+				t.Errorf("an interrupted comparison left %s", dir)
+			}
+			if strings.Contains(stdout.String(), "Report:") {
+				t.Errorf("an interrupted comparison printed its summary:\n%s", stdout.String())
+			}
+		})
+	}
+	// With --keep-runs: every run kept, the folder marked INCOMPLETE, and
+	// no table of the comparison left to be taken for a finished one.
+	dir := filepath.Join(t.TempDir(), "cmp")
+	opts := compareOpts(dir)
+	opts.KeepRuns = true
+	ctx := cancelOnFile{context.Background(), filepath.Join(dir, compare.DeltasFile)}
+	var stdout, stderr bytes.Buffer
+	err := runCompare(ctx, opts, &stdout, &stderr)
+	if want := "interrupted while writing the tables, charts and report; every run finished and is kept in " + filepath.Join(dir, "runs"); !errors.Is(err, context.Canceled) || !strings.HasPrefix(fmt.Sprint(err), want) {
+		t.Errorf("--keep-runs: error %v, want %q…", err, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, output.IncompleteFile)); err != nil {
+		t.Errorf("--keep-runs: not marked INCOMPLETE: %v", err)
+	}
+	for _, f := range []string{compare.DeltasFile, report.ReportFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("--keep-runs: %s left beside INCOMPLETE", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "runs", "holmoy-bridge-r2", "regions.csv")); err != nil {
+		t.Errorf("--keep-runs: the runs: %v", err)
+	}
+}
+
+// TestCompareYearInReport: --year Y gives report.html's summary and key
+// figures of Y, as the terminal's; they said the last year's.
+func TestCompareYearInReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cmp")
+	opts := compareOpts(dir)
+	opts.Year = 2026
+	var stdout, stderr bytes.Buffer
+	if err := runCompare(context.Background(), opts, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	if !strings.Contains(stdout.String(), "Residents on 1 January 2026") || !strings.Contains(html, "Key figures, 2026") || strings.Contains(html, "Key figures, 2028") {
+		t.Errorf("terminal and report of different years:\n%s", stdout.String())
+	}
+	sentences := 0
+	for _, l := range strings.Split(stdout.String(), "\n") {
+		if strings.HasPrefix(l, "By ") {
+			sentences++
+			if !strings.HasPrefix(l, "By 2026") || !strings.Contains(html, strings.ReplaceAll(template.HTMLEscapeString(l), "+", "&#43;")) {
+				t.Errorf("report.html lacks the terminal's sentence %q", l)
+			}
+		}
+	}
+	if sentences == 0 {
+		t.Errorf("no sentences:\n%s", stdout.String())
+	}
+	if !strings.Contains(compareHelp(), "report.html") {
+		t.Errorf("--year's help does not say it sets report.html's year:\n%s", compareHelp())
+	}
+}
+
+// TestKeyTableRoundingNote: a row whose rounded means do not give its
+// rounded difference (102,898, 104,800 and +1,903: the difference is the
+// mean of the paired differences, rounded on its own) gets a note under
+// the table; a table whose rows add up does not.
+func TestKeyTableRoundingNote(t *testing.T) {
+	var b bytes.Buffer
+	off := compare.Delta{Baseline: 102897.6, Scenario: 104800.4, Difference: 1902.8, Lo: 1800, Hi: 2000, Replicates: 5}
+	if err := writeKeyTable(&b, "link", []keyRow{{"Hadsel", off}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "102,898") || !strings.Contains(out, "104,800") || !strings.Contains(out, "+1,903") ||
+		!strings.Contains(out, "each figure is rounded on its own") {
+		t.Errorf("table:\n%s", out)
+	}
+	b.Reset()
+	even := compare.Delta{Baseline: 102898, Scenario: 104801, Difference: 1903, Lo: 1800, Hi: 2000, Replicates: 5}
+	if err := writeKeyTable(&b, "link", []keyRow{{"Hadsel", even}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "rounded on its own") {
+		t.Errorf("a table that adds up has the note:\n%s", b.String())
+	}
+}
+
+// TestCompareEveryFilesProblems: the problems of every scenario file are
+// reported, not only the first bad file's.
+func TestCompareEveryFilesProblems(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml")
+	os.WriteFile(a, []byte("[scenario]\nname = \"a\"\nworld = \"teaching\"\nyears = 2\nscael = 0.1\n"), 0o644)
+	os.WriteFile(b, []byte("[scenario]\nname = \"b\"\nworld = \"teaching\"\nyeras = 2\n"), 0o644)
+	opts := compareOptions{Files: []string{"../../scenarios/teaching.toml", a, b}, Replicates: 2, Out: filepath.Join(dir, "cmp")}
+	var stdout, stderr bytes.Buffer
+	err := runCompare(context.Background(), opts, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{a + ":5: scenario.scael", b + ":4: scenario.yeras"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestCompareGroupedNote: the terminal says, under its table, why an
+// intervention of five regions has one row, as report.html's key figures
+// do.
+func TestCompareGroupedNote(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link.toml")
+	os.WriteFile(link, []byte(`[scenario]
+name = "link"
+world = "teaching"
+years = 20
+seed = 1
+scale = 1.0
+
+[[intervention]]
+kind = "region_enlargement"
+name = "Fixed link"
+regions = ["T01", "T02", "T03", "T04", "T05"]
+from_year = 2025
+minutes_saved = 20
+`), 0o644)
+	opts := compareOpts(filepath.Join(dir, "cmp"))
+	opts.Files[1] = link
+	opts.Years = 1
+	var stdout, stderr bytes.Buffer
+	if err := runCompare(context.Background(), opts, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	note := "Fixed link targets 5 regions, more than 4: they are shown together only, in the row Fixed link (5 regions) (T1 in deltas.csv), not one by one"
+	if !strings.Contains(stdout.String(), "  ("+note) {
+		t.Errorf("terminal lacks %q:\n%s", note, stdout.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "cmp", report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), note) {
+		t.Errorf("report.html lacks %q", note)
 	}
 }

@@ -17,8 +17,8 @@
 //	                      job growth explains and the residual attractiveness
 //	attractiveness_model.csv  the yearly regressions behind it
 //	flows_by_age_motive.csv  net moves into the focus units over the run
-//	                      by age group and motive, the difference and its
-//	                      90 % interval
+//	                      by age group and motive, and their totals, the
+//	                      difference and its 90 % interval
 //	pyramids.csv          the focus units' residents by sex and age group,
 //	                      first and last year
 //	compare.json          what was compared, how, and every run's manifest
@@ -59,6 +59,7 @@ import (
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
+	"github.com/settle-sim/settle/sim/tomlpos"
 	"github.com/settle-sim/settle/sim/world"
 )
 
@@ -112,9 +113,14 @@ type Plan struct {
 type IncompatibleError struct {
 	Baseline, File string // scenario files
 	Key            string // the [scenario] key that differs
-	BaselineValue  string
-	Value          string
-	Flag           string // the flag that sets it for all, if any
+	// Line is the line of Key in File, 0 when the file does not set it:
+	// the message then reads FILE:LINE:, as a scenario's own problems do
+	// (a years or scale that differed named no line, a start_year its
+	// line).
+	Line          int
+	BaselineValue string
+	Value         string
+	Flag          string // the flag that sets it for all, if any
 	// Contents is set when Value and BaselineValue are worlds of other
 	// data (WorldDifference): what differs. Files at two paths are
 	// compared by what they hold, so the paths alone do not say why.
@@ -146,8 +152,12 @@ func (e *IncompatibleError) Error() string {
 	if e.Flag != "" {
 		fix += ", or give " + e.Flag + " to set it for every scenario"
 	}
+	file := e.File
+	if e.Line > 0 {
+		file += ":" + strconv.Itoa(e.Line)
+	}
 	return fmt.Sprintf("%s: scenario.%s = %s differs from the baseline %s (%s = %s); %s: %s",
-		e.File, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, need, fix)
+		file, e.Key, e.Value, e.Baseline, e.Key, e.BaselineValue, need, fix)
 }
 
 // embeddedExtras say what an embedded world adds to its regions CSV, for
@@ -197,16 +207,35 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 	// SHA-256 to compare (an embedded world is more than its regions
 	// file), or the two are user files of other bytes.
 	byData := map[int]bool{}
-	check := func(keys ...string) error {
-		var errs []error
+	// errs are the problems of each scenario (indexed as scenarios), all
+	// reported together in the order of the files: a comparison of
+	// several files with problems named only the first file's.
+	errs := make([][]error, len(scenarios))
+	// bad are the scenarios whose world or targets cannot be resolved
+	// against the baseline's world, which the later checks skip.
+	bad := map[int]bool{}
+	failed := func() error {
+		var all []error
+		for _, e := range errs {
+			all = append(all, e...)
+		}
+		return errors.Join(all...)
+	}
+	// check adds to errs what differs between the baseline and the
+	// scenarios not in skip in the [scenario] keys.
+	check := func(skip map[int]bool, keys ...string) {
 		for si := 1; si < len(scenarios); si++ {
+			if skip[si] {
+				continue
+			}
 			s := scenarios[si]
 			// embedded: the baseline's world or the scenario's is one
 			// built into settle, the other read from a user's file.
 			embedded := filepath.IsAbs(b.World) != filepath.IsAbs(s.World)
 			diff := func(key, bv, v, flag string) {
 				if bv != v {
-					errs = append(errs, &IncompatibleError{Baseline: b.File, File: s.File, Key: key, BaselineValue: bv, Value: v, Flag: flag})
+					errs[si] = append(errs[si], &IncompatibleError{Baseline: b.File, File: s.File, Key: key, Line: keyLine(s, "scenario."+key),
+						BaselineValue: bv, Value: v, Flag: flag})
 				}
 			}
 			// sameFile compares a world's file of the baseline, bv, with
@@ -235,7 +264,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 				case berr != nil:
 					// The baseline's world fails to load below.
 				case serr != nil:
-					errs = append(errs, fmt.Errorf("%s: scenario.%s = %q cannot be read (%v); every scenario of a comparison needs the same world: name the baseline's file %s", s.File, key, v, output.UnwrapPath(serr), bv))
+					errs[si] = append(errs[si], fmt.Errorf("%s: scenario.%s = %q cannot be read (%v); every scenario of a comparison needs the same world: name the baseline's file %s", s.File, key, v, output.UnwrapPath(serr), bv))
 				case bs != ss:
 					// Other bytes may hold the same data (a copy saved
 					// from a spreadsheet: a byte-order mark, Windows line
@@ -261,26 +290,30 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 				}
 			}
 		}
-		return errors.Join(errs...)
 	}
-	if err := check("world", "travel_times"); err != nil {
-		return nil, err
+	check(nil, "world", "travel_times")
+	for si, e := range errs {
+		if len(e) > 0 {
+			bad[si] = true
+		}
 	}
 	w, err := b.LoadWorld()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, failed())
 	}
 	// The worlds compared by their data: each loaded as its scenario
 	// names it, its files kept for its runs' manifests.
 	own := make([]*world.World, len(scenarios))
 	for si := range scenarios {
-		if !byData[si] {
+		if !byData[si] || bad[si] {
 			continue
 		}
 		s := scenarios[si]
 		sw, err := world.Load(s.World, s.TravelTimes)
 		if err != nil {
-			return nil, fmt.Errorf("%s: scenario.world = %q: %w", s.File, s.World, err)
+			errs[si] = append(errs[si], fmt.Errorf("%s: scenario.world = %q: %w", s.File, s.World, err))
+			bad[si] = true
+			continue
 		}
 		bv, v := worldText(b.World, b.TravelTimes), worldText(s.World, s.TravelTimes)
 		if d := WorldDifference(w, sw); d != "" {
@@ -297,20 +330,30 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 			if x, ok := embeddedExtras[e.Embedded]; ok && x.lacks(user, uw) {
 				e.Lacks = x.text
 			}
-			return nil, e
+			errs[si] = append(errs[si], e)
+			bad[si] = true
+			continue
 		}
 		own[si] = sw
 		copies = append(copies, fmt.Sprintf("%s names world = %s, and the baseline %s world = %s: they load the same regions, travel times and national rates, so they are one world here (named %s in the report)",
 			s.File, v, b.File, bv, w.Name))
 	}
-	for _, s := range scenarios[1:] {
-		if err := s.Resolve(w); err != nil {
-			return nil, err
+	for si := 1; si < len(scenarios); si++ {
+		if bad[si] {
+			continue
+		}
+		if err := scenarios[si].Resolve(w); err != nil {
+			errs[si] = append(errs[si], err)
+			bad[si] = true
 		}
 	}
 	// After Resolve, which gives start_year the world's when the file
-	// leaves it out and checks the interventions against the file's years.
-	if err := check("start_year", "years", "scale"); err != nil {
+	// leaves it out and checks the interventions against the file's years
+	// (a start_year it refused is not said twice). The years and the
+	// scale do not depend on the world: every file's are checked.
+	check(bad, "start_year")
+	check(nil, "years", "scale")
+	if err := failed(); err != nil {
 		return nil, err
 	}
 	p := &Plan{Scenarios: scenarios, World: w, Replicates: opts.Replicates, Seed: b.Seed,
@@ -849,6 +892,12 @@ func ordinal(n int) string {
 		}
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// keyLine returns the line of the key path ("scenario.years") in s's
+// file, or 0 when the file does not set it.
+func keyLine(s *scenario.Scenario, path string) int {
+	return tomlpos.ScanLines(s.Text)[path]
 }
 
 // fileSHA256 returns the hex SHA-256 of the file at path, as world.File

@@ -217,6 +217,15 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	if unit.Level == LevelCentrality || unit.Level == LevelTarget {
 		name = "the regions of " + name
 	}
+	// A group named after one of several interventions shows what all of
+	// them did there: "the regions of Lofoten fixed link (5 regions) have
+	// 1,690 more residents" credited the link with a whole package. Said
+	// before the name, whose numbers a reader (and a test) takes the
+	// figures after.
+	combined := ""
+	if n := len(p.Scenarios[s].Interventions); unit.Level == LevelTarget && n > 1 && !p.namesAll(s, unit) {
+		combined = fmt.Sprintf(", under %s of %s's interventions together,", allOf(n), p.Scenarios[s].Name)
+	}
 	has := "has"
 	if unit.Level == LevelCentrality || unit.Level == LevelTarget {
 		has = "have"
@@ -231,11 +240,11 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	pct := percentOf(d, r.Plan.Scale)
 	switch {
 	case diff == 0:
-		fmt.Fprintf(&b, "By %d %s %s as many residents as in the baseline", out.Year, name, has)
+		fmt.Fprintf(&b, "By %d%s %s %s as many residents as in the baseline", out.Year, combined, name, has)
 	case diff > 0:
-		fmt.Fprintf(&b, "By %d %s %s %s more residents than in the baseline", out.Year, name, has, Count(diff))
+		fmt.Fprintf(&b, "By %d%s %s %s %s more residents than in the baseline", out.Year, combined, name, has, Count(diff))
 	default:
-		fmt.Fprintf(&b, "By %d %s %s %s fewer residents than in the baseline", out.Year, name, has, Count(-diff))
+		fmt.Fprintf(&b, "By %d%s %s %s %s fewer residents than in the baseline", out.Year, combined, name, has, Count(-diff))
 	}
 	switch {
 	// With one replicate the missing interval is said in the brackets
@@ -391,6 +400,16 @@ func (r *Result) vacantSentence(s, u, yi int) string {
 	}
 	return fmt.Sprintf("%s %s more dwellings than in the baseline and %s more vacant ones (%s): most of the dwellings added stand empty.",
 		they, Count(added), Count(empty), iv)
+}
+
+// allOf says "all n" of a scenario's interventions in words: "both",
+// "all three" … "all ten", then "all 11".
+func allOf(n int) string {
+	words := []string{2: "both", 3: "all three", 4: "all four", 5: "all five", 6: "all six", 7: "all seven", 8: "all eight", 9: "all nine", 10: "all ten"}
+	if n >= 2 && n < len(words) {
+		return words[n]
+	}
+	return "all " + strconv.Itoa(n)
 }
 
 // motiveWithGloss is motive m's moves by name with the plain words in

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,22 +48,101 @@ func (p *Plan) Shows(s, u int) bool {
 // or a region among its interventions' targets (one of a county's or of
 // more than MaxSingleTargets regions, which have a group unit only: the
 // charts of Bodø left out a scenario aimed at all of Nordland and said it
-// did not target Bodø). The baseline targets none. A target unit is its
-// own scenario's alone (Shows).
+// did not target Bodø). A target unit of another scenario is targeted by
+// s when every one of its regions is among s's interventions' targets:
+// remote work in Nordland in one scenario and the same in a combined
+// scenario are two units (each named after its own scenario's
+// interventions), and the charts of each left the other scenario out,
+// saying that it did not target them. The baseline targets none. A
+// target unit's rows are its own scenario's alone (Shows).
 func (p *Plan) Targets(s, u int) bool {
 	if slices.Contains(p.targets[s], u) {
 		return true
 	}
-	if s == 0 || p.Units[u].Level != LevelRegion {
+	unit := &p.Units[u]
+	if s == 0 || unit.Level != LevelRegion && unit.Level != LevelTarget {
 		return false
 	}
-	r := p.Units[u].Regions[0]
-	for _, iv := range p.Scenarios[s].Interventions {
-		if slices.Contains(iv.Regions, r) {
-			return true
+	for _, r := range unit.Regions {
+		reached := false
+		for _, iv := range p.Scenarios[s].Interventions {
+			if slices.Contains(iv.Regions, r) {
+				reached = true
+				break
+			}
+		}
+		if !reached {
+			return false
 		}
 	}
-	return false
+	return len(unit.Regions) > 0
+}
+
+// GroupedNotes say, for scenario s, which interventions' target regions
+// are shown together only (more than MaxSingleTargets: their group's row,
+// no row per region), how many, and where each region's figures are; the
+// terminal prints them under its table and report.html under its key
+// figures. Without them a reader saw a group's row for an intervention of
+// five regions, a row per region for one of four, and no word why.
+func (p *Plan) GroupedNotes(s int) []string {
+	var out []string
+	for _, iv := range p.Scenarios[s].Interventions {
+		rs := slices.Compact(slices.Sorted(slices.Values(iv.Regions)))
+		if len(rs) <= MaxSingleTargets {
+			continue
+		}
+		name := iv.Name
+		if name == "" {
+			name = iv.Kind
+		}
+		where := "together only"
+		for _, u := range p.targets[s] {
+			unit := &p.Units[u]
+			if unit.Level != LevelTarget || !slices.Equal(unit.Regions, rs) {
+				continue
+			}
+			where = fmt.Sprintf("together only, in deltas.csv as %s", unit.Code)
+			for _, f := range p.own[s] {
+				if p.Focus[f] == u {
+					where = fmt.Sprintf("together only, in the row %s (%s in deltas.csv)", unit.Name, unit.Code)
+				}
+			}
+			break
+		}
+		out = append(out, fmt.Sprintf("%s targets %d regions, more than %d: they are shown %s, not one by one; each region's own figures are in deltas.csv (level region), and report.html's map judges each as any other region",
+			name, len(rs), MaxSingleTargets, where))
+	}
+	return out
+}
+
+// CombinedNote says, for a scenario s with more than one intervention
+// whose units are named after one of them, that a unit's figures are the
+// effect of all its interventions together ("" otherwise): "Lofoten fixed
+// link (5 regions)" in a scenario of three measures read as the link's
+// effect alone.
+func (p *Plan) CombinedNote(s int) string {
+	ivs := p.Scenarios[s].Interventions
+	if len(ivs) < 2 {
+		return ""
+	}
+	for _, f := range p.own[s] {
+		if unit := &p.Units[p.Focus[f]]; unit.Level == LevelTarget && !p.namesAll(s, unit) {
+			return fmt.Sprintf("%s has %d interventions: every figure is their effect together, also that of a group of regions named after one of them.",
+				p.Scenarios[s].Name, len(ivs))
+		}
+	}
+	return ""
+}
+
+// namesAll reports whether target unit is named after every intervention
+// of scenario s: all of them target exactly its regions.
+func (p *Plan) namesAll(s int, unit *Unit) bool {
+	for _, iv := range p.Scenarios[s].Interventions {
+		if !slices.Equal(slices.Compact(slices.Sorted(slices.Values(iv.Regions))), unit.Regions) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxFocus is the most units a scenario is summarised for, and

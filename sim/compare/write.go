@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -45,8 +46,16 @@ var (
 
 // Write writes the tables and compare.json into dir, which must exist. Each
 // file is written under a temporary name and renamed when complete.
-func (r *Result) Write(dir string) error {
+func (r *Result) Write(dir string) error { return r.WriteContext(context.Background(), dir) }
+
+// WriteContext is Write that stops before the next file once ctx is done
+// (Ctrl-C), with ctx's error: the files written so far are complete, the
+// others not begun.
+func (r *Result) WriteContext(ctx context.Context, dir string) error {
 	for _, f := range []func(string) error{r.writeDeltas, r.writeAttractiveness, r.writeModels, r.writeFlows, r.writePyramids, r.writeManifest} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := f(dir); err != nil {
 			return err
 		}
@@ -151,11 +160,14 @@ func (r *Result) writeFlows(dir string) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
 			for _, f := range r.Plan.ScenarioFocus(s) {
 				unit := &r.Plan.Units[r.Plan.Focus[f]]
-				for g := range record.NumAgeGroups {
-					for m := range record.NumMotives {
+				// Each age group's motives and their total, then every
+				// age's: the report's table, totals and all, whose
+				// sentence sends the reader here for the intervals.
+				for g := 0; g <= AllAges; g++ {
+					for m := 0; m <= AllMotives; m++ {
 						d := r.FlowDelta(s, f, g, m)
 						if err := row(r.Plan.Scenarios[s].Name, unit.Level, unit.Code, unit.Name, from, to,
-							record.AgeGroupNames[g], record.MotiveNames[m], num(d.Baseline, 1), num(d.Scenario, 1), num(d.Difference, 1),
+							FlowAgeName(g), FlowMotiveName(m), num(d.Baseline, 1), num(d.Scenario, 1), num(d.Difference, 1),
 							num(d.Lo, 1), num(d.Hi, 1)); err != nil {
 							return err
 						}
@@ -165,6 +177,28 @@ func (r *Result) writeFlows(dir string) error {
 		}
 		return nil
 	})
+}
+
+// AllFlows names the total over the age groups or the motives in
+// flows_by_age_motive.csv's age_group and motive columns.
+const AllFlows = "all"
+
+// FlowAgeName is age group g as flows_by_age_motive.csv writes it: as
+// flows.csv ("0-17" … "67+"), AllFlows for AllAges.
+func FlowAgeName(g int) string {
+	if g == AllAges {
+		return AllFlows
+	}
+	return record.AgeGroupNames[g]
+}
+
+// FlowMotiveName is motive m as flows_by_age_motive.csv writes it: as
+// flows.csv ("study" … "amenity"), AllFlows for AllMotives.
+func FlowMotiveName(m int) string {
+	if m == AllMotives {
+		return AllFlows
+	}
+	return record.MotiveNames[m]
 }
 
 func (r *Result) writePyramids(dir string) error {

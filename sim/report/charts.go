@@ -210,11 +210,23 @@ func saveDrawn(drawFn func(draw.Canvas), w, h vg.Length, dir, name, title, capti
 	if _, err := canvas.WriteTo(&b); err != nil {
 		return c, err
 	}
-	if err := output.WriteData(c.SVG, b.Bytes()); err != nil {
+	svg := svgFonts(b.Bytes())
+	if err := output.WriteData(c.SVG, svg); err != nil {
 		return c, err
 	}
-	c.Inline = inlineSVG(b.Bytes())
+	c.Inline = inlineSVG(svg)
 	return c, nil
+}
+
+// svgFonts gives every font-family of an SVG that gonum/plot wrote its
+// fallbacks: gonum/plot lays text out with the Liberation fonts, and
+// where they are missing (most Windows and Mac machines) the
+// metric-compatible Times New Roman and Arial keep the widths it
+// measured. The files in charts/ named Liberation Serif alone, only
+// report.html's copies the fallbacks.
+func svgFonts(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Serif;"), []byte("font-family:'Liberation Serif','Times New Roman',Times,serif;"))
+	return bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 }
 
 // framed draws drawFn on white, chartMargin inside the canvas's edges.
@@ -235,12 +247,7 @@ func inlineSVG(b []byte) []byte {
 	// Width and height in points fix the size; the viewBox keeps the
 	// proportions when CSS sets the width.
 	b = bytes.Replace(b, []byte("<svg "), []byte(`<svg role="img" preserveAspectRatio="xMidYMid meet" `), 1)
-	// gonum/plot lays text out with the Liberation fonts; where they are
-	// missing, the metric-compatible Times New Roman and Arial keep the
-	// widths it measured.
-	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Serif;"), []byte("font-family:'Liberation Serif','Times New Roman',Times,serif;"))
-	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
-	return b
+	return svgFonts(b)
 }
 
 func newPlot(title, x, y string) *plot.Plot {
@@ -520,18 +527,47 @@ func chartScenarios(p *compare.Plan, f int) []int {
 	return out
 }
 
-// leftOutText says how many scenarios chartScenarios leaves out of a
-// unit's charts ("" for none): "the 3 scenarios that do not target it are
-// not drawn".
-func leftOutText(p *compare.Plan, shown []int) string {
+// leftOutText says how many scenarios chartScenarios leaves out of focus
+// unit f's charts ("" for none): "the 3 scenarios that do not target it
+// are not drawn"; of a group, "… all of its regions" (compare.Plan.Targets:
+// a scenario with the same intervention, as its own unit, is drawn).
+func leftOutText(p *compare.Plan, f int, shown []int) string {
+	it := "it"
+	if p.Units[p.Focus[f]].Level == compare.LevelTarget {
+		it = "all of its regions"
+	}
 	switch n := len(p.Scenarios) - len(shown); n {
 	case 0:
 		return ""
 	case 1:
-		return "the scenario that does not target it is not drawn"
+		return "the scenario that does not target " + it + " is not drawn"
 	default:
-		return fmt.Sprintf("the %d scenarios that do not target it are not drawn", n)
+		return fmt.Sprintf("the %d scenarios that do not target %s are not drawn", n, it)
 	}
+}
+
+// focusName names focus unit f in the titles of its charts and in the
+// report: its name, and for a group whose name another focus unit has too
+// (an intervention of the same name in two scenarios: "Lofoten fixed
+// link (5 regions)" as T1 of one and T3 of a combined one, whose charts'
+// titles were the same when pasted into a memo) the scenario it stands
+// for: "Lofoten fixed link (5 regions; scenario alle-tiltak)".
+func focusName(p *compare.Plan, f int) string {
+	u := &p.Units[p.Focus[f]]
+	if u.Level != compare.LevelTarget {
+		return u.Name
+	}
+	for _, o := range p.Focus {
+		if o == p.Focus[f] || p.Units[o].Name != u.Name {
+			continue
+		}
+		owner := "scenario " + p.Scenarios[u.Owner].Name
+		if strings.HasSuffix(u.Name, ")") {
+			return strings.TrimSuffix(u.Name, ")") + "; " + owner + ")"
+		}
+		return u.Name + " (" + owner + ")"
+	}
+	return u.Name
 }
 
 // trajectoryChart: the population of focus unit f over the years in the
@@ -539,9 +575,8 @@ func leftOutText(p *compare.Plan, shown []int) string {
 // bands, which its subtitle and legend explain.
 func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
-	u := &p.Units[p.Focus[f]]
 	shown := chartScenarios(p, f)
-	title := fmt.Sprintf("Population of %s, %d–%d", u.Name, r.YearList[0], r.LastYear())
+	title := fmt.Sprintf("Population of %s, %d–%d", focusName(p, f), r.YearList[0], r.LastYear())
 	// With more than maxTrajectoryBands series only the baseline's band
 	// is shaded; the scenarios' intervals are those of their differences.
 	// The band is the interval of a level, wide with chance in where the
@@ -563,7 +598,7 @@ func trajectoryChart(r *compare.Result, f int, dir string) (Chart, error) {
 	if p.Replicates > 1 {
 		sub = append(sub, "a line inside the band may still differ clearly: a scenario's effect is its paired difference (its difference chart)")
 	}
-	if left := leftOutText(p, shown); left != "" {
+	if left := leftOutText(p, f, shown); left != "" {
 		sub = append(sub, left)
 	}
 	pl := newPlot(title+"\n"+strings.Join(sub, "\n"), "year (1 January)", "residents")
@@ -808,8 +843,7 @@ func strings90(n int) string {
 // lines.
 func pyramidChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
-	u := &p.Units[p.Focus[f]]
-	title := fmt.Sprintf("Age pyramid of %s: %d and %d", u.Name, r.YearList[0], r.LastYear())
+	title := fmt.Sprintf("Age pyramid of %s: %d and %d", focusName(p, f), r.YearList[0], r.LastYear())
 	pl := newPlot(title, "residents (men left, women right)", "age (years)")
 	pl.X.Tick.Marker = countTicks{abs: true}
 	pl.Y.Tick.Marker = plot.ConstantTicks(ageTicks())
@@ -886,15 +920,14 @@ func ageTicks() []plot.Tick {
 // group, baseline and scenarios side by side.
 func migrationChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
-	u := &p.Units[p.Focus[f]]
 	yi := len(r.YearList) - 1
-	title := fmt.Sprintf("Net domestic moves into %s by age, %d–%d", u.Name, r.YearList[min(1, yi)], r.LastYear())
+	title := fmt.Sprintf("Net domestic moves into %s by age, %d–%d", focusName(p, f), r.YearList[min(1, yi)], r.LastYear())
 	sub := "one run per scenario"
 	if p.Replicates > 1 {
 		sub = fmt.Sprintf("mean of %d runs per scenario", p.Replicates)
 	}
 	shown := chartScenarios(p, f)
-	if left := leftOutText(p, shown); left != "" {
+	if left := leftOutText(p, f, shown); left != "" {
 		sub += "; " + left
 	}
 	pl := newPlot(title+"\n"+sub, "age group at the move", "net moves (in − out), sum over the years")
@@ -959,15 +992,14 @@ func finishAgeBars(pl *plot.Plot, n int, lo, hi float64) error {
 // draws or loses, and whether that can be told from chance.
 func migrationDifferenceChart(r *compare.Result, f int, dir string) (Chart, error) {
 	p := r.Plan
-	u := &p.Units[p.Focus[f]]
 	yi := len(r.YearList) - 1
-	title := fmt.Sprintf("Change in net domestic moves into %s by age, %d–%d", u.Name, r.YearList[min(1, yi)], r.LastYear())
+	title := fmt.Sprintf("Change in net domestic moves into %s by age, %d–%d", focusName(p, f), r.YearList[min(1, yi)], r.LastYear())
 	sub := "one run per scenario: no interval"
 	if p.Replicates > 1 {
 		sub = fmt.Sprintf("scenario minus baseline, mean of %d paired runs, whiskers: 90 %% interval of each bar on its own", p.Replicates)
 	}
 	shown := chartScenarios(p, f)
-	if left := leftOutText(p, shown); left != "" {
+	if left := leftOutText(p, f, shown); left != "" {
 		sub += "\n" + left
 	}
 	pl := newPlot(title+"\n"+sub, "age group at the move", "difference in net moves, sum over the years")

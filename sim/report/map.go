@@ -579,11 +579,11 @@ func (m *mapLayer) drawLegend(c draw.Canvas, box vg.Rectangle) {
 	}
 }
 
-// mapChart draws scenario s's population difference in the last year on a
-// map of the world's regions; zoom shows only the surroundings of the
-// focus regions.
-func mapChart(r *compare.Result, s int, zoom bool, dir string) (Chart, bool, error) {
-	f, ok, err := newMapFigure(r, s, zoom)
+// mapChart draws scenario s's population difference in year index yi (the
+// report's key year) on a map of the world's regions; zoom shows only the
+// surroundings of the focus regions.
+func mapChart(r *compare.Result, s int, zoom bool, yi int, dir string) (Chart, bool, error) {
+	f, ok, err := newMapFigure(r, s, zoom, yi)
 	if !ok || err != nil {
 		return Chart{}, ok, err
 	}
@@ -601,11 +601,11 @@ type mapFigure struct {
 
 // newMapFigure makes mapChart's figure; false when there is no map to
 // draw (a zoom without borders or targets).
-func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) {
+func newMapFigure(r *compare.Result, s int, zoom bool, yi int) (mapFigure, bool, error) {
 	p := r.Plan
 	w := p.World
 	n := w.N()
-	yi := len(r.YearList) - 1
+	year := r.YearList[yi]
 	pct := make([]float64, n)
 	shown := make([]float64, n)
 	clear := clearRegions(r, s, yi)
@@ -776,10 +776,10 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 		}
 	}
 
-	title := fmt.Sprintf("%s minus baseline: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
+	title := fmt.Sprintf("%s minus baseline: residents in %d, in %% of the baseline", p.Scenarios[s].Name, year)
 	name := "map-" + scenarioFile(p, s)
 	if zoom {
-		title = fmt.Sprintf("%s minus baseline around the target regions: residents in %d, in %% of the baseline", p.Scenarios[s].Name, r.LastYear())
+		title = fmt.Sprintf("%s minus baseline around the target regions: residents in %d, in %% of the baseline", p.Scenarios[s].Name, year)
 		name += "-zoom"
 	}
 	// The figure takes the proportions of the view, plus the title's
@@ -794,11 +794,11 @@ func newMapFigure(r *compare.Result, s int, zoom bool) (mapFigure, bool, error) 
 	titleHeight := pl.Title.TextStyle.Rectangle(pl.Title.Text).Size().Y + vg.Points(14)
 	inner := width - 2*chartMargin
 	height := vg.Length(math.Min(math.Max(float64(inner)*(m.max.Y-m.min.Y)/(m.max.X-m.min.X), float64(4*vg.Inch)), float64(11*vg.Inch))) + titleHeight + 2*chartMargin
-	caption := "Colour: the population difference in the last year in per cent of the baseline mean, where it is clear; grey: not clear. " +
-		"A target region is clear when its 90 % interval excludes zero; any other region only when it stays clear with all regions tested together " +
+	caption := fmt.Sprintf("Colour: the population difference in %d in per cent of the baseline mean, where it is clear; grey: not clear. ", year) +
+		fmt.Sprintf("A region the scenario targets one by one (by an intervention of at most %d regions) is clear when its 90 %% interval excludes zero; any other region, those of a larger group too, only when it stays clear with all regions tested together ", compare.MaxSingleTargets) +
 		fmt.Sprintf("(Benjamini–Hochberg, false discovery rate %.0f %%): one region in ten has an interval without zero by chance alone.", 100*compare.FalseDiscovery)
 	if p.Replicates < 2 {
-		caption = "Colour: the population difference in the last year in per cent of the baseline mean, from one run per scenario: no interval tells it from chance."
+		caption = fmt.Sprintf("Colour: the population difference in %d in per cent of the baseline mean, from one run per scenario: no interval tells it from chance.", year)
 	}
 	if shapes == nil {
 		caption += " Circle area: the baseline population (the smallest regions drawn larger, so that their colour shows)."

@@ -23,7 +23,7 @@ import (
 // that the bridge had cost Storhavn residents.
 func TestMapCirclesShowColour(t *testing.T) {
 	r := bridgeResult(t)
-	f, ok, err := newMapFigure(r, 1, false)
+	f, ok, err := newMapFigure(r, 1, false, len(r.YearList)-1)
 	if err != nil || !ok {
 		t.Fatalf("map: %v, %v", ok, err)
 	}
@@ -70,7 +70,7 @@ func TestMapCirclesShowColour(t *testing.T) {
 func TestMapNoteNothingClear(t *testing.T) {
 	self := compareFiles(t, 2, testdata("base.toml"), testdata("base.toml"))
 	dir := t.TempDir()
-	c, ok, err := mapChart(self, 1, false, dir)
+	c, ok, err := mapChart(self, 1, false, len(self.YearList)-1, dir)
 	if err != nil || !ok {
 		t.Fatalf("map: %v, %v", ok, err)
 	}
@@ -87,7 +87,7 @@ func TestMapNoteNothingClear(t *testing.T) {
 	// Enough replicates and years for the bridge to change a region
 	// clearly (two replicates over three years may not).
 	r := compareReplicates(t, 5, 6, testdata("base.toml"), testdata("bridge.toml"))
-	f, _, err := newMapFigure(r, 1, false)
+	f, _, err := newMapFigure(r, 1, false, len(r.YearList)-1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func targetsOf(r *compare.Result) []bool {
 // drawn layer.
 func checkLegend(t *testing.T, what string, r *compare.Result, zoom, withNote bool, note []string, targets []bool) *mapLayer {
 	t.Helper()
-	f, ok, err := newMapFigure(r, 1, zoom)
+	f, ok, err := newMapFigure(r, 1, zoom, len(r.YearList)-1)
 	if err != nil || !ok {
 		t.Fatalf("%s: map: %v, %v", what, ok, err)
 	}

@@ -11,6 +11,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -32,20 +33,52 @@ const (
 	ReportFile = "report.html"
 )
 
+// Options are the choices of WriteWith.
+type Options struct {
+	// Year is the key year: of the summary sentences, the key figures,
+	// the largest differences, the maps and the table of all metrics (0 =
+	// the last year), as settle compare --year gives the terminal's
+	// summary. The charts over the years show every year, and "Who moved"
+	// and the attractiveness table the whole run.
+	Year int
+}
+
 // Write draws the charts and maps of r into dir/charts and writes
-// dir/report.html. It returns the charts drawn.
+// dir/report.html, of the last year. It returns the charts drawn.
 func Write(r *compare.Result, dir string) ([]Chart, error) {
+	return WriteWith(context.Background(), r, dir, Options{})
+}
+
+// WriteWith is Write with opts. Once ctx is done (Ctrl-C) it stops before
+// the next chart, with ctx's error, and writes no report.html: the
+// charts of Norway's maps take seconds, and a Ctrl-C while they were
+// drawn was ignored.
+func WriteWith(ctx context.Context, r *compare.Result, dir string, opts Options) ([]Chart, error) {
+	year := opts.Year
+	if year == 0 {
+		year = r.LastYear()
+	}
+	yi := r.YearIndex(year)
+	if yi < 0 {
+		return nil, fmt.Errorf("report: the year %d is outside the comparison's years %d–%d", year, r.YearList[0], r.LastYear())
+	}
 	cdir := filepath.Join(dir, ChartsDir)
 	if err := os.MkdirAll(cdir, 0o755); err != nil {
 		return nil, err
 	}
 	var charts []Chart
-	v := &view{R: r, P: r.Plan, Created: r.End.Format("2 January 2006 15:04")}
+	v := &view{R: r, P: r.Plan, Created: r.End.Format("2 January 2006 15:04"), year: year}
 	add := func(c Chart, err error) (Chart, error) {
+		if err == nil {
+			err = ctx.Err()
+		}
 		if err == nil {
 			charts = append(charts, c)
 		}
 		return c, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	for s := 1; s < len(r.Plan.Scenarios); s++ {
 		sv := scenarioView{Index: s, Name: r.Plan.Scenarios[s].Name, Description: r.Plan.Scenarios[s].Description}
@@ -55,7 +88,10 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 		}
 		sv.Difference = c
 		for _, zoom := range []bool{false, true} {
-			c, ok, err := mapChart(r, s, zoom, cdir)
+			c, ok, err := mapChart(r, s, zoom, yi, cdir)
+			if err == nil {
+				err = ctx.Err()
+			}
 			if err != nil {
 				return charts, err
 			}
@@ -67,7 +103,7 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 		v.Scenarios = append(v.Scenarios, sv)
 	}
 	for f := range r.Plan.Focus {
-		fv := focusView{Unit: &r.Plan.Units[r.Plan.Focus[f]], Drawn: drawnNote(r, f)}
+		fv := focusView{Unit: &r.Plan.Units[r.Plan.Focus[f]], Name: focusName(r.Plan, f), Drawn: drawnNote(r, f)}
 		var err error
 		if fv.Trajectory, err = add(trajectoryChart(r, f, cdir)); err != nil {
 			return charts, err
@@ -90,6 +126,9 @@ func Write(r *compare.Result, dir string) ([]Chart, error) {
 	if err := page.Execute(&b, v); err != nil {
 		return charts, fmt.Errorf("report: %w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		return charts, err
+	}
 	return charts, output.WriteData(filepath.Join(dir, ReportFile), b.Bytes())
 }
 
@@ -99,6 +138,54 @@ type view struct {
 	Created   string
 	Scenarios []scenarioView
 	Focus     []focusView
+	// year is the key year (Options.Year); 0 = the last.
+	year int
+}
+
+// KeyYear is the year of the summary, the key figures, the maps and the
+// table of all metrics (Options.Year).
+func (v *view) KeyYear() int {
+	if v.year == 0 {
+		return v.R.LastYear()
+	}
+	return v.year
+}
+
+// keyIndex is KeyYear's index in R.YearList.
+func (v *view) keyIndex() int { return v.R.YearIndex(v.KeyYear()) }
+
+// KeyYearNote says, when the key year is not the last, which parts of the
+// report are of which years ("" otherwise): with settle compare --year
+// the terminal summarised one year and report.html another.
+func (v *view) KeyYearNote() string {
+	if v.KeyYear() == v.LastYear() {
+		return ""
+	}
+	return fmt.Sprintf("The summary, the key figures, the largest differences, the maps and all metrics are of %d (settle compare --year %d), as on the terminal; the charts over the years show %d–%d, and who moved and the attractiveness table sum the moves of %d–%d.",
+		v.KeyYear(), v.KeyYear(), v.FirstYear(), v.LastYear(), v.FirstFlowYear(), v.LastYear())
+}
+
+// KeyNotes are the notes under scenario s's key figures: the
+// interventions whose regions are shown together only
+// (compare.Plan.GroupedNotes), and that a group's figures are those of
+// all the scenario's interventions (compare.Plan.CombinedNote).
+func (v *view) KeyNotes(s int) []string {
+	var out []string
+	for _, n := range v.P.GroupedNotes(s) {
+		out = append(out, upperFirst(n)+".")
+	}
+	if n := v.P.CombinedNote(s); n != "" {
+		out = append(out, n)
+	}
+	return out
+}
+
+// upperFirst returns s with its first letter in upper case.
+func upperFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }
 
 type scenarioView struct {
@@ -142,6 +229,7 @@ const maxAssumedTargets = 12
 
 type focusView struct {
 	Unit                                                *compare.Unit
+	Name                                                string // focusName
 	Drawn                                               string // drawnNote
 	Trajectory, Pyramid, Migration, MigrationDifference Chart
 }
@@ -160,14 +248,23 @@ func drawnNote(r *compare.Result, f int) string {
 	for _, s := range shown[1:] {
 		names = append(names, p.Scenarios[s].Name)
 	}
-	u := p.Units[p.Focus[f]].Name
+	unit := &p.Units[p.Focus[f]]
+	u := focusName(p, f)
 	which := "the scenario that targets " + u
 	if len(names) > 1 {
 		which = "the scenarios that target " + u
 	}
-	others := "the other scenario does not target it and is left out (its figures for it are in deltas.csv)"
+	// A group is targeted by the scenarios that target all its regions
+	// (compare.Plan.Targets), whatever their interventions are called;
+	// deltas.csv has a group's rows under its own scenario only, and
+	// every scenario's rows of its regions.
+	it, figures := "it", "for it"
+	if unit.Level == compare.LevelTarget {
+		it, figures = "all of its regions", "for its regions"
+	}
+	others := fmt.Sprintf("the other scenario does not target %s and is left out (its figures %s are in deltas.csv)", it, figures)
 	if left > 1 {
-		others = fmt.Sprintf("the other %d scenarios do not target it and are left out (their figures for it are in deltas.csv)", left)
+		others = fmt.Sprintf("the other %d scenarios do not target %s and are left out (their figures %s are in deltas.csv)", left, it, figures)
 	}
 	list := names[0]
 	if len(names) > 1 {
@@ -176,8 +273,8 @@ func drawnNote(r *compare.Result, f int) string {
 	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s.", list, which, others)
 }
 
-// Sentences are the summary in the last year.
-func (v *view) Sentences() []compare.Sentence { return v.R.Sentences(0) }
+// Sentences are the summary in the key year.
+func (v *view) Sentences() []compare.Sentence { return v.R.Sentences(v.KeyYear()) }
 
 func (v *view) Baseline() string { return v.P.Scenarios[0].Name }
 
@@ -246,6 +343,10 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 	r.Baseline, r.Scenario, r.Difference = f(d.Baseline), f(d.Scenario), f(d.Difference)
 	if count {
 		r.Difference = compare.Signed(d.Difference) // as the sentences round it
+	} else {
+		// A difference has its sign, as the counts' (+1,750): the price
+		// level's read 0.0120.
+		r.Difference = signedNum(d.Difference, m)
 	}
 	if d.Baseline != 0 && !m.Flow() {
 		r.Pct = compare.Percent(100 * d.Difference / d.Baseline)
@@ -280,6 +381,16 @@ func deltaRow(name, level string, d compare.Delta, m compare.Metric, small float
 	return r
 }
 
+// signedNum formats x with metric m's decimals and its sign: +0.0120,
+// -0.0030, and 0.0000 for what rounds to zero.
+func signedNum(x float64, m compare.Metric) string {
+	t := compare.Num(x, m)
+	if t != "" && t[0] != '-' && strings.Trim(t, "0.") != "" {
+		t = "+" + t
+	}
+	return t
+}
+
 // smallBase is the baseline (real units) under which a row shows no
 // relative change: 20 simulated persons, the count under which settle
 // explain calls a count mostly chance.
@@ -298,9 +409,9 @@ func (v *view) FocusUnits(s int) []int {
 	return out
 }
 
-// KeyRows are the focus units' population difference in the last year.
+// KeyRows are the focus units' population difference in the key year.
 func (v *view) KeyRows(s int) []row {
-	yi := len(v.R.YearList) - 1
+	yi := v.keyIndex()
 	var out []row
 	for _, u := range v.FocusUnits(s) {
 		unit := &v.P.Units[u]
@@ -312,7 +423,7 @@ func (v *view) KeyRows(s int) []row {
 // LargestRows are the regions with the largest population differences,
 // coloured only where clearRegions finds them clear.
 func (v *view) LargestRows(s int) []row {
-	yi := len(v.R.YearList) - 1
+	yi := v.keyIndex()
 	clear := clearRegions(v.R, s, yi)
 	var out []row
 	for _, u := range v.R.Largest(s, yi, 10) {
@@ -333,7 +444,7 @@ func (v *view) LargestRows(s int) []row {
 // interval, how many chance alone would give, and how many stay clear
 // when all are tested at once ("" with one replicate).
 func (v *view) LargestNote(s int) string {
-	yi := len(v.R.YearList) - 1
+	yi := v.keyIndex()
 	bh := v.R.ClearRegions(s, yi) // the test alone, targets included
 	if bh == nil {
 		return ""
@@ -367,8 +478,51 @@ func (v *view) LargestNote(s int) string {
 		}
 		return fmt.Sprintf("%d do", k)
 	}
-	return fmt.Sprintf("A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %s. Other regions than the scenario's targets are coloured only when their difference stays clear with all %d tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s. The targets are judged by their own interval, as above.",
-		int(math.Round(float64(n)*(1-0.9))), n, count(own, ""), n, 100*compare.FalseDiscovery, count(kept, "region"))
+	// Who is judged how: the regions targeted one by one (targetRegions)
+	// by their own interval, every other region, those of a larger
+	// group among them, with all tested together. The note said "the
+	// targets are judged by their own interval" while the table called
+	// the five regions of a group "could be chance among all regions".
+	others := "Every region is coloured only when its"
+	if len(targets) > 0 {
+		others = "Regions other than those the scenario targets one by one are coloured only when their"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "A region's 90 %% interval excludes zero by chance in one region in ten even where the scenario changes nothing: about %d of the %d. Here %s. %s difference stays clear with all %d tested together (Benjamini–Hochberg, false discovery rate %.0f %%): %s.",
+		int(math.Round(float64(n)*(1-0.9))), n, count(own, ""), others, n, 100*compare.FalseDiscovery, count(kept, "region"))
+	if len(targets) > 0 {
+		fmt.Fprintf(&b, " The regions it targets one by one (those of an intervention of at most %d) are judged by their own interval, as in the key figures.", compare.MaxSingleTargets)
+	}
+	for _, g := range largeGroups(v.P, s) {
+		fmt.Fprintf(&b, " The %d regions of %s, more than %d, are judged as any other region here; the group as a whole by its own interval in the key figures.",
+			len(g.Regions), g.Name, compare.MaxSingleTargets)
+	}
+	return b.String()
+}
+
+// largeGroup is an intervention of more than compare.MaxSingleTargets
+// regions: their names and regions.
+type largeGroup struct {
+	Name    string
+	Regions []int
+}
+
+// largeGroups are scenario s's interventions whose regions are not judged
+// one by one (targetRegions), by the interventions' names.
+func largeGroups(p *compare.Plan, s int) []largeGroup {
+	var out []largeGroup
+	for _, iv := range p.Scenarios[s].Interventions {
+		rs := slices.Compact(slices.Sorted(slices.Values(iv.Regions)))
+		if len(rs) <= compare.MaxSingleTargets {
+			continue
+		}
+		name := iv.Name
+		if name == "" {
+			name = iv.Kind
+		}
+		out = append(out, largeGroup{name, rs})
+	}
+	return out
 }
 
 // clearRegions says for every region whether scenario s's population
@@ -403,10 +557,10 @@ func targetRegions(p *compare.Plan, s int) []int {
 	return slices.Compact(out)
 }
 
-// MetricRows are every metric of focus unit u in the last year (flows: the
-// last year's).
+// MetricRows are every metric of focus unit u in the key year (flows: the
+// year's before it).
 func (v *view) MetricRows(s, u int) []row {
-	yi := len(v.R.YearList) - 1
+	yi := v.keyIndex()
 	var out []row
 	for m := range compare.NumMetrics {
 		name := compare.MetricText[m]
@@ -414,7 +568,7 @@ func (v *view) MetricRows(s, u int) []row {
 			// A flow of the year before, next to stocks on 1 January,
 			// named by its end as the report's other years of moves are
 			// ("2025–2029": the moves recorded on 1 January of each).
-			name += fmt.Sprintf(" (the year to 1 January %d)", v.LastYear())
+			name += fmt.Sprintf(" (the year to 1 January %d)", v.KeyYear())
 		}
 		out = append(out, deltaRow(name, compare.MetricNames[m], v.R.Delta(s, u, m, yi), m, v.smallBase()))
 	}

@@ -44,7 +44,8 @@ code { font-size: 0.9em; }
 <p class="meta">World {{.P.World.Name}}, {{.FirstYear}}–{{.LastYear}}, scale {{.P.Scale}},
 {{.P.Replicates}} replicate{{if gt .P.Replicates 1}}s{{end}} per scenario (seeds {{.Seeds}}, the same in every scenario).
 Made by Settle on {{.Created}}: {{.P.Runs}} runs in {{.Duration}}, then the tables, charts and this report.</p>
-<nav><a href="#summary">Summary</a><a href="#figures">Key figures</a><a href="#charts">Charts</a><a href="#moves">Who moved</a><a href="#attractiveness">Attractiveness</a><a href="#metrics">All metrics</a><a href="#runs">Runs</a><a href="#method">Method</a></nav>
+{{with .KeyYearNote}}<p class="note">{{.}}</p>
+{{end}}<nav><a href="#summary">Summary</a><a href="#figures">Key figures</a><a href="#charts">Charts</a><a href="#moves">Who moved</a><a href="#attractiveness">Attractiveness</a><a href="#metrics">All metrics</a><a href="#runs">Runs</a><a href="#method">Method</a></nav>
 
 {{range .Scenarios}}<p><b>{{.Name}}</b>{{if .Description}}: {{.Description}}{{end}}</p>
 {{end}}
@@ -72,14 +73,16 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{range .P.Notes}}<p class="note">Note: {{.}}.</p>
 {{end}}
 
-<h2 id="figures">Key figures, {{.LastYear}}</h2>
+<h2 id="figures">Key figures, {{.KeyYear}}</h2>
+<p class="note">Each figure is rounded on its own, so a difference can be one off the difference of the two rounded means beside it: it is the mean of the paired runs' differences (<code>deltas.csv</code> gives them with one decimal).</p>
 {{range $s := .Scenarios}}
-<h3>{{$s.Name}}: residents in {{$.LastYear}}</h3>
+<h3>{{$s.Name}}: residents in {{$.KeyYear}}</h3>
 <table>
 <tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th>{{if gt $.P.Replicates 1}}<th class="name">judged</th>{{end}}</tr>
 {{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td>{{if gt $.P.Replicates 1}}<td class="name">{{.Verdict}}</td>{{end}}</tr>
 {{end}}</table>
-<h3>{{$s.Name}}: the largest differences of any region</h3>
+{{range $.KeyNotes $s.Index}}<p class="note">{{.}}</p>
+{{end}}<h3>{{$s.Name}}: the largest differences of any region</h3>
 {{with $.LargestNote $s.Index}}<p class="note">{{.}}</p>{{end}}
 <table>
 <tr><th class="name">region</th><th>baseline</th><th>{{$s.Name}}</th><th>difference</th><th>90 % interval</th><th>change</th>{{if gt $.P.Replicates 1}}<th class="name">judged</th>{{end}}</tr>
@@ -94,7 +97,7 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{range .Maps}}<figure class="chart map" data-chart="{{.Name}}">{{svg .Inline}}<figcaption>{{.Caption}} <code>charts/{{.Name}}.png</code></figcaption></figure>
 {{end}}{{end}}
 {{range .Focus}}
-<h3>{{.Unit.Name}}</h3>
+<h3>{{.Name}}</h3>
 {{with .Drawn}}<p class="note">{{.}}</p>{{end}}
 <figure class="chart" data-chart="{{.Trajectory.Name}}">{{svg .Trajectory.Inline}}<figcaption>{{.Trajectory.Title}}. <code>charts/{{.Trajectory.Name}}.png</code></figcaption></figure>
 <figure class="chart" data-chart="{{.Pyramid.Name}}">{{svg .Pyramid.Inline}}<figcaption>{{.Pyramid.Title}}: the first year shaded, the last year as lines. <code>charts/{{.Pyramid.Name}}.png</code></figcaption></figure>
@@ -107,7 +110,7 @@ The differences a scenario makes are compared with that baseline; check a findin
 the scenario minus the baseline, by age group at the move and the motive recorded with the move. Blue: more net moves in; red: fewer.
 {{if gt .P.Replicates 1}}The total (all ages, all motives) is judged by its own 90 % interval; a cell of the breakdown only when it stays clear with all of them tested together (Benjamini–Hochberg, false discovery rate 10 %; tested one by one, about one cell in ten would look clear by chance). Coloured: a cell that stays clear; black: a total that does; grey: cannot be told from chance with {{.P.Replicates}} replicates. Under each number, its 90 % interval (each cell's own, unadjusted).
 {{else}}With one run per scenario there are no intervals: some of these differences are chance.
-{{end}}The whole table, with the intervals, is in <code>flows_by_age_motive.csv</code>. The whole country has no table: moves between its own regions cancel out.</p>
+{{end}}The whole table, totals included, with the intervals, is in <code>flows_by_age_motive.csv</code> (the totals as age group or motive <code>all</code>). The whole country has no table: moves between its own regions cancel out.</p>
 {{range $s := .Scenarios}}{{range $.FlowTables $s.Index}}
 <h3>{{$s.Name}}: {{.Unit}}</h3>
 <table>
@@ -132,8 +135,8 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{end}}</table>
 {{end}}
 
-<h2 id="metrics">All metrics in {{.LastYear}}</h2>
-<p class="note">Stocks on 1 January {{.LastYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
+<h2 id="metrics">All metrics in {{.KeyYear}}</h2>
+<p class="note">Stocks on 1 January {{.KeyYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
 A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallBase}} at this scale), whose percentage would be mostly chance.</p>
 {{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
 <details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
