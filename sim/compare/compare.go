@@ -362,6 +362,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		p.StartYear = b.StartYear
 	}
 	p.Notes = append(p.Notes, copies...)
+	p.Notes = append(p.Notes, w.Warnings...) // what the world's files probably got wrong
 	// Each run's manifest names the files its own scenario names (a
 	// copy's path), which settle run of that scenario reads.
 	p.worldFiles = make([][]world.File, len(scenarios))
