@@ -210,6 +210,11 @@ func Validate(s *Spec) []*FieldError {
 	return errs
 }
 
+// scenarioKeys are the keys of [scenario] that an intervention does not
+// have (name is one of its CommonKeys).
+// (years is said apart: under an intervention it means how long).
+var scenarioKeys = []string{"description", "world", "travel_times", "start_year", "seed", "scale"}
+
 // CommonKeys are the keys every [[intervention]] entry may have besides its
 // kind's parameters.
 var CommonKeys = []string{"kind", "name", "regions", "centrality", "county", "from_year", "to_year", "phase_in_years"}
@@ -229,6 +234,17 @@ func (k *KindSpec) unknownMsg(key string) string {
 		keys[i] = p.Key
 	}
 	msg := fmt.Sprintf("%s has no parameter %q", k.Kind, key)
+	// A key of another table, written under the intervention (a seed for
+	// the campus's runs): said where it goes.
+	if slices.Contains(scenarioKeys, key) {
+		return msg + fmt.Sprintf("; %s is a key of [scenario], for the whole run: move it there, above the interventions", key)
+	}
+	if key == "years" {
+		return msg + "; to end it, give to_year, the last year it is in force (years of [scenario] is the length of the run)"
+	}
+	if _, err := new(params.Params).Get(key); err == nil && k.param(key) == nil {
+		return msg + fmt.Sprintf("; %s is a behaviour parameter, for the whole run: set it in [behaviour]", key)
+	}
 	if sug := params.Suggest(key, append(keys, CommonKeys...)); sug != "" {
 		return msg + fmt.Sprintf("; did you mean %q?", sug)
 	}

@@ -110,6 +110,10 @@ func TestValidateErrors(t *testing.T) {
 		{"campus", map[string]Value{"students": {Num: 1.5, IsNum: true}}, "students", "not a whole number"},
 		{"broadband", map[string]Value{"coverage": {Num: -0.1, IsNum: true}}, "coverage", "use a value between 0 and 1"},
 		{"broadband", map[string]Value{"coverage": {Num: 0.9, IsNum: true}, "speed": {Num: 1, IsNum: true}}, "speed", "its parameters are coverage"},
+		// Keys of the other tables, written under an intervention.
+		{"campus", map[string]Value{"students": {Num: 500, IsNum: true}, "seed": {Num: 3, IsNum: true}}, "seed", `campus has no parameter "seed"; seed is a key of [scenario], for the whole run: move it there, above the interventions`},
+		{"campus", map[string]Value{"students": {Num: 500, IsNum: true}, "move_scale": {Num: 1.2, IsNum: true}}, "move_scale", `campus has no parameter "move_scale"; move_scale is a behaviour parameter, for the whole run: set it in [behaviour]`},
+		{"campus", map[string]Value{"students": {Num: 500, IsNum: true}, "years": {Num: 3, IsNum: true}}, "years", "to end it, give to_year, the last year it is in force"},
 		{"region_enlargement", map[string]Value{}, "travel_time_factor", "needs one of travel_time_factor, minutes_saved or minutes"},
 		{"region_enlargement", map[string]Value{"travel_time_factor": {Num: 0, IsNum: true}}, "travel_time_factor", "above 0 and at most 1"},
 		{"region_enlargement", map[string]Value{"minutes_saved": {Num: -5, IsNum: true}}, "minutes_saved", "at least 0"},
