@@ -274,6 +274,12 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 			return err
 		}
 	}
+	// The user world's files for the folder's copies, checked against
+	// their SHA-256 before the folder is made.
+	worldData, err := output.ReadWorldData(w.Files)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	dir := opts.Out
@@ -312,7 +318,7 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err := calibrate.WriteCopies(dir, spec, tg); err != nil {
 		return err
 	}
-	if err := output.WriteWorldCopies(dir, w.Files); err != nil {
+	if err := worldData.Write(dir); err != nil {
 		return err
 	}
 	finished := false

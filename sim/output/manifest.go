@@ -3,8 +3,6 @@ package output
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,6 +67,15 @@ func writeManifest(dir string, m *Manifest) error {
 	return WriteData(filepath.Join(dir, ManifestFile), append(b, '\n'))
 }
 
+// ScenarioPath is the path of the scenario file the run read: the
+// manifest's scenario_file, joined to the folder it is relative to.
+func (m *Manifest) ScenarioPath() string {
+	if !filepath.IsAbs(m.ScenarioFile) && m.WorkingDir != "" {
+		return filepath.Join(m.WorkingDir, m.ScenarioFile)
+	}
+	return m.ScenarioFile
+}
+
 // WorldCopyDir is the folder, inside a run folder, that holds copies of
 // the user's world files the run read (Manifest.WorldFiles; none for an
 // embedded world without a travel_times file): a run folder keeps its
@@ -82,33 +89,46 @@ func WorldCopy(f world.File) string {
 	return filepath.Join(WorldCopyDir, f.Role+".csv")
 }
 
-// WriteWorldCopies copies the user's world files into the results folder
-// dir (WorldCopy), each checked against the SHA-256 recorded when the
-// world was read (world.World.Files): a file changed since is refused
-// rather than copied as another world. Runs, sweeps and calibrations keep
-// these copies beside their manifests.
-func WriteWorldCopies(dir string, files []world.File) error {
+// WorldData are the bytes of a world's user files, read and checked
+// against the SHA-256 recorded when the world was read (ReadWorldData),
+// for the copies a results folder keeps (Write). Runs, sweeps and
+// calibrations keep them beside their manifests.
+type WorldData struct {
+	files []world.File
+	data  [][]byte
+}
+
+// ReadWorldData reads the user's world files (world.World.Files), each
+// checked against its recorded SHA-256: a file changed since the world was
+// read is refused rather than copied as another world. Callers read them
+// before they create a results folder, so that a refusal leaves none.
+func ReadWorldData(files []world.File) (*WorldData, error) {
+	d := &WorldData{files: files}
 	for _, f := range files {
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
-			return fmt.Errorf("copying the %s file %s into %s: %w", f.Role, f.Path, dir, UnwrapPath(err))
+			return nil, fmt.Errorf("reading the %s file %s again, to keep a copy: %w", f.Role, f.Path, UnwrapPath(err))
 		}
-		if sha256Hex(data) != f.SHA256 {
-			return fmt.Errorf("the %s file %s changed after settle read it (its SHA-256 is no longer the one read); start again once the file is final", f.Role, f.Path)
+		if world.SHA256Hex(data) != f.SHA256 {
+			return nil, fmt.Errorf("the %s file %s changed after settle read it (its SHA-256 is no longer the one read); start again once the file is final", f.Role, f.Path)
 		}
+		d.data = append(d.data, data)
+	}
+	return d, nil
+}
+
+// Write writes the copies into the results folder dir (WorldCopy);
+// nothing for a world without user files.
+func (d *WorldData) Write(dir string) error {
+	for k, f := range d.files {
 		if err := os.MkdirAll(filepath.Join(dir, WorldCopyDir), 0o755); err != nil {
 			return err
 		}
-		if err := WriteData(filepath.Join(dir, WorldCopy(f)), data); err != nil {
+		if err := WriteData(filepath.Join(dir, WorldCopy(f)), d.data[k]); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func sha256Hex(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }
 
 // LoadWorld loads the world of the run whose manifest m was read from the
@@ -127,12 +147,12 @@ func LoadWorld(dir string, m *Manifest) (*world.World, error) {
 		path := f.Path
 		data, err := os.ReadFile(path)
 		switch {
-		case err == nil && sha256Hex(data) == f.SHA256:
+		case err == nil && world.SHA256Hex(data) == f.SHA256:
 		default:
 			cp := filepath.Join(dir, WorldCopy(f))
 			cdata, cerr := os.ReadFile(cp)
 			switch {
-			case cerr == nil && sha256Hex(cdata) == f.SHA256:
+			case cerr == nil && world.SHA256Hex(cdata) == f.SHA256:
 				path = cp
 			case cerr == nil:
 				return nil, fmt.Errorf("%s: the %s file the run read is neither at %s (%s) nor in the run folder: its copy %s has changed since the run; restore the version the run read, or run the scenario again", where, f.Role, f.Path, originalProblem(err), cp)

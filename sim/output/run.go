@@ -123,10 +123,16 @@ type Run struct {
 // Create writes manifest.json with "complete": false and an INCOMPLETE
 // file at once, so a run that dies without Close is marked as such, and
 // copies the user's world files of m.WorldFiles into the folder
-// (WriteWorldCopies).
+// (ReadWorldData, checked before the folder is made).
 func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	if w == nil || w.N() == 0 {
 		return nil, errors.New("output: a run needs a world with at least one region")
+	}
+	// The world's files are checked before the folder is claimed: a file
+	// changed since it was read leaves no folder behind.
+	worldData, err := ReadWorldData(m.WorldFiles)
+	if err != nil {
+		return nil, err
 	}
 	if err := claimDir(dir); err != nil {
 		return nil, err
@@ -160,12 +166,11 @@ func Create(dir string, w *world.World, m Manifest) (*Run, error) {
 	for _, s := range record.EducationNames {
 		r.education = append(r.education, field(s))
 	}
-	var err error
 	if err = writeManifest(r.dir, &r.manifest); err == nil {
 		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
 	}
 	if err == nil {
-		err = WriteWorldCopies(dir, r.manifest.WorldFiles)
+		err = worldData.Write(dir)
 	}
 	for k, c := range r.tables() {
 		if err == nil {

@@ -366,7 +366,7 @@ func prepare(sw *Sweep, opts Options) (bool, Manifest, error) {
 
 // writeCopies writes the sweep file and its base scenario into dir
 // (SweepCopy, ScenarioCopy) unless they are there, and the user's world
-// files (output.WriteWorldCopies).
+// files (output.WorldData, read with the world).
 func (sw *Sweep) writeCopies(dir string) error {
 	for _, c := range []struct {
 		name string
@@ -380,7 +380,14 @@ func (sw *Sweep) writeCopies(dir string) error {
 			return err
 		}
 	}
-	return output.WriteWorldCopies(dir, sw.World.Files)
+	wd := sw.worldData
+	if wd == nil { // a Sweep not made by Load
+		var err error
+		if wd, err = output.ReadWorldData(sw.World.Files); err != nil {
+			return err
+		}
+	}
+	return wd.Write(dir)
 }
 
 // CheckOut reports whether dir can take shard s of sw as a new sweep: nil

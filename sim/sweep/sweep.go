@@ -44,6 +44,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/sweep/design"
@@ -88,6 +89,9 @@ type Sweep struct {
 
 	Scenario *scenario.Scenario // the base scenario, resolved against World
 	World    *world.World
+	// worldData are the bytes of World's user files as read, for the
+	// copies in the sweep's folder (output.WorldData).
+	worldData *output.WorldData
 
 	// Overrides are the values given beside the file (LoadWith).
 	Overrides Overrides
@@ -539,7 +543,14 @@ func (sw *Sweep) parseTable(p *problems, tbl map[string]any) {
 		p.Add("sweep.scenario", "the base scenario %s cannot be used:\n%s", sc, indent(err))
 		return
 	}
-	sw.Scenario, sw.World = s, w
+	// The world's files, for the copies the sweep's folder keeps, read
+	// now, as the world was (a later change is not copied as this world).
+	wd, err := output.ReadWorldData(w.Files)
+	if err != nil {
+		p.Add("sweep.scenario", "the world of the base scenario %s cannot be kept:\n%s", sc, indent(err))
+		return
+	}
+	sw.Scenario, sw.World, sw.worldData = s, w, wd
 }
 
 func indent(err error) string {

@@ -109,8 +109,14 @@ const (
 )
 
 func newFile(role, path string, data []byte) File {
+	return File{Role: role, Path: path, SHA256: SHA256Hex(data)}
+}
+
+// SHA256Hex is the SHA-256 of data in hex, as File.SHA256 and the
+// manifests record a file.
+func SHA256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
-	return File{Role: role, Path: path, SHA256: hex.EncodeToString(sum[:])}
+	return hex.EncodeToString(sum[:])
 }
 
 // N returns the number of regions.
