@@ -50,6 +50,9 @@ type tableSpec struct {
 // spec.optional. Lines starting with '#' are comments. Empty columns at the
 // right end, as Excel leaves after the data (a header from,to,minutes,, and
 // rows F01,F02,30,,), are dropped as long as no row has a value in them.
+// Rows with a wrong number of values are left out of the table's rows and
+// their problems kept in t.bad, which a caller reports with those of the
+// other rows' values (the table's problems start from t.bad).
 func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 	required, optional, what, example := spec.required, spec.optional, spec.what, spec.example
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark, as Excel writes
@@ -89,7 +92,7 @@ func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 		return nil, fmt.Errorf("%s: the file has only comments; the first line must name the columns, e.g. %s", file, example)
 	}
 	if err != nil {
-		return nil, csvError(file, err)
+		return nil, csvError(file, data, err)
 	}
 	headerLine, _ := r.FieldPos(0)
 	// Excel saves the empty columns right of the data that a cell was ever
@@ -159,7 +162,7 @@ func readTable(file string, data []byte, spec tableSpec) (*table, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(file, err)
+			return nil, csvError(file, data, err)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
@@ -258,9 +261,11 @@ func dataRow(cells []string, spec tableSpec) string {
 // columns there are, the one meant for each unknown one (a synonym, or the
 // nearest name) and, when every one has such, the header to write.
 func unknownColumns(file string, line int, names, unknown []string, spec tableSpec, all []string) error {
-	if slices.Contains(names, "year") && (slices.Contains(names, "births") || slices.Contains(names, "moves") || slices.Contains(names, "households")) {
+	if len(names) > 0 && names[0] == "year" && slices.ContainsFunc(spec.required, func(c string) bool { return !slices.Contains(names, c) }) {
 		// A run's regions.csv, flows.csv …, given as a world's file (a
-		// scenario copied into a run's folder names world = "regions.csv").
+		// scenario copied into a run's folder names world = "regions.csv"):
+		// every table of a run starts with year, and none has a world
+		// file's columns (lat and lon, or minutes).
 		kind := spec.what
 		if k, ok := map[string]string{"region": "regions", "travel time": "travel-time"}[kind]; ok {
 			kind = k
@@ -567,8 +572,20 @@ func (t *table) number(k int, name string, lo, hi float64, fix string) (float64,
 	return v, nil
 }
 
+// charAt is the character (1-based) of line (1-based) of data that the
+// byte position col (1-based, encoding/csv's Column) falls in: ø and the
+// like take two bytes.
+func charAt(data []byte, line, col int) int {
+	lines := bytes.SplitN(data, []byte("\n"), line+1)
+	if line < 1 || line > len(lines) {
+		return col
+	}
+	l := lines[line-1]
+	return utf8.RuneCount(l[:min(max(col-1, 0), len(l))]) + 1
+}
+
 // csvError turns an encoding/csv error into one that names the file and line.
-func csvError(file string, err error) error {
+func csvError(file string, data []byte, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		fix := "check the quotes on this line: a value with commas or quotes must be wrapped in double quotes, and a quote inside it doubled (\"\")"
@@ -581,7 +598,7 @@ func csvError(file string, err error) error {
 		case errors.Is(pe.Err, csv.ErrQuote):
 			what = "a quoted value that does not end with its closing quote, or text after it"
 		}
-		return fmt.Errorf("%s:%d: malformed CSV at character %d of the line: %s; %s", file, pe.Line, pe.Column, what, fix)
+		return fmt.Errorf("%s:%d: malformed CSV at character %d of the line: %s; %s", file, pe.Line, charAt(data, pe.Line, pe.Column), what, fix)
 	}
 	return fmt.Errorf("%s: %w", file, err)
 }

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -88,7 +89,7 @@ func TestWarnings(t *testing.T) {
 		regions + ": 1 code value (301) has one digit fewer than the others (1101): a spreadsheet may have dropped its leading zero (0301 for 301)",
 		regions + ": 1 county_code value (3) has one digit fewer than the others (11)",
 		regions + ": Stord (lat 5.7, lon 59.78) is 7,295 km from the nearest other region, more than 1,000 km: check that lat and lon are not swapped",
-		travel + ": 1 travel time faster than 250 km/h in a straight line between the centres (Bergen to Oslo 5 minutes for 305 km (3,662 km/h)): check the minutes",
+		travel + ": 1 travel time faster than 400 km/h in a straight line between the centres (Bergen to Oslo 5 minutes for 305 km (3,662 km/h)): check the minutes",
 		travel + ": 1 travel time longer than a day, and than twice the estimate by road (Bergen to Eigersund 4,000 minutes for 219 km): check the minutes",
 	} {
 		if !strings.Contains(all, want) {
@@ -97,6 +98,16 @@ func TestWarnings(t *testing.T) {
 	}
 	if strings.Contains(all, "Oslo to Eigersund") {
 		t.Errorf("a plausible time warned about:\n%s", all)
+	}
+	// Regions numbered 1 to 12 have lost no zeros.
+	var b strings.Builder
+	b.WriteString("code,name,county_code,lat,lon,population\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "%d,R%d,%d,%g,10,1000\n", i, i, (i+1)/2, 60+0.1*float64(i))
+	}
+	os.WriteFile(regions, []byte(b.String()), 0o644)
+	if w, err := Load(regions, ""); err != nil || len(w.Warnings) > 0 {
+		t.Errorf("regions numbered 1–12: %v, warnings %q", err, w.Warnings)
 	}
 	for _, info := range Embedded() {
 		files, _ := Export(info.Name)

@@ -142,6 +142,12 @@ func TestLoadErrors(t *testing.T) {
 		// folder names when its world is world = "regions.csv".
 		{"a run's table", "year,code,name,population,births,deaths\n2024,A,Alpha,100,0,0\n",
 			"regions.csv:1: this is a table of a run's results (columns year, code, name, population, births …), not the regions CSV of a world; give the world's own file: a run's folder keeps the files of a user world it read in world/"},
+		{"a run's study.csv", "year,code,name,study_places,students_studying_here\n2024,A,Alpha,100,0\n",
+			"regions.csv:1: this is a table of a run's results"},
+		// A regions file of one's own with a year and households: its
+		// unknown columns, not a run's table.
+		{"a world with a year", "code,name,lat,lon,population,year,households\nA,Alpha,60,10,100,2024,40\n",
+			`regions.csv:1: unknown column(s) "year", "households"`},
 		{"duplicate column", "code,name,lat,lon,population,lat\nA,Alpha,60,10,1,60\n", "regions.csv:1: column lat appears twice"},
 		// An empty column at the end is Excel's (TestLoadTrailingEmptyColumns);
 		// one between named columns, or one with values, is a mistake.
@@ -154,7 +160,9 @@ func TestLoadErrors(t *testing.T) {
 		{"thousands space", h + "A,Alpha,60,10,130 997\n", `"130 997" has a thousands separator; write the number without it (130997)`},
 		{"too few values", h + "A,Alpha,60,10,1\nB,Beta,60\n", "regions.csv:3: 3 values but the header names 5 columns"},
 		{"bare quote", h + "A,Al\"pha,60,10,1\n", "regions.csv:2: malformed CSV at character 5 of the line: a quote inside a value that does not start with one; check the quotes"},
-		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV at character 18 of the line: a quoted value that does not end with its closing quote"},
+		{"unterminated quote", h + "A,\"Alpha,60,10,1\n", "malformed CSV at character 17 of the line: a quoted value that does not end with its closing quote"},
+		// Characters, not bytes: ø takes two.
+		{"bare quote after ø", h + "B,Bø\"x,60,10,1\n", "regions.csv:2: malformed CSV at character 5 of the line"},
 		{"binary", "PK\x03\x04\x00\x00zipfile", "regions.csv:1: the file contains binary data"},
 		{"latin-1", h + "A,Alpha,60,10,1\nB,B\xe6rum,60,10,1\n", "regions.csv:3: the file is not UTF-8 text"},
 		// A typo (a world x scale a run cannot hold is synth.CheckScale's).

@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -10,8 +11,9 @@ import (
 const (
 	// warnFastKmh: a given travel time faster than this over the
 	// great-circle distance between two centres is a typo (5 minutes for
-	// Bergen–Oslo), not a road, ferry or flight door to door.
-	warnFastKmh = 250
+	// Bergen–Oslo), not a road or ferry, nor a flight door to door (Oslo–
+	// Tromsø, 1,150 km, in three and a half hours is 330 km/h).
+	warnFastKmh = 400
 	// warnFastKm: pairs closer than this are not checked for speed (two
 	// centres a few kilometres apart may be minutes apart).
 	warnFastKm = 20
@@ -138,14 +140,21 @@ func groupInt(x float64) string {
 // shortCodes returns the values one digit shorter than the longest, when
 // every value is a number of the longest's length or one digit less (0301
 // read by a spreadsheet as the number 301), and a value of the longest's
-// length; nothing otherwise.
+// length; nothing otherwise, and nothing for regions numbered 1, 2, … (the
+// largest value at most twice the number of values).
 func shortCodes(values []string) (short []string, long string) {
-	width := 0
+	width, largest := 0, 0
 	for _, v := range values {
 		if v == "" || strings.Trim(v, "0123456789") != "" {
 			return nil, ""
 		}
 		width = max(width, len(v))
+		if n, err := strconv.Atoi(v); err == nil {
+			largest = max(largest, n)
+		}
+	}
+	if largest <= 2*len(values) {
+		return nil, ""
 	}
 	for _, v := range values {
 		switch len(v) {
