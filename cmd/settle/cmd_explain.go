@@ -608,10 +608,7 @@ func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
 	m := e.Manifest
 	// The path the run read the file at: a relative world or travel_times
 	// path in it is relative to that file, not to the copy.
-	orig := m.ScenarioFile
-	if !filepath.IsAbs(orig) && m.WorkingDir != "" {
-		orig = filepath.Join(m.WorkingDir, orig)
-	}
+	orig := m.ScenarioPath()
 	file := filepath.Join(e.Dir, output.ScenarioCopy)
 	data, err := os.ReadFile(file)
 	if err != nil {

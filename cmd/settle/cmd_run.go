@@ -10,13 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/settle-sim/settle/sim/engine"
-	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
@@ -216,7 +214,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 			p.Errorf("note: %s (--years %d)", n, s.Years)
 		}
 	}
-	for _, n := range append(slices.Clone(w.Warnings), intervention.Implausible(s.Interventions, w)...) {
+	for _, n := range scenarioWarnings(s, w) {
 		p.Errorf("warning: %s", n)
 	}
 	if n := studyPlacesNote(w, s.Interventions); n != "" {

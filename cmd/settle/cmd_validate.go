@@ -217,13 +217,21 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 		writeIntervention(out, i+1, &s.Interventions[i], w)
 	}
 	// Valid, but probably not what was meant.
-	for _, n := range append(slices.Clone(w.Warnings), intervention.Implausible(s.Interventions, w)...) {
+	for _, n := range scenarioWarnings(s, w) {
 		fmt.Fprintf(out, "  warning: %s\n", n)
 	}
 	if m, tooMuch := memoryWarning(w, s.Scale); m != "" && !tooMuch {
 		fmt.Fprintf(out, "  warning: %s\n", m)
 	}
 	return nil
+}
+
+// scenarioWarnings are what a valid scenario probably did not mean: what
+// its world's files probably got wrong (world.World.Warnings), then its
+// interventions' (intervention.Implausible). settle validate and settle
+// run show them.
+func scenarioWarnings(s *scenario.Scenario, w *world.World) []string {
+	return append(slices.Clone(w.Warnings), intervention.Implausible(s.Interventions, w)...)
 }
 
 // travelSummary says what the scenario's travel-time file gave: how many
@@ -387,7 +395,11 @@ func travelChanges(sp *intervention.Spec, w *world.World) (when string, lines []
 	if w.EstimatedPairs == n*(n-1) {
 		// Norway's times are all estimated: a ferry is a road there, so
 		// the time before a ferry-free link is too short.
-		lines = append(lines, "(the times before are estimated from the regions' centres as by road, with no ferries: give the real times with travel_times, or the new link's time as minutes)")
+		fix := "give the real times with travel_times, or the new link's time as minutes"
+		if sp.Has("minutes") {
+			fix = "give the real times with travel_times"
+		}
+		lines = append(lines, "(the times before are estimated from the regions' centres as by road, with no ferries: "+fix+")")
 	}
 	return when, lines
 }

@@ -510,3 +510,27 @@ func TestWorldsExport(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The scenario settle worlds --export writes has the years, seed and scale
+// of the world's scenario in scenarios/ (the help and README say so), so
+// that settle compare pairs the two.
+func TestWorldsExportScenarioLikeShipped(t *testing.T) {
+	for name, shipped := range map[string]string{"norway-2024": "baseline.toml", "teaching": "teaching.toml"} {
+		dir := filepath.Join(t.TempDir(), name)
+		if code, _, errs := settle(t, "worlds", "--export", name, "--out", dir, "--quiet"); code != exitOK {
+			t.Fatalf("%s: %s", name, errs)
+		}
+		got, err := scenario.Load(filepath.Join(dir, "scenario.toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := scenario.Load(filepath.Join("..", "..", "scenarios", shipped))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want.World != name || got.Years != want.Years || got.Seed != want.Seed || got.Scale != want.Scale {
+			t.Errorf("%s: exported years %d, seed %d, scale %g; scenarios/%s (world %s) has %d, %d, %g",
+				name, got.Years, got.Seed, got.Scale, shipped, want.World, want.Years, want.Seed, want.Scale)
+		}
+	}
+}

@@ -55,7 +55,7 @@ func Implausible(specs []Spec, w *world.World) []string {
 		// of the pairs of a link's five targets, 30 → 5 minutes).
 		if sp.Kind == "region_enlargement" && sp.Has("minutes_saved") && len(sp.Regions) > 1 {
 			saved := sp.Num("minutes_saved")
-			longest, a, b := float32(0), 0, 0
+			longest, a, b := longestTrip(w, sp.Regions)
 			cut, pairs, ca, cb := 0, 0, 0, 0
 			for _, i := range sp.Regions {
 				for _, j := range sp.Regions {
@@ -64,9 +64,6 @@ func Implausible(specs []Spec, w *world.World) []string {
 					}
 					t := w.TravelMinutes(i, j)
 					pairs++
-					if t > longest {
-						longest, a, b = t, i, j
-					}
 					if float64(t)-saved < MinMinutes && t > MinMinutes {
 						if cut == 0 || t > w.TravelMinutes(ca, cb) {
 							ca, cb = i, j
@@ -87,15 +84,7 @@ func Implausible(specs []Spec, w *world.World) []string {
 		// minutes that shortens no trip between the targets.
 		if sp.Kind == "region_enlargement" && sp.Has("minutes") && len(sp.Regions) > 1 {
 			to := sp.Num("minutes")
-			longest, a, b := float32(0), 0, 0
-			for _, i := range sp.Regions {
-				for _, j := range sp.Regions {
-					if t := w.TravelMinutes(i, j); i != j && t > longest {
-						longest, a, b = t, i, j
-					}
-				}
-			}
-			if float64(longest) <= to {
+			if longest, a, b := longestTrip(w, sp.Regions); float64(longest) <= to {
 				out = append(out, fmt.Sprintf("%s sets trips between its targets to %g minutes, but none takes longer now (the longest, %s to %s, takes %.0f): it changes nothing; give the travel time over the new link",
 					at, to, regionLabel(w, a), regionLabel(w, b), longest))
 			}
@@ -186,3 +175,16 @@ func pct(x float64) string { return strconv.FormatFloat(math.Round(100*x), 'f', 
 
 // group writes a rounded count with thousands separators.
 func group(x float64) string { return output.Group(int64(math.Round(x))) }
+
+// longestTrip is the longest travel time between two of the regions, and
+// the pair (from a to b).
+func longestTrip(w *world.World, regions []int) (longest float32, a, b int) {
+	for _, i := range regions {
+		for _, j := range regions {
+			if t := w.TravelMinutes(i, j); i != j && t > longest {
+				longest, a, b = t, i, j
+			}
+		}
+	}
+	return longest, a, b
+}

@@ -464,10 +464,7 @@ func runCopyHint(file string) string {
 	if err != nil || m.ScenarioFile == "" {
 		return ""
 	}
-	orig := m.ScenarioFile
-	if !filepath.IsAbs(orig) && m.WorkingDir != "" {
-		orig = filepath.Join(m.WorkingDir, orig)
-	}
+	orig := m.ScenarioPath()
 	hint := fmt.Sprintf(" (this is the copy of %s a run keeps in its folder: its paths are relative to %s", orig, filepath.Dir(orig))
 	if _, err := os.Stat(filepath.Join(dir, output.WorldCopyDir)); err == nil {
 		hint += fmt.Sprintf("; the run's copies of its world files are in %s", filepath.Join(dir, output.WorldCopyDir)+string(filepath.Separator))
