@@ -656,6 +656,8 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	res.totalDiff = make([]*welford, ns)
 	res.runFlows = make([]*welford, ns)
 	res.runFlowDiff = make([]*welford, ns)
+	res.cumDiff = make([]*welford, ns)
+	cumSize := len(cumMetrics) * nu * years
 	for s := range ns {
 		res.level[s] = newWelford(size)
 		res.diff[s] = newWelford(size)
@@ -666,6 +668,7 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 		res.totalDiff[s] = newWelford(numTotals * nu)
 		res.runFlows[s] = newWelford(nf * runFlowCells)
 		res.runFlowDiff[s] = newWelford(nf * runFlowCells)
+		res.cumDiff[s] = newWelford(cumSize)
 	}
 	obs := newObserver(p.Units, p.Focus, p.World.N(), years)
 	base := newTable(nu, years, nf)
@@ -673,6 +676,8 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	totals := make([]float64, numTotals*nu)
 	baseRunFlows := make([]float64, nf*runFlowCells)
 	runFlows := make([]float64, nf*runFlowCells)
+	baseCum := make([]float64, cumSize)
+	cum := make([]float64, cumSize)
 	done := 0
 	for k := range p.Replicates {
 		seed := p.Seed + uint64(k)
@@ -690,6 +695,7 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 			t := obs.t
 			t.periodTotals(totals)
 			t.runFlows(runFlows)
+			t.cumulative(cum)
 			res.level[s].add(t.vals)
 			res.flows[s].add(t.flows)
 			res.pyramids[s].add(t.pyramids)
@@ -706,10 +712,12 @@ func (p *Plan) Run(ctx context.Context, opts RunOptions) (*Result, error) {
 				copy(base.vals, t.vals)
 				copy(baseTotals, totals)
 				copy(baseRunFlows, runFlows)
+				copy(baseCum, cum)
 			}
 			res.diff[s].addDiff(t.vals, base.vals)
 			res.totalDiff[s].addDiff(totals, baseTotals)
 			res.runFlowDiff[s].addDiff(runFlows, baseRunFlows)
+			res.cumDiff[s].addDiff(cum, baseCum)
 			done++
 			if opts.Progress != nil {
 				opts.Progress(done, 0)
@@ -827,6 +835,38 @@ func (t *table) periodTotals(out []float64) {
 				s += *t.at(m, u, y)
 			}
 			out[k*t.units+u] = s
+		}
+	}
+}
+
+// cumMetrics are the flow metrics whose sums from the start are kept per
+// replicate (Result.CumulativeDelta), and cumIndex each metric's place
+// among them (−1 for a stock).
+var cumMetrics, cumIndex = func() ([]Metric, [NumMetrics]int) {
+	var ms []Metric
+	var idx [NumMetrics]int
+	for m := range NumMetrics {
+		idx[m] = -1
+		if m.Flow() {
+			idx[m] = len(ms)
+			ms = append(ms, m)
+		}
+	}
+	return ms, idx
+}()
+
+// cumulative writes into out ([cumMetrics][unit][year]) each flow metric
+// of every unit summed over the years up to and including each year (the
+// start row's flows are zero).
+func (t *table) cumulative(out []float64) {
+	for k, m := range cumMetrics {
+		for u := range t.units {
+			o := out[(k*t.units+u)*t.years:]
+			s := 0.0
+			for y := range t.years {
+				s += *t.at(m, u, y)
+				o[y] = s
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"math"
+	"slices"
 
 	"github.com/settle-sim/settle/sim/population"
 	"github.com/settle-sim/settle/sim/record"
@@ -40,6 +41,20 @@ const (
 	PriceIndex                // dwelling price level (national start mean = 1), weighted by dwellings
 	ExplainedByJobs           // net domestic migration job growth explains (Attractiveness decomposition)
 	Attractiveness            // net domestic migration job growth does not explain
+	// The components of the change in residents, during the year before
+	// (appended after the others, so that deltas.csv's earlier rows keep
+	// their order): population(t) = population(t−1) + Births − Deaths +
+	// NetDomestic + NetInternational. A group's InDomestic and
+	// OutDomestic count only the moves across its border (moves between
+	// its own regions are neither), so that InDomestic − OutDomestic is
+	// its NetDomestic; the nation's are zero.
+	Births           // births
+	Deaths           // deaths
+	InDomestic       // moves in from other regions of the world (a group: from outside it)
+	OutDomestic      // moves out to other regions of the world (a group: to outside it)
+	Immigrants       // moves in from abroad
+	Emigrants        // moves out to abroad
+	NetInternational // Immigrants − Emigrants
 	NumMetrics
 )
 
@@ -49,19 +64,21 @@ var MetricNames = [NumMetrics]string{"population", "age_0_19", "age_20_39", "age
 	"higher_education", "employed", "unemployed", "jobs", "net_migration", "net_domestic",
 	"in_commuters", "out_commuters", "remote_workers", "students", "students_studying_here", "part_time_residents", "dwellings",
 	"households", "vacant_dwellings", "households_without_dwelling", "price_index",
-	"explained_by_jobs", "attractiveness"}
+	"explained_by_jobs", "attractiveness",
+	"births", "deaths", "in_domestic", "out_domestic", "immigrants", "emigrants", "net_international"}
 
 // MetricText are plain-language names of the metrics, for reports.
 var MetricText = [NumMetrics]string{"residents", "residents aged 0–19", "residents aged 20–39", "residents aged 40–66",
 	"residents aged 67+", "residents with higher education", "employed residents", "unemployed residents",
 	"jobs", "net migration", "net domestic migration", "in-commuters", "out-commuters", "remote workers",
 	"students (registered residents)", "students at the study places", "part-time residents (second homes)", "dwellings", "households", "vacant dwellings", "households without a dwelling",
-	"price level", "net migration explained by job growth", "attractiveness (net migration beyond job growth)"}
+	"price level", "net migration explained by job growth", "attractiveness (net migration beyond job growth)",
+	"births", "deaths", "domestic moves in", "domestic moves out", "immigrants", "emigrants", "net international migration"}
 
 // Flow reports whether m happens during the year before its row (zero in the
 // start year) rather than being a stock on 1 January.
 func (m Metric) Flow() bool {
-	return m == NetMigration || m == NetDomestic || m == ExplainedByJobs || m == Attractiveness
+	return m == NetMigration || m == NetDomestic || m == ExplainedByJobs || m == Attractiveness || m >= Births
 }
 
 // Stepped reports whether m is a count of simulated persons (or
@@ -131,11 +148,23 @@ type observer struct {
 	prevPop  []float64 // sampled population and jobs of each region a year before
 	prevJobs []float64
 	attr     attrScratch
+	// groupsOf are the groups (unit indices beyond the regions) that
+	// contain each region, and crossIn and crossOut the sampled moves
+	// into and out of each unit across its border in the current year
+	// (InDomestic and OutDomestic of a group).
+	groupsOf          [][]int
+	crossIn, crossOut []int64
 }
 
 func newObserver(units []Unit, focus []int, nRegions, years int) *observer {
 	o := &observer{units: units, focus: focus, focusOf: make([][]int, nRegions),
-		prevPop: make([]float64, nRegions), prevJobs: make([]float64, nRegions)}
+		prevPop: make([]float64, nRegions), prevJobs: make([]float64, nRegions),
+		groupsOf: make([][]int, nRegions), crossIn: make([]int64, len(units)), crossOut: make([]int64, len(units))}
+	for u := nRegions; u < len(units); u++ {
+		for _, r := range units[u].Regions {
+			o.groupsOf[r] = append(o.groupsOf[r], u)
+		}
+	}
 	for f, u := range focus {
 		for _, r := range units[u].Regions {
 			o.focusOf[r] = append(o.focusOf[r], f)
@@ -171,6 +200,13 @@ func (o *observer) observe(y *record.Year, ti int) {
 		set(Jobs, g.Jobs)
 		set(NetMigration, g.NetMigration())
 		set(NetDomestic, g.InDomestic-g.OutDomestic)
+		set(Births, g.Births)
+		set(Deaths, g.Deaths)
+		set(InDomestic, g.InDomestic)
+		set(OutDomestic, g.OutDomestic)
+		set(Immigrants, g.Immigrants)
+		set(Emigrants, g.Emigrants)
+		set(NetInternational, g.Immigrants-g.Emigrants)
 		set(InCommuters, g.InCommuters)
 		set(OutCommuters, g.OutCommuters)
 		set(RemoteWorkers, g.RemoteWorkers)
@@ -213,6 +249,7 @@ func (o *observer) observe(y *record.Year, ti int) {
 			*t.at(PriceIndex, u, ti) = num / den
 		}
 	}
+	o.crossBorder(y, ti)
 	// Net moves into the focus units by age group and motive.
 	cell := record.NumAgeGroups * record.NumMotives
 	for i := range y.Flows {
@@ -225,6 +262,42 @@ func (o *observer) observe(y *record.Year, ti int) {
 		for _, f := range o.focusOf[fl.Origin] {
 			t.flows[(f*t.years+ti)*cell+k] -= v
 		}
+	}
+}
+
+// crossBorder sets the groups' InDomestic and OutDomestic of year index
+// ti to the moves across their borders: a move between two regions of a
+// group is a move in of one and a move out of the other, and the sums of
+// the regions' counted it as both (the nation's in and out were every
+// move of the year); it is neither. NetDomestic, the sum of
+// the regions' in − out, is unchanged by it. Every move between regions
+// is a cell of y.Flows (state.Mover.MovePerson counts both), so the
+// groups' in − out here equals the sum of their regions' exactly.
+func (o *observer) crossBorder(y *record.Year, ti int) {
+	n := len(y.Regions)
+	if len(o.units) == n {
+		return
+	}
+	clear(o.crossIn)
+	clear(o.crossOut)
+	for i := range y.Flows {
+		fl := &y.Flows[i]
+		from, to := o.groupsOf[fl.Origin], o.groupsOf[fl.Destination]
+		for _, u := range to {
+			if !slices.Contains(from, u) {
+				o.crossIn[u] += fl.Moves
+			}
+		}
+		for _, u := range from {
+			if !slices.Contains(to, u) {
+				o.crossOut[u] += fl.Moves
+			}
+		}
+	}
+	t, w := o.t, y.Weight
+	for u := n; u < len(o.units); u++ {
+		*t.at(InDomestic, u, ti) = float64(o.crossIn[u]) * w
+		*t.at(OutDomestic, u, ti) = float64(o.crossOut[u]) * w
 	}
 }
 

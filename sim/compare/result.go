@@ -27,7 +27,8 @@ type Result struct {
 	totalDiff     []*welford
 	runFlows      []*welford // per scenario: [focus][age group or AllAges][motive or AllMotives], over the run
 	runFlowDiff   []*welford
-	models        [][]Model // per scenario and year: the mean over replicates
+	cumDiff       []*welford // per scenario: [cumMetrics][unit][year], flows summed from the start
+	models        [][]Model  // per scenario and year: the mean over replicates
 	tcrit         float64
 	tcritComputed bool
 }
@@ -239,6 +240,32 @@ func (r *Result) Level(s, u int, m Metric, yi int) (mean, lo, hi float64) {
 	mean = a.mean[i]
 	half := r.t90() * a.sd(i) / math.Sqrt(float64(a.n))
 	return mean, mean - half, mean + half
+}
+
+// CumulativeDelta returns scenario s (≥ 1) against the baseline for flow
+// metric m (births, deaths, the moves, net migration …) of unit u summed
+// over the years after the start up to and including year index yi: the
+// flows of the years FirstFlowYear … YearList[yi], from 1 January of the
+// start year to 1 January of YearList[yi]. The difference and its interval
+// are those of the paired differences of each replicate's sums, as Delta's
+// are of one year's: the interval of a sum is not the sum of the years'
+// intervals (the years of a run vary together). Since paired runs start
+// alike, the residents' difference in year yi, Delta(s, u, Population,
+// yi), is CumulativeDelta's of Births − Deaths + NetDomestic +
+// NetInternational, up to rounding. It panics for a stock.
+func (r *Result) CumulativeDelta(s, u int, m Metric, yi int) Delta {
+	k := cumIndex[m]
+	if k < 0 {
+		panic("compare: CumulativeDelta of the stock " + MetricNames[m])
+	}
+	base, scen := 0.0, 0.0
+	for y := 1; y <= yi; y++ {
+		i := r.index(u, m, y)
+		base += r.level[0].mean[i]
+		scen += r.level[s].mean[i]
+	}
+	i := (k*len(r.Plan.Units)+u)*len(r.YearList) + yi
+	return r.delta(base, scen, r.cumDiff[s], i, m.Stepped())
 }
 
 // Flows returns the mean net moves into focus unit f (an index into

@@ -26,7 +26,10 @@ table.wide th, table.wide td { padding: 0.25rem 0.3rem; }
 table.wide th { white-space: normal; }
 tr.gain td.diff { color: #2166ac; font-weight: 600; }
 tr.loss td.diff { color: #b2182b; font-weight: 600; }
-tr.unclear td.diff, td.unclear { color: #777; }
+tr.unclear td.diff, td.unclear, th.unclear { color: #777; }
+/* The breakdown of the residents' difference: a rule before each unit's columns, its name centred over them. */
+table.components .unit { border-left: 1px solid #ccc; }
+table.components tr:first-child th.unit { text-align: center; }
 .ci { font-size: 0.78em; font-weight: normal; }
 figure { margin: 1.2rem 0 1.8rem; }
 figure svg { width: 100%; height: auto; max-width: 960px; display: block; border: 1px solid #eee; overflow: visible; }
@@ -82,6 +85,17 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{range $.KeyRows $s.Index}}<tr class="{{.Class}}"><td class="name">{{.Name}}</td><td>{{.Baseline}}</td><td>{{.Scenario}}</td><td class="diff">{{.Difference}}</td><td>{{.Interval}}</td><td>{{.Pct}}</td>{{if gt $.P.Replicates 1}}<td class="name">{{.Verdict}}</td>{{end}}</tr>
 {{end}}</table>
 {{range $.KeyNotes $s.Index}}<p class="note">{{.}}</p>
+{{end}}{{with $.ComponentTables $s.Index}}<h3>{{$s.Name}}: where the difference in residents comes from, {{$.ComponentYears}}</h3>
+{{range .}}<table class="wide components">
+<tr><th class="name" rowspan="2">{{$s.Name}} minus baseline</th>{{range .Units}}<th class="unit" colspan="{{if gt $.P.Replicates 1}}3{{else}}1{{end}}">{{.}}</th>{{end}}</tr>
+<tr>{{range .Units}}<th class="unit">difference</th>{{if gt $.P.Replicates 1}}<th>90 % interval</th><th class="name">judged</th>{{end}}{{end}}</tr>
+{{range .Rows}}<tr><td class="name">{{.Name}}</td>{{range .Cells}}<td class="unit diff {{.Class}}">{{.Difference}}</td>{{if gt $.P.Replicates 1}}<td class="{{.Class}}">{{.Interval}}</td><td class="name {{.Class}}">{{.Verdict}}</td>{{end}}{{end}}</tr>
+{{end}}<tr><th class="name">{{.Total.Name}}</th>{{range .Total.Cells}}<th class="unit {{.Class}}">{{.Difference}}</th>{{if gt $.P.Replicates 1}}<th class="{{.Class}}">{{.Interval}}</th><th class="name {{.Class}}">{{.Verdict}}</th>{{end}}{{end}}</tr>
+</table>
+{{end}}{{range $.ComponentSentences $s.Index}}<p>{{.}}</p>
+{{end}}<p class="note">The scenario minus the baseline: births, deaths and moves from 1 January {{$.FirstYear}} to 1 January {{$.KeyYear}} (the years {{$.ComponentYears}} of <code>deltas.csv</code>), summed in each run, each with the 90 % interval of the runs' paired sums; residents on 1 January {{$.KeyYear}}, as in the key figures.
+The runs start alike, so births − deaths + net domestic moves + net international migration make up the residents' difference (each figure is rounded on its own, so they may be a person or two off).
+Net domestic moves are moves in minus moves out between regions of the world (of a group of regions, only those across its border); net international migration is immigrants minus emigrants.{{if gt $.P.Replicates 1}} Grey: could be chance.{{end}}</p>
 {{end}}<h3>{{$s.Name}}: the largest differences of any region</h3>
 {{with $.LargestNote $s.Index}}<p class="note">{{.}}</p>{{end}}
 <table>
@@ -160,7 +174,7 @@ A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallB
 <h2 id="method">Method</h2>
 <p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}} + (k − 1): replicate 1 with seed {{.P.Seed}}, replicate 2 with the next, so random draws line up across scenarios
 and the paired differences are far less noisy than differences of independent runs. Interval: {{.Interval}}. Groups of regions (centrality classes,
-counties, the target regions of an intervention) are sums of their regions; the price level is their mean weighted by dwellings.
+counties, the target regions of an intervention) are sums of their regions, but for their moves in and out, which count only the moves across their border; the price level is their mean weighted by dwellings.
 The files of this comparison: <code>deltas.csv</code>, <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,
 <code>flows_by_age_motive.csv</code>, <code>pyramids.csv</code>, <code>compare.json</code> and <code>charts/</code>; see docs/compare.md.</p>
 </main>
