@@ -192,6 +192,9 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 	if opts.Year != 0 && (opts.Year < plan.StartYear || opts.Year > plan.StartYear+plan.Years) {
 		return usagef("--year %d is outside the comparison's years %d–%d", opts.Year, plan.StartYear, plan.StartYear+plan.Years)
 	}
+	for _, n := range plan.Warnings {
+		p.Errorf("warning: %s", n)
+	}
 	for _, n := range plan.Notes {
 		p.Errorf("note: %s", n)
 	}

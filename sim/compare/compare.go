@@ -38,8 +38,6 @@ package compare
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -104,9 +102,11 @@ type Plan struct {
 	// manifests.
 	worldFiles [][]world.File
 	// Notes are remarks for the user (a scenario whose own seed is
-	// overridden …).
-	Notes   []string
-	Cmdline []string
+	// overridden …); Warnings what the world's files probably got wrong
+	// (world.World.Warnings), shown as settle validate shows them.
+	Notes    []string
+	Warnings []string
+	Cmdline  []string
 }
 
 // IncompatibleError reports two scenarios that cannot be compared.
@@ -362,7 +362,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		p.StartYear = b.StartYear
 	}
 	p.Notes = append(p.Notes, copies...)
-	p.Notes = append(p.Notes, w.Warnings...) // what the world's files probably got wrong
+	p.Warnings = w.Warnings
 	// Each run's manifest names the files its own scenario names (a
 	// copy's path), which settle run of that scenario reads.
 	p.worldFiles = make([][]world.File, len(scenarios))
@@ -951,8 +951,7 @@ func fileSHA256(seen map[string]string, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(data)
-	seen[path] = hex.EncodeToString(sum[:])
+	seen[path] = world.SHA256Hex(data)
 	return seen[path], nil
 }
 
@@ -973,8 +972,9 @@ func worldText(w, travel string) string {
 }
 
 // regionsDiffer names the regions of a that b lacks and those b adds, by
-// code, a few of each: " (without Utsira (1151), Stord (4614) and 1
-// other; with Stord-Fitjar (4690))", or "".
+// code, five of each at most: " (without Utsira (1151), Stord (4614) and
+// Fitjar (4615); with Stord-Fitjar (4690))", " (without A (1), B (2), C
+// (3), D (4), E (5) and 2 others)", or "".
 func regionsDiffer(a, b *world.World) string {
 	codes := func(w *world.World) map[string]bool {
 		m := make(map[string]bool, w.N())

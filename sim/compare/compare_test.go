@@ -251,15 +251,15 @@ func TestCompareWorldCopy(t *testing.T) {
 	if strings.Contains(err.Error(), "embedded") || strings.Contains(err.Error(), "more than its regions CSV") {
 		t.Errorf("two user worlds: %q speaks of an embedded world", err)
 	}
-	// What the world's files probably got wrong is a note (as settle
-	// validate's warning).
+	// What the world's files probably got wrong is a warning, as settle
+	// validate shows it.
 	write("e/regions.csv", []byte("code,name,lat,lon,population\n301,Oslo,59.91,10.75,7000\n1101,Eigersund,58.45,5.99,1500\n4601,Bergen,60.39,5.32,2900\n"))
 	p, err = NewPlan([]*scenario.Scenario{scen("base", "e/regions.csv", ""), scen("same", "e/regions.csv", "")}, PlanOptions{Replicates: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "1 code value (301) has one digit fewer than the others") {
-		t.Errorf("notes %q lack the world's warning", notes)
+	if warnings := strings.Join(p.Warnings, "\n"); !strings.Contains(warnings, "1 code value (301) has one digit fewer than the others") {
+		t.Errorf("warnings %q lack the world's", warnings)
 	}
 }
 

@@ -224,7 +224,7 @@ func (r *Result) sentence(s, f, yi int) Sentence {
 	// figures after.
 	combined := ""
 	if n := len(p.Scenarios[s].Interventions); unit.Level == LevelTarget && n > 1 && !p.namesAll(s, unit) {
-		combined = fmt.Sprintf(", under %s of %s's interventions together,", allOf(n), p.Scenarios[s].Name)
+		combined = fmt.Sprintf(", under %s interventions of %s together,", allOf(n), p.Scenarios[s].Name)
 	}
 	has := "has"
 	if unit.Level == LevelCentrality || unit.Level == LevelTarget {

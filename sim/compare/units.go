@@ -86,15 +86,8 @@ func (p *Plan) Targets(s, u int) bool {
 // five regions, a row per region for one of four, and no word why.
 func (p *Plan) GroupedNotes(s int) []string {
 	var out []string
-	for _, iv := range p.Scenarios[s].Interventions {
-		rs := slices.Compact(slices.Sorted(slices.Values(iv.Regions)))
-		if len(rs) <= MaxSingleTargets {
-			continue
-		}
-		name := iv.Name
-		if name == "" {
-			name = iv.Kind
-		}
+	for _, g := range p.LargeInterventions(s) {
+		name, rs := g.Name, g.Regions
 		where := "together only"
 		for _, u := range p.targets[s] {
 			unit := &p.Units[u]
@@ -111,6 +104,31 @@ func (p *Plan) GroupedNotes(s int) []string {
 		}
 		out = append(out, fmt.Sprintf("%s targets %d regions, more than %d: they are shown %s, not one by one; each region's own figures are in deltas.csv (level region), and report.html's map judges each as any other region",
 			name, len(rs), MaxSingleTargets, where))
+	}
+	return out
+}
+
+// LargeIntervention is an intervention of more than MaxSingleTargets
+// regions: its name (its kind without one) and its regions, sorted.
+type LargeIntervention struct {
+	Name    string
+	Regions []int
+}
+
+// LargeInterventions are scenario s's interventions whose regions are
+// shown together only, not one by one (GroupedNotes).
+func (p *Plan) LargeInterventions(s int) []LargeIntervention {
+	var out []LargeIntervention
+	for _, iv := range p.Scenarios[s].Interventions {
+		rs := slices.Compact(slices.Sorted(slices.Values(iv.Regions)))
+		if len(rs) <= MaxSingleTargets {
+			continue
+		}
+		name := iv.Name
+		if name == "" {
+			name = iv.Kind
+		}
+		out = append(out, LargeIntervention{name, rs})
 	}
 	return out
 }

@@ -164,7 +164,7 @@ func TestSentenceCombined(t *testing.T) {
 			t.Errorf("a region's sentence: %q", s.Text)
 		}
 	}
-	if want := "By 2025, under both of bridge's interventions together, the regions of Holmøy bridge (2 regions) have "; !strings.HasPrefix(group, want) {
+	if want := "By 2025, under both interventions of bridge together, the regions of Holmøy bridge (2 regions) have "; !strings.HasPrefix(group, want) {
 		t.Errorf("sentence %q, want it to begin %q", group, want)
 	}
 	if n := res.Plan.CombinedNote(1); !strings.HasPrefix(n, "bridge has 2 interventions: every figure is their effect together") {
@@ -190,7 +190,7 @@ func TestSentenceCombined(t *testing.T) {
 			}
 		}
 	}
-	if want := "all-measures: By 2025, under all three of all-measures's interventions together, the regions of Fixed link (5 regions) have"; !strings.HasPrefix(all, want) {
+	if want := "all-measures: By 2025, under all three interventions of all-measures together, the regions of Fixed link (5 regions) have"; !strings.HasPrefix(all, want) {
 		t.Errorf("all-measures: %q, want it to begin %q", all, want)
 	}
 	if !strings.HasPrefix(link, "link: By 2025 the regions of Fixed link (5 regions) have") || p.CombinedNote(1) != "" {

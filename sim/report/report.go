@@ -493,36 +493,11 @@ func (v *view) LargestNote(s int) string {
 	if len(targets) > 0 {
 		fmt.Fprintf(&b, " The regions it targets one by one (those of an intervention of at most %d) are judged by their own interval, as in the key figures.", compare.MaxSingleTargets)
 	}
-	for _, g := range largeGroups(v.P, s) {
+	for _, g := range v.P.LargeInterventions(s) {
 		fmt.Fprintf(&b, " The %d regions of %s, more than %d, are judged as any other region here; the group as a whole by its own interval in the key figures.",
 			len(g.Regions), g.Name, compare.MaxSingleTargets)
 	}
 	return b.String()
-}
-
-// largeGroup is an intervention of more than compare.MaxSingleTargets
-// regions: their names and regions.
-type largeGroup struct {
-	Name    string
-	Regions []int
-}
-
-// largeGroups are scenario s's interventions whose regions are not judged
-// one by one (targetRegions), by the interventions' names.
-func largeGroups(p *compare.Plan, s int) []largeGroup {
-	var out []largeGroup
-	for _, iv := range p.Scenarios[s].Interventions {
-		rs := slices.Compact(slices.Sorted(slices.Values(iv.Regions)))
-		if len(rs) <= compare.MaxSingleTargets {
-			continue
-		}
-		name := iv.Name
-		if name == "" {
-			name = iv.Kind
-		}
-		out = append(out, largeGroup{name, rs})
-	}
-	return out
 }
 
 // clearRegions says for every region whether scenario s's population

@@ -73,7 +73,8 @@ does not include uncertainty about the model itself. Figures are real-population
 (docs/model.md, "Known limitations": the first years are out of equilibrium, and a small sample moves its few young adults to the centres sooner).
 The differences a scenario makes are compared with that baseline; check a finding at a larger scale before reporting the baseline's levels.</p>
 {{end}}
-{{range .P.Notes}}<p class="note">Note: {{.}}.</p>
+{{range .P.Warnings}}<p class="note">Warning: {{.}}.</p>
+{{end}}{{range .P.Notes}}<p class="note">Note: {{.}}.</p>
 {{end}}
 
 <h2 id="figures">Key figures, {{.KeyYear}}</h2>
