@@ -252,6 +252,9 @@ func runCalibrate(ctx context.Context, opts calibrateOptions, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	for _, n := range w.Warnings {
+		p.Errorf("warning: %s", n)
+	}
 	if n := studyPlacesNote(w, nil); n != "" {
 		p.Errorf("note: %s", n)
 	}

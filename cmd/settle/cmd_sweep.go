@@ -194,6 +194,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	for _, n := range scenarioWarnings(sw.Scenario, sw.World) {
+		p.Errorf("warning: %s", n)
+	}
 	// An intervention that starts after a point's last year changes
 	// nothing there, as settle run --years notes.
 	for _, n := range sw.LateInterventions() {

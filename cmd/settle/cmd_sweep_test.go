@@ -697,3 +697,16 @@ func TestSweepDesignCorrelation(t *testing.T) {
 		t.Errorf("3 points: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// A sweep of a world whose files are probably wrong says so, as settle
+// validate and run do.
+func TestSweepWorldWarnings(t *testing.T) {
+	file := sweepFiles(t, "grid")
+	src := filepath.Dir(file)
+	os.WriteFile(filepath.Join(src, "r.csv"), []byte("code,name,lat,lon,population,centrality_class\n301,Oslo,59.91,10.75,70000,1\n1101,Eigersund,58.45,5.99,15000,4\n4601,Bergen,60.39,5.32,29000,2\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"r.csv\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
+	code, _, errs := settle(t, "sweep", file, "--dry-run")
+	if code != exitOK || !strings.Contains(errs, "warning: "+filepath.Join(src, "r.csv")+": 1 code value (301) has one digit fewer than the others") {
+		t.Errorf("exit %d, stderr %s", code, errs)
+	}
+}
