@@ -206,6 +206,13 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// The world's files for the folder's copies, read now, as the world
+	// was: a later change is not copied as this world, and no folder is
+	// made for a run refused for it.
+	worldData, err := output.ReadWorldData(w.Files)
+	if err != nil {
+		return err
+	}
 	if opts.Years != 0 {
 		// A shorter --years trial run is no mistake in the file, but say
 		// what it leaves out. The years simulated are StartYear …
@@ -256,7 +263,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		}
 	}
 	host, _ := os.Hostname()
-	run, err := output.Create(dir, w, output.Manifest{
+	run, err := output.CreateWith(dir, w, worldData, output.Manifest{
 		EngineVersion:      engine.Version,
 		EngineBuild:        engine.Build(),
 		EngineBinarySHA256: engine.BinarySHA256(),

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/settle-sim/settle/sim/engine"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // fakeRunOf writes a 1-year run of world (the fake simulator) and returns
@@ -182,5 +185,34 @@ func TestFitExportedWorld(t *testing.T) {
 	code, _, errs = settle(t, "fit", edited, "--out", filepath.Join(tmp, "fit2"))
 	if code != exitError || !strings.Contains(errs, edited+" is a run of the world "+regions+", but the default targets") {
 		t.Errorf("fit of an edited copy: exit %d, %s", code, errs)
+	}
+}
+
+// A world file edited while the population is synthesised (a run's slow
+// part) is not copied as the run's world: the run keeps the bytes it read,
+// and its default folder under results/ is made only for a run that goes
+// ahead (the check after synthesis left an empty folder when it refused).
+func TestRunWorldEditedDuringSynthesis(t *testing.T) {
+	src := t.TempDir()
+	regions := filepath.Join(src, "r.csv")
+	original := "code,name,lat,lon,population\nA1,Alpha,60.0,10.0,50000\nB2,Beta,60.5,10.5,8000\nC3,Gamma,61.0,11.0,3000\n"
+	os.WriteFile(regions, []byte(original), 0o644)
+	file := filepath.Join(src, "s.toml")
+	os.WriteFile(file, []byte("[scenario]\nname = \"s\"\nworld = \"r.csv\"\nyears = 1\nscale = 0.1\n"), 0o644)
+	results := filepath.Join(t.TempDir(), "results")
+	editing := func(w *world.World, cfg engine.Config) (simulator, error) {
+		os.WriteFile(regions, []byte(original+"D4,Delta,62.0,12.0,100\n"), 0o644)
+		return newFake(nil)(w, cfg)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := runRun(context.Background(), runOptions{File: file, Results: results, Quiet: true, newSim: editing}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	dirs, _ := filepath.Glob(filepath.Join(results, "s", "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("run folders %q, want one", dirs)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dirs[0], "world", "regions.csv")); string(got) != original {
+		t.Errorf("the run's copy is %q, want the file as the run read it", got)
 	}
 }

@@ -125,14 +125,28 @@ type Run struct {
 // copies the user's world files of m.WorldFiles into the folder
 // (ReadWorldData, checked before the folder is made).
 func Create(dir string, w *world.World, m Manifest) (*Run, error) {
-	if w == nil || w.N() == 0 {
-		return nil, errors.New("output: a run needs a world with at least one region")
-	}
 	// The world's files are checked before the folder is claimed: a file
 	// changed since it was read leaves no folder behind.
 	worldData, err := ReadWorldData(m.WorldFiles)
 	if err != nil {
 		return nil, err
+	}
+	return CreateWith(dir, w, worldData, m)
+}
+
+// CreateWith is Create with the world's files read beforehand
+// (ReadWorldData of m.WorldFiles, when the world was), for a caller that
+// makes dir itself (NewRunDir) and must not make it for a run refused
+// for its world's files.
+func CreateWith(dir string, w *world.World, worldData *WorldData, m Manifest) (*Run, error) {
+	if w == nil || w.N() == 0 {
+		return nil, errors.New("output: a run needs a world with at least one region")
+	}
+	var err error
+	if worldData == nil {
+		if worldData, err = ReadWorldData(m.WorldFiles); err != nil {
+			return nil, err
+		}
 	}
 	if err := claimDir(dir); err != nil {
 		return nil, err
