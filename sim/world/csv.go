@@ -261,11 +261,14 @@ func dataRow(cells []string, spec tableSpec) string {
 // columns there are, the one meant for each unknown one (a synonym, or the
 // nearest name) and, when every one has such, the header to write.
 func unknownColumns(file string, line int, names, unknown []string, spec tableSpec, all []string) error {
-	if len(names) > 0 && names[0] == "year" && slices.ContainsFunc(spec.required, func(c string) bool { return !slices.Contains(names, c) }) {
+	worldOnly := func(c string) bool { return c == "lat" || c == "lon" || c == "minutes" || c == "from" || c == "to" }
+	if len(names) > 0 && names[0] == "year" && slices.ContainsFunc(spec.required, func(c string) bool { return !slices.Contains(names, c) }) &&
+		!slices.ContainsFunc(names, worldOnly) {
 		// A run's regions.csv, flows.csv …, given as a world's file (a
 		// scenario copied into a run's folder names world = "regions.csv"):
 		// every table of a run starts with year, and none has a world
-		// file's columns (lat and lon, or minutes).
+		// file's columns (lat and lon, or from, to and minutes); one of
+		// the user's with a misspelt column gets its suggestion.
 		kind := spec.what
 		if k, ok := map[string]string{"region": "regions", "travel time": "travel-time"}[kind]; ok {
 			kind = k

@@ -99,6 +99,15 @@ func TestWarnings(t *testing.T) {
 	if strings.Contains(all, "Oslo to Eigersund") {
 		t.Errorf("a plausible time warned about:\n%s", all)
 	}
+	// County codes repeat, one a region: Norway's 357 municipalities in
+	// counties coded up to 56, Oslo's 03 saved as 3, are warned about.
+	files, _ := Export("norway-2024")
+	nor := strings.Replace(string(files[0].Data), "0301,Oslo,03,", "301,Oslo,3,", 1)
+	os.WriteFile(regions, []byte(nor), 0o644)
+	if w, err := Load(regions, ""); err != nil || !strings.Contains(strings.Join(w.Warnings, "\n"), "1 county_code value (3) has one digit fewer than the others") ||
+		!strings.Contains(strings.Join(w.Warnings, "\n"), "1 code value (301) has one digit fewer") {
+		t.Errorf("Norway with 0301 and 03 saved as numbers: %v, warnings %q", err, w.Warnings)
+	}
 	// Regions numbered 1 to 12 have lost no zeros.
 	var b strings.Builder
 	b.WriteString("code,name,county_code,lat,lon,population\n")

@@ -148,6 +148,8 @@ func TestLoadErrors(t *testing.T) {
 		// unknown columns, not a run's table.
 		{"a world with a year", "code,name,lat,lon,population,year,households\nA,Alpha,60,10,100,2024,40\n",
 			`regions.csv:1: unknown column(s) "year", "households"`},
+		{"a world starting with year, a column misspelt", "year,code,name,latitude,lon,population\n2024,A,Alpha,60,10,100\n",
+			`did you mean "lat" for "latitude"`},
 		{"duplicate column", "code,name,lat,lon,population,lat\nA,Alpha,60,10,1,60\n", "regions.csv:1: column lat appears twice"},
 		// An empty column at the end is Excel's (TestLoadTrailingEmptyColumns);
 		// one between named columns, or one with values, is a mistake.

@@ -141,9 +141,10 @@ func groupInt(x float64) string {
 // every value is a number of the longest's length or one digit less (0301
 // read by a spreadsheet as the number 301), and a value of the longest's
 // length; nothing otherwise, and nothing for regions numbered 1, 2, … (the
-// largest value at most twice the number of values).
+// largest value at most twice the number of distinct values).
 func shortCodes(values []string) (short []string, long string) {
 	width, largest := 0, 0
+	distinct := map[string]bool{} // county codes repeat, one a region
 	for _, v := range values {
 		if v == "" || strings.Trim(v, "0123456789") != "" {
 			return nil, ""
@@ -152,8 +153,9 @@ func shortCodes(values []string) (short []string, long string) {
 		if n, err := strconv.Atoi(v); err == nil {
 			largest = max(largest, n)
 		}
+		distinct[v] = true
 	}
-	if largest <= 2*len(values) {
+	if largest <= 2*len(distinct) {
 		return nil, ""
 	}
 	for _, v := range values {
