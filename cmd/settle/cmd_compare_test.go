@@ -406,3 +406,27 @@ minutes_saved = 20
 		t.Errorf("report.html lacks %q", note)
 	}
 }
+
+// What settle validate warns about is a warning in a comparison too, on
+// the terminal and in report.html (it was a note).
+func TestCompareWarnings(t *testing.T) {
+	tmp := t.TempDir()
+	closure := filepath.Join(tmp, "closure.toml")
+	os.WriteFile(closure, []byte("[scenario]\nname = \"closure\"\nworld = \"teaching\"\nyears = 20\n\n[[intervention]]\nkind = \"business_development\"\nregions = [\"Holmøy\"]\nfrom_year = 2025\njobs = -50000\nskill_level = \"low\"\n"), 0o644)
+	dir := filepath.Join(tmp, "cmp")
+	opts := compareOpts(dir)
+	opts.Files = []string{"../../scenarios/teaching.toml", closure}
+	opts.Replicates = 1
+	var stdout, stderr bytes.Buffer
+	if err := runCompare(context.Background(), opts, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	want := "removes 50,000 low-skill jobs in Holmøy"
+	if errs := stderr.String(); !strings.Contains(errs, "warning: business_development ("+closure+":6) "+want) || strings.Contains(errs, "note: business_development") {
+		t.Errorf("stderr lacks the warning %q:\n%s", want, errs)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if !strings.Contains(string(page), "<p class=\"note\">Warning: business_development") {
+		t.Errorf("report.html lacks the warning")
+	}
+}

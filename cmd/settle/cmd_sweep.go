@@ -194,7 +194,9 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	for _, n := range scenarioWarnings(sw.Scenario, sw.World) {
+	// The world's (the base scenario's interventions may be varied by
+	// the sweep: their warnings are settle validate's of the base file).
+	for _, n := range sw.World.Warnings {
 		p.Errorf("warning: %s", n)
 	}
 	// An intervention that starts after a point's last year changes

@@ -362,7 +362,7 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		p.StartYear = b.StartYear
 	}
 	p.Notes = append(p.Notes, copies...)
-	p.Warnings = w.Warnings
+	p.Warnings = slices.Clone(w.Warnings)
 	// Each run's manifest names the files its own scenario names (a
 	// copy's path), which settle run of that scenario reads.
 	p.worldFiles = make([][]world.File, len(scenarios))
@@ -393,8 +393,8 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		for _, n := range s.Late(p.StartYear, p.Years) {
 			p.Notes = append(p.Notes, n+": it has no effect in this comparison")
 		}
-		// What settle validate and settle run warn about.
-		p.Notes = append(p.Notes, intervention.Implausible(s.Interventions, w)...)
+		// What settle validate and settle run warn about, as warnings.
+		p.Warnings = append(p.Warnings, intervention.Implausible(s.Interventions, w)...)
 	}
 	if opts.Seed != nil {
 		p.Seed = *opts.Seed
