@@ -161,7 +161,7 @@ func (v *view) KeyYearNote() string {
 	if v.KeyYear() == v.LastYear() {
 		return ""
 	}
-	return fmt.Sprintf("The summary, the key figures, the largest differences, the maps and all metrics are of %d (settle compare --year %d), as on the terminal; the charts over the years show %d–%d, and who moved and the attractiveness table sum the moves of %d–%d.",
+	return fmt.Sprintf("The summary, the key figures and where their differences come from, the largest differences, the maps and all metrics are of %d (settle compare --year %d), as on the terminal; the charts over the years show %d–%d, and who moved and the attractiveness table sum the moves of %d–%d.",
 		v.KeyYear(), v.KeyYear(), v.FirstYear(), v.LastYear(), v.FirstFlowYear(), v.LastYear())
 }
 

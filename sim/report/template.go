@@ -94,7 +94,7 @@ The differences a scenario makes are compared with that baseline; check a findin
 {{end}}<tr><th class="name">{{.Total.Name}}</th>{{range .Total.Cells}}<th class="unit {{.Class}}">{{.Difference}}</th>{{if gt $.P.Replicates 1}}<th class="{{.Class}}">{{.Interval}}</th><th class="name {{.Class}}">{{.Verdict}}</th>{{end}}{{end}}</tr>
 </table>
 {{end}}{{range $.ComponentSentences $s.Index}}<p>{{.}}</p>
-{{end}}<p class="note">The scenario minus the baseline: births, deaths and moves from 1 January {{$.FirstYear}} to 1 January {{$.KeyYear}} (the years {{$.ComponentYears}} of <code>deltas.csv</code>), summed in each run, each with the 90 % interval of the runs' paired sums; residents on 1 January {{$.KeyYear}}, as in the key figures.
+{{end}}<p class="note">The scenario minus the baseline: births, deaths and moves from 1 January {{$.FirstYear}} to 1 January {{$.KeyYear}} (the rows of {{$.ComponentYears}} in <code>deltas.csv</code>), summed in each run{{if gt $.P.Replicates 1}}, each with the 90 % interval of the runs' paired sums{{end}}; residents on 1 January {{$.KeyYear}}, as in the key figures.
 The runs start alike, so births − deaths + net domestic moves + net international migration make up the residents' difference (each figure is rounded on its own, so they may be a person or two off).
 Net domestic moves are moves in minus moves out between regions of the world (of a group of regions, only those across its border); net international migration is immigrants minus emigrants.{{if gt $.P.Replicates 1}} Grey: could be chance.{{end}}</p>
 {{end}}<h3>{{$s.Name}}: the largest differences of any region</h3>
@@ -151,7 +151,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{end}}
 
 <h2 id="metrics">All metrics in {{.KeyYear}}</h2>
-<p class="note">Stocks on 1 January {{.KeyYear}}; net migration, explained and attractiveness are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
+<p class="note">Stocks on 1 January {{.KeyYear}}; net migration, explained and attractiveness, births, deaths, the moves and international migration are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
 A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallBase}} at this scale), whose percentage would be mostly chance.</p>
 {{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
 <details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>

@@ -89,7 +89,7 @@ func TestReportKeyYear(t *testing.T) {
 	html := string(b)
 	for _, want := range []string{"Key figures, 2025", "bridge: residents in 2025", "All metrics in 2025", "Stocks on 1 January 2025",
 		"net domestic migration (the year to 1 January 2025)",
-		"The summary, the key figures, the largest differences, the maps and all metrics are of 2025 (settle compare --year 2025), as on the terminal; the charts over the years show 2024–2027"} {
+		"The summary, the key figures and where their differences come from, the largest differences, the maps and all metrics are of 2025 (settle compare --year 2025), as on the terminal; the charts over the years show 2024–2027"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
