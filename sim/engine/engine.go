@@ -18,7 +18,11 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.9.2 rounds flows.csv's cells
+// when the results of a scenario do: 0.9.3 adds the components of a
+// change in residents (births, deaths, in_domestic, out_domestic,
+// immigrants, emigrants, net_international) to settle compare's
+// deltas.csv and report, and keeps a user world's files in a run's folder
+// (world/); a run's tables are unchanged; 0.9.2 rounds flows.csv's cells
 // cumulatively by origin where 1/scale is not whole (scale 0.3), so that
 // an origin's flows add up to its out_domestic (they lost up to 1 % of the
 // moves; at scales such as 1, 0.1 or 0.01 nothing changes); 0.9.1 adds study.csv, the students
@@ -52,7 +56,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.9.2"
+const Version = "0.9.3"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.
