@@ -372,21 +372,7 @@ func TestCompareEveryFilesProblems(t *testing.T) {
 // do.
 func TestCompareGroupedNote(t *testing.T) {
 	dir := t.TempDir()
-	link := filepath.Join(dir, "link.toml")
-	os.WriteFile(link, []byte(`[scenario]
-name = "link"
-world = "teaching"
-years = 20
-seed = 1
-scale = 1.0
-
-[[intervention]]
-kind = "region_enlargement"
-name = "Fixed link"
-regions = ["T01", "T02", "T03", "T04", "T05"]
-from_year = 2025
-minutes_saved = 20
-`), 0o644)
+	link := "../../sim/compare/testdata/link.toml" // five regions
 	opts := compareOpts(filepath.Join(dir, "cmp"))
 	opts.Files[1] = link
 	opts.Years = 1

@@ -521,23 +521,29 @@ func TestSweepFolderCopies(t *testing.T) {
 	}
 }
 
-// The folders of a sweep of a user world keep copies of its world files
-// (world/regions.csv, world/travel_times.csv), each shard's and the
-// merge's.
-func TestSweepFolderWorldCopies(t *testing.T) {
+// userWorldSweep is sweepFiles' grid sweep on a user's copy of the
+// teaching world (my-regions.csv, my-travel.csv beside the files). It
+// returns the sweep file and the bytes of the world files by the names of
+// their copies in a folder (world/regions.csv, world/travel_times.csv).
+func userWorldSweep(t *testing.T) (string, map[string][]byte) {
+	t.Helper()
 	file := sweepFiles(t, "grid")
 	src := filepath.Dir(file)
-	root, _ := filepath.Abs("../..")
 	want := map[string][]byte{}
 	for copyName, f := range map[string]string{"world/regions.csv": "regions.csv", "world/travel_times.csv": "travel.csv"} {
-		data, err := os.ReadFile(filepath.Join(root, "sim", "world", "data", "teaching", f))
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := mustRead(t, filepath.Join("..", "..", "sim", "world", "data", "teaching", f))
 		os.WriteFile(filepath.Join(src, "my-"+f), data, 0o644)
 		want[copyName] = data
 	}
 	os.WriteFile(filepath.Join(src, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"my-regions.csv\"\ntravel_times = \"my-travel.csv\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
+	return file, want
+}
+
+// The folders of a sweep of a user world keep copies of its world files
+// (world/regions.csv, world/travel_times.csv), each shard's and the
+// merge's.
+func TestSweepFolderWorldCopies(t *testing.T) {
+	file, want := userWorldSweep(t)
 	base := filepath.Join(t.TempDir(), "shards")
 	for _, s := range []string{"0/2", "1/2"} {
 		if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", s, "--quiet"); code != 0 {
@@ -560,17 +566,8 @@ func TestSweepFolderWorldCopies(t *testing.T) {
 // and world files and all, was moved: the same bytes at another path are
 // the same world (resume refused: "the world's regions file was … then").
 func TestSweepResumeMovedWorld(t *testing.T) {
-	file := sweepFiles(t, "grid")
+	file, want := userWorldSweep(t)
 	src := filepath.Dir(file)
-	root, _ := filepath.Abs("../..")
-	for _, f := range []string{"regions.csv", "travel.csv"} {
-		data, err := os.ReadFile(filepath.Join(root, "sim", "world", "data", "teaching", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(src, "my-"+f), data, 0o644)
-	}
-	os.WriteFile(filepath.Join(src, "base.toml"), []byte("[scenario]\nname = \"base\"\nworld = \"my-regions.csv\"\ntravel_times = \"my-travel.csv\"\nyears = 1\nseed = 2\nscale = 0.02\n"), 0o644)
 	dir := filepath.Join(t.TempDir(), "cut")
 	if err := interruptedSweep(t, file, dir, 1); err == nil {
 		t.Fatal("not interrupted")
@@ -586,7 +583,7 @@ func TestSweepResumeMovedWorld(t *testing.T) {
 	// Other bytes are another world still.
 	os.WriteFile(filepath.Join(moved, "my-travel.csv"), []byte("from,to,minutes\nT01,T14,200\n"), 0o644)
 	dir2 := filepath.Join(t.TempDir(), "cut2")
-	os.WriteFile(filepath.Join(moved, "my-travel.csv"), mustRead(t, filepath.Join(root, "sim", "world", "data", "teaching", "travel.csv")), 0o644)
+	os.WriteFile(filepath.Join(moved, "my-travel.csv"), want["world/travel_times.csv"], 0o644)
 	if err := interruptedSweep(t, filepath.Join(moved, "sweep.toml"), dir2, 1); err == nil {
 		t.Fatal("not interrupted")
 	}

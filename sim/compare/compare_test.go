@@ -910,29 +910,7 @@ func TestFlowDelta(t *testing.T) {
 // target unit, named after all of them (named after the first, it
 // credited the first with what the others did).
 func TestSharedTargetUnitName(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "two.toml")
-	os.WriteFile(file, []byte(`[scenario]
-name = "two"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "housing"
-name = "Starter homes"
-regions = ["Sjøvik", "Holmøy"]
-from_year = 2025
-dwellings_per_year = 20
-
-[[intervention]]
-kind = "recruitment"
-name = "Careers"
-regions = ["Holmøy", "Sjøvik"]
-from_year = 2025
-visibility = 0.5
-`), 0o644)
-	two, err := scenario.Load(file)
+	two, err := scenario.Load(filepath.Join("testdata", "two.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,62 +13,11 @@ import (
 	"github.com/settle-sim/settle/sim/scenario"
 )
 
-// Scenarios of the user trial of a county adviser: an intervention of
-// five regions (more than MaxSingleTargets), and a combined scenario with
-// the same intervention among others.
-const (
-	fiveText = `[scenario]
-name = "link"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "region_enlargement"
-name = "Fixed link"
-regions = ["T01", "T02", "T03", "T04", "T05"]
-from_year = 2025
-minutes_saved = 20
-`
-	combinedText = `[scenario]
-name = "all-measures"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "region_enlargement"
-name = "Fixed link"
-regions = ["T01", "T02", "T03", "T04", "T05"]
-from_year = 2025
-minutes_saved = 20
-
-[[intervention]]
-kind = "business_development"
-name = "Jobs"
-regions = ["T02"]
-from_year = 2025
-jobs = 500
-skill_level = "high"
-
-[[intervention]]
-kind = "campus"
-name = "Campus"
-regions = ["Bergåsen"]
-from_year = 2025
-students = 1000
-`
-)
-
-// trialScenarios writes and loads the base, link and all-measures
-// scenarios.
+// trialScenarios loads the base, link and all-measures scenarios of a
+// user trial (testdata/link.toml, all-measures.toml).
 func trialScenarios(t *testing.T) []*scenario.Scenario {
 	t.Helper()
-	dir := t.TempDir()
-	return append(load(t, "base.toml"), writeScenario(t, filepath.Join(dir, "link.toml"), fiveText),
-		writeScenario(t, filepath.Join(dir, "all.toml"), combinedText))
+	return load(t, "base.toml", "link.toml", "all-measures.toml")
 }
 
 // TestGroupedNotes: an intervention of more than MaxSingleTargets regions
@@ -197,28 +146,7 @@ func TestSentenceCombined(t *testing.T) {
 		t.Errorf("link, one intervention: %q, note %q", link, p.CombinedNote(1))
 	}
 	// Two interventions on the same regions name their unit after both.
-	dir := t.TempDir()
-	two := writeScenario(t, filepath.Join(dir, "two.toml"), `[scenario]
-name = "two"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "housing"
-name = "Starter homes"
-regions = ["Sjøvik", "Holmøy"]
-from_year = 2025
-dwellings_per_year = 20
-
-[[intervention]]
-kind = "recruitment"
-name = "Careers"
-regions = ["Holmøy", "Sjøvik"]
-from_year = 2025
-visibility = 0.5
-`)
+	two := load(t, "two.toml")[0]
 	p, err = NewPlan(append(load(t, "base.toml"), two), PlanOptions{Replicates: 1, Years: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -12,61 +12,11 @@ import (
 	"github.com/settle-sim/settle/sim/compare"
 )
 
-// Scenarios of a user trial (a county adviser's note): a fixed link of
-// five regions (more than compare.MaxSingleTargets), and a combined
-// scenario with the same link among three measures.
-const (
-	linkText = `[scenario]
-name = "link"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "region_enlargement"
-name = "Fixed link"
-regions = ["T01", "T02", "T03", "T04", "T05"]
-from_year = 2025
-minutes_saved = 20
-`
-	allText = `[scenario]
-name = "all-measures"
-world = "teaching"
-years = 4
-seed = 7
-scale = 0.1
-
-[[intervention]]
-kind = "region_enlargement"
-name = "Fixed link"
-regions = ["T01", "T02", "T03", "T04", "T05"]
-from_year = 2025
-minutes_saved = 20
-
-[[intervention]]
-kind = "business_development"
-name = "Jobs"
-regions = ["T02"]
-from_year = 2025
-jobs = 500
-skill_level = "high"
-
-[[intervention]]
-kind = "campus"
-name = "Campus"
-regions = ["Bergåsen"]
-from_year = 2025
-students = 1000
-`
-)
-
 // trialResult compares the base with link and all-measures: 2 replicates
 // of 3 years.
 func trialResult(t *testing.T) *compare.Result {
 	t.Helper()
-	dir := writeTrial(t)
-	return compareFiles(t, 3, testdata("base.toml"), filepath.Join(dir, "link.toml"), filepath.Join(dir, "all.toml"))
+	return compareFiles(t, 3, testdata("base.toml"), testdata("link.toml"), testdata("all-measures.toml"))
 }
 
 // TestReportKeyYear: with a key year (settle compare --year), the
@@ -144,8 +94,7 @@ func TestReportKeyYear(t *testing.T) {
 // called the five regions of a link "could be chance among all regions".
 // The key figures say why such a group has no row per region.
 func TestLargestNoteGroups(t *testing.T) {
-	dir := writeTrial(t)
-	r := compareReplicates(t, 3, 3, testdata("base.toml"), filepath.Join(dir, "link.toml"), filepath.Join(dir, "all.toml"))
+	r := compareReplicates(t, 3, 3, testdata("base.toml"), testdata("link.toml"), testdata("all-measures.toml"))
 	v := &view{R: r, P: r.Plan}
 	link, all := v.LargestNote(1), v.LargestNote(2)
 	for _, n := range []string{link, all} {
@@ -188,18 +137,6 @@ func TestLargestNoteGroups(t *testing.T) {
 	if !strings.Contains(f.caption, "A region the scenario targets one by one (by an intervention of at most 4 regions) is clear when its 90 % interval excludes zero; any other region, those of a larger group too,") {
 		t.Errorf("map caption %q", f.caption)
 	}
-}
-
-// writeTrial writes link.toml and all.toml into a new folder.
-func writeTrial(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for f, text := range map[string]string{"link.toml": linkText, "all.toml": allText} {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // TestChartsSameIntervention: two scenarios with the same intervention on
