@@ -395,6 +395,17 @@ func NewPlan(scenarios []*scenario.Scenario, opts PlanOptions) (*Plan, error) {
 		}
 		// What settle validate and settle run warn about, as warnings.
 		p.Warnings = append(p.Warnings, intervention.Implausible(s.Interventions, w)...)
+		// A new link measured against travel times that have no ferries
+		// (Norway's, all estimated): settle validate says so under its
+		// times, and so does the comparison.
+		if n := w.N(); w.EstimatedPairs == n*(n-1) {
+			for _, sp := range s.Interventions {
+				if sp.Kind == "region_enlargement" {
+					p.Notes = append(p.Notes, fmt.Sprintf("%s (%s:%d) shortens travel times that %s estimates from the regions' centres as by road, with no ferries: where the link replaces a ferry, the time it saves is understated; give the real times with travel_times, or the link's own time as minutes",
+						sp.Label(), sp.File, sp.Line, w.Name))
+				}
+			}
+		}
 	}
 	if opts.Seed != nil {
 		p.Seed = *opts.Seed

@@ -1653,3 +1653,28 @@ func TestIntervalsFloored(t *testing.T) {
 		}
 	}
 }
+
+// A region_enlargement in a world whose travel times are all estimated
+// (Norway: no ferries) gets a note that its gain may be understated, as
+// settle validate says under its times; the teaching world, whose ferry
+// times are given, gets none.
+func TestEstimatedTimesNote(t *testing.T) {
+	dir := t.TempDir()
+	link := func(world, regions string) *scenario.Scenario {
+		return writeScenario(t, filepath.Join(dir, world+".toml"), fmt.Sprintf("[scenario]\nname = \"link\"\nworld = %q\nyears = 4\nseed = 7\nscale = 0.1\n\n[[intervention]]\nkind = \"region_enlargement\"\nname = \"Rogfast\"\nregions = [%s]\nfrom_year = 2025\ntravel_time_factor = 0.6\n", world, regions))
+	}
+	p, err := NewPlan([]*scenario.Scenario{load(t, "norway.toml")[0], link("norway-2024", `"Stavanger", "Haugesund"`)}, PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "Rogfast (region_enlargement) ("+filepath.Join(dir, "norway-2024.toml")+":8) shortens travel times that norway-2024 estimates from the regions' centres as by road, with no ferries") {
+		t.Errorf("notes %q lack the estimated times", notes)
+	}
+	p, err = NewPlan([]*scenario.Scenario{load(t, "base.toml")[0], link("teaching", `"Sjøvik", "Holmøy"`)}, PlanOptions{Replicates: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(p.Notes, "\n"); strings.Contains(notes, "estimates from the regions' centres") {
+		t.Errorf("the teaching world's notes %q speak of estimated times", notes)
+	}
+}
