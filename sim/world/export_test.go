@@ -79,7 +79,7 @@ func TestWarnings(t *testing.T) {
 		"301,Oslo,3,59.91,10.75,700000\n1101,Eigersund,11,58.45,5.99,15000\n4601,Bergen,46,60.39,5.32,290000\n"+
 		"4614,Stord,46,5.7,59.78,19000\n"), 0o644)
 	travel := filepath.Join(dir, "t.csv")
-	os.WriteFile(travel, []byte("from,to,minutes\nBergen,Oslo,5\nBergen,Eigersund,4000\nOslo,Eigersund,300\n"), 0o644)
+	os.WriteFile(travel, []byte("from,to,minutes\nBergen,Oslo,5.1\nBergen,Eigersund,4000\nOslo,Eigersund,300\n"), 0o644)
 	w, err := Load(regions, travel)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestWarnings(t *testing.T) {
 		regions + ": 1 code value (301) has one digit fewer than the others (1101): a spreadsheet may have dropped its leading zero (0301 for 301)",
 		regions + ": 1 county_code value (3) has one digit fewer than the others (11)",
 		regions + ": Stord (lat 5.7, lon 59.78) is 7,295 km from the nearest other region, more than 1,000 km: check that lat and lon are not swapped",
-		travel + ": 1 travel time faster than 400 km/h in a straight line between the centres (Bergen to Oslo 5 minutes for 305 km (3,662 km/h)): check the minutes",
+		travel + ": 1 travel time faster than 400 km/h in a straight line between the centres (Bergen to Oslo 5.1 minutes for 305 km (3,590 km/h)): check the minutes",
 		travel + ": 1 travel time longer than a day, and than twice the estimate by road (Bergen to Eigersund 4,000 minutes for 219 km): check the minutes",
 	} {
 		if !strings.Contains(all, want) {

@@ -300,7 +300,11 @@ type travelFile struct {
 // then the user's travelPath), synthesises what the data lacks and sets the
 // national rates.
 func (w *World) finish(travel []travelFile, travelPath string) error {
-	w.Minutes = estimateMatrix(w.Regions)
+	var nearest []float64
+	w.Minutes, nearest = estimateMatrix(w.Regions)
+	if len(w.Files) > 0 && w.Files[0].Role == RegionsFile { // a user's regions file
+		w.checkAlone(w.Files[0].Path, nearest)
+	}
 	if travelPath != "" {
 		data, err := os.ReadFile(travelPath)
 		if err != nil {
@@ -328,7 +332,7 @@ func (w *World) finish(travel []travelFile, travelPath string) error {
 		w.Sources = append(w.Sources, fmt.Sprintf("travel times: %s (%d ordered pairs)", f.name, len(got.cells)))
 		if travelPath != "" && k == len(travel)-1 { // the user's file
 			w.GivenPairs, w.GivenInternal, w.SkippedZeros = len(got.cells), got.internal, got.zeros
-			w.checkTravel(f.name, got.pairs)
+			w.checkTravel(f.name, got.cells[:got.given])
 		}
 	}
 	measured := 0
@@ -508,10 +512,10 @@ func (w *World) applyCampuses(file string, data []byte) error {
 
 // travelGiven is what a travel-time file set.
 type travelGiven struct {
-	pairs    [][3]float64 // from, to and minutes of each line between two regions, as given
-	cells    []int        // the matrix cells between two regions (a pair given in one direction sets both)
-	internal int          // the regions whose internal travel time it set (a pair from a region to itself)
-	zeros    int          // the zeros on the diagonal it had (a full matrix's), skipped
+	cells    []int // the matrix cells between two regions (a pair given in one direction sets both)
+	given    int   // the first cells, those the lines give (the others their reverses)
+	internal int   // the regions whose internal travel time it set (a pair from a region to itself)
+	zeros    int   // the zeros on the diagonal it had (a full matrix's), skipped
 }
 
 // applyTravel sets the travel times listed in a from,to,minutes CSV and
@@ -610,7 +614,6 @@ func (w *World) applyTravel(file string, data []byte) (travelGiven, error) {
 		}
 		given[cell] = int32(t.lines[k])
 		w.Minutes[cell] = float32(m)
-		got.pairs = append(got.pairs, [3]float64{float64(ij[0]), float64(ij[1]), m})
 		if ij[0] != ij[1] {
 			got.cells = append(got.cells, cell)
 		} else {
@@ -621,6 +624,7 @@ func (w *World) applyTravel(file string, data []byte) (travelGiven, error) {
 		return travelGiven{}, err
 	}
 	// A pair given in one direction only is used for both.
+	got.given = len(got.cells)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			if i != j && given[i*n+j] != 0 && given[j*n+i] == 0 {

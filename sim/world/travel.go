@@ -70,10 +70,12 @@ func InternalMinutes(areaKm2 float64) float64 {
 	return max(MinInternalMinutes, km*DetourFactor/RoadSpeedKmh*60)
 }
 
-// estimateMatrix fills the n×n matrix of estimated travel times. A region
-// without a known area (0) is taken to cover a disc whose radius is half
-// the distance to its nearest neighbour. Cost O(n²).
-func estimateMatrix(regions []Region) []float32 {
+// estimateMatrix fills the n×n matrix of estimated travel times, and
+// returns too each region's great-circle distance to its nearest
+// neighbour (+Inf for a world of one region). A region without a known
+// area (0) is taken to cover a disc whose radius is half that distance.
+// Cost O(n²).
+func estimateMatrix(regions []Region) ([]float32, []float64) {
 	n := len(regions)
 	m := make([]float32, n*n)
 	// Precompute the trigonometry once per region: haversine with
@@ -109,7 +111,7 @@ func estimateMatrix(regions []Region) []float32 {
 		}
 		m[i*n+i] = float32(InternalMinutes(area))
 	}
-	return m
+	return m, nearest
 }
 
 // Reach returns, for each region i, the indices of the regions j with

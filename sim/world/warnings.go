@@ -32,7 +32,8 @@ func (w *World) addWarning(format string, args ...any) {
 	w.Warnings = append(w.Warnings, fmt.Sprintf(format, args...))
 }
 
-// checkRegions adds the warnings about the regions of the file.
+// checkRegions adds the warnings about the codes of the regions of the
+// file (checkAlone those about their positions).
 func (w *World) checkRegions(file string) {
 	var codes, counties []string
 	for i := range w.Regions {
@@ -54,25 +55,21 @@ func (w *World) checkRegions(file string) {
 		w.addWarning("%s: %d %s value%s (%s) %s one digit fewer than the others (%s): a spreadsheet may have dropped %s leading zero (0%s for %s); format the column as text before saving, or write the zeros back",
 			file, len(short), c.column, plural(len(short)), examples(short), map[bool]string{true: "has", false: "have"}[len(short) == 1], long, its, short[0], short[0])
 	}
+}
 
-	// A region far from all the others: its coordinates are probably
-	// swapped (5.41, 59.85 for 59.85, 5.41) or a sign dropped.
+// checkAlone adds the warning about the regions of the file whose nearest
+// neighbour (nearest, in km, as estimateMatrix measures it) is far: their
+// coordinates are probably swapped (5.41, 59.85 for 59.85, 5.41) or a
+// sign dropped.
+func (w *World) checkAlone(file string, nearest []float64) {
 	n := w.N()
 	if n < 3 {
 		return
 	}
 	var alone []string
 	for i := range w.Regions {
-		ri := &w.Regions[i]
-		nearest := math.Inf(1)
-		for j := range w.Regions {
-			if j != i {
-				rj := &w.Regions[j]
-				nearest = min(nearest, GreatCircleKm(ri.Lat, ri.Lon, rj.Lat, rj.Lon))
-			}
-		}
-		if nearest > warnAloneKm {
-			alone = append(alone, fmt.Sprintf("%s (lat %g, lon %g) is %s km from the nearest other region", ri.Name, ri.Lat, ri.Lon, groupInt(nearest)))
+		if r := &w.Regions[i]; nearest[i] > warnAloneKm {
+			alone = append(alone, fmt.Sprintf("%s (lat %g, lon %g) is %s km from the nearest other region", r.Name, r.Lat, r.Lon, groupInt(nearest[i])))
 		}
 	}
 	if len(alone) > 0 && len(alone) < n/2 {
@@ -82,19 +79,18 @@ func (w *World) checkRegions(file string) {
 }
 
 // checkTravel adds the warnings about the travel times a user's file
-// gave: pairs (as given, in one direction) too fast or too slow to be
-// real.
-func (w *World) checkTravel(file string, pairs [][3]float64) {
+// gave, the matrix cells of its lines (in the direction given): too fast
+// or too slow to be real.
+func (w *World) checkTravel(file string, cells []int) {
 	var fast, slow []string
-	for _, p := range pairs {
-		i, j, minutes := int(p[0]), int(p[1]), p[2]
-		if i == j {
-			continue
-		}
+	n := w.N()
+	for _, c := range cells {
+		i, j, given := c/n, c%n, w.Minutes[c] // as given (%g of a float32 writes 33.3, not 33.29999923706055)
+		minutes := float64(given)
 		ri, rj := &w.Regions[i], &w.Regions[j]
 		km := GreatCircleKm(ri.Lat, ri.Lon, rj.Lat, rj.Lon)
 		if kmh := km / (minutes / 60); km >= warnFastKm && kmh > warnFastKmh {
-			fast = append(fast, fmt.Sprintf("%s to %s %g minutes for %s km (%s km/h)", ri.Name, rj.Name, minutes, groupInt(km), groupInt(kmh)))
+			fast = append(fast, fmt.Sprintf("%s to %s %g minutes for %s km (%s km/h)", ri.Name, rj.Name, given, groupInt(km), groupInt(kmh)))
 		}
 		if minutes > warnSlowMinutes && minutes > 2*EstimateMinutes(km) {
 			slow = append(slow, fmt.Sprintf("%s to %s %s minutes for %s km", ri.Name, rj.Name, groupInt(minutes), groupInt(km)))
