@@ -226,15 +226,7 @@ func runFit(ctx context.Context, opts fitOptions, stdout, stderr io.Writer) erro
 // name names one ("norway" → norway-2024), else "". A targets file has no
 // world key; its name is the only hint.
 func targetsWorld(t *targets.Targets) string {
-	if t.Name == "" {
-		return ""
-	}
-	for _, info := range world.Embedded() {
-		if info.Name == t.Name || strings.HasPrefix(info.Name, t.Name+"-") {
-			return info.Name
-		}
-	}
-	return ""
+	return world.EmbeddedNamed(t.Name)
 }
 
 // sameData reports whether the world w loads the same data as the

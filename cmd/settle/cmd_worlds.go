@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/sim/output"
@@ -82,14 +81,10 @@ func cmdWorlds(ctx context.Context, args, _ []string, stdout, stderr io.Writer) 
 // worldMeant is the embedded world that s names, begins or nearly spells
 // ("norway" for norway-2024), or "".
 func worldMeant(s string) string {
-	var names []string
-	for _, info := range world.Embedded() {
-		if info.Name == s || strings.HasPrefix(info.Name, s+"-") {
-			return info.Name
-		}
-		names = append(names, info.Name)
+	if name := world.EmbeddedNamed(s); name != "" {
+		return name
 	}
-	return suggest(s, names)
+	return suggest(s, world.EmbeddedNames())
 }
 
 // runWorlds prints the embedded worlds as a table.

@@ -48,14 +48,13 @@ type ExportFile struct {
 // one's own: edit the copy.
 func Export(name string) ([]ExportFile, error) {
 	var e *embeddedWorld
-	var names []string
 	for _, w := range embeddedWorlds() {
 		if w.name == name {
 			e = &w
 		}
-		names = append(names, w.name)
 	}
 	if e == nil {
+		names := EmbeddedNames()
 		msg := fmt.Sprintf("no embedded world %q; the worlds are %s", name, strings.Join(names, ", "))
 		if s := suggest(name, names); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)

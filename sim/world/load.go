@@ -109,6 +109,28 @@ func embeddedWorlds() []embeddedWorld {
 	}
 }
 
+// EmbeddedNames are the names of the worlds built into the binary, in the
+// order of Embedded, without loading them.
+func EmbeddedNames() []string {
+	var names []string
+	for _, e := range embeddedWorlds() {
+		names = append(names, e.name)
+	}
+	return names
+}
+
+// EmbeddedNamed is the embedded world that name names: itself, or the one
+// it begins before a dash ("norway" for norway-2024, as a targets file
+// names its world); "" for none.
+func EmbeddedNamed(name string) string {
+	for _, n := range EmbeddedNames() {
+		if name != "" && (n == name || strings.HasPrefix(n, name+"-")) {
+			return n
+		}
+	}
+	return ""
+}
+
 // Embedded lists the worlds built into the binary, in a fixed order.
 // It loads each one (a few milliseconds).
 func Embedded() []Info {
