@@ -24,6 +24,7 @@ import (
 
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/world"
@@ -660,7 +661,7 @@ var formField = map[string]string{"spec.seed": "scenario.seed", "spec.years": "s
 func typeProblem(key, value string) string {
 	want := map[string]string{
 		"scenario.years": "a whole number of years, e.g. 20",
-		"scenario.seed":  "a whole number from 0 to " + group(MaxSeed),
+		"scenario.seed":  "a whole number from 0 to " + phrase.Group(MaxSeed),
 		"scenario.scale": "a share above 0 and at most 1 (0.05 is a 5 % sample)",
 	}[key]
 	if n, ok := strings.CutPrefix(value, "number "); ok {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/sim/intervention"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -139,7 +140,7 @@ func (sp *Spec) checkLimits(lim Limits, worlds map[string]*world.World) []Proble
 		add("scenario.scale", "%g is out of range; give a share above 0 and at most 1 (0.05 is a 5 %% sample)", sp.Scale)
 	case ok && sp.Scale > lim.MaxScale(w):
 		add("scenario.scale", "%g would simulate %s persons; this server allows at most %s, so give a scale of at most %g in %s (settle serve --max-persons raises the limit)",
-			sp.Scale, group(int64(math.Round(sp.Scale*float64(w.Population())))), group(int64(lim.MaxPersons)), lim.MaxScale(w), sp.World)
+			sp.Scale, phrase.Group(int64(math.Round(sp.Scale*float64(w.Population())))), phrase.Group(int64(lim.MaxPersons)), lim.MaxScale(w), sp.World)
 	}
 	if sp.Years < 1 || sp.Years > lim.MaxYears {
 		add("scenario.years", "%d is out of range for this server; simulate 1 to %d years (settle serve --max-years raises the limit)", sp.Years, lim.MaxYears)
@@ -147,7 +148,7 @@ func (sp *Spec) checkLimits(lim Limits, worlds map[string]*world.World) []Proble
 	// A seed the scenario format cannot hold (a TOML integer is signed):
 	// said here, before the TOML parser would point at the number.
 	if sp.Seed > MaxSeed {
-		add("scenario.seed", "%d is too large; give a whole number from 0 to %s", sp.Seed, group(MaxSeed))
+		add("scenario.seed", "%d is too large; give a whole number from 0 to %s", sp.Seed, phrase.Group(MaxSeed))
 	}
 	for name := range sp.Behaviour {
 		for _, part := range strings.Split(name, ".") {
@@ -339,20 +340,6 @@ func tomlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
-}
-
-// group writes n with thousands separators: 1,200,000.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
 }
 
 func oneLine(s string) string { return strings.Map(func(r rune) rune { return max(r, ' ') }, s) }

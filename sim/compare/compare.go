@@ -55,6 +55,7 @@ import (
 	"github.com/settle-sim/settle/sim/engine"
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/tomlpos"
@@ -532,10 +533,11 @@ func (p *Plan) smallUnits() []string {
 	if len(small) == 0 {
 		return nil
 	}
-	list := small[0] + " has"
+	verb := "has"
 	if len(small) > 1 {
-		list = strings.Join(small[:len(small)-1], ", ") + " and " + small[len(small)-1] + " have"
+		verb = "have"
 	}
+	list := phrase.And(small) + " " + verb
 	note := fmt.Sprintf("%s fewer than %s simulated persons at scale %g (one for every %s residents): their differences are those of a few simulated movers, and chance can look like an effect",
 		list, output.Group(SmallUnit), p.Scale, output.Group(int64(1/p.Scale+0.5)))
 	if need <= 1 {
@@ -1003,15 +1005,10 @@ func regionsDiffer(a, b *world.World) string {
 			}
 		}
 		const show = 5
-		switch {
-		case len(names) == 0:
-			return ""
-		case len(names) > show:
+		if len(names) > show {
 			return strings.Join(names[:show], ", ") + fmt.Sprintf(" and %d other%s", len(names)-show, map[bool]string{true: "s"}[len(names)-show > 1])
-		case len(names) > 1:
-			return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 		}
-		return names[0]
+		return phrase.And(names)
 	}
 	var parts []string
 	if l := list(a, cb); l != "" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -186,7 +187,7 @@ func (r *Result) displacement(s, yi int) (Sentence, bool) {
 	if more := len(losers) - len(names); more > 0 {
 		list = strings.Join(names, ", ") + fmt.Sprintf(" and %d more", more)
 	} else if len(names) > 1 {
-		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+		list = phrase.And(names)
 	}
 	if len(losers) > 1 {
 		has, each = "have", "each "

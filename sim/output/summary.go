@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/record"
 	"github.com/settle-sim/settle/sim/world"
 )
@@ -339,25 +340,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-// Group formats n with thousands separators: 5,550,203 and -35.
-func Group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3+1)
-	if neg {
-		out = append(out, '-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
+// Group formats n with thousands separators: 5,550,203 and -35
+// (phrase.Group, which the packages below output call).
+func Group(n int64) string { return phrase.Group(n) }
 
 func signed(n int64) string {
 	if n > 0 {

@@ -24,6 +24,7 @@ import (
 	"github.com/settle-sim/settle/sim/compare"
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/record"
 )
 
@@ -266,11 +267,7 @@ func drawnNote(r *compare.Result, f int) string {
 	if left > 1 {
 		others = fmt.Sprintf("the other %d scenarios do not target %s and are left out (their figures %s are in deltas.csv)", left, it, figures)
 	}
-	list := names[0]
-	if len(names) > 1 {
-		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-	}
-	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s.", list, which, others)
+	return fmt.Sprintf("These charts draw the baseline and %s, %s; %s.", phrase.And(names), which, others)
 }
 
 // Sentences are the summary in the key year.
@@ -700,10 +697,7 @@ func componentText(unit, years string, key int, res, births, deaths, netDomestic
 	for _, p := range against {
 		list = append(list, text(p))
 	}
-	joined := list[0]
-	if len(list) > 1 {
-		joined = strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
-	}
+	joined := phrase.And(list)
 	residents := "more"
 	if total < 0 {
 		residents = "fewer"

@@ -46,6 +46,7 @@ import (
 	"github.com/settle-sim/settle/sim/intervention"
 	"github.com/settle-sim/settle/sim/output"
 	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/phrase"
 	"github.com/settle-sim/settle/sim/scenario"
 	"github.com/settle-sim/settle/sim/sweep/design"
 	"github.com/settle-sim/settle/sim/synth"
@@ -901,7 +902,7 @@ func (sw *Sweep) Seeds(s Shard) string {
 		str[i] = strconv.FormatUint(x, 10)
 	}
 	if n <= show+1 {
-		return "seeds " + strings.Join(str[:n-1], ", ") + " and " + str[n-1]
+		return "seeds " + phrase.And(str)
 	}
 	return "seeds " + strings.Join(str[:show], ", ") + " … " + str[n-1]
 }

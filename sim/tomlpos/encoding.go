@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/settle-sim/settle/sim/phrase"
 )
 
 // EncodingError says that a file is not UTF-8 text, as TOML must be: where
@@ -131,13 +133,7 @@ func list(lines []int) string {
 		}
 		s = append(s, fmt.Sprint(l))
 	}
-	switch len(s) {
-	case 1:
-		return s[0]
-	case 2:
-		return s[0] + " and " + s[1]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return phrase.And(s)
 }
 
 // isUTF16 reports a UTF-16 byte-order mark, or text whose every other byte

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/settle-sim/settle/sim/phrase"
 )
 
 // Thresholds of the warnings about a user's world files (Warnings).
@@ -104,6 +106,9 @@ func (w *World) checkTravel(file string, cells []int) {
 	}
 }
 
+// groupInt writes x rounded, with thousands separated by commas.
+func groupInt(x float64) string { return phrase.Group(int64(math.Round(x))) }
+
 // examples lists the first maxWarned of s, "a, b, c and 4 more".
 func examples(s []string) string {
 	if len(s) <= maxWarned {
@@ -117,20 +122,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// groupInt writes x rounded, with thousands separated by commas.
-func groupInt(x float64) string {
-	s := fmt.Sprintf("%.0f", math.Round(x))
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // shortCodes returns the values one digit shorter than the longest, when
