@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -618,7 +616,7 @@ func runInterventions(e *report.Explanation) ([]intervention.Spec, string) {
 			return nil, fmt.Sprintf("the run's folder has no %s and its scenario file %s cannot be read", output.ScenarioCopy, m.ScenarioFile)
 		}
 	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != m.ScenarioSHA256 {
+	if world.SHA256Hex(data) != m.ScenarioSHA256 {
 		return nil, fmt.Sprintf("%s is not the file the run read: its SHA-256 differs from the manifest's", file)
 	}
 	// With the run's years, scale and seed, which its command line may

@@ -1,13 +1,12 @@
 package calibrate
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/settle-sim/settle/sim/output"
+	"github.com/settle-sim/settle/sim/world"
 )
 
 // Copies of the files a calibration read, kept in its folder as a run
@@ -36,7 +35,7 @@ func WriteCopies(dir string, s *Spec, t *Targets) error {
 		if err != nil {
 			return fmt.Errorf("copying %s into %s: %w", f.path, dir, err)
 		}
-		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.sum {
+		if world.SHA256Hex(data) != f.sum {
 			return fmt.Errorf("%s changed while settle calibrate read it; run the calibration again", f.path)
 		}
 		if err := output.WriteData(filepath.Join(dir, f.name), data); err != nil {

@@ -1,8 +1,6 @@
 package calibrate
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -179,8 +177,7 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 // parseSpec is ParseSpec without the Check: the problems of the table are
 // in s.read.
 func parseSpec(file string, data []byte) (*Spec, error) {
-	sum := sha256.Sum256(data)
-	s := &Spec{File: file, SHA256: hex.EncodeToString(sum[:])}
+	s := &Spec{File: file, SHA256: world.SHA256Hex(data)}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		// The line, the key and the fix, as for a scenario.

@@ -1,8 +1,6 @@
 package calibrate
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 
@@ -31,12 +29,11 @@ func LoadTargets(s *Spec) (*Targets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; check calibration.targets in %s", file, err, s.File)
 	}
-	sum := sha256.Sum256(data)
 	t, err := targets.Parse(file, data)
 	if err != nil {
 		return nil, err
 	}
-	return &Targets{Targets: t, File: file, SHA256: hex.EncodeToString(sum[:])}, nil
+	return &Targets{Targets: t, File: file, SHA256: world.SHA256Hex(data)}, nil
 }
 
 // FitScorer scores runs with fit.Loss against t: the statistics of

@@ -19,8 +19,6 @@
 package scenario
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
@@ -196,10 +194,9 @@ func Parse(file string, data []byte) (*Scenario, error) {
 // table is read and before the checks that depend on them. The file's own
 // values are still checked (a bad years = 0 is reported even with --years).
 func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
-	sum := sha256.Sum256(data)
 	s := &Scenario{
 		File:      file,
-		SHA256:    hex.EncodeToString(sum[:]),
+		SHA256:    world.SHA256Hex(data),
 		Text:      string(data),
 		Seed:      DefaultSeed,
 		Scale:     DefaultScale,

@@ -27,8 +27,6 @@ package sweep
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -330,8 +328,7 @@ func Parse(file string, data []byte) (*Sweep, error) { return ParseWith(file, da
 
 // ParseWith is Parse with o replacing values of the file (Overrides).
 func ParseWith(file string, data []byte, o Overrides) (*Sweep, error) {
-	sum := sha256.Sum256(data)
-	sw := &Sweep{File: file, SHA256: hex.EncodeToString(sum[:]), Design: Grid, Replicates: 1, data: slices.Clone(data)}
+	sw := &Sweep{File: file, SHA256: world.SHA256Hex(data), Design: Grid, Replicates: 1, data: slices.Clone(data)}
 	// A file saved as Latin-1 or UTF-16 is named as such, with the fix.
 	if e := tomlpos.CheckUTF8(data); e != nil {
 		return nil, scenario.Errors{{File: file, Line: e.Line, Key: "toml", Msg: e.Error()}}
