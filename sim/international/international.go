@@ -93,13 +93,14 @@ func (m *Model) Step(s *state.State) {
 		// emigrant records the region, read only for the few.
 		flags := p.Flags[lo:hi]
 		kEmig := s.Keyed(state.KeyEmigration)
+		// Every slot draws, against a bound of 0 (never below) unless it
+		// holds a living head: heads and others alternate unpredictably,
+		// and a mispredicted branch costs more than the hash.
+		bound := [2]float64{0, pmax}
 		for j, f := range flags {
-			if int(f>>headShift&f)&population.Alive == 0 {
-				continue
-			}
 			i := lo + j
 			u := kEmig.U(i)
-			if u >= pmax {
+			if !(u < bound[int(f>>headShift&f)&population.Alive]) {
 				continue
 			}
 			r := base * native

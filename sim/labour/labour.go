@@ -241,6 +241,26 @@ func (m *Model) Step(s *state.State) {
 		rates[keyInactive+a] = rate
 	}
 	m.move.Set(rates)
+	// By activity: whether the job row is the person's own, the spare row
+	// (n*NumSkills) otherwise, the key of the yearly event, and whether
+	// the person draws at all (children, students and the retired do not:
+	// a threshold of 0 is never met).
+	var byAct [8]struct {
+		employed, spare, base, inactive int
+		mask                            uint64
+	}
+	for a := range byAct {
+		t := &byAct[a]
+		t.spare = n * world.NumSkills
+		switch a {
+		case population.Employed:
+			t.employed, t.spare, t.mask = 1, 0, ^uint64(0)
+		case population.Unemployed:
+			t.base, t.mask = keyUnemployed, ^uint64(0)
+		case population.Inactive:
+			t.base, t.inactive, t.mask = keyInactive, 1, ^uint64(0)
+		}
+	}
 	s.ForChunksW(state.StreamLabour, func(w, c, lo, hi int, g *state.RNG) {
 		seekers := m.chunks[c][:0]
 		retired := m.retired[c][:0]
@@ -253,27 +273,20 @@ func (m *Model) Step(s *state.State) {
 			}
 			i := lo + j
 			act, age := acts[j], int(ages[j])
-			job := int(works[j])*world.NumSkills + int(skills[j])
-			// Jobs held are counted now and undone below if they end this
-			// year (without a branch: others count in the spare row).
-			if act != population.Employed {
-				job = n * world.NumSkills
-			}
-			filled[job]++
-			switch act {
-			case population.Child:
-				if age >= 18 {
-					acts[j] = population.Inactive
-					if kMove.U(i) < entrySeeking {
-						acts[j] = population.Unemployed
-						seekers = append(seekers, int32(i))
-					}
-				}
-				continue
-			case population.Student, population.Retired:
-				continue
-			}
-			if pr := m.retire.P(age); pr > 0 && kRetire.U(i) < pr { // no draw before retirement ages
+			// The row of the job held (the spare row for those without
+			// one), the key of the yearly event (by job, unemployed, or
+			// inactive by age) and the mask of the draws, all without a
+			// branch on the activity: it differs from slot to slot
+			// unpredictably, and mispredicted branches cost more than
+			// the hashes below.
+			t := &byAct[act&7]
+			job := (int(works[j])*world.NumSkills+int(skills[j]))*t.employed + t.spare
+			filled[job]++ // undone below if the job ends this year
+			key := job*t.employed + t.base + age*t.inactive
+			in := t.mask
+			retire := kRetire.Below(i, m.retire.T(age)&in)
+			event := kMove.Below(i, m.move.T(key)&in)
+			if retire {
 				if act == population.Employed {
 					filled[job]--
 					works[j] = population.NoRegion
@@ -282,32 +295,30 @@ func (m *Model) Step(s *state.State) {
 				retired = append(retired, int32(i))
 				continue
 			}
-			key := job
-			switch act {
-			case population.Unemployed:
-				key = keyUnemployed
-			case population.Inactive:
-				key = keyInactive + age
-			}
-			pm := m.move.P(key)
-			event := pm > 0 && kMove.U(i) < pm
-			switch act {
-			case population.Employed:
-				if event {
+			if event {
+				switch act {
+				case population.Employed:
 					filled[job]--
 					acts[j] = population.Unemployed
 					works[j] = population.NoRegion
 					flags[j] |= population.LostJob // shared with the partner below
 					seekers = append(seekers, int32(i))
-				}
-			case population.Unemployed:
-				if event {
+				case population.Unemployed:
 					acts[j] = population.Inactive
-				} else {
+				case population.Inactive:
+					acts[j] = population.Unemployed
 					seekers = append(seekers, int32(i))
 				}
-			case population.Inactive:
-				if event {
+				continue
+			}
+			if act == population.Unemployed {
+				seekers = append(seekers, int32(i)) // still seeking
+			}
+			// Children turning 18 (under 18 nobody is in the labour
+			// force) join it as seekers or inactive.
+			if act == population.Child && age >= 18 {
+				acts[j] = population.Inactive
+				if kMove.U(i) < entrySeeking {
 					acts[j] = population.Unemployed
 					seekers = append(seekers, int32(i))
 				}

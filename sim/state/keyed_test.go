@@ -81,3 +81,28 @@ func TestKeyedStable(t *testing.T) {
 		t.Error("a person's stream differs between two states with the same key")
 	}
 }
+
+// TestBelowSameAsU: the integer test (Keyed.Below against Rates.T) gives
+// U(i) < P(k) for every draw, also at the boundaries: a probability equal
+// to a draw (not below it) and the next float up (below it).
+func TestBelowSameAsU(t *testing.T) {
+	s := &State{Seed: 5, Year: 2031}
+	k := s.Keyed(KeyAdult)
+	probs := []float64{0, 0x1p-53, 0x1p-52 + 0x1p-60, 1e-9, 0.01, 0.5, 1 - 0x1p-53, 1, 2, -1, math.NaN(), math.Inf(1)}
+	for i := range 64 {
+		u := k.U(i)
+		probs = append(probs, u, math.Nextafter(u, 1), math.Nextafter(u, 0))
+	}
+	var r Rates
+	r.Set(probs)
+	for key := range probs {
+		if (r.T(key) == 0) != !(r.P(key) > 0) {
+			t.Errorf("probability %v: threshold %d, want zero exactly when the event never happens", probs[key], r.T(key))
+		}
+		for i := range 20_000 {
+			if got, want := k.Below(i, r.T(key)), k.U(i) < r.P(key); got != want {
+				t.Fatalf("person %d, probability %v (u = %v): Below says %v, U < P says %v", i, probs[key], k.U(i), got, want)
+			}
+		}
+	}
+}
