@@ -41,6 +41,8 @@ new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
                             and intervention target group, year and metric:
                             baseline mean, scenario mean, difference and its
                             90 % interval
+  key_year.csv              the rows of deltas.csv of the key year (--year):
+                            small enough for a spreadsheet
   attractiveness.csv        net domestic migration split into what job
                             growth explains and the residual attractiveness
   flows_by_age_motive.csv   net moves into the target regions by age, motive
@@ -277,7 +279,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		return err
 	}
 	p.Printf("\nReport:  %s\n", filepath.Join(dir, report.ReportFile))
-	p.Printf("Tables:  %s (and attractiveness.csv, flows_by_age_motive.csv, pyramids.csv)\n", filepath.Join(dir, compare.DeltasFile))
+	p.Printf("Tables:  %s (and key_year.csv, attractiveness.csv, flows_by_age_motive.csv, pyramids.csv)\n", filepath.Join(dir, compare.DeltasFile))
 	if opts.Quiet {
 		p.Resultf("%s\n", dir)
 	}
@@ -293,7 +295,7 @@ func writeComparison(ctx context.Context, res *compare.Result, dir string, year 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := res.WriteContext(ctx, dir); err != nil {
+	if err := res.WriteContext(ctx, dir, year); err != nil {
 		return err
 	}
 	if _, err := report.WriteWith(ctx, res, dir, report.Options{Year: year}); err != nil {
@@ -350,7 +352,7 @@ func abandonCompareDir(dir string, keptRuns, ours bool, why error, rerun string)
 	if err != nil && !keptRuns {
 		return nil
 	}
-	known := map[string]bool{output.IncompleteFile: true, compare.DeltasFile: true, compare.AttractivenessFile: true,
+	known := map[string]bool{output.IncompleteFile: true, compare.DeltasFile: true, compare.KeyYearFile: true, compare.AttractivenessFile: true,
 		compare.AttractModelFile: true, compare.FlowsFile: true, compare.PyramidsFile: true, compare.ManifestFile: true,
 		report.ReportFile: true, report.ChartsDir: true}
 	if keptRuns {

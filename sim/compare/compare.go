@@ -13,6 +13,8 @@
 //	                      nation and the interventions' target groups, every
 //	                      year and metric: baseline mean, scenario mean, the
 //	                      difference and its 90 % interval
+//	key_year.csv          the rows of deltas.csv of the key year (the
+//	                      report's), for spreadsheets
 //	attractiveness.csv    net domestic migration over the run split into what
 //	                      job growth explains and the residual attractiveness
 //	attractiveness_model.csv  the yearly regressions behind it

@@ -1678,3 +1678,46 @@ func TestEstimatedTimesNote(t *testing.T) {
 		t.Errorf("the teaching world's notes %q speak of estimated times", notes)
 	}
 }
+
+// key_year.csv holds exactly the rows of deltas.csv of the key year: the
+// last by default, the one given to WriteContext otherwise; a year outside
+// the comparison is refused before anything is written.
+func TestKeyYearRows(t *testing.T) {
+	res := runPlan(t, PlanOptions{Replicates: 2}, 0, "base.toml", "bridge.toml", "campus.toml")
+	for _, year := range []int{0, res.YearList[1]} {
+		dir := t.TempDir()
+		if err := res.WriteContext(context.Background(), dir, year); err != nil {
+			t.Fatal(err)
+		}
+		want := year
+		if year == 0 {
+			want = res.LastYear()
+		}
+		all := readCSV(t, filepath.Join(dir, DeltasFile))
+		key := readCSV(t, filepath.Join(dir, KeyYearFile))
+		if got := strings.Join(key[0], ","); got != strings.Join(DeltasHeader, ",") {
+			t.Fatalf("key_year.csv header %s, want deltas.csv's", got)
+		}
+		var rows []string
+		for _, r := range all[1:] {
+			if r[4] == strconv.Itoa(want) {
+				rows = append(rows, strings.Join(r, ","))
+			}
+		}
+		if len(rows) == 0 || len(rows) != len(key)-1 {
+			t.Fatalf("year %d: key_year.csv has %d rows, deltas.csv %d of that year", want, len(key)-1, len(rows))
+		}
+		for k, r := range key[1:] {
+			if got := strings.Join(r, ","); got != rows[k] {
+				t.Fatalf("year %d, row %d: key_year.csv %q, deltas.csv %q", want, k+1, got, rows[k])
+			}
+		}
+	}
+	dir := t.TempDir()
+	if err := res.WriteContext(context.Background(), dir, res.LastYear()+1); err == nil || !strings.Contains(err.Error(), "outside the comparison's years") {
+		t.Errorf("a key year after the last: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused key year left %d files", len(entries))
+	}
+}

@@ -215,7 +215,7 @@ func TestWriteContextCancelled(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := res.WriteContext(ctx, dir); !errors.Is(err, context.Canceled) {
+	if err := res.WriteContext(ctx, dir, 0); !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 // File names written by Result.Write.
 const (
 	DeltasFile          = "deltas.csv"
+	KeyYearFile         = "key_year.csv"
 	AttractivenessFile  = "attractiveness.csv"
 	AttractModelFile    = "attractiveness_model.csv"
 	FlowsFile           = "flows_by_age_motive.csv"
@@ -44,15 +46,25 @@ var (
 	pyramidsHeader = []string{"scenario", "level", "code", "name", "year", "sex", "age_group", "residents"}
 )
 
-// Write writes the tables and compare.json into dir, which must exist. Each
-// file is written under a temporary name and renamed when complete.
-func (r *Result) Write(dir string) error { return r.WriteContext(context.Background(), dir) }
+// Write writes the tables and compare.json into dir, which must exist, with
+// the last year as the key year of key_year.csv. Each file is written under
+// a temporary name and renamed when complete.
+func (r *Result) Write(dir string) error { return r.WriteContext(context.Background(), dir, 0) }
 
-// WriteContext is Write that stops before the next file once ctx is done
+// WriteContext is Write with the key year year (0: the last; the report's,
+// settle compare --year) that stops before the next file once ctx is done
 // (Ctrl-C), with ctx's error: the files written so far are complete, the
 // others not begun.
-func (r *Result) WriteContext(ctx context.Context, dir string) error {
-	for _, f := range []func(string) error{r.writeDeltas, r.writeAttractiveness, r.writeModels, r.writeFlows, r.writePyramids, r.writeManifest} {
+func (r *Result) WriteContext(ctx context.Context, dir string, year int) error {
+	if year == 0 {
+		year = r.LastYear()
+	}
+	yi := r.YearIndex(year)
+	if yi < 0 {
+		return fmt.Errorf("compare: key year %d is outside the comparison's years %d–%d", year, r.YearList[0], r.LastYear())
+	}
+	writeKeyYear := func(dir string) error { return r.writeDeltaRows(filepath.Join(dir, KeyYearFile), yi, yi+1) }
+	for _, f := range []func(string) error{r.writeDeltas, writeKeyYear, r.writeAttractiveness, r.writeModels, r.writeFlows, r.writePyramids, r.writeManifest} {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -88,7 +100,16 @@ func num(x float64, dec int) string {
 func Num(x float64, m Metric) string { return num(x, m.Decimals()) }
 
 func (r *Result) writeDeltas(dir string) error {
-	return writeTable(filepath.Join(dir, DeltasFile), DeltasHeader, func(row func(...string) error) error {
+	return r.writeDeltaRows(filepath.Join(dir, DeltasFile), 0, len(r.YearList))
+}
+
+// writeDeltaRows writes the rows of deltas.csv of the year indices [from,
+// to) to path: all of them (deltas.csv), or those of the key year
+// (key_year.csv: every unit and metric in about 12,000 rows a scenario for
+// Norway, where deltas.csv has about 360,000 and three scenarios' rows
+// are more than a spreadsheet opens).
+func (r *Result) writeDeltaRows(path string, from, to int) error {
+	return writeTable(path, DeltasHeader, func(row func(...string) error) error {
 		for s := 1; s < len(r.Plan.Scenarios); s++ {
 			name := r.Plan.Scenarios[s].Name
 			for u := range r.Plan.Units {
@@ -98,7 +119,8 @@ func (r *Result) writeDeltas(dir string) error {
 				unit := &r.Plan.Units[u]
 				for m := range NumMetrics {
 					dec := m.Decimals()
-					for yi, year := range r.YearList {
+					for yi := from; yi < to; yi++ {
+						year := r.YearList[yi]
 						d := r.Delta(s, u, m, yi)
 						if err := row(name, unit.Level, unit.Code, unit.Name, strconv.Itoa(year), MetricNames[m],
 							num(d.Baseline, dec), num(d.Scenario, dec), num(d.Difference, dec),

@@ -151,7 +151,7 @@ table, every region, is in <code>attractiveness.csv</code>, and every year's val
 {{end}}
 
 <h2 id="metrics">All metrics in {{.KeyYear}}</h2>
-<p class="note">Stocks on 1 January {{.KeyYear}}; net migration, explained and attractiveness, births, deaths, the moves and international migration are the flows of the year before. Every year, region, class and county is in <code>deltas.csv</code>.
+<p class="note">Stocks on 1 January {{.KeyYear}}; net migration, explained and attractiveness, births, deaths, the moves and international migration are the flows of the year before. Every region, class and county is in <code>key_year.csv</code> for {{.KeyYear}}, and for every year in <code>deltas.csv</code>.
 A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallBase}} at this scale), whose percentage would be mostly chance.</p>
 {{range $s := .Scenarios}}{{range $i, $u := $.FocusUnits $s.Index}}
 <details{{if eq $i 0}} open{{end}}><summary><b>{{$s.Name}}: {{(index $.P.Units $u).Name}}</b></summary>
@@ -176,7 +176,7 @@ A change shown as "(few)" is of a baseline under 20 simulated persons ({{.SmallB
 <p class="note">Common random numbers: replicate k of every scenario runs with seed {{.P.Seed}} + (k − 1): replicate 1 with seed {{.P.Seed}}, replicate 2 with the next, so random draws line up across scenarios
 and the paired differences are far less noisy than differences of independent runs. Interval: {{.Interval}}. Groups of regions (centrality classes,
 counties, the target regions of an intervention) are sums of their regions, but for their moves in and out, which count only the moves across their border; the price level is their mean weighted by dwellings.
-The files of this comparison: <code>deltas.csv</code>, <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,
+The files of this comparison: <code>deltas.csv</code>, <code>key_year.csv</code> (its rows of {{.KeyYear}}), <code>attractiveness.csv</code>, <code>attractiveness_model.csv</code>,
 <code>flows_by_age_motive.csv</code>, <code>pyramids.csv</code>, <code>compare.json</code> and <code>charts/</code>; see docs/compare.md.</p>
 </main>
 </body>
