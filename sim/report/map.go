@@ -99,16 +99,23 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 // 100,000: a radius of 3 px).
 const minCircle = 0.016
 
+// maxContextNames is the most neighbours a zoomed map tries to name.
+const maxContextNames = 12
+
 // mapLayer draws the regions of a world within view, keeping the
 // proportions: polygons when shapes are known, else circles whose area is
 // proportional to the population.
 type mapLayer struct {
-	shapes   []shape
-	fill     []color.RGBA // per region
-	centres  []point      // per region
-	radius   []float64    // per region, circles only: relative to the view's size
-	labels   []int        // regions named on the map
-	outlined []bool       // per region: a target, drawn with a thick border
+	shapes  []shape
+	fill    []color.RGBA // per region
+	centres []point      // per region
+	radius  []float64    // per region, circles only: relative to the view's size
+	labels  []int        // regions named on the map
+	// context are more regions named on a zoomed map, for orientation:
+	// the most populous first, each left out where it would overlap a
+	// name drawn before it or the legend.
+	context  []int
+	outlined []bool // per region: a target, drawn with a thick border
 	// targets are the regions the scenario targets (per region): the
 	// legend never covers them (placeLegend).
 	targets []bool
@@ -128,8 +135,10 @@ type mapLayer struct {
 	// legendOut whether it is outside the map's frame.
 	legendBox vg.Rectangle
 	legendOut bool
-	// nameBoxes are the boxes of the names Plot drew, by region.
-	nameBoxes map[int]vg.Rectangle
+	// nameBoxes are the boxes of the names Plot drew, by region, and
+	// contextBoxes those of the context's.
+	nameBoxes    map[int]vg.Rectangle
+	contextBoxes map[int]vg.Rectangle
 }
 
 type legendEntry struct {
@@ -177,6 +186,23 @@ func nameStyle() draw.TextStyle {
 // below left; a circle's name stands to its right, leaving the fill in
 // view.
 func (m *mapLayer) nameSpots(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
+	return m.nameSpotsStyle(t, sty, i)
+}
+
+// contextGrey is the colour of the context's names on a zoomed map.
+var contextGrey = color.RGBA{R: 70, G: 70, B: 70, A: 255}
+
+// contextStyle is the style of the context's names: smaller and grey, so
+// that the targets' names stand out.
+func contextStyle() draw.TextStyle {
+	sty := nameStyle()
+	sty.Color = contextGrey
+	sty.Font.Size = vg.Points(8)
+	return sty
+}
+
+// nameSpotsStyle is nameSpots for a name in the style sty.
+func (m *mapLayer) nameSpotsStyle(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
 	p := t.at(m.centres[i])
 	w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
 	spots = []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
@@ -302,6 +328,27 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 190}, []vg.Point{
 			{X: r.Min.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Max.Y}, {X: r.Min.X, Y: r.Max.Y}})
 		c.FillText(sty, spots[spot], m.names[i])
+	}
+	// The neighbours' names, smaller and grey, where they fit: a reader
+	// of a zoomed map needs to know where it is.
+	csty := contextStyle()
+	m.contextBoxes = map[int]vg.Rectangle{}
+	for _, i := range m.context {
+		p := at(m.centres[i])
+		if !c.Contains(p) {
+			continue
+		}
+		spots, boxes := m.nameSpotsStyle(t, csty, i)
+		for k := range spots {
+			if overlapsAny(boxes[k], placed) || !c.Contains(boxes[k].Min) || !c.Contains(boxes[k].Max) {
+				continue
+			}
+			placed = append(placed, boxes[k])
+			m.contextBoxes[i] = boxes[k]
+			c.DrawGlyph(draw.GlyphStyle{Color: contextGrey, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}, p)
+			c.FillText(csty, spots[k], m.names[i])
+			break
+		}
 	}
 	if len(m.legend) > 0 {
 		m.drawLegend(c, m.legendBox)
@@ -706,6 +753,21 @@ func newMapFigure(r *compare.Result, s int, zoom bool, yi int) (mapFigure, bool,
 		pad := 0.5 * math.Max(m.max.X-m.min.X, m.max.Y-m.min.Y)
 		pad = math.Max(pad, 0.01)
 		m.content = [2]point{{m.min.X - pad, m.min.Y - pad}, {m.max.X + pad, m.max.Y + pad}}
+		// The neighbours in view, named for orientation where there is
+		// room: the most populous first.
+		focused := make([]bool, n)
+		for _, i := range focusRegions {
+			focused[i] = true
+		}
+		for i, c := range m.centres {
+			if !focused[i] && c.X >= m.content[0].X && c.X <= m.content[1].X && c.Y >= m.content[0].Y && c.Y <= m.content[1].Y {
+				m.context = append(m.context, i)
+			}
+		}
+		slices.SortStableFunc(m.context, func(a, b int) int {
+			return cmp.Compare(w.Regions[b].Population, w.Regions[a].Population)
+		})
+		m.context = m.context[:min(len(m.context), maxContextNames)]
 		// The legend's corner.
 		m.min.X -= 0.3 * (m.max.X - m.min.X + 2*pad)
 		m.min.X, m.min.Y, m.max.X, m.max.Y = m.min.X-pad, m.min.Y-pad, m.max.X+pad, m.max.Y+pad

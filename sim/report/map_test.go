@@ -226,3 +226,54 @@ func regionIndex(t *testing.T, r *compare.Result, name string) int {
 	t.Fatalf("no region %s", name)
 	return -1
 }
+
+// TestZoomNamesNeighbours: a zoomed map names the neighbours in view, for
+// orientation (it named only the targets: a reader saw an outline in a
+// grey map without a place name around it), each inside the canvas and
+// clear of the legend, the targets' names and one another; the national
+// map names none of them.
+func TestZoomNamesNeighbours(t *testing.T) {
+	r := vardoHousing(t, t.TempDir(), "vardo")
+	for _, zoom := range []bool{false, true} {
+		f, ok, err := newMapFigure(r, 1, zoom, len(r.YearList)-1)
+		if err != nil || !ok {
+			t.Fatalf("zoom %v: map: %v, %v", zoom, ok, err)
+		}
+		c := vgimg.NewWith(vgimg.UseWH(f.width, f.height), vgimg.UseDPI(96))
+		f.plot.Draw(draw.New(c))
+		m := f.layer
+		if !zoom {
+			if len(m.contextBoxes) != 0 {
+				t.Errorf("the national map names %d neighbours", len(m.contextBoxes))
+			}
+			continue
+		}
+		if len(m.contextBoxes) < 3 {
+			t.Fatalf("the zoomed map names %d neighbours, want at least 3 (of %d in view)", len(m.contextBoxes), len(m.context))
+		}
+		canvas := vg.Rectangle{Max: vg.Point{X: f.width, Y: f.height}}
+		var names []string
+		for i, box := range m.contextBoxes {
+			names = append(names, m.names[i])
+			if r.Plan.Targets(1, i) {
+				t.Errorf("a target, %s, is named as a neighbour", m.names[i])
+			}
+			if box.Min.X < canvas.Min.X || box.Min.Y < canvas.Min.Y || box.Max.X > canvas.Max.X || box.Max.Y > canvas.Max.Y {
+				t.Errorf("%s's name %v is outside the canvas %v", m.names[i], box, canvas)
+			}
+			others := []vg.Rectangle{m.legendBox}
+			for _, b := range m.nameBoxes {
+				others = append(others, b)
+			}
+			for j, b := range m.contextBoxes {
+				if j != i {
+					others = append(others, b)
+				}
+			}
+			if overlapsAny(box, others) {
+				t.Errorf("%s's name %v overlaps the legend or another name", m.names[i], box)
+			}
+		}
+		t.Logf("zoomed map of Vardø and Vadsø names %v", names)
+	}
+}
