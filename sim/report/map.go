@@ -180,15 +180,6 @@ func nameStyle() draw.TextStyle {
 	return sty
 }
 
-// nameSpots are the places where region i's name may stand, in the order
-// tried, and the box of the name at each: a polygon's name is pinned to
-// its centre p by a dot, above right of it, else below right, above left,
-// below left; a circle's name stands to its right, leaving the fill in
-// view.
-func (m *mapLayer) nameSpots(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
-	return m.nameSpotsStyle(t, sty, i)
-}
-
 // contextGrey is the colour of the context's names on a zoomed map.
 var contextGrey = color.RGBA{R: 70, G: 70, B: 70, A: 255}
 
@@ -201,8 +192,12 @@ func contextStyle() draw.TextStyle {
 	return sty
 }
 
-// nameSpotsStyle is nameSpots for a name in the style sty.
-func (m *mapLayer) nameSpotsStyle(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
+// nameSpots are the places where region i's name may stand, in the order
+// tried, and the box of the name at each: a polygon's name is pinned to
+// its centre p by a dot, above right of it, else below right, above left,
+// below left; a circle's name stands to its right, leaving the fill in
+// view.
+func (m *mapLayer) nameSpots(t mapTransform, sty draw.TextStyle, i int) (spots []vg.Point, boxes []vg.Rectangle) {
 	p := t.at(m.centres[i])
 	w, h := sty.Width(m.names[i]), sty.Height(m.names[i])
 	spots = []vg.Point{{X: p.X + vg.Points(4), Y: p.Y + vg.Points(3)}, {X: p.X + vg.Points(4), Y: p.Y - h - vg.Points(1)},
@@ -338,7 +333,7 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		if !c.Contains(p) {
 			continue
 		}
-		spots, boxes := m.nameSpotsStyle(t, csty, i)
+		spots, boxes := m.nameSpots(t, csty, i)
 		for k := range spots {
 			if overlapsAny(boxes[k], placed) || !c.Contains(boxes[k].Min) || !c.Contains(boxes[k].Max) {
 				continue
