@@ -45,6 +45,7 @@ new folder results/compare/<date-time>-s<seed>/ (or --out DIR):
                             small enough for a spreadsheet
   attractiveness.csv        net domestic migration split into what job
                             growth explains and the residual attractiveness
+  attractiveness_model.csv  the yearly regressions behind it
   flows_by_age_motive.csv   net moves into the target regions by age, motive
                             and their totals, the difference and its 90 %
                             interval
@@ -91,7 +92,7 @@ func compareFlags(opts *compareOptions, seed *uint64) *flag.FlagSet {
 	fs.Uint64Var(seed, "seed", 0, "base seed `N` (default the baseline's seed)")
 	fs.IntVar(&opts.Years, "years", 0, "simulate `N` years in every scenario (default the files' years)")
 	fs.Float64Var(&opts.Scale, "scale", 0, "simulate the share `X` of the population in every scenario, 0 < X ≤ 1\n(default the files' scale)")
-	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` on the terminal and in report.html: the summary,\nkey figures, maps and all metrics (default the last year; the charts\nshow every year)")
+	fs.IntVar(&opts.Year, "year", 0, "summarise the year `Y` on the terminal and in report.html: the summary,\nkey figures, maps and all metrics, and write its rows of deltas.csv to\nkey_year.csv (default the last year; the charts show every year)")
 	fs.BoolVar(&opts.KeepRuns, "keep-runs", false, "also write every run's own folder (regions.csv, flows.csv …) under runs/")
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only errors and the results folder")
 	return fs
@@ -279,7 +280,7 @@ func runCompare(ctx context.Context, opts compareOptions, stdout, stderr io.Writ
 		return err
 	}
 	p.Printf("\nReport:  %s\n", filepath.Join(dir, report.ReportFile))
-	p.Printf("Tables:  %s (and key_year.csv, attractiveness.csv, flows_by_age_motive.csv, pyramids.csv)\n", filepath.Join(dir, compare.DeltasFile))
+	p.Printf("Tables:  %s (and key_year.csv, attractiveness.csv, attractiveness_model.csv, flows_by_age_motive.csv, pyramids.csv)\n", filepath.Join(dir, compare.DeltasFile))
 	if opts.Quiet {
 		p.Resultf("%s\n", dir)
 	}

@@ -43,7 +43,7 @@ func TestCompare(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{compare.DeltasFile, compare.AttractivenessFile, compare.AttractModelFile, compare.FlowsFile,
+	for _, f := range []string{compare.DeltasFile, compare.KeyYearFile, compare.AttractivenessFile, compare.AttractModelFile, compare.FlowsFile,
 		compare.PyramidsFile, compare.ManifestFile, report.ReportFile, "charts/map-holmoy-bridge.png", "charts/difference-holmoy-bridge.svg",
 		"runs/teaching-r1/regions.csv", "runs/holmoy-bridge-r2/flows.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
@@ -320,6 +320,14 @@ func TestCompareYearInReport(t *testing.T) {
 	}
 	if !strings.Contains(compareHelp(), "report.html") {
 		t.Errorf("--year's help does not say it sets report.html's year:\n%s", compareHelp())
+	}
+	// key_year.csv holds the rows of that year, not the last.
+	years := map[string]int{}
+	for _, row := range readCSV(t, filepath.Join(dir, compare.KeyYearFile))[1:] {
+		years[row[4]]++
+	}
+	if len(years) != 1 || years["2026"] == 0 {
+		t.Errorf("key_year.csv has the rows of the years %v, want 2026's", years)
 	}
 }
 

@@ -106,7 +106,7 @@ func (r *Result) writeDeltas(dir string) error {
 // writeDeltaRows writes the rows of deltas.csv of the year indices [from,
 // to) to path: all of them (deltas.csv), or those of the key year
 // (key_year.csv: every unit and metric in about 12,000 rows a scenario for
-// Norway, where deltas.csv has about 360,000 and three scenarios' rows
+// Norway, where deltas.csv has about 365,000 and three scenarios' rows
 // are more than a spreadsheet opens).
 func (r *Result) writeDeltaRows(path string, from, to int) error {
 	return writeTable(path, DeltasHeader, func(row func(...string) error) error {

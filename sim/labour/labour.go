@@ -242,9 +242,9 @@ func (m *Model) Step(s *state.State) {
 	}
 	m.move.Set(rates)
 	// By activity: whether the job row is the person's own, the spare row
-	// (n*NumSkills) otherwise, the key of the yearly event, and whether
-	// the person draws at all (children, students and the retired do not:
-	// a threshold of 0 is never met).
+	// (n*NumSkills) otherwise, the key of the yearly event, and the mask
+	// of the thresholds: children, students and the retired draw too, but
+	// against a threshold of 0, which is never met.
 	var byAct [8]struct {
 		employed, spare, base, inactive int
 		mask                            uint64

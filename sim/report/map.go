@@ -333,14 +333,22 @@ func (m *mapLayer) Plot(c draw.Canvas, _ *plot.Plot) {
 		if !c.Contains(p) {
 			continue
 		}
+		// Its dot, too, stays clear of the legend and the names.
+		dot := vg.Rectangle{Min: vg.Point{X: p.X - vg.Points(2), Y: p.Y - vg.Points(2)}, Max: vg.Point{X: p.X + vg.Points(2), Y: p.Y + vg.Points(2)}}
+		if overlapsAny(dot, placed) {
+			continue
+		}
 		spots, boxes := m.nameSpots(t, csty, i)
 		for k := range spots {
-			if overlapsAny(boxes[k], placed) || !c.Contains(boxes[k].Min) || !c.Contains(boxes[k].Max) {
+			r := boxes[k]
+			if overlapsAny(r, placed) || !c.Contains(r.Min) || !c.Contains(r.Max) {
 				continue
 			}
-			placed = append(placed, boxes[k])
-			m.contextBoxes[i] = boxes[k]
+			placed = append(placed, r, dot)
+			m.contextBoxes[i] = r
 			c.DrawGlyph(draw.GlyphStyle{Color: contextGrey, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}, p)
+			c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 150}, []vg.Point{
+				{X: r.Min.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Min.Y}, {X: r.Max.X, Y: r.Max.Y}, {X: r.Min.X, Y: r.Max.Y}})
 			c.FillText(csty, spots[k], m.names[i])
 			break
 		}
