@@ -772,10 +772,11 @@ func TestRation(t *testing.T) {
 	// dwellings at all (a negative stock counts as none).
 	s.Regions[0].Dwellings, s.Regions[0].Households = 1250, 1250
 	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
-	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/(1/s.World.Regions[2].DwellingsPerHH+Turnover), 0
+	const turnover = 0.08 // the leavers of last year, as a share of the stock
+	s.Regions[2].Dwellings, s.Regions[2].Households = 2.5/(1/s.World.Regions[2].DwellingsPerHH+turnover), 0
 	s.Regions[3].Dwellings, s.Regions[3].Households = -5, 0
-	for r := 0; r < 4; r++ { // the leavers of last year: the usual turnover
-		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
+	for r := 0; r < 4; r++ {
+		s.Regions[r].Vacated = turnover * s.Regions[r].Dwellings
 	}
 	const perChunk = 250
 	decide := func(m *Model) {
@@ -892,8 +893,8 @@ func TestRationPoolsCooperation(t *testing.T) {
 	s.Regions[0].Dwellings, s.Regions[0].Households = 1250, 1250
 	s.Regions[4].Dwellings, s.Regions[4].Households = 625, 625
 	s.Regions[1].Dwellings, s.Regions[1].Households = 1e6, 0
-	for _, r := range []int{0, 1, 4} {
-		s.Regions[r].Vacated = Turnover * s.Regions[r].Dwellings
+	for _, r := range []int{0, 1, 4} { // leavers of 8 % of the stock last year
+		s.Regions[r].Vacated = 0.08 * s.Regions[r].Dwellings
 	}
 	perChunk := 300
 	decide := func() *Model {
