@@ -1080,7 +1080,7 @@ func (m *Model) offers(x int) float64 {
 // the first year besides those standing empty, before there is a year of
 // leavers to count (state.RegionState.Vacated): the share the model's own
 // leavers (out-movers, emigrants, the dead) free in the years that follow,
-// 5.0–5.4 % of the stock nationally. The 8 % of Norway's sales and
+// 5.0–5.7 % of the stock nationally. The 8 % of Norway's sales and
 // lettings (Eiendom Norge) count moves within a municipality too, which
 // free no dwelling here; with it the first year had 46 moves per 1000
 // against 41 and 39.5 in the next two, and Oslo gained 15,800 against
