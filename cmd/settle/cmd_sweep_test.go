@@ -539,11 +539,10 @@ func userWorldSweep(t *testing.T) (string, map[string][]byte) {
 	return file, want
 }
 
-// The folders of a sweep of a user world keep copies of its world files
-// (world/regions.csv, world/travel_times.csv), each shard's and the
-// merge's.
-func TestSweepFolderWorldCopies(t *testing.T) {
-	file, want := userWorldSweep(t)
+// shardAndMerge runs the sweep file in two shards into one folder and
+// merges them there, and returns the folder.
+func shardAndMerge(t *testing.T, file string) string {
+	t.Helper()
 	base := filepath.Join(t.TempDir(), "shards")
 	for _, s := range []string{"0/2", "1/2"} {
 		if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", s, "--quiet"); code != 0 {
@@ -553,6 +552,15 @@ func TestSweepFolderWorldCopies(t *testing.T) {
 	if code, _, errs := settle(t, "sweep", "merge", base, "--quiet"); code != 0 {
 		t.Fatal(errs)
 	}
+	return base
+}
+
+// The folders of a sweep of a user world keep copies of its world files
+// (world/regions.csv, world/travel_times.csv), each shard's and the
+// merge's.
+func TestSweepFolderWorldCopies(t *testing.T) {
+	file, want := userWorldSweep(t)
+	base := shardAndMerge(t, file)
 	for _, dir := range []string{filepath.Join(base, "shard-0-of-2"), filepath.Join(base, "shard-1-of-2"), base} {
 		for name, data := range want {
 			if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(got, data) {
@@ -610,15 +618,7 @@ func mustRead(t *testing.T, path string) []byte {
 // merged already").
 func TestSweepMergeMerged(t *testing.T) {
 	file := sweepFiles(t, "grid")
-	base := filepath.Join(t.TempDir(), "shards")
-	for _, s := range []string{"0/2", "1/2"} {
-		if code, _, errs := settle(t, "sweep", file, "--out", base, "--shard", s, "--quiet"); code != 0 {
-			t.Fatal(errs)
-		}
-	}
-	if code, _, errs := settle(t, "sweep", "merge", base, "--quiet"); code != 0 {
-		t.Fatal(errs)
-	}
+	base := shardAndMerge(t, file)
 	code, out, errs := settle(t, "sweep", "merge", base)
 	if code != 0 || !strings.Contains(out, base+" is merged already: the 6 runs of its 2 shards were merged") ||
 		!strings.Contains(out, "To merge the shards again, into a new folder: settle sweep merge --out NEWDIR "+base) || !strings.Contains(out, "Results:   "+base) {
