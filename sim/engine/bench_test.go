@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -82,6 +83,45 @@ func BenchmarkSteps(b *testing.B) {
 	for k, st := range sim.steps {
 		b.ReportMetric(float64(spent[k].Microseconds())/1000/float64(b.N), st.name+"-ms")
 	}
+}
+
+// BenchmarkRun simulates Norway at scale 1 for 30 years, as make run does
+// (synthesis included), and reports the wall time of the first, the middle
+// and the last year and the median year ("year1-ms", "year15-ms",
+// "year30-ms", "median-year-ms"): later years cost more (more persons,
+// households spread over the slots; docs/model.md, Speed), which
+// BenchmarkYear, of the second year, does not show.
+func BenchmarkRun(b *testing.B) {
+	w := loadWorld(b, "norway-2024")
+	const years = 30
+	var spent [years][]float64
+	for b.Loop() {
+		sim, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for y := range years {
+			t0 := time.Now()
+			sim.Step()
+			spent[y] = append(spent[y], float64(time.Since(t0).Microseconds())/1000)
+		}
+	}
+	mean := func(x []float64) float64 {
+		var t float64
+		for _, v := range x {
+			t += v
+		}
+		return t / float64(len(x))
+	}
+	var each []float64
+	for y := range years {
+		each = append(each, mean(spent[y]))
+	}
+	b.ReportMetric(each[0], "year1-ms")
+	b.ReportMetric(each[years/2-1], "year15-ms")
+	b.ReportMetric(each[years-1], "year30-ms")
+	slices.Sort(each)
+	b.ReportMetric((each[years/2-1]+each[years/2])/2, "median-year-ms")
 }
 
 // BenchmarkPassFloor measures what a parallel pass over Norway's persons at
