@@ -276,6 +276,7 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		Scale:              s.Scale,
 		Workers:            sim.Workers(),
 		StartYear:          s.StartYear,
+		Projection:         s.Projection,
 		Years:              s.Years,
 		StartTime:          start,
 		CommandLine:        opts.Cmdline,
@@ -348,7 +349,11 @@ func runRun(ctx context.Context, opts runOptions, stdout, stderr io.Writer) erro
 		}
 		p.Printf("%s: %s, scale %g, seed %d, %d worker%s: %s\n\n",
 			s.Name, s.World, s.Scale, s.Seed, sim.Workers(), plural(sim.Workers()), took)
-		if err := run.Summary().WriteText(p.Stdout()); err != nil {
+		sum := run.Summary()
+		if pr := world.FindProjection(s.Projection); pr != nil {
+			sum.Projection = fmt.Sprintf("%s (projection = %q)", pr.Title, pr.Name)
+		}
+		if err := sum.WriteText(p.Stdout()); err != nil {
 			return err
 		}
 		if footer != "" {

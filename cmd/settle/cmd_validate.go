@@ -195,6 +195,7 @@ func writeScenario(out io.Writer, s *scenario.Scenario, w *world.World) error {
 	fmt.Fprintf(tw, "  seed\t%d\n", s.Seed)
 	fmt.Fprintf(tw, "  scale\t%g (%s simulated persons, scaled back in the outputs)\n",
 		s.Scale, output.Group(int64(synth.Simulated(w, s.Scale))))
+	fmt.Fprintf(tw, "  projection\t%s\n", world.FindProjection(s.Projection).Summary(s.StartYear, s.StartYear+s.Years-1))
 	fmt.Fprintf(tw, "  sha256\t%s\n", s.SHA256)
 
 	if ov := s.SortedOverrides(); len(ov) == 0 {

@@ -769,6 +769,7 @@ func (p *Plan) simulate(ctx context.Context, sc *scenario.Scenario, s, replicate
 		Scale:              p.Scale,
 		Workers:            sim.Workers(),
 		StartYear:          p.StartYear,
+		Projection:         sc.Projection,
 		Years:              p.Years,
 		StartTime:          started,
 		// The settle run command that reproduces this run bit for bit.

@@ -96,7 +96,7 @@ func (m *Model) Step(s *state.State) {
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, events{})
 	}
-	rates := &s.World.Rates
+	rates := s.NationalRates() // the world's rates along the projection, this year
 	P := &s.P
 	var mort [2][world.MaxAge + 1]float64
 	for sx := 0; sx < 2; sx++ {

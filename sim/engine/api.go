@@ -20,6 +20,11 @@ type Config struct {
 	StartYear     int     // 0 = the world's start year
 	Behaviour     params.Params
 	Interventions []intervention.Spec
+	// Projection names the national projection whose fertility, life
+	// expectancy and net migration the run follows year by year
+	// (world.Projections; "" = world.DefaultProjection, "constant" holds
+	// the world's rates).
+	Projection string
 	// Workers is the number of goroutines (at most MaxWorkers); 0 =
 	// runtime.NumCPU(). It never
 	// changes the results.

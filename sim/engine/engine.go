@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/settle-sim/settle/sim/demography"
 	"github.com/settle-sim/settle/sim/education"
@@ -18,7 +19,15 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.10.0 starts in balance (the first
+// when the results of a scenario do: 0.11.0 follows a national population
+// projection year by year (world.Projections; by default SSB's 2024 main
+// alternative: total fertility rising from 1.42 to 1.66, life expectancy
+// from 83.3 to 87.4 years in 2050 and net migration falling from 41,093
+// to 16,482 a year in 2030, where 0.10.0 held the rates of 2024: 69,000
+// immigrants a year and a population 20 % larger in 30 years), counts
+// the start's immigrants' years since arrival as the engine does (0 for
+// those who arrived in the year before, not 1) and refits the migration
+// behaviour (targets/fitted/norway-2026-11-28b); 0.10.0 starts in balance (the first
 // year's room for movers is the share of the stock the model's own
 // leavers free, 5.2 %, not 8 %; synthetic tenures go back from the age at
 // SSB's moving rates by age; students start with the years left of the
@@ -64,7 +73,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.10.0"
+const Version = "0.11.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.
@@ -124,6 +133,14 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	if cfg.Workers < 0 || cfg.Workers > state.MaxWorkers {
 		return nil, fmt.Errorf("engine: workers %d; use 1 to %d (0 = one per CPU)", cfg.Workers, state.MaxWorkers)
 	}
+	name := cfg.Projection
+	if name == "" {
+		name = world.DefaultProjection
+	}
+	proj := world.FindProjection(name)
+	if proj == nil {
+		return nil, fmt.Errorf("engine: unknown projection %q; use one of %s", name, strings.Join(world.ProjectionNames(), ", "))
+	}
 	for _, sp := range cfg.Interventions {
 		if err := intervention.Check(sp, w); err != nil {
 			return nil, err
@@ -131,13 +148,14 @@ func New(w *world.World, cfg Config) (*Sim, error) {
 	}
 	n := w.N()
 	s := &state.State{
-		World:   w,
-		P:       cfg.Behaviour,
-		Regions: make([]state.RegionState, n),
-		Minutes: append([]float32(nil), w.Minutes...),
-		Year:    w.StartYear,
-		Seed:    cfg.Seed,
-		Scale:   cfg.Scale,
+		World:      w,
+		P:          cfg.Behaviour,
+		Regions:    make([]state.RegionState, n),
+		Minutes:    append([]float32(nil), w.Minutes...),
+		Year:       w.StartYear,
+		Seed:       cfg.Seed,
+		Scale:      cfg.Scale,
+		Projection: proj,
 	}
 	s.SetWorkers(cfg.Workers)
 	for r := range s.Regions {

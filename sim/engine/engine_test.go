@@ -338,7 +338,7 @@ func TestStructure(t *testing.T) {
 // TestStayerParameters: study_registered_home keeps far students at their
 // parents' address (fewer study moves, more young people where they grew
 // up) and home_stay_factor makes those living where they grew up move less
-// beyond the commute (fewer moves, more of them at home at 25 and 35), each
+// beyond the commute (more of them at home at 25 and 35), each
 // against a run with both neutral (0 and 1; the defaults are fitted,
 // docs/calibration.md).
 func TestStayerParameters(t *testing.T) {
@@ -390,13 +390,16 @@ func TestStayerParameters(t *testing.T) {
 		t.Errorf("study_registered_home = 1: %d study moves (baseline %d), %.3f at home at 25 (baseline %.3f); want fewer study moves and more at home",
 			students.study, base.study, students.atHome[0], base.atHome[0])
 	}
-	// Fewer moves: home_stay_factor 0.3 gives 0.5–1.7 % fewer with seeds
-	// 5–8 (engine 0.10.0; 3.9–4.6 % at 0.9.0, when the first year's room
-	// for movers was larger): where dwellings are rationed, others take
-	// most of the dwellings the stayers leave. Who lives where they grew
-	// up is what the factor is for, and that changes clearly.
-	if !(rooted.moves < base.moves && rooted.atHome[0] > base.atHome[0]+0.02 && rooted.atHome[1] > base.atHome[1]) {
-		t.Errorf("home_stay_factor = 0.3: %d moves (baseline %d), at home %.3f (baseline %.3f); want fewer moves and more at home",
+	// Who lives where they grew up is what the factor is for, and that
+	// changes clearly: +0.04 at 25 and +0.013 to +0.019 at 35 with seeds
+	// 5–8 (engine 0.11.0). The moves in all hardly change: where dwellings
+	// are rationed, others take the dwellings the stayers leave (−0.75 to
+	// +0.7 % with seeds 5–8 at 0.11.0, whose fewer immigrants leave less
+	// room; 0.5–1.7 % fewer at 0.10.0, 3.9–4.6 % at 0.9.0, when the first
+	// year's room for movers was larger), so they may not rise by more
+	// than 1 %.
+	if !(rooted.moves < base.moves*101/100 && rooted.atHome[0] > base.atHome[0]+0.02 && rooted.atHome[1] > base.atHome[1]+0.005) {
+		t.Errorf("home_stay_factor = 0.3: %d moves (baseline %d), at home %.3f (baseline %.3f); want at most 1 %% more moves and more at home",
 			rooted.moves, base.moves, rooted.atHome, base.atHome)
 	}
 }

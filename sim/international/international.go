@@ -70,7 +70,7 @@ var _ = [1]int{}[population.Head^population.Alive<<headShift|population.Alive^1]
 func (m *Model) Step(s *state.State) {
 	p := &s.Persons
 	P := &s.P
-	rates := &s.World.Rates
+	rates := s.NationalRates() // this year's (world.Rates.In)
 	// Emigration by household, decided by the head. Recent immigrants (under
 	// ten years) emigrate ImmigrantEmig times as often as the rest; the rest's
 	// rate is set so that the national rate is the world's.
@@ -204,7 +204,7 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 	P := &s.P
 	n := s.N()
 	g := s.Stream(state.StreamInternational, 1<<31)
-	target := g.Round(s.World.Rates.ImmigrationRate * P.ImmigrationScale * pop)
+	target := g.Round(s.NationalRates().ImmigrationRate * P.ImmigrationScale * pop)
 	// Settlement weights: refugees in proportion to population; the others
 	// by vacancies and the share of earlier immigrants (networks).
 	m.cdf = m.cdf[:0]

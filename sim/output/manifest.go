@@ -43,6 +43,9 @@ type Manifest struct {
 	Scale      float64      `json:"scale"`
 	Workers    int          `json:"workers"` // never changes the results
 	StartYear  int          `json:"start_year"`
+	// Projection is the national projection the run followed (the
+	// scenario's projection key, world.Projections).
+	Projection string `json:"projection,omitempty"`
 	// Years is the number of years asked for; YearsCompleted how many were
 	// simulated and written (the start population is not counted), the last
 	// being LastYear.

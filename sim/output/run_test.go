@@ -623,11 +623,34 @@ func TestSummary(t *testing.T) {
 	if s.PeakAge < 18 || s.PeakAge > 32 || !(s.MovesPer1000 > 0) {
 		t.Errorf("peak age %.1f, moves per 1000 %g", s.PeakAge, s.MovesPer1000)
 	}
+	// The country's components are those of the records, and add up to
+	// the change.
+	var births, deaths, imm, emi, firstNet, lastNet int64
+	for k, rec := range recs[1:] {
+		var net int64
+		for i := range rec.Regions {
+			x := &rec.Regions[i]
+			births, deaths, imm, emi = births+x.Births, deaths+x.Deaths, imm+x.Immigrants, emi+x.Emigrants
+			net += x.Immigrants - x.Emigrants
+		}
+		if k == 0 {
+			firstNet = net
+		}
+		lastNet = net
+	}
+	if s.Births != births || s.Deaths != deaths || s.Immigrants != imm || s.Emigrants != emi || s.FirstNet != firstNet || s.LastNet != lastNet {
+		t.Errorf("components %d %d %d %d, net %d … %d; want %d %d %d %d, net %d … %d", s.Births, s.Deaths, s.Immigrants, s.Emigrants,
+			s.FirstNet, s.LastNet, births, deaths, imm, emi, firstNet, lastNet)
+	}
 	var b strings.Builder
+	s.Projection = "SSB 2024, main alternative (MMM)"
 	if err := s.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"class", "Largest gainers", "Largest losers", "per 1000", "Peak migration age", dir} {
+	components := fmt.Sprintf("Over 2024–2027: births %s, deaths %s, immigrants %s, emigrants %s",
+		Group(births), Group(deaths), Group(imm), Group(emi))
+	for _, want := range []string{"class", "Largest gainers", "Largest losers", "per 1000", "Peak migration age", dir,
+		components, "National rates: SSB 2024, main alternative (MMM)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary text lacks %q:\n%s", want, b.String())
 		}

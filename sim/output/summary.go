@@ -46,6 +46,14 @@ type Summary struct {
 	PeakAge, PeakRate float64
 	TopAge            int
 	TopRate           float64
+	// Births, Deaths, Immigrants and Emigrants are the country's over the
+	// simulated years (real scale); FirstNet and LastNet its net
+	// international migration in the first and the last year.
+	Births, Deaths, Immigrants, Emigrants int64
+	FirstNet, LastNet                     int64
+	// Projection says which national projection the rates followed (set
+	// by the caller; "" leaves the line out).
+	Projection string
 }
 
 // SchedulePeak returns the age and the rate per 1000 at the peak of a
@@ -134,6 +142,10 @@ type summer struct {
 	netDom      []int64
 	prevTotal   int64
 	movesRate   float64 // sum over years of moves per 1000
+	// The country's components over the years, simulated persons, and its
+	// net international migration in the first and the last year.
+	births, deaths, immigrants, emigrants int64
+	firstNet, lastNet                     int64
 	// The schedule, both sexes, summed over the years: moves by age, and
 	// the persons who could make them, the cohort on the 1 January before
 	// (as sim/fit counts them); prevAge is that population.
@@ -167,13 +179,24 @@ func (s *summer) add(y *record.Year, pop []int64, first bool) {
 	}
 	s.last = y.Year
 	s.years++
+	var net int64
 	for i := range y.Regions {
+		r := &y.Regions[i]
+		s.births += r.Births
+		s.deaths += r.Deaths
+		s.immigrants += r.Immigrants
+		s.emigrants += r.Emigrants
+		net += r.Immigrants - r.Emigrants
 		// Sampled moves, scaled once per class in summary: rounding each
 		// region's in and out apart left the country a net domestic
 		// migration of a few dozen persons, where it is 0.
 		s.netDom[i] += y.Regions[i].InDomestic - y.Regions[i].OutDomestic
 		moves += scaled(y.Regions[i].OutDomestic, y.Weight)
 	}
+	if s.years == 1 {
+		s.firstNet = net
+	}
+	s.lastNet = net
 	if mean := float64(s.prevTotal+total) / 2; mean > 0 {
 		s.movesRate += 1000 * float64(moves) / mean
 	}
@@ -197,6 +220,9 @@ func (s *summer) summary(regions []world.Region, pop []int64, dir string) *Summa
 		weight: s.weight, Dir: dir, FirstYear: s.first, LastYear: s.last, Years: s.years,
 		MovesPer1000: math.NaN(), PeakAge: math.NaN(), PeakRate: math.NaN(), TopAge: -1,
 	}
+	sum.Births, sum.Deaths = scaled(s.births, s.weight), scaled(s.deaths, s.weight)
+	sum.Immigrants, sum.Emigrants = scaled(s.immigrants, s.weight), scaled(s.emigrants, s.weight)
+	sum.FirstNet, sum.LastNet = scaled(s.firstNet, s.weight), scaled(s.lastNet, s.weight)
 	if s.years > 0 {
 		sum.MovesPer1000 = s.movesRate / float64(s.years)
 		age, rate := SchedulePeak(s.ageMoves[:], s.agePersons[:])
@@ -282,6 +308,19 @@ func (s *Summary) WriteText(w io.Writer) error {
 		// its sums differ from these by a few (the country's net is not 0).
 		tw.Flush()
 		fmt.Fprintf(w, "(net domestic: the simulated moves of each class times 1/scale = %.4g, rounded once; regions.csv rounds each region's, so its sums may differ by a few persons)\n", s.weight)
+	}
+	if s.Years > 0 {
+		// The country's account: what the population change is made of,
+		// to hold against a national projection.
+		first, last := strconv.Itoa(s.FirstYear), strconv.Itoa(s.LastYear-1)
+		tw.Flush()
+		fmt.Fprintf(w, "Over %s–%s: births %s, deaths %s, immigrants %s, emigrants %s (net migration %s in %s, %s in %s)\n",
+			first, last, Group(s.Births), Group(s.Deaths), Group(s.Immigrants), Group(s.Emigrants),
+			signed(s.FirstNet), first, signed(s.LastNet), last)
+	}
+	if s.Projection != "" {
+		tw.Flush()
+		fmt.Fprintf(w, "National rates: %s\n", s.Projection)
 	}
 
 	// Where no region shrank (or none grew), the lists are the smallest

@@ -309,6 +309,7 @@ func (s *Scenario) Config(w *world.World) engine.Config {
 		StartYear:     start,
 		Behaviour:     s.Behaviour,
 		Interventions: slices.Clone(s.Interventions),
+		Projection:    s.Projection,
 	}
 }
 

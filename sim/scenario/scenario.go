@@ -70,6 +70,9 @@ type Scenario struct {
 	Years     int // simulated years, 1..MaxYears
 	Seed      uint64
 	Scale     float64 // 0 < Scale ≤ 1: the sampled share of the population
+	// Projection names the national projection the run follows
+	// (world.Projections; world.DefaultProjection unless the file says).
+	Projection string
 	// Behaviour is params.Default with the file's [behaviour] overrides applied.
 	Behaviour params.Params
 	// Overrides are the parameters the file set, by name.
@@ -195,14 +198,15 @@ func Parse(file string, data []byte) (*Scenario, error) {
 // values are still checked (a bad years = 0 is reported even with --years).
 func ParseWith(file string, data []byte, o Overrides) (*Scenario, error) {
 	s := &Scenario{
-		File:      file,
-		SHA256:    world.SHA256Hex(data),
-		Text:      string(data),
-		Seed:      DefaultSeed,
-		Scale:     DefaultScale,
-		Behaviour: params.Default(),
-		Overrides: map[string]float64{},
-		given:     o.World,
+		File:       file,
+		SHA256:     world.SHA256Hex(data),
+		Text:       string(data),
+		Seed:       DefaultSeed,
+		Scale:      DefaultScale,
+		Projection: world.DefaultProjection,
+		Behaviour:  params.Default(),
+		Overrides:  map[string]float64{},
+		given:      o.World,
 	}
 	if e := tomlpos.CheckUTF8(data); e != nil {
 		return nil, encodingError(file, data, e)
@@ -279,7 +283,7 @@ func (s *Scenario) override(o Overrides) {
 }
 
 // scenarioKeys are the keys of [scenario].
-var scenarioKeys = []string{"name", "description", "world", "travel_times", "start_year", "years", "seed", "scale"}
+var scenarioKeys = []string{"name", "description", "world", "travel_times", "start_year", "years", "seed", "scale", "projection"}
 
 // tableHeaders are the tables of a scenario as their headers are written.
 var tableHeaders = map[string]string{"scenario": "[scenario]", "behaviour": "[behaviour]", "intervention": "[[intervention]]"}
@@ -394,6 +398,14 @@ func (s *Scenario) parseScenario(p *problems, m map[string]any) {
 					p.Add(path, "scale = %g is out of range; use a share above 0 and at most 1 (1 = the whole population, 0.1 = a 10%% sample)%s", x, strings.Replace(PercentHint(x), "write ", "write scale = ", 1))
 				} else {
 					s.Scale, s.fileScale = x, x
+				}
+			}
+		case "projection":
+			if name, ok := text(p, path, v, strconv.Quote(world.DefaultProjection)); ok {
+				if world.FindProjection(name) == nil {
+					p.Add(path, "%s", unknownProjection(name))
+				} else {
+					s.Projection = name
 				}
 			}
 		default:
@@ -1118,6 +1130,20 @@ func names(p *problems, path string, v any, example string) []rawName {
 		}
 	}
 	return out
+}
+
+// unknownProjection explains a projection name that is none of
+// world.Projections.
+func unknownProjection(name string) string {
+	msg := fmt.Sprintf("projection = %q is not a projection Settle knows; ", name)
+	if sug := params.Suggest(name, world.ProjectionNames()); sug != "" {
+		msg += fmt.Sprintf("did you mean %q? ", sug)
+	}
+	var list []string
+	for _, pr := range world.Projections {
+		list = append(list, fmt.Sprintf("%q (%s)", pr.Name, pr.Title))
+	}
+	return msg + "use one of " + strings.Join(list, ", ") + ", or leave it out for " + strconv.Quote(world.DefaultProjection)
 }
 
 func unknownKey(p *problems, path, key string, known []string, where string) {

@@ -86,6 +86,8 @@ var parseCases = []badCase{
 	{"scale as bool", head + "scale = true\n", 5, "scenario.scale", []string{"expected a number, got true", "scale = 1.0"}},
 	{"negative seed", head + "seed = -3\n", 5, "scenario.seed", []string{"negative", "seed = 1"}},
 	{"unknown scenario key", head + "yeras = 10\n", 5, "scenario.yeras", []string{`did you mean "years"`}},
+	{"unknown projection", head + "projection = \"ssb-main\"\n", 5, "scenario.projection", []string{`projection = "ssb-main" is not a projection Settle knows`, `did you mean "ssb-2024-main"?`, `"ssb-2024-low" (SSB 2024, low national growth (LLL))`, `"constant"`}},
+	{"projection not text", head + "projection = 2024\n", 5, "scenario.projection", []string{`expected text in quotes`, `projection = "ssb-2024-main"`}},
 	{"unknown table", head + "[behavour]\nmove_scale = 1\n", 5, "behavour", []string{"unknown table [behavour]", "did you mean [behaviour]?"}},
 	{"American spelling", head + "[behavior]\nmove_scale = 1\n", 5, "behavior", []string{"unknown table [behavior]", "British spelling: write [behaviour]"}},
 	// An array of tables is a table, not "a key outside the tables".

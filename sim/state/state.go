@@ -189,6 +189,13 @@ type State struct {
 	Scale   float64
 	Workers int
 
+	// Projection is the national projection the run follows (nil: the
+	// world's rates held); National are its rates for Year (NationalRates,
+	// which BeginTick calls).
+	Projection *world.Projection
+	National   world.National
+	national   *world.Projection // the projection National was set for
+
 	// Newcomers lists the persons who moved between regions or arrived
 	// from abroad this tick and were seeking work when they did (having
 	// given up a job beyond the commute, or without one): the labour market
@@ -466,12 +473,23 @@ func (l *Ledger) EachBlockOf(part, parts int, fn func(lo, hi int)) {
 	}
 }
 
-// BeginTick clears the ledger. The persons' trigger flags and the census
+// BeginTick clears the ledger and sets the year's national rates. The persons' trigger flags and the census
 // (RegionState.Residents …) are refreshed by the engine's observation pass
 // at the end of the previous tick (SetCensus).
 func (s *State) BeginTick() {
 	s.Ledger.reset(s)
 	s.Newcomers = s.Newcomers[:0]
+	s.NationalRates()
+}
+
+// NationalRates returns the national rates of Year along Projection,
+// computing them when the year or the projection has changed since.
+func (s *State) NationalRates() *world.National {
+	if s.national != s.Projection || s.National.Year != s.Year || s.National.TotalFertility == 0 {
+		s.National = s.World.Rates.In(s.Projection, s.Year)
+		s.national = s.Projection
+	}
+	return &s.National
 }
 
 // Census holds one region's counts from the observation pass.

@@ -580,7 +580,9 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 	u5, u6 := g.Two()
 	if u5 < immigrantShare(a, immigrants) {
 		x.Flags |= population.Immigrant
-		x.Years = uint8(min(a, 1+g.IntN(25)))
+		// Years since arrival as the engine counts them on 1 January: 0
+		// for those who arrived in the year before, up to 24.
+		x.Years = uint8(min(a, g.IntN(25)))
 		x.Home = uint16(r)
 	} else if a >= 20 && u6 < movedIn*math.Min(1, float64(a-18)/10) {
 		x.Home = uint16(pick(homeCDF, g.Float64()))

@@ -142,11 +142,15 @@ func TestInvariants(t *testing.T) {
 	if err := p.Check(); err != nil {
 		t.Fatal(err)
 	}
+	var arrived [256]int // adult immigrants by years since arrival
 	for i := int32(0); i < int32(p.Len()); i++ {
 		if !p.Live(i) {
 			t.Fatalf("slot %d is free in a fresh population", i)
 		}
 		age, act := p.Age[i], p.Act[i]
+		if p.Flags[i]&population.Immigrant != 0 && age >= 30 {
+			arrived[p.Years[i]]++
+		}
 		bad := ""
 		switch {
 		case int(p.Region[i]) >= w.N() || int(p.Home[i]) >= w.N():
@@ -172,6 +176,21 @@ func TestInvariants(t *testing.T) {
 		}
 		if bad != "" {
 			t.Fatalf("person %d (age %d, activity %d, edu %d): %s", i, age, act, p.Edu[i], bad)
+		}
+	}
+	// Years since arrival are counted as the engine counts them on 1
+	// January: 0 for those who arrived in the year before (an immigrant
+	// the engine adds has 0 at the next census), up to 24, about evenly.
+	total := 0
+	for _, n := range arrived {
+		total += n
+	}
+	for y, n := range arrived {
+		switch {
+		case y >= 25 && n > 0:
+			t.Errorf("%d adult immigrants arrived %d years ago; the start has 0–24", n, y)
+		case y < 25 && math.Abs(float64(n)/float64(total)-1.0/25) > 0.005:
+			t.Errorf("%.3f of adult immigrants arrived %d years ago, want about 1/25", float64(n)/float64(total), y)
 		}
 	}
 }

@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/sim/params"
+	"github.com/settle-sim/settle/sim/world"
+)
+
+// TestProjectionConfig: the default follows SSB's main alternative, a name
+// selects another, "constant" holds the world's rates, and an unknown name
+// is refused with the names to use.
+func TestProjectionConfig(t *testing.T) {
+	w := loadWorld(t, "teaching")
+	for _, tc := range []struct{ name, want string }{{"", world.DefaultProjection}, {"ssb-2024-high", "ssb-2024-high"}, {"constant", "constant"}} {
+		sim, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default(), Projection: tc.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sim.State()
+		if s.Projection == nil || s.Projection.Name != tc.want {
+			t.Fatalf("projection %q: the state follows %v, want %s", tc.name, s.Projection, tc.want)
+		}
+		for range 6 {
+			sim.Step()
+		}
+		// The tick of 2030 draws with 2030's rates.
+		got := s.NationalRates()
+		want := w.Rates.In(world.FindProjection(tc.want), 2030)
+		if s.Year != 2030 || got.ImmigrationRate != want.ImmigrationRate || got.Mortality != want.Mortality || got.Fertility != want.Fertility {
+			t.Errorf("projection %q, year %d: immigration rate %g, want %g", tc.name, s.Year, got.ImmigrationRate, want.ImmigrationRate)
+		}
+		if tc.want == "constant" && (got.ImmigrationRate != w.Rates.ImmigrationRate || got.Mortality != w.Rates.Mortality) {
+			t.Errorf("constant: the rates of 2030 are not the world's")
+		}
+	}
+	_, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default(), Projection: "ssb-main"})
+	if err == nil || !strings.Contains(err.Error(), `unknown projection "ssb-main"`) || !strings.Contains(err.Error(), "ssb-2024-main, ssb-2024-low") {
+		t.Errorf("unknown projection: %v", err)
+	}
+}
+
+// TestProjectionPopulation: Norway's simulated population follows SSB's
+// main projection, where holding the rates of 2024 overshot it: within
+// 2 % in 2030 and 5 % in 2050 (engine 0.10.0's constant rates: +5.6 % in
+// 2050), and the net migration of 2030 is SSB's within sampling noise.
+// Scale 0.05, 26 years.
+func TestProjectionPopulation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Norway at scale 0.05 for 26 years")
+	}
+	w := loadWorld(t, "norway-2024")
+	main := world.FindProjection(world.DefaultProjection)
+	ssb := map[int]float64{2030: 5749712, 2050: 6146321}
+	within := map[int]float64{2030: 0.02, 2050: 0.05}
+	sim, err := New(w, Config{Seed: 1, Scale: 0.05, Behaviour: params.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sim.State().Year < 2050 {
+		rec := sim.Step()
+		var pop, net float64
+		for _, r := range rec.Regions {
+			pop += float64(r.Population) * rec.Weight
+			net += float64(r.Immigrants-r.Emigrants) * rec.Weight
+		}
+		year := rec.Year // 1 January of year; its flows are those of year − 1
+		if year-1 == 2030 {
+			want := main.NetMigration[1]
+			// Emigration is drawn by household: allow 20 % of the net.
+			if math.Abs(net-want) > 0.2*want {
+				t.Errorf("net migration in 2030 %.0f, SSB %.0f", net, want)
+			}
+			t.Logf("net migration in 2030: %.0f (SSB %.0f)", net, want)
+		}
+		if want, ok := ssb[year]; ok {
+			d := pop/want - 1
+			t.Logf("population 1 January %d: %.0f, SSB %.0f (%+.1f %%)", year, pop, want, 100*d)
+			if math.Abs(d) > within[year] {
+				t.Errorf("population 1 January %d: %.0f, %+.1f %% from SSB's %.0f (within %.0f %%)", year, pop, 100*d, want, 100*within[year])
+			}
+		}
+	}
+}
