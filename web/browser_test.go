@@ -193,8 +193,18 @@ func TestBrowser(t *testing.T) {
 	if n := evalJS[int](t, ctx, "chips", `document.querySelectorAll('.card .chip:not(.selection)').length`); n != 41 {
 		t.Errorf("List them gave %d region chips, want Nordland's 41", n)
 	}
+	// A file that names a projection keeps it (the form's National rates),
+	// and sends it back; one that does not gets the default.
+	run("load high-growth", chromedp.SetValue(chromedp.CSS(`#file`), "high-growth.toml"), chromedp.Click(chromedp.CSS(`#load`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`.card`)))
+	if got := evalJS[string](t, ctx, "projection", `document.getElementById('projection').value + ' ' + settle.spec().projection`); got != "ssb-2024-high ssb-2024-high" {
+		t.Errorf("high-growth.toml: the form's projection and spec say %q, want ssb-2024-high", got)
+	}
 	run("load rogfast again", chromedp.SetValue(chromedp.CSS(`#file`), "rogfast.toml"), chromedp.Click(chromedp.CSS(`#load`)),
 		chromedp.WaitVisible(chromedp.CSS(`.card[data-kind="region_enlargement"] .chip`)))
+	if got := evalJS[string](t, ctx, "projection", `document.getElementById('projection').value + ' ' + settle.spec().projection`); got != "ssb-2024-main undefined" {
+		t.Errorf("rogfast.toml: the form's projection and spec say %q, want the default ssb-2024-main, not sent", got)
+	}
 
 	// 5. Teaching mode: the teaching world, play/pause/step, explanations.
 	run("teaching", chromedp.Click(chromedp.CSS(`#teaching`)), chromedp.WaitVisible(chromedp.CSS(`#map1 path[data-code="T14"]`)),

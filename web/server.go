@@ -362,15 +362,31 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) {
 			Region: one, RegionPlural: many})
 	}
 	writeJSON(w, map[string]any{
-		"worlds":    ws,
-		"kinds":     catalogue(),
-		"limits":    map[string]any{"maxPersons": s.opts.Limits.MaxPersons, "maxYears": s.opts.Limits.MaxYears},
-		"maxRuns":   s.opts.MaxRuns,
-		"motives":   record.MotiveNames,
-		"scenarios": s.opts.ScenariosDir != "",
+		"worlds":  ws,
+		"kinds":   catalogue(),
+		"limits":  map[string]any{"maxPersons": s.opts.Limits.MaxPersons, "maxYears": s.opts.Limits.MaxYears},
+		"maxRuns": s.opts.MaxRuns,
+		"motives": record.MotiveNames,
+		// The national projections a scenario may follow, the default first.
+		"projections": projectionsJSON(),
+		"scenarios":   s.opts.ScenariosDir != "",
 		// Where other devices open the app (none on a loopback server).
 		"urls": s.networkURLs(r),
 	})
+}
+
+// projectionsJSON lists world.Projections for the form, the default first.
+func projectionsJSON() []map[string]string {
+	out := []map[string]string{}
+	for _, p := range world.Projections {
+		one := map[string]string{"name": p.Name, "title": p.Title, "short": p.Short}
+		if p.Name == world.DefaultProjection {
+			out = append([]map[string]string{one}, out...)
+		} else {
+			out = append(out, one)
+		}
+	}
+	return out
 }
 
 func (s *Server) worldMap(w http.ResponseWriter, r *http.Request) {

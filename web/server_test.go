@@ -696,7 +696,7 @@ func TestScenarioFilesRoundTrip(t *testing.T) {
 			if _, err := orig.LoadWorld(); err != nil {
 				t.Fatal(err)
 			}
-			if got.Name != orig.Name || got.Years != orig.Years || got.Seed != orig.Seed || got.World != orig.World ||
+			if got.Name != orig.Name || got.Years != orig.Years || got.Seed != orig.Seed || got.World != orig.World || got.Projection != orig.Projection ||
 				!reflect.DeepEqual(got.Overrides, orig.Overrides) || len(got.Interventions) != len(orig.Interventions) {
 				t.Fatalf("the download differs from %s:\n%s", f, data)
 			}

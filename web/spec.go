@@ -21,12 +21,15 @@ import (
 // web app accepts exactly what `settle run` accepts, with the same
 // messages; it adds only the server's own limits (Limits).
 type Spec struct {
-	Name          string             `json:"name"`
-	Description   string             `json:"description,omitempty"`
-	World         string             `json:"world"`
-	Years         int                `json:"years"`
-	Seed          uint64             `json:"seed"`
-	Scale         float64            `json:"scale"`
+	Name        string  `json:"name"`
+	Description string  `json:"description,omitempty"`
+	World       string  `json:"world"`
+	Years       int     `json:"years"`
+	Seed        uint64  `json:"seed"`
+	Scale       float64 `json:"scale"`
+	// Projection names the national projection the rates follow
+	// (world.Projections); "" is the default.
+	Projection    string             `json:"projection,omitempty"`
 	Behaviour     map[string]float64 `json:"behaviour,omitempty"`
 	Interventions []Intervention     `json:"interventions,omitempty"`
 }
@@ -200,6 +203,9 @@ func (sp *Spec) TOML(w *world.World) []byte {
 	fmt.Fprintf(&b, "years = %d\n", sp.Years)
 	fmt.Fprintf(&b, "seed = %d\n", sp.Seed)
 	fmt.Fprintf(&b, "scale = %s\n", tomlNumber(sp.Scale))
+	if sp.Projection != "" {
+		fmt.Fprintf(&b, "projection = %s\n", tomlString(sp.Projection))
+	}
 	if len(sp.Behaviour) > 0 {
 		b.WriteString("\n[behaviour]\n")
 		for _, name := range sortedKeys(sp.Behaviour) {
@@ -474,6 +480,9 @@ func specError(file string, err error) *SpecError {
 // regions it selected), its parameters as JSON values.
 func SpecOf(s *scenario.Scenario, w *world.World) Spec {
 	sp := Spec{Name: s.Name, Description: s.Description, World: s.World, Years: s.Years, Seed: s.Seed, Scale: s.Scale}
+	if s.Projection != world.DefaultProjection {
+		sp.Projection = s.Projection // the default is left out, as a new form leaves it
+	}
 	if len(s.Overrides) > 0 {
 		sp.Behaviour = map[string]float64{}
 		for k, v := range s.Overrides {

@@ -17,6 +17,7 @@ import (
 type Projection struct {
 	Name   string // the scenario key's value, e.g. "ssb-2024-main"
 	Title  string // for summaries: "SSB 2024, main alternative (MMM)"
+	Short  string // for a form: "SSB 2024 main (MMM)"
 	Source string
 	// Years are the calendar years of the points, ascending. A projection
 	// without points (Constant) holds the world's rates.
@@ -63,6 +64,7 @@ var Projections = []*Projection{
 	{
 		Name:           "ssb-2024-main",
 		Title:          "SSB 2024, main alternative (MMM)",
+		Short:          "SSB 2024 main (MMM)",
 		Source:         ssbSource,
 		Years:          ssbYears,
 		TotalFertility: []float64{1.42, 1.57, 1.66, 1.66, 1.66},
@@ -73,6 +75,7 @@ var Projections = []*Projection{
 	{
 		Name:           "ssb-2024-low",
 		Title:          "SSB 2024, low national growth (LLL)",
+		Short:          "SSB 2024 low growth (LLL)",
 		Source:         ssbSource,
 		Years:          ssbYears,
 		TotalFertility: []float64{1.35, 1.22, 1.21, 1.22, 1.22},
@@ -83,6 +86,7 @@ var Projections = []*Projection{
 	{
 		Name:           "ssb-2024-high",
 		Title:          "SSB 2024, high national growth (HHH)",
+		Short:          "SSB 2024 high growth (HHH)",
 		Source:         ssbSource,
 		Years:          ssbYears,
 		TotalFertility: []float64{1.48, 1.86, 1.91, 1.91, 1.91},
@@ -93,6 +97,7 @@ var Projections = []*Projection{
 	{
 		Name:   ConstantProjection,
 		Title:  "the world's rates of the start year, held constant",
+		Short:  "2024's, held constant",
 		Source: "the world's Rates (Norway: SSB 2023–24 fertility, mortality, immigration and emigration; rates.go)",
 	},
 }

@@ -100,6 +100,13 @@ async function init() {
     return;
   }
   const cfg = state.config;
+  for (const p of cfg.projections) {
+    const o = document.createElement('option');
+    o.value = p.name;
+    o.textContent = p.short;
+    o.title = p.title;
+    $('projection').appendChild(o);
+  }
   for (const w of cfg.worlds) {
     const o = document.createElement('option');
     o.value = w.name;
@@ -1138,6 +1145,8 @@ function spec() {
     name: $('name').value.trim(), world: $('world').value, years: num('years'), seed: num('seed'), scale: decimal($('scale').value),
     interventions: [],
   };
+  // The default projection (the first) is left out, as in a file that does not name one.
+  if ($('projection').selectedIndex > 0) s.projection = $('projection').value;
   if (state.behaviour) s.behaviour = state.behaviour;
   if (state.description) s.description = state.description;
   for (const card of $('interventions').children) {
@@ -1395,6 +1404,7 @@ async function applySpec(s) {
   $('years').value = s.years;
   $('seed').value = s.seed;
   $('name').value = s.name;
+  $('projection').value = s.projection || state.config.projections[0].name;
   state.behaviour = s.behaviour || null;
   state.description = s.description || '';
   $('behaviour-note').textContent = s.behaviour ? `Behaviour from the file: ${Object.entries(s.behaviour).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
