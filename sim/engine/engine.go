@@ -19,7 +19,13 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.11.0 follows a national population
+// when the results of a scenario do: 0.12.0 gives emigration an age
+// profile (world.Rates.EmigrationByAge: households emigrate at a
+// propensity by the head's age, about as young as immigrants, where every
+// age left equally often; the national rate is kept), which takes the
+// population of 2050 from 3.8 % above SSB's main projection to 1.0 % and
+// has deaths overtake births in the late 2040s, and refits the migration
+// behaviour (targets/fitted/norway-2026-11-28c); 0.11.0 follows a national population
 // projection year by year (world.Projections; by default SSB's 2024 main
 // alternative: total fertility rising from 1.42 to 1.66, life expectancy
 // from 83.3 to 87.4 years in 2050 and net migration falling from 41,093
@@ -73,7 +79,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.11.0"
+const Version = "0.12.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

@@ -105,6 +105,7 @@ type observer struct {
 	inc [][]int32
 	pop [][2][world.MaxAge + 1]int32
 	wp  [][world.MaxAge + 1]int32
+	ra  [][world.MaxAge + 1]int32 // recent immigrants (under ten years) by age
 	// st: per worker, residents by region, sex, age group and education
 	// level (the cells of a region: structSex, structCells).
 	st     [][]int32
@@ -136,15 +137,18 @@ func (sim *Sim) observe() {
 	if len(o.pop) != nw {
 		o.pop = make([][2][world.MaxAge + 1]int32, nw)
 		o.wp = make([][world.MaxAge + 1]int32, nw)
+		o.ra = make([][world.MaxAge + 1]int32, nw)
 	}
 	clear(o.pop)
 	clear(o.wp)
+	clear(o.ra)
 	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
 		cnt := o.cnt[w]
 		inc := o.inc[w]
 		st := o.st[w]
 		pop := &o.pop[w]
 		wp := &o.wp[w]
+		ra := &o.ra[w]
 		flags := p.Flags[lo:hi]
 		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
 		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
@@ -168,7 +172,9 @@ func (sim *Sim) observe() {
 			imm := int32(f>>immigrantBit) & 1
 			row[cHouseholds] += int32(f>>headBit) & 1
 			row[cImmigrants] += imm
-			row[cRecentImmigrants] += imm & b2i(years[i] < 10)
+			recent := imm & b2i(years[i] < 10)
+			row[cRecentImmigrants] += recent
+			ra[age] += recent
 			row[cAge0+int(ageBand[age])]++
 			st[r*structCells+int(sx)*structSex+int(ageGroup[age])*record.NumEducation+int(edus[i]&3)]++
 			act := acts[i]
@@ -301,6 +307,12 @@ func (sim *Sim) observe() {
 			t += int64(o.wp[w][a])
 		}
 		s.PartneredWomen[a] = float64(t) / float64(max(1, rec.Population[0][a]))
+		t = 0
+		for w := 0; w < nw; w++ {
+			t += int64(o.ra[w][a])
+		}
+		s.Ages[a] = rec.Population[0][a] + rec.Population[1][a]
+		s.RecentByAge[a] = t
 	}
 	// The flows, read part by part of the table in parallel (the blocks
 	// written are scattered over it) and joined in order.

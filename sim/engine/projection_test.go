@@ -44,9 +44,13 @@ func TestProjectionConfig(t *testing.T) {
 
 // TestProjectionPopulation: Norway's simulated population follows SSB's
 // main projection, where holding the rates of 2024 overshot it: within
-// 2 % in 2030 and 5 % in 2050 (engine 0.10.0's constant rates: +5.6 % in
-// 2050), and the net migration of 2030 is SSB's within sampling noise.
-// Scale 0.05, 26 years.
+// 2 % in 2030 and 2050 (engine 0.10.0's constant rates: +5.6 % in 2050;
+// 0.11.0, whose emigrants were as old as the residents: +3.8 %), the net
+// migration of 2030 is SSB's within sampling noise, emigration stays at
+// the world's rate (7 per 1000 a year, within 3 % over the run), and
+// deaths have overtaken births in 2050–2053 (SSB: after 2045; here about
+// 2050; 0.11.0 still had 11,000 more births than deaths in 2053). Scale
+// 0.05, 30 years.
 func TestProjectionPopulation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Norway at scale 0.05 for 26 years")
@@ -54,18 +58,24 @@ func TestProjectionPopulation(t *testing.T) {
 	w := loadWorld(t, "norway-2024")
 	main := world.FindProjection(world.DefaultProjection)
 	ssb := map[int]float64{2030: 5749712, 2050: 6146321}
-	within := map[int]float64{2030: 0.02, 2050: 0.05}
+	within := map[int]float64{2030: 0.02, 2050: 0.02}
+	var emigrants, residents, lateBirths, lateDeaths float64
 	sim, err := New(w, Config{Seed: 1, Scale: 0.05, Behaviour: params.Default()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for sim.State().Year < 2050 {
+	for sim.State().Year < 2054 {
+		before := sim.State().Residents
 		rec := sim.Step()
-		var pop, net float64
+		var pop, net, births, deaths float64
 		for _, r := range rec.Regions {
 			pop += float64(r.Population) * rec.Weight
 			net += float64(r.Immigrants-r.Emigrants) * rec.Weight
+			births += float64(r.Births)
+			deaths += float64(r.Deaths)
+			emigrants += float64(r.Emigrants)
 		}
+		residents += float64(before)
 		year := rec.Year // 1 January of year; its flows are those of year − 1
 		if year-1 == 2030 {
 			want := main.NetMigration[1]
@@ -75,6 +85,10 @@ func TestProjectionPopulation(t *testing.T) {
 			}
 			t.Logf("net migration in 2030: %.0f (SSB %.0f)", net, want)
 		}
+		if year-1 >= 2050 {
+			lateBirths += births
+			lateDeaths += deaths
+		}
 		if want, ok := ssb[year]; ok {
 			d := pop/want - 1
 			t.Logf("population 1 January %d: %.0f, SSB %.0f (%+.1f %%)", year, pop, want, 100*d)
@@ -82,5 +96,13 @@ func TestProjectionPopulation(t *testing.T) {
 				t.Errorf("population 1 January %d: %.0f, %+.1f %% from SSB's %.0f (within %.0f %%)", year, pop, 100*d, want, 100*within[year])
 			}
 		}
+	}
+	if !(lateDeaths > lateBirths) {
+		t.Errorf("2050–2053: %.0f births and %.0f deaths (simulated); SSB has deaths overtake births after 2045", lateBirths, lateDeaths)
+	}
+	rate := emigrants / residents
+	t.Logf("emigrants per 1000 residents a year: %.2f", 1000*rate)
+	if math.Abs(rate/0.007-1) > 0.03 {
+		t.Errorf("emigrants per 1000 residents a year %.2f, want the world's 7 within 3 %%", 1000*rate)
 	}
 }

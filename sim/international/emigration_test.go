@@ -17,6 +17,7 @@ type group struct {
 	name         string
 	region       uint16
 	immigrant    bool
+	age          int // the head's
 	years, size  int
 	households   int
 	rate         float64 // the yearly emigration probability of the household
@@ -25,24 +26,29 @@ type group struct {
 
 // TestEmigrationRates checks the keyed emigration draw (each head's own
 // uniform against a bound, then its rate) against plain Bernoulli
-// expectations: households of natives, of recent immigrants in a
-// region with and without the integration lever (Retention) and of
-// immigrants who arrived long ago, mixed in the slots and spread over
-// several chunks, emigrate at base·native, base·F·(1 − retention) and
-// base·native, with native = (1 − share·F)/(1 − share) for the share of
-// recent immigrants; whole households leave, the ledger counts them and
-// jobs they held are freed.
+// expectations: households of natives (heads aged 40, 28 and 70), of
+// recent immigrants in a region with and without the integration lever
+// (Retention) and of immigrants who arrived long ago, mixed in the slots
+// and spread over several chunks, emigrate at base·k·a(age),
+// base·k·a(age)·F·(1 − retention) and base·k·a(age), where a is
+// world.Rates.EmigrationByAge and k = residents / Σ_heads size·a(age)·(F
+// for recent immigrants), the retention left out; the expected emigrants
+// without retention are base × residents; whole households leave, the
+// ledger counts them and jobs they held are freed.
 func TestEmigrationRates(t *testing.T) {
 	const base = 0.04
 	groups := []*group{
-		{name: "natives, alone", region: 0, size: 1, households: 60_000},
-		{name: "natives, families", region: 1, size: 3, households: 20_000},
-		{name: "recent immigrants", region: 0, immigrant: true, years: 2, size: 2, households: 15_000},
-		{name: "recent immigrants, retention 0.5", region: 1, immigrant: true, years: 9, size: 1, households: 20_000},
-		{name: "immigrants arrived long ago", region: 1, immigrant: true, years: 10, size: 1, households: 10_000},
+		{name: "natives, alone", region: 0, age: 40, size: 1, households: 60_000},
+		{name: "natives aged 28, alone", region: 0, age: 28, size: 1, households: 20_000},
+		{name: "natives aged 70, alone", region: 1, age: 70, size: 1, households: 40_000},
+		{name: "natives, families", region: 1, age: 40, size: 3, households: 20_000},
+		{name: "recent immigrants", region: 0, age: 40, immigrant: true, years: 2, size: 2, households: 15_000},
+		{name: "recent immigrants, retention 0.5", region: 1, age: 40, immigrant: true, years: 9, size: 1, households: 20_000},
+		{name: "immigrants arrived long ago", region: 1, age: 40, immigrant: true, years: 10, size: 1, households: 10_000},
 	}
 	w := &world.World{Regions: make([]world.Region, 2)}
 	w.Rates.EmigrationRate = base
+	w.Rates.EmigrationByAge = world.NorwayRates().EmigrationByAge
 	s := &state.State{World: w, P: params.Default(), Regions: make([]state.RegionState, 2), Seed: 5, Year: 2030, Scale: 1}
 	s.SetWorkers(2)
 	s.Regions[1].Retention = 0.5
@@ -72,7 +78,7 @@ func TestEmigrationRates(t *testing.T) {
 			}
 			x := hh{g: g}
 			for m := 0; m < g.size; m++ {
-				i := p.Add(population.Person{Age: uint8(40 - 15*m), Flags: flags, Years: uint8(g.years), Act: population.Employed,
+				i := p.Add(population.Person{Age: uint8(g.age - 15*m), Flags: flags, Years: uint8(g.years), Act: population.Employed,
 					Edu: population.EduMaster, JobSkill: world.SkillHigh, Region: g.region, Work: 1 - g.region, Home: g.region, Second: population.NoRegion})
 				if m == 0 {
 					p.NewHousehold(i)
@@ -90,14 +96,33 @@ func TestEmigrationRates(t *testing.T) {
 		}
 	}
 	s.Residents, s.RecentImmigrants = residents, recent
-	share := float64(recent) / float64(residents)
 	F := s.P.ImmigrantEmig
-	native := (1 - share*F) / (1 - share)
+	a := &w.Rates.EmigrationByAge
+	var sum float64 // Σ_heads size × a(age) × (F for recent immigrants)
 	for _, g := range groups {
-		g.rate = base * native
+		x := a[g.age]
 		if g.immigrant && g.years < 10 {
-			g.rate = base * F * (1 - s.Regions[g.region].Retention)
+			x *= F
 		}
+		sum += float64(g.households*g.size) * x
+	}
+	k := float64(residents) / sum
+	var expected float64 // emigrants, persons, without retention
+	for _, g := range groups {
+		g.rate = base * k * a[g.age]
+		if g.immigrant && g.years < 10 {
+			g.rate *= F
+			expected += float64(g.households*g.size) * g.rate
+			g.rate *= 1 - s.Regions[g.region].Retention
+		} else {
+			expected += float64(g.households*g.size) * g.rate
+		}
+	}
+	if math.Abs(expected/(base*float64(residents))-1) > 1e-9 {
+		t.Fatalf("expected emigrants without retention %.1f, want base × residents %.1f", expected, base*float64(residents))
+	}
+	if old, young := groups[2].rate, groups[1].rate; !(young > 10*old) {
+		t.Errorf("a household of 28 emigrates at %.4f, one of 70 at %.4f: want the young far more often", young, old)
 	}
 	filled := [2]int32{s.Regions[0].Filled[world.SkillHigh], s.Regions[1].Filled[world.SkillHigh]}
 	s.BeginTick()

@@ -15,9 +15,11 @@ import (
 
 // Model holds per-chunk buffers.
 type Model struct {
-	chunks [][]emigrant // per chunk: the heads of emigrating households
-	cdf    []float64
-	ageCDF []float64
+	chunks  [][]emigrant // per chunk: the heads of emigrating households
+	weights []float64    // per chunk: Σ size × propensity of its heads (weight)
+	ratio   float64      // weight's sum over the census's, when last summed
+	cdf     []float64
+	ageCDF  []float64
 	// Guide tables of cdf (this year's) and ageCDF.
 	regions, ages guide
 	heads         []int32 // the household heads the last arrive added
@@ -60,33 +62,110 @@ const (
 // with large differences by country of origin).
 var immigrantEdu = [4]float64{0.4, 0.25, 0.22, 0.13}
 
-// headShift moves the Head flag onto the Alive flag (a compile-time check
-// below that both are single bits, Alive the lowest).
-const headShift = 8
+// headShift moves the Head flag onto the Alive flag, immigrantShift the
+// Immigrant flag onto bit 0 (a compile-time check below that they are
+// single bits, Alive the lowest).
+const (
+	headShift      = 8
+	immigrantShift = 1
+)
 
-var _ = [1]int{}[population.Head^population.Alive<<headShift|population.Alive^1]
+var _ = [1]int{}[population.Head^population.Alive<<headShift|population.Alive^1|population.Immigrant^1<<immigrantShift]
+
+// ratioYears is how often (in simulated years) the emigration weight is
+// summed over the households; in the years between it is estimated from
+// the census (weight).
+const ratioYears = 5
+
+// weight returns Σ over households of size × the head's emigration
+// propensity (world.Rates.EmigrationByAge, times F for a recent
+// immigrant). Summing it over the households is dear (about 15 ms of a
+// year for Norway), so it is done in the first year and every ratioYears
+// after, and in the years between estimated from the census: the same sum
+// over residents of the propensity of their own age, times the ratio of
+// the two sums when last summed (the make-up of households by age changes
+// slowly: the ratio moves about 0.5 % a year). A state without a census
+// (made by hand) is summed every year.
+func (m *Model) weight(s *state.State, F float64) float64 {
+	byAge := &s.World.Rates.EmigrationByAge
+	var census float64
+	for a, x := range byAge {
+		census += x * (float64(s.Ages[a]) + (F-1)*float64(s.RecentByAge[a]))
+	}
+	if census > 0 && m.ratio > 0 && (s.Year-s.World.StartYear)%ratioYears != 0 {
+		return census * m.ratio
+	}
+	nc := s.NumChunks()
+	if len(m.weights) != nc {
+		m.weights = make([]float64, nc)
+	}
+	p := &s.Persons
+	factor := [2]float64{1, F}
+	// Σ over residents of their head's propensity, without a branch (every
+	// slot reads its head: members of a household mostly lie side by
+	// side, so the reads hit the cache).
+	s.ForChunks(0, func(c, lo, hi int, _ *state.RNG) {
+		var w [4]float64 // four sums, so that one addition does not wait for the last
+		hh := p.HH[lo:hi]
+		for j, f := range p.Flags[lo:hi] {
+			// A free slot (household None) reads slot 0's household and
+			// counts 0.
+			h := max(p.First[max(hh[j], 0)], 0)
+			recent := int(p.Flags[h]>>immigrantShift) & 1 & int(b2u(p.Years[h] < 10))
+			w[j&3] += float64(f&population.Alive) * byAge[p.Age[h]] * factor[recent]
+		}
+		m.weights[c] = (w[0] + w[1]) + (w[2] + w[3])
+	})
+	var total float64
+	for _, w := range m.weights { // in chunk order: the same sum for any number of workers
+		total += w
+	}
+	m.ratio = 0
+	if census > 0 {
+		m.ratio = total / census
+	}
+	return total
+}
+
+// b2u is 1 for true and 0 for false (compiled without a branch).
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // Step emigrates and immigrates for one year.
 func (m *Model) Step(s *state.State) {
 	p := &s.Persons
 	P := &s.P
 	rates := s.NationalRates() // this year's (world.Rates.In)
-	// Emigration by household, decided by the head. Recent immigrants (under
-	// ten years) emigrate ImmigrantEmig times as often as the rest; the rest's
-	// rate is set so that the national rate is the world's.
+	// Emigration by household, decided by the head, at a propensity by the
+	// head's age (world.Rates.EmigrationByAge: emigrants are young), times
+	// ImmigrantEmig for recent immigrants (under ten years), less an
+	// integration programme's retention. The scale k makes the expected
+	// emigrants the world's rate × the residents: k = residents /
+	// Σ_heads size × propensity, the retention left out of the sum, so
+	// that a programme keeps its emigrants without raising others'
+	// (weight).
 	total := float64(s.Residents)
-	share := float64(s.RecentImmigrants) / math.Max(total, 1)
 	F := P.ImmigrantEmig
-	native := math.Max(0, (1-share*F)/math.Max(1e-9, 1-share))
 	base := rates.EmigrationRate * P.EmigrationScale
+	byAge := &s.World.Rates.EmigrationByAge
 	nc := s.NumChunks()
 	for len(m.chunks) < nc {
 		m.chunks = append(m.chunks, nil)
 	}
+	k := total / math.Max(m.weight(s, F), 1e-9)
+	var maxAge float64
+	for _, x := range byAge {
+		maxAge = max(maxAge, x)
+	}
 	// Each living head's keyed uniform u (state.Keyed): a head with u
 	// below the highest rate pmax has its own rate computed, and emigrates
 	// when u is below it too. Exact: P(u < rate) = rate.
-	pmax := math.Min(1, base*math.Max(native, F))
+	pmax := math.Min(1, base*k*maxAge*math.Max(1, F))
+	pNative := math.Min(1, base*k*maxAge)
 	s.ForChunks(state.StreamInternational, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		// Each living head's own draw (common random numbers); an
@@ -96,16 +175,17 @@ func (m *Model) Step(s *state.State) {
 		// Every slot draws, against a bound of 0 (never below) unless it
 		// holds a living head: heads and others alternate unpredictably,
 		// and a mispredicted branch costs more than the hash.
-		bound := [2]float64{0, pmax}
+		// The bound by head (bit 1) and immigrant (bit 0).
+		bound := [4]float64{0, 0, pNative, pmax}
 		for j, f := range flags {
 			i := lo + j
 			u := kEmig.U(i)
-			if !(u < bound[int(f>>headShift&f)&population.Alive]) {
+			if !(u < bound[int(f>>headShift&f)&population.Alive<<1|int(f>>immigrantShift)&1]) {
 				continue
 			}
-			r := base * native
+			r := base * k * byAge[p.Age[i]]
 			if f&population.Immigrant != 0 && p.Years[i] < 10 {
-				r = base * F * (1 - s.Regions[p.Region[i]].Retention)
+				r *= F * (1 - s.Regions[p.Region[i]].Retention)
 			}
 			if u < r {
 				out = append(out, emigrant{int32(i), p.Region[i]})

@@ -136,11 +136,11 @@ type Params struct {
 //	settle calibrate targets/fitted/calibration.toml --max-evals 300
 //
 // against targets/norway.toml over its 20-year window
-// (targets/fitted/norway-2026-11-28b: engine 0.11.0, whose national
-// rates follow SSB's 2024 main projection, refitted from
-// norway-2026-11-28's values (engine 0.10.0, which starts in balance);
-// loss 3.42 at the start and 3.08 fitted; 3.05 in validation at scale 0.6
-// with other seeds; every checked target met, 29 of 29 and 58 of 58).
+// (targets/fitted/norway-2026-11-28c: engine 0.12.0, whose emigrants are
+// young and whose national rates follow SSB's 2024 main projection,
+// refitted from norway-2026-11-28b's values (engine 0.11.0); loss 3.71 at
+// the start and 3.57 fitted; 3.64 in validation at scale 0.6 with other
+// seeds; every checked target met, 29 of 29 and 58 of 58).
 // util_dwellings (1) is not fitted: its weight is what the aggregation of
 // dwellings into regions requires. move_scale (2.0) was set by
 // hand for an earlier fit's start, which restored the moving rates that
@@ -161,7 +161,7 @@ func Default() Params {
 		StudyDropout:    0.08,
 		StudyChoices:    10,
 		StudyDistance:   1.5,
-		StudyAtHome:     0.77788,
+		StudyAtHome:     0.78489,
 
 		SeparationRate:    0.06,
 		RetirementAge:     65,
@@ -183,28 +183,28 @@ func Default() Params {
 		ConstructionRemote: 0.4,
 
 		MoveScale:       2.0,
-		BaseA2:          0.273,
-		BaseMu2:         18.937,
-		BaseAlpha2:      0.11409,
-		BaseLambda2:     0.24228,
-		BaseC:           0.029099,
-		PhaseFactor:     Phased{0, 0.83039, 1, 0.9118, 0.84092, 0.79645},
-		SchoolChild:     0.69076,
-		YoungWomen:      1.5222,
-		YoungWomenShift: 2.9839,
+		BaseA2:          0.27187,
+		BaseMu2:         18.9,
+		BaseAlpha2:      0.1144,
+		BaseLambda2:     0.24887,
+		BaseC:           0.028852,
+		PhaseFactor:     Phased{0, 0.85834, 1, 0.90246, 0.83023, 0.7913},
+		SchoolChild:     0.68921,
+		YoungWomen:      1.5433,
+		YoungWomenShift: 3.0444,
 		TenureDecay:     0.08,
-		HomeStay:        0.11145,
+		HomeStay:        0.11442,
 		JobLossMove:     2.5,
 		GraduateMove:    3,
 		PartnerMove:     3,
 		RetireMove:      1.4,
-		OpportunityW:    0.21343,
+		OpportunityW:    0.22038,
 		ImmigrantMove:   2,
 
 		UtilJobs:     Phased{0, 0.2, 0.9, 0.5, 0.4, 0},
 		UtilVacancy:  Phased{0, 0.1, 0.4, 0.3, 0.3, 0},
 		UtilPrice:    Phased{0, -0.3, -0.6, -1.2, -0.8, -0.6},
-		UtilSize:     Phased{0, 0.18974, 0.31087, -0.098767, -0.098815, -0.23251},
+		UtilSize:     Phased{0, 0.21716, 0.3101, -0.098703, -0.098754, -0.39522},
 		UtilServices: Phased{0, 0, 0, 0.8, 0.3, 1.0},
 		UtilCulture:  Phased{0, 0.8, 0.8, 0.1, 0.3, 0.3},
 		UtilNature:   Phased{0, 0, 0, 0.6, 0.5, 0.6},
@@ -212,7 +212,7 @@ func Default() Params {
 		UtilBroadband: Phased{0, 0.009, 0.018, 0.036, 0.024, 0.018},
 		UtilCampus:    Phased{0, 1.0, 0.1, 0, 0, 0},
 		UtilHome:      Phased{0, 0.5, 1.5, 2.2, 1.5, 2.0},
-		UtilDistance:  Phased{0, -0.41831, -4.5516, -3.3555, -2.4, -2.55},
+		UtilDistance:  Phased{0, -0.40784, -4.5849, -3.2368, -2.4, -2.55},
 		UtilDwell:     1,
 
 		ImmigrationScale: 1,

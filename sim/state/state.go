@@ -183,6 +183,9 @@ type State struct {
 	Residents, RecentImmigrants int64
 	// PartneredWomen[age] is the share of women of that age living in a couple.
 	PartneredWomen [world.MaxAge + 1]float64
+	// Ages[age] counts the residents of that age (simulated persons), and
+	// RecentByAge[age] those of them who immigrated under ten years ago.
+	Ages, RecentByAge [world.MaxAge + 1]int64
 
 	Year    int
 	Seed    uint64

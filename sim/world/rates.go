@@ -93,6 +93,7 @@ func NorwayRates() Rates {
 	r.ImmigrationRate = ImmigrationRate
 	r.EmigrationRate = EmigrationRate
 	immigrantAge(&r.ImmigrantAge)
+	emigrationByAge(&r.EmigrationByAge, &r.AgeStructure)
 	educationByAge(&r.HigherEducation, &r.UpperSecondary)
 	educationBySex(&r.HigherEducationSex)
 	r.MasterShare = MasterShareOfHigher
@@ -258,6 +259,58 @@ func immigrantAge(g *[MaxAge + 1]float64) {
 	}
 	for x := range g {
 		g[x] /= sum
+	}
+}
+
+// maxEmigrationFactor and minEmigrationFactor bound EmigrationByAge
+// (relative to the mean over adults, 1): the propensity is highest in the
+// late twenties, about 2.9 times the mean, and the cap only guards the
+// ratio where the population is thin; the floor keeps some emigration
+// in old age (pensioners moving abroad: about 5 % of emigrants are 60 or
+// over here).
+const (
+	maxEmigrationFactor = 6
+	minEmigrationFactor = 0.15
+)
+
+// emigrationByAge fills f with a household's relative propensity to
+// emigrate by the age of its head: the adult immigrants' age distribution
+// (immigrantAge's adult component, a bell peaking at 27, without the
+// children, who come with their parents) over the population's
+// (AgeStructure, both sexes), so that the heads who emigrate are about as
+// old as those who arrive. SSB ("Flytting"):
+// emigrants, like immigrants, are mostly 20–40, many of them immigrants
+// moving on or back, and few emigrate after 60. With every age equally
+// likely to leave (engine 0.11.0 and earlier), emigration took the old as
+// often as the young, and net migration, young, swelled the cohorts of
+// parents: births still exceeded deaths by 11,000 in 2053, where SSB's
+// main projection has deaths overtake births by 2045. Heads under 18 (rare)
+// get the factor of 18. The scale is arbitrary (the engine normalises it).
+func emigrationByAge(f *[MaxAge + 1]float64, ages *[2][MaxAge + 1]float64) {
+	for x := 18; x <= MaxAge; x++ {
+		t := float64(x)
+		d := t - 27
+		sd := 6.0
+		if d > 0 {
+			sd = 11.0
+		}
+		adult := math.Exp(-d * d / (2 * sd * sd))
+		if pop := ages[0][x] + ages[1][x]; pop > 0 {
+			f[x] = adult / pop
+		}
+	}
+	// Mean 1 over the population aged 18 and over.
+	var sum, n float64
+	for x := 18; x <= MaxAge; x++ {
+		pop := ages[0][x] + ages[1][x]
+		sum += f[x] * pop
+		n += pop
+	}
+	for x := 18; x <= MaxAge; x++ {
+		f[x] = min(maxEmigrationFactor, max(minEmigrationFactor, f[x]*n/sum))
+	}
+	for x := 0; x < 18; x++ {
+		f[x] = f[18]
 	}
 }
 

@@ -154,6 +154,10 @@ type Rates struct {
 	EmigrationRate  float64
 	// ImmigrantAge[age] is the age distribution of immigrants (sums to 1).
 	ImmigrantAge [MaxAge + 1]float64
+	// EmigrationByAge[age] is a household's relative propensity to
+	// emigrate by the age of its head (emigrationByAge); the engine scales
+	// it so that the national rate is EmigrationRate.
+	EmigrationByAge [MaxAge + 1]float64
 	// HigherEducation[age] is the national share with higher education
 	// (bachelor or more) at that age; MasterShare is the share of those with
 	// a master's degree or more.
