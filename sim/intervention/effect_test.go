@@ -571,9 +571,10 @@ from_year = 2024
 coverage = 1
 `,
 		// Coverage is also an amenity (util_broadband), but by default a
-		// small one: the in-moves into the targets changed by +70 ± 655
-		// here (K = 6, engine 0.9.0; +1,237 ± 1,984 with 0.8.0, −797 ±
-		// 2,816 with 0.7.0), so that channel is tested in mech_test.go's
+		// small one: the in-moves into the targets changed by −93 ± 505
+		// here (K = 6, engine 0.12.0; +1,123 ± 934 with 0.11.0, +70 ± 655
+		// with 0.9.0, +1,237 ± 1,984 with 0.8.0, −797 ± 2,816 with
+		// 0.7.0), so that channel is tested in mech_test.go's
 		// TestBroadbandAmenity with a larger weight.
 		checks: []effectCheck{{metric: "remote workers living in the targets (end)", measure: targetRemoteWorkers, sign: +1}},
 	},
@@ -881,11 +882,11 @@ years = 3
 				return stockEnd(e, r, e.targets, func(g *record.Region) int64 { return g.Jobs })
 			},
 			sign: +1,
-			// The plant's jobs are all there (+1,583 medium-skill jobs at
-			// 5 %, seeds 1–6, engine 0.9.0), but some go to high-skill
+			// The plant's jobs are all there (+1,610 medium-skill jobs at
+			// 5 %, seeds 1–6, engine 0.12.0), but some go to high-skill
 			// workers of Rana, whose posts are withdrawn when nobody else
-			// fills them (labour: vacancy_withdrawal; −381 high-skill and
-			// −118 low-skill jobs): the region gains about 0.72× the jobs
+			// fills them (labour: vacancy_withdrawal; −359 high-skill and
+			// −105 low-skill jobs): the region gains about 0.76× the jobs
 			// added.
 			size: func(*effectEnv) (float64, float64, float64) { return 1500, 0.6, 1.25 },
 		}, {
