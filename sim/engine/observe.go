@@ -42,7 +42,7 @@ const (
 )
 
 // The bit positions above must be those of the flags (a compile-time check).
-var _ = [1]int{}[population.Immigrant^1<<immigrantBit|population.Remote^1<<remoteBit|population.Head^1<<headBit]
+var _ = [1]int{}[(population.Immigrant^1<<immigrantBit)|(population.Remote^1<<remoteBit)|(population.Head^1<<headBit)]
 
 // actCounter maps an activity to the counter it adds to (cOther: none).
 var actCounter = [...]int{

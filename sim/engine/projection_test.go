@@ -35,6 +35,29 @@ func TestProjectionConfig(t *testing.T) {
 		if tc.want == "constant" && (got.ImmigrationRate != w.Rates.ImmigrationRate || got.Mortality != w.Rates.Mortality) {
 			t.Errorf("constant: the rates of 2030 are not the world's")
 		}
+		// And it does: the immigrants of the tick of 2030 (in the record
+		// of 1 January 2031) are 2030's rate × the residents of 1 January
+		// 2030, rounded, not 2029's or 2031's.
+		pop := float64(s.Residents)
+		rec := sim.Step()
+		var arrived int64
+		for _, r := range rec.Regions {
+			arrived += r.Immigrants
+		}
+		at := func(y int) float64 {
+			return w.Rates.In(world.FindProjection(tc.want), y).ImmigrationRate * s.P.ImmigrationScale * pop
+		}
+		if math.Abs(float64(arrived)-at(2030)) > 1 {
+			t.Errorf("projection %q: %d immigrants in 2030, want 2030's rate × residents %.1f (2029's %.1f, 2031's %.1f)",
+				tc.name, arrived, at(2030), at(2029), at(2031))
+		}
+		// The check tells the years apart: 2029's rate is far from 2030's
+		// in every SSB alternative (net migration falls fast until 2030),
+		// and 2031's in the main one.
+		if tc.want != "constant" && math.Abs(at(2029)-at(2030)) < 3 || tc.want == world.DefaultProjection && math.Abs(at(2031)-at(2030)) < 3 {
+			t.Errorf("projection %q: 2029's, 2030's and 2031's immigrants %.1f, %.1f, %.1f are too close for this test to tell the years apart",
+				tc.name, at(2029), at(2030), at(2031))
+		}
 	}
 	_, err := New(w, Config{Seed: 1, Scale: 1, Behaviour: params.Default(), Projection: "ssb-main"})
 	if err == nil || !strings.Contains(err.Error(), `unknown projection "ssb-main"`) || !strings.Contains(err.Error(), "ssb-2024-main, ssb-2024-low") {
@@ -53,7 +76,7 @@ func TestProjectionConfig(t *testing.T) {
 // 0.05, 30 years.
 func TestProjectionPopulation(t *testing.T) {
 	if testing.Short() {
-		t.Skip("Norway at scale 0.05 for 26 years")
+		t.Skip("Norway at scale 0.05 for 30 years")
 	}
 	w := loadWorld(t, "norway-2024")
 	main := world.FindProjection(world.DefaultProjection)

@@ -314,9 +314,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 		// to hold against a national projection.
 		first, last := strconv.Itoa(s.FirstYear), strconv.Itoa(s.LastYear-1)
 		tw.Flush()
-		fmt.Fprintf(w, "Over %s–%s: births %s, deaths %s, immigrants %s, emigrants %s (net migration %s in %s, %s in %s)\n",
-			first, last, Group(s.Births), Group(s.Deaths), Group(s.Immigrants), Group(s.Emigrants),
-			signed(s.FirstNet), first, signed(s.LastNet), last)
+		if s.Years == 1 {
+			fmt.Fprintf(w, "In %s: births %s, deaths %s, immigrants %s, emigrants %s (net migration %s)\n",
+				first, Group(s.Births), Group(s.Deaths), Group(s.Immigrants), Group(s.Emigrants), signed(s.FirstNet))
+		} else {
+			fmt.Fprintf(w, "Over %s–%s: births %s, deaths %s, immigrants %s, emigrants %s (net migration %s in %s, %s in %s)\n",
+				first, last, Group(s.Births), Group(s.Deaths), Group(s.Immigrants), Group(s.Emigrants),
+				signed(s.FirstNet), first, signed(s.LastNet), last)
+		}
 	}
 	if s.Projection != "" {
 		tw.Flush()

@@ -274,11 +274,13 @@ const (
 )
 
 // emigrationByAge fills f with a household's relative propensity to
-// emigrate by the age of its head: the adult immigrants' age distribution
-// (immigrantAge's adult component, a bell peaking at 27, without the
-// children, who come with their parents) over the population's
-// (AgeStructure, both sexes), so that the heads who emigrate are about as
-// old as those who arrive. SSB ("Flytting"):
+// emigrate by the age of its head: a bell peaking at 27 with a standard
+// deviation of 6 years below and 11 above, the shape of immigrantAge's
+// adult component but without its step at 27 (immigrantAge divides each
+// side by its own width; here the two sides meet), over the population's
+// age distribution (AgeStructure, both sexes), so that the heads who
+// emigrate are young like those who arrive (a little older than
+// immigrantAge's heads past 27). SSB ("Flytting"):
 // emigrants, like immigrants, are mostly 20–40, many of them immigrants
 // moving on or back, and few emigrate after 60. With every age equally
 // likely to leave (engine 0.11.0 and earlier), emigration took the old as
