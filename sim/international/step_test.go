@@ -14,7 +14,10 @@ import (
 
 // norway returns the state of a fresh simulation of Norway at scale 0.05
 // (about 280,000 persons).
-func norway(t *testing.T) *state.State {
+func norway(t *testing.T) *state.State { return norwaySim(t).State() }
+
+// norwaySim returns a fresh simulation of Norway at scale 0.05.
+func norwaySim(t *testing.T) *engine.Sim {
 	t.Helper()
 	w, err := world.Load("norway-2024", "")
 	if err != nil {
@@ -24,7 +27,7 @@ func norway(t *testing.T) *state.State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sim.State()
+	return sim
 }
 
 // TestStepRates checks one step on Norway at scale 0.05: emigrants match
@@ -160,14 +163,7 @@ func TestImmigrantChildrenArriveWithAdults(t *testing.T) {
 // +3.0 % in the four years after the first sum, +0.4 to +1.0 % after the
 // second).
 func TestEmigrationWeightEstimate(t *testing.T) {
-	w, err := world.Load("norway-2024", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := engine.New(w, engine.Config{Seed: 6, Scale: 0.05, Behaviour: params.Default()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := norwaySim(t)
 	s := sim.State()
 	F := s.P.ImmigrantEmig
 	var running international.Model // sums in the first year and every fifth, estimates between
