@@ -406,6 +406,9 @@ func writeCompareSummary(w io.Writer, res *compare.Result, year int) error {
 		if n := p.CombinedNote(s); n != "" {
 			fmt.Fprintf(w, "  (%s)\n", strings.TrimSuffix(n, "."))
 		}
+		if n := p.ProjectionNote(s); n != "" {
+			fmt.Fprintf(w, "  (%s)\n", strings.TrimSuffix(n, "."))
+		}
 		fmt.Fprintln(w)
 	}
 	for _, s := range res.Sentences(year) {

@@ -152,6 +152,25 @@ func (p *Plan) CombinedNote(s int) string {
 	return ""
 }
 
+// ProjectionNote says, for a scenario s whose national projection differs
+// from the baseline's, that every figure includes the difference in
+// births, deaths and migration from abroad ("" otherwise): a scenario of
+// SSB's high alternative with a measure added is not the measure's effect.
+func (p *Plan) ProjectionNote(s int) string {
+	a, b := p.Scenarios[s].Projection, p.Scenarios[0].Projection
+	if a == b {
+		return ""
+	}
+	title := func(name string) string {
+		if pr := world.FindProjection(name); pr != nil {
+			return name + " (" + pr.Title + ")"
+		}
+		return name
+	}
+	return fmt.Sprintf("%s follows the national projection %s, the baseline %s: every figure includes the difference in births, deaths and migration from abroad.",
+		p.Scenarios[s].Name, title(a), title(b))
+}
+
 // namesAll reports whether target unit is named after every intervention
 // of scenario s: all of them target exactly its regions.
 func (p *Plan) namesAll(s int, unit *Unit) bool {

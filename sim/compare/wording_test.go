@@ -276,3 +276,21 @@ func TestProblemsOfEveryFile(t *testing.T) {
 		t.Errorf("problems not in the order of the files:\n%s", msg)
 	}
 }
+
+// TestProjectionNote: a scenario that follows another national projection
+// than the baseline's says so under its key figures (every figure includes
+// the difference in births, deaths and migration from abroad); one that
+// follows the baseline's says nothing.
+func TestProjectionNote(t *testing.T) {
+	p, err := NewPlan(load(t, "base.toml", "high.toml", "base.toml"), PlanOptions{Replicates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "high follows the national projection ssb-2024-high (SSB 2024, high national growth (HHH)), the baseline ssb-2024-main (SSB 2024, main alternative (MMM)): every figure includes the difference in births, deaths and migration from abroad."
+	if n := p.ProjectionNote(1); n != want {
+		t.Errorf("ProjectionNote(1):\n got %q\nwant %q", n, want)
+	}
+	if n := p.ProjectionNote(2); n != "" {
+		t.Errorf("ProjectionNote(2) of the baseline's projection: %q", n)
+	}
+}

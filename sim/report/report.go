@@ -168,14 +168,18 @@ func (v *view) KeyYearNote() string {
 
 // KeyNotes are the notes under scenario s's key figures: the
 // interventions whose regions are shown together only
-// (compare.Plan.GroupedNotes), and that a group's figures are those of
-// all the scenario's interventions (compare.Plan.CombinedNote).
+// (compare.Plan.GroupedNotes), that a group's figures are those of all
+// the scenario's interventions (compare.Plan.CombinedNote), and that the
+// scenario follows another national projection (ProjectionNote).
 func (v *view) KeyNotes(s int) []string {
 	var out []string
 	for _, n := range v.P.GroupedNotes(s) {
 		out = append(out, upperFirst(n)+".")
 	}
 	if n := v.P.CombinedNote(s); n != "" {
+		out = append(out, n)
+	}
+	if n := v.P.ProjectionNote(s); n != "" {
 		out = append(out, n)
 	}
 	return out
