@@ -39,10 +39,11 @@ const (
 	immigrantBit = 1 // population.Immigrant
 	remoteBit    = 2 // population.Remote
 	headBit      = 8 // population.Head
+	programmeBit = 10
 )
 
 // The bit positions above must be those of the flags (a compile-time check).
-var _ = [1]int{}[(population.Immigrant^1<<immigrantBit)|(population.Remote^1<<remoteBit)|(population.Head^1<<headBit)]
+var _ = [1]int{}[(population.Immigrant^1<<immigrantBit)|(population.Remote^1<<remoteBit)|(population.Head^1<<headBit)|(population.Programme^1<<programmeBit)]
 
 // actCounter maps an activity to the counter it adds to (cOther: none).
 var actCounter = [...]int{
@@ -106,6 +107,7 @@ type observer struct {
 	pop [][2][world.MaxAge + 1]int32
 	wp  [][world.MaxAge + 1]int32
 	ra  [][world.MaxAge + 1]int32 // recent immigrants (under ten years) by age
+	pa  [][world.MaxAge + 1]int32 // those of them who came with a programme
 	// st: per worker, residents by region, sex, age group and education
 	// level (the cells of a region: structSex, structCells).
 	st     [][]int32
@@ -138,10 +140,12 @@ func (sim *Sim) observe() {
 		o.pop = make([][2][world.MaxAge + 1]int32, nw)
 		o.wp = make([][world.MaxAge + 1]int32, nw)
 		o.ra = make([][world.MaxAge + 1]int32, nw)
+		o.pa = make([][world.MaxAge + 1]int32, nw)
 	}
 	clear(o.pop)
 	clear(o.wp)
 	clear(o.ra)
+	clear(o.pa)
 	s.ForChunksW(0, func(w, c, lo, hi int, _ *state.RNG) {
 		cnt := o.cnt[w]
 		inc := o.inc[w]
@@ -149,6 +153,7 @@ func (sim *Sim) observe() {
 		pop := &o.pop[w]
 		wp := &o.wp[w]
 		ra := &o.ra[w]
+		pa := &o.pa[w]
 		flags := p.Flags[lo:hi]
 		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
 		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
@@ -175,6 +180,7 @@ func (sim *Sim) observe() {
 			recent := imm & b2i(years[i] < 10)
 			row[cRecentImmigrants] += recent
 			ra[age] += recent
+			pa[age] += recent & int32(f>>programmeBit) & 1
 			row[cAge0+int(ageBand[age])]++
 			st[r*structCells+int(sx)*structSex+int(ageGroup[age])*record.NumEducation+int(edus[i]&3)]++
 			act := acts[i]
@@ -313,6 +319,11 @@ func (sim *Sim) observe() {
 		}
 		s.Ages[a] = rec.Population[0][a] + rec.Population[1][a]
 		s.RecentByAge[a] = t
+		t = 0
+		for w := 0; w < nw; w++ {
+			t += int64(o.pa[w][a])
+		}
+		s.ProgrammeByAge[a] = t
 	}
 	// The flows, read part by part of the table in parallel (the blocks
 	// written are scattered over it) and joined in order.

@@ -17,7 +17,8 @@ type group struct {
 	name         string
 	region       uint16
 	immigrant    bool
-	age          int // the head's
+	programme    bool // arrived with an immigration programme
+	age          int  // the head's
 	years, size  int
 	households   int
 	rate         float64 // the yearly emigration probability of the household
@@ -32,9 +33,13 @@ type group struct {
 // and spread over several chunks, emigrate at base·k·a(age),
 // base·k·a(age)·F·(1 − retention) and base·k·a(age), where a is
 // world.Rates.EmigrationByAge and k = residents / Σ_heads size·a(age)·(F
-// for recent immigrants), the retention left out; the expected emigrants
-// without retention are base × residents; whole households leave, the
-// ledger counts them and jobs they held are freed.
+// for recent immigrants), the retention and the recent arrivals of an
+// immigration programme left out (they emigrate as other recent
+// immigrants, at the same k); the expected emigrants without retention
+// are base × the residents who did not come with a programme; whole
+// households leave, the ledger counts them and jobs they held are freed.
+// A programme as large as this one (a fifth of the recent immigrants'
+// weight) changed the others' k by 30 % before engine 0.13.0.
 func TestEmigrationRates(t *testing.T) {
 	const base = 0.04
 	groups := []*group{
@@ -45,6 +50,9 @@ func TestEmigrationRates(t *testing.T) {
 		{name: "recent immigrants", region: 0, age: 40, immigrant: true, years: 2, size: 2, households: 15_000},
 		{name: "recent immigrants, retention 0.5", region: 1, age: 40, immigrant: true, years: 9, size: 1, households: 20_000},
 		{name: "immigrants arrived long ago", region: 1, age: 40, immigrant: true, years: 10, size: 1, households: 10_000},
+		{name: "programme arrivals", region: 0, age: 28, immigrant: true, programme: true, years: 1, size: 2, households: 10_000},
+		{name: "programme arrivals, retention 0.5", region: 1, age: 30, immigrant: true, programme: true, years: 3, size: 1, households: 5_000},
+		{name: "programme arrivals long ago", region: 1, age: 40, immigrant: true, programme: true, years: 12, size: 1, households: 5_000},
 	}
 	w := &world.World{Regions: make([]world.Region, 2)}
 	w.Rates.EmigrationRate = base
@@ -63,7 +71,7 @@ func TestEmigrationRates(t *testing.T) {
 	for k, g := range groups {
 		left[k] = g.households
 	}
-	var recent, residents int64
+	var recent, residents, programme int64
 	for more := true; more; {
 		more = false
 		for k, g := range groups {
@@ -75,6 +83,9 @@ func TestEmigrationRates(t *testing.T) {
 			var flags uint16
 			if g.immigrant {
 				flags = population.Immigrant
+			}
+			if g.programme {
+				flags |= population.Programme
 			}
 			x := hh{g: g}
 			for m := 0; m < g.size; m++ {
@@ -90,6 +101,10 @@ func TestEmigrationRates(t *testing.T) {
 				residents++
 				if g.immigrant && g.years < 10 {
 					recent++
+					if g.programme {
+						s.ProgrammeByAge[g.age-15*m]++
+						programme++
+					}
 				}
 			}
 			all = append(all, x)
@@ -98,25 +113,33 @@ func TestEmigrationRates(t *testing.T) {
 	s.Residents, s.RecentImmigrants = residents, recent
 	F := s.P.ImmigrantEmig
 	a := &w.Rates.EmigrationByAge
-	var sum float64 // Σ_heads size × a(age) × (F for recent immigrants)
+	var sum float64 // Σ_heads size × a(age) × (F for recent immigrants), not the programme's recent arrivals
 	for _, g := range groups {
+		if g.programme && g.years < 10 {
+			continue
+		}
 		x := a[g.age]
 		if g.immigrant && g.years < 10 {
 			x *= F
 		}
 		sum += float64(g.households*g.size) * x
 	}
-	k := float64(residents) / sum
-	var expected float64 // emigrants, persons, without retention
+	k := float64(residents-programme) / sum
+	var expected float64 // emigrants, persons, without retention, not of the programme's recent arrivals
 	for _, g := range groups {
 		g.rate = base * k * a[g.age]
 		if g.immigrant && g.years < 10 {
 			g.rate *= F
-			expected += float64(g.households*g.size) * g.rate
+			if !g.programme {
+				expected += float64(g.households*g.size) * g.rate
+			}
 			g.rate *= 1 - s.Regions[g.region].Retention
 		} else {
 			expected += float64(g.households*g.size) * g.rate
 		}
+	}
+	if want := base * float64(residents-programme); math.Abs(expected-want) > 1e-6*want {
+		t.Fatalf("the test's expectation: %.1f emigrants, want %.1f", expected, want)
 	}
 	if old, young := groups[2].rate, groups[1].rate; !(young > 10*old) {
 		t.Errorf("a household of 28 emigrates at %.4f, one of 70 at %.4f: want the young far more often", young, old)

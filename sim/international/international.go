@@ -63,14 +63,15 @@ const (
 var immigrantEdu = [4]float64{0.4, 0.25, 0.22, 0.13}
 
 // headShift moves the Head flag onto the Alive flag, immigrantShift the
-// Immigrant flag onto bit 0 (a compile-time check below that they are
-// single bits, Alive the lowest).
+// Immigrant flag and programmeShift the Programme flag onto bit 0 (a
+// compile-time check below that they are single bits, Alive the lowest).
 const (
 	headShift      = 8
 	immigrantShift = 1
+	programmeShift = 10
 )
 
-var _ = [1]int{}[(population.Head^population.Alive<<headShift)|(population.Alive^1)|(population.Immigrant^1<<immigrantShift)]
+var _ = [1]int{}[(population.Head^population.Alive<<headShift)|(population.Alive^1)|(population.Immigrant^1<<immigrantShift)|(population.Programme^1<<programmeShift)]
 
 // ratioYears is how often (in simulated years) the emigration weight is
 // summed over the households; in the years between it is estimated from
@@ -79,7 +80,8 @@ const ratioYears = 5
 
 // weight returns Σ over households of size × the head's emigration
 // propensity (world.Rates.EmigrationByAge, times F for a recent
-// immigrant). Summing it over the households is dear (about 15 ms of a
+// immigrant), the recent arrivals of immigration programmes
+// (population.Programme) left out (Step). Summing it over the households is dear (about 15 ms of a
 // year for Norway), so it is done in the first year and every ratioYears
 // after, and in the years between estimated from the census: the same sum
 // over residents of the propensity of their own age, times the ratio of
@@ -96,7 +98,8 @@ func (m *Model) weight(s *state.State, F float64) float64 {
 	byAge := emigrationByAge(s)
 	var census float64
 	for a, x := range byAge {
-		census += x * (float64(s.Ages[a]) + (F-1)*float64(s.RecentByAge[a]))
+		pa := s.ProgrammeByAge[a]
+		census += x * (float64(s.Ages[a]-pa) + (F-1)*float64(s.RecentByAge[a]-pa))
 	}
 	if census > 0 && m.ratio > 0 && (s.Year-s.World.StartYear)%ratioYears != 0 {
 		return census * m.ratio
@@ -109,16 +112,18 @@ func (m *Model) weight(s *state.State, F float64) float64 {
 	factor := [2]float64{1, F}
 	// Σ over residents of their head's propensity, without a branch (every
 	// slot reads its head: members of a household mostly lie side by
-	// side, so the reads hit the cache).
+	// side, so the reads hit the cache), a programme's recent arrivals
+	// counting 0.
 	s.ForChunks(0, func(c, lo, hi int, _ *state.RNG) {
 		var w [4]float64 // four sums, so that one addition does not wait for the last
-		hh := p.HH[lo:hi]
+		hh, years := p.HH[lo:hi], p.Years[lo:hi]
 		for j, f := range p.Flags[lo:hi] {
 			// A free slot (household None) reads slot 0's household and
 			// counts 0.
 			h := max(p.First[max(hh[j], 0)], 0)
 			recent := int(p.Flags[h]>>immigrantShift) & 1 & int(b2u(p.Years[h] < 10))
-			w[j&3] += float64(f&population.Alive) * byAge[p.Age[h]] * factor[recent]
+			programme := int(f>>programmeShift) & 1 & int(b2u(years[j] < 10))
+			w[j&3] += float64(int(f&population.Alive)&^programme) * byAge[p.Age[h]] * factor[recent]
 		}
 		m.weights[c] = (w[0] + w[1]) + (w[2] + w[3])
 	})
@@ -175,13 +180,25 @@ func (m *Model) Step(s *state.State) {
 	// emigrants the world's rate × the residents: k = residents /
 	// Σ_heads size × propensity, the retention left out of the sum, so
 	// that a programme keeps its emigrants without raising others'
-	// (weight). The scale follows the run's own population, so a scenario
-	// that brings more recent immigrants (an immigration intervention)
-	// lowers everyone else's emigration a little: each extra young recent
-	// immigrant weighs about six residents, and others emigrate about 5 ×
-	// the rate fewer a year per such immigrant (0.10.0's scale: 2 ×);
-	// docs/model.md, Known limitations.
-	total := float64(s.Residents)
+	// (weight).
+	//
+	// The recent arrivals of immigration programmes (population.Programme:
+	// an immigration intervention's workers and refugees and their
+	// families) come on top of the national flows: they are left out of
+	// the residents and the sum, so that they change neither the national
+	// immigration nor the others' emigration, and emigrate themselves at
+	// the scale of everyone else (as recent immigrants, less the
+	// retention). Before engine 0.13.0 they counted: each young one
+	// weighs about six residents, and others emigrated about 5 × the rate
+	// fewer a year per such arrival. The scale still follows the rest of
+	// the run's population: a scenario that keeps more recent immigrants
+	// (retention) or their children lowers others' emigration a little
+	// (docs/model.md, Known limitations).
+	var programme int64
+	for _, x := range s.ProgrammeByAge {
+		programme += x
+	}
+	total := float64(s.Residents - programme)
 	F := P.ImmigrantEmig
 	base := rates.EmigrationRate * P.EmigrationScale
 	byAge := emigrationByAge(s)
@@ -358,7 +375,7 @@ func (m *Model) immigrate(s *state.State, pop float64) {
 		m.ages.set(m.ageCDF, m.ageCDF[len(m.ageCDF)-1])
 	}
 	m.regions.set(m.cdf, acc)
-	m.arrive(s, target, false, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
+	m.arrive(s, target, false, false, func() int { return m.regions.find(g.Float64()) % n }, m.drawAge, &g)
 	m.extra(s)
 }
 
@@ -418,8 +435,8 @@ func (m *Model) extra(s *state.State) {
 		}
 		g := s.Stream(state.StreamArrivals, uint64(r))
 		region := func() int { return r }
-		m.arrive(s, g.Round(ex[state.ExtraRefugees]), false, region, m.drawAge, &g)
-		m.arrive(s, g.Round(ex[state.ExtraWorkers]), true, region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
+		m.arrive(s, g.Round(ex[state.ExtraRefugees]), false, true, region, m.drawAge, &g)
+		m.arrive(s, g.Round(ex[state.ExtraWorkers]), true, true, region, func(g *state.RNG) int { return workerMinAge + g.IntN(workerAges) }, &g)
 		employ(s, r, m.heads)
 	}
 }
@@ -453,8 +470,9 @@ func employ(s *state.State, r int, heads []int32) {
 // (childShare). With heads, target counts the households' first members
 // (labour immigrants), whose families come on top; otherwise every person.
 // It leaves the heads of the households it added in m.heads (slots may be
-// reused ones, anywhere in the population).
-func (m *Model) arrive(s *state.State, target int, heads bool, region func() int, age func(*state.RNG) int, g *state.RNG) {
+// reused ones, anywhere in the population). With programme, the arrivals
+// are flagged population.Programme.
+func (m *Model) arrive(s *state.State, target int, heads, programme bool, region func() int, age func(*state.RNG) int, g *state.RNG) {
 	p := &s.Persons
 	added := 0
 	m.heads = m.heads[:0]
@@ -482,27 +500,27 @@ func (m *Model) arrive(s *state.State, target int, heads bool, region func() int
 		if age < 18 {
 			// A child arrives with a parent 22–39 years older (children
 			// come as family members), who heads the household.
-			parent := m.add(s, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), g)
+			parent := m.add(s, programme, r, min(age+22+g.IntN(18), world.MaxAge), uint8(g.IntN(2)), g)
 			f := newFamily()
 			m.heads = append(m.heads, parent)
-			m.add(s, r, age, sex, g)
+			m.add(s, programme, r, age, sex, g)
 			f.n = 2
 			added += 2
 			continue
 		}
-		head := m.add(s, r, age, sex, g)
+		head := m.add(s, programme, r, age, sex, g)
 		f := newFamily()
 		f.n = 1
 		m.heads = append(m.heads, head)
 		added++
 		if age >= 25 && age <= 45 && room() && g.Float64() < partnerShare {
-			m.add(s, r, max(18, age+g.IntN(7)-3), 1-sex, g)
+			m.add(s, programme, r, max(18, age+g.IntN(7)-3), 1-sex, g)
 			f.n++
 			f.partner = true
 			added += count
 			if g.Float64() < childShare {
 				for c := 1 + g.IntN(2); c > 0 && room(); c-- {
-					m.add(s, r, g.IntN(13), uint8(g.IntN(2)), g)
+					m.add(s, programme, r, g.IntN(13), uint8(g.IntN(2)), g)
 					f.n++
 					added += count
 				}
@@ -529,10 +547,13 @@ func (m *Model) arrive(s *state.State, target int, heads bool, region func() int
 	})
 }
 
-func (m *Model) add(s *state.State, r, age int, sex uint8, g *state.RNG) int32 {
+func (m *Model) add(s *state.State, programme bool, r, age int, sex uint8, g *state.RNG) int32 {
 	p := &s.Persons
 	x := population.Person{Age: uint8(age), Sex: sex, Flags: population.Immigrant,
 		Region: uint16(r), Work: population.NoRegion, Home: uint16(r), Second: population.NoRegion}
+	if programme {
+		x.Flags |= population.Programme
+	}
 	switch {
 	case age < 18:
 		x.Act = population.Child

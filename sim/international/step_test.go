@@ -250,3 +250,104 @@ func TestRetentionKeepsOthers(t *testing.T) {
 	}
 	t.Logf("others %d and %d, recent immigrants %d and %d", len(o0), len(o1), len(r0), len(r1))
 }
+
+// TestProgrammeKeepsOthers: the recent arrivals of an immigration
+// programme (population.Programme) come on top of the national flows, so
+// the same state of Norway with and without 20,000 of them (young,
+// alone, in new slots) loses exactly the same others to emigration and
+// receives exactly as many national immigrants; some of the arrivals
+// emigrate too. The census estimate of the emigration weight leaves them
+// out as the sum does: after a sum, adding them to the census leaves the
+// next year's estimate unchanged. Before engine 0.13.0 the arrivals
+// lowered everyone else's emigration.
+func TestProgrammeKeepsOthers(t *testing.T) {
+	const arrivals = 20_000
+	type outcome struct {
+		others     map[int32]bool
+		programme  int
+		immigrants int64
+		weight     [2]float64 // the sum in the start year, the estimate a year later
+	}
+	run := func(withProgramme bool) outcome {
+		s := norway(t)
+		p := &s.Persons
+		const resident = 1 << 15 // a flag bit the engine does not use
+		alive := make([]bool, p.Len())
+		for i := range alive {
+			if alive[i] = p.Live(int32(i)); alive[i] {
+				p.Flags[i] |= resident
+			}
+		}
+		var added []int32
+		var running international.Model
+		var out outcome
+		F := s.P.ImmigrantEmig
+		out.weight[0] = running.Weight(s, F)
+		if withProgramme {
+			for k := range arrivals {
+				age := 20 + k%15
+				i := p.Add(population.Person{Age: uint8(age), Sex: uint8(k & 1), Flags: population.Immigrant | population.Programme,
+					Years: 1, Act: population.Unemployed, Region: uint16(k % len(s.Regions)),
+					Work: population.NoRegion, Home: uint16(k % len(s.Regions)), Second: population.NoRegion})
+				p.NewHousehold(i)
+				added = append(added, i)
+				// The census of the next 1 January, as the observation
+				// counts it.
+				s.Residents++
+				s.RecentImmigrants++
+				s.Ages[age]++
+				s.RecentByAge[age]++
+				s.ProgrammeByAge[age]++
+			}
+			if err := p.Check(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Year++
+		out.weight[1] = running.Weight(s, F)
+		s.Year--
+		s.BeginTick()
+		var m international.Model
+		m.Step(s)
+		// Emigrants' slots are freed, and may be taken again by
+		// immigrants (without the marks).
+		out.others = map[int32]bool{}
+		for i, was := range alive {
+			if was && p.Flags[i]&resident == 0 {
+				out.others[int32(i)] = true
+			}
+		}
+		for _, i := range added {
+			if p.Flags[i]&population.Programme == 0 {
+				out.programme++
+			}
+		}
+		for _, a := range s.Ledger.Accounts {
+			out.immigrants += a.Immigrants
+		}
+		return out
+	}
+	base, prog := run(false), run(true)
+	if len(base.others) == 0 {
+		t.Fatal("no one emigrated")
+	}
+	if len(prog.others) != len(base.others) {
+		t.Errorf("with the programme %d others emigrated, without %d: want the same", len(prog.others), len(base.others))
+	}
+	for i := range base.others {
+		if !prog.others[i] {
+			t.Fatalf("slot %d emigrated without the programme but not with it", i)
+		}
+	}
+	if prog.immigrants != base.immigrants {
+		t.Errorf("with the programme %d national immigrants, without %d: want the same", prog.immigrants, base.immigrants)
+	}
+	if prog.programme == 0 {
+		t.Errorf("none of the %d programme arrivals emigrated", arrivals)
+	}
+	if prog.weight != base.weight {
+		t.Errorf("emigration weight with the programme %v, without %v: want the same (the census estimate leaves the arrivals out)", prog.weight, base.weight)
+	}
+	t.Logf("others emigrated %d and %d; programme arrivals emigrated %d of %d; national immigrants %d; weight %v (estimate a year later %v)",
+		len(base.others), len(prog.others), prog.programme, arrivals, prog.immigrants, prog.weight[0], prog.weight[1])
+}

@@ -1303,6 +1303,45 @@ refugees_per_year = 300
 	}
 }
 
+// The programme's arrivals and their families are flagged
+// population.Programme, and the census counts those of them who arrived
+// under ten years ago (the population that national emigration and
+// immigration leave out, sim/international); the national inflow and the
+// baseline flag no one.
+func TestProgrammeArrivalsCounted(t *testing.T) {
+	w := load(t)
+	pair(t, w, fmt.Sprintf(`
+[[intervention]]
+kind = "immigration"
+regions = ["Nordmo"]
+from_year = %d
+workers_per_year = 400
+refugees_per_year = 100
+`, start), 3, func(y int, base, scen *engine.Sim, _, _ *record.Year) {
+		for k, sim := range []*engine.Sim{base, scen} {
+			flagged := count(sim, func(p *population.Persons, i int) bool {
+				return p.Flags[i]&population.Programme != 0
+			})
+			recent := count(sim, func(p *population.Persons, i int) bool {
+				return p.Flags[i]&population.Programme != 0 && p.Flags[i]&population.Immigrant != 0 && p.Years[i] < 10
+			})
+			var census int64
+			for _, x := range sim.State().ProgrammeByAge {
+				census += x
+			}
+			if census != int64(recent) {
+				t.Errorf("year %d, sim %d: the census counts %d recent programme arrivals, the persons %d", y, k, census, recent)
+			}
+			switch {
+			case k == 0 && flagged != 0:
+				t.Errorf("year %d: the baseline flags %d persons as programme arrivals", y, flagged)
+			case k == 1 && flagged < 500*(y+1)*9/10:
+				t.Errorf("year %d: %d programme arrivals living, want most of the %d who came", y, flagged, 500*(y+1))
+			}
+		}
+	})
+}
+
 // --- remote_work: hybrid and without broadband ------------------------------
 
 func TestHybridCommute(t *testing.T) {

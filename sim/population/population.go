@@ -50,6 +50,12 @@ const (
 	NewRetiree             // retired this year (migration trigger)
 	Head                   // first member of a household (kept by the household operations)
 	Hybrid                 // with Remote: the job is hybrid, with office days (state.KeepsJob)
+	// Programme marks an immigrant who arrived through an immigration
+	// programme (an intervention), on top of the national inflow; while
+	// recent (under ten years) they are left out of the population the
+	// national emigration and immigration rates scale with
+	// (international.Model.Step).
+	Programme
 )
 
 // Triggers are the flags cleared after every tick. A trigger concerns the

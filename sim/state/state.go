@@ -183,9 +183,11 @@ type State struct {
 	Residents, RecentImmigrants int64
 	// PartneredWomen[age] is the share of women of that age living in a couple.
 	PartneredWomen [world.MaxAge + 1]float64
-	// Ages[age] counts the residents of that age (simulated persons), and
-	// RecentByAge[age] those of them who immigrated under ten years ago.
-	Ages, RecentByAge [world.MaxAge + 1]int64
+	// Ages[age] counts the residents of that age (simulated persons),
+	// RecentByAge[age] those of them who immigrated under ten years ago, and
+	// ProgrammeByAge[age] those of these who came with an immigration
+	// programme (population.Programme).
+	Ages, RecentByAge, ProgrammeByAge [world.MaxAge + 1]int64
 
 	Year    int
 	Seed    uint64
