@@ -250,6 +250,25 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		}
 		rows = append(rows, row)
 	}
+	for i, g := range t.Gross {
+		in, out, why := s.GrossRates(g.Regions)
+		for _, d := range []struct {
+			dir       string
+			want, sim float64
+		}{{"in", g.In, in}, {"out", g.Out, out}} {
+			row := Row{ID: fmt.Sprintf("gross_migration.%d.%s", i+1, d.dir), Name: fmt.Sprintf("moves %s per 1000, %s", d.dir, g.Name),
+				Target: d.want, Simulated: d.sim, Error: nan, Relative: true, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "per 1000",
+				Detail: "a reference, not checked", Source: g.Source}
+			if d.want != 0 {
+				row.Error = (d.sim - d.want) / d.want
+			}
+			if why != "" {
+				row.Detail = "not measurable: " + why
+				row.WorldLacks = strings.HasPrefix(why, "the world has no region")
+			}
+			rows = append(rows, row)
+		}
+	}
 	// A statistic targeted twice (two centrality_share entries of the
 	// same classes): the second is id.2, and so on.
 	seen := map[string]int{}
@@ -317,6 +336,42 @@ func whyNoGrewUp(s Stats, g targets.GrewUpShare) string {
 		}
 	}
 	return "the run records no one by where they grew up (a run without grew_up.csv, written before engine 0.3.1?)"
+}
+
+// GrossRates returns the domestic moves into and out of the regions of
+// the given codes per 1000 residents a year over the window: the sums of
+// each region's moves in and out (a move between two of them counts in
+// both, as in a sum of each municipality's published figures) over the
+// sum of their population on 1 January of each year's start. They are
+// NaN, with why, when a code is not one of the world's or the window is
+// empty.
+func (s Stats) GrossRates(codes []string) (in, out float64, why string) {
+	nan := math.NaN()
+	idx := make(map[string]int, len(s.RegionCodes))
+	for i, c := range s.RegionCodes {
+		idx[c] = i
+	}
+	var missing []string
+	var sumIn, sumOut, years float64
+	for _, c := range codes {
+		i, ok := idx[c]
+		if !ok {
+			missing = append(missing, c)
+			continue
+		}
+		sumIn += s.RegionIn[i]
+		sumOut += s.RegionOut[i]
+		years += s.RegionResidentYears[i]
+	}
+	switch {
+	case len(missing) == 1:
+		return nan, nan, fmt.Sprintf("the world has no region %s; list the codes of its regions (settle worlds, or the regions file)", missing[0])
+	case len(missing) > 1:
+		return nan, nan, fmt.Sprintf("the world has no regions %s and %d more; list the codes of its regions (settle worlds, or the regions file)", missing[0], len(missing)-1)
+	case s.Years <= 0 || years <= 0:
+		return nan, nan, "no one lives in these regions in the window, or the window is empty"
+	}
+	return 1000 * sumIn / years, 1000 * sumOut / years, ""
 }
 
 // classNetRate is the net domestic migration of the classes per 1000

@@ -153,6 +153,14 @@ type Stats struct {
 	// NationalPopulation on 1 January of the window's first and last year.
 	NationalPopulation [2]float64
 
+	// Per region of the world, in its order: the code, the domestic moves
+	// in and out over the window and the sum over the window's years of
+	// the population on 1 January of each year's start (resident-years).
+	// See GrossRates.
+	RegionCodes         []string
+	RegionIn, RegionOut []float64
+	RegionResidentYears []float64
+
 	// GrewUp[c][k] counts the persons born in Norway aged
 	// record.GrewUpAges[k] who grew up in a region of centrality class c
 	// (c = 0: any), summed over the window's last GrewUpRows rows;
@@ -268,6 +276,7 @@ type Accumulator struct {
 	pair           []float64
 	popSum         []float64 // Σ over counted years of the region's population on 1 January t−1
 	netDom         []float64
+	inDom, outDom  []float64                             // Σ over counted years of the region's domestic moves in and out
 	grewUp         [][2][7][record.NumGrewUpAges]float64 // per counted row: grew up, living there, by centrality class (0: all)
 	startPop       []float64                             // regions' population on the window's first 1 January
 	endPop         []float64
@@ -282,6 +291,7 @@ func NewAccumulator(w *world.World, t *targets.Targets) *Accumulator {
 	a := &Accumulator{w: w, n: n,
 		regPop: make([]int64, n), km: make([]float64, n*n), class: make([]int, n),
 		pair: make([]float64, n*n), popSum: make([]float64, n), netDom: make([]float64, n),
+		inDom: make([]float64, n), outDom: make([]float64, n),
 	}
 	if t != nil {
 		a.start, a.years = t.StartYear, t.Years
@@ -388,6 +398,8 @@ func (a *Accumulator) Add(y *record.Year) {
 			r := &y.Regions[i]
 			a.popSum[i] += float64(prevPop[i])
 			a.netDom[i] += float64(scaled(r.InDomestic, w) - scaled(r.OutDomestic, w))
+			a.inDom[i] += float64(scaled(r.InDomestic, w))
+			a.outDom[i] += float64(scaled(r.OutDomestic, w))
 		}
 		var g [2][7][record.NumGrewUpAges]float64
 		for i := range y.Regions {
@@ -510,6 +522,12 @@ func (a *Accumulator) Stats() Stats {
 			s.ClassRegions[c]++
 		}
 	}
+	s.RegionCodes = make([]string, a.n)
+	for i := range a.w.Regions {
+		s.RegionCodes[i] = a.w.Regions[i].Code
+	}
+	s.RegionIn, s.RegionOut = slices.Clone(a.inDom), slices.Clone(a.outDom)
+	s.RegionResidentYears = slices.Clone(a.popSum)
 	s.SameCountyShare, s.NoCounties = math.NaN(), a.noCounty
 	if a.county != nil {
 		var same, all float64

@@ -667,3 +667,50 @@ func TestClassesNotInWorld(t *testing.T) {
 		t.Errorf("no grew-up counts: row %+v", r)
 	}
 }
+
+// TestGrossRates works the gross domestic rates of tinyRun out by hand,
+// and checks the rows of a [[gross_migration]] reference: shown, not
+// checked, and not measurable where a code is not the world's.
+func TestGrossRates(t *testing.T) {
+	acc := NewAccumulator(tinyWorld(), nil)
+	for _, y := range tinyRun() {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	// Residents on 1 January 2000 and 2001: A 100 and 102 (+2 −1 +7 −6),
+	// B 50 and 45, C 50 and 54. Moves in: A 7 + 2, B 4, C 5; out: A 6,
+	// B 9 + 2, C 1.
+	in, out, why := s.GrossRates([]string{"A", "B"})
+	if why != "" || in != 1000*13.0/297 || out != 1000*17.0/297 {
+		t.Errorf("A and B: in %v, out %v (%s); want %v and %v", in, out, why, 1000*13.0/297, 1000*17.0/297)
+	}
+	if in, out, _ := s.GrossRates([]string{"C"}); in != 1000*5.0/104 || out != 1000*1.0/104 {
+		t.Errorf("C: in %v, out %v; want %v and %v", in, out, 1000*5.0/104, 1000*1.0/104)
+	}
+	for codes, want := range map[string]string{"C X": "the world has no region X;", "X Y C": "the world has no regions X and 1 more;"} {
+		in, out, why := s.GrossRates(strings.Fields(codes))
+		if !math.IsNaN(in) || !math.IsNaN(out) || !strings.HasPrefix(why, want) {
+			t.Errorf("%s: %v, %v, %q; want NaN and %q", codes, in, out, why, want)
+		}
+	}
+	tg := &targets.Targets{Gross: []targets.GrossMigration{
+		{Name: "A and B", Regions: []string{"A", "B"}, In: 40, Out: 50},
+		{Name: "X", Regions: []string{"X"}, In: 30, Out: 30},
+	}}
+	rows := Compare(tg, s)
+	if ok, checked := Met(rows); checked != 0 || ok != 0 || len(rows) < 4 {
+		t.Fatalf("%d rows, %d of %d checked met; want 4 reference rows, none checked", len(rows), ok, checked)
+	}
+	byID := map[string]Row{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	r := byID["gross_migration.1.in"]
+	if r.Name != "moves in per 1000, A and B" || r.Target != 40 || r.Simulated != 1000*13.0/297 ||
+		math.Abs(r.Error-(1000*13.0/297-40)/40) > 1e-12 || r.Checked || !r.OK {
+		t.Errorf("in row %+v", r)
+	}
+	if r := byID["gross_migration.2.out"]; !math.IsNaN(r.Simulated) || !r.WorldLacks || !strings.Contains(r.Detail, "no region X") {
+		t.Errorf("row of a region not in the world: %+v", r)
+	}
+}

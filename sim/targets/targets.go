@@ -72,6 +72,22 @@ type Targets struct {
 	// GrewUp are shares of the people of an age who live in the
 	// municipality they grew up in, by the centrality of that municipality.
 	GrewUp []GrewUpShare
+	// Gross are observed gross domestic in- and out-migration rates of
+	// groups of regions: references, shown by settle fit against the
+	// simulated rates of the same regions, neither checked nor fitted.
+	Gross []GrossMigration
+}
+
+// GrossMigration is the observed domestic migration into and out of the
+// regions Regions (codes) taken together, per 1000 residents a year: moves
+// from and to the other regions of the world (package fit measures the
+// simulated rates over the window, per 1000 residents on 1 January of
+// each year's start).
+type GrossMigration struct {
+	Name    string   // a label, e.g. "Oppland, classes 5-6"
+	Regions []string // region codes
+	In, Out float64  // per 1000 residents a year
+	Source  string
 }
 
 // GrewUpShare is the share of the persons born in Norway aged Age who grew
@@ -336,6 +352,13 @@ type (
 		Weight  *float64 `toml:"weight"`
 		Source  string   `toml:"source"`
 	}
+	fileGross struct {
+		Name    string   `toml:"name"`
+		Regions []string `toml:"regions"`
+		In      *float64 `toml:"in_per_thousand"`
+		Out     *float64 `toml:"out_per_thousand"`
+		Source  string   `toml:"source"`
+	}
 	file struct {
 		Name             string       `toml:"name"`
 		Source           string       `toml:"source"`
@@ -351,6 +374,7 @@ type (
 		SameCountyShare  *fileIntv    `toml:"same_county_share"`
 		CentralityShare  []fileClass  `toml:"centrality_share"`
 		GrewUp           []fileGrewUp `toml:"living_where_grew_up"`
+		Gross            []fileGross  `toml:"gross_migration"`
 	}
 )
 
@@ -361,7 +385,7 @@ const CalibrationTable = "calibration"
 // topKeys are the known top-level keys, for did-you-mean hints.
 var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
 	"peak_age", "women_over_men", "women_earlier", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
-	"living_where_grew_up"}
+	"living_where_grew_up", "gross_migration"}
 
 var tableKeys = map[string][]string{
 	"age_rates":            {"tolerance", "weight", "source", "groups"},
@@ -372,6 +396,7 @@ var tableKeys = map[string][]string{
 	"rogers_castro":        {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
 	"centrality_share":     {"classes", "change", "per_thousand", "within", "report_only", "weight", "source"},
 	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
+	"gross_migration":      {"name", "regions", "in_per_thousand", "out_per_thousand", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -388,7 +413,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	if err != nil {
 		return nil, decodeError(name, data, err)
 	}
-	p := &problems{Problems: tomlpos.Problems{File: name, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: []string{"centrality_share", "living_where_grew_up", "groups"}}}
+	p := &problems{Problems: tomlpos.Problems{File: name, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: []string{"centrality_share", "living_where_grew_up", "gross_migration", "groups"}}}
 	for _, k := range md.Undecoded() {
 		// A [calibration] table is settle calibrate's (its spec may sit
 		// beside the targets, docs/calibration.md): not a target, and
@@ -477,6 +502,9 @@ func Parse(name string, data []byte) (*Targets, error) {
 	for i, g := range f.GrewUp {
 		t.GrewUp = append(t.GrewUp, p.grewUp(fmt.Sprintf("living_where_grew_up[%d]", i+1), g))
 	}
+	for i, g := range f.Gross {
+		t.Gross = append(t.Gross, p.gross(fmt.Sprintf("gross_migration[%d]", i+1), g))
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -489,7 +517,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 func (t *Targets) empty() bool {
 	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil && t.WomenEarlier == nil &&
 		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0 &&
-		len(t.GrewUp) == 0
+		len(t.GrewUp) == 0 && len(t.Gross) == 0
 }
 
 // classes sorts a list of centrality classes and reports classes that do
@@ -530,6 +558,43 @@ func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
 			p.Add(key+".within", "within = %v is not an accepted error of a share; write a number above 0 and at most 1, e.g. within = 0.1", v)
 		}
 	}
+	return g
+}
+
+// gross checks one [[gross_migration]] entry.
+func (p *problems) gross(key string, f fileGross) GrossMigration {
+	g := GrossMigration{Name: strings.TrimSpace(f.Name), Source: f.Source}
+	if g.Name == "" {
+		p.Add(key, `missing name; label the regions, e.g. name = "Oppland, classes 5-6"`)
+	}
+	if len(f.Regions) == 0 {
+		p.Add(key, `missing regions; list the codes of the regions the rates are of, e.g. regions = ["3431", "3432"]`)
+	}
+	seen := map[string]bool{}
+	for _, c := range f.Regions {
+		c = strings.TrimSpace(c)
+		switch {
+		case c == "":
+			p.Add(key+".regions", "a region code is empty; write each code in quotes, e.g. \"3431\"")
+		case seen[c]:
+			p.Add(key+".regions", "region %s is listed twice; list each region once", c)
+		default:
+			seen[c] = true
+			g.Regions = append(g.Regions, c)
+		}
+	}
+	rate := func(k string, v *float64) float64 {
+		switch {
+		case v == nil:
+			p.Add(key, "missing %s; write the observed moves per 1000 residents a year, e.g. %s = 32.4", k, k)
+		case !(*v >= 0 && *v <= 1000):
+			p.Add(key+"."+k, "%s = %v is not a rate; write the moves per 1000 residents a year, from 0 to 1000", k, *v)
+		default:
+			return *v
+		}
+		return math.NaN()
+	}
+	g.In, g.Out = rate("in_per_thousand", f.In), rate("out_per_thousand", f.Out)
 	return g
 }
 

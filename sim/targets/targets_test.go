@@ -97,6 +97,17 @@ func TestParseGrewUp(t *testing.T) {
 	}
 }
 
+func TestParseGross(t *testing.T) {
+	tg, err := Parse("t.toml", []byte("[[gross_migration]]\nname = \"two valleys\"\nregions = [\"3431\", \" 3432 \"]\nin_per_thousand = 32.4\nout_per_thousand = 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := tg.Gross[0]
+	if g.Name != "two valleys" || len(g.Regions) != 2 || g.Regions[1] != "3432" || g.In != 32.4 || g.Out != 0 {
+		t.Errorf("%+v; want two valleys, regions 3431 and 3432, in 32.4, out 0", g)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	oneError := map[string]bool{"unknown table": true, "unknown dotted key": true, "unknown sub-table": true}
 	for _, c := range []struct {
@@ -161,6 +172,13 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:1: living_where_grew_up[1]: missing share", "t.toml:2: living_where_grew_up[1].classes: class 0 does not exist",
 				"t.toml:3: living_where_grew_up[1].within: within = 2 is not an accepted error of a share",
 				`t.toml:4: living_where_grew_up[1].shares: unknown key "shares"; did you mean "share"?`}},
+		{"gross: missing name, regions and a rate", "[[gross_migration]]\nin_per_thousand = 30\n",
+			[]string{"t.toml:1: gross_migration[1]: missing name", "t.toml:1: gross_migration[1]: missing regions",
+				"t.toml:1: gross_migration[1]: missing out_per_thousand; write the observed moves per 1000 residents a year"}},
+		{"gross: a region twice, an empty code, a negative rate, a typo", "[[gross_migration]]\nname = \"x\"\nregions = [\"3431\", \"\", \"3431\"]\nin_per_thousand = -3\nout_per_thousand = 30\nsource_ = \"SSB\"\n",
+			[]string{"t.toml:3: gross_migration[1].regions: a region code is empty", "t.toml:3: gross_migration[1].regions: region 3431 is listed twice",
+				"t.toml:4: gross_migration[1].in_per_thousand: in_per_thousand = -3 is not a rate",
+				`t.toml:6: gross_migration[1].source_: unknown key "source_"; did you mean "source"?`}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 		// An unknown table is one error, not one more per key in it, each
 		// ending in an empty "the keys here are " list.
