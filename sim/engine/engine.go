@@ -79,7 +79,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.13.0"
+const Version = "0.14.0"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

@@ -262,7 +262,16 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			if d.want != 0 {
 				row.Error = (d.sim - d.want) / d.want
 			}
+			if w := g.Within; w != nil {
+				// Checked within ±w per 1000; the error stays relative,
+				// as in the reference rows.
+				row.Checked, row.Within = true, *w
+				row.Min, row.Max = d.want-*w, d.want+*w
+				row.OK = math.Abs(d.sim-d.want) <= *w
+				row.Detail = fmt.Sprintf("within ±%g per 1000", *w)
+			}
 			if why != "" {
+				row.OK = !row.Checked
 				row.Detail = "not measurable: " + why
 				row.WorldLacks = strings.HasPrefix(why, "the world has no region")
 			}
@@ -570,6 +579,12 @@ func Loss(t *targets.Targets, s Stats) float64 {
 	for _, g := range t.GrewUp {
 		if g.Within != nil && s.noRegionIn(g.Classes) == "" {
 			term(g.Weight, (s.GrewUpShare(g.Age, g.Classes)-g.Share) / *g.Within)
+		}
+	}
+	for _, g := range t.Gross {
+		if in, out, why := s.GrossRates(g.Regions); g.Within != nil && !strings.HasPrefix(why, "the world has no region") {
+			term(g.Weight, (in-g.In) / *g.Within)
+			term(g.Weight, (out-g.Out) / *g.Within)
 		}
 	}
 	return loss

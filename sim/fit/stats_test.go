@@ -713,4 +713,21 @@ func TestGrossRates(t *testing.T) {
 	if r := byID["gross_migration.2.out"]; !math.IsNaN(r.Simulated) || !r.WorldLacks || !strings.Contains(r.Detail, "no region X") {
 		t.Errorf("row of a region not in the world: %+v", r)
 	}
+	if l := Loss(tg, s); l != 0 {
+		t.Errorf("loss %g of references, want 0", l)
+	}
+	// Checked within ±5 per 1000: in (43.8 against 40) is met, out (57.2
+	// against 50) is not; each rate is a term ((sim − target)/within)².
+	five := 5.0
+	tg.Gross[0].Within, tg.Gross[0].Weight = &five, 2
+	tg.Gross = tg.Gross[:1]
+	rows = Compare(tg, s)
+	if ok, checked := Met(rows); checked != 2 || ok != 1 {
+		t.Errorf("%d of %d checked rows met, want 1 of 2", ok, checked)
+	}
+	in, out, _ = s.GrossRates([]string{"A", "B"})
+	want := 2*math.Pow((in-40)/5, 2) + 2*math.Pow((out-50)/5, 2)
+	if l := Loss(tg, s); math.Abs(l-want) > 1e-12 {
+		t.Errorf("loss %g, want %g", l, want)
+	}
 }

@@ -66,6 +66,10 @@ type Model struct {
 	// workers (chooseRemote); rv their utilities per (phase, region), then
 	// exp(V − max V).
 	rcdf, rv []float64
+	// tcdf and tv: the same for those with a taste for small places
+	// (params small_taste_share), who weigh no labour market either;
+	// built only when the share is above 0.
+	tcdf, tv []float64
 	// v and comp per (phase, skill, region); ev = exp(v − max v), ls the log-sums.
 	v, ev, ls []float64
 	comp      [][numComp]float64
@@ -140,6 +144,7 @@ func (m *Model) Step(s *state.State) {
 		m.walks = append(m.walks, nil)
 	}
 	m.setBounds(s)
+	smallShare := s.P.SmallTasteShare
 	s.ForChunks(state.StreamMigration, func(c, lo, hi int, g *state.RNG) {
 		out := m.chunks[c][:0]
 		cands := m.cands[c][:0]
@@ -189,12 +194,16 @@ func (m *Model) Step(s *state.State) {
 			f := p.Flags[i]
 			o, home := int(p.Region[i]), int(p.Home[i])
 			var dst int
-			// Fully remote workers choose among all regions (their job
+			// Those with a taste for small places weigh no labour market;
+			// fully remote workers choose among all regions (their job
 			// goes along); hybrid ones as others do, since they keep the
 			// job only within the hybrid commute.
-			if f&(population.Remote|population.Hybrid) == population.Remote && p.Act[i] == population.Employed {
+			switch {
+			case smallShare > 0 && SmallTaste(s, i):
+				dst = m.chooseIn(s, m.tcdf[(ph*m.n+o)*m.n:(ph*m.n+o+1)*m.n], ph, o, home, kDest.U(int(i)))
+			case f&(population.Remote|population.Hybrid) == population.Remote && p.Act[i] == population.Employed:
 				dst = m.chooseRemote(s, ph, o, home, kDest.U(int(i)))
-			} else {
+			default:
 				dst = m.choose(s, ph, k, o, home, kDest.U(int(i)))
 			}
 			if dst < 0 {
@@ -232,6 +241,16 @@ func (m *Model) Step(s *state.State) {
 		}
 	})
 	m.convert(s)
+}
+
+// SmallTaste reports whether the person in slot i has a taste for small
+// places (params small_taste_share): a uniform keyed by the slot and the
+// year of birth, so that the class lasts the person's life (a slot is
+// theirs while they live) and is the same in every scenario with the seed
+// (common random numbers).
+func SmallTaste(s *state.State, i int32) bool {
+	born := s.Year - int(s.Persons.Age[i])
+	return rng.Uniform(rng.Mix(s.Seed, state.StreamTaste, uint64(i), uint64(born))) < s.P.SmallTasteShare
 }
 
 // BaseHazard is the base moving propensity of a decision-maker of sex sx
@@ -914,6 +933,12 @@ func (m *Model) tables(s *state.State) {
 		m.opp = make([]float64, numPhases*numSkills*n)
 		m.rcdf = make([]float64, numPhases*n*n)
 		m.rv = make([]float64, numPhases*n)
+		m.tcdf, m.tv = nil, nil
+	}
+	small := P.SmallTasteShare > 0
+	if small && len(m.tcdf) != numPhases*n*n {
+		m.tcdf = make([]float64, numPhases*n*n)
+		m.tv = make([]float64, numPhases*n)
 	}
 	// Base hazard by age (Rogers–Castro labour and constant components).
 	for a := range m.base[0] {
@@ -979,6 +1004,10 @@ func (m *Model) tables(s *state.State) {
 				m.v[x] = career + house + amen + study + dwell
 			}
 			m.rv[ph*n+j] = house + amen + study + dwell
+			if small {
+				m.tv[ph*n+j] = m.rv[ph*n+j] + (P.SmallTasteSize-P.UtilSize[ph])*math.Log(1+float64(rs.Residents)*inv) +
+					P.SmallTasteNature*(a.Nature+b.Nature)
+			}
 		}
 	}
 	// exp(U) = exp(V_d − max V)·(minutes + 10)^β: the exponentials of V
@@ -1004,26 +1033,37 @@ func (m *Model) tables(s *state.State) {
 	}
 	// Remote tables: the same utilities without the labour market, for
 	// households whose decision-maker's job goes along (chooseRemote).
+	// The tables of the taste for small places likewise.
 	for ph := 1; ph < numPhases; ph++ {
-		mx := math.Inf(-1)
-		for _, v := range m.rv[ph*n : ph*n+n] {
-			mx = math.Max(mx, v)
+		vs := [][]float64{m.rv[ph*n : ph*n+n]}
+		if small {
+			vs = append(vs, m.tv[ph*n:ph*n+n])
 		}
-		for j, v := range m.rv[ph*n : ph*n+n] {
-			m.rv[ph*n+j] = math.Exp(v - mx) // from here on exp(V − max V)
+		for _, v := range vs {
+			mx := math.Inf(-1)
+			for _, x := range v {
+				mx = math.Max(mx, x)
+			}
+			for j, x := range v {
+				v[j] = math.Exp(x - mx) // from here on exp(V − max V)
+			}
 		}
 	}
 	s.ForEach(n, func(o int) {
 		for ph := 1; ph < numPhases; ph++ {
 			dist := m.dist[ph][o*n : o*n+n]
-			ev := m.rv[ph*n : ph*n+n]
-			row := m.rcdf[(ph*n+o)*n : (ph*n+o)*n+n]
-			acc := 0.0
-			for d := 0; d < n; d++ {
-				if d != o {
-					acc += ev[d] * dist[d]
+			cum := func(ev, row []float64) {
+				acc := 0.0
+				for d := 0; d < n; d++ {
+					if d != o {
+						acc += ev[d] * dist[d]
+					}
+					row[d] = acc
 				}
-				row[d] = acc
+			}
+			cum(m.rv[ph*n:ph*n+n], m.rcdf[(ph*n+o)*n:(ph*n+o)*n+n])
+			if small {
+				cum(m.tv[ph*n:ph*n+n], m.tcdf[(ph*n+o)*n:(ph*n+o)*n+n])
 			}
 		}
 	})

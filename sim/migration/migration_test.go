@@ -1045,3 +1045,95 @@ func TestSelectLowest(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallTaste checks the taste class: about small_taste_share of the
+// persons have it (within 5 standard deviations), a person keeps it from
+// year to year (the year and the age advance together), no one has it at
+// share 0, and everyone at share 1.
+func TestSmallTaste(t *testing.T) {
+	s := newState(t, "teaching", 0.2, 3)
+	p := &s.Persons
+	s.P.SmallTasteShare = 0.3
+	var live, small int
+	had := make([]bool, p.Len())
+	for i := range p.Len() {
+		if p.Live(int32(i)) {
+			live++
+			had[i] = SmallTaste(s, int32(i))
+			if had[i] {
+				small++
+			}
+		}
+	}
+	sd := math.Sqrt(float64(live) * 0.3 * 0.7)
+	if math.Abs(float64(small)-0.3*float64(live)) > 5*sd {
+		t.Errorf("%d of %d persons have the taste, want about %.0f ± %.0f", small, live, 0.3*float64(live), sd)
+	}
+	s.Year++
+	for i := range p.Len() {
+		if p.Live(int32(i)) && p.Age[i] < world.MaxAge {
+			p.Age[i]++
+			if SmallTaste(s, int32(i)) != had[i] {
+				t.Fatalf("slot %d changed its taste in a year", i)
+			}
+		}
+	}
+	for _, share := range []float64{0, 1} {
+		s.P.SmallTasteShare = share
+		for i := range p.Len() {
+			if p.Live(int32(i)) && SmallTaste(s, int32(i)) != (share == 1) {
+				t.Fatalf("share %g: slot %d has the taste %v", share, i, !(share == 1))
+			}
+		}
+	}
+}
+
+// TestSmallTasteTable checks the destination weights of the taste for
+// small places against those of the remote table, which share everything
+// else (no labour market either): from every origin and in every adult
+// phase, the ratio of a destination's weight in the two is
+// exp((small_taste_size − util_size)·ln(1 + residents) + small_taste_nature ·
+// nature), up to one factor per row.
+func TestSmallTasteTable(t *testing.T) {
+	s := newState(t, "teaching", 0.1, 3)
+	s.P.SmallTasteShare, s.P.SmallTasteSize, s.P.SmallTasteNature = 0.2, -1.2, 0.8
+	var m Model
+	m.tables(s)
+	n := s.N()
+	for ph := params.Student; ph <= params.Senior; ph++ {
+		for o := 0; o < n; o++ {
+			row := func(c []float64, d int) float64 {
+				x := c[(ph*n+o)*n+d]
+				if d > 0 {
+					x -= c[(ph*n+o)*n+d-1]
+				}
+				return x
+			}
+			var k0 float64
+			for d := 0; d < n; d++ {
+				if d == o {
+					if row(m.tcdf, d) != 0 {
+						t.Fatalf("phase %d, origin %d: the origin has weight", ph, o)
+					}
+					continue
+				}
+				res := float64(s.Regions[d].Residents) / s.Scale
+				want := math.Exp((s.P.SmallTasteSize-s.P.UtilSize[ph])*math.Log(1+res) + s.P.SmallTasteNature*s.World.Regions[d].Amenities.Nature)
+				k := row(m.tcdf, d) / row(m.rcdf, d) / want
+				if k0 == 0 {
+					k0 = k
+				}
+				if math.Abs(k/k0-1) > 1e-6 { // differences of cumulative sums
+					t.Fatalf("phase %d, origin %d, destination %d: ratio %g against %g", ph, o, d, k, k0)
+				}
+			}
+		}
+	}
+	// Without the class no table is built.
+	s.P.SmallTasteShare = 0
+	var m0 Model
+	m0.tables(s)
+	if m0.tcdf != nil {
+		t.Error("taste tables built at share 0")
+	}
+}

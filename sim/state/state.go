@@ -56,6 +56,10 @@ const (
 	KeyRation      // the place in a region's lottery for its dwellings (migration)
 	KeyEducation   // a student's or a young adult's draws (education, Keyed.RNG)
 	KeyEmigration  // a household head's emigration (international)
+	// StreamTaste decides a person's taste class for the destination
+	// choice (migration: params small_taste_share), by slot and year of
+	// birth, so that it lasts their life.
+	StreamTaste
 )
 
 // RegionState is the changing part of a region, in sampled units.

@@ -73,8 +73,9 @@ type Targets struct {
 	// municipality they grew up in, by the centrality of that municipality.
 	GrewUp []GrewUpShare
 	// Gross are observed gross domestic in- and out-migration rates of
-	// groups of regions: references, shown by settle fit against the
-	// simulated rates of the same regions, neither checked nor fitted.
+	// groups of regions, shown by settle fit against the simulated rates
+	// of the same regions: checked and in the loss with Within, else
+	// references.
 	Gross []GrossMigration
 }
 
@@ -87,7 +88,11 @@ type GrossMigration struct {
 	Name    string   // a label, e.g. "Oppland, classes 5-6"
 	Regions []string // region codes
 	In, Out float64  // per 1000 residents a year
-	Source  string
+	// Within is the accepted absolute error of each rate, per 1000 a year
+	// (nil: references, shown but not checked and not in fit.Loss).
+	Within *float64
+	Weight float64 // weight of each rate in fit.Loss (Parse defaults it to 1)
+	Source string
 }
 
 // GrewUpShare is the share of the persons born in Norway aged Age who grew
@@ -357,6 +362,8 @@ type (
 		Regions []string `toml:"regions"`
 		In      *float64 `toml:"in_per_thousand"`
 		Out     *float64 `toml:"out_per_thousand"`
+		Within  *float64 `toml:"within"`
+		Weight  *float64 `toml:"weight"`
 		Source  string   `toml:"source"`
 	}
 	file struct {
@@ -396,7 +403,7 @@ var tableKeys = map[string][]string{
 	"rogers_castro":        {"a1", "alpha1", "a2", "mu2", "alpha2", "lambda2", "c", "source"},
 	"centrality_share":     {"classes", "change", "per_thousand", "within", "report_only", "weight", "source"},
 	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
-	"gross_migration":      {"name", "regions", "in_per_thousand", "out_per_thousand", "source"},
+	"gross_migration":      {"name", "regions", "in_per_thousand", "out_per_thousand", "within", "weight", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -563,7 +570,7 @@ func (p *problems) grewUp(key string, f fileGrewUp) GrewUpShare {
 
 // gross checks one [[gross_migration]] entry.
 func (p *problems) gross(key string, f fileGross) GrossMigration {
-	g := GrossMigration{Name: strings.TrimSpace(f.Name), Source: f.Source}
+	g := GrossMigration{Name: strings.TrimSpace(f.Name), Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
 	if g.Name == "" {
 		p.Add(key, `missing name; label the regions, e.g. name = "Oppland, classes 5-6"`)
 	}
@@ -595,6 +602,15 @@ func (p *problems) gross(key string, f fileGross) GrossMigration {
 		return math.NaN()
 	}
 	g.In, g.Out = rate("in_per_thousand", f.In), rate("out_per_thousand", f.Out)
+	if f.Within != nil {
+		v := *f.Within
+		g.Within = &v
+		if !(v > 0) || math.IsInf(v, 0) {
+			p.Add(key+".within", "within = %v is not an accepted error; write a positive number of moves per 1000 a year, e.g. within = 8", v)
+		}
+	} else if f.Weight != nil {
+		p.Add(key+".weight", "weight = %v has no effect without within, which makes the rates checked and part of the loss; add within or drop weight", *f.Weight)
+	}
 	return g
 }
 

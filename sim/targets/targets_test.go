@@ -179,6 +179,9 @@ func TestParseErrors(t *testing.T) {
 			[]string{"t.toml:3: gross_migration[1].regions: a region code is empty", "t.toml:3: gross_migration[1].regions: region 3431 is listed twice",
 				"t.toml:4: gross_migration[1].in_per_thousand: in_per_thousand = -3 is not a rate",
 				`t.toml:6: gross_migration[1].source_: unknown key "source_"; did you mean "source"?`}},
+		{"gross: a within that is no error, a weight without within", "[[gross_migration]]\nname = \"x\"\nregions = [\"1\"]\nin_per_thousand = 3\nout_per_thousand = 3\nwithin = 0\n[[gross_migration]]\nname = \"y\"\nregions = [\"1\"]\nin_per_thousand = 3\nout_per_thousand = 3\nweight = 2\n",
+			[]string{"t.toml:6: gross_migration[1].within: within = 0 is not an accepted error",
+				"t.toml:12: gross_migration[2].weight: weight = 2 has no effect without within"}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 		// An unknown table is one error, not one more per key in it, each
 		// ending in an empty "the keys here are " list.
