@@ -571,11 +571,10 @@ from_year = 2024
 coverage = 1
 `,
 		// Coverage is also an amenity (util_broadband), but by default a
-		// small one: the in-moves into the targets changed by −93 ± 505
-		// here (K = 6, engine 0.12.0; +1,123 ± 934 with 0.11.0, +70 ± 655
-		// with 0.9.0, +1,237 ± 1,984 with 0.8.0, −797 ± 2,816 with
-		// 0.7.0), so that channel is tested in mech_test.go's
-		// TestBroadbandAmenity with a larger weight.
+		// small one: the in-moves into the targets changed by −563 ± 2,168
+		// here (K = 6, engine 0.14.0; −93 ± 505 with 0.12.0), so that
+		// channel is tested in mech_test.go's TestBroadbandAmenity with a
+		// larger weight.
 		checks: []effectCheck{{metric: "remote workers living in the targets (end)", measure: targetRemoteWorkers, sign: +1}},
 	},
 	{
@@ -637,7 +636,7 @@ students = 1000
 			// the students there registered where they lived before, beyond the
 			// commute (study_registered_home). Registered residents alone
 			// rise by under a third of that (the row above). Not
-			// counted: the places left empty (about an eighth), students
+			// counted: the places left empty (about a ninth), students
 			// over 25, and those living within the commute in a
 			// neighbouring municipality; so "on the order of a thousand"
 			// is checked from 0.4 (engines 0.6.0 and 0.7.0: 0.46, 0.52
@@ -742,9 +741,10 @@ boost = 0.3
 	{
 		kind: "reputation",
 		what: "image campaign (boost 0.3) for every municipality of classes 5–6",
-		// About 4,000–6,000 more net movers in five years: at 5 % the
-		// replicates' differences ranged from 1,160 to 10,480 with engine
-		// 0.7.0 (t 2.9), so at 10 %, sharing the relocation grant's baseline.
+		// About 6,500 more net movers in five years (engine 0.14.0; 3,600
+		// with 0.12.0): at 5 % the replicates' differences ranged from
+		// 1,160 to 10,480 with engine 0.7.0 (t 2.9), so at 10 %, sharing
+		// the relocation grant's baseline.
 		scale: 0.1,
 		entries: `
 [[intervention]]
@@ -882,11 +882,11 @@ years = 3
 				return stockEnd(e, r, e.targets, func(g *record.Region) int64 { return g.Jobs })
 			},
 			sign: +1,
-			// The plant's jobs are all there (+1,610 medium-skill jobs at
-			// 5 %, seeds 1–6, engine 0.12.0), but some go to high-skill
+			// The plant's jobs are all there (+1,578 medium-skill jobs at
+			// 5 %, seeds 1–6, engine 0.14.0), but some go to high-skill
 			// workers of Rana, whose posts are withdrawn when nobody else
-			// fills them (labour: vacancy_withdrawal; −359 high-skill and
-			// −105 low-skill jobs): the region gains about 0.76× the jobs
+			// fills them (labour: vacancy_withdrawal; −419 high-skill and
+			// −92 low-skill jobs): the region gains about 0.71× the jobs
 			// added.
 			size: func(*effectEnv) (float64, float64, float64) { return 1500, 0.6, 1.25 },
 		}, {
@@ -943,8 +943,9 @@ requires_broadband = false
 		kind: "recruitment",
 		name: "recruitment (relocation grant)",
 		what: "a relocation grant of 400,000 NOK in every municipality of classes 5–6 (about a sixth of a dwelling's price there)",
-		// Some 4,000 more movers in five years, against replicates that
-		// differ by as much at 5 % (t 2.9 there).
+		// Some 6,000 more movers in five years (engine 0.14.0; 2,800 with
+		// 0.12.0), against replicates that differed by as much at 5 % (t 2.9
+		// there).
 		scale: 0.1,
 		entries: `
 [[intervention]]
