@@ -38,8 +38,9 @@ type group struct {
 // immigrants, at the same k); the expected emigrants without retention
 // are base × the residents who did not come with a programme; whole
 // households leave, the ledger counts them and jobs they held are freed.
-// A programme as large as this one (a fifth of the recent immigrants'
-// weight) changed the others' k by 30 % before engine 0.13.0.
+// A programme as large as this one (about half of the recent immigrants'
+// weight, 30 % of all) changed the others' k by 30 % before engine
+// 0.13.0.
 func TestEmigrationRates(t *testing.T) {
 	const base = 0.04
 	groups := []*group{

@@ -113,7 +113,9 @@ func (m *Model) weight(s *state.State, F float64) float64 {
 	// Σ over residents of their head's propensity, without a branch (every
 	// slot reads its head: members of a household mostly lie side by
 	// side, so the reads hit the cache), a programme's recent arrivals
-	// counting 0.
+	// counting 0: those the census counted as under ten years on 1
+	// January (State.ProgrammeByAge), whose years have gone up by one
+	// since (demography), so up to ten now.
 	s.ForChunks(0, func(c, lo, hi int, _ *state.RNG) {
 		var w [4]float64 // four sums, so that one addition does not wait for the last
 		hh, years := p.HH[lo:hi], p.Years[lo:hi]
@@ -122,7 +124,7 @@ func (m *Model) weight(s *state.State, F float64) float64 {
 			// counts 0.
 			h := max(p.First[max(hh[j], 0)], 0)
 			recent := int(p.Flags[h]>>immigrantShift) & 1 & int(b2u(p.Years[h] < 10))
-			programme := int(f>>programmeShift) & 1 & int(b2u(years[j] < 10))
+			programme := int(f>>programmeShift) & 1 & int(b2u(years[j] <= 10))
 			w[j&3] += float64(int(f&population.Alive)&^programme) * byAge[p.Age[h]] * factor[recent]
 		}
 		m.weights[c] = (w[0] + w[1]) + (w[2] + w[3])

@@ -1137,3 +1137,43 @@ func TestSmallTasteTable(t *testing.T) {
 		t.Error("taste tables built at share 0")
 	}
 }
+
+// TestStepUsesTasteTable: with everyone of the taste for small places, the
+// step's destinations follow small_taste_size: the same state and draws
+// (same seed) send movers to smaller places with a size weight of −3 than
+// with +1 (the mean log population of the destinations, residents on the
+// real scale, at least 1.5 lower), and no one "moves" to the region they
+// live in.
+func TestStepUsesTasteTable(t *testing.T) {
+	meanLogSize := func(size float64) (float64, int) {
+		s := newState(t, "norway-2024", 0.05, 8)
+		s.P.SmallTasteShare, s.P.SmallTasteSize = 1, size
+		p := &s.Persons
+		from := make([]uint16, p.Len())
+		copy(from, p.Region)
+		s.BeginTick()
+		var m Model
+		m.Step(s)
+		var sum float64
+		var k int
+		for c := 0; c < s.NumChunks(); c++ {
+			for _, dc := range m.chunks[c] {
+				if int(dc.dest) == int(from[dc.person]) {
+					t.Fatalf("size %g: person %d moves to the region they live in, %d", size, dc.person, dc.dest)
+				}
+				sum += math.Log(1 + float64(s.Regions[dc.dest].Residents)/s.Scale)
+				k++
+			}
+		}
+		return sum / float64(max(k, 1)), k
+	}
+	small, ns := meanLogSize(-3)
+	large, nl := meanLogSize(1)
+	t.Logf("mean log residents of the destinations: %.2f with size −3 (%d moves), %.2f with +1 (%d)", small, ns, large, nl)
+	if ns < 500 || nl < 500 {
+		t.Fatalf("%d and %d decisions: too few to test", ns, nl)
+	}
+	if small > large-1.5 {
+		t.Errorf("mean log residents of the destinations %.2f with size −3 and %.2f with +1: want at least 1.5 lower", small, large)
+	}
+}
