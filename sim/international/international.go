@@ -81,19 +81,19 @@ const ratioYears = 5
 // weight returns Σ over households of size × the head's emigration
 // propensity (world.Rates.EmigrationByAge, times F for a recent
 // immigrant), the recent arrivals of immigration programmes
-// (population.Programme) left out (Step). Summing it over the households is dear (about 15 ms of a
-// year for Norway), so it is done in the first year and every ratioYears
-// after, and in the years between estimated from the census: the same sum
-// over residents of the propensity of their own age, times the ratio of
-// the two sums when last summed. The make-up of households by age changes
-// slowly, but not evenly: for Norway with the default behaviour the
-// estimate runs 0.8, 1.7, 2.4 and 3.0 % above the sum in the four years
-// after the first, and within 1 % later (TestEmigrationWeightEstimate, on
-// 1 January), so emigration is that much below the rate until the next
-// sum; far from
-// the defaults (emigration_scale 10, immigrant_emigration_factor 20)
-// recent immigrants leave so fast that it runs 10–30 % low. A state
-// without a census (made by hand) is summed every year.
+// (population.Programme) left out (Step). Summing it over the households
+// is dear (about 15 ms of a year for Norway), so it is done in the first
+// year and every ratioYears after, and in the years between estimated
+// from the census: the same sum over residents of the propensity of their
+// own age, times the ratio of the two sums when last summed. The make-up
+// of households by age changes slowly, but not evenly: for Norway with
+// the default behaviour the estimate runs 0.8, 1.8, 2.5 and 3.1 % above
+// the sum in the four years after the first, and within 1 % later
+// (TestEmigrationWeightEstimate, on 1 January), so emigration is that
+// much below the rate until the next sum; far from the defaults
+// (emigration_scale 10, immigrant_emigration_factor 20) recent immigrants
+// leave so fast that it runs 10–30 % low. A state without a census (made
+// by hand) is summed every year.
 func (m *Model) weight(s *state.State, F float64) float64 {
 	byAge := emigrationByAge(s)
 	var census float64
