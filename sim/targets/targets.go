@@ -647,9 +647,16 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	// on the error's line ("age_rates.groups[2].per_thousand").
 	plain := key
 	key, _ = numberedKey(tomlpos.ScanLines(string(data)), plain, line)
+	base := stripIndices(key)
 	switch m := typeRe.FindStringSubmatch(msg); {
+	case slices.Contains(arrayTables, base) && strings.Contains(msg, "map["):
+		// [centrality_share] where [[centrality_share]] was meant.
+		msg = fmt.Sprintf("[%s] is one table here, but each entry is written [[%s]] (double brackets); write [[%s]] above every entry", base, base, base)
 	case m != nil:
 		fix := typeFix(m[2])
+		if base[strings.LastIndexByte(base, '.')+1:] == "regions" {
+			fix = `write the region codes in quotes, e.g. regions = ["3431", "3432"]`
+		}
 		// A number in quotes: the line itself, unquoted.
 		if src := strings.Split(string(data), "\n"); tomlType(m[2]) == "a number" && line >= 1 && line <= len(src) {
 			last := key[strings.LastIndexByte(key, '.')+1:]
@@ -681,6 +688,9 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	}
 	return &Error{File: name, Line: line, Key: key, Msg: msg}
 }
+
+// arrayTables are the keys written as arrays of tables ([[key]]).
+var arrayTables = []string{"centrality_share", "living_where_grew_up", "gross_migration"}
 
 // mismatchRe matches the decoder's message for a value of the wrong type
 // inside a list ("type mismatch for targets.fileGroup: expected table but

@@ -182,6 +182,12 @@ func TestParseErrors(t *testing.T) {
 		{"gross: a within that is no error, a weight without within", "[[gross_migration]]\nname = \"x\"\nregions = [\"1\"]\nin_per_thousand = 3\nout_per_thousand = 3\nwithin = 0\n[[gross_migration]]\nname = \"y\"\nregions = [\"1\"]\nin_per_thousand = 3\nout_per_thousand = 3\nweight = 2\n",
 			[]string{"t.toml:6: gross_migration[1].within: within = 0 is not an accepted error",
 				"t.toml:12: gross_migration[2].weight: weight = 2 has no effect without within"}},
+		{"gross: codes as numbers, codes as one text, one table", "[[gross_migration]]\nname = \"x\"\nregions = [3431]\nin_per_thousand = 3\nout_per_thousand = 3\n",
+			[]string{`t.toml:3: gross_migration[1].regions[1]: expected text, got a number; write the region codes in quotes, e.g. regions = ["3431", "3432"]`}},
+		{"gross: codes as one text", "[[gross_migration]]\nname = \"x\"\nregions = \"3431\"\nin_per_thousand = 3\nout_per_thousand = 3\n",
+			[]string{`t.toml:3: gross_migration[1].regions: expected a list, got text; write the region codes in quotes, e.g. regions = ["3431", "3432"]`}},
+		{"single brackets for an array of tables", "[centrality_share]\nclasses = [5, 6]\nchange = \"lose\"\n",
+			[]string{"t.toml:1: centrality_share: [centrality_share] is one table here, but each entry is written [[centrality_share]] (double brackets)"}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
 		// An unknown table is one error, not one more per key in it, each
 		// ending in an empty "the keys here are " list.
