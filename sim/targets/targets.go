@@ -420,7 +420,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 	if err != nil {
 		return nil, decodeError(name, data, err)
 	}
-	p := &problems{Problems: tomlpos.Problems{File: name, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: []string{"centrality_share", "living_where_grew_up", "gross_migration", "groups"}}}
+	p := &problems{Problems: tomlpos.Problems{File: name, Lines: tomlpos.ScanLines(string(data)), NoLine: 1, Tables: append(slices.Clone(arrayTables), "groups")}}
 	for _, k := range md.Undecoded() {
 		// A [calibration] table is settle calibrate's (its spec may sit
 		// beside the targets, docs/calibration.md): not a target, and
@@ -689,7 +689,9 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 	return &Error{File: name, Line: line, Key: key, Msg: msg}
 }
 
-// arrayTables are the keys written as arrays of tables ([[key]]).
+// arrayTables are the top-level keys written as arrays of tables
+// ([[key]]); with age_rates' groups, the tables whose entries error
+// messages number (Parse).
 var arrayTables = []string{"centrality_share", "living_where_grew_up", "gross_migration"}
 
 // mismatchRe matches the decoder's message for a value of the wrong type
