@@ -274,8 +274,7 @@ type Accumulator struct {
 	moves, persons [2][Ages]float64
 	meanPop        float64 // Σ over counted years of (P(t−1)+P(t))/2
 	pair           []float64
-	popSum         []float64 // Σ over counted years of the region's population on 1 January t−1
-	netDom         []float64
+	popSum         []float64                             // Σ over counted years of the region's population on 1 January t−1
 	inDom, outDom  []float64                             // Σ over counted years of the region's domestic moves in and out
 	grewUp         [][2][7][record.NumGrewUpAges]float64 // per counted row: grew up, living there, by centrality class (0: all)
 	startPop       []float64                             // regions' population on the window's first 1 January
@@ -290,7 +289,7 @@ func NewAccumulator(w *world.World, t *targets.Targets) *Accumulator {
 	n := w.N()
 	a := &Accumulator{w: w, n: n,
 		regPop: make([]int64, n), km: make([]float64, n*n), class: make([]int, n),
-		pair: make([]float64, n*n), popSum: make([]float64, n), netDom: make([]float64, n),
+		pair: make([]float64, n*n), popSum: make([]float64, n),
 		inDom: make([]float64, n), outDom: make([]float64, n),
 	}
 	if t != nil {
@@ -397,7 +396,6 @@ func (a *Accumulator) Add(y *record.Year) {
 		for i := range y.Regions {
 			r := &y.Regions[i]
 			a.popSum[i] += float64(prevPop[i])
-			a.netDom[i] += float64(scaled(r.InDomestic, w) - scaled(r.OutDomestic, w))
 			a.inDom[i] += float64(scaled(r.InDomestic, w))
 			a.outDom[i] += float64(scaled(r.OutDomestic, w))
 		}
@@ -557,7 +555,7 @@ func (a *Accumulator) Stats() Stats {
 			p[0] += a.startPop[i]
 			p[1] += end[i]
 			s.ClassPopulation[c] = p
-			s.ClassNetDomestic[c] += a.netDom[i]
+			s.ClassNetDomestic[c] += a.inDom[i] - a.outDom[i] // sums of integers: exact
 			nat0 += a.startPop[i]
 			nat1 += end[i]
 		}
