@@ -703,9 +703,11 @@ func BenchmarkWriteFlows(b *testing.B) {
 	for i := range 357 {
 		w.Regions = append(w.Regions, world.Region{Index: i, Code: strconv.Itoa(1000 + i), Name: "R" + strconv.Itoa(i)})
 	}
-	rec := &record.Year{Year: 2024, Regions: make([]record.Region, 357), Weight: 1}
+	rec := &record.Year{Year: 2024, Regions: make([]record.Region, 357), Structure: make([]record.Structure, 357), Weight: 1}
+	// 200,000 flows in the engine's order: by origin, destination, age
+	// group and motive.
 	for i := range 200_000 {
-		rec.Flows = append(rec.Flows, record.Flow{FlowKey: record.FlowKey{Origin: uint16(i % 357), Destination: uint16(i / 357 % 357), AgeGroup: uint8(i % 7), Motive: uint8(i % 6)}, Moves: int64(i%13 + 1)})
+		rec.Flows = append(rec.Flows, record.Flow{FlowKey: record.FlowKey{Origin: uint16(i / 588), Destination: uint16(i / 42 % 14 * 25), AgeGroup: uint8(i / 6 % 7), Motive: uint8(i % 6)}, Moves: int64(i%13 + 1)})
 	}
 	r, err := Create(filepath.Join(b.TempDir(), "run"), w, Manifest{})
 	if err != nil {
