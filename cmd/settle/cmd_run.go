@@ -25,9 +25,10 @@ const runHelpHead = `Usage: settle run FILE [flags]
 
 Simulates the scenario FILE (TOML, see scenarios/README.md) and writes
 regions.csv, flows.csv, migration_by_age.csv, grew_up.csv, population.csv,
-housing.csv, study.csv, manifest.json, a copy of FILE (scenario.toml) and,
-for a world of your own, copies of its files (world/) to a new folder
-results/<scenario name>/<date-time>-s<seed>/ (or --out DIR); results/README.md
+housing.csv, study.csv, living_arrangements.csv, manifest.json, a copy of
+FILE (scenario.toml) and, for a world of your own, copies of its files
+(world/) to a new folder results/<scenario name>/<date-time>-s<seed>/ (or
+--out DIR); results/README.md
 says what each holds. An earlier run is never overwritten. At the end it
 prints a summary: population change by centrality class, the largest gainers
 and losers, moves per 1000 residents and the peak migration age.

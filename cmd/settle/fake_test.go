@@ -34,7 +34,7 @@ func newFake(onStep func(int)) func(*world.World, engine.Config) (simulator, err
 func (f *fakeSim) Workers() int { return max(f.cfg.Workers, 1) }
 
 func (f *fakeSim) record() *record.Year {
-	rec := &record.Year{Year: f.year, Regions: make([]record.Region, len(f.pop)), Structure: make([]record.Structure, len(f.pop)), Weight: 1 / f.cfg.Scale}
+	rec := &record.Year{Year: f.year, Regions: make([]record.Region, len(f.pop)), Structure: make([]record.Structure, len(f.pop)), Living: make([]record.Living, len(f.pop)), Weight: 1 / f.cfg.Scale}
 	for s := range 2 {
 		rec.Population[s] = make([]int64, world.MaxAge+1)
 		rec.Moves[s] = make([]int64, world.MaxAge+1)
@@ -54,6 +54,7 @@ func (f *fakeSim) finish(rec *record.Year) *record.Year {
 		r.Households = f.pop[i] / 2
 		rec.Structure[i][0][2][1] = f.pop[i] / 2
 		rec.Structure[i][1][2][1] = f.pop[i] - f.pop[i]/2
+		rec.Living[i][0][3][record.LivingCouple] = f.pop[i] / 3
 		for a := range world.MaxAge + 1 {
 			rec.Population[a%2][a] += f.pop[i] / (world.MaxAge + 1)
 		}

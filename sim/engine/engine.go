@@ -19,7 +19,9 @@ import (
 )
 
 // Version is the engine version written to every manifest. It changes
-// when the results of a scenario do: 0.14.1 leaves a programme's
+// when the results of a scenario do: 0.14.2 adds living_arrangements.csv,
+// the adults by age group, sex and living arrangement (the other files are
+// unchanged); 0.14.1 leaves a programme's
 // arrivals out of the emigration scale's sum through their tenth year, as
 // the census that takes them out of the residents counts them (from a
 // programme's tenth year on, others' emigration was about 0.1 % low;
@@ -89,7 +91,7 @@ import (
 // files are unchanged), 0.3.0 matches movers and immigrants
 // seeking work in the year they arrive (labour.Model.Newcomers), 0.2.0
 // weighs broadband as an amenity and lets a youth programme keep people.
-const Version = "0.14.1"
+const Version = "0.14.2"
 
 // Sim is one simulation run. It is not safe for concurrent use; its own
 // parallelism is internal.

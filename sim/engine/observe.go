@@ -28,7 +28,8 @@ const (
 	cOther       // activities without a counter of their own
 	cGrewUp      // record.Region.GrewUp: record.NumGrewUpAges counters, by home region
 	cLivingThere = cGrewUp + record.NumGrewUpAges
-	numCounters  = cLivingThere + record.NumGrewUpAges
+	cLiving      = cLivingThere + record.NumGrewUpAges // livingCells counters: adults by sex, age group and living arrangement
+	numCounters  = cLiving + livingCells
 )
 
 // commuteSpare is the number of spare in-commuter counters (a power of 2).
@@ -38,12 +39,13 @@ const commuteSpare = 8
 const (
 	immigrantBit = 1 // population.Immigrant
 	remoteBit    = 2 // population.Remote
+	atHomeBit    = 3 // population.AtHome
 	headBit      = 8 // population.Head
 	programmeBit = 10
 )
 
 // The bit positions above must be those of the flags (a compile-time check).
-var _ = [1]int{}[(population.Immigrant^1<<immigrantBit)|(population.Remote^1<<remoteBit)|(population.Head^1<<headBit)|(population.Programme^1<<programmeBit)]
+var _ = [1]int{}[(population.Immigrant^1<<immigrantBit)|(population.Remote^1<<remoteBit)|(population.Head^1<<headBit)|(population.AtHome^1<<atHomeBit)|(population.Programme^1<<programmeBit)]
 
 // actCounter maps an activity to the counter it adds to (cOther: none).
 var actCounter = [...]int{
@@ -78,6 +80,35 @@ const (
 	structSex   = record.NumAgeGroups * record.NumEducation
 	structCells = 2 * structSex
 )
+
+// The cells of a region in observer.lv: sex, then age group (livingAge),
+// then living arrangement. Age group 0 holds the children, not recorded.
+const (
+	livingSex   = (record.NumLivingAges + 1) * record.NumLiving
+	livingCells = 2 * livingSex
+)
+
+// livingRow maps a sex and an age to the first of their cells in a
+// region's observer.lv: age group 1 + record.LivingAge (0 for children).
+var livingRow = func() (b [2][world.MaxAge + 1]uint16) {
+	for sx := range b {
+		for a := range b[sx] {
+			b[sx][a] = uint16(sx*livingSex + (record.LivingAge(a)+1)*record.NumLiving)
+		}
+	}
+	return b
+}()
+
+// livingOf maps partner<<3 | at home<<2 | head<<1 | alone in the household
+// to a person's living arrangement (record.LivingNames): a partner makes a
+// couple, else living at home is with a parent, else a head is alone or a
+// lone parent, and the rest is other.
+var livingOf = [16]uint8{
+	record.LivingOther, record.LivingOther, record.LivingLoneParent, record.LivingAlone,
+	record.LivingWithParents, record.LivingWithParents, record.LivingWithParents, record.LivingWithParents,
+	record.LivingCouple, record.LivingCouple, record.LivingCouple, record.LivingCouple,
+	record.LivingCouple, record.LivingCouple, record.LivingCouple, record.LivingCouple,
+}
 
 // ageBand maps an age to its regions.csv age group (0–19, 20–39, 40–66, 67+).
 var ageBand = func() (b [world.MaxAge + 1]uint8) {
@@ -157,7 +188,7 @@ func (sim *Sim) observe() {
 		flags := p.Flags[lo:hi]
 		region, work, second := p.Region[lo:hi], p.Work[lo:hi], p.Second[lo:hi]
 		ages, sexes, edus, acts, years, partners := p.Age[lo:hi], p.Sex[lo:hi], p.Edu[lo:hi], p.Act[lo:hi], p.Years[lo:hi], p.Partner[lo:hi]
-		homes := p.Home[lo:hi]
+		homes, nexts := p.Home[lo:hi], p.Next[lo:hi]
 		// The counts of the person's region are added without a branch
 		// on the person's attributes: the outcomes are unpredictable, the
 		// additions cheap. The population is the sum of the age bands.
@@ -173,7 +204,8 @@ func (sim *Sim) observe() {
 			age := ages[i] // ≤ world.MaxAge
 			sx := sexes[i] & 1
 			pop[sx][age]++
-			wp[age] += int32(1-sx) & b2i(partners[i] != population.None)
+			partnered := b2i(partners[i] != population.None)
+			wp[age] += int32(1-sx) & partnered
 			imm := int32(f>>immigrantBit) & 1
 			row[cHouseholds] += int32(f>>headBit) & 1
 			row[cImmigrants] += imm
@@ -183,6 +215,11 @@ func (sim *Sim) observe() {
 			pa[age] += recent & int32(f>>programmeBit) & 1
 			row[cAge0+int(ageBand[age])]++
 			st[r*structCells+int(sx)*structSex+int(ageGroup[age])*record.NumEducation+int(edus[i]&3)]++
+			// The living arrangement: a head whose household has no next
+			// member lives alone.
+			// (None is −1: a reference's sign bit says it is empty.)
+			arr := partnered<<3 | int32(f>>atHomeBit)&1<<2 | int32(f>>headBit)&1<<1 | int32(uint32(nexts[i])>>31)
+			row[cLiving+int(livingRow[sx][age])+int(livingOf[arr])]++
 			act := acts[i]
 			row[actCounter[act]]++
 			employed := b2i(act == population.Employed)
@@ -219,6 +256,7 @@ func (sim *Sim) observe() {
 	if len(rec.Regions) != n {
 		rec.Regions = make([]record.Region, n)
 		rec.Structure = make([]record.Structure, n)
+		rec.Living = make([]record.Living, n)
 		rec.Population = [2][]int64{make([]int64, world.MaxAge+1), make([]int64, world.MaxAge+1)}
 		rec.Moves = [2][]int64{make([]int64, world.MaxAge+1), make([]int64, world.MaxAge+1)}
 	}
@@ -236,6 +274,14 @@ func (sim *Sim) observe() {
 		}
 		for w := 0; w < nw; w++ {
 			tot[cInCommuters] += int64(o.inc[w][r])
+		}
+		lvr := &rec.Living[r]
+		for sx := range 2 {
+			for ag := range record.NumLivingAges {
+				for k := range record.NumLiving {
+					lvr[sx][ag][k] = tot[cLiving+sx*livingSex+(ag+1)*record.NumLiving+k]
+				}
+			}
 		}
 		st := &rec.Structure[r]
 		*st = record.Structure{}

@@ -1,6 +1,6 @@
 // Package output writes the results of one simulation run to a folder:
 // regions.csv, flows.csv, migration_by_age.csv, grew_up.csv, population.csv,
-// housing.csv, study.csv and manifest.json (see
+// housing.csv, study.csv, living_arrangements.csv and manifest.json (see
 // results/README.md for the columns; their names are a contract that later
 // tools rely on).
 //
@@ -50,6 +50,7 @@ const (
 	PopulationFile = "population.csv"
 	HousingFile    = "housing.csv"
 	StudyFile      = "study.csv"
+	LivingFile     = "living_arrangements.csv"
 	ManifestFile   = "manifest.json"
 	// ScenarioCopy is the scenario file as the run read it (WriteScenario).
 	ScenarioCopy   = "scenario.toml"
@@ -58,10 +59,10 @@ const (
 
 // TableFiles are the CSV tables of a run folder, in the order Write
 // writes them.
-var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile, StudyFile}
+var TableFiles = []string{RegionsFile, FlowsFile, AgesFile, GrewUpFile, PopulationFile, HousingFile, StudyFile, LivingFile}
 
 // tableHeaders are the headers of TableFiles, in its order.
-var tableHeaders = [][]string{RegionsHeader, FlowsHeader, AgesHeader, GrewUpHeader, PopulationHeader, HousingHeader, StudyHeader}
+var tableHeaders = [][]string{RegionsHeader, FlowsHeader, AgesHeader, GrewUpHeader, PopulationHeader, HousingHeader, StudyHeader, LivingHeader}
 
 // RegionsHeader, FlowsHeader and AgesHeader are the CSV headers: the
 // contract later tools rely on. Change them only with a new major version.
@@ -87,6 +88,10 @@ var (
 	// whose study place is there, wherever they are registered (regions.csv's
 	// students counts them where they are registered).
 	StudyHeader = []string{"year", "code", "name", "study_places", "students_studying_here"}
+	// LivingHeader: per region and year, the adults by age group (those of
+	// SSB's household statistics), sex and living arrangement
+	// (record.LivingNames).
+	LivingHeader = []string{"year", "code", "name", "age_group", "sex", "living", "persons"}
 )
 
 // sexNames are the sex codes of migration_by_age.csv, indexed like
@@ -101,10 +106,12 @@ type Run struct {
 
 	regionsCSV, flowsCSV, agesCSV, grewUpCSV *csvFile
 	populationCSV, housingCSV, studyCSV      *csvFile
+	livingCSV                                *csvFile
 
 	// CSV fields (each with its comma) prepared once.
 	codes, names                  [][]byte
 	ageGroups, motives, education [][]byte
+	livingAges, livings           [][]byte
 	yearField                     []byte
 
 	records  int     // records written; the first is the start population
@@ -180,6 +187,12 @@ func CreateWith(dir string, w *world.World, worldData *WorldData, m Manifest) (*
 	for _, s := range record.EducationNames {
 		r.education = append(r.education, field(s))
 	}
+	for _, s := range record.LivingAgeNames {
+		r.livingAges = append(r.livingAges, field(s))
+	}
+	for _, s := range record.LivingNames {
+		r.livings = append(r.livings, field(s))
+	}
 	if err = writeManifest(r.dir, &r.manifest); err == nil {
 		err = WriteData(filepath.Join(dir, IncompleteFile), []byte(runningText(&r.manifest)))
 	}
@@ -212,7 +225,7 @@ func (r *Run) YearsCompleted() int { return max(r.records-1, 0) }
 
 // tables are the fields of the tables, in the order of TableFiles.
 func (r *Run) tables() []**csvFile {
-	return []**csvFile{&r.regionsCSV, &r.flowsCSV, &r.agesCSV, &r.grewUpCSV, &r.populationCSV, &r.housingCSV, &r.studyCSV}
+	return []**csvFile{&r.regionsCSV, &r.flowsCSV, &r.agesCSV, &r.grewUpCSV, &r.populationCSV, &r.housingCSV, &r.studyCSV, &r.livingCSV}
 }
 
 func (r *Run) csvs() []*csvFile {
@@ -265,6 +278,7 @@ func (r *Run) Write(y *record.Year) error {
 	r.writePopulation(y)
 	r.writeHousing(y)
 	r.writeStudy(y)
+	r.writeLiving(y)
 	for _, c := range r.csvs() {
 		c.flush()
 	}
@@ -417,6 +431,28 @@ func (r *Run) writePopulation(y *record.Year) {
 					c.str(name)
 					c.raw(r.education[e])
 					c.int(scaled(st[sex][ag][e], y.Weight))
+					c.endRow()
+				}
+			}
+		}
+	}
+}
+
+func (r *Run) writeLiving(y *record.Year) {
+	if len(y.Living) != len(y.Regions) {
+		panic(fmt.Sprintf("output: record of %d has the living arrangements of %d regions, not %d", y.Year, len(y.Living), len(y.Regions)))
+	}
+	c := r.livingCSV
+	for i := range y.Regions {
+		lv := &y.Living[i]
+		for ag := range record.NumLivingAges {
+			for sex, name := range sexNames {
+				for k := range record.NumLiving {
+					r.regionRow(c, i)
+					c.raw(r.livingAges[ag])
+					c.str(name)
+					c.raw(r.livings[k])
+					c.int(scaled(lv[sex][ag][k], y.Weight))
 					c.endRow()
 				}
 			}

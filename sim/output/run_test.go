@@ -46,7 +46,7 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 	}
 	var out []*record.Year
 	for y := 0; y <= years; y++ {
-		rec := &record.Year{Year: w.StartYear + y, Regions: make([]record.Region, n), Structure: make([]record.Structure, n), Weight: 1 / scale}
+		rec := &record.Year{Year: w.StartYear + y, Regions: make([]record.Region, n), Structure: make([]record.Structure, n), Living: make([]record.Living, n), Weight: 1 / scale}
 		for s := range 2 {
 			rec.Population[s] = make([]int64, world.MaxAge+1)
 			rec.Moves[s] = make([]int64, world.MaxAge+1)
@@ -112,6 +112,13 @@ func fakeRecords(w *world.World, years int, scale float64, seed uint64) []*recor
 				}
 			}
 			rec.Structure[i][1][record.NumAgeGroups-1][record.NumEducation-1] += left
+			for sex := range 2 {
+				for ag := range record.NumLivingAges {
+					for k := range record.NumLiving {
+						rec.Living[i][sex][ag][k] = int64(rng.IntN(int(pop[i]/100 + 1)))
+					}
+				}
+			}
 			for a := range world.MaxAge + 1 {
 				rec.Population[a%2][a] += pop[i] / (world.MaxAge + 1)
 			}
@@ -231,7 +238,7 @@ func TestFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{FlowsFile, GrewUpFile, HousingFile, ManifestFile, AgesFile, PopulationFile, RegionsFile, StudyFile}; !slices.Equal(names, want) {
+	if want := []string{FlowsFile, GrewUpFile, HousingFile, LivingFile, ManifestFile, AgesFile, PopulationFile, RegionsFile, StudyFile}; !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 
@@ -313,6 +320,27 @@ func TestFiles(t *testing.T) {
 	}
 	if sum != 2*recs[2].Regions[1].Population {
 		t.Errorf("the 2026 population rows of %s add up to %d, want %d", w.Regions[1].Name, sum, 2*recs[2].Regions[1].Population)
+	}
+
+	// living_arrangements.csv: a row per year, region, age group, sex
+	// and living arrangement, scaled.
+	livRows := readCSV(t, filepath.Join(dir, LivingFile))
+	if !slices.Equal(livRows[0], LivingHeader) {
+		t.Errorf("living arrangements header %v", livRows[0])
+	}
+	const livCells = 2 * record.NumLivingAges * record.NumLiving
+	if n := len(livRows) - 1; n != 4*w.N()*livCells {
+		t.Errorf("%d living arrangement rows, want %d", n, 4*w.N()*livCells)
+	}
+	lv := &recs[2].Living[1]
+	base = 1 + (2*w.N()+1)*livCells // 2026, the second region
+	for k, row := range livRows[base : base+livCells] {
+		ag, sex, x := k/(2*record.NumLiving), k/record.NumLiving%2, k%record.NumLiving
+		want := []string{"2026", w.Regions[1].Code, w.Regions[1].Name, record.LivingAgeNames[ag], sexNames[sex],
+			record.LivingNames[x], strconv.FormatInt(2*lv[sex][ag][x], 10)}
+		if !slices.Equal(row, want) {
+			t.Errorf("living arrangements row %v, want %v", row, want)
+		}
 	}
 
 	// housing.csv: a row per year and region, scaled.
@@ -703,7 +731,7 @@ func BenchmarkWriteFlows(b *testing.B) {
 	for i := range 357 {
 		w.Regions = append(w.Regions, world.Region{Index: i, Code: strconv.Itoa(1000 + i), Name: "R" + strconv.Itoa(i)})
 	}
-	rec := &record.Year{Year: 2024, Regions: make([]record.Region, 357), Structure: make([]record.Structure, 357), Weight: 1}
+	rec := &record.Year{Year: 2024, Regions: make([]record.Region, 357), Structure: make([]record.Structure, 357), Living: make([]record.Living, 357), Weight: 1}
 	// 200,000 flows in the engine's order: by origin, destination, age
 	// group and motive.
 	for i := range 200_000 {

@@ -65,6 +65,58 @@ var EducationNames = [NumEducation]string{"basic", "upper_secondary", "bachelor"
 // male), age group (AgeGroup) and education level (EducationNames).
 type Structure [2][NumAgeGroups][NumEducation]int64
 
+// Living arrangements of adults (households.csv), each adult in one:
+// in a couple (with their partner, and any children); living with a
+// parent (a young adult who has not left home); alone (a household of
+// one); a lone parent (a household's head without a partner, with
+// children of any age at home); other (an adult in a household who is
+// none of these, rare in the model: it has no flat-shares or households
+// of two families).
+const (
+	LivingCouple = iota
+	LivingWithParents
+	LivingAlone
+	LivingLoneParent
+	LivingOther
+	NumLiving
+)
+
+// LivingNames are the living arrangements written to households.csv.
+var LivingNames = [NumLiving]string{"couple", "with_parents", "alone", "lone_parent", "other"}
+
+// NumLivingAges is the number of adult age groups of households.csv.
+const NumLivingAges = 7
+
+// LivingAgeNames are the age groups of households.csv: adults, in the
+// groups of SSB's household statistics.
+var LivingAgeNames = [NumLivingAges]string{"18-19", "20-24", "25-29", "30-44", "45-66", "67-79", "80+"}
+
+// LivingAge returns the households.csv age group of an adult's age, −1
+// under 18.
+func LivingAge(age int) int {
+	switch {
+	case age < 18:
+		return -1
+	case age < 20:
+		return 0
+	case age < 25:
+		return 1
+	case age < 30:
+		return 2
+	case age < 45:
+		return 3
+	case age < 67:
+		return 4
+	case age < 80:
+		return 5
+	}
+	return 6
+}
+
+// Living is one region's adults on 1 January by sex (0 female, 1 male),
+// age group (LivingAge) and living arrangement (LivingNames).
+type Living [2][NumLivingAges][NumLiving]int64
+
 // Region is one region's account for one year. Stocks (Population, the age
 // groups, Employed …) are on 1 January of the row's year, after the events;
 // flows (Births … Emigrants) happened during the year before it. In the first
@@ -130,6 +182,9 @@ type Year struct {
 	// Structure[r] is region r's residents by sex, age group and education
 	// level (nil in records that do not have it).
 	Structure []Structure
+	// Living[r] is region r's adults by sex, age group and living
+	// arrangement (nil in records that do not have it).
+	Living []Living
 	// Weight converts sampled counts to the real population (1/scale, exact
 	// at scale 1). Jobs, Vacancies and Dwellings are sampled like persons.
 	Weight float64
