@@ -65,7 +65,7 @@ var EducationNames = [NumEducation]string{"basic", "upper_secondary", "bachelor"
 // male), age group (AgeGroup) and education level (EducationNames).
 type Structure [2][NumAgeGroups][NumEducation]int64
 
-// Living arrangements of adults (households.csv), each adult in one:
+// Living arrangements of adults (living_arrangements.csv), each adult in one:
 // in a couple (with their partner, and any children); living with a
 // parent (a young adult who has not left home); alone (a household of
 // one); a lone parent (a household's head without a partner, with
@@ -81,17 +81,17 @@ const (
 	NumLiving
 )
 
-// LivingNames are the living arrangements written to households.csv.
+// LivingNames are the living arrangements written to living_arrangements.csv.
 var LivingNames = [NumLiving]string{"couple", "with_parents", "alone", "lone_parent", "other"}
 
-// NumLivingAges is the number of adult age groups of households.csv.
+// NumLivingAges is the number of adult age groups of living_arrangements.csv.
 const NumLivingAges = 7
 
-// LivingAgeNames are the age groups of households.csv: adults, in the
+// LivingAgeNames are the age groups of living_arrangements.csv: adults, in the
 // groups of SSB's household statistics.
 var LivingAgeNames = [NumLivingAges]string{"18-19", "20-24", "25-29", "30-44", "45-66", "67-79", "80+"}
 
-// LivingAge returns the households.csv age group of an adult's age, −1
+// LivingAge returns the living_arrangements.csv age group of an adult's age, −1
 // under 18.
 func LivingAge(age int) int {
 	switch {
