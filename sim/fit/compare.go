@@ -278,6 +278,27 @@ func Compare(t *targets.Targets, s Stats) []Row {
 			rows = append(rows, row)
 		}
 	}
+	for _, l := range t.Living {
+		sim := s.LivingShare(l.Lo, l.Hi, l.Sex, l.Living)
+		id := fmt.Sprintf("living_arrangement.%s.%s", strings.ReplaceAll(targets.AgeRate{Lo: l.Lo, Hi: l.Hi}.Label(), "+", "plus"), l.Living)
+		if l.Sex != "" {
+			id += "." + l.Sex
+		}
+		row := Row{ID: id, Name: fmt.Sprintf("adults %s, %s", livingText[l.Living], l.Label()), Target: l.Share, Simulated: sim,
+			Error: sim - l.Share, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share",
+			Detail: "a reference, not checked", Source: l.Source}
+		if w := l.Within; w != nil {
+			row.Checked, row.Within = true, *w
+			row.Min, row.Max = l.Share-*w, l.Share+*w
+			row.OK = math.Abs(sim-l.Share) <= *w
+			row.Detail = fmt.Sprintf("within ±%g", *w)
+		}
+		if math.IsNaN(sim) {
+			row.OK = !row.Checked
+			row.Detail = "not measurable: the run records no living arrangements (living_arrangements.csv, written since engine 0.14.2)"
+		}
+		rows = append(rows, row)
+	}
 	// A statistic targeted twice (two centrality_share entries of the
 	// same classes): the second is id.2, and so on.
 	seen := map[string]int{}
@@ -311,6 +332,15 @@ func (s *Stats) noRegionIn(classes []int) string {
 	}
 	return fmt.Sprintf("no region of the world is in %s (its regions are in %s); target the classes the world has, or leave this target out for this world",
 		classText(classes), classText(has))
+}
+
+// livingText names the living arrangements in settle fit's rows.
+var livingText = map[string]string{
+	"couple":       "in a couple",
+	"with_parents": "living with a parent",
+	"alone":        "living alone",
+	"lone_parent":  "lone parents",
+	"other":        "in other households",
 }
 
 // classText names centrality classes as the targets' labels do: "class 6",
@@ -585,6 +615,11 @@ func Loss(t *targets.Targets, s Stats) float64 {
 		if in, out, why := s.GrossRates(g.Regions); g.Within != nil && !strings.HasPrefix(why, "the world has no region") {
 			term(g.Weight, (in-g.In) / *g.Within)
 			term(g.Weight, (out-g.Out) / *g.Within)
+		}
+	}
+	for _, l := range t.Living {
+		if l.Within != nil {
+			term(l.Weight, (s.LivingShare(l.Lo, l.Hi, l.Sex, l.Living)-l.Share) / *l.Within)
 		}
 	}
 	return loss

@@ -18,7 +18,8 @@ import (
 
 // FromRunDir computes the statistics of the run in dir (a folder written by
 // `settle run`: manifest.json, regions.csv, flows.csv, migration_by_age.csv
-// and, since engine 0.3.1, grew_up.csv; see results/README.md) over the window of t (the whole run when t is nil).
+// and, since engine 0.3.1, grew_up.csv, since 0.14.2 living_arrangements.csv;
+// see results/README.md) over the window of t (the whole run when t is nil).
 // The world is loaded by the name in the manifest. The files are streamed
 // year by year through an Accumulator, so the result equals that of the
 // records the run wrote. An incomplete run is used as far as it got.
@@ -83,6 +84,22 @@ func ReadRun(dir string, w *world.World, add func(*record.Year)) error {
 		}
 		defer grew.close()
 	}
+	// living_arrangements.csv is newer still (engine 0.14.2).
+	var living *table
+	if _, err := os.Stat(filepath.Join(dir, output.LivingFile)); err == nil {
+		if living, err = openTable(filepath.Join(dir, output.LivingFile), output.LivingHeader); err != nil {
+			return err
+		}
+		defer living.close()
+	}
+	livingAge := map[string]int{}
+	for i, s := range record.LivingAgeNames {
+		livingAge[s] = i
+	}
+	livingKind := map[string]int{}
+	for i, s := range record.LivingNames {
+		livingKind[s] = i
+	}
 
 	ageGroup := map[string]int{}
 	for i, s := range record.AgeGroupNames {
@@ -92,6 +109,7 @@ func ReadRun(dir string, w *world.World, add func(*record.Year)) error {
 	for i, s := range record.MotiveNames {
 		motive[s] = i
 	}
+	var livingRows []record.Living
 	y := &record.Year{Weight: 1, Regions: make([]record.Region, n),
 		Population: [2][]int64{make([]int64, Ages), make([]int64, Ages)},
 		Moves:      [2][]int64{make([]int64, Ages), make([]int64, Ages)}}
@@ -183,6 +201,42 @@ func ReadRun(dir string, w *world.World, add func(*record.Year)) error {
 			}
 			if err := ages.next(); err != nil {
 				return err
+			}
+		}
+		y.Living = nil
+		if living != nil {
+			if err := living.skipBefore(year); err != nil {
+				return err
+			}
+			if livingRows == nil {
+				livingRows = make([]record.Living, n)
+			}
+			y.Living = livingRows
+			clear(y.Living)
+			for living.inYear(year) {
+				r := living.row
+				i, known := code[r[1]]
+				if !known {
+					return living.errf(1, "region %q is not in world %s; is this the run's world?", r[1], w.Name)
+				}
+				ag, ok := livingAge[r[3]]
+				if !ok {
+					return living.errf(3, "age group %q is not one of %v, the groups settle records", r[3], record.LivingAgeNames)
+				}
+				sx := slices.Index([]string{"f", "m"}, r[4])
+				if sx < 0 {
+					return living.errf(4, "sex %q is neither f nor m", r[4])
+				}
+				k, ok := livingKind[r[5]]
+				if !ok {
+					return living.errf(5, "living arrangement %q is not one of %v", r[5], record.LivingNames)
+				}
+				if y.Living[i][sx][ag][k], err = living.int(6); err != nil {
+					return err
+				}
+				if err := living.next(); err != nil {
+					return err
+				}
 			}
 		}
 		if grew != nil {

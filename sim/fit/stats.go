@@ -167,6 +167,44 @@ type Stats struct {
 	// LivingThere[c][k] those of them living in that region. See
 	// GrewUpShare.
 	GrewUp, LivingThere [7][record.NumGrewUpAges]float64
+
+	// Living counts the adults of the whole world by sex, age group and
+	// living arrangement (record.Living), summed over the window's rows
+	// (adult-years); zero for a run that does not record them (written
+	// before engine 0.14.2). See LivingShare.
+	Living [2][record.NumLivingAges][record.NumLiving]float64
+	// LivingRows is the number of rows Living sums.
+	LivingRows int
+}
+
+// LivingShare returns the share of the adults aged lo…hi (inclusive, whole
+// groups of record.LivingAgeNames) of sex "" (both), "f" or "m" who live
+// in the arrangement living (one of record.LivingNames), over the window;
+// NaN when the run records no such adult.
+func (s *Stats) LivingShare(lo, hi int, sex, living string) float64 {
+	k := slices.Index(record.LivingNames[:], living)
+	var all, in float64
+	for a := max(lo, 18); a <= min(hi, world.MaxAge); a++ {
+		g := record.LivingAge(a)
+		if a > 18 && record.LivingAge(a-1) == g {
+			continue // each group once, at its first age
+		}
+		for sx := range 2 {
+			if sex == "f" && sx != Female || sex == "m" && sx != Male {
+				continue
+			}
+			for kk, v := range s.Living[sx][g] {
+				all += v
+				if kk == k {
+					in += v
+				}
+			}
+		}
+	}
+	if all == 0 || k < 0 {
+		return math.NaN()
+	}
+	return in / all
 }
 
 // GrewUpRows is the number of rows at the end of the window that
@@ -274,10 +312,12 @@ type Accumulator struct {
 	moves, persons [2][Ages]float64
 	meanPop        float64 // Σ over counted years of (P(t−1)+P(t))/2
 	pair           []float64
-	popSum         []float64                             // Σ over counted years of the region's population on 1 January t−1
-	inDom, outDom  []float64                             // Σ over counted years of the region's domestic moves in and out
-	grewUp         [][2][7][record.NumGrewUpAges]float64 // per counted row: grew up, living there, by centrality class (0: all)
-	startPop       []float64                             // regions' population on the window's first 1 January
+	popSum         []float64                                          // Σ over counted years of the region's population on 1 January t−1
+	inDom, outDom  []float64                                          // Σ over counted years of the region's domestic moves in and out
+	grewUp         [][2][7][record.NumGrewUpAges]float64              // per counted row: grew up, living there, by centrality class (0: all)
+	living         [2][record.NumLivingAges][record.NumLiving]float64 // Σ over counted rows of the adults by living arrangement (Stats.Living)
+	livingRows     int
+	startPop       []float64 // regions' population on the window's first 1 January
 	endPop         []float64
 	counted        int
 	last           int // last counted row
@@ -414,6 +454,18 @@ func (a *Accumulator) Add(y *record.Year) {
 			}
 		}
 		a.grewUp = append(a.grewUp, g)
+		if len(y.Living) == a.n {
+			a.livingRows++
+			for i := range y.Living {
+				for sx := range 2 {
+					for ag := range record.NumLivingAges {
+						for k, v := range y.Living[i][sx][ag] {
+							a.living[sx][ag][k] += float64(scaled(v, w))
+						}
+					}
+				}
+			}
+		}
 		for k := range y.Flows {
 			f := &y.Flows[k]
 			a.pair[int(f.Origin)*a.n+int(f.Destination)] += float64(scaled(f.Moves, w))
@@ -463,7 +515,8 @@ func toFloat(x []int64) []float64 {
 // called at any time; it fits a Rogers–Castro schedule (a few milliseconds).
 func (a *Accumulator) Stats() Stats {
 	s := Stats{FirstYear: a.start, LastYear: a.last, Years: a.counted,
-		ClassShareChange: map[int]float64{}, ClassPopulation: map[int][2]float64{}, ClassNetDomestic: map[int]float64{}}
+		ClassShareChange: map[int]float64{}, ClassPopulation: map[int][2]float64{}, ClassNetDomestic: map[int]float64{},
+		Living: a.living, LivingRows: a.livingRows}
 	if a.counted == 0 {
 		s.LastYear = a.start
 	}

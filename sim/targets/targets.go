@@ -77,6 +77,40 @@ type Targets struct {
 	// of the same regions: checked and in the loss with Within, else
 	// references.
 	Gross []GrossMigration
+	// Living are observed shares of the adults of an age group (and sex)
+	// in one living arrangement (living_arrangements.csv), shown by settle
+	// fit against the simulated shares over the window: checked and in
+	// the loss with Within, else references.
+	Living []LivingShare
+}
+
+// LivingShare is the share of the adults aged Lo…Hi (and of sex Sex: "",
+// "f" or "m") who live in the arrangement Living (one of
+// record.LivingNames: couple, with_parents, alone, lone_parent, other).
+// The ages span whole groups of record.LivingAgeNames (18-19, 20-24, 25-29,
+// 30-44, 45-66, 67-79, 80+), the groups a run records.
+type LivingShare struct {
+	Lo, Hi int // ages, inclusive; Hi = world.MaxAge for an open group ("67+")
+	Sex    string
+	Living string
+	Share  float64
+	// Within is the accepted absolute error of the share (nil: a
+	// reference, shown but not checked and not in fit.Loss).
+	Within *float64
+	Weight float64 // weight in fit.Loss (Parse defaults it to 1)
+	Source string
+}
+
+// Label returns e.g. "20-29" or "67+, women".
+func (l LivingShare) Label() string {
+	a := AgeRate{Lo: l.Lo, Hi: l.Hi}.Label()
+	switch l.Sex {
+	case "f":
+		return a + ", women"
+	case "m":
+		return a + ", men"
+	}
+	return a
 }
 
 // GrossMigration is the observed domestic migration into and out of the
@@ -357,6 +391,15 @@ type (
 		Weight  *float64 `toml:"weight"`
 		Source  string   `toml:"source"`
 	}
+	fileLiving struct {
+		Ages   string   `toml:"ages"`
+		Sex    string   `toml:"sex"`
+		Living string   `toml:"living"`
+		Share  *float64 `toml:"share"`
+		Within *float64 `toml:"within"`
+		Weight *float64 `toml:"weight"`
+		Source string   `toml:"source"`
+	}
 	fileGross struct {
 		Name    string   `toml:"name"`
 		Regions []string `toml:"regions"`
@@ -382,6 +425,7 @@ type (
 		CentralityShare  []fileClass  `toml:"centrality_share"`
 		GrewUp           []fileGrewUp `toml:"living_where_grew_up"`
 		Gross            []fileGross  `toml:"gross_migration"`
+		Living           []fileLiving `toml:"living_arrangement"`
 	}
 )
 
@@ -392,7 +436,7 @@ const CalibrationTable = "calibration"
 // topKeys are the known top-level keys, for did-you-mean hints.
 var topKeys = []string{"name", "source", "start_year", "years", "age_rates", "moves_per_thousand",
 	"peak_age", "women_over_men", "women_earlier", "rogers_castro", "distance_exponent", "same_county_share", "centrality_share",
-	"living_where_grew_up", "gross_migration"}
+	"living_where_grew_up", "gross_migration", "living_arrangement"}
 
 var tableKeys = map[string][]string{
 	"age_rates":            {"tolerance", "weight", "source", "groups"},
@@ -404,6 +448,7 @@ var tableKeys = map[string][]string{
 	"centrality_share":     {"classes", "change", "per_thousand", "within", "report_only", "weight", "source"},
 	"living_where_grew_up": {"classes", "age", "share", "within", "weight", "source"},
 	"gross_migration":      {"name", "regions", "in_per_thousand", "out_per_thousand", "within", "weight", "source"},
+	"living_arrangement":   {"ages", "sex", "living", "share", "within", "weight", "source"},
 }
 
 var decodeLine = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -512,6 +557,16 @@ func Parse(name string, data []byte) (*Targets, error) {
 	for i, g := range f.Gross {
 		t.Gross = append(t.Gross, p.gross(fmt.Sprintf("gross_migration[%d]", i+1), g))
 	}
+	for i, l := range f.Living {
+		key := fmt.Sprintf("living_arrangement[%d]", i+1)
+		x := p.living(key, l)
+		for j, y := range t.Living {
+			if x.Lo == y.Lo && x.Hi == y.Hi && x.Sex == y.Sex && x.Living == y.Living {
+				p.Add(key, "ages %s, %s are already targeted by living_arrangement[%d]; give each share once", x.Label(), x.Living, j+1)
+			}
+		}
+		t.Living = append(t.Living, x)
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -524,7 +579,7 @@ func Parse(name string, data []byte) (*Targets, error) {
 func (t *Targets) empty() bool {
 	return len(t.AgeRates) == 0 && t.MovesPerThousand == nil && t.PeakAge == nil && t.WomenOverMen == nil && t.WomenEarlier == nil &&
 		t.RogersCastro == nil && t.DistanceExponent == nil && t.SameCountyShare == nil && len(t.CentralityGain) == 0 &&
-		len(t.GrewUp) == 0 && len(t.Gross) == 0
+		len(t.GrewUp) == 0 && len(t.Gross) == 0 && len(t.Living) == 0
 }
 
 // classes sorts a list of centrality classes and reports classes that do
@@ -614,6 +669,53 @@ func (p *problems) gross(key string, f fileGross) GrossMigration {
 	return g
 }
 
+// living checks one [[living_arrangement]] entry.
+func (p *problems) living(key string, f fileLiving) LivingShare {
+	l := LivingShare{Sex: f.Sex, Living: strings.TrimSpace(f.Living), Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
+	var ok bool
+	if l.Lo, l.Hi, ok = p.ages(key+".ages", f.Ages); ok {
+		// The ages must span whole recorded groups.
+		starts := map[int]bool{}
+		for a := 18; a <= world.MaxAge; a++ {
+			if g := record.LivingAge(a); g >= 0 && (a == 18 || record.LivingAge(a-1) != g) {
+				starts[a] = true
+			}
+		}
+		if !starts[l.Lo] || l.Hi != world.MaxAge && !starts[l.Hi+1] {
+			p.Add(key+".ages", "ages %q do not span whole age groups; settle records living arrangements in the groups %s (living_arrangements.csv), so write e.g. ages = \"20-29\" or \"67+\"", f.Ages, strings.Join(record.LivingAgeNames[:], ", "))
+		}
+	}
+	switch f.Sex {
+	case "", "f", "m":
+	default:
+		p.Add(key+".sex", "sex = %q; write \"f\" or \"m\", or leave sex out for both", f.Sex)
+	}
+	switch {
+	case l.Living == "":
+		p.Add(key, "missing living; write one of %s, e.g. living = \"couple\"", strings.Join(record.LivingNames[:], ", "))
+	case !slices.Contains(record.LivingNames[:], l.Living):
+		p.Add(key+".living", "living = %q is not a living arrangement settle records; write one of %s", l.Living, strings.Join(record.LivingNames[:], ", "))
+	}
+	switch {
+	case f.Share == nil:
+		p.Add(key, "missing share; write the share of these adults in this arrangement, e.g. share = 0.29")
+	case !(*f.Share >= 0 && *f.Share <= 1):
+		p.Add(key+".share", "share = %v is not a share; write a number from 0 to 1, e.g. share = 0.29 for 29 %%", *f.Share)
+	default:
+		l.Share = *f.Share
+	}
+	if f.Within != nil {
+		v := *f.Within
+		l.Within = &v
+		if !(v > 0 && v <= 1) {
+			p.Add(key+".within", "within = %v is not an accepted error of a share; write a number above 0 and at most 1, e.g. within = 0.05", v)
+		}
+	} else if f.Weight != nil {
+		p.Add(key+".weight", "weight = %v has no effect without within, which makes the share checked and part of the loss; add within or drop weight", *f.Weight)
+	}
+	return l
+}
+
 // decodeError turns a decoder error into an Error with a line.
 func decodeError(name string, data []byte, err error) error {
 	var pe toml.ParseError
@@ -692,7 +794,7 @@ func lineError(name string, data []byte, line int, key, msg string) error {
 // arrayTables are the top-level keys written as arrays of tables
 // ([[key]]); with age_rates' groups, the tables whose entries error
 // messages number (Parse).
-var arrayTables = []string{"centrality_share", "living_where_grew_up", "gross_migration"}
+var arrayTables = []string{"centrality_share", "living_where_grew_up", "gross_migration", "living_arrangement"}
 
 // mismatchRe matches the decoder's message for a value of the wrong type
 // inside a list ("type mismatch for targets.fileGroup: expected table but

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/settle-sim/settle/sim/world"
 )
 
 func TestLoadNorway(t *testing.T) {
@@ -108,6 +110,21 @@ func TestParseGross(t *testing.T) {
 	}
 }
 
+func TestParseLiving(t *testing.T) {
+	tg, err := Parse("t.toml", []byte("[[living_arrangement]]\nages = \"30-66\"\nliving = \"couple\"\nshare = 0.67\nwithin = 0.05\n"+
+		"[[living_arrangement]]\nages = \"67+\"\nsex = \"m\"\nliving = \"alone\"\nshare = 0.24\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := tg.Living[0], tg.Living[1]
+	if a.Lo != 30 || a.Hi != 66 || a.Sex != "" || a.Living != "couple" || a.Share != 0.67 || a.Within == nil || *a.Within != 0.05 || a.Weight != 1 {
+		t.Errorf("%+v; want 30-66, couple, 0.67 within 0.05", a)
+	}
+	if b.Lo != 67 || b.Hi != world.MaxAge || b.Sex != "m" || b.Within != nil || b.Label() != "67+, men" {
+		t.Errorf("%+v (label %q); want 67+, men, a reference", b, b.Label())
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	oneError := map[string]bool{"unknown table": true, "unknown dotted key": true, "unknown sub-table": true}
 	for _, c := range []struct {
@@ -186,6 +203,17 @@ func TestParseErrors(t *testing.T) {
 			[]string{`t.toml:3: gross_migration[1].regions[1]: expected text, got a number; write the region codes in quotes, e.g. regions = ["3431", "3432"]`}},
 		{"gross: codes as one text", "[[gross_migration]]\nname = \"x\"\nregions = \"3431\"\nin_per_thousand = 3\nout_per_thousand = 3\n",
 			[]string{`t.toml:3: gross_migration[1].regions: expected a list, got text; write the region codes in quotes, e.g. regions = ["3431", "3432"]`}},
+		{"living: missing everything", "[[living_arrangement]]\nwithin = 0.1\n",
+			[]string{"t.toml:1: living_arrangement[1].ages: missing ages", "t.toml:1: living_arrangement[1]: missing living; write one of couple, with_parents, alone, lone_parent, other",
+				"t.toml:1: living_arrangement[1]: missing share"}},
+		{"living: ages across groups, an unknown arrangement, a bad sex and share, twice", "[[living_arrangement]]\nages = \"20-35\"\nsex = \"w\"\nliving = \"single\"\nshare = 29\n" +
+			"[[living_arrangement]]\nages = \"30-44\"\nliving = \"alone\"\nshare = 0.2\n[[living_arrangement]]\nages = \"30-44\"\nliving = \"alone\"\nshare = 0.2\nweight = 2\n",
+			[]string{`t.toml:2: living_arrangement[1].ages: ages "20-35" do not span whole age groups; settle records living arrangements in the groups 18-19, 20-24, 25-29, 30-44, 45-66, 67-79, 80+`,
+				`t.toml:3: living_arrangement[1].sex: sex = "w"; write "f" or "m"`,
+				`t.toml:4: living_arrangement[1].living: living = "single" is not a living arrangement settle records; write one of couple, with_parents, alone, lone_parent, other`,
+				"t.toml:5: living_arrangement[1].share: share = 29 is not a share",
+				"living_arrangement[3]: ages 30-44, alone are already targeted by living_arrangement[2]",
+				"living_arrangement[3].weight: weight = 2 has no effect without within"}},
 		{"single brackets for an array of tables", "[centrality_share]\nclasses = [5, 6]\nchange = \"lose\"\n",
 			[]string{"t.toml:1: centrality_share: [centrality_share] is one table here, but each entry is written [[centrality_share]] (double brackets)"}},
 		{"rogers castro incomplete", "[rogers_castro]\na1 = 0.07\n", []string{"t.toml:1: rogers_castro: missing alpha1"}},
