@@ -114,9 +114,10 @@ func (m *Model) Step(s *state.State) {
 	for a := 18; a < 30; a++ {
 		leave[a] = P.LeaveHomeRate
 	}
-	for a := 20; a < 60; a++ {
-		// Couple formation peaks around 27 and falls with age.
-		couple[a] = P.CoupleRate * math.Exp(-math.Abs(float64(a)-27)/12)
+	for a := 20; a < 85; a++ {
+		// Seeking a partner peaks around 27 and falls with age, later
+		// as re-partnering after a split or a partner's death.
+		couple[a] = P.CoupleRate * math.Exp(-math.Abs(float64(a)-27)/P.CoupleAgeScale)
 	}
 	// The event probabilities by key (state.Rates), drawn by keyed uniforms:
 	// death by sex and age; birth by sex, partnered and age (women 15–49);
@@ -136,7 +137,8 @@ func (m *Model) Step(s *state.State) {
 	tab = [4 * A]float64{}
 	for a := 18; a < A; a++ {
 		tab[statusAtHome*A+a] = leave[a]
-		tab[statusSplit*A+a] = P.SplitRate
+		// Splits fall with age (and the couple's duration) after 35.
+		tab[statusSplit*A+a] = P.SplitRate * math.Min(1, math.Exp(-(float64(a)-35)/P.SplitAgeScale))
 		tab[statusSingle*A+a] = couple[a]
 	}
 	m.adult.Set(tab[:])

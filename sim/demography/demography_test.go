@@ -69,7 +69,8 @@ func within(got, want, sd, k float64) bool { return math.Abs(got-want) <= k*sd+1
 // compares what happened with the rates: deaths per ten-year age band and
 // sex against Σ q(age, sex), births against Σ (1 − q)·ASFR·multiplier
 // (partnered or single), leaving home against the leave-home rate and
-// splits against the split rate, each within 4.5 standard deviations. It
+// splits against the split rate (falling after 35), each within 4.5
+// standard deviations. It
 // also checks ageing, that the man leaves a split couple alone, the
 // ledger and the population invariants.
 func TestOneTick(t *testing.T) {
@@ -109,11 +110,17 @@ func TestOneTick(t *testing.T) {
 		}
 		if x.partnered && x.sex == 0 {
 			m := b[x.partner]
-			ps := (1 - q) * (1 - math.Min(1, rates.Mortality[m.sex][m.age]*P.MortalityScale)) * P.SplitRate
+			// The split rate falls after 35, by the age of the partner in
+			// the lower slot (who draws the couple's split).
+			lower := x.age
+			if x.partner < int32(i) {
+				lower = m.age
+			}
+			rate := P.SplitRate * math.Min(1, math.Exp(-(float64(lower)-35)/P.SplitAgeScale))
+			ps := (1 - q) * (1 - math.Min(1, rates.Mortality[m.sex][m.age]*P.MortalityScale)) * rate
 			wantSplit += ps
 			varSplit += ps * (1 - ps)
 		}
-		_ = i
 	}
 
 	s.BeginTick()
@@ -314,7 +321,7 @@ func TestSplitManLeaves(t *testing.T) {
 	if manLower == 0 {
 		t.Fatalf("no couple with the man in the lower slot among %d", len(couples))
 	}
-	s.P.SplitRate, s.P.MortalityScale, s.P.CoupleRate = 1, 0, 0
+	s.P.SplitRate, s.P.SplitAgeScale, s.P.MortalityScale, s.P.CoupleRate = 1, math.Inf(1), 0, 0 // every couple splits
 	s.BeginTick()
 	var m demography.Model
 	m.Step(s)

@@ -298,14 +298,15 @@ func interp(x []float64, at float64) float64 {
 }
 
 // partnerShare is the share of persons living in a couple by age (SSB
-// household statistics: few before 22, about 70 % at 35–65, falling in old
-// age as partners die, faster for women).
+// household statistics: few before 20, 29 % at 20–29, about 70 % at
+// 32–66, falling in old age as partners die, faster for women: of those
+// 67 or older 24 % of men and 48 % of women live alone).
 func partnerShare(age int, sex uint8) float64 {
 	switch {
 	case age < 19:
 		return 0
-	case age < 35:
-		return 0.7 * float64(age-19) / 16
+	case age < 32:
+		return 0.7 * float64(age-18) / 14
 	case age < 67:
 		return 0.7
 	}
@@ -574,7 +575,7 @@ func person(w *world.World, r, a int, s uint8, g *rng.RNG, movedIn, immigrants f
 			x.Act = population.Inactive
 		}
 	}
-	if a >= 18 && a <= 27 && u4 < atHomeShare(a) && x.Act != population.Student {
+	if a >= 18 && a <= 27 && u4 < atHomeShare(a) {
 		x.Flags |= population.AtHome
 	}
 	u5, u6 := g.Two()
