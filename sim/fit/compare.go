@@ -234,15 +234,8 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	for _, g := range t.GrewUp {
 		sim := s.GrewUpShare(g.Age, g.Classes)
-		row := Row{ID: fmt.Sprintf("living_where_grew_up.%d.%s", g.Age, idClasses(g.Classes)), Name: fmt.Sprintf("living where they grew up at %d, %s", g.Age, g.Label()), Target: g.Share, Simulated: sim,
-			Error: sim - g.Share, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share",
-			Detail: "a reference, not checked", Source: g.Source}
-		if w := g.Within; w != nil {
-			row.Checked, row.Within = true, *w
-			row.Min, row.Max = g.Share-*w, g.Share+*w
-			row.OK = math.Abs(sim-g.Share) <= *w
-			row.Detail = fmt.Sprintf("within ±%g", *w)
-		}
+		row := shareRow(fmt.Sprintf("living_where_grew_up.%d.%s", g.Age, idClasses(g.Classes)), fmt.Sprintf("living where they grew up at %d, %s", g.Age, g.Label()),
+			g.Share, sim, g.Within, g.Source)
 		if math.IsNaN(sim) {
 			row.OK = !row.Checked
 			row.Detail = "not measurable: " + whyNoGrewUp(s, g)
@@ -284,15 +277,7 @@ func Compare(t *targets.Targets, s Stats) []Row {
 		if l.Sex != "" {
 			id += "." + l.Sex
 		}
-		row := Row{ID: id, Name: fmt.Sprintf("adults %s, %s", livingText[l.Living], l.Label()), Target: l.Share, Simulated: sim,
-			Error: sim - l.Share, Tolerance: nan, Min: nan, Max: nan, OK: true, Unit: "share",
-			Detail: "a reference, not checked", Source: l.Source}
-		if w := l.Within; w != nil {
-			row.Checked, row.Within = true, *w
-			row.Min, row.Max = l.Share-*w, l.Share+*w
-			row.OK = math.Abs(sim-l.Share) <= *w
-			row.Detail = fmt.Sprintf("within ±%g", *w)
-		}
+		row := shareRow(id, fmt.Sprintf("adults %s, %s", livingText[l.Living], l.Label()), l.Share, sim, l.Within, l.Source)
 		if math.IsNaN(sim) {
 			row.OK = !row.Checked
 			row.Detail = "not measurable: the run records no living arrangements (living_arrangements.csv, written since engine 0.14.2)"
@@ -332,6 +317,21 @@ func (s *Stats) noRegionIn(classes []int) string {
 	}
 	return fmt.Sprintf("no region of the world is in %s (its regions are in %s); target the classes the world has, or leave this target out for this world",
 		classText(classes), classText(has))
+}
+
+// shareRow is the row of an observed share: checked within ±within when
+// within is not nil, else a reference.
+func shareRow(id, name string, target, sim float64, within *float64, source string) Row {
+	nan := math.NaN()
+	row := Row{ID: id, Name: name, Target: target, Simulated: sim, Error: sim - target, Tolerance: nan, Min: nan, Max: nan,
+		OK: true, Unit: "share", Detail: "a reference, not checked", Source: source}
+	if within != nil {
+		row.Checked, row.Within = true, *within
+		row.Min, row.Max = target-*within, target+*within
+		row.OK = math.Abs(sim-target) <= *within
+		row.Detail = fmt.Sprintf("within ±%g", *within)
+	}
+	return row
 }
 
 // livingText names the living arrangements in settle fit's rows.

@@ -731,3 +731,73 @@ func TestGrossRates(t *testing.T) {
 		t.Errorf("loss %g, want %g", l, want)
 	}
 }
+
+// TestLivingShare works the living arrangements of tinyRun out by hand:
+// counted rows only (the start row's are left out), each age group once,
+// by sex; and the rows and loss terms of [[living_arrangement]] targets.
+func TestLivingShare(t *testing.T) {
+	run := tinyRun()
+	const f, m = 0, 1
+	g2024, g2529, g6779 := record.LivingAge(22), record.LivingAge(27), record.LivingAge(70)
+	run[0].Living = make([]record.Living, 3)
+	run[0].Living[0][f][g2024][record.LivingCouple] = 100 // the start row: not counted
+	run[1].Living = make([]record.Living, 3)
+	a, c := &run[1].Living[0], &run[1].Living[2]
+	a[f][g2024][record.LivingCouple], a[f][g2024][record.LivingAlone] = 3, 1
+	a[m][g2024][record.LivingCouple], a[m][g2024][record.LivingWithParents] = 2, 2
+	c[f][g2529][record.LivingAlone] = 4
+	c[m][g6779][record.LivingAlone], c[m][g6779][record.LivingCouple] = 1, 3
+	run[2].Living = make([]record.Living, 3)
+	b := &run[2].Living[1]
+	b[f][g2024][record.LivingCouple], b[f][g2024][record.LivingAlone] = 1, 3
+
+	acc := NewAccumulator(tinyWorld(), nil)
+	for _, y := range run {
+		acc.Add(y)
+	}
+	s := acc.Stats()
+	if s.LivingRows != 2 {
+		t.Errorf("%d rows of living arrangements, want 2", s.LivingRows)
+	}
+	// Aged 20–29: 16 adults over the two rows, 6 in a couple; women 12, 8
+	// of them alone; men 67+: 4, 1 alone; nobody aged 30–66.
+	for _, c := range []struct {
+		lo, hi      int
+		sex, living string
+		want        float64
+	}{{20, 29, "", "couple", 6.0 / 16}, {20, 24, "", "couple", 6.0 / 12}, {20, 29, "f", "alone", 8.0 / 12},
+		{20, 29, "m", "with_parents", 2.0 / 4}, {67, world.MaxAge, "m", "alone", 1.0 / 4}, {30, 66, "", "couple", math.NaN()}} {
+		got := s.LivingShare(c.lo, c.hi, c.sex, c.living)
+		if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want)) {
+			t.Errorf("%d-%d %q %s: %v, want %v", c.lo, c.hi, c.sex, c.living, got, c.want)
+		}
+	}
+
+	within := 0.05
+	tg := &targets.Targets{Living: []targets.LivingShare{
+		{Lo: 20, Hi: 29, Living: "couple", Share: 0.3, Within: &within, Weight: 2},
+		{Lo: 67, Hi: world.MaxAge, Sex: "m", Living: "alone", Share: 0.24, Weight: 1},
+		{Lo: 30, Hi: 66, Living: "couple", Share: 0.67, Within: &within, Weight: 1},
+	}}
+	rows := Compare(tg, s)
+	byID := map[string]Row{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	if r := byID["living_arrangement.20-29.couple"]; r.Name != "adults in a couple, 20-29" || !r.Checked || r.OK || r.Simulated != 6.0/16 || r.Min != 0.25 || r.Max != 0.35 {
+		t.Errorf("checked row %+v; want 0.375 against 0.25-0.35, not met", r)
+	}
+	if r := byID["living_arrangement.67plus.alone.m"]; r.Name != "adults living alone, 67+, men" || r.Checked || !r.OK || r.Simulated != 0.25 {
+		t.Errorf("reference row %+v", r)
+	}
+	if r := byID["living_arrangement.30-66.couple"]; !r.Checked || r.OK || !math.IsNaN(r.Simulated) || !strings.HasPrefix(r.Detail, "not measurable") {
+		t.Errorf("row of an age group nobody is in %+v; want not measurable and not met", r)
+	}
+	if ok, checked := Met(rows); checked != 2 || ok != 0 {
+		t.Errorf("%d of %d checked rows met, want 0 of 2", ok, checked)
+	}
+	want := 2*math.Pow((6.0/16-0.3)/0.05, 2) + MissingPenalty
+	if l := Loss(tg, s); math.Abs(l-want) > 1e-9 {
+		t.Errorf("loss %g, want %g", l, want)
+	}
+}
