@@ -376,10 +376,28 @@ func unknown(name string) error {
 }
 
 // Suggest returns the candidate closest to s by edit distance, or "" when
-// none is close (more than a third of the longer string differs).
+// none is close (more than a third of the longer string differs). A
+// shortening, s of three letters or more that begins exactly one
+// candidate, gets that candidate: "early" is early_career, not the nearer
+// "family".
 func Suggest(s string, candidates []string) string {
 	best, bestD := "", math.MaxInt
 	ls := strings.ToLower(s)
+	if len(ls) >= 3 {
+		var only string
+		n := 0
+		exact := false
+		for _, c := range candidates {
+			lc := strings.ToLower(c)
+			exact = exact || lc == ls
+			if lc != ls && strings.HasPrefix(lc, ls) {
+				only, n = c, n+1
+			}
+		}
+		if n == 1 && !exact {
+			return only
+		}
+	}
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted) // ties go to the alphabetically first, deterministically
 	for _, c := range sorted {

@@ -103,6 +103,7 @@ var parseCases = []badCase{
 	{"parameter as text", head + "[behaviour]\n\nmove_scale = \"1.1\"\n", 7, "behaviour.move_scale", []string{"move_scale = 1.1 without quotes"}},
 	{"phased without phase", head + "[behaviour]\nutil_jobs = 1.0\n", 6, "behaviour.util_jobs", []string{"per life phase", "util_jobs.<phase>"}},
 	{"bad phase dotted", head + "[behaviour]\nutil_jobs.early_carer = 1.0\n", 6, "behaviour.util_jobs.early_carer", []string{"not a life phase", `did you mean "early_career"`}},
+	{"phase shortened", head + "[behaviour]\nutil_jobs.early = 1.0\n", 6, "behaviour.util_jobs.early", []string{"not a life phase", `did you mean "early_career"`}},
 	{"bad phase inline", head + "[behaviour]\nmove_scale = 1\nutil_home = { family = 2.0,\n  famly = 2.0 }\n", 8, "behaviour.util_home.famly", []string{`did you mean "family"`}},
 	{"phase of a scalar", head + "[behaviour]\nmove_scale.family = 1\n", 6, "behaviour.move_scale", []string{"single number", "move_scale = value"}},
 	{"unknown kind", head + "[[intervention]]\nkind = \"region_enlargment\"\nregions = [\"T01\", \"T02\"]\nfrom_year = 2025\n", 6, "intervention[1].kind", []string{`did you mean "region_enlargement"`, "campus"}},
