@@ -81,15 +81,16 @@ const (
 	structCells = 2 * structSex
 )
 
-// The cells of a region in observer.lv: sex, then age group (livingAge),
-// then living arrangement. Age group 0 holds the children, not recorded.
+// The living counters of a region's row, from cLiving on: sex, then age
+// group (1 + record.LivingAge), then living arrangement. Age group 0 holds
+// the children, not recorded.
 const (
 	livingSex   = (record.NumLivingAges + 1) * record.NumLiving
 	livingCells = 2 * livingSex
 )
 
-// livingRow maps a sex and an age to the first of their cells in a
-// region's observer.lv: age group 1 + record.LivingAge (0 for children).
+// livingRow maps a sex and an age to the first of their living counters,
+// counted from cLiving: age group 1 + record.LivingAge (0 for children).
 var livingRow = func() (b [2][world.MaxAge + 1]uint16) {
 	for sx := range b {
 		for a := range b[sx] {
