@@ -30,8 +30,9 @@ Compares the run in RUN_DIR (a folder written by settle run) with calibration
 targets (default targets/norway.toml, or its copy built into settle when there
 is no such file: Norway's moving rates by age and sex,
 moves per 1000, the peak age, the distance decay of flows, the
-centralisation of the population and the shares living where they grew up
-at 35, with their sources) and prints a table: each target, the
+centralisation of the population, the shares living where they grew up
+at 35, the moves into and out of rural Oppland and the living arrangements
+of adults, with their sources) and prints a table: each target, the
 simulated value, the error and whether it is met; a statistic that cannot be
 measured is listed below it with the reason. The statistics are defined in
 docs/calibration.md.

@@ -16,7 +16,9 @@ type Row struct {
 	// file's keys: age_rates.20-24, age_rates.20-24.f, moves_per_thousand,
 	// rogers_castro.mu2, centrality_share.5-6,
 	// centrality_share.5-6.per_thousand, living_where_grew_up.35.5-6 (the
-	// centrality classes joined by -, "all" for none). Name is for people.
+	// centrality classes joined by -, "all" for none),
+	// gross_migration.1.in, living_arrangement.67+.alone.m. Name is for
+	// people.
 	ID   string
 	Name string
 	// Target is the target value: the rate of an age group, the preferred
@@ -273,11 +275,11 @@ func Compare(t *targets.Targets, s Stats) []Row {
 	}
 	for _, l := range t.Living {
 		sim := s.LivingShare(l.Lo, l.Hi, l.Sex, l.Living)
-		id := fmt.Sprintf("living_arrangement.%s.%s", strings.ReplaceAll(targets.AgeRate{Lo: l.Lo, Hi: l.Hi}.Label(), "+", "plus"), l.Living)
+		id := fmt.Sprintf("living_arrangement.%s.%s", idAges(l.Lo, l.Hi), l.Living)
 		if l.Sex != "" {
 			id += "." + l.Sex
 		}
-		row := shareRow(id, fmt.Sprintf("adults %s, %s", livingText[l.Living], l.Label()), l.Share, sim, l.Within, l.Source)
+		row := shareRow(id, fmt.Sprintf("%s, %s", livingText[l.Living], l.Label()), l.Share, sim, l.Within, l.Source)
 		if math.IsNaN(sim) {
 			row.OK = !row.Checked
 			row.Detail = "not measurable: the run records no living arrangements (living_arrangements.csv, written since engine 0.14.2)"
@@ -334,13 +336,14 @@ func shareRow(id, name string, target, sim float64, within *float64, source stri
 	return row
 }
 
-// livingText names the living arrangements in settle fit's rows.
+// livingText names the adults of each living arrangement in settle fit's
+// rows.
 var livingText = map[string]string{
-	"couple":       "in a couple",
-	"with_parents": "living with a parent",
-	"alone":        "living alone",
+	"couple":       "adults in a couple",
+	"with_parents": "adults living with a parent",
+	"alone":        "adults living alone",
 	"lone_parent":  "lone parents",
-	"other":        "in other households",
+	"other":        "adults in other households",
 }
 
 // classText names centrality classes as the targets' labels do: "class 6",

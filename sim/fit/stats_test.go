@@ -787,7 +787,7 @@ func TestLivingShare(t *testing.T) {
 	if r := byID["living_arrangement.20-29.couple"]; r.Name != "adults in a couple, 20-29" || !r.Checked || r.OK || r.Simulated != 6.0/16 || r.Min != 0.25 || r.Max != 0.35 {
 		t.Errorf("checked row %+v; want 0.375 against 0.25-0.35, not met", r)
 	}
-	if r := byID["living_arrangement.67plus.alone.m"]; r.Name != "adults living alone, 67+, men" || r.Checked || !r.OK || r.Simulated != 0.25 {
+	if r := byID["living_arrangement.67+.alone.m"]; r.Name != "adults living alone, 67+, men" || r.Checked || !r.OK || r.Simulated != 0.25 {
 		t.Errorf("reference row %+v", r)
 	}
 	if r := byID["living_arrangement.30-66.couple"]; !r.Checked || r.OK || !math.IsNaN(r.Simulated) || !strings.HasPrefix(r.Detail, "not measurable") {

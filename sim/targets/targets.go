@@ -673,7 +673,7 @@ func (p *problems) gross(key string, f fileGross) GrossMigration {
 func (p *problems) living(key string, f fileLiving) LivingShare {
 	l := LivingShare{Sex: f.Sex, Living: strings.TrimSpace(f.Living), Weight: p.weight(key+".weight", f.Weight, 1), Source: f.Source}
 	var ok bool
-	if l.Lo, l.Hi, ok = p.ages(key+".ages", f.Ages); ok {
+	if l.Lo, l.Hi, ok = p.agesLike(key+".ages", f.Ages, `"20-29" or "67+"`, `ages = "20-29" or ages = "67+"`); ok {
 		// The ages must span whole recorded groups.
 		starts := map[int]bool{}
 		for a := 18; a <= world.MaxAge; a++ {
@@ -988,13 +988,19 @@ func (p *problems) interval(key string, f *fileIntv, lo, hi float64) *Interval {
 
 // ages parses "20-24", "70+" or "23".
 func (p *problems) ages(key, s string) (lo, hi int, ok bool) {
+	return p.agesLike(key, s, `"20-24", "70+" or "23"`, `ages = "20-24" or ages = "70+"`)
+}
+
+// agesLike is ages with the examples its messages give: eg for a range
+// that is not one, missing for a missing one.
+func (p *problems) agesLike(key, s, eg, missing string) (lo, hi int, ok bool) {
 	bad := func() (int, int, bool) {
-		p.Add(key, `%q is not an age range; write e.g. "20-24", "70+" or "23" (ages 0–%d)`, s, world.MaxAge)
+		p.Add(key, `%q is not an age range; write e.g. %s (ages 0–%d)`, s, eg, world.MaxAge)
 		return 0, 0, false
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		p.Add(key, `missing ages; write e.g. ages = "20-24" or ages = "70+"`)
+		p.Add(key, "missing ages; write e.g. %s", missing)
 		return 0, 0, false
 	}
 	var err1, err2 error

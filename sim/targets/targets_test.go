@@ -204,7 +204,7 @@ func TestParseErrors(t *testing.T) {
 		{"gross: codes as one text", "[[gross_migration]]\nname = \"x\"\nregions = \"3431\"\nin_per_thousand = 3\nout_per_thousand = 3\n",
 			[]string{`t.toml:3: gross_migration[1].regions: expected a list, got text; write the region codes in quotes, e.g. regions = ["3431", "3432"]`}},
 		{"living: missing everything", "[[living_arrangement]]\nwithin = 0.1\n",
-			[]string{"t.toml:1: living_arrangement[1].ages: missing ages", "t.toml:1: living_arrangement[1]: missing living; write one of couple, with_parents, alone, lone_parent, other",
+			[]string{`t.toml:1: living_arrangement[1].ages: missing ages; write e.g. ages = "20-29" or ages = "67+"`, "t.toml:1: living_arrangement[1]: missing living; write one of couple, with_parents, alone, lone_parent, other",
 				"t.toml:1: living_arrangement[1]: missing share"}},
 		{"living: ages across groups, an unknown arrangement, a bad sex and share, twice", "[[living_arrangement]]\nages = \"20-35\"\nsex = \"w\"\nliving = \"single\"\nshare = 29\n" +
 			"[[living_arrangement]]\nages = \"30-44\"\nliving = \"alone\"\nshare = 0.2\n[[living_arrangement]]\nages = \"30-44\"\nliving = \"alone\"\nshare = 0.2\nweight = 2\n",
