@@ -280,8 +280,10 @@ func (m *Model) emigrate(s *state.State, nc int) {
 		for _, head := range x.heads {
 			h := p.HH[head]
 			members := int32(0)
-			for j := p.First[h]; j != population.None; {
-				next := p.Next[j]
+			// Each removal takes the household's head; the next head is
+			// whoever population.Persons makes it (the oldest), so the loop
+			// takes the head each time rather than walking the list.
+			for j := p.First[h]; j != population.None; j = p.First[h] {
 				acc[r].Emigrants++
 				if p.Edu[j] >= population.EduBachelor {
 					acc[r].NetHigherEd--
@@ -292,7 +294,6 @@ func (m *Model) emigrate(s *state.State, nc int) {
 				p.RemoveHeld(j) // the household empties with the last member
 				x.slots = append(x.slots, j)
 				members++
-				j = next
 			}
 			x.households = append(x.households, removal{h, members})
 		}

@@ -166,7 +166,8 @@ type Params struct {
 //	settle calibrate targets/fitted/norway-2026-11-28e/migration/calibration.toml
 //
 // (5.22 → 4.23, 34 of 34; 4.35 in validation at scale 0.6 with other
-// seeds, 68 of 68; the full baseline 4.45).
+// seeds, 68 of 68; the full baseline 4.45 with engine 0.15.0, 4.64 with
+// 0.15.1).
 // util_dwellings (1) is not fitted: its weight is what the aggregation of
 // dwellings into regions requires. move_scale (2.0) was set by
 // hand for an earlier fit's start, which restored the moving rates that

@@ -342,7 +342,7 @@ func (p *Persons) LeaveHeld(i int32) (emptied int32) {
 		if p.First[h] == None {
 			emptied = h
 		} else {
-			p.Flags[p.First[h]] |= Head
+			p.newHead(h, p.Partner[i])
 		}
 	} else {
 		for j := p.First[h]; j != None; j = p.Next[j] {
@@ -355,6 +355,35 @@ func (p *Persons) LeaveHeld(i int32) (emptied int32) {
 	p.HH[i] = None
 	p.Next[i] = None
 	return emptied
+}
+
+// newHead makes the head of household h, whose head has just left: the
+// leaver's partner q when q is a member, else the oldest member (the first
+// in the list of those as old). Members join after the head, so the first
+// in the list is often the youngest child: a child left heading the
+// household of its parent's partner took the household's decisions. An
+// adult who heads the household no longer lives at home.
+func (p *Persons) newHead(h, q int32) {
+	first := p.First[h]
+	best, before := first, None
+	for prev, j := None, first; j != None; prev, j = j, p.Next[j] {
+		if j == q {
+			best, before = j, prev
+			break
+		}
+		if p.Age[j] > p.Age[best] {
+			best, before = j, prev
+		}
+	}
+	if best != first {
+		p.Next[before] = p.Next[best]
+		p.Next[best] = first
+		p.First[h] = best
+	}
+	p.Flags[best] |= Head
+	if p.Age[best] >= 18 {
+		p.Flags[best] &^= AtHome
+	}
 }
 
 // Merge moves every member of household from into household into, freeing from.

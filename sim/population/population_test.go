@@ -304,7 +304,7 @@ func TestFreeListsLIFO(t *testing.T) {
 	}
 }
 
-// TestLeaveHead checks that when the head leaves, the next member becomes
+// TestLeaveHead checks that when the head leaves, another member becomes
 // head (flag included) and that the last member leaving frees the household.
 func TestLeaveHead(t *testing.T) {
 	var p Persons
@@ -548,5 +548,39 @@ func TestCheckFindsViolations(t *testing.T) {
 		if err := p.Check(); err == nil {
 			t.Errorf("%s: Check found nothing", tc.name)
 		}
+	}
+}
+
+// TestNewHead checks who heads a household after its head leaves: the
+// leaver's partner when a member, else the oldest member (members join
+// after the head, so the list's next is the last child to join), and that
+// an adult who becomes head no longer counts as living at home.
+func TestNewHead(t *testing.T) {
+	var p Persons
+	mum := p.Add(Person{Age: 40})
+	partner := p.Add(Person{Age: 44})
+	old := p.Add(Person{Age: 19, Flags: AtHome})
+	baby := p.Add(Person{Age: 0})
+	h := p.NewHousehold(mum)
+	p.Join(partner, h)
+	p.Join(old, h)
+	p.Join(baby, h) // the list: mum, baby, old, partner
+	p.Partner[mum], p.Partner[partner] = partner, mum
+	p.Leave(mum)
+	p.NewHousehold(mum)
+	if p.First[h] != partner || p.Flags[partner]&Head == 0 || p.Flags[baby]&Head != 0 {
+		t.Errorf("after the head left, head %d; want her partner %d", p.First[h], partner)
+	}
+	p.Partner[mum], p.Partner[partner] = None, None
+	p.Leave(partner)
+	p.NewHousehold(partner)
+	if p.First[h] != old || p.Flags[old]&Head == 0 || p.Flags[old]&AtHome != 0 {
+		t.Errorf("after the partner left, head %d (flags %b); want the oldest, %d, no longer at home", p.First[h], p.Flags[p.First[h]], old)
+	}
+	if p.Size(h) != 2 || p.Kids[h] != 1 {
+		t.Errorf("size %d, kids %d; want 2 and 1", p.Size(h), p.Kids[h])
+	}
+	if err := p.Check(); err != nil {
+		t.Error(err)
 	}
 }

@@ -412,7 +412,13 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 	}
 
 	// Couples: women who live in a couple are matched to single men about
-	// two years older (SSB: median age gap about 2 years).
+	// two years older (SSB: median age gap about 2 years). The men are
+	// taken from the ends of copies of the lists (men's slice headers):
+	// bySexAge itself keeps every man, for the young at home placed below
+	// (men at home popped from the lists here were left in a household of
+	// their own still marked at home, 5,478 in Norway before engine
+	// 0.15.1) and for findMother's last resort.
+	men := bySexAge[1]
 	for a := 19; a <= maxAge; a++ {
 		for _, i := range bySexAge[0][a] {
 			if g.Float64() >= partnerShare(a, 0) || p.Flags[i]&population.AtHome != 0 {
@@ -423,14 +429,14 @@ func region(w *world.World, r, n int, g *rng.RNG, homeCDF []float64, immigrants 
 				if b < 19 || b > maxAge {
 					continue
 				}
-				list := bySexAge[1][b]
+				list := men[b]
 				if k := len(list); k > 0 {
 					m := list[k-1]
 					if p.Partner[m] != population.None || p.Flags[m]&population.AtHome != 0 {
-						bySexAge[1][b] = list[:k-1]
+						men[b] = list[:k-1]
 						continue
 					}
-					bySexAge[1][b] = list[:k-1]
+					men[b] = list[:k-1]
 					p.Partner[i], p.Partner[m] = m, i
 					h := p.NewHousehold(i)
 					p.Join(m, h)
